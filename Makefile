@@ -1,0 +1,38 @@
+# detector — `make` with no target lists the targets.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+.PHONY: help run test lint evaluate train bench clean
+
+help: ## list the targets
+	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*## "}{printf "  %-10s %s\n", $$1, $$2}'
+
+$(STAMP): setup.cfg pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test,bench]'
+	touch $(STAMP)
+
+install: $(STAMP) ## create .venv and install the package with test tools
+
+run: $(STAMP) ## set up, then run the main job on the shipped data (SQLite, shipped model)
+	$(BIN)/detector score datasets/examples/twibot20_accounts.jsonl -o out/twibot20_scores.csv --top 15
+
+test: $(STAMP) ## set up, then run the whole test suite
+	$(BIN)/pytest -q
+
+lint: $(STAMP) ## ruff and mypy
+	$(BIN)/ruff check detector tests bench
+	$(BIN)/mypy detector
+
+evaluate: $(STAMP) ## evaluate the account model on the shipped tables and rewrite EVALUATION.md
+	$(BIN)/detector evaluate --out EVALUATION.md
+
+train: $(STAMP) ## retrain the shipped model from datasets/
+	$(BIN)/detector train
+
+clean: ## remove the virtual environment and outputs
+	rm -rf $(VENV) out
