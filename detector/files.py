@@ -1,0 +1,302 @@
+"""Files in and out: format detection, record reading, rejects, and atomic writes.
+
+This module owns the bytes on disk. It knows nothing about accounts or posts: readers in
+:mod:`detector.accounts` and :mod:`detector.posts` turn its records into canonical tables.
+It never leaves a half-written output behind: every writer goes through a temporary file in the
+target's folder and an atomic ``os.replace``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import logging
+import os
+import sys
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+import pandas as pd
+
+from detector.errors import EmptyInputError, InputError, UnknownFormatError
+
+log = logging.getLogger(__name__)
+
+FORMATS = ("csv", "json", "jsonl", "parquet")
+BOM = b"\xef\xbb\xbf"
+# A record whose raw text is larger than this is rejected before it is parsed into memory twice.
+MAX_RECORD_BYTES = 10 * 1024 * 1024
+
+
+def detect_format(path: str | os.PathLike[str]) -> str:
+    """Tell the format of ``path`` from its content, not its name.
+
+    Returns one of ``csv``, ``json``, ``jsonl`` or ``parquet``.
+
+    Raises
+    ------
+    EmptyInputError
+        The file holds nothing but white space.
+    UnknownFormatError
+        The content is none of the known formats.
+    """
+    p = Path(path)
+    if p.is_dir():
+        return "parquet"
+    with open(p, "rb") as fh:
+        head = fh.read(65536)
+    if head.startswith(b"PAR1"):
+        return "parquet"
+    if head.startswith(BOM):
+        head = head[len(BOM) :]
+    text = head.lstrip()
+    if not text:
+        raise EmptyInputError("the file is empty", path=str(p))
+    first = text[:1]
+    if first == b"[":
+        return "json"
+    if first == b"{":
+        # One object per line is JSONL; one object over many lines (or a single line) is JSON.
+        line_end = text.find(b"\n")
+        if line_end == -1:
+            return "json"
+        try:
+            json.loads(text[:line_end])
+        except ValueError:
+            return "json"
+        rest = text[line_end:].lstrip()
+        return "jsonl" if rest.startswith(b"{") else "json"
+    if b"\x00" in text[:4096]:
+        raise UnknownFormatError("binary content of an unknown format", path=str(p))
+    try:
+        sample = text[:4096].decode("utf-8")
+    except UnicodeDecodeError:
+        try:
+            sample = text[:4096].decode("latin-1")
+        except UnicodeDecodeError as exc:  # pragma: no cover - latin-1 decodes any byte
+            raise UnknownFormatError("not text", path=str(p)) from exc
+    first_line = sample.splitlines()[0] if sample else ""
+    if "," in first_line or "\t" in first_line or ";" in first_line:
+        return "csv"
+    raise UnknownFormatError(
+        "not CSV (no delimiter in the header line), JSON, JSONL or Parquet", path=str(p)
+    )
+
+
+def resolve_format(path: str | os.PathLike[str], fmt: str | None) -> str:
+    """Return ``fmt`` when given (after checking it), else the detected format."""
+    if fmt is None or fmt == "auto":
+        return detect_format(path)
+    if fmt not in FORMATS:
+        raise UnknownFormatError(
+            f"unknown format '{fmt}' (choose one of {', '.join(FORMATS)})", path=str(path)
+        )
+    return fmt
+
+
+@dataclass
+class Rejects:
+    """Records that could not be used, with where they came from and why.
+
+    Readers append to it; :func:`write_rejects` puts it next to the output.
+    """
+
+    path: str
+    rows: list[dict[str, Any]] = field(default_factory=list)
+
+    def add(self, row: int, field_name: str | None, reason: str, raw: Any = None) -> None:
+        """Keep one rejected record aside and log a per-row warning."""
+        raw_text = raw if isinstance(raw, str) else _compact(raw)
+        if len(raw_text) > 2000:
+            raw_text = raw_text[:2000] + f"… [{len(raw_text)} characters]"
+        self.rows.append(
+            {"file": self.path, "row": row, "field": field_name or "", "reason": reason, "raw": raw_text}
+        )
+        where = f"{self.path}, record {row}" + (f", field '{field_name}'" if field_name else "")
+        log.warning("%s: %s", where, reason)
+
+    def extend(self, other: Rejects) -> None:
+        self.rows.extend(other.rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def frame(self) -> pd.DataFrame:
+        return pd.DataFrame(self.rows, columns=["file", "row", "field", "reason", "raw"])
+
+
+def _compact(obj: Any) -> str:
+    if obj is None:
+        return ""
+    try:
+        return json.dumps(obj, ensure_ascii=False, default=str)
+    except (TypeError, ValueError):
+        return repr(obj)
+
+
+def iter_json_records(path: str | os.PathLike[str], fmt: str, rejects: Rejects) -> Iterator[tuple[int, Any]]:
+    """Yield ``(record number, parsed JSON value)`` from a JSON or JSONL file.
+
+    A JSON file may be a list of records, a single record, or an API response whose ``data``
+    holds the records (the caller unwraps that). A JSONL line that does not parse is kept aside in
+    ``rejects`` and the rest still come through. A JSON file that does not parse is an error of the
+    whole file.
+    """
+    p = str(path)
+    if fmt == "jsonl":
+        with open(path, "rb") as fh:
+            n = 0
+            for raw in fh:
+                if n == 0 and raw.startswith(BOM):
+                    raw = raw[len(BOM) :]
+                if not raw.strip():
+                    continue
+                n += 1
+                if len(raw) > MAX_RECORD_BYTES:
+                    rejects.add(n, None, f"record is {len(raw):,} bytes, over the {MAX_RECORD_BYTES:,}-byte limit", raw[:200].decode("utf-8", "replace"))
+                    continue
+                try:
+                    yield n, json.loads(raw)
+                except ValueError as exc:
+                    rejects.add(n, None, f"malformed JSON: {exc}", raw.decode("utf-8", "replace"))
+        if n == 0:
+            raise EmptyInputError("the file holds no records", path=p)
+        return
+    with open(path, "rb") as fh:
+        data = fh.read()
+    if data.startswith(BOM):
+        data = data[len(BOM) :]
+    if not data.strip():
+        raise EmptyInputError("the file is empty", path=p)
+    try:
+        doc = json.loads(data)
+    except ValueError as exc:
+        raise InputError(f"malformed JSON: {exc}", path=p) from exc
+    if isinstance(doc, list):
+        if not doc:
+            raise EmptyInputError("the JSON list holds no records", path=p)
+        yield from enumerate(doc, start=1)
+    else:
+        yield 1, doc
+
+
+def read_csv_strings(path: str | os.PathLike[str], chunksize: int | None = None) -> Iterator[pd.DataFrame]:
+    """Read a CSV with every column as text, BOM removed, in chunks.
+
+    Empty cells become missing values. The frame's index holds the 1-based data-row number, so a
+    per-row warning can say which row of the file it is about.
+    """
+    p = str(path)
+    try:
+        reader = pd.read_csv(
+            path,
+            dtype=str,
+            keep_default_na=False,
+            na_values=[""],
+            encoding="utf-8-sig",
+            encoding_errors="replace",
+            chunksize=chunksize or 200_000,
+            engine="c",
+            on_bad_lines="error",
+        )
+        start = 1
+        got_any = False
+        for chunk in reader:
+            chunk.index = pd.RangeIndex(start, start + len(chunk))
+            start += len(chunk)
+            got_any = got_any or len(chunk) > 0
+            yield chunk
+    except pd.errors.EmptyDataError as exc:
+        raise EmptyInputError("the file is empty", path=p) from exc
+    except pd.errors.ParserError as exc:
+        raise InputError(f"malformed CSV: {exc}", path=p) from exc
+    if not got_any:
+        raise EmptyInputError("the CSV has a header but no rows", path=p)
+
+
+def output_format(path: str) -> str:
+    """Choose the output format from a file name: ``.jsonl``/``.ndjson``, ``.parquet``, else CSV."""
+    name = path.lower()
+    if name.endswith((".jsonl", ".ndjson")):
+        return "jsonl"
+    if name.endswith(".json"):
+        return "json"
+    if name.endswith((".parquet", ".pq")):
+        return "parquet"
+    return "csv"
+
+
+@contextlib.contextmanager
+def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
+    """Yield a temporary path beside ``path``; on success move it over ``path`` atomically.
+
+    On any error the temporary file is removed and ``path`` is left as it was.
+    """
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    tmp_path = Path(tmp)
+    try:
+        yield tmp_path
+        os.replace(tmp_path, target)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            tmp_path.unlink()
+        raise
+
+
+def write_table(df: pd.DataFrame, path: str, fmt: str | None = None) -> None:
+    """Write ``df`` to ``path`` atomically (``-`` is stdout), in the format its name asks for."""
+    fmt = fmt or output_format(path)
+    if path == "-":
+        _write_to(df, sys.stdout, fmt)
+        return
+    with atomic_path(path) as tmp:
+        if fmt == "parquet":
+            df.to_parquet(tmp, index=False)
+        else:
+            with open(tmp, "w", encoding="utf-8", newline="") as fh:
+                _write_to(df, fh, fmt)
+
+
+def _write_to(df: pd.DataFrame, fh: IO[str], fmt: str) -> None:
+    if fmt == "csv":
+        df.to_csv(fh, index=False)
+    elif fmt == "jsonl":
+        if len(df):
+            df.to_json(fh, orient="records", lines=True, force_ascii=False, date_format="iso")
+    elif fmt == "json":
+        df.to_json(fh, orient="records", force_ascii=False, date_format="iso", indent=1)
+    elif fmt == "parquet":
+        if fh is sys.stdout:
+            raise InputError("Parquet cannot be written to stdout; give a file name")
+        buf = io.BytesIO()
+        df.to_parquet(buf, index=False)
+        fh.buffer.write(buf.getvalue())  # type: ignore[attr-defined]
+    else:
+        raise UnknownFormatError(f"unknown output format '{fmt}'")
+
+
+def rejects_path(output: str) -> str:
+    """Where the rejects of ``output`` go: ``scores.csv`` → ``scores.rejects.csv``."""
+    if output == "-":
+        return "rejects.csv"
+    p = Path(output)
+    stem = p.name.split(".")[0] or p.name
+    return str(p.with_name(f"{stem}.rejects.csv"))
+
+
+def write_rejects(rejects: Rejects, output: str) -> str | None:
+    """Write the rejects next to ``output`` (or remove a stale one); return its path if written."""
+    target = rejects_path(output)
+    if len(rejects) == 0:
+        with contextlib.suppress(FileNotFoundError):
+            os.remove(target)
+        return None
+    write_table(rejects.frame(), target, "csv")
+    return target
