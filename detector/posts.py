@@ -1,0 +1,499 @@
+"""Post readers: every supported input shape in, the canonical posts table out.
+
+This module owns the shapes posts arrive in and turns each into
+:data:`detector.schema.POST_COLUMNS`:
+
+* a flat CSV with ``post_id``, ``author_id``, ``author_screen_name``, ``text``, ``created_at`` and
+  optional ``repost_of``, ``reply_to``, ``urls``, ``hashtags``, ``lang``;
+* the IRA CSV shape published by FiveThirtyEight (``author``, ``content``, ``publish_date``,
+  ``post_type``, …), as CSV or as the Parquet re-packaging;
+* v1.1 tweet objects with an embedded ``user`` (JSON list or JSONL);
+* X API v2 response pages (``data`` + ``includes.users``), one page per JSON file or per JSONL line;
+* twarc2-style flattened v2 tweets (``author`` inline, ``__twarc`` metadata).
+
+It also hands back the author profiles embedded in tweets (v1.1 ``user``, v2 ``includes.users``,
+twarc2 ``author``) as raw records for :mod:`detector.accounts`. It never scores anything and never
+follows a URL. A bad record is kept aside in :class:`~detector.files.Rejects` with its record
+number and field; the good records are still returned.
+
+The text of a repost is the reposted text without the ``RT @user:`` prefix when the input carries
+the original (v1.1 ``retweeted_status``, v2 ``includes.tweets``), so that message features see the
+whole message; ``repost_of`` says it is a repost.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import pandas as pd
+
+from detector.errors import EmptyInputError, InputError, NothingScoredError
+from detector.files import Rejects, iter_json_records, read_csv_strings, resolve_format
+from detector.schema import POST_COLUMNS
+
+log = logging.getLogger(__name__)
+
+TWITTER_TIME = "%a %b %d %H:%M:%S %z %Y"
+HASHTAG_RE = re.compile(r"(?<![\w&])[#＃](\w+)", re.UNICODE)
+URL_RE = re.compile(r"https?://[^\s<>\"']+", re.IGNORECASE)
+# The IRA data names languages; the canonical table uses ISO 639-1 codes where one is obvious.
+LANGUAGE_CODES = {
+    "english": "en", "russian": "ru", "german": "de", "ukrainian": "uk", "italian": "it",
+    "bulgarian": "bg", "serbian": "sr", "macedonian": "mk", "croatian": "hr", "bosnian": "bs",
+    "albanian": "sq", "arabic": "ar", "french": "fr", "spanish": "es", "norwegian": "no",
+    "romanian": "ro", "dutch": "nl", "swedish": "sv", "estonian": "et", "uzbek": "uz",
+    "farsi (persian)": "fa", "vietnamese": "vi", "slovenian": "sl", "polish": "pl",
+    "turkish": "tr", "language undefined": None, "": None,
+}
+REQUIRED_FLAT = ("text", "created_at")
+IRA_MARKERS = ("content", "publish_date")
+
+
+@dataclass
+class PostsRead:
+    """What :func:`read_posts` found in one file.
+
+    Attributes
+    ----------
+    posts : DataFrame
+        The canonical posts table (:data:`~detector.schema.POST_COLUMNS`).
+    users : list of (int, dict)
+        Author profiles embedded in the posts, as ``(record number, raw record)``; the raw record
+        is ``{"created_at": <when it was observed>, "user": <v1.1 or v2 user object>}``, the shape
+        :func:`detector.accounts.accounts_from_records` reads. Empty when the input carries none.
+    rejects : Rejects
+        Records that could not be used.
+    shape : str
+        Which reader was used: ``flat``, ``ira``, ``v1``, ``v2`` or ``twarc2``.
+    """
+
+    posts: pd.DataFrame
+    users: list[tuple[int, dict[str, Any]]]
+    rejects: Rejects
+    shape: str
+
+
+def read_posts(path: str | os.PathLike[str], fmt: str | None = None) -> PostsRead:
+    """Read posts from ``path`` in any supported shape.
+
+    Parameters
+    ----------
+    path : str or path
+        A CSV, JSON, JSONL or Parquet file.
+    fmt : str, optional
+        Force the format (``csv``, ``json``, ``jsonl``, ``parquet``); detected from content if not given.
+
+    Returns
+    -------
+    PostsRead
+
+    Raises
+    ------
+    InputError
+        The file cannot be read or is of no known post shape.
+    NothingScoredError
+        Every record was rejected.
+    """
+    p = str(path)
+    if not os.path.exists(p):
+        raise InputError("no such file", path=p)
+    fmt = resolve_format(p, fmt)
+    rejects = Rejects(p)
+    if fmt in ("csv", "parquet"):
+        frames = _iter_frames(p, fmt)
+        first = next(frames)
+        shape = _table_shape(first, p)
+        reader = _ira_rows if shape == "ira" else _flat_rows
+        parts = [reader(first, p, rejects)] + [reader(chunk, p, rejects) for chunk in frames]
+        posts = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+        users: list[tuple[int, dict[str, Any]]] = []
+    else:
+        posts, users, shape = _read_json_posts(p, fmt, rejects)
+    if posts.empty:
+        raise NothingScoredError(f"{p}: every record was rejected ({len(rejects)} rejects)")
+    log.info("%s: %d posts read as %s (%d rejected, %d author profiles)", p, len(posts), shape, len(rejects), len(users))
+    return PostsRead(posts, users, rejects, shape)
+
+
+# ---------------------------------------------------------------- tables (CSV, Parquet)
+
+
+def _iter_frames(path: str, fmt: str) -> Iterator[pd.DataFrame]:
+    if fmt == "csv":
+        yield from read_csv_strings(path)
+        return
+    try:
+        df = pd.read_parquet(path)
+    except (OSError, ValueError) as exc:
+        raise InputError(f"unreadable Parquet: {exc}", path=path) from exc
+    if df.empty:
+        raise EmptyInputError("the Parquet file holds no rows", path=path)
+    df = df.astype("string")
+    df.index = pd.RangeIndex(1, len(df) + 1)
+    yield df
+
+
+def _table_shape(df: pd.DataFrame, path: str) -> str:
+    cols = set(df.columns)
+    if all(c in cols for c in IRA_MARKERS):
+        return "ira"
+    missing = [c for c in REQUIRED_FLAT if c not in cols]
+    if not missing and ({"author_id", "author_screen_name"} & cols):
+        return "flat"
+    raise InputError(
+        "no known post shape: a flat post table needs text, created_at and author_id or "
+        "author_screen_name; the IRA shape needs author, content and publish_date "
+        f"(columns found: {', '.join(sorted(cols)[:20])})",
+        path=path,
+    )
+
+
+def _flat_rows(df: pd.DataFrame, path: str, rejects: Rejects) -> pd.DataFrame:
+    out = pd.DataFrame(index=df.index)
+    author = df.get("author_id", pd.Series(pd.NA, index=df.index, dtype="string"))
+    screen = df.get("author_screen_name", pd.Series(pd.NA, index=df.index, dtype="string"))
+    out["author_id"] = author.fillna(screen)
+    out["author_screen_name"] = screen
+    out["text"] = df["text"]
+    out["created_at"] = df["created_at"]
+    for col in ("repost_of", "reply_to", "lang"):
+        out[col] = df[col] if col in df.columns else pd.NA
+    out["urls"] = _join_list_cells(df["urls"]) if "urls" in df.columns else pd.NA
+    out["hashtags"] = _clean_hashtag_cells(df["hashtags"]) if "hashtags" in df.columns else pd.NA
+    if "post_id" in df.columns:
+        out["post_id"] = df["post_id"]
+    else:
+        out["post_id"] = _row_ids(df.index)
+    return _finish_table(out, df, path, rejects, id_field="post_id")
+
+
+def _ira_rows(df: pd.DataFrame, path: str, rejects: Rejects) -> pd.DataFrame:
+    out = pd.DataFrame(index=df.index)
+    handle = df["author"] if "author" in df.columns else df.get("author_id")
+    if handle is None:
+        raise InputError("the IRA shape needs an 'author' or 'author_id' column", path=path)
+    numeric = df["external_author_id"] if "external_author_id" in df.columns else None
+    out["author_id"] = handle if numeric is None else numeric.fillna(handle)
+    out["author_screen_name"] = handle
+    out["text"] = df["content"]
+    out["created_at"] = df["publish_date"]
+    kind = df["post_type"].fillna("").str.upper() if "post_type" in df.columns else pd.Series("", index=df.index)
+    is_repost = kind.isin(["R", "RETWEET"])
+    if "retweet" in df.columns:
+        is_repost |= df["retweet"].fillna("0").eq("1") & ~kind.isin(["Q", "QUOTE_TWEET"])
+    # The IRA release does not name the reposted post. A repost's content is the original's text, so
+    # reposts of one original share a key derived from that text ("text:" + digest).
+    digest = df["content"].fillna("").map(lambda t: "text:" + hashlib.sha1(t.strip().encode()).hexdigest()[:16])
+    out["repost_of"] = digest.where(is_repost, pd.NA).astype("string")
+    out["reply_to"] = pd.NA
+    out["urls"] = _urls_from_text(df["content"])
+    out["hashtags"] = _hashtags_from_text(df["content"])
+    lang = df["language"] if "language" in df.columns else pd.Series(pd.NA, index=df.index, dtype="string")
+    out["lang"] = lang.str.lower().map(lambda v: LANGUAGE_CODES.get(v, v) if isinstance(v, str) else pd.NA)
+    out["post_id"] = df["tweet_id"] if "tweet_id" in df.columns else _row_ids(df.index)
+    return _finish_table(out, df, path, rejects, id_field="tweet_id")
+
+
+def _row_ids(index: pd.Index) -> pd.Series:
+    """Ids for inputs without one: the record number, stable across reruns of the same file."""
+    return pd.Series([f"r{i}" for i in index], index=index, dtype="string")
+
+
+def _finish_table(out: pd.DataFrame, raw: pd.DataFrame, path: str, rejects: Rejects, id_field: str) -> pd.DataFrame:
+    out["source_row"] = out.index.astype("int64")
+    times = parse_times(out["created_at"])
+    bad = pd.Series(False, index=out.index)
+    checks = [
+        (out["author_id"].isna(), "author_id", "no author (author_id and author_screen_name are empty)"),
+        (out["text"].isna(), "text", "no text"),
+        (out["created_at"].isna(), "created_at", "no time"),
+        (out["created_at"].notna() & times.isna(), "created_at", "unreadable time"),
+        (out["post_id"].isna(), id_field, "no post id"),
+    ]
+    for mask, field_name, reason in checks:
+        hit = mask & ~bad
+        for row in out.index[hit]:
+            detail = reason if field_name != "created_at" or reason == "no time" else f"{reason} {out.at[row, 'created_at']!r}"
+            rejects.add(int(row), field_name, detail, raw.loc[row].dropna().to_dict())
+        bad |= mask
+    out["created_at"] = times
+    return canonical_posts(out[~bad])
+
+
+def parse_times(values: pd.Series) -> pd.Series:
+    """Parse post times in any of the shapes seen (Twitter's, ISO 8601, ``M/D/YYYY H:MM``) to UTC.
+
+    Unreadable values become ``NaT``; a time without a zone is taken as UTC.
+    """
+    s = values.astype("string")
+    out = pd.to_datetime(s, format=TWITTER_TIME, errors="coerce", utc=True)
+    rest = out.isna() & s.notna()
+    if rest.any():
+        out[rest] = pd.to_datetime(s[rest], format="ISO8601", errors="coerce", utc=True)
+    rest = out.isna() & s.notna()
+    if rest.any():
+        out[rest] = pd.to_datetime(s[rest], format="%m/%d/%Y %H:%M", errors="coerce", utc=True)
+    rest = out.isna() & s.notna()
+    if rest.any():
+        out[rest] = pd.to_datetime(s[rest], format="mixed", errors="coerce", utc=True)
+    return out
+
+
+def _urls_from_text(text: pd.Series) -> pd.Series:
+    found = text.fillna("").str.findall(URL_RE)
+    return found.map(lambda xs: " ".join(u.rstrip(".,;:!?)]}…") for u in xs) if xs else pd.NA).astype("string")
+
+
+def _hashtags_from_text(text: pd.Series) -> pd.Series:
+    found = text.fillna("").str.findall(HASHTAG_RE)
+    return found.map(lambda xs: " ".join(x.lower() for x in xs) if xs else pd.NA).astype("string")
+
+
+def _join_list_cells(s: pd.Series) -> pd.Series:
+    return s.map(lambda v: " ".join(re.split(r"[\s,;|]+", v.strip())) if isinstance(v, str) and v.strip() else pd.NA).astype("string")
+
+
+def _clean_hashtag_cells(s: pd.Series) -> pd.Series:
+    def clean(v: Any) -> Any:
+        if not isinstance(v, str):
+            return pd.NA
+        tags = [t.lstrip("#＃").lower() for t in re.split(r"[\s,;|]+", v) if t.lstrip("#＃")]
+        return " ".join(tags) if tags else pd.NA
+
+    return s.map(clean).astype("string")
+
+
+def canonical_posts(df: pd.DataFrame) -> pd.DataFrame:
+    """Return ``df`` with exactly the canonical post columns and dtypes, in order."""
+    out = pd.DataFrame(index=df.index)
+    for col, dtype in POST_COLUMNS.items():
+        values = df[col] if col in df.columns else pd.Series(pd.NA, index=df.index)
+        if dtype.startswith("datetime64"):
+            out[col] = pd.to_datetime(values, utc=True).astype(dtype)
+        elif dtype == "int64":
+            out[col] = values.astype("int64")
+        else:
+            out[col] = values.astype(dtype)
+    return out.reset_index(drop=True)
+
+
+# ---------------------------------------------------------------- JSON shapes
+
+
+def _read_json_posts(path: str, fmt: str, rejects: Rejects) -> tuple[pd.DataFrame, list[tuple[int, dict[str, Any]]], str]:
+    rows: list[dict[str, Any]] = []
+    users: dict[str, tuple[int, dict[str, Any]]] = {}
+    shapes: set[str] = set()
+    for n, rec in _unwrap(iter_json_records(path, fmt, rejects)):
+        if not isinstance(rec, dict):
+            rejects.add(n, None, f"a record must be a JSON object, not {type(rec).__name__}", rec)
+            continue
+        if "data" not in rec and isinstance(rec.get("meta"), dict):
+            log.debug("%s, record %d: a v2 page without data (result_count 0)", path, n)
+            continue
+        if isinstance(rec.get("data"), list | dict):
+            shapes.add("v2")
+            _v2_page(n, rec, rows, users, rejects)
+        elif isinstance(rec.get("user"), dict):
+            shapes.add("v1")
+            _keep(rows, _v1_tweet(n, rec, users, rejects))
+        elif "author_id" in rec or isinstance(rec.get("author"), dict):
+            shapes.add("twarc2")
+            _keep(rows, _v2_tweet(n, rec, {}, {}, users, rejects, observed=_twarc_time(rec)))
+        elif "text" in rec or "full_text" in rec:
+            rejects.add(n, "user", "a v1.1 tweet without its embedded 'user' object", rec)
+        else:
+            rejects.add(n, None, "no known post shape (v1.1 tweet with 'user', X API v2 page with 'data', twarc2 tweet with 'author_id')", rec)
+    if not shapes:
+        raise NothingScoredError(f"{path}: every record was rejected ({len(rejects)} rejects)")
+    df = pd.DataFrame(rows, columns=[c for c in POST_COLUMNS])
+    if not df.empty:
+        df["created_at"] = parse_times(df["created_at"].astype("string"))
+    return canonical_posts(df), list(users.values()), "+".join(sorted(shapes))
+
+
+def _unwrap(records: Iterable[tuple[int, Any]]) -> Iterator[tuple[int, Any]]:
+    """Open lists nested in a record (a JSONL line holding a list of tweets)."""
+    for n, rec in records:
+        if isinstance(rec, list):
+            for item in rec:
+                yield n, item
+        else:
+            yield n, rec
+
+
+def _keep(rows: list[dict[str, Any]], row: dict[str, Any] | None) -> None:
+    if row is not None:
+        rows.append(row)
+
+
+def _text_of_v1(tweet: dict[str, Any]) -> str | None:
+    ext = tweet.get("extended_tweet")
+    if isinstance(ext, dict) and ext.get("full_text"):
+        return str(ext["full_text"])
+    text = tweet.get("full_text") or tweet.get("text")
+    return None if text is None else str(text)
+
+
+def _entities_v1(tweet: dict[str, Any]) -> dict[str, Any]:
+    ext = tweet.get("extended_tweet")
+    if isinstance(ext, dict) and isinstance(ext.get("entities"), dict):
+        return ext["entities"]
+    ent = tweet.get("entities")
+    return ent if isinstance(ent, dict) else {}
+
+
+def _v1_tweet(n: int, tweet: dict[str, Any], users: dict[str, tuple[int, dict[str, Any]]], rejects: Rejects) -> dict[str, Any] | None:
+    user = tweet["user"]
+    post_id = tweet.get("id_str") or _str_or_none(tweet.get("id"))
+    author_id = user.get("id_str") or _str_or_none(user.get("id")) or user.get("screen_name")
+    created = tweet.get("created_at")
+    shown = tweet.get("retweeted_status") if isinstance(tweet.get("retweeted_status"), dict) else tweet
+    text = _text_of_v1(shown)
+    if shown is not tweet and text is None:
+        text = _text_of_v1(tweet)
+    problem = _first_missing(n, tweet, rejects, [("id_str", post_id), ("user.id_str", author_id), ("text", text), ("created_at", created)])
+    if problem:
+        return None
+    ent = _entities_v1(shown)
+    urls = [u.get("expanded_url") or u.get("url") for u in ent.get("urls") or [] if isinstance(u, dict)]
+    tags = [str(h.get("text", "")).lower() for h in ent.get("hashtags") or [] if isinstance(h, dict)]
+    repost = tweet.get("retweeted_status")
+    _remember_user(users, str(author_id), n, user, created)
+    return {
+        "post_id": str(post_id),
+        "author_id": str(author_id),
+        "author_screen_name": user.get("screen_name"),
+        "text": text,
+        "created_at": created,
+        "repost_of": (repost.get("id_str") or _str_or_none(repost.get("id"))) if isinstance(repost, dict) else None,
+        "reply_to": tweet.get("in_reply_to_status_id_str") or _str_or_none(tweet.get("in_reply_to_status_id")),
+        "urls": " ".join(u for u in urls if u) or None,
+        "hashtags": " ".join(t for t in tags if t) or _tags_in(text),
+        "lang": tweet.get("lang"),
+        "source_row": n,
+    }
+
+
+def _v2_page(n: int, page: dict[str, Any], rows: list[dict[str, Any]], users: dict[str, tuple[int, dict[str, Any]]], rejects: Rejects) -> None:
+    data = page["data"]
+    tweets = data if isinstance(data, list) else [data]
+    inc = page.get("includes") if isinstance(page.get("includes"), dict) else {}
+    by_id = {str(u.get("id")): u for u in inc.get("users") or [] if isinstance(u, dict)}
+    ref_tweets = {str(t.get("id")): t for t in inc.get("tweets") or [] if isinstance(t, dict)}
+    observed = _twarc_time(page)
+    for i, tweet in enumerate(tweets):
+        if not isinstance(tweet, dict):
+            rejects.add(n, f"data[{i}]", "a tweet must be a JSON object", tweet)
+            continue
+        _keep(rows, _v2_tweet(n, tweet, by_id, ref_tweets, users, rejects, observed=observed, where=f"data[{i}]."))
+
+
+def _v2_tweet(
+    n: int,
+    tweet: dict[str, Any],
+    users_by_id: dict[str, dict[str, Any]],
+    ref_tweets: dict[str, dict[str, Any]],
+    users: dict[str, tuple[int, dict[str, Any]]],
+    rejects: Rejects,
+    *,
+    observed: str | None,
+    where: str = "",
+) -> dict[str, Any] | None:
+    author = tweet.get("author") if isinstance(tweet.get("author"), dict) else None
+    author_id = _str_or_none(tweet.get("author_id")) or (author and _str_or_none(author.get("id")))
+    if author is None and author_id is not None:
+        author = users_by_id.get(author_id)
+    post_id = _str_or_none(tweet.get("id"))
+    created = tweet.get("created_at")
+    text = tweet.get("text")
+    refs = [r for r in tweet.get("referenced_tweets") or [] if isinstance(r, dict)]
+    repost_of = next((str(r.get("id")) for r in refs if r.get("type") == "retweeted"), None)
+    reply_to = next((str(r.get("id")) for r in refs if r.get("type") == "replied_to"), None)
+    problem = _first_missing(n, tweet, rejects, [(f"{where}id", post_id), (f"{where}author_id", author_id), (f"{where}text", text), (f"{where}created_at", created)])
+    if problem:
+        return None
+    shown = tweet
+    if repost_of is not None:
+        # twarc2 flattening puts the original inside referenced_tweets; a raw page has it in includes.
+        original = next((r for r in refs if r.get("type") == "retweeted" and "text" in r), None) or ref_tweets.get(repost_of)
+        if isinstance(original, dict) and original.get("text"):
+            shown = original
+            text = original["text"]
+    ent = shown.get("entities") if isinstance(shown.get("entities"), dict) else {}
+    urls = [u.get("unwound_url") or u.get("expanded_url") or u.get("url") for u in ent.get("urls") or [] if isinstance(u, dict)]
+    # Links to the tweet's own photos and videos are media, not links the author chose to share.
+    urls = [u for u in urls if u and not re.search(r"//(x|twitter)\.com/[^/]+/status/\d+/(photo|video)/", u)]
+    tags = [str(h.get("tag", "")).lower() for h in ent.get("hashtags") or [] if isinstance(h, dict)]
+    if author is not None:
+        _remember_user(users, author_id, n, author, observed or created)
+    return {
+        "post_id": post_id,
+        "author_id": author_id,
+        "author_screen_name": author.get("username") if author else None,
+        "text": str(text),
+        "created_at": created,
+        "repost_of": repost_of,
+        "reply_to": reply_to,
+        "urls": " ".join(urls) or None,
+        "hashtags": " ".join(t for t in tags if t) or _tags_in(str(text)),
+        "lang": tweet.get("lang"),
+        "source_row": n,
+    }
+
+
+def _twarc_time(rec: dict[str, Any]) -> str | None:
+    meta = rec.get("__twarc")
+    return meta.get("retrieved_at") if isinstance(meta, dict) else None
+
+
+def _remember_user(users: dict[str, tuple[int, dict[str, Any]]], author_id: str, n: int, user: dict[str, Any], observed: Any) -> None:
+    """Keep the latest observation of each author: the profile as seen at its newest post."""
+    seen = users.get(author_id)
+    if seen is not None:
+        before, now = _one_time(seen[1].get("created_at")), _one_time(observed)
+        if before is not None and (now is None or now <= before):
+            return
+    users[author_id] = (n, {"created_at": observed, "user": user})
+
+
+def _one_time(value: Any) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        return datetime.strptime(value, TWITTER_TIME)
+    except ValueError:
+        pass
+    try:
+        t = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return t if t.tzinfo else t.replace(tzinfo=UTC)
+
+
+def _first_missing(n: int, rec: dict[str, Any], rejects: Rejects, fields: list[tuple[str, Any]]) -> bool:
+    for name, value in fields:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            rejects.add(n, name, "missing", rec)
+            return True
+    return False
+
+
+def _str_or_none(v: Any) -> str | None:
+    if v is None or isinstance(v, bool):
+        return None
+    return str(v)
+
+
+def _tags_in(text: str | None) -> str | None:
+    if not text:
+        return None
+    tags = [t.lower() for t in HASHTAG_RE.findall(text)]
+    return " ".join(tags) or None
