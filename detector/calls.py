@@ -1,0 +1,422 @@
+"""Message features and post scoring: which posts call people out, and how suspicious each post is.
+
+This module owns two things.
+
+1. **Calls to action.** Hand-written lexicons for English, Serbian (Cyrillic and Latin) and Albanian
+   find the parts of a mobilising message: an *event* (protest, rally, marš/марш, tubim, skup…), an
+   *invitation* (join us, dođite, ejani, dilni…) or an *announcement* (scheduled for, održaće se,
+   do të mbahet…), a *time* (tomorrow, sutra u 18h, nesër në ora 18, this Saturday, Nov. 5) and a
+   *place* (in front of, ispred Skupštine, para Bashkisë, city hall…). Matching runs on
+   :func:`detector.text.normalize` output, so Serbian Cyrillic and Latin, and text typed without
+   diacritics, share one lexicon. A post *is a call to action* when it names an event and either
+   invites, announces, or gives both a time and a place; a news report that merely mentions a
+   protest ("Police deploy tear gas on protesters") is not one.
+
+2. **Post scores.** A documented rule, not a trained model (EVALUATION.md, "Post scoring", shows why
+   a model trained on IRA-versus-PHEME posts learns the collections, not inauthenticity). Each post
+   gets evidence in [0, 1] from independent sources, combined by a weighted noisy-OR::
+
+       score = 1 - (1 - 0.70 A) (1 - 0.80 C) (1 - 0.30 B) (1 - 0.25 M)
+
+   A = the author's account score from the account model (left out when no profile is known);
+   C = coordination: the strongest cluster the post belongs to, ``similarity * (1 - 1/n_accounts)``,
+   or half the author's coordination score when the post itself is in no cluster;
+   B = the author's burst around the post: ``1 - exp(-k / 10)`` for k other posts by the same author
+   within ±``burst_window`` (default 1 hour);
+   M = the message: ``0.5 * call strength + 0.3 * urgency + 0.2 * has a link``.
+
+   The message term alone reaches at most 0.25, under the "uncertain" threshold: calling people to
+   a protest is legitimate speech, so it makes a post *matter*, never makes it *suspicious* by itself.
+   Labels: ``suspicious`` when score >= 0.60, ``uncertain`` when >= 0.30, else ``likely-genuine``.
+
+It never reads files and never trains anything.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Iterable
+from typing import Any, Protocol
+
+import numpy as np
+import pandas as pd
+import regex
+
+from detector.text import normalize_series
+
+log = logging.getLogger(__name__)
+
+SUSPICIOUS = 0.60
+UNCERTAIN = 0.30
+WEIGHTS = {"author": 0.70, "coordination": 0.80, "burst": 0.30, "message": 0.25}
+BURST_SCALE = 10.0
+DEFAULT_BURST_WINDOW = pd.Timedelta("1h")
+
+
+def _rx(*alternatives: str) -> regex.Pattern[str]:
+    return regex.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)", flags=regex.IGNORECASE)
+
+
+# Lexicons are written in normalised form: lower case, Latin script, no diacritics
+# (Serbian "dođite" -> "dodjite", "марш" -> "mars", Albanian "nesër" -> "neser").
+EVENT = _rx(
+    # English
+    r"protest(?:s|ers?|ing|ed)?", r"rall(?:y|ies)", r"march(?:es|ing)?", r"demonstrations?", r"demo",
+    r"sit-?ins?", r"vigils?", r"walk-?outs?", r"strikes?", r"boycotts?", r"blockades?",
+    r"picket(?:s|ing)?", r"flash ?mob", r"gatherings?", r"town ?hall meeting",
+    # Serbian (Latin and transliterated Cyrillic); "mars" after a number is the Albanian month
+    r"protest(?:a|u|om|i|e|ima|na|ni|no)?", r"skup(?:a|u|om|ovi|ove|ova)?",
+    r"(?<![\d.]\s?)mars(?:a|u|om|evi)?", r"demonstracij\w*", r"okupljanj\w*", r"strajk\w*",
+    r"blokad\w*", r"protestn\w* setnj\w*", r"setnj[aeu]",
+    # Albanian
+    r"proteste?", r"protesta(?:t|n)?", r"tubim\w*", r"marshim\w*", r"demonstrat\w*", r"grev\w*",
+    r"bojkot\w*", r"okupim\w*",
+    # Russian, for the IRA data (митинг)
+    r"miting\w*",
+)
+INVITE = _rx(
+    # English
+    r"join (?:us|the|our|in)", r"come (?:out|join|and|to|down|along)", r"be there", r"show up",
+    r"(?:stand|march|walk|rally) with us", r"let'?s (?:go|march|rally|protest|meet|show|stand|take)",
+    r"take to the streets?", r"(?:like|want) to (?:participate|join|attend|come)", r"participate in",
+    r"rsvp", r"spread the word", r"see you (?:there|at|on|tomorrow|tonight)", r"don'?t miss",
+    r"we need (?:you|everyone)", r"all out", r"meet (?:us|at|in front)", r"bring (?:your|a|friends|signs)",
+    # Serbian
+    r"dod(?:j)?ite", r"dod(?:j)?i", r"dolazite", r"pridruzite se", r"pridruzi se", r"izad(?:j)?ite",
+    r"izad(?:j)?imo", r"vidimo se", r"budite (?:tu|tamo|na|uz)", r"svi na (?:ulice|ulicu|trg|skup|protest)",
+    r"okupimo se", r"okupite se", r"pozivamo", r"poziv na", r"ne propustite", r"krenimo", r"ajmo",
+    r"hajde(?:mo)?", r"podrzite",
+    # Albanian
+    r"ejani", r"eja", r"dilni", r"te dalim", r"dalim", r"bashkohuni", r"bashkohu", r"shihemi",
+    r"ju ftojme", r"ftojme", r"te mblidhemi", r"mblidhemi", r"merrni pjese", r"mos mungoni",
+    r"hajdeni", r"ngrihuni",
+    # Russian
+    r"prihodite", r"prisoedinjajtes\w*", r"vyhodite",
+)
+ANNOUNCE = _rx(
+    r"will take place", r"takes place", r"scheduled (?:for|on)", r"is planned", r"(?:starts|begins) at",
+    r"odrzace se", r"odrzava se", r"bice odrzan\w*", r"zakazan\w*", r"pocinje u",
+    r"do te mbahet", r"mbahet", r"fillon ne",
+    r"sostoitsja",
+)
+_DAYS_EN = r"(?:mon|tues|wednes|thurs|fri|satur|sun)day"
+_MONTHS_EN = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+_MONTHS_SR = r"(?:januar|februar|mart|april|maj|jun|jul|avgust|septembar|oktobar|novembar|decembar)\w*"
+_MONTHS_SQ = r"(?:janar|shkurt|mars|prill|maj|qershor|korrik|gusht|shtator|tetor|nentor|dhjetor)\w*"
+TIME = _rx(
+    # English
+    r"today", r"tonight", r"tomorrow", r"this (?:weekend|week|evening|afternoon|morning)",
+    rf"(?:this|on|next|every) {_DAYS_EN}", _DAYS_EN, r"noon", r"midnight",
+    rf"{_MONTHS_EN} \d{{1,2}}(?:st|nd|rd|th)?", rf"\d{{1,2}}(?:st|nd|rd|th)? (?:of )?{_MONTHS_EN}",
+    r"(?:at )?\d{1,2}(?::\d{2})? ?(?:am|pm|a\.m\.|p\.m\.)", r"at \d{1,2}(?::\d{2})?",
+    r"\d{1,2}[:.]\d{2}(?:h| ?casova| ?sati)?", r"\d{1,2} ?(?:h|c|casova|sati)",
+    # Serbian
+    r"danas", r"veceras", r"sutra", r"prekosutra", r"u \d{1,2}",
+    r"(?:u|ove|ovog|ove|sledece|iduce) (?:ponedeljak|utorak|sred[ua]|cetvrtak|petak|subot[ue]|nedel?j[ue]|vikend)",
+    rf"\d{{1,2}}\.? {_MONTHS_SR}",
+    # Albanian
+    r"sot", r"sonte", r"neser", r"pasneser", r"(?:ne )?ora \d{1,2}",
+    r"(?:te|kete|ete) (?:hene|marte|merkure|enjte|premte|shtune|diele|fundjave)n?",
+    rf"\d{{1,2}} {_MONTHS_SQ}",
+    # Russian dates in the IRA data ("12 dekabrja")
+    r"zavtra", r"segodnja", r"\d{1,2} (?:janvarja|fevralja|marta|aprelja|maja|ijunja|ijulja|avgusta|sentjabrja|oktjabrja|nojabrja|dekabrja)",
+)
+PLACE = _rx(
+    # English
+    r"in front of", r"outside (?:the|of)", r"city hall", r"town hall", r"downtown", r"courthouse",
+    r"capitol", r"statehouse", r"state house", r"white house",
+    r"(?:at|in|to) (?:the )?(?:\w+ ){0,2}(?:square|park|plaza|bridge|embassy|station|campus|church|center|centre|memorial)",
+    r"\d+ \w+ (?:st|street|ave|avenue|blvd|boulevard|road|rd)",
+    # Serbian
+    r"ispred", r"na trgu", r"trg\w*", r"na mostu", r"kod (?:mosta|spomenika|skupstine|opstine|predsednistva|vlade|suda|crkve|fontane)",
+    r"skupstin\w*", r"opstin\w*", r"predsednistv\w*", r"spomenik\w*", r"plato\w*", r"u centru", r"centar grada",
+    # Albanian
+    r"(?:para|perpara|te|tek|ne) (?:bashki\w*|kuvend\w*|qeveri\w*|shesh\w*|ur[aeë]\w*|godin\w*|ministri\w*|parlament\w*|prefektur\w*|komun\w*)",
+    r"sheshi?\w*", r"ne qender", r"qendra e qytetit",
+    # Russian
+    r"na ploscadi",
+)
+URGENCY = _rx(
+    r"now", r"right now", r"urgent\w*", r"breaking", r"asap", r"immediately", r"everyone", r"all of you",
+    r"must", r"last chance", r"before it'?s too late", r"don'?t wait", r"act now",
+    r"hitno", r"odmah", r"sada", r"svi", r"svima", r"moramo", r"morate", r"poslednja sansa",
+    r"urgjent\w*", r"menjehere", r"tani", r"te gjithe", r"duhet", r"e fundit",
+    r"srocno", r"vse",
+)
+
+FEATURE_COLUMNS = [
+    "cta_event", "cta_invite", "cta_announce", "cta_time", "cta_place", "call_to_action",
+    "call_strength", "urgency", "n_urls", "n_hashtags", "is_repost", "is_reply", "burst",
+]
+
+
+def message_features(posts: pd.DataFrame, *, burst_window: pd.Timedelta = DEFAULT_BURST_WINDOW) -> pd.DataFrame:
+    """Compute the message features of each post (one row per post, same order).
+
+    Parameters
+    ----------
+    posts : DataFrame
+        Canonical posts (:data:`detector.schema.POST_COLUMNS`).
+    burst_window : Timedelta
+        Half-width of the window in which the author's other posts are counted.
+
+    Returns
+    -------
+    DataFrame
+        :data:`FEATURE_COLUMNS`, indexed like ``posts``.
+    """
+    text = posts["text"].fillna("").astype(str)
+    norm = normalize_series(text)
+    out = call_features(norm, normalised=True)
+    out.index = posts.index
+    bangs = text.str.count("!").clip(upper=3) / 3
+    letters = text.str.count(r"[A-Za-zА-Яа-я]").replace(0, np.nan)
+    caps = (text.str.count(r"[A-ZА-Я]") / letters).fillna(0)
+    words = norm.map(lambda t: len(URGENCY.findall(t)))
+    out["urgency"] = np.clip(words / 2 + 0.5 * bangs + np.where(caps > 0.6, 0.3, 0.0), 0, 1)
+    out["n_urls"] = posts["urls"].fillna("").str.split().str.len().astype("int64")
+    out["n_hashtags"] = posts["hashtags"].fillna("").str.split().str.len().astype("int64")
+    out["is_repost"] = posts["repost_of"].notna().to_numpy()
+    out["is_reply"] = posts["reply_to"].notna().to_numpy()
+    out["burst"] = author_burst(posts, burst_window)
+    return out[FEATURE_COLUMNS]
+
+
+def call_features(texts: Iterable[str] | pd.Series, *, normalised: bool = False) -> pd.DataFrame:
+    """Find the parts of a call to action in each text.
+
+    Returns a frame with boolean ``cta_event``, ``cta_invite``, ``cta_announce``, ``cta_time``,
+    ``cta_place``, ``call_to_action`` and the float ``call_strength`` (0 when not a call; 0.5 for
+    a call, plus 0.25 each for a time and a place).
+    """
+    s = pd.Series(list(texts) if not isinstance(texts, pd.Series) else texts.to_numpy(), dtype="string").fillna("")
+    norm = s if normalised else normalize_series(s)
+    # Most posts name no event: test the rest only where one is named.
+    event = norm.map(lambda t: EVENT.search(t) is not None).astype(bool)
+    out = pd.DataFrame({"cta_event": event})
+    for col, rx in (("cta_invite", INVITE), ("cta_announce", ANNOUNCE), ("cta_time", TIME), ("cta_place", PLACE)):
+        hit = pd.Series(False, index=norm.index)
+        hit[event] = norm[event].map(lambda t, rx=rx: rx.search(t) is not None).astype(bool)
+        out[col] = hit
+    out["call_to_action"] = out["cta_event"] & (out["cta_invite"] | out["cta_announce"] | (out["cta_time"] & out["cta_place"]))
+    out["call_strength"] = np.where(
+        out["call_to_action"], 0.5 + 0.25 * out["cta_time"] + 0.25 * out["cta_place"], 0.0
+    )
+    return out
+
+
+def explain_call(text: str) -> dict[str, str]:
+    """The words that matched each part of a call to action in ``text`` (for reports and tests)."""
+    norm = normalize_series(pd.Series([text], dtype="string")).iloc[0]
+    parts = {"event": EVENT, "invite": INVITE, "announce": ANNOUNCE, "time": TIME, "place": PLACE}
+    found = {}
+    for name, rx in parts.items():
+        m = rx.search(norm)
+        if m:
+            found[name] = m.group(0)
+    return found
+
+
+def author_burst(posts: pd.DataFrame, window: pd.Timedelta = DEFAULT_BURST_WINDOW) -> np.ndarray:
+    """For each post, how many other posts its author made within ±``window`` of it."""
+    if posts.empty:
+        return np.zeros(0, dtype="int64")
+    t = posts["created_at"].astype("datetime64[ns, UTC]").astype("int64").to_numpy()
+    order = np.lexsort((t, posts["author_id"].astype(str).to_numpy()))
+    authors = posts["author_id"].astype(str).to_numpy()[order]
+    times = t[order]
+    w = int(window.value)
+    counts = np.zeros(len(order), dtype="int64")
+    # Within each author's run of sorted times, count neighbours with two binary searches.
+    starts = np.flatnonzero(np.r_[True, authors[1:] != authors[:-1]])
+    ends = np.r_[starts[1:], len(authors)]
+    for a, b in zip(starts, ends, strict=True):
+        seg = times[a:b]
+        lo = np.searchsorted(seg, seg - w, side="left")
+        hi = np.searchsorted(seg, seg + w, side="right")
+        counts[a:b] = hi - lo - 1
+    result = np.empty_like(counts)
+    result[order] = counts
+    return result
+
+
+class Coordination(Protocol):
+    """What post scoring needs from :func:`detector.coordination.find_clusters`."""
+
+    memberships: pd.DataFrame
+    account_scores: pd.DataFrame
+
+
+def label_for(score: float) -> str:
+    """The label of a post or account score by the documented thresholds."""
+    if score >= SUSPICIOUS:
+        return "suspicious"
+    if score >= UNCERTAIN:
+        return "uncertain"
+    return "likely-genuine"
+
+
+def score_posts(
+    posts: pd.DataFrame,
+    *,
+    account_scores: pd.DataFrame | None = None,
+    coordination: Coordination | None = None,
+    burst_window: pd.Timedelta = DEFAULT_BURST_WINDOW,
+    features: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Score every post by the documented rule (see the module docstring).
+
+    Parameters
+    ----------
+    posts : DataFrame
+        Canonical posts.
+    account_scores : DataFrame, optional
+        The account model's output (``account_id``, ``score``); authors missing from it, or all
+        authors when it is not given, are scored without the author term.
+    coordination : CoordinationResult, optional
+        Clusters from :func:`detector.coordination.find_clusters`.
+    burst_window : Timedelta
+        Half-width of the author burst window.
+    features : DataFrame, optional
+        Precomputed :func:`message_features` (recomputed when not given).
+
+    Returns
+    -------
+    DataFrame
+        ``post_id``, ``author_id``, ``score``, ``label``, ``cluster_ids``, ``reasons``,
+        ``author_score``, ``coordination``, then :data:`FEATURE_COLUMNS`.
+    """
+    posts = posts.reset_index(drop=True)
+    feats = features.reset_index(drop=True) if features is not None else message_features(posts, burst_window=burst_window).reset_index(drop=True)
+    out = pd.DataFrame({"post_id": posts["post_id"].astype("string"), "author_id": posts["author_id"].astype("string")})
+    author = _author_scores(posts, account_scores)
+    coord, cluster_ids, coord_note = _post_coordination(posts, coordination)
+    burst = 1 - np.exp(-feats["burst"].to_numpy(dtype=float) / BURST_SCALE)
+    message = 0.5 * feats["call_strength"].to_numpy(dtype=float) + 0.3 * feats["urgency"].to_numpy(dtype=float) + 0.2 * (feats["n_urls"].to_numpy() > 0)
+    a = np.nan_to_num(author, nan=0.0)
+    score = 1 - (
+        (1 - WEIGHTS["author"] * a)
+        * (1 - WEIGHTS["coordination"] * coord)
+        * (1 - WEIGHTS["burst"] * burst)
+        * (1 - WEIGHTS["message"] * message)
+    )
+    out["score"] = np.round(score, 4)
+    out["label"] = [label_for(x) for x in score]
+    out["cluster_ids"] = pd.Series(cluster_ids, dtype="string")
+    out["reasons"] = [
+        _reasons(author[i], coord[i], coord_note[i], int(feats.at[i, "burst"]), feats.loc[i], burst_window)
+        for i in range(len(out))
+    ]
+    out["author_score"] = author
+    out["coordination"] = np.round(coord, 4)
+    for col in FEATURE_COLUMNS:
+        out[col] = feats[col].to_numpy()
+    return out
+
+
+def _author_scores(posts: pd.DataFrame, account_scores: pd.DataFrame | None) -> np.ndarray:
+    if account_scores is None or account_scores.empty:
+        return np.full(len(posts), np.nan)
+    by_id = account_scores.drop_duplicates("account_id").set_index(account_scores["account_id"].drop_duplicates().astype(str))["score"]
+    return posts["author_id"].astype(str).map(by_id).to_numpy(dtype=float)
+
+
+def _post_coordination(posts: pd.DataFrame, coordination: Coordination | None) -> tuple[np.ndarray, list[Any], list[str]]:
+    n = len(posts)
+    coord = np.zeros(n)
+    ids: list[Any] = [pd.NA] * n
+    notes = [""] * n
+    if coordination is None:
+        return coord, ids, notes
+    m = coordination.memberships
+    if m is not None and not m.empty:
+        m = m.assign(strength=m["similarity"].astype(float).clip(0, 1) * (1 - 1 / m["n_accounts"].astype(float).clip(lower=1)))
+        m = m.sort_values("strength", ascending=False)
+        grouped = m.groupby(m["post_id"].astype(str), sort=False)
+        best = grouped["strength"].max()
+        joined = grouped["cluster_id"].agg(lambda c: " ".join(dict.fromkeys(str(x) for x in c)))
+        top = grouped.head(1).set_index(grouped.head(1)["post_id"].astype(str))
+        pid = posts["post_id"].astype(str)
+        coord = pid.map(best).fillna(0.0).to_numpy(dtype=float)
+        ids = list(pid.map(joined).astype("string"))
+        for i, p in enumerate(pid):
+            if p in top.index:
+                row = top.loc[p]
+                notes[i] = f"in {row['kind']} cluster {row['cluster_id']} with {int(row['n_accounts'])} accounts (similarity {float(row['similarity']):.2f})"
+    acc = getattr(coordination, "account_scores", None)
+    if acc is not None and not acc.empty:
+        by_author = acc.set_index(acc["account_id"].astype(str))["coordination_score"].astype(float)
+        author_coord = posts["author_id"].astype(str).map(by_author).fillna(0.0).to_numpy()
+        fallback = 0.5 * author_coord
+        use = fallback > coord
+        for i in np.flatnonzero(use):
+            notes[i] = f"author in coordinated clusters elsewhere (coordination {author_coord[i]:.2f})"
+        coord = np.maximum(coord, fallback)
+    return coord, ids, notes
+
+
+def _reasons(author: float, coord: float, coord_note: str, burst: int, f: pd.Series, window: pd.Timedelta) -> str:
+    parts: list[tuple[float, str]] = []
+    if math.isnan(author):
+        parts.append((0.0, "author not scored (no profile)"))
+    elif author >= UNCERTAIN:
+        parts.append((WEIGHTS["author"] * author, f"author account score {author:.2f}"))
+    if coord > 0 and coord_note:
+        parts.append((WEIGHTS["coordination"] * coord, coord_note))
+    if burst >= 3:
+        minutes = int(window.total_seconds() // 60)
+        parts.append((WEIGHTS["burst"] * (1 - math.exp(-burst / BURST_SCALE)), f"author posted {burst} other posts within ±{minutes} min"))
+    if f["call_to_action"]:
+        bits = [b for b, on in (("time", f["cta_time"]), ("place", f["cta_place"])) if on]
+        parts.append((WEIGHTS["message"] * 0.5 * f["call_strength"], "call to action" + (f" with {' and '.join(bits)}" if bits else "")))
+    if f["urgency"] >= 0.5:
+        parts.append((WEIGHTS["message"] * 0.3 * f["urgency"], "urgent wording"))
+    parts.sort(key=lambda p: -p[0])
+    return "; ".join(text for _, text in parts) or "no evidence found"
+
+
+def author_table(
+    posts: pd.DataFrame,
+    scored: pd.DataFrame,
+    *,
+    account_scores: pd.DataFrame | None = None,
+    coordination: Coordination | None = None,
+) -> pd.DataFrame:
+    """One row per author: posts, calls, coordination score, account score and a combined score.
+
+    The combined score is the noisy-OR of the account score (weight 0.70) and the coordination
+    score (weight 0.80), the same weights as in the post rule, so an author with neither profile
+    nor clusters scores 0.
+    """
+    g = scored.assign(author_screen_name=posts["author_screen_name"].to_numpy()).groupby("author_id", sort=True)
+    out = pd.DataFrame({
+        "author_id": g.size().index.astype("string"),
+        "screen_name": g["author_screen_name"].first().astype("string").to_numpy(),
+        "n_posts": g.size().to_numpy(),
+        "n_calls": g["call_to_action"].sum().to_numpy().astype("int64"),
+        "n_suspicious_posts": g["label"].agg(lambda s: int((s == "suspicious").sum())).to_numpy(),
+        "mean_post_score": g["score"].mean().round(4).to_numpy(),
+    })
+    coord = pd.Series(0.0, index=out.index)
+    n_clusters = pd.Series(0, index=out.index, dtype="int64")
+    acc = getattr(coordination, "account_scores", None) if coordination is not None else None
+    if acc is not None and not acc.empty:
+        idx = acc.set_index(acc["account_id"].astype(str))
+        coord = out["author_id"].astype(str).map(idx["coordination_score"]).fillna(0.0).astype(float)
+        if "n_clusters" in idx.columns:
+            n_clusters = out["author_id"].astype(str).map(idx["n_clusters"]).fillna(0).astype("int64")
+    out["coordination_score"] = coord.round(4).to_numpy()
+    out["n_clusters"] = n_clusters.to_numpy()
+    account = pd.Series(np.nan, index=out.index)
+    account_label = pd.Series(pd.NA, index=out.index, dtype="string")
+    if account_scores is not None and not account_scores.empty:
+        idx = account_scores.drop_duplicates("account_id").set_index(account_scores["account_id"].drop_duplicates().astype(str))
+        account = out["author_id"].astype(str).map(idx["score"]).astype(float)
+        account_label = out["author_id"].astype(str).map(idx["label"]).astype("string")
+    out["account_score"] = account.round(4).to_numpy()
+    out["account_label"] = account_label.to_numpy()
+    combined = 1 - (1 - WEIGHTS["author"] * account.fillna(0.0)) * (1 - WEIGHTS["coordination"] * coord)
+    out["combined_score"] = combined.round(4).to_numpy()
+    out["label"] = [label_for(x) for x in combined]
+    return out.sort_values(["combined_score", "n_posts"], ascending=[False, False]).reset_index(drop=True)
