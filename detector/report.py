@@ -1,0 +1,880 @@
+"""Reports: one self-contained HTML page, plus CSV and JSON of the same data, for a time window.
+
+This module owns what a report shows and how it is written: headline numbers, the score
+distribution, the timeline of flagged posts, the top suspicious accounts with their reasons, the
+coordination clusters with their evidence, and what changed since the previous report in the same
+folder. It takes plain DataFrames (:class:`ReportData`); it never queries the store, scores, or
+clusters anything itself, so the CLI, the cron runner and a notebook can all feed it.
+
+Everything in the tables may have been written by an adversary (names, posts, evidence). The HTML
+template escapes every value, isolates its text direction, never turns it into a link, and the page
+carries a Content-Security-Policy that forbids scripts and any request but ``data:`` images. CSV
+cells that a spreadsheet would read as a formula are neutralised (:func:`neutralise_formulas`).
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+import logging
+import math
+import os
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from detector import __version__
+from detector.errors import InputError
+from detector.files import Rejects, atomic_path, read_csv_strings, resolve_format, write_table
+
+log = logging.getLogger(__name__)
+
+# Labels that mean "flag this" when no score threshold is given.
+SUSPICIOUS_LABELS = frozenset({"suspicious", "bot", "inauthentic", "fake", "coordinated"})
+# Without a label or a threshold, a score of at least this flags (it is a calibrated probability).
+DEFAULT_THRESHOLD = 0.5
+# A change of score at least this large between two reports is listed under "what changed".
+SCORE_MOVE = 0.1
+# Two clusters with at least this Jaccard overlap of accounts are taken to be the same cluster.
+SAME_CLUSTER_JACCARD = 0.5
+
+ACCOUNT_FIELDS = ("account_id", "screen_name", "name", "score", "label", "reasons", "model_version", "scored_at")
+POST_FIELDS = ("post_id", "author_id", "author_screen_name", "text", "created_at", "score", "label", "reasons", "cluster_ids")
+CLUSTER_FIELDS = ("cluster_id", "kind", "n_accounts", "n_posts", "span_start", "span_end", "similarity", "evidence", "accounts")
+_TIME_FIELDS = frozenset({"scored_at", "created_at", "span_start", "span_end"})
+_NUMBER_FIELDS = frozenset({"score", "n_accounts", "n_posts", "similarity"})
+_REQUIRED = {"accounts": ("account_id", "score"), "posts": ("post_id",), "clusters": ("cluster_id",)}
+
+# OWASP CSV injection: these leading characters make a spreadsheet evaluate the cell. The
+# full-width forms are included because some spreadsheets fold them to the ASCII ones.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+# C0/C1 control characters other than tab and newline have no business in a report.
+_CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+@dataclass(kw_only=True)
+class ReportData:
+    """Everything one report shows. Missing optional columns are allowed and shown as blank.
+
+    Attributes
+    ----------
+    accounts : DataFrame
+        ``account_id, screen_name, name, score, label, reasons, model_version, scored_at``
+        (``account_id`` and ``score`` required). ``reasons`` is a list or a ``;``-separated text.
+    posts : DataFrame
+        ``post_id, author_id, author_screen_name, text, created_at, score, label, reasons,
+        cluster_ids``; the posts of the window (all of them: the timeline counts them).
+    clusters : DataFrame
+        ``cluster_id, kind, n_accounts, n_posts, span_start, span_end, similarity, evidence,
+        accounts``; ``evidence`` is text, a dict or a list; ``accounts`` a list or space-separated ids.
+    memberships : DataFrame, optional
+        ``cluster_id, account_id`` rows, used when ``clusters.accounts`` is absent.
+    since, until : datetime
+        The window (UTC).
+    watch : str, optional
+        The watch's name, if the report is for one watch.
+    account_threshold, post_threshold : float, optional
+        Flag a row whose score is at least this; when ``None`` a row is flagged when its label is
+        one of :data:`SUSPICIOUS_LABELS`.
+    previous : dict, optional
+        A previous report's JSON (see :func:`find_previous`); found in the output folder if ``None``.
+    top : int
+        How many accounts, posts and clusters the HTML lists (CSV and JSON hold them all).
+    """
+
+    accounts: pd.DataFrame
+    posts: pd.DataFrame = field(default_factory=pd.DataFrame)
+    clusters: pd.DataFrame = field(default_factory=pd.DataFrame)
+    memberships: pd.DataFrame | None = None
+    since: datetime
+    until: datetime
+    watch: str | None = None
+    watch_description: str = ""
+    account_threshold: float | None = None
+    post_threshold: float | None = None
+    previous: dict[str, Any] | None = None
+    top: int = 50
+
+
+@dataclass(frozen=True)
+class ReportPaths:
+    """Where one report went. ``previous`` is the report it was compared with, if any."""
+
+    html: Path
+    csv: Path
+    json: Path
+    posts_csv: Path
+    clusters_csv: Path
+    previous: Path | None = None
+
+
+# ---------------------------------------------------------------------------------------------
+# Hostile text
+
+
+def neutralise_formulas(df: pd.DataFrame, columns: Iterable[str] | None = None) -> pd.DataFrame:
+    """Return a copy of ``df`` whose text cells cannot be read as spreadsheet formulas.
+
+    A text cell starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return (or their
+    full-width forms) gets a leading ``'``, as OWASP recommends. Only text columns are touched
+    (or ``columns``, if given), so a negative number in a numeric column stays a number.
+    """
+    out = df.copy()
+    targets = list(columns) if columns is not None else [c for c in out.columns if _is_text(out[c])]
+    for col in targets:
+        s = out[col]
+        mask = s.map(lambda v: isinstance(v, str) and v.startswith(_FORMULA_START)).astype(bool)
+        if mask.any():
+            out[col] = s.astype(object)
+            out.loc[mask, col] = "'" + s[mask].astype(str)
+    return out
+
+
+def _is_text(s: pd.Series) -> bool:
+    return bool(pd.api.types.is_string_dtype(s) or s.dtype == object)
+
+
+def _clean(value: Any) -> str:
+    """A value as display text: missing is blank, control characters dropped, surrogates replaced."""
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        return ""
+    text = str(value)
+    text = text.encode("utf-8", "replace").decode("utf-8") if _has_surrogate(text) else text
+    return _CONTROL_RE.sub("", text)
+
+
+def _has_surrogate(text: str) -> bool:
+    return any("\ud800" <= ch <= "\udfff" for ch in text)
+
+
+def _as_list(value: Any) -> list[str]:
+    """Reasons, cluster ids or member ids, as given (list, JSON text, or separated text)."""
+    if value is None or value is pd.NA:
+        return []
+    if isinstance(value, float) and math.isnan(value):
+        return []
+    if isinstance(value, list | tuple | np.ndarray | pd.Series):
+        return [_clean(v) for v in value if _clean(v)]
+    text = _clean(value).strip()
+    if not text:
+        return []
+    if text.startswith("["):
+        try:
+            parsed = json.loads(text)
+        except ValueError:
+            parsed = None
+        if isinstance(parsed, list):
+            return [_clean(v) for v in parsed if _clean(v)]
+    sep = ";" if ";" in text else ("," if "," in text else None)
+    parts = text.split(sep) if sep else text.split()
+    return [p.strip() for p in parts if p.strip()]
+
+
+def _as_reasons(value: Any) -> list[str]:
+    # A reason is a phrase: only ';' or a list separates reasons, never a space.
+    if isinstance(value, str) and not value.lstrip().startswith("[") and ";" not in value:
+        text = _clean(value).strip()
+        return [text] if text else []
+    return _as_list(value)
+
+
+def _as_evidence(value: Any) -> Any:
+    """Evidence as a dict, list or text (JSON text is parsed), cleaned for display."""
+    if isinstance(value, str):
+        stripped = value.strip()
+        if stripped[:1] in "{[":
+            try:
+                value = json.loads(stripped)
+            except ValueError:
+                return _clean(value)
+        else:
+            return _clean(value)
+    if isinstance(value, dict):
+        return {_clean(k): _as_evidence_leaf(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | np.ndarray):
+        return [_as_evidence_leaf(v) for v in value]
+    return _clean(value)
+
+
+def _as_evidence_leaf(value: Any) -> str:
+    if isinstance(value, dict | list | tuple):
+        return _clean(json.dumps(value, ensure_ascii=False, default=str))
+    return _clean(value)
+
+
+# ---------------------------------------------------------------------------------------------
+# Preparing the tables
+
+
+def _frame(df: pd.DataFrame | None, fields_: Sequence[str], table: str) -> pd.DataFrame:
+    """The columns a report needs, typed; required columns must be there."""
+    df = pd.DataFrame() if df is None else df
+    if len(df.columns) == 0 and table != "accounts":
+        df = pd.DataFrame(columns=list(fields_))
+    for col in _REQUIRED[table]:
+        if col not in df.columns:
+            raise InputError(f"the {table} table has no '{col}' column", field=col)
+    out = pd.DataFrame(index=pd.RangeIndex(len(df)))
+    for col in fields_:
+        values = df[col].to_numpy() if col in df.columns else [None] * len(df)
+        s = pd.Series(values, index=out.index, dtype=object)
+        if col in _TIME_FIELDS:
+            s = pd.to_datetime(s, utc=True, errors="coerce", format="mixed")
+        elif col in _NUMBER_FIELDS:
+            s = pd.to_numeric(s, errors="coerce")
+        out[col] = s
+    extra = [c for c in df.columns if c not in fields_]
+    for col in extra:
+        out[col] = df[col].to_numpy()
+    return out
+
+
+def _flags(df: pd.DataFrame, threshold: float | None) -> pd.Series:
+    if threshold is not None:
+        return (df["score"] >= threshold).fillna(False).astype(bool)
+    labels = df["label"].map(lambda v: _clean(v).strip().casefold())
+    has_label = labels != ""
+    if not has_label.any():
+        return (df["score"] >= DEFAULT_THRESHOLD).fillna(False).astype(bool)
+    return labels.isin(SUSPICIOUS_LABELS).astype(bool)
+
+
+def _flag_rule(df: pd.DataFrame, threshold: float | None, source: str) -> str:
+    if threshold is not None:
+        return f"score ≥ {threshold:.2f} ({source})"
+    labels = df["label"].map(lambda v: _clean(v).strip().casefold())
+    if (labels != "").any():
+        used = sorted(set(labels) & SUSPICIOUS_LABELS) or sorted(SUSPICIOUS_LABELS)
+        return "the model labelled them " + " or ".join(f"'{x}'" for x in used)
+    return f"score ≥ {DEFAULT_THRESHOLD:.2f} (no label nor threshold given)"
+
+
+def _cluster_members(clusters: pd.DataFrame, memberships: pd.DataFrame | None) -> dict[str, list[str]]:
+    members: dict[str, list[str]] = {}
+    for cid, accts in zip(clusters["cluster_id"], clusters["accounts"], strict=True):
+        members[_clean(cid)] = _as_list(accts)
+    if memberships is not None and len(memberships) and {"cluster_id", "account_id"} <= set(memberships.columns):
+        for cid, group in memberships.groupby(memberships["cluster_id"].map(_clean), sort=False):
+            if not members.get(cid):
+                members[cid] = list(dict.fromkeys(group["account_id"].map(_clean)))
+    return members
+
+
+# ---------------------------------------------------------------------------------------------
+# What changed
+
+
+def report_stem(watch: str | None) -> str:
+    """File-name stem of a watch's reports: ``report`` or ``report-<watch>``."""
+    return f"report-{watch}" if watch else "report"
+
+
+def _stamp(t: datetime) -> str:
+    return pd.Timestamp(t).tz_convert("UTC").strftime("%Y%m%dT%H%M%SZ")
+
+
+def find_previous(out_dir: str | os.PathLike[str], watch: str | None, until: datetime) -> tuple[Path, dict[str, Any]] | None:
+    """The latest report JSON in ``out_dir`` for ``watch`` whose window ends before ``until``.
+
+    Reports are kept as ``<stem>-<until>.json``, so re-running the same report replaces its own
+    files and still compares with the one before it. An unreadable candidate is skipped with a
+    warning: a damaged old file must not stop the cron job.
+    """
+    folder = Path(out_dir)
+    if not folder.is_dir():
+        return None
+    stem = report_stem(watch)
+    pattern = re.compile(re.escape(stem) + r"-(\d{8}T\d{6}Z)\.json$")
+    current = _stamp(until)
+    candidates = sorted(
+        (m.group(1), p) for p in folder.iterdir() if (m := pattern.match(p.name)) and m.group(1) < current
+    )
+    for _, path in reversed(candidates):
+        try:
+            doc = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            log.warning("%s: previous report unreadable, skipped: %s", path, exc)
+            continue
+        if isinstance(doc, dict) and isinstance(doc.get("accounts"), list):
+            return path, doc
+        log.warning("%s: not a detector report JSON, skipped", path)
+    return None
+
+
+def compare(accounts: pd.DataFrame, clusters: list[dict[str, Any]], previous: dict[str, Any] | None) -> dict[str, Any]:
+    """What changed since ``previous``: new and cleared flags, label changes, score moves, clusters.
+
+    Accounts absent from this window are not counted as cleared: they were simply not seen.
+    """
+    if not previous:
+        return {"previous": None}
+    before = {str(a.get("account_id")): a for a in previous.get("accounts", []) if isinstance(a, dict)}
+    new_flagged, cleared, label_changed, moves = [], [], [], []
+    for row in accounts.itertuples(index=False):
+        old = before.get(row.account_id)
+        entry = {"account_id": row.account_id, "screen_name": row.screen_name, "score": row.score, "label": row.label}
+        if old is None:
+            if row.flagged:
+                new_flagged.append(entry | {"previous_score": None})
+            continue
+        old_score = old.get("score")
+        entry |= {"previous_score": old_score, "previous_label": old.get("label")}
+        if row.flagged and not old.get("flagged"):
+            new_flagged.append(entry)
+        elif old.get("flagged") and not row.flagged:
+            cleared.append(entry)
+        if _clean(old.get("label")) != _clean(row.label) and _clean(old.get("label")):
+            label_changed.append(entry)
+        if isinstance(old_score, int | float) and not pd.isna(row.score) and abs(row.score - old_score) >= SCORE_MOVE:
+            moves.append(entry | {"delta": row.score - old_score})
+    moves.sort(key=lambda e: -abs(e["delta"]))
+
+    old_clusters = [c for c in previous.get("clusters", []) if isinstance(c, dict)]
+    old_sets = [set(c.get("accounts") or []) for c in old_clusters]
+    old_ids = {str(c.get("cluster_id")) for c in old_clusters}
+    new_clusters, matched = [], set()
+    for c in clusters:
+        members = set(c["accounts"])
+        best = max(((_jaccard(members, s), i) for i, s in enumerate(old_sets)), default=(0.0, -1))
+        if members and best[0] >= SAME_CLUSTER_JACCARD:
+            matched.add(best[1])
+        elif not members and c["cluster_id"] in old_ids:
+            matched.update(i for i, o in enumerate(old_clusters) if str(o.get("cluster_id")) == c["cluster_id"])
+        else:
+            new_clusters.append({"cluster_id": c["cluster_id"], "kind": c["kind"], "n_accounts": c["n_accounts"]})
+    gone = [
+        {"cluster_id": str(o.get("cluster_id")), "kind": o.get("kind"), "n_accounts": o.get("n_accounts")}
+        for i, o in enumerate(old_clusters)
+        if i not in matched
+    ]
+    return {
+        "previous": {"until": previous.get("until"), "generated_at": previous.get("generated_at")},
+        "new_flagged": new_flagged,
+        "no_longer_flagged": cleared,
+        "label_changed": label_changed,
+        "score_moves": moves,
+        "new_clusters": new_clusters,
+        "clusters_gone": gone,
+    }
+
+
+def _jaccard(a: set[str], b: set[str]) -> float:
+    return len(a & b) / len(a | b) if a or b else 0.0
+
+
+# ---------------------------------------------------------------------------------------------
+# Charts (matplotlib Agg, as PNG data URIs; no adversary text ever reaches a chart)
+
+
+def _png_data_uri(fig: Any) -> str:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    FigureCanvasAgg(fig)
+    buf = io.BytesIO()
+    # No timestamp or software tag in the PNG, so the same data gives the same bytes.
+    fig.savefig(buf, format="png", dpi=110, metadata={"Software": None})
+    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+def score_chart(accounts: pd.DataFrame, posts: pd.DataFrame, threshold: float | None) -> str:
+    """Histogram of account (and post) scores as a PNG data URI."""
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(7.5, 3.0))
+    ax = fig.add_subplot()
+    bins = np.linspace(0.0, 1.0, 21)
+    acc = accounts["score"].dropna().to_numpy(dtype=float)
+    ax.hist(acc, bins=bins, color="#3b6ea5", alpha=0.85, label=f"accounts ({len(acc):,})")
+    pst = posts["score"].dropna().to_numpy(dtype=float) if len(posts) else np.array([])
+    if len(pst):
+        ax.hist(pst, bins=bins, histtype="step", linewidth=1.8, color="#c2571a", label=f"posts ({len(pst):,})")
+    if threshold is not None:
+        ax.axvline(threshold, color="#9b1c1c", linestyle="--", linewidth=1.2, label=f"flag threshold {threshold:.2f}")
+    ax.set_xlim(0, 1)
+    ax.set_xlabel("score (estimated probability of being inauthentic)")
+    ax.set_ylabel("count")
+    ax.legend(loc="upper center", frameon=False, fontsize=8)
+    ax.spines[["top", "right"]].set_visible(False)
+    fig.tight_layout()
+    return _png_data_uri(fig)
+
+
+# (longest span of the posts, bucket width, unit shown on the axis)
+_BUCKETS = (
+    (pd.Timedelta(hours=3), pd.Timedelta(minutes=5), "5 minutes"),
+    (pd.Timedelta(days=2), pd.Timedelta(hours=1), "hour"),
+    (pd.Timedelta(days=90), pd.Timedelta(days=1), "day"),
+)
+
+
+def _bucket(first: pd.Timestamp, last: pd.Timestamp) -> tuple[pd.Timedelta, str]:
+    """A bucket width that shows the shape of the posts' own span (a burst needs minutes)."""
+    for longest, width, unit in _BUCKETS:
+        if last - first <= longest:
+            return width, unit
+    return pd.Timedelta(days=7), "week"
+
+
+def timeline_chart(posts: pd.DataFrame) -> str | None:
+    """Posts per time step, flagged ones on top, as a PNG data URI (``None`` without posts)."""
+    import matplotlib.dates as mdates
+    from matplotlib.figure import Figure
+
+    posts = posts[posts["created_at"].notna()]
+    if posts.empty:
+        return None
+    first, last = posts["created_at"].min(), posts["created_at"].max()
+    step, unit = _bucket(first, last)
+    origin = first.floor("D")
+    per = posts.assign(bucket=origin + ((posts["created_at"] - origin) // step) * step)
+    all_counts = per.groupby("bucket").size()
+    flagged_counts = per[per["flagged"]].groupby("bucket").size()
+    width = step / pd.Timedelta(days=1) * 0.9
+    fig = Figure(figsize=(7.5, 2.8))
+    ax = fig.add_subplot()
+    x_all = all_counts.index.tz_convert("UTC").tz_localize(None)
+    ax.bar(x_all, all_counts.to_numpy(), width=width, color="#c9d3de", label="all posts", align="edge")
+    if len(flagged_counts):
+        x_flag = flagged_counts.index.tz_convert("UTC").tz_localize(None)
+        ax.bar(x_flag, flagged_counts.to_numpy(), width=width, color="#b42318", label="flagged posts", align="edge")
+    locator = mdates.AutoDateLocator()
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    ax.set_ylabel(f"posts per {unit}")
+    ax.set_xlabel("time (UTC)")
+    ax.legend(loc="upper left", frameon=False, fontsize=8)
+    ax.spines[["top", "right"]].set_visible(False)
+    fig.tight_layout()
+    return _png_data_uri(fig)
+
+
+# ---------------------------------------------------------------------------------------------
+# Building the report's content
+
+
+def _iso(t: Any) -> str | None:
+    if t is None or t is pd.NaT or (isinstance(t, float) and math.isnan(t)):
+        return None
+    ts = pd.Timestamp(t)
+    if ts is pd.NaT:
+        return None
+    ts = ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
+    return ts.isoformat().replace("+00:00", "Z")
+
+
+def _num(v: Any) -> float | None:
+    if v is None or v is pd.NA:
+        return None
+    try:
+        f = float(v)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(f) else f
+
+
+def build_content(data: ReportData, previous: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Everything the report says, as plain JSON-ready values (the JSON file is this)."""
+    accounts = _frame(data.accounts, ACCOUNT_FIELDS, "accounts")
+    posts = _frame(data.posts, POST_FIELDS, "posts")
+    clusters = _frame(data.clusters, CLUSTER_FIELDS, "clusters")
+    accounts["account_id"] = accounts["account_id"].map(_clean)
+    accounts = accounts[accounts["account_id"] != ""].drop_duplicates("account_id", keep="last")
+    accounts["flagged"] = _flags(accounts, data.account_threshold)
+    posts["flagged"] = _flags(posts, data.post_threshold) if len(posts) else pd.Series(dtype=bool)
+
+    members = _cluster_members(clusters, data.memberships)
+    name_of = dict(zip(accounts["account_id"], accounts["screen_name"].map(_clean), strict=True))
+    clusters_of: dict[str, list[str]] = {}
+    for cid, ids in members.items():
+        for aid in ids:
+            clusters_of.setdefault(aid, []).append(cid)
+    flagged_posts_by = posts[posts["flagged"]].groupby(posts["author_id"].map(_clean)).size() if len(posts) else pd.Series(dtype=int)
+
+    account_rows = []
+    for row in accounts.sort_values(["flagged", "score"], ascending=[False, False], na_position="last").itertuples(index=False):
+        account_rows.append(
+            {
+                "account_id": row.account_id,
+                "screen_name": _clean(row.screen_name),
+                "name": _clean(row.name),
+                "score": _num(row.score),
+                "label": _clean(row.label),
+                "flagged": bool(row.flagged),
+                "reasons": _as_reasons(row.reasons),
+                "model_version": _clean(row.model_version),
+                "scored_at": _iso(row.scored_at),
+                "cluster_ids": clusters_of.get(row.account_id, []),
+                "flagged_posts": int(flagged_posts_by.get(row.account_id, 0)),
+            }
+        )
+
+    cluster_rows = []
+    for row in clusters.itertuples(index=False):
+        cid = _clean(row.cluster_id)
+        ids = members.get(cid, [])
+        cluster_rows.append(
+            {
+                "cluster_id": cid,
+                "kind": _clean(row.kind),
+                "n_accounts": int(row.n_accounts) if _num(row.n_accounts) is not None else len(ids),
+                "n_posts": int(row.n_posts) if _num(row.n_posts) is not None else None,
+                "span_start": _iso(row.span_start),
+                "span_end": _iso(row.span_end),
+                "similarity": _num(row.similarity),
+                "evidence": _as_evidence(row.evidence),
+                "accounts": ids,
+                "members": [{"account_id": a, "screen_name": name_of.get(a, "")} for a in ids],
+            }
+        )
+    cluster_rows.sort(key=lambda c: (-(c["n_accounts"] or 0), -(c["n_posts"] or 0), c["cluster_id"]))
+
+    flagged_posts = posts[posts["flagged"]].sort_values("created_at", na_position="last") if len(posts) else posts
+    post_rows = [
+        {
+            "post_id": _clean(r.post_id),
+            "author_id": _clean(r.author_id),
+            "author_screen_name": _clean(r.author_screen_name) or name_of.get(_clean(r.author_id), ""),
+            "created_at": _iso(r.created_at),
+            "text": _clean(r.text),
+            "score": _num(r.score),
+            "label": _clean(r.label),
+            "reasons": _as_reasons(r.reasons),
+            "cluster_ids": _as_list(r.cluster_ids),
+        }
+        for r in flagged_posts.itertuples(index=False)
+    ]
+
+    n_acc, n_flag = len(accounts), int(accounts["flagged"].sum())
+    in_clusters = {a for ids in members.values() for a in ids}
+    headline = {
+        "accounts_scored": n_acc,
+        "accounts_flagged": n_flag,
+        "accounts_flagged_share": (n_flag / n_acc) if n_acc else None,
+        "posts": len(posts),
+        "posts_flagged": int(posts["flagged"].sum()) if len(posts) else 0,
+        "clusters": len(cluster_rows),
+        "accounts_in_clusters": len(in_clusters),
+        "flagged_accounts_in_clusters": len(in_clusters & set(accounts.loc[accounts["flagged"], "account_id"])),
+    }
+    versions = sorted({v for v in accounts["model_version"].map(_clean) if v})
+    changes = compare(accounts.assign(screen_name=accounts["screen_name"].map(_clean), label=accounts["label"].map(_clean)), cluster_rows, previous)
+    return {
+        "detector_version": __version__,
+        "watch": data.watch,
+        "watch_description": data.watch_description,
+        "since": _iso(data.since),
+        "until": _iso(data.until),
+        "model_versions": versions,
+        "flag_rule": {
+            "accounts": _flag_rule(accounts, data.account_threshold, "watch threshold"),
+            "posts": _flag_rule(posts, data.post_threshold, "watch threshold") if len(posts) else None,
+        },
+        "headline": headline,
+        "accounts": account_rows,
+        "posts_flagged": post_rows,
+        "clusters": cluster_rows,
+        "changes": changes,
+        "_frames": (accounts, posts),
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# Writing
+
+
+def _template() -> Any:
+    from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+    env = Environment(
+        loader=PackageLoader("detector", "templates"),
+        autoescape=select_autoescape(enabled_extensions=("html", "j2"), default=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["pct"] = lambda v: "–" if v is None else f"{100 * v:.1f} %"
+    env.filters["score"] = lambda v: "–" if v is None else f"{v:.2f}"
+    env.filters["signed"] = lambda v: f"{v:+.2f}"
+    env.filters["when"] = lambda v: "–" if not v else v.replace("T", " ").replace("Z", " UTC")
+    return env.get_template("report.html.j2")
+
+
+def render_html(content: dict[str, Any], charts: dict[str, str | None], top: int = 50) -> str:
+    """The report page. Every value is escaped by the template's autoescape."""
+    return str(_template().render(r=content, charts=charts, top=top))
+
+
+def _json_default(v: Any) -> Any:
+    if isinstance(v, datetime | pd.Timestamp):
+        return _iso(v)
+    if isinstance(v, np.integer):
+        return int(v)
+    if isinstance(v, np.floating):
+        return None if math.isnan(v) else float(v)
+    return str(v)
+
+
+def _csv_tables(content: dict[str, Any]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    changes = content["changes"]
+    status: dict[str, str] = {}
+    for key, word in (("score_moves", "score moved"), ("label_changed", "label changed"), ("no_longer_flagged", "no longer flagged"), ("new_flagged", "newly flagged")):
+        for e in changes.get(key, []):
+            status[e["account_id"]] = word
+    prev_score = {e["account_id"]: e.get("previous_score") for k in ("new_flagged", "no_longer_flagged", "label_changed", "score_moves") for e in changes.get(k, [])}
+    accounts = pd.DataFrame(
+        [
+            {
+                "account_id": a["account_id"],
+                "screen_name": a["screen_name"],
+                "name": a["name"],
+                "score": a["score"],
+                "label": a["label"],
+                "flagged": a["flagged"],
+                "reasons": "; ".join(a["reasons"]),
+                "cluster_ids": " ".join(a["cluster_ids"]),
+                "flagged_posts": a["flagged_posts"],
+                "change": status.get(a["account_id"], ""),
+                "previous_score": prev_score.get(a["account_id"]),
+                "model_version": a["model_version"],
+                "scored_at": a["scored_at"],
+            }
+            for a in content["accounts"]
+        ],
+        columns=["account_id", "screen_name", "name", "score", "label", "flagged", "reasons", "cluster_ids", "flagged_posts", "change", "previous_score", "model_version", "scored_at"],
+    )
+    posts = pd.DataFrame(
+        [p | {"reasons": "; ".join(p["reasons"]), "cluster_ids": " ".join(p["cluster_ids"])} for p in content["posts_flagged"]],
+        columns=list(POST_FIELDS),
+    )
+    clusters = pd.DataFrame(
+        [
+            c
+            | {
+                "evidence": c["evidence"] if isinstance(c["evidence"], str) else json.dumps(c["evidence"], ensure_ascii=False),
+                "accounts": " ".join(c["accounts"]),
+                "screen_names": " ".join(m["screen_name"] for m in c["members"]),
+            }
+            for c in content["clusters"]
+        ],
+        columns=[*CLUSTER_FIELDS, "screen_names"],
+    )
+    return accounts, posts, clusters
+
+
+def write_report(data: ReportData, out_dir: str | os.PathLike[str]) -> ReportPaths:
+    """Write the HTML, CSV and JSON of one report into ``out_dir``; return their paths.
+
+    Files are ``<stem>-<until>.{html,json,csv}``, ``<stem>-<until>.posts.csv`` and
+    ``<stem>-<until>.clusters.csv``, plus ``<stem>-latest.*`` copies, where ``<stem>`` is
+    ``report`` or ``report-<watch>``. Each file is written atomically. Writing the same report again
+    gives the same files (it compares with the report before it, never with itself).
+    """
+    folder = Path(out_dir)
+    prev_path: Path | None = None
+    previous = data.previous
+    if previous is None:
+        found = find_previous(folder, data.watch, data.until)
+        if found:
+            prev_path, previous = found
+    content = build_content(data, previous)
+    accounts_frame, posts_frame = content.pop("_frames")
+    charts = {
+        "scores": score_chart(accounts_frame, posts_frame, data.account_threshold),
+        "timeline": timeline_chart(posts_frame) if len(posts_frame) else None,
+    }
+    html = render_html(content, charts, top=data.top)
+    doc = json.dumps(content, ensure_ascii=False, indent=1, default=_json_default, allow_nan=False)
+    acc_csv, post_csv, clu_csv = (neutralise_formulas(t) for t in _csv_tables(content))
+
+    base = folder / f"{report_stem(data.watch)}-{_stamp(data.until)}"
+    paths = ReportPaths(
+        html=base.with_name(base.name + ".html"),
+        csv=base.with_name(base.name + ".csv"),
+        json=base.with_name(base.name + ".json"),
+        posts_csv=base.with_name(base.name + ".posts.csv"),
+        clusters_csv=base.with_name(base.name + ".clusters.csv"),
+        previous=prev_path,
+    )
+    latest = folder / f"{report_stem(data.watch)}-latest"
+    for target in (paths.html, latest.with_name(latest.name + ".html")):
+        _write_text(target, html)
+    for target in (paths.json, latest.with_name(latest.name + ".json")):
+        _write_text(target, doc + "\n")
+    for frame, target, suffix in ((acc_csv, paths.csv, ".csv"), (post_csv, paths.posts_csv, ".posts.csv"), (clu_csv, paths.clusters_csv, ".clusters.csv")):
+        write_table(frame, str(target), "csv")
+        write_table(frame, str(latest.with_name(latest.name + suffix)), "csv")
+    log.info("report written: %s (%d accounts, %d flagged)", paths.html, content["headline"]["accounts_scored"], content["headline"]["accounts_flagged"])
+    return paths
+
+
+def _write_text(path: Path, text: str) -> None:
+    with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8", errors="replace", newline="\n") as fh:
+        fh.write(text)
+
+
+# ---------------------------------------------------------------------------------------------
+# Inputs from files (offline use, before or without the store)
+
+_DURATION_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([mhdw])\s*$")
+_UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+
+
+def parse_since(text: str, until: datetime) -> datetime:
+    """``24h``, ``90m``, ``7d``, ``2w`` before ``until``, or an ISO date/time (UTC if no zone).
+
+    Raises
+    ------
+    InputError
+        Naming the ``since`` field.
+    """
+    m = _DURATION_RE.match(text)
+    if m:
+        return until - timedelta(**{_UNITS[m.group(2)]: float(m.group(1))})
+    try:
+        ts = pd.Timestamp(text)
+    except (ValueError, TypeError) as exc:
+        raise InputError(f"'{text}' is neither a duration like 24h / 7d nor a date", field="since") from exc
+    ts = ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
+    if ts >= pd.Timestamp(until):
+        raise InputError(f"'{text}' is not before the end of the window ({_iso(until)})", field="since")
+    return ts.to_pydatetime()
+
+
+def read_table(path: str | os.PathLike[str], table: str, rejects: Rejects) -> pd.DataFrame:
+    """Read a scores/posts/clusters file of any supported format for a report.
+
+    Rows whose required fields are empty, or whose score is not a number, go to ``rejects``.
+
+    Raises
+    ------
+    InputError
+        The file lacks a required column (naming the file and the column).
+    """
+    p = str(path)
+    fmt = resolve_format(p, None)
+    if fmt == "csv":
+        df = pd.concat(list(read_csv_strings(p)))
+    elif fmt == "parquet":
+        df = pd.read_parquet(p)
+        df.index = pd.RangeIndex(1, len(df) + 1)
+    else:
+        try:
+            df = pd.read_json(p, lines=fmt == "jsonl", dtype=False)
+        except ValueError as exc:
+            raise InputError(f"malformed JSON: {exc}", path=p) from exc
+        df.index = pd.RangeIndex(1, len(df) + 1)
+    for col in _REQUIRED[table]:
+        if col not in df.columns:
+            raise InputError(f"no '{col}' column (the {table} table needs {', '.join(_REQUIRED[table])})", path=p, field=col)
+    keep = pd.Series(True, index=df.index)
+    for col in _REQUIRED[table]:
+        empty = df[col].isna() | (df[col].astype(str).str.strip() == "")
+        for row in df.index[empty & keep]:
+            rejects.add(int(row), col, "empty", df.loc[row].to_dict())
+        keep &= ~empty
+    if "score" in df.columns:
+        score = pd.to_numeric(df["score"], errors="coerce")
+        bad = (score.isna() & df["score"].notna()) | (score < 0) | (score > 1)
+        for row in df.index[bad & keep]:
+            rejects.add(int(row), "score", f"not a score between 0 and 1: {df.loc[row, 'score']!r}", df.loc[row].to_dict())
+        keep &= ~bad
+        df["score"] = score
+    for col in _TIME_FIELDS & set(df.columns):
+        parsed = pd.to_datetime(df[col], utc=True, errors="coerce", format="mixed")
+        bad = parsed.isna() & df[col].notna() & (df[col].astype(str).str.strip() != "")
+        for row in df.index[bad & keep]:
+            rejects.add(int(row), col, f"not a date/time: {df.loc[row, col]!r}", df.loc[row].to_dict())
+        keep &= ~bad
+        df[col] = parsed
+    return df[keep].reset_index(drop=True)
+
+
+def find_inputs(folder: str | os.PathLike[str]) -> dict[str, Path]:
+    """In ``folder``, the files named ``accounts.*`` or ``scores.*``, ``posts.*``, ``clusters.*``.
+
+    Raises
+    ------
+    InputError
+        There is no accounts/scores file, or two candidates for one table.
+    """
+    d = Path(folder)
+    if not d.is_dir():
+        raise InputError("not a folder", path=str(d))
+    names = {"accounts": ("accounts", "scores"), "posts": ("posts",), "clusters": ("clusters",)}
+    found: dict[str, Path] = {}
+    for table, stems in names.items():
+        hits = sorted(
+            p
+            for p in d.iterdir()
+            if p.is_file() and p.name.split(".")[0] in stems and ".rejects." not in p.name and p.suffix.lower() in (".csv", ".json", ".jsonl", ".parquet")
+        )
+        if len(hits) > 1:
+            raise InputError(f"two {table} files: {', '.join(h.name for h in hits)}; keep one or name them with --{table}", path=str(d))
+        if hits:
+            found[table] = hits[0]
+    if "accounts" not in found:
+        raise InputError("no accounts.csv or scores.csv (any of .csv/.json/.jsonl/.parquet)", path=str(d))
+    return found
+
+
+def load_report_files(
+    accounts: str | os.PathLike[str],
+    *,
+    posts: str | os.PathLike[str] | None = None,
+    clusters: str | os.PathLike[str] | None = None,
+    since: datetime,
+    until: datetime,
+    watch: Any = None,
+) -> tuple[ReportData, Rejects]:
+    """Build :class:`ReportData` from files, keeping the window and (optionally) one watch's posts.
+
+    Posts outside ``[since, until]`` are dropped; so are clusters whose span lies wholly outside.
+    With a :class:`detector.watch.Watch`, only the posts it covers are kept, and its thresholds
+    decide what is flagged. Accounts are all kept: a scores file is one scoring run.
+    """
+    rejects = Rejects(str(accounts))
+    acc = read_table(accounts, "accounts", rejects)
+    post_df = pd.DataFrame(columns=list(POST_FIELDS))
+    clu_df = pd.DataFrame(columns=list(CLUSTER_FIELDS))
+    lo, hi = pd.Timestamp(since), pd.Timestamp(until)
+    if posts is not None:
+        r = Rejects(str(posts))
+        post_df = read_table(posts, "posts", r)
+        rejects.extend(r)
+        if "created_at" in post_df.columns:
+            t = post_df["created_at"]
+            post_df = post_df[t.isna() | ((t >= lo) & (t <= hi))]
+        if watch is not None:
+            post_df = post_df[watch.matches(post_df)]
+    if clusters is not None:
+        r = Rejects(str(clusters))
+        clu_df = read_table(clusters, "clusters", r)
+        rejects.extend(r)
+        if {"span_start", "span_end"} <= set(clu_df.columns):
+            outside = (clu_df["span_end"] < lo) | (clu_df["span_start"] > hi)
+            clu_df = clu_df[~outside.fillna(False)]
+    thresholds = getattr(watch, "thresholds", None)
+    data = ReportData(
+        accounts=acc,
+        posts=post_df.reset_index(drop=True),
+        clusters=clu_df.reset_index(drop=True),
+        since=lo.to_pydatetime(),
+        until=hi.to_pydatetime(),
+        watch=getattr(watch, "name", None),
+        watch_description=getattr(watch, "description", ""),
+        account_threshold=getattr(thresholds, "account", None),
+        post_threshold=getattr(thresholds, "post", None),
+    )
+    return data, rejects
+
+
+def now_utc() -> datetime:
+    """The current time in UTC, to the second (report file names carry it)."""
+    return datetime.now(UTC).replace(microsecond=0)
