@@ -16,11 +16,12 @@ This module owns two things.
    a model trained on IRA-versus-PHEME posts learns the collections, not inauthenticity). Each post
    gets evidence in [0, 1] from independent sources, combined by a weighted noisy-OR::
 
-       score = 1 - (1 - 0.70 A) (1 - 0.80 C) (1 - 0.30 B) (1 - 0.25 M)
+       score = 1 - (1 - 0.70 A) (1 - 0.70 C) (1 - 0.30 B) (1 - 0.25 M)
 
    A = the author's account score from the account model (left out when no profile is known);
-   C = coordination: the strongest cluster the post belongs to, ``similarity * (1 - 1/n_accounts)``,
-   or half the author's coordination score when the post itself is in no cluster;
+   C = coordination: the author's ``coordination_score`` from :mod:`detector.coordination` (which
+   grows only when the same accounts act together repeatedly) when the post is in a cluster, half
+   of it when the post itself is in none;
    B = the author's burst around the post: ``1 - exp(-k / 10)`` for k other posts by the same author
    within ±``burst_window`` (default 1 hour);
    M = the message: ``0.5 * call strength + 0.3 * urgency + 0.2 * has a link``.
@@ -36,20 +37,23 @@ from __future__ import annotations
 
 import logging
 import math
+import os
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
 import regex
 
+from detector.errors import ModelError
 from detector.text import normalize_series
 
 log = logging.getLogger(__name__)
 
 SUSPICIOUS = 0.60
 UNCERTAIN = 0.30
-WEIGHTS = {"author": 0.70, "coordination": 0.80, "burst": 0.30, "message": 0.25}
+WEIGHTS = {"author": 0.70, "coordination": 0.70, "burst": 0.30, "message": 0.25}
 BURST_SCALE = 10.0
 DEFAULT_BURST_WINDOW = pd.Timedelta("1h")
 
@@ -77,11 +81,11 @@ EVENT = _rx(
 )
 INVITE = _rx(
     # English
-    r"join (?:us|the|our|in)", r"come (?:out|join|and|to|down|along)", r"be there", r"show up",
+    r"join (?:us|the|our|in)", r"come (?:out|join|and|to|down|along)", r"be there", r"show up (?:for|at|to) (?:the|our|this)",
     r"(?:stand|march|walk|rally) with us", r"let'?s (?:go|march|rally|protest|meet|show|stand|take)",
-    r"take to the streets?", r"(?:like|want) to (?:participate|join|attend|come)", r"participate in",
+    r"let'?s take to the streets?", r"take to the streets? (?:on|this|tomorrow|today|tonight|at)", r"(?:like|want) to (?:participate|join|attend|come|take part)", r"participate in (?:our|this|the upcoming)",
     r"rsvp", r"spread the word", r"see you (?:there|at|on|tomorrow|tonight)", r"don'?t miss",
-    r"we need (?:you|everyone)", r"all out", r"meet (?:us|at|in front)", r"bring (?:your|a|friends|signs)",
+    r"we need (?:you|everyone)", r"(?<!are )all out (?:for|to|on|at|tomorrow|today|tonight)", r"meet (?:us|at|in front)", r"bring (?:your|a|friends|signs)",
     # Serbian
     r"dod(?:j)?ite", r"dod(?:j)?i", r"dolazite", r"pridruzite se", r"pridruzi se", r"izad(?:j)?ite",
     r"izad(?:j)?imo", r"vidimo se", r"budite (?:tu|tamo|na|uz)", r"svi na (?:ulice|ulicu|trg|skup|protest)",
@@ -323,36 +327,42 @@ def _author_scores(posts: pd.DataFrame, account_scores: pd.DataFrame | None) -> 
 
 
 def _post_coordination(posts: pd.DataFrame, coordination: Coordination | None) -> tuple[np.ndarray, list[Any], list[str]]:
+    """Coordination evidence per post: the author's repetition score, halved outside any cluster.
+
+    One cluster alone is weak evidence (a crowd retweets a viral post in the same minute), so the
+    strength comes from the author's ``coordination_score``, which grows only when the same
+    accounts act together again and again; the post's own clusters are named in the reasons.
+    """
     n = len(posts)
     coord = np.zeros(n)
     ids: list[Any] = [pd.NA] * n
     notes = [""] * n
     if coordination is None:
         return coord, ids, notes
+    pid = posts["post_id"].astype(str)
+    in_cluster = np.zeros(n, dtype=bool)
     m = coordination.memberships
     if m is not None and not m.empty:
-        m = m.assign(strength=m["similarity"].astype(float).clip(0, 1) * (1 - 1 / m["n_accounts"].astype(float).clip(lower=1)))
-        m = m.sort_values("strength", ascending=False)
+        m = m.sort_values(["n_accounts", "cluster_id"], ascending=[False, True])
         grouped = m.groupby(m["post_id"].astype(str), sort=False)
-        best = grouped["strength"].max()
         joined = grouped["cluster_id"].agg(lambda c: " ".join(dict.fromkeys(str(x) for x in c)))
-        top = grouped.head(1).set_index(grouped.head(1)["post_id"].astype(str))
-        pid = posts["post_id"].astype(str)
-        coord = pid.map(best).fillna(0.0).to_numpy(dtype=float)
+        first = grouped.head(1)
+        top = first.set_index(first["post_id"].astype(str))
         ids = list(pid.map(joined).astype("string"))
-        for i, p in enumerate(pid):
-            if p in top.index:
-                row = top.loc[p]
-                notes[i] = f"in {row['kind']} cluster {row['cluster_id']} with {int(row['n_accounts'])} accounts (similarity {float(row['similarity']):.2f})"
-    acc = getattr(coordination, "account_scores", None)
+        in_cluster = pid.isin(top.index).to_numpy()
+        for i in np.flatnonzero(in_cluster):
+            row = top.loc[pid.iloc[i]]
+            notes[i] = f"in {row['kind']} cluster {row['cluster_id']} with {int(row['n_accounts'])} accounts"
+    acc = coordination.account_scores
     if acc is not None and not acc.empty:
-        by_author = acc.set_index(acc["account_id"].astype(str))["coordination_score"].astype(float)
-        author_coord = posts["author_id"].astype(str).map(by_author).fillna(0.0).to_numpy()
-        fallback = 0.5 * author_coord
-        use = fallback > coord
-        for i in np.flatnonzero(use):
-            notes[i] = f"author in coordinated clusters elsewhere (coordination {author_coord[i]:.2f})"
-        coord = np.maximum(coord, fallback)
+        idx = acc.set_index(acc["account_id"].astype(str))
+        author = posts["author_id"].astype(str)
+        score = author.map(idx["coordination_score"].astype(float)).fillna(0.0).to_numpy()
+        why = author.map(idx["reason"]) if "reason" in idx.columns else pd.Series("", index=posts.index)
+        coord = np.where(in_cluster, score, 0.5 * score)
+        for i in np.flatnonzero(score > 0):
+            detail = f"author coordination {score[i]:.2f}" + (f" ({why.iloc[i]})" if isinstance(why.iloc[i], str) and why.iloc[i] else "")
+            notes[i] = f"{notes[i]}; {detail}" if notes[i] else f"not in a cluster itself; {detail}"
     return coord, ids, notes
 
 
@@ -386,7 +396,7 @@ def author_table(
     """One row per author: posts, calls, coordination score, account score and a combined score.
 
     The combined score is the noisy-OR of the account score (weight 0.70) and the coordination
-    score (weight 0.80), the same weights as in the post rule, so an author with neither profile
+    score (weight 0.70), the same weights as in the post rule, so an author with neither profile
     nor clusters scores 0.
     """
     g = scored.assign(author_screen_name=posts["author_screen_name"].to_numpy()).groupby("author_id", sort=True)
@@ -420,3 +430,106 @@ def author_table(
     out["combined_score"] = combined.round(4).to_numpy()
     out["label"] = [label_for(x) for x in combined]
     return out.sort_values(["combined_score", "n_posts"], ascending=[False, False]).reset_index(drop=True)
+
+
+@dataclass
+class PostAnalysis:
+    """Everything ``detector posts`` writes, computed from one posts table.
+
+    Attributes
+    ----------
+    scores : DataFrame
+        :func:`score_posts` output.
+    authors : DataFrame
+        :func:`author_table` output.
+    memberships : DataFrame
+        One row per cluster membership, with the cluster's evidence fields joined on.
+    account_scores : DataFrame or None
+        The account model's scores of the authors whose profiles came with the posts.
+    coordination : CoordinationResult or None
+    """
+
+    scores: pd.DataFrame
+    authors: pd.DataFrame
+    memberships: pd.DataFrame
+    account_scores: pd.DataFrame | None
+    coordination: Any
+
+
+def analyse_posts(
+    posts: pd.DataFrame,
+    *,
+    users: list[tuple[int, dict[str, Any]]] | None = None,
+    path: str = "",
+    model: Any = None,
+    use_model: bool = True,
+    window: str | pd.Timedelta | None = None,
+    threshold: float | None = None,
+    min_accounts: int | None = None,
+    kinds: tuple[str, ...] | None = None,
+    workers: int = 1,
+    burst_window: pd.Timedelta = DEFAULT_BURST_WINDOW,
+    rejects: Any = None,
+) -> PostAnalysis:
+    """Score posts end to end: author profiles, coordination, message features, the rule.
+
+    Parameters
+    ----------
+    posts : DataFrame
+        Canonical posts.
+    users : list of (int, dict), optional
+        Author profiles that came with the posts (:attr:`detector.posts.PostsRead.users`); they are
+        scored with the account model.
+    path : str
+        The input file, for messages about rejected profiles.
+    model : AccountModel or path, optional
+        The account model. When None and profiles are present, the default model is loaded; if it
+        is missing the authors are left unscored with a warning. A model or path that is given
+        must load (:class:`~detector.errors.ModelError` otherwise).
+    use_model : bool
+        False to leave the account model out even when profiles are present.
+    window, threshold, min_accounts, kinds, workers
+        Passed to :func:`detector.coordination.find_clusters` (its defaults when None).
+    burst_window : Timedelta
+        Half-width of the author burst window.
+    rejects : Rejects, optional
+        Where rejected profiles go.
+    """
+    from detector import coordination as coord_mod
+
+    account_scores = None
+    if users and use_model:
+        from detector.accounts import accounts_from_records
+        from detector.model import load_model, score_accounts
+
+        accounts = accounts_from_records(users, path, rejects=rejects)
+        if len(accounts):
+            if model is None:
+                try:
+                    model = load_model()
+                except ModelError as exc:
+                    # Posts can still be scored on coordination and message evidence; say so loudly.
+                    log.warning("author profiles not scored, the account model is unavailable: %s", exc)
+            elif isinstance(model, str | os.PathLike):
+                model = load_model(model)
+            if model is not None:
+                account_scores = score_accounts(accounts, model)
+                log.info("scored %d author profiles with the account model", len(account_scores))
+    opts: dict[str, Any] = {"workers": workers}
+    for name, value in (("window", window), ("threshold", threshold), ("min_accounts", min_accounts), ("kinds", kinds)):
+        if value is not None:
+            opts[name] = value
+    coordination = coord_mod.find_clusters(posts, **opts)
+    scores = score_posts(posts, account_scores=account_scores, coordination=coordination, burst_window=burst_window)
+    authors = author_table(posts.reset_index(drop=True), scores, account_scores=account_scores, coordination=coordination)
+    return PostAnalysis(scores, authors, membership_table(coordination), account_scores, coordination)
+
+
+def membership_table(coordination: Any) -> pd.DataFrame:
+    """One row per cluster membership with its cluster's evidence (``evidence``, ``n_posts``, ``repeat_share``)."""
+    m = coordination.memberships
+    c = coordination.clusters
+    extra = [col for col in ("n_posts", "evidence", "repeat_share") if col in c.columns]
+    if m.empty or not extra:
+        return m.assign(**{col: pd.Series(dtype="object") for col in extra})
+    return m.merge(c[["cluster_id", *extra]], on="cluster_id", how="left")

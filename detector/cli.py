@@ -75,6 +75,102 @@ def cli(verbose: int, quiet: bool, log_file: str | None) -> None:
     setup_logging(verbose, quiet, log_file)
 
 
+POST_SCORE_COLUMNS = ["post_id", "author_id", "score", "label", "cluster_ids", "reasons"]
+
+
+def _timedelta(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
+    if value is None:
+        return None
+    import pandas as pd
+
+    try:
+        td = pd.Timedelta(value)
+    except ValueError as exc:
+        raise click.BadParameter(f"'{value}' is not a duration (try 10min, 90s, 1h)") from exc
+    if td <= pd.Timedelta(0):
+        raise click.BadParameter("must be positive")
+    return td
+
+
+@cli.command("posts")
+@click.argument("input_path", metavar="INPUT", type=click.Path(dir_okay=True))
+@click.option("-o", "--output", default="post_scores.csv", show_default=True, help="Post scores (CSV, JSONL, JSON or Parquet by extension; - for stdout).")
+@click.option("--clusters", "clusters_out", type=click.Path(dir_okay=False), help="Also write one row per cluster membership, with its evidence.")
+@click.option("--accounts", "accounts_out", type=click.Path(dir_okay=False), help="Also write one row per author: posts, coordination, account and combined scores.")
+@click.option("--format", "fmt", type=click.Choice(["auto", "csv", "json", "jsonl", "parquet"]), default="auto", show_default=True, help="Input format (detected from content by default).")
+@click.option("--window", callback=_timedelta, help="Coordination window, e.g. 10min (the coordination default when not given).")
+@click.option("--threshold", type=click.FloatRange(0, 1, min_open=True), help="Text similarity (Jaccard) for near-duplicate posts.")
+@click.option("--min-accounts", type=click.IntRange(min=2), help="Distinct accounts a cluster needs.")
+@click.option("--kinds", help="Comma-separated coordination kinds: text,repost,url,hashtags.")
+@click.option("--burst-window", callback=_timedelta, default="1h", show_default=True, help="Half-width of the author burst window.")
+@click.option("--model", "model_path", type=click.Path(dir_okay=False), help="Account model for the authors' profiles (default: the registry's or the shipped one).")
+@click.option("--no-account-model", is_flag=True, help="Do not score the authors' profiles even when they come with the posts.")
+@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True, help="Processes for coordination.")
+@handle_errors
+def posts_command(
+    input_path: str,
+    output: str,
+    clusters_out: str | None,
+    accounts_out: str | None,
+    fmt: str,
+    window: Any,
+    threshold: float | None,
+    min_accounts: int | None,
+    kinds: str | None,
+    burst_window: Any,
+    model_path: str | None,
+    no_account_model: bool,
+    workers: int,
+) -> None:
+    """Score posts: calls to action, coordination and author suspicion.
+
+    Reads a flat post CSV, the IRA CSV, v1.1 tweets, X API v2 pages or twarc2 JSONL. Rejected
+    records go to OUTPUT's ``.rejects.csv``; the others are still scored.
+
+    Example:
+
+        detector posts datasets/examples/posts/ira_texit_calls.csv -o out/post_scores.csv \\
+            --clusters out/clusters.csv --accounts out/accounts.csv
+    """
+    from detector.calls import analyse_posts
+    from detector.files import write_rejects, write_table
+    from detector.posts import read_posts
+
+    read = read_posts(input_path, None if fmt == "auto" else fmt)
+    kind_tuple = tuple(k.strip() for k in kinds.split(",") if k.strip()) if kinds else None
+    result = analyse_posts(
+        read.posts,
+        users=read.users,
+        path=input_path,
+        model=model_path,
+        use_model=not no_account_model,
+        window=window,
+        threshold=threshold,
+        min_accounts=min_accounts,
+        kinds=kind_tuple,
+        workers=workers,
+        burst_window=burst_window,
+        rejects=read.rejects,
+    )
+    write_table(result.scores[POST_SCORE_COLUMNS], output)
+    if clusters_out:
+        write_table(result.memberships, clusters_out)
+    if accounts_out:
+        write_table(result.authors, accounts_out)
+    rejected = write_rejects(read.rejects, output)
+    counts = result.scores["label"].value_counts()
+    n_clusters = result.memberships["cluster_id"].nunique() if len(result.memberships) else 0
+    click.echo(
+        f"{len(result.scores)} posts scored ({read.shape}): {counts.get('suspicious', 0)} suspicious, "
+        f"{counts.get('uncertain', 0)} uncertain, {counts.get('likely-genuine', 0)} likely-genuine; "
+        f"{int(result.scores['call_to_action'].sum())} calls to action; {n_clusters} clusters; "
+        f"{0 if result.account_scores is None else len(result.account_scores)} author profiles scored",
+        err=True,
+    )
+    if rejected:
+        click.echo(f"{len(read.rejects)} records rejected: see {rejected}", err=True)
+
+
 def main() -> None:
     cli(prog_name="detector")
 
