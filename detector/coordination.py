@@ -1,0 +1,754 @@
+"""Coordinated groups: distinct accounts doing the same thing within a time window.
+
+This module owns the detection of coordination in a canonical posts table
+(:data:`detector.schema.POST_COLUMNS`) and the evidence that goes with it. It finds four kinds
+of co-action by distinct accounts within ``window`` of each other:
+
+``text``
+    the same or nearly the same text (token-set Jaccard similarity >= ``threshold``), found with
+    vectorised MinHash and LSH banding over the distinct token sets, every candidate pair checked
+    by its exact Jaccard similarity;
+``repost``
+    reposts of the same post (``repost_of``);
+``url``
+    the same URL (scheme, ``www.``, trailing slash and ``utm_*`` parameters ignored);
+``hashtags``
+    the same sequence of at least two hashtags.
+
+How a cluster is cut: the posts of one content group (one text group, reposted id, URL or
+hashtag sequence) are sorted by time and split wherever two consecutive posts are more than
+``window`` apart. A piece that holds posts from at least ``min_accounts`` distinct accounts is a
+cluster. Every pair of posts the peer tool (coordination-network-toolkit) would link lies in one
+such cluster.
+
+How organic activity is kept apart from coordination: a cluster is evidence of one synchronous
+act, and one act says little. Many people retweet a viral post within the same minute; news
+accounts post one wire headline together. Neither is a campaign. What separates a network is
+*repetition*: the same accounts acting together again and again on different content. An
+account's ``coordination_score`` therefore grows with the number of distinct clusters it shares
+with its most frequent partner (``max_shared``), not with the size of its clusters:
+``0`` for no cluster, ``0.25`` for clusters with no repeated partner, then
+``1 - 0.75 * 0.5 ** (max_shared - 1)`` (0.625 for two shared clusters, 0.81 for three, 0.91 for
+four). The flagging threshold 0.5 thus means "acted together with the same account at least
+twice". Each cluster also carries ``repeat_share``, the fraction of its accounts that share
+another cluster with one of its other accounts: near 0 for a crowd of strangers, near 1 for a
+network. EVALUATION.md measures both on real organic (PHEME) and coordinated (IRA) posts.
+
+It never reads files, never judges a single account's profile, and never writes anything: the CLI
+and reports do. Results do not depend on the order of the input rows nor on ``workers``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+from scipy import sparse
+from scipy.sparse.csgraph import connected_components
+
+from detector.errors import ConfigError, InputError
+from detector.text import MENTION_TOKEN, URL_TOKEN, normalize_series
+
+log = logging.getLogger(__name__)
+
+KINDS = ("text", "repost", "url", "hashtags")
+DEFAULT_WINDOW = pd.Timedelta("10min")
+DEFAULT_THRESHOLD = 0.8
+DEFAULT_MIN_ACCOUNTS = 2
+# A text needs this many distinct words to be compared: "good morning" is everybody's.
+MIN_TOKENS = 5
+# A hashtag sequence needs this many hashtags: one trending tag is what a crowd shares.
+MIN_HASHTAGS = 2
+# Pairs of accounts are counted only in clusters up to this size (a 5,000-account burst would
+# make 12 million pairs); larger clusters are still reported, with their evidence.
+PAIR_CAP = 2000
+# MinHash signature: BANDS bands of ROWS values. P(candidate) = 1 - (1 - s**ROWS)**BANDS is 0.986
+# at s = 0.8, 0.80 at s = 0.6 and 0.03 at s = 0.3; every candidate is verified exactly.
+BANDS = 12
+ROWS = 5
+FLAG_SCORE = 0.5
+
+MEMBERSHIP_COLUMNS = [
+    "cluster_id", "kind", "account_id", "post_id", "created_at", "text", "similarity",
+    "span_start", "span_end", "n_accounts",
+]  # fmt: skip
+CLUSTER_COLUMNS = [
+    "cluster_id", "kind", "n_accounts", "n_posts", "span_start", "span_end", "similarity",
+    "evidence", "accounts", "repeat_share",
+]  # fmt: skip
+SCORE_COLUMNS = [
+    "account_id", "coordination_score", "n_clusters", "max_shared", "top_partner",
+    "n_repeat_partners", "kinds", "reason",
+]  # fmt: skip
+
+_MASK64 = np.uint64(0xFFFFFFFFFFFFFFFF)
+_UTM = re.compile(r"([?&])utm_[^=&#]*=[^&#]*")
+
+
+@dataclass
+class CoordinationResult:
+    """Clusters of coordinated posts, with their evidence, and one score per account.
+
+    Attributes
+    ----------
+    memberships : DataFrame
+        One row per (cluster, post): ``cluster_id, kind, account_id, post_id, created_at, text,
+        similarity, span_start, span_end, n_accounts``.
+    clusters : DataFrame
+        One row per cluster: ``cluster_id, kind, n_accounts, n_posts, span_start, span_end,
+        similarity, evidence, accounts, repeat_share``.
+    account_scores : DataFrame
+        One row per account of the input: ``account_id, coordination_score, n_clusters,
+        max_shared, top_partner, n_repeat_partners, kinds, reason``.
+    params : dict
+        The settings used (window, threshold, min_accounts, kinds).
+    """
+
+    memberships: pd.DataFrame
+    clusters: pd.DataFrame
+    account_scores: pd.DataFrame
+    params: dict[str, object] = field(default_factory=dict)
+
+
+# ---------------------------------------------------------------- public entry point
+
+
+def find_clusters(
+    posts: pd.DataFrame,
+    *,
+    window: str | pd.Timedelta = DEFAULT_WINDOW,
+    threshold: float = DEFAULT_THRESHOLD,
+    min_accounts: int = DEFAULT_MIN_ACCOUNTS,
+    kinds: tuple[str, ...] = KINDS,
+    workers: int = 1,
+) -> CoordinationResult:
+    """Find groups of distinct accounts that act alike within ``window``.
+
+    Parameters
+    ----------
+    posts : DataFrame
+        Canonical posts (:data:`detector.schema.POST_COLUMNS`); ``post_id``, ``author_id`` and
+        ``created_at`` are required, the other columns may be missing or empty. Rows without an
+        author or a time are ignored (and counted in the log).
+    window : str or Timedelta
+        Largest gap between consecutive posts of one cluster, at least one minute (some sources,
+        such as the IRA release, record minutes only). Default 10 minutes.
+    threshold : float
+        Smallest token-set Jaccard similarity for two texts to count as the same message
+        (``text`` kind only), in (0, 1]. Default 0.8.
+    min_accounts : int
+        Fewest distinct accounts in a cluster, at least 2. Default 2.
+    kinds : tuple of str
+        Which of ``text``, ``repost``, ``url``, ``hashtags`` to look for.
+    workers : int
+        Processes for text normalisation and the kinds; the output is identical for any value.
+
+    Returns
+    -------
+    CoordinationResult
+
+    Raises
+    ------
+    ConfigError
+        A setting is out of range.
+    InputError
+        A required column is missing or ``created_at`` is not a time.
+    """
+    win = _check_params(window, threshold, min_accounts, kinds, workers)
+    frame = _prepare(posts)
+    params: dict[str, object] = {
+        "window": str(win), "threshold": threshold, "min_accounts": min_accounts,
+        "kinds": " ".join(k for k in KINDS if k in kinds),
+    }  # fmt: skip
+    if frame.empty:
+        return CoordinationResult(
+            _empty(MEMBERSHIP_COLUMNS),
+            _empty(CLUSTER_COLUMNS),
+            _scores(frame, None, None, None),
+            params,
+        )
+
+    win_ns = int(win.value)
+    jobs = [k for k in KINDS if k in kinds]
+    if workers > 1 and len(jobs) > 1:
+        from joblib import Parallel, delayed
+
+        parts = Parallel(n_jobs=min(workers, len(jobs)), backend="loky")(
+            delayed(_kind_clusters)(kind, frame, win_ns, threshold, min_accounts, 1)
+            for kind in jobs
+        )
+    else:
+        parts = [
+            _kind_clusters(kind, frame, win_ns, threshold, min_accounts, workers) for kind in jobs
+        ]
+    members = (
+        pd.concat([p for p in parts if not p.empty], ignore_index=True)
+        if any(not p.empty for p in parts)
+        else None
+    )
+    return _assemble(frame, members, params)
+
+
+def flagged_accounts(result: CoordinationResult, min_score: float = FLAG_SCORE) -> set[str]:
+    """Accounts whose coordination score is at least ``min_score`` (default 0.5)."""
+    s = result.account_scores
+    return set(s.loc[s["coordination_score"] >= min_score, "account_id"].astype(str))
+
+
+# ---------------------------------------------------------------- input
+
+
+def _check_params(
+    window: str | pd.Timedelta,
+    threshold: float,
+    min_accounts: int,
+    kinds: Iterable[str],
+    workers: int,
+) -> pd.Timedelta:
+    try:
+        win = pd.Timedelta(window)
+    except (ValueError, TypeError) as exc:
+        raise ConfigError(f"window {window!r} is not a duration (e.g. '10min', '1h')") from exc
+    if win < pd.Timedelta("1min"):
+        raise ConfigError(
+            f"window {window!r} is shorter than one minute, the resolution of some sources"
+        )
+    if not 0 < threshold <= 1:
+        raise ConfigError(f"threshold {threshold!r} must be in (0, 1]")
+    if int(min_accounts) < 2:
+        raise ConfigError(f"min_accounts {min_accounts!r} must be at least 2")
+    unknown = sorted(set(kinds) - set(KINDS))
+    if unknown or not set(kinds):
+        raise ConfigError(f"kinds {list(kinds)!r}: each must be one of {', '.join(KINDS)}")
+    if int(workers) < 1:
+        raise ConfigError(f"workers {workers!r} must be at least 1")
+    return win
+
+
+def _prepare(posts: pd.DataFrame) -> pd.DataFrame:
+    """Keep the columns used, in a canonical row order that does not depend on the input's."""
+    missing = [c for c in ("post_id", "author_id", "created_at") if c not in posts.columns]
+    if missing:
+        raise InputError(f"the posts table has no column {', '.join(missing)}", field=missing[0])
+    cols = ["post_id", "author_id", "created_at", "text", "repost_of", "urls", "hashtags"]
+    frame = pd.DataFrame(
+        {c: posts[c] if c in posts.columns else pd.Series(pd.NA, index=posts.index) for c in cols}
+    )
+    for c in cols:
+        if c != "created_at":
+            frame[c] = frame[c].astype("string")
+    try:
+        frame["created_at"] = pd.to_datetime(frame["created_at"], utc=True)
+    except (ValueError, TypeError) as exc:
+        raise InputError(
+            f"created_at holds values that are not times: {exc}", field="created_at"
+        ) from exc
+    usable = frame["author_id"].notna() & frame["created_at"].notna() & frame["post_id"].notna()
+    if not usable.all():
+        log.warning("%d posts without post id, author or time are ignored", int((~usable).sum()))
+    frame = frame[usable]
+    frame = frame.sort_values(["created_at", "post_id", "author_id"], kind="stable")
+    frame = frame.drop_duplicates("post_id", keep="first").reset_index(drop=True)
+    frame["t"] = frame["created_at"].astype("int64")
+    frame["acct"] = pd.factorize(frame["author_id"], sort=True)[0].astype(np.int64)
+    return frame
+
+
+def _empty(columns: list[str]) -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype="object") for c in columns})
+
+
+# ---------------------------------------------------------------- content groups per kind
+
+
+def _kind_clusters(
+    kind: str, frame: pd.DataFrame, win_ns: int, threshold: float, min_accounts: int, workers: int
+) -> pd.DataFrame:
+    """Membership rows (before ids and spans) of one kind."""
+    if kind == "text":
+        rows, key, sim, evidence = _text_groups(frame, threshold, workers)
+    elif kind == "repost":
+        rows, key, evidence = _value_groups(frame["repost_of"])
+        sim = np.ones(len(rows))
+    elif kind == "url":
+        rows, key, evidence = _value_groups(
+            _split_cells(frame["urls"], _normalize_url, frame["repost_of"])
+        )
+        sim = np.ones(len(rows))
+    else:
+        tags = frame["hashtags"].where(frame["repost_of"].isna())
+        tags = tags.where(tags.str.count(" ") >= MIN_HASHTAGS - 1)
+        rows, key, evidence = _value_groups(tags)
+        sim = np.ones(len(rows))
+    out = _sessions(kind, frame, rows, key, sim, evidence, win_ns, min_accounts)
+    log.info(
+        "%s: %d clusters, %d posts",
+        kind,
+        out["session"].nunique() if not out.empty else 0,
+        len(out),
+    )
+    return out
+
+
+def _value_groups(values: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Rows, group codes and group values for a Series whose equal values form a group.
+
+    ``values`` may carry a row index that repeats (one row per URL of a post).
+    """
+    present = values.dropna()
+    present = present[present != ""]
+    codes, uniques = pd.factorize(present, sort=True)
+    return (
+        present.index.to_numpy(np.int64),
+        codes.astype(np.int64),
+        np.asarray(uniques, dtype=object),
+    )
+
+
+def _normalize_url(url: str) -> str:
+    u = url.strip().rstrip("/.,;:!?)]}…")
+    u = re.sub(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", "", u)
+    host, sep, rest = u.partition("/")
+    host = host.lower()
+    if host.startswith("www."):
+        host = host[4:]
+    rest = _UTM.sub(r"\1", rest).replace("?&", "?").rstrip("?&/")
+    return host + (sep + rest if rest else "")
+
+
+def _split_cells(cells: pd.Series, fn: Callable[[str], str], repost_of: pd.Series) -> pd.Series:
+    """One row per space-separated item of ``cells`` (reposts left out), keeping the row index."""
+    own = cells.where(repost_of.isna()).dropna()
+    items = own.str.split().explode().dropna()
+    items = items[items != ""]
+    return items.map(fn).astype("string")
+
+
+# ---------------------------------------------------------------- near-duplicate texts
+
+
+def _tokenize(normalized: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct 64-bit word hashes of each text: ``(doc index per hash, hash)``, sorted."""
+    arr = pa.array(normalized.to_numpy(dtype=object), type=pa.large_string())
+    arr = pc.replace_substring(pc.replace_substring(arr, URL_TOKEN, " "), MENTION_TOKEN, " ")
+    words = pc.split_pattern_regex(arr, r"[^\pL\pN]+")
+    parents = pc.list_parent_indices(words).to_numpy()
+    flat = pc.list_flatten(words)
+    keep = pc.greater(pc.utf8_length(flat), 0).to_numpy(zero_copy_only=False)
+    encoded = pc.dictionary_encode(flat.filter(pa.array(keep)))
+    vocab = encoded.dictionary.to_numpy(zero_copy_only=False)
+    vocab_hash = pd.util.hash_array(vocab, categorize=False)
+    hashes = vocab_hash[encoded.indices.to_numpy()]
+    doc = parents[keep].astype(np.int64)
+    order = np.lexsort((hashes, doc))
+    doc, hashes = doc[order], hashes[order]
+    first = np.ones(len(doc), dtype=bool)
+    first[1:] = (doc[1:] != doc[:-1]) | (hashes[1:] != hashes[:-1])
+    return doc[first], hashes[first]
+
+
+def _normalize_parallel(texts: pd.Series, workers: int) -> pd.Series:
+    if workers <= 1 or len(texts) < 20000:
+        return normalize_series(texts)
+    from joblib import Parallel, delayed
+
+    chunks = np.array_split(np.arange(len(texts)), workers * 4)
+    parts = Parallel(n_jobs=workers, backend="loky")(
+        delayed(normalize_series)(texts.iloc[c]) for c in chunks
+    )
+    return pd.concat(parts)
+
+
+def _text_groups(
+    frame: pd.DataFrame, threshold: float, workers: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Rows, near-duplicate group codes, similarity to the group's text, and the group texts."""
+    own = frame.loc[frame["repost_of"].isna() & frame["text"].notna(), "text"]
+    if own.empty:
+        return np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0), np.empty(0, dtype=object)
+    # Distinct raw texts first: copies are what we look for, so there are many.
+    text_codes, raw_uniques = pd.factorize(own)
+    normalized = _normalize_parallel(pd.Series(raw_uniques), workers)
+    doc, hashes = _tokenize(normalized)
+    n_texts = len(raw_uniques)
+    sizes = np.bincount(doc, minlength=n_texts)
+    # Texts with the same token set are one document; a set's identity is two 64-bit sums.
+    mixed = _mix(hashes)
+    sig = np.zeros((n_texts, 2), dtype=np.uint64)
+    np.add.at(sig[:, 0], doc, hashes)
+    np.add.at(sig[:, 1], doc, mixed)
+    big = sizes >= MIN_TOKENS
+    set_keys = pd.MultiIndex.from_arrays([sig[:, 0], sig[:, 1], sizes])
+    set_code = np.full(n_texts, -1, dtype=np.int64)
+    set_code[big] = pd.factorize(set_keys[big])[0]
+    n_sets = int(set_code.max()) + 1 if big.any() else 0
+    if n_sets == 0:
+        return np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0), np.empty(0, dtype=object)
+    # One text stands for each set: its first text in canonical order.
+    set_text = np.full(n_sets, n_texts, dtype=np.int64)
+    idx = np.flatnonzero(big)
+    np.minimum.at(set_text, set_code[idx], idx)
+    tok_keep = big[doc] & np.isin(doc, set_text)
+    s_doc = np.empty(n_texts, dtype=np.int64)
+    s_doc[set_text] = np.arange(n_sets)
+    sdoc = s_doc[doc[tok_keep]]
+    shash = hashes[tok_keep]
+    order = np.lexsort((shash, sdoc))
+    sdoc, shash = sdoc[order], shash[order]
+    starts = np.searchsorted(sdoc, np.arange(n_sets))
+    ends = np.searchsorted(sdoc, np.arange(n_sets), side="right")
+
+    pairs = _lsh_candidates(sdoc, shash, starts, n_sets)
+    if len(pairs):
+        jac = _jaccard(pairs[:, 0], pairs[:, 1], shash, starts, ends)
+        pairs = pairs[jac >= threshold]
+    graph = sparse.coo_matrix(
+        (np.ones(len(pairs), dtype=np.int8), (pairs[:, 0], pairs[:, 1]))
+        if len(pairs)
+        else ([], ([], [])),
+        shape=(n_sets, n_sets),
+    )
+    _, comp = connected_components(graph, directed=False)
+
+    # Posts per set and per component; a component's evidence text is its most posted set.
+    post_text = text_codes
+    post_set = set_code[post_text]
+    has_set = post_set >= 0
+    rows = own.index.to_numpy(np.int64)[has_set]
+    post_set = post_set[has_set]
+    post_comp = comp[post_set]
+    counts = np.bincount(post_set, minlength=n_sets)
+    rep_order = np.lexsort((np.arange(n_sets), -counts, comp))
+    comp_sorted = comp[rep_order]
+    first = np.ones(len(rep_order), dtype=bool)
+    first[1:] = comp_sorted[1:] != comp_sorted[:-1]
+    rep_of_comp = np.empty(int(comp.max()) + 1, dtype=np.int64)
+    rep_of_comp[comp_sorted[first]] = rep_order[first]
+    rep = rep_of_comp[post_comp]
+    sim = np.ones(len(rows))
+    differ = post_set != rep
+    if differ.any():
+        sim[differ] = _jaccard(post_set[differ], rep[differ], shash, starts, ends)
+    evidence = normalized.to_numpy(dtype=object)[set_text[rep_of_comp]]
+    return rows, post_comp.astype(np.int64), sim, evidence
+
+
+def _mix(h: np.ndarray) -> np.ndarray:
+    """A second, independent 64-bit hash of ``h`` (splitmix64 finaliser)."""
+    with np.errstate(over="ignore"):
+        z = (h + np.uint64(0x9E3779B97F4A7C15)) & _MASK64
+        z = ((z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)) & _MASK64
+        z = ((z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)) & _MASK64
+        return z ^ (z >> np.uint64(31))
+
+
+def _lsh_candidates(
+    sdoc: np.ndarray, shash: np.ndarray, starts: np.ndarray, n_sets: int
+) -> np.ndarray:
+    """Candidate pairs ``(set, set)``: sets whose MinHash agrees on a whole band.
+
+    Within one band bucket every set is paired with the bucket's first set (a star, not all
+    pairs), which keeps the work linear in the number of sets; a pair missed in one band is
+    usually caught in another.
+    """
+    rng = np.random.default_rng(20181)  # fixed: signatures are part of the output's identity
+    n_perm = BANDS * ROWS
+    a = rng.integers(1, 2**63, size=n_perm, dtype=np.uint64) | np.uint64(1)
+    b = rng.integers(0, 2**63, size=n_perm, dtype=np.uint64)
+    band_key = np.zeros(n_sets, dtype=np.uint64)
+    found: list[np.ndarray] = []
+    nonempty = starts < len(sdoc)
+    seg = starts[nonempty]
+    with np.errstate(over="ignore"):
+        for p in range(n_perm):
+            mins = np.full(n_sets, np.iinfo(np.uint64).max, dtype=np.uint64)
+            mins[nonempty] = np.minimum.reduceat(shash * a[p] + b[p], seg)
+            band_key = _mix(band_key ^ mins) if p % ROWS else mins.copy()
+            if p % ROWS == ROWS - 1:
+                found.append(_star_pairs(band_key))
+    pairs = np.concatenate(found) if found else np.empty((0, 2), dtype=np.int64)
+    if len(pairs):
+        pairs = np.unique(pairs, axis=0)
+    return pairs
+
+
+def _star_pairs(keys: np.ndarray) -> np.ndarray:
+    order = np.argsort(keys, kind="stable")
+    k = keys[order]
+    new = np.ones(len(k), dtype=bool)
+    new[1:] = k[1:] != k[:-1]
+    head = order[np.maximum.accumulate(np.where(new, np.arange(len(k)), 0))]
+    linked = ~new
+    return np.stack([head[linked], order[linked]], axis=1).astype(np.int64)
+
+
+def _jaccard(
+    i: np.ndarray, j: np.ndarray, shash: np.ndarray, starts: np.ndarray, ends: np.ndarray
+) -> np.ndarray:
+    """Exact Jaccard similarity of the token sets ``i[k]`` and ``j[k]`` for every k."""
+    len_i = ends[i] - starts[i]
+    len_j = ends[j] - starts[j]
+    pair_ids = np.concatenate(
+        [np.repeat(np.arange(len(i)), len_i), np.repeat(np.arange(len(j)), len_j)]
+    )
+    toks = np.concatenate([shash[_ranges(starts[i], len_i)], shash[_ranges(starts[j], len_j)]])
+    order = np.lexsort((toks, pair_ids))
+    pid, tk = pair_ids[order], toks[order]
+    dup = (pid[1:] == pid[:-1]) & (tk[1:] == tk[:-1])
+    inter = np.bincount(pid[1:][dup], minlength=len(i))
+    union = len_i + len_j - inter
+    return np.where(union > 0, inter / np.maximum(union, 1), 0.0)
+
+
+def _ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """Concatenated ``arange(s, s + n)`` for every (s, n), without a Python loop."""
+    total = int(lengths.sum())
+    if total == 0:
+        return np.empty(0, dtype=np.int64)
+    offsets = np.repeat(starts - np.concatenate([[0], np.cumsum(lengths)[:-1]]), lengths)
+    return np.arange(total, dtype=np.int64) + offsets
+
+
+# ---------------------------------------------------------------- time sessions
+
+
+def _sessions(
+    kind: str,
+    frame: pd.DataFrame,
+    rows: np.ndarray,
+    key: np.ndarray,
+    sim: np.ndarray,
+    evidence: np.ndarray,
+    win_ns: int,
+    min_accounts: int,
+) -> pd.DataFrame:
+    """Cut each content group where consecutive posts are more than ``win_ns`` apart."""
+    if len(rows) == 0:
+        return pd.DataFrame()
+    t = frame["t"].to_numpy()[rows]
+    order = np.lexsort((rows, t, key))
+    rows, key, sim, t = rows[order], key[order], sim[order], t[order]
+    new = np.ones(len(rows), dtype=bool)
+    new[1:] = (key[1:] != key[:-1]) | (t[1:] - t[:-1] > win_ns)
+    session = np.cumsum(new) - 1
+    acct = frame["acct"].to_numpy()[rows]
+    pairs = pd.DataFrame({"s": session, "a": acct}).drop_duplicates()
+    n_acc = np.bincount(pairs["s"].to_numpy(), minlength=int(session[-1]) + 1)
+    keep = n_acc[session] >= min_accounts
+    if not keep.any():
+        return pd.DataFrame()
+    out = pd.DataFrame(
+        {
+            "kind": kind,
+            "row": rows[keep],
+            "session": session[keep],
+            "similarity": sim[keep],
+            "evidence": evidence[key[keep]],
+            "n_accounts": n_acc[session[keep]],
+        }
+    )
+    # A post shares one URL or tag sequence once per cluster.
+    return out.drop_duplicates(["session", "row"])
+
+
+# ---------------------------------------------------------------- assembly and scores
+
+
+def _assemble(
+    frame: pd.DataFrame, members: pd.DataFrame | None, params: dict[str, object]
+) -> CoordinationResult:
+    if members is None or members.empty:
+        return CoordinationResult(
+            _empty(MEMBERSHIP_COLUMNS),
+            _empty(CLUSTER_COLUMNS),
+            _scores(frame, None, None, None),
+            params,
+        )
+    rows = members["row"].to_numpy()
+    m = pd.DataFrame(
+        {
+            "kind": members["kind"].to_numpy(),
+            "session": members["session"].to_numpy(),
+            "account_id": frame["author_id"].to_numpy()[rows],
+            "acct": frame["acct"].to_numpy()[rows],
+            "post_id": frame["post_id"].to_numpy()[rows],
+            "created_at": frame["created_at"].to_numpy()[rows],
+            "text": frame["text"].to_numpy()[rows],
+            "similarity": members["similarity"].to_numpy().round(4),
+            "n_accounts": members["n_accounts"].to_numpy(),
+            "evidence": members["evidence"].to_numpy(),
+        }
+    )
+    g = m.groupby(["kind", "session"], sort=False)
+    m["span_start"] = g["created_at"].transform("min")
+    m["span_end"] = g["created_at"].transform("max")
+    ident = m["kind"] + "\x1f" + m["evidence"].astype(str) + "\x1f" + m["span_start"].astype(str)
+    ids = {
+        v: f"{v.split(chr(31), 1)[0]}-{hashlib.sha1(v.encode()).hexdigest()[:12]}"
+        for v in ident.unique()
+    }
+    m["cluster_id"] = ident.map(ids)
+    m = m.sort_values(
+        ["span_start", "cluster_id", "created_at", "post_id"], kind="stable"
+    ).reset_index(drop=True)
+
+    clusters, cluster_acct = _cluster_table(m)
+    co = _co_counts(cluster_acct, clusters, int(frame["acct"].max()) + 1)
+    scores = _scores(frame, clusters, cluster_acct, co)
+    repeat_share = _repeat_share(clusters, cluster_acct, co)
+    clusters["repeat_share"] = clusters["cluster_id"].map(repeat_share).fillna(0.0).round(4)
+    memberships = m[MEMBERSHIP_COLUMNS].copy()
+    memberships["text"] = memberships["text"].astype("string")
+    return CoordinationResult(memberships, clusters[CLUSTER_COLUMNS], scores, params)
+
+
+def _cluster_table(m: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    g = m.groupby("cluster_id", sort=False)
+    clusters = g.agg(
+        kind=("kind", "first"),
+        n_accounts=("n_accounts", "first"),
+        n_posts=("post_id", "size"),
+        span_start=("span_start", "first"),
+        span_end=("span_end", "first"),
+        similarity=("similarity", "min"),
+        evidence=("evidence", "first"),
+    ).reset_index()
+    cluster_acct = m[["cluster_id", "account_id", "acct"]].drop_duplicates(["cluster_id", "acct"])
+    accounts = (
+        cluster_acct.sort_values(["cluster_id", "account_id"])
+        .groupby("cluster_id")["account_id"]
+        .agg(" ".join)
+    )
+    clusters["accounts"] = clusters["cluster_id"].map(accounts)
+    clusters["evidence"] = clusters["evidence"].astype(str)
+    return clusters, cluster_acct
+
+
+def _co_counts(
+    cluster_acct: pd.DataFrame, clusters: pd.DataFrame, n_acct: int
+) -> sparse.csr_matrix:
+    """Accounts x accounts: number of distinct clusters (up to PAIR_CAP accounts) shared."""
+    small = clusters.loc[clusters["n_accounts"] <= PAIR_CAP, "cluster_id"]
+    if len(small) < len(clusters):
+        log.info(
+            "%d clusters larger than %d accounts are left out of pair counts",
+            len(clusters) - len(small),
+            PAIR_CAP,
+        )
+    ca = cluster_acct[cluster_acct["cluster_id"].isin(small)]
+    c_codes = pd.factorize(ca["cluster_id"], sort=True)[0]
+    inc = sparse.csr_matrix(
+        (np.ones(len(ca), dtype=np.int32), (ca["acct"].to_numpy(), c_codes)),
+        shape=(n_acct, int(c_codes.max()) + 1 if len(c_codes) else 0),
+    )
+    co = (inc @ inc.T).tocsr()
+    co.setdiag(0)
+    co.eliminate_zeros()
+    return co
+
+
+def _scores(
+    frame: pd.DataFrame,
+    clusters: pd.DataFrame | None,
+    cluster_acct: pd.DataFrame | None,
+    co: sparse.csr_matrix | None,
+) -> pd.DataFrame:
+    ids = (
+        pd.Series(frame["author_id"].unique()).sort_values(ignore_index=True)
+        if not frame.empty
+        else pd.Series([], dtype="string")
+    )
+    n = len(ids)
+    out = pd.DataFrame(
+        {
+            "account_id": ids.astype("string"),
+            "coordination_score": np.zeros(n),
+            "n_clusters": np.zeros(n, dtype=np.int64),
+            "max_shared": np.zeros(n, dtype=np.int64),
+            "top_partner": pd.Series([pd.NA] * n, dtype="string"),
+            "n_repeat_partners": np.zeros(n, dtype=np.int64),
+            "kinds": pd.Series([""] * n, dtype="string"),
+            "reason": pd.Series(["in no cluster"] * n, dtype="string"),
+        }
+    )
+    if clusters is None or cluster_acct is None or co is None or cluster_acct.empty:
+        return out[SCORE_COLUMNS]
+    # frame["acct"] codes are positions in the sorted unique author ids, i.e. rows of `out`.
+    n_clusters = np.bincount(cluster_acct["acct"].to_numpy(), minlength=n)
+    max_shared = np.zeros(n, dtype=np.int64)
+    top = np.full(n, -1, dtype=np.int64)
+    n_rep = np.zeros(n, dtype=np.int64)
+    indptr, indices, data = co.indptr, co.indices, co.data
+    has = np.diff(indptr) > 0
+    if has.any():
+        rows_of = np.repeat(np.arange(n), np.diff(indptr))
+        # Strongest partner: most shared clusters, ties to the smallest account id.
+        order = np.lexsort((indices, -data, rows_of))
+        first = np.ones(len(order), dtype=bool)
+        first[1:] = rows_of[order][1:] != rows_of[order][:-1]
+        best = order[first]
+        max_shared[rows_of[best]] = data[best]
+        top[rows_of[best]] = indices[best]
+        n_rep = np.bincount(rows_of[data >= 2], minlength=n)
+    in_any = n_clusters > 0
+    score = np.where(in_any, 0.25, 0.0)
+    rep = max_shared >= 2
+    score[rep] = 1.0 - 0.75 * 0.5 ** (max_shared[rep] - 1)
+    kinds = cluster_acct.merge(clusters[["cluster_id", "kind"]], on="cluster_id")
+    kinds_by = (
+        kinds.drop_duplicates(["acct", "kind"])
+        .sort_values(["acct", "kind"])
+        .groupby("acct")["kind"]
+        .agg(" ".join)
+    )
+    out["coordination_score"] = score.round(4)
+    out["n_clusters"] = n_clusters
+    out["max_shared"] = max_shared
+    id_values = ids.to_numpy(dtype=object)
+    out["top_partner"] = pd.Series(
+        np.where(top >= 0, id_values[np.maximum(top, 0)], np.array(None)), dtype="string"
+    )
+    out["n_repeat_partners"] = n_rep
+    out["kinds"] = pd.array([kinds_by.get(k, "") for k in range(n)], dtype="string")
+    reason = np.where(
+        rep,
+        [
+            f"acted with {p} in {s} distinct clusters; {r} repeat partner(s)"
+            for p, s, r in zip(out["top_partner"], max_shared, n_rep, strict=True)
+        ],
+        np.where(in_any, "in cluster(s), but never twice with the same account", "in no cluster"),
+    )
+    out["reason"] = pd.array(reason, dtype="string")
+    return out[SCORE_COLUMNS]
+
+
+def _repeat_share(
+    clusters: pd.DataFrame, cluster_acct: pd.DataFrame, co: sparse.csr_matrix
+) -> pd.Series:
+    """Per cluster, the share of its accounts that have a repeat partner among its accounts."""
+    n_acct = co.shape[0]
+    co2 = (co >= 2).tocsr()
+    if co2.nnz == 0:
+        return pd.Series(0.0, index=clusters["cluster_id"])
+    small = cluster_acct[
+        cluster_acct["cluster_id"].isin(
+            clusters.loc[clusters["n_accounts"] <= PAIR_CAP, "cluster_id"]
+        )
+    ]
+    c_codes, c_names = pd.factorize(small["cluster_id"], sort=True)
+    inc = sparse.csr_matrix(
+        (np.ones(len(small), dtype=np.int32), (small["acct"].to_numpy(), c_codes)),
+        shape=(n_acct, len(c_names)),
+    )
+    # (co2 @ inc)[a, c] = partners of a (shared >= 2) that are in c; keep a only if a is in c.
+    reach = (co2.astype(np.int32) @ inc).multiply(inc)
+    with_partner = np.asarray((reach > 0).sum(axis=0)).ravel()
+    size = np.asarray(inc.sum(axis=0)).ravel()
+    return pd.Series(with_partner / np.maximum(size, 1), index=c_names)
