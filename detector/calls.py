@@ -16,19 +16,24 @@ This module owns two things.
    a model trained on IRA-versus-PHEME posts learns the collections, not inauthenticity). Each post
    gets evidence in [0, 1] from independent sources, combined by a weighted noisy-OR::
 
-       score = 1 - (1 - 0.70 A) (1 - 0.70 C) (1 - 0.30 B) (1 - 0.25 M)
+       score = 1 - (1 - 0.70 A) (1 - 0.70 C) (1 - 0.40 T) (1 - 0.30 B) (1 - 0.25 M)
 
    A = the author's account score from the account model (left out when no profile is known);
    C = coordination: the author's ``coordination_score`` from :mod:`detector.coordination` (which
    grows only when the same accounts act together repeatedly) when the post is in a cluster, half
    of it when the post itself is in none;
+   T = templating: ``1 - exp(-r / 3)`` for r other posts by the same author with the same text
+   (addressees and links aside, at least 5 words) within ±24 hours, weight 0.40;
    B = the author's burst around the post: ``1 - exp(-k / 10)`` for k other posts by the same author
    within ±``burst_window`` (default 1 hour);
    M = the message: ``0.5 * call strength + 0.3 * urgency + 0.2 * has a link``.
 
    The message term alone reaches at most 0.25, under the "uncertain" threshold: calling people to
    a protest is legitimate speech, so it makes a post *matter*, never makes it *suspicious* by itself.
-   Labels: ``suspicious`` when score >= 0.60, ``uncertain`` when >= 0.30, else ``likely-genuine``.
+   No single source other than a very high account or coordination score (>= 0.86) reaches
+   "suspicious" alone. Labels: ``suspicious`` when score >= 0.60, ``uncertain`` when >= 0.30, else
+   ``likely-genuine`` — but only when the account model scored the author: without a profile, a
+   low score means "no evidence found", and the label stays ``uncertain``.
 
 It never reads files and never trains anything.
 """
@@ -53,8 +58,11 @@ log = logging.getLogger(__name__)
 
 SUSPICIOUS = 0.60
 UNCERTAIN = 0.30
-WEIGHTS = {"author": 0.70, "coordination": 0.70, "burst": 0.30, "message": 0.25}
+WEIGHTS = {"author": 0.70, "coordination": 0.70, "template": 0.40, "burst": 0.30, "message": 0.25}
 BURST_SCALE = 10.0
+TEMPLATE_SCALE = 3.0
+TEMPLATE_WINDOW = pd.Timedelta("24h")
+MIN_TEMPLATE_WORDS = 5
 DEFAULT_BURST_WINDOW = pd.Timedelta("1h")
 
 
@@ -151,7 +159,7 @@ URGENCY = _rx(
 
 FEATURE_COLUMNS = [
     "cta_event", "cta_invite", "cta_announce", "cta_time", "cta_place", "call_to_action",
-    "call_strength", "urgency", "n_urls", "n_hashtags", "is_repost", "is_reply", "burst",
+    "call_strength", "urgency", "n_urls", "n_hashtags", "is_repost", "is_reply", "burst", "self_repeats",
 ]
 
 
@@ -184,6 +192,10 @@ def message_features(posts: pd.DataFrame, *, burst_window: pd.Timedelta = DEFAUL
     out["is_repost"] = posts["repost_of"].notna().to_numpy()
     out["is_reply"] = posts["reply_to"].notna().to_numpy()
     out["burst"] = author_burst(posts, burst_window)
+    # The same message sent again and again by one account (addressee and link aside) is a template.
+    template_key = posts["author_id"].astype(str).to_numpy() + "\x1f" + norm.str.replace(r"@user|<url>|\W+", " ", regex=True).str.split().str.join(" ").fillna("").to_numpy().astype(str)
+    repeats = _neighbours(template_key, posts["created_at"], TEMPLATE_WINDOW)
+    out["self_repeats"] = np.where(norm.str.split().str.len().fillna(0).to_numpy() >= MIN_TEMPLATE_WORDS, repeats, 0)
     return out[FEATURE_COLUMNS]
 
 
@@ -224,17 +236,22 @@ def explain_call(text: str) -> dict[str, str]:
 
 def author_burst(posts: pd.DataFrame, window: pd.Timedelta = DEFAULT_BURST_WINDOW) -> np.ndarray:
     """For each post, how many other posts its author made within ±``window`` of it."""
-    if posts.empty:
+    return _neighbours(posts["author_id"].astype(str).to_numpy(), posts["created_at"], window)
+
+
+def _neighbours(keys: np.ndarray, created_at: pd.Series, window: pd.Timedelta) -> np.ndarray:
+    """For each row, how many other rows with the same key lie within ±``window`` of it."""
+    if len(keys) == 0:
         return np.zeros(0, dtype="int64")
-    t = posts["created_at"].astype("datetime64[ns, UTC]").astype("int64").to_numpy()
-    order = np.lexsort((t, posts["author_id"].astype(str).to_numpy()))
-    authors = posts["author_id"].astype(str).to_numpy()[order]
+    t = created_at.astype("datetime64[ns, UTC]").astype("int64").to_numpy()
+    order = np.lexsort((t, keys))
+    k = keys[order]
     times = t[order]
     w = int(window.value)
     counts = np.zeros(len(order), dtype="int64")
-    # Within each author's run of sorted times, count neighbours with two binary searches.
-    starts = np.flatnonzero(np.r_[True, authors[1:] != authors[:-1]])
-    ends = np.r_[starts[1:], len(authors)]
+    # Within each key's run of sorted times, count neighbours with two binary searches.
+    starts = np.flatnonzero(np.r_[True, k[1:] != k[:-1]])
+    ends = np.r_[starts[1:], len(k)]
     for a, b in zip(starts, ends, strict=True):
         seg = times[a:b]
         lo = np.searchsorted(seg, seg - w, side="left")
@@ -252,11 +269,15 @@ class Coordination(Protocol):
     account_scores: pd.DataFrame
 
 
-def label_for(score: float) -> str:
-    """The label of a post or account score by the documented thresholds."""
+def label_for(score: float, *, author_known: bool = True) -> str:
+    """The label of a post or author score by the documented thresholds.
+
+    Without an account-model score for the author, absence of evidence is not evidence of a
+    genuine author: such a post is ``suspicious`` or ``uncertain``, never ``likely-genuine``.
+    """
     if score >= SUSPICIOUS:
         return "suspicious"
-    if score >= UNCERTAIN:
+    if score >= UNCERTAIN or not author_known:
         return "uncertain"
     return "likely-genuine"
 
@@ -298,15 +319,17 @@ def score_posts(
     coord, cluster_ids, coord_note = _post_coordination(posts, coordination)
     burst = 1 - np.exp(-feats["burst"].to_numpy(dtype=float) / BURST_SCALE)
     message = 0.5 * feats["call_strength"].to_numpy(dtype=float) + 0.3 * feats["urgency"].to_numpy(dtype=float) + 0.2 * (feats["n_urls"].to_numpy() > 0)
+    template = 1 - np.exp(-feats["self_repeats"].to_numpy(dtype=float) / TEMPLATE_SCALE)
     a = np.nan_to_num(author, nan=0.0)
     score = 1 - (
         (1 - WEIGHTS["author"] * a)
         * (1 - WEIGHTS["coordination"] * coord)
+        * (1 - WEIGHTS["template"] * template)
         * (1 - WEIGHTS["burst"] * burst)
         * (1 - WEIGHTS["message"] * message)
     )
     out["score"] = np.round(score, 4)
-    out["label"] = [label_for(x) for x in score]
+    out["label"] = [label_for(x, author_known=not math.isnan(au)) for x, au in zip(score, author, strict=True)]
     out["cluster_ids"] = pd.Series(cluster_ids, dtype="string")
     out["reasons"] = [
         _reasons(author[i], coord[i], coord_note[i], int(feats.at[i, "burst"]), feats.loc[i], burst_window)
@@ -374,6 +397,9 @@ def _reasons(author: float, coord: float, coord_note: str, burst: int, f: pd.Ser
         parts.append((WEIGHTS["author"] * author, f"author account score {author:.2f}"))
     if coord > 0 and coord_note:
         parts.append((WEIGHTS["coordination"] * coord, coord_note))
+    if f["self_repeats"] >= 1:
+        r = int(f["self_repeats"])
+        parts.append((WEIGHTS["template"] * (1 - math.exp(-r / TEMPLATE_SCALE)), f"same message sent {r} more time(s) by the author within 24 h"))
     if burst >= 3:
         minutes = int(window.total_seconds() // 60)
         parts.append((WEIGHTS["burst"] * (1 - math.exp(-burst / BURST_SCALE)), f"author posted {burst} other posts within ±{minutes} min"))
@@ -428,7 +454,7 @@ def author_table(
     out["account_label"] = account_label.to_numpy()
     combined = 1 - (1 - WEIGHTS["author"] * account.fillna(0.0)) * (1 - WEIGHTS["coordination"] * coord)
     out["combined_score"] = combined.round(4).to_numpy()
-    out["label"] = [label_for(x) for x in combined]
+    out["label"] = [label_for(x, author_known=not math.isnan(au)) for x, au in zip(combined, account, strict=True)]
     return out.sort_values(["combined_score", "n_posts"], ascending=[False, False]).reset_index(drop=True)
 
 

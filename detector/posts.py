@@ -67,7 +67,8 @@ class PostsRead:
     users : list of (int, dict)
         Author profiles embedded in the posts, as ``(record number, raw record)``; the raw record
         is ``{"created_at": <when it was observed>, "user": <v1.1 or v2 user object>}``, the shape
-        :func:`detector.accounts.accounts_from_records` reads. Empty when the input carries none.
+        :func:`detector.accounts.accounts_from_records` reads (a v2 user gets ``collected_at``
+        instead). Empty when the input carries none.
     rejects : Rejects
         Records that could not be used.
     shape : str
@@ -179,8 +180,9 @@ def _ira_rows(df: pd.DataFrame, path: str, rejects: Rejects) -> pd.DataFrame:
     handle = df["author"] if "author" in df.columns else df.get("author_id")
     if handle is None:
         raise InputError("the IRA shape needs an 'author' or 'author_id' column", path=path)
-    numeric = df["external_author_id"] if "external_author_id" in df.columns else None
-    out["author_id"] = handle if numeric is None else numeric.fillna(handle)
+    # The handle, not external_author_id: the published ids went through floats and lost digits
+    # (769363000000000000), so two accounts can share one; handles are unique in the release.
+    out["author_id"] = handle
     out["author_screen_name"] = handle
     out["text"] = df["content"]
     out["created_at"] = df["publish_date"]
@@ -198,7 +200,8 @@ def _ira_rows(df: pd.DataFrame, path: str, rejects: Rejects) -> pd.DataFrame:
     lang = df["language"] if "language" in df.columns else pd.Series(pd.NA, index=df.index, dtype="string")
     out["lang"] = lang.str.lower().map(lambda v: LANGUAGE_CODES.get(v, v) if isinstance(v, str) else pd.NA)
     out["post_id"] = df["tweet_id"] if "tweet_id" in df.columns else _row_ids(df.index)
-    return _finish_table(out, df, path, rejects, id_field="tweet_id")
+    names = {"author_id": "author", "text": "content", "created_at": "publish_date"}
+    return _finish_table(out, df, path, rejects, id_field="tweet_id", names=names)
 
 
 def _row_ids(index: pd.Index) -> pd.Series:
@@ -206,21 +209,23 @@ def _row_ids(index: pd.Index) -> pd.Series:
     return pd.Series([f"r{i}" for i in index], index=index, dtype="string")
 
 
-def _finish_table(out: pd.DataFrame, raw: pd.DataFrame, path: str, rejects: Rejects, id_field: str) -> pd.DataFrame:
+def _finish_table(out: pd.DataFrame, raw: pd.DataFrame, path: str, rejects: Rejects, id_field: str, names: dict[str, str] | None = None) -> pd.DataFrame:
+    """Reject rows without author, text, readable time or id; ``names`` gives the input's column names."""
+    name = (names or {}).get
     out["source_row"] = out.index.astype("int64")
     times = parse_times(out["created_at"])
     bad = pd.Series(False, index=out.index)
     checks = [
-        (out["author_id"].isna(), "author_id", "no author (author_id and author_screen_name are empty)"),
-        (out["text"].isna(), "text", "no text"),
-        (out["created_at"].isna(), "created_at", "no time"),
-        (out["created_at"].notna() & times.isna(), "created_at", "unreadable time"),
+        (out["author_id"].isna(), name("author_id", "author_id"), "no author"),
+        (out["text"].isna(), name("text", "text"), "no text"),
+        (out["created_at"].isna(), name("created_at", "created_at"), "no time"),
+        (out["created_at"].notna() & times.isna(), name("created_at", "created_at"), "unreadable time"),
         (out["post_id"].isna(), id_field, "no post id"),
     ]
     for mask, field_name, reason in checks:
         hit = mask & ~bad
         for row in out.index[hit]:
-            detail = reason if field_name != "created_at" or reason == "no time" else f"{reason} {out.at[row, 'created_at']!r}"
+            detail = f"{reason} {out.at[row, 'created_at']!r}" if reason == "unreadable time" else reason
             rejects.add(int(row), field_name, detail, raw.loc[row].dropna().to_dict())
         bad |= mask
     out["created_at"] = times
@@ -433,7 +438,7 @@ def _v2_tweet(
     urls = [u for u in urls if u and not re.search(r"//(x|twitter)\.com/[^/]+/status/\d+/(photo|video)/", u)]
     tags = [str(h.get("tag", "")).lower() for h in ent.get("hashtags") or [] if isinstance(h, dict)]
     if author is not None:
-        _remember_user(users, author_id, n, author, observed or created)
+        _remember_user(users, author_id, n, author, observed or created, v2=True)
     return {
         "post_id": post_id,
         "author_id": author_id,
@@ -454,14 +459,24 @@ def _twarc_time(rec: dict[str, Any]) -> str | None:
     return meta.get("retrieved_at") if isinstance(meta, dict) else None
 
 
-def _remember_user(users: dict[str, tuple[int, dict[str, Any]]], author_id: str, n: int, user: dict[str, Any], observed: Any) -> None:
-    """Keep the latest observation of each author: the profile as seen at its newest post."""
+def _remember_user(users: dict[str, tuple[int, dict[str, Any]]], author_id: str, n: int, user: dict[str, Any], observed: Any, *, v2: bool = False) -> None:
+    """Keep the latest observation of each author: the profile as seen at its newest post.
+
+    A v1.1 user is wrapped as ``{"created_at": observed, "user": user}`` (the Bot Repository shape);
+    a v2 user gets ``collected_at`` added. Both say when the profile was seen, so that account age
+    is measured to then and not to today.
+    """
     seen = users.get(author_id)
     if seen is not None:
-        before, now = _one_time(seen[1].get("created_at")), _one_time(observed)
+        before, now = _one_time(_observed(seen[1])), _one_time(observed)
         if before is not None and (now is None or now <= before):
             return
-    users[author_id] = (n, {"created_at": observed, "user": user})
+    rec = {**user, "collected_at": observed} if v2 else {"created_at": observed, "user": user}
+    users[author_id] = (n, rec)
+
+
+def _observed(rec: dict[str, Any]) -> Any:
+    return rec["created_at"] if "user" in rec else rec.get("collected_at")
 
 
 def _one_time(value: Any) -> datetime | None:
