@@ -171,6 +171,102 @@ def posts_command(
         click.echo(f"{len(read.rejects)} records rejected: see {rejected}", err=True)
 
 
+@cli.group("collect")
+def collect_group() -> None:
+    """Collect accounts and posts from the X API v2 into the history store.
+
+    The bearer token comes from X_BEARER_TOKEN or a .env file and is never shown. Rate limits are
+    waited out; an interrupted collection resumes where it stopped when run again.
+    """
+
+
+def collect_options(func: F) -> F:
+    """Options shared by every ``collect`` command: the store, the token file, raw JSONL out."""
+    for option in reversed([
+        click.option("--db", help="Store: postgresql:// URL or SQLite file (default: the data folder's)."),
+        click.option("--data-dir", type=click.Path(file_okay=False), help="Data folder of the default SQLite store."),
+        click.option("--env-file", type=click.Path(dir_okay=False), help="A .env file holding X_BEARER_TOKEN (default: ./.env)."),
+        click.option("--jsonl", "jsonl_out", type=click.Path(dir_okay=False), help="Also write the raw v2 responses of this collection here (JSONL), for offline scoring."),
+    ]):
+        func = option(func)
+    return func
+
+
+def _run_collection(db: str | None, data_dir: str | None, env_file: str | None, jsonl_out: str | None, job: Callable[..., Any]) -> None:
+    from detector.collect import Collector
+    from detector.store import open_store
+
+    with open_store(db, data_dir) as store:
+        stats = job(Collector(store, env_file=env_file))
+        if jsonl_out:
+            n = store.export_pages(jsonl_out, source=stats.source)
+            click.echo(f"{n} raw response(s) written to {jsonl_out}", err=True)
+    click.echo(stats.summary())
+
+
+@collect_group.command("users")
+@click.argument("users", nargs=-1)
+@click.option("--file", "users_file", type=click.File("r", encoding="utf-8"), help="Read ids or usernames from this file, one a line (# starts a comment).")
+@click.option("--by", type=click.Choice(["auto", "ids", "usernames"]), default="auto", show_default=True, help="Whether the values are numeric ids or usernames (auto: ids when all are numeric).")
+@collect_options
+@handle_errors
+def collect_users_command(users: tuple[str, ...], users_file: Any, by: str, db: str | None, data_dir: str | None, env_file: str | None, jsonl_out: str | None) -> None:
+    """Look up accounts (100 per request); record suspended and unknown ones as statuses.
+
+    Example:
+
+        detector collect users XDevelopers @someone --db detector.sqlite
+
+        detector collect users --file ids.txt --by ids
+    """
+    from detector.errors import ConfigError
+
+    values = list(users)
+    if users_file is not None:
+        values += [line.split("#", 1)[0].strip() for line in users_file]
+    values = [v for v in values if v]
+    if not values:
+        raise ConfigError("no users given: name them as arguments or with --file")
+    if by == "auto":
+        by = "ids" if all(v.isdigit() for v in values) else "usernames"
+    _run_collection(db, data_dir, env_file, jsonl_out, lambda c: c.collect_users(**{by: values}))
+
+
+@collect_group.command("timeline")
+@click.argument("user")
+@click.option("--max-pages", type=click.IntRange(min=1), help="Stop after this many pages (run again to continue).")
+@collect_options
+@handle_errors
+def collect_timeline_command(user: str, max_pages: int | None, db: str | None, data_dir: str | None, env_file: str | None, jsonl_out: str | None) -> None:
+    """Collect one account's recent posts; later runs fetch only newer ones.
+
+    Example:
+
+        detector collect timeline @XDevelopers --max-pages 5
+    """
+    _run_collection(db, data_dir, env_file, jsonl_out, lambda c: c.collect_timeline(user, max_pages=max_pages))
+
+
+@collect_group.command("search")
+@click.argument("query")
+@click.option("--since", help="Oldest post time for the first pass: a date/time (UTC if no zone) or a span back from now (90m, 24h, 6d). Recent search covers 7 days.")
+@click.option("--until", "until_text", help="Newest post time (same forms as --since).")
+@click.option("--max-pages", type=click.IntRange(min=1), help="Stop after this many pages (run again to continue).")
+@collect_options
+@handle_errors
+def collect_search_command(query: str, since: str | None, until_text: str | None, max_pages: int | None, db: str | None, data_dir: str | None, env_file: str | None, jsonl_out: str | None) -> None:
+    """Collect posts matching QUERY (X recent-search syntax); later runs fetch only newer ones.
+
+    Example:
+
+        detector collect search '#marcha lang:es' --since 24h --jsonl marcha.jsonl
+    """
+    _run_collection(
+        db, data_dir, env_file, jsonl_out,
+        lambda c: c.collect_search(query, since=since, until=until_text, max_pages=max_pages),
+    )
+
+
 def main() -> None:
     cli(prog_name="detector")
 
