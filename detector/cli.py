@@ -171,6 +171,132 @@ def posts_command(
         click.echo(f"{len(read.rejects)} records rejected: see {rejected}", err=True)
 
 
+@cli.group("watch")
+def watch_group() -> None:
+    """Watches: what to follow and when to flag, from a TOML file."""
+
+
+@watch_group.command("list")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Watch file (default: watches.toml in the data folder).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@handle_errors
+def watch_list(config_path: str | None, as_json: bool) -> None:
+    """Show the watches of the watch file.
+
+    Example:
+
+        detector watch list --config watches.example.toml
+    """
+    import json
+
+    from detector.watch import load_watches
+
+    watches = [w.as_dict() for w in load_watches(config_path).values()]
+    if as_json:
+        click.echo(json.dumps(watches, ensure_ascii=False, indent=1))
+        return
+    head = ["NAME", "QUERIES", "HASHTAGS", "ACCOUNTS", "LANGUAGES", "THRESHOLDS"]
+    rows = [
+        [
+            w["name"],
+            " | ".join(w["queries"]) or "-",
+            " ".join(f"#{h}" for h in w["hashtags"]) or "-",
+            " ".join(f"@{a}" for a in w["accounts"]) or "-",
+            ",".join(w["languages"]) or "any",
+            " ".join(f"{k}={v:g}" for k, v in w["thresholds"].items() if v is not None) or "model defaults",
+        ]
+        for w in watches
+    ]
+    widths = [max(len(r[i]) for r in [head, *rows]) for i in range(len(head))]
+    for r in [head, *rows]:
+        click.echo("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(r)).rstrip())
+
+
+@cli.command("report")
+@click.option("--since", default="24h", show_default=True, help="Start of the window: a duration before --until (90m, 24h, 7d, 2w) or a date.")
+@click.option("--until", "until_text", help="End of the window (ISO date/time, UTC if no zone; default: now).")
+@click.option("--watch", "watch_name", help="Report on one watch: its posts and its thresholds.")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Watch file (default: watches.toml in the data folder).")
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False), help="Folder for the HTML, CSV and JSON files.")
+@click.option("--from-dir", "from_dir", type=click.Path(file_okay=False, exists=True), help="Read scores.* or accounts.*, posts.*, clusters.* from this folder instead of the store.")
+@click.option("--accounts", "accounts_path", type=click.Path(dir_okay=False, exists=True), help="Account scores file (detector score output) instead of the store.")
+@click.option("--posts", "posts_path", type=click.Path(dir_okay=False, exists=True), help="Post scores file (detector posts output).")
+@click.option("--clusters", "clusters_path", type=click.Path(dir_okay=False, exists=True), help="Clusters or cluster memberships file.")
+@click.option("--post-texts", "post_texts", type=click.Path(exists=True), help="The posts themselves (any input format), to give post scores their text and time.")
+@click.option("--db", help="Store: postgresql:// URL or SQLite file (default: the data folder's).")
+@click.option("--data-dir", type=click.Path(file_okay=False), help="Data folder of the default SQLite store.")
+@click.option("--top", type=click.IntRange(min=1), default=50, show_default=True, help="Accounts, posts and clusters listed in the HTML.")
+@handle_errors
+def report_command(
+    since: str,
+    until_text: str | None,
+    watch_name: str | None,
+    config_path: str | None,
+    out_dir: str,
+    from_dir: str | None,
+    accounts_path: str | None,
+    posts_path: str | None,
+    clusters_path: str | None,
+    post_texts: str | None,
+    db: str | None,
+    data_dir: str | None,
+    top: int,
+) -> None:
+    """Write a self-contained HTML report, with CSV and JSON of the same data.
+
+    Reads the history store unless files are given. Each run writes
+    report[-WATCH]-<until>.{html,csv,json} (+ .posts.csv, .clusters.csv) and report[-WATCH]-latest.*
+    into OUT, and compares with the previous report there ("what changed").
+
+    Example:
+
+        detector report --since 24h --watch paris-march --out reports/
+
+        detector report --from-dir out/ --since 2015-08-09 --until 2015-08-10 --out reports/
+    """
+    from detector import report as rep
+    from detector.errors import InputError
+    from detector.files import write_rejects
+
+    until = rep.now_utc() if until_text is None else rep.parse_time(until_text)
+    start = rep.parse_since(since, until)
+    watch = None
+    if watch_name is not None:
+        from detector.watch import get_watch
+
+        watch = get_watch(watch_name, config_path)
+    rejects = None
+    if from_dir or accounts_path:
+        files = rep.find_inputs(from_dir) if from_dir else {}
+        accounts_file = accounts_path or files["accounts"]
+        data, rejects = rep.load_report_files(
+            accounts_file,
+            posts=posts_path or files.get("posts"),
+            clusters=clusters_path or files.get("clusters"),
+            post_texts=post_texts,
+            since=start,
+            until=until,
+            watch=watch,
+        )
+    elif posts_path or clusters_path or post_texts:
+        raise InputError("--posts, --clusters and --post-texts go with --accounts or --from-dir", field="accounts")
+    else:
+        from detector.store import open_store
+
+        with open_store(db, data_dir) as store:
+            data = rep.load_report_store(store, since=start, until=until, watch=watch)
+    data.top = top
+    paths = rep.write_report(data, out_dir)
+    if rejects is not None and len(rejects):
+        target = write_rejects(rejects, str(paths.csv))
+        click.echo(f"{len(rejects)} records rejected: see {target}", err=True)
+    click.echo(str(paths.html))
+    click.echo(str(paths.csv))
+    click.echo(str(paths.json))
+    if paths.previous:
+        click.echo(f"compared with {paths.previous}", err=True)
+
+
 @cli.group("collect")
 def collect_group() -> None:
     """Collect accounts and posts from the X API v2 into the history store.

@@ -318,8 +318,9 @@ def compare(accounts: pd.DataFrame, clusters: list[dict[str, Any]], previous: di
     before = {str(a.get("account_id")): a for a in previous.get("accounts", []) if isinstance(a, dict)}
     new_flagged, cleared, label_changed, moves = [], [], [], []
     for row in accounts.itertuples(index=False):
-        old = before.get(row.account_id)
-        entry = {"account_id": row.account_id, "screen_name": row.screen_name, "score": row.score, "label": row.label}
+        aid, score = str(row.account_id), _num(row.score)
+        old = before.get(aid)
+        entry: dict[str, Any] = {"account_id": aid, "screen_name": _clean(row.screen_name), "score": score, "label": _clean(row.label)}
         if old is None:
             if row.flagged:
                 new_flagged.append(entry | {"previous_score": None})
@@ -332,8 +333,9 @@ def compare(accounts: pd.DataFrame, clusters: list[dict[str, Any]], previous: di
             cleared.append(entry)
         if _clean(old.get("label")) != _clean(row.label) and _clean(old.get("label")):
             label_changed.append(entry)
-        if isinstance(old_score, int | float) and not pd.isna(row.score) and abs(row.score - old_score) >= SCORE_MOVE:
-            moves.append(entry | {"delta": row.score - old_score})
+        old_num = _num(old_score)
+        if old_num is not None and score is not None and abs(score - old_num) >= SCORE_MOVE:
+            moves.append(entry | {"delta": score - old_num})
     moves.sort(key=lambda e: -abs(e["delta"]))
 
     old_clusters = [c for c in previous.get("clusters", []) if isinstance(c, dict)]
@@ -389,12 +391,11 @@ def score_chart(accounts: pd.DataFrame, posts: pd.DataFrame, threshold: float | 
 
     fig = Figure(figsize=(7.5, 3.0))
     ax = fig.add_subplot()
-    bins = np.linspace(0.0, 1.0, 21)
     acc = accounts["score"].dropna().to_numpy(dtype=float)
-    ax.hist(acc, bins=bins, color="#3b6ea5", alpha=0.85, label=f"accounts ({len(acc):,})")
+    ax.hist(acc, bins=20, range=(0.0, 1.0), color="#3b6ea5", alpha=0.85, label=f"accounts ({len(acc):,})")
     pst = posts["score"].dropna().to_numpy(dtype=float) if len(posts) else np.array([])
     if len(pst):
-        ax.hist(pst, bins=bins, histtype="step", linewidth=1.8, color="#c2571a", label=f"posts ({len(pst):,})")
+        ax.hist(pst, bins=20, range=(0.0, 1.0), histtype="step", linewidth=1.8, color="#c2571a", label=f"posts ({len(pst):,})")
     if threshold is not None:
         ax.axvline(threshold, color="#9b1c1c", linestyle="--", linewidth=1.2, label=f"flag threshold {threshold:.2f}")
     ax.set_xlim(0, 1)
@@ -439,10 +440,10 @@ def timeline_chart(posts: pd.DataFrame) -> str | None:
     width = step / pd.Timedelta(days=1) * 0.9
     fig = Figure(figsize=(7.5, 2.8))
     ax = fig.add_subplot()
-    x_all = all_counts.index.tz_convert("UTC").tz_localize(None)
+    x_all = pd.DatetimeIndex(all_counts.index).tz_convert("UTC").tz_localize(None)
     ax.bar(x_all, all_counts.to_numpy(), width=width, color="#c9d3de", label="all posts", align="edge")
     if len(flagged_counts):
-        x_flag = flagged_counts.index.tz_convert("UTC").tz_localize(None)
+        x_flag = pd.DatetimeIndex(flagged_counts.index).tz_convert("UTC").tz_localize(None)
         ax.bar(x_flag, flagged_counts.to_numpy(), width=width, color="#b42318", label="flagged posts", align="edge")
     locator = mdates.AutoDateLocator()
     ax.xaxis.set_major_locator(locator)
@@ -479,6 +480,11 @@ def _num(v: Any) -> float | None:
     return None if math.isnan(f) else f
 
 
+def _int(v: Any) -> int | None:
+    f = _num(v)
+    return None if f is None else int(f)
+
+
 def build_content(data: ReportData, previous: dict[str, Any] | None = None) -> dict[str, Any]:
     """Everything the report says, as plain JSON-ready values (the JSON file is this)."""
     accounts = _frame(data.accounts, ACCOUNT_FIELDS, "accounts")
@@ -510,8 +516,8 @@ def build_content(data: ReportData, previous: dict[str, Any] | None = None) -> d
                 "reasons": _as_reasons(row.reasons),
                 "model_version": _clean(row.model_version),
                 "scored_at": _iso(row.scored_at),
-                "cluster_ids": clusters_of.get(row.account_id, []),
-                "flagged_posts": int(flagged_posts_by.get(row.account_id, 0)),
+                "cluster_ids": clusters_of.get(str(row.account_id), []),
+                "flagged_posts": int(flagged_posts_by.get(str(row.account_id), 0)),
             }
         )
 
@@ -523,8 +529,8 @@ def build_content(data: ReportData, previous: dict[str, Any] | None = None) -> d
             {
                 "cluster_id": cid,
                 "kind": _clean(row.kind),
-                "n_accounts": int(row.n_accounts) if _num(row.n_accounts) is not None else len(ids),
-                "n_posts": int(row.n_posts) if _num(row.n_posts) is not None else None,
+                "n_accounts": _int(row.n_accounts) or len(ids),
+                "n_posts": _int(row.n_posts),
                 "span_start": _iso(row.span_start),
                 "span_end": _iso(row.span_end),
                 "similarity": _num(row.similarity),
@@ -726,6 +732,24 @@ _DURATION_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([mhdw])\s*$")
 _UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 
 
+def parse_time(text: str, field_name: str = "until") -> datetime:
+    """An ISO date or date/time as a UTC ``datetime`` (UTC when it names no zone).
+
+    Raises
+    ------
+    InputError
+        Naming ``field_name``.
+    """
+    try:
+        ts = pd.Timestamp(text)
+    except (ValueError, TypeError) as exc:
+        raise InputError(f"'{text}' is not a date or date/time", field=field_name) from exc
+    if ts is pd.NaT:
+        raise InputError(f"'{text}' is not a date or date/time", field=field_name)
+    ts = ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
+    return ts.to_pydatetime()
+
+
 def parse_since(text: str, until: datetime) -> datetime:
     """``24h``, ``90m``, ``7d``, ``2w`` before ``until``, or an ISO date/time (UTC if no zone).
 
@@ -738,13 +762,12 @@ def parse_since(text: str, until: datetime) -> datetime:
     if m:
         return until - timedelta(**{_UNITS[m.group(2)]: float(m.group(1))})
     try:
-        ts = pd.Timestamp(text)
-    except (ValueError, TypeError) as exc:
+        start = parse_time(text, "since")
+    except InputError as exc:
         raise InputError(f"'{text}' is neither a duration like 24h / 7d nor a date", field="since") from exc
-    ts = ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
-    if ts >= pd.Timestamp(until):
+    if start >= until:
         raise InputError(f"'{text}' is not before the end of the window ({_iso(until)})", field="since")
-    return ts.to_pydatetime()
+    return start
 
 
 def read_table(path: str | os.PathLike[str], table: str, rejects: Rejects) -> pd.DataFrame:
@@ -758,6 +781,18 @@ def read_table(path: str | os.PathLike[str], table: str, rejects: Rejects) -> pd
         The file lacks a required column (naming the file and the column).
     """
     p = str(path)
+    mine = Rejects(p)
+    df = _read_any(p)
+    for col in _REQUIRED[table]:
+        if col not in df.columns:
+            raise InputError(f"no '{col}' column (the {table} table needs {', '.join(_REQUIRED[table])})", path=p, field=col)
+    df = _check_rows(df, table, mine)
+    mine.rows.sort(key=lambda r: r["row"])
+    rejects.extend(mine)
+    return df
+
+
+def _read_any(p: str) -> pd.DataFrame:
     fmt = resolve_format(p, None)
     if fmt == "csv":
         df = pd.concat(list(read_csv_strings(p)))
@@ -770,9 +805,10 @@ def read_table(path: str | os.PathLike[str], table: str, rejects: Rejects) -> pd
         except ValueError as exc:
             raise InputError(f"malformed JSON: {exc}", path=p) from exc
         df.index = pd.RangeIndex(1, len(df) + 1)
-    for col in _REQUIRED[table]:
-        if col not in df.columns:
-            raise InputError(f"no '{col}' column (the {table} table needs {', '.join(_REQUIRED[table])})", path=p, field=col)
+    return df
+
+
+def _check_rows(df: pd.DataFrame, table: str, rejects: Rejects) -> pd.DataFrame:
     keep = pd.Series(True, index=df.index)
     for col in _REQUIRED[table]:
         empty = df[col].isna() | (df[col].astype(str).str.strip() == "")
@@ -786,7 +822,7 @@ def read_table(path: str | os.PathLike[str], table: str, rejects: Rejects) -> pd
             rejects.add(int(row), "score", f"not a score between 0 and 1: {df.loc[row, 'score']!r}", df.loc[row].to_dict())
         keep &= ~bad
         df["score"] = score
-    for col in _TIME_FIELDS & set(df.columns):
+    for col in sorted(_TIME_FIELDS & set(df.columns)):
         parsed = pd.to_datetime(df[col], utc=True, errors="coerce", format="mixed")
         bad = parsed.isna() & df[col].notna() & (df[col].astype(str).str.strip() != "")
         for row in df.index[bad & keep]:
@@ -824,47 +860,109 @@ def find_inputs(folder: str | os.PathLike[str]) -> dict[str, Path]:
     return found
 
 
+def clusters_from_memberships(m: pd.DataFrame) -> pd.DataFrame:
+    """One row per cluster from one row per membership (``detector posts --clusters`` output).
+
+    ``n_accounts``/``n_posts`` count distinct members, the span runs from the first to the last
+    member post, and the cluster's own fields (kind, similarity, evidence) come from its first row.
+    """
+    rows = []
+    for cid, g in m.groupby(m["cluster_id"].astype(str), sort=False):
+        first = g.iloc[0]
+        times = g["created_at"] if "created_at" in g.columns else pd.Series(dtype="datetime64[ns, UTC]")
+        accounts = list(dict.fromkeys(g["account_id"].dropna().astype(str))) if "account_id" in g.columns else []
+        rows.append(
+            {
+                "cluster_id": cid,
+                "kind": first.get("kind"),
+                "n_accounts": len(accounts) or first.get("n_accounts"),
+                "n_posts": g["post_id"].nunique() if "post_id" in g.columns else first.get("n_posts"),
+                "span_start": first.get("span_start") if pd.notna(first.get("span_start")) else times.min(),
+                "span_end": first.get("span_end") if pd.notna(first.get("span_end")) else times.max(),
+                "similarity": first.get("similarity"),
+                "evidence": first.get("evidence"),
+                "accounts": accounts,
+            }
+        )
+    return pd.DataFrame(rows, columns=list(CLUSTER_FIELDS))
+
+
 def load_report_files(
     accounts: str | os.PathLike[str],
     *,
     posts: str | os.PathLike[str] | None = None,
     clusters: str | os.PathLike[str] | None = None,
+    post_texts: str | os.PathLike[str] | None = None,
     since: datetime,
     until: datetime,
     watch: Any = None,
 ) -> tuple[ReportData, Rejects]:
     """Build :class:`ReportData` from files, keeping the window and (optionally) one watch's posts.
 
-    Posts outside ``[since, until]`` are dropped; so are clusters whose span lies wholly outside.
-    With a :class:`detector.watch.Watch`, only the posts it covers are kept, and its thresholds
-    decide what is flagged. Accounts are all kept: a scores file is one scoring run.
+    Parameters
+    ----------
+    accounts
+        Account scores (``detector score`` output: ``account_id, score`` and optionally
+        ``screen_name, name, label, reasons, model_version, scored_at``).
+    posts
+        Post scores (``detector posts`` output: ``post_id`` and optionally ``author_id, score,
+        label, reasons, cluster_ids``, and the post's own ``text, created_at``).
+    clusters
+        One row per cluster, or one row per membership (``detector posts --clusters``), which is
+        grouped into clusters.
+    post_texts
+        The posts themselves, in any format :func:`detector.posts.read_posts` reads, joined on
+        ``post_id`` to give the post scores their text, author and time.
+    since, until
+        The window: posts outside it are dropped, and clusters whose span lies wholly outside.
+        Accounts are all kept: a scores file is one scoring run.
+    watch
+        A :class:`detector.watch.Watch`: only the posts it covers are kept (when the posts carry
+        text), and its thresholds decide what is flagged.
     """
     rejects = Rejects(str(accounts))
     acc = read_table(accounts, "accounts", rejects)
     post_df = pd.DataFrame(columns=list(POST_FIELDS))
     clu_df = pd.DataFrame(columns=list(CLUSTER_FIELDS))
+    memberships = None
     lo, hi = pd.Timestamp(since), pd.Timestamp(until)
     if posts is not None:
         r = Rejects(str(posts))
         post_df = read_table(posts, "posts", r)
         rejects.extend(r)
-        if "created_at" in post_df.columns:
-            t = post_df["created_at"]
-            post_df = post_df[t.isna() | ((t >= lo) & (t <= hi))]
-        if watch is not None:
-            post_df = post_df[watch.matches(post_df)]
+    if post_texts is not None:
+        from detector.posts import read_posts
+
+        read = read_posts(post_texts)
+        rejects.extend(read.rejects)
+        canon = read.posts.drop(columns=["source_row"], errors="ignore")
+        if posts is None:
+            post_df = canon
+        else:
+            post_df = post_df.drop(columns=[c for c in canon.columns if c in post_df.columns and c not in ("post_id", "author_id")])
+            post_df = post_df.merge(canon.drop(columns=["author_id"]), on="post_id", how="left")
+    if "created_at" in post_df.columns and len(post_df):
+        t = pd.to_datetime(post_df["created_at"], utc=True, errors="coerce", format="mixed")
+        post_df = post_df[t.isna() | ((t >= lo) & (t <= hi))]
+    if watch is not None and "text" in post_df.columns and len(post_df):
+        post_df = post_df[watch.matches(post_df)]
     if clusters is not None:
         r = Rejects(str(clusters))
         clu_df = read_table(clusters, "clusters", r)
         rejects.extend(r)
+        if "account_id" in clu_df.columns:
+            memberships = clu_df
+            clu_df = clusters_from_memberships(clu_df)
         if {"span_start", "span_end"} <= set(clu_df.columns):
-            outside = (clu_df["span_end"] < lo) | (clu_df["span_start"] > hi)
-            clu_df = clu_df[~outside.fillna(False)]
+            start = pd.to_datetime(clu_df["span_start"], utc=True, errors="coerce", format="mixed")
+            end = pd.to_datetime(clu_df["span_end"], utc=True, errors="coerce", format="mixed")
+            clu_df = clu_df[~((end < lo) | (start > hi)).fillna(False)]
     thresholds = getattr(watch, "thresholds", None)
     data = ReportData(
         accounts=acc,
         posts=post_df.reset_index(drop=True),
         clusters=clu_df.reset_index(drop=True),
+        memberships=memberships,
         since=lo.to_pydatetime(),
         until=hi.to_pydatetime(),
         watch=getattr(watch, "name", None),
@@ -878,3 +976,89 @@ def load_report_files(
 def now_utc() -> datetime:
     """The current time in UTC, to the second (report file names carry it)."""
     return datetime.now(UTC).replace(microsecond=0)
+
+
+# ---------------------------------------------------------------------------------------------
+# Inputs from the history store (what ``detector report`` and the cron runner use)
+
+_ID_CHUNK = 500  # ids per IN (...) query: well under SQLite's and PostgreSQL's parameter limits
+
+
+def _by_ids(fetch: Any, ids: Sequence[str]) -> pd.DataFrame:
+    ids = list(dict.fromkeys(str(i) for i in ids))
+    parts = [fetch(ids[i : i + _ID_CHUNK]) for i in range(0, len(ids), _ID_CHUNK)]
+    parts = [p for p in parts if len(p)]
+    return pd.concat(parts, ignore_index=True) if parts else fetch([])
+
+
+def load_report_store(store: Any, *, since: datetime, until: datetime, watch: Any = None) -> ReportData:
+    """Build :class:`ReportData` from a :class:`detector.store.Store` for a window and a watch.
+
+    Uses only the store's public queries: each account's and post's latest score in the window
+    (``account_scores``/``post_scores`` with ``latest=True``), the scored posts' canonical rows,
+    and the clusters detected in the window (the latest detection of each distinct group).
+    ``watch`` is a :class:`detector.watch.Watch` (its thresholds decide what is flagged), a name,
+    or ``None`` for every watch.
+    """
+    name = getattr(watch, "name", watch)
+    lo, hi = pd.Timestamp(since), pd.Timestamp(until)
+
+    acc = store.account_scores(since=lo.to_pydatetime(), watch=name, latest=True)
+    acc = acc[acc["scored_at"] <= hi].reset_index(drop=True)
+    if len(acc):
+        profiles = _by_ids(lambda ids: store.accounts(ids), acc["account_id"])[["account_id", "name"]]
+        acc = acc.merge(profiles, on="account_id", how="left")
+
+    ps = store.post_scores(since=lo.to_pydatetime(), watch=name, latest=True)
+    ps = ps[ps["scored_at"] <= hi].drop(columns=["author_id"], errors="ignore")
+    post_cols = ["post_id", "author_id", "author_screen_name", "text", "created_at", "lang", "hashtags"]
+    rows = _by_ids(lambda ids: store.posts(ids), ps["post_id"])[post_cols] if len(ps) else pd.DataFrame(columns=post_cols)
+    posts = rows.merge(ps[["post_id", "score", "label", "reasons", "model_version"]], on="post_id", how="inner")
+    posts = posts[posts["created_at"].isna() | ((posts["created_at"] >= lo) & (posts["created_at"] <= hi))]
+
+    clusters = store.clusters(since=lo.to_pydatetime(), watch=name)
+    clusters = clusters[clusters["detected_at"] <= hi]
+    records: dict[tuple[str, frozenset[str]], dict[str, Any]] = {}
+    post_clusters: dict[str, list[str]] = {}
+    for c in clusters.itertuples(index=False):
+        members = [str(m) for m in c.members]
+        accounts = [m.split(":", 1)[1] for m in members if m.startswith("account:")]
+        post_ids = [m.split(":", 1)[1] for m in members if m.startswith("post:")]
+        # The same group found again by a later run replaces the earlier sighting of it.
+        records[(str(c.kind), frozenset(members))] = {
+            "cluster_id": str(c.cluster_id),
+            "kind": c.kind,
+            "n_accounts": len(accounts) or None,
+            "n_posts": len(post_ids) or None,
+            "similarity": c.score,
+            "evidence": c.evidence,
+            "accounts": accounts,
+            "post_ids": post_ids,
+            "detected_at": c.detected_at,
+        }
+    all_post_ids = [p for r in records.values() for p in r["post_ids"]]
+    times = _by_ids(lambda ids: store.posts(ids), all_post_ids)[["post_id", "author_id", "created_at"]] if all_post_ids else None
+    for r in records.values():
+        for pid in r["post_ids"]:
+            post_clusters.setdefault(pid, []).append(r["cluster_id"])
+        if times is not None and r["post_ids"]:
+            mine = times[times["post_id"].isin(r["post_ids"])]
+            r["span_start"], r["span_end"] = mine["created_at"].min(), mine["created_at"].max()
+            if not r["accounts"]:
+                r["accounts"] = list(dict.fromkeys(mine["author_id"].dropna().astype(str)))
+                r["n_accounts"] = len(r["accounts"]) or None
+    cluster_df = pd.DataFrame([{k: v for k, v in r.items() if k not in ("post_ids", "detected_at")} for r in records.values()], columns=list(CLUSTER_FIELDS))
+    posts = posts.assign(cluster_ids=posts["post_id"].map(lambda p: " ".join(post_clusters.get(p, []))))
+
+    thresholds = getattr(watch, "thresholds", None)
+    return ReportData(
+        accounts=acc,
+        posts=posts.reset_index(drop=True),
+        clusters=cluster_df,
+        since=lo.to_pydatetime(),
+        until=hi.to_pydatetime(),
+        watch=name,
+        watch_description=getattr(watch, "description", ""),
+        account_threshold=getattr(thresholds, "account", None),
+        post_threshold=getattr(thresholds, "post", None),
+    )

@@ -37,7 +37,6 @@ from detector.errors import ConfigError
 
 log = logging.getLogger(__name__)
 
-HOME_ENV = "DETECTOR_HOME"
 WATCHES_FILE = "watches.toml"
 
 _NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
@@ -48,15 +47,15 @@ _HASHTAG_RE = re.compile(r"^\w{1,139}$")
 _LANG_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 
 
-def data_dir() -> Path:
-    """The folder for the detector's state: ``$DETECTOR_HOME``, else ``./data``."""
-    home = os.environ.get(HOME_ENV)
-    return Path(home) if home else Path("data")
-
-
 def default_watches_path() -> Path:
-    """Where :func:`load_watches` looks when no path is given: ``<data dir>/watches.toml``."""
-    return data_dir() / WATCHES_FILE
+    """Where :func:`load_watches` looks when no path is given: ``watches.toml`` in the data folder.
+
+    The data folder is the store's (:func:`detector.store.default_data_dir`:
+    ``$DETECTOR_DATA_DIR``, else ``$XDG_DATA_HOME/detector``, else ``~/.local/share/detector``).
+    """
+    from detector.store import default_data_dir
+
+    return default_data_dir() / WATCHES_FILE
 
 
 @dataclass(frozen=True)
@@ -203,7 +202,7 @@ def load_watches(path: str | os.PathLike[str] | None = None) -> dict[str, Watch]
         with open(p, "rb") as fh:
             doc = tomllib.load(fh)
     except FileNotFoundError as exc:
-        hint = "" if path is not None else f" (set {HOME_ENV} or pass --config)"
+        hint = "" if path is not None else " (set DETECTOR_DATA_DIR or pass --config)"
         raise ConfigError(f"{p}: watch file not found{hint}") from exc
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{p}: not valid TOML: {exc}") from exc
