@@ -525,10 +525,10 @@ def analyse_posts(
 
     account_scores = None
     if users and use_model:
-        from detector.accounts import accounts_from_records
         from detector.model import load_model, score_accounts
+        from detector.posts import author_accounts
 
-        accounts = accounts_from_records(users, path, rejects=rejects)
+        accounts = author_accounts(users, path, rejects=rejects)
         if len(accounts):
             if model is None:
                 try:

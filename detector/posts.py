@@ -512,3 +512,18 @@ def _tags_in(text: str | None) -> str | None:
         return None
     tags = [t.lower() for t in HASHTAG_RE.findall(text)]
     return " ".join(tags) or None
+
+
+def author_accounts(users: list[tuple[int, dict[str, Any]]], path: str, rejects: Rejects | None = None, as_of: pd.Timestamp | None = None) -> pd.DataFrame:
+    """Turn the profiles of :attr:`PostsRead.users` into canonical accounts.
+
+    One v2 page carries many profiles under one record number; the account reader indexes by record
+    number, so profiles that share one are numbered apart (their order in the file) first.
+    """
+    from detector.accounts import accounts_from_records
+
+    numbers = [n for n, _ in users]
+    if len(set(numbers)) != len(numbers):
+        log.debug("%s: %d profiles share record numbers; numbering them in file order", path, len(users))
+        users = [(i, rec) for i, (_, rec) in enumerate(users, start=1)]
+    return accounts_from_records(users, path, as_of=as_of, rejects=rejects)

@@ -1,0 +1,175 @@
+"""Post readers on small real fixtures (tests/fixtures/posts/PROVENANCE.md)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from detector.errors import EmptyInputError, InputError, NothingScoredError
+from detector.posts import author_accounts, parse_times, read_posts
+from detector.schema import POST_COLUMNS
+
+FIX = Path(__file__).parent / "fixtures" / "posts"
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "datasets"
+
+
+def _check_schema(df: pd.DataFrame) -> None:
+    assert list(df.columns) == list(POST_COLUMNS)
+    for col, dtype in POST_COLUMNS.items():
+        assert str(df[col].dtype) == dtype, col
+
+
+def test_ira_csv_shape_rows_and_rejects() -> None:
+    read = read_posts(FIX / "ira_calls.csv")
+    assert read.shape == "ira"
+    _check_schema(read.posts)
+    assert len(read.posts) == 26
+    assert read.users == []
+    rejects = read.rejects.frame()[["row", "field", "reason"]].sort_values("row").values.tolist()
+    assert rejects == [
+        [27, "publish_date", "unreadable time '32/13/2016 25:61'"],
+        [28, "content", "no text"],
+    ]
+    first = read.posts.iloc[0]
+    assert first["post_id"] == "r1"
+    assert first["author_id"] == "BADAEVVIKTOR"
+    assert first["created_at"] == pd.Timestamp("2015-10-16 00:13", tz="UTC")
+    assert first["urls"] == "http://t.co/LmLk0ITlPo"
+    assert first["lang"] == "sr"
+    # The four retweets of one post share one repost key; original posts have none.
+    keys = read.posts["repost_of"].iloc[:4]
+    assert keys.nunique() == 1 and keys.iloc[0].startswith("text:")
+    texit = read.posts.iloc[11]
+    assert texit["author_id"] == "ITSTIMETOSECEDE"
+    assert pd.isna(texit["repost_of"])
+    assert texit["hashtags"] == "texit"
+
+
+def test_flat_csv_normalises_hashtags_and_times() -> None:
+    read = read_posts(FIX / "flat_ferguson.csv")
+    assert read.shape == "flat"
+    _check_schema(read.posts)
+    assert len(read.posts) == 37 and len(read.rejects) == 0
+    row = read.posts.set_index("post_id").loc["499705269434085376"]
+    assert row["author_screen_name"] == "Joe_Schmucc"
+    assert row["hashtags"] == "iraq ferguson"
+    assert row["created_at"] == pd.Timestamp("2014-08-13 23:53:14", tz="UTC")
+
+
+def test_v1_jsonl_matches_flat_and_keeps_bad_lines_aside() -> None:
+    v1 = read_posts(FIX / "pheme_ferguson.jsonl")
+    flat = read_posts(FIX / "flat_ferguson.csv")
+    assert v1.shape == "v1"
+    _check_schema(v1.posts)
+    cols = ["post_id", "author_id", "author_screen_name", "text", "created_at", "hashtags"]
+    pd.testing.assert_frame_equal(v1.posts[cols], flat.posts[cols])
+    rejects = v1.rejects.frame()
+    assert rejects["row"].tolist() == [38, 39]
+    assert rejects["reason"].iloc[0].startswith("malformed JSON")
+    assert rejects["field"].iloc[1] == "created_at"
+    # 37 posts by 30 distinct authors; each profile is kept as seen at its author's newest post.
+    assert len(v1.users) == 30
+    ids = {rec["user"]["id_str"] for _, rec in v1.users}
+    assert ids == set(v1.posts["author_id"])
+
+
+def test_v1_profiles_become_canonical_accounts_observed_at_post_time() -> None:
+    v1 = read_posts(FIX / "pheme_ferguson.jsonl")
+    accounts = author_accounts(v1.users, "pheme_ferguson.jsonl")
+    assert len(accounts) == 30
+    umair = accounts.set_index("account_id").loc["14321959"]
+    assert umair["screen_name"] == "umairh"
+    newest = v1.posts.loc[v1.posts["author_id"] == "14321959", "created_at"].max()
+    assert umair["collected_at"] == newest
+
+
+def test_v2_page_users_retweet_and_media_links() -> None:
+    read = read_posts(FIX / "v2_texit_page.json")
+    assert read.shape == "v2"
+    _check_schema(read.posts)
+    assert len(read.posts) == 6
+    assert read.rejects.frame()[["row", "field", "reason"]].values.tolist() == [[1, "data[5].author_id", "missing"]]
+    posts = read.posts.set_index("post_id")
+    first = posts.loc["791000000000000000"]
+    assert first["author_screen_name"] == "ItsTimeToSecede"
+    assert first["hashtags"] == "texit"
+    assert pd.isna(first["urls"])  # its only link is the tweet's own photo
+    assert posts.loc["791000000000000001", "urls"] == "https://t.co/29K1LxezBM"
+    rt = posts.loc["791000000000000100"]
+    assert rt["repost_of"] == "791000000000000000"
+    assert rt["text"] == first["text"]  # the whole original, not the truncated "RT @…" text
+    assert sorted(u["username"] for _, u in read.users) == ["ItsTimeToSecede", "reader_example"]
+    accounts = author_accounts(read.users, "v2_texit_page.json")
+    secede = accounts.set_index("account_id").loc["4271904983"]
+    assert secede["followers_count"] == 1960
+    assert secede["collected_at"] == pd.Timestamp("2016-10-27 00:51", tz="UTC")  # its newest post
+
+
+def test_twarc2_flattened_equals_v2_page() -> None:
+    page = read_posts(FIX / "v2_texit_page.json").posts
+    twarc = read_posts(FIX / "twarc2_texit.jsonl")
+    assert twarc.shape == "twarc2"
+    cols = [c for c in POST_COLUMNS if c != "source_row"]
+    pd.testing.assert_frame_equal(twarc.posts[cols], page[cols])
+    # twarc2 says when it collected the tweets: that is when the profile was observed.
+    assert {u["collected_at"] for _, u in twarc.users} == {"2016-11-05T12:00:00+00:00"}
+
+
+def test_parquet_ira_repackaging(tmp_path: Path) -> None:
+    raw = pd.read_csv(FIX / "ira_calls.csv", dtype=str).iloc[:5]
+    raw = raw.rename(columns={"author": "author_id"})
+    raw["publish_date"] = pd.to_datetime(raw["publish_date"], format="%m/%d/%Y %H:%M").dt.strftime("%Y-%m-%d %H:%M:%S")
+    raw["post_type"] = "R"
+    path = tmp_path / "ira.parquet"
+    raw.to_parquet(path)
+    read = read_posts(path)
+    assert read.shape == "ira"
+    assert read.posts["author_id"].tolist()[:2] == ["BADAEVVIKTOR", "GUBATOVOFFICIAL"]
+    assert read.posts["repost_of"].notna().all()
+
+
+def test_format_override_and_unknown_shapes(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="malformed CSV"):
+        read_posts(FIX / "pheme_ferguson.jsonl", "csv")
+    odd = tmp_path / "odd.csv"
+    odd.write_text("a,b\n1,2\n")
+    with pytest.raises(InputError, match="columns found: a, b"):
+        read_posts(odd)
+    with pytest.raises(InputError, match="no such file"):
+        read_posts(tmp_path / "missing.csv")
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("\n")
+    with pytest.raises(EmptyInputError):
+        read_posts(empty)
+
+
+def test_every_record_rejected_is_an_error(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text("post_id,author_id,text,created_at\n1,a,hello,yesterday\n2,,hi,2020-01-01\n")
+    with pytest.raises(NothingScoredError):
+        read_posts(bad)
+
+
+def test_parse_times_shapes() -> None:
+    got = parse_times(pd.Series(["Wed Aug 13 23:53:14 +0000 2014", "2016-10-27T00:18:00.000Z", "10/16/2015 0:13", "2017-09-16 02:57:00", "soon", None]))
+    assert got.tolist()[:4] == [
+        pd.Timestamp("2014-08-13 23:53:14", tz="UTC"),
+        pd.Timestamp("2016-10-27 00:18", tz="UTC"),
+        pd.Timestamp("2015-10-16 00:13", tz="UTC"),
+        pd.Timestamp("2017-09-16 02:57", tz="UTC"),
+    ]
+    assert got.iloc[4:].isna().all()
+
+
+@pytest.mark.skipif(not (SHARED / "pheme").is_dir(), reason="../shared/datasets not present")
+def test_every_pheme_file_reads_without_rejects() -> None:
+    total = 0
+    for path in sorted((SHARED / "pheme").glob("*.json")):
+        if path.stat().st_size < 10:
+            continue  # ebola-essien non-rumours is an empty list in this copy
+        read = read_posts(path)
+        assert len(read.rejects) == 0, path.name
+        total += len(read.posts)
+    assert total == 4335
