@@ -30,6 +30,8 @@ FORMATS = ("csv", "json", "jsonl", "parquet")
 BOM = b"\xef\xbb\xbf"
 # A record whose raw text is larger than this is rejected before it is parsed into memory twice.
 MAX_RECORD_BYTES = 10 * 1024 * 1024
+_UMASK = os.umask(0)
+os.umask(_UMASK)
 
 
 def detect_format(path: str | os.PathLike[str]) -> str:
@@ -108,13 +110,31 @@ class Rejects:
     path: str
     rows: list[dict[str, Any]] = field(default_factory=list)
 
-    def add(self, row: int, field_name: str | None, reason: str, raw: Any = None) -> None:
-        """Keep one rejected record aside and log a per-row warning."""
+    def add(
+        self,
+        row: int,
+        field_name: str | None,
+        reason: str,
+        raw: Any = None,
+        action: str = "rejected",
+    ) -> None:
+        """Note one problem record and log a per-row warning.
+
+        ``action`` says what became of it: ``rejected`` (the record is kept aside, not scored) or
+        ``field ignored`` (the field is treated as missing and the record is still scored).
+        """
         raw_text = raw if isinstance(raw, str) else _compact(raw)
         if len(raw_text) > 2000:
             raw_text = raw_text[:2000] + f"… [{len(raw_text)} characters]"
         self.rows.append(
-            {"file": self.path, "row": row, "field": field_name or "", "reason": reason, "raw": raw_text}
+            {
+                "file": self.path,
+                "row": row,
+                "field": field_name or "",
+                "action": action,
+                "reason": reason,
+                "raw": raw_text,
+            }
         )
         where = f"{self.path}, record {row}" + (f", field '{field_name}'" if field_name else "")
         log.warning("%s: %s", where, reason)
@@ -125,8 +145,13 @@ class Rejects:
     def __len__(self) -> int:
         return len(self.rows)
 
+    @property
+    def n_rejected(self) -> int:
+        """How many records were kept aside entirely (not merely a field)."""
+        return sum(1 for r in self.rows if r["action"] == "rejected")
+
     def frame(self) -> pd.DataFrame:
-        return pd.DataFrame(self.rows, columns=["file", "row", "field", "reason", "raw"])
+        return pd.DataFrame(self.rows, columns=["file", "row", "field", "action", "reason", "raw"])
 
 
 def _compact(obj: Any) -> str:
@@ -240,6 +265,7 @@ def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     os.close(fd)
+    os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600; outputs are ordinary files
     tmp_path = Path(tmp)
     try:
         yield tmp_path

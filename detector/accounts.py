@@ -1,0 +1,427 @@
+"""Account readers: every supported input shape in, the canonical account table out.
+
+Shapes: flat CSVs with Twitter v1.1 user field names (the cresci CSVs among them), v1.1 user
+objects, Bot Repository records ``{"created_at": <collection time>, "user": {...}}``, X API v2
+user objects (also inside a raw ``{"data": [...]}`` response), and TwiBot-20 JSON.
+
+This module owns parsing and validation of account records. It never computes features or scores.
+Records it cannot use are kept aside in a :class:`detector.files.Rejects` with the reason; a field
+it cannot parse is set missing (never zero) and noted with the record number.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from detector.errors import InputError
+from detector.files import (
+    Rejects,
+    iter_json_records,
+    read_csv_strings,
+    resolve_format,
+)
+from detector.schema import ACCOUNT_COLUMNS, BOOL_FIELDS, COUNT_FIELDS
+
+log = logging.getLogger(__name__)
+
+# A text field longer than this is not a real profile field (Twitter caps descriptions at 160
+# characters): it is dropped, not scored, and the record keeps its other fields.
+MAX_TEXT_CHARS = 10_000
+
+TWITTER_TIME = "%a %b %d %H:%M:%S %z %Y"
+_MANGLED_ID = re.compile(r"^\s*\d+(?:[.,]\d+)?[eE][+]?\d+\s*$")
+_FLOAT_ID = re.compile(r"^\s*(\d+)\.0+\s*$")
+_TRUE = {"1", "true", "t", "yes", "y", "1.0"}
+_FALSE = {"0", "false", "f", "no", "n", "0.0"}
+
+# Column names accepted for each canonical field, in order of preference.
+ALIASES: dict[str, tuple[str, ...]] = {
+    "account_id": ("id_str", "id", "user_id", "account_id", "author_id"),
+    "screen_name": ("screen_name", "username", "handle"),
+    "collected_at": ("collected_at", "crawled_at", "updated"),
+    "friends_count": ("friends_count", "following_count"),
+    "statuses_count": ("statuses_count", "tweet_count"),
+    "favourites_count": ("favourites_count", "favorites_count", "like_count"),
+}
+
+
+@dataclass
+class AccountBatch:
+    """The outcome of reading one input: the canonical accounts and what was kept aside."""
+
+    accounts: pd.DataFrame
+    rejects: Rejects
+
+
+# --------------------------------------------------------------------------------------------
+# Public entry points
+
+
+def read_accounts(
+    path: str | os.PathLike[str],
+    fmt: str | None = None,
+    as_of: pd.Timestamp | None = None,
+    chunksize: int | None = None,
+) -> AccountBatch:
+    """Read an account file of any supported shape into the canonical table.
+
+    Parameters
+    ----------
+    path : path-like
+        CSV, JSON or JSONL file.
+    fmt : str, optional
+        ``csv``, ``json`` or ``jsonl``; detected from the content when omitted.
+    as_of : Timestamp, optional
+        Collection time for records that carry none of their own. Defaults to now.
+    chunksize : int, optional
+        Rows per chunk while reading a CSV.
+
+    Returns
+    -------
+    AccountBatch
+        Accounts in input order, duplicates removed (later copies are rejected), and the rejects.
+    """
+    batches = list(iter_accounts(path, fmt=fmt, as_of=as_of, chunksize=chunksize))
+    rejects = Rejects(str(path))
+    frames = []
+    for b in batches:
+        rejects.extend(b.rejects)
+        frames.append(b.accounts)
+    accounts = pd.concat(frames, ignore_index=True) if frames else empty_accounts()
+    accounts = drop_duplicates(accounts, rejects)
+    return AccountBatch(accounts, rejects)
+
+
+def iter_accounts(
+    path: str | os.PathLike[str],
+    fmt: str | None = None,
+    as_of: pd.Timestamp | None = None,
+    chunksize: int | None = None,
+) -> Iterator[AccountBatch]:
+    """Stream an account file as canonical chunks (duplicates are not removed across chunks)."""
+    p = str(path)
+    fmt = resolve_format(path, fmt)
+    as_of = _as_of(as_of)
+    if fmt == "csv":
+        for chunk in read_csv_strings(path, chunksize=chunksize):
+            rejects = Rejects(p)
+            yield AccountBatch(canonical_from_frame(chunk, p, rejects, as_of), rejects)
+    elif fmt in ("json", "jsonl"):
+        rejects = Rejects(p)
+        records = _unwrap(iter_json_records(path, fmt, rejects), p, rejects)
+        yield AccountBatch(accounts_from_records(records, p, as_of, rejects), rejects)
+    elif fmt == "parquet":
+        frame = pd.read_parquet(path)
+        frame = frame.astype(object).where(frame.notna(), None)
+        frame.index = pd.RangeIndex(1, len(frame) + 1)
+        rejects = Rejects(p)
+        yield AccountBatch(canonical_from_frame(frame, p, rejects, as_of), rejects)
+    else:  # pragma: no cover - resolve_format only returns known formats
+        raise InputError(f"unsupported format '{fmt}'", path=p)
+
+
+def accounts_from_records(
+    records: Iterable[tuple[int, Any]],
+    path: str,
+    as_of: pd.Timestamp | None = None,
+    rejects: Rejects | None = None,
+) -> pd.DataFrame:
+    """Turn ``(record number, user record)`` pairs of any JSON shape into canonical accounts.
+
+    Accepts v1.1 user objects, Bot Repository records, X API v2 users and TwiBot-20 records, even
+    mixed in one file. Records of no known shape are rejected with their number.
+    """
+    rejects = rejects if rejects is not None else Rejects(path)
+    as_of = _as_of(as_of)
+    rows: list[dict[str, Any]] = []
+    numbers: list[int] = []
+    for n, rec in records:
+        flat = flatten_user_record(rec)
+        if flat is None:
+            rejects.add(n, None, "not an account record (no user, profile, id or screen_name)", rec)
+            continue
+        rows.append(flat)
+        numbers.append(n)
+    frame = pd.DataFrame(rows, index=pd.Index(numbers, dtype="int64"))
+    return canonical_from_frame(frame, path, rejects, as_of)
+
+
+def flatten_user_record(rec: Any) -> dict[str, Any] | None:
+    """Map one JSON account record of any known shape to v1.1 field names; None if unknown."""
+    if not isinstance(rec, dict):
+        return None
+    if isinstance(rec.get("user"), dict):  # Bot Repository: created_at is the collection time
+        flat = dict(rec["user"])
+        flat.setdefault("collected_at", rec.get("created_at"))
+        return flat
+    if isinstance(rec.get("profile"), dict):  # TwiBot-20: strings padded with a space, 'None'
+        flat = {k: _twibot_value(v) for k, v in rec["profile"].items()}
+        if flat.get("id") is None and rec.get("ID") is not None:
+            flat["id"] = str(rec["ID"]).strip()
+        return flat
+    if "public_metrics" in rec or "username" in rec:  # X API v2
+        flat = {k: v for k, v in rec.items() if k not in ("public_metrics", "entities")}
+        for k, v in (rec.get("public_metrics") or {}).items():
+            flat[k] = v
+        image = rec.get("profile_image_url")
+        if isinstance(image, str):
+            flat["default_profile_image"] = "default_profile_images" in image
+        return flat
+    if any(k in rec for k in ("id", "id_str", "screen_name")):
+        return dict(rec)
+    return None
+
+
+def empty_accounts() -> pd.DataFrame:
+    """An empty canonical account table with the right dtypes."""
+    return pd.DataFrame({c: pd.Series(dtype=t) for c, t in ACCOUNT_COLUMNS.items()})
+
+
+def drop_duplicates(accounts: pd.DataFrame, rejects: Rejects) -> pd.DataFrame:
+    """Keep the first record of each account_id; reject later copies, naming the first one."""
+    dup = accounts["account_id"].duplicated(keep="first")
+    if not dup.any():
+        return accounts
+    first_row = accounts.loc[~dup].set_index("account_id")["source_row"]
+    for _, r in accounts.loc[dup, ["account_id", "source_row"]].iterrows():
+        rejects.add(
+            int(r["source_row"]),
+            "account_id",
+            f"duplicate of record {int(first_row[r['account_id']])} (account {r['account_id']})",
+            r["account_id"],
+        )
+    return accounts.loc[~dup].reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------------------------
+# Canonicalisation of a frame of raw values (strings from CSV, mixed types from JSON)
+
+
+def canonical_from_frame(
+    raw: pd.DataFrame, path: str, rejects: Rejects, as_of: pd.Timestamp
+) -> pd.DataFrame:
+    """Validate and convert raw columns into the canonical account table.
+
+    ``raw.index`` holds the record numbers used in warnings and rejects.
+    """
+    raw = raw.rename(columns=lambda c: str(c).strip().lstrip("\ufeff"))
+    out = pd.DataFrame(index=raw.index)
+
+    ident = _pick(raw, "account_id")
+    screen = _text(_pick(raw, "screen_name"))
+    ident = _clean_ids(ident, screen, path, rejects)
+    out["account_id"] = ident.where(ident.notna(), screen).astype("string")
+    out["screen_name"] = screen.astype("string")
+
+    for name in ("name", "description", "url", "location", "lang"):
+        out[name] = _bounded_text(raw, name, path, rejects)
+
+    for name in COUNT_FIELDS:
+        out[name] = _counts(raw, name, rejects)
+
+    out["created_at"] = _times(_pick(raw, "created_at"), "created_at", rejects)
+    collected = _times(_pick(raw, "collected_at"), "collected_at", rejects)
+    out["collected_at"] = collected.fillna(as_of)
+
+    for name in BOOL_FIELDS:
+        out[name] = _bools(raw, name, rejects)
+    if _looks_like_cresci(raw):
+        # cresci CSVs write booleans as 1 or empty: there, empty means false, not unknown.
+        for name in BOOL_FIELDS:
+            if name in raw.columns:
+                out[name] = out[name].fillna(False)
+
+    out["source_row"] = raw.index.to_numpy(dtype="int64")
+
+    no_key = out["account_id"].isna()
+    for n in out.index[no_key]:
+        rejects.add(int(n), "id", "no id or screen_name", _row_repr(raw, n))
+    out = out.loc[~no_key, list(ACCOUNT_COLUMNS)]
+    return out.astype(ACCOUNT_COLUMNS).reset_index(drop=True)
+
+
+def _as_of(as_of: pd.Timestamp | str | None) -> pd.Timestamp:
+    if as_of is None:
+        return pd.Timestamp.now(tz="UTC").floor("s")
+    ts = pd.Timestamp(as_of)
+    return ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
+
+
+def _unwrap(records: Iterable[tuple[int, Any]], path: str, rejects: Rejects) -> Iterator[tuple[int, Any]]:
+    """Open raw API responses ``{"data": [...]}`` (and JSON lines of them) into their users."""
+    for n, rec in records:
+        if isinstance(rec, dict) and isinstance(rec.get("data"), list) and "user" not in rec:
+            if not rec["data"]:
+                rejects.add(n, "data", "API response with no users in 'data'", rec.get("errors"))
+            for item in rec["data"]:
+                yield n, item
+            for err in rec.get("errors") or []:
+                log.info("%s, record %d: API reported %s", path, n, err.get("detail") or err)
+        else:
+            yield n, rec
+
+
+def _twibot_value(v: Any) -> Any:
+    if isinstance(v, str):
+        v = v.strip()
+        if v in ("None", ""):
+            return None
+    return v
+
+
+def _looks_like_cresci(raw: pd.DataFrame) -> bool:
+    cols = set(raw.columns)
+    return ("crawled_at" in cols or "dataset" in cols or "test_set_1" in cols) and "updated" in cols
+
+
+def _pick(raw: pd.DataFrame, name: str) -> pd.Series:
+    """The first present alias column for ``name``, else an all-missing column."""
+    for alias in ALIASES.get(name, (name,)):
+        if alias in raw.columns:
+            col = raw[alias]
+            if isinstance(col, pd.DataFrame):  # duplicated header: take the first
+                col = col.iloc[:, 0]
+            return col
+    return pd.Series(None, index=raw.index, dtype=object)
+
+
+def _text(s: pd.Series) -> pd.Series:
+    s = s.astype(object).where(s.notna(), None)
+    s = s.map(lambda v: v if v is None else str(v).strip(), na_action="ignore")
+    return s.where(s.astype("string").str.len() > 0, None).astype("string")
+
+
+def _bounded_text(raw: pd.DataFrame, name: str, path: str, rejects: Rejects) -> pd.Series:
+    """A free-text profile field.
+
+    When the input has the column, an empty cell is an empty field (a profile with no description
+    has description ""). When the input lacks the column, the field is missing (NA): features
+    built on it are then missing too, never zero.
+    """
+    s = _pick(raw, name)
+    if s.isna().all() and not _has_column(raw, name):
+        return pd.Series(pd.NA, index=raw.index, dtype="string")
+    s = s.astype("string")
+    lengths = s.str.len()
+    too_long = (lengths > MAX_TEXT_CHARS).fillna(False).to_numpy(dtype=bool)
+    for n in s.index[too_long]:
+        rejects.add(
+            int(n),
+            name,
+            f"{int(lengths[n]):,} characters, over the {MAX_TEXT_CHARS:,} limit: field ignored, record kept",
+            str(s[n])[:80],
+            action="field ignored",
+        )
+    s[too_long] = pd.NA
+    if name == "lang":
+        s = s.str.strip()
+        return s.where(s.str.len() > 0)
+    return s.fillna("").str.strip().where(~pd.Series(too_long, index=s.index))
+
+
+def _has_column(raw: pd.DataFrame, name: str) -> bool:
+    return any(alias in raw.columns for alias in ALIASES.get(name, (name,)))
+
+
+def _clean_ids(ident: pd.Series, screen: pd.Series, path: str, rejects: Rejects) -> pd.Series:
+    ids = ident.astype(object).where(ident.notna(), None)
+    ids = ids.map(lambda v: _id_text(v), na_action="ignore").astype("string")
+    ids = ids.where(ids.str.len() > 0)
+    floaty = ids.str.fullmatch(_FLOAT_ID.pattern).fillna(False)
+    if floaty.any():
+        ids[floaty] = ids[floaty].str.extract(_FLOAT_ID.pattern, expand=False)
+    mangled = ids.str.fullmatch(_MANGLED_ID.pattern).fillna(False).to_numpy(dtype=bool)
+    for n in ids.index[mangled]:
+        fallback = screen.get(n)
+        action = "record kept under its screen_name" if pd.notna(fallback) else "record rejected"
+        rejects.add(
+            int(n),
+            "id",
+            f"id '{ids[n]}' was mangled by a spreadsheet (scientific notation loses digits): {action}",
+            str(ids[n]),
+            action="field ignored" if pd.notna(fallback) else "rejected",
+        )
+    ids[mangled] = pd.NA
+    return ids
+
+
+def _id_text(v: Any) -> str:
+    if isinstance(v, bool):
+        return str(int(v))
+    if isinstance(v, float):
+        return repr(v) if not v.is_integer() or abs(v) >= 2**53 else str(int(v))
+    return str(v).strip()
+
+
+def _counts(raw: pd.DataFrame, name: str, rejects: Rejects) -> pd.Series:
+    s = _pick(raw, name)
+    if s.isna().all():
+        return pd.Series(np.nan, index=raw.index, dtype="float64")
+    if s.dtype.kind in "iuf":
+        values = s.astype("float64")
+    else:
+        values = pd.to_numeric(s, errors="coerce").astype("float64")
+        bad = values.isna() & s.notna()
+        if bad.any():
+            # "1,234" and " 12 " are numbers written for people, not bad data.
+            repaired = pd.to_numeric(
+                s[bad].astype(str).str.replace(r"[,\s_]", "", regex=True), errors="coerce"
+            )
+            values[bad] = repaired
+    invalid = (values.isna() & s.notna()) | (values < 0)
+    for n in values.index[invalid.to_numpy(dtype=bool)]:
+        rejects.add(int(n), name, f"'{str(s[n])[:40]}' is not a non-negative number: field ignored, record kept", str(s[n])[:80], action="field ignored")
+    values[invalid] = np.nan
+    return values
+
+
+def _times(s: pd.Series, name: str, rejects: Rejects) -> pd.Series:
+    out = pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns, UTC]")
+    present = s.notna()
+    if not present.any():
+        return out
+    text = s[present].astype(str).str.strip()
+    parsed = pd.to_datetime(text, format=TWITTER_TIME, errors="coerce", utc=True)
+    todo = parsed.isna()
+    if todo.any():
+        parsed[todo] = pd.to_datetime(text[todo], format="ISO8601", errors="coerce", utc=True)
+        todo = parsed.isna()
+    if todo.any():  # cresci-2015's documented 'DD-MM-YYYY HH.MM'
+        parsed[todo] = pd.to_datetime(text[todo], format="%d-%m-%Y %H.%M", errors="coerce", utc=True)
+        todo = parsed.isna()
+    for n in text.index[todo.to_numpy(dtype=bool)]:
+        rejects.add(int(n), name, f"unparseable date '{text[n][:40]}': field ignored, record kept", text[n][:80], action="field ignored")
+    out[present] = parsed
+    return out
+
+
+def _bools(raw: pd.DataFrame, name: str, rejects: Rejects) -> pd.Series:
+    s = _pick(raw, name)
+    out = pd.Series(pd.NA, index=raw.index, dtype="boolean")
+    present = s.notna()
+    if not present.any():
+        return out
+    if s.dtype == bool:
+        return s.astype("boolean")
+    text = s[present].map(lambda v: str(v).strip().lower())
+    true = text.isin(_TRUE)
+    false = text.isin(_FALSE)
+    out[true.index[true]] = True
+    out[false.index[false]] = False
+    bad = ~(true | false) & (text != "")
+    for n in text.index[bad.to_numpy(dtype=bool)]:
+        rejects.add(int(n), name, f"'{text[n][:40]}' is not a boolean: field ignored, record kept", text[n][:80], action="field ignored")
+    return out
+
+
+def _row_repr(raw: pd.DataFrame, n: Any) -> dict[str, Any]:
+    row = raw.loc[n]
+    return {k: (str(v)[:200] if v is not None else None) for k, v in row.items() if pd.notna(v)}
