@@ -1,0 +1,182 @@
+"""Calls to action, message features and the post-scoring rule.
+
+The English calls and the non-calls are real posts from the IRA data and PHEME. The Serbian and
+Albanian calls are hand-written sentences in those languages of the kind the client's case is
+about (the labelled data has no Serbian or Albanian calls to protest); each names what it tests.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from detector.calls import (
+    SUSPICIOUS,
+    UNCERTAIN,
+    analyse_posts,
+    author_burst,
+    call_features,
+    explain_call,
+    label_for,
+    score_posts,
+)
+from detector.coordination import find_clusters
+from detector.posts import read_posts
+
+FIX = Path(__file__).parent / "fixtures" / "posts"
+
+# text, is a call, has a time, has a place
+CALLS = [
+    # Serbian Cyrillic and Latin
+    ("Протест сутра у 18ч испред Скупштине!", True, True, True),
+    ("Marš! Dođite svi sutra u 18h na Trg Republike", True, True, True),
+    ("Dodjite svi na protest sutra u 18h", True, True, False),  # typed without diacritics
+    ("Okupljanje sutra u 18h kod Spomenika", True, True, True),
+    ("Sutra u 18 časova protestna šetnja od Studentskog trga", True, True, True),
+    ("Придружите се! Скуп у суботу у 12 часова", True, True, False),
+    # Albanian
+    ("Ejani të gjithë në tubim nesër në ora 18 para Bashkisë", True, True, True),
+    ("Dilni në protestë sot në ora 19:00 në sheshin Skënderbej", True, True, True),
+    ("Protesti nesër në ora 18 para Kuvendit", True, True, True),
+    ("Okupimi i sheshit do të mbahet të shtunën", True, True, True),
+    # English, real IRA posts
+    ("Would you like to participate in our #texit statewide rally scheduled for Nov. 5?", True, True, False),
+    ("@justingeorge We need you to march with us this Saturday on Freddie Gray Anniversary Peaceful March!", True, True, False),
+    ("#JusticeForMarioWoods rally will take place on Saturday, December 5th #MarioWoods #BlackLivesMatter", True, True, False),
+    ("Reminder, all out for Laquan tomorrow!  REMINDER, TOMORROW!   #JUSTICEFORLAQUAN No FOP cover-up!  8am - Rally &amp; protest outside the court", True, True, True),
+    ("Brothers and sisters!  Come and join our Black Unity March in Cleveland, Ohio, September 17, at 1 PM", True, True, False),
+]
+NOT_CALLS = [
+    # Reports that name a protest but call nobody out (real IRA and PHEME posts)
+    "Police are deploying tear gas on protesters in St. Louis #STLVerdict",
+    "Protest na Aerodromu, traže obećane ugovore za stalno",
+    "Мэрия Москвы не согласовала заявку оппозиции на марш протеста 12 декабря",
+    "Arizona Senate votes to seize assets of those who plan, participate in protests that turn violent",
+    "The #stl swat team has weapons drawn in #ferguson at a protest in broad daylight with media attending",
+    # Albanian past tense: "the rally was held on 15 March" (mars is the month here)
+    "Më 15 mars u mbajt tubimi",
+    # No event at all
+    "Hope you're doing fine. See you tomorrow at 6 in front of the school",
+]
+
+
+@pytest.mark.parametrize(("text", "call", "time", "place"), CALLS)
+def test_calls_in_three_languages(text: str, call: bool, time: bool, place: bool) -> None:
+    f = call_features([text]).iloc[0]
+    assert bool(f["call_to_action"]) is call, explain_call(text)
+    assert bool(f["cta_time"]) is time, explain_call(text)
+    assert bool(f["cta_place"]) is place, explain_call(text)
+    assert f["call_strength"] == 0.5 + 0.25 * time + 0.25 * place
+
+
+@pytest.mark.parametrize("text", NOT_CALLS)
+def test_reports_are_not_calls(text: str) -> None:
+    f = call_features([text]).iloc[0]
+    assert not f["call_to_action"], explain_call(text)
+    assert f["call_strength"] == 0
+
+
+def test_explain_call_names_the_words() -> None:
+    assert explain_call("Ejani të gjithë në tubim nesër në ora 18 para Bashkisë") == {
+        "event": "tubim", "invite": "ejani", "time": "neser", "place": "para bashkise",
+    }
+    assert explain_call("Протест сутра у 18ч испред Скупштине!") == {
+        "event": "protest", "time": "sutra", "place": "ispred",
+    }
+
+
+def test_author_burst_counts_neighbours_per_author() -> None:
+    posts = pd.DataFrame({
+        "author_id": ["a", "a", "a", "b", "a"],
+        "created_at": pd.to_datetime(["2020-01-01 10:00", "2020-01-01 10:30", "2020-01-01 11:31", "2020-01-01 10:10", "2020-01-01 12:00"], utc=True),
+    })
+    assert author_burst(posts, pd.Timedelta("1h")).tolist() == [1, 1, 1, 0, 1]
+    assert author_burst(posts, pd.Timedelta("3h")).tolist() == [3, 3, 3, 0, 3]
+
+
+def _one_post(text: str, urls: str | None = None) -> pd.DataFrame:
+    return pd.DataFrame({
+        "post_id": ["p1"], "author_id": ["a"], "author_screen_name": ["a"], "text": [text],
+        "created_at": pd.to_datetime(["2020-01-01"], utc=True), "repost_of": [pd.NA], "reply_to": [pd.NA],
+        "urls": [urls], "hashtags": [pd.NA], "lang": ["sr"], "source_row": [1],
+    })
+
+
+def test_message_alone_never_makes_a_post_suspicious() -> None:
+    # The strongest message: a call with time and place, urgent, with a link.
+    post = _one_post("HITNO!!! Svi na protest sutra u 18h ispred Skupštine, odmah!", urls="https://example.org/x")
+    scored = score_posts(post)
+    row = scored.iloc[0]
+    assert row["call_strength"] == 1.0 and row["urgency"] == 1.0
+    assert row["score"] == pytest.approx(0.25)
+    # No profile: a low score is "no evidence", not "genuine".
+    assert row["label"] == "uncertain"
+    assert "author not scored (no profile)" in row["reasons"]
+
+
+def test_rule_with_author_score_matches_the_formula() -> None:
+    post = _one_post("Dodjite svi na protest sutra u 18h")
+    accounts = pd.DataFrame({"account_id": ["a"], "score": [0.9]})
+    row = score_posts(post, account_scores=accounts).iloc[0]
+    message = 0.5 * 0.75 + 0.3 * row["urgency"]
+    expected = 1 - (1 - 0.7 * 0.9) * (1 - 0.25 * message)
+    assert row["score"] == pytest.approx(expected, abs=1e-4)
+    assert row["label"] == "suspicious"
+    assert row["reasons"].startswith("author account score 0.90")
+    genuine = score_posts(_one_post("lunch"), account_scores=accounts.assign(score=0.05)).iloc[0]
+    assert genuine["label"] == "likely-genuine"
+
+
+def test_labels_thresholds() -> None:
+    assert label_for(SUSPICIOUS) == "suspicious"
+    assert label_for(UNCERTAIN) == "uncertain"
+    assert label_for(0.29) == "likely-genuine"
+    assert label_for(0.29, author_known=False) == "uncertain"
+
+
+def test_ira_fixture_clusters_and_scores() -> None:
+    read = read_posts(FIX / "ira_calls.csv")
+    result = analyse_posts(read.posts, window="10min")
+    clusters = result.coordination.clusters
+    got = sorted((row.kind, row.n_accounts, row.accounts) for row in clusters.itertuples())
+    assert got == [
+        ("repost", 3, "ALTMANCOON LISA_VOZ MILMILMILA_"),
+        ("repost", 4, "BADAEVVIKTOR GUBATOVOFFICIAL IGORBEREJNEV SHERRRRLEY"),
+        ("repost", 4, "GOLODOVA_DARIAN LIDMILAMA SONYANIKTO UNICORNRAINBWS"),
+    ]
+    scores = result.scores.set_index("post_id")
+    # Posts in clusters carry their cluster ids; the others none.
+    assert scores["cluster_ids"].notna().sum() == 11
+    # Eight #texit invitations by one account: calls to action, templated, in a burst.
+    texit = scores[scores["author_id"] == "ITSTIMETOSECEDE"]
+    assert len(texit) == 8 and texit["call_to_action"].all()
+    assert texit["burst"].tolist() == [7] * 8
+    assert texit["self_repeats"].tolist() == [3, 3, 3, 3, 2, 2, 2, 0]
+    assert texit["score"].max() == pytest.approx(0.4648, abs=1e-4)
+    assert (result.scores["label"] != "likely-genuine").all()  # no profiles in the IRA CSV
+    authors = result.authors.set_index("author_id")
+    assert authors.loc["ITSTIMETOSECEDE", "n_posts"] == 8
+    assert authors.loc["ITSTIMETOSECEDE", "n_calls"] == 8
+    assert authors.loc["BADAEVVIKTOR", "coordination_score"] == 0.25
+    assert np.isnan(authors.loc["BADAEVVIKTOR", "account_score"])
+    m = result.memberships
+    assert len(m) == 11 and {"evidence", "n_posts", "repeat_share"} <= set(m.columns)
+
+
+def test_repeated_partners_outweigh_a_single_cluster() -> None:
+    read = read_posts(FIX / "flat_ferguson.csv")
+    coordination = find_clusters(read.posts, window="10min")
+    scored = score_posts(read.posts, coordination=coordination).set_index("post_id")
+    # grasswire (495464885) and YourAnonNews (279390084) posted the same texts together repeatedly.
+    pair = scored.loc[scored["author_id"].isin(["495464885", "279390084"])]
+    in_cluster = pair["cluster_ids"].notna()
+    assert in_cluster.sum() == 5
+    assert (pair.loc[in_cluster, "coordination"] == 0.8125).all()
+    # Their other post is in no cluster: it gets half the author's coordination score.
+    assert pair.loc[~in_cluster, "coordination"].tolist() == [0.4062]
+    lone = scored.loc[scored["author_id"] == "1398275840"]
+    assert (lone["coordination"] == 0).all()
+    assert scored["coordination"].max() == pytest.approx(0.8125)
