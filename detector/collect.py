@@ -466,7 +466,7 @@ class Collector:
             rejects=rejects,
         )
         raw = {str(u.get("id")): u for u in users}
-        accounts["raw"] = [raw.get(str(a)) for a in accounts["account_id"]]
+        accounts["raw"] = pd.Series([raw.get(str(a)) for a in accounts["account_id"]], index=accounts.index, dtype=object)
         stats.rejected += len(rejects)
         self.store.upsert_accounts(accounts, source=stats.source, seen_at=fetched)
         stats.account_ids.update(accounts["account_id"].astype(str))
@@ -596,7 +596,7 @@ class Collector:
             posts, authors, rejected = _posts_of_page(page, stats.source, page_key)
             stats.rejected += rejected
             raw = {str(t.get("id")): t for t in tweets}
-            posts["raw"] = [raw.get(str(p)) for p in posts["post_id"]]
+            posts["raw"] = pd.Series([raw.get(str(p)) for p in posts["post_id"]], index=posts.index, dtype=object)
             self.store.upsert_posts(posts, source=stats.source, seen_at=fetched)
             stats.post_ids.update(posts["post_id"].astype(str))
             inc = page.get("includes") or {}

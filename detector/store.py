@@ -502,7 +502,7 @@ class Store:
         with self.transaction():
             n = self.executemany(sql, rows)
             if source is not None:
-                self.add_sightings(kind, [r[0] for r in rows], source, seen)
+                self.add_sightings(kind, [str(r[0]) for r in rows], source, seen)
         return n
 
     def add_sightings(self, kind: str, item_ids: Iterable[str], source: str, seen_at: datetime | None = None) -> int:
@@ -588,7 +588,7 @@ class Store:
             if dtype == "boolean":
                 df[col] = df[col].map(lambda v: None if v is None or v != v else bool(v)).astype("boolean")
             elif dtype != "datetime64[ns, UTC]":
-                df[col] = df[col].astype(dtype)
+                df[col] = df[col].astype(dtype)  # type: ignore[call-overload]
         return df
 
     def account_status(self, *, since: datetime | None = None) -> pd.DataFrame:
@@ -705,7 +705,8 @@ class Store:
         model_version: str | None,
         latest: bool,
     ) -> pd.DataFrame:
-        where, params = [], []
+        where: list[str] = []
+        params: list[Any] = []
         if since is not None:
             where.append("s.scored_at >= ?")
             params.append(since)
@@ -802,7 +803,8 @@ class Store:
 
     def clusters(self, *, since: datetime | None = None, watch: str | None = None, run_id: str | None = None) -> pd.DataFrame:
         """Clusters with their run's watch and a ``members`` column (list of ``kind:id``)."""
-        where, params = [], []
+        where: list[str] = []
+        params: list[Any] = []
         if since is not None:
             where.append("c.detected_at >= ?")
             params.append(since)
@@ -826,7 +828,7 @@ class Store:
         )
         grouped: dict[tuple[str, str], list[str]] = {}
         for r in mem.itertuples(index=False):
-            grouped.setdefault((r.run_id, r.cluster_id), []).append(f"{r.member_kind}:{r.member_id}")
+            grouped.setdefault((str(r.run_id), str(r.cluster_id)), []).append(f"{r.member_kind}:{r.member_id}")
         df["members"] = [grouped.get((r, c), []) for r, c in zip(df["run_id"], df["cluster_id"], strict=True)]
         return df
 
@@ -866,7 +868,8 @@ class Store:
         Returns the number of lines. The readers of ``detector score``/``detector posts`` unwrap
         each response's ``data``.
         """
-        where, params = [], []
+        where: list[str] = []
+        params: list[Any] = []
         if source is not None:
             where.append("source = ?")
             params.append(source)

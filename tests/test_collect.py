@@ -22,6 +22,7 @@ import pytest
 import requests
 import vcr
 import yaml
+from _store_targets import BACKENDS, store_target
 from click.testing import CliRunner
 
 from detector.cli import cli
@@ -395,11 +396,15 @@ with rec.use_cassette("search_server_errors.yaml"):
 """
 
 
-def test_sigkill_mid_collection_then_resume_loses_and_duplicates_nothing(tmp_path, clock):
-    db = tmp_path / "killed.sqlite"
-    proc = subprocess.run([sys.executable, "-c", _KILLED_CHILD, str(db), str(FIX)], capture_output=True, timeout=120)
+@pytest.fixture(params=BACKENDS)
+def target(request, tmp_path):
+    yield from store_target(request.param, tmp_path)
+
+
+def test_sigkill_mid_collection_then_resume_loses_and_duplicates_nothing(target, clock):
+    proc = subprocess.run([sys.executable, "-c", _KILLED_CHILD, target, str(FIX)], capture_output=True, timeout=120)
     assert proc.returncode == -signal.SIGKILL, proc.stderr.decode()
-    with open_store(str(db)) as s:
+    with open_store(target) as s:
         assert s.counts()["posts"] == 3
         with replay("search_resume.yaml") as cass:
             stats = make(s, clock).collect_search(QUERY, since=SINCE)
