@@ -421,9 +421,10 @@ def author_table(
 ) -> pd.DataFrame:
     """One row per author: posts, calls, coordination score, account score and a combined score.
 
-    The combined score is the noisy-OR of the account score (weight 0.70) and the coordination
-    score (weight 0.70), the same weights as in the post rule, so an author with neither profile
-    nor clusters scores 0.
+    The combined score is the post rule without its message term, at the author level: the
+    noisy-OR of the account score (weight 0.70), the coordination score (0.70), the author's
+    strongest templating (0.40) and strongest burst (0.30). Calls to action are counted
+    (``n_calls``) but, as for posts, do not by themselves make an author suspicious.
     """
     g = scored.assign(author_screen_name=posts["author_screen_name"].to_numpy()).groupby("author_id", sort=True)
     out = pd.DataFrame({
@@ -452,7 +453,14 @@ def author_table(
         account_label = out["author_id"].astype(str).map(idx["label"]).astype("string")
     out["account_score"] = account.round(4).to_numpy()
     out["account_label"] = account_label.to_numpy()
-    combined = 1 - (1 - WEIGHTS["author"] * account.fillna(0.0)) * (1 - WEIGHTS["coordination"] * coord)
+    template = 1 - np.exp(-g["self_repeats"].max().to_numpy(dtype=float) / TEMPLATE_SCALE)
+    burst = 1 - np.exp(-g["burst"].max().to_numpy(dtype=float) / BURST_SCALE)
+    combined = 1 - (
+        (1 - WEIGHTS["author"] * account.fillna(0.0))
+        * (1 - WEIGHTS["coordination"] * coord)
+        * (1 - WEIGHTS["template"] * template)
+        * (1 - WEIGHTS["burst"] * burst)
+    )
     out["combined_score"] = combined.round(4).to_numpy()
     out["label"] = [label_for(x, author_known=not math.isnan(au)) for x, au in zip(combined, account, strict=True)]
     return out.sort_values(["combined_score", "n_posts"], ascending=[False, False]).reset_index(drop=True)
