@@ -218,7 +218,7 @@ def watch_list(config_path: str | None, as_json: bool) -> None:
 @click.option("--watch", "watch_name", help="Report on one watch: its posts and its thresholds.")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Watch file (default: watches.toml in the data folder).")
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False), help="Folder for the HTML, CSV and JSON files.")
-@click.option("--from-dir", "from_dir", type=click.Path(file_okay=False, exists=True), help="Read scores.* or accounts.*, posts.*, clusters.* from this folder instead of the store.")
+@click.option("--from-dir", "from_dir", type=click.Path(file_okay=False, exists=True), help="Read scores.*, accounts.* or authors.*, and posts.*, clusters.* from this folder instead of the store.")
 @click.option("--accounts", "accounts_path", type=click.Path(dir_okay=False, exists=True), help="Account scores file (detector score output) instead of the store.")
 @click.option("--posts", "posts_path", type=click.Path(dir_okay=False, exists=True), help="Post scores file (detector posts output).")
 @click.option("--clusters", "clusters_path", type=click.Path(dir_okay=False, exists=True), help="Clusters or cluster memberships file.")

@@ -251,7 +251,7 @@ def _flag_rule(df: pd.DataFrame, threshold: float | None, source: str) -> str:
         return f"score ≥ {threshold:.2f} ({source})"
     labels = df["label"].map(lambda v: _clean(v).strip().casefold())
     if (labels != "").any():
-        used = sorted(set(labels) & SUSPICIOUS_LABELS) or sorted(SUSPICIOUS_LABELS)
+        used = sorted(set(labels) & SUSPICIOUS_LABELS) or ["suspicious"]
         return "the model labelled them " + " or ".join(f"'{x}'" for x in used)
     return f"score ≥ {DEFAULT_THRESHOLD:.2f} (no label nor threshold given)"
 
@@ -783,6 +783,11 @@ def read_table(path: str | os.PathLike[str], table: str, rejects: Rejects) -> pd
     p = str(path)
     mine = Rejects(p)
     df = _read_any(p)
+    if table == "accounts":
+        # ``detector posts --accounts`` writes one row per author with a combined score.
+        for alias, col in (("author_id", "account_id"), ("combined_score", "score")):
+            if col not in df.columns and alias in df.columns:
+                df = df.rename(columns={alias: col})
     for col in _REQUIRED[table]:
         if col not in df.columns:
             raise InputError(f"no '{col}' column (the {table} table needs {', '.join(_REQUIRED[table])})", path=p, field=col)
@@ -833,7 +838,7 @@ def _check_rows(df: pd.DataFrame, table: str, rejects: Rejects) -> pd.DataFrame:
 
 
 def find_inputs(folder: str | os.PathLike[str]) -> dict[str, Path]:
-    """In ``folder``, the files named ``accounts.*`` or ``scores.*``, ``posts.*``, ``clusters.*``.
+    """In ``folder``, the files named ``accounts.*``/``scores.*``/``authors.*``, ``posts.*``, ``clusters.*``.
 
     Raises
     ------
@@ -843,7 +848,7 @@ def find_inputs(folder: str | os.PathLike[str]) -> dict[str, Path]:
     d = Path(folder)
     if not d.is_dir():
         raise InputError("not a folder", path=str(d))
-    names = {"accounts": ("accounts", "scores"), "posts": ("posts",), "clusters": ("clusters",)}
+    names = {"accounts": ("accounts", "scores", "authors"), "posts": ("posts",), "clusters": ("clusters",)}
     found: dict[str, Path] = {}
     for table, stems in names.items():
         hits = sorted(
@@ -856,7 +861,7 @@ def find_inputs(folder: str | os.PathLike[str]) -> dict[str, Path]:
         if hits:
             found[table] = hits[0]
     if "accounts" not in found:
-        raise InputError("no accounts.csv or scores.csv (any of .csv/.json/.jsonl/.parquet)", path=str(d))
+        raise InputError("no accounts, scores or authors file (.csv/.json/.jsonl/.parquet)", path=str(d))
     return found
 
 
@@ -903,7 +908,8 @@ def load_report_files(
     ----------
     accounts
         Account scores (``detector score`` output: ``account_id, score`` and optionally
-        ``screen_name, name, label, reasons, model_version, scored_at``).
+        ``screen_name, name, label, reasons, model_version, scored_at``), or the author table of
+        ``detector posts --accounts`` (``author_id`` and ``combined_score`` stand in for them).
     posts
         Post scores (``detector posts`` output: ``post_id`` and optionally ``author_id, score,
         label, reasons, cluster_ids``, and the post's own ``text, created_at``).

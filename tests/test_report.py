@@ -311,6 +311,22 @@ def test_memberships_file_becomes_clusters(tmp_path: Path) -> None:
     assert str(data.clusters["span_end"].iloc[0]) == "2015-08-09 16:15:00+00:00"
 
 
+def test_author_table_of_detector_posts_reads_as_accounts(tmp_path: Path) -> None:
+    # The columns `detector posts --accounts` writes (one row per author, combined score).
+    (tmp_path / "authors.csv").write_text(
+        "author_id,screen_name,n_posts,combined_score,label\n"
+        "BADAEVVIKTOR,BADAEVVIKTOR,1,0.175,uncertain\n"
+        "GUBATOVOFFICIAL,GUBATOVOFFICIAL,2,0.91,suspicious\n",
+        encoding="utf-8",
+    )
+    from detector.report import find_inputs
+
+    assert find_inputs(tmp_path) == {"accounts": tmp_path / "authors.csv"}
+    data, rejects = load_report_files(tmp_path / "authors.csv", since=SINCE, until=UNTIL)
+    assert len(rejects) == 0
+    assert data.accounts[["account_id", "score"]].values.tolist() == [["BADAEVVIKTOR", 0.175], ["GUBATOVOFFICIAL", 0.91]]
+
+
 def test_missing_column_names_file_and_field(tmp_path: Path) -> None:
     (tmp_path / "scores.csv").write_text("account_id,label\n1,suspicious\n", encoding="utf-8")
     with pytest.raises(InputError) as exc:
