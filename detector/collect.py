@@ -375,7 +375,7 @@ class Collector:
         if self.progress:
             from tqdm import tqdm
 
-            with tqdm(total=int(round(seconds)), desc=f"{why} (until {until})", unit="s", file=sys.stderr, leave=False) as bar:
+            with tqdm(total=int(round(seconds)), desc=f"{why} (until {until})", unit="s", file=sys.stderr, leave=False, mininterval=1.0) as bar:
                 left = seconds
                 while left > 0:
                     step = min(1.0, left)

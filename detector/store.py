@@ -546,13 +546,21 @@ class Store:
             rows,
         )
 
-    def accounts(self, ids: Sequence[str] | None = None, *, source: str | None = None) -> pd.DataFrame:
-        """Canonical accounts (plus ``raw``, ``first_seen``, ``last_seen``), optionally filtered."""
-        return self._items("accounts", "account_id", "account", _ACCOUNT_FIELDS, ACCOUNT_COLUMNS, ids, source)
+    def accounts(
+        self, ids: Sequence[str] | None = None, *, source: str | None = None, since: datetime | None = None
+    ) -> pd.DataFrame:
+        """Canonical accounts (plus ``raw``, ``first_seen``, ``last_seen``), optionally filtered.
 
-    def posts(self, ids: Sequence[str] | None = None, *, source: str | None = None) -> pd.DataFrame:
-        """Canonical posts (plus ``raw``, ``first_seen``, ``last_seen``), optionally filtered."""
-        return self._items("posts", "post_id", "post", _POST_FIELDS, POST_COLUMNS, ids, source)
+        ``source`` keeps those a collection saw; ``since`` those seen (by that source, if given)
+        at or after a time, e.g. the start of the current run.
+        """
+        return self._items("accounts", "account_id", "account", _ACCOUNT_FIELDS, ACCOUNT_COLUMNS, ids, source, since)
+
+    def posts(
+        self, ids: Sequence[str] | None = None, *, source: str | None = None, since: datetime | None = None
+    ) -> pd.DataFrame:
+        """Canonical posts (plus ``raw``, ``first_seen``, ``last_seen``); filters as :meth:`accounts`."""
+        return self._items("posts", "post_id", "post", _POST_FIELDS, POST_COLUMNS, ids, source, since)
 
     def _items(
         self,
@@ -563,6 +571,7 @@ class Store:
         dtypes: dict[str, str],
         ids: Sequence[str] | None,
         source: str | None,
+        since: datetime | None,
     ) -> pd.DataFrame:
         sql = f"SELECT t.* FROM {table} t"
         params: list[Any] = []
@@ -570,6 +579,9 @@ class Store:
         if source is not None:
             sql += " JOIN sightings s ON s.kind = ? AND s.item_id = t." + key + " AND s.source = ?"
             params += [kind, source]
+        if since is not None:
+            where.append(("s" if source is not None else "t") + ".last_seen >= ?")
+            params.append(since)
         if ids is not None:
             ids = [str(i) for i in ids]
             if not ids:

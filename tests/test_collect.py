@@ -261,6 +261,17 @@ def test_timeouts_are_retried(store, clock):
     assert (clock.sleeps, stats.retries) == ([1.5, 3.0], 2)
 
 
+def test_on_a_terminal_the_wait_is_a_progress_bar(store, clock, capsys):
+    with replay("search_rate_limited.yaml"):
+        Collector(store, bearer_token=TOKEN, sleep=clock.sleep, clock=clock.time, progress=True).collect_search(
+            QUERY, since=SINCE
+        )
+    err = capsys.readouterr().err
+    assert "rate limit on search '#marcha lang:es' (until 09:15:01 UTC)" in err
+    assert "0/901 " in err  # the bar announces the expected wait in seconds
+    assert clock.sleeps == [1.0] * 901
+
+
 # ---------------------------------------------------------------------------- timelines
 
 

@@ -123,11 +123,14 @@ def test_posts_and_sightings_per_source(store):
         }
     )
     store.upsert_posts(posts, source="search:#marcha", seen_at=T0)
-    store.upsert_posts(posts.iloc[:1], source="timeline:10", seen_at=T0)
+    store.upsert_posts(posts.iloc[:1], source="timeline:10", seen_at=T0 + timedelta(hours=1))
     store.upsert_posts(posts, source="search:#marcha", seen_at=T0)
     assert store.counts()["posts"] == 2
     assert store.counts()["sightings"] == 3
     assert list(store.posts(source="timeline:10")["post_id"]) == ["p1"]
+    later = T0 + timedelta(minutes=30)
+    assert list(store.posts(since=later)["post_id"]) == ["p1"]
+    assert store.posts(source="search:#marcha", since=later).empty
     got = store.posts(["p1"]).iloc[0]
     assert (got.text, got.hashtags, got.raw) == ("a #marcha", "marcha", '{"id": "p1"}')
     assert store.posts([]).empty
