@@ -150,6 +150,21 @@ def test_username_lookup_files_a_suspension_under_the_known_id(store, clock):
     }
 
 
+def test_users_are_looked_up_100_at_a_time_and_an_interrupted_lookup_resumes(store, clock):
+    ids = [str(3000000000 + i) for i in range(101)]
+    with replay("users_batches.yaml") as cass, pytest.raises(CollectError, match="users lookup 2/2: gave up after 2 attempts"):
+        make(store, clock, max_retries=1).collect_users(ids=ids)
+    assert cass.all_played
+    assert store.counts()["accounts"] == 10
+    assert store.counts()["account_status"] == 100
+    with replay("users_batches_resume.yaml") as cass:
+        stats = make(store, clock).collect_users(ids=ids)
+        assert cass.all_played  # only the second batch was asked for
+    assert (stats.resumed, stats.pages, stats.accounts, stats.complete) == (True, 1, 1, True)
+    counts = store.counts()
+    assert (counts["accounts"], counts["account_status"], counts["cursors"]) == (11, 101, 0)
+
+
 # ---------------------------------------------------------------------------- search
 
 
@@ -346,7 +361,7 @@ def test_problem_classes_and_since_spans():
 
 def test_cassettes_carry_no_authorization_header():
     cassettes = sorted(FIX.glob("*.yaml"))
-    assert len(cassettes) == 11
+    assert len(cassettes) == 13
     for f in cassettes:
         for item in yaml.safe_load(f.read_text())["interactions"]:
             assert "authorization" not in {k.lower() for k in item["request"]["headers"]}, f
