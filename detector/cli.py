@@ -75,6 +75,155 @@ def cli(verbose: int, quiet: bool, log_file: str | None) -> None:
     setup_logging(verbose, quiet, log_file)
 
 
+def _as_of(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
+    if value is None:
+        return None
+    import pandas as pd
+
+    try:
+        ts = pd.Timestamp(value)
+    except ValueError as exc:
+        raise click.BadParameter(f"'{value}' is not a date or time (use ISO 8601, e.g. 2020-09-01)") from exc
+    return ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
+
+
+@cli.command("score")
+@click.argument("input_path", metavar="INPUT", type=click.Path(exists=True))
+@click.option("-o", "--output", default="scores.csv", show_default=True, help="Output file: CSV, or JSONL/Parquet by extension; - for stdout.")
+@click.option("--format", "fmt", type=click.Choice(["auto", "csv", "json", "jsonl", "parquet"]), default="auto", show_default=True, help="Input format (detected from the content by default).")
+@click.option("--as-of", callback=_as_of, help="Collection time for records that carry none (default: now).")
+@click.option("--model", "model_path", type=click.Path(dir_okay=False), help="Model file (default: the registry's current model, else the shipped one).")
+@click.option("--top", type=click.IntRange(min=0), default=10, show_default=True, help="Print this many of the most suspicious accounts.")
+@click.option("--chunksize", type=click.IntRange(min=1), default=200_000, show_default=True, help="Records read per chunk.")
+@handle_errors
+def score_command(input_path: str, output: str, fmt: str, as_of: Any, model_path: str | None, top: int, chunksize: int) -> None:
+    """Score a list of accounts: a calibrated score, a label and reasons for each.
+
+    Example:
+
+        detector score accounts.csv -o scores.csv --as-of 2024-05-01
+
+    Rejected records go to SCORES.rejects.csv beside the output. The exit code is 0 when at least
+    one account was scored, 3 when none could be.
+    """
+    from detector.model import load_model
+    from detector.scoring import score_file
+
+    model = load_model(model_path)
+    run = score_file(input_path, output, fmt=None if fmt == "auto" else fmt, as_of=as_of, model=model, chunksize=chunksize, keep_top=top)
+    out = sys.stderr if output == "-" else sys.stdout
+    if top and run.top is not None and len(run.top):
+        table = run.top[["account_id", "screen_name", "score", "label", "reasons"]].copy()
+        table["reasons"] = table["reasons"].str.slice(0, 110)
+        click.echo(f"Most suspicious of {run.scored:,} accounts (model {run.model_version}):", file=out)
+        click.echo(table.to_string(index=False), file=out)
+    counts = ", ".join(f"{v:,} {k}" for k, v in sorted(run.labels.items()))
+    click.echo(f"scored {run.scored:,} accounts ({counts}) -> {output}", file=out)
+    if run.rejects_path:
+        click.echo(f"{run.rejected:,} records rejected, {run.warnings:,} field warnings -> {run.rejects_path}", file=out)
+
+
+@cli.command("train")
+@click.option("--tables", type=click.Path(file_okay=False, exists=True), help="Folder of canonical training tables (default: datasets/accounts).")
+@click.option("--labels", "labels_path", type=click.Path(dir_okay=False, exists=True), help="Analyst labels: CSV of account_id,label plus the accounts' profiles (see README).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Model file to write (default: the shipped model's place).")
+@click.option("--random-state", type=int, default=0, show_default=True)
+@handle_errors
+def train_command(tables: str | None, labels_path: str | None, output: str | None, random_state: int) -> None:
+    """Train the account model on the shipped tables and write it with its card.
+
+    Example:
+
+        detector train -o models/account-model.skops
+    """
+    from pathlib import Path
+
+    from detector import datasets, model
+
+    table = datasets.load_training_table(Path(tables) if tables else datasets.DEFAULT_TABLES)
+    hashes = datasets.table_hashes(Path(tables) if tables else datasets.DEFAULT_TABLES)
+    if labels_path:
+        from detector.labels import add_analyst_labels
+
+        table, info = add_analyst_labels(table, labels_path)
+        hashes["analyst_labels"] = info["sha256"]
+    m = model.train(table, random_state=random_state, data_hashes=hashes)
+    path = model.save_model(m, output or model.PACKAGE_MODEL)
+    oof = m.card["metrics_out_of_fold"]
+    click.echo(f"trained {m.version} on {len(table):,} accounts: out-of-fold ROC-AUC {oof['roc_auc']}, F1 {oof['f1_bot']} -> {path}")
+
+
+@cli.command("info")
+@click.option("--model", "model_path", type=click.Path(dir_okay=False), help="Model file (default: the one in use).")
+@click.option("--json", "as_json", is_flag=True, help="Print the whole model card as JSON.")
+@handle_errors
+def info_command(model_path: str | None, as_json: bool) -> None:
+    """Show the model in use: version, features, thresholds, data and metrics.
+
+    Example:
+
+        detector info --json
+    """
+    import json
+
+    from detector.model import default_model_path, load_model
+
+    path = model_path or str(default_model_path())
+    m = load_model(path)
+    if as_json:
+        click.echo(json.dumps(m.card, indent=2))
+        return
+    c = m.card
+    click.echo(f"model        {m.version}  ({path})")
+    click.echo(f"features     v{c['feature_version']}: {', '.join(c['features'])}")
+    click.echo(f"thresholds   suspicious >= {c['thresholds']['suspicious']}, likely-genuine < {c['thresholds']['likely_genuine']}")
+    click.echo(f"trained on   {c['training']['accounts']:,} accounts {c['training']['collections']}")
+    click.echo(f"out-of-fold  {c['metrics_out_of_fold']}")
+    click.echo(f"versions     {c['versions']}")
+
+
+@cli.command("evaluate")
+@click.option("--out", "out_path", default="EVALUATION.md", show_default=True, type=click.Path(dir_okay=False), help="Markdown file whose account section is rewritten.")
+@click.option("--labels", "labels_path", type=click.Path(dir_okay=False, exists=True), help="Also evaluate the effect of analyst labels (account_id,label plus profiles).")
+@handle_errors
+def evaluate_command(out_path: str, labels_path: str | None) -> None:
+    """Evaluate the account model in-domain and leave-one-collection-out.
+
+    Example:
+
+        detector evaluate --out EVALUATION.md
+    """
+    from detector.evaluate import evaluate_accounts, write_section
+
+    result = evaluate_accounts(labels_path=labels_path)
+    write_section(out_path, result.markdown)
+    click.echo(result.summary)
+
+
+@cli.group("datasets")
+def datasets_group() -> None:
+    """The shipped training tables."""
+
+
+@datasets_group.command("build")
+@click.option("--raw", type=click.Path(file_okay=False, exists=True), help="Folder of the raw published sets (default: ../shared/datasets).")
+@handle_errors
+def datasets_build(raw: str | None) -> None:
+    """Rebuild datasets/accounts/*.parquet from the raw published sets.
+
+    Example:
+
+        detector datasets build --raw ../shared/datasets
+    """
+    from pathlib import Path
+
+    from detector import datasets
+
+    manifest = datasets.build_tables(Path(raw) if raw else datasets.DEFAULT_RAW)
+    for name, info in manifest["collections"].items():  # type: ignore[union-attr]
+        click.echo(f"{name}: {info['accounts']:,} accounts, {info['inauthentic']:,} inauthentic")
+
+
 POST_SCORE_COLUMNS = ["post_id", "author_id", "score", "label", "cluster_ids", "reasons"]
 
 

@@ -326,3 +326,73 @@ def write_rejects(rejects: Rejects, output: str) -> str | None:
         return None
     write_table(rejects.frame(), target, "csv")
     return target
+
+
+class ChunkWriter:
+    """Write one table chunk by chunk, atomically: the target appears only when all is written.
+
+    Use as a context manager; ``path`` ``-`` streams CSV or JSONL to stdout.
+    """
+
+    def __init__(self, path: str, fmt: str | None = None) -> None:
+        self.path = path
+        self.fmt = fmt or output_format(path)
+        self.rows = 0
+        self._stack = contextlib.ExitStack()
+        self._fh: IO[str] | None = None
+        self._parquet: Any = None
+        self._tmp: Path | None = None
+        self._json_parts: list[pd.DataFrame] = []
+
+    def __enter__(self) -> ChunkWriter:
+        if self.path == "-":
+            if self.fmt == "parquet":
+                raise InputError("Parquet cannot be written to stdout; give a file name")
+            self._fh = sys.stdout
+        else:
+            self._tmp = self._stack.enter_context(atomic_path(self.path))
+            if self.fmt in ("csv", "jsonl", "json"):
+                self._fh = self._stack.enter_context(open(self._tmp, "w", encoding="utf-8", newline=""))
+        return self
+
+    def write(self, df: pd.DataFrame) -> None:
+        first = self.rows == 0
+        self.rows += len(df)
+        if self.fmt == "csv":
+            assert self._fh is not None
+            df.to_csv(self._fh, index=False, header=first)
+        elif self.fmt == "jsonl":
+            assert self._fh is not None
+            if len(df):
+                text = df.to_json(orient="records", lines=True, force_ascii=False, date_format="iso")
+                self._fh.write(text if text.endswith("\n") else text + "\n")
+        elif self.fmt == "json":
+            self._json_parts.append(df)
+        elif self.fmt == "parquet":
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+
+            table = pa.Table.from_pandas(df, preserve_index=False)
+            if self._parquet is None:
+                self._parquet = pq.ParquetWriter(str(self._tmp), table.schema)
+            self._parquet.write_table(table.cast(self._parquet.schema))
+        else:
+            raise UnknownFormatError(f"unknown output format '{self.fmt}'")
+
+    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
+        try:
+            if exc_type is None:
+                if self.fmt == "json":
+                    assert self._fh is not None
+                    whole = pd.concat(self._json_parts, ignore_index=True) if self._json_parts else pd.DataFrame()
+                    _write_to(whole, self._fh, "json")
+                if self._parquet is not None:
+                    self._parquet.close()
+                elif self.fmt == "parquet" and self._tmp is not None:
+                    pd.DataFrame().to_parquet(self._tmp, index=False)
+            elif self._parquet is not None:
+                self._parquet.close()
+        finally:
+            if self._fh is not None and self._fh is not sys.stdout:
+                self._fh.flush()
+            self._stack.__exit__(exc_type, exc, tb)
