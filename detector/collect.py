@@ -404,6 +404,7 @@ class Collector:
 
         Found accounts are stored with status ``ok``; suspended, unknown and forbidden ones are
         stored as statuses. An interrupted lookup resumes at the first batch not yet stored.
+        ``source`` (e.g. a watch's name) labels what was seen; by default the lookup's own key.
         """
         if (ids is None) == (usernames is None):
             raise ConfigError("give either ids or usernames to look up")
@@ -430,7 +431,7 @@ class Collector:
                 user_fields=USER_FIELDS, **{by: batch},
             )
             with self.store.transaction():
-                self._store_users_page(page, stats, f"batch{i:05d}", fetched)
+                self._store_users_page(page, stats, f"{key}:batch{i:05d}", fetched)
                 done = i + 1 == len(batches)
                 if done:
                     self.store.delete_cursor(key)
@@ -479,6 +480,7 @@ class Collector:
 
         ``user`` is an id or a username (resolved first). The first pass pages back as far as the
         API goes; later passes ask only for posts newer than the newest one already stored.
+        ``source`` labels what was seen and keeps a cursor of its own (default ``timeline:<id>``).
         """
         user = user.lstrip("@").strip()
         stats = CollectStats(source=source or f"timeline:{user}")
@@ -488,7 +490,7 @@ class Collector:
                 stats.complete = True
                 return stats
             user = resolved
-        key = f"timeline:{user}"
+        key = f"timeline:{user}" if source is None else f"{source}|timeline:{user}"
         stats.source = source or key
 
         def fetch(token: str | None, params: dict[str, Any], st: CollectStats) -> dict[str, Any]:
@@ -512,11 +514,14 @@ class Collector:
         """Collect posts matching ``query`` from the recent-search endpoint (the last 7 days).
 
         ``since`` bounds the first pass; later passes ask only for posts newer than the newest
-        one already stored.
+        one already stored. ``source`` (e.g. a watch's name) labels what was seen and keeps a
+        cursor of its own (default ``search:<query>``). ``max_pages`` stops early; the next call
+        continues from there.
         """
         if not query.strip():
             raise ConfigError("the search query is empty")
-        key = f"search:{query}"
+        # One cursor per (source, query): two watches sharing a query each see every post.
+        key = f"search:{query}" if source is None else f"{source}|search:{query}"
         stats = CollectStats(source=source or key)
         start = parse_since(since)
         end = parse_since(until)

@@ -203,6 +203,17 @@ def test_search_second_pass_asks_only_for_newer_posts(store, clock):
     assert store.get_cursor(f"search:{QUERY}").since_id == C
 
 
+def test_two_watches_sharing_a_query_each_see_every_post(store, clock):
+    for watch in ("watch:a", "watch:b"):
+        with replay("search_two_pages.yaml") as cass:
+            stats = make(store, clock).collect_search(QUERY, since=SINCE, source=watch)
+            assert cass.all_played
+        assert stats.posts == 5
+    assert store.counts()["posts"] == 5
+    assert len(store.posts(source="watch:b")) == 5
+    assert store.get_cursor(f"watch:a|search:{QUERY}").since_id == C
+
+
 def test_rate_limit_is_waited_out_until_the_reset_time(store, clock, caplog):
     caplog.set_level(logging.INFO, logger="detector.collect")
     with replay("search_rate_limited.yaml") as cass:
