@@ -55,8 +55,10 @@ _REQUIRED = {"accounts": ("account_id", "score"), "posts": ("post_id",), "cluste
 # OWASP CSV injection: these leading characters make a spreadsheet evaluate the cell. The
 # full-width forms are included because some spreadsheets fold them to the ASCII ones.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
-# C0/C1 control characters other than tab and newline have no business in a report.
+# C0/C1 control characters other than tab and newline have no business in a report; lone
+# surrogates (from broken JSON) cannot be written as UTF-8.
 _CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_UNSAFE_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 @dataclass(kw_only=True)
@@ -146,12 +148,10 @@ def _clean(value: Any) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
         return ""
     text = str(value)
-    text = text.encode("utf-8", "replace").decode("utf-8") if _has_surrogate(text) else text
+    if _UNSAFE_RE.search(text) is None:
+        return text
+    text = text.encode("utf-8", "replace").decode("utf-8")
     return _CONTROL_RE.sub("", text)
-
-
-def _has_surrogate(text: str) -> bool:
-    return any("\ud800" <= ch <= "\udfff" for ch in text)
 
 
 def _as_list(value: Any) -> list[str]:
@@ -236,12 +236,15 @@ def _frame(df: pd.DataFrame | None, fields_: Sequence[str], table: str) -> pd.Da
     return out
 
 
+def _labels(df: pd.DataFrame) -> pd.Series:
+    return df["label"].astype("string").fillna("").str.strip().str.casefold()
+
+
 def _flags(df: pd.DataFrame, threshold: float | None) -> pd.Series:
     if threshold is not None:
         return (df["score"] >= threshold).fillna(False).astype(bool)
-    labels = df["label"].map(lambda v: _clean(v).strip().casefold())
-    has_label = labels != ""
-    if not has_label.any():
+    labels = _labels(df)
+    if not (labels != "").any():
         return (df["score"] >= DEFAULT_THRESHOLD).fillna(False).astype(bool)
     return labels.isin(SUSPICIOUS_LABELS).astype(bool)
 
@@ -249,7 +252,7 @@ def _flags(df: pd.DataFrame, threshold: float | None) -> pd.Series:
 def _flag_rule(df: pd.DataFrame, threshold: float | None, source: str) -> str:
     if threshold is not None:
         return f"score ≥ {threshold:.2f} ({source})"
-    labels = df["label"].map(lambda v: _clean(v).strip().casefold())
+    labels = _labels(df)
     if (labels != "").any():
         used = sorted(set(labels) & SUSPICIOUS_LABELS) or ["suspicious"]
         return "the model labelled them " + " or ".join(f"'{x}'" for x in used)
@@ -501,7 +504,9 @@ def build_content(data: ReportData, previous: dict[str, Any] | None = None) -> d
     for cid, ids in members.items():
         for aid in ids:
             clusters_of.setdefault(aid, []).append(cid)
-    flagged_posts_by = posts[posts["flagged"]].groupby(posts["author_id"].map(_clean)).size() if len(posts) else pd.Series(dtype=int)
+    flagged_posts_by: dict[str, int] = (
+        posts.loc[posts["flagged"], "author_id"].map(_clean).value_counts().to_dict() if len(posts) else {}
+    )
 
     account_rows = []
     for row in accounts.sort_values(["flagged", "score"], ascending=[False, False], na_position="last").itertuples(index=False):
@@ -696,7 +701,8 @@ def write_report(data: ReportData, out_dir: str | os.PathLike[str]) -> ReportPat
         "timeline": timeline_chart(posts_frame) if len(posts_frame) else None,
     }
     html = render_html(content, charts, top=data.top)
-    doc = json.dumps(content, ensure_ascii=False, indent=1, default=_json_default, allow_nan=False)
+    # No indent: only then does json use its C encoder (a 100,000-account report is 35 MB).
+    doc = json.dumps(content, ensure_ascii=False, default=_json_default, allow_nan=False)
     acc_csv, post_csv, clu_csv = (neutralise_formulas(t) for t in _csv_tables(content))
 
     base = folder / f"{report_stem(data.watch)}-{_stamp(data.until)}"
