@@ -414,6 +414,9 @@ class Store:
                 f"version {SCHEMA_VERSION}. Use another --db, or migrate the store."
             )
         with self.transaction():
+            if self.dialect == "postgresql":
+                # Two processes creating the schema at once would collide in PostgreSQL's catalog.
+                self.execute("SELECT pg_advisory_xact_lock(4242001)")
             for ddl in _DDL:
                 self.execute(ddl.format(**types))
             self.execute(
