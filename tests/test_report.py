@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from _report_fixture import (
     posts,
     report_data,
 )
+from _store_targets import BACKENDS, store_target
 from click.testing import CliRunner
 
 from detector.cli import cli
@@ -337,7 +339,12 @@ def test_missing_column_names_file_and_field(tmp_path: Path) -> None:
 # -- the store ------------------------------------------------------------------------------
 
 
-def test_report_from_a_real_sqlite_store(tmp_path: Path) -> None:
+@pytest.fixture(params=BACKENDS)
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    yield from store_target(request.param, tmp_path)
+
+
+def test_report_from_a_real_store(store_url: str, tmp_path: Path) -> None:
     from detector.store import open_store
 
     p = posts()
@@ -345,7 +352,7 @@ def test_report_from_a_real_sqlite_store(tmp_path: Path) -> None:
         created_at=pd.to_datetime(p["created_at"], utc=True)
     )
     acc = accounts()
-    with open_store(str(tmp_path / "detector.sqlite")) as store:
+    with open_store(store_url) as store:
         store.upsert_accounts(acc[["account_id", "screen_name", "name"]], source="watch:ferguson")
         store.upsert_posts(canon, source="watch:ferguson")
         run = store.start_run("ferguson", started_at=datetime(2015, 8, 10, 5, 0, tzinfo=UTC))
