@@ -275,12 +275,23 @@ def _cluster_members(clusters: pd.DataFrame, memberships: pd.DataFrame | None) -
 
 
 def report_stem(watch: str | None) -> str:
-    """File-name stem of a watch's reports: ``report`` or ``report-<watch>``."""
-    return f"report-{watch}" if watch else "report"
+    """File-name stem of a watch's reports: ``report`` or ``report-<watch>``.
+
+    A character that does not belong in a file name (``/``, ``..``) becomes ``_``.
+    """
+    if not watch:
+        return "report"
+    safe = re.sub(r"[^A-Za-z0-9_.-]", "_", watch).lstrip(".") or "_"
+    return f"report-{safe}"
+
+
+def _utc(t: Any) -> pd.Timestamp:
+    ts = pd.Timestamp(t)
+    return ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
 
 
 def _stamp(t: datetime) -> str:
-    return pd.Timestamp(t).tz_convert("UTC").strftime("%Y%m%dT%H%M%SZ")
+    return _utc(t).strftime("%Y%m%dT%H%M%SZ")
 
 
 def find_previous(out_dir: str | os.PathLike[str], watch: str | None, until: datetime) -> tuple[Path, dict[str, Any]] | None:
@@ -614,7 +625,18 @@ def _template() -> Any:
     env.filters["score"] = lambda v: "–" if v is None else f"{v:.2f}"
     env.filters["signed"] = lambda v: f"{v:+.2f}"
     env.filters["when"] = lambda v: "–" if not v else v.replace("T", " ").replace("Z", " UTC")
+    env.filters["clip"] = _clip
     return env.get_template("report.html.j2")
+
+
+# Longer text is cut in the page (CSV and JSON keep it whole): a post is at most a few thousand
+# characters, and a megabyte "name" should not make the page unreadable.
+CLIP = 2000
+
+
+def _clip(value: Any) -> str:
+    text = "" if value is None else str(value)
+    return text if len(text) <= CLIP else f"{text[:CLIP]}… [{len(text):,} characters]"
 
 
 def render_html(content: dict[str, Any], charts: dict[str, str | None], top: int = 50) -> str:

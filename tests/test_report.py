@@ -403,3 +403,19 @@ def test_cli_report_from_dir(tmp_path: Path) -> None:
 
     res = runner.invoke(cli, ["report", "--from-dir", str(tmp_path / "in"), "--since", "yesterday", "--out", str(out)])
     assert res.exit_code == 2 and "field 'since'" in res.output
+
+
+def test_long_text_is_clipped_in_the_page_only(tmp_path: Path) -> None:
+    acc = accounts()
+    acc.loc[acc["account_id"] == "900002", "name"] = "x" * 10_000
+    paths = write_report(report_data(accounts=acc), tmp_path)
+    html = paths.html.read_text(encoding="utf-8")
+    assert "x" * 2000 + "… [10,000 characters]" in html and "x" * 2001 not in html
+    row = pd.read_csv(paths.csv, dtype=str, keep_default_na=False).set_index("account_id").loc["900002"]
+    assert row["name"] == "x" * 10_000
+
+
+def test_watch_name_cannot_leave_the_folder_and_naive_times_are_utc(tmp_path: Path) -> None:
+    paths = write_report(report_data(watch="../../etc/x", until=datetime(2015, 8, 10, 6, 0)), tmp_path / "out")
+    assert paths.html == tmp_path / "out" / "report-_.._etc_x-20150810T060000Z.html"
+    assert json.loads(paths.json.read_text(encoding="utf-8"))["until"] == "2015-08-10T06:00:00Z"
