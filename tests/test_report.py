@@ -374,6 +374,16 @@ def test_report_from_a_real_store(store_url: str, tmp_path: Path) -> None:
     assert (c2["n_posts"], c2["span_start"], c2["evidence"]) == (4, "2015-08-09T16:11:00Z", {"text": "So, if someone shoots me"})
     assert sorted(p["post_id"] for p in doc["posts_flagged"] if p["cluster_ids"] == ["c2"]) == sorted(members["member_id"])
 
+    # The same through the CLI, with the watch's thresholds deciding what is flagged.
+    config = tmp_path / "watches.toml"
+    config.write_text('[watches.ferguson]\nhashtags = ["FergusonRemembers"]\n[watches.ferguson.thresholds]\naccount = 0.9\n', encoding="utf-8")
+    args = ["report", "--db", store_url, "--watch", "ferguson", "--config", str(config), "--since", "24h", "--until", "2015-08-10T06:00Z", "--out", str(tmp_path / "cli")]
+    res = CliRunner().invoke(cli, args)
+    assert res.exit_code == 0, res.output
+    doc = json.loads((tmp_path / "cli" / "report-ferguson-latest.json").read_text(encoding="utf-8"))
+    assert doc["flag_rule"]["accounts"] == "score ≥ 0.90 (watch threshold)"
+    assert doc["headline"]["accounts_flagged"] == 5 and doc["headline"]["posts"] == 39
+
 
 # -- the CLI --------------------------------------------------------------------------------
 
