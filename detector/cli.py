@@ -490,6 +490,7 @@ def collect_users_command(users: tuple[str, ...], users_file: Any, by: str, db: 
 
     Example:
 
+    \b
         detector collect users XDevelopers @someone --db detector.sqlite
 
         detector collect users --file ids.txt --by ids
@@ -517,6 +518,7 @@ def collect_timeline_command(user: str, max_pages: int | None, db: str | None, d
 
     Example:
 
+    \b
         detector collect timeline @XDevelopers --max-pages 5
     """
     _run_collection(db, data_dir, env_file, jsonl_out, lambda c: c.collect_timeline(user, max_pages=max_pages))
@@ -534,6 +536,7 @@ def collect_search_command(query: str, since: str | None, until_text: str | None
 
     Example:
 
+    \b
         detector collect search '#marcha lang:es' --since 24h --jsonl marcha.jsonl
     """
     _run_collection(

@@ -339,7 +339,7 @@ class Collector:
                 wait = max(reset - self._clock(), 0) + 1 if reset else 60.0
                 stats.rate_limit_waits += 1
                 stats.waited_seconds += wait
-                self._wait(wait, f"rate limit on {what}", reset)
+                self._wait(wait, f"rate limit on {what}")
             except tweepy.TwitterServerError as exc:
                 failures += 1
                 stats.retries += 1
@@ -369,7 +369,7 @@ class Collector:
         log.warning("%s: %s; retry %d of %d in %.0f s", what, reason, failures, self.max_retries, delay)
         self._sleep(delay)
 
-    def _wait(self, seconds: float, why: str, reset: float | None) -> None:
+    def _wait(self, seconds: float, why: str) -> None:
         until = datetime.fromtimestamp(self._clock() + seconds, UTC).strftime("%H:%M:%S UTC")
         log.warning("%s: waiting %.0f s, until about %s", why, seconds, until)
         if self.progress:
