@@ -24,15 +24,16 @@ such cluster.
 How organic activity is kept apart from coordination: a cluster is evidence of one synchronous
 act, and one act says little. Many people retweet a viral post within the same minute; news
 accounts post one wire headline together. Neither is a campaign. What separates a network is
-*repetition*: the same accounts acting together again and again on different content. An
-account's ``coordination_score`` therefore grows with the number of distinct clusters it shares
-with its most frequent partner (``max_shared``), not with the size of its clusters:
-``0`` for no cluster, ``0.25`` for clusters with no repeated partner, then
-``1 - 0.75 * 0.5 ** (max_shared - 1)`` (0.625 for two shared clusters, 0.81 for three, 0.91 for
+*repetition*: the same accounts acting together again and again on different content.
+Clusters that share a post are merged into one *event* (a post that copies a text, its link and
+its hashtags is one act, not three). An account's ``coordination_score`` grows with the number of
+distinct events it shares with its most frequent partner (``max_shared``), not with the size of
+its clusters: ``0`` for no cluster, ``0.25`` for clusters with no repeated partner, then
+``1 - 0.75 * 0.5 ** (max_shared - 1)`` (0.625 for two shared events, 0.81 for three, 0.91 for
 four). The flagging threshold 0.5 thus means "acted together with the same account at least
-twice". Each cluster also carries ``repeat_share``, the fraction of its accounts that share
-another cluster with one of its other accounts: near 0 for a crowd of strangers, near 1 for a
-network. EVALUATION.md measures both on real organic (PHEME) and coordinated (IRA) posts.
+twice". The score ranks and explains; it is not a calibrated probability. Each cluster also
+carries ``repeat_share``, the fraction of its accounts that share another event with one of its
+other accounts: near 0 for a crowd of strangers, near 1 for a network. EVALUATION.md measures both on real organic (PHEME) and coordinated (IRA) posts.
 
 It never reads files, never judges a single account's profile, and never writes anything: the CLI
 and reports do. Results do not depend on the order of the input rows nor on ``workers``.
@@ -600,7 +601,7 @@ def _assemble(
     ).reset_index(drop=True)
 
     clusters, cluster_acct = _cluster_table(m)
-    co = _co_counts(cluster_acct, clusters, int(frame["acct"].max()) + 1)
+    co = _co_counts(cluster_acct, int(frame["acct"].max()) + 1)
     scores = _scores(frame, clusters, cluster_acct, co)
     repeat_share = _repeat_share(clusters, cluster_acct, co)
     clusters["repeat_share"] = clusters["cluster_id"].map(repeat_share).fillna(0.0).round(4)
@@ -620,7 +621,7 @@ def _cluster_table(m: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
         similarity=("similarity", "min"),
         evidence=("evidence", "first"),
     ).reset_index()
-    cluster_acct = m[["cluster_id", "account_id", "acct"]].drop_duplicates(["cluster_id", "acct"])
+    cluster_acct = _events(m)
     accounts = (
         cluster_acct.sort_values(["cluster_id", "account_id"])
         .groupby("cluster_id")["account_id"]
@@ -631,22 +632,39 @@ def _cluster_table(m: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     return clusters, cluster_acct
 
 
-def _co_counts(
-    cluster_acct: pd.DataFrame, clusters: pd.DataFrame, n_acct: int
-) -> sparse.csr_matrix:
-    """Accounts x accounts: number of distinct clusters (up to PAIR_CAP accounts) shared."""
-    small = clusters.loc[clusters["n_accounts"] <= PAIR_CAP, "cluster_id"]
-    if len(small) < len(clusters):
+def _events(m: pd.DataFrame) -> pd.DataFrame:
+    """Per (cluster, account): the event of the cluster.
+
+    Clusters that share a post are one event: a post that repeats a text, its link and its
+    hashtags is one act, and must not count as three acts with the same partner.
+    """
+    c_codes, c_names = pd.factorize(m["cluster_id"], sort=True)
+    p_codes = pd.factorize(m["post_id"], sort=True)[0]
+    n_c, n_p = len(c_names), int(p_codes.max()) + 1
+    graph = sparse.coo_matrix(
+        (np.ones(len(m), dtype=np.int8), (c_codes, n_c + p_codes)), shape=(n_c + n_p, n_c + n_p)
+    )
+    _, label = connected_components(graph, directed=False)
+    event = pd.Series(label[:n_c], index=c_names)
+    out = m[["cluster_id", "account_id", "acct"]].drop_duplicates(["cluster_id", "acct"])
+    return out.assign(event=out["cluster_id"].map(event).to_numpy())
+
+
+def _co_counts(cluster_acct: pd.DataFrame, n_acct: int) -> sparse.csr_matrix:
+    """Accounts x accounts: number of distinct events (up to PAIR_CAP accounts) shared."""
+    ea = cluster_acct[["event", "acct"]].drop_duplicates()
+    size = ea.groupby("event")["acct"].transform("size")
+    if (size > PAIR_CAP).any():
         log.info(
-            "%d clusters larger than %d accounts are left out of pair counts",
-            len(clusters) - len(small),
+            "%d events larger than %d accounts are left out of pair counts",
+            ea.loc[size > PAIR_CAP, "event"].nunique(),
             PAIR_CAP,
         )
-    ca = cluster_acct[cluster_acct["cluster_id"].isin(small)]
-    c_codes = pd.factorize(ca["cluster_id"], sort=True)[0]
+    ea = ea[size <= PAIR_CAP]
+    e_codes = pd.factorize(ea["event"], sort=True)[0]
     inc = sparse.csr_matrix(
-        (np.ones(len(ca), dtype=np.int32), (ca["acct"].to_numpy(), c_codes)),
-        shape=(n_acct, int(c_codes.max()) + 1 if len(c_codes) else 0),
+        (np.ones(len(ea), dtype=np.int32), (ea["acct"].to_numpy(), e_codes)),
+        shape=(n_acct, int(e_codes.max()) + 1 if len(e_codes) else 0),
     )
     co = (inc @ inc.T).tocsr()
     co.setdiag(0)
@@ -720,7 +738,7 @@ def _scores(
     reason = np.where(
         rep,
         [
-            f"acted with {p} in {s} distinct clusters; {r} repeat partner(s)"
+            f"acted with {p} in {s} distinct events; {r} repeat partner(s)"
             for p, s, r in zip(out["top_partner"], max_shared, n_rep, strict=True)
         ],
         np.where(in_any, "in cluster(s), but never twice with the same account", "in no cluster"),
