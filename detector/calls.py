@@ -74,7 +74,9 @@ def _rx(*alternatives: str) -> regex.Pattern[str]:
 # (Serbian "dođite" -> "dodjite", "марш" -> "mars", Albanian "nesër" -> "neser").
 EVENT = _rx(
     # English
-    r"protest(?:s|ers?|ing|ed)?", r"rall(?:y|ies)", r"march(?:es|ing)?", r"demonstrations?", r"demo",
+    r"protest(?:s|ers?|ing|ed)?", r"rall(?:y|ies)",
+    # "march", but not the month ("in March", "March 1", "through March")
+    r"(?<!(?:\d|through|in|of|since|until|till|by|early|late|mid|from|to|last|next)\s)march(?:es|ing)?(?!\s\d)", r"demonstrations?", r"demo",
     r"sit-?ins?", r"vigils?", r"walk-?outs?", r"strikes?", r"boycotts?", r"blockades?",
     r"picket(?:s|ing)?", r"flash ?mob", r"gatherings?", r"town ?hall meeting",
     # Serbian (Latin and transliterated Cyrillic); "mars" after a number is the Albanian month
@@ -92,6 +94,7 @@ INVITE = _rx(
     r"join (?:us|the|our|in)", r"come (?:out|join|and|to|down|along)", r"be there", r"show up (?:for|at|to) (?:the|our|this)",
     r"(?:stand|march|walk|rally) with us", r"let'?s (?:go|march|rally|protest|meet|show|stand|take)",
     r"let'?s take to the streets?", r"take to the streets? (?:on|this|tomorrow|today|tonight|at)", r"(?:like|want) to (?:participate|join|attend|come|take part)", r"participate in (?:our|this|the upcoming)",
+    r"(?:are|would) you (?:be )?interested", r"interested in (?:coming|joining|attending|participating)",
     r"rsvp", r"spread the word", r"see you (?:there|at|on|tomorrow|tonight)", r"don'?t miss",
     r"we need (?:you|everyone)", r"(?<!are )all out (?:for|to|on|at|tomorrow|today|tonight)", r"meet (?:us|at|in front)", r"bring (?:your|a|friends|signs)",
     # Serbian
@@ -107,7 +110,7 @@ INVITE = _rx(
     r"prihodite", r"prisoedinjajtes\w*", r"vyhodite",
 )
 ANNOUNCE = _rx(
-    r"will take place", r"takes place", r"scheduled (?:for|on)", r"is planned", r"(?:starts|begins) at",
+    r"will take place", r"takes place", r"(?:we'?re|we are) (?:organi[sz]ing|holding|hosting|planning)", r"scheduled (?:for|on)", r"is planned", r"(?:starts|begins) at",
     r"odrzace se", r"odrzava se", r"bice odrzan\w*", r"zakazan\w*", r"pocinje u",
     r"do te mbahet", r"mbahet", r"fillon ne",
     r"sostoitsja",

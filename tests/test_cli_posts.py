@@ -73,6 +73,6 @@ def test_shipped_example_runs(tmp_path: Path) -> None:
     code, _, err = _run(str(EXAMPLE), "-o", str(tmp_path / "s.csv"), "--accounts", str(tmp_path / "a.csv"))
     assert code == 0, err
     authors = pd.read_csv(tmp_path / "a.csv").set_index("author_id")
-    assert authors.loc["ITSTIMETOSECEDE", "n_calls"] == 90
+    assert authors.loc["ITSTIMETOSECEDE", "n_calls"] == 109
     # Templated invitations in bursts put the account first, though it has no profile or partner.
     assert authors.index[0] == "ITSTIMETOSECEDE"
