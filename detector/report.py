@@ -978,8 +978,11 @@ def load_report_files(
     if "created_at" in post_df.columns and len(post_df):
         t = pd.to_datetime(post_df["created_at"], utc=True, errors="coerce", format="mixed")
         post_df = post_df[t.isna() | ((t >= lo) & (t <= hi))]
-    if watch is not None and "text" in post_df.columns and len(post_df):
-        post_df = post_df[watch.matches(post_df)]
+    if watch is not None and len(post_df):
+        if "text" in post_df.columns:
+            post_df = post_df[watch.matches(post_df)]
+        else:
+            log.warning("%s: the posts carry no text, so watch '%s' cannot select them: all are kept (give --post-texts)", posts, watch.name)
     if clusters is not None:
         r = Rejects(str(clusters))
         clu_df = read_table(clusters, "clusters", r)
