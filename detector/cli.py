@@ -399,8 +399,8 @@ def report_command(
 
     Example:
 
+    \b
         detector report --since 24h --watch paris-march --out reports/
-
         detector report --from-dir out/ --since 2015-08-09 --until 2015-08-10 --out reports/
     """
     from detector import report as rep
