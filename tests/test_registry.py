@@ -1,0 +1,115 @@
+"""The model registry: register, list, show, use; what the CLI and cron then load."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from detector import registry
+from detector.cli import cli
+from detector.errors import ModelError
+from detector.model import PACKAGE_MODEL, default_model_path, load_model
+
+ACCOUNTS = Path(__file__).resolve().parents[1] / "datasets" / "examples" / "twibot20_accounts.json"
+
+
+@pytest.fixture()
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("DETECTOR_HOME", str(tmp_path / "home"))
+    return tmp_path / "home"
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    return load_model(PACKAGE_MODEL)
+
+
+def test_fresh_registry_uses_the_packaged_model(home: Path) -> None:
+    assert registry.current_model_path() is None
+    assert default_model_path() == PACKAGE_MODEL
+    assert registry.list_models() == []
+
+
+def test_register_then_use_changes_what_load_model_returns(home: Path, shipped) -> None:
+    version = registry.register(shipped, notes="notebook 02, test")
+    assert version == shipped.version
+    stored = home / "models" / version
+    assert sorted(p.name for p in stored.iterdir()) == [
+        "account-model.baseline.npy", "account-model.card.json", "account-model.skops",
+    ]  # fmt: skip
+    # Registering alone does not change the model in use.
+    assert default_model_path() == PACKAGE_MODEL
+    registry.use(version)
+    assert (home / "models" / "CURRENT").read_text() == version + "\n"
+    assert default_model_path() == stored / "account-model.skops"
+    m = load_model()
+    assert m.version == version
+    assert m.card["notes"] == "notebook 02, test"
+    assert "0 likes" in m.card["false_positive_risk"]
+    assert "2014-2019" in m.card["limitations"]
+    registry.use("packaged")
+    assert default_model_path() == PACKAGE_MODEL
+
+
+def test_versions_are_never_overwritten(home: Path, shipped) -> None:
+    first = registry.register(shipped)
+    second = registry.register(shipped, make_current=True)
+    assert second == f"{first}-2"
+    entries = registry.list_models()
+    assert [(e.version, e.current) for e in entries] == [(first, False), (second, True)]
+    assert entries[0].accounts == shipped.card["training"]["accounts"]
+    assert load_model().version == second
+
+
+def test_unknown_and_unsafe_versions_are_refused(home: Path, shipped) -> None:
+    registry.register(shipped)
+    with pytest.raises(ModelError, match="no model 'acct-nope' in the registry"):
+        registry.use("acct-nope")
+    with pytest.raises(ModelError, match="is not a model version"):
+        registry.use("../../etc")
+    assert registry.current_version() is None
+
+
+def test_current_pointing_at_a_removed_version_is_a_clear_error(home: Path, shipped) -> None:
+    version = registry.register(shipped, make_current=True)
+    for p in (home / "models" / version).iterdir():
+        p.unlink()
+    (home / "models" / version).rmdir()
+    with pytest.raises(ModelError, match=f"current model '{version}' is missing"):
+        load_model()
+
+
+def test_cli_models_and_score_use_the_registered_model(home: Path, shipped, tmp_path: Path) -> None:
+    runner = CliRunner()
+    version = registry.register(shipped, notes="from a notebook")
+    listed = runner.invoke(cli, ["models", "list"])
+    assert listed.exit_code == 0, listed.output
+    assert listed.output.splitlines() == [
+        "* packaged  (shipped with detector)",
+        f"  {version}  {shipped.card['training']['accounts']:,} accounts, out-of-fold ROC-AUC "
+        f"{shipped.card['metrics_out_of_fold']['roc_auc']:.3f}  from a notebook",
+    ]
+    used = runner.invoke(cli, ["models", "use", version])
+    assert used.exit_code == 0 and f"now using {version}" in used.output
+    shown = runner.invoke(cli, ["models", "show"])
+    assert shown.exit_code == 0
+    for heading in ("## Data", "## Metrics", "## Intended use", "## Limitations", "## Risk of false positives on real people"):
+        assert heading in shown.output
+    assert json.loads(runner.invoke(cli, ["models", "show", version, "--json"]).output)["model_version"] == version
+    out = tmp_path / "scores.csv"
+    scored = runner.invoke(cli, ["score", str(ACCOUNTS), "-o", str(out), "--top", "0"])
+    assert scored.exit_code == 0, scored.output
+    assert set(pd.read_csv(out)["model_version"]) == {version}
+    bad = runner.invoke(cli, ["models", "use", "acct-missing"])
+    assert bad.exit_code == 4 and "no model 'acct-missing'" in bad.output
+
+
+def test_cli_models_add_registers_a_trained_file(home: Path) -> None:
+    result = CliRunner().invoke(cli, ["models", "add", str(PACKAGE_MODEL), "--use", "--notes", "imported"])
+    assert result.exit_code == 0, result.output
+    entries = registry.list_models()
+    assert len(entries) == 1 and entries[0].current and entries[0].notes == "imported"
