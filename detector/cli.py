@@ -182,6 +182,95 @@ def info_command(model_path: str | None, as_json: bool) -> None:
     click.echo(f"versions     {c['versions']}")
 
 
+@cli.group("models")
+def models_group() -> None:
+    """The model registry: stored versions, their cards, and the one in use.
+
+    The registry lives in DETECTOR_HOME (default: the data folder, as for the store).
+    """
+
+
+@models_group.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@handle_errors
+def models_list(as_json: bool) -> None:
+    """List the stored models; * marks the one in use.
+
+    Example:
+
+        detector models list
+    """
+    import dataclasses
+    import json
+
+    from detector import registry
+
+    entries = registry.list_models()
+    if as_json:
+        click.echo(json.dumps([{**dataclasses.asdict(e), "path": str(e.path)} for e in entries], indent=1))
+        return
+    current = registry.current_version()
+    click.echo(f"{'*' if current is None else ' '} packaged  (shipped with detector)")
+    for e in entries:
+        auc = "n/a" if e.roc_auc is None else f"{e.roc_auc:.3f}"
+        click.echo(f"{'*' if e.current else ' '} {e.version}  {e.accounts:,} accounts, out-of-fold ROC-AUC {auc}  {e.notes[:60]}".rstrip())
+
+
+@models_group.command("show")
+@click.argument("version", required=False)
+@click.option("--json", "as_json", is_flag=True, help="Print the card as JSON.")
+@handle_errors
+def models_show(version: str | None, as_json: bool) -> None:
+    """Show a model's card: data, metrics, intended use, limitations, false-positive risk.
+
+    VERSION defaults to the model in use; 'packaged' is the shipped one.
+
+    Example:
+
+        detector models show acct-20261125T075939Z
+    """
+    import json
+
+    from detector import registry
+
+    card = registry.show(version)
+    click.echo(json.dumps(card, indent=2) if as_json else registry.card_markdown(card))
+
+
+@models_group.command("use")
+@click.argument("version")
+@handle_errors
+def models_use(version: str) -> None:
+    """Make VERSION the model that score, posts and run load ('packaged' for the shipped one).
+
+    Example:
+
+        detector models use acct-20261125T075939Z
+    """
+    from detector import registry
+
+    path = registry.use(version)
+    click.echo(f"now using {'the packaged model' if path is None else f'{version} ({path})'}")
+
+
+@models_group.command("add")
+@click.argument("model_file", type=click.Path(dir_okay=False, exists=True))
+@click.option("--notes", help="Free text kept in the card.")
+@click.option("--use", "make_current", is_flag=True, help="Also make it the model in use.")
+@handle_errors
+def models_add(model_file: str, notes: str | None, make_current: bool) -> None:
+    """Register a model file written by `detector train -o FILE`.
+
+    Example:
+
+        detector train --labels mine.csv -o /tmp/m.skops && detector models add /tmp/m.skops --use
+    """
+    from detector import registry
+
+    version = registry.add_file(model_file, notes=notes, make_current=make_current)
+    click.echo(f"registered {version}{' (in use)' if make_current else ''}")
+
+
 @cli.command("evaluate")
 @click.option("--out", "out_path", default="EVALUATION.md", show_default=True, type=click.Path(dir_okay=False), help="Markdown file whose account section is rewritten.")
 @click.option("--labels", "labels_path", type=click.Path(dir_okay=False, exists=True), help="Also evaluate the effect of analyst labels (account_id,label plus profiles).")

@@ -206,7 +206,7 @@ def add_file(path: str | os.PathLike[str], *, notes: str | None = None, make_cur
     """Register a model file written elsewhere (e.g. by ``detector train -o``), after loading it."""
     from detector.model import load_model
 
-    return register(load_model(path), notes=notes, make_current=make_current, home_dir=home_dir)
+    return register(load_model(Path(path)), notes=notes, make_current=make_current, home_dir=home_dir)
 
 
 def use(version: str | None, *, home_dir: str | os.PathLike[str] | None = None) -> Path | None:
