@@ -250,18 +250,21 @@ def canonical_from_frame(
 
 def _as_of(as_of: pd.Timestamp | str | None) -> pd.Timestamp:
     if as_of is None:
-        return pd.Timestamp.now(tz="UTC").floor("s")
+        return pd.Timestamp.now(tz="UTC").floor("s").as_unit("ns")
     ts = pd.Timestamp(as_of)
-    return ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
+    ts = ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
+    return ts.as_unit("ns")
 
 
 def _unwrap(records: Iterable[tuple[int, Any]], path: str, rejects: Rejects) -> Iterator[tuple[int, Any]]:
     """Open raw API responses ``{"data": [...]}`` (and JSON lines of them) into their users."""
     for n, rec in records:
-        if isinstance(rec, dict) and isinstance(rec.get("data"), list) and "user" not in rec:
-            if not rec["data"]:
+        if isinstance(rec, dict) and isinstance(rec.get("data"), (list, dict)) and "user" not in rec:
+            # GET /2/users/:id answers {"data": {...}}; the lookups of many answer {"data": [...]}.
+            items = rec["data"] if isinstance(rec["data"], list) else [rec["data"]]
+            if not items:
                 rejects.add(n, "data", "API response with no users in 'data'", rec.get("errors"))
-            for item in rec["data"]:
+            for item in items:
                 yield n, item
             for err in rec.get("errors") or []:
                 log.info("%s, record %d: API reported %s", path, n, err.get("detail") or err)
@@ -389,14 +392,14 @@ def _times(s: pd.Series, name: str, rejects: Rejects) -> pd.Series:
     if not present.any():
         return out
     text = s[present].astype(str).str.strip()
-    parsed = pd.to_datetime(text, format=TWITTER_TIME, errors="coerce", utc=True)
+    ns = "datetime64[ns, UTC]"  # one unit throughout: parsers pick s/us by input otherwise
+    parsed = pd.to_datetime(text, format=TWITTER_TIME, errors="coerce", utc=True).astype(ns)
+    for fmt in ("ISO8601", "%d-%m-%Y %H.%M"):  # the second is cresci-2015's documented 'DD-MM-YYYY HH.MM'
+        todo = parsed.isna()
+        if not todo.any():
+            break
+        parsed[todo] = pd.to_datetime(text[todo], format=fmt, errors="coerce", utc=True).astype(ns)
     todo = parsed.isna()
-    if todo.any():
-        parsed[todo] = pd.to_datetime(text[todo], format="ISO8601", errors="coerce", utc=True)
-        todo = parsed.isna()
-    if todo.any():  # cresci-2015's documented 'DD-MM-YYYY HH.MM'
-        parsed[todo] = pd.to_datetime(text[todo], format="%d-%m-%Y %H.%M", errors="coerce", utc=True)
-        todo = parsed.isna()
     for n in text.index[todo.to_numpy(dtype=bool)]:
         rejects.add(int(n), name, f"unparseable date '{text[n][:40]}': field ignored, record kept", text[n][:80], action="field ignored")
     out[present] = parsed
