@@ -65,7 +65,8 @@ def detect_format(path: str | os.PathLike[str]) -> str:
         # One object per line is JSONL; one object over many lines (or a single line) is JSON.
         line_end = text.find(b"\n")
         if line_end == -1:
-            return "json"
+            # A first line longer than the sniffed head: JSONL when another object follows it.
+            return "jsonl" if _after_first_line(p).startswith(b"{") else "json"
         try:
             json.loads(text[:line_end])
         except ValueError:
@@ -87,6 +88,16 @@ def detect_format(path: str | os.PathLike[str]) -> str:
     raise UnknownFormatError(
         "not CSV (no delimiter in the header line), JSON, JSONL or Parquet", path=str(p)
     )
+
+
+def _after_first_line(path: Path) -> bytes:
+    """The bytes after the file's first newline, blank space removed (b"" when there is none)."""
+    with open(path, "rb") as fh:
+        while block := fh.read(1 << 20):
+            i = block.find(b"\n")
+            if i != -1:
+                return (block[i + 1 :] + fh.read(4096)).lstrip()
+    return b""
 
 
 def resolve_format(path: str | os.PathLike[str], fmt: str | None) -> str:
@@ -231,6 +242,15 @@ def read_csv_strings(path: str | os.PathLike[str], chunksize: int | None = None)
         start = 1
         got_any = False
         for chunk in reader:
+            if not isinstance(chunk.index, pd.RangeIndex):
+                # pandas reads a first data row with one field more than the header as row names,
+                # shifting every value one column left: a quoting error, never data.
+                raise InputError(
+                    "malformed CSV: the data rows have more fields than the header "
+                    "(a delimiter inside an unquoted field?)",
+                    path=p,
+                    row=start,
+                )
             chunk.index = pd.RangeIndex(start, start + len(chunk))
             start += len(chunk)
             got_any = got_any or len(chunk) > 0

@@ -1,0 +1,66 @@
+"""Shared fixtures: the account fixture folder and small account models trained once per session."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+ACCOUNT_FIXTURES = Path(__file__).resolve().parent / "fixtures" / "accounts"
+RAW_DATASETS = Path(__file__).resolve().parents[2] / "shared" / "datasets"
+
+
+@pytest.fixture(scope="session")
+def accounts_dir() -> Path:
+    """tests/fixtures/accounts: real rows copied from the published sets (see its README)."""
+    return ACCOUNT_FIXTURES
+
+
+def _training_sample(per_group: int = 60) -> pd.DataFrame:
+    """``per_group`` real accounts of each (collection, label) of the shipped training tables."""
+    from detector import datasets
+
+    try:
+        table = datasets.load_training_table()
+    except Exception as exc:  # the tables ship with the repository; say so if they are gone
+        pytest.skip(f"shipped training tables unavailable: {exc}")
+    groups = [g.sample(min(len(g), per_group), random_state=0) for _, g in table.groupby(["collection", "label"])]
+    return pd.concat(groups, ignore_index=True)
+
+
+@pytest.fixture(scope="session")
+def training_sample() -> pd.DataFrame:
+    """360 real labelled accounts (60 per collection and class) from datasets/accounts."""
+    return _training_sample()
+
+
+@pytest.fixture(scope="session")
+def small_model(training_sample: pd.DataFrame):  # type: ignore[no-untyped-def]
+    """The real :func:`detector.model.train` on 360 accounts, with trees small enough for them.
+
+    The shipped hyper-parameters (min_samples_leaf=300, 100 rounds) need thousands of accounts:
+    on a few hundred every tree would be a lone leaf. Only those two numbers are changed.
+    """
+    from threadpoolctl import threadpool_limits
+
+    from detector import model
+
+    original = model.make_pipeline
+
+    def small_pipeline(*args, **kwargs):  # type: ignore[no-untyped-def]
+        pipeline = original(*args, **kwargs)
+        pipeline.set_params(classifier__estimator__min_samples_leaf=10, classifier__estimator__max_iter=30)
+        return pipeline
+
+    with pytest.MonkeyPatch.context() as mp, threadpool_limits(1):
+        mp.setattr(model, "make_pipeline", small_pipeline)
+        return model.train(training_sample, random_state=0, data_hashes={"test": "sample"})
+
+
+@pytest.fixture(scope="session")
+def small_model_path(small_model, tmp_path_factory: pytest.TempPathFactory) -> Path:  # type: ignore[no-untyped-def]
+    """The small model saved with :func:`detector.model.save_model` (skops + card + baseline)."""
+    from detector.model import save_model
+
+    return save_model(small_model, tmp_path_factory.mktemp("model") / "small.skops")
