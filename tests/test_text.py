@@ -1,0 +1,105 @@
+"""Text normalisation with real Albanian, Serbian (both scripts) and English phrases.
+
+Every expected value is written out: the point is to see what the matcher will compare.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from detector.text import normalize, normalize_series
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        # Albanian: ë and ç are folded (the deliberate diacritics choice).
+        ("Të gjithë në shesh nesër në orën 18:00!", "te gjithe ne shesh neser ne oren 18:00!"),
+        ("Përshëndetje nga Tirana, çdo ditë më mirë", "pershendetje nga tirana, cdo dite me mire"),
+        ("Ejani të gjithë në protestë para Kryeministrisë", "ejani te gjithe ne proteste para kryeministrise"),
+        # Serbian Cyrillic, with the letters that have no single Latin letter.
+        ("Сви на протест у суботу у подне!", "svi na protest u subotu u podne!"),
+        ("Ђаци и студенти шетају улицама Београда", "djaci i studenti setaju ulicama beograda"),
+        ("Љубљана, Њиш, џемпер, ћевапи, чај, жена", "ljubljana, njis, dzemper, cevapi, caj, zena"),
+        # Serbian Latin with and without diacritics.
+        ("Đaci i studenti šetaju ulicama Beograda", "djaci i studenti setaju ulicama beograda"),
+        ("Djaci i studenti setaju ulicama Beograda", "djaci i studenti setaju ulicama beograda"),
+        ("Novak Đoković", "novak djokovic"),
+        # English, with a link, a mention, an HTML entity and a retweet marker.
+        (
+            "RT @RNRIllinois: Remember Kids. Dont do CNN &amp; MSNBC https://t.co/kmb1JOSVbg",
+            "remember kids. dont do cnn & msnbc <url>",
+        ),
+        ("Join us at City Hall @MayorOffice www.example.org/march", "join us at city hall @user <url>"),
+        # Russian (other Cyrillic letters get one fixed Latin spelling).
+        ("Щука, ёж и юла", "scuka, ez i jula"),
+    ],
+)
+def test_normalize_real_phrases(raw: str, expected: str) -> None:
+    assert normalize(raw) == expected
+
+
+def test_serbian_scripts_and_diacritics_meet() -> None:
+    forms = [
+        "Сви на протест испред Скупштине у суботу у 18 часова!",
+        "Svi na protest ispred Skupštine u subotu u 18 časova!",
+        "svi na protest ispred skupstine u subotu u 18 casova!",
+        "SVI NA PROTEST ISPRED SKUPŠTINE U SUBOTU U 18 ČASOVA!",
+    ]
+    assert {normalize(f) for f in forms} == {"svi na protest ispred skupstine u subotu u 18 casova!"}
+
+
+def test_albanian_with_and_without_diacritics_meet() -> None:
+    a = normalize("Të gjithë në shesh! Mos heshtni, ngrihuni për drejtësi. #Tirana")
+    b = normalize("Te gjithe ne shesh!  Mos heshtni,  ngrihuni per drejtesi. #tirana")
+    assert a == b == "te gjithe ne shesh! mos heshtni, ngrihuni per drejtesi. #tirana"
+
+
+def test_distinct_messages_stay_distinct() -> None:
+    assert normalize("Protest u subotu") != normalize("Protest u nedelju")
+    assert normalize("Ne shesh neser") != normalize("Ne shesh sot")
+
+
+def test_unicode_forms() -> None:
+    # Full-width letters, a combining diaeresis, the single code point dž, ß.
+    assert normalize("ＰＲＯＴＥＳＴ") == "protest"
+    assert normalize("shesh nese\u0308r") == "shesh neser"
+    assert normalize("\u01c6ep") == "dzep"
+    assert normalize("Straße") == "strasse"
+
+
+def test_invisible_characters_and_look_alike_letters() -> None:
+    # A zero-width space, a soft hyphen and a direction mark hide nothing.
+    assert normalize("pro\u200btest\u00ad na\u200e trgu") == "protest na trgu"
+    # Cyrillic е and а inside a Latin word (a filter-evasion trick) become Latin.
+    assert normalize("prot\u0435st n\u0430 trgu") == "protest na trgu"
+
+
+def test_whitespace_quotes_and_dashes() -> None:
+    assert normalize("  Svi\t\tna\n\nprotest\u00a0sutra  ") == "svi na protest sutra"
+    assert normalize("“Mos heshtni” — thonë ata…") == '"mos heshtni" - thone ata...'
+
+
+def test_mentions_and_urls_but_not_emails() -> None:
+    assert normalize("@Filan_Fisteku @Петар shiko http://bit.ly/3xYz") == "@user @user shiko <url>"
+    assert normalize("pisite na info@primer.rs") == "pisite na info@primer.rs"
+
+
+def test_idempotent() -> None:
+    for raw in ["Ђорђе и Đorđe", "RT @a: Të gjithë https://t.co/x", "ＰＲＯＴＥＳＴ ǅ"]:
+        once = normalize(raw)
+        assert normalize(once) == once
+
+
+def test_missing_values() -> None:
+    assert normalize(None) == ""  # type: ignore[arg-type]
+    assert normalize(float("nan")) == ""  # type: ignore[arg-type]
+
+
+def test_normalize_series_keeps_index_and_missing() -> None:
+    s = pd.Series(["Сви на протест", None, "Svi na protest", "Сви на протест"], index=[10, 11, 12, 13])
+    out = normalize_series(s)
+    assert out.index.tolist() == [10, 11, 12, 13]
+    assert out.tolist() == ["svi na protest", "", "svi na protest", "svi na protest"]
+    assert str(out.dtype) == "string"
