@@ -1,0 +1,262 @@
+"""Account features against values worked out by hand, and the scikit-learn estimator contract."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+from detector.accounts import read_accounts
+from detector.features import ALL_FEATURES, BOTOMETER_LITE, AccountFeatures, ScreenNameLikelihood
+
+AS_OF = "2024-01-01T00:00:00Z"
+
+
+def features_of(accounts: pd.DataFrame) -> pd.DataFrame:
+    return AccountFeatures().fit(accounts).compute(accounts)
+
+
+def test_botometer_lite_has_its_twenty_features() -> None:
+    assert len(BOTOMETER_LITE) == 20
+    assert ALL_FEATURES[:20] == BOTOMETER_LITE
+    assert ALL_FEATURES[20:] == ("account_age_days", "default_profile_image", "has_url", "has_location")
+
+
+# 0918Bask, cresci-2017 genuine row 1: created Tue Jun 11 11:20:35 2013, crawled 2015-05-02 06:41:46.
+# 690 calendar days from 2013-06-11 to 2015-05-02, less 4 h 38 min 49 s (11:20:35 → 06:41:46).
+AGE_0918BASK = 690 - (4 * 3600 + 38 * 60 + 49) / 86400
+# davideb66, cresci-2017 spambot row 1: created Tue Mar 17 08:51:12 2009, crawled 2014-04-19 14:46:19.
+# 1,826 days to 2014-03-17 (2012 is a leap year), 31 to 04-17, 2 to 04-19, plus 5 h 55 min 7 s.
+AGE_DAVIDEB66 = 1826 + 31 + 2 + (5 * 3600 + 55 * 60 + 7) / 86400
+
+HAND = {
+    "0918Bask": {
+        "account_age_days": AGE_0918BASK,
+        "statuses_count": 2177, "followers_count": 208, "friends_count": 332,
+        "favourites_count": 265, "listed_count": 1,
+        "tweet_freq": 2177 / AGE_0918BASK,
+        "followers_growth_rate": 208 / AGE_0918BASK,
+        "friends_growth_rate": 332 / AGE_0918BASK,
+        "favourites_growth_rate": 265 / AGE_0918BASK,
+        "listed_growth_rate": 1 / AGE_0918BASK,
+        "followers_friends_ratio": 208 / 332,
+        "screen_name_length": 8, "num_digits_in_screen_name": 4,  # 0918Bask
+        "name_length": 15, "num_digits_in_name": 0,  # TASUKU HAYAKAWA
+        "description_length": 21,  # "15years ago X.Lines24"
+        "default_profile": 0, "profile_use_background_image": 0, "verified": 0, "default_profile_image": 0,
+        "has_url": 0,  # url column present, cell empty
+        "has_location": 1,  # "Tokyo .Japan ."
+    },
+    "davideb66": {
+        "account_age_days": AGE_DAVIDEB66,
+        "tweet_freq": 1299 / AGE_DAVIDEB66,
+        "followers_growth_rate": 22 / AGE_DAVIDEB66,
+        "friends_growth_rate": 40 / AGE_DAVIDEB66,
+        "favourites_growth_rate": 1 / AGE_DAVIDEB66,
+        "listed_growth_rate": 0.0,
+        "followers_friends_ratio": 22 / 40,
+        "screen_name_length": 9, "num_digits_in_screen_name": 2,  # davideb66
+        "name_length": 14, "num_digits_in_name": 0,  # Davide Bertoli
+        "description_length": 0,  # present but empty
+        "default_profile": 1, "default_profile_image": 1, "profile_use_background_image": 1,
+        "has_location": 0,
+    },
+}
+
+
+@pytest.mark.parametrize(("fixture", "screen_name"), [("cresci2017_genuine.csv", "0918Bask"), ("cresci2017_spambots.csv", "davideb66")])
+def test_features_of_real_rows_match_the_hand_computation(accounts_dir: Path, fixture: str, screen_name: str) -> None:
+    accounts = read_accounts(accounts_dir / fixture, as_of=AS_OF).accounts
+    feats = features_of(accounts).set_index(accounts["screen_name"])
+    row = feats.loc[screen_name]
+    for name, want in HAND[screen_name].items():
+        assert row[name] == pytest.approx(want, rel=1e-12), name
+
+
+def test_transform_outputs_the_chosen_features_in_order(accounts_dir: Path) -> None:
+    accounts = read_accounts(accounts_dir / "cresci2017_genuine.csv", as_of=AS_OF).accounts
+    chosen = ("description_length", "tweet_freq", "num_digits_in_screen_name")
+    X = AccountFeatures(features=chosen).fit(accounts).transform(accounts)
+    assert X.shape == (3, 3)
+    # 0918Bask, 1120Roll, 1Nicoleromany
+    assert X[:, 0].tolist() == [21.0, 48.0, 0.0]
+    assert X[0, 1] == pytest.approx(2177 / AGE_0918BASK)
+    assert X[:, 2].tolist() == [4.0, 4.0, 1.0]
+    assert AccountFeatures(features=chosen).fit(accounts).get_feature_names_out().tolist() == list(chosen)
+
+
+def frame(**columns: list) -> pd.DataFrame:
+    """A canonical-style table of synthetic rows (only the columns given)."""
+    out = pd.DataFrame(columns)
+    for name in ("created_at", "collected_at"):
+        if name in out:
+            out[name] = pd.to_datetime(out[name], utc=True)
+    for name in ("screen_name", "name", "description", "url", "location"):
+        if name in out:
+            out[name] = out[name].astype("string")
+    return out
+
+
+def test_missing_created_at_gives_nan_rates_not_zero() -> None:
+    accounts = frame(
+        screen_name=["a", "b"],
+        statuses_count=[100.0, 100.0],
+        followers_count=[10.0, 10.0],
+        friends_count=[0.0, 5.0],
+        created_at=[None, "2020-01-01T00:00:00Z"],
+        collected_at=["2020-01-11T00:00:00Z", "2020-01-11T00:00:00Z"],
+    )
+    feats = features_of(accounts)
+    for name in ("account_age_days", "tweet_freq", "followers_growth_rate", "friends_growth_rate"):
+        assert math.isnan(feats.loc[0, name]), name
+    assert feats.loc[1, "account_age_days"] == 10.0
+    assert feats.loc[1, "tweet_freq"] == 10.0
+    # inputs that were never given are missing too, not zero
+    assert math.isnan(feats.loc[1, "favourites_growth_rate"])
+    assert math.isnan(feats.loc[1, "listed_count"])
+    # the ratio needs no dates; a zero friends count is floored at one
+    assert feats["followers_friends_ratio"].tolist() == [10.0, 2.0]
+
+
+def test_account_age_is_floored_at_one_day() -> None:
+    accounts = frame(
+        screen_name=["new"],
+        statuses_count=[30.0],
+        created_at=["2020-01-01T00:00:00Z"],
+        collected_at=["2020-01-01T06:00:00Z"],
+    )
+    feats = features_of(accounts)
+    assert feats.loc[0, "account_age_days"] == 0.25
+    assert feats.loc[0, "tweet_freq"] == 30.0  # 30 posts / max(0.25 days, 1 day)
+
+
+def test_absent_column_is_nan_present_but_empty_is_zero(tmp_path: Path) -> None:
+    without = tmp_path / "without.csv"
+    without.write_text("id,screen_name,name\n1,someone,Some One\n")
+    empty = tmp_path / "empty.csv"
+    empty.write_text("id,screen_name,name,description,url,location\n1,someone,Some One,,,\n")
+    given = tmp_path / "given.csv"
+    given.write_text("id,screen_name,name,description,url,location\n1,someone,Some One,hi there,http://x.org,Rome\n")
+    rows = {p.stem: features_of(read_accounts(p, as_of=AS_OF).accounts).iloc[0] for p in (without, empty, given)}
+    for name in ("description_length", "has_url", "has_location"):
+        assert math.isnan(rows["without"][name]), name
+        assert rows["empty"][name] == 0.0, name
+    assert (rows["given"]["description_length"], rows["given"]["has_url"], rows["given"]["has_location"]) == (8.0, 1.0, 1.0)
+    # booleans the input did not carry are missing, not false
+    for name in ("verified", "default_profile", "default_profile_image", "profile_use_background_image"):
+        assert math.isnan(rows["without"][name]), name
+
+
+def test_features_do_not_depend_on_the_other_rows(accounts_dir: Path) -> None:
+    accounts = read_accounts(accounts_dir / "cresci2017_genuine.csv", as_of=AS_OF).accounts
+    fitted = AccountFeatures().fit(accounts)
+    whole = fitted.transform(accounts)
+    one_by_one = np.vstack([fitted.transform(accounts.iloc[[i]]) for i in range(len(accounts))])
+    np.testing.assert_array_equal(whole, one_by_one)
+
+
+# ------------------------------------------------------------------------------------------------
+# ScreenNameLikelihood
+
+
+def test_screen_name_likelihood_by_hand() -> None:
+    # Fitted on the single name "ab": bigrams ^a, ab, b$ seen once each. With add-one smoothing over
+    # 40 symbols (26 letters, 10 digits, '_', other, start, end) each of those rows sums to 41:
+    # a seen bigram has probability 2/41, an unseen one 1/41.
+    model = ScreenNameLikelihood(alpha=1.0).fit(["ab"])
+    got = model.transform(["ab", "BA", "", None, "a"]).ravel()
+    assert got[0] == pytest.approx(2 / 41)  # ^a ab b$: all seen
+    assert got[1] == pytest.approx(1 / 41)  # ^b ba a$: none seen (upper case is folded)
+    assert math.isnan(got[2]) and math.isnan(got[3])  # no name: missing, not improbable
+    assert got[4] == pytest.approx(((2 / 41) * (1 / 41)) ** 0.5)  # ^a seen, a$ not: geometric mean
+    assert model.transform(pd.Series(["ab"], dtype="string")).shape == (1, 1)
+    assert model.get_feature_names_out().tolist() == ["screen_name_likelihood"]
+
+
+def test_screen_name_likelihood_ranks_random_strings_low(training_sample: pd.DataFrame) -> None:
+    model = ScreenNameLikelihood().fit(training_sample["screen_name"])
+    ordinary, random_ = model.transform(["marco_rossi", "xk7q2vz9"]).ravel()
+    assert ordinary > 2 * random_
+
+
+# ------------------------------------------------------------------------------------------------
+# The estimator contract. The generic checks feed numeric matrices; these transformers read screen
+# names (ScreenNameLikelihood) and a table of named columns (AccountFeatures), so the checks that
+# need numeric input are expected to fail, each for the reason written here. The rest run for real.
+
+_NUMERIC_INPUT = "feeds a numeric matrix; this transformer reads {what}"
+_EXPECTED = {
+    "ScreenNameLikelihood": (
+        "screen names (any value is read as text)",
+        [
+            "check_n_features_in_after_fitting", "check_complex_data", "check_dtype_object",
+            "check_estimators_empty_data_messages", "check_estimators_nan_inf", "check_estimator_sparse_tag",
+            "check_transformer_data_not_an_array", "check_transformer_general",
+            "check_methods_sample_order_invariance", "check_n_features_in", "check_fit1d", "check_fit2d_predict1d",
+        ],
+    ),
+    "AccountFeatures": (
+        "a DataFrame of canonical account columns",
+        [
+            "check_fit_score_takes_y", "check_n_features_in_after_fitting", "check_estimators_dtypes",
+            "check_complex_data", "check_dtype_object", "check_estimators_empty_data_messages",
+            "check_pipeline_consistency", "check_estimators_nan_inf", "check_estimator_sparse_tag",
+            "check_estimators_pickle", "check_f_contiguous_array_estimator", "check_transformer_data_not_an_array",
+            "check_transformer_general", "check_transformer_preserve_dtypes", "check_methods_sample_order_invariance",
+            "check_methods_subset_invariance", "check_dict_unchanged", "check_fit_idempotent", "check_fit1d",
+            "check_fit2d_predict1d",
+        ],
+    ),
+}
+
+
+def _expected_failed_checks(estimator: object) -> dict[str, str]:
+    what, names = _EXPECTED[type(estimator).__name__]
+    return {name: _NUMERIC_INPUT.format(what=what) for name in names}
+
+
+@parametrize_with_checks([ScreenNameLikelihood(), AccountFeatures()], expected_failed_checks=_expected_failed_checks)
+def test_sklearn_estimator_checks(estimator, check) -> None:  # type: ignore[no-untyped-def]
+    check(estimator)
+
+
+@pytest.mark.parametrize(
+    ("estimator", "params", "fit_input"),
+    [
+        (ScreenNameLikelihood(alpha=0.5), {"alpha": 0.5}, ["anna", "bob_1987"]),
+        (AccountFeatures(features=("tweet_freq",), alpha=2.0), {"features": ("tweet_freq",), "alpha": 2.0}, None),
+    ],
+)
+def test_estimator_contract_by_hand(accounts_dir: Path, estimator, params: dict, fit_input) -> None:  # type: ignore[no-untyped-def]
+    X = fit_input if fit_input is not None else read_accounts(accounts_dir / "cresci2017_genuine.csv", as_of=AS_OF).accounts
+    # __init__ stores its parameters and nothing else
+    assert vars(estimator) == params
+    assert estimator.get_params() == params
+    with pytest.raises(NotFittedError):
+        estimator.transform(X)
+    # fit returns self; what it learnt ends in '_'
+    assert estimator.fit(X) is estimator
+    learnt = set(vars(estimator)) - set(params)
+    assert learnt and all(name.endswith("_") for name in learnt)
+    # clone gives an unfitted copy with the same parameters
+    copy = clone(estimator)
+    assert copy.get_params() == params
+    assert set(vars(copy)) == set(params)
+    np.testing.assert_array_equal(copy.fit(X).transform(X), estimator.transform(X))
+    # set_params works and refitting gives the same result as a fresh estimator
+    name = "alpha"
+    estimator.set_params(**{name: 3.0})
+    fresh = type(estimator)(**{**params, name: 3.0})
+    np.testing.assert_array_equal(estimator.fit(X).transform(X), fresh.fit(X).transform(X))
+
+
+def test_account_features_refuses_unknown_features(accounts_dir: Path) -> None:
+    accounts = read_accounts(accounts_dir / "cresci2017_genuine.csv", as_of=AS_OF).accounts
+    with pytest.raises(ValueError, match="unknown features: followers_per_post"):
+        AccountFeatures(features=("tweet_freq", "followers_per_post")).fit(accounts)
