@@ -118,9 +118,16 @@ DOWN = "↓"  # lowers suspicion
 
 def _num(fmt: str) -> Callable[[np.ndarray], pd.Series]:
     def render(v: np.ndarray) -> pd.Series:
-        return pd.Series(v).map(fmt.format)
+        return _format_unique(v, fmt.format)
 
     return render
+
+
+def _format_unique(v: np.ndarray, fn: Callable[[float], str]) -> pd.Series:
+    """Format each distinct value once: counts and rounded rates repeat a great deal."""
+    uniq, inverse = np.unique(v, return_inverse=True)
+    texts = np.array([fn(x) for x in uniq], dtype=object)
+    return pd.Series(texts[np.ravel(inverse)])
 
 
 def _choice(when_true: str, when_false: str) -> Callable[[np.ndarray], pd.Series]:
@@ -131,7 +138,7 @@ def _choice(when_true: str, when_false: str) -> Callable[[np.ndarray], pd.Series
 
 
 def _description(v: np.ndarray) -> pd.Series:
-    text = pd.Series(v).map("{:,.0f}-character profile description".format)
+    text = _format_unique(v, "{:,.0f}-character profile description".format)
     return text.where(v > 0, "no profile description")
 
 
