@@ -18,8 +18,14 @@ $(STAMP): setup.cfg pyproject.toml
 
 install: $(STAMP) ## create .venv and install the package with test tools
 
-run: $(STAMP) ## set up, then run the main job on the shipped data (SQLite, shipped model)
-	$(BIN)/detector score datasets/examples/twibot20_accounts.jsonl -o out/twibot20_scores.csv --top 15
+MODEL := detector/data/account-model.skops
+
+$(MODEL):
+	$(BIN)/detector train -o $(MODEL)
+
+run: $(STAMP) ## set up, train if no model is present, then score the shipped example accounts
+	@test -f $(MODEL) || $(MAKE) --no-print-directory $(MODEL)
+	$(BIN)/detector score datasets/examples/twibot20_accounts.json -o out/twibot20_scores.csv --as-of 2020-09-01 --top 15
 
 test: $(STAMP) ## set up, then run the whole test suite
 	$(BIN)/pytest -q
