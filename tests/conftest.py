@@ -39,8 +39,10 @@ def training_sample() -> pd.DataFrame:
 def small_model(training_sample: pd.DataFrame):  # type: ignore[no-untyped-def]
     """The real :func:`detector.model.train` on 360 accounts, with trees small enough for them.
 
-    The shipped hyper-parameters (min_samples_leaf=300, 100 rounds) need thousands of accounts:
-    on a few hundred every tree would be a lone leaf. Only those two numbers are changed.
+    The shipped hyper-parameters (min_samples_leaf=300, 100 slow rounds, strong L2) need thousands
+    of accounts: on a few hundred every tree would be a lone leaf, or two features would take every
+    split. Only the booster's size and pace are changed; the pipeline, the additive constraint,
+    calibration, cross-validation and the card are those of ``train``.
     """
     from threadpoolctl import threadpool_limits
 
@@ -50,7 +52,12 @@ def small_model(training_sample: pd.DataFrame):  # type: ignore[no-untyped-def]
 
     def small_pipeline(*args, **kwargs):  # type: ignore[no-untyped-def]
         pipeline = original(*args, **kwargs)
-        pipeline.set_params(classifier__estimator__min_samples_leaf=10, classifier__estimator__max_iter=30)
+        pipeline.set_params(
+            classifier__estimator__min_samples_leaf=10,
+            classifier__estimator__max_iter=30,
+            classifier__estimator__learning_rate=0.3,
+            classifier__estimator__l2_regularization=1.0,
+        )
         return pipeline
 
     with pytest.MonkeyPatch.context() as mp, threadpool_limits(1):

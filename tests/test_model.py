@@ -1,0 +1,321 @@
+"""The account model: training, persistence, refusals, exact explanations, scoring, metrics, datasets.
+
+The model used here is trained once per session by the real :func:`detector.model.train` on 360
+real labelled accounts (see ``small_model`` in conftest.py).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import skops.io as sio
+from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import FunctionTransformer
+
+from detector import datasets
+from detector.accounts import empty_accounts, read_accounts
+from detector.errors import InputError, ModelError
+from detector.explain import AdditiveExplainer
+from detector.features import FEATURE_VERSION, AccountFeatures
+from detector.metrics import calibration_bins, expected_calibration_error, summary
+from detector.model import (
+    LABELS,
+    MODEL_FEATURES,
+    PACKAGE_MODEL,
+    SCORE_COLUMNS,
+    AccountModel,
+    _booster,
+    balanced_weights,
+    card_path,
+    label_scores,
+    load_model,
+    predict,
+    save_model,
+    score_accounts,
+    threshold_report,
+    train,
+)
+
+AS_OF = "2024-01-01T00:00:00Z"
+FIXTURES = ("cresci2017_genuine.csv", "cresci2017_spambots.csv", "cresci2015_E13.csv", "cresci2015_INT.csv",
+            "botrepo_2019.json", "v11_users.jsonl", "twibot20.json", "xapi_v2_users.json")
+
+
+@pytest.fixture(scope="module")
+def fixture_accounts(accounts_dir: Path) -> pd.DataFrame:
+    """Every real account of the fixtures (19 of them), read the way users' files are."""
+    frames = [read_accounts(accounts_dir / name, as_of=AS_OF).accounts for name in FIXTURES]
+    return pd.concat(frames, ignore_index=True)
+
+
+@pytest.fixture(scope="module")
+def shipped_model() -> AccountModel:
+    if not PACKAGE_MODEL.exists():
+        pytest.skip("no shipped model")
+    return load_model(PACKAGE_MODEL)
+
+
+def copy_model(src: Path, dst_dir: Path) -> Path:
+    """Copy a saved model (skops, card, baseline) into ``dst_dir``; return the new skops path."""
+    for part in (src, card_path(src), src.with_name(src.name.removesuffix(".skops") + ".baseline.npy")):
+        shutil.copy(part, dst_dir / part.name)
+    return dst_dir / src.name
+
+
+# ------------------------------------------------------------------------------------------------
+# Train, save, load
+
+
+def test_saved_and_loaded_model_gives_identical_scores(small_model: AccountModel, small_model_path: Path, fixture_accounts: pd.DataFrame, training_sample: pd.DataFrame) -> None:
+    loaded = load_model(small_model_path)
+    assert loaded.version == small_model.version
+    assert loaded.card == json.loads(json.dumps(small_model.card, default=str))
+    for accounts in (fixture_accounts, training_sample):
+        pd.testing.assert_frame_equal(score_accounts(accounts, loaded), score_accounts(accounts, small_model))
+        _, before, c_before = predict(small_model, accounts)
+        _, after, c_after = predict(loaded, accounts)
+        np.testing.assert_array_equal(after, before)
+        np.testing.assert_array_equal(c_after, c_before)
+
+
+def test_save_writes_the_model_its_card_and_the_explanation_reference(small_model_path: Path) -> None:
+    folder = small_model_path.parent
+    assert sorted(p.name for p in folder.iterdir()) == ["small.baseline.npy", "small.card.json", "small.skops"]
+    card = json.loads((folder / "small.card.json").read_text(encoding="utf-8"))
+    assert card["feature_version"] == FEATURE_VERSION
+    assert card["features"] == list(MODEL_FEATURES)
+    assert "verified" not in card["features"]  # a label leak between botwiki and verified-2019
+    assert card["thresholds"] == {"suspicious": 0.8, "likely_genuine": 0.2}
+    assert card["training"]["accounts"] == 360
+    assert card["training"]["inauthentic"] == 180
+    assert card["training"]["collections"] == {"botwiki-verified-2019": 120, "cresci-2015": 120, "cresci-2017": 120}
+    assert card["training"]["data_sha256"] == {"test": "sample"}
+    assert card["metrics_out_of_fold"]["n"] == 360
+    assert 0.5 < card["metrics_out_of_fold"]["roc_auc"] <= 1.0
+    assert {"python", "scikit-learn", "numpy", "pandas", "skops"} <= set(card["versions"])
+    assert card["model_version"].startswith("acct-")
+
+
+def test_the_explainer_reads_an_additive_model(small_model: AccountModel) -> None:
+    booster = _booster(small_model.pipeline)
+    assert booster.interaction_cst == "no_interactions"
+    # the small trees really split (a model of lone leaves would make the checks below trivial)
+    assert sum(len(t) > 0 for t in small_model.explainer.thresholds) >= 5
+
+
+@pytest.mark.parametrize("which", ["small", "shipped"])
+def test_lookup_tables_equal_the_trees(which: str, request: pytest.FixtureRequest, fixture_accounts: pd.DataFrame, training_sample: pd.DataFrame) -> None:
+    model: AccountModel = request.getfixturevalue("small_model" if which == "small" else "shipped_model")
+    accounts = pd.concat([fixture_accounts, training_sample], ignore_index=True)
+    X = model.pipeline.named_steps["features"].transform(accounts)
+    assert np.isnan(X).any()  # missing inputs go down the trees' missing-value branches too
+    log_odds, contrib = model.explainer.contributions(X)
+    np.testing.assert_allclose(log_odds, _booster(model.pipeline).decision_function(X), rtol=0, atol=1e-9)
+    # the contributions add up to the log-odds: intercept + training-mean reference + contributions
+    np.testing.assert_allclose(model.explainer.intercept + model.explainer.baseline.sum() + contrib.sum(axis=1), log_odds, atol=1e-9)
+    # the fast scores are the pipeline's calibrated probabilities
+    _, scores, _ = predict(model, accounts)
+    np.testing.assert_allclose(scores, model.pipeline.predict_proba(accounts)[:, 1], rtol=0, atol=1e-12)
+
+
+def test_explainer_refuses_a_model_with_interactions(training_sample: pd.DataFrame) -> None:
+    X = AccountFeatures().fit(training_sample).transform(training_sample)
+    clf = HistGradientBoostingClassifier(max_iter=5, max_leaf_nodes=4, min_samples_leaf=5, random_state=0)
+    clf.fit(X, training_sample["label"])
+    with pytest.raises(ValueError, match="the model has feature interactions; explanations need an additive model"):
+        AdditiveExplainer(clf, X_background=X)
+
+
+def test_training_needs_labels_of_both_kinds(training_sample: pd.DataFrame) -> None:
+    with pytest.raises(ModelError, match="training table has no 'label' column"):
+        train(training_sample.drop(columns="label"))
+    with pytest.raises(ModelError, match=r"training needs both genuine \(0\) and inauthentic \(1\) accounts"):
+        train(training_sample[training_sample["label"] == 1])
+
+
+# ------------------------------------------------------------------------------------------------
+# Loading refuses what it should
+
+
+def test_loading_refuses_an_untrusted_type(small_model: AccountModel, small_model_path: Path, tmp_path: Path) -> None:
+    target = copy_model(small_model_path, tmp_path)
+    # A model file whose classifier step would call os.system: skops records it as a function
+    # reference, which loading would resolve. It must be refused before anything is loaded.
+    evil = Pipeline([("features", small_model.pipeline.named_steps["features"]), ("classifier", FunctionTransformer(func=os.system))])
+    sio.dump(evil, target)
+    with pytest.raises(ModelError) as err:
+        load_model(target)
+    assert str(err.value) == f"{target} contains types this detector does not trust: {os.system.__module__}.system"
+
+
+def test_loading_refuses_another_feature_version(small_model_path: Path, tmp_path: Path) -> None:
+    target = copy_model(small_model_path, tmp_path)
+    card = json.loads(card_path(target).read_text(encoding="utf-8"))
+    card["feature_version"] = "2"
+    card_path(target).write_text(json.dumps(card), encoding="utf-8")
+    with pytest.raises(ModelError) as err:
+        load_model(target)
+    assert str(err.value) == (
+        f"model {target} was built for feature version '2', this detector computes version "
+        f"'{FEATURE_VERSION}': retrain it with `detector train`"
+    )
+    assert err.value.exit_code == 4
+
+
+@pytest.mark.parametrize(
+    ("damage", "message"),
+    [
+        ("no model", "no model at {model}: run `detector train` (or `make run`, which trains when it is missing)"),
+        ("no card", "model card missing beside the model: {card}"),
+        ("card not JSON", "model card {card} is not valid JSON: "),
+        ("model not skops", "{model} is not a readable skops model file: "),
+        ("no baseline", "explanation reference missing beside the model: {baseline}"),
+    ],
+)
+def test_loading_a_damaged_model_says_what_is_wrong(small_model_path: Path, tmp_path: Path, damage: str, message: str) -> None:
+    target = copy_model(small_model_path, tmp_path)
+    baseline = target.with_name("small.baseline.npy")
+    if damage == "no model":
+        target.unlink()
+    elif damage == "no card":
+        card_path(target).unlink()
+    elif damage == "card not JSON":
+        card_path(target).write_text("{not json", encoding="utf-8")
+    elif damage == "model not skops":
+        target.write_bytes(b"this is not a zip file")
+    elif damage == "no baseline":
+        baseline.unlink()
+    with pytest.raises(ModelError) as err:
+        load_model(target)
+    assert str(err.value).startswith(message.format(model=target, card=card_path(target), baseline=baseline))
+
+
+def test_the_shipped_model_loads_with_this_feature_version(shipped_model: AccountModel) -> None:
+    assert shipped_model.card["feature_version"] == FEATURE_VERSION
+    assert shipped_model.feature_names == list(shipped_model.pipeline.named_steps["features"].get_feature_names_out())
+
+
+# ------------------------------------------------------------------------------------------------
+# Scoring
+
+
+def test_label_thresholds() -> None:
+    scores = np.array([0.0, 0.1999, 0.2, 0.5, 0.7999, 0.8, 1.0])
+    got = label_scores(scores, {"suspicious": 0.8, "likely_genuine": 0.2}).tolist()
+    assert got == ["likely-genuine", "likely-genuine", "uncertain", "uncertain", "uncertain", "suspicious", "suspicious"]
+
+
+def test_score_accounts_output(small_model: AccountModel, fixture_accounts: pd.DataFrame) -> None:
+    scores = score_accounts(fixture_accounts, small_model)
+    assert list(scores.columns) == SCORE_COLUMNS
+    assert scores["account_id"].tolist() == fixture_accounts["account_id"].tolist()
+    assert scores["screen_name"].tolist() == fixture_accounts["screen_name"].tolist()
+    assert scores["score"].between(0, 1).all()
+    assert set(scores["label"]) <= set(LABELS)
+    assert (scores["model_version"] == small_model.version).all()
+    _, raw, _ = predict(small_model, fixture_accounts)
+    np.testing.assert_array_equal(scores["score"].to_numpy(), np.round(raw, 4))
+    # every account gets reasons, each marked with the way it pushes
+    for text in scores["reasons"]:
+        first = text.split("; ")[0]
+        assert first[:2] in ("↑ ", "↓ ") or first.startswith("missing: "), text
+    # the v2 documentation user carries no likes, url, location or profile flags: said so
+    docs_user = scores.set_index("screen_name").loc["XDevelopers", "reasons"]
+    assert docs_user.endswith(
+        "missing: favourites_count, default_profile, profile_use_background_image, default_profile_image, url, location"
+    )
+
+
+def test_accounts_missing_half_their_inputs_are_never_called_either_way(small_model: AccountModel) -> None:
+    bare = pd.DataFrame({"account_id": ["1", "2"], "screen_name": ["x1", "xk7q2vz9_1987"]}).astype("string")
+    scores = score_accounts(bare, small_model)
+    assert scores["label"].tolist() == ["uncertain", "uncertain"]
+    assert scores["reasons"].str.contains("missing: statuses_count, followers_count, friends_count").all()
+
+
+def test_score_accounts_on_no_accounts(small_model: AccountModel) -> None:
+    empty = empty_accounts()
+    scores = score_accounts(empty, small_model)
+    assert list(scores.columns) == SCORE_COLUMNS
+    assert len(scores) == 0
+
+
+# ------------------------------------------------------------------------------------------------
+# Metrics and weights, on examples small enough to work out by hand
+
+
+def test_summary_by_hand() -> None:
+    y = np.array([0, 0, 1, 1])
+    p = np.array([0.1, 0.4, 0.35, 0.8])
+    got = summary(y, p)
+    assert got == {
+        "n": 4,
+        "positives": 2,
+        "roc_auc": 0.75,  # 3 of the 4 (bot, human) pairs are ordered right
+        "pr_auc": 0.8333,  # precision 1 at recall 0.5, 2/3 at recall 1: 0.5*1 + 0.5*2/3
+        "f1_bot": 0.6667,  # at 0.5 one bot of two found, no false alarm: 2*1*0.5/1.5
+        "brier": 0.1581,  # (0.01 + 0.16 + 0.4225 + 0.04) / 4
+        "ece": 0.3375,  # four one-account bins: (0.1 + 0.4 + 0.65 + 0.2) / 4
+    }
+    assert [b["bin"] for b in calibration_bins(y, p)] == ["0.1-0.2", "0.3-0.4", "0.4-0.5", "0.8-0.9"]
+    assert expected_calibration_error(np.array([0, 1]), np.array([0.0, 1.0])) == 0.0
+    assert summary(np.array([1, 1]), np.array([0.9, 0.2]))["roc_auc"] is None  # one class: undefined
+
+
+def test_threshold_report_by_hand() -> None:
+    y = np.array([0, 0, 0, 1, 1, 1])
+    p = np.array([0.1, 0.5, 0.9, 0.15, 0.85, 0.95])
+    got = threshold_report(y, p, {"suspicious": 0.8, "likely_genuine": 0.2})
+    assert got == {
+        "precision_suspicious": 0.6667,  # 0.85 and 0.95 are bots, 0.9 is not
+        "recall_suspicious": 0.6667,  # two of three bots
+        "npv_likely_genuine": 0.5,  # 0.1 is human, 0.15 is a bot
+        "share_uncertain": 0.1667,  # only 0.5
+    }
+
+
+def test_balanced_weights_give_each_group_the_same_weight() -> None:
+    table = pd.DataFrame({"collection": ["a", "a", "a", "a", "b", "b"], "label": [0, 0, 0, 1, 0, 1]})
+    w = balanced_weights(table)
+    # four groups of 3, 1, 1, 1 accounts: 1/3 each in the first, 1 in the others, scaled to mean 1
+    np.testing.assert_allclose(w, np.array([1 / 3, 1 / 3, 1 / 3, 1, 1, 1]) * 6 / 4)
+    assert w.mean() == pytest.approx(1.0)
+
+
+# ------------------------------------------------------------------------------------------------
+# Training tables
+
+
+def test_rebuilding_the_training_tables_gives_the_shipped_bytes(tmp_path: Path) -> None:
+    if not datasets.DEFAULT_RAW.is_dir():
+        pytest.skip("raw datasets (../shared/datasets) not present")
+    manifest = datasets.build_tables(datasets.DEFAULT_RAW, tmp_path)
+    shipped = json.loads((datasets.DEFAULT_TABLES / datasets.MANIFEST).read_text(encoding="utf-8"))
+    assert manifest["collections"] == shipped["collections"]
+    got = {name: (c["accounts"], c["inauthentic"]) for name, c in manifest["collections"].items()}
+    assert got == {"cresci-2017": (4465, 991), "cresci-2015": (2818, 1337), "botwiki-verified-2019": (2685, 698)}
+    # rebuilt twice, the same bytes: a model card's data hashes identify its data
+    again = datasets.build_tables(datasets.DEFAULT_RAW, tmp_path / "again")
+    assert again == manifest
+    table = datasets.load_training_table(tmp_path)
+    assert len(table) == 4465 + 2818 + 2685
+    assert not table.duplicated(["collection", "account_id"]).any()
+    assert table["collected_at"].notna().all()  # every raw set carries its own collection time
+
+
+def test_training_tables_missing_or_raw_folder_missing(tmp_path: Path) -> None:
+    with pytest.raises(InputError) as err:
+        datasets.load_training_table(tmp_path)
+    assert str(err.value) == (
+        f"{tmp_path / 'cresci-2017.parquet'}: training table missing: run `detector datasets build` "
+        "where ../shared/datasets exists"
+    )
+    with pytest.raises(InputError, match="raw datasets folder not found"):
+        datasets.build_tables(tmp_path / "nowhere", tmp_path / "out")
