@@ -87,6 +87,15 @@ def _as_of(ctx: click.Context, param: click.Parameter, value: str | None) -> Any
     return ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
 
 
+def engine_options(func: F) -> F:
+    """``--engine local|dask`` and ``--scheduler``, shared by ``score`` and ``posts``."""
+    func = click.option("--scheduler", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (default: a 2-worker LocalCluster here).")(func)
+    return click.option(
+        "--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+        help="dask: INPUT is a folder (or glob) of partition files and OUTPUT a folder of parts (see docs/dask.md).",
+    )(func)
+
+
 @cli.command("score")
 @click.argument("input_path", metavar="INPUT", type=click.Path(exists=True))
 @click.option("-o", "--output", default="scores.csv", show_default=True, help="Output file: CSV, or JSONL/Parquet by extension; - for stdout.")
@@ -95,8 +104,9 @@ def _as_of(ctx: click.Context, param: click.Parameter, value: str | None) -> Any
 @click.option("--model", "model_path", type=click.Path(dir_okay=False), help="Model file (default: the registry's current model, else the shipped one).")
 @click.option("--top", type=click.IntRange(min=0), default=10, show_default=True, help="Print this many of the most suspicious accounts.")
 @click.option("--chunksize", type=click.IntRange(min=1), default=200_000, show_default=True, help="Records read per chunk.")
+@engine_options
 @handle_errors
-def score_command(input_path: str, output: str, fmt: str, as_of: Any, model_path: str | None, top: int, chunksize: int) -> None:
+def score_command(input_path: str, output: str, fmt: str, as_of: Any, model_path: str | None, top: int, chunksize: int, engine: str, scheduler: str | None) -> None:
     """Score a list of accounts: a calibrated score, a label and reasons for each.
 
     Example:
@@ -110,6 +120,16 @@ def score_command(input_path: str, output: str, fmt: str, as_of: Any, model_path
     from detector.scoring import score_file
 
     model = load_model(model_path)
+    if engine == "dask":
+        from detector.engine import dask_client, score_partitioned
+
+        with dask_client(scheduler) as client:
+            drun = score_partitioned(input_path, output, model=model, fmt=None if fmt == "auto" else fmt, as_of=as_of, client=client)
+        counts = ", ".join(f"{v:,} {k}" for k, v in sorted(drun.labels.items()))
+        click.echo(f"scored {drun.scored:,} accounts ({counts}) from {drun.partitions} partitions -> {output}/ (model {drun.model_version})")
+        if drun.rejects_path:
+            click.echo(f"{drun.rejected:,} records rejected, {drun.warnings:,} field warnings -> {drun.rejects_path}")
+        return
     run = score_file(input_path, output, fmt=None if fmt == "auto" else fmt, as_of=as_of, model=model, chunksize=chunksize, keep_top=top)
     out = sys.stderr if output == "-" else sys.stdout
     if top and run.top is not None and len(run.top):
@@ -344,6 +364,7 @@ def _timedelta(ctx: click.Context, param: click.Parameter, value: str | None) ->
 @click.option("--model", "model_path", type=click.Path(dir_okay=False), help="Account model for the authors' profiles (default: the registry's or the shipped one).")
 @click.option("--no-account-model", is_flag=True, help="Do not score the authors' profiles even when they come with the posts.")
 @click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True, help="Processes for coordination.")
+@engine_options
 @handle_errors
 def posts_command(
     input_path: str,
@@ -359,6 +380,8 @@ def posts_command(
     model_path: str | None,
     no_account_model: bool,
     workers: int,
+    engine: str,
+    scheduler: str | None,
 ) -> None:
     """Score posts: calls to action, coordination and author suspicion.
 
@@ -374,8 +397,28 @@ def posts_command(
     from detector.files import write_rejects, write_table
     from detector.posts import read_posts
 
-    read = read_posts(input_path, None if fmt == "auto" else fmt)
     kind_tuple = tuple(k.strip() for k in kinds.split(",") if k.strip()) if kinds else None
+    if engine == "dask":
+        from detector.engine import analyse_partitioned, dask_client
+
+        with dask_client(scheduler) as client:
+            drun = analyse_partitioned(
+                input_path, output, clusters_out=clusters_out, accounts_out=accounts_out, fmt=None if fmt == "auto" else fmt,
+                model=model_path, use_model=not no_account_model, window=window, threshold=threshold,
+                min_accounts=min_accounts, kinds=kind_tuple, burst_window=burst_window, client=client,
+            )  # fmt: skip
+        labels = drun.labels
+        click.echo(
+            f"{drun.scored} posts scored from {drun.partitions} partitions: {labels.get('suspicious', 0)} suspicious, "
+            f"{labels.get('uncertain', 0)} uncertain, {labels.get('likely-genuine', 0)} likely-genuine; "
+            f"{drun.extra['calls_to_action']} calls to action; {drun.extra['clusters']} clusters; "
+            f"{drun.extra['author_profiles_scored']} author profiles scored; {drun.candidates} posts shared a coordination key",
+            err=True,
+        )
+        if drun.rejects_path:
+            click.echo(f"{drun.rejected} records rejected: see {drun.rejects_path}", err=True)
+        return
+    read = read_posts(input_path, None if fmt == "auto" else fmt)
     result = analyse_posts(
         read.posts,
         users=read.users,
@@ -632,6 +675,74 @@ def collect_search_command(query: str, since: str | None, until_text: str | None
         db, data_dir, env_file, jsonl_out,
         lambda c: c.collect_search(query, since=since, until=until_text, max_pages=max_pages),
     )
+
+
+@cli.command("run")
+@click.option("--watch", "watch_name", required=True, help="The watch to run (see `detector watch list`).")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Watch file (default: watches.toml in the data folder).")
+@click.option("--from", "from_posts", type=click.Path(dir_okay=False, exists=True), help="Run offline on exported posts (any format `detector posts` reads) instead of collecting.")
+@click.option("--accounts", "from_accounts", type=click.Path(dir_okay=False, exists=True), help="Offline: also import these author profiles (any format `detector score` reads).")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), help="Report folder (default: <data dir>/reports/WATCH).")
+@click.option("--db", help="Store: postgresql:// URL or SQLite file (default: the data folder's).")
+@click.option("--data-dir", type=click.Path(file_okay=False), help="Data folder: store, lock, logs, reports (default: $DETECTOR_DATA_DIR).")
+@click.option("--log-file", "run_log", type=click.Path(dir_okay=False), help="Log file, at INFO level (default: <data dir>/logs/detector.log).")
+@click.option("--lookback", callback=_timedelta, default="24h", show_default=True, help="Posts the watch saw this long before the run are analysed with the new ones.")
+@click.option("--since", "collect_since", help="Oldest post of the watch's first collection (a date or 24h, 6d); later runs fetch only newer posts.")
+@click.option("--max-pages", type=click.IntRange(min=1), help="Collect at most this many pages per run (the next run continues).")
+@click.option("--model", "model_path", type=click.Path(dir_okay=False), help="Account model (default: the registry's or the shipped one).")
+@click.option("--env-file", type=click.Path(dir_okay=False), help="A .env file holding X_BEARER_TOKEN (default: ./.env).")
+@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True, help="Processes for coordination.")
+@click.option("--top", type=click.IntRange(min=1), default=50, show_default=True, help="Accounts, posts and clusters listed in the HTML report.")
+@handle_errors
+def run_command(
+    watch_name: str, config_path: str | None, from_posts: str | None, from_accounts: str | None, out_dir: str | None,
+    db: str | None, data_dir: str | None, run_log: str | None, lookback: Any, collect_since: str | None,
+    max_pages: int | None, model_path: str | None, env_file: str | None, workers: int, top: int,
+) -> None:
+    """Collect, score, store and report one watch: the job to put in cron.
+
+    A second run of the same watch while one is under way exits at once with code 75. A run
+    killed in the middle is resumed by the next one, which completes it without losing or
+    duplicating anything. Progress bars appear only on a terminal; the log goes to --log-file.
+
+    Exit codes: 0 done; 75 another run of this watch holds the lock (try later); 2 bad input or
+    configuration; 3 every record of --from was rejected; 4 model problem; 5 store problem;
+    6 collection failed in a way retrying will not fix; 1 any other detector error.
+
+    Example:
+
+    \b
+        */30 * * * * cd /srv/detector && .venv/bin/detector run --watch paris-march >/dev/null 2>&1
+        detector run --watch texit-rally --config datasets/examples/watches.toml \\
+            --from datasets/examples/posts/ira_texit_calls.csv --db out/detector.sqlite --out out/reports
+    """
+    from pathlib import Path
+
+    from detector import runner
+    from detector.store import default_data_dir
+
+    base = Path(data_dir) if data_dir else default_data_dir()
+    handler = runner.log_file_handler(run_log or base / runner.LOG_FILE)
+    handler.setLevel(logging.INFO)
+    root = logging.getLogger()
+    for h in root.handlers:  # the terminal keeps the level of -v/-q; the file gets INFO
+        if h.level == logging.NOTSET:
+            h.setLevel(root.level)
+    root.addHandler(handler)
+    log.setLevel(min(root.level, logging.INFO))
+    try:
+        result = runner.run(
+            watch_name, config=config_path, db=db, data_dir=base, out_dir=out_dir, from_posts=from_posts,
+            from_accounts=from_accounts, env_file=env_file, collect_since=collect_since, max_pages=max_pages,
+            lookback=lookback, model=model_path, workers=workers, top=top,
+        )
+    finally:
+        root.removeHandler(handler)
+        handler.close()
+    click.echo(result.summary())
+    click.echo(str(result.report.html))
+    if result.rejects_path:
+        click.echo(f"records rejected on import: see {result.rejects_path}", err=True)
 
 
 def main() -> None:

@@ -1,0 +1,686 @@
+"""Scale-out on Dask: the account and post jobs over partitioned inputs, with partitioned outputs.
+
+The local engine (:mod:`detector.scoring`, :func:`detector.calls.analyse_posts`) reads one file on
+one machine. This module runs the same library functions partition by partition on a Dask cluster
+(a ``LocalCluster`` or a real scheduler), through :mod:`dask.dataframe`, and gives the same rows.
+
+Inputs are a folder of partition files (CSV, JSON, JSONL or Parquet, one format), a glob, or one
+file. Outputs are folders of parts: ``-o scores.csv`` writes ``scores.csv/part-00000.csv`` …,
+``-o scores.parquet`` (or any other name) writes Parquet parts. Each output folder appears whole:
+it is written beside the target and renamed into place, so a rerun replaces it and a failed run
+leaves the previous one.
+
+Accounts
+    Each partition is read with :mod:`detector.accounts` and scored with
+    :func:`detector.model.score_accounts`, which is row-independent. Duplicates across partitions
+    are found with a global group-by on ``account_id`` that sends only the duplicated ids to the
+    client; every copy after the first (in partition, then record order) is rejected, as the local
+    engine rejects later copies.
+
+Posts: how clusters that span partitions are still found
+    Coordination needs every post of one cluster together, and a cluster may span partitions.
+    1. On the workers, each partition emits compact *candidate keys* per post: the reposted id,
+       each normalised URL, the hashtag sequence, and for the text kind the post's token-set id
+       and its 12 MinHash-LSH band keys (the same hashing :mod:`detector.coordination` uses).
+    2. A Dask group-by on the key (a shuffle: equal keys from every partition meet in one) keeps
+       the keys held by at least two accounts (exact kinds and identical token sets) or by at
+       least two distinct token sets (band keys, so that near-duplicates meet).
+    3. Only the posts with a kept key are gathered to the client, and
+       :func:`detector.coordination.find_clusters` runs on them unchanged. A post with no kept
+       key has no content in common with another account's post (nor a near-duplicate text), so
+       it can be in no cluster, and leaving it out changes no cluster, no time session, no
+       cluster id and no repetition count. Accounts in no cluster get the "in no cluster" score
+       row they would get locally.
+    4. Message features (burst, templating) need an author's posts together: posts are shuffled
+       by ``author_id`` and each partition is scored with :func:`detector.calls.score_posts` and
+       :func:`detector.calls.author_table`, given the (compact) clusters and coordination scores.
+
+    The client holds the cluster candidates and the cluster memberships, not the posts: on
+    organic data most posts share nothing and never leave the workers. On a flood of copies
+    (most posts in clusters) the candidates approach the input, and the client needs the memory
+    the local engine would.
+
+It never changes a score: every number comes from the same library functions as the local engine.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import glob
+import logging
+import os
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from detector.errors import ConfigError, InputError, NothingScoredError
+from detector.schema import POST_COLUMNS
+
+log = logging.getLogger(__name__)
+
+ENGINES = ("local", "dask")
+PART_SUFFIXES = (".csv", ".json", ".jsonl", ".ndjson", ".parquet", ".pq")
+REJECT_COLUMNS = ["file", "row", "field", "action", "reason", "raw"]
+POST_SCORE_COLUMNS = ["post_id", "author_id", "score", "label", "cluster_ids", "reasons"]
+_ORDER_SHIFT = 40  # _order = partition << 40 | record: record numbers stay below 10^12
+
+
+# ---------------------------------------------------------------- clusters and partitions
+
+
+@contextlib.contextmanager
+def dask_client(scheduler: str | None = None, *, n_workers: int = 2, processes: bool = True) -> Iterator[Any]:
+    """A ``distributed.Client``: connected to ``scheduler``, else on a new ``LocalCluster``.
+
+    Parameters
+    ----------
+    scheduler : str, optional
+        Address of a running scheduler, e.g. ``tcp://10.0.0.5:8786``. Its workers need
+        ``detector`` installed (same version) and read access to the input and output paths.
+    n_workers, processes
+        Shape of the ``LocalCluster`` made when no scheduler is given (one thread per worker).
+    """
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError as exc:  # pragma: no cover - dask is an optional extra
+        raise ConfigError("the dask engine needs `pip install 'detector[dask]'`") from exc
+    if scheduler:
+        try:
+            client = Client(scheduler, timeout="10s")
+        except (OSError, TimeoutError) as exc:
+            raise ConfigError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from exc
+        try:
+            yield client
+        finally:
+            client.close()
+        return
+    with LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=processes, dashboard_address=":0") as cluster, Client(cluster) as client:
+        yield client
+
+
+def list_partitions(path: str | os.PathLike[str]) -> list[Path]:
+    """The partition files of ``path``: a folder's data files (sorted), a glob's matches, or one file.
+
+    Hidden files, ``_SUCCESS``-style markers and ``*.rejects.csv`` are skipped.
+    """
+    p = str(path)
+    if os.path.isdir(p):
+        files = [Path(p) / name for name in sorted(os.listdir(p))]
+    elif any(ch in p for ch in "*?["):
+        files = [Path(f) for f in sorted(glob.glob(p))]
+    elif os.path.exists(p):
+        return [Path(p)]
+    else:
+        raise InputError("no such file or folder", path=p)
+    parts = [
+        f for f in files
+        if f.is_file() and not f.name.startswith((".", "_")) and f.suffix.lower() in PART_SUFFIXES and ".rejects." not in f.name
+    ]  # fmt: skip
+    if not parts:
+        raise InputError(f"no partition files ({', '.join(PART_SUFFIXES)}) found", path=p)
+    return parts
+
+
+def output_kind(output: str) -> str:
+    """``csv`` for an output named ``*.csv``, else ``parquet``."""
+    return "csv" if output.rstrip("/").lower().endswith(".csv") else "parquet"
+
+
+def write_parts(frame: Any, output: str, *, compute: bool = True) -> Any:
+    """Write a dask DataFrame as a folder of parts, atomically; return the delayed write if not ``compute``."""
+    if output == "-":
+        raise InputError("the dask engine writes a folder of parts; give a name, not -", path=output)
+    target = Path(output)
+    tmp = target.with_name(f".{target.name}.partial")
+    shutil.rmtree(tmp, ignore_errors=True)
+    if output_kind(output) == "csv":
+        tmp.mkdir(parents=True)
+        job = frame.to_csv(str(tmp / "part-*.csv"), index=False, compute=False, name_function=lambda i: f"{i:05d}")
+    else:
+        # Parquet needs a type per column: text held as Python objects is written as strings.
+        frame = frame.astype({c: "string" for c, t in frame.dtypes.items() if t is np.dtype(object)})
+        job = frame.to_parquet(str(tmp), write_index=False, compute=False, name_function=lambda i: f"part-{i:05d}.parquet")
+    if not compute:
+        return job
+    import dask
+
+    dask.compute(job)
+    publish(tmp, target)
+    return None
+
+
+def publish(tmp: Path, target: Path) -> None:
+    """Move a finished ``tmp`` folder to ``target``, replacing what was there."""
+    old = target.with_name(f".{target.name}.old")
+    shutil.rmtree(old, ignore_errors=True)
+    if target.is_dir():
+        os.replace(target, old)
+    elif target.exists():
+        target.unlink()
+    os.replace(tmp, target)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def read_parts(output: str) -> pd.DataFrame:
+    """Read a folder written by :func:`write_parts` back into one pandas frame (for checks and notebooks)."""
+    files = list_partitions(output)
+    if output_kind(output) == "csv":
+        return pd.concat([pd.read_csv(f, dtype={"account_id": str, "post_id": str, "author_id": str}) for f in files], ignore_index=True)
+    return pd.concat([pd.read_parquet(f) for f in files], ignore_index=True)
+
+
+# ---------------------------------------------------------------- accounts
+
+
+@dataclass
+class EngineRun:
+    """What a dask run did: counts, and where the parts went."""
+
+    input: str
+    output: str
+    partitions: int = 0
+    scored: int = 0
+    rejected: int = 0
+    warnings: int = 0
+    rejects_path: str | None = None
+    model_version: str = ""
+    labels: dict[str, int] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _account_part(path: str, part: int, fmt: str | None, as_of: pd.Timestamp | None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    from detector.accounts import read_accounts
+
+    batch = read_accounts(path, fmt=fmt, as_of=as_of)
+    accounts = batch.accounts.copy()
+    accounts["_file"] = path
+    accounts["_order"] = (np.int64(part) << _ORDER_SHIFT) + accounts["source_row"].to_numpy(dtype="int64")
+    return accounts, _rejects_frame(batch.rejects.frame())
+
+
+def _rejects_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    out = frame.reindex(columns=REJECT_COLUMNS)
+    for col in REJECT_COLUMNS:
+        out[col] = out[col].astype("int64" if col == "row" else "string")
+    return out
+
+
+def _account_meta() -> pd.DataFrame:
+    from detector.accounts import empty_accounts
+
+    return empty_accounts().assign(_file=pd.Series(dtype="string"), _order=pd.Series(dtype="int64"))
+
+
+def _score_account_part(accounts: pd.DataFrame, model: Any, first: pd.DataFrame) -> pd.DataFrame:
+    from detector.model import score_accounts
+
+    accounts = _drop_later_copies(accounts, first)
+    return score_accounts(accounts.reset_index(drop=True), model)
+
+
+def _drop_later_copies(accounts: pd.DataFrame, first: pd.DataFrame) -> pd.DataFrame:
+    if first.empty:
+        return accounts
+    keep_order = accounts["account_id"].astype(str).map(first["_order"])
+    later = keep_order.notna() & (keep_order != accounts["_order"])
+    return accounts[~later.to_numpy()]
+
+
+def _duplicate_rejects(accounts: pd.DataFrame, first: pd.DataFrame) -> pd.DataFrame:
+    if first.empty:
+        return _rejects_frame(pd.DataFrame(columns=REJECT_COLUMNS))
+    ids = accounts["account_id"].astype(str)
+    keep_order = ids.map(first["_order"])
+    later = accounts[(keep_order.notna() & (keep_order != accounts["_order"])).to_numpy()]
+    rows = []
+    for r in later[["account_id", "source_row", "_file"]].to_dict("records"):
+        ident = str(r["account_id"])
+        rows.append({
+            "file": r["_file"], "row": int(r["source_row"]), "field": "account_id", "action": "rejected",
+            "reason": f"duplicate of record {first.at[ident, 'source_row']!s} in {first.at[ident, '_file']!s} (account {ident})",
+            "raw": ident,
+        })  # fmt: skip
+    return _rejects_frame(pd.DataFrame(rows, columns=REJECT_COLUMNS))
+
+
+def _keep_dtypes() -> Any:
+    """Dask would turn ``string`` columns into pyarrow strings; the library expects its own dtypes."""
+    import dask
+
+    return dask.config.set({"dataframe.convert-string": False})
+
+
+def score_partitioned(
+    input_path: str | os.PathLike[str],
+    output: str,
+    *,
+    model: Any = None,
+    fmt: str | None = None,
+    as_of: pd.Timestamp | str | None = None,
+    client: Any = None,
+) -> EngineRun:
+    """Score the accounts of every partition of ``input_path`` on Dask; write the scores as parts.
+
+    Parameters
+    ----------
+    input_path : path-like
+        A folder (or glob) of account files in one supported shape, or one file.
+    output : str
+        Output folder; ``*.csv`` writes CSV parts, anything else Parquet parts. Rejects go to
+        ``<output stem>.rejects.csv`` (one file) beside it.
+    model : AccountModel, optional
+        Defaults to :func:`detector.model.load_model` (the registry's current model).
+    fmt : str, optional
+        Input format of every partition; detected per file when omitted.
+    as_of : Timestamp or str, optional
+        Collection time for records that carry none.
+    client : distributed.Client, optional
+        Where to run; the current default client (or the local scheduler) when omitted.
+
+    Raises
+    ------
+    NothingScoredError
+        No record of any partition could be scored.
+    """
+    from detector.model import load_model
+
+    model = model or load_model()
+    with _keep_dtypes():
+        return _score_partitioned(input_path, output, model, fmt, as_of, client)
+
+
+def _score_partitioned(input_path: str | os.PathLike[str], output: str, model: Any, fmt: str | None, as_of: Any, client: Any) -> EngineRun:
+    import dask
+    import dask.dataframe as dd
+
+    from detector.files import Rejects, write_rejects
+    from detector.model import SCORE_COLUMNS
+
+    files = [str(f) for f in list_partitions(input_path)]
+    as_of_ts = None if as_of is None else pd.Timestamp(as_of)
+    if as_of_ts is not None and as_of_ts.tzinfo is None:
+        as_of_ts = as_of_ts.tz_localize("UTC")
+    # One read per file feeds both the accounts and the rejects.
+    reads = [dask.delayed(_account_part, nout=2)(f, i, fmt, as_of_ts) for i, f in enumerate(files)]
+    accounts = dd.from_delayed([r[0] for r in reads], meta=_account_meta(), verify_meta=False)
+    read_rejects = dd.from_delayed([r[1] for r in reads], meta=_rejects_frame(pd.DataFrame()), verify_meta=False)
+    accounts = accounts.persist() if client is not None else accounts
+    # Duplicates across partitions: only the duplicated ids (and their first copy) reach the client.
+    g = accounts.groupby("account_id")
+    counts = g["_order"].agg(["min", "count"]).compute()
+    dup = counts[counts["count"] > 1]
+    first = pd.DataFrame(columns=["_order", "source_row", "_file"])
+    if len(dup):
+        firsts = accounts[accounts["_order"].isin(dup["min"].to_numpy().tolist())][["account_id", "_order", "source_row", "_file"]].compute()
+        first = firsts.set_index(firsts["account_id"].astype(str))[["_order", "source_row", "_file"]]
+    model_d = dask.delayed(model, pure=True)
+    meta = pd.DataFrame({c: pd.Series(dtype="float64" if c == "score" else "object") for c in SCORE_COLUMNS})
+    scores = accounts.map_partitions(_score_account_part, model_d, first, meta=meta, align_dataframes=False)
+    dup_rejects = accounts.map_partitions(_duplicate_rejects, first, meta=_rejects_frame(pd.DataFrame()), align_dataframes=False)
+    scores = scores.persist() if client is not None else scores
+    target = Path(output)
+    tmp = target.with_name(f".{target.name}.partial")
+    dask.compute(write_parts(scores, output, compute=False))
+    label_counts, rej_a, rej_b = dask.compute(scores["label"].value_counts(), read_rejects, dup_rejects)
+    labels = {str(k): int(v) for k, v in label_counts.items()}
+    run = EngineRun(str(input_path), output, partitions=len(files), model_version=model.version, labels=labels)
+    run.scored = sum(labels.values())
+    rejects = Rejects(str(input_path))
+    rejects.rows = pd.concat([rej_a, rej_b], ignore_index=True).astype(object).where(lambda d: d.notna(), None).to_dict("records")
+    run.rejected = rejects.n_rejected
+    run.warnings = len(rejects) - rejects.n_rejected
+    if run.scored == 0:
+        shutil.rmtree(tmp, ignore_errors=True)
+        run.rejects_path = write_rejects(rejects, output)
+        raise NothingScoredError(f"{input_path}: no account could be scored in {len(files)} partition(s) ({run.rejected} records rejected)")
+    publish(tmp, target)
+    run.rejects_path = write_rejects(rejects, output)
+    log.info("dask: scored %d accounts from %d partitions, rejected %d", run.scored, len(files), run.rejected)
+    return run
+
+
+# ---------------------------------------------------------------- posts
+
+
+def _post_part(path: str, part: int, fmt: str | None) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Canonical posts (+ ``_part``), rejects, and the partition's author profiles as accounts."""
+    from detector.errors import NothingScoredError as _Nothing
+    from detector.files import Rejects
+    from detector.posts import author_accounts, canonical_posts, read_posts
+
+    rejects = Rejects(path)
+    try:
+        read = read_posts(path, fmt)
+        posts, users, rejects = read.posts, read.users, read.rejects
+    except _Nothing:
+        # One partition with no usable post is not the end of the job; count its rejects instead.
+        posts, users = canonical_posts(pd.DataFrame(columns=list(POST_COLUMNS))), []
+    posts = posts.copy()
+    if len(posts) and (posts["post_id"] == "r" + posts["source_row"].astype(str)).all():
+        # Ids made from record numbers repeat across files: qualify them with the file's name.
+        posts["post_id"] = (Path(path).stem + ":" + posts["post_id"]).astype("string")
+    posts["_part"] = np.int64(part)
+    accounts = author_accounts(users, path, rejects=rejects) if users else _account_meta().drop(columns=["_file", "_order"])
+    accounts = accounts.assign(_part=np.int64(part))
+    return posts, _rejects_frame(rejects.frame()), accounts
+
+
+def _posts_meta() -> pd.DataFrame:
+    from detector.posts import canonical_posts
+
+    return canonical_posts(pd.DataFrame(columns=list(POST_COLUMNS))).assign(_part=pd.Series(dtype="int64"))
+
+
+KEY_COLUMNS = {"key": "string", "member": "string", "post_id": "string", "setkey": "string"}
+
+
+def coordination_keys(posts: pd.DataFrame) -> pd.DataFrame:
+    """Candidate keys of one partition's posts (see the module docstring, step 1).
+
+    Returns rows ``key, member, post_id, setkey``. A key is kept when two distinct ``member``
+    values share it: authors for ``repost:``, ``url:``, ``tags:`` and ``set:`` keys, token sets
+    for ``band<i>:`` keys (these rows have no ``post_id``; their set's posts carry ``setkey``).
+    """
+    from detector import coordination as co
+
+    frames: list[pd.DataFrame] = []
+    author = posts["author_id"].astype("string")
+    pid = posts["post_id"].astype("string")
+    own = posts["repost_of"].isna()
+
+    def exact(prefix: str, values: pd.Series) -> None:
+        v = values.dropna()
+        v = v[v != ""]
+        if len(v):
+            frames.append(pd.DataFrame({"key": prefix + v.to_numpy(dtype=object), "member": author.loc[v.index].to_numpy(), "post_id": pid.loc[v.index].to_numpy(), "setkey": pd.NA}))
+
+    exact("repost:", posts["repost_of"].astype("string"))
+    exact("url:", co._split_cells(posts["urls"].astype("string"), co._normalize_url, posts["repost_of"]))
+    tags = posts["hashtags"].astype("string").where(own)
+    exact("tags:", tags.where(tags.str.count(" ") >= co.MIN_HASHTAGS - 1))
+    texts = posts["text"].astype("string").where(own).dropna()
+    if len(texts):
+        frames.extend(_text_keys(texts, author, pid))
+    if not frames:
+        return pd.DataFrame({c: pd.Series(dtype=t) for c, t in KEY_COLUMNS.items()})
+    return pd.concat(frames, ignore_index=True).astype(KEY_COLUMNS)
+
+
+def _text_keys(texts: pd.Series, author: pd.Series, pid: pd.Series) -> list[pd.DataFrame]:
+    """``set:`` rows per post and ``band<i>:`` rows per distinct token set (MinHash as in coordination)."""
+    from detector import coordination as co
+    from detector.text import normalize_series
+
+    codes, uniques = pd.factorize(texts)
+    doc, hashes = co._tokenize(normalize_series(pd.Series(uniques)))
+    n = len(uniques)
+    sizes = np.bincount(doc, minlength=n)
+    sig = np.zeros((n, 2), dtype=np.uint64)
+    np.add.at(sig[:, 0], doc, hashes)
+    np.add.at(sig[:, 1], doc, co._mix(hashes))
+    big = sizes >= co.MIN_TOKENS
+    if not big.any():
+        return []
+    setkey = np.array([f"set:{a:x}:{b:x}:{s}" for a, b, s in zip(sig[:, 0], sig[:, 1], sizes, strict=True)], dtype=object)
+    post_big = big[codes]
+    per_post = pd.DataFrame({
+        "key": setkey[codes][post_big], "member": author.loc[texts.index].to_numpy()[post_big],
+        "post_id": pid.loc[texts.index].to_numpy()[post_big], "setkey": setkey[codes][post_big],
+    })  # fmt: skip
+    keep_tok = big[doc]
+    bands = band_keys(doc[keep_tok], hashes[keep_tok], n)
+    rows = np.flatnonzero(big)
+    band_frames = [
+        pd.DataFrame({"key": [f"band{b}:{k:x}" for k in bands[rows, b]], "member": setkey[rows], "post_id": pd.NA, "setkey": setkey[rows]})
+        for b in range(bands.shape[1])
+    ]
+    return [per_post, *band_frames]
+
+
+def band_keys(doc: np.ndarray, hashes: np.ndarray, n_docs: int) -> np.ndarray:
+    """``(n_docs, BANDS)`` MinHash-LSH band keys of token sets given as sorted ``(doc, hash)`` pairs.
+
+    The permutations, seed and band mixing are :mod:`detector.coordination`'s, so two texts that
+    agree on a band there agree on the same band key here, in whatever partition they are.
+    """
+    from detector import coordination as co
+
+    rng = np.random.default_rng(20181)  # coordination._lsh_candidates' seed
+    n_perm = co.BANDS * co.ROWS
+    a = rng.integers(1, 2**63, size=n_perm, dtype=np.uint64) | np.uint64(1)
+    b = rng.integers(0, 2**63, size=n_perm, dtype=np.uint64)
+    order = np.lexsort((hashes, doc))
+    doc, hashes = doc[order], hashes[order]
+    starts = np.searchsorted(doc, np.arange(n_docs))
+    nonempty = starts < np.searchsorted(doc, np.arange(n_docs), side="right")
+    out = np.zeros((n_docs, co.BANDS), dtype=np.uint64)
+    band = np.zeros(n_docs, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for p in range(n_perm):
+            mins = np.full(n_docs, np.iinfo(np.uint64).max, dtype=np.uint64)
+            if nonempty.any():
+                mins[nonempty] = np.minimum.reduceat(hashes * a[p] + b[p], starts[nonempty])
+            band = co._mix(band ^ mins) if p % co.ROWS else mins.copy()
+            if p % co.ROWS == co.ROWS - 1:
+                out[:, p // co.ROWS] = band
+    return out
+
+
+@dataclass
+class _Coordination:
+    """What :func:`detector.calls.score_posts` and ``author_table`` read of a coordination result."""
+
+    memberships: pd.DataFrame
+    account_scores: pd.DataFrame
+
+
+def _score_post_part(posts: pd.DataFrame, memberships: pd.DataFrame, coord_scores: pd.DataFrame, account_scores: pd.DataFrame | None, burst_window: pd.Timedelta) -> pd.DataFrame:
+    from detector.calls import score_posts
+
+    posts = posts.reset_index(drop=True)
+    authors = set(posts["author_id"].astype(str))
+    coord = _Coordination(memberships[memberships["account_id"].astype(str).isin(authors)], coord_scores[coord_scores["account_id"].astype(str).isin(authors)])
+    out = score_posts(posts, account_scores=account_scores, coordination=coord, burst_window=burst_window)
+    return out.assign(author_screen_name=posts["author_screen_name"].to_numpy())
+
+
+def _author_part(scored: pd.DataFrame, coord_scores: pd.DataFrame, account_scores: pd.DataFrame | None) -> pd.DataFrame:
+    from detector.calls import author_table
+
+    scored = scored.reset_index(drop=True)
+    posts = scored[["author_screen_name"]]
+    authors = set(scored["author_id"].astype(str))
+    coord = _Coordination(pd.DataFrame(), coord_scores[coord_scores["account_id"].astype(str).isin(authors)])
+    return author_table(posts, scored.drop(columns=["author_screen_name"]), account_scores=account_scores, coordination=coord)
+
+
+@dataclass
+class PostsEngineRun(EngineRun):
+    """A dask posts run, with the coordination result kept for callers (notebooks, tests)."""
+
+    coordination: Any = None
+    memberships: pd.DataFrame | None = None
+    candidates: int = 0
+    posts: int = 0
+
+
+def analyse_partitioned(
+    input_path: str | os.PathLike[str],
+    output: str,
+    *,
+    clusters_out: str | None = None,
+    accounts_out: str | None = None,
+    fmt: str | None = None,
+    model: Any = None,
+    use_model: bool = True,
+    window: str | pd.Timedelta | None = None,
+    threshold: float | None = None,
+    min_accounts: int | None = None,
+    kinds: tuple[str, ...] | None = None,
+    burst_window: pd.Timedelta | None = None,
+    client: Any = None,
+) -> PostsEngineRun:
+    """The ``detector posts`` job over partitions on Dask (same results as the local engine).
+
+    Parameters
+    ----------
+    input_path : path-like
+        A folder (or glob) of post files in one supported shape, or one file.
+    output : str
+        Post scores folder (``*.csv``: CSV parts, else Parquet parts).
+    clusters_out : str, optional
+        Cluster memberships (one file: they are gathered on the client anyway).
+    accounts_out : str, optional
+        Author table folder (parts; one author's row is in exactly one part).
+    fmt, model, use_model, window, threshold, min_accounts, kinds, burst_window
+        As for :func:`detector.calls.analyse_posts`.
+    client : distributed.Client, optional
+        Where to run.
+    """
+    with _keep_dtypes():
+        return _analyse_partitioned(input_path, output, clusters_out, accounts_out, fmt, model, use_model, window, threshold, min_accounts, kinds, burst_window, client)
+
+
+def _analyse_partitioned(
+    input_path: str | os.PathLike[str], output: str, clusters_out: str | None, accounts_out: str | None, fmt: str | None, model: Any, use_model: bool,
+    window: Any, threshold: float | None, min_accounts: int | None, kinds: tuple[str, ...] | None, burst_window: Any, client: Any,
+) -> PostsEngineRun:
+    import dask
+    import dask.dataframe as dd
+
+    from detector import coordination as co
+    from detector.calls import DEFAULT_BURST_WINDOW, membership_table
+    from detector.files import Rejects, write_rejects, write_table
+
+    burst = DEFAULT_BURST_WINDOW if burst_window is None else pd.Timedelta(burst_window)
+    opts: dict[str, Any] = {}
+    for name, value in (("window", window), ("threshold", threshold), ("min_accounts", min_accounts), ("kinds", kinds)):
+        if value is not None:
+            opts[name] = value
+    files = [str(f) for f in list_partitions(input_path)]
+    reads = [dask.delayed(_post_part, nout=3)(f, i, fmt) for i, f in enumerate(files)]
+    posts = dd.from_delayed([r[0] for r in reads], meta=_posts_meta(), verify_meta=False)
+    profiles = dd.from_delayed([r[2] for r in reads], meta=_account_meta().drop(columns=["_file", "_order"]).assign(_part=pd.Series(dtype="int64")), verify_meta=False)
+    rejects_dd = dd.from_delayed([r[1] for r in reads], meta=_rejects_frame(pd.DataFrame()), verify_meta=False)
+    posts = posts.persist() if client is not None else posts
+
+    # Steps 1-3: candidate keys, shuffled by key; only posts sharing a key reach the client.
+    keys = posts.map_partitions(coordination_keys, meta={c: t for c, t in KEY_COLUMNS.items()})
+    shared = keys.groupby("key")["member"].nunique(split_out=max(1, keys.npartitions))
+    kept = shared[shared >= 2].reset_index()[["key"]]
+    hits = keys.merge(kept, on="key", how="inner")
+    kept_ids, kept_sets, all_authors, read_rejects, profile_rows, n_posts = dask.compute(
+        hits["post_id"].dropna().unique(), hits["setkey"].dropna().unique(), posts["author_id"].unique(), rejects_dd, profiles, posts.shape[0]
+    )
+    set_ids = keys[keys["setkey"].isin(list(kept_sets)) & keys["post_id"].notnull()]["post_id"].unique().compute() if len(kept_sets) else []
+    wanted = set(kept_ids) | set(set_ids)
+    candidates = posts[posts["post_id"].isin(sorted(wanted))].compute() if wanted else _posts_meta()
+    log.info("dask posts: %d of %d posts share a candidate key and go to coordination", len(candidates), n_posts)
+    if n_posts == 0:
+        rejects = Rejects(str(input_path))
+        rejects.rows = read_rejects.astype(object).where(read_rejects.notna(), None).to_dict("records")
+        write_rejects(rejects, output)
+        raise NothingScoredError(f"{input_path}: every record of {len(files)} partition(s) was rejected")
+    coordination = co.find_clusters(candidates.drop(columns=["_part"]), **opts)
+    coordination.account_scores = _all_author_scores(coordination.account_scores, pd.Series(all_authors, dtype="string"))
+
+    # Author profiles that came with the posts: the latest observation of each author, as locally.
+    account_scores = None
+    if use_model and len(profile_rows):
+        account_scores = _score_profiles(profile_rows, model, client)
+
+    # Step 4: posts by author, scored per partition with the compact coordination result.
+    by_author = posts.shuffle("author_id", npartitions=posts.npartitions)
+    mem_d = dask.delayed(coordination.memberships, pure=True)
+    coord_d = dask.delayed(coordination.account_scores, pure=True)
+    acc_d = dask.delayed(account_scores, pure=True)
+    score_meta = _score_meta()
+    scored = by_author.map_partitions(_score_post_part, mem_d, coord_d, acc_d, burst, meta=score_meta, align_dataframes=False)
+    scored = scored.persist() if client is not None else scored
+    writes = [write_parts(scored[POST_SCORE_COLUMNS], output, compute=False)]
+    if accounts_out:
+        authors = scored.map_partitions(_author_part, coord_d, acc_d, meta=_author_meta(), align_dataframes=False)
+        writes.append(write_parts(authors, accounts_out, compute=False))
+    dask.compute(*writes)
+    done = dask.compute(scored["label"].value_counts(), scored["call_to_action"].sum())
+    publish(Path(output).with_name(f".{Path(output).name}.partial"), Path(output))
+    if accounts_out:
+        publish(Path(accounts_out).with_name(f".{Path(accounts_out).name}.partial"), Path(accounts_out))
+    memberships = membership_table(coordination)
+    if clusters_out:
+        write_table(memberships, clusters_out)
+    rejects = Rejects(str(input_path))
+    rejects.rows = read_rejects.astype(object).where(read_rejects.notna(), None).to_dict("records")
+    labels = {str(k): int(v) for k, v in done[0].items()}
+    run = PostsEngineRun(
+        str(input_path), output, partitions=len(files), scored=sum(labels.values()), labels=labels,
+        rejected=rejects.n_rejected, warnings=len(rejects) - rejects.n_rejected,
+        rejects_path=write_rejects(rejects, output),
+        coordination=coordination, memberships=memberships, candidates=len(candidates), posts=int(n_posts),
+    )  # fmt: skip
+    run.extra = {
+        "calls_to_action": int(done[1]),
+        "clusters": int(memberships["cluster_id"].nunique()) if len(memberships) else 0,
+        "author_profiles_scored": 0 if account_scores is None else len(account_scores),
+    }
+    return run
+
+
+def _all_author_scores(scores: pd.DataFrame, authors: pd.Series) -> pd.DataFrame:
+    """Coordination scores for every author: those left out of the candidates are in no cluster."""
+    from detector import coordination as co
+
+    missing = authors[~authors.isin(scores["account_id"])].dropna()
+    if missing.empty:
+        return scores
+    frame = pd.DataFrame({"author_id": missing.to_numpy()}).astype("string")
+    blank = co._scores(frame, None, None, None)
+    out = pd.concat([scores, blank], ignore_index=True)
+    return out.sort_values("account_id", ignore_index=True)[co.SCORE_COLUMNS]
+
+
+def _score_profiles(profiles: pd.DataFrame, model: Any, client: Any) -> pd.DataFrame | None:
+    from detector.errors import ModelError
+    from detector.model import load_model, score_accounts
+
+    # Latest observation per author; on a tie, the first partition (the local reader keeps the first).
+    chosen = profiles.sort_values(["collected_at", "_part", "source_row"], ascending=[False, True, True], kind="stable")
+    chosen = chosen.drop_duplicates("account_id").sort_values(["_part", "source_row"]).drop(columns=["_part"]).reset_index(drop=True)
+    if model is None:
+        try:
+            model = load_model()
+        except ModelError as exc:
+            log.warning("author profiles not scored, the account model is unavailable: %s", exc)
+            return None
+    elif isinstance(model, str | os.PathLike):
+        model = load_model(Path(model))
+    return score_accounts(chosen, model)
+
+
+def _placeholder_scored() -> pd.DataFrame:
+    """One placeholder post, scored: the columns and dtypes of a scored partition."""
+    from detector.posts import canonical_posts
+
+    one = canonical_posts(pd.DataFrame({
+        "post_id": ["0"], "author_id": ["0"], "author_screen_name": ["0"], "text": ["x"],
+        "created_at": [pd.Timestamp(0, tz="UTC")], "source_row": [1],
+    }))  # fmt: skip
+    memberships = pd.DataFrame({"account_id": pd.Series(dtype="string"), "post_id": pd.Series(dtype="string")})
+    return _score_post_part(one, memberships, _no_coordination(), None, pd.Timedelta("1h"))
+
+
+def _no_coordination() -> pd.DataFrame:
+    return pd.DataFrame({"account_id": pd.Series(dtype="string"), "coordination_score": pd.Series(dtype="float64")})
+
+
+def _score_meta() -> pd.DataFrame:
+    return _placeholder_scored().iloc[:0]
+
+
+def _author_meta() -> pd.DataFrame:
+    return _author_part(_placeholder_scored(), _no_coordination(), None).iloc[:0]

@@ -1,0 +1,174 @@
+"""The Dask engine gives the local engine's results, on a LocalCluster, including clusters across partitions."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+pytest.importorskip("distributed")
+
+from detector import engine  # noqa: E402
+from detector.calls import analyse_posts  # noqa: E402
+from detector.cli import cli  # noqa: E402
+from detector.errors import InputError  # noqa: E402
+from detector.model import PACKAGE_MODEL, load_model  # noqa: E402
+from detector.posts import read_posts  # noqa: E402
+from detector.scoring import score_file  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+TWIBOT = ROOT / "datasets" / "examples" / "twibot20_accounts.json"
+FIX = Path(__file__).parent / "fixtures" / "posts"
+AS_OF = "2020-09-01"
+
+
+@pytest.fixture(scope="module")
+def client() -> Iterator[object]:
+    for name in ("distributed", "distributed.shuffle"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+    with engine.dask_client(n_workers=2, processes=False) as c:
+        yield c
+
+
+@pytest.fixture(scope="module")
+def model():
+    return load_model(PACKAGE_MODEL)
+
+
+def _flat_posts(src: Path, tmp: Path) -> pd.DataFrame:
+    """The fixture's canonical posts as a flat CSV table with explicit post ids."""
+    posts = read_posts(src).posts.drop(columns=["source_row"])
+    posts["created_at"] = posts["created_at"].dt.strftime("%Y-%m-%dT%H:%M:%SZ")
+    posts["post_id"] = [f"p{i:03d}" for i in range(len(posts))]
+    return posts
+
+
+def _csv_roundtrip(df: pd.DataFrame, path: Path, ids: tuple[str, ...]) -> pd.DataFrame:
+    df.to_csv(path, index=False)
+    return pd.read_csv(path, dtype={c: str for c in ids})
+
+
+def test_accounts_on_dask_equal_local_with_a_duplicate_across_partitions(tmp_path: Path, client, model) -> None:
+    records = json.loads(TWIBOT.read_text(encoding="utf-8"))
+    records.append(records[5])  # the same account again, in the last partition
+    whole = tmp_path / "all.jsonl"
+    whole.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    parts = tmp_path / "parts"
+    parts.mkdir()
+    for i, chunk in enumerate((records[:40], records[40:80], records[80:])):
+        (parts / f"accounts-{i}.jsonl").write_text("".join(json.dumps(r) + "\n" for r in chunk), encoding="utf-8")
+
+    local = score_file(whole, str(tmp_path / "local.csv"), as_of=AS_OF, model=model)
+    run = engine.score_partitioned(parts, str(tmp_path / "dask.csv"), as_of=AS_OF, model=model, client=client)
+
+    assert (run.partitions, run.scored, run.rejected) == (3, 100, 1)
+    assert (local.scored, local.rejected) == (100, 1)
+    assert run.labels == local.labels
+    assert sorted(p.name for p in (tmp_path / "dask.csv").iterdir()) == ["part-00000.csv", "part-00001.csv", "part-00002.csv"]
+    got = engine.read_parts(str(tmp_path / "dask.csv")).sort_values("account_id", ignore_index=True)
+    want = pd.read_csv(tmp_path / "local.csv", dtype={"account_id": str}).sort_values("account_id", ignore_index=True)
+    pd.testing.assert_frame_equal(got, want)
+    rejects = pd.read_csv(run.rejects_path)
+    assert rejects[["row", "field"]].values.tolist() == [[21, "account_id"]]
+    assert "duplicate of record 6 in" in rejects["reason"].iloc[0] and "accounts-0.jsonl" in rejects["reason"].iloc[0]
+
+
+def test_posts_on_dask_equal_local_and_find_clusters_spanning_partitions(tmp_path: Path, client) -> None:
+    posts = _flat_posts(FIX / "ira_calls.csv", tmp_path)
+    whole = tmp_path / "all.csv"
+    posts.to_csv(whole, index=False)
+    parts = tmp_path / "parts"
+    parts.mkdir()
+    # Round-robin: every cluster's posts land in different partitions.
+    part_of = {pid: i % 3 for i, pid in enumerate(posts["post_id"])}
+    for k in range(3):
+        posts[posts["post_id"].map(part_of) == k].to_parquet(parts / f"posts-{k}.parquet", index=False)
+
+    local = analyse_posts(read_posts(whole).posts, window="10min")
+    run = engine.analyse_partitioned(
+        parts, str(tmp_path / "scores.parquet"), clusters_out=str(tmp_path / "clusters.csv"),
+        accounts_out=str(tmp_path / "authors.parquet"), window="10min", client=client,
+    )  # fmt: skip
+
+    # The expected figures of the local engine on this fixture (tests/test_cli_posts.py).
+    assert (run.posts, run.extra["clusters"], len(run.memberships)) == (26, 3, 11)
+    spanning = run.memberships.assign(part=run.memberships["post_id"].map(part_of)).groupby("cluster_id")["part"].nunique()
+    assert (spanning >= 2).all(), spanning
+    got = engine.read_parts(str(tmp_path / "scores.parquet")).sort_values("post_id", ignore_index=True)
+    want = local.scores[engine.POST_SCORE_COLUMNS].sort_values("post_id", ignore_index=True)
+    pd.testing.assert_frame_equal(got, want, check_dtype=False)
+    pd.testing.assert_frame_equal(run.memberships, local.memberships)
+    pd.testing.assert_frame_equal(run.coordination.clusters, local.coordination.clusters)
+    pd.testing.assert_frame_equal(run.coordination.account_scores, local.coordination.account_scores)
+    authors = engine.read_parts(str(tmp_path / "authors.parquet")).sort_values("author_id", ignore_index=True)
+    pd.testing.assert_frame_equal(authors, local.authors.sort_values("author_id", ignore_index=True), check_dtype=False)
+    # Posts that share nothing with another account never leave the workers.
+    assert run.candidates < run.posts
+
+
+def test_posts_with_profiles_on_dask_equal_local(tmp_path: Path, client, model) -> None:
+    lines = (FIX / "pheme_ferguson.jsonl").read_text(encoding="utf-8").splitlines(keepends=True)
+    parts = tmp_path / "parts"
+    parts.mkdir()
+    (parts / "a.jsonl").write_text("".join(lines[::2]), encoding="utf-8")
+    (parts / "b.jsonl").write_text("".join(lines[1::2]), encoding="utf-8")
+    read = read_posts(FIX / "pheme_ferguson.jsonl")
+    local = analyse_posts(read.posts, users=read.users, model=model)
+    run = engine.analyse_partitioned(parts, str(tmp_path / "s.csv"), model=model, client=client)
+    assert run.extra["author_profiles_scored"] == len(local.account_scores) > 0
+    got = engine.read_parts(str(tmp_path / "s.csv")).sort_values("post_id", ignore_index=True)
+    want = _csv_roundtrip(local.scores[engine.POST_SCORE_COLUMNS], tmp_path / "w.csv", ("post_id", "author_id")).sort_values("post_id", ignore_index=True)
+    pd.testing.assert_frame_equal(got, want)
+
+
+def test_candidate_keys_link_near_duplicates_across_partitions() -> None:
+    a = pd.DataFrame({
+        "post_id": ["1"], "author_id": ["u1"], "text": ["come join the rally at city hall tomorrow at noon everyone"],
+        "repost_of": [pd.NA], "urls": ["https://www.Example.org/x/?utm_source=t"], "hashtags": ["texit rally"],
+    })  # fmt: skip
+    b = a.assign(post_id=["2"], author_id=["u2"], text=["come join the rally at city hall tomorrow at noon everyone!!"], urls=["http://example.org/x"])
+    ka, kb = engine.coordination_keys(a), engine.coordination_keys(b)
+    shared = set(ka["key"]) & set(kb["key"])
+    assert "url:example.org/x" in shared and "tags:texit rally" in shared
+    # Same token set (punctuation aside): same set key and all 12 band keys, wherever it is computed.
+    assert sum(k.startswith("set:") for k in shared) == 1
+    assert sum(k.startswith("band") for k in shared) == 12
+
+
+def test_partition_listing(tmp_path: Path) -> None:
+    (tmp_path / "b.csv").write_text("x\n1\n")
+    (tmp_path / "a.parquet").write_bytes(b"")
+    (tmp_path / ".hidden.csv").write_text("x\n")
+    (tmp_path / "out.rejects.csv").write_text("x\n")
+    (tmp_path / "notes.txt").write_text("x\n")
+    assert [p.name for p in engine.list_partitions(tmp_path)] == ["a.parquet", "b.csv"]
+    with pytest.raises(InputError, match="no such file or folder"):
+        engine.list_partitions(tmp_path / "missing")
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(InputError, match="no partition files"):
+        engine.list_partitions(tmp_path / "empty")
+
+
+def test_cli_posts_and_score_with_dask_engine(tmp_path: Path) -> None:
+    posts = _flat_posts(FIX / "ira_calls.csv", tmp_path)
+    parts = tmp_path / "parts"
+    parts.mkdir()
+    posts.iloc[:13].to_csv(parts / "p0.csv", index=False)
+    posts.iloc[13:].to_csv(parts / "p1.csv", index=False)
+    runner = CliRunner()
+    out = tmp_path / "scores.csv"
+    result = runner.invoke(cli, ["posts", str(parts), "--engine", "dask", "-o", str(out), "--window", "10min", "--clusters", str(tmp_path / "c.csv")])
+    assert result.exit_code == 0, result.output
+    assert "26 posts scored from 2 partitions" in result.stderr and "3 clusters" in result.stderr
+    assert len(engine.read_parts(str(out))) == 26
+    # A rerun replaces the folder whole.
+    assert runner.invoke(cli, ["posts", str(parts), "--engine", "dask", "-o", str(out)]).exit_code == 0
+    assert sorted(p.name for p in out.iterdir()) == ["part-00000.csv", "part-00001.csv"]
+    (tmp_path / "empty").mkdir()
+    missing = runner.invoke(cli, ["score", str(tmp_path / "empty"), "--engine", "dask", "-o", str(tmp_path / "acc.csv")])
+    assert missing.exit_code == 2 and "no partition files" in missing.output
