@@ -745,6 +745,74 @@ def run_command(
         click.echo(f"records rejected on import: see {result.rejects_path}", err=True)
 
 
+@cli.command("run")
+@click.option("--watch", "watch_name", required=True, help="The watch to run (see `detector watch list`).")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Watch file (default: watches.toml in the data folder).")
+@click.option("--from", "from_posts", type=click.Path(dir_okay=False, exists=True), help="Run offline on exported posts (any format `detector posts` reads) instead of collecting.")
+@click.option("--accounts", "from_accounts", type=click.Path(dir_okay=False, exists=True), help="Offline: also import these author profiles (any format `detector score` reads).")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), help="Report folder (default: <data dir>/reports/WATCH).")
+@click.option("--db", help="Store: postgresql:// URL or SQLite file (default: the data folder's).")
+@click.option("--data-dir", type=click.Path(file_okay=False), help="Data folder: store, lock, logs, reports (default: $DETECTOR_DATA_DIR).")
+@click.option("--log-file", "run_log", type=click.Path(dir_okay=False), help="Log file, at INFO level (default: <data dir>/logs/detector.log).")
+@click.option("--lookback", callback=_timedelta, default="24h", show_default=True, help="Posts the watch saw this long before the run are analysed with the new ones.")
+@click.option("--since", "collect_since", help="Oldest post of the watch's first collection (a date or 24h, 6d); later runs fetch only newer posts.")
+@click.option("--max-pages", type=click.IntRange(min=1), help="Collect at most this many pages per run (the next run continues).")
+@click.option("--model", "model_path", type=click.Path(dir_okay=False), help="Account model (default: the registry's or the shipped one).")
+@click.option("--env-file", type=click.Path(dir_okay=False), help="A .env file holding X_BEARER_TOKEN (default: ./.env).")
+@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True, help="Processes for coordination.")
+@click.option("--top", type=click.IntRange(min=1), default=50, show_default=True, help="Accounts, posts and clusters listed in the HTML report.")
+@handle_errors
+def run_command(
+    watch_name: str, config_path: str | None, from_posts: str | None, from_accounts: str | None, out_dir: str | None,
+    db: str | None, data_dir: str | None, run_log: str | None, lookback: Any, collect_since: str | None,
+    max_pages: int | None, model_path: str | None, env_file: str | None, workers: int, top: int,
+) -> None:
+    """Collect, score, store and report one watch: the job to put in cron.
+
+    A second run of the same watch while one is under way exits at once with code 75. A run
+    killed in the middle is resumed by the next one, which completes it without losing or
+    duplicating anything. Progress bars appear only on a terminal; the log goes to --log-file.
+
+    Exit codes: 0 done; 75 another run of this watch holds the lock (try later); 2 bad input or
+    configuration; 3 every record of --from was rejected; 4 model problem; 5 store problem;
+    6 collection failed in a way retrying will not fix; 1 any other detector error.
+
+    Example:
+
+    \b
+        */30 * * * * cd /srv/detector && .venv/bin/detector run --watch paris-march >/dev/null 2>&1
+        detector run --watch texit-rally --config datasets/examples/watches.toml \\
+            --from datasets/examples/posts/ira_texit_calls.csv --db out/detector.sqlite --out out/reports
+    """
+    from pathlib import Path
+
+    from detector import runner
+    from detector.store import default_data_dir
+
+    base = Path(data_dir) if data_dir else default_data_dir()
+    handler = runner.log_file_handler(run_log or base / runner.LOG_FILE)
+    handler.setLevel(logging.INFO)
+    root = logging.getLogger()
+    for h in root.handlers:  # the terminal keeps the level of -v/-q; the file gets INFO
+        if h.level == logging.NOTSET:
+            h.setLevel(root.level)
+    root.addHandler(handler)
+    log.setLevel(min(root.level, logging.INFO))
+    try:
+        result = runner.run(
+            watch_name, config=config_path, db=db, data_dir=base, out_dir=out_dir, from_posts=from_posts,
+            from_accounts=from_accounts, env_file=env_file, collect_since=collect_since, max_pages=max_pages,
+            lookback=lookback, model=model_path, workers=workers, top=top,
+        )
+    finally:
+        root.removeHandler(handler)
+        handler.close()
+    click.echo(result.summary())
+    click.echo(str(result.report.html))
+    if result.rejects_path:
+        click.echo(f"records rejected on import: see {result.rejects_path}", err=True)
+
+
 def main() -> None:
     cli(prog_name="detector")
 

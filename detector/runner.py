@@ -1,0 +1,622 @@
+"""The cron pipeline ``detector run``: collect, score, store and report one watch, safely.
+
+This module owns the order of a run's stages, the run lock, resuming a run that was killed, and
+what a run writes to the history store. One run of a watch:
+
+1. **collect** — online, the watch's search query through :class:`detector.collect.Collector`
+   (``source`` = the watch's name, so its sightings and cursor are the watch's own); offline
+   (``--from FILE``), the posts of an exported file that the watch covers, with the author
+   profiles they carry (and ``--accounts FILE``), upserted into the store as seen by the watch;
+2. **score** — the posts the watch saw within ``lookback`` of the run's start, analysed together
+   (coordination needs the neighbours of a new post, not just the new post): the account model
+   on the authors whose profiles are stored, :func:`detector.coordination.find_clusters` with the
+   watch's thresholds, and the post rule of :mod:`detector.calls`;
+3. **store** — in one transaction, the post scores, one score per author (the author table of
+   :mod:`detector.calls`: account model, coordination, templating and bursts together) and the
+   clusters, all under the run's id and stamped with the run's start time;
+4. **report** — :func:`detector.report.load_report_store` then :func:`detector.report.write_report`;
+5. the run is marked finished.
+
+Safe under cron
+---------------
+* A lock (``flock`` on ``<data dir>/locks/<watch>.lock``) makes a second run of the same watch
+  raise :class:`~detector.errors.LockedError` at once (exit 75). The operating system releases
+  an ``flock`` when its process dies, even by SIGKILL, so a stale lock never blocks the next run.
+* A run killed at any point is resumed by the next one under the same run id
+  (:meth:`detector.store.Store.unfinished_run`). Every stage is idempotent: collection resumes
+  from the stored cursor and upserts; the store stage is one transaction whose rows are keyed by
+  the run id; scores and clusters carry the run's start time, so redoing a stage writes the same
+  rows again; the report of a run has a name fixed by the run's data, so it is overwritten, not
+  doubled.
+* Running again over the same data writes no score rows: a score (or cluster) is stored only
+  when it is new or differs from the latest one stored for the watch within the lookback.
+
+It never parses input shapes (readers do), never talks to the X API itself (the collector does),
+never computes a score (the model, :mod:`detector.calls` and :mod:`detector.coordination` do) and
+never configures logging handlers (the CLI does; :func:`log_file_handler` only builds one).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import logging
+import os
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from detector.errors import ConfigError, LockedError, ModelError
+from detector.files import Rejects, write_rejects
+from detector.store import Store, default_data_dir, open_store, utcnow
+from detector.watch import Watch, get_watch
+
+log = logging.getLogger(__name__)
+
+DEFAULT_LOOKBACK = timedelta(hours=24)
+LOCK_DIR = "locks"
+LOG_FILE = Path("logs") / "detector.log"
+REPORT_DIR = "reports"
+# Versions of the two rules a run stores scores of (the account model's version is appended).
+POST_RULE = "posts-1"
+AUTHOR_RULE = "authors-1"
+# Fault injection for tests: the run pauses after the named point so that a test can SIGKILL it
+# there. Points: collect, store (inside the store transaction, after the post scores), report.
+PAUSE_ENV = "DETECTOR_RUN_PAUSE_AT"
+PAUSE_POINTS = ("collect", "store", "report")
+_ID_CHUNK = 500
+
+
+@dataclass
+class RunResult:
+    """What one run did."""
+
+    run_id: str
+    watch: str
+    resumed: bool = False
+    collected: str = ""
+    posts_analysed: int = 0
+    post_scores_written: int = 0
+    account_scores_written: int = 0
+    clusters_written: int = 0
+    clusters_found: int = 0
+    suspicious_posts: int = 0
+    suspicious_accounts: int = 0
+    report: Any = None
+    rejects_path: str | None = None
+    stage_seconds: dict[str, float] = field(default_factory=dict)
+
+    def summary(self) -> str:
+        """One line for the operator (and the run's ``detail`` in the store)."""
+        parts = [
+            f"run {self.run_id} of watch '{self.watch}'" + (" (resumed)" if self.resumed else ""),
+            self.collected,
+            f"{self.posts_analysed} post(s) analysed, {self.suspicious_posts} suspicious",
+            f"{self.suspicious_accounts} suspicious author(s)",
+            f"{self.clusters_found} cluster(s)",
+            f"{self.post_scores_written} post and {self.account_scores_written} author score(s) "
+            f"and {self.clusters_written} cluster(s) stored (new or changed)",
+        ]
+        return "; ".join(p for p in parts if p)
+
+
+# ---------------------------------------------------------------------------------------------
+# Lock and log file
+
+
+def lock_path(watch: str, data_dir: str | os.PathLike[str] | None = None) -> Path:
+    """The lock file of ``watch``'s runs: ``<data dir>/locks/<watch>.lock``."""
+    base = Path(data_dir).expanduser() if data_dir is not None else default_data_dir()
+    return base / LOCK_DIR / f"{watch}.lock"
+
+
+@contextlib.contextmanager
+def run_lock(path: str | os.PathLike[str]) -> Iterator[Path]:
+    """Hold an exclusive ``flock`` on ``path`` for the duration of the block.
+
+    The lock belongs to the open file, so the operating system drops it when the process ends in
+    any way (SIGKILL included): there is no stale lock to clean up. The file itself stays; it
+    holds the pid and start time of the last holder, for the message a blocked run prints.
+
+    Raises
+    ------
+    LockedError
+        Another process holds the lock (the caller exits at once, code 75).
+    ConfigError
+        The lock file cannot be created.
+    """
+    p = Path(path)
+    try:
+        p.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(p, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise ConfigError(f"{p}: cannot create the run lock: {exc.strerror or exc}") from exc
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 200, 0).decode("utf-8", "replace").strip() or "unknown process"
+            message = f"another run holds the lock {p} ({holder}); exiting without doing anything"
+            log.warning("%s", message)
+            raise LockedError(message) from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"pid {os.getpid()} since {utcnow().strftime('%Y-%m-%dT%H:%M:%SZ')}\n".encode(), 0)
+        yield p
+    finally:
+        os.close(fd)  # releases the flock
+
+
+def log_file_handler(path: str | os.PathLike[str]) -> logging.Handler:
+    """A handler appending to ``path`` (folder created) that tolerates logrotate moving the file.
+
+    Lines carry the time, process id, level and logger. The CLI attaches it; library code never does.
+    """
+    import logging.handlers
+
+    p = Path(path).expanduser()
+    try:
+        p.parent.mkdir(parents=True, exist_ok=True)
+        handler = logging.handlers.WatchedFileHandler(p, encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"{p}: cannot open the log file: {exc.strerror or exc}") from exc
+    handler.setFormatter(logging.Formatter("%(asctime)s %(process)d %(levelname)s %(name)s: %(message)s"))
+    return handler
+
+
+# ---------------------------------------------------------------------------------------------
+# The run
+
+
+def run(
+    watch_name: str,
+    *,
+    config: str | os.PathLike[str] | None = None,
+    db: str | None = None,
+    data_dir: str | os.PathLike[str] | None = None,
+    out_dir: str | os.PathLike[str] | None = None,
+    **options: Any,
+) -> RunResult:
+    """Run the pipeline for one watch under its lock: what ``detector run`` calls.
+
+    Parameters
+    ----------
+    watch_name : str
+        The watch, from ``config`` (default: ``watches.toml`` in the data folder).
+    db, data_dir
+        The store (see :func:`detector.store.open_store`); ``data_dir`` also holds the lock and,
+        by default, the reports.
+    out_dir : path, optional
+        Report folder; default ``<data dir>/reports/<watch>``.
+    **options
+        Passed to :func:`run_watch`.
+
+    Raises
+    ------
+    LockedError
+        Another run of the same watch is under way.
+    DetectorError
+        Any stage failed; the run is marked ``failed`` in the store with the message.
+    """
+    watch = get_watch(watch_name, config)
+    base = Path(data_dir).expanduser() if data_dir is not None else default_data_dir()
+    out = Path(out_dir) if out_dir is not None else base / REPORT_DIR / watch.name
+    with run_lock(lock_path(watch.name, base)), open_store(db, base) as store:
+        return run_watch(store, watch, out_dir=out, **options)
+
+
+def run_watch(
+    store: Store,
+    watch: Watch,
+    *,
+    out_dir: str | os.PathLike[str],
+    from_posts: str | os.PathLike[str] | None = None,
+    from_accounts: str | os.PathLike[str] | None = None,
+    collector: Any = None,
+    env_file: str | os.PathLike[str] | None = None,
+    collect_since: str | datetime | None = None,
+    max_pages: int | None = None,
+    lookback: timedelta = DEFAULT_LOOKBACK,
+    model: Any = None,
+    workers: int = 1,
+    top: int = 50,
+) -> RunResult:
+    """Run every stage for ``watch`` against an open store (the caller holds the lock).
+
+    Parameters
+    ----------
+    store : Store
+    watch : Watch
+    out_dir : path
+        Report folder.
+    from_posts : path, optional
+        Run offline: import the posts of this file (any shape :func:`detector.posts.read_posts`
+        reads) that the watch covers, instead of collecting.
+    from_accounts : path, optional
+        Offline: also import these author profiles (any shape :func:`detector.accounts.read_accounts`
+        reads).
+    collector : Collector, optional
+        Online: the collector to use (default: one built with the token of ``env_file``/environment).
+    collect_since : str or datetime, optional
+        Oldest post time of the watch's first collection pass (later passes ask only for newer posts).
+    max_pages : int, optional
+        Stop collecting after this many pages; the next run continues.
+    lookback : timedelta
+        Posts the watch saw this long before the run's start are analysed with the new ones.
+    model : AccountModel or path, optional
+        The account model (default: the registry's or the shipped one; when that is missing the
+        authors are left unscored with a warning, as in ``detector posts``).
+    workers : int
+        Processes for coordination.
+    top : int
+        Rows listed in the HTML report.
+    """
+    if lookback <= timedelta(0):
+        raise ConfigError(f"lookback must be positive, got {lookback}")
+    resumed_id = store.unfinished_run(watch.name)
+    run_id = store.start_run(watch.name, run_id=resumed_id)
+    result = RunResult(run_id, watch.name, resumed=resumed_id is not None)
+    runs = store.runs(watch.name)
+    started = runs.loc[runs["run_id"] == run_id, "started_at"].iloc[0].to_pydatetime()
+    log.info("run %s of watch '%s' %s (started %s)", run_id, watch.name, "resumed" if result.resumed else "begins", started.isoformat())
+    try:
+        with _stage(result, "collect"):
+            if from_posts is not None or from_accounts is not None:
+                result.collected, rejects = import_files(store, watch, from_posts, from_accounts)
+                if len(rejects):
+                    result.rejects_path = write_rejects(rejects, str(Path(out_dir) / f"import-{run_id}.csv"))
+            else:
+                result.collected = collect_watch(store, watch, collector=collector, env_file=env_file, since=collect_since, max_pages=max_pages)
+        _pause_point("collect")
+        with _stage(result, "score"):
+            posts = store.posts(source=watch.name, since=started - lookback).drop(columns=["raw", "first_seen", "last_seen"])
+            analysis = analyse(store, watch, posts, model=model, workers=workers)
+        with _stage(result, "store"):
+            store_analysis(store, watch, analysis, run_id=run_id, at=started, lookback=lookback, result=result)
+        _pause_point("report")
+        with _stage(result, "report"):
+            result.report = write_run_report(store, watch, posts, started=started, lookback=lookback, out_dir=out_dir, top=top)
+    except Exception as exc:
+        # A failure (not a kill) ends the run: the next cron run starts afresh rather than
+        # repeating the same failure under the same id. Stored rows stay; they are consistent.
+        store.finish_run(run_id, "failed", str(exc)[:2000])
+        log.error("run %s of watch '%s' failed: %s", run_id, watch.name, exc)
+        raise
+    store.finish_run(run_id, "ok", result.summary())
+    log.info("%s; stages %s", result.summary(), ", ".join(f"{k} {v:.1f} s" for k, v in result.stage_seconds.items()))
+    return result
+
+
+@contextlib.contextmanager
+def _stage(result: RunResult, name: str) -> Iterator[None]:
+    log.info("run %s: %s", result.run_id, name)
+    t0 = time.perf_counter()
+    yield
+    result.stage_seconds[name] = result.stage_seconds.get(name, 0.0) + time.perf_counter() - t0
+
+
+def _pause_point(point: str) -> None:
+    """Fault injection for tests (see :data:`PAUSE_ENV`): wait here to be killed."""
+    if os.environ.get(PAUSE_ENV) != point:
+        return
+    log.warning("%s=%s: pausing here for up to 10 minutes so that a test can kill this run", PAUSE_ENV, point)
+    deadline = time.monotonic() + 600
+    while time.monotonic() < deadline:
+        time.sleep(0.2)
+
+
+# ---------------------------------------------------------------------------------------------
+# Stage 1: collect
+
+
+def collect_watch(
+    store: Store,
+    watch: Watch,
+    *,
+    collector: Any = None,
+    env_file: str | os.PathLike[str] | None = None,
+    since: str | datetime | None = None,
+    max_pages: int | None = None,
+) -> str:
+    """Collect the watch's search query into the store as seen by the watch; return a summary."""
+    if collector is None:
+        from detector.collect import Collector
+
+        collector = Collector(store, env_file=env_file)
+    stats = collector.collect_search(watch.search_query(), since=since, max_pages=max_pages, source=watch.name)
+    return f"collected {stats.summary()}"
+
+
+def import_files(
+    store: Store,
+    watch: Watch,
+    posts_path: str | os.PathLike[str] | None,
+    accounts_path: str | os.PathLike[str] | None = None,
+) -> tuple[str, Rejects]:
+    """Offline collection: upsert the posts of ``posts_path`` that the watch covers, and profiles.
+
+    Profiles embedded in the posts are kept for the authors of those posts; ``accounts_path``
+    profiles are all kept. Everything is recorded as seen by the watch now, so a rerun over the
+    same file changes no row but the sightings' ``last_seen``.
+
+    Returns
+    -------
+    (str, Rejects)
+        A summary line and the records that could not be used.
+    """
+    rejects = Rejects(str(posts_path or accounts_path))
+    parts = []
+    seen = utcnow()
+    if posts_path is not None:
+        from detector.posts import author_accounts, read_posts
+
+        read = read_posts(posts_path)
+        rejects.extend(read.rejects)
+        covered = read.posts[watch.matches(read.posts)]
+        if covered.empty:
+            log.warning("%s: none of its %d posts is covered by watch '%s'", posts_path, len(read.posts), watch.name)
+        store.upsert_posts(covered.drop(columns=["source_row"]), source=watch.name, seen_at=seen)
+        parts.append(f"{len(covered)} of {len(read.posts)} posts in {posts_path} covered by the watch")
+        if read.users:
+            profiles = author_accounts(read.users, str(posts_path), rejects=rejects)
+            profiles = profiles[profiles["account_id"].isin(set(covered["author_id"].dropna().astype(str)))]
+            store.upsert_accounts(profiles.drop(columns=["source_row"]), source=watch.name, seen_at=seen)
+            parts.append(f"{len(profiles)} author profiles")
+    if accounts_path is not None:
+        from detector.accounts import read_accounts
+
+        batch = read_accounts(accounts_path)
+        rejects.extend(batch.rejects)
+        store.upsert_accounts(batch.accounts.drop(columns=["source_row"]), source=watch.name, seen_at=seen)
+        parts.append(f"{len(batch.accounts)} profiles from {accounts_path}")
+    return "imported " + ", ".join(parts), rejects
+
+
+# ---------------------------------------------------------------------------------------------
+# Stage 2: score
+
+
+@dataclass
+class Analysis:
+    """The scores of one run, before they are stored."""
+
+    post_scores: pd.DataFrame
+    authors: pd.DataFrame
+    account_scores: pd.DataFrame | None
+    clusters: pd.DataFrame
+    memberships: pd.DataFrame
+    model_version: str
+
+
+def analyse(store: Store, watch: Watch, posts: pd.DataFrame, *, model: Any = None, workers: int = 1) -> Analysis:
+    """Score ``posts`` (canonical) and their authors, with the watch's coordination thresholds.
+
+    The account model scores the authors whose profiles are in the store. Without a model given,
+    the default one is loaded; if it cannot be, the authors are left unscored with a warning (the
+    post rule then never calls a post ``likely-genuine``). A model that is given must load.
+    """
+    from detector.calls import author_table, membership_table, score_posts
+    from detector.coordination import find_clusters
+
+    account_scores = None
+    version = "no-account-model"
+    authors = posts["author_id"].dropna().astype(str).unique().tolist()
+    profiles = _accounts_by_ids(store, authors)
+    if len(profiles):
+        loaded = _load_model(model)
+        if loaded is not None:
+            from detector.model import score_accounts
+
+            account_scores = score_accounts(profiles, loaded)
+            version = loaded.version
+            log.info("scored %d author profiles with account model %s", len(account_scores), version)
+    t = watch.thresholds
+    opts: dict[str, Any] = {"workers": workers}
+    if t.cluster_window_minutes is not None:
+        opts["window"] = pd.Timedelta(minutes=t.cluster_window_minutes)
+    if t.cluster_similarity is not None:
+        opts["threshold"] = t.cluster_similarity
+    if t.cluster_min_accounts is not None:
+        opts["min_accounts"] = t.cluster_min_accounts
+    coordination = find_clusters(posts, **opts)
+    scores = score_posts(posts, account_scores=account_scores, coordination=coordination)
+    table = author_table(posts.reset_index(drop=True), scores, account_scores=account_scores, coordination=coordination)
+    return Analysis(scores, table, account_scores, coordination.clusters, membership_table(coordination), version)
+
+
+def _load_model(model: Any) -> Any:
+    from detector.model import load_model
+
+    if model is not None and not isinstance(model, str | os.PathLike):
+        return model
+    if model is not None:
+        return load_model(Path(model))
+    try:
+        return load_model()
+    except ModelError as exc:
+        log.warning("author profiles not scored, the account model is unavailable: %s", exc)
+        return None
+
+
+def _accounts_by_ids(store: Store, ids: list[str]) -> pd.DataFrame:
+    parts = [store.accounts(ids[i : i + _ID_CHUNK]) for i in range(0, len(ids), _ID_CHUNK)]
+    parts = [p for p in parts if len(p)]
+    if not parts:
+        return store.accounts([]).drop(columns=["raw", "first_seen", "last_seen"], errors="ignore")
+    return pd.concat(parts, ignore_index=True).drop(columns=["raw", "first_seen", "last_seen"], errors="ignore")
+
+
+# ---------------------------------------------------------------------------------------------
+# Stage 3: store
+
+
+def author_scores(analysis: Analysis) -> pd.DataFrame:
+    """One score row per author for the store: the author table's combined score, with reasons.
+
+    Reasons name the evidence the combined score is made of: the account model's score and its
+    own reasons, the coordination score and clusters, and the author's suspicious posts.
+    """
+    a = analysis.authors
+    model_reasons: dict[str, str] = {}
+    if analysis.account_scores is not None and len(analysis.account_scores):
+        s = analysis.account_scores
+        model_reasons = dict(zip(s["account_id"].astype(str), s["reasons"].fillna("").astype(str), strict=True))
+    reasons = []
+    for r in a.to_dict("records"):
+        parts = []
+        if pd.notna(r["account_score"]):
+            why = model_reasons.get(str(r["author_id"]), "")
+            parts.append(f"account model {float(r['account_score']):.2f}" + (f" ({why})" if why else ""))
+        else:
+            parts.append("no profile scored")
+        if float(r["coordination_score"]) > 0:
+            parts.append(f"coordination {float(r['coordination_score']):.2f} in {int(r['n_clusters'])} cluster(s)")
+        if int(r["n_suspicious_posts"]):
+            parts.append(f"{int(r['n_suspicious_posts'])} of {int(r['n_posts'])} post(s) suspicious")
+        if int(r["n_calls"]):
+            parts.append(f"{int(r['n_calls'])} call(s) to action")
+        reasons.append("; ".join(parts))
+    return pd.DataFrame({
+        "account_id": a["author_id"].astype(str),
+        "score": a["combined_score"].astype(float),
+        "label": a["label"].astype(str),
+        "reasons": reasons,
+        "model_version": f"{AUTHOR_RULE}+{analysis.model_version}",
+    })
+
+
+def cluster_rows(analysis: Analysis) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Clusters and their members (accounts and posts) in the store's shape."""
+    c = analysis.clusters
+    clusters = pd.DataFrame({
+        "cluster_id": c["cluster_id"].astype(str),
+        "kind": c["kind"].astype(str),
+        "size": c["n_accounts"].astype(int),
+        "score": c["similarity"].astype(float),
+        "evidence": [
+            {"shared": str(ev), "posts": int(n), "repeat_share": float(rs)}
+            for ev, n, rs in zip(c["evidence"], c["n_posts"], c["repeat_share"], strict=True)
+        ],
+    })
+    m = analysis.memberships
+    members = pd.concat(
+        [
+            pd.DataFrame({"cluster_id": m["cluster_id"], "member_kind": "account", "member_id": m["account_id"]}),
+            pd.DataFrame({"cluster_id": m["cluster_id"], "member_kind": "post", "member_id": m["post_id"]}),
+        ],
+        ignore_index=True,
+    ).astype(str).drop_duplicates()
+    return clusters, members
+
+
+def store_analysis(
+    store: Store,
+    watch: Watch,
+    analysis: Analysis,
+    *,
+    run_id: str,
+    at: datetime,
+    lookback: timedelta = DEFAULT_LOOKBACK,
+    result: RunResult | None = None,
+) -> RunResult:
+    """Write the run's post scores, author scores and clusters in one transaction.
+
+    Only what is new or changed is written: a score equal (score, label, reasons, version) to the
+    latest one stored for the same item by this watch within ``lookback`` of ``at``, or a cluster
+    with the same id and members, is left out. Rows carry ``run_id`` and the time ``at`` (the
+    run's start), so a resumed run writes exactly the rows the killed one would have.
+    """
+    result = result or RunResult(run_id, watch.name)
+    since = at - lookback
+    posts = analysis.post_scores[["post_id", "score", "label", "reasons"]].assign(
+        model_version=f"{POST_RULE}+{analysis.model_version}"
+    )
+    accounts = author_scores(analysis)
+    clusters, members = cluster_rows(analysis)
+    result.posts_analysed = len(posts)
+    result.suspicious_posts = int((posts["label"] == "suspicious").sum())
+    result.suspicious_accounts = int((accounts["label"] == "suspicious").sum())
+    result.clusters_found = len(clusters)
+    with store.transaction():
+        posts = _changed(posts, store.post_scores(watch=watch.name, since=since, latest=True), "post_id")
+        result.post_scores_written = store.add_post_scores(posts, run_id=run_id, scored_at=at)
+        _pause_point("store")
+        accounts = _changed(accounts, store.account_scores(watch=watch.name, since=since, latest=True), "account_id")
+        result.account_scores_written = store.add_account_scores(accounts, run_id=run_id, scored_at=at)
+        known = store.clusters(watch=watch.name, since=since)
+        stored = {
+            (str(cid), frozenset(str(m) for m in mem))
+            for cid, rid, mem in zip(known["cluster_id"], known["run_id"], known["members"], strict=True)
+            if rid != run_id
+        }
+        mine: dict[str, set[str]] = {}
+        for cid, kind, ident in zip(members["cluster_id"], members["member_kind"], members["member_id"], strict=True):
+            mine.setdefault(str(cid), set()).add(f"{kind}:{ident}")
+        keep = [(cid, frozenset(mine.get(cid, ()))) not in stored for cid in clusters["cluster_id"]]
+        clusters = clusters[keep]
+        members = members[members["cluster_id"].isin(set(clusters["cluster_id"]))]
+        result.clusters_written = store.add_clusters(clusters, members, run_id=run_id, detected_at=at) if len(clusters) else 0
+    log.info(
+        "run %s: stored %d post score(s), %d author score(s), %d cluster(s) (new or changed)",
+        run_id, result.post_scores_written, result.account_scores_written, result.clusters_written,
+    )
+    return result
+
+
+def _changed(new: pd.DataFrame, stored: pd.DataFrame, key: str) -> pd.DataFrame:
+    """The rows of ``new`` that differ from the latest stored point of the same item."""
+    if stored.empty or new.empty:
+        return new
+    prev = stored.set_index(stored[key].astype(str))
+    ids = new[key].astype(str)
+    same = (
+        ids.isin(prev.index)
+        & (ids.map(prev["score"].astype(float)) - new["score"].astype(float)).abs().lt(1e-9)
+        & ids.map(prev["label"].astype(str)).eq(new["label"].astype(str))
+        & ids.map(prev["reasons"].fillna("").astype(str)).eq(new["reasons"].fillna("").astype(str))
+        & ids.map(prev["model_version"].astype(str)).eq(new["model_version"].astype(str))
+    )
+    return new[~same.to_numpy()]
+
+
+# ---------------------------------------------------------------------------------------------
+# Stage 4: report
+
+
+def report_window(posts: pd.DataFrame, started: datetime, lookback: timedelta) -> tuple[datetime, datetime]:
+    """The window of a run's report: it covers the analysed posts and the run's scores.
+
+    From the earlier of ``started - lookback`` and the oldest analysed post, to the later of
+    ``started`` (when the run's scores are stamped) and the newest analysed post. Both ends depend
+    only on the run and its data, so a resumed run writes the same report files again.
+    """
+    since, until = pd.Timestamp(started - lookback), pd.Timestamp(started)
+    created = posts["created_at"].dropna() if "created_at" in posts.columns else pd.Series(dtype="datetime64[ns, UTC]")
+    if len(created):
+        since = min(since, created.min())
+        until = max(until, created.max())
+    return since.floor("s").to_pydatetime(), until.ceil("s").to_pydatetime()
+
+
+def write_run_report(
+    store: Store,
+    watch: Watch,
+    posts: pd.DataFrame,
+    *,
+    started: datetime,
+    lookback: timedelta,
+    out_dir: str | os.PathLike[str],
+    top: int = 50,
+) -> Any:
+    """Write the run's report (HTML, CSV, JSON) from the store; return its :class:`ReportPaths`."""
+    from detector.report import load_report_store, write_report
+
+    since, until = report_window(posts, started, lookback)
+    data = load_report_store(store, since=since, until=until, watch=watch)
+    data.top = top
+    return write_report(data, out_dir)
+
