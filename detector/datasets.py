@@ -100,6 +100,8 @@ def build_tables(raw_dir: Path = DEFAULT_RAW, out_dir: Path = DEFAULT_TABLES) ->
         raws = {}
         for src in coll.sources:
             path = raw_dir / src.path
+            if not path.is_file():
+                raise InputError(f"raw file of {coll.name} missing", path=str(path))
             batch = read_accounts(path)
             if batch.rejects.n_rejected:
                 log.warning("%s: %d records rejected while building", path, batch.rejects.n_rejected)

@@ -159,7 +159,13 @@ class Rejects:
     @property
     def n_rejected(self) -> int:
         """How many records were kept aside entirely (not merely a field)."""
-        return sum(1 for r in self.rows if r["action"] == "rejected")
+        # A record can be noted more than once (a mangled id, then no key at all): count records.
+        return len({(r["file"], r["row"]) for r in self.rows if r["action"] == "rejected"})
+
+    @property
+    def n_field_warnings(self) -> int:
+        """How many fields were ignored in records that were still used."""
+        return sum(1 for r in self.rows if r["action"] != "rejected")
 
     def frame(self) -> pd.DataFrame:
         return pd.DataFrame(self.rows, columns=["file", "row", "field", "action", "reason", "raw"])

@@ -444,7 +444,7 @@ def test_ids_mangled_by_a_spreadsheet(tmp_path: Path) -> None:
         (2, "id", "rejected", "id '8.41E+17' was mangled by a spreadsheet (scientific notation loses digits): record rejected"),
         (2, "id", "rejected", "no id or screen_name"),
     ]
-    assert batch.rejects.n_rejected == 2  # two notes, one record: row 2 — see the row numbers
+    assert batch.rejects.n_rejected == 1  # two notes about one record
 
 
 def test_duplicated_accounts_keep_the_first(accounts_dir: Path, tmp_path: Path) -> None:

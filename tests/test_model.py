@@ -37,7 +37,6 @@ from detector.model import (
     label_scores,
     load_model,
     predict,
-    save_model,
     score_accounts,
     threshold_report,
     train,
