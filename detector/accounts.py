@@ -109,7 +109,7 @@ def iter_accounts(
     """Stream an account file as canonical chunks (duplicates are not removed across chunks)."""
     p = str(path)
     fmt = resolve_format(path, fmt)
-    as_of = _as_of(as_of)
+    as_of = as_utc(as_of)
     if fmt == "csv":
         for chunk in read_csv_strings(path, chunksize=chunksize):
             rejects = Rejects(p)
@@ -140,7 +140,7 @@ def accounts_from_records(
     mixed in one file. Records of no known shape are rejected with their number.
     """
     rejects = rejects if rejects is not None else Rejects(path)
-    as_of = _as_of(as_of)
+    as_of = as_utc(as_of)
     rows: list[dict[str, Any]] = []
     numbers: list[int] = []
     for n, rec in records:
@@ -248,7 +248,7 @@ def canonical_from_frame(
     return out.astype(ACCOUNT_COLUMNS).reset_index(drop=True)
 
 
-def _as_of(as_of: pd.Timestamp | str | None) -> pd.Timestamp:
+def as_utc(as_of: pd.Timestamp | str | None) -> pd.Timestamp:
     if as_of is None:
         return pd.Timestamp.now(tz="UTC").floor("s").as_unit("ns")
     ts = pd.Timestamp(as_of)

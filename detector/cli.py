@@ -104,9 +104,10 @@ def engine_options(func: F) -> F:
 @click.option("--model", "model_path", type=click.Path(dir_okay=False), help="Model file (default: the registry's current model, else the shipped one).")
 @click.option("--top", type=click.IntRange(min=0), default=10, show_default=True, help="Print this many of the most suspicious accounts.")
 @click.option("--chunksize", type=click.IntRange(min=1), default=200_000, show_default=True, help="Records read per chunk.")
+@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True, help="Local processes that parse and score CSV chunks (same output for any number).")
 @engine_options
 @handle_errors
-def score_command(input_path: str, output: str, fmt: str, as_of: Any, model_path: str | None, top: int, chunksize: int, engine: str, scheduler: str | None) -> None:
+def score_command(input_path: str, output: str, fmt: str, as_of: Any, model_path: str | None, top: int, chunksize: int, workers: int, engine: str, scheduler: str | None) -> None:
     """Score a list of accounts: a calibrated score, a label and reasons for each.
 
     Example:
@@ -130,7 +131,7 @@ def score_command(input_path: str, output: str, fmt: str, as_of: Any, model_path
         if drun.rejects_path:
             click.echo(f"{drun.rejected:,} records rejected, {drun.warnings:,} field warnings -> {drun.rejects_path}")
         return
-    run = score_file(input_path, output, fmt=None if fmt == "auto" else fmt, as_of=as_of, model=model, chunksize=chunksize, keep_top=top)
+    run = score_file(input_path, output, fmt=None if fmt == "auto" else fmt, as_of=as_of, model=model, chunksize=chunksize, keep_top=top, workers=workers)
     out = sys.stderr if output == "-" else sys.stdout
     if top and run.top is not None and len(run.top):
         table = run.top[["account_id", "screen_name", "score", "label", "reasons"]].copy()

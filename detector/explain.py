@@ -117,8 +117,13 @@ DOWN = "↓"  # lowers suspicion
 
 
 def _num(fmt: str) -> Callable[[np.ndarray], pd.Series]:
+    """A template whose ``{}`` takes the value; ``{s}`` becomes "s" unless the value is exactly 1."""
+
+    def one(x: float) -> str:
+        return fmt.replace("{s}", "" if x == 1 else "s").format(x)
+
     def render(v: np.ndarray) -> pd.Series:
-        return _format_unique(v, fmt.format)
+        return _format_unique(v, one)
 
     return render
 
@@ -147,11 +152,11 @@ def _likelihood(v: np.ndarray) -> pd.Series:
 
 
 TEMPLATES: dict[str, Callable[[np.ndarray], pd.Series]] = {
-    "statuses_count": _num("{:,.0f} posts in total"),
-    "followers_count": _num("{:,.0f} followers"),
-    "friends_count": _num("follows {:,.0f} accounts"),
-    "favourites_count": _num("{:,.0f} likes given"),
-    "listed_count": _num("on {:,.0f} public lists"),
+    "statuses_count": _num("{:,.0f} post{s} in total"),
+    "followers_count": _num("{:,.0f} follower{s}"),
+    "friends_count": _num("follows {:,.0f} account{s}"),
+    "favourites_count": _num("{:,.0f} like{s} given"),
+    "listed_count": _num("on {:,.0f} public list{s}"),
     "default_profile": _choice("default profile theme", "customised profile theme"),
     "profile_use_background_image": _choice("uses a background image", "no background image"),
     "verified": _choice("verified", "not verified"),
@@ -162,12 +167,12 @@ TEMPLATES: dict[str, Callable[[np.ndarray], pd.Series]] = {
     "listed_growth_rate": _num("added to {:,.2f} lists a day"),
     "followers_friends_ratio": _num("{:,.2f} followers per account it follows"),
     "screen_name_length": _num("{:,.0f}-character screen name"),
-    "num_digits_in_screen_name": _num("{:,.0f} digits in the screen name"),
+    "num_digits_in_screen_name": _num("{:,.0f} digit{s} in the screen name"),
     "name_length": _num("{:,.0f}-character display name"),
-    "num_digits_in_name": _num("{:,.0f} digits in the display name"),
+    "num_digits_in_name": _num("{:,.0f} digit{s} in the display name"),
     "description_length": _description,
     "screen_name_likelihood": _likelihood,
-    "account_age_days": _num("created {:,.0f} days before it was observed"),
+    "account_age_days": _num("created {:,.0f} day{s} before it was observed"),
     "default_profile_image": _choice("default profile image", "own profile image"),
     "has_url": _choice("link in the profile", "no link in the profile"),
     "has_location": _choice("gives a location", "no location given"),

@@ -12,14 +12,20 @@ This module owns the job's flow. Parsing lives in :mod:`detector.accounts`, the 
 from __future__ import annotations
 
 import logging
+import multiprocessing as mp
 import os
+from collections import deque
+from collections.abc import Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
+from typing import Any
 
+import numpy as np
 import pandas as pd
 
-from detector.accounts import iter_accounts
+from detector.accounts import as_utc, canonical_from_frame, iter_accounts
 from detector.errors import NothingScoredError
-from detector.files import ChunkWriter, Rejects, write_rejects
+from detector.files import ChunkWriter, Rejects, read_csv_strings, resolve_format, write_rejects
 from detector.model import AccountModel, load_model, score_accounts
 
 log = logging.getLogger(__name__)
@@ -49,6 +55,7 @@ def score_file(
     model: AccountModel | None = None,
     chunksize: int = 200_000,
     keep_top: int = 20,
+    workers: int = 1,
 ) -> ScoreRun:
     """Score every account of ``input_path`` and write the scores to ``output``.
 
@@ -68,23 +75,23 @@ def score_file(
         Records per chunk.
     keep_top : int
         How many of the highest-scoring accounts to keep in ``ScoreRun.top``.
+    workers : int
+        Processes that parse and score CSV chunks while this one reads and writes. The output is
+        the same for any number.
     """
     model = model or load_model()
     run = ScoreRun(str(input_path), output, model_version=model.version)
     rejects = Rejects(str(input_path))
     seen: dict[str, int] = {}
-    as_of_ts = None if as_of is None else pd.Timestamp(as_of)
-    if as_of_ts is not None and as_of_ts.tzinfo is None:
-        as_of_ts = as_of_ts.tz_localize("UTC")
+    as_of_ts = as_utc(as_of)  # one "now" for the whole run, whichever process scores a chunk
     labels: dict[str, int] = {}
     top: pd.DataFrame | None = None
-    with ChunkWriter(output) as writer:
-        for batch in iter_accounts(input_path, fmt=fmt, as_of=as_of_ts, chunksize=chunksize):
-            rejects.extend(batch.rejects)
-            accounts = _drop_seen(batch.accounts, seen, rejects)
-            if len(accounts) == 0:
+    with ChunkWriter(output) as writer, _Scorer(model, workers) as scorer:
+        for scores, rows, problems in scorer.map(_chunks(input_path, fmt, as_of_ts, chunksize), str(input_path), as_of_ts):
+            rejects.rows.extend(problems)
+            scores = _drop_seen(scores, rows, seen, rejects)
+            if len(scores) == 0:
                 continue
-            scores = score_accounts(accounts, model)
             writer.write(scores)
             for k, v in scores["label"].value_counts().items():
                 labels[str(k)] = labels.get(str(k), 0) + int(v)
@@ -99,7 +106,7 @@ def score_file(
                 + (f", see {run.rejects_path})" if run.rejects_path else ")")
             )
     run.rejected = rejects.n_rejected
-    run.warnings = len(rejects) - rejects.n_rejected
+    run.warnings = rejects.n_field_warnings
     run.rejects_path = write_rejects(rejects, output)
     run.labels = labels
     run.top = top
@@ -107,18 +114,87 @@ def score_file(
     return run
 
 
-def _drop_seen(accounts: pd.DataFrame, seen: dict[str, int], rejects: Rejects) -> pd.DataFrame:
+Chunk = tuple[str, Any]  # ("raw", CSV strings frame) or ("canonical", AccountBatch)
+Scored = tuple[pd.DataFrame, np.ndarray, list[dict[str, Any]]]
+
+
+def _chunks(path: str | os.PathLike[str], fmt: str | None, as_of: pd.Timestamp | None, chunksize: int) -> Iterator[Chunk]:
+    fmt = resolve_format(path, fmt)
+    if fmt == "csv":
+        for raw in read_csv_strings(path, chunksize=chunksize):
+            yield "raw", raw
+    else:
+        for batch in iter_accounts(path, fmt=fmt, as_of=as_of, chunksize=chunksize):
+            yield "canonical", batch
+
+
+_WORKER_MODEL: AccountModel | None = None
+
+
+def _init_worker(model: AccountModel) -> None:
+    global _WORKER_MODEL
+    _WORKER_MODEL = model
+
+
+def _score_chunk(chunk: Chunk, path: str, as_of: pd.Timestamp | None, model: AccountModel | None = None) -> Scored:
+    """Canonicalise (when raw) and score one chunk; return scores, their record numbers, problems."""
+    model = model or _WORKER_MODEL
+    assert model is not None
+    kind, payload = chunk
+    if kind == "raw":
+        problems = Rejects(path)
+        accounts = canonical_from_frame(payload, path, problems, as_utc(as_of))
+    else:
+        accounts, problems = payload.accounts, payload.rejects
+    scores = score_accounts(accounts, model)
+    return scores, accounts["source_row"].to_numpy(), problems.rows
+
+
+class _Scorer:
+    """Score chunks in this process, or in a pool of processes, always in input order."""
+
+    def __init__(self, model: AccountModel, workers: int) -> None:
+        self.model = model
+        self.workers = workers
+        self.pool: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> _Scorer:
+        if self.workers > 1:
+            self.pool = ProcessPoolExecutor(
+                self.workers, mp_context=mp.get_context("fork"), initializer=_init_worker, initargs=(self.model,)
+            )
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
+
+    def map(self, chunks: Iterator[Chunk], path: str, as_of: pd.Timestamp | None) -> Iterator[Scored]:
+        if self.pool is None:
+            for chunk in chunks:
+                yield _score_chunk(chunk, path, as_of, self.model)
+            return
+        pending: deque[Future[Scored]] = deque()
+        for chunk in chunks:
+            pending.append(self.pool.submit(_score_chunk, chunk, path, as_of))
+            while len(pending) > self.workers:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+
+
+def _drop_seen(scores: pd.DataFrame, rows: np.ndarray, seen: dict[str, int], rejects: Rejects) -> pd.DataFrame:
     """Reject accounts already scored earlier in this input (by account_id), keeping the first."""
-    ids = accounts["account_id"].astype(str).to_numpy()
-    rows = accounts["source_row"].to_numpy()
-    keep = []
-    for i, (ident, row) in enumerate(zip(ids, rows, strict=True)):
-        first = seen.get(ident)
-        if first is None:
-            seen[ident] = int(row)
-            keep.append(i)
-        else:
-            rejects.add(int(row), "account_id", f"duplicate of record {first} (account {ident})", ident)
-    if len(keep) == len(accounts):
-        return accounts
-    return accounts.iloc[keep].reset_index(drop=True)
+    ids = scores["account_id"].astype(str)
+    dup_here = ids.duplicated(keep="first").to_numpy()
+    dup_before = ids.isin(seen.keys()).to_numpy() if seen else np.zeros(len(ids), dtype=bool)
+    drop = dup_here | dup_before
+    first_rows = dict(zip(ids[~drop], rows[~drop].tolist(), strict=True))
+    for i in np.flatnonzero(drop):
+        ident = ids.iat[i]
+        first = seen.get(ident, first_rows.get(ident))
+        rejects.add(int(rows[i]), "account_id", f"duplicate of record {first} (account {ident})", ident)
+    seen.update(first_rows)
+    if not drop.any():
+        return scores
+    return scores.loc[~drop].reset_index(drop=True)
