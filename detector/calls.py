@@ -186,20 +186,25 @@ def message_features(posts: pd.DataFrame, *, burst_window: pd.Timedelta = DEFAUL
     out = call_features(norm, normalised=True)
     out.index = posts.index
     bangs = text.str.count("!").clip(upper=3) / 3
-    letters = text.str.count(r"[A-Za-zА-Яа-я]").replace(0, np.nan)
-    caps = (text.str.count(r"[A-ZА-Я]") / letters).fillna(0)
+    letters = text.str.count(r"[A-Za-zА-Яа-я]").to_numpy(dtype=float)
+    caps = text.str.count(r"[A-ZА-Я]").to_numpy(dtype=float) / np.maximum(letters, 1.0)
     words = norm.map(lambda t: len(URGENCY.findall(t)))
     out["urgency"] = np.clip(words / 2 + 0.5 * bangs + np.where(caps > 0.6, 0.3, 0.0), 0, 1)
-    out["n_urls"] = posts["urls"].fillna("").str.split().str.len().astype("int64")
-    out["n_hashtags"] = posts["hashtags"].fillna("").str.split().str.len().astype("int64")
+    out["n_urls"] = _count_words(posts["urls"])
+    out["n_hashtags"] = _count_words(posts["hashtags"])
     out["is_repost"] = posts["repost_of"].notna().to_numpy()
     out["is_reply"] = posts["reply_to"].notna().to_numpy()
     out["burst"] = author_burst(posts, burst_window)
     # The same message sent again and again by one account (addressee and link aside) is a template.
     template_key = posts["author_id"].astype(str).to_numpy() + "\x1f" + norm.str.replace(r"@user|<url>|\W+", " ", regex=True).str.split().str.join(" ").fillna("").to_numpy().astype(str)
     repeats = _neighbours(template_key, posts["created_at"], TEMPLATE_WINDOW)
-    out["self_repeats"] = np.where(norm.str.split().str.len().fillna(0).to_numpy() >= MIN_TEMPLATE_WORDS, repeats, 0)
+    out["self_repeats"] = np.where(_count_words(norm) >= MIN_TEMPLATE_WORDS, repeats, 0)
     return out[FEATURE_COLUMNS]
+
+
+def _count_words(s: pd.Series) -> np.ndarray:
+    """Number of white-space separated words in each cell (0 when missing)."""
+    return np.fromiter((len(v.split()) if isinstance(v, str) else 0 for v in s), dtype="int64", count=len(s))
 
 
 def call_features(texts: Iterable[str] | pd.Series, *, normalised: bool = False) -> pd.DataFrame:
@@ -334,8 +339,9 @@ def score_posts(
     out["score"] = np.round(score, 4)
     out["label"] = [label_for(x, author_known=not math.isnan(au)) for x, au in zip(score, author, strict=True)]
     out["cluster_ids"] = pd.Series(cluster_ids, dtype="string")
+    bursts = feats["burst"].to_numpy(dtype="int64")
     out["reasons"] = [
-        _reasons(author[i], coord[i], coord_note[i], int(feats.at[i, "burst"]), feats.loc[i], burst_window)
+        _reasons(author[i], coord[i], coord_note[i], int(bursts[i]), feats.iloc[i], burst_window)
         for i in range(len(out))
     ]
     out["author_score"] = author
@@ -378,7 +384,7 @@ def _post_coordination(posts: pd.DataFrame, coordination: Coordination | None) -
         in_cluster = pid.isin(top.index).to_numpy()
         for i in np.flatnonzero(in_cluster):
             row = top.loc[pid.iloc[i]]
-            notes[i] = f"in {row['kind']} cluster {row['cluster_id']} with {int(row['n_accounts'])} accounts"
+            notes[i] = f"in {row['kind']} cluster {row['cluster_id']} with {row['n_accounts']} accounts"
     acc = coordination.account_scores
     if acc is not None and not acc.empty:
         idx = acc.set_index(acc["account_id"].astype(str))
@@ -548,7 +554,7 @@ def analyse_posts(
                     # Posts can still be scored on coordination and message evidence; say so loudly.
                     log.warning("author profiles not scored, the account model is unavailable: %s", exc)
             elif isinstance(model, str | os.PathLike):
-                model = load_model(model)
+                model = load_model(os.fspath(model))
             if model is not None:
                 account_scores = score_accounts(accounts, model)
                 log.info("scored %d author profiles with the account model", len(account_scores))

@@ -281,11 +281,11 @@ def canonical_posts(df: pd.DataFrame) -> pd.DataFrame:
     for col, dtype in POST_COLUMNS.items():
         values = df[col] if col in df.columns else pd.Series(pd.NA, index=df.index)
         if dtype.startswith("datetime64"):
-            out[col] = pd.to_datetime(values, utc=True).astype(dtype)
+            out[col] = pd.to_datetime(values, utc=True).astype(dtype)  # type: ignore[call-overload]
         elif dtype == "int64":
             out[col] = values.astype("int64")
         else:
-            out[col] = values.astype(dtype)
+            out[col] = values.astype(dtype)  # type: ignore[call-overload]
     return out.reset_index(drop=True)
 
 
@@ -360,7 +360,8 @@ def _v1_tweet(n: int, tweet: dict[str, Any], users: dict[str, tuple[int, dict[st
     post_id = tweet.get("id_str") or _str_or_none(tweet.get("id"))
     author_id = user.get("id_str") or _str_or_none(user.get("id")) or user.get("screen_name")
     created = tweet.get("created_at")
-    shown = tweet.get("retweeted_status") if isinstance(tweet.get("retweeted_status"), dict) else tweet
+    rs = tweet.get("retweeted_status")
+    shown: dict[str, Any] = rs if isinstance(rs, dict) else tweet
     text = _text_of_v1(shown)
     if shown is not tweet and text is None:
         text = _text_of_v1(tweet)
@@ -390,7 +391,7 @@ def _v1_tweet(n: int, tweet: dict[str, Any], users: dict[str, tuple[int, dict[st
 def _v2_page(n: int, page: dict[str, Any], rows: list[dict[str, Any]], users: dict[str, tuple[int, dict[str, Any]]], rejects: Rejects) -> None:
     data = page["data"]
     tweets = data if isinstance(data, list) else [data]
-    inc = page.get("includes") if isinstance(page.get("includes"), dict) else {}
+    inc: dict[str, Any] = page["includes"] if isinstance(page.get("includes"), dict) else {}
     by_id = {str(u.get("id")): u for u in inc.get("users") or [] if isinstance(u, dict)}
     ref_tweets = {str(t.get("id")): t for t in inc.get("tweets") or [] if isinstance(t, dict)}
     observed = _twarc_time(page)
@@ -432,12 +433,12 @@ def _v2_tweet(
         if isinstance(original, dict) and original.get("text"):
             shown = original
             text = original["text"]
-    ent = shown.get("entities") if isinstance(shown.get("entities"), dict) else {}
+    ent: dict[str, Any] = shown["entities"] if isinstance(shown.get("entities"), dict) else {}
     urls = [u.get("unwound_url") or u.get("expanded_url") or u.get("url") for u in ent.get("urls") or [] if isinstance(u, dict)]
     # Links to the tweet's own photos and videos are media, not links the author chose to share.
     urls = [u for u in urls if u and not re.search(r"//(x|twitter)\.com/[^/]+/status/\d+/(photo|video)/", u)]
     tags = [str(h.get("tag", "")).lower() for h in ent.get("hashtags") or [] if isinstance(h, dict)]
-    if author is not None:
+    if author is not None and author_id is not None:
         _remember_user(users, author_id, n, author, observed or created, v2=True)
     return {
         "post_id": post_id,
@@ -447,7 +448,7 @@ def _v2_tweet(
         "created_at": created,
         "repost_of": repost_of,
         "reply_to": reply_to,
-        "urls": " ".join(urls) or None,
+        "urls": " ".join(str(u) for u in urls) or None,
         "hashtags": " ".join(t for t in tags if t) or _tags_in(str(text)),
         "lang": tweet.get("lang"),
         "source_row": n,
