@@ -76,3 +76,17 @@ def test_shipped_example_runs(tmp_path: Path) -> None:
     assert authors.loc["ITSTIMETOSECEDE", "n_calls"] == 109
     # Templated invitations in bursts put the account first, though it has no profile or partner.
     assert authors.index[0] == "ITSTIMETOSECEDE"
+
+
+def test_profiles_in_posts_are_scored_with_the_account_model(tmp_path: Path) -> None:
+    out, accounts = tmp_path / "s.csv", tmp_path / "a.csv"
+    code, _, err = _run(str(FIX / "pheme_ferguson.jsonl"), "-o", str(out), "--accounts", str(accounts))
+    assert code == 0, err
+    assert "37 posts scored (v1)" in err and "30 author profiles scored" in err
+    table = pd.read_csv(accounts, dtype={"author_id": str})
+    assert len(table) == 30 and table["account_score"].notna().all()
+    assert table["account_score"].between(0, 1).all()
+    scores = pd.read_csv(out, dtype=str)
+    # Every post now has an author term, so "likely-genuine" is possible; reasons name the score.
+    assert not scores["reasons"].str.contains("author not scored").any()
+    assert set(scores["label"]) <= {"suspicious", "uncertain", "likely-genuine"}
