@@ -389,7 +389,6 @@ class ChunkWriter:
         return self
 
     def write(self, df: pd.DataFrame) -> None:
-        first = self.rows == 0
         self.rows += len(df)
         if self.fmt == "csv":
             # pyarrow's CSV writer is several times faster than DataFrame.to_csv.

@@ -32,6 +32,7 @@ from detector.errors import ModelError
 from detector.explain import AdditiveExplainer, reasons
 from detector.features import ALL_FEATURES, FEATURE_VERSION, AccountFeatures
 from detector.files import atomic_path
+from detector.metrics import summary
 
 log = logging.getLogger(__name__)
 
@@ -186,7 +187,6 @@ def train(
         params={"classifier__sample_weight": weight},
     )[:, 1]
     pipeline.fit(table, y, classifier__sample_weight=weight)
-    from detector.metrics import summary  # local: metrics imports nothing of ours, keeps import light
 
     created = datetime.now(UTC).replace(microsecond=0)
     card: dict[str, Any] = {
