@@ -246,7 +246,8 @@ def _prepare(posts: pd.DataFrame) -> pd.DataFrame:
         if c != "created_at":
             frame[c] = frame[c].astype("string")
     try:
-        frame["created_at"] = pd.to_datetime(frame["created_at"], utc=True)
+        # Nanoseconds whatever the input's unit: the window arithmetic below is in ns.
+        frame["created_at"] = pd.to_datetime(frame["created_at"], utc=True).dt.as_unit("ns")
     except (ValueError, TypeError) as exc:
         raise InputError(
             f"created_at holds values that are not times: {exc}", field="created_at"

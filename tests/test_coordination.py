@@ -1,0 +1,216 @@
+"""Coordination clusters, their evidence and account scores.
+
+``tests/fixtures/coordination/posts.csv`` holds real rows: IRA tweets (``ira-2018``, Linvill &
+Warren) of three accounts that posted the same texts within minutes, and PHEME source tweets
+(``pheme``) of two news accounts that posted one headline together. The expected clusters are
+written out below. The tests marked *synthetic* build small made-up tables for behaviours that the
+real fixture cannot show on its own (a viral repost spread over hours, LSH against brute force).
+"""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from detector.coordination import (
+    CLUSTER_COLUMNS,
+    MEMBERSHIP_COLUMNS,
+    SCORE_COLUMNS,
+    CoordinationResult,
+    find_clusters,
+    flagged_accounts,
+)
+from detector.errors import ConfigError, InputError
+from detector.posts import read_posts
+from detector.schema import POST_COLUMNS
+
+FIXTURE = Path(__file__).parent / "fixtures" / "coordination" / "posts.csv"
+
+
+def _posts(rows: list[tuple[str, str, str, str, str | None]]) -> pd.DataFrame:
+    """A canonical posts table from (post_id, author_id, created_at, text, repost_of) rows."""
+    df = pd.DataFrame(rows, columns=["post_id", "author_id", "created_at", "text", "repost_of"])
+    out = pd.DataFrame({c: pd.Series(pd.NA, index=df.index, dtype="string") for c in POST_COLUMNS})
+    for c in df.columns:
+        out[c] = df[c]
+    out["author_screen_name"] = df["author_id"]
+    out["created_at"] = pd.to_datetime(df["created_at"], utc=True, format="ISO8601")
+    out["source_row"] = np.arange(1, len(df) + 1)
+    return out
+
+
+def _summary(result: CoordinationResult) -> list[tuple[str, str, int]]:
+    c = result.clusters.sort_values(["kind", "span_start", "accounts"])
+    return list(zip(c["kind"], c["accounts"], c["n_posts"], strict=True))
+
+
+def _same(a: CoordinationResult, b: CoordinationResult) -> None:
+    pd.testing.assert_frame_equal(a.memberships.reset_index(drop=True), b.memberships.reset_index(drop=True))
+    pd.testing.assert_frame_equal(a.clusters.reset_index(drop=True), b.clusters.reset_index(drop=True))
+    pd.testing.assert_frame_equal(a.account_scores.reset_index(drop=True), b.account_scores.reset_index(drop=True))
+
+
+# ---------------------------------------------------------------- synthetic behaviours
+
+
+def test_synthetic_exact_copies_make_one_text_cluster_with_evidence() -> None:
+    posts = _posts(
+        [
+            ("1", "a", "2024-03-01 10:00", "Svi na protest ispred Skupštine u subotu u podne!", None),
+            ("2", "b", "2024-03-01 10:03", "Сви на протест испред Скупштине у суботу у подне!", None),
+            ("3", "c", "2024-03-01 10:05", "svi na protest ispred skupstine u subotu u podne https://t.co/x1", None),
+            ("4", "d", "2024-03-01 18:00", "Svi na protest ispred Skupštine u subotu u podne!", None),
+            ("5", "e", "2024-03-01 10:04", "Nešto sasvim drugo o vremenu danas u gradu", None),
+        ]
+    )
+    res = find_clusters(posts)
+    assert list(res.memberships.columns) == MEMBERSHIP_COLUMNS
+    assert list(res.clusters.columns) == CLUSTER_COLUMNS
+    assert list(res.account_scores.columns) == SCORE_COLUMNS
+    assert _summary(res) == [("text", "a b c", 3)]
+    row = res.clusters.iloc[0]
+    assert row["evidence"] == "svi na protest ispred skupstine u subotu u podne!"
+    assert row["similarity"] == 1.0
+    assert row["span_start"] == pd.Timestamp("2024-03-01 10:00", tz="UTC")
+    assert row["span_end"] == pd.Timestamp("2024-03-01 10:05", tz="UTC")
+    assert row["cluster_id"].startswith("text-")
+    assert res.memberships["post_id"].tolist() == ["1", "2", "3"]
+    assert res.memberships["text"].iloc[1] == "Сви на протест испред Скупштине у суботу у подне!"
+    scores = res.account_scores.set_index("account_id")
+    # One synchronous act, no repeated partner: in a cluster, not flagged.
+    assert scores.loc[["a", "b", "c", "d", "e"], "coordination_score"].tolist() == [0.25, 0.25, 0.25, 0.0, 0.0]
+    assert flagged_accounts(res) == set()
+
+
+def test_synthetic_near_duplicates_carry_their_similarity() -> None:
+    base = "Të gjithë në shesh nesër në orën gjashtë për drejtësi dhe punë"
+    posts = _posts(
+        [
+            ("1", "a", "2024-03-01 10:00", base, None),
+            ("2", "b", "2024-03-01 10:01", base.replace("gjashtë", "shtatë"), None),
+            ("3", "c", "2024-03-01 10:02", base + " sot", None),
+        ]
+    )
+    res = find_clusters(posts)
+    m = res.memberships.set_index("post_id")
+    # 11 distinct words ("në" twice); one swapped: 10 / 12; one added: 11 / 12.
+    assert m.loc[["1", "2", "3"], "similarity"].tolist() == [1.0, 0.8333, 0.9167]
+    assert res.clusters["similarity"].tolist() == [0.8333]
+    # At a stricter threshold the swapped word breaks the match.
+    strict = find_clusters(posts, threshold=0.9)
+    assert _summary(strict) == [("text", "a c", 2)]
+
+
+def test_synthetic_viral_repost_hours_apart_is_not_a_cluster() -> None:
+    # 30 accounts repost one post, one every 20 minutes: organic spread.
+    rows = [
+        (str(i), f"u{i:02d}", str(pd.Timestamp("2024-03-01 08:00") + pd.Timedelta(minutes=20 * i)), "viral", "999")
+        for i in range(30)
+    ]
+    res = find_clusters(_posts(rows))
+    assert res.clusters.empty
+    assert res.account_scores["coordination_score"].eq(0.0).all()
+    # A window of an hour chains them into one cluster, still without any repeated partner.
+    wide = find_clusters(_posts(rows), window="1h")
+    assert _summary(wide) == [("repost", " ".join(f"u{i:02d}" for i in range(30)), 30)]
+    assert flagged_accounts(wide) == set()
+    assert wide.clusters["repeat_share"].tolist() == [0.0]
+
+
+def test_synthetic_repeated_partners_are_flagged_crowds_are_not() -> None:
+    rows = []
+    # A burst of 40 strangers reposting one post in the same minute (a viral moment).
+    rows += [(f"v{i}", f"crowd{i:02d}", "2024-03-01 09:00", "breaking", "777") for i in range(40)]
+    # Two accounts reposting three different posts together, each time within two minutes.
+    for k, post in enumerate(["101", "102", "103"]):
+        t = pd.Timestamp("2024-03-02 10:00") + pd.Timedelta(hours=5 * k)
+        rows.append((f"x{k}", "net1", str(t), "x", post))
+        rows.append((f"y{k}", "net2", str(t + pd.Timedelta(minutes=2)), "x", post))
+    res = find_clusters(_posts(rows))
+    assert len(res.clusters) == 4
+    scores = res.account_scores.set_index("account_id")
+    assert scores.loc["net1", "max_shared"] == 3
+    assert scores.loc["net1", "top_partner"] == "net2"
+    assert scores.loc["net1", "coordination_score"] == 0.8125
+    assert scores.loc["crowd00", "coordination_score"] == 0.25
+    assert flagged_accounts(res) == {"net1", "net2"}
+    share = res.clusters.set_index("evidence")["repeat_share"]
+    assert share.to_dict() == {"777": 0.0, "101": 1.0, "102": 1.0, "103": 1.0}
+
+
+def test_synthetic_one_post_sharing_text_url_and_tags_is_one_event() -> None:
+    text = "Join the march for clean air this Saturday at noon #cleanair #march"
+    rows = [
+        ("1", "a", "2024-03-01 10:00", text + " https://example.org/march", None),
+        ("2", "b", "2024-03-01 10:02", text + " https://www.example.org/march/", None),
+    ]
+    posts = _posts(rows)
+    posts["urls"] = ["https://example.org/march", "https://www.example.org/march/?utm_source=tw"]
+    posts["hashtags"] = ["cleanair march", "cleanair march"]
+    res = find_clusters(posts)
+    assert sorted(res.clusters["kind"]) == ["hashtags", "text", "url"]
+    assert res.clusters.set_index("kind").loc["url", "evidence"] == "example.org/march"
+    scores = res.account_scores.set_index("account_id")
+    assert scores.loc["a", "n_clusters"] == 3
+    assert scores.loc["a", "max_shared"] == 1  # three clusters, one act
+    assert flagged_accounts(res) == set()
+
+
+def test_synthetic_lsh_matches_brute_force() -> None:
+    rng = np.random.default_rng(7)
+    vocab = [f"w{i}" for i in range(3000)]
+    rows = []
+    texts = []
+    for doc in range(400):
+        words = list(rng.choice(vocab, size=12, replace=False))
+        texts.append(words)
+        if doc % 4 == 0:  # a near copy: one of 12 words swapped (Jaccard 11/13)
+            copy = words[:-1] + [f"x{doc}"]
+            texts.append(copy)
+    for i, words in enumerate(texts):
+        rows.append((str(i), f"acct{i}", "2024-03-01 10:00", " ".join(words), None))
+    res = find_clusters(_posts(rows), threshold=0.8)
+    sets = [set(w) for w in texts]
+    truth = {
+        (f"acct{i}", f"acct{j}")
+        for i, j in itertools.combinations(range(len(sets)), 2)
+        if len(sets[i] & sets[j]) / len(sets[i] | sets[j]) >= 0.8
+    }
+    found = {tuple(sorted(a.split())) for a in res.clusters["accounts"]}
+    assert len(truth) == 100
+    assert found == {tuple(sorted(p)) for p in truth}
+
+
+def test_settings_are_checked() -> None:
+    posts = _posts([("1", "a", "2024-03-01 10:00", "x", None)])
+    with pytest.raises(ConfigError, match="one minute"):
+        find_clusters(posts, window="30s")
+    with pytest.raises(ConfigError, match="not a duration"):
+        find_clusters(posts, window="soon")
+    with pytest.raises(ConfigError, match="threshold"):
+        find_clusters(posts, threshold=0)
+    with pytest.raises(ConfigError, match="min_accounts"):
+        find_clusters(posts, min_accounts=1)
+    with pytest.raises(ConfigError, match="kinds"):
+        find_clusters(posts, kinds=("likes",))
+    with pytest.raises(InputError, match="author_id"):
+        find_clusters(posts.drop(columns=["author_id"]))
+
+
+def test_rows_without_author_or_time_are_ignored() -> None:
+    posts = _posts(
+        [
+            ("1", "a", "2024-03-01 10:00", "x", "9"),
+            ("2", "b", "2024-03-01 10:01", "x", "9"),
+            ("3", "c", "2024-03-01 10:01", "x", "9"),
+        ]
+    )
+    posts.loc[2, "author_id"] = pd.NA
+    posts.loc[1, "created_at"] = pd.NaT
+    res = find_clusters(posts)
+    assert res.clusters.empty
+    assert res.account_scores["account_id"].tolist() == ["a"]
