@@ -1,0 +1,302 @@
+"""`detector score`, `train`, `info` and `datasets build` as a user runs them.
+
+Outputs by extension, stdout, rejects beside the output, exit codes and error text, atomic
+outputs, idempotent reruns. Scores come from the small model trained once per session
+(conftest.py), passed with --model so the tests do not depend on the registry or the shipped file.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner, Result
+from threadpoolctl import threadpool_limits
+
+from detector import datasets, model
+from detector.accounts import read_accounts
+from detector.cli import cli
+from detector.model import SCORE_COLUMNS, load_model, score_accounts
+
+AS_OF = "2024-01-01"
+REJECT_COLUMNS = ["file", "row", "field", "action", "reason", "raw"]
+
+
+def run(*args: str) -> Result:
+    return CliRunner().invoke(cli, list(args))
+
+
+def score(input_path: Path | str, output: Path | str, model_path: Path, *extra: str) -> Result:
+    return run("score", str(input_path), "-o", str(output), "--model", str(model_path), "--as-of", AS_OF, *extra)
+
+
+def cresci_lines(accounts_dir: Path) -> list[str]:
+    """Header and the three real rows of cresci2017_genuine.csv (0918Bask, 1120Roll, 1Nicoleromany)."""
+    return (accounts_dir / "cresci2017_genuine.csv").read_text(encoding="utf-8").splitlines()
+
+
+def test_score_writes_a_csv_matching_the_library(accounts_dir: Path, small_model_path: Path, tmp_path: Path) -> None:
+    src = accounts_dir / "cresci2017_genuine.csv"
+    out = tmp_path / "scores.csv"
+    result = score(src, out, small_model_path)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[-1].startswith("scored 3 accounts (")
+    assert result.stdout.splitlines()[-1].endswith(f") -> {out}")
+    got = pd.read_csv(out, dtype={"account_id": str})
+    assert list(got.columns) == SCORE_COLUMNS
+    assert got["account_id"].tolist() == ["1502026416", "2492782375", "1733095801"]
+    want = score_accounts(read_accounts(src, as_of=AS_OF).accounts, load_model(small_model_path))
+    assert got["score"].tolist() == want["score"].tolist()
+    assert got["label"].tolist() == want["label"].tolist()
+    assert got["reasons"].tolist() == want["reasons"].tolist()
+    assert not (tmp_path / "scores.rejects.csv").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["scores.csv"]  # no temporary file left
+
+
+@pytest.mark.parametrize("name", ["botrepo_2019.json", "v11_users.jsonl", "twibot20.json", "xapi_v2_users.json", "xapi_v2_user.json", "cresci2015_INT.csv"])
+def test_score_reads_every_shape(accounts_dir: Path, small_model_path: Path, tmp_path: Path, name: str) -> None:
+    out = tmp_path / "scores.csv"
+    result = score(accounts_dir / name, out, small_model_path)
+    assert result.exit_code == 0, result.output
+    want = read_accounts(accounts_dir / name, as_of=AS_OF).accounts["account_id"].tolist()
+    assert pd.read_csv(out, dtype={"account_id": str})["account_id"].tolist() == want
+
+
+def test_output_to_stdout(accounts_dir: Path, small_model_path: Path, tmp_path: Path) -> None:
+    result = score(accounts_dir / "cresci2017_spambots.csv", "-", small_model_path)
+    assert result.exit_code == 0, result.output
+    table = pd.read_csv(io.StringIO(result.stdout), dtype={"account_id": str})
+    assert list(table.columns) == SCORE_COLUMNS
+    assert table["account_id"].tolist() == ["24858289", "237177357"]
+    # the summary goes to stderr so that stdout stays a clean table
+    assert "scored 2 accounts (" in result.stderr
+    assert "Most suspicious of 2 accounts" in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_output_format_follows_the_extension(accounts_dir: Path, small_model_path: Path, tmp_path: Path) -> None:
+    src = accounts_dir / "botrepo_2019.json"
+    for name in ("s.csv", "s.jsonl", "s.parquet"):
+        assert score(src, tmp_path / name, small_model_path).exit_code == 0
+    as_csv = pd.read_csv(tmp_path / "s.csv", dtype={"account_id": str})
+    lines = (tmp_path / "s.jsonl").read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 3
+    records = [json.loads(line) for line in lines]
+    assert [list(r) for r in records] == [SCORE_COLUMNS] * 3
+    assert [r["account_id"] for r in records] == ["969398693249126400", "2402022649", "31098240"]
+    as_parquet = pd.read_parquet(tmp_path / "s.parquet")
+    assert (tmp_path / "s.parquet").read_bytes()[:4] == b"PAR1"
+    for other in (pd.DataFrame(records), as_parquet):
+        assert other["account_id"].tolist() == as_csv["account_id"].tolist()
+        assert other["score"].tolist() == as_csv["score"].tolist()
+        assert other["reasons"].tolist() == as_csv["reasons"].tolist()
+
+
+def test_bad_rows_go_to_rejects_and_good_rows_are_scored(accounts_dir: Path, small_model_path: Path, tmp_path: Path) -> None:
+    header, first, second, third = cresci_lines(accounts_dir)
+    src = tmp_path / "mixed.csv"
+    src.write_text(
+        "\n".join(
+            [
+                header,
+                first,  # record 1: good
+                second.replace('"330"', '"lots"', 1),  # record 2: followers_count is not a number
+                first,  # record 3: a copy of record 1
+                third.replace('"1733095801","Nicole Romany","1Nicoleromany"', '"1.73E+09","Nicole Romany",""'),  # record 4: no usable key
+            ]
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out" / "scores.csv"
+    result = score(src, out, small_model_path)
+    assert result.exit_code == 0, result.output
+    assert pd.read_csv(out, dtype={"account_id": str})["account_id"].tolist() == ["1502026416", "2492782375"]
+    rejects_file = tmp_path / "out" / "scores.rejects.csv"
+    assert f"2 records rejected, 1 field warnings -> {rejects_file}" in result.stdout
+    rejects = pd.read_csv(rejects_file, dtype=str, keep_default_na=False)
+    assert list(rejects.columns) == REJECT_COLUMNS
+    assert set(rejects["file"]) == {str(src)}
+    got = sorted(rejects[["row", "field", "action", "reason"]].itertuples(index=False, name=None))
+    assert got == [
+        ("2", "followers_count", "field ignored", "'lots' is not a non-negative number: field ignored, record kept"),
+        ("3", "account_id", "rejected", "duplicate of record 1 (account 1502026416)"),
+        ("4", "id", "rejected", "id '1.73E+09' was mangled by a spreadsheet (scientific notation loses digits): record rejected"),
+        ("4", "id", "rejected", "no id or screen_name"),
+    ]
+    # the per-row warnings name the file, the record and the field
+    assert f"{src}, record 2, field 'followers_count': 'lots' is not a non-negative number" in result.stderr
+    # a clean rerun into the same place removes the stale rejects file
+    assert score(accounts_dir / "cresci2017_genuine.csv", out, small_model_path).exit_code == 0
+    assert not rejects_file.exists()
+
+
+def test_nothing_scored_exits_3(tmp_path: Path, small_model_path: Path) -> None:
+    src = tmp_path / "nokeys.csv"
+    src.write_text("id,screen_name,followers_count\n,,10\n8.41E+17,,20\n")
+    out = tmp_path / "scores.csv"
+    result = score(src, out, small_model_path)
+    assert result.exit_code == 3
+    rejects_file = tmp_path / "scores.rejects.csv"
+    assert result.stderr.strip().splitlines()[-1] == (
+        f"error: {src}: no account could be scored (2 records rejected, see {rejects_file})"
+    )
+    assert not out.exists()
+    assert pd.read_csv(rejects_file)["row"].tolist() == [2, 1, 2]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("broken.json", b'[{"id_str": "1", "screen_name": "a"},', "malformed JSON: Expecting value: line 1 column 38 (char 37)"),
+        ("quoting.csv", b'id,screen_name\n1,"a\n2,b\n', "malformed CSV: Error tokenizing data. C error: EOF inside string starting at row 1"),
+        ("image.png", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary content of an unknown format"),
+        ("empty.csv", b"", "the file is empty"),
+        ("header.csv", b"id,screen_name\n", "the CSV has a header but no rows"),
+    ],
+)
+def test_unreadable_input_exits_2(tmp_path: Path, small_model_path: Path, name: str, content: bytes, message: str) -> None:
+    src = tmp_path / name
+    src.write_bytes(content)
+    out = tmp_path / "scores.csv"
+    result = score(src, out, small_model_path)
+    assert result.exit_code == 2
+    assert result.stderr.strip().splitlines()[-1] == f"error: {src}: {message}"
+    assert not out.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [name]
+
+
+def test_usage_errors_exit_2(accounts_dir: Path, small_model_path: Path, tmp_path: Path) -> None:
+    missing = run("score", str(tmp_path / "nope.csv"), "-o", str(tmp_path / "s.csv"))
+    assert missing.exit_code == 2
+    assert "does not exist" in missing.stderr
+    bad_date = score(accounts_dir / "cresci2017_genuine.csv", tmp_path / "s.csv", small_model_path, "--as-of", "last tuesday")
+    assert bad_date.exit_code == 2
+    assert "'last tuesday' is not a date or time (use ISO 8601, e.g. 2020-09-01)" in bad_date.stderr
+    bad_format = score(accounts_dir / "cresci2017_genuine.csv", tmp_path / "s.csv", small_model_path, "--format", "xml")
+    assert bad_format.exit_code == 2
+    assert not (tmp_path / "s.csv").exists()
+
+
+def test_model_problems_exit_4(accounts_dir: Path, small_model_path: Path, tmp_path: Path) -> None:
+    no_model = tmp_path / "none.skops"
+    result = score(accounts_dir / "cresci2017_genuine.csv", tmp_path / "s.csv", no_model)
+    assert result.exit_code == 4
+    assert result.stderr.strip() == f"error: no model at {no_model}: run `detector train` (or `make run`, which trains when it is missing)"
+    info = run("info", "--model", str(no_model))
+    assert info.exit_code == 4
+    assert not (tmp_path / "s.csv").exists()
+
+
+def big_input_failing_late(accounts_dir: Path, path: Path) -> None:
+    """600 real-looking rows (0918Bask's, with new ids), then a row with one field too many."""
+    header, first, *_ = cresci_lines(accounts_dir)
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write(header + "\n")
+        for i in range(600):
+            fh.write(first.replace('"1502026416"', f'"{1000 + i}"') + "\n")
+        fh.write(first.replace('"1502026416"', '"9"').replace(',"ja",', ',"ja","extra",') + "\n")
+
+
+@pytest.mark.parametrize("name", ["scores.csv", "scores.parquet", "scores.jsonl"])
+def test_a_failure_leaves_no_partial_output(accounts_dir: Path, small_model_path: Path, tmp_path: Path, name: str) -> None:
+    src = tmp_path / "input" / "big.csv"
+    src.parent.mkdir()
+    big_input_failing_late(accounts_dir, src)
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    out = out_dir / name
+    out.write_bytes(b"previous run's output\n")
+    # chunks of 100: six chunks are scored and written before the bad row is reached
+    result = score(src, out, small_model_path, "--chunksize", "100")
+    assert result.exit_code == 2
+    assert result.stderr.strip().splitlines()[-1] == f"error: {src}: malformed CSV: Error tokenizing data. C error: Expected 42 fields in line 602, saw 43"
+    assert out.read_bytes() == b"previous run's output\n"
+    assert [p.name for p in out_dir.iterdir()] == [name]  # no temporary file left behind
+
+
+@pytest.mark.parametrize("name", ["scores.csv", "scores.jsonl", "scores.parquet"])
+def test_reruns_are_idempotent(accounts_dir: Path, small_model_path: Path, tmp_path: Path, name: str) -> None:
+    header, first, second, third = cresci_lines(accounts_dir)
+    src = tmp_path / "input.csv"
+    src.write_text("\n".join([header, first, second.replace('"330"', '"n/a"', 1), third, first]) + "\n", encoding="utf-8")
+    out = tmp_path / name
+    outputs = []
+    for _ in range(2):
+        result = score(src, out, small_model_path)
+        assert result.exit_code == 0, result.output
+        outputs.append((out.read_bytes(), (tmp_path / "scores.rejects.csv").read_bytes()))
+    assert outputs[0] == outputs[1]
+    assert len(pd.read_parquet(out) if name.endswith(".parquet") else pd.read_json(out, lines=True) if name.endswith(".jsonl") else pd.read_csv(out)) == 3
+
+
+def test_info(small_model: model.AccountModel, small_model_path: Path) -> None:
+    result = run("info", "--model", str(small_model_path))
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0] == f"model        {small_model.version}  ({small_model_path})"
+    assert lines[1].startswith("features     v3: statuses_count, followers_count, friends_count")
+    assert lines[2] == "thresholds   suspicious >= 0.8, likely-genuine < 0.2"
+    assert lines[3] == "trained on   360 accounts {'botwiki-verified-2019': 120, 'cresci-2015': 120, 'cresci-2017': 120}"
+    as_json = run("info", "--model", str(small_model_path), "--json")
+    assert as_json.exit_code == 0
+    assert json.loads(as_json.stdout) == json.loads(json.dumps(small_model.card, default=str))
+
+
+def test_train_writes_a_model_that_scores(training_sample: pd.DataFrame, accounts_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tables = tmp_path / "tables"
+    tables.mkdir()
+    for name, part in training_sample.groupby("collection"):
+        part.to_parquet(tables / f"{name}.parquet", index=False)
+    original = model.make_pipeline
+
+    def small_pipeline(*args, **kwargs):  # type: ignore[no-untyped-def]
+        # same small booster as conftest's small_model: the shipped sizes need thousands of accounts
+        return original(*args, **kwargs).set_params(
+            classifier__estimator__min_samples_leaf=10, classifier__estimator__max_iter=30,
+            classifier__estimator__learning_rate=0.3, classifier__estimator__l2_regularization=1.0,
+        )
+
+    monkeypatch.setattr(model, "make_pipeline", small_pipeline)
+    target = tmp_path / "models" / "m.skops"
+    with threadpool_limits(1):  # two OpenMP threads on two busy cores run slower than one
+        result = run("train", "--tables", str(tables), "-o", str(target))
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("trained acct-")
+    assert " on 360 accounts: out-of-fold ROC-AUC " in result.stdout
+    assert result.stdout.rstrip().endswith(f"-> {target}")
+    assert sorted(p.name for p in target.parent.iterdir()) == ["m.baseline.npy", "m.card.json", "m.skops"]
+    card = json.loads((target.parent / "m.card.json").read_text(encoding="utf-8"))
+    assert card["training"]["data_sha256"] == datasets.table_hashes(tables)
+    scored = score(accounts_dir / "cresci2017_genuine.csv", tmp_path / "s.csv", target)
+    assert scored.exit_code == 0, scored.output
+
+
+def test_train_without_tables_exits_2(tmp_path: Path) -> None:
+    result = run("train", "--tables", str(tmp_path), "-o", str(tmp_path / "m.skops"))
+    assert result.exit_code == 2
+    assert result.stderr.strip() == (
+        f"error: {tmp_path / 'cresci-2017.parquet'}: training table missing: run `detector datasets build` "
+        "where ../shared/datasets exists"
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_datasets_build_names_the_missing_raw_file(tmp_path: Path) -> None:
+    result = run("datasets", "build", "--raw", str(tmp_path))
+    assert result.exit_code == 2
+    missing = tmp_path / "cresci-2017" / "genuine_accounts.users.csv"
+    assert result.stderr.strip() == f"error: {missing}: raw file of cresci-2017 missing"
+    nowhere = run("datasets", "build", "--raw", str(tmp_path / "nowhere"))
+    assert nowhere.exit_code == 2
+    assert "does not exist" in nowhere.stderr
+
+
+def test_every_account_command_documents_an_example() -> None:
+    for args in (["score"], ["train"], ["info"], ["evaluate"], ["datasets", "build"]):
+        result = run(*args, "--help")
+        assert result.exit_code == 0
+        assert "Example:" in result.stdout, args
