@@ -35,33 +35,45 @@ def training_sample() -> pd.DataFrame:
     return _training_sample()
 
 
-@pytest.fixture(scope="session")
-def small_model(training_sample: pd.DataFrame):  # type: ignore[no-untyped-def]
-    """The real :func:`detector.model.train` on 360 accounts, with trees small enough for them.
+# The shipped hyper-parameters (min_samples_leaf=300, 100 slow rounds, strong L2) need thousands of
+# accounts: on a few hundred every tree would be a lone leaf, or two features would take every split.
+# Tests change only the booster's size and pace; the pipeline, the additive constraint, calibration,
+# cross-validation and the card are those of `detector.model.train`.
+SMALL_BOOSTER = {
+    "classifier__estimator__min_samples_leaf": 10,
+    "classifier__estimator__max_iter": 30,
+    "classifier__estimator__learning_rate": 0.3,
+    "classifier__estimator__l2_regularization": 1.0,
+}
 
-    The shipped hyper-parameters (min_samples_leaf=300, 100 slow rounds, strong L2) need thousands
-    of accounts: on a few hundred every tree would be a lone leaf, or two features would take every
-    split. Only the booster's size and pace are changed; the pipeline, the additive constraint,
-    calibration, cross-validation and the card are those of ``train``.
-    """
-    from threadpoolctl import threadpool_limits
 
+def _use_small_booster(mp: pytest.MonkeyPatch) -> None:
     from detector import model
 
     original = model.make_pipeline
 
     def small_pipeline(*args, **kwargs):  # type: ignore[no-untyped-def]
-        pipeline = original(*args, **kwargs)
-        pipeline.set_params(
-            classifier__estimator__min_samples_leaf=10,
-            classifier__estimator__max_iter=30,
-            classifier__estimator__learning_rate=0.3,
-            classifier__estimator__l2_regularization=1.0,
-        )
-        return pipeline
+        return original(*args, **kwargs).set_params(**SMALL_BOOSTER)
 
+    mp.setattr(model, "make_pipeline", small_pipeline)
+
+
+@pytest.fixture
+def small_booster(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make :func:`detector.model.train` (and so `detector train`) build the small booster."""
+    _use_small_booster(monkeypatch)
+
+
+@pytest.fixture(scope="session")
+def small_model(training_sample: pd.DataFrame):  # type: ignore[no-untyped-def]
+    """The real :func:`detector.model.train` on 360 real accounts, with the small booster."""
+    from threadpoolctl import threadpool_limits
+
+    from detector import model
+
+    # two OpenMP threads on two busy cores run slower than one
     with pytest.MonkeyPatch.context() as mp, threadpool_limits(1):
-        mp.setattr(model, "make_pipeline", small_pipeline)
+        _use_small_booster(mp)
         return model.train(training_sample, random_state=0, data_hashes={"test": "sample"})
 
 

@@ -246,21 +246,11 @@ def test_info(small_model: model.AccountModel, small_model_path: Path) -> None:
     assert json.loads(as_json.stdout) == json.loads(json.dumps(small_model.card, default=str))
 
 
-def test_train_writes_a_model_that_scores(training_sample: pd.DataFrame, accounts_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_train_writes_a_model_that_scores(training_sample: pd.DataFrame, accounts_dir: Path, tmp_path: Path, small_booster: None) -> None:
     tables = tmp_path / "tables"
     tables.mkdir()
     for name, part in training_sample.groupby("collection"):
         part.to_parquet(tables / f"{name}.parquet", index=False)
-    original = model.make_pipeline
-
-    def small_pipeline(*args, **kwargs):  # type: ignore[no-untyped-def]
-        # same small booster as conftest's small_model: the shipped sizes need thousands of accounts
-        return original(*args, **kwargs).set_params(
-            classifier__estimator__min_samples_leaf=10, classifier__estimator__max_iter=30,
-            classifier__estimator__learning_rate=0.3, classifier__estimator__l2_regularization=1.0,
-        )
-
-    monkeypatch.setattr(model, "make_pipeline", small_pipeline)
     target = tmp_path / "models" / "m.skops"
     with threadpool_limits(1):  # two OpenMP threads on two busy cores run slower than one
         result = run("train", "--tables", str(tables), "-o", str(target))
