@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import hashlib
 import logging
 import os
 import time
@@ -274,9 +275,12 @@ def run_watch(
         _pause_point("collect")
         with _stage(result, "score"):
             posts = store.posts(source=watch.name, since=started - lookback).drop(columns=["raw", "first_seen", "last_seen"])
-            analysis = analyse(store, watch, posts, model=model, workers=workers)
+            analysis = analyse(store, watch, posts, model=model, workers=workers) if len(posts) else None
         with _stage(result, "store"):
-            store_analysis(store, watch, analysis, run_id=run_id, at=started, lookback=lookback, result=result)
+            if analysis is None:
+                log.info("run %s: the watch saw no post within %s of the run's start: nothing to score", run_id, lookback)
+            else:
+                store_analysis(store, watch, analysis, run_id=run_id, at=started, lookback=lookback, result=result)
         _pause_point("report")
         with _stage(result, "report"):
             result.report = write_run_report(store, watch, posts, started=started, lookback=lookback, out_dir=out_dir, top=top)
@@ -356,7 +360,7 @@ def import_files(
 
         read = read_posts(posts_path)
         rejects.extend(read.rejects)
-        covered = read.posts[watch.matches(read.posts)]
+        covered = content_ids(read.posts[watch.matches(read.posts)])
         if covered.empty:
             log.warning("%s: none of its %d posts is covered by watch '%s'", posts_path, len(read.posts), watch.name)
         store.upsert_posts(covered.drop(columns=["source_row"]), source=watch.name, seen_at=seen)
@@ -374,6 +378,34 @@ def import_files(
         store.upsert_accounts(batch.accounts.drop(columns=["source_row"]), source=watch.name, seen_at=seen)
         parts.append(f"{len(batch.accounts)} profiles from {accounts_path}")
     return "imported " + ", ".join(parts), rejects
+
+
+def content_ids(posts: pd.DataFrame) -> pd.DataFrame:
+    """Give posts that came without an id (record-number ids ``r1``, ``r2``…) one from their content.
+
+    A record number names a post only within its file: two files imported into one store would
+    overwrite each other's ``r1``. The id made here, ``c:`` and a digest of author, time, text and
+    the occurrence of that triple in the file, is the same for the same post in any file, so a
+    rerun or an overlapping export updates instead of duplicating.
+    """
+    if posts.empty:
+        return posts
+    ids = posts["post_id"].astype(str)
+    rows = "r" + posts["source_row"].astype(str)
+    if not ids.eq(rows).all():
+        return posts
+    out = posts.copy()
+    key = (
+        out["author_id"].astype(str) + "\x1f" + out["created_at"].astype(str) + "\x1f" + out["text"].astype(str)
+    )
+    nth = key.groupby(key).cumcount().astype(str)
+    out["post_id"] = pd.Series(
+        ["c:" + hashlib.sha1(f"{k}\x1f{n}".encode()).hexdigest()[:20] for k, n in zip(key, nth, strict=True)],
+        index=out.index,
+        dtype="string",
+    )
+    log.info("%d posts without ids: ids made from author, time and text", len(out))
+    return out
 
 
 # ---------------------------------------------------------------------------------------------
@@ -556,7 +588,7 @@ def store_analysis(
         mine: dict[str, set[str]] = {}
         for cid, kind, ident in zip(members["cluster_id"], members["member_kind"], members["member_id"], strict=True):
             mine.setdefault(str(cid), set()).add(f"{kind}:{ident}")
-        keep = [(cid, frozenset(mine.get(cid, ()))) not in stored for cid in clusters["cluster_id"]]
+        keep = pd.Series([(cid, frozenset(mine.get(cid, ()))) not in stored for cid in clusters["cluster_id"]], index=clusters.index, dtype=bool)
         clusters = clusters[keep]
         members = members[members["cluster_id"].isin(set(clusters["cluster_id"]))]
         result.clusters_written = store.add_clusters(clusters, members, run_id=run_id, detected_at=at) if len(clusters) else 0
