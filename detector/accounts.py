@@ -119,7 +119,10 @@ def iter_accounts(
         records = _unwrap(iter_json_records(path, fmt, rejects), p, rejects)
         yield AccountBatch(accounts_from_records(records, p, as_of, rejects), rejects)
     elif fmt == "parquet":
-        frame = pd.read_parquet(path)
+        try:
+            frame = pd.read_parquet(path)
+        except (OSError, ValueError) as exc:  # pyarrow's ArrowInvalid is a ValueError
+            raise InputError(f"unreadable Parquet: {exc}", path=p) from exc
         frame = frame.astype(object).where(frame.notna(), None)
         frame.index = pd.RangeIndex(1, len(frame) + 1)
         rejects = Rejects(p)

@@ -506,3 +506,23 @@ def test_missing_columns_stay_missing_not_zero(tmp_path: Path) -> None:
     assert math.isnan(row["friends_count"])
     for col in ("description", "name", "url", "location", "verified", "default_profile", "created_at"):
         assert pd.isna(row[col]), col
+
+
+def test_parquet_of_canonical_accounts_reads_back_the_same(accounts_dir: Path, tmp_path: Path) -> None:
+    accounts = pd.concat(
+        [read_accounts(accounts_dir / name, as_of=AS_OF).accounts for name in ("cresci2017_genuine.csv", "botrepo_2019.json")],
+        ignore_index=True,
+    )
+    path = tmp_path / "accounts.parquet"
+    accounts.drop(columns="source_row").to_parquet(path, index=False)
+    back = read_accounts(path, as_of="2030-01-01").accounts
+    pd.testing.assert_frame_equal(back.drop(columns="source_row"), accounts.drop(columns="source_row"))
+    assert back["source_row"].tolist() == [1, 2, 3, 4, 5, 6]
+
+
+def test_unreadable_parquet_is_an_input_error(tmp_path: Path) -> None:
+    path = tmp_path / "bad.parquet"
+    path.write_bytes(b"PAR1 but nothing else")
+    with pytest.raises(InputError) as err:
+        read_accounts(path)
+    assert str(err.value).startswith(f"{path}: unreadable Parquet: ")

@@ -156,6 +156,7 @@ def test_nothing_scored_exits_3(tmp_path: Path, small_model_path: Path) -> None:
         ("image.png", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary content of an unknown format"),
         ("empty.csv", b"", "the file is empty"),
         ("header.csv", b"id,screen_name\n", "the CSV has a header but no rows"),
+        ("broken.parquet", b"PAR1 and then nothing", "unreadable Parquet: Could not open Parquet input source '{src}': Parquet magic bytes not found in footer. Either the file is corrupted or this is not a parquet file."),
     ],
 )
 def test_unreadable_input_exits_2(tmp_path: Path, small_model_path: Path, name: str, content: bytes, message: str) -> None:
@@ -164,9 +165,21 @@ def test_unreadable_input_exits_2(tmp_path: Path, small_model_path: Path, name: 
     out = tmp_path / "scores.csv"
     result = score(src, out, small_model_path)
     assert result.exit_code == 2
-    assert result.stderr.strip().splitlines()[-1] == f"error: {src}: {message}"
+    assert result.stderr.strip().splitlines()[-1] == f"error: {src}: {message.format(src=src)}"
     assert not out.exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == [name]
+
+
+def test_score_reads_a_parquet_training_table(training_sample: pd.DataFrame, small_model_path: Path, tmp_path: Path) -> None:
+    src = tmp_path / "accounts.parquet"
+    training_sample.head(25).to_parquet(src, index=False)  # canonical columns plus label, kind, source
+    out = tmp_path / "scores.csv"
+    result = score(src, out, small_model_path)
+    assert result.exit_code == 0, result.output
+    got = pd.read_csv(out, dtype={"account_id": str})
+    assert got["account_id"].tolist() == training_sample["account_id"].head(25).tolist()
+    want = score_accounts(training_sample.head(25), load_model(small_model_path))
+    assert got["score"].tolist() == want["score"].tolist()
 
 
 def test_usage_errors_exit_2(accounts_dir: Path, small_model_path: Path, tmp_path: Path) -> None:
