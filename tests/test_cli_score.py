@@ -95,10 +95,10 @@ def test_output_format_follows_the_extension(accounts_dir: Path, small_model_pat
         assert other["reasons"].tolist() == as_csv["reasons"].tolist()
 
 
-def test_bad_rows_go_to_rejects_and_good_rows_are_scored(accounts_dir: Path, small_model_path: Path, tmp_path: Path) -> None:
+def mixed_input(accounts_dir: Path, path: Path) -> Path:
+    """Real cresci-2017 rows with three kinds of damage: a bad count, a duplicate, no usable key."""
     header, first, second, third = cresci_lines(accounts_dir)
-    src = tmp_path / "mixed.csv"
-    src.write_text(
+    path.write_text(
         "\n".join(
             [
                 header,
@@ -111,6 +111,11 @@ def test_bad_rows_go_to_rejects_and_good_rows_are_scored(accounts_dir: Path, sma
         + "\n",
         encoding="utf-8",
     )
+    return path
+
+
+def test_bad_rows_go_to_rejects_and_good_rows_are_scored(accounts_dir: Path, small_model_path: Path, tmp_path: Path) -> None:
+    src = mixed_input(accounts_dir, tmp_path / "mixed.csv")
     out = tmp_path / "out" / "scores.csv"
     result = score(src, out, small_model_path)
     assert result.exit_code == 0, result.output
@@ -129,6 +134,13 @@ def test_bad_rows_go_to_rejects_and_good_rows_are_scored(accounts_dir: Path, sma
     ]
     # the per-row warnings name the file, the record and the field
     assert f"{src}, record 2, field 'followers_count': 'lots' is not a non-negative number" in result.stderr
+    # the same, whatever the chunk size and the number of worker processes
+    for extra in (["--chunksize", "1"], ["--chunksize", "2", "--workers", "2"]):
+        other = tmp_path / "other" / "scores.csv"
+        assert score(src, other, small_model_path, *extra).exit_code == 0
+        assert other.read_bytes() == out.read_bytes(), extra
+        # the same notes; their order follows the chunks
+        assert sorted((tmp_path / "other" / "scores.rejects.csv").read_text().splitlines()) == sorted(rejects_file.read_text().splitlines())
     # a clean rerun into the same place removes the stale rejects file
     assert score(accounts_dir / "cresci2017_genuine.csv", out, small_model_path).exit_code == 0
     assert not rejects_file.exists()
