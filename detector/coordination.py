@@ -43,8 +43,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -63,8 +62,9 @@ KINDS = ("text", "repost", "url", "hashtags")
 DEFAULT_WINDOW = pd.Timedelta("10min")
 DEFAULT_THRESHOLD = 0.8
 DEFAULT_MIN_ACCOUNTS = 2
-# A text needs this many distinct words to be compared: "good morning" is everybody's.
-MIN_TOKENS = 5
+# A text needs this many distinct words to be compared: "good morning" is everybody's, while
+# three-word headlines ("Judge Rips Media") were copied word for word by IRA accounts.
+MIN_TOKENS = 3
 # A hashtag sequence needs this many hashtags: one trending tag is what a crowd shares.
 MIN_HASHTAGS = 2
 # Pairs of accounts are counted only in clusters up to this size (a 5,000-account burst would
@@ -90,7 +90,6 @@ SCORE_COLUMNS = [
 ]  # fmt: skip
 
 _MASK64 = np.uint64(0xFFFFFFFFFFFFFFFF)
-_UTM = re.compile(r"([?&])utm_[^=&#]*=[^&#]*")
 
 
 @dataclass
@@ -178,17 +177,25 @@ def find_clusters(
 
     win_ns = int(win.value)
     jobs = [k for k in KINDS if k in kinds]
-    if workers > 1 and len(jobs) > 1:
+    if workers > 1 and "text" in jobs and len(jobs) > 1:
+        # Text is the long pole: it runs in one worker, the other kinds in another. Each side
+        # gets only the columns it reads.
         from joblib import Parallel, delayed
 
-        parts = Parallel(n_jobs=min(workers, len(jobs)), backend="loky")(
-            delayed(_kind_clusters)(kind, frame, win_ns, threshold, min_accounts, 1)
-            for kind in jobs
+        rest = [k for k in jobs if k != "text"]
+        text_cols = ["t", "acct", "text", "repost_of"]
+        parts = Parallel(n_jobs=2, backend="loky")(
+            [
+                delayed(_kinds_clusters)(
+                    ["text"], frame[text_cols], win_ns, threshold, min_accounts, workers - 1
+                ),
+                delayed(_kinds_clusters)(
+                    rest, frame.drop(columns=["text"]), win_ns, threshold, min_accounts, 1
+                ),
+            ]
         )
     else:
-        parts = [
-            _kind_clusters(kind, frame, win_ns, threshold, min_accounts, workers) for kind in jobs
-        ]
+        parts = [_kinds_clusters(jobs, frame, win_ns, threshold, min_accounts, workers)]
     members = (
         pd.concat([p for p in parts if not p.empty], ignore_index=True)
         if any(not p.empty for p in parts)
@@ -256,7 +263,12 @@ def _prepare(posts: pd.DataFrame) -> pd.DataFrame:
     if not usable.all():
         log.warning("%d posts without post id, author or time are ignored", int((~usable).sum()))
     frame = frame[usable]
-    frame = frame.sort_values(["created_at", "post_id", "author_id"], kind="stable")
+    # Canonical order: time, then digests of the ids (sorting 64-bit digests is much faster than
+    # sorting strings, and just as independent of the input's order).
+    t = frame["created_at"].astype("int64").to_numpy()
+    pid = pd.util.hash_array(frame["post_id"].to_numpy(dtype=object), categorize=False)
+    aid = pd.util.hash_array(frame["author_id"].to_numpy(dtype=object), categorize=False)
+    frame = frame.iloc[np.lexsort((aid, pid, t))]
     frame = frame.drop_duplicates("post_id", keep="first").reset_index(drop=True)
     frame["t"] = frame["created_at"].astype("int64")
     frame["acct"] = pd.factorize(frame["author_id"], sort=True)[0].astype(np.int64)
@@ -270,6 +282,19 @@ def _empty(columns: list[str]) -> pd.DataFrame:
 # ---------------------------------------------------------------- content groups per kind
 
 
+def _kinds_clusters(
+    kinds: list[str],
+    frame: pd.DataFrame,
+    win_ns: int,
+    threshold: float,
+    min_accounts: int,
+    workers: int,
+) -> pd.DataFrame:
+    parts = [_kind_clusters(k, frame, win_ns, threshold, min_accounts, workers) for k in kinds]
+    parts = [p for p in parts if not p.empty]
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+
+
 def _kind_clusters(
     kind: str, frame: pd.DataFrame, win_ns: int, threshold: float, min_accounts: int, workers: int
 ) -> pd.DataFrame:
@@ -281,7 +306,7 @@ def _kind_clusters(
         sim = np.ones(len(rows))
     elif kind == "url":
         rows, key, evidence = _value_groups(
-            _split_cells(frame["urls"], _normalize_url, frame["repost_of"])
+            _normalize_urls(_split_cells(frame["urls"], frame["repost_of"]))
         )
         sim = np.ones(len(rows))
     else:
@@ -314,23 +339,26 @@ def _value_groups(values: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray
     )
 
 
-def _normalize_url(url: str) -> str:
-    u = url.strip().rstrip("/.,;:!?)]}…")
-    u = re.sub(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", "", u)
-    host, sep, rest = u.partition("/")
-    host = host.lower()
-    if host.startswith("www."):
-        host = host[4:]
-    rest = _UTM.sub(r"\1", rest).replace("?&", "?").rstrip("?&/")
-    return host + (sep + rest if rest else "")
+def _normalize_urls(urls: pd.Series) -> pd.Series:
+    """Compare URLs without scheme, ``www.``, host case, trailing ``/`` and ``utm_*`` parameters."""
+    if urls.empty:
+        return urls.astype("string")
+    u = urls.astype("string[pyarrow]").str.strip().str.rstrip("/.,;:!?)]}…")
+    u = u.str.replace(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", "", regex=True)
+    parts = u.str.partition("/")
+    host = parts[0].str.lower().str.replace(r"^www\.", "", regex=True)
+    rest = parts[2].str.replace(r"([?&])utm_[^=&#]*=[^&#]*", r"\1", regex=True)
+    rest = rest.str.replace("?&", "?", regex=False).str.rstrip("?&/")
+    out = host + parts[1].where(rest.str.len() > 0, "") + rest
+    return out.astype("string")
 
 
-def _split_cells(cells: pd.Series, fn: Callable[[str], str], repost_of: pd.Series) -> pd.Series:
+def _split_cells(cells: pd.Series, repost_of: pd.Series) -> pd.Series:
     """One row per space-separated item of ``cells`` (reposts left out), keeping the row index."""
     own = cells.where(repost_of.isna()).dropna()
     items = own.str.split().explode().dropna()
     items = items[items != ""]
-    return items.map(fn).astype("string")
+    return items.astype("string")
 
 
 # ---------------------------------------------------------------- near-duplicate texts
@@ -384,10 +412,12 @@ def _text_groups(
     # Texts with the same token set are one document; a set's identity is two 64-bit sums.
     mixed = _mix(hashes)
     sig = np.zeros((n_texts, 2), dtype=np.uint64)
-    np.add.at(sig[:, 0], doc, hashes)
-    np.add.at(sig[:, 1], doc, mixed)
+    seg = np.flatnonzero(np.r_[True, doc[1:] != doc[:-1]]) if len(doc) else np.empty(0, np.int64)
+    with np.errstate(over="ignore"):
+        sig[doc[seg], 0] = np.add.reduceat(hashes, seg) if len(seg) else 0
+        sig[doc[seg], 1] = np.add.reduceat(mixed, seg) if len(seg) else 0
     big = sizes >= MIN_TOKENS
-    set_keys = pd.MultiIndex.from_arrays([sig[:, 0], sig[:, 1], sizes])
+    set_keys = _mix(sig[:, 0] ^ _mix(sig[:, 1] + sizes.astype(np.uint64)))
     set_code = np.full(n_texts, -1, dtype=np.int64)
     set_code[big] = pd.factorize(set_keys[big])[0]
     n_sets = int(set_code.max()) + 1 if big.any() else 0
@@ -573,82 +603,108 @@ def _assemble(
             _scores(frame, None, None, None),
             params,
         )
-    rows = members["row"].to_numpy()
-    m = pd.DataFrame(
+    rows = members["row"].to_numpy(np.int64)
+    kind_code = pd.Categorical(members["kind"], categories=list(KINDS)).codes.astype(np.int64)
+    session = members["session"].to_numpy(np.int64)
+    c, _ = pd.factorize(kind_code * (int(session.max()) + 1) + session, sort=True)
+    n_c = int(c.max()) + 1
+    t = frame["t"].to_numpy()[rows]
+    acct = frame["acct"].to_numpy()[rows]
+    sim = members["similarity"].to_numpy(np.float64).round(4)
+
+    # One row per cluster, indexed by its code.
+    first = np.full(n_c, len(rows), dtype=np.int64)
+    np.minimum.at(first, c, np.arange(len(rows)))
+    start = np.full(n_c, np.iinfo(np.int64).max, dtype=np.int64)
+    np.minimum.at(start, c, t)
+    end = np.full(n_c, np.iinfo(np.int64).min, dtype=np.int64)
+    np.maximum.at(end, c, t)
+    low = np.full(n_c, 1.0)
+    np.minimum.at(low, c, sim)
+    kinds = np.asarray(KINDS, dtype=object)[kind_code[first]]
+    evidence = members["evidence"].to_numpy(dtype=object)[first].astype(str)
+    span_start = pd.to_datetime(start, utc=True)
+    span_end = pd.to_datetime(end, utc=True)
+    ids = np.array(
+        [_cluster_id(k, e, s) for k, e, s in zip(kinds, evidence, span_start, strict=True)],
+        dtype=object,
+    )
+    # Accounts of each cluster, sorted (acct codes follow the sorted account ids).
+    ca = np.unique(np.stack([c, acct], axis=1), axis=0)
+    author_ids = _sorted_ids(frame)
+    bounds = np.searchsorted(ca[:, 0], np.arange(n_c + 1))
+    names = author_ids[ca[:, 1]]
+    accounts = [" ".join(names[bounds[k] : bounds[k + 1]]) for k in range(n_c)]
+    clusters = pd.DataFrame(
         {
-            "kind": members["kind"].to_numpy(),
-            "session": members["session"].to_numpy(),
-            "account_id": frame["author_id"].to_numpy()[rows],
-            "acct": frame["acct"].to_numpy()[rows],
-            "post_id": frame["post_id"].to_numpy()[rows],
-            "created_at": frame["created_at"].to_numpy()[rows],
-            "text": frame["text"].to_numpy()[rows],
-            "similarity": members["similarity"].to_numpy().round(4),
-            "n_accounts": members["n_accounts"].to_numpy(),
-            "evidence": members["evidence"].to_numpy(),
+            "cluster_id": ids,
+            "kind": kinds,
+            "n_accounts": np.diff(bounds),
+            "n_posts": np.bincount(c, minlength=n_c),
+            "span_start": span_start,
+            "span_end": span_end,
+            "similarity": low,
+            "evidence": evidence,
+            "accounts": accounts,
         }
     )
-    g = m.groupby(["kind", "session"], sort=False)
-    m["span_start"] = g["created_at"].transform("min")
-    m["span_end"] = g["created_at"].transform("max")
-    ident = m["kind"] + "\x1f" + m["evidence"].astype(str) + "\x1f" + m["span_start"].astype(str)
-    ids = {
-        v: f"{v.split(chr(31), 1)[0]}-{hashlib.sha1(v.encode()).hexdigest()[:12]}"
-        for v in ident.unique()
-    }
-    m["cluster_id"] = ident.map(ids)
-    m = m.sort_values(
-        ["span_start", "cluster_id", "created_at", "post_id"], kind="stable"
-    ).reset_index(drop=True)
-
-    clusters, cluster_acct = _cluster_table(m)
-    co = _co_counts(cluster_acct, int(frame["acct"].max()) + 1)
+    cluster_acct = pd.DataFrame({"c": ca[:, 0], "acct": ca[:, 1]})
+    cluster_acct["event"] = _events(c, rows, n_c)[cluster_acct["c"].to_numpy()]
+    co = _co_counts(cluster_acct, len(author_ids))
     scores = _scores(frame, clusters, cluster_acct, co)
-    repeat_share = _repeat_share(clusters, cluster_acct, co)
-    clusters["repeat_share"] = clusters["cluster_id"].map(repeat_share).fillna(0.0).round(4)
-    memberships = m[MEMBERSHIP_COLUMNS].copy()
-    memberships["text"] = memberships["text"].astype("string")
+    clusters["repeat_share"] = _repeat_share(clusters, cluster_acct, co).round(4)
+
+    # Memberships in a stable order: by span start, cluster id, then the canonical post order.
+    id_rank = np.empty(n_c, dtype=np.int64)
+    id_rank[np.argsort(ids, kind="stable")] = np.arange(n_c)
+    order = np.lexsort((rows, id_rank[c], start[c]))
+    r, cc = rows[order], c[order]
+    memberships = pd.DataFrame(
+        {
+            "cluster_id": ids[cc],
+            "kind": kinds[cc],
+            "account_id": frame["author_id"].to_numpy()[r],
+            "post_id": frame["post_id"].to_numpy()[r],
+            "created_at": pd.to_datetime(frame["t"].to_numpy()[r], utc=True),
+            "text": frame["text"].to_numpy()[r],
+            "similarity": sim[order],
+            "span_start": span_start[cc],
+            "span_end": span_end[cc],
+            "n_accounts": clusters["n_accounts"].to_numpy()[cc],
+        }
+    )
+    for col in ("cluster_id", "kind", "account_id", "post_id", "text"):
+        memberships[col] = memberships[col].astype("string")
+    clusters = clusters.sort_values(["span_start", "cluster_id"], kind="stable", ignore_index=True)
+    for col in ("cluster_id", "kind", "evidence", "accounts"):
+        clusters[col] = clusters[col].astype("string")
     return CoordinationResult(memberships, clusters[CLUSTER_COLUMNS], scores, params)
 
 
-def _cluster_table(m: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    g = m.groupby("cluster_id", sort=False)
-    clusters = g.agg(
-        kind=("kind", "first"),
-        n_accounts=("n_accounts", "first"),
-        n_posts=("post_id", "size"),
-        span_start=("span_start", "first"),
-        span_end=("span_end", "first"),
-        similarity=("similarity", "min"),
-        evidence=("evidence", "first"),
-    ).reset_index()
-    cluster_acct = _events(m)
-    accounts = (
-        cluster_acct.sort_values(["cluster_id", "account_id"])
-        .groupby("cluster_id")["account_id"]
-        .agg(" ".join)
-    )
-    clusters["accounts"] = clusters["cluster_id"].map(accounts)
-    clusters["evidence"] = clusters["evidence"].astype(str)
-    return clusters, cluster_acct
+def _cluster_id(kind: str, evidence: str, start: pd.Timestamp) -> str:
+    """Stable id: the kind, then a digest of kind, evidence and first time."""
+    key = "\x1f".join((kind, evidence, start.isoformat()))
+    return f"{kind}-{hashlib.sha1(key.encode()).hexdigest()[:12]}"
 
 
-def _events(m: pd.DataFrame) -> pd.DataFrame:
-    """Per (cluster, account): the event of the cluster.
+def _sorted_ids(frame: pd.DataFrame) -> np.ndarray:
+    """The distinct author ids in the order of ``frame["acct"]`` codes."""
+    ids = np.empty(int(frame["acct"].max()) + 1, dtype=object)
+    ids[frame["acct"].to_numpy()] = frame["author_id"].to_numpy(dtype=object)
+    return ids
+
+
+def _events(c: np.ndarray, rows: np.ndarray, n_c: int) -> np.ndarray:
+    """The event of each cluster code.
 
     Clusters that share a post are one event: a post that repeats a text, its link and its
     hashtags is one act, and must not count as three acts with the same partner.
     """
-    c_codes, c_names = pd.factorize(m["cluster_id"], sort=True)
-    p_codes = pd.factorize(m["post_id"], sort=True)[0]
-    n_c, n_p = len(c_names), int(p_codes.max()) + 1
-    graph = sparse.coo_matrix(
-        (np.ones(len(m), dtype=np.int8), (c_codes, n_c + p_codes)), shape=(n_c + n_p, n_c + n_p)
-    )
+    p_codes = pd.factorize(rows, sort=True)[0]
+    n = n_c + int(p_codes.max()) + 1
+    graph = sparse.coo_matrix((np.ones(len(c), dtype=np.int8), (c, n_c + p_codes)), shape=(n, n))
     _, label = connected_components(graph, directed=False)
-    event = pd.Series(label[:n_c], index=c_names)
-    out = m[["cluster_id", "account_id", "acct"]].drop_duplicates(["cluster_id", "acct"])
-    return out.assign(event=out["cluster_id"].map(event).to_numpy())
+    return label[:n_c]
 
 
 def _co_counts(cluster_acct: pd.DataFrame, n_acct: int) -> sparse.csr_matrix:
@@ -720,7 +776,7 @@ def _scores(
     score = np.where(in_any, 0.25, 0.0)
     rep = max_shared >= 2
     score[rep] = 1.0 - 0.75 * 0.5 ** (max_shared[rep] - 1)
-    kinds = cluster_acct.merge(clusters[["cluster_id", "kind"]], on="cluster_id")
+    kinds = cluster_acct.assign(kind=clusters["kind"].to_numpy()[cluster_acct["c"].to_numpy()])
     kinds_by = (
         kinds.drop_duplicates(["acct", "kind"])
         .sort_values(["acct", "kind"])
@@ -750,24 +806,21 @@ def _scores(
 
 def _repeat_share(
     clusters: pd.DataFrame, cluster_acct: pd.DataFrame, co: sparse.csr_matrix
-) -> pd.Series:
-    """Per cluster, the share of its accounts that have a repeat partner among its accounts."""
-    n_acct = co.shape[0]
+) -> np.ndarray:
+    """Per cluster code, the share of its accounts that have a repeat partner among its accounts."""
+    n_c = len(clusters)
     co2 = (co >= 2).tocsr()
     if co2.nnz == 0:
-        return pd.Series(0.0, index=clusters["cluster_id"])
-    small = cluster_acct[
-        cluster_acct["cluster_id"].isin(
-            clusters.loc[clusters["n_accounts"] <= PAIR_CAP, "cluster_id"]
-        )
-    ]
-    c_codes, c_names = pd.factorize(small["cluster_id"], sort=True)
+        return np.zeros(n_c)
+    # Clusters too large for pair counts have no repeat information.
+    small = clusters["n_accounts"].to_numpy()[cluster_acct["c"].to_numpy()] <= PAIR_CAP
+    ca = cluster_acct[small]
     inc = sparse.csr_matrix(
-        (np.ones(len(small), dtype=np.int32), (small["acct"].to_numpy(), c_codes)),
-        shape=(n_acct, len(c_names)),
+        (np.ones(len(ca), dtype=np.int32), (ca["acct"].to_numpy(), ca["c"].to_numpy())),
+        shape=(co.shape[0], n_c),
     )
     # (co2 @ inc)[a, c] = partners of a (shared >= 2) that are in c; keep a only if a is in c.
     reach = (co2.astype(np.int32) @ inc).multiply(inc)
     with_partner = np.asarray((reach > 0).sum(axis=0)).ravel()
-    size = np.asarray(inc.sum(axis=0)).ravel()
-    return pd.Series(with_partner / np.maximum(size, 1), index=c_names)
+    size = np.asarray(clusters["n_accounts"].to_numpy())
+    return np.asarray(with_partner / np.maximum(size, 1), dtype=np.float64)
