@@ -1,0 +1,443 @@
+"""Analyst labels: an analyst's own labelled accounts, added to training and evaluated apart.
+
+An analyst labels accounts in a CSV of ``account_id,label`` (label ``1``/``0``, ``bot``/``human``,
+``inauthentic``/``genuine``, ``fake``/``real``, ``troll``). The model needs the accounts' profiles:
+give profile columns in the same file (any columns :func:`detector.accounts.canonical_from_frame`
+reads: ``screen_name``, ``followers_count``, ``created_at``, ``collected_at``…), or a separate file
+of accounts in any shape :func:`detector.accounts.read_accounts` reads (``profiles=``), joined on
+``account_id`` (or the screen name, case-insensitively). A labelled account with no profile, or
+a label that is not one of those words, is kept aside in the rejects with its row and field;
+the others are used.
+
+Rows added to training carry ``collection = "analyst"``, so that the balanced weights give the
+analyst's set the weight of one collection and :func:`evaluate_analyst_labels` can measure their
+effect apart from the public sets: leave-one-collection-out on the public collections with and
+without them, a held-out part of the analyst's labels, and a control for the most likely failure
+(the model learning which fields the analyst's profiles lack rather than inauthenticity).
+
+:func:`ira_analyst_labels` builds a real demonstration set from the IRA release: every account
+in it is a confirmed state-backed troll (label 1), with the partial profile the release carries.
+
+This module owns analyst label files and their evaluation. It never saves a model.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from detector.errors import InputError
+from detector.files import Rejects, read_csv_strings
+from detector.schema import ACCOUNT_COLUMNS
+
+log = logging.getLogger(__name__)
+
+ANALYST = "analyst"
+LABEL_WORDS = {
+    "1": 1, "bot": 1, "inauthentic": 1, "fake": 1, "troll": 1, "suspicious": 1, "true": 1,
+    "0": 0, "human": 0, "genuine": 0, "real": 0, "authentic": 0, "false": 0,
+}  # fmt: skip
+DEMO_LABELS = Path(__file__).resolve().parents[1] / "datasets" / "examples" / "analyst-labels" / "ira_accounts.csv"
+
+
+def read_labels(path: str | os.PathLike[str], rejects: Rejects | None = None) -> pd.DataFrame:
+    """The raw rows of a label file (strings), with ``label`` as 0/1; bad labels go to ``rejects``.
+
+    The index holds the record numbers (1-based, header excluded).
+    """
+    p = str(path)
+    if not os.path.exists(p):
+        raise InputError("no such file", path=p)
+    frames = list(read_csv_strings(p))
+    raw = pd.concat(frames) if frames else pd.DataFrame()
+    raw = raw.rename(columns=lambda c: str(c).strip().lstrip("\ufeff").lower())
+    missing = [c for c in ("account_id", "label") if c not in raw.columns]
+    if "account_id" in missing and "screen_name" in raw.columns:
+        missing.remove("account_id")
+    if missing:
+        raise InputError(f"an analyst label file needs the columns account_id,label (missing: {', '.join(missing)})", path=p)
+    rejects = rejects if rejects is not None else Rejects(p)
+    words = raw["label"].fillna("").astype(str).str.strip().str.lower()
+    value = words.map(LABEL_WORDS)
+    for n in raw.index[value.isna()]:
+        rejects.add(int(n), "label", f"label {raw.at[n, 'label']!r} is not one of 1/0, bot/human, inauthentic/genuine", raw.loc[n].dropna().to_dict())
+    out = raw[value.notna()].copy()
+    out["label"] = value[value.notna()].astype("int64")
+    return out
+
+
+def add_analyst_labels(
+    table: pd.DataFrame,
+    labels_path: str | os.PathLike[str],
+    *,
+    profiles: str | os.PathLike[str] | None = None,
+    as_of: pd.Timestamp | None = None,
+) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """Append the analyst's labelled accounts to a training table.
+
+    Parameters
+    ----------
+    table : DataFrame
+        The public training table (:func:`detector.datasets.load_training_table`).
+    labels_path : path
+        CSV of ``account_id,label`` with, optionally, profile columns.
+    profiles : path, optional
+        Accounts file with the profiles, when the label file has none.
+    as_of : Timestamp, optional
+        Collection time for profiles that carry none (default: now; account age is measured to it).
+
+    Returns
+    -------
+    (DataFrame, dict)
+        The table with the analyst rows appended (``collection = "analyst"``, ``kind``
+        ``analyst_inauthentic``/``analyst_genuine``), and ``info``: ``sha256``, ``path``,
+        ``accounts``, ``inauthentic``, ``rejected`` and ``rejects`` (a :class:`Rejects`).
+
+    Raises
+    ------
+    InputError
+        The file lacks the columns, or no labelled account has a usable profile.
+    """
+    from detector.accounts import canonical_from_frame, read_accounts
+    from detector.datasets import sha256
+
+    p = str(labels_path)
+    rejects = Rejects(p)
+    raw = read_labels(p, rejects)
+    as_of_ts = pd.Timestamp.now(tz="UTC").floor("s") if as_of is None else pd.Timestamp(as_of)
+    profile_cols = set(raw.columns) - {"account_id", "label", "kind", "note", "notes"}
+    if profiles is not None:
+        batch = read_accounts(profiles, as_of=as_of_ts)
+        rejects.extend(batch.rejects)
+        accounts = _join_profiles(raw, batch.accounts, p, rejects)
+    elif profile_cols - {"screen_name"}:
+        accounts = canonical_from_frame(raw.drop(columns=["label"]), p, rejects, as_of_ts)
+        accounts["label"] = raw.loc[accounts["source_row"].to_numpy(), "label"].to_numpy()
+    else:
+        raise InputError(
+            "the label file has no profile columns (screen_name, followers_count, created_at, …): "
+            "add them, or give the profiles as a separate accounts file",
+            path=p,
+        )
+    if accounts.empty:
+        raise InputError(f"no labelled account with a usable profile ({rejects.n_rejected} rejected)", path=p)
+    dup = accounts["account_id"].duplicated(keep="first")
+    for n in accounts.loc[dup, "source_row"]:
+        rejects.add(int(n), "account_id", "the same account is labelled again; the first label is kept")
+    accounts = accounts[~dup]
+    accounts = accounts.assign(
+        kind=np.where(accounts["label"] == 1, "analyst_inauthentic", "analyst_genuine"),
+        source=Path(p).name,
+        collection=ANALYST,
+    )
+    lacking = [c for c in ("created_at", "followers_count", "friends_count", "statuses_count", "favourites_count", "listed_count", "description", "name")
+               if c in accounts.columns and accounts[c].isna().all() and c in table.columns and table[c].notna().any()]
+    if lacking:
+        log.warning(
+            "%s: no analyst-labelled account has %s, which the public sets have: the model can learn "
+            "'field missing' instead of 'inauthentic'; check the control in evaluate_analyst_labels",
+            p, ", ".join(lacking),
+        )
+    overlap = set(accounts["account_id"]) & set(table.get("account_id", pd.Series(dtype=str)).astype(str))
+    if overlap:
+        log.warning("%d analyst-labelled accounts are also in the public sets; both rows are kept", len(overlap))
+    keep = [*ACCOUNT_COLUMNS, "label", "kind", "source", "collection"]
+    out = pd.concat([table, accounts[keep]], ignore_index=True) if len(table) else accounts[keep].reset_index(drop=True)
+    info: dict[str, Any] = {
+        "sha256": sha256(Path(p)),
+        "path": p,
+        "accounts": int(len(accounts)),
+        "inauthentic": int(accounts["label"].sum()),
+        "rejected": rejects.n_rejected,
+        "rejects": rejects,
+        "fields_missing_in_all": lacking,
+    }
+    log.info("%s: %d analyst-labelled accounts added (%d inauthentic), %d rejected", p, info["accounts"], info["inauthentic"], info["rejected"])
+    return out, info
+
+
+def _join_profiles(raw: pd.DataFrame, accounts: pd.DataFrame, path: str, rejects: Rejects) -> pd.DataFrame:
+    by_id = accounts.drop_duplicates("account_id").set_index(accounts["account_id"].drop_duplicates().astype(str).str.lower())
+    by_name = accounts.dropna(subset=["screen_name"]).drop_duplicates("screen_name")
+    by_name = by_name.set_index(by_name["screen_name"].astype(str).str.lower())
+    rows = []
+    key = raw["account_id"] if "account_id" in raw.columns else raw["screen_name"]
+    for n, ident, label in zip(raw.index.to_numpy(dtype="int64"), key.tolist(), raw["label"].tolist(), strict=True):
+        k = str(ident).strip().lower()
+        hit = by_id.loc[k] if k in by_id.index else by_name.loc[k] if k in by_name.index else None
+        if hit is None:
+            rejects.add(int(n), "account_id", f"no profile for account {ident!r} in the profiles file")
+            continue
+        row = hit.to_dict()
+        row.update(label=int(label), source_row=int(n))
+        rows.append(row)
+    return pd.DataFrame(rows, columns=[*accounts.columns, "label"]).astype(accounts.dtypes.to_dict() | {"label": "int64"})
+
+
+# ---------------------------------------------------------------- a real demonstration set
+
+
+def ira_analyst_labels(raw_dir: str | os.PathLike[str]) -> pd.DataFrame:
+    """Every account of the IRA release as an analyst label file: ``account_id,label,...profile``.
+
+    All are labelled 1: they are confirmed accounts of the Internet Research Agency (Linvill &
+    Warren 2020). The profile is what the release carries at each author's latest tweet:
+    ``following`` -> ``friends_count``, ``followers`` -> ``followers_count``, ``updates`` ->
+    ``statuses_count``, observed at ``harvested_date`` (``collected_at``). Creation date, likes,
+    lists, name, description and profile defaults are not in the release: the profiles are partial.
+    """
+    path = Path(raw_dir) / "ira-2018" / "tweets.parquet"
+    if not path.exists():
+        raise InputError("IRA tweets not found", path=str(path))
+    cols = ["author_id", "publish_date", "harvested_date", "following", "followers", "updates"]
+    t = pd.read_parquet(path, columns=cols)
+    t = t.sort_values(["author_id", "publish_date", "harvested_date"], kind="stable").drop_duplicates("author_id", keep="last")
+    out = pd.DataFrame({
+        "account_id": t["author_id"].astype(str).to_numpy(),
+        "label": 1,
+        "screen_name": t["author_id"].astype(str).to_numpy(),
+        "followers_count": pd.to_numeric(t["followers"], errors="coerce").to_numpy(),
+        "friends_count": pd.to_numeric(t["following"], errors="coerce").to_numpy(),
+        "statuses_count": pd.to_numeric(t["updates"], errors="coerce").to_numpy(),
+        "collected_at": pd.to_datetime(t["harvested_date"], errors="coerce").dt.strftime("%Y-%m-%dT%H:%M:00Z").to_numpy(),
+    })  # fmt: skip
+    return out.sort_values("account_id", ignore_index=True)
+
+
+# ---------------------------------------------------------------- evaluation
+
+
+@dataclass
+class AnalystEvaluation:
+    """What :func:`evaluate_analyst_labels` measured."""
+
+    loco: pd.DataFrame
+    held_out: pd.DataFrame
+    control: pd.DataFrame
+    equal_fields: pd.DataFrame
+    info: dict[str, Any] = field(default_factory=dict)
+    markdown: str = ""
+
+
+def _fit(table: pd.DataFrame, random_state: int, features: tuple[str, ...] | None = None) -> Any:
+    from detector.model import MODEL_FEATURES, balanced_weights, make_pipeline
+
+    pipe = make_pipeline(features or MODEL_FEATURES, random_state=random_state)
+    pipe.fit(table, table["label"].to_numpy(dtype=int), classifier__sample_weight=balanced_weights(table))
+    return pipe
+
+
+def _verdicts(pipe: Any, accounts: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Calibrated scores and the ``suspicious`` verdict as :func:`detector.model.score_accounts` gives it."""
+    from detector.model import MAX_MISSING_FOR_VERDICT, THRESHOLDS
+
+    X = pipe.named_steps["features"].transform(accounts)
+    score = pipe.predict_proba(accounts)[:, 1]
+    sparse = np.isnan(X).mean(axis=1) >= MAX_MISSING_FOR_VERDICT
+    return score, (score >= THRESHOLDS["suspicious"]) & ~sparse
+
+
+def loco_scores(public: pd.DataFrame, *, extra: pd.DataFrame | None = None, random_state: int = 0) -> pd.DataFrame:
+    """Leave-one-collection-out scores: each public collection scored by a model trained on the others.
+
+    ``extra`` rows (e.g. analyst labels) are added to every training fold and never scored.
+    Returns ``collection, account_id, label, score`` for every public account: the input of the
+    cross-collection curves in notebook ``03``.
+    """
+    frames = []
+    for coll in sorted(public["collection"].unique()):
+        train = public[public["collection"] != coll]
+        if extra is not None:
+            train = pd.concat([train, extra], ignore_index=True)
+        test = public[public["collection"] == coll]
+        score, _ = _verdicts(_fit(train, random_state), test)
+        frames.append(pd.DataFrame({"collection": coll, "account_id": test["account_id"].to_numpy(), "label": test["label"].to_numpy(dtype=int), "score": score}))
+    return pd.concat(frames, ignore_index=True)
+
+
+def _blanked(table: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    out = table.copy()
+    for c in columns:
+        out[c] = out[c].where(pd.Series(False, index=out.index))
+    return out
+
+
+def evaluate_analyst_labels(
+    public: pd.DataFrame,
+    analyst: pd.DataFrame,
+    *,
+    held_out_share: float = 0.3,
+    random_state: int = 0,
+) -> AnalystEvaluation:
+    """Measure what the analyst's labels change, keeping them apart from the public sets.
+
+    Parameters
+    ----------
+    public : DataFrame
+        The public training table (with ``collection``).
+    analyst : DataFrame
+        The analyst rows, as appended by :func:`add_analyst_labels` (``collection == "analyst"``).
+    held_out_share : float
+        Share of the analyst labels kept out of training and scored by both models.
+
+    Three measurements, each by a model trained without the analyst rows ("public") and one
+    trained with the analyst's training part ("public + analyst"):
+
+    1. leave-one-collection-out ROC-AUC on each public collection (does adding them hurt?);
+    2. on the held-out analyst labels: mean score and share called ``suspicious``, and ROC-AUC
+       when they hold both classes (do they help on the analyst's own kind of account?);
+    3. control: the genuine accounts of the left-out public collection with the profile fields
+       the analyst's profiles lack blanked. If "public + analyst" calls these suspicious, it
+       learned the analyst set's missing fields, not inauthenticity;
+    4. equal fields: every account (public training rows too) reduced to the fields the analyst
+       profiles have; ROC-AUC of held-out analyst accounts against the left-out collection's
+       genuine accounts. This is what the analyst's labels can teach when missing fields give
+       nothing away.
+    """
+    from sklearn.metrics import roc_auc_score
+
+    rng = np.random.default_rng(random_state)
+    analyst = analyst.reset_index(drop=True)
+    test_mask = np.zeros(len(analyst), dtype=bool)
+    for _, group in analyst.groupby("label").groups.items():
+        idx = np.asarray(group)
+        pick = rng.choice(idx, size=max(1, int(round(held_out_share * len(idx)))), replace=False)
+        test_mask[pick] = True
+    a_train, a_test = analyst[~test_mask], analyst[test_mask]
+    blank = [c for c in ("name", "description", "followers_count", "friends_count", "listed_count", "favourites_count", "statuses_count", "created_at", "default_profile", "default_profile_image", "profile_use_background_image", "url", "location", "lang") if c in analyst.columns and analyst[c].isna().all()]
+    loco_rows, control_rows, equal_rows = [], [], []
+    # Features the analyst profiles give at all: the only ones an equal-fields model may use.
+    from detector.features import AccountFeatures
+    from detector.model import MODEL_FEATURES
+
+    Xa = AccountFeatures(features=MODEL_FEATURES).fit(analyst).transform(analyst)
+    present = tuple(f for f, has in zip(MODEL_FEATURES, ~np.isnan(Xa).all(axis=0), strict=True) if has)
+    for coll in sorted(public["collection"].unique()):
+        train = public[public["collection"] != coll]
+        test = public[public["collection"] == coll]
+        genuine = _blanked(test[test["label"] == 0], blank)
+        # Equal fields: the same model question with every account reduced to the analyst's fields.
+        erow: dict[str, Any] = {"left out": coll, "genuine accounts": len(genuine), "held-out analyst accounts": len(a_test)}
+        both = pd.concat([genuine, a_test], ignore_index=True)
+        for name, tab in (("public", _blanked(train, blank)), ("public + analyst", pd.concat([_blanked(train, blank), a_train], ignore_index=True))):
+            score, _ = _verdicts(_fit(tab, random_state, present), both)
+            erow[f"ROC-AUC {name}"] = round(float(roc_auc_score(both["label"], score)), 4)
+        equal_rows.append(erow)
+        row: dict[str, Any] = {"left out": coll, "accounts": len(test)}
+        crow: dict[str, Any] = {"left out": coll, "genuine accounts": len(genuine)}
+        for name, tab in (("public", train), ("public + analyst", pd.concat([train, a_train], ignore_index=True))):
+            pipe = _fit(tab, random_state)
+            score, _ = _verdicts(pipe, test)
+            row[f"ROC-AUC {name}"] = round(float(roc_auc_score(test["label"], score)), 4)
+            cscore, csus = _verdicts(pipe, genuine)
+            crow[f"mean score {name}"] = round(float(cscore.mean()), 4)
+            crow[f"score >= 0.8 {name}"] = round(float((cscore >= 0.8).mean()), 4)
+        loco_rows.append(row)
+        control_rows.append(crow)
+    held_rows = []
+    for name, tab in (("public", public), ("public + analyst", pd.concat([public, a_train], ignore_index=True))):
+        pipe = _fit(tab, random_state)
+        score, sus = _verdicts(pipe, a_test)
+        r: dict[str, Any] = {
+            "model": name, "held-out analyst accounts": len(a_test), "inauthentic": int(a_test["label"].sum()),
+            "mean score": round(float(score.mean()), 4), "score >= 0.8": round(float((score >= 0.8).mean()), 4),
+            "labelled suspicious": round(float(sus.mean()), 4),
+        }  # fmt: skip
+        if a_test["label"].nunique() == 2:
+            r["ROC-AUC"] = round(float(roc_auc_score(a_test["label"], score)), 4)
+        held_rows.append(r)
+    result = AnalystEvaluation(
+        pd.DataFrame(loco_rows), pd.DataFrame(held_rows), pd.DataFrame(control_rows), pd.DataFrame(equal_rows),
+        info={"analyst_accounts": len(analyst), "analyst_train": len(a_train), "analyst_held_out": len(a_test), "blanked_in_control": blank, "equal_fields_features": list(present)},
+    )  # fmt: skip
+    result.markdown = analyst_section(result)
+    return result
+
+
+def passes_control(result: AnalystEvaluation, *, max_rise: float = 0.05) -> bool:
+    """Whether the analyst's labels may go into a production model, by the missing-fields control.
+
+    False when adding them raises, in any left-out collection, the share of genuine accounts
+    (with the analyst profiles' missing fields blanked) scoring 0.8 or more by more than
+    ``max_rise``: the model would then call real people suspicious for lacking fields.
+    """
+    c = result.control
+    if c.empty:
+        return True
+    rise = c["score >= 0.8 public + analyst"] - c["score >= 0.8 public"]
+    return bool((rise <= max_rise).all())
+
+
+def analyst_section(result: AnalystEvaluation, *, source: str = "") -> str:
+    """The ``## Analyst labels`` section of EVALUATION.md."""
+    info = result.info
+    lines = [
+        "## Analyst labels",
+        "",
+        "What `detector train --labels FILE` changes, measured apart from the public sets "
+        "(`detector.labels.evaluate_analyst_labels`; notebook `02`). The analyst rows are one more "
+        "collection, `analyst`, in the balanced weights. "
+        f"{info.get('analyst_accounts')} analyst-labelled accounts: {info.get('analyst_train')} used in training, "
+        f"{info.get('analyst_held_out')} held out.",
+    ]
+    if source:
+        lines += ["", source]
+    lines += [
+        "",
+        "**Public collections, leave-one-collection-out** (trained on the other public collections, "
+        "with and without the analyst's training part):",
+        "",
+        _md(result.loco),
+        "",
+        "**Held-out analyst labels** (models trained on all public collections, with and without the "
+        "analyst's training part). 'labelled suspicious' applies the model's rule, which leaves an account "
+        "`uncertain` when half or more of its features are missing:",
+        "",
+        _md(result.held_out),
+        "",
+        "**Control: genuine public accounts with the fields the analyst profiles lack blanked** "
+        f"({', '.join(info.get('blanked_in_control', [])) or 'none'}), each scored by the models that left "
+        "its collection out. A rise here means the model learned *which fields are missing* in the "
+        "analyst set, not inauthenticity:",
+        "",
+        _md(result.control),
+        "",
+        "**Equal fields:** every account, public training rows included, reduced to the analyst "
+        f"profiles' fields (features: {', '.join(info.get('equal_fields_features', []))}); ROC-AUC of the held-out analyst accounts against the left-out collection's "
+        "genuine accounts. This is what the labels teach when missing fields give nothing away:",
+        "",
+        _md(result.equal_fields),
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def _md(df: pd.DataFrame) -> str:
+    cols = [str(c) for c in df.columns]
+    out = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
+    for row in df.itertuples(index=False):
+        out.append("| " + " | ".join(f"{v:,}" if isinstance(v, int | np.integer) else str(v) for v in row) + " |")
+    return "\n".join(out)
+
+
+def write_section(path: str | os.PathLike[str], section: str) -> None:
+    """Replace (or append) the ``## Analyst labels`` section of a Markdown file, atomically."""
+    from detector.files import atomic_path
+
+    p = Path(path)
+    text = p.read_text(encoding="utf-8") if p.exists() else "# Evaluation\n"
+    head = "## Analyst labels"
+    start = text.find("\n" + head + "\n")
+    if start >= 0:
+        end = text.find("\n## ", start + len(head) + 2)
+        text = text[: start + 1] + section.rstrip("\n") + "\n" + (text[end:] if end >= 0 else "")
+    else:
+        text = text.rstrip("\n") + "\n\n" + section.rstrip("\n") + "\n"
+    with atomic_path(p) as tmp:
+        tmp.write_text(text, encoding="utf-8")

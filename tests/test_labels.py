@@ -1,0 +1,122 @@
+"""Analyst labels: reading, joining profiles, training with them, and evaluating them apart."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from detector import datasets, labels
+from detector.cli import cli
+from detector.errors import InputError
+
+ROOT = Path(__file__).resolve().parents[1]
+TWIBOT = ROOT / "datasets" / "examples" / "twibot20_accounts.json"
+# First rows of the shipped demonstration set: real IRA accounts with their partial profiles.
+IRA_HEAD = """account_id,label,screen_name,followers_count,friends_count,statuses_count,collected_at
+10_gop,1,10_gop,10462,1074,352,2017-10-15T23:34:00Z
+1488reasons,troll,1488reasons,6570,4673,1945,2017-09-26T14:51:00Z
+1D_Nicole_,maybe,1D_Nicole_,1021,1046,395,2015-11-26T22:35:00Z
+5emen5emenich,inauthentic,5emen5emenich,2079,2029,11702,2015-12-28T12:16:00Z
+10_gop,0,10_gop,10462,1074,352,2017-10-15T23:34:00Z
+"""
+
+
+@pytest.fixture(scope="module")
+def public_small() -> pd.DataFrame:
+    table = datasets.load_training_table()
+    return table.groupby(["collection", "label"], group_keys=False).sample(250, random_state=1).reset_index(drop=True)
+
+
+def test_label_file_with_profiles(tmp_path: Path) -> None:
+    f = tmp_path / "mine.csv"
+    f.write_text(IRA_HEAD, encoding="utf-8")
+    table, info = labels.add_analyst_labels(pd.DataFrame(columns=["account_id", "label", "collection"]), f, as_of="2019-01-01")
+    added = table[table["collection"] == "analyst"]
+    assert added[["account_id", "label", "statuses_count"]].values.tolist() == [
+        ["10_gop", 1, 352.0], ["1488reasons", 1, 1945.0], ["5emen5emenich", 1, 11702.0],
+    ]  # fmt: skip
+    assert set(added["kind"]) == {"analyst_inauthentic"} and set(added["source"]) == {"mine.csv"}
+    assert str(added["collected_at"].iloc[0]) == "2017-10-15 23:34:00+00:00"
+    assert info["accounts"] == 3 and info["inauthentic"] == 3 and info["rejected"] == 2
+    assert info["sha256"] == datasets.sha256(f)
+    rows = info["rejects"].frame()[["row", "field"]].values.tolist()
+    assert rows == [[3, "label"], [5, "account_id"]]
+
+
+def test_label_file_with_a_separate_profiles_file(tmp_path: Path) -> None:
+    f = tmp_path / "mine.csv"
+    # Real TwiBot-20 accounts; labels typed here only to test the join (not an evaluation).
+    f.write_text("account_id,label\n17461978,human\nshaq,genuine\n999,bot\n", encoding="utf-8")
+    table, info = labels.add_analyst_labels(pd.DataFrame(columns=["account_id", "label", "collection"]), f, profiles=TWIBOT, as_of="2020-09-01")
+    added = table[table["collection"] == "analyst"]
+    # By id, and by screen name case-insensitively (the same account: kept once).
+    assert added["account_id"].tolist() == ["17461978"] and added["label"].tolist() == [0]
+    assert sorted(info["rejects"].frame()[["row", "field", "reason"]].values.tolist()) == [
+        [2, "account_id", "the same account is labelled again; the first label is kept"],
+        [3, "account_id", "no profile for account '999' in the profiles file"],
+    ]  # fmt: skip
+
+
+def test_bad_label_files_are_clear_errors(tmp_path: Path) -> None:
+    f = tmp_path / "bad.csv"
+    f.write_text("id,class\n1,bot\n", encoding="utf-8")
+    with pytest.raises(InputError, match="needs the columns account_id,label") as e:
+        labels.add_analyst_labels(pd.DataFrame(), f)
+    assert "bad.csv" in str(e.value)
+    f.write_text("account_id,label\n1,bot\n", encoding="utf-8")
+    with pytest.raises(InputError, match="no profile columns"):
+        labels.add_analyst_labels(pd.DataFrame(), f)
+    with pytest.raises(InputError, match="no such file"):
+        labels.add_analyst_labels(pd.DataFrame(), tmp_path / "missing.csv")
+
+
+def test_evaluation_keeps_analyst_labels_apart(public_small: pd.DataFrame) -> None:
+    # Two collections keep the test light: leave-one-out is then "train on one, test on the other".
+    public = public_small[public_small["collection"] != "cresci-2017"]
+    table, _ = labels.add_analyst_labels(public, labels.DEMO_LABELS)
+    analyst = table[table["collection"] == "analyst"].sample(200, random_state=0)
+    result = labels.evaluate_analyst_labels(public, analyst)
+    assert result.loco["left out"].tolist() == ["botwiki-verified-2019", "cresci-2015"]
+    assert list(result.loco.columns) == ["left out", "accounts", "ROC-AUC public", "ROC-AUC public + analyst"]
+    assert result.held_out["model"].tolist() == ["public", "public + analyst"]
+    assert result.held_out["held-out analyst accounts"].tolist() == [60, 60]
+    # Partial profiles: the model's rule never calls them suspicious, whatever the score.
+    assert result.held_out["labelled suspicious"].tolist() == [0.0, 0.0]
+    assert result.info["blanked_in_control"] == [
+        "name", "description", "listed_count", "favourites_count", "created_at", "default_profile",
+        "default_profile_image", "profile_use_background_image", "url", "location", "lang",
+    ]  # fmt: skip
+    assert result.info["equal_fields_features"] == [
+        "statuses_count", "followers_count", "friends_count", "followers_friends_ratio",
+        "screen_name_length", "num_digits_in_screen_name", "screen_name_likelihood",
+    ]  # fmt: skip
+    assert len(result.equal_fields) == 2 and result.markdown.startswith("## Analyst labels\n")
+
+
+def test_write_section_replaces_only_its_own(tmp_path: Path) -> None:
+    f = tmp_path / "EVALUATION.md"
+    f.write_text("# Evaluation\n\n## Accounts\nA\n\n## Analyst labels\nold\n\n## Posts\nP\n", encoding="utf-8")
+    labels.write_section(f, "## Analyst labels\n\nnew\n")
+    assert f.read_text() == "# Evaluation\n\n## Accounts\nA\n\n## Analyst labels\n\nnew\n\n## Posts\nP\n"
+
+
+def test_cli_train_with_labels_then_register(tmp_path: Path, public_small: pd.DataFrame, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DETECTOR_HOME", str(tmp_path / "home"))
+    tables = tmp_path / "tables"
+    tables.mkdir()
+    for name, part in public_small.groupby("collection"):
+        part.to_parquet(tables / f"{name}.parquet", index=False)
+    mine = tmp_path / "mine.csv"
+    mine.write_text(IRA_HEAD, encoding="utf-8")
+    runner = CliRunner()
+    out = tmp_path / "m.skops"
+    trained = runner.invoke(cli, ["train", "--tables", str(tables), "--labels", str(mine), "-o", str(out)])
+    assert trained.exit_code == 0, trained.output
+    assert "on 1,503 accounts" in trained.output
+    added = runner.invoke(cli, ["models", "add", str(out), "--use", "--notes", "IRA demo labels"])
+    assert added.exit_code == 0, added.output
+    card = runner.invoke(cli, ["models", "show", "--json"])
+    assert '"analyst": 3' in card.output and '"analyst_labels": "' + datasets.sha256(mine) in card.output
