@@ -23,6 +23,7 @@ import time
 from pathlib import Path
 
 import pandas as pd
+from coordination import replace_section  # bench/coordination.py, beside this script
 
 from detector.coordination import (
     DEFAULT_MIN_ACCOUNTS,
@@ -73,8 +74,12 @@ def measure(
     result = find_clusters(mix, window=window, min_accounts=min_accounts)
     seconds = time.perf_counter() - start
     flagged = flagged_accounts(result)
-    in_cluster = set(result.account_scores.loc[result.account_scores["n_clusters"] > 0, "account_id"])
-    pheme_clusters = result.clusters[result.clusters["accounts"].str.contains("pheme:", regex=False)]
+    in_cluster = set(
+        result.account_scores.loc[result.account_scores["n_clusters"] > 0, "account_id"]
+    )
+    pheme_clusters = result.clusters[
+        result.clusters["accounts"].str.contains("pheme:", regex=False)
+    ]
     return {
         "window": window,
         "min_accounts": min_accounts,
@@ -95,7 +100,9 @@ def _pct(x: object) -> str:
     return f"{100 * float(x):.1f}%"  # type: ignore[arg-type]
 
 
-def render(rows: list[dict[str, object]], positives: set[str], organic: set[str], n_posts: int) -> str:
+def render(
+    rows: list[dict[str, object]], positives: set[str], organic: set[str], n_posts: int
+) -> str:
     default = next(r for r in rows if r["window"] == str(DEFAULT_WINDOW.components.minutes) + "min")
     lines = [
         HEADING,
@@ -121,7 +128,8 @@ def render(rows: list[dict[str, object]], positives: set[str], organic: set[str]
             f"{_pct(r['fpr'])} ({r['n_flagged_organic']}) | {_pct(r['organic_in_cluster'])} "
             f"({r['n_organic_in_cluster']}) | {float(r['seconds']):.0f} |"  # type: ignore[arg-type]
         )
-    kinds = ", ".join(f"{k} {v}" for k, v in sorted(default["pheme_kinds"].items()))  # type: ignore[union-attr]
+    pheme_kinds: dict[str, int] = default["pheme_kinds"]  # type: ignore[assignment]
+    kinds = ", ".join(f"{k} {v}" for k, v in sorted(pheme_kinds.items()))
     lines += [
         "",
         "How organic activity is told apart: a cluster is one synchronous act; the score rises only",
@@ -140,20 +148,6 @@ def render(rows: list[dict[str, object]], positives: set[str], organic: set[str]
     return "\n".join(lines)
 
 
-def write_section(text: str, path: Path = ROOT / "EVALUATION.md") -> None:
-    """Replace this section of ``path`` (or append it), leaving every other section alone."""
-    old = path.read_text(encoding="utf-8") if path.exists() else "# Evaluation\n"
-    start = old.find(HEADING + "\n")
-    if start == -1:
-        new = old.rstrip("\n") + "\n\n" + text
-    else:
-        nxt = old.find("\n## ", start + len(HEADING))
-        new = old[:start] + text + ("" if nxt == -1 else old[nxt + 1 :])
-    tmp = path.with_suffix(".md.tmp")
-    tmp.write_text(new, encoding="utf-8")
-    tmp.replace(path)
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--write", action="store_true", help="replace the section in EVALUATION.md")
@@ -167,7 +161,7 @@ def main() -> int:
     text = render(rows, positives, organic, len(mix))
     sys.stdout.write(text)
     if args.write:
-        write_section(text)
+        replace_section(ROOT / "EVALUATION.md", HEADING, text, "Evaluation")
     return 0
 
 

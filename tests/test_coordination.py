@@ -49,9 +49,15 @@ def _summary(result: CoordinationResult) -> list[tuple[str, str, int]]:
 
 
 def _same(a: CoordinationResult, b: CoordinationResult) -> None:
-    pd.testing.assert_frame_equal(a.memberships.reset_index(drop=True), b.memberships.reset_index(drop=True))
-    pd.testing.assert_frame_equal(a.clusters.reset_index(drop=True), b.clusters.reset_index(drop=True))
-    pd.testing.assert_frame_equal(a.account_scores.reset_index(drop=True), b.account_scores.reset_index(drop=True))
+    pd.testing.assert_frame_equal(
+        a.memberships.reset_index(drop=True), b.memberships.reset_index(drop=True)
+    )
+    pd.testing.assert_frame_equal(
+        a.clusters.reset_index(drop=True), b.clusters.reset_index(drop=True)
+    )
+    pd.testing.assert_frame_equal(
+        a.account_scores.reset_index(drop=True), b.account_scores.reset_index(drop=True)
+    )
 
 
 # ---------------------------------------------------------------- synthetic behaviours
@@ -60,10 +66,34 @@ def _same(a: CoordinationResult, b: CoordinationResult) -> None:
 def test_synthetic_exact_copies_make_one_text_cluster_with_evidence() -> None:
     posts = _posts(
         [
-            ("1", "a", "2024-03-01 10:00", "Svi na protest ispred Skupštine u subotu u podne!", None),
-            ("2", "b", "2024-03-01 10:03", "Сви на протест испред Скупштине у суботу у подне!", None),
-            ("3", "c", "2024-03-01 10:05", "svi na protest ispred skupstine u subotu u podne https://t.co/x1", None),
-            ("4", "d", "2024-03-01 18:00", "Svi na protest ispred Skupštine u subotu u podne!", None),
+            (
+                "1",
+                "a",
+                "2024-03-01 10:00",
+                "Svi na protest ispred Skupštine u subotu u podne!",
+                None,
+            ),
+            (
+                "2",
+                "b",
+                "2024-03-01 10:03",
+                "Сви на протест испред Скупштине у суботу у подне!",
+                None,
+            ),
+            (
+                "3",
+                "c",
+                "2024-03-01 10:05",
+                "svi na protest ispred skupstine u subotu u podne https://t.co/x1",
+                None,
+            ),
+            (
+                "4",
+                "d",
+                "2024-03-01 18:00",
+                "Svi na protest ispred Skupštine u subotu u podne!",
+                None,
+            ),
             ("5", "e", "2024-03-01 10:04", "Nešto sasvim drugo o vremenu danas u gradu", None),
         ]
     )
@@ -82,7 +112,13 @@ def test_synthetic_exact_copies_make_one_text_cluster_with_evidence() -> None:
     assert res.memberships["text"].iloc[1] == "Сви на протест испред Скупштине у суботу у подне!"
     scores = res.account_scores.set_index("account_id")
     # One synchronous act, no repeated partner: in a cluster, not flagged.
-    assert scores.loc[["a", "b", "c", "d", "e"], "coordination_score"].tolist() == [0.25, 0.25, 0.25, 0.0, 0.0]
+    assert scores.loc[["a", "b", "c", "d", "e"], "coordination_score"].tolist() == [
+        0.25,
+        0.25,
+        0.25,
+        0.0,
+        0.0,
+    ]
     assert flagged_accounts(res) == set()
 
 
@@ -108,7 +144,13 @@ def test_synthetic_near_duplicates_carry_their_similarity() -> None:
 def test_synthetic_viral_repost_hours_apart_is_not_a_cluster() -> None:
     # 30 accounts repost one post, one every 20 minutes: organic spread.
     rows = [
-        (str(i), f"u{i:02d}", str(pd.Timestamp("2024-03-01 08:00") + pd.Timedelta(minutes=20 * i)), "viral", "999")
+        (
+            str(i),
+            f"u{i:02d}",
+            str(pd.Timestamp("2024-03-01 08:00") + pd.Timedelta(minutes=20 * i)),
+            "viral",
+            "999",
+        )
         for i in range(30)
     ]
     res = find_clusters(_posts(rows))
@@ -214,3 +256,133 @@ def test_rows_without_author_or_time_are_ignored() -> None:
     res = find_clusters(posts)
     assert res.clusters.empty
     assert res.account_scores["account_id"].tolist() == ["a"]
+
+
+# ---------------------------------------------------------------- real fixture
+
+
+def _fixture() -> pd.DataFrame:
+    read = read_posts(FIXTURE)
+    assert len(read.rejects) == 0
+    return read.posts
+
+
+def test_real_fixture_expected_clusters() -> None:
+    res = find_clusters(_fixture())
+    c = res.clusters
+    got = list(
+        zip(
+            c["kind"],
+            c["accounts"],
+            c["n_posts"],
+            c["span_start"].dt.strftime("%Y-%m-%d %H:%M"),
+            c["similarity"],
+            strict=True,
+        )
+    )
+    assert got == [
+        # cnnbrk and cnni post one CNN headline with one link, five minutes apart.
+        ("text", "2097571 428333", 2, "2015-01-09 15:44", 1.0),
+        ("url", "2097571 428333", 2, "2015-01-09 15:44", 1.0),
+        # Three IRA accounts post variants of one text within seven minutes. The first and the
+        # last variant are only 0.75 alike, joined through the middle one (0.82 and 0.90).
+        ("text", "Mitch_llLynch kirbythefamous ssus_panther", 3, "2015-11-27 00:06", 0.75),
+        # Half an hour later the same three post another text, two of them with one tag sequence.
+        ("hashtags", "Mitch_llLynch ssus_panther", 2, "2015-11-27 00:38", 1.0),
+        ("text", "Mitch_llLynch kirbythefamous ssus_panther", 3, "2015-11-27 00:38", 0.9167),
+    ]
+    assert c["evidence"].tolist() == [
+        "hostage-taker at paris store demands release of #kouachibrothers, police union spokesman says. <url> <url>",
+        "cnn.it/1Ds26xN",
+        "happy thanksgiving we all need to stop eating meat now #kochfarms",
+        "walmart kochfarms ny turkey foodpoisoning usda",
+        "holy hell! that's scary! #walmart #kochfarms #ny #turkey #foodpoisoning #usda <url>",
+    ]
+    m = res.memberships
+    first_text = m[m["cluster_id"] == c["cluster_id"].iloc[2]]
+    assert list(zip(first_text["post_id"], first_text["similarity"], strict=True)) == [
+        ("ira-r708770", 1.0),
+        ("ira-r599479", 0.8182),
+        ("ira-r1010445", 0.75),
+    ]
+
+
+def test_real_fixture_scores_tell_network_from_newsroom() -> None:
+    res = find_clusters(_fixture())
+    s = res.account_scores.set_index("account_id")
+    got = {
+        a: (
+            s.loc[a, "coordination_score"],
+            s.loc[a, "n_clusters"],
+            s.loc[a, "max_shared"],
+            s.loc[a, "kinds"],
+        )
+        for a in s.index
+    }
+    assert got == {
+        "2097571": (0.25, 2, 1, "text url"),  # one headline with its link: one event
+        "428333": (0.25, 2, 1, "text url"),
+        "Mitch_llLynch": (0.625, 3, 2, "hashtags text"),
+        "kirbythefamous": (0.625, 2, 2, "text"),
+        "ssus_panther": (0.625, 3, 2, "hashtags text"),
+    }
+    assert flagged_accounts(res) == {"Mitch_llLynch", "kirbythefamous", "ssus_panther"}
+    assert (
+        s.loc["kirbythefamous", "reason"]
+        == "acted with Mitch_llLynch in 2 distinct events; 2 repeat partner(s)"
+    )
+
+
+def test_real_fixture_window_is_tunable() -> None:
+    posts = _fixture()
+    # At one hour cnnbrk's 16:21 post with the same link joins the link cluster.
+    wide = find_clusters(posts, window="1h", kinds=("url",))
+    assert list(zip(wide.clusters["accounts"], wide.clusters["n_posts"], strict=True)) == [
+        ("2097571 428333", 3)
+    ]
+    # At one minute only Mitch_llLynch (00:38) and kirbythefamous (00:39) remain together.
+    narrow = find_clusters(posts, window="1min")
+    assert _summary(narrow) == [("text", "Mitch_llLynch kirbythefamous", 2)]
+    # Three accounts required: only the two IRA text clusters remain.
+    three = find_clusters(posts, min_accounts=3)
+    assert three.clusters["kind"].tolist() == ["text", "text"]
+
+
+def test_real_fixture_same_result_for_any_row_order_and_workers() -> None:
+    posts = _fixture()
+    base = find_clusters(posts)
+    shuffled = posts.sample(frac=1.0, random_state=3).reset_index(drop=True)
+    _same(base, find_clusters(shuffled))
+    _same(base, find_clusters(shuffled, workers=2))
+    _same(base, find_clusters(posts, workers=3))
+
+
+def test_synthetic_workers_give_identical_clusters_at_scale() -> None:
+    # 30,000 posts: large enough for the parallel text normalisation path.
+    rng = np.random.default_rng(11)
+    vocab = np.array([f"rec{i}" for i in range(2000)] + ["Ђорђе", "šišanje", "Përshëndetje"])
+    rows = []
+    start = pd.Timestamp("2024-03-01")
+    for i in range(30000):
+        words = " ".join(rng.choice(vocab, size=8))
+        t = start + pd.Timedelta(minutes=int(rng.integers(0, 60 * 24 * 3)))
+        repost = str(rng.integers(0, 500)) if i % 3 == 0 else None
+        rows.append((str(i), f"acct{rng.integers(0, 400)}", t.isoformat(), words, repost))
+    for k in range(50):  # planted copies
+        t = start + pd.Timedelta(hours=k)
+        for a in range(3):
+            rows.append(
+                (
+                    f"c{k}-{a}",
+                    f"bot{a}",
+                    (t + pd.Timedelta(minutes=a)).isoformat(),
+                    f"planted message number {k} spread it now",
+                    None,
+                )
+            )
+    posts = _posts(rows)
+    one = find_clusters(posts, workers=1)
+    two = find_clusters(posts.iloc[::-1].reset_index(drop=True), workers=2)
+    _same(one, two)
+    assert (one.clusters["kind"] == "text").sum() >= 50
+    assert flagged_accounts(one) >= {"bot0", "bot1", "bot2"}
