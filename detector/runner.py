@@ -524,17 +524,18 @@ def author_scores(analysis: Analysis) -> pd.DataFrame:
 def cluster_rows(analysis: Analysis) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Clusters and their members (accounts and posts) in the store's shape."""
     c = analysis.clusters
+    m = analysis.memberships
+    sample = m.groupby("cluster_id")["text"].first().astype(str).str.slice(0, 280) if len(m) else pd.Series(dtype=str)
     clusters = pd.DataFrame({
         "cluster_id": c["cluster_id"].astype(str),
         "kind": c["kind"].astype(str),
         "size": c["n_accounts"].astype(int),
         "score": c["similarity"].astype(float),
         "evidence": [
-            {"shared": str(ev), "posts": int(n), "repeat_share": float(rs)}
-            for ev, n, rs in zip(c["evidence"], c["n_posts"], c["repeat_share"], strict=True)
+            {"shared": str(ev), "example": sample.get(cid, ""), "posts": int(n), "repeat_share": float(rs)}
+            for cid, ev, n, rs in zip(c["cluster_id"], c["evidence"], c["n_posts"], c["repeat_share"], strict=True)
         ],
     })
-    m = analysis.memberships
     members = pd.concat(
         [
             pd.DataFrame({"cluster_id": m["cluster_id"], "member_kind": "account", "member_id": m["account_id"]}),

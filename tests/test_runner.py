@@ -15,12 +15,14 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
 import pytest
 import vcr
+from _store_targets import store_target
 from click.testing import CliRunner
 
 from detector import runner
@@ -69,13 +71,14 @@ def invoke(*args: str) -> object:
     return CliRunner().invoke(cli, ["run", *args], catch_exceptions=False)
 
 
-def counts(d: Path) -> dict[str, int]:
-    with open_store(None, d) as s:
+def counts(d: Path | str) -> dict[str, int]:
+    """Rows per table of the store in data folder ``d`` (or at target ``d``)."""
+    with open_store(None, d) if isinstance(d, Path) else open_store(d) as s:
         return {k: v for k, v in s.counts().items() if k in TABLES}
 
 
-def table(d: Path, name: str, order: str) -> pd.DataFrame:
-    with open_store(None, d) as s:
+def table(d: Path | str, name: str, order: str) -> pd.DataFrame:
+    with open_store(None, d) if isinstance(d, Path) else open_store(d) as s:
         return s.frame(f"SELECT * FROM {name} ORDER BY {order}")
 
 
@@ -219,12 +222,14 @@ def test_a_failed_run_is_marked_failed_and_not_resumed(data_dir: Path, tmp_path:
 # SIGKILL in the middle, then the next run
 
 
-def _detector(data_dir: Path, *args: str, pause: str | None = None) -> subprocess.Popen[str]:
+def _detector(data_dir: Path, *args: str, pause: str | None = None, db: str | None = None) -> subprocess.Popen[str]:
     env = {k: v for k, v in os.environ.items() if k != runner.PAUSE_ENV}
     env.update(DETECTOR_DATA_DIR=str(data_dir), DETECTOR_HOME=str(data_dir))
     if pause:
         env[runner.PAUSE_ENV] = pause
     cmd = [sys.executable, "-m", "detector.cli", "run", "--watch", "ferguson", "--from", str(PHEME), *args]
+    if db is not None:
+        cmd += ["--db", db]
     return subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
@@ -251,19 +256,28 @@ def clean_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, int],
     return counts(d), rows, sorted(p.name.split("-2")[0] for p in (d / "reports" / "ferguson").glob("report-*"))
 
 
-@pytest.mark.parametrize("point", runner.PAUSE_POINTS)
+@pytest.fixture
+def target(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    yield from store_target(request.param, tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("target", "point"),
+    [("sqlite", p) for p in runner.PAUSE_POINTS] + [pytest.param("postgresql", "store", marks=pytest.mark.postgres)],
+    indirect=["target"],
+)
 def test_a_run_killed_mid_way_is_completed_by_the_next_without_loss_or_duplicates(
-    point: str, tmp_path: Path, clean_run: tuple[dict[str, int], dict[str, pd.DataFrame], list[str]]
+    target: str, point: str, tmp_path: Path, clean_run: tuple[dict[str, int], dict[str, pd.DataFrame], list[str]]
 ) -> None:
     d = tmp_path / "data"
     d.mkdir()
     (d / "watches.toml").write_text(WATCHES, encoding="utf-8")
     log_file = d / "logs" / "detector.log"
-    first = _detector(d, pause=point)
+    first = _detector(d, pause=point, db=target)
     try:
         _wait_for(log_file, f"{runner.PAUSE_ENV}={point}: pausing", first)
         # While it runs, a second run of the same watch exits at once with 75.
-        second = _detector(d)
+        second = _detector(d, db=target)
         _, err = second.communicate(timeout=120)
         assert second.returncode == 75, err
         assert "another run holds the lock" in err
@@ -272,7 +286,7 @@ def test_a_run_killed_mid_way_is_completed_by_the_next_without_loss_or_duplicate
         first.wait()
     assert first.returncode == -signal.SIGKILL
 
-    with open_store(None, d) as s:
+    with open_store(target) as s:
         killed = s.runs("ferguson")
         assert list(killed["status"]) == ["running"]
         partial = s.counts()
@@ -280,17 +294,17 @@ def test_a_run_killed_mid_way_is_completed_by_the_next_without_loss_or_duplicate
     assert partial["posts"] == 37
     assert partial["post_scores"] == (37 if point == "report" else 0)
 
-    again = _detector(d)
+    again = _detector(d, db=target)
     out, err = again.communicate(timeout=300)
     assert again.returncode == 0, err
     assert "(resumed)" in out
     want_counts, want_rows, want_reports = clean_run
-    assert counts(d) == want_counts
-    with open_store(None, d) as s:
+    assert counts(target) == want_counts
+    with open_store(target) as s:
         runs = s.runs("ferguson")
     assert list(runs["run_id"]) == list(killed["run_id"]) and list(runs["status"]) == ["ok"]
     for t, k in KEYS.items():
-        got = table(d, t, k)
+        got = table(target, t, k)
         assert not got.duplicated(subset=[c.strip() for c in k.split(",")]).any()
         assert set(got["run_id"]) == set(runs["run_id"])
         pd.testing.assert_frame_equal(got.drop(columns=["run_id", "scored_at"], errors="ignore"), want_rows[t])
