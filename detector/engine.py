@@ -400,7 +400,8 @@ def coordination_keys(posts: pd.DataFrame) -> pd.DataFrame:
             frames.append(pd.DataFrame({"key": prefix + v.to_numpy(dtype=object), "member": author.loc[v.index].to_numpy(), "post_id": pid.loc[v.index].to_numpy(), "setkey": pd.NA}))
 
     exact("repost:", posts["repost_of"].astype("string"))
-    exact("url:", co._split_cells(posts["urls"].astype("string"), co._normalize_url, posts["repost_of"]))
+    # The same normalisation coordination applies before grouping (tests/test_engine.py checks they agree).
+    exact("url:", co._normalize_urls(co._split_cells(posts["urls"].astype("string"), posts["repost_of"])))
     tags = posts["hashtags"].astype("string").where(own)
     exact("tags:", tags.where(tags.str.count(" ") >= co.MIN_HASHTAGS - 1))
     texts = posts["text"].astype("string").where(own).dropna()
