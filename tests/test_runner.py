@@ -205,6 +205,16 @@ def test_exit_codes_of_bad_configuration_and_input(data_dir: Path, tmp_path: Pat
     assert res.exit_code == 3 and "every record was rejected" in res.output
 
 
+def test_an_online_run_without_a_token_says_so_and_exits_2(data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("X_BEARER_TOKEN", raising=False)
+    monkeypatch.chdir(tmp_path)  # no .env here
+    res = CliRunner().invoke(cli, ["run", "--watch", "ferguson"])
+    assert res.exit_code == 2
+    assert "no X API bearer token: set X_BEARER_TOKEN" in res.output
+    with open_store(None, data_dir) as s:
+        assert list(s.runs("ferguson")["status"]) == ["failed"]
+
+
 def test_a_failed_run_is_marked_failed_and_not_resumed(data_dir: Path, tmp_path: Path) -> None:
     res = CliRunner().invoke(cli, ["run", "--watch", "ferguson", "--from", str(PHEME), "--model", str(tmp_path / "none.skops")])
     assert res.exit_code == 4 and "no model at" in res.output
