@@ -52,7 +52,7 @@ from typing import Any
 
 import pandas as pd
 
-from detector.errors import ConfigError, LockedError, ModelError
+from detector.errors import ConfigError, DetectorError, LockedError, ModelError
 from detector.files import Rejects, write_rejects
 from detector.store import Store, default_data_dir, open_store, utcnow
 from detector.watch import Watch, get_watch
@@ -203,11 +203,22 @@ def run(
     DetectorError
         Any stage failed; the run is marked ``failed`` in the store with the message.
     """
-    watch = get_watch(watch_name, config)
     base = Path(data_dir).expanduser() if data_dir is not None else default_data_dir()
+    try:
+        # Logged as well as raised: under cron the log file is all the operator reads.
+        watch = get_watch(watch_name, config)
+    except DetectorError as exc:
+        log.error("detector run --watch %s: %s", watch_name, exc)
+        raise
     out = Path(out_dir) if out_dir is not None else base / REPORT_DIR / watch.name
-    with run_lock(lock_path(watch.name, base)), open_store(db, base) as store:
-        return run_watch(store, watch, out_dir=out, **options)
+    with run_lock(lock_path(watch.name, base)):
+        try:
+            store = open_store(db, base)
+        except DetectorError as exc:
+            log.error("detector run --watch %s: %s", watch_name, exc)
+            raise
+        with store:
+            return run_watch(store, watch, out_dir=out, **options)
 
 
 def run_watch(

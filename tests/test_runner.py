@@ -199,6 +199,7 @@ def test_locks_are_per_watch(data_dir: Path) -> None:
 def test_exit_codes_of_bad_configuration_and_input(data_dir: Path, tmp_path: Path) -> None:
     res = CliRunner().invoke(cli, ["run", "--watch", "nowhere", "--from", str(PHEME)])
     assert res.exit_code == 2 and "no watch named 'nowhere'" in res.output
+    assert "no watch named 'nowhere'" in (data_dir / "logs" / "detector.log").read_text(encoding="utf-8")
     junk = tmp_path / "junk.csv"
     junk.write_text("content,publish_date,author\n,not a date,\n", encoding="utf-8")
     res = CliRunner().invoke(cli, ["run", "--watch", "ferguson", "--from", str(junk)])
