@@ -437,7 +437,7 @@ def _text_groups(
     starts = np.searchsorted(sdoc, np.arange(n_sets))
     ends = np.searchsorted(sdoc, np.arange(n_sets), side="right")
 
-    pairs = _lsh_candidates(sdoc, shash, starts, n_sets)
+    pairs = _lsh_candidates(sdoc, shash, n_sets)
     if len(pairs):
         jac = _jaccard(pairs[:, 0], pairs[:, 1], shash, starts, ends)
         pairs = pairs[jac >= threshold]
@@ -481,30 +481,53 @@ def _mix(h: np.ndarray) -> np.ndarray:
         return z ^ (z >> np.uint64(31))
 
 
-def _lsh_candidates(
-    sdoc: np.ndarray, shash: np.ndarray, starts: np.ndarray, n_sets: int
-) -> np.ndarray:
+def band_keys(doc: np.ndarray, hashes: np.ndarray, n_docs: int) -> np.ndarray:
+    """MinHash-LSH band keys of token sets, shape ``(n_docs, BANDS)``.
+
+    Parameters
+    ----------
+    doc, hashes : numpy.ndarray
+        The token sets as distinct ``(doc, hash)`` pairs, sorted by ``doc`` (as
+        :func:`_tokenize` returns them); ``doc`` runs over ``0 .. n_docs - 1``.
+    n_docs : int
+        Number of token sets; a set without tokens gets the key of the empty signature.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``uint64`` keys. Two sets that agree on a band key agree on all ``ROWS`` MinHash values
+        of that band (up to a 64-bit collision). The permutations are fixed (seeded), so keys
+        are comparable across calls, partitions and processes.
+    """
+    rng = np.random.default_rng(20181)  # fixed: signatures are part of the output's identity
+    n_perm = BANDS * ROWS
+    a = rng.integers(1, 2**63, size=n_perm, dtype=np.uint64) | np.uint64(1)
+    b = rng.integers(0, 2**63, size=n_perm, dtype=np.uint64)
+    starts = np.searchsorted(doc, np.arange(n_docs))
+    nonempty = starts < np.searchsorted(doc, np.arange(n_docs), side="right")
+    seg = starts[nonempty]
+    out = np.zeros((n_docs, BANDS), dtype=np.uint64)
+    band = np.zeros(n_docs, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for p in range(n_perm):
+            mins = np.full(n_docs, np.iinfo(np.uint64).max, dtype=np.uint64)
+            if len(seg):
+                mins[nonempty] = np.minimum.reduceat(hashes * a[p] + b[p], seg)
+            band = _mix(band ^ mins) if p % ROWS else mins.copy()
+            if p % ROWS == ROWS - 1:
+                out[:, p // ROWS] = band
+    return out
+
+
+def _lsh_candidates(sdoc: np.ndarray, shash: np.ndarray, n_sets: int) -> np.ndarray:
     """Candidate pairs ``(set, set)``: sets whose MinHash agrees on a whole band.
 
     Within one band bucket every set is paired with the bucket's first set (a star, not all
     pairs), which keeps the work linear in the number of sets; a pair missed in one band is
     usually caught in another.
     """
-    rng = np.random.default_rng(20181)  # fixed: signatures are part of the output's identity
-    n_perm = BANDS * ROWS
-    a = rng.integers(1, 2**63, size=n_perm, dtype=np.uint64) | np.uint64(1)
-    b = rng.integers(0, 2**63, size=n_perm, dtype=np.uint64)
-    band_key = np.zeros(n_sets, dtype=np.uint64)
-    found: list[np.ndarray] = []
-    nonempty = starts < len(sdoc)
-    seg = starts[nonempty]
-    with np.errstate(over="ignore"):
-        for p in range(n_perm):
-            mins = np.full(n_sets, np.iinfo(np.uint64).max, dtype=np.uint64)
-            mins[nonempty] = np.minimum.reduceat(shash * a[p] + b[p], seg)
-            band_key = _mix(band_key ^ mins) if p % ROWS else mins.copy()
-            if p % ROWS == ROWS - 1:
-                found.append(_star_pairs(band_key))
+    keys = band_keys(sdoc, shash, n_sets)
+    found = [_star_pairs(keys[:, band]) for band in range(BANDS)]
     pairs = np.concatenate(found) if found else np.empty((0, 2), dtype=np.int64)
     if len(pairs):
         pairs = np.unique(pairs, axis=0)
