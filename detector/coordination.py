@@ -33,7 +33,14 @@ its clusters: ``0`` for no cluster, ``0.25`` for clusters with no repeated partn
 four). The flagging threshold 0.5 thus means "acted together with the same account at least
 twice". The score ranks and explains; it is not a calibrated probability. Each cluster also
 carries ``repeat_share``, the fraction of its accounts that share another event with one of its
-other accounts: near 0 for a crowd of strangers, near 1 for a network. EVALUATION.md measures both on real organic (PHEME) and coordinated (IRA) posts.
+other accounts: near 0 for a crowd of strangers, near 1 for a network. EVALUATION.md measures
+this on real organic (PHEME) and coordinated (IRA) posts.
+
+Similarity: near-duplicate texts are joined when a candidate pair reaches ``threshold``, and a
+group is the connected set of such pairs, so a variant can join through another one. A group's
+``evidence`` is its most posted text; each post's ``similarity`` is its Jaccard similarity to
+that text, and a cluster's ``similarity`` is the lowest of its posts' (it can be below
+``threshold`` when variants were chained; it is 1.0 for the other kinds).
 
 It never reads files, never judges a single account's profile, and never writes anything: the CLI
 and reports do. Results do not depend on the order of the input rows nor on ``workers``.
@@ -59,6 +66,9 @@ from detector.text import MENTION_TOKEN, URL_TOKEN, normalize_series
 log = logging.getLogger(__name__)
 
 KINDS = ("text", "repost", "url", "hashtags")
+# Ten minutes: wide enough for minute-resolution sources and for scheduled posting tools, narrow
+# enough that organic news sharing rarely repeats with the same partner (EVALUATION.md sweeps
+# 1 min to 24 h on IRA + PHEME: wider windows buy recall with false positives).
 DEFAULT_WINDOW = pd.Timedelta("10min")
 DEFAULT_THRESHOLD = 0.8
 DEFAULT_MIN_ACCOUNTS = 2
@@ -148,7 +158,9 @@ def find_clusters(
     kinds : tuple of str
         Which of ``text``, ``repost``, ``url``, ``hashtags`` to look for.
     workers : int
-        Processes for text normalisation and the kinds; the output is identical for any value.
+        Processes. With two or more, the text kind runs in one process while the other kinds run
+        in another (text normalisation is split further when more are given). The output is
+        identical for any value; on a busy two-core machine one is often fastest.
 
     Returns
     -------
