@@ -35,11 +35,11 @@ from __future__ import annotations
 
 import html
 import logging
+import re
 import unicodedata
 from functools import lru_cache
 
 import pandas as pd
-import regex
 
 log = logging.getLogger(__name__)
 
@@ -47,11 +47,11 @@ URL_TOKEN = "<url>"
 MENTION_TOKEN = "@user"
 
 # An optional leading retweet marker, e.g. "RT @RNRIllinois: ".
-_RT_PREFIX = regex.compile(r"^\s*rt\s+@\w+\s*:?\s*", flags=regex.IGNORECASE)
+_RT_PREFIX = re.compile(r"^\s*rt\s+@\w+\s*:?\s*", flags=re.IGNORECASE)
 # http(s):// or www. up to the next white space; also bare t.co links.
-_URL = regex.compile(r"(?:https?://|www\.)\S+|\bt\.co/\w+", flags=regex.IGNORECASE)
+_URL = re.compile(r"(?:https?://|www\.)\S+|\bt\.co/\w+", flags=re.IGNORECASE)
 # A mention: @ after start or a non-word character, then word characters (any script).
-_MENTION = regex.compile(r"(?<![\w@])@\w+")
+_MENTION = re.compile(r"(?<![\w@])@\w+")
 
 # Serbian Cyrillic by the official Serbian Latin alphabet (Gaj's Latin). Diacritics are kept here
 # and folded later, so that the two steps stay separately testable.
