@@ -335,12 +335,14 @@ def _write_to(df: pd.DataFrame, fh: IO[str], fmt: str) -> None:
 
 
 def rejects_path(output: str) -> str:
-    """Where the rejects of ``output`` go: ``scores.csv`` → ``scores.rejects.csv``."""
+    """Where the rejects of ``output`` go: ``scores.csv`` → ``scores.rejects.csv``.
+
+    Only the last suffix goes: ``day.05-01.csv`` and ``day.05-02.csv`` keep rejects of their own.
+    """
     if output == "-":
         return "rejects.csv"
     p = Path(output)
-    stem = p.name.split(".")[0] or p.name
-    return str(p.with_name(f"{stem}.rejects.csv"))
+    return str(p.with_name(f"{p.stem or p.name}.rejects.csv"))
 
 
 def write_rejects(rejects: Rejects, output: str) -> str | None:

@@ -315,3 +315,13 @@ def test_every_account_command_documents_an_example() -> None:
         result = run(*args, "--help")
         assert result.exit_code == 0
         assert "Example:" in result.stdout, args
+
+
+def test_outputs_sharing_a_first_name_keep_their_own_rejects(accounts_dir: Path, small_model_path: Path, tmp_path: Path) -> None:
+    src = mixed_input(accounts_dir, tmp_path / "mixed.csv")
+    for day in ("05-01", "05-02"):
+        assert score(src, tmp_path / "out" / f"scores.{day}.csv", small_model_path).exit_code == 0
+    # a later run must not overwrite, or remove as stale, an earlier run's rejects
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        "scores.05-01.csv", "scores.05-01.rejects.csv", "scores.05-02.csv", "scores.05-02.rejects.csv",
+    ]
