@@ -434,42 +434,13 @@ def _text_keys(texts: pd.Series, author: pd.Series, pid: pd.Series) -> list[pd.D
         "post_id": pid.loc[texts.index].to_numpy()[post_big], "setkey": setkey[codes][post_big],
     })  # fmt: skip
     keep_tok = big[doc]
-    bands = band_keys(doc[keep_tok], hashes[keep_tok], n)
+    bands = co.band_keys(doc[keep_tok], hashes[keep_tok], n)
     rows = np.flatnonzero(big)
     band_frames = [
         pd.DataFrame({"key": [f"band{b}:{k:x}" for k in bands[rows, b]], "member": setkey[rows], "post_id": pd.NA, "setkey": setkey[rows]})
         for b in range(bands.shape[1])
     ]
     return [per_post, *band_frames]
-
-
-def band_keys(doc: np.ndarray, hashes: np.ndarray, n_docs: int) -> np.ndarray:
-    """``(n_docs, BANDS)`` MinHash-LSH band keys of token sets given as sorted ``(doc, hash)`` pairs.
-
-    The permutations, seed and band mixing are :mod:`detector.coordination`'s, so two texts that
-    agree on a band there agree on the same band key here, in whatever partition they are.
-    """
-    from detector import coordination as co
-
-    rng = np.random.default_rng(20181)  # coordination._lsh_candidates' seed
-    n_perm = co.BANDS * co.ROWS
-    a = rng.integers(1, 2**63, size=n_perm, dtype=np.uint64) | np.uint64(1)
-    b = rng.integers(0, 2**63, size=n_perm, dtype=np.uint64)
-    order = np.lexsort((hashes, doc))
-    doc, hashes = doc[order], hashes[order]
-    starts = np.searchsorted(doc, np.arange(n_docs))
-    nonempty = starts < np.searchsorted(doc, np.arange(n_docs), side="right")
-    out = np.zeros((n_docs, co.BANDS), dtype=np.uint64)
-    band = np.zeros(n_docs, dtype=np.uint64)
-    with np.errstate(over="ignore"):
-        for p in range(n_perm):
-            mins = np.full(n_docs, np.iinfo(np.uint64).max, dtype=np.uint64)
-            if nonempty.any():
-                mins[nonempty] = np.minimum.reduceat(hashes * a[p] + b[p], starts[nonempty])
-            band = co._mix(band ^ mins) if p % co.ROWS else mins.copy()
-            if p % co.ROWS == co.ROWS - 1:
-                out[:, p // co.ROWS] = band
-    return out
 
 
 @dataclass

@@ -172,3 +172,10 @@ def test_cli_posts_and_score_with_dask_engine(tmp_path: Path) -> None:
     (tmp_path / "empty").mkdir()
     missing = runner.invoke(cli, ["score", str(tmp_path / "empty"), "--engine", "dask", "-o", str(tmp_path / "acc.csv")])
     assert missing.exit_code == 2 and "no partition files" in missing.output
+
+
+def test_unreachable_scheduler_is_a_usage_error(tmp_path: Path) -> None:
+    # Port 9 (discard) on loopback: nothing listens there.
+    result = CliRunner().invoke(cli, ["score", str(TWIBOT), "--engine", "dask", "--scheduler", "tcp://127.0.0.1:9", "-o", str(tmp_path / "s.csv")])
+    assert result.exit_code == 2
+    assert "cannot reach the Dask scheduler at tcp://127.0.0.1:9" in result.output
