@@ -111,6 +111,8 @@ def add_analyst_labels(
     rejects = Rejects(p)
     raw = read_labels(p, rejects)
     as_of_ts = pd.Timestamp.now(tz="UTC").floor("s") if as_of is None else pd.Timestamp(as_of)
+    if as_of_ts.tzinfo is None:
+        as_of_ts = as_of_ts.tz_localize("UTC")
     profile_cols = set(raw.columns) - {"account_id", "label", "kind", "note", "notes"}
     if profiles is not None:
         batch = read_accounts(profiles, as_of=as_of_ts)
@@ -424,6 +426,40 @@ def _md(df: pd.DataFrame) -> str:
     for row in df.itertuples(index=False):
         out.append("| " + " | ".join(f"{v:,}" if isinstance(v, int | np.integer) else str(v) for v in row) + " |")
     return "\n".join(out)
+
+
+DEMO_SOURCE = (
+    "The labels measured here are the shipped demonstration set, "
+    "`datasets/examples/analyst-labels/ira_accounts.csv`: the 1,407 accounts of the IRA release "
+    "(Linvill & Warren 2020), all confirmed state-backed trolls (label 1), with the partial profiles "
+    "the release carries (followers, following and tweet counts at each account's latest tweet; no "
+    "creation date, likes, lists, name or description). They stand for an analyst's own labels; "
+    "nobody on this project labelled them."
+)
+
+
+def write_evaluation(
+    out: str | os.PathLike[str] = "EVALUATION.md",
+    labels_path: str | os.PathLike[str] = DEMO_LABELS,
+    *,
+    random_state: int = 0,
+) -> AnalystEvaluation:
+    """Evaluate ``labels_path`` against the shipped public tables and rewrite the section in ``out``."""
+    from detector.datasets import load_training_table
+
+    public = load_training_table()
+    table, info = add_analyst_labels(public, labels_path)
+    result = evaluate_analyst_labels(public, table[table["collection"] == ANALYST], random_state=random_state)
+    source = DEMO_SOURCE if Path(labels_path).resolve() == DEMO_LABELS.resolve() else f"Labels: `{labels_path}` (sha256 `{info['sha256']}`)."
+    verdict = "passes" if passes_control(result) else "fails"
+    source += (
+        f" Verdict of `detector.labels.passes_control`: the set **{verdict}** the missing-fields control"
+        + (", so notebook 02 registers a model trained on the public sets alone." if verdict == "fails" else ".")
+        + " Reproduce with `python -c \"from detector.labels import write_evaluation; write_evaluation()\"`."
+    )
+    result.markdown = analyst_section(result, source=source)
+    write_section(out, result.markdown)
+    return result
 
 
 def write_section(path: str | os.PathLike[str], section: str) -> None:
