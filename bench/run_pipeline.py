@@ -81,7 +81,8 @@ def run(cmd: list[str], env: dict[str, str], kill_after_log: tuple[Path, str] | 
         proc.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
-        return {"rc": proc.returncode, "wall": wall, "peak_mib": usage.ru_maxrss / 1024, "out": out.read().strip(), "err": err.read().strip()}
+        cpu = usage.ru_utime + usage.ru_stime
+        return {"rc": proc.returncode, "wall": wall, "cpu": cpu, "peak_mib": usage.ru_maxrss / 1024, "out": out.read().strip(), "err": err.read().strip()}
 
 
 def prepare(raw: Path, n: int, work: Path) -> None:
@@ -138,18 +139,26 @@ def main() -> None:
             env["DETECTOR_RUN_PAUSE_AT"] = pause
         r = run(cmd, env, kill_after_log=(log_file, f"DETECTOR_RUN_PAUSE_AT={pause}: pausing") if pause else None)
         rows.append((name, r, "" if pause else stages(log_file)))
-    print("\n| run | exit | wall time | peak RSS | stages |\n|---|---|---|---|---|")
+    load = os.getloadavg()[0]
+    print(f"\nload average (1 min) at the end: {load:.1f}")
+    print("\n| run | exit | wall time | CPU time | peak RSS | stages (wall) |\n|---|---|---|---|---|---|")
     for name, r, st in rows:
-        print(f"| {name} | {r['rc']} | {r['wall']:.1f} s | {r['peak_mib']:.0f} MiB | {st} |")
+        print(f"| {name} | {r['rc']} | {r['wall']:.1f} s | {r['cpu']:.1f} s | {r['peak_mib']:.0f} MiB | {st} |")
     print()
     for name, r, _ in rows:
         print(f"{name}: {r['out'].splitlines()[0] if r['out'] else r['err'][-300:]}")
     from detector.store import open_store
 
+    tables = {}
     for folder in ("clean", "killed"):
         with open_store(None, work / folder) as store:
             print(f"store rows ({folder}):", {k: v for k, v in store.counts().items() if v})
-
+            tables[folder] = {
+                t: store.frame(f"SELECT * FROM {t} ORDER BY {k}").drop(columns=["run_id", "scored_at", "detected_at"], errors="ignore")
+                for t, k in (("post_scores", "post_id"), ("account_scores", "account_id"), ("cluster_members", "cluster_id, member_kind, member_id"))
+            }
+    same = all(tables["clean"][t].equals(tables["killed"][t]) for t in tables["clean"])
+    print(f"killed-and-completed store holds the same scores and clusters as the clean one: {same}")
 
 if __name__ == "__main__":
     main()
