@@ -741,7 +741,8 @@ def run_command(
         root.removeHandler(handler)
         handler.close()
     click.echo(result.summary())
-    click.echo(str(result.report.html))
+    if result.report is not None:
+        click.echo(str(result.report.html))
     if result.rejects_path:
         click.echo(f"records rejected on import: see {result.rejects_path}", err=True)
 

@@ -48,7 +48,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -56,6 +56,9 @@ from detector.errors import ConfigError, DetectorError, LockedError, ModelError
 from detector.files import Rejects, write_rejects
 from detector.store import Store, default_data_dir, open_store, utcnow
 from detector.watch import Watch, get_watch
+
+if TYPE_CHECKING:
+    from detector.report import ReportPaths
 
 log = logging.getLogger(__name__)
 
@@ -88,7 +91,7 @@ class RunResult:
     clusters_found: int = 0
     suspicious_posts: int = 0
     suspicious_accounts: int = 0
-    report: Any = None
+    report: ReportPaths | None = None
     rejects_path: str | None = None
     stage_seconds: dict[str, float] = field(default_factory=dict)
 
@@ -298,7 +301,8 @@ def run_watch(
     except Exception as exc:
         # A failure (not a kill) ends the run: the next cron run starts afresh rather than
         # repeating the same failure under the same id. Stored rows stay; they are consistent.
-        store.finish_run(run_id, "failed", str(exc)[:2000])
+        with contextlib.suppress(DetectorError):  # a broken store must not hide the first error
+            store.finish_run(run_id, "failed", str(exc)[:2000])
         log.error("run %s of watch '%s' failed: %s", run_id, watch.name, exc)
         raise
     store.finish_run(run_id, "ok", result.summary())
@@ -655,7 +659,7 @@ def write_run_report(
     lookback: timedelta,
     out_dir: str | os.PathLike[str],
     top: int = 50,
-) -> Any:
+) -> ReportPaths:
     """Write the run's report (HTML, CSV, JSON) from the store; return its :class:`ReportPaths`."""
     from detector.report import load_report_store, write_report
 
