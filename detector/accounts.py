@@ -154,6 +154,10 @@ def accounts_from_records(
         rows.append(flat)
         numbers.append(n)
     frame = pd.DataFrame(rows, index=pd.Index(numbers, dtype="int64"))
+    for col in ALIASES["account_id"]:
+        if col in frame.columns and frame[col].dtype.kind == "f":
+            # 64-bit ids as JSON numbers, with a record lacking one, became float and lost digits
+            frame[col] = pd.Series([r.get(col) for r in rows], index=frame.index, dtype=object)
     return canonical_from_frame(frame, path, rejects, as_of)
 
 
@@ -440,14 +444,15 @@ def _bools(raw: pd.DataFrame, name: str, rejects: Rejects) -> pd.Series:
         return out
     if s.dtype == bool:
         return s.astype("boolean")
-    text = s[present].astype(str).str.strip().str.lower()
-    true = text.isin(_TRUE)
-    false = text.isin(_FALSE)
-    out[true.index[true]] = True
-    out[false.index[false]] = False
-    bad = ~(true | false) & (text != "")
-    for n in text.index[bad.to_numpy(dtype=bool)]:
-        rejects.add(int(n), name, f"'{text[n][:40]}' is not a boolean: field ignored, record kept", text[n][:80], action="field ignored")
+    # Positions, not labels: the users of one API response share their record number.
+    mask = present.to_numpy(dtype=bool)
+    text = s.astype(object).where(present, "").astype(str).str.strip().str.lower().to_numpy(dtype=object)
+    true = mask & np.isin(text, list(_TRUE))
+    false = mask & np.isin(text, list(_FALSE))
+    out[true] = True
+    out[false] = False
+    for i in np.flatnonzero(mask & ~(true | false) & (text != "")):
+        rejects.add(int(raw.index[i]), name, f"'{text[i][:40]}' is not a boolean: field ignored, record kept", text[i][:80], action="field ignored")
     return out
 
 

@@ -526,3 +526,31 @@ def test_unreadable_parquet_is_an_input_error(tmp_path: Path) -> None:
     with pytest.raises(InputError) as err:
         read_accounts(path)
     assert str(err.value).startswith(f"{path}: unreadable Parquet: ")
+
+
+def test_numeric_64_bit_ids_keep_their_digits(tmp_path: Path) -> None:
+    # goth_lyrics' id as a JSON number (no id_str), next to a record that has no id at all
+    path = tmp_path / "ids.jsonl"
+    path.write_text('{"id": 969398693249126400, "screen_name": "goth_lyrics"}\n{"screen_name": "no_id"}\n')
+    batch = read_accounts(path, as_of=AS_OF)
+    assert batch.accounts["account_id"].tolist() == ["969398693249126400", "no_id"]
+    assert len(batch.rejects) == 0
+
+
+def test_users_of_one_api_response_may_carry_different_fields(accounts_dir: Path, tmp_path: Path) -> None:
+    # One {"data": [...]} page: the documented user, and a second (synthetic) user who lacks
+    # 'verified' and the like count. All users of a page share record number 1.
+    docs = json.loads((accounts_dir / "xapi_v2_user.json").read_text())["data"]
+    other = {"id": "783214", "username": "X", "name": "X", "public_metrics": {"followers_count": 3, "like_count": 5}}
+    path = tmp_path / "page.json"
+    path.write_text(json.dumps({"data": [docs, other]}))
+    batch = read_accounts(path, as_of=AS_OF)
+    check_rows(
+        batch.accounts,
+        [
+            {**DOCS_USER, "verified": True},
+            {"account_id": "783214", "screen_name": "X", "verified": NA, "favourites_count": 5.0,
+             "followers_count": 3.0, "friends_count": NA, "created_at": NA, "source_row": 1},
+        ],
+    )
+    assert len(batch.rejects) == 0
