@@ -386,3 +386,12 @@ def test_synthetic_workers_give_identical_clusters_at_scale() -> None:
     _same(one, two)
     assert (one.clusters["kind"] == "text").sum() >= 50
     assert flagged_accounts(one) >= {"bot0", "bot1", "bot2"}
+
+
+def test_empty_input_gives_empty_tables_with_the_contract_columns() -> None:
+    posts = _posts([("1", "a", "2024-03-01 10:00", "x", None)]).iloc[0:0]
+    res = find_clusters(posts)
+    assert list(res.memberships.columns) == MEMBERSHIP_COLUMNS
+    assert list(res.clusters.columns) == CLUSTER_COLUMNS
+    assert list(res.account_scores.columns) == SCORE_COLUMNS
+    assert res.memberships.empty and res.clusters.empty and res.account_scores.empty
