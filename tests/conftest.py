@@ -83,3 +83,16 @@ def small_model_path(small_model, tmp_path_factory: pytest.TempPathFactory) -> P
     from detector.model import save_model
 
     return save_model(small_model, tmp_path_factory.mktemp("model") / "small.skops")
+
+
+@pytest.fixture
+def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fail any attempt to open a network connection (the account tests must work offline)."""
+    import socket
+
+    def refuse(self: socket.socket, address: object) -> None:
+        raise RuntimeError(f"network access attempted in a test: {address!r}")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket.socket, "connect_ex", refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", lambda *a, **k: refuse(None, a))  # type: ignore[arg-type]

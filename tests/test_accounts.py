@@ -17,6 +17,8 @@ from detector.errors import EmptyInputError, InputError, UnknownFormatError
 from detector.files import BOM
 from detector.schema import ACCOUNT_COLUMNS
 
+pytestmark = pytest.mark.usefixtures("no_network")
+
 AS_OF = "2024-01-01T00:00:00Z"
 NA = None  # written for a missing value in the expected tables
 

@@ -21,6 +21,8 @@ from detector.accounts import read_accounts
 from detector.cli import cli
 from detector.model import SCORE_COLUMNS, load_model, score_accounts
 
+pytestmark = pytest.mark.usefixtures("no_network")
+
 AS_OF = "2024-01-01"
 REJECT_COLUMNS = ["file", "row", "field", "action", "reason", "raw"]
 
@@ -325,3 +327,10 @@ def test_outputs_sharing_a_first_name_keep_their_own_rejects(accounts_dir: Path,
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
         "scores.05-01.csv", "scores.05-01.rejects.csv", "scores.05-02.csv", "scores.05-02.rejects.csv",
     ]
+
+
+def test_the_network_guard_is_on() -> None:
+    import socket
+
+    with pytest.raises(RuntimeError, match="network access attempted in a test"):
+        socket.create_connection(("192.0.2.1", 80), timeout=1)  # TEST-NET-1: never routed

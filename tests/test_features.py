@@ -15,6 +15,8 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 from detector.accounts import read_accounts
 from detector.features import ALL_FEATURES, BOTOMETER_LITE, AccountFeatures, ScreenNameLikelihood
 
+pytestmark = pytest.mark.usefixtures("no_network")
+
 AS_OF = "2024-01-01T00:00:00Z"
 
 

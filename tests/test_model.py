@@ -42,6 +42,8 @@ from detector.model import (
     train,
 )
 
+pytestmark = pytest.mark.usefixtures("no_network")
+
 AS_OF = "2024-01-01T00:00:00Z"
 FIXTURES = ("cresci2017_genuine.csv", "cresci2017_spambots.csv", "cresci2015_E13.csv", "cresci2015_INT.csv",
             "botrepo_2019.json", "v11_users.jsonl", "twibot20.json", "xapi_v2_users.json")
