@@ -176,11 +176,12 @@ def render(
         "The PHEME authors flagged at the default settings, each with the partner it acted with "
         "most often: " + "; ".join(flagged_organic_pairs(result, organic, names)) + ".",
         "",
-        "Our reading of that list (checked by hand, 2026-11-25): six pairs are sibling accounts "
+        "Our reading of that list (checked by hand, 2026-11-25): five pairs are sibling accounts "
         "of one newsroom (a channel's main and breaking-news or language accounts, e.g. "
         "@FRANCE24 and @France24_en) posting the same story within minutes, again and again; "
-        "the others are Ferguson activists repeating the event's hashtag pair and aggregators "
-        "copying a newsroom. That is real repeated co-posting, though not an inauthentic "
+        "one pair live-tweeted the same press conference word for word (@sauterne, "
+        "@ARCA_artcrime); the others are Ferguson activists repeating the event's hashtag pair "
+        "and aggregators copying a newsroom. That is real repeated co-posting, though not an inauthentic "
         "campaign, and the clusters' evidence shows it; it is the kind of case the score leaves "
         "to the analyst.",
         "",
