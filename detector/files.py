@@ -226,16 +226,26 @@ def iter_json_records(path: str | os.PathLike[str], fmt: str, rejects: Rejects) 
         yield 1, doc
 
 
+def csv_delimiter(path: str | os.PathLike[str]) -> str:
+    """The header line's most frequent of ``,`` ``;`` and tab (comma on a tie or when none)."""
+    with open(path, "rb") as fh:
+        header = fh.readline(65536).decode("utf-8", "replace")
+    counts = {d: header.count(d) for d in (",", ";", "\t")}
+    return max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
+
+
 def read_csv_strings(path: str | os.PathLike[str], chunksize: int | None = None) -> Iterator[pd.DataFrame]:
     """Read a CSV with every column as text, BOM removed, in chunks.
 
     Empty cells become missing values. The frame's index holds the 1-based data-row number, so a
-    per-row warning can say which row of the file it is about.
+    per-row warning can say which row of the file it is about. The delimiter is the header line's
+    most frequent of comma, semicolon (spreadsheets in many locales) and tab.
     """
     p = str(path)
     try:
         reader = pd.read_csv(
             path,
+            sep=csv_delimiter(path),
             dtype=str,
             keep_default_na=False,
             na_values=[""],

@@ -5,6 +5,7 @@ Expected canonical values are written out from the fixture rows (tests/fixtures/
 
 from __future__ import annotations
 
+import csv
 import json
 import math
 from pathlib import Path
@@ -556,3 +557,15 @@ def test_users_of_one_api_response_may_carry_different_fields(accounts_dir: Path
         ],
     )
     assert len(batch.rejects) == 0
+
+
+@pytest.mark.parametrize("delimiter", [";", "\t"])
+def test_semicolon_and_tab_separated_files(accounts_dir: Path, tmp_path: Path, delimiter: str) -> None:
+    # what a spreadsheet in many locales saves as "CSV": the same real rows, other delimiter
+    rows = list(csv.reader((accounts_dir / "cresci2017_genuine.csv").open(encoding="utf-8")))
+    path = tmp_path / "excel.csv"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, delimiter=delimiter).writerows(rows)
+    got = read_accounts(path, as_of=AS_OF)
+    pd.testing.assert_frame_equal(got.accounts, read_clean(accounts_dir / "cresci2017_genuine.csv"))
+    assert len(got.rejects) == 0
