@@ -102,18 +102,30 @@ def calibration_curves(scores: pd.DataFrame, *, by: str = "collection", n_bins: 
     return fig
 
 
-def post_timeline(scores: pd.DataFrame, posts: pd.DataFrame, *, freq: str = "1D") -> Any:
-    """Posts per period, split into calls to action and the rest, with clustered posts marked."""
+def post_timeline(scores: pd.DataFrame, posts: pd.DataFrame, *, freq: str = "1D", start: str | None = None, end: str | None = None) -> Any:
+    """Posts per period on a real time axis: calls to action, other posts, and posts in a cluster.
+
+    ``start``/``end`` (dates) limit the window shown; periods without posts show as gaps.
+    """
     t = posts.set_index(posts["post_id"].astype(str))["created_at"]
     s = scores.assign(created_at=scores["post_id"].astype(str).map(t).to_numpy())
-    s["kind"] = np.where(s["call_to_action"].astype(bool), "call to action", "other post")
-    counts = s.groupby([pd.Grouper(key="created_at", freq=freq), "kind"]).size().unstack(fill_value=0)
+    if start is not None:
+        s = s[s["created_at"] >= pd.Timestamp(start, tz="UTC")]
+    if end is not None:
+        s = s[s["created_at"] < pd.Timestamp(end, tz="UTC")]
+    period = s["created_at"].dt.tz_convert(None).dt.floor(freq)
+    calls = s["call_to_action"].astype(bool).to_numpy()
+    n_calls = period[calls].value_counts().sort_index()
+    n_other = period[~calls].value_counts().sort_index()
+    n_clustered = period[s["cluster_ids"].notna().to_numpy()].value_counts().sort_index()
+    width = pd.Timedelta(freq) * 0.8
     fig, (ax,) = _figure(width=9)
-    counts.plot.bar(stacked=True, ax=ax, width=0.9, color={"call to action": "#c44e52", "other post": "#8c8c8c"})
-    clustered = s[s["cluster_ids"].notna()].groupby(pd.Grouper(key="created_at", freq=freq)).size().reindex(counts.index, fill_value=0)
-    ax.plot(range(len(counts)), clustered.to_numpy(), color="black", marker="o", ms=3, lw=1, label="in a coordination cluster")
-    ax.set_xticks(range(len(counts)), [d.strftime("%Y-%m-%d") for d in counts.index], rotation=60, ha="right", fontsize=7)
-    ax.set(xlabel="", ylabel="posts", title="Posts over time")
+    ax.bar(n_other.index, n_other.to_numpy(), width=width, color="#8c8c8c", label="other post")
+    ax.bar(n_calls.index, n_calls.to_numpy(), width=width, bottom=n_other.reindex(n_calls.index, fill_value=0).to_numpy(), color="#c44e52", label="call to action")
+    if len(n_clustered):
+        ax.plot(n_clustered.index, n_clustered.to_numpy(), "ko", ms=4, label="posts in a coordination cluster")
+    ax.set(ylabel=f"posts per {freq}", title="Posts over time (UTC)")
+    fig.autofmt_xdate()
     ax.legend(fontsize=8)
     fig.tight_layout()
     return fig
