@@ -308,6 +308,11 @@ def evaluate_command(out_path: str, labels_path: str | None) -> None:
     result = evaluate_accounts(labels_path=labels_path)
     write_section(out_path, result.markdown)
     click.echo(result.summary)
+    if labels_path:
+        from detector.labels import passes_control, write_evaluation
+
+        analyst = write_evaluation(out_path, labels_path)
+        click.echo(f"analyst labels: 'Analyst labels' section written; missing-fields control {'passed' if passes_control(analyst) else 'FAILED'}")
 
 
 @cli.group("datasets")
