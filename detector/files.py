@@ -298,8 +298,13 @@ def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
     On any error the temporary file is removed and ``path`` is left as it was.
     """
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    if target.is_dir():
+        raise InputError("the output is a folder: give a file name", path=str(target))
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except OSError as exc:  # checked before any work is done, not after
+        raise InputError(f"cannot write the output here: {exc.strerror or exc}", path=str(target)) from exc
     os.close(fd)
     os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600; outputs are ordinary files
     tmp_path = Path(tmp)

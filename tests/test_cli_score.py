@@ -334,3 +334,28 @@ def test_the_network_guard_is_on() -> None:
 
     with pytest.raises(RuntimeError, match="network access attempted in a test"):
         socket.create_connection(("192.0.2.1", 80), timeout=1)  # TEST-NET-1: never routed
+
+
+def test_an_output_that_cannot_be_written_exits_2_before_scoring(accounts_dir: Path, small_model_path: Path, tmp_path: Path) -> None:
+    src = accounts_dir / "cresci2017_genuine.csv"
+    folder = score(src, tmp_path, small_model_path)
+    assert folder.exit_code == 2
+    assert folder.stderr.strip() == f"error: {tmp_path}: the output is a folder: give a file name"
+    a_file = tmp_path / "notes.txt"
+    a_file.write_text("not a folder")
+    under_file = score(src, a_file / "scores.csv", small_model_path)
+    assert under_file.exit_code == 2
+    assert under_file.stderr.strip() == f"error: {a_file / 'scores.csv'}: cannot write the output here: File exists"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
+
+
+def test_rejects_of_stdout_output_go_to_the_working_folder(accounts_dir: Path, small_model_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    src = mixed_input(accounts_dir, tmp_path / "mixed.csv")
+    cwd = tmp_path / "work"
+    cwd.mkdir()
+    monkeypatch.chdir(cwd)
+    result = score(src, "-", small_model_path)
+    assert result.exit_code == 0, result.output
+    assert pd.read_csv(io.StringIO(result.stdout), dtype=str)["account_id"].tolist() == ["1502026416", "2492782375"]
+    assert "2 records rejected, 1 field warnings -> rejects.csv" in result.stderr
+    assert len(pd.read_csv(cwd / "rejects.csv")) == 4
