@@ -81,7 +81,7 @@ def test_output_to_stdout(accounts_dir: Path, small_model_path: Path, tmp_path: 
 
 def test_output_format_follows_the_extension(accounts_dir: Path, small_model_path: Path, tmp_path: Path) -> None:
     src = accounts_dir / "botrepo_2019.json"
-    for name in ("s.csv", "s.jsonl", "s.parquet"):
+    for name in ("s.csv", "s.jsonl", "s.parquet", "s.json"):
         assert score(src, tmp_path / name, small_model_path).exit_code == 0
     as_csv = pd.read_csv(tmp_path / "s.csv", dtype={"account_id": str})
     lines = (tmp_path / "s.jsonl").read_text(encoding="utf-8").splitlines()
@@ -91,6 +91,8 @@ def test_output_format_follows_the_extension(accounts_dir: Path, small_model_pat
     assert [r["account_id"] for r in records] == ["969398693249126400", "2402022649", "31098240"]
     as_parquet = pd.read_parquet(tmp_path / "s.parquet")
     assert (tmp_path / "s.parquet").read_bytes()[:4] == b"PAR1"
+    as_json = json.loads((tmp_path / "s.json").read_text(encoding="utf-8"))  # one JSON list
+    assert as_json == records
     for other in (pd.DataFrame(records), as_parquet):
         assert other["account_id"].tolist() == as_csv["account_id"].tolist()
         assert other["score"].tolist() == as_csv["score"].tolist()
@@ -160,6 +162,15 @@ def test_nothing_scored_exits_3(tmp_path: Path, small_model_path: Path) -> None:
     )
     assert not out.exists()
     assert pd.read_csv(rejects_file)["row"].tolist() == [2, 1, 2]
+
+
+def test_an_api_response_with_no_users_exits_3(tmp_path: Path, small_model_path: Path) -> None:
+    src = tmp_path / "page.json"
+    src.write_text(json.dumps({"errors": [{"detail": "Could not find user with ids: [1]."}], "data": []}))
+    result = score(src, tmp_path / "scores.csv", small_model_path)
+    assert result.exit_code == 3
+    rejects = pd.read_csv(tmp_path / "scores.rejects.csv")
+    assert rejects[["row", "field", "reason"]].values.tolist() == [[1, "data", "API response with no users in 'data'"]]
 
 
 @pytest.mark.parametrize(
