@@ -22,7 +22,7 @@ from sklearn.preprocessing import FunctionTransformer
 from detector import datasets
 from detector.accounts import empty_accounts, read_accounts
 from detector.errors import InputError, ModelError
-from detector.explain import AdditiveExplainer
+from detector.explain import TEMPLATES, AdditiveExplainer, reasons
 from detector.features import FEATURE_VERSION, AccountFeatures
 from detector.metrics import calibration_bins, expected_calibration_error, summary
 from detector.model import (
@@ -320,3 +320,35 @@ def test_training_tables_missing_or_raw_folder_missing(tmp_path: Path) -> None:
     )
     with pytest.raises(InputError, match="raw datasets folder not found"):
         datasets.build_tables(tmp_path / "nowhere", tmp_path / "out")
+
+
+# ------------------------------------------------------------------------------------------------
+# Reasons
+
+
+def test_reasons_by_hand() -> None:
+    names = ["followers_count", "tweet_freq", "listed_count", "friends_count"]
+    X = np.array([[1.0, 0.5, np.nan, 3.0], [200.0, 12.0, 4.0, 0.0]])
+    contributions = np.array([[0.3, -0.6, 0.9, 0.01], [-0.2, 1.5, 0.0, 0.04]])
+    assert reasons(X, contributions, names, top=3).tolist() == [
+        # strongest first; a missing input is listed as missing whatever its table value;
+        # friends_count moves the log-odds by less than 0.05 and is not named
+        "↓ 0.5 posts a day since it was created; ↑ 1 follower; missing: listed_count",
+        "↑ 12.0 posts a day since it was created; ↓ 200 followers",
+    ]
+
+
+def test_the_first_reason_is_the_strongest_contribution(small_model: AccountModel, fixture_accounts: pd.DataFrame) -> None:
+    X, _, contrib = predict(small_model, fixture_accounts)
+    got = score_accounts(fixture_accounts, small_model)["reasons"].tolist()
+    names = small_model.feature_names
+    named = 0
+    for i in range(len(X)):
+        strength = np.where(np.isnan(X[i]), 0.0, np.abs(contrib[i]))
+        j = int(np.argmax(strength))
+        if strength[j] < 0.05:
+            continue
+        arrow = "↑ " if contrib[i, j] > 0 else "↓ "
+        assert got[i].startswith(arrow + TEMPLATES[names[j]](X[i : i + 1, j]).iloc[0]), (i, names[j], got[i])
+        named += 1
+    assert named >= len(X) // 2
