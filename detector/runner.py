@@ -6,7 +6,8 @@ what a run writes to the history store. One run of a watch:
 1. **collect** — online, the watch's search query through :class:`detector.collect.Collector`
    (``source`` = the watch's name, so its sightings and cursor are the watch's own); offline
    (``--from FILE``), the posts of an exported file that the watch covers, with the author
-   profiles they carry (and ``--accounts FILE``), upserted into the store as seen by the watch;
+   profiles they carry (and ``--accounts FILE``), upserted into the store as seen by the watch
+   (posts that came without ids get ids from their content: :func:`content_ids`);
 2. **score** — the posts the watch saw within ``lookback`` of the run's start, analysed together
    (coordination needs the neighbours of a new post, not just the new post): the account model
    on the authors whose profiles are stored, :func:`detector.coordination.find_clusters` with the
