@@ -371,6 +371,13 @@ def write_rejects(rejects: Rejects, output: str) -> str | None:
     return target
 
 
+def _text_for_null(schema: Any) -> Any:
+    """``schema`` with its null-typed (all missing) columns typed as text."""
+    import pyarrow as pa
+
+    return pa.schema([pa.field(f.name, pa.string() if pa.types.is_null(f.type) else f.type) for f in schema])
+
+
 class ChunkWriter:
     """Write one table chunk by chunk, atomically: the target appears only when all is written.
 
@@ -414,7 +421,7 @@ class ChunkWriter:
 
             table = pa.Table.from_pandas(df, preserve_index=False)
             if self._csv is None:
-                schema = pa.schema([pa.field(f.name, pa.string() if pa.types.is_null(f.type) else f.type) for f in table.schema])
+                schema = _text_for_null(table.schema)
                 self._csv = pacsv.CSVWriter(self._bin, schema, write_options=pacsv.WriteOptions(quoting_style="needed"))
                 self._csv_schema = schema
             self._csv.write_table(table.cast(self._csv_schema))
@@ -431,7 +438,8 @@ class ChunkWriter:
 
             table = pa.Table.from_pandas(df, preserve_index=False)
             if self._parquet is None:
-                self._parquet = pq.ParquetWriter(str(self._tmp), table.schema)
+                # a column all missing in the first chunk is typed null; later chunks hold text
+                self._parquet = pq.ParquetWriter(str(self._tmp), _text_for_null(table.schema))
             self._parquet.write_table(table.cast(self._parquet.schema))
         else:
             raise UnknownFormatError(f"unknown output format '{self.fmt}'")

@@ -268,7 +268,7 @@ def test_reruns_are_idempotent(accounts_dir: Path, small_model_path: Path, tmp_p
         assert result.exit_code == 0, result.output
         outputs.append((out.read_bytes(), (tmp_path / "scores.rejects.csv").read_bytes()))
     assert outputs[0] == outputs[1]
-    assert len(pd.read_parquet(out) if name.endswith(".parquet") else pd.read_json(out, lines=True) if name.endswith(".jsonl") else pd.read_csv(out)) == 3
+    assert len(read_output(out)) == 3
 
 
 def test_info(small_model: model.AccountModel, small_model_path: Path) -> None:
@@ -370,3 +370,29 @@ def test_rejects_of_stdout_output_go_to_the_working_folder(accounts_dir: Path, s
     assert pd.read_csv(io.StringIO(result.stdout), dtype=str)["account_id"].tolist() == ["1502026416", "2492782375"]
     assert "2 records rejected, 1 field warnings -> rejects.csv" in result.stderr
     assert len(pd.read_csv(cwd / "rejects.csv")) == 4
+
+
+@pytest.mark.parametrize("name", ["scores.csv", "scores.jsonl", "scores.parquet", "scores.json"])
+def test_chunked_output_equals_whole_output(accounts_dir: Path, small_model_path: Path, tmp_path: Path, name: str) -> None:
+    # the first chunk's accounts have no screen name: that column starts all missing
+    header, first, second, third = cresci_lines(accounts_dir)
+    src = tmp_path / "input.csv"
+    src.write_text("\n".join([header, first.replace('"0918Bask"', ""), second, third]) + "\n", encoding="utf-8")
+    tables = []
+    for chunksize in ("1", "200000"):
+        out = tmp_path / chunksize / name
+        result = score(src, out, small_model_path, "--chunksize", chunksize)
+        assert result.exit_code == 0, result.output
+        tables.append(read_output(out))
+    pd.testing.assert_frame_equal(tables[0], tables[1])
+    assert tables[0]["screen_name"].isna().tolist() == [True, False, False]
+
+
+def read_output(path: Path) -> pd.DataFrame:
+    if path.suffix == ".parquet":
+        return pd.read_parquet(path)
+    if path.suffix == ".jsonl":
+        return pd.read_json(path, lines=True, dtype={"account_id": str})
+    if path.suffix == ".json":
+        return pd.read_json(path, dtype={"account_id": str})
+    return pd.read_csv(path, dtype={"account_id": str})
