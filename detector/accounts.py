@@ -452,7 +452,7 @@ def _bools(raw: pd.DataFrame, name: str, rejects: Rejects) -> pd.Series:
     out[true] = True
     out[false] = False
     for i in np.flatnonzero(mask & ~(true | false) & (text != "")):
-        rejects.add(int(raw.index[i]), name, f"'{text[i][:40]}' is not a boolean: field ignored, record kept", text[i][:80], action="field ignored")
+        rejects.add(int(raw.index[int(i)]), name, f"'{text[i][:40]}' is not a boolean: field ignored, record kept", text[i][:80], action="field ignored")
     return out
 
 
