@@ -569,3 +569,18 @@ def test_semicolon_and_tab_separated_files(accounts_dir: Path, tmp_path: Path, d
     got = read_accounts(path, as_of=AS_OF)
     pd.testing.assert_frame_equal(got.accounts, read_clean(accounts_dir / "cresci2017_genuine.csv"))
     assert len(got.rejects) == 0
+
+
+def test_booleans_in_their_written_forms(tmp_path: Path) -> None:
+    path = tmp_path / "flags.csv"
+    path.write_text("id,screen_name,verified,default_profile\n1,a,TRUE,0\n2,b,maybe,yes\n3,c,,False\n")
+    batch = read_accounts(path, as_of=AS_OF)
+    check_rows(
+        batch.accounts,
+        [
+            {"verified": True, "default_profile": False},
+            {"verified": NA, "default_profile": True},
+            {"verified": NA, "default_profile": False},  # not a cresci file: empty is unknown
+        ],
+    )
+    assert notes(batch) == [(2, "verified", "field ignored", "'maybe' is not a boolean: field ignored, record kept")]
