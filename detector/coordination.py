@@ -77,9 +77,11 @@ DEFAULT_MIN_ACCOUNTS = 2
 MIN_TOKENS = 3
 # A hashtag sequence needs this many hashtags: one trending tag is what a crowd shares.
 MIN_HASHTAGS = 2
-# Pairs of accounts are counted only in clusters up to this size (a 5,000-account burst would
-# make 12 million pairs); larger clusters are still reported, with their evidence.
-PAIR_CAP = 2000
+# Pairs of accounts are counted only in events of up to this many accounts: a 5,000-account
+# burst would make 12 million pairs, and a crowd that large says nothing about who works with
+# whom. Larger clusters are still reported, with their evidence. (The largest IRA cluster at the
+# default settings holds 69 accounts.)
+PAIR_CAP = 500
 # MinHash signature: BANDS bands of ROWS values. P(candidate) = 1 - (1 - s**ROWS)**BANDS is 0.986
 # at s = 0.8, 0.80 at s = 0.6 and 0.03 at s = 0.3; every candidate is verified exactly.
 BANDS = 12
