@@ -395,3 +395,17 @@ def test_empty_input_gives_empty_tables_with_the_contract_columns() -> None:
     assert list(res.clusters.columns) == CLUSTER_COLUMNS
     assert list(res.account_scores.columns) == SCORE_COLUMNS
     assert res.memberships.empty and res.clusters.empty and res.account_scores.empty
+
+
+def test_synthetic_huge_crowds_do_not_make_partners() -> None:
+    # 600 accounts repost two celebrity posts, each within a minute of its publication: two
+    # crowds larger than PAIR_CAP (500) give clusters with evidence but no repeated partners.
+    rows = []
+    for k, post in enumerate(["p1", "p2"]):
+        t = pd.Timestamp("2024-03-01 12:00") + pd.Timedelta(days=k)
+        rows += [(f"{post}-{i}", f"fan{i:03d}", t.isoformat(), "x", post) for i in range(600)]
+    res = find_clusters(_posts(rows))
+    assert res.clusters["n_accounts"].tolist() == [600, 600]
+    assert res.account_scores["max_shared"].eq(0).all()
+    assert res.account_scores["coordination_score"].eq(0.25).all()
+    assert flagged_accounts(res) == set()
