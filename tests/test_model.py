@@ -352,3 +352,19 @@ def test_the_first_reason_is_the_strongest_contribution(small_model: AccountMode
         assert got[i].startswith(arrow + TEMPLATES[names[j]](X[i : i + 1, j]).iloc[0]), (i, names[j], got[i])
         named += 1
     assert named >= len(X) // 2
+
+
+def test_lookup_tables_are_exact_at_the_split_thresholds(small_model: AccountModel, training_sample: pd.DataFrame) -> None:
+    # values exactly on a split, just above it, and missing: where a lookup is easiest to get wrong
+    base = small_model.pipeline.named_steps["features"].transform(training_sample.head(5))
+    rows = []
+    for j, thresholds in enumerate(small_model.explainer.thresholds):
+        for t in thresholds:
+            for value in (t, np.nextafter(t, np.inf), np.nan):
+                row = base[len(rows) % 5].copy()
+                row[j] = value
+                rows.append(row)
+    X = np.array(rows)
+    assert len(X) > 20
+    log_odds, _ = small_model.explainer.contributions(X)
+    np.testing.assert_allclose(log_odds, _booster(small_model.pipeline).decision_function(X), rtol=0, atol=1e-9)
