@@ -379,7 +379,12 @@ def _split_cells(cells: pd.Series, repost_of: pd.Series) -> pd.Series:
 
 
 def _tokenize(normalized: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Distinct 64-bit word hashes of each text: ``(doc index per hash, hash)``, sorted."""
+    """Distinct 64-bit word hashes of each text: ``(doc index per hash, hash)``.
+
+    The pairs are grouped by ``doc`` in ascending order; within one doc their order is not
+    meaningful (nothing downstream depends on it: set sums, MinHash minima and Jaccard counts
+    are all order-free).
+    """
     arr = pa.array(normalized.to_numpy(dtype=object), type=pa.large_string())
     arr = pc.replace_substring(pc.replace_substring(arr, URL_TOKEN, " "), MENTION_TOKEN, " ")
     words = pc.split_pattern_regex(arr, r"[^\pL\pN]+")
@@ -389,13 +394,12 @@ def _tokenize(normalized: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     encoded = pc.dictionary_encode(flat.filter(pa.array(keep)))
     vocab = encoded.dictionary.to_numpy(zero_copy_only=False)
     vocab_hash = pd.util.hash_array(vocab, categorize=False)
-    hashes = vocab_hash[encoded.indices.to_numpy()]
-    doc = parents[keep].astype(np.int64)
-    order = np.lexsort((hashes, doc))
-    doc, hashes = doc[order], hashes[order]
-    first = np.ones(len(doc), dtype=bool)
-    first[1:] = (doc[1:] != doc[:-1]) | (hashes[1:] != hashes[:-1])
-    return doc[first], hashes[first]
+    # One int64 per (doc, word): sorting it is much cheaper than a two-key lexsort.
+    n_vocab = max(len(vocab), 1)
+    key = np.unique(
+        parents[keep].astype(np.int64) * n_vocab + encoded.indices.to_numpy().astype(np.int64)
+    )
+    return key // n_vocab, vocab_hash[key % n_vocab]
 
 
 def _normalize_parallel(texts: pd.Series, workers: int) -> pd.Series:
@@ -444,10 +448,9 @@ def _text_groups(
     tok_keep = big[doc] & np.isin(doc, set_text)
     s_doc = np.empty(n_texts, dtype=np.int64)
     s_doc[set_text] = np.arange(n_sets)
+    # Representative texts are in ascending text order, so set indices stay grouped and sorted.
     sdoc = s_doc[doc[tok_keep]]
     shash = hashes[tok_keep]
-    order = np.lexsort((shash, sdoc))
-    sdoc, shash = sdoc[order], shash[order]
     starts = np.searchsorted(sdoc, np.arange(n_sets))
     ends = np.searchsorted(sdoc, np.arange(n_sets), side="right")
 
