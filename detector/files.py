@@ -13,6 +13,7 @@ import io
 import json
 import logging
 import os
+import re
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -85,6 +86,8 @@ def detect_format(path: str | os.PathLike[str]) -> str:
     first_line = sample.splitlines()[0] if sample else ""
     if "," in first_line or "\t" in first_line or ";" in first_line:
         return "csv"
+    if re.fullmatch(r"\s*[A-Za-z_][A-Za-z0-9_]*\s*", first_line) and len(sample.splitlines()) > 1:
+        return "csv"  # one column under a header, such as a list of screen names
     raise UnknownFormatError(
         "not CSV (no delimiter in the header line), JSON, JSONL or Parquet", path=str(p)
     )

@@ -584,3 +584,16 @@ def test_booleans_in_their_written_forms(tmp_path: Path) -> None:
         ],
     )
     assert notes(batch) == [(2, "verified", "field ignored", "'maybe' is not a boolean: field ignored, record kept")]
+
+
+def test_a_one_column_list_of_screen_names(tmp_path: Path) -> None:
+    path = tmp_path / "handles.csv"
+    path.write_text("screen_name\n0918Bask\ndavideb66\n")
+    batch = read_accounts(path, as_of=AS_OF)
+    check_rows(
+        batch.accounts,
+        [
+            {"account_id": "0918Bask", "screen_name": "0918Bask", "followers_count": NA, "description": NA},
+            {"account_id": "davideb66", "screen_name": "davideb66", "source_row": 2},
+        ],
+    )
