@@ -5,6 +5,8 @@ Every expected value is written out: the point is to see what the matcher will c
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
@@ -17,7 +19,10 @@ from detector.text import normalize, normalize_series
         # Albanian: ë and ç are folded (the deliberate diacritics choice).
         ("Të gjithë në shesh nesër në orën 18:00!", "te gjithe ne shesh neser ne oren 18:00!"),
         ("Përshëndetje nga Tirana, çdo ditë më mirë", "pershendetje nga tirana, cdo dite me mire"),
-        ("Ejani të gjithë në protestë para Kryeministrisë", "ejani te gjithe ne proteste para kryeministrise"),
+        (
+            "Ejani të gjithë në protestë para Kryeministrisë",
+            "ejani te gjithe ne proteste para kryeministrise",
+        ),
         # Serbian Cyrillic, with the letters that have no single Latin letter.
         ("Сви на протест у суботу у подне!", "svi na protest u subotu u podne!"),
         ("Ђаци и студенти шетају улицама Београда", "djaci i studenti setaju ulicama beograda"),
@@ -31,7 +36,10 @@ from detector.text import normalize, normalize_series
             "RT @RNRIllinois: Remember Kids. Dont do CNN &amp; MSNBC https://t.co/kmb1JOSVbg",
             "remember kids. dont do cnn & msnbc <url>",
         ),
-        ("Join us at City Hall @MayorOffice www.example.org/march", "join us at city hall @user <url>"),
+        (
+            "Join us at City Hall @MayorOffice www.example.org/march",
+            "join us at city hall @user <url>",
+        ),
         # Russian (other Cyrillic letters get one fixed Latin spelling).
         ("Щука, ёж и юла", "scuka, ez i jula"),
     ],
@@ -47,7 +55,9 @@ def test_serbian_scripts_and_diacritics_meet() -> None:
         "svi na protest ispred skupstine u subotu u 18 casova!",
         "SVI NA PROTEST ISPRED SKUPŠTINE U SUBOTU U 18 ČASOVA!",
     ]
-    assert {normalize(f) for f in forms} == {"svi na protest ispred skupstine u subotu u 18 casova!"}
+    assert {normalize(f) for f in forms} == {
+        "svi na protest ispred skupstine u subotu u 18 casova!"
+    }
 
 
 def test_albanian_with_and_without_diacritics_meet() -> None:
@@ -98,8 +108,49 @@ def test_missing_values() -> None:
 
 
 def test_normalize_series_keeps_index_and_missing() -> None:
-    s = pd.Series(["Сви на протест", None, "Svi na protest", "Сви на протест"], index=[10, 11, 12, 13])
+    s = pd.Series(
+        ["Сви на протест", None, "Svi na protest", "Сви на протест"], index=[10, 11, 12, 13]
+    )
     out = normalize_series(s)
     assert out.index.tolist() == [10, 11, 12, 13]
     assert out.tolist() == ["svi na protest", "", "svi na protest", "svi na protest"]
     assert str(out.dtype) == "string"
+
+
+ASCII_CASES = [
+    "RT @abc: Join us at City Hall!",
+    "  rt  @a_b :  spaced out marker",
+    "RT@nospace: not a retweet marker",
+    "x\x1cy\x0bz\x1f  w",
+    "write to a@b.com or @Helper_1 today",
+    "@a@b @@c @a.@b _@c",
+    "see t.co/AbC and https://x.y/z?q=1 then www.Example.com/B.",
+    "HTTP://LOUD.EXAMPLE/PATH and `backticks`",
+    "Hello\tWorld\n\n  ",
+    "",
+]
+
+
+@pytest.mark.parametrize("raw", ASCII_CASES)
+def test_vectorised_ascii_path_matches_normalize(raw: str) -> None:
+    assert normalize_series(pd.Series([raw])).iloc[0] == normalize(raw)
+
+
+def test_both_paths_agree_on_real_posts() -> None:
+    fixture = Path(__file__).parent / "fixtures" / "coordination" / "posts.csv"
+    texts = pd.read_csv(fixture, dtype=str)["text"]
+    mixed = pd.concat(
+        [texts, pd.Series(ASCII_CASES), pd.Series(["Сви на протест &amp; Të gjithë"])]
+    )
+    assert normalize_series(mixed).tolist() == [normalize(t) for t in mixed]
+
+
+IRA = Path(__file__).resolve().parents[2] / "shared" / "datasets" / "ira-2018" / "tweets.parquet"
+
+
+@pytest.mark.skipif(not IRA.exists(), reason="../shared/datasets/ira-2018 is not present")
+def test_both_paths_agree_on_ira_texts() -> None:
+    # 40,000 distinct real texts: English, Russian, German, Ukrainian, emoji, links, entities.
+    texts = pd.read_parquet(IRA, columns=["content"])["content"].drop_duplicates()
+    sample = texts.sample(n=40000, random_state=5)
+    assert normalize_series(sample).tolist() == [normalize(t) for t in sample]
