@@ -111,9 +111,13 @@ def iter_accounts(
     fmt = resolve_format(path, fmt)
     as_of = as_utc(as_of)
     if fmt == "csv":
-        for chunk in read_csv_strings(path, chunksize=chunksize):
+        bad_rows = Rejects(p)
+        for chunk in read_csv_strings(path, chunksize=chunksize, rejects=bad_rows):
             rejects = Rejects(p)
+            rejects.rows, bad_rows.rows = bad_rows.rows, []
             yield AccountBatch(canonical_from_frame(chunk, p, rejects, as_of), rejects)
+        if bad_rows.rows:  # rows rejected after the last good chunk
+            yield AccountBatch(empty_accounts(), bad_rows)
     elif fmt in ("json", "jsonl"):
         rejects = Rejects(p)
         records = _unwrap(iter_json_records(path, fmt, rejects), p, rejects)
@@ -219,7 +223,8 @@ def canonical_from_frame(
 
     ``raw.index`` holds the record numbers used in warnings and rejects.
     """
-    raw = raw.rename(columns=lambda c: str(c).strip().lstrip("\ufeff"))
+    # Header names are matched without regard to case or stray spaces: "ID" is "id".
+    raw = raw.rename(columns=lambda c: str(c).strip().lstrip("\ufeff").lower())
     out = pd.DataFrame(index=raw.index)
 
     ident = _pick(raw, "account_id")
@@ -249,8 +254,8 @@ def canonical_from_frame(
     out["source_row"] = raw.index.to_numpy(dtype="int64")
 
     no_key = out["account_id"].isna()
-    for n in out.index[no_key]:
-        rejects.add(int(n), "id", "no id or screen_name", _row_repr(raw, n))
+    for i in np.flatnonzero(no_key.to_numpy(dtype=bool)):
+        rejects.add(int(out.index[i]), "id", "no id or screen_name", _row_repr(raw, i))
     out = out.loc[~no_key, list(ACCOUNT_COLUMNS)]
     return out.astype(ACCOUNT_COLUMNS).reset_index(drop=True)
 
@@ -322,12 +327,13 @@ def _bounded_text(raw: pd.DataFrame, name: str, path: str, rejects: Rejects) -> 
     s = s.astype("string")
     lengths = s.str.len()
     too_long = (lengths > MAX_TEXT_CHARS).fillna(False).to_numpy(dtype=bool)
-    for n in s.index[too_long]:
+    # Positions, not labels: the users of one API page share a record number.
+    for i in np.flatnonzero(too_long):
         rejects.add(
-            int(n),
+            int(s.index[i]),
             name,
-            f"{int(lengths[n]):,} characters, over the {MAX_TEXT_CHARS:,} limit: field ignored, record kept",
-            str(s[n])[:80],
+            f"{int(lengths.iat[i]):,} characters, over the {MAX_TEXT_CHARS:,} limit: field ignored, record kept",
+            str(s.iat[i])[:80],
             action="field ignored",
         )
     s[too_long] = pd.NA
@@ -351,14 +357,14 @@ def _clean_ids(ident: pd.Series, screen: pd.Series, path: str, rejects: Rejects)
     if floaty.any():
         ids[floaty] = ids[floaty].str.extract(_FLOAT_ID.pattern, expand=False)
     mangled = ids.str.fullmatch(_MANGLED_ID.pattern).fillna(False).to_numpy(dtype=bool)
-    for n in ids.index[mangled]:
-        fallback = screen.get(n)
+    for i in np.flatnonzero(mangled):
+        fallback = screen.iat[i]
         action = "record kept under its screen_name" if pd.notna(fallback) else "record rejected"
         rejects.add(
-            int(n),
+            int(ids.index[i]),
             "id",
-            f"id '{ids[n]}' was mangled by a spreadsheet (scientific notation loses digits): {action}",
-            str(ids[n]),
+            f"id '{ids.iat[i]}' was mangled by a spreadsheet (scientific notation loses digits): {action}",
+            str(ids.iat[i]),
             action="field ignored" if pd.notna(fallback) else "rejected",
         )
     ids[mangled] = pd.NA
@@ -389,8 +395,9 @@ def _counts(raw: pd.DataFrame, name: str, rejects: Rejects) -> pd.Series:
             )
             values[bad] = repaired
     invalid = (values.isna() & s.notna()) | (values < 0)
-    for n in values.index[invalid.to_numpy(dtype=bool)]:
-        rejects.add(int(n), name, f"'{str(s[n])[:40]}' is not a non-negative number: field ignored, record kept", str(s[n])[:80], action="field ignored")
+    for i in np.flatnonzero(invalid.to_numpy(dtype=bool)):
+        v = str(s.iat[i])
+        rejects.add(int(s.index[i]), name, f"'{v[:40]}' is not a non-negative number: field ignored, record kept", v[:80], action="field ignored")
     values[invalid] = np.nan
     return values
 
@@ -409,8 +416,9 @@ def _times(s: pd.Series, name: str, rejects: Rejects) -> pd.Series:
             break
         parsed[todo] = pd.to_datetime(text[todo], format=fmt, errors="coerce", utc=True).astype(ns)
     todo = parsed.isna()
-    for n in text.index[todo.to_numpy(dtype=bool)]:
-        rejects.add(int(n), name, f"unparseable date '{text[n][:40]}': field ignored, record kept", text[n][:80], action="field ignored")
+    for i in np.flatnonzero(todo.to_numpy(dtype=bool)):
+        v = text.iat[i]
+        rejects.add(int(text.index[i]), name, f"unparseable date '{v[:40]}': field ignored, record kept", v[:80], action="field ignored")
     out[present] = parsed
     return out
 
@@ -456,6 +464,6 @@ def _bools(raw: pd.DataFrame, name: str, rejects: Rejects) -> pd.Series:
     return out
 
 
-def _row_repr(raw: pd.DataFrame, n: Any) -> dict[str, Any]:
-    row = raw.loc[n]
+def _row_repr(raw: pd.DataFrame, i: int) -> dict[str, Any]:
+    row = raw.iloc[i]
     return {k: (str(v)[:200] if v is not None else None) for k, v in row.items() if pd.notna(v)}

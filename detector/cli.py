@@ -136,10 +136,10 @@ def score_command(input_path: str, output: str, fmt: str, as_of: Any, model_path
     if top and run.top is not None and len(run.top):
         table = run.top[["account_id", "screen_name", "score", "label", "reasons"]].copy()
         table["reasons"] = table["reasons"].str.slice(0, 110)
-        click.echo(f"Most suspicious of {run.scored:,} accounts (model {run.model_version}):", file=out)
+        click.echo(f"Most suspicious of {run.scored:,} account{'' if run.scored == 1 else 's'} (model {run.model_version}):", file=out)
         click.echo(table.to_string(index=False), file=out)
     counts = ", ".join(f"{v:,} {k}" for k, v in sorted(run.labels.items()))
-    click.echo(f"scored {run.scored:,} accounts ({counts}) -> {output}", file=out)
+    click.echo(f"scored {run.scored:,} account{'' if run.scored == 1 else 's'} ({counts}) -> {output}", file=out)
     if run.rejects_path:
         click.echo(f"{run.rejected:,} records rejected, {run.warnings:,} field warnings -> {run.rejects_path}", file=out)
 

@@ -237,18 +237,30 @@ def csv_delimiter(path: str | os.PathLike[str]) -> str:
     return max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
 
 
-def read_csv_strings(path: str | os.PathLike[str], chunksize: int | None = None) -> Iterator[pd.DataFrame]:
+def read_csv_strings(
+    path: str | os.PathLike[str],
+    chunksize: int | None = None,
+    rejects: Rejects | None = None,
+) -> Iterator[pd.DataFrame]:
     """Read a CSV with every column as text, BOM removed, in chunks.
 
     Empty cells become missing values. The frame's index holds the 1-based data-row number, so a
     per-row warning can say which row of the file it is about. The delimiter is the header line's
     most frequent of comma, semicolon (spreadsheets in many locales) and tab.
+
+    A row whose number of fields differs from the header's (a stray delimiter, a broken quote) is
+    an error of the whole file when ``rejects`` is None. With ``rejects``, such rows are kept aside
+    there with their row number, and every other row is still read: the fast parser stops at the
+    first bad row, and the rest of the file is read by the standard library's tolerant one.
     """
     p = str(path)
+    sep = csv_delimiter(path)
+    start = 1
+    got_any = False
     try:
         reader = pd.read_csv(
             path,
-            sep=csv_delimiter(path),
+            sep=sep,
             dtype=str,
             keep_default_na=False,
             na_values=[""],
@@ -258,17 +270,14 @@ def read_csv_strings(path: str | os.PathLike[str], chunksize: int | None = None)
             engine="c",
             on_bad_lines="error",
         )
-        start = 1
-        got_any = False
         for chunk in reader:
             if not isinstance(chunk.index, pd.RangeIndex):
                 # pandas reads a first data row with one field more than the header as row names,
                 # shifting every value one column left: a quoting error, never data.
-                raise InputError(
+                raise _BadRows(
                     "malformed CSV: the data rows have more fields than the header "
                     "(a delimiter inside an unquoted field?)",
-                    path=p,
-                    row=start,
+                    start,
                 )
             chunk.index = pd.RangeIndex(start, start + len(chunk))
             start += len(chunk)
@@ -276,10 +285,62 @@ def read_csv_strings(path: str | os.PathLike[str], chunksize: int | None = None)
             yield chunk
     except pd.errors.EmptyDataError as exc:
         raise EmptyInputError("the file is empty", path=p) from exc
-    except pd.errors.ParserError as exc:
-        raise InputError(f"malformed CSV: {exc}", path=p) from exc
-    if not got_any:
+    except (pd.errors.ParserError, _BadRows) as exc:
+        message = f"malformed CSV: {exc}" if isinstance(exc, pd.errors.ParserError) else str(exc)
+        if rejects is None:
+            row = exc.row if isinstance(exc, _BadRows) else None
+            raise InputError(message, path=p, row=row) from exc
+        log.warning("%s: %s; reading the rest row by row and keeping bad rows aside", p, message)
+        for chunk in _tolerant_csv(path, sep, start, chunksize or 200_000, rejects):
+            got_any = got_any or len(chunk) > 0
+            yield chunk
+    if not got_any and not (rejects is not None and len(rejects)):
         raise EmptyInputError("the CSV has a header but no rows", path=p)
+
+
+class _BadRows(Exception):
+    def __init__(self, message: str, row: int) -> None:
+        super().__init__(message)
+        self.row = row
+
+
+def _tolerant_csv(
+    path: str | os.PathLike[str], sep: str, first_row: int, chunksize: int, rejects: Rejects
+) -> Iterator[pd.DataFrame]:
+    """Data rows ``first_row`` onwards, in chunks; rows of the wrong width go to ``rejects``."""
+    import csv
+
+    csv.field_size_limit(2**31 - 1)
+    with open(path, encoding="utf-8-sig", errors="replace", newline="") as fh:
+        reader = csv.reader(fh, delimiter=sep)
+        header = next(reader)
+        width = len(header)
+        rows: list[list[str]] = []
+        numbers: list[int] = []
+        for n, fields in enumerate(reader, start=1):
+            if n < first_row or (not fields):
+                continue
+            if len(fields) != width:
+                rejects.add(
+                    n,
+                    None,
+                    f"malformed CSV row: {len(fields)} fields where the header has {width} "
+                    "(a delimiter inside an unquoted field, or a broken quote?)",
+                    sep.join(fields),
+                )
+                continue
+            rows.append(fields)
+            numbers.append(n)
+            if len(rows) >= chunksize:
+                yield _string_frame(rows, numbers, header)
+                rows, numbers = [], []
+        if rows:
+            yield _string_frame(rows, numbers, header)
+
+
+def _string_frame(rows: list[list[str]], numbers: list[int], header: list[str]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=header, index=pd.Index(numbers, dtype="int64"), dtype="string")
+    return frame.where(frame != "", None)
 
 
 def output_format(path: str) -> str:

@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from detector.accounts import as_utc, canonical_from_frame, iter_accounts
+from detector.accounts import AccountBatch, as_utc, canonical_from_frame, empty_accounts, iter_accounts
 from detector.errors import NothingScoredError
 from detector.files import ChunkWriter, Rejects, read_csv_strings, resolve_format, write_rejects
 from detector.model import AccountModel, load_model, score_accounts
@@ -121,8 +121,12 @@ Scored = tuple[pd.DataFrame, np.ndarray, list[dict[str, Any]]]
 def _chunks(path: str | os.PathLike[str], fmt: str | None, as_of: pd.Timestamp | None, chunksize: int) -> Iterator[Chunk]:
     fmt = resolve_format(path, fmt)
     if fmt == "csv":
-        for raw in read_csv_strings(path, chunksize=chunksize):
-            yield "raw", raw
+        bad_rows = Rejects(str(path))
+        for raw in read_csv_strings(path, chunksize=chunksize, rejects=bad_rows):
+            problems, bad_rows.rows = bad_rows.rows, []
+            yield "raw", (raw, problems)
+        if bad_rows.rows:  # rows rejected after the last good chunk
+            yield "canonical", AccountBatch(empty_accounts(), bad_rows)
     else:
         for batch in iter_accounts(path, fmt=fmt, as_of=as_of, chunksize=chunksize):
             yield "canonical", batch
@@ -142,8 +146,9 @@ def _score_chunk(chunk: Chunk, path: str, as_of: pd.Timestamp | None, model: Acc
     assert model is not None
     kind, payload = chunk
     if kind == "raw":
-        problems = Rejects(path)
-        accounts = canonical_from_frame(payload, path, problems, as_utc(as_of))
+        raw, earlier = payload
+        problems = Rejects(path, list(earlier))
+        accounts = canonical_from_frame(raw, path, problems, as_utc(as_of))
     else:
         accounts, problems = payload.accounts, payload.rejects
     scores = score_accounts(accounts, model)

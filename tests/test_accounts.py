@@ -283,26 +283,32 @@ def test_broken_jsonl_line_is_rejected_and_the_rest_read(tmp_path: Path) -> None
     assert reason == "malformed JSON: Invalid control character at: line 1 column 21 (char 20)"
 
 
+BAD_WIDTH = "malformed CSV row: {n} fields where the header has 3 (a delimiter inside an unquoted field, or a broken quote?)"
+
+
 @pytest.mark.parametrize(
-    ("body", "message"),
+    ("body", "kept", "rejected"),
     [
-        # an unclosed quote swallows the rest of the file
-        ('1,"a,2020\n2,b,2021\n', "EOF inside string"),
+        # an unclosed quote swallows the rest of the file into one bad row
+        ('1,"a,2020\n2,b,2021\n', [], [(1, BAD_WIDTH.format(n=2))]),
         # a stray delimiter inside an unquoted field, in a later row: one field too many
-        ("1,a,2020\n2,b,c,2020\n", "Expected 3 fields in line 3, saw 4"),
+        ("1,a,2020\n2,b,c,2020\n", [("1", "a")], [(2, BAD_WIDTH.format(n=4))]),
         # the same in the first row: pandas would take the ids as row names and shift every
-        # value one column left (id 'a', screen_name 'b') if the reader did not refuse it
-        ("1,a,b,2020\n2,b,2021\n", "record 1: malformed CSV: the data rows have more fields than the header"),
+        # value one column left (id 'a', screen_name 'b') if the reader did not catch it
+        ("1,a,b,2020\n2,b,2021\n", [("2", "b")], [(1, BAD_WIDTH.format(n=4))]),
+        # a bad row in the middle: the rows on both sides are kept, in order
+        ("1,a,2020\n2,b,c,2020\n3,c,2021\n", [("1", "a"), ("3", "c")], [(2, BAD_WIDTH.format(n=4))]),
     ],
 )
-def test_csv_with_wrong_quoting_is_an_error_naming_the_file(tmp_path: Path, body: str, message: str) -> None:
+def test_csv_rows_of_the_wrong_width_are_rejected_and_the_rest_read(
+    tmp_path: Path, body: str, kept: list[tuple[str, str]], rejected: list[tuple[int, str]]
+) -> None:
     path = tmp_path / "bad.csv"
     path.write_text("id,screen_name,created_at\n" + body)
-    with pytest.raises(InputError) as err:
-        read_accounts(path)
-    assert str(err.value).startswith(f"{path}")
-    assert "malformed CSV" in str(err.value)
-    assert message in str(err.value)
+    batch = read_accounts(path, as_of=AS_OF)
+    assert list(zip(batch.accounts["account_id"], batch.accounts["screen_name"], strict=True)) == kept
+    assert [(row, reason) for row, _, _, reason in notes(batch)] == rejected
+    assert all(action == "rejected" for _, _, action, _ in notes(batch))
 
 
 @pytest.mark.parametrize(

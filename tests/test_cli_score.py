@@ -177,7 +177,6 @@ def test_an_api_response_with_no_users_exits_3(tmp_path: Path, small_model_path:
     ("name", "content", "message"),
     [
         ("broken.json", b'[{"id_str": "1", "screen_name": "a"},', "malformed JSON: Expecting value: line 1 column 38 (char 37)"),
-        ("quoting.csv", b'id,screen_name\n1,"a\n2,b\n', "malformed CSV: Error tokenizing data. C error: EOF inside string starting at row 1"),
         ("image.png", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary content of an unknown format"),
         ("empty.csv", b"", "the file is empty"),
         ("header.csv", b"id,screen_name\n", "the CSV has a header but no rows"),
@@ -229,29 +228,55 @@ def test_model_problems_exit_4(accounts_dir: Path, small_model_path: Path, tmp_p
     assert not (tmp_path / "s.csv").exists()
 
 
-def big_input_failing_late(accounts_dir: Path, path: Path) -> None:
-    """600 real-looking rows (0918Bask's, with new ids), then a row with one field too many."""
+def big_input_with_a_bad_row(accounts_dir: Path, path: Path) -> None:
+    """600 real-looking rows (0918Bask's, with new ids), then a row with one field too many, then one more."""
     header, first, *_ = cresci_lines(accounts_dir)
     with open(path, "w", encoding="utf-8") as fh:
         fh.write(header + "\n")
         for i in range(600):
             fh.write(first.replace('"1502026416"', f'"{1000 + i}"') + "\n")
         fh.write(first.replace('"1502026416"', '"9"').replace(',"ja",', ',"ja","extra",') + "\n")
+        fh.write(first.replace('"1502026416"', '"10"') + "\n")
+
+
+def test_a_bad_row_late_in_a_big_file_is_rejected_and_the_rest_scored(accounts_dir: Path, small_model_path: Path, tmp_path: Path) -> None:
+    src = tmp_path / "big.csv"
+    big_input_with_a_bad_row(accounts_dir, src)
+    out = tmp_path / "scores.csv"
+    # chunks of 100: six chunks are read by the fast parser before the bad row is reached
+    result = score(src, out, small_model_path, "--chunksize", "100")
+    assert result.exit_code == 0, result.output
+    got = pd.read_csv(out, dtype={"account_id": str})
+    assert got["account_id"].tolist() == [str(1000 + i) for i in range(600)] + ["10"]
+    rejects = pd.read_csv(tmp_path / "scores.rejects.csv")
+    assert rejects[["row", "action"]].values.tolist() == [[601, "rejected"]]
+    assert rejects["reason"].tolist() == ["malformed CSV row: 43 fields where the header has 42 (a delimiter inside an unquoted field, or a broken quote?)"]
 
 
 @pytest.mark.parametrize("name", ["scores.csv", "scores.parquet", "scores.jsonl"])
-def test_a_failure_leaves_no_partial_output(accounts_dir: Path, small_model_path: Path, tmp_path: Path, name: str) -> None:
+def test_a_failure_leaves_no_partial_output(accounts_dir: Path, small_model_path: Path, tmp_path: Path, name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from detector import scoring
+
     src = tmp_path / "input" / "big.csv"
     src.parent.mkdir()
-    big_input_failing_late(accounts_dir, src)
+    big_input_with_a_bad_row(accounts_dir, src)
     out_dir = tmp_path / "out"
     out_dir.mkdir()
     out = out_dir / name
     out.write_bytes(b"previous run's output\n")
-    # chunks of 100: six chunks are scored and written before the bad row is reached
-    result = score(src, out, small_model_path, "--chunksize", "100")
-    assert result.exit_code == 2
-    assert result.stderr.strip().splitlines()[-1] == f"error: {src}: malformed CSV: Error tokenizing data. C error: Expected 42 fields in line 602, saw 43"
+    real = scoring.score_accounts
+    calls = []
+
+    def fails_on_the_seventh_chunk(accounts: pd.DataFrame, m: model.AccountModel) -> pd.DataFrame:
+        calls.append(len(accounts))
+        if len(calls) == 7:
+            raise OSError("disk unplugged")  # a fault after six chunks were written
+        return real(accounts, m)
+
+    monkeypatch.setattr(scoring, "score_accounts", fails_on_the_seventh_chunk)
+    with pytest.raises(OSError, match="disk unplugged"):
+        scoring.score_file(src, str(out), model=load_model(small_model_path), chunksize=100)
+    assert calls[:6] == [100] * 6
     assert out.read_bytes() == b"previous run's output\n"
     assert [p.name for p in out_dir.iterdir()] == [name]  # no temporary file left behind
 
