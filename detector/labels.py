@@ -430,8 +430,8 @@ def _reading(result: AnalystEvaluation) -> str:
     parts = [
         f"**Reading.** Adding the labels moves leave-one-collection-out ROC-AUC on the public sets by "
         f"{loco.min():+.3f} to {loco.max():+.3f}.",
-        f"On the held-out analyst accounts the mean score goes from {held.at['public', 'mean score']:.3f} "
-        f"to {held.at['public + analyst', 'mean score']:.3f}.",
+        f"On the held-out analyst accounts the mean score goes from {float(held.at['public', 'mean score']):.3f} "
+        f"to {float(held.at['public + analyst', 'mean score']):.3f}.",
     ]
     if not ctrl.empty:
         parts.append(
