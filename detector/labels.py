@@ -424,14 +424,14 @@ def analyst_section(result: AnalystEvaluation, *, source: str = "") -> str:
 def _reading(result: AnalystEvaluation) -> str:
     """One paragraph of figures read off the tables (computed, so it cannot drift from them)."""
     loco = result.loco["ROC-AUC public + analyst"] - result.loco["ROC-AUC public"]
-    held = result.held_out.set_index("model")
+    held = result.held_out.set_index("model")["mean score"].astype(float).to_dict()
     ctrl = result.control
     eq = result.equal_fields
     parts = [
         f"**Reading.** Adding the labels moves leave-one-collection-out ROC-AUC on the public sets by "
         f"{loco.min():+.3f} to {loco.max():+.3f}.",
-        f"On the held-out analyst accounts the mean score goes from {float(held.at['public', 'mean score']):.3f} "
-        f"to {float(held.at['public + analyst', 'mean score']):.3f}.",
+        f"On the held-out analyst accounts the mean score goes from {held['public']:.3f} "
+        f"to {held['public + analyst']:.3f}.",
     ]
     if not ctrl.empty:
         parts.append(
