@@ -409,3 +409,13 @@ def test_synthetic_huge_crowds_do_not_make_partners() -> None:
     assert res.account_scores["max_shared"].eq(0).all()
     assert res.account_scores["coordination_score"].eq(0.25).all()
     assert flagged_accounts(res) == set()
+
+
+def test_real_fixture_same_result_without_fork(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Where fork is unavailable (macOS, Windows) the worker is a loky process fed a pickled copy.
+    import multiprocessing
+
+    posts = _fixture()
+    base = find_clusters(posts)
+    monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
+    _same(base, find_clusters(posts, workers=2))
