@@ -419,3 +419,29 @@ def test_real_fixture_same_result_without_fork(monkeypatch: pytest.MonkeyPatch) 
     base = find_clusters(posts)
     monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
     _same(base, find_clusters(posts, workers=2))
+
+
+def test_synthetic_fans_streaming_reposts_for_hours_make_no_partners() -> None:
+    def reposts(step: pd.Timedelta) -> pd.DataFrame:
+        # The same 30 fans repost each of two posts of one celebrity, one fan every `step`.
+        rows = []
+        for k, post in enumerate(["c1", "c2"]):
+            t0 = pd.Timestamp("2024-03-01 08:00") + pd.Timedelta(days=k)
+            rows += [
+                (f"{post}-{i}", f"fan{i:02d}", (t0 + i * step).isoformat(), "x", post)
+                for i in range(30)
+            ]
+        return _posts(rows)
+
+    # One fan every 10 minutes for five hours: each post makes one long chained cluster, a
+    # steady stream rather than a burst, and no fan gets a partner.
+    stream = find_clusters(reposts(pd.Timedelta("10min")))
+    assert stream.clusters["n_accounts"].tolist() == [30, 30]
+    spans = stream.clusters["span_end"] - stream.clusters["span_start"]
+    assert spans.tolist() == [pd.Timedelta("290min")] * 2
+    assert stream.account_scores["max_shared"].eq(0).all()
+    assert flagged_accounts(stream) == set()
+    # The same fans reposting both posts within five minutes each time: a repeated burst.
+    burst = find_clusters(reposts(pd.Timedelta("10s")))
+    assert burst.account_scores["max_shared"].eq(2).all()
+    assert flagged_accounts(burst) == {f"fan{i:02d}" for i in range(30)}
