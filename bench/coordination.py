@@ -308,7 +308,11 @@ def render(
     same = len({r["cluster_ids_sha"] for r in ours.values()}) == 1
     lines += [
         "",
-        f"Identical clusters (ids and posts) for every worker count: **{'yes' if same else 'NO'}**.",
+        f"Identical clusters (ids and posts) for every worker count: **{'yes' if same else 'NO'}**. "
+        "With workers=2 the text kind runs in a forked process; its resident set shares the "
+        "parent's pages copy-on-write, and summing both counts those pages twice, so the "
+        "workers=2 memory figure is an upper bound. On two cores the second process saves little: "
+        "the text kind is most of the work and is not split.",
     ]
     if peer is None:
         lines += ["", "coordination-network-toolkit did not finish within the time limit."]
