@@ -31,6 +31,8 @@ import numpy as np
 import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[1]
+WORKERS = 2
+CHUNK = 100_000
 CSV_COLUMNS = [
     "id", "screen_name", "name", "description", "followers_count", "friends_count", "listed_count",
     "favourites_count", "statuses_count", "created_at", "collected_at", "verified", "default_profile",
@@ -54,8 +56,14 @@ def make_input(rows: int, path: Path, seed: int = 0) -> None:
     out[CSV_COLUMNS].to_csv(path, index=False)
 
 
-def _peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+def _peak_mb(workers: int = 0) -> float:
+    """Peak resident memory of this process, plus ``workers`` times the largest child's peak.
+
+    The children run at the same time, so this sum is an upper bound of the whole job's peak.
+    """
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return (own + workers * child) / 1024.0
 
 
 def run_detector(inp: str, out: str, q: mp.Queue) -> None:
@@ -64,8 +72,8 @@ def run_detector(inp: str, out: str, q: mp.Queue) -> None:
 
     model = load_model()
     t = time.perf_counter()
-    run = score_file(inp, out, model=model, keep_top=0, workers=2)
-    q.put({"seconds": time.perf_counter() - t, "rows": run.scored, "peak_mb": _peak_mb()})
+    run = score_file(inp, out, model=model, keep_top=0, workers=WORKERS, chunksize=CHUNK)
+    q.put({"seconds": time.perf_counter() - t, "rows": run.scored, "peak_mb": _peak_mb(WORKERS)})
 
 
 def peer_features(df: pd.DataFrame) -> pd.DataFrame:
@@ -175,8 +183,9 @@ def write_section(path: Path, r: dict) -> None:
             f"Machine: {r['machine']}. Run on {time.strftime('%Y-%m-%d', time.gmtime())}.",
             f"Input: {r['rows']:,} accounts, real rows of the shipped training tables resampled with",
             "replacement (ids made unique), as a flat v1.1-style CSV. End to end: read the CSV in",
-            "200,000-row chunks, features, calibrated scores, three reasons per account, CSV written atomically;",
-            "2 worker processes parse and score while the main process reads and writes (`--workers 2`).",
+            f"{CHUNK:,}-row chunks, features, calibrated scores, three reasons per account, CSV written atomically;",
+            f"{WORKERS} worker processes parse and score while the main process reads and writes (`--workers {WORKERS}`).",
+            "Peak memory of the detector is the main process's peak plus twice the largest worker's (an upper bound).",
             "Peer, same input, same run: plain pandas feature code for the 20 BotometerLite features +",
             "a 300-tree RandomForest (n_jobs=2), probabilities only, no reasons.",
             "",

@@ -309,9 +309,10 @@ def _pick(raw: pd.DataFrame, name: str) -> pd.Series:
 
 
 def _text(s: pd.Series) -> pd.Series:
-    s = s.astype(object).where(s.notna(), None)
-    s = s.map(lambda v: v if v is None else str(v).strip(), na_action="ignore")
-    return s.where(s.astype("string").str.len() > 0, None).astype("string")
+    if s.dtype == object:  # JSON values may be numbers: make them text first
+        s = s.map(str, na_action="ignore")
+    s = s.astype("string").str.strip()
+    return s.where(s.str.len() > 0)
 
 
 def _bounded_text(raw: pd.DataFrame, name: str, path: str, rejects: Rejects) -> pd.Series:
@@ -353,10 +354,15 @@ def _clean_ids(ident: pd.Series, screen: pd.Series, path: str, rejects: Rejects)
     else:
         ids = ident.astype("string").str.strip()
     ids = ids.where(ids.str.len() > 0)
-    floaty = ids.str.fullmatch(_FLOAT_ID.pattern).fillna(False)
-    if floaty.any():
-        ids[floaty] = ids[floaty].str.extract(_FLOAT_ID.pattern, expand=False)
-    mangled = ids.str.fullmatch(_MANGLED_ID.pattern).fillna(False).to_numpy(dtype=bool)
+    # Most ids are plain digits; only the others need the (slower) pattern checks.
+    odd = (~ids.str.isdigit()).fillna(False).to_numpy(dtype=bool)
+    floaty = np.zeros(len(ids), dtype=bool)
+    mangled = np.zeros(len(ids), dtype=bool)
+    if odd.any():
+        floaty[odd] = ids[odd].str.fullmatch(_FLOAT_ID.pattern).fillna(False).to_numpy(dtype=bool)
+        if floaty.any():
+            ids[floaty] = ids[floaty].str.extract(_FLOAT_ID.pattern, expand=False)
+        mangled[odd] = ids[odd].str.fullmatch(_MANGLED_ID.pattern).fillna(False).to_numpy(dtype=bool)
     for i in np.flatnonzero(mangled):
         fallback = screen.iat[i]
         action = "record kept under its screen_name" if pd.notna(fallback) else "record rejected"

@@ -103,7 +103,7 @@ def engine_options(func: F) -> F:
 @click.option("--as-of", callback=_as_of, help="Collection time for records that carry none (default: now).")
 @click.option("--model", "model_path", type=click.Path(dir_okay=False), help="Model file (default: the registry's current model, else the shipped one).")
 @click.option("--top", type=click.IntRange(min=0), default=10, show_default=True, help="Print this many of the most suspicious accounts.")
-@click.option("--chunksize", type=click.IntRange(min=1), default=200_000, show_default=True, help="Records read per chunk.")
+@click.option("--chunksize", type=click.IntRange(min=1), default=100_000, show_default=True, help="Records read per chunk.")
 @click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True, help="Local processes that parse and score CSV chunks (same output for any number).")
 @engine_options
 @handle_errors

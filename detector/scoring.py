@@ -53,7 +53,7 @@ def score_file(
     fmt: str | None = None,
     as_of: pd.Timestamp | str | None = None,
     model: AccountModel | None = None,
-    chunksize: int = 200_000,
+    chunksize: int = 100_000,
     keep_top: int = 20,
     workers: int = 1,
 ) -> ScoreRun:
@@ -190,13 +190,14 @@ class _Scorer:
 
 def _drop_seen(scores: pd.DataFrame, rows: np.ndarray, seen: dict[str, int], rejects: Rejects) -> pd.DataFrame:
     """Reject accounts already scored earlier in this input (by account_id), keeping the first."""
-    ids = scores["account_id"].astype(str)
-    dup_here = ids.duplicated(keep="first").to_numpy()
-    dup_before = ids.isin(seen.keys()).to_numpy() if seen else np.zeros(len(ids), dtype=bool)
+    ids = scores["account_id"].astype(str).to_numpy(dtype=object)  # plain objects iterate fast
+    dup_here = pd.Series(ids).duplicated(keep="first").to_numpy()
+    # One dict lookup per id: the cost grows with the chunk, not with the whole input.
+    dup_before = np.fromiter(map(seen.__contains__, ids), dtype=bool, count=len(ids))
     drop = dup_here | dup_before
-    first_rows = dict(zip(ids[~drop], rows[~drop].tolist(), strict=True))
+    first_rows = dict(zip(ids[~drop].tolist(), rows[~drop].tolist(), strict=True))
     for i in np.flatnonzero(drop):
-        ident = ids.iat[i]
+        ident = ids[i]
         first = seen.get(ident, first_rows.get(ident))
         rejects.add(int(rows[i]), "account_id", f"duplicate of record {first} (account {ident})", ident)
     seen.update(first_rows)
