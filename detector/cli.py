@@ -147,15 +147,20 @@ def score_command(input_path: str, output: str, fmt: str, as_of: Any, model_path
 @cli.command("train")
 @click.option("--tables", type=click.Path(file_okay=False, exists=True), help="Folder of canonical training tables (default: datasets/accounts).")
 @click.option("--labels", "labels_path", type=click.Path(dir_okay=False, exists=True), help="Analyst labels: CSV of account_id,label plus the accounts' profiles (see README).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Model file to write (default: the shipped model's place).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the model to this file instead of registering it.")
+@click.option("--use", "make_current", is_flag=True, help="Make the registered model the one score, posts and run use.")
+@click.option("--notes", help="A note kept in the registered model's card.")
 @click.option("--random-state", type=int, default=0, show_default=True)
 @handle_errors
-def train_command(tables: str | None, labels_path: str | None, output: str | None, random_state: int) -> None:
-    """Train the account model on the shipped tables and write it with its card.
+def train_command(tables: str | None, labels_path: str | None, output: str | None, make_current: bool, notes: str | None, random_state: int) -> None:
+    """Train the account model and register it (or write it to -o) with its card.
+
+    A new model is added to the registry as a new version; it is used only after
+    `detector models use VERSION` (or with --use), so a retrain never silently changes scores.
 
     Example:
 
-        detector train -o models/account-model.skops
+        detector train --labels my_labels.csv --notes "with the March review" --use
     """
     from pathlib import Path
 
@@ -169,9 +174,16 @@ def train_command(tables: str | None, labels_path: str | None, output: str | Non
         table, info = add_analyst_labels(table, labels_path)
         hashes["analyst_labels"] = info["sha256"]
     m = model.train(table, random_state=random_state, data_hashes=hashes)
-    path = model.save_model(m, output or model.PACKAGE_MODEL)
     oof = m.card["metrics_out_of_fold"]
-    click.echo(f"trained {m.version} on {len(table):,} accounts: out-of-fold ROC-AUC {oof['roc_auc']}, F1 {oof['f1_bot']} -> {path}")
+    summary = f"trained {m.version} on {len(table):,} accounts: out-of-fold ROC-AUC {oof['roc_auc']}, F1 {oof['f1_bot']}"
+    if output:
+        click.echo(f"{summary} -> {model.save_model(m, output)}")
+        return
+    from detector import registry
+
+    version = registry.register(m, notes=notes, make_current=make_current)
+    where = "now in use" if make_current else f"use it with `detector models use {version}`"
+    click.echo(f"{summary} -> registered as {version} ({where})")
 
 
 @cli.command("info")

@@ -328,6 +328,32 @@ def test_train_writes_a_model_that_scores(training_sample: pd.DataFrame, account
     assert scored.exit_code == 0, scored.output
 
 
+def test_train_without_output_registers_a_new_version_that_is_used_only_when_chosen(
+    training_sample: pd.DataFrame, accounts_dir: Path, tmp_path: Path, small_booster: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from detector import registry
+
+    monkeypatch.setenv("DETECTOR_HOME", str(tmp_path / "home"))
+    tables = tmp_path / "tables"
+    tables.mkdir()
+    for name, part in training_sample.groupby("collection"):
+        part.to_parquet(tables / f"{name}.parquet", index=False)
+    with threadpool_limits(1):
+        result = run("train", "--tables", str(tables), "--notes", "test run")
+    assert result.exit_code == 0, result.output
+    [entry] = registry.list_models()
+    assert result.stdout.rstrip().endswith(f"-> registered as {entry.version} (use it with `detector models use {entry.version}`)")
+    assert registry.current_model_path() is None  # the packaged model stays in use
+    assert model.default_model_path() == model.PACKAGE_MODEL
+    with threadpool_limits(1):
+        used = run("train", "--tables", str(tables), "--use")
+    assert used.exit_code == 0, used.output
+    assert used.stdout.rstrip().endswith("(now in use)")
+    current = registry.current_model_path()
+    assert current is not None and model.default_model_path() == current
+    assert len(registry.list_models()) == 2
+
+
 def test_train_without_tables_exits_2(tmp_path: Path) -> None:
     result = run("train", "--tables", str(tmp_path), "-o", str(tmp_path / "m.skops"))
     assert result.exit_code == 2
