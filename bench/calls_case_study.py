@@ -29,6 +29,7 @@ from sklearn.preprocessing import StandardScaler
 from detector import calls
 from detector.coordination import find_clusters
 from detector.errors import DetectorError, EmptyInputError
+from detector.files import replace_markdown_section
 from detector.posts import author_accounts, read_posts
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -339,16 +340,8 @@ def scoring_section(ira: pd.DataFrame, ira_feats: pd.DataFrame, datasets: Path) 
 
 def write_section(text: str, heading: str, path: Path = ROOT / "EVALUATION.md") -> None:
     """Replace the ``heading`` section of ``path`` (or append it), leaving the others alone."""
-    old = path.read_text(encoding="utf-8") if path.exists() else "# Evaluation\n"
-    start = old.find(heading + "\n")
-    if start == -1:
-        new = old.rstrip("\n") + "\n\n" + text
-    else:
-        nxt = old.find("\n## ", start + len(heading))
-        new = old[:start] + text + ("" if nxt == -1 else old[nxt + 1 :])
-    tmp = path.with_suffix(".md.tmp")
-    tmp.write_text(new, encoding="utf-8")
-    tmp.replace(path)
+    assert text.startswith(heading)
+    replace_markdown_section(path, text)
 
 
 def main() -> int:

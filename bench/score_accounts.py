@@ -167,17 +167,10 @@ def main() -> None:
         write_section(Path(args.out), result)
 
 
-BEGIN = "<!-- score-accounts:begin (written by bench/score_accounts.py) -->"
-END = "<!-- score-accounts:end -->"
-
-
 def write_section(path: Path, r: dict) -> None:
-    import re
-
     d, p = r["detector"], r["peer"]
     md = "\n".join(
         [
-            BEGIN,
             "## Scoring accounts (bench/score_accounts.py)",
             "",
             f"Machine: {r['machine']}. Run on {time.strftime('%Y-%m-%d', time.gmtime())}.",
@@ -196,13 +189,11 @@ def write_section(path: Path, r: dict) -> None:
             "",
             f"Speed ratio detector / peer: **{r['speed_ratio']:.2f}x**. Target: >= 100,000 accounts/s and < 2 GB:"
             f" {'met' if d['per_second'] >= 100_000 and d['peak_mb'] < 2048 else 'NOT met'}.",
-            END,
         ]
     )
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n\n"
-    pattern = re.compile(re.escape(BEGIN) + r".*?" + re.escape(END), re.S)
-    text = pattern.sub(lambda _: md, text) if pattern.search(text) else text.rstrip("\n") + "\n\n" + md + "\n"
-    path.write_text(text, encoding="utf-8")
+    from detector.files import replace_markdown_section
+
+    replace_markdown_section(path, md, title="# Benchmarks")
 
 
 if __name__ == "__main__":

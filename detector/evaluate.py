@@ -16,7 +16,6 @@ This module owns evaluation protocols and their report. It never changes the shi
 from __future__ import annotations
 
 import logging
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -30,7 +29,7 @@ from sklearn.preprocessing import FunctionTransformer
 
 from detector import datasets
 from detector.features import BOTOMETER_LITE, AccountFeatures
-from detector.files import atomic_path
+from detector.files import replace_markdown_section
 from detector.metrics import calibration_bins, summary
 from detector.model import (
     MODEL_FEATURES,
@@ -46,8 +45,6 @@ log = logging.getLogger(__name__)
 # NeurIPS 2022 Datasets and Benchmarks), in percent.
 PUBLISHED_BOTOMETER_LITE_F1 = {"cresci-2015": 77.91, "cresci-2017": 94.61}
 
-BEGIN = "<!-- accounts:begin (written by `detector evaluate`; do not edit by hand) -->"
-END = "<!-- accounts:end -->"
 
 
 @dataclass
@@ -171,7 +168,6 @@ def render(
             published.append(f"| {coll} | {f1:.2f} | {mine:.2f} | {'beats' if mine > f1 else 'does not beat'} |")
     cols = ["roc_auc", "pr_auc", "f1_bot", "brier", "ece"]
     lines = [
-        BEGIN,
         "## Accounts: the account model",
         "",
         "Produced by `detector evaluate` (`make evaluate`) from the shipped tables in `datasets/accounts/`",
@@ -235,20 +231,10 @@ def render(
         "  accounts) that like nothing and follow few accounts look like the self-declared bots of",
         "  botwiki; on the TwiBot-20 sample, BBCBreaking and BJP4India score as suspicious. A",
         "  `suspicious` label is a reason for a human to look, never proof.",
-        END,
     ]
     return "\n".join(lines) + "\n"
 
 
 def write_section(path: str | Path, markdown: str) -> None:
-    """Replace the account section of ``path`` (between its markers), or add it at the top."""
-    path = Path(path)
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Evaluation\n\n"
-    pattern = re.compile(re.escape(BEGIN) + r".*?" + re.escape(END) + r"\n?", re.S)
-    if pattern.search(text):
-        text = pattern.sub(lambda _: markdown, text, count=1)
-    else:
-        head, sep, rest = text.partition("\n\n")
-        text = f"{head}{sep}{markdown}\n{rest}" if sep else f"{text}\n\n{markdown}"
-    with atomic_path(path) as tmp:
-        tmp.write_text(text, encoding="utf-8")
+    """Replace the account section of ``path`` (``## Accounts: …``), leaving the others alone."""
+    replace_markdown_section(path, markdown)

@@ -620,3 +620,29 @@ class ChunkWriter:
             if self._bin is not None:
                 self._bin.flush()
             self._stack.__exit__(exc_type, exc, tb)
+
+
+def replace_markdown_section(path: str | os.PathLike[str], section: str, title: str = "# Evaluation") -> None:
+    """Put ``section`` (Markdown starting with its ``## `` heading) into the file at ``path``.
+
+    The part from that heading to the next ``## `` heading (or the end) is replaced; a section not
+    there yet is appended; every other section is left as it is. Written atomically, so generated
+    reports (EVALUATION.md, BENCHMARKS.md) can each own their section of one file.
+    """
+    heading = section.lstrip("\n").split("\n", 1)[0].rstrip()
+    if not heading.startswith("## "):
+        raise ValueError(f"a section starts with its '## ' heading, not {heading!r}")
+    p = Path(path)
+    lines = p.read_text(encoding="utf-8").split("\n") if p.exists() else [title, ""]
+    body = section.strip("\n").split("\n")
+    try:
+        start = next(i for i, line in enumerate(lines) if line.rstrip() == heading)
+    except StopIteration:
+        while lines and not lines[-1].strip():
+            lines.pop()
+        lines += ["", *body, ""]
+    else:
+        end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines))
+        lines[start:end] = [*body, ""] if end < len(lines) else [*body, ""]
+    with atomic_path(p) as tmp:
+        tmp.write_text("\n".join(lines).rstrip("\n") + "\n", encoding="utf-8")

@@ -493,16 +493,6 @@ def write_evaluation(
 
 def write_section(path: str | os.PathLike[str], section: str) -> None:
     """Replace (or append) the ``## Analyst labels`` section of a Markdown file, atomically."""
-    from detector.files import atomic_path
+    from detector.files import replace_markdown_section
 
-    p = Path(path)
-    text = p.read_text(encoding="utf-8") if p.exists() else "# Evaluation\n"
-    head = "## Analyst labels"
-    start = text.find("\n" + head + "\n")
-    if start >= 0:
-        end = text.find("\n## ", start + len(head) + 2)
-        text = text[: start + 1] + section.rstrip("\n") + "\n" + (text[end:] if end >= 0 else "")
-    else:
-        text = text.rstrip("\n") + "\n\n" + section.rstrip("\n") + "\n"
-    with atomic_path(p) as tmp:
-        tmp.write_text(text, encoding="utf-8")
+    replace_markdown_section(path, section)
