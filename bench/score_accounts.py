@@ -124,12 +124,38 @@ def run_peer(inp: str, out: str, q: mp.Queue) -> None:
 
 
 def measure(target, *args) -> dict:
+    """Run ``target`` in a fresh process; add the peak memory of its whole process tree.
+
+    Memory is sampled every 20 ms as the sum of the proportional set size (PSS) of the process
+    and its children: pages that forked workers share with their parent are counted once.
+    """
+    import psutil
+
     ctx = mp.get_context("spawn")
     q = ctx.Queue()
     proc = ctx.Process(target=target, args=(*args, q))
     proc.start()
-    result = q.get()
+    root = psutil.Process(proc.pid)
+    peak = 0.0
+    result = None
+    while result is None:
+        try:
+            tree = [root, *root.children(recursive=True)]
+            total = 0
+            for p in tree:
+                try:
+                    total += p.memory_full_info().pss
+                except (psutil.NoSuchProcess, psutil.AccessDenied):
+                    pass
+            peak = max(peak, total / 2**20)
+        except psutil.NoSuchProcess:
+            pass
+        try:
+            result = q.get(timeout=0.02)
+        except Exception:  # queue.Empty
+            continue
     proc.join()
+    result["tree_peak_pss_mb"] = peak
     return result
 
 
@@ -178,17 +204,19 @@ def write_section(path: Path, r: dict) -> None:
             "replacement (ids made unique), as a flat v1.1-style CSV. End to end: read the CSV in",
             f"{CHUNK:,}-row chunks, features, calibrated scores, three reasons per account, CSV written atomically;",
             f"{WORKERS} worker processes parse and score while the main process reads and writes (`--workers {WORKERS}`).",
-            "Peak memory of the detector is the main process's peak plus twice the largest worker's (an upper bound).",
+            "Peak memory: sampled every 20 ms as the summed PSS of the process tree (shared pages counted once);",
+            "the RSS bound adds the main process's peak RSS and twice the largest worker's (pages a forked worker",
+            "shares with its parent are counted in both, so it overstates).",
             "Peer, same input, same run: plain pandas feature code for the 20 BotometerLite features +",
             "a 300-tree RandomForest (n_jobs=2), probabilities only, no reasons.",
             "",
-            "| | seconds | accounts/s | peak RSS (MiB) |",
-            "|---|---|---|---|",
-            f"| detector | {d['seconds']:.1f} | {d['per_second']:,.0f} | {d['peak_mb']:,.0f} |",
-            f"| peer: pandas + RF-300 | {p['seconds']:.1f} | {p['per_second']:,.0f} | {p['peak_mb']:,.0f} |",
+            "| | seconds | accounts/s | peak memory, whole process tree (PSS, MiB) | peak RSS bound (MiB) |",
+            "|---|---|---|---|---|",
+            f"| detector | {d['seconds']:.1f} | {d['per_second']:,.0f} | {d['tree_peak_pss_mb']:,.0f} | {d['peak_mb']:,.0f} |",
+            f"| peer: pandas + RF-300 | {p['seconds']:.1f} | {p['per_second']:,.0f} | {p['tree_peak_pss_mb']:,.0f} | {p['peak_mb']:,.0f} |",
             "",
             f"Speed ratio detector / peer: **{r['speed_ratio']:.2f}x**. Target: >= 100,000 accounts/s and < 2 GB:"
-            f" {'met' if d['per_second'] >= 100_000 and d['peak_mb'] < 2048 else 'NOT met'}.",
+            f" {'met' if d['per_second'] >= 100_000 and d['tree_peak_pss_mb'] < 2048 else 'NOT met'}.",
         ]
     )
     from detector.files import replace_markdown_section
