@@ -44,7 +44,7 @@ import numpy as np
 import pandas as pd
 
 from detector.coordination import MIN_TOKENS
-from detector.files import atomic_path
+from detector.files import replace_markdown_section
 
 ROOT = Path(__file__).resolve().parents[1]
 DATASETS = ROOT.parent / "shared" / "datasets"
@@ -382,20 +382,9 @@ def render(
 
 
 def replace_section(path: Path, heading: str, text: str, title: str) -> None:
-    """Put ``text`` in place of the ``heading`` section of ``path`` (added at the end if absent).
-
-    The section runs from its heading to the next ``## `` heading; the rest of the file, which
-    other people own, is left as it is. The file is replaced atomically.
-    """
-    old = path.read_text(encoding="utf-8") if path.exists() else f"# {title}\n"
-    at = old.find(heading + "\n")
-    if at == -1:
-        new = old.rstrip("\n") + "\n\n" + text
-    else:
-        after = old.find("\n## ", at + len(heading))
-        new = old[:at] + text + ("" if after == -1 else old[after + 1 :])
-    with atomic_path(path) as tmp:
-        Path(tmp).write_text(new, encoding="utf-8")
+    """Put ``text`` (which starts with ``heading``) in place of that section of ``path``."""
+    assert text.startswith(heading)
+    replace_markdown_section(path, text, title=f"# {title}")
 
 
 def main() -> int:
