@@ -29,7 +29,9 @@ run: $(STAMP) ## set up, train if no model is present, then score the shipped ex
 	$(BIN)/detector run --watch texit-rally --config datasets/examples/watches.toml --from datasets/examples/posts/ira_texit_calls.csv --db out/detector.sqlite --data-dir out --out out/reports
 	@echo "cron pipeline report: out/reports/report-texit-rally-latest.html (log: out/logs/detector.log)"
 
-test: $(STAMP) ## set up, then run the whole test suite
+test: $(STAMP) ## set up, then lint (ruff, mypy) and run the whole test suite
+	$(BIN)/ruff check detector tests bench
+	$(BIN)/mypy detector
 	$(BIN)/pytest -q
 
 lint: $(STAMP) ## ruff and mypy

@@ -255,7 +255,7 @@ def canonical_from_frame(
 
     no_key = out["account_id"].isna()
     for i in np.flatnonzero(no_key.to_numpy(dtype=bool)):
-        rejects.add(int(out.index[i]), "id", "no id or screen_name", _row_repr(raw, i))
+        rejects.add(int(out.index[i]), "id", "no id or screen_name", _row_repr(raw, int(i)))
     out = out.loc[~no_key, list(ACCOUNT_COLUMNS)]
     return out.astype(ACCOUNT_COLUMNS).reset_index(drop=True)
 

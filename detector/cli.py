@@ -347,7 +347,8 @@ def datasets_build(raw: str | None) -> None:
     from detector import datasets
 
     manifest = datasets.build_tables(Path(raw) if raw else datasets.DEFAULT_RAW)
-    for name, info in manifest["collections"].items():  # type: ignore[union-attr]
+    collections: dict[str, dict[str, Any]] = manifest["collections"]  # type: ignore[assignment]
+    for name, info in collections.items():
         click.echo(f"{name}: {info['accounts']:,} accounts, {info['inauthentic']:,} inauthentic")
 
 

@@ -238,12 +238,14 @@ def parse_since(value: str | datetime | None, now: datetime | None = None) -> da
             unit = {"m": "minutes", "h": "hours", "d": "days"}[m.group(2)]
             return (now or utcnow()) - timedelta(**{unit: int(m.group(1))})
         try:
-            value = pd.Timestamp(value.strip()).to_pydatetime()
+            when: datetime = pd.Timestamp(value.strip()).to_pydatetime()
         except ValueError as exc:
             raise ConfigError(
                 f"'{value}' is neither a time (2024-05-01T12:00Z) nor a span back from now (24h, 6d)"
             ) from exc
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    else:
+        when = value
+    return when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
 
 
 def _key_hash(values: Sequence[str]) -> str:

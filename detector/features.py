@@ -69,7 +69,7 @@ def _encode(name: str) -> list[int]:
     return [_START] + [c if c >= 0 else _OTHER for c in codes] + [_END]
 
 
-class ScreenNameLikelihood(TransformerMixin, BaseEstimator):  # type: ignore[misc]
+class ScreenNameLikelihood(TransformerMixin, BaseEstimator):
     """Geometric-mean probability of a screen name under a character-bigram model.
 
     Fitted on a list of screen names (no labels). Ordinary names made of common letter pairs score
@@ -134,7 +134,7 @@ def _boolean(s: pd.Series) -> np.ndarray:
     return s.astype("Float64").to_numpy(dtype="float64", na_value=np.nan)
 
 
-class AccountFeatures(TransformerMixin, BaseEstimator):  # type: ignore[misc]
+class AccountFeatures(TransformerMixin, BaseEstimator):
     """Canonical account table → feature matrix (see :data:`ALL_FEATURES`).
 
     Rates are per day of account age, where age runs from ``created_at`` to ``collected_at`` (the

@@ -11,7 +11,7 @@ import numpy as np
 from sklearn.metrics import average_precision_score, brier_score_loss, f1_score, roc_auc_score
 
 
-def calibration_bins(y: np.ndarray, p: np.ndarray, n_bins: int = 10) -> list[dict[str, float]]:
+def calibration_bins(y: np.ndarray, p: np.ndarray, n_bins: int = 10) -> list[dict[str, Any]]:
     """Equal-width bins of predicted probability with their mean prediction and observed rate."""
     edges = np.linspace(0, 1, n_bins + 1)
     idx = np.clip(np.digitize(p, edges[1:-1]), 0, n_bins - 1)

@@ -281,11 +281,11 @@ def canonical_posts(df: pd.DataFrame) -> pd.DataFrame:
     for col, dtype in POST_COLUMNS.items():
         values = df[col] if col in df.columns else pd.Series(pd.NA, index=df.index)
         if dtype.startswith("datetime64"):
-            out[col] = pd.to_datetime(values, utc=True).astype(dtype)  # type: ignore[call-overload]
+            out[col] = pd.to_datetime(values, utc=True).astype(dtype)
         elif dtype == "int64":
             out[col] = values.astype("int64")
         else:
-            out[col] = values.astype(dtype)  # type: ignore[call-overload]
+            out[col] = values.astype(dtype)
     return out.reset_index(drop=True)
 
 

@@ -23,7 +23,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from detector.accounts import AccountBatch, as_utc, canonical_from_frame, empty_accounts, iter_accounts
+from detector.accounts import (
+    AccountBatch,
+    as_utc,
+    canonical_from_frame,
+    empty_accounts,
+    iter_accounts,
+)
 from detector.errors import NothingScoredError
 from detector.files import ChunkWriter, Rejects, read_csv_strings, resolve_format, write_rejects
 from detector.model import AccountModel, load_model, score_accounts

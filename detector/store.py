@@ -603,7 +603,7 @@ class Store:
             if dtype == "boolean":
                 df[col] = df[col].map(lambda v: None if v is None or v != v else bool(v)).astype("boolean")
             elif dtype != "datetime64[ns, UTC]":
-                df[col] = df[col].astype(dtype)  # type: ignore[call-overload]
+                df[col] = df[col].astype(dtype)
         return df
 
     def account_status(self, *, since: datetime | None = None) -> pd.DataFrame:
