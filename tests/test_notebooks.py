@@ -28,16 +28,18 @@ def test_committed_notebook_has_no_outputs(path: Path) -> None:
 @pytest.mark.slow
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_notebook_runs_on_small_data(path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from nbclient import NotebookClient
+    import papermill
 
     # The kernel inherits the environment: models registered by notebook 02 go to a throw-away registry.
     monkeypatch.setenv("DETECTOR_HOME", str(tmp_path / "home"))
     monkeypatch.setenv("MPLBACKEND", "Agg")
-    nb = nbformat.read(path, as_version=4)
-    at = next(i for i, c in enumerate(nb.cells) if "parameters" in c.metadata.get("tags", []))
-    # Injected after the parameters cell, as papermill does.
-    nb.cells.insert(at + 1, nbformat.v4.new_code_cell("SMALL = True", metadata={"tags": ["injected-parameters"]}))
-    NotebookClient(nb, timeout=900, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}).execute()
+    out = tmp_path / path.name
+    # papermill injects SMALL = True after the cell tagged `parameters`, and raises on any error.
+    papermill.execute_notebook(
+        str(path), str(out), parameters={"SMALL": True}, kernel_name="python3", cwd=str(tmp_path), progress_bar=False
+    )
+    nb = nbformat.read(out, as_version=4)
+    assert any("injected-parameters" in c.metadata.get("tags", []) for c in nb.cells)
     errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.get("output_type") == "error"]
     assert errors == []
     if path.name.startswith("02-"):
