@@ -108,7 +108,7 @@ def score_file(
         if run.scored == 0:
             run.rejects_path = write_rejects(rejects, output)
             raise NothingScoredError(
-                f"{input_path}: no account could be scored ({rejects.n_rejected} records rejected"
+                f"{input_path}: no account could be scored ({rejects.n_rejected} record{'' if rejects.n_rejected == 1 else 's'} rejected"
                 + (f", see {run.rejects_path})" if run.rejects_path else ")")
             )
     run.rejected = rejects.n_rejected
