@@ -333,6 +333,10 @@ def score_accounts(accounts: pd.DataFrame, model: AccountModel, top_reasons: int
     too_sparse = np.isnan(X).mean(axis=1) >= MAX_MISSING_FOR_VERDICT
     labels[too_sparse] = "uncertain"
     why = reasons(X, contrib, model.feature_names, top=top_reasons)
+    if too_sparse.any():
+        # Say why the label is held back, so a low or high number is not read as a verdict.
+        note = "too few profile fields for a verdict: label held at uncertain"
+        why = why.where(~too_sparse, (note + "; " + why).str.rstrip("; "))
     return pd.DataFrame(
         {
             "account_id": accounts["account_id"].astype("string").to_numpy(),

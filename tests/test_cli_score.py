@@ -447,3 +447,18 @@ def read_output(path: Path) -> pd.DataFrame:
     if path.suffix == ".json":
         return pd.read_json(path, dtype={"account_id": str})
     return pd.read_csv(path, dtype={"account_id": str})
+
+
+def test_an_account_with_too_few_fields_is_uncertain_and_says_why(tmp_path: Path, small_model_path: Path) -> None:
+    src = tmp_path / "sparse.csv"
+    src.write_text("id,screen_name,created_at\n2,c,2021-01-01\n", encoding="utf-8")
+    result = score(src, tmp_path / "s.csv", small_model_path, "--as-of", "2024-01-01")
+    assert result.exit_code == 0, result.output
+    got = pd.read_csv(tmp_path / "s.csv", dtype={"account_id": str})
+    assert got["label"].tolist() == ["uncertain"]
+    reasons = got["reasons"].iloc[0]
+    assert reasons.startswith("too few profile fields for a verdict: label held at uncertain; ")
+    assert reasons.endswith(
+        "missing: statuses_count, followers_count, friends_count, favourites_count, listed_count, default_profile, "
+        "profile_use_background_image, name, description, default_profile_image, url, location"
+    )
