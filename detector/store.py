@@ -246,6 +246,13 @@ class AccountStatus:
     detail: str | None = None
 
 
+
+def _where(*conditions: tuple[str, Any]) -> tuple[str, list[Any]]:
+    """``" WHERE a = ? AND …"`` for the conditions whose value is given, and their parameters."""
+    given = [(sql, value) for sql, value in conditions if value is not None]
+    cond = (" WHERE " + " AND ".join(sql for sql, _ in given)) if given else ""
+    return cond, [value for _, value in given]
+
 class Store:
     """A connection to the history store.
 
@@ -720,21 +727,9 @@ class Store:
         model_version: str | None,
         latest: bool,
     ) -> pd.DataFrame:
-        where: list[str] = []
-        params: list[Any] = []
-        if since is not None:
-            where.append("s.scored_at >= ?")
-            params.append(since)
-        if watch is not None:
-            where.append("r.watch = ?")
-            params.append(watch)
-        if run_id is not None:
-            where.append("s.run_id = ?")
-            params.append(run_id)
-        if model_version is not None:
-            where.append("s.model_version = ?")
-            params.append(model_version)
-        cond = (" WHERE " + " AND ".join(where)) if where else ""
+        cond, params = _where(
+            ("s.scored_at >= ?", since), ("r.watch = ?", watch), ("s.run_id = ?", run_id), ("s.model_version = ?", model_version)
+        )
         base = (
             f"SELECT s.{key}, i.{extra}, s.score, s.label, s.reasons, s.model_version, s.run_id, "
             f"r.watch, s.scored_at FROM {table} s LEFT JOIN {items} i ON i.{key} = s.{key} "
@@ -818,18 +813,7 @@ class Store:
 
     def clusters(self, *, since: datetime | None = None, watch: str | None = None, run_id: str | None = None) -> pd.DataFrame:
         """Clusters with their run's watch and a ``members`` column (list of ``kind:id``)."""
-        where: list[str] = []
-        params: list[Any] = []
-        if since is not None:
-            where.append("c.detected_at >= ?")
-            params.append(since)
-        if watch is not None:
-            where.append("r.watch = ?")
-            params.append(watch)
-        if run_id is not None:
-            where.append("c.run_id = ?")
-            params.append(run_id)
-        cond = (" WHERE " + " AND ".join(where)) if where else ""
+        cond, params = _where(("c.detected_at >= ?", since), ("r.watch = ?", watch), ("c.run_id = ?", run_id))
         df = self.frame(
             "SELECT c.run_id, c.cluster_id, c.kind, c.detected_at, c.size, c.score, c.evidence, r.watch "
             f"FROM clusters c LEFT JOIN runs r ON r.run_id = c.run_id{cond} ORDER BY c.detected_at, c.cluster_id",
@@ -883,15 +867,7 @@ class Store:
         Returns the number of lines. The readers of ``detector score``/``detector posts`` unwrap
         each response's ``data``.
         """
-        where: list[str] = []
-        params: list[Any] = []
-        if source is not None:
-            where.append("source = ?")
-            params.append(source)
-        if since is not None:
-            where.append("fetched_at >= ?")
-            params.append(since)
-        cond = (" WHERE " + " AND ".join(where)) if where else ""
+        cond, params = _where(("source = ?", source), ("fetched_at >= ?", since))
         rows = self.execute(f"SELECT payload FROM pages{cond} ORDER BY fetched_at, source, page_key", params)
         with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8") as fh:
             for (payload,) in rows:
