@@ -364,7 +364,7 @@ def _kind_clusters(
         sim = np.ones(len(rows))
     elif kind == "url":
         rows, key, evidence = _value_groups(
-            _normalize_urls(_split_cells(frame["urls"], frame["repost_of"]))
+            normalize_urls(own_items(frame["urls"], frame["repost_of"]))
         )
         sim = np.ones(len(rows))
     else:
@@ -397,7 +397,7 @@ def _value_groups(values: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray
     )
 
 
-def _normalize_urls(urls: pd.Series) -> pd.Series:
+def normalize_urls(urls: pd.Series) -> pd.Series:
     """Compare URLs without scheme, ``www.``, host case, trailing ``/`` and ``utm_*`` parameters."""
     if urls.empty:
         return urls.astype("string")
@@ -411,7 +411,7 @@ def _normalize_urls(urls: pd.Series) -> pd.Series:
     return out.astype("string")
 
 
-def _split_cells(cells: pd.Series, repost_of: pd.Series) -> pd.Series:
+def own_items(cells: pd.Series, repost_of: pd.Series) -> pd.Series:
     """One row per space-separated item of ``cells`` (reposts left out), keeping the row index."""
     own = cells.where(repost_of.isna()).dropna()
     items = own.str.split().explode().dropna()
@@ -420,6 +420,28 @@ def _split_cells(cells: pd.Series, repost_of: pd.Series) -> pd.Series:
 
 
 # ---------------------------------------------------------------- near-duplicate texts
+
+
+def token_sets(normalized: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Word sets of normalised texts and a 64-bit key per set: ``(doc, hashes, sizes, keys)``.
+
+    ``doc``/``hashes`` are the distinct ``(text index, word hash)`` pairs grouped by text (what
+    :func:`band_keys` takes); ``sizes`` counts each text's distinct words; two texts with the same
+    word set get the same key (up to a 64-bit collision), in any process or partition. Texts with
+    fewer than :data:`MIN_TOKENS` words are never compared.
+    """
+    doc, hashes = _tokenize(normalized)
+    n = len(normalized)
+    sizes = np.bincount(doc, minlength=n)
+    # A set's identity is two 64-bit sums of its words' hashes (order-free), mixed with its size.
+    mixed = _mix(hashes)
+    sig = np.zeros((n, 2), dtype=np.uint64)
+    seg = np.flatnonzero(np.r_[True, doc[1:] != doc[:-1]]) if len(doc) else np.empty(0, np.int64)
+    with np.errstate(over="ignore"):
+        sig[doc[seg], 0] = np.add.reduceat(hashes, seg) if len(seg) else 0
+        sig[doc[seg], 1] = np.add.reduceat(mixed, seg) if len(seg) else 0
+    keys = _mix(sig[:, 0] ^ _mix(sig[:, 1] + sizes.astype(np.uint64)))
+    return doc, hashes, sizes, keys
 
 
 def _tokenize(normalized: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -470,18 +492,9 @@ def _text_groups(
     # Distinct raw texts first: copies are what we look for, so there are many.
     text_codes, raw_uniques = pd.factorize(own)
     normalized = _normalize_parallel(pd.Series(raw_uniques), workers)
-    doc, hashes = _tokenize(normalized)
+    doc, hashes, sizes, set_keys = token_sets(normalized)
     n_texts = len(raw_uniques)
-    sizes = np.bincount(doc, minlength=n_texts)
-    # Texts with the same token set are one document; a set's identity is two 64-bit sums.
-    mixed = _mix(hashes)
-    sig = np.zeros((n_texts, 2), dtype=np.uint64)
-    seg = np.flatnonzero(np.r_[True, doc[1:] != doc[:-1]]) if len(doc) else np.empty(0, np.int64)
-    with np.errstate(over="ignore"):
-        sig[doc[seg], 0] = np.add.reduceat(hashes, seg) if len(seg) else 0
-        sig[doc[seg], 1] = np.add.reduceat(mixed, seg) if len(seg) else 0
     big = sizes >= MIN_TOKENS
-    set_keys = _mix(sig[:, 0] ^ _mix(sig[:, 1] + sizes.astype(np.uint64)))
     set_code = np.full(n_texts, -1, dtype=np.int64)
     set_code[big] = pd.factorize(set_keys[big])[0]
     n_sets = int(set_code.max()) + 1 if big.any() else 0
@@ -816,6 +829,11 @@ def _co_counts(cluster_acct: pd.DataFrame, n_acct: int) -> sparse.csr_matrix:
     co.setdiag(0)
     co.eliminate_zeros()
     return co
+
+
+def blank_scores(authors: pd.Series) -> pd.DataFrame:
+    """The ``account_scores`` rows of authors that are in no cluster (score 0)."""
+    return _scores(pd.DataFrame({"author_id": authors.to_numpy()}).astype("string"), None, None, None)
 
 
 def _scores(

@@ -401,7 +401,7 @@ def coordination_keys(posts: pd.DataFrame) -> pd.DataFrame:
 
     exact("repost:", posts["repost_of"].astype("string"))
     # The same normalisation coordination applies before grouping (tests/test_engine.py checks they agree).
-    exact("url:", co._normalize_urls(co._split_cells(posts["urls"].astype("string"), posts["repost_of"])))
+    exact("url:", co.normalize_urls(co.own_items(posts["urls"].astype("string"), posts["repost_of"])))
     tags = posts["hashtags"].astype("string").where(own)
     exact("tags:", tags.where(tags.str.count(" ") >= co.MIN_HASHTAGS - 1))
     texts = posts["text"].astype("string").where(own).dropna()
@@ -418,16 +418,12 @@ def _text_keys(texts: pd.Series, author: pd.Series, pid: pd.Series) -> list[pd.D
     from detector.text import normalize_series
 
     codes, uniques = pd.factorize(texts)
-    doc, hashes = co._tokenize(normalize_series(pd.Series(uniques)))
+    doc, hashes, sizes, keys = co.token_sets(normalize_series(pd.Series(uniques)))
     n = len(uniques)
-    sizes = np.bincount(doc, minlength=n)
-    sig = np.zeros((n, 2), dtype=np.uint64)
-    np.add.at(sig[:, 0], doc, hashes)
-    np.add.at(sig[:, 1], doc, co._mix(hashes))
     big = sizes >= co.MIN_TOKENS
     if not big.any():
         return []
-    setkey = np.array([f"set:{a:x}:{b:x}:{s}" for a, b, s in zip(sig[:, 0], sig[:, 1], sizes, strict=True)], dtype=object)
+    setkey = np.array([f"set:{k:x}" for k in keys], dtype=object)
     post_big = big[codes]
     per_post = pd.DataFrame({
         "key": setkey[codes][post_big], "member": author.loc[texts.index].to_numpy()[post_big],
@@ -610,9 +606,7 @@ def _all_author_scores(scores: pd.DataFrame, authors: pd.Series) -> pd.DataFrame
     missing = authors[~authors.isin(scores["account_id"])].dropna()
     if missing.empty:
         return scores
-    frame = pd.DataFrame({"author_id": missing.to_numpy()}).astype("string")
-    blank = co._scores(frame, None, None, None)
-    out = pd.concat([scores, blank], ignore_index=True)
+    out = pd.concat([scores, co.blank_scores(missing)], ignore_index=True)
     return out.sort_values("account_id", ignore_index=True)[co.SCORE_COLUMNS]
 
 
