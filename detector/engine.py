@@ -60,6 +60,7 @@ import pandas as pd
 
 from detector.errors import ConfigError, InputError, NothingScoredError
 from detector.schema import POST_COLUMNS
+from detector.scoring import ScoreRun
 
 log = logging.getLogger(__name__)
 
@@ -178,18 +179,10 @@ def read_parts(output: str) -> pd.DataFrame:
 
 
 @dataclass
-class EngineRun:
-    """What a dask run did: counts, and where the parts went."""
+class EngineRun(ScoreRun):
+    """What a dask run did: the local run's counts, plus the partitions and where the parts went."""
 
-    input: str
-    output: str
     partitions: int = 0
-    scored: int = 0
-    rejected: int = 0
-    warnings: int = 0
-    rejects_path: str | None = None
-    model_version: str = ""
-    labels: dict[str, int] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
 
 
