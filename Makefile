@@ -32,7 +32,7 @@ run: $(STAMP) ## set up, train if no model is present, then score the shipped ex
 test: $(STAMP) ## set up, then lint (ruff, mypy) and run the whole test suite
 	$(BIN)/ruff check detector tests bench
 	$(BIN)/mypy detector
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n 2
 
 lint: $(STAMP) ## ruff and mypy
 	$(BIN)/ruff check detector tests bench

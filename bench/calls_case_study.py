@@ -26,11 +26,11 @@ from sklearn.model_selection import GroupKFold, cross_val_predict
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from detector import calls
-from detector.coordination import find_clusters
 from detector.errors import DetectorError, EmptyInputError
-from detector.files import replace_markdown_section
-from detector.posts import author_accounts, read_posts
+from detector.io import replace_markdown_section
+from detector.posts import calls
+from detector.posts.coordination import find_clusters
+from detector.posts.read import author_accounts, read_posts
 
 ROOT = Path(__file__).resolve().parents[1]
 DATASETS = ROOT.parent / "shared" / "datasets"
@@ -83,7 +83,7 @@ def case_study(posts: pd.DataFrame, category: pd.Series) -> tuple[str, pd.DataFr
         "",
         "Produced by `bench/calls_case_study.py` from `ira-2018/tweets.parquet` (1,166,601 tweets of",
         "1,416 IRA accounts, about half of the accounts the IRA ran). The call detector is",
-        "`detector.calls.call_features`: an event word, and an invitation or an announcement or both a",
+        "`detector.posts.calls.call_features`: an event word, and an invitation or an announcement or both a",
         "time and a place (see the module docstring).",
         "",
         f"- {len(posts):,} posts; {n_event:,} name a mobilising event (protest, rally, march, …); "
@@ -226,7 +226,8 @@ def scoring_section(ira: pd.DataFrame, ira_feats: pd.DataFrame, datasets: Path) 
     account_note = "the account model was not available"
     pheme_with_model = None
     try:
-        from detector.model import load_model, score_accounts
+        from detector.accounts.model import score_accounts
+        from detector.accounts.registry import load_current_model as load_model
 
         model = load_model()
         accounts = score_accounts(author_accounts(users, "pheme"), model)
@@ -276,7 +277,7 @@ def scoring_section(ira: pd.DataFrame, ira_feats: pd.DataFrame, datasets: Path) 
         SCORING_HEADING,
         "",
         "Produced by `bench/calls_case_study.py`. Each post's score is the documented rule of",
-        "`detector.calls` (module docstring): a noisy-OR of the account score (weight "
+        "`detector.posts.calls` (module docstring): a noisy-OR of the account score (weight "
         f"{calls.WEIGHTS['author']}), coordination ({calls.WEIGHTS['coordination']}), templating ({calls.WEIGHTS['template']}), "
         f"the author's burst ({calls.WEIGHTS['burst']}) and the message ({calls.WEIGHTS['message']}); `suspicious` ≥ {calls.SUSPICIOUS}, "
         f"`uncertain` ≥ {calls.UNCERTAIN}, `likely-genuine` below, and only when the author's profile was scored.",
@@ -350,7 +351,7 @@ def main() -> int:
     parser.add_argument("--datasets", type=Path, default=DATASETS)
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    logging.getLogger("detector.files").setLevel(logging.ERROR)
+    logging.getLogger("detector.io").setLevel(logging.ERROR)
     ira, category = load_ira(args.datasets)
     case, feats = case_study(ira, category)
     scoring = scoring_section(ira, feats, args.datasets)

@@ -2,7 +2,7 @@
 
 Runs on ``../shared/datasets/ira-2018/tweets.parquet`` (1,166,601 posts):
 
-1. ``ours``: :func:`detector.posts.read_posts` then :func:`detector.coordination.find_clusters`
+1. ``ours``: :func:`detector.posts.read.read_posts` then :func:`detector.posts.coordination.find_clusters`
    with every kind, at the default settings, once per worker count; wall time and peak memory
    (max resident set of the process and its workers) are measured in a fresh subprocess.
 2. ``peer``: coordination-network-toolkit 1.5.2 (QUT Digital Observatory) on the same canonical
@@ -12,7 +12,7 @@ Runs on ``../shared/datasets/ira-2018/tweets.parquet`` (1,166,601 posts):
 3. Agreement: the accounts and account pairs each tool links, for text and for reposts, and the
    recall of the coordinated IRA accounts defined in ``bench/coordination_eval.py``.
 
-The IRA release does not carry the id of a reposted post; :mod:`detector.posts` keys a repost by a
+The IRA release does not carry the id of a reposted post; :mod:`detector.posts.read` keys a repost by a
 digest of its text, and both tools get that same key as ``repost_id``.
 
 Usage::
@@ -43,8 +43,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from detector.coordination import MIN_TOKENS
-from detector.files import replace_markdown_section
+from detector.io import replace_markdown_section
+from detector.posts.coordination import MIN_TOKENS
 
 ROOT = Path(__file__).resolve().parents[1]
 DATASETS = ROOT.parent / "shared" / "datasets"
@@ -98,7 +98,7 @@ class MemorySampler:
 
 
 def _load(sample: int) -> pd.DataFrame:
-    from detector.posts import read_posts
+    from detector.posts.read import read_posts
 
     posts = read_posts(IRA).posts
     if sample:
@@ -113,7 +113,7 @@ def _load(sample: int) -> pd.DataFrame:
 
 
 def phase_ours(out: Path, sample: int, workers: int) -> dict[str, object]:
-    from detector.coordination import find_clusters
+    from detector.posts.coordination import find_clusters
 
     load = os.getloadavg()[0]
     with MemorySampler() as mem:

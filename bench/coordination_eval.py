@@ -4,7 +4,7 @@ Positives: IRA accounts (../shared/datasets/ira-2018) that posted an original te
 which, word for word after trimming, was also posted by at least two other accounts. Organic
 negatives: every author of the PHEME source tweets (../shared/datasets/pheme), breaking-news
 posts by news outlets, journalists and the public. The two sets are mixed into one posts table
-and :func:`detector.coordination.find_clusters` runs once on it per setting. An account is
+and :func:`detector.posts.coordination.find_clusters` runs once on it per setting. An account is
 flagged when its coordination score is at least 0.5 (it acted together with the same account in
 at least two distinct clusters).
 
@@ -25,7 +25,8 @@ from pathlib import Path
 import pandas as pd
 from coordination import replace_section  # bench/coordination.py, beside this script
 
-from detector.coordination import (
+from detector.errors import EmptyInputError
+from detector.posts.coordination import (
     DEFAULT_MIN_ACCOUNTS,
     DEFAULT_THRESHOLD,
     DEFAULT_WINDOW,
@@ -33,8 +34,7 @@ from detector.coordination import (
     find_clusters,
     flagged_accounts,
 )
-from detector.errors import EmptyInputError
-from detector.posts import read_posts
+from detector.posts.read import read_posts
 
 ROOT = Path(__file__).resolve().parents[1]
 DATASETS = ROOT.parent / "shared" / "datasets"

@@ -2,7 +2,7 @@
 
 Posts: real IRA tweets (``../shared/datasets/ira-2018/tweets.parquet``): the first ``--posts``
 tweets in time order, written as ``--parts`` flat CSV partitions (with a post id) and as one
-CSV of the same rows. The local engine (``detector.calls.analyse_posts`` on the one file) and
+CSV of the same rows. The local engine (``detector.posts.calls.analyse_posts`` on the one file) and
 the dask engine (``detector.engine.analyse_partitioned`` on the partitions) run on them; the post
 scores, memberships and coordination scores are compared.
 
@@ -28,11 +28,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from detector import datasets, engine
-from detector.calls import analyse_posts
-from detector.model import load_model
-from detector.posts import read_posts
-from detector.scoring import score_file
+from detector import engine
+from detector.accounts.registry import load_current_model as load_model
+from detector.accounts.score import score_file
+from detector.posts.calls import analyse_posts
+from detector.posts.read import read_posts
+from detector.training import datasets
 
 ROOT = Path(__file__).resolve().parents[1]
 IRA = ROOT.parent / "shared" / "datasets" / "ira-2018" / "tweets.parquet"
@@ -108,7 +109,7 @@ def main() -> None:
     ap.add_argument("--parts", type=int, default=8)
     args = ap.parse_args()
     logging.basicConfig(level=logging.WARNING)
-    for name in ("distributed", "distributed.shuffle", "detector.files"):
+    for name in ("distributed", "distributed.shuffle", "detector.io"):
         logging.getLogger(name).setLevel(logging.ERROR)
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)

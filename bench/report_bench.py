@@ -16,7 +16,7 @@ import time
 import numpy as np
 import pandas as pd
 
-from detector.report import ReportData, write_report
+from detector.ops.report import ReportData, write_report
 
 
 def synthetic(n_acc: int, n_posts: int, n_clusters: int, seed: int = 0) -> ReportData:

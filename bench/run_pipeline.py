@@ -147,7 +147,7 @@ def main() -> None:
     print()
     for name, r, _ in rows:
         print(f"{name}: {r['out'].splitlines()[0] if r['out'] else r['err'][-300:]}")
-    from detector.store import open_store
+    from detector.ops.store import open_store
 
     tables = {}
     for folder in ("clean", "killed"):

@@ -5,7 +5,7 @@ tables (``datasets/accounts``) to 1,000,000 rows, written as a flat CSV with Twi
 names; ids are made unique so no row is a duplicate. It is real rows resampled, not new accounts.
 
 Measured, in the same run:
-* detector: ``detector.scoring.score_file`` — read the CSV in chunks, features, calibrated
+* detector: ``detector.accounts.score.score_file`` — read the CSV in chunks, features, calibrated
   scores, reasons, CSV output written atomically;
 * peer: pandas feature code written plainly (the 20 BotometerLite features) and a 300-tree
   ``RandomForestClassifier`` trained on the same tables, predicting probabilities, writing CSV
@@ -41,7 +41,7 @@ CSV_COLUMNS = [
 
 
 def make_input(rows: int, path: Path, seed: int = 0) -> None:
-    from detector.datasets import load_training_table
+    from detector.training.datasets import load_training_table
 
     table = load_training_table()
     rng = np.random.default_rng(seed)
@@ -67,8 +67,8 @@ def _peak_mb(workers: int = 0) -> float:
 
 
 def run_detector(inp: str, out: str, q: mp.Queue) -> None:
-    from detector.model import load_model
-    from detector.scoring import score_file
+    from detector.accounts.registry import load_current_model as load_model
+    from detector.accounts.score import score_file
 
     model = load_model()
     t = time.perf_counter()
@@ -107,7 +107,7 @@ def peer_features(df: pd.DataFrame) -> pd.DataFrame:
 def run_peer(inp: str, out: str, q: mp.Queue) -> None:
     from sklearn.ensemble import RandomForestClassifier
 
-    from detector.datasets import load_training_table
+    from detector.training.datasets import load_training_table
 
     train = load_training_table()
     tr = train.rename(columns={"account_id": "id"}).copy()
@@ -219,7 +219,7 @@ def write_section(path: Path, r: dict) -> None:
             f" {'met' if d['per_second'] >= 100_000 and d['tree_peak_pss_mb'] < 2048 else 'NOT met'}.",
         ]
     )
-    from detector.files import replace_markdown_section
+    from detector.io import replace_markdown_section
 
     replace_markdown_section(path, md, title="# Benchmarks")
 

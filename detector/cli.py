@@ -117,8 +117,8 @@ def score_command(input_path: str, output: str, fmt: str, as_of: Any, model_path
     Rejected records go to SCORES.rejects.csv beside the output. The exit code is 0 when at least
     one account was scored, 3 when none could be.
     """
-    from detector.model import load_model
-    from detector.scoring import score_file
+    from detector.accounts.registry import load_current_model as load_model
+    from detector.accounts.score import score_file
 
     model = load_model(model_path)
     if engine == "dask":
@@ -164,12 +164,13 @@ def train_command(tables: str | None, labels_path: str | None, output: str | Non
     """
     from pathlib import Path
 
-    from detector import datasets, model
+    from detector.accounts import model
+    from detector.training import datasets
 
     table = datasets.load_training_table(Path(tables) if tables else datasets.DEFAULT_TABLES)
     hashes = datasets.table_hashes(Path(tables) if tables else datasets.DEFAULT_TABLES)
     if labels_path:
-        from detector.labels import add_analyst_labels
+        from detector.training.labels import add_analyst_labels
 
         table, info = add_analyst_labels(table, labels_path)
         hashes["analyst_labels"] = info["sha256"]
@@ -179,7 +180,7 @@ def train_command(tables: str | None, labels_path: str | None, output: str | Non
     if output:
         click.echo(f"{summary} -> {model.save_model(m, output)}")
         return
-    from detector import registry
+    from detector.accounts import registry
 
     version = registry.register(m, notes=notes, make_current=make_current)
     where = "now in use" if make_current else f"use it with `detector models use {version}`"
@@ -199,7 +200,8 @@ def info_command(model_path: str | None, as_json: bool) -> None:
     """
     import json
 
-    from detector.model import default_model_path, load_model
+    from detector.accounts.model import load_model
+    from detector.accounts.registry import default_model_path
 
     path = model_path or str(default_model_path())
     m = load_model(path)
@@ -236,7 +238,7 @@ def models_list(as_json: bool) -> None:
     import dataclasses
     import json
 
-    from detector import registry
+    from detector.accounts import registry
 
     entries = registry.list_models()
     if as_json:
@@ -264,7 +266,7 @@ def models_show(version: str | None, as_json: bool) -> None:
     """
     import json
 
-    from detector import registry
+    from detector.accounts import registry
 
     card = registry.show(version)
     click.echo(json.dumps(card, indent=2) if as_json else registry.card_markdown(card))
@@ -280,7 +282,7 @@ def models_use(version: str) -> None:
 
         detector models use acct-20261125T075939Z
     """
-    from detector import registry
+    from detector.accounts import registry
 
     path = registry.use(version)
     click.echo(f"now using {'the packaged model' if path is None else f'{version} ({path})'}")
@@ -298,7 +300,7 @@ def models_add(model_file: str, notes: str | None, make_current: bool) -> None:
 
         detector train --labels mine.csv -o /tmp/m.skops && detector models add /tmp/m.skops --use
     """
-    from detector import registry
+    from detector.accounts import registry
 
     version = registry.add_file(model_file, notes=notes, make_current=make_current)
     click.echo(f"registered {version}{' (in use)' if make_current else ''}")
@@ -315,13 +317,13 @@ def evaluate_command(out_path: str, labels_path: str | None) -> None:
 
         detector evaluate --out EVALUATION.md
     """
-    from detector.evaluate import evaluate_accounts, write_section
+    from detector.training.evaluate import evaluate_accounts, write_section
 
     result = evaluate_accounts(labels_path=labels_path)
     write_section(out_path, result.markdown)
     click.echo(result.summary)
     if labels_path:
-        from detector.labels import passes_control, write_evaluation
+        from detector.training.labels import passes_control, write_evaluation
 
         analyst = write_evaluation(out_path, labels_path)
         click.echo(f"analyst labels: 'Analyst labels' section written; missing-fields control {'passed' if passes_control(analyst) else 'FAILED'}")
@@ -344,7 +346,7 @@ def datasets_build(raw: str | None) -> None:
     """
     from pathlib import Path
 
-    from detector import datasets
+    from detector.training import datasets
 
     manifest = datasets.build_tables(Path(raw) if raw else datasets.DEFAULT_RAW)
     collections: dict[str, dict[str, Any]] = manifest["collections"]  # type: ignore[assignment]
@@ -412,9 +414,9 @@ def posts_command(
         detector posts datasets/examples/posts/ira_texit_calls.csv -o out/post_scores.csv \\
             --clusters out/clusters.csv --accounts out/accounts.csv
     """
-    from detector.calls import analyse_posts
-    from detector.files import write_rejects, write_table
-    from detector.posts import read_posts
+    from detector.io import write_rejects, write_table
+    from detector.posts.calls import analyse_posts
+    from detector.posts.read import read_posts
 
     kind_tuple = tuple(k.strip() for k in kinds.split(",") if k.strip()) if kinds else None
     if engine == "dask":
@@ -489,7 +491,7 @@ def watch_list(config_path: str | None, as_json: bool) -> None:
     """
     import json
 
-    from detector.watch import load_watches
+    from detector.ops.watch import load_watches
 
     watches = [w.as_dict() for w in load_watches(config_path).values()]
     if as_json:
@@ -554,15 +556,15 @@ def report_command(
         detector report --since 24h --watch paris-march --out reports/
         detector report --from-dir out/ --since 2015-08-09 --until 2015-08-10 --out reports/
     """
-    from detector import report as rep
     from detector.errors import InputError
-    from detector.files import write_rejects
+    from detector.io import write_rejects
+    from detector.ops import report as rep
 
     until = rep.now_utc() if until_text is None else rep.parse_time(until_text)
     start = rep.parse_since(since, until)
     watch = None
     if watch_name is not None:
-        from detector.watch import get_watch
+        from detector.ops.watch import get_watch
 
         watch = get_watch(watch_name, config_path)
     rejects = None
@@ -581,7 +583,7 @@ def report_command(
     elif posts_path or clusters_path or post_texts:
         raise InputError("--posts, --clusters and --post-texts go with --accounts or --from-dir", field="accounts")
     else:
-        from detector.store import open_store
+        from detector.ops.store import open_store
 
         with open_store(db, data_dir) as store:
             data = rep.load_report_store(store, since=start, until=until, watch=watch)
@@ -619,8 +621,8 @@ def collect_options(func: F) -> F:
 
 
 def _run_collection(db: str | None, data_dir: str | None, env_file: str | None, jsonl_out: str | None, job: Callable[..., Any]) -> None:
-    from detector.collect import Collector
-    from detector.store import open_store
+    from detector.ops.collect import Collector
+    from detector.ops.store import open_store
 
     with open_store(db, data_dir) as store:
         stats = job(Collector(store, env_file=env_file))
@@ -737,8 +739,8 @@ def run_command(
     """
     from pathlib import Path
 
-    from detector import runner
-    from detector.store import default_data_dir
+    from detector.ops import runner
+    from detector.ops.store import default_data_dir
 
     base = Path(data_dir) if data_dir else default_data_dir()
     handler = runner.log_file_handler(run_log or base / runner.LOG_FILE)

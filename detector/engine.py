@@ -1,6 +1,6 @@
 """Scale-out on Dask: the account and post jobs over partitioned inputs, with partitioned outputs.
 
-The local engine (:mod:`detector.scoring`, :func:`detector.calls.analyse_posts`) reads one file on
+The local engine (:mod:`detector.accounts.score`, :func:`detector.posts.calls.analyse_posts`) reads one file on
 one machine. This module runs the same library functions partition by partition on a Dask cluster
 (a ``LocalCluster`` or a real scheduler), through :mod:`dask.dataframe`, and gives the same rows.
 
@@ -11,8 +11,8 @@ it is written beside the target and renamed into place, so a rerun replaces it a
 leaves the previous one.
 
 Accounts
-    Each partition is read with :mod:`detector.accounts` and scored with
-    :func:`detector.model.score_accounts`, which is row-independent. Duplicates across partitions
+    Each partition is read with :mod:`detector.accounts.read` and scored with
+    :func:`detector.accounts.model.score_accounts`, which is row-independent. Duplicates across partitions
     are found with a global group-by on ``account_id`` that sends only the duplicated ids to the
     client; every copy after the first (in partition, then record order) is rejected, as the local
     engine rejects later copies.
@@ -21,19 +21,19 @@ Posts: how clusters that span partitions are still found
     Coordination needs every post of one cluster together, and a cluster may span partitions.
     1. On the workers, each partition emits compact *candidate keys* per post: the reposted id,
        each normalised URL, the hashtag sequence, and for the text kind the post's token-set id
-       and its 12 MinHash-LSH band keys (the same hashing :mod:`detector.coordination` uses).
+       and its 12 MinHash-LSH band keys (the same hashing :mod:`detector.posts.coordination` uses).
     2. A Dask group-by on the key (a shuffle: equal keys from every partition meet in one) keeps
        the keys held by at least two accounts (exact kinds and identical token sets) or by at
        least two distinct token sets (band keys, so that near-duplicates meet).
     3. Only the posts with a kept key are gathered to the client, and
-       :func:`detector.coordination.find_clusters` runs on them unchanged. A post with no kept
+       :func:`detector.posts.coordination.find_clusters` runs on them unchanged. A post with no kept
        key has no content in common with another account's post (nor a near-duplicate text), so
        it can be in no cluster, and leaving it out changes no cluster, no time session, no
        cluster id and no repetition count. Accounts in no cluster get the "in no cluster" score
        row they would get locally.
     4. Message features (burst, templating) need an author's posts together: posts are shuffled
-       by ``author_id`` and each partition is scored with :func:`detector.calls.score_posts` and
-       :func:`detector.calls.author_table`, given the (compact) clusters and coordination scores.
+       by ``author_id`` and each partition is scored with :func:`detector.posts.calls.score_posts` and
+       :func:`detector.posts.calls.author_table`, given the (compact) clusters and coordination scores.
 
     The client holds the cluster candidates and the cluster memberships, not the posts: on
     organic data most posts share nothing and never leave the workers. On a flood of copies
@@ -58,9 +58,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from detector.accounts.score import ScoreRun
 from detector.errors import ConfigError, InputError, NothingScoredError
 from detector.schema import POST_COLUMNS
-from detector.scoring import ScoreRun
 
 log = logging.getLogger(__name__)
 
@@ -187,7 +187,7 @@ class EngineRun(ScoreRun):
 
 
 def _account_part(path: str, part: int, fmt: str | None, as_of: pd.Timestamp | None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    from detector.accounts import read_accounts
+    from detector.accounts.read import read_accounts
 
     batch = read_accounts(path, fmt=fmt, as_of=as_of)
     accounts = batch.accounts.copy()
@@ -204,13 +204,13 @@ def _rejects_frame(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _account_meta() -> pd.DataFrame:
-    from detector.accounts import empty_accounts
+    from detector.accounts.read import empty_accounts
 
     return empty_accounts().assign(_file=pd.Series(dtype="string"), _order=pd.Series(dtype="int64"))
 
 
 def _score_account_part(accounts: pd.DataFrame, model: Any, first: pd.DataFrame) -> pd.DataFrame:
-    from detector.model import score_accounts
+    from detector.accounts.model import score_accounts
 
     accounts = _drop_later_copies(accounts, first)
     return score_accounts(accounts.reset_index(drop=True), model)
@@ -267,7 +267,7 @@ def score_partitioned(
         Output folder; ``*.csv`` writes CSV parts, anything else Parquet parts. Rejects go to
         ``<output stem>.rejects.csv`` (one file) beside it.
     model : AccountModel, optional
-        Defaults to :func:`detector.model.load_model` (the registry's current model).
+        Defaults to :func:`detector.accounts.model.load_model` (the registry's current model).
     fmt : str, optional
         Input format of every partition; detected per file when omitted.
     as_of : Timestamp or str, optional
@@ -280,7 +280,7 @@ def score_partitioned(
     NothingScoredError
         No record of any partition could be scored.
     """
-    from detector.model import load_model
+    from detector.accounts.registry import load_current_model as load_model
 
     model = model or load_model()
     with _keep_dtypes():
@@ -291,8 +291,8 @@ def _score_partitioned(input_path: str | os.PathLike[str], output: str, model: A
     import dask
     import dask.dataframe as dd
 
-    from detector.files import Rejects, write_rejects
-    from detector.model import SCORE_COLUMNS
+    from detector.accounts.model import SCORE_COLUMNS
+    from detector.io import Rejects, write_rejects
 
     files = [str(f) for f in list_partitions(input_path)]
     as_of_ts = None if as_of is None else pd.Timestamp(as_of)
@@ -343,8 +343,8 @@ def _score_partitioned(input_path: str | os.PathLike[str], output: str, model: A
 def _post_part(path: str, part: int, fmt: str | None) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Canonical posts (+ ``_part``), rejects, and the partition's author profiles as accounts."""
     from detector.errors import NothingScoredError as _Nothing
-    from detector.files import Rejects
-    from detector.posts import author_accounts, canonical_posts, read_posts
+    from detector.io import Rejects
+    from detector.posts.read import author_accounts, canonical_posts, read_posts
 
     rejects = Rejects(path)
     try:
@@ -364,7 +364,7 @@ def _post_part(path: str, part: int, fmt: str | None) -> tuple[pd.DataFrame, pd.
 
 
 def _posts_meta() -> pd.DataFrame:
-    from detector.posts import canonical_posts
+    from detector.posts.read import canonical_posts
 
     return canonical_posts(pd.DataFrame(columns=list(POST_COLUMNS))).assign(_part=pd.Series(dtype="int64"))
 
@@ -379,7 +379,7 @@ def coordination_keys(posts: pd.DataFrame) -> pd.DataFrame:
     values share it: authors for ``repost:``, ``url:``, ``tags:`` and ``set:`` keys, token sets
     for ``band<i>:`` keys (these rows have no ``post_id``; their set's posts carry ``setkey``).
     """
-    from detector import coordination as co
+    from detector.posts import coordination as co
 
     frames: list[pd.DataFrame] = []
     author = posts["author_id"].astype("string")
@@ -407,8 +407,8 @@ def coordination_keys(posts: pd.DataFrame) -> pd.DataFrame:
 
 def _text_keys(texts: pd.Series, author: pd.Series, pid: pd.Series) -> list[pd.DataFrame]:
     """``set:`` rows per post and ``band<i>:`` rows per distinct token set (MinHash as in coordination)."""
-    from detector import coordination as co
-    from detector.text import normalize_series
+    from detector.posts import coordination as co
+    from detector.posts.text import normalize_series
 
     codes, uniques = pd.factorize(texts)
     doc, hashes, sizes, keys = co.token_sets(normalize_series(pd.Series(uniques)))
@@ -434,14 +434,14 @@ def _text_keys(texts: pd.Series, author: pd.Series, pid: pd.Series) -> list[pd.D
 
 @dataclass
 class _Coordination:
-    """What :func:`detector.calls.score_posts` and ``author_table`` read of a coordination result."""
+    """What :func:`detector.posts.calls.score_posts` and ``author_table`` read of a coordination result."""
 
     memberships: pd.DataFrame
     account_scores: pd.DataFrame
 
 
 def _score_post_part(posts: pd.DataFrame, memberships: pd.DataFrame, coord_scores: pd.DataFrame, account_scores: pd.DataFrame | None, burst_window: pd.Timedelta) -> pd.DataFrame:
-    from detector.calls import score_posts
+    from detector.posts.calls import score_posts
 
     posts = posts.reset_index(drop=True)
     authors = set(posts["author_id"].astype(str))
@@ -451,7 +451,7 @@ def _score_post_part(posts: pd.DataFrame, memberships: pd.DataFrame, coord_score
 
 
 def _author_part(scored: pd.DataFrame, coord_scores: pd.DataFrame, account_scores: pd.DataFrame | None) -> pd.DataFrame:
-    from detector.calls import author_table
+    from detector.posts.calls import author_table
 
     scored = scored.reset_index(drop=True)
     posts = scored[["author_screen_name"]]
@@ -499,7 +499,7 @@ def analyse_partitioned(
     accounts_out : str, optional
         Author table folder (parts; one author's row is in exactly one part).
     fmt, model, use_model, window, threshold, min_accounts, kinds, burst_window
-        As for :func:`detector.calls.analyse_posts`.
+        As for :func:`detector.posts.calls.analyse_posts`.
     client : distributed.Client, optional
         Where to run.
     """
@@ -514,9 +514,9 @@ def _analyse_partitioned(
     import dask
     import dask.dataframe as dd
 
-    from detector import coordination as co
-    from detector.calls import DEFAULT_BURST_WINDOW, membership_table
-    from detector.files import Rejects, write_rejects, write_table
+    from detector.io import Rejects, write_rejects, write_table
+    from detector.posts import coordination as co
+    from detector.posts.calls import DEFAULT_BURST_WINDOW, membership_table
 
     burst = DEFAULT_BURST_WINDOW if burst_window is None else pd.Timedelta(burst_window)
     opts: dict[str, Any] = {}
@@ -594,7 +594,7 @@ def _analyse_partitioned(
 
 def _all_author_scores(scores: pd.DataFrame, authors: pd.Series) -> pd.DataFrame:
     """Coordination scores for every author: those left out of the candidates are in no cluster."""
-    from detector import coordination as co
+    from detector.posts import coordination as co
 
     missing = authors[~authors.isin(scores["account_id"])].dropna()
     if missing.empty:
@@ -604,8 +604,9 @@ def _all_author_scores(scores: pd.DataFrame, authors: pd.Series) -> pd.DataFrame
 
 
 def _score_profiles(profiles: pd.DataFrame, model: Any, client: Any) -> pd.DataFrame | None:
+    from detector.accounts.model import score_accounts
+    from detector.accounts.registry import load_current_model as load_model
     from detector.errors import ModelError
-    from detector.model import load_model, score_accounts
 
     # Latest observation per author; on a tie, the first partition (the local reader keeps the first).
     chosen = profiles.sort_values(["collected_at", "_part", "source_row"], ascending=[False, True, True], kind="stable")
@@ -623,7 +624,7 @@ def _score_profiles(profiles: pd.DataFrame, model: Any, client: Any) -> pd.DataF
 
 def _placeholder_scored() -> pd.DataFrame:
     """One placeholder post, scored: the columns and dtypes of a scored partition."""
-    from detector.posts import canonical_posts
+    from detector.posts.read import canonical_posts
 
     one = canonical_posts(pd.DataFrame({
         "post_id": ["0"], "author_id": ["0"], "author_screen_name": ["0"], "text": ["x"],

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from detector.report import ReportData
+from detector.ops.report import ReportData
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SCRIPT = "<script>window.__pwned=1</script>"

@@ -19,7 +19,7 @@ def accounts_dir() -> Path:
 
 def _training_sample(per_group: int = 60) -> pd.DataFrame:
     """``per_group`` real accounts of each (collection, label) of the shipped training tables."""
-    from detector import datasets
+    from detector.training import datasets
 
     try:
         table = datasets.load_training_table()
@@ -38,7 +38,7 @@ def training_sample() -> pd.DataFrame:
 # The shipped hyper-parameters (min_samples_leaf=300, 100 slow rounds, strong L2) need thousands of
 # accounts: on a few hundred every tree would be a lone leaf, or two features would take every split.
 # Tests change only the booster's size and pace; the pipeline, the additive constraint, calibration,
-# cross-validation and the card are those of `detector.model.train`.
+# cross-validation and the card are those of `detector.accounts.model.train`.
 SMALL_BOOSTER = {
     "classifier__estimator__min_samples_leaf": 10,
     "classifier__estimator__max_iter": 30,
@@ -48,7 +48,7 @@ SMALL_BOOSTER = {
 
 
 def _use_small_booster(mp: pytest.MonkeyPatch) -> None:
-    from detector import model
+    from detector.accounts import model
 
     original = model.make_pipeline
 
@@ -60,16 +60,16 @@ def _use_small_booster(mp: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def small_booster(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Make :func:`detector.model.train` (and so `detector train`) build the small booster."""
+    """Make :func:`detector.accounts.model.train` (and so `detector train`) build the small booster."""
     _use_small_booster(monkeypatch)
 
 
 @pytest.fixture(scope="session")
 def small_model(training_sample: pd.DataFrame):  # type: ignore[no-untyped-def]
-    """The real :func:`detector.model.train` on 360 real accounts, with the small booster."""
+    """The real :func:`detector.accounts.model.train` on 360 real accounts, with the small booster."""
     from threadpoolctl import threadpool_limits
 
-    from detector import model
+    from detector.accounts import model
 
     # two OpenMP threads on two busy cores run slower than one
     with pytest.MonkeyPatch.context() as mp, threadpool_limits(1):
@@ -79,8 +79,8 @@ def small_model(training_sample: pd.DataFrame):  # type: ignore[no-untyped-def]
 
 @pytest.fixture(scope="session")
 def small_model_path(small_model, tmp_path_factory: pytest.TempPathFactory) -> Path:  # type: ignore[no-untyped-def]
-    """The small model saved with :func:`detector.model.save_model` (skops + card + baseline)."""
-    from detector.model import save_model
+    """The small model saved with :func:`detector.accounts.model.save_model` (skops + card + baseline)."""
+    from detector.accounts.model import save_model
 
     return save_model(small_model, tmp_path_factory.mktemp("model") / "small.skops")
 

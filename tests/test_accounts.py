@@ -13,9 +13,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from detector.accounts import AccountBatch, read_accounts
+from detector.accounts.read import AccountBatch, read_accounts
 from detector.errors import EmptyInputError, InputError, UnknownFormatError
-from detector.files import BOM
+from detector.io import BOM
 from detector.schema import ACCOUNT_COLUMNS
 
 pytestmark = pytest.mark.usefixtures("no_network")

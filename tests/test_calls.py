@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from detector.calls import (
+from detector.posts.calls import (
     SUSPICIOUS,
     UNCERTAIN,
     analyse_posts,
@@ -23,8 +23,8 @@ from detector.calls import (
     label_for,
     score_posts,
 )
-from detector.coordination import find_clusters
-from detector.posts import read_posts
+from detector.posts.coordination import find_clusters
+from detector.posts.read import read_posts
 
 FIX = Path(__file__).parent / "fixtures" / "posts"
 

@@ -16,10 +16,11 @@ import pytest
 from click.testing import CliRunner, Result
 from threadpoolctl import threadpool_limits
 
-from detector import datasets, model
-from detector.accounts import read_accounts
+from detector.accounts import model
+from detector.accounts.model import SCORE_COLUMNS, load_model, score_accounts
+from detector.accounts.read import read_accounts
 from detector.cli import cli
-from detector.model import SCORE_COLUMNS, load_model, score_accounts
+from detector.training import datasets
 
 pytestmark = pytest.mark.usefixtures("no_network")
 
@@ -255,7 +256,7 @@ def test_a_bad_row_late_in_a_big_file_is_rejected_and_the_rest_scored(accounts_d
 
 @pytest.mark.parametrize("name", ["scores.csv", "scores.parquet", "scores.jsonl"])
 def test_a_failure_leaves_no_partial_output(accounts_dir: Path, small_model_path: Path, tmp_path: Path, name: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    from detector import scoring
+    from detector.accounts import score as scoring
 
     src = tmp_path / "input" / "big.csv"
     src.parent.mkdir()
@@ -331,7 +332,7 @@ def test_train_writes_a_model_that_scores(training_sample: pd.DataFrame, account
 def test_train_without_output_registers_a_new_version_that_is_used_only_when_chosen(
     training_sample: pd.DataFrame, accounts_dir: Path, tmp_path: Path, small_booster: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from detector import registry
+    from detector.accounts import registry
 
     monkeypatch.setenv("DETECTOR_HOME", str(tmp_path / "home"))
     tables = tmp_path / "tables"
@@ -344,13 +345,13 @@ def test_train_without_output_registers_a_new_version_that_is_used_only_when_cho
     [entry] = registry.list_models()
     assert result.stdout.rstrip().endswith(f"-> registered as {entry.version} (use it with `detector models use {entry.version}`)")
     assert registry.current_model_path() is None  # the packaged model stays in use
-    assert model.default_model_path() == model.PACKAGE_MODEL
+    assert registry.default_model_path() == model.PACKAGE_MODEL
     with threadpool_limits(1):
         used = run("train", "--tables", str(tables), "--use")
     assert used.exit_code == 0, used.output
     assert used.stdout.rstrip().endswith("(now in use)")
     current = registry.current_model_path()
-    assert current is not None and model.default_model_path() == current
+    assert current is not None and registry.default_model_path() == current
     assert len(registry.list_models()) == 2
 
 

@@ -26,15 +26,15 @@ from _store_targets import BACKENDS, store_target
 from click.testing import CliRunner
 
 from detector.cli import cli
-from detector.collect import (
+from detector.errors import CollectError, ConfigError
+from detector.ops.collect import (
     Collector,
     CollectStats,
     classify_problem,
     load_bearer_token,
     parse_since,
 )
-from detector.errors import CollectError, ConfigError
-from detector.store import open_store
+from detector.ops.store import open_store
 
 FIX = Path(__file__).parent / "fixtures" / "xapi"
 TOKEN = "AAAAtest-bearer-token-0123456789"
@@ -135,7 +135,7 @@ def test_username_lookup_files_a_suspension_under_the_known_id(store, clock):
     # The account was seen before, alive, under its id; now its username answers "suspended".
     seen = pd.DataFrame({"account_id": [BOT], "screen_name": ["marcha_hoy_4471"]})
     store.upsert_accounts(seen)
-    from detector.store import AccountStatus
+    from detector.ops.store import AccountStatus
 
     store.record_statuses([AccountStatus(BOT, "ok")], observed_at=datetime(2024, 5, 12, tzinfo=UTC))
     with replay("users_by_username.yaml"):
@@ -215,7 +215,7 @@ def test_two_watches_sharing_a_query_each_see_every_post(store, clock):
 
 
 def test_rate_limit_is_waited_out_until_the_reset_time(store, clock, caplog):
-    caplog.set_level(logging.INFO, logger="detector.collect")
+    caplog.set_level(logging.INFO, logger="detector.ops.collect")
     with replay("search_rate_limited.yaml") as cass:
         stats = make(store, clock).collect_search(QUERY, since=SINCE)
         assert cass.all_played
@@ -347,7 +347,7 @@ def test_bearer_token_from_environment_then_dotenv(monkeypatch, tmp_path):
 
 
 def test_exported_pages_read_back_as_the_same_posts(store, clock, tmp_path):
-    from detector.posts import read_posts
+    from detector.posts.read import read_posts
 
     with replay("search_two_pages.yaml"):
         make(store, clock).collect_search(QUERY, since=SINCE)
@@ -419,8 +419,8 @@ def test_cli_collect_users_reports_vanished_accounts(tmp_path, monkeypatch):
 _KILLED_CHILD = """
 import os, signal, sys, vcr
 from datetime import datetime, timezone
-from detector.collect import Collector
-from detector.store import open_store
+from detector.ops.collect import Collector
+from detector.ops.store import open_store
 
 store = open_store(sys.argv[1])
 rec = vcr.VCR(cassette_library_dir=sys.argv[2], record_mode="none", filter_headers=["authorization"])

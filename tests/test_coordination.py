@@ -16,7 +16,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from detector.coordination import (
+from detector.errors import ConfigError, InputError
+from detector.posts.coordination import (
     CLUSTER_COLUMNS,
     MEMBERSHIP_COLUMNS,
     SCORE_COLUMNS,
@@ -24,8 +25,7 @@ from detector.coordination import (
     find_clusters,
     flagged_accounts,
 )
-from detector.errors import ConfigError, InputError
-from detector.posts import read_posts
+from detector.posts.read import read_posts
 from detector.schema import POST_COLUMNS
 
 FIXTURE = Path(__file__).parent / "fixtures" / "coordination" / "posts.csv"

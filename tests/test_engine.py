@@ -14,12 +14,12 @@ from click.testing import CliRunner
 pytest.importorskip("distributed")
 
 from detector import engine  # noqa: E402
-from detector.calls import analyse_posts  # noqa: E402
+from detector.accounts.model import PACKAGE_MODEL, load_model  # noqa: E402
+from detector.accounts.score import score_file  # noqa: E402
 from detector.cli import cli  # noqa: E402
 from detector.errors import InputError  # noqa: E402
-from detector.model import PACKAGE_MODEL, load_model  # noqa: E402
-from detector.posts import read_posts  # noqa: E402
-from detector.scoring import score_file  # noqa: E402
+from detector.posts.calls import analyse_posts  # noqa: E402
+from detector.posts.read import read_posts  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 TWIBOT = ROOT / "datasets" / "examples" / "twibot20_accounts.json"

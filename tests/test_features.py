@@ -12,8 +12,13 @@ from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from detector.accounts import read_accounts
-from detector.features import ALL_FEATURES, BOTOMETER_LITE, AccountFeatures, ScreenNameLikelihood
+from detector.accounts.features import (
+    ALL_FEATURES,
+    BOTOMETER_LITE,
+    AccountFeatures,
+    ScreenNameLikelihood,
+)
+from detector.accounts.read import read_accounts
 
 pytestmark = pytest.mark.usefixtures("no_network")
 

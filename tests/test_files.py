@@ -1,4 +1,4 @@
-"""detector.files: generated Markdown sections."""
+"""detector.io: generated Markdown sections."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from detector.files import replace_markdown_section
+from detector.io import replace_markdown_section
 
 
 def test_a_section_is_replaced_in_place_appended_when_new_and_others_kept(tmp_path: Path) -> None:

@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from detector import datasets, labels
 from detector.cli import cli
 from detector.errors import InputError
+from detector.training import datasets, labels
 
 ROOT = Path(__file__).resolve().parents[1]
 TWIBOT = ROOT / "datasets" / "examples" / "twibot20_accounts.json"

@@ -1,6 +1,6 @@
 """The account model: training, persistence, refusals, exact explanations, scoring, metrics, datasets.
 
-The model used here is trained once per session by the real :func:`detector.model.train` on 360
+The model used here is trained once per session by the real :func:`detector.accounts.model.train` on 360
 real labelled accounts (see ``small_model`` in conftest.py).
 """
 
@@ -19,13 +19,9 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer
 
-from detector import datasets
-from detector.accounts import empty_accounts, read_accounts
-from detector.errors import InputError, ModelError
-from detector.explain import TEMPLATES, AdditiveExplainer, reasons
-from detector.features import FEATURE_VERSION, AccountFeatures
-from detector.metrics import calibration_bins, expected_calibration_error, summary
-from detector.model import (
+from detector.accounts.explain import TEMPLATES, AdditiveExplainer, reasons
+from detector.accounts.features import FEATURE_VERSION, AccountFeatures
+from detector.accounts.model import (
     LABELS,
     MODEL_FEATURES,
     PACKAGE_MODEL,
@@ -41,6 +37,10 @@ from detector.model import (
     threshold_report,
     train,
 )
+from detector.accounts.read import empty_accounts, read_accounts
+from detector.errors import InputError, ModelError
+from detector.metrics import calibration_bins, expected_calibration_error, summary
+from detector.training import datasets
 
 pytestmark = pytest.mark.usefixtures("no_network")
 

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from detector.errors import EmptyInputError, InputError, NothingScoredError
-from detector.posts import author_accounts, parse_times, read_posts
+from detector.posts.read import author_accounts, parse_times, read_posts
 from detector.schema import POST_COLUMNS
 
 FIX = Path(__file__).parent / "fixtures" / "posts"

@@ -9,10 +9,11 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from detector import registry
+from detector.accounts import registry
+from detector.accounts.model import PACKAGE_MODEL, load_model
+from detector.accounts.registry import default_model_path, load_current_model
 from detector.cli import cli
 from detector.errors import ModelError
-from detector.model import PACKAGE_MODEL, default_model_path, load_model
 
 ACCOUNTS = Path(__file__).resolve().parents[1] / "datasets" / "examples" / "twibot20_accounts.json"
 
@@ -46,7 +47,7 @@ def test_register_then_use_changes_what_load_model_returns(home: Path, shipped) 
     registry.use(version)
     assert (home / "models" / "CURRENT").read_text() == version + "\n"
     assert default_model_path() == stored / "account-model.skops"
-    m = load_model()
+    m = load_current_model()
     assert m.version == version
     assert m.card["notes"] == "notebook 02, test"
     assert "0 likes" in m.card["false_positive_risk"]
@@ -62,7 +63,7 @@ def test_versions_are_never_overwritten(home: Path, shipped) -> None:
     entries = registry.list_models()
     assert [(e.version, e.current) for e in entries] == [(first, False), (second, True)]
     assert entries[0].accounts == shipped.card["training"]["accounts"]
-    assert load_model().version == second
+    assert load_current_model().version == second
 
 
 def test_unknown_and_unsafe_versions_are_refused(home: Path, shipped) -> None:
@@ -80,7 +81,7 @@ def test_current_pointing_at_a_removed_version_is_a_clear_error(home: Path, ship
         p.unlink()
     (home / "models" / version).rmdir()
     with pytest.raises(ModelError, match=f"current model '{version}' is missing"):
-        load_model()
+        load_current_model()
 
 
 def test_cli_models_and_score_use_the_registered_model(home: Path, shipped, tmp_path: Path) -> None:

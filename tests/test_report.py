@@ -29,7 +29,7 @@ from click.testing import CliRunner
 
 from detector.cli import cli
 from detector.errors import InputError
-from detector.report import (
+from detector.ops.report import (
     ReportData,
     find_previous,
     load_report_files,
@@ -159,7 +159,7 @@ def test_files_and_latest_copies(written: tuple[Path, dict]) -> None:
 
 
 def test_label_rule_and_threshold_rule() -> None:
-    from detector.report import build_content
+    from detector.ops.report import build_content
 
     by_label = build_content(report_data())
     by_threshold = build_content(report_data(account_threshold=0.9, post_threshold=0.95))
@@ -272,7 +272,7 @@ def _write_inputs(folder: Path) -> None:
 
 def test_load_files_keeps_bad_rows_aside_and_applies_the_watch(tmp_path: Path) -> None:
     _write_inputs(tmp_path / "in")
-    from detector.watch import Watch
+    from detector.ops.watch import Watch
 
     data, rejects = load_report_files(
         tmp_path / "in" / "scores.csv",
@@ -321,7 +321,7 @@ def test_author_table_of_detector_posts_reads_as_accounts(tmp_path: Path) -> Non
         "GUBATOVOFFICIAL,GUBATOVOFFICIAL,2,0.91,suspicious\n",
         encoding="utf-8",
     )
-    from detector.report import find_inputs
+    from detector.ops.report import find_inputs
 
     assert find_inputs(tmp_path) == {"accounts": tmp_path / "authors.csv"}
     data, rejects = load_report_files(tmp_path / "authors.csv", since=SINCE, until=UNTIL)
@@ -345,7 +345,7 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
 
 
 def test_report_from_a_real_store(store_url: str, tmp_path: Path) -> None:
-    from detector.store import open_store
+    from detector.ops.store import open_store
 
     p = posts()
     canon = p[["post_id", "author_id", "author_screen_name", "text", "created_at", "lang", "hashtags"]].assign(

@@ -20,7 +20,7 @@ import pandas as pd
 import pytest
 from _report_fixture import FORMULA, IMG, SCRIPT, accounts, report_data
 
-from detector.report import ReportPaths, write_report
+from detector.ops.report import ReportPaths, write_report
 
 pytestmark = pytest.mark.browser
 

@@ -25,11 +25,11 @@ import vcr
 from _store_targets import store_target
 from click.testing import CliRunner
 
-from detector import runner
 from detector.cli import cli
 from detector.errors import LockedError
-from detector.store import open_store
-from detector.watch import parse_watch
+from detector.ops import runner
+from detector.ops.store import open_store
+from detector.ops.watch import parse_watch
 
 FIX = Path(__file__).parent / "fixtures"
 PHEME = FIX / "posts" / "pheme_ferguson.jsonl"
@@ -157,7 +157,7 @@ def test_a_watch_selects_the_posts_it_covers(data_dir: Path) -> None:
 
 LOCK_HOLDER = """
 import sys, time
-from detector.runner import run_lock
+from detector.ops.runner import run_lock
 with run_lock(sys.argv[1]):
     print("locked", flush=True)
     time.sleep(120)
@@ -342,7 +342,7 @@ def _replay(name: str):  # type: ignore[no-untyped-def]
 
 
 def test_online_run_collects_the_watch_then_only_what_is_new(data_dir: Path) -> None:
-    from detector.collect import Collector
+    from detector.ops.collect import Collector
 
     watch = parse_watch("marcha", {"hashtags": ["marcha"], "languages": ["es"]})
     assert watch.search_query() == "#marcha lang:es"  # the query the cassettes hold

@@ -12,7 +12,7 @@ import pytest
 from _store_targets import BACKENDS, store_target
 
 from detector.errors import SchemaVersionError, StoreError
-from detector.store import (
+from detector.ops.store import (
     SCHEMA_VERSION,
     AccountStatus,
     Cursor,
@@ -264,7 +264,7 @@ def test_a_failed_transaction_leaves_nothing(store):
 _KILL_IN_TRANSACTION = """
 import os, signal, sys
 import pandas as pd
-from detector.store import Cursor, open_store
+from detector.ops.store import Cursor, open_store
 
 s = open_store(sys.argv[1])
 with s.transaction():

@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from detector.text import normalize, normalize_series
+from detector.posts.text import normalize, normalize_series
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from detector.cli import cli
 from detector.errors import ConfigError
-from detector.watch import Thresholds, Watch, default_watches_path, get_watch, load_watches
+from detector.ops.watch import Thresholds, Watch, default_watches_path, get_watch, load_watches
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLE = REPO / "watches.example.toml"

@@ -2,9 +2,9 @@
 
 An analyst labels accounts in a CSV of ``account_id,label`` (label ``1``/``0``, ``bot``/``human``,
 ``inauthentic``/``genuine``, ``fake``/``real``, ``troll``). The model needs the accounts' profiles:
-give profile columns in the same file (any columns :func:`detector.accounts.canonical_from_frame`
+give profile columns in the same file (any columns :func:`detector.accounts.read.canonical_from_frame`
 reads: ``screen_name``, ``followers_count``, ``created_at``, ``collected_at``…), or a separate file
-of accounts in any shape :func:`detector.accounts.read_accounts` reads (``profiles=``), joined on
+of accounts in any shape :func:`detector.accounts.read.read_accounts` reads (``profiles=``), joined on
 ``account_id`` (or the screen name, case-insensitively). A labelled account with no profile, or
 a label that is not one of those words, is kept aside in the rejects with its row and field;
 the others are used.
@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from detector.errors import InputError
-from detector.files import Rejects, read_csv_strings
+from detector.io import Rejects, read_csv_strings
 from detector.schema import ACCOUNT_COLUMNS
 
 log = logging.getLogger(__name__)
@@ -43,7 +43,7 @@ LABEL_WORDS = {
     "1": 1, "bot": 1, "inauthentic": 1, "fake": 1, "troll": 1, "suspicious": 1, "true": 1,
     "0": 0, "human": 0, "genuine": 0, "real": 0, "authentic": 0, "false": 0,
 }  # fmt: skip
-DEMO_LABELS = Path(__file__).resolve().parents[1] / "datasets" / "examples" / "analyst-labels" / "ira_accounts.csv"
+DEMO_LABELS = Path(__file__).resolve().parents[2] / "datasets" / "examples" / "analyst-labels" / "ira_accounts.csv"
 
 
 def read_labels(path: str | os.PathLike[str], rejects: Rejects | None = None) -> pd.DataFrame:
@@ -84,7 +84,7 @@ def add_analyst_labels(
     Parameters
     ----------
     table : DataFrame
-        The public training table (:func:`detector.datasets.load_training_table`).
+        The public training table (:func:`detector.training.datasets.load_training_table`).
     labels_path : path
         CSV of ``account_id,label`` with, optionally, profile columns.
     profiles : path, optional
@@ -104,8 +104,8 @@ def add_analyst_labels(
     InputError
         The file lacks the columns, or no labelled account has a usable profile.
     """
-    from detector.accounts import canonical_from_frame, read_accounts
-    from detector.datasets import sha256
+    from detector.accounts.read import canonical_from_frame, read_accounts
+    from detector.training.datasets import sha256
 
     p = str(labels_path)
     rejects = Rejects(p)
@@ -228,7 +228,7 @@ class AnalystEvaluation:
 
 
 def _fit(table: pd.DataFrame, random_state: int, features: tuple[str, ...] | None = None) -> Any:
-    from detector.model import MODEL_FEATURES, balanced_weights, make_pipeline
+    from detector.accounts.model import MODEL_FEATURES, balanced_weights, make_pipeline
 
     pipe = make_pipeline(features or MODEL_FEATURES, random_state=random_state)
     pipe.fit(table, table["label"].to_numpy(dtype=int), classifier__sample_weight=balanced_weights(table))
@@ -236,8 +236,8 @@ def _fit(table: pd.DataFrame, random_state: int, features: tuple[str, ...] | Non
 
 
 def _verdicts(pipe: Any, accounts: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """Calibrated scores and the ``suspicious`` verdict as :func:`detector.model.score_accounts` gives it."""
-    from detector.model import MAX_MISSING_FOR_VERDICT, THRESHOLDS
+    """Calibrated scores and the ``suspicious`` verdict as :func:`detector.accounts.model.score_accounts` gives it."""
+    from detector.accounts.model import MAX_MISSING_FOR_VERDICT, THRESHOLDS
 
     X = pipe.named_steps["features"].transform(accounts)
     score = pipe.predict_proba(accounts)[:, 1]
@@ -315,8 +315,8 @@ def evaluate_analyst_labels(
     blank = [c for c in ("name", "description", "followers_count", "friends_count", "listed_count", "favourites_count", "statuses_count", "created_at", "default_profile", "default_profile_image", "profile_use_background_image", "url", "location", "lang") if c in analyst.columns and analyst[c].isna().all()]
     loco_rows, control_rows, equal_rows = [], [], []
     # Features the analyst profiles give at all: the only ones an equal-fields model may use.
-    from detector.features import AccountFeatures
-    from detector.model import MODEL_FEATURES
+    from detector.accounts.features import AccountFeatures
+    from detector.accounts.model import MODEL_FEATURES
 
     Xa = AccountFeatures(features=MODEL_FEATURES).fit(analyst).transform(analyst)
     present = tuple(f for f, has in zip(MODEL_FEATURES, ~np.isnan(Xa).all(axis=0), strict=True) if has)
@@ -383,7 +383,7 @@ def analyst_section(result: AnalystEvaluation, *, source: str = "") -> str:
         "## Analyst labels",
         "",
         "What `detector train --labels FILE` changes, measured apart from the public sets "
-        "(`detector.labels.evaluate_analyst_labels`; notebook `02`). The analyst rows are one more "
+        "(`detector.training.labels.evaluate_analyst_labels`; notebook `02`). The analyst rows are one more "
         "collection, `analyst`, in the balanced weights. "
         f"{info.get('analyst_accounts')} analyst-labelled accounts: {info.get('analyst_train')} used in training, "
         f"{info.get('analyst_held_out')} held out.",
@@ -474,7 +474,7 @@ def write_evaluation(
     random_state: int = 0,
 ) -> AnalystEvaluation:
     """Evaluate ``labels_path`` against the shipped public tables and rewrite the section in ``out``."""
-    from detector.datasets import load_training_table
+    from detector.training.datasets import load_training_table
 
     public = load_training_table()
     table, info = add_analyst_labels(public, labels_path)
@@ -482,9 +482,9 @@ def write_evaluation(
     source = DEMO_SOURCE if Path(labels_path).resolve() == DEMO_LABELS.resolve() else f"Labels: `{labels_path}` (sha256 `{info['sha256']}`)."
     verdict = "passes" if passes_control(result) else "fails"
     source += (
-        f" Verdict of `detector.labels.passes_control`: the set **{verdict}** the missing-fields control"
+        f" Verdict of `detector.training.labels.passes_control`: the set **{verdict}** the missing-fields control"
         + (", so notebook 02 registers a model trained on the public sets alone." if verdict == "fails" else ".")
-        + " Reproduce with `python -c \"from detector.labels import write_evaluation; write_evaluation()\"`."
+        + " Reproduce with `python -c \"from detector.training.labels import write_evaluation; write_evaluation()\"`."
     )
     result.markdown = analyst_section(result, source=source)
     write_section(out, result.markdown)
@@ -493,6 +493,6 @@ def write_evaluation(
 
 def write_section(path: str | os.PathLike[str], section: str) -> None:
     """Replace (or append) the ``## Analyst labels`` section of a Markdown file, atomically."""
-    from detector.files import replace_markdown_section
+    from detector.io import replace_markdown_section
 
     replace_markdown_section(path, section)

@@ -5,7 +5,7 @@ objects, Bot Repository records ``{"created_at": <collection time>, "user": {...
 user objects (also inside a raw ``{"data": [...]}`` response), and TwiBot-20 JSON.
 
 This module owns parsing and validation of account records. It never computes features or scores.
-Records it cannot use are kept aside in a :class:`detector.files.Rejects` with the reason; a field
+Records it cannot use are kept aside in a :class:`detector.io.Rejects` with the reason; a field
 it cannot parse is set missing (never zero) and noted with the record number.
 """
 
@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from detector.errors import InputError
-from detector.files import (
+from detector.io import (
     Rejects,
     iter_json_records,
     read_csv_strings,

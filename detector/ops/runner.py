@@ -3,19 +3,19 @@
 This module owns the order of a run's stages, the run lock, resuming a run that was killed, and
 what a run writes to the history store. One run of a watch:
 
-1. **collect** — online, the watch's search query through :class:`detector.collect.Collector`
+1. **collect** — online, the watch's search query through :class:`detector.ops.collect.Collector`
    (``source`` = the watch's name, so its sightings and cursor are the watch's own); offline
    (``--from FILE``), the posts of an exported file that the watch covers, with the author
    profiles they carry (and ``--accounts FILE``), upserted into the store as seen by the watch
    (posts that came without ids get ids from their content: :func:`content_ids`);
 2. **score** — the posts the watch saw within ``lookback`` of the run's start, analysed together
    (coordination needs the neighbours of a new post, not just the new post): the account model
-   on the authors whose profiles are stored, :func:`detector.coordination.find_clusters` with the
-   watch's thresholds, and the post rule of :mod:`detector.calls`;
+   on the authors whose profiles are stored, :func:`detector.posts.coordination.find_clusters` with the
+   watch's thresholds, and the post rule of :mod:`detector.posts.calls`;
 3. **store** — in one transaction, the post scores, one score per author (the author table of
-   :mod:`detector.calls`: account model, coordination, templating and bursts together) and the
+   :mod:`detector.posts.calls`: account model, coordination, templating and bursts together) and the
    clusters, all under the run's id and stamped with the run's start time;
-4. **report** — :func:`detector.report.load_report_store` then :func:`detector.report.write_report`;
+4. **report** — :func:`detector.ops.report.load_report_store` then :func:`detector.ops.report.write_report`;
 5. the run is marked finished.
 
 Safe under cron
@@ -24,7 +24,7 @@ Safe under cron
   raise :class:`~detector.errors.LockedError` at once (exit 75). The operating system releases
   an ``flock`` when its process dies, even by SIGKILL, so a stale lock never blocks the next run.
 * A run killed at any point is resumed by the next one under the same run id
-  (:meth:`detector.store.Store.unfinished_run`). Every stage is idempotent: collection resumes
+  (:meth:`detector.ops.store.Store.unfinished_run`). Every stage is idempotent: collection resumes
   from the stored cursor and upserts; the store stage is one transaction whose rows are keyed by
   the run id; scores and clusters carry the run's start time, so redoing a stage writes the same
   rows again; the report of a run has a name fixed by the run's data, so it is overwritten, not
@@ -33,7 +33,7 @@ Safe under cron
   when it is new or differs from the latest one stored for the watch within the lookback.
 
 It never parses input shapes (readers do), never talks to the X API itself (the collector does),
-never computes a score (the model, :mod:`detector.calls` and :mod:`detector.coordination` do) and
+never computes a score (the model, :mod:`detector.posts.calls` and :mod:`detector.posts.coordination` do) and
 never configures logging handlers (the CLI does; :func:`log_file_handler` only builds one).
 """
 
@@ -54,12 +54,12 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from detector.errors import ConfigError, DetectorError, LockedError, ModelError
-from detector.files import Rejects, write_rejects
-from detector.store import Store, default_data_dir, open_store, utcnow
-from detector.watch import Watch, get_watch
+from detector.io import Rejects, write_rejects
+from detector.ops.store import Store, default_data_dir, open_store, utcnow
+from detector.ops.watch import Watch, get_watch
 
 if TYPE_CHECKING:
-    from detector.report import ReportPaths
+    from detector.ops.report import ReportPaths
 
 log = logging.getLogger(__name__)
 
@@ -193,7 +193,7 @@ def run(
     watch_name : str
         The watch, from ``config`` (default: ``watches.toml`` in the data folder).
     db, data_dir
-        The store (see :func:`detector.store.open_store`); ``data_dir`` also holds the lock and,
+        The store (see :func:`detector.ops.store.open_store`); ``data_dir`` also holds the lock and,
         by default, the reports.
     out_dir : path, optional
         Report folder; default ``<data dir>/reports/<watch>``.
@@ -250,10 +250,10 @@ def run_watch(
     out_dir : path
         Report folder.
     from_posts : path, optional
-        Run offline: import the posts of this file (any shape :func:`detector.posts.read_posts`
+        Run offline: import the posts of this file (any shape :func:`detector.posts.read.read_posts`
         reads) that the watch covers, instead of collecting.
     from_accounts : path, optional
-        Offline: also import these author profiles (any shape :func:`detector.accounts.read_accounts`
+        Offline: also import these author profiles (any shape :func:`detector.accounts.read.read_accounts`
         reads).
     collector : Collector, optional
         Online: the collector to use (default: one built with the token of ``env_file``/environment).
@@ -344,7 +344,7 @@ def collect_watch(
 ) -> str:
     """Collect the watch's search query into the store as seen by the watch; return a summary."""
     if collector is None:
-        from detector.collect import Collector
+        from detector.ops.collect import Collector
 
         collector = Collector(store, env_file=env_file)
     stats = collector.collect_search(watch.search_query(), since=since, max_pages=max_pages, source=watch.name)
@@ -372,7 +372,7 @@ def import_files(
     parts = []
     seen = utcnow()
     if posts_path is not None:
-        from detector.posts import author_accounts, read_posts
+        from detector.posts.read import author_accounts, read_posts
 
         read = read_posts(posts_path)
         rejects.extend(read.rejects)
@@ -387,7 +387,7 @@ def import_files(
             store.upsert_accounts(profiles.drop(columns=["source_row"]), source=watch.name, seen_at=seen)
             parts.append(f"{len(profiles)} author profiles")
     if accounts_path is not None:
-        from detector.accounts import read_accounts
+        from detector.accounts.read import read_accounts
 
         batch = read_accounts(accounts_path)
         rejects.extend(batch.rejects)
@@ -447,8 +447,8 @@ def analyse(store: Store, watch: Watch, posts: pd.DataFrame, *, model: Any = Non
     the default one is loaded; if it cannot be, the authors are left unscored with a warning (the
     post rule then never calls a post ``likely-genuine``). A model that is given must load.
     """
-    from detector.calls import author_table, membership_table, score_posts
-    from detector.coordination import find_clusters
+    from detector.posts.calls import author_table, membership_table, score_posts
+    from detector.posts.coordination import find_clusters
 
     account_scores = None
     version = "no-account-model"
@@ -457,7 +457,7 @@ def analyse(store: Store, watch: Watch, posts: pd.DataFrame, *, model: Any = Non
     if len(profiles):
         loaded = _load_model(model)
         if loaded is not None:
-            from detector.model import score_accounts
+            from detector.accounts.model import score_accounts
 
             account_scores = score_accounts(profiles, loaded)
             version = loaded.version
@@ -477,7 +477,7 @@ def analyse(store: Store, watch: Watch, posts: pd.DataFrame, *, model: Any = Non
 
 
 def _load_model(model: Any) -> Any:
-    from detector.model import load_model
+    from detector.accounts.registry import load_current_model as load_model
 
     if model is not None and not isinstance(model, str | os.PathLike):
         return model
@@ -662,7 +662,7 @@ def write_run_report(
     top: int = 50,
 ) -> ReportPaths:
     """Write the run's report (HTML, CSV, JSON) from the store; return its :class:`ReportPaths`."""
-    from detector.report import load_report_store, write_report
+    from detector.ops.report import load_report_store, write_report
 
     since, until = report_window(posts, started, lookback)
     data = load_report_store(store, since=since, until=until, watch=watch)

@@ -27,17 +27,17 @@ from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer
 
-from detector import datasets
-from detector.features import BOTOMETER_LITE, AccountFeatures
-from detector.files import replace_markdown_section
-from detector.metrics import calibration_bins, summary
-from detector.model import (
+from detector.accounts.features import BOTOMETER_LITE, AccountFeatures
+from detector.accounts.model import (
     MODEL_FEATURES,
     THRESHOLDS,
     balanced_weights,
     make_pipeline,
     threshold_report,
 )
+from detector.io import replace_markdown_section
+from detector.metrics import calibration_bins, summary
+from detector.training import datasets
 
 log = logging.getLogger(__name__)
 

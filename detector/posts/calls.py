@@ -7,7 +7,7 @@ This module owns two things.
    *invitation* (join us, dođite, ejani, dilni…) or an *announcement* (scheduled for, održaće se,
    do të mbahet…), a *time* (tomorrow, sutra u 18h, nesër në ora 18, this Saturday, Nov. 5) and a
    *place* (in front of, ispred Skupštine, para Bashkisë, city hall…). Matching runs on
-   :func:`detector.text.normalize` output, so Serbian Cyrillic and Latin, and text typed without
+   :func:`detector.posts.text.normalize` output, so Serbian Cyrillic and Latin, and text typed without
    diacritics, share one lexicon. A post *is a call to action* when it names an event and either
    invites, announces, or gives both a time and a place; a news report that merely mentions a
    protest ("Police deploy tear gas on protesters") is not one.
@@ -19,7 +19,7 @@ This module owns two things.
        score = 1 - (1 - 0.70 A) (1 - 0.70 C) (1 - 0.40 T) (1 - 0.30 B) (1 - 0.25 M)
 
    A = the author's account score from the account model (left out when no profile is known);
-   C = coordination: the author's ``coordination_score`` from :mod:`detector.coordination` (which
+   C = coordination: the author's ``coordination_score`` from :mod:`detector.posts.coordination` (which
    grows only when the same accounts act together repeatedly) when the post is in a cluster, half
    of it when the post itself is in none;
    T = templating: ``1 - exp(-r / 3)`` for r other posts by the same author with the same text
@@ -52,7 +52,7 @@ import pandas as pd
 import regex
 
 from detector.errors import ModelError
-from detector.text import normalize_series
+from detector.posts.text import normalize_series
 
 log = logging.getLogger(__name__)
 
@@ -267,7 +267,7 @@ def _neighbours(keys: np.ndarray, created_at: pd.Series, window: pd.Timedelta) -
 
 
 class Coordination(Protocol):
-    """What post scoring needs from :func:`detector.coordination.find_clusters`."""
+    """What post scoring needs from :func:`detector.posts.coordination.find_clusters`."""
 
     memberships: pd.DataFrame
     account_scores: pd.DataFrame
@@ -304,7 +304,7 @@ def score_posts(
         The account model's output (``account_id``, ``score``); authors missing from it, or all
         authors when it is not given, are scored without the author term.
     coordination : CoordinationResult, optional
-        Clusters from :func:`detector.coordination.find_clusters`.
+        Clusters from :func:`detector.posts.coordination.find_clusters`.
     burst_window : Timedelta
         Half-width of the author burst window.
     features : DataFrame, optional
@@ -517,7 +517,7 @@ def analyse_posts(
     posts : DataFrame
         Canonical posts.
     users : list of (int, dict), optional
-        Author profiles that came with the posts (:attr:`detector.posts.PostsRead.users`); they are
+        Author profiles that came with the posts (:attr:`detector.posts.read.PostsRead.users`); they are
         scored with the account model.
     path : str
         The input file, for messages about rejected profiles.
@@ -528,18 +528,19 @@ def analyse_posts(
     use_model : bool
         False to leave the account model out even when profiles are present.
     window, threshold, min_accounts, kinds, workers
-        Passed to :func:`detector.coordination.find_clusters` (its defaults when None).
+        Passed to :func:`detector.posts.coordination.find_clusters` (its defaults when None).
     burst_window : Timedelta
         Half-width of the author burst window.
     rejects : Rejects, optional
         Where rejected profiles go.
     """
-    from detector import coordination as coord_mod
+    from detector.posts import coordination as coord_mod
 
     account_scores = None
     if users and use_model:
-        from detector.model import load_model, score_accounts
-        from detector.posts import author_accounts
+        from detector.accounts.model import score_accounts
+        from detector.accounts.registry import load_current_model as load_model
+        from detector.posts.read import author_accounts
 
         accounts = author_accounts(users, path, rejects=rejects)
         if len(accounts):

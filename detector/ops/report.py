@@ -32,7 +32,7 @@ import pandas as pd
 
 from detector import __version__
 from detector.errors import InputError
-from detector.files import Rejects, atomic_path, read_csv_strings, resolve_format, write_table
+from detector.io import Rejects, atomic_path, read_csv_strings, resolve_format, write_table
 
 log = logging.getLogger(__name__)
 
@@ -615,7 +615,7 @@ def _template() -> Any:
     from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
     env = Environment(
-        loader=PackageLoader("detector", "templates"),
+        loader=PackageLoader("detector.ops", "templates"),
         autoescape=select_autoescape(enabled_extensions=("html", "j2"), default=True),
         undefined=StrictUndefined,
         trim_blocks=True,
@@ -945,13 +945,13 @@ def load_report_files(
         One row per cluster, or one row per membership (``detector posts --clusters``), which is
         grouped into clusters.
     post_texts
-        The posts themselves, in any format :func:`detector.posts.read_posts` reads, joined on
+        The posts themselves, in any format :func:`detector.posts.read.read_posts` reads, joined on
         ``post_id`` to give the post scores their text, author and time.
     since, until
         The window: posts outside it are dropped, and clusters whose span lies wholly outside.
         Accounts are all kept: a scores file is one scoring run.
     watch
-        A :class:`detector.watch.Watch`: only the posts it covers are kept (when the posts carry
+        A :class:`detector.ops.watch.Watch`: only the posts it covers are kept (when the posts carry
         text), and its thresholds decide what is flagged.
     """
     rejects = Rejects(str(accounts))
@@ -965,7 +965,7 @@ def load_report_files(
         post_df = read_table(posts, "posts", r)
         rejects.extend(r)
     if post_texts is not None:
-        from detector.posts import read_posts
+        from detector.posts.read import read_posts
 
         read = read_posts(post_texts)
         rejects.extend(read.rejects)
@@ -1029,12 +1029,12 @@ def _by_ids(fetch: Any, ids: Sequence[str]) -> pd.DataFrame:
 
 
 def load_report_store(store: Any, *, since: datetime, until: datetime, watch: Any = None) -> ReportData:
-    """Build :class:`ReportData` from a :class:`detector.store.Store` for a window and a watch.
+    """Build :class:`ReportData` from a :class:`detector.ops.store.Store` for a window and a watch.
 
     Uses only the store's public queries: each account's and post's latest score in the window
     (``account_scores``/``post_scores`` with ``latest=True``), the scored posts' canonical rows,
     and the clusters detected in the window (the latest detection of each distinct group).
-    ``watch`` is a :class:`detector.watch.Watch` (its thresholds decide what is flagged), a name,
+    ``watch`` is a :class:`detector.ops.watch.Watch` (its thresholds decide what is flagged), a name,
     or ``None`` for every watch.
     """
     name = getattr(watch, "name", watch)

@@ -12,8 +12,8 @@ This module owns the shapes posts arrive in and turns each into
 * twarc2-style flattened v2 tweets (``author`` inline, ``__twarc`` metadata).
 
 It also hands back the author profiles embedded in tweets (v1.1 ``user``, v2 ``includes.users``,
-twarc2 ``author``) as raw records for :mod:`detector.accounts`. It never scores anything and never
-follows a URL. A bad record is kept aside in :class:`~detector.files.Rejects` with its record
+twarc2 ``author``) as raw records for :mod:`detector.accounts.read`. It never scores anything and never
+follows a URL. A bad record is kept aside in :class:`~detector.io.Rejects` with its record
 number and field; the good records are still returned.
 
 The text of a repost is the reposted text without the ``RT @user:`` prefix when the input carries
@@ -35,7 +35,7 @@ from typing import Any
 import pandas as pd
 
 from detector.errors import EmptyInputError, InputError, NothingScoredError
-from detector.files import Rejects, iter_json_records, read_csv_strings, resolve_format
+from detector.io import Rejects, iter_json_records, read_csv_strings, resolve_format
 from detector.schema import POST_COLUMNS
 
 log = logging.getLogger(__name__)
@@ -67,7 +67,7 @@ class PostsRead:
     users : list of (int, dict)
         Author profiles embedded in the posts, as ``(record number, raw record)``; the raw record
         is ``{"created_at": <when it was observed>, "user": <v1.1 or v2 user object>}``, the shape
-        :func:`detector.accounts.accounts_from_records` reads (a v2 user gets ``collected_at``
+        :func:`detector.accounts.read.accounts_from_records` reads (a v2 user gets ``collected_at``
         instead). Empty when the input carries none.
     rejects : Rejects
         Records that could not be used.
@@ -521,7 +521,7 @@ def author_accounts(users: list[tuple[int, dict[str, Any]]], path: str, rejects:
     One v2 page carries many profiles under one record number; the account reader indexes by record
     number, so profiles that share one are numbered apart (their order in the file) first.
     """
-    from detector.accounts import accounts_from_records
+    from detector.accounts.read import accounts_from_records
 
     numbers = [n for n, _ in users]
     if len(set(numbers)) != len(numbers):

@@ -50,10 +50,10 @@ _LANG_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 def default_watches_path() -> Path:
     """Where :func:`load_watches` looks when no path is given: ``watches.toml`` in the data folder.
 
-    The data folder is the store's (:func:`detector.store.default_data_dir`:
+    The data folder is the store's (:func:`detector.ops.store.default_data_dir`:
     ``$DETECTOR_DATA_DIR``, else ``$XDG_DATA_HOME/detector``, else ``~/.local/share/detector``).
     """
-    from detector.store import default_data_dir
+    from detector.ops.store import default_data_dir
 
     return default_data_dir() / WATCHES_FILE
 

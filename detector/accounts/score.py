@@ -5,8 +5,8 @@ could not use in a rejects file beside the output, scores the rest, and writes t
 atomically. It raises :class:`~detector.errors.NothingScoredError` only when no record at all
 could be scored.
 
-This module owns the job's flow. Parsing lives in :mod:`detector.accounts`, the model in
-:mod:`detector.model`, bytes on disk in :mod:`detector.files`.
+This module owns the job's flow. Parsing lives in :mod:`detector.accounts.read`, the model in
+:mod:`detector.accounts.model`, bytes on disk in :mod:`detector.io`.
 """
 
 from __future__ import annotations
@@ -23,16 +23,17 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from detector.accounts import (
+from detector.accounts.model import AccountModel, score_accounts
+from detector.accounts.read import (
     AccountBatch,
     as_utc,
     canonical_from_frame,
     empty_accounts,
     iter_accounts,
 )
+from detector.accounts.registry import load_current_model as load_model
 from detector.errors import NothingScoredError
-from detector.files import ChunkWriter, Rejects, read_csv_strings, resolve_format, write_rejects
-from detector.model import AccountModel, load_model, score_accounts
+from detector.io import ChunkWriter, Rejects, read_csv_strings, resolve_format, write_rejects
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +69,7 @@ def score_file(
     Parameters
     ----------
     input_path : path-like
-        Accounts in any supported shape (see :mod:`detector.accounts`).
+        Accounts in any supported shape (see :mod:`detector.accounts.read`).
     output : str
         Output file; its extension chooses CSV, JSONL, JSON or Parquet; ``-`` is stdout (CSV).
     fmt : str, optional
@@ -76,7 +77,7 @@ def score_file(
     as_of : Timestamp or str, optional
         Collection time for records that carry none.
     model : AccountModel, optional
-        Defaults to :func:`detector.model.load_model`.
+        Defaults to :func:`detector.accounts.model.load_model`.
     chunksize : int
         Records per chunk.
     keep_top : int

@@ -1,7 +1,7 @@
 """The account model: training, calibration, thresholds, persistence and scoring.
 
 A model is a scikit-learn :class:`~sklearn.pipeline.Pipeline` of
-:class:`detector.features.AccountFeatures` and a calibrated, additive gradient-boosted classifier,
+:class:`detector.accounts.features.AccountFeatures` and a calibrated, additive gradient-boosted classifier,
 saved with skops (never pickle) beside a JSON card that records the data hashes, library versions,
 metrics, thresholds and feature list. Loading refuses unknown types and other feature versions.
 
@@ -28,23 +28,23 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from sklearn.pipeline import Pipeline
 
+from detector.accounts.explain import AdditiveExplainer, reasons
+from detector.accounts.features import ALL_FEATURES, FEATURE_VERSION, AccountFeatures
 from detector.errors import ModelError
-from detector.explain import AdditiveExplainer, reasons
-from detector.features import ALL_FEATURES, FEATURE_VERSION, AccountFeatures
-from detector.files import atomic_path
+from detector.io import atomic_path
 from detector.metrics import summary
 
 log = logging.getLogger(__name__)
 
-PACKAGE_MODEL = Path(__file__).resolve().parent / "data" / "account-model.skops"
+PACKAGE_MODEL = Path(__file__).resolve().parents[1] / "data" / "account-model.skops"
 
 # `verified` is excluded: in botwiki + verified-2019 it is a label leak, and many inputs lack it.
 MODEL_FEATURES: tuple[str, ...] = tuple(f for f in ALL_FEATURES if f != "verified")
 
 # Types a model file may contain. Anything else is refused before it is loaded.
 TRUSTED_TYPES = (
-    "detector.features.AccountFeatures",
-    "detector.features.ScreenNameLikelihood",
+    "detector.accounts.features.AccountFeatures",
+    "detector.accounts.features.ScreenNameLikelihood",
     "sklearn._loss.link.Interval",
     "sklearn._loss.link.LogitLink",
     "sklearn._loss.loss.HalfBinomialLoss",
@@ -86,7 +86,7 @@ class AccountModel:
 
     def _ensure_explainer(self) -> AdditiveExplainer:
         if self.explainer is None:
-            raise ModelError("model has no explainer: it was not trained or loaded through detector.model")
+            raise ModelError("model has no explainer: it was not trained or loaded through detector.accounts.model")
         return self.explainer
 
 
@@ -253,14 +253,12 @@ def _save_explainer(model: AccountModel, path: Path) -> None:
         np.save(fh, explainer.baseline, allow_pickle=False)
 
 
-def load_model(path: str | Path | None = None) -> AccountModel:
-    """Load a model and its card, refusing untrusted types and other feature versions.
+def load_model(path: str | Path) -> AccountModel:
+    """Load the model at ``path`` and its card, refusing untrusted types and other feature versions.
 
-    With no path, the model chosen in the registry is used when there is one, else the model
-    shipped with the package.
+    Which model to use when none is named is the registry's choice
+    (:func:`detector.accounts.registry.load_current_model`); this function only loads a path.
     """
-    if path is None:
-        path = default_model_path()
     path = Path(path)
     if not path.exists():
         raise ModelError(f"no model at {path}: run `detector train` (or `make run`, which trains when it is missing)")
@@ -292,16 +290,6 @@ def load_model(path: str | Path | None = None) -> AccountModel:
         raise ModelError(f"explanation reference missing beside the model: {base_path}")
     baseline = np.load(base_path, allow_pickle=False)
     return AccountModel(pipeline, card, AdditiveExplainer(_booster(pipeline), baseline=baseline))
-
-
-def default_model_path() -> Path:
-    """The registry's chosen model when a registry is set up, else the packaged model."""
-    try:
-        from detector import registry  # optional: the registry may not be installed yet
-    except ImportError:
-        return PACKAGE_MODEL
-    current = registry.current_model_path()
-    return Path(current) if current is not None else PACKAGE_MODEL
 
 
 def label_scores(scores: np.ndarray, thresholds: dict[str, float]) -> np.ndarray:

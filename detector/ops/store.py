@@ -6,7 +6,7 @@ in ``metadata`` and refuses a database of another version. Every write is an ups
 key inside a transaction, so collecting or scoring the same thing twice never duplicates it, and a
 process killed in the middle of a write leaves the last committed state behind. Times are UTC.
 
-It never talks to the X API (see :mod:`detector.collect`), never scores anything and never renders
+It never talks to the X API (see :mod:`detector.ops.collect`), never scores anything and never renders
 a report: it stores and answers queries.
 
 Tables
@@ -47,14 +47,13 @@ from typing import Any
 import pandas as pd
 
 from detector.errors import SchemaVersionError, StoreError
-from detector.files import atomic_path
+from detector.io import atomic_path, default_data_dir
 from detector.schema import ACCOUNT_COLUMNS, POST_COLUMNS
 
 log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 1
 DB_FILENAME = "detector.sqlite"
-DATA_DIR_ENV = "DETECTOR_DATA_DIR"
 
 STATUSES = ("ok", "suspended", "not_found", "forbidden", "protected", "error")
 
@@ -172,19 +171,6 @@ _TS_COLUMNS = {
     "started_at",
     "finished_at",
 }
-
-
-def default_data_dir() -> Path:
-    """Where the store lives unless told otherwise.
-
-    ``$DETECTOR_DATA_DIR``, else ``$XDG_DATA_HOME/detector``, else ``~/.local/share/detector``.
-    """
-    env = os.environ.get(DATA_DIR_ENV)
-    if env:
-        return Path(env).expanduser()
-    xdg = os.environ.get("XDG_DATA_HOME")
-    base = Path(xdg).expanduser() if xdg else Path.home() / ".local" / "share"
-    return base / "detector"
 
 
 def redact_url(url: str) -> str:

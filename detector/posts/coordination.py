@@ -63,7 +63,7 @@ from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 
 from detector.errors import ConfigError, InputError
-from detector.text import MENTION_TOKEN, URL_TOKEN, normalize_series
+from detector.posts.text import MENTION_TOKEN, URL_TOKEN, normalize_series
 
 log = logging.getLogger(__name__)
 

@@ -11,7 +11,7 @@ Accounts the API reports as suspended, unknown or forbidden come back inside HTT
 (``errors`` with ``resource_type: user``); they are recorded as account statuses, because an
 account that vanished is itself a signal.
 
-It never scores, never decides what to collect (see :mod:`detector.watch`) and never logs,
+It never scores, never decides what to collect (see :mod:`detector.ops.watch`) and never logs,
 prints or stores the bearer token.
 """
 
@@ -39,8 +39,8 @@ from requests.adapters import HTTPAdapter
 
 from detector import __version__
 from detector.errors import CollectError, ConfigError, DetectorError, NothingScoredError
-from detector.files import Rejects
-from detector.store import AccountStatus, Cursor, Store, utcnow
+from detector.io import Rejects
+from detector.ops.store import AccountStatus, Cursor, Store, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -261,7 +261,7 @@ def _problems_text(exc: tweepy.HTTPException) -> str:
 
 
 class Collector:
-    """Collects from the X API v2 into a :class:`~detector.store.Store`.
+    """Collects from the X API v2 into a :class:`~detector.ops.store.Store`.
 
     Parameters
     ----------
@@ -458,7 +458,7 @@ class Collector:
     def _store_accounts(self, users: list[dict[str, Any]], stats: CollectStats, fetched: datetime) -> list[tuple[str, str | None]]:
         if not users:
             return []
-        from detector.accounts import accounts_from_records
+        from detector.accounts.read import accounts_from_records
 
         rejects = Rejects(stats.source)
         stamp = _stamp(fetched)
@@ -679,10 +679,10 @@ def _user_gone(page: dict[str, Any]) -> bool:
 def _posts_of_page(page: dict[str, Any], source: str, page_key: str) -> tuple[pd.DataFrame, set[str], int]:
     """Canonical posts of one v2 page, the ids of their authors, and how many tweets were rejected.
 
-    The conversion is :func:`detector.posts.read_posts`, the same reader that reads exported
+    The conversion is :func:`detector.posts.read.read_posts`, the same reader that reads exported
     pages offline, so collected and re-read posts are identical.
     """
-    from detector.posts import read_posts
+    from detector.posts.read import read_posts
 
     safe = re.sub(r"[^A-Za-z0-9_.-]+", "_", f"{source}.{page_key}")[:120]
     with tempfile.TemporaryDirectory(prefix="detector-page-") as tmp:

@@ -1,7 +1,7 @@
 """Files in and out: format detection, record reading, rejects, and atomic writes.
 
 This module owns the bytes on disk. It knows nothing about accounts or posts: readers in
-:mod:`detector.accounts` and :mod:`detector.posts` turn its records into canonical tables.
+:mod:`detector.accounts.read` and :mod:`detector.posts.read` turn its records into canonical tables.
 It never leaves a half-written output behind: every writer goes through a temporary file in the
 target's folder and an atomic ``os.replace``.
 """
@@ -646,3 +646,19 @@ def replace_markdown_section(path: str | os.PathLike[str], section: str, title: 
         lines[start:end] = [*body, ""] if end < len(lines) else [*body, ""]
     with atomic_path(p) as tmp:
         tmp.write_text("\n".join(lines).rstrip("\n") + "\n", encoding="utf-8")
+
+
+DATA_DIR_ENV = "DETECTOR_DATA_DIR"
+
+
+def default_data_dir() -> Path:
+    """Where the store lives unless told otherwise.
+
+    ``$DETECTOR_DATA_DIR``, else ``$XDG_DATA_HOME/detector``, else ``~/.local/share/detector``.
+    """
+    env = os.environ.get(DATA_DIR_ENV)
+    if env:
+        return Path(env).expanduser()
+    xdg = os.environ.get("XDG_DATA_HOME")
+    base = Path(xdg).expanduser() if xdg else Path.home() / ".local" / "share"
+    return base / "detector"

@@ -1,7 +1,7 @@
 """The labelled training collections: building them from the raw sets, and loading them.
 
 The raw, published sets live outside the project (``../shared/datasets``). :func:`build_tables`
-reads them with the same readers users' files go through (:mod:`detector.accounts`) and writes
+reads them with the same readers users' files go through (:mod:`detector.accounts.read`) and writes
 compact canonical tables under ``datasets/accounts/``, with a manifest of hashes, so a fresh clone
 can retrain without the raw sets. :func:`load_training_table` reads those tables.
 
@@ -18,13 +18,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from detector.accounts import read_accounts
+from detector.accounts.read import read_accounts
 from detector.errors import InputError
-from detector.files import atomic_path
+from detector.io import atomic_path
 
 log = logging.getLogger(__name__)
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
+REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_RAW = REPO_ROOT.parent / "shared" / "datasets"
 DEFAULT_TABLES = REPO_ROOT / "datasets" / "accounts"
 MANIFEST = "MANIFEST.json"

@@ -1,6 +1,6 @@
 """The model registry: every trained account model kept by version, with its card, and the one in use.
 
-Layout, under the data folder (:func:`detector.store.default_data_dir`, i.e. ``$DETECTOR_DATA_DIR``,
+Layout, under the data folder (:func:`detector.io.default_data_dir`, i.e. ``$DETECTOR_DATA_DIR``,
 else ``$XDG_DATA_HOME/detector``, else ``~/.local/share/detector``; ``$DETECTOR_HOME`` overrides it
 for the registry alone)::
 
@@ -9,7 +9,7 @@ for the registry alone)::
     <home>/models/<version>/account-model.baseline.npy the explanation reference
     <home>/models/CURRENT                              the version in use (written atomically)
 
-:func:`current_model_path` is what :func:`detector.model.load_model` asks when no model is named,
+:func:`current_model_path` is what :func:`detector.accounts.model.load_model` asks when no model is named,
 so a model registered in a notebook and chosen with :func:`use` (or registered with
 ``make_current=True``) is the one ``detector score``, ``detector posts`` and ``detector run`` (cron)
 load from then on, with no file copied by hand. Without ``CURRENT`` the packaged model is used.
@@ -31,10 +31,13 @@ import shutil
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from detector.errors import ModelError
-from detector.files import atomic_path
+from detector.io import atomic_path, default_data_dir
+
+if TYPE_CHECKING:
+    from detector.accounts.model import AccountModel
 
 log = logging.getLogger(__name__)
 
@@ -87,7 +90,6 @@ def home(path: str | os.PathLike[str] | None = None) -> Path:
     env = os.environ.get(HOME_ENV)
     if env:
         return Path(env).expanduser()
-    from detector.store import default_data_dir
 
     return default_data_dir()
 
@@ -156,7 +158,7 @@ def register(
     make_current: bool = False,
     home_dir: str | os.PathLike[str] | None = None,
 ) -> str:
-    """Store ``model`` (a :class:`detector.model.AccountModel`) under its version; return the version.
+    """Store ``model`` (a :class:`detector.accounts.model.AccountModel`) under its version; return the version.
 
     The version is the model's own (``acct-<UTC time>``); a second model trained in the same second
     gets ``-2``, ``-3``… appended. Nothing stored is ever overwritten.
@@ -164,7 +166,7 @@ def register(
     Parameters
     ----------
     model : AccountModel
-        A trained model (from :func:`detector.model.train` or :func:`detector.model.load_model`).
+        A trained model (from :func:`detector.accounts.model.train` or :func:`detector.accounts.model.load_model`).
     notes : str, optional
         Free text kept in the card: who trained it, on which labels, why.
     make_current : bool
@@ -172,7 +174,7 @@ def register(
     home_dir : path, optional
         The registry's home (default: :func:`home`).
     """
-    from detector.model import AccountModel, save_model
+    from detector.accounts.model import AccountModel, save_model
 
     if not isinstance(model, AccountModel):
         raise ModelError(f"only a detector AccountModel can be registered, not {type(model).__name__}")
@@ -204,7 +206,7 @@ def register(
 
 def add_file(path: str | os.PathLike[str], *, notes: str | None = None, make_current: bool = False, home_dir: str | os.PathLike[str] | None = None) -> str:
     """Register a model file written elsewhere (e.g. by ``detector train -o``), after loading it."""
-    from detector.model import load_model
+    from detector.accounts.model import load_model
 
     return register(load_model(Path(path)), notes=notes, make_current=make_current, home_dir=home_dir)
 
@@ -226,7 +228,7 @@ def use(version: str | None, *, home_dir: str | os.PathLike[str] | None = None) 
     if not path.exists():
         known = ", ".join(e.version for e in list_models(home_dir)) or "none"
         raise ModelError(f"no model {version!r} in the registry {root} (stored: {known})")
-    from detector.model import load_model
+    from detector.accounts.model import load_model
 
     load_model(path)
     with atomic_path(marker) as tmp:
@@ -268,7 +270,7 @@ def list_models(home_dir: str | os.PathLike[str] | None = None) -> list[ModelEnt
 
 def show(version: str | None = None, *, home_dir: str | os.PathLike[str] | None = None) -> dict[str, Any]:
     """The card of ``version`` (``None``/``"current"``: the model in use; ``"packaged"``: the shipped one)."""
-    from detector.model import PACKAGE_MODEL
+    from detector.accounts.model import PACKAGE_MODEL
 
     if version in (None, "current"):
         path = current_model_path(home_dir) or PACKAGE_MODEL
@@ -323,7 +325,7 @@ def card_markdown(card: dict[str, Any]) -> str:
 
 
 def _read_card(path: Path) -> dict[str, Any] | None:
-    from detector.model import card_path
+    from detector.accounts.model import card_path
 
     cpath = card_path(path)
     if not cpath.exists():
@@ -339,3 +341,18 @@ def _check_version(version: str) -> None:
     # A version becomes a folder name: refuse anything that could climb out of the registry.
     if not _VERSION_RE.match(version or ""):
         raise ModelError(f"{version!r} is not a model version (letters, digits, '.', '_', '-')")
+
+
+def default_model_path() -> Path:
+    """The registry's chosen model when a registry is set up, else the packaged model."""
+    from detector.accounts.model import PACKAGE_MODEL
+
+    current = current_model_path()
+    return Path(current) if current is not None else PACKAGE_MODEL
+
+
+def load_current_model(path: str | Path | None = None) -> AccountModel:
+    """Load ``path``, or with no path the registry's chosen model (else the packaged one)."""
+    from detector.accounts.model import load_model
+
+    return load_model(default_model_path() if path is None else path)
