@@ -49,6 +49,8 @@ from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import regex
 
 from detector.errors import ModelError
@@ -152,13 +154,18 @@ PLACE = _rx(
     # Russian
     r"na ploscadi",
 )
-URGENCY = _rx(
+_URGENCY_WORDS = (
     r"now", r"right now", r"urgent\w*", r"breaking", r"asap", r"immediately", r"everyone", r"all of you",
     r"must", r"last chance", r"before it'?s too late", r"don'?t wait", r"act now",
     r"hitno", r"odmah", r"sada", r"svi", r"svima", r"moramo", r"morate", r"poslednja sansa",
     r"urgjent\w*", r"menjehere", r"tani", r"te gjithe", r"duhet", r"e fundit",
     r"srocno", r"vse",
 )
+URGENCY = _rx(*_URGENCY_WORDS)
+# The same words for pyarrow's RE2 (vectorised counting): every alternative starts and ends with a
+# word character, so ``\b`` stands for the look-arounds of :func:`_rx` (RE2's ``\b`` is ASCII;
+# normalised text is Latin without diacritics).
+_URGENCY_RE2 = r"(?i)\b(?:" + "|".join(_URGENCY_WORDS) + r")\b"
 
 FEATURE_COLUMNS = [
     "cta_event", "cta_invite", "cta_announce", "cta_time", "cta_place", "call_to_action",
@@ -181,14 +188,15 @@ def message_features(posts: pd.DataFrame, *, burst_window: pd.Timedelta = DEFAUL
     DataFrame
         :data:`FEATURE_COLUMNS`, indexed like ``posts``.
     """
-    text = posts["text"].fillna("").astype(str)
-    norm = normalize_series(text)
+    text = pa.array(posts["text"].astype("string").fillna(""), type=pa.large_string())
+    norm = normalize_series(posts["text"].astype("string").fillna(""))
     out = call_features(norm, normalised=True)
     out.index = posts.index
-    bangs = text.str.count("!").clip(upper=3) / 3
-    letters = text.str.count(r"[A-Za-zА-Яа-я]").to_numpy(dtype=float)
-    caps = text.str.count(r"[A-ZА-Я]").to_numpy(dtype=float) / np.maximum(letters, 1.0)
-    words = norm.map(lambda t: len(URGENCY.findall(t)))
+    norm_a = pa.array(norm.astype("string"), type=pa.large_string())
+    bangs = np.minimum(_counts(pc.count_substring(text, "!")), 3) / 3
+    letters = _count_chars(text, r"[A-Za-zА-Яа-я]+").astype(float)
+    caps = _count_chars(text, r"[A-ZА-Я]+").astype(float) / np.maximum(letters, 1.0)
+    words = _counts(pc.count_substring_regex(norm_a, _URGENCY_RE2))
     out["urgency"] = np.clip(words / 2 + 0.5 * bangs + np.where(caps > 0.6, 0.3, 0.0), 0, 1)
     out["n_urls"] = _count_words(posts["urls"])
     out["n_hashtags"] = _count_words(posts["hashtags"])
@@ -196,15 +204,32 @@ def message_features(posts: pd.DataFrame, *, burst_window: pd.Timedelta = DEFAUL
     out["is_reply"] = posts["reply_to"].notna().to_numpy()
     out["burst"] = author_burst(posts, burst_window)
     # The same message sent again and again by one account (addressee and link aside) is a template.
-    template_key = posts["author_id"].astype(str).to_numpy() + "\x1f" + norm.str.replace(r"@user|<url>|\W+", " ", regex=True).str.split().str.join(" ").fillna("").to_numpy().astype(str)
-    repeats = _neighbours(template_key, posts["created_at"], TEMPLATE_WINDOW)
+    # Words only: mentions, links and everything that is not a letter, digit or mark go.
+    bare = pc.utf8_trim_whitespace(pc.replace_substring_regex(pc.replace_substring_regex(norm_a, r"@user|<url>|[^\p{L}\p{N}\p{M}_]+", " "), r" +", " "))
+    author = pd.factorize(posts["author_id"].astype("string"), use_na_sentinel=True)[0].astype("int64")
+    message = pd.factorize(pd.Series(bare.to_pandas(types_mapper=pd.ArrowDtype)))[0].astype("int64")
+    keys = np.where(author >= 0, author * (int(message.max(initial=0)) + 1) + message, -1 - np.arange(len(author)))
+    repeats = _neighbours(keys, posts["created_at"], TEMPLATE_WINDOW)
     out["self_repeats"] = np.where(_count_words(norm) >= MIN_TEMPLATE_WORDS, repeats, 0)
     return out[FEATURE_COLUMNS]
 
 
+# Python's str.split() white space: RE2's \s, \v, the Unicode space separators and \x1c-\x1f, \x85.
+_WORD_RE2 = r"[^\s\x0b\x1c-\x1f\x{85}\p{Z}]+"
+
+
+def _counts(arr: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    return np.asarray(pc.fill_null(arr, 0).to_numpy(zero_copy_only=False), dtype="int64")
+
+
+def _count_chars(text: pa.Array, runs: str) -> np.ndarray:
+    """Characters of each text in the runs matched by ``runs`` (removing runs is faster than counting characters)."""
+    return _counts(pc.subtract(pc.utf8_length(text), pc.utf8_length(pc.replace_substring_regex(text, runs, ""))))
+
+
 def _count_words(s: pd.Series) -> np.ndarray:
     """Number of white-space separated words in each cell (0 when missing)."""
-    return np.fromiter((len(v.split()) if isinstance(v, str) else 0 for v in s), dtype="int64", count=len(s))
+    return _counts(pc.count_substring_regex(pa.array(s.astype("string"), type=pa.large_string()), _WORD_RE2))
 
 
 def call_features(texts: Iterable[str] | pd.Series, *, normalised: bool = False) -> pd.DataFrame:
@@ -244,7 +269,9 @@ def explain_call(text: str) -> dict[str, str]:
 
 def author_burst(posts: pd.DataFrame, window: pd.Timedelta = DEFAULT_BURST_WINDOW) -> np.ndarray:
     """For each post, how many other posts its author made within ±``window`` of it."""
-    return _neighbours(posts["author_id"].astype(str).to_numpy(), posts["created_at"], window)
+    author = pd.factorize(posts["author_id"].astype("string"), use_na_sentinel=True)[0].astype("int64")
+    # A post without an author is nobody's burst: each gets a key of its own.
+    return _neighbours(np.where(author >= 0, author, -1 - np.arange(len(author))), posts["created_at"], window)
 
 
 def _neighbours(keys: np.ndarray, created_at: pd.Series, window: pd.Timedelta) -> np.ndarray:
@@ -284,6 +311,12 @@ def label_for(score: float, *, author_known: bool = True) -> str:
     if score >= UNCERTAIN or not author_known:
         return "uncertain"
     return "likely-genuine"
+
+
+def labels_for(scores: np.ndarray, *, author_known: np.ndarray) -> np.ndarray:
+    """:func:`label_for` of many scores at once."""
+    scores = np.asarray(scores, dtype=float)
+    return np.where(scores >= SUSPICIOUS, "suspicious", np.where((scores >= UNCERTAIN) | ~np.asarray(author_known, dtype=bool), "uncertain", "likely-genuine")).astype(object)
 
 
 def score_posts(
@@ -333,13 +366,9 @@ def score_posts(
         * (1 - WEIGHTS["message"] * message)
     )
     out["score"] = np.round(score, 4)
-    out["label"] = [label_for(x, author_known=not math.isnan(au)) for x, au in zip(score, author, strict=True)]
+    out["label"] = labels_for(score, author_known=~np.isnan(author))
     out["cluster_ids"] = pd.Series(cluster_ids, dtype="string")
-    bursts = feats["burst"].to_numpy(dtype="int64")
-    out["reasons"] = [
-        _reasons(author[i], coord[i], coord_note[i], int(bursts[i]), feats.iloc[i], burst_window)
-        for i in range(len(out))
-    ]
+    out["reasons"] = _reasons(author, coord, coord_note, feats, burst_window)
     out["author_score"] = author
     out["coordination"] = np.round(coord, 4)
     for col in FEATURE_COLUMNS:
@@ -354,7 +383,7 @@ def _author_scores(posts: pd.DataFrame, account_scores: pd.DataFrame | None) -> 
     return posts["author_id"].astype(str).map(by_id).to_numpy(dtype=float)
 
 
-def _post_coordination(posts: pd.DataFrame, coordination: Coordination | None) -> tuple[np.ndarray, list[Any], list[str]]:
+def _post_coordination(posts: pd.DataFrame, coordination: Coordination | None) -> tuple[np.ndarray, list[Any], np.ndarray]:
     """Coordination evidence per post: the author's repetition score, halved outside any cluster.
 
     One cluster alone is weak evidence (a crowd retweets a viral post in the same minute), so the
@@ -364,7 +393,7 @@ def _post_coordination(posts: pd.DataFrame, coordination: Coordination | None) -
     n = len(posts)
     coord = np.zeros(n)
     ids: list[Any] = [pd.NA] * n
-    notes = [""] * n
+    notes = np.full(n, "", dtype=object)
     if coordination is None:
         return coord, ids, notes
     pid = posts["post_id"].astype(str)
@@ -372,49 +401,73 @@ def _post_coordination(posts: pd.DataFrame, coordination: Coordination | None) -
     m = coordination.memberships
     if m is not None and not m.empty:
         m = m.sort_values(["n_accounts", "cluster_id"], ascending=[False, True])
-        grouped = m.groupby(m["post_id"].astype(str), sort=False)
-        joined = grouped["cluster_id"].agg(lambda c: " ".join(dict.fromkeys(str(x) for x in c)))
-        first = grouped.head(1)
-        top = first.set_index(first["post_id"].astype(str))
+        key = m["post_id"].astype(str)
+        pairs = pd.DataFrame({"post": key.to_numpy(), "cid": m["cluster_id"].astype(str).to_numpy()}).drop_duplicates()
+        joined = pairs.groupby("post", sort=False)["cid"].agg(" ".join)
+        top = m.loc[~key.duplicated().to_numpy()]
+        note = "in " + top["kind"].astype(str) + " cluster " + top["cluster_id"].astype(str) + " with " + top["n_accounts"].astype(str) + " accounts"
+        note.index = top["post_id"].astype(str).to_numpy()
         ids = list(pid.map(joined).astype("string"))
-        in_cluster = pid.isin(top.index).to_numpy()
-        for i in np.flatnonzero(in_cluster):
-            row = top.loc[pid.iloc[i]]
-            notes[i] = f"in {row['kind']} cluster {row['cluster_id']} with {row['n_accounts']} accounts"
+        mapped = pid.map(note)
+        in_cluster = mapped.notna().to_numpy()
+        notes[in_cluster] = mapped[in_cluster].to_numpy()
     acc = coordination.account_scores
     if acc is not None and not acc.empty:
         idx = acc.set_index(acc["account_id"].astype(str))
         author = posts["author_id"].astype(str)
         score = author.map(idx["coordination_score"].astype(float)).fillna(0.0).to_numpy()
-        why = author.map(idx["reason"]) if "reason" in idx.columns else pd.Series("", index=posts.index)
         coord = np.where(in_cluster, score, 0.5 * score)
-        for i in np.flatnonzero(score > 0):
-            detail = f"author coordination {score[i]:.2f}" + (f" ({why.iloc[i]})" if isinstance(why.iloc[i], str) and why.iloc[i] else "")
-            notes[i] = f"{notes[i]}; {detail}" if notes[i] else f"not in a cluster itself; {detail}"
+        pos = score > 0
+        if pos.any():
+            acc_score = idx["coordination_score"].astype(float)
+            detail = "author coordination " + acc_score.map(lambda v: f"{v:.2f}")
+            if "reason" in idx.columns:
+                why = idx["reason"].astype("string").fillna("")
+                detail = detail + np.where(why != "", " (" + why + ")", "")
+            d = author[pos].map(detail).to_numpy(dtype=object)
+            before = notes[pos]
+            notes[pos] = np.where(before != "", before + "; " + d, "not in a cluster itself; " + d)
     return coord, ids, notes
 
 
-def _reasons(author: float, coord: float, coord_note: str, burst: int, f: pd.Series, window: pd.Timedelta) -> str:
-    parts: list[tuple[float, str]] = []
-    if math.isnan(author):
-        parts.append((0.0, "author not scored (no profile)"))
-    elif author >= UNCERTAIN:
-        parts.append((WEIGHTS["author"] * author, f"author account score {author:.2f}"))
-    if coord > 0 and coord_note:
-        parts.append((WEIGHTS["coordination"] * coord, coord_note))
-    if f["self_repeats"] >= 1:
-        r = int(f["self_repeats"])
-        parts.append((WEIGHTS["template"] * (1 - math.exp(-r / TEMPLATE_SCALE)), f"same message sent {r} more time(s) by the author within 24 h"))
-    if burst >= 3:
-        minutes = int(window.total_seconds() // 60)
-        parts.append((WEIGHTS["burst"] * (1 - math.exp(-burst / BURST_SCALE)), f"author posted {burst} other posts within ±{minutes} min"))
-    if f["call_to_action"]:
-        bits = [b for b, on in (("time", f["cta_time"]), ("place", f["cta_place"])) if on]
-        parts.append((WEIGHTS["message"] * 0.5 * f["call_strength"], "call to action" + (f" with {' and '.join(bits)}" if bits else "")))
-    if f["urgency"] >= 0.5:
-        parts.append((WEIGHTS["message"] * 0.3 * f["urgency"], "urgent wording"))
-    parts.sort(key=lambda p: -p[0])
-    return "; ".join(text for _, text in parts) or "no evidence found"
+def _reasons(author: np.ndarray, coord: np.ndarray, coord_note: np.ndarray, f: pd.DataFrame, window: pd.Timedelta) -> list[str]:
+    """Each post's reasons, strongest first, ``;``-separated (vectorised over the posts)."""
+    n = len(author)
+    a = np.nan_to_num(author, nan=0.0)
+    repeats = f["self_repeats"].to_numpy(dtype="int64")
+    bursts = f["burst"].to_numpy(dtype="int64")
+    call = f["call_to_action"].to_numpy(dtype=bool)
+    strength = f["call_strength"].to_numpy(dtype=float)
+    urgency = f["urgency"].to_numpy(dtype=float)
+    minutes = int(window.total_seconds() // 60)
+    no_author = np.isnan(author)
+    call_text = np.where(
+        f["cta_time"].to_numpy(dtype=bool),
+        np.where(f["cta_place"].to_numpy(dtype=bool), "call to action with time and place", "call to action with time"),
+        np.where(f["cta_place"].to_numpy(dtype=bool), "call to action with place", "call to action"),
+    )
+    parts = [
+        (np.where(no_author, 0.0, WEIGHTS["author"] * a), no_author | (a >= UNCERTAIN),
+         np.where(no_author, "author not scored (no profile)", _fmt(a, "author account score {:.2f}"))),
+        (WEIGHTS["coordination"] * coord, (coord > 0) & (coord_note != ""), coord_note),
+        (WEIGHTS["template"] * (1 - np.exp(-repeats / TEMPLATE_SCALE)), repeats >= 1,
+         _fmt(repeats, "same message sent {} more time(s) by the author within 24 h")),
+        (WEIGHTS["burst"] * (1 - np.exp(-bursts / BURST_SCALE)), bursts >= 3,
+         _fmt(bursts, "author posted {} other posts within ±" + str(minutes) + " min")),
+        (WEIGHTS["message"] * 0.5 * strength, call, call_text),
+        (WEIGHTS["message"] * 0.3 * urgency, urgency >= 0.5, np.full(n, "urgent wording", dtype=object)),
+    ]
+    weights = np.stack([np.where(on, w, -np.inf) for w, on, _ in parts], axis=1)
+    texts = np.stack([np.where(on, t, None) for _, on, t in parts], axis=1)
+    order = np.argsort(-weights, axis=1, kind="stable")
+    texts = np.take_along_axis(texts, order, axis=1)
+    return ["; ".join(t for t in row if t is not None) or "no evidence found" for row in texts.tolist()]
+
+
+def _fmt(values: np.ndarray, template: str) -> np.ndarray:
+    """``template.format(v)`` for every value, formatting each distinct value once."""
+    uniq, inverse = np.unique(values, return_inverse=True)
+    return np.array([template.format(v) for v in uniq.tolist()], dtype=object)[inverse.ravel()] if len(values) else np.array([], dtype=object)
 
 
 def author_table(

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from detector.errors import EmptyInputError, InputError, NothingScoredError
@@ -192,13 +193,12 @@ def _ira_rows(df: pd.DataFrame, path: str, rejects: Rejects) -> pd.DataFrame:
         is_repost |= df["retweet"].fillna("0").eq("1") & ~kind.isin(["Q", "QUOTE_TWEET"])
     # The IRA release does not name the reposted post. A repost's content is the original's text, so
     # reposts of one original share a key derived from that text ("text:" + digest).
-    digest = df["content"].fillna("").map(lambda t: "text:" + hashlib.sha1(t.strip().encode()).hexdigest()[:16])
-    out["repost_of"] = digest.where(is_repost, pd.NA).astype("string")
+    out["repost_of"] = _text_digests(df["content"], is_repost)
     out["reply_to"] = pd.NA
     out["urls"] = _urls_from_text(df["content"])
     out["hashtags"] = _hashtags_from_text(df["content"])
     lang = df["language"] if "language" in df.columns else pd.Series(pd.NA, index=df.index, dtype="string")
-    out["lang"] = lang.str.lower().map(lambda v: LANGUAGE_CODES.get(v, v) if isinstance(v, str) else pd.NA)
+    out["lang"] = _each_distinct(lang, lambda v: LANGUAGE_CODES.get(v.lower(), v.lower()))
     out["post_id"] = df["tweet_id"] if "tweet_id" in df.columns else _row_ids(df.index)
     names = {"author_id": "author", "text": "content", "created_at": "publish_date"}
     return _finish_table(out, df, path, rejects, id_field="tweet_id", names=names)
@@ -206,7 +206,19 @@ def _ira_rows(df: pd.DataFrame, path: str, rejects: Rejects) -> pd.DataFrame:
 
 def _row_ids(index: pd.Index) -> pd.Series:
     """Ids for inputs without one: the record number, stable across reruns of the same file."""
-    return pd.Series([f"r{i}" for i in index], index=index, dtype="string")
+    return "r" + pd.Series(index.astype(str), index=index, dtype="string")
+
+
+def _text_digests(content: pd.Series, is_repost: pd.Series) -> pd.Series:
+    """``text:`` + a digest of each repost's text (each distinct text hashed once); missing elsewhere."""
+    return _each_distinct(content.fillna("").where(is_repost), lambda t: "text:" + hashlib.sha1(t.strip().encode()).hexdigest()[:16])
+
+
+def _each_distinct(values: pd.Series, fn: Any) -> pd.Series:
+    """``fn`` of each non-missing value, computed once per distinct value (missing stays missing)."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    mapped = np.array([fn(u) for u in uniques.tolist()] + [pd.NA], dtype=object)
+    return pd.Series(mapped[codes], index=values.index, dtype="string")
 
 
 def _finish_table(out: pd.DataFrame, raw: pd.DataFrame, path: str, rejects: Rejects, id_field: str, names: dict[str, str] | None = None) -> pd.DataFrame:
@@ -252,13 +264,28 @@ def parse_times(values: pd.Series) -> pd.Series:
 
 
 def _urls_from_text(text: pd.Series) -> pd.Series:
-    found = text.fillna("").str.findall(URL_RE)
-    return found.map(lambda xs: " ".join(u.rstrip(".,;:!?)]}…") for u in xs) if xs else pd.NA).astype("string")
+    # Only the texts that can hold one are searched (a fast substring test first).
+    return _found(text, ("http",), lambda t: " ".join(u.rstrip(".,;:!?)]}…") for u in URL_RE.findall(t)))
 
 
 def _hashtags_from_text(text: pd.Series) -> pd.Series:
-    found = text.fillna("").str.findall(HASHTAG_RE)
-    return found.map(lambda xs: " ".join(x.lower() for x in xs) if xs else pd.NA).astype("string")
+    return _found(text, ("#", "＃"), lambda t: " ".join(x.lower() for x in HASHTAG_RE.findall(t)))
+
+
+def _found(text: pd.Series, marks: tuple[str, ...], fn: Any) -> pd.Series:
+    """``fn`` of each text holding one of ``marks`` (case ignored), missing when it finds nothing."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    arr = pa.array(text.astype("string"), type=pa.large_string())
+    hit = np.zeros(len(text), dtype=bool)
+    for mark in marks:
+        hit |= np.asarray(pc.fill_null(pc.match_substring(arr, mark, ignore_case=True), False).to_numpy(zero_copy_only=False), dtype=bool)
+    out = pd.Series(pd.NA, index=text.index, dtype="string")
+    if hit.any():
+        some = text[hit].map(lambda t: fn(t) or pd.NA)
+        out[hit] = some.astype("string")
+    return out
 
 
 def _join_list_cells(s: pd.Series) -> pd.Series:
