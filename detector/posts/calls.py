@@ -12,6 +12,12 @@ This module owns two things.
    invites, announces, or gives both a time and a place; a news report that merely mentions a
    protest ("Police deploy tear gas on protesters") is not one.
 
+   The lexicon is the fallback and a part of the trained classifier: :func:`score_calls` (the
+   batch API the posts job uses) scores calls with :mod:`detector.posts.call_model`, whose
+   features include the lexicon's parts, and extracts what, when and where with
+   :mod:`detector.posts.extract`. EVALUATION.md ("Calls to protest") compares the two on
+   hand-labelled real posts in Albanian, Serbian (both scripts) and English.
+
 2. **Post scores.** A documented rule, not a trained model (EVALUATION.md, "Post scoring", shows why
    a model trained on IRA-versus-PHEME posts learns the collections, not inauthenticity). Each post
    gets evidence in [0, 1] from independent sources, combined by a weighted noisy-OR::
@@ -253,6 +259,31 @@ def call_features(texts: Iterable[str] | pd.Series, *, normalised: bool = False)
         out["call_to_action"], 0.5 + 0.25 * out["cta_time"] + 0.25 * out["cta_place"], 0.0
     )
     return out
+
+
+def score_calls(
+    texts: pd.Series,
+    created_at: pd.Series | None = None,
+    lang: pd.Series | None = None,
+    *,
+    model: Any = None,
+) -> pd.DataFrame:
+    """Score posts as calls to action with the trained classifier, with what, when and where.
+
+    See :func:`detector.posts.call_model.score_calls` (this is the same function): one row per text,
+    indexed like ``texts``, with ``is_call``, ``call_score``, ``event``, ``when``, ``when_ts`` (UTC),
+    ``when_status``, ``where`` and ``call_reasons``.
+    """
+    from detector.posts.call_model import score_calls as _score_calls
+
+    return _score_calls(texts, created_at, lang, model=model)
+
+
+def detect_lang(texts: pd.Series, given: pd.Series | None = None) -> pd.Series:
+    """Language code of each post, the given one where present (:func:`detector.posts.lang.detect_lang`)."""
+    from detector.posts.lang import detect_lang as _detect_lang
+
+    return _detect_lang(texts, given)
 
 
 def explain_call(text: str) -> dict[str, str]:

@@ -1,0 +1,270 @@
+"""Train and evaluate the call-to-action classifier on real, hand-labelled posts.
+
+Reads the labelled dev set of ``../shared/datasets/balkan-posts`` and the labels in
+``datasets/calls/labels.csv`` (post ids only; the texts are joined from ``../shared`` here and never
+written anywhere), then:
+
+1. measures the gate's recall on the labelled calls;
+2. nested grouped cross-validation (outer 5 folds, inner 3; groups join posts by source and author
+   and by identical text, and the Serbian and English versions of one article): every choice
+   (regularisation, lexicon features on/off, Platt calibration, threshold) is made on the inner
+   folds only; the outer predictions are the reported figures, overall and per language, next to
+   the lexicon's rule on the same posts;
+3. leave-one-source-out: train on the other sources (choices again on inner folds), test on the
+   held-out one (the student-protest site, the Albanian corpus, the 2013-14 tweets, IRA English);
+4. with ``--save``: fits the final model on all labelled posts (choices by grouped CV on all of
+   them) and writes ``detector/data/call-model.npz`` and its card.
+
+Usage: ``python bench/calls_eval.py [--save] [--json out.json] [--misses out.csv]``.
+The ``--misses`` file holds texts: write it outside the repository.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import logging
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from sklearn.metrics import average_precision_score
+from sklearn.model_selection import StratifiedGroupKFold
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from detector.posts import call_model as cm  # noqa: E402
+from detector.posts.calls import call_features  # noqa: E402
+from detector.posts.text import normalize_series  # noqa: E402
+
+log = logging.getLogger("calls_eval")
+SHARED = REPO.parent / "shared" / "datasets"
+BALKAN = SHARED / "balkan-posts"
+LABELS = REPO / "datasets" / "calls" / "labels.csv"
+GRID_C = (1.0, 4.0)
+GRID_LEX = (True, False)
+LANG_GROUP = {"sq": "Albanian", "sr": "Serbian/Bosnian/Croatian Latin", "bs": "Serbian/Bosnian/Croatian Latin",
+              "hr": "Serbian/Bosnian/Croatian Latin", "sr-Cyrl": "Serbian Cyrillic", "en": "English"}  # fmt: skip
+SEED = 10
+
+
+def load_labelled(labels: Path = LABELS) -> pd.DataFrame:
+    """Dev set plus our labels, with texts joined from ../shared (kept in memory only)."""
+    dev = pd.read_csv(BALKAN / "calls_labelled_dev.csv", dtype={"post_id": str})
+    dev = dev[["post_id", "source", "lang", "text", "is_call"]].assign(origin="dev")
+    ours = pd.read_csv(labels, dtype={"post_id": str})
+    frames = []
+    for name, src in (("albanian_dialect_tweets.csv", "albanian_dialect"), ("mozetic_tweets_sr_sq_bs_hr.csv", "mozetic"),
+                      ("blokade_org_student_protest_posts.csv", "blokade")):  # fmt: skip
+        f = pd.read_csv(BALKAN / name, dtype={"post_id": str, "author_id": str})
+        frames.append(f.assign(source=src))
+    pool = pd.concat(frames, ignore_index=True)
+    b = ours[ours.source != "ira"].merge(pool[["post_id", "text", "lang", "author_id", "created_at"]], on="post_id", how="inner")
+    ira_ids = ours[ours.source == "ira"]
+    t = pd.read_parquet(SHARED / "ira-2018" / "tweets.parquet", columns=["author_id", "content", "publish_date"])
+    rows = ira_ids.post_id.str.removeprefix("ira-").astype(int).to_numpy()
+    i = ira_ids.assign(text=t.content.to_numpy()[rows], author_id=t.author_id.to_numpy()[rows], created_at=t.publish_date.to_numpy()[rows], lang="en")
+    ours = pd.concat([b, i], ignore_index=True).assign(origin="h10a")
+    dev = dev.merge(pool[["post_id", "author_id", "created_at"]], on="post_id", how="left")
+    d = pd.concat([dev, ours[dev.columns]], ignore_index=True).drop_duplicates("post_id").reset_index(drop=True)
+    d["lang_group"] = d["lang"].map(LANG_GROUP).fillna("other")
+    d["norm"] = normalize_series(d["text"].astype("string")).astype(str)
+    d["group"] = groups(d)
+    return d
+
+
+def groups(d: pd.DataFrame) -> np.ndarray:
+    """Connected components of 'same source and author' and 'same text' (and one article in two languages)."""
+    author = np.where(
+        d.source == "blokade",
+        "blokade:" + d.post_id.str.replace(r"/(sr|en)/", "/", regex=True).str.replace(r"#t\d+$", "", regex=True),
+        np.where(d.author_id.notna() & (d.author_id.astype(str) != ""), d.source + ":" + d.author_id.astype(str), "post:" + d.post_id),
+    )
+    key = "text:" + d["norm"].str.replace(r"\W+", " ", regex=True).str.strip()
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, k in zip(author, key, strict=True):
+        ra, rk = find(a), find(k)
+        if ra != rk:
+            parent[ra] = rk
+    return pd.factorize(pd.Series([find(a) for a in author]))[0]
+
+
+def features(norm: pd.Series, lexicon: bool) -> object:
+    return cm.CallFeatures(lexicon=lexicon, normalised=True).fit(None).transform(norm)
+
+
+def pr(y: np.ndarray, pred: np.ndarray) -> dict[str, float]:
+    tp = int((pred & (y == 1)).sum())
+    fp = int((pred & (y == 0)).sum())
+    fn = int((~pred & (y == 1)).sum())
+    return {"n": int(len(y)), "calls": int(y.sum()), "tp": tp, "fp": fp, "fn": fn,
+            "precision": round(tp / (tp + fp), 3) if tp + fp else float("nan"),
+            "recall": round(tp / (tp + fn), 3) if tp + fn else float("nan")}  # fmt: skip
+
+
+def best_threshold(p: np.ndarray, y: np.ndarray) -> float:
+    """The threshold with the best F1 on out-of-fold probabilities (ties: the higher one)."""
+    best, best_f = 0.5, -1.0
+    for t in np.unique(np.round(p, 4)):
+        pred = p >= t
+        tp = (pred & (y == 1)).sum()
+        f = 2 * tp / (pred.sum() + y.sum()) if (pred.sum() + y.sum()) else 0
+        if f >= best_f:
+            best, best_f = float(t), f
+    return best
+
+
+def oof_decision(X: dict, y: np.ndarray, g: np.ndarray, gated: np.ndarray, C: float, lex: bool, n_splits: int, seed: int) -> np.ndarray:
+    """Out-of-fold decision values (gated posts only; others -inf)."""
+    out = np.full(len(y), -np.inf)
+    idx = np.flatnonzero(gated)
+    cv = StratifiedGroupKFold(n_splits=n_splits, shuffle=True, random_state=seed)
+    for tr, te in cv.split(idx, y[idx], g[idx]):
+        coef, b = cm.fit_linear(X[lex][idx[tr]], y[idx[tr]], C)
+        out[idx[te]] = X[lex][idx[te]] @ coef + b
+    return out
+
+
+def choose_and_fit(X: dict, y: np.ndarray, g: np.ndarray, gated: np.ndarray, seed: int = SEED) -> dict:
+    """Every choice on inner grouped folds of the given training posts, then the fit on all of them."""
+    scores = {}
+    for C in GRID_C:
+        for lex in GRID_LEX:
+            d = oof_decision(X, y, g, gated, C, lex, 3, seed)
+            scores[(C, lex)] = (average_precision_score(y[gated], d[gated]), d)
+    (C, lex), (ap, d) = max(scores.items(), key=lambda kv: kv[1][0])
+    a, b = cm.fit_platt(d[gated], y[gated])
+    p = np.full(len(y), np.nan)
+    p[gated] = 1 / (1 + np.exp(-(a * d[gated] + b)))
+    base = (y[~gated].sum() + 1) / ((~gated).sum() + 2)
+    p[~gated] = base
+    thr = best_threshold(p, y)
+    coef, icpt = cm.fit_linear(X[lex][np.flatnonzero(gated)], y[gated], C)
+    return {"C": C, "lexicon": lex, "inner_ap": ap, "platt": (a, b), "threshold": thr, "base_rate": float(base), "coef": coef, "intercept": icpt}
+
+
+def predict(fit: dict, X: dict, rows: np.ndarray, gated: np.ndarray) -> np.ndarray:
+    p = np.full(len(rows), fit["base_rate"])
+    gr = gated[rows]
+    if gr.any():
+        d = X[fit["lexicon"]][rows[gr]] @ fit["coef"] + fit["intercept"]
+        a, b = fit["platt"]
+        p[gr] = 1 / (1 + np.exp(-(a * d + b)))
+    return p
+
+
+def report(d: pd.DataFrame, pred: np.ndarray, lex: np.ndarray) -> dict:
+    y = d.is_call.to_numpy()
+    out = {"overall": {"model": pr(y, pred), "lexicon": pr(y, lex)}}
+    for lg, sub in d.groupby("lang_group"):
+        m = sub.index.to_numpy()
+        out[lg] = {"model": pr(y[m], pred[m]), "lexicon": pr(y[m], lex[m])}
+    for src, sub in d.groupby("source"):
+        m = sub.index.to_numpy()
+        out["source:" + src] = {"model": pr(y[m], pred[m]), "lexicon": pr(y[m], lex[m])}
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--save", action="store_true", help="fit the final model on all labels and write detector/data/call-model.*")
+    ap.add_argument("--json", help="write the figures here")
+    ap.add_argument("--misses", help="write the outer-fold misses (with texts: keep outside the repo)")
+    ap.add_argument("--labels", default=str(LABELS))
+    args = ap.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    t0 = time.time()
+    d = load_labelled(Path(args.labels))
+    y = d.is_call.to_numpy().astype(int)
+    g = d.group.to_numpy()
+    norm = d["norm"].astype("string")
+    gated = cm.gate(norm)
+    X = {lex: features(norm, lex) for lex in GRID_LEX}
+    lex_pred = call_features(norm, normalised=True)["call_to_action"].to_numpy()
+    res: dict = {"data": {"posts": int(len(d)), "calls": int(y.sum()), "groups": int(len(np.unique(g))),
+                          "by_source": d.groupby("source").is_call.agg(["size", "sum"]).astype(int).to_dict("index")}}  # fmt: skip
+    res["gate"] = {"calls_in_gate": int((gated & (y == 1)).sum()), "calls": int(y.sum()), "posts_in_gate": int(gated.sum())}
+    log.info("%d posts, %d calls, %d groups; gate keeps %d of %d calls", len(d), y.sum(), len(np.unique(g)), res["gate"]["calls_in_gate"], y.sum())
+
+    # Nested grouped CV.
+    pred = np.zeros(len(d), dtype=bool)
+    prob = np.zeros(len(d))
+    chosen = []
+    outer = StratifiedGroupKFold(n_splits=5, shuffle=True, random_state=SEED)
+    for k, (tr, te) in enumerate(outer.split(d, y, g)):
+        sub_gated = gated[tr]
+        Xtr = {lex: X[lex][tr] for lex in GRID_LEX}
+        fit = choose_and_fit(Xtr, y[tr], g[tr], sub_gated)
+        p = predict(fit, X, te, gated)
+        prob[te], pred[te] = p, p >= fit["threshold"]
+        chosen.append({"fold": k, "C": fit["C"], "lexicon": fit["lexicon"], "threshold": round(fit["threshold"], 3), "inner_ap": round(fit["inner_ap"], 3)})
+        log.info("outer fold %d: %s", k, chosen[-1])
+    res["nested_cv"] = report(d, pred, lex_pred)
+    res["nested_cv"]["choices"] = chosen
+    res["nested_cv"]["average_precision"] = round(float(average_precision_score(y, prob)), 3)
+    # Calibration of the outer probabilities.
+    bins = pd.cut(prob, [0, 0.1, 0.3, 0.5, 0.7, 0.9, 1.0], include_lowest=True)
+    cal = pd.DataFrame({"bin": bins, "y": y, "p": prob}).groupby("bin", observed=True).agg(n=("y", "size"), calls=("y", "sum"), mean_p=("p", "mean"))
+    res["nested_cv"]["calibration"] = [{"bin": str(i), "n": int(r.n), "calls": int(r.calls), "mean_p": round(float(r.mean_p), 3)} for i, r in cal.iterrows()]
+
+    # Leave one source out.
+    res["source_holdout"] = {}
+    for src in ("blokade", "albanian_dialect", "mozetic", "ira"):
+        tr = np.flatnonzero(d.source.to_numpy() != src)
+        te = np.flatnonzero(d.source.to_numpy() == src)
+        fit = choose_and_fit({lex: X[lex][tr] for lex in GRID_LEX}, y[tr], g[tr], gated[tr])
+        p = predict(fit, X, te, gated)
+        sub = d.iloc[te].reset_index(drop=True)
+        r = report(sub, p >= fit["threshold"], lex_pred[te])
+        r["choice"] = {"C": fit["C"], "lexicon": fit["lexicon"], "threshold": round(fit["threshold"], 3)}
+        res["source_holdout"][src] = r
+        log.info("held out %s: model %s lexicon %s", src, r["overall"]["model"], r["overall"]["lexicon"])
+
+    if args.misses:
+        miss = d.assign(prob=prob.round(3), pred=pred)[(pred != (y == 1))]
+        miss[["post_id", "source", "lang", "is_call", "prob", "text"]].to_csv(args.misses, index=False)
+
+    if args.save:
+        fit = choose_and_fit(X, y, g, gated)
+        features_obj = cm.CallFeatures(lexicon=fit["lexicon"], normalised=True).fit(None)
+        labels_sha = hashlib.sha256(Path(args.labels).read_bytes()).hexdigest()
+        dev_sha = hashlib.sha256((BALKAN / "calls_labelled_dev.csv").read_bytes()).hexdigest()
+        card = {
+            "name": cm.MODEL_NAME,
+            "trained": pd.Timestamp.now(tz="UTC").isoformat(timespec="seconds"),
+            "training_data": {"posts": int(len(d)), "calls": int(y.sum()), "calls_labelled_dev.csv sha256": dev_sha,
+                              "datasets/calls/labels.csv sha256": labels_sha, "by_source": res["data"]["by_source"]},
+            "choice": {"C": fit["C"], "lexicon": fit["lexicon"], "inner_average_precision": round(fit["inner_ap"], 3)},
+            "metrics_nested_cv": res["nested_cv"]["overall"], "versions": _versions(),
+        }  # fmt: skip
+        model = cm.CallModel(features_obj, fit["coef"], fit["intercept"], fit["platt"], fit["threshold"], fit["base_rate"], card)
+        path = cm.save_model(model)
+        log.info("saved %s (C=%s, lexicon=%s, threshold %.3f)", path, fit["C"], fit["lexicon"], fit["threshold"])
+        res["final"] = card["choice"] | {"threshold": fit["threshold"], "base_rate": fit["base_rate"]}
+    res["seconds"] = round(time.time() - t0, 1)
+    text = json.dumps(res, indent=2, default=str)
+    if args.json:
+        Path(args.json).write_text(text + "\n")
+    print(text)
+    return 0
+
+
+def _versions() -> dict[str, str]:
+    import sklearn
+
+    return {"scikit-learn": sklearn.__version__, "numpy": np.__version__, "pandas": pd.__version__}
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

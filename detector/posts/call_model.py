@@ -1,0 +1,396 @@
+"""The call-to-action classifier: which posts urge readers to join a protest, march, rally or blockade.
+
+This module owns the trained message model of calls to action and the batch API the posts job
+uses, :func:`score_calls`. The model is small on purpose, because it must score a million posts in
+seconds and load in a fraction of a second:
+
+1. **Gate.** A broad, fast RE2 pattern (:data:`GATE`) over the normalised text keeps the posts that
+   name an action or an invitation in any of the four languages (protest, skup, tubim, blokad,
+   join, dođite, ejani, shihemi, …). A post outside the gate gets the calibrated base rate of calls
+   outside the gate in the training data as its score, and is never a call. The gate's recall on
+   the labelled calls is measured in EVALUATION.md.
+2. **Features** (:class:`CallFeatures`, an sklearn transformer): character 2–5-grams within word
+   boundaries and word 1–2-grams of the normalised text (Serbian Cyrillic and Latin share one form,
+   diacritics folded), hashed into a fixed space so the vocabulary needs no storage; the parts of
+   the hand-written lexicon of :mod:`detector.posts.calls` (event, invitation, announcement, time,
+   place, and their "call to action" rule) as extra columns; time and place patterns of
+   :mod:`detector.posts.extract`.
+3. **Linear model**: L2 logistic regression on those features, its decision value mapped to a
+   probability by Platt scaling fitted on out-of-fold decision values (grouped by source and
+   author), and a threshold on that probability chosen on the same out-of-fold values.
+
+The fitted model is two files: ``call-model.npz`` (the weight vector and intercept, loaded with
+``allow_pickle=False``) and ``call-model.card.json`` (feature settings, calibration, threshold,
+gate base rate, training data provenance and measured figures). No pickle anywhere.
+
+It never reads post files and never labels data.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import scipy.sparse as sp
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.feature_extraction.text import HashingVectorizer
+
+from detector.errors import ModelError
+from detector.posts import extract as extract_mod
+from detector.posts.text import normalize_series
+
+log = logging.getLogger(__name__)
+
+MODEL_NAME = "call-model"
+FORMAT_VERSION = 1
+
+# A post that names none of these stems is not read by the model (RE2 syntax, on normalised text).
+GATE = (
+    r"(?i)(?:protest|rally|rallies|march|marsh|\bmars\b|\bmarsa\b|\bmarsu\b|demonstr|vigil|strike|strajk|grev|blokad|blockad|bllok"
+    r"|\bskup|okup|tubim|setnj|boycott|bojkot|miting|gather|mblidh|\bjoin|\bcome\b|pridruz|\bdod?j?i(?:te)?\b|dolaz|izad?j?(?:ite|imo)"
+    r"|poziv|pozvan|ejani|\beja\b|dilni|\bdalim|bashko|shihemi|vidimo se|te gjithe ne|te gjithe n |svi na|sit-?in|walk-?out|picket"
+    r"|rsvp|be there|to the streets?|\bmeet\b|see you|interested|participat|\bpanel|\bteach-?in|kolon[aeu]|cutanj|tisin|perkujt"
+    r"|\bdemo\b|mobiliz|\bulic|\brrug|\bshesh|\btrg|ispred|\bpara\b|in front of|let'?s go|hajde|ajmo|krenimo|\bsot\b|\bneser|\bsutra|\bdanas)"
+)
+LEXICON_COLUMNS = ["cta_event", "cta_invite", "cta_announce", "cta_time", "cta_place", "call_to_action"]
+PATTERN_COLUMNS = ["has_when", "has_clock", "has_where", "has_town"]
+
+
+def default_model_path() -> Path:
+    """Where the shipped model lives: ``detector/data/call-model.npz``."""
+    return Path(__file__).resolve().parents[1] / "data" / f"{MODEL_NAME}.npz"
+
+
+def gate(norm: pd.Series) -> np.ndarray:
+    """True for the normalised texts that the model reads (:data:`GATE`)."""
+    if len(norm) == 0:
+        return np.zeros(0, dtype=bool)
+    arr = pa.array(norm.fillna("").astype(str).to_numpy(dtype=object), type=pa.large_string())
+    return pc.match_substring_regex(arr, GATE).to_numpy(zero_copy_only=False).astype(bool)
+
+
+class CallFeatures(TransformerMixin, BaseEstimator):
+    """Message features of a call to action: hashed n-grams, lexicon parts and time/place patterns.
+
+    Stateless: ``fit`` learns nothing (the hashing needs no vocabulary), so the same object scores
+    in a notebook, the CLI and cron.
+
+    Parameters
+    ----------
+    n_features : int
+        Size of the hashed space (shared by character and word n-grams).
+    char_ngram : tuple of int
+        Character n-gram range, within word boundaries.
+    word_ngram : tuple of int
+        Word n-gram range; ``(0, 0)`` leaves words out.
+    lexicon : bool
+        Append the lexicon's parts (:data:`LEXICON_COLUMNS`).
+    patterns : bool
+        Append the time and place patterns (:data:`PATTERN_COLUMNS`).
+    max_chars : int
+        Only the first ``max_chars`` characters of each normalised text are read.
+    normalised : bool
+        True when the texts given are already :func:`detector.posts.text.normalize` output.
+    """
+
+    def __init__(
+        self,
+        n_features: int = 2**17,
+        char_ngram: tuple[int, int] = (2, 5),
+        word_ngram: tuple[int, int] = (1, 2),
+        lexicon: bool = True,
+        patterns: bool = True,
+        max_chars: int = 600,
+        normalised: bool = False,
+    ) -> None:
+        self.n_features = n_features
+        self.char_ngram = char_ngram
+        self.word_ngram = word_ngram
+        self.lexicon = lexicon
+        self.patterns = patterns
+        self.max_chars = max_chars
+        self.normalised = normalised
+
+    def fit(self, X: Any, y: Any = None) -> CallFeatures:
+        """Nothing to learn; checks the parameters and returns ``self``."""
+        if self.n_features < 16:
+            raise ValueError("n_features must be at least 16")
+        self.n_features_out_ = self._n_out()
+        return self
+
+    def _n_out(self) -> int:
+        return self.n_features + (len(LEXICON_COLUMNS) if self.lexicon else 0) + (len(PATTERN_COLUMNS) if self.patterns else 0)
+
+    def transform(self, X: Any) -> sp.csr_matrix:
+        """Sparse feature matrix, one row per text."""
+        texts = pd.Series(np.asarray(X, dtype=object).ravel(), dtype="string").fillna("")
+        norm = texts if self.normalised else normalize_series(texts)
+        # A call says what it is near its start (a title, a first sentence): long articles are cut,
+        # which bounds the cost of one post.
+        norm = norm.str.slice(0, self.max_chars)
+        docs = norm.astype(str).tolist()
+        char = HashingVectorizer(
+            analyzer="char_wb", ngram_range=tuple(self.char_ngram), n_features=self.n_features,
+            alternate_sign=False, norm="l2", lowercase=False, dtype=np.float32,
+        ).transform(docs)  # fmt: skip
+        blocks = [char]
+        if self.word_ngram[1] > 0:
+            words = HashingVectorizer(
+                analyzer="word", ngram_range=tuple(self.word_ngram), n_features=self.n_features,
+                alternate_sign=False, norm="l2", lowercase=False, dtype=np.float32, token_pattern=r"(?u)\b\w+\b",
+            ).transform(docs)  # fmt: skip
+            blocks = [(char + words) * np.float32(0.7071)]
+        extra = []
+        if self.lexicon:
+            extra.append(lexicon_matrix(norm))
+        if self.patterns:
+            extra.append(pattern_matrix(norm))
+        if extra:
+            blocks.append(sp.csr_matrix(np.hstack(extra).astype(np.float32)))
+        return sp.hstack(blocks, format="csr", dtype=np.float32)
+
+
+def lexicon_matrix(norm: pd.Series) -> np.ndarray:
+    """The lexicon's parts of :mod:`detector.posts.calls`, each tested on every text."""
+    from detector.posts import calls
+
+    parts = (calls.EVENT, calls.INVITE, calls.ANNOUNCE, calls.TIME, calls.PLACE)
+    docs = norm.astype(str).tolist()
+    out = np.zeros((len(docs), len(LEXICON_COLUMNS)), dtype=np.float32)
+    for j, rx in enumerate(parts):
+        out[:, j] = [rx.search(t) is not None for t in docs]
+    out[:, 5] = out[:, 0] * np.maximum(np.maximum(out[:, 1], out[:, 2]), out[:, 3] * out[:, 4])
+    return out
+
+
+def pattern_matrix(norm: pd.Series) -> np.ndarray:
+    """Time and place patterns of :mod:`detector.posts.extract`: a time, a clock time, a place, a town."""
+    docs = norm.astype(str).tolist()
+    out = np.zeros((len(docs), len(PATTERN_COLUMNS)), dtype=np.float32)
+    clock = extract_mod.regex.compile(r"\d{1,2}[:.]\d{2}|\d{1,2} ?(?:h|am|pm|casova|sati)\b|(?:ora|oren|u|at) \d{1,2}\b")
+    for i, t in enumerate(docs):
+        out[i, 0] = extract_mod.WHEN_RX.search(t) is not None
+        out[i, 1] = clock.search(t) is not None
+        out[i, 2] = extract_mod.PLACE_RX.search(t) is not None
+        out[i, 3] = extract_mod.TOWN_RX.search(t) is not None
+    return out
+
+
+@dataclass
+class CallModel:
+    """A fitted call classifier: features, linear weights, Platt calibration, threshold, gate base rate."""
+
+    features: CallFeatures
+    coef: np.ndarray
+    intercept: float
+    platt: tuple[float, float]
+    threshold: float
+    base_rate: float
+    card: dict[str, Any] = field(default_factory=dict)
+
+    def decision(self, norm: pd.Series) -> np.ndarray:
+        """Linear decision values of normalised texts."""
+        X = self.features.transform(norm)
+        return np.asarray(X @ self.coef, dtype=np.float64).ravel() + self.intercept
+
+    def probability(self, decision: np.ndarray) -> np.ndarray:
+        """Calibrated probabilities from decision values (Platt scaling)."""
+        a, b = self.platt
+        return 1.0 / (1.0 + np.exp(-(a * decision + b)))
+
+    def predict_proba_normalised(self, norm: pd.Series) -> np.ndarray:
+        """Calibrated probability of being a call for each normalised text (gate included)."""
+        p = np.full(len(norm), self.base_rate, dtype=np.float64)
+        keep = gate(norm)
+        if keep.any():
+            p[keep] = self.probability(self.decision(norm[keep]))
+        return p
+
+
+def fit_linear(X: sp.csr_matrix, y: np.ndarray, C: float, random_state: int = 0) -> tuple[np.ndarray, float]:
+    """L2 logistic regression with balanced class weights; returns ``(coef, intercept)``."""
+    from sklearn.linear_model import LogisticRegression
+
+    clf = LogisticRegression(C=C, class_weight="balanced", max_iter=2000, solver="liblinear", random_state=random_state)
+    clf.fit(X, y)
+    return clf.coef_.ravel().astype(np.float32), float(clf.intercept_[0])
+
+
+def fit_platt(decision: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+    """Platt scaling: ``p = 1 / (1 + exp(-(a d + b)))`` fitted by maximum likelihood (with Platt's smoothed targets)."""
+    from sklearn.linear_model import LogisticRegression
+
+    n_pos, n_neg = float(y.sum()), float(len(y) - y.sum())
+    # Platt's targets keep the fit finite when the classes separate.
+    t = np.where(y == 1, (n_pos + 1) / (n_pos + 2), 1 / (n_neg + 2))
+    d = decision.reshape(-1, 1)
+    Xd = np.vstack([d, d])
+    yd = np.r_[np.ones(len(d)), np.zeros(len(d))]
+    w = np.r_[t, 1 - t]
+    lr = LogisticRegression(C=1e6, solver="lbfgs", max_iter=1000).fit(Xd, yd, sample_weight=w)
+    return float(lr.coef_[0, 0]), float(lr.intercept_[0])
+
+
+def save_model(model: CallModel, path: str | Path | None = None) -> Path:
+    """Write ``<name>.npz`` (weights) and ``<name>.card.json`` (everything else); no pickle."""
+    path = Path(path) if path is not None else default_model_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    np.savez_compressed(path, coef=model.coef.astype(np.float32), intercept=np.array([model.intercept]))
+    f = model.features
+    card = {
+        **model.card,
+        "format_version": FORMAT_VERSION,
+        "features": {
+            "n_features": f.n_features, "char_ngram": list(f.char_ngram), "word_ngram": list(f.word_ngram),
+            "lexicon": f.lexicon, "patterns": f.patterns, "max_chars": f.max_chars,
+        },
+        "platt": list(model.platt),
+        "threshold": model.threshold,
+        "base_rate": model.base_rate,
+        "gate": GATE,
+    }  # fmt: skip
+    card_path(path).write_text(json.dumps(card, indent=2, ensure_ascii=False, default=str) + "\n", encoding="utf-8")
+    return path
+
+
+def card_path(path: str | Path) -> Path:
+    """The JSON card beside a model file."""
+    p = Path(path)
+    return p.with_name(p.name.removesuffix(".npz") + ".card.json")
+
+
+_CACHE: dict[str, CallModel] = {}
+
+
+def load_model(path: str | Path | None = None) -> CallModel:
+    """Load a call model saved by :func:`save_model` (cached per path).
+
+    Raises
+    ------
+    ModelError
+        When the files are missing, unreadable or of another format version.
+    """
+    p = Path(path) if path is not None else default_model_path()
+    key = str(p.resolve())
+    if key in _CACHE:
+        return _CACHE[key]
+    t0 = time.perf_counter()
+    try:
+        card = json.loads(card_path(p).read_text(encoding="utf-8"))
+        with np.load(p, allow_pickle=False) as z:
+            coef = z["coef"].astype(np.float32)
+            intercept = float(z["intercept"][0])
+    except (OSError, ValueError, KeyError) as exc:
+        raise ModelError(f"cannot load the call model {p}: {exc}") from exc
+    if card.get("format_version") != FORMAT_VERSION:
+        raise ModelError(f"call model {p} has format version {card.get('format_version')}, expected {FORMAT_VERSION}")
+    fs = card["features"]
+    features = CallFeatures(
+        n_features=int(fs["n_features"]), char_ngram=tuple(fs["char_ngram"]), word_ngram=tuple(fs["word_ngram"]),
+        lexicon=bool(fs["lexicon"]), patterns=bool(fs["patterns"]), max_chars=int(fs["max_chars"]), normalised=True,
+    ).fit(None)  # fmt: skip
+    if coef.shape[0] != features.n_features_out_:
+        raise ModelError(f"call model {p} has {coef.shape[0]} weights, its card describes {features.n_features_out_}")
+    model = CallModel(features, coef, intercept, tuple(card["platt"]), float(card["threshold"]), float(card["base_rate"]), card)
+    _CACHE[key] = model
+    log.debug("loaded call model %s in %.3f s", p, time.perf_counter() - t0)
+    return model
+
+
+CALL_COLUMNS = ["is_call", "call_score", "event", "when", "when_ts", "when_status", "where", "call_reasons"]
+
+
+def score_calls(
+    texts: pd.Series,
+    created_at: pd.Series | None = None,
+    lang: pd.Series | None = None,
+    *,
+    model: CallModel | str | Path | None = None,
+) -> pd.DataFrame:
+    """Score every post as a call to action and extract what, when and where of the calls.
+
+    Parameters
+    ----------
+    texts : Series of str
+        Raw post texts (missing values are empty texts).
+    created_at : Series, optional
+        Post times (any pandas-parsable form; naive times are UTC), aligned with ``texts``;
+        relative times ("tomorrow at 18h") are resolved against them.
+    lang : Series of str, optional
+        Language codes (``sq``, ``sr``, ``sr-Cyrl``, ``bs``, ``hr``, ``en``…); detected with
+        :func:`detector.posts.lang.detect_lang` when not given. It sets the local time zone of
+        the times written.
+    model : CallModel or path, optional
+        The shipped model when not given.
+
+    Returns
+    -------
+    DataFrame
+        Indexed like ``texts``: ``is_call`` (bool), ``call_score`` (calibrated probability in
+        (0, 1)), ``event``, ``when`` (as written), ``when_ts`` (UTC, NaT when not resolved),
+        ``when_status``, ``where`` (as written), ``call_reasons`` (the features behind the verdict,
+        ``"; "``-separated). What/when/where are filled for calls only.
+    """
+    m = model if isinstance(model, CallModel) else load_model(model)
+    texts = texts if isinstance(texts, pd.Series) else pd.Series(list(texts))
+    norm = normalize_series(texts.astype("string"))
+    n = len(texts)
+    score = np.full(n, m.base_rate, dtype=np.float64)
+    keep = gate(norm)
+    idx = np.flatnonzero(keep)
+    # Copies of one text are common (that is what coordination looks for): score each text once.
+    codes, uniques = pd.factorize(norm[keep], use_na_sentinel=False)
+    if len(uniques):
+        u = pd.Series(np.asarray(uniques, dtype=object), dtype="string")
+        score[idx] = m.probability(m.decision(u))[codes]
+    score = np.clip(score, 1e-6, 1 - 1e-6)
+    is_call = score >= m.threshold
+    out = pd.DataFrame(
+        {"is_call": is_call, "call_score": score.round(4), "event": "", "when": "", "when_ts": pd.NaT, "when_status": "", "where": "", "call_reasons": ""},
+        index=texts.index,
+    )
+    out["when_ts"] = pd.Series(pd.NaT, index=texts.index, dtype="datetime64[ns, UTC]")
+    calls = np.flatnonzero(is_call)
+    if len(calls):
+        sub = texts.iloc[calls].fillna("").astype(str)
+        if lang is None:
+            from detector.posts.lang import detect_lang
+
+            sub_lang = detect_lang(sub)
+        else:
+            sub_lang = lang.iloc[calls] if len(lang) == n else lang.reindex(sub.index)
+        ca = created_at.iloc[calls] if created_at is not None and len(created_at) == n else None
+        ex = extract_mod.extract(sub.reset_index(drop=True), None if ca is None else ca.reset_index(drop=True), pd.Series(list(sub_lang)))
+        for col in ("event", "when", "when_status", "where"):
+            out.iloc[calls, out.columns.get_loc(col)] = ex[col].to_numpy()
+        out.iloc[calls, out.columns.get_loc("when_ts")] = ex["when_ts"].to_numpy()
+        out.iloc[calls, out.columns.get_loc("call_reasons")] = _reasons(norm.iloc[calls], ex, score[calls])
+    return out[CALL_COLUMNS]
+
+
+def _reasons(norm: pd.Series, ex: pd.DataFrame, score: np.ndarray) -> list[str]:
+    from detector.posts import calls
+
+    out = []
+    for t, (_, e), s in zip(norm.astype(str).tolist(), ex.iterrows(), score, strict=True):
+        parts = [f"call score {s:.2f}"]
+        for name, rx in (("invitation", calls.INVITE), ("announcement", calls.ANNOUNCE)):
+            hit = rx.search(t)
+            if hit:
+                parts.append(f'{name} "{hit.group(0)}"')
+        if e["event"]:
+            parts.append(f"event {e['event']}")
+        if e["when"]:
+            parts.append(f'time "{e["when"]}"')
+        if e["where"]:
+            parts.append(f'place "{e["where"]}"')
+        out.append("; ".join(parts))
+    return out

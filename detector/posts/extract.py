@@ -1,0 +1,365 @@
+"""What, when and where of a call to action, as written, with the time resolved when it can be.
+
+This module owns the extraction of three things from the text of a call:
+
+- ``event``: the kind of action (protest, march, rally, blockade, strike, gathering, vigil, walk,
+  boycott), from the first event word in the text;
+- ``when``: the time expression exactly as the author wrote it ("nesër në orën 18", "sutra u 18h",
+  "у 20.00", "17. маја", "this Saturday"), and ``when_ts``: that time as a UTC timestamp resolved
+  against the post's own time, with ``when_status`` saying how far it could be resolved;
+- ``where``: the place as written ("para Komunës", "Sheshi Skënderbej", "ispred Skupštine",
+  "Пијаца", "Mitrovica/Mitrovicë/Митровица").
+
+Matching runs on a folded copy of the text (lower case, Serbian Cyrillic in Latin, diacritics
+removed: :mod:`detector.posts.text`) that keeps, for every folded character, the position of the
+original character it came from, so the spans returned are cut from the original text.
+
+Time resolution. A clock time alone is taken on the post's day (the next day when the post was
+written after it); "tomorrow"/"sutra"/"nesër" add a day; a weekday is its next occurrence; a date
+without a year is its next occurrence on or after the post's day. Local times are read in the
+time zone of the language (Central European for Albanian, Serbian, Bosnian and Croatian; the post's
+own UTC clock otherwise, since an English post says nothing about where it is). ``when_status`` is:
+
+- ``resolved``: a day and a clock time, converted to UTC;
+- ``date``: a day without a clock time (``when_ts`` is local midnight of that day, in UTC);
+- ``no post time``: a relative expression ("tomorrow", "Saturday", "18h") but the post has no time;
+- ``unresolved``: a time was written but could not be turned into a day ("every Friday", "soon");
+- ``""``: no time was written.
+
+It never decides whether a post is a call (:mod:`detector.posts.call_model` does) and never reads
+files.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import regex
+
+from detector.posts.text import _table
+
+EVENT_KINDS = ("protest", "march", "rally", "blockade", "strike", "gathering", "vigil", "walk", "boycott")
+LOCAL_TZ = {"sq": "Europe/Belgrade", "sr": "Europe/Belgrade", "sr-Cyrl": "Europe/Belgrade", "bs": "Europe/Belgrade",
+            "hr": "Europe/Belgrade", "mk": "Europe/Belgrade"}  # fmt: skip
+
+
+def _rx(*alternatives: str) -> regex.Pattern[str]:
+    return regex.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)", flags=regex.IGNORECASE)
+
+
+# Event words by kind, in folded form (lower case, Latin, no diacritics).
+_EVENT_WORDS = {
+    "protest": [r"protest\w*", r"demonstr\w*", r"miting\w*", r"kontra-?protest\w*", r"sit-?ins?", r"picket\w*"],
+    "march": [r"(?<![\d.]\s?)mars(?:a|u|om|evi)?", r"marsh\w*", r"march(?:es|ing)?(?!\s\d)", r"povork\w*", r"kolon[aeu]"],
+    "rally": [r"rall(?:y|ies)", r"skup(?:a|u|om|ovi|ove|ova)?", r"tubim\w*"],
+    "blockade": [r"blokad\w*", r"blockades?", r"bllokad\w*", r"bllokim\w*", r"blokir\w*", r"blocking"],
+    "strike": [r"strajk\w*", r"strikes?", r"grev\w*", r"walk-?outs?"],
+    "gathering": [r"okuplj\w*", r"okupimo", r"okupite", r"gathering\w*", r"gather", r"mblidh\w*", r"okupim\w*", r"tribin\w*", r"teach-?in"],
+    "vigil": [r"vigils?", r"bdenj\w*", r"komemoracij\w*", r"pomen\w*", r"perkujtim\w*", r"tisin\w*", r"ćutanj\w*", r"cutanj\w*"],
+    "walk": [r"setnj\w*", r"walks?", r"shetitj\w*", r"marathon\w*"],
+    "boycott": [r"boycott\w*", r"bojkot\w*"],
+}
+_EVENT = [(kind, _rx(*words)) for kind, words in _EVENT_WORDS.items()]
+
+_DAYS = {
+    # English, Serbian/Bosnian/Croatian (folded), Albanian (folded): weekday number, Monday = 0
+    "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6,
+    "ponedeljak": 0, "ponedjeljak": 0, "ponedeljka": 0, "ponedjeljka": 0, "utorak": 1, "utorka": 1,
+    "sreda": 2, "sredu": 2, "srijeda": 2, "srijedu": 2, "srede": 2, "cetvrtak": 3, "cetvrtka": 3,
+    "petak": 4, "petka": 4, "subota": 5, "subotu": 5, "subote": 5, "nedelja": 6, "nedelju": 6,
+    "nedjelja": 6, "nedjelju": 6, "nedelje": 6, "nedjelje": 6,
+    "hene": 0, "henen": 0, "marte": 1, "marten": 1, "merkure": 2, "merkuren": 2, "enjte": 3, "enjten": 3,
+    "premte": 4, "premten": 4, "shtune": 5, "shtunen": 5, "diele": 6, "dielen": 6,
+}  # fmt: skip
+_MONTHS = {
+    "jan": 1, "january": 1, "januar": 1, "januara": 1, "janar": 1, "janarit": 1, "sijecanj": 1, "sijecnja": 1,
+    "feb": 2, "february": 2, "februar": 2, "februara": 2, "shkurt": 2, "shkurtit": 2, "veljaca": 2, "veljace": 2,
+    "mar": 3, "march": 3, "mart": 3, "marta": 3, "mars": 3, "marsit": 3, "ozujak": 3, "ozujka": 3,
+    "apr": 4, "april": 4, "aprila": 4, "prill": 4, "prillit": 4, "travanj": 4, "travnja": 4,
+    "may": 5, "maj": 5, "maja": 5, "majit": 5, "svibanj": 5, "svibnja": 5,
+    "jun": 6, "june": 6, "juna": 6, "jul": 7, "july": 7, "jula": 7, "qershor": 6, "qershorit": 6,
+    "lipanj": 6, "lipnja": 6, "korrik": 7, "korrikut": 7, "srpanj": 7, "srpnja": 7,
+    "aug": 8, "august": 8, "avgust": 8, "avgusta": 8, "august_": 8, "gusht": 8, "gushtit": 8, "kolovoz": 8, "kolovoza": 8,
+    "sep": 9, "sept": 9, "september": 9, "septembar": 9, "septembra": 9, "shtator": 9, "shtatorit": 9, "rujan": 9, "rujna": 9,
+    "oct": 10, "october": 10, "oktobar": 10, "oktobra": 10, "tetor": 10, "tetorit": 10, "listopad": 10, "listopada": 10,
+    "nov": 11, "november": 11, "novembar": 11, "novembra": 11, "nentor": 11, "nentorit": 11, "studeni": 11, "studenoga": 11,
+    "dec": 12, "december": 12, "decembar": 12, "decembra": 12, "dhjetor": 12, "dhjetorit": 12, "prosinac": 12, "prosinca": 12,
+}  # fmt: skip
+_MONTH_RX = "(?:" + "|".join(sorted((m for m in _MONTHS if not m.endswith("_")), key=len, reverse=True)) + r")\.?"
+_DAY_RX = "(?:" + "|".join(sorted(_DAYS, key=len, reverse=True)) + ")"
+
+# Relative days: offset from the post's day.
+_RELATIVE = {
+    "today": 0, "tonight": 0, "this evening": 0, "danas": 0, "veceras": 0, "noc": 0, "sot": 0, "sonte": 0,
+    "sonde": 0, "tomorrow": 1, "sutra": 1, "sutradan": 1, "neser": 1, "nesr": 1, "nesre": 1,
+    "prekosutra": 2, "pasneser": 2, "day after tomorrow": 2,
+}  # fmt: skip
+_REL_RX = "(?:" + "|".join(sorted(_RELATIVE, key=len, reverse=True)) + ")"
+
+# One time expression: an optional relative day or weekday or date, then an optional clock time,
+# with the little words around them that people write ("në orën", "u", "at", "od").
+_CLOCK = (
+    r"(?:(?:ne |prej |nga |nga ora |ne oren |ne ora |oren |ora |u |od |at |from |around |by |@ ?)?"
+    r"(?:\d{1,2}[:.]\d{2}(?: ?(?:h|am|pm|a\.m\.|p\.m\.|casova|sati|sat|e mbremjes|e mengjesit))?"
+    r"|\d{1,2} ?(?:h|am|pm|a\.m\.|p\.m\.|casova|sati|sat)(?!\w)"
+    r"|(?<=(?:ne oren|ne ora|oren|ora|u|at|od|ne) )\d{1,2}(?![\d.:/]))"
+    r"(?: ?(?:-|do|deri|to|until) ?\d{1,2}(?:[:.]\d{2})?(?: ?(?:h|am|pm|casova|sati))?)?)"
+)
+_DATE = (
+    rf"(?:(?:me |more |on |dana |date |daten |datë |na )?"
+    rf"(?:\d{{1,2}}(?:st|nd|rd|th)?\.? ?(?:of )?{_MONTH_RX}(?: \d{{4}})?"
+    rf"|{_MONTH_RX} \d{{1,2}}(?:st|nd|rd|th)?(?:,? \d{{4}})?"
+    rf"|\d{{1,2}}[./]\d{{1,2}}(?:[./](?:\d{{4}}|\d{{2}}))?\.?(?!\d)))"
+)
+_WEEKDAY = rf"(?:(?:this |next |on |this coming |u |ove |ovog |ovu |ovaj |sledece |sledeci |iduce |iduci |te |kete |ete |të )?{_DAY_RX})"
+_TIME_PART = rf"(?:{_REL_RX}|{_WEEKDAY}|{_DATE})"
+WHEN_RX = regex.compile(
+    rf"(?<!\w)(?:{_TIME_PART}(?:,? ?(?:{_TIME_PART}))*(?:,? ?(?:ne |ne oren |ne ora |at |u |od |from |ora |@ ?)?{_CLOCK})?|{_CLOCK})(?!\w)",
+    flags=regex.IGNORECASE,
+)
+_EVERY = regex.compile(r"(?<!\w)(?:every|svakog|svake|svaki|cdo)\s*$")
+
+# Places: a preposition of place and the words after it, or a kind of place with its name.
+_PLACE_HEAD = (
+    r"(?:ispred|pred|kod|na trgu|na platou|na mostu|u parku|u ulici|na raskrsnici|kraj|pored|ispod"
+    r"|para|perpara|te|tek|ne sheshin|ne sheshi|sheshi|sheshin|ne qender|ne rrugen|rruga|prane"
+    r"|in front of|outside(?: of)?|at the|at|near|on the steps of)"
+)
+_PLACE_NOUN = (
+    r"(?:skupstin\w*|opstin\w*|vlad[aeiu]\w*|predsednistv\w*|suda?|tuzilastv\w*|ministarstv\w*|rts\w*|trg\w*|most\w*|spomenik\w*|pijac\w*|plato\w*|parku?|fakultet\w*|rektorat\w*|crkv\w*|ambasad\w*|univerzitet\w*|zgrad\w*|gradsk\w* kuc\w*|centar\w*|bulevar\w*|ulic\w*|raskrsnic\w*"
+    r"|bashki\w*|komun\w*|kuvend\w*|qeveri\w*|kryeministri\w*|shesh\w*|parlament\w*|prefektur\w*|ministri\w*|gjykat\w*|prokurori\w*|universitet\w*|teatr\w*|selia|selin\w*|zyr\w*|ambasad\w*|bulevard\w*|rrug\w*|katedral\w*|monument\w*|stacion\w*|urat?\b|ura e"
+    r"|city hall|town hall|courthouse|capitol|state ?house|white house|square|park|plaza|bridge|embassy|station|campus|church|center|centre|memorial|terminal|airport|office|building|headquarters|tower|street|avenue|ave|blvd)"
+)
+_CAP = r"(?:\p{Lu}[\p{L}'’\-]*|\d+)"
+# Place heads and nouns are matched on folded text, the proper names after them on the original.
+PLACE_RX = regex.compile(
+    rf"(?<!\w)(?:{_PLACE_HEAD} (?:the )?(?:[^\W\d]+ ){{0,3}}?{_PLACE_NOUN}(?: [\"“„]?[^\W\d]+[\"”]?){{0,2}}|{_PLACE_NOUN}(?: [\"“„]?[^\W\d]+[\"”]?)?)",
+    flags=regex.IGNORECASE,
+)
+# Known cities and towns of the region (folded; both Albanian and Serbian spellings) for posts that
+# name only a town.
+_TOWNS = (
+    "beograd\\w*|novi sad\\w*|novom sadu|nis\\b|nisu|kragujev\\w*|kraljev\\w*|cacak\\w*|subotic\\w*|zajecar\\w*|sabac\\w*|sapcu|vrsac\\w*|lazarevac\\w*|"
+    "arandjelov\\w*|novi pazar\\w*|novom pazaru|uzic\\w*|pancev\\w*|sombor\\w*|smederev\\w*|valjev\\w*|leskovc?\\w*|vranj\\w*|pirot\\w*|"
+    "mitrovic\\w*|prishtin\\w*|pristin\\w*|prizren\\w*|pej\\w*|gjakov\\w*|ferizaj\\w*|gjilan\\w*|tiran\\w*|durres\\w*|durrës|vlor\\w*|shkod\\w*|"
+    "elbasan\\w*|korc\\w*|fier\\w*|berat\\w*|kamez\\w*|lezh\\w*|kavaj\\w*|shkup\\w*|skopj\\w*|tetov\\w*|kumanov\\w*|sarajev\\w*|zagreb\\w*|split\\w*|"
+    "banja luk\\w*|mostar\\w*|tuzl\\w*|podgoric\\w*|"
+    "washington|new york|nyc|chicago|dallas|austin|houston|baltimore|philly|philadelphia|atlanta|los angeles|san francisco|"
+    "charlottesville|ferguson|st\\.? louis|columbia|cleveland|buffalo|minneapolis|phoenix"
+)
+TOWN_RX = regex.compile(rf"(?<!\w)(?:{_TOWNS})(?!\w)(?:/\w+)*", flags=regex.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Folded:
+    """A folded copy of a text and, for each of its characters, the index of its source character."""
+
+    text: str
+    source: np.ndarray
+
+    def original(self, original: str, start: int, end: int) -> str:
+        """The original text behind the folded span ``[start, end)``."""
+        if end <= start:
+            return ""
+        return original[int(self.source[start]) : int(self.source[end - 1]) + 1].strip(" ,.;:!?-")
+
+
+def fold(text: str) -> Folded:
+    """Fold ``text`` as :func:`detector.posts.text.normalize` does (case, script, diacritics), char by char.
+
+    URLs and mentions are not replaced and white space is not collapsed, so that every folded
+    character keeps the position of the original character it came from.
+    """
+    table = _table()
+    out: list[str] = []
+    src: list[int] = []
+    for i, ch in enumerate(text):
+        t = unicodedata.normalize("NFKC", ch).casefold().translate(table)
+        if t in ("\n", "\t", "\r"):
+            t = " "
+        out.append(t)
+        src.extend([i] * len(t))
+    return Folded("".join(out), np.asarray(src, dtype=np.int64))
+
+
+def event_kind(folded: str) -> str:
+    """The kind of the first event word in a folded text, or ``""``."""
+    best = ("", len(folded) + 1)
+    for kind, rx in _EVENT:
+        m = rx.search(folded)
+        if m and m.start() < best[1]:
+            best = (kind, m.start())
+    return best[0]
+
+
+def _best_when(f: Folded) -> regex.Match[str] | None:
+    """The richest time expression: the one with the most parts (a day and a clock beat either alone)."""
+    best = None
+    best_key = (-1, 0)
+    for m in WHEN_RX.finditer(f.text):
+        s = m.group(0).strip()
+        if len(s) < 2 or s.isdigit():
+            continue
+        has_day = bool(regex.search(rf"{_REL_RX}|{_DAY_RX}|{_MONTH_RX}|\d[./]\d", s))
+        has_clock = bool(regex.search(r"\d[:.]\d\d|\d ?(?:h|am|pm|casova|sati|sat)\b|(?:ora|oren|u|at|od) \d", s))
+        key = (int(has_day) + int(has_clock), len(s))
+        if key > best_key:
+            best, best_key = m, key
+    return best
+
+
+_TRAILING = frozenset(
+    "u na i a je se da ne ka od do za ne te per me dhe e se ku the at in on to and of for with is are ora oren sot neser sutra danas today tomorrow tonight svakog svake svaki every cdo".split()
+)
+
+
+def _best_where(f: Folded, when: regex.Match[str] | None = None) -> tuple[int, int] | None:
+    m = PLACE_RX.search(f.text)
+    if m:
+        start, end = m.start(), m.end()
+        if when is not None and start < when.start() < end:
+            end = when.start()
+        while end > start and f.text[end - 1] == " ":
+            end -= 1
+        # Trim trailing little words ("Пијаца у", "para Komunës ne") that the optional name took.
+        while True:
+            cut = f.text.rfind(" ", start, end)
+            if cut <= start or f.text[cut + 1 : end].strip(" \"”") not in _TRAILING:
+                break
+            end = cut
+        return start, end
+    t = TOWN_RX.search(f.text)
+    if t:
+        return t.start(), t.end()
+    return None
+
+
+def resolve_when(expr: str, posted: pd.Timestamp | None, lang: str | None) -> tuple[pd.Timestamp | None, str]:
+    """Turn a folded time expression into a UTC timestamp against the post's time.
+
+    Returns ``(timestamp or None, status)``; see the module docstring for the statuses.
+    """
+    if not expr:
+        return None, ""
+    tz = LOCAL_TZ.get(lang or "", "UTC")
+    s = expr.lower()
+    # Clock time.
+    hour = minute = None
+    m = regex.search(r"(\d{1,2})[:.](\d{2})(?!\d)(?:[./]\d)?", s)
+    if m and not regex.search(r"\d{1,2}[./]\d{1,2}[./]", m.group(0) + s[m.end():m.end() + 1]):
+        hour, minute = int(m.group(1)), int(m.group(2))
+    else:
+        m = regex.search(r"(?<![\d.])(\d{1,2}) ?(?:h|am|pm|a\.m\.|p\.m\.|casova|sati|sat)(?!\w)", s) or regex.search(
+            r"(?:ora|oren|u|at|od) (\d{1,2})(?![\d.:/])", s
+        )
+        if m:
+            hour, minute = int(m.group(1)), 0
+    if hour is not None:
+        tail = s[m.end() if m else 0 :]
+        if regex.match(r"\s*(?:pm|p\.m\.)", tail) or (regex.search(r"pm|p\.m\.|e mbremjes", s) and hour < 12):
+            hour = hour + 12 if hour < 12 else hour
+        if regex.search(r"(?<!\d)12 ?(?:am|a\.m\.)", s):
+            hour = 0
+        if hour > 23 or (minute or 0) > 59:
+            hour = minute = None
+    # Day.
+    day_offset = None
+    weekday = None
+    date = None
+    rel = regex.search(rf"(?<!\w){_REL_RX}(?!\w)", s)
+    if rel:
+        day_offset = _RELATIVE[rel.group(0)]
+    wd = regex.search(rf"(?<!\w){_DAY_RX}(?!\w)", s)
+    if wd and day_offset is None:
+        weekday = _DAYS[wd.group(0)]
+    dm = regex.search(rf"(\d{{1,2}})(?:st|nd|rd|th)?\.? ?(?:of )?({_MONTH_RX})(?: (\d{{4}}))?", s)
+    md = regex.search(rf"({_MONTH_RX}) (\d{{1,2}})(?:st|nd|rd|th)?(?:,? (\d{{4}}))?", s)
+    nd = regex.search(r"(?<![\d:])(\d{1,2})[./](\d{1,2})(?:[./](\d{4}|\d{2}))?\.?(?![\d])", s)
+    if dm:
+        date = (int(dm.group(1)), _MONTHS[dm.group(2).rstrip(".")], int(dm.group(3)) if dm.group(3) else None)
+    elif md:
+        date = (int(md.group(2)), _MONTHS[md.group(1).rstrip(".")], int(md.group(3)) if md.group(3) else None)
+    elif nd and not (hour is not None and m is not None and nd.start() == m.start()):
+        y = nd.group(3)
+        date = (int(nd.group(1)), int(nd.group(2)), (int(y) + 2000 if len(y) == 2 else int(y)) if y else None)
+    if date and not (1 <= date[0] <= 31 and 1 <= date[1] <= 12):
+        date = None
+    if day_offset is None and weekday is None and date is None and hour is None:
+        return None, "unresolved"
+    if posted is None or pd.isna(posted):
+        if date and date[2]:
+            try:
+                day = pd.Timestamp(year=date[2], month=date[1], day=date[0])
+            except ValueError:
+                return None, "unresolved"
+            return _to_utc(day, hour, minute, tz)
+        return None, "no post time"
+    local_post = posted.tz_convert(tz) if posted.tzinfo else posted.tz_localize("UTC").tz_convert(tz)
+    base = local_post.normalize().tz_localize(None)
+    if date:
+        year = date[2] or base.year
+        try:
+            day = pd.Timestamp(year=year, month=date[1], day=date[0])
+        except ValueError:
+            return None, "unresolved"
+        if date[2] is None and day < base - pd.Timedelta(days=1):
+            day = pd.Timestamp(year=year + 1, month=date[1], day=date[0])
+    elif day_offset is not None:
+        day = base + pd.Timedelta(days=day_offset)
+    elif weekday is not None:
+        day = base + pd.Timedelta(days=(weekday - base.weekday()) % 7)
+    else:
+        day = base
+        if hour is not None and (hour, minute or 0) < (local_post.hour, local_post.minute):
+            day = base + pd.Timedelta(days=1)
+    return _to_utc(day, hour, minute, tz)
+
+
+def _to_utc(day: pd.Timestamp, hour: int | None, minute: int | None, tz: str) -> tuple[pd.Timestamp, str]:
+    if hour is None:
+        return day.tz_localize(tz).tz_convert("UTC"), "date"
+    local = day + pd.Timedelta(hours=hour, minutes=minute or 0)
+    return local.tz_localize(tz, nonexistent="shift_forward", ambiguous=False).tz_convert("UTC"), "resolved"
+
+
+def extract_one(text: str, posted: pd.Timestamp | None = None, lang: str | None = None) -> dict[str, object]:
+    """``event``, ``when``, ``when_ts``, ``when_status`` and ``where`` of one text (see the module docstring)."""
+    if not isinstance(text, str) or not text:
+        return {"event": "", "when": "", "when_ts": pd.NaT, "when_status": "", "where": ""}
+    f = fold(text)
+    kind = event_kind(f.text)
+    m = _best_when(f)
+    when = f.original(text, m.start(), m.end()) if m else ""
+    ts, status = (None, "")
+    if m:
+        before = f.text[max(0, m.start() - 12) : m.start()]
+        if _EVERY.search(before):
+            ts, status = None, "unresolved"
+        else:
+            ts, status = resolve_when(m.group(0).strip(), posted, lang)
+    span = _best_where(f, m)
+    where = f.original(text, *span) if span else ""
+    return {"event": kind, "when": when, "when_ts": ts if ts is not None else pd.NaT, "when_status": status, "where": where}
+
+
+def extract(texts: pd.Series, created_at: pd.Series | None = None, lang: pd.Series | None = None) -> pd.DataFrame:
+    """:func:`extract_one` over a Series (meant for the posts that are calls: it is per text, not vectorised).
+
+    Returns a frame indexed like ``texts`` with ``event``, ``when``, ``when_ts`` (UTC), ``when_status``
+    and ``where``.
+    """
+    posted = _utc(created_at, texts.index)
+    langs = lang.reindex(texts.index) if lang is not None else pd.Series(None, index=texts.index, dtype="object")
+    rows = [extract_one(t, p, lg) for t, p, lg in zip(texts.tolist(), posted.tolist(), langs.tolist(), strict=True)]
+    out = pd.DataFrame(rows, index=texts.index, columns=["event", "when", "when_ts", "when_status", "where"])
+    out["when_ts"] = pd.to_datetime(out["when_ts"], utc=True).astype("datetime64[ns, UTC]")
+    return out
+
+
+def _utc(created_at: pd.Series | None, index: pd.Index) -> pd.Series:
+    if created_at is None:
+        return pd.Series(pd.NaT, index=index, dtype="datetime64[ns, UTC]")
+    return pd.to_datetime(created_at.reindex(index), utc=True, errors="coerce", format="mixed")

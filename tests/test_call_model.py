@@ -1,0 +1,140 @@
+"""The call classifier: its transformer contract, its saved form, its batch API and its speed.
+
+Texts here are written for these tests (Albanian, Serbian in both scripts, English) or quoted from
+issue 10; none comes from ../shared. The figures on real posts are in EVALUATION.md
+("Calls to protest"), produced by bench/calls_eval.py.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.base import clone
+
+from detector.errors import ModelError
+from detector.posts import call_model as cm
+from detector.posts.calls import score_calls
+
+# The three calls that issue 10 quotes as missed by the lexicon; EVALUATION.md says which of them
+# the classifier finds. Here they must at least rank above every non-call below.
+ISSUE_CALLS = [
+    "Блокада Вршац - Пијаца у 20.00",
+    "Shihemi neser ne proteste",
+    "Студенти из Лазаревца вас позивају на протест 10.06.",
+]
+CALLS = [
+    "Ejani të gjithë nesër në ora 18 para Bashkisë, protestojmë për ujin!",
+    "Pozivamo sve građane na protest sutra u 18h ispred Skupštine",
+    "Join us for the rally this Saturday at 2 PM outside City Hall!",
+]
+NOT_CALLS = [
+    "Policia shpërndau protestuesit mbrëmë në Tiranë",  # a report
+    "Juče je održan protest ispred Skupštine, bilo je hiljadu ljudi",  # a report
+    "Koncert večeras u 20h na Trgu, dođite!",  # a concert
+    "Great weather today, going to the beach with friends",
+    "Sot ka diell në Shkodër",
+]
+
+
+@pytest.fixture(scope="module")
+def model() -> cm.CallModel:
+    return cm.load_model()
+
+
+def test_features_follow_the_estimator_contract() -> None:
+    f = cm.CallFeatures(n_features=2**10, char_ngram=(2, 3), word_ngram=(1, 1))
+    assert f.fit(["a"]) is f
+    params = f.get_params()
+    assert params["n_features"] == 2**10 and params["char_ngram"] == (2, 3)
+    g = clone(f)
+    assert g.get_params() == params and not hasattr(g, "n_features_out_")
+    X = f.transform(["Protest sutra", "Протест сутра", None])
+    assert X.shape == (3, 2**10 + len(cm.LEXICON_COLUMNS) + len(cm.PATTERN_COLUMNS))
+    # One text in two scripts is one row of features.
+    assert (X[0] != X[1]).nnz == 0
+    assert X[2].nnz == 0
+    with pytest.raises(ValueError):
+        cm.CallFeatures(n_features=4).fit(["a"])
+
+
+def test_shipped_model_loads_fast_and_has_its_card() -> None:
+    cm._CACHE.clear()
+    t0 = time.perf_counter()
+    m = cm.load_model()
+    assert time.perf_counter() - t0 < 0.3
+    card = json.loads(cm.card_path(cm.default_model_path()).read_text())
+    assert card["threshold"] == m.threshold and 0 < m.threshold < 1
+    assert card["training_data"]["calls"] >= 150
+    assert 0 < m.base_rate < 0.05
+
+
+def test_load_refuses_a_broken_model(tmp_path: Path, model: cm.CallModel) -> None:
+    path = cm.save_model(model, tmp_path / "m.npz")
+    card = json.loads(cm.card_path(path).read_text())
+    card["features"]["n_features"] = 2**10
+    cm.card_path(path).write_text(json.dumps(card))
+    with pytest.raises(ModelError, match="weights"):
+        cm.load_model(path)
+    with pytest.raises(ModelError):
+        cm.load_model(tmp_path / "missing.npz")
+
+
+def test_save_and_load_round_trip(tmp_path: Path, model: cm.CallModel) -> None:
+    path = cm.save_model(model, tmp_path / "m.npz")
+    again = cm.load_model(path)
+    texts = pd.Series(CALLS + NOT_CALLS)
+    np.testing.assert_allclose(
+        score_calls(texts, model=again)["call_score"], score_calls(texts, model=model)["call_score"]
+    )
+
+
+@pytest.mark.parametrize("text", CALLS)
+def test_calls_are_found(text: str, model: cm.CallModel) -> None:
+    out = score_calls(pd.Series([text]), model=model)
+    assert bool(out["is_call"].iloc[0]), out["call_score"].iloc[0]
+    assert out["event"].iloc[0] != ""
+    assert out["call_reasons"].iloc[0].startswith("call score")
+
+
+@pytest.mark.parametrize("text", NOT_CALLS)
+def test_reports_and_chatter_are_not_calls(text: str, model: cm.CallModel) -> None:
+    out = score_calls(pd.Series([text]), model=model)
+    assert not bool(out["is_call"].iloc[0]), out["call_score"].iloc[0]
+    assert out["when"].iloc[0] == "" and out["call_reasons"].iloc[0] == ""
+
+
+def test_issue_examples_rank_above_non_calls(model: cm.CallModel) -> None:
+    scores = score_calls(pd.Series(ISSUE_CALLS + NOT_CALLS), model=model)["call_score"].to_numpy()
+    assert scores[: len(ISSUE_CALLS)].min() > scores[len(ISSUE_CALLS) :].max()
+
+
+def test_score_calls_columns_index_and_time(model: cm.CallModel) -> None:
+    texts = pd.Series(["Pozivamo sve građane na protest sutra u 18h ispred Skupštine", "Sot ka diell", None], index=[7, 8, 9])
+    created = pd.Series(["2025-05-14T09:00:00Z", "2025-05-14T09:00:00Z", None], index=[7, 8, 9])
+    out = score_calls(texts, created, pd.Series(["sr", "sq", None], index=[7, 8, 9]), model=model)
+    assert list(out.columns) == cm.CALL_COLUMNS
+    assert list(out.index) == [7, 8, 9]
+    assert out["is_call"].tolist() == [True, False, False]
+    assert ((out["call_score"] > 0) & (out["call_score"] < 1)).all()
+    assert out.loc[7, "when"] == "sutra u 18h"
+    assert out.loc[7, "when_ts"] == pd.Timestamp("2025-05-15 16:00", tz="UTC")
+    assert out.loc[7, "where"] == "ispred Skupštine"
+    assert out.loc[7, "event"] == "protest"
+    assert str(out["when_ts"].dtype) == "datetime64[ns, UTC]"
+
+
+def test_batch_speed(model: cm.CallModel) -> None:
+    # Synthetic: 50,000 short posts of which most fall outside the gate, as in real traffic.
+    rng = np.random.default_rng(0)
+    words = np.array("the a we game love you great ka diell je lepo dan vreme mire".split())
+    texts = pd.Series([" ".join(rng.choice(words, 8)) + f" {i}" for i in range(50_000)])
+    texts.iloc[::50] = "Join us for the rally this Saturday at 2 PM outside City Hall!"
+    t0 = time.perf_counter()
+    out = score_calls(texts, model=model)
+    assert time.perf_counter() - t0 < 20  # about 2 s on an idle core; the machine is shared
+    assert out["is_call"].sum() == 1000
