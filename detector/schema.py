@@ -5,9 +5,15 @@ coordination, the store and reports read only these. A value that the input did 
 missing (``NA``/``NaN``/``None``), never a silent zero.
 
 Times are timezone-aware UTC ``datetime64[ns, UTC]``.
+
+Every row names its ``platform`` (``x``, ``telegram``, ``bluesky``, ``mastodon``, ``tiktok``, or
+what a flat CSV says): ids are only unique within a platform, so the key of an account is
+(platform, account_id) and of a post (platform, post_id). A row that does not say is X's.
 """
 
 from __future__ import annotations
+
+import pandas as pd
 
 # column -> pandas dtype
 ACCOUNT_COLUMNS: dict[str, str] = {
@@ -29,6 +35,10 @@ ACCOUNT_COLUMNS: dict[str, str] = {
     "url": "string",
     "location": "string",
     "lang": "string",
+    # The owner says the account is automated (Mastodon's ``bot``); missing where a platform has
+    # no such statement (X, Bluesky). Evidence of automation, not of deception.
+    "bot_declared": "boolean",
+    "platform": "string",
     "source_row": "int64",  # 1-based record number in the input file
 }
 
@@ -43,8 +53,31 @@ POST_COLUMNS: dict[str, str] = {
     "urls": "string",  # space-separated expanded URLs, else missing
     "hashtags": "string",  # space-separated hashtags in order of appearance, lower-case, no '#'
     "lang": "string",
+    "platform": "string",
     "source_row": "int64",
 }
 
 COUNT_FIELDS = ("followers_count", "friends_count", "listed_count", "favourites_count", "statuses_count")
 BOOL_FIELDS = ("verified", "default_profile", "default_profile_image", "profile_use_background_image")
+
+DEFAULT_PLATFORM = "x"
+
+
+def conform(df: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
+    """``df`` with exactly ``columns``, in order and of their dtypes; absent columns missing.
+
+    A missing ``platform`` is :data:`DEFAULT_PLATFORM`: inputs from before platforms were named
+    are X's.
+    """
+    out = pd.DataFrame(index=df.index)
+    for col, dtype in columns.items():
+        values = df[col] if col in df.columns else pd.Series(pd.NA, index=df.index)
+        if col == "platform":
+            values = values.astype("string").fillna(DEFAULT_PLATFORM)
+        if dtype.startswith("datetime64"):
+            out[col] = pd.to_datetime(values, utc=True).astype(dtype)
+        elif dtype == "int64":
+            out[col] = values.astype("int64")
+        else:
+            out[col] = values.astype(dtype)
+    return out.reset_index(drop=True)

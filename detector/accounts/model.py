@@ -60,7 +60,7 @@ TRUSTED_TYPES = (
 )
 
 LABELS = ("likely-genuine", "uncertain", "suspicious")
-SCORE_COLUMNS = ["account_id", "screen_name", "score", "label", "reasons", "model_version"]
+SCORE_COLUMNS = ["account_id", "screen_name", "score", "label", "reasons", "model_version", "platform"]
 
 
 
@@ -325,6 +325,9 @@ def score_accounts(accounts: pd.DataFrame, model: AccountModel, top_reasons: int
         # Say why the label is held back, so a low or high number is not read as a verdict.
         note = "too few profile fields for a verdict: label held at uncertain"
         why = why.where(~too_sparse, (note + "; " + why).str.rstrip("; "))
+    platform = accounts["platform"].fillna("x").astype(str) if "platform" in accounts.columns else pd.Series("x", index=accounts.index)
+    why = pd.Series(why.to_numpy(), index=accounts.index).astype(object)
+    why = _platform_notes(accounts, platform, why)
     return pd.DataFrame(
         {
             "account_id": accounts["account_id"].astype("string").to_numpy(),
@@ -333,8 +336,33 @@ def score_accounts(accounts: pd.DataFrame, model: AccountModel, top_reasons: int
             "label": labels,
             "reasons": why.to_numpy(),
             "model_version": model.version,
+            "platform": platform.to_numpy(),
         }
     )
+
+
+# What the X-trained model cannot see on each platform's profiles (EVALUATION.md, "Accounts on
+# other platforms"). Fields a platform lacks are missing, never zero.
+PLATFORM_GAPS = {
+    "bluesky": "no likes, lists or verified flag on Bluesky",
+    "mastodon": "no likes or lists count on Mastodon",
+}
+
+
+def _platform_notes(accounts: pd.DataFrame, platform: pd.Series, why: pd.Series) -> pd.Series:
+    """Prefix the reasons of accounts from outside X with what the score can and cannot mean."""
+    other = platform.ne("x")
+    if not other.any():
+        return why
+    notes = platform.map(
+        lambda p: f"{p} profile scored by a model trained on X" + (f" ({PLATFORM_GAPS[p]}: missing, not zero)" if p in PLATFORM_GAPS else "")
+    )
+    if "bot_declared" in accounts.columns:
+        declared = accounts["bot_declared"].fillna(False).astype(bool)
+        # A self-declared bot tells the truth about automation: it is not hiding anything.
+        notes = notes.where(~declared, notes + "; declares itself a bot: automation its owner states openly, which is not deception")
+    joined = (notes + "; " + why.fillna("").astype(str)).str.rstrip("; ")
+    return why.where(~other, joined)
 
 
 def _versions() -> dict[str, str]:

@@ -16,6 +16,7 @@ import os
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -28,7 +29,8 @@ from detector.io import (
     read_csv_strings,
     resolve_format,
 )
-from detector.schema import ACCOUNT_COLUMNS, BOOL_FIELDS, COUNT_FIELDS
+from detector.schema import ACCOUNT_COLUMNS, BOOL_FIELDS, COUNT_FIELDS, DEFAULT_PLATFORM
+from detector.sources.base import find_source
 
 log = logging.getLogger(__name__)
 
@@ -118,6 +120,12 @@ def iter_accounts(
             yield AccountBatch(canonical_from_frame(chunk, p, rejects, as_of), rejects)
         if bad_rows.rows:  # rows rejected after the last good chunk
             yield AccountBatch(empty_accounts(), bad_rows)
+    elif fmt in ("json", "jsonl") and (source := find_source(p)) is not None:
+        # Another platform's profiles (Bluesky getProfiles, Mastodon statuses): its reader maps
+        # them to the account fields that platform has.
+        rejects = Rejects(p)
+        got = source.read(Path(p), rejects)
+        yield AccountBatch(accounts_from_records(got.users, p, as_of, rejects), rejects)
     elif fmt in ("json", "jsonl"):
         rejects = Rejects(p)
         records = _unwrap(iter_json_records(path, fmt, rejects), p, rejects)
@@ -245,6 +253,8 @@ def canonical_from_frame(
 
     for name in BOOL_FIELDS:
         out[name] = _bools(raw, name, rejects)
+    out["bot_declared"] = _bools(raw, "bot_declared", rejects)
+    out["platform"] = _text(_pick(raw, "platform")).fillna(DEFAULT_PLATFORM)
     if _looks_like_cresci(raw):
         # cresci CSVs write booleans as 1 or empty: there, empty means false, not unknown.
         for name in BOOL_FIELDS:

@@ -553,6 +553,9 @@ def build_content(data: ReportData, previous: dict[str, Any] | None = None) -> d
                 "evidence": _as_evidence(row.evidence),
                 "accounts": ids,
                 "members": [{"account_id": a, "screen_name": name_of.get(a, "")} for a in ids],
+                # Pushes across platforms: which ones, and where the push appeared first.
+                "platforms": _clean(getattr(row, "platforms", None)),
+                "first_platform": _clean(getattr(row, "first_platform", None)),
             }
         )
     cluster_rows.sort(key=lambda c: (-(c["n_accounts"] or 0), -(c["n_posts"] or 0), c["cluster_id"]))
@@ -915,9 +918,19 @@ def clusters_from_memberships(m: pd.DataFrame) -> pd.DataFrame:
                 "similarity": first.get("similarity"),
                 "evidence": first.get("evidence"),
                 "accounts": accounts,
+                **_spread(g),
             }
         )
-    return pd.DataFrame(rows, columns=list(CLUSTER_FIELDS))
+    return pd.DataFrame(rows, columns=[*CLUSTER_FIELDS, "platforms", "first_platform"])
+
+
+def _spread(members: pd.DataFrame) -> dict[str, Any]:
+    """The platforms of one cluster's memberships and the one its earliest post is on."""
+    if "platform" not in members.columns:
+        return {"platforms": None, "first_platform": None}
+    plat = members["platform"].fillna("x").astype(str)
+    order = pd.to_datetime(members["created_at"], utc=True, errors="coerce").argsort(kind="stable") if "created_at" in members.columns else range(len(members))
+    return {"platforms": " ".join(sorted(set(plat))), "first_platform": plat.iloc[list(order)[0]] if len(plat) else None}
 
 
 def load_report_files(

@@ -44,6 +44,13 @@ group is the connected set of such pairs, so a variant can join through another 
 that text, and a cluster's ``similarity`` is the lowest of its posts' (it can be below
 ``threshold`` when variants were chained; it is 1.0 for the other kinds).
 
+Platforms: a table may mix platforms (``platform`` column). An account is (platform, author id)
+and a post (platform, post id), so the same number on TikTok and on X is two accounts, while the
+same text, link or hashtag sequence posted on Telegram and on X within the window is one cluster.
+Clusters say which ``platforms`` they span and on which the push appeared first
+(``first_platform``); memberships and account scores carry each row's ``platform``. In
+``accounts`` and ``top_partner`` an X account is its bare id and any other is ``platform:id``.
+
 It never reads files, never judges a single account's profile, and never writes anything: the CLI
 and reports do. Results do not depend on the order of the input rows nor on ``workers``.
 """
@@ -95,15 +102,15 @@ FLAG_SCORE = 0.5
 
 MEMBERSHIP_COLUMNS = [
     "cluster_id", "kind", "account_id", "post_id", "created_at", "text", "similarity",
-    "span_start", "span_end", "n_accounts",
+    "span_start", "span_end", "n_accounts", "platform",
 ]  # fmt: skip
 CLUSTER_COLUMNS = [
     "cluster_id", "kind", "n_accounts", "n_posts", "span_start", "span_end", "similarity",
-    "evidence", "accounts", "repeat_share",
+    "evidence", "accounts", "repeat_share", "platforms", "first_platform",
 ]  # fmt: skip
 SCORE_COLUMNS = [
     "account_id", "coordination_score", "n_clusters", "max_shared", "top_partner",
-    "n_repeat_partners", "kinds", "reason",
+    "n_repeat_partners", "kinds", "reason", "platform",
 ]  # fmt: skip
 
 _MASK64 = np.uint64(0xFFFFFFFFFFFFFFFF)
@@ -180,17 +187,16 @@ def find_clusters(
         A required column is missing or ``created_at`` is not a time.
     """
     win = _check_params(window, threshold, min_accounts, kinds, workers)
+    posts, keys = _platform_keys(posts)
     frame = _prepare(posts)
     params: dict[str, object] = {
         "window": str(win), "threshold": threshold, "min_accounts": min_accounts,
         "kinds": " ".join(k for k in KINDS if k in kinds),
     }  # fmt: skip
     if frame.empty:
-        return CoordinationResult(
-            _empty(MEMBERSHIP_COLUMNS),
-            _empty(CLUSTER_COLUMNS),
-            _scores(frame, None, None, None),
-            params,
+        return _with_platforms(
+            CoordinationResult(_empty(MEMBERSHIP_COLUMNS), _empty(CLUSTER_COLUMNS), _scores(frame, None, None, None), params),
+            keys,
         )
 
     win_ns = int(win.value)
@@ -204,7 +210,55 @@ def find_clusters(
         if any(not p.empty for p in parts)
         else None
     )
-    return _assemble(frame, members, params, win_ns)
+    return _with_platforms(_assemble(frame, members, params, win_ns), keys)
+
+
+def _platform_keys(posts: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """Posts whose author, post and repost ids name their platform, and the key of each author.
+
+    X ids stay bare (``123``), others become ``platform:id``: X ids and handles never hold a
+    colon, so a bare key and a named one cannot meet. ``None`` when every row is X's.
+    """
+    if "platform" not in posts.columns:
+        return posts, None
+    plat = posts["platform"].astype("string").fillna("x")
+    other = plat.ne("x")
+    if not other.any():
+        return posts, None
+    out = posts.copy()
+    prefix = (plat + ":").where(other, "")
+    for col in ("author_id", "post_id", "repost_of"):
+        if col in out.columns:
+            values = out[col].astype("string")
+            out[col] = (prefix + values).where(values.notna())
+    keys = pd.DataFrame(
+        {"key": out["author_id"], "platform": plat, "account_id": posts["author_id"].astype("string")}
+    ).dropna(subset=["key"]).drop_duplicates("key")
+    return out, keys
+
+
+def _with_platforms(result: CoordinationResult, keys: pd.DataFrame | None) -> CoordinationResult:
+    """Split platform keys back into ``platform`` and bare ids; say where each cluster spread."""
+    m, c, s = result.memberships, result.clusters, result.account_scores
+    if keys is None:
+        return result  # every row is X's: the defaults stand
+    platform_of = dict(zip(keys["key"], keys["platform"], strict=True))
+    bare_of = dict(zip(keys["key"], keys["account_id"], strict=True))
+    mp = m["account_id"].map(platform_of).astype("string")
+    named = mp.ne("x").fillna(False)
+    post = m["post_id"].astype("string")
+    m["post_id"] = post.where(~named, post.str.split(":", n=1).str[1])
+    m["account_id"] = m["account_id"].map(bare_of).astype("string")
+    m["platform"] = mp
+    if len(m):
+        ordered = m.sort_values(["created_at"], kind="stable")
+        spread = ordered.groupby("cluster_id", sort=False)["platform"].agg(lambda p: " ".join(sorted(set(p))))
+        first = ordered.groupby("cluster_id", sort=False)["platform"].first()
+        c["platforms"] = c["cluster_id"].map(spread).astype("string")
+        c["first_platform"] = c["cluster_id"].map(first).astype("string")
+    s["platform"] = s["account_id"].map(platform_of).astype("string")
+    s["account_id"] = s["account_id"].map(bare_of).astype("string")
+    return result
 
 
 def flagged_accounts(result: CoordinationResult, min_score: float = FLAG_SCORE) -> set[str]:
@@ -773,12 +827,14 @@ def _assemble(
             "span_start": span_start[cc],
             "span_end": span_end[cc],
             "n_accounts": clusters["n_accounts"].to_numpy()[cc],
+            "platform": "x",
         }
     )
-    for col in ("cluster_id", "kind", "account_id", "post_id", "text"):
+    for col in ("cluster_id", "kind", "account_id", "post_id", "text", "platform"):
         memberships[col] = memberships[col].astype("string")
+    clusters["platforms"] = clusters["first_platform"] = pd.Series("x", index=clusters.index, dtype="string")
     clusters = clusters.sort_values(["span_start", "cluster_id"], kind="stable", ignore_index=True)
-    for col in ("cluster_id", "kind", "evidence", "accounts"):
+    for col in ("cluster_id", "kind", "evidence", "accounts", "platforms", "first_platform"):
         clusters[col] = clusters[col].astype("string")
     return CoordinationResult(memberships, clusters[CLUSTER_COLUMNS], scores, params)
 
@@ -858,6 +914,7 @@ def _scores(
             "n_repeat_partners": np.zeros(n, dtype=np.int64),
             "kinds": pd.Series([""] * n, dtype="string"),
             "reason": pd.Series(["in no cluster"] * n, dtype="string"),
+            "platform": pd.Series(["x"] * n, dtype="string"),
         }
     )
     if clusters is None or cluster_acct is None or co is None or cluster_acct.empty:

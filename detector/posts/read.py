@@ -9,7 +9,11 @@ This module owns the shapes posts arrive in and turns each into
   ``post_type``, …), as CSV or as the Parquet re-packaging;
 * v1.1 tweet objects with an embedded ``user`` (JSON list or JSONL);
 * X API v2 response pages (``data`` + ``includes.users``), one page per JSON file or per JSONL line;
-* twarc2-style flattened v2 tweets (``author`` inline, ``__twarc`` metadata).
+* twarc2-style flattened v2 tweets (``author`` inline, ``__twarc`` metadata);
+* the other platforms' exports (Telegram, Bluesky, Mastodon, TikTok): handed to their readers in
+  :mod:`detector.sources`, which recognise their files (or, for Telegram, folders) by content.
+
+A flat CSV may name each row's ``platform`` (``facebook``, ``telegram``…); without it rows are X's.
 
 It also hands back the author profiles embedded in tweets (v1.1 ``user``, v2 ``includes.users``,
 twarc2 ``author``) as raw records for :mod:`detector.accounts.read`. It never scores anything and never
@@ -37,7 +41,8 @@ import pandas as pd
 
 from detector.errors import EmptyInputError, InputError, NothingScoredError
 from detector.io import Rejects, iter_json_records, read_csv_strings, resolve_format
-from detector.schema import POST_COLUMNS
+from detector.schema import POST_COLUMNS, conform
+from detector.sources.base import find_source
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +78,8 @@ class PostsRead:
     rejects : Rejects
         Records that could not be used.
     shape : str
-        Which reader was used: ``flat``, ``ira``, ``v1``, ``v2`` or ``twarc2``.
+        Which reader was used: ``flat``, ``ira``, ``v1``, ``v2`` or ``twarc2``, or the platform
+        (``telegram``, ``bluesky``, ``mastodon``, ``tiktok``).
     """
 
     posts: pd.DataFrame
@@ -106,6 +112,9 @@ def read_posts(path: str | os.PathLike[str], fmt: str | None = None) -> PostsRea
     p = str(path)
     if not os.path.exists(p):
         raise InputError("no such file", path=p)
+    source = find_source(p) if fmt in (None, "json", "jsonl") else None
+    if source is not None:
+        return _read_platform(source, p)
     fmt = resolve_format(p, fmt)
     rejects = Rejects(p)
     if fmt in ("csv", "parquet"):
@@ -122,6 +131,19 @@ def read_posts(path: str | os.PathLike[str], fmt: str | None = None) -> PostsRea
         raise NothingScoredError(f"{p}: every record was rejected ({len(rejects)} rejects)")
     log.info("%s: %d posts read as %s (%d rejected, %d author profiles)", p, len(posts), shape, len(rejects), len(users))
     return PostsRead(posts, users, rejects, shape)
+
+
+def _read_platform(source: Any, path: str) -> PostsRead:
+    """Read another platform's export with its own reader (:mod:`detector.sources`)."""
+    from pathlib import Path
+
+    rejects = Rejects(path)
+    got = source.read(Path(path), rejects)
+    if got.posts.empty:
+        raise NothingScoredError(f"{path}: no usable {source.platform} post ({len(rejects)} rejects)")
+    skipped = ", ".join(f"{n} {why}" for why, n in sorted(got.skipped.items()))
+    log.info("%s: %d posts read as %s (%d rejected%s)", path, len(got.posts), got.shape, len(rejects), f"; skipped {skipped}" if skipped else "")
+    return PostsRead(got.posts, got.users, rejects, got.shape)
 
 
 # ---------------------------------------------------------------- tables (CSV, Parquet)
@@ -165,7 +187,7 @@ def _flat_rows(df: pd.DataFrame, path: str, rejects: Rejects) -> pd.DataFrame:
     out["author_screen_name"] = screen
     out["text"] = df["text"]
     out["created_at"] = df["created_at"]
-    for col in ("repost_of", "reply_to", "lang"):
+    for col in ("repost_of", "reply_to", "lang", "platform"):
         out[col] = df[col] if col in df.columns else pd.NA
     out["urls"] = _join_list_cells(df["urls"]) if "urls" in df.columns else pd.NA
     out["hashtags"] = _clean_hashtag_cells(df["hashtags"]) if "hashtags" in df.columns else pd.NA
@@ -304,16 +326,7 @@ def _clean_hashtag_cells(s: pd.Series) -> pd.Series:
 
 def canonical_posts(df: pd.DataFrame) -> pd.DataFrame:
     """Return ``df`` with exactly the canonical post columns and dtypes, in order."""
-    out = pd.DataFrame(index=df.index)
-    for col, dtype in POST_COLUMNS.items():
-        values = df[col] if col in df.columns else pd.Series(pd.NA, index=df.index)
-        if dtype.startswith("datetime64"):
-            out[col] = pd.to_datetime(values, utc=True).astype(dtype)
-        elif dtype == "int64":
-            out[col] = values.astype("int64")
-        else:
-            out[col] = values.astype(dtype)
-    return out.reset_index(drop=True)
+    return conform(df, POST_COLUMNS)
 
 
 # ---------------------------------------------------------------- JSON shapes

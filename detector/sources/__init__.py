@@ -1,12 +1,12 @@
-"""One module per platform: readers of platform exports (and collectors where an open API allows).
+"""Sources: one module per platform, each reading what analysts can export and, where an open API
+allows, collecting it.
 
-Each source turns its platform's own shape into the canonical posts table (and accounts, where the
-platform has profiles). Sources depend on the core only (:mod:`detector.errors`,
-:mod:`detector.schema`, :mod:`detector.io`); the readers in :mod:`detector.posts.read` and
-:mod:`detector.accounts.read` dispatch to them.
+``telegram`` (Telegram Desktop exports), ``bluesky`` (AT Protocol JSON; collector with the
+``atproto`` SDK), ``mastodon`` (Status JSON; collector with ``Mastodon.py``), ``tiktok`` (Research
+API video JSON). :mod:`detector.sources.base` holds the contract they share and the registry the
+readers and the CLI use to find them. X stays in :mod:`detector.posts.read` and
+:mod:`detector.ops.collect`.
 
-It never scores anything and never imports :mod:`detector.posts`, :mod:`detector.accounts` or
-:mod:`detector.ops`.
+This wing sits just above the core: it imports errors, schema and io, never posts, accounts or ops.
+It never scores, and never stores: collectors hand pages to :mod:`detector.ops.collect`.
 """
-
-__all__: list[str] = []

@@ -1,0 +1,184 @@
+"""Telegram: the ``result.json`` that Telegram Desktop writes ("Export chat history", JSON).
+
+Read: channels, groups and supergroups, one chat per export or the ``chats.list`` of a full
+account export; several exports in one folder (each ``result.json`` below it). Per message:
+
+* ``post_id`` is ``<chat id>/<message id>``: message ids count up inside each chat, so the
+  chat is part of the key;
+* ``author_id`` is ``from_id`` (``channel…`` or ``user…``), ``author_screen_name`` is ``from``
+  (the display name: the export carries no @username); a message without ``from_id`` is the
+  chat's own post (``channel<chat id>``);
+* ``text`` as a string or as a list of entities, joined;
+* links (``link``, ``text_link``) and hashtags from ``text_entities`` (or from the entities in
+  ``text`` in older exports);
+* ``forwarded_from`` makes the message a repost of an outside source. The export names the source
+  but not the original message, so forwards of one original share a key derived from the source
+  and the text, as the IRA reader does;
+* ``reply_to_message_id`` becomes ``reply_to`` in the same chat; ``date_unixtime`` is the time
+  (``date`` is the exporting machine's local time without a zone, used only when
+  ``date_unixtime`` is absent and then taken as UTC).
+
+Skipped and counted, not rejected: service messages (joins, pins, calls) and personal chats
+(the export of a private conversation is not public activity). Telegram exports carry no
+profiles: no follower counts, no creation dates, so no accounts come out of this reader.
+
+Telegram collection (Telethon, MTProto) is not implemented.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from detector.errors import EmptyInputError, InputError
+from detector.io import Rejects
+from detector.sources.base import (
+    Source,
+    SourceRead,
+    hashtags_in,
+    iso_time,
+    joined,
+    posts_table,
+    register,
+    text_key,
+    unix_time,
+    urls_in,
+)
+
+log = logging.getLogger(__name__)
+
+# Keys as keys (a quoted name, then a colon): text quoting them inside a post is escaped (\").
+_MESSAGES = re.compile(r'"(messages|chats)"\s*:')
+_TELEGRAM_KEYS = re.compile(r'"(date_unixtime|from_id|text_entities|left_chats)"\s*:')
+PUBLIC_TYPES = {
+    "public_channel", "private_channel", "public_supergroup", "private_supergroup", "private_group",
+}  # fmt: skip
+
+
+@register
+class Telegram(Source):
+    platform = "telegram"
+    title = "Telegram Desktop export (result.json, or a folder of them)"
+
+    def claims(self, head: str, path: Path) -> bool:
+        if path.is_dir():
+            return any(path.rglob("result.json"))
+        return bool(_MESSAGES.search(head)) and bool(_TELEGRAM_KEYS.search(head))
+
+    def read(self, path: Path, rejects: Rejects) -> SourceRead:
+        files = sorted(path.rglob("result.json")) if path.is_dir() else [path]
+        rows: list[dict[str, Any]] = []
+        skipped: Counter[str] = Counter()
+        n = 0
+        for f in files:
+            for chat in _chats(f):
+                kind = str(chat.get("type", ""))
+                messages = chat.get("messages")
+                if not isinstance(messages, list):
+                    continue
+                if kind not in PUBLIC_TYPES:
+                    skipped[f"messages of a {kind or 'untyped'} chat"] += len(messages)
+                    continue
+                chat_id = chat.get("id")
+                if chat_id is None:
+                    rejects.add(n + 1, "id", "a chat without its id", {"name": chat.get("name")})
+                    n += len(messages)
+                    continue
+                for msg in messages:
+                    n += 1
+                    row = _message(n, msg, chat, rejects, skipped)
+                    if row is not None:
+                        rows.append(row)
+        if n == 0 and not skipped:
+            raise EmptyInputError("no Telegram messages found", path=str(path))
+        for reason, count in sorted(skipped.items()):
+            log.info("%s: %d %s skipped", path, count, reason)
+        return SourceRead(posts_table(rows, self.platform), [], self.platform, skipped)
+
+
+def _chats(path: Path) -> list[dict[str, Any]]:
+    try:
+        with open(path, encoding="utf-8-sig") as fh:
+            doc = json.load(fh)
+    except ValueError as exc:
+        raise InputError(f"malformed JSON: {exc}", path=str(path)) from exc
+    if not isinstance(doc, dict):
+        raise InputError("a Telegram export is one JSON object", path=str(path))
+    if isinstance(doc.get("messages"), list):
+        return [doc]
+    chats = doc.get("chats")
+    found = [c for c in (chats.get("list") if isinstance(chats, dict) else None) or [] if isinstance(c, dict)]
+    left = doc.get("left_chats")
+    found += [c for c in (left.get("list") if isinstance(left, dict) else None) or [] if isinstance(c, dict)]
+    if not found:
+        raise InputError("no 'messages' and no 'chats.list': not a Telegram Desktop export", path=str(path))
+    return found
+
+
+def _message(n: int, msg: Any, chat: dict[str, Any], rejects: Rejects, skipped: Counter[str]) -> dict[str, Any] | None:
+    if not isinstance(msg, dict):
+        rejects.add(n, None, "a message must be a JSON object", msg)
+        return None
+    if msg.get("type") == "service":
+        skipped["service messages"] += 1
+        return None
+    chat_id = str(chat["id"])
+    mid = msg.get("id")
+    if mid is None:
+        rejects.add(n, "id", "missing", msg)
+        return None
+    when = unix_time(msg["date_unixtime"]) if msg.get("date_unixtime") is not None else iso_time(msg.get("date"))
+    if when is None:
+        rejects.add(n, "date_unixtime", "missing or unreadable", msg)
+        return None
+    text, entities = _text(msg)
+    if not text.strip():
+        skipped["messages without text (media only)"] += 1
+        return None
+    urls = [e.get("href") or e.get("text") for e in entities if e.get("type") == "text_link"]
+    urls += [e.get("text") for e in entities if e.get("type") == "link"]
+    links = [u for u in urls if isinstance(u, str) and u.startswith(("http://", "https://"))] or urls_in(text)
+    tags = [str(e.get("text", "")).lstrip("#＃").lower() for e in entities if e.get("type") == "hashtag"] or hashtags_in(text)
+    author = msg.get("from_id") or (f"channel{chat_id}" if "channel" in str(chat.get("type")) else None)
+    if author is None:
+        rejects.add(n, "from_id", "missing", msg)
+        return None
+    source = msg.get("forwarded_from")
+    reply = msg.get("reply_to_message_id")
+    return {
+        "post_id": f"{chat_id}/{mid}",
+        "author_id": str(author),
+        "author_screen_name": msg.get("from") or chat.get("name"),
+        "text": text,
+        "created_at": when,
+        "repost_of": text_key("forward", str(source), text) if source else None,
+        "reply_to": f"{chat_id}/{reply}" if reply is not None else None,
+        "urls": joined(links),
+        "hashtags": joined(tags),
+        "lang": None,
+        "source_row": n,
+    }
+
+
+def _text(msg: dict[str, Any]) -> tuple[str, list[dict[str, Any]]]:
+    """The message text and its entities, whether ``text`` is a string or a list of pieces."""
+    raw = msg.get("text", "")
+    pieces = raw if isinstance(raw, list) else [raw]
+    parts = []
+    inline = []
+    for p in pieces:
+        if isinstance(p, str):
+            parts.append(p)
+        elif isinstance(p, dict):
+            parts.append(str(p.get("text", "")))
+            inline.append(p)
+    ents = msg.get("text_entities")
+    entities = [e for e in ents if isinstance(e, dict)] if isinstance(ents, list) else inline
+    if isinstance(ents, list) and not raw:
+        parts = [str(e.get("text", "")) for e in entities]
+    return "".join(parts), entities
+
