@@ -48,7 +48,7 @@ def test_schema_version_is_recorded_and_another_is_refused(target):
     with open_store(target) as s:
         assert s.schema_version == SCHEMA_VERSION
         s.execute("UPDATE metadata SET value = '999' WHERE key = 'schema_version'")
-    with pytest.raises(SchemaVersionError, match="schema version 999; this detector uses version 1"):
+    with pytest.raises(SchemaVersionError, match=f"schema version 999; this detector uses version {SCHEMA_VERSION} and cannot read a newer store"):
         open_store(target)
 
 

@@ -2,26 +2,33 @@
 
 This module owns the database: SQLite by default (one file under the data directory), PostgreSQL
 when given a ``postgresql://`` URL. It creates its schema idempotently, records the schema version
-in ``metadata`` and refuses a database of another version. Every write is an upsert on a natural
+in ``metadata``, migrates a database of an older version in place (in one transaction, so a
+failed migration leaves the old database as it was) and refuses one of a newer version. Every
+write is an upsert on a natural
 key inside a transaction, so collecting or scoring the same thing twice never duplicates it, and a
 process killed in the middle of a write leaves the last committed state behind. Times are UTC.
 
 It never talks to the X API (see :mod:`detector.ops.collect`), never scores anything and never renders
 a report: it stores and answers queries.
 
+Ids collide across platforms (a TikTok video and a tweet can share a number), so every key of an
+account or a post includes its ``platform`` (``x`` unless said otherwise; version 1 held X only).
+
 Tables
 ------
 metadata(key, value)                        ``schema_version``
-accounts(account_id, …, raw, first_seen, last_seen)
+accounts(platform, account_id, …, raw, first_seen, last_seen)
                                             latest profile per account (canonical columns)
-posts(post_id, …, raw, first_seen, last_seen)
-sightings(kind, item_id, source, …)         which collection (search, timeline, lookup) saw what
-account_status(account_id, status, …)       ok / suspended / not_found / forbidden / protected, with
+posts(platform, post_id, …, raw, first_seen, last_seen)
+sightings(kind, platform, item_id, source, …)
+                                            which collection (search, timeline, lookup) saw what
+account_status(platform, account_id, status, …)
+                                            ok / suspended / not_found / forbidden / protected, with
                                             first and last time observed: a vanished account is data
-account_scores(account_id, model_version, run_id, scored_at, score, label, reasons)
-post_scores(post_id, model_version, run_id, scored_at, score, label, reasons)
+account_scores(platform, account_id, model_version, run_id, scored_at, score, label, reasons)
+post_scores(platform, post_id, model_version, run_id, scored_at, score, label, reasons)
 clusters(run_id, cluster_id, kind, detected_at, size, score, evidence)
-cluster_members(run_id, cluster_id, member_kind, member_id)
+cluster_members(run_id, cluster_id, member_kind, platform, member_id)
 cursors(key, next_token, since_id, state, updated_at)
                                             where an interrupted collection resumes
 pages(source, page_key, fetched_at, payload)
@@ -52,7 +59,8 @@ from detector.schema import ACCOUNT_COLUMNS, POST_COLUMNS
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+DEFAULT_PLATFORM = "x"
 DB_FILENAME = "detector.sqlite"
 
 STATUSES = ("ok", "suspended", "not_found", "forbidden", "protected", "error")
@@ -88,12 +96,12 @@ _SCORE = [("model_version", "text"), ("run_id", "text"), ("scored_at", "ts"), ("
 
 _DDL = [
     _table("metadata", [("key", "text"), ("value", "text")], "key"),
-    _table("accounts", _canonical(_ACCOUNT_FIELDS, ACCOUNT_COLUMNS) + _SEEN, "account_id"),
-    _table("posts", _canonical(_POST_FIELDS, POST_COLUMNS) + _SEEN, "post_id"),
+    _table("accounts", _canonical(_ACCOUNT_FIELDS, ACCOUNT_COLUMNS) + _SEEN, "platform, account_id"),
+    _table("posts", _canonical(_POST_FIELDS, POST_COLUMNS) + _SEEN, "platform, post_id"),
     _table(
         "sightings",
-        [("kind", "text"), ("item_id", "text"), ("source", "text"), ("first_seen", "ts"), ("last_seen", "ts")],
-        "kind, item_id, source",
+        [("kind", "text"), ("item_id", "text"), ("source", "text"), ("first_seen", "ts"), ("last_seen", "ts"), ("platform", "text")],
+        "kind, platform, item_id, source",
     ),
     _table(
         "account_status",
@@ -104,11 +112,12 @@ _DDL = [
             ("detail", "text"),
             ("first_observed", "ts"),
             ("last_observed", "ts"),
+            ("platform", "text"),
         ],
-        "account_id, status",
+        "platform, account_id, status",
     ),
-    _table("account_scores", [("account_id", "text")] + _SCORE, "account_id, model_version, run_id"),
-    _table("post_scores", [("post_id", "text")] + _SCORE, "post_id, model_version, run_id"),
+    _table("account_scores", [("account_id", "text")] + _SCORE + [("platform", "text")], "platform, account_id, model_version, run_id"),
+    _table("post_scores", [("post_id", "text")] + _SCORE + [("platform", "text")], "platform, post_id, model_version, run_id"),
     _table(
         "clusters",
         [
@@ -124,8 +133,8 @@ _DDL = [
     ),
     _table(
         "cluster_members",
-        [("run_id", "text"), ("cluster_id", "text"), ("member_kind", "text"), ("member_id", "text")],
-        "run_id, cluster_id, member_kind, member_id",
+        [("run_id", "text"), ("cluster_id", "text"), ("member_kind", "text"), ("member_id", "text"), ("platform", "text")],
+        "run_id, cluster_id, member_kind, platform, member_id",
     ),
     _table(
         "cursors",
@@ -156,6 +165,17 @@ _DDL = [
     "CREATE INDEX IF NOT EXISTS pages_time ON pages (fetched_at)",
     "CREATE INDEX IF NOT EXISTS accounts_screen_name ON accounts (screen_name)",
 ]
+
+# Tables whose key gained the platform in version 2, with the key columns of version 1.
+_KEYED_BY_PLATFORM = {
+    "accounts": ("account_id",),
+    "posts": ("post_id",),
+    "sightings": ("kind", "item_id", "source"),
+    "account_status": ("account_id", "status"),
+    "account_scores": ("account_id", "model_version", "run_id"),
+    "post_scores": ("post_id", "model_version", "run_id"),
+    "cluster_members": ("run_id", "cluster_id", "member_kind", "member_id"),
+}
 
 _TS_COLUMNS = {
     "created_at",
@@ -230,6 +250,7 @@ class AccountStatus:
     status: str
     screen_name: str | None = None
     detail: str | None = None
+    platform: str = DEFAULT_PLATFORM
 
 
 
@@ -401,10 +422,12 @@ class Store:
     def _ensure_schema(self) -> None:
         types = _SQL_TYPES[self.dialect]
         found = self._schema_version()
-        if found is not None and found != str(SCHEMA_VERSION):
+        if found == "1":
+            self._migrate_from_1()
+        elif found is not None and found != str(SCHEMA_VERSION):
             raise SchemaVersionError(
                 f"{self.location} was created by schema version {found}; this detector uses "
-                f"version {SCHEMA_VERSION}. Use another --db, or migrate the store."
+                f"version {SCHEMA_VERSION} and cannot read a newer store. Upgrade detector, or use another --db."
             )
         with self.transaction():
             if self.dialect == "postgresql":
@@ -417,6 +440,47 @@ class Store:
                 "ON CONFLICT (key) DO NOTHING",
                 [str(SCHEMA_VERSION)],
             )
+
+    def _migrate_from_1(self) -> None:
+        """Version 1 to 2, in place and in one transaction: the platform joins every account and
+        post key. Version 1 held X only, so its rows become ``platform = 'x'``.
+
+        Each keyed table is rebuilt (SQLite cannot change a primary key in place): the version-2
+        table is made beside it, the rows are copied, the old table is dropped and the new one
+        renamed. A failure anywhere rolls all of it back and leaves the version-1 store as it was.
+        """
+        types = _SQL_TYPES[self.dialect]
+        ddl = {stmt.split()[5]: stmt for stmt in _DDL if stmt.startswith("CREATE TABLE")}
+        with self.transaction():
+            if self.dialect == "postgresql":
+                self.execute("SELECT pg_advisory_xact_lock(4242001)")
+            if self._schema_version() != "1":
+                return  # another process migrated it while this one waited for the lock
+            for table in _KEYED_BY_PLATFORM:
+                old = self._columns(table)
+                if not old:
+                    continue
+                staged = f"{table}_v2"
+                self.execute(ddl[table].replace(f"EXISTS {table} (", f"EXISTS {staged} (", 1).format(**types))
+                keep = [c for c in self._columns(staged) if c in old]
+                cols = ", ".join(keep)
+                self.execute(f"INSERT INTO {staged} ({cols}, platform) SELECT {cols}, '{DEFAULT_PLATFORM}' FROM {table}")
+                self.execute(f"DROP TABLE {table}")
+                self.execute(f"ALTER TABLE {staged} RENAME TO {table}")
+            self.execute("UPDATE metadata SET value = ? WHERE key = 'schema_version'", [str(SCHEMA_VERSION)])
+        log.warning("%s: migrated the store from schema version 1 to %d (rows kept, platform 'x')", self.location, SCHEMA_VERSION)
+
+    def _columns(self, table: str) -> list[str]:
+        """The columns of ``table`` in order; empty when there is no such table."""
+        if self.dialect == "postgresql":
+            rows = self.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() "
+                "AND table_name = ? ORDER BY ordinal_position",
+                [table],
+            )
+        else:
+            rows = [(r[1],) for r in self.execute(f"PRAGMA table_info({table})")]
+        return [str(r[0]) for r in rows]
 
     def _schema_version(self) -> str | None:
         if self.dialect == "postgresql":
@@ -469,6 +533,8 @@ class Store:
             return 0
         if key not in df.columns:
             raise StoreError(f"cannot store {table}: the table has no '{key}' column")
+        if "platform" not in df.columns or df["platform"].isna().any():
+            df = df.assign(platform=df["platform"].fillna(DEFAULT_PLATFORM) if "platform" in df.columns else DEFAULT_PLATFORM)
         seen = to_utc(seen_at) or utcnow()
         cols = fields + ["raw", "first_seen", "last_seen"]
         # A newer observation replaces the profile; a field it lacks keeps the older value.
@@ -477,7 +543,7 @@ class Store:
         updates = [
             f"{c} = CASE WHEN {newer} THEN COALESCE(excluded.{c}, {table}.{c}) ELSE {table}.{c} END"
             for c in fields + ["raw"]
-            if c != key
+            if c not in (key, "platform")
         ]
         updates.append(
             f"last_seen = CASE WHEN excluded.last_seen > {table}.last_seen "
@@ -485,7 +551,7 @@ class Store:
         )
         sql = (
             f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))}) "
-            f"ON CONFLICT ({key}) DO UPDATE SET {', '.join(updates)}"
+            f"ON CONFLICT (platform, {key}) DO UPDATE SET {', '.join(updates)}"
         )
         present = [c for c in fields + ["raw"] if c in df.columns]
         records = df[present].astype(object).where(df[present].notna(), None).to_dict("records")
@@ -498,17 +564,25 @@ class Store:
         with self.transaction():
             n = self.executemany(sql, rows)
             if source is not None:
-                self.add_sightings(kind, [str(r[0]) for r in rows], source, seen)
+                at = fields.index("platform")
+                self.add_sightings(kind, [(str(r[at]), str(r[0])) for r in rows], source, seen)
         return n
 
-    def add_sightings(self, kind: str, item_ids: Iterable[str], source: str, seen_at: datetime | None = None) -> int:
-        """Record that ``source`` (a search, a timeline, a lookup, a watch) saw these items."""
+    def add_sightings(
+        self, kind: str, item_ids: Iterable[str | tuple[str, str]], source: str, seen_at: datetime | None = None,
+        platform: str = DEFAULT_PLATFORM,
+    ) -> int:
+        """Record that ``source`` (a search, a timeline, a lookup, a watch) saw these items.
+
+        An item is an id of ``platform`` or a ``(platform, id)`` pair.
+        """
         seen = to_utc(seen_at) or utcnow()
+        keys = [(i[0], str(i[1])) if isinstance(i, tuple) else (platform, str(i)) for i in item_ids]
         return self.executemany(
-            "INSERT INTO sightings (kind, item_id, source, first_seen, last_seen) VALUES (?, ?, ?, ?, ?) "
-            "ON CONFLICT (kind, item_id, source) DO UPDATE SET last_seen = CASE "
+            "INSERT INTO sightings (kind, platform, item_id, source, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (kind, platform, item_id, source) DO UPDATE SET last_seen = CASE "
             "WHEN excluded.last_seen > sightings.last_seen THEN excluded.last_seen ELSE sightings.last_seen END",
-            [(kind, str(i), source, seen, seen) for i in dict.fromkeys(item_ids)],
+            [(kind, p, i, source, seen, seen) for p, i in dict.fromkeys(keys)],
         )
 
     def record_statuses(self, statuses: Iterable[AccountStatus], observed_at: datetime | None = None) -> int:
@@ -525,16 +599,16 @@ class Store:
             account_id = st.account_id
             if account_id == st.screen_name:
                 known = self.execute(
-                    "SELECT account_id FROM accounts WHERE lower(screen_name) = lower(?) "
+                    "SELECT account_id FROM accounts WHERE platform = ? AND lower(screen_name) = lower(?) "
                     "ORDER BY last_seen DESC LIMIT 1",
-                    [st.screen_name],
+                    [st.platform, st.screen_name],
                 )
                 if known:
                     account_id = known[0][0]
-            rows.append((account_id, st.status, st.screen_name, st.detail, seen, seen))
+            rows.append((st.platform, account_id, st.status, st.screen_name, st.detail, seen, seen))
         return self.executemany(
-            "INSERT INTO account_status (account_id, status, screen_name, detail, first_observed, last_observed) "
-            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (account_id, status) DO UPDATE SET "
+            "INSERT INTO account_status (platform, account_id, status, screen_name, detail, first_observed, last_observed) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (platform, account_id, status) DO UPDATE SET "
             "screen_name = COALESCE(excluded.screen_name, account_status.screen_name), "
             "detail = COALESCE(excluded.detail, account_status.detail), "
             "last_observed = CASE WHEN excluded.last_observed > account_status.last_observed "
@@ -573,7 +647,7 @@ class Store:
         params: list[Any] = []
         where = []
         if source is not None:
-            sql += " JOIN sightings s ON s.kind = ? AND s.item_id = t." + key + " AND s.source = ?"
+            sql += " JOIN sightings s ON s.kind = ? AND s.platform = t.platform AND s.item_id = t." + key + " AND s.source = ?"
             params += [kind, source]
         if since is not None:
             where.append(("s" if source is not None else "t") + ".last_seen >= ?")
@@ -586,7 +660,7 @@ class Store:
             params += ids
         if where:
             sql += " WHERE " + " AND ".join(where)
-        sql += f" ORDER BY t.{key}"
+        sql += f" ORDER BY t.platform, t.{key}"
         return self._typed(self.frame(sql, params), fields, dtypes)
 
     @staticmethod
@@ -606,9 +680,9 @@ class Store:
         """
         sql = (
             "SELECT s.account_id, s.screen_name, s.status, s.detail, s.first_observed, s.last_observed, "
-            "CASE WHEN s.status <> 'ok' AND EXISTS (SELECT 1 FROM account_status o WHERE "
+            "CASE WHEN s.status <> 'ok' AND EXISTS (SELECT 1 FROM account_status o WHERE o.platform = s.platform AND "
             "o.account_id = s.account_id AND o.status = 'ok' AND o.first_observed <= s.first_observed) "
-            "THEN 1 ELSE 0 END AS vanished FROM account_status s"
+            "THEN 1 ELSE 0 END AS vanished, s.platform FROM account_status s"
         )
         params: list[Any] = []
         if since is not None:
@@ -663,11 +737,12 @@ class Store:
             reasons = rec.get("reasons")
             if isinstance(reasons, (list, tuple)):
                 reasons = "; ".join(map(str, reasons))
-            rows.append((str(rec[key]), str(version), run, when, rec["score"], rec.get("label"), reasons))
+            platform = rec.get("platform") or DEFAULT_PLATFORM
+            rows.append((platform, str(rec[key]), str(version), run, when, rec["score"], rec.get("label"), reasons))
         with self.transaction():
             return self.executemany(
-                f"INSERT INTO {table} ({key}, model_version, run_id, scored_at, score, label, reasons) "
-                f"VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT ({key}, model_version, run_id) DO UPDATE SET "
+                f"INSERT INTO {table} (platform, {key}, model_version, run_id, scored_at, score, label, reasons) "
+                f"VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (platform, {key}, model_version, run_id) DO UPDATE SET "
                 "scored_at = excluded.scored_at, score = excluded.score, label = excluded.label, "
                 "reasons = excluded.reasons",
                 rows,
@@ -718,17 +793,17 @@ class Store:
         )
         base = (
             f"SELECT s.{key}, i.{extra}, s.score, s.label, s.reasons, s.model_version, s.run_id, "
-            f"r.watch, s.scored_at FROM {table} s LEFT JOIN {items} i ON i.{key} = s.{key} "
+            f"r.watch, s.scored_at, s.platform FROM {table} s LEFT JOIN {items} i ON i.platform = s.platform AND i.{key} = s.{key} "
             f"LEFT JOIN runs r ON r.run_id = s.run_id{cond}"
         )
         if latest:
             base = (
-                f"SELECT * FROM (SELECT b.*, ROW_NUMBER() OVER (PARTITION BY b.{key} "
+                f"SELECT * FROM (SELECT b.*, ROW_NUMBER() OVER (PARTITION BY b.platform, b.{key} "
                 f"ORDER BY b.scored_at DESC, b.run_id DESC) AS rn FROM ({base}) b) x WHERE x.rn = 1"
             )
         else:
             base = f"SELECT * FROM ({base}) x"
-        df = self.frame(base + f" ORDER BY x.scored_at, x.{key}", params)
+        df = self.frame(base + f" ORDER BY x.scored_at, x.platform, x.{key}", params)
         return df.drop(columns=["rn"], errors="ignore").reset_index(drop=True)
 
     def score_changes(self, run_id: str, previous_run_id: str | None = None) -> pd.DataFrame:
@@ -739,12 +814,13 @@ class Store:
         (label differs) or ``same``. With no previous run every account is ``new``.
         """
         prev = previous_run_id if previous_run_id is not None else self.previous_run(run_id)
-        now = self.account_scores(run_id=run_id)[["account_id", "screen_name", "score", "label"]]
+        wanted = ["platform", "account_id", "screen_name", "score", "label"]
+        now = self.account_scores(run_id=run_id)[wanted]
         if prev is None:
-            before = pd.DataFrame(columns=["account_id", "screen_name", "score", "label"])
+            before = pd.DataFrame(columns=wanted)
         else:
-            before = self.account_scores(run_id=prev)[["account_id", "screen_name", "score", "label"]]
-        merged = now.merge(before, on="account_id", how="outer", suffixes=("", "_previous"))
+            before = self.account_scores(run_id=prev)[wanted]
+        merged = now.merge(before, on=["platform", "account_id"], how="outer", suffixes=("", "_previous"))
         merged["screen_name"] = merged["screen_name"].fillna(merged.pop("screen_name_previous"))
         merged = merged.rename(columns={"score_previous": "previous_score", "label_previous": "previous_label"})
         merged["change"] = merged["score"].astype(float) - merged["previous_score"].astype(float)
@@ -753,8 +829,8 @@ class Store:
         state[merged["previous_score"].isna()] = "new"
         state[merged["score"].isna()] = "gone"
         merged["state"] = state
-        cols = ["account_id", "screen_name", "score", "label", "previous_score", "previous_label", "change", "state"]
-        return merged[cols].sort_values("account_id").reset_index(drop=True)
+        cols = ["account_id", "screen_name", "score", "label", "previous_score", "previous_label", "change", "state", "platform"]
+        return merged[cols].sort_values(["platform", "account_id"]).reset_index(drop=True)
 
     # -- clusters -----------------------------------------------------------------------------
 
@@ -769,7 +845,8 @@ class Store:
         """Store coordinated groups found in a run; rewriting the same run replaces them.
 
         ``clusters``: cluster_id, kind, and optionally size, score, evidence (text or dict).
-        ``members``: cluster_id, member_kind (``account``/``post``), member_id.
+        ``members``: cluster_id, member_kind (``account``/``post``), member_id, and optionally
+        platform (``x`` when absent).
         """
         when = to_utc(detected_at) or utcnow()
         crow = []
@@ -779,8 +856,8 @@ class Store:
                 n = int((members["cluster_id"].astype(str) == str(rec["cluster_id"])).sum()) if len(members) else 0
             crow.append((run_id, str(rec["cluster_id"]), rec.get("kind"), when, n, rec.get("score"), rec.get("evidence")))
         mrow = [
-            (run_id, str(r["cluster_id"]), str(r["member_kind"]), str(r["member_id"]))
-            for r in members.to_dict("records")
+            (run_id, str(r["cluster_id"]), str(r["member_kind"]), str(r.get("platform") or DEFAULT_PLATFORM), str(r["member_id"]))
+            for r in members.astype(object).where(members.notna(), None).to_dict("records")
         ]
         with self.transaction():
             n = self.executemany(
@@ -791,14 +868,15 @@ class Store:
                 crow,
             )
             self.executemany(
-                "INSERT INTO cluster_members (run_id, cluster_id, member_kind, member_id) "
-                "VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                "INSERT INTO cluster_members (run_id, cluster_id, member_kind, platform, member_id) "
+                "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
                 mrow,
             )
         return n
 
     def clusters(self, *, since: datetime | None = None, watch: str | None = None, run_id: str | None = None) -> pd.DataFrame:
-        """Clusters with their run's watch and a ``members`` column (list of ``kind:id``)."""
+        """Clusters with their run's watch and a ``members`` column (list of ``kind:id``; ``kind:platform:id``
+        for members of platforms other than X)."""
         cond, params = _where(("c.detected_at >= ?", since), ("r.watch = ?", watch), ("c.run_id = ?", run_id))
         df = self.frame(
             "SELECT c.run_id, c.cluster_id, c.kind, c.detected_at, c.size, c.score, c.evidence, r.watch "
@@ -806,14 +884,15 @@ class Store:
             params,
         )
         mem = self.frame(
-            "SELECT m.run_id, m.cluster_id, m.member_kind, m.member_id FROM cluster_members m "
+            "SELECT m.run_id, m.cluster_id, m.member_kind, m.member_id, m.platform FROM cluster_members m "
             "JOIN clusters c ON c.run_id = m.run_id AND c.cluster_id = m.cluster_id "
-            f"LEFT JOIN runs r ON r.run_id = c.run_id{cond} ORDER BY m.member_kind, m.member_id",
+            f"LEFT JOIN runs r ON r.run_id = c.run_id{cond} ORDER BY m.member_kind, m.platform, m.member_id",
             params,
         )
         grouped: dict[tuple[str, str], list[str]] = {}
         for r in mem.itertuples(index=False):
-            grouped.setdefault((str(r.run_id), str(r.cluster_id)), []).append(f"{r.member_kind}:{r.member_id}")
+            where = "" if r.platform == DEFAULT_PLATFORM else f"{r.platform}:"
+            grouped.setdefault((str(r.run_id), str(r.cluster_id)), []).append(f"{r.member_kind}:{where}{r.member_id}")
         df["members"] = [grouped.get((r, c), []) for r, c in zip(df["run_id"], df["cluster_id"], strict=True)]
         return df
 
