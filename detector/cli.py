@@ -600,11 +600,21 @@ def report_command(
 
 
 @cli.group("collect")
-def collect_group() -> None:
-    """Collect accounts and posts from the X API v2 into the history store.
+@click.option("--platform", type=click.Choice(["x", "bluesky", "mastodon"]), default="x", show_default=True, help="Where to collect: the X API v2, Bluesky (atproto, an app password in BLUESKY_HANDLE / BLUESKY_APP_PASSWORD) or a Mastodon server (public data, no token). Give it before the command.")
+@click.option("--server", default="https://mastodon.social", show_default=True, help="The Mastodon server to ask (with --platform mastodon).")
+def collect_group(platform: str, server: str) -> None:
+    """Collect accounts and posts from the X API v2, Bluesky or Mastodon into the history store.
 
-    The bearer token comes from X_BEARER_TOKEN or a .env file and is never shown. Rate limits are
-    waited out; an interrupted collection resumes where it stopped when run again.
+    The X bearer token comes from X_BEARER_TOKEN, the Bluesky app password from
+    BLUESKY_HANDLE / BLUESKY_APP_PASSWORD, either from the environment or a .env file; neither is
+    ever shown. Rate limits are waited out; an interrupted collection resumes where it stopped
+    when run again.
+
+    Example:
+
+    \b
+        detector collect --platform bluesky search '#marcha'
+        detector collect --platform mastodon --server https://piaille.fr search '#greve'
     """
 
 
@@ -621,11 +631,15 @@ def collect_options(func: F) -> F:
 
 
 def _run_collection(db: str | None, data_dir: str | None, env_file: str | None, jsonl_out: str | None, job: Callable[..., Any]) -> None:
-    from detector.ops.collect import Collector
+    from detector.ops.collect import Collector, PlatformCollector
     from detector.ops.store import open_store
 
+    parent = click.get_current_context().parent  # the collect group: --platform, --server
+    options = parent.params if parent is not None else {}
+    platform = options.get("platform") or "x"
     with open_store(db, data_dir) as store:
-        stats = job(Collector(store, env_file=env_file))
+        collector = Collector(store, env_file=env_file) if platform == "x" else PlatformCollector(store, platform, server=options.get("server"), env_file=env_file)
+        stats = job(collector)
         if jsonl_out:
             n = store.export_pages(jsonl_out, source=stats.source)
             click.echo(f"{n} raw response(s) written to {jsonl_out}", err=True)

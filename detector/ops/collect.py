@@ -12,7 +12,11 @@ Accounts the API reports as suspended, unknown or forbidden come back inside HTT
 account that vanished is itself a signal.
 
 It never scores, never decides what to collect (see :mod:`detector.ops.watch`) and never logs,
-prints or stores the bearer token.
+prints or stores the bearer token, nor any other platform's password.
+
+Other platforms (Bluesky, Mastodon) are collected by their modules in :mod:`detector.sources`;
+:func:`collect_platform` stores their pages here with the same guarantees: each page with the
+cursor that follows it in one transaction, keys that include the platform.
 """
 
 from __future__ import annotations
@@ -697,3 +701,131 @@ def _posts_of_page(page: dict[str, Any], source: str, page_key: str) -> tuple[pd
             raise CollectError(f"{source} {page_key}: {exc}") from exc
     posts = got.posts.drop(columns=["source_row"])
     return posts, set(posts["author_id"].dropna().astype(str)), len(got.rejects)
+
+
+# ---------------------------------------------------------------------------- other platforms
+
+
+def collect_platform(
+    store: Store,
+    collector: Any,
+    what: str,
+    target: str,
+    *,
+    source: str | None = None,
+    max_pages: int | None = None,
+) -> CollectStats:
+    """Collect one listing of another platform (a collector of :mod:`detector.sources`) into the store.
+
+    ``what`` and ``target`` name the listing (Bluesky: ``search`` a query, ``feed`` an account,
+    ``profiles``; Mastodon: ``hashtag``, ``account``). Each page is stored (raw response, posts,
+    author profiles with status ``ok``, the cursor) in one transaction. An interrupted collection
+    resumes from its saved cursor; a finished one keeps the newest item seen, and the next pass
+    asks only for newer ones. ``source`` (e.g. a watch's name) labels what was seen.
+    """
+    from detector.accounts.read import accounts_from_records
+
+    platform = str(collector.platform)
+    listing = f"{platform}:{what}:{target}"
+    key = listing if source is None else f"{source}|{listing}"
+    stats = CollectStats(source=source or listing)
+    cursor = store.get_cursor(key) or Cursor(key)
+    stats.resumed = cursor.next_token is not None
+    if stats.resumed:
+        log.info("%s: resuming from its saved cursor", key)
+    newest = cursor.state.get("newest") if stats.resumed else None
+    pages = collector.pages(what, target, next_token=cursor.next_token, since=cursor.since_id, max_pages=max_pages)
+    for page in pages:
+        fetched = utcnow()
+        newest = _newer(newest, page.newest)
+        with store.transaction():
+            store.save_page(stats.source, f"{listing}|{page.key}", page.raw, fetched)
+            posts = page.posts.drop(columns=["source_row"])
+            if len(posts):
+                store.upsert_posts(posts, source=stats.source, seen_at=fetched)
+                stats.post_ids.update(platform + ":" + posts["post_id"].astype(str))
+            if page.users:
+                rejects = Rejects(stats.source)
+                users = [(i, {**u, "collected_at": u.get("collected_at") or _stamp(fetched)}) for i, (_, u) in enumerate(page.users, start=1)]
+                accounts = accounts_from_records(users, stats.source, as_of=pd.Timestamp(fetched), rejects=rejects)
+                stats.rejected += len(rejects)
+                store.upsert_accounts(accounts.drop(columns=["source_row"]), source=stats.source, seen_at=fetched)
+                ids = accounts["account_id"].astype(str).tolist()
+                stats.account_ids.update(platform + ":" + a for a in ids)
+                statuses = [AccountStatus(a, "ok", screen_name=n, platform=platform) for a, n in zip(ids, accounts["screen_name"].astype(object), strict=True)]
+                store.record_statuses(statuses, fetched)
+                stats.statuses.update(s.status for s in statuses)
+            if page.cursor:
+                store.save_cursor(Cursor(key, page.cursor, cursor.since_id, {"newest": newest}))
+            else:
+                store.save_cursor(Cursor(key, None, newest or cursor.since_id, {}))
+        stats.pages += 1
+        log.info("%s: page %d stored (%d posts, %d profiles)", key, stats.pages, len(posts), len(page.users))
+        if not page.cursor:
+            stats.complete = True
+    pager = getattr(collector, "pager", None)
+    if pager is not None:
+        stats.rate_limit_waits = pager.stats.rate_limit_waits
+        stats.waited_seconds = pager.stats.waited_seconds
+        stats.retries = pager.stats.retries
+    return stats
+
+
+def _newer(a: str | None, b: str | None) -> str | None:
+    """The newer of two cursors' newest items: numeric ids compare as numbers, times as text."""
+    if not b:
+        return a
+    if not a:
+        return b
+    if a.isdigit() and b.isdigit():
+        return a if int(a) >= int(b) else b
+    return max(a, b)
+
+
+def platform_collector(platform: str, *, server: str | None = None, env_file: str | os.PathLike[str] | None = None) -> Any:
+    """The collector of ``bluesky`` (app password from the environment or ``.env``) or
+    ``mastodon`` (``server``, public data, no token)."""
+    if platform == "bluesky":
+        from detector.sources.bluesky import BlueskyCollector
+
+        return BlueskyCollector(env_file=env_file)
+    if platform == "mastodon":
+        from detector.sources.mastodon import MastodonCollector
+
+        return MastodonCollector(server or "https://mastodon.social")
+    raise ConfigError(f"no collector for '{platform}' (collectable: x, bluesky, mastodon)")
+
+
+class PlatformCollector:
+    """Another platform behind the X collector's methods, for ``detector collect --platform``.
+
+    ``collect_search`` is a Bluesky search, or a Mastodon hashtag timeline (its public API
+    searches nothing else); ``collect_timeline`` an account's posts; ``collect_users`` Bluesky
+    profiles. Times (``since``, ``until``) are X's recent-search bounds and are not used here:
+    the first pass takes what the platform serves, later passes only what is newer.
+    """
+
+    def __init__(self, store: Store, platform: str, *, server: str | None = None, env_file: str | os.PathLike[str] | None = None, collector: Any = None) -> None:
+        self.store = store
+        self.platform = platform
+        self.collector = collector if collector is not None else platform_collector(platform, server=server, env_file=env_file)
+
+    def collect_search(self, query: str, *, since: Any = None, until: Any = None, max_pages: int | None = None, source: str | None = None) -> CollectStats:
+        if since is not None or until is not None:
+            log.warning("--since/--until bound X's recent search only; %s takes what it serves", self.platform)
+        if self.platform == "mastodon":
+            tag = query.strip()
+            if not re.fullmatch(r"#?\w+", tag):
+                raise ConfigError(f"Mastodon's public API follows hashtags, not searches: give one '#tag', not {query!r}")
+            return collect_platform(self.store, self.collector, "hashtag", tag.lstrip("#"), source=source, max_pages=max_pages)
+        return collect_platform(self.store, self.collector, "search", query, source=source, max_pages=max_pages)
+
+    def collect_timeline(self, user: str, *, max_pages: int | None = None, source: str | None = None) -> CollectStats:
+        what = "feed" if self.platform == "bluesky" else "account"
+        return collect_platform(self.store, self.collector, what, user.lstrip("@"), source=source, max_pages=max_pages)
+
+    def collect_users(self, *, ids: Sequence[str] | None = None, usernames: Sequence[str] | None = None, source: str | None = None) -> CollectStats:
+        if self.platform != "bluesky":
+            raise ConfigError(f"{self.platform} profiles come with the posts collected (collect search or timeline)")
+        actors = [str(a).lstrip("@") for a in (ids or usernames or [])]
+        return collect_platform(self.store, self.collector, "profiles", ",".join(actors), source=source)

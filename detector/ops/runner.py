@@ -342,13 +342,31 @@ def collect_watch(
     since: str | datetime | None = None,
     max_pages: int | None = None,
 ) -> str:
-    """Collect the watch's search query into the store as seen by the watch; return a summary."""
-    if collector is None:
-        from detector.ops.collect import Collector
+    """Collect the watch's sources into the store as seen by the watch; return a summary.
 
-        collector = Collector(store, env_file=env_file)
-    stats = collector.collect_search(watch.search_query(), since=since, max_pages=max_pages, source=watch.name)
-    return f"collected {stats.summary()}"
+    X takes the watch's search query; Bluesky and Mastodon take each listing the watch names
+    there (:meth:`detector.ops.watch.PlatformSource.listings`).
+    """
+    from dataclasses import replace
+
+    from detector.ops.collect import collect_platform, platform_collector
+
+    parts = []
+    for src in watch.sources():
+        if src.platform == "x":
+            if collector is None:
+                from detector.ops.collect import Collector
+
+                collector = Collector(store, env_file=env_file)
+            query = watch.search_query() if not watch.platforms else replace(watch, queries=src.queries, hashtags=src.hashtags, accounts=src.accounts).search_query()
+            stats = collector.collect_search(query, since=since, max_pages=max_pages, source=watch.name)
+            parts.append(f"collected {stats.summary()}")
+            continue
+        other = platform_collector(src.platform, server=src.server, env_file=env_file)
+        for what, target in src.listings():
+            stats = collect_platform(store, other, what, target, source=watch.name, max_pages=max_pages)
+            parts.append(f"collected {src.platform} {what} {target}: {stats.summary()}")
+    return "; ".join(parts)
 
 
 def import_files(

@@ -17,6 +17,18 @@ The file looks like this (see ``watches.example.toml`` at the repository root)::
     account = 0.8                       # flag an account whose score is at least this
     post = 0.8
 
+Sources per platform: ``platforms`` lists where the watch collects (``x``, ``bluesky``,
+``mastodon``; default ``["x"]``). The top-level queries and hashtags apply on each; a
+``[watches.NAME.<platform>]`` table replaces them there and names that platform's accounts (and,
+for Mastodon, the ``server`` to ask; its public API follows hashtags and accounts, not words)::
+
+    platforms = ["x", "bluesky", "mastodon"]
+
+    [watches.paris-march.mastodon]
+    server = "https://piaille.fr"
+    hashtags = ["MarcheParis"]
+    accounts = ["someone@piaille.fr"]
+
 Every error names the file, the watch and the field.
 """
 
@@ -99,6 +111,11 @@ class Watch:
     accounts: tuple[str, ...] = ()
     languages: tuple[str, ...] = ()
     thresholds: Thresholds = field(default_factory=Thresholds)
+    platforms: tuple[PlatformSource, ...] = ()
+
+    def sources(self) -> tuple[PlatformSource, ...]:
+        """Where the watch collects: its platform sources, or X alone when none is named."""
+        return self.platforms or (PlatformSource("x", self.queries, self.hashtags, self.accounts),)
 
     def search_query(self) -> str:
         """The watch as one X API v2 search query.
@@ -140,8 +157,9 @@ class Watch:
             wanted = set(self.hashtags)
             tags = _column(posts, "hashtags").str.casefold().str.split()
             hit |= tags.map(lambda ts: bool(wanted.intersection(ts)) if isinstance(ts, list) else False).astype(bool)
-        if self.accounts:
-            wanted_authors = {a.casefold() for a in self.accounts}
+        accounts = {a for src in self.sources() for a in src.accounts} | set(self.accounts)
+        if accounts:
+            wanted_authors = {a.casefold() for a in accounts}
             author = _column(posts, "author_screen_name").str.casefold()
             hit |= author.isin(wanted_authors)
         if self.languages:
@@ -163,8 +181,86 @@ class Watch:
             "accounts": list(self.accounts),
             "languages": list(self.languages),
             "thresholds": {f.name: getattr(self.thresholds, f.name) for f in fields(Thresholds)},
+            "platforms": {s.platform: s.as_dict() for s in self.sources()},
         }
         return out
+
+
+COLLECTABLE = ("x", "bluesky", "mastodon")
+DEFAULT_MASTODON_SERVER = "https://mastodon.social"
+_PLATFORM_KEYS = ("queries", "hashtags", "accounts", "server")
+# Bluesky handles are domain names (or DIDs); Mastodon accounts are user or user@server.
+_ACCOUNT_RE = {
+    "x": _HANDLE_RE,
+    "bluesky": re.compile(r"^(did:[a-z]+:[A-Za-z0-9._:%-]+|[A-Za-z0-9][A-Za-z0-9.-]{0,252})$"),
+    "mastodon": re.compile(r"^\w{1,30}(@[A-Za-z0-9.-]+)?$"),
+}
+
+
+@dataclass(frozen=True)
+class PlatformSource:
+    """What a watch follows on one platform."""
+
+    platform: str
+    queries: tuple[str, ...] = ()
+    hashtags: tuple[str, ...] = ()
+    accounts: tuple[str, ...] = ()
+    server: str | None = None
+
+    def listings(self) -> list[tuple[str, str]]:
+        """The ``(what, target)`` listings to collect on a platform other than X (X takes one
+        search query, :meth:`Watch.search_query`)."""
+        if self.platform == "bluesky":
+            return [("search", q) for q in self.queries] + [("search", f"#{h}") for h in self.hashtags] + [("feed", a) for a in self.accounts]
+        if self.platform == "mastodon":
+            return [("hashtag", h) for h in self.hashtags] + [("account", a) for a in self.accounts]
+        return []
+
+    def as_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"queries": list(self.queries), "hashtags": list(self.hashtags), "accounts": list(self.accounts)}
+        if self.server:
+            out["server"] = self.server
+        return out
+
+
+def _platform_sources(spec: dict[str, Any], queries: list[str], hashtags: list[str], accounts: list[str], fail: Any, strings: Any) -> tuple[PlatformSource, ...]:
+    named = spec.get("platforms")
+    tables = [p for p in COLLECTABLE if p in spec]
+    if named is None and not tables:
+        return ()
+    if named is None:
+        named = ["x", *tables] if (queries or hashtags or accounts) else tables
+    if isinstance(named, str):
+        named = [named]
+    if not isinstance(named, list) or not all(isinstance(p, str) for p in named):
+        raise fail("platforms", "must be a list of platform names")
+    out = []
+    for name in dict.fromkeys(p.strip().lower() for p in named):
+        if name not in COLLECTABLE:
+            hint = " (read its exports with `detector run --from`)" if name in ("telegram", "tiktok") else ""
+            raise fail("platforms", f"'{name}' cannot be collected{hint}; collectable: {', '.join(COLLECTABLE)}")
+        table = spec.get(name, {})
+        if not isinstance(table, dict):
+            raise fail(name, f"must be a table ([watches.NAME.{name}])")
+        unknown = sorted(set(table) - set(_PLATFORM_KEYS))
+        if unknown or (name != "mastodon" and "server" in table):
+            raise fail(f"{name}.{(unknown or ['server'])[0]}", f"unknown field (known: queries, hashtags, accounts{', server' if name == 'mastodon' else ''})")
+        own_queries = strings(f"{name}.queries", table.get("queries")) if "queries" in table else queries
+        own_tags = [h.lstrip("#").casefold() for h in strings(f"{name}.hashtags", table.get("hashtags"))] if "hashtags" in table else hashtags
+        own_accounts = strings(f"{name}.accounts", table.get("accounts")) if "accounts" in table else (accounts if name == "x" else [])
+        own_accounts = [a.lstrip("@") for a in own_accounts]
+        for i, a in enumerate(own_accounts, start=1):
+            if not _ACCOUNT_RE[name].match(a):
+                raise fail(f"{name}.accounts", f"item {i} ({a!r}) is not a {name} account name")
+        server = table.get("server", DEFAULT_MASTODON_SERVER if name == "mastodon" else None)
+        if server is not None and (not isinstance(server, str) or not server.startswith(("https://", "http://"))):
+            raise fail(f"{name}.server", f"must be a URL such as {DEFAULT_MASTODON_SERVER}")
+        if name == "mastodon" and own_queries and "hashtags" not in table and not own_tags:
+            log.warning("watch: Mastodon's public API follows hashtags and accounts, not words: queries are not collected there")
+        if not (own_queries or own_tags or own_accounts):
+            raise fail(name, "follows nothing there: give queries, hashtags or accounts")
+        out.append(PlatformSource(name, tuple(_dedupe(own_queries)), tuple(_dedupe(own_tags)), tuple(_dedupe(own_accounts)), server))
+    return tuple(out)
 
 
 def _column(df: pd.DataFrame, name: str) -> pd.Series:
@@ -228,7 +324,7 @@ def get_watch(name: str, path: str | os.PathLike[str] | None = None) -> Watch:
     return watches[name]
 
 
-_WATCH_KEYS = ("description", "queries", "hashtags", "accounts", "languages", "thresholds")
+_WATCH_KEYS = ("description", "queries", "hashtags", "accounts", "languages", "thresholds", "platforms", *COLLECTABLE[1:])
 
 
 def parse_watch(name: str, spec: Any, *, source: str = "<config>") -> Watch:
@@ -289,7 +385,15 @@ def parse_watch(name: str, spec: Any, *, source: str = "<config>") -> Watch:
         if not _LANG_RE.match(norm):
             raise fail("languages", f"item {i} ({lang!r}) is not a language code such as 'fr' or 'pt-BR'")
         languages.append(norm)
-    if not (queries or hashtags or accounts):
+    def named_strings(fld: str, value: Any) -> list[str]:
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+            raise fail(fld, "must be a list of non-empty strings")
+        return [v.strip() for v in value]
+
+    platforms = _platform_sources(spec, queries, hashtags, accounts, fail, named_strings)
+    if not (queries or hashtags or accounts or platforms):
         raise fail("queries", "a watch needs at least one query, hashtag or account")
 
     thresholds = _parse_thresholds(spec.get("thresholds", {}), fail)
@@ -301,6 +405,7 @@ def parse_watch(name: str, spec: Any, *, source: str = "<config>") -> Watch:
         accounts=tuple(_dedupe(accounts)),
         languages=tuple(_dedupe(languages)),
         thresholds=thresholds,
+        platforms=platforms,
     )
 
 
