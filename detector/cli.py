@@ -354,9 +354,6 @@ def datasets_build(raw: str | None) -> None:
         click.echo(f"{name}: {info['accounts']:,} accounts, {info['inauthentic']:,} inauthentic")
 
 
-POST_SCORE_COLUMNS = ["post_id", "author_id", "score", "label", "cluster_ids", "reasons"]
-
-
 def _timedelta(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
     if value is None:
         return None
@@ -376,6 +373,9 @@ def _timedelta(ctx: click.Context, param: click.Parameter, value: str | None) ->
 @click.option("-o", "--output", default="post_scores.csv", show_default=True, help="Post scores (CSV, JSONL, JSON or Parquet by extension; - for stdout).")
 @click.option("--clusters", "clusters_out", type=click.Path(dir_okay=False), help="Also write one row per cluster membership, with its evidence.")
 @click.option("--accounts", "accounts_out", type=click.Path(dir_okay=False), help="Also write one row per author: posts, coordination, account and combined scores.")
+@click.option("--campaigns-out", "campaigns_out", type=click.Path(dir_okay=False), help="Also write one row per campaign: the clusters that share posts, their accounts, span, evidence and linked campaigns.")
+@click.option("--profiles", "profiles_path", type=click.Path(dir_okay=False, exists=True), help="Author profiles in any shape `detector score` reads, scored with the account model and joined on author id or screen name.")
+@click.option("--timings", "timings_out", type=click.Path(dir_okay=False), help="Also write the seconds each stage took (JSON).")
 @click.option("--format", "fmt", type=click.Choice(["auto", "csv", "json", "jsonl", "parquet"]), default="auto", show_default=True, help="Input format (detected from content by default).")
 @click.option("--window", callback=_timedelta, help="Coordination window, e.g. 10min (the coordination default when not given).")
 @click.option("--threshold", type=click.FloatRange(0, 1, min_open=True), help="Text similarity (Jaccard) for near-duplicate posts.")
@@ -392,6 +392,9 @@ def posts_command(
     output: str,
     clusters_out: str | None,
     accounts_out: str | None,
+    campaigns_out: str | None,
+    profiles_path: str | None,
+    timings_out: str | None,
     fmt: str,
     window: Any,
     threshold: float | None,
@@ -407,7 +410,9 @@ def posts_command(
     """Score posts: calls to action, coordination and author suspicion.
 
     Reads a flat post CSV, the IRA CSV, v1.1 tweets, X API v2 pages or twarc2 JSONL. Rejected
-    records go to OUTPUT's ``.rejects.csv``; the others are still scored.
+    records go to OUTPUT's ``.rejects.csv``; the others are still scored. OUTPUT holds each post's
+    author, time, text, language, score, label, call to action (what, when, where), clusters,
+    campaign and reasons. Posts without an author are scored for their text only.
 
     Example:
 
@@ -415,12 +420,15 @@ def posts_command(
             --clusters out/clusters.csv --accounts out/accounts.csv
     """
     from detector.io import write_rejects, write_table
-    from detector.posts.calls import analyse_posts
-    from detector.posts.read import read_posts
+    from detector.posts.calls import analyse_posts, stage
+    from detector.posts.read import match_profiles, read_posts
 
     kind_tuple = tuple(k.strip() for k in kinds.split(",") if k.strip()) if kinds else None
     if engine == "dask":
         from detector.engine import analyse_partitioned, dask_client
+
+        if profiles_path or campaigns_out or timings_out:
+            raise click.UsageError("--profiles, --campaigns-out and --timings work with the local engine only")
 
         with dask_client(scheduler) as client:
             drun = analyse_partitioned(
@@ -439,10 +447,22 @@ def posts_command(
         if drun.rejects_path:
             click.echo(f"{drun.rejected} records rejected: see {drun.rejects_path}", err=True)
         return
-    read = read_posts(input_path, None if fmt == "auto" else fmt)
+    timings: dict[str, float] = {}
+    with stage(timings, "read"):
+        read = read_posts(input_path, None if fmt == "auto" else fmt)
+        profiles = read.profiles
+        if profiles_path:
+            import pandas as pd
+
+            from detector.accounts.read import read_accounts
+
+            given = read_accounts(profiles_path)
+            read.rejects.extend(given.rejects)
+            profiles = match_profiles(given.accounts, read.posts) if profiles is None else pd.concat([profiles, match_profiles(given.accounts, read.posts)], ignore_index=True)
     result = analyse_posts(
         read.posts,
         users=read.users,
+        profiles=profiles,
         path=input_path,
         model=model_path,
         use_model=not no_account_model,
@@ -453,19 +473,28 @@ def posts_command(
         workers=workers,
         burst_window=burst_window,
         rejects=read.rejects,
+        timings=timings,
     )
-    write_table(result.scores[POST_SCORE_COLUMNS], output)
-    if clusters_out:
-        write_table(result.memberships, clusters_out)
-    if accounts_out:
-        write_table(result.authors, accounts_out)
-    rejected = write_rejects(read.rejects, output)
+    with stage(timings, "write"):
+        write_table(result.posts, output)
+        if clusters_out:
+            write_table(result.memberships, clusters_out)
+        if accounts_out:
+            write_table(result.authors, accounts_out)
+        if campaigns_out:
+            write_table(result.campaigns.campaigns, campaigns_out)
+        rejected = write_rejects(read.rejects, output)
+    if timings_out:
+        import json
+
+        with open(timings_out, "w", encoding="utf-8") as fh:
+            json.dump({k: round(v, 3) for k, v in timings.items()}, fh, indent=1)
     counts = result.scores["label"].value_counts()
     n_clusters = result.memberships["cluster_id"].nunique() if len(result.memberships) else 0
     click.echo(
         f"{len(result.scores)} posts scored ({read.shape}): {counts.get('suspicious', 0)} suspicious, "
         f"{counts.get('uncertain', 0)} uncertain, {counts.get('likely-genuine', 0)} likely-genuine; "
-        f"{int(result.scores['call_to_action'].sum())} calls to action; {n_clusters} clusters; "
+        f"{int(result.posts['is_call'].sum())} calls to action; {n_clusters} clusters in {len(result.campaigns.campaigns)} campaigns; "
         f"{0 if result.account_scores is None else len(result.account_scores)} author profiles scored",
         err=True,
     )

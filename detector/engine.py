@@ -573,6 +573,11 @@ def _analyse_partitioned(
     if accounts_out:
         publish(Path(accounts_out).with_name(f".{Path(accounts_out).name}.partial"), Path(accounts_out))
     memberships = membership_table(coordination)
+    # The campaigns the clusters add up to, as the local engine names them.
+    from detector.posts.campaigns import build_campaigns
+
+    campaigns = build_campaigns(memberships, window=coordination.params.get("window"))
+    memberships["campaign_id"] = memberships["cluster_id"].astype("string").map(campaigns.clusters).astype("string")
     if clusters_out:
         write_table(memberships, clusters_out)
     rejects = Rejects(str(input_path))
@@ -605,21 +610,13 @@ def _all_author_scores(scores: pd.DataFrame, authors: pd.Series) -> pd.DataFrame
 
 def _score_profiles(profiles: pd.DataFrame, model: Any, client: Any) -> pd.DataFrame | None:
     from detector.accounts.model import score_accounts
-    from detector.accounts.registry import load_current_model as load_model
-    from detector.errors import ModelError
+    from detector.posts.calls import account_model
 
     # Latest observation per author; on a tie, the first partition (the local reader keeps the first).
     chosen = profiles.sort_values(["collected_at", "_part", "source_row"], ascending=[False, True, True], kind="stable")
     chosen = chosen.drop_duplicates("account_id").sort_values(["_part", "source_row"]).drop(columns=["_part"]).reset_index(drop=True)
-    if model is None:
-        try:
-            model = load_model()
-        except ModelError as exc:
-            log.warning("author profiles not scored, the account model is unavailable: %s", exc)
-            return None
-    elif isinstance(model, str | os.PathLike):
-        model = load_model(Path(model))
-    return score_accounts(chosen, model)
+    model = account_model(model)
+    return None if model is None else score_accounts(chosen, model)
 
 
 def _placeholder_scored() -> pd.DataFrame:

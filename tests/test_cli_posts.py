@@ -26,7 +26,10 @@ def test_posts_writes_three_outputs_and_rejects(tmp_path: Path) -> None:
     assert "12 calls to action; 3 clusters" in err
     assert "2 records rejected" in err
     scores = pd.read_csv(out, dtype=str)
-    assert list(scores.columns) == ["post_id", "author_id", "score", "label", "cluster_ids", "reasons"]
+    assert list(scores.columns) == [
+        "post_id", "author_id", "author_screen_name", "created_at", "text", "lang", "score", "label",
+        "is_call", "call_score", "event", "when", "where", "cluster_ids", "campaign_id", "reasons",
+    ]  # fmt: skip
     assert len(scores) == 26
     assert set(scores["label"]) <= {"suspicious", "uncertain", "likely-genuine"}
     memberships = pd.read_csv(clusters)
@@ -90,3 +93,90 @@ def test_profiles_in_posts_are_scored_with_the_account_model(tmp_path: Path) -> 
     # Every post now has an author term, so "likely-genuine" is possible; reasons name the score.
     assert not scores["reasons"].str.contains("author not scored").any()
     assert set(scores["label"]) <= {"suspicious", "uncertain", "likely-genuine"}
+
+
+COORD = Path(__file__).parent / "fixtures" / "coordination" / "posts.csv"
+
+
+def test_posts_output_has_text_calls_and_campaigns(tmp_path: Path) -> None:
+    out, camp, clusters = tmp_path / "p.csv", tmp_path / "campaigns.csv", tmp_path / "c.csv"
+    code, _, err = _run(str(COORD), "-o", str(out), "--clusters", str(clusters), "--campaigns-out", str(camp), "--timings", str(tmp_path / "t.json"))
+    assert code == 0, err
+    assert "5 clusters in 3 campaigns" in err
+    posts = pd.read_csv(out, dtype=str, keep_default_na=False).set_index("post_id")
+    row = posts.loc["ira-r599495"]
+    assert row["text"].startswith("#DogThanking Holy hell!") and row["author_screen_name"] == "kirbythefamous"
+    assert row["created_at"] == "2015-11-27 00:39:00+00:00" and row["lang"] == "en"
+    assert row["campaign_id"] == "campaign-dc4ae0f971b7"
+    assert posts.loc["553473704060284928", "campaign_id"] == ""  # in no cluster
+    campaigns = pd.read_csv(camp, dtype=str)
+    assert campaigns["campaign_id"].tolist() == ["campaign-ade9106db2b2", "campaign-dc4ae0f971b7", "campaign-05d0d55fbd4b"]
+    assert campaigns["kinds"].tolist() == ["text", "text hashtags", "text url"]
+    members = pd.read_csv(clusters, dtype=str)
+    assert members.groupby("campaign_id")["cluster_id"].nunique().to_dict() == {"campaign-05d0d55fbd4b": 2, "campaign-ade9106db2b2": 1, "campaign-dc4ae0f971b7": 2}
+    import json
+
+    timings = json.loads((tmp_path / "t.json").read_text())
+    assert list(timings) == ["read", "author profiles", "coordination", "campaigns", "message features", "calls", "post scores", "authors", "write"]
+
+
+def test_the_calls_columns(tmp_path: Path) -> None:
+    out = tmp_path / "p.csv"
+    assert _run(str(FIX / "ira_calls.csv"), "-o", str(out))[0] == 0
+    calls = pd.read_csv(out, dtype=str, keep_default_na=False)
+    calls = calls[calls["is_call"] == "True"].set_index("post_id")
+    # what / when / where as written, for a real IRA call ("8am - Rally & protest outside the court").
+    laquan = calls[calls["text"].str.startswith("Reminder, all out for Laquan")].iloc[0]
+    assert (laquan["event"], laquan["when"], laquan["where"]) == ("rally", "tomorrow", "outside the")
+    texit = calls[calls["text"].str.contains("statewide rally scheduled for Nov. 5")]
+    assert len(texit) == 8 and set(texit["when"]) == {"nov. 5"}
+
+
+def test_posts_without_authors_are_read_and_scored_for_their_text(tmp_path: Path) -> None:
+    # The real IRA rows of the coordination fixture, without any author column.
+    raw = pd.read_csv(COORD, dtype=str).drop(columns=["author_id", "author_screen_name"])
+    src = tmp_path / "anonymous.csv"
+    raw.to_csv(src, index=False)
+    out, clusters = tmp_path / "p.csv", tmp_path / "c.csv"
+    code, _, err = _run(str(src), "-o", str(out), "--clusters", str(clusters))
+    assert code == 0, err
+    assert "15 posts scored (flat)" in err and "0 clusters" in err
+    posts = pd.read_csv(out, dtype=str, keep_default_na=False)
+    assert len(posts) == 15 and (posts["author_id"] == "").all()
+    assert posts["reasons"].str.contains("no author id: scored for its text only").all()
+    assert set(posts["label"]) == {"uncertain"}
+
+
+def test_profiles_from_a_separate_file_equal_embedded_ones(tmp_path: Path) -> None:
+    import json
+
+    from detector.posts.read import read_posts
+
+    read = read_posts(FIX / "pheme_ferguson.jsonl")
+    flat = tmp_path / "posts.csv"
+    read.posts.drop(columns=["source_row"]).to_csv(flat, index=False)
+    profiles = tmp_path / "profiles.json"  # the Bot Repository shape: {"created_at": observed, "user": {...}}
+    profiles.write_text(json.dumps([rec for _, rec in read.users]))
+    a, b = tmp_path / "a.csv", tmp_path / "b.csv"
+    code, _, err = _run(str(FIX / "pheme_ferguson.jsonl"), "-o", str(a), "--accounts", str(tmp_path / "aa.csv"))
+    assert code == 0, err
+    code, _, err2 = _run(str(flat), "-o", str(b), "--profiles", str(profiles), "--accounts", str(tmp_path / "ba.csv"))
+    assert code == 0, err2
+    n = len(read.users)
+    assert f"{n} author profiles scored" in err and f"{n} author profiles scored" in err2
+    cols = ["post_id", "score", "label", "reasons"]
+    pd.testing.assert_frame_equal(pd.read_csv(a, dtype=str)[cols], pd.read_csv(b, dtype=str)[cols])
+    authors = pd.read_csv(tmp_path / "ba.csv")
+    assert authors["account_score"].notna().all()
+
+
+def test_ira_followers_and_following_are_partial_profiles(tmp_path: Path) -> None:
+    code, _, err = _run(str(FIX / "ira_calls.csv"), "-o", str(tmp_path / "p.csv"), "--accounts", str(tmp_path / "a.csv"))
+    assert code == 0, err
+    assert "17 author profiles scored" in err
+    authors = pd.read_csv(tmp_path / "a.csv").set_index("author_id")
+    assert authors["account_score"].notna().all()
+    assert (authors["account_label"] == "uncertain").all()  # two counts are too few fields for a verdict
+    posts = pd.read_csv(tmp_path / "p.csv")
+    assert "likely-genuine" not in set(posts["label"])
+    assert posts["reasons"].str.contains("author profile too sparse for a verdict").all()

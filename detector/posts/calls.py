@@ -46,11 +46,13 @@ It never reads files and never trains anything.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import math
 import os
-from collections.abc import Iterable
-from dataclasses import dataclass
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import numpy as np
@@ -72,6 +74,8 @@ TEMPLATE_SCALE = 3.0
 TEMPLATE_WINDOW = pd.Timedelta("24h")
 MIN_TEMPLATE_WORDS = 5
 DEFAULT_BURST_WINDOW = pd.Timedelta("1h")
+# The reason of a post that came without an author id.
+NO_AUTHOR = "no author id: scored for its text only (no profile, no burst, cannot join coordination)"
 
 
 def _rx(*alternatives: str) -> regex.Pattern[str]:
@@ -397,14 +401,29 @@ def score_posts(
         * (1 - WEIGHTS["message"] * message)
     )
     out["score"] = np.round(score, 4)
-    out["label"] = labels_for(score, author_known=~np.isnan(author))
+    # A score from a profile too sparse for a verdict is evidence, not a verdict: no "likely-genuine".
+    held = _held_verdicts(posts, account_scores)
+    out["label"] = labels_for(score, author_known=~np.isnan(author) & ~held)
     out["cluster_ids"] = pd.Series(cluster_ids, dtype="string")
-    out["reasons"] = _reasons(author, coord, coord_note, feats, burst_window)
+    out["reasons"] = _reasons(author, coord, coord_note, feats, burst_window, anonymous=posts["author_id"].isna().to_numpy(), held=held)
     out["author_score"] = author
     out["coordination"] = np.round(coord, 4)
     for col in FEATURE_COLUMNS:
         out[col] = feats[col].to_numpy()
     return out
+
+
+# The account model holds the label of a profile with too few fields and starts its reasons so.
+_HELD = "too few profile fields"
+
+
+def _held_verdicts(posts: pd.DataFrame, account_scores: pd.DataFrame | None) -> np.ndarray:
+    """Posts whose author has a profile too sparse for a verdict (the IRA CSV's two counts, say)."""
+    if account_scores is None or account_scores.empty or "reasons" not in account_scores.columns:
+        return np.zeros(len(posts), dtype=bool)
+    acc = account_scores.drop_duplicates("account_id")
+    held = pd.Series(acc["reasons"].astype("string").fillna("").str.startswith(_HELD).to_numpy(), index=acc["account_id"].astype(str).to_numpy())
+    return posts["author_id"].astype(str).map(held).fillna(False).to_numpy(dtype=bool)
 
 
 def _author_scores(posts: pd.DataFrame, account_scores: pd.DataFrame | None) -> np.ndarray:
@@ -461,7 +480,9 @@ def _post_coordination(posts: pd.DataFrame, coordination: Coordination | None) -
     return coord, ids, notes
 
 
-def _reasons(author: np.ndarray, coord: np.ndarray, coord_note: np.ndarray, f: pd.DataFrame, window: pd.Timedelta) -> list[str]:
+def _reasons(
+    author: np.ndarray, coord: np.ndarray, coord_note: np.ndarray, f: pd.DataFrame, window: pd.Timedelta, *, anonymous: np.ndarray | None = None, held: np.ndarray | None = None
+) -> list[str]:
     """Each post's reasons, strongest first, ``;``-separated (vectorised over the posts)."""
     n = len(author)
     a = np.nan_to_num(author, nan=0.0)
@@ -478,8 +499,9 @@ def _reasons(author: np.ndarray, coord: np.ndarray, coord_note: np.ndarray, f: p
         np.where(f["cta_place"].to_numpy(dtype=bool), "call to action with place", "call to action"),
     )
     parts = [
-        (np.where(no_author, 0.0, WEIGHTS["author"] * a), no_author | (a >= UNCERTAIN),
-         np.where(no_author, "author not scored (no profile)", _fmt(a, "author account score {:.2f}"))),
+        (np.where(no_author, 0.0, WEIGHTS["author"] * a), no_author | (a >= UNCERTAIN) | (held if held is not None else False),
+         np.where(no_author, np.where(anonymous, NO_AUTHOR, "author not scored (no profile)") if anonymous is not None else "author not scored (no profile)",
+                  np.where(held, _fmt(a, "author profile too sparse for a verdict (account score {:.2f})"), _fmt(a, "author account score {:.2f}")) if held is not None else _fmt(a, "author account score {:.2f}"))),
         (WEIGHTS["coordination"] * coord, (coord > 0) & (coord_note != ""), coord_note),
         (WEIGHTS["template"] * (1 - np.exp(-repeats / TEMPLATE_SCALE)), repeats >= 1,
          _fmt(repeats, "same message sent {} more time(s) by the author within 24 h")),
@@ -489,7 +511,7 @@ def _reasons(author: np.ndarray, coord: np.ndarray, coord_note: np.ndarray, f: p
         (WEIGHTS["message"] * 0.3 * urgency, urgency >= 0.5, np.full(n, "urgent wording", dtype=object)),
     ]
     weights = np.stack([np.where(on, w, -np.inf) for w, on, _ in parts], axis=1)
-    texts = np.stack([np.where(on, t, None) for _, on, t in parts], axis=1)
+    texts = np.stack([np.where(on, t, np.array(None, dtype=object)) for _, on, t in parts], axis=1)
     order = np.argsort(-weights, axis=1, kind="stable")
     texts = np.take_along_axis(texts, order, axis=1)
     return ["; ".join(t for t in row if t is not None) or "no evidence found" for row in texts.tolist()]
@@ -566,10 +588,15 @@ class PostAnalysis:
     authors : DataFrame
         :func:`author_table` output.
     memberships : DataFrame
-        One row per cluster membership, with the cluster's evidence fields joined on.
+        One row per cluster membership, with the cluster's evidence fields and ``campaign_id``.
     account_scores : DataFrame or None
-        The account model's scores of the authors whose profiles came with the posts.
+        The account model's scores of the authors whose profiles came with the posts or beside them.
     coordination : CoordinationResult or None
+    campaigns : Campaigns or None
+        The clusters merged into campaigns (:func:`detector.posts.campaigns.build_campaigns`).
+    posts : DataFrame
+        What the post output holds (:data:`POST_OUTPUT_COLUMNS`): the scores with the post's own
+        author, time, text and language and its call to action.
     """
 
     scores: pd.DataFrame
@@ -577,12 +604,80 @@ class PostAnalysis:
     memberships: pd.DataFrame
     account_scores: pd.DataFrame | None
     coordination: Any
+    campaigns: Any = None
+    posts: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+
+# The post output: who, when, what was said, the verdict, the call and where the evidence is.
+POST_OUTPUT_COLUMNS = [
+    "post_id", "author_id", "author_screen_name", "created_at", "text", "lang", "score", "label",
+    "is_call", "call_score", "event", "when", "where", "cluster_ids", "campaign_id", "reasons",
+]  # fmt: skip
+CALL_COLUMNS = ["is_call", "call_score", "event", "when", "when_ts", "where", "call_reasons"]
+
+
+@contextlib.contextmanager
+def stage(timings: dict[str, float] | None, name: str) -> Iterator[None]:
+    """Time one stage of the posts job into ``timings`` (seconds, added up) and the log."""
+    t0 = time.perf_counter()
+    yield
+    took = time.perf_counter() - t0
+    if timings is not None:
+        timings[name] = timings.get(name, 0.0) + took
+    log.info("posts job: %s took %.1f s", name, took)
+
+
+def call_columns(posts: pd.DataFrame, features: pd.DataFrame) -> pd.DataFrame:
+    """Each post's call to action: :data:`CALL_COLUMNS`, one row per post, in order.
+
+    The lexicon's verdict (``call_to_action``, ``call_strength`` of :func:`message_features`),
+    with the matched words of its parts as what, when and where.
+    """
+    n = len(posts)
+    is_call = features["call_to_action"].to_numpy(dtype=bool)
+    out = pd.DataFrame(
+        {
+            "is_call": is_call,
+            "call_score": features["call_strength"].to_numpy(dtype=float),
+            "event": pd.Series(pd.NA, index=range(n), dtype="string"),
+            "when": pd.Series(pd.NA, index=range(n), dtype="string"),
+            "when_ts": pd.Series(pd.NaT, index=range(n), dtype="datetime64[ns, UTC]"),
+            "where": pd.Series(pd.NA, index=range(n), dtype="string"),
+            "call_reasons": pd.Series(pd.NA, index=range(n), dtype="string"),
+        }
+    )
+    texts = posts["text"].astype("string").fillna("").to_numpy(dtype=object)
+    for i in np.flatnonzero(is_call):
+        found = explain_call(texts[i])
+        out.loc[i, ["event", "when", "where"]] = [found.get("event", pd.NA), found.get("time", pd.NA), found.get("place", pd.NA)]
+        out.loc[i, "call_reasons"] = "; ".join(f"{k}: {v}" for k, v in found.items())
+    return out
+
+
+def post_output(posts: pd.DataFrame, scores: pd.DataFrame, calls: pd.DataFrame, campaign_of: pd.Series | None = None) -> pd.DataFrame:
+    """The post output table (:data:`POST_OUTPUT_COLUMNS`) from the posts, their scores and calls."""
+    posts = posts.reset_index(drop=True)
+    out = pd.DataFrame({"post_id": scores["post_id"].to_numpy(), "author_id": scores["author_id"].to_numpy()})
+    for col in ("author_screen_name", "created_at", "text", "lang"):
+        out[col] = posts[col].to_numpy() if col in posts.columns else pd.NA
+    out["score"] = scores["score"].to_numpy()
+    out["label"] = scores["label"].to_numpy()
+    for col in ("is_call", "call_score", "event", "when", "where"):
+        out[col] = calls[col].to_numpy()
+    out["cluster_ids"] = scores["cluster_ids"].to_numpy()
+    campaign = pd.Series(pd.NA, index=out.index, dtype="string")
+    if campaign_of is not None and len(campaign_of):
+        campaign = out["post_id"].astype("string").map(campaign_of).astype("string")
+    out["campaign_id"] = campaign.to_numpy()
+    out["reasons"] = scores["reasons"].to_numpy()
+    return out[POST_OUTPUT_COLUMNS]
 
 
 def analyse_posts(
     posts: pd.DataFrame,
     *,
     users: list[tuple[int, dict[str, Any]]] | None = None,
+    profiles: pd.DataFrame | None = None,
     path: str = "",
     model: Any = None,
     use_model: bool = True,
@@ -593,8 +688,9 @@ def analyse_posts(
     workers: int = 1,
     burst_window: pd.Timedelta = DEFAULT_BURST_WINDOW,
     rejects: Any = None,
+    timings: dict[str, float] | None = None,
 ) -> PostAnalysis:
-    """Score posts end to end: author profiles, coordination, message features, the rule.
+    """Score posts end to end: author profiles, coordination, campaigns, message features, the rule.
 
     Parameters
     ----------
@@ -603,6 +699,10 @@ def analyse_posts(
     users : list of (int, dict), optional
         Author profiles that came with the posts (:attr:`detector.posts.read.PostsRead.users`); they are
         scored with the account model.
+    profiles : DataFrame, optional
+        Canonical account profiles of the authors (``detector posts --profiles``, or the IRA
+        CSV's partial profiles), scored with the account model. Where an author has both, this
+        one is used.
     path : str
         The input file, for messages about rejected profiles.
     model : AccountModel or path, optional
@@ -617,36 +717,78 @@ def analyse_posts(
         Half-width of the author burst window.
     rejects : Rejects, optional
         Where rejected profiles go.
+    timings : dict, optional
+        Filled with the seconds each stage took.
     """
     from detector.posts import coordination as coord_mod
+    from detector.posts.campaigns import build_campaigns
 
-    account_scores = None
-    if users and use_model:
-        from detector.accounts.model import score_accounts
-        from detector.accounts.registry import load_current_model as load_model
-        from detector.posts.read import author_accounts
-
-        accounts = author_accounts(users, path, rejects=rejects)
-        if len(accounts):
-            if model is None:
-                try:
-                    model = load_model()
-                except ModelError as exc:
-                    # Posts can still be scored on coordination and message evidence; say so loudly.
-                    log.warning("author profiles not scored, the account model is unavailable: %s", exc)
-            elif isinstance(model, str | os.PathLike):
-                model = load_model(os.fspath(model))
-            if model is not None:
-                account_scores = score_accounts(accounts, model)
-                log.info("scored %d author profiles with the account model", len(account_scores))
+    with stage(timings, "author profiles"):
+        account_scores = _score_profiles(users, profiles, path, model, use_model, rejects)
     opts: dict[str, Any] = {"workers": workers}
     for name, value in (("window", window), ("threshold", threshold), ("min_accounts", min_accounts), ("kinds", kinds)):
         if value is not None:
             opts[name] = value
-    coordination = coord_mod.find_clusters(posts, **opts)
-    scores = score_posts(posts, account_scores=account_scores, coordination=coordination, burst_window=burst_window)
-    authors = author_table(posts.reset_index(drop=True), scores, account_scores=account_scores, coordination=coordination)
-    return PostAnalysis(scores, authors, membership_table(coordination), account_scores, coordination)
+    with stage(timings, "coordination"):
+        coordination = coord_mod.find_clusters(posts, **opts)
+    with stage(timings, "campaigns"):
+        memberships = membership_table(coordination)
+        campaigns = build_campaigns(memberships, window=coordination.params.get("window"))
+        memberships["campaign_id"] = memberships["cluster_id"].astype("string").map(campaigns.clusters).astype("string")
+    with stage(timings, "message features"):
+        features = message_features(posts, burst_window=burst_window)
+    with stage(timings, "calls"):
+        calls = call_columns(posts.reset_index(drop=True), features.reset_index(drop=True))
+    with stage(timings, "post scores"):
+        scores = score_posts(posts, account_scores=account_scores, coordination=coordination, burst_window=burst_window, features=features)
+        table = post_output(posts, scores, calls, campaigns.posts)
+    with stage(timings, "authors"):
+        authors = author_table(posts.reset_index(drop=True), scores, account_scores=account_scores, coordination=coordination)
+    return PostAnalysis(scores, authors, memberships, account_scores, coordination, campaigns, table)
+
+
+def account_model(model: Any) -> Any:
+    """The account model to score authors with: ``model``, loaded from a path, or the current one.
+
+    None (with a warning) when no model is given and none can be loaded: posts can still be
+    scored on coordination and message evidence. A model or path that is given must load.
+    """
+    from detector.accounts.registry import load_current_model as load_model
+
+    if model is None:
+        try:
+            return load_model()
+        except ModelError as exc:
+            log.warning("author profiles not scored, the account model is unavailable: %s", exc)
+            return None
+    if isinstance(model, str | os.PathLike):
+        return load_model(os.fspath(model))
+    return model
+
+
+def _score_profiles(users: list[tuple[int, dict[str, Any]]] | None, profiles: pd.DataFrame | None, path: str, model: Any, use_model: bool, rejects: Any) -> pd.DataFrame | None:
+    """The account model's scores of the authors' profiles (embedded ones, then given ones)."""
+    if not use_model or not (users or (profiles is not None and len(profiles))):
+        return None
+    from detector.accounts.model import score_accounts
+    from detector.posts.read import author_accounts
+
+    parts = []
+    if users:
+        parts.append(author_accounts(users, path, rejects=rejects))
+    if profiles is not None and len(profiles):
+        parts.append(profiles)
+    accounts = pd.concat([p for p in parts if len(p)], ignore_index=True) if any(len(p) for p in parts) else None
+    if accounts is None:
+        return None
+    # A profile given beside the posts wins over one embedded in them (it comes last).
+    accounts = accounts.drop_duplicates("account_id", keep="last").reset_index(drop=True)
+    model = account_model(model)
+    if model is None:
+        return None
+    account_scores = score_accounts(accounts, model)
+    log.info("scored %d author profiles with the account model", len(account_scores))
+    return account_scores
 
 
 def membership_table(coordination: Any) -> pd.DataFrame:

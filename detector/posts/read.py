@@ -28,6 +28,7 @@ whole message; ``repost_of`` says it is a repost.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import logging
 import os
 import re
@@ -80,12 +81,16 @@ class PostsRead:
     shape : str
         Which reader was used: ``flat``, ``ira``, ``v1``, ``v2`` or ``twarc2``, or the platform
         (``telegram``, ``bluesky``, ``mastodon``, ``tiktok``).
+    profiles : DataFrame or None
+        Partial author profiles carried by table rows (the IRA CSV's ``followers`` and
+        ``following`` at each author's latest post), as canonical accounts; None when there are none.
     """
 
     posts: pd.DataFrame
     users: list[tuple[int, dict[str, Any]]]
     rejects: Rejects
     shape: str
+    profiles: pd.DataFrame | None = None
 
 
 def read_posts(path: str | os.PathLike[str], fmt: str | None = None) -> PostsRead:
@@ -122,15 +127,89 @@ def read_posts(path: str | os.PathLike[str], fmt: str | None = None) -> PostsRea
         first = next(frames)
         shape = _table_shape(first, p)
         reader = _ira_rows if shape == "ira" else _flat_rows
-        parts = [reader(first, p, rejects)] + [reader(chunk, p, rejects) for chunk in frames]
+        parts, seen = [], []
+        for chunk in itertools.chain([first], frames):
+            parts.append(reader(chunk, p, rejects))
+            if shape == "ira":
+                seen.append(_ira_observations(chunk))
         posts = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
         users: list[tuple[int, dict[str, Any]]] = []
+        profiles = _ira_profiles(seen, p, rejects) if shape == "ira" else None
     else:
         posts, users, shape = _read_json_posts(p, fmt, rejects)
+        profiles = None
     if posts.empty:
         raise NothingScoredError(f"{p}: every record was rejected ({len(rejects)} rejects)")
-    log.info("%s: %d posts read as %s (%d rejected, %d author profiles)", p, len(posts), shape, len(rejects), len(users))
-    return PostsRead(posts, users, rejects, shape)
+    no_author = int(posts["author_id"].isna().sum())
+    if no_author:
+        log.warning("%s: %d posts have no author id: they are scored for their text only and cannot join coordination", p, no_author)
+    n_profiles = len(users) + (0 if profiles is None else len(profiles))
+    log.info("%s: %d posts read as %s (%d rejected, %d author profiles)", p, len(posts), shape, len(rejects), n_profiles)
+    return PostsRead(posts, users, rejects, shape, profiles)
+
+
+def match_profiles(profiles: pd.DataFrame, posts: pd.DataFrame) -> pd.DataFrame:
+    """The profiles of ``posts``' authors, with ``account_id`` set to the author id the posts use.
+
+    A profile matches an author by id, else by screen name (case ignored, a leading ``@``
+    dropped): posts often name authors by handle while a profile file has numeric ids, or the
+    other way round. Profiles of accounts that wrote none of the posts are left out.
+    """
+    authors = posts[["author_id", "author_screen_name"]].dropna(subset=["author_id"]).drop_duplicates("author_id")
+    ids = set(authors["author_id"].astype(str))
+    by_name = dict(zip(_handle(authors["author_screen_name"]), authors["author_id"].astype(str), strict=True))
+    by_name.update({k: v for k, v in zip(_handle(authors["author_id"]), authors["author_id"].astype(str), strict=True) if k not in by_name})
+    account = profiles["account_id"].astype("string")
+    matched = account.where(account.isin(ids))
+    via_name = _handle(profiles["screen_name"]).map(by_name)
+    matched = matched.fillna(pd.Series(via_name.to_numpy(), index=profiles.index, dtype="string"))
+    out = profiles.assign(account_id=matched.astype("string"))
+    out = out[out["account_id"].notna()].drop_duplicates("account_id", keep="first").reset_index(drop=True)
+    log.info("%d of %d given profiles match an author of the posts", len(out), len(profiles))
+    return out
+
+
+def _handle(s: pd.Series) -> pd.Series:
+    return s.astype("string").str.strip().str.lstrip("@").str.casefold()
+
+
+def _ira_observations(df: pd.DataFrame) -> pd.DataFrame | None:
+    """Each author's latest row of one chunk with its ``followers``/``following`` (None without them)."""
+    if not ({"followers", "following"} & set(df.columns)):
+        return None
+    handle = df["author"] if "author" in df.columns else df.get("author_id")
+    if handle is None:
+        return None
+    seen = df["harvested_date"] if "harvested_date" in df.columns else df["publish_date"]
+    obs = pd.DataFrame(
+        {
+            "screen_name": handle,
+            "followers_count": df.get("followers"),
+            "friends_count": df.get("following"),
+            "collected_at": seen,
+            "_t": parse_times(seen),
+        },
+        index=df.index,
+    )
+    obs = obs[obs["screen_name"].notna() & obs["_t"].notna()]
+    return obs.sort_values("_t", kind="stable").drop_duplicates("screen_name", keep="last")
+
+
+def _ira_profiles(seen: list[pd.DataFrame | None], path: str, rejects: Rejects) -> pd.DataFrame | None:
+    """Partial profiles from the IRA rows: followers and following at each author's latest post.
+
+    Only those two counts (and the handle) are known; every other profile field stays missing,
+    and the account model says when that is too little for a verdict.
+    """
+    from detector.accounts.read import as_utc, canonical_from_frame
+
+    parts = [s for s in seen if s is not None and len(s)]
+    if not parts:
+        return None
+    obs = pd.concat(parts).sort_values("_t", kind="stable").drop_duplicates("screen_name", keep="last").sort_index()
+    # The time as parsed for the posts (the account reader does not know every post time shape).
+    raw = obs.drop(columns=["_t"]).assign(collected_at=obs["_t"].dt.strftime("%Y-%m-%dT%H:%M:%SZ"))
+    return canonical_from_frame(raw, path, rejects, as_utc(None))
 
 
 def _read_platform(source: Any, path: str) -> PostsRead:
@@ -169,11 +248,12 @@ def _table_shape(df: pd.DataFrame, path: str) -> str:
     if all(c in cols for c in IRA_MARKERS):
         return "ira"
     missing = [c for c in REQUIRED_FLAT if c not in cols]
-    if not missing and ({"author_id", "author_screen_name"} & cols):
+    if not missing:
+        # Without author_id or author_screen_name the posts are still read, each without an author.
         return "flat"
     raise InputError(
-        "no known post shape: a flat post table needs text, created_at and author_id or "
-        "author_screen_name; the IRA shape needs author, content and publish_date "
+        "no known post shape: a flat post table needs text and created_at (and author_id or "
+        "author_screen_name to join coordination); the IRA shape needs content and publish_date "
         f"(columns found: {', '.join(sorted(cols)[:20])})",
         path=path,
     )
@@ -200,9 +280,7 @@ def _flat_rows(df: pd.DataFrame, path: str, rejects: Rejects) -> pd.DataFrame:
 
 def _ira_rows(df: pd.DataFrame, path: str, rejects: Rejects) -> pd.DataFrame:
     out = pd.DataFrame(index=df.index)
-    handle = df["author"] if "author" in df.columns else df.get("author_id")
-    if handle is None:
-        raise InputError("the IRA shape needs an 'author' or 'author_id' column", path=path)
+    handle = df["author"] if "author" in df.columns else df.get("author_id", pd.Series(pd.NA, index=df.index, dtype="string"))
     # The handle, not external_author_id: the published ids went through floats and lost digits
     # (769363000000000000), so two accounts can share one; handles are unique in the release.
     out["author_id"] = handle
@@ -244,13 +322,15 @@ def _each_distinct(values: pd.Series, fn: Any) -> pd.Series:
 
 
 def _finish_table(out: pd.DataFrame, raw: pd.DataFrame, path: str, rejects: Rejects, id_field: str, names: dict[str, str] | None = None) -> pd.DataFrame:
-    """Reject rows without author, text, readable time or id; ``names`` gives the input's column names."""
+    """Reject rows without text, readable time or id; ``names`` gives the input's column names.
+
+    A row without an author is kept: it is scored for its text, and cannot join coordination.
+    """
     name = (names or {}).get
     out["source_row"] = out.index.astype("int64")
     times = parse_times(out["created_at"])
     bad = pd.Series(False, index=out.index)
     checks = [
-        (out["author_id"].isna(), name("author_id", "author_id"), "no author"),
         (out["text"].isna(), name("text", "text"), "no text"),
         (out["created_at"].isna(), name("created_at", "created_at"), "no time"),
         (out["created_at"].notna() & times.isna(), name("created_at", "created_at"), "unreadable time"),
@@ -463,7 +543,8 @@ def _v2_tweet(
     refs = [r for r in tweet.get("referenced_tweets") or [] if isinstance(r, dict)]
     repost_of = next((str(r.get("id")) for r in refs if r.get("type") == "retweeted"), None)
     reply_to = next((str(r.get("id")) for r in refs if r.get("type") == "replied_to"), None)
-    problem = _first_missing(n, tweet, rejects, [(f"{where}id", post_id), (f"{where}author_id", author_id), (f"{where}text", text), (f"{where}created_at", created)])
+    # No author id is no reason to drop a tweet: it is scored for its text (and joins no coordination).
+    problem = _first_missing(n, tweet, rejects, [(f"{where}id", post_id), (f"{where}text", text), (f"{where}created_at", created)])
     if problem:
         return None
     shown = tweet
