@@ -183,8 +183,12 @@ FEATURE_COLUMNS = [
 ]
 
 
-def message_features(posts: pd.DataFrame, *, burst_window: pd.Timedelta = DEFAULT_BURST_WINDOW) -> pd.DataFrame:
+def message_features(posts: pd.DataFrame, *, burst_window: pd.Timedelta = DEFAULT_BURST_WINDOW, calls: pd.DataFrame | None = None) -> pd.DataFrame:
     """Compute the message features of each post (one row per post, same order).
+
+    Whether a post is a call to action is the trained classifier's verdict (:func:`score_calls`);
+    the call strength is 0.5 for a call plus 0.25 each for a time and a place it names. The
+    lexicon's parts (``cta_*``) are looked up on the calls only.
 
     Parameters
     ----------
@@ -192,6 +196,8 @@ def message_features(posts: pd.DataFrame, *, burst_window: pd.Timedelta = DEFAUL
         Canonical posts (:data:`detector.schema.POST_COLUMNS`).
     burst_window : Timedelta
         Half-width of the window in which the author's other posts are counted.
+    calls : DataFrame, optional
+        :func:`score_calls` of the posts, in order (computed when not given).
 
     Returns
     -------
@@ -200,7 +206,9 @@ def message_features(posts: pd.DataFrame, *, burst_window: pd.Timedelta = DEFAUL
     """
     text = pa.array(posts["text"].astype("string").fillna(""), type=pa.large_string())
     norm = normalize_series(posts["text"].astype("string").fillna(""))
-    out = call_features(norm, normalised=True)
+    if calls is None:
+        calls = score_calls(posts["text"].astype("string").fillna(""), posts["created_at"], posts["lang"])
+    out = _call_parts(norm, calls)
     out.index = posts.index
     norm_a = pa.array(norm.astype("string"), type=pa.large_string())
     bangs = np.minimum(_counts(pc.count_substring(text, "!")), 3) / 3
@@ -230,6 +238,27 @@ _WORD_RE2 = r"[^\s\x0b\x1c-\x1f\x{85}\p{Z}]+"
 
 def _counts(arr: pa.Array | pa.ChunkedArray) -> np.ndarray:
     return np.asarray(pc.fill_null(arr, 0).to_numpy(zero_copy_only=False), dtype="int64")
+
+
+def _call_parts(norm: pd.Series, calls: pd.DataFrame) -> pd.DataFrame:
+    """The ``cta_*`` columns, ``call_to_action`` and ``call_strength`` from the classifier's calls."""
+    n = len(norm)
+    is_call = np.asarray(calls["is_call"].fillna(False).to_numpy(), dtype=bool)
+    out = pd.DataFrame({c: np.zeros(n, dtype=bool) for c in ("cta_event", "cta_invite", "cta_announce", "cta_time", "cta_place")})
+    if is_call.any():
+        lex = call_features(norm[is_call], normalised=True)
+        for col in ("cta_event", "cta_invite", "cta_announce"):
+            out.loc[is_call, col] = lex[col].to_numpy()
+
+        def named(col: str) -> np.ndarray:
+            return np.asarray(calls[col].astype("string").fillna("").str.strip().ne("").to_numpy(), dtype=bool)
+
+        out["cta_event"] |= is_call & named("event")
+        out["cta_time"] = is_call & named("when")
+        out["cta_place"] = is_call & named("where")
+    out["call_to_action"] = is_call
+    out["call_strength"] = np.where(is_call, 0.5 + 0.25 * out["cta_time"] + 0.25 * out["cta_place"], 0.0)
+    return out
 
 
 def _count_chars(text: pa.Array, runs: str) -> np.ndarray:
@@ -613,7 +642,6 @@ POST_OUTPUT_COLUMNS = [
     "post_id", "author_id", "author_screen_name", "created_at", "text", "lang", "score", "label",
     "is_call", "call_score", "event", "when", "where", "cluster_ids", "campaign_id", "reasons",
 ]  # fmt: skip
-CALL_COLUMNS = ["is_call", "call_score", "event", "when", "when_ts", "where", "call_reasons"]
 
 
 @contextlib.contextmanager
@@ -625,33 +653,6 @@ def stage(timings: dict[str, float] | None, name: str) -> Iterator[None]:
     if timings is not None:
         timings[name] = timings.get(name, 0.0) + took
     log.info("posts job: %s took %.1f s", name, took)
-
-
-def call_columns(posts: pd.DataFrame, features: pd.DataFrame) -> pd.DataFrame:
-    """Each post's call to action: :data:`CALL_COLUMNS`, one row per post, in order.
-
-    The lexicon's verdict (``call_to_action``, ``call_strength`` of :func:`message_features`),
-    with the matched words of its parts as what, when and where.
-    """
-    n = len(posts)
-    is_call = features["call_to_action"].to_numpy(dtype=bool)
-    out = pd.DataFrame(
-        {
-            "is_call": is_call,
-            "call_score": features["call_strength"].to_numpy(dtype=float),
-            "event": pd.Series(pd.NA, index=range(n), dtype="string"),
-            "when": pd.Series(pd.NA, index=range(n), dtype="string"),
-            "when_ts": pd.Series(pd.NaT, index=range(n), dtype="datetime64[ns, UTC]"),
-            "where": pd.Series(pd.NA, index=range(n), dtype="string"),
-            "call_reasons": pd.Series(pd.NA, index=range(n), dtype="string"),
-        }
-    )
-    texts = posts["text"].astype("string").fillna("").to_numpy(dtype=object)
-    for i in np.flatnonzero(is_call):
-        found = explain_call(texts[i])
-        out.loc[i, ["event", "when", "where"]] = [found.get("event", pd.NA), found.get("time", pd.NA), found.get("place", pd.NA)]
-        out.loc[i, "call_reasons"] = "; ".join(f"{k}: {v}" for k, v in found.items())
-    return out
 
 
 def post_output(posts: pd.DataFrame, scores: pd.DataFrame, calls: pd.DataFrame, campaign_of: pd.Series | None = None) -> pd.DataFrame:
@@ -735,10 +736,14 @@ def analyse_posts(
         memberships = membership_table(coordination)
         campaigns = build_campaigns(memberships, window=coordination.params.get("window"))
         memberships["campaign_id"] = memberships["cluster_id"].astype("string").map(campaigns.clusters).astype("string")
-    with stage(timings, "message features"):
-        features = message_features(posts, burst_window=burst_window)
+    posts = posts.reset_index(drop=True)
+    with stage(timings, "language"):
+        if posts["lang"].isna().any():
+            posts = posts.assign(lang=detect_lang(posts["text"].astype("string").fillna(""), posts["lang"]).to_numpy())
     with stage(timings, "calls"):
-        calls = call_columns(posts.reset_index(drop=True), features.reset_index(drop=True))
+        calls = score_calls(posts["text"].astype("string").fillna(""), posts["created_at"], posts["lang"]).reset_index(drop=True)
+    with stage(timings, "message features"):
+        features = message_features(posts, burst_window=burst_window, calls=calls)
     with stage(timings, "post scores"):
         scores = score_posts(posts, account_scores=account_scores, coordination=coordination, burst_window=burst_window, features=features)
         table = post_output(posts, scores, calls, campaigns.posts)
