@@ -73,6 +73,8 @@ def test_bad_label_files_are_clear_errors(tmp_path: Path) -> None:
         labels.add_analyst_labels(pd.DataFrame(), tmp_path / "missing.csv")
 
 
+@pytest.mark.slow
+@pytest.mark.usefixtures("small_booster")
 def test_evaluation_keeps_analyst_labels_apart(public_small: pd.DataFrame) -> None:
     # Two collections keep the test light: leave-one-out is then "train on one, test on the other".
     public = public_small[public_small["collection"] != "cresci-2017"]
@@ -103,6 +105,8 @@ def test_write_section_replaces_only_its_own(tmp_path: Path) -> None:
     assert f.read_text() == "# Evaluation\n\n## Accounts\nA\n\n## Analyst labels\n\nnew\n\n## Posts\nP\n"
 
 
+@pytest.mark.slow
+@pytest.mark.usefixtures("small_booster")
 def test_cli_train_with_labels_then_register(tmp_path: Path, public_small: pd.DataFrame, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DETECTOR_HOME", str(tmp_path / "home"))
     tables = tmp_path / "tables"
