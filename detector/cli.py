@@ -354,6 +354,23 @@ def datasets_build(raw: str | None) -> None:
         click.echo(f"{name}: {info['accounts']:,} accounts, {info['inauthentic']:,} inauthentic")
 
 
+def _name_platforms(scores: Any, authors: Any, posts: Any) -> tuple[Any, Any]:
+    """Add a ``platform`` column to the post and author tables of an input that is not all X's:
+    ids collide across platforms, so there a row is only known by (platform, id)."""
+    if "platform" not in posts.columns or posts["platform"].eq("x").all():
+        return scores, authors
+    if "platform" not in scores.columns:
+        same_rows = len(scores) == len(posts) and (scores["post_id"].to_numpy() == posts["post_id"].to_numpy()).all()
+        if same_rows:
+            scores = scores.assign(platform=posts["platform"].to_numpy())
+        else:
+            scores = scores.merge(posts[["post_id", "platform"]].drop_duplicates("post_id"), on="post_id", how="left")
+    if "platform" not in authors.columns:
+        platform_of = posts.drop_duplicates("author_id").set_index("author_id")["platform"]
+        authors = authors.assign(platform=authors["author_id"].map(platform_of))
+    return scores, authors
+
+
 def _timedelta(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
     if value is None:
         return None
@@ -476,11 +493,12 @@ def posts_command(
         timings=timings,
     )
     with stage(timings, "write"):
-        write_table(result.posts, output)
+        posts_out, authors = _name_platforms(result.posts, result.authors, read.posts)
+        write_table(posts_out, output)
         if clusters_out:
             write_table(result.memberships, clusters_out)
         if accounts_out:
-            write_table(result.authors, accounts_out)
+            write_table(authors, accounts_out)
         if campaigns_out:
             write_table(result.campaigns.campaigns, campaigns_out)
         rejected = write_rejects(read.rejects, output)

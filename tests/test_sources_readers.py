@@ -268,3 +268,17 @@ def test_a_tweet_quoting_a_platforms_keys_is_still_a_tweet(tmp_path):
     path.write_text(json.dumps(page), encoding="utf-8")
     assert find_source(path) is None
     assert read_posts(path).shape == "v2"
+
+
+def test_posts_command_names_the_platform_of_each_row(tmp_path):
+    from click.testing import CliRunner
+
+    from detector.cli import cli
+
+    out = tmp_path / "scores.csv"
+    result = CliRunner().invoke(cli, ["posts", str(FIX / "telegram"), "-o", str(out), "--accounts", str(tmp_path / "authors.csv"), "--no-account-model"])
+    assert result.exit_code == 0, result.output
+    assert "6 posts scored (telegram)" in result.output
+    scores = pd.read_csv(out, dtype=str)
+    assert scores["platform"].tolist() == ["telegram"] * 6
+    assert set(pd.read_csv(tmp_path / "authors.csv", dtype=str)["platform"]) == {"telegram"}

@@ -64,3 +64,31 @@ def test_a_run_collects_the_watchs_mastodon_sources(tmp_path):
         summary = collect_watch(store, w)
         assert "mastodon account marchabot" in summary and "1 post(s)" in summary
         assert store.posts(source="m")["platform"].tolist() == ["mastodon"]
+
+
+def test_an_offline_run_over_two_platforms_stores_one_push_and_where_it_began(tmp_path, monkeypatch):
+    import json
+
+    import pandas as pd
+    from click.testing import CliRunner
+
+    from detector.cli import cli
+    from detector.posts.read import read_posts
+
+    fix = Path(__file__).parent / "fixtures" / "sources"
+    mixed = pd.concat([read_posts(fix / "telegram").posts, read_posts(fix / "mixed" / "x_search_page.json").posts])
+    posts = tmp_path / "mixed.csv"
+    mixed.drop(columns=["source_row"]).to_csv(posts, index=False)
+    (tmp_path / "watches.toml").write_text('[watches.m]\nhashtags = ["marcha"]\n', encoding="utf-8")
+    monkeypatch.setenv("DETECTOR_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("DETECTOR_HOME", str(tmp_path))
+    res = CliRunner().invoke(cli, ["run", "--watch", "m", "--from", str(posts)], catch_exceptions=False)
+    assert res.exit_code == 0, res.output
+    with open_store(None, tmp_path) as s:
+        assert sorted(set(s.posts(source="m")["platform"])) == ["telegram", "x"]
+        text = s.clusters(watch="m").query("kind == 'text'").iloc[0]
+    assert [m for m in text["members"] if m.startswith("account:")] == ["account:telegram:channel1811223344", "account:telegram:user5550001", "account:1788990011223344556"]
+    evidence = json.loads(text["evidence"])
+    assert (evidence["platforms"], evidence["appeared_first_on"]) == ("telegram x", "telegram")
+    html = (tmp_path / "reports" / "m" / "report-m-latest.html").read_text(encoding="utf-8")
+    assert "appeared_first_on" in html

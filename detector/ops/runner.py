@@ -570,13 +570,19 @@ def cluster_rows(analysis: Analysis) -> tuple[pd.DataFrame, pd.DataFrame]:
             for cid, ev, n, rs in zip(c["cluster_id"], c["evidence"], c["n_posts"], c["repeat_share"], strict=True)
         ],
     })
+    platform = m["platform"] if "platform" in m.columns else "x"
     members = pd.concat(
         [
-            pd.DataFrame({"cluster_id": m["cluster_id"], "member_kind": "account", "member_id": m["account_id"]}),
-            pd.DataFrame({"cluster_id": m["cluster_id"], "member_kind": "post", "member_id": m["post_id"]}),
+            pd.DataFrame({"cluster_id": m["cluster_id"], "member_kind": "account", "member_id": m["account_id"], "platform": platform}),
+            pd.DataFrame({"cluster_id": m["cluster_id"], "member_kind": "post", "member_id": m["post_id"], "platform": platform}),
         ],
         ignore_index=True,
     ).astype(str).drop_duplicates()
+    if "platforms" in c.columns and c["platforms"].ne("x").any():
+        # A push across platforms: its evidence says where it went and where it appeared first.
+        for ev, spread, first in zip(clusters["evidence"], c["platforms"], c["first_platform"], strict=True):
+            if spread != "x":
+                ev.update(platforms=str(spread), appeared_first_on=str(first))
     return clusters, members
 
 
