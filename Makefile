@@ -26,7 +26,7 @@ $(MODEL):
 run: $(STAMP) ## set up, train if no model is present, then score the shipped example accounts
 	@test -f $(MODEL) || $(MAKE) --no-print-directory $(MODEL)
 	$(BIN)/detector score datasets/examples/twibot20_accounts.json -o out/twibot20_scores.csv --as-of 2020-09-01 --top 15
-	$(BIN)/detector run --watch texit-rally --config datasets/examples/watches.toml --from datasets/examples/posts/ira_texit_calls.csv --db out/detector.sqlite --data-dir out --out out/reports
+	$(BIN)/detector run --watch texit-rally --config datasets/examples/watches.toml --from datasets/examples/posts/ira_texit_calls.csv --db out/detector.sqlite --data-dir out -o out/reports
 	@echo "cron pipeline report: out/reports/report-texit-rally-latest.html (log: out/logs/detector.log)"
 
 test: $(STAMP) ## set up, then lint (ruff, mypy) and run the whole test suite
@@ -39,7 +39,7 @@ lint: $(STAMP) ## ruff and mypy
 	$(BIN)/mypy detector
 
 evaluate: $(STAMP) ## evaluate the account model on the shipped tables and rewrite EVALUATION.md
-	$(BIN)/detector evaluate --out EVALUATION.md
+	$(BIN)/detector evaluate -o EVALUATION.md
 
 train: $(STAMP) ## retrain the shipped model from datasets/
 	$(BIN)/detector train

@@ -123,7 +123,7 @@ def main() -> None:
     posts_file = work / f"ira_{args.n}.parquet"
     profiles = work / "authors.synthetic.csv"
     cmd = [sys.executable, "-m", "detector.cli", "run", "--watch", "bench", "--config", str(work / "watches.toml"),
-           "--from", str(posts_file), "--accounts", str(profiles), "--workers", str(args.workers)]
+           "--from", str(posts_file), "--profiles", str(profiles), "--workers", str(args.workers)]
     rows = []
     for name, folder, pause in (
         ("first run", "clean", None),

@@ -65,14 +65,45 @@ def setup_logging(verbose: int, quiet: bool, log_file: str | None = None) -> Non
     )
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+# show_default: every option's --help shows its default (options whose default is "none given"
+# say in their help what happens then).
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "show_default": True})
 @click.version_option(__version__, prog_name="detector")
 @click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
-@click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr.")
+@click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr (and no progress bars).")
 @click.option("--log-file", type=click.Path(dir_okay=False), help="Also write the log to this file.")
 def cli(verbose: int, quiet: bool, log_file: str | None) -> None:
     """Find inauthentic accounts, posts and coordinated networks behind calls to action."""
     setup_logging(verbose, quiet, log_file)
+    from detector import progress
+
+    progress.enable(not quiet)  # drawn only when stderr is a terminal
+
+
+def deprecated_alias(old: str, new: str, dest: str, type_: Any = None) -> Callable[[F], F]:
+    """Keep ``old`` (hidden) working as ``new`` for one release, with a warning on stderr.
+
+    The old spelling fills ``dest`` (the new option's parameter) when the new one is not given;
+    giving both is a usage error.
+    """
+
+    def decorate(func: F) -> F:
+        hidden = f"_deprecated_{dest}"
+
+        @functools.wraps(func)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            value = kwargs.pop(hidden, None)
+            if value is not None:
+                given = click.get_current_context().get_parameter_source(dest)
+                if given is not None and given.name not in ("DEFAULT", "DEFAULT_MAP"):
+                    raise click.UsageError(f"{old} is the old name of {new}: give only {new}")
+                click.echo(f"warning: {old} is deprecated and will be removed in the next release; use {new}", err=True)
+                kwargs[dest] = value
+            return func(*args, **kwargs)
+
+        return click.option(old, hidden, hidden=True, type=type_, show_default=False, help=f"Deprecated: use {new}.")(wrapper)  # type: ignore[return-value]
+
+    return decorate
 
 
 def _as_of(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
@@ -85,6 +116,33 @@ def _as_of(ctx: click.Context, param: click.Parameter, value: str | None) -> Any
     except ValueError as exc:
         raise click.BadParameter(f"'{value}' is not a date or time (use ISO 8601, e.g. 2020-09-01)") from exc
     return ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
+
+
+LABELS = ("suspicious", "uncertain", "likely-genuine")
+
+
+def filter_options(func: F) -> F:
+    """``--min-score`` and ``--label``, shared by ``score`` and ``posts``: which rows the output keeps."""
+    func = click.option(
+        "--label", "labels", multiple=True, type=click.Choice(LABELS), show_default="all",
+        help="Write only rows with this label (repeat for several).",
+    )(func)
+    return click.option(
+        "--min-score", type=click.FloatRange(0, 1), show_default="none",
+        help="Write only rows scoring at least this. The summary still counts every row scored.",
+    )(func)
+
+
+def _filter_words(min_score: float | None, labels: tuple[str, ...]) -> str:
+    parts = ([f"score >= {min_score:g}"] if min_score is not None else []) + ([f"label {' or '.join(labels)}"] if labels else [])
+    return " and ".join(parts)
+
+
+def _no_filters_on_dask(min_score: float | None, labels: tuple[str, ...]) -> None:
+    if min_score is not None or labels:
+        from detector.errors import ConfigError
+
+        raise ConfigError("--min-score and --label work with --engine local only (filter the Dask output's parts afterwards)")
 
 
 def engine_options(func: F) -> F:
@@ -105,9 +163,10 @@ def engine_options(func: F) -> F:
 @click.option("--top", type=click.IntRange(min=0), default=10, show_default=True, help="Print this many of the most suspicious accounts.")
 @click.option("--chunksize", type=click.IntRange(min=1), default=100_000, show_default=True, help="Records read per chunk.")
 @click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True, help="Local processes that parse and score CSV chunks (same output for any number).")
+@filter_options
 @engine_options
 @handle_errors
-def score_command(input_path: str, output: str, fmt: str, as_of: Any, model_path: str | None, top: int, chunksize: int, workers: int, engine: str, scheduler: str | None) -> None:
+def score_command(input_path: str, output: str, fmt: str, as_of: Any, model_path: str | None, top: int, chunksize: int, workers: int, min_score: float | None, labels: tuple[str, ...], engine: str, scheduler: str | None) -> None:
     """Score a list of accounts: a calibrated score, a label and reasons for each.
 
     Example:
@@ -124,6 +183,7 @@ def score_command(input_path: str, output: str, fmt: str, as_of: Any, model_path
     if engine == "dask":
         from detector.engine import dask_client, score_partitioned
 
+        _no_filters_on_dask(min_score, labels)
         with dask_client(scheduler) as client:
             drun = score_partitioned(input_path, output, model=model, fmt=None if fmt == "auto" else fmt, as_of=as_of, client=client)
         counts = ", ".join(f"{v:,} {k}" for k, v in sorted(drun.labels.items()))
@@ -131,7 +191,10 @@ def score_command(input_path: str, output: str, fmt: str, as_of: Any, model_path
         if drun.rejects_path:
             click.echo(f"{drun.rejected:,} records rejected, {drun.warnings:,} field warnings -> {drun.rejects_path}")
         return
-    run = score_file(input_path, output, fmt=None if fmt == "auto" else fmt, as_of=as_of, model=model, chunksize=chunksize, keep_top=top, workers=workers)
+    run = score_file(
+        input_path, output, fmt=None if fmt == "auto" else fmt, as_of=as_of, model=model, chunksize=chunksize, keep_top=top,
+        workers=workers, min_score=min_score, labels=labels or None,
+    )
     out = sys.stderr if output == "-" else sys.stdout
     if top and run.top is not None and len(run.top):
         table = run.top[["account_id", "screen_name", "score", "label", "reasons"]].copy()
@@ -139,7 +202,8 @@ def score_command(input_path: str, output: str, fmt: str, as_of: Any, model_path
         click.echo(f"Most suspicious of {run.scored:,} account{'' if run.scored == 1 else 's'} (model {run.model_version}):", file=out)
         click.echo(table.to_string(index=False), file=out)
     counts = ", ".join(f"{v:,} {k}" for k, v in sorted(run.labels.items()))
-    click.echo(f"scored {run.scored:,} account{'' if run.scored == 1 else 's'} ({counts}) -> {output}", file=out)
+    kept = f"; {run.written:,} kept by {_filter_words(min_score, labels)}" if min_score is not None or labels else ""
+    click.echo(f"scored {run.scored:,} account{'' if run.scored == 1 else 's'} ({counts}){kept} -> {output}", file=out)
     if run.rejects_path:
         click.echo(f"{run.rejected:,} records rejected, {run.warnings:,} field warnings -> {run.rejects_path}", file=out)
 
@@ -307,7 +371,8 @@ def models_add(model_file: str, notes: str | None, make_current: bool) -> None:
 
 
 @cli.command("evaluate")
-@click.option("--out", "out_path", default="EVALUATION.md", show_default=True, type=click.Path(dir_okay=False), help="Markdown file whose account section is rewritten.")
+@deprecated_alias("--out", "-o/--output", "out_path", click.Path(dir_okay=False))
+@click.option("-o", "--output", "out_path", default="EVALUATION.md", show_default=True, type=click.Path(dir_okay=False), help="Markdown file whose account section is rewritten.")
 @click.option("--labels", "labels_path", type=click.Path(dir_okay=False, exists=True), help="Also evaluate the effect of analyst labels (account_id,label plus profiles).")
 @handle_errors
 def evaluate_command(out_path: str, labels_path: str | None) -> None:
@@ -386,22 +451,25 @@ def _timedelta(ctx: click.Context, param: click.Parameter, value: str | None) ->
 
 
 @cli.command("posts")
+@deprecated_alias("--clusters", "--clusters-out", "clusters_out", click.Path(dir_okay=False))
+@deprecated_alias("--accounts", "--accounts-out", "accounts_out", click.Path(dir_okay=False))
 @click.argument("input_path", metavar="INPUT", type=click.Path(dir_okay=True))
 @click.option("-o", "--output", default="post_scores.csv", show_default=True, help="Post scores (CSV, JSONL, JSON or Parquet by extension; - for stdout).")
-@click.option("--clusters", "clusters_out", type=click.Path(dir_okay=False), help="Also write one row per cluster membership, with its evidence.")
-@click.option("--accounts", "accounts_out", type=click.Path(dir_okay=False), help="Also write one row per author: posts, coordination, account and combined scores.")
-@click.option("--campaigns-out", "campaigns_out", type=click.Path(dir_okay=False), help="Also write one row per campaign: the clusters that share posts, their accounts, span, evidence and linked campaigns.")
+@click.option("--clusters-out", "clusters_out", type=click.Path(dir_okay=False), show_default="not written", help="Also write one row per cluster membership, with its evidence (`detector report` and `detector explain` read it).")
+@click.option("--accounts-out", "accounts_out", type=click.Path(dir_okay=False), show_default="not written", help="Also write one row per author: posts, coordination, account and combined scores.")
+@click.option("--campaigns-out", "campaigns_out", type=click.Path(dir_okay=False), show_default="not written", help="Also write one row per campaign: the clusters that share posts, their accounts, span, evidence and linked campaigns.")
 @click.option("--profiles", "profiles_path", type=click.Path(dir_okay=False, exists=True), help="Author profiles in any shape `detector score` reads, scored with the account model and joined on author id or screen name.")
-@click.option("--timings", "timings_out", type=click.Path(dir_okay=False), help="Also write the seconds each stage took (JSON).")
+@click.option("--timings-out", "timings_out", type=click.Path(dir_okay=False), show_default="not written", help="Also write the seconds each stage took (JSON).")
 @click.option("--format", "fmt", type=click.Choice(["auto", "csv", "json", "jsonl", "parquet"]), default="auto", show_default=True, help="Input format (detected from content by default).")
-@click.option("--window", callback=_timedelta, help="Coordination window, e.g. 10min (the coordination default when not given).")
-@click.option("--threshold", type=click.FloatRange(0, 1, min_open=True), help="Text similarity (Jaccard) for near-duplicate posts.")
-@click.option("--min-accounts", type=click.IntRange(min=2), help="Distinct accounts a cluster needs.")
-@click.option("--kinds", help="Comma-separated coordination kinds: text,repost,url,hashtags.")
+@click.option("--window", callback=_timedelta, show_default="10min", help="Coordination window: the largest gap between consecutive posts of one cluster.")
+@click.option("--threshold", type=click.FloatRange(0, 1, min_open=True), show_default="0.8", help="Text similarity (Jaccard) for near-duplicate posts.")
+@click.option("--min-accounts", type=click.IntRange(min=2), show_default="2", help="Distinct accounts a cluster needs.")
+@click.option("--kinds", show_default="text,repost,url,hashtags", help="Comma-separated coordination kinds to look for.")
 @click.option("--burst-window", callback=_timedelta, default="1h", show_default=True, help="Half-width of the author burst window.")
 @click.option("--model", "model_path", type=click.Path(dir_okay=False), help="Account model for the authors' profiles (default: the registry's or the shipped one).")
 @click.option("--no-account-model", is_flag=True, help="Do not score the authors' profiles even when they come with the posts.")
 @click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True, help="Processes for coordination.")
+@filter_options
 @engine_options
 @handle_errors
 def posts_command(
@@ -421,6 +489,8 @@ def posts_command(
     model_path: str | None,
     no_account_model: bool,
     workers: int,
+    min_score: float | None,
+    labels: tuple[str, ...],
     engine: str,
     scheduler: str | None,
 ) -> None:
@@ -434,8 +504,10 @@ def posts_command(
     Example:
 
         detector posts datasets/examples/posts/ira_texit_calls.csv -o out/post_scores.csv \\
-            --clusters out/clusters.csv --accounts out/accounts.csv
+            --clusters-out out/clusters.csv --accounts-out out/accounts.csv
     """
+    from detector import progress
+    from detector.accounts.score import keep_rows
     from detector.io import write_rejects, write_table
     from detector.posts.calls import analyse_posts, stage
     from detector.posts.read import match_profiles, read_posts
@@ -447,6 +519,7 @@ def posts_command(
         if profiles_path or campaigns_out or timings_out:
             raise click.UsageError("--profiles, --campaigns-out and --timings work with the local engine only")
 
+        _no_filters_on_dask(min_score, labels)
         with dask_client(scheduler) as client:
             drun = analyse_partitioned(
                 input_path, output, clusters_out=clusters_out, accounts_out=accounts_out, fmt=None if fmt == "auto" else fmt,
@@ -492,13 +565,17 @@ def posts_command(
         rejects=read.rejects,
         timings=timings,
     )
-    with stage(timings, "write"):
-        posts_out, authors = _name_platforms(result.posts, result.authors, read.posts)
-        write_table(posts_out, output)
+    posts_out, authors = _name_platforms(result.posts, result.authors, read.posts)
+    kept = keep_rows(posts_out, min_score, labels)
+    with stage(timings, "write"), progress.bar("writing", total=len(kept) + (len(result.memberships) if clusters_out else 0) + (len(authors) if accounts_out else 0), unit="rows") as bar:
+        write_table(kept, output)
+        bar.update(len(kept))
         if clusters_out:
             write_table(result.memberships, clusters_out)
+            bar.update(len(result.memberships))
         if accounts_out:
-            write_table(authors, accounts_out)
+            write_table(_with_model_version(authors, result.account_scores), accounts_out)
+            bar.update(len(authors))
         if campaigns_out:
             write_table(result.campaigns.campaigns, campaigns_out)
         rejected = write_rejects(read.rejects, output)
@@ -516,8 +593,19 @@ def posts_command(
         f"{0 if result.account_scores is None else len(result.account_scores)} author profiles scored",
         err=True,
     )
+    if min_score is not None or labels:
+        click.echo(f"{len(kept)} of {len(result.posts)} post scores kept by {_filter_words(min_score, labels)} -> {output}", err=True)
     if rejected:
         click.echo(f"{len(read.rejects)} records rejected: see {rejected}", err=True)
+
+
+def _with_model_version(authors: Any, account_scores: Any) -> Any:
+    # The author rule and the account model behind the combined scores, as `detector run` stores
+    # them, so that a report made from these files can name the model.
+    from detector.ops.runner import AUTHOR_RULE
+
+    versions = [] if account_scores is None or "model_version" not in account_scores.columns else account_scores["model_version"].dropna().unique().tolist()
+    return authors.assign(model_version=f"{AUTHOR_RULE}+{versions[0] if versions else 'no-account-model'}")
 
 
 @cli.group("watch")
@@ -562,13 +650,15 @@ def watch_list(config_path: str | None, as_json: bool) -> None:
 
 
 @cli.command("report")
-@click.option("--since", default="24h", show_default=True, help="Start of the window: a duration before --until (90m, 24h, 7d, 2w) or a date.")
-@click.option("--until", "until_text", help="End of the window (ISO date/time, UTC if no zone; default: now).")
+@deprecated_alias("--accounts", "--profiles", "accounts_path", click.Path(dir_okay=False, exists=True))
+@deprecated_alias("--out", "-o/--output", "out_dir", click.Path(file_okay=False))
+@click.option("--since", show_default="24h from the store; the data's first time from files", help="Start of the window: a duration before --until (90m, 24h, 7d, 2w) or a date.")
+@click.option("--until", "until_text", show_default="now from the store; the data's last time from files", help="End of the window (ISO date/time, UTC if no zone).")
 @click.option("--watch", "watch_name", help="Report on one watch: its posts and its thresholds.")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Watch file (default: watches.toml in the data folder).")
-@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False), help="Folder for the HTML, CSV and JSON files.")
-@click.option("--from-dir", "from_dir", type=click.Path(file_okay=False, exists=True), help="Read scores.*, accounts.* or authors.*, and posts.*, clusters.* from this folder instead of the store.")
-@click.option("--accounts", "accounts_path", type=click.Path(dir_okay=False, exists=True), help="Account scores file (detector score output) instead of the store.")
+@click.option("-o", "--output", "out_dir", default="reports", type=click.Path(file_okay=False), help="Folder for the HTML, CSV and JSON files.")
+@click.option("--from-dir", "from_dir", type=click.Path(file_okay=False, exists=True), help="Read the files `detector score` and `detector posts` write (scores.*, accounts.*, authors.*; post_scores.* or posts.*; clusters.*) from this folder instead of the store.")
+@click.option("--profiles", "accounts_path", type=click.Path(dir_okay=False, exists=True), help="Account scores file (`detector score` output, or `detector posts --accounts-out`) instead of the store.")
 @click.option("--posts", "posts_path", type=click.Path(dir_okay=False, exists=True), help="Post scores file (detector posts output).")
 @click.option("--clusters", "clusters_path", type=click.Path(dir_okay=False, exists=True), help="Clusters or cluster memberships file.")
 @click.option("--post-texts", "post_texts", type=click.Path(exists=True), help="The posts themselves (any input format), to give post scores their text and time.")
@@ -577,7 +667,7 @@ def watch_list(config_path: str | None, as_json: bool) -> None:
 @click.option("--top", type=click.IntRange(min=1), default=50, show_default=True, help="Accounts, posts and clusters listed in the HTML.")
 @handle_errors
 def report_command(
-    since: str,
+    since: str | None,
     until_text: str | None,
     watch_name: str | None,
     config_path: str | None,
@@ -595,20 +685,28 @@ def report_command(
 
     Reads the history store unless files are given. Each run writes
     report[-WATCH]-<until>.{html,csv,json} (+ .posts.csv, .clusters.csv) and report[-WATCH]-latest.*
-    into OUT, and compares with the previous report there ("what changed").
+    into OUTPUT, and compares with the previous report there ("what changed"). From files, the
+    window is the span of the data unless --since/--until say otherwise.
 
     Example:
 
     \b
-        detector report --since 24h --watch paris-march --out reports/
-        detector report --from-dir out/ --since 2015-08-09 --until 2015-08-10 --out reports/
+        detector report --since 24h --watch paris-march -o reports/
+        detector report --from-dir out/ -o reports/
+        detector report --from-dir out/ --since 2015-08-09 --until 2015-08-10 -o reports/
     """
     from detector.errors import InputError
     from detector.io import write_rejects
     from detector.ops import report as rep
 
-    until = rep.now_utc() if until_text is None else rep.parse_time(until_text)
-    start = rep.parse_since(since, until)
+    from_files = bool(from_dir or accounts_path)
+    until = rep.parse_time(until_text) if until_text is not None else (None if from_files else rep.now_utc())
+    if since is None:
+        start: Any = None if from_files else rep.parse_since("24h", until)
+    elif until is None and rep.parse_duration(since) is not None:
+        start = rep.parse_duration(since)  # before the data's last time
+    else:
+        start = rep.parse_since(since, until) if until is not None else rep.parse_time(since, "since")
     watch = None
     if watch_name is not None:
         from detector.ops.watch import get_watch
@@ -628,13 +726,15 @@ def report_command(
             watch=watch,
         )
     elif posts_path or clusters_path or post_texts:
-        raise InputError("--posts, --clusters and --post-texts go with --accounts or --from-dir", field="accounts")
+        raise InputError("--posts, --clusters and --post-texts go with --profiles or --from-dir", field="profiles")
     else:
         from detector.ops.store import open_store
 
         with open_store(db, data_dir) as store:
             data = rep.load_report_store(store, since=start, until=until, watch=watch)
     data.top = top
+    if data.window_note:
+        click.echo(f"window {rep.window_text(data)} ({data.window_note})", err=True)
     paths = rep.write_report(data, out_dir)
     if rejects is not None and len(rejects):
         target = write_rejects(rejects, str(paths.csv))
@@ -644,6 +744,47 @@ def report_command(
     click.echo(str(paths.json))
     if paths.previous:
         click.echo(f"compared with {paths.previous}", err=True)
+
+
+@cli.command("explain")
+@click.argument("account")
+@click.argument("other", required=False)
+@click.option("--clusters", "clusters_path", type=click.Path(dir_okay=False, exists=True), show_default="the store", help="Cluster memberships file (`detector posts --clusters-out`) instead of the store.")
+@click.option("--watch", "watch_name", help="From the store: only the clusters of this watch's runs.")
+@click.option("--db", help="Store: postgresql:// URL or SQLite file (default: the data folder's).")
+@click.option("--data-dir", type=click.Path(file_okay=False), help="Data folder of the default SQLite store.")
+@click.option("--max-posts", type=click.IntRange(min=1), default=10, help="Posts printed per shared event (--json has all).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+@handle_errors
+def explain_command(account: str, other: str | None, clusters_path: str | None, watch_name: str | None, db: str | None, data_dir: str | None, max_posts: int, as_json: bool) -> None:
+    """Why ACCOUNT is linked to OTHER: the coordination events they share, with posts, times and texts.
+
+    Without OTHER, lists the accounts ACCOUNT shares events with. Accounts are ids or @screen_names.
+
+    Example:
+
+    \b
+        detector explain @ALTMANCOON @SHERRRRLEY --clusters out/clusters.csv
+        detector explain 1001 --watch paris-march
+    """
+    import json
+
+    from detector.ops import linkage
+
+    if clusters_path is not None:
+        memberships = linkage.read_memberships(clusters_path)
+        source = clusters_path
+    else:
+        from detector.ops.store import open_store
+
+        with open_store(db, data_dir) as store:
+            memberships = linkage.memberships_from_store(store, watch=watch_name)
+            source = "the store" + (f" (watch {watch_name})" if watch_name else "")
+    link = linkage.explain_link(memberships, account, other, source=source)
+    if as_json:
+        click.echo(json.dumps(link.as_dict(), ensure_ascii=False, indent=1))
+    else:
+        click.echo(linkage.render_text(link, max_posts=max_posts), nl=False)
 
 
 @cli.group("collect")
@@ -671,21 +812,31 @@ def collect_options(func: F) -> F:
         click.option("--db", help="Store: postgresql:// URL or SQLite file (default: the data folder's)."),
         click.option("--data-dir", type=click.Path(file_okay=False), help="Data folder of the default SQLite store."),
         click.option("--env-file", type=click.Path(dir_okay=False), help="A .env file holding X_BEARER_TOKEN (default: ./.env)."),
-        click.option("--jsonl", "jsonl_out", type=click.Path(dir_okay=False), help="Also write the raw v2 responses of this collection here (JSONL), for offline scoring."),
+        click.option("--jsonl-out", "jsonl_out", type=click.Path(dir_okay=False), show_default="not written", help="Also write the raw v2 responses of this collection here (JSONL), for offline scoring."),
     ]):
         func = option(func)
-    return func
+    return deprecated_alias("--jsonl", "--jsonl-out", "jsonl_out", click.Path(dir_okay=False))(func)
 
 
 def _run_collection(db: str | None, data_dir: str | None, env_file: str | None, jsonl_out: str | None, job: Callable[..., Any]) -> None:
-    from detector.ops.collect import Collector, PlatformCollector
+    from detector.ops.collect import (
+        Collector,
+        PlatformCollector,
+        load_bearer_token,
+        platform_collector,
+    )
     from detector.ops.store import open_store
 
     parent = click.get_current_context().parent  # the collect group: --platform, --server
     options = parent.params if parent is not None else {}
     platform = options.get("platform") or "x"
+    # Credentials first: a missing token must not leave an empty database behind.
+    if platform == "x":
+        token = load_bearer_token(env_file)
+    else:
+        source = platform_collector(platform, server=options.get("server"), env_file=env_file)
     with open_store(db, data_dir) as store:
-        collector = Collector(store, env_file=env_file) if platform == "x" else PlatformCollector(store, platform, server=options.get("server"), env_file=env_file)
+        collector = Collector(store, env_file=env_file, bearer_token=token) if platform == "x" else PlatformCollector(store, platform, collector=source)
         stats = job(collector)
         if jsonl_out:
             n = store.export_pages(jsonl_out, source=stats.source)
@@ -760,11 +911,13 @@ def collect_search_command(query: str, since: str | None, until_text: str | None
 
 
 @cli.command("run")
+@deprecated_alias("--accounts", "--profiles", "from_accounts", click.Path(dir_okay=False, exists=True))
+@deprecated_alias("--out", "-o/--output", "out_dir", click.Path(file_okay=False))
 @click.option("--watch", "watch_name", required=True, help="The watch to run (see `detector watch list`).")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Watch file (default: watches.toml in the data folder).")
 @click.option("--from", "from_posts", type=click.Path(dir_okay=False, exists=True), help="Run offline on exported posts (any format `detector posts` reads) instead of collecting.")
-@click.option("--accounts", "from_accounts", type=click.Path(dir_okay=False, exists=True), help="Offline: also import these author profiles (any format `detector score` reads).")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False), help="Report folder (default: <data dir>/reports/WATCH).")
+@click.option("--profiles", "from_accounts", type=click.Path(dir_okay=False, exists=True), help="Offline: also import these author profiles (any format `detector score` reads).")
+@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False), show_default="<data dir>/reports/WATCH", help="Report folder.")
 @click.option("--db", help="Store: postgresql:// URL or SQLite file (default: the data folder's).")
 @click.option("--data-dir", type=click.Path(file_okay=False), help="Data folder: store, lock, logs, reports (default: $DETECTOR_DATA_DIR).")
 @click.option("--log-file", "run_log", type=click.Path(dir_okay=False), help="Log file, at INFO level (default: <data dir>/logs/detector.log).")
@@ -796,7 +949,7 @@ def run_command(
     \b
         */30 * * * * cd /srv/detector && .venv/bin/detector run --watch paris-march >/dev/null 2>&1
         detector run --watch texit-rally --config datasets/examples/watches.toml \\
-            --from datasets/examples/posts/ira_texit_calls.csv --db out/detector.sqlite --out out/reports
+            --from datasets/examples/posts/ira_texit_calls.csv --db out/detector.sqlite -o out/reports
     """
     from pathlib import Path
 

@@ -20,7 +20,7 @@ def _run(*args: str) -> tuple[int, str, str]:
 
 def test_posts_writes_three_outputs_and_rejects(tmp_path: Path) -> None:
     out, clusters, accounts = tmp_path / "post_scores.csv", tmp_path / "clusters.csv", tmp_path / "accounts.csv"
-    code, _, err = _run(str(FIX / "ira_calls.csv"), "-o", str(out), "--clusters", str(clusters), "--accounts", str(accounts), "--window", "10min")
+    code, _, err = _run(str(FIX / "ira_calls.csv"), "-o", str(out), "--clusters-out", str(clusters), "--accounts-out", str(accounts), "--window", "10min")
     assert code == 0, err
     assert "26 posts scored (ira)" in err
     assert "12 calls to action; 3 clusters" in err
@@ -44,7 +44,7 @@ def test_posts_writes_three_outputs_and_rejects(tmp_path: Path) -> None:
 
 def test_rerun_gives_identical_files(tmp_path: Path) -> None:
     out = tmp_path / "s.csv"
-    args = [str(FIX / "pheme_ferguson.jsonl"), "-o", str(out), "--no-account-model", "--clusters", str(tmp_path / "c.csv")]
+    args = [str(FIX / "pheme_ferguson.jsonl"), "-o", str(out), "--no-account-model", "--clusters-out", str(tmp_path / "c.csv")]
     assert _run(*args)[0] == 0
     first = out.read_bytes(), (tmp_path / "c.csv").read_bytes()
     assert _run(*args)[0] == 0
@@ -73,7 +73,7 @@ def test_bad_input_exit_codes(tmp_path: Path) -> None:
 
 
 def test_shipped_example_runs(tmp_path: Path) -> None:
-    code, _, err = _run(str(EXAMPLE), "-o", str(tmp_path / "s.csv"), "--accounts", str(tmp_path / "a.csv"))
+    code, _, err = _run(str(EXAMPLE), "-o", str(tmp_path / "s.csv"), "--accounts-out", str(tmp_path / "a.csv"))
     assert code == 0, err
     authors = pd.read_csv(tmp_path / "a.csv").set_index("author_id")
     assert authors.loc["ITSTIMETOSECEDE", "n_calls"] == 109
@@ -83,7 +83,7 @@ def test_shipped_example_runs(tmp_path: Path) -> None:
 
 def test_profiles_in_posts_are_scored_with_the_account_model(tmp_path: Path) -> None:
     out, accounts = tmp_path / "s.csv", tmp_path / "a.csv"
-    code, _, err = _run(str(FIX / "pheme_ferguson.jsonl"), "-o", str(out), "--accounts", str(accounts))
+    code, _, err = _run(str(FIX / "pheme_ferguson.jsonl"), "-o", str(out), "--accounts-out", str(accounts))
     assert code == 0, err
     assert "37 posts scored (v1)" in err and "30 author profiles scored" in err
     table = pd.read_csv(accounts, dtype={"author_id": str})
@@ -100,7 +100,7 @@ COORD = Path(__file__).parent / "fixtures" / "coordination" / "posts.csv"
 
 def test_posts_output_has_text_calls_and_campaigns(tmp_path: Path) -> None:
     out, camp, clusters = tmp_path / "p.csv", tmp_path / "campaigns.csv", tmp_path / "c.csv"
-    code, _, err = _run(str(COORD), "-o", str(out), "--clusters", str(clusters), "--campaigns-out", str(camp), "--timings", str(tmp_path / "t.json"))
+    code, _, err = _run(str(COORD), "-o", str(out), "--clusters-out", str(clusters), "--campaigns-out", str(camp), "--timings-out", str(tmp_path / "t.json"))
     assert code == 0, err
     assert "5 clusters in 3 campaigns" in err
     posts = pd.read_csv(out, dtype=str, keep_default_na=False).set_index("post_id")

@@ -385,7 +385,7 @@ def test_cli_collect_search_writes_store_and_jsonl(tmp_path, monkeypatch):
     out = tmp_path / "raw.jsonl"
     with replay("search_two_pages.yaml"):
         result = CliRunner().invoke(
-            cli, ["collect", "search", QUERY, "--since", "2024-05-13", "--db", str(db), "--jsonl", str(out)]
+            cli, ["collect", "search", QUERY, "--since", "2024-05-13", "--db", str(db), "--jsonl-out", str(out)]
         )
     assert result.exit_code == 0, result.output
     assert "2 page(s), 3 account(s), 5 post(s)" in result.output

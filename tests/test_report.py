@@ -122,8 +122,9 @@ def test_html_is_self_contained_and_escapes_hostile_text(written: tuple[Path, di
     assert "&lt;img src=x onerror=&#34;window.__pwned=1&#34;&gt;" in html
     srcs = re.findall(r'\ssrc="([^"]*)"', html)
     assert len(srcs) == 2 and all(s.startswith("data:image/png;base64,") for s in srcs)
-    assert not re.search(r"\shref=", html)  # nothing is a link
-    assert "http://t.co" not in html  # no URLs were in the shown posts…
+    # The only links are the page's own anchors (numbered, never built from the data).
+    assert all(re.fullmatch(r"#(account|cluster)-\d+", h) for h in re.findall(r'\shref="([^"]*)"', html))
+    assert "http://t.co" in html and 'href="http' not in html  # URLs in posts are shown as text, never links…
     assert "evil.example" in html  # …but a hostile one is shown as text
     assert re.search(r"<bdi>\u202eevil\u202c", html) is None  # not flagged, not shown
     for section in ("Headline numbers", "What changed since the last report", "Score distribution", "Timeline of flagged posts", "Top suspicious accounts", "Coordination clusters"):
@@ -377,7 +378,7 @@ def test_report_from_a_real_store(store_url: str, tmp_path: Path) -> None:
     # The same through the CLI, with the watch's thresholds deciding what is flagged.
     config = tmp_path / "watches.toml"
     config.write_text('[watches.ferguson]\nhashtags = ["FergusonRemembers"]\n[watches.ferguson.thresholds]\naccount = 0.9\n', encoding="utf-8")
-    args = ["report", "--db", store_url, "--watch", "ferguson", "--config", str(config), "--since", "24h", "--until", "2015-08-10T06:00Z", "--out", str(tmp_path / "cli")]
+    args = ["report", "--db", store_url, "--watch", "ferguson", "--config", str(config), "--since", "24h", "--until", "2015-08-10T06:00Z", "-o", str(tmp_path / "cli")]
     res = CliRunner().invoke(cli, args)
     assert res.exit_code == 0, res.output
     doc = json.loads((tmp_path / "cli" / "report-ferguson-latest.json").read_text(encoding="utf-8"))
@@ -392,7 +393,7 @@ def test_cli_report_from_dir(tmp_path: Path) -> None:
     _write_inputs(tmp_path / "in")
     out = tmp_path / "out"
     runner = CliRunner()
-    args = ["report", "--from-dir", str(tmp_path / "in"), "--since", "2015-08-09", "--until", "2015-08-10T06:00:00Z", "--out", str(out)]
+    args = ["report", "--from-dir", str(tmp_path / "in"), "--since", "2015-08-09", "--until", "2015-08-10T06:00:00Z", "-o", str(out)]
     res = runner.invoke(cli, args)
     assert res.exit_code == 0, res.output
     html = out / "report-20150810T060000Z.html"
@@ -407,11 +408,11 @@ def test_cli_report_from_dir(tmp_path: Path) -> None:
     assert res.exit_code == 2
     assert "no watch named 'nope'" in res.output
 
-    res = runner.invoke(cli, ["report", "--posts", str(tmp_path / "in" / "posts.csv"), "--out", str(out)])
+    res = runner.invoke(cli, ["report", "--posts", str(tmp_path / "in" / "posts.csv"), "-o", str(out)])
     assert res.exit_code == 2
-    assert "--posts, --clusters and --post-texts go with --accounts or --from-dir" in res.output
+    assert "--posts, --clusters and --post-texts go with --profiles or --from-dir" in res.output
 
-    res = runner.invoke(cli, ["report", "--from-dir", str(tmp_path / "in"), "--since", "yesterday", "--out", str(out)])
+    res = runner.invoke(cli, ["report", "--from-dir", str(tmp_path / "in"), "--since", "yesterday", "-o", str(out)])
     assert res.exit_code == 2 and "field 'since'" in res.output
 
 

@@ -11,6 +11,7 @@ Skipped when Chromium is not installed, except under CI (``CI=true``), where tha
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from datetime import UTC, datetime
 from pathlib import Path
@@ -92,7 +93,11 @@ def check_page(page: Any, requests: list[str], path: Path) -> None:
         assert img["complete"] and img["w"] > 0 and img["h"] > 0
     assert page.evaluate("typeof window.__pwned") == "undefined"
     assert page.evaluate("document.scripts.length") == 0
-    assert page.evaluate("document.querySelectorAll('svg, iframe, object, embed, a').length") == 0
+    assert page.evaluate("document.querySelectorAll('svg, iframe, object, embed').length") == 0
+    # The only links are the page's own numbered anchors, and each leads somewhere on the page.
+    hrefs = page.evaluate("Array.from(document.links).map(a => a.getAttribute('href'))")
+    assert all(re.fullmatch(r"#(account|cluster)-\d+", h) for h in hrefs), hrefs
+    assert all(page.evaluate(f"document.getElementById('{h[1:]}') !== null") for h in hrefs)
     text = page.evaluate("document.body.innerText")
     for hostile in (SCRIPT, IMG, FORMULA):
         assert hostile in text  # shown as the text it is

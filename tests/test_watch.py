@@ -92,7 +92,7 @@ def test_missing_file_and_unknown_watch(tmp_path: Path) -> None:
 def test_default_location_follows_the_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DETECTOR_DATA_DIR", str(tmp_path))
     assert default_watches_path() == tmp_path / "watches.toml"
-    with pytest.raises(ConfigError, match="set DETECTOR_DATA_DIR or pass --config"):
+    with pytest.raises(ConfigError, match=r"start from the example: cp watches.example.toml .*watches.toml, or pass --config watches.example.toml"):
         load_watches()
     (tmp_path / "watches.toml").write_bytes(EXAMPLE.read_bytes())
     assert list(load_watches()) == ["paris-march", "climate-strike"]

@@ -15,7 +15,7 @@ import logging
 import multiprocessing as mp
 import os
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from detector import progress
 from detector.accounts.model import AccountModel, score_accounts
 from detector.accounts.read import (
     AccountBatch,
@@ -48,6 +49,7 @@ class ScoreRun:
     rejected: int = 0
     warnings: int = 0
     rejects_path: str | None = None
+    written: int = 0  # rows in the output: all scored ones unless min_score/labels filter them
     model_version: str = ""
     labels: dict[str, int] = field(default_factory=dict)
     top: pd.DataFrame | None = None
@@ -63,6 +65,8 @@ def score_file(
     chunksize: int = 100_000,
     keep_top: int = 20,
     workers: int = 1,
+    min_score: float | None = None,
+    labels: Sequence[str] | None = None,
 ) -> ScoreRun:
     """Score every account of ``input_path`` and write the scores to ``output``.
 
@@ -85,6 +89,9 @@ def score_file(
     workers : int
         Processes that parse and score CSV chunks while this one reads and writes. The output is
         the same for any number.
+    min_score, labels : optional
+        Write only the accounts scoring at least ``min_score`` / with one of ``labels``. The run's
+        counts (``scored``, ``labels``, ``top``) still cover every account scored.
     """
     model = model or load_model()
     run = ScoreRun(str(input_path), output, model_version=model.version)
@@ -93,19 +100,22 @@ def score_file(
     as_of_ts = as_utc(as_of)  # one "now" for the whole run, whichever process scores a chunk
     labels: dict[str, int] = {}
     top: pd.DataFrame | None = None
-    with ChunkWriter(output) as writer, _Scorer(model, workers) as scorer:
+    scored = 0
+    with ChunkWriter(output) as writer, _Scorer(model, workers) as scorer, progress.bar("scoring accounts", unit="accounts") as bar:
         for scores, rows, problems in scorer.map(_chunks(input_path, fmt, as_of_ts, chunksize), str(input_path), as_of_ts):
             rejects.rows.extend(problems)
+            bar.update(len(scores))
             scores = _drop_seen(scores, rows, seen, rejects)
             if len(scores) == 0:
                 continue
-            writer.write(scores)
+            scored += len(scores)
+            writer.write(keep_rows(scores, min_score, labels))
             for k, v in scores["label"].value_counts().items():
                 labels[str(k)] = labels.get(str(k), 0) + int(v)
             if keep_top:
                 best = scores.nlargest(keep_top, "score")
                 top = best if top is None else pd.concat([top, best]).nlargest(keep_top, "score")
-        run.scored = writer.rows
+        run.scored, run.written = scored, writer.rows
         if run.scored == 0:
             run.rejects_path = write_rejects(rejects, output)
             raise NothingScoredError(
@@ -119,6 +129,15 @@ def score_file(
     run.top = top
     log.info("scored %d accounts, rejected %d, %d field warnings", run.scored, run.rejected, run.warnings)
     return run
+
+
+def keep_rows(scores: pd.DataFrame, min_score: float | None, labels: Sequence[str] | None) -> pd.DataFrame:
+    """The rows scoring at least ``min_score`` and labelled one of ``labels`` (each when given)."""
+    if min_score is not None:
+        scores = scores[scores["score"].to_numpy(dtype=float) >= min_score]
+    if labels:
+        scores = scores[scores["label"].isin(list(labels)).to_numpy()]
+    return scores
 
 
 Chunk = tuple[str, Any]  # ("raw", CSV strings frame) or ("canonical", AccountBatch)

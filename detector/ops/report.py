@@ -89,6 +89,12 @@ class ReportData:
         A previous report's JSON (see :func:`find_previous`); found in the output folder if ``None``.
     top : int
         How many accounts, posts and clusters the HTML lists (CSV and JSON hold them all).
+    window_note : str
+        How the window was chosen, when not by the user (e.g. "the span of the data"); shown
+        beside it.
+    names : DataFrame, optional
+        ``account_id, screen_name`` from anywhere else (profiles, the posts' authors), used for
+        accounts whose own row has no screen name.
     """
 
     accounts: pd.DataFrame
@@ -103,6 +109,8 @@ class ReportData:
     post_threshold: float | None = None
     previous: dict[str, Any] | None = None
     top: int = 50
+    window_note: str = ""
+    names: pd.DataFrame | None = None
 
 
 @dataclass(frozen=True)
@@ -178,11 +186,26 @@ def _as_list(value: Any) -> list[str]:
 
 
 def _as_reasons(value: Any) -> list[str]:
-    # A reason is a phrase: only ';' or a list separates reasons, never a space.
-    if isinstance(value, str) and not value.lstrip().startswith("[") and ";" not in value:
-        text = _clean(value).strip()
-        return [text] if text else []
+    # A reason is a phrase: only ';' or a list separates reasons, never a space nor a comma, and
+    # a ';' inside parentheses belongs to its reason ("acted with 1003 (2 events; 3 partners)").
+    if isinstance(value, str) and not value.lstrip().startswith("["):
+        return split_reasons(_clean(value))
     return _as_list(value)
+
+
+def split_reasons(text: str) -> list[str]:
+    """Reasons joined by ``;`` back into a list, keeping each parenthesised part whole."""
+    parts, depth, start = [], 0, 0
+    for i, ch in enumerate(text):
+        if ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth = max(depth - 1, 0)
+        elif ch == ";" and depth == 0:
+            parts.append(text[start:i])
+            start = i + 1
+    parts.append(text[start:])
+    return [p.strip() for p in parts if p.strip()]
 
 
 def _as_evidence(value: Any) -> Any:
@@ -265,7 +288,9 @@ def _cluster_members(clusters: pd.DataFrame, memberships: pd.DataFrame | None) -
         members[_clean(cid)] = _as_list(accts)
     if memberships is not None and len(memberships) and {"cluster_id", "account_id"} <= set(memberships.columns):
         for cid, group in memberships.groupby(memberships["cluster_id"].map(_clean), sort=False):
-            if not members.get(cid):
+            # Only the clusters the report shows: a membership of a cluster outside the window
+            # must not count an account as "in clusters".
+            if cid in members and not members[cid]:
                 members[cid] = list(dict.fromkeys(group["account_id"].map(_clean)))
     return members
 
@@ -474,6 +499,101 @@ def timeline_chart(posts: pd.DataFrame) -> str | None:
 # Building the report's content
 
 
+def _names(accounts: pd.DataFrame, posts: pd.DataFrame, memberships: pd.DataFrame | None, names: pd.DataFrame | None) -> dict[str, str]:
+    """Account id → screen name, from the accounts' own rows first, then any other table."""
+    out: dict[str, str] = {}
+    sources: list[tuple[pd.DataFrame | None, str, str]] = [
+        (accounts, "account_id", "screen_name"),
+        (names, "account_id", "screen_name"),
+        (posts, "author_id", "author_screen_name"),
+        (memberships, "account_id", "screen_name"),
+        (memberships, "account_id", "author_screen_name"),
+    ]
+    for df, key, col in sources:
+        if df is None or not len(df) or key not in df.columns or col not in df.columns:
+            continue
+        for k, v in zip(df[key].map(_clean), df[col].map(_clean), strict=True):
+            if k and v and not out.get(k):
+                out[k] = v.removeprefix("@")
+    return out
+
+
+NO_ACCOUNT_MODEL = "no account model (the authors came without profiles)"
+
+
+def describe_models(versions: Sequence[str]) -> list[str]:
+    """Stored model versions in words, the account models first, then the rules.
+
+    ``detector run`` stores ``authors-1+<account model>`` and ``posts-1+<account model>``;
+    ``detector score`` the account model's own version.
+    """
+    rules = {"authors": "author rule", "posts": "post rule"}
+    models: list[str] = []
+    used_rules: list[str] = []
+    for v in versions:
+        head, plus, rest = v.partition("+")
+        if plus and head.split("-", 1)[0] in rules:
+            used_rules.append(head)
+        else:
+            rest = v
+        models.append(NO_ACCOUNT_MODEL if rest == "no-account-model" else f"account model {rest}")
+    out = list(dict.fromkeys(models))
+    if used_rules:
+        out.append(", ".join(f"{rules[r.split('-', 1)[0]]} {r}" for r in dict.fromkeys(used_rules)))
+    return out
+
+
+def _no_model(accounts: pd.DataFrame) -> str:
+    # ``detector posts --accounts-out`` without a model column: its account scores say whether
+    # the account model ran at all.
+    if "account_score" in accounts.columns and not pd.to_numeric(accounts["account_score"], errors="coerce").notna().any():
+        return NO_ACCOUNT_MODEL
+    return "model version not recorded in the input"
+
+
+# Posts listed in each flagged account's own entry (the posts CSV and the JSON of the window
+# hold all of them).
+ENTRY_POSTS = 10
+
+
+def _account_entries(account_rows: list[dict[str, Any]], posts: pd.DataFrame, clusters: list[dict[str, Any]], name_of: dict[str, str]) -> list[dict[str, Any]]:
+    """One entry per flagged account: its reasons, its clusters (with their other members), its posts."""
+    by_id = {c["cluster_id"]: c for c in clusters}
+    index = {c["cluster_id"]: i for i, c in enumerate(clusters)}
+    authored: dict[str, pd.DataFrame] = {}
+    if len(posts):
+        ordered = posts.assign(_a=posts["author_id"].map(_clean)).sort_values(["flagged", "score", "created_at"], ascending=[False, False, True], na_position="last")
+        authored = {str(k): g for k, g in ordered.groupby("_a", sort=False)}
+    entries = []
+    for a in account_rows:
+        if not a["flagged"]:
+            continue
+        mine = authored.get(a["account_id"])
+        entry_clusters = []
+        for cid in a["cluster_ids"]:
+            c = by_id.get(cid)
+            if c is None:
+                continue
+            others = [m for m in c["members"] if m["account_id"] != a["account_id"]]
+            entry_clusters.append({
+                "cluster_id": cid, "index": index[cid], "kind": c["kind"], "n_accounts": c["n_accounts"],
+                "span_start": c["span_start"], "span_end": c["span_end"], "others": others[:20], "more": max(len(others) - 20, 0),
+            })
+        entry_posts = [] if mine is None else [
+            {
+                "post_id": _clean(r.post_id), "created_at": _iso(r.created_at), "text": _clean(r.text),
+                "score": _num(r.score), "label": _clean(r.label), "flagged": bool(r.flagged), "cluster_ids": _as_list(r.cluster_ids),
+            }
+            for r in mine.head(ENTRY_POSTS).itertuples(index=False)
+        ]
+        entries.append({
+            "account_id": a["account_id"], "screen_name": a["screen_name"] or name_of.get(a["account_id"], ""),
+            "name": a["name"], "score": a["score"], "label": a["label"], "reasons": a["reasons"],
+            "clusters": entry_clusters, "posts": entry_posts, "n_posts": 0 if mine is None else len(mine),
+        })
+    return entries
+
+
 def _iso(t: Any) -> str | None:
     if t is None or t is pd.NaT or (isinstance(t, float) and math.isnan(t)):
         return None
@@ -510,7 +630,8 @@ def build_content(data: ReportData, previous: dict[str, Any] | None = None) -> d
     posts["flagged"] = _flags(posts, data.post_threshold) if len(posts) else pd.Series(dtype=bool)
 
     members = _cluster_members(clusters, data.memberships)
-    name_of = dict(zip(accounts["account_id"], accounts["screen_name"].map(_clean), strict=True))
+    name_of = _names(accounts, posts, data.memberships, data.names)
+    accounts["screen_name"] = accounts["account_id"].map(lambda a: name_of.get(a, ""))
     clusters_of: dict[str, list[str]] = {}
     for cid, ids in members.items():
         for aid in ids:
@@ -589,6 +710,7 @@ def build_content(data: ReportData, previous: dict[str, Any] | None = None) -> d
         "flagged_accounts_in_clusters": len(in_clusters & set(accounts.loc[accounts["flagged"], "account_id"])),
     }
     versions = sorted({v for v in accounts["model_version"].map(_clean) if v})
+    post_versions = sorted({v for v in posts["model_version"].map(_clean) if v}) if "model_version" in posts.columns else []
     changes = compare(accounts.assign(screen_name=accounts["screen_name"].map(_clean), label=accounts["label"].map(_clean)), cluster_rows, previous)
     return {
         "detector_version": __version__,
@@ -596,7 +718,9 @@ def build_content(data: ReportData, previous: dict[str, Any] | None = None) -> d
         "watch_description": data.watch_description,
         "since": _iso(data.since),
         "until": _iso(data.until),
+        "window_note": data.window_note,
         "model_versions": versions,
+        "models": describe_models([*versions, *post_versions]) or [_no_model(accounts)],
         "flag_rule": {
             "accounts": _flag_rule(accounts, data.account_threshold, "watch threshold"),
             "posts": _flag_rule(posts, data.post_threshold, "watch threshold") if len(posts) else None,
@@ -605,6 +729,7 @@ def build_content(data: ReportData, previous: dict[str, Any] | None = None) -> d
         "accounts": account_rows,
         "posts_flagged": post_rows,
         "clusters": cluster_rows,
+        "account_entries": _account_entries(account_rows, posts, cluster_rows, name_of),
         "changes": changes,
         "_frames": (accounts, posts),
     }
@@ -781,6 +906,12 @@ def parse_time(text: str, field_name: str = "until") -> datetime:
     return ts.to_pydatetime()
 
 
+def parse_duration(text: str) -> timedelta | None:
+    """``24h``, ``90m``, ``7d``, ``2w`` as a ``timedelta``; ``None`` when ``text`` is not a duration."""
+    m = _DURATION_RE.match(text)
+    return timedelta(**{_UNITS[m.group(2)]: float(m.group(1))}) if m else None
+
+
 def parse_since(text: str, until: datetime) -> datetime:
     """``24h``, ``90m``, ``7d``, ``2w`` before ``until``, or an ISO date/time (UTC if no zone).
 
@@ -868,8 +999,17 @@ def _check_rows(df: pd.DataFrame, table: str, rejects: Rejects) -> pd.DataFrame:
     return df[keep].reset_index(drop=True)
 
 
+# File-name stems ``--from-dir`` looks for: what ``detector score`` and ``detector posts`` write
+# by default (``scores.csv``, ``post_scores.csv``) and the names the README uses.
+INPUT_STEMS = {
+    "accounts": ("accounts", "scores", "authors", "account_scores"),
+    "posts": ("posts", "post_scores"),
+    "clusters": ("clusters",),
+}
+
+
 def find_inputs(folder: str | os.PathLike[str]) -> dict[str, Path]:
-    """In ``folder``, the files named ``accounts.*``/``scores.*``/``authors.*``, ``posts.*``, ``clusters.*``.
+    """In ``folder``, the account scores, post scores and clusters files (see :data:`INPUT_STEMS`).
 
     Raises
     ------
@@ -879,7 +1019,7 @@ def find_inputs(folder: str | os.PathLike[str]) -> dict[str, Path]:
     d = Path(folder)
     if not d.is_dir():
         raise InputError("not a folder", path=str(d))
-    names = {"accounts": ("accounts", "scores", "authors"), "posts": ("posts",), "clusters": ("clusters",)}
+    names = {"accounts": INPUT_STEMS["accounts"], "posts": INPUT_STEMS["posts"], "clusters": INPUT_STEMS["clusters"]}
     found: dict[str, Path] = {}
     for table, stems in names.items():
         hits = sorted(
@@ -888,11 +1028,12 @@ def find_inputs(folder: str | os.PathLike[str]) -> dict[str, Path]:
             if p.is_file() and p.name.split(".")[0] in stems and ".rejects." not in p.name and p.suffix.lower() in (".csv", ".json", ".jsonl", ".parquet")
         )
         if len(hits) > 1:
-            raise InputError(f"two {table} files: {', '.join(h.name for h in hits)}; keep one or name them with --{table}", path=str(d))
+            flag = {"accounts": "--profiles", "posts": "--posts", "clusters": "--clusters"}[table]
+            raise InputError(f"two {table} files: {', '.join(h.name for h in hits)}; keep one or name it with {flag}", path=str(d))
         if hits:
             found[table] = hits[0]
     if "accounts" not in found:
-        raise InputError("no accounts, scores or authors file (.csv/.json/.jsonl/.parquet)", path=str(d))
+        raise InputError(f"no {', '.join(INPUT_STEMS['accounts'])} file (.csv/.json/.jsonl/.parquet)", path=str(d))
     return found
 
 
@@ -939,8 +1080,8 @@ def load_report_files(
     posts: str | os.PathLike[str] | None = None,
     clusters: str | os.PathLike[str] | None = None,
     post_texts: str | os.PathLike[str] | None = None,
-    since: datetime,
-    until: datetime,
+    since: datetime | timedelta | None = None,
+    until: datetime | None = None,
     watch: Any = None,
 ) -> tuple[ReportData, Rejects]:
     """Build :class:`ReportData` from files, keeping the window and (optionally) one watch's posts.
@@ -962,7 +1103,10 @@ def load_report_files(
         ``post_id`` to give the post scores their text, author and time.
     since, until
         The window: posts outside it are dropped, and clusters whose span lies wholly outside.
-        Accounts are all kept: a scores file is one scoring run.
+        Accounts are all kept: a scores file is one scoring run. An end not given is the
+        first (last) time in the data: the posts' times and the clusters' spans, else the
+        accounts' ``scored_at``; the report then says it shows the span of the data. ``since`` may
+        be a duration before the end.
     watch
         A :class:`detector.ops.watch.Watch`: only the posts it covers are kept (when the posts carry
         text), and its thresholds decide what is flagged.
@@ -972,7 +1116,6 @@ def load_report_files(
     post_df = pd.DataFrame(columns=list(POST_FIELDS))
     clu_df = pd.DataFrame(columns=list(CLUSTER_FIELDS))
     memberships = None
-    lo, hi = pd.Timestamp(since), pd.Timestamp(until)
     if posts is not None:
         r = Rejects(str(posts))
         post_df = read_table(posts, "posts", r)
@@ -988,9 +1131,6 @@ def load_report_files(
         else:
             post_df = post_df.drop(columns=[c for c in canon.columns if c in post_df.columns and c not in ("post_id", "author_id")])
             post_df = post_df.merge(canon.drop(columns=["author_id"]), on="post_id", how="left")
-    if "created_at" in post_df.columns and len(post_df):
-        t = pd.to_datetime(post_df["created_at"], utc=True, errors="coerce", format="mixed")
-        post_df = post_df[t.isna() | ((t >= lo) & (t <= hi))]
     if watch is not None and len(post_df):
         if "text" in post_df.columns:
             post_df = post_df[watch.matches(post_df)]
@@ -1003,10 +1143,21 @@ def load_report_files(
         if "account_id" in clu_df.columns:
             memberships = clu_df
             clu_df = clusters_from_memberships(clu_df)
-        if {"span_start", "span_end"} <= set(clu_df.columns):
-            start = pd.to_datetime(clu_df["span_start"], utc=True, errors="coerce", format="mixed")
-            end = pd.to_datetime(clu_df["span_end"], utc=True, errors="coerce", format="mixed")
-            clu_df = clu_df[~((end < lo) | (start > hi)).fillna(False)]
+    post_times = (
+        pd.to_datetime(post_df["created_at"], utc=True, errors="coerce", format="mixed")
+        if "created_at" in post_df.columns
+        else pd.Series(pd.NaT, index=post_df.index, dtype="datetime64[ns, UTC]")
+    )
+    span = {"span_start", "span_end"} <= set(clu_df.columns)
+    c_start = pd.to_datetime(clu_df["span_start"], utc=True, errors="coerce", format="mixed") if span else pd.Series(dtype="datetime64[ns, UTC]")
+    c_end = pd.to_datetime(clu_df["span_end"], utc=True, errors="coerce", format="mixed") if span else pd.Series(dtype="datetime64[ns, UTC]")
+    lo, hi, note = _data_window(since, until, [post_times, c_start, c_end], acc.get("scored_at"))
+    if len(post_df):
+        post_df = post_df[(post_times.isna() | ((post_times >= lo) & (post_times <= hi))).to_numpy()]
+    if span and len(clu_df):
+        clu_df = clu_df[(~((c_end < lo) | (c_start > hi)).fillna(False)).to_numpy()]
+    if memberships is not None:
+        memberships = memberships[memberships["cluster_id"].astype(str).isin(set(clu_df["cluster_id"].astype(str)))]
     thresholds = getattr(watch, "thresholds", None)
     data = ReportData(
         accounts=acc,
@@ -1019,8 +1170,45 @@ def load_report_files(
         watch_description=getattr(watch, "description", ""),
         account_threshold=getattr(thresholds, "account", None),
         post_threshold=getattr(thresholds, "post", None),
+        window_note=note,
     )
     return data, rejects
+
+
+SPAN_NOTE = "the span of the data: no --since/--until given"
+
+
+def _data_window(since: datetime | timedelta | None, until: datetime | None, times: list[pd.Series], scored_at: Any) -> tuple[pd.Timestamp, pd.Timestamp, str]:
+    """The window asked for, with a missing end taken from the data's own first and last times.
+
+    Scores alone (no post nor cluster times) fall back to when they were scored, and with no time
+    at all to now, so the file name of the report still says when it was made.
+    """
+    if since is not None and until is not None:
+        hi = pd.Timestamp(until)
+        return (hi - since if isinstance(since, timedelta) else pd.Timestamp(since)), hi, ""
+    known = [t.dropna() for t in times if t is not None and len(t.dropna())]
+    if not known and scored_at is not None:
+        st = pd.to_datetime(pd.Series(scored_at), utc=True, errors="coerce", format="mixed").dropna()
+        known = [st] if len(st) else []
+    if known:
+        first = min(t.min() for t in known).floor("s")
+        last = max(t.max() for t in known).ceil("s")
+    else:
+        first = last = pd.Timestamp(now_utc())
+    hi = pd.Timestamp(until) if until is not None else last
+    if isinstance(since, timedelta):
+        lo = hi - since
+    else:
+        lo = pd.Timestamp(since) if since is not None else first
+        hi = max(hi, lo) if until is None else hi
+    if lo > hi:
+        raise InputError(f"the window starts ({_iso(lo)}) after the data ends ({_iso(hi)})", field="since")
+    parts = [w for w, given in (("start", since), ("end", until)) if given is None]
+    note = SPAN_NOTE if len(parts) == 2 else f"its {parts[0]} is the {'first' if parts[0] == 'start' else 'last'} time in the data"
+    if not known:
+        note = "no times in the data: the window ends now"
+    return lo, hi, note
 
 
 def now_utc() -> datetime:
@@ -1041,33 +1229,46 @@ def _by_ids(fetch: Any, ids: Sequence[str]) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True) if parts else fetch([])
 
 
-def load_report_store(store: Any, *, since: datetime, until: datetime, watch: Any = None) -> ReportData:
+def load_report_store(
+    store: Any,
+    *,
+    since: datetime,
+    until: datetime,
+    watch: Any = None,
+    scored_since: datetime | None = None,
+    scored_until: datetime | None = None,
+    window_note: str = "",
+) -> ReportData:
     """Build :class:`ReportData` from a :class:`detector.ops.store.Store` for a window and a watch.
 
     Uses only the store's public queries: each account's and post's latest score in the window
     (``account_scores``/``post_scores`` with ``latest=True``), the scored posts' canonical rows,
     and the clusters detected in the window (the latest detection of each distinct group).
     ``watch`` is a :class:`detector.ops.watch.Watch` (its thresholds decide what is flagged), a name,
-    or ``None`` for every watch.
+    or ``None`` for every watch. Scores and clusters are those made in ``scored_since`` ..
+    ``scored_until`` (default: the window): an offline run scores old posts today, and its report's
+    window is the posts' span while its scores are today's.
     """
     name = getattr(watch, "name", watch)
     lo, hi = pd.Timestamp(since), pd.Timestamp(until)
+    s_lo = pd.Timestamp(scored_since) if scored_since is not None else lo
+    s_hi = pd.Timestamp(scored_until) if scored_until is not None else hi
 
-    acc = store.account_scores(since=lo.to_pydatetime(), watch=name, latest=True)
-    acc = acc[acc["scored_at"] <= hi].reset_index(drop=True)
+    acc = store.account_scores(since=s_lo.to_pydatetime(), watch=name, latest=True)
+    acc = acc[acc["scored_at"] <= s_hi].reset_index(drop=True)
     if len(acc):
         profiles = _by_ids(lambda ids: store.accounts(ids), acc["account_id"])[["account_id", "name"]]
         acc = acc.merge(profiles, on="account_id", how="left")
 
-    ps = store.post_scores(since=lo.to_pydatetime(), watch=name, latest=True)
-    ps = ps[ps["scored_at"] <= hi].drop(columns=["author_id"], errors="ignore")
+    ps = store.post_scores(since=s_lo.to_pydatetime(), watch=name, latest=True)
+    ps = ps[ps["scored_at"] <= s_hi].drop(columns=["author_id"], errors="ignore")
     post_cols = ["post_id", "author_id", "author_screen_name", "text", "created_at", "lang", "hashtags"]
     rows = _by_ids(lambda ids: store.posts(ids), ps["post_id"])[post_cols] if len(ps) else pd.DataFrame(columns=post_cols)
     posts = rows.merge(ps[["post_id", "score", "label", "reasons", "model_version"]], on="post_id", how="inner")
     posts = posts[posts["created_at"].isna() | ((posts["created_at"] >= lo) & (posts["created_at"] <= hi))]
 
-    clusters = store.clusters(since=lo.to_pydatetime(), watch=name)
-    clusters = clusters[clusters["detected_at"] <= hi]
+    clusters = store.clusters(since=s_lo.to_pydatetime(), watch=name)
+    clusters = clusters[clusters["detected_at"] <= s_hi]
     records: dict[tuple[str, frozenset[str]], dict[str, Any]] = {}
     post_clusters: dict[str, list[str]] = {}
     for c in clusters.itertuples(index=False):
@@ -1087,7 +1288,7 @@ def load_report_store(store: Any, *, since: datetime, until: datetime, watch: An
             "detected_at": c.detected_at,
         }
     all_post_ids = [p for r in records.values() for p in r["post_ids"]]
-    times = _by_ids(lambda ids: store.posts(ids), all_post_ids)[["post_id", "author_id", "created_at"]] if all_post_ids else None
+    times = _by_ids(lambda ids: store.posts(ids), all_post_ids)[["post_id", "author_id", "author_screen_name", "created_at"]] if all_post_ids else None
     for r in records.values():
         for pid in r["post_ids"]:
             post_clusters.setdefault(pid, []).append(r["cluster_id"])
@@ -1100,6 +1301,16 @@ def load_report_store(store: Any, *, since: datetime, until: datetime, watch: An
     cluster_df = pd.DataFrame([{k: v for k, v in r.items() if k not in ("post_ids", "detected_at")} for r in records.values()], columns=list(CLUSTER_FIELDS))
     posts = posts.assign(cluster_ids=posts["post_id"].map(lambda p: " ".join(post_clusters.get(p, []))))
 
+    # Authors without a stored profile still have the screen name their posts carry.
+    names = pd.concat(
+        [
+            f.rename(columns={"author_id": "account_id", "author_screen_name": "screen_name"})[["account_id", "screen_name"]]
+            for f in (posts, times)
+            if f is not None and len(f)
+        ]
+        or [pd.DataFrame(columns=["account_id", "screen_name"])],
+        ignore_index=True,
+    )
     thresholds = getattr(watch, "thresholds", None)
     return ReportData(
         accounts=acc,
@@ -1111,4 +1322,14 @@ def load_report_store(store: Any, *, since: datetime, until: datetime, watch: An
         watch_description=getattr(watch, "description", ""),
         account_threshold=getattr(thresholds, "account", None),
         post_threshold=getattr(thresholds, "post", None),
+        window_note=window_note,
+        names=names,
     )
+
+
+def window_text(data: ReportData) -> str:
+    """The report's window as ``2015-10-16 00:13 UTC → 2015-10-16 06:40 UTC``."""
+    def fmt(t: Any) -> str:
+        return _utc(t).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+    return f"{fmt(data.since)} → {fmt(data.until)}"

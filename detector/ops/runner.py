@@ -298,7 +298,9 @@ def run_watch(
                 store_analysis(store, watch, analysis, run_id=run_id, at=started, lookback=lookback, result=result)
         _pause_point("report")
         with _stage(result, "report"):
-            result.report = write_run_report(store, watch, posts, started=started, lookback=lookback, out_dir=out_dir, top=top)
+            result.report = write_run_report(
+                store, watch, posts, started=started, lookback=lookback, out_dir=out_dir, top=top, offline=from_posts is not None
+            )
     except Exception as exc:
         # A failure (not a kill) ends the run: the next cron run starts afresh rather than
         # repeating the same failure under the same id. Stored rows stay; they are consistent.
@@ -684,12 +686,26 @@ def write_run_report(
     lookback: timedelta,
     out_dir: str | os.PathLike[str],
     top: int = 50,
+    offline: bool = False,
 ) -> ReportPaths:
-    """Write the run's report (HTML, CSV, JSON) from the store; return its :class:`ReportPaths`."""
+    """Write the run's report (HTML, CSV, JSON) from the store; return its :class:`ReportPaths`.
+
+    ``offline`` (posts imported from files): the window is the span of the analysed posts, not
+    "lookback until now", since old posts scored today would give a window of years; the run's
+    own scores (made at ``started``) are still the ones shown.
+    """
     from detector.ops.report import load_report_store, write_report
 
     since, until = report_window(posts, started, lookback)
-    data = load_report_store(store, since=since, until=until, watch=watch)
+    created = posts["created_at"].dropna() if "created_at" in posts.columns else pd.Series(dtype="datetime64[ns, UTC]")
+    if offline and len(created):
+        span = created.min().floor("s").to_pydatetime(), created.max().ceil("s").to_pydatetime()
+        data = load_report_store(
+            store, since=span[0], until=span[1], watch=watch, scored_since=since, scored_until=until,
+            window_note="the span of the posts imported with --from",
+        )
+    else:
+        data = load_report_store(store, since=since, until=until, watch=watch)
     data.top = top
     return write_report(data, out_dir)
 

@@ -298,7 +298,11 @@ def load_watches(path: str | os.PathLike[str] | None = None) -> dict[str, Watch]
         with open(p, "rb") as fh:
             doc = tomllib.load(fh)
     except FileNotFoundError as exc:
-        hint = "" if path is not None else " (set DETECTOR_DATA_DIR or pass --config)"
+        hint = (
+            ""
+            if path is not None
+            else f" (start from the example: cp watches.example.toml {p}, or pass --config watches.example.toml; DETECTOR_DATA_DIR moves the data folder)"
+        )
         raise ConfigError(f"{p}: watch file not found{hint}") from exc
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{p}: not valid TOML: {exc}") from exc

@@ -61,6 +61,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import regex
 
+from detector import progress
 from detector.errors import ModelError
 from detector.posts.text import normalize_series
 
@@ -744,9 +745,10 @@ def analyse_posts(
         calls = score_calls(posts["text"].astype("string").fillna(""), posts["created_at"], posts["lang"]).reset_index(drop=True)
     with stage(timings, "message features"):
         features = message_features(posts, burst_window=burst_window, calls=calls)
-    with stage(timings, "post scores"):
+    with stage(timings, "post scores"), progress.bar("scoring posts", total=len(posts), unit="posts") as bar:
         scores = score_posts(posts, account_scores=account_scores, coordination=coordination, burst_window=burst_window, features=features)
         table = post_output(posts, scores, calls, campaigns.posts)
+        bar.update(len(posts))
     with stage(timings, "authors"):
         authors = author_table(posts.reset_index(drop=True), scores, account_scores=account_scores, coordination=coordination)
     return PostAnalysis(scores, authors, memberships, account_scores, coordination, campaigns, table)

@@ -69,6 +69,7 @@ import pyarrow.compute as pc
 from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 
+from detector import progress
 from detector.errors import ConfigError, InputError
 from detector.posts.text import MENTION_TOKEN, URL_TOKEN, normalize_series
 
@@ -402,7 +403,7 @@ def _kinds_clusters(
     min_accounts: int,
     workers: int,
 ) -> pd.DataFrame:
-    parts = [_kind_clusters(k, frame, win_ns, threshold, min_accounts, workers) for k in kinds]
+    parts = [_kind_clusters(k, frame, win_ns, threshold, min_accounts, workers) for k in progress.track(kinds, "coordination", unit="kinds")]
     parts = [p for p in parts if not p.empty]
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
 

@@ -40,6 +40,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from detector import progress
 from detector.errors import EmptyInputError, InputError, NothingScoredError
 from detector.io import Rejects, iter_json_records, read_csv_strings, resolve_format
 from detector.schema import POST_COLUMNS, conform
@@ -128,7 +129,7 @@ def read_posts(path: str | os.PathLike[str], fmt: str | None = None) -> PostsRea
         shape = _table_shape(first, p)
         reader = _ira_rows if shape == "ira" else _flat_rows
         parts, seen = [], []
-        for chunk in itertools.chain([first], frames):
+        for chunk in progress.counted(itertools.chain([first], frames), "reading posts", unit="posts"):
             parts.append(reader(chunk, p, rejects))
             if shape == "ira":
                 seen.append(_ira_observations(chunk))
@@ -416,7 +417,7 @@ def _read_json_posts(path: str, fmt: str, rejects: Rejects) -> tuple[pd.DataFram
     rows: list[dict[str, Any]] = []
     users: dict[str, tuple[int, dict[str, Any]]] = {}
     shapes: set[str] = set()
-    for n, rec in _unwrap(iter_json_records(path, fmt, rejects)):
+    for n, rec in progress.track(_unwrap(iter_json_records(path, fmt, rejects)), "reading posts", unit="records"):
         if not isinstance(rec, dict):
             rejects.add(n, None, f"a record must be a JSON object, not {type(rec).__name__}", rec)
             continue
