@@ -8,6 +8,7 @@ the log is never mixed with bar redraws. This module never prints anything else.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -62,9 +63,17 @@ def bar(desc: str, *, total: float | None = None, unit: str = "rows") -> Iterato
         return
     from tqdm import tqdm
 
-    with tqdm(total=total, desc=desc, unit=f" {unit}", unit_scale=True, file=sys.stderr, leave=False,
-              mininterval=0.5, dynamic_ncols=True) as b:
+    with tqdm(total=total, desc=desc, unit=f" {unit}", unit_scale=True, file=sys.stderr, leave=True, mininterval=0.5, **_width()) as b:
         yield b
+
+
+def _width() -> dict[str, Any]:
+    # A terminal that reports no size (a bare pty, some CI consoles) would get a zero-wide bar.
+    try:
+        cols = os.get_terminal_size(sys.stderr.fileno()).columns
+    except (AttributeError, OSError, ValueError):
+        cols = 0
+    return {"dynamic_ncols": True} if cols > 0 else {"ncols": 100}
 
 
 def track(items: Iterable[T], desc: str, *, total: int | None = None, unit: str = "rows") -> Iterable[T]:
@@ -75,8 +84,7 @@ def track(items: Iterable[T], desc: str, *, total: int | None = None, unit: str 
 
     if total is None and hasattr(items, "__len__"):
         total = len(items)  # type: ignore[arg-type]
-    return tqdm(items, desc=desc, total=total, unit=f" {unit}", unit_scale=True, file=sys.stderr, leave=False,
-                mininterval=0.5, dynamic_ncols=True)
+    return tqdm(items, desc=desc, total=total, unit=f" {unit}", unit_scale=True, file=sys.stderr, leave=True, mininterval=0.5, **_width())
 
 
 def counted(chunks: Iterable[T], desc: str, *, unit: str = "rows") -> Iterator[T]:
