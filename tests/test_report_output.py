@@ -16,6 +16,7 @@ import pytest
 from _report_fixture import accounts, clusters, posts, report_data
 from click.testing import CliRunner
 
+from detector.accounts.registry import load_current_model
 from detector.cli import cli
 from detector.ops.report import (
     build_content,
@@ -181,7 +182,8 @@ def test_report_reads_what_detector_posts_wrote(posts_run: Path, tmp_path: Path)
     h = doc["headline"]
     assert (h["accounts_scored"], h["posts"], h["clusters"], h["accounts_in_clusters"]) == (17, 181, 3, 11)
     assert doc["since"] == "2015-10-16T00:13:00Z"  # the first post of the example, not "24 hours before now"
-    assert doc["models"] == ["no account model (the authors came without profiles)", "author rule authors-1"]
+    # IRA rows carry followers/following, scored as partial profiles by the model in use.
+    assert doc["models"] == [f"account model {load_current_model().version}", "author rule authors-1"]
     assert "unknown" not in (tmp_path / "report-latest.html").read_text(encoding="utf-8").split("<header>")[1].split("</header>")[0]
 
 
