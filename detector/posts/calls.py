@@ -483,7 +483,9 @@ def _post_coordination(posts: pd.DataFrame, coordination: Coordination | None) -
         m = m.sort_values(["n_accounts", "cluster_id"], ascending=[False, True])
         key = m["post_id"].astype(str)
         pairs = pd.DataFrame({"post": key.to_numpy(), "cid": m["cluster_id"].astype(str).to_numpy()}).drop_duplicates()
-        joined = pairs.groupby("post", sort=False)["cid"].agg(" ".join)
+        # Most posts are in one cluster: join only the ids of posts in several.
+        several = pairs["post"].duplicated(keep=False).to_numpy()
+        joined = pd.concat([pairs[~several].set_index("post")["cid"], pairs[several].groupby("post", sort=False)["cid"].agg(" ".join)])
         top = m.loc[~key.duplicated().to_numpy()]
         note = "in " + top["kind"].astype(str) + " cluster " + top["cluster_id"].astype(str) + " with " + top["n_accounts"].astype(str) + " accounts"
         note.index = top["post_id"].astype(str).to_numpy()
@@ -659,20 +661,20 @@ def stage(timings: dict[str, float] | None, name: str) -> Iterator[None]:
 def post_output(posts: pd.DataFrame, scores: pd.DataFrame, calls: pd.DataFrame, campaign_of: pd.Series | None = None) -> pd.DataFrame:
     """The post output table (:data:`POST_OUTPUT_COLUMNS`) from the posts, their scores and calls."""
     posts = posts.reset_index(drop=True)
-    out = pd.DataFrame({"post_id": scores["post_id"].to_numpy(), "author_id": scores["author_id"].to_numpy()})
+    n = len(scores)
+    cols: dict[str, Any] = {"post_id": scores["post_id"], "author_id": scores["author_id"]}
     for col in ("author_screen_name", "created_at", "text", "lang"):
-        out[col] = posts[col].to_numpy() if col in posts.columns else pd.NA
-    out["score"] = scores["score"].to_numpy()
-    out["label"] = scores["label"].to_numpy()
+        cols[col] = posts[col] if col in posts.columns else pd.Series(pd.NA, index=range(n), dtype="string")
+    cols["score"], cols["label"] = scores["score"], scores["label"]
     for col in ("is_call", "call_score", "event", "when", "where"):
-        out[col] = calls[col].to_numpy()
-    out["cluster_ids"] = scores["cluster_ids"].to_numpy()
-    campaign = pd.Series(pd.NA, index=out.index, dtype="string")
+        cols[col] = calls[col]
+    cols["cluster_ids"] = scores["cluster_ids"]
+    campaign = pd.Series(pd.NA, index=range(n), dtype="string")
     if campaign_of is not None and len(campaign_of):
-        campaign = out["post_id"].astype("string").map(campaign_of).astype("string")
-    out["campaign_id"] = campaign.to_numpy()
-    out["reasons"] = scores["reasons"].to_numpy()
-    return out[POST_OUTPUT_COLUMNS]
+        campaign = scores["post_id"].astype("string").map(campaign_of).astype("string")
+    cols["campaign_id"] = campaign
+    cols["reasons"] = scores["reasons"]
+    return pd.DataFrame({k: v.reset_index(drop=True) for k, v in cols.items()})[POST_OUTPUT_COLUMNS]
 
 
 def analyse_posts(
@@ -739,8 +741,12 @@ def analyse_posts(
         memberships["campaign_id"] = memberships["cluster_id"].astype("string").map(campaigns.clusters).astype("string")
     posts = posts.reset_index(drop=True)
     with stage(timings, "language"):
-        if posts["lang"].isna().any():
-            posts = posts.assign(lang=detect_lang(posts["text"].astype("string").fillna(""), posts["lang"]).to_numpy())
+        # The input's language where it gives one; detected (only) where it does not.
+        missing = posts["lang"].isna().to_numpy()
+        if missing.any():
+            lang = posts["lang"].astype("string").copy()
+            lang[missing] = detect_lang(posts.loc[missing, "text"].astype("string").fillna("")).to_numpy()
+            posts = posts.assign(lang=lang)
     with stage(timings, "calls"):
         calls = score_calls(posts["text"].astype("string").fillna(""), posts["created_at"], posts["lang"]).reset_index(drop=True)
     with stage(timings, "message features"):

@@ -123,8 +123,9 @@ def build_campaigns(memberships: pd.DataFrame, *, window: str | pd.Timedelta | N
 
     frame = pd.DataFrame({"e": row_event, "cluster": cluster_ids, "kind": m["kind"].astype(str).to_numpy(), "acct": acct, "post": m["post_id"].astype(str).to_numpy(), "t": times})
     g = frame.groupby("e", sort=True)
-    accounts = g["acct"].agg(lambda s: " ".join(sorted({a for a in s if a})))
-    kinds_present = g["kind"].agg(lambda s: " ".join(k for k in KINDS if k in set(s)))
+    accounts = _joined(frame.loc[frame["acct"] != "", ["e", "acct"]].drop_duplicates().sort_values(["e", "acct"]), "acct", n_e)
+    kind_rank = frame[["e", "kind"]].drop_duplicates().assign(r=lambda f: f["kind"].map({k: i for i, k in enumerate(KINDS)}))
+    kinds_present = _joined(kind_rank.sort_values(["e", "r"]), "kind", n_e)
     out = pd.DataFrame(
         {
             "campaign_id": campaign_ids,
@@ -133,9 +134,9 @@ def build_campaigns(memberships: pd.DataFrame, *, window: str | pd.Timedelta | N
             "n_clusters": g["cluster"].nunique().to_numpy(),
             "span_start": pd.to_datetime(g["t"].min().to_numpy(), utc=True),
             "span_end": pd.to_datetime(g["t"].max().to_numpy(), utc=True),
-            "kinds": kinds_present.to_numpy(),
+            "kinds": kinds_present,
             "cluster_ids": [" ".join(cs) for cs in members_of],
-            "accounts": accounts.to_numpy(),
+            "accounts": accounts,
         }
     )
     ev_text = _evidence(m, evidence)
@@ -183,10 +184,20 @@ def _evidence_by_event(frame: pd.DataFrame, ev_text: pd.Series, kind: str, n_e: 
     sizes["ev"] = sizes["cluster"].map(ev_text).fillna("")
     sizes = sizes[sizes["ev"] != ""]
     per = sizes.groupby(["e", "ev"], sort=False)["n"].sum().reset_index().sort_values(["e", "n", "ev"], ascending=[True, False, True])
-    for e, grp in per.groupby("e", sort=False):
-        vals = grp["ev"].tolist()
-        text = " | ".join(vals[:MAX_EVIDENCE])
-        out[int(e)] = text + (f" | … {len(vals) - MAX_EVIDENCE} more" if len(vals) > MAX_EVIDENCE else "")
+    rank = per.groupby("e").cumcount().to_numpy()
+    shown = _joined(per[rank < MAX_EVIDENCE], "ev", n_e, sep=" | ")
+    more = np.bincount(per["e"].to_numpy()[rank >= MAX_EVIDENCE], minlength=n_e)
+    return [None if t is None else (t + (f" | … {m} more" if m else "")) for t, m in zip(shown, more.tolist(), strict=True)]
+
+
+def _joined(rows: pd.DataFrame, col: str, n_e: int, sep: str = " ") -> list[str | None]:
+    """``rows[col]`` joined per campaign code ``rows["e"]`` (in row order); None where a campaign has none."""
+    out: list[str | None] = [None] * n_e
+    if rows.empty:
+        return out
+    joined = rows.groupby("e", sort=False)[col].agg(sep.join)
+    for e, text in zip(joined.index.tolist(), joined.tolist(), strict=True):
+        out[int(e)] = text
     return out
 
 
@@ -212,8 +223,8 @@ def _links(frame: pd.DataFrame, m: pd.DataFrame, window: str | pd.Timedelta | No
     pair = both["a"].to_numpy() * (int(a_code.max()) + 1) + both["a_b"].to_numpy()
     e = both["e"].to_numpy()
     # Pairs seen in two or more campaigns are repeat pairs.
-    counts = pd.Series(pair).map(pd.Series(pair).value_counts()).to_numpy()
-    rep = counts >= 2
+    _, inverse, counts = np.unique(pair, return_inverse=True, return_counts=True)
+    rep = counts[inverse] >= 2
     pairs_n = np.bincount(e[rep], minlength=n_e).astype(np.int64)
     if not rep.any():
         return pairs_n, linked, n_linked
@@ -226,6 +237,6 @@ def _links(frame: pd.DataFrame, m: pd.DataFrame, window: str | pd.Timedelta | No
     w = links.groupby(["a", "b"]).size().reset_index(name="w")
     w = w.sort_values(["a", "w", "b"], ascending=[True, False, True])
     n_linked = np.bincount(w["a"].to_numpy(), minlength=n_e).astype(np.int64)
-    for a, grp in w.groupby("a", sort=False):
-        linked[int(a)] = " ".join(ids[grp["b"].to_numpy()[:MAX_LINKED]])
+    top = w[(w.groupby("a").cumcount() < MAX_LINKED).to_numpy()]
+    linked = _joined(pd.DataFrame({"e": top["a"].to_numpy(), "id": ids[top["b"].to_numpy()]}), "id", n_e)
     return pairs_n, linked, n_linked

@@ -1,0 +1,226 @@
+"""Benchmark: the whole ``detector posts`` job on all 1,166,601 IRA posts, against the I/O floor.
+
+The input is ``../shared/datasets/ira-2018/tweets.parquet`` (real posts) written once as the IRA
+CSV the job reads (the column ``author_id`` named ``author``, as in FiveThirtyEight's files), in a
+temporary folder outside the repository (``--workdir`` keeps it between runs). Then, each in a
+fresh subprocess whose whole process tree is sampled for memory (the sum of the processes' RSS
+every 50 ms, plus ``ru_maxrss`` of the child at its end):
+
+* **I/O floor**: pandas reading that CSV (``pd.read_csv``) and writing it back as CSV
+  (``DataFrame.to_csv``), nothing else;
+* **the job**: ``detector posts INPUT -o post_scores.csv --clusters --accounts --campaigns-out
+  --timings``, the command itself (interpreter start and imports included): read, author
+  profiles, coordination, campaigns, language, calls, message features, post scores, the author
+  table, and the four output CSVs, each stage timed by the command (``--timings``).
+
+Target (issue 10): the whole job at most 5x the I/O floor, and under 4 GB.
+Usage: ``python bench/posts.py [--rows N] [--workdir DIR] [--out BENCHMARKS.md]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT.parent / "shared" / "datasets" / "ira-2018" / "tweets.parquet"
+HEADING = "## Posts job end to end (bench/posts.py)"
+
+
+def make_input(rows: int | None, path: Path) -> int:
+    """Write the IRA posts (the first ``rows``, or all) as the IRA CSV; return the row count."""
+    import pandas as pd
+
+    df = pd.read_parquet(DATA)
+    if rows:
+        df = df.head(rows)
+    df.rename(columns={"author_id": "author"}).to_csv(path, index=False)
+    return len(df)
+
+
+# ---------------------------------------------------------------- phases (each in a subprocess)
+
+
+def phase_floor(inp: str, out: str) -> dict[str, Any]:
+    import pandas as pd
+
+    t = time.perf_counter()
+    df = pd.read_csv(inp)
+    read = time.perf_counter() - t
+    df.to_csv(out, index=False)
+    return {"seconds": time.perf_counter() - t, "read_seconds": read, "rows": len(df)}
+
+
+def job_command(inp: str, out: str) -> list[str]:
+    d = Path(out)
+    d.mkdir(parents=True, exist_ok=True)
+    return [
+        sys.executable, "-m", "detector.cli", "posts", inp, "-o", str(d / "post_scores.csv"), "--clusters", str(d / "clusters.csv"),
+        "--accounts", str(d / "accounts.csv"), "--campaigns-out", str(d / "campaigns.csv"), "--timings", str(d / "timings.json"),
+    ]  # fmt: skip
+
+
+PHASES = {"floor": phase_floor}
+
+
+class TreeMemory:
+    """Peak resident memory of a process and its children, sampled every 50 ms."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        import psutil
+
+        try:
+            root = psutil.Process(self.pid)
+        except psutil.Error:
+            return
+        while not self._stop.is_set():
+            total = 0
+            try:
+                for p in [root, *root.children(recursive=True)]:
+                    try:
+                        total += p.memory_info().rss
+                    except psutil.Error:
+                        pass
+            except psutil.Error:
+                break
+            self.peak = max(self.peak, total)
+            self._stop.wait(0.05)
+
+    def stop(self) -> int:
+        self._stop.set()
+        self._thread.join()
+        return self.peak
+
+
+def run_phase(name: str, inp: str, out: str) -> dict[str, Any]:
+    cmd = job_command(inp, out) if name == "job" else [sys.executable, __file__, "--phase", name, "--input", inp, "--phase-out", out]
+    t = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
+    mem = TreeMemory(proc.pid)
+    stdout, _ = proc.communicate()
+    peak = mem.stop()
+    wall = time.perf_counter() - t
+    if proc.returncode != 0:
+        raise SystemExit(f"phase {name} failed with exit code {proc.returncode}")
+    if name == "job":
+        import pandas as pd
+
+        d = Path(out)
+        posts = pd.read_csv(d / "post_scores.csv", usecols=["is_call"])
+        result = {
+            "seconds": wall, "stages": json.loads((d / "timings.json").read_text()), "rows": len(posts),
+            "calls": int(posts["is_call"].sum()), "campaigns": sum(1 for _ in open(d / "campaigns.csv", encoding="utf-8")) - 1,
+        }  # fmt: skip
+    else:
+        result = json.loads(stdout.strip().splitlines()[-1])
+    child_max = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
+    result.update({"process_seconds": wall, "peak_gb": max(peak, 0) / 1e9, "children_maxrss_gb": child_max / 1e9})
+    return result
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return f"{cpu}, {os.cpu_count()} cores, {mem:.0f} GiB RAM, Python {platform.python_version()}, {platform.system()}"
+
+
+def render(r: dict[str, Any]) -> str:
+    floor, job = r["floor"], r["job"]
+    ratio = job["seconds"] / floor["seconds"]
+    lines = [
+        HEADING,
+        "",
+        f"Machine: {r['machine']}. Run on {r['date']}; load average before the run {r['load_before']}, after {r['load_after']}",
+        "(the machine is shared: wall times move with the load, so the floor is measured in the same run).",
+        f"Input: {r['rows']:,} real IRA posts (`ira-2018/tweets.parquet`) written as the IRA CSV ({r['input_mib']:.0f} MiB).",
+        "I/O floor: pandas `read_csv` of that file and `to_csv` of the frame. Job: the command",
+        "`detector posts INPUT -o post_scores.csv --clusters --accounts --campaigns-out --timings` (post scores with",
+        "text, lang and the call columns; four output CSVs), start to exit. Peak memory: the process tree's RSS, sampled every 50 ms.",
+        "",
+        "| stage | seconds |",
+        "|---|---|",
+    ]
+    lines += [f"| {k} | {v:.1f} |" for k, v in job["stages"].items()]
+    other = job["seconds"] - sum(job["stages"].values())
+    lines += [
+        f"| start, imports, the rest | {other:.1f} |",
+        f"| **whole job** | **{job['seconds']:.1f}** |",
+        "",
+        "| | seconds | peak memory (GB) |",
+        "|---|---|---|",
+        f"| I/O floor (read {floor['read_seconds']:.1f} s + write) | {floor['seconds']:.1f} | {floor['peak_gb']:.2f} |",
+        f"| detector posts | {job['seconds']:.1f} | {job['peak_gb']:.2f} |",
+        "",
+        f"Whole job / I/O floor: **{ratio:.1f}x** (target <= 5x); peak {job['peak_gb']:.2f} GB (target < 4 GB). "
+        f"{job['calls']:,} calls to action, {job['campaigns']:,} campaigns.",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--rows", type=int, default=None, help="Only the first N posts (default: all).")
+    ap.add_argument("--workdir", help="Folder for the converted input and the outputs (default: a temporary one).")
+    ap.add_argument("--out", help="Markdown file whose section to rewrite (e.g. BENCHMARKS.md).")
+    ap.add_argument("--phase", choices=sorted(PHASES), help=argparse.SUPPRESS)
+    ap.add_argument("--input", help=argparse.SUPPRESS)
+    ap.add_argument("--phase-out", help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.phase:
+        print(json.dumps(PHASES[args.phase](args.input, args.phase_out)))
+        return 0
+    if not DATA.exists():
+        print(f"{DATA} not found: this benchmark needs the shared IRA data", file=sys.stderr)
+        return 2
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(args.workdir or tmp)
+        work.mkdir(parents=True, exist_ok=True)
+        inp = work / (f"ira_{args.rows}.csv" if args.rows else "ira_all.csv")
+        if not inp.exists():
+            t = time.perf_counter()
+            make_input(args.rows, inp)
+            print(f"wrote {inp} in {time.perf_counter() - t:.1f} s", file=sys.stderr)
+        load_before = " ".join(f"{x:.1f}" for x in os.getloadavg())
+        floor = run_phase("floor", str(inp), str(work / "floor.csv"))
+        job = run_phase("job", str(inp), str(work / "job"))
+        load_after = " ".join(f"{x:.1f}" for x in os.getloadavg())
+    result = {
+        "machine": machine(), "date": time.strftime("%Y-%m-%d"), "rows": job["rows"], "input_mib": inp.stat().st_size / 2**20 if inp.exists() else 0.0,
+        "load_before": load_before, "load_after": load_after, "floor": floor, "job": job,
+    }  # fmt: skip
+    print(json.dumps(result, indent=1))
+    if args.out:
+        from detector.io import replace_markdown_section
+
+        replace_markdown_section(Path(args.out), render(result))
+    else:
+        print(render(result))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
