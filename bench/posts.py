@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import resource
 import subprocess
 import sys
@@ -31,6 +30,8 @@ import threading
 import time
 from pathlib import Path
 from typing import Any
+
+from score_accounts import machine  # bench/ is on the path when this file runs as a script
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "datasets" / "ira-2018" / "tweets.parquet"
@@ -133,19 +134,6 @@ def run_phase(name: str, inp: str, out: str) -> dict[str, Any]:
     child_max = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
     result.update({"process_seconds": wall, "peak_gb": max(peak, 0) / 1e9, "children_maxrss_gb": child_max / 1e9})
     return result
-
-
-def machine() -> str:
-    cpu = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    return f"{cpu}, {os.cpu_count()} cores, {mem:.0f} GiB RAM, Python {platform.python_version()}, {platform.system()}"
 
 
 def render(r: dict[str, Any]) -> str:
