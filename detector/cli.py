@@ -193,7 +193,7 @@ def score_command(input_path: str, output: str, fmt: str, as_of: Any, model_path
         return
     run = score_file(
         input_path, output, fmt=None if fmt == "auto" else fmt, as_of=as_of, model=model, chunksize=chunksize, keep_top=top,
-        workers=workers, min_score=min_score, labels=labels or None,
+        workers=workers, min_score=min_score, only_labels=labels or None,
     )
     out = sys.stderr if output == "-" else sys.stdout
     if top and run.top is not None and len(run.top):
@@ -526,10 +526,10 @@ def posts_command(
                 model=model_path, use_model=not no_account_model, window=window, threshold=threshold,
                 min_accounts=min_accounts, kinds=kind_tuple, burst_window=burst_window, client=client,
             )  # fmt: skip
-        labels = drun.labels
+        counted = drun.labels
         click.echo(
-            f"{drun.scored} posts scored from {drun.partitions} partitions: {labels.get('suspicious', 0)} suspicious, "
-            f"{labels.get('uncertain', 0)} uncertain, {labels.get('likely-genuine', 0)} likely-genuine; "
+            f"{drun.scored} posts scored from {drun.partitions} partitions: {counted.get('suspicious', 0)} suspicious, "
+            f"{counted.get('uncertain', 0)} uncertain, {counted.get('likely-genuine', 0)} likely-genuine; "
             f"{drun.extra['calls_to_action']} calls to action; {drun.extra['clusters']} clusters; "
             f"{drun.extra['author_profiles_scored']} author profiles scored; {drun.candidates} posts shared a coordination key",
             err=True,
@@ -699,14 +699,17 @@ def report_command(
     from detector.io import write_rejects
     from detector.ops import report as rep
 
+    # From files, an end not given is the data's own (found when they are read); from the store, now.
     from_files = bool(from_dir or accounts_path)
-    until = rep.parse_time(until_text) if until_text is not None else (None if from_files else rep.now_utc())
+    now = rep.now_utc()
+    until = rep.parse_time(until_text) if until_text is not None else None
+    start: Any
     if since is None:
-        start: Any = None if from_files else rep.parse_since("24h", until)
-    elif until is None and rep.parse_duration(since) is not None:
-        start = rep.parse_duration(since)  # before the data's last time
+        start = None if from_files else rep.parse_since("24h", until or now)
+    elif from_files and until is None:
+        start = rep.parse_duration(since) or rep.parse_time(since, "since")  # a duration ends at the data's last time
     else:
-        start = rep.parse_since(since, until) if until is not None else rep.parse_time(since, "since")
+        start = rep.parse_since(since, until or now)
     watch = None
     if watch_name is not None:
         from detector.ops.watch import get_watch
@@ -731,7 +734,7 @@ def report_command(
         from detector.ops.store import open_store
 
         with open_store(db, data_dir) as store:
-            data = rep.load_report_store(store, since=start, until=until, watch=watch)
+            data = rep.load_report_store(store, since=start, until=until or now, watch=watch)
     data.top = top
     if data.window_note:
         click.echo(f"window {rep.window_text(data)} ({data.window_note})", err=True)

@@ -139,6 +139,12 @@ def test_score_filters_keep_only_the_rows_asked_for(tmp_path: Path) -> None:
     pd.testing.assert_frame_equal(some, expected)
     assert "scored 100 accounts (" in out and f"; {len(expected)} kept by score >= 0.5 and label suspicious or uncertain -> {tmp_path / 'some.csv'}" in out
 
+    code, out, err = run(["score", str(TWIBOT), "--as-of", "2020-09-01", "-o", str(tmp_path / "sus.csv"), "--top", "0", "--label", "suspicious"])
+    assert code == 0, err
+    sus = pd.read_csv(tmp_path / "sus.csv", dtype={"account_id": str})
+    pd.testing.assert_frame_equal(sus, every[every["label"] == "suspicious"].reset_index(drop=True))
+    assert 0 < len(sus) < (every["label"] != "likely-genuine").sum()  # the uncertain ones are left out
+
     code, _, err = run(["score", str(TWIBOT), "-o", str(tmp_path / "none.csv"), "--min-score", "1"])
     assert code == 0
     assert list(pd.read_csv(tmp_path / "none.csv").columns) == list(every.columns)  # a header even when nothing is kept

@@ -66,7 +66,7 @@ def score_file(
     keep_top: int = 20,
     workers: int = 1,
     min_score: float | None = None,
-    labels: Sequence[str] | None = None,
+    only_labels: Sequence[str] | None = None,
 ) -> ScoreRun:
     """Score every account of ``input_path`` and write the scores to ``output``.
 
@@ -89,8 +89,8 @@ def score_file(
     workers : int
         Processes that parse and score CSV chunks while this one reads and writes. The output is
         the same for any number.
-    min_score, labels : optional
-        Write only the accounts scoring at least ``min_score`` / with one of ``labels``. The run's
+    min_score, only_labels : optional
+        Write only the accounts scoring at least ``min_score`` / with one of ``only_labels``. The run's
         counts (``scored``, ``labels``, ``top``) still cover every account scored.
     """
     model = model or load_model()
@@ -109,7 +109,7 @@ def score_file(
             if len(scores) == 0:
                 continue
             scored += len(scores)
-            writer.write(keep_rows(scores, min_score, labels))
+            writer.write(keep_rows(scores, min_score, only_labels))
             for k, v in scores["label"].value_counts().items():
                 labels[str(k)] = labels.get(str(k), 0) + int(v)
             if keep_top:
