@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint evaluate train bench clean
+.PHONY: help run test lint docs evaluate train bench clean
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*## "}{printf "  %-10s %s\n", $$1, $$2}'
@@ -37,6 +37,9 @@ test: $(STAMP) ## set up, then lint (ruff, mypy) and run the whole test suite
 lint: $(STAMP) ## ruff and mypy
 	$(BIN)/ruff check detector tests bench
 	$(BIN)/mypy detector
+
+docs: $(STAMP) ## regenerate README.md's command reference from --help (tests/test_docs.py checks it)
+	$(BIN)/python tests/test_docs.py --write
 
 evaluate: $(STAMP) ## evaluate the account model on the shipped tables and rewrite EVALUATION.md
 	$(BIN)/detector evaluate -o EVALUATION.md
