@@ -129,3 +129,24 @@ def test_what_changed_shows_hostile_names_as_text(browser: Any, reports: tuple[R
         assert "not a verdict" in page.locator(".caveat").inner_text()
     finally:
         context.close()
+
+
+def test_each_flagged_account_is_one_click_from_the_table(browser: Any, reports: tuple[ReportPaths, ReportPaths]) -> None:
+    context, page, requests = open_report(browser, reports[0].html, bypass_csp=False)
+    try:
+        row = page.locator("#accounts + table tbody tr").nth(2)
+        assert "@Ann1eMcconnell" in row.inner_text()
+        row.locator("a").click()
+        assert page.evaluate("location.hash") == "#account-3"
+        entry = page.locator("#account-3")
+        assert entry.is_visible() and page.evaluate("document.getElementById('account-3').getBoundingClientRect().top") < 5
+        text = entry.inner_text()
+        assert text.startswith("3. @Ann1eMcconnell")
+        assert "posted the same text as 3 other accounts within 1 minute" in text and "account younger than 30 days" in text
+        assert "with @Barry_mill, @Greg_GreGG_, @bobbychandlerr" in text
+        assert entry.locator("tbody tr").count() == 5  # her five posts in the window
+        entry.locator("a").first.click()  # to her cluster
+        assert page.evaluate("location.hash") == "#cluster-1" and "Cluster c1" in page.locator("#cluster-1").inner_text()
+        assert [u for u in requests if not u.startswith("data:")] == [reports[0].html.as_uri()]  # in-page moves only
+    finally:
+        context.close()
