@@ -91,4 +91,4 @@ def test_an_offline_run_over_two_platforms_stores_one_push_and_where_it_began(tm
     evidence = json.loads(text["evidence"])
     assert (evidence["platforms"], evidence["appeared_first_on"]) == ("telegram x", "telegram")
     html = (tmp_path / "reports" / "m" / "report-m-latest.html").read_text(encoding="utf-8")
-    assert "appeared_first_on" in html
+    assert "(appeared first on <bdi>telegram</bdi>)" in html

@@ -1065,6 +1065,13 @@ def clusters_from_memberships(m: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=[*CLUSTER_FIELDS, "platforms", "first_platform"])
 
 
+def _post_member(member: str) -> tuple[str, str]:
+    """``(platform, post id)`` of a stored ``post:…`` cluster member (bare ids are X's)."""
+    rest = member.split(":", 1)[1]
+    head, _, tail = rest.partition(":")
+    return (head, tail) if tail and not head.isdigit() and "/" not in head else ("x", rest)
+
+
 def _spread(members: pd.DataFrame) -> dict[str, Any]:
     """The platforms of one cluster's memberships and the one its earliest post is on."""
     if "platform" not in members.columns:
@@ -1274,7 +1281,9 @@ def load_report_store(
     for c in clusters.itertuples(index=False):
         members = [str(m) for m in c.members]
         accounts = [m.split(":", 1)[1] for m in members if m.startswith("account:")]
-        post_ids = [m.split(":", 1)[1] for m in members if m.startswith("post:")]
+        # "post:123" is an X post; "post:telegram:1811223344/2" names its platform.
+        post_keys = [_post_member(m) for m in members if m.startswith("post:")]
+        post_ids = [i for _, i in post_keys]
         # The same group found again by a later run replaces the earlier sighting of it.
         records[(str(c.kind), frozenset(members))] = {
             "cluster_id": str(c.cluster_id),
@@ -1285,20 +1294,28 @@ def load_report_store(
             "evidence": c.evidence,
             "accounts": accounts,
             "post_ids": post_ids,
+            "post_keys": post_keys,
             "detected_at": c.detected_at,
         }
     all_post_ids = [p for r in records.values() for p in r["post_ids"]]
-    times = _by_ids(lambda ids: store.posts(ids), all_post_ids)[["post_id", "author_id", "author_screen_name", "created_at"]] if all_post_ids else None
+    times = _by_ids(lambda ids: store.posts(ids), all_post_ids)[["post_id", "author_id", "author_screen_name", "created_at", "platform"]] if all_post_ids else None
     for r in records.values():
         for pid in r["post_ids"]:
             post_clusters.setdefault(pid, []).append(r["cluster_id"])
         if times is not None and r["post_ids"]:
-            mine = times[times["post_id"].isin(r["post_ids"])]
+            keys = pd.MultiIndex.from_frame(times[["platform", "post_id"]].astype(str))
+            mine = times[keys.isin(r["post_keys"])].sort_values("created_at", kind="stable")
             r["span_start"], r["span_end"] = mine["created_at"].min(), mine["created_at"].max()
+            if len(mine):
+                r["platforms"] = " ".join(sorted(set(mine["platform"].astype(str))))
+                r["first_platform"] = str(mine["platform"].iloc[0])
             if not r["accounts"]:
                 r["accounts"] = list(dict.fromkeys(mine["author_id"].dropna().astype(str)))
                 r["n_accounts"] = len(r["accounts"]) or None
-    cluster_df = pd.DataFrame([{k: v for k, v in r.items() if k not in ("post_ids", "detected_at")} for r in records.values()], columns=list(CLUSTER_FIELDS))
+    cluster_df = pd.DataFrame(
+        [{k: v for k, v in r.items() if k not in ("post_ids", "post_keys", "detected_at")} for r in records.values()],
+        columns=[*CLUSTER_FIELDS, "platforms", "first_platform"],
+    )
     posts = posts.assign(cluster_ids=posts["post_id"].map(lambda p: " ".join(post_clusters.get(p, []))))
 
     # Authors without a stored profile still have the screen name their posts carry.
