@@ -282,3 +282,13 @@ def test_posts_command_names_the_platform_of_each_row(tmp_path):
     scores = pd.read_csv(out, dtype=str)
     assert scores["platform"].tolist() == ["telegram"] * 6
     assert set(pd.read_csv(tmp_path / "authors.csv", dtype=str)["platform"]) == {"telegram"}
+
+
+def test_scoring_accounts_of_a_file_without_profiles_says_what_to_do_instead():
+    from click.testing import CliRunner
+
+    from detector.cli import cli
+
+    result = CliRunner().invoke(cli, ["score", str(FIX / "tiktok" / "video_query.json"), "-o", "-"])
+    assert result.exit_code == 2
+    assert "this tiktok file carries no profiles: `detector posts` scores its posts" in result.output

@@ -125,6 +125,8 @@ def iter_accounts(
         # them to the account fields that platform has.
         rejects = Rejects(p)
         got = source.read(Path(p), rejects)
+        if not got.users:
+            raise InputError(f"this {source.platform} file carries no profiles: `detector posts` scores its posts and their coordination", path=p)
         yield AccountBatch(accounts_from_records(got.users, p, as_of, rejects), rejects)
     elif fmt in ("json", "jsonl"):
         rejects = Rejects(p)
