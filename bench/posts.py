@@ -9,9 +9,9 @@ every 50 ms, plus ``ru_maxrss`` of the child at its end):
 * **I/O floor**: pandas reading that CSV (``pd.read_csv``) and writing it back as CSV
   (``DataFrame.to_csv``), nothing else;
 * **the job**: ``detector posts INPUT -o post_scores.csv --clusters-out --accounts-out --campaigns-out
-  --timings``, the command itself (interpreter start and imports included): read, author
+  --timings-out``, the command itself (interpreter start and imports included): read, author
   profiles, coordination, campaigns, language, calls, message features, post scores, the author
-  table, and the four output CSVs, each stage timed by the command (``--timings``).
+  table, and the four output CSVs, each stage timed by the command (``--timings-out``).
 
 Target (issue 10): the whole job at most 5x the I/O floor, and under 4 GB.
 Usage: ``python bench/posts.py [--rows N] [--workdir DIR] [--out BENCHMARKS.md]``.
@@ -67,7 +67,7 @@ def job_command(inp: str, out: str) -> list[str]:
     d.mkdir(parents=True, exist_ok=True)
     return [
         sys.executable, "-m", "detector.cli", "posts", inp, "-o", str(d / "post_scores.csv"), "--clusters-out", str(d / "clusters.csv"),
-        "--accounts-out", str(d / "accounts.csv"), "--campaigns-out", str(d / "campaigns.csv"), "--timings", str(d / "timings.json"),
+        "--accounts-out", str(d / "accounts.csv"), "--campaigns-out", str(d / "campaigns.csv"), "--timings-out", str(d / "timings.json"),
     ]  # fmt: skip
 
 
@@ -146,7 +146,7 @@ def render(r: dict[str, Any]) -> str:
         "(the machine is shared: wall times move with the load, so the floor is measured in the same run).",
         f"Input: {r['rows']:,} real IRA posts (`ira-2018/tweets.parquet`) written as the IRA CSV ({r['input_mib']:.0f} MiB).",
         "I/O floor: pandas `read_csv` of that file and `to_csv` of the frame. Job: the command",
-        "`detector posts INPUT -o post_scores.csv --clusters-out --accounts-out --campaigns-out --timings` (post scores with",
+        "`detector posts INPUT -o post_scores.csv --clusters-out --accounts-out --campaigns-out --timings-out` (post scores with",
         "text, lang and the call columns; four output CSVs), start to exit. Peak memory: the process tree's RSS, sampled every 50 ms.",
         "",
         "| stage | seconds |",

@@ -2,9 +2,13 @@
 
 This module owns what a report shows and how it is written: headline numbers, the score
 distribution, the timeline of flagged posts, the top suspicious accounts with their reasons, the
-coordination clusters with their evidence, and what changed since the previous report in the same
-folder. It takes plain DataFrames (:class:`ReportData`); it never queries the store, scores, or
-clusters anything itself, so the CLI, the cron runner and a notebook can all feed it.
+coordination clusters with their evidence, the calls to action (identical texts grouped, with every
+author), the campaigns the clusters add up to, and what changed since the previous report in the
+same folder. It takes plain DataFrames (:class:`ReportData`); it never queries the store, scores
+accounts, or clusters anything itself, so the CLI, the cron runner and a notebook can all feed it.
+Two things it derives: posts that come without the call columns (read back from the store) get
+them from :func:`detector.posts.calls.score_calls`, and campaigns are built from the cluster
+memberships (:func:`detector.posts.campaigns.build_campaigns`).
 
 Everything in the tables may have been written by an adversary (names, posts, evidence). The HTML
 template escapes every value, isolates its text direction, never turns it into a link, and the page
@@ -111,6 +115,7 @@ class ReportData:
     top: int = 50
     window_note: str = ""
     names: pd.DataFrame | None = None
+    campaigns: pd.DataFrame | None = None
 
 
 @dataclass(frozen=True)
@@ -629,8 +634,11 @@ def build_content(data: ReportData, previous: dict[str, Any] | None = None) -> d
     accounts["flagged"] = _flags(accounts, data.account_threshold)
     posts["flagged"] = _flags(posts, data.post_threshold) if len(posts) else pd.Series(dtype=bool)
 
+    posts = with_calls(posts)
     members = _cluster_members(clusters, data.memberships)
     name_of = _names(accounts, posts, data.memberships, data.names)
+    campaign_table = _campaigns(data)
+    campaign_of = _campaign_of_posts(data, campaign_table)
     accounts["screen_name"] = accounts["account_id"].map(lambda a: name_of.get(a, ""))
     clusters_of: dict[str, list[str]] = {}
     for cid, ids in members.items():
@@ -729,10 +737,151 @@ def build_content(data: ReportData, previous: dict[str, Any] | None = None) -> d
         "accounts": account_rows,
         "posts_flagged": post_rows,
         "clusters": cluster_rows,
+        "calls": call_groups(posts, name_of, campaign_of),
+        "campaigns": campaign_rows(campaign_table, name_of) if campaign_table is not None else [],
         "account_entries": _account_entries(account_rows, posts, cluster_rows, name_of),
         "changes": changes,
         "_frames": (accounts, posts),
     }
+
+
+# ---------------------------------------------------------------------------------------------
+# Calls to action and campaigns
+
+CALL_FIELDS = ("is_call", "call_score", "event", "when", "where")
+
+
+def with_calls(posts: pd.DataFrame) -> pd.DataFrame:
+    """``posts`` with the call columns (:data:`CALL_FIELDS`), found from the text when missing.
+
+    Post scores written by ``detector posts`` carry them; posts read back from the history store
+    do not, so their texts go through the same call detector.
+    """
+    if posts.empty or "text" not in posts.columns or all(c in posts.columns for c in CALL_FIELDS):
+        return posts
+    from detector.posts.calls import score_calls
+
+    created = pd.to_datetime(posts["created_at"], utc=True, errors="coerce", format="mixed") if "created_at" in posts.columns else None
+    lang = posts["lang"] if "lang" in posts.columns else None
+    found = score_calls(posts["text"].astype("string").fillna(""), created, lang)
+    out = posts.copy()
+    for col in CALL_FIELDS:
+        if col not in out.columns:
+            out[col] = found[col].to_numpy()
+    if "call_reasons" not in out.columns and "call_reasons" in found.columns:
+        out["call_reasons"] = found["call_reasons"].to_numpy()
+    return out
+
+
+def _flag(value: Any) -> bool:
+    if isinstance(value, str):
+        return value.strip().casefold() in ("true", "1", "yes")
+    return bool(value) if value is not None and value is not pd.NA and not (isinstance(value, float) and math.isnan(value)) else False
+
+
+def call_groups(posts: pd.DataFrame, name_of: dict[str, str], campaign_of: dict[str, str] | None = None) -> list[dict[str, Any]]:
+    """The calls among ``posts``, identical ones grouped: one text pushed by twenty accounts is one row.
+
+    Texts are identical when they are the same after normalisation with links and addressees left
+    out (:func:`detector.posts.text.normalize_series`), so copies with different ``t.co`` links,
+    retweets and "@someone" prefixes group together. Rows are ordered by authors, then call score.
+    """
+    if posts.empty or "is_call" not in posts.columns or "text" not in posts.columns:
+        return []
+    calls = posts[posts["is_call"].map(_flag).to_numpy(dtype=bool)].copy()
+    if calls.empty:
+        return []
+    from detector.posts.text import MENTION_TOKEN, URL_TOKEN, normalize_series
+
+    norm = normalize_series(calls["text"].astype("string").fillna(""))
+    calls["_key"] = norm.str.replace(URL_TOKEN, " ", regex=False).str.replace(MENTION_TOKEN, " ", regex=False).str.split().str.join(" ").to_numpy()
+    calls["_t"] = pd.to_datetime(calls["created_at"], utc=True, errors="coerce", format="mixed")
+    calls["_call_score"] = pd.to_numeric(calls["call_score"], errors="coerce")
+    campaign_of = campaign_of or {}
+    rows = []
+    for _, g in calls.sort_values(["_t", "post_id"], na_position="last", kind="stable").groupby("_key", sort=False):
+        first = g.iloc[0]
+        best = g.loc[g["_call_score"].fillna(-1).idxmax()] if g["_call_score"].notna().any() else first
+        authors = list(dict.fromkeys(a for a in g["author_id"].map(_clean) if a))
+        screen = dict(zip(g["author_id"].map(_clean), g["author_screen_name"].map(_clean), strict=True))
+        clusters = list(dict.fromkeys(c for ids in g["cluster_ids"] for c in _as_list(ids)))
+        campaigns = list(dict.fromkeys(c for c in (campaign_of.get(_clean(p), "") for p in g["post_id"]) if c))
+        rows.append(
+            {
+                "text": _clean(first["text"]),
+                "n_posts": len(g),
+                "n_authors": len(authors),
+                "authors": [{"account_id": a, "screen_name": screen.get(a) or name_of.get(a, "")} for a in authors],
+                "first_at": _iso(g["_t"].min()),
+                "last_at": _iso(g["_t"].max()),
+                "event": _clean(best["event"]),
+                "when": _clean(best["when"]),
+                "where": _clean(best["where"]),
+                "call_score": _num(best["_call_score"]),
+                "score": _num(pd.to_numeric(g["score"], errors="coerce").max()),
+                "cluster_ids": clusters,
+                "campaign_ids": campaigns,
+                "reasons": _as_reasons(best["call_reasons"]) if "call_reasons" in g.columns and _clean(best["call_reasons"]) else _as_reasons(best["reasons"]),
+                "post_ids": [_clean(p) for p in g["post_id"]],
+            }
+        )
+    rows.sort(key=_call_order)
+    return rows
+
+
+def _call_order(row: dict[str, Any]) -> tuple[int, float, str]:
+    """Most authors first, then the strongest call, then the earliest."""
+    return (-len(row["authors"]), -(row["call_score"] or 0.0), row["first_at"] or "")
+
+
+def campaign_rows(campaigns: pd.DataFrame, name_of: dict[str, str]) -> list[dict[str, Any]]:
+    """Campaigns (:func:`detector.posts.campaigns.build_campaigns`) as plain JSON-ready rows."""
+    rows = []
+    for c in campaigns.itertuples(index=False):
+        accounts = _as_list(c.accounts)
+        evidence = {kind: _clean(getattr(c, f"evidence_{kind}")) for kind in ("text", "url", "hashtags", "repost") if _clean(getattr(c, f"evidence_{kind}"))}
+        rows.append(
+            {
+                "campaign_id": _clean(c.campaign_id),
+                "n_accounts": _int(c.n_accounts),
+                "n_posts": _int(c.n_posts),
+                "span_start": _iso(c.span_start),
+                "span_end": _iso(c.span_end),
+                "kinds": _as_list(c.kinds),
+                "evidence": evidence,
+                "cluster_ids": _as_list(c.cluster_ids),
+                "members": [{"account_id": a, "screen_name": name_of.get(a, "")} for a in accounts],
+                "repeat_pairs": _int(c.repeat_pairs),
+                "n_linked": _int(c.n_linked),
+                "linked_campaigns": _as_list(c.linked_campaigns),
+            }
+        )
+    return rows
+
+
+def _campaign_of_posts(data: ReportData, campaigns: pd.DataFrame | None) -> dict[str, str]:
+    """``post_id`` -> ``campaign_id``: from the posts' own column, else through the memberships."""
+    posts = data.posts
+    if posts is not None and "campaign_id" in posts.columns and "post_id" in posts.columns:
+        pairs = zip(posts["post_id"].map(_clean), posts["campaign_id"].map(_clean), strict=True)
+        return {p: c for p, c in pairs if p and c}
+    m = data.memberships
+    if campaigns is None or m is None or not {"cluster_id", "post_id"} <= set(m.columns):
+        return {}
+    by_cluster = {c: cp for cp, ids in zip(campaigns["campaign_id"], campaigns["cluster_ids"], strict=True) for c in _as_list(ids)}
+    return {_clean(p): by_cluster[_clean(c)] for p, c in zip(m["post_id"], m["cluster_id"], strict=True) if _clean(c) in by_cluster}
+
+
+def _campaigns(data: ReportData) -> pd.DataFrame | None:
+    """The campaigns of the report: given, or built from the cluster memberships when they name posts."""
+    if data.campaigns is not None:
+        return data.campaigns
+    m = data.memberships
+    if m is None or m.empty or not {"cluster_id", "kind", "account_id", "post_id", "created_at"} <= set(m.columns):
+        return None
+    from detector.posts.campaigns import build_campaigns
+
+    return build_campaigns(m, evidence=data.clusters if "evidence" in data.clusters.columns else None).campaigns
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1341,7 +1490,17 @@ def load_report_store(
         post_threshold=getattr(thresholds, "post", None),
         window_note=window_note,
         names=names,
+        memberships=_store_memberships(records.values(), times),
     )
+
+
+def _store_memberships(records: Iterable[dict[str, Any]], times: pd.DataFrame | None) -> pd.DataFrame | None:
+    """One row per stored cluster's post, with its author and time (what campaigns are built from)."""
+    rows = [{"cluster_id": r["cluster_id"], "kind": r["kind"], "post_id": p, "evidence": r["evidence"]} for r in records for p in r["post_ids"]]
+    if not rows or times is None or times.empty:
+        return None
+    m = pd.DataFrame(rows).merge(times[["post_id", "author_id", "created_at"]].drop_duplicates("post_id"), on="post_id", how="inner")
+    return m.rename(columns={"author_id": "account_id"})
 
 
 def window_text(data: ReportData) -> str:
