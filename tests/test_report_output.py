@@ -182,6 +182,10 @@ def test_report_reads_what_detector_posts_wrote(posts_run: Path, tmp_path: Path)
     h = doc["headline"]
     assert (h["accounts_scored"], h["posts"], h["clusters"], h["accounts_in_clusters"]) == (17, 181, 3, 11)
     assert doc["since"] == "2015-10-16T00:13:00Z"  # the first post of the example, not "24 hours before now"
+    # The author table has no reasons column: the report gives the combined score's own parts.
+    reasons = {a["account_id"]: a["reasons"] for a in doc["accounts"]}
+    assert reasons["GUBATOVOFFICIAL"][0].startswith("account model 0.")
+    assert reasons["GUBATOVOFFICIAL"][1:] == ["coordination 0.25 in 1 cluster(s)"]
     # IRA rows carry followers/following, scored as partial profiles by the model in use.
     assert doc["models"] == [f"account model {load_current_model().version}", "author rule authors-1"]
     assert "unknown" not in (tmp_path / "report-latest.html").read_text(encoding="utf-8").split("<header>")[1].split("</header>")[0]

@@ -1096,6 +1096,10 @@ def read_table(path: str | os.PathLike[str], table: str, rejects: Rejects) -> pd
     df = _read_any(p)
     if table == "accounts":
         # ``detector posts --accounts`` writes one row per author with a combined score.
+        if "reasons" not in df.columns and {"author_id", "combined_score"} <= set(df.columns):
+            from detector.ops.runner import author_reasons
+
+            df["reasons"] = author_reasons(_numeric(df, ("account_score", "coordination_score", "n_clusters", "n_suspicious_posts", "n_posts", "n_calls")))
         for alias, col in (("author_id", "account_id"), ("combined_score", "score")):
             if col not in df.columns and alias in df.columns:
                 df = df.rename(columns={alias: col})
@@ -1106,6 +1110,11 @@ def read_table(path: str | os.PathLike[str], table: str, rejects: Rejects) -> pd
     mine.rows.sort(key=lambda r: r["row"])
     rejects.extend(mine)
     return df
+
+
+def _numeric(df: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
+    # CSVs are read as text: the author table's counts and scores as numbers (blank: missing).
+    return df.assign(**{c: pd.to_numeric(df[c], errors="coerce") for c in columns if c in df.columns})
 
 
 def _read_any(p: str) -> pd.DataFrame:

@@ -533,21 +533,7 @@ def author_scores(analysis: Analysis) -> pd.DataFrame:
     if analysis.account_scores is not None and len(analysis.account_scores):
         s = analysis.account_scores
         model_reasons = dict(zip(s["account_id"].astype(str), s["reasons"].fillna("").astype(str), strict=True))
-    reasons = []
-    for r in a.to_dict("records"):
-        parts = []
-        if pd.notna(r["account_score"]):
-            why = model_reasons.get(str(r["author_id"]), "")
-            parts.append(f"account model {float(r['account_score']):.2f}" + (f" ({why})" if why else ""))
-        else:
-            parts.append("no profile scored")
-        if float(r["coordination_score"]) > 0:
-            parts.append(f"coordination {float(r['coordination_score']):.2f} in {int(r['n_clusters'])} cluster(s)")
-        if int(r["n_suspicious_posts"]):
-            parts.append(f"{int(r['n_suspicious_posts'])} of {int(r['n_posts'])} post(s) suspicious")
-        if int(r["n_calls"]):
-            parts.append(f"{int(r['n_calls'])} call(s) to action")
-        reasons.append("; ".join(parts))
+    reasons = author_reasons(a, model_reasons)
     return pd.DataFrame({
         "account_id": a["author_id"].astype(str),
         "score": a["combined_score"].astype(float),
@@ -555,6 +541,31 @@ def author_scores(analysis: Analysis) -> pd.DataFrame:
         "reasons": reasons,
         "model_version": f"{AUTHOR_RULE}+{analysis.model_version}",
     })
+
+
+def author_reasons(authors: pd.DataFrame, model_reasons: dict[str, str] | None = None) -> list[str]:
+    """The reasons of each author's combined score, from the author table's columns.
+
+    Also what a report shows for a ``detector posts --accounts-out`` file, which has no reasons
+    column of its own.
+    """
+    model_reasons = model_reasons or {}
+    reasons = []
+    for r in authors.to_dict("records"):
+        parts = []
+        if pd.notna(r.get("account_score")):
+            why = model_reasons.get(str(r["author_id"]), "")
+            parts.append(f"account model {float(r['account_score']):.2f}" + (f" ({why})" if why else ""))
+        else:
+            parts.append("no profile scored")
+        if float(r.get("coordination_score") or 0) > 0:
+            parts.append(f"coordination {float(r['coordination_score']):.2f} in {int(r['n_clusters'])} cluster(s)")
+        if int(r.get("n_suspicious_posts") or 0):
+            parts.append(f"{int(r['n_suspicious_posts'])} of {int(r['n_posts'])} post(s) suspicious")
+        if int(r.get("n_calls") or 0):
+            parts.append(f"{int(r['n_calls'])} call(s) to action")
+        reasons.append("; ".join(parts))
+    return reasons
 
 
 def cluster_rows(analysis: Analysis) -> tuple[pd.DataFrame, pd.DataFrame]:
