@@ -25,7 +25,7 @@ from typing import Any, TypeVar
 import click
 
 from detector import __version__
-from detector.errors import DetectorError
+from detector.errors import DetectorError, safe_message
 
 log = logging.getLogger("detector")
 
@@ -40,7 +40,7 @@ def handle_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except DetectorError as exc:
-            click.echo(f"error: {exc}", err=True)
+            click.echo(f"error: {safe_message(exc)}", err=True)
             sys.exit(exc.exit_code)
 
     return wrapper  # type: ignore[return-value]
@@ -57,6 +57,8 @@ def setup_logging(verbose: int, quiet: bool, log_file: str | None = None) -> Non
     handlers: list[logging.Handler] = [logging.StreamHandler(sys.stderr)]
     if log_file:
         handlers.append(logging.FileHandler(log_file, encoding="utf-8"))
+    for h in handlers:
+        h.addFilter(SafeRecords())
     logging.basicConfig(
         level=level,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
@@ -65,6 +67,39 @@ def setup_logging(verbose: int, quiet: bool, log_file: str | None = None) -> Non
     )
 
 
+class SafeRecords(logging.Filter):
+    """Make every log record safe to print: secrets redacted, control characters escaped.
+
+    A value holding a newline cannot forge a log line (``… ERROR FORGED``), and a token echoed
+    by an API error body never reaches stderr or the log file, whatever logged it.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg = safe_message(record.getMessage())
+        record.args = None
+        return True
+
+
+def input_options(func: F) -> F:
+    """``--dayfirst``/``--monthfirst``/``--date-format`` and ``--columns``, for every command reading input."""
+    for option in reversed([
+        click.option("--dayfirst", "date_order", flag_value="dayfirst", help="Read dates such as 10/05/2024 day first (10 May). Default: the values decide, and a file they cannot settle stops with an error."),
+        click.option("--monthfirst", "date_order", flag_value="monthfirst", help="Read dates such as 10/05/2024 month first (October 5)."),
+        click.option("--date-format", help="strptime format of the input's dates, e.g. '%d.%m.%Y. %H:%M' (tried before the other forms)."),
+        click.option("--columns", "columns_spec", help="Map other headers: name=header,… e.g. screen_name=Nalog,followers_count='Broj pratilaca'."),
+    ]):
+        func = option(func)
+    return func
+
+
+def _input_rules(date_order: str | None, date_format: str | None, columns_spec: str | None) -> tuple[Any, dict[str, str]]:
+    from detector.columns import parse_column_map
+    from detector.dates import DateRules
+
+    return DateRules(order=date_order, fmt=date_format), parse_column_map(columns_spec)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
 # show_default: every option's --help shows its default (options whose default is "none given"
 # say in their help what happens then).
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "show_default": True})
@@ -155,7 +190,7 @@ def engine_options(func: F) -> F:
 
 
 @cli.command("score")
-@click.argument("input_path", metavar="INPUT", type=click.Path(exists=True))
+@click.argument("input_path", metavar="INPUT", type=click.Path(exists=True, allow_dash=True))
 @click.option("-o", "--output", default="scores.csv", show_default=True, help="Output file: CSV, or JSONL/Parquet by extension; - for stdout.")
 @click.option("--format", "fmt", type=click.Choice(["auto", "csv", "json", "jsonl", "parquet"]), default="auto", show_default=True, help="Input format (detected from the content by default).")
 @click.option("--as-of", callback=_as_of, help="Collection time for records that carry none (default: now).")
@@ -164,9 +199,14 @@ def engine_options(func: F) -> F:
 @click.option("--chunksize", type=click.IntRange(min=1), default=100_000, show_default=True, help="Records read per chunk.")
 @click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True, help="Local processes that parse and score CSV chunks (same output for any number).")
 @filter_options
+@input_options
 @engine_options
 @handle_errors
-def score_command(input_path: str, output: str, fmt: str, as_of: Any, model_path: str | None, top: int, chunksize: int, workers: int, min_score: float | None, labels: tuple[str, ...], engine: str, scheduler: str | None) -> None:
+def score_command(
+    input_path: str, output: str, fmt: str, as_of: Any, model_path: str | None, top: int, chunksize: int, workers: int,
+    min_score: float | None, labels: tuple[str, ...], engine: str, scheduler: str | None,
+    date_order: str | None = None, date_format: str | None = None, columns_spec: str | None = None,
+) -> None:
     """Score a list of accounts: a calibrated score, a label and reasons for each.
 
     Example:
@@ -191,10 +231,14 @@ def score_command(input_path: str, output: str, fmt: str, as_of: Any, model_path
         if drun.rejects_path:
             click.echo(f"{drun.rejected:,} records rejected, {drun.warnings:,} field warnings -> {drun.rejects_path}")
         return
-    run = score_file(
-        input_path, output, fmt=None if fmt == "auto" else fmt, as_of=as_of, model=model, chunksize=chunksize, keep_top=top,
-        workers=workers, min_score=min_score, only_labels=labels or None,
-    )
+    from detector.io import readable_input
+
+    dates, columns = _input_rules(date_order, date_format, columns_spec)
+    with readable_input(input_path) as path:
+        run = score_file(
+            path, output, fmt=None if fmt == "auto" else fmt, as_of=as_of, model=model, chunksize=chunksize, keep_top=top,
+            workers=workers, min_score=min_score, only_labels=labels or None, dates=dates, columns=columns,
+        )
     out = sys.stderr if output == "-" else sys.stdout
     if top and run.top is not None and len(run.top):
         table = run.top[["account_id", "screen_name", "score", "label", "reasons"]].copy()
@@ -206,6 +250,8 @@ def score_command(input_path: str, output: str, fmt: str, as_of: Any, model_path
     click.echo(f"scored {run.scored:,} account{'' if run.scored == 1 else 's'} ({counts}){kept} -> {output}", file=out)
     if run.rejects_path:
         click.echo(f"{run.rejected:,} records rejected, {run.warnings:,} field warnings -> {run.rejects_path}", file=out)
+    for notice in run.notices:
+        click.echo(f"note: {safe_message(notice)}", file=out)
 
 
 @cli.command("train")
@@ -453,7 +499,7 @@ def _timedelta(ctx: click.Context, param: click.Parameter, value: str | None) ->
 @cli.command("posts")
 @deprecated_alias("--clusters", "--clusters-out", "clusters_out", click.Path(dir_okay=False))
 @deprecated_alias("--accounts", "--accounts-out", "accounts_out", click.Path(dir_okay=False))
-@click.argument("input_path", metavar="INPUT", type=click.Path(dir_okay=True))
+@click.argument("input_path", metavar="INPUT", type=click.Path(dir_okay=True, allow_dash=True))
 @click.option("-o", "--output", default="post_scores.csv", show_default=True, help="Post scores (CSV, JSONL, JSON or Parquet by extension; - for stdout).")
 @click.option("--clusters-out", "clusters_out", type=click.Path(dir_okay=False), show_default="not written", help="Also write one row per cluster membership, with its evidence (`detector report` and `detector explain` read it).")
 @click.option("--accounts-out", "accounts_out", type=click.Path(dir_okay=False), show_default="not written", help="Also write one row per author: posts, coordination, account and combined scores.")
@@ -470,6 +516,7 @@ def _timedelta(ctx: click.Context, param: click.Parameter, value: str | None) ->
 @click.option("--no-account-model", is_flag=True, help="Do not score the authors' profiles even when they come with the posts.")
 @click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True, help="Processes for coordination.")
 @filter_options
+@input_options
 @engine_options
 @handle_errors
 def posts_command(
@@ -493,6 +540,9 @@ def posts_command(
     labels: tuple[str, ...],
     engine: str,
     scheduler: str | None,
+    date_order: str | None = None,
+    date_format: str | None = None,
+    columns_spec: str | None = None,
 ) -> None:
     """Score posts: calls to action, coordination and author suspicion.
 
@@ -537,16 +587,21 @@ def posts_command(
         if drun.rejects_path:
             click.echo(f"{drun.rejected} records rejected: see {drun.rejects_path}", err=True)
         return
+    from detector.io import readable_input, refuse_overwrite
+
+    refuse_overwrite([input_path, profiles_path], [output, clusters_out, accounts_out, campaigns_out, timings_out])
+    dates, columns = _input_rules(date_order, date_format, columns_spec)
     timings: dict[str, float] = {}
     with stage(timings, "read"):
-        read = read_posts(input_path, None if fmt == "auto" else fmt)
+        with readable_input(input_path) as path:
+            read = read_posts(path, None if fmt == "auto" else fmt, dates=dates, columns=columns)
         profiles = read.profiles
         if profiles_path:
             import pandas as pd
 
             from detector.accounts.read import read_accounts
 
-            given = read_accounts(profiles_path)
+            given = read_accounts(profiles_path, dates=dates.for_file())
             read.rejects.extend(given.rejects)
             profiles = match_profiles(given.accounts, read.posts) if profiles is None else pd.concat([profiles, match_profiles(given.accounts, read.posts)], ignore_index=True)
     result = analyse_posts(
@@ -931,11 +986,13 @@ def collect_search_command(query: str, since: str | None, until_text: str | None
 @click.option("--env-file", type=click.Path(dir_okay=False), help="A .env file holding X_BEARER_TOKEN (default: ./.env).")
 @click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True, help="Processes for coordination.")
 @click.option("--top", type=click.IntRange(min=1), default=50, show_default=True, help="Accounts, posts and clusters listed in the HTML report.")
+@input_options
 @handle_errors
 def run_command(
     watch_name: str, config_path: str | None, from_posts: str | None, from_accounts: str | None, out_dir: str | None,
     db: str | None, data_dir: str | None, run_log: str | None, lookback: Any, collect_since: str | None,
     max_pages: int | None, model_path: str | None, env_file: str | None, workers: int, top: int,
+    date_order: str | None = None, date_format: str | None = None, columns_spec: str | None = None,
 ) -> None:
     """Collect, score, store and report one watch: the job to put in cron.
 
@@ -973,6 +1030,7 @@ def run_command(
             watch_name, config=config_path, db=db, data_dir=base, out_dir=out_dir, from_posts=from_posts,
             from_accounts=from_accounts, env_file=env_file, collect_since=collect_since, max_pages=max_pages,
             lookback=lookback, model=model_path, workers=workers, top=top,
+            dates=_input_rules(date_order, date_format, columns_spec)[0], columns=_input_rules(date_order, date_format, columns_spec)[1],
         )
     finally:
         root.removeHandler(handler)

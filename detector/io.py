@@ -9,6 +9,7 @@ target's folder and an atomic ``os.replace``.
 from __future__ import annotations
 
 import contextlib
+import errno
 import io
 import json
 import logging
@@ -16,14 +17,21 @@ import os
 import re
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+import numpy as np
 import pandas as pd
 
-from detector.errors import EmptyInputError, InputError, UnknownFormatError
+from detector.errors import (
+    EmptyInputError,
+    InputError,
+    OutputError,
+    UnknownFormatError,
+    escape_controls,
+)
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +57,8 @@ def detect_format(path: str | os.PathLike[str]) -> str:
     """
     p = Path(path)
     if p.is_dir():
+        if not any(f.is_file() and not f.name.startswith(".") for f in p.rglob("*")):
+            raise EmptyInputError("the folder holds no files", path=str(p))
         return "parquet"
     with open(p, "rb") as fh:
         head = fh.read(65536)
@@ -74,8 +84,8 @@ def detect_format(path: str | os.PathLike[str]) -> str:
             return "json"
         rest = text[line_end:].lstrip()
         return "jsonl" if rest.startswith(b"{") else "json"
-    if b"\x00" in text[:4096]:
-        raise UnknownFormatError("binary content of an unknown format", path=str(p))
+    if _binary(text[:4096]):
+        raise UnknownFormatError("binary content of an unknown format (a spreadsheet? save it as CSV)", path=str(p))
     try:
         sample = text[:4096].decode("utf-8")
     except UnicodeDecodeError:
@@ -91,6 +101,27 @@ def detect_format(path: str | os.PathLike[str]) -> str:
     raise UnknownFormatError(
         "not CSV (no delimiter in the header line), JSON, JSONL or Parquet", path=str(p)
     )
+
+
+def _binary(head: bytes) -> bool:
+    """Whether a file's first bytes are not text: a NUL byte in its first line (xlsx, zip, UTF-16).
+
+    A NUL byte further on is a problem of one record, which is rejected like any other bad record.
+    """
+    first_line = head.split(b"\n", 1)[0]
+    return b"\x00" in first_line
+
+
+NUL_REASON = "the record holds a NUL byte (binary data in a text file)"
+
+
+def has_nul(path: str | os.PathLike[str]) -> bool:
+    """Whether the file holds a NUL byte anywhere (a fast scan, done before reading records)."""
+    with open(path, "rb") as fh:
+        while block := fh.read(1 << 22):
+            if b"\x00" in block:
+                return True
+    return False
 
 
 def _after_first_line(path: Path) -> bytes:
@@ -123,6 +154,8 @@ class Rejects:
 
     path: str
     rows: list[dict[str, Any]] = field(default_factory=list)
+    # Once-per-file facts the readers note for the summary (fields absent, ages measured to --as-of).
+    notes: dict[str, Any] = field(default_factory=dict)
 
     def add(
         self,
@@ -131,11 +164,13 @@ class Rejects:
         reason: str,
         raw: Any = None,
         action: str = "rejected",
+        quiet: bool = False,
     ) -> None:
         """Note one problem record and log a per-row warning.
 
         ``action`` says what became of it: ``rejected`` (the record is kept aside, not scored) or
         ``field ignored`` (the field is treated as missing and the record is still scored).
+        ``quiet`` skips the per-row warning, for problems the caller sums up in one.
         """
         raw_text = raw if isinstance(raw, str) else _compact(raw)
         if len(raw_text) > 2000:
@@ -150,11 +185,14 @@ class Rejects:
                 "raw": raw_text,
             }
         )
+        if quiet:
+            return
         where = f"{self.path}, record {row}" + (f", field '{field_name}'" if field_name else "")
-        log.warning("%s: %s", where, reason)
+        log.warning("%s: %s", escape_controls(where), escape_controls(reason))
 
     def extend(self, other: Rejects) -> None:
         self.rows.extend(other.rows)
+        merge_notes(self.notes, other.notes)
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -174,13 +212,24 @@ class Rejects:
         return pd.DataFrame(self.rows, columns=["file", "row", "field", "action", "reason", "raw"])
 
 
+def merge_notes(into: dict[str, Any], other: dict[str, Any]) -> None:
+    """Add ``other``'s notes to ``into``: counts add up, sets join."""
+    for k, v in other.items():
+        if isinstance(v, set):
+            into.setdefault(k, set()).update(v)
+        elif isinstance(v, int):
+            into[k] = into.get(k, 0) + v
+        else:
+            into.setdefault(k, v)
+
+
 def _compact(obj: Any) -> str:
     if obj is None:
         return ""
     try:
         return json.dumps(obj, ensure_ascii=False, default=str)
-    except (TypeError, ValueError):
-        return repr(obj)
+    except (TypeError, ValueError, RecursionError):
+        return f"<{type(obj).__name__} nested too deep to show>"
 
 
 def iter_json_records(path: str | os.PathLike[str], fmt: str, rejects: Rejects) -> Iterator[tuple[int, Any]]:
@@ -204,10 +253,15 @@ def iter_json_records(path: str | os.PathLike[str], fmt: str, rejects: Rejects) 
                 if len(raw) > MAX_RECORD_BYTES:
                     rejects.add(n, None, f"record is {len(raw):,} bytes, over the {MAX_RECORD_BYTES:,}-byte limit", raw[:200].decode("utf-8", "replace"))
                     continue
+                if b"\x00" in raw:
+                    rejects.add(n, None, NUL_REASON, raw[:200].decode("utf-8", "replace"))
+                    continue
                 try:
                     yield n, json.loads(raw)
                 except ValueError as exc:
                     rejects.add(n, None, f"malformed JSON: {exc}", raw.decode("utf-8", "replace"))
+                except RecursionError:
+                    rejects.add(n, None, TOO_DEEP, raw[:200].decode("utf-8", "replace"))
         if n == 0:
             raise EmptyInputError("the file holds no records", path=p)
         return
@@ -221,12 +275,17 @@ def iter_json_records(path: str | os.PathLike[str], fmt: str, rejects: Rejects) 
         doc = json.loads(data)
     except ValueError as exc:
         raise InputError(f"malformed JSON: {exc}", path=p) from exc
+    except RecursionError as exc:
+        raise InputError(TOO_DEEP, path=p) from exc
     if isinstance(doc, list):
         if not doc:
             raise EmptyInputError("the JSON list holds no records", path=p)
         yield from enumerate(doc, start=1)
     else:
         yield 1, doc
+
+
+TOO_DEEP = "JSON nested too deep to read (thousands of levels: not a post or account record)"
 
 
 def csv_delimiter(path: str | os.PathLike[str]) -> str:
@@ -244,6 +303,9 @@ def read_csv_strings(
 ) -> Iterator[pd.DataFrame]:
     """Read a CSV with every column as text, BOM removed, in chunks.
 
+    A header that names one column twice is an error of the whole file (which of the two would
+    count?). A row holding a NUL byte is rejected like a row of the wrong width (see below).
+
     Empty cells become missing values. The frame's index holds the 1-based data-row number, so a
     per-row warning can say which row of the file it is about. The delimiter is the header line's
     most frequent of comma, semicolon (spreadsheets in many locales) and tab.
@@ -253,16 +315,48 @@ def read_csv_strings(
     there with their row number, and every other row is still read: the fast parser stops at the
     first bad row, and the rest of the file is read by the standard library's tolerant one.
     """
-    import pyarrow as pa
-
     p = str(path)
     sep = csv_delimiter(path)
-    size = chunksize or 200_000
-    start = 1
-    got_any = False
     with open(path, "rb") as fh:
         head = fh.readline().decode("utf-8-sig", errors="replace")
     names = next(_csv_module_rows(head, sep), [])
+    seen: dict[str, int] = {}
+    for i, name in enumerate(names, start=1):
+        key = name.strip().lower()
+        if key and key in seen:
+            raise InputError(
+                f"the header names column '{escape_controls(name.strip())}' twice (columns {seen[key]} and {i}): "
+                "rename or remove one",
+                path=p,
+            )
+        seen[key] = i
+    chunks = _read_csv_chunks(path, sep, names, chunksize, rejects)
+    if not has_nul(path):
+        yield from chunks
+        return
+    for chunk in chunks:
+        bad = np.zeros(len(chunk), dtype=bool)
+        for col in chunk.columns:
+            bad |= chunk[col].astype("string").str.contains("\x00", regex=False).fillna(False).to_numpy(dtype=bool)
+        if bad.any():
+            rows = chunk.index[bad]
+            if rejects is None:
+                raise InputError(NUL_REASON, path=p, row=int(rows[0]))
+            for row in rows:
+                rejects.add(int(row), None, NUL_REASON, _compact(chunk.loc[row].dropna().to_dict()))
+            chunk = chunk.loc[~bad]
+        yield chunk
+
+
+def _read_csv_chunks(
+    path: str | os.PathLike[str], sep: str, names: list[str], chunksize: int | None, rejects: Rejects | None
+) -> Iterator[pd.DataFrame]:
+    import pyarrow as pa
+
+    p = str(path)
+    size = chunksize or 200_000
+    start = 1
+    got_any = False
     if names and len(set(names)) == len(names):  # pyarrow needs distinct column names
         try:
             for chunk in _arrow_csv(path, sep, names, size):
@@ -434,6 +528,42 @@ def _string_frame(rows: list[list[str]], numbers: list[int], header: list[str]) 
     return frame.where(frame != "", None)
 
 
+@contextlib.contextmanager
+def readable_input(path: str | os.PathLike[str]) -> Iterator[str]:
+    """Yield a path that readers may open as often as they need.
+
+    ``-`` (standard input), a pipe or a FIFO can be read only once, while format detection, the
+    delimiter sniffer and the reader each open the file: such an input is copied once into a
+    private temporary folder (as ``stdin``), which is removed afterwards. A regular file or a
+    folder is yielded as it is.
+    """
+    import shutil
+    import stat
+
+    p = str(path)
+    if p != "-":
+        try:
+            mode = os.stat(p).st_mode
+        except OSError:
+            yield p
+            return
+        if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+            yield p
+            return
+    folder = tempfile.mkdtemp(prefix="detector-input-")
+    copy = os.path.join(folder, "stdin" if p in ("-", "/dev/stdin") else os.path.basename(p) or "input")
+    try:
+        with open(copy, "wb") as out:
+            if p == "-":
+                shutil.copyfileobj(sys.stdin.buffer, out, 1 << 20)
+            else:
+                with open(p, "rb") as src:
+                    shutil.copyfileobj(src, out, 1 << 20)
+        yield copy
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def output_format(path: str) -> str:
     """Choose the output format from a file name: ``.jsonl``/``.ndjson``, ``.parquet``, else CSV."""
     name = path.lower()
@@ -446,30 +576,118 @@ def output_format(path: str) -> str:
     return "csv"
 
 
+# errno values that mean "no room": the disk, the user's quota, or the file-size limit (ulimit -f).
+_NO_SPACE = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
+
+
 @contextlib.contextmanager
 def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
     """Yield a temporary path beside ``path``; on success move it over ``path`` atomically.
 
-    On any error the temporary file is removed and ``path`` is left as it was.
+    On any error the temporary file is removed and ``path`` is left as it was. A temporary file
+    left by a run that was killed (``kill -9`` cannot be cleaned up after) is removed by the next
+    write of the same output: each writer holds an ``flock`` on its temporary file, so one whose
+    lock can be taken belongs to no living process.
+
+    Raises
+    ------
+    OutputError
+        The disk (or quota, or file-size limit) is full: "cannot write out.csv: disk full".
     """
     target = Path(path)
     if target.is_dir():
         raise InputError("the output is a folder: give a file name", path=str(target))
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
+        remove_stale_temporaries(target)
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     except OSError as exc:  # checked before any work is done, not after
+        if exc.errno in _NO_SPACE:
+            raise OutputError(f"cannot write {escape_controls(target)}: disk full") from exc
         raise InputError(f"cannot write the output here: {exc.strerror or exc}", path=str(target)) from exc
-    os.close(fd)
-    os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600; outputs are ordinary files
     tmp_path = Path(tmp)
     try:
+        import fcntl
+
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # released when this process ends, however
+        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600; outputs are ordinary files
         yield tmp_path
         os.replace(tmp_path, target)
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(FileNotFoundError):
             tmp_path.unlink()
+        if isinstance(exc, OSError) and exc.errno in _NO_SPACE:
+            raise OutputError(f"cannot write {escape_controls(target)}: disk full") from exc
         raise
+    finally:
+        os.close(fd)
+
+
+def _temporaries(target: Path) -> Iterator[Path]:
+    pattern = re.compile(rf"\.{re.escape(target.name)}\.[A-Za-z0-9_]{{8}}\.tmp")
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(target.parent):
+            if pattern.fullmatch(entry.name) and entry.is_file(follow_symlinks=False):
+                yield Path(entry.path)
+
+
+def remove_stale_temporaries(target: str | os.PathLike[str]) -> int:
+    """Remove temporary files beside ``target`` that a killed writer left; return how many.
+
+    A temporary file whose ``flock`` can be taken has no living writer. One that a running writer
+    holds is left alone.
+    """
+    import fcntl
+
+    removed = 0
+    for tmp in _temporaries(Path(target)):
+        try:
+            fd = os.open(tmp, os.O_RDONLY | os.O_NOFOLLOW)
+        except OSError:
+            continue
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            continue  # a living writer holds it
+        else:
+            with contextlib.suppress(FileNotFoundError):
+                tmp.unlink()
+                removed += 1
+                log.info("removed %s, left by a run that was stopped", escape_controls(tmp))
+        finally:
+            os.close(fd)
+    return removed
+
+
+def same_file(a: str | os.PathLike[str], b: str | os.PathLike[str]) -> bool:
+    """Whether two paths name one file (through links, ``./`` and case-folding file systems)."""
+    if str(a) == "-" or str(b) == "-":
+        return False
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return os.path.realpath(a) == os.path.realpath(b)
+
+
+def refuse_overwrite(inputs: Iterable[str | os.PathLike[str] | None], outputs: Iterable[str | os.PathLike[str] | None]) -> None:
+    """Stop before any work when an output (or its rejects file) would replace an input.
+
+    Raises
+    ------
+    OutputError
+        Naming the output and the input it would destroy.
+    """
+    ins = [i for i in inputs if i is not None and str(i) != "-"]
+    for out in outputs:
+        if out is None or str(out) == "-":
+            continue
+        for candidate, what in ((out, "the output"), (rejects_path(str(out)), "the rejects file")):
+            for i in ins:
+                if same_file(candidate, i):
+                    raise OutputError(
+                        f"{what} {escape_controls(candidate)} is the input {escape_controls(i)}: "
+                        "writing it would destroy the input; choose another -o"
+                    )
 
 
 def write_table(df: pd.DataFrame, path: str, fmt: str | None = None) -> None:
@@ -488,7 +706,10 @@ def write_table(df: pd.DataFrame, path: str, fmt: str | None = None) -> None:
 
 def _write_to(df: pd.DataFrame, fh: IO[str], fmt: str) -> None:
     if fmt == "csv":
-        df.to_csv(fh, index=False)
+        import csv
+
+        # Every text cell quoted: a bare carriage return would start a new row in a spreadsheet.
+        safe_for_spreadsheets(df).to_csv(fh, index=False, quoting=csv.QUOTE_NONNUMERIC)
     elif fmt == "jsonl":
         if len(df):
             df.to_json(fh, orient="records", lines=True, force_ascii=False, date_format="iso")
@@ -504,6 +725,34 @@ def _write_to(df: pd.DataFrame, fh: IO[str], fmt: str) -> None:
         raise UnknownFormatError(f"unknown output format '{fmt}'")
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_for_spreadsheets(df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` with text cells that a spreadsheet would run as a formula made inert.
+
+    A text cell starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading
+    ``'`` (OWASP's advice for CSV injection): ``=HYPERLINK(…)`` is shown, never run. Numbers stay
+    numbers (``-5`` in a numeric column is untouched). Only CSVs get this; JSONL, JSON and Parquet
+    keep the raw value.
+    """
+    out = None
+    for col in df.columns:
+        s = df[col]
+        if s.dtype.kind not in "OSU" and not isinstance(s.dtype, pd.StringDtype):
+            continue
+        text = s if isinstance(s.dtype, pd.StringDtype) else s.map(lambda v: v if isinstance(v, str) else None).astype("string")
+        risky = text.str.startswith(FORMULA_START).fillna(False).to_numpy(dtype=bool)
+        if not risky.any():
+            continue
+        if out is None:
+            out = df.copy()
+        fixed = out[col].astype(object)
+        fixed[risky] = "'" + text[risky].astype(str)
+        out[col] = fixed.astype(s.dtype) if isinstance(s.dtype, pd.StringDtype) else fixed
+    return df if out is None else out
+
+
 def rejects_path(output: str) -> str:
     """Where the rejects of ``output`` go: ``scores.csv`` → ``scores.rejects.csv``.
 
@@ -516,8 +765,15 @@ def rejects_path(output: str) -> str:
 
 
 def write_rejects(rejects: Rejects, output: str) -> str | None:
-    """Write the rejects next to ``output`` (or remove a stale one); return its path if written."""
+    """Write the rejects next to ``output`` (or remove a stale one); return its path if written.
+
+    A file that is the input of these rejects is never removed nor written over.
+    """
     target = rejects_path(output)
+    if rejects.path and same_file(target, rejects.path):
+        raise OutputError(
+            f"the rejects file {escape_controls(target)} is the input {escape_controls(rejects.path)}: choose another -o"
+        )
     if len(rejects) == 0:
         with contextlib.suppress(FileNotFoundError):
             os.remove(target)
@@ -574,7 +830,7 @@ class ChunkWriter:
             import pyarrow as pa
             import pyarrow.csv as pacsv
 
-            table = pa.Table.from_pandas(df, preserve_index=False)
+            table = pa.Table.from_pandas(safe_for_spreadsheets(df), preserve_index=False)
             if self._csv is None:
                 schema = _text_for_null(table.schema)
                 self._csv = pacsv.CSVWriter(self._bin, schema, write_options=pacsv.WriteOptions(quoting_style="needed"))

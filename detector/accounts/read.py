@@ -22,7 +22,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from detector.errors import InputError
+from detector.columns import ACCOUNT_HEADERS, found_list, rename_map
+from detector.dates import AmbiguousDatesError, DateRules, decide_order, parse_dates
+from detector.errors import InputError, escape_controls
 from detector.io import (
     Rejects,
     iter_json_records,
@@ -44,15 +46,10 @@ _FLOAT_ID = re.compile(r"^\s*(\d+)\.0+\s*$")
 _TRUE = {"1", "true", "t", "yes", "y", "1.0"}
 _FALSE = {"0", "false", "f", "no", "n", "0.0"}
 
-# Column names accepted for each canonical field, in order of preference.
-ALIASES: dict[str, tuple[str, ...]] = {
-    "account_id": ("id_str", "id", "user_id", "account_id", "author_id"),
-    "screen_name": ("screen_name", "username", "handle"),
-    "collected_at": ("collected_at", "crawled_at", "updated"),
-    "friends_count": ("friends_count", "following_count"),
-    "statuses_count": ("statuses_count", "tweet_count"),
-    "favourites_count": ("favourites_count", "favorites_count", "like_count"),
-}
+# Raw id field names of JSON records (their numbers are re-read as text before renaming).
+ALIASES: dict[str, tuple[str, ...]] = {"account_id": ("id_str", "id", "user_id", "account_id", "author_id")}
+# Fields the model can use; a file with none of them gives it nothing to score.
+USABLE_FIELDS = ("screen_name", "name", "description", *COUNT_FIELDS, "created_at")
 
 
 @dataclass
@@ -72,6 +69,8 @@ def read_accounts(
     fmt: str | None = None,
     as_of: pd.Timestamp | None = None,
     chunksize: int | None = None,
+    dates: DateRules | None = None,
+    columns: dict[str, str] | None = None,
 ) -> AccountBatch:
     """Read an account file of any supported shape into the canonical table.
 
@@ -85,13 +84,17 @@ def read_accounts(
         Collection time for records that carry none of their own. Defaults to now.
     chunksize : int, optional
         Rows per chunk while reading a CSV.
+    dates : DateRules, optional
+        ``--dayfirst``/``--monthfirst``/``--date-format``; by default each date column's values decide.
+    columns : dict, optional
+        ``--columns``: canonical field name to the file's header.
 
     Returns
     -------
     AccountBatch
         Accounts in input order, duplicates removed (later copies are rejected), and the rejects.
     """
-    batches = list(iter_accounts(path, fmt=fmt, as_of=as_of, chunksize=chunksize))
+    batches = list(iter_accounts(path, fmt=fmt, as_of=as_of, chunksize=chunksize, dates=dates, columns=columns))
     rejects = Rejects(str(path))
     frames = []
     for b in batches:
@@ -107,17 +110,24 @@ def iter_accounts(
     fmt: str | None = None,
     as_of: pd.Timestamp | None = None,
     chunksize: int | None = None,
+    dates: DateRules | None = None,
+    columns: dict[str, str] | None = None,
 ) -> Iterator[AccountBatch]:
     """Stream an account file as canonical chunks (duplicates are not removed across chunks)."""
     p = str(path)
     fmt = resolve_format(path, fmt)
     as_of = as_utc(as_of)
+    dates = dates if dates is not None else DateRules()
     if fmt == "csv":
         bad_rows = Rejects(p)
+        first = True
         for chunk in read_csv_strings(path, chunksize=chunksize, rejects=bad_rows):
+            if first:
+                decide_csv_dates(path, chunk, dates, columns)
+                first = False
             rejects = Rejects(p)
             rejects.rows, bad_rows.rows = bad_rows.rows, []
-            yield AccountBatch(canonical_from_frame(chunk, p, rejects, as_of), rejects)
+            yield AccountBatch(canonical_from_frame(chunk, p, rejects, as_of, dates, columns), rejects)
         if bad_rows.rows:  # rows rejected after the last good chunk
             yield AccountBatch(empty_accounts(), bad_rows)
     elif fmt in ("json", "jsonl") and (source := find_source(p)) is not None:
@@ -127,11 +137,11 @@ def iter_accounts(
         got = source.read(Path(p), rejects)
         if not got.users:
             raise InputError(f"this {source.platform} file carries no profiles: `detector posts` scores its posts and their coordination", path=p)
-        yield AccountBatch(accounts_from_records(got.users, p, as_of, rejects), rejects)
+        yield AccountBatch(accounts_from_records(got.users, p, as_of, rejects, dates), rejects)
     elif fmt in ("json", "jsonl"):
         rejects = Rejects(p)
         records = _unwrap(iter_json_records(path, fmt, rejects), p, rejects)
-        yield AccountBatch(accounts_from_records(records, p, as_of, rejects), rejects)
+        yield AccountBatch(accounts_from_records(records, p, as_of, rejects, dates, columns), rejects)
     elif fmt == "parquet":
         try:
             frame = pd.read_parquet(path)
@@ -140,7 +150,7 @@ def iter_accounts(
         frame = frame.astype(object).where(frame.notna(), None)
         frame.index = pd.RangeIndex(1, len(frame) + 1)
         rejects = Rejects(p)
-        yield AccountBatch(canonical_from_frame(frame, p, rejects, as_of), rejects)
+        yield AccountBatch(canonical_from_frame(frame, p, rejects, as_of, dates, columns), rejects)
     else:  # pragma: no cover - resolve_format only returns known formats
         raise InputError(f"unsupported format '{fmt}'", path=p)
 
@@ -150,6 +160,8 @@ def accounts_from_records(
     path: str,
     as_of: pd.Timestamp | None = None,
     rejects: Rejects | None = None,
+    dates: DateRules | None = None,
+    columns: dict[str, str] | None = None,
 ) -> pd.DataFrame:
     """Turn ``(record number, user record)`` pairs of any JSON shape into canonical accounts.
 
@@ -172,7 +184,9 @@ def accounts_from_records(
         if col in frame.columns and frame[col].dtype.kind == "f":
             # 64-bit ids as JSON numbers, with a record lacking one, became float and lost digits
             frame[col] = pd.Series([r.get(col) for r in rows], index=frame.index, dtype=object)
-    return canonical_from_frame(frame, path, rejects, as_of)
+    if frame.empty and not rows:
+        return empty_accounts()
+    return canonical_from_frame(frame, path, rejects, as_of, dates, columns)
 
 
 def flatten_user_record(rec: Any) -> dict[str, Any] | None:
@@ -201,6 +215,44 @@ def flatten_user_record(rec: Any) -> dict[str, Any] | None:
     return None
 
 
+def decide_csv_dates(
+    path: str | os.PathLike[str], first: pd.DataFrame, dates: DateRules, columns: dict[str, str] | None = None
+) -> None:
+    """Settle each date column's day/month order for the whole CSV before its chunks are read.
+
+    When the first chunk's local-form dates (``10/05/2024``) do not settle the order, the whole
+    column is read (that column only) so that a ``24/06/2012`` on row 900,000 still counts; the
+    decision goes into ``dates.decided`` for every chunk (and every worker process) to share.
+    """
+    if dates.order or dates.fmt:
+        return
+    mapping = rename_map(first.columns, ACCOUNT_HEADERS, columns, path=str(path))
+    for header in first.columns:
+        name = mapping.get(header)
+        if name not in ("created_at", "collected_at") or name in dates.decided:
+            continue
+        try:
+            order = decide_order(first[header].astype("string"), name, str(path))
+        except AmbiguousDatesError:
+            order = decide_order(_whole_column(path, header), name, str(path))
+        if order:
+            dates.decided[name] = order
+
+
+def _whole_column(path: str | os.PathLike[str], header: str) -> pd.Series:
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    from detector.io import csv_delimiter
+
+    table = pacsv.read_csv(
+        path,
+        parse_options=pacsv.ParseOptions(delimiter=csv_delimiter(path), newlines_in_values=True, invalid_row_handler=lambda row: "skip"),
+        convert_options=pacsv.ConvertOptions(include_columns=[header], column_types={header: pa.string()}),
+    )
+    return table.column(header).to_pandas().astype("string")
+
+
 def empty_accounts() -> pd.DataFrame:
     """An empty canonical account table with the right dtypes."""
     return pd.DataFrame({c: pd.Series(dtype=t) for c, t in ACCOUNT_COLUMNS.items()})
@@ -227,19 +279,48 @@ def drop_duplicates(accounts: pd.DataFrame, rejects: Rejects) -> pd.DataFrame:
 
 
 def canonical_from_frame(
-    raw: pd.DataFrame, path: str, rejects: Rejects, as_of: pd.Timestamp
+    raw: pd.DataFrame,
+    path: str,
+    rejects: Rejects,
+    as_of: pd.Timestamp,
+    dates: DateRules | None = None,
+    columns: dict[str, str] | None = None,
 ) -> pd.DataFrame:
     """Validate and convert raw columns into the canonical account table.
 
-    ``raw.index`` holds the record numbers used in warnings and rejects.
+    ``raw.index`` holds the record numbers used in warnings and rejects. Headers are mapped with
+    :mod:`detector.columns` (``Followers``, ``Pratioci``, ``Ndjekës``; ``columns`` is the user's
+    ``--columns``); dates are read with :mod:`detector.dates` under ``dates``.
+
+    Raises
+    ------
+    InputError
+        No header gives the model anything (no name, count or date), or ``--columns`` names a
+        header the file lacks.
+    AmbiguousDatesError
+        A date column reads both day-first and month-first.
     """
-    # Header names are matched without regard to case or stray spaces: "ID" is "id".
-    raw = raw.rename(columns=lambda c: str(c).strip().lstrip("\ufeff").lower())
+    # Header names are matched without regard to case, accents or stray spaces: "ID" is "id".
+    cresci = _looks_like_cresci(raw.rename(columns=lambda c: str(c).strip().lower()))
+    raw = raw.rename(columns=rename_map(raw.columns, ACCOUNT_HEADERS, columns, path=path))
+    present = [f for f in USABLE_FIELDS if f in raw.columns]
+    if not present:
+        expected = "; ".join(f"{f} ({', '.join(ACCOUNT_HEADERS[f][1:4])}…)" for f in USABLE_FIELDS)
+        raise InputError(
+            f"no column this tool can score: columns found: {found_list(raw.columns)}; "
+            f"expected one or more of: {expected}; map other headers with --columns name=header",
+            path=path,
+        )
+    rejects.notes.setdefault("absent_fields", set()).update(
+        f for f in (*COUNT_FIELDS, "created_at", "name", "description", *BOOL_FIELDS, "url", "location") if f not in raw.columns
+    )
     out = pd.DataFrame(index=raw.index)
 
     ident = _pick(raw, "account_id")
-    screen = _text(_pick(raw, "screen_name"))
-    ident = _clean_ids(ident, screen, path, rejects)
+    # A handle is written "@name" by people and spreadsheets; the account is "name".
+    screen = _text(_pick(raw, "screen_name")).str.lstrip("@").str.strip()
+    screen = screen.where(screen.str.len() > 0)
+    ident, mangled = _clean_ids(ident, screen, path, rejects)
     out["account_id"] = ident.where(ident.notna(), screen).astype("string")
     out["screen_name"] = screen.astype("string")
 
@@ -249,15 +330,29 @@ def canonical_from_frame(
     for name in COUNT_FIELDS:
         out[name] = _counts(raw, name, rejects)
 
-    out["created_at"] = _times(_pick(raw, "created_at"), "created_at", rejects)
-    collected = _times(_pick(raw, "collected_at"), "collected_at", rejects)
+    out["created_at"] = _times(_pick(raw, "created_at"), "created_at", rejects, dates, path)
+    collected = _times(_pick(raw, "collected_at"), "collected_at", rejects, dates, path)
+    unobserved = int(collected.isna().sum())
+    if unobserved:
+        rejects.notes["measured_to_as_of"] = rejects.notes.get("measured_to_as_of", 0) + unobserved
     out["collected_at"] = collected.fillna(as_of)
+    future = (out["created_at"] > out["collected_at"]).fillna(False).to_numpy(dtype=bool)
+    for i in np.flatnonzero(future):
+        created, seen = out["created_at"].iat[i], out["collected_at"].iat[i]
+        rejects.add(
+            int(out.index[i]),
+            "created_at",
+            f"created {created:%Y-%m-%d %H:%M} after it was observed ({seen:%Y-%m-%d %H:%M}): field ignored, record kept",
+            str(created),
+            action="field ignored",
+        )
+    out.loc[future, "created_at"] = pd.NaT
 
     for name in BOOL_FIELDS:
         out[name] = _bools(raw, name, rejects)
     out["bot_declared"] = _bools(raw, "bot_declared", rejects)
     out["platform"] = _text(_pick(raw, "platform")).fillna(DEFAULT_PLATFORM)
-    if _looks_like_cresci(raw):
+    if cresci:
         # cresci CSVs write booleans as 1 or empty: there, empty means false, not unknown.
         for name in BOOL_FIELDS:
             if name in raw.columns:
@@ -265,10 +360,10 @@ def canonical_from_frame(
 
     out["source_row"] = raw.index.to_numpy(dtype="int64")
 
-    no_key = out["account_id"].isna()
-    for i in np.flatnonzero(no_key.to_numpy(dtype=bool)):
+    no_key = out["account_id"].isna().to_numpy(dtype=bool) & ~mangled
+    for i in np.flatnonzero(no_key):
         rejects.add(int(out.index[i]), "id", "no id or screen_name", _row_repr(raw, int(i)))
-    out = out.loc[~no_key, list(ACCOUNT_COLUMNS)]
+    out = out.loc[~(no_key | mangled), list(ACCOUNT_COLUMNS)]
     return out.astype(ACCOUNT_COLUMNS).reset_index(drop=True)
 
 
@@ -310,13 +405,12 @@ def _looks_like_cresci(raw: pd.DataFrame) -> bool:
 
 
 def _pick(raw: pd.DataFrame, name: str) -> pd.Series:
-    """The first present alias column for ``name``, else an all-missing column."""
-    for alias in ALIASES.get(name, (name,)):
-        if alias in raw.columns:
-            col = raw[alias]
-            if isinstance(col, pd.DataFrame):  # duplicated header: take the first
-                col = col.iloc[:, 0]
-            return col
+    """The column of canonical field ``name`` (headers already mapped), else an all-missing one."""
+    if name in raw.columns:
+        col = raw[name]
+        if isinstance(col, pd.DataFrame):  # two JSON keys mapped to one field: the first counts
+            col = col.iloc[:, 0]
+        return col
     return pd.Series(None, index=raw.index, dtype=object)
 
 
@@ -357,10 +451,15 @@ def _bounded_text(raw: pd.DataFrame, name: str, path: str, rejects: Rejects) -> 
 
 
 def _has_column(raw: pd.DataFrame, name: str) -> bool:
-    return any(alias in raw.columns for alias in ALIASES.get(name, (name,)))
+    return name in raw.columns
 
 
-def _clean_ids(ident: pd.Series, screen: pd.Series, path: str, rejects: Rejects) -> pd.Series:
+def _clean_ids(ident: pd.Series, screen: pd.Series, path: str, rejects: Rejects) -> tuple[pd.Series, np.ndarray]:
+    """Ids as text, ``123.0`` repaired; returns them and which records a spreadsheet mangled.
+
+    An id in scientific notation (``8.41E+17``) lost its last digits: it may name another account,
+    so the record is rejected, whatever else it holds (a screen name included).
+    """
     if ident.dtype == object and not ident.map(type, na_action="ignore").isin([str]).all():
         ids = ident.map(_id_text, na_action="ignore").astype("string")  # JSON numbers, bools
     else:
@@ -376,17 +475,14 @@ def _clean_ids(ident: pd.Series, screen: pd.Series, path: str, rejects: Rejects)
             ids[floaty] = ids[floaty].str.extract(_FLOAT_ID.pattern, expand=False)
         mangled[odd] = ids[odd].str.fullmatch(_MANGLED_ID.pattern).fillna(False).to_numpy(dtype=bool)
     for i in np.flatnonzero(mangled):
-        fallback = screen.iat[i]
-        action = "record kept under its screen_name" if pd.notna(fallback) else "record rejected"
         rejects.add(
             int(ids.index[i]),
             "id",
-            f"id '{ids.iat[i]}' was mangled by a spreadsheet (scientific notation loses digits): {action}",
+            f"id '{ids.iat[i]}' was mangled by a spreadsheet (scientific notation loses digits): record rejected",
             str(ids.iat[i]),
-            action="field ignored" if pd.notna(fallback) else "rejected",
         )
     ids[mangled] = pd.NA
-    return ids
+    return ids, mangled
 
 
 def _id_text(v: Any) -> str:
@@ -412,53 +508,21 @@ def _counts(raw: pd.DataFrame, name: str, rejects: Rejects) -> pd.Series:
                 s[bad].astype(str).str.replace(r"[,\s_]", "", regex=True), errors="coerce"
             )
             values[bad] = repaired
-    invalid = (values.isna() & s.notna()) | (values < 0)
+    # One rule for every count: NaN, inf and -5 are none of them a number of followers.
+    invalid = (values.isna() & s.notna()) | (values < 0) | np.isinf(values)
     for i in np.flatnonzero(invalid.to_numpy(dtype=bool)):
         v = str(s.iat[i])
-        rejects.add(int(s.index[i]), name, f"'{v[:40]}' is not a non-negative number: field ignored, record kept", v[:80], action="field ignored")
+        rejects.add(int(s.index[i]), name, f"'{escape_controls(v[:40])}' is not a count (a whole number, 0 or more): field ignored, record kept", v[:80], action="field ignored")
     values[invalid] = np.nan
     return values
 
 
-def _times(s: pd.Series, name: str, rejects: Rejects) -> pd.Series:
-    out = pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns, UTC]")
-    present = s.notna()
-    if not present.any():
-        return out
-    text = s[present].astype(str).str.strip()
-    ns = "datetime64[ns, UTC]"  # one unit throughout: parsers pick s/us by input otherwise
-    parsed = _twitter_times(text).astype(ns)
-    for fmt in ("ISO8601", "%d-%m-%Y %H.%M"):  # the second is cresci-2015's documented 'DD-MM-YYYY HH.MM'
-        todo = parsed.isna()
-        if not todo.any():
-            break
-        parsed[todo] = pd.to_datetime(text[todo], format=fmt, errors="coerce", utc=True).astype(ns)
-    todo = parsed.isna()
-    for i in np.flatnonzero(todo.to_numpy(dtype=bool)):
-        v = text.iat[i]
-        rejects.add(int(text.index[i]), name, f"unparseable date '{v[:40]}': field ignored, record kept", v[:80], action="field ignored")
-    out[present] = parsed
-    return out
-
-
-_MONTHS = {m: f"{i:02d}" for i, m in enumerate(("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"), 1)}
-
-
-def _twitter_times(text: pd.Series) -> pd.Series:
-    """Parse ``Tue Jun 11 11:20:35 +0000 2013`` fast: rearranged to ISO 8601 by slicing.
-
-    strptime with ``%a`` and ``%z`` runs in Python per value; slicing and the ISO parser are
-    vectorised. Values of another shape come back missing, for the next parser to try.
-    """
-    # Length 30 is the shape's; anything else in that length fails the strict parse below.
-    shaped = (text.str.len() == 30).fillna(False).to_numpy(dtype=bool)
-    out = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns, UTC]")
-    if not shaped.any():
-        return out
-    t = text[shaped]
-    month = t.str.slice(4, 7).map(_MONTHS)
-    iso = t.str.slice(26, 30) + "-" + month + "-" + t.str.slice(8, 10) + "T" + t.str.slice(11, 19) + t.str.slice(20, 25)
-    out[shaped] = pd.to_datetime(iso, format="%Y-%m-%dT%H:%M:%S%z", errors="coerce", utc=True).astype("datetime64[ns, UTC]")
+def _times(s: pd.Series, name: str, rejects: Rejects, dates: DateRules | None = None, path: str | None = None) -> pd.Series:
+    out = parse_dates(s, name, dates, path)
+    todo = (out.isna() & s.notna() & (s.astype("string").str.strip().str.len() > 0).fillna(False)).to_numpy(dtype=bool)
+    for i in np.flatnonzero(todo):
+        v = str(s.iat[i]).strip()
+        rejects.add(int(s.index[i]), name, f"unreadable date '{escape_controls(v[:40])}': field ignored, record kept", v[:80], action="field ignored")
     return out
 
 

@@ -29,12 +29,23 @@ from detector.accounts.read import (
     AccountBatch,
     as_utc,
     canonical_from_frame,
+    decide_csv_dates,
     empty_accounts,
     iter_accounts,
 )
 from detector.accounts.registry import load_current_model as load_model
+from detector.accounts.wording import field_words, plain_reasons
+from detector.dates import DateRules
 from detector.errors import NothingScoredError
-from detector.io import ChunkWriter, Rejects, read_csv_strings, resolve_format, write_rejects
+from detector.io import (
+    ChunkWriter,
+    Rejects,
+    merge_notes,
+    read_csv_strings,
+    refuse_overwrite,
+    resolve_format,
+    write_rejects,
+)
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +64,7 @@ class ScoreRun:
     model_version: str = ""
     labels: dict[str, int] = field(default_factory=dict)
     top: pd.DataFrame | None = None
+    notices: list[str] = field(default_factory=list)
 
 
 def score_file(
@@ -67,6 +79,8 @@ def score_file(
     workers: int = 1,
     min_score: float | None = None,
     only_labels: Sequence[str] | None = None,
+    dates: DateRules | None = None,
+    columns: dict[str, str] | None = None,
 ) -> ScoreRun:
     """Score every account of ``input_path`` and write the scores to ``output``.
 
@@ -92,7 +106,17 @@ def score_file(
     min_score, only_labels : optional
         Write only the accounts scoring at least ``min_score`` / with one of ``only_labels``. The run's
         counts (``scored``, ``labels``, ``top``) still cover every account scored.
+    dates : DateRules, optional
+        How to read local date forms (``--dayfirst``, ``--monthfirst``, ``--date-format``).
+    columns : dict, optional
+        ``--columns``: canonical field name to the input's header.
+
+    Raises
+    ------
+    OutputError
+        ``output`` (or its rejects file) is the input: nothing is read or written.
     """
+    refuse_overwrite([input_path], [output])
     model = model or load_model()
     run = ScoreRun(str(input_path), output, model_version=model.version)
     rejects = Rejects(str(input_path))
@@ -101,9 +125,12 @@ def score_file(
     labels: dict[str, int] = {}
     top: pd.DataFrame | None = None
     scored = 0
-    with ChunkWriter(output) as writer, _Scorer(model, workers) as scorer, progress.bar("scoring accounts", unit="accounts") as bar:
-        for scores, rows, problems in scorer.map(_chunks(input_path, fmt, as_of_ts, chunksize), str(input_path), as_of_ts):
+    dates = dates if dates is not None else DateRules()
+    notes: dict[str, Any] = {}
+    with ChunkWriter(output) as writer, _Scorer(model, workers, dates, columns) as scorer, progress.bar("scoring accounts", unit="accounts") as bar:
+        for scores, rows, problems, chunk_notes in scorer.map(_chunks(input_path, fmt, as_of_ts, chunksize, dates, columns), str(input_path), as_of_ts):
             rejects.rows.extend(problems)
+            merge_notes(notes, chunk_notes)
             bar.update(len(scores))
             scores = _drop_seen(scores, rows, seen, rejects)
             if len(scores) == 0:
@@ -124,6 +151,9 @@ def score_file(
             )
     run.rejected = rejects.n_rejected
     run.warnings = rejects.n_field_warnings
+    run.notices = file_notices(notes, as_of is None, as_of_ts)
+    for notice in run.notices:  # the CLI prints them in its summary
+        log.info("%s: %s", input_path, notice)
     run.rejects_path = write_rejects(rejects, output)
     run.labels = labels
     run.top = top
@@ -140,59 +170,91 @@ def keep_rows(scores: pd.DataFrame, min_score: float | None, labels: Sequence[st
     return scores
 
 
+def file_notices(notes: dict[str, Any], as_of_missing: bool, as_of: pd.Timestamp) -> list[str]:
+    """What one input lacked, said once for the file (not on every row)."""
+    out = []
+    absent = notes.get("absent_fields") or set()
+    if absent:
+        out.append(f"not in this input: {field_words(absent)}; accounts were scored without them")
+    unobserved = notes.get("measured_to_as_of", 0)
+    if unobserved and as_of_missing:
+        out.append(
+            f"{unobserved:,} account{'' if unobserved == 1 else 's'} carry no observation time: account ages are "
+            f"measured to now ({as_of:%Y-%m-%d %H:%M} UTC); give --as-of DATE, the day the list was collected, "
+            "to measure them to then"
+        )
+    return out
+
+
 Chunk = tuple[str, Any]  # ("raw", CSV strings frame) or ("canonical", AccountBatch)
-Scored = tuple[pd.DataFrame, np.ndarray, list[dict[str, Any]]]
+Scored = tuple[pd.DataFrame, np.ndarray, list[dict[str, Any]], dict[str, Any]]
 
 
-def _chunks(path: str | os.PathLike[str], fmt: str | None, as_of: pd.Timestamp | None, chunksize: int) -> Iterator[Chunk]:
+def _chunks(
+    path: str | os.PathLike[str], fmt: str | None, as_of: pd.Timestamp | None, chunksize: int,
+    dates: DateRules, columns: dict[str, str] | None,
+) -> Iterator[Chunk]:
     fmt = resolve_format(path, fmt)
     if fmt == "csv":
         bad_rows = Rejects(str(path))
+        first = True
         for raw in read_csv_strings(path, chunksize=chunksize, rejects=bad_rows):
+            if first:  # settled here, before any worker reads a date
+                decide_csv_dates(path, raw, dates, columns)
+                first = False
             problems, bad_rows.rows = bad_rows.rows, []
-            yield "raw", (raw, problems)
+            yield "raw", (raw, problems, dict(dates.decided))
         if bad_rows.rows:  # rows rejected after the last good chunk
             yield "canonical", AccountBatch(empty_accounts(), bad_rows)
     else:
-        for batch in iter_accounts(path, fmt=fmt, as_of=as_of, chunksize=chunksize):
+        for batch in iter_accounts(path, fmt=fmt, as_of=as_of, chunksize=chunksize, dates=dates, columns=columns):
             yield "canonical", batch
 
 
-_WORKER_MODEL: AccountModel | None = None
+_WORKER: dict[str, Any] = {}
 
 
-def _init_worker(model: AccountModel) -> None:
-    global _WORKER_MODEL
-    _WORKER_MODEL = model
+def _init_worker(model: AccountModel, dates: DateRules, columns: dict[str, str] | None) -> None:
+    _WORKER.update(model=model, dates=dates, columns=columns)
 
 
-def _score_chunk(chunk: Chunk, path: str, as_of: pd.Timestamp | None, model: AccountModel | None = None) -> Scored:
+def _score_chunk(
+    chunk: Chunk, path: str, as_of: pd.Timestamp | None, model: AccountModel | None = None,
+    dates: DateRules | None = None, columns: dict[str, str] | None = None,
+) -> Scored:
     """Canonicalise (when raw) and score one chunk; return scores, their record numbers, problems."""
-    model = model or _WORKER_MODEL
+    model = model or _WORKER["model"]
     assert model is not None
+    dates = dates or _WORKER.get("dates") or DateRules()
+    columns = columns if columns is not None else _WORKER.get("columns")
     kind, payload = chunk
     if kind == "raw":
-        raw, earlier = payload
+        raw, earlier, decided = payload
         problems = Rejects(path, list(earlier))
-        accounts = canonical_from_frame(raw, path, problems, as_utc(as_of))
+        rules = DateRules(dates.order, dates.fmt, dict(dates.defaults), dict(decided))
+        accounts = canonical_from_frame(raw, path, problems, as_utc(as_of), rules, columns)
     else:
         accounts, problems = payload.accounts, payload.rejects
     scores = score_accounts(accounts, model)
-    return scores, accounts["source_row"].to_numpy(), problems.rows
+    if "reasons" in scores.columns:
+        scores["reasons"] = plain_reasons(scores["reasons"], problems.notes.get("absent_fields", ()))
+    return scores, accounts["source_row"].to_numpy(), problems.rows, problems.notes
 
 
 class _Scorer:
     """Score chunks in this process, or in a pool of processes, always in input order."""
 
-    def __init__(self, model: AccountModel, workers: int) -> None:
+    def __init__(self, model: AccountModel, workers: int, dates: DateRules, columns: dict[str, str] | None) -> None:
         self.model = model
         self.workers = workers
+        self.dates = dates
+        self.columns = columns
         self.pool: ProcessPoolExecutor | None = None
 
     def __enter__(self) -> _Scorer:
         if self.workers > 1:
             self.pool = ProcessPoolExecutor(
-                self.workers, mp_context=mp.get_context("fork"), initializer=_init_worker, initargs=(self.model,)
+                self.workers, mp_context=mp.get_context("fork"), initializer=_init_worker, initargs=(self.model, self.dates, self.columns)
             )
         return self
 
@@ -203,7 +265,7 @@ class _Scorer:
     def map(self, chunks: Iterator[Chunk], path: str, as_of: pd.Timestamp | None) -> Iterator[Scored]:
         if self.pool is None:
             for chunk in chunks:
-                yield _score_chunk(chunk, path, as_of, self.model)
+                yield _score_chunk(chunk, path, as_of, self.model, self.dates, self.columns)
             return
         pending: deque[Future[Scored]] = deque()
         for chunk in chunks:

@@ -42,7 +42,13 @@ import tweepy
 from requests.adapters import HTTPAdapter
 
 from detector import __version__
-from detector.errors import CollectError, ConfigError, DetectorError, NothingScoredError
+from detector.errors import (
+    CollectError,
+    ConfigError,
+    DetectorError,
+    NothingScoredError,
+    register_secret,
+)
 from detector.io import Rejects
 from detector.ops.store import AccountStatus, Cursor, Store, utcnow
 
@@ -140,6 +146,7 @@ class _TimeoutAdapter(HTTPAdapter):
 
 def make_client(token: str, timeout: float = 30.0) -> tweepy.Client:
     """A tweepy v2 client that returns raw JSON, never sleeps on its own, and times out."""
+    register_secret(token)  # redacted from every message, log line and stored detail from now on
     client = tweepy.Client(bearer_token=token, wait_on_rate_limit=False, return_type=dict)
     adapter = _TimeoutAdapter(timeout)
     client.session.mount("https://", adapter)

@@ -44,6 +44,7 @@ import fcntl
 import hashlib
 import logging
 import os
+import stat
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -138,9 +139,17 @@ def run_lock(path: str | os.PathLike[str]) -> Iterator[Path]:
     p = Path(path)
     try:
         p.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(p, os.O_RDWR | os.O_CREAT, 0o644)
+        # O_NOFOLLOW: a symbolic link planted at the lock's path would have us truncate its target.
+        fd = os.open(p, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644)
     except OSError as exc:
+        if p.is_symlink():
+            raise ConfigError(
+                f"{p}: the run lock is a symbolic link; refusing to follow it (remove it if you did not make it)"
+            ) from exc
         raise ConfigError(f"{p}: cannot create the run lock: {exc.strerror or exc}") from exc
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise ConfigError(f"{p}: the run lock is not a regular file; refusing to use it")
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -240,6 +249,8 @@ def run_watch(
     model: Any = None,
     workers: int = 1,
     top: int = 50,
+    dates: Any = None,
+    columns: dict[str, str] | None = None,
 ) -> RunResult:
     """Run every stage for ``watch`` against an open store (the caller holds the lock).
 
@@ -282,7 +293,7 @@ def run_watch(
     try:
         with _stage(result, "collect"):
             if from_posts is not None or from_accounts is not None:
-                result.collected, rejects = import_files(store, watch, from_posts, from_accounts)
+                result.collected, rejects = import_files(store, watch, from_posts, from_accounts, dates=dates, columns=columns)
                 if len(rejects):
                     result.rejects_path = write_rejects(rejects, str(Path(out_dir) / f"import-{run_id}.csv"))
             else:
@@ -376,6 +387,9 @@ def import_files(
     watch: Watch,
     posts_path: str | os.PathLike[str] | None,
     accounts_path: str | os.PathLike[str] | None = None,
+    *,
+    dates: Any = None,
+    columns: dict[str, str] | None = None,
 ) -> tuple[str, Rejects]:
     """Offline collection: upsert the posts of ``posts_path`` that the watch covers, and profiles.
 
@@ -394,7 +408,7 @@ def import_files(
     if posts_path is not None:
         from detector.posts.read import author_accounts, read_posts
 
-        read = read_posts(posts_path)
+        read = read_posts(posts_path, dates=dates.for_file() if dates else None, columns=columns)
         rejects.extend(read.rejects)
         covered = content_ids(read.posts[watch.matches(read.posts)])
         if covered.empty:
@@ -409,7 +423,7 @@ def import_files(
     if accounts_path is not None:
         from detector.accounts.read import read_accounts
 
-        batch = read_accounts(accounts_path)
+        batch = read_accounts(accounts_path, dates=dates.for_file() if dates else None)
         rejects.extend(batch.rejects)
         store.upsert_accounts(batch.accounts.drop(columns=["source_row"]), source=watch.name, seen_at=seen)
         parts.append(f"{len(batch.accounts)} profiles from {accounts_path}")

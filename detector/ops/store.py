@@ -53,7 +53,7 @@ from typing import Any
 
 import pandas as pd
 
-from detector.errors import SchemaVersionError, StoreError
+from detector.errors import SchemaVersionError, StoreError, redact
 from detector.io import atomic_path, default_data_dir
 from detector.schema import ACCOUNT_COLUMNS, POST_COLUMNS
 
@@ -605,7 +605,7 @@ class Store:
                 )
                 if known:
                     account_id = known[0][0]
-            rows.append((st.platform, account_id, st.status, st.screen_name, st.detail, seen, seen))
+            rows.append((st.platform, account_id, st.status, st.screen_name, None if st.detail is None else redact(st.detail), seen, seen))
         return self.executemany(
             "INSERT INTO account_status (platform, account_id, status, screen_name, detail, first_observed, last_observed) "
             "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (platform, account_id, status) DO UPDATE SET "
@@ -923,7 +923,7 @@ class Store:
         self.execute(
             "INSERT INTO pages (source, page_key, fetched_at, payload) VALUES (?, ?, ?, ?) "
             "ON CONFLICT (source, page_key) DO UPDATE SET fetched_at = excluded.fetched_at, payload = excluded.payload",
-            [source, page_key, to_utc(fetched_at) or utcnow(), json.dumps(payload, ensure_ascii=False)],
+            [source, page_key, to_utc(fetched_at) or utcnow(), redact(json.dumps(payload, ensure_ascii=False))],
         )
 
     def export_pages(self, path: str, *, source: str | None = None, since: datetime | None = None) -> int:
@@ -954,7 +954,7 @@ class Store:
     def finish_run(self, run_id: str, status: str = "ok", detail: str | None = None) -> None:
         self.execute(
             "UPDATE runs SET status = ?, detail = ?, finished_at = ? WHERE run_id = ?",
-            [status, detail, utcnow(), run_id],
+            [status, None if detail is None else redact(detail), utcnow(), run_id],
         )
 
     def unfinished_run(self, watch: str | None) -> str | None:

@@ -41,6 +41,8 @@ import numpy as np
 import pandas as pd
 
 from detector import progress
+from detector.columns import POST_HEADERS, found_list, rename_map
+from detector.dates import DateRules, decide_order, parse_dates
 from detector.errors import EmptyInputError, InputError, NothingScoredError
 from detector.io import Rejects, iter_json_records, read_csv_strings, resolve_format
 from detector.schema import POST_COLUMNS, conform
@@ -94,7 +96,12 @@ class PostsRead:
     profiles: pd.DataFrame | None = None
 
 
-def read_posts(path: str | os.PathLike[str], fmt: str | None = None) -> PostsRead:
+def read_posts(
+    path: str | os.PathLike[str],
+    fmt: str | None = None,
+    dates: DateRules | None = None,
+    columns: dict[str, str] | None = None,
+) -> PostsRead:
     """Read posts from ``path`` in any supported shape.
 
     Parameters
@@ -103,6 +110,11 @@ def read_posts(path: str | os.PathLike[str], fmt: str | None = None) -> PostsRea
         A CSV, JSON, JSONL or Parquet file.
     fmt : str, optional
         Force the format (``csv``, ``json``, ``jsonl``, ``parquet``); detected from content if not given.
+    dates : DateRules, optional
+        ``--dayfirst``/``--monthfirst``/``--date-format``; by default the ``created_at`` values decide
+        (the IRA CSV is month-first, as FiveThirtyEight documents it).
+    columns : dict, optional
+        ``--columns``: canonical post field to the file's header (``text=Tekst``).
 
     Returns
     -------
@@ -123,22 +135,34 @@ def read_posts(path: str | os.PathLike[str], fmt: str | None = None) -> PostsRea
         return _read_platform(source, p)
     fmt = resolve_format(p, fmt)
     rejects = Rejects(p)
+    rules = dates if dates is not None else DateRules()
     if fmt in ("csv", "parquet"):
-        frames = _iter_frames(p, fmt)
-        first = next(frames)
-        shape = _table_shape(first, p)
+        frames = list(_iter_frames(p, fmt, rejects))
+        shape = _table_shape(frames[0], p, columns)
+        if shape == "ira":
+            rules = rules.with_default("created_at", "monthfirst")
+        else:
+            mapping = rename_map(frames[0].columns, POST_HEADERS, columns, path=p)
+            frames = [f.rename(columns=mapping) for f in frames]
+        time_col = "publish_date" if shape == "ira" else "created_at"
+        if not (rules.order or rules.fmt or time_col == "publish_date"):
+            # One day/month order for the whole file, settled by all its values, not chunk by chunk.
+            order = decide_order(pd.concat([f[time_col] for f in frames]), time_col, p)
+            if order:
+                rules.decided["created_at"] = order
         reader = _ira_rows if shape == "ira" else _flat_rows
         parts, seen = [], []
-        for chunk in progress.counted(itertools.chain([first], frames), "reading posts", unit="posts"):
-            parts.append(reader(chunk, p, rejects))
+        for chunk in progress.counted(frames, "reading posts", unit="posts"):
+            parts.append(reader(chunk, p, rejects, rules))
             if shape == "ira":
                 seen.append(_ira_observations(chunk))
         posts = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
         users: list[tuple[int, dict[str, Any]]] = []
         profiles = _ira_profiles(seen, p, rejects) if shape == "ira" else None
     else:
-        posts, users, shape = _read_json_posts(p, fmt, rejects)
+        posts, users, shape = _read_json_posts(p, fmt, rejects, rules)
         profiles = None
+    posts = drop_duplicate_posts(posts, rejects)
     if posts.empty:
         raise NothingScoredError(f"{p}: every record was rejected ({len(rejects)} rejects)")
     no_author = int(posts["author_id"].isna().sum())
@@ -229,9 +253,30 @@ def _read_platform(source: Any, path: str) -> PostsRead:
 # ---------------------------------------------------------------- tables (CSV, Parquet)
 
 
-def _iter_frames(path: str, fmt: str) -> Iterator[pd.DataFrame]:
+def drop_duplicate_posts(posts: pd.DataFrame, rejects: Rejects) -> pd.DataFrame:
+    """Keep the first record of each post_id; reject the later copies with one warning for all.
+
+    The same post read twice (two overlapping exports, a page collected again) would otherwise
+    count twice in every cluster and rate.
+    """
+    dup = posts["post_id"].duplicated(keep="first")
+    if not dup.any():
+        return posts
+    first = posts.loc[~dup].set_index("post_id")["source_row"]
+    for pid, row in posts.loc[dup, ["post_id", "source_row"]].itertuples(index=False):
+        rejects.add(int(row), "post_id", f"duplicate of record {int(first[pid])} (post {pid})", str(pid), quiet=True)
+    n = int(dup.sum())
+    log.warning(
+        "%s: %d record%s repeat a post_id read earlier: kept the first of each, the others are rejected",
+        rejects.path, n, "" if n == 1 else "s",
+    )
+    return posts.loc[~dup].reset_index(drop=True)
+
+
+def _iter_frames(path: str, fmt: str, rejects: Rejects) -> Iterator[pd.DataFrame]:
     if fmt == "csv":
-        yield from read_csv_strings(path)
+        # A malformed row is rejected on its own, as `score` does; the other rows are still read.
+        yield from read_csv_strings(path, rejects=rejects)
         return
     try:
         df = pd.read_parquet(path)
@@ -244,26 +289,30 @@ def _iter_frames(path: str, fmt: str) -> Iterator[pd.DataFrame]:
     yield df
 
 
-def _table_shape(df: pd.DataFrame, path: str) -> str:
+def _table_shape(df: pd.DataFrame, path: str, columns: dict[str, str] | None = None) -> str:
     cols = set(df.columns)
-    if all(c in cols for c in IRA_MARKERS):
+    if not columns and all(c in cols for c in IRA_MARKERS):
         return "ira"
-    missing = [c for c in REQUIRED_FLAT if c not in cols]
+    mapped = set(rename_map(df.columns, POST_HEADERS, columns, path=path).values())
+    missing = [c for c in REQUIRED_FLAT if c not in mapped]
     if not missing:
         # Without author_id or author_screen_name the posts are still read, each without an author.
         return "flat"
     raise InputError(
         "no known post shape: a flat post table needs text and created_at (and author_id or "
-        "author_screen_name to join coordination); the IRA shape needs content and publish_date "
-        f"(columns found: {', '.join(sorted(cols)[:20])})",
+        "author_screen_name to join coordination; headers such as Tweet, Date, Username are read too, "
+        "map others with --columns name=header); the IRA shape needs content and publish_date "
+        f"(columns found: {found_list(df.columns)})",
         path=path,
     )
 
 
-def _flat_rows(df: pd.DataFrame, path: str, rejects: Rejects) -> pd.DataFrame:
+def _flat_rows(df: pd.DataFrame, path: str, rejects: Rejects, rules: DateRules | None = None) -> pd.DataFrame:
     out = pd.DataFrame(index=df.index)
     author = df.get("author_id", pd.Series(pd.NA, index=df.index, dtype="string"))
     screen = df.get("author_screen_name", pd.Series(pd.NA, index=df.index, dtype="string"))
+    screen = screen.astype("string").str.strip().str.lstrip("@")  # "@name" as spreadsheets write it
+    screen = screen.where(screen.str.len() > 0)
     out["author_id"] = author.fillna(screen)
     out["author_screen_name"] = screen
     out["text"] = df["text"]
@@ -276,10 +325,10 @@ def _flat_rows(df: pd.DataFrame, path: str, rejects: Rejects) -> pd.DataFrame:
         out["post_id"] = df["post_id"]
     else:
         out["post_id"] = _row_ids(df.index)
-    return _finish_table(out, df, path, rejects, id_field="post_id")
+    return _finish_table(out, df, path, rejects, id_field="post_id", rules=rules)
 
 
-def _ira_rows(df: pd.DataFrame, path: str, rejects: Rejects) -> pd.DataFrame:
+def _ira_rows(df: pd.DataFrame, path: str, rejects: Rejects, rules: DateRules | None = None) -> pd.DataFrame:
     out = pd.DataFrame(index=df.index)
     handle = df["author"] if "author" in df.columns else df.get("author_id", pd.Series(pd.NA, index=df.index, dtype="string"))
     # The handle, not external_author_id: the published ids went through floats and lost digits
@@ -302,7 +351,7 @@ def _ira_rows(df: pd.DataFrame, path: str, rejects: Rejects) -> pd.DataFrame:
     out["lang"] = _each_distinct(lang, lambda v: LANGUAGE_CODES.get(v.lower(), v.lower()))
     out["post_id"] = df["tweet_id"] if "tweet_id" in df.columns else _row_ids(df.index)
     names = {"author_id": "author", "text": "content", "created_at": "publish_date"}
-    return _finish_table(out, df, path, rejects, id_field="tweet_id", names=names)
+    return _finish_table(out, df, path, rejects, id_field="tweet_id", names=names, rules=rules)
 
 
 def _row_ids(index: pd.Index) -> pd.Series:
@@ -322,14 +371,17 @@ def _each_distinct(values: pd.Series, fn: Any) -> pd.Series:
     return pd.Series(mapped[codes], index=values.index, dtype="string")
 
 
-def _finish_table(out: pd.DataFrame, raw: pd.DataFrame, path: str, rejects: Rejects, id_field: str, names: dict[str, str] | None = None) -> pd.DataFrame:
+def _finish_table(
+    out: pd.DataFrame, raw: pd.DataFrame, path: str, rejects: Rejects, id_field: str,
+    names: dict[str, str] | None = None, rules: DateRules | None = None,
+) -> pd.DataFrame:
     """Reject rows without text, readable time or id; ``names`` gives the input's column names.
 
     A row without an author is kept: it is scored for its text, and cannot join coordination.
     """
     name = (names or {}).get
     out["source_row"] = out.index.astype("int64")
-    times = parse_times(out["created_at"])
+    times = parse_times(out["created_at"], rules, path)
     bad = pd.Series(False, index=out.index)
     checks = [
         (out["text"].isna(), name("text", "text"), "no text"),
@@ -347,23 +399,19 @@ def _finish_table(out: pd.DataFrame, raw: pd.DataFrame, path: str, rejects: Reje
     return canonical_posts(out[~bad])
 
 
-def parse_times(values: pd.Series) -> pd.Series:
-    """Parse post times in any of the shapes seen (Twitter's, ISO 8601, ``M/D/YYYY H:MM``) to UTC.
+def parse_times(values: pd.Series, rules: DateRules | None = None, path: str | None = None) -> pd.Series:
+    """Parse post times to UTC by the rules of :mod:`detector.dates` (the same as for accounts).
 
+    Twitter's format, ISO 8601, Unix seconds or milliseconds, and ``DD.MM.YYYY.``-style local
+    forms, day-first or month-first as the file's values (or ``rules``) say; never a silent guess.
     Unreadable values become ``NaT``; a time without a zone is taken as UTC.
+
+    Raises
+    ------
+    AmbiguousDatesError
+        Local-form dates that read both ways, with nothing in the file to settle it.
     """
-    s = values.astype("string")
-    out = pd.to_datetime(s, format=TWITTER_TIME, errors="coerce", utc=True)
-    rest = out.isna() & s.notna()
-    if rest.any():
-        out[rest] = pd.to_datetime(s[rest], format="ISO8601", errors="coerce", utc=True)
-    rest = out.isna() & s.notna()
-    if rest.any():
-        out[rest] = pd.to_datetime(s[rest], format="%m/%d/%Y %H:%M", errors="coerce", utc=True)
-    rest = out.isna() & s.notna()
-    if rest.any():
-        out[rest] = pd.to_datetime(s[rest], format="mixed", errors="coerce", utc=True)
-    return out
+    return parse_dates(values, "created_at", rules, path)
 
 
 def _urls_from_text(text: pd.Series) -> pd.Series:
@@ -413,7 +461,7 @@ def canonical_posts(df: pd.DataFrame) -> pd.DataFrame:
 # ---------------------------------------------------------------- JSON shapes
 
 
-def _read_json_posts(path: str, fmt: str, rejects: Rejects) -> tuple[pd.DataFrame, list[tuple[int, dict[str, Any]]], str]:
+def _read_json_posts(path: str, fmt: str, rejects: Rejects, rules: DateRules | None = None) -> tuple[pd.DataFrame, list[tuple[int, dict[str, Any]]], str]:
     rows: list[dict[str, Any]] = []
     users: dict[str, tuple[int, dict[str, Any]]] = {}
     shapes: set[str] = set()
@@ -441,7 +489,12 @@ def _read_json_posts(path: str, fmt: str, rejects: Rejects) -> tuple[pd.DataFram
         raise NothingScoredError(f"{path}: every record was rejected ({len(rejects)} rejects)")
     df = pd.DataFrame(rows, columns=[c for c in POST_COLUMNS])
     if not df.empty:
-        df["created_at"] = parse_times(df["created_at"].astype("string"))
+        times = parse_times(df["created_at"].astype("string"), rules, path)
+        bad = times.isna().to_numpy(dtype=bool)
+        for i in bad.nonzero()[0]:
+            rejects.add(int(df["source_row"].iat[i]), "created_at", f"unreadable time {df['created_at'].iat[i]!r}", df["created_at"].iat[i])
+        df["created_at"] = times
+        df = df.loc[~bad]
     return canonical_posts(df), list(users.values()), "+".join(sorted(shapes))
 
 

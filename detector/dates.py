@@ -1,0 +1,223 @@
+"""Dates and times in the shapes real exports write them, read one way per file and column.
+
+This module owns turning date text into UTC timestamps for every reader (accounts and posts). It
+reads Twitter's ``Tue Jun 11 11:20:35 +0000 2013``, ISO 8601, Unix seconds and milliseconds, and
+the local forms ``DD.MM.YYYY.`` (the trailing dot too), ``DD.MM.YYYY HH:MM``, ``DD/MM/YYYY``,
+``DD-MM-YYYY HH.MM`` and their month-first twins.
+
+Day-first or month-first is decided per file and column, from the values that only one reading
+allows (``24/06/2012`` is day-first, ``06/24/2012`` month-first). A column whose values every
+reading allows (``10/05/2024``) is never guessed: :class:`AmbiguousDatesError` names the column and
+an example, and the caller asks the user for ``--dayfirst``, ``--monthfirst`` or ``--date-format``.
+It never reads a file and never warns per value: callers decide what an unreadable value costs.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from detector.errors import InputError
+
+ORDERS = ("dayfirst", "monthfirst")
+NS = "datetime64[ns, UTC]"
+# Outside these years a value is a typo or a sentinel (-1, 0001-01-01), not a time a post was made.
+FIRST_YEAR, LAST_YEAR = 1970, 2200
+
+# DD.MM.YYYY[.] | DD/MM/YYYY | DD-MM-YYYY, then an optional time HH:MM[:SS] or HH.MM[.SS].
+_LOCAL = re.compile(
+    r"^(?P<a>\d{1,2})(?P<sep>[./-])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4})\.?"
+    r"(?:[ T,]+(?P<H>\d{1,2})[:.](?P<M>\d{2})(?:[:.](?P<S>\d{2}))?)?$"
+)
+_UNIX = re.compile(r"^\d{9,13}(?:\.\d+)?$")
+_MONTHS = {m: f"{i:02d}" for i, m in enumerate(("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"), 1)}
+
+
+class AmbiguousDatesError(InputError):
+    """A date column reads both day-first and month-first, and no value settles which."""
+
+
+@dataclass
+class DateRules:
+    """How to read the local date forms of one input.
+
+    Parameters
+    ----------
+    order : {"dayfirst", "monthfirst"}, optional
+        The user's choice; otherwise each column's values decide.
+    fmt : str, optional
+        A ``strptime`` format tried before every other shape (``--date-format``).
+    defaults : dict
+        Orders a reader knows from its source's documentation (the IRA CSV is month-first).
+    """
+
+    order: str | None = None
+    fmt: str | None = None
+    defaults: dict[str, str] = field(default_factory=dict)
+    decided: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.order is not None and self.order not in ORDERS:
+            raise ValueError(f"order must be one of {ORDERS}, not {self.order!r}")
+
+    def for_file(self) -> DateRules:
+        """The user's rules for another file: nothing decided for this one carries over."""
+        return DateRules(self.order, self.fmt, dict(self.defaults))
+
+    def with_default(self, column: str, order: str) -> DateRules:
+        """These rules, with ``order`` for ``column`` unless the user chose otherwise."""
+        return DateRules(self.order, self.fmt, {**self.defaults, column: order}, dict(self.decided))
+
+
+def local_parts(text: pd.Series) -> pd.DataFrame:
+    """The numbers of the values in a local ``a.b.YYYY`` form (other rows missing)."""
+    return text.str.extract(_LOCAL)
+
+
+def decide_order(text: pd.Series, column: str, path: str | None = None) -> str | None:
+    """Day-first or month-first for a column, from values only one reading allows.
+
+    Returns None when the column holds no value in a local form, or only values that read the
+    same both ways (``01/01/2024``).
+
+    Raises
+    ------
+    AmbiguousDatesError
+        Values read both ways and none settles it, or some are day-first and others month-first.
+    """
+    stripped = _strip(text)
+    parts = local_parts(stripped)
+    found = parts["a"].notna().to_numpy(dtype=bool)
+    if not found.any():
+        return None
+    parts, values = parts[found], stripped[found]
+    a = parts["a"].astype(int).to_numpy()
+    b = parts["b"].astype(int).to_numpy()
+    day_only = (a > 12) & (b <= 12)
+    month_only = (b > 12) & (a <= 12)
+    if day_only.any() and month_only.any():
+        d, m = values[day_only].iat[0], values[month_only].iat[0]
+        raise AmbiguousDatesError(
+            f"dates are written both day-first ('{_show(d)}') and month-first ('{_show(m)}'); "
+            "give --date-format for the form you trust",
+            path=path, field=column,
+        )
+    if day_only.any():
+        return "dayfirst"
+    if month_only.any():
+        return "monthfirst"
+    differ = a != b
+    if not differ.any():
+        return None
+    example = values[differ].iat[0]
+    first, second = int(a[differ][0]), int(b[differ][0])
+    raise AmbiguousDatesError(
+        f"dates such as '{_show(example)}' read both day-first (day {first}, month {second}) and "
+        f"month-first (month {first}, day {second}), and no value in the file settles which: "
+        "give --dayfirst, --monthfirst or --date-format (e.g. --date-format '%d.%m.%Y')",
+        path=path, field=column,
+    )
+
+
+def parse_dates(
+    values: pd.Series, column: str, rules: DateRules | None = None, path: str | None = None
+) -> pd.Series:
+    """Parse a column of date text (or numbers) to UTC; unreadable values become ``NaT``.
+
+    A time without a zone is taken as UTC. The day/month order of local forms comes from
+    ``rules`` (the user's, a reader's default, or one decided earlier for this file and column),
+    else from the values themselves (see :func:`decide_order`); a decision is kept in
+    ``rules.decided`` so every chunk of a file is read the same way.
+    """
+    rules = rules or DateRules()
+    out = pd.Series(pd.NaT, index=values.index, dtype=NS)
+    present = values.notna().to_numpy(dtype=bool)
+    if not present.any():
+        return out
+    text = _strip(values[present].map(_as_text).astype("string"))
+    parsed = pd.Series(pd.NaT, index=text.index, dtype=NS)
+    if rules.fmt:
+        parsed[:] = _to_utc(pd.to_datetime(text, format=rules.fmt, errors="coerce", utc=True))
+    todo = parsed.isna()
+    if todo.any():
+        parsed[todo] = _twitter(text[todo])
+    todo = parsed.isna() & text.str.contains("-", regex=False).fillna(False) & text.str.match(r"^[+-]?\d{4}-").fillna(False)
+    if todo.any():
+        parsed[todo] = _to_utc(pd.to_datetime(text[todo], format="ISO8601", errors="coerce", utc=True))
+    todo = parsed.isna() & text.str.fullmatch(_UNIX.pattern).fillna(False)
+    if todo.any():
+        number = pd.to_numeric(text[todo], errors="coerce")
+        millis = number >= 1e11
+        seconds = number.where(~millis, number / 1000)
+        parsed[todo] = _to_utc(pd.to_datetime(seconds, unit="s", errors="coerce", utc=True))
+    todo = parsed.isna()
+    if todo.any():
+        parsed[todo] = _local(text[todo], column, rules, path)
+    # Positions, not labels: the records of one API page share a record number.
+    naive = np.full(len(values), np.datetime64("NaT"), dtype="datetime64[ns]")
+    naive[present] = parsed.dt.tz_convert(None).to_numpy(dtype="datetime64[ns]")
+    return pd.Series(naive, index=values.index).dt.tz_localize("UTC")
+
+
+def _local(text: pd.Series, column: str, rules: DateRules, path: str | None) -> pd.Series:
+    parts = local_parts(text)
+    found = parts["a"].notna()
+    out = pd.Series(pd.NaT, index=text.index, dtype=NS)
+    if not found.any():
+        return out
+    order = rules.order or rules.decided.get(column) or rules.defaults.get(column)
+    if order is None:
+        order = decide_order(text[found], column, path) or "dayfirst"  # None: both readings agree
+        rules.decided[column] = order
+    p = parts[found]
+    day, month = (p["a"], p["b"]) if order == "dayfirst" else (p["b"], p["a"])
+    iso = (
+        p["y"] + "-" + month.str.zfill(2) + "-" + day.str.zfill(2) + " "
+        + p["H"].fillna("0").str.zfill(2) + ":" + p["M"].fillna("00") + ":" + p["S"].fillna("00")
+    )
+    out[found] = _to_utc(pd.to_datetime(iso, format="%Y-%m-%d %H:%M:%S", errors="coerce", utc=True))
+    return out
+
+
+def _twitter(text: pd.Series) -> pd.Series:
+    """Parse ``Tue Jun 11 11:20:35 +0000 2013`` fast, by slicing it into ISO 8601."""
+    out = pd.Series(pd.NaT, index=text.index, dtype=NS)
+    shaped = (text.str.len() == 30).fillna(False).to_numpy(dtype=bool)
+    if not shaped.any():
+        return out
+    t = text[shaped]
+    month = t.str.slice(4, 7).map(_MONTHS)
+    iso = t.str.slice(26, 30) + "-" + month + "-" + t.str.slice(8, 10) + "T" + t.str.slice(11, 19) + t.str.slice(20, 25)
+    out[shaped] = _to_utc(pd.to_datetime(iso, format="%Y-%m-%dT%H:%M:%S%z", errors="coerce", utc=True))
+    return out
+
+
+def _to_utc(s: pd.Series) -> pd.api.extensions.ExtensionArray:
+    """``s`` as UTC nanoseconds, for positional assignment; years out of range (-1, 9999) are NaT."""
+    s = pd.Series(s)
+    if s.dtype.kind != "M":
+        return pd.Series(pd.NaT, index=s.index, dtype=NS).array
+    if s.dt.tz is None:
+        s = s.dt.tz_localize("UTC")
+    years = s.dt.year
+    s = s.where((years >= FIRST_YEAR) & (years <= LAST_YEAR))
+    return s.astype(NS).array
+
+
+def _as_text(v: object) -> str:
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    if isinstance(v, pd.Timestamp):
+        return v.isoformat()
+    return str(v)
+
+
+def _strip(text: pd.Series) -> pd.Series:
+    return text.astype("string").str.strip()
+
+
+def _show(value: object) -> str:
+    return str(value)[:40]
