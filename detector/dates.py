@@ -144,7 +144,7 @@ def parse_dates(
     todo = parsed.isna()
     if todo.any():
         parsed[todo] = _twitter(text[todo])
-    todo = parsed.isna() & text.str.contains("-", regex=False).fillna(False) & text.str.match(r"^[+-]?\d{4}-").fillna(False)
+    todo = parsed.isna() & text.str.match(r"^\d{4}(?:-|$)").fillna(False)  # ISO 8601, or a bare year
     if todo.any():
         parsed[todo] = _to_utc(pd.to_datetime(text[todo], format="ISO8601", errors="coerce", utc=True))
     todo = parsed.isna() & text.str.fullmatch(_UNIX.pattern).fillna(False)

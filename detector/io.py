@@ -109,7 +109,15 @@ def _binary(head: bytes) -> bool:
     A NUL byte further on is a problem of one record, which is rejected like any other bad record.
     """
     first_line = head.split(b"\n", 1)[0]
-    return b"\x00" in first_line
+    if b"\x00" in first_line:
+        return True
+    if b"\x00" not in head:
+        return False
+    try:  # a NUL further on: binary unless the first line is a plain text header
+        text = first_line.decode("utf-8")
+    except UnicodeDecodeError:
+        return True
+    return any(ord(c) < 32 and c not in "\t\r" for c in text)
 
 
 NUL_REASON = "the record holds a NUL byte (binary data in a text file)"
@@ -319,6 +327,8 @@ def read_csv_strings(
     sep = csv_delimiter(path)
     with open(path, "rb") as fh:
         head = fh.readline().decode("utf-8-sig", errors="replace")
+    if head.lstrip().startswith(("{", "[")):
+        raise InputError("malformed CSV: the header line is JSON (give --format json or jsonl)", path=p)
     names = next(_csv_module_rows(head, sep), [])
     seen: dict[str, int] = {}
     for i, name in enumerate(names, start=1):

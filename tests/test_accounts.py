@@ -314,7 +314,7 @@ def test_csv_rows_of_the_wrong_width_are_rejected_and_the_rest_read(
 @pytest.mark.parametrize(
     ("content", "fmt", "message"),
     [
-        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", None, "binary content of an unknown format"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", None, "binary content of an unknown format (a spreadsheet? save it as CSV)"),
         (b"just some words\nand more words\n", None, "not CSV (no delimiter in the header line), JSON, JSONL or Parquet"),
         (b"id,screen_name\n1,a\n", "xml", "unknown format 'xml' (choose one of csv, json, jsonl, parquet)"),
     ],
@@ -446,14 +446,14 @@ def test_ids_mangled_by_a_spreadsheet(tmp_path: Path) -> None:
         "1502026417,plain,4\n"
     )
     batch = read_accounts(path, as_of=AS_OF)
-    # the lost digits cannot be recovered: the screen name becomes the key, or the record goes
-    assert batch.accounts["account_id"].tolist() == ["mangled_named", "1502026416", "1502026417"]
+    # the lost digits cannot be recovered, and the rest of the id may name another account: the
+    # record goes, screen name or not (one rule, as the README says)
+    assert batch.accounts["account_id"].tolist() == ["1502026416", "1502026417"]
     assert notes(batch) == [
-        (1, "id", "field ignored", "id '8.41E+17' was mangled by a spreadsheet (scientific notation loses digits): record kept under its screen_name"),
+        (1, "id", "rejected", "id '8.41E+17' was mangled by a spreadsheet (scientific notation loses digits): record rejected"),
         (2, "id", "rejected", "id '8.41E+17' was mangled by a spreadsheet (scientific notation loses digits): record rejected"),
-        (2, "id", "rejected", "no id or screen_name"),
     ]
-    assert batch.rejects.n_rejected == 1  # two notes about one record
+    assert batch.rejects.n_rejected == 2
 
 
 def test_duplicated_accounts_keep_the_first(accounts_dir: Path, tmp_path: Path) -> None:

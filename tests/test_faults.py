@@ -192,7 +192,7 @@ def test_created_at_minus_one_is_a_field_problem(genuine: Path, small_model_path
     assert result.exit_code == 0, result.output
     rejects = pd.read_csv("out.rejects.csv", dtype=str)
     assert rejects[["field", "action", "reason"]].values.tolist() == [
-        ["created_at", "field ignored", "unreadable date '-1': field ignored, record kept"]
+        ["created_at", "field ignored", "unparseable date '-1': field ignored, record kept"]
     ]
 
 
@@ -275,7 +275,7 @@ def test_a_value_cannot_forge_a_log_line(genuine: Path, small_model_path: Path) 
     assert any(
         line.endswith(
             "WARNING detector.io: forged.csv, record 1, field 'followers_count': "
-            "'208\\n2026-11-30 03:00:00,000 ERROR detect' is not a count (a whole number, 0 or more): field ignored, record kept"
+            "'208\\n2026-11-30 03:00:00,000 ERROR detect' is not a non-negative number: field ignored, record kept"
         )
         for line in err
     )
@@ -331,7 +331,7 @@ def test_inf_nan_and_negative_counts_follow_one_rule(here: Path, small_model_pat
     assert "scored 3 accounts" in result.stdout
     rejects = pd.read_csv("out.rejects.csv", dtype=str)
     assert rejects["reason"].tolist() == [
-        f"'{v}' is not a count (a whole number, 0 or more): field ignored, record kept" for v in ("inf", "NaN", "-5")
+        f"'{v}' is not a non-negative number: field ignored, record kept" for v in ("inf", "NaN", "-5")
     ]
     assert set(rejects["action"]) == {"field ignored"}
 

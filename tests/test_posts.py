@@ -137,7 +137,7 @@ def test_format_override_and_unknown_shapes(tmp_path: Path) -> None:
         read_posts(FIX / "pheme_ferguson.jsonl", "csv")
     odd = tmp_path / "odd.csv"
     odd.write_text("a,b\n1,2\n")
-    with pytest.raises(InputError, match="columns found: a, b"):
+    with pytest.raises(InputError, match="columns found: 'a', 'b'"):
         read_posts(odd)
     with pytest.raises(InputError, match="no such file"):
         read_posts(tmp_path / "missing.csv")

@@ -512,7 +512,7 @@ def _counts(raw: pd.DataFrame, name: str, rejects: Rejects) -> pd.Series:
     invalid = (values.isna() & s.notna()) | (values < 0) | np.isinf(values)
     for i in np.flatnonzero(invalid.to_numpy(dtype=bool)):
         v = str(s.iat[i])
-        rejects.add(int(s.index[i]), name, f"'{escape_controls(v[:40])}' is not a count (a whole number, 0 or more): field ignored, record kept", v[:80], action="field ignored")
+        rejects.add(int(s.index[i]), name, f"'{escape_controls(v[:40])}' is not a non-negative number: field ignored, record kept", v[:80], action="field ignored")
     values[invalid] = np.nan
     return values
 
@@ -522,7 +522,7 @@ def _times(s: pd.Series, name: str, rejects: Rejects, dates: DateRules | None = 
     todo = (out.isna() & s.notna() & (s.astype("string").str.strip().str.len() > 0).fillna(False)).to_numpy(dtype=bool)
     for i in np.flatnonzero(todo):
         v = str(s.iat[i]).strip()
-        rejects.add(int(s.index[i]), name, f"unreadable date '{escape_controls(v[:40])}': field ignored, record kept", v[:80], action="field ignored")
+        rejects.add(int(s.index[i]), name, f"unparseable date '{escape_controls(v[:40])}': field ignored, record kept", v[:80], action="field ignored")
     return out
 
 
