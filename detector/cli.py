@@ -1017,8 +1017,10 @@ def run_command(
     from detector.ops.store import default_data_dir
 
     base = Path(data_dir) if data_dir else default_data_dir()
+    dates, columns = _input_rules(date_order, date_format, columns_spec)
     handler = runner.log_file_handler(run_log or base / runner.LOG_FILE)
     handler.setLevel(logging.INFO)
+    handler.addFilter(SafeRecords())
     root = logging.getLogger()
     for h in root.handlers:  # the terminal keeps the level of -v/-q; the file gets INFO
         if h.level == logging.NOTSET:
@@ -1030,7 +1032,7 @@ def run_command(
             watch_name, config=config_path, db=db, data_dir=base, out_dir=out_dir, from_posts=from_posts,
             from_accounts=from_accounts, env_file=env_file, collect_since=collect_since, max_pages=max_pages,
             lookback=lookback, model=model_path, workers=workers, top=top,
-            dates=_input_rules(date_order, date_format, columns_spec)[0], columns=_input_rules(date_order, date_format, columns_spec)[1],
+            dates=dates, columns=columns,
         )
     finally:
         root.removeHandler(handler)
