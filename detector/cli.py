@@ -99,7 +99,6 @@ def _input_rules(date_order: str | None, date_format: str | None, columns_spec: 
     return DateRules(order=date_order, fmt=date_format), parse_column_map(columns_spec)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
 # show_default: every option's --help shows its default (options whose default is "none given"
 # say in their help what happens then).
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "show_default": True})

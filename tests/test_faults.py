@@ -103,7 +103,7 @@ def test_an_input_named_like_a_rejects_file_is_never_removed(genuine: Path, smal
 def test_posts_outputs_never_replace_the_input(posts_dir: Path, here: Path) -> None:
     Path("posts.csv").write_bytes((posts_dir / "flat_ferguson.csv").read_bytes())
     before = Path("posts.csv").read_bytes()
-    result = run("posts", "posts.csv", "-o", "scores.csv", "--clusters", "posts.csv", "--no-account-model")
+    result = run("posts", "posts.csv", "-o", "scores.csv", "--clusters-out", "posts.csv", "--no-account-model")
     assert result.exit_code == 2
     assert result.stderr == "error: the output posts.csv is the input posts.csv: writing it would destroy the input; choose another -o\n"
     assert Path("posts.csv").read_bytes() == before

@@ -28,7 +28,6 @@ whole message; ``repost_of`` says it is a repost.
 from __future__ import annotations
 
 import hashlib
-import itertools
 import logging
 import os
 import re
