@@ -1,7 +1,8 @@
 """What, when and where of a call, as written, and the time resolved against the post's time.
 
-The phrases are written for these tests in Albanian, Serbian (both scripts) and English, or quoted
-from issue 10 (three real calls the old lexicon missed). No text of ../shared is used here.
+The phrases are written for these tests in Albanian, Serbian (both scripts) and English, quoted
+from issue 10 (three real calls the old lexicon missed), or public IRA tweets. No text of
+balkan-posts is used here.
 """
 
 from __future__ import annotations
@@ -26,6 +27,9 @@ CASES = [
     ("March with us to Mitrovica/Mitrovicë tomorrow", "en", "march", "tomorrow", "2025-05-15 00:00", "date", "Mitrovica/Mitrovicë"),
     ("Okupljanje ispred Vlade svakog petka", "sr", "gathering", "petka", None, "unresolved", "ispred Vlade"),
     ("Dođite na protest!", "sr", "protest", "", None, "", ""),
+    # Real IRA posts (public): a name before the kind of place; "officers" is not an office.
+    ("'@UGANAACP and @UBSLA_UGA hosting vigil TONIGHT at 8 PM. Tate Plaza.", "en", "vigil", "TONIGHT at 8 PM", "2025-05-14 20:00", "resolved", "Tate Plaza"),
+    ("Come support our peace officers. Our choice is law & order. #BlueLivesMatter  Rally link:", "en", "rally", "", None, "", ""),
 ]
 
 

@@ -10,17 +10,19 @@ seconds and load in a fraction of a second:
    outside the gate in the training data as its score, and is never a call. The gate's recall on
    the labelled calls is measured in EVALUATION.md.
 2. **Features** (:class:`CallFeatures`, an sklearn transformer): character 2–5-grams within word
-   boundaries and word 1–2-grams of the normalised text (Serbian Cyrillic and Latin share one form,
-   diacritics folded), hashed into a fixed space so the vocabulary needs no storage; the parts of
-   the hand-written lexicon of :mod:`detector.posts.calls` (event, invitation, announcement, time,
-   place, and their "call to action" rule) as extra columns; time and place patterns of
+   boundaries and word 1–2-grams of the first 600 characters of the normalised text (Serbian
+   Cyrillic and Latin share one form, diacritics folded), hashed into a fixed space so the
+   vocabulary needs no storage, weighted by ``sqrt(tf) * idf`` with the idf learnt from unlabelled
+   posts; then 0/1 cues: the parts of the hand-written lexicon of :mod:`detector.posts.calls`
+   (event, invitation, announcement, time, place, and their "call to action" rule), grammar cues
+   of an invitation or of a report (:data:`GRAMMAR`), and the time and place patterns of
    :mod:`detector.posts.extract`.
 3. **Linear model**: L2 logistic regression on those features, its decision value mapped to a
    probability by Platt scaling fitted on out-of-fold decision values (grouped by source and
    author), and a threshold on that probability chosen on the same out-of-fold values.
 
-The fitted model is two files: ``call-model.npz`` (the weight vector and intercept, loaded with
-``allow_pickle=False``) and ``call-model.card.json`` (feature settings, calibration, threshold,
+The fitted model is two files: ``call-model.npz`` (the weight vector, intercept and idf, loaded
+with ``allow_pickle=False``) and ``call-model.card.json`` (feature settings, calibration, threshold,
 gate base rate, training data provenance and measured figures). No pickle anywhere.
 
 It never reads post files and never labels data.
@@ -50,7 +52,7 @@ from detector.posts.text import normalize_series
 log = logging.getLogger(__name__)
 
 MODEL_NAME = "call-model"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
 # A post that names none of these stems is not read by the model (RE2 syntax, on normalised text).
 GATE = (
@@ -58,7 +60,8 @@ GATE = (
     r"|\bskup|okup|tubim|setnj|boycott|bojkot|miting|gather|mblidh|\bjoin|\bcome\b|pridruz|\bdod?j?i(?:te)?\b|dolaz|izad?j?(?:ite|imo)"
     r"|poziv|pozvan|ejani|\beja\b|dilni|\bdalim|bashko|shihemi|vidimo se|te gjithe ne|te gjithe n |svi na|sit-?in|walk-?out|picket"
     r"|rsvp|be there|to the streets?|\bmeet\b|see you|interested|participat|\bpanel|\bteach-?in|kolon[aeu]|cutanj|tisin|perkujt"
-    r"|\bdemo\b|mobiliz|\bulic|\brrug|\bshesh|\btrg|ispred|\bpara\b|in front of|let'?s go|hajde|ajmo|krenimo|\bsot\b|\bneser|\bsutra|\bdanas)"
+    r"|\bdemo\b|mobiliz|\bulic|\brrug|\bshesh|\btrg|ispred|\bpara\b|in front of|let'?s go|hajde|ajmo|krenimo|\bsot\b|\bneser|\bsutra|\bdanas"
+    r"|mos mung|manifest|\btakim|pravac|uputi)"
 )
 LEXICON_COLUMNS = ["cta_event", "cta_invite", "cta_announce", "cta_time", "cta_place", "call_to_action"]
 PATTERN_COLUMNS = ["has_when", "has_clock", "has_where", "has_town"]
@@ -78,10 +81,12 @@ def gate(norm: pd.Series) -> np.ndarray:
 
 
 class CallFeatures(TransformerMixin, BaseEstimator):
-    """Message features of a call to action: hashed n-grams, lexicon parts and time/place patterns.
+    """Message features of a call to action: weighted hashed n-grams, lexicon parts, grammar, time and place.
 
-    Stateless: ``fit`` learns nothing (the hashing needs no vocabulary), so the same object scores
-    in a notebook, the CLI and cron.
+    ``fit`` learns one thing, the inverse document frequency of every hashed n-gram, from the
+    texts it is given (meant to be a large unlabelled sample of posts; labels are not used). The
+    n-gram part of a row is then ``l2(sqrt(tf) * idf)``; the lexicon, grammar and pattern columns
+    (0/1) are appended, multiplied by ``extra_weight``.
 
     Parameters
     ----------
@@ -93,12 +98,22 @@ class CallFeatures(TransformerMixin, BaseEstimator):
         Word n-gram range; ``(0, 0)`` leaves words out.
     lexicon : bool
         Append the lexicon's parts (:data:`LEXICON_COLUMNS`).
+    grammar : bool
+        Append the grammar cues (:data:`GRAMMAR`).
     patterns : bool
         Append the time and place patterns (:data:`PATTERN_COLUMNS`).
+    extra_weight : float
+        Value of a present lexicon, grammar or pattern cue (the n-gram part has unit length).
     max_chars : int
         Only the first ``max_chars`` characters of each normalised text are read.
     normalised : bool
         True when the texts given are already :func:`detector.posts.text.normalize` output.
+
+    Attributes
+    ----------
+    idf_ : ndarray of shape (n_features,)
+        Inverse document frequency of each hashed n-gram, ``log((n + 1) / (df + 1)) + 1``.
+    n_features_out_ : int
     """
 
     def __init__(
@@ -107,7 +122,9 @@ class CallFeatures(TransformerMixin, BaseEstimator):
         char_ngram: tuple[int, int] = (2, 5),
         word_ngram: tuple[int, int] = (1, 2),
         lexicon: bool = True,
+        grammar: bool = True,
         patterns: bool = True,
+        extra_weight: float = 0.5,
         max_chars: int = 600,
         normalised: bool = False,
     ) -> None:
@@ -115,47 +132,97 @@ class CallFeatures(TransformerMixin, BaseEstimator):
         self.char_ngram = char_ngram
         self.word_ngram = word_ngram
         self.lexicon = lexicon
+        self.grammar = grammar
         self.patterns = patterns
+        self.extra_weight = extra_weight
         self.max_chars = max_chars
         self.normalised = normalised
 
     def fit(self, X: Any, y: Any = None) -> CallFeatures:
-        """Nothing to learn; checks the parameters and returns ``self``."""
+        """Learn the n-grams' inverse document frequencies from the texts ``X`` (``y`` is ignored)."""
         if self.n_features < 16:
             raise ValueError("n_features must be at least 16")
+        counts = self._ngrams(self._norm(X))
+        df = np.bincount(counts.indices, minlength=self.n_features)
+        self.idf_ = (np.log((counts.shape[0] + 1) / (df + 1)) + 1).astype(np.float32)
         self.n_features_out_ = self._n_out()
         return self
 
     def _n_out(self) -> int:
-        return self.n_features + (len(LEXICON_COLUMNS) if self.lexicon else 0) + (len(PATTERN_COLUMNS) if self.patterns else 0)
+        return (
+            self.n_features
+            + (len(LEXICON_COLUMNS) if self.lexicon else 0)
+            + (len(GRAMMAR) if self.grammar else 0)
+            + (len(PATTERN_COLUMNS) if self.patterns else 0)
+        )
 
-    def transform(self, X: Any) -> sp.csr_matrix:
-        """Sparse feature matrix, one row per text."""
+    def _norm(self, X: Any) -> pd.Series:
         texts = pd.Series(np.asarray(X, dtype=object).ravel(), dtype="string").fillna("")
         norm = texts if self.normalised else normalize_series(texts)
         # A call says what it is near its start (a title, a first sentence): long articles are cut,
         # which bounds the cost of one post.
-        norm = norm.str.slice(0, self.max_chars)
+        return norm.str.slice(0, self.max_chars)
+
+    def _ngrams(self, norm: pd.Series) -> sp.csr_matrix:
         docs = norm.astype(str).tolist()
-        char = HashingVectorizer(
+        X = HashingVectorizer(
             analyzer="char_wb", ngram_range=tuple(self.char_ngram), n_features=self.n_features,
             alternate_sign=False, norm="l2", lowercase=False, dtype=np.float32,
         ).transform(docs)  # fmt: skip
-        blocks = [char]
         if self.word_ngram[1] > 0:
             words = HashingVectorizer(
                 analyzer="word", ngram_range=tuple(self.word_ngram), n_features=self.n_features,
                 alternate_sign=False, norm="l2", lowercase=False, dtype=np.float32, token_pattern=r"(?u)\b\w+\b",
             ).transform(docs)  # fmt: skip
-            blocks = [(char + words) * np.float32(0.7071)]
+            X = (X + words) * np.float32(0.7071)
+        return X.tocsr()
+
+    def transform(self, X: Any) -> sp.csr_matrix:
+        """Sparse feature matrix, one row per text."""
+        from sklearn.preprocessing import normalize as l2_rows
+        from sklearn.utils.validation import check_is_fitted
+
+        check_is_fitted(self, "idf_")
+        norm = self._norm(X)
+        grams = self._ngrams(norm)
+        grams.data = np.sqrt(grams.data)
+        grams = l2_rows(grams @ sp.diags(self.idf_), copy=False).astype(np.float32)
         extra = []
         if self.lexicon:
             extra.append(lexicon_matrix(norm))
+        if self.grammar:
+            extra.append(grammar_matrix(norm))
         if self.patterns:
             extra.append(pattern_matrix(norm))
+        blocks = [grams]
         if extra:
-            blocks.append(sp.csr_matrix(np.hstack(extra).astype(np.float32)))
+            blocks.append(sp.csr_matrix(np.hstack(extra).astype(np.float32) * np.float32(self.extra_weight)))
         return sp.hstack(blocks, format="csr", dtype=np.float32)
+
+
+# Grammar of an invitation or of a report, in normalised text (one column each). They generalise
+# the lexicon's word lists: a hortative "let us / hajde / le të / -mo" or an imperative plural
+# invites; a past tense or a news marker reports.
+GRAMMAR = {
+    "past": r"\b(?:\w+(?:li|le|la|lo) (?:su|je|smo)|(?:je|su) \w+(?:li|le|la|lo|an|ana|ani|eni|en)|odrzan\w*|juce|sinoc|u mbajt|u mblodh\w*|\w+uan\b|\w+oi\b|kane \w+uar|kishin|dje\b|mbreme|protested|marched|gathered|rallied|held|yesterday|last night|were|was)\b",
+    "news": r"(?:via @user|#politics|#news|#topnews|breaking|\bvideo\b|\bfoto\b|lajm|vesti|: |\|)",
+    "hortative": r"\b(?:let'?s|let us|hajde(?:mo)?|ajmo|idemo|krenimo|izadjimo|okupimo|le te|te dalim|te mblidhemi|te bashkohemi|bashkohemi|mblidhemi|protestojme|marshojme|shihemi|takohemi|vidimo se|we will|we'?ll|we are going|do te \w+me|\w+cemo)\b",
+    "imperative": r"\b(?:join|come|bring|meet|show up|stand|march|rally|be there|please|dodj?ite|izadj?ite|pridruzite|okupite|budite|krenite|dolazite|podrzite|ejani|eja|dilni|bashkohuni|bashkojuni|bashkohu|mblidhuni|ngrihuni|hajdeni|merrni|mos mungoni|jeni|vini|ju ftojme|pozivamo|pozivaju|poziva|invite[sd]?|ftojme|fton)\b",
+    "addressee": r"\b(?:you|your|y'all|vi|vas|vam|ju|juve|te gjithe|svi|svima|gradjani|qytetare|everyone|all)\b",
+    "soon": r"\b(?:sutra|neser|tomorrow|tonight|veceras|sonte|this (?:weekend|saturday|sunday|friday)|u (?:subotu|nedelju|petak)|te (?:shtunen|dielen|premten)|next week)\b",
+    "question": r"\?",
+    "chatter": r"\b(?:i think|mislim|mendoj|lol|haha\w*|:\)|:d|xd)\b",
+}
+_GRAMMAR_RX = [extract_mod.regex.compile(rx) for rx in GRAMMAR.values()]
+
+
+def grammar_matrix(norm: pd.Series) -> np.ndarray:
+    """The :data:`GRAMMAR` cues, each tested on every normalised text."""
+    docs = norm.astype(str).tolist()
+    out = np.zeros((len(docs), len(GRAMMAR)), dtype=np.float32)
+    for j, rx in enumerate(_GRAMMAR_RX):
+        out[:, j] = [rx.search(t) is not None for t in docs]
+    return out
 
 
 def lexicon_matrix(norm: pd.Series) -> np.ndarray:
@@ -243,14 +310,15 @@ def save_model(model: CallModel, path: str | Path | None = None) -> Path:
     """Write ``<name>.npz`` (weights) and ``<name>.card.json`` (everything else); no pickle."""
     path = Path(path) if path is not None else default_model_path()
     path.parent.mkdir(parents=True, exist_ok=True)
-    np.savez_compressed(path, coef=model.coef.astype(np.float32), intercept=np.array([model.intercept]))
+    np.savez_compressed(path, coef=model.coef.astype(np.float32), intercept=np.array([model.intercept]), idf=model.features.idf_)
     f = model.features
     card = {
         **model.card,
         "format_version": FORMAT_VERSION,
         "features": {
             "n_features": f.n_features, "char_ngram": list(f.char_ngram), "word_ngram": list(f.word_ngram),
-            "lexicon": f.lexicon, "patterns": f.patterns, "max_chars": f.max_chars,
+            "lexicon": f.lexicon, "grammar": f.grammar, "patterns": f.patterns,
+            "extra_weight": f.extra_weight, "max_chars": f.max_chars,
         },
         "platt": list(model.platt),
         "threshold": model.threshold,
@@ -288,6 +356,7 @@ def load_model(path: str | Path | None = None) -> CallModel:
         with np.load(p, allow_pickle=False) as z:
             coef = z["coef"].astype(np.float32)
             intercept = float(z["intercept"][0])
+            idf = z["idf"].astype(np.float32)
     except (OSError, ValueError, KeyError) as exc:
         raise ModelError(f"cannot load the call model {p}: {exc}") from exc
     if card.get("format_version") != FORMAT_VERSION:
@@ -295,8 +364,13 @@ def load_model(path: str | Path | None = None) -> CallModel:
     fs = card["features"]
     features = CallFeatures(
         n_features=int(fs["n_features"]), char_ngram=tuple(fs["char_ngram"]), word_ngram=tuple(fs["word_ngram"]),
-        lexicon=bool(fs["lexicon"]), patterns=bool(fs["patterns"]), max_chars=int(fs["max_chars"]), normalised=True,
-    ).fit(None)  # fmt: skip
+        lexicon=bool(fs["lexicon"]), grammar=bool(fs["grammar"]), patterns=bool(fs["patterns"]),
+        extra_weight=float(fs["extra_weight"]), max_chars=int(fs["max_chars"]), normalised=True,
+    )  # fmt: skip
+    features.idf_ = idf
+    features.n_features_out_ = features._n_out()
+    if idf.shape[0] != features.n_features:
+        raise ModelError(f"call model {p} has {idf.shape[0]} idf weights, its card describes {features.n_features}")
     if coef.shape[0] != features.n_features_out_:
         raise ModelError(f"call model {p} has {coef.shape[0]} weights, its card describes {features.n_features_out_}")
     model = CallModel(features, coef, intercept, tuple(card["platt"]), float(card["threshold"]), float(card["base_rate"]), card)

@@ -136,7 +136,7 @@ _PLACE_NOUN = (
 _CAP = r"(?:\p{Lu}[\p{L}'’\-]*|\d+)"
 # Place heads and nouns are matched on folded text, the proper names after them on the original.
 PLACE_RX = regex.compile(
-    rf"(?<!\w)(?:{_PLACE_HEAD} (?:the )?(?:[^\W\d]+ ){{0,3}}?{_PLACE_NOUN}(?: [\"“„]?[^\W\d]+[\"”]?){{0,2}}|{_PLACE_NOUN}(?: [\"“„]?[^\W\d]+[\"”]?)?)",
+    rf"(?<!\w)(?:{_PLACE_HEAD} (?:the )?(?:[^\W\d]+ ){{0,3}}?{_PLACE_NOUN}(?!\w)(?: [\"“„]?[^\W\d]+[\"”]?){{0,2}}|{_PLACE_NOUN}(?!\w)(?: [\"“„]?[^\W\d]+[\"”]?)?)",
     flags=regex.IGNORECASE,
 )
 # Known cities and towns of the region (folded; both Albanian and Serbian spellings) for posts that
@@ -216,10 +216,23 @@ _TRAILING = frozenset(
 )
 
 
-def _best_where(f: Folded, when: regex.Match[str] | None = None) -> tuple[int, int] | None:
+_HEAD_AT = regex.compile(rf"{_PLACE_HEAD} ")
+
+
+def _best_where(f: Folded, when: regex.Match[str] | None = None, original: str = "") -> tuple[int, int] | None:
     m = PLACE_RX.search(f.text)
     if m:
         start, end = m.start(), m.end()
+        if original and not _HEAD_AT.match(f.text, start):
+            # "Tate Plaza", "Washington Square Park": take up to three capitalised words before the noun.
+            for _ in range(3):
+                prev = f.text.rfind(" ", 0, max(start - 1, 0))
+                word_start = prev + 1
+                if start - 1 <= word_start or f.text[start - 1] != " ":
+                    break
+                if not original[int(f.source[word_start])].isupper() or not f.text[start - 2].isalnum():
+                    break
+                start = word_start
         if when is not None and start < when.start() < end:
             end = when.start()
         while end > start and f.text[end - 1] == " ":
@@ -340,7 +353,7 @@ def extract_one(text: str, posted: pd.Timestamp | None = None, lang: str | None 
             ts, status = None, "unresolved"
         else:
             ts, status = resolve_when(m.group(0).strip(), posted, lang)
-    span = _best_where(f, m)
+    span = _best_where(f, m, text)
     where = f.original(text, *span) if span else ""
     return {"event": kind, "when": when, "when_ts": ts if ts is not None else pd.NaT, "when_status": status, "where": where}
 

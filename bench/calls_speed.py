@@ -1,0 +1,78 @@
+"""Speed of the call classifier and the language detector on all IRA posts, for BENCHMARKS.md.
+
+Measures the model's cold load (in a fresh interpreter), then :func:`detector.posts.calls.score_calls`
+and :func:`detector.posts.calls.detect_lang` on every post of ``../shared/datasets/ira-2018``
+(1,166,601 tweets), batched as the posts job calls them.
+
+Usage: ``python bench/calls_speed.py [--limit N] [--write]`` (``--write`` replaces its section of
+BENCHMARKS.md).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from detector.posts.calls import detect_lang, score_calls  # noqa: E402
+
+HEADING = "## Calls classifier and language detection"
+IRA = REPO.parent / "shared" / "datasets" / "ira-2018" / "tweets.parquet"
+LOAD = "import time; t=time.perf_counter(); from detector.posts.call_model import load_model; load_model(); print(time.perf_counter()-t)"
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--limit", type=int, default=0, help="only the first N posts")
+    ap.add_argument("--write", action="store_true")
+    args = ap.parse_args()
+    loads = [float(subprocess.run([sys.executable, "-c", LOAD], capture_output=True, text=True, check=True, cwd=REPO).stdout) for _ in range(3)]
+    t = pd.read_parquet(IRA, columns=["content", "publish_date"])
+    if args.limit:
+        t = t.iloc[: args.limit]
+    texts = t["content"].astype("string")
+    created = pd.to_datetime(t["publish_date"], utc=True)
+    t0 = time.perf_counter()
+    out = score_calls(texts, created, None)
+    calls_s = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    langs = detect_lang(texts)
+    lang_s = time.perf_counter() - t0
+    res = {"posts": len(t), "load_s": [round(x, 3) for x in loads], "score_calls_s": round(calls_s, 1),
+           "score_calls_posts_per_s": round(len(t) / calls_s), "detect_lang_s": round(lang_s, 1),
+           "detect_lang_posts_per_s": round(len(t) / lang_s), "calls": int(out["is_call"].sum()),
+           "with_when": int((out["when"] != "").sum()), "when_resolved": int(out["when_ts"].notna().sum()),
+           "with_where": int((out["where"] != "").sum()), "languages": langs.value_counts().head(6).to_dict(), "cpus": os.cpu_count(), "load_average": os.getloadavg()[0]}  # fmt: skip
+    print(json.dumps(res, indent=2))
+    if args.write:
+        from detector.io import replace_markdown_section
+
+        replace_markdown_section(REPO / "BENCHMARKS.md", markdown(res), title="# Benchmarks")
+    return 0
+
+
+def markdown(r: dict) -> str:
+    return "\n".join([
+        HEADING, "",
+        f"Produced by `bench/calls_speed.py --write` on all {r['posts']:,} IRA posts, on the shared {r['cpus']}-core machine "
+        f"(load average {r['load_average']:.1f} when it ran: other jobs were running, so these are upper bounds).", "",
+        "| what | time | posts/s |", "|---|---|---|",
+        f"| load the call model (fresh interpreter, 3 runs) | {', '.join(f'{x:.2f} s' for x in r['load_s'])} | |",
+        f"| `score_calls` (normalise, gate, classify each distinct gated text once, what/when/where of the calls) | {r['score_calls_s']:.1f} s | {r['score_calls_posts_per_s']:,} |",
+        f"| `detect_lang` | {r['detect_lang_s']:.1f} s | {r['detect_lang_posts_per_s']:,} |", "",
+        f"{r['calls']:,} posts are calls by the classifier; {r['with_when']:,} of them name a time ({r['when_resolved']:,} resolved to a "
+        f"timestamp against the post time) and {r['with_where']:,} a place.", "",
+    ])  # fmt: skip
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
