@@ -1225,9 +1225,12 @@ def clusters_from_memberships(m: pd.DataFrame) -> pd.DataFrame:
 
 def _post_member(member: str) -> tuple[str, str]:
     """``(platform, post id)`` of a stored ``post:…`` cluster member (bare ids are X's)."""
+    from detector.sources.base import sources
+
     rest = member.split(":", 1)[1]
     head, _, tail = rest.partition(":")
-    return (head, tail) if tail and not head.isdigit() and "/" not in head else ("x", rest)
+    # Only a known platform's name is a prefix: content ids of posts without one look like "c:1f3a…".
+    return (head, tail) if tail and head in sources() else ("x", rest)
 
 
 def _spread(members: pd.DataFrame) -> dict[str, Any]:
