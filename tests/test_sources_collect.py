@@ -21,7 +21,7 @@ from test_collect import (
     FakeTime,  # the X collector tests' clock: 2024-05-14T09:00:00Z, the cassettes' Date
 )
 
-from detector.errors import CollectError, ConfigError
+from detector.errors import CollectError, ConfigError, redact
 from detector.ops.collect import collect_platform
 from detector.ops.store import open_store
 from detector.sources.base import Pager
@@ -136,6 +136,7 @@ def test_bluesky_credentials_come_from_the_environment_or_dotenv(monkeypatch, tm
         load_credentials()
     (tmp_path / ".env").write_text(f"BLUESKY_HANDLE=me.bsky.social\nBLUESKY_APP_PASSWORD={PASSWORD}\n")
     assert load_credentials() == ("me.bsky.social", PASSWORD)
+    assert redact(f"login with {PASSWORD} failed") == "login with [redacted] failed"
     monkeypatch.setenv("BLUESKY_HANDLE", "env.bsky.social")
     assert load_credentials()[0] == "env.bsky.social"  # the environment wins
 

@@ -28,7 +28,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from detector.errors import CollectError, ConfigError
+from detector.errors import CollectError, ConfigError, register_secret
 from detector.io import Rejects
 from detector.sources.base import (
     JSONSource,
@@ -238,6 +238,7 @@ def load_credentials(env_file: str | os.PathLike[str] | None = None) -> tuple[st
     values = dotenv_values(path) if path.is_file() else {}
     handle = (os.environ.get(HANDLE_ENV) or values.get(HANDLE_ENV) or "").strip()
     password = (os.environ.get(PASSWORD_ENV) or values.get(PASSWORD_ENV) or "").strip()
+    register_secret(password)  # redacted from every message and log line from now on
     if not handle or not password:
         raise ConfigError(
             f"Bluesky needs {HANDLE_ENV} and {PASSWORD_ENV} (an app password, made under Settings > "
@@ -278,6 +279,9 @@ class BlueskyCollector:
             handle, password = load_credentials(env_file)
             client = Client(base_url=service, request=Request(timeout=timeout))
             self.pager.call("Bluesky login", lambda: _guard(lambda: client.login(handle, password, fetch_bsky_profile=False), "login"))
+            session = getattr(client, "_session", None)
+            for token in (getattr(session, "access_jwt", None), getattr(session, "refresh_jwt", None)):
+                register_secret(token)
         self.client = client
 
     def pages(self, what: str, target: str, *, next_token: str | None = None, since: str | None = None, max_pages: int | None = None) -> Iterator[Page]:

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
-from detector.errors import CollectError, ConfigError
+from detector.errors import CollectError, ConfigError, register_secret
 from detector.io import Rejects
 from detector.sources.base import (
     JSONSource,
@@ -205,6 +205,7 @@ class MastodonCollector:
         self.server = server.rstrip("/")
         if not self.server.startswith(("https://", "http://")):
             self.server = "https://" + self.server
+        register_secret(access_token)
         if api is None:
             from mastodon import Mastodon as Client
 
