@@ -353,6 +353,18 @@ def markdown(res: dict) -> str:
         out += [f"**Without `{src}`** (C={c['C']:g}, lexicon {'on' if c['lexicon'] else 'off'}, threshold {c['threshold']:.2f}):", ""]
         out += _table({k: v for k, v in r.items() if not k.startswith("source:")})
         out += [""]
+    sh = res["source_holdout"]
+
+    def rec(src: str) -> str:
+        m = sh[src]["overall"]["model"]
+        return f"recall {m['recall']:.2f}, precision {m['precision']:.2f}"
+
+    out += ["What carries over: without the Albanian corpus, the model finds almost no Albanian call "
+            f"({rec('albanian_dialect')}): nothing learnt from Serbian and English transfers to Albanian. Without the "
+            f"student-protest site, its Serbian Cyrillic and English posts get {rec('blokade')}: the Bosnian and English "
+            "calls and the lexicon's parts carry the precision, not the recall. Without the IRA tweets, the English "
+            f"calls get {rec('ira')} from the site's English articles and the lexicon.", ""]  # fmt: skip
+    out += _targets(res)
     if "final" in res:
         f = res["final"]
         out += ["### The shipped model", "",
@@ -360,6 +372,57 @@ def markdown(res: dict) -> str:
                 f"{'on' if f['lexicon'] else 'off'}, threshold {f['threshold']:.3f}, score outside the gate {f['base_rate']:.4f}. "
                 "`detector/data/call-model.npz` (weights, idf) and `call-model.card.json` (settings, data hashes, figures).", ""]  # fmt: skip
     return "\n".join(out).rstrip() + "\n"
+
+
+# What the model gets wrong, read from the held-out and outer-fold errors. Paraphrased: the texts of
+# balkan-posts may not be quoted in the project.
+MISSES = [
+    "False calls, mostly Albanian: invitations with a day, an hour and the main square to a concert, a festival, "
+    "a city birthday, a New Year's party, a book club or a children's play day (the definition excludes non-political "
+    "events; the model has learnt \"invitation + time + place\" and cannot yet tell politics from a party), and a "
+    "commemoration organised by the armed forces and the municipality.",
+    "Missed Albanian calls: the four-word \"see you tomorrow at the protest\" that issue 10 quotes; a dialect question "
+    "\"shall we go out to protest?\"; a politician's \"join the citizens who demand protection of the archaeology, today "
+    "in Durrës, in the square\"; short campaign-rally calls that name only a day, an hour and a square.",
+    "Missed Serbian calls: a title-only post of the student-protest site, \"Are we going to Šabac for a protest? Šabac, "
+    "31 May\"; live-blog lines that send the crowd on to the next place.",
+    "Missed English calls: \"San Pedro #Longshore rally today!\", a teach-in announcement, the ways to join a national "
+    "women's strike; false English calls are headlines that relay someone else's rally or vigil.",
+]
+
+
+def _targets(res: dict) -> list[str]:
+    n, t = res["nested_cv"], res["test_split"]
+
+    def pr_(b: dict, k: str) -> str:
+        m = b.get(k, {}).get("model")
+        return f"P {m['precision']:.2f} / R {m['recall']:.2f} ({m['calls']} calls)" if m else "n/a"
+
+    out = ["### Against the targets, and what is still missed", "",
+           "Targets on unseen posts: precision ≥ 0.85 and recall ≥ 0.80 overall, recall ≥ 0.75 in each language.", "",
+           "| | nested CV | held-out split |", "|---|---|---|"]  # fmt: skip
+    for k in ("overall", "Albanian", "Serbian Cyrillic", "Serbian/Bosnian/Croatian Latin", "English"):
+        out.append(f"| {k} | {pr_(n, k)} | {pr_(t, k)} |")
+    ok = n["overall"]["model"]["precision"] >= 0.85 and n["overall"]["model"]["recall"] >= 0.80
+
+    def vs(b: dict, k: str, what: str) -> str:
+        return f"{b[k]['model'][what]:.2f} against {b[k]['lexicon'][what]:.2f}"
+
+    better = [k for k in ("Albanian", "Serbian Cyrillic", "English") if n[k]["model"]["recall"] > n[k]["lexicon"]["recall"]]
+    worse = [k for k in ("Albanian", "Serbian Cyrillic", "English") if n[k]["model"]["recall"] <= n[k]["lexicon"]["recall"]]
+    out += ["", ("The targets are met." if ok else
+                 "**The targets are not met.** English comes close (the IRA calls are many and alike); Albanian is far off, and "
+                 "the Serbian figures rest on a few dozen calls, almost all from one site."),
+            "",
+            f"Against the lexicon alone, in the nested CV: recall {vs(n, 'overall', 'recall')} and precision "
+            f"{vs(n, 'overall', 'precision')} overall; recall higher in {', '.join(better) or 'no language'}"
+            + (f", not in {', '.join(worse)}" if worse else "") + ". On the held-out split: recall "
+            f"{vs(t, 'overall', 'recall')}, precision {vs(t, 'overall', 'precision')}. With 189 labelled calls, more labelled "
+            "Albanian and Serbian calls (and hard negatives: non-political invitations) are what would move these figures, "
+            "not a larger model.", ""]  # fmt: skip
+    out += ["What it gets wrong (paraphrased; the texts may not be quoted here):", ""]
+    out += [f"- {m}" for m in MISSES] + [""]
+    return out
 
 
 def _versions() -> dict[str, str]:

@@ -27,7 +27,10 @@ from detector.posts.calls import detect_lang, score_calls  # noqa: E402
 
 HEADING = "## Calls classifier and language detection"
 IRA = REPO.parent / "shared" / "datasets" / "ira-2018" / "tweets.parquet"
-LOAD = "import time; t=time.perf_counter(); from detector.posts.call_model import load_model; load_model(); print(time.perf_counter()-t)"
+LOAD = (
+    "import time; t0=time.perf_counter(); from detector.posts.call_model import load_model; t1=time.perf_counter(); "
+    "load_model(); print(t1-t0, time.perf_counter()-t1)"
+)
 
 
 def main() -> int:
@@ -35,7 +38,8 @@ def main() -> int:
     ap.add_argument("--limit", type=int, default=0, help="only the first N posts")
     ap.add_argument("--write", action="store_true")
     args = ap.parse_args()
-    loads = [float(subprocess.run([sys.executable, "-c", LOAD], capture_output=True, text=True, check=True, cwd=REPO).stdout) for _ in range(3)]
+    runs = [subprocess.run([sys.executable, "-c", LOAD], capture_output=True, text=True, check=True, cwd=REPO).stdout.split() for _ in range(3)]
+    imports, loads = [float(r[0]) for r in runs], [float(r[1]) for r in runs]
     t = pd.read_parquet(IRA, columns=["content", "publish_date"])
     if args.limit:
         t = t.iloc[: args.limit]
@@ -47,7 +51,16 @@ def main() -> int:
     t0 = time.perf_counter()
     langs = detect_lang(texts)
     lang_s = time.perf_counter() - t0
-    res = {"posts": len(t), "load_s": [round(x, 3) for x in loads], "score_calls_s": round(calls_s, 1),
+    from detector.posts.text import normalize_series
+
+    t0 = time.perf_counter()
+    norm = normalize_series(texts)
+    norm_s = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    score_calls(texts, created, None, normalised=norm)
+    given_s = time.perf_counter() - t0
+    res = {"posts": len(t), "load_s": [round(x, 3) for x in loads], "import_s": [round(x, 2) for x in imports],
+           "normalise_s": round(norm_s, 1), "score_calls_given_norm_s": round(given_s, 1), "score_calls_s": round(calls_s, 1),
            "score_calls_posts_per_s": round(len(t) / calls_s), "detect_lang_s": round(lang_s, 1),
            "detect_lang_posts_per_s": round(len(t) / lang_s), "calls": int(out["is_call"].sum()),
            "with_when": int((out["when"] != "").sum()), "when_resolved": int(out["when_ts"].notna().sum()),
@@ -66,7 +79,10 @@ def markdown(r: dict) -> str:
         f"Produced by `bench/calls_speed.py --write` on all {r['posts']:,} IRA posts, on the shared {r['cpus']}-core machine "
         f"(load average {r['load_average']:.1f} when it ran: other jobs were running, so these are upper bounds).", "",
         "| what | time | posts/s |", "|---|---|---|",
-        f"| load the call model (fresh interpreter, 3 runs) | {', '.join(f'{x:.2f} s' for x in r['load_s'])} | |",
+        f"| import `detector.posts.call_model` (pandas, scikit-learn; fresh interpreter, 3 runs) | {', '.join(f'{x:.2f} s' for x in r['import_s'])} | |",
+        f"| `load_model()` (the npz and its card) | {', '.join(f'{x:.3f} s' for x in r['load_s'])} | |",
+        f"| normalise the texts (`normalize_series`, shared with the rest of the posts job) | {r['normalise_s']:.1f} s | {round(r['posts'] / r['normalise_s']):,} |",
+        f"| `score_calls` given the normalised texts | {r['score_calls_given_norm_s']:.1f} s | {round(r['posts'] / r['score_calls_given_norm_s']):,} |",
         f"| `score_calls` (normalise, gate, classify each distinct gated text once, what/when/where of the calls) | {r['score_calls_s']:.1f} s | {r['score_calls_posts_per_s']:,} |",
         f"| `detect_lang` | {r['detect_lang_s']:.1f} s | {r['detect_lang_posts_per_s']:,} |", "",
         f"{r['calls']:,} posts are calls by the classifier; {r['with_when']:,} of them name a time ({r['when_resolved']:,} resolved to a "

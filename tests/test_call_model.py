@@ -150,3 +150,11 @@ def test_batch_speed(model: cm.CallModel) -> None:
     out = score_calls(texts, model=model)
     assert time.perf_counter() - t0 < 20  # about 2 s on an idle core; the machine is shared
     assert out["is_call"].sum() == 1000
+
+
+def test_given_normalised_texts_give_the_same_scores(model: cm.CallModel) -> None:
+    from detector.posts.text import normalize_series
+
+    texts = pd.Series(CALLS + NOT_CALLS)
+    given = score_calls(texts, model=model, normalised=normalize_series(texts))
+    pd.testing.assert_frame_equal(given, score_calls(texts, model=model))

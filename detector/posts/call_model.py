@@ -388,6 +388,7 @@ def score_calls(
     lang: pd.Series | None = None,
     *,
     model: CallModel | str | Path | None = None,
+    normalised: pd.Series | None = None,
 ) -> pd.DataFrame:
     """Score every post as a call to action and extract what, when and where of the calls.
 
@@ -404,6 +405,9 @@ def score_calls(
         the times written.
     model : CallModel or path, optional
         The shipped model when not given.
+    normalised : Series of str, optional
+        :func:`detector.posts.text.normalize_series` of ``texts``, when the caller has it already
+        (it is most of the cost of a batch of a million posts).
 
     Returns
     -------
@@ -415,7 +419,7 @@ def score_calls(
     """
     m = model if isinstance(model, CallModel) else load_model(model)
     texts = texts if isinstance(texts, pd.Series) else pd.Series(list(texts))
-    norm = normalize_series(texts.astype("string"))
+    norm = normalize_series(texts.astype("string")) if normalised is None else normalised.astype("string")
     n = len(texts)
     score = np.full(n, m.base_rate, dtype=np.float64)
     keep = gate(norm)

@@ -301,6 +301,7 @@ def score_calls(
     lang: pd.Series | None = None,
     *,
     model: Any = None,
+    normalised: pd.Series | None = None,
 ) -> pd.DataFrame:
     """Score posts as calls to action with the trained classifier, with what, when and where.
 
@@ -310,7 +311,7 @@ def score_calls(
     """
     from detector.posts.call_model import score_calls as _score_calls
 
-    return _score_calls(texts, created_at, lang, model=model)
+    return _score_calls(texts, created_at, lang, model=model, normalised=normalised)
 
 
 def detect_lang(texts: pd.Series, given: pd.Series | None = None) -> pd.Series:
