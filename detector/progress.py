@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
@@ -93,3 +94,28 @@ def counted(chunks: Iterable[T], desc: str, *, unit: str = "rows") -> Iterator[T
         for chunk in chunks:
             yield chunk
             b.update(len(chunk))  # type: ignore[arg-type]
+
+
+@contextmanager
+def step(desc: str, *, total: int, unit: str = "rows") -> Iterator[None]:
+    """A bar for one step done in a single call (vectorised): its clock ticks while it runs, and it
+    ends at ``total`` with the rate. A no-op off a terminal.
+    """
+    with bar(desc, total=total, unit=unit) as b:
+        if isinstance(b, _Null):
+            yield
+            return
+        done = threading.Event()
+
+        def tick() -> None:
+            while not done.wait(1.0):
+                b.refresh()
+
+        clock = threading.Thread(target=tick, name=f"progress {desc}", daemon=True)
+        clock.start()
+        try:
+            yield
+            b.update(total)
+        finally:
+            done.set()
+            clock.join()

@@ -63,9 +63,11 @@ def test_posts_shows_each_stage_on_a_terminal(tmp_path: Path) -> None:
     args = ["posts", str(TEXIT), "-o", str(tmp_path / "p.csv"), "--clusters-out", str(tmp_path / "c.csv")]
     code, _, shown = run_on_terminal(args, tmp_path)
     assert code == 0, shown
-    for stage, unit in (("reading posts", "posts"), ("coordination", "kinds"), ("scoring posts", "posts"), ("writing", "rows")):
+    stages = ("reading posts", "coordination", "campaigns", "language", "calls", "message features", "post scores", "authors", "writing")
+    units = ("posts", "kinds", "posts", "posts", "posts", "posts", "posts", "posts", "rows")
+    for stage, unit in zip(stages, units, strict=True):
         assert re.search(rf"{stage}: .*{unit}/s\]", shown), (stage, shown)
-    assert "181/181" in shown  # the post scoring bar knows its total
+    assert re.search(r"post scores: 100%.*181/181", shown)  # the post scoring bar knows its total
     assert "181 posts scored" in shown  # the summary, after the bars
 
 

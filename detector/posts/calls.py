@@ -649,10 +649,17 @@ POST_OUTPUT_COLUMNS = [
 
 
 @contextlib.contextmanager
-def stage(timings: dict[str, float] | None, name: str) -> Iterator[None]:
-    """Time one stage of the posts job into ``timings`` (seconds, added up) and the log."""
+def stage(timings: dict[str, float] | None, name: str, posts: int | None = None) -> Iterator[None]:
+    """Time one stage of the posts job into ``timings`` (seconds, added up) and the log.
+
+    With ``posts`` (how many it handles), a terminal also shows the stage running and its rate.
+    """
     t0 = time.perf_counter()
-    yield
+    if posts is None:
+        yield
+    else:
+        with progress.step(name, total=posts, unit="posts"):
+            yield
     took = time.perf_counter() - t0
     if timings is not None:
         timings[name] = timings.get(name, 0.0) + took
@@ -736,27 +743,26 @@ def analyse_posts(
             opts[name] = value
     with stage(timings, "coordination"):
         coordination = coord_mod.find_clusters(posts, **opts)
-    with stage(timings, "campaigns"):
+    with stage(timings, "campaigns", len(posts)):
         memberships = membership_table(coordination)
         campaigns = build_campaigns(memberships, window=coordination.params.get("window"))
         memberships["campaign_id"] = memberships["cluster_id"].astype("string").map(campaigns.clusters).astype("string")
     posts = posts.reset_index(drop=True)
-    with stage(timings, "language"):
+    with stage(timings, "language", len(posts)):
         # The input's language where it gives one; detected (only) where it does not.
         missing = posts["lang"].isna().to_numpy()
         if missing.any():
             lang = posts["lang"].astype("string").copy()
             lang[missing] = detect_lang(posts.loc[missing, "text"].astype("string").fillna("")).to_numpy()
             posts = posts.assign(lang=lang)
-    with stage(timings, "calls"):
+    with stage(timings, "calls", len(posts)):
         calls = score_calls(posts["text"].astype("string").fillna(""), posts["created_at"], posts["lang"]).reset_index(drop=True)
-    with stage(timings, "message features"):
+    with stage(timings, "message features", len(posts)):
         features = message_features(posts, burst_window=burst_window, calls=calls)
-    with stage(timings, "post scores"), progress.bar("scoring posts", total=len(posts), unit="posts") as bar:
+    with stage(timings, "post scores", len(posts)):
         scores = score_posts(posts, account_scores=account_scores, coordination=coordination, burst_window=burst_window, features=features)
         table = post_output(posts, scores, calls, campaigns.posts)
-        bar.update(len(posts))
-    with stage(timings, "authors"):
+    with stage(timings, "authors", len(posts)):
         authors = author_table(posts.reset_index(drop=True), scores, account_scores=account_scores, coordination=coordination)
     return PostAnalysis(scores, authors, memberships, account_scores, coordination, campaigns, table)
 
