@@ -181,3 +181,17 @@ def test_ira_followers_and_following_are_partial_profiles(tmp_path: Path) -> Non
     posts = pd.read_csv(tmp_path / "p.csv")
     assert "likely-genuine" not in set(posts["label"])
     assert posts["reasons"].str.contains("author profile too sparse for a verdict").all()
+
+
+def test_post_output_as_parquet_and_jsonl(tmp_path: Path) -> None:
+    src = FIX / "ira_mariowoods_calls.csv"
+    for name in ("p.parquet", "p.jsonl"):
+        code, _, err = _run(str(src), "-o", str(tmp_path / name))
+        assert code == 0, err
+    pq = pd.read_parquet(tmp_path / "p.parquet")
+    js = pd.read_json(tmp_path / "p.jsonl", lines=True, dtype=False)
+    assert list(pq.columns) == list(js.columns) and {"text", "lang", "is_call", "call_score", "event", "when", "where"} <= set(pq.columns)
+    assert pq["is_call"].dtype == bool and pq["created_at"].dt.tz is not None
+    vigil = pq[pq["post_id"] == "ira2018-row-100679"].iloc[0]
+    assert vigil["lang"] == "en" and vigil["text"].startswith("Vigil tonight for #MarioWoods")
+    assert js.loc[js["post_id"] == "ira2018-row-100679", "event"].iloc[0] == vigil["event"]
