@@ -53,6 +53,8 @@ class _Null:
 def bar(desc: str, *, total: float | None = None, unit: str = "rows") -> Iterator[Any]:
     """A bar for a stage whose work is counted by ``update(n)``; a no-op off a terminal.
 
+    Its clock ticks every second even between updates, so a long step never looks frozen.
+
     Example
     -------
     >>> with bar("scoring", unit="accounts") as b:
@@ -65,7 +67,19 @@ def bar(desc: str, *, total: float | None = None, unit: str = "rows") -> Iterato
     from tqdm import tqdm
 
     with tqdm(total=total, desc=desc, unit=f" {unit}", unit_scale=True, file=sys.stderr, leave=True, mininterval=0.5, **_width()) as b:
-        yield b
+        done = threading.Event()
+
+        def tick() -> None:
+            while not done.wait(1.0):
+                b.refresh()
+
+        clock = threading.Thread(target=tick, name=f"progress {desc}", daemon=True)
+        clock.start()
+        try:
+            yield b
+        finally:
+            done.set()
+            clock.join()
 
 
 def _width() -> dict[str, Any]:
@@ -81,11 +95,16 @@ def track(items: Iterable[T], desc: str, *, total: int | None = None, unit: str 
     """``items``, counted on a bar when one is shown (``items`` itself otherwise)."""
     if not active():
         return items
-    from tqdm import tqdm
-
     if total is None and hasattr(items, "__len__"):
         total = len(items)  # type: ignore[arg-type]
-    return tqdm(items, desc=desc, total=total, unit=f" {unit}", unit_scale=True, file=sys.stderr, leave=True, mininterval=0.5, **_width())
+    return _tracked(items, desc, total, unit)
+
+
+def _tracked(items: Iterable[T], desc: str, total: int | None, unit: str) -> Iterator[T]:
+    with bar(desc, total=total, unit=unit) as b:
+        for item in items:
+            yield item
+            b.update(1)
 
 
 def counted(chunks: Iterable[T], desc: str, *, unit: str = "rows") -> Iterator[T]:
@@ -102,20 +121,5 @@ def step(desc: str, *, total: int, unit: str = "rows") -> Iterator[None]:
     ends at ``total`` with the rate. A no-op off a terminal.
     """
     with bar(desc, total=total, unit=unit) as b:
-        if isinstance(b, _Null):
-            yield
-            return
-        done = threading.Event()
-
-        def tick() -> None:
-            while not done.wait(1.0):
-                b.refresh()
-
-        clock = threading.Thread(target=tick, name=f"progress {desc}", daemon=True)
-        clock.start()
-        try:
-            yield
-            b.update(total)
-        finally:
-            done.set()
-            clock.join()
+        yield
+        b.update(total)
