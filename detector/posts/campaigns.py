@@ -195,9 +195,13 @@ def _joined(rows: pd.DataFrame, col: str, n_e: int, sep: str = " ") -> list[str 
     out: list[str | None] = [None] * n_e
     if rows.empty:
         return out
-    joined = rows.groupby("e", sort=False)[col].agg(sep.join)
-    for e, text in zip(joined.index.tolist(), joined.tolist(), strict=True):
-        out[int(e)] = text
+    e = rows["e"].to_numpy(np.int64)
+    order = np.argsort(e, kind="stable")
+    e, values = e[order], rows[col].to_numpy(dtype=object)[order].tolist()
+    starts = np.flatnonzero(np.r_[True, e[1:] != e[:-1]])
+    ends = np.r_[starts[1:], len(e)]
+    for code, a, b in zip(e[starts].tolist(), starts.tolist(), ends.tolist(), strict=True):
+        out[code] = sep.join(values[a:b])
     return out
 
 
