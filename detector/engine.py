@@ -140,8 +140,16 @@ def write_parts(frame: Any, output: str, *, compute: bool = True) -> Any:
     tmp = target.with_name(f".{target.name}.partial")
     shutil.rmtree(tmp, ignore_errors=True)
     if output_kind(output) == "csv":
+        import csv
+
+        from detector.io import safe_for_spreadsheets
+
         tmp.mkdir(parents=True)
-        job = frame.to_csv(str(tmp / "part-*.csv"), index=False, compute=False, name_function=lambda i: f"{i:05d}")
+        # The same rules as every CSV the tool writes: formula cells inert, every text cell quoted.
+        frame = frame.map_partitions(safe_for_spreadsheets, meta=frame._meta)
+        job = frame.to_csv(
+            str(tmp / "part-*.csv"), index=False, compute=False, name_function=lambda i: f"{i:05d}", quoting=csv.QUOTE_NONNUMERIC
+        )
     else:
         # Parquet needs a type per column: text held as Python objects is written as strings.
         frame = frame.astype({c: "string" for c, t in frame.dtypes.items() if t is np.dtype(object)})

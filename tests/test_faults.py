@@ -470,3 +470,33 @@ def test_score_reads_day_first_dates_without_a_warning_per_row(here: Path, small
     assert result.exit_code == 0, result.output
     assert "WARNING" not in result.stderr
     assert not Path("out.rejects.csv").exists()
+
+
+def test_report_reads_the_clusters_csv_that_posts_wrote(here: Path) -> None:
+    # Four accounts post one call to action; its text holds a carriage return and then a formula.
+    text = "Svi na protest u subotu u 12h!\r=1+1 dodjite"
+    with open("posts.csv", "w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows(
+            [["post_id", "author_screen_name", "text", "created_at"]]
+            + [[str(100 + i), name, text, f"2024-05-10T20:0{i}:00Z"] for i, name in enumerate(["ana", "boki", "ceca", "dule"])]
+        )
+    result = run("posts", "posts.csv", "-o", "post_scores.csv", "--clusters-out", "clusters.csv", "--accounts-out", "authors.csv", "--no-account-model")
+    assert result.exit_code == 0, result.output
+    data = Path("clusters.csv").read_bytes().decode("utf-8")
+    # the CR stays inside a quoted field, where a spreadsheet keeps it in the cell
+    assert '"Svi na protest u subotu u 12h!\r=1+1 dodjite"' in data
+    assert "\r=1+1 dodjite\"" in data and ",=1+1" not in data
+    with open("clusters.csv", encoding="utf-8", newline="") as fh:
+        assert len(list(csv.reader(fh))) == 5  # header and one membership per account
+    result = run("report", "--profiles", "authors.csv", "--posts", "post_scores.csv", "--clusters", "clusters.csv", "-o", "out")
+    assert result.exit_code == 0, result.output
+    written = sorted(Path("out").glob("report-2*.clusters.csv"))
+    with open(written[0], encoding="utf-8", newline="") as fh:
+        assert len(list(csv.reader(fh))) == 2  # the cluster, read back whole
+
+
+def test_posts_read_a_pipe_once(posts_dir: Path, here: Path) -> None:
+    data = (posts_dir / "flat_ferguson.csv").read_bytes()
+    done = cli_process("posts", "-", "-o", "p.csv", "--no-account-model", stdin=data)
+    assert done.returncode == 0, done.stderr.decode()
+    assert done.stderr.decode().splitlines()[-1].startswith("37 posts scored (flat)")

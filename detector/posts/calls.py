@@ -807,6 +807,14 @@ def _score_profiles(users: list[tuple[int, dict[str, Any]]] | None, profiles: pd
     if model is None:
         return None
     account_scores = score_accounts(accounts, model)
+    # Plain words, and no field every profile lacks (X API v2 has no background-image setting):
+    # those are said once for the input, not on each author's reasons.
+    from detector.accounts.wording import field_words, plain_reasons
+
+    absent = [c for c in accounts.columns if accounts[c].isna().all()]
+    account_scores["reasons"] = plain_reasons(account_scores["reasons"], absent)
+    if absent:
+        log.info("%s: author profiles: not in this input: %s", path, field_words(absent))
     log.info("scored %d author profiles with the account model", len(account_scores))
     return account_scores
 
