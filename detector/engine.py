@@ -201,6 +201,8 @@ def _account_part(path: str, part: int, fmt: str | None, as_of: pd.Timestamp | N
     accounts = batch.accounts.copy()
     accounts["_file"] = path
     accounts["_order"] = (np.int64(part) << _ORDER_SHIFT) + accounts["source_row"].to_numpy(dtype="int64")
+    # the fields this file lacks, for reasons worded as the local engine words them
+    accounts["_absent"] = pd.Series(",".join(sorted(batch.rejects.notes.get("absent_fields", ()))), index=accounts.index, dtype="string")
     return accounts, _rejects_frame(batch.rejects.frame())
 
 
@@ -214,14 +216,21 @@ def _rejects_frame(frame: pd.DataFrame) -> pd.DataFrame:
 def _account_meta() -> pd.DataFrame:
     from detector.accounts.read import empty_accounts
 
-    return empty_accounts().assign(_file=pd.Series(dtype="string"), _order=pd.Series(dtype="int64"))
+    return empty_accounts().assign(_file=pd.Series(dtype="string"), _order=pd.Series(dtype="int64"), _absent=pd.Series(dtype="string"))
 
 
 def _score_account_part(accounts: pd.DataFrame, model: Any, first: pd.DataFrame) -> pd.DataFrame:
     from detector.accounts.model import score_accounts
+    from detector.accounts.wording import plain_reasons
 
-    accounts = _drop_later_copies(accounts, first)
-    return score_accounts(accounts.reset_index(drop=True), model)
+    accounts = _drop_later_copies(accounts, first).reset_index(drop=True)
+    scores = score_accounts(accounts, model)
+    if len(scores) and "reasons" in scores.columns:
+        absent = accounts["_absent"].fillna("").astype(str).to_numpy()
+        for key in np.unique(absent):
+            rows = absent == key
+            scores.loc[rows, "reasons"] = plain_reasons(scores.loc[rows, "reasons"], key.split(",") if key else ()).to_numpy()
+    return scores
 
 
 def _drop_later_copies(accounts: pd.DataFrame, first: pd.DataFrame) -> pd.DataFrame:
