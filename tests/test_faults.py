@@ -258,6 +258,9 @@ def test_an_empty_folder_is_bad_input(here: Path, small_model_path: Path) -> Non
     result = score("empty", "out.csv", small_model_path)
     assert result.exit_code == 2
     assert result.stderr == "error: empty: the folder holds no files\n"
+    result = run("posts", "empty", "-o", "p.csv", "--no-account-model")
+    assert result.exit_code == 2
+    assert result.stderr == "error: empty: the folder holds no files\n"
 
 
 # ----------------------------------------------------------------------------- 5. log injection
@@ -500,3 +503,23 @@ def test_posts_read_a_pipe_once(posts_dir: Path, here: Path) -> None:
     done = cli_process("posts", "-", "-o", "p.csv", "--no-account-model", stdin=data)
     assert done.returncode == 0, done.stderr.decode()
     assert done.stderr.decode().splitlines()[-1].startswith("37 posts scored (flat)")
+
+
+def test_run_follows_the_same_date_rule(here: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    data = here / "data"
+    data.mkdir()
+    (data / "watches.toml").write_text('[watches.protest]\nqueries = ["protest"]\n', encoding="utf-8")
+    monkeypatch.setenv("DETECTOR_DATA_DIR", str(data))
+    monkeypatch.setenv("DETECTOR_HOME", str(data))
+    Path("posts.csv").write_text(
+        "post_id,author_screen_name,text,created_at\n1,ana,Svi na protest!,10/05/2024 20:01\n", encoding="utf-8"
+    )
+    result = run("run", "--watch", "protest", "--from", "posts.csv")
+    assert result.exit_code == 2
+    assert result.stderr.endswith(
+        "error: posts.csv, field 'created_at': dates such as '10/05/2024 20:01' read both day-first (day 10, month 5) "
+        "and month-first (month 10, day 5), and no value in the file settles which: give --dayfirst, --monthfirst "
+        "or --date-format (e.g. --date-format '%d.%m.%Y')\n"
+    )
+    result = run("run", "--watch", "protest", "--from", "posts.csv", "--dayfirst")
+    assert result.exit_code == 0, result.output
