@@ -139,3 +139,19 @@ def test_a_file_that_gives_the_model_nothing_is_refused(tmp_path: Path, small_mo
     )
     assert result.stderr.rstrip().endswith("map other headers with --columns name=header")
     assert not Path("out.csv").exists()
+
+
+@pytest.mark.parametrize(
+    ("reason", "absent", "plain"),
+    [
+        # X API v2 has no background-image setting: said once for the file, never on the row
+        ("↑ 3 posts in total; missing: profile_use_background_image", {"profile_use_background_image"}, "↑ 3 posts in total"),
+        ("↑ 3 posts in total; missing: followers_count, created_at", set(), "↑ 3 posts in total; blank: follower count, creation date"),
+        ("↑ followed 0.0 new accounts a day; ↓ 10.0 likes a day", set(), "↑ followed fewer than 0.1 new accounts a day; ↓ 10.0 likes a day"),
+        ("↑ 0.00 followers per account it follows", set(), "↑ fewer than 0.01 followers per account it follows"),
+    ],
+)
+def test_reasons_are_plain(reason: str, absent: set[str], plain: str) -> None:
+    from detector.accounts.wording import plain_reasons
+
+    assert plain_reasons(pd.Series([reason], dtype=object), absent).tolist() == [plain]

@@ -9,7 +9,6 @@ It never computes a reason: :mod:`detector.accounts.explain` does.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 
 import pandas as pd
@@ -34,8 +33,6 @@ FIELD_WORDS: dict[str, str] = {
     "location": "location",
     "lang": "language",
 }
-_MISSING = re.compile(r"missing: ([^;]*)")
-_ZERO_RATE = re.compile(r"(?<![\d.,])0\.(0+)(?= )")
 
 
 def field_words(fields: Iterable[str]) -> str:
@@ -50,25 +47,32 @@ def plain_reasons(reasons: pd.Series, absent: Iterable[str] = ()) -> pd.Series:
 
     ``missing: followers_count, created_at`` becomes ``blank: follower count, creation date``
     for the fields this row left empty; fields ``absent`` from the whole input are dropped from
-    the row (the run summary names them once).
+    the row (the run summary names them once). Vectorised: the few distinct field lists are
+    worded once each.
     """
     gone = set(absent)
-    cache: dict[str, str] = {}
-
-    def missing(m: re.Match[str]) -> str:
-        key = m.group(0)
-        if key not in cache:
-            fields = [f.strip() for f in m.group(1).split(",") if f.strip() and f.strip() not in gone]
-            cache[key] = f"blank: {field_words(fields)}" if fields else ""
-        return cache[key]
-
     text = reasons.astype("string")
-    has = text.str.contains("missing: ", regex=False).fillna(False)
+    has = text.str.contains(_MISSING_MARK, regex=False).fillna(False).to_numpy(dtype=bool)
     if has.any():
-        fixed = text[has].str.replace(_MISSING, missing, regex=True)
-        fixed = fixed.str.replace(r"(; )+$", "", regex=True).str.replace(r"^(; )+", "", regex=True).str.replace("; ; ", "; ", regex=False)
-        text = text.where(~has, fixed)
-    zero = text.str.contains("0.0", regex=False).fillna(False)
-    if zero.any():
-        text = text.where(~zero, text[zero].str.replace(_ZERO_RATE, lambda m: f"fewer than 0.{m.group(1)[:-1]}1", regex=True))
+        parts = text[has].str.split(_MISSING_MARK, n=1, expand=True)
+        head, tail = parts[0].fillna(""), parts[1].fillna("")
+        words = {u: _blank_words(u, gone) for u in pd.unique(tail)}
+        new_tail = tail.map(words).astype("string")
+        # nothing left to say: drop the "; " that led to it
+        head = head.where(new_tail != "", head.str.removesuffix("; "))
+        text[has] = (head + new_tail).to_numpy()
+    for zero, words in _ZERO_RATES:
+        hit = text.str.contains(zero, regex=False).fillna(False).to_numpy(dtype=bool)
+        if hit.any():
+            text[hit] = text[hit].str.replace(zero, words, regex=False).to_numpy()
     return text.astype(object) if reasons.dtype == object else text
+
+
+_MISSING_MARK = "missing: "
+# A rate that rounds to nothing ("followed 0.0 new accounts a day") says what it means.
+_ZERO_RATES = ((" 0.00 ", " fewer than 0.01 "), (" 0.0 ", " fewer than 0.1 "))
+
+
+def _blank_words(fields: str, gone: set[str]) -> str:
+    kept = [f.strip() for f in fields.split(",") if f.strip() and f.strip() not in gone]
+    return f"blank: {field_words(kept)}" if kept else ""
