@@ -54,6 +54,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from detector import progress
 from detector.errors import ConfigError, DetectorError, LockedError, ModelError
 from detector.io import Rejects, write_rejects
 from detector.ops.store import Store, default_data_dir, open_store, utcnow
@@ -505,8 +506,9 @@ def analyse(store: Store, watch: Watch, posts: pd.DataFrame, *, model: Any = Non
     if t.cluster_min_accounts is not None:
         opts["min_accounts"] = t.cluster_min_accounts
     coordination = find_clusters(posts, **opts)
-    scores = score_posts(posts, account_scores=account_scores, coordination=coordination)
-    table = author_table(posts.reset_index(drop=True), scores, account_scores=account_scores, coordination=coordination)
+    with progress.step("post scores", total=len(posts), unit="posts"):
+        scores = score_posts(posts, account_scores=account_scores, coordination=coordination)
+        table = author_table(posts.reset_index(drop=True), scores, account_scores=account_scores, coordination=coordination)
     return Analysis(scores, table, account_scores, coordination.clusters, membership_table(coordination), version)
 
 
