@@ -425,7 +425,7 @@ def evaluate_command(out_path: str, labels_path: str | None) -> None:
 
     Example:
 
-        detector evaluate --out EVALUATION.md
+        detector evaluate -o EVALUATION.md
     """
     from detector.training.evaluate import evaluate_accounts, write_section
 
@@ -959,7 +959,7 @@ def collect_search_command(query: str, since: str | None, until_text: str | None
     Example:
 
     \b
-        detector collect search '#marcha lang:es' --since 24h --jsonl marcha.jsonl
+        detector collect search '#marcha lang:es' --since 24h --jsonl-out marcha.jsonl
     """
     _run_collection(
         db, data_dir, env_file, jsonl_out,
