@@ -523,3 +523,14 @@ def test_run_follows_the_same_date_rule(here: Path, monkeypatch: pytest.MonkeyPa
     )
     result = run("run", "--watch", "protest", "--from", "posts.csv", "--dayfirst")
     assert result.exit_code == 0, result.output
+
+
+def test_duplicate_accounts_make_one_warning_as_posts_do(genuine: Path, small_model_path: Path) -> None:
+    rows = lines(genuine)
+    Path("dups.csv").write_text("\n".join([rows[0]] + [rows[1]] * 1000) + "\n", encoding="utf-8")
+    result = score("dups.csv", "out.csv", small_model_path)
+    assert result.exit_code == 0, result.output
+    warnings = [line for line in result.stderr.splitlines() if "account_id" in line]
+    assert len(warnings) == 1
+    assert warnings[0].endswith("dups.csv: 999 records repeat an account_id read earlier: kept the first of each, the others are rejected")
+    assert len(pd.read_csv("out.rejects.csv")) == 999

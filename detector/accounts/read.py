@@ -270,8 +270,18 @@ def drop_duplicates(accounts: pd.DataFrame, rejects: Rejects) -> pd.DataFrame:
             "account_id",
             f"duplicate of record {int(first_row[r['account_id']])} (account {r['account_id']})",
             r["account_id"],
+            quiet=True,
         )
+    log.warning(duplicates_warning(rejects.path, int(dup.sum()), "account_id"))
     return accounts.loc[~dup].reset_index(drop=True)
+
+
+def duplicates_warning(path: str, n: int, key: str) -> str:
+    """The one warning for every record that repeats a key (account_id, post_id) read earlier."""
+    return (
+        f"{escape_controls(path)}: {n:,} record{'' if n == 1 else 's'} repeat {'an' if key[0] in 'aeiou' else 'a'} {key} "
+        "read earlier: kept the first of each, the others are rejected"
+    )
 
 
 # --------------------------------------------------------------------------------------------

@@ -30,6 +30,7 @@ from detector.accounts.read import (
     as_utc,
     canonical_from_frame,
     decide_csv_dates,
+    duplicates_warning,
     empty_accounts,
     iter_accounts,
 )
@@ -124,7 +125,7 @@ def score_file(
     as_of_ts = as_utc(as_of)  # one "now" for the whole run, whichever process scores a chunk
     labels: dict[str, int] = {}
     top: pd.DataFrame | None = None
-    scored = 0
+    scored = repeats = 0
     dates = dates if dates is not None else DateRules()
     notes: dict[str, Any] = {}
     with ChunkWriter(output) as writer, _Scorer(model, workers, dates, columns) as scorer, progress.bar("scoring accounts", unit="accounts") as bar:
@@ -132,7 +133,9 @@ def score_file(
             rejects.rows.extend(problems)
             merge_notes(notes, chunk_notes)
             bar.update(len(scores))
+            before = len(scores)
             scores = _drop_seen(scores, rows, seen, rejects)
+            repeats += before - len(scores)
             if len(scores) == 0:
                 continue
             scored += len(scores)
@@ -149,6 +152,8 @@ def score_file(
                 f"{input_path}: no account could be scored ({rejects.n_rejected} record{'' if rejects.n_rejected == 1 else 's'} rejected"
                 + (f", see {run.rejects_path})" if run.rejects_path else ")")
             )
+    if repeats:  # one warning for them all, as for repeated post ids
+        log.warning(duplicates_warning(str(input_path), repeats, "account_id"))
     run.rejected = rejects.n_rejected
     run.warnings = rejects.n_field_warnings
     run.notices = file_notices(notes, as_of is None, as_of_ts)
@@ -287,7 +292,7 @@ def _drop_seen(scores: pd.DataFrame, rows: np.ndarray, seen: dict[str, int], rej
     for i in np.flatnonzero(drop):
         ident = ids[i]
         first = seen.get(ident, first_rows.get(ident))
-        rejects.add(int(rows[i]), "account_id", f"duplicate of record {first} (account {ident})", ident)
+        rejects.add(int(rows[i]), "account_id", f"duplicate of record {first} (account {ident})", ident, quiet=True)
     seen.update(first_rows)
     if not drop.any():
         return scores

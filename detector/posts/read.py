@@ -264,11 +264,9 @@ def drop_duplicate_posts(posts: pd.DataFrame, rejects: Rejects) -> pd.DataFrame:
     first = posts.loc[~dup].set_index("post_id")["source_row"]
     for pid, row in posts.loc[dup, ["post_id", "source_row"]].itertuples(index=False):
         rejects.add(int(row), "post_id", f"duplicate of record {int(first[pid])} (post {pid})", str(pid), quiet=True)
-    n = int(dup.sum())
-    log.warning(
-        "%s: %d record%s repeat a post_id read earlier: kept the first of each, the others are rejected",
-        rejects.path, n, "" if n == 1 else "s",
-    )
+    from detector.accounts.read import duplicates_warning
+
+    log.warning(duplicates_warning(rejects.path, int(dup.sum()), "post_id"))
     return posts.loc[~dup].reset_index(drop=True)
 
 
