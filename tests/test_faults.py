@@ -534,3 +534,31 @@ def test_duplicate_accounts_make_one_warning_as_posts_do(genuine: Path, small_mo
     assert len(warnings) == 1
     assert warnings[0].endswith("dups.csv: 999 records repeat an account_id read earlier: kept the first of each, the others are rejected")
     assert len(pd.read_csv("out.rejects.csv")) == 999
+
+
+def test_a_token_echoed_by_the_api_never_reaches_stderr_or_the_log(here: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import vcr
+    import yaml
+
+    token = "AAAAAAAAAAAAAAAAAAAAAEchoedToken%2Bx0123456789abcdef"
+    # The recorded 401 exchange, its answer turned into a 400 whose body echoes the request's
+    # Authorization header (as misconfigured proxies and some error pages do).
+    cassette = yaml.safe_load((Path(__file__).parent / "fixtures" / "xapi" / "search_unauthorized.yaml").read_text(encoding="utf-8"))
+    response = cassette["interactions"][0]["response"]
+    response["status"] = {"code": 400, "message": "Bad Request"}
+    response["body"]["string"] = json.dumps({
+        "errors": [{"message": f"Invalid header Authorization: Bearer {token}", "parameters": {"Authorization": [f"Bearer {token}"]}}],
+        "title": "Invalid Request", "detail": "One or more parameters to your request was invalid.",
+        "type": "https://api.twitter.com/2/problems/invalid-request",
+    })
+    Path("echo.yaml").write_text(yaml.safe_dump(cassette), encoding="utf-8")
+    monkeypatch.setenv("X_BEARER_TOKEN", token)
+    recorder = vcr.VCR(cassette_library_dir=str(here), record_mode="none", filter_headers=["authorization"],
+                       match_on=["method", "scheme", "host", "port", "path", "query"])
+    with recorder.use_cassette("echo.yaml"):
+        result = run("--log-file", "run.log", "collect", "search", "#marcha lang:es", "--since", "2024-05-13T00:00:00Z",
+                     "--db", "store.sqlite")
+    assert result.exit_code == 6, result.output
+    assert token not in result.stderr and token not in result.stdout
+    assert "Bearer [redacted]" in result.stderr
+    assert token not in Path("run.log").read_text(encoding="utf-8")
