@@ -154,7 +154,7 @@ def read_posts(
         for chunk in progress.counted(frames, "reading posts", unit="posts"):
             parts.append(reader(chunk, p, rejects, rules))
             if shape == "ira":
-                seen.append(_ira_observations(chunk))
+                seen.append(_ira_observations(chunk, parts[-1]))
         posts = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
         users: list[tuple[int, dict[str, Any]]] = []
         profiles = _ira_profiles(seen, p, rejects) if shape == "ira" else None
@@ -197,25 +197,25 @@ def _handle(s: pd.Series) -> pd.Series:
     return s.astype("string").str.strip().str.lstrip("@").str.casefold()
 
 
-def _ira_observations(df: pd.DataFrame) -> pd.DataFrame | None:
-    """Each author's latest row of one chunk with its ``followers``/``following`` (None without them)."""
-    if not ({"followers", "following"} & set(df.columns)):
+def _ira_observations(df: pd.DataFrame, posts: pd.DataFrame) -> pd.DataFrame | None:
+    """Each author's ``followers``/``following`` at their latest post of one chunk (None without them).
+
+    ``posts`` are the chunk's posts as read (their times already parsed): the profile was observed
+    when the post was published.
+    """
+    if not ({"followers", "following"} & set(df.columns)) or posts.empty:
         return None
-    handle = df["author"] if "author" in df.columns else df.get("author_id")
-    if handle is None:
-        return None
-    seen = df["harvested_date"] if "harvested_date" in df.columns else df["publish_date"]
+    rows = posts["source_row"].to_numpy()
     obs = pd.DataFrame(
         {
-            "screen_name": handle,
-            "followers_count": df.get("followers"),
-            "friends_count": df.get("following"),
-            "collected_at": seen,
-            "_t": parse_times(seen),
+            "screen_name": posts["author_id"].to_numpy(),
+            "followers_count": df["followers"].reindex(rows).to_numpy() if "followers" in df.columns else None,
+            "friends_count": df["following"].reindex(rows).to_numpy() if "following" in df.columns else None,
+            "_t": posts["created_at"].to_numpy(),
         },
-        index=df.index,
+        index=pd.Index(rows),
     )
-    obs = obs[obs["screen_name"].notna() & obs["_t"].notna()]
+    obs = obs[obs["screen_name"].notna()]
     return obs.sort_values("_t", kind="stable").drop_duplicates("screen_name", keep="last")
 
 
