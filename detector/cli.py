@@ -92,6 +92,14 @@ def input_options(func: F) -> F:
     return func
 
 
+def _local_only_input_options(engine: str, date_order: str | None, date_format: str | None, columns_spec: str | None) -> None:
+    """The dask engine reads each partition on its own: refuse, not ignore, the input options it lacks."""
+    if engine == "dask" and (date_order or date_format or columns_spec):
+        from detector.errors import ConfigError
+
+        raise ConfigError("--dayfirst, --monthfirst, --date-format and --columns work with --engine local only, for now")
+
+
 def _input_rules(date_order: str | None, date_format: str | None, columns_spec: str | None) -> tuple[Any, dict[str, str]]:
     from detector.columns import parse_column_map
     from detector.dates import DateRules
@@ -219,6 +227,7 @@ def score_command(
     from detector.accounts.score import score_file
 
     model = load_model(model_path)
+    _local_only_input_options(engine, date_order, date_format, columns_spec)
     if engine == "dask":
         from detector.engine import dask_client, score_partitioned
 
@@ -562,6 +571,7 @@ def posts_command(
     from detector.posts.read import match_profiles, read_posts
 
     kind_tuple = tuple(k.strip() for k in kinds.split(",") if k.strip()) if kinds else None
+    _local_only_input_options(engine, date_order, date_format, columns_spec)
     if engine == "dask":
         from detector.engine import analyse_partitioned, dask_client
 
