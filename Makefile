@@ -18,7 +18,7 @@ $(STAMP): setup.cfg pyproject.toml
 
 install: $(STAMP) ## create .venv and install the package with test tools
 
-MODEL := detector/data/account-model.skops
+MODEL := detector/data/account-model.npz
 
 $(MODEL):
 	$(BIN)/detector train -o $(MODEL)
@@ -42,7 +42,11 @@ docs: $(STAMP) ## regenerate README.md's command reference from --help (tests/te
 	$(BIN)/python tests/test_docs.py --write
 
 evaluate: $(STAMP) ## evaluate the account model on the shipped tables and rewrite EVALUATION.md
+<<<<<<< HEAD
 	$(BIN)/detector evaluate -o EVALUATION.md
+=======
+	$(BIN)/detector evaluate --out EVALUATION.md --card detector/data/account-model.card.json
+>>>>>>> 26172d1 (wip: account model as plain arrays, v4 features, nested evaluation)
 
 train: $(STAMP) ## retrain the shipped model from datasets/
 	$(BIN)/detector train

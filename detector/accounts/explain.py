@@ -2,10 +2,11 @@
 
 The account classifier is a gradient-boosted *additive* model (every tree uses one feature:
 ``interaction_cst="no_interactions"``), so its log-odds are a sum of one function per feature.
-:class:`AdditiveExplainer` reads those functions off the fitted trees into lookup tables; the
-contribution of a feature to one account is its function's value there minus its average over the
-training data (for an additive model this is exactly the SHAP value). The tables also give the
-log-odds much faster than walking the trees.
+:class:`AdditiveExplainer` reads those functions off the fitted trees into lookup tables (plain
+arrays: bin edges and one value per bin, per feature); the contribution of a feature to one
+account is its function's value there minus its average over the training data (for an additive
+model this is exactly the SHAP value). The tables are the shipped model: they give the log-odds
+without the trees, and without scikit-learn.
 
 This module owns contributions and reason wording. It never trains or reads files.
 """
@@ -13,10 +14,13 @@ This module owns contributions and reason wording. It never trains or reads file
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-from sklearn.ensemble import HistGradientBoostingClassifier
+
+if TYPE_CHECKING:
+    from sklearn.ensemble import HistGradientBoostingClassifier
 
 
 class AdditiveExplainer:
@@ -75,6 +79,64 @@ class AdditiveExplainer:
             self.baseline = self.raw_contributions(X_background).mean(axis=0)
         else:
             raise ValueError("give X_background or baseline")
+
+    @classmethod
+    def from_arrays(cls, arrays: dict[str, np.ndarray]) -> AdditiveExplainer:
+        """Rebuild from :meth:`to_arrays` (a saved model): no trees, no scikit-learn."""
+        self = cls.__new__(cls)
+        offsets = np.asarray(arrays["threshold_offsets"], dtype="int64")
+        voffsets = np.asarray(arrays["value_offsets"], dtype="int64")
+        edges = np.asarray(arrays["thresholds"], dtype="float64")
+        values = np.asarray(arrays["values"], dtype="float64")
+        self.n_features = len(offsets) - 1
+        self.thresholds = [edges[offsets[j] : offsets[j + 1]] for j in range(self.n_features)]
+        self.values = [values[voffsets[j] : voffsets[j + 1]] for j in range(self.n_features)]
+        self.nan_values = np.asarray(arrays["nan_values"], dtype="float64")
+        self.intercept = float(np.asarray(arrays["intercept"]).ravel()[0])
+        self.baseline = np.asarray(arrays["baseline"], dtype="float64")
+        for j in range(self.n_features):
+            if len(self.values[j]) != max(len(self.thresholds[j]) + 1, 1):
+                raise ValueError(f"feature {j}: {len(self.values[j])} values for {len(self.thresholds[j])} bin edges")
+        if self.nan_values.shape != (self.n_features,) or self.baseline.shape != (self.n_features,):
+            raise ValueError("missing-value or baseline table does not match the number of features")
+        return self
+
+    @classmethod
+    def from_ebm(cls, ebm: object, X_background: np.ndarray) -> AdditiveExplainer:
+        """Lookup tables of a fitted interpret ``ExplainableBoostingClassifier`` without pairs.
+
+        An EBM's main terms are already tables: cut points and one score per bin (plus one for a
+        missing value). EBM bins are closed on the left (``x < cut``); the tables here are closed on
+        the right (``x <= t``), so each cut moves to the largest float below it.
+        """
+        terms = ebm.term_features_
+        if any(len(t) != 1 for t in terms):
+            raise ValueError("the EBM has pairwise terms; explanations need an additive model")
+        self = cls.__new__(cls)
+        self.n_features = len(terms)
+        self.thresholds, self.values = [], []
+        self.nan_values = np.zeros(self.n_features)
+        for j, (feature,) in enumerate(terms):
+            cuts = np.asarray(ebm.bins_[feature][0], dtype="float64")
+            scores = np.asarray(ebm.term_scores_[j], dtype="float64")
+            self.thresholds.append(np.nextafter(cuts, -np.inf))
+            self.values.append(scores[1 : len(cuts) + 2].copy())
+            self.nan_values[j] = scores[0]
+        self.intercept = float(np.ravel(ebm.intercept_)[0])
+        self.baseline = self.raw_contributions(X_background).mean(axis=0)
+        return self
+
+    def to_arrays(self) -> dict[str, np.ndarray]:
+        """The tables as flat numeric arrays (for ``.npz``): ragged per-feature tables with offsets."""
+        return {
+            "thresholds": np.concatenate([*self.thresholds, np.zeros(0)]).astype("float64"),
+            "threshold_offsets": np.cumsum([0, *(len(t) for t in self.thresholds)]).astype("int64"),
+            "values": np.concatenate([*self.values, np.zeros(0)]).astype("float64"),
+            "value_offsets": np.cumsum([0, *(len(v) for v in self.values)]).astype("int64"),
+            "nan_values": self.nan_values.astype("float64"),
+            "intercept": np.array([self.intercept], dtype="float64"),
+            "baseline": self.baseline.astype("float64"),
+        }
 
     def raw_contributions(self, X: np.ndarray) -> np.ndarray:
         """Each feature's function value at each row (log-odds units, uncentred)."""
@@ -176,6 +238,13 @@ TEMPLATES: dict[str, Callable[[np.ndarray], pd.Series]] = {
     "default_profile_image": _choice("default profile image", "own profile image"),
     "has_url": _choice("link in the profile", "no link in the profile"),
     "has_location": _choice("gives a location", "no location given"),
+    "likes_per_post": _num("{:,.2f} likes given per post"),
+    "listed_per_1k_followers": _num("on {:,.1f} public lists per 1,000 followers"),
+    "followers_per_post": _num("{:,.2f} followers per post"),
+    "profile_completeness": _num("profile {:.0%} filled in (description, link, location, own image, own theme)"),
+    "description_words": _num("{:,.0f} word{s} in the profile description"),
+    "description_bot_words": _choice("description says it is automated (bot, automated, generator...)", "description does not say it is automated"),
+    "name_screen_name_similarity": _num("display name and screen name {:.0%} alike"),
 }
 
 # Which canonical input fields each feature needs (to say what was missing).
@@ -204,6 +273,13 @@ INPUTS: dict[str, tuple[str, ...]] = {
     "default_profile_image": ("default_profile_image",),
     "has_url": ("url",),
     "has_location": ("location",),
+    "likes_per_post": ("favourites_count", "statuses_count"),
+    "listed_per_1k_followers": ("listed_count", "followers_count"),
+    "followers_per_post": ("followers_count", "statuses_count"),
+    "profile_completeness": ("description", "url", "location", "default_profile_image", "default_profile"),
+    "description_words": ("description",),
+    "description_bot_words": ("description",),
+    "name_screen_name_similarity": ("name", "screen_name"),
 }
 
 

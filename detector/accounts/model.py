@@ -1,9 +1,14 @@
 """The account model: training, calibration, thresholds, persistence and scoring.
 
-A model is a scikit-learn :class:`~sklearn.pipeline.Pipeline` of
-:class:`detector.accounts.features.AccountFeatures` and a calibrated, additive gradient-boosted classifier,
-saved with skops (never pickle) beside a JSON card that records the data hashes, library versions,
-metrics, thresholds and feature list. Loading refuses unknown types and other feature versions.
+The model is additive: its log-odds are a sum of one shape function per feature, learnt by
+gradient boosting one feature at a time (scikit-learn's ``HistGradientBoostingClassifier`` with
+``interaction_cst="no_interactions"``), read off the trees into lookup tables
+(:class:`detector.accounts.explain.AdditiveExplainer`), and mapped to a probability by a two-number
+logistic calibration fitted on scores of collections each model had not seen. What is saved is
+plain arrays in a ``.npz`` file (the shape functions, the calibration, the screen-name bigram
+table) read with ``allow_pickle=False``, beside a JSON card that records the data hashes, library
+versions, metrics, thresholds and feature list. Nothing in the file is executable, and scoring
+needs numpy and pandas only: scikit-learn is imported for training alone.
 
 This module owns the model's life cycle. It never reads user input files or writes reports.
 """
@@ -14,7 +19,7 @@ import json
 import logging
 import platform
 import subprocess
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
@@ -22,55 +27,78 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import skops.io as sio
-from sklearn.calibration import CalibratedClassifierCV
-from sklearn.ensemble import HistGradientBoostingClassifier
-from sklearn.model_selection import StratifiedKFold, cross_val_predict
-from sklearn.pipeline import Pipeline
 
 from detector.accounts.explain import AdditiveExplainer, reasons
-from detector.accounts.features import ALL_FEATURES, FEATURE_VERSION, AccountFeatures
+from detector.accounts.features import (
+    ALL_FEATURES,
+    DATE_DEPENDENT,
+    FEATURE_VERSION,
+    compute_features,
+    fit_bigrams,
+)
 from detector.errors import ModelError
 from detector.io import atomic_path
-from detector.metrics import summary
 
 log = logging.getLogger(__name__)
 
-PACKAGE_MODEL = Path(__file__).resolve().parents[1] / "data" / "account-model.skops"
+PACKAGE_MODEL = Path(__file__).resolve().parents[1] / "data" / "account-model.npz"
 
-# `verified` is excluded: in botwiki + verified-2019 it is a label leak, and many inputs lack it.
-MODEL_FEATURES: tuple[str, ...] = tuple(f for f in ALL_FEATURES if f != "verified")
+# `verified` is never an input: in botwiki + verified-2019 it is a label leak, and many inputs lack
+# it. The shipped features are the ones the nested choice in EVALUATION.md picked (see CANDIDATES).
+FEATURES_V3: tuple[str, ...] = tuple(f for f in ALL_FEATURES[:24] if f != "verified")
+FEATURES_ALL: tuple[str, ...] = tuple(f for f in ALL_FEATURES if f != "verified")
+FEATURES_DATE_FREE: tuple[str, ...] = tuple(f for f in FEATURES_ALL if f not in DATE_DEPENDENT)
+# v3 plus what the profile says about itself (no ratios of counts, which carry each collection's habits).
+FEATURES_PROFILE: tuple[str, ...] = FEATURES_V3 + ("profile_completeness", "description_bot_words", "name_screen_name_similarity")
+MODEL_FEATURES: tuple[str, ...] = FEATURES_V3
 
-# Types a model file may contain. Anything else is refused before it is loaded.
-TRUSTED_TYPES = (
-    "detector.accounts.features.AccountFeatures",
-    "detector.accounts.features.ScreenNameLikelihood",
-    "sklearn._loss.link.Interval",
-    "sklearn._loss.link.LogitLink",
-    "sklearn._loss.loss.HalfBinomialLoss",
-    "sklearn.calibration._CalibratedClassifier",
-    "sklearn.calibration._SigmoidCalibration",
-    "sklearn.ensemble._hist_gradient_boosting.binning._BinMapper",
-    "sklearn.ensemble._hist_gradient_boosting.predictor.TreePredictor",
-    "sklearn.isotonic.IsotonicRegression",
-    "sklearn.model_selection._split.StratifiedKFold",
-    "builtins.float",
-    "builtins.int",
-    "builtins.tuple",
+#: Public collections the shipped model is trained on: what the nested choice picked on all ten
+#: (EVALUATION.md). ``detector train`` trains on these, plus any analyst labels.
+TRAINING_COLLECTIONS: tuple[str, ...] = (
+    "botometer-feedback-2019",
+    "botwiki-2019",
+    "caverlee-2011",
+    "cresci-2017",
+    "cresci-stock-2018",
+    "pronbots-2019",
+    "vendor-purchased-2019",
+    "verified-2019",
 )
 
 LABELS = ("likely-genuine", "uncertain", "suspicious")
 SCORE_COLUMNS = ["account_id", "screen_name", "score", "label", "reasons", "model_version", "platform"]
 
+# A calibrated probability never claims certainty: scores stay inside [SCORE_FLOOR, 1 - SCORE_FLOOR].
+SCORE_FLOOR = 0.001
+
+# Rows per (collection, label) group used to fit (see balanced_sample): every group counts the same,
+# as with balanced weights, and training and evaluation take minutes.
+MAX_PER_GROUP = 2000
+
+
+@dataclass(frozen=True)
+class Booster:
+    """Settings of the one-feature-at-a-time gradient boosting."""
+
+    learning_rate: float = 0.05
+    max_iter: int = 100
+    max_leaf_nodes: int = 3
+    min_samples_leaf: int = 100
+    l2_regularization: float = 20.0
+    max_bins: int = 32  # shape functions need few steps; weighted binning of 255 bins is slow
+
+
+DEFAULT_BOOSTER = Booster()
 
 
 @dataclass
 class AccountModel:
-    """A fitted pipeline, its card, and the explainer derived from it."""
+    """The shape functions, calibration and bigram table of a model, and its card."""
 
-    pipeline: Pipeline
-    card: dict[str, Any]
-    explainer: AdditiveExplainer | None = field(default=None, repr=False)
+    explainer: AdditiveExplainer
+    bigrams: np.ndarray
+    calibration: np.ndarray  # (slope, intercept) of the logistic map from log-odds to score
+    card: dict[str, Any] = field(default_factory=dict)
 
     @property
     def version(self) -> str:
@@ -84,47 +112,6 @@ class AccountModel:
     def feature_names(self) -> list[str]:
         return list(self.card["features"])
 
-    def _ensure_explainer(self) -> AdditiveExplainer:
-        if self.explainer is None:
-            raise ModelError("model has no explainer: it was not trained or loaded through detector.accounts.model")
-        return self.explainer
-
-
-def make_pipeline(features: tuple[str, ...] = MODEL_FEATURES, random_state: int = 0, calibration: str = "isotonic") -> Pipeline:
-    """The unfitted account pipeline."""
-    booster = HistGradientBoostingClassifier(
-        interaction_cst="no_interactions",
-        # Small, heavily regularised trees: chosen for leave-one-collection-out ROC-AUC
-        # (EVALUATION.md), where deeper trees fit each collection's quirks and transfer worse.
-        learning_rate=0.05,
-        max_iter=100,
-        max_leaf_nodes=3,
-        min_samples_leaf=300,
-        l2_regularization=20.0,
-        early_stopping=False,
-        random_state=random_state,
-    )
-    calibrated = CalibratedClassifierCV(
-        booster,
-        method=calibration,
-        cv=StratifiedKFold(5, shuffle=True, random_state=random_state),
-        ensemble=False,
-    )
-    return Pipeline([("features", AccountFeatures(features=features)), ("classifier", calibrated)])
-
-
-def _booster(pipeline: Pipeline) -> HistGradientBoostingClassifier:
-    return pipeline.named_steps["classifier"].calibrated_classifiers_[0].estimator
-
-
-def _calibrator(pipeline: Pipeline) -> Any:
-    return pipeline.named_steps["classifier"].calibrated_classifiers_[0].calibrators[0]
-
-
-def build_explainer(pipeline: Pipeline, background: pd.DataFrame) -> AdditiveExplainer:
-    X = pipeline.named_steps["features"].transform(background)
-    return AdditiveExplainer(_booster(pipeline), X_background=X)
-
 
 # Thresholds on the calibrated score. Scores are calibrated on a balanced mix (every collection
 # and class weighted equally, a 50% prior), so score / (1 - score) is the likelihood ratio the
@@ -135,7 +122,7 @@ THRESHOLDS = {"suspicious": 0.8, "likely_genuine": 0.2}
 
 
 def threshold_report(y: np.ndarray, p: np.ndarray, thresholds: dict[str, float], weight: np.ndarray | None = None) -> dict[str, float]:
-    """Out-of-fold precision of ``suspicious``, NPV of ``likely-genuine`` and the uncertain share."""
+    """Precision and recall of ``suspicious``, NPV of ``likely-genuine`` and the uncertain share."""
     w = np.ones(len(y)) if weight is None else weight
     sus = p >= thresholds["suspicious"]
     gen = p < thresholds["likely_genuine"]
@@ -157,36 +144,158 @@ def balanced_weights(table: pd.DataFrame) -> np.ndarray:
     return w * len(w) / w.sum()
 
 
-def train(
-    table: pd.DataFrame,
-    *,
-    features: tuple[str, ...] = MODEL_FEATURES,
-    random_state: int = 0,
-    calibration: str = "isotonic",
-    data_hashes: dict[str, str] | None = None,
-    extra: dict[str, Any] | None = None,
-) -> AccountModel:
-    """Fit the account model on a canonical table with a ``label`` column (1 = inauthentic).
+def balanced_sample(table: pd.DataFrame, per_group: int | None = MAX_PER_GROUP, random_state: int = 0) -> pd.DataFrame:
+    """Exactly ``per_group`` rows of every (collection, label) group: drawn without replacement from
+    bigger groups, with replacement from smaller ones.
 
-    Thresholds and the card's metrics come from 5-fold out-of-fold predictions on ``table``.
+    Equal rows per group is what :func:`balanced_weights` does with weights, without them:
+    scikit-learn's weighted binning is some twenty times slower than the unweighted one. With
+    ``per_group=None`` the table is returned as it is.
     """
+    if per_group is None or len(table) == 0:
+        return table
+    keys = [table[c].fillna("unknown") for c in ("collection",) if c in table.columns] + [table["label"]]
+    groups = table.groupby(keys, sort=True).indices
+    # Never more rows per group than the biggest group has: small tables are not blown up.
+    per_group = min(per_group, max(len(idx) for idx in groups.values()))
+    rng = np.random.default_rng(random_state)
+    picks = []
+    for _, idx in groups.items():
+        picks.append(rng.choice(idx, per_group, replace=len(idx) < per_group) if len(idx) != per_group else idx)
+    return table.iloc[np.sort(np.concatenate(picks))]
+
+
+def fit_additive(
+    table: pd.DataFrame,
+    features: tuple[str, ...] | None = None,
+    booster: Booster | None = None,
+    random_state: int = 0,
+    bigrams: np.ndarray | None = None,
+    weight: np.ndarray | None = None,
+) -> tuple[AdditiveExplainer, np.ndarray]:
+    """Fit the shape functions on the rows of ``table`` as they are (balance them first with
+    :func:`balanced_sample`); return them and the bigram table.
+
+    ``features`` and ``booster`` default to :data:`MODEL_FEATURES` and :data:`DEFAULT_BOOSTER`.
+    """
+    features = MODEL_FEATURES if features is None else features
+    booster = DEFAULT_BOOSTER if booster is None else booster
     if "label" not in table.columns:
         raise ModelError("training table has no 'label' column")
     y = table["label"].to_numpy(dtype=int)
     if len(np.unique(y)) != 2:
         raise ModelError("training needs both genuine (0) and inauthentic (1) accounts")
-    weight = balanced_weights(table)
-    pipeline = make_pipeline(features, random_state, calibration)
-    cv = StratifiedKFold(5, shuffle=True, random_state=random_state)
-    oof = cross_val_predict(
-        make_pipeline(features, random_state, calibration),
-        table,
-        y,
-        cv=cv,
-        method="predict_proba",
-        params={"classifier__sample_weight": weight},
-    )[:, 1]
-    pipeline.fit(table, y, classifier__sample_weight=weight)
+    if bigrams is None:
+        bigrams = fit_bigrams(table["screen_name"] if "screen_name" in table.columns else [])
+    X = compute_features(table, bigrams, features).to_numpy(dtype="float64")
+    clf = fit_booster(X, y, weight, booster, random_state)
+    return AdditiveExplainer(clf, X_background=X), bigrams
+
+
+def fit_booster(X: np.ndarray, y: np.ndarray, weight: np.ndarray | None, booster: Booster | None = None, random_state: int = 0) -> Any:
+    """The fitted one-feature-per-tree ``HistGradientBoostingClassifier`` (scikit-learn is imported here only)."""
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    booster = DEFAULT_BOOSTER if booster is None else booster
+    clf = HistGradientBoostingClassifier(
+        interaction_cst="no_interactions",
+        learning_rate=booster.learning_rate,
+        max_iter=booster.max_iter,
+        max_leaf_nodes=booster.max_leaf_nodes,
+        min_samples_leaf=booster.min_samples_leaf,
+        l2_regularization=booster.l2_regularization,
+        max_bins=booster.max_bins,
+        early_stopping=False,
+        random_state=random_state,
+    )
+    return clf.fit(X, y, sample_weight=weight)
+
+
+def log_odds(explainer: AdditiveExplainer, bigrams: np.ndarray, features: tuple[str, ...] | list[str], accounts: pd.DataFrame) -> np.ndarray:
+    X = compute_features(accounts, bigrams, features).to_numpy(dtype="float64")
+    return explainer.contributions(X)[0]
+
+
+def fit_calibration(z: np.ndarray, y: np.ndarray, weight: np.ndarray | None = None) -> np.ndarray:
+    """Weighted logistic fit of ``y`` on log-odds ``z`` (Newton's method): ``(slope, intercept)``."""
+    w = np.ones(len(y)) if weight is None else np.asarray(weight, dtype="float64")
+    A = np.column_stack([z, np.ones(len(z))])
+    beta = np.array([1.0, 0.0])
+    for _ in range(50):
+        p = 1.0 / (1.0 + np.exp(-np.clip(A @ beta, -35, 35)))
+        grad = A.T @ (w * (y - p))
+        hess = (A * (w * p * (1 - p))[:, None]).T @ A + 1e-6 * np.eye(2)
+        step = np.linalg.solve(hess, grad)
+        beta += step
+        if np.abs(step).max() < 1e-10:
+            break
+    return beta
+
+
+def calibrated(z: np.ndarray, calibration: np.ndarray) -> np.ndarray:
+    """Scores from log-odds: the logistic calibration, kept inside ``[SCORE_FLOOR, 1 - SCORE_FLOOR]``."""
+    s = 1.0 / (1.0 + np.exp(-np.clip(calibration[0] * np.asarray(z, dtype="float64") + calibration[1], -35, 35)))
+    return np.clip(s, SCORE_FLOOR, 1.0 - SCORE_FLOOR)
+
+
+def cross_collection_log_odds(
+    table: pd.DataFrame, features: tuple[str, ...], booster: Booster | None = None, random_state: int = 0
+) -> np.ndarray:
+    """Log-odds of every row from a model fitted without the row's collection (NaN if it cannot be)."""
+    out = np.full(len(table), np.nan)
+    colls = table["collection"].fillna("unknown").to_numpy()
+    for coll in pd.unique(colls):
+        train = table[colls != coll]
+        if train["label"].nunique() < 2:
+            continue
+        explainer, bigrams = fit_additive(train, features, booster, random_state)
+        out[colls == coll] = log_odds(explainer, bigrams, features, table[colls == coll])
+    return out
+
+
+def train(
+    table: pd.DataFrame,
+    *,
+    features: tuple[str, ...] | None = None,
+    booster: Booster | None = None,
+    random_state: int = 0,
+    per_group: int | None = -1,
+    data_hashes: dict[str, str] | None = None,
+    extra: dict[str, Any] | None = None,
+) -> AccountModel:
+    """Fit the account model on a canonical table with a ``label`` column (1 = inauthentic).
+
+    Every (collection, label) group is resampled to the same number of rows (``per_group``; -1:
+    :data:`MAX_PER_GROUP`, or the biggest group's size when smaller; None: all rows, with balanced
+    weights instead, which is slower). The calibration is fitted on cross-collection scores (each collection scored by a model that
+    did not see it) when the table holds three or more collections, so that scores are honest on
+    collections the model never saw; otherwise on 5-fold out-of-fold scores. The card's metrics
+    are of those same scores.
+    """
+    features = MODEL_FEATURES if features is None else tuple(features)
+    booster = DEFAULT_BOOSTER if booster is None else booster
+    if "label" not in table.columns:
+        raise ModelError("training table has no 'label' column")
+    if table["label"].nunique() != 2:
+        raise ModelError("training needs both genuine (0) and inauthentic (1) accounts")
+    if per_group == -1:
+        per_group = MAX_PER_GROUP
+    table = balanced_sample(table, per_group, random_state).reset_index(drop=True)
+    y = table["label"].to_numpy(dtype=int)
+    weight = np.ones(len(y)) if per_group is not None else balanced_weights(table)
+    n_colls = table["collection"].nunique() if "collection" in table.columns else 1
+    if n_colls >= 3:
+        z = cross_collection_log_odds(table, features, booster, random_state)
+        how = "cross-collection scores (each collection scored by a model fitted without it)"
+    else:
+        z = _fold_log_odds(table, features, booster, random_state)
+        how = "5-fold out-of-fold scores"
+    from detector.metrics import summary
+
+    ok = ~np.isnan(z)
+    calibration = fit_calibration(z[ok], y[ok], weight[ok])
+    oof = calibrated(z[ok], calibration)
+    explainer, bigrams = fit_additive(table, features, booster, random_state, weight=None if per_group is not None else weight)
 
     created = datetime.now(UTC).replace(microsecond=0)
     card: dict[str, Any] = {
@@ -194,21 +303,28 @@ def train(
         "created_at": created.isoformat(),
         "feature_version": FEATURE_VERSION,
         "features": list(features),
+        "family": "additive gradient boosting, one feature per tree (shape functions as lookup tables)",
+        "booster": asdict(booster),
         "thresholds": dict(THRESHOLDS),
         "threshold_rule": (
             "suspicious if score >= 0.8 (likelihood ratio >= 4 for inauthentic); likely-genuine if "
             "score < 0.2 (likelihood ratio >= 4 for genuine); uncertain in between or when half "
             "or more of the features are missing"
         ),
-        "thresholds_out_of_fold_balanced": threshold_report(y, oof, THRESHOLDS, weight),
-        "calibration": f"{calibration}, fitted on 5-fold out-of-fold scores, balanced weights (50% prior)",
+        "thresholds_out_of_fold_balanced": threshold_report(y[ok], oof, THRESHOLDS, weight[ok]),
+        "calibration": (
+            f"logistic (slope {calibration[0]:.4f}, intercept {calibration[1]:.4f}) on {how}, balanced "
+            f"classes (every collection and class the same number of rows: a 50% prior); scores kept within [{SCORE_FLOOR}, {1 - SCORE_FLOOR}]"
+        ),
         "training": {
             "accounts": int(len(y)),
             "inauthentic": int(y.sum()),
-            "collections": {str(k): int(v) for k, v in table.get("collection", pd.Series(dtype=str)).value_counts().items()},
+            "rows_per_collection_and_class": per_group,
+            "collections": {str(k): int(v) for k, v in table.get("collection", pd.Series(dtype=str)).value_counts().sort_index().items()},
             "data_sha256": data_hashes or {},
         },
-        "metrics_out_of_fold": summary(y, oof),
+        "metrics_out_of_fold": summary(y[ok], oof),
+        "metrics_scope": how,
         "intended_use": (
             "Rank and triage public social-media accounts for human review. Not for automated "
             "enforcement: a 'suspicious' label is a reason to look, not proof."
@@ -219,42 +335,81 @@ def train(
     }
     if extra:
         card.update(extra)
-    model = AccountModel(pipeline, card)
-    model.explainer = build_explainer(pipeline, table)
-    return model
+    return AccountModel(explainer, bigrams, calibration, card)
+
+
+def shipped_training_rows(table: pd.DataFrame, public: tuple[str, ...]) -> pd.DataFrame:
+    """The rows the shipped procedure trains on: :data:`TRAINING_COLLECTIONS`, and every row of a
+    collection that is not one of the ``public`` ones (e.g. analyst labels)."""
+    if "collection" not in table.columns:
+        return table
+    coll = table["collection"]
+    return table[(coll.isin(TRAINING_COLLECTIONS) | ~coll.isin(public)).to_numpy()]
+
+
+def record_unseen(card: dict[str, Any], unseen: dict[str, Any] | None) -> dict[str, Any]:
+    """Put the nested leave-one-collection-out figures into ``card`` when they describe how it was built.
+
+    They apply when the model has the shipped features and training collections and nothing else
+    (no analyst labels); otherwise the card says they were not measured.
+    """
+    same = (
+        tuple(card.get("features", ())) == MODEL_FEATURES
+        and tuple(sorted(card.get("training", {}).get("collections", {}))) == tuple(sorted(TRAINING_COLLECTIONS))
+    )
+    if unseen and same:
+        card["unseen_collections"] = dict(unseen)
+    else:
+        card.pop("unseen_collections", None)
+    return card
+
+
+def _fold_log_odds(table: pd.DataFrame, features: tuple[str, ...], booster: Booster | None, random_state: int) -> np.ndarray:
+    y = table["label"].to_numpy(dtype=int)
+    rng = np.random.default_rng(random_state)
+    fold = np.empty(len(y), dtype=int)
+    for cls in (0, 1):  # stratified folds
+        idx = np.flatnonzero(y == cls)
+        fold[idx] = rng.permutation(len(idx)) % 5
+    out = np.full(len(y), np.nan)
+    for k in range(5):
+        train, test = table[fold != k], table[fold == k]
+        if train["label"].nunique() < 2 or len(test) == 0:
+            continue
+        explainer, bigrams = fit_additive(train, features, booster, random_state)
+        out[fold == k] = log_odds(explainer, bigrams, features, test)
+    return out
+
+
+# ------------------------------------------------------------------------------------------------
+# Persistence: plain arrays in .npz (never pickle) and a JSON card.
 
 
 def save_model(model: AccountModel, path: str | Path) -> Path:
-    """Write ``<path>`` (skops) and ``<path minus .skops>.card.json``, each atomically."""
+    """Write ``<path>`` (``.npz`` of plain arrays) and ``<stem>.card.json``, each atomically."""
     path = Path(path)
-    with atomic_path(path) as tmp:
-        sio.dump(model.pipeline, tmp)
+    arrays = {**model.explainer.to_arrays(), "bigrams": model.bigrams, "calibration": np.asarray(model.calibration, dtype="float64")}
+    with atomic_path(path) as tmp, open(tmp, "wb") as fh:
+        np.savez_compressed(fh, **arrays)
     with atomic_path(card_path(path)) as tmp:
         tmp.write_text(json.dumps(model.card, indent=2, default=str) + "\n", encoding="utf-8")
-    _save_explainer(model, path)
     log.info("saved model %s to %s", model.version, path)
     return path
 
 
 def card_path(path: str | Path) -> Path:
     p = Path(path)
-    return p.with_name(p.name.removesuffix(".skops") + ".card.json")
+    stem = p.name
+    for suffix in (".npz", ".skops"):
+        stem = stem.removesuffix(suffix)
+    return p.with_name(stem + ".card.json")
 
 
-def _explainer_path(path: Path) -> Path:
-    return path.with_name(path.name.removesuffix(".skops") + ".baseline.npy")
-
-
-def _save_explainer(model: AccountModel, path: Path) -> None:
-    # The explainer's tables are re-derived from the trees on load; only the training-mean
-    # reference needs saving, as plain numbers.
-    explainer = model._ensure_explainer()
-    with atomic_path(_explainer_path(path)) as tmp, open(tmp, "wb") as fh:
-        np.save(fh, explainer.baseline, allow_pickle=False)
+_ARRAYS = ("thresholds", "threshold_offsets", "values", "value_offsets", "nan_values", "intercept", "baseline", "bigrams", "calibration")
 
 
 def load_model(path: str | Path) -> AccountModel:
-    """Load the model at ``path`` and its card, refusing untrusted types and other feature versions.
+    """Load the model at ``path`` and its card, refusing anything but plain arrays and other feature versions.
 
     Which model to use when none is named is the registry's choice
     (:func:`detector.accounts.registry.load_current_model`); this function only loads a path.
@@ -275,21 +430,25 @@ def load_model(path: str | Path) -> AccountModel:
             f"computes version {FEATURE_VERSION!r}: retrain it with `detector train`"
         )
     try:
-        untrusted = sio.get_untrusted_types(file=path)
-    except Exception as exc:  # skops raises several types for a corrupt file
-        raise ModelError(f"{path} is not a readable skops model file: {exc}") from exc
-    unknown = sorted(set(untrusted) - set(TRUSTED_TYPES))
-    if unknown:
-        raise ModelError(f"{path} contains types this detector does not trust: {', '.join(unknown)}")
+        with np.load(path, allow_pickle=False) as npz:
+            missing = [k for k in _ARRAYS if k not in npz.files]
+            if missing:
+                raise ModelError(f"{path} is not a detector model file: it lacks {', '.join(missing)}")
+            arrays = {k: npz[k] for k in _ARRAYS}
+    except ModelError:
+        raise
+    except Exception as exc:  # not a zip, a pickled object array, a truncated file...
+        raise ModelError(f"{path} is not a readable model file (.npz of plain arrays): {exc}") from exc
+    for k, a in arrays.items():
+        if a.dtype.kind not in "fi":
+            raise ModelError(f"{path}: array {k!r} is {a.dtype}, not numbers")
     try:
-        pipeline = sio.load(path, trusted=list(untrusted))
-    except Exception as exc:
-        raise ModelError(f"{path} could not be loaded: {exc}") from exc
-    base_path = _explainer_path(path)
-    if not base_path.exists():
-        raise ModelError(f"explanation reference missing beside the model: {base_path}")
-    baseline = np.load(base_path, allow_pickle=False)
-    return AccountModel(pipeline, card, AdditiveExplainer(_booster(pipeline), baseline=baseline))
+        explainer = AdditiveExplainer.from_arrays(arrays)
+    except ValueError as exc:
+        raise ModelError(f"{path} is damaged: {exc}") from exc
+    if explainer.n_features != len(card.get("features", [])):
+        raise ModelError(f"{path} has {explainer.n_features} shape functions but its card lists {len(card.get('features', []))} features")
+    return AccountModel(explainer, arrays["bigrams"].astype("float64"), arrays["calibration"].astype("float64"), card)
 
 
 def label_scores(scores: np.ndarray, thresholds: dict[str, float]) -> np.ndarray:
@@ -300,11 +459,9 @@ def label_scores(scores: np.ndarray, thresholds: dict[str, float]) -> np.ndarray
 
 def predict(model: AccountModel, accounts: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Return ``(X, calibrated scores, centred contributions)`` for canonical accounts."""
-    explainer = model._ensure_explainer()
-    X = model.pipeline.named_steps["features"].transform(accounts)
-    log_odds, contrib = explainer.contributions(X)
-    scores = np.clip(_calibrator(model.pipeline).predict(log_odds), 0.0, 1.0)
-    return X, scores, contrib
+    X = compute_features(accounts, model.bigrams, model.feature_names).to_numpy(dtype="float64")
+    z, contrib = model.explainer.contributions(X)
+    return X, calibrated(z, model.calibration), contrib
 
 
 # Accounts missing this many of their inputs are never called suspicious or likely genuine:
@@ -367,7 +524,7 @@ def _platform_notes(accounts: pd.DataFrame, platform: pd.Series, why: pd.Series)
 
 def _versions() -> dict[str, str]:
     out = {"python": platform.python_version()}
-    for pkg in ("scikit-learn", "numpy", "pandas", "skops", "detector"):
+    for pkg in ("scikit-learn", "numpy", "pandas", "detector"):
         try:
             out[pkg] = metadata.version(pkg)
         except metadata.PackageNotFoundError:

@@ -4,9 +4,8 @@ Layout, under the data folder (:func:`detector.io.default_data_dir`, i.e. ``$DET
 else ``$XDG_DATA_HOME/detector``, else ``~/.local/share/detector``; ``$DETECTOR_HOME`` overrides it
 for the registry alone)::
 
-    <home>/models/<version>/account-model.skops        the fitted pipeline (skops, never pickle)
+    <home>/models/<version>/account-model.npz          the model: plain arrays (never pickle)
     <home>/models/<version>/account-model.card.json    the model card
-    <home>/models/<version>/account-model.baseline.npy the explanation reference
     <home>/models/CURRENT                              the version in use (written atomically)
 
 :func:`current_model_path` is what :func:`detector.accounts.model.load_model` asks when no model is named,
@@ -42,20 +41,20 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 HOME_ENV = "DETECTOR_HOME"
-MODEL_FILE = "account-model.skops"
+MODEL_FILE = "account-model.npz"
 CURRENT_FILE = "CURRENT"
 PACKAGED = "packaged"
 _VERSION_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
 
 LIMITATIONS = (
-    "Trained on public Twitter collections from 2014-2019 (cresci-2015, cresci-2017, "
-    "botwiki/verified-2019): Italian spambots and fake followers, self-declared bots and verified "
-    "humans. Profiles are mostly English and Italian; other languages and platforms are less "
-    "well covered. It sees the profile only (counts, age, names, defaults), not posts or the "
-    "network, so state-backed trolls with human-looking profiles (e.g. the IRA accounts) often "
-    "score low. Bot families unlike the training ones, and platforms whose counts mean something "
-    "else, can be scored wrongly with confidence. Leave-one-collection-out ROC-AUC in "
-    "EVALUATION.md is the honest estimate of transfer; in-domain figures are optimistic."
+    "Trained on public Twitter collections from 2010-2019 (see the card's training collections: "
+    "cresci-2015/2017 spambots and fake followers, Bot Repository sets, honeypot content polluters, "
+    "verified and ordinary humans). Profiles are mostly English and Italian; other languages and "
+    "platforms are less well covered. It sees the profile only (counts, age, names, defaults), not "
+    "posts or the network, so state-backed trolls and political bots with human-looking profiles "
+    "often score low. On collections it never saw it does much worse than inside its training "
+    "collections: the card's 'unseen_collections' figures (nested leave-one-collection-out, "
+    "EVALUATION.md) are the honest estimate, and the worst collection there is near chance."
 )
 FALSE_POSITIVE_RISK = (
     "A 'suspicious' label can land on a real person. Known patterns that score high although "
@@ -188,7 +187,7 @@ def register(
     card = enrich_card(model.card, notes=notes)
     card["model_version"] = version
     card["registered_at"] = datetime.now(UTC).replace(microsecond=0).isoformat()
-    stored = AccountModel(model.pipeline, card, model.explainer)
+    stored = AccountModel(model.explainer, model.bigrams, model.calibration, card)
     # Write into a hidden folder first, then rename: a half-written version is never listed.
     tmp = root / f".{version}.partial"
     shutil.rmtree(tmp, ignore_errors=True)
@@ -302,7 +301,20 @@ def card_markdown(card: dict[str, Any]) -> str:
         lines.append(f"- sha256 {name}: `{digest}`")
     if "analyst_labels" in card:
         lines.append(f"- analyst labels: {json.dumps(card['analyst_labels'])}")
-    lines += ["", "## Metrics (5-fold out-of-fold, balanced)"]
+    unseen = card.get("unseen_collections")
+    lines += ["", "## On collections it never saw (nested leave-one-collection-out)"]
+    if unseen:
+        lines.append(
+            f"ROC-AUC mean {unseen.get('roc_auc_mean')} and worst {unseen.get('roc_auc_worst')} "
+            f"({unseen.get('worst_collection')}) over {unseen.get('collections')} held-out collections; "
+            f"RF-300 peer mean {unseen.get('peer_roc_auc_mean', 'n/a')}. {unseen.get('note', '')}".rstrip()
+        )
+        for k, v in unseen.items():
+            if k not in ("note",):
+                lines.append(f"- {k}: {v}")
+    else:
+        lines.append("Not measured for this model: see EVALUATION.md for the shipped procedure.")
+    lines += ["", f"## Metrics ({card.get('metrics_scope', '5-fold out-of-fold, balanced')})"]
     for key in ("metrics_out_of_fold", "thresholds_out_of_fold_balanced"):
         for k, v in card.get(key, {}).items():
             lines.append(f"- {k}: {v}")

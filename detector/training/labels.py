@@ -228,19 +228,16 @@ class AnalystEvaluation:
 
 
 def _fit(table: pd.DataFrame, random_state: int, features: tuple[str, ...] | None = None) -> Any:
-    from detector.accounts.model import MODEL_FEATURES, balanced_weights, make_pipeline
+    from detector.accounts.model import MODEL_FEATURES, train
 
-    pipe = make_pipeline(features or MODEL_FEATURES, random_state=random_state)
-    pipe.fit(table, table["label"].to_numpy(dtype=int), classifier__sample_weight=balanced_weights(table))
-    return pipe
+    return train(table, features=features or MODEL_FEATURES, random_state=random_state)
 
 
-def _verdicts(pipe: Any, accounts: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+def _verdicts(model: Any, accounts: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     """Calibrated scores and the ``suspicious`` verdict as :func:`detector.accounts.model.score_accounts` gives it."""
-    from detector.accounts.model import MAX_MISSING_FOR_VERDICT, THRESHOLDS
+    from detector.accounts.model import MAX_MISSING_FOR_VERDICT, THRESHOLDS, predict
 
-    X = pipe.named_steps["features"].transform(accounts)
-    score = pipe.predict_proba(accounts)[:, 1]
+    X, score, _ = predict(model, accounts)
     sparse = np.isnan(X).mean(axis=1) >= MAX_MISSING_FOR_VERDICT
     return score, (score >= THRESHOLDS["suspicious"]) & ~sparse
 
@@ -315,10 +312,10 @@ def evaluate_analyst_labels(
     blank = [c for c in ("name", "description", "followers_count", "friends_count", "listed_count", "favourites_count", "statuses_count", "created_at", "default_profile", "default_profile_image", "profile_use_background_image", "url", "location", "lang") if c in analyst.columns and analyst[c].isna().all()]
     loco_rows, control_rows, equal_rows = [], [], []
     # Features the analyst profiles give at all: the only ones an equal-fields model may use.
-    from detector.accounts.features import AccountFeatures
+    from detector.accounts.features import compute_features, fit_bigrams
     from detector.accounts.model import MODEL_FEATURES
 
-    Xa = AccountFeatures(features=MODEL_FEATURES).fit(analyst).transform(analyst)
+    Xa = compute_features(analyst, fit_bigrams(analyst["screen_name"]), MODEL_FEATURES).to_numpy(dtype="float64")
     present = tuple(f for f, has in zip(MODEL_FEATURES, ~np.isnan(Xa).all(axis=0), strict=True) if has)
     for coll in sorted(public["collection"].unique()):
         train = public[public["collection"] != coll]
