@@ -31,31 +31,21 @@ def _training_sample(per_group: int = 60) -> pd.DataFrame:
 
 @pytest.fixture(scope="session")
 def training_sample() -> pd.DataFrame:
-    """360 real labelled accounts (60 per collection and class) from datasets/accounts."""
+    """900 real labelled accounts (60 per collection and class: 15 groups) from datasets/accounts."""
     return _training_sample()
 
 
-# The shipped hyper-parameters (min_samples_leaf=300, 100 slow rounds, strong L2) need thousands of
-# accounts: on a few hundred every tree would be a lone leaf, or two features would take every split.
-# Tests change only the booster's size and pace; the pipeline, the additive constraint, calibration,
-# cross-validation and the card are those of `detector.accounts.model.train`.
-SMALL_BOOSTER = {
-    "classifier__estimator__min_samples_leaf": 10,
-    "classifier__estimator__max_iter": 30,
-    "classifier__estimator__learning_rate": 0.3,
-    "classifier__estimator__l2_regularization": 1.0,
-}
+# The shipped booster (min_samples_leaf=100, 100 slow rounds, strong L2) needs thousands of accounts:
+# on a few hundred every tree would be a lone leaf, or two features would take every split. Tests
+# change only the booster's size and pace; the features, the additive constraint, the balanced
+# resampling, the cross-collection calibration and the card are those of `detector.accounts.model.train`.
+SMALL_BOOSTER = {"min_samples_leaf": 10, "max_iter": 30, "learning_rate": 0.3, "l2_regularization": 1.0}
 
 
 def _use_small_booster(mp: pytest.MonkeyPatch) -> None:
     from detector.accounts import model
 
-    original = model.make_pipeline
-
-    def small_pipeline(*args, **kwargs):  # type: ignore[no-untyped-def]
-        return original(*args, **kwargs).set_params(**SMALL_BOOSTER)
-
-    mp.setattr(model, "make_pipeline", small_pipeline)
+    mp.setattr(model, "DEFAULT_BOOSTER", model.Booster(**SMALL_BOOSTER))
 
 
 @pytest.fixture
@@ -66,7 +56,7 @@ def small_booster(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture(scope="session")
 def small_model(training_sample: pd.DataFrame):  # type: ignore[no-untyped-def]
-    """The real :func:`detector.accounts.model.train` on 360 real accounts, with the small booster."""
+    """The real :func:`detector.accounts.model.train` on 900 real accounts, with the small booster."""
     from threadpoolctl import threadpool_limits
 
     from detector.accounts import model
@@ -79,10 +69,10 @@ def small_model(training_sample: pd.DataFrame):  # type: ignore[no-untyped-def]
 
 @pytest.fixture(scope="session")
 def small_model_path(small_model, tmp_path_factory: pytest.TempPathFactory) -> Path:  # type: ignore[no-untyped-def]
-    """The small model saved with :func:`detector.accounts.model.save_model` (skops + card + baseline)."""
+    """The small model saved with :func:`detector.accounts.model.save_model` (.npz + card)."""
     from detector.accounts.model import save_model
 
-    return save_model(small_model, tmp_path_factory.mktemp("model") / "small.skops")
+    return save_model(small_model, tmp_path_factory.mktemp("model") / "small.npz")
 
 
 @pytest.fixture

@@ -15,8 +15,12 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 from detector.accounts.features import (
     ALL_FEATURES,
     BOTOMETER_LITE,
+    DATE_DEPENDENT,
+    DATE_FREE,
     AccountFeatures,
     ScreenNameLikelihood,
+    compute_features,
+    fit_bigrams,
 )
 from detector.accounts.read import read_accounts
 
@@ -32,7 +36,13 @@ def features_of(accounts: pd.DataFrame) -> pd.DataFrame:
 def test_botometer_lite_has_its_twenty_features() -> None:
     assert len(BOTOMETER_LITE) == 20
     assert ALL_FEATURES[:20] == BOTOMETER_LITE
-    assert ALL_FEATURES[20:] == ("account_age_days", "default_profile_image", "has_url", "has_location")
+    assert ALL_FEATURES[20:24] == ("account_age_days", "default_profile_image", "has_url", "has_location")
+    # version 4: features that need no collection time
+    assert ALL_FEATURES[24:] == DATE_FREE == (
+        "likes_per_post", "listed_per_1k_followers", "followers_per_post", "profile_completeness",
+        "description_words", "description_bot_words", "name_screen_name_similarity",
+    )  # fmt: skip
+    assert not set(DATE_FREE) & set(DATE_DEPENDENT)
 
 
 # 0918Bask, cresci-2017 genuine row 1: created Tue Jun 11 11:20:35 2013, crawled 2015-05-02 06:41:46.
@@ -59,6 +69,15 @@ HAND = {
         "default_profile": 0, "profile_use_background_image": 0, "verified": 0, "default_profile_image": 0,
         "has_url": 0,  # url column present, cell empty
         "has_location": 1,  # "Tokyo .Japan ."
+        "likes_per_post": 265 / 2177,
+        "listed_per_1k_followers": 1000 * 1 / 208,
+        "followers_per_post": 208 / 2177,
+        # description yes, url no, location yes, own image yes, own theme yes: 4 of 5
+        "profile_completeness": 4 / 5,
+        "description_words": 4,  # 15years / ago / X / Lines24
+        "description_bot_words": 0,
+        # letter pairs of "0918bask" (09 91 18 8b ba as sk) found in "tasukuhayakawa": "as" only
+        "name_screen_name_similarity": 1 / 7,
     },
     "davideb66": {
         "account_age_days": AGE_DAVIDEB66,
@@ -73,6 +92,12 @@ HAND = {
         "description_length": 0,  # present but empty
         "default_profile": 1, "default_profile_image": 1, "profile_use_background_image": 1,
         "has_location": 0,
+        "likes_per_post": 1 / 1299,
+        "followers_per_post": 22 / 1299,
+        "description_words": 0,
+        "description_bot_words": 0,
+        # "davideb66": da av vi id de eb b6 66; in "davidebertoli": da av vi id de eb = 6 of 8
+        "name_screen_name_similarity": 6 / 8,
     },
 }
 
@@ -108,6 +133,60 @@ def frame(**columns: list) -> pd.DataFrame:
         if name in out:
             out[name] = out[name].astype("string")
     return out
+
+
+def test_date_free_features_by_hand() -> None:
+    accounts = frame(
+        screen_name=["news_desk", "x", "y"],
+        name=["The News Desk", None, "y"],
+        description=["Automated: tweets every hour", "", None],
+        url=["http://n.example", "", None],
+        location=["Rome", "", None],
+        statuses_count=[10_000.0, 0.0, np.nan],
+        followers_count=[2_000.0, 5.0, np.nan],
+        favourites_count=[0.0, 3.0, np.nan],
+        listed_count=[50.0, 0.0, np.nan],
+    )
+    accounts["default_profile_image"] = pd.array([False, True, pd.NA], dtype="boolean")
+    accounts["default_profile"] = pd.array([False, True, pd.NA], dtype="boolean")
+    f = compute_features(accounts, fit_bigrams(accounts["screen_name"]))
+    assert f["likes_per_post"].tolist()[:2] == [0.0, 3.0]  # 0 posts: the denominator is floored at one
+    assert f["listed_per_1k_followers"].tolist()[:2] == [25.0, 0.0]
+    assert f["followers_per_post"].tolist()[:2] == [0.2, 5.0]
+    assert f["description_words"].tolist()[:2] == [4.0, 0.0]  # Automated / tweets / every / hour
+    assert f["description_bot_words"].tolist()[:2] == [1.0, 0.0]
+    assert f["profile_completeness"].tolist()[:2] == [1.0, 0.0]
+    # letters and digits only: "newsdesk" (ne ew ws sd de es sk) is inside "thenewsdesk"
+    assert f.loc[0, "name_screen_name_similarity"] == 1.0
+    # nothing given (but the names): missing, never zero
+    for name in DATE_FREE[:-1]:
+        assert math.isnan(f.loc[2, name]), name
+    assert f.loc[2, "name_screen_name_similarity"] == 1.0  # "y" and "y"
+    assert math.isnan(f.loc[1, "name_screen_name_similarity"])  # no display name
+
+
+def test_lengths_without_texts_fill_in_only_what_is_missing() -> None:
+    # caverlee-2011 gives the lengths of screen name and description, not the texts
+    accounts = frame(screen_name=["abc", None], description=["four", None])
+    accounts["screen_name_length"] = [99.0, 7.0]
+    accounts["description_length"] = [99.0, 0.0]
+    f = compute_features(accounts, fit_bigrams([]))
+    assert f["screen_name_length"].tolist() == [3.0, 7.0]
+    assert f["description_length"].tolist() == [4.0, 0.0]
+    assert math.isnan(f.loc[1, "screen_name_likelihood"])
+
+
+def test_scoring_imports_no_scikit_learn() -> None:
+    # scikit-learn takes seconds to import; the transformers are built only when asked for
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; import detector.accounts.features as f, detector.accounts.model, detector.accounts.score; "
+        "assert 'sklearn' not in sys.modules, 'imported early'; f.AccountFeatures; print('sklearn' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "True"
 
 
 def test_missing_created_at_gives_nan_rates_not_zero() -> None:
@@ -265,5 +344,5 @@ def test_estimator_contract_by_hand(accounts_dir: Path, estimator, params: dict,
 
 def test_account_features_refuses_unknown_features(accounts_dir: Path) -> None:
     accounts = read_accounts(accounts_dir / "cresci2017_genuine.csv", as_of=AS_OF).accounts
-    with pytest.raises(ValueError, match="unknown features: followers_per_post"):
-        AccountFeatures(features=("tweet_freq", "followers_per_post")).fit(accounts)
+    with pytest.raises(ValueError, match="unknown features: followers_per_hour"):
+        AccountFeatures(features=("tweet_freq", "followers_per_hour")).fit(accounts)

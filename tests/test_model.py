@@ -1,34 +1,33 @@
 """The account model: training, persistence, refusals, exact explanations, scoring, metrics, datasets.
 
-The model used here is trained once per session by the real :func:`detector.accounts.model.train` on 360
+The model used here is trained once per session by the real :func:`detector.accounts.model.train` on 900
 real labelled accounts (see ``small_model`` in conftest.py).
 """
 
 from __future__ import annotations
 
 import json
-import os
 import shutil
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
-import skops.io as sio
 from sklearn.ensemble import HistGradientBoostingClassifier
-from sklearn.pipeline import Pipeline
-from sklearn.preprocessing import FunctionTransformer
 
 from detector.accounts.explain import TEMPLATES, AdditiveExplainer, reasons
-from detector.accounts.features import FEATURE_VERSION, AccountFeatures
+from detector.accounts.features import FEATURE_VERSION, AccountFeatures, compute_features
 from detector.accounts.model import (
     LABELS,
     MODEL_FEATURES,
     PACKAGE_MODEL,
     SCORE_COLUMNS,
+    SCORE_FLOOR,
     AccountModel,
-    _booster,
+    balanced_sample,
     balanced_weights,
+    calibrated,
+    fit_calibration,
     card_path,
     label_scores,
     load_model,
@@ -64,10 +63,14 @@ def shipped_model() -> AccountModel:
 
 
 def copy_model(src: Path, dst_dir: Path) -> Path:
-    """Copy a saved model (skops, card, baseline) into ``dst_dir``; return the new skops path."""
-    for part in (src, card_path(src), src.with_name(src.name.removesuffix(".skops") + ".baseline.npy")):
+    """Copy a saved model (.npz and card) into ``dst_dir``; return the new model path."""
+    for part in (src, card_path(src)):
         shutil.copy(part, dst_dir / part.name)
     return dst_dir / src.name
+
+
+def features_of(model: AccountModel, accounts: pd.DataFrame) -> np.ndarray:
+    return compute_features(accounts, model.bigrams, model.feature_names).to_numpy(dtype="float64")
 
 
 # ------------------------------------------------------------------------------------------------
@@ -86,26 +89,36 @@ def test_saved_and_loaded_model_gives_identical_scores(small_model: AccountModel
         np.testing.assert_array_equal(c_after, c_before)
 
 
-def test_save_writes_the_model_its_card_and_the_explanation_reference(small_model_path: Path) -> None:
+def test_save_writes_the_model_and_its_card(small_model_path: Path) -> None:
     folder = small_model_path.parent
-    assert sorted(p.name for p in folder.iterdir()) == ["small.baseline.npy", "small.card.json", "small.skops"]
+    assert sorted(p.name for p in folder.iterdir()) == ["small.card.json", "small.npz"]
+    with np.load(small_model_path, allow_pickle=False) as npz:  # plain numbers only, nothing executable
+        assert all(npz[k].dtype.kind in "fi" for k in npz.files)
+        assert npz["bigrams"].shape == (40, 40) and npz["calibration"].shape == (2,)
     card = json.loads((folder / "small.card.json").read_text(encoding="utf-8"))
     assert card["feature_version"] == FEATURE_VERSION
     assert card["features"] == list(MODEL_FEATURES)
     assert "verified" not in card["features"]  # a label leak between botwiki and verified-2019
     assert card["thresholds"] == {"suspicious": 0.8, "likely_genuine": 0.2}
-    assert card["training"]["accounts"] == 360
-    assert card["training"]["inauthentic"] == 180
-    assert card["training"]["collections"] == {"botwiki-verified-2019": 120, "cresci-2015": 120, "cresci-2017": 120}
+    # 15 (collection, class) groups of 60: the biggest group's size, so nothing is resampled up
+    assert card["training"]["accounts"] == 900
+    assert card["training"]["inauthentic"] == 540
+    assert card["training"]["rows_per_collection_and_class"] == 60
+    assert card["training"]["collections"] == {
+        "botometer-feedback-2019": 120, "botwiki-2019": 60, "caverlee-2011": 120, "cresci-2015": 120, "cresci-2017": 120,
+        "cresci-stock-2018": 120, "political-bots-2019": 60, "pronbots-2019": 60, "vendor-purchased-2019": 60, "verified-2019": 60,
+    }  # fmt: skip
     assert card["training"]["data_sha256"] == {"test": "sample"}
-    assert card["metrics_out_of_fold"]["n"] == 360
+    # metrics of scores of collections each model did not see
+    assert card["metrics_scope"].startswith("cross-collection scores")
+    assert card["metrics_out_of_fold"]["n"] == 900
     assert 0.5 < card["metrics_out_of_fold"]["roc_auc"] <= 1.0
-    assert {"python", "scikit-learn", "numpy", "pandas", "skops"} <= set(card["versions"])
+    assert {"python", "scikit-learn", "numpy", "pandas"} <= set(card["versions"])
     assert card["model_version"].startswith("acct-")
 
 
 def test_the_explainer_reads_an_additive_model(small_model: AccountModel) -> None:
-    booster = _booster(small_model.pipeline)
+    booster = small_model.booster
     assert booster.interaction_cst == "no_interactions"
     # the small trees really split (a model of lone leaves would make the checks below trivial)
     assert sum(len(t) > 0 for t in small_model.explainer.thresholds) >= 5
@@ -115,15 +128,44 @@ def test_the_explainer_reads_an_additive_model(small_model: AccountModel) -> Non
 def test_lookup_tables_equal_the_trees(which: str, request: pytest.FixtureRequest, fixture_accounts: pd.DataFrame, training_sample: pd.DataFrame) -> None:
     model: AccountModel = request.getfixturevalue("small_model" if which == "small" else "shipped_model")
     accounts = pd.concat([fixture_accounts, training_sample], ignore_index=True)
-    X = model.pipeline.named_steps["features"].transform(accounts)
+    X = features_of(model, accounts)
     assert np.isnan(X).any()  # missing inputs go down the trees' missing-value branches too
     log_odds, contrib = model.explainer.contributions(X)
-    np.testing.assert_allclose(log_odds, _booster(model.pipeline).decision_function(X), rtol=0, atol=1e-9)
+    if which == "small":  # a model just trained still has the trees the tables were read from
+        np.testing.assert_allclose(log_odds, model.booster.decision_function(X), rtol=0, atol=1e-9)
     # the contributions add up to the log-odds: intercept + training-mean reference + contributions
     np.testing.assert_allclose(model.explainer.intercept + model.explainer.baseline.sum() + contrib.sum(axis=1), log_odds, atol=1e-9)
-    # the fast scores are the pipeline's calibrated probabilities
+    # the scores are the calibration of those log-odds
     _, scores, _ = predict(model, accounts)
-    np.testing.assert_allclose(scores, model.pipeline.predict_proba(accounts)[:, 1], rtol=0, atol=1e-12)
+    a, b = model.calibration
+    np.testing.assert_allclose(scores, np.clip(1 / (1 + np.exp(-(a * log_odds + b))), SCORE_FLOOR, 1 - SCORE_FLOOR), rtol=0, atol=1e-12)
+
+
+def test_no_score_is_certain(small_model: AccountModel) -> None:
+    # a calibrated probability never claims certainty, however far out the log-odds go
+    got = calibrated(np.array([-1e6, -50.0, 0.0, 50.0, 1e6]), small_model.calibration)
+    assert got.min() == SCORE_FLOOR and got.max() == 1 - SCORE_FLOOR
+    assert np.round(got, 4).min() > 0 and np.round(got, 4).max() < 1
+    assert small_model.calibration[0] > 0  # higher log-odds, higher score
+
+
+def test_calibration_fit_by_hand() -> None:
+    # log-odds already calibrated: the fit is the identity (slope 1, intercept 0)
+    z = np.linspace(-4, 4, 81)
+    p = 1 / (1 + np.exp(-z))
+    y = np.concatenate([np.ones_like(z), np.zeros_like(z)])
+    w = np.concatenate([p, 1 - p])  # each z carries a share p of bots
+    slope, intercept = fit_calibration(np.concatenate([z, z]), y, w)
+    assert slope == pytest.approx(1.0, abs=1e-6) and intercept == pytest.approx(0.0, abs=1e-6)
+
+
+def test_balanced_sample_gives_each_group_the_same_rows() -> None:
+    table = pd.DataFrame({"collection": ["a"] * 5 + ["b"] * 2, "label": [0, 0, 0, 1, 1, 0, 1]})
+    got = balanced_sample(table, 2, random_state=0)
+    assert got.groupby(["collection", "label"]).size().tolist() == [2, 2, 2, 2]
+    # a group smaller than asked is drawn with replacement; never more than the biggest group has
+    assert balanced_sample(table, 50).groupby(["collection", "label"]).size().tolist() == [3, 3, 3, 3]
+    assert balanced_sample(table, None) is table
 
 
 def test_explainer_refuses_a_model_with_interactions(training_sample: pd.DataFrame) -> None:
@@ -145,15 +187,24 @@ def test_training_needs_labels_of_both_kinds(training_sample: pd.DataFrame) -> N
 # Loading refuses what it should
 
 
-def test_loading_refuses_an_untrusted_type(small_model: AccountModel, small_model_path: Path, tmp_path: Path) -> None:
+def test_loading_refuses_anything_but_plain_numbers(small_model_path: Path, tmp_path: Path) -> None:
     target = copy_model(small_model_path, tmp_path)
-    # A model file whose classifier step would call os.system: skops records it as a function
-    # reference, which loading would resolve. It must be refused before anything is loaded.
-    evil = Pipeline([("features", small_model.pipeline.named_steps["features"]), ("classifier", FunctionTransformer(func=os.system))])
-    sio.dump(evil, target)
+    # A model file with a pickled object array: loading it would run the pickle. It is refused.
+    with np.load(small_model_path, allow_pickle=False) as npz:
+        arrays = {k: npz[k] for k in npz.files}
+    arrays["calibration"] = np.array([{"run": "os.system"}, 0.0], dtype=object)
+    with open(target, "wb") as fh:
+        np.savez(fh, **arrays)  # type: ignore[arg-type]
     with pytest.raises(ModelError) as err:
         load_model(target)
-    assert str(err.value) == f"{target} contains types this detector does not trust: {os.system.__module__}.system"
+    assert str(err.value).startswith(f"{target} is not a readable model file (.npz of plain arrays): ")
+    assert "allow_pickle=False" in str(err.value)
+    # text where numbers belong is refused too
+    arrays["calibration"] = np.array(["1", "0"])
+    with open(target, "wb") as fh:
+        np.savez(fh, **arrays)  # type: ignore[arg-type]
+    with pytest.raises(ModelError, match=r"array 'calibration' is <U1, not numbers"):
+        load_model(target)
 
 
 def test_loading_refuses_another_feature_version(small_model_path: Path, tmp_path: Path) -> None:
@@ -176,23 +227,30 @@ def test_loading_refuses_another_feature_version(small_model_path: Path, tmp_pat
         ("no model", "no model at {model}: run `detector train` (or `make run`, which trains when it is missing)"),
         ("no card", "model card missing beside the model: {card}"),
         ("card not JSON", "model card {card} is not valid JSON: "),
-        ("model not skops", "{model} is not a readable skops model file: "),
-        ("no baseline", "explanation reference missing beside the model: {baseline}"),
+        ("model not npz", "{model} is not a readable model file (.npz of plain arrays): "),
+        ("no baseline", "{model} is not a detector model file: it lacks baseline"),
+        ("tables disagree", "{model} is damaged: feature 0: "),
     ],
 )
 def test_loading_a_damaged_model_says_what_is_wrong(small_model_path: Path, tmp_path: Path, damage: str, message: str) -> None:
     target = copy_model(small_model_path, tmp_path)
     baseline = target.with_name("small.baseline.npy")
+    with np.load(small_model_path, allow_pickle=False) as npz:
+        arrays = {k: npz[k] for k in npz.files}
     if damage == "no model":
         target.unlink()
     elif damage == "no card":
         card_path(target).unlink()
     elif damage == "card not JSON":
         card_path(target).write_text("{not json", encoding="utf-8")
-    elif damage == "model not skops":
+    elif damage == "model not npz":
         target.write_bytes(b"this is not a zip file")
     elif damage == "no baseline":
-        baseline.unlink()
+        del arrays["baseline"]
+        np.savez(target, **arrays)
+    elif damage == "tables disagree":
+        arrays["value_offsets"] = arrays["value_offsets"] + np.arange(len(arrays["value_offsets"]))
+        np.savez(target, **arrays)
     with pytest.raises(ModelError) as err:
         load_model(target)
     assert str(err.value).startswith(message.format(model=target, card=card_path(target), baseline=baseline))
@@ -200,7 +258,21 @@ def test_loading_a_damaged_model_says_what_is_wrong(small_model_path: Path, tmp_
 
 def test_the_shipped_model_loads_with_this_feature_version(shipped_model: AccountModel) -> None:
     assert shipped_model.card["feature_version"] == FEATURE_VERSION
-    assert shipped_model.feature_names == list(shipped_model.pipeline.named_steps["features"].get_feature_names_out())
+    assert shipped_model.feature_names == list(MODEL_FEATURES)
+    assert shipped_model.explainer.n_features == len(MODEL_FEATURES)
+    # the card says how it does on collections it never saw, not only in-domain
+    unseen = shipped_model.card["unseen_collections"]
+    assert unseen["collections"] == 9 and 0 < unseen["roc_auc_worst"] <= unseen["roc_auc_mean"] < 1
+
+
+def test_a_skops_model_of_an_older_detector_is_refused_without_importing_skops(small_model_path: Path, tmp_path: Path) -> None:
+    old = tmp_path / "account-model.skops"
+    old.write_bytes(b"PK\x03\x04 an old skops zip")
+    card = json.loads(card_path(small_model_path).read_text(encoding="utf-8"))
+    card["feature_version"] = "3"
+    card_path(old).write_text(json.dumps(card), encoding="utf-8")
+    with pytest.raises(ModelError, match="was built for feature version '3'"):
+        load_model(old)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -301,14 +373,30 @@ def test_rebuilding_the_training_tables_gives_the_shipped_bytes(tmp_path: Path) 
     shipped = json.loads((datasets.DEFAULT_TABLES / datasets.MANIFEST).read_text(encoding="utf-8"))
     assert manifest["collections"] == shipped["collections"]
     got = {name: (c["accounts"], c["inauthentic"]) for name, c in manifest["collections"].items()}
-    assert got == {"cresci-2017": (4465, 991), "cresci-2015": (2818, 1337), "botwiki-verified-2019": (2685, 698)}
+    assert got == {
+        "cresci-2017": (13031, 9557), "cresci-2015": (2818, 1337), "botwiki-2019": (698, 698), "verified-2019": (1986, 0),
+        "botometer-feedback-2019": (512, 134), "cresci-stock-2018": (13274, 7102), "pronbots-2019": (17882, 17882),
+        "vendor-purchased-2019": (1086, 1086), "political-bots-2019": (62, 62), "caverlee-2011": (41394, 22170),
+    }  # fmt: skip
+    # 22 labelled groups: one per raw file and label
+    assert sum(len(c["groups"]) for c in manifest["collections"].values()) == 22
     # rebuilt twice, the same bytes: a model card's data hashes identify its data
     again = datasets.build_tables(datasets.DEFAULT_RAW, tmp_path / "again")
     assert again == manifest
     table = datasets.load_training_table(tmp_path)
-    assert len(table) == 4465 + 2818 + 2685
-    assert not table.duplicated(["collection", "account_id"]).any()
+    assert len(table) == 92743
+    assert not table.duplicated("account_id").any()  # no account in two collections
     assert table["collected_at"].notna().all()  # every raw set carries its own collection time
+    # the INT fake followers: once, in cresci-2015, collected 2013-06-11/12 (cresci-2017's dates, not 2015-02-14)
+    intl = table[table["kind"] == "INT"]
+    assert len(intl) == 1337 and intl["collected_at"].dt.strftime("%Y-%m-%d").isin(["2013-06-11", "2013-06-12"]).all()
+    assert (table["kind"] == "fake_followers").sum() == 3351 - 1337
+    # traditional_spambots_1: epoch-millisecond creation dates read, NULL booleans unknown
+    ts1 = table[table["kind"] == "traditional_spambots_1"]
+    assert ts1["created_at"].min().year == 2007 and ts1["default_profile"].isna().all()
+    # the Bot Repository's collection times are approximate; the cresci crawls are exact
+    exact = table.groupby("collection")["collected_at_exact"].all()
+    assert not exact[["botwiki-2019", "pronbots-2019", "cresci-stock-2018"]].any() and exact["cresci-2017"]
 
 
 def test_training_tables_missing_or_raw_folder_missing(tmp_path: Path) -> None:
@@ -356,7 +444,7 @@ def test_the_first_reason_is_the_strongest_contribution(small_model: AccountMode
 
 def test_lookup_tables_are_exact_at_the_split_thresholds(small_model: AccountModel, training_sample: pd.DataFrame) -> None:
     # values exactly on a split, just above it, and missing: where a lookup is easiest to get wrong
-    base = small_model.pipeline.named_steps["features"].transform(training_sample.head(5))
+    base = features_of(small_model, training_sample.head(5))
     rows = []
     for j, thresholds in enumerate(small_model.explainer.thresholds):
         for t in thresholds:
@@ -367,4 +455,4 @@ def test_lookup_tables_are_exact_at_the_split_thresholds(small_model: AccountMod
     X = np.array(rows)
     assert len(X) > 20
     log_odds, _ = small_model.explainer.contributions(X)
-    np.testing.assert_allclose(log_odds, _booster(small_model.pipeline).decision_function(X), rtol=0, atol=1e-9)
+    np.testing.assert_allclose(log_odds, small_model.booster.decision_function(X), rtol=0, atol=1e-9)

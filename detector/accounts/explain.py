@@ -36,6 +36,9 @@ class AdditiveExplainer:
         The reference itself, when it was computed before (a saved model).
     """
 
+    #: The scikit-learn estimator the tables were read from, when there is one (not saved).
+    booster: object = None
+
     def __init__(
         self,
         clf: HistGradientBoostingClassifier,

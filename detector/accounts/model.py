@@ -99,6 +99,9 @@ class AccountModel:
     bigrams: np.ndarray
     calibration: np.ndarray  # (slope, intercept) of the logistic map from log-odds to score
     card: dict[str, Any] = field(default_factory=dict)
+    #: The fitted scikit-learn booster the tables were read from, on a freshly trained model only
+    #: (never saved): tests check the tables against it.
+    booster: Any = field(default=None, repr=False, compare=False)
 
     @property
     def version(self) -> str:
@@ -189,7 +192,9 @@ def fit_additive(
         bigrams = fit_bigrams(table["screen_name"] if "screen_name" in table.columns else [])
     X = compute_features(table, bigrams, features).to_numpy(dtype="float64")
     clf = fit_booster(X, y, weight, booster, random_state)
-    return AdditiveExplainer(clf, X_background=X), bigrams
+    explainer = AdditiveExplainer(clf, X_background=X)
+    explainer.booster = clf
+    return explainer, bigrams
 
 
 def fit_booster(X: np.ndarray, y: np.ndarray, weight: np.ndarray | None, booster: Booster | None = None, random_state: int = 0) -> Any:
@@ -280,6 +285,9 @@ def train(
         raise ModelError("training needs both genuine (0) and inauthentic (1) accounts")
     if per_group == -1:
         per_group = MAX_PER_GROUP
+    if per_group is not None:  # what balanced_sample will draw: never more than the biggest group
+        keys = [table[c].fillna("unknown") for c in ("collection",) if c in table.columns] + [table["label"]]
+        per_group = int(min(per_group, table.groupby(keys).size().max()))
     table = balanced_sample(table, per_group, random_state).reset_index(drop=True)
     y = table["label"].to_numpy(dtype=int)
     weight = np.ones(len(y)) if per_group is not None else balanced_weights(table)
@@ -335,7 +343,7 @@ def train(
     }
     if extra:
         card.update(extra)
-    return AccountModel(explainer, bigrams, calibration, card)
+    return AccountModel(explainer, bigrams, calibration, card, booster=getattr(explainer, "booster", None))
 
 
 def shipped_training_rows(table: pd.DataFrame, public: tuple[str, ...]) -> pd.DataFrame:

@@ -6,7 +6,7 @@ writes compact canonical tables under ``datasets/accounts/``, one per collection
 of hashes and citations, so a fresh clone can retrain and re-evaluate without the raw sets.
 :func:`load_training_table` reads those tables.
 
-Ten collections, 17 labelled groups (the ``kind`` column):
+Ten collections, 22 labelled groups (the ``kind`` column: one per raw file and label):
 
 * cresci-2017: genuine accounts, social spambots 1-3, traditional spambots 1-4, fake followers
   (without the INT accounts, which are kept once, in cresci-2015);
