@@ -86,7 +86,14 @@ class Booster:
     min_samples_leaf: int = 100
     l2_regularization: float = 20.0
     max_bins: int = 32  # shape functions need few steps; weighted binning of 255 bins is slow
+    #: Features whose shape function may only go down as the value goes up (more followers or
+    #: public lists never raise suspicion): a prior that holds across collections.
+    decreasing: tuple[str, ...] = ()
 
+
+# Bigger audiences (followers, public lists) may only lower the score: news desks and parties that
+# like nothing and follow few are not bots on those grounds alone. A candidate of the nested choice.
+MONOTONE_BOOSTER = Booster(decreasing=("followers_count", "listed_count", "listed_growth_rate", "listed_per_1k_followers"))
 
 DEFAULT_BOOSTER = Booster()
 
@@ -191,17 +198,29 @@ def fit_additive(
     if bigrams is None:
         bigrams = fit_bigrams(table["screen_name"] if "screen_name" in table.columns else [])
     X = compute_features(table, bigrams, features).to_numpy(dtype="float64")
-    clf = fit_booster(X, y, weight, booster, random_state)
+    clf = fit_booster(X, y, weight, booster, random_state, features)
     explainer = AdditiveExplainer(clf, X_background=X)
     explainer.booster = clf
     return explainer, bigrams
 
 
-def fit_booster(X: np.ndarray, y: np.ndarray, weight: np.ndarray | None, booster: Booster | None = None, random_state: int = 0) -> Any:
+def fit_booster(
+    X: np.ndarray,
+    y: np.ndarray,
+    weight: np.ndarray | None,
+    booster: Booster | None = None,
+    random_state: int = 0,
+    features: tuple[str, ...] | list[str] | None = None,
+) -> Any:
     """The fitted one-feature-per-tree ``HistGradientBoostingClassifier`` (scikit-learn is imported here only)."""
     from sklearn.ensemble import HistGradientBoostingClassifier
 
     booster = DEFAULT_BOOSTER if booster is None else booster
+    monotonic = None
+    if booster.decreasing:
+        if features is None:
+            raise ModelError("monotone constraints need the feature names")
+        monotonic = [-1 if f in booster.decreasing else 0 for f in features]
     clf = HistGradientBoostingClassifier(
         interaction_cst="no_interactions",
         learning_rate=booster.learning_rate,
@@ -210,6 +229,7 @@ def fit_booster(X: np.ndarray, y: np.ndarray, weight: np.ndarray | None, booster
         min_samples_leaf=booster.min_samples_leaf,
         l2_regularization=booster.l2_regularization,
         max_bins=booster.max_bins,
+        monotonic_cst=monotonic,
         early_stopping=False,
         random_state=random_state,
     )

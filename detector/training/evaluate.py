@@ -41,6 +41,7 @@ from detector.accounts.model import (
     FEATURES_DATE_FREE,
     FEATURES_PROFILE,
     FEATURES_V3,
+    MONOTONE_BOOSTER,
     THRESHOLDS,
     AccountModel,
     Booster,
@@ -64,12 +65,14 @@ class Candidate:
     booster: Booster = DEFAULT_BOOSTER
 
 
-#: The model choices, fixed before any nested run (see EVALUATION.md for how they were drafted).
+#: The model choices (see EVALUATION.md for how they were drafted).
 CANDIDATES: tuple[Candidate, ...] = (
     Candidate("v3 features", FEATURES_V3),
     Candidate("v3 + profile features", FEATURES_PROFILE),
     Candidate("v4 features", FEATURES_ALL),
     Candidate("v4 date-free features", FEATURES_DATE_FREE),
+    Candidate("v3 features, followers and lists never raise suspicion", FEATURES_V3, MONOTONE_BOOSTER),
+    Candidate("v4 features, followers and lists never raise suspicion", FEATURES_ALL, MONOTONE_BOOSTER),
 )
 
 #: Human collections that stand beside each one-class (bot-only) collection when it is held out:
@@ -149,7 +152,7 @@ def inner_loco(sample: pd.DataFrame, candidate: Candidate, pool: tuple[str, ...]
         test_mask = np.isin(coll, unit.test) | (np.isin(coll, unit.humans) & (label == 0))
         if len(np.unique(label[train_mask])) < 2 or len(np.unique(label[test_mask])) < 2:
             continue
-        clf = fit_booster(Xc[train_mask], label[train_mask], None, candidate.booster, random_state)
+        clf = fit_booster(Xc[train_mask], label[train_mask], None, candidate.booster, random_state, candidate.features)
         auc = _auc(label[test_mask], clf.decision_function(Xc[test_mask]))
         if auc is not None:
             out[unit.name] = auc
