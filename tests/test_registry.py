@@ -40,18 +40,19 @@ def test_register_then_use_changes_what_load_model_returns(home: Path, shipped) 
     assert version == shipped.version
     stored = home / "models" / version
     assert sorted(p.name for p in stored.iterdir()) == [
-        "account-model.baseline.npy", "account-model.card.json", "account-model.skops",
+        "account-model.card.json", "account-model.npz",
     ]  # fmt: skip
     # Registering alone does not change the model in use.
     assert default_model_path() == PACKAGE_MODEL
     registry.use(version)
     assert (home / "models" / "CURRENT").read_text() == version + "\n"
-    assert default_model_path() == stored / "account-model.skops"
+    assert default_model_path() == stored / "account-model.npz"
     m = load_current_model()
     assert m.version == version
     assert m.card["notes"] == "notebook 02, test"
     assert "0 likes" in m.card["false_positive_risk"]
-    assert "2014-2019" in m.card["limitations"]
+    assert "2010-2019" in m.card["limitations"]
+    assert "unseen_collections" in m.card["limitations"]
     registry.use("packaged")
     assert default_model_path() == PACKAGE_MODEL
 
@@ -98,7 +99,7 @@ def test_cli_models_and_score_use_the_registered_model(home: Path, shipped, tmp_
     assert used.exit_code == 0 and f"now using {version}" in used.output
     shown = runner.invoke(cli, ["models", "show"])
     assert shown.exit_code == 0
-    for heading in ("## Data", "## Metrics", "## Intended use", "## Limitations", "## Risk of false positives on real people"):
+    for heading in ("## Data", "## On collections it never saw", "## Metrics", "## Intended use", "## Limitations", "## Risk of false positives on real people"):
         assert heading in shown.output
     assert json.loads(runner.invoke(cli, ["models", "show", version, "--json"]).output)["model_version"] == version
     out = tmp_path / "scores.csv"

@@ -244,10 +244,10 @@ def _caverlee(path: Path) -> tuple[pd.DataFrame, Rejects]:
     return accounts, rejects
 
 
-def read_source(raw_dir: Path, src: Source) -> tuple[pd.DataFrame, Rejects]:
+def read_source(raw_dir: Path, src: Source, collection: str = "a training collection") -> tuple[pd.DataFrame, Rejects]:
     path = Path(raw_dir) / src.path
     if not path.is_file():
-        raise InputError("raw file of a training collection missing", path=str(path))
+        raise InputError(f"raw file of {collection} missing", path=str(path))
     if src.path.endswith(".tar.gz"):
         frame, rejects = _botrepo(path)
     elif src.path.endswith(".json"):
@@ -284,7 +284,7 @@ def build_tables(raw_dir: Path = DEFAULT_RAW, out_dir: Path = DEFAULT_TABLES) ->
         parts[coll.name] = []
         raws[coll.name] = {}
         for src in coll.sources:
-            frame, rejects = read_source(raw_dir, src)
+            frame, rejects = read_source(raw_dir, src, coll.name)
             if rejects.n_rejected:
                 log.warning("%s: %d records rejected or fields ignored while building", src.path, rejects.n_rejected)
             before = len(frame)
