@@ -41,7 +41,6 @@ from detector.accounts.model import (
     FEATURES_DATE_FREE,
     FEATURES_PROFILE,
     FEATURES_V3,
-    MONOTONE_BOOSTER,
     THRESHOLDS,
     AccountModel,
     Booster,
@@ -71,8 +70,6 @@ CANDIDATES: tuple[Candidate, ...] = (
     Candidate("v3 + profile features", FEATURES_PROFILE),
     Candidate("v4 features", FEATURES_ALL),
     Candidate("v4 date-free features", FEATURES_DATE_FREE),
-    Candidate("v3 features, followers and lists never raise suspicion", FEATURES_V3, MONOTONE_BOOSTER),
-    Candidate("v4 features, followers and lists never raise suspicion", FEATURES_ALL, MONOTONE_BOOSTER),
 )
 
 #: Human collections that stand beside each one-class (bot-only) collection when it is held out:
