@@ -306,6 +306,7 @@ def train(
         raise ModelError("training needs both genuine (0) and inauthentic (1) accounts")
     if per_group == -1:
         per_group = MAX_PER_GROUP
+    given = table
     if per_group is not None:  # what balanced_sample will draw: never more than the biggest group
         keys = [table[c].fillna("unknown") for c in ("collection",) if c in table.columns] + [table["label"]]
         per_group = int(min(per_group, table.groupby(keys).size().max()))
@@ -346,10 +347,11 @@ def train(
             f"classes (every collection and class the same number of rows: a 50% prior); scores kept within [{SCORE_FLOOR}, {1 - SCORE_FLOOR}]"
         ),
         "training": {
-            "accounts": int(len(y)),
-            "inauthentic": int(y.sum()),
+            "accounts": int(len(given)),
+            "inauthentic": int(given["label"].sum()),
             "rows_per_collection_and_class": per_group,
-            "collections": {str(k): int(v) for k, v in table.get("collection", pd.Series(dtype=str)).value_counts().sort_index().items()},
+            "rows_drawn": int(len(y)),
+            "collections": {str(k): int(v) for k, v in given.get("collection", pd.Series(dtype=str)).value_counts().sort_index().items()},
             "data_sha256": data_hashes or {},
         },
         "metrics_out_of_fold": summary(y[ok], oof),
