@@ -42,11 +42,7 @@ docs: $(STAMP) ## regenerate README.md's command reference from --help (tests/te
 	$(BIN)/python tests/test_docs.py --write
 
 evaluate: $(STAMP) ## evaluate the account model on the shipped tables and rewrite EVALUATION.md
-<<<<<<< HEAD
-	$(BIN)/detector evaluate -o EVALUATION.md
-=======
-	$(BIN)/detector evaluate --out EVALUATION.md --card detector/data/account-model.card.json
->>>>>>> 26172d1 (wip: account model as plain arrays, v4 features, nested evaluation)
+	$(BIN)/detector evaluate -o EVALUATION.md --card detector/data/account-model.card.json
 
 train: $(STAMP) ## retrain the shipped model from datasets/
 	$(BIN)/detector train
