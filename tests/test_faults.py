@@ -249,8 +249,13 @@ def test_a_temporary_file_of_a_living_writer_is_kept(here: Path) -> None:
 def test_stdin_is_read_once(genuine: Path, small_model_path: Path, name: str) -> None:
     done = cli_process("score", name, "-o", "out.csv", "--model", str(small_model_path), "--as-of", AS_OF, stdin=genuine.read_bytes())
     assert done.returncode == 0, done.stderr.decode()
-    assert done.stdout.decode().splitlines()[-1] == "scored 3 accounts (3 likely-genuine) -> out.csv"
-    assert len(pd.read_csv("out.csv")) == 3
+    # The same three accounts as when the file is named: stdin was read once, and whole.
+    named = cli_process("score", str(genuine), "-o", "named.csv", "--model", str(small_model_path), "--as-of", AS_OF)
+    assert named.returncode == 0, named.stderr.decode()
+    summary = done.stdout.decode().splitlines()[-1]
+    assert summary.startswith("scored 3 accounts (") and summary.endswith(") -> out.csv")
+    assert summary.replace("out.csv", "named.csv") == named.stdout.decode().splitlines()[-1]
+    assert pd.read_csv("out.csv").equals(pd.read_csv("named.csv"))
 
 
 def test_an_empty_folder_is_bad_input(here: Path, small_model_path: Path) -> None:
