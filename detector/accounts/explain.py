@@ -14,7 +14,7 @@ This module owns contributions and reason wording. It never trains or reads file
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -105,7 +105,7 @@ class AdditiveExplainer:
         return self
 
     @classmethod
-    def from_ebm(cls, ebm: object, X_background: np.ndarray) -> AdditiveExplainer:
+    def from_ebm(cls, ebm: Any, X_background: np.ndarray) -> AdditiveExplainer:
         """Lookup tables of a fitted interpret ``ExplainableBoostingClassifier`` without pairs.
 
         An EBM's main terms are already tables: cut points and one score per bin (plus one for a

@@ -419,7 +419,7 @@ def _fold_log_odds(table: pd.DataFrame, features: tuple[str, ...], booster: Boos
 def save_model(model: AccountModel, path: str | Path) -> Path:
     """Write ``<path>`` (``.npz`` of plain arrays) and ``<stem>.card.json``, each atomically."""
     path = Path(path)
-    arrays = {**model.explainer.to_arrays(), "bigrams": model.bigrams, "calibration": np.asarray(model.calibration, dtype="float64")}
+    arrays: dict[str, Any] = {**model.explainer.to_arrays(), "bigrams": model.bigrams, "calibration": np.asarray(model.calibration, dtype="float64")}
     with atomic_path(path) as tmp, open(tmp, "wb") as fh:
         np.savez_compressed(fh, **arrays)
     with atomic_path(card_path(path)) as tmp:

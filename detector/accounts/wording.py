@@ -61,10 +61,10 @@ def plain_reasons(reasons: pd.Series, absent: Iterable[str] = ()) -> pd.Series:
         # nothing left to say: drop the "; " that led to it
         head = head.where(new_tail != "", head.str.removesuffix("; "))
         text[has] = (head + new_tail).to_numpy()
-    for zero, words in _ZERO_RATES:
+    for zero, plain in _ZERO_RATES:
         hit = text.str.contains(zero, regex=False).fillna(False).to_numpy(dtype=bool)
         if hit.any():
-            text[hit] = text[hit].str.replace(zero, words, regex=False).to_numpy()
+            text[hit] = text[hit].str.replace(zero, plain, regex=False).to_numpy()
     return text.astype(object) if reasons.dtype == object else text
 
 
