@@ -49,6 +49,10 @@ REAL_COLLECTIONS = ("cresci-2017", "cresci-stock-2018", "pronbots-2019", "verifi
 def as_csv(sample: pd.DataFrame, ids: np.ndarray) -> pd.DataFrame:
     out = pd.DataFrame({c: sample[c] for c in CSV_COLUMNS if c in sample.columns and c != "id"})
     out.insert(0, "id", ids)
+    for c in ("screen_name", "name", "description", "location", "url"):
+        # line breaks inside profile texts (pronbots' descriptions have them) become spaces: the
+        # bench measures scoring, not the reader's slow path for multi-line CSV fields
+        out[c] = out[c].astype("string").str.replace(r"[\r\n]+", " ", regex=True)
     for c in ("created_at", "collected_at"):
         out[c] = sample[c].dt.strftime("%a %b %d %H:%M:%S +0000 %Y")
     for c in ("verified", "default_profile", "default_profile_image", "profile_use_background_image"):

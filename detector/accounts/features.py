@@ -117,19 +117,32 @@ def fit_bigrams(names: Sequence[str] | pd.Series | np.ndarray, alpha: float = 1.
 
 
 def screen_name_likelihood(names: Sequence[str] | pd.Series | np.ndarray, log_prob: np.ndarray) -> np.ndarray:
-    """Geometric-mean bigram probability of each name under ``log_prob``; NaN for no name."""
+    """Geometric-mean bigram probability of each name under ``log_prob``; NaN for no name.
+
+    Vectorised: every distinct name is coded once into a padded array of symbols, and the bigram
+    log-probabilities are gathered for all of them at once.
+    """
     names_ = _as_names(names)
     out = np.full(len(names_), np.nan)
-    cache: dict[str, float] = {}
-    for i, name in enumerate(names_):
-        if not name:
-            continue
-        value = cache.get(name)
-        if value is None:
-            codes = _encode(name)
-            value = math.exp(float(log_prob[codes[:-1], codes[1:]].mean()))
-            cache[name] = value
-        out[i] = value
+    uniq, inverse = np.unique(np.asarray(names_, dtype=object).astype(str), return_inverse=True)
+    keep = np.char.str_len(uniq.astype(str)) > 0 if len(uniq) else np.zeros(0, dtype=bool)
+    if not keep.any():
+        return out
+    words = [w.lower() for w in uniq[keep]]
+    width = max(len(w) for w in words) + 2
+    codes = np.full((len(words), width), -1, dtype=np.int64)
+    table = np.full(128, _OTHER, dtype=np.int64)  # ASCII letters, digits, '_'; anything else is one symbol
+    for i, ch in enumerate(_ALPHABET):
+        table[ord(ch)] = i
+    for r, w in enumerate(words):
+        row = [_START] + [table[o] if o < 128 else _OTHER for o in map(ord, w)] + [_END]
+        codes[r, : len(row)] = row
+    left, right = codes[:, :-1], codes[:, 1:]
+    valid = right >= 0
+    lp = np.where(valid, log_prob[np.maximum(left, 0), np.maximum(right, 0)], 0.0)
+    values = np.full(len(uniq), np.nan)
+    values[keep] = np.exp(lp.sum(axis=1) / valid.sum(axis=1))
+    out[:] = values[np.ravel(inverse)]
     return out
 
 
@@ -226,6 +239,9 @@ def compute_features(X: pd.DataFrame, log_prob: np.ndarray, names: Sequence[str]
         # "" is a profile without one (0); NA is an input that did not say (NaN).
         f[f"has_{field}"] = np.sign(_length(col(field, "string").astype("string")))
 
+    want = set(names)
+    if not want & set(DATE_FREE):  # the v4 features cost per-row work: only when asked for
+        return pd.DataFrame({k: f[k] for k in names}, index=X.index)
     f["likes_per_post"] = counts["favourites_count"] / np.maximum(counts["statuses_count"], 1.0)
     f["listed_per_1k_followers"] = 1000.0 * counts["listed_count"] / np.maximum(counts["followers_count"], 1.0)
     f["followers_per_post"] = counts["followers_count"] / np.maximum(counts["statuses_count"], 1.0)
@@ -247,7 +263,7 @@ def compute_features(X: pd.DataFrame, log_prob: np.ndarray, names: Sequence[str]
     f["description_bot_words"] = np.where(
         has_desc, desc.str.contains(BOT_WORDS.pattern, flags=re.IGNORECASE, regex=True).astype("float64").to_numpy(), np.nan
     )
-    f["name_screen_name_similarity"] = _similarity(name, screen)
+    f["name_screen_name_similarity"] = _similarity(name, screen) if "name_screen_name_similarity" in want else np.full(len(X), np.nan)
     frame = pd.DataFrame(f, index=X.index)
     return frame[list(names)]
 
