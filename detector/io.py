@@ -296,6 +296,79 @@ def iter_json_records(path: str | os.PathLike[str], fmt: str, rejects: Rejects) 
 TOO_DEEP = "JSON nested too deep to read (thousands of levels: not a post or account record)"
 
 
+# pandas (and Python's csv writer) leave a field unquoted when its only line break is a lone CR
+# and the line end is LF: RFC 4180 forbids it, but such files are common (profile descriptions
+# written on old Macs). In a file whose lines end with LF, a CR not followed by LF is data; parsers
+# that take every CR for a line end split the record there. The readers swap such CRs for a
+# noncharacter (never in real text) before parsing, and swap them back in the values.
+_LONE_CR = re.compile(rb"\r(?!\n)")
+_CR_STANDINS = ("\ufdd0", "\ufdd1", "\ufdd2", "\ufdd3")
+
+
+def lone_cr_standin(path: str | os.PathLike[str]) -> str | None:
+    """The stand-in for this CSV's lone CRs that are data, or None when there are none.
+
+    None also for a file whose lines end with a lone CR (old Mac files: there it is the line end),
+    and for the (absurd) file that holds every stand-in already.
+    """
+    found = False
+    present: set[str] = set()
+    first = True
+    with open(path, "rb") as fh:
+        while block := fh.read(1 << 23):
+            while block.endswith(b"\r") and (more := fh.read(1)):
+                block += more  # a CR at the block's end: is an LF next?
+            if first:
+                first = False
+                i = min((j for j in (block.find(b"\r"), block.find(b"\n")) if j != -1), default=-1)
+                if i != -1 and block[i : i + 2] != b"\r\n" and block[i : i + 1] == b"\r":
+                    return None  # the header line ends with a lone CR: that is this file's line end
+            if not found and b"\r" in block and _LONE_CR.search(block):
+                found = True
+            for standin in _CR_STANDINS:
+                if standin not in present and standin.encode() in block:
+                    present.add(standin)
+    if not found:
+        return None
+    return next((s for s in _CR_STANDINS if s not in present), None)
+
+
+class _LoneCrStream(io.RawIOBase):
+    """The bytes of a CSV with each lone CR swapped for ``standin`` (see :func:`lone_cr_standin`)."""
+
+    def __init__(self, path: str | os.PathLike[str], standin: str) -> None:
+        super().__init__()
+        self._fh = open(path, "rb")  # noqa: SIM115 - closed with this stream
+        self._standin = standin.encode()
+        self._buf = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b: Any) -> int:
+        n = len(b)
+        while len(self._buf) < n:
+            block = self._fh.read(max(n, 1 << 20))
+            if not block:
+                break
+            while block.endswith(b"\r") and (more := self._fh.read(1)):
+                block += more
+            self._buf += _LONE_CR.sub(self._standin, block)
+        got = min(n, len(self._buf))
+        b[:got] = self._buf[:got]
+        self._buf = self._buf[got:]
+        return got
+
+    def close(self) -> None:
+        self._fh.close()
+        super().close()
+
+
+def arrow_csv_source(path: str | os.PathLike[str], standin: str | None) -> Any:
+    """What pyarrow's CSV reader should open: the path, or its bytes with lone CRs swapped for ``standin``."""
+    return _LoneCrStream(path, standin) if standin else path
+
+
 def csv_delimiter(path: str | os.PathLike[str]) -> str:
     """The header line's most frequent of ``,`` ``;`` and tab (comma on a tie or when none)."""
     with open(path, "rb") as fh:
@@ -314,8 +387,11 @@ def read_csv_strings(
     A header that names one column twice is an error of the whole file (which of the two would
     count?). A row holding a NUL byte is rejected like a row of the wrong width (see below).
 
-    Empty cells become missing values. The frame's index holds the 1-based data-row number, so a
-    per-row warning can say which row of the file it is about. The delimiter is the header line's
+    Empty cells become missing values. The frame's index holds the 1-based record number (the
+    header is not one), so a per-row warning can say which record of the file it is about; a quoted
+    field may hold line breaks (RFC 4180), so a record may span several lines, and a row of the
+    wrong width is also given its lines. A lone CR inside a field of a file whose lines end with LF
+    (as pandas writes it, unquoted) is data, not a line end. The delimiter is the header line's
     most frequent of comma, semicolon (spreadsheets in many locales) and tab.
 
     A row whose number of fields differs from the header's (a stray delimiter, a broken quote) is
@@ -367,9 +443,10 @@ def _read_csv_chunks(
     size = chunksize or 200_000
     start = 1
     got_any = False
+    standin = lone_cr_standin(path)
     if names and len(set(names)) == len(names):  # pyarrow needs distinct column names
         try:
-            for chunk in _arrow_csv(path, sep, names, size):
+            for chunk in _arrow_csv(path, sep, names, size, standin):
                 start += len(chunk)
                 got_any = True
                 yield chunk
@@ -380,7 +457,7 @@ def _read_csv_chunks(
             problem = f"malformed CSV: {exc}".splitlines()[0]
         if rejects is None:
             found = Rejects(p)
-            for _ in _tolerant_csv(path, sep, start, size, found):
+            for _ in _tolerant_csv(path, sep, start, size, found, standin):
                 if len(found):
                     break
             first = found.rows[0] if found.rows else None
@@ -388,7 +465,7 @@ def _read_csv_chunks(
                 first["reason"] if first else problem, path=p, row=first["row"] if first else None
             )
         log.warning("%s: %s; reading on row by row and keeping bad rows aside", p, problem)
-        for chunk in _tolerant_csv(path, sep, start, size, rejects):
+        for chunk in _tolerant_csv(path, sep, start, size, rejects, standin):
             got_any = got_any or len(chunk) > 0
             yield chunk
         if not got_any and not len(rejects):
@@ -428,25 +505,29 @@ def _read_csv_chunks(
             row = exc.row if isinstance(exc, _BadRows) else None
             raise InputError(message, path=p, row=row) from exc
         log.warning("%s: %s; reading the rest row by row and keeping bad rows aside", p, message)
-        for chunk in _tolerant_csv(path, sep, start, chunksize or 200_000, rejects):
+        for chunk in _tolerant_csv(path, sep, start, chunksize or 200_000, rejects, standin):
             got_any = got_any or len(chunk) > 0
             yield chunk
     if not got_any and not (rejects is not None and len(rejects)):
         raise EmptyInputError("the CSV has a header but no rows", path=p)
 
 
-def _arrow_csv(path: str | os.PathLike[str], sep: str, names: list[str], chunksize: int) -> Iterator[pd.DataFrame]:
+def _arrow_csv(
+    path: str | os.PathLike[str], sep: str, names: list[str], chunksize: int, standin: str | None = None
+) -> Iterator[pd.DataFrame]:
     """Stream the CSV with pyarrow's multi-threaded reader, in chunks of exactly ``chunksize`` rows.
 
     pyarrow is several times faster than pandas' parser. It stops with ``pyarrow.ArrowInvalid``
     at a row it cannot read (wrong width, broken quote, bad UTF-8); the caller then goes on from
-    the first row not yet yielded with a reader that can name the bad rows.
+    the first row not yet yielded with a reader that can name the bad rows. Quoted fields may hold
+    line breaks (RFC 4180); lone CRs that are data are read through ``standin``.
     """
     import pyarrow as pa
+    import pyarrow.compute as pc
     import pyarrow.csv as pacsv
 
     reader = pacsv.open_csv(
-        path,
+        arrow_csv_source(path, standin),
         read_options=pacsv.ReadOptions(block_size=8 << 20, use_threads=True),
         parse_options=pacsv.ParseOptions(delimiter=sep, newlines_in_values=True),
         convert_options=pacsv.ConvertOptions(
@@ -463,6 +544,8 @@ def _arrow_csv(path: str | os.PathLike[str], sep: str, names: list[str], chunksi
 
     def emit(table: Any) -> pd.DataFrame:
         nonlocal start
+        if standin:
+            table = pa.table([pc.replace_substring(c, standin, "\r") for c in table.columns], names=table.column_names)
         chunk = table.to_pandas(types_mapper=mapper)
         chunk.index = pd.RangeIndex(start, start + len(chunk))
         start += len(chunk)
@@ -486,7 +569,7 @@ def _arrow_csv(path: str | os.PathLike[str], sep: str, names: list[str], chunksi
 def _csv_module_rows(text: str, sep: str) -> Iterator[list[str]]:
     import csv
 
-    return csv.reader(io.StringIO(text), delimiter=sep)
+    return csv.reader(io.StringIO(text, newline=""), delimiter=sep)  # a lone CR ends a line too
 
 
 class _BadRows(Exception):
@@ -496,45 +579,65 @@ class _BadRows(Exception):
 
 
 def _tolerant_csv(
-    path: str | os.PathLike[str], sep: str, first_row: int, chunksize: int, rejects: Rejects
+    path: str | os.PathLike[str],
+    sep: str,
+    first_row: int,
+    chunksize: int,
+    rejects: Rejects,
+    standin: str | None = None,
 ) -> Iterator[pd.DataFrame]:
-    """Data rows ``first_row`` onwards, in chunks; rows of the wrong width go to ``rejects``."""
+    """Data rows ``first_row`` onwards, in chunks; rows of the wrong width go to ``rejects``.
+
+    Rows are counted as records (the header is not one), as everywhere else; a record of the wrong
+    width is also given the lines of the file it spans, since a quoted field may hold line breaks
+    and an editor shows lines.
+    """
     import csv
 
     csv.field_size_limit(2**31 - 1)
-    with open(path, encoding="utf-8-sig", errors="replace", newline="") as fh:
+    raw: IO[bytes] = io.BufferedReader(_LoneCrStream(path, standin), 1 << 20) if standin else open(path, "rb")  # noqa: SIM115
+    with io.TextIOWrapper(raw, encoding="utf-8-sig", errors="replace", newline="") as fh:
         reader = csv.reader(fh, delimiter=sep)
         header = next(reader)
         width = len(header)
         rows: list[list[str]] = []
         numbers: list[int] = []
         n = 0
+        last_line = reader.line_num
         for fields in reader:
+            first_line, last_line = last_line + 1, reader.line_num
             if not fields:  # a blank line is no record, as for the other readers
                 continue
             n += 1
             if n < first_row:
                 continue
             if len(fields) != width:
+                lines = f"line {first_line}" if first_line == last_line else f"lines {first_line}-{last_line}"
                 rejects.add(
                     n,
                     None,
-                    f"malformed CSV row: {len(fields)} fields where the header has {width} "
+                    f"malformed CSV row ({lines} of the file): {len(fields)} fields where the header has {width} "
                     "(a delimiter inside an unquoted field, or a broken quote?)",
-                    sep.join(fields),
+                    _restore_cr(sep.join(fields), standin),
                 )
                 continue
             rows.append(fields)
             numbers.append(n)
             if len(rows) >= chunksize:
-                yield _string_frame(rows, numbers, header)
+                yield _string_frame(rows, numbers, header, standin)
                 rows, numbers = [], []
         if rows:
-            yield _string_frame(rows, numbers, header)
+            yield _string_frame(rows, numbers, header, standin)
 
 
-def _string_frame(rows: list[list[str]], numbers: list[int], header: list[str]) -> pd.DataFrame:
+def _restore_cr(text: str, standin: str | None) -> str:
+    return text.replace(standin, "\r") if standin else text
+
+
+def _string_frame(rows: list[list[str]], numbers: list[int], header: list[str], standin: str | None = None) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=header, index=pd.Index(numbers, dtype="int64"), dtype="string")
+    if standin:
+        frame = frame.apply(lambda col: col.str.replace(standin, "\r", regex=False))
     return frame.where(frame != "", None)
 
 

@@ -283,21 +283,21 @@ def test_broken_jsonl_line_is_rejected_and_the_rest_read(tmp_path: Path) -> None
     assert reason == "malformed JSON: Invalid control character at: line 1 column 21 (char 20)"
 
 
-BAD_WIDTH = "malformed CSV row: {n} fields where the header has 3 (a delimiter inside an unquoted field, or a broken quote?)"
+BAD_WIDTH = "malformed CSV row ({lines} of the file): {n} fields where the header has 3 (a delimiter inside an unquoted field, or a broken quote?)"
 
 
 @pytest.mark.parametrize(
     ("body", "kept", "rejected"),
     [
         # an unclosed quote swallows the rest of the file into one bad row
-        ('1,"a,2020\n2,b,2021\n', [], [(1, BAD_WIDTH.format(n=2))]),
+        ('1,"a,2020\n2,b,2021\n', [], [(1, BAD_WIDTH.format(lines="lines 2-3", n=2))]),
         # a stray delimiter inside an unquoted field, in a later row: one field too many
-        ("1,a,2020\n2,b,c,2020\n", [("1", "a")], [(2, BAD_WIDTH.format(n=4))]),
+        ("1,a,2020\n2,b,c,2020\n", [("1", "a")], [(2, BAD_WIDTH.format(lines="line 3", n=4))]),
         # the same in the first row: pandas would take the ids as row names and shift every
         # value one column left (id 'a', screen_name 'b') if the reader did not catch it
-        ("1,a,b,2020\n2,b,2021\n", [("2", "b")], [(1, BAD_WIDTH.format(n=4))]),
+        ("1,a,b,2020\n2,b,2021\n", [("2", "b")], [(1, BAD_WIDTH.format(lines="line 2", n=4))]),
         # a bad row in the middle: the rows on both sides are kept, in order
-        ("1,a,2020\n2,b,c,2020\n3,c,2021\n", [("1", "a"), ("3", "c")], [(2, BAD_WIDTH.format(n=4))]),
+        ("1,a,2020\n2,b,c,2020\n3,c,2021\n", [("1", "a"), ("3", "c")], [(2, BAD_WIDTH.format(lines="line 3", n=4))]),
     ],
 )
 def test_csv_rows_of_the_wrong_width_are_rejected_and_the_rest_read(

@@ -250,7 +250,7 @@ def test_a_bad_row_late_in_a_big_file_is_rejected_and_the_rest_scored(accounts_d
     assert got["account_id"].tolist() == [str(1000 + i) for i in range(600)] + ["10"]
     rejects = pd.read_csv(tmp_path / "scores.rejects.csv")
     assert rejects[["row", "action"]].values.tolist() == [[601, "rejected"]]
-    assert rejects["reason"].tolist() == ["malformed CSV row: 43 fields where the header has 42 (a delimiter inside an unquoted field, or a broken quote?)"]
+    assert rejects["reason"].tolist() == ["malformed CSV row (line 602 of the file): 43 fields where the header has 42 (a delimiter inside an unquoted field, or a broken quote?)"]
 
 
 @pytest.mark.parametrize("name", ["scores.csv", "scores.parquet", "scores.jsonl"])

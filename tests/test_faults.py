@@ -395,7 +395,7 @@ def test_posts_reject_only_the_malformed_row(posts_dir: Path, here: Path) -> Non
     assert len(pd.read_csv("p.csv")) == 37
     rejects = pd.read_csv("p.rejects.csv", dtype=str)
     assert rejects["row"].tolist() == ["2"]
-    assert rejects["reason"].iloc[0].startswith("malformed CSV row: ")
+    assert rejects["reason"].iloc[0].startswith("malformed CSV row (line 3 of the file): 9 fields ")
 
 
 def test_duplicate_post_ids_are_scored_once_with_one_warning(posts_dir: Path, here: Path) -> None:

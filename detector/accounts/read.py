@@ -243,14 +243,16 @@ def _whole_column(path: str | os.PathLike[str], header: str) -> pd.Series:
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
-    from detector.io import csv_delimiter
+    from detector.io import arrow_csv_source, csv_delimiter, lone_cr_standin
 
+    standin = lone_cr_standin(path)
     table = pacsv.read_csv(
-        path,
+        arrow_csv_source(path, standin),
         parse_options=pacsv.ParseOptions(delimiter=csv_delimiter(path), newlines_in_values=True, invalid_row_handler=lambda row: "skip"),
         convert_options=pacsv.ConvertOptions(include_columns=[header], column_types={header: pa.string()}),
     )
-    return table.column(header).to_pandas().astype("string")
+    column = table.column(header).to_pandas().astype("string")
+    return column.str.replace(standin, "\r", regex=False) if standin else column
 
 
 def empty_accounts() -> pd.DataFrame:

@@ -1,0 +1,110 @@
+"""CSV account files whose fields hold line breaks, as pandas and spreadsheets write them.
+
+The rows are real: four profiles from datasets/accounts/ (cresci-2017's botometer-feedback and
+cresci-stock-2018 collections, public research data), whose descriptions hold a line break each:
+an LF, a CRLF, and a lone CR. pandas quotes a field holding LF or CRLF (RFC 4180), but leaves one
+whose only break is a lone CR unquoted, since its line end is LF. Both must be read as one record.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from detector.accounts.read import read_accounts
+from detector.io import Rejects, read_csv_strings
+
+AS_OF = pd.Timestamp("2020-01-01", tz="UTC")
+
+ROWS = [
+    # account_id, screen_name, name, description, followers, friends, statuses, created_at, location
+    ("60019512", "hermesuribe", "Hermes Uribe", "Pobre pero honrado.\nUn tipo tradicional.", 156, 435, 636, "2009-07-25 08:59:22+00:00", "San Joaquin, Santiago"),
+    ("23201994", "nateivity", "Nathaniel Olajide", "Nate-Ivity A New Beginning - Another Birth\r THIS COULD BE IT THE MIXTAPE DROPPING SOON!!!", 3916, 0, 5109, "2009-03-07 15:30:43+00:00", "47.41155,8.543795"),
+    ("257870289", "Adrianaglopes", "Adriana", "Dentista/Ortodontia/\r\nMinha familia amooo", 6, 27, 2439, "2011-02-26 11:20:06+00:00", "Brasil/Paulicéia/SP"),
+    ("216958373", "novieindri", "novi indriati", "God doesn't promise a world free from problem & danger, but He does promise His help whenever we face them |\rLaw Faculty of Parahyangan University", 285, 1935, 10094, "2010-11-18 05:06:25+00:00", "Bandung- Indonesia"),
+]
+COLUMNS = ["id", "screen_name", "name", "description", "followers_count", "friends_count", "statuses_count", "created_at", "location"]
+
+
+@pytest.fixture
+def pandas_csv(tmp_path: Path) -> Path:
+    path = tmp_path / "accounts.csv"
+    pd.DataFrame(ROWS, columns=COLUMNS).to_csv(path, index=False)
+    return path
+
+
+def test_pandas_writes_the_lone_cr_unquoted(pandas_csv: Path) -> None:
+    # The shape under test: if pandas ever quotes it, the lone-CR test below tests nothing new.
+    lines = pandas_csv.read_bytes().split(b"\n")
+    assert lines[3].startswith(b"23201994,nateivity,Nathaniel Olajide,Nate-Ivity A New Beginning - Another Birth\r THIS")
+    assert lines[1].startswith(b'60019512,hermesuribe,Hermes Uribe,"Pobre pero honrado.')
+
+
+@pytest.mark.parametrize("chunksize", [None, 1, 3])
+def test_line_breaks_inside_fields_are_data(pandas_csv: Path, chunksize: int | None, caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.WARNING):
+        batch = read_accounts(pandas_csv, as_of=AS_OF, chunksize=chunksize)
+    assert caplog.records == []  # no fall back to the row-by-row reader, no rejects
+    assert len(batch.rejects) == 0
+    got = batch.accounts
+    assert got["account_id"].tolist() == ["60019512", "23201994", "257870289", "216958373"]
+    assert got["source_row"].tolist() == [1, 2, 3, 4]
+    assert got["description"].tolist() == [
+        "Pobre pero honrado.\nUn tipo tradicional.",
+        "Nate-Ivity A New Beginning - Another Birth\r THIS COULD BE IT THE MIXTAPE DROPPING SOON!!!",
+        "Dentista/Ortodontia/\r\nMinha familia amooo",
+        "God doesn't promise a world free from problem & danger, but He does promise His help whenever we face them |\r"
+        "Law Faculty of Parahyangan University",
+    ]
+    assert got["location"].tolist() == ["San Joaquin, Santiago", "47.41155,8.543795", "Brasil/Paulicéia/SP", "Bandung- Indonesia"]
+    assert got["followers_count"].tolist() == [156.0, 3916.0, 6.0, 285.0]
+    assert got["statuses_count"].tolist() == [636.0, 5109.0, 2439.0, 10094.0]
+    assert got["created_at"].dt.strftime("%Y-%m-%d %H:%M:%S").tolist() == [
+        "2009-07-25 08:59:22", "2009-03-07 15:30:43", "2011-02-26 11:20:06", "2010-11-18 05:06:25",
+    ]
+
+
+def test_a_bad_row_among_multi_line_records_is_kept_aside_with_its_record_and_lines(pandas_csv: Path) -> None:
+    lines = pandas_csv.read_bytes().split(b"\n")
+    # Lines: 1 header; 2-3 record 1 (quoted LF); 4 record 2 (lone CR); 5-6 record 3 (quoted CRLF).
+    # Then a hand-typed row whose location has an unquoted comma: one field too many.
+    bad = b"1502026416,0918Bask,Sara Bask,,208,1,5,2012-06-24 05:35:00+00:00,Novi Sad, Serbia"
+    pandas_csv.write_bytes(b"\n".join([*lines[:6], bad, *lines[6:]]))
+    batch = read_accounts(pandas_csv, as_of=AS_OF)
+    assert batch.accounts["account_id"].tolist() == ["60019512", "23201994", "257870289", "216958373"]
+    assert batch.accounts["source_row"].tolist() == [1, 2, 3, 5]
+    assert batch.accounts["description"].iat[3].endswith("them |\rLaw Faculty of Parahyangan University")
+    assert [(r["row"], r["action"], r["reason"]) for r in batch.rejects.rows] == [
+        (
+            4,
+            "rejected",
+            "malformed CSV row (line 7 of the file): 10 fields where the header has 9 "
+            "(a delimiter inside an unquoted field, or a broken quote?)",
+        )
+    ]
+    assert batch.rejects.rows[0]["raw"] == bad.decode()
+
+
+def test_a_quoted_field_over_several_lines_is_counted_in_lines(tmp_path: Path) -> None:
+    path = tmp_path / "a.csv"
+    path.write_text('id,screen_name,description\n1,a,"one\ntwo\nthree"\n2,b,x,y\n3,c,"four\nfive",z\n4,d,ok\n', encoding="utf-8")
+    rejects = Rejects(str(path))
+    rows = pd.concat(list(read_csv_strings(path, rejects=rejects)))
+    assert rows["id"].tolist() == ["1", "4"]
+    assert rows.index.tolist() == [1, 4]
+    assert [(r["row"], r["reason"].split(":")[0]) for r in rejects.rows] == [
+        (2, "malformed CSV row (line 5 of the file)"),
+        (3, "malformed CSV row (lines 6-7 of the file)"),
+    ]
+
+
+def test_a_file_whose_lines_end_with_a_lone_cr_is_still_read(tmp_path: Path) -> None:
+    # Old Mac spreadsheets end lines with CR alone: there a lone CR is the line end, not data.
+    path = tmp_path / "mac.csv"
+    path.write_bytes(b"id,screen_name,followers_count\r60019512,hermesuribe,156\r23201994,nateivity,3916\r")
+    batch = read_accounts(path, as_of=AS_OF)
+    assert batch.accounts["screen_name"].tolist() == ["hermesuribe", "nateivity"]
+    assert batch.accounts["followers_count"].tolist() == [156.0, 3916.0]
