@@ -2,13 +2,17 @@
 
 This module owns turning date text into UTC timestamps for every reader (accounts and posts). It
 reads Twitter's ``Tue Jun 11 11:20:35 +0000 2013``, ISO 8601, Unix seconds and milliseconds, and
-the local forms ``DD.MM.YYYY.`` (the trailing dot too), ``DD.MM.YYYY HH:MM``, ``DD/MM/YYYY``,
-``DD-MM-YYYY HH.MM`` and their month-first twins.
+the local forms ``DD.MM.YYYY.`` (the trailing dot too), ``DD.MM.YYYY HH:MM``, ``15.3.2024 u 18h``,
+``15. 3. 2024.``, ``DD/MM/YYYY``, ``DD-MM-YYYY HH.MM`` and their month-first twins.
 
 Day-first or month-first is decided per file and column, from the values that only one reading
-allows (``24/06/2012`` is day-first, ``06/24/2012`` month-first). A column whose values every
-reading allows (``10/05/2024``) is never guessed: :class:`AmbiguousDatesError` names the column and
-an example, and the caller asks the user for ``--dayfirst``, ``--monthfirst`` or ``--date-format``.
+allows (``24/06/2012`` is day-first, ``06/24/2012`` month-first). The dotted form ``10.05.2024`` is
+day-first by convention wherever it is written (Serbian, Croatian, Albanian, German, Scandinavian
+exports), so it is read day-first; a dotted value that cannot be day-first (``05.24.2024``) stops
+the column instead. A column of other forms whose values every reading allows (``10/05/2024``) is
+never guessed: :class:`AmbiguousDatesError` names the column and an example, and the caller asks
+the user for ``--dayfirst``, ``--monthfirst`` or ``--date-format`` (with a format that matches the
+example).
 It never reads a file and never warns per value: callers decide what an unreadable value costs.
 """
 
@@ -27,10 +31,15 @@ NS = "datetime64[ns, UTC]"
 # Outside these years a value is a typo or a sentinel (-1, 0001-01-01), not a time a post was made.
 FIRST_YEAR, LAST_YEAR = 1970, 2200
 
-# DD.MM.YYYY[.] | DD/MM/YYYY | DD-MM-YYYY, then an optional time HH:MM[:SS] or HH.MM[.SS].
+# DD.MM.YYYY[.] | DD/MM/YYYY | DD-MM-YYYY (a space after each dot allowed: "15. 3. 2024."), then an
+# optional time HH:MM[:SS] or HH.MM[.SS], or an hour with its unit ("18h", "18 Uhr"), either after
+# a space or after the word for "at" ("u 18h" Serbian/Croatian/Bosnian, "um" German, "në" Albanian,
+# "kl." Scandinavian).
+_HOUR_UNIT = r"(?i:h|uhr|č|sati|časova)\.?"
 _LOCAL = re.compile(
-    r"^(?P<a>\d{1,2})(?P<sep>[./-])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4})\.?"
-    r"(?:[ T,]+(?P<H>\d{1,2})[:.](?P<M>\d{2})(?:[:.](?P<S>\d{2}))?)?$"
+    r"^(?P<a>\d{1,2})(?P<sep>[./-]) ?(?P<b>\d{1,2})(?P=sep) ?(?P<y>\d{4})\.?"
+    r"(?:(?:[ T,]+|,?\s+(?i:u|um|në orën|në|ne|kl\.?|at)\s+)"
+    rf"(?P<H>\d{{1,2}})(?:[:.](?P<M>\d{{2}})(?:[:.](?P<S>\d{{2}}))?(?:\s*{_HOUR_UNIT})?|\s*{_HOUR_UNIT}))?$"
 )
 _UNIX = re.compile(r"^\d{9,13}(?:\.\d+)?$")
 _MONTHS = {m: f"{i:02d}" for i, m in enumerate(("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"), 1)}
@@ -80,13 +89,15 @@ def local_parts(text: pd.Series) -> pd.DataFrame:
 def decide_order(text: pd.Series, column: str, path: str | None = None) -> str | None:
     """Day-first or month-first for a column, from values only one reading allows.
 
-    Returns None when the column holds no value in a local form, or only values that read the
-    same both ways (``01/01/2024``).
+    Dotted values (``10.05.2024``) are day-first by convention, and count as such. Returns None
+    when the column holds no value in a local form, or only undotted values that read the same
+    both ways (``01/01/2024``).
 
     Raises
     ------
     AmbiguousDatesError
-        Values read both ways and none settles it, or some are day-first and others month-first.
+        Undotted values read both ways and none settles it; some are day-first and others
+        month-first; or a dotted value cannot be day-first (``05.24.2024``).
     """
     stripped = _strip(text)
     parts = local_parts(stripped)
@@ -96,16 +107,26 @@ def decide_order(text: pd.Series, column: str, path: str | None = None) -> str |
     parts, values = parts[found], stripped[found]
     a = parts["a"].astype(int).to_numpy()
     b = parts["b"].astype(int).to_numpy()
+    dotted = (parts["sep"] == ".").to_numpy(dtype=bool)
     day_only = (a > 12) & (b <= 12)
     month_only = (b > 12) & (a <= 12)
-    if day_only.any() and month_only.any():
-        d, m = values[day_only].iat[0], values[month_only].iat[0]
+    if (dotted & month_only).any():
+        v = values[dotted & month_only].iat[0]
+        raise AmbiguousDatesError(
+            f"dotted dates are day-first by convention (10.05.2024 is 10 May), but '{_show(v)}' cannot be "
+            f"day-first (there is no month {int(b[dotted & month_only][0])}): if this column is month-first, "
+            f"give --monthfirst or --date-format '{example_format(v, 'monthfirst')}'; otherwise correct the value",
+            path=path, field=column,
+        )
+    day_like = day_only | dotted
+    if day_like.any() and month_only.any():
+        d, m = values[day_like].iat[0], values[month_only].iat[0]
         raise AmbiguousDatesError(
             f"dates are written both day-first ('{_show(d)}') and month-first ('{_show(m)}'); "
             "give --date-format for the form you trust",
             path=path, field=column,
         )
-    if day_only.any():
+    if day_like.any():
         return "dayfirst"
     if month_only.any():
         return "monthfirst"
@@ -117,9 +138,40 @@ def decide_order(text: pd.Series, column: str, path: str | None = None) -> str |
     raise AmbiguousDatesError(
         f"dates such as '{_show(example)}' read both day-first (day {first}, month {second}) and "
         f"month-first (month {first}, day {second}), and no value in the file settles which: "
-        "give --dayfirst, --monthfirst or --date-format (e.g. --date-format '%d.%m.%Y')",
+        f"give --dayfirst, --monthfirst or --date-format (e.g. --date-format '{example_format(example, 'dayfirst')}' "
+        "reads them day-first)",
         path=path, field=column,
     )
+
+
+def has_dotted(text: pd.Series) -> bool:
+    """Whether any value is in the dotted local form (``10.05.2024``), day-first by convention."""
+    return bool((local_parts(_strip(text))["sep"] == ".").any())
+
+
+def example_format(value: object, order: str) -> str:
+    """A ``--date-format`` that reads ``value`` (a local form) in ``order``, literal text kept.
+
+    ``'15.03.2024. 18:30'`` gives ``'%d.%m.%Y. %H:%M'``; ``'15.3.2024 u 18h'`` gives ``'%d.%m.%Y u %Hh'``.
+    """
+    text = str(value).strip()
+    m = _LOCAL.match(text)
+    if m is None:
+        return "%d.%m.%Y"
+    directives = {"a": "%d" if order == "dayfirst" else "%m", "b": "%m" if order == "dayfirst" else "%d",
+                  "y": "%Y", "H": "%H", "M": "%M", "S": "%S"}
+    out, at = [], 0
+    for name in sorted((g for g in directives if m.group(g) is not None), key=m.start):
+        out += [text[at : m.start(name)].replace("%", "%%"), directives[name]]
+        at = m.end(name)
+    return "".join(out) + text[at:].replace("%", "%%")
+
+
+def _format_order(fmt: str | None) -> str | None:
+    """The day/month order a ``--date-format`` implies for the values it does not match."""
+    if not fmt or "%d" not in fmt or "%m" not in fmt:
+        return None
+    return "dayfirst" if fmt.index("%d") < fmt.index("%m") else "monthfirst"
 
 
 def parse_dates(
@@ -168,7 +220,7 @@ def _local(text: pd.Series, column: str, rules: DateRules, path: str | None) -> 
     out = pd.Series(pd.NaT, index=text.index, dtype=NS)
     if not found.any():
         return out
-    order = rules.order or rules.decided.get(column) or rules.defaults.get(column)
+    order = rules.order or _format_order(rules.fmt) or rules.decided.get(column) or rules.defaults.get(column)
     if order is None:
         order = decide_order(text[found], column, path) or "dayfirst"  # None: both readings agree
         rules.decided[column] = order

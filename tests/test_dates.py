@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pandas as pd
 import pytest
+from click.testing import CliRunner
 
+from detector.accounts.read import read_accounts
+from detector.cli import cli
 from detector.dates import AmbiguousDatesError, DateRules, decide_order, parse_dates
 
 # value -> the UTC time it must read as (None: unreadable). Every value here was seen in an export.
@@ -20,6 +26,12 @@ FORMS = [
     ("24.06.2012 05:35", "2012-06-24 05:35:00"),
     ("24/06/2012", "2012-06-24 00:00:00"),
     ("24-06-2012 05.35", "2012-06-24 05:35:00"),  # cresci-2015's documented DD-MM-YYYY HH.MM
+    ("15.03.2024. 18:30", "2024-03-15 18:30:00"),  # Serbian, trailing dot and a time (issue 11's analyst)
+    ("15.3.2024 u 18h", "2024-03-15 18:00:00"),  # Serbian, as people type it (issue 11's analyst)
+    # The next three are written by hand in the usual Croatian and German ways, not taken from a file.
+    ("15. 3. 2024. u 18.30 h", "2024-03-15 18:30:00"),
+    ("15.03.2024 um 18:30 Uhr", "2024-03-15 18:30:00"),
+    ("15.3.2024, 18:30:05", "2024-03-15 18:30:05"),
     ("-1", None),  # a sentinel, not 1969
     ("0001-01-01", None),  # out of range
     ("32/13/2016 25:61", None),
@@ -51,7 +63,7 @@ def test_an_ambiguous_column_is_never_guessed() -> None:
     assert str(err.value) == (
         "posts.csv, field 'created_at': dates such as '10/05/2024 20:01' read both day-first (day 10, month 5) "
         "and month-first (month 10, day 5), and no value in the file settles which: give --dayfirst, "
-        "--monthfirst or --date-format (e.g. --date-format '%d.%m.%Y')"
+        "--monthfirst or --date-format (e.g. --date-format '%d/%m/%Y %H:%M' reads them day-first)"
     )
     assert err.value.exit_code == 2
 
@@ -62,7 +74,7 @@ def test_a_column_written_both_ways_is_an_error() -> None:
 
 
 def test_values_that_read_the_same_both_ways_need_no_choice() -> None:
-    assert decide_order(pd.Series(["01/01/2024", "07.07.2020."]), "created_at") is None
+    assert decide_order(pd.Series(["01/01/2024", "07/07/2020"]), "created_at") is None
     assert parse_dates(pd.Series(["07.07.2020."]), "c").iloc[0] == pd.Timestamp("2020-07-07", tz="UTC")
 
 
@@ -85,3 +97,84 @@ def test_a_decision_holds_for_the_rest_of_the_file() -> None:
     # a later chunk with only ambiguous values is read the same way, not refused
     assert parse_dates(pd.Series(["10/05/2024"]), "created_at", rules).iloc[0] == pd.Timestamp("2024-05-10", tz="UTC")
     assert rules.for_file().decided == {}
+
+
+# ----------------------------------------------------------------------------- the dotted convention
+
+
+def test_dotted_dates_are_day_first_by_convention() -> None:
+    # Every value here reads both ways; the dotted form is day-first wherever it is written.
+    values = pd.Series(["10.05.2024. 20:01", "03.02.2016.", "5.3.2024 u 18h", "07.07.2020."])
+    assert decide_order(values, "created_at") == "dayfirst"
+    assert parse_dates(values, "created_at").dt.strftime("%Y-%m-%d %H:%M").tolist() == [
+        "2024-05-10 20:01", "2016-02-03 00:00", "2024-03-05 18:00", "2020-07-07 00:00",
+    ]
+
+
+def test_a_dotted_value_that_cannot_be_day_first_stops_the_column() -> None:
+    values = pd.Series(["10.05.2024.", "05.24.2024. 18:30"])
+    with pytest.raises(AmbiguousDatesError) as err:
+        parse_dates(values, "created_at", path="posts.csv")
+    assert str(err.value) == (
+        "posts.csv, field 'created_at': dotted dates are day-first by convention (10.05.2024 is 10 May), "
+        "but '05.24.2024. 18:30' cannot be day-first (there is no month 24): if this column is month-first, "
+        "give --monthfirst or --date-format '%m.%d.%Y. %H:%M'; otherwise correct the value"
+    )
+    # what the message offers works
+    assert parse_dates(values, "created_at", DateRules(order="monthfirst")).dt.strftime("%Y-%m-%d %H:%M").tolist() == [
+        "2024-10-05 00:00", "2024-05-24 18:30",
+    ]
+    got = parse_dates(values, "created_at", DateRules(fmt="%m.%d.%Y. %H:%M"))
+    assert got.dt.strftime("%Y-%m-%d %H:%M").tolist() == ["2024-10-05 00:00", "2024-05-24 18:30"]
+
+
+def test_a_dotted_column_with_a_day_first_value_and_an_impossible_one_is_refused() -> None:
+    with pytest.raises(AmbiguousDatesError, match=r"'05\.24\.2024\.' cannot be day-first \(there is no month 24\)"):
+        decide_order(pd.Series(["24.06.2012.", "05.24.2024."]), "created_at")
+
+
+@pytest.mark.parametrize(
+    ("value", "fmt", "day_first"),
+    [
+        ("10/05/2024 20:01", "%d/%m/%Y %H:%M", "2024-05-10 20:01"),
+        ("10-05-2024 20.01", "%d-%m-%Y %H.%M", "2024-05-10 20:01"),
+        ("10/05/2024", "%d/%m/%Y", "2024-05-10 00:00"),
+        ("3/4/2024, 18:30:05", "%d/%m/%Y, %H:%M:%S", "2024-04-03 18:30:05"),
+    ],
+)
+def test_the_format_offered_reads_the_values_it_is_shown_for(value: str, fmt: str, day_first: str) -> None:
+    with pytest.raises(AmbiguousDatesError) as err:
+        parse_dates(pd.Series([value]), "created_at")
+    [offered] = re.findall(r"--date-format '([^']+)'", str(err.value))
+    assert offered == fmt
+    got = parse_dates(pd.Series([value, "01/01/2024"]), "created_at", DateRules(fmt=offered))
+    assert got.dt.strftime("%Y-%m-%d %H:%M:%S").tolist() == [pd.Timestamp(day_first).strftime("%Y-%m-%d %H:%M:%S"), "2024-01-01 00:00:00"]
+
+
+def test_a_dotted_value_late_in_a_big_csv_that_cannot_be_day_first_stops_it(tmp_path: Path) -> None:
+    # The first chunk settles day-first only by convention: the rest of the column is looked at too.
+    path = tmp_path / "accounts.csv"
+    path.write_text(
+        "Username,Followers,Joined\n@ana,120,10.05.2019.\n@boki,33,03.02.2016.\n@ceca,7,05.24.2021.\n", encoding="utf-8"
+    )
+    with pytest.raises(AmbiguousDatesError, match=r"'05\.24\.2021\.' cannot be day-first"):
+        read_accounts(path, as_of=pd.Timestamp("2024-01-01", tz="UTC"), chunksize=2)
+    path.write_text("Username,Followers,Joined\n@ana,120,10.05.2019.\n@boki,33,03.02.2016.\n@ceca,7,05.04.2021.\n", encoding="utf-8")
+    got = read_accounts(path, as_of=pd.Timestamp("2024-01-01", tz="UTC"), chunksize=2).accounts
+    assert got["created_at"].dt.strftime("%Y-%m-%d").tolist() == ["2019-05-10", "2016-02-03", "2021-04-05"]
+
+
+def test_posts_with_serbian_dotted_dates_are_read_without_a_flag(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("posts.csv").write_text(
+        "post_id,author_screen_name,text,created_at\n"
+        "1,@ana,Svi na protest u subotu!,10.05.2024. 20:01\n"
+        "2,@boki,Svi na protest u subotu!,10.05.2024. u 20h\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(cli, ["posts", "posts.csv", "-o", "p.jsonl", "--no-account-model"])
+    assert result.exit_code == 0, result.output
+    got = pd.read_json("p.jsonl", lines=True, dtype={"post_id": str})
+    assert pd.to_datetime(got.sort_values("post_id")["created_at"], utc=True).dt.strftime("%Y-%m-%d %H:%M").tolist() == [
+        "2024-05-10 20:01", "2024-05-10 20:00",
+    ]

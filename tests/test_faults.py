@@ -466,7 +466,7 @@ def test_an_ambiguous_posts_file_stops_and_the_flag_settles_it(here: Path) -> No
     assert result.stderr == (
         "error: posts.csv, field 'created_at': dates such as '10/05/2024 20:01' read both day-first (day 10, month 5) "
         "and month-first (month 10, day 5), and no value in the file settles which: give --dayfirst, --monthfirst "
-        "or --date-format (e.g. --date-format '%d.%m.%Y')\n"
+        "or --date-format (e.g. --date-format '%d/%m/%Y %H:%M' reads them day-first)\n"
     )
     assert run("posts", "posts.csv", "-o", "p.csv", "--no-account-model", "--dayfirst").exit_code == 0
 
@@ -524,7 +524,7 @@ def test_run_follows_the_same_date_rule(here: Path, monkeypatch: pytest.MonkeyPa
     assert result.stderr.endswith(
         "error: posts.csv, field 'created_at': dates such as '10/05/2024 20:01' read both day-first (day 10, month 5) "
         "and month-first (month 10, day 5), and no value in the file settles which: give --dayfirst, --monthfirst "
-        "or --date-format (e.g. --date-format '%d.%m.%Y')\n"
+        "or --date-format (e.g. --date-format '%d/%m/%Y %H:%M' reads them day-first)\n"
     )
     result = run("run", "--watch", "protest", "--from", "posts.csv", "--dayfirst")
     assert result.exit_code == 0, result.output

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from detector.columns import ACCOUNT_HEADERS, found_list, rename_map
-from detector.dates import AmbiguousDatesError, DateRules, decide_order, parse_dates
+from detector.dates import AmbiguousDatesError, DateRules, decide_order, has_dotted, parse_dates
 from detector.errors import InputError, escape_controls
 from detector.io import (
     Rejects,
@@ -220,8 +220,9 @@ def decide_csv_dates(
 ) -> None:
     """Settle each date column's day/month order for the whole CSV before its chunks are read.
 
-    When the first chunk's local-form dates (``10/05/2024``) do not settle the order, the whole
-    column is read (that column only) so that a ``24/06/2012`` on row 900,000 still counts; the
+    When the first chunk's local-form dates (``10/05/2024``) do not settle the order, or settle it
+    only by the dotted convention (``10.05.2024``), the whole column is read (that column only) so
+    that a ``24/06/2012`` (or a ``05.24.2024``) on row 900,000 still counts; the
     decision goes into ``dates.decided`` for every chunk (and every worker process) to share.
     """
     if dates.order or dates.fmt:
@@ -231,8 +232,13 @@ def decide_csv_dates(
         name = mapping.get(header)
         if name not in ("created_at", "collected_at") or name in dates.decided:
             continue
+        values = first[header].astype("string")
         try:
-            order = decide_order(first[header].astype("string"), name, str(path))
+            order = decide_order(values, name, str(path))
+            if order == "dayfirst" and has_dotted(values):
+                # Day-first by the dotted convention: a value later in the file that cannot be
+                # day-first (05.24.2024) must stop the column, not be dropped as unreadable.
+                order = decide_order(_whole_column(path, header), name, str(path))
         except AmbiguousDatesError:
             order = decide_order(_whole_column(path, header), name, str(path))
         if order:
