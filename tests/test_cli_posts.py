@@ -118,7 +118,7 @@ def test_posts_output_has_text_calls_and_campaigns(tmp_path: Path) -> None:
     import json
 
     timings = json.loads((tmp_path / "t.json").read_text())
-    assert list(timings) == ["read", "author profiles", "coordination", "campaigns", "language", "calls", "message features", "post scores", "authors", "write"]
+    assert list(timings) == ["read", "author profiles", "normalise", "coordination", "campaigns", "language", "calls", "message features", "post scores", "authors", "write"]
 
 
 def test_the_calls_columns(tmp_path: Path) -> None:

@@ -26,6 +26,7 @@ from detector.posts.coordination import (
     flagged_accounts,
 )
 from detector.posts.read import read_posts
+from detector.posts.text import normalize_series
 from detector.schema import POST_COLUMNS
 
 FIXTURE = Path(__file__).parent / "fixtures" / "coordination" / "posts.csv"
@@ -355,6 +356,20 @@ def test_real_fixture_same_result_for_any_row_order_and_workers() -> None:
     _same(base, find_clusters(shuffled))
     _same(base, find_clusters(shuffled, workers=2))
     _same(base, find_clusters(posts, workers=3))
+
+
+def test_real_fixture_uses_the_callers_normalised_texts() -> None:
+    posts = _fixture()
+    base = find_clusters(posts)
+    # Aligned by index, whatever the row order: the posts job normalises each text once.
+    shuffled = posts.sample(frac=1.0, random_state=5)
+    norm = normalize_series(shuffled["text"].astype("string").fillna(""))
+    _same(base, find_clusters(shuffled, normalised=norm))
+    _same(base, find_clusters(shuffled, normalised=norm, workers=2))
+    # The forms given are the ones compared and shown, not recomputed.
+    shouted = find_clusters(posts, normalised=normalize_series(posts["text"].astype("string").fillna("")).str.upper())
+    text = shouted.clusters[shouted.clusters["kind"] == "text"]
+    assert text["evidence"].tolist()[0] == "HOSTAGE-TAKER AT PARIS STORE DEMANDS RELEASE OF #KOUACHIBROTHERS, POLICE UNION SPOKESMAN SAYS. <URL> <URL>"
 
 
 def test_synthetic_workers_give_identical_clusters_at_scale() -> None:

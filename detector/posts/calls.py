@@ -184,7 +184,9 @@ FEATURE_COLUMNS = [
 ]
 
 
-def message_features(posts: pd.DataFrame, *, burst_window: pd.Timedelta = DEFAULT_BURST_WINDOW, calls: pd.DataFrame | None = None) -> pd.DataFrame:
+def message_features(
+    posts: pd.DataFrame, *, burst_window: pd.Timedelta = DEFAULT_BURST_WINDOW, calls: pd.DataFrame | None = None, normalised: pd.Series | None = None
+) -> pd.DataFrame:
     """Compute the message features of each post (one row per post, same order).
 
     Whether a post is a call to action is the trained classifier's verdict (:func:`score_calls`);
@@ -199,6 +201,9 @@ def message_features(posts: pd.DataFrame, *, burst_window: pd.Timedelta = DEFAUL
         Half-width of the window in which the author's other posts are counted.
     calls : DataFrame, optional
         :func:`score_calls` of the posts, in order (computed when not given).
+    normalised : Series of str, optional
+        :func:`detector.posts.text.normalize_series` of the posts' texts, in order (computed when
+        not given).
 
     Returns
     -------
@@ -206,9 +211,10 @@ def message_features(posts: pd.DataFrame, *, burst_window: pd.Timedelta = DEFAUL
         :data:`FEATURE_COLUMNS`, indexed like ``posts``.
     """
     text = pa.array(posts["text"].astype("string").fillna(""), type=pa.large_string())
-    norm = normalize_series(posts["text"].astype("string").fillna(""))
+    raw = posts["text"].astype("string").fillna("")
+    norm = normalize_series(raw) if normalised is None else pd.Series(normalised.to_numpy(), index=posts.index, dtype="string")
     if calls is None:
-        calls = score_calls(posts["text"].astype("string").fillna(""), posts["created_at"], posts["lang"])
+        calls = score_calls(raw, posts["created_at"], posts["lang"], normalised=norm)
     out = _call_parts(norm, calls)
     out.index = posts.index
     norm_a = pa.array(norm.astype("string"), type=pa.large_string())
@@ -741,8 +747,13 @@ def analyse_posts(
     for name, value in (("window", window), ("threshold", threshold), ("min_accounts", min_accounts), ("kinds", kinds)):
         if value is not None:
             opts[name] = value
+    posts = posts.reset_index(drop=True)
+    with stage(timings, "normalise", len(posts)):
+        # Once for coordination, the call classifier and the message features.
+        texts = posts["text"].astype("string").fillna("")
+        norm = normalize_series(texts)
     with stage(timings, "coordination"):
-        coordination = coord_mod.find_clusters(posts, **opts)
+        coordination = coord_mod.find_clusters(posts, normalised=norm, **opts)
     with stage(timings, "campaigns", len(posts)):
         memberships = membership_table(coordination)
         campaigns = build_campaigns(memberships, window=coordination.params.get("window"))
@@ -756,9 +767,9 @@ def analyse_posts(
             lang[missing] = detect_lang(posts.loc[missing, "text"].astype("string").fillna("")).to_numpy()
             posts = posts.assign(lang=lang)
     with stage(timings, "calls", len(posts)):
-        calls = score_calls(posts["text"].astype("string").fillna(""), posts["created_at"], posts["lang"]).reset_index(drop=True)
+        calls = score_calls(texts, posts["created_at"], posts["lang"], normalised=norm).reset_index(drop=True)
     with stage(timings, "message features", len(posts)):
-        features = message_features(posts, burst_window=burst_window, calls=calls)
+        features = message_features(posts, burst_window=burst_window, calls=calls, normalised=norm)
     with stage(timings, "post scores", len(posts)):
         scores = score_posts(posts, account_scores=account_scores, coordination=coordination, burst_window=burst_window, features=features)
         table = post_output(posts, scores, calls, campaigns.posts)

@@ -153,6 +153,7 @@ def find_clusters(
     min_accounts: int = DEFAULT_MIN_ACCOUNTS,
     kinds: tuple[str, ...] = KINDS,
     workers: int = 1,
+    normalised: pd.Series | None = None,
 ) -> CoordinationResult:
     """Find groups of distinct accounts that act alike within ``window``.
 
@@ -175,6 +176,10 @@ def find_clusters(
     workers : int
         Processes. With two or more, the text kind runs in a second process while the other
         kinds run in this one. The output is identical for any value.
+    normalised : Series of str, optional
+        :func:`detector.posts.text.normalize_series` of ``posts["text"]``, indexed like ``posts``,
+        when the caller has it already (the posts job normalises each text once for coordination,
+        the call classifier and the message features).
 
     Returns
     -------
@@ -189,7 +194,7 @@ def find_clusters(
     """
     win = _check_params(window, threshold, min_accounts, kinds, workers)
     posts, keys = _platform_keys(posts)
-    frame = _prepare(posts)
+    frame = _prepare(posts if normalised is None else posts.assign(text_norm=normalised))
     params: dict[str, object] = {
         "window": str(win), "threshold": threshold, "min_accounts": min_accounts,
         "kinds": " ".join(k for k in KINDS if k in kinds),
@@ -304,6 +309,8 @@ def _prepare(posts: pd.DataFrame) -> pd.DataFrame:
     if missing:
         raise InputError(f"the posts table has no column {', '.join(missing)}", field=missing[0])
     cols = ["post_id", "author_id", "created_at", "text", "repost_of", "urls", "hashtags"]
+    if "text_norm" in posts.columns:
+        cols.append("text_norm")
     frame = pd.DataFrame(
         {c: posts[c] if c in posts.columns else pd.Series(pd.NA, index=posts.index) for c in cols}
     )
@@ -546,7 +553,14 @@ def _text_groups(
         return np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0), np.empty(0, dtype=object)
     # Distinct raw texts first: copies are what we look for, so there are many.
     text_codes, raw_uniques = pd.factorize(own)
-    normalized = _normalize_parallel(pd.Series(raw_uniques), workers)
+    if "text_norm" in frame.columns:
+        # Normalised already: each distinct text's form is that of its first post. Codes number
+        # the texts in the order they first appear, so a first post is one with a new highest code.
+        seen = np.maximum.accumulate(text_codes)
+        first = np.flatnonzero(np.r_[True, seen[1:] > seen[:-1]])
+        normalized = pd.Series(frame["text_norm"].to_numpy(dtype=object)[own.index.to_numpy()[first]], dtype="string")
+    else:
+        normalized = _normalize_parallel(pd.Series(raw_uniques), workers)
     doc, hashes, sizes, set_keys = token_sets(normalized)
     n_texts = len(raw_uniques)
     big = sizes >= MIN_TOKENS

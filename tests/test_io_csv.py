@@ -1,0 +1,98 @@
+"""CSV outputs: the Arrow writer gives the bytes pandas' ``to_csv`` gives, or leaves the frame to pandas.
+
+``detector.io.write_table`` formats CSV cells in Arrow (the posts job writes a million rows); the
+expected bytes come from pandas' ``to_csv(index=False, quoting=QUOTE_NONNUMERIC)``, the writer it
+replaces, and one case is spelled out by hand so that both cannot drift together.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from detector import io as dio
+from detector.io import write_table
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "datasets" / "examples" / "posts" / "ira_texit_calls.csv"
+
+
+def _pandas_csv(df: pd.DataFrame) -> bytes:
+    buf = io.StringIO()
+    dio.safe_for_spreadsheets(df).to_csv(buf, index=False, quoting=csv.QUOTE_NONNUMERIC)
+    return buf.getvalue().encode("utf-8")
+
+
+def _every_kind() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "text": pd.Series(["plain", None, 'say "hi", then go', "two\nlines", "Сви на протест", "=HYPERLINK(1)"], dtype="string"),
+            "str": pd.Series(["a", None, "", "b", "c", "-5"], dtype="str"),
+            "object": pd.Series(["x", None, np.nan, "y", "z", "w"], dtype=object),
+            "float": [0.1, np.nan, 1e-06, 1e16, np.inf, -0.0],
+            "int": [1, -2, 2**62, 0, 7, 8],
+            "nullable_int": pd.array([1, None, 3, 4, 5, 6], dtype="Int64"),
+            "bool": [True, False, True, False, True, False],
+            "nullable_bool": pd.array([True, None, False, True, False, True], dtype="boolean"),
+            "created_at": pd.to_datetime(["2017-09-07 19:52:00", None, "2017-09-07 19:52:01", "2018-01-01 00:00:00", "2016-02-29 23:59:59", "2017-09-07 19:52:00"], utc=True),
+        }
+    )
+
+
+def test_every_kind_gives_the_bytes_pandas_gives(tmp_path: Path) -> None:
+    df = _every_kind()
+    assert dio._write_csv_arrow(dio.safe_for_spreadsheets(df), io.StringIO())  # not left to pandas
+    out = tmp_path / "out.csv"
+    write_table(df, str(out))
+    assert out.read_bytes() == _pandas_csv(df)
+    lines = out.read_text(encoding="utf-8").split("\n")
+    assert lines[0] == '"text","str","object","float","int","nullable_int","bool","nullable_bool","created_at"'
+    # Text quoted (quotes doubled, missing as ""), numbers and booleans bare, times in UTC.
+    assert lines[1] == '"plain","a","x",0.1,1,1,True,True,"2017-09-07 19:52:00+00:00"'
+    assert lines[2] == '"","","","",-2,"",False,"",""'
+    assert lines[3] == '"say ""hi"", then go","","",1e-06,4611686018427387904,3,True,False,"2017-09-07 19:52:01+00:00"'
+    assert lines[-2].startswith(""""'=HYPERLINK(1)","'-5","w",-0.0,8,6,False,True,""")
+
+
+def test_chunks_and_stdout_like_streams_give_the_same_bytes(monkeypatch: pytest.MonkeyPatch) -> None:
+    df = pd.concat([_every_kind()] * 5, ignore_index=True)
+    monkeypatch.setattr(dio, "CSV_CHUNK_ROWS", 4)
+    text = io.StringIO()  # no binary buffer under it, as click's test runner's stdout may be
+    assert dio._write_csv_arrow(dio.safe_for_spreadsheets(df), text)
+    assert text.getvalue().encode("utf-8") == _pandas_csv(df)
+
+
+@pytest.mark.parametrize(
+    "column",
+    [
+        pd.to_datetime(["2017-09-07 19:52:00.5", "2017-09-07 19:52:00.0"], utc=True),  # fractions of a second
+        pd.to_datetime(["2017-09-07 19:52:00", "2017-09-07 19:53:00"]).tz_localize("Europe/Belgrade"),
+        pd.to_datetime(["2017-09-07 19:52:00", "2017-09-07 19:53:00"]),  # naive
+        pd.Series([[1, 2], None], dtype=object),
+        pd.Series(["a", "b"], dtype="category"),
+    ],
+)
+def test_other_kinds_are_left_to_pandas(tmp_path: Path, column: object) -> None:
+    df = pd.DataFrame({"n": [1, 2], "x": column})
+    assert not dio._write_csv_arrow(df, io.StringIO())
+    out = tmp_path / "out.csv"
+    write_table(df, str(out))
+    assert out.read_bytes() == _pandas_csv(df)
+
+
+def test_real_posts_output_gives_the_bytes_pandas_gives(tmp_path: Path) -> None:
+    from detector.posts.calls import analyse_posts
+    from detector.posts.read import read_posts
+
+    read = read_posts(str(EXAMPLE))
+    result = analyse_posts(read.posts, profiles=read.profiles, path=str(EXAMPLE), use_model=False)
+    for name, frame in (("posts", result.posts), ("clusters", result.memberships), ("authors", result.authors), ("campaigns", result.campaigns.campaigns)):
+        assert dio._write_csv_arrow(dio.safe_for_spreadsheets(frame), io.StringIO()), name
+        out = tmp_path / f"{name}.csv"
+        write_table(frame, str(out))
+        assert out.read_bytes() == _pandas_csv(frame), name
+    assert (len(result.posts), int(result.posts["is_call"].sum()), len(result.memberships), len(result.campaigns.campaigns)) == (181, 117, 11, 3)
