@@ -67,7 +67,6 @@ log = logging.getLogger(__name__)
 ENGINES = ("local", "dask")
 PART_SUFFIXES = (".csv", ".json", ".jsonl", ".ndjson", ".parquet", ".pq")
 REJECT_COLUMNS = ["file", "row", "field", "action", "reason", "raw"]
-POST_SCORE_COLUMNS = ["post_id", "author_id", "score", "label", "cluster_ids", "reasons"]
 _ORDER_SHIFT = 40  # _order = partition << 40 | record: record numbers stay below 10^12
 
 
@@ -457,14 +456,16 @@ class _Coordination:
     account_scores: pd.DataFrame
 
 
-def _score_post_part(posts: pd.DataFrame, memberships: pd.DataFrame, coord_scores: pd.DataFrame, account_scores: pd.DataFrame | None, burst_window: pd.Timedelta) -> pd.DataFrame:
-    from detector.posts.calls import score_posts
+def _score_post_part(
+    posts: pd.DataFrame, memberships: pd.DataFrame, coord_scores: pd.DataFrame, account_scores: pd.DataFrame | None, burst_window: pd.Timedelta, campaign_of: pd.Series | None = None
+) -> pd.DataFrame:
+    """One partition's post scores and post output side by side (the output is written, the scores feed the author table)."""
+    from detector.posts.calls import score_post_table
 
-    posts = posts.reset_index(drop=True)
     authors = set(posts["author_id"].astype(str))
     coord = _Coordination(memberships[memberships["account_id"].astype(str).isin(authors)], coord_scores[coord_scores["account_id"].astype(str).isin(authors)])
-    out = score_posts(posts, account_scores=account_scores, coordination=coord, burst_window=burst_window)
-    return out.assign(author_screen_name=posts["author_screen_name"].to_numpy())
+    _, scores, table = score_post_table(posts, account_scores=account_scores, coordination=coord, burst_window=burst_window, campaign_of=campaign_of)
+    return pd.concat([scores, table[[c for c in table.columns if c not in scores.columns]]], axis=1)
 
 
 def _author_part(scored: pd.DataFrame, coord_scores: pd.DataFrame, account_scores: pd.DataFrame | None) -> pd.DataFrame:
@@ -533,7 +534,7 @@ def _analyse_partitioned(
 
     from detector.io import Rejects, write_rejects, write_table
     from detector.posts import coordination as co
-    from detector.posts.calls import DEFAULT_BURST_WINDOW, membership_table
+    from detector.posts.calls import DEFAULT_BURST_WINDOW, POST_OUTPUT_COLUMNS, membership_table
 
     burst = DEFAULT_BURST_WINDOW if burst_window is None else pd.Timedelta(burst_window)
     opts: dict[str, Any] = {}
@@ -572,15 +573,23 @@ def _analyse_partitioned(
     if use_model and len(profile_rows):
         account_scores = _score_profiles(profile_rows, model, client)
 
+    # The campaigns the clusters add up to, as the local engine names them (posts carry their campaign).
+    from detector.posts.campaigns import build_campaigns
+
+    memberships = membership_table(coordination)
+    campaigns = build_campaigns(memberships, window=coordination.params.get("window"))
+    memberships["campaign_id"] = memberships["cluster_id"].astype("string").map(campaigns.clusters).astype("string")
+
     # Step 4: posts by author, scored per partition with the compact coordination result.
     by_author = posts.shuffle("author_id", npartitions=posts.npartitions)
     mem_d = dask.delayed(coordination.memberships, pure=True)
     coord_d = dask.delayed(coordination.account_scores, pure=True)
     acc_d = dask.delayed(account_scores, pure=True)
+    campaign_d = dask.delayed(campaigns.posts, pure=True)
     score_meta = _score_meta()
-    scored = by_author.map_partitions(_score_post_part, mem_d, coord_d, acc_d, burst, meta=score_meta, align_dataframes=False)
+    scored = by_author.map_partitions(_score_post_part, mem_d, coord_d, acc_d, burst, campaign_d, meta=score_meta, align_dataframes=False)
     scored = scored.persist() if client is not None else scored
-    writes = [write_parts(scored[POST_SCORE_COLUMNS], output, compute=False)]
+    writes = [write_parts(scored[POST_OUTPUT_COLUMNS], output, compute=False)]
     if accounts_out:
         authors = scored.map_partitions(_author_part, coord_d, acc_d, meta=_author_meta(), align_dataframes=False)
         writes.append(write_parts(authors, accounts_out, compute=False))
@@ -589,12 +598,6 @@ def _analyse_partitioned(
     publish(Path(output).with_name(f".{Path(output).name}.partial"), Path(output))
     if accounts_out:
         publish(Path(accounts_out).with_name(f".{Path(accounts_out).name}.partial"), Path(accounts_out))
-    memberships = membership_table(coordination)
-    # The campaigns the clusters add up to, as the local engine names them.
-    from detector.posts.campaigns import build_campaigns
-
-    campaigns = build_campaigns(memberships, window=coordination.params.get("window"))
-    memberships["campaign_id"] = memberships["cluster_id"].astype("string").map(campaigns.clusters).astype("string")
     if clusters_out:
         write_table(memberships, clusters_out)
     rejects = Rejects(str(input_path))

@@ -759,23 +759,72 @@ def analyse_posts(
         campaigns = build_campaigns(memberships, window=coordination.params.get("window"))
         memberships["campaign_id"] = memberships["cluster_id"].astype("string").map(campaigns.clusters).astype("string")
     posts = posts.reset_index(drop=True)
+    posts, scores, table = score_post_table(
+        posts, norm, account_scores=account_scores, coordination=coordination, burst_window=burst_window, campaign_of=campaigns.posts, timings=timings
+    )
+    with stage(timings, "authors", len(posts)):
+        authors = author_table(posts.reset_index(drop=True), scores, account_scores=account_scores, coordination=coordination)
+    return PostAnalysis(scores, authors, memberships, account_scores, coordination, campaigns, table)
+
+
+def with_lang(posts: pd.DataFrame) -> pd.DataFrame:
+    """``posts`` with the input's language where it gives one, detected (only) where it does not."""
+    missing = posts["lang"].isna().to_numpy()
+    if not missing.any():
+        return posts
+    lang = posts["lang"].astype("string").copy()
+    lang[missing] = detect_lang(posts.loc[missing, "text"].astype("string").fillna("")).to_numpy()
+    return posts.assign(lang=lang)
+
+
+def score_post_table(
+    posts: pd.DataFrame,
+    normalised: pd.Series | None = None,
+    *,
+    account_scores: pd.DataFrame | None = None,
+    coordination: Coordination | None = None,
+    burst_window: pd.Timedelta = DEFAULT_BURST_WINDOW,
+    campaign_of: pd.Series | None = None,
+    timings: dict[str, float] | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The message side of the posts job: language, calls, message features, post scores, the output.
+
+    Both engines run this (the Dask one on each partition of posts by author), so their post
+    outputs have the same columns and values.
+
+    Parameters
+    ----------
+    posts : DataFrame
+        Canonical posts.
+    normalised : Series of str, optional
+        :func:`detector.posts.text.normalize_series` of the posts' texts, in order (computed when
+        not given).
+    account_scores, coordination, burst_window
+        As for :func:`score_posts`.
+    campaign_of : Series, optional
+        Campaign id by post id (:attr:`detector.posts.campaigns.Campaigns.posts`).
+    timings : dict, optional
+        Filled with the seconds each stage took.
+
+    Returns
+    -------
+    (posts, scores, table)
+        The posts (reindexed from 0, languages filled), :func:`score_posts` of them and the post
+        output (:data:`POST_OUTPUT_COLUMNS`), in the same order.
+    """
+    posts = posts.reset_index(drop=True)
+    texts = posts["text"].astype("string").fillna("")
+    norm = normalize_series(texts) if normalised is None else pd.Series(normalised.to_numpy(), dtype="string")
     with stage(timings, "language", len(posts)):
-        # The input's language where it gives one; detected (only) where it does not.
-        missing = posts["lang"].isna().to_numpy()
-        if missing.any():
-            lang = posts["lang"].astype("string").copy()
-            lang[missing] = detect_lang(posts.loc[missing, "text"].astype("string").fillna("")).to_numpy()
-            posts = posts.assign(lang=lang)
+        posts = with_lang(posts)
     with stage(timings, "calls", len(posts)):
         calls = score_calls(texts, posts["created_at"], posts["lang"], normalised=norm).reset_index(drop=True)
     with stage(timings, "message features", len(posts)):
         features = message_features(posts, burst_window=burst_window, calls=calls, normalised=norm)
     with stage(timings, "post scores", len(posts)):
         scores = score_posts(posts, account_scores=account_scores, coordination=coordination, burst_window=burst_window, features=features)
-        table = post_output(posts, scores, calls, campaigns.posts)
-    with stage(timings, "authors", len(posts)):
-        authors = author_table(posts.reset_index(drop=True), scores, account_scores=account_scores, coordination=coordination)
-    return PostAnalysis(scores, authors, memberships, account_scores, coordination, campaigns, table)
+        table = post_output(posts, scores, calls, campaign_of)
+    return posts, scores, table
 
 
 def account_model(model: Any) -> Any:
