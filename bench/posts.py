@@ -129,7 +129,7 @@ def run_phase(name: str, inp: str, out: str) -> dict[str, Any]:
         d = Path(out)
         posts = pd.read_csv(d / "post_scores.csv", usecols=["is_call"])
         result = {
-            "seconds": wall, "stages": json.loads((d / "timings.json").read_text()), "rows": len(posts),
+            "seconds": wall, **_stages(json.loads((d / "timings.json").read_text())), "rows": len(posts),
             "calls": int(posts["is_call"].sum()), "campaigns": sum(1 for _ in open(d / "campaigns.csv", encoding="utf-8")) - 1,
         }  # fmt: skip
     else:
@@ -137,6 +137,13 @@ def run_phase(name: str, inp: str, out: str) -> dict[str, Any]:
     child_max = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
     result.update({"process_seconds": wall, "cpu_seconds": cpu, "peak_gb": max(peak, 0) / 1e9, "children_maxrss_gb": child_max / 1e9})
     return result
+
+
+def _stages(timings: dict[str, Any]) -> dict[str, Any]:
+    """Wall and CPU seconds per stage (``--timings-out``; older versions wrote wall seconds only)."""
+    if "seconds" in timings:
+        return {"stages": timings["seconds"], "stages_cpu": timings["cpu_seconds"]}
+    return {"stages": timings, "stages_cpu": {}}
 
 
 def render(r: dict[str, Any]) -> str:
@@ -152,14 +159,16 @@ def render(r: dict[str, Any]) -> str:
         "`detector posts INPUT -o post_scores.csv --clusters-out --accounts-out --campaigns-out --timings-out` (post scores with",
         "text, lang and the call columns; four output CSVs), start to exit. Peak memory: the process tree's RSS, sampled every 50 ms.",
         "",
-        "| stage | seconds |",
-        "|---|---|",
+        "| stage | wall seconds | CPU seconds |",
+        "|---|---|---|",
     ]
-    lines += [f"| {k} | {v:.1f} |" for k, v in job["stages"].items()]
+    cpu = job.get("stages_cpu", {})
+    lines += [f"| {k} | {v:.1f} | {cpu[k]:.1f} |" if k in cpu else f"| {k} | {v:.1f} | – |" for k, v in job["stages"].items()]
     other = job["seconds"] - sum(job["stages"].values())
+    other_cpu = job["cpu_seconds"] - sum(cpu.values()) if cpu else None
     lines += [
-        f"| start, imports, the rest | {other:.1f} |",
-        f"| **whole job** | **{job['seconds']:.1f}** |",
+        f"| start, imports, the rest | {other:.1f} | {'–' if other_cpu is None else f'{other_cpu:.1f}'} |",
+        f"| **whole job** | **{job['seconds']:.1f}** | **{job['cpu_seconds']:.1f}** |",
         "",
         "| | wall seconds | CPU seconds (user + system) | peak memory (GB) |",
         "|---|---|---|---|",

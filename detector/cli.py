@@ -546,7 +546,7 @@ def _timedelta(ctx: click.Context, param: click.Parameter, value: str | None) ->
 @click.option("--accounts-out", "accounts_out", type=click.Path(dir_okay=False), show_default="not written", help="Also write one row per author: posts, coordination, account and combined scores.")
 @click.option("--campaigns-out", "campaigns_out", type=click.Path(dir_okay=False), show_default="not written", help="Also write one row per campaign: the clusters that share posts, their accounts, span, evidence and linked campaigns.")
 @click.option("--profiles", "profiles_path", type=click.Path(dir_okay=False, exists=True), help="Author profiles in any shape `detector score` reads, scored with the account model and joined on author id or screen name.")
-@click.option("--timings-out", "timings_out", type=click.Path(dir_okay=False), show_default="not written", help="Also write the seconds each stage took (JSON).")
+@click.option("--timings-out", "timings_out", type=click.Path(dir_okay=False), show_default="not written", help="Also write the seconds each stage took, wall clock and CPU (JSON).")
 @click.option("--format", "fmt", type=click.Choice(["auto", "csv", "json", "jsonl", "parquet"]), default="auto", show_default=True, help="Input format (detected from content by default).")
 @click.option("--window", callback=_timedelta, default="10min", help="Coordination window: the largest gap between consecutive posts of one cluster.")
 @click.option("--threshold", type=click.FloatRange(0, 1, min_open=True), default=0.8, help="Text similarity (Jaccard) for near-duplicate posts.")
@@ -600,7 +600,7 @@ def posts_command(
     from detector import progress
     from detector.accounts.score import keep_rows
     from detector.io import write_rejects, write_table
-    from detector.posts.calls import analyse_posts, stage
+    from detector.posts.calls import StageTimes, analyse_posts, stage
     from detector.posts.read import match_profiles, read_posts
 
     kind_tuple = tuple(k.strip() for k in kinds.split(",") if k.strip()) if kinds else None
@@ -633,7 +633,7 @@ def posts_command(
 
     refuse_overwrite([input_path, profiles_path], [output, clusters_out, accounts_out, campaigns_out, timings_out])
     dates, columns = _input_rules(date_order, date_format, columns_spec)
-    timings: dict[str, float] = {}
+    timings = StageTimes()
     with stage(timings, "read"):
         with readable_input(input_path) as path:
             read = read_posts(path, None if fmt == "auto" else fmt, dates=dates, columns=columns)
@@ -680,7 +680,7 @@ def posts_command(
         import json
 
         with open(timings_out, "w", encoding="utf-8") as fh:
-            json.dump({k: round(v, 3) for k, v in timings.items()}, fh, indent=1)
+            json.dump({"seconds": {k: round(v, 3) for k, v in timings.items()}, "cpu_seconds": {k: round(v, 3) for k, v in timings.cpu.items()}}, fh, indent=1)
     counts = result.scores["label"].value_counts()
     n_clusters = result.memberships["cluster_id"].nunique() if len(result.memberships) else 0
     click.echo(

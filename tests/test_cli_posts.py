@@ -118,7 +118,10 @@ def test_posts_output_has_text_calls_and_campaigns(tmp_path: Path) -> None:
     import json
 
     timings = json.loads((tmp_path / "t.json").read_text())
-    assert list(timings) == ["read", "author profiles", "normalise", "coordination", "campaigns", "language", "calls", "message features", "post scores", "authors", "write"]
+    stages = ["read", "author profiles", "normalise", "coordination", "campaigns", "language", "calls", "message features", "post scores", "authors", "write"]
+    assert list(timings) == ["seconds", "cpu_seconds"]
+    assert list(timings["seconds"]) == stages and list(timings["cpu_seconds"]) == stages
+    assert all(v >= 0 for v in timings["cpu_seconds"].values()) and timings["cpu_seconds"]["calls"] > 0
 
 
 def test_the_calls_columns(tmp_path: Path) -> None:
