@@ -21,6 +21,7 @@ from detector.posts.calls import (
     call_features,
     explain_call,
     label_for,
+    message_features,
     score_posts,
 )
 from detector.posts.coordination import find_clusters
@@ -95,6 +96,21 @@ def test_author_burst_counts_neighbours_per_author() -> None:
     })
     assert author_burst(posts, pd.Timedelta("1h")).tolist() == [1, 1, 1, 0, 1]
     assert author_burst(posts, pd.Timedelta("3h")).tolist() == [3, 3, 3, 0, 3]
+
+
+def test_synthetic_template_ignores_the_addressee_and_the_link() -> None:
+    # One account sends one message to three people, with and without a link, then another message.
+    texts = [
+        "@ann Would you like to join our rally on Saturday? https://t.co/aaa",
+        "@bob: would you like to join our rally on Saturday?",
+        "would you like to join our rally on saturday",
+        "We will be at the square at noon, see you there friends",
+    ]
+    posts = pd.concat([_one_post(t) for t in texts], ignore_index=True).assign(
+        post_id=["p1", "p2", "p3", "p4"], created_at=pd.to_datetime(["2020-01-01 10:00", "2020-01-01 11:00", "2020-01-01 12:00", "2020-01-01 13:00"], utc=True)
+    )
+    feats = message_features(posts)
+    assert feats["self_repeats"].tolist() == [2, 2, 2, 0]
 
 
 def _one_post(text: str, urls: str | None = None) -> pd.DataFrame:

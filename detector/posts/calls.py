@@ -230,12 +230,14 @@ def message_features(
     out["burst"] = author_burst(posts, burst_window)
     # The same message sent again and again by one account (addressee and link aside) is a template.
     # Words only: mentions, links and everything that is not a letter, digit or mark go.
-    bare = pc.utf8_trim_whitespace(pc.replace_substring_regex(pc.replace_substring_regex(norm_a, r"@user|<url>|[^\p{L}\p{N}\p{M}_]+", " "), r" +", " "))
+    bare = pc.utf8_trim(pc.replace_substring_regex(norm_a, r"(?:@user|<url>|[^\p{L}\p{N}\p{M}_])+", " "), " ")
     author = pd.factorize(posts["author_id"].astype("string"), use_na_sentinel=True)[0].astype("int64")
     message = pd.factorize(pd.Series(bare.to_pandas(types_mapper=pd.ArrowDtype)))[0].astype("int64")
     keys = np.where(author >= 0, author * (int(message.max(initial=0)) + 1) + message, -1 - np.arange(len(author)))
     repeats = _neighbours(keys, posts["created_at"], TEMPLATE_WINDOW)
-    out["self_repeats"] = np.where(_count_words(norm) >= MIN_TEMPLATE_WORDS, repeats, 0)
+    # Normalised text has single spaces between words and none at either end.
+    n_words = _counts(pc.count_substring(norm_a, " ")) + (_counts(pc.utf8_length(norm_a)) > 0)
+    out["self_repeats"] = np.where(n_words >= MIN_TEMPLATE_WORDS, repeats, 0)
     return out[FEATURE_COLUMNS]
 
 
