@@ -72,6 +72,46 @@ def test_features_follow_the_estimator_contract() -> None:
         cm.CallFeatures(n_features=4).fit(["a"])
 
 
+# Written for this test: one invitation with a time and a place per language, to a protest and to
+# an evening out. Expected: (political subject, leisure subject) of each.
+TOPIC_CASES = [
+    ("Ejani nesër në ora 18 para Kryeministrisë, protestojmë kundër korrupsionit!", 1, 0),
+    ("Ejani sonte në ora 20 në Sheshin Skënderbej, koncert për Vitin e Ri!", 0, 1),
+    ("Dođite sutra u 18h ispred Vlade, protest protiv korupcije!", 1, 0),
+    ("Дођите вечерас у 21h на Трг, концерт за дочек Нове године!", 0, 1),
+    ("Join us Saturday at 2 PM outside City Hall to protest police violence", 1, 0),
+    ("Join us Saturday at 2 PM in the park for a free concert", 0, 1),
+]
+
+
+@pytest.mark.parametrize(("text", "political", "leisure"), TOPIC_CASES)
+def test_topic_cues_tell_a_political_invitation_from_an_evening_out(text: str, political: int, leisure: int) -> None:
+    from detector.posts.text import normalize_series
+
+    norm = normalize_series(pd.Series([text]))
+    cues = cm.cue_matrix(norm, cm.lexicon_matrix(norm), cm.grammar_matrix(norm), cm.pattern_matrix(norm))
+    got = dict(zip(cm.CUE_COLUMNS, cues[0].tolist(), strict=True))
+    assert len(cm.CUE_COLUMNS) == cues.shape[1] == 24
+    # Every case has the shape of an invitation: an invitation word with a time and a place.
+    assert (got["political"], got["shape_political"], got["shape_leisure"]) == (political, political, leisure)
+    assert got["shape_neither"] == 0
+    assert got["shape_political_not_leisure"] == political * (1 - leisure)
+
+
+def test_cue_features_extend_the_matrix_and_need_their_parts() -> None:
+    texts = ["Protest sutra u 18h ispred Skupštine", "Koncert večeras u 20h na Trgu"]
+    f = cm.CallFeatures(n_features=2**10, char_ngram=(2, 3), word_ngram=(1, 1), cues=True).fit(texts)
+    plain = cm.CallFeatures(n_features=2**10, char_ngram=(2, 3), word_ngram=(1, 1)).fit(texts)
+    X = f.transform(texts)
+    assert X.shape[1] == f.n_features_out_ == plain.n_features_out_ + len(cm.CUE_COLUMNS)
+    # The shape-by-topic columns weigh cue_weight, the other cues extra_weight.
+    last = dict(zip(cm.CUE_COLUMNS, X[0, -len(cm.CUE_COLUMNS) :].toarray().ravel().tolist(), strict=True))
+    assert last["shape_political"] == pytest.approx(f.cue_weight)
+    assert last["event_time_place"] == pytest.approx(f.extra_weight)
+    with pytest.raises(ValueError, match="cues"):
+        cm.CallFeatures(n_features=2**10, lexicon=False, cues=True).fit(texts)
+
+
 def test_shipped_model_loads_fast_and_has_its_card() -> None:
     cm._CACHE.clear()
     t0 = time.perf_counter()

@@ -27,6 +27,11 @@ CASES = [
     ("March with us to Mitrovica/Mitrovicë tomorrow", "en", "march", "tomorrow", "2025-05-15 00:00", "date", "Mitrovica/Mitrovicë"),
     ("Okupljanje ispred Vlade svakog petka", "sr", "gathering", "petka", None, "unresolved", "ispred Vlade"),
     ("Dođite na protest!", "sr", "protest", "", None, "", ""),
+    # The other examples of issue 10, section 3, as written there.
+    ("Marsh drejt Mitrovica/Mitrovicë/Митровица nesër në orën 10", "sq", "march", "nesër në orën 10", "2025-05-15 08:00", "resolved", "Mitrovica/Mitrovicë/Митровица"),
+    ("Rally this Saturday", "en", "rally", "this Saturday", "2025-05-17 00:00", "date", ""),
+    ("Протест 17. маја у 18 часова испред Скупштине", "sr-Cyrl", "protest", "17. маја у 18 часова", "2025-05-17 16:00", "resolved", "испред Скупштине"),
+    ("Okupljanje danas u 18 h na Trgu Republike", "sr", "gathering", "danas u 18 h", "2025-05-14 16:00", "resolved", "Trgu Republike"),
     # Real IRA posts (public): a name before the kind of place; "officers" is not an office.
     ("'@UGANAACP and @UBSLA_UGA hosting vigil TONIGHT at 8 PM. Tate Plaza.", "en", "vigil", "TONIGHT at 8 PM", "2025-05-14 20:00", "resolved", "Tate Plaza"),
     ("Come support our peace officers. Our choice is law & order. #BlueLivesMatter  Rally link:", "en", "rally", "", None, "", ""),

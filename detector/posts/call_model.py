@@ -15,8 +15,12 @@ seconds and load in a fraction of a second:
    vocabulary needs no storage, weighted by ``sqrt(tf) * idf`` with the idf learnt from unlabelled
    posts; then 0/1 cues: the parts of the hand-written lexicon of :mod:`detector.posts.calls`
    (event, invitation, announcement, time, place, and their "call to action" rule), grammar cues
-   of an invitation or of a report (:data:`GRAMMAR`), and the time and place patterns of
-   :mod:`detector.posts.extract`.
+   of an invitation or of a report (:data:`GRAMMAR`), the time and place patterns of
+   :mod:`detector.posts.extract`, and (``cues=True``) topic cues (:data:`TOPICS`: a political
+   subject, or a concert, festival, party, match, broadcast, vote, aid drive, holiday) crossed with
+   the shape of an invitation (:func:`cue_matrix`). The crossings say in every language at once
+   what the n-grams can only learn language by language: an invitation with a time and a place is
+   a call when its subject is political, and an evening out when it is a concert.
 3. **Linear model**: L2 logistic regression on those features, its decision value mapped to a
    probability by Platt scaling fitted on out-of-fold decision values (grouped by source and
    author), and a threshold on that probability chosen on the same out-of-fold values.
@@ -66,6 +70,33 @@ GATE = (
 LEXICON_COLUMNS = ["cta_event", "cta_invite", "cta_announce", "cta_time", "cta_place", "call_to_action"]
 PATTERN_COLUMNS = ["has_when", "has_clock", "has_where", "has_town"]
 
+# Subjects of a post, in normalised text (RE2 syntax, tested with Arrow on all texts at once). The
+# first six are the non-political invitations and the online-only actions that the labelling
+# definition excludes; "political" is what makes an invitation a call. Word lists in Albanian,
+# Serbian/Bosnian/Croatian (folded: Cyrillic in Latin, no diacritics, "dj" for "đ") and English.
+TOPICS = {
+    "leisure": r"\b(?:concerts?|koncert\w*|festival\w*|fest\b|feste|festes|festen|festa|festojme|party|parties|zurk\w*|tulum\w*|new year|nova godin\w*|novu godinu|doce?k\w*|viti i ri|vitin e ri|ndeshj\w*|utakmic\w*|match|game day|kickoff|tournament|turnir\w*|panair\w*|sajam\w*|sajm\w*|fair\b|expo\w*|exhibition|ekspozit\w*|izlozb\w*|shfaqj\w*|predstav\w*|premier\w*|film\w*|kino|cinema|teatr\w*|teater\w*|pozorist\w*|dj\b|live music|album|kenge|pjesm\w*|muzik\w*|music)\b",
+    "media": r"\b(?:emision\w*|emisij\w*|intervist\w*|interview|studio|tv\b|rtsh|rts\b|n1\b|live\b|drejtperdrejt|uzivo|webinar|uebinar|podcast|ndiqni|pratite|watch|tune in|stream\w*|facebook|youtube|link)\b",
+    "vote": r"\b(?:vot\w+|glas(?:aj|ajte|ajmo|anje|ati|ovi|ova|ove)\b|izbor\w*|zgjedhj\w*|election\w*|ballot\w*|poll\w*|referendum\w*|petic\w*|petition\w*|peticion\w*|sign\b|potpi\w*|nenshkr\w*|share|spodeli\w*|ndani|retweet|rt\b)",
+    "aid": r"\b(?:donat\w*|donir\w*|dhur\w*|ndihm\w*|pomoc\w*|humanitar\w*|volunt\w*|vullnetar\w*|volont\w*|blood|krv\b|gjak\w*|clean-?up|pastro\w*|cisc\w*|akcija ciscenja|fundrais\w*)\b",
+    "holiday": r"\b(?:gezuar|urime|cestit\w*|srecn\w*|sretan\w*|happy|merry|christmas|bozic\w*|krishtlindj\w*|bajram\w*|pashk\w*|uskrs\w*|vaskrs\w*|birthday|rodjendan\w*|ditelindj\w*|anniversary|vjetor\w*|godisnjic\w*)\b",
+    "online": r"\b(?:online|on-line|onlajn|zoom|twitter|tweet\w*|hashtag|#)\b",
+    "political": (
+        r"\b(?:protest\w*|demonstr\w*|manifestim\w*|marsh\w*|tubim\w*|blokad\w*|bllok\w*|strajk\w*|grev\w*|bojkot\w*|boycott\w*|miting\w*|rally|rallies|march\w*|vigil\w*|okuplj\w*|skup\b|skupu\b"
+        r"|qeveri\w*|kryeminist\w*|ministr\w*|parlament\w*|kuvend\w*|bashki\w*|komun\w*|president\w*|predsedn\w*|predsjedn\w*|vlad[aeiu]\b|vlasti?\b|skupstin\w*|opstin\w*|government|congress|senat\w*|mayor|city hall|white house|capitol"
+        r"|diktatur\w*|dictator\w*|liri\w*|lirise|demokraci\w*|demokratij\w*|democra\w*|drejtesi\w*|pravd\w*|justice|injustice|sloboda?\w*|freedom|liberty|rights|te drejta\w*|prava\b|korrupsion\w*|korupcij\w*|corrupt\w*|krim\w*|kriminal\w*|hajdut\w*|lopov\w*|mafi\w*|sovran\w*|kushtetut\w*|ustav\w*|constitution\w*"
+        r"|zgjedhj\w*|izbor\w*|election\w*|fushat\w*|kampanj\w*|campaign\w*|kandidat\w*|candidat\w*|opozit\w*|opozicij\w*|oppos\w*|partia|partij\w*|party leader|\bpd\b|\bps\b|\blsi\b|\bvv\b|vetevendosje|sfida|sns\b|\bds\b|studen\w*|policij\w*|polici\w*|police|dhun\w*|nasilj\w*|violence"
+        r"|kunder|protiv|against|solidar\w*|mbeshtetje|podrsk\w*|support|vendosmeri\w*|dinjitet\w*|dostojanstv\w*|dignity|referendum\w*|plenum\w*|zbor\w*|racism|racist|black lives|blm|police brutality|trump|obama|hillary|clinton|nato|kosov\w*|serbi\w*|srbij\w*)\b"
+    ),
+}  # fmt: skip
+# Crossings of the lexicon, grammar and pattern cues with the topics (:func:`cue_matrix`).
+COMBO_COLUMNS = [
+    "event_time", "event_place", "event_invite", "event_time_place", "event_soon", "event_invite_time_or_place",
+    "event_past", "event_news", "invite_time_place_no_event", "leisure_time_or_place_no_event", "event_not_leisure_invite_or_time_place",
+]  # fmt: skip
+SHAPE_COLUMNS = ["political", "shape_political", "shape_leisure", "shape_neither", "shape_political_not_leisure", "shape_leisure_not_political", "event_shape_political"]
+CUE_COLUMNS = [t for t in TOPICS if t != "political"] + COMBO_COLUMNS + SHAPE_COLUMNS
+
 
 def default_model_path() -> Path:
     """Where the shipped model lives: ``detector/data/call-model.npz``."""
@@ -102,8 +133,14 @@ class CallFeatures(TransformerMixin, BaseEstimator):
         Append the grammar cues (:data:`GRAMMAR`).
     patterns : bool
         Append the time and place patterns (:data:`PATTERN_COLUMNS`).
+    cues : bool
+        Append the topic cues and their crossings with the invitation, time and place cues
+        (:data:`CUE_COLUMNS`, :func:`cue_matrix`); needs ``lexicon``, ``grammar`` and ``patterns``.
     extra_weight : float
-        Value of a present lexicon, grammar or pattern cue (the n-gram part has unit length).
+        Value of a present lexicon, grammar or pattern cue (the n-gram part has unit length), and
+        of the topic cues and the lexicon crossings.
+    cue_weight : float
+        Value of a present crossing of an invitation's shape with the topic (:data:`SHAPE_COLUMNS`).
     max_chars : int
         Only the first ``max_chars`` characters of each normalised text are read.
     normalised : bool
@@ -124,7 +161,9 @@ class CallFeatures(TransformerMixin, BaseEstimator):
         lexicon: bool = True,
         grammar: bool = True,
         patterns: bool = True,
+        cues: bool = False,
         extra_weight: float = 0.5,
+        cue_weight: float = 2.0,
         max_chars: int = 600,
         normalised: bool = False,
     ) -> None:
@@ -134,7 +173,9 @@ class CallFeatures(TransformerMixin, BaseEstimator):
         self.lexicon = lexicon
         self.grammar = grammar
         self.patterns = patterns
+        self.cues = cues
         self.extra_weight = extra_weight
+        self.cue_weight = cue_weight
         self.max_chars = max_chars
         self.normalised = normalised
 
@@ -142,6 +183,8 @@ class CallFeatures(TransformerMixin, BaseEstimator):
         """Learn the n-grams' inverse document frequencies from the texts ``X`` (``y`` is ignored)."""
         if self.n_features < 16:
             raise ValueError("n_features must be at least 16")
+        if self.cues and not (self.lexicon and self.grammar and self.patterns):
+            raise ValueError("cues=True needs lexicon, grammar and patterns")
         counts = self._ngrams(self._norm(X))
         df = np.bincount(counts.indices, minlength=self.n_features)
         self.idf_ = (np.log((counts.shape[0] + 1) / (df + 1)) + 1).astype(np.float32)
@@ -154,6 +197,7 @@ class CallFeatures(TransformerMixin, BaseEstimator):
             + (len(LEXICON_COLUMNS) if self.lexicon else 0)
             + (len(GRAMMAR) if self.grammar else 0)
             + (len(PATTERN_COLUMNS) if self.patterns else 0)
+            + (len(CUE_COLUMNS) if self.cues else 0)
         )
 
     def _norm(self, X: Any) -> pd.Series:
@@ -196,7 +240,16 @@ class CallFeatures(TransformerMixin, BaseEstimator):
             extra.append(pattern_matrix(norm))
         blocks = [grams]
         if extra:
-            blocks.append(sp.csr_matrix(np.hstack(extra).astype(np.float32) * np.float32(self.extra_weight)))
+            dense = np.hstack(extra).astype(np.float32)
+            if self.cues:
+                cue = cue_matrix(norm, *extra)
+                n_shape = len(SHAPE_COLUMNS)
+                dense = np.hstack([dense, cue[:, :-n_shape]])
+                weight = np.r_[np.full(dense.shape[1], self.extra_weight), np.full(n_shape, self.cue_weight)].astype(np.float32)
+                dense = np.hstack([dense, cue[:, -n_shape:]]) * weight
+            else:
+                dense = dense * np.float32(self.extra_weight)
+            blocks.append(sp.csr_matrix(dense.astype(np.float32)))
         return sp.hstack(blocks, format="csr", dtype=np.float32)
 
 
@@ -249,6 +302,40 @@ def pattern_matrix(norm: pd.Series) -> np.ndarray:
         out[i, 2] = extract_mod.PLACE_RX.search(t) is not None
         out[i, 3] = extract_mod.TOWN_RX.search(t) is not None
     return out
+
+
+def topic_matrix(norm: pd.Series) -> np.ndarray:
+    """The :data:`TOPICS` cues (0/1), one column each, tested with RE2 on all texts at once."""
+    arr = pa.array(norm.fillna("").astype(str).to_numpy(dtype=object), type=pa.large_string())
+    out = np.zeros((len(norm), len(TOPICS)), dtype=np.float32)
+    for j, rx in enumerate(TOPICS.values()):
+        out[:, j] = pc.match_substring_regex(arr, rx).to_numpy(zero_copy_only=False)
+    return out
+
+
+def cue_matrix(norm: pd.Series, lex: np.ndarray, gram: np.ndarray, pat: np.ndarray) -> np.ndarray:
+    """Topic cues and their crossings (:data:`CUE_COLUMNS`), from the lexicon, grammar and pattern columns of ``norm``.
+
+    An invitation's *shape* is an invitation word (lexicon, hortative or imperative) with a time
+    or a place, or a time with a place; it is crossed with a political subject, with a leisure
+    subject (concert, festival, party, match, broadcast), and with neither.
+    """
+    top = topic_matrix(norm)
+    leisure_any = np.maximum(top[:, 0], top[:, 1])
+    pol = top[:, 6]
+    ev, ann = lex[:, 0], lex[:, 2]
+    inv = np.maximum.reduce([lex[:, 1], gram[:, 2], gram[:, 3]])
+    tm = np.maximum.reduce([lex[:, 3], pat[:, 0], pat[:, 1]])
+    pl = np.maximum.reduce([lex[:, 4], pat[:, 2], pat[:, 3]])
+    soon, past, news = gram[:, 5], gram[:, 0], gram[:, 1]
+    combos = [
+        ev * tm, ev * pl, ev * inv, ev * tm * pl, ev * soon, ev * np.maximum(inv, ann) * np.maximum(tm, pl), ev * past, ev * news,
+        (1 - ev) * inv * tm * pl, (1 - ev) * leisure_any * np.maximum(tm, pl), ev * (1 - leisure_any) * np.maximum(inv, np.maximum(tm, pl)),
+    ]  # fmt: skip
+    shape = np.maximum(inv * np.maximum(tm, pl), tm * pl)
+    shapes = [pol, shape * pol, shape * leisure_any, shape * (1 - pol) * (1 - leisure_any), shape * pol * (1 - leisure_any),
+              shape * leisure_any * (1 - pol), ev * shape * pol]  # fmt: skip
+    return np.hstack([top[:, :6], np.stack(combos + shapes, axis=1)]).astype(np.float32)
 
 
 @dataclass
@@ -317,8 +404,8 @@ def save_model(model: CallModel, path: str | Path | None = None) -> Path:
         "format_version": FORMAT_VERSION,
         "features": {
             "n_features": f.n_features, "char_ngram": list(f.char_ngram), "word_ngram": list(f.word_ngram),
-            "lexicon": f.lexicon, "grammar": f.grammar, "patterns": f.patterns,
-            "extra_weight": f.extra_weight, "max_chars": f.max_chars,
+            "lexicon": f.lexicon, "grammar": f.grammar, "patterns": f.patterns, "cues": f.cues,
+            "extra_weight": f.extra_weight, "cue_weight": f.cue_weight, "max_chars": f.max_chars,
         },
         "platt": list(model.platt),
         "threshold": model.threshold,
@@ -365,7 +452,9 @@ def load_model(path: str | Path | None = None) -> CallModel:
     features = CallFeatures(
         n_features=int(fs["n_features"]), char_ngram=tuple(fs["char_ngram"]), word_ngram=tuple(fs["word_ngram"]),
         lexicon=bool(fs["lexicon"]), grammar=bool(fs["grammar"]), patterns=bool(fs["patterns"]),
-        extra_weight=float(fs["extra_weight"]), max_chars=int(fs["max_chars"]), normalised=True,
+        # Models saved before the topic cues have no "cues" key: they load as they were.
+        cues=bool(fs.get("cues", False)), extra_weight=float(fs["extra_weight"]), cue_weight=float(fs.get("cue_weight", 2.0)),
+        max_chars=int(fs["max_chars"]), normalised=True,
     )  # fmt: skip
     features.idf_ = idf
     features.n_features_out_ = features._n_out()
