@@ -86,25 +86,26 @@ def input_options(func: F) -> F:
         click.option("--dayfirst", "date_order", flag_value="dayfirst", help="Read dates such as 10/05/2024 day first (10 May). Default: the values decide, and a file they cannot settle stops with an error."),
         click.option("--monthfirst", "date_order", flag_value="monthfirst", help="Read dates such as 10/05/2024 month first (October 5)."),
         click.option("--date-format", help="strptime format of the input's dates, e.g. '%d.%m.%Y. %H:%M' (tried before the other forms)."),
+        click.option("--tz", metavar="ZONE", help="Time zone of times written without one, e.g. Europe/Belgrade. Default: UTC, and the summary says which columns were read so."),
         click.option("--columns", "columns_spec", help="Map other headers: name=header,… e.g. screen_name=Nalog,followers_count='Broj pratilaca'."),
     ]):
         func = option(func)
     return func
 
 
-def _local_only_input_options(engine: str, date_order: str | None, date_format: str | None, columns_spec: str | None) -> None:
+def _local_only_input_options(engine: str, date_order: str | None, date_format: str | None, columns_spec: str | None, tz: str | None = None) -> None:
     """The dask engine reads each partition on its own: refuse, not ignore, the input options it lacks."""
-    if engine == "dask" and (date_order or date_format or columns_spec):
+    if engine == "dask" and (date_order or date_format or columns_spec or tz):
         from detector.errors import ConfigError
 
-        raise ConfigError("--dayfirst, --monthfirst, --date-format and --columns work with --engine local only, for now")
+        raise ConfigError("--dayfirst, --monthfirst, --date-format, --tz and --columns work with --engine local only, for now")
 
 
-def _input_rules(date_order: str | None, date_format: str | None, columns_spec: str | None) -> tuple[Any, dict[str, str]]:
+def _input_rules(date_order: str | None, date_format: str | None, columns_spec: str | None, tz: str | None = None) -> tuple[Any, dict[str, str]]:
     from detector.columns import parse_column_map
     from detector.dates import DateRules
 
-    return DateRules(order=date_order, fmt=date_format), parse_column_map(columns_spec)
+    return DateRules(order=date_order, fmt=date_format, tz=tz), parse_column_map(columns_spec)
 
 
 # show_default: every option's --help shows its default (options whose default is "none given"
@@ -212,7 +213,7 @@ def engine_options(func: F) -> F:
 def score_command(
     input_path: str, output: str, fmt: str, as_of: Any, model_path: str | None, top: int, chunksize: int, workers: int,
     min_score: float | None, labels: tuple[str, ...], engine: str, scheduler: str | None,
-    date_order: str | None = None, date_format: str | None = None, columns_spec: str | None = None,
+    date_order: str | None = None, date_format: str | None = None, columns_spec: str | None = None, tz: str | None = None,
 ) -> None:
     """Score a list of accounts: a calibrated score, a label and reasons for each.
 
@@ -227,7 +228,7 @@ def score_command(
     from detector.accounts.score import score_file
 
     model = load_model(model_path)
-    _local_only_input_options(engine, date_order, date_format, columns_spec)
+    _local_only_input_options(engine, date_order, date_format, columns_spec, tz)
     if engine == "dask":
         from detector.engine import dask_client, score_partitioned
 
@@ -241,7 +242,7 @@ def score_command(
         return
     from detector.io import readable_input
 
-    dates, columns = _input_rules(date_order, date_format, columns_spec)
+    dates, columns = _input_rules(date_order, date_format, columns_spec, tz)
     with readable_input(input_path) as path:
         run = score_file(
             path, output, fmt=None if fmt == "auto" else fmt, as_of=as_of, model=model, chunksize=chunksize, keep_top=top,
@@ -258,8 +259,9 @@ def score_command(
     click.echo(f"scored {run.scored:,} account{'' if run.scored == 1 else 's'} ({counts}){kept} -> {output}", file=out)
     if run.rejects_path:
         click.echo(f"{run.rejected:,} records rejected, {run.warnings:,} field warnings -> {run.rejects_path}", file=out)
-    for notice in run.notices:
-        click.echo(f"note: {safe_message(notice)}", file=out)
+    shown = "standard input" if input_path == "-" else input_path
+    for notice in run.notices:  # a pipe was read from a private copy: name what the user gave
+        click.echo(f"note: {safe_message(notice.replace(run.input, shown))}", file=out)
 
 
 @cli.command("train")
@@ -584,6 +586,7 @@ def posts_command(
     date_order: str | None = None,
     date_format: str | None = None,
     columns_spec: str | None = None,
+    tz: str | None = None,
 ) -> None:
     """Score posts: calls to action, coordination and author suspicion.
 
@@ -604,7 +607,7 @@ def posts_command(
     from detector.posts.read import match_profiles, read_posts
 
     kind_tuple = tuple(k.strip() for k in kinds.split(",") if k.strip()) if kinds else None
-    _local_only_input_options(engine, date_order, date_format, columns_spec)
+    _local_only_input_options(engine, date_order, date_format, columns_spec, tz)
     if engine == "dask":
         from detector.engine import analyse_partitioned, dask_client
 
@@ -632,7 +635,7 @@ def posts_command(
     from detector.io import readable_input, refuse_overwrite
 
     refuse_overwrite([input_path, profiles_path], [output, clusters_out, accounts_out, campaigns_out, timings_out])
-    dates, columns = _input_rules(date_order, date_format, columns_spec)
+    dates, columns = _input_rules(date_order, date_format, columns_spec, tz)
     timings = StageTimes()
     with stage(timings, "read"):
         with readable_input(input_path) as path:
@@ -1034,7 +1037,7 @@ def run_command(
     watch_name: str, config_path: str | None, from_posts: str | None, from_accounts: str | None, out_dir: str | None,
     db: str | None, data_dir: str | None, run_log: str | None, lookback: Any, collect_since: str | None,
     max_pages: int | None, model_path: str | None, env_file: str | None, workers: int, top: int,
-    date_order: str | None = None, date_format: str | None = None, columns_spec: str | None = None,
+    date_order: str | None = None, date_format: str | None = None, columns_spec: str | None = None, tz: str | None = None,
 ) -> None:
     """Collect, score, store and report one watch: the job to put in cron.
 
@@ -1059,7 +1062,7 @@ def run_command(
     from detector.ops.store import default_data_dir
 
     base = Path(data_dir) if data_dir else default_data_dir()
-    dates, columns = _input_rules(date_order, date_format, columns_spec)
+    dates, columns = _input_rules(date_order, date_format, columns_spec, tz)
     handler = runner.log_file_handler(run_log or base / runner.LOG_FILE)
     handler.setLevel(logging.INFO)
     handler.addFilter(SafeRecords())

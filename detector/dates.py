@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from detector.errors import InputError
+from detector.errors import ConfigError, InputError, escape_controls
 
 ORDERS = ("dayfirst", "monthfirst")
 NS = "datetime64[ns, UTC]"
@@ -42,6 +42,9 @@ _LOCAL = re.compile(
     rf"(?P<H>\d{{1,2}})(?:[:.](?P<M>\d{{2}})(?:[:.](?P<S>\d{{2}}))?(?:\s*{_HOUR_UNIT})?|\s*{_HOUR_UNIT}))?$"
 )
 _UNIX = re.compile(r"^\d{9,13}(?:\.\d+)?$")
+# An ISO time that carries its zone: Z, +02:00, +0200, +02, or a UTC/GMT word after the time.
+_ISO_ZONE = r"\d:\d{2}(?::\d{2})?(?:[.,]\d+)?\s*(?:[zZ]|[+-]\d{2}(?::?\d{2})?|UTC|GMT)$"
+_TIME_OF_DAY = r"\d:\d{2}|\d{1,2}\.\d{2}$|\d\s*(?i:h|uhr|č|sati|časova)\.?$"
 _MONTHS = {m: f"{i:02d}" for i, m in enumerate(("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"), 1)}
 
 
@@ -61,24 +64,74 @@ class DateRules:
         A ``strptime`` format tried before every other shape (``--date-format``).
     defaults : dict
         Orders a reader knows from its source's documentation (the IRA CSV is month-first).
+    decided : dict
+        Orders settled so far for this file, by column (shared by its chunks).
+    tz : str, optional
+        The IANA zone (``Europe/Belgrade``) of times written without one (``--tz``); else UTC.
+
+    Attributes
+    ----------
+    unzoned : dict
+        Column to an example, for columns whose times of day carry no zone and were read as UTC
+        (``tz`` not given): the reader says so once.
+    unplaceable : set
+        Values that fall in the hour ``tz`` skips or repeats when the clocks change.
+
+    Raises
+    ------
+    ConfigError
+        ``tz`` is not a time zone name.
     """
 
     order: str | None = None
     fmt: str | None = None
     defaults: dict[str, str] = field(default_factory=dict)
     decided: dict[str, str] = field(default_factory=dict)
+    tz: str | None = None
+    unzoned: dict[str, str] = field(default_factory=dict)
+    unplaceable: set[str] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         if self.order is not None and self.order not in ORDERS:
             raise ValueError(f"order must be one of {ORDERS}, not {self.order!r}")
+        if self.tz is not None:
+            check_zone(self.tz)
 
     def for_file(self) -> DateRules:
         """The user's rules for another file: nothing decided for this one carries over."""
-        return DateRules(self.order, self.fmt, dict(self.defaults))
+        return DateRules(self.order, self.fmt, dict(self.defaults), tz=self.tz)
 
     def with_default(self, column: str, order: str) -> DateRules:
         """These rules, with ``order`` for ``column`` unless the user chose otherwise."""
-        return DateRules(self.order, self.fmt, {**self.defaults, column: order}, dict(self.decided))
+        return DateRules(self.order, self.fmt, {**self.defaults, column: order}, dict(self.decided), tz=self.tz)
+
+    def with_decided(self, decided: dict[str, str]) -> DateRules:
+        """These rules for one chunk of a file whose orders were settled as ``decided``."""
+        return DateRules(self.order, self.fmt, dict(self.defaults), dict(decided), tz=self.tz)
+
+
+def check_zone(name: str) -> str:
+    """``name`` when it is an IANA time zone (``Europe/Belgrade``); else a ConfigError."""
+    import zoneinfo
+
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError) as exc:
+        raise ConfigError(
+            f"unknown time zone '{escape_controls(name)}': give an IANA name such as Europe/Belgrade, Europe/Tirane or UTC"
+        ) from exc
+    return name
+
+
+def unzoned_notice(path: str, unzoned: dict[str, str] | set[str]) -> str:
+    """The one sentence that says times without a zone were read as UTC, and how to change that."""
+    names = sorted(unzoned)
+    columns = f"column{'s' if len(names) > 1 else ''} " + ", ".join(f"'{c}'" for c in names)
+    example = f" (such as '{_show(unzoned[names[0]])}')" if isinstance(unzoned, dict) else ""
+    return escape_controls(
+        f"times in {columns} of {path}{example} carry no time zone and were read as UTC; "
+        "if they are local times, give --tz ZONE (e.g. --tz Europe/Belgrade)"
+    )
 
 
 def local_parts(text: pd.Series) -> pd.DataFrame:
@@ -179,7 +232,10 @@ def parse_dates(
 ) -> pd.Series:
     """Parse a column of date text (or numbers) to UTC; unreadable values become ``NaT``.
 
-    A time without a zone is taken as UTC. The day/month order of local forms comes from
+    A time without a zone is taken in ``rules.tz``, else as UTC: then the column goes into
+    ``rules.unzoned`` (when the values hold a time of day), for the reader to say once. A value
+    that ``rules.tz`` cannot place (the hour skipped or repeated when the clocks change) becomes
+    ``NaT`` and goes into ``rules.unplaceable``. The day/month order of local forms comes from
     ``rules`` (the user's, a reader's default, or one decided earlier for this file and column),
     else from the values themselves (see :func:`decide_order`); a decision is kept in
     ``rules.decided`` so every chunk of a file is read the same way.
@@ -191,14 +247,19 @@ def parse_dates(
         return out
     text = _strip(values[present].map(_as_text).astype("string"))
     parsed = pd.Series(pd.NaT, index=text.index, dtype=NS)
+    # Which values were written without a zone (every local form; ISO and --date-format without one).
+    naive = np.zeros(len(text), dtype=bool)
     if rules.fmt:
         parsed[:] = _to_utc(pd.to_datetime(text, format=rules.fmt, errors="coerce", utc=True))
+        if "%z" not in rules.fmt and "%Z" not in rules.fmt:
+            naive |= parsed.notna().to_numpy(dtype=bool)
     todo = parsed.isna()
     if todo.any():
         parsed[todo] = _twitter(text[todo])
     todo = parsed.isna() & text.str.match(r"^\d{4}(?:-|$)").fillna(False)  # ISO 8601, or a bare year
     if todo.any():
         parsed[todo] = _to_utc(pd.to_datetime(text[todo], format="ISO8601", errors="coerce", utc=True))
+        naive |= (todo & ~text.str.contains(_ISO_ZONE).fillna(False)).to_numpy(dtype=bool)
     todo = parsed.isna() & text.str.fullmatch(_UNIX.pattern).fillna(False)
     if todo.any():
         number = pd.to_numeric(text[todo], errors="coerce")
@@ -208,10 +269,31 @@ def parse_dates(
     todo = parsed.isna()
     if todo.any():
         parsed[todo] = _local(text[todo], column, rules, path)
+        naive |= (todo & parsed.notna()).to_numpy(dtype=bool)
+    naive &= parsed.notna().to_numpy(dtype=bool)
+    if naive.any():
+        parsed = _zone_naive(parsed, text, naive, column, rules)
     # Positions, not labels: the records of one API page share a record number.
     naive = np.full(len(values), np.datetime64("NaT"), dtype="datetime64[ns]")
     naive[present] = parsed.dt.tz_convert(None).to_numpy(dtype="datetime64[ns]")
     return pd.Series(naive, index=values.index).dt.tz_localize("UTC")
+
+
+def _zone_naive(parsed: pd.Series, text: pd.Series, naive: np.ndarray, column: str, rules: DateRules) -> pd.Series:
+    """Place the times written without a zone in ``rules.tz``; without one, note them (read as UTC)."""
+    if rules.tz is None:
+        timed = naive & text.str.contains(_TIME_OF_DAY).fillna(False).to_numpy(dtype=bool)
+        if timed.any() and column not in rules.unzoned:
+            rules.unzoned[column] = str(text.iloc[int(np.flatnonzero(timed)[0])])
+        return parsed
+    wall = parsed.iloc[naive].dt.tz_convert(None)
+    placed = wall.dt.tz_localize(rules.tz, ambiguous="NaT", nonexistent="NaT").dt.tz_convert("UTC")
+    lost = placed.isna().to_numpy(dtype=bool)
+    if lost.any():
+        rules.unplaceable.update(text.iloc[naive].iloc[lost].tolist())
+    out = parsed.copy()
+    out.iloc[np.flatnonzero(naive)] = placed.astype(NS).to_numpy()
+    return out
 
 
 def _local(text: pd.Series, column: str, rules: DateRules, path: str | None) -> pd.Series:

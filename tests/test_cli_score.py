@@ -46,8 +46,8 @@ def test_score_writes_a_csv_matching_the_library(accounts_dir: Path, small_model
     out = tmp_path / "scores.csv"
     result = score(src, out, small_model_path)
     assert result.exit_code == 0, result.output
-    assert result.stdout.splitlines()[-1].startswith("scored 3 accounts (")
-    assert result.stdout.splitlines()[-1].endswith(f") -> {out}")
+    [summary] = [line for line in result.stdout.splitlines() if line.startswith("scored ")]
+    assert summary.startswith("scored 3 accounts (") and summary.endswith(f") -> {out}")
     got = pd.read_csv(out, dtype={"account_id": str})
     assert list(got.columns) == SCORE_COLUMNS
     assert got["account_id"].tolist() == ["1502026416", "2492782375", "1733095801"]

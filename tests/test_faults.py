@@ -245,6 +245,12 @@ def test_a_temporary_file_of_a_living_writer_is_kept(here: Path) -> None:
     assert Path("out.csv").read_text(encoding="utf-8") == "writing"
 
 
+def _summary_and_notes(stdout: str) -> tuple[str, list[str]]:
+    lines = stdout.splitlines()
+    [summary] = [line for line in lines if line.startswith("scored ")]
+    return summary, [line for line in lines if line.startswith("note: ")]
+
+
 @pytest.mark.parametrize("name", ["-", "/dev/stdin"])
 def test_stdin_is_read_once(genuine: Path, small_model_path: Path, name: str) -> None:
     done = cli_process("score", name, "-o", "out.csv", "--model", str(small_model_path), "--as-of", AS_OF, stdin=genuine.read_bytes())
@@ -252,9 +258,14 @@ def test_stdin_is_read_once(genuine: Path, small_model_path: Path, name: str) ->
     # The same three accounts as when the file is named: stdin was read once, and whole.
     named = cli_process("score", str(genuine), "-o", "named.csv", "--model", str(small_model_path), "--as-of", AS_OF)
     assert named.returncode == 0, named.stderr.decode()
-    summary = done.stdout.decode().splitlines()[-1]
+    summary, notes = _summary_and_notes(done.stdout.decode())
     assert summary.startswith("scored 3 accounts (") and summary.endswith(") -> out.csv")
-    assert summary.replace("out.csv", "named.csv") == named.stdout.decode().splitlines()[-1]
+    named_summary, named_notes = _summary_and_notes(named.stdout.decode())
+    assert summary.replace("out.csv", "named.csv") == named_summary
+    # cresci's crawl times carry no zone: said of the input as the user named it
+    shown = "standard input" if name == "-" else name
+    assert [n.replace(shown, str(genuine)) for n in notes] == named_notes
+    assert notes[0].startswith(f"note: times in column 'collected_at' of {shown} (such as '2015-05-02 06:41:46')")
     assert pd.read_csv("out.csv").equals(pd.read_csv("named.csv"))
 
 
@@ -572,4 +583,4 @@ def test_a_token_echoed_by_the_api_never_reaches_stderr_or_the_log(here: Path, m
 def test_the_dask_engine_refuses_input_options_it_cannot_apply(genuine: Path, small_model_path: Path) -> None:
     result = score("accounts.csv", "out.csv", small_model_path, "--engine", "dask", "--dayfirst")
     assert result.exit_code == 2
-    assert result.stderr == "error: --dayfirst, --monthfirst, --date-format and --columns work with --engine local only, for now\n"
+    assert result.stderr == "error: --dayfirst, --monthfirst, --date-format, --tz and --columns work with --engine local only, for now\n"

@@ -333,6 +333,7 @@ def canonical_from_frame(
         f for f in (*COUNT_FIELDS, "created_at", "name", "description", *BOOL_FIELDS, "url", "location") if f not in raw.columns
     )
     out = pd.DataFrame(index=raw.index)
+    dates = dates if dates is not None else DateRules()
 
     ident = _pick(raw, "account_id")
     # A handle is written "@name" by people and spreadsheets; the account is "name".
@@ -354,6 +355,8 @@ def canonical_from_frame(
     if unobserved:
         rejects.notes["measured_to_as_of"] = rejects.notes.get("measured_to_as_of", 0) + unobserved
     out["collected_at"] = collected.fillna(as_of)
+    if dates.unzoned:  # said once for the file, in the summary
+        rejects.notes.setdefault("unzoned_times", set()).update(dates.unzoned.items())
     future = (out["created_at"] > out["collected_at"]).fillna(False).to_numpy(dtype=bool)
     for i in np.flatnonzero(future):
         created, seen = out["created_at"].iat[i], out["collected_at"].iat[i]
@@ -536,11 +539,16 @@ def _counts(raw: pd.DataFrame, name: str, rejects: Rejects) -> pd.Series:
 
 
 def _times(s: pd.Series, name: str, rejects: Rejects, dates: DateRules | None = None, path: str | None = None) -> pd.Series:
+    dates = dates if dates is not None else DateRules()
     out = parse_dates(s, name, dates, path)
     todo = (out.isna() & s.notna() & (s.astype("string").str.strip().str.len() > 0).fillna(False)).to_numpy(dtype=bool)
     for i in np.flatnonzero(todo):
         v = str(s.iat[i]).strip()
-        rejects.add(int(s.index[i]), name, f"unparseable date '{escape_controls(v[:40])}': field ignored, record kept", v[:80], action="field ignored")
+        problem = (
+            f"'{escape_controls(v[:40])}' falls in the hour {dates.tz} skips or repeats when the clocks change"
+            if v in dates.unplaceable else f"unparseable date '{escape_controls(v[:40])}'"
+        )
+        rejects.add(int(s.index[i]), name, f"{problem}: field ignored, record kept", v[:80], action="field ignored")
     return out
 
 

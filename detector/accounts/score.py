@@ -36,7 +36,7 @@ from detector.accounts.read import (
 )
 from detector.accounts.registry import load_current_model as load_model
 from detector.accounts.wording import field_words, plain_reasons
-from detector.dates import DateRules
+from detector.dates import DateRules, unzoned_notice
 from detector.errors import NothingScoredError
 from detector.io import (
     ChunkWriter,
@@ -156,7 +156,7 @@ def score_file(
         log.warning(duplicates_warning(str(input_path), repeats, "account_id"))
     run.rejected = rejects.n_rejected
     run.warnings = rejects.n_field_warnings
-    run.notices = file_notices(notes, as_of is None, as_of_ts)
+    run.notices = file_notices(notes, as_of is None, as_of_ts, str(input_path))
     for notice in run.notices:  # the CLI prints them in its summary
         log.info("%s: %s", input_path, notice)
     run.rejects_path = write_rejects(rejects, output)
@@ -175,9 +175,11 @@ def keep_rows(scores: pd.DataFrame, min_score: float | None, labels: Sequence[st
     return scores
 
 
-def file_notices(notes: dict[str, Any], as_of_missing: bool, as_of: pd.Timestamp) -> list[str]:
+def file_notices(notes: dict[str, Any], as_of_missing: bool, as_of: pd.Timestamp, path: str = "the input") -> list[str]:
     """What one input lacked, said once for the file (not on every row)."""
     out = []
+    if notes.get("unzoned_times"):
+        out.append(unzoned_notice(path, dict(sorted(notes["unzoned_times"], reverse=True))))
     absent = notes.get("absent_fields") or set()
     if absent:
         out.append(f"not in this input: {field_words(absent)}; accounts were scored without them")
@@ -236,7 +238,7 @@ def _score_chunk(
     if kind == "raw":
         raw, earlier, decided = payload
         problems = Rejects(path, list(earlier))
-        rules = DateRules(dates.order, dates.fmt, dict(dates.defaults), dict(decided))
+        rules = dates.with_decided(decided)
         accounts = canonical_from_frame(raw, path, problems, as_utc(as_of), rules, columns)
     else:
         accounts, problems = payload.accounts, payload.rejects
