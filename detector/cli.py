@@ -386,7 +386,8 @@ def models_list(as_json: bool) -> None:
     click.echo(f"{'*' if current is None else ' '} packaged  (shipped with detector)")
     for e in entries:
         auc = "n/a" if e.roc_auc is None else f"{e.roc_auc:.3f}"
-        click.echo(f"{'*' if e.current else ' '} {e.version}  {e.accounts:,} accounts, out-of-fold ROC-AUC {auc}  {e.notes[:60]}".rstrip())
+        unseen = "" if e.unseen_roc_auc_mean is None else f", unseen collections ROC-AUC mean {e.unseen_roc_auc_mean:.3f} worst {e.unseen_roc_auc_worst:.3f}"
+        click.echo(f"{'*' if e.current else ' '} {e.version}  {e.accounts:,} accounts, {e.roc_auc_scope} ROC-AUC {auc}{unseen}  {e.notes[:60]}".rstrip())
 
 
 @models_group.command("show")
@@ -449,8 +450,9 @@ def models_add(model_file: str, notes: str | None, make_current: bool) -> None:
 @click.option("-o", "--output", "out_path", default="EVALUATION.md", show_default=True, type=click.Path(dir_okay=False), help="Markdown file whose account section is rewritten.")
 @click.option("--labels", "labels_path", type=click.Path(dir_okay=False, exists=True), help="Also evaluate the effect of analyst labels (account_id,label plus profiles).")
 @click.option("--card", "card_path", type=click.Path(dir_okay=False, exists=True), help="Model card to record the unseen-collection figures in.")
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(min=1), help="Processes for the held-out collections (the figures do not depend on it).")
 @handle_errors
-def evaluate_command(out_path: str, labels_path: str | None, card_path: str | None) -> None:
+def evaluate_command(out_path: str, labels_path: str | None, card_path: str | None, workers: int) -> None:
     """Evaluate the account model by nested leave-one-collection-out (takes minutes).
 
     Every collection is held out in turn; on the others the whole procedure that builds the shipped
@@ -468,7 +470,7 @@ def evaluate_command(out_path: str, labels_path: str | None, card_path: str | No
     from detector.accounts.model import record_unseen
     from detector.training.evaluate import evaluate_accounts, write_section
 
-    result = evaluate_accounts(labels_path=labels_path)
+    result = evaluate_accounts(labels_path=labels_path, workers=workers)
     write_section(out_path, result.markdown)
     click.echo(result.summary)
     if card_path:

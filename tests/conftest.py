@@ -37,15 +37,18 @@ def training_sample() -> pd.DataFrame:
 
 # The shipped booster (min_samples_leaf=100, 100 slow rounds, strong L2) needs thousands of accounts:
 # on a few hundred every tree would be a lone leaf, or two features would take every split. Tests
-# change only the booster's size and pace; the features, the additive constraint, the balanced
+# change only the booster's size and pace; the features, the model family, the balanced
 # resampling, the cross-collection calibration and the card are those of `detector.accounts.model.train`.
 SMALL_BOOSTER = {"min_samples_leaf": 10, "max_iter": 30, "learning_rate": 0.3, "l2_regularization": 1.0}
 
 
 def _use_small_booster(mp: pytest.MonkeyPatch) -> None:
+    from dataclasses import asdict
+
     from detector.accounts import model
 
-    mp.setattr(model, "DEFAULT_BOOSTER", model.Booster(**SMALL_BOOSTER))
+    # the shipped family (additive or trees of a given depth), only smaller and faster
+    mp.setattr(model, "MODEL_BOOSTER", model.Booster(**{**asdict(model.MODEL_BOOSTER), **SMALL_BOOSTER}))
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from detector.accounts import registry
-from detector.accounts.model import PACKAGE_MODEL, load_model
+from detector.accounts.model import PACKAGE_MODEL, AccountModel, load_model
 from detector.accounts.registry import default_model_path, load_current_model
 from detector.cli import cli
 from detector.errors import ModelError
@@ -76,6 +76,21 @@ def test_unknown_and_unsafe_versions_are_refused(home: Path, shipped) -> None:
     assert registry.current_version() is None
 
 
+def test_list_says_what_its_roc_auc_measures(home: Path, shipped) -> None:
+    # The shipped card: cross-collection scores (each collection scored by a model fitted without
+    # it) and the nested unseen-collection figures. A model trained on fewer than three
+    # collections has 5-fold out-of-fold figures and no unseen ones.
+    registry.register(shipped)
+    few = AccountModel(shipped.explainer, shipped.bigrams, shipped.calibration, {**shipped.card, "model_version": "acct-two-collections", "metrics_scope": "5-fold out-of-fold scores"})
+    few.card.pop("unseen_collections")
+    registry.register(few)
+    entries = {e.version: e for e in registry.list_models()}
+    assert entries[shipped.version].roc_auc_scope == "cross-collection"
+    assert entries[shipped.version].unseen_roc_auc_mean == shipped.card["unseen_collections"]["roc_auc_mean"]
+    assert entries["acct-two-collections"].roc_auc_scope == "out-of-fold"
+    assert entries["acct-two-collections"].unseen_roc_auc_mean is None
+
+
 def test_current_pointing_at_a_removed_version_is_a_clear_error(home: Path, shipped) -> None:
     version = registry.register(shipped, make_current=True)
     for p in (home / "models" / version).iterdir():
@@ -90,10 +105,12 @@ def test_cli_models_and_score_use_the_registered_model(home: Path, shipped, tmp_
     version = registry.register(shipped, notes="from a notebook")
     listed = runner.invoke(cli, ["models", "list"])
     assert listed.exit_code == 0, listed.output
+    unseen = shipped.card["unseen_collections"]
     assert listed.output.splitlines() == [
         "* packaged  (shipped with detector)",
-        f"  {version}  {shipped.card['training']['accounts']:,} accounts, out-of-fold ROC-AUC "
-        f"{shipped.card['metrics_out_of_fold']['roc_auc']:.3f}  from a notebook",
+        f"  {version}  {shipped.card['training']['accounts']:,} accounts, cross-collection ROC-AUC "
+        f"{shipped.card['metrics_out_of_fold']['roc_auc']:.3f}, unseen collections ROC-AUC mean "
+        f"{unseen['roc_auc_mean']:.3f} worst {unseen['roc_auc_worst']:.3f}  from a notebook",
     ]
     used = runner.invoke(cli, ["models", "use", version])
     assert used.exit_code == 0 and f"now using {version}" in used.output

@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from detector.accounts.explain import AdditiveExplainer, reasons
+from detector.accounts.explain import AdditiveExplainer, TreeExplainer, reasons
 from detector.accounts.features import (
     ALL_FEATURES,
     DATE_DEPENDENT,
@@ -86,6 +86,9 @@ class Booster:
     min_samples_leaf: int = 100
     l2_regularization: float = 20.0
     max_bins: int = 32  # shape functions need few steps; weighted binning of 255 bins is slow
+    #: None: one feature per tree (an additive model of shape functions). A number: trees of at
+    #: most this depth over any features (interactions), stored as complete trees.
+    max_depth: int | None = None
     #: Features whose shape function may only go down as the value goes up (more followers or
     #: public lists never raise suspicion): a prior that holds across collections.
     decreasing: tuple[str, ...] = ()
@@ -98,12 +101,29 @@ MONOTONE_BOOSTER = Booster(decreasing=("followers_count", "listed_count", "liste
 
 DEFAULT_BOOSTER = Booster()
 
+# Shallow trees with interactions. 100 trees of depth 3 keep scoring within the throughput target
+# (BENCHMARKS.md); the learning rate and leaf sizes are the usual ones for this depth, not tuned.
+TREES = Booster(learning_rate=0.1, max_iter=100, max_leaf_nodes=8, min_samples_leaf=50, l2_regularization=1.0, max_bins=64, max_depth=3)
+TREES_MONOTONE = Booster(**{**asdict(TREES), "decreasing": MONOTONE_BOOSTER.decreasing})
+
+
+#: The family and settings of the shipped model: what the nested choice picked on all ten
+#: collections (EVALUATION.md). ``detector train`` uses them.
+MODEL_BOOSTER = DEFAULT_BOOSTER
+
+
+def family(booster: Booster) -> str:
+    """How the card names the model family of ``booster``."""
+    if booster.max_depth is None:
+        return "additive gradient boosting, one feature per tree (shape functions as lookup tables)"
+    return f"gradient-boosted trees of depth {booster.max_depth} ({booster.max_iter} trees, interactions allowed; stored as complete binary trees)"
+
 
 @dataclass
 class AccountModel:
     """The shape functions, calibration and bigram table of a model, and its card."""
 
-    explainer: AdditiveExplainer
+    explainer: AdditiveExplainer | TreeExplainer
     bigrams: np.ndarray
     calibration: np.ndarray  # (slope, intercept) of the logistic map from log-odds to score
     card: dict[str, Any] = field(default_factory=dict)
@@ -183,14 +203,14 @@ def fit_additive(
     random_state: int = 0,
     bigrams: np.ndarray | None = None,
     weight: np.ndarray | None = None,
-) -> tuple[AdditiveExplainer, np.ndarray]:
-    """Fit the shape functions on the rows of ``table`` as they are (balance them first with
+) -> tuple[AdditiveExplainer | TreeExplainer, np.ndarray]:
+    """Fit the shape functions (or trees, when ``booster.max_depth`` is set) on the rows of ``table`` as they are (balance them first with
     :func:`balanced_sample`); return them and the bigram table.
 
-    ``features`` and ``booster`` default to :data:`MODEL_FEATURES` and :data:`DEFAULT_BOOSTER`.
+    ``features`` and ``booster`` default to :data:`MODEL_FEATURES` and :data:`MODEL_BOOSTER`.
     """
     features = MODEL_FEATURES if features is None else features
-    booster = DEFAULT_BOOSTER if booster is None else booster
+    booster = MODEL_BOOSTER if booster is None else booster
     if "label" not in table.columns:
         raise ModelError("training table has no 'label' column")
     y = table["label"].to_numpy(dtype=int)
@@ -200,7 +220,8 @@ def fit_additive(
         bigrams = fit_bigrams(table["screen_name"] if "screen_name" in table.columns else [])
     X = compute_features(table, bigrams, features).to_numpy(dtype="float64")
     clf = fit_booster(X, y, weight, booster, random_state, features)
-    explainer = AdditiveExplainer(clf, X_background=X)
+    explainer: AdditiveExplainer | TreeExplainer
+    explainer = AdditiveExplainer(clf, X_background=X) if booster.max_depth is None else TreeExplainer(clf)
     explainer.booster = clf
     return explainer, bigrams
 
@@ -213,7 +234,8 @@ def fit_booster(
     random_state: int = 0,
     features: tuple[str, ...] | list[str] | None = None,
 ) -> Any:
-    """The fitted one-feature-per-tree ``HistGradientBoostingClassifier`` (scikit-learn is imported here only)."""
+    """The fitted ``HistGradientBoostingClassifier``: one feature per tree, or trees of
+    ``booster.max_depth`` (scikit-learn is imported here only)."""
     from sklearn.ensemble import HistGradientBoostingClassifier
 
     booster = DEFAULT_BOOSTER if booster is None else booster
@@ -223,7 +245,8 @@ def fit_booster(
             raise ModelError("monotone constraints need the feature names")
         monotonic = [-1 if f in booster.decreasing else 0 for f in features]
     clf = HistGradientBoostingClassifier(
-        interaction_cst="no_interactions",
+        interaction_cst="no_interactions" if booster.max_depth is None else None,
+        max_depth=booster.max_depth,
         learning_rate=booster.learning_rate,
         max_iter=booster.max_iter,
         max_leaf_nodes=booster.max_leaf_nodes,
@@ -237,7 +260,7 @@ def fit_booster(
     return clf.fit(X, y, sample_weight=weight)
 
 
-def log_odds(explainer: AdditiveExplainer, bigrams: np.ndarray, features: tuple[str, ...] | list[str], accounts: pd.DataFrame) -> np.ndarray:
+def log_odds(explainer: AdditiveExplainer | TreeExplainer, bigrams: np.ndarray, features: tuple[str, ...] | list[str], accounts: pd.DataFrame) -> np.ndarray:
     X = compute_features(accounts, bigrams, features).to_numpy(dtype="float64")
     return explainer.contributions(X)[0]
 
@@ -299,7 +322,7 @@ def train(
     are of those same scores.
     """
     features = MODEL_FEATURES if features is None else tuple(features)
-    booster = DEFAULT_BOOSTER if booster is None else booster
+    booster = MODEL_BOOSTER if booster is None else booster
     if "label" not in table.columns:
         raise ModelError("training table has no 'label' column")
     if table["label"].nunique() != 2:
@@ -333,7 +356,7 @@ def train(
         "created_at": created.isoformat(),
         "feature_version": FEATURE_VERSION,
         "features": list(features),
-        "family": "additive gradient boosting, one feature per tree (shape functions as lookup tables)",
+        "family": family(booster),
         "booster": asdict(booster),
         "thresholds": dict(THRESHOLDS),
         "threshold_rule": (
@@ -381,11 +404,12 @@ def shipped_training_rows(table: pd.DataFrame, public: tuple[str, ...]) -> pd.Da
 def record_unseen(card: dict[str, Any], unseen: dict[str, Any] | None) -> dict[str, Any]:
     """Put the nested leave-one-collection-out figures into ``card`` when they describe how it was built.
 
-    They apply when the model has the shipped features and training collections and nothing else
+    They apply when the model has the shipped features, family and training collections and nothing else
     (no analyst labels); otherwise the card says they were not measured.
     """
     same = (
         tuple(card.get("features", ())) == MODEL_FEATURES
+        and card.get("booster") == json.loads(json.dumps(asdict(MODEL_BOOSTER)))
         and tuple(sorted(card.get("training", {}).get("collections", {}))) == tuple(sorted(TRAINING_COLLECTIONS))
     )
     if unseen and same:
@@ -437,6 +461,7 @@ def card_path(path: str | Path) -> Path:
 
 
 _ARRAYS = ("thresholds", "threshold_offsets", "values", "value_offsets", "nan_values", "intercept", "baseline", "bigrams", "calibration")
+_TREE_ARRAYS = ("tree_feature", "tree_threshold", "tree_missing_right", "tree_node_value", "intercept", "n_features", "bigrams", "calibration")
 
 
 def load_model(path: str | Path) -> AccountModel:
@@ -462,10 +487,11 @@ def load_model(path: str | Path) -> AccountModel:
         )
     try:
         with np.load(path, allow_pickle=False) as npz:
-            missing = [k for k in _ARRAYS if k not in npz.files]
+            names = _TREE_ARRAYS if "tree_feature" in npz.files else _ARRAYS
+            missing = [k for k in names if k not in npz.files]
             if missing:
                 raise ModelError(f"{path} is not a detector model file: it lacks {', '.join(missing)}")
-            arrays = {k: npz[k] for k in _ARRAYS}
+            arrays = {k: npz[k] for k in names}
     except ModelError:
         raise
     except Exception as exc:  # not a zip, a pickled object array, a truncated file...
@@ -474,11 +500,11 @@ def load_model(path: str | Path) -> AccountModel:
         if a.dtype.kind not in "fi":
             raise ModelError(f"{path}: array {k!r} is {a.dtype}, not numbers")
     try:
-        explainer = AdditiveExplainer.from_arrays(arrays)
+        explainer = TreeExplainer.from_arrays(arrays) if "tree_feature" in arrays else AdditiveExplainer.from_arrays(arrays)
     except ValueError as exc:
         raise ModelError(f"{path} is damaged: {exc}") from exc
     if explainer.n_features != len(card.get("features", [])):
-        raise ModelError(f"{path} has {explainer.n_features} shape functions but its card lists {len(card.get('features', []))} features")
+        raise ModelError(f"{path} has {explainer.n_features} model features but its card lists {len(card.get('features', []))} features")
     return AccountModel(explainer, arrays["bigrams"].astype("float64"), arrays["calibration"].astype("float64"), card)
 
 

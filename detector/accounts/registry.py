@@ -80,6 +80,12 @@ class ModelEntry:
     collections: str
     roc_auc: float | None
     notes: str
+    #: What ``roc_auc`` measures: "cross-collection" (each collection scored by a model fitted
+    #: without it, on the training collections) or "out-of-fold" (5-fold, fewer than 3 collections).
+    roc_auc_scope: str = "out-of-fold"
+    #: Nested leave-one-collection-out mean and worst ROC-AUC, when the card records them.
+    unseen_roc_auc_mean: float | None = None
+    unseen_roc_auc_worst: float | None = None
 
 
 def home(path: str | os.PathLike[str] | None = None) -> Path:
@@ -262,6 +268,9 @@ def list_models(home_dir: str | os.PathLike[str] | None = None) -> list[ModelEnt
                 collections=", ".join(f"{k} {v}" for k, v in collections.items()),
                 roc_auc=metrics.get("roc_auc"),
                 notes=str(card.get("notes", "")),
+                roc_auc_scope="cross-collection" if str(card.get("metrics_scope", "")).startswith("cross") else "out-of-fold",
+                unseen_roc_auc_mean=card.get("unseen_collections", {}).get("roc_auc_mean"),
+                unseen_roc_auc_worst=card.get("unseen_collections", {}).get("roc_auc_worst"),
             )
         )
     return sorted(out, key=lambda e: (e.created_at, e.version))
