@@ -43,6 +43,25 @@ MODEL_FEATURES = ["call_strength", "urgency", "has_url", "n_hashtags", "is_repos
 
 log = logging.getLogger("bench.calls_case_study")
 
+# The sampled calls below, read by h15 (2026-11-30) against the call definition of
+# ../shared/datasets/balkan-posts/README.md: 1 a call, 0 not (online-only actions, non-political
+# events, reports). Keyed by the record number the reader gives (source_row); a sample the model
+# changes is reported as not read.
+READ_BY_HAND = {
+    556114: 0, 529722: 0, 605590: 0, 1050917: 0, 71405: 1, 639634: 0, 404369: 0, 483352: 0,
+    1139585: 1, 509488: 1, 488925: 1, 488903: 1, 785138: 1, 534157: 0, 389841: 0, 758124: 1,
+    578510: 1, 26655: 0, 974640: 1,
+}  # fmt: skip
+
+
+def _by_reading(rows: pd.Series) -> str:
+    """What reading the sampled posts found, or that they were not read."""
+    seen = [READ_BY_HAND[r] for r in rows.astype(int) if r in READ_BY_HAND]
+    if not seen:
+        return "Not read by hand."
+    unread = f" ({len(rows) - len(seen)} not read)" if len(seen) < len(rows) else ""
+    return f"Read by hand (h15, with the call definition of `balkan-posts/README.md`): {sum(seen)} of {len(seen)} are calls{unread}."
+
 
 def _md_table(df: pd.DataFrame) -> str:
     head = "| " + " | ".join(str(c) for c in df.columns) + " |"
@@ -166,10 +185,10 @@ def case_study(posts: pd.DataFrame, category: pd.Series) -> tuple[str, pd.DataFr
     ]
     only = posts[is_call & ~by_lexicon & ~trained]
     if len(only):
-        pick = only.sample(min(8, len(only)), random_state=11)[["author_id", "created_at", "text"]].copy()
+        pick = only.sample(min(8, len(only)), random_state=11)[["author_id", "created_at", "text", "source_row"]].copy()
         pick["created_at"] = pick["created_at"].dt.date
         pick["text"] = pick["text"].map(lambda t: _short(t, 120))
-        lines += [_md_table(pick), ""]
+        lines += [_md_table(pick.drop(columns=["source_row"])), "", _by_reading(pick["source_row"]), ""]
 
     # Who pushed the calls: coordination among the calls themselves.
     t0 = time.perf_counter()
@@ -231,10 +250,10 @@ def case_study(posts: pd.DataFrame, category: pd.Series) -> tuple[str, pd.DataFr
         + ". The IRA data hold no labelled Serbian or Albanian mobilisation posts: the lexicon and the trained classifier are measured on hand-labelled real Albanian, Serbian and English posts in the section \"Calls to protest: the classifier on real Albanian, Serbian and English posts\" below."
     )
     lines += ["", "A seeded random sample of 12 detected calls, to judge the detector's precision by eye:", ""]
-    sample = c.sample(min(12, len(c)), random_state=7)[["author_id", "created_at", "text"]].copy()
+    sample = c.sample(min(12, len(c)), random_state=7)[["author_id", "created_at", "text", "source_row"]].copy()
     sample["created_at"] = sample["created_at"].dt.date
     sample["text"] = sample["text"].map(lambda t: _short(t, 120))
-    lines += [_md_table(sample), ""]
+    lines += [_md_table(sample.drop(columns=["source_row"])), "", _by_reading(sample["source_row"]), ""]
     return "\n".join(lines) + "\n", feats
 
 

@@ -24,7 +24,7 @@ from detector.posts.calls import (
     message_features,
     score_posts,
 )
-from detector.posts.coordination import find_clusters
+from detector.posts.coordination import find_clusters, flagged_accounts
 from detector.posts.read import read_posts
 
 FIX = Path(__file__).parent / "fixtures" / "posts"
@@ -198,3 +198,27 @@ def test_repeated_partners_outweigh_a_single_cluster() -> None:
     assert pair.loc[~in_cluster, "coordination"].tolist() == (expected[~in_cluster] / 2).round(4).tolist()
     lone = scored.loc[scored["author_id"] == "1398275840"]
     assert (lone["coordination"] == 0).all()
+
+
+def test_synthetic_same_author_id_on_two_platforms_is_two_authors() -> None:
+    # Account "42" on X and an unrelated account "42" on TikTok, each pushing one text with a
+    # partner of its own platform, twice: two coordinated pairs, four authors, none merged.
+    rows = []
+    for day, text in ((1, "everyone to the square tomorrow at six in the evening"), (2, "bring your friends to the bridge on saturday at noon please")):
+        for platform, partner in (("x", "7"), ("tiktok", "8")):
+            for n, author in enumerate(("42", partner)):
+                rows.append({
+                    "post_id": f"{platform}-{day}-{author}", "author_id": author, "author_screen_name": f"{platform}{author}", "platform": platform,
+                    "text": text, "created_at": pd.Timestamp(f"2024-05-0{day} 09:0{n}", tz="UTC"), "lang": "en",
+                })  # fmt: skip
+    posts = pd.DataFrame(rows)
+    result = analyse_posts(posts, use_model=False, kinds=("text",))
+    assert flagged_accounts(result.coordination) == {"42", "7", "tiktok:42", "tiktok:8"}
+    authors = result.authors.sort_values(["platform", "author_id"])
+    assert authors[["platform", "author_id", "screen_name", "n_posts", "n_clusters"]].values.tolist() == [
+        ["tiktok", "42", "tiktok42", 2, 2], ["tiktok", "8", "tiktok8", 2, 2], ["x", "42", "x42", 2, 2], ["x", "7", "x7", 2, 2],
+    ]
+    assert (authors["coordination_score"] > 0.5).all()
+    # Each post's author score is its own platform's account's.
+    scores = result.scores.set_index("post_id")
+    assert scores.loc["x-1-42", "coordination"] == scores.loc["tiktok-1-42", "coordination"] > 0

@@ -472,7 +472,7 @@ def _author_scores(posts: pd.DataFrame, account_scores: pd.DataFrame | None) -> 
     return posts["author_id"].astype(str).map(by_id).to_numpy(dtype=float)
 
 
-def _post_coordination(posts: pd.DataFrame, coordination: Coordination | None) -> tuple[np.ndarray, list[Any], np.ndarray]:
+def _post_coordination(posts: pd.DataFrame, coordination: Coordination | None) -> tuple[np.ndarray, pd.Series, np.ndarray]:
     """Coordination evidence per post: the author's repetition score, halved outside any cluster.
 
     One cluster alone is weak evidence (a crowd retweets a viral post in the same minute), so the
@@ -481,7 +481,7 @@ def _post_coordination(posts: pd.DataFrame, coordination: Coordination | None) -
     """
     n = len(posts)
     coord = np.zeros(n)
-    ids: list[Any] = [pd.NA] * n
+    ids = pd.Series(pd.NA, index=range(n), dtype="string")
     notes = np.full(n, "", dtype=object)
     if coordination is None:
         return coord, ids, notes
@@ -498,7 +498,7 @@ def _post_coordination(posts: pd.DataFrame, coordination: Coordination | None) -
         top = m.loc[~key.duplicated().to_numpy()]
         note = "in " + top["kind"].astype(str) + " cluster " + top["cluster_id"].astype(str) + " with " + top["n_accounts"].astype(str) + " accounts"
         note.index = top["post_id"].astype(str).to_numpy()
-        ids = list(pid.map(joined).astype("string"))
+        ids = pid.map(joined).astype("string").reset_index(drop=True)
         mapped = pid.map(note)
         in_cluster = mapped.notna().to_numpy()
         notes[in_cluster] = mapped[in_cluster].to_numpy()
