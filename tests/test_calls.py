@@ -25,7 +25,7 @@ from detector.posts.calls import (
     score_posts,
 )
 from detector.posts.coordination import find_clusters, flagged_accounts
-from detector.posts.read import read_posts
+from detector.posts.read import canonical_posts, read_posts
 
 FIX = Path(__file__).parent / "fixtures" / "posts"
 
@@ -211,7 +211,7 @@ def test_synthetic_same_author_id_on_two_platforms_is_two_authors() -> None:
                     "post_id": f"{platform}-{day}-{author}", "author_id": author, "author_screen_name": f"{platform}{author}", "platform": platform,
                     "text": text, "created_at": pd.Timestamp(f"2024-05-0{day} 09:0{n}", tz="UTC"), "lang": "en",
                 })  # fmt: skip
-    posts = pd.DataFrame(rows)
+    posts = canonical_posts(pd.DataFrame(rows).assign(source_row=range(1, len(rows) + 1)))
     result = analyse_posts(posts, use_model=False, kinds=("text",))
     assert flagged_accounts(result.coordination) == {"42", "7", "tiktok:42", "tiktok:8"}
     authors = result.authors.sort_values(["platform", "author_id"])

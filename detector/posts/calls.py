@@ -456,20 +456,34 @@ def score_posts(
 _HELD = "too few profile fields"
 
 
+def _keys(posts: pd.DataFrame, other: pd.DataFrame, id_col: str = "account_id", post_col: str = "author_id") -> tuple[pd.Series, pd.Series]:
+    """Keys that match ``posts[post_col]`` to ``other[id_col]``: (platform, id) when both tables name
+    the platform (one id on two platforms is two accounts), else the bare id."""
+    from detector.posts.coordination import account_keys
+
+    both = "platform" in posts.columns and "platform" in other.columns
+    mine = account_keys(posts[post_col], posts["platform"] if both else None).astype(str)
+    theirs = account_keys(other[id_col], other["platform"] if both else None).astype(str)
+    return mine.reset_index(drop=True), theirs.reset_index(drop=True)
+
+
 def _held_verdicts(posts: pd.DataFrame, account_scores: pd.DataFrame | None) -> np.ndarray:
     """Posts whose author has a profile too sparse for a verdict (the IRA CSV's two counts, say)."""
     if account_scores is None or account_scores.empty or "reasons" not in account_scores.columns:
         return np.zeros(len(posts), dtype=bool)
-    acc = account_scores.drop_duplicates("account_id")
-    held = pd.Series(acc["reasons"].astype("string").fillna("").str.startswith(_HELD).to_numpy(), index=acc["account_id"].astype(str).to_numpy())
-    return posts["author_id"].astype(str).map(held).fillna(False).to_numpy(dtype=bool)
+    mine, theirs = _keys(posts, account_scores)
+    first = ~theirs.duplicated().to_numpy()
+    held = pd.Series(account_scores["reasons"].astype("string").fillna("").str.startswith(_HELD).to_numpy()[first], index=theirs.to_numpy()[first])
+    return mine.map(held).fillna(False).to_numpy(dtype=bool)
 
 
 def _author_scores(posts: pd.DataFrame, account_scores: pd.DataFrame | None) -> np.ndarray:
     if account_scores is None or account_scores.empty:
         return np.full(len(posts), np.nan)
-    by_id = account_scores.drop_duplicates("account_id").set_index(account_scores["account_id"].drop_duplicates().astype(str))["score"]
-    return posts["author_id"].astype(str).map(by_id).to_numpy(dtype=float)
+    mine, theirs = _keys(posts, account_scores)
+    first = ~theirs.duplicated().to_numpy()
+    by_id = pd.Series(account_scores["score"].to_numpy()[first], index=theirs.to_numpy()[first])
+    return mine.map(by_id).to_numpy(dtype=float)
 
 
 def _post_coordination(posts: pd.DataFrame, coordination: Coordination | None) -> tuple[np.ndarray, pd.Series, np.ndarray]:
@@ -485,27 +499,26 @@ def _post_coordination(posts: pd.DataFrame, coordination: Coordination | None) -
     notes = np.full(n, "", dtype=object)
     if coordination is None:
         return coord, ids, notes
-    pid = posts["post_id"].astype(str)
     in_cluster = np.zeros(n, dtype=bool)
     m = coordination.memberships
     if m is not None and not m.empty:
         m = m.sort_values(["n_accounts", "cluster_id"], ascending=[False, True])
-        key = m["post_id"].astype(str)
+        pid, key = _keys(posts, m, "post_id", "post_id")
         pairs = pd.DataFrame({"post": key.to_numpy(), "cid": m["cluster_id"].astype(str).to_numpy()}).drop_duplicates()
         # Most posts are in one cluster: join only the ids of posts in several.
         several = pairs["post"].duplicated(keep=False).to_numpy()
         joined = pd.concat([pairs[~several].set_index("post")["cid"], pairs[several].groupby("post", sort=False)["cid"].agg(" ".join)])
         top = m.loc[~key.duplicated().to_numpy()]
         note = "in " + top["kind"].astype(str) + " cluster " + top["cluster_id"].astype(str) + " with " + top["n_accounts"].astype(str) + " accounts"
-        note.index = top["post_id"].astype(str).to_numpy()
+        note.index = key[~key.duplicated()].to_numpy()
         ids = pid.map(joined).astype("string").reset_index(drop=True)
         mapped = pid.map(note)
         in_cluster = mapped.notna().to_numpy()
         notes[in_cluster] = mapped[in_cluster].to_numpy()
     acc = coordination.account_scores
     if acc is not None and not acc.empty:
-        idx = acc.set_index(acc["account_id"].astype(str))
-        author = posts["author_id"].astype(str)
+        author, acc_key = _keys(posts, acc)
+        idx = acc.set_index(acc_key.to_numpy())
         score = author.map(idx["coordination_score"].astype(float)).fillna(0.0).to_numpy()
         coord = np.where(in_cluster, score, 0.5 * score)
         pos = score > 0
@@ -578,31 +591,46 @@ def author_table(
     strongest templating (0.40) and strongest burst (0.30). Calls to action are counted
     (``n_calls``) but, as for posts, do not by themselves make an author suspicious.
     """
-    g = scored.assign(author_screen_name=posts["author_screen_name"].to_numpy()).groupby("author_id", sort=True)
+    frame = scored.reset_index(drop=True).assign(author_screen_name=posts["author_screen_name"].to_numpy())
+    # One id on two platforms is two authors: keyed by (platform, id) when the posts name platforms.
+    platforms = "platform" in posts.columns and not posts["platform"].astype("string").fillna("x").eq("x").all()
+    if platforms:
+        from detector.posts.coordination import account_keys
+
+        frame["platform"] = posts["platform"].astype("string").fillna("x").to_numpy()
+        frame["_key"] = account_keys(frame["author_id"], frame["platform"]).to_numpy()
+    else:
+        frame["_key"] = frame["author_id"].astype("string")
+    g = frame.groupby("_key", sort=True)
     out = pd.DataFrame({
-        "author_id": g.size().index.astype("string"),
+        "author_id": g["author_id"].first().astype("string").to_numpy(),
         "screen_name": g["author_screen_name"].first().astype("string").to_numpy(),
         "n_posts": g.size().to_numpy(),
         "n_calls": g["call_to_action"].sum().to_numpy().astype("int64"),
         "n_suspicious_posts": g["label"].agg(lambda s: int((s == "suspicious").sum())).to_numpy(),
         "mean_post_score": g["score"].mean().round(4).to_numpy(),
     })
+    if platforms:
+        out["platform"] = g["platform"].first().to_numpy()
     coord = pd.Series(0.0, index=out.index)
     n_clusters = pd.Series(0, index=out.index, dtype="int64")
     acc = getattr(coordination, "account_scores", None) if coordination is not None else None
     if acc is not None and not acc.empty:
-        idx = acc.set_index(acc["account_id"].astype(str))
-        coord = out["author_id"].astype(str).map(idx["coordination_score"]).fillna(0.0).astype(float)
+        mine, theirs = _keys(out, acc)
+        idx = acc.set_index(theirs.to_numpy())
+        coord = mine.map(idx["coordination_score"]).fillna(0.0).astype(float)
         if "n_clusters" in idx.columns:
-            n_clusters = out["author_id"].astype(str).map(idx["n_clusters"]).fillna(0).astype("int64")
+            n_clusters = mine.map(idx["n_clusters"]).fillna(0).astype("int64")
     out["coordination_score"] = coord.round(4).to_numpy()
     out["n_clusters"] = n_clusters.to_numpy()
     account = pd.Series(np.nan, index=out.index)
     account_label = pd.Series(pd.NA, index=out.index, dtype="string")
     if account_scores is not None and not account_scores.empty:
-        idx = account_scores.drop_duplicates("account_id").set_index(account_scores["account_id"].drop_duplicates().astype(str))
-        account = out["author_id"].astype(str).map(idx["score"]).astype(float)
-        account_label = out["author_id"].astype(str).map(idx["label"]).astype("string")
+        mine, theirs = _keys(out, account_scores)
+        first = ~theirs.duplicated().to_numpy()
+        idx = account_scores.loc[first].set_index(theirs.to_numpy()[first])
+        account = mine.map(idx["score"]).astype(float)
+        account_label = mine.map(idx["label"]).astype("string")
     out["account_score"] = account.round(4).to_numpy()
     out["account_label"] = account_label.to_numpy()
     template = 1 - np.exp(-g["self_repeats"].max().to_numpy(dtype=float) / TEMPLATE_SCALE)
@@ -615,6 +643,8 @@ def author_table(
     )
     out["combined_score"] = combined.round(4).to_numpy()
     out["label"] = [label_for(x, author_known=not math.isnan(au)) for x, au in zip(combined, account, strict=True)]
+    if platforms:
+        out = out[[c for c in out.columns if c != "platform"] + ["platform"]]
     return out.sort_values(["combined_score", "n_posts"], ascending=[False, False]).reset_index(drop=True)
 
 

@@ -268,9 +268,23 @@ def _with_platforms(result: CoordinationResult, keys: pd.DataFrame | None) -> Co
 
 
 def flagged_accounts(result: CoordinationResult, min_score: float = FLAG_SCORE) -> set[str]:
-    """Accounts whose coordination score is at least ``min_score`` (default 0.5)."""
+    """Accounts whose coordination score is at least ``min_score`` (default 0.5).
+
+    X accounts by their bare id, others as ``platform:id`` (as in a cluster's ``accounts``): one id
+    on two platforms is two accounts.
+    """
     s = result.account_scores
-    return set(s.loc[s["coordination_score"] >= min_score, "account_id"].astype(str))
+    hit = s["coordination_score"] >= min_score
+    return set(account_keys(s.loc[hit, "account_id"], s.loc[hit, "platform"] if "platform" in s.columns else None))
+
+
+def account_keys(account_id: pd.Series, platform: pd.Series | None) -> pd.Series:
+    """An account's key across platforms: the bare id on X (or without a platform), else ``platform:id``."""
+    ids = account_id.astype("string")
+    if platform is None:
+        return ids
+    plat = platform.astype("string").fillna("x")
+    return ids.where(plat.eq("x"), plat + ":" + ids)
 
 
 # ---------------------------------------------------------------- input
