@@ -127,19 +127,24 @@ def deprecated_alias(old: str, new: str, dest: str, type_: Any = None) -> Callab
     """Keep ``old`` (hidden) working as ``new`` for one release, with a warning on stderr.
 
     The old spelling fills ``dest`` (the new option's parameter) when the new one is not given;
-    giving both is a usage error.
+    giving both, or two old spellings of one option, is a usage error.
     """
 
     def decorate(func: F) -> F:
-        hidden = f"_deprecated_{dest}"
+        hidden = f"_deprecated_{dest}_{old.lstrip('-').replace('-', '_')}"
 
         @functools.wraps(func)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             value = kwargs.pop(hidden, None)
             if value is not None:
-                given = click.get_current_context().get_parameter_source(dest)
+                ctx = click.get_current_context()
+                given = ctx.get_parameter_source(dest)
                 if given is not None and given.name not in ("DEFAULT", "DEFAULT_MAP"):
                     raise click.UsageError(f"{old} is the old name of {new}: give only {new}")
+                taken = ctx.meta.setdefault("deprecated_aliases", {})
+                if dest in taken:  # another old spelling of the same option was given too
+                    raise click.UsageError(f"{taken[dest]} and {old} are old names of {new}: give only {new}")
+                taken[dest] = old
                 click.echo(f"warning: {old} is deprecated and will be removed in the next release; use {new}", err=True)
                 kwargs[dest] = value
             return func(*args, **kwargs)
@@ -752,7 +757,8 @@ def watch_list(config_path: str | None, as_json: bool) -> None:
 
 
 @cli.command("report")
-@deprecated_alias("--accounts", "--profiles", "accounts_path", click.Path(dir_okay=False, exists=True))
+@deprecated_alias("--accounts", "--scores", "accounts_path", click.Path(dir_okay=False, exists=True))
+@deprecated_alias("--profiles", "--scores", "accounts_path", click.Path(dir_okay=False, exists=True))
 @deprecated_alias("--out", "-o/--output", "out_dir", click.Path(file_okay=False))
 @click.option("--since", show_default="24h from the store; the data's first time from files", help="Start of the window: a duration before --until (90m, 24h, 7d, 2w) or a date.")
 @click.option("--until", "until_text", show_default="now from the store; the data's last time from files", help="End of the window (ISO date/time, UTC if no zone).")
@@ -760,7 +766,7 @@ def watch_list(config_path: str | None, as_json: bool) -> None:
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Watch file (default: watches.toml in the data folder).")
 @click.option("-o", "--output", "out_dir", default="reports", type=click.Path(file_okay=False), help="Folder for the HTML, CSV and JSON files.")
 @click.option("--from-dir", "from_dir", type=click.Path(file_okay=False, exists=True), help="Read the files `detector score` and `detector posts` write (scores.*, accounts.*, authors.*; post_scores.* or posts.*; clusters.*) from this folder instead of the store.")
-@click.option("--profiles", "accounts_path", type=click.Path(dir_okay=False, exists=True), help="Account scores file (`detector score` output, or `detector posts --accounts-out`) instead of the store.")
+@click.option("--scores", "accounts_path", type=click.Path(dir_okay=False, exists=True), help="Account scores file (`detector score` output, or `detector posts --accounts-out`) instead of the store.")
 @click.option("--posts", "posts_path", type=click.Path(dir_okay=False, exists=True), help="Post scores file (detector posts output).")
 @click.option("--clusters", "clusters_path", type=click.Path(dir_okay=False, exists=True), help="Clusters or cluster memberships file.")
 @click.option("--post-texts", "post_texts", type=click.Path(exists=True), help="The posts themselves (any input format), to give post scores their text and time.")
@@ -831,7 +837,7 @@ def report_command(
             watch=watch,
         )
     elif posts_path or clusters_path or post_texts:
-        raise InputError("--posts, --clusters and --post-texts go with --profiles or --from-dir", field="profiles")
+        raise InputError("--posts, --clusters and --post-texts go with --scores or --from-dir", field="scores")
     else:
         from detector.ops.store import open_store
 

@@ -60,10 +60,13 @@ def test_every_output_option_is_o_or_ends_in_out() -> None:
 
 
 def test_profile_inputs_are_profiles_everywhere() -> None:
-    for name in ("run", "report"):
+    for name, option in (("run", "--profiles"), ("posts", "--profiles"), ("report", "--scores")):
         cmd = cli.commands[name]
         visible = {o for p in cmd.params if isinstance(p, click.Option) and not p.hidden for o in p.opts}
-        assert "--profiles" in visible and "--accounts" not in visible and "--out" not in visible, name
+        assert option in visible and "--accounts" not in visible and "--out" not in visible, name
+    # report reads account scores, not profiles: one name, one meaning
+    visible = {o for p in cli.commands["report"].params if isinstance(p, click.Option) and not p.hidden for o in p.opts}
+    assert "--profiles" not in visible
 
 
 def test_every_default_is_in_help() -> None:
@@ -109,12 +112,17 @@ def test_old_spellings_still_work_with_a_warning(posts_outputs: Path, tmp_path: 
     assert pd.read_csv(tmp_path / "a.csv").equals(pd.read_csv(posts_outputs / "authors.csv"))
     assert pd.read_csv(tmp_path / "c.csv").equals(pd.read_csv(posts_outputs / "clusters.csv"))
 
-    code, out, err = run(["report", "--profiles", str(posts_outputs / "authors.csv"), "--out", str(tmp_path / "r")])
+    code, out, err = run(["report", "--scores", str(posts_outputs / "authors.csv"), "--out", str(tmp_path / "r")])
     assert code == 0, err
     assert "warning: --out is deprecated and will be removed in the next release; use -o/--output" in err
     assert (tmp_path / "r" / "report-latest.html").exists()
     code, _, err = run(["report", "--accounts", str(posts_outputs / "authors.csv"), "-o", str(tmp_path / "r2")])
-    assert code == 0 and "use --profiles" in err
+    assert code == 0 and "warning: --accounts is deprecated and will be removed in the next release; use --scores" in err
+    # report's file is account scores: --profiles (which reads raw profiles in posts and run) was its name for one release
+    code, _, err = run(["report", "--profiles", str(posts_outputs / "authors.csv"), "-o", str(tmp_path / "r3")])
+    assert code == 0, err
+    assert err.splitlines()[0] == "warning: --profiles is deprecated and will be removed in the next release; use --scores"
+    assert (tmp_path / "r3" / "report-latest.html").read_bytes().count(b"<tr") == (tmp_path / "r" / "report-latest.html").read_bytes().count(b"<tr")
 
 
 def test_old_and_new_spelling_together_is_a_usage_error(tmp_path: Path) -> None:
@@ -122,6 +130,12 @@ def test_old_and_new_spelling_together_is_a_usage_error(tmp_path: Path) -> None:
     assert code == 2 and "--accounts is the old name of --accounts-out: give only --accounts-out" in err
     code, _, err = run(["report", "--from-dir", str(tmp_path), "-o", "x", "--out", "y"])
     assert code == 2 and "--out is the old name of -o/--output" in err
+    scores = tmp_path / "scores.csv"
+    scores.write_text("account_id,score,label\n1,0.9,suspicious\n", encoding="utf-8")
+    code, _, err = run(["report", "--scores", str(scores), "--profiles", str(scores)])
+    assert code == 2 and "--profiles is the old name of --scores: give only --scores" in err
+    code, _, err = run(["report", "--accounts", str(scores), "--profiles", str(scores)])
+    assert code == 2 and "--accounts and --profiles are old names of --scores: give only --scores" in err
 
 
 # -- filters ---------------------------------------------------------------------------------------

@@ -48,7 +48,8 @@ def reference() -> str:
         "Generated from each command's `--help` by `make docs` (tests/test_docs.py checks it is current).",
         "Every option shows its default; old option names kept for one release are hidden and print a",
         "deprecation warning when used: `posts --accounts`/`--clusters` (now `--accounts-out`/`--clusters-out`),",
-        "`run --accounts` and `report --accounts` (now `--profiles`), `run --out`, `report --out` and",
+        "`run --accounts` (now `--profiles`), `report --accounts` and `report --profiles` (now `--scores`:",
+        "the file holds account scores, not profiles), `run --out`, `report --out` and",
         "`evaluate --out` (now `-o/--output`), `collect --jsonl` (now `--jsonl-out`).",
     ]
     for path, cmd in all_commands():

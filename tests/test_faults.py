@@ -507,7 +507,7 @@ def test_report_reads_the_clusters_csv_that_posts_wrote(here: Path) -> None:
     assert "\r=1+1 dodjite\"" in data and ",=1+1" not in data
     with open("clusters.csv", encoding="utf-8", newline="") as fh:
         assert len(list(csv.reader(fh))) == 5  # header and one membership per account
-    result = run("report", "--profiles", "authors.csv", "--posts", "post_scores.csv", "--clusters", "clusters.csv", "-o", "out")
+    result = run("report", "--scores", "authors.csv", "--posts", "post_scores.csv", "--clusters", "clusters.csv", "-o", "out")
     assert result.exit_code == 0, result.output
     written = sorted(Path("out").glob("report-2*.clusters.csv"))
     with open(written[0], encoding="utf-8", newline="") as fh:

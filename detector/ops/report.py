@@ -1186,7 +1186,7 @@ def find_inputs(folder: str | os.PathLike[str]) -> dict[str, Path]:
             if p.is_file() and p.name.split(".")[0] in stems and ".rejects." not in p.name and p.suffix.lower() in (".csv", ".json", ".jsonl", ".parquet")
         )
         if len(hits) > 1:
-            flag = {"accounts": "--profiles", "posts": "--posts", "clusters": "--clusters"}[table]
+            flag = {"accounts": "--scores", "posts": "--posts", "clusters": "--clusters"}[table]
             raise InputError(f"two {table} files: {', '.join(h.name for h in hits)}; keep one or name it with {flag}", path=str(d))
         if hits:
             found[table] = hits[0]
