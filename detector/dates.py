@@ -36,14 +36,15 @@ FIRST_YEAR, LAST_YEAR = 1970, 2200
 # a space or after the word for "at" ("u 18h" Serbian/Croatian/Bosnian, "um" German, "në" Albanian,
 # "kl." Scandinavian).
 _HOUR_UNIT = r"(?i:h|uhr|č|sati|časova)\.?"
+_LOCAL_START = r"\d{1,2}[./-]"
 _LOCAL = re.compile(
     r"^(?P<a>\d{1,2})(?P<sep>[./-]) ?(?P<b>\d{1,2})(?P=sep) ?(?P<y>\d{4})\.?"
     r"(?:(?:[ T,]+|,?\s+(?i:u|um|në orën|në|ne|kl\.?|at)\s+)"
     rf"(?P<H>\d{{1,2}})(?:[:.](?P<M>\d{{2}})(?:[:.](?P<S>\d{{2}}))?(?:\s*{_HOUR_UNIT})?|\s*{_HOUR_UNIT}))?$"
 )
 _UNIX = re.compile(r"^\d{9,13}(?:\.\d+)?$")
-# An ISO time that carries its zone: Z, +02:00, +0200, +02, or a UTC/GMT word after the time.
-_ISO_ZONE = r"\d:\d{2}(?::\d{2})?(?:[.,]\d+)?\s*(?:[zZ]|[+-]\d{2}(?::?\d{2})?|UTC|GMT)$"
+# The end of an ISO time that carries its zone: Z, +02:00, +0200, +02, or UTC/GMT.
+_ISO_ZONE = r"(?:[zZ]|\d[+-]\d{2}(?::?\d{2})?|UTC|GMT)$"
 _TIME_OF_DAY = r"\d:\d{2}|\d{1,2}\.\d{2}$|\d\s*(?i:h|uhr|č|sati|časova)\.?$"
 _MONTHS = {m: f"{i:02d}" for i, m in enumerate(("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"), 1)}
 
@@ -136,7 +137,17 @@ def unzoned_notice(path: str, unzoned: dict[str, str] | set[str]) -> str:
 
 def local_parts(text: pd.Series) -> pd.DataFrame:
     """The numbers of the values in a local ``a.b.YYYY`` form (other rows missing)."""
-    return text.str.extract(_LOCAL)
+    # The full pattern only on values that start like one: an ISO column costs one quick match.
+    maybe = text.str.match(_LOCAL_START).fillna(False).to_numpy(dtype=bool)
+    if maybe.all():
+        return text.str.extract(_LOCAL)
+    got = text[maybe].str.extract(_LOCAL)
+    parts = {}
+    for name in _LOCAL.groupindex:
+        column = np.full(len(text), None, dtype=object)
+        column[maybe] = got[name].to_numpy(dtype=object)
+        parts[name] = pd.Series(column, index=text.index, dtype="string")
+    return pd.DataFrame(parts, index=text.index)
 
 
 def decide_order(text: pd.Series, column: str, path: str | None = None) -> str | None:
@@ -245,7 +256,9 @@ def parse_dates(
     present = values.notna().to_numpy(dtype=bool)
     if not present.any():
         return out
-    text = _strip(values[present].map(_as_text).astype("string"))
+    given = values[present]
+    # Text already (a CSV column) needs no per-value conversion; JSON numbers and timestamps do.
+    text = _strip(given if isinstance(given.dtype, pd.StringDtype) else given.map(_as_text).astype("string"))
     parsed = pd.Series(pd.NaT, index=text.index, dtype=NS)
     # Which values were written without a zone (every local form; ISO and --date-format without one).
     naive = np.zeros(len(text), dtype=bool)
@@ -259,7 +272,9 @@ def parse_dates(
     todo = parsed.isna() & text.str.match(r"^\d{4}(?:-|$)").fillna(False)  # ISO 8601, or a bare year
     if todo.any():
         parsed[todo] = _to_utc(pd.to_datetime(text[todo], format="ISO8601", errors="coerce", utc=True))
-        naive |= (todo & ~text.str.contains(_ISO_ZONE).fillna(False)).to_numpy(dtype=bool)
+        # Only the end of a value can hold its zone: look there (a search of the whole is slow).
+        zoned = text.str.contains(":", regex=False) & text.str.slice(-8).str.contains(_ISO_ZONE)
+        naive |= (todo & ~zoned.fillna(False)).to_numpy(dtype=bool)
     todo = parsed.isna() & text.str.fullmatch(_UNIX.pattern).fillna(False)
     if todo.any():
         number = pd.to_numeric(text[todo], errors="coerce")
