@@ -84,6 +84,47 @@ POST_HEADERS: dict[str, tuple[str, ...]] = {
 }
 
 
+# Fields of the platforms' user objects, of the research CSVs built from them and of this tool's
+# own tables that no account feature reads: known, so a file that carries them is not told so.
+# Any other header a reader cannot map is unknown, and said once (see :func:`unknown_headers`).
+KNOWN_UNREAD_ACCOUNT_FIELDS = frozenset({
+    # Twitter v1.1 user object
+    "protected", "utc_offset", "time_zone", "geo_enabled", "contributors_enabled", "is_translator",
+    "is_translation_enabled", "has_extended_profile", "following", "follow_request_sent", "notifications",
+    "translator_type", "withheld_in_countries", "entities", "status", "muting", "blocking", "blocked_by",
+    "live_following", "needs_phone_verification", "suspended", "email", "pinned_tweet_ids",
+    # X API v2 user object
+    "username", "public_metrics", "pinned_tweet_id", "profile_image_url", "verified_type", "most_recent_tweet_id",
+    "withheld", "connection_status", "subscription_type",
+    # cresci, Bot Repository, TwiBot-20 research sets
+    "timestamp", "crawled_at", "updated", "dataset", "test_set_1", "test_set_2", "neighbor", "domain",
+    # this tool's own tables (datasets/accounts, score output)
+    "platform", "bot_declared", "source_row", "label", "kind", "source", "collection", "collected_at_exact",
+    "screen_name_length", "description_length", "score", "reasons", "model_version",
+})
+# v1.1's many profile_* colour and image fields (profile_text_color, profile_banner_url, …).
+_KNOWN_UNREAD_PREFIXES = ("profile ",)
+
+
+def unknown_headers(headers: Iterable[object], mapping: Mapping[object, str]) -> list[str]:
+    """The account headers no field is read from and no platform knows: said once, never guessed at.
+
+    A second header for a field already read (``Followers`` beside ``followers_count``) is among them.
+
+    ``mapping`` is :func:`rename_map`'s answer for ``headers``.
+    """
+    known = {header_key(f) for f in KNOWN_UNREAD_ACCOUNT_FIELDS}
+    out = []
+    for h in headers:
+        target = mapping.get(h)
+        if target is not None and not target.endswith(" (not used)"):
+            continue
+        key = header_key(h)
+        if key and key not in known and not key.startswith(_KNOWN_UNREAD_PREFIXES):
+            out.append(str(h))
+    return out
+
+
 def header_key(header: object) -> str:
     """A header as compared: case, accents, BOM, ``@``/``#`` marks and spacing do not count."""
     text = unicodedata.normalize("NFKD", str(header).replace("\ufeff", ""))

@@ -10,7 +10,14 @@ from click.testing import CliRunner, Result
 
 from detector.accounts.read import read_accounts
 from detector.cli import cli
-from detector.columns import ACCOUNT_HEADERS, POST_HEADERS, header_key, parse_column_map, rename_map
+from detector.columns import (
+    ACCOUNT_HEADERS,
+    POST_HEADERS,
+    header_key,
+    parse_column_map,
+    rename_map,
+    unknown_headers,
+)
 from detector.errors import InputError
 
 pytestmark = pytest.mark.usefixtures("no_network")
@@ -155,3 +162,41 @@ def test_reasons_are_plain(reason: str, absent: set[str], plain: str) -> None:
     from detector.accounts.wording import plain_reasons
 
     assert plain_reasons(pd.Series([reason], dtype=object), absent).tolist() == [plain]
+
+
+# ----------------------------------------------------------------------------- unknown headers, said once
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "accounts"
+
+
+def test_headers_no_field_is_read_from_are_found() -> None:
+    headers = ["Username", "Followers", "Following", "Created", "Notes", "Kategorija", "profile_text_color", "time_zone"]
+    assert unknown_headers(headers, rename_map(headers, ACCOUNT_HEADERS)) == ["Notes", "Kategorija"]
+    # cresci's 42 columns are all fields of Twitter's user object, or of the research set: none unknown
+    cresci = (FIXTURES / "cresci2017_genuine.csv").read_text(encoding="utf-8").splitlines()[0].replace('"', "").split(",")
+    assert len(cresci) == 42
+    assert unknown_headers(cresci, rename_map(cresci, ACCOUNT_HEADERS)) == []
+    # a second header for a field already read ("Followers" beside followers_count) is not read either
+    both = ["screen_name", "followers_count", "Followers"]
+    assert unknown_headers(both, rename_map(both, ACCOUNT_HEADERS)) == ["Followers"]
+
+
+def test_score_says_once_which_columns_it_did_not_read(tmp_path: Path, small_model_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("sheet.csv").write_text(SHEET.splitlines()[0] + ",Notes\n" + "".join(f"{row},seen at the rally\n" for row in SHEET.splitlines()[1:]), encoding="utf-8")
+    result = run("score", "sheet.csv", "-o", "out.csv", "--model", str(small_model_path), "--as-of", "2015-01-01", "--chunksize", "1")
+    assert result.exit_code == 0, result.output
+    notes = [line for line in result.stdout.splitlines() if "not read" in line]
+    assert notes == [
+        "note: column not read: 'Notes' (no field this tool reads, or a second column for a field already read); "
+        "map one with --columns name=header"
+    ]
+    result = run("score", "sheet.csv", "-o", "out.csv", "--model", str(small_model_path), "--as-of", "2015-01-01", "--columns", "description=Notes")
+    assert result.exit_code == 0, result.output
+    assert "not read" not in result.stdout
+
+
+def test_json_records_keep_their_other_keys_quietly(tmp_path: Path) -> None:
+    batch = read_accounts(FIXTURES / "xapi_v2_users.json", as_of="2024-01-01")
+    assert len(batch.accounts) > 0
+    assert "unknown_columns" not in batch.rejects.notes

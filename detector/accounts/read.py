@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from detector.columns import ACCOUNT_HEADERS, found_list, rename_map
+from detector.columns import ACCOUNT_HEADERS, found_list, rename_map, unknown_headers
 from detector.dates import AmbiguousDatesError, DateRules, decide_order, has_dotted, parse_dates
 from detector.errors import InputError, escape_controls
 from detector.io import (
@@ -186,7 +186,7 @@ def accounts_from_records(
             frame[col] = pd.Series([r.get(col) for r in rows], index=frame.index, dtype=object)
     if frame.empty and not rows:
         return empty_accounts()
-    return canonical_from_frame(frame, path, rejects, as_of, dates, columns)
+    return canonical_from_frame(frame, path, rejects, as_of, dates, columns, tabular=False)
 
 
 def flatten_user_record(rec: Any) -> dict[str, Any] | None:
@@ -303,12 +303,16 @@ def canonical_from_frame(
     as_of: pd.Timestamp,
     dates: DateRules | None = None,
     columns: dict[str, str] | None = None,
+    tabular: bool = True,
 ) -> pd.DataFrame:
     """Validate and convert raw columns into the canonical account table.
 
     ``raw.index`` holds the record numbers used in warnings and rejects. Headers are mapped with
     :mod:`detector.columns` (``Followers``, ``Pratioci``, ``Ndjekës``; ``columns`` is the user's
-    ``--columns``); dates are read with :mod:`detector.dates` under ``dates``.
+    ``--columns``); dates are read with :mod:`detector.dates` under ``dates``. For a table
+    (``tabular``: CSV, Parquet), the headers read as no field are noted once in
+    ``rejects.notes["unknown_columns"]``, and times read as UTC for want of a zone in
+    ``rejects.notes["unzoned_times"]``.
 
     Raises
     ------
@@ -320,7 +324,12 @@ def canonical_from_frame(
     """
     # Header names are matched without regard to case, accents or stray spaces: "ID" is "id".
     cresci = _looks_like_cresci(raw.rename(columns=lambda c: str(c).strip().lower()))
-    raw = raw.rename(columns=rename_map(raw.columns, ACCOUNT_HEADERS, columns, path=path))
+    mapping = rename_map(raw.columns, ACCOUNT_HEADERS, columns, path=path)
+    if tabular:  # a table's headers are the user's to fix; JSON records carry keys of all kinds
+        unknown = unknown_headers(raw.columns, mapping)
+        if unknown:
+            rejects.notes.setdefault("unknown_columns", set()).update(unknown)
+    raw = raw.rename(columns=mapping)
     present = [f for f in USABLE_FIELDS if f in raw.columns]
     if not present:
         expected = "; ".join(f"{f} ({', '.join(ACCOUNT_HEADERS[f][1:4])}…)" for f in USABLE_FIELDS)

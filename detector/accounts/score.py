@@ -36,6 +36,7 @@ from detector.accounts.read import (
 )
 from detector.accounts.registry import load_current_model as load_model
 from detector.accounts.wording import field_words, plain_reasons
+from detector.columns import found_list
 from detector.dates import DateRules, unzoned_notice
 from detector.errors import NothingScoredError
 from detector.io import (
@@ -178,6 +179,12 @@ def keep_rows(scores: pd.DataFrame, min_score: float | None, labels: Sequence[st
 def file_notices(notes: dict[str, Any], as_of_missing: bool, as_of: pd.Timestamp, path: str = "the input") -> list[str]:
     """What one input lacked, said once for the file (not on every row)."""
     out = []
+    unknown = sorted(notes.get("unknown_columns") or ())
+    if unknown:
+        out.append(
+            f"column{'s' if len(unknown) > 1 else ''} not read: {found_list(unknown)} (no field this tool reads, or a "
+            "second column for a field already read); map one with --columns name=header"
+        )
     if notes.get("unzoned_times"):
         out.append(unzoned_notice(path, dict(sorted(notes["unzoned_times"], reverse=True))))
     absent = notes.get("absent_fields") or set()
