@@ -309,28 +309,35 @@ def lone_cr_standin(path: str | os.PathLike[str]) -> str | None:
     """The stand-in for this CSV's lone CRs that are data, or None when there are none.
 
     None also for a file whose lines end with a lone CR (old Mac files: there it is the line end),
-    and for the (absurd) file that holds every stand-in already.
+    and for the (absurd) file that holds every stand-in already. Most files have no lone CR: for
+    them this is one fast scan; the stand-ins are looked for only in a file that needs one.
     """
-    found = False
-    present: set[str] = set()
-    first = True
+    if not _blocks_match(path, _LONE_CR, first_line_check=True):
+        return None
+    for standin in _CR_STANDINS:
+        if not _blocks_match(path, re.compile(re.escape(standin.encode()))):
+            return standin
+    return None
+
+
+def _blocks_match(path: str | os.PathLike[str], pattern: re.Pattern[bytes], first_line_check: bool = False) -> bool:
+    """Whether ``pattern`` (a byte or two long) occurs in the file, read in blocks.
+
+    With ``first_line_check``, a file whose first line ends with a lone CR never matches.
+    """
+    first = first_line_check
     with open(path, "rb") as fh:
         while block := fh.read(1 << 23):
-            while block.endswith(b"\r") and (more := fh.read(1)):
-                block += more  # a CR at the block's end: is an LF next?
+            while block.endswith((b"\r", b"\xef", b"\xef\xb7")) and (more := fh.read(1)):
+                block += more  # a CR (or a stand-in) cut at the block's end: read on a byte
             if first:
                 first = False
                 i = min((j for j in (block.find(b"\r"), block.find(b"\n")) if j != -1), default=-1)
                 if i != -1 and block[i : i + 2] != b"\r\n" and block[i : i + 1] == b"\r":
-                    return None  # the header line ends with a lone CR: that is this file's line end
-            if not found and b"\r" in block and _LONE_CR.search(block):
-                found = True
-            for standin in _CR_STANDINS:
-                if standin not in present and standin.encode() in block:
-                    present.add(standin)
-    if not found:
-        return None
-    return next((s for s in _CR_STANDINS if s not in present), None)
+                    return False  # the header line ends with a lone CR: that is this file's line end
+            if pattern.search(block):
+                return True
+    return False
 
 
 class _LoneCrStream(io.RawIOBase):
