@@ -551,8 +551,11 @@ def _arrow_csv(
 
     def emit(table: Any) -> pd.DataFrame:
         nonlocal start
-        if standin:
-            table = pa.table([pc.replace_substring(c, standin, "\r") for c in table.columns], names=table.column_names)
+        if standin:  # the lone CRs back, in the few columns that hold one
+            table = pa.table(
+                [pc.replace_substring(c, standin, "\r") if pc.any(pc.match_substring(c, standin)).as_py() else c for c in table.columns],
+                names=table.column_names,
+            )
         chunk = table.to_pandas(types_mapper=mapper)
         chunk.index = pd.RangeIndex(start, start + len(chunk))
         start += len(chunk)
