@@ -32,9 +32,9 @@ COLUMNS = [
 ]
 TEXT = ("screen_name", "name", "description", "url", "location", "lang")
 # This script on main at c8ac405, before lone CRs were read as data (median of 5, same machine, load
-# average 7.0, run just before the figures of the fix): the parse fell to the row-by-row reader at
+# average 10.4, run just before the figures of the fix): the parse fell to the row-by-row reader at
 # the first lone CR and split 13 records into 32 pieces; 6 accounts were lost, 19 pieces rejected.
-BEFORE = {"parse": 1.73, "reader": 3.34, "records": 99_994, "rejects": 19, "lost": 6}
+BEFORE = {"parse": 1.53, "reader": 3.88, "records": 99_994, "rejects": 19, "lost": 6}
 
 
 def make_input(rows: int, path: Path) -> pd.DataFrame:
