@@ -187,7 +187,8 @@ def decide_order(text: pd.Series, column: str, path: str | None = None) -> str |
         d, m = values[day_like].iat[0], values[month_only].iat[0]
         raise AmbiguousDatesError(
             f"dates are written both day-first ('{_show(d)}') and month-first ('{_show(m)}'); "
-            "give --date-format for the form you trust",
+            f"give --date-format for the form you trust (--date-format '{example_format(d, 'dayfirst')}' "
+            f"reads '{_show(d)}'; '{example_format(m, 'monthfirst')}' reads '{_show(m)}')",
             path=path, field=column,
         )
     if day_like.any():

@@ -69,8 +69,13 @@ def test_an_ambiguous_column_is_never_guessed() -> None:
 
 
 def test_a_column_written_both_ways_is_an_error() -> None:
-    with pytest.raises(AmbiguousDatesError, match=r"both day-first \('24/06/2012'\) and month-first \('06/25/2012'\)"):
-        decide_order(pd.Series(["24/06/2012", "06/25/2012"]), "created_at")
+    with pytest.raises(AmbiguousDatesError) as err:
+        decide_order(pd.Series(["24/06/2012 05:35", "06/25/2012"]), "created_at")
+    assert str(err.value) == (
+        "field 'created_at': dates are written both day-first ('24/06/2012 05:35') and month-first ('06/25/2012'); "
+        "give --date-format for the form you trust (--date-format '%d/%m/%Y %H:%M' reads '24/06/2012 05:35'; "
+        "'%m/%d/%Y' reads '06/25/2012')"
+    )
 
 
 def test_values_that_read_the_same_both_ways_need_no_choice() -> None:
