@@ -347,9 +347,11 @@ def markdown(res: dict) -> str:
             f"posts and {gt['calls_in_gate']} of the {gt['calls']} calls. \"precision\" and \"recall\" are the model's at its "
             "chosen threshold; the lexicon's columns are `call_to_action` of `detector.posts.calls` (the rule alone) on the same posts.", "",
             "### Nested grouped cross-validation (all choices inside the training folds)", "",
-            "Outer: 5 grouped folds. Inner: 3 grouped folds of each outer training part choose the regularisation and whether the "
+            "Outer: 5 grouped folds. Inner: 3 grouped folds of each outer training part choose the regularisation and the "
             "feature set (n-grams with the lexicon's parts and the topic cues, with the lexicon's parts only, or with neither), fit the Platt calibration and the threshold (best F1). The outer predictions are never "
-            f"seen by any choice. Average precision of the outer scores: {n['average_precision']:.3f}.", ""]  # fmt: skip
+            f"seen by any choice. Average precision of the outer scores: {n['average_precision']:.3f}. The choice among the feature "
+            "sets is inside the folds; the design of the topic cues (session 3) is not: they were written after reading grouped "
+            "cross-validation errors on these same posts, so these figures may flatter them a little.", ""]  # fmt: skip
     out += _table(n)
     out += ["", "Choices per outer fold: " + "; ".join(f"C={c['C']:g}, {c['features']}, threshold {c['threshold']:.2f}" for c in n["choices"]) + ".", "",
             "Calibration of the outer probabilities:", "", "| probability | posts | calls | mean predicted |", "|---|---|---|---|"]  # fmt: skip
@@ -358,7 +360,10 @@ def markdown(res: dict) -> str:
     out += ["", "### A fixed held-out split", "",
             "The posts listed in `datasets/calls/heldout.csv` were set aside: 30% of the groups drawn at random before the features "
             "were designed, plus the posts labelled later that share no group with the rest. The feature design and the range of C "
-            "were explored by cross-validation on the other posts only, and these were not looked at. Trained on the rest (choices on its inner folds: "
+            "were explored by cross-validation on the other posts only in session 2. In session 3 the topic cues were designed "
+            "by cross-validation on all labelled posts, these included, and session 2 had read the misses among them: the split is "
+            "no longer unseen, and is kept for comparison with session 2 only. "
+            "Trained on the rest (choices on its inner folds: "
             f"C={ts['choice']['C']:g}, {ts['choice']['features']}, threshold {ts['choice']['threshold']:.2f}).", ""]  # fmt: skip
     out += _table(ts)
     out += ["", "### Held out by source (trained without it, choices on inner folds of the rest)", ""]
@@ -390,24 +395,46 @@ def markdown(res: dict) -> str:
 
 # Read from the source hold-out figures above (written after the run that produced them; no
 # setting was chosen on them).
-CARRY_OVER: list[str] = []
+CARRY_OVER: list[str] = [
+    "Nothing carries over to Albanian: trained without the Albanian corpus, the model finds 2 of its 56 calls, as the "
+    "lexicon does. The topic cues (a political subject crossed with the shape of an invitation) are written for all three "
+    "languages, but their weights are learnt where the calls are, and the Albanian calls are worded in a campaign and "
+    "dialect register that the other sources do not have. Trained without the student-protest site, its Serbian Cyrillic "
+    "calls get a high precision but a low recall, below the lexicon's: most of the site's calls are live-blog lines, "
+    "titles and route notices, not the invitation-with-a-time-and-a-place of the tweets. Taking the lexicon's verdict as "
+    "well (model or lexicon) gives back the lexicon's recall on the held-out site, but in the nested cross-validation it "
+    "cost more precision than it brought recall (a separate scratch run: overall precision 0.66 to 0.59 for recall 0.65 to "
+    "0.67), so the shipped rule is the model's alone. Without the IRA tweets, English recall drops far below the lexicon's: "
+    "the site's English articles are not tweets.",
+]
 # Why the targets are not met, read from the figures of the same run.
-TARGET_NOTES: list[str] = []
+TARGET_NOTES: list[str] = [
+    "Precision is held down by invitations with a time and a place to non-political events and by headlines that relay "
+    "someone else's call (labelled 0 by the definition); recall by Albanian calls that name a time and the capital but "
+    "no event word, and by the student-protest site's live-blog lines. Albanian has 56 labelled calls, Serbian Cyrillic 21, "
+    "Serbian/Bosnian/Croatian Latin 4: the 2013-14 tweets hold almost no calls (1 in the 479 read in session 3), so the "
+    "Latin-script figures say little.",
+]
 
-# What the model gets wrong, read from the held-out and outer-fold errors. Paraphrased: the texts of
-# balkan-posts may not be quoted in the project.
+# What the model gets wrong, read from the outer-fold errors of the run above. Paraphrased: the texts
+# of balkan-posts may not be quoted in the project.
 MISSES = [
-    "False calls, mostly Albanian: invitations with a day, an hour and the main square to a concert, a festival, "
-    "a city birthday, a New Year's party, a book club or a children's play day (the definition excludes non-political "
-    "events; the model has learnt \"invitation + time + place\" and cannot yet tell politics from a party), and a "
-    "commemoration organised by the armed forces and the municipality.",
-    "Missed Albanian calls: the four-word \"see you tomorrow at the protest\" that issue 10 quotes; a dialect question "
-    "\"shall we go out to protest?\"; a politician's \"join the citizens who demand protection of the archaeology, today "
-    "in Durrës, in the square\"; short campaign-rally calls that name only a day, an hour and a square.",
-    "Missed Serbian calls: a title-only post of the student-protest site, \"Are we going to Šabac for a protest? Šabac, "
-    "31 May\"; live-blog lines that send the crowd on to the next place.",
-    "Missed English calls: \"San Pedro #Longshore rally today!\", a teach-in announcement, the ways to join a national "
-    "women's strike; false English calls are headlines that relay someone else's rally or vigil.",
+    "False calls, Albanian: invitations with an hour and a square to a festival final, an evening of city songs, a "
+    "children's play day, a parade of old cars, a clean-up (the topic cues lowered their scores but not all below the "
+    "threshold); headlines that relay a party's call to gather in front of parliament (0 by the definition); a "
+    "registration deadline.",
+    "Missed Albanian calls: opposition calls to gather in Tirana tomorrow at a given hour \"as free people\" that name no "
+    "event (scores just under the threshold), campaign rallies that a party announces with a date, an hour and a town, a "
+    "march against paedophiles, \"this Saturday at 11 everyone on their feet\", and issue 10's four-word "
+    "\"Shihemi neser ne proteste\" (the shipped model scores it 0.20, its threshold is 0.38).",
+    "Missed Serbian Cyrillic calls: live-blog instructions to move on to the next place, a one-line note that a protest "
+    "is announced in a town for a date, an urgent call to a column gathering at a square, the students' letter to the "
+    "people; one false call: a report of the largest gathering on a square.",
+    "Serbian/Bosnian/Croatian Latin: missed a forwarded invitation for a Sunday and a departure time to a commemoration "
+    "at a mass grave; false calls: a road closure for a car rally, a \"let's go\" for an online vote.",
+    "English: missed short replies (\"meet you there at 1 PM today\"), campaign-rally ticket links, a national day of "
+    "action; false calls: headlines about someone else's rally or vigil, notices to watch a rally on television, an "
+    "online \"hashtag rally\".",
 ]
 
 

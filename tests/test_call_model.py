@@ -36,6 +36,7 @@ NOT_CALLS = [
     "Policia shpërndau protestuesit mbrëmë në Tiranë",  # a report
     "Juče je održan protest ispred Skupštine, bilo je hiljadu ljudi",  # a report
     "Koncert večeras u 20h na Trgu, dođite!",  # a concert
+    "Ejani nesër në Sheshin Skënderbej nga ora 22:30 për të pritur Vitin e Ri me koncert",  # New Year's Eve
     "Great weather today, going to the beach with friends",
     "Sot ka diell në Shkodër",
 ]
