@@ -403,8 +403,9 @@ def read_csv_strings(
 
     A row whose number of fields differs from the header's (a stray delimiter, a broken quote) is
     an error of the whole file when ``rejects`` is None. With ``rejects``, such rows are kept aside
-    there with their row number, and every other row is still read: the fast parser stops at the
-    first bad row, and the rest of the file is read by the standard library's tolerant one.
+    there with their record number and lines, and every other row is still read: the fast parser
+    stops at the first bad row, then pyarrow reads on, on one thread, setting bad rows aside (the
+    standard library's reader takes over only where pyarrow cannot go on: bad UTF-8, say).
     """
     p = str(path)
     sep = csv_delimiter(path)
@@ -471,7 +472,20 @@ def _read_csv_chunks(
             raise InputError(
                 first["reason"] if first else problem, path=p, row=first["row"] if first else None
             )
-        log.warning("%s: %s; reading on row by row and keeping bad rows aside", p, problem)
+        log.warning("%s: %s; reading on and keeping bad rows aside", p, problem)
+        aside = _BadRowsAside(path, standin, rejects)
+        try:
+            # pyarrow again, on one thread (so that it numbers the rows it skips), from the start
+            for chunk in _arrow_csv(path, sep, names, size, standin, aside=aside, first_record=start):
+                got_any = True
+                yield chunk
+            aside.report_rest()
+            if not got_any and not len(rejects):
+                raise EmptyInputError("the CSV has a header but no rows", path=p)
+            return
+        except (pa.ArrowInvalid, _Unplaceable) as exc:  # a broken quote at the end, bad UTF-8
+            start = aside.done + 1
+            log.warning("%s: %s; reading the rest row by row", p, f"malformed CSV: {exc}".splitlines()[0])
         for chunk in _tolerant_csv(path, sep, start, size, rejects, standin):
             got_any = got_any or len(chunk) > 0
             yield chunk
@@ -520,14 +534,21 @@ def _read_csv_chunks(
 
 
 def _arrow_csv(
-    path: str | os.PathLike[str], sep: str, names: list[str], chunksize: int, standin: str | None = None
+    path: str | os.PathLike[str],
+    sep: str,
+    names: list[str],
+    chunksize: int,
+    standin: str | None = None,
+    aside: _BadRowsAside | None = None,
+    first_record: int = 1,
 ) -> Iterator[pd.DataFrame]:
     """Stream the CSV with pyarrow's multi-threaded reader, in chunks of exactly ``chunksize`` rows.
 
     pyarrow is several times faster than pandas' parser. It stops with ``pyarrow.ArrowInvalid``
-    at a row it cannot read (wrong width, broken quote, bad UTF-8); the caller then goes on from
-    the first row not yet yielded with a reader that can name the bad rows. Quoted fields may hold
-    line breaks (RFC 4180); lone CRs that are data are read through ``standin``.
+    at a row it cannot read (wrong width, broken quote, bad UTF-8); the caller then reads again
+    with ``aside``: on one thread, rows of the wrong width go to ``aside`` with their record
+    numbers, and only records from ``first_record`` on are yielded. Quoted fields may hold line
+    breaks (RFC 4180); lone CRs that are data are read through ``standin``.
     """
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -535,8 +556,10 @@ def _arrow_csv(
 
     reader = pacsv.open_csv(
         arrow_csv_source(path, standin),
-        read_options=pacsv.ReadOptions(block_size=8 << 20, use_threads=True),
-        parse_options=pacsv.ParseOptions(delimiter=sep, newlines_in_values=True),
+        read_options=pacsv.ReadOptions(block_size=8 << 20, use_threads=aside is None),
+        parse_options=pacsv.ParseOptions(
+            delimiter=sep, newlines_in_values=True, invalid_row_handler=aside.handler if aside else None
+        ),
         convert_options=pacsv.ConvertOptions(
             column_types={n: pa.string() for n in names},
             strings_can_be_null=True,
@@ -557,9 +580,12 @@ def _arrow_csv(
                 names=table.column_names,
             )
         chunk = table.to_pandas(types_mapper=mapper)
-        chunk.index = pd.RangeIndex(start, start + len(chunk))
-        start += len(chunk)
-        return chunk
+        if aside is None:
+            chunk.index = pd.RangeIndex(start, start + len(chunk))
+            start += len(chunk)
+            return chunk
+        chunk.index = pd.Index(aside.number(len(chunk)), dtype="int64")
+        return chunk.loc[chunk.index >= first_record]
 
     for batch in reader:
         pending.append(batch)
@@ -568,12 +594,84 @@ def _arrow_csv(
             table = pa.Table.from_batches(pending, schema=reader.schema)
             offset = 0
             while table.num_rows - offset >= chunksize:
-                yield emit(table.slice(offset, chunksize))
+                if len(chunk := emit(table.slice(offset, chunksize))):
+                    yield chunk
                 offset += chunksize
             rest = table.slice(offset)
             pending, buffered = rest.to_batches(), rest.num_rows
-    if buffered:
-        yield emit(pa.Table.from_batches(pending, schema=reader.schema))
+    if buffered and len(chunk := emit(pa.Table.from_batches(pending, schema=reader.schema))):
+        yield chunk
+
+
+class _Unplaceable(Exception):
+    """A row pyarrow set aside could not be found in the file (to say its lines)."""
+
+
+class _BadRowsAside:
+    """Rows of the wrong width that pyarrow skips, numbered as records and put in ``rejects``.
+
+    pyarrow, on one thread, calls :meth:`handler` for a bad row before it delivers the rows that
+    follow it; :meth:`number` numbers the good rows delivered around them, and reports the bad
+    rows they have passed (so a fall back to the row-by-row reader never reports one twice).
+    """
+
+    def __init__(self, path: str | os.PathLike[str], standin: str | None, rejects: Rejects) -> None:
+        self.path, self.standin, self.rejects = path, standin, rejects
+        self.bad: list[tuple[int, int, int, str]] = []  # record, fields, header fields, text
+        self.reported = 0  # how many of self.bad are in rejects
+        self.done = 0  # the last record numbered or reported
+        self._cursor = 0  # where the next bad row is looked for in the file
+        self._line = 1  # the line of the file at _cursor
+
+    def handler(self, row: Any) -> str:
+        if row.number is None:
+            raise _Unplaceable("pyarrow gave no row number")
+        self.bad.append((row.number - 1, row.actual_columns, row.expected_columns, _restore_cr(row.text, self.standin)))
+        return "skip"
+
+    def number(self, k: int) -> np.ndarray:
+        """The record numbers of the next ``k`` good rows (the bad rows among them skipped)."""
+        ahead = np.array([b[0] for b in self.bad[self.reported :]], dtype="int64")
+        numbers = np.arange(self.done + 1, self.done + 1 + k + len(ahead), dtype="int64")
+        numbers = numbers[~np.isin(numbers, ahead)][:k]
+        if k:
+            self._report(lambda record: record < numbers[-1])
+            self.done = int(numbers[-1])
+        return numbers
+
+    def report_rest(self) -> None:
+        self._report(lambda record: True)
+        if self.bad:
+            self.done = max(self.done, self.bad[-1][0])
+
+    def _report(self, passed: Any) -> None:
+        todo: list[tuple[int, int, int, str]] = []
+        while self.reported + len(todo) < len(self.bad) and passed(self.bad[self.reported + len(todo)][0]):
+            todo.append(self.bad[self.reported + len(todo)])
+        placed = [self._lines(text) for _, _, _, text in todo]  # all found, or none reported
+        for (record, fields, width, text), (first, last) in zip(todo, placed, strict=True):
+            lines = f"line {first}" if first == last else f"lines {first}-{last}"
+            self.rejects.add(
+                record,
+                None,
+                f"malformed CSV row ({lines} of the file): {fields} fields where the header has {width} "
+                "(a delimiter inside an unquoted field, or a broken quote?)",
+                text,
+            )
+        self.reported += len(todo)
+
+    def _lines(self, text: str) -> tuple[int, int]:
+        import mmap
+
+        needle = b"\n" + text.encode("utf-8")
+        with open(self.path, "rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
+            at = mm.find(needle, self._cursor)
+            if at == -1:
+                raise _Unplaceable(f"a bad row was not found in the file: {text[:40]!r}")
+            first = self._line + mm[self._cursor : at + 1].count(b"\n")
+            self._cursor = at + 1
+            self._line = first
+        return first, first + text.count("\n")
 
 
 def _csv_module_rows(text: str, sep: str) -> Iterator[list[str]]:
