@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -52,14 +53,21 @@ def make_input(n: int, path: Path, seed: int = 0) -> list[str]:
     return sorted(sample["collection"].unique())
 
 
-def run_once(inp: Path, out: Path) -> float:
+def run_once(inp: Path, out: Path) -> tuple[float, float]:
+    """Wall-clock seconds of one fresh ``detector score``, and the CPU seconds (user + system) it used.
+
+    On a shared machine the wall clock also counts the time spent waiting for a core; the CPU
+    seconds are what the run itself costs, and what the wall clock is on an idle machine.
+    """
     cmd = [sys.executable, "-m", "detector.cli", "score", str(inp), "-o", str(out), "--top", "0"]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
     res = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, env={**os.environ, "DETECTOR_HOME": str(out.parent / "home")})
     seconds = time.perf_counter() - t
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if res.returncode != 0:
         raise SystemExit(f"detector score failed ({res.returncode}): {res.stderr}")
-    return seconds
+    return seconds, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
 
@@ -72,7 +80,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         inp = Path(tmp) / "accounts.csv"
         collections = make_input(args.accounts, inp)
-        runs = [run_once(inp, Path(tmp) / "scores.csv") for _ in range(args.repeat)]
+        timed = [run_once(inp, Path(tmp) / "scores.csv") for _ in range(args.repeat)]
+        runs, cpu = [w for w, _ in timed], [c for _, c in timed]
         scored = len(pd.read_csv(Path(tmp) / "scores.csv"))
     probe = subprocess.run([sys.executable, "-c", PROBE], capture_output=True, text=True, cwd=ROOT, check=True).stdout.split()
     load = subprocess.run([sys.executable, "-c", "import time; t = time.perf_counter(); import numpy, pandas; print(time.perf_counter() - t)"], capture_output=True, text=True, check=True).stdout
@@ -85,6 +94,8 @@ def main() -> None:
         "runs_seconds": [round(r, 3) for r in runs],
         "median_seconds": round(statistics.median(runs), 3),
         "best_seconds": round(min(runs), 3),
+        "cpu_seconds": [round(c, 3) for c in cpu],
+        "median_cpu_seconds": round(statistics.median(cpu), 3),
         "import_seconds": round(float(probe[0]), 3),
         "numpy_pandas_import_seconds": round(float(load), 3),
         "sklearn_imported": probe[1] == "True",
@@ -112,13 +123,16 @@ def write_section(path: Path, r: dict) -> None:
             f"| median of the runs | {r['median_seconds']:.2f} |",
             f"| best run | {r['best_seconds']:.2f} |",
             f"| all runs | {', '.join(f'{x:.2f}' for x in r['runs_seconds'])} |",
+            f"| CPU seconds (user + system) of each run, median | {r['median_cpu_seconds']:.2f} |",
             f"| imports alone (detector.cli, accounts.score, accounts.model) | {r['import_seconds']:.2f} |",
             f"| of which numpy + pandas (in a bare process) | {r['numpy_pandas_import_seconds']:.2f} |",
             "",
             f"scikit-learn imported while scoring: {'yes' if r['sklearn_imported'] else 'no'}; skops: "
             f"{'yes' if r['skops_imported'] else 'no'}. The model is plain arrays (`.npz`, loaded with",
             "`allow_pickle=False`); scikit-learn is imported only to train.",
-            f"Target: under {TARGET_SECONDS} s for 100 accounts: **{'met' if ok else 'NOT met'}** (median).",
+            f"Target: under {TARGET_SECONDS} s for 100 accounts: **{'met' if ok else 'NOT met'}** (median wall clock;"
+            f" the CPU seconds, {r['median_cpu_seconds']:.2f}, are {'under' if r['median_cpu_seconds'] < TARGET_SECONDS else 'over'} it:"
+            " on a busy shared machine the wall clock also counts waiting for a core).",
         ]
     )
     from detector.io import replace_markdown_section

@@ -24,6 +24,7 @@ from detector.accounts.model import (
     SCORE_COLUMNS,
     SCORE_FLOOR,
     AccountModel,
+    Booster,
     balanced_sample,
     balanced_weights,
     calibrated,
@@ -32,6 +33,7 @@ from detector.accounts.model import (
     label_scores,
     load_model,
     predict,
+    save_model,
     score_accounts,
     threshold_report,
     train,
@@ -60,6 +62,24 @@ def shipped_model() -> AccountModel:
     if not PACKAGE_MODEL.exists():
         pytest.skip("no shipped model")
     return load_model(PACKAGE_MODEL)
+
+
+# The additive family (one feature per tree, lookup tables), small: the shipped model is trees
+# (see test_trees.py), and the additive family stays a candidate of the nested choice.
+SMALL_ADDITIVE = Booster(min_samples_leaf=10, max_iter=30, learning_rate=0.3, l2_regularization=1.0)
+
+
+@pytest.fixture(scope="module")
+def additive_model(training_sample: pd.DataFrame) -> AccountModel:
+    from detector.training.evaluate import one_thread
+
+    with one_thread():
+        return train(training_sample, booster=SMALL_ADDITIVE, random_state=0, data_hashes={"test": "sample"})
+
+
+@pytest.fixture(scope="module")
+def additive_model_path(additive_model: AccountModel, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return save_model(additive_model, tmp_path_factory.mktemp("additive") / "small.npz")
 
 
 def copy_model(src: Path, dst_dir: Path) -> Path:
@@ -117,24 +137,27 @@ def test_save_writes_the_model_and_its_card(small_model_path: Path) -> None:
     assert card["model_version"].startswith("acct-")
 
 
-def test_the_explainer_reads_an_additive_model(small_model: AccountModel) -> None:
-    booster = small_model.booster
+def test_the_explainer_reads_an_additive_model(additive_model: AccountModel) -> None:
+    booster = additive_model.booster
     assert booster.interaction_cst == "no_interactions"
+    assert additive_model.card["family"] == "additive gradient boosting, one feature per tree (shape functions as lookup tables)"
     # the small trees really split (a model of lone leaves would make the checks below trivial)
-    assert sum(len(t) > 0 for t in small_model.explainer.thresholds) >= 5
+    assert sum(len(t) > 0 for t in additive_model.explainer.thresholds) >= 5
 
 
-@pytest.mark.parametrize("which", ["small", "shipped"])
+@pytest.mark.parametrize("which", ["small_model", "additive_model", "shipped_model"])
 def test_lookup_tables_equal_the_trees(which: str, request: pytest.FixtureRequest, fixture_accounts: pd.DataFrame, training_sample: pd.DataFrame) -> None:
-    model: AccountModel = request.getfixturevalue("small_model" if which == "small" else "shipped_model")
+    model: AccountModel = request.getfixturevalue(which)
     accounts = pd.concat([fixture_accounts, training_sample], ignore_index=True)
     X = features_of(model, accounts)
     assert np.isnan(X).any()  # missing inputs go down the trees' missing-value branches too
     log_odds, contrib = model.explainer.contributions(X)
-    if which == "small":  # a model just trained still has the trees the tables were read from
+    if which != "shipped_model":  # a model just trained still has the trees the arrays were read from
         np.testing.assert_allclose(log_odds, model.booster.decision_function(X), rtol=0, atol=1e-9)
     # the contributions add up to the log-odds: intercept + training-mean reference + contributions
-    np.testing.assert_allclose(model.explainer.intercept + model.explainer.baseline.sum() + contrib.sum(axis=1), log_odds, atol=1e-9)
+    ex = model.explainer
+    reference = ex.intercept + (ex.baseline.sum() if isinstance(ex, AdditiveExplainer) else ex.expected)
+    np.testing.assert_allclose(reference + contrib.sum(axis=1), log_odds, atol=1e-9)
     # the scores are the calibration of those log-odds
     _, scores, _ = predict(model, accounts)
     a, b = model.calibration
@@ -232,10 +255,10 @@ def test_loading_refuses_another_feature_version(small_model_path: Path, tmp_pat
         ("tables disagree", "{model} is damaged: feature 0: "),
     ],
 )
-def test_loading_a_damaged_model_says_what_is_wrong(small_model_path: Path, tmp_path: Path, damage: str, message: str) -> None:
-    target = copy_model(small_model_path, tmp_path)
+def test_loading_a_damaged_model_says_what_is_wrong(additive_model_path: Path, tmp_path: Path, damage: str, message: str) -> None:
+    target = copy_model(additive_model_path, tmp_path)
     baseline = target.with_name("small.baseline.npy")
-    with np.load(small_model_path, allow_pickle=False) as npz:
+    with np.load(additive_model_path, allow_pickle=False) as npz:
         arrays = {k: npz[k] for k in npz.files}
     if damage == "no model":
         target.unlink()
@@ -442,8 +465,9 @@ def test_the_first_reason_is_the_strongest_contribution(small_model: AccountMode
     assert named >= len(X) // 2
 
 
-def test_lookup_tables_are_exact_at_the_split_thresholds(small_model: AccountModel, training_sample: pd.DataFrame) -> None:
+def test_lookup_tables_are_exact_at_the_split_thresholds(additive_model: AccountModel, training_sample: pd.DataFrame) -> None:
     # values exactly on a split, just above it, and missing: where a lookup is easiest to get wrong
+    small_model = additive_model
     base = features_of(small_model, training_sample.head(5))
     rows = []
     for j, thresholds in enumerate(small_model.explainer.thresholds):

@@ -1,12 +1,16 @@
 """Exact per-feature explanations of the account model, and the plain-language reasons.
 
-The account classifier is a gradient-boosted *additive* model (every tree uses one feature:
-``interaction_cst="no_interactions"``), so its log-odds are a sum of one function per feature.
-:class:`AdditiveExplainer` reads those functions off the fitted trees into lookup tables (plain
-arrays: bin edges and one value per bin, per feature); the contribution of a feature to one
-account is its function's value there minus its average over the training data (for an additive
-model this is exactly the SHAP value). The tables are the shipped model: they give the log-odds
-without the trees, and without scikit-learn.
+The account model is gradient-boosted trees read into plain arrays, in one of two families:
+
+* :class:`AdditiveExplainer`: every tree uses one feature (``interaction_cst="no_interactions"``),
+  so the log-odds are a sum of one function per feature, kept as lookup tables (bin edges and one
+  value per bin). A feature's contribution is its function's value minus its training mean
+  (for an additive model this is exactly the SHAP value).
+* :class:`TreeExplainer`: shallow trees over any features, kept as complete binary trees. A
+  feature's contribution is the sum of the moves its splits make along each row's paths (Saabas
+  path contributions), which add up exactly to the log-odds minus the ensemble's mean.
+
+Either gives the log-odds without scikit-learn.
 
 This module owns contributions and reason wording. It never trains or reads files.
 """

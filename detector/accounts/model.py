@@ -1,13 +1,19 @@
 """The account model: training, calibration, thresholds, persistence and scoring.
 
-The model is additive: its log-odds are a sum of one shape function per feature, learnt by
-gradient boosting one feature at a time (scikit-learn's ``HistGradientBoostingClassifier`` with
-``interaction_cst="no_interactions"``), read off the trees into lookup tables
-(:class:`detector.accounts.explain.AdditiveExplainer`), and mapped to a probability by a two-number
-logistic calibration fitted on scores of collections each model had not seen. What is saved is
-plain arrays in a ``.npz`` file (the shape functions, the calibration, the screen-name bigram
-table) read with ``allow_pickle=False``, beside a JSON card that records the data hashes, library
-versions, metrics, thresholds and feature list. Nothing in the file is executable, and scoring
+Two families, chosen by the nested evaluation (:mod:`detector.training.evaluate`), both fitted
+with scikit-learn's ``HistGradientBoostingClassifier`` and both read off the fitted trees into
+plain arrays (:mod:`detector.accounts.explain`):
+
+* additive: one feature per tree (``interaction_cst="no_interactions"``), so the log-odds are a
+  sum of one shape function per feature, kept as lookup tables (:class:`AdditiveExplainer`);
+* trees: shallow trees over any features (interactions), kept as complete binary trees of split
+  features, thresholds and node values (:class:`TreeExplainer`), with exact path contributions.
+
+Either way the log-odds are mapped to a probability by a two-number logistic calibration fitted
+on scores of collections each model had not seen. What is saved is plain arrays in a ``.npz``
+file (the trees or tables, the calibration, the screen-name bigram table) read with
+``allow_pickle=False``, beside a JSON card that records the data hashes, library versions,
+metrics, thresholds, family and feature list. Nothing in the file is executable, and scoring
 needs numpy and pandas only: scikit-learn is imported for training alone.
 
 This module owns the model's life cycle. It never reads user input files or writes reports.
@@ -50,7 +56,7 @@ FEATURES_ALL: tuple[str, ...] = tuple(f for f in ALL_FEATURES if f != "verified"
 FEATURES_DATE_FREE: tuple[str, ...] = tuple(f for f in FEATURES_ALL if f not in DATE_DEPENDENT)
 # v3 plus what the profile says about itself (no ratios of counts, which carry each collection's habits).
 FEATURES_PROFILE: tuple[str, ...] = FEATURES_V3 + ("profile_completeness", "description_bot_words", "name_screen_name_similarity")
-MODEL_FEATURES: tuple[str, ...] = FEATURES_V3
+MODEL_FEATURES: tuple[str, ...] = FEATURES_ALL
 
 #: Public collections the shipped model is trained on: what the nested choice picked on all ten
 #: (EVALUATION.md). ``detector train`` trains on these, plus any analyst labels.
@@ -58,9 +64,9 @@ TRAINING_COLLECTIONS: tuple[str, ...] = (
     "botometer-feedback-2019",
     "botwiki-2019",
     "caverlee-2011",
+    "cresci-2015",
     "cresci-2017",
     "cresci-stock-2018",
-    "pronbots-2019",
     "vendor-purchased-2019",
     "verified-2019",
 )
@@ -95,8 +101,8 @@ class Booster:
 
 
 # Bigger audiences (followers, public lists) may only lower the score: news desks and parties that
-# like nothing and follow few are not bots on those grounds alone. Not yet a candidate of the nested
-# choice (its run did not finish in time; see EVALUATION.md).
+# like nothing and follow few are not bots on those grounds alone (a candidate of the nested choice
+# with trees: TREES_MONOTONE).
 MONOTONE_BOOSTER = Booster(decreasing=("followers_count", "listed_count", "listed_growth_rate", "listed_per_1k_followers"))
 
 DEFAULT_BOOSTER = Booster()
@@ -109,14 +115,15 @@ TREES_MONOTONE = Booster(**{**asdict(TREES), "decreasing": MONOTONE_BOOSTER.decr
 
 #: The family and settings of the shipped model: what the nested choice picked on all ten
 #: collections (EVALUATION.md). ``detector train`` uses them.
-MODEL_BOOSTER = DEFAULT_BOOSTER
+MODEL_BOOSTER = TREES_MONOTONE
 
 
 def family(booster: Booster) -> str:
     """How the card names the model family of ``booster``."""
     if booster.max_depth is None:
         return "additive gradient boosting, one feature per tree (shape functions as lookup tables)"
-    return f"gradient-boosted trees of depth {booster.max_depth} ({booster.max_iter} trees, interactions allowed; stored as complete binary trees)"
+    monotone = f", never rising with {', '.join(booster.decreasing)}" if booster.decreasing else ""
+    return f"gradient-boosted trees of depth {booster.max_depth} ({booster.max_iter} trees, interactions allowed{monotone}; stored as complete binary trees)"
 
 
 @dataclass

@@ -250,14 +250,23 @@ class Evaluation:
     unseen: dict[str, Any] = field(default_factory=dict)
 
 
-def outer_fold(table: pd.DataFrame, unit: Unit, random_state: int = 0, candidates: tuple[Candidate, ...] = CANDIDATES) -> tuple[list[dict[str, Any]], dict[str, Any], pd.DataFrame]:
-    """One outer fold: build on everything but ``unit``, score ``unit`` with the model and the peer."""
+def one_thread() -> Any:
+    """A context in which scikit-learn's fits use one thread.
+
+    Hundreds of small fits: threads give nothing on a few thousand rows and, on a shared machine,
+    waiting for busy cores made the run ten times slower. scikit-learn's OpenMP runtime is loaded
+    first: threadpoolctl limits only the libraries already loaded when it is called.
+    """
+    import sklearn.ensemble  # noqa: F401  (loads the OpenMP runtime the limit must see)
     from threadpoolctl import threadpool_limits
 
+    return threadpool_limits(1)
+
+
+def outer_fold(table: pd.DataFrame, unit: Unit, random_state: int = 0, candidates: tuple[Candidate, ...] = CANDIDATES) -> tuple[list[dict[str, Any]], dict[str, Any], pd.DataFrame]:
+    """One outer fold: build on everything but ``unit``, score ``unit`` with the model and the peer."""
     t0 = time.perf_counter()
-    # Hundreds of small fits: one thread each. Threads give nothing on a few thousand rows and,
-    # on a shared machine, waiting for busy cores made the run ten times slower.
-    with threadpool_limits(1):
+    with one_thread():
         rest = table[~table["collection"].isin(unit.excluded)]
         test = unit.rows(table)
         model, choice = build(rest, random_state, candidates)
@@ -306,11 +315,9 @@ def group_table(scores: pd.DataFrame) -> pd.DataFrame:
 
 def evaluate_accounts(tables_dir: Path = datasets.DEFAULT_TABLES, random_state: int = 0, labels_path: str | None = None, workers: int = 1) -> Evaluation:
     """Run the nested protocol, describe the shipped procedure's choice, render the Markdown."""
-    from threadpoolctl import threadpool_limits
-
     table = datasets.load_training_table(tables_dir)
     loco, choices, scores = nested_loco(table, random_state, workers=workers)
-    with threadpool_limits(1):
+    with one_thread():
         shipped_choice = choose(table, CANDIDATES, random_state)
     groups = group_table(scores)
     shipped = {"candidate": shipped_choice.candidate.name, "trained_on": list(shipped_choice.collections), "dropped": shipped_choice.dropped, "inner_roc_auc": shipped_choice.inner}
