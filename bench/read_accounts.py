@@ -34,7 +34,9 @@ TEXT = ("screen_name", "name", "description", "url", "location", "lang")
 # This script on main at c8ac405, before lone CRs were read as data (median of 5, same machine, load
 # average 10.4, run just before the figures of the fix): the parse fell to the row-by-row reader at
 # the first lone CR and split 13 records into 32 pieces; 6 accounts were lost, 19 pieces rejected.
-BEFORE = {"parse": 1.53, "reader": 3.88, "records": 99_994, "rejects": 19, "lost": 6}
+BEFORE = {"parse": 1.53, "reader": 3.88, "records": 99_994, "rejects": 19, "lost": 6,
+          # after a bad row, main 0ffaa5d (still the row-by-row reader), 3 runs, load 8.6
+          "after_bad": 2.19}
 
 
 def make_input(rows: int, path: Path) -> pd.DataFrame:
@@ -89,20 +91,28 @@ def main() -> None:
         breaks = int(written["description"].fillna("").str.contains("[\r\n]").sum())
         p = str(path)
         parse, n_parsed = timed(lambda: sum(len(c) for c in read_csv_strings(p, rejects=Rejects(p))), args.repeat)
+        # The same file with one row of the wrong width after the 10th record: the rest must still
+        # be read fast, not row by row.
+        bad = Path(tmp) / "accounts_bad_row.csv"
+        head, *rest = raw.split(b"\n", 11)
+        bad.write_bytes(b"\n".join([head, *rest[:10], b"1,one,field,too,many", *rest[10:]]))
+        b_ = str(bad)
+        after_bad, n_after_bad = timed(lambda: sum(len(c) for c in read_csv_strings(b_, rejects=Rejects(b_))), args.repeat)
         reader, batch = timed(lambda: read_accounts(p, as_of=pd.Timestamp("2020-01-01", tz="UTC")), args.repeat)
         pandas_default, got_default = timed(lambda: pd.read_csv(p, dtype=str, keep_default_na=False), args.repeat)
         pandas_lf, _ = timed(lambda: pd.read_csv(p, dtype=str, keep_default_na=False, lineterminator="\n"), args.repeat)
         r = {
             "rows": len(written), "size_mb": len(raw) / 1e6, "breaks": breaks, "lone_cr": lone_cr,
             "parse": parse, "reader": reader, "pandas": pandas_default, "pandas_lf": pandas_lf,
+            "after_bad": after_bad, "n_after_bad": n_after_bad,
             "records": len(batch.accounts), "rejects": len(batch.rejects),  # type: ignore[attr-defined]
             "mismatches": mismatches(batch.accounts, written),  # type: ignore[attr-defined]
             "pandas_records": len(got_default),  # type: ignore[arg-type]
             "parsed": n_parsed, "load": os.getloadavg(),
         }
-    for k in ("parse", "reader", "pandas", "pandas_lf"):
+    for k in ("parse", "reader", "pandas", "pandas_lf", "after_bad"):
         print(f"{k}: median {statistics.median(r[k]):.2f} s, best {min(r[k]):.2f} s")
-    print({k: v for k, v in r.items() if k not in ("parse", "reader", "pandas", "pandas_lf")})
+    print({k: v for k, v in r.items() if k not in ("parse", "reader", "pandas", "pandas_lf", "after_bad")})
     if args.out:
         write_section(Path(args.out), r)
 
@@ -126,6 +136,8 @@ def write_section(path: Path, r: dict) -> None:
             f"| CSV parse (`read_csv_strings`) | {med('parse')} | {r['parsed']:,} | | |",
             f"| account reader (`read_accounts`: parse, ids, counts, dates, booleans) | {med('reader')} | {r['records']:,} | {r['rejects']} | **{r['mismatches']}** |",
             f"| before the fix (main c8ac405): parse / reader | {BEFORE['parse']:.2f} / {BEFORE['reader']:.2f} | {BEFORE['records']:,} | {BEFORE['rejects']} | {BEFORE['lost']} |",
+            f"| CSV parse, one bad row after the 10th record | {med('after_bad')} | {r['n_after_bad']:,} | 1 | |",
+            f"| the same before pyarrow read on after a bad row (main 0ffaa5d: row by row) | {BEFORE['after_bad']:.2f} | | 1 | |",
             f"| `pandas.read_csv(dtype=str)`, for scale | {med('pandas')} | {r['pandas_records']:,} | | |",
             f"| `pandas.read_csv(dtype=str, lineterminator='\\n')` | {med('pandas_lf')} | {r['rows']:,} | | |",
             "",
