@@ -175,3 +175,25 @@ def test_every_pheme_file_reads_without_rejects() -> None:
         assert len(read.rejects) == 0, path.name
         total += len(read.posts)
     assert total == 4335
+
+
+@pytest.mark.parametrize(
+    "text, tags",
+    [
+        ("#Texit rally Nov. 5 #TEXAS", "texit texas"),
+        ("join us #BLM_2016, #vote; #a#b", "blm_2016 vote a"),  # a mark right after a word is not a tag
+        ("##double &#39;entity #", "double"),
+        ("no tags here, just a # sign", None),
+        ("line\n#one\t#two", "one two"),
+        ("Сви на протест #Протест #блокада", "протест блокада"),  # not ASCII: Python's regex
+        ("＃fullwidth and #ascii", "fullwidth ascii"),
+        ("nul\x00#kept", "kept"),
+    ],
+)
+def test_hashtags_from_text_ascii_and_unicode_paths_agree(text: str, tags: str | None) -> None:
+    from detector.posts.read import HASHTAG_RE, _hashtags_from_text
+
+    got = _hashtags_from_text(pd.Series([text, "#Padding row"], dtype="string"))
+    assert (None if pd.isna(got.iloc[0]) else got.iloc[0]) == tags
+    assert tags == (" ".join(x.lower() for x in HASHTAG_RE.findall(text)) or None)
+    assert got.iloc[1] == "padding"
