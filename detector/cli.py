@@ -618,13 +618,13 @@ def posts_command(
     if engine == "dask":
         from detector.engine import analyse_partitioned, dask_client
 
-        if profiles_path or campaigns_out or timings_out:
-            raise click.UsageError("--profiles, --campaigns-out and --timings work with the local engine only")
+        if profiles_path or timings_out:
+            raise click.UsageError("--profiles and --timings-out work with the local engine only")
 
         _no_filters_on_dask(min_score, labels)
         with dask_client(scheduler) as client:
             drun = analyse_partitioned(
-                input_path, output, clusters_out=clusters_out, accounts_out=accounts_out, fmt=None if fmt == "auto" else fmt,
+                input_path, output, clusters_out=clusters_out, accounts_out=accounts_out, campaigns_out=campaigns_out, fmt=None if fmt == "auto" else fmt,
                 model=model_path, use_model=not no_account_model, window=window, threshold=threshold,
                 min_accounts=min_accounts, kinds=kind_tuple, burst_window=burst_window, client=client,
             )  # fmt: skip

@@ -486,6 +486,7 @@ class PostsEngineRun(EngineRun):
     memberships: pd.DataFrame | None = None
     candidates: int = 0
     posts: int = 0
+    campaigns: Any = None
 
 
 def analyse_partitioned(
@@ -494,6 +495,7 @@ def analyse_partitioned(
     *,
     clusters_out: str | None = None,
     accounts_out: str | None = None,
+    campaigns_out: str | None = None,
     fmt: str | None = None,
     model: Any = None,
     use_model: bool = True,
@@ -516,13 +518,20 @@ def analyse_partitioned(
         Cluster memberships (one file: they are gathered on the client anyway).
     accounts_out : str, optional
         Author table folder (parts; one author's row is in exactly one part).
+    campaigns_out : str, optional
+        Campaigns (one file, as the local engine writes it).
     fmt, model, use_model, window, threshold, min_accounts, kinds, burst_window
         As for :func:`detector.posts.calls.analyse_posts`.
     client : distributed.Client, optional
         Where to run.
     """
     with _keep_dtypes():
-        return _analyse_partitioned(input_path, output, clusters_out, accounts_out, fmt, model, use_model, window, threshold, min_accounts, kinds, burst_window, client)
+        run = _analyse_partitioned(input_path, output, clusters_out, accounts_out, fmt, model, use_model, window, threshold, min_accounts, kinds, burst_window, client)
+    if campaigns_out:
+        from detector.io import write_table
+
+        write_table(run.campaigns.campaigns, campaigns_out)
+    return run
 
 
 def _analyse_partitioned(
@@ -607,7 +616,7 @@ def _analyse_partitioned(
         str(input_path), output, partitions=len(files), scored=sum(labels.values()), labels=labels,
         rejected=rejects.n_rejected, warnings=len(rejects) - rejects.n_rejected,
         rejects_path=write_rejects(rejects, output),
-        coordination=coordination, memberships=memberships, candidates=len(candidates), posts=int(n_posts),
+        coordination=coordination, memberships=memberships, candidates=len(candidates), posts=int(n_posts), campaigns=campaigns,
     )  # fmt: skip
     run.extra = {
         "calls_to_action": int(done[1]),

@@ -93,7 +93,7 @@ def test_posts_on_dask_equal_local_and_find_clusters_spanning_partitions(tmp_pat
     local = analyse_posts(read_posts(whole).posts, window="10min")
     run = engine.analyse_partitioned(
         parts, str(tmp_path / "scores.parquet"), clusters_out=str(tmp_path / "clusters.csv"),
-        accounts_out=str(tmp_path / "authors.parquet"), window="10min", client=client,
+        accounts_out=str(tmp_path / "authors.parquet"), campaigns_out=str(tmp_path / "campaigns.csv"), window="10min", client=client,
     )  # fmt: skip
 
     # The expected figures of the local engine on this fixture (tests/test_cli_posts.py).
@@ -106,6 +106,10 @@ def test_posts_on_dask_equal_local_and_find_clusters_spanning_partitions(tmp_pat
     want = local.posts.sort_values("post_id", ignore_index=True)
     pd.testing.assert_frame_equal(got, want, check_dtype=False)
     assert (int(got["is_call"].sum()), got["campaign_id"].nunique(), int(got["campaign_id"].notna().sum()), int(got["lang"].eq("sr").sum())) == (12, 3, 11, 11)
+    # The campaigns file, as the local engine's.
+    write_table(local.campaigns.campaigns, str(tmp_path / "local_campaigns.csv"))
+    assert (tmp_path / "campaigns.csv").read_bytes() == (tmp_path / "local_campaigns.csv").read_bytes()
+    assert pd.read_csv(tmp_path / "campaigns.csv")["n_posts"].tolist() == [4, 4, 3]
     pd.testing.assert_frame_equal(run.memberships, local.memberships)
     pd.testing.assert_frame_equal(run.coordination.clusters, local.coordination.clusters)
     pd.testing.assert_frame_equal(run.coordination.account_scores, local.coordination.account_scores)
