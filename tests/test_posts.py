@@ -197,3 +197,21 @@ def test_hashtags_from_text_ascii_and_unicode_paths_agree(text: str, tags: str |
     assert (None if pd.isna(got.iloc[0]) else got.iloc[0]) == tags
     assert tags == (" ".join(x.lower() for x in HASHTAG_RE.findall(text)) or None)
     assert got.iloc[1] == "padding"
+
+
+def test_times_without_a_zone_are_said_once_per_file(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    from detector.dates import DateRules
+
+    src = tmp_path / "posts.csv"
+    rows = [f"p{i},u{i % 3},Protest {i},10.05.2024. 20:0{i}" for i in range(6)]
+    src.write_text("post_id,author_id,text,created_at\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    with caplog.at_level("WARNING", logger="detector.posts.read"):
+        read = read_posts(src)
+    said = [r.getMessage() for r in caplog.records if "no time zone" in r.getMessage()]
+    assert len(said) == 1 and str(src) in said[0] and "'created_at'" in said[0] and "--tz" in said[0]
+    assert read.posts["created_at"].iloc[0] == pd.Timestamp("2024-05-10 20:00", tz="UTC")
+    caplog.clear()
+    with caplog.at_level("WARNING", logger="detector.posts.read"):
+        local = read_posts(src, dates=DateRules(tz="Europe/Belgrade"))
+    assert not [r for r in caplog.records if "no time zone" in r.getMessage()]
+    assert local.posts["created_at"].iloc[0] == pd.Timestamp("2024-05-10 18:00", tz="UTC")  # CEST is UTC+2

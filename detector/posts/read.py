@@ -41,7 +41,7 @@ import pandas as pd
 
 from detector import progress
 from detector.columns import POST_HEADERS, found_list, rename_map
-from detector.dates import DateRules, decide_order, parse_dates
+from detector.dates import DateRules, decide_order, parse_dates, unzoned_notice
 from detector.errors import EmptyInputError, InputError, NothingScoredError
 from detector.io import Rejects, iter_json_records, read_csv_strings, resolve_format
 from detector.schema import POST_COLUMNS, conform
@@ -162,6 +162,9 @@ def read_posts(
         posts, users, shape = _read_json_posts(p, fmt, rejects, rules)
         profiles = None
     posts = drop_duplicate_posts(posts, rejects)
+    if rules.unzoned:
+        # Times of day written without a zone were read as UTC: said once per file (the rules are shared by its chunks).
+        log.warning("%s", unzoned_notice(p, rules.unzoned))
     if posts.empty:
         raise NothingScoredError(f"{p}: every record was rejected ({len(rejects)} rejects)")
     no_author = int(posts["author_id"].isna().sum())
