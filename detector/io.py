@@ -968,7 +968,9 @@ def _write_csv_arrow(df: pd.DataFrame, fh: IO[str]) -> bool:
         return False
     newline = os.linesep
     header = ",".join('"' + str(c).replace('"', '""') + '"' for c in df.columns) + newline
-    out = getattr(fh, "buffer", None)
+    # Bytes straight to the binary layer when the text layer would encode them as UTF-8 anyway.
+    utf8 = str(getattr(fh, "encoding", None) or "").lower().replace("-", "").replace("_", "") == "utf8"
+    out = getattr(fh, "buffer", None) if utf8 else None
     if out is not None:
         fh.flush()
 

@@ -64,6 +64,12 @@ def test_chunks_and_stdout_like_streams_give_the_same_bytes(monkeypatch: pytest.
     text = io.StringIO()  # no binary buffer under it, as click's test runner's stdout may be
     assert dio._write_csv_arrow(dio.safe_for_spreadsheets(df), text)
     assert text.getvalue().encode("utf-8") == _pandas_csv(df)
+    # A text stream that encodes otherwise gets text, encoded by it (the Cyrillic cell as cp1251).
+    raw = io.BytesIO()
+    other = io.TextIOWrapper(raw, encoding="cp1251", newline="")
+    assert dio._write_csv_arrow(dio.safe_for_spreadsheets(df), other)
+    other.flush()
+    assert raw.getvalue() == _pandas_csv(df).decode("utf-8").encode("cp1251")
 
 
 @pytest.mark.parametrize(
