@@ -70,8 +70,13 @@ def bench_posts(n: int, parts: int, work: Path) -> dict[str, object]:
         t_dask = time.perf_counter() - t0
     got = engine.read_parts(str(work / "post_scores.parquet")).sort_values("post_id", ignore_index=True)
     want = local.posts.sort_values("post_id", ignore_index=True)
+    try:  # the post output's values (a Parquet round trip may change a column's dtype, not its values)
+        pd.testing.assert_frame_equal(got, want, check_dtype=False)
+        same_posts = True
+    except AssertionError:
+        same_posts = False
     same = bool(
-        got.astype(str).equals(want.astype(str))
+        same_posts
         and run.memberships.astype(str).equals(local.memberships.astype(str))
         and run.coordination.account_scores.astype(str).equals(local.coordination.account_scores.astype(str))
     )
@@ -82,7 +87,7 @@ def bench_posts(n: int, parts: int, work: Path) -> dict[str, object]:
 
 
 def bench_accounts(n: int, parts: int, work: Path) -> dict[str, object]:
-    base = datasets.load_training_table().drop(columns=["label", "kind", "source", "collection", "source_row"])
+    base = datasets.load_training_table().drop(columns=["label", "kind", "source", "collection", "source_row"], errors="ignore")
     reps = -(-n // len(base))
     frame = pd.concat([base.assign(account_id=base["account_id"].astype(str) + f"-{r}") for r in range(reps)], ignore_index=True).head(n)
     whole = work / "accounts.csv"
