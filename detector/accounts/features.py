@@ -165,9 +165,13 @@ def _boolean(s: pd.Series) -> np.ndarray:
     return s.astype("Float64").to_numpy(dtype="float64", na_value=np.nan)
 
 
+# Everything but letters and digits (str.isalnum): what the name similarity ignores.
+_NOT_ALNUM = re.compile(r"[\W_]+")
+
+
 def _bigram_set(text: str) -> set[str]:
-    t = "".join(ch for ch in text.lower() if ch.isalnum())
-    return {t[i : i + 2] for i in range(len(t) - 1)} if len(t) > 1 else ({t} if t else set())
+    t = _NOT_ALNUM.sub("", text.lower())
+    return set(map(str.__add__, t, t[1:])) if len(t) > 1 else ({t} if t else set())
 
 
 def _similarity(names: pd.Series, screens: pd.Series) -> np.ndarray:

@@ -317,7 +317,10 @@ def evaluate_analyst_labels(
 
     Xa = compute_features(analyst, fit_bigrams(analyst["screen_name"]), MODEL_FEATURES).to_numpy(dtype="float64")
     present = tuple(f for f, has in zip(MODEL_FEATURES, ~np.isnan(Xa).all(axis=0), strict=True) if has)
-    for coll in sorted(public["collection"].unique()):
+    # Collections with both classes only: a one-class collection has no ROC-AUC of its own and no
+    # genuine accounts for the control (the nested evaluation pairs those; see evaluate.py).
+    two_class = [c for c, n in public.groupby("collection")["label"].nunique().items() if n == 2]
+    for coll in sorted(two_class):
         train = public[public["collection"] != coll]
         test = public[public["collection"] == coll]
         genuine = _blanked(test[test["label"] == 0], blank)
