@@ -37,6 +37,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--limit", type=int, default=0, help="only the first N posts")
     ap.add_argument("--write", action="store_true")
+    ap.add_argument("--compare", help="an earlier call model (.npz beside its card): time both on the same texts, alternately")
     args = ap.parse_args()
     runs = [subprocess.run([sys.executable, "-c", LOAD], capture_output=True, text=True, check=True, cwd=REPO).stdout.split() for _ in range(3)]
     imports, loads = [float(r[0]) for r in runs], [float(r[1]) for r in runs]
@@ -59,7 +60,17 @@ def main() -> int:
     t0 = time.perf_counter()
     score_calls(texts, created, None, normalised=norm)
     given_s = time.perf_counter() - t0
-    res = {"posts": len(t), "load_s": [round(x, 3) for x in loads], "import_s": [round(x, 2) for x in imports],
+    compare = {}
+    if args.compare:
+        from detector.posts.call_model import load_model
+
+        models = {"earlier": load_model(args.compare), "shipped": load_model()}
+        for _ in range(3):
+            for name, m in models.items():
+                t0 = time.perf_counter()
+                m.predict_proba_normalised(norm)
+                compare.setdefault(name, []).append(round(time.perf_counter() - t0, 1))
+    res = {"posts": len(t), "compare": compare, "compare_model": args.compare or "", "load_s": [round(x, 3) for x in loads], "import_s": [round(x, 2) for x in imports],
            "normalise_s": round(norm_s, 1), "score_calls_given_norm_s": round(given_s, 1), "score_calls_s": round(calls_s, 1),
            "score_calls_posts_per_s": round(len(t) / calls_s), "detect_lang_s": round(lang_s, 1),
            "detect_lang_posts_per_s": round(len(t) / lang_s), "calls": int(out["is_call"].sum()),
@@ -85,6 +96,10 @@ def markdown(r: dict) -> str:
         f"| `score_calls` given the normalised texts | {r['score_calls_given_norm_s']:.1f} s | {round(r['posts'] / r['score_calls_given_norm_s']):,} |",
         f"| `score_calls` (normalise, gate, classify each distinct gated text once, what/when/where of the calls) | {r['score_calls_s']:.1f} s | {r['score_calls_posts_per_s']:,} |",
         f"| `detect_lang` | {r['detect_lang_s']:.1f} s | {r['detect_lang_posts_per_s']:,} |", "",
+        *([f"The same normalised texts through `predict_proba_normalised` of an earlier model (`{r['compare_model']}`) and of "
+           f"the shipped one, alternately, three times each: earlier {', '.join(f'{x:.1f} s' for x in r['compare']['earlier'])}; "
+           f"shipped {', '.join(f'{x:.1f} s' for x in r['compare']['shipped'])}. On a loaded machine only such a side-by-side "
+           "comparison says whether a model got slower.", ""] if r.get("compare") else []),
         f"{r['calls']:,} posts are calls by the classifier; {r['with_when']:,} of them name a time ({r['when_resolved']:,} resolved to a "
         f"timestamp against the post time) and {r['with_where']:,} a place.", "",
         "The aim was at least 50,000 posts/s and a load under 0.3 s. The load is met. The throughput was not reached on this "
