@@ -96,7 +96,7 @@ def markdown(r: dict) -> str:
         f"| `score_calls` given the normalised texts | {r['score_calls_given_norm_s']:.1f} s | {round(r['posts'] / r['score_calls_given_norm_s']):,} |",
         f"| `score_calls` (normalise, gate, classify each distinct gated text once, what/when/where of the calls) | {r['score_calls_s']:.1f} s | {r['score_calls_posts_per_s']:,} |",
         f"| `detect_lang` | {r['detect_lang_s']:.1f} s | {r['detect_lang_posts_per_s']:,} |", "",
-        *([f"The same normalised texts through `predict_proba_normalised` of an earlier model (`{r['compare_model']}`) and of "
+        *([f"The same normalised texts through `predict_proba_normalised` of an earlier model (`{Path(r['compare_model']).name}`) and of "
            f"the shipped one, alternately, three times each: earlier {', '.join(f'{x:.1f} s' for x in r['compare']['earlier'])}; "
            f"shipped {', '.join(f'{x:.1f} s' for x in r['compare']['shipped'])}. On a loaded machine only such a side-by-side "
            "comparison says whether a model got slower.", ""] if r.get("compare") else []),
