@@ -404,8 +404,9 @@ CARRY_OVER: list[str] = [
     "titles and route notices, not the invitation-with-a-time-and-a-place of the tweets. Taking the lexicon's verdict as "
     "well (model or lexicon) gives back the lexicon's recall on the held-out site, but in the nested cross-validation it "
     "cost more precision than it brought recall (a separate scratch run: overall precision 0.66 to 0.59 for recall 0.65 to "
-    "0.67), so the shipped rule is the model's alone. Without the IRA tweets, English recall drops far below the lexicon's: "
-    "the site's English articles are not tweets.",
+    "0.67), so the shipped rule is the model's alone. Without the IRA tweets, the threshold chosen on the rest is far "
+    "from the one chosen with them, and the English figures swing between runs (in this run and one on 295 fewer "
+    "posts: recall 0.74 at precision 0.65, and recall 0.32 at precision 0.81).",
 ]
 # Why the targets are not met, read from the figures of the same run.
 TARGET_NOTES: list[str] = [
@@ -413,28 +414,31 @@ TARGET_NOTES: list[str] = [
     "someone else's call (labelled 0 by the definition); recall by Albanian calls that name a time and the capital but "
     "no event word, and by the student-protest site's live-blog lines. Albanian has 56 labelled calls, Serbian Cyrillic 21, "
     "Serbian/Bosnian/Croatian Latin 4: the 2013-14 tweets hold almost no calls (1 in the 479 read in session 3), so the "
-    "Latin-script figures say little.",
+    "Latin-script figures say little. The figures are noisy: a run of this script on the same labels without the 295 "
+    "randomly sampled negatives (one more fold assignment and threshold choice) gave precision 0.73 and recall 0.62 "
+    "overall, Albanian 0.46 / 0.30, Serbian Cyrillic 0.93 / 0.62, English 0.81 / 0.78.",
 ]
 
 # What the model gets wrong, read from the outer-fold errors of the run above. Paraphrased: the texts
 # of balkan-posts may not be quoted in the project.
 MISSES = [
-    "False calls, Albanian: invitations with an hour and a square to a festival final, an evening of city songs, a "
-    "children's play day, a parade of old cars, a clean-up (the topic cues lowered their scores but not all below the "
-    "threshold); headlines that relay a party's call to gather in front of parliament (0 by the definition); a "
-    "registration deadline.",
+    "False calls, Albanian: invitations with an hour and a square or a hall to a pop concert, a charity concert, a "
+    "festival final, an evening of city songs, a children's play day, a parade of old cars (the topic cues lowered their "
+    "scores, not all below the threshold); a party's aid collection; a call to join a diaspora summit; headlines that "
+    "relay a party's call to gather in front of parliament (0 by the definition).",
     "Missed Albanian calls: opposition calls to gather in Tirana tomorrow at a given hour \"as free people\" that name no "
-    "event (scores just under the threshold), campaign rallies that a party announces with a date, an hour and a town, a "
-    "march against paedophiles, \"this Saturday at 11 everyone on their feet\", and issue 10's four-word "
-    "\"Shihemi neser ne proteste\" (the shipped model scores it 0.20, its threshold is 0.38).",
+    "event, campaign rallies that a party announces with a date, an hour and a town, a march against paedophiles, "
+    "\"this Saturday at 11 everyone on their feet\", a dialect plea to be at the protest tomorrow at 7, and issue 10's "
+    "four-word \"Shihemi neser ne proteste\" (the shipped model scores it 0.23, its threshold is 0.48).",
     "Missed Serbian Cyrillic calls: live-blog instructions to move on to the next place, a one-line note that a protest "
     "is announced in a town for a date, an urgent call to a column gathering at a square, the students' letter to the "
-    "people; one false call: a report of the largest gathering on a square.",
+    "people; false calls: a report of the largest gathering on a square, an account of a past day-long blockade, an "
+    "opinion piece.",
     "Serbian/Bosnian/Croatian Latin: missed a forwarded invitation for a Sunday and a departure time to a commemoration "
     "at a mass grave; false calls: a road closure for a car rally, a \"let's go\" for an online vote.",
-    "English: missed short replies (\"meet you there at 1 PM today\"), campaign-rally ticket links, a national day of "
-    "action; false calls: headlines about someone else's rally or vigil, notices to watch a rally on television, an "
-    "online \"hashtag rally\".",
+    "English: missed the student site's English invitations to a protest on a date, short replies (\"meet you there at "
+    "1 PM today\"), an invitation to a rally sent by direct message; false calls: headlines about someone else's rally "
+    "or vigil, reports of a protest tonight, radio-show and ticket-sale notices, an anniversary of a past march.",
 ]
 
 
