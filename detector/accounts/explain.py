@@ -501,29 +501,26 @@ def reasons(
     strength = np.abs(contributions)
     strength[np.isnan(X)] = 0.0  # a missing feature is reported as missing, not as a reason
     order = np.argsort(-strength, axis=1, kind="stable")[:, :top]
-    parts: list[pd.Series] = []
+    # Plain object arrays and one join per row: pandas string operations cost more than the model.
+    parts: list[np.ndarray] = []
     for r in range(min(top, p)):
-        col = pd.Series([""] * n, dtype=object)
+        col = np.full(n, "", dtype=object)
         idx = order[:, r]
         chosen_strength = strength[np.arange(n), idx]
         for j in np.unique(idx):
             rows = np.flatnonzero((idx == j) & (chosen_strength >= min_effect))
             if len(rows) == 0:
                 continue
-            text = TEMPLATES[feature_names[j]](X[rows, j])
-            arrow = np.where(contributions[rows, j] > 0, UP + " ", DOWN + " ")
-            col.iloc[rows] = (pd.Series(arrow) + text.to_numpy()).to_numpy()
+            text = TEMPLATES[feature_names[j]](X[rows, j]).to_numpy(dtype=object)
+            arrow = np.where(contributions[rows, j] > 0, UP + " ", DOWN + " ").astype(object)
+            col[rows] = arrow + text
         parts.append(col)
     missing = _missing_inputs(X, feature_names)
     if missing is not None:
-        parts.append(missing)
-    joined = pd.Series([""] * n, dtype=object)
-    for part in parts:
-        has = part.to_numpy() != ""
-        both = has & (joined.to_numpy() != "")
-        joined = joined.where(~both, joined + "; ")
-        joined = joined.where(~has, joined + part)
-    return joined
+        parts.append(missing.to_numpy(dtype=object))
+    if not parts:
+        return pd.Series([""] * n, dtype=object)
+    return pd.Series(["; ".join([t for t in texts if t]) for texts in zip(*parts, strict=True)], dtype=object)
 
 
 def _missing_inputs(X: np.ndarray, feature_names: list[str]) -> pd.Series | None:
