@@ -20,8 +20,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import requests
-import vcr
 import yaml
+from _cassettes import replayer
 from _store_targets import BACKENDS, store_target
 from click.testing import CliRunner
 
@@ -53,14 +53,7 @@ A, B, C, D, E = (
 BOT = "1788990011223344556"
 
 
-def replay(name: str):
-    recorder = vcr.VCR(
-        cassette_library_dir=str(FIX),
-        record_mode="none",
-        filter_headers=["authorization"],
-        match_on=["method", "scheme", "host", "port", "path", "query"],
-    )
-    return recorder.use_cassette(name)
+replay = replayer(FIX)
 
 
 class FakeTime:

@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 import pytest
-import vcr
+from _cassettes import replayer
 from test_collect import (
     FakeTime,  # the X collector tests' clock: 2024-05-14T09:00:00Z, the cassettes' Date
 )
@@ -33,14 +33,7 @@ PASSWORD = "abcd-efgh-ijkl-mnop"
 MARCHA = "at://did:plc:marcha7abc2def3ghi4jkl/app.bsky.feed.post/3ksz2abcd2x2a"
 
 
-def replay(name: str):
-    recorder = vcr.VCR(
-        cassette_library_dir=str(CASSETTES),
-        record_mode="none",
-        filter_headers=["authorization"],
-        match_on=["method", "scheme", "host", "port", "path", "query"],
-    )
-    return recorder.use_cassette(name)
+replay = replayer(CASSETTES)
 
 
 @pytest.fixture
