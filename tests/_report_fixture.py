@@ -8,6 +8,7 @@ for what an adversary would put in a display name, a post or a cluster's evidenc
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -84,6 +85,21 @@ def clusters() -> pd.DataFrame:
              "accounts": ["900002", "900003"]},
         ]
     )
+
+
+def accounts_as_written() -> pd.DataFrame:
+    """:func:`accounts` as `detector score` writes them to CSV: reasons joined with "; "."""
+    acc = accounts()
+    acc["reasons"] = acc["reasons"].map(lambda r: "; ".join(r) if isinstance(r, list) else r)
+    return acc
+
+
+def clusters_as_written() -> pd.DataFrame:
+    """:func:`clusters` as `detector posts` writes them to CSV: evidence as JSON, accounts space-joined."""
+    clu = clusters()
+    clu["evidence"] = clu["evidence"].map(lambda e: json.dumps(e) if isinstance(e, dict) else e)
+    clu["accounts"] = clu["accounts"].map(lambda a: " ".join(a) if isinstance(a, list) else a)
+    return clu
 
 
 SINCE = datetime(2015, 8, 9, 6, 0, tzinfo=UTC)

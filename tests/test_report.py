@@ -20,7 +20,9 @@ from _report_fixture import (
     SINCE,
     UNTIL,
     accounts,
+    accounts_as_written,
     clusters,
+    clusters_as_written,
     posts,
     report_data,
 )
@@ -259,16 +261,12 @@ def test_parse_since_errors(text: str) -> None:
 
 def _write_inputs(folder: Path) -> None:
     folder.mkdir(exist_ok=True)
-    acc = accounts()
-    acc["reasons"] = acc["reasons"].map(lambda r: "; ".join(r) if isinstance(r, list) else r)
+    acc = accounts_as_written()
     bad = pd.DataFrame([{"account_id": "900009", "screen_name": "broken", "score": "high"}, {"account_id": "", "score": 0.5}])
     pd.concat([acc, bad], ignore_index=True).to_csv(folder / "scores.csv", index=False)
     p = posts()
     p.to_csv(folder / "posts.csv", index=False)
-    clu = clusters()
-    clu["evidence"] = clu["evidence"].map(lambda e: json.dumps(e) if isinstance(e, dict) else e)
-    clu["accounts"] = clu["accounts"].map(lambda a: " ".join(a) if isinstance(a, list) else a)
-    clu.to_csv(folder / "clusters.csv", index=False)
+    clusters_as_written().to_csv(folder / "clusters.csv", index=False)
 
 
 def test_load_files_keeps_bad_rows_aside_and_applies_the_watch(tmp_path: Path) -> None:

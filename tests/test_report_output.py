@@ -13,7 +13,14 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from _report_fixture import accounts, clusters, posts, report_data
+from _report_fixture import (
+    accounts,
+    accounts_as_written,
+    clusters,
+    clusters_as_written,
+    posts,
+    report_data,
+)
 from click.testing import CliRunner
 
 from detector.accounts.registry import load_current_model
@@ -123,14 +130,10 @@ def test_each_flagged_account_has_its_own_entry(tmp_path: Path) -> None:
 def _posts_outputs(folder: Path) -> None:
     """What `detector score` and `detector posts` write, under their default names."""
     folder.mkdir()
-    acc = accounts()
-    acc["reasons"] = acc["reasons"].map(lambda r: "; ".join(r) if isinstance(r, list) else r)
+    acc = accounts_as_written()
     acc.to_csv(folder / "scores.csv", index=False)
     posts().to_csv(folder / "post_scores.csv", index=False)
-    clu = clusters()
-    clu["evidence"] = clu["evidence"].map(lambda e: json.dumps(e) if isinstance(e, dict) else e)
-    clu["accounts"] = clu["accounts"].map(lambda a: " ".join(a) if isinstance(a, list) else a)
-    clu.to_csv(folder / "clusters.csv", index=False)
+    clusters_as_written().to_csv(folder / "clusters.csv", index=False)
 
 
 def test_from_dir_reads_post_scores_and_takes_the_span_of_the_data(tmp_path: Path) -> None:
