@@ -28,7 +28,8 @@ def test_posts_writes_three_outputs_and_rejects(tmp_path: Path) -> None:
     scores = pd.read_csv(out, dtype=str)
     assert list(scores.columns) == [
         "post_id", "author_id", "author_screen_name", "created_at", "text", "lang", "score", "label",
-        "is_call", "call_score", "event", "when", "where", "cluster_ids", "campaign_id", "reasons",
+        "is_call", "call_score", "event", "when", "when_ts", "when_status", "where", "cluster_ids", "campaign_id",
+        "reasons",
     ]  # fmt: skip
     assert len(scores) == 26
     assert set(scores["label"]) <= {"suspicious", "uncertain", "likely-genuine"}
@@ -135,9 +136,32 @@ def test_the_calls_columns(tmp_path: Path) -> None:
     # what and when as written, for real IRA calls (the extraction itself is tested in test_extract.py).
     laquan = calls[calls["text"].str.startswith("Reminder, all out for Laquan")].iloc[0]
     assert (laquan["event"].lower(), laquan["when"].lower()) == ("rally", "tomorrow")
+    # ... and resolved against the post's time (posted 2017-08-10 23:33 UTC; English: the UTC day).
+    assert (laquan["when_ts"], laquan["when_status"]) == ("2017-08-11 00:00:00+00:00", "date")
     texit = calls[calls["text"].str.contains("statewide rally scheduled for Nov. 5")]
     assert len(texit) == 8 and set(texit["when"].str.lower()) == {"nov. 5"}
+    assert set(texit["when_ts"]) == {"2016-11-05 00:00:00+00:00"} and set(texit["when_status"]) == {"date"}
     assert (calls["call_score"].astype(float) > 0).all()
+
+
+def test_when_is_resolved_to_utc_in_the_post_output(tmp_path: Path) -> None:
+    # Written for this test (not from balkan-posts): local Belgrade times, no author column.
+    src = tmp_path / "postime.csv"
+    src.write_text(
+        "text,date\n"
+        '"Të gjithë nesër në orën 18 para Komunës në Mitrovicë! Marshim paqësor.",29.11.2026. 20:15\n'
+        '"Сви у суботу у 12 часова испред Скупштине општине, блокада!",29.11.2026. 21:00\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "p.csv"
+    code, _, err = _run(str(src), "-o", str(out), "--no-account-model", "--tz", "Europe/Belgrade")
+    assert code == 0, err
+    posts = pd.read_csv(out, dtype=str, keep_default_na=False)
+    assert posts["created_at"].tolist() == ["2026-11-29 19:15:00+00:00", "2026-11-29 20:00:00+00:00"]
+    assert posts["when"].tolist() == ["nesër në orën 18", "у суботу у 12 часова"]
+    # Tomorrow at 18 Central European time; the next Saturday (5 December) at 12.
+    assert posts["when_ts"].tolist() == ["2026-11-30 17:00:00+00:00", "2026-12-05 11:00:00+00:00"]
+    assert posts["when_status"].tolist() == ["resolved", "resolved"]
 
 
 def test_posts_without_authors_are_read_and_scored_for_their_text(tmp_path: Path) -> None:

@@ -682,7 +682,8 @@ class PostAnalysis:
 # The post output: who, when, what was said, the verdict, the call and where the evidence is.
 POST_OUTPUT_COLUMNS = [
     "post_id", "author_id", "author_screen_name", "created_at", "text", "lang", "score", "label",
-    "is_call", "call_score", "event", "when", "where", "cluster_ids", "campaign_id", "reasons",
+    "is_call", "call_score", "event", "when", "when_ts", "when_status", "where", "cluster_ids", "campaign_id",
+    "reasons",
 ]  # fmt: skip
 
 
@@ -726,7 +727,7 @@ def post_output(posts: pd.DataFrame, scores: pd.DataFrame, calls: pd.DataFrame, 
     for col in ("author_screen_name", "created_at", "text", "lang"):
         cols[col] = posts[col] if col in posts.columns else pd.Series(pd.NA, index=range(n), dtype="string")
     cols["score"], cols["label"] = scores["score"], scores["label"]
-    for col in ("is_call", "call_score", "event", "when", "where"):
+    for col in ("is_call", "call_score", "event", "when", "when_ts", "when_status", "where"):
         cols[col] = calls[col]
     cols["cluster_ids"] = scores["cluster_ids"]
     campaign = pd.Series(pd.NA, index=range(n), dtype="string")
