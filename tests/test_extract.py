@@ -74,6 +74,26 @@ def test_pm_and_english_posts_keep_the_post_clock() -> None:
     assert (ts, status) == (pd.Timestamp("2025-05-15 19:30", tz="UTC"), "resolved")
 
 
+def test_a_weekday_written_with_a_date_picks_the_year_they_agree_on() -> None:
+    # A real IRA quote of an old call (tests/fixtures/posts/ira_mariowoods_calls.csv), posted on
+    # 10 February 2016: "Saturday, December 5th" fell on a Saturday in 2015, not in 2016 (a Monday).
+    posted = pd.Timestamp("2016-02-10 08:33", tz="UTC")
+    ts, status = resolve_when("saturday, december 5th", posted, "en")
+    assert (ts, status) == (pd.Timestamp("2015-12-05", tz="UTC"), "date")
+    # Without the weekday, the date is its next occurrence.
+    assert resolve_when("december 5th", posted, "en") == (pd.Timestamp("2016-12-05", tz="UTC"), "date")
+    # 17 May 2025 was a Saturday: the weekday agrees with the coming date.
+    ts, status = resolve_when("subota 17. maja u 12h", POSTED, "sr")
+    assert (ts, status) == (pd.Timestamp("2025-05-17 10:00", tz="UTC"), "resolved")
+
+
+def test_a_weekday_that_disagrees_with_a_dated_year_is_not_guessed() -> None:
+    # 21 November 2013 was a Thursday, not a Monday.
+    assert resolve_when("monday 21.11.2013 u 10h", None, "bs") == (None, "unresolved")
+    assert resolve_when("monday 21.11.2013 u 10h", POSTED, "bs") == (None, "unresolved")
+    assert resolve_when("cetvrtak 21.11.2013 u 10h", None, "bs") == (pd.Timestamp("2013-11-21 09:00", tz="UTC"), "resolved")
+
+
 def test_fold_keeps_original_positions() -> None:
     f = fold("Љубав и ШЕШИ")
     assert f.text == "ljubav i sesi"

@@ -16,7 +16,9 @@ original character it came from, so the spans returned are cut from the original
 
 Time resolution. A clock time alone is taken on the post's day (the next day when the post was
 written after it); "tomorrow"/"sutra"/"nesër" add a day; a weekday is its next occurrence; a date
-without a year is its next occurrence on or after the post's day. Local times are read in the
+without a year is its next occurrence on or after the post's day, unless a weekday is written with it:
+then the year must make them agree (a quoted past call names a past date), and a weekday that no
+nearby year agrees with leaves the time unresolved. Local times are read in the
 time zone of the language (Central European for Albanian, Serbian, Bosnian and Croatian; the post's
 own UTC clock otherwise, since an English post says nothing about where it is). ``when_status`` is:
 
@@ -304,22 +306,15 @@ def resolve_when(expr: str, posted: pd.Timestamp | None, lang: str | None) -> tu
         return None, "unresolved"
     if posted is None or pd.isna(posted):
         if date and date[2]:
-            try:
-                day = pd.Timestamp(year=date[2], month=date[1], day=date[0])
-            except ValueError:
-                return None, "unresolved"
-            return _to_utc(day, hour, minute, tz)
+            day = _date_day(date, weekday, pd.Timestamp(year=date[2], month=1, day=1))
+            return (None, "unresolved") if day is None else _to_utc(day, hour, minute, tz)
         return None, "no post time"
     local_post = posted.tz_convert(tz) if posted.tzinfo else posted.tz_localize("UTC").tz_convert(tz)
     base = local_post.normalize().tz_localize(None)
     if date:
-        year = date[2] or base.year
-        try:
-            day = pd.Timestamp(year=year, month=date[1], day=date[0])
-        except ValueError:
+        day = _date_day(date, weekday, base)
+        if day is None:
             return None, "unresolved"
-        if date[2] is None and day < base - pd.Timedelta(days=1):
-            day = pd.Timestamp(year=year + 1, month=date[1], day=date[0])
     elif day_offset is not None:
         day = base + pd.Timedelta(days=day_offset)
     elif weekday is not None:
@@ -329,6 +324,36 @@ def resolve_when(expr: str, posted: pd.Timestamp | None, lang: str | None) -> tu
         if hour is not None and (hour, minute or 0) < (local_post.hour, local_post.minute):
             day = base + pd.Timedelta(days=1)
     return _to_utc(day, hour, minute, tz)
+
+
+def _date_day(date: tuple[int, int, int | None], weekday: int | None, base: pd.Timestamp) -> pd.Timestamp | None:
+    """The day of a written date: its next occurrence on or after the post's day when it has no year.
+
+    When a weekday is written too ("Saturday, December 5th"), the year must make the two agree: a
+    post quoting a past call names a past date, so the latest agreeing year before the post is taken
+    when no later one agrees. A weekday that agrees with no year near the post, or with a date that
+    names its year, leaves the time unresolved rather than guessed.
+    """
+    day_of, month, year = date
+
+    def on(y: int) -> pd.Timestamp | None:
+        try:
+            return pd.Timestamp(year=y, month=month, day=day_of)
+        except ValueError:
+            return None
+
+    if year is not None:
+        day = on(year)
+        return day if day is not None and (weekday is None or day.weekday() == weekday) else None
+    candidates = [d for d in (on(base.year - 1), on(base.year), on(base.year + 1)) if d is not None]
+    if weekday is not None:
+        candidates = [d for d in candidates if d.weekday() == weekday]
+    ahead = [d for d in candidates if d >= base - pd.Timedelta(days=1)]
+    if ahead:
+        return ahead[0]
+    if weekday is not None and candidates:
+        return candidates[-1]
+    return None
 
 
 def _to_utc(day: pd.Timestamp, hour: int | None, minute: int | None, tz: str) -> tuple[pd.Timestamp, str]:
