@@ -56,6 +56,9 @@ def test_identical_calls_are_one_row_with_every_author(files: Path) -> None:
     rally = by_text["This: #JusticeForMarioWoods Ra"]
     assert (rally["n_authors"], rally["n_posts"]) == (3, 3)  # three quotes, three different t.co links
     assert rally["event"].lower() == "rally"
+    # "Saturday, December 5th", quoted in 2016: the Saturday was 5 December 2015. English times are
+    # read on the post's UTC clock; a day without a clock time says so.
+    assert (rally["when"], rally["when_ts"], rally["when_status"]) == ("Saturday, December 5th", "2015-12-05T00:00:00Z", "date")
     assert calls.index(vigil) < 2 and calls.index(rally) < 2  # most authors first
     assert all(c["call_score"] is not None and c["reasons"] for c in (vigil, rally))
 
@@ -84,6 +87,8 @@ def test_calls_and_campaigns_in_chromium(files: Path, browser: Any, tmp_path: Pa
         first = rows.nth(0).inner_text()
         assert "3 accounts" in first and "CornellBurchet" in first and "BLMSoldier" in first
         assert "4 posts" in page.locator("tr.call", has_text="Vigil tonight").inner_text()
+        rally = page.locator("tr.call", has_text="JusticeForMarioWoods Ra").inner_text()
+        assert "Saturday, December 5th → the day starting 2015-12-05 00:00:00 UTC" in rally
         campaigns = page.locator("div.campaign")
         assert campaigns.count() == 3
         koch = page.locator("#campaign-dc4ae0f971b7").inner_text()

@@ -749,6 +749,9 @@ def build_content(data: ReportData, previous: dict[str, Any] | None = None) -> d
 # Calls to action and campaigns
 
 CALL_FIELDS = ("is_call", "call_score", "event", "when", "where")
+# The call's time resolved against the post's time (UTC) and how far it could be resolved. Post
+# scores of older versions lack them; the report then shows the time as written only.
+RESOLVED_FIELDS = ("when_ts", "when_status")
 
 
 def with_calls(posts: pd.DataFrame) -> pd.DataFrame:
@@ -765,8 +768,8 @@ def with_calls(posts: pd.DataFrame) -> pd.DataFrame:
     lang = posts["lang"] if "lang" in posts.columns else None
     found = score_calls(posts["text"].astype("string").fillna(""), created, lang)
     out = posts.copy()
-    for col in CALL_FIELDS:
-        if col not in out.columns:
+    for col in CALL_FIELDS + RESOLVED_FIELDS:
+        if col not in out.columns and col in found.columns:
             out[col] = found[col].to_numpy()
     if "call_reasons" not in out.columns and "call_reasons" in found.columns:
         out["call_reasons"] = found["call_reasons"].to_numpy()
@@ -816,6 +819,8 @@ def call_groups(posts: pd.DataFrame, name_of: dict[str, str], campaign_of: dict[
                 "last_at": _iso(g["_t"].max()),
                 "event": _clean(best["event"]),
                 "when": _clean(best["when"]),
+                "when_ts": _iso(pd.to_datetime(_clean(best["when_ts"]), utc=True, errors="coerce")) if "when_ts" in g.columns and _clean(best["when_ts"]) else None,
+                "when_status": _clean(best["when_status"]) if "when_status" in g.columns else "",
                 "where": _clean(best["where"]),
                 "call_score": _num(best["_call_score"]),
                 "score": _num(pd.to_numeric(g["score"], errors="coerce").max()),
