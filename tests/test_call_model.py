@@ -199,3 +199,26 @@ def test_given_normalised_texts_give_the_same_scores(model: cm.CallModel) -> Non
     texts = pd.Series(CALLS + NOT_CALLS)
     given = score_calls(texts, model=model, normalised=normalize_series(texts))
     pd.testing.assert_frame_equal(given, score_calls(texts, model=model))
+
+
+def test_cue_matrices_equal_the_per_text_regex_loops() -> None:
+    """The vectorised lexicon, grammar and pattern columns are the per-text Python searches they replace (real IRA texts, synthetic strings)."""
+    from detector.posts import calls
+    from detector.posts import extract as ex
+
+    fixture = Path(__file__).parent / "fixtures" / "posts" / "ira_calls.csv"
+    real = pd.read_csv(fixture)["content"].dropna()
+    synthetic = ["svi na protest sutra u 18h ispred skupstine", "in march 5", "protestя u 18h", "tomorrow at 5pm at the park", ""]
+    norm = cm.normalize_series(pd.concat([real, pd.Series(synthetic)]).astype("string"))
+
+    def loops(patterns: list) -> np.ndarray:
+        return np.array([[rx.search(t) is not None for rx in patterns] for t in norm.astype(str)], dtype=np.float32)
+
+    lex = cm.lexicon_matrix(norm)
+    assert (lex[:, :5] == loops([calls.EVENT, calls.INVITE, calls.ANNOUNCE, calls.TIME, calls.PLACE])).all()
+    assert (cm.grammar_matrix(norm) == loops(cm._GRAMMAR_RX)).all()
+    assert (cm.pattern_matrix(norm) == loops([ex.WHEN_RX, cm._CLOCK_RX, ex.PLACE_RX, ex.TOWN_RX])).all()
+    # The first synthetic text has every part but an announcement: event, invitation ("svi na protest"), time, place.
+    assert lex[len(real)].tolist() == [1, 1, 0, 1, 1, 1]
+    # "in march 5" is a date (the month), with no clock time, place or town.
+    assert cm.pattern_matrix(norm.iloc[[len(real) + 1]]).tolist() == [[1, 0, 0, 0]]

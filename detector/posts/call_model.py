@@ -51,6 +51,7 @@ from sklearn.feature_extraction.text import HashingVectorizer
 
 from detector.errors import ModelError
 from detector.posts import extract as extract_mod
+from detector.posts.matching import Texts
 from detector.posts.text import normalize_series
 
 log = logging.getLogger(__name__)
@@ -271,10 +272,15 @@ _GRAMMAR_RX = [extract_mod.regex.compile(rx) for rx in GRAMMAR.values()]
 
 def grammar_matrix(norm: pd.Series) -> np.ndarray:
     """The :data:`GRAMMAR` cues, each tested on every normalised text."""
-    docs = norm.astype(str).tolist()
-    out = np.zeros((len(docs), len(GRAMMAR)), dtype=np.float32)
-    for j, rx in enumerate(_GRAMMAR_RX):
-        out[:, j] = [rx.search(t) is not None for t in docs]
+    return _search_columns(norm, _GRAMMAR_RX)
+
+
+def _search_columns(norm: pd.Series, patterns: list[Any]) -> np.ndarray:
+    """0/1 matrix: does ``patterns[j]`` (Python ``regex``) find anything in text ``i``; RE2 where it decides alike (:mod:`detector.posts.matching`)."""
+    texts = Texts(norm)
+    out = np.zeros((len(texts), len(patterns)), dtype=np.float32)
+    for j, rx in enumerate(patterns):
+        out[:, j] = texts.search(rx)
     return out
 
 
@@ -282,26 +288,19 @@ def lexicon_matrix(norm: pd.Series) -> np.ndarray:
     """The lexicon's parts of :mod:`detector.posts.calls`, each tested on every text."""
     from detector.posts import calls
 
-    parts = (calls.EVENT, calls.INVITE, calls.ANNOUNCE, calls.TIME, calls.PLACE)
-    docs = norm.astype(str).tolist()
-    out = np.zeros((len(docs), len(LEXICON_COLUMNS)), dtype=np.float32)
-    for j, rx in enumerate(parts):
-        out[:, j] = [rx.search(t) is not None for t in docs]
+    parts = [calls.EVENT, calls.INVITE, calls.ANNOUNCE, calls.TIME, calls.PLACE]
+    out = np.zeros((len(norm), len(LEXICON_COLUMNS)), dtype=np.float32)
+    out[:, :5] = _search_columns(norm, parts)
     out[:, 5] = out[:, 0] * np.maximum(np.maximum(out[:, 1], out[:, 2]), out[:, 3] * out[:, 4])
     return out
 
 
 def pattern_matrix(norm: pd.Series) -> np.ndarray:
     """Time and place patterns of :mod:`detector.posts.extract`: a time, a clock time, a place, a town."""
-    docs = norm.astype(str).tolist()
-    out = np.zeros((len(docs), len(PATTERN_COLUMNS)), dtype=np.float32)
-    clock = extract_mod.regex.compile(r"\d{1,2}[:.]\d{2}|\d{1,2} ?(?:h|am|pm|casova|sati)\b|(?:ora|oren|u|at) \d{1,2}\b")
-    for i, t in enumerate(docs):
-        out[i, 0] = extract_mod.WHEN_RX.search(t) is not None
-        out[i, 1] = clock.search(t) is not None
-        out[i, 2] = extract_mod.PLACE_RX.search(t) is not None
-        out[i, 3] = extract_mod.TOWN_RX.search(t) is not None
-    return out
+    return _search_columns(norm, [extract_mod.WHEN_RX, _CLOCK_RX, extract_mod.PLACE_RX, extract_mod.TOWN_RX])
+
+
+_CLOCK_RX = extract_mod.regex.compile(r"\d{1,2}[:.]\d{2}|\d{1,2} ?(?:h|am|pm|casova|sati)\b|(?:ora|oren|u|at) \d{1,2}\b")
 
 
 def topic_matrix(norm: pd.Series) -> np.ndarray:
