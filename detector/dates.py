@@ -298,9 +298,14 @@ def parse_dates(
 def _zone_naive(parsed: pd.Series, text: pd.Series, naive: np.ndarray, column: str, rules: DateRules) -> pd.Series:
     """Place the times written without a zone in ``rules.tz``; without one, note them (read as UTC)."""
     if rules.tz is None:
-        timed = naive & text.str.contains(_TIME_OF_DAY).fillna(False).to_numpy(dtype=bool)
-        if timed.any() and column not in rules.unzoned:
-            rules.unzoned[column] = str(text.iloc[int(np.flatnonzero(timed)[0])])
+        # One example per column is all the notice says: stop at the first (a million values cost seconds).
+        if column not in rules.unzoned:
+            time_of_day = re.compile(_TIME_OF_DAY)
+            values = text.to_numpy(dtype=object)
+            for i in np.flatnonzero(naive):
+                if isinstance(values[i], str) and time_of_day.search(values[i]):
+                    rules.unzoned[column] = values[i]
+                    break
         return parsed
     wall = parsed.iloc[naive].dt.tz_convert(None)
     placed = wall.dt.tz_localize(rules.tz, ambiguous="NaT", nonexistent="NaT").dt.tz_convert("UTC")

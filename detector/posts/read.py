@@ -214,7 +214,8 @@ def _ira_observations(df: pd.DataFrame, posts: pd.DataFrame) -> pd.DataFrame | N
             "screen_name": posts["author_id"].to_numpy(),
             "followers_count": df["followers"].reindex(rows).to_numpy() if "followers" in df.columns else None,
             "friends_count": df["following"].reindex(rows).to_numpy() if "following" in df.columns else None,
-            "_t": posts["created_at"].to_numpy(),
+            # The array keeps the zone-aware dtype (to_numpy() would box a million Timestamps).
+            "_t": posts["created_at"].array,
         },
         index=pd.Index(rows),
     )
