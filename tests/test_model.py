@@ -399,15 +399,16 @@ def test_rebuilding_the_training_tables_gives_the_shipped_bytes(tmp_path: Path) 
     assert got == {
         "cresci-2017": (13031, 9557), "cresci-2015": (2817, 1337), "botwiki-2019": (698, 698), "verified-2019": (1986, 0),
         "botometer-feedback-2019": (512, 134), "cresci-stock-2018": (13274, 7102), "pronbots-2019": (17882, 17882),
-        "vendor-purchased-2019": (1086, 1086), "political-bots-2019": (62, 62), "caverlee-2011": (41394, 22170),
+        "vendor-purchased-2019": (1086, 1086), "political-bots-2019": (62, 62), "ira-2018": (1407, 1407),
+        "caverlee-2011": (41394, 22170),
     }  # fmt: skip
-    # 22 labelled groups: one per raw file and label
-    assert sum(len(c["groups"]) for c in manifest["collections"].values()) == 22
+    # 30 labelled groups: one per raw file and label, and the 8 account categories of the IRA trolls
+    assert sum(len(c["groups"]) for c in manifest["collections"].values()) == 30
     # rebuilt twice, the same bytes: a model card's data hashes identify its data
     again = datasets.build_tables(datasets.DEFAULT_RAW, tmp_path / "again")
     assert again == manifest
     table = datasets.load_training_table(tmp_path)
-    assert len(table) == 92742  # one E13 record holds a NUL byte: the readers reject it
+    assert len(table) == 94149  # one E13 record holds a NUL byte: the readers reject it
     assert not table.duplicated("account_id").any()  # no account in two collections
     assert table["collected_at"].notna().all()  # every raw set carries its own collection time
     # the INT fake followers: once, in cresci-2015, collected 2013-06-11/12 (cresci-2017's dates, not 2015-02-14)

@@ -6,7 +6,7 @@ writes compact canonical tables under ``datasets/accounts/``, one per collection
 of hashes and citations, so a fresh clone can retrain and re-evaluate without the raw sets.
 :func:`load_training_table` reads those tables.
 
-Ten collections, 22 labelled groups (the ``kind`` column: one per raw file and label):
+Eleven collections (the ``kind`` column: one per raw file and label):
 
 * cresci-2017: genuine accounts, social spambots 1-3, traditional spambots 1-4, fake followers
   (without the INT accounts, which are kept once, in cresci-2015);
@@ -14,7 +14,9 @@ Ten collections, 22 labelled groups (the ``kind`` column: one per raw file and l
 * botwiki-2019 (self-declared bots) and verified-2019 (verified humans);
 * five Bot Repository archives read from their ``.tar.gz`` as published: botometer-feedback-2019,
   cresci-stock-2018, pronbots-2019, vendor-purchased-2019, political-bots-2019;
-* caverlee-2011: honeypot content polluters and legitimate users (counts only).
+* caverlee-2011: honeypot content polluters and legitimate users (counts only);
+* ira-2018: half of the Internet Research Agency's troll accounts (state-backed), as profiles made
+  of the counts at each account's latest tweet (counts only; groups by account category).
 
 Decisions taken here (``datasets/README.md`` gives the reasons):
 
@@ -29,7 +31,10 @@ Decisions taken here (``datasets/README.md`` gives the reasons):
   profile, not the crawl. It is kept as ``collected_at``, and ``collected_at_exact`` is false for
   every Bot Repository row: the shipped model uses no feature that needs the collection time;
 * caverlee-2011: counts, dates and two lengths only (``screen_name_length``,
-  ``description_length`` columns); the 44 ids listed as both polluter and legitimate are dropped.
+  ``description_length`` columns); the 44 ids listed as both polluter and legitimate are dropped;
+* ira-2018: a profile is the followers, following and updates (statuses) counts of the account's
+  latest tweet, observed at that tweet's time (``collected_at_exact`` true); its creation date,
+  names and description are unknown (:data:`KNOWN_FIELDS`).
 
 This module owns the list of collections, their labels and their provenance. It never trains.
 """
@@ -163,6 +168,13 @@ COLLECTIONS: tuple[Collection, ...] = (
         "Yang et al., HBTE 1(1), 2019 (as botometer-feedback-2019). " + _BOTREPO,
     ),
     Collection(
+        "ira-2018",
+        (Source("ira-2018/tweets.parquet", 1, "ira"),),
+        2017,
+        'Linvill, Warren. "Troll Factories: Manufacturing Specialized Disinformation on Twitter". '
+        "Political Communication 37(4), 2020; published by FiveThirtyEight (MIT licence). Half of the accounts.",
+    ),
+    Collection(
         "caverlee-2011",
         (
             Source("caverlee-2011/legitimate_users.txt", 0, "legitimate_users"),
@@ -244,6 +256,47 @@ def _caverlee(path: Path) -> tuple[pd.DataFrame, Rejects]:
     return accounts, rejects
 
 
+#: The profile fields each counts-only collection has; the other canonical fields are unknown there.
+#: Humans paired with such a collection in evaluation are cut to the same fields
+#: (:mod:`detector.training.evaluate`), so that missing fields alone cannot tell the classes apart.
+KNOWN_FIELDS: dict[str, tuple[str, ...]] = {
+    "ira-2018": ("account_id", "screen_name", "followers_count", "friends_count", "statuses_count", "collected_at"),
+}
+
+
+def _ira(path: Path) -> tuple[pd.DataFrame, Rejects]:
+    """IRA troll profiles from their tweets: the counts at each author's latest tweet.
+
+    ``following``, ``followers`` and ``updates`` are the account's counts when the tweet was
+    posted; the latest tweet of an author is its profile, observed at that tweet's time. Nothing
+    else of the profile is known (no creation date, name or description). The account category of
+    ``authors.csv`` (RightTroll, LeftTroll, NonEnglish, ...) is kept as the group.
+    """
+    import pyarrow.parquet as pq
+
+    cols = ["author_id", "publish_date", "following", "followers", "updates"]
+    raw = pq.read_table(path, columns=cols).to_pandas()
+    raw["_t"] = pd.to_datetime(raw["publish_date"], format="%Y-%m-%d %H:%M:%S", errors="coerce")
+    raw = raw[raw["_t"].notna()].sort_values(["author_id", "_t"], kind="stable").drop_duplicates("author_id", keep="last")
+    frame = pd.DataFrame(
+        {
+            "id": raw["author_id"].to_numpy(),
+            "screen_name": raw["author_id"].to_numpy(),
+            "followers_count": raw["followers"].to_numpy(),
+            "friends_count": raw["following"].to_numpy(),
+            "statuses_count": raw["updates"].to_numpy(),
+            "collected_at": raw["_t"].dt.strftime("%Y-%m-%dT%H:%M:%SZ").to_numpy(),
+        },
+        index=pd.RangeIndex(1, len(raw) + 1),
+    )
+    rejects = Rejects(str(path))
+    accounts = canonical_from_frame(frame, str(path), rejects, _FAR_PAST)
+    authors = pd.read_csv(path.parent / "authors.csv", dtype=str)
+    category = authors.drop_duplicates("author_id").set_index("author_id")["account_category"]
+    accounts["kind"] = "ira-" + accounts["account_id"].astype(str).map(category).fillna("Unknown").str.lower()
+    return accounts, rejects
+
+
 def read_source(raw_dir: Path, src: Source, collection: str = "a training collection") -> tuple[pd.DataFrame, Rejects]:
     path = Path(raw_dir) / src.path
     if not path.is_file():
@@ -254,6 +307,8 @@ def read_source(raw_dir: Path, src: Source, collection: str = "a training collec
         frame, rejects = _json(path)
     elif src.path.startswith("caverlee"):
         frame, rejects = _caverlee(path)
+    elif src.path.startswith("ira-2018"):
+        frame, rejects = _ira(path)
     else:
         frame, rejects = _cresci_csv(path)
     if src.label is not None:
@@ -261,7 +316,7 @@ def read_source(raw_dir: Path, src: Source, collection: str = "a training collec
     if src.label is None:
         lab = frame["label"].astype("Float64").to_numpy(dtype="float64", na_value=np.nan)
         frame["kind"] = np.where(lab == 1, src.kind + "-bot", src.kind + "-human")
-    else:
+    elif "kind" not in frame.columns:
         frame["kind"] = src.kind
     frame["source"] = src.path
     frame["collected_at_exact"] = not (src.path.endswith(".json") or src.path.endswith(".tar.gz"))

@@ -82,7 +82,17 @@ PAIRS: dict[str, tuple[str, ...]] = {
     "pronbots-2019": ("verified-2019", "botometer-feedback-2019"),
     "vendor-purchased-2019": ("verified-2019", "botometer-feedback-2019"),
     "political-bots-2019": ("verified-2019", "botometer-feedback-2019"),
+    # State-backed trolls (2014-2018) against ordinary users of the nearest eras, not against the
+    # verified celebrities and organisations, which their audience alone would separate.
+    "ira-2018": ("cresci-2017", "botometer-feedback-2019"),
 }
+#: The profile fields of the training tables that a counts-only collection may lack (see
+#: :data:`detector.training.datasets.KNOWN_FIELDS`); labels and provenance columns are not among them.
+PROFILE_FIELDS = (
+    "screen_name", "name", "description", "followers_count", "friends_count", "listed_count", "favourites_count",
+    "statuses_count", "created_at", "collected_at", "verified", "default_profile", "default_profile_image",
+    "profile_use_background_image", "url", "location", "lang", "bot_declared", "screen_name_length", "description_length",
+)  # fmt: skip
 #: Human-only collections, tested as the human side of a pair rather than on their own.
 HUMAN_SIDE = ("verified-2019",)
 
@@ -105,9 +115,19 @@ class Unit:
         return self.test + self.humans
 
     def rows(self, table: pd.DataFrame) -> pd.DataFrame:
+        """The unit's test rows; paired humans cut to the fields a counts-only test collection has."""
         coll = table["collection"]
         keep = coll.isin(self.test) | (coll.isin(self.humans) & (table["label"] == 0))
-        return table[keep.to_numpy()]
+        out = table[keep.to_numpy()]
+        known = {f for c in self.test for f in datasets.KNOWN_FIELDS.get(c, ())}
+        if not known or not self.humans:
+            return out
+        out = out.copy()
+        paired = out["collection"].isin(self.humans).to_numpy()
+        for col in PROFILE_FIELDS:
+            if col in out.columns and col not in known:
+                out.loc[paired, col] = None
+        return out
 
 
 def units_for(collections: list[str]) -> list[Unit]:
