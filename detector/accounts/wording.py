@@ -47,25 +47,37 @@ def plain_reasons(reasons: pd.Series, absent: Iterable[str] = ()) -> pd.Series:
 
     ``missing: followers_count, created_at`` becomes ``blank: follower count, creation date``
     for the fields this row left empty; fields ``absent`` from the whole input are dropped from
-    the row (the run summary names them once). Vectorised: the few distinct field lists are
+    the row (the run summary names them once). The few distinct field lists are
     worded once each.
     """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     gone = set(absent)
-    text = reasons.astype("string")
-    has = text.str.contains(_MISSING_MARK, regex=False).fillna(False).to_numpy(dtype=bool)
-    if has.any():
-        parts = text[has].str.split(_MISSING_MARK, n=1, expand=True)
-        head, tail = parts[0].fillna(""), parts[1].fillna("")
-        words = {u: _blank_words(u, gone) for u in pd.unique(tail)}
-        new_tail = tail.map(words).astype("string")
+    try:
+        text = pa.array(reasons, type=pa.large_string(), from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):  # not all text: as pandas would make it text
+        text = pa.array(reasons.astype("string"), type=pa.large_string(), from_pandas=True)
+    # Arrow's string kernels: per-row Python or pandas string methods cost more than the model.
+    has = pc.fill_null(pc.match_substring(text, _MISSING_MARK), False)
+    if pc.any(has).as_py():
+        parts = pc.split_pattern(text.filter(has), _MISSING_MARK, max_splits=1)
+        head, tail = pc.list_element(parts, 0), pc.dictionary_encode(pc.list_element(parts, 1))
+        words = pa.array([_blank_words(t, gone) for t in tail.dictionary.to_pylist()], type=pa.large_string())
+        new_tail = words.take(tail.indices)
         # nothing left to say: drop the "; " that led to it
-        head = head.where(new_tail != "", head.str.removesuffix("; "))
-        text[has] = (head + new_tail).to_numpy()
+        drop = pc.and_(pc.equal(new_tail, ""), pc.ends_with(head, "; "))
+        head = pc.if_else(drop, pc.utf8_slice_codeunits(head, 0, -2), head)
+        text = pc.replace_with_mask(text, has, pc.binary_join_element_wise(head, new_tail, pa.scalar("", pa.large_string())))
     for zero, plain in _ZERO_RATES:
-        hit = text.str.contains(zero, regex=False).fillna(False).to_numpy(dtype=bool)
-        if hit.any():
-            text[hit] = text[hit].str.replace(zero, plain, regex=False).to_numpy()
-    return text.astype(object) if reasons.dtype == object else text
+        hit = pc.fill_null(pc.match_substring(text, zero), False)
+        if pc.any(hit).as_py():
+            text = pc.replace_with_mask(text, hit, pc.replace_substring(text.filter(hit), zero, plain))
+    if reasons.dtype != object:  # text in, text out: no Python string per row
+        return pd.Series(text, index=reasons.index, dtype="string")
+    out = text.to_numpy(zero_copy_only=False)
+    out[pc.is_null(text).to_numpy(zero_copy_only=False)] = pd.NA
+    return pd.Series(out, index=reasons.index, dtype=object)
 
 
 _MISSING_MARK = "missing: "
