@@ -165,6 +165,46 @@ def test_date_free_features_by_hand() -> None:
     assert math.isnan(f.loc[1, "name_screen_name_similarity"])  # no display name
 
 
+# Texts where Arrow's (RE2's) idea of a digit, a word or a letter is not Python's: the features
+# count as Python's ``re`` does. Names and descriptions written for this test.
+UNICODE_TEXTS = [
+    "Robot ٣٤ posts every day",  # Arabic-Indic digits are \\d; "Robot" is a bot word
+    "हिन्दी समाचार 2",  # Devanagari vowel signs are not \\w: words split at them
+    "x² ⅷ 10",  # superscript two and roman eight are \\w but not \\d: words x², ⅷ, 10
+    "ébot café_bar",  # é is a letter: no word boundary before "bot"
+    "new poſts every hour",  # long s: IGNORECASE matches it to "s"
+    "free ebooKs",  # the Kelvin sign: IGNORECASE matches it to "k"
+    "robots_and_more",  # "_" joins words: no bot word
+    "🤖 bot 🤖",
+    "",
+]
+
+
+def test_counts_of_unicode_texts_are_pythons() -> None:
+    import re
+
+    from detector.accounts.features import BOT_WORDS
+
+    accounts = frame(screen_name=["a"] * len(UNICODE_TEXTS), name=UNICODE_TEXTS, description=UNICODE_TEXTS)
+    f = compute_features(accounts, fit_bigrams(["ab"]))
+    assert f["num_digits_in_name"].tolist() == [len(re.findall(r"\d", t)) for t in UNICODE_TEXTS] == [2, 1, 2, 0, 0, 0, 0, 0, 0]
+    assert f["description_words"].tolist() == [len(re.findall(r"\w+", t)) for t in UNICODE_TEXTS] == [5, 7, 3, 2, 4, 2, 1, 1, 0]
+    expected_bot = [float(BOT_WORDS.search(t) is not None) for t in UNICODE_TEXTS]
+    assert f["description_bot_words"].tolist() == expected_bot == [1.0, 0.0, 0.0, 0.0, 1.0, 1.0, 0.0, 1.0, 0.0]
+    assert f["name_length"].tolist() == [float(len(t)) for t in UNICODE_TEXTS]
+
+
+def test_name_similarity_of_ascii_and_other_names() -> None:
+    accounts = frame(
+        screen_name=["NewsDesk", "marco_rossi", "a", "zz", "Ωmega1", "abc"],
+        name=["The News Desk", "Marco R.", "A", "", "ωmega 1", "ab c!"],
+    )
+    f = compute_features(accounts, fit_bigrams(["ab"]))
+    # newsdesk: 7 pairs, all in "thenewsdesk"; marcorossi: ma ar rc co or ro os ss si, 5 in "marcor";
+    # one letter is its own pair; no letter in the name: 0; the Greek pair by Python's lower(); "abc" in "abc"
+    assert f["name_screen_name_similarity"].tolist() == [1.0, 5 / 9, 1.0, 0.0, 1.0, 1.0]
+
+
 def test_lengths_without_texts_fill_in_only_what_is_missing() -> None:
     # caverlee-2011 gives the lengths of screen name and description, not the texts
     accounts = frame(screen_name=["abc", None], description=["four", None])

@@ -119,30 +119,173 @@ def fit_bigrams(names: Sequence[str] | pd.Series | np.ndarray, alpha: float = 1.
 def screen_name_likelihood(names: Sequence[str] | pd.Series | np.ndarray, log_prob: np.ndarray) -> np.ndarray:
     """Geometric-mean bigram probability of each name under ``log_prob``; NaN for no name.
 
-    Vectorised: every distinct name is coded once into a padded array of symbols, and the bigram
-    log-probabilities are gathered for all of them at once.
+    Vectorised: every name is coded into a padded array of symbols (ASCII names straight from
+    Arrow's bytes, others by Python's ``str.lower``), and the bigram log-probabilities are gathered
+    for all of them at once. Each row's sum runs over the same padded width, whatever the names
+    around it: the width is the longest name's.
     """
-    names_ = _as_names(names)
-    out = np.full(len(names_), np.nan)
-    uniq, inverse = np.unique(np.asarray(names_, dtype=object).astype(str), return_inverse=True)
-    keep = np.char.str_len(uniq.astype(str)) > 0 if len(uniq) else np.zeros(0, dtype=bool)
-    if not keep.any():
+    return _likelihood(_arrow_text(names if isinstance(names, pd.Series) else pd.Series(_as_names(names), dtype=object)), log_prob)
+
+
+def _likelihood(text: Any, log_prob: np.ndarray) -> np.ndarray:
+    out = np.full(len(text), np.nan)
+    lengths = _lengths(text)
+    present = lengths > 0
+    if not present.any():
         return out
-    words = [w.lower() for w in uniq[keep]]
-    width = max(len(w) for w in words) + 2
-    codes = np.full((len(words), width), -1, dtype=np.int64)
-    table = np.full(128, _OTHER, dtype=np.int64)  # ASCII letters, digits, '_'; anything else is one symbol
-    for i, ch in enumerate(_ALPHABET):
-        table[ord(ch)] = i
-    for r, w in enumerate(words):
-        row = [_START] + [table[o] if o < 128 else _OTHER for o in map(ord, w)] + [_END]
+    ascii_ = present & _is_ascii(text)
+    other = np.flatnonzero(present & ~ascii_)
+    words = [w.lower() for w in text.take(pa_indices(other)).to_pylist()]  # lower() may change a length
+    width = int(max(lengths[ascii_].max(initial=0), max((len(w) for w in words), default=0))) + 2
+    codes = np.full((len(text), width), -1, dtype=np.int64)
+    rows = np.flatnonzero(ascii_)
+    if len(rows):
+        data, offsets = _bytes(text.take(pa_indices(rows)))
+        sizes = np.diff(offsets)
+        within = np.arange(len(data)) - np.repeat(offsets[:-1] - offsets[0], sizes)
+        codes[np.repeat(rows, sizes), 1 + within] = _SYMBOL[data]
+        codes[rows, 0] = _START
+        codes[rows, 1 + sizes] = _END
+    for r, w in zip(other.tolist(), words, strict=True):
+        row = [_START] + [_SYMBOL[o] if o < 128 else _OTHER for o in map(ord, w)] + [_END]
         codes[r, : len(row)] = row
-    left, right = codes[:, :-1], codes[:, 1:]
-    valid = right >= 0
-    lp = np.where(valid, log_prob[np.maximum(left, 0), np.maximum(right, 0)], 0.0)
-    values = np.full(len(uniq), np.nan)
-    values[keep] = np.exp(lp.sum(axis=1) / valid.sum(axis=1))
-    out[:] = values[np.ravel(inverse)]
+    at = np.flatnonzero(present)
+    for start in range(0, len(at), _ROWS_AT_ONCE):  # bounded temporaries, same sums
+        block = codes[at[start : start + _ROWS_AT_ONCE]]
+        left, right = block[:, :-1], block[:, 1:]
+        valid = right >= 0
+        lp = np.where(valid, log_prob[np.maximum(left, 0), np.maximum(right, 0)], 0.0)
+        out[at[start : start + _ROWS_AT_ONCE]] = np.exp(lp.sum(axis=1) / valid.sum(axis=1))
+    return out
+
+
+# Each ASCII byte's symbol in the bigram model: letters (either case), digits and "_"; the rest one.
+_SYMBOL = np.full(256, _OTHER, dtype=np.int64)
+for _i, _ch in enumerate(_ALPHABET):
+    _SYMBOL[ord(_ch)] = _SYMBOL[ord(_ch.upper())] = _i
+_ROWS_AT_ONCE = 8192
+
+
+def pa_indices(positions: np.ndarray) -> Any:
+    import pyarrow as pa
+
+    return pa.array(positions.astype(np.int64, copy=False))
+
+
+def _arrow_text(s: pd.Series) -> Any:
+    """The text of ``s`` (as ``astype("string")`` makes it) as one Arrow ``large_string`` array."""
+    import pyarrow as pa
+
+    values = s.array if isinstance(s.dtype, pd.StringDtype) else s.astype("string").array
+    arr = pa.array(values)
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    return arr.cast(pa.large_string())
+
+
+def _bytes(text: Any) -> tuple[np.ndarray, np.ndarray]:
+    """The UTF-8 bytes of a ``large_string`` array and each value's offsets into them."""
+    offsets = np.frombuffer(text.buffers()[1], dtype=np.int64)[text.offset : text.offset + len(text) + 1]
+    data = text.buffers()[2]
+    raw = np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(0, dtype=np.uint8)
+    return raw[offsets[0] : offsets[-1]], offsets
+
+
+def _lengths(text: Any) -> np.ndarray:
+    """Characters in each value (as Python's ``len``); NaN for a missing one."""
+    import pyarrow.compute as pc
+
+    return pc.utf8_length(text).to_numpy(zero_copy_only=False).astype("float64")
+
+
+def _is_ascii(text: Any) -> np.ndarray:
+    import pyarrow.compute as pc
+
+    return pc.fill_null(pc.string_is_ascii(text), False).to_numpy(zero_copy_only=False)
+
+
+def _flags(text: Any, test: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``test(character)`` for every byte of the UTF-8 of ``text`` (Arrow text), each byte carrying its
+    character's answer; with which bytes start a character and the values' offsets into the bytes.
+
+    ASCII characters are looked up; the others are decoded in bulk and asked of Python once per
+    distinct character, so the answer is Python's own (its Unicode tables, its ``str`` methods).
+    """
+    data, offsets = _bytes(text)
+    flag = np.zeros(256, dtype=bool)
+    flag[:128] = [bool(test(chr(c))) for c in range(128)]
+    flags = flag[data]
+    multi = np.flatnonzero(data >= 0xC0)  # lead bytes of characters beyond ASCII
+    if len(multi):
+        first = data[multi].astype(np.int64)
+        last = len(data) - 1
+        more = [data[np.minimum(multi + k, last)].astype(np.int64) & 0x3F for k in (1, 2, 3)]
+        size = 2 + (first >= 0xE0) + (first >= 0xF0)
+        code = np.where(
+            size == 2,
+            ((first & 0x1F) << 6) | more[0],
+            np.where(size == 3, ((first & 0x0F) << 12) | (more[0] << 6) | more[1], ((first & 0x07) << 18) | (more[0] << 12) | (more[1] << 6) | more[2]),
+        )
+        distinct, inverse = np.unique(code, return_inverse=True)
+        answer = np.array([bool(test(chr(c))) for c in distinct.tolist()])[inverse]
+        for k in range(4):
+            at = size > k
+            flags[multi[at] + k] = answer[at]
+    lead = (data & 0xC0) != 0x80
+    return flags, lead, offsets - offsets[0]
+
+
+def _per_value(text: Any, marks: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+    """How many bytes ``marks`` marks in each value; NaN for a missing value."""
+    import pyarrow.compute as pc
+
+    total = np.zeros(len(marks) + 1, dtype=np.int64)
+    np.cumsum(marks, out=total[1:])
+    out = (total[offsets[1:]] - total[offsets[:-1]]).astype("float64")
+    out[pc.is_null(text).to_numpy(zero_copy_only=False)] = np.nan
+    return out
+
+
+def _digit_count(text: Any) -> np.ndarray:
+    """Matches of ``\\d`` in each value, as Python's ``re`` counts them (decimal digits of any script)."""
+    digit, lead, offsets = _flags(text, str.isdecimal)
+    return _per_value(text, digit & lead, offsets)
+
+
+def _word_count(text: Any) -> np.ndarray:
+    """Matches of ``\\w+`` in each value, as Python's ``re`` counts them: runs of letters, digits and "_"."""
+    word, lead, offsets = _flags(text, lambda ch: ch.isalnum() or ch == "_")
+    value_start = np.zeros(len(word), dtype=bool)
+    value_start[offsets[:-1][np.diff(offsets) > 0]] = True
+    after_word = np.r_[False, word[:-1]] & ~value_start
+    return _per_value(text, word & lead & ~after_word, offsets)
+
+
+# Every match of BOT_WORDS holds one of these stems; RE2 folds case over the same letters (with
+# the Kelvin sign and the long s that Python's IGNORECASE also matches), so no value without a stem
+# can match: only values with one are searched by Python.
+_BOT_STEMS = r"(?i)(?:bot|automat|generat|ebook|tweet|post)"
+
+
+def _bot_words(text: Any) -> np.ndarray:
+    """1.0 where :data:`BOT_WORDS` is found in a value (by Python's ``re``), else 0.0; NaN for a missing value.
+
+    ASCII values are searched by Arrow (RE2), whose ``\\b`` and case folding are Python's on ASCII
+    text; the others by Python, when they hold a stem of the words at all.
+    """
+    import pyarrow.compute as pc
+
+    out = np.full(len(text), np.nan)
+    fast = _is_ascii(text)
+    if fast.any():
+        out[fast] = pc.match_substring_regex(text.filter(fast), BOT_WORDS.pattern, ignore_case=True).to_numpy(zero_copy_only=False)
+    other = ~fast & pc.is_valid(text).to_numpy(zero_copy_only=False)
+    out[other] = 0.0
+    slow = np.flatnonzero(other)
+    if len(slow):
+        stems = pc.match_substring_regex(text.take(pa_indices(slow)), _BOT_STEMS).to_numpy(zero_copy_only=False)
+        slow = slow[stems]
+        out[slow] = [BOT_WORDS.search(v) is not None for v in text.take(pa_indices(slow)).to_pylist()]
     return out
 
 
@@ -151,14 +294,6 @@ def _as_names(X: Any) -> list[str]:
         X = X.iloc[:, 0]
     arr = np.asarray(X, dtype=object).ravel()
     return ["" if (v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v))) else str(v) for v in arr]
-
-
-def _digits(s: pd.Series) -> np.ndarray:
-    return s.str.count(r"\d").astype("float64").to_numpy(na_value=np.nan)
-
-
-def _length(s: pd.Series) -> np.ndarray:
-    return s.str.len().astype("float64").to_numpy(na_value=np.nan)
 
 
 def _boolean(s: pd.Series) -> np.ndarray:
@@ -174,21 +309,60 @@ def _bigram_set(text: str) -> set[str]:
     return set(map(str.__add__, t, t[1:])) if len(t) > 1 else ({t} if t else set())
 
 
-def _similarity(names: pd.Series, screens: pd.Series) -> np.ndarray:
-    """Share of the screen name's letter pairs found in the display name (0-1; NaN when either is missing)."""
+def _similarity(names: Any, screens: Any) -> np.ndarray:
+    """Share of the screen name's letter pairs found in the display name (0-1; NaN when either is missing).
+
+    ``names`` and ``screens`` are Arrow text. Pairs of ASCII texts are compared in bulk, as sets of
+    letter-pair codes; the others one by one with :func:`_bigram_set` (Python's idea of a letter).
+    """
+    import pyarrow.compute as pc
+
     out = np.full(len(names), np.nan)
-    cache: dict[tuple[str, str], float] = {}
-    for i, (a, b) in enumerate(zip(names.tolist(), screens.tolist(), strict=True)):
-        if a is None or b is None or a is pd.NA or b is pd.NA:
-            continue
-        key = (str(a), str(b))
-        value = cache.get(key)
-        if value is None:
-            sa, sb = _bigram_set(key[0]), _bigram_set(key[1])
-            value = len(sa & sb) / len(sb) if sa and sb else 0.0
-            cache[key] = value
-        out[i] = value
+    both = (pc.is_valid(names).to_numpy(zero_copy_only=False) & pc.is_valid(screens).to_numpy(zero_copy_only=False))
+    fast = both & _is_ascii(names) & _is_ascii(screens)
+    rows = np.flatnonzero(fast)
+    if len(rows):
+        a, b = _pair_codes(names.take(pa_indices(rows))), _pair_codes(screens.take(pa_indices(rows)))
+        per = _PAIRS_PER_ROW
+        n_a, n_b = np.bincount(a // per, minlength=len(rows)), np.bincount(b // per, minlength=len(rows))
+        shared = np.bincount(np.intersect1d(a, b, assume_unique=True) // per, minlength=len(rows))
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out[rows] = np.where((n_a > 0) & (n_b > 0), shared / n_b, 0.0)
+    slow = np.flatnonzero(both & ~fast)
+    if len(slow):
+        cache: dict[tuple[str, str], float] = {}
+        at = pa_indices(slow)
+        for i, key in zip(slow.tolist(), zip(names.take(at).to_pylist(), screens.take(at).to_pylist(), strict=True), strict=True):
+            value = cache.get(key)
+            if value is None:
+                sa, sb = _bigram_set(key[0]), _bigram_set(key[1])
+                value = cache[key] = len(sa & sb) / len(sb) if sa and sb else 0.0
+            out[i] = value
     return out
+
+
+# ASCII letters (either case) and digits as 0-35; everything else (spaces, "_", punctuation) is dropped.
+_ALNUM = np.full(256, -1, dtype=np.int64)
+for _i, _ch in enumerate("abcdefghijklmnopqrstuvwxyz0123456789"):
+    _ALNUM[ord(_ch)] = _ALNUM[ord(_ch.upper())] = _i
+# A code per letter pair (36 * 36) and per lone letter (a text of one letter is its own "pair").
+_PAIRS_PER_ROW = 36 * 36 + 36
+
+
+def _pair_codes(text: Any) -> np.ndarray:
+    """The distinct letter pairs of each ASCII value, as ``row * _PAIRS_PER_ROW + pair`` (sorted)."""
+    data, offsets = _bytes(text)
+    row = np.repeat(np.arange(len(text), dtype=np.int64), np.diff(offsets))
+    code = _ALNUM[data]
+    keep = code >= 0
+    code, row = code[keep], row[keep]
+    same = row[1:] == row[:-1]
+    pairs = row[1:][same] * _PAIRS_PER_ROW + code[:-1][same] * 36 + code[1:][same]
+    letters = np.bincount(row, minlength=len(text))
+    lone = np.flatnonzero(letters == 1)
+    singles = lone * _PAIRS_PER_ROW + 36 * 36 + code[np.searchsorted(row, lone)]
+    codes = np.sort(np.concatenate([pairs, singles]))
+    return codes[np.r_[True, codes[1:] != codes[:-1]]] if len(codes) else codes  # (np.unique hashes: slower here)
 
 
 def _column(X: pd.DataFrame, name: str, dtype: str = "float64") -> pd.Series:
@@ -227,21 +401,21 @@ def compute_features(X: pd.DataFrame, log_prob: np.ndarray, names: Sequence[str]
     f["listed_growth_rate"] = counts["listed_count"] / days
     f["followers_friends_ratio"] = counts["followers_count"] / np.maximum(counts["friends_count"], 1.0)
 
-    screen = col("screen_name", "string").astype("string")
-    name = col("name", "string").astype("string")
-    description = col("description", "string").astype("string")
-    f["screen_name_length"] = _length(screen)
-    f["num_digits_in_screen_name"] = _digits(screen)
-    f["name_length"] = _length(name)
-    f["num_digits_in_name"] = _digits(name)
-    f["description_length"] = _length(description)
+    screen = _arrow_text(col("screen_name", "string"))
+    name = _arrow_text(col("name", "string"))
+    description = _arrow_text(col("description", "string"))
+    f["screen_name_length"] = _lengths(screen)
+    f["num_digits_in_screen_name"] = _digit_count(screen)
+    f["name_length"] = _lengths(name)
+    f["num_digits_in_name"] = _digit_count(name)
+    f["description_length"] = _lengths(description)
     for given in ("screen_name_length", "description_length"):
         if given in X.columns:  # lengths without the texts
             f[given] = np.where(np.isnan(f[given]), X[given].astype("float64").to_numpy(), f[given])
-    f["screen_name_likelihood"] = screen_name_likelihood(screen, log_prob)
+    f["screen_name_likelihood"] = _likelihood(screen, log_prob)
     for field in ("url", "location"):
         # "" is a profile without one (0); NA is an input that did not say (NaN).
-        f[f"has_{field}"] = np.sign(_length(col(field, "string").astype("string")))
+        f[f"has_{field}"] = np.sign(_lengths(_arrow_text(col(field, "string"))))
 
     want = set(names)
     if not want & set(DATE_FREE):  # the v4 features cost per-row work: only when asked for
@@ -261,12 +435,8 @@ def compute_features(X: pd.DataFrame, log_prob: np.ndarray, names: Sequence[str]
     known = ~np.isnan(parts)
     with np.errstate(invalid="ignore"):
         f["profile_completeness"] = np.where(known.sum(axis=1) >= 3, np.nansum(parts, axis=1) / np.maximum(known.sum(axis=1), 1), np.nan)
-    desc = description.fillna("")
-    has_desc = description.notna().to_numpy()
-    f["description_words"] = np.where(has_desc, desc.str.count(_WORD.pattern).astype("float64").to_numpy(), np.nan)
-    f["description_bot_words"] = np.where(
-        has_desc, desc.str.contains(BOT_WORDS.pattern, flags=re.IGNORECASE, regex=True).astype("float64").to_numpy(), np.nan
-    )
+    f["description_words"] = _word_count(description)
+    f["description_bot_words"] = _bot_words(description)
     f["name_screen_name_similarity"] = _similarity(name, screen) if "name_screen_name_similarity" in want else np.full(len(X), np.nan)
     frame = pd.DataFrame(f, index=X.index)
     return frame[list(names)]
