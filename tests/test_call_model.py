@@ -222,3 +222,21 @@ def test_cue_matrices_equal_the_per_text_regex_loops() -> None:
     assert lex[len(real)].tolist() == [1, 1, 0, 1, 1, 1]
     # "in march 5" is a date (the month), with no clock time, place or town.
     assert cm.pattern_matrix(norm.iloc[[len(real) + 1]]).tolist() == [[1, 0, 0, 0]]
+
+
+def test_char_grams_per_word_equal_sklearns_hashing_vectorizer() -> None:
+    """The per-distinct-word char_wb n-grams are sklearn's matrix bit for bit (real IRA texts, synthetic edge cases)."""
+    from sklearn.feature_extraction.text import HashingVectorizer
+
+    fixture = Path(__file__).parent / "fixtures" / "posts" / "ira_calls.csv"
+    real = cm.normalize_series(pd.read_csv(fixture)["content"].dropna().astype("string")).tolist()
+    synthetic = ["", "a", "x y", "ab  cd\tef", "protest protest protest", "ünïcode wörds ok"]
+    docs = real + synthetic
+    expected = HashingVectorizer(
+        analyzer="char_wb", ngram_range=(2, 5), n_features=2**12, alternate_sign=False, norm="l2", lowercase=False, dtype=np.float32
+    ).transform(docs)
+    got = cm._char_wb_grams(docs, (2, 5), 2**12)
+    assert got.dtype == np.float32 and got.shape == expected.shape == (len(docs), 2**12)
+    assert (got.indptr == expected.indptr).all() and (got.indices == expected.indices).all() and (got.data == expected.data).all()
+    assert got[len(real)].nnz == 0  # the empty text
+    assert cm._char_wb_grams(["", ""], (2, 5), 16).shape == (2, 16)
