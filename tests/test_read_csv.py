@@ -9,6 +9,7 @@ whose only break is a lone CR unquoted, since its line end is LF. Both must be r
 from __future__ import annotations
 
 import logging
+import math
 from pathlib import Path
 
 import pandas as pd
@@ -133,3 +134,32 @@ def test_after_a_bad_row_the_fast_reader_reads_on(pandas_csv: Path, caplog: pyte
     rows = pd.concat(list(_tolerant_csv(pandas_csv, ",", 1, 100, slow, "\ufdd0")))
     assert rows.index.tolist() == [2, 3, 4, 6]
     assert [(r["row"], r["reason"]) for r in slow.rows] == [(r["row"], r["reason"]) for r in batch.rejects.rows]
+
+
+def test_twitter_times_counts_and_flags_read_in_bulk_as_one_by_one(tmp_path: Path) -> None:
+    # The bulk paths (Twitter times from their digits, whole-number counts by Arrow, each distinct
+    # flag once) against values worked out by hand, beside the forms that still take the slow path.
+    path = tmp_path / "twitter.csv"
+    path.write_text(
+        "id,screen_name,created_at,followers_count,verified\n"
+        "1,a,Mon Feb 29 23:59:59 -0800 2016,2180.0,true\n"  # leap day, west of UTC: next day in UTC
+        "2,b,Sun Mar 01 00:00:00 +0530 2015,\"1,234\",False\n"  # east of UTC: the day before in UTC
+        "3,c,Sun Feb 29 10:00:00 +0000 2015,007, yes \n"  # no 29 February in 2015: unparseable
+        "4,d,Sun Mar 01 24:00:00 +0000 2015,-5,maybe\n"  # hour 24: unparseable; -5 is no count
+        "5,e,Xyz Mar 01 10:00:00 +0000 2015,12.50,1\n",  # any weekday, as before: the slow path reads it
+        encoding="utf-8",
+    )
+    batch = read_accounts(path, as_of=AS_OF)
+    got = batch.accounts
+    assert [str(t) for t in got["created_at"]] == [
+        "2016-03-01 07:59:59+00:00", "2015-02-28 18:30:00+00:00", "NaT", "NaT", "2015-03-01 10:00:00+00:00",
+    ]
+    assert got["followers_count"].tolist()[:3] == [2180.0, 1234.0, 7.0] and math.isnan(got["followers_count"].iat[3])
+    assert got["followers_count"].iat[4] == 12.5
+    assert got["verified"].tolist()[:3] == [True, False, True] and got["verified"].isna().tolist()[3:] == [True, False]
+    assert [(r["row"], r["field"], r["reason"]) for r in batch.rejects.rows] == [
+        (4, "followers_count", "'-5' is not a non-negative number: field ignored, record kept"),
+        (3, "created_at", "unparseable date 'Sun Feb 29 10:00:00 +0000 2015': field ignored, record kept"),
+        (4, "created_at", "unparseable date 'Sun Mar 01 24:00:00 +0000 2015': field ignored, record kept"),
+        (4, "verified", "'maybe' is not a boolean: field ignored, record kept"),
+    ]

@@ -530,7 +530,7 @@ def _counts(raw: pd.DataFrame, name: str, rejects: Rejects) -> pd.Series:
     if s.dtype.kind in "iuf":
         values = s.astype("float64")
     else:
-        values = pd.to_numeric(s, errors="coerce").astype("float64")
+        values = _numbers(s)
         bad = values.isna() & s.notna()
         if bad.any():
             # "1,234" and " 12 " are numbers written for people, not bad data.
@@ -545,6 +545,27 @@ def _counts(raw: pd.DataFrame, name: str, rejects: Rejects) -> pd.Series:
         rejects.add(int(s.index[i]), name, f"'{escape_controls(v[:40])}' is not a non-negative number: field ignored, record kept", v[:80], action="field ignored")
     values[invalid] = np.nan
     return values
+
+
+def _numbers(s: pd.Series) -> pd.Series:
+    """``pd.to_numeric(s, errors="coerce")`` as float64. Counts written as plain whole numbers (up to
+    15 digits, ``.0`` or not: exact in a float either way) are read by Arrow in bulk; only the others
+    go through pandas."""
+    if not isinstance(s.dtype, pd.StringDtype) or s.dtype.storage != "pyarrow":
+        return pd.to_numeric(s, errors="coerce").astype("float64")
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    text = pa.array(s.array)
+    text = text.combine_chunks() if isinstance(text, pa.ChunkedArray) else text
+    plain = pc.fill_null(pc.match_substring_regex(text, r"^[0-9]{1,15}(?:\.0{1,15})?$"), False).to_numpy(zero_copy_only=False)
+    values = np.full(len(s), np.nan)
+    if plain.any():
+        values[plain] = pc.cast(text.filter(plain), pa.float64()).to_numpy()
+    rest = ~plain & s.notna().to_numpy(dtype=bool)
+    if rest.any():
+        values[rest] = pd.to_numeric(s[rest], errors="coerce").astype("float64").to_numpy()
+    return pd.Series(values, index=s.index)
 
 
 def _times(s: pd.Series, name: str, rejects: Rejects, dates: DateRules | None = None, path: str | None = None) -> pd.Series:
@@ -571,9 +592,17 @@ def _bools(raw: pd.DataFrame, name: str, rejects: Rejects) -> pd.Series:
         return s.astype("boolean")
     # Positions, not labels: the users of one API response share their record number.
     mask = present.to_numpy(dtype=bool)
-    text = s.astype(object).where(present, "").astype(str).str.strip().str.lower().to_numpy(dtype=object)
-    true = mask & np.isin(text, list(_TRUE))
-    false = mask & np.isin(text, list(_FALSE))
+    if isinstance(s.dtype, pd.StringDtype):  # text (CSV): each distinct value is read once
+        codes, distinct = pd.factorize(s)
+        words = pd.Series(np.asarray(distinct, dtype=object), dtype=object).astype(str).str.strip().str.lower().to_numpy(dtype=object)
+        words = np.append(words, "")  # code -1: missing
+        true = mask & np.isin(words, list(_TRUE))[codes]
+        false = mask & np.isin(words, list(_FALSE))[codes]
+        text = words[codes]
+    else:
+        text = s.astype(object).where(present, "").astype(str).str.strip().str.lower().to_numpy(dtype=object)
+        true = mask & np.isin(text, list(_TRUE))
+        false = mask & np.isin(text, list(_FALSE))
     out[true] = True
     out[false] = False
     for i in np.flatnonzero(mask & ~(true | false) & (text != "")):
