@@ -94,7 +94,8 @@ def input_options(func: F) -> F:
 
 
 def _local_only_input_options(engine: str, date_order: str | None, date_format: str | None, columns_spec: str | None, tz: str | None = None) -> None:
-    """The dask engine reads each partition on its own: refuse, not ignore, the input options it lacks."""
+    """The dask engine reads each partition on its own: refuse, not ignore, the input options it lacks
+    (``tz`` is refused only where the caller does not pass it on: ``detector score``)."""
     if engine == "dask" and (date_order or date_format or columns_spec or tz):
         from detector.errors import ConfigError
 
@@ -614,20 +615,29 @@ def posts_command(
     from detector.posts.read import match_profiles, read_posts
 
     kind_tuple = tuple(k.strip() for k in kinds.split(",") if k.strip()) if kinds else None
-    _local_only_input_options(engine, date_order, date_format, columns_spec, tz)
+    # The dask engine takes --tz (each partition reads its times by it); the other input rules decide
+    # things per file, which partitions cannot share yet.
+    _local_only_input_options(engine, date_order, date_format, columns_spec)
     if engine == "dask":
         from detector.engine import analyse_partitioned, dask_client
-
-        if profiles_path or timings_out:
-            raise click.UsageError("--profiles and --timings-out work with the local engine only")
+        from detector.posts.calls import StageTimes
 
         _no_filters_on_dask(min_score, labels)
+        dask_timings = StageTimes()
         with dask_client(scheduler) as client:
             drun = analyse_partitioned(
                 input_path, output, clusters_out=clusters_out, accounts_out=accounts_out, campaigns_out=campaigns_out, fmt=None if fmt == "auto" else fmt,
                 model=model_path, use_model=not no_account_model, window=window, threshold=threshold,
                 min_accounts=min_accounts, kinds=kind_tuple, burst_window=burst_window, client=client,
+                profiles=profiles_path, dates=_input_rules(None, None, None, tz)[0], timings=dask_timings,
             )  # fmt: skip
+        if timings_out:
+            import json
+
+            # Phases as the client sees them; the workers' CPU is not in the client's CPU seconds.
+            with open(timings_out, "w", encoding="utf-8") as fh:
+                json.dump({"engine": "dask", "seconds": {k: round(v, 3) for k, v in dask_timings.items()},
+                           "client_cpu_seconds": {k: round(v, 3) for k, v in dask_timings.cpu.items()}}, fh, indent=1)  # fmt: skip
         counted = drun.labels
         click.echo(
             f"{drun.scored} posts scored from {drun.partitions} partitions: {counted.get('suspicious', 0)} suspicious, "

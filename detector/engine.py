@@ -356,15 +356,19 @@ def _score_partitioned(input_path: str | os.PathLike[str], output: str, model: A
 # ---------------------------------------------------------------- posts
 
 
-def _post_part(path: str, part: int, fmt: str | None) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Canonical posts (+ ``_part``), rejects, and the partition's author profiles as accounts."""
+def _post_part(path: str, part: int, fmt: str | None, dates: Any = None) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Canonical posts (+ ``_part``), rejects, and the partition's author profiles as accounts.
+
+    ``dates`` (:class:`detector.dates.DateRules`) are the user's rules; each partition gets its own
+    copy, as each file does locally (nothing one partition decides carries over).
+    """
     from detector.errors import NothingScoredError as _Nothing
     from detector.io import Rejects
     from detector.posts.read import author_accounts, canonical_posts, read_posts
 
     rejects = Rejects(path)
     try:
-        read = read_posts(path, fmt)
+        read = read_posts(path, fmt, dates=None if dates is None else dates.for_file())
         posts, users, rejects = read.posts, read.users, read.rejects
     except _Nothing:
         # One partition with no usable post is not the end of the job; count its rejects instead.
@@ -398,7 +402,8 @@ def coordination_keys(posts: pd.DataFrame) -> pd.DataFrame:
     from detector.posts import coordination as co
 
     frames: list[pd.DataFrame] = []
-    author = posts["author_id"].astype("string")
+    # Members are accounts: one handle on two platforms is two accounts (coordination.account_keys).
+    author = co.account_keys(posts["author_id"], posts["platform"] if "platform" in posts.columns else None).astype("string")
     pid = posts["post_id"].astype("string")
     own = posts["repost_of"].isna()
 
@@ -464,18 +469,26 @@ def _score_post_part(
 
     authors = set(posts["author_id"].astype(str))
     coord = _Coordination(memberships[memberships["account_id"].astype(str).isin(authors)], coord_scores[coord_scores["account_id"].astype(str).isin(authors)])
-    _, scores, table = score_post_table(posts, account_scores=account_scores, coordination=coord, burst_window=burst_window, campaign_of=campaign_of)
-    return pd.concat([scores, table[[c for c in table.columns if c not in scores.columns]]], axis=1)
+    posts, scores, table = score_post_table(posts, account_scores=account_scores, coordination=coord, burst_window=burst_window, campaign_of=campaign_of)
+    out = pd.concat([scores, table[[c for c in table.columns if c not in scores.columns]]], axis=1)
+    # Written only when the whole input is not all X's (decided on the client, as cli._name_platforms does).
+    out["platform"] = posts["platform"].astype("string").fillna("x").to_numpy()
+    return out
 
 
-def _author_part(scored: pd.DataFrame, coord_scores: pd.DataFrame, account_scores: pd.DataFrame | None) -> pd.DataFrame:
+def _author_part(scored: pd.DataFrame, coord_scores: pd.DataFrame, account_scores: pd.DataFrame | None, platforms: bool = False) -> pd.DataFrame:
+    """One partition's authors (each author's posts are in one partition); with ``platforms``, keyed and labelled by platform."""
     from detector.posts.calls import author_table
 
     scored = scored.reset_index(drop=True)
-    posts = scored[["author_screen_name"]]
+    posts = scored[["author_screen_name", "platform"] if platforms else ["author_screen_name"]]
     authors = set(scored["author_id"].astype(str))
     coord = _Coordination(pd.DataFrame(), coord_scores[coord_scores["account_id"].astype(str).isin(authors)])
-    return author_table(posts, scored.drop(columns=["author_screen_name"]), account_scores=account_scores, coordination=coord)
+    out = author_table(posts, scored.drop(columns=["author_screen_name", "platform"]), account_scores=account_scores, coordination=coord)
+    if platforms and "platform" not in out.columns:
+        # A partition of X authors only: author_table keys them by bare id, which is their key on X anyway.
+        out["platform"] = pd.Series("x", index=out.index, dtype="string")
+    return out
 
 
 @dataclass
@@ -505,6 +518,9 @@ def analyse_partitioned(
     kinds: tuple[str, ...] | None = None,
     burst_window: pd.Timedelta | None = None,
     client: Any = None,
+    profiles: str | os.PathLike[str] | None = None,
+    dates: Any = None,
+    timings: dict[str, float] | None = None,
 ) -> PostsEngineRun:
     """The ``detector posts`` job over partitions on Dask (same results as the local engine).
 
@@ -524,9 +540,23 @@ def analyse_partitioned(
         As for :func:`detector.posts.calls.analyse_posts`.
     client : distributed.Client, optional
         Where to run.
+    profiles : path-like, optional
+        Author profiles in any shape ``detector score`` reads (``--profiles``), read on the client,
+        matched to the posts' authors by id or screen name and scored with the account model; a
+        given profile wins over one embedded in the posts, as locally.
+    dates : DateRules, optional
+        ``--tz`` (the zone of times written without one), as for :func:`detector.posts.read.read_posts`.
+    timings : dict, optional
+        Filled with the wall-clock seconds of each phase seen from the client (``read and keys``,
+        ``coordination``, ``author profiles``, ``campaigns``, ``scores and writing``); a
+        :class:`detector.posts.calls.StageTimes` also gets the client process's CPU seconds (the
+        workers' CPU is not in them).
     """
     with _keep_dtypes():
-        run = _analyse_partitioned(input_path, output, clusters_out, accounts_out, fmt, model, use_model, window, threshold, min_accounts, kinds, burst_window, client)
+        run = _analyse_partitioned(
+            input_path, output, clusters_out, accounts_out, fmt, model, use_model, window, threshold, min_accounts, kinds, burst_window, client,
+            profiles, dates, timings,
+        )  # fmt: skip
     if campaigns_out:
         from detector.io import write_table
 
@@ -537,13 +567,19 @@ def analyse_partitioned(
 def _analyse_partitioned(
     input_path: str | os.PathLike[str], output: str, clusters_out: str | None, accounts_out: str | None, fmt: str | None, model: Any, use_model: bool,
     window: Any, threshold: float | None, min_accounts: int | None, kinds: tuple[str, ...] | None, burst_window: Any, client: Any,
+    profiles_path: str | os.PathLike[str] | None = None, dates: Any = None, timings: dict[str, float] | None = None,
 ) -> PostsEngineRun:
     import dask
     import dask.dataframe as dd
 
     from detector.io import Rejects, write_rejects, write_table
     from detector.posts import coordination as co
-    from detector.posts.calls import DEFAULT_BURST_WINDOW, POST_OUTPUT_COLUMNS, membership_table
+    from detector.posts.calls import (
+        DEFAULT_BURST_WINDOW,
+        POST_OUTPUT_COLUMNS,
+        membership_table,
+        stage,
+    )
 
     burst = DEFAULT_BURST_WINDOW if burst_window is None else pd.Timedelta(burst_window)
     opts: dict[str, Any] = {}
@@ -551,43 +587,62 @@ def _analyse_partitioned(
         if value is not None:
             opts[name] = value
     files = [str(f) for f in list_partitions(input_path)]
-    reads = [dask.delayed(_post_part, nout=3)(f, i, fmt) for i, f in enumerate(files)]
+    reads = [dask.delayed(_post_part, nout=3)(f, i, fmt, dates) for i, f in enumerate(files)]
     posts = dd.from_delayed([r[0] for r in reads], meta=_posts_meta(), verify_meta=False)
     profiles = dd.from_delayed([r[2] for r in reads], meta=_account_meta().drop(columns=["_file", "_order"]).assign(_part=pd.Series(dtype="int64")), verify_meta=False)
     rejects_dd = dd.from_delayed([r[1] for r in reads], meta=_rejects_frame(pd.DataFrame()), verify_meta=False)
     posts = posts.persist() if client is not None else posts
 
     # Steps 1-3: candidate keys, shuffled by key; only posts sharing a key reach the client.
-    keys = posts.map_partitions(coordination_keys, meta={c: t for c, t in KEY_COLUMNS.items()})
-    shared = keys.groupby("key")["member"].nunique(split_out=max(1, keys.npartitions))
-    kept = shared[shared >= 2].reset_index()[["key"]]
-    hits = keys.merge(kept, on="key", how="inner")
-    kept_ids, kept_sets, all_authors, read_rejects, profile_rows, n_posts = dask.compute(
-        hits["post_id"].dropna().unique(), hits["setkey"].dropna().unique(), posts["author_id"].unique(), rejects_dd, profiles, posts.shape[0]
-    )
-    set_ids = keys[keys["setkey"].isin(list(kept_sets)) & keys["post_id"].notnull()]["post_id"].unique().compute() if len(kept_sets) else []
-    wanted = set(kept_ids) | set(set_ids)
-    candidates = posts[posts["post_id"].isin(sorted(wanted))].compute() if wanted else _posts_meta()
+    with stage(timings, "read and keys"):
+        keys = posts.map_partitions(coordination_keys, meta={c: t for c, t in KEY_COLUMNS.items()})
+        shared = keys.groupby("key")["member"].nunique(split_out=max(1, keys.npartitions))
+        kept = shared[shared >= 2].reset_index()[["key"]]
+        hits = keys.merge(kept, on="key", how="inner")
+        # Each author's first (id, screen name) in partition order: what --profiles are matched to.
+        names = posts[["author_id", "author_screen_name"]].map_partitions(lambda f: f.dropna(subset=["author_id"]).drop_duplicates("author_id"))
+        kept_ids, kept_sets, all_authors, read_rejects, profile_rows, n_posts, author_names, platforms = dask.compute(
+            hits["post_id"].dropna().unique(), hits["setkey"].dropna().unique(), posts["author_id"].unique(), rejects_dd, profiles, posts.shape[0],
+            names, posts["platform"].dropna().unique(),
+        )  # fmt: skip
+        set_ids = keys[keys["setkey"].isin(list(kept_sets)) & keys["post_id"].notnull()]["post_id"].unique().compute() if len(kept_sets) else []
+        wanted = set(kept_ids) | set(set_ids)
+        candidates = posts[posts["post_id"].isin(sorted(wanted))].compute() if wanted else _posts_meta()
     log.info("dask posts: %d of %d posts share a candidate key and go to coordination", len(candidates), n_posts)
     if n_posts == 0:
         rejects = Rejects(str(input_path))
         rejects.rows = read_rejects.astype(object).where(read_rejects.notna(), None).to_dict("records")
         write_rejects(rejects, output)
         raise NothingScoredError(f"{input_path}: every record of {len(files)} partition(s) was rejected")
-    coordination = co.find_clusters(candidates.drop(columns=["_part"]), **opts)
-    coordination.account_scores = _all_author_scores(coordination.account_scores, pd.Series(all_authors, dtype="string"))
+    with stage(timings, "coordination"):
+        coordination = co.find_clusters(candidates.drop(columns=["_part"]), **opts)
+        coordination.account_scores = _all_author_scores(coordination.account_scores, pd.Series(all_authors, dtype="string"))
 
-    # Author profiles that came with the posts: the latest observation of each author, as locally.
-    account_scores = None
-    if use_model and len(profile_rows):
-        account_scores = _score_profiles(profile_rows, model, client)
+    # Author profiles that came with the posts: the latest observation of each author, as locally;
+    # then the ones given beside them (--profiles), which win.
+    given_rejects: list[dict[str, Any]] = []
+    with stage(timings, "author profiles"):
+        given = None
+        if profiles_path is not None:
+            from detector.accounts.read import read_accounts
+            from detector.posts.read import match_profiles
+
+            got = read_accounts(profiles_path, dates=None if dates is None else dates.for_file())
+            given_rejects = got.rejects.rows
+            given = match_profiles(got.accounts, author_names.reset_index(drop=True))
+        account_scores = None
+        if use_model and (len(profile_rows) or (given is not None and len(given))):
+            account_scores = _score_profiles(profile_rows, model, client, given=given, path=str(input_path))
 
     # The campaigns the clusters add up to, as the local engine names them (posts carry their campaign).
     from detector.posts.campaigns import build_campaigns
 
-    memberships = membership_table(coordination)
-    campaigns = build_campaigns(memberships, window=coordination.params.get("window"))
-    memberships["campaign_id"] = memberships["cluster_id"].astype("string").map(campaigns.clusters).astype("string")
+    with stage(timings, "campaigns"):
+        memberships = membership_table(coordination)
+        campaigns = build_campaigns(memberships, window=coordination.params.get("window"))
+        memberships["campaign_id"] = memberships["cluster_id"].astype("string").map(campaigns.clusters).astype("string")
+    # As locally (cli._name_platforms): an input that is not all X's says each row's platform.
+    name_platforms = any(str(p) != "x" for p in platforms)
 
     # Step 4: posts by author, scored per partition with the compact coordination result.
     by_author = posts.shuffle("author_id", npartitions=posts.npartitions)
@@ -597,20 +652,21 @@ def _analyse_partitioned(
     campaign_d = dask.delayed(campaigns.posts, pure=True)
     score_meta = _score_meta()
     scored = by_author.map_partitions(_score_post_part, mem_d, coord_d, acc_d, burst, campaign_d, meta=score_meta, align_dataframes=False)
-    scored = scored.persist() if client is not None else scored
-    writes = [write_parts(scored[POST_OUTPUT_COLUMNS], output, compute=False)]
-    if accounts_out:
-        authors = scored.map_partitions(_author_part, coord_d, acc_d, meta=_author_meta(), align_dataframes=False)
-        writes.append(write_parts(authors, accounts_out, compute=False))
-    dask.compute(*writes)
-    done = dask.compute(scored["label"].value_counts(), scored["call_to_action"].sum())
-    publish(Path(output).with_name(f".{Path(output).name}.partial"), Path(output))
-    if accounts_out:
-        publish(Path(accounts_out).with_name(f".{Path(accounts_out).name}.partial"), Path(accounts_out))
-    if clusters_out:
-        write_table(memberships, clusters_out)
+    with stage(timings, "scores and writing"):
+        scored = scored.persist() if client is not None else scored
+        writes = [write_parts(scored[POST_OUTPUT_COLUMNS + (["platform"] if name_platforms else [])], output, compute=False)]
+        if accounts_out:
+            authors = scored.map_partitions(_author_part, coord_d, acc_d, name_platforms, meta=_author_meta(name_platforms), align_dataframes=False)
+            writes.append(write_parts(authors, accounts_out, compute=False))
+        dask.compute(*writes)
+        done = dask.compute(scored["label"].value_counts(), scored["call_to_action"].sum())
+        publish(Path(output).with_name(f".{Path(output).name}.partial"), Path(output))
+        if accounts_out:
+            publish(Path(accounts_out).with_name(f".{Path(accounts_out).name}.partial"), Path(accounts_out))
+        if clusters_out:
+            write_table(memberships, clusters_out)
     rejects = Rejects(str(input_path))
-    rejects.rows = read_rejects.astype(object).where(read_rejects.notna(), None).to_dict("records")
+    rejects.rows = read_rejects.astype(object).where(read_rejects.notna(), None).to_dict("records") + list(given_rejects)
     labels = {str(k): int(v) for k, v in done[0].items()}
     run = PostsEngineRun(
         str(input_path), output, partitions=len(files), scored=sum(labels.values()), labels=labels,
@@ -637,15 +693,21 @@ def _all_author_scores(scores: pd.DataFrame, authors: pd.Series) -> pd.DataFrame
     return out.sort_values("account_id", ignore_index=True)[co.SCORE_COLUMNS]
 
 
-def _score_profiles(profiles: pd.DataFrame, model: Any, client: Any) -> pd.DataFrame | None:
+def _score_profiles(profiles: pd.DataFrame, model: Any, client: Any, given: pd.DataFrame | None = None, path: str = "") -> pd.DataFrame | None:
     from detector.accounts.model import score_accounts
     from detector.posts.calls import account_model
 
     # Latest observation per author; on a tie, the first partition (the local reader keeps the first).
     chosen = profiles.sort_values(["collected_at", "_part", "source_row"], ascending=[False, True, True], kind="stable")
     chosen = chosen.drop_duplicates("account_id").sort_values(["_part", "source_row"]).drop(columns=["_part"]).reset_index(drop=True)
-    model = account_model(model)
-    return None if model is None else score_accounts(chosen, model)
+    if given is None or not len(given):
+        model = account_model(model)
+        return None if model is None else score_accounts(chosen, model)
+    # Given profiles (--profiles) come last and win, and are worded as locally.
+    from detector.posts.calls import score_author_profiles
+
+    accounts = pd.concat([p for p in (chosen, given) if len(p)], ignore_index=True).drop_duplicates("account_id", keep="last").reset_index(drop=True)
+    return score_author_profiles(accounts, model, path)
 
 
 def _placeholder_scored() -> pd.DataFrame:
@@ -668,5 +730,5 @@ def _score_meta() -> pd.DataFrame:
     return _placeholder_scored().iloc[:0]
 
 
-def _author_meta() -> pd.DataFrame:
-    return _author_part(_placeholder_scored(), _no_coordination(), None).iloc[:0]
+def _author_meta(platforms: bool = False) -> pd.DataFrame:
+    return _author_part(_placeholder_scored(), _no_coordination(), None, platforms).iloc[:0]

@@ -897,7 +897,6 @@ def _score_profiles(users: list[tuple[int, dict[str, Any]]] | None, profiles: pd
     """The account model's scores of the authors' profiles (embedded ones, then given ones)."""
     if not use_model or not (users or (profiles is not None and len(profiles))):
         return None
-    from detector.accounts.model import score_accounts
     from detector.posts.read import author_accounts
 
     parts = []
@@ -910,6 +909,16 @@ def _score_profiles(users: list[tuple[int, dict[str, Any]]] | None, profiles: pd
         return None
     # A profile given beside the posts wins over one embedded in them (it comes last).
     accounts = accounts.drop_duplicates("account_id", keep="last").reset_index(drop=True)
+    return score_author_profiles(accounts, model, path)
+
+
+def score_author_profiles(accounts: pd.DataFrame, model: Any, path: str = "") -> pd.DataFrame | None:
+    """The account model's scores of the authors' canonical profiles, worded for the posts job (both engines).
+
+    None when no model is given and none can be loaded (:func:`account_model`).
+    """
+    from detector.accounts.model import score_accounts
+
     model = account_model(model)
     if model is None:
         return None
