@@ -1,8 +1,10 @@
-"""The tree-ensemble account model: plain arrays, scored with numpy alone, exact path contributions.
+"""The tree-ensemble account models: plain arrays, scored with numpy alone, exact path contributions.
 
 One hand-made ensemble of two trees with its answers worked out by hand, then ensembles fitted by
-scikit-learn on real labelled accounts (``training_sample``: 900 accounts of the shipped tables),
-checked against scikit-learn's own predictions, saved, loaded and refused when damaged.
+scikit-learn on real labelled accounts (``training_sample``: 900 accounts of the shipped tables):
+boosted trees and averaged random forests, checked against scikit-learn's own predictions, saved,
+loaded and refused when damaged. interpret's EBM, read into lookup tables, is checked against its
+own scores the same way.
 """
 
 from __future__ import annotations
@@ -14,12 +16,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from detector.accounts.explain import TreeExplainer
+from detector.accounts.explain import AdditiveExplainer, TreeExplainer
 from detector.accounts.features import compute_features
 from detector.accounts.model import (
+    EBM,
     FEATURES_ALL,
+    FOREST,
+    FOREST_MONOTONE,
     TREES,
     Booster,
+    booster_scores,
     fit_additive,
     load_model,
     predict,
@@ -150,3 +156,107 @@ def test_a_damaged_tree_model_is_refused(training_sample: pd.DataFrame, tmp_path
     np.savez(path, **arrays)
     with pytest.raises(ModelError, match=r"is not a detector model file: it lacks tree_node_value"):
         load_model(path)
+
+
+def test_missing_values_replaced_by_a_number_take_that_numbers_path() -> None:
+    # the hand-made trees, read as a forest would be saved: missing values are -1 before the trees
+    trees = TreeExplainer.from_arrays({**HAND, "tree_missing_as": np.array([-1.0])})
+    X = np.array([[np.nan, np.nan], [-1.0, -1.0], [150.0, np.nan], [150.0, -1.0]])
+    # -1 is below both thresholds: left, left | left (-0.2); a missing x1 no longer goes right
+    np.testing.assert_array_equal(trees.leaves(X), [[0, 0, 2, 2], [0, 0, 0, 0]])
+    log_odds, contrib = trees.contributions(X)
+    np.testing.assert_allclose(log_odds, [-1.5, -1.5, 1.5, 1.5], atol=1e-12)
+    assert trees.to_arrays()["tree_missing_as"].tolist() == [-1.0]
+    assert "tree_missing_as" not in TreeExplainer.from_arrays(HAND).to_arrays()
+
+
+SMALL_FOREST = Booster(**{**asdict(FOREST), "max_iter": 20, "min_samples_leaf": 5})
+
+
+@pytest.mark.parametrize("depth", [2, 3, 4])
+@pytest.mark.parametrize("monotone", [False, True])
+def test_a_forest_scored_by_numpy_equals_scikit_learn(training_sample: pd.DataFrame, depth: int, monotone: bool) -> None:
+    from threadpoolctl import threadpool_limits
+
+    base = FOREST_MONOTONE if monotone else FOREST
+    booster = Booster(**{**asdict(base), "max_iter": 20, "min_samples_leaf": 5, "max_depth": depth})
+    with threadpool_limits(1):
+        trees, bigrams = fit_additive(training_sample, FEATURES_ALL, booster, random_state=0)
+    X = compute_features(training_sample, bigrams, FEATURES_ALL).to_numpy(dtype="float64")
+    assert np.isnan(X).any()
+    probability, contrib = trees.contributions(X)
+    # the forest's own answer: the mean of its trees' probabilities, missing values as -1
+    np.testing.assert_allclose(probability, trees.booster.predict_proba(np.where(np.isnan(X), -1.0, X))[:, 1], rtol=0, atol=1e-12)
+    np.testing.assert_allclose(probability, booster_scores(trees.booster, X, booster), rtol=0, atol=1e-12)
+    # Saabas: the moves add up to the probability minus the forest's mean, exactly
+    assert trees.intercept == 0.0
+    np.testing.assert_allclose(trees.expected + contrib.sum(axis=1), probability, atol=1e-12)
+    assert trees.feature.shape == (20, 2**depth - 1)
+    if monotone:  # more followers never raise the forest's score
+        j = FEATURES_ALL.index("followers_count")
+        known = np.where(np.isnan(X), 0, X)
+        more = known.copy()
+        more[:, j] = known[:, j] * 10 + 1000
+        assert (trees.contributions(more)[0] <= trees.contributions(known)[0] + 1e-12).all()
+
+
+def test_a_forest_is_exact_on_and_just_above_every_split(training_sample: pd.DataFrame) -> None:
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(1):
+        trees, bigrams = fit_additive(training_sample, FEATURES_ALL, SMALL_FOREST, random_state=0)
+    base = compute_features(training_sample.head(5), bigrams, FEATURES_ALL).to_numpy(dtype="float64")
+    rows = []
+    for f, t in zip(trees.feature.ravel(), trees.threshold.ravel(), strict=True):
+        if not np.isfinite(t):  # padding
+            continue
+        # values a float64 hair from the split: scikit-learn compares them as float32 (it refuses inf)
+        for value in (t, np.nextafter(t, INF), np.nextafter(t, -INF), t + abs(t) * 1e-8, np.nan, -1.0):
+            row = base[len(rows) % 5].copy()
+            row[f] = value
+            rows.append(row)
+    X = np.array(rows)
+    probability, _ = trees.contributions(X)
+    np.testing.assert_allclose(probability, trees.booster.predict_proba(np.where(np.isnan(X), -1.0, X))[:, 1], rtol=0, atol=1e-12)
+
+
+def test_a_forest_model_saves_loads_and_scores_the_same(training_sample: pd.DataFrame, tmp_path: Path) -> None:
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(1):
+        model = train(training_sample, features=FEATURES_ALL, booster=SMALL_FOREST, random_state=0)
+    assert model.card["family"] == "random forest of 20 trees of depth 4 (averaged probabilities; stored as complete binary trees)"
+    path = save_model(model, tmp_path / "forest.npz")
+    with np.load(path, allow_pickle=False) as npz:
+        assert npz["tree_missing_as"].tolist() == [-1.0] and npz["tree_float32"].tolist() == [1]
+        assert npz["tree_feature"].shape == (20, 15)
+    loaded = load_model(path)
+    assert isinstance(loaded.explainer, TreeExplainer) and loaded.explainer.missing_as == -1.0
+    pd.testing.assert_frame_equal(score_accounts(training_sample, loaded), score_accounts(training_sample, model))
+    X, scores, contrib = predict(loaded, training_sample)
+    assert 0 < scores.min() and scores.max() < 1
+    # contributions are in the calibrated score's log-odds: they add up to it, less the mean's
+    slope, intercept = loaded.calibration
+    logit = np.log(scores / (1 - scores))
+    inside = (scores > 0.001) & (scores < 0.999)
+    np.testing.assert_allclose((contrib.sum(axis=1) + slope * loaded.explainer.expected + intercept)[inside], logit[inside], atol=1e-3)
+
+
+def test_an_ebm_read_into_lookup_tables_scores_as_interpret_does(training_sample: pd.DataFrame) -> None:
+    pytest.importorskip("interpret")
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(1):
+        tables, bigrams = fit_additive(training_sample, FEATURES_ALL, Booster(**{**asdict(EBM), "max_iter": 200}), random_state=0)
+    assert isinstance(tables, AdditiveExplainer)
+    X = compute_features(training_sample, bigrams, FEATURES_ALL).to_numpy(dtype="float64")
+    rows = [X]
+    for j, cuts in enumerate(tables.thresholds):  # on and beside every cut, and missing
+        for value in (*cuts[:5], *np.nextafter(cuts[:5], INF), np.nan):
+            row = X[: 1].copy()
+            row[0, j] = value
+            rows.append(row)
+    X = np.vstack(rows)
+    log_odds, contrib = tables.contributions(X)
+    np.testing.assert_allclose(log_odds, tables.booster.decision_function(X), rtol=0, atol=1e-9)
+    np.testing.assert_allclose(tables.intercept + tables.baseline.sum() + contrib.sum(axis=1), log_odds, atol=1e-9)

@@ -168,19 +168,29 @@ class AdditiveExplainer:
 
 
 class TreeExplainer:
-    """A gradient-boosted ensemble of shallow trees as plain arrays, scored without scikit-learn.
+    """An ensemble of shallow trees as plain arrays, scored without scikit-learn.
+
+    Two kinds of ensemble are read into the same arrays: gradient-boosted trees (the log-odds are
+    the sum of the trees' leaves plus an intercept; :meth:`__init__`) and averaged forests (the
+    score is the mean of the trees' leaf probabilities; :meth:`from_forest`, each leaf divided by
+    the number of trees, intercept 0).
 
     Every tree is padded to a complete binary tree of depth ``depth`` (a leaf above the last level
     becomes a split that sends every row to two copies of itself), laid out breadth first: node
-    ``i`` has children ``2i+1`` and ``2i+2``. Scoring compares each row with every split of a tree
-    at once, packs the outcomes into one integer per row and looks the leaf up in a table shared
-    by all trees, so the cost is a few vectorised numpy operations per tree, whatever the rows.
+    ``i`` has children ``2i+1`` and ``2i+2``. Nothing else is saved.
+
+    Scoring: each value is first turned into its rank among its feature's split points (one
+    ``searchsorted`` per feature). A tree that splits feature ``f`` at ``k`` points cuts that rank
+    into ``k + 1`` intervals (and a missing value, when the tree sends it another way than any
+    interval); the tree's leaf depends only on the cell of the grid of its features' intervals,
+    so a small table of each tree maps every cell to its leaf. A row's leaf in a tree is then a
+    few lookups and additions, whatever the tree's depth.
 
     Contributions are exact (Saabas path contributions): every node holds the mean of the leaves
     under it, weighted by their training rows; a split moves a row from its node's mean to its
     child's, and the move is credited to the split's feature. Along a row's path the moves add up
     to its leaf minus the tree's mean, so over all trees the contributions add up exactly to the
-    log-odds minus the ensemble's mean (``intercept + expected``).
+    output minus the ensemble's mean (``intercept + expected``).
 
     Parameters
     ----------
@@ -190,40 +200,75 @@ class TreeExplainer:
 
     #: The scikit-learn estimator the arrays were read from, when there is one (not saved).
     booster: object = None
+    #: The number missing values are replaced by before the trees (NaN: the trees route them).
+    missing_as: float = float("nan")
+    #: Whether values are rounded to float32 before the trees, as scikit-learn's forests do.
+    float32: bool = False
 
     def __init__(self, clf: HistGradientBoostingClassifier) -> None:
         if clf.max_depth is None:
             raise ValueError("tree ensembles need a bounded max_depth to be stored as complete trees")
-        depth = int(clf.max_depth)
-        trees = [per_iter[0].nodes for per_iter in clf._predictors]
+        trees = []
+        for per_iter in clf._predictors:
+            nodes = per_iter[0].nodes
+            trees.append(
+                (nodes["is_leaf"].astype(bool), nodes["left"], nodes["right"], nodes["feature_idx"], nodes["num_threshold"], nodes["missing_go_to_left"].astype(bool), _node_means(nodes))
+            )
         self.n_features = int(clf.n_features_in_)
         self.intercept = float(np.ravel(clf._baseline_prediction)[0])
+        self._complete(int(clf.max_depth), trees)
+        self._prepare()
+
+    @classmethod
+    def from_forest(cls, forest: Any, missing_as: float = -1.0) -> TreeExplainer:
+        """An averaged forest (scikit-learn ``RandomForestClassifier`` or ``ExtraTreesClassifier``
+        with ``max_depth`` set, binary target) fitted on features whose missing values were
+        replaced by ``missing_as``. The output is the forest's ``predict_proba[:, 1]``."""
+        if forest.max_depth is None:
+            raise ValueError("forests need a bounded max_depth to be stored as complete trees")
+        if list(forest.classes_) != [0, 1]:
+            raise ValueError("forests must be fitted on labels 0 and 1")
+        n_trees = len(forest.estimators_)
+        trees = []
+        for est in forest.estimators_:
+            tr = est.tree_
+            value = tr.value[:, 0, :].astype("float64")
+            # a node's share of class 1 is the training-weighted mean of its leaves' shares
+            p1 = value[:, 1] / value.sum(axis=1)
+            trees.append((tr.children_left < 0, tr.children_left, tr.children_right, tr.feature, tr.threshold, np.ones(tr.node_count, dtype=bool), p1 / n_trees))
+        self = cls.__new__(cls)
+        self.n_features = int(forest.n_features_in_)
+        self.intercept = 0.0
+        self.missing_as = float(missing_as)
+        self.float32 = True  # scikit-learn's trees compare float32(x) with their thresholds
+        self._complete(int(forest.max_depth), trees)
+        self._prepare()
+        return self
+
+    def _complete(self, depth: int, trees: list[tuple[np.ndarray, ...]]) -> None:
+        """Lay ``trees`` (is_leaf, left, right, feature, threshold, missing_left, node mean) out as
+        complete binary trees of ``depth``."""
         n_split, n_all = 2**depth - 1, 2 ** (depth + 1) - 1
         self.feature = np.zeros((len(trees), n_split), dtype="int64")
         self.threshold = np.full((len(trees), n_split), np.inf)
         self.missing_right = np.zeros((len(trees), n_split), dtype="int64")
         self.node_value = np.zeros((len(trees), n_all))
-        for t, nodes in enumerate(trees):
-            means = _node_means(nodes)
-
-            def place(src: int, dst: int, level: int, t: int = t, nodes: np.ndarray = nodes, means: np.ndarray = means) -> None:
+        for t, (is_leaf, left, right, feature, threshold, missing_left, means) in enumerate(trees):
+            stack = [(0, 0, 0)]  # (source node, destination node, level)
+            while stack:
+                src, dst, level = stack.pop()
                 self.node_value[t, dst] = means[src]
                 if level == depth:
-                    if not nodes["is_leaf"][src]:
+                    if not is_leaf[src]:
                         raise ValueError(f"tree {t} is deeper than max_depth={depth}")
-                    return
-                if nodes["is_leaf"][src]:  # padding: both children are this leaf
-                    place(src, 2 * dst + 1, level + 1)
-                    place(src, 2 * dst + 2, level + 1)
-                    return
-                self.feature[t, dst] = int(nodes["feature_idx"][src])
-                self.threshold[t, dst] = float(nodes["num_threshold"][src])
-                self.missing_right[t, dst] = 0 if nodes["missing_go_to_left"][src] else 1
-                place(int(nodes["left"][src]), 2 * dst + 1, level + 1)
-                place(int(nodes["right"][src]), 2 * dst + 2, level + 1)
-
-            place(0, 0, 0)
-        self._prepare()
+                    continue
+                if is_leaf[src]:  # padding: both children are this leaf
+                    stack += [(src, 2 * dst + 1, level + 1), (src, 2 * dst + 2, level + 1)]
+                    continue
+                self.feature[t, dst] = int(feature[src])
+                self.threshold[t, dst] = float(threshold[src])
+                self.missing_right[t, dst] = 0 if missing_left[src] else 1
+                stack += [(int(left[src]), 2 * dst + 1, level + 1), (int(right[src]), 2 * dst + 2, level + 1)]
 
     def _prepare(self) -> None:
         """Derived lookup tables (not saved: computed from the arrays on load)."""
@@ -232,32 +277,19 @@ class TreeExplainer:
         if 2**self.depth - 1 != n_split or self.node_value.shape != (n_trees, 2 ** (self.depth + 1) - 1):
             raise ValueError("tree arrays do not describe complete binary trees")
         if self.depth > 4:
-            raise ValueError(f"trees of depth {self.depth}: at most 4 are supported (a leaf table per split pattern)")
+            raise ValueError(f"trees of depth {self.depth}: at most 4 are supported (a table of cells per tree)")
         if (self.feature < 0).any() or (self.feature >= self.n_features).any():
             raise ValueError("a split names a feature the model does not have")
         n_leaves, F = 2**self.depth, self.n_features
-        # Each feature's split points, so that a value is compared as its rank among them (a small
-        # integer) rather than as a float. A threshold of +inf (all values left, missing right) ranks
-        # above every finite value; missing values get code 0 (go left) or the top code (go right).
+        # A split at +inf that sends missing values left sends every row left: padding.
+        real = ~(np.isposinf(self.threshold) & (self.missing_right == 0))
         finite = np.isfinite(self.threshold)
-        self._cuts = [np.unique(self.threshold[(self.feature == j) & finite]) for j in range(F)]
-        most = max((len(c) for c in self._cuts), default=0)
-        self._code_type = np.uint8 if most < 255 else np.uint16
-        self._rank = np.zeros((n_trees, n_split), dtype=self._code_type)
-        for j in range(F):
-            at = self.feature == j
-            self._rank[at] = np.where(finite[at], np.searchsorted(self._cuts[j], self.threshold[at]), len(self._cuts[j]))
-        # Row of the doubled code matrix each split reads: missing as "left" or as "right".
-        self._column = (self.feature + F * self.missing_right).ravel()
-        # Which leaf each pattern of split outcomes (bit k: the row goes right at node k) ends in.
-        codes = np.arange(2**n_split)
-        node = np.zeros(len(codes), dtype="int64")
-        for _ in range(self.depth):
-            node = 2 * node + 1 + ((codes >> node) & 1)
-        self._leaf_of_code = (node - n_split).astype("int64")
+        self._cuts = [np.unique(self.threshold[(self.feature == j) & finite & real]) for j in range(F)]
+        self._used = np.flatnonzero(np.bincount(self.feature[real], minlength=F) > 0)
+        self._search = [np.concatenate([c, [np.inf]]) for c in self._cuts]
         self._leaf_value = self.node_value[:, n_split:]
         self.expected = float(self.node_value[:, 0].sum())
-        # Each leaf's path contributions, per tree over the features the tree uses.
+        # Each leaf's path contributions: the moves from parent to child, credited to the parent's feature.
         leaves = np.arange(n_leaves) + n_split
         child = np.broadcast_to(leaves, (n_trees, n_leaves)).copy()
         rows = np.arange(n_trees)[:, None]
@@ -267,8 +299,49 @@ class TreeExplainer:
             move = self.node_value[rows, child] - self.node_value[rows, parent]
             np.add.at(path, (rows, np.arange(n_leaves)[None, :], self.feature[rows, parent]), move)
             child = parent
-        self._uses = [np.flatnonzero(np.abs(path[t]).sum(axis=0) > 0) for t in range(n_trees)]
-        self._path = [np.ascontiguousarray(path[t][:, u].T) for t, u in enumerate(self._uses)]  # (used features, leaves)
+        self._trees = [self._tabulate(t, real[t], path[t]) for t in range(n_trees)]
+
+    def _tabulate(self, t: int, real: np.ndarray, path: np.ndarray) -> tuple[np.ndarray, list[np.ndarray], np.ndarray, np.ndarray]:
+        """Tree ``t`` as (its features, per feature a table code -> cell offset, cell -> leaf, per
+        feature the path contribution of each leaf)."""
+        used = np.unique(self.feature[t][real])
+        reps, tables = [], []
+        for f in used:
+            at = real & (self.feature[t] == f)
+            thr = np.unique(self.threshold[t][at][np.isfinite(self.threshold[t][at])])
+            # interval r holds the values in (thr[r-1], thr[r]]; the last one, everything above
+            rep = np.concatenate([thr, [np.inf]])
+            route = rep[:, None] > self.threshold[t][at][None, :]
+            nan_route = self.missing_right[t][at].astype(bool)
+            local = np.searchsorted(np.searchsorted(self._cuts[f], thr), np.arange(len(self._cuts[f]) + 1), side="left")
+            same = np.flatnonzero((route == nan_route).all(axis=1))
+            if not np.isnan(self.missing_as):  # missing values were replaced by a number
+                nan_cell = int(local[np.searchsorted(self._cuts[f], self.missing_as, side="left")])
+            elif len(same):
+                nan_cell = int(same[0])
+            else:  # missing values go their own way at some split: a cell of their own
+                nan_cell = len(rep)
+                rep = np.concatenate([rep, [np.nan]])
+            tables.append(np.concatenate([local, [nan_cell]]).astype(np.intp))
+            reps.append(rep)
+        sizes = [len(r) for r in reps]
+        n_cells = int(np.prod(sizes)) if sizes else 1
+        if n_cells > _MAX_CELLS:
+            raise ValueError(f"tree {t} cuts its features into {n_cells:,} cells: more than {_MAX_CELLS:,}")
+        strides = [int(np.prod(sizes[i + 1 :])) for i in range(len(sizes))]
+        tables = [tab * s for tab, s in zip(tables, strides, strict=True)]
+        # the leaf of every cell: a value of each cell, routed through the tree
+        grid = np.indices(sizes).reshape(len(sizes), -1) if sizes else np.zeros((0, 1), dtype=int)
+        X = np.zeros((n_cells, self.n_features))
+        for i, f in enumerate(used):
+            X[:, f] = reps[i][grid[i]]
+        node = np.zeros(n_cells, dtype=np.intp)
+        for _ in range(self.depth):
+            x = X[np.arange(n_cells), self.feature[t, node]]
+            right = np.where(np.isnan(x), self.missing_right[t, node] == 1, x > self.threshold[t, node])
+            node = 2 * node + 1 + right
+        leaf_of_cell = (node - len(self.feature[t])).astype(np.intp)
+        return used, tables, leaf_of_cell, np.ascontiguousarray(path[:, used].T)
 
     @classmethod
     def from_arrays(cls, arrays: dict[str, np.ndarray]) -> TreeExplainer:
@@ -280,13 +353,17 @@ class TreeExplainer:
         self.node_value = np.asarray(arrays["tree_node_value"], dtype="float64")
         self.intercept = float(np.asarray(arrays["intercept"]).ravel()[0])
         self.n_features = int(np.asarray(arrays["n_features"]).ravel()[0])
+        if "tree_missing_as" in arrays:
+            self.missing_as = float(np.asarray(arrays["tree_missing_as"]).ravel()[0])
+        if "tree_float32" in arrays:
+            self.float32 = bool(np.asarray(arrays["tree_float32"]).ravel()[0])
         if self.feature.ndim != 2 or self.threshold.shape != self.feature.shape or self.missing_right.shape != self.feature.shape:
             raise ValueError("split arrays differ in shape")
         self._prepare()
         return self
 
     def to_arrays(self) -> dict[str, np.ndarray]:
-        return {
+        arrays = {
             "tree_feature": self.feature.astype("int64"),
             "tree_threshold": self.threshold.astype("float64"),
             "tree_missing_right": self.missing_right.astype("int64"),
@@ -294,53 +371,69 @@ class TreeExplainer:
             "intercept": np.array([self.intercept], dtype="float64"),
             "n_features": np.array([self.n_features], dtype="int64"),
         }
+        if not np.isnan(self.missing_as):
+            arrays["tree_missing_as"] = np.array([self.missing_as], dtype="float64")
+        if self.float32:
+            arrays["tree_float32"] = np.array([1], dtype="int64")
+        return arrays
 
     def codes(self, X: np.ndarray) -> np.ndarray:
-        """Each value's rank among its feature's split points: ``(2 * features, rows)``, missing
-        values as the lowest code (rows ``0..F-1``) and as the highest (rows ``F..2F-1``)."""
+        """Each value's rank among its feature's split points, ``(features, rows)``; a missing
+        value is one above the highest rank. Features no tree splits on are left at 0."""
         X = np.asarray(X, dtype="float64")
-        top = np.iinfo(self._code_type).max
-        out = np.empty((2 * self.n_features, len(X)), dtype=self._code_type)
-        for j, cuts in enumerate(self._cuts):
-            x = X[:, j]
-            rank = np.searchsorted(cuts, x, side="left").astype(self._code_type)
-            nan = np.isnan(x)
-            out[j] = np.where(nan, 0, rank)
-            out[self.n_features + j] = np.where(nan, top, rank)
+        if self.float32:
+            X = X.astype(np.float32)
+        XT = np.ascontiguousarray(X.T, dtype="float64")
+        out = np.zeros((self.n_features, XT.shape[1]), dtype=np.intp)
+        for j in self._used:
+            # the split points end in +inf: numpy sorts NaN above +inf, so a missing value ranks
+            # one above every number (+inf included) without a separate test
+            out[j] = np.searchsorted(self._search[j], XT[j], side="left")
         return out
 
     def leaves(self, X: np.ndarray) -> np.ndarray:
         """The leaf (0 .. 2**depth - 1) of every row in every tree: ``(trees, rows)``."""
         codes = self.codes(X)
-        n_trees, n_split = self.feature.shape
-        right = (codes[self._column] > self._rank.reshape(-1, 1)).reshape(n_trees, n_split, -1).view(np.uint8)
-        pattern = np.zeros((n_trees, codes.shape[1]), dtype=np.uint16)
-        for k in range(n_split):
-            pattern |= right[:, k, :].astype(np.uint16) << k
-        return self._leaf_of_code[pattern]
+        return np.array([self._leaf(codes, tree) for tree in self._trees]).reshape(len(self._trees), len(codes[0]))
+
+    @staticmethod
+    def _leaf(codes: np.ndarray, tree: tuple[np.ndarray, list[np.ndarray], np.ndarray, np.ndarray]) -> np.ndarray:
+        used, tables, leaf_of_cell, _ = tree
+        if len(used) == 0:
+            return np.zeros(codes.shape[1], dtype=np.intp)
+        cell = tables[0][codes[used[0]]]
+        for f, table in zip(used[1:], tables[1:], strict=True):
+            cell += table[codes[f]]
+        return leaf_of_cell[cell]
 
     def contributions(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Return ``(log_odds, contributions)``; the contributions add up to ``log_odds - intercept - expected``."""
+        """Return ``(output, contributions)``; the contributions add up to ``output - intercept - expected``.
+
+        The output is the log-odds of a boosted ensemble, the mean probability of a forest."""
         X = np.asarray(X, dtype="float64")
-        log_odds = np.empty(len(X))
+        out = np.empty(len(X))
         contrib = np.empty((len(X), self.n_features))
-        for start in range(0, len(X), _BLOCK):  # blocks keep the (trees x splits x rows) outcomes small
+        for start in range(0, len(X), _BLOCK):  # blocks keep the temporary arrays in cache
             stop = min(start + _BLOCK, len(X))
-            log_odds[start:stop], contrib[start:stop] = self._block(X[start:stop])
-        return log_odds, contrib
+            out[start:stop], contrib[start:stop] = self._block(X[start:stop])
+        return out, contrib
 
     def _block(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        leaf = self.leaves(X)  # (trees, rows)
-        n_trees = len(leaf)
-        log_odds = self.intercept + self._leaf_value[np.arange(n_trees)[:, None], leaf].sum(axis=0)
+        codes = self.codes(X)
         contrib = np.zeros((self.n_features, len(X)))
-        for t in range(n_trees):
-            contrib[self._uses[t]] += self._path[t][:, leaf[t]]
-        return log_odds, contrib.T
+        total = np.full(len(X), self.intercept)
+        for t, tree in enumerate(self._trees):
+            leaf = self._leaf(codes, tree)
+            total += self._leaf_value[t][leaf]
+            for f, moves in zip(tree[0], tree[3], strict=True):
+                contrib[f] += moves[leaf]
+        return total, contrib.T
 
 
-# Rows scored at once by TreeExplainer: its temporary arrays are rows x trees x depth.
-_BLOCK = 4096
+# Rows scored at once by TreeExplainer (its temporary arrays are a few numbers per row).
+_BLOCK = 8192
+# Cells of one tree's table (cell -> leaf): bounds the memory a damaged or too deep model could take.
+_MAX_CELLS = 1 << 20
 
 
 def _node_means(nodes: np.ndarray) -> np.ndarray:

@@ -56,6 +56,10 @@ FEATURES_ALL: tuple[str, ...] = tuple(f for f in ALL_FEATURES if f != "verified"
 FEATURES_DATE_FREE: tuple[str, ...] = tuple(f for f in FEATURES_ALL if f not in DATE_DEPENDENT)
 # v3 plus what the profile says about itself (no ratios of counts, which carry each collection's habits).
 FEATURES_PROFILE: tuple[str, ...] = FEATURES_V3 + ("profile_completeness", "description_bot_words", "name_screen_name_similarity")
+# v4 without the counts of likes: what a collection recorded of likes differs (caverlee has none), and
+# news desks and parties like little, so a feature of likes can call them bots on that ground alone.
+LIKES = ("favourites_count", "favourites_growth_rate", "likes_per_post")
+FEATURES_NO_LIKES: tuple[str, ...] = tuple(f for f in FEATURES_ALL if f not in LIKES)
 MODEL_FEATURES: tuple[str, ...] = FEATURES_ALL
 
 #: Public collections the shipped model is trained on: what the nested choice picked on all ten
@@ -84,7 +88,14 @@ MAX_PER_GROUP = 2000
 
 @dataclass(frozen=True)
 class Booster:
-    """Settings of the one-feature-at-a-time gradient boosting."""
+    """Settings of a model family.
+
+    ``kind`` names the family: ``"boosting"`` (scikit-learn's ``HistGradientBoostingClassifier``:
+    one feature per tree, or trees of ``max_depth``), ``"forest"`` (a random forest of
+    ``max_iter`` trees of ``max_depth``, averaged; missing values replaced by -1, below every
+    feature's range) or ``"ebm"`` (interpret's ``ExplainableBoostingClassifier`` without pairs: an
+    additive model; training only, scoring reads its tables).
+    """
 
     learning_rate: float = 0.05
     max_iter: int = 100
@@ -98,6 +109,10 @@ class Booster:
     #: Features whose shape function may only go down as the value goes up (more followers or
     #: public lists never raise suspicion): a prior that holds across collections.
     decreasing: tuple[str, ...] = ()
+    kind: str = "boosting"
+    #: Forest: features tried at each split (a share of them, or "sqrt"). EBM: bagged fits.
+    max_features: float | str = "sqrt"
+    outer_bags: int = 2
 
 
 # Bigger audiences (followers, public lists) may only lower the score: news desks and parties that
@@ -113,6 +128,18 @@ TREES = Booster(learning_rate=0.1, max_iter=100, max_leaf_nodes=8, min_samples_l
 TREES_MONOTONE = Booster(**{**asdict(TREES), "decreasing": MONOTONE_BOOSTER.decreasing})
 
 
+# A random forest of shallow trees: many de-correlated trees, averaged. Depth 4 and 64 trees keep
+# the scoring step near 3-4 microseconds a row (BENCHMARKS.md); 20 rows a leaf and sqrt(features)
+# per split are the usual settings, not tuned.
+FOREST = Booster(kind="forest", max_iter=64, max_depth=4, min_samples_leaf=20, max_features="sqrt")
+FOREST_MONOTONE = Booster(**{**asdict(FOREST), "decreasing": MONOTONE_BOOSTER.decreasing})
+
+# interpret's EBM without pairs (an additive model, like DEFAULT_BOOSTER), with settings that keep
+# one fit to seconds on this 2-core machine: 2 outer bags (default 14), learning rate 0.05 (0.015),
+# 64 bins (1024), at most 1000 rounds, 50 smoothing rounds. Not tuned on any result.
+EBM = Booster(kind="ebm", learning_rate=0.05, max_iter=1000, max_bins=64, min_samples_leaf=4, l2_regularization=0.0, outer_bags=2)
+
+
 #: The family and settings of the shipped model: what the nested choice picked on all ten
 #: collections (EVALUATION.md). ``detector train`` uses them.
 MODEL_BOOSTER = TREES_MONOTONE
@@ -120,9 +147,13 @@ MODEL_BOOSTER = TREES_MONOTONE
 
 def family(booster: Booster) -> str:
     """How the card names the model family of ``booster``."""
+    monotone = f", never rising with {', '.join(booster.decreasing)}" if booster.decreasing else ""
+    if booster.kind == "forest":
+        return f"random forest of {booster.max_iter} trees of depth {booster.max_depth} (averaged probabilities{monotone}; stored as complete binary trees)"
+    if booster.kind == "ebm":
+        return "explainable boosting machine (interpret), no pairs: shape functions as lookup tables"
     if booster.max_depth is None:
         return "additive gradient boosting, one feature per tree (shape functions as lookup tables)"
-    monotone = f", never rising with {', '.join(booster.decreasing)}" if booster.decreasing else ""
     return f"gradient-boosted trees of depth {booster.max_depth} ({booster.max_iter} trees, interactions allowed{monotone}; stored as complete binary trees)"
 
 
@@ -228,9 +259,27 @@ def fit_additive(
     X = compute_features(table, bigrams, features).to_numpy(dtype="float64")
     clf = fit_booster(X, y, weight, booster, random_state, features)
     explainer: AdditiveExplainer | TreeExplainer
-    explainer = AdditiveExplainer(clf, X_background=X) if booster.max_depth is None else TreeExplainer(clf)
+    if booster.kind == "forest":
+        explainer = TreeExplainer.from_forest(clf, missing_as=FOREST_MISSING)
+    elif booster.kind == "ebm":
+        explainer = AdditiveExplainer.from_ebm(clf, X_background=X)
+    elif booster.max_depth is None:
+        explainer = AdditiveExplainer(clf, X_background=X)
+    else:
+        explainer = TreeExplainer(clf)
     explainer.booster = clf
     return explainer, bigrams
+
+
+# A forest sees missing values as this number, below every feature's range (all are >= 0).
+FOREST_MISSING = -1.0
+
+
+def booster_scores(clf: Any, X: np.ndarray, booster: Booster) -> np.ndarray:
+    """The fitted estimator's raw score of ``X`` (log-odds; a forest's mean probability), for ranking."""
+    if booster.kind == "forest":
+        return clf.predict_proba(np.where(np.isnan(X), FOREST_MISSING, X))[:, 1]
+    return clf.decision_function(X)
 
 
 def fit_booster(
@@ -241,16 +290,49 @@ def fit_booster(
     random_state: int = 0,
     features: tuple[str, ...] | list[str] | None = None,
 ) -> Any:
-    """The fitted ``HistGradientBoostingClassifier``: one feature per tree, or trees of
-    ``booster.max_depth`` (scikit-learn is imported here only)."""
-    from sklearn.ensemble import HistGradientBoostingClassifier
-
+    """The fitted estimator of ``booster``'s family: ``HistGradientBoostingClassifier`` (one
+    feature per tree, or trees of ``booster.max_depth``), ``RandomForestClassifier`` or
+    interpret's ``ExplainableBoostingClassifier`` (imported here only: training needs them,
+    scoring never does)."""
     booster = DEFAULT_BOOSTER if booster is None else booster
     monotonic = None
     if booster.decreasing:
         if features is None:
             raise ModelError("monotone constraints need the feature names")
         monotonic = [-1 if f in booster.decreasing else 0 for f in features]
+    if booster.kind == "forest":
+        from sklearn.ensemble import RandomForestClassifier
+
+        forest = RandomForestClassifier(
+            booster.max_iter,
+            max_depth=booster.max_depth,
+            min_samples_leaf=booster.min_samples_leaf,
+            max_features=booster.max_features,
+            monotonic_cst=monotonic,
+            n_jobs=1,
+            random_state=random_state,
+        )
+        return forest.fit(np.where(np.isnan(X), FOREST_MISSING, X), y, sample_weight=weight)
+    if booster.kind == "ebm":
+        from interpret.glassbox import ExplainableBoostingClassifier
+
+        ebm = ExplainableBoostingClassifier(
+            interactions=0,
+            outer_bags=booster.outer_bags,
+            learning_rate=booster.learning_rate,
+            max_rounds=booster.max_iter,
+            max_bins=booster.max_bins,
+            min_samples_leaf=booster.min_samples_leaf,
+            smoothing_rounds=50,
+            monotone_constraints=monotonic,
+            n_jobs=1,
+            random_state=random_state,
+        )
+        return ebm.fit(X, y, sample_weight=weight)
+    if booster.kind != "boosting":
+        raise ModelError(f"unknown model family {booster.kind!r}")
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
     clf = HistGradientBoostingClassifier(
         interaction_cst="no_interactions" if booster.max_depth is None else None,
         max_depth=booster.max_depth,
@@ -469,6 +551,7 @@ def card_path(path: str | Path) -> Path:
 
 _ARRAYS = ("thresholds", "threshold_offsets", "values", "value_offsets", "nan_values", "intercept", "baseline", "bigrams", "calibration")
 _TREE_ARRAYS = ("tree_feature", "tree_threshold", "tree_missing_right", "tree_node_value", "intercept", "n_features", "bigrams", "calibration")
+_OPTIONAL_ARRAYS = ("tree_missing_as", "tree_float32")
 
 
 def load_model(path: str | Path) -> AccountModel:
@@ -498,7 +581,7 @@ def load_model(path: str | Path) -> AccountModel:
             missing = [k for k in names if k not in npz.files]
             if missing:
                 raise ModelError(f"{path} is not a detector model file: it lacks {', '.join(missing)}")
-            arrays = {k: npz[k] for k in names}
+            arrays = {k: npz[k] for k in (*names, *_OPTIONAL_ARRAYS) if k in npz.files}
     except ModelError:
         raise
     except Exception as exc:  # not a zip, a pickled object array, a truncated file...
@@ -525,7 +608,8 @@ def predict(model: AccountModel, accounts: pd.DataFrame) -> tuple[np.ndarray, np
     """Return ``(X, calibrated scores, centred contributions)`` for canonical accounts."""
     X = compute_features(accounts, model.bigrams, model.feature_names).to_numpy(dtype="float64")
     z, contrib = model.explainer.contributions(X)
-    return X, calibrated(z, model.calibration), contrib
+    # In the calibrated score's log-odds (slope x the model's own units: a forest's are probabilities).
+    return X, calibrated(z, model.calibration), contrib * model.calibration[0]
 
 
 # Accounts missing this many of their inputs are never called suspicious or likely genuine:
