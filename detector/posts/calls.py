@@ -564,11 +564,28 @@ def _reasons(
         (WEIGHTS["message"] * 0.5 * strength, call, call_text),
         (WEIGHTS["message"] * 0.3 * urgency, urgency >= 0.5, np.full(n, "urgent wording", dtype=object)),
     ]
-    weights = np.stack([np.where(on, w, -np.inf) for w, on, _ in parts], axis=1)
-    texts = np.stack([np.where(on, t, np.array(None, dtype=object)) for _, on, t in parts], axis=1)
+    present = np.stack([np.broadcast_to(np.asarray(on, dtype=bool), (n,)) for _, on, _ in parts], axis=1)
+    weights = np.where(present, np.stack([np.broadcast_to(w, (n,)) for w, _, _ in parts], axis=1), -np.inf)
     order = np.argsort(-weights, axis=1, kind="stable")
-    texts = np.take_along_axis(texts, order, axis=1)
-    return ["; ".join(t for t in row if t is not None) or "no evidence found" for row in texts.tolist()]
+    # Each row's parts, strongest first: its "shape" (which parts, in which order) is one of a few
+    # dozen, and the rows of one shape are joined column by column rather than row by row.
+    k = len(parts)
+    ranked = np.where(np.take_along_axis(present, order, axis=1), order, k)
+    shapes, shape_of = np.unique(ranked @ ((k + 1) ** np.arange(k)), return_inverse=True)
+    by_shape = np.argsort(shape_of, kind="stable")
+    bounds = np.searchsorted(shape_of[by_shape], np.arange(len(shapes) + 1))
+    texts = [np.asarray(np.broadcast_to(np.asarray(t, dtype=object), (n,))) for _, _, t in parts]
+    out = np.full(n, "no evidence found", dtype=object)
+    for g in range(len(shapes)):
+        rows = by_shape[bounds[g] : bounds[g + 1]]
+        cols = [int(c) for c in ranked[rows[0]] if c < k]
+        if not cols:
+            continue
+        joined = texts[cols[0]][rows]
+        for c in cols[1:]:
+            joined = joined + "; " + texts[c][rows]
+        out[rows] = np.where(joined == "", "no evidence found", joined)
+    return out.tolist()
 
 
 def _fmt(values: np.ndarray, template: str) -> np.ndarray:
