@@ -511,24 +511,29 @@ def _post_coordination(posts: pd.DataFrame, coordination: Coordination | None) -
         top = m.loc[~key.duplicated().to_numpy()]
         note = "in " + top["kind"].astype(str) + " cluster " + top["cluster_id"].astype(str) + " with " + top["n_accounts"].astype(str) + " accounts"
         note.index = key[~key.duplicated()].to_numpy()
-        ids = pid.map(joined).astype("string").reset_index(drop=True)
-        mapped = pid.map(note)
-        in_cluster = mapped.notna().to_numpy()
-        notes[in_cluster] = mapped[in_cluster].to_numpy()
+        # Each post's place among the clustered posts, looked up once for its cluster ids and its note.
+        at = note.index.get_indexer(pid)
+        in_cluster = at >= 0
+        ids = pd.Series(joined.reindex(note.index).to_numpy(dtype=object)[at], dtype="string", name=pid.name).where(in_cluster).reset_index(drop=True)
+        notes[in_cluster] = note.to_numpy(dtype=object)[at[in_cluster]]
     acc = coordination.account_scores
     if acc is not None and not acc.empty:
         author, acc_key = _keys(posts, acc)
         idx = acc.set_index(acc_key.to_numpy())
-        score = author.map(idx["coordination_score"].astype(float)).fillna(0.0).to_numpy()
+        # Each post's author among the scored accounts, looked up once for the score and its detail.
+        at = idx.index.get_indexer(author)
+        known = at >= 0
+        acc_score = idx["coordination_score"].astype(float)
+        score = np.where(known, acc_score.to_numpy()[at], np.nan)
+        score = np.where(np.isnan(score), 0.0, score)
         coord = np.where(in_cluster, score, 0.5 * score)
         pos = score > 0
         if pos.any():
-            acc_score = idx["coordination_score"].astype(float)
             detail = "author coordination " + acc_score.map(lambda v: f"{v:.2f}")
             if "reason" in idx.columns:
                 why = idx["reason"].astype("string").fillna("")
                 detail = detail + np.where(why != "", " (" + why + ")", "")
-            d = author[pos].map(detail).to_numpy(dtype=object)
+            d = detail.to_numpy(dtype=object)[at[pos]]
             before = notes[pos]
             notes[pos] = np.where(before != "", before + "; " + d, "not in a cluster itself; " + d)
     return coord, ids, notes
