@@ -355,43 +355,59 @@ def _twitter(text: pd.Series) -> pd.Series:
     return out
 
 
-# The form as the X API writes it, with every field in range: read from its digits in bulk.
-_TWITTER_PLAIN = (
-    r"^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) (?:" + "|".join(_MONTHS) + r") [0-3][0-9] [0-2][0-9]:[0-5][0-9]:[0-5][0-9] "
-    r"[+-][01][0-9][0-5][0-9] (?:1[89]|2[01])[0-9]{2}$"
-)
+# The form the X API writes (``Tue Jun 11 11:20:35 +0000 2013``), read from its bytes in bulk when
+# every field is in range: weekday and month names, separators, digits, a real day and time, a zone
+# within 19:59 of UTC and a year from 1800 to 2199.
+_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
 def _twitter_digits(text: pd.Series, out: pd.Series) -> np.ndarray:
-    """Put into ``out`` the values of Twitter's form that are plain (:data:`_TWITTER_PLAIN`, a real day
-    and hour) and say which they were: the times ``_twitter``'s slicing and parsing gives them."""
+    """Put into ``out`` the values of Twitter's form that are plain (see above) and say which they
+    were: the times ``_twitter``'s slicing and parsing gives them."""
     plain = np.zeros(len(text), dtype=bool)
     if not isinstance(text.dtype, pd.StringDtype):
         return plain
     import pyarrow as pa
-    import pyarrow.compute as pc
 
     arr = pa.array(text.array)
     arr = (arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr).cast(pa.large_string())
-    rows = np.flatnonzero(pc.fill_null(pc.match_substring_regex(arr, _TWITTER_PLAIN), False).to_numpy(zero_copy_only=False))
-    if not len(rows):
-        return plain
     offsets = np.frombuffer(arr.buffers()[1], dtype=np.int64)[arr.offset : arr.offset + len(arr) + 1]
-    chars = np.frombuffer(arr.buffers()[2], dtype=np.uint8)[offsets[rows][:, None] + np.arange(30)].astype(np.int64)
+    rows = np.flatnonzero(np.diff(offsets) == 30)  # 30 bytes: 30 ASCII characters, or not this form
+    if not len(rows) or arr.buffers()[2] is None:
+        return plain
+    data = np.frombuffer(arr.buffers()[2], dtype=np.uint8)
+    start = offsets[rows]
+
+    def byte(k: int) -> np.ndarray:
+        return data[start + k].astype(np.int64)
 
     def number(at: int, width: int) -> np.ndarray:
-        return ((chars[:, at : at + width] - 48) * 10 ** np.arange(width - 1, -1, -1)).sum(axis=1)
+        digits = [byte(at + k) - 48 for k in range(width)]
+        ok = np.logical_and.reduce([(d >= 0) & (d <= 9) for d in digits])
+        return np.where(ok, sum(d * 10 ** (width - 1 - k) for k, d in enumerate(digits)), -1)
 
-    names = np.array([ord(m[0]) << 16 | ord(m[1]) << 8 | ord(m[2]) for m in _MONTHS])
-    order = np.argsort(names)
-    month = order[np.searchsorted(names[order], chars[:, 4] << 16 | chars[:, 5] << 8 | chars[:, 6])]
-    months = ((number(26, 4) - 1970) * 12 + month).astype("datetime64[M]")
-    first_day = months.astype("datetime64[D]")
-    days_in_month = ((months + 1).astype("datetime64[D]") - first_day).astype(np.int64)
-    day, hour = number(8, 2), number(11, 2)
-    ok = (day >= 1) & (day <= days_in_month) & (hour <= 23)
-    zone = (number(21, 2) * 60 + number(23, 2)) * np.where(chars[:, 20] == ord("-"), -1, 1)
-    seconds = (first_day.astype(np.int64) + day - 1) * 86400 + hour * 3600 + number(14, 2) * 60 + number(17, 2) - zone * 60
+    def name(at: int) -> np.ndarray:
+        return byte(at) << 16 | byte(at + 1) << 8 | byte(at + 2)
+
+    def names(words: tuple[str, ...] | dict[str, str]) -> np.ndarray:
+        return np.array([ord(w[0]) << 16 | ord(w[1]) << 8 | ord(w[2]) for w in words])
+
+    months = names(_MONTHS)
+    month = np.searchsorted(np.sort(months), name(4))
+    month = np.argsort(months)[np.minimum(month, 11)]
+    year, day, hour, minute, second = number(26, 4), number(8, 2), number(11, 2), number(14, 2), number(17, 2)
+    zone_hours, zone_minutes = number(21, 2), number(23, 2)
+    ok = np.isin(name(0), names(_WEEKDAYS)) & (names(_MONTHS)[month] == name(4)) & (year >= 1800) & (year <= 2199)
+    for at, char in ((3, " "), (7, " "), (10, " "), (13, ":"), (16, ":"), (19, " "), (25, " ")):
+        ok &= byte(at) == ord(char)
+    sign = byte(20)
+    ok &= ((sign == ord("+")) | (sign == ord("-"))) & (zone_hours >= 0) & (zone_hours <= 19) & (zone_minutes >= 0) & (zone_minutes <= 59)
+    ok &= (hour >= 0) & (hour <= 23) & (minute >= 0) & (minute <= 59) & (second >= 0) & (second <= 59)
+    first_month = ((np.where(ok, year, 1970) - 1970) * 12 + month).astype("datetime64[M]")
+    first_day = first_month.astype("datetime64[D]")
+    ok &= (day >= 1) & (day <= ((first_month + 1).astype("datetime64[D]") - first_day).astype(np.int64))
+    zone = (zone_hours * 60 + zone_minutes) * np.where(sign == ord("-"), -1, 1)
+    seconds = (first_day.astype(np.int64) + day - 1) * 86400 + hour * 3600 + minute * 60 + second - zone * 60
     plain[rows[ok]] = True
     out[plain] = _to_utc(pd.Series((seconds[ok] * 10**9).astype("datetime64[ns]")))
     return plain

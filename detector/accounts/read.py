@@ -445,6 +445,8 @@ def _pick(raw: pd.DataFrame, name: str) -> pd.Series:
 
 
 def _text(s: pd.Series) -> pd.Series:
+    if s.dtype == object and s.isna().all():  # a field the input lacks (platform, in most)
+        return pd.Series(pd.NA, index=s.index, dtype="string")
     if s.dtype == object:  # JSON values may be numbers: make them text first
         s = s.map(str, na_action="ignore")
     s = s.astype("string").str.strip()
@@ -571,7 +573,9 @@ def _numbers(s: pd.Series) -> pd.Series:
 def _times(s: pd.Series, name: str, rejects: Rejects, dates: DateRules | None = None, path: str | None = None) -> pd.Series:
     dates = dates if dates is not None else DateRules()
     out = parse_dates(s, name, dates, path)
-    todo = (out.isna() & s.notna() & (s.astype("string").str.strip().str.len() > 0).fillna(False)).to_numpy(dtype=bool)
+    todo = (out.isna() & s.notna()).to_numpy(dtype=bool, copy=True)
+    if todo.any():  # of the values left unread, the blank ones are no date at all
+        todo[todo] = (s[todo].astype("string").str.strip().str.len() > 0).fillna(False).to_numpy(dtype=bool)
     for i in np.flatnonzero(todo):
         v = str(s.iat[i]).strip()
         problem = (
