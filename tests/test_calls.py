@@ -222,3 +222,27 @@ def test_synthetic_same_author_id_on_two_platforms_is_two_authors() -> None:
     # Each post's author score is its own platform's account's.
     scores = result.scores.set_index("post_id")
     assert scores.loc["x-1-42", "coordination"] == scores.loc["tiktok-1-42", "coordination"] > 0
+
+
+def test_letters_and_capitals_counted_from_bytes_equal_the_regex_counts() -> None:
+    """The urgency cue's letter and capital counts (UTF-8 bytes) equal RE2's on real IRA texts and synthetic edge cases."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from detector.posts.calls import _letters_and_capitals
+
+    real = pd.read_csv(FIX / "ira_calls.csv")["content"].dropna().tolist()
+    # Synthetic: Ё/ё and Ђ are outside [А-Яа-я]; р-я sit behind the other lead byte; empty texts between others.
+    synthetic = ["", "ABC def", "ПРОТЕСТ сегодня", "Ёлка ёж", "Ђорђе ђ", "рстуфхцчшщъыьэюя", "", "émoji 🚀 ÄÖÜ", "x", None]
+    texts = pa.array(real + synthetic, type=pa.large_string())
+    letters, capitals = _letters_and_capitals(texts, chunk=7)
+
+    def regex_count(rx: str) -> list[int]:
+        filled = pc.fill_null(texts, "")
+        return pc.subtract(pc.utf8_length(filled), pc.utf8_length(pc.replace_substring_regex(filled, rx, ""))).to_pylist()
+
+    assert letters.tolist() == regex_count(r"[A-Za-zА-Яа-я]+")
+    assert capitals.tolist() == regex_count(r"[A-ZА-Я]+")
+    assert list(zip(letters[len(real) :].tolist(), capitals[len(real) :].tolist(), strict=True)) == [
+        (0, 0), (6, 3), (14, 7), (4, 0), (3, 0), (16, 0), (0, 0), (4, 0), (1, 0), (0, 0)
+    ]  # fmt: skip

@@ -219,8 +219,9 @@ def message_features(
     out.index = posts.index
     norm_a = pa.array(norm.astype("string"), type=pa.large_string())
     bangs = np.minimum(_counts(pc.count_substring(text, "!")), 3) / 3
-    letters = _count_chars(text, r"[A-Za-zА-Яа-я]+").astype(float)
-    caps = _count_chars(text, r"[A-ZА-Я]+").astype(float) / np.maximum(letters, 1.0)
+    n_letters, n_capitals = _letters_and_capitals(text)
+    letters = n_letters.astype(float)
+    caps = n_capitals.astype(float) / np.maximum(letters, 1.0)
     words = _counts(pc.count_substring_regex(norm_a, _URGENCY_RE2))
     out["urgency"] = np.clip(words / 2 + 0.5 * bangs + np.where(caps > 0.6, 0.3, 0.0), 0, 1)
     out["n_urls"] = _count_words(posts["urls"])
@@ -270,9 +271,45 @@ def _call_parts(norm: pd.Series, calls: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _count_chars(text: pa.Array, runs: str) -> np.ndarray:
-    """Characters of each text in the runs matched by ``runs`` (removing runs is faster than counting characters)."""
-    return _counts(pc.subtract(pc.utf8_length(text), pc.utf8_length(pc.replace_substring_regex(text, runs, ""))))
+# Latin and Russian/Serbian Cyrillic letters as the urgency cue counts them: [A-Za-zА-Яа-я] and,
+# of those, the capitals [A-ZА-Я] (Ё/ё and other letters are outside both, as in the regex it replaces).
+_LATIN_LETTER = np.zeros(256, dtype=np.uint8)
+_LATIN_LETTER[[*range(0x41, 0x5B), *range(0x61, 0x7B)]] = 1
+_LATIN_CAPITAL = np.zeros(256, dtype=np.uint8)
+_LATIN_CAPITAL[0x41:0x5B] = 1
+
+
+def _letters_and_capitals(text: pa.Array, chunk: int = 1 << 17) -> tuple[np.ndarray, np.ndarray]:
+    """Characters of each text in ``[A-Za-zА-Яа-я]`` and in ``[A-ZА-Я]``, counted on the UTF-8 bytes.
+
+    An ASCII letter is one byte; a Cyrillic one is two, whose lead byte is 0xD0 or 0xD1 (never a
+    continuation byte), so each is counted once at its lead: А-Я is D0 90-AF, а-п D0 B0-BF, р-я
+    D1 80-8F. The same counts as the regular expressions ``tests/test_calls.py`` compares them
+    with, at a third of their cost (two RE2 replacements over every text).
+    """
+    text = pc.fill_null(text.cast(pa.large_string()), "")
+    if isinstance(text, pa.ChunkedArray):
+        text = text.combine_chunks() if text.num_chunks else pa.array([], type=pa.large_string())
+    n = len(text)
+    letters, capitals = np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.int64)
+    for s in range(0, n, chunk):
+        part = text.slice(s, chunk)
+        offsets = np.frombuffer(part.buffers()[1], dtype=np.int64)[part.offset : part.offset + len(part) + 1]
+        data = np.frombuffer(part.buffers()[2], dtype=np.uint8)[offsets[0] : offsets[-1]]
+        offsets = offsets - offsets[0]
+        letter, capital = _LATIN_LETTER[data], _LATIN_CAPITAL[data]
+        lead = np.flatnonzero((data[:-1] & 0xFE) == 0xD0)
+        if len(lead):
+            second, d0 = data[lead + 1], data[lead] == 0xD0
+            upper = d0 & (second >= 0x90) & (second <= 0xAF)
+            letter[lead] = upper | (d0 & (second >= 0xB0)) | (~d0 & (second >= 0x80) & (second <= 0x8F))
+            capital[lead] = upper
+        # Sums over each non-empty text's bytes (reduceat runs from one start to the next).
+        full = np.flatnonzero(offsets[1:] > offsets[:-1])
+        if len(full):
+            letters[s + full] = np.add.reduceat(letter, offsets[full], dtype=np.int64)
+            capitals[s + full] = np.add.reduceat(capital, offsets[full], dtype=np.int64)
+    return letters, capitals
 
 
 def _count_words(s: pd.Series) -> np.ndarray:
