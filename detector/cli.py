@@ -294,7 +294,8 @@ def train_command(tables: str | None, labels_path: str | None, output: str | Non
     from detector.accounts import model
     from detector.training import datasets
 
-    table = datasets.load_training_table(Path(tables) if tables else datasets.DEFAULT_TABLES)
+    # only the collections the shipped procedure trains on: a folder of tables need not hold the others
+    table = datasets.load_training_table(Path(tables) if tables else datasets.DEFAULT_TABLES, collections=model.TRAINING_COLLECTIONS)
     hashes = datasets.table_hashes(Path(tables) if tables else datasets.DEFAULT_TABLES)
     if labels_path:
         from detector.training.labels import add_analyst_labels

@@ -321,6 +321,13 @@ def test_train_writes_a_model_that_scores(training_sample: pd.DataFrame, account
     tables.mkdir()
     for name, part in training_sample.groupby("collection"):
         part.to_parquet(tables / f"{name}.parquet", index=False)
+    extra = [  # training collections beyond the shared sample: 60 accounts of each class
+        datasets.load_training_table(collections=(name,)).groupby("label").sample(60, random_state=0)
+        for name in sorted(set(model.TRAINING_COLLECTIONS) - set(training_sample["collection"]))
+    ]
+    for part in extra:
+        part.to_parquet(tables / f"{part['collection'].iloc[0]}.parquet", index=False)
+    training_sample = pd.concat([training_sample, *extra], ignore_index=True)
     target = tmp_path / "models" / "m.npz"
     with threadpool_limits(1):  # two OpenMP threads on two busy cores run slower than one
         result = run("train", "--tables", str(tables), "-o", str(target))
