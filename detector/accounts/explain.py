@@ -473,13 +473,14 @@ DOWN = "↓"  # lowers suspicion
 
 
 class _Template:
-    """The words for one feature's values: ``template(values)`` gives them as a Series of text,
-    ``template.arrow(values)`` as an Arrow array (built by Arrow's string kernels, not per value)."""
+    """The words for one feature's values: ``template(values)`` gives them as a Series of text;
+    ``template.parts(values)`` as pieces (Arrow text, or one text for every value) that joined make
+    them, so that a caller joins them once with its own pieces (Arrow's string kernels, not per value)."""
 
     def __call__(self, v: np.ndarray) -> pd.Series:
-        return pd.Series(self.arrow(np.asarray(v, dtype="float64")).to_numpy(zero_copy_only=False), dtype=object)
+        return pd.Series(_join(*self.parts(np.asarray(v, dtype="float64"))).to_numpy(zero_copy_only=False), dtype=object)
 
-    def arrow(self, v: np.ndarray) -> Any:
+    def parts(self, v: np.ndarray) -> list[Any]:
         raise NotImplementedError
 
 
@@ -498,23 +499,22 @@ class _Num(_Template):
         self.spec = fmt[m.end(1) + 2 : m.start(5) - 1]  # ",.0f", ".0%"
         self.thousands, self.decimals, self.percent = m.group(2) == ",", int(m.group(3)), m.group(4) == "%"
 
-    def arrow(self, v: np.ndarray) -> Any:
+    def parts(self, v: np.ndarray) -> list[Any]:
         import pyarrow as pa
         import pyarrow.compute as pc
 
-        number = _fixed(v, self.spec, self.decimals, self.percent, self.thousands)
-        ending = self.suffix.replace("{s}", "s")
+        ending: Any = self.suffix.replace("{s}", "s")
         if "{s}" in self.suffix:
             ending = pc.if_else(pa.array(v == 1), self.suffix.replace("{s}", ""), ending)
-        return _join(self.prefix, number, ending)
+        return [self.prefix, *_fixed(v, self.spec, self.decimals, self.percent, self.thousands), ending]
 
 
 def _num(fmt: str) -> _Num:
     return _Num(fmt)
 
 
-def _fixed(v: np.ndarray, spec: str, decimals: int, percent: bool, thousands: bool) -> Any:
-    """``format(x, spec)`` of every value, as Arrow text, for fixed-point ``spec`` (``,.2f``, ``.0%``).
+def _fixed(v: np.ndarray, spec: str, decimals: int, percent: bool, thousands: bool) -> list[Any]:
+    """``format(x, spec)`` of every value for fixed-point ``spec`` (``,.2f``, ``.0%``), as pieces to join.
 
     Python rounds the exact binary value half to even. ``rint`` of the value scaled by ``10**decimals``
     does the same unless the scaling itself rounded across a half (or the value is one): those few
@@ -532,20 +532,33 @@ def _fixed(v: np.ndarray, spec: str, decimals: int, percent: bool, thousands: bo
             ok &= np.abs(scaled - np.floor(scaled) - 0.5) > 1e-9 * np.maximum(scaled, 1.0)
     whole = np.where(ok, q, 0.0).astype(np.int64)
     unit = 10**decimals
-    text = pc.cast(pa.array(whole // unit if decimals else whole), pa.large_string())
-    if thousands and (whole >= 1000 * unit).any():
-        # "1234567" -> "7654321" -> "765,432,1" -> "1,234,567"
-        grouped = pc.replace_substring_regex(pc.utf8_reverse(text), r"(\d\d\d)", r"\1,")
-        text = pc.utf8_reverse(pc.utf8_rtrim(grouped, characters=","))
+    parts = _grouped(whole // unit) if thousands else [pc.cast(pa.array(whole // unit), pa.large_string())]
     if decimals:
-        fraction = pc.utf8_lpad(pc.cast(pa.array(whole % unit), pa.large_string()), width=decimals, padding="0")
-        text = _join(text, ".", fraction)
+        parts += [".", pc.utf8_lpad(pc.cast(pa.array(whole % unit), pa.large_string()), width=decimals, padding="0")]
     if percent:
-        text = _join(text, "%")
-    if not ok.all():
-        others = pa.array([format(x, spec) for x in v[~ok].tolist()], type=pa.large_string())
-        text = pc.replace_with_mask(text, pa.array(~ok), others)
-    return text
+        parts.append("%")
+    if ok.all():
+        return parts
+    others = pa.array([format(x, spec) for x in v[~ok].tolist()], type=pa.large_string())
+    return [pc.replace_with_mask(_join(*parts), pa.array(~ok), others)]
+
+
+def _grouped(n: np.ndarray) -> list[Any]:
+    """Whole numbers >= 0 written with a comma every three digits (``1,234,567``), as pieces to join:
+    the leading group, then for each lower group a comma and three digits where the number has it."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    groups = np.ones(len(n), dtype=np.int64)
+    while (more := n >= 1000**groups).any():
+        groups += more
+    empty = pa.scalar("", pa.large_string())
+    parts: list[Any] = [pc.cast(pa.array(n // 1000 ** (groups - 1)), pa.large_string())]
+    for level in range(int(groups.max(initial=1)) - 2, -1, -1):
+        has = pa.array(groups > level + 1)
+        three = pc.utf8_lpad(pc.cast(pa.array(n // 1000**level % 1000), pa.large_string()), width=3, padding="0")
+        parts += [pc.if_else(has, pa.scalar(",", pa.large_string()), empty), pc.if_else(has, three, empty)]
+    return parts
 
 
 def _join(*parts: Any) -> Any:
@@ -563,11 +576,11 @@ class _Choice(_Template):
     def __init__(self, when_true: str, when_false: str) -> None:
         self.when_true, self.when_false = when_true, when_false
 
-    def arrow(self, v: np.ndarray) -> Any:
+    def parts(self, v: np.ndarray) -> list[Any]:
         import pyarrow as pa
         import pyarrow.compute as pc
 
-        return pc.if_else(pa.array(v > 0.5), pa.scalar(self.when_true, pa.large_string()), pa.scalar(self.when_false, pa.large_string()))
+        return [pc.if_else(pa.array(v > 0.5), pa.scalar(self.when_true, pa.large_string()), pa.scalar(self.when_false, pa.large_string()))]
 
 
 def _choice(when_true: str, when_false: str) -> _Choice:
@@ -578,16 +591,16 @@ class _Description(_Num):
     def __init__(self) -> None:
         super().__init__("{:,.0f}-character profile description")
 
-    def arrow(self, v: np.ndarray) -> Any:
+    def parts(self, v: np.ndarray) -> list[Any]:
         import pyarrow as pa
         import pyarrow.compute as pc
 
-        return pc.if_else(pa.array(v > 0), super().arrow(v), pa.scalar("no profile description", pa.large_string()))
+        return [pc.if_else(pa.array(v > 0), _join(*super().parts(v)), pa.scalar("no profile description", pa.large_string()))]
 
 
 class _Likelihood(_Choice):
-    def arrow(self, v: np.ndarray) -> Any:
-        return super().arrow(np.where(v < 0.05, 1.0, 0.0))
+    def parts(self, v: np.ndarray) -> list[Any]:
+        return super().parts(np.where(v < 0.05, 1.0, 0.0))
 
 
 _description = _Description()
@@ -685,8 +698,8 @@ def reasons(
     strength = np.abs(contributions)
     strength[np.isnan(X)] = 0.0  # a missing feature is reported as missing, not as a reason
     k = min(top, p)
-    order = _strongest(strength, k)  # (rows, k)
-    kept = np.take_along_axis(strength, order, axis=1) >= min_effect  # a prefix of each row
+    order, chosen = _strongest(strength, k)  # (rows, k) each
+    kept = chosen >= min_effect  # a prefix of each row
     # Every chosen (row, slot) is worded at once per feature, by Arrow's string kernels: Python or
     # pandas string operations per row would cost more than the model.
     rows, slots = np.nonzero(kept)
@@ -698,7 +711,7 @@ def reasons(
     for a, b in zip(starts.tolist(), [*starts[1:].tolist(), len(features)], strict=True):
         j, r = int(features[a]), rows[a:b]
         arrows = pc.if_else(pa.array(contributions[r, j] > 0), _UP, _DOWN)
-        worded.append(_join(arrows, _words(TEMPLATES[feature_names[j]], X[r, j])))
+        worded.append(_join(arrows, *_words(TEMPLATES[feature_names[j]], X[r, j])))
     every = pa.concat_arrays([*worded, pa.array([""], pa.large_string())])  # the last: no reason
     where = np.full((n, k), len(every) - 1, dtype=np.int64)
     where[rows, slots] = np.arange(len(rows))
@@ -721,28 +734,31 @@ def reasons(
     return pd.Series(_join(*parts), dtype="string")  # Arrow text stays Arrow text: no Python string per row
 
 
-def _words(template: Any, values: np.ndarray) -> Any:
+def _words(template: Any, values: np.ndarray) -> list[Any]:
     import pyarrow as pa
 
     if isinstance(template, _Template):
-        return template.arrow(values)
-    return pa.array(template(values).to_numpy(dtype=object), pa.large_string())  # any callable giving a Series
+        return template.parts(values)
+    return [pa.array(template(values).to_numpy(dtype=object), pa.large_string())]  # any callable giving a Series
 
 
 _UP, _DOWN = UP + " ", DOWN + " "
 
 
-def _strongest(strength: np.ndarray, k: int) -> np.ndarray:
+def _strongest(strength: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     """The columns of the ``k`` largest values of each row, largest first, earlier columns first
-    among equals, NaN last: the first ``k`` of a stable descending sort, for a fraction of its cost."""
-    s = strength.copy()
-    s[np.isnan(s)] = -1.0  # below every strength (all are >= 0), as a sort puts NaN last
+    among equals, NaN last (the first ``k`` of a stable descending sort, for a fraction of its
+    cost), and those values (NaN as -1). ``strength`` (all >= 0 or NaN) is used up."""
+    s = strength
+    s[np.isnan(s)] = -1.0  # below every strength, as a sort puts NaN last
     order = np.empty((len(s), k), dtype=np.intp)
+    values = np.empty((len(s), k))
     at = np.arange(len(s))
     for r in range(k):
         order[:, r] = j = s.argmax(axis=1)  # the first of equals
+        values[:, r] = s[at, j]
         s[at, j] = -2.0  # taken: below the NaNs too
-    return order
+    return order, values
 
 
 def _missing_inputs(X: np.ndarray, feature_names: list[str]) -> pd.Series | None:
@@ -757,8 +773,10 @@ def _missing_inputs(X: np.ndarray, feature_names: list[str]) -> pd.Series | None
     names = list(fields)
     gone = np.column_stack([nan[:, cols].all(axis=1) for cols in fields.values()])
     # Each row's pattern of missing fields as one integer (a bit per field): few distinct ones.
-    bits = np.array([1 << i for i in range(len(names))], dtype=object if len(names) > 62 else np.int64)
-    patterns, inverse = np.unique(gone @ bits, return_inverse=True)
+    code = np.zeros(len(X), dtype=object if len(names) > 62 else np.int64)
+    for i in range(len(names)):
+        code |= gone[:, i].astype(code.dtype) << i
+    patterns, inverse = np.unique(code, return_inverse=True)
     labels = np.array(
         [
             "missing: " + ", ".join(f for i, f in enumerate(names) if (int(pat) >> i) & 1) if pat else ""
