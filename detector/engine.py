@@ -359,6 +359,8 @@ def _score_partitioned(input_path: str | os.PathLike[str], output: str, model: A
 def _post_part(path: str, part: int, fmt: str | None, dates: Any = None) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Canonical posts (+ ``_part``), rejects, and the partition's author profiles as accounts.
 
+    The accounts are the profiles embedded in the posts (``_ira`` False) and the partial profiles
+    of the IRA CSV, followers and following at each author's latest post (``_ira`` True).
     ``dates`` (:class:`detector.dates.DateRules`) are the user's rules; each partition gets its own
     copy, as each file does locally (nothing one partition decides carries over).
     """
@@ -369,17 +371,20 @@ def _post_part(path: str, part: int, fmt: str | None, dates: Any = None) -> tupl
     rejects = Rejects(path)
     try:
         read = read_posts(path, fmt, dates=None if dates is None else dates.for_file())
-        posts, users, rejects = read.posts, read.users, read.rejects
+        posts, users, rejects, partial = read.posts, read.users, read.rejects, read.profiles
     except _Nothing:
         # One partition with no usable post is not the end of the job; count its rejects instead.
-        posts, users = canonical_posts(pd.DataFrame(columns=list(POST_COLUMNS))), []
+        posts, users, partial = canonical_posts(pd.DataFrame(columns=list(POST_COLUMNS))), [], None
     posts = posts.copy()
     if len(posts) and (posts["post_id"] == "r" + posts["source_row"].astype(str)).all():
         # Ids made from record numbers repeat across files: qualify them with the file's name.
         posts["post_id"] = (Path(path).stem + ":" + posts["post_id"]).astype("string")
     posts["_part"] = np.int64(part)
     accounts = author_accounts(users, path, rejects=rejects) if users else _account_meta().drop(columns=["_file", "_order"])
-    accounts = accounts.assign(_part=np.int64(part))
+    accounts = accounts.assign(_part=np.int64(part), _ira=False)
+    if partial is not None and len(partial):
+        partial = partial.reindex(columns=[c for c in accounts.columns if c not in ("_part", "_ira")])
+        accounts = pd.concat([accounts, partial.assign(_part=np.int64(part), _ira=True)], ignore_index=True) if len(accounts) else partial.assign(_part=np.int64(part), _ira=True)
     return posts, _rejects_frame(rejects.frame()), accounts
 
 
@@ -589,7 +594,9 @@ def _analyse_partitioned(
     files = [str(f) for f in list_partitions(input_path)]
     reads = [dask.delayed(_post_part, nout=3)(f, i, fmt, dates) for i, f in enumerate(files)]
     posts = dd.from_delayed([r[0] for r in reads], meta=_posts_meta(), verify_meta=False)
-    profiles = dd.from_delayed([r[2] for r in reads], meta=_account_meta().drop(columns=["_file", "_order"]).assign(_part=pd.Series(dtype="int64")), verify_meta=False)
+    profiles = dd.from_delayed(
+        [r[2] for r in reads], meta=_account_meta().drop(columns=["_file", "_order"]).assign(_part=pd.Series(dtype="int64"), _ira=pd.Series(dtype=bool)), verify_meta=False
+    )
     rejects_dd = dd.from_delayed([r[1] for r in reads], meta=_rejects_frame(pd.DataFrame()), verify_meta=False)
     posts = posts.persist() if client is not None else posts
 
@@ -694,19 +701,24 @@ def _all_author_scores(scores: pd.DataFrame, authors: pd.Series) -> pd.DataFrame
 
 
 def _score_profiles(profiles: pd.DataFrame, model: Any, client: Any, given: pd.DataFrame | None = None, path: str = "") -> pd.DataFrame | None:
-    from detector.accounts.model import score_accounts
-    from detector.posts.calls import account_model
-
-    # Latest observation per author; on a tie, the first partition (the local reader keeps the first).
-    chosen = profiles.sort_values(["collected_at", "_part", "source_row"], ascending=[False, True, True], kind="stable")
-    chosen = chosen.drop_duplicates("account_id").sort_values(["_part", "source_row"]).drop(columns=["_part"]).reset_index(drop=True)
-    if given is None or not len(given):
-        model = account_model(model)
-        return None if model is None else score_accounts(chosen, model)
-    # Given profiles (--profiles) come last and win, and are worded as locally.
+    """The authors' profiles scored as the local engine scores them: embedded ones, then the IRA
+    CSV's partial ones, then given ones (``--profiles``); a later kind wins for one author."""
     from detector.posts.calls import score_author_profiles
 
-    accounts = pd.concat([p for p in (chosen, given) if len(p)], ignore_index=True).drop_duplicates("account_id", keep="last").reset_index(drop=True)
+    ira = profiles["_ira"].fillna(False).to_numpy(dtype=bool) if "_ira" in profiles.columns else np.zeros(len(profiles), dtype=bool)
+    embedded, partial = profiles[~ira].drop(columns=["_ira"], errors="ignore"), profiles[ira].drop(columns=["_ira"])
+    # Latest observation per author; on a tie, the first partition (the local reader keeps the first).
+    chosen = embedded.sort_values(["collected_at", "_part", "source_row"], ascending=[False, True, True], kind="stable")
+    chosen = chosen.drop_duplicates("account_id").sort_values(["_part", "source_row"]).drop(columns=["_part"]).reset_index(drop=True)
+    if len(partial):
+        # Each partition's latest observation of an author; across partitions the latest, a tie going to
+        # the later partition, as the local reader settles it across the chunks of one file.
+        partial = partial.sort_values("collected_at", kind="stable").drop_duplicates("account_id", keep="last")
+        partial = partial.sort_values(["_part", "source_row"]).drop(columns=["_part"]).reset_index(drop=True)
+    parts = [p for p in (chosen, partial, given) if p is not None and len(p)]
+    if not parts:
+        return None
+    accounts = pd.concat(parts, ignore_index=True).drop_duplicates("account_id", keep="last").reset_index(drop=True)
     return score_author_profiles(accounts, model, path)
 
 

@@ -262,3 +262,22 @@ def test_posts_on_dask_read_times_by_tz_and_name_platforms_as_locally(tmp_path: 
     want_authors = pd.read_csv(tmp_path / "la.csv").sort_values(["author_id", "platform"], ignore_index=True)
     # (The local command adds the account model's version; the dask one does not, yet.)
     pd.testing.assert_frame_equal(authors, want_authors.drop(columns=["model_version"]), check_dtype=False)
+
+
+def test_ira_partial_profiles_on_dask_equal_local(tmp_path: Path, client) -> None:
+    """The IRA CSV's followers and following are partial profiles in both engines (real IRA rows, two partitions)."""
+    raw = pd.read_csv(FIX / "ira_calls.csv", dtype=str)
+    parts = tmp_path / "parts"
+    parts.mkdir()
+    raw.iloc[:14].to_csv(parts / "a.csv", index=False)
+    raw.iloc[14:].to_csv(parts / "b.csv", index=False)
+    read = read_posts(FIX / "ira_calls.csv")
+    local = analyse_posts(read.posts, profiles=read.profiles, window="10min")
+    run = engine.analyse_partitioned(parts, str(tmp_path / "s.csv"), accounts_out=str(tmp_path / "a.csv"), window="10min", client=client)
+    # The figure tests/test_cli_posts.py expects of the local command on this file.
+    assert run.extra["author_profiles_scored"] == len(local.account_scores) == 17
+    got = engine.read_parts(str(tmp_path / "a.csv")).sort_values("author_id", ignore_index=True)
+    want = local.authors.sort_values("author_id", ignore_index=True)
+    assert got["account_score"].notna().sum() == 17
+    cols = ["author_id", "account_score", "account_label", "combined_score", "label"]
+    pd.testing.assert_frame_equal(got[cols], want[cols], check_dtype=False)
