@@ -718,12 +718,9 @@ def posts_command(
 
 
 def _with_model_version(authors: Any, account_scores: Any) -> Any:
-    # The author rule and the account model behind the combined scores, as `detector run` stores
-    # them, so that a report made from these files can name the model.
-    from detector.ops.runner import AUTHOR_RULE
+    from detector.ops.runner import author_model_version
 
-    versions = [] if account_scores is None or "model_version" not in account_scores.columns else account_scores["model_version"].dropna().unique().tolist()
-    return authors.assign(model_version=f"{AUTHOR_RULE}+{versions[0] if versions else 'no-account-model'}")
+    return authors.assign(model_version=author_model_version(account_scores))
 
 
 @cli.group("watch")

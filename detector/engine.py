@@ -481,8 +481,11 @@ def _score_post_part(
     return out
 
 
-def _author_part(scored: pd.DataFrame, coord_scores: pd.DataFrame, account_scores: pd.DataFrame | None, platforms: bool = False) -> pd.DataFrame:
-    """One partition's authors (each author's posts are in one partition); with ``platforms``, keyed and labelled by platform."""
+def _author_part(
+    scored: pd.DataFrame, coord_scores: pd.DataFrame, account_scores: pd.DataFrame | None, platforms: bool = False, model_version: str | None = None
+) -> pd.DataFrame:
+    """One partition's authors (each author's posts are in one partition); with ``platforms``, keyed and
+    labelled by platform; with ``model_version``, that column as the local command writes it."""
     from detector.posts.calls import author_table
 
     scored = scored.reset_index(drop=True)
@@ -493,7 +496,7 @@ def _author_part(scored: pd.DataFrame, coord_scores: pd.DataFrame, account_score
     if platforms and "platform" not in out.columns:
         # A partition of X authors only: author_table keys them by bare id, which is their key on X anyway.
         out["platform"] = pd.Series("x", index=out.index, dtype="string")
-    return out
+    return out if model_version is None else out.assign(model_version=model_version)
 
 
 @dataclass
@@ -663,7 +666,10 @@ def _analyse_partitioned(
         scored = scored.persist() if client is not None else scored
         writes = [write_parts(scored[POST_OUTPUT_COLUMNS + (["platform"] if name_platforms else [])], output, compute=False)]
         if accounts_out:
-            authors = scored.map_partitions(_author_part, coord_d, acc_d, name_platforms, meta=_author_meta(name_platforms), align_dataframes=False)
+            from detector.ops.runner import author_model_version
+
+            version = author_model_version(account_scores)
+            authors = scored.map_partitions(_author_part, coord_d, acc_d, name_platforms, version, meta=_author_meta(name_platforms, version), align_dataframes=False)
             writes.append(write_parts(authors, accounts_out, compute=False))
         dask.compute(*writes)
         done = dask.compute(scored["label"].value_counts(), scored["call_to_action"].sum())
@@ -742,5 +748,5 @@ def _score_meta() -> pd.DataFrame:
     return _placeholder_scored().iloc[:0]
 
 
-def _author_meta(platforms: bool = False) -> pd.DataFrame:
-    return _author_part(_placeholder_scored(), _no_coordination(), None, platforms).iloc[:0]
+def _author_meta(platforms: bool = False, model_version: str | None = None) -> pd.DataFrame:
+    return _author_part(_placeholder_scored(), _no_coordination(), None, platforms, model_version).iloc[:0]

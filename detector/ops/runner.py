@@ -72,6 +72,13 @@ REPORT_DIR = "reports"
 # Versions of the two rules a run stores scores of (the account model's version is appended).
 POST_RULE = "posts-1"
 AUTHOR_RULE = "authors-1"
+
+
+def author_model_version(account_scores: Any) -> str:
+    """The author rule and the account model behind an author table's combined scores (its ``model_version``),
+    as `detector run` stores them, so that a report made from the files can name the model."""
+    versions = [] if account_scores is None or "model_version" not in account_scores.columns else account_scores["model_version"].dropna().unique().tolist()
+    return f"{AUTHOR_RULE}+{versions[0] if versions else 'no-account-model'}"
 # Fault injection for tests: the run pauses after the named point so that a test can SIGKILL it
 # there. Points: collect, store (inside the store transaction, after the post scores), report.
 PAUSE_ENV = "DETECTOR_RUN_PAUSE_AT"
