@@ -94,8 +94,7 @@ def input_options(func: F) -> F:
 
 
 def _local_only_input_options(engine: str, date_order: str | None, date_format: str | None, columns_spec: str | None, tz: str | None = None) -> None:
-    """The dask engine reads each partition on its own: refuse, not ignore, the input options it lacks
-    (``tz`` is refused only where the caller does not pass it on: ``detector score``)."""
+    """The dask engine of ``detector score`` reads each partition on its own: refuse, not ignore, the input options it lacks."""
     if engine == "dask" and (date_order or date_format or columns_spec or tz):
         from detector.errors import ConfigError
 
@@ -616,21 +615,20 @@ def posts_command(
     from detector.posts.read import match_profiles, read_posts
 
     kind_tuple = tuple(k.strip() for k in kinds.split(",") if k.strip()) if kinds else None
-    # The dask engine takes --tz (each partition reads its times by it); the other input rules decide
-    # things per file, which partitions cannot share yet.
-    _local_only_input_options(engine, date_order, date_format, columns_spec)
     if engine == "dask":
         from detector.engine import analyse_partitioned, dask_client
         from detector.posts.calls import StageTimes
 
         _no_filters_on_dask(min_score, labels)
+        # Every partition reads by the same rules (an explicit order or format decides nothing per file).
+        dask_dates, dask_columns = _input_rules(date_order, date_format, columns_spec, tz)
         dask_timings = StageTimes()
         with dask_client(scheduler) as client:
             drun = analyse_partitioned(
                 input_path, output, clusters_out=clusters_out, accounts_out=accounts_out, campaigns_out=campaigns_out, fmt=None if fmt == "auto" else fmt,
                 model=model_path, use_model=not no_account_model, window=window, threshold=threshold,
                 min_accounts=min_accounts, kinds=kind_tuple, burst_window=burst_window, client=client,
-                profiles=profiles_path, dates=_input_rules(None, None, None, tz)[0], timings=dask_timings,
+                profiles=profiles_path, dates=dask_dates, columns=dask_columns, timings=dask_timings,
             )  # fmt: skip
         if timings_out:
             import json

@@ -356,7 +356,7 @@ def _score_partitioned(input_path: str | os.PathLike[str], output: str, model: A
 # ---------------------------------------------------------------- posts
 
 
-def _post_part(path: str, part: int, fmt: str | None, dates: Any = None) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+def _post_part(path: str, part: int, fmt: str | None, dates: Any = None, columns: dict[str, str] | None = None) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Canonical posts (+ ``_part``), rejects, and the partition's author profiles as accounts.
 
     The accounts are the profiles embedded in the posts (``_ira`` False) and the partial profiles
@@ -370,7 +370,7 @@ def _post_part(path: str, part: int, fmt: str | None, dates: Any = None) -> tupl
 
     rejects = Rejects(path)
     try:
-        read = read_posts(path, fmt, dates=None if dates is None else dates.for_file())
+        read = read_posts(path, fmt, dates=None if dates is None else dates.for_file(), columns=columns)
         posts, users, rejects, partial = read.posts, read.users, read.rejects, read.profiles
     except _Nothing:
         # One partition with no usable post is not the end of the job; count its rejects instead.
@@ -529,6 +529,7 @@ def analyse_partitioned(
     profiles: str | os.PathLike[str] | None = None,
     dates: Any = None,
     timings: dict[str, float] | None = None,
+    columns: dict[str, str] | None = None,
 ) -> PostsEngineRun:
     """The ``detector posts`` job over partitions on Dask (same results as the local engine).
 
@@ -553,7 +554,11 @@ def analyse_partitioned(
         matched to the posts' authors by id or screen name and scored with the account model; a
         given profile wins over one embedded in the posts, as locally.
     dates : DateRules, optional
-        ``--tz`` (the zone of times written without one), as for :func:`detector.posts.read.read_posts`.
+        ``--dayfirst``/``--monthfirst``/``--date-format``/``--tz``, as for
+        :func:`detector.posts.read.read_posts`. Without a day/month order, each partition settles its
+        own from its values (a file locally settles it from all of its values).
+    columns : dict, optional
+        ``--columns``: canonical post field to the files' header, for every partition.
     timings : dict, optional
         Filled with the wall-clock seconds of each phase seen from the client (``read and keys``,
         ``coordination``, ``author profiles``, ``campaigns``, ``scores and writing``); a
@@ -563,7 +568,7 @@ def analyse_partitioned(
     with _keep_dtypes():
         run = _analyse_partitioned(
             input_path, output, clusters_out, accounts_out, fmt, model, use_model, window, threshold, min_accounts, kinds, burst_window, client,
-            profiles, dates, timings,
+            profiles, dates, timings, columns,
         )  # fmt: skip
     if campaigns_out:
         from detector.io import write_table
@@ -575,7 +580,7 @@ def analyse_partitioned(
 def _analyse_partitioned(
     input_path: str | os.PathLike[str], output: str, clusters_out: str | None, accounts_out: str | None, fmt: str | None, model: Any, use_model: bool,
     window: Any, threshold: float | None, min_accounts: int | None, kinds: tuple[str, ...] | None, burst_window: Any, client: Any,
-    profiles_path: str | os.PathLike[str] | None = None, dates: Any = None, timings: dict[str, float] | None = None,
+    profiles_path: str | os.PathLike[str] | None = None, dates: Any = None, timings: dict[str, float] | None = None, columns: dict[str, str] | None = None,
 ) -> PostsEngineRun:
     import dask
     import dask.dataframe as dd
@@ -595,7 +600,7 @@ def _analyse_partitioned(
         if value is not None:
             opts[name] = value
     files = [str(f) for f in list_partitions(input_path)]
-    reads = [dask.delayed(_post_part, nout=3)(f, i, fmt, dates) for i, f in enumerate(files)]
+    reads = [dask.delayed(_post_part, nout=3)(f, i, fmt, dates, columns) for i, f in enumerate(files)]
     posts = dd.from_delayed([r[0] for r in reads], meta=_posts_meta(), verify_meta=False)
     profiles = dd.from_delayed(
         [r[2] for r in reads], meta=_account_meta().drop(columns=["_file", "_order"]).assign(_part=pd.Series(dtype="int64"), _ira=pd.Series(dtype=bool)), verify_meta=False

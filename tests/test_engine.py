@@ -55,6 +55,16 @@ def _csv_roundtrip(df: pd.DataFrame, path: Path, ids: tuple[str, ...]) -> pd.Dat
     return pd.read_csv(path, dtype={c: str for c in ids})
 
 
+def _whole_and_parts(frame: pd.DataFrame, tmp: Path, split: int) -> tuple[Path, Path]:
+    """``frame`` as one CSV file and as a folder of two CSV partitions (rows before and from ``split``)."""
+    whole, parts = tmp / "all.csv", tmp / "parts"
+    frame.to_csv(whole, index=False)
+    parts.mkdir()
+    frame.iloc[:split].to_csv(parts / "a.csv", index=False)
+    frame.iloc[split:].to_csv(parts / "b.csv", index=False)
+    return whole, parts
+
+
 def test_accounts_on_dask_equal_local_with_a_duplicate_across_partitions(tmp_path: Path, client, model) -> None:
     records = json.loads(TWIBOT.read_text(encoding="utf-8"))
     records.append(records[5])  # the same account again, in the last partition
@@ -238,12 +248,7 @@ def test_posts_on_dask_read_times_by_tz_and_name_platforms_as_locally(tmp_path: 
         ("p4", "boris", "bluesky", "Opet lep dan danas u parku", "2026-07-01 10:00"),
     ]
     frame = pd.DataFrame(rows, columns=["post_id", "author_id", "platform", "text", "created_at"])
-    whole = tmp_path / "all.csv"
-    frame.to_csv(whole, index=False)
-    parts = tmp_path / "parts"
-    parts.mkdir()
-    frame.iloc[:2].to_csv(parts / "a.csv", index=False)
-    frame.iloc[2:].to_csv(parts / "b.csv", index=False)
+    whole, parts = _whole_and_parts(frame, tmp_path, 2)
     runner = CliRunner()
     local = runner.invoke(cli, ["posts", str(whole), "-o", str(tmp_path / "l.csv"), "--accounts", str(tmp_path / "la.csv"), "--tz", "Europe/Belgrade"])
     assert local.exit_code == 0, local.output
@@ -284,3 +289,25 @@ def test_ira_partial_profiles_on_dask_equal_local(tmp_path: Path, client) -> Non
     assert got["account_score"].notna().sum() == 17
     cols = ["author_id", "account_score", "account_label", "combined_score", "label"]
     pd.testing.assert_frame_equal(got[cols], want[cols], check_dtype=False)
+
+
+def test_cli_posts_on_dask_takes_day_order_and_columns_as_locally(tmp_path: Path) -> None:
+    # Synthetic (written for this test): a header of our own and dates that read both ways.
+    rows = [
+        ("p1", "ana", "Svi na protest sutra u 18h ispred Skupstine", "03.04.2026. 10:00"),
+        ("p2", "ben", "Svi na protest sutra u 18h ispred Skupstine", "03.04.2026. 10:01"),
+        ("p3", "ana", "Lep dan danas", "05.06.2026. 09:00"),
+    ]
+    frame = pd.DataFrame(rows, columns=["post_id", "author_id", "Tekst", "created_at"])
+    whole, parts = _whole_and_parts(frame, tmp_path, 2)
+    options = ["--dayfirst", "--columns", "text=Tekst", "--no-account-model"]
+    runner = CliRunner()
+    local = runner.invoke(cli, ["posts", str(whole), "-o", str(tmp_path / "l.csv"), *options])
+    assert local.exit_code == 0, local.output
+    run = runner.invoke(cli, ["posts", str(parts), "--engine", "dask", "-o", str(tmp_path / "d.csv"), *options])
+    assert run.exit_code == 0, run.output
+    got = engine.read_parts(str(tmp_path / "d.csv")).sort_values("post_id", ignore_index=True)
+    want = pd.read_csv(tmp_path / "l.csv").sort_values("post_id", ignore_index=True)
+    # 3 April and 5 June (day first), in both engines.
+    assert got["created_at"].tolist() == ["2026-04-03 10:00:00+00:00", "2026-04-03 10:01:00+00:00", "2026-06-05 09:00:00+00:00"]
+    pd.testing.assert_frame_equal(got, want, check_dtype=False)
