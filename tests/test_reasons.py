@@ -79,6 +79,12 @@ def test_reasons_missing_only_and_nothing() -> None:
     assert plain_reasons(got, {"statuses_count"}).tolist() == ["", "", "↓ 1 follower; ↑ 1 post in total"]
 
 
+def test_no_reason_strong_enough_in_any_row() -> None:
+    X = np.array([[1.0, np.nan], [2.0, np.nan]])
+    assert reasons(X, np.array([[0.01, 0.9], [0.0, 0.0]]), ["followers_count", "statuses_count"]).tolist() == ["missing: statuses_count"] * 2
+    assert reasons(X[:, :1], np.array([[0.01], [0.0]]), ["followers_count"]).tolist() == ["", ""]
+
+
 def test_plain_reasons_keeps_the_kind_of_column_it_is_given() -> None:
     text = pd.Series(["↑ followed 0.0 new accounts a day; missing: created_at", None], dtype=object, index=[3, 4])
     got = plain_reasons(text)

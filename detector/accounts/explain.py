@@ -706,9 +706,9 @@ def reasons(
     features = order[rows, slots]
     by_feature = np.argsort(features, kind="stable")
     rows, slots, features = rows[by_feature], slots[by_feature], features[by_feature]
-    starts = np.flatnonzero(np.r_[True, features[1:] != features[:-1]]) if len(features) else np.zeros(0, dtype=int)
+    starts = np.flatnonzero(np.r_[True, features[1:] != features[:-1]]).tolist() if len(features) else []
     worded = []
-    for a, b in zip(starts.tolist(), [*starts[1:].tolist(), len(features)], strict=True):
+    for a, b in zip(starts, [*starts[1:], len(features)][: len(starts)], strict=True):
         j, r = int(features[a]), rows[a:b]
         arrows = pc.if_else(pa.array(contributions[r, j] > 0), _UP, _DOWN)
         worded.append(_join(arrows, *_words(TEMPLATES[feature_names[j]], X[r, j])))
