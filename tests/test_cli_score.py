@@ -150,6 +150,48 @@ def test_bad_rows_go_to_rejects_and_good_rows_are_scored(accounts_dir: Path, sma
     assert not rejects_file.exists()
 
 
+def test_repeated_ids_of_every_kind_are_rejected_across_chunks(tmp_path: Path, small_model_path: Path) -> None:
+    # Numeric ids (kept as numbers) and screen names, DIDs and zero-padded ids (kept as text): a
+    # repeat within a chunk or in a later one names the record read first. Synthetic rows.
+    src = tmp_path / "ids.csv"
+    src.write_text(
+        "id,screen_name,followers_count\n"
+        "12,a,1\n"  # 1
+        ",bob,2\n"  # 2: no id, the screen name is the key
+        "did:plc:x1,c,3\n"  # 3
+        "012,d,4\n"  # 4: not the same account as 12
+        "12,e,5\n"  # 5: repeats 1
+        ",bob,6\n"  # 6: repeats 2
+        "did:plc:x1,f,7\n"  # 7: repeats 3
+        "999999999999999999,g,8\n"  # 8: 18 digits, still a number
+        "999999999999999999,h,9\n",  # 9: repeats 8
+        encoding="utf-8",
+    )
+    expected = [
+        ("5", "duplicate of record 1 (account 12)"),
+        ("6", "duplicate of record 2 (account bob)"),
+        ("7", "duplicate of record 3 (account did:plc:x1)"),
+        ("9", "duplicate of record 8 (account 999999999999999999)"),
+    ]
+    for chunksize in ("1", "2", "100"):
+        out = tmp_path / chunksize / "scores.csv"
+        assert score(src, out, small_model_path, "--chunksize", chunksize).exit_code == 0
+        assert pd.read_csv(out, dtype=str)["account_id"].tolist() == ["12", "bob", "did:plc:x1", "012", "999999999999999999"]
+        rejects = pd.read_csv(tmp_path / chunksize / "scores.rejects.csv", dtype=str)
+        assert sorted(rejects[["row", "reason"]].itertuples(index=False, name=None), key=lambda r: int(r[0])) == expected, chunksize
+
+
+def test_a_repeat_after_many_chunks_names_its_first_record(tmp_path: Path, small_model_path: Path) -> None:
+    # one record a chunk: the ids read so far are merged into one sorted table on the way
+    src = tmp_path / "many.csv"
+    src.write_text("id,followers_count\n" + "".join(f"{100 + i},{i}\n" for i in range(12)) + "101,5\n100,6\n", encoding="utf-8")
+    out = tmp_path / "scores.csv"
+    assert score(src, out, small_model_path, "--chunksize", "1").exit_code == 0
+    assert len(pd.read_csv(out)) == 12
+    rejects = pd.read_csv(tmp_path / "scores.rejects.csv", dtype=str)
+    assert rejects[["row", "reason"]].values.tolist() == [["13", "duplicate of record 2 (account 101)"], ["14", "duplicate of record 1 (account 100)"]]
+
+
 def test_nothing_scored_exits_3(tmp_path: Path, small_model_path: Path) -> None:
     src = tmp_path / "nokeys.csv"
     src.write_text("id,screen_name,followers_count\n,,10\n8.41E+17,,20\n")

@@ -122,7 +122,7 @@ def score_file(
     model = model or load_model()
     run = ScoreRun(str(input_path), output, model_version=model.version)
     rejects = Rejects(str(input_path))
-    seen: dict[str, int] = {}
+    seen = _Seen()
     as_of_ts = as_utc(as_of)  # one "now" for the whole run, whichever process scores a chunk
     labels: dict[str, int] = {}
     top: pd.DataFrame | None = None
@@ -290,19 +290,77 @@ class _Scorer:
             yield pending.popleft().result()
 
 
-def _drop_seen(scores: pd.DataFrame, rows: np.ndarray, seen: dict[str, int], rejects: Rejects) -> pd.DataFrame:
+def _drop_seen(scores: pd.DataFrame, rows: np.ndarray, seen: _Seen, rejects: Rejects) -> pd.DataFrame:
     """Reject accounts already scored earlier in this input (by account_id), keeping the first."""
-    ids = scores["account_id"].astype(str).to_numpy(dtype=object)  # plain objects iterate fast
-    dup_here = pd.Series(ids).duplicated(keep="first").to_numpy()
-    # One dict lookup per id: the cost grows with the chunk, not with the whole input.
-    dup_before = np.fromiter(map(seen.__contains__, ids), dtype=bool, count=len(ids))
-    drop = dup_here | dup_before
-    first_rows = dict(zip(ids[~drop].tolist(), rows[~drop].tolist(), strict=True))
-    for i in np.flatnonzero(drop):
-        ident = ids[i]
-        first = seen.get(ident, first_rows.get(ident))
-        rejects.add(int(rows[i]), "account_id", f"duplicate of record {first} (account {ident})", ident, quiet=True)
-    seen.update(first_rows)
+    ids = scores["account_id"]
+    dup_here = ids.duplicated(keep="first").to_numpy(dtype=bool)
+    before = seen.first_rows(ids)
+    drop = dup_here | (before >= 0)
+    keep = ~drop
+    if drop.any():  # rare: look the records up by name
+        names = ids.astype(str).to_numpy(dtype=object)
+        first_here = dict(zip(names[keep].tolist(), rows[keep].tolist(), strict=True))
+        for i in np.flatnonzero(drop):
+            ident = names[i]
+            first = int(before[i]) if before[i] >= 0 else first_here[ident]
+            rejects.add(int(rows[i]), "account_id", f"duplicate of record {first} (account {ident})", ident, quiet=True)
+    seen.add(ids[keep], rows[keep])
     if not drop.any():
         return scores
-    return scores.loc[~drop].reset_index(drop=True)
+    return scores.loc[keep].reset_index(drop=True)
+
+
+class _Seen:
+    """The account ids scored so far in a run, each with the record it was first read from.
+
+    Ids written as plain numbers (almost all) are kept as int64 in a few sorted arrays, looked up by
+    binary search: a dict of a million Python strings costs more time and memory than the scoring
+    around it. Other ids (screen names, Bluesky DIDs) go in a dict.
+    """
+
+    def __init__(self) -> None:
+        self.sorted: list[tuple[np.ndarray, np.ndarray]] = []  # (ids, their first records), each sorted by id
+        self.other: dict[str, int] = {}
+
+    @staticmethod
+    def _numbers(ids: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+        """Which ids are plain numbers (no sign, no leading zero, at most 18 digits), and their values."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        text = pa.array(ids.astype("string").array)
+        text = text.combine_chunks() if isinstance(text, pa.ChunkedArray) else text
+        plain = pc.fill_null(pc.match_substring_regex(text, r"^(?:0|[1-9][0-9]{0,17})$"), False).to_numpy(zero_copy_only=False)
+        values = np.zeros(len(ids), dtype=np.int64)
+        if plain.any():
+            values[plain] = pc.cast(text.filter(plain), pa.int64()).to_numpy()
+        return plain, values
+
+    def first_rows(self, ids: pd.Series) -> np.ndarray:
+        """The record each id was first read from, or -1 for an id not seen before."""
+        out = np.full(len(ids), -1, dtype=np.int64)
+        plain, values = self._numbers(ids)
+        for known, records in self.sorted:
+            if not len(known):
+                continue
+            at = np.minimum(np.searchsorted(known, values), len(known) - 1)
+            hit = plain & (known[at] == values) & (out < 0)
+            out[hit] = records[at[hit]]
+        if self.other and not plain.all():
+            rest = np.flatnonzero(~plain)
+            out[rest] = [self.other.get(i, -1) for i in ids.iloc[rest].astype(str).tolist()]
+        return out
+
+    def add(self, ids: pd.Series, rows: np.ndarray) -> None:
+        """Remember ``ids`` (none seen before, none repeated) as first read at ``rows``."""
+        plain, values = self._numbers(ids)
+        if plain.any():
+            order = np.argsort(values[plain], kind="stable")
+            self.sorted.append((values[plain][order], np.asarray(rows)[plain][order]))
+        if len(self.sorted) > 8:  # a few arrays: each lookup searches them all
+            known = np.concatenate([k for k, _ in self.sorted])
+            order = np.argsort(known, kind="stable")
+            self.sorted = [(known[order], np.concatenate([r for _, r in self.sorted])[order])]
+        if not plain.all():
+            rest = np.flatnonzero(~plain)
+            self.other.update(zip(ids.iloc[rest].astype(str).tolist(), np.asarray(rows)[rest].tolist(), strict=True))
