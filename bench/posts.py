@@ -14,7 +14,8 @@ every 50 ms, plus ``ru_maxrss`` of the child at its end):
   table, and the four output CSVs, each stage timed by the command (``--timings-out``).
 
 Target (issue 10): the whole job at most 5x the I/O floor, and under 4 GB.
-Usage: ``python bench/posts.py [--rows N] [--workdir DIR] [--out BENCHMARKS.md]``.
+Usage: ``python bench/posts.py [--rows N] [--workdir DIR] [--out BENCHMARKS.md]`` (``--out`` rewrites the
+measured part of its section and keeps the hand-kept table of runs and the notes below it).
 """
 
 from __future__ import annotations
@@ -182,6 +183,25 @@ def render(r: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
+RUNS_MARK = "Runs of the same benchmark"
+
+
+def kept_notes(path: Path) -> str:
+    """What the section holds from its hand-kept runs table on (``RUNS_MARK``): ``--out`` rewrites the
+    measured part above it and keeps the table of earlier runs and the notes, to which the new run's
+    row is added by hand."""
+    if not path.exists():
+        return ""
+    text = path.read_text(encoding="utf-8")
+    start = text.find(HEADING)
+    if start < 0:
+        return ""
+    end = text.find("\n## ", start + len(HEADING))
+    section = text[start : end if end >= 0 else len(text)]
+    at = section.find(RUNS_MARK)
+    return section[at:].strip("\n") + "\n" if at >= 0 else ""
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rows", type=int, default=None, help="Only the first N posts (default: all).")
@@ -217,7 +237,7 @@ def main() -> int:
     if args.out:
         from detector.io import replace_markdown_section
 
-        replace_markdown_section(Path(args.out), render(result))
+        replace_markdown_section(Path(args.out), render(result) + "\n" + kept_notes(Path(args.out)))
     else:
         print(render(result))
     return 0
