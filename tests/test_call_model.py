@@ -42,6 +42,36 @@ NOT_CALLS = [
 ]
 
 
+# Albanian ways of saying "be there" added in session 4 (written for this test): each opens the gate
+# and is an invitation for the lexicon and for the grammar cues; the event words name an event.
+SQ_INVITATIONS = [
+    "Takohemi të shtunën te ura e qytetit",
+    "Ju presim nesër në orën 17 te pazari",
+    "Ju mirëpresim të gjithëve pasdite",
+    "Mos mungo të dielën në lagjen tonë",
+    "Na u bashkoni sonte te parku",
+    "Të gjithë në rrugë të hënën!",
+    "Të ngrihemi për ujin e pijshëm",
+]
+SQ_EVENTS = ["Marshi nis nga stacioni", "Protestojmë sot para ministrisë", "Manifestimi i banorëve u shty"]
+
+
+def test_albanian_invitations_open_the_gate_and_are_invitations() -> None:
+    from detector.posts.calls import EVENT, INVITE
+    from detector.posts.text import normalize_series
+
+    norm = normalize_series(pd.Series(SQ_INVITATIONS + SQ_EVENTS, dtype="string"))
+    assert cm.gate(norm).all()
+    inv = norm.iloc[: len(SQ_INVITATIONS)]
+    assert [INVITE.search(t) is not None for t in inv] == [True] * len(SQ_INVITATIONS)
+    grammar = cm.grammar_matrix(inv)
+    cols = list(cm.GRAMMAR)
+    assert grammar[:, [cols.index("hortative"), cols.index("imperative")]].max(axis=1).tolist() == [1, 1, 1, 1, 1, 0, 1]
+    assert [EVENT.search(t) is not None for t in norm.iloc[len(SQ_INVITATIONS):]] == [True, True, True]
+    # "mars" the month after a day number stays a month for the Albanian event words
+    assert EVENT.search("me 16 mars ora 11") is None
+
+
 @pytest.fixture(scope="module")
 def model() -> cm.CallModel:
     return cm.load_model()

@@ -66,7 +66,7 @@ GATE = (
     r"|poziv|pozvan|ejani|\beja\b|dilni|\bdalim|bashko|shihemi|vidimo se|te gjithe ne|te gjithe n |svi na|sit-?in|walk-?out|picket"
     r"|rsvp|be there|to the streets?|\bmeet\b|see you|interested|participat|\bpanel|\bteach-?in|kolon[aeu]|cutanj|tisin|perkujt"
     r"|\bdemo\b|mobiliz|\bulic|\brrug|\bshesh|\btrg|ispred|\bpara\b|in front of|let'?s go|hajde|ajmo|krenimo|\bsot\b|\bneser|\bsutra|\bdanas"
-    r"|mos mung|manifest|\btakim|pravac|uputi)"
+    r"|mos mung|manifest|\btakim|takohemi|presim|ngrih|pravac|uputi)"
 )
 LEXICON_COLUMNS = ["cta_event", "cta_invite", "cta_announce", "cta_time", "cta_place", "call_to_action"]
 PATTERN_COLUMNS = ["has_when", "has_clock", "has_where", "has_town"]
@@ -284,8 +284,8 @@ def _char_wb_grams(docs: list[str], ngram_range: tuple[int, int], n_features: in
 GRAMMAR = {
     "past": r"\b(?:\w+(?:li|le|la|lo) (?:su|je|smo)|(?:je|su) \w+(?:li|le|la|lo|an|ana|ani|eni|en)|odrzan\w*|juce|sinoc|u mbajt|u mblodh\w*|\w+uan\b|\w+oi\b|kane \w+uar|kishin|dje\b|mbreme|protested|marched|gathered|rallied|held|yesterday|last night|were|was)\b",
     "news": r"(?:via @user|#politics|#news|#topnews|breaking|\bvideo\b|\bfoto\b|lajm|vesti|: |\|)",
-    "hortative": r"\b(?:let'?s|let us|hajde(?:mo)?|ajmo|idemo|krenimo|izadjimo|okupimo|le te|te dalim|te mblidhemi|te bashkohemi|bashkohemi|mblidhemi|protestojme|marshojme|shihemi|takohemi|vidimo se|we will|we'?ll|we are going|do te \w+me|\w+cemo)\b",
-    "imperative": r"\b(?:join|come|bring|meet|show up|stand|march|rally|be there|please|dodj?ite|izadj?ite|pridruzite|okupite|budite|krenite|dolazite|podrzite|ejani|eja|dilni|bashkohuni|bashkojuni|bashkohu|mblidhuni|ngrihuni|hajdeni|merrni|mos mungoni|jeni|vini|ju ftojme|pozivamo|pozivaju|poziva|invite[sd]?|ftojme|fton)\b",
+    "hortative": r"\b(?:let'?s|let us|hajde(?:mo)?|ajmo|idemo|krenimo|izadjimo|okupimo|le te|te dalim|te mblidhemi|te bashkohemi|bashkohemi|mblidhemi|protestojme|marshojme|shihemi|takohemi|te ngrihemi|ngrihemi|te jemi|vidimo se|we will|we'?ll|we are going|do te \w+me|\w+cemo)\b",
+    "imperative": r"\b(?:join|come|bring|meet|show up|stand|march|rally|be there|please|dodj?ite|izadj?ite|pridruzite|okupite|budite|krenite|dolazite|podrzite|ejani|eja|dilni|bashkohuni|bashkojuni|bashkohu|mblidhuni|ngrihuni|hajdeni|merrni|mos mungoni|mos mungo|na u bashko\w*|ju presim|ju mirepresim|jeni|vini|ju ftojme|pozivamo|pozivaju|poziva|invite[sd]?|ftojme|fton)\b",
     "addressee": r"\b(?:you|your|y'all|vi|vas|vam|ju|juve|te gjithe|svi|svima|gradjani|qytetare|everyone|all)\b",
     "soon": r"\b(?:sutra|neser|tomorrow|tonight|veceras|sonte|this (?:weekend|saturday|sunday|friday)|u (?:subotu|nedelju|petak)|te (?:shtunen|dielen|premten)|next week)\b",
     "question": r"\?",

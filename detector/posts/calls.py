@@ -99,6 +99,8 @@ EVENT = _rx(
     # Albanian
     r"proteste?", r"protesta(?:t|n)?", r"tubim\w*", r"marshim\w*", r"demonstrat\w*", r"grev\w*",
     r"bojkot\w*", r"okupim\w*",
+    # "we protest / we march" and "the march (of)"; not "mars", the month
+    r"protestoj(?:me|m|ne|ni)", r"marsh(?:i|in|it|ojme|ojm)", r"manifestim(?:i|in|it)?",
     # Russian, for the IRA data (митинг)
     r"miting\w*",
 )
@@ -119,6 +121,9 @@ INVITE = _rx(
     r"ejani", r"eja", r"dilni", r"te dalim", r"dalim", r"bashkohuni", r"bashkohu", r"shihemi",
     r"ju ftojme", r"ftojme", r"te mblidhemi", r"mblidhemi", r"merrni pjese", r"mos mungoni",
     r"hajdeni", r"ngrihuni",
+    # "everyone in/to …", "join (the citizens)", "we await you", "don't miss", "let us rise", "we meet"
+    r"te gjithe (?:ne|n|bashke|te bashkuar)", r"bashkojuni", r"na u bashko\w*", r"ju (?:mire)?presim", r"mos mungo",
+    r"te ngrihemi", r"ngrihemi", r"takohemi", r"te jeni prezent\w*", r"eja dhe ti",
     # Russian
     r"prihodite", r"prisoedinjajtes\w*", r"vyhodite",
 )
