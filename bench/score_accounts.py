@@ -89,6 +89,60 @@ def run_real(folder: str, q: mp.Queue) -> None:
     q.put({"real": rows})
 
 
+STAGES = ("read CSV", "canonical table", "features", "model", "reasons", "plain wording", "CSV out")
+
+
+def run_stages(inp: str, q: mp.Queue, rows: int = 100_000) -> None:
+    """CPU seconds per stage of scoring the first ``rows`` rows in one process (no workers), as
+    ``score_file`` runs them: where an account's time goes. A first pass over 2,000 rows warms up
+    what is done once per process (imports, compiled patterns) and is not counted."""
+    from detector.accounts.explain import reasons
+    from detector.accounts.features import compute_features
+    from detector.accounts.model import calibrated, label_scores
+    from detector.accounts.read import as_utc, canonical_from_frame, decide_csv_dates
+    from detector.accounts.registry import load_current_model as load_model
+    from detector.accounts.wording import plain_reasons
+    from detector.dates import DateRules
+    from detector.io import ChunkWriter, Rejects, read_csv_strings
+
+    model = load_model()
+
+    def one_pass(n: int) -> dict[str, float]:
+        spent = dict.fromkeys(STAGES, 0.0)
+        t = time.process_time()
+
+        def done(stage: str) -> None:
+            nonlocal t
+            now = time.process_time()
+            spent[stage] += now - t
+            t = now
+
+        raw = next(read_csv_strings(inp, chunksize=n, rejects=Rejects(inp)))
+        dates = DateRules()
+        decide_csv_dates(inp, raw, dates)
+        done("read CSV")
+        accounts = canonical_from_frame(raw, inp, Rejects(inp), as_utc(None), dates)
+        done("canonical table")
+        X = compute_features(accounts, model.bigrams, model.feature_names).to_numpy(dtype="float64")
+        done("features")
+        # as detector.accounts.model.predict: the model on the features, then calibrated
+        z, contrib = model.explainer.contributions(X)
+        scores, contrib = calibrated(z, model.calibration), contrib * model.calibration[0]
+        labels = label_scores(scores, model.thresholds)
+        done("model")
+        why = reasons(X, contrib, model.feature_names)
+        done("reasons")
+        why = plain_reasons(why)
+        done("plain wording")
+        with ChunkWriter(str(Path(inp).with_suffix(".stages.csv"))) as out:
+            out.write(pd.DataFrame({"account_id": accounts["account_id"].array, "score": scores.round(4), "label": labels, "reasons": why.array}))
+        done("CSV out")
+        return spent
+
+    one_pass(2_000)
+    q.put({"rows": rows, "seconds": one_pass(rows)})
+
+
 def _peak_mb(workers: int = 0) -> float:
     """Peak resident memory of this process, plus ``workers`` times the largest child's peak.
 
@@ -218,10 +272,14 @@ def main() -> None:
         ours = measure(run_detector, str(inp), str(Path(tmp) / "scores.csv"))
         peer = measure(run_peer, str(inp), str(Path(tmp) / "peer.csv"))
         real = measure(run_real, tmp)["real"]
+        stages = measure(run_stages, str(inp))
     ours["per_second"] = ours["rows"] / ours["seconds"]
     peer["per_second"] = peer["rows"] / peer["seconds"]
     ratio = ours["per_second"] / peer["per_second"]
-    result = {"machine": machine(), "load_average": os.getloadavg(), "rows": args.rows, "detector": ours, "peer": peer, "speed_ratio": ratio, "real": real}
+    result = {
+        "machine": machine(), "load_average": os.getloadavg(), "rows": args.rows, "detector": ours, "peer": peer,
+        "speed_ratio": ratio, "real": real, "stages": stages,
+    }
     print(json.dumps(result, indent=2))
     if args.out:
         write_section(Path(args.out), result)
@@ -263,6 +321,15 @@ def write_section(path: Path, r: dict) -> None:
             f"Speed ratio detector / peer: **{r['speed_ratio']:.2f}x** (target >= 1.5x:"
             f" {'met' if r['speed_ratio'] >= 1.5 else 'NOT met'}). Target: >= 100,000 accounts/s and < 2 GB:"
             f" {'met' if d['per_second'] >= 100_000 and d['tree_peak_pss_mb'] < 2048 else 'NOT met'}.",
+            "",
+            f"Where the CPU goes, per account: the first {r['stages']['rows']:,} rows of the same input in one process,",
+            "stage by stage as `score_file` runs them (process time, so the load barely counts; the main process's",
+            "hand-over of chunks to the workers comes on top):",
+            "",
+            "| stage | microseconds per account |",
+            "|---|---|",
+            *[f"| {k} | {v / r['stages']['rows'] * 1e6:.1f} |" for k, v in r["stages"]["seconds"].items()],
+            f"| all | {sum(r['stages']['seconds'].values()) / r['stages']['rows'] * 1e6:.1f} |",
             "",
             "Real rows of shipped collections, not resampled, each scored as its own CSV end to end in one",
             "process (no workers; the model is loaded once):",
