@@ -135,27 +135,28 @@ def _likelihood(text: Any, log_prob: np.ndarray) -> np.ndarray:
         return out
     ascii_ = present & _is_ascii(text)
     other = np.flatnonzero(present & ~ascii_)
-    words = [w.lower() for w in text.take(pa_indices(other)).to_pylist()]  # lower() may change a length
-    width = int(max(lengths[ascii_].max(initial=0), max((len(w) for w in words), default=0))) + 2
-    codes = np.full((len(text), width), -1, dtype=np.int64)
-    rows = np.flatnonzero(ascii_)
-    if len(rows):
-        data, offsets = _bytes(text.take(pa_indices(rows)))
-        sizes = np.diff(offsets)
-        within = np.arange(len(data)) - np.repeat(offsets[:-1] - offsets[0], sizes)
-        codes[np.repeat(rows, sizes), 1 + within] = _SYMBOL[data]
-        codes[rows, 0] = _START
-        codes[rows, 1 + sizes] = _END
-    for r, w in zip(other.tolist(), words, strict=True):
-        row = [_START] + [_SYMBOL[o] if o < 128 else _OTHER for o in map(ord, w)] + [_END]
-        codes[r, : len(row)] = row
+    words = dict(zip(other.tolist(), [w.lower() for w in text.take(_indices(other)).to_pylist()], strict=True))  # lower() may change a length
+    width = int(max(lengths[ascii_].max(initial=0), max(map(len, words.values()), default=0))) + 2
     at = np.flatnonzero(present)
-    for start in range(0, len(at), _ROWS_AT_ONCE):  # bounded temporaries, same sums
-        block = codes[at[start : start + _ROWS_AT_ONCE]]
-        left, right = block[:, :-1], block[:, 1:]
+    step = max(1, _CELLS_AT_ONCE // width)  # bounded temporaries, whatever the longest name
+    for start in range(0, len(at), step):
+        block = at[start : start + step]
+        codes = np.full((len(block), width), -1, dtype=np.int64)
+        fast = np.flatnonzero(ascii_[block])
+        if len(fast):
+            data, offsets = _bytes(text.take(_indices(block[fast])))
+            sizes = np.diff(offsets)
+            within = np.arange(len(data)) - np.repeat(offsets[:-1] - offsets[0], sizes)
+            codes[np.repeat(fast, sizes), 1 + within] = _SYMBOL[data]
+            codes[fast, 0] = _START
+            codes[fast, 1 + sizes] = _END
+        for r in np.flatnonzero(~ascii_[block]).tolist():
+            row = [_START] + [_SYMBOL[o] if o < 128 else _OTHER for o in map(ord, words[int(block[r])])] + [_END]
+            codes[r, : len(row)] = row
+        left, right = codes[:, :-1], codes[:, 1:]
         valid = right >= 0
         lp = np.where(valid, log_prob[np.maximum(left, 0), np.maximum(right, 0)], 0.0)
-        out[at[start : start + _ROWS_AT_ONCE]] = np.exp(lp.sum(axis=1) / valid.sum(axis=1))
+        out[block] = np.exp(lp.sum(axis=1) / valid.sum(axis=1))
     return out
 
 
@@ -163,10 +164,10 @@ def _likelihood(text: Any, log_prob: np.ndarray) -> np.ndarray:
 _SYMBOL = np.full(256, _OTHER, dtype=np.int64)
 for _i, _ch in enumerate(_ALPHABET):
     _SYMBOL[ord(_ch)] = _SYMBOL[ord(_ch.upper())] = _i
-_ROWS_AT_ONCE = 8192
+_CELLS_AT_ONCE = 1 << 20
 
 
-def pa_indices(positions: np.ndarray) -> Any:
+def _indices(positions: np.ndarray) -> Any:
     import pyarrow as pa
 
     return pa.array(positions.astype(np.int64, copy=False))
@@ -283,9 +284,9 @@ def _bot_words(text: Any) -> np.ndarray:
     out[other] = 0.0
     slow = np.flatnonzero(other)
     if len(slow):
-        stems = pc.match_substring_regex(text.take(pa_indices(slow)), _BOT_STEMS).to_numpy(zero_copy_only=False)
+        stems = pc.match_substring_regex(text.take(_indices(slow)), _BOT_STEMS).to_numpy(zero_copy_only=False)
         slow = slow[stems]
-        out[slow] = [BOT_WORDS.search(v) is not None for v in text.take(pa_indices(slow)).to_pylist()]
+        out[slow] = [BOT_WORDS.search(v) is not None for v in text.take(_indices(slow)).to_pylist()]
     return out
 
 
@@ -322,7 +323,7 @@ def _similarity(names: Any, screens: Any) -> np.ndarray:
     fast = both & _is_ascii(names) & _is_ascii(screens)
     rows = np.flatnonzero(fast)
     if len(rows):
-        a, b = _pair_codes(names.take(pa_indices(rows))), _pair_codes(screens.take(pa_indices(rows)))
+        a, b = _pair_codes(names.take(_indices(rows))), _pair_codes(screens.take(_indices(rows)))
         per = _PAIRS_PER_ROW
         n_a, n_b = np.bincount(a // per, minlength=len(rows)), np.bincount(b // per, minlength=len(rows))
         shared = np.bincount(np.intersect1d(a, b, assume_unique=True) // per, minlength=len(rows))
@@ -331,7 +332,7 @@ def _similarity(names: Any, screens: Any) -> np.ndarray:
     slow = np.flatnonzero(both & ~fast)
     if len(slow):
         cache: dict[tuple[str, str], float] = {}
-        at = pa_indices(slow)
+        at = _indices(slow)
         for i, key in zip(slow.tolist(), zip(names.take(at).to_pylist(), screens.take(at).to_pylist(), strict=True), strict=True):
             value = cache.get(key)
             if value is None:
