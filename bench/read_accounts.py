@@ -22,7 +22,10 @@ import time
 from pathlib import Path
 
 import pandas as pd
-from score_accounts import machine  # bench/ is on the path when this file runs as a script
+from score_accounts import (  # bench/ is on the path when this file runs as a script
+    kept_notes,
+    machine,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 COLUMNS = [
@@ -148,7 +151,7 @@ def write_section(path: Path, r: dict) -> None:
     )
     from detector.io import replace_markdown_section
 
-    replace_markdown_section(path, md, title="# Benchmarks")
+    replace_markdown_section(path, md + kept_notes(path, "## Reading accounts (bench/read_accounts.py)"), title="# Benchmarks")
 
 
 if __name__ == "__main__":

@@ -15,7 +15,8 @@ Also, in the same run: the real rows of several shipped collections (not resampl
 scored as its own file, to show the speed does not depend on the resampling.
 
 Peak memory is the maximum resident set size of each run, measured in a fresh child process.
-Usage: ``python bench/score_accounts.py [--rows N] [--out BENCHMARKS.md]``.
+Usage: ``python bench/score_accounts.py [--rows N] [--out BENCHMARKS.md]`` (``--out`` rewrites the
+measured part of its section and keeps the part from "Earlier runs and notes" on).
 """
 
 from __future__ import annotations
@@ -292,6 +293,24 @@ def main() -> None:
         write_section(Path(args.out), result)
 
 
+NOTES_MARK = "Earlier runs and notes"
+
+
+def kept_notes(path: Path, heading: str) -> str:
+    """The hand-kept part of a section, from the line starting with ``NOTES_MARK`` to the section's
+    end: ``--out`` rewrites the measured part above it and keeps the earlier runs and the notes."""
+    if not path.exists():
+        return ""
+    text = path.read_text(encoding="utf-8")
+    start = text.find(heading)
+    if start < 0:
+        return ""
+    end = text.find("\n## ", start + len(heading))
+    section = text[start : end if end >= 0 else len(text)]
+    at = section.find("\n" + NOTES_MARK)
+    return "\n\n" + section[at:].strip("\n") if at >= 0 else ""
+
+
 def write_section(path: Path, r: dict) -> None:
     d, p = r["detector"], r["peer"]
     md = "\n".join(
@@ -348,7 +367,7 @@ def write_section(path: Path, r: dict) -> None:
     )
     from detector.io import replace_markdown_section
 
-    replace_markdown_section(path, md, title="# Benchmarks")
+    replace_markdown_section(path, md + kept_notes(path, "## Scoring accounts (bench/score_accounts.py)"), title="# Benchmarks")
 
 
 if __name__ == "__main__":
