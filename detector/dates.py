@@ -209,6 +209,30 @@ def decide_order(text: pd.Series, column: str, path: str | None = None) -> str |
     )
 
 
+def order_examples(text: pd.Series) -> pd.Series:
+    """The few values of ``text`` that :func:`decide_order` needs to decide as it would on all of them.
+
+    The first value of each kind it looks at (dotted but not day-first, day-first, month-first,
+    reading differently each way), in their order: :func:`decide_order` on these values, concatenated
+    for several parts of one input in the parts' order, decides (or stops, with the same example and
+    words) as on all the parts' values together. At most four values per part, so the parts of a
+    partitioned input can settle one order without being gathered.
+    """
+    stripped = _strip(text)
+    parts = local_parts(stripped)
+    found = parts["a"].notna().to_numpy(dtype=bool)
+    if not found.any():
+        return text.iloc[:0]
+    a = pd.to_numeric(parts["a"], errors="coerce").fillna(0).to_numpy(dtype=int)
+    b = pd.to_numeric(parts["b"], errors="coerce").fillna(0).to_numpy(dtype=int)
+    dotted = (parts["sep"] == ".").fillna(False).to_numpy(dtype=bool)
+    day_only = found & (a > 12) & (b <= 12)
+    month_only = found & (b > 12) & (a <= 12)
+    kinds = (dotted & month_only, day_only | dotted, month_only, found & (a != b))
+    firsts = sorted({int(np.argmax(kind)) for kind in kinds if kind.any()})
+    return text.iloc[firsts]
+
+
 def has_dotted(text: pd.Series) -> bool:
     """Whether any value is in the dotted local form (``10.05.2024``), day-first by convention."""
     return bool((local_parts(_strip(text))["sep"] == ".").any())

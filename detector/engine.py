@@ -35,6 +35,10 @@ Posts: how clusters that span partitions are still found
        by ``author_id`` and each partition is scored with :func:`detector.posts.calls.score_posts` and
        :func:`detector.posts.calls.author_table`, given the (compact) clusters and coordination scores.
 
+    Before any of this, one day/month order is settled for the post times of the whole input, as
+    the local engine settles one for a file (:func:`decide_input_order`): no partition reads
+    ``03/04/2019`` its own way.
+
     The client holds the cluster candidates and the cluster memberships, not the posts: on
     organic data most posts share nothing and never leave the workers. On a flood of copies
     (most posts in clusters) the candidates approach the input, and the client needs the memory
@@ -50,6 +54,7 @@ import glob
 import logging
 import os
 import shutil
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -356,21 +361,88 @@ def _score_partitioned(input_path: str | os.PathLike[str], output: str, model: A
 # ---------------------------------------------------------------- posts
 
 
-def _post_part(path: str, part: int, fmt: str | None, dates: Any = None, columns: dict[str, str] | None = None) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+class _QuietThreads(logging.Filter):
+    """Drops the records of threads that read a file a second time: its warnings come with the read that counts."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.local = threading.local()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not getattr(self.local, "quiet", False)
+
+
+_QUIET = _QuietThreads()
+
+
+def _order_examples(path: str, fmt: str | None, columns: dict[str, str] | None) -> pd.Series | None:
+    """The few time values of one partition that decide the input's day/month order (None: its shape fixes it)."""
+    from detector.dates import order_examples
+    from detector.posts.read import created_at_text
+
+    # The reader's per-record and per-file warnings (detector.io) are said by the partition's real read.
+    io_log = logging.getLogger("detector.io")
+    if _QUIET not in io_log.filters:
+        io_log.addFilter(_QUIET)
+    _QUIET.local.quiet = True
+    try:
+        text = created_at_text(path, fmt, columns)
+    except NothingScoredError:
+        return None  # no usable record: the partition's read says so
+    finally:
+        _QUIET.local.quiet = False
+    return None if text is None else order_examples(text)
+
+
+def decide_input_order(files: list[str], input_path: str, fmt: str | None, dates: Any, columns: dict[str, str] | None) -> list[str | None]:
+    """One day/month order for the post times of every partition, as the local engine settles one file's.
+
+    A first pass over the partitions (on the workers) sends each one's deciding values, at most four,
+    to the client, where :func:`detector.dates.decide_order` settles the order from them as it would
+    from all the values of one file: one partition of 25/04/2019 makes every partition day-first,
+    and an input whose values read both ways throughout stops with the local engine's error.
+    Returns the order for each partition: None where the user gave one (or a format), where the
+    partition's shape fixes it (the IRA CSV), where no value settles it, and for an input of one
+    file (its read settles the order from all its values, as locally).
+    """
+    if len(files) == 1 or (dates is not None and (dates.order or dates.fmt)):
+        return [None] * len(files)  # one file settles its own from all its values, as locally
+    import dask
+
+    from detector.dates import decide_order
+
+    examples = dask.compute(*[dask.delayed(_order_examples)(f, fmt, columns) for f in files])
+    given = [e for e in examples if e is not None]
+    if not given:
+        return [None] * len(files)
+    # The error names the input, of which no one partition is at fault.
+    order = decide_order(pd.concat(given), "created_at", str(input_path))
+    if order is not None:
+        log.info("dask posts: dates such as 03/04/2019 read %s in every partition of %s", "day first" if order == "dayfirst" else "month first", input_path)
+    return [None if e is None else order for e in examples]
+
+
+def _post_part(
+    path: str, part: int, fmt: str | None, dates: Any = None, columns: dict[str, str] | None = None, order: str | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Canonical posts (+ ``_part``), rejects, and the partition's author profiles as accounts.
 
     The accounts are the profiles embedded in the posts (``_ira`` False) and the partial profiles
     of the IRA CSV, followers and following at each author's latest post (``_ira`` True).
-    ``dates`` (:class:`detector.dates.DateRules`) are the user's rules; each partition gets its own
-    copy, as each file does locally (nothing one partition decides carries over).
+    ``dates`` (:class:`detector.dates.DateRules`) are the user's rules, a copy per partition;
+    ``order`` is the day/month order settled for the whole input (:func:`decide_input_order`).
     """
+    from detector.dates import DateRules
     from detector.errors import NothingScoredError as _Nothing
     from detector.io import Rejects
     from detector.posts.read import author_accounts, canonical_posts, read_posts
 
     rejects = Rejects(path)
+    rules = None if dates is None else dates.for_file()
+    if order is not None:
+        rules = (rules or DateRules()).with_decided({"created_at": order})
     try:
-        read = read_posts(path, fmt, dates=None if dates is None else dates.for_file(), columns=columns)
+        read = read_posts(path, fmt, dates=rules, columns=columns)
         posts, users, rejects, partial = read.posts, read.users, read.rejects, read.profiles
     except _Nothing:
         # One partition with no usable post is not the end of the job; count its rejects instead.
@@ -555,8 +627,9 @@ def analyse_partitioned(
         given profile wins over one embedded in the posts, as locally.
     dates : DateRules, optional
         ``--dayfirst``/``--monthfirst``/``--date-format``/``--tz``, as for
-        :func:`detector.posts.read.read_posts`. Without a day/month order, each partition settles its
-        own from its values (a file locally settles it from all of its values).
+        :func:`detector.posts.read.read_posts`. Without a day/month order, one is settled for the
+        whole input from the values of every partition (see :func:`decide_input_order`), as the local
+        engine settles one for a file.
     columns : dict, optional
         ``--columns``: canonical post field to the files' header, for every partition.
     timings : dict, optional
@@ -600,7 +673,9 @@ def _analyse_partitioned(
         if value is not None:
             opts[name] = value
     files = [str(f) for f in list_partitions(input_path)]
-    reads = [dask.delayed(_post_part, nout=3)(f, i, fmt, dates, columns) for i, f in enumerate(files)]
+    with stage(timings, "read and keys"):
+        orders = decide_input_order(files, str(input_path), fmt, dates, columns)
+    reads = [dask.delayed(_post_part, nout=3)(f, i, fmt, dates, columns, o) for i, (f, o) in enumerate(zip(files, orders, strict=True))]
     posts = dd.from_delayed([r[0] for r in reads], meta=_posts_meta(), verify_meta=False)
     profiles = dd.from_delayed(
         [r[2] for r in reads], meta=_account_meta().drop(columns=["_file", "_order"]).assign(_part=pd.Series(dtype="int64"), _ira=pd.Series(dtype=bool)), verify_meta=False

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from detector.accounts.read import read_accounts
 from detector.cli import cli
-from detector.dates import AmbiguousDatesError, DateRules, decide_order, parse_dates
+from detector.dates import AmbiguousDatesError, DateRules, decide_order, order_examples, parse_dates
 
 # value -> the UTC time it must read as (None: unreadable). Every value here was seen in an export.
 FORMS = [
@@ -136,6 +136,33 @@ def test_a_dotted_value_that_cannot_be_day_first_stops_the_column() -> None:
 def test_a_dotted_column_with_a_day_first_value_and_an_impossible_one_is_refused() -> None:
     with pytest.raises(AmbiguousDatesError, match=r"'05\.24\.2024\.' cannot be day-first \(there is no month 24\)"):
         decide_order(pd.Series(["24.06.2012.", "05.24.2024."]), "created_at")
+
+
+@pytest.mark.parametrize(
+    ("parts", "examples", "decided"),
+    [
+        # The first value of each kind per part (ISO and unreadable values are no local form).
+        ([["2019-01-01", "03/04/2019", "03/04/2019", "25/04/2019", "x", "26/04/2019"]], [["03/04/2019", "25/04/2019"]], "dayfirst"),
+        ([["01/01/2019", "05.05.2024", "05.24.2024"], ["04/25/2019"]], [["05.05.2024", "05.24.2024"], ["04/25/2019"]], AmbiguousDatesError),
+        ([["03/04/2019", "01/01/2019"], ["05/06/2019"], ["04/25/2019", "13/04/2019"]], [["03/04/2019"], ["05/06/2019"], ["04/25/2019", "13/04/2019"]], AmbiguousDatesError),
+        ([["03/04/2019"], ["2019-05-06T10:00:00Z"], ["04/25/2019"]], [["03/04/2019"], [], ["04/25/2019"]], "monthfirst"),
+        ([["01/01/2019", "02/02/2019"]], [[]], None),
+    ],
+)
+def test_the_deciding_values_of_parts_decide_as_all_their_values(parts: list[list[str]], examples: list[list[str]], decided: object) -> None:
+    series = [pd.Series(p, dtype="string") for p in parts]
+    got = [order_examples(s) for s in series]
+    assert [g.tolist() for g in got] == examples
+
+    def decide(values: pd.Series) -> tuple[object, str]:
+        try:
+            return decide_order(values, "created_at", "in.csv"), ""
+        except AmbiguousDatesError as exc:
+            return AmbiguousDatesError, str(exc)
+
+    whole, few = decide(pd.concat(series)), decide(pd.concat(got))
+    # The same order, or the same error with the same example and words.
+    assert few == whole and whole[0] == decided
 
 
 @pytest.mark.parametrize(

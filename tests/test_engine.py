@@ -311,3 +311,69 @@ def test_cli_posts_on_dask_takes_day_order_and_columns_as_locally(tmp_path: Path
     # 3 April and 5 June (day first), in both engines.
     assert got["created_at"].tolist() == ["2026-04-03 10:00:00+00:00", "2026-04-03 10:01:00+00:00", "2026-06-05 09:00:00+00:00"]
     pd.testing.assert_frame_equal(got, want, check_dtype=False)
+
+
+def _dated_posts(dates: list[str]) -> pd.DataFrame:
+    # Synthetic (written for this test): short posts with dates in a local form.
+    texts = ["Svi na protest sutra u 18h", "Lep dan danas u parku", "Vidimo se na trgu", "Hvala svima na podrsci", "Kisa ceo dan"]
+    return pd.DataFrame({
+        "post_id": [f"p{i}" for i in range(len(dates))], "author_id": [f"a{i % 3}" for i in range(len(dates))],
+        "text": [texts[i % len(texts)] for i in range(len(dates))], "created_at": dates,
+    })  # fmt: skip
+
+
+def _in_parts(frame: pd.DataFrame, tmp: Path, splits: tuple[int, ...]) -> tuple[Path, Path]:
+    """``frame`` as one CSV file and as a folder of CSV partitions cut at ``splits``."""
+    whole, parts = tmp / "all.csv", tmp / "parts"
+    frame.to_csv(whole, index=False)
+    parts.mkdir()
+    for k, (start, stop) in enumerate(zip((0, *splits), (*splits, len(frame)), strict=True)):
+        frame.iloc[start:stop].to_csv(parts / f"part-{k}.csv", index=False)
+    return whole, parts
+
+
+def test_posts_on_dask_settle_one_day_order_for_all_partitions_as_locally(tmp_path: Path, client) -> None:
+    # The first two partitions hold only dates that read both ways; the third settles it: 25/04 is day first.
+    dates = ["03/04/2019 10:00", "03/04/2019 10:01", "05/06/2019 09:00", "01/02/2019 08:00", "25/04/2019 12:00"]
+    whole, parts = _in_parts(_dated_posts(dates), tmp_path, (2, 4))
+    assert len(engine.list_partitions(parts)) == 3
+    local = CliRunner().invoke(cli, ["posts", str(whole), "-o", str(tmp_path / "l.csv"), "--no-account-model"])
+    assert local.exit_code == 0, local.output
+    run = engine.analyse_partitioned(parts, str(tmp_path / "d.csv"), use_model=False, client=client)
+    assert (run.partitions, run.scored, run.rejected) == (3, 5, 0)
+    got = engine.read_parts(str(tmp_path / "d.csv")).sort_values("post_id", ignore_index=True)
+    want = pd.read_csv(tmp_path / "l.csv").sort_values("post_id", ignore_index=True)
+    # Every row day first (3 April, 5 June, 1 February), in every partition and in both engines.
+    assert got["created_at"].tolist() == want["created_at"].tolist() == [
+        "2019-04-03 10:00:00+00:00", "2019-04-03 10:01:00+00:00", "2019-06-05 09:00:00+00:00",
+        "2019-02-01 08:00:00+00:00", "2019-04-25 12:00:00+00:00",
+    ]  # fmt: skip
+    pd.testing.assert_frame_equal(got, want, check_dtype=False)
+    # The whole file as one partition: its read settles the order, as locally.
+    engine.analyse_partitioned(whole, str(tmp_path / "one.csv"), use_model=False, client=client)
+    pd.testing.assert_frame_equal(engine.read_parts(str(tmp_path / "one.csv")).sort_values("post_id", ignore_index=True), want, check_dtype=False)
+
+
+@pytest.mark.parametrize(
+    ("dates", "splits", "words"),
+    [
+        # Both ways throughout: no partition settles it.
+        (["03/04/2019 10:00", "05/06/2019 09:00", "01/02/2019 08:00"], (1, 2), "dates such as '03/04/2019 10:00' read both day-first"),
+        # Day first in one partition, month first in the other: each partition on its own would settle
+        # its own way, silently.
+        (["25/04/2019 12:00", "03/04/2019 10:00", "04/26/2019 12:00", "05/06/2019 09:00"], (2,),
+         "written both day-first ('25/04/2019 12:00') and month-first ('04/26/2019 12:00')"),
+    ],
+)
+def test_posts_on_dask_stop_where_the_local_engine_stops_on_dates(tmp_path: Path, dates: list[str], splits: tuple[int, ...], words: str) -> None:
+    whole, parts = _in_parts(_dated_posts(dates), tmp_path, splits)
+    runner = CliRunner()
+    local = runner.invoke(cli, ["posts", str(whole), "-o", str(tmp_path / "l.csv"), "--no-account-model"])
+    run = runner.invoke(cli, ["posts", str(parts), "--engine", "dask", "-o", str(tmp_path / "d.csv"), "--no-account-model"])
+    assert local.exit_code == run.exit_code == 2, (local.output, run.output)
+    assert words in local.output and words in run.output
+    # The same message, but for the name of the input (the file locally, the folder of partitions on
+    # dask); a new LocalCluster may log a line of its own before it.
+    said = [line for line in run.output.splitlines() if line.startswith("error:")]
+    assert [line.replace(str(parts), str(whole)) for line in said] == local.output.splitlines()
+    assert not (tmp_path / "d.csv").exists()

@@ -136,16 +136,13 @@ def read_posts(
     rejects = Rejects(p)
     rules = dates if dates is not None else DateRules()
     if fmt in ("csv", "parquet"):
-        frames = list(_iter_frames(p, fmt, rejects))
-        shape = _table_shape(frames[0], p, columns)
+        frames, shape = _table_frames(p, fmt, rejects, columns)
         if shape == "ira":
             rules = rules.with_default("created_at", "monthfirst")
-        else:
-            mapping = rename_map(frames[0].columns, POST_HEADERS, columns, path=p)
-            frames = [f.rename(columns=mapping) for f in frames]
         time_col = "publish_date" if shape == "ira" else "created_at"
-        if not (rules.order or rules.fmt or time_col == "publish_date"):
-            # One day/month order for the whole file, settled by all its values, not chunk by chunk.
+        if not (rules.order or rules.fmt or time_col == "publish_date" or "created_at" in rules.decided):
+            # One day/month order for the whole file, settled by all its values, not chunk by chunk
+            # (unless settled already for an input this file is one part of: the dask engine).
             order = decide_order(pd.concat([f[time_col] for f in frames]), time_col, p)
             if order:
                 rules.decided["created_at"] = order
@@ -173,6 +170,41 @@ def read_posts(
     n_profiles = len(users) + (0 if profiles is None else len(profiles))
     log.info("%s: %d posts read as %s (%d rejected, %d author profiles)", p, len(posts), shape, len(rejects), n_profiles)
     return PostsRead(posts, users, rejects, shape, profiles)
+
+
+def created_at_text(path: str | os.PathLike[str], fmt: str | None = None, columns: dict[str, str] | None = None) -> pd.Series | None:
+    """The post times of a file as written, in record order: what its day/month order is decided from.
+
+    For an input split into several files (the dask engine), whose order is decided once from all
+    of them. None when the file's shape fixes its order (the IRA CSV is month-first) or a platform
+    reader reads it.
+
+    Raises
+    ------
+    InputError
+        As :func:`read_posts`.
+    """
+    p = str(path)
+    if not os.path.exists(p):
+        raise InputError("no such file", path=p)
+    if (find_source(p) if fmt in (None, "json", "jsonl") else None) is not None:
+        return None
+    fmt = resolve_format(p, fmt)
+    rejects = Rejects(p)
+    if fmt in ("csv", "parquet"):
+        frames, shape = _table_frames(p, fmt, rejects, columns)
+        return None if shape == "ira" else pd.concat([f["created_at"] for f in frames])
+    return _json_rows(p, fmt, rejects)[0]["created_at"].astype("string")
+
+
+def _table_frames(p: str, fmt: str, rejects: Rejects, columns: dict[str, str] | None) -> tuple[list[pd.DataFrame], str]:
+    """A CSV or Parquet file's chunks and shape; a flat table's headers mapped to the canonical names."""
+    frames = list(_iter_frames(p, fmt, rejects))
+    shape = _table_shape(frames[0], p, columns)
+    if shape != "ira":
+        mapping = rename_map(frames[0].columns, POST_HEADERS, columns, path=p)
+        frames = [f.rename(columns=mapping) for f in frames]
+    return frames, shape
 
 
 def match_profiles(profiles: pd.DataFrame, posts: pd.DataFrame) -> pd.DataFrame:
@@ -489,6 +521,19 @@ def canonical_posts(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def _read_json_posts(path: str, fmt: str, rejects: Rejects, rules: DateRules | None = None) -> tuple[pd.DataFrame, list[tuple[int, dict[str, Any]]], str]:
+    df, users, shapes = _json_rows(path, fmt, rejects)
+    if not df.empty:
+        times = parse_times(df["created_at"].astype("string"), rules, path)
+        bad = times.isna().to_numpy(dtype=bool)
+        for i in bad.nonzero()[0]:
+            rejects.add(int(df["source_row"].iat[i]), "created_at", f"unreadable time {df['created_at'].iat[i]!r}", df["created_at"].iat[i])
+        df["created_at"] = times
+        df = df.loc[~bad]
+    return canonical_posts(df), list(users.values()), "+".join(sorted(shapes))
+
+
+def _json_rows(path: str, fmt: str, rejects: Rejects) -> tuple[pd.DataFrame, dict[str, tuple[int, dict[str, Any]]], set[str]]:
+    """The posts of a JSON file as rows, times as written; the authors embedded; the shapes seen."""
     rows: list[dict[str, Any]] = []
     users: dict[str, tuple[int, dict[str, Any]]] = {}
     shapes: set[str] = set()
@@ -514,15 +559,7 @@ def _read_json_posts(path: str, fmt: str, rejects: Rejects, rules: DateRules | N
             rejects.add(n, None, "no known post shape (v1.1 tweet with 'user', X API v2 page with 'data', twarc2 tweet with 'author_id')", rec)
     if not shapes:
         raise NothingScoredError(f"{path}: every record was rejected ({len(rejects)} rejects)")
-    df = pd.DataFrame(rows, columns=[c for c in POST_COLUMNS])
-    if not df.empty:
-        times = parse_times(df["created_at"].astype("string"), rules, path)
-        bad = times.isna().to_numpy(dtype=bool)
-        for i in bad.nonzero()[0]:
-            rejects.add(int(df["source_row"].iat[i]), "created_at", f"unreadable time {df['created_at'].iat[i]!r}", df["created_at"].iat[i])
-        df["created_at"] = times
-        df = df.loc[~bad]
-    return canonical_posts(df), list(users.values()), "+".join(sorted(shapes))
+    return pd.DataFrame(rows, columns=[c for c in POST_COLUMNS]), users, shapes
 
 
 def _unwrap(records: Iterable[tuple[int, Any]]) -> Iterator[tuple[int, Any]]:
