@@ -481,3 +481,37 @@ def test_lookup_tables_are_exact_at_the_split_thresholds(additive_model: Account
     assert len(X) > 20
     log_odds, _ = small_model.explainer.contributions(X)
     np.testing.assert_allclose(log_odds, small_model.booster.decision_function(X), rtol=0, atol=1e-9)
+
+
+def test_humans_labelled_suspicious_fold_by_fold_by_hand() -> None:
+    from detector.training.evaluate import humans_by_fold, unseen_summary
+
+    scores = pd.DataFrame(
+        {
+            "held_out": ["pronbots-2019"] * 5 + ["botwiki-2019"] * 3,
+            "collection": ["verified-2019", "verified-2019", "verified-2019", "botometer-feedback-2019", "pronbots-2019", "verified-2019", "verified-2019", "verified-2019"],
+            "label": [0, 0, 0, 0, 1, 0, 0, 0],
+            "score": [0.95, 0.80, 0.10, 0.5, 0.99, 0.2, 0.3, 0.81],
+            "peer": [0.1, 0.9, 0.2, 0.85, 0.9, 0.1, 0.1, 0.1],
+        }
+    )
+    got = humans_by_fold(scores)
+    assert got[["held_out", "collection", "accounts"]].values.tolist() == [
+        ["botwiki-2019", "verified-2019", 3],
+        ["pronbots-2019", "botometer-feedback-2019", 1],
+        ["pronbots-2019", "verified-2019", 3],
+    ]
+    assert got["suspicious"].round(4).tolist() == [0.3333, 0.0, 0.6667]  # 0.80 counts: the cut is >= 0.8
+    assert got["peer_at_0_8"].round(4).tolist() == [0.0, 1.0, 0.3333]
+    loco = pd.DataFrame(
+        [
+            {"held_out": "botwiki-2019", "model": "detector", "roc_auc": 0.9, "pr_auc": 0.8, "brier": 0.1, "recall_suspicious": 0.5, "fpr_suspicious": 0.1},
+            {"held_out": "pronbots-2019", "model": "detector", "roc_auc": 0.7, "pr_auc": 0.6, "brier": 0.2, "recall_suspicious": 0.3, "fpr_suspicious": 0.5},
+            {"held_out": "botwiki-2019", "model": "RF-300 peer", "roc_auc": 0.8, "pr_auc": 0.8, "brier": 0.1, "recall_suspicious": 0.5, "fpr_suspicious": 0.1},
+            {"held_out": "pronbots-2019", "model": "RF-300 peer", "roc_auc": 0.6, "pr_auc": 0.6, "brier": 0.2, "recall_suspicious": 0.3, "fpr_suspicious": 0.5},
+        ]
+    )
+    unseen = unseen_summary(loco, scores)
+    assert (unseen["roc_auc_mean"], unseen["roc_auc_worst"], unseen["worst_collection"]) == (0.8, 0.7, "pronbots-2019")
+    assert (unseen["peer_roc_auc_mean"], unseen["peer_roc_auc_worst"]) == (0.7, 0.6)
+    assert unseen["organisational_suspicious_by_fold"] == {"botwiki-2019": 0.3333, "pronbots-2019": 0.6667}

@@ -1,16 +1,20 @@
 """The account model: training, calibration, thresholds, persistence and scoring.
 
-Two families, chosen by the nested evaluation (:mod:`detector.training.evaluate`), both fitted
-with scikit-learn's ``HistGradientBoostingClassifier`` and both read off the fitted trees into
-plain arrays (:mod:`detector.accounts.explain`):
+Four families, chosen among by the nested evaluation (:mod:`detector.training.evaluate`), each
+read off the fitted estimator into plain arrays (:mod:`detector.accounts.explain`):
 
-* additive: one feature per tree (``interaction_cst="no_interactions"``), so the log-odds are a
-  sum of one shape function per feature, kept as lookup tables (:class:`AdditiveExplainer`);
-* trees: shallow trees over any features (interactions), kept as complete binary trees of split
-  features, thresholds and node values (:class:`TreeExplainer`), with exact path contributions.
+* additive: scikit-learn's ``HistGradientBoostingClassifier`` with one feature per tree
+  (``interaction_cst="no_interactions"``), so the log-odds are a sum of one shape function per
+  feature, kept as lookup tables (:class:`AdditiveExplainer`);
+* EBM: interpret's ``ExplainableBoostingClassifier`` without pairs, also additive, read into the
+  same lookup tables;
+* trees: shallow gradient-boosted trees over any features (interactions), kept as complete binary
+  trees of split features, thresholds and node values (:class:`TreeExplainer`), with exact path
+  contributions;
+* forest: a random forest of shallow trees whose probabilities are averaged, kept the same way.
 
-Either way the log-odds are mapped to a probability by a two-number logistic calibration fitted
-on scores of collections each model had not seen. What is saved is plain arrays in a ``.npz``
+Either way the model's output (log-odds; a forest's mean probability) is mapped to a score by a
+two-number logistic calibration fitted on scores of collections each model had not seen. What is saved is plain arrays in a ``.npz``
 file (the trees or tables, the calibration, the screen-name bigram table) read with
 ``allow_pickle=False``, beside a JSON card that records the data hashes, library versions,
 metrics, thresholds, family and feature list. Nothing in the file is executable, and scoring

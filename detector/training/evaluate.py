@@ -442,15 +442,23 @@ def evaluate_accounts(tables_dir: Path = datasets.DEFAULT_TABLES, random_state: 
         f"{ours['roc_auc'].min():.3f}; RF-300 peer mean {peer['roc_auc'].mean():.3f}, worst {peer['roc_auc'].min():.3f} "
         f"({len(ours)} held-out collections)"
     )
-    return Evaluation(loco, choices, groups, shipped, md, short, scores, unseen_summary(loco))
+    return Evaluation(loco, choices, groups, shipped, md, short, scores, unseen_summary(loco, scores))
 
 
-def unseen_summary(loco: pd.DataFrame) -> dict[str, Any]:
-    """Mean and worst held-out figures of the detector rows (for the model card and ``detector info``)."""
+def unseen_summary(loco: pd.DataFrame, scores: pd.DataFrame | None = None) -> dict[str, Any]:
+    """Mean and worst held-out figures of the detector rows (for the model card and ``detector info``);
+    with ``scores``, also the share of organisational accounts (verified-2019) labelled
+    ``suspicious`` in each fold that scores them."""
     ours = loco[loco["model"] == "detector"]
     peer = loco[loco["model"] == "RF-300 peer"]
     worst = ours.loc[ours["roc_auc"].idxmin()]
+    extra: dict[str, Any] = {}
+    if scores is not None:
+        by_fold = humans_by_fold(scores)
+        verified = by_fold[by_fold["collection"].isin(HUMAN_SIDE)]
+        extra["organisational_suspicious_by_fold"] = {str(r["held_out"]): round(float(r["suspicious"]), 4) for _, r in verified.iterrows()}
     return {
+        **extra,
         "protocol": "nested leave-one-collection-out (EVALUATION.md)",
         "collections": int(len(ours)),
         "roc_auc_mean": round(float(ours["roc_auc"].mean()), 4),
