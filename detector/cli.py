@@ -346,6 +346,7 @@ def info_command(model_path: str | None, as_json: bool) -> None:
     c = m.card
     click.echo(f"model        {m.version}  ({path})")
     click.echo(f"features     v{c['feature_version']}: {', '.join(c['features'])}")
+    click.echo(f"family       {c.get('family', 'not recorded')}")
     click.echo(f"thresholds   suspicious >= {c['thresholds']['suspicious']}, likely-genuine < {c['thresholds']['likely_genuine']}")
     click.echo(f"trained on   {c['training']['accounts']:,} accounts {c['training']['collections']}")
     unseen = c.get("unseen_collections")
@@ -353,7 +354,7 @@ def info_command(model_path: str | None, as_json: bool) -> None:
         click.echo(
             f"unseen       ROC-AUC mean {unseen['roc_auc_mean']}, worst {unseen['roc_auc_worst']} ({unseen['worst_collection']}) "
             f"over {unseen['collections']} collections it never saw (nested leave-one-collection-out; RF-300 peer mean "
-            f"{unseen.get('peer_roc_auc_mean', 'n/a')})"
+            f"{unseen.get('peer_roc_auc_mean', 'n/a')}, worst {unseen.get('peer_roc_auc_worst', 'n/a')})"
         )
     else:
         click.echo("unseen       not measured for this model (see EVALUATION.md for the shipped procedure)")

@@ -344,15 +344,16 @@ def test_info(small_model: model.AccountModel, small_model_path: Path) -> None:
     lines = result.stdout.splitlines()
     assert lines[0] == f"model        {small_model.version}  ({small_model_path})"
     assert lines[1].startswith("features     v4: statuses_count, followers_count, friends_count")
-    assert lines[2] == "thresholds   suspicious >= 0.8, likely-genuine < 0.2"
-    assert lines[3] == (
+    assert lines[2] == f"family       {small_model.card['family']}"
+    assert lines[3] == "thresholds   suspicious >= 0.8, likely-genuine < 0.2"
+    assert lines[4] == (
         "trained on   900 accounts {'botometer-feedback-2019': 120, 'botwiki-2019': 60, 'caverlee-2011': 120, "
         "'cresci-2015': 120, 'cresci-2017': 120, 'cresci-stock-2018': 120, 'political-bots-2019': 60, "
         "'pronbots-2019': 60, 'vendor-purchased-2019': 60, 'verified-2019': 60}"
     )
     # a model trained in a notebook carries no nested evaluation: said so, not left out
-    assert lines[4] == "unseen       not measured for this model (see EVALUATION.md for the shipped procedure)"
-    assert lines[5].startswith("cross-coll.  {'n': 900, ")
+    assert lines[5] == "unseen       not measured for this model (see EVALUATION.md for the shipped procedure)"
+    assert lines[6].startswith("cross-coll.  {'n': 900, ")
     as_json = run("info", "--model", str(small_model_path), "--json")
     assert as_json.exit_code == 0
     assert json.loads(as_json.stdout) == json.loads(json.dumps(small_model.card, default=str))

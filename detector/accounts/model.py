@@ -75,6 +75,7 @@ TRAINING_COLLECTIONS: tuple[str, ...] = (
     "cresci-2015",
     "cresci-2017",
     "cresci-stock-2018",
+    "pronbots-2019",
     "vendor-purchased-2019",
     "verified-2019",
 )
