@@ -210,7 +210,7 @@ class CallFeatures(TransformerMixin, BaseEstimator):
 
     def _ngrams(self, norm: pd.Series) -> sp.csr_matrix:
         docs = norm.astype(str).tolist()
-        X = _char_wb_grams(docs, tuple(self.char_ngram), self.n_features)
+        X = _char_wb_grams(docs, (int(self.char_ngram[0]), int(self.char_ngram[1])), self.n_features)
         if self.word_ngram[1] > 0:
             words = HashingVectorizer(
                 analyzer="word", ngram_range=tuple(self.word_ngram), n_features=self.n_features,
