@@ -270,3 +270,31 @@ def test_char_grams_per_word_equal_sklearns_hashing_vectorizer() -> None:
     assert (got.indptr == expected.indptr).all() and (got.indices == expected.indices).all() and (got.data == expected.data).all()
     assert got[len(real)].nnz == 0  # the empty text
     assert cm._char_wb_grams(["", ""], (2, 5), 16).shape == (2, 16)
+
+
+def test_eval_groups_join_authors_copies_truncated_copies_and_translations() -> None:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("calls_eval", Path(__file__).resolve().parents[1] / "bench" / "calls_eval.py")
+    assert spec is not None and spec.loader is not None
+    calls_eval = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(calls_eval)
+
+    long = "te gjithe neser ne oren 18 para bashkise per ujin e pijshem dhe per"  # synthetic, > 50 characters
+    d = pd.DataFrame(
+        [
+            # post_id, source, author_id, normalised text
+            ("a1", "albanian_dialect", "u1", long + " drejtesine"),
+            ("a2", "albanian_dialect", "u2", long + " te ardhmen…"),  # the same start, cut elsewhere
+            ("a3", "albanian_dialect", "u3", "sot ka diell"),
+            ("a4", "albanian_dialect", "u3", "nje tjeter postim"),  # same author as a3
+            ("a5", "albanian_dialect", "u4", "sot ka diell"),  # a copy of a3's text
+            ("a6", "albanian_dialect", "u5", "krejt tjeter"),
+            ("blokade/vesti/sr/x#t1", "blokade", None, "protest sutra"),
+            ("blokade/vesti/en/x#t1", "blokade", None, "protest tomorrow"),  # one article in two languages
+        ],
+        columns=["post_id", "source", "author_id", "norm"],
+    )
+    g = calls_eval.groups(d)
+    assert g[0] == g[1] and g[2] == g[3] == g[4] and g[6] == g[7]
+    assert len({g[0], g[2], g[5], g[6]}) == 4
