@@ -413,16 +413,17 @@ def markdown(res: dict) -> str:
 # Read from the source hold-out figures above (written after the run that produced them; no
 # setting was chosen on them).
 CARRY_OVER: list[str] = [
-    "Little carries over to Albanian: trained without the Albanian corpus, the model finds 6 of its 57 calls (the lexicon "
+    "Little carries over to Albanian: trained without the Albanian corpus, the model finds 5 of its 57 calls (the lexicon "
     "3; session 3's model 2). The invitation words added in session 4 are in the lexicon and the grammar cues of every "
     "language, but their weights are learnt where the calls are, and the Albanian calls are worded in a campaign and "
     "dialect register that the other sources do not have. Trained without the student-protest site, its Serbian Cyrillic "
-    "calls get a high precision and a low recall (0.33, session 3: 0.24), below the lexicon's 0.71: most of the site's "
+    "calls get a high precision and a low recall (0.24, as in session 3), below the lexicon's 0.71: most of the site's "
     "calls are live-blog lines, titles and route notices, not the invitation-with-a-time-and-a-place of the tweets. "
     "Session 3 measured \"model or lexicon\" in the nested cross-validation: it gave back the lexicon's recall on the "
     "held-out site but cost more precision than it brought recall overall (0.66 to 0.59 for 0.65 to 0.67), so the "
     "shipped rule is the model's alone. Without the IRA tweets, the English threshold chosen on the other sources "
-    "gives recall 0.66 at precision 0.84 (session 3: 0.74 / 0.65, and 0.32 / 0.81 in an earlier run): it swings.",
+    "gives recall 0.60 at precision 0.83 (session 3: 0.74 / 0.65, and 0.32 / 0.81 in an earlier run): it swings. "
+    "The 2013-14 tweets' 4 calls are all found by the model trained without them, at precision 0.40.",
 ]
 # Why the targets are not met, read from the figures of the same run.
 TARGET_NOTES: list[str] = [
@@ -433,7 +434,10 @@ TARGET_NOTES: list[str] = [
     "joined through the texts they share, its 57 calls lie in 11 groups, and the largest group holds 41 of them, so one "
     "outer fold tests most Albanian calls with a model that saw about 16. More labels would help most, but the corpora "
     "here are nearly exhausted: session 4 read 777 more Albanian posts chosen by four new strategies and found 1 call "
-    "(session 3: 9 in 1,788). The figures are noisy: in scratch runs with the feature set fixed, Albanian recall moved "
+    "(session 3: 9 in 1,788). Session 4 also read 160 English IRA invitations with a time (26 calls; the rest hashtag "
+    "games, chats, broadcasts, parties): with them the inner folds chose the topic cues in every fold. A model trained "
+    "before they were added (lexicon features, no topic cues) marked 756 of all IRA posts as calls, many of them chats "
+    "and hashtag games; the shipped model marks 499 (IRA case study above). The figures are noisy: in scratch runs with the feature set fixed, Albanian recall moved "
     "between 0.37 and 0.53 with the outer fold assignment alone. Session 3 (5,118 posts, groups without the shared-start "
     "rule, which let truncated copies sit on both sides): overall 0.66 / 0.62, Albanian 0.42 / 0.34, Serbian Cyrillic "
     "0.82 / 0.67, English 0.73 / 0.75.",
@@ -442,27 +446,27 @@ TARGET_NOTES: list[str] = [
 # What the model gets wrong, read from the outer-fold errors of the run above. Kinds of posts only:
 # the texts of balkan-posts may not be quoted or paraphrased post by post in the project.
 MISSES = [
-    "False calls, Albanian: invitations with an hour and a square, a hall or a park to concerts (a charity one too), "
-    "a festival final, a city-song evening, New Year's Eve on a square, a vintage-car meeting, a children's play day, a "
-    "puppet show, a youth-centre talk, an official commemoration that \"joins\" the army and the municipality; a "
-    "headline relaying a party's call to gather in front of parliament, and a quote of a party leader's call (both 0 by "
-    "the definition); a report of a flag raised during a protest.",
+    "False calls, Albanian: New Year's Eve on a square, an official commemoration that \"joins\" the army and the "
+    "municipality, a youth-centre talk on violence, an invitation to a museum on an anniversary, \"find us at the "
+    "square until 16:00\"; a headline relaying a party's call to gather in front of parliament and a quote of a party "
+    "leader's call (both 0 by the definition); a report of a flag raised during a protest.",
     "Missed Albanian calls: opposition and campaign calls with a day, an hour and a square or the capital (\"everyone "
     "on their feet\", \"all together\", \"as free citizens\") without an event word; campaign-opening and closing "
     "rallies announced by a candidate; marches written as \"let us march\" or \"the march of …\" for a cause; "
-    "one-line dialect questions and pleas from North Macedonia (\"shall we go out to protest?\", \"be at the protest "
-    "tomorrow\"); a symbolic run; issue 10's \"Shihemi neser ne proteste\" (the shipped model scores it 0.14, its "
-    "threshold is 0.34).",
+    "one-line dialect questions and pleas from North Macedonia (\"shall we go out to protest?\", \"Skopje should "
+    "hold a protest\"); a symbolic run; a Pride march; issue 10's \"Shihemi neser ne proteste\" (the shipped model "
+    "scores it 0.20, its threshold is 0.38).",
     "Missed Serbian Cyrillic calls: live-blog lines (a column gathering right now, a column stopped by the police, "
-    "\"head on to the next place\"), one-line notes that a protest is announced in a town for a date, a title asking "
-    "whether we go to a town's protest, an article about a school-leavers' protest on a date, the students' open letter; "
-    "false calls: reports of the largest gathering, of a walk and of a protest for workers.",
+    "\"head on to the next place\", \"see you!\" closing a report), a one-line note that a protest is announced in a "
+    "town for a date, an article about a school-leavers' protest on a date, the students' open letter; false calls: "
+    "reports of the largest gathering, of a student column setting off, of a past day-long blockade.",
     "Serbian/Bosnian/Croatian Latin (4 calls): missed a forwarded invitation for a Sunday and a departure time to a "
-    "commemoration; false calls: a car-rally road closure, a \"let's\" for an online vote, a dated link to a past march.",
-    "English: missed bare rally links and \"join me\" campaign tweets, a teach-in, a vigil retweet, short \"today\" "
-    "hashtag calls, a march to the polls, the student site's English letter and article; false calls: reports of a "
-    "rally tonight or today, \"join our army\" enlistment links, \"watch the rally tomorrow\", a billboard across from "
-    "a rally, the student site's English reports of a past protest.",
+    "commemoration; false calls: a car-rally road closure, a \"let's\" for an online vote, a course enrolment.",
+    "English: missed bare rally links and \"join me\" campaign tweets, a teach-in, a vigil retweet, a national day of "
+    "disruption, striking workers' \"join us\", a march to the polls, the student site's English letter and its "
+    "15 March call; false calls: reports of a rally or protest today or tonight, \"join our army\" enlistment links, "
+    "\"watch the rally tomorrow\", live pre-rally coverage, a billboard across from a rally, an activist group's open "
+    "house, a charity auction, the student site's English reports of past actions.",
 ]
 
 
