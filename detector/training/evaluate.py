@@ -173,14 +173,30 @@ def _auc(y: np.ndarray, p: np.ndarray) -> float | None:
     return float(roc_auc_score(y, p)) if len(np.unique(y)) == 2 else None
 
 
-def inner_loco(sample: pd.DataFrame, candidate: Candidate, pool: tuple[str, ...], random_state: int = 0, X: pd.DataFrame | None = None) -> dict[str, float]:
+def masked_tests(sample: pd.DataFrame, bigrams: np.ndarray) -> dict[str, pd.DataFrame]:
+    """Features of the test rows of every unit whose paired humans are cut to the fields of a
+    counts-only test collection (:meth:`Unit.rows`): else missing fields alone would tell them apart."""
+    out = {}
+    for unit in units_for(sorted(sample["collection"].unique())):
+        if unit.humans and any(datasets.KNOWN_FIELDS.get(c) for c in unit.test):
+            out[unit.name] = compute_features(unit.rows(sample), bigrams, ALL_FEATURES)
+    return out
+
+
+def inner_loco(
+    sample: pd.DataFrame, candidate: Candidate, pool: tuple[str, ...], random_state: int = 0, X: pd.DataFrame | None = None, masked: dict[str, pd.DataFrame] | None = None
+) -> dict[str, float]:
     """ROC-AUC per unit of ``sample`` for models trained on ``pool`` minus the unit's collections.
 
-    ``X``: the features of ``sample``, computed once (see :func:`choose`).
+    ``X``: the features of ``sample``, and ``masked``: those of the units' test rows that
+    :func:`masked_tests` cuts, computed once (see :func:`choose`).
     """
     if X is None:
-        X = compute_features(sample, fit_bigrams(sample["screen_name"]), candidate.features)
-    Xc = X[list(candidate.features)].to_numpy(dtype="float64")
+        bigrams = fit_bigrams(sample["screen_name"])
+        X, masked = compute_features(sample, bigrams, ALL_FEATURES), masked_tests(sample, bigrams)
+    masked = masked or {}
+    cols = list(candidate.features)
+    Xc = X[cols].to_numpy(dtype="float64")
     coll = sample["collection"].to_numpy()
     label = sample["label"].to_numpy(dtype=int)
     out: dict[str, float] = {}
@@ -190,7 +206,8 @@ def inner_loco(sample: pd.DataFrame, candidate: Candidate, pool: tuple[str, ...]
         if len(np.unique(label[train_mask])) < 2 or len(np.unique(label[test_mask])) < 2:
             continue
         clf = fit_booster(Xc[train_mask], label[train_mask], None, candidate.booster, random_state, candidate.features)
-        auc = _auc(label[test_mask], booster_scores(clf, Xc[test_mask], candidate.booster))
+        Xt = masked[unit.name][cols].to_numpy(dtype="float64") if unit.name in masked else Xc[test_mask]
+        auc = _auc(label[test_mask], booster_scores(clf, Xt, candidate.booster))
         if auc is not None:
             out[unit.name] = auc
     return out
@@ -210,10 +227,11 @@ def choose(table: pd.DataFrame, candidates: tuple[Candidate, ...] = CANDIDATES, 
     pool = tuple(sorted(sample["collection"].unique()))
     # Features once for every candidate; the screen-name bigram table is fitted on the sample's
     # names (no labels are used).
-    X = compute_features(sample, fit_bigrams(sample["screen_name"]), ALL_FEATURES)
+    bigrams = fit_bigrams(sample["screen_name"])
+    X, masked = compute_features(sample, bigrams, ALL_FEATURES), masked_tests(sample, bigrams)
     scored = []
     for cand in candidates:
-        aucs = inner_loco(sample, cand, pool, random_state, X)
+        aucs = inner_loco(sample, cand, pool, random_state, X, masked)
         scored.append((float(np.mean(list(aucs.values()))), float(np.min(list(aucs.values()))), cand, aucs))
         log.info("choose: %s inner mean %.4f worst %.4f", cand.name, scored[-1][0], scored[-1][1])
     best_mean, _, best, best_aucs = max(scored, key=lambda s: (round(s[0], 3), s[1]))
@@ -225,7 +243,7 @@ def choose(table: pd.DataFrame, candidates: tuple[Candidate, ...] = CANDIDATES, 
             rest = tuple(x for x in choice.collections if x != c)
             if sample[sample["collection"].isin(rest)]["label"].nunique() < 2:
                 continue
-            aucs = inner_loco(sample, best, rest, random_state, X)
+            aucs = inner_loco(sample, best, rest, random_state, X, masked)
             trials[c] = float(np.mean(list(aucs.values())))
         if not trials:
             break
