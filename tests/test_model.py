@@ -515,3 +515,26 @@ def test_humans_labelled_suspicious_fold_by_fold_by_hand() -> None:
     assert (unseen["roc_auc_mean"], unseen["roc_auc_worst"], unseen["worst_collection"]) == (0.8, 0.7, "pronbots-2019")
     assert (unseen["peer_roc_auc_mean"], unseen["peer_roc_auc_worst"]) == (0.7, 0.6)
     assert unseen["organisational_suspicious_by_fold"] == {"botwiki-2019": 0.3333, "pronbots-2019": 0.6667}
+
+
+def test_a_counts_only_unit_is_chosen_on_humans_cut_to_its_fields() -> None:
+    from detector.accounts.features import fit_bigrams
+    from detector.training.evaluate import masked_tests
+
+    try:
+        table = datasets.load_training_table(collections=("ira-2018", "cresci-2017", "botometer-feedback-2019"))
+    except Exception as exc:
+        pytest.skip(f"shipped training tables unavailable: {exc}")
+    sample = balanced_sample(table, 30, random_state=0).reset_index(drop=True)
+    bigrams = fit_bigrams(sample["screen_name"])
+    masked = masked_tests(sample, bigrams)
+    assert list(masked) == ["ira-2018"]  # the only counts-only collection with paired humans
+    test = masked["ira-2018"]
+    colls = sample["collection"].to_numpy()[(sample["collection"].eq("ira-2018") | sample["label"].eq(0)).to_numpy()]
+    assert len(test) == len(colls) == 30 + 30 + 30  # ira trolls, cresci-2017 and feedback humans
+    # every row misses the same features: missing fields tell nothing apart
+    missing = test.isna()
+    assert (missing.groupby(colls).sum() == missing[colls == "ira-2018"].sum()).all().all()
+    assert missing["account_age_days"].all() and not missing["followers_count"].any()
+    unmasked = compute_features(sample[sample["collection"].eq("cresci-2017").to_numpy() & sample["label"].eq(0).to_numpy()], bigrams, ("account_age_days",))
+    assert unmasked["account_age_days"].notna().all()
