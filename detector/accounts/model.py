@@ -636,17 +636,18 @@ def score_accounts(accounts: pd.DataFrame, model: AccountModel, top_reasons: int
         note = "too few profile fields for a verdict: label held at uncertain"
         why = why.where(~too_sparse, (note + "; " + why).str.rstrip("; "))
     platform = accounts["platform"].fillna("x").astype(str) if "platform" in accounts.columns else pd.Series("x", index=accounts.index)
-    why = pd.Series(why.to_numpy(), index=accounts.index).astype(object)
-    why = _platform_notes(accounts, platform, why)
+    # Text columns stay Arrow text end to end ("str", as pandas infers it from Python strings):
+    # no Python string per row.
+    why = _platform_notes(accounts, platform, why.astype("str").set_axis(accounts.index))
     return pd.DataFrame(
         {
-            "account_id": accounts["account_id"].astype("string").to_numpy(),
-            "screen_name": accounts["screen_name"].astype("string").to_numpy(),
+            "account_id": accounts["account_id"].astype("str").array,
+            "screen_name": accounts["screen_name"].astype("str").array,
             "score": np.round(scores, 4),
             "label": labels,
-            "reasons": why.to_numpy(),
+            "reasons": why.astype("str").array,
             "model_version": model.version,
-            "platform": platform.to_numpy(),
+            "platform": platform.astype("str").array,
         }
     )
 
