@@ -709,9 +709,9 @@ def reasons(
     starts = np.flatnonzero(np.r_[True, features[1:] != features[:-1]]).tolist() if len(features) else []
     worded = []
     for a, b in zip(starts, [*starts[1:], len(features)][: len(starts)], strict=True):
-        j, r = int(features[a]), rows[a:b]
-        arrows = pc.if_else(pa.array(contributions[r, j] > 0), _UP, _DOWN)
-        worded.append(_join(arrows, *_words(TEMPLATES[feature_names[j]], X[r, j])))
+        j, picked = int(features[a]), rows[a:b]
+        arrows = pc.if_else(pa.array(contributions[picked, j] > 0), _UP, _DOWN)
+        worded.append(_join(arrows, *_words(TEMPLATES[feature_names[j]], X[picked, j])))
     every = pa.concat_arrays([*worded, pa.array([""], pa.large_string())])  # the last: no reason
     where = np.full((n, k), len(every) - 1, dtype=np.int64)
     where[rows, slots] = np.arange(len(rows))
