@@ -427,8 +427,8 @@ CARRY_OVER: list[str] = [
 ]
 # Why the targets are not met, read from the figures of the same run.
 TARGET_NOTES: list[str] = [
-    "Recall is held down by Albanian calls that name a time and a square or the capital with \"everyone\" or "
-    "\"together\" but no event word, and by the student-protest site's live-blog lines; precision by invitations with "
+    "Recall is held down by Albanian calls that name a time and a square or the capital and ask everyone to come "
+    "together, but name no event, and by the student-protest site's live-blog lines; precision by invitations with "
     "a time and a place to concerts, festivals, fairs and commemorations, and by headlines that relay someone else's "
     "call (0 by the definition). The Albanian figure is close to a measure on new authors: the corpus's authors are "
     "joined through the texts they share, its 57 calls lie in 11 groups, and the largest group holds 41 of them, so one "
@@ -447,24 +447,23 @@ TARGET_NOTES: list[str] = [
 # the texts of balkan-posts may not be quoted or paraphrased post by post in the project.
 MISSES = [
     "False calls, Albanian: New Year's Eve on a square, an official commemoration that \"joins\" the army and the "
-    "municipality, a youth-centre talk on violence, an invitation to a museum on an anniversary, \"find us at the "
-    "square until 16:00\"; a headline relaying a party's call to gather in front of parliament and a quote of a party "
+    "municipality, a youth-centre talk, an invitation to a museum on an anniversary, a where-to-find-us note "
+    "with a square and an hour; a headline relaying a party's call to gather in front of parliament and a quote of a party "
     "leader's call (both 0 by the definition); a report of a flag raised during a protest.",
-    "Missed Albanian calls: opposition and campaign calls with a day, an hour and a square or the capital (\"everyone "
-    "on their feet\", \"all together\", \"as free citizens\") without an event word; campaign-opening and closing "
-    "rallies announced by a candidate; marches written as \"let us march\" or \"the march of …\" for a cause; "
-    "one-line dialect questions and pleas from North Macedonia (\"shall we go out to protest?\", \"Skopje should "
-    "hold a protest\"); a symbolic run; a Pride march; issue 10's \"Shihemi neser ne proteste\" (the shipped model "
+    "Missed Albanian calls: opposition and campaign calls with a day, an hour and a square or the capital that ask "
+    "everyone to be there together, without an event word; campaign-opening and closing rallies announced by a "
+    "candidate; marches written with the verb or the noun for a cause; one-line dialect questions and pleas from "
+    "North Macedonia to hold or join a protest; a symbolic run; a Pride march; issue 10's \"Shihemi neser ne proteste\" (the shipped model "
     "scores it 0.20, its threshold is 0.38).",
-    "Missed Serbian Cyrillic calls: live-blog lines (a column gathering right now, a column stopped by the police, "
-    "\"head on to the next place\", \"see you!\" closing a report), a one-line note that a protest is announced in a "
-    "town for a date, an article about a school-leavers' protest on a date, the students' open letter; false calls: "
+    "Missed Serbian Cyrillic calls: live-blog lines (a column gathering, a column stopped by the police, where to "
+    "head next, a farewell closing a report), a one-line note that a protest is announced in a "
+    "town for a date, articles that announce a town's protest on a date or end in a call; false calls: "
     "reports of the largest gathering, of a student column setting off, of a past day-long blockade.",
     "Serbian/Bosnian/Croatian Latin (4 calls): missed a forwarded invitation for a Sunday and a departure time to a "
     "commemoration; false calls: a car-rally road closure, a \"let's\" for an online vote, a course enrolment.",
     "English: missed bare rally links and \"join me\" campaign tweets, a teach-in, a vigil retweet, a national day of "
-    "disruption, striking workers' \"join us\", a march to the polls, the student site's English letter and its "
-    "15 March call; false calls: reports of a rally or protest today or tonight, \"join our army\" enlistment links, "
+    "disruption, striking workers' \"join us\", a march to the polls, the student site's long English articles "
+    "that end in a call; false calls: reports of a rally or protest today or tonight, \"join our army\" enlistment links, "
     "\"watch the rally tomorrow\", live pre-rally coverage, a billboard across from a rally, an activist group's open "
     "house, a charity auction, the student site's English reports of past actions.",
 ]
