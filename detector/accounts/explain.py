@@ -24,6 +24,8 @@ import numpy as np
 import pandas as pd
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from sklearn.ensemble import HistGradientBoostingClassifier
 
 
@@ -245,7 +247,7 @@ class TreeExplainer:
         self._prepare()
         return self
 
-    def _complete(self, depth: int, trees: list[tuple[np.ndarray, ...]]) -> None:
+    def _complete(self, depth: int, trees: Sequence[tuple[Any, ...]]) -> None:
         """Lay ``trees`` (is_leaf, left, right, feature, threshold, missing_left, node mean) out as
         complete binary trees of ``depth``."""
         n_split, n_all = 2**depth - 1, 2 ** (depth + 1) - 1
