@@ -33,6 +33,9 @@ def test_notebook_runs_on_small_data(path: Path, tmp_path: Path, monkeypatch: py
     # The kernel inherits the environment: models registered by notebook 02 go to a throw-away registry.
     monkeypatch.setenv("DETECTOR_HOME", str(tmp_path / "home"))
     monkeypatch.setenv("MPLBACKEND", "Agg")
+    # One OpenMP thread: the suite runs two workers on two cores, and the boosters' threads spinning
+    # against the other worker's tests made notebook 02 take minutes instead of seconds.
+    monkeypatch.setenv("OMP_NUM_THREADS", "1")
     out = tmp_path / path.name
     # papermill injects SMALL = True after the cell tagged `parameters`, and raises on any error.
     papermill.execute_notebook(
