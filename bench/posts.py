@@ -190,16 +190,10 @@ def kept_notes(path: Path) -> str:
     """What the section holds from its hand-kept runs table on (``RUNS_MARK``): ``--out`` rewrites the
     measured part above it and keeps the table of earlier runs and the notes, to which the new run's
     row is added by hand."""
-    if not path.exists():
-        return ""
-    text = path.read_text(encoding="utf-8")
-    start = text.find(HEADING)
-    if start < 0:
-        return ""
-    end = text.find("\n## ", start + len(HEADING))
-    section = text[start : end if end >= 0 else len(text)]
-    at = section.find(RUNS_MARK)
-    return section[at:].strip("\n") + "\n" if at >= 0 else ""
+    from detector.io import markdown_section_tail
+
+    tail = markdown_section_tail(path, HEADING, RUNS_MARK)
+    return "" if tail is None else tail + "\n"
 
 
 def main() -> int:

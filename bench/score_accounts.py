@@ -299,16 +299,10 @@ NOTES_MARK = "Earlier runs and notes"
 def kept_notes(path: Path, heading: str) -> str:
     """The hand-kept part of a section, from the line starting with ``NOTES_MARK`` to the section's
     end: ``--out`` rewrites the measured part above it and keeps the earlier runs and the notes."""
-    if not path.exists():
-        return ""
-    text = path.read_text(encoding="utf-8")
-    start = text.find(heading)
-    if start < 0:
-        return ""
-    end = text.find("\n## ", start + len(heading))
-    section = text[start : end if end >= 0 else len(text)]
-    at = section.find("\n" + NOTES_MARK)
-    return "\n\n" + section[at:].strip("\n") if at >= 0 else ""
+    from detector.io import markdown_section_tail
+
+    tail = markdown_section_tail(path, heading, "\n" + NOTES_MARK)
+    return "" if tail is None else "\n\n" + tail
 
 
 def write_section(path: Path, r: dict) -> None:

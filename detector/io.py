@@ -1194,6 +1194,23 @@ class ChunkWriter:
             self._stack.__exit__(exc_type, exc, tb)
 
 
+def markdown_section_tail(path: str | os.PathLike[str], heading: str, mark: str) -> str | None:
+    """The part of the section ``heading`` of the Markdown file at ``path`` from ``mark`` to the
+    section's end, blank lines around it dropped; ``None`` when the file, the section or the mark is
+    missing. Benchmarks keep their hand-kept notes with it when they rewrite their section."""
+    p = Path(path)
+    if not p.exists():
+        return None
+    text = p.read_text(encoding="utf-8")
+    start = text.find(heading)
+    if start < 0:
+        return None
+    end = text.find("\n## ", start + len(heading))
+    section = text[start : end if end >= 0 else len(text)]
+    at = section.find(mark)
+    return section[at:].strip("\n") if at >= 0 else None
+
+
 def replace_markdown_section(path: str | os.PathLike[str], section: str, title: str = "# Evaluation") -> None:
     """Put ``section`` (Markdown starting with its ``## `` heading) into the file at ``path``.
 
