@@ -74,6 +74,14 @@ def test_pm_and_english_posts_keep_the_post_clock() -> None:
     assert (ts, status) == (pd.Timestamp("2025-05-15 19:30", tz="UTC"), "resolved")
 
 
+def test_a_day_written_apart_from_the_clock_time_is_its_day() -> None:
+    # Posted Wednesday 11:00 in Belgrade: "nesër" (tomorrow) and "në orën 18" are one time, 18:00 on Thursday.
+    got = extract_one("Shihemi nesër në protestë para Komunës në orën 18", POSTED, "sq")
+    assert (got["when"], got["when_status"]) == ("nesër … në orën 18", "resolved")
+    assert got["when_ts"] == pd.Timestamp("2025-05-15 16:00", tz="UTC")
+    assert got["where"] == "para Komunës"
+
+
 def test_a_weekday_written_with_a_date_picks_the_year_they_agree_on() -> None:
     # A real IRA quote of an old call (tests/fixtures/posts/ira_mariowoods_calls.csv), posted on
     # 10 February 2016: "Saturday, December 5th" fell on a Saturday in 2015, not in 2016 (a Monday).

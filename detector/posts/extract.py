@@ -197,20 +197,28 @@ def event_kind(folded: str) -> str:
     return best[0]
 
 
-def _best_when(f: Folded) -> regex.Match[str] | None:
-    """The richest time expression: the one with the most parts (a day and a clock beat either alone)."""
+def _best_when(f: Folded) -> tuple[regex.Match[str] | None, regex.Match[str] | None]:
+    """The richest time expression: the one with the most parts (a day and a clock beat either alone).
+
+    Returns it, and, when it is a clock time without a day, the first day written elsewhere in the
+    text ("nesër ... në orën 18"), which the clock time belongs to; else ``None``.
+    """
     best = None
     best_key = (-1, 0)
+    day_alone = None
+    clock_alone = False
     for m in WHEN_RX.finditer(f.text):
         s = m.group(0).strip()
         if len(s) < 2 or s.isdigit():
             continue
         has_day = bool(regex.search(rf"{_REL_RX}|{_DAY_RX}|{_MONTH_RX}|\d[./]\d", s))
         has_clock = bool(regex.search(r"\d[:.]\d\d|\d ?(?:h|am|pm|casova|sati|sat)\b|(?:ora|oren|u|at|od) \d", s))
+        if has_day and not has_clock and day_alone is None:
+            day_alone = m
         key = (int(has_day) + int(has_clock), len(s))
         if key > best_key:
-            best, best_key = m, key
-    return best
+            best, best_key, clock_alone = m, key, has_clock and not has_day
+    return best, (day_alone if best is not None and clock_alone else None)
 
 
 _TRAILING = frozenset(
@@ -369,15 +377,20 @@ def extract_one(text: str, posted: pd.Timestamp | None = None, lang: str | None 
         return {"event": "", "when": "", "when_ts": pd.NaT, "when_status": "", "where": ""}
     f = fold(text)
     kind = event_kind(f.text)
-    m = _best_when(f)
+    m, day = _best_when(f)
     when = f.original(text, m.start(), m.end()) if m else ""
+    expr = m.group(0).strip() if m else ""
+    if m and day:  # the day and the clock time written apart: both are the time, in the text's order
+        first, second = sorted((day, m), key=lambda x: x.start())
+        when = f"{f.original(text, first.start(), first.end()).strip()} … {f.original(text, second.start(), second.end()).strip()}"
+        expr = f"{day.group(0).strip()} {expr}"
     ts, status = (None, "")
     if m:
         before = f.text[max(0, m.start() - 12) : m.start()]
         if _EVERY.search(before):
             ts, status = None, "unresolved"
         else:
-            ts, status = resolve_when(m.group(0).strip(), posted, lang)
+            ts, status = resolve_when(expr, posted, lang)
     span = _best_where(f, m, text)
     where = f.original(text, *span) if span else ""
     return {"event": kind, "when": when, "when_ts": ts if ts is not None else pd.NaT, "when_status": status, "where": where}
