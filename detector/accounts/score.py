@@ -11,9 +11,12 @@ This module owns the job's flow. Parsing lives in :mod:`detector.accounts.read`,
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import multiprocessing as mp
 import os
+import shutil
+import tempfile
 from collections import deque
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -202,6 +205,7 @@ def file_notices(notes: dict[str, Any], as_of_missing: bool, as_of: pd.Timestamp
 
 Chunk = tuple[str, Any]  # ("raw", CSV strings frame) or ("canonical", AccountBatch)
 Scored = tuple[pd.DataFrame, np.ndarray, list[dict[str, Any]], dict[str, Any]]
+Sent = tuple["pd.DataFrame | _SharedFrame", np.ndarray, list[dict[str, Any]], dict[str, Any]]  # a worker's Scored
 
 
 def _chunks(
@@ -234,9 +238,12 @@ def _init_worker(model: AccountModel, dates: DateRules, columns: dict[str, str] 
 
 def _score_chunk(
     chunk: Chunk, path: str, as_of: pd.Timestamp | None, model: AccountModel | None = None,
-    dates: DateRules | None = None, columns: dict[str, str] | None = None,
-) -> Scored:
-    """Canonicalise (when raw) and score one chunk; return scores, their record numbers, problems."""
+    dates: DateRules | None = None, columns: dict[str, str] | None = None, handoff: str | None = None,
+) -> Sent:
+    """Canonicalise (when raw) and score one chunk; return scores, their record numbers, problems.
+
+    With ``handoff`` (a folder), the scores come back as a :class:`_SharedFrame` written there.
+    """
     model = model or _WORKER["model"]
     assert model is not None
     dates = dates or _WORKER.get("dates") or DateRules()
@@ -246,13 +253,83 @@ def _score_chunk(
         raw, earlier, decided = payload
         problems = Rejects(path, list(earlier))
         rules = dates.with_decided(decided)
-        accounts = canonical_from_frame(raw, path, problems, as_utc(as_of), rules, columns)
+        accounts = canonical_from_frame(_SharedFrame.take(raw), path, problems, as_utc(as_of), rules, columns)
     else:
         accounts, problems = payload.accounts, payload.rejects
     scores = score_accounts(accounts, model)
     if "reasons" in scores.columns:
         scores["reasons"] = plain_reasons(scores["reasons"], problems.notes.get("absent_fields", ()))
-    return scores, accounts["source_row"].to_numpy(), problems.rows, problems.notes
+    rows = accounts["source_row"].to_numpy()
+    return (_SharedFrame.put(scores, handoff) if handoff else scores), rows, problems.rows, problems.notes
+
+
+@dataclass(frozen=True)
+class _SharedFrame:
+    """A frame handed between the job's processes as an Arrow IPC file in shared memory.
+
+    The pool's pipe would pickle a 100,000-row chunk (about 30 MB of Arrow text) and copy it some
+    six times on its way, which cost more than reading it; an Arrow file in a RAM-backed folder is
+    written once and mapped by the other process without a copy. The reader removes the file once
+    it has mapped it (the mapping outlives the name); the folder goes with the job.
+    Only frames that come back exactly as they went (Arrow-backed text, numpy numbers and flags,
+    a range or integer index) go this way; :meth:`put` returns any other frame as it is.
+    """
+
+    path: str
+
+    @staticmethod
+    def put(frame: pd.DataFrame, folder: str) -> pd.DataFrame | _SharedFrame:
+        if not _round_trips(frame):
+            return frame
+        import pyarrow as pa
+
+        table = pa.Table.from_pandas(frame)
+        fd, name = tempfile.mkstemp(suffix=".arrow", dir=folder)
+        os.close(fd)
+        try:
+            with pa.OSFile(name, "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
+                writer.write_table(table)
+        except OSError:  # the shared-memory folder is full: send the frame itself
+            with contextlib.suppress(FileNotFoundError):
+                os.remove(name)
+            return frame
+        return _SharedFrame(name)
+
+    @staticmethod
+    def take(item: pd.DataFrame | _SharedFrame) -> pd.DataFrame:
+        """The frame itself, mapped from its file (which is removed) when ``item`` is one."""
+        if not isinstance(item, _SharedFrame):
+            return item
+        import pyarrow as pa
+
+        with pa.memory_map(item.path) as source:
+            table = pa.ipc.open_file(source).read_all()
+        os.remove(item.path)
+        return table.to_pandas()
+
+
+def _round_trips(frame: pd.DataFrame) -> bool:
+    """Whether ``frame`` comes back from Arrow (with its pandas metadata) exactly as it is."""
+    names = frame.columns
+    if not (names.is_unique and all(isinstance(c, str) for c in names)):
+        return False
+    index = frame.index
+    if not (isinstance(index, pd.RangeIndex) or (index.dtype == np.int64 and index.name is None)):
+        return False
+    for dtype in frame.dtypes:
+        if isinstance(dtype, pd.StringDtype):
+            if dtype.storage != "pyarrow":
+                return False
+        elif not (isinstance(dtype, np.dtype) and dtype.kind in "biuf"):
+            return False
+    return True
+
+
+def _handoff_folder() -> str:
+    """A new private folder for :class:`_SharedFrame` files: in RAM (``/dev/shm``) where there is one."""
+    shm = "/dev/shm"
+    where = shm if os.path.isdir(shm) and os.access(shm, os.W_OK | os.X_OK) else None
+    return tempfile.mkdtemp(prefix="detector-score-", dir=where)
 
 
 class _Scorer:
@@ -264,9 +341,11 @@ class _Scorer:
         self.dates = dates
         self.columns = columns
         self.pool: ProcessPoolExecutor | None = None
+        self.handoff: str | None = None
 
     def __enter__(self) -> _Scorer:
         if self.workers > 1:
+            self.handoff = _handoff_folder()
             self.pool = ProcessPoolExecutor(
                 self.workers, mp_context=mp.get_context("fork"), initializer=_init_worker, initargs=(self.model, self.dates, self.columns)
             )
@@ -275,19 +354,32 @@ class _Scorer:
     def __exit__(self, *exc: object) -> None:
         if self.pool is not None:
             self.pool.shutdown(cancel_futures=True)
+        if self.handoff is not None:
+            shutil.rmtree(self.handoff, ignore_errors=True)
 
     def map(self, chunks: Iterator[Chunk], path: str, as_of: pd.Timestamp | None) -> Iterator[Scored]:
         if self.pool is None:
             for chunk in chunks:
-                yield _score_chunk(chunk, path, as_of, self.model, self.dates, self.columns)
+                scores, rows, problems, notes = _score_chunk(chunk, path, as_of, self.model, self.dates, self.columns)
+                yield _SharedFrame.take(scores), rows, problems, notes
             return
-        pending: deque[Future[Scored]] = deque()
+        assert self.handoff is not None
+        pending: deque[Future[Sent]] = deque()
+
+        def result() -> Scored:
+            scores, rows, problems, notes = pending.popleft().result()
+            return _SharedFrame.take(scores), rows, problems, notes
+
         for chunk in chunks:
-            pending.append(self.pool.submit(_score_chunk, chunk, path, as_of))
+            kind, payload = chunk
+            if kind == "raw":
+                raw, earlier, decided = payload
+                chunk = (kind, (_SharedFrame.put(raw, self.handoff), earlier, decided))
+            pending.append(self.pool.submit(_score_chunk, chunk, path, as_of, handoff=self.handoff))
             while len(pending) > self.workers:
-                yield pending.popleft().result()
+                yield result()
         while pending:
-            yield pending.popleft().result()
+            yield result()
 
 
 def _drop_seen(scores: pd.DataFrame, rows: np.ndarray, seen: _Seen, rejects: Rejects) -> pd.DataFrame:
