@@ -101,3 +101,25 @@ def test_a_frame_arrow_would_change_goes_as_it_is(frame: pd.DataFrame) -> None:
         assert _SharedFrame.take(frame) is frame
     finally:
         shutil.rmtree(folder)
+
+
+def _pool_name(_: int) -> str:
+    import pyarrow as pa
+
+    return str(pa.default_memory_pool().backend_name)
+
+
+def test_workers_keep_freed_memory_and_the_caller_keeps_its_allocator(small_model_path: Path) -> None:
+    import pyarrow as pa
+
+    from detector.accounts.model import load_model
+    from detector.accounts.score import _Scorer
+    from detector.dates import DateRules
+
+    before = pa.default_memory_pool().backend_name
+    with _Scorer(load_model(small_model_path), 2, DateRules(), None) as scorer:
+        assert scorer.pool is not None and scorer.handoff is not None and os.path.isdir(scorer.handoff)
+        assert set(scorer.pool.map(_pool_name, range(4))) == {"system"}
+        folder = scorer.handoff
+    assert pa.default_memory_pool().backend_name == before
+    assert not os.path.exists(folder)
