@@ -92,3 +92,24 @@ def test_plain_reasons_keeps_the_kind_of_column_it_is_given() -> None:
     assert got.iloc[0] == "↑ followed fewer than 0.1 new accounts a day; blank: creation date" and got.iloc[1] is pd.NA
     arrow = plain_reasons(text.astype("string"))
     assert arrow.dtype == "string" and arrow.iloc[0] == got.iloc[0] and arrow.iloc[1] is pd.NA
+
+
+def test_plain_reasons_words_every_rate_that_rounds_to_nothing() -> None:
+    text = pd.Series(
+        [
+            "↓ added to 0.00 lists a day; ↑ gained 0.0 followers a day; ↑ 0.0 likes a day",
+            "↑ 0.05 lists a day; ↓ 10.0 posts a day; missing: listed_count",
+            "↑ 1,000 followers",
+            "",
+            None,
+        ],
+        dtype="string",
+    )
+    got = plain_reasons(text, absent=["listed_count"])
+    assert got.tolist()[:4] == [
+        "↓ added to fewer than 0.01 lists a day; ↑ gained fewer than 0.1 followers a day; ↑ fewer than 0.1 likes a day",
+        "↑ 0.05 lists a day; ↓ 10.0 posts a day",
+        "↑ 1,000 followers",
+        "",
+    ]
+    assert got.iloc[4] is pd.NA
