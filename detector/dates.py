@@ -141,6 +141,8 @@ def local_parts(text: pd.Series) -> pd.DataFrame:
     maybe = text.str.match(_LOCAL_START).fillna(False).to_numpy(dtype=bool)
     if maybe.all():
         return text.str.extract(_LOCAL)
+    if not maybe.any():  # a Twitter or ISO column: all missing, without a column of Nones to convert
+        return pd.DataFrame({name: pd.Series(pd.NA, index=text.index, dtype="string") for name in _LOCAL.groupindex}, index=text.index)
     got = text[maybe].str.extract(_LOCAL)
     parts = {}
     for name in _LOCAL.groupindex:

@@ -210,3 +210,15 @@ def test_posts_with_serbian_dotted_dates_are_read_without_a_flag(tmp_path: Path,
     assert pd.to_datetime(got.sort_values("post_id")["created_at"], utc=True).dt.strftime("%Y-%m-%d %H:%M").tolist() == [
         "2024-05-10 20:01", "2024-05-10 20:00",
     ]
+
+
+def test_local_parts_of_a_column_with_and_without_local_forms() -> None:
+    from detector.dates import local_parts
+
+    twitter = pd.Series(["Tue Jun 11 11:20:35 +0000 2013", None, "2024-05-10"], index=[7, 8, 9], dtype="string")
+    mixed = pd.concat([twitter, pd.Series(["24.06.2012"], index=[10], dtype="string")])
+    none_local, some_local = local_parts(twitter), local_parts(mixed)
+    assert list(none_local.columns) == list(some_local.columns) and "a" in none_local.columns
+    pd.testing.assert_frame_equal(none_local, some_local.loc[[7, 8, 9]])
+    assert none_local.isna().all().all() and none_local.index.tolist() == [7, 8, 9]
+    assert some_local.loc[10, ["a", "sep", "b", "y"]].tolist() == ["24", ".", "06", "2012"]
