@@ -187,16 +187,42 @@ def test_every_pheme_file_reads_without_rejects() -> None:
         ("line\n#one\t#two", "one two"),
         ("Сви на протест #Протест #блокада", "протест блокада"),  # not ASCII: Python's regex
         ("＃fullwidth and #ascii", "fullwidth ascii"),
-        ("nul\x00#kept", "kept"),
+        ("nul\x00#kept", "kept"),  # bytes 00-02: Python's regex
+        ("ctl\x01#one \x02#two", "one two"),
+        ("#İSTANBUL #ΟΔΟΣ #straße", "i̇stanbul οδος straße"),  # Python's lower(): İ gains a dot, Σ at a word's end is ς
+        ("emoji😀#tag😀 #é_1 x#no", "tag é_1"),
+        ("#", None),
     ],
 )
 def test_hashtags_from_text_ascii_and_unicode_paths_agree(text: str, tags: str | None) -> None:
     from detector.posts.read import HASHTAG_RE, _hashtags_from_text
 
-    got = _hashtags_from_text(pd.Series([text, "#Padding row"], dtype="string"))
+    got = _hashtags_from_text(pd.Series([text, "#Padding row", None, "no mark"], dtype="string"))
     assert (None if pd.isna(got.iloc[0]) else got.iloc[0]) == tags
     assert tags == (" ".join(x.lower() for x in HASHTAG_RE.findall(text)) or None)
-    assert got.iloc[1] == "padding"
+    assert got.iloc[1] == "padding" and pd.isna(got.iloc[2]) and pd.isna(got.iloc[3])
+
+
+@pytest.mark.parametrize(
+    "text, urls",
+    [
+        ("see https://t.co/AbC.", "https://t.co/AbC"),
+        ("two: HTTP://a.example/x?y=1), and http://b.example/…!", "HTTP://a.example/x?y=1 http://b.example/"),
+        ("Протест: https://пример.срб/путь…… end", "https://пример.срб/путь"),
+        ("quoted 'http://q.example/a'<b> \"http://r.example\"", "http://q.example/a http://r.example"),
+        ("no-break\u00a0space: http://s.example/a\u00a0b\u3000http://t.example", "http://s.example/a http://t.example"),
+        ("httpſ://long-s.example and http:// alone", "httpſ://long-s.example"),  # re.IGNORECASE folds ſ to s, as RE2 does
+        ("ctl\x01http://one.example \x00http://two.example", "http://one.example http://two.example"),
+        ("http without a link", None),
+    ],
+)
+def test_urls_from_text_match_pythons_regex(text: str, urls: str | None) -> None:
+    from detector.posts.read import URL_RE, URL_TRAIL, _urls_from_text
+
+    got = _urls_from_text(pd.Series([text, "x http://pad.example."], dtype="string"))
+    assert (None if pd.isna(got.iloc[0]) else got.iloc[0]) == urls
+    assert urls == (" ".join(u.rstrip(URL_TRAIL) for u in URL_RE.findall(text)) or None)
+    assert got.iloc[1] == "http://pad.example"
 
 
 def test_times_without_a_zone_are_said_once_per_file(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:

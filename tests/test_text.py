@@ -136,6 +136,26 @@ def test_vectorised_ascii_path_matches_normalize(raw: str) -> None:
     assert normalize_series(pd.Series([raw])).iloc[0] == normalize(raw)
 
 
+UNICODE_CASES = [
+    "RT\u00a0@Ана_1\u3000:\u2003Сви на протест",  # the marker with Unicode spaces and a Cyrillic handle
+    "rt @a: rt @b: only the first marker goes",
+    "протестt.co/AbC stays, протест t.co/Ђурђ goes",  # \\b before t.co: after a letter of any script it is no link
+    "Видимо се www.Пример.срб/х\u200bи?q=1 и HTTPS://Ѕ.example",
+    "httpſ://long-s.example and \u212aelvin",  # re.IGNORECASE folds ſ to s
+    "ž@user is no mention; «@Đorđe» and ＠full-width",
+    "ΚΑΛΗΣ ΟΔΟΣ ͅ done",  # Greek capitals; a lone combining ypogegrammeni (not \\w)
+    "straße ǆ ﬁ ① ²",
+    "nul\x00inside @x\x00@y http://a\x00b",
+    "tab\there\x1c\x1d and\u2028line\u0085next",
+    "",
+]
+
+
+@pytest.mark.parametrize("raw", UNICODE_CASES)
+def test_batch_path_matches_normalize(raw: str) -> None:
+    assert normalize_series(pd.Series([raw, "Ž padding"])).iloc[0] == normalize(raw)
+
+
 def test_both_paths_agree_on_real_posts() -> None:
     fixture = Path(__file__).parent / "fixtures" / "coordination" / "posts.csv"
     texts = pd.read_csv(fixture, dtype=str)["text"]

@@ -34,6 +34,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -44,6 +45,7 @@ from detector.columns import POST_HEADERS, found_list, rename_map
 from detector.dates import DateRules, decide_order, parse_dates, unzoned_notice
 from detector.errors import EmptyInputError, InputError, NothingScoredError
 from detector.io import Rejects, iter_json_records, read_csv_strings, resolve_format
+from detector.posts.matching import python_class
 from detector.schema import POST_COLUMNS, conform
 from detector.sources.base import find_source
 
@@ -449,53 +451,140 @@ def parse_times(values: pd.Series, rules: DateRules | None = None, path: str | N
 
 def _urls_from_text(text: pd.Series) -> pd.Series:
     # Only the texts that can hold one are searched (a fast substring test first).
-    return _found(text, ("http",), lambda t: " ".join(u.rstrip(".,;:!?)]}…") for u in URL_RE.findall(t)))
+    return _found(text, ("http",), lambda t: " ".join(u.rstrip(URL_TRAIL) for u in URL_RE.findall(t)), _url_re2(), trail=URL_TRAIL)
 
 
 def _hashtags_from_text(text: pd.Series) -> pd.Series:
-    return _found(text, ("#", "＃"), lambda t: " ".join(x.lower() for x in HASHTAG_RE.findall(t)), _ASCII_HASHTAGS)
+    return _found(text, ("#", "＃"), lambda t: " ".join(x.lower() for x in HASHTAG_RE.findall(t)), _hashtag_re2(), after_mark=True)
 
 
-# HASHTAG_RE for ASCII texts in RE2, each match kept and NUL after it, the rest dropped: findall in
-# one vectorised replacement. Python's \w on ASCII is spelled out; the look-behind becomes the
-# character before the mark (or the start). (URL_RE the same way was no faster than Python.)
-_ASCII_HASHTAGS = (r"(?s).*?(?:^|[^A-Za-z0-9_&])#([A-Za-z0-9_]+)|(?s).+", "")
+URL_TRAIL = ".,;:!?)]}…"
 
 
-def _found(text: pd.Series, marks: tuple[str, ...], fn: Any, ascii_rx: tuple[str, str] | None = None) -> pd.Series:
+@lru_cache(maxsize=1)
+def _url_re2() -> str:
+    """URL_RE in RE2, for texts in any script: Python's \\s spelled out (:func:`~detector.posts.matching.python_class`)."""
+    return "(?i:https?://)" + python_class(r"[^\s<>\"']") + "+"
+
+
+@lru_cache(maxsize=1)
+def _hashtag_re2() -> str:
+    """HASHTAG_RE in RE2, without a group: the look-behind becomes the character before the mark (or
+    the start), consumed, and the tag is what follows the find's last mark. A mark right after a
+    find follows a word character, which the look-behind refuses too: the same finds."""
+    return "(?:^|" + python_class(r"[^\w&]") + ")[#＃]" + python_class(r"\w") + "+"
+
+
+def _found(text: pd.Series, marks: tuple[str, ...], fn: Any, re2: str, *, trail: str = "", after_mark: bool = False) -> pd.Series:
     """``fn`` of each text holding one of ``marks`` (case ignored), missing when it finds nothing.
 
-    With ``ascii_rx`` (a pattern whose group 1 is what ``fn`` finds, and a pattern of what to cut
-    from the end of each find), ASCII texts are searched in Arrow; the others by ``fn``.
-    ``tests/test_posts.py`` checks both give the same.
+    ``fn`` joins a Python pattern's finds by spaces (lower-cased with ``after_mark``); ``re2`` is
+    that pattern for RE2, which finds the same in Arrow (:func:`_joined_finds`), but in texts
+    holding the bytes 00-02: ``fn`` reads those. ``tests/test_posts.py`` checks both give the same.
     """
     import pyarrow as pa
     import pyarrow.compute as pc
 
     arr = pa.array(text.astype("string"), type=pa.large_string())
+    if isinstance(arr, pa.Array):
+        arr = pa.chunked_array([arr])
     hit = np.zeros(len(text), dtype=bool)
     for mark in marks:
         hit |= np.asarray(pc.fill_null(pc.match_substring(arr, mark, ignore_case=True), False).to_numpy(zero_copy_only=False), dtype=bool)
-    out = pd.Series(pd.NA, index=text.index, dtype="string")
     if not hit.any():
-        return out
-    fast = np.zeros(len(text), dtype=bool)
-    if ascii_rx is not None:
-        plain = pc.and_(pc.string_is_ascii(arr), pc.invert(pc.match_substring(arr, "\x00")))
-        fast = hit & np.asarray(pc.fill_null(plain, False).to_numpy(zero_copy_only=False), dtype=bool)
-    if fast.any():
-        assert ascii_rx is not None
-        found = pc.replace_substring_regex(arr.filter(pa.array(fast)), ascii_rx[0], "\\1\x00")
-        if ascii_rx[1]:
-            found = pc.replace_substring_regex(found, ascii_rx[1], "\x00")
-        if ascii_rx is _ASCII_HASHTAGS:
-            found = pc.ascii_lower(found)
-        words = pc.binary_join(pc.split_pattern(pc.utf8_trim(found, "\x00"), "\x00"), pa.scalar(" ", pa.large_string()))
-        out[fast] = pd.Series(words.to_pandas(), dtype="string").replace("", pd.NA).to_numpy()
-    slow = hit & ~fast
-    if slow.any():
-        out[slow] = text[slow].map(lambda t: fn(t) or pd.NA).astype("string")
-    return out
+        return pd.Series(pd.NA, index=text.index, dtype="string")
+    rows = np.flatnonzero(hit)
+    parts = [_joined_finds(chunk, re2, trail=trail, after_mark=after_mark) for chunk in arr.filter(pa.array(hit)).chunks if len(chunk)]
+    found = pa.concat_arrays([p for p, _ in parts]) if parts else pa.array([], pa.large_string())
+    odd = np.concatenate([b for _, b in parts]) if parts else np.zeros(0, dtype=bool)
+    if after_mark:
+        # Python's lower() case: ASCII finds by Arrow (the same), the others by Python.
+        plain = np.asarray(pc.string_is_ascii(found).to_numpy(zero_copy_only=False), dtype=bool) & ~odd
+        other = np.flatnonzero(~plain & ~odd)
+        found = pc.ascii_lower(found)
+        if len(other):
+            lowered = pa.array([w.lower() for w in found.take(pa.array(other)).to_pylist()], pa.large_string())
+            found = pc.replace_with_mask(found, pa.array(np.isin(np.arange(len(found)), other)), lowered)
+    if odd.any():
+        redo = np.flatnonzero(odd)
+        again = pa.array([fn(t) for t in text.iloc[rows[redo]].tolist()], pa.large_string())
+        found = pc.replace_with_mask(found, pa.array(odd), again)
+    found = pc.if_else(pc.equal(found, ""), pa.scalar(None, pa.large_string()), found)
+    at = np.zeros(len(text), dtype=np.int64)
+    at[rows] = np.arange(len(rows))
+    full = found.take(pa.array(at, mask=~hit))
+    return pd.Series(pd.arrays.ArrowStringArray(full), index=text.index)
+
+
+def _joined_finds(arr: Any, re2: str, *, trail: str = "", after_mark: bool = False) -> tuple[Any, np.ndarray]:
+    """Every find of the RE2 pattern ``re2`` in each text, joined by spaces ("" for none); and
+    which texts hold the bytes 00, 01 or 02, whose finds this cannot tell (left "").
+
+    One RE2 pass wraps each find in the bytes 01 and 02 (a group would make RE2 run its slow
+    engine); the finds are then cut out of the UTF-8 bytes by numpy. ``trail``: characters cut
+    from the end of each find (``str.rstrip``). ``after_mark``: a find is what follows its last
+    ``#``/``＃``.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    n = len(arr)
+    offsets, data = _utf8_buffers(arr)
+    odd_at = np.flatnonzero(data < 3)
+    odd = np.zeros(n, dtype=bool)
+    if len(odd_at):
+        odd[np.searchsorted(offsets, odd_at, side="right") - 1] = True
+        arr = pc.if_else(pa.array(odd), pa.scalar("", pa.large_string()), arr)
+    wrapped = pc.replace_substring_regex(arr, re2, "\x01\\0\x02")
+    offsets, data = _utf8_buffers(wrapped)
+    starts = np.flatnonzero(data == 1) + 1
+    ends = np.flatnonzero(data == 2)
+    if after_mark:
+        # '#' is byte 23 (never inside a longer UTF-8 character); '＃' is EF BC 83.
+        wide = np.flatnonzero((data[:-2] == 0xEF) & (data[1:-1] == 0xBC) & (data[2:] == 0x83)) + 3 if len(data) > 2 else np.zeros(0, np.int64)
+        mark_ends = np.sort(np.r_[np.flatnonzero(data == 0x23) + 1, wide])
+        starts = mark_ends[np.searchsorted(mark_ends, ends, side="right") - 1]
+    if trail:
+        ends = _rstrip_at(data, starts, ends, trail)
+    text_of = np.searchsorted(offsets, starts, side="right") - 1
+    # The finds and the gaps between them, back to back, as one string array over the same bytes: take the finds.
+    bounds = np.empty(2 * len(starts), dtype=np.int64)
+    bounds[0::2], bounds[1::2] = starts, ends
+    pieces = pa.LargeStringArray.from_buffers(max(len(bounds) - 1, 0), pa.py_buffer(bounds if len(bounds) else np.zeros(1, np.int64)), pa.py_buffer(data))
+    finds = pieces.take(pa.array(np.arange(0, len(bounds), 2, dtype=np.int64)))
+    per_text = np.r_[0, np.cumsum(np.bincount(text_of, minlength=n))].astype(np.int64)
+    return pc.binary_join(pa.LargeListArray.from_arrays(pa.array(per_text), finds), pa.scalar(" ", pa.large_string())), odd
+
+
+def _utf8_buffers(arr: Any) -> tuple[np.ndarray, np.ndarray]:
+    """A large_string array's offsets (from 0) and its UTF-8 bytes, as numpy views (no copy)."""
+    n = len(arr)
+    offsets = np.frombuffer(arr.buffers()[1], dtype=np.int64)[arr.offset : arr.offset + n + 1]
+    base = int(offsets[0])
+    buf = arr.buffers()[2]
+    data = np.frombuffer(buf, dtype=np.uint8)[base : int(offsets[-1])] if buf is not None else np.zeros(0, dtype=np.uint8)
+    return offsets - base, data
+
+
+def _rstrip_at(data: np.ndarray, starts: np.ndarray, ends: np.ndarray, chars: str) -> np.ndarray:
+    """The ends of the UTF-8 spans ``[starts, ends)`` of ``data`` after ``str.rstrip(chars)``."""
+    ends = ends.copy()
+    ascii_chars = np.zeros(256, dtype=bool)
+    ascii_chars[[ord(c) for c in chars if ord(c) < 128]] = True
+    wide = [c.encode() for c in chars if ord(c) >= 128]
+    active = np.flatnonzero(ends > starts)
+    while len(active):
+        e, s = ends[active], starts[active]
+        cut = np.where(ascii_chars[data[e - 1]], 1, 0)
+        for w in wide:
+            room = e - len(w) >= s
+            same = room.copy()
+            for j, byte in enumerate(w):
+                same &= data[np.where(room, e - len(w) + j, 0)] == byte
+            cut = np.where(same, len(w), cut)
+        ends[active] = e - cut
+        active = active[(cut > 0) & (ends[active] > starts[active])]
+    return ends
 
 
 def _join_list_cells(s: pd.Series) -> pd.Series:

@@ -164,8 +164,8 @@ def normalize_series(s: pd.Series) -> pd.Series:
     Each distinct text is computed once (posts are often copies of each other: that is what
     coordination looks for). Distinct texts that are plain ASCII without ``&`` go through the same
     steps vectorised in Arrow (for them steps 1, 2 and 6-8 are the identity, apart from lower
-    case); the others go through :func:`normalize`. ``tests/test_text.py`` checks that both paths
-    agree.
+    case); the others in batches (:func:`_normalize_many`). ``tests/test_text.py`` checks that
+    every path agrees with :func:`normalize`.
 
     Parameters
     ----------
@@ -187,10 +187,60 @@ def normalize_series(s: pd.Series) -> pd.Series:
         fast_np = fast.to_numpy(zero_copy_only=False)
         if fast_np.any():
             done[:-1][fast_np] = _normalize_ascii(arr.filter(fast)).to_numpy(zero_copy_only=False)
-        for i in np.flatnonzero(~fast_np):
-            done[i] = normalize(values[i])
+        rest = np.flatnonzero(~fast_np)
+        for at in range(0, len(rest), _BATCH):
+            rows = rest[at : at + _BATCH]
+            done[rows] = _normalize_many(values[rows].tolist())
     out = pd.array(done, dtype="string")
     return pd.Series(out.take(codes), index=s.index, dtype="string", name=s.name)
+
+
+_BATCH = 50_000
+
+
+def _normalize_many(texts: list[str]) -> list[str]:
+    """:func:`normalize` of each text, its regular expressions run over the whole batch by RE2.
+
+    Entities and NFKC text by text; then the retweet marker, URLs and mentions by RE2 through
+    Arrow, with Python's ``\\s`` and ``\\w`` spelled out (:func:`_unicode_re2`); then case folding,
+    the table (read from a list, faster than from a dict) and white space, text by text.
+    """
+    nfkc = unicodedata.normalize
+    arr = pa.array([nfkc("NFKC", html.unescape(t) if "&" in t else t) for t in texts], type=pa.large_string())
+    rt, url, mention = _unicode_re2()
+    arr = pc.replace_substring_regex(arr, rt, "", max_replacements=1)
+    arr = pc.replace_substring_regex(arr, url, f"\\1 {URL_TOKEN} ")
+    arr = pc.replace_substring_regex(arr, mention, f"\\1{MENTION_TOKEN}")
+    # The table maps non-ASCII characters only: on an ASCII text this is normalize()'s lower().
+    table = _list_table()
+    return [" ".join(t.casefold().translate(table).split()) for t in arr.to_pylist()]
+
+
+@lru_cache(maxsize=1)
+def _list_table() -> list[int | str | None]:
+    """:func:`_table` as a list indexed by code point (``str.translate`` reads it faster than a dict)."""
+    table: list[int | str | None] = list(range(0x10000))
+    for cp, dst in _table().items():
+        table[cp] = dst
+    return table  # code points beyond it raise IndexError: translate() leaves them as they are
+
+
+@lru_cache(maxsize=1)
+def _unicode_re2() -> tuple[str, str, str]:
+    """``_RT_PREFIX``, ``_URL`` and ``_MENTION`` for RE2, on texts in any script.
+
+    Python's ``\\s`` and ``\\w`` are spelled out as the code points they match in this Python
+    (:func:`detector.posts.matching.python_class`); ``re.IGNORECASE`` applies to the letters only
+    (``(?i:...)``: RE2 would fold the classes too); ``\\b`` before ``t.co`` and the look-behind of a
+    mention become a consumed character put back by ``\\1``.
+    """
+    from detector.posts.matching import python_class
+
+    space, word, not_space, not_word = python_class(r"\s"), python_class(r"\w"), python_class(r"\S"), python_class(r"\W")
+    rt = f"^{space}*(?i:rt){space}+@{word}+{space}*:?{space}*"
+    url = f"(?i:https?://|www\\.){not_space}+|(^|{not_word})(?i:t\\.co/){word}+"
+    mention = "(^|" + python_class(r"[^\w@]") + f")@{word}+"
+    return rt, url, mention
 
 
 # The same steps as normalize() for ASCII text, in RE2 syntax. White space is spelled out: RE2's
