@@ -93,14 +93,6 @@ def input_options(func: F) -> F:
     return func
 
 
-def _local_only_input_options(engine: str, date_order: str | None, date_format: str | None, columns_spec: str | None, tz: str | None = None) -> None:
-    """The dask engine of ``detector score`` reads each partition on its own: refuse, not ignore, the input options it lacks."""
-    if engine == "dask" and (date_order or date_format or columns_spec or tz):
-        from detector.errors import ConfigError
-
-        raise ConfigError("--dayfirst, --monthfirst, --date-format, --tz and --columns work with --engine local only, for now")
-
-
 def _input_rules(date_order: str | None, date_format: str | None, columns_spec: str | None, tz: str | None = None) -> tuple[Any, dict[str, str]]:
     from detector.columns import parse_column_map
     from detector.dates import DateRules
@@ -233,13 +225,15 @@ def score_command(
     from detector.accounts.score import score_file
 
     model = load_model(model_path)
-    _local_only_input_options(engine, date_order, date_format, columns_spec, tz)
     if engine == "dask":
         from detector.engine import dask_client, score_partitioned
 
         _no_filters_on_dask(min_score, labels)
+        dask_dates, dask_columns = _input_rules(date_order, date_format, columns_spec, tz)
         with dask_client(scheduler) as client:
-            drun = score_partitioned(input_path, output, model=model, fmt=None if fmt == "auto" else fmt, as_of=as_of, client=client)
+            drun = score_partitioned(
+                input_path, output, model=model, fmt=None if fmt == "auto" else fmt, as_of=as_of, client=client, dates=dask_dates, columns=dask_columns
+            )
         counts = ", ".join(f"{v:,} {k}" for k, v in sorted(drun.labels.items()))
         click.echo(f"scored {drun.scored:,} accounts ({counts}) from {drun.partitions} partitions -> {output}/ (model {drun.model_version})")
         if drun.rejects_path:

@@ -198,10 +198,18 @@ class EngineRun(ScoreRun):
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def _account_part(path: str, part: int, fmt: str | None, as_of: pd.Timestamp | None) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _account_part(
+    path: str, part: int, fmt: str | None, as_of: pd.Timestamp | None, dates: Any = None, columns: dict[str, str] | None = None, decided: dict[str, str] | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One partition's canonical accounts and rejects. ``dates`` are the user's rules (a copy per
+    partition); ``decided``, the day/month orders settled for the whole input (:func:`decide_account_orders`)."""
     from detector.accounts.read import read_accounts
+    from detector.dates import DateRules
 
-    batch = read_accounts(path, fmt=fmt, as_of=as_of)
+    rules = None if dates is None else dates.for_file()
+    if decided:
+        rules = (rules or DateRules()).with_decided(decided)
+    batch = read_accounts(path, fmt=fmt, as_of=as_of, dates=rules, columns=columns)
     accounts = batch.accounts.copy()
     accounts["_file"] = path
     accounts["_order"] = (np.int64(part) << _ORDER_SHIFT) + accounts["source_row"].to_numpy(dtype="int64")
@@ -277,6 +285,8 @@ def score_partitioned(
     fmt: str | None = None,
     as_of: pd.Timestamp | str | None = None,
     client: Any = None,
+    dates: Any = None,
+    columns: dict[str, str] | None = None,
 ) -> EngineRun:
     """Score the accounts of every partition of ``input_path`` on Dask; write the scores as parts.
 
@@ -295,20 +305,30 @@ def score_partitioned(
         Collection time for records that carry none.
     client : distributed.Client, optional
         Where to run; the current default client (or the local scheduler) when omitted.
+    dates : DateRules, optional
+        ``--dayfirst``/``--monthfirst``/``--date-format``/``--tz``, as for the local engine. Without
+        an order, each date field's day/month order is settled once for the whole input
+        (:func:`decide_account_orders`), as the local engine settles one for a file.
+    columns : dict, optional
+        ``--columns``: canonical field name to the partitions' header.
 
     Raises
     ------
     NothingScoredError
         No record of any partition could be scored.
+    AmbiguousDatesError
+        A date field reads both day-first and month-first across the input (the local engine's words).
     """
     from detector.accounts.registry import load_current_model as load_model
 
     model = model or load_model()
     with _keep_dtypes():
-        return _score_partitioned(input_path, output, model, fmt, as_of, client)
+        return _score_partitioned(input_path, output, model, fmt, as_of, client, dates, columns)
 
 
-def _score_partitioned(input_path: str | os.PathLike[str], output: str, model: Any, fmt: str | None, as_of: Any, client: Any) -> EngineRun:
+def _score_partitioned(
+    input_path: str | os.PathLike[str], output: str, model: Any, fmt: str | None, as_of: Any, client: Any, dates: Any = None, columns: dict[str, str] | None = None
+) -> EngineRun:
     import dask
     import dask.dataframe as dd
 
@@ -319,8 +339,9 @@ def _score_partitioned(input_path: str | os.PathLike[str], output: str, model: A
     as_of_ts = None if as_of is None else pd.Timestamp(as_of)
     if as_of_ts is not None and as_of_ts.tzinfo is None:
         as_of_ts = as_of_ts.tz_localize("UTC")
+    decided = decide_account_orders(files, str(input_path), fmt, dates, columns)
     # One read per file feeds both the accounts and the rejects.
-    reads = [dask.delayed(_account_part, nout=2)(f, i, fmt, as_of_ts) for i, f in enumerate(files)]
+    reads = [dask.delayed(_account_part, nout=2)(f, i, fmt, as_of_ts, dates, columns, decided) for i, f in enumerate(files)]
     accounts = dd.from_delayed([r[0] for r in reads], meta=_account_meta(), verify_meta=False)
     read_rejects = dd.from_delayed([r[1] for r in reads], meta=_rejects_frame(pd.DataFrame()), verify_meta=False)
     accounts = accounts.persist() if client is not None else accounts
@@ -420,6 +441,49 @@ def decide_input_order(files: list[str], input_path: str, fmt: str | None, dates
     if order is not None:
         log.info("dask posts: dates such as 03/04/2019 read %s in every partition of %s", "day first" if order == "dayfirst" else "month first", input_path)
     return [None if e is None else order for e in examples]
+
+
+def _account_order_examples(path: str, fmt: str | None, columns: dict[str, str] | None) -> dict[str, pd.Series]:
+    """The few values of each date field of one account partition that decide the input's day/month orders."""
+    from detector.accounts.read import date_columns_as_written
+    from detector.dates import order_examples
+
+    io_log = logging.getLogger("detector.io")
+    if _QUIET not in io_log.filters:
+        io_log.addFilter(_QUIET)
+    _QUIET.local.quiet = True  # the partition's real read says its warnings
+    try:
+        written = date_columns_as_written(path, fmt, columns)
+    except (InputError, NothingScoredError):
+        return {}  # the partition's read says what is wrong with it
+    finally:
+        _QUIET.local.quiet = False
+    return {name: order_examples(values) for name, values in written.items()}
+
+
+def decide_account_orders(files: list[str], input_path: str, fmt: str | None, dates: Any, columns: dict[str, str] | None) -> dict[str, str]:
+    """One day/month order per date field (``created_at``, ``collected_at``) for every partition of an account input.
+
+    As :func:`decide_input_order` for posts: each partition sends at most four deciding values per
+    field to the client, where :func:`detector.dates.decide_order` settles each field as it would
+    from all the values of one file (and stops with the local engine's error, naming the input).
+    Empty where the user gave an order or a format, or for an input of one file (its read decides).
+    """
+    if len(files) == 1 or (dates is not None and (dates.order or dates.fmt)):
+        return {}
+    import dask
+
+    from detector.dates import decide_order
+
+    examples = dask.compute(*[dask.delayed(_account_order_examples)(f, fmt, columns) for f in files])
+    decided: dict[str, str] = {}
+    for name in ("created_at", "collected_at"):
+        given = [e[name] for e in examples if name in e]
+        order = decide_order(pd.concat(given), name, str(input_path)) if given else None
+        if order is not None:
+            decided[name] = order
+            log.info("dask score: dates of %s such as 03/04/2019 read %s in every partition of %s", name, "day first" if order == "dayfirst" else "month first", input_path)
+    return decided
 
 
 def _post_part(

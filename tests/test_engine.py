@@ -377,3 +377,68 @@ def test_posts_on_dask_stop_where_the_local_engine_stops_on_dates(tmp_path: Path
     said = [line for line in run.output.splitlines() if line.startswith("error:")]
     assert [line.replace(str(parts), str(whole)) for line in said] == local.output.splitlines()
     assert not (tmp_path / "d.csv").exists()
+
+
+def _dated_accounts(created: list[str], collected: list[str]) -> pd.DataFrame:
+    # Synthetic (written for this test): accounts under Serbian headers, with local-form dates.
+    n = len(created)
+    return pd.DataFrame({
+        "Nalog": [f"nalog_{i}" for i in range(n)], "Pratioci": [10 * i + 3 for i in range(n)], "Prati": [50 + i for i in range(n)],
+        "Objave": [100 + 7 * i for i in range(n)], "Napravljen": created, "Prikupljeno": collected,
+    })  # fmt: skip
+
+
+ACCOUNT_OPTIONS = ("--columns", "screen_name=Nalog,followers_count=Pratioci,friends_count=Prati,statuses_count=Objave,created_at=Napravljen,collected_at=Prikupljeno")
+
+
+def test_cli_score_on_dask_takes_date_options_as_locally(tmp_path: Path) -> None:
+    # Created: only the last partition settles day first (25/04). Collected: only the first
+    # settles month first (04/26). Each partition on its own would read 03/04 its own way.
+    created = ["03/04/2015 10:00", "05/06/2015 09:00", "01/02/2016 08:00", "03/04/2016 11:00", "25/04/2016 12:00"]
+    collected = ["04/26/2019 10:00", "03/04/2019 10:00", "03/04/2019 10:00", "05/06/2019 10:00", "05/06/2019 10:00"]
+    whole, parts = _in_parts(_dated_accounts(created, collected), tmp_path, (2, 4))
+    runner = CliRunner()
+    for extra in ((), ("--tz", "Europe/Belgrade")):
+        out_l, out_d = tmp_path / f"l{len(extra)}.csv", tmp_path / f"d{len(extra)}.csv"
+        local = runner.invoke(cli, ["score", str(whole), "-o", str(out_l), "--top", "0", *ACCOUNT_OPTIONS, *extra])
+        assert local.exit_code == 0, local.output
+        run = runner.invoke(cli, ["score", str(parts), "--engine", "dask", "-o", str(out_d), *ACCOUNT_OPTIONS, *extra])
+        assert run.exit_code == 0, run.output
+        got = engine.read_parts(str(out_d)).sort_values("account_id", ignore_index=True)
+        want = pd.read_csv(out_l).sort_values("account_id", ignore_index=True)
+        pd.testing.assert_frame_equal(got, want, check_dtype=False)
+    # Dates no value settles: an explicit order applies to every partition, as locally.
+    amb = tmp_path / "amb"
+    amb.mkdir()
+    w2, p2 = _in_parts(_dated_accounts(["01/12/2018 10:00", "02/11/2018 09:00"], ["12/01/2019 10:00", "11/02/2019 10:00"]), amb, (1,))
+    for order in ("--dayfirst", "--monthfirst"):
+        local = runner.invoke(cli, ["score", str(w2), "-o", str(tmp_path / f"l{order}.csv"), "--top", "0", order, *ACCOUNT_OPTIONS])
+        run = runner.invoke(cli, ["score", str(p2), "--engine", "dask", "-o", str(tmp_path / f"d{order}.csv"), order, *ACCOUNT_OPTIONS])
+        assert local.exit_code == run.exit_code == 0, (local.output, run.output)
+        pd.testing.assert_frame_equal(
+            engine.read_parts(str(tmp_path / f"d{order}.csv")).sort_values("account_id", ignore_index=True),
+            pd.read_csv(tmp_path / f"l{order}.csv").sort_values("account_id", ignore_index=True), check_dtype=False,
+        )
+    # The order reaches the scores: six weeks old (day first) or about two years old (month first).
+    first, second = (engine.read_parts(str(tmp_path / f"d{o}.csv")).sort_values("account_id", ignore_index=True) for o in ("--dayfirst", "--monthfirst"))
+    assert not first["score"].equals(second["score"])
+
+
+@pytest.mark.parametrize(
+    ("created", "splits", "words"),
+    [
+        (["03/04/2015 10:00", "05/06/2015 09:00", "01/02/2016 08:00"], (1, 2), "dates such as '03/04/2015 10:00' read both day-first"),
+        (["25/04/2015 12:00", "03/04/2015 10:00", "04/26/2016 12:00", "05/06/2016 09:00"], (2,),
+         "written both day-first ('25/04/2015 12:00') and month-first ('04/26/2016 12:00')"),
+    ],
+)
+def test_score_on_dask_stops_where_the_local_engine_stops_on_dates(tmp_path: Path, created: list[str], splits: tuple[int, ...], words: str) -> None:
+    whole, parts = _in_parts(_dated_accounts(created, ["2019-05-01 10:00"] * len(created)), tmp_path, splits)
+    runner = CliRunner()
+    local = runner.invoke(cli, ["score", str(whole), "-o", str(tmp_path / "l.csv"), "--top", "0", *ACCOUNT_OPTIONS])
+    run = runner.invoke(cli, ["score", str(parts), "--engine", "dask", "-o", str(tmp_path / "d.csv"), *ACCOUNT_OPTIONS])
+    assert local.exit_code == run.exit_code == 2, (local.output, run.output)
+    assert words in local.output and words in run.output
+    said = [line for line in run.output.splitlines() if line.startswith("error:")]
+    assert [line.replace(str(parts), str(whole)) for line in said] == [line for line in local.output.splitlines() if line.startswith("error:")]
+    assert not (tmp_path / "d.csv").exists()

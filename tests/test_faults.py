@@ -578,9 +578,3 @@ def test_a_token_echoed_by_the_api_never_reaches_stderr_or_the_log(here: Path, m
     assert token not in result.stderr and token not in result.stdout
     assert "Bearer [redacted]" in result.stderr
     assert token not in Path("run.log").read_text(encoding="utf-8")
-
-
-def test_the_dask_engine_refuses_input_options_it_cannot_apply(genuine: Path, small_model_path: Path) -> None:
-    result = score("accounts.csv", "out.csv", small_model_path, "--engine", "dask", "--dayfirst")
-    assert result.exit_code == 2
-    assert result.stderr == "error: --dayfirst, --monthfirst, --date-format, --tz and --columns work with --engine local only, for now\n"

@@ -245,6 +245,41 @@ def decide_csv_dates(
             dates.decided[name] = order
 
 
+DATE_FIELDS = ("created_at", "collected_at")
+
+
+def date_columns_as_written(path: str | os.PathLike[str], fmt: str | None = None, columns: dict[str, str] | None = None) -> dict[str, pd.Series]:
+    """The values of each date field of an account file as written, in record order.
+
+    What each field's day/month order is decided from, for an input split into several files (the
+    dask engine), whose orders are decided once from all of them. Empty for another platform's
+    export (its reader knows its own times).
+
+    Raises
+    ------
+    InputError
+        As :func:`read_accounts`.
+    """
+    p = str(path)
+    fmt = resolve_format(path, fmt)
+    rejects = Rejects(p)
+    if fmt == "csv":
+        frames = list(read_csv_strings(path, rejects=rejects))
+        raw = pd.concat(frames) if len(frames) > 1 else frames[0]
+    elif fmt in ("json", "jsonl"):
+        if find_source(p) is not None:
+            return {}
+        flat = [f for f in (flatten_user_record(rec) for _, rec in _unwrap(iter_json_records(path, fmt, rejects), p, rejects)) if f is not None]
+        raw = pd.DataFrame(flat)
+    else:
+        try:
+            raw = pd.read_parquet(path)
+        except (OSError, ValueError) as exc:
+            raise InputError(f"unreadable Parquet: {exc}", path=p) from exc
+    raw = raw.rename(columns=rename_map(raw.columns, ACCOUNT_HEADERS, columns, path=p))
+    return {name: _pick(raw, name).astype("string") for name in DATE_FIELDS if name in raw.columns}
+
+
 def _whole_column(path: str | os.PathLike[str], header: str) -> pd.Series:
     import pyarrow as pa
     import pyarrow.csv as pacsv
