@@ -166,9 +166,17 @@ def run_detector(inp: str, out: str, q: mp.Queue) -> None:
     from detector.accounts.score import score_file
 
     model = load_model()
+    own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
     run = score_file(inp, out, model=model, keep_top=0, workers=WORKERS, chunksize=CHUNK)
-    q.put({"seconds": time.perf_counter() - t, "rows": run.scored, "peak_mb": _peak_mb(WORKERS)})
+    seconds = time.perf_counter() - t
+    own2, kids2 = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    # CPU seconds of this (main) process and of the workers (ended with the run), user and system
+    cpu = {
+        "main_user": own2.ru_utime - own.ru_utime, "main_system": own2.ru_stime - own.ru_stime,
+        "workers_user": kids2.ru_utime - kids.ru_utime, "workers_system": kids2.ru_stime - kids.ru_stime,
+    }
+    q.put({"seconds": seconds, "rows": run.scored, "peak_mb": _peak_mb(WORKERS), "cpu": cpu})
 
 
 def peer_features(df: pd.DataFrame) -> pd.DataFrame:
@@ -336,6 +344,17 @@ def write_section(path: Path, r: dict) -> None:
                     "",
                 ]
                 if r["load_average"][0] > (os.cpu_count() or 1)
+                else []
+            ),
+            *(
+                [
+                    f"CPU of the detector run: main process {d['cpu']['main_user'] + d['cpu']['main_system']:.1f} s"
+                    f" (system {d['cpu']['main_system']:.1f}), the {WORKERS} workers {d['cpu']['workers_user'] + d['cpu']['workers_system']:.1f} s"
+                    f" (system {d['cpu']['workers_system']:.1f}): {sum(d['cpu'].values()) / r['rows'] * 1e6:.1f} us per account in all;"
+                    f" on {WORKERS} cores the run cannot take less than {sum(d['cpu'].values()) / WORKERS:.1f} s.",
+                    "",
+                ]
+                if "cpu" in d
                 else []
             ),
             f"Speed ratio detector / peer: **{r['speed_ratio']:.2f}x** (target >= 1.5x:"
