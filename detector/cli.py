@@ -296,7 +296,8 @@ def train_command(tables: str | None, labels_path: str | None, output: str | Non
         table, info = add_analyst_labels(table, labels_path)
         hashes["analyst_labels"] = info["sha256"]
     table = model.shipped_training_rows(table, tuple(c.name for c in datasets.COLLECTIONS))
-    m = model.train(table, random_state=random_state, data_hashes=hashes)
+    # as in the evaluated procedure: a counts-only bot collection trains beside humans cut to its fields
+    m = model.train(datasets.with_masked_humans(table, random_state), random_state=random_state, data_hashes=hashes)
     packaged = model.card_path(model.PACKAGE_MODEL)
     if packaged.exists():  # the nested evaluation of this procedure, when this model is its product
         model.record_unseen(m.card, json.loads(packaged.read_text(encoding="utf-8")).get("unseen_collections"))

@@ -86,6 +86,11 @@ SCORE_COLUMNS = ["account_id", "screen_name", "score", "label", "reasons", "mode
 # A calibrated probability never claims certainty: scores stay inside [SCORE_FLOOR, 1 - SCORE_FLOOR].
 SCORE_FLOOR = 0.001
 
+#: Column of training rows that are copies of another collection's rows cut to fewer fields
+#: (:func:`detector.training.datasets.masked_humans`): the collection they were copied from. When
+#: that collection is held out (cross-collection calibration), its copies are held out too.
+MASKED_FROM = "masked_from"
+
 # Rows per (collection, label) group used to fit (see balanced_sample): every group counts the same,
 # as with balanced weights, and training and evaluation take minutes.
 MAX_PER_GROUP = 2000
@@ -387,8 +392,9 @@ def cross_collection_log_odds(
     """Log-odds of every row from a model fitted without the row's collection (NaN if it cannot be)."""
     out = np.full(len(table), np.nan)
     colls = table["collection"].fillna("unknown").to_numpy()
+    copied = table[MASKED_FROM].fillna("").to_numpy() if MASKED_FROM in table.columns else np.full(len(table), "")
     for coll in pd.unique(colls):
-        train = table[colls != coll]
+        train = table[(colls != coll) & (copied != coll)]
         if train["label"].nunique() < 2:
             continue
         explainer, bigrams = fit_additive(train, features, booster, random_state)
@@ -444,6 +450,7 @@ def train(
     oof = calibrated(z[ok], calibration)
     explainer, bigrams = fit_additive(table, features, booster, random_state, weight=None if per_group is not None else weight)
 
+    originals = given[given[MASKED_FROM].isna().to_numpy()] if MASKED_FROM in given.columns else given
     created = datetime.now(UTC).replace(microsecond=0)
     card: dict[str, Any] = {
         "model_version": created.strftime("acct-%Y%m%dT%H%M%SZ"),
@@ -464,11 +471,12 @@ def train(
             f"classes (every collection and class the same number of rows: a 50% prior); scores kept within [{SCORE_FLOOR}, {1 - SCORE_FLOOR}]"
         ),
         "training": {
-            "accounts": int(len(given)),
-            "inauthentic": int(given["label"].sum()),
+            "accounts": int(len(originals)),
+            "inauthentic": int(originals["label"].sum()),
             "rows_per_collection_and_class": per_group,
             "rows_drawn": int(len(y)),
-            "collections": {str(k): int(v) for k, v in given.get("collection", pd.Series(dtype=str)).value_counts().sort_index().items()},
+            "collections": {str(k): int(v) for k, v in originals.get("collection", pd.Series(dtype=str)).value_counts().sort_index().items()},
+            **_masked_counts(given),
             "data_sha256": data_hashes or {},
         },
         "metrics_out_of_fold": summary(y[ok], oof),
@@ -484,6 +492,24 @@ def train(
     if extra:
         card.update(extra)
     return AccountModel(explainer, bigrams, calibration, card, booster=getattr(explainer, "booster", None))
+
+
+def _masked_counts(table: pd.DataFrame) -> dict[str, Any]:
+    """The card's count of human rows copied into a counts-only collection (see :data:`MASKED_FROM`)."""
+    if MASKED_FROM not in table.columns or table[MASKED_FROM].isna().all():
+        return {}
+    copies = table[table[MASKED_FROM].notna()]
+    counts = copies.groupby(["collection", MASKED_FROM], sort=True).size()
+    out: dict[str, dict[str, int]] = {}
+    for (coll, origin), n in counts.items():
+        out.setdefault(str(coll), {})[str(origin)] = int(n)
+    return {
+        "masked_human_copies": out,
+        "masked_human_copies_rule": (
+            "human rows of the other collections cut to the fields of a one-class counts-only collection, as many "
+            "as it has bots, so that its pattern of missing fields is half bots and half humans"
+        ),
+    }
 
 
 def shipped_training_rows(table: pd.DataFrame, public: tuple[str, ...]) -> pd.DataFrame:

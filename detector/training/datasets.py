@@ -52,6 +52,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from detector.accounts.model import MASKED_FROM
 from detector.accounts.read import accounts_from_records, canonical_from_frame
 from detector.errors import InputError
 from detector.io import Rejects, atomic_path, read_csv_strings
@@ -257,11 +258,85 @@ def _caverlee(path: Path) -> tuple[pd.DataFrame, Rejects]:
 
 
 #: The profile fields each counts-only collection has; the other canonical fields are unknown there.
-#: Humans paired with such a collection in evaluation are cut to the same fields
-#: (:mod:`detector.training.evaluate`), so that missing fields alone cannot tell the classes apart.
+#: Missing fields must carry no label. Humans paired with such a collection in evaluation are cut
+#: to the same fields (:mod:`detector.training.evaluate`); in training, a one-class counts-only
+#: collection gets as many human rows of the pool cut to its fields (:func:`with_masked_humans`).
+#: caverlee-2011 has both classes with the same fields, so equal rows per class already balance it.
 KNOWN_FIELDS: dict[str, tuple[str, ...]] = {
     "ira-2018": ("account_id", "screen_name", "followers_count", "friends_count", "statuses_count", "collected_at"),
-}
+    "caverlee-2011": (
+        "account_id", "created_at", "collected_at", "followers_count", "friends_count", "statuses_count",
+        "screen_name_length", "description_length",
+    ),
+}  # fmt: skip
+
+#: The profile fields of the training tables that a counts-only collection may lack; labels and
+#: provenance columns are not among them.
+PROFILE_FIELDS = (
+    "screen_name", "name", "description", "followers_count", "friends_count", "listed_count", "favourites_count",
+    "statuses_count", "created_at", "collected_at", "verified", "default_profile", "default_profile_image",
+    "profile_use_background_image", "url", "location", "lang", "bot_declared", "screen_name_length", "description_length",
+)  # fmt: skip
+
+
+def cut_to_fields(table: pd.DataFrame, rows: np.ndarray, known: set[str] | tuple[str, ...]) -> pd.DataFrame:
+    """A copy of ``table`` whose ``rows`` (a boolean mask) keep only the ``known`` profile fields."""
+    out = table.copy()
+    for col in PROFILE_FIELDS:
+        if col in out.columns and col not in known:
+            out.loc[rows, col] = None
+    return out
+
+
+def masked_humans(table: pd.DataFrame, random_state: int = 0) -> pd.DataFrame:
+    """Human rows of ``table`` cut to the fields of each one-class counts-only collection in it.
+
+    For every collection of :data:`KNOWN_FIELDS` present with bots only (ira-2018), as many human
+    rows as it has bots are drawn, equally from each human collection of ``table`` (without
+    replacement where a collection has enough), cut to that collection's fields and labelled as
+    belonging to it (``collection``), with the collection they were copied from in
+    :data:`~detector.accounts.model.MASKED_FROM`. Trained on together, the bots and these humans
+    share one pattern of missing fields half and half, so that pattern is no evidence either way.
+    Copies are made only of rows of ``table`` (a training pool): never of held-out humans.
+    """
+    if "collection" not in table.columns or len(table) == 0:
+        return table.iloc[:0]
+    coll = table["collection"].to_numpy()
+    label = table["label"].to_numpy(dtype=int)
+    original = table[MASKED_FROM].isna().to_numpy() if MASKED_FROM in table.columns else np.ones(len(table), dtype=bool)
+    rng = np.random.default_rng(random_state)
+    parts = []
+    for name, known in KNOWN_FIELDS.items():
+        own = coll == name
+        if not own.any() or (label[own] == 0).any():
+            continue  # absent, or has its own humans with the same fields
+        humans = original & (label == 0) & ~own
+        origins = sorted(set(coll[humans]))
+        if not origins:
+            log.warning("%s: no human rows to balance its missing fields with", name)
+            continue
+        n = int(own.sum())
+        picks = []
+        for i, origin in enumerate(origins):
+            idx = np.flatnonzero(humans & (coll == origin))
+            k = n // len(origins) + (i < n % len(origins))
+            picks.append(rng.choice(idx, k, replace=len(idx) < k))
+        rows = table.iloc[np.concatenate(picks)]
+        cut = cut_to_fields(rows, np.ones(len(rows), dtype=bool), set(known))
+        cut[MASKED_FROM] = cut["collection"].to_numpy()
+        cut["collection"] = name
+        if "kind" in cut.columns:
+            cut["kind"] = name + "-masked-" + cut["kind"].astype(str)
+        parts.append(cut)
+    return pd.concat(parts, ignore_index=True) if parts else table.iloc[:0]
+
+
+def with_masked_humans(table: pd.DataFrame, random_state: int = 0) -> pd.DataFrame:
+    """``table`` and its :func:`masked_humans`: a training pool whose missing fields carry no label."""
+    extra = masked_humans(table, random_state)
+    if len(extra) == 0:
+        return table
+    return pd.concat([table, extra], ignore_index=True)
 
 
 def _ira(path: Path) -> tuple[pd.DataFrame, Rejects]:
