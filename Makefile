@@ -42,7 +42,7 @@ docs: $(STAMP) ## regenerate README.md's command reference from --help (tests/te
 	$(BIN)/python tests/test_docs.py --write
 
 evaluate: $(STAMP) ## evaluate the account model on the shipped tables and rewrite EVALUATION.md
-	nice $(BIN)/detector evaluate -o EVALUATION.md --card detector/data/account-model.card.json --workers 2
+	nice $(BIN)/detector evaluate -o EVALUATION.md --card detector/data/account-model.card.json --workers 2 --raw-out out/evaluation
 
 train: $(STAMP) ## retrain the shipped model from datasets/
 	$(BIN)/detector train

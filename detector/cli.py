@@ -300,7 +300,8 @@ def train_command(tables: str | None, labels_path: str | None, output: str | Non
     m = model.train(datasets.with_masked_humans(table, random_state), random_state=random_state, data_hashes=hashes)
     packaged = model.card_path(model.PACKAGE_MODEL)
     if packaged.exists():  # the nested evaluation of this procedure, when this model is its product
-        model.record_unseen(m.card, json.loads(packaged.read_text(encoding="utf-8")).get("unseen_collections"))
+        shipped_card = json.loads(packaged.read_text(encoding="utf-8"))
+        model.record_unseen(m.card, shipped_card.get("unseen_collections") or shipped_card.get("evaluated_procedure"))
     oof = m.card["metrics_out_of_fold"]
     summary = (
         f"trained {m.version} on {len(table):,} accounts: cross-collection ROC-AUC {oof['roc_auc']}, F1 {oof['f1_bot']}"
@@ -453,8 +454,9 @@ def models_add(model_file: str, notes: str | None, make_current: bool) -> None:
 @click.option("--labels", "labels_path", type=click.Path(dir_okay=False, exists=True), help="Also evaluate the effect of analyst labels (account_id,label plus profiles).")
 @click.option("--card", "card_path", type=click.Path(dir_okay=False, exists=True), help="Model card to record the unseen-collection figures in.")
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(min=1), help="Processes for the held-out collections (the figures do not depend on it).")
+@click.option("--raw-out", type=click.Path(file_okay=False), help="Also keep the run's raw outputs (every score, the choices) in this folder.")
 @handle_errors
-def evaluate_command(out_path: str, labels_path: str | None, card_path: str | None, workers: int) -> None:
+def evaluate_command(out_path: str, labels_path: str | None, card_path: str | None, workers: int, raw_out: str | None) -> None:
     """Evaluate the account model by nested leave-one-collection-out (takes minutes).
 
     Every collection is held out in turn; on the others the whole procedure that builds the shipped
@@ -474,12 +476,21 @@ def evaluate_command(out_path: str, labels_path: str | None, card_path: str | No
 
     result = evaluate_accounts(labels_path=labels_path, workers=workers)
     write_section(out_path, result.markdown)
+    if raw_out:
+        from detector.training.evaluate import save_raw
+
+        click.echo(f"raw outputs -> {save_raw(result, raw_out)}")
     click.echo(result.summary)
     if card_path:
         card = json.loads(Path(card_path).read_text(encoding="utf-8"))
         record_unseen(card, result.unseen)
+        if "unseen_collections" not in card:  # kept for `detector train`, which builds the model they describe
+            card["evaluated_procedure"] = result.unseen
         Path(card_path).write_text(json.dumps(card, indent=2, default=str) + "\n", encoding="utf-8")
-        click.echo(f"{card_path}: {'unseen-collection figures recorded' if 'unseen_collections' in card else 'not built by the evaluated procedure; figures not recorded'}")
+        click.echo(
+            f"{card_path}: "
+            + ("unseen-collection figures recorded" if "unseen_collections" in card else "not the model the evaluated procedure builds; figures kept under 'evaluated_procedure' for `detector train`")
+        )
     if labels_path:
         from detector.training.labels import passes_control, write_evaluation
 

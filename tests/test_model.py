@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from dataclasses import asdict
 from pathlib import Path
 
 import numpy as np
@@ -538,3 +539,17 @@ def test_a_counts_only_unit_is_chosen_on_humans_cut_to_its_fields() -> None:
     assert missing["account_age_days"].all() and not missing["followers_count"].any()
     unmasked = compute_features(sample[sample["collection"].eq("cresci-2017").to_numpy() & sample["label"].eq(0).to_numpy()], bigrams, ("account_age_days",))
     assert unmasked["account_age_days"].notna().all()
+
+
+def test_unseen_figures_go_only_into_the_card_of_the_model_they_describe() -> None:
+    from detector.accounts.model import TREES_MONOTONE, record_unseen
+
+    choice = {"candidate": "trees", "features": ["followers_count", "friends_count"], "booster": asdict(TREES_MONOTONE), "trained_on": ["cresci-2017", "ira-2018"]}
+    unseen = {"roc_auc_mean": 0.8, "roc_auc_worst": 0.7, "choice": choice}
+    card = {"features": ["followers_count", "friends_count"], "booster": json.loads(json.dumps(asdict(TREES_MONOTONE))), "training": {"collections": {"ira-2018": 5, "cresci-2017": 9}}}
+    assert record_unseen(dict(card), unseen)["unseen_collections"] == unseen
+    # another training set (analyst labels added), other features, or figures that do not say what they describe
+    analyst = {**card, "training": {"collections": {"ira-2018": 5, "cresci-2017": 9, "analyst": 3}}}
+    assert "unseen_collections" not in record_unseen({**analyst, "unseen_collections": {}}, unseen)
+    assert "unseen_collections" not in record_unseen({**card, "features": ["followers_count"]}, unseen)
+    assert "unseen_collections" not in record_unseen(dict(card), {k: v for k, v in unseen.items() if k != "choice"})

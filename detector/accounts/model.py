@@ -524,13 +524,16 @@ def shipped_training_rows(table: pd.DataFrame, public: tuple[str, ...]) -> pd.Da
 def record_unseen(card: dict[str, Any], unseen: dict[str, Any] | None) -> dict[str, Any]:
     """Put the nested leave-one-collection-out figures into ``card`` when they describe how it was built.
 
-    They apply when the model has the shipped features, family and training collections and nothing else
-    (no analyst labels); otherwise the card says they were not measured.
+    The figures say which model the evaluated procedure builds on all the collections (``choice``:
+    features, family settings, training collections). They apply when the card's model is that one
+    and nothing else (no analyst labels); otherwise, or when they do not say, the card says they
+    were not measured.
     """
-    same = (
-        tuple(card.get("features", ())) == MODEL_FEATURES
-        and card.get("booster") == json.loads(json.dumps(asdict(MODEL_BOOSTER)))
-        and tuple(sorted(card.get("training", {}).get("collections", {}))) == tuple(sorted(TRAINING_COLLECTIONS))
+    choice = (unseen or {}).get("choice")
+    same = choice is not None and (
+        list(card.get("features", ())) == list(choice["features"])
+        and card.get("booster") == json.loads(json.dumps(choice["booster"]))
+        and sorted(card.get("training", {}).get("collections", {})) == sorted(choice["trained_on"])
     )
     if unseen and same:
         card["unseen_collections"] = dict(unseen)

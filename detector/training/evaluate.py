@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -473,7 +473,31 @@ def evaluate_accounts(tables_dir: Path = datasets.DEFAULT_TABLES, random_state: 
         f"{ours['roc_auc'].min():.3f}; RF-300 peer mean {peer['roc_auc'].mean():.3f}, worst {peer['roc_auc'].min():.3f} "
         f"({len(ours)} held-out collections)"
     )
-    return Evaluation(loco, choices, groups, shipped, md, short, scores, unseen_summary(loco, scores))
+    unseen = unseen_summary(loco, scores)
+    # which model these figures describe: what the procedure builds on all the collections
+    unseen["choice"] = {
+        "candidate": shipped_choice.candidate.name,
+        "features": list(shipped_choice.candidate.features),
+        "booster": asdict(shipped_choice.candidate.booster),
+        "trained_on": list(shipped_choice.collections),
+    }
+    return Evaluation(loco, choices, groups, shipped, md, short, scores, unseen)
+
+
+def save_raw(result: Evaluation, folder: str | Path) -> Path:
+    """Keep a run's raw outputs in ``folder``: ``loco.csv``, ``scores.csv.gz`` (every held-out
+    score, the peer's beside it), ``groups.csv`` and ``run.json`` (choices, shipped choice, unseen
+    figures), so the section can be re-read or re-rendered without running again."""
+    import json
+
+    out = Path(folder)
+    out.mkdir(parents=True, exist_ok=True)
+    result.loco.to_csv(out / "loco.csv", index=False)
+    result.scores.to_csv(out / "scores.csv.gz", index=False)
+    result.groups.to_csv(out / "groups.csv", index=False)
+    run = {"choices": result.choices, "shipped": result.shipped, "unseen": result.unseen, "summary": result.summary}
+    (out / "run.json").write_text(json.dumps(run, indent=2, default=str) + "\n", encoding="utf-8")
+    return out
 
 
 def unseen_summary(loco: pd.DataFrame, scores: pd.DataFrame | None = None) -> dict[str, Any]:
