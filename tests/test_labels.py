@@ -97,7 +97,7 @@ def test_evaluation_keeps_analyst_labels_apart(public_small: pd.DataFrame) -> No
     ]  # fmt: skip
     assert result.info["equal_fields_features"] == [
         "statuses_count", "followers_count", "friends_count", "followers_friends_ratio",
-        "screen_name_length", "num_digits_in_screen_name", "screen_name_likelihood", "followers_per_post",
+        "screen_name_length", "num_digits_in_screen_name", "screen_name_likelihood",
     ]  # fmt: skip
     assert len(result.equal_fields) == 2 and result.markdown.startswith("## Analyst labels\n")
 

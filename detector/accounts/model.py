@@ -64,17 +64,19 @@ FEATURES_PROFILE: tuple[str, ...] = FEATURES_V3 + ("profile_completeness", "desc
 # news desks and parties like little, so a feature of likes can call them bots on that ground alone.
 LIKES = ("favourites_count", "favourites_growth_rate", "likes_per_post")
 FEATURES_NO_LIKES: tuple[str, ...] = tuple(f for f in FEATURES_ALL if f not in LIKES)
-MODEL_FEATURES: tuple[str, ...] = FEATURES_ALL
+#: The shipped features: what the nested choice picked on all eleven collections (EVALUATION.md).
+MODEL_FEATURES: tuple[str, ...] = FEATURES_V3
 
-#: Public collections the shipped model is trained on: what the nested choice picked on all ten
-#: (EVALUATION.md). ``detector train`` trains on these, plus any analyst labels.
+#: Public collections the shipped model is trained on: what the nested choice picked on all eleven
+#: (EVALUATION.md; cresci-2015 dropped). ``detector train`` trains on these, plus any analyst labels.
 TRAINING_COLLECTIONS: tuple[str, ...] = (
     "botometer-feedback-2019",
     "botwiki-2019",
     "caverlee-2011",
-    "cresci-2015",
     "cresci-2017",
     "cresci-stock-2018",
+    "ira-2018",
+    "political-bots-2019",
     "pronbots-2019",
     "vendor-purchased-2019",
     "verified-2019",
@@ -150,9 +152,9 @@ FOREST_MONOTONE = Booster(**{**asdict(FOREST), "decreasing": MONOTONE_BOOSTER.de
 EBM = Booster(kind="ebm", learning_rate=0.05, max_iter=1000, max_bins=64, min_samples_leaf=4, l2_regularization=0.0, outer_bags=2)
 
 
-#: The family and settings of the shipped model: what the nested choice picked on all ten
-#: collections (EVALUATION.md). ``detector train`` uses them.
-MODEL_BOOSTER = TREES_MONOTONE
+#: The family and settings of the shipped model: what the nested choice picked on all eleven
+#: collections (EVALUATION.md): the additive model. ``detector train`` uses them.
+MODEL_BOOSTER = DEFAULT_BOOSTER
 
 
 def family(booster: Booster) -> str:
@@ -532,7 +534,7 @@ def record_unseen(card: dict[str, Any], unseen: dict[str, Any] | None) -> dict[s
     choice = (unseen or {}).get("choice")
     same = choice is not None and (
         list(card.get("features", ())) == list(choice["features"])
-        and card.get("booster") == json.loads(json.dumps(choice["booster"]))
+        and json.loads(json.dumps(card.get("booster"))) == json.loads(json.dumps(choice["booster"]))
         and sorted(card.get("training", {}).get("collections", {})) == sorted(choice["trained_on"])
     )
     if unseen and same:
