@@ -359,18 +359,24 @@ def test_info(small_model: model.AccountModel, small_model_path: Path) -> None:
     assert json.loads(as_json.stdout) == json.loads(json.dumps(small_model.card, default=str))
 
 
-def test_train_writes_a_model_that_scores(training_sample: pd.DataFrame, accounts_dir: Path, tmp_path: Path, small_booster: None) -> None:
-    tables = tmp_path / "tables"
+def _training_tables(training_sample: pd.DataFrame, tables: Path) -> pd.DataFrame:
+    """Write the sample's collections and, beyond them, 60 accounts of each class of every other
+    training collection as tables under ``tables``; return all the rows written."""
     tables.mkdir()
     for name, part in training_sample.groupby("collection"):
         part.to_parquet(tables / f"{name}.parquet", index=False)
-    extra = [  # training collections beyond the shared sample: 60 accounts of each class
+    extra = [
         datasets.load_training_table(collections=(name,)).groupby("label").sample(60, random_state=0)
         for name in sorted(set(model.TRAINING_COLLECTIONS) - set(training_sample["collection"]))
     ]
     for part in extra:
         part.to_parquet(tables / f"{part['collection'].iloc[0]}.parquet", index=False)
-    training_sample = pd.concat([training_sample, *extra], ignore_index=True)
+    return pd.concat([training_sample, *extra], ignore_index=True)
+
+
+def test_train_writes_a_model_that_scores(training_sample: pd.DataFrame, accounts_dir: Path, tmp_path: Path, small_booster: None) -> None:
+    tables = tmp_path / "tables"
+    training_sample = _training_tables(training_sample, tables)
     target = tmp_path / "models" / "m.npz"
     with threadpool_limits(1):  # two OpenMP threads on two busy cores run slower than one
         result = run("train", "--tables", str(tables), "-o", str(target))
@@ -384,6 +390,9 @@ def test_train_writes_a_model_that_scores(training_sample: pd.DataFrame, account
     card = json.loads((target.parent / "m.card.json").read_text(encoding="utf-8"))
     assert card["training"]["data_sha256"] == datasets.table_hashes(tables)
     assert sorted(card["training"]["collections"]) == sorted(model.TRAINING_COLLECTIONS)
+    # as the evaluated procedure: ira-2018's 60 trolls train beside 60 humans cut to their fields
+    assert sum(card["training"]["masked_human_copies"]["ira-2018"].values()) == 60
+    assert card["training"]["collections"]["ira-2018"] == 60  # the copies are not counted as accounts
     scored = score(accounts_dir / "cresci2017_genuine.csv", tmp_path / "s.csv", target)
     assert scored.exit_code == 0, scored.output
 
@@ -395,9 +404,7 @@ def test_train_without_output_registers_a_new_version_that_is_used_only_when_cho
 
     monkeypatch.setenv("DETECTOR_HOME", str(tmp_path / "home"))
     tables = tmp_path / "tables"
-    tables.mkdir()
-    for name, part in training_sample.groupby("collection"):
-        part.to_parquet(tables / f"{name}.parquet", index=False)
+    _training_tables(training_sample, tables)
     with threadpool_limits(1):
         result = run("train", "--tables", str(tables), "--notes", "test run")
     assert result.exit_code == 0, result.output
