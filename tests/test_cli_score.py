@@ -173,12 +173,12 @@ def test_repeated_ids_of_every_kind_are_rejected_across_chunks(tmp_path: Path, s
         ("7", "duplicate of record 3 (account did:plc:x1)"),
         ("9", "duplicate of record 8 (account 999999999999999999)"),
     ]
-    for chunksize in ("1", "2", "100"):
-        out = tmp_path / chunksize / "scores.csv"
-        assert score(src, out, small_model_path, "--chunksize", chunksize).exit_code == 0
+    for chunksize, workers in (("1", "1"), ("2", "1"), ("100", "1"), ("2", "2")):  # workers work out the id keys
+        out = tmp_path / f"{chunksize}-{workers}" / "scores.csv"
+        assert score(src, out, small_model_path, "--chunksize", chunksize, "--workers", workers).exit_code == 0
         assert pd.read_csv(out, dtype=str)["account_id"].tolist() == ["12", "bob", "did:plc:x1", "012", "999999999999999999"]
-        rejects = pd.read_csv(tmp_path / chunksize / "scores.rejects.csv", dtype=str)
-        assert sorted(rejects[["row", "reason"]].itertuples(index=False, name=None), key=lambda r: int(r[0])) == expected, chunksize
+        rejects = pd.read_csv(out.with_name("scores.rejects.csv"), dtype=str)
+        assert sorted(rejects[["row", "reason"]].itertuples(index=False, name=None), key=lambda r: int(r[0])) == expected, (chunksize, workers)
 
 
 def test_a_repeat_after_many_chunks_names_its_first_record(tmp_path: Path, small_model_path: Path) -> None:

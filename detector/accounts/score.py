@@ -134,12 +134,12 @@ def score_file(
     dates = dates if dates is not None else DateRules()
     notes: dict[str, Any] = {}
     with ChunkWriter(output) as writer, _Scorer(model, workers, dates, columns) as scorer, progress.bar("scoring accounts", unit="accounts") as bar:
-        for scores, rows, problems, chunk_notes in scorer.map(_chunks(input_path, fmt, as_of_ts, chunksize, dates, columns), str(input_path), as_of_ts):
+        for scores, rows, problems, chunk_notes, keys in scorer.map(_chunks(input_path, fmt, as_of_ts, chunksize, dates, columns), str(input_path), as_of_ts):
             rejects.rows.extend(problems)
             merge_notes(notes, chunk_notes)
             bar.update(len(scores))
             before = len(scores)
-            scores = _drop_seen(scores, rows, seen, rejects)
+            scores = _drop_seen(scores, rows, seen, rejects, keys)
             repeats += before - len(scores)
             if len(scores) == 0:
                 continue
@@ -205,8 +205,9 @@ def file_notices(notes: dict[str, Any], as_of_missing: bool, as_of: pd.Timestamp
 
 
 Chunk = tuple[str, Any]  # ("raw", CSV strings frame) or ("canonical", AccountBatch)
-Scored = tuple[pd.DataFrame, np.ndarray, list[dict[str, Any]], dict[str, Any]]
-Sent = tuple["pd.DataFrame | _SharedFrame", np.ndarray, list[dict[str, Any]], dict[str, Any]]  # a worker's Scored
+IdKeys = tuple[np.ndarray, np.ndarray, np.ndarray]  # see _id_keys
+Scored = tuple[pd.DataFrame, np.ndarray, list[dict[str, Any]], dict[str, Any], IdKeys]
+Sent = tuple["pd.DataFrame | _SharedFrame", np.ndarray, list[dict[str, Any]], dict[str, Any], IdKeys]  # a worker's Scored
 
 
 def _chunks(
@@ -266,7 +267,9 @@ def _score_chunk(
     chunk: Chunk, path: str, as_of: pd.Timestamp | None, model: AccountModel | None = None,
     dates: DateRules | None = None, columns: dict[str, str] | None = None, handoff: str | None = None,
 ) -> Sent:
-    """Canonicalise (when raw) and score one chunk; return scores, their record numbers, problems.
+    """Canonicalise (when raw) and score one chunk; return scores, their record numbers, problems,
+    notes and the keys of their ids (:func:`_id_keys`: worked out here, in a worker, not by the
+    process that writes).
 
     With ``handoff`` (a folder), the scores come back as a :class:`_SharedFrame` written there.
     """
@@ -286,7 +289,8 @@ def _score_chunk(
     if "reasons" in scores.columns:
         scores["reasons"] = plain_reasons(scores["reasons"], problems.notes.get("absent_fields", ()))
     rows = accounts["source_row"].to_numpy()
-    return (_SharedFrame.put(scores, handoff) if handoff else scores), rows, problems.rows, problems.notes
+    keys = _id_keys(scores["account_id"])
+    return (_SharedFrame.put(scores, handoff) if handoff else scores), rows, problems.rows, problems.notes, keys
 
 
 @dataclass(frozen=True)
@@ -386,15 +390,15 @@ class _Scorer:
     def map(self, chunks: Iterator[Chunk], path: str, as_of: pd.Timestamp | None) -> Iterator[Scored]:
         if self.pool is None:
             for chunk in chunks:
-                scores, rows, problems, notes = _score_chunk(chunk, path, as_of, self.model, self.dates, self.columns)
-                yield _SharedFrame.take(scores), rows, problems, notes
+                scores, rows, problems, notes, keys = _score_chunk(chunk, path, as_of, self.model, self.dates, self.columns)
+                yield _SharedFrame.take(scores), rows, problems, notes, keys
             return
         assert self.handoff is not None
         pending: deque[Future[Sent]] = deque()
 
         def result() -> Scored:
-            scores, rows, problems, notes = pending.popleft().result()
-            return _SharedFrame.take(scores), rows, problems, notes
+            scores, rows, problems, notes, keys = pending.popleft().result()
+            return _SharedFrame.take(scores), rows, problems, notes, keys
 
         for chunk in chunks:
             kind, payload = chunk
@@ -408,11 +412,19 @@ class _Scorer:
             yield result()
 
 
-def _drop_seen(scores: pd.DataFrame, rows: np.ndarray, seen: _Seen, rejects: Rejects) -> pd.DataFrame:
-    """Reject accounts already scored earlier in this input (by account_id), keeping the first."""
+def _id_keys(ids: pd.Series) -> IdKeys:
+    """What :func:`_drop_seen` needs of a chunk's ids: which repeat an id earlier in the chunk, and
+    which are plain numbers with their values (:meth:`_Seen.numbers`)."""
+    return (ids.duplicated(keep="first").to_numpy(dtype=bool), *_Seen.numbers(ids))
+
+
+def _drop_seen(scores: pd.DataFrame, rows: np.ndarray, seen: _Seen, rejects: Rejects, keys: IdKeys | None = None) -> pd.DataFrame:
+    """Reject accounts already scored earlier in this input (by account_id), keeping the first.
+
+    ``keys`` are :func:`_id_keys` of the ids, when a worker worked them out."""
     ids = scores["account_id"]
-    dup_here = ids.duplicated(keep="first").to_numpy(dtype=bool)
-    before = seen.first_rows(ids)
+    dup_here, plain, values = keys if keys is not None else _id_keys(ids)
+    before = seen.first_rows(ids, plain, values)
     drop = dup_here | (before >= 0)
     keep = ~drop
     if drop.any():  # rare: look the records up by name
@@ -422,7 +434,7 @@ def _drop_seen(scores: pd.DataFrame, rows: np.ndarray, seen: _Seen, rejects: Rej
             ident = names[i]
             first = int(before[i]) if before[i] >= 0 else first_here[ident]
             rejects.add(int(rows[i]), "account_id", f"duplicate of record {first} (account {ident})", ident, quiet=True)
-    seen.add(ids[keep], rows[keep])
+    seen.add(ids[keep], rows[keep], plain[keep], values[keep])
     if not drop.any():
         return scores
     return scores.loc[keep].reset_index(drop=True)
@@ -441,7 +453,7 @@ class _Seen:
         self.other: dict[str, int] = {}
 
     @staticmethod
-    def _numbers(ids: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    def numbers(ids: pd.Series) -> tuple[np.ndarray, np.ndarray]:
         """Which ids are plain numbers (no sign, no leading zero, at most 18 digits), and their values."""
         import pyarrow as pa
         import pyarrow.compute as pc
@@ -454,10 +466,10 @@ class _Seen:
             values[plain] = pc.cast(text.filter(plain), pa.int64()).to_numpy()
         return plain, values
 
-    def first_rows(self, ids: pd.Series) -> np.ndarray:
-        """The record each id was first read from, or -1 for an id not seen before."""
+    def first_rows(self, ids: pd.Series, plain: np.ndarray, values: np.ndarray) -> np.ndarray:
+        """The record each id was first read from, or -1 for an id not seen before (``plain`` and
+        ``values``: :meth:`numbers` of ``ids``)."""
         out = np.full(len(ids), -1, dtype=np.int64)
-        plain, values = self._numbers(ids)
         for known, records in self.sorted:
             if not len(known):
                 continue
@@ -469,9 +481,9 @@ class _Seen:
             out[rest] = [self.other.get(i, -1) for i in ids.iloc[rest].astype(str).tolist()]
         return out
 
-    def add(self, ids: pd.Series, rows: np.ndarray) -> None:
-        """Remember ``ids`` (none seen before, none repeated) as first read at ``rows``."""
-        plain, values = self._numbers(ids)
+    def add(self, ids: pd.Series, rows: np.ndarray, plain: np.ndarray, values: np.ndarray) -> None:
+        """Remember ``ids`` (none seen before, none repeated) as first read at ``rows`` (``plain``
+        and ``values``: :meth:`numbers` of ``ids``)."""
         if plain.any():
             order = np.argsort(values[plain], kind="stable")
             self.sorted.append((values[plain][order], np.asarray(rows)[plain][order]))
