@@ -510,11 +510,13 @@ def _bounded_text(raw: pd.DataFrame, name: str, path: str, rejects: Rejects) -> 
             str(s.iat[i])[:80],
             action="field ignored",
         )
-    s[too_long] = pd.NA
+    if too_long.any():  # (rare: masking a whole column costs more than the rest of it)
+        s[too_long] = pd.NA
     if name == "lang":
         s = s.str.strip()
         return s.where(s.str.len() > 0)
-    return s.fillna("").str.strip().where(~pd.Series(too_long, index=s.index))
+    s = s.fillna("").str.strip()
+    return s.where(~pd.Series(too_long, index=s.index)) if too_long.any() else s
 
 
 def _has_column(raw: pd.DataFrame, name: str) -> bool:
@@ -635,18 +637,19 @@ def _bools(raw: pd.DataFrame, name: str, rejects: Rejects) -> pd.Series:
         codes, distinct = pd.factorize(s)
         words = pd.Series(np.asarray(distinct, dtype=object), dtype=object).astype(str).str.strip().str.lower().to_numpy(dtype=object)
         words = np.append(words, "")  # code -1: missing
-        true = mask & np.isin(words, list(_TRUE))[codes]
-        false = mask & np.isin(words, list(_FALSE))[codes]
-        text = words[codes]
+        is_true, is_false = np.isin(words, list(_TRUE)), np.isin(words, list(_FALSE))
+        true, false = mask & is_true[codes], mask & is_false[codes]
+        bad = mask & (~(is_true | is_false) & (words != ""))[codes]
     else:
         text = s.astype(object).where(present, "").astype(str).str.strip().str.lower().to_numpy(dtype=object)
         true = mask & np.isin(text, list(_TRUE))
         false = mask & np.isin(text, list(_FALSE))
-    out[true] = True
-    out[false] = False
-    for i in np.flatnonzero(mask & ~(true | false) & (text != "")):
-        rejects.add(int(raw.index[int(i)]), name, f"'{text[i][:40]}' is not a boolean: field ignored, record kept", text[i][:80], action="field ignored")
-    return out
+        bad = mask & ~(true | false) & (text != "")
+    for i in np.flatnonzero(bad):
+        word = str(words[codes[i]] if isinstance(s.dtype, pd.StringDtype) else text[i])
+        rejects.add(int(raw.index[int(i)]), name, f"'{word[:40]}' is not a boolean: field ignored, record kept", word[:80], action="field ignored")
+    # True, False, or missing (neither word: a blank or a rejected value)
+    return pd.Series(pd.arrays.BooleanArray(true, ~(true | false)), index=raw.index)
 
 
 def _row_repr(raw: pd.DataFrame, i: int) -> dict[str, Any]:
