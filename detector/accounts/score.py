@@ -379,6 +379,9 @@ class _Scorer:
             self.pool = ProcessPoolExecutor(
                 self.workers, mp_context=mp.get_context("fork"), initializer=_init_worker, initargs=(self.model, self.dates, self.columns)
             )
+            # Start the workers now (the pool starts them at its first task): they set themselves
+            # up while this process reads the first chunk, instead of after it.
+            self.pool.submit(int)
         return self
 
     def __exit__(self, *exc: object) -> None:
