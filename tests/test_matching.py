@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 import regex
 
+from detector.posts import call_cues, calls, extract, matching
 from detector.posts import call_model as cm
-from detector.posts import calls, extract, matching
 from detector.posts.text import normalize_series
 
 FIXTURES = Path(__file__).parent / "fixtures" / "posts"
@@ -21,6 +21,7 @@ PATTERNS = {
     "URGENCY": calls.URGENCY, "WHEN_RX": extract.WHEN_RX, "PLACE_RX": extract.PLACE_RX, "TOWN_RX": extract.TOWN_RX,
     "CLOCK": cm._CLOCK_RX, **{f"grammar {k}": rx for k, rx in zip(cm.GRAMMAR, cm._GRAMMAR_RX, strict=True)},
     **{f"event kind {k}": rx for k, rx in extract._EVENT},
+    **{f"cue {k}": rx for k, rx in call_cues.CONCEPTS.items()},
 }  # fmt: skip
 
 # Synthetic texts aimed at the places where RE2 and Python could part: the look-arounds dropped
@@ -33,6 +34,7 @@ SYNTHETIC = [
     "a 12 mars protest", "join us!", "joinus", "_join us", "come out... be there", "rt @user: come to the march",
     "ejani te gjithe ne shesh", "dodjite na trg", "см. protest", "\u00a0protest\u00a0", "protest\ttoday", "haha :) lol",
     "who was there? yesterday they marched", "breaking: video", "12.30h", "at 18", "washington/dc", "novi sad, 17. maja",
+    "ne mars 2019", "deri ne mars", "mars", "mars 2020", "mars5", "i mars", "protestni mars sutra", "le te dalim", "let's go", "t'gjithe",
 ]  # fmt: skip
 
 

@@ -20,7 +20,12 @@ seconds and load in a fraction of a second:
    subject, or a concert, festival, party, match, broadcast, vote, aid drive, holiday) crossed with
    the shape of an invitation (:func:`cue_matrix`). The crossings say in every language at once
    what the n-grams can only learn language by language: an invitation with a time and a place is
-   a call when its subject is political, and an evening out when it is a concert.
+   a call when its subject is political, and an evening out when it is a concert. With
+   ``transfer=True``, the language-independent cues of :mod:`detector.posts.call_cues` (an
+   invitation verb, an event noun, "everyone", a near time, a collective addressee, "you", and
+   their crossings with time and place) are appended: one column per idea in all three languages,
+   so that what the English and Serbian calls teach applies to an Albanian call. With
+   ``ngrams=False`` the model reads only these 0/1 columns.
 3. **Linear model**: L2 logistic regression on those features, its decision value mapped to a
    probability by Platt scaling fitted on out-of-fold decision values (grouped by source and
    author), and a threshold on that probability chosen on the same out-of-fold values.
@@ -50,7 +55,9 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import HashingVectorizer
 
 from detector.errors import ModelError
+from detector.posts import call_cues
 from detector.posts import extract as extract_mod
+from detector.posts.call_cues import TRANSFER_COLUMNS
 from detector.posts.matching import Texts
 from detector.posts.text import normalize_series
 
@@ -66,7 +73,10 @@ GATE = (
     r"|poziv|pozvan|ejani|\beja\b|dilni|\bdalim|bashko|shihemi|vidimo se|te gjithe ne|te gjithe n |svi na|sit-?in|walk-?out|picket"
     r"|rsvp|be there|to the streets?|\bmeet\b|see you|interested|participat|\bpanel|\bteach-?in|kolon[aeu]|cutanj|tisin|perkujt"
     r"|\bdemo\b|mobiliz|\bulic|\brrug|\bshesh|\btrg|ispred|\bpara\b|in front of|let'?s go|hajde|ajmo|krenimo|\bsot\b|\bneser|\bsutra|\bdanas"
-    r"|mos mung|manifest|\btakim|takohemi|presim|ngrih|pravac|uputi)"
+    r"|mos mung|manifest|\btakim|takohemi|presim|ngrih|pravac|uputi"
+    # invitation verbs of :mod:`detector.posts.call_cues` that none of the stems above catches
+    r"|\ble te\b|\ble t'|shifemi|shkojme|nisemi|zgjohu|ftoj|fton|ftes|\bvini\b|\bbudite|\bbudimo|\bidemo\b|ponesite|povedite|ustani|stanimo"
+    r"|setajmo|protestuj|blokir|ocekujemo vas|cekamo vas|turn out|show up|\blet us\b|\battend|please join|\bzbor|plenum|povork|bdenj|homazh|ngujim)"
 )
 LEXICON_COLUMNS = ["cta_event", "cta_invite", "cta_announce", "cta_time", "cta_place", "call_to_action"]
 PATTERN_COLUMNS = ["has_when", "has_clock", "has_where", "has_town"]
@@ -142,6 +152,14 @@ class CallFeatures(TransformerMixin, BaseEstimator):
         of the topic cues and the lexicon crossings.
     cue_weight : float
         Value of a present crossing of an invitation's shape with the topic (:data:`SHAPE_COLUMNS`).
+    ngrams : bool
+        Include the hashed n-grams; False leaves only the 0/1 cue columns (a model that reads the
+        same columns in every language).
+    transfer : bool
+        Append the language-independent cues of :mod:`detector.posts.call_cues`
+        (:data:`~detector.posts.call_cues.TRANSFER_COLUMNS`); needs ``cues``.
+    transfer_weight : float
+        Value of a present language-independent cue.
     max_chars : int
         Only the first ``max_chars`` characters of each normalised text are read.
     normalised : bool
@@ -167,6 +185,9 @@ class CallFeatures(TransformerMixin, BaseEstimator):
         cue_weight: float = 2.0,
         max_chars: int = 600,
         normalised: bool = False,
+        ngrams: bool = True,
+        transfer: bool = False,
+        transfer_weight: float = 1.0,
     ) -> None:
         self.n_features = n_features
         self.char_ngram = char_ngram
@@ -179,6 +200,9 @@ class CallFeatures(TransformerMixin, BaseEstimator):
         self.cue_weight = cue_weight
         self.max_chars = max_chars
         self.normalised = normalised
+        self.ngrams = ngrams
+        self.transfer = transfer
+        self.transfer_weight = transfer_weight
 
     def fit(self, X: Any, y: Any = None) -> CallFeatures:
         """Learn the n-grams' inverse document frequencies from the texts ``X`` (``y`` is ignored)."""
@@ -186,6 +210,10 @@ class CallFeatures(TransformerMixin, BaseEstimator):
             raise ValueError("n_features must be at least 16")
         if self.cues and not (self.lexicon and self.grammar and self.patterns):
             raise ValueError("cues=True needs lexicon, grammar and patterns")
+        if self.transfer and not self.cues:
+            raise ValueError("transfer=True needs cues")
+        if not self.ngrams and not (self.lexicon or self.grammar or self.patterns):
+            raise ValueError("ngrams=False needs some cue columns")
         counts = self._ngrams(self._norm(X))
         df = np.bincount(counts.indices, minlength=self.n_features)
         self.idf_ = (np.log((counts.shape[0] + 1) / (df + 1)) + 1).astype(np.float32)
@@ -194,11 +222,12 @@ class CallFeatures(TransformerMixin, BaseEstimator):
 
     def _n_out(self) -> int:
         return (
-            self.n_features
+            (self.n_features if self.ngrams else 0)
             + (len(LEXICON_COLUMNS) if self.lexicon else 0)
             + (len(GRAMMAR) if self.grammar else 0)
             + (len(PATTERN_COLUMNS) if self.patterns else 0)
             + (len(CUE_COLUMNS) if self.cues else 0)
+            + (len(TRANSFER_COLUMNS) if self.transfer else 0)
         )
 
     def _norm(self, X: Any) -> pd.Series:
@@ -226,25 +255,37 @@ class CallFeatures(TransformerMixin, BaseEstimator):
 
         check_is_fitted(self, "idf_")
         norm = self._norm(X)
-        grams = self._ngrams(norm)
-        grams.data = np.sqrt(grams.data)
-        grams = l2_rows(grams @ sp.diags(self.idf_), copy=False).astype(np.float32)
+        blocks = []
+        if self.ngrams:
+            grams = self._ngrams(norm)
+            grams.data = np.sqrt(grams.data)
+            blocks.append(l2_rows(grams @ sp.diags(self.idf_), copy=False).astype(np.float32))
+        # One searchable copy of the texts for every cue column (RE2 through Arrow).
+        texts = Texts(norm)
         extra = []
         if self.lexicon:
-            extra.append(lexicon_matrix(norm))
+            extra.append(lexicon_matrix(norm, texts))
         if self.grammar:
-            extra.append(grammar_matrix(norm))
+            extra.append(grammar_matrix(norm, texts))
         if self.patterns:
-            extra.append(pattern_matrix(norm))
-        blocks = [grams]
+            extra.append(pattern_matrix(norm, texts))
         if extra:
             dense = np.hstack(extra).astype(np.float32)
             if self.cues:
-                cue = cue_matrix(norm, *extra)
+                top = topic_matrix(norm, texts)
+                cue = cue_matrix(norm, extra[0], extra[1], extra[2], top=top)
                 n_shape = len(SHAPE_COLUMNS)
                 dense = np.hstack([dense, cue[:, :-n_shape]])
                 weight = np.r_[np.full(dense.shape[1], self.extra_weight), np.full(n_shape, self.cue_weight)].astype(np.float32)
                 dense = np.hstack([dense, cue[:, -n_shape:]]) * weight
+                if self.transfer:
+                    lex, gram, pat = extra
+                    time_ = np.maximum.reduce([lex[:, 3], pat[:, 0], pat[:, 1]])
+                    place = np.maximum.reduce([lex[:, 4], pat[:, 2], pat[:, 3]])
+                    leisure = np.maximum(top[:, 0], top[:, 1])
+                    report = np.maximum(gram[:, 0], gram[:, 1])
+                    tr = call_cues.transfer_matrix(texts, time_, place, leisure, report)
+                    dense = np.hstack([dense, tr * np.float32(self.transfer_weight)])
             else:
                 dense = dense * np.float32(self.extra_weight)
             blocks.append(sp.csr_matrix(dense.astype(np.float32)))
@@ -294,56 +335,56 @@ GRAMMAR = {
 _GRAMMAR_RX = [extract_mod.regex.compile(rx) for rx in GRAMMAR.values()]
 
 
-def grammar_matrix(norm: pd.Series) -> np.ndarray:
-    """The :data:`GRAMMAR` cues, each tested on every normalised text."""
-    return _search_columns(norm, _GRAMMAR_RX)
+def grammar_matrix(norm: pd.Series, texts: Texts | None = None) -> np.ndarray:
+    """The :data:`GRAMMAR` cues, each tested on every normalised text (``texts``: the same texts, ready to search)."""
+    return _search_columns(norm, _GRAMMAR_RX, texts)
 
 
-def _search_columns(norm: pd.Series, patterns: list[Any]) -> np.ndarray:
+def _search_columns(norm: pd.Series, patterns: list[Any], texts: Texts | None = None) -> np.ndarray:
     """0/1 matrix: does ``patterns[j]`` (Python ``regex``) find anything in text ``i``; RE2 where it decides alike (:mod:`detector.posts.matching`)."""
-    texts = Texts(norm)
+    texts = Texts(norm) if texts is None else texts
     out = np.zeros((len(texts), len(patterns)), dtype=np.float32)
     for j, rx in enumerate(patterns):
         out[:, j] = texts.search(rx)
     return out
 
 
-def lexicon_matrix(norm: pd.Series) -> np.ndarray:
+def lexicon_matrix(norm: pd.Series, texts: Texts | None = None) -> np.ndarray:
     """The lexicon's parts of :mod:`detector.posts.calls`, each tested on every text."""
     from detector.posts import calls
 
     parts = [calls.EVENT, calls.INVITE, calls.ANNOUNCE, calls.TIME, calls.PLACE]
     out = np.zeros((len(norm), len(LEXICON_COLUMNS)), dtype=np.float32)
-    out[:, :5] = _search_columns(norm, parts)
+    out[:, :5] = _search_columns(norm, parts, texts)
     out[:, 5] = out[:, 0] * np.maximum(np.maximum(out[:, 1], out[:, 2]), out[:, 3] * out[:, 4])
     return out
 
 
-def pattern_matrix(norm: pd.Series) -> np.ndarray:
+def pattern_matrix(norm: pd.Series, texts: Texts | None = None) -> np.ndarray:
     """Time and place patterns of :mod:`detector.posts.extract`: a time, a clock time, a place, a town."""
-    return _search_columns(norm, [extract_mod.WHEN_RX, _CLOCK_RX, extract_mod.PLACE_RX, extract_mod.TOWN_RX])
+    return _search_columns(norm, [extract_mod.WHEN_RX, _CLOCK_RX, extract_mod.PLACE_RX, extract_mod.TOWN_RX], texts)
 
 
 _CLOCK_RX = extract_mod.regex.compile(r"\d{1,2}[:.]\d{2}|\d{1,2} ?(?:h|am|pm|casova|sati)\b|(?:ora|oren|u|at) \d{1,2}\b")
 
 
-def topic_matrix(norm: pd.Series) -> np.ndarray:
+def topic_matrix(norm: pd.Series, texts: Texts | None = None) -> np.ndarray:
     """The :data:`TOPICS` cues (0/1), one column each, tested with RE2 on all texts at once."""
-    arr = pa.array(norm.fillna("").astype(str).to_numpy(dtype=object), type=pa.large_string())
+    arr = texts.arr if texts is not None else pa.array(norm.fillna("").astype(str).to_numpy(dtype=object), type=pa.large_string())
     out = np.zeros((len(norm), len(TOPICS)), dtype=np.float32)
     for j, rx in enumerate(TOPICS.values()):
         out[:, j] = pc.match_substring_regex(arr, rx).to_numpy(zero_copy_only=False)
     return out
 
 
-def cue_matrix(norm: pd.Series, lex: np.ndarray, gram: np.ndarray, pat: np.ndarray) -> np.ndarray:
+def cue_matrix(norm: pd.Series, lex: np.ndarray, gram: np.ndarray, pat: np.ndarray, top: np.ndarray | None = None) -> np.ndarray:
     """Topic cues and their crossings (:data:`CUE_COLUMNS`), from the lexicon, grammar and pattern columns of ``norm``.
 
     An invitation's *shape* is an invitation word (lexicon, hortative or imperative) with a time
     or a place, or a time with a place; it is crossed with a political subject, with a leisure
     subject (concert, festival, party, match, broadcast), and with neither.
     """
-    top = topic_matrix(norm)
+    top = topic_matrix(norm) if top is None else top
     leisure_any = np.maximum(top[:, 0], top[:, 1])
     pol = top[:, 6]
     ev, ann = lex[:, 0], lex[:, 2]
@@ -429,6 +470,7 @@ def save_model(model: CallModel, path: str | Path | None = None) -> Path:
             "n_features": f.n_features, "char_ngram": list(f.char_ngram), "word_ngram": list(f.word_ngram),
             "lexicon": f.lexicon, "grammar": f.grammar, "patterns": f.patterns, "cues": f.cues,
             "extra_weight": f.extra_weight, "cue_weight": f.cue_weight, "max_chars": f.max_chars,
+            "ngrams": f.ngrams, "transfer": f.transfer, "transfer_weight": f.transfer_weight,
         },
         "platt": list(model.platt),
         "threshold": model.threshold,
@@ -478,6 +520,8 @@ def load_model(path: str | Path | None = None) -> CallModel:
         # Models saved before the topic cues have no "cues" key: they load as they were.
         cues=bool(fs.get("cues", False)), extra_weight=float(fs["extra_weight"]), cue_weight=float(fs.get("cue_weight", 2.0)),
         max_chars=int(fs["max_chars"]), normalised=True,
+        # Models saved before the language-independent cues have none of these keys.
+        ngrams=bool(fs.get("ngrams", True)), transfer=bool(fs.get("transfer", False)), transfer_weight=float(fs.get("transfer_weight", 1.0)),
     )  # fmt: skip
     features.idf_ = idf
     features.n_features_out_ = features._n_out()

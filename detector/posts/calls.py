@@ -63,6 +63,7 @@ import regex
 
 from detector import progress
 from detector.errors import ModelError
+from detector.posts.call_cues import SERBIAN_MARCH
 from detector.posts.text import normalize_series
 
 log = logging.getLogger(__name__)
@@ -92,9 +93,10 @@ EVENT = _rx(
     r"(?<!(?:\d|through|in|of|since|until|till|by|early|late|mid|from|to|last|next)\s)march(?:es|ing)?(?!\s\d)", r"demonstrations?", r"demo",
     r"sit-?ins?", r"vigils?", r"walk-?outs?", r"strikes?", r"boycotts?", r"blockades?",
     r"picket(?:s|ing)?", r"flash ?mob", r"gatherings?", r"town ?hall meeting",
-    # Serbian (Latin and transliterated Cyrillic); "mars" after a number is the Albanian month
+    # Serbian (Latin and transliterated Cyrillic); "mars" next to a day number, a year or an Albanian
+    # word that goes before a month is the Albanian month (call_cues.SERBIAN_MARCH)
     r"protest(?:a|u|om|i|e|ima|na|ni|no)?", r"skup(?:a|u|om|ovi|ove|ova)?",
-    r"(?<![\d.]\s?)mars(?:a|u|om|evi)?", r"demonstracij\w*", r"okupljanj\w*", r"strajk\w*",
+    SERBIAN_MARCH, r"demonstracij\w*", r"okupljanj\w*", r"strajk\w*",
     r"blokad\w*", r"protestn\w* setnj\w*", r"setnj[aeu]",
     # Albanian
     r"proteste?", r"protesta(?:t|n)?", r"tubim\w*", r"marshim\w*", r"demonstrat\w*", r"grev\w*",

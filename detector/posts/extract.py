@@ -41,6 +41,7 @@ import numpy as np
 import pandas as pd
 import regex
 
+from detector.posts.call_cues import SERBIAN_MARCH
 from detector.posts.text import _table
 
 EVENT_KINDS = ("protest", "march", "rally", "blockade", "strike", "gathering", "vigil", "walk", "boycott")
@@ -55,7 +56,7 @@ def _rx(*alternatives: str) -> regex.Pattern[str]:
 # Event words by kind, in folded form (lower case, Latin, no diacritics).
 _EVENT_WORDS = {
     "protest": [r"protest\w*", r"demonstr\w*", r"miting\w*", r"kontra-?protest\w*", r"sit-?ins?", r"picket\w*"],
-    "march": [r"(?<![\d.]\s?)mars(?:a|u|om|evi)?", r"marsh\w*", r"march(?:es|ing)?(?!\s\d)", r"povork\w*", r"kolon[aeu]"],
+    "march": [SERBIAN_MARCH, r"marsh\w*", r"march(?:es|ing)?(?!\s\d)", r"povork\w*", r"kolon[aeu]"],
     "rally": [r"rall(?:y|ies)", r"skup(?:a|u|om|ovi|ove|ova)?", r"tubim\w*"],
     "blockade": [r"blokad\w*", r"blockades?", r"bllokad\w*", r"bllokim\w*", r"blokir\w*", r"blocking"],
     "strike": [r"strajk\w*", r"strikes?", r"grev\w*", r"walk-?outs?"],
@@ -65,6 +66,8 @@ _EVENT_WORDS = {
     "boycott": [r"boycott\w*", r"bojkot\w*"],
 }
 _EVENT = [(kind, _rx(*words)) for kind, words in _EVENT_WORDS.items()]
+# In a post known to be Albanian, "mars" is the month, never the Serbian "marš".
+_EVENT_SQ = [(kind, _rx(*(w for w in words if w != SERBIAN_MARCH))) for kind, words in _EVENT_WORDS.items()]
 
 _DAYS = {
     # English, Serbian/Bosnian/Croatian (folded), Albanian (folded): weekday number, Monday = 0
@@ -187,10 +190,10 @@ def fold(text: str) -> Folded:
     return Folded("".join(out), np.asarray(src, dtype=np.int64))
 
 
-def event_kind(folded: str) -> str:
-    """The kind of the first event word in a folded text, or ``""``."""
+def event_kind(folded: str, lang: str | None = None) -> str:
+    """The kind of the first event word in a folded text, or ``""`` (``lang``: the post's language, when known)."""
     best = ("", len(folded) + 1)
-    for kind, rx in _EVENT:
+    for kind, rx in _EVENT_SQ if (lang or "").startswith("sq") else _EVENT:
         m = rx.search(folded)
         if m and m.start() < best[1]:
             best = (kind, m.start())
@@ -376,7 +379,7 @@ def extract_one(text: str, posted: pd.Timestamp | None = None, lang: str | None 
     if not isinstance(text, str) or not text:
         return {"event": "", "when": "", "when_ts": pd.NaT, "when_status": "", "where": ""}
     f = fold(text)
-    kind = event_kind(f.text)
+    kind = event_kind(f.text, lang)
     m, day = _best_when(f)
     when = f.original(text, m.start(), m.end()) if m else ""
     expr = m.group(0).strip() if m else ""

@@ -1,0 +1,196 @@
+"""Language-independent cues of a call to action: one column per idea, whatever the language.
+
+This module owns the word lists behind :func:`transfer_matrix`: each column is one *idea* of a
+call, written in Albanian, Serbian (Latin and Cyrillic share the folded form) and English, so that
+a weight learnt from the English and Serbian calls applies to an Albanian call that says the same
+thing in other words. Character n-grams cannot do that (they share almost nothing across the three
+languages); these columns do. The ideas:
+
+- ``x_invite``: an invitation, as grammar marks it: an imperative plural (Albanian ``ejani``,
+  ``dilni``, ``bashkohuni``, ``mblidhuni``; Serbian ``dođite``, ``izađite``, ``pridružite se``;
+  English "join us", "come out"), a hortative first person plural (``le të dalim``, ``shihemi``,
+  ``takohemi``; ``vidimo se``, ``okupimo se``, ``krenimo``; "let's", "see you there") or an
+  organiser's "we invite / we await you" (``ju ftojmë``, ``ju presim``; ``pozivamo``; "we invite");
+- ``x_event``: the name of a collective action (``protestë``, ``tubim``, ``marsh``, ``grevë``,
+  ``bllokadë``; ``protest``, ``skup``, ``zbor``, ``blokada``, ``šetnja``, ``marš``; protest, rally,
+  march, vigil, strike);
+- ``x_everyone``: a call on everybody (``të gjithë``, ``bashkë``, ``masivisht``; ``svi``,
+  ``zajedno``, ``masovno``; everyone, together, en masse);
+- ``x_soon``: a near or future time (``sot``, ``sonte``, ``nesër``, ``të shtunën``, ``do të``;
+  ``danas``, ``večeras``, ``sutra``, ``u subotu``, ``biće``; today, tonight, tomorrow, this Saturday, will);
+- ``x_people``: a collective addressee (``qytetarë``, ``populli``, ``studentët``; ``građani``,
+  ``narod``, ``studenti``; citizens, people, students);
+- ``x_you``: the second person plural (``ju``, ``juve``; ``vi``, ``vas``, ``vam``; you, your);
+
+and their crossings with each other and with the time and place patterns of
+:mod:`detector.posts.extract` (:data:`TRANSFER_COLUMNS`).
+
+Where the words come from. Written by the helper h23 from knowledge of the languages, following
+these descriptions, never from the labelled posts or their errors:
+
+- Albanian: L. Newmark, P. Hubbard, P. Prifti, *Standard Albanian: A Reference Grammar for
+  Students* (Stanford University Press, 1982): the imperative plural in ``-ni`` (``dilni``,
+  ``ejani``) and ``-uni`` for non-active verbs (``bashkohuni``, ``mblidhuni``, ``ngrihuni``), the
+  non-active first person plural in ``-emi`` (``shihemi``, ``takohemi``, ``mblidhemi``), the
+  subjunctive first person plural after ``le të`` / ``të`` (``le të dalim``, ``të shkojmë``), the
+  future ``do të``; the words for actions from *Fjalor i gjuhës së sotme shqipe* (Akademia e
+  Shkencave, Tiranë); colloquial and Gheg forms of Kosovo and North Macedonia (``hajde``,
+  ``hajdeni``, ``nesre``, ``shifemi``) as the dialect descriptions of the Gheg area give them.
+- Serbian: T. Alexander, *Bosnian, Croatian, Serbian: A Grammar with Sociolinguistic Commentary*
+  (University of Wisconsin Press, 2006): the imperative second person plural in ``-ite``/``-jte``
+  (``dođite``, ``izađite``, ``okupite se``, ``ponesite``), the first person plural imperative in
+  ``-imo``/``-jmo`` (``krenimo``, ``okupimo se``, ``šetajmo``), ``hajde``/``ajde`` with a first person
+  plural, the future ``će``/``ćemo``/``biće``; the words for actions from *Rečnik srpskoga jezika*
+  (Matica srpska, 2007).
+- English: ordinary usage.
+
+All words are in the folded form of :func:`detector.posts.text.normalize` (lower case, Cyrillic in
+Latin, no diacritics: ``ë``→``e``, ``ç``→``c``, ``đ``→``dj``, ``č``/``ć``→``c``, ``š``→``s``,
+``ž``→``z``), and also as people type them without diacritics (``dodite``/``dodjite``).
+
+Every pattern has the shape ``(?<!\\w)(?:a|b|c)(?!\\w)``, so :mod:`detector.posts.matching` tests it
+with RE2 on all texts at once. It never reads files and never decides what a call is: the trained
+model (:mod:`detector.posts.call_model`) weighs these columns.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import regex
+
+from detector.posts.matching import Texts
+
+
+def _rx(*alternatives: str) -> regex.Pattern[str]:
+    return regex.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)", flags=regex.IGNORECASE)
+
+
+# The Serbian "marš" (a march), folded to "mars", is also the Albanian month: not after a day number,
+# a year or a word that Albanian puts before a month ("në mars", "më 8 mars", "muajin mars", "deri
+# në mars"), nor before a number ("mars 2019"). In posts known to be Albanian, "mars" is never a
+# march (:func:`detector.posts.extract.event_kind`).
+SERBIAN_MARCH = (
+    r"(?<![\d.]\s?)(?<!(?:ne|me|nga|prej|deri|muaji|muajin|muajit|date|daten|te|i|e|in|of|since|until|through) )mars(?:a|u|om|evi)?(?! ?\d)"
+)
+
+# Imperative plurals, hortatives and the organiser's "we invite you / we await you".
+INVITE_WORDS = {
+    "sq": [
+        r"ejani", r"eja", r"vini", r"te vini", r"dilni", r"dalim", r"te dalim", r"zbrisni",
+        r"bashkohuni", r"bashkohu", r"bashkojuni", r"bashkoju", r"bashkohemi", r"te bashkohemi", r"na u bashko\w*",
+        r"mblidhuni", r"mblidhemi", r"te mblidhemi", r"grumbullohuni", r"ngrihuni", r"ngrihemi", r"te ngrihemi", r"zgjohuni",
+        r"hajde", r"hajdeni", r"hajt", r"le te \w+", r"le t'\w+",
+        r"shihemi", r"shifemi", r"takohemi", r"shkojme", r"te shkojme", r"nisemi", r"te nisemi",
+        r"marshojme", r"te marshojme", r"protestojme", r"te protestojme", r"bojkotojme", r"bllokojme",
+        r"merrni pjese", r"mos mungoni", r"mos mungo", r"mos heshtni", r"mos rrini", r"te jemi", r"te jeni",
+        r"ju presim", r"ju mirepresim", r"ju ftojme", r"ju ftoj", r"ftojme", r"ftoj", r"fton", r"ftese", r"te ftuar",
+    ],
+    "sr": [
+        r"dodj?ite", r"dodj?i", r"dodj?imo", r"dolazite", r"izadj?ite", r"izadj?imo", r"izidj?ite", r"izlazite", r"izlazimo",
+        r"pridruzite(?: nam)? se", r"pridruzi(?: nam)? se", r"pridruzimo se", r"okupimo se", r"okupite se", r"okupljamo se",
+        r"budite", r"budimo", r"krenimo", r"krenite", r"idemo", r"hajde", r"ajde", r"hajdemo", r"ajdemo", r"ajmo", r"hajmo",
+        r"vidimo se", r"pozivamo", r"pozivaju", r"pozivam", r"poziva", r"poziv", r"pozivnic\w*", r"ne propustite", r"ne propusti",
+        r"podrzite", r"podrzimo", r"ustanimo", r"ustanite", r"stanimo", r"setajmo", r"prosetajmo", r"marsirajmo",
+        r"protestujmo", r"protestujemo", r"blokirajmo", r"ostanimo", r"cekamo vas", r"ocekujemo vas",
+        r"ponesite", r"povedite", r"dovedite", r"svi na", r"svi u", r"svi ispred",
+    ],
+    "en": [
+        r"join (?:us|me|the|our|in|together)", r"come (?:out|join|and|to|down|along|together|with)", r"be there", r"show up",
+        r"turn out", r"see you (?:there|at|on|tomorrow|tonight|soon)", r"meet (?:us|at|in|outside)", r"let'?s", r"let us",
+        r"stand (?:with|up|together)", r"take to the streets?", r"bring (?:your|a|friends|signs)", r"rsvp", r"attend",
+        r"we invite", r"you are invited", r"please join", r"all out", r"(?:march|rally|walk) with", r"don'?t miss",
+    ],
+}  # fmt: skip
+# Names of collective actions. The Serbian "marš" folds to "mars", Albanian for March: it counts
+# only where no day number, year or Albanian word that goes before a month is next to it.
+EVENT_WORDS = {
+    "sq": [
+        r"protest\w*", r"tubim\w*", r"marsh\w*", r"grev\w*", r"bllokad\w*", r"bllokim\w*", r"bojkot\w*", r"demonstrat\w*",
+        r"manifestim\w*", r"miting\w*", r"kundermiting\w*", r"ngujim\w*", r"homazh\w*", r"perkujtim\w*", r"okupim\w*",
+    ],
+    "sr": [
+        r"skupu", r"skupom", r"skupovi", r"skupova", r"zbor(?:a|u|ovi|ova)?", r"plenum\w*", r"blokad\w*", r"blokir\w*",
+        r"setnj\w*", r"demonstracij\w*", r"okupljanj\w*", r"strajk\w*", r"kontramiting\w*", r"bdenj\w*", r"komemoracij\w*",
+        r"cutanj\w*", r"povork\w*", r"kolon[aeu]",
+        SERBIAN_MARCH,
+    ],
+    "en": [
+        r"rally", r"rallies", r"marches", r"marching", r"march (?:on|for|to|against|with|in solidarity)", r"demonstrations?",
+        r"demo", r"vigils?", r"strikes?", r"sit-?ins?", r"walk-?outs?", r"picket\w*", r"blockades?", r"boycott\w*",
+        r"gatherings?", r"teach-?ins?", r"day of action", r"town ?hall",
+    ],
+}  # fmt: skip
+EVERYONE_WORDS = {
+    "sq": [r"te gjithe", r"te gjitha", r"t'? ?gjithe", r"gjithkush", r"kushdo", r"mbare", r"bashke", r"te bashkuar", r"sa me shume", r"ne mase", r"masivisht"],
+    "sr": [r"svi", r"svih", r"svima", r"svako", r"svakog", r"zajedno", r"masovno", r"u sto vecem broju", r"sto vise nas", r"svi mi"],
+    "en": [r"everyone", r"everybody", r"all of you", r"y'?all", r"all together", r"together", r"en masse", r"as many as", r"in numbers", r"bring (?:a )?friends?"],
+}  # fmt: skip
+_SQ_DAYS = r"(?:hene|marte|merkure|enjte|premte|shtune|diele|fundjave)n?"
+_SR_DAYS = r"(?:ponedeljak|ponedjeljak|utorak|sred[ua]|srijed[ua]|cetvrtak|petak|subot[ue]|nedel?j[ue]|nedjelj[ue]|vikend)"
+_EN_DAYS = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|weekend)"
+SOON_WORDS = {
+    "sq": [r"sot", r"sonte", r"neser", r"nesre", r"nesr", r"pasneser", rf"(?:te|kete|ket|ete) {_SQ_DAYS}", r"do te", r"do t'\w+", r"se shpejti", r"javen e ardhshme"],
+    "sr": [r"danas", r"veceras", r"sutra", r"prekosutra", rf"(?:u|ove|ovog|ovu|ovaj|sledece|sledeci|iduce|iduci|narednog|naredne) {_SR_DAYS}", r"ce se", r"cemo", r"bice", r"uskoro"],
+    "en": [r"today", r"tonight", r"tomorrow", rf"(?:this|next|on|this coming) {_EN_DAYS}", r"this (?:week|evening|afternoon|morning)", r"next week", r"will", r"\w+'ll", r"upcoming", r"soon"],
+}  # fmt: skip
+PEOPLE_WORDS = {
+    "sq": [r"qytetar\w*", r"bashkeqytetar\w*", r"popull\w*", r"banor\w*", r"student\w*", r"te rinj\w*", r"rinia", r"rinise", r"shqiptar\w*",
+           r"vellezer", r"motra", r"prinder\w*", r"pensionist\w*", r"punetor\w*", r"minator\w*", r"mesues\w*", r"fermer\w*"],
+    "sr": [r"gradjan\w*", r"sugradjan\w*", r"narod\w*", r"student\w*", r"srednjoskol\w*", r"radnici", r"radnike", r"radnika", r"prosvetar\w*",
+           r"penzioner\w*", r"poljoprivrednic\w*", r"komsij\w*", r"ljudi", r"prijatelji", r"drugari"],
+    "en": [r"citizens?", r"people", r"students?", r"workers?", r"neighbou?rs?", r"patriots?", r"folks", r"americans?", r"voters", r"parents", r"veterans", r"friends"],
+}  # fmt: skip
+YOU_WORDS = {"sq": [r"ju", r"juve", r"ju lutem"], "sr": [r"vi", r"vas", r"vam", r"molimo"], "en": [r"you", r"your", r"y'?all"]}
+
+
+def _all(words: dict[str, list[str]]) -> regex.Pattern[str]:
+    return _rx(*(w for lang in ("sq", "sr", "en") for w in words[lang]))
+
+
+CONCEPTS = {
+    "x_invite": _all(INVITE_WORDS),
+    "x_event": _all(EVENT_WORDS),
+    "x_everyone": _all(EVERYONE_WORDS),
+    "x_soon": _all(SOON_WORDS),
+    "x_people": _all(PEOPLE_WORDS),
+    "x_you": _all(YOU_WORDS),
+}
+COMBO_COLUMNS = [
+    "x_invite_event", "x_invite_time_or_place", "x_invite_time_place", "x_event_time_place", "x_event_soon",
+    "x_everyone_time_or_place", "x_everyone_invite", "x_people_invite_or_soon", "x_call_shape_not_leisure",
+    "x_event_invite_or_everyone_or_soon_not_report", "x_event_people",
+]  # fmt: skip
+TRANSFER_COLUMNS = list(CONCEPTS) + COMBO_COLUMNS
+
+
+def concept_matrix(texts: Texts) -> np.ndarray:
+    """0/1 matrix of the :data:`CONCEPTS`, one column each, for every (normalised) text."""
+    out = np.zeros((len(texts), len(CONCEPTS)), dtype=np.float32)
+    for j, rx in enumerate(CONCEPTS.values()):
+        out[:, j] = texts.search(rx)
+    return out
+
+
+def transfer_matrix(texts: Texts, time: np.ndarray, place: np.ndarray, leisure: np.ndarray, report: np.ndarray) -> np.ndarray:
+    """The :data:`TRANSFER_COLUMNS` of normalised texts.
+
+    Parameters
+    ----------
+    texts : Texts
+        The normalised texts, ready to be searched.
+    time, place : ndarray
+        0/1 per text: a time, a place is written (the time and place patterns and the lexicon's).
+    leisure : ndarray
+        0/1 per text: the subject is an evening out, a show or a broadcast (the topic cues).
+    report : ndarray
+        0/1 per text: a past tense or a news marker (the grammar cues).
+    """
+    c = concept_matrix(texts)
+    inv, ev, every, soon, people = c[:, 0], c[:, 1], c[:, 2], c[:, 3], c[:, 4]
+    tp_any = np.maximum(time, place)
+    combos = [
+        inv * ev, inv * tp_any, inv * time * place, ev * time * place, ev * soon,
+        every * tp_any, every * inv, people * np.maximum(inv, soon), np.maximum(inv, every) * time * place * (1 - leisure),
+        ev * np.maximum.reduce([inv, every, soon]) * (1 - report), ev * people,
+    ]  # fmt: skip
+    return np.hstack([c, np.stack(combos, axis=1)]).astype(np.float32)
