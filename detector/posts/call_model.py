@@ -433,13 +433,39 @@ class CallModel:
         return p
 
 
-def fit_linear(X: sp.csr_matrix, y: np.ndarray, C: float, random_state: int = 0) -> tuple[np.ndarray, float]:
-    """L2 logistic regression with balanced class weights; returns ``(coef, intercept)``."""
+def fit_linear(X: sp.csr_matrix, y: np.ndarray, C: float, random_state: int = 0, groups: np.ndarray | None = None) -> tuple[np.ndarray, float]:
+    """L2 logistic regression with balanced class weights; returns ``(coef, intercept)``.
+
+    With ``groups`` (say, the language of each post), the classes are balanced within each group
+    and every group weighs the same in total, so that a group's share of calls in the labelled
+    sample (an artefact of how the posts were drawn) is not learnt as evidence.
+    """
     from sklearn.linear_model import LogisticRegression
 
-    clf = LogisticRegression(C=C, class_weight="balanced", max_iter=2000, solver="liblinear", random_state=random_state)
-    clf.fit(X, y)
+    if groups is None:
+        clf = LogisticRegression(C=C, class_weight="balanced", max_iter=2000, solver="liblinear", random_state=random_state)
+        clf.fit(X, y)
+    else:
+        clf = LogisticRegression(C=C, max_iter=2000, solver="liblinear", random_state=random_state)
+        clf.fit(X, y, sample_weight=balanced_weights(y, groups))
     return clf.coef_.ravel().astype(np.float32), float(clf.intercept_[0])
+
+
+def balanced_weights(y: np.ndarray, groups: np.ndarray) -> np.ndarray:
+    """Sample weights that balance the classes within each group and give each group the same total (mean weight 1).
+
+    A group with only one class keeps its total and weighs its posts alike.
+    """
+    y = np.asarray(y)
+    w = np.zeros(len(y), dtype=np.float64)
+    names = np.unique(groups)
+    for gname in names:
+        in_g = groups == gname
+        classes = np.unique(y[in_g])
+        for c in classes:
+            cell = in_g & (y == c)
+            w[cell] = 1.0 / (len(classes) * cell.sum())
+    return w * len(y) / (len(names))
 
 
 def fit_platt(decision: np.ndarray, y: np.ndarray) -> tuple[float, float]:
