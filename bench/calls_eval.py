@@ -407,9 +407,19 @@ def markdown(res: dict) -> str:
             "chosen threshold; the lexicon's columns are `call_to_action` of `detector.posts.calls` (the rule alone) on the same posts.", "",
             "### Nested grouped cross-validation (all choices inside the training folds)", "",
             "Outer: 5 grouped folds. Inner: 3 grouped folds of each outer training part choose the regularisation and the "
-            "feature set (n-grams with the lexicon's parts and the topic cues, with the lexicon's parts only, or with neither), fit the Platt calibration and the threshold (best F1). The outer predictions are never "
-            f"seen by any choice. Average precision of the outer scores: {n['average_precision']:.3f}. The choice among the feature "
-            "sets is inside the folds; the design of the topic cues (session 3) is not: they were written after reading grouped "
+            "feature set (n-grams with the lexicon's parts and the topic cues; the same with the language-independent cues of "
+            "`detector/posts/call_cues.py`; or those cues alone, without n-grams) by the mean over the languages of the average "
+            "precision within each language (the targets are per language), and fit the Platt calibration and the threshold "
+            "(best F1 over all posts). Every fit balances the classes within each language and gives each language the same "
+            "total weight: the labelled sample was drawn in strata, so a language's share of calls in it (22% of the English "
+            "posts, 1% of the Albanian ones) is not evidence. The outer predictions are never "
+            f"seen by any choice. Average precision of the outer scores: {n['average_precision']:.3f}.", "",
+            "What was seen before deciding (session 5, disclosed): the language-balanced weights were fixed after an exploratory "
+            "run on these same outer folds with C and the feature set fixed, where they moved Albanian recall from 0.39 to 0.60 "
+            "(precision 0.79 to 0.61) at the best-F1 threshold; the same run showed the language-independent cues not helping "
+            "at a fixed C, and they were kept as a choice for the inner folds, not dropped. Their word lists were written from "
+            "grammars and dictionaries before any labelled post was scored with them. Earlier sessions' design is not inside "
+            "the folds either: the topic cues (session 3) were written after reading grouped "
             "cross-validation errors on these same posts, and so were the Albanian invitation and event words added to the "
             "lexicon, the grammar cues and the gate in session 4 (\"we meet\", \"we await you\", \"don't miss\", \"everyone in\", "
             "\"let us rise\", \"the march\", \"we protest\"), so these figures may flatter them a little.", ""]  # fmt: skip
@@ -465,67 +475,96 @@ def markdown(res: dict) -> str:
                 f"Trained on all {res['data']['posts']:,} labelled posts, choices by grouped CV on all of them: C={f['C']:g}, features "
                 f"{f['features']}, threshold {f['threshold']:.3f}, score outside the gate {f['base_rate']:.4f}. "
                 "`detector/data/call-model.npz` (weights, idf) and `call-model.card.json` (settings, data hashes, figures).", ""]  # fmt: skip
+        out += SHIPPED_NOTES + [""]
     return "\n".join(out).rstrip() + "\n"
 
 
 # Read from the source hold-out figures above (written after the run that produced them; no
 # setting was chosen on them).
 CARRY_OVER: list[str] = [
-    "Little carries over to Albanian: trained without the Albanian corpus, the model finds 5 of its 57 calls (the lexicon "
-    "3; session 3's model 2). The invitation words added in session 4 are in the lexicon and the grammar cues of every "
-    "language, but their weights are learnt where the calls are, and the Albanian calls are worded in a campaign and "
-    "dialect register that the other sources do not have. Trained without the student-protest site, its Serbian Cyrillic "
-    "calls get a high precision and a low recall (0.24, as in session 3), below the lexicon's 0.71: most of the site's "
-    "calls are live-blog lines, titles and route notices, not the invitation-with-a-time-and-a-place of the tweets. "
-    "Session 3 measured \"model or lexicon\" in the nested cross-validation: it gave back the lexicon's recall on the "
-    "held-out site but cost more precision than it brought recall overall (0.66 to 0.59 for 0.65 to 0.67), so the "
-    "shipped rule is the model's alone. Without the IRA tweets, the English threshold chosen on the other sources "
-    "gives recall 0.60 at precision 0.83 (session 3: 0.74 / 0.65, and 0.32 / 0.81 in an earlier run): it swings. "
-    "The 2013-14 tweets' 4 calls are all found by the model trained without them, at precision 0.40.",
+    "Trained without the Albanian corpus, the model finds 21 of its 57 calls at precision 0.62 (session 4: 5 at 0.42; the "
+    "lexicon 3 at 0.20). Two things changed since: the language-balanced training, and the feature set chosen there, "
+    "the one with the language-independent cues; this run does not separate them (the Albanian posts of the 2013-14 "
+    "tweets, with no calls, are still in its training). "
+    "Trained without the student-protest site, its Serbian Cyrillic calls get a high precision and a low recall (1.00 / "
+    "0.38; session 4: 0.24), still below the lexicon's 0.71: most of the site's calls are live-blog lines, titles and "
+    "route notices, not the invitation-with-a-time-and-a-place of the tweets. Without the IRA tweets, English recall is "
+    "0.58 at precision 0.82 (session 4: 0.60 / 0.83). The 2013-14 tweets' 4 calls: 2 found, at precision 0.40.",
 ]
 # Read from the leave-one-language-out figures (written after the run; no setting was chosen on them).
-LOLO_NOTES: list[str] = []
+LOLO_NOTES: list[str] = [
+    "Little carries over between languages, and the language-independent cues did not change that: the inner folds "
+    "chose the n-grams with the lexicon's parts and the topic cues (not the language-independent cues) in all three "
+    "runs. A model that never saw an Albanian post finds 14 of the 57 Albanian calls (0.25, at precision 0.78), "
+    "against 34 found when Albanian posts are in training (nested CV above); one that never saw a Serbian post finds "
+    "8 of 25 Serbian calls, and one that never saw an English post 49 of 144 English calls, both below the lexicon "
+    "alone (0.68 and 0.54), whose word lists were written for each language. Why, read from how often each column "
+    "fires (counts only, no texts): the English and Serbian calls almost all name the action (82% and 90% of them "
+    "carry an event word), the Albanian calls of these corpora mostly do not (26%, and 22% of the Albanian non-calls "
+    "carry one, mostly news of protests); they carry a clock time (72% against 9% of non-calls) and an invitation with "
+    "a time and a place. What the other languages teach, \"an event word makes a call\", is the wrong lesson for them. "
+    "The one column with the same lift in all three languages is the shape of a call without a leisure subject (an "
+    "invitation or \"everyone\" with a time and a place: 37% of Albanian calls against 3% of non-calls, 19% against 3% "
+    "in English, 29% against 1% in Serbian Cyrillic), but one column does not outweigh the rest.",
+]
 # Why the targets are not met, read from the figures of the same run.
 TARGET_NOTES: list[str] = [
-    "Recall is held down by Albanian calls that name a time and a square or the capital and ask everyone to come "
-    "together, but name no event, and by the student-protest site's live-blog lines; precision by invitations with "
+    "Session 5 traded English recall for Albanian recall. With the classes balanced within each language, the model no "
+    "longer learns that English-looking posts are often calls and Albanian-looking ones rarely (22% against 1% of the "
+    "labelled posts, an artefact of how they were drawn): Albanian recall rose from 0.37 to 0.60 (precision 0.72 to "
+    "0.60), Serbian Cyrillic from 0.67 to 0.71, and English recall fell from 0.79 to 0.69 (precision 0.80 to 0.89), on "
+    "the same outer folds as session 4; overall 0.78 / 0.66 became 0.78 / 0.67. The worst language's recall is now "
+    "0.60 instead of 0.37, and no language meets 0.75. One threshold serves all languages; the English calls now sit "
+    "lower than the others, so a threshold per language (chosen on inner folds; the posts job knows each post's "
+    "language) is the next thing to try, decided here after seeing these figures and not measured. "
+    "Recall is still held down by Albanian calls that name a time and a square or the capital and ask everyone to come "
+    "together without an event word, and by the student-protest site's live-blog lines; precision by invitations with "
     "a time and a place to concerts, festivals, fairs and commemorations, and by headlines that relay someone else's "
     "call (0 by the definition). The Albanian figure is close to a measure on new authors: the corpus's authors are "
     "joined through the texts they share, its 57 calls lie in 11 groups, and the largest group holds 41 of them, so one "
-    "outer fold tests most Albanian calls with a model that saw about 16. More labels would help most, but the corpora "
-    "here are nearly exhausted: session 4 read 777 more Albanian posts chosen by four new strategies and found 1 call "
-    "(session 3: 9 in 1,788). Session 4 also read 160 English IRA invitations with a time (26 calls; the rest hashtag "
-    "games, chats, broadcasts, parties): with them the inner folds chose the topic cues in every fold. A model trained "
-    "before they were added (lexicon features, no topic cues) marked 756 of all IRA posts as calls, many of them chats "
-    "and hashtag games; the shipped model marks 499 (IRA case study above). The figures are noisy: in scratch runs with the feature set fixed, Albanian recall moved "
-    "between 0.37 and 0.53 with the outer fold assignment alone. Session 3 (5,118 posts, groups without the shared-start "
-    "rule, which let truncated copies sit on both sides): overall 0.66 / 0.62, Albanian 0.42 / 0.34, Serbian Cyrillic "
-    "0.82 / 0.67, English 0.73 / 0.75.",
+    "outer fold tests most Albanian calls with a model that saw about 16. No new labels this session: the Albanian and "
+    "Serbian sources in ../shared are read out for calls (sessions 3 and 4 found 1 call in 479 and 1 in 777 more posts). "
+    "The figures are noisy: in session 4's scratch runs, Albanian recall moved between 0.37 and 0.53 with the outer fold "
+    "assignment alone.",
+]
+
+# About the final fit, read from the same run.
+SHIPPED_NOTES: list[str] = [
+    "A caution on this choice: no outer fold chose the language-independent cues (all five chose the n-grams with the "
+    "lexicon's parts and the topic cues, at thresholds 0.33-0.46), but the fit on all posts did, at a lower threshold; "
+    "so did the run on the fixed held-out split, whose precision was 0.59 (Albanian 0.18: 22 false calls among 821 "
+    "posts). The inner choice between these feature sets is close and unstable, and the nested figures describe the "
+    "folds' choice better than this one: the shipped model's precision on new posts may be below 0.78. On all IRA "
+    "posts it marks 667 posts as calls (session 4's model: 499; the lexicon 337; case study above), among them 9 Russian "
+    "thanks for a TV \"demonstration\" (screening) of films at 23.30, which no labelled post resembles.",
 ]
 
 # What the model gets wrong, read from the outer-fold errors of the run above. Kinds of posts only:
 # the texts of balkan-posts may not be quoted or paraphrased post by post in the project.
 MISSES = [
-    "False calls, Albanian: New Year's Eve on a square, an official commemoration that \"joins\" the army and the "
-    "municipality, a youth-centre talk, an invitation to a museum on an anniversary, a where-to-find-us note "
-    "with a square and an hour; a headline relaying a party's call to gather in front of parliament and a quote of a party "
-    "leader's call (both 0 by the definition); a report of a flag raised during a protest.",
-    "Missed Albanian calls: opposition and campaign calls with a day, an hour and a square or the capital that ask "
-    "everyone to be there together, without an event word; campaign-opening and closing rallies announced by a "
-    "candidate; marches written with the verb or the noun for a cause; one-line dialect questions and pleas from "
-    "North Macedonia to hold or join a protest; a symbolic run; a Pride march; issue 10's \"Shihemi neser ne proteste\" (the shipped model "
-    "scores it 0.20, its threshold is 0.38).",
-    "Missed Serbian Cyrillic calls: live-blog lines (a column gathering, a column stopped by the police, where to "
-    "head next, a farewell closing a report), a one-line note that a protest is announced in a "
-    "town for a date, articles that announce a town's protest on a date or end in a call; false calls: "
-    "reports of the largest gathering, of a student column setting off, of a past day-long blockade.",
+    "False calls, Albanian (23; more than session 4's, the price of the recall): an art-festival final and a New "
+    "Year's Eve on the square with an hour, a children's play day in a park, a retro party, a museum visit on an "
+    "anniversary, a diaspora summit, a party's \"join this energy\" post from its office, a market's opening hours, a where-to-find-us note, an office's opening hours for students, a clean-up "
+    "with the municipality, an official commemoration with the army, a youth-centre talk; a headline relaying a party's "
+    "call to gather in front of parliament and quotes of two party leaders' calls (0 by the definition); a report of a "
+    "flag raised during a protest; a historical note on a protest of 1990.",
+    "Missed Albanian calls (23 of 57): campaign and opposition calls with a day, an hour and a square, a boulevard or the "
+    "capital, asking everyone to come, without an event word; \"join the citizens of <town> today at <hour> in front of "
+    "<building>\"; a march for the climate and one for a cause written with the verb; one-line dialect questions and pleas "
+    "from North Macedonia to hold a protest; a symbolic run; a Pride march; a first-time voters' meeting with the prime "
+    "minister. Issue 10's \"Shihemi neser ne proteste\" is now found by the shipped model (0.57, threshold 0.23).",
+    "Missed Serbian Cyrillic calls (6 of 21): live-blog lines (where to head after a speech, a column gathering right now "
+    "at a square, a column stopped by the police with a call to gather), a one-line note that a protest is announced in a "
+    "town for a date, the students' letter to the people ending in a call to assemblies, a town's protest programme; "
+    "false calls (3): reports of the largest gathering, of a student column setting off, of a planned day-long action.",
     "Serbian/Bosnian/Croatian Latin (4 calls): missed a forwarded invitation for a Sunday and a departure time to a "
-    "commemoration; false calls: a car-rally road closure, a \"let's\" for an online vote, a course enrolment.",
-    "English: missed bare rally links and \"join me\" campaign tweets, a teach-in, a vigil retweet, a national day of "
-    "disruption, striking workers' \"join us\", a march to the polls, the student site's long English articles "
-    "that end in a call; false calls: reports of a rally or protest today or tonight, \"join our army\" enlistment links, "
-    "\"watch the rally tomorrow\", live pre-rally coverage, a billboard across from a rally, an activist group's open "
-    "house, a charity auction, the student site's English reports of past actions.",
+    "commemoration; false calls: a car-rally road closure, a \"let's\" for an online vote, a job-seeker's joke.",
+    "English (44 of 144 missed): bare rally links and \"join me\" campaign tweets with a town and a day, vigil retweets, "
+    "a national day of disruption, striking workers' \"join us\", a march to the polls, a teach-in, a day of action, "
+    "the student site's long English articles that end in a call; false calls (13): reports of students marching today, "
+    "\"join our army\" enlistment links, \"watch the rally tomorrow\", live pre-rally coverage, a billboard across from a "
+    "rally, an activist group's open house, a comedy show's \"join us\", a quote urging others to join a march, a "
+    "celebrity joining a march.",
 ]
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+import scipy.sparse as sp
 
 from detector.posts import call_cues as cc
 from detector.posts import call_model as cm
@@ -119,3 +120,17 @@ def test_a_model_without_ngrams_saves_and_loads(tmp_path) -> None:  # type: igno
     again = cm.load_model(cm.save_model(model, tmp_path / "m.npz"))
     assert again.features.ngrams is False and again.features.transfer is True
     np.testing.assert_allclose(again.decision(norm), model.decision(norm), rtol=1e-6)
+
+
+def test_language_balanced_weights() -> None:
+    y = np.array([1, 0, 0, 0, 1, 0, 0, 0])
+    lang = np.array(["sq", "sq", "sq", "sq", "en", "en", "sr", "sr"])
+    # Within each language the classes weigh the same; each language weighs the same in total
+    # (Serbian has no call here: its two posts share its total); the mean weight is 1.
+    w = cm.balanced_weights(y, lang)
+    np.testing.assert_allclose(w, [4 / 3, 4 / 9, 4 / 9, 4 / 9, 4 / 3, 4 / 3, 4 / 3, 4 / 3])
+    assert w.mean() == pytest.approx(1.0)
+    # A fit with them is a fit: the call column gets the positive weight.
+    X = np.c_[y, 1 - y].astype(np.float32)
+    coef, _ = cm.fit_linear(sp.csr_matrix(X), y, 1.0, groups=lang)
+    assert coef[0] > 0 > coef[1]
