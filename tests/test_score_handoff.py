@@ -123,3 +123,9 @@ def test_workers_keep_freed_memory_and_the_caller_keeps_its_allocator(small_mode
         folder = scorer.handoff
     assert pa.default_memory_pool().backend_name == before
     assert not os.path.exists(folder)
+
+
+def test_a_frame_goes_as_it_is_when_the_folder_cannot_take_it(tmp_path: Path) -> None:
+    frame = pd.DataFrame({"a": pd.array(["x", "y"], dtype=ARROW_TEXT)})
+    assert _SharedFrame.put(frame, str(tmp_path / "gone")) is frame  # no such folder
+    assert list(tmp_path.iterdir()) == []

@@ -314,14 +314,16 @@ class _SharedFrame:
         import pyarrow as pa
 
         table = pa.Table.from_pandas(frame)
-        fd, name = tempfile.mkstemp(suffix=".arrow", dir=folder)
-        os.close(fd)
+        name = None
         try:
+            fd, name = tempfile.mkstemp(suffix=".arrow", dir=folder)
+            os.close(fd)
             with pa.OSFile(name, "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
                 writer.write_table(table)
-        except OSError:  # the shared-memory folder is full: send the frame itself
-            with contextlib.suppress(FileNotFoundError):
-                os.remove(name)
+        except OSError:  # the shared-memory folder is full (or gone): send the frame itself
+            if name is not None:
+                with contextlib.suppress(FileNotFoundError):
+                    os.remove(name)
             return frame
         return _SharedFrame(name)
 
