@@ -289,37 +289,44 @@ def search(texts: Any, pattern: Any) -> np.ndarray:
 
 
 @cache
-def python_class(pattern: str) -> str:
-    r"""An RE2 character class of exactly the characters that the one-character Python ``re``
-    pattern ``pattern`` (``\w``, ``\s``, ``[^\w&]``) matches.
+def python_class(escape: str, *, negate: bool = False, extra: str = "") -> str:
+    r"""An RE2 character class of exactly the characters Python's ``re`` escape ``escape`` (``\w``
+    or ``\s``) matches, with the characters of ``extra`` added, or (``negate``) of all the others.
 
     RE2's ``\w`` and ``\s`` are ASCII; Python's are Unicode, by this interpreter's Unicode tables.
     The class lists the code points themselves, found by running Python's own ``re`` over every
-    code point once (about 50 ms), so the two engines agree on texts in any script, and a newer
-    Python with newer tables stays in step. Surrogates are left out: Arrow text never holds them.
+    code point once (about 50 ms per escape), so the two engines agree on texts in any script, and
+    a newer Python with newer tables stays in step. Surrogates are left out: Arrow text never holds them.
+    ``python_class(r"\w", negate=True, extra="@")`` is Python's ``[^\w@]``.
 
     >>> python_class(r"\s")
     '[\\x{9}-\\x{d}\\x{1c}-\\x{20}\\x{85}\\x{a0}\\x{1680}\\x{2000}-\\x{200a}\\x{2028}-\\x{2029}\\x{202f}\\x{205f}\\x{3000}]'
     """
-    runs = _python_runs(pattern)
-    return "[" + "".join(f"\\x{{{a:x}}}" if a == b else f"\\x{{{a:x}}}-\\x{{{b:x}}}" for a, b in runs) + "]"
+    points, member = _python_members(escape)
+    if extra:
+        member = member | np.isin(points, [ord(c) for c in extra])
+    if negate:
+        member = ~member
+    cps = points[member].astype(np.int64)
+    cut = np.flatnonzero(np.diff(cps) != 1) + 1
+    starts, ends = cps[np.r_[0, cut]].tolist(), cps[np.r_[cut - 1, len(cps) - 1]].tolist()
+    return "[" + "".join(f"\\x{{{a:x}}}" if a == b else f"\\x{{{a:x}}}-\\x{{{b:x}}}" for a, b in zip(starts, ends, strict=True)) + "]"
 
 
 @cache
-def _python_runs(pattern: str) -> tuple[tuple[int, int], ...]:
+def _python_members(escape: str) -> tuple[np.ndarray, np.ndarray]:
+    """Every code point but the surrogates, and which of them Python's ``re`` matches with ``escape``."""
+    if escape not in (r"\w", r"\s"):
+        raise ValueError(f"python_class reads \\w or \\s, not {escape!r}")
     points = np.r_[np.arange(0xD800, dtype="<u4"), np.arange(0xE000, 0x110000, dtype="<u4")]
     every = points.tobytes().decode("utf-32-le")
-    hit = np.zeros(len(points), dtype=bool)
-    for m in re.finditer(f"(?:{pattern})+", every):
-        hit[m.start() : m.end()] = True
-    cps = points[hit].astype(np.int64)
-    if not len(cps):
-        raise ValueError(f"{pattern!r} matches no character")
-    cut = np.flatnonzero(np.diff(cps) != 1) + 1
-    starts, ends = cps[np.r_[0, cut]], cps[np.r_[cut - 1, len(cps) - 1]]
-    return tuple(zip(starts.tolist(), ends.tolist(), strict=True))
+    member = np.zeros(len(points), dtype=bool)
+    for m in re.finditer(escape + "+", every):
+        member[m.start() : m.end()] = True
+    return points, member
 
 
 def python_space() -> str:
     """Every character Python's ``str.split()``, ``str.strip()`` and ``re``'s ``\\s`` count as white space."""
-    return "".join(chr(c) for a, b in _python_runs(r"\s") for c in range(a, b + 1))
+    points, member = _python_members(r"\s")
+    return "".join(map(chr, points[member].tolist()))

@@ -464,7 +464,7 @@ URL_TRAIL = ".,;:!?)]}…"
 @lru_cache(maxsize=1)
 def _url_re2() -> str:
     """URL_RE in RE2, for texts in any script: Python's \\s spelled out (:func:`~detector.posts.matching.python_class`)."""
-    return "(?i:https?://)" + python_class(r"[^\s<>\"']") + "+"
+    return "(?i:https?://)" + python_class(r"\s", negate=True, extra="<>\"'") + "+"
 
 
 @lru_cache(maxsize=1)
@@ -472,7 +472,7 @@ def _hashtag_re2() -> str:
     """HASHTAG_RE in RE2, without a group: the look-behind becomes the character before the mark (or
     the start), consumed, and the tag is what follows the find's last mark. A mark right after a
     find follows a word character, which the look-behind refuses too: the same finds."""
-    return "(?:^|" + python_class(r"[^\w&]") + ")[#＃]" + python_class(r"\w") + "+"
+    return "(?:^|" + python_class(r"\w", negate=True, extra="&") + ")[#＃]" + python_class(r"\w") + "+"
 
 
 def _found(text: pd.Series, marks: tuple[str, ...], fn: Any, re2: str, *, trail: str = "", after_mark: bool = False) -> pd.Series:

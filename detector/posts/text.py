@@ -177,22 +177,23 @@ def normalize_series(s: pd.Series) -> pd.Series:
     pandas.Series
         Normalised texts (dtype ``string``) with the index of ``s``.
     """
-    codes, uniques = pd.factorize(s, use_na_sentinel=True)
-    values = np.asarray(uniques, dtype=object)
-    done = np.empty(len(values) + 1, dtype=object)
-    done[-1] = ""  # the slot that code -1 (missing) reads
-    if len(values):
-        arr = pa.array(values, type=pa.large_string())
-        fast = pc.and_(pc.string_is_ascii(arr), pc.invert(pc.match_substring(arr, "&")))
-        fast_np = fast.to_numpy(zero_copy_only=False)
-        if fast_np.any():
-            done[:-1][fast_np] = _normalize_ascii(arr.filter(fast)).to_numpy(zero_copy_only=False)
-        rest = np.flatnonzero(~fast_np)
-        for at in range(0, len(rest), _BATCH):
-            rows = rest[at : at + _BATCH]
-            done[rows] = _normalize_many(values[rows].tolist())
-    out = pd.array(done, dtype="string")
-    return pd.Series(out.take(codes), index=s.index, dtype="string", name=s.name)
+    codes, uniques = pd.factorize(s.astype("string"), use_na_sentinel=True)
+    arr = pa.array(uniques, type=pa.large_string())
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    # The forms of the distinct texts, assembled in Arrow: the plain ones, then the others, put back in place.
+    fast = np.asarray(pc.and_(pc.string_is_ascii(arr), pc.invert(pc.match_substring(arr, "&"))).to_numpy(zero_copy_only=False), dtype=bool)
+    plain, rest = np.flatnonzero(fast), np.flatnonzero(~fast)
+    parts = [_normalize_ascii(arr.filter(pa.array(fast))) if len(plain) else pa.array([], pa.large_string())]
+    for at in range(0, len(rest), _BATCH):
+        rows = rest[at : at + _BATCH]
+        parts.append(pa.array(_normalize_many(arr.take(pa.array(rows)).to_pylist()), type=pa.large_string()))
+    parts.append(pa.array([""], type=pa.large_string()))  # the form of a missing text (code -1)
+    where = np.empty(len(arr) + 1, dtype=np.int64)
+    where[plain], where[rest], where[-1] = np.arange(len(plain)), len(plain) + np.arange(len(rest)), len(arr)
+    forms = pa.concat_arrays(parts).take(pa.array(where))
+    out = forms.take(pa.array(np.where(codes < 0, len(arr), codes)))
+    return pd.Series(pd.arrays.ArrowStringArray(out), index=s.index, name=s.name)
 
 
 _BATCH = 50_000
@@ -236,10 +237,11 @@ def _unicode_re2() -> tuple[str, str, str]:
     """
     from detector.posts.matching import python_class
 
-    space, word, not_space, not_word = python_class(r"\s"), python_class(r"\w"), python_class(r"\S"), python_class(r"\W")
+    space, word = python_class(r"\s"), python_class(r"\w")
+    not_space, not_word = python_class(r"\s", negate=True), python_class(r"\w", negate=True)
     rt = f"^{space}*(?i:rt){space}+@{word}+{space}*:?{space}*"
     url = f"(?i:https?://|www\\.){not_space}+|(^|{not_word})(?i:t\\.co/){word}+"
-    mention = "(^|" + python_class(r"[^\w@]") + f")@{word}+"
+    mention = "(^|" + python_class(r"\w", negate=True, extra="@") + f")@{word}+"
     return rt, url, mention
 
 
@@ -257,5 +259,7 @@ def _normalize_ascii(arr: pa.Array) -> pa.Array:
     arr = pc.replace_substring_regex(arr, _A_URL, f" {URL_TOKEN} ")
     arr = pc.replace_substring_regex(arr, _A_MENTION, rf"\1{MENTION_TOKEN}")
     arr = pc.ascii_lower(arr)
-    arr = pc.replace_substring_regex(arr, _A_SPACE + "+", " ")
+    # Runs of white space, and single white space characters other than the space, become one space
+    # (a single space needs no replacing: far fewer replacements than _A_SPACE + "+").
+    arr = pc.replace_substring_regex(arr, _A_SPACE + "{2,}|" + _A_SPACE.replace(" ]", "]"), " ")
     return pc.utf8_trim(arr, " ")
