@@ -348,7 +348,11 @@ def _prepare(posts: pd.DataFrame) -> pd.DataFrame:
     pid = pd.util.hash_array(frame["post_id"].to_numpy(dtype=object), categorize=False)
     aid = pd.util.hash_array(frame["author_id"].to_numpy(dtype=object), categorize=False)
     frame = frame.iloc[np.lexsort((aid, pid, t))]
-    frame = frame.drop_duplicates("post_id", keep="first").reset_index(drop=True)
+    # Distinct digests mean distinct ids: the string comparison is needed only when two digests meet.
+    sorted_pid = np.sort(pid)
+    if len(sorted_pid) and (sorted_pid[1:] == sorted_pid[:-1]).any():
+        frame = frame.drop_duplicates("post_id", keep="first")
+    frame = frame.reset_index(drop=True)
     frame["t"] = frame["created_at"].astype("int64")
     frame["acct"] = pd.factorize(frame["author_id"], sort=True)[0].astype(np.int64)
     return frame
@@ -523,27 +527,71 @@ def token_sets(normalized: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarra
 def _tokenize(normalized: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """Distinct 64-bit word hashes of each text: ``(doc index per hash, hash)``.
 
-    The pairs are grouped by ``doc`` in ascending order; within one doc their order is not
-    meaningful (nothing downstream depends on it: set sums, MinHash minima and Jaccard counts
-    are all order-free).
+    A word is a run of letters and digits (RE2's ``\\pL`` and ``\\pN``); the link and mention
+    tokens are no words. The pairs are grouped by ``doc`` in ascending order; within one doc their
+    order is not meaningful (nothing downstream depends on it: set sums, MinHash minima and
+    Jaccard counts are all order-free).
     """
-    arr = pa.array(normalized.to_numpy(dtype=object), type=pa.large_string())
-    arr = pc.replace_substring(pc.replace_substring(arr, URL_TOKEN, " "), MENTION_TOKEN, " ")
-    words = pc.split_pattern_regex(arr, r"[^\pL\pN]+")
-    parents = pc.list_parent_indices(words).to_numpy()
-    flat = pc.list_flatten(words)
-    keep = pc.greater(pc.utf8_length(flat), 0).to_numpy(zero_copy_only=False)
-    encoded = pc.dictionary_encode(flat.filter(pa.array(keep)))
+    arr = pa.array(normalized.astype("string"), type=pa.large_string())
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks() if arr.num_chunks else pa.array([], type=pa.large_string())
+    arr = pc.fill_null(arr, "")
+    plain = np.asarray(pc.string_is_ascii(arr).to_numpy(zero_copy_only=False), dtype=bool)
+    # ASCII texts (most normalised texts) are cut into words on their bytes; the others by RE2.
+    tokens, parents = _ascii_words(arr.filter(pa.array(plain)))
+    parts, owners = [tokens], [np.flatnonzero(plain)[parents]]
+    if not plain.all():
+        other = pc.replace_substring(pc.replace_substring(arr.filter(pa.array(~plain)), URL_TOKEN, " "), MENTION_TOKEN, " ")
+        words = pc.split_pattern_regex(other, r"[^\pL\pN]+")
+        flat = pc.list_flatten(words)
+        keep = np.asarray(pc.greater(pc.binary_length(flat), 0).to_numpy(zero_copy_only=False), dtype=bool)
+        parts.append(flat.filter(pa.array(keep)))
+        owners.append(np.flatnonzero(~plain)[pc.list_parent_indices(words).to_numpy()[keep]])
+    parents = np.concatenate(owners).astype(np.int64)
+    encoded = pc.dictionary_encode(pa.concat_arrays([p.cast(pa.large_string()) for p in parts]))
     vocab = encoded.dictionary.to_numpy(zero_copy_only=False)
     vocab_hash = pd.util.hash_array(vocab, categorize=False)
     # One int64 per (doc, word): sorting it is much cheaper than a two-key lexsort.
     n_vocab = max(len(vocab), 1)
-    # (The key is nearly sorted already, doc-major; np.sort plus a mask beats np.unique here.)
-    key = np.sort(
-        parents[keep].astype(np.int64) * n_vocab + encoded.indices.to_numpy().astype(np.int64)
-    )
+    key = np.sort(parents * n_vocab + encoded.indices.to_numpy().astype(np.int64))
     key = key[np.r_[True, key[1:] != key[:-1]]] if len(key) else key
     return key // n_vocab, vocab_hash[key % n_vocab]
+
+
+_ALNUM = np.zeros(256, dtype=bool)
+_ALNUM[[*range(0x30, 0x3A), *range(0x41, 0x5B), *range(0x61, 0x7B)]] = True
+
+
+def _ascii_words(arr: pa.Array) -> tuple[pa.Array, np.ndarray]:
+    """The words of ASCII texts (runs of ``[A-Za-z0-9]``, what ``\\pL``/``\\pN`` are in ASCII), in
+    text order, and the text of each; the link and mention tokens are blanked out first."""
+    n = len(arr)
+    offsets = np.frombuffer(arr.buffers()[1], dtype=np.int64)[arr.offset : arr.offset + n + 1]
+    base = int(offsets[0])
+    buf = arr.buffers()[2]
+    data = np.frombuffer(buf, dtype=np.uint8)[base : int(offsets[-1])] if buf is not None and n else np.zeros(0, np.uint8)
+    offsets = offsets - base
+    word = _ALNUM[data]
+    for token in (URL_TOKEN, MENTION_TOKEN):
+        # Neither token can overlap itself or the other: every occurrence is one replace_substring would replace.
+        raw = np.frombuffer(token.encode(), dtype=np.uint8)
+        at = np.flatnonzero(data[: max(len(data) - len(raw) + 1, 0)] == raw[0])
+        for k in range(1, len(raw)):
+            at = at[data[at + k] == raw[k]]
+        for k in range(len(raw)):
+            word[at + k] = False
+    edge = np.zeros(len(data) + 1, dtype=bool)
+    edge[offsets] = True  # a word never runs from one text into the next
+    before = np.r_[False, word[:-1]] & ~edge[:-1]
+    after = np.r_[word[1:], False] & ~edge[1:]
+    starts = np.flatnonzero(word & ~before)
+    ends = np.flatnonzero(word & ~after) + 1
+    bounds = np.empty(2 * len(starts), dtype=np.int64)
+    bounds[0::2], bounds[1::2] = starts, ends
+    # The words and the gaps between them, back to back, as one string array over the same bytes: take the words.
+    pieces = pa.LargeStringArray.from_buffers(max(len(bounds) - 1, 0), pa.py_buffer(bounds if len(bounds) else np.zeros(1, np.int64)), pa.py_buffer(data))
+    words = pieces.take(pa.array(np.arange(0, len(bounds), 2, dtype=np.int64)))
+    return words, np.searchsorted(offsets, starts, side="right") - 1
 
 
 def _normalize_parallel(texts: pd.Series, workers: int) -> pd.Series:
@@ -597,8 +645,10 @@ def _text_groups(
     ends = np.searchsorted(sdoc, np.arange(n_sets), side="right")
 
     pairs = _lsh_candidates(sdoc, shash, n_sets)
+    # Each word's hash as a dense number: equal numbers for equal hashes, as Jaccard compares them.
+    srank = pd.factorize(shash)[0].astype(np.int64)
     if len(pairs):
-        jac = _jaccard(pairs[:, 0], pairs[:, 1], shash, starts, ends)
+        jac = _jaccard(pairs[:, 0], pairs[:, 1], srank, starts, ends)
         pairs = pairs[jac >= threshold]
     graph = sparse.coo_matrix(
         (np.ones(len(pairs), dtype=np.int8), (pairs[:, 0], pairs[:, 1]))
@@ -626,7 +676,7 @@ def _text_groups(
     sim = np.ones(len(rows))
     differ = post_set != rep
     if differ.any():
-        sim[differ] = _jaccard(post_set[differ], rep[differ], shash, starts, ends)
+        sim[differ] = _jaccard(post_set[differ], rep[differ], srank, starts, ends)
     evidence = normalized.to_numpy(dtype=object)[set_text[rep_of_comp]]
     return rows, post_comp.astype(np.int64), sim, evidence
 
@@ -704,19 +754,23 @@ def _star_pairs(keys: np.ndarray) -> np.ndarray:
 
 
 def _jaccard(
-    i: np.ndarray, j: np.ndarray, shash: np.ndarray, starts: np.ndarray, ends: np.ndarray
+    i: np.ndarray, j: np.ndarray, rank: np.ndarray, starts: np.ndarray, ends: np.ndarray
 ) -> np.ndarray:
-    """Exact Jaccard similarity of the token sets ``i[k]`` and ``j[k]`` for every k."""
+    """Exact Jaccard similarity of the token sets ``i[k]`` and ``j[k]`` for every k.
+
+    ``rank`` numbers the words (a set's words are ``rank[starts[s]:ends[s]]``, each once): a word
+    of both sets of a pair shows as one ``(pair, word)`` key twice, one sort of int64 keys.
+    """
     len_i = ends[i] - starts[i]
     len_j = ends[j] - starts[j]
+    n_rank = int(rank.max()) + 1 if len(rank) else 1
     pair_ids = np.concatenate(
         [np.repeat(np.arange(len(i)), len_i), np.repeat(np.arange(len(j)), len_j)]
     )
-    toks = np.concatenate([shash[_ranges(starts[i], len_i)], shash[_ranges(starts[j], len_j)]])
-    order = np.lexsort((toks, pair_ids))
-    pid, tk = pair_ids[order], toks[order]
-    dup = (pid[1:] == pid[:-1]) & (tk[1:] == tk[:-1])
-    inter = np.bincount(pid[1:][dup], minlength=len(i))
+    toks = np.concatenate([rank[_ranges(starts[i], len_i)], rank[_ranges(starts[j], len_j)]])
+    key = np.sort(pair_ids * n_rank + toks)
+    dup = key[1:] == key[:-1]
+    inter = np.bincount(key[1:][dup] // n_rank, minlength=len(i))
     union = len_i + len_j - inter
     return np.where(union > 0, inter / np.maximum(union, 1), 0.0)
 
@@ -807,10 +861,7 @@ def _assemble(
     evidence = members["evidence"].to_numpy(dtype=object)[first].astype(str)
     span_start = pd.to_datetime(start, utc=True)
     span_end = pd.to_datetime(end, utc=True)
-    ids = np.array(
-        [_cluster_id(k, e, s) for k, e, s in zip(kinds, evidence, span_start, strict=True)],
-        dtype=object,
-    )
+    ids = _cluster_ids(kinds, evidence, span_start)
     # Accounts of each cluster, sorted (acct codes follow the sorted account ids).
     ca = np.unique(np.stack([c, acct], axis=1), axis=0)
     author_ids = _sorted_ids(frame)
@@ -872,6 +923,19 @@ def _cluster_id(kind: str, evidence: str, start: pd.Timestamp) -> str:
     """Stable id: the kind, then a digest of kind, evidence and first time."""
     key = "\x1f".join((kind, evidence, start.isoformat()))
     return f"{kind}-{hashlib.sha1(key.encode()).hexdigest()[:12]}"
+
+
+def _cluster_ids(kinds: np.ndarray, evidence: np.ndarray, starts: pd.DatetimeIndex) -> np.ndarray:
+    """:func:`_cluster_id` of every cluster; whole-second UTC times written without a Timestamp each."""
+    whole = np.asarray(starts.asi8 % 1_000_000_000 == 0)
+    stamps = np.asarray(starts.strftime("%Y-%m-%dT%H:%M:%S+00:00"), dtype=object)
+    for i in np.flatnonzero(~whole):
+        stamps[i] = starts[i].isoformat()
+    sha1, sep = hashlib.sha1, "\x1f"
+    out = np.empty(len(stamps), dtype=object)
+    for i, (k, e, t) in enumerate(zip(kinds.tolist(), evidence.tolist(), stamps.tolist(), strict=True)):
+        out[i] = k + "-" + sha1((k + sep + e + sep + t).encode()).hexdigest()[:12]
+    return out
 
 
 def _sorted_ids(frame: pd.DataFrame) -> np.ndarray:
