@@ -460,3 +460,26 @@ def test_synthetic_fans_streaming_reposts_for_hours_make_no_partners() -> None:
     burst = find_clusters(reposts(pd.Timedelta("10s")))
     assert burst.account_scores["max_shared"].eq(2).all()
     assert flagged_accounts(burst) == {f"fan{i:02d}" for i in range(30)}
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("<url> join us @user at 5pm", {"join", "us", "at", "5pm"}),  # the link and mention tokens are no words
+        ("a<url>b user url", {"a", "b", "user", "url"}),  # the words themselves are
+        ("@users", {"s"}),  # the token goes, the rest of the handle stays (as str.replace would)
+        ("ab-cd_ef  ab", {"ab", "cd", "ef"}),  # '_' joins nothing; a set holds each word once
+        ("", set()),
+        ("protest ž 5€ <url>", {"protest", "ž", "5"}),  # not ASCII: RE2's \pL and \pN
+        ("протест сутра@user", {"протест", "сутра"}),
+    ],
+)
+def test_synthetic_words_of_a_text(text: str, words: set[str]) -> None:
+    from detector.posts.coordination import _tokenize
+
+    # The text between two plain ones, so that a word running across texts would show.
+    doc, hashes = _tokenize(pd.Series(["end1", text, "2start"], dtype="string"))
+    expected = {int(h) for h in pd.util.hash_array(np.array(sorted(words), dtype=object), categorize=False)}
+    assert {int(h) for h in hashes[doc == 1]} == expected
+    assert len(hashes[doc == 1]) == len(words)
+    assert [len(hashes[doc == 0]), len(hashes[doc == 2])] == [1, 1]
