@@ -706,7 +706,8 @@ def reasons(
     # pandas string operations per row would cost more than the model.
     rows, slots = np.nonzero(kept)
     features = order[rows, slots]
-    by_feature = np.argsort(features, kind="stable")
+    # (small integers sort stably by radix: several times faster than 64-bit ones, same order)
+    by_feature = np.argsort(features.astype(np.int16) if p < 2**15 else features, kind="stable")
     rows, slots, features = rows[by_feature], slots[by_feature], features[by_feature]
     starts = np.flatnonzero(np.r_[True, features[1:] != features[:-1]]).tolist() if len(features) else []
     worded = []
