@@ -166,3 +166,21 @@ def test_the_accounts_section_keeps_its_hand_written_part(tmp_path: Path) -> Non
     assert path.read_text(encoding="utf-8") == (
         "# Evaluation\n\n## Accounts: the account model\n\nnew table\n\n### What this run says\n\n- read by hand\n\n## Calls\n\nkept\n"
     )
+
+
+def test_the_shipped_choice_on_the_half_of_an_operation_it_did_not_train_on() -> None:
+    from detector.accounts.model import FEATURES_V3, balanced_sample
+    from detector.training.evaluate import Candidate, Choice, operation_halves
+
+    names = ("ira-2018", "cresci-2017", "botometer-feedback-2019", "cresci-2015", "verified-2019")
+    table = balanced_sample(_table(names), 40, random_state=0).reset_index(drop=True)
+    tiny = Candidate("tiny additive", FEATURES_V3, Booster(min_samples_leaf=5, max_iter=10, learning_rate=0.3, l2_regularization=1.0))
+    halves = operation_halves(table, Choice(tiny, names), random_state=0)
+    assert halves[["tested_half", "trained_on_accounts", "tested_accounts", "humans"]].values.tolist() == [
+        ["first", 20, 20, 80],  # 40 trolls split in two; cresci-2017 and feedback humans (40 each) tested, never trained on
+        ["second", 20, 20, 80],
+    ]
+    assert halves["paired_with"].tolist() == ["cresci-2017, botometer-feedback-2019"] * 2
+    assert halves["roc_auc"].between(0, 1).all() and halves["peer_roc_auc"].between(0, 1).all()
+    # a choice that does not train on the operation has nothing to say about its other half
+    assert len(operation_halves(table, Choice(tiny, ("cresci-2017", "cresci-2015", "verified-2019")))) == 0

@@ -317,6 +317,8 @@ class Evaluation:
     summary: str
     scores: pd.DataFrame
     unseen: dict[str, Any] = field(default_factory=dict)
+    #: :func:`operation_halves`: the shipped choice on accounts of an operation it was not trained on.
+    halves: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def one_thread() -> Any:
@@ -465,7 +467,8 @@ def evaluate_accounts(tables_dir: Path = datasets.DEFAULT_TABLES, random_state: 
         "inner_roc_auc": shipped_choice.inner,
         "inner_by_candidate": shipped_choice.candidates,
     }
-    md = render(table, loco, choices, groups, shipped, datasets.table_hashes(tables_dir), scores)
+    halves = operation_halves(table, shipped_choice, random_state)
+    md = render(table, loco, choices, groups, shipped, datasets.table_hashes(tables_dir), scores, halves)
     ours = loco[loco["model"] == "detector"]
     peer = loco[loco["model"] == "RF-300 peer"]
     short = (
@@ -481,7 +484,52 @@ def evaluate_accounts(tables_dir: Path = datasets.DEFAULT_TABLES, random_state: 
         "booster": asdict(shipped_choice.candidate.booster),
         "trained_on": list(shipped_choice.collections),
     }
-    return Evaluation(loco, choices, groups, shipped, md, short, scores, unseen)
+    return Evaluation(loco, choices, groups, shipped, md, short, scores, unseen, halves)
+
+
+#: Collections published as half of an operation's accounts, the other half kept by the publishers
+#: for independent evaluation (ira-2018: ../shared/datasets/README.md).
+HALVED = ("ira-2018",)
+
+
+def operation_halves(table: pd.DataFrame, choice: Choice, random_state: int = 0) -> pd.DataFrame:
+    """The shipped choice on accounts of a :data:`HALVED` operation it did not train on.
+
+    The collection's accounts are split at random in two halves; the model of ``choice`` (its
+    candidate and training collections) is trained with one half (beside human rows cut to its
+    fields, :func:`datasets.with_masked_humans`) and tested on the other, against its paired humans
+    cut to its fields (:meth:`Unit.rows`; held out of training, as in its leave-one-collection-out
+    fold); then the halves swap. Not nested: ``choice`` was made with both halves in its inner runs.
+    It chooses nothing. The peer: the RF-300 on the same rows.
+    """
+    out = []
+    present = sorted(table["collection"].unique())
+    for unit in units_for(present):
+        if unit.name not in HALVED or unit.name not in choice.collections:
+            continue
+        coll = table["collection"].to_numpy()
+        own = coll == unit.name
+        ids = np.sort(table.loc[own, "account_id"].astype(str).unique())
+        first = set(np.random.default_rng(random_state).permutation(ids)[: len(ids) // 2])
+        in_first = own & table["account_id"].astype(str).isin(first).to_numpy()
+        for half, tested in (("first", in_first), ("second", own & ~in_first)):
+            test = unit.rows(table[~(own & ~tested)])
+            rest = table[~tested & ~np.isin(coll, unit.humans) & np.isin(coll, choice.collections)]
+            pool = datasets.with_masked_humans(rest, random_state)
+            with one_thread():
+                model = train(pool, features=choice.candidate.features, booster=choice.candidate.booster, random_state=random_state)
+                _, p, _ = predict(model, test)
+                q = forest_scores(balanced_sample(pool, random_state=random_state), test, choice.candidate.features, random_state)
+            y = test["label"].to_numpy(dtype=int)
+            m, peer = unit_metrics(y, p), unit_metrics(y, q)
+            out.append(
+                {
+                    "collection": unit.name, "tested_half": half, "trained_on_accounts": int((own & ~tested).sum()), "tested_accounts": int(y.sum()),
+                    "humans": int((y == 0).sum()), "paired_with": ", ".join(unit.humans), **{k: m[k] for k in ("roc_auc", "pr_auc", "recall_suspicious", "fpr_suspicious")},
+                    "peer_roc_auc": peer["roc_auc"],
+                }
+            )  # fmt: skip
+    return pd.DataFrame(out)
 
 
 def save_raw(result: Evaluation, folder: str | Path) -> Path:
@@ -495,7 +543,7 @@ def save_raw(result: Evaluation, folder: str | Path) -> Path:
     result.loco.to_csv(out / "loco.csv", index=False)
     result.scores.to_csv(out / "scores.csv.gz", index=False)
     result.groups.to_csv(out / "groups.csv", index=False)
-    run = {"choices": result.choices, "shipped": result.shipped, "unseen": result.unseen, "summary": result.summary}
+    run = {"choices": result.choices, "shipped": result.shipped, "unseen": result.unseen, "summary": result.summary, "halves": result.halves.to_dict("records")}
     (out / "run.json").write_text(json.dumps(run, indent=2, default=str) + "\n", encoding="utf-8")
     return out
 
@@ -544,7 +592,14 @@ def _table(df: pd.DataFrame, columns: list[str], names: list[str] | None = None)
 
 
 def render(
-    table: pd.DataFrame, loco: pd.DataFrame, choices: dict[str, dict[str, Any]], groups: pd.DataFrame, shipped: dict[str, Any], hashes: dict[str, str], scores: pd.DataFrame
+    table: pd.DataFrame,
+    loco: pd.DataFrame,
+    choices: dict[str, dict[str, Any]],
+    groups: pd.DataFrame,
+    shipped: dict[str, Any],
+    hashes: dict[str, str],
+    scores: pd.DataFrame,
+    halves: pd.DataFrame | None = None,
 ) -> str:
     counts = table.groupby("collection", sort=True)["label"].agg(["size", "sum"])
     n_all = {9: "nine", 10: "ten", 11: "eleven", 12: "twelve"}.get(len(counts), str(len(counts)))
@@ -652,6 +707,7 @@ def render(
         + (", ".join(f"{c} (inner mean ROC-AUC +{g:.3f} without it)" for c, g in shipped["dropped"].items()) or "none")
         + f". Inner mean ROC-AUC {shipped['inner_roc_auc'].get('mean')}.",
         "",
+        *_halves_part(halves),
         "### How the candidates were drafted, and what was seen first",
         "",
         "- Nested, so not tuned on itself: every choice (model family, feature set, training",
@@ -684,6 +740,24 @@ def render(
         "",
     ]
     return "\n".join(lines) + "\n"
+
+
+def _halves_part(halves: pd.DataFrame | None) -> list[str]:
+    if halves is None or len(halves) == 0:
+        return []
+    return [
+        "### The same operation, accounts it was not trained on",
+        "",
+        "The shipped model has seen half of an operation's accounts where its publishers kept the other",
+        "half for independent evaluation (ira-2018). The nearest estimate of how it does on that other",
+        "half: the shipped choice (candidate and training collections) trained with a random half of",
+        "the collection and tested on the other half against its paired humans cut to its fields (held",
+        "out of training, as in its fold above), then the halves swapped (`operation_halves`). Not",
+        "nested: the choice was made with both halves in its inner runs. It chose nothing.",
+        "",
+        _table(halves, ["collection", "tested_half", "trained_on_accounts", "tested_accounts", "humans", "paired_with", "roc_auc", "pr_auc", "recall_suspicious", "fpr_suspicious", "peer_roc_auc"]),
+        "",
+    ]
 
 
 #: The hand-written part of the account section: from this heading to the section's end, kept
