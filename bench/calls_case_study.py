@@ -43,7 +43,7 @@ MODEL_FEATURES = ["call_strength", "urgency", "has_url", "n_hashtags", "is_repos
 
 log = logging.getLogger("bench.calls_case_study")
 
-# The sampled calls below, read by h15 (2026-11-30) against the call definition of
+# The sampled calls below, read by h15 and h23 (2026-11-30) against the call definition of
 # ../shared/datasets/balkan-posts/README.md: 1 a call, 0 not (online-only actions, non-political
 # events, reports). Keyed by the record number the reader gives (source_row); a sample the model
 # changes is reported as not read.
@@ -59,6 +59,11 @@ READ_BY_HAND = {
     931057: 1, 563742: 1, 974657: 1, 492664: 0, 994841: 0, 57901: 1, 542931: 0, 128602: 0,
     563751: 1, 563759: 1, 304910: 1, 1013431: 1, 730878: 1, 1159886: 0, 974642: 1, 1132819: 1,
     488909: 1, 713523: 0, 752040: 1, 752045: 1,
+    # the samples of session 5's model, read by h23 (2026-11-30) with the same definition; "unsure" for
+    # 625796 (a congressional commemoration), 917229 (campaign rally tickets), 575927 (a school walkout),
+    # 436274 (a protest the writer forms in front of a hotel)
+    937333: 0, 1013408: 0, 625796: 1, 672002: 1, 541172: 0, 563755: 1, 488891: 1, 281724: 0,
+    917229: 1, 488982: 1, 575927: 1, 553519: 0, 436274: 1, 625286: 1, 974651: 1, 578399: 1,
 }  # fmt: skip
 
 
@@ -68,7 +73,7 @@ def _by_reading(rows: pd.Series) -> str:
     if not seen:
         return "Not read by hand."
     unread = f" ({len(rows) - len(seen)} not read)" if len(seen) < len(rows) else ""
-    return f"Read by hand (h15, with the call definition of `balkan-posts/README.md`): {sum(seen)} of {len(seen)} are calls{unread}."
+    return f"Read by hand (h15, h23, with the call definition of `balkan-posts/README.md`): {sum(seen)} of {len(seen)} are calls{unread}."
 
 
 def _md_table(df: pd.DataFrame) -> str:
