@@ -7,16 +7,21 @@ written anywhere), then:
 1. measures the gate's recall on the labelled calls;
 2. nested grouped cross-validation (outer 5 folds, inner 3; groups join posts by source and author
    and by identical text, and the Serbian and English versions of one article): every choice
-   (regularisation, which feature set: n-grams with the lexicon's parts and the topic cues, with the
-   lexicon's parts only, or with neither; Platt calibration, threshold) is made on the inner
-   folds only; the outer predictions are the reported figures, overall and per language, next to
-   the lexicon's rule on the same posts;
+   (regularisation, which feature set: n-grams with the lexicon's parts and the topic cues, the same
+   with the language-independent cues of :mod:`detector.posts.call_cues`, or those cues without
+   n-grams, by the mean per-language average precision; Platt calibration, threshold) is made on the
+   inner folds only, and every fit balances the classes within each language; the outer predictions
+   are the reported figures, overall and per language, next to the lexicon's rule on the same posts;
 3. the held-out posts of ``datasets/calls/heldout.csv`` (never looked at while the features were
    designed): trained on the rest, choices on its inner folds;
 4. leave-one-source-out: train on the other sources (choices again on inner folds), test on the
    held-out one (the student-protest site, the Albanian corpus, the 2013-14 tweets, IRA English);
-5. with ``--save``: fits the final model on all labelled posts (choices by grouped CV on all of
-   them) and writes ``detector/data/call-model.npz`` and its card.
+5. leave-one-language-out: train without Albanian, Serbian (both scripts) or English (and without
+   every group that holds a post in it), test on that language;
+6. with ``--save``: fits the final model on all labelled posts with the (C, feature set) most outer
+   folds chose, its calibration and threshold by grouped CV on all of them, and writes
+   ``detector/data/call-model.npz`` and its card (``--save --from-json`` takes the outer choices
+   of an earlier run and evaluates nothing).
 
 The n-gram weights (idf) are learnt once from unlabelled posts (every balkan-posts text and a
 seeded sample of 100,000 IRA posts), without labels.
@@ -317,6 +322,17 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def language_split(lang: np.ndarray, g: np.ndarray, members: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
+    """Rows to train on and to test on when the languages ``members`` are left out.
+
+    The test rows are the posts in those languages; the training rows are the posts of every group
+    that holds none of them (a group with a test post, say an article and its translation, is out).
+    """
+    held = np.isin(lang, members)
+    touched = np.isin(g, np.unique(g[held]))
+    return np.flatnonzero(~touched), np.flatnonzero(held)
+
+
 def evaluate(res: dict, d: pd.DataFrame, X: dict, y: np.ndarray, g: np.ndarray, gated: np.ndarray, lang: np.ndarray, lex_pred: np.ndarray, args: argparse.Namespace) -> None:
     """The nested CV, the fixed split, the source and language hold-outs: their figures into ``res``."""
     # Nested grouped CV.
@@ -366,9 +382,7 @@ def evaluate(res: dict, d: pd.DataFrame, X: dict, y: np.ndarray, g: np.ndarray, 
     # language left out, so no translation of a test article either), choices on inner folds of those.
     res["language_holdout"] = {}
     for name, members in LOLO.items():
-        held = np.isin(lang, members)
-        touched = np.isin(g, np.unique(g[held]))
-        tr, te = np.flatnonzero(~touched), np.flatnonzero(held)
+        tr, te = language_split(lang, g, members)
         fit = choose_and_fit({fs: X[fs][tr] for fs in FEATURE_SETS}, y[tr], g[tr], gated[tr], lang[tr])
         p = predict(fit, X, te, gated)
         r = report(d.iloc[te].reset_index(drop=True), p >= fit["threshold"], lex_pred[te])
