@@ -517,8 +517,9 @@ def _held_verdicts(posts: pd.DataFrame, account_scores: pd.DataFrame | None) -> 
         return np.zeros(len(posts), dtype=bool)
     mine, theirs = _keys(posts, account_scores)
     first = ~theirs.duplicated().to_numpy()
-    held = pd.Series(account_scores["reasons"].astype("string").fillna("").str.startswith(_HELD).to_numpy()[first], index=theirs.to_numpy()[first])
-    return mine.map(held).fillna(False).to_numpy(dtype=bool)
+    held = np.asarray(account_scores["reasons"].astype("string").fillna("").str.startswith(_HELD).to_numpy()[first], dtype=bool)
+    at = _positions(mine, theirs[first])
+    return np.where(at >= 0, held[np.maximum(at, 0)], False) if len(held) else np.zeros(len(mine), dtype=bool)
 
 
 def _author_scores(posts: pd.DataFrame, account_scores: pd.DataFrame | None) -> np.ndarray:
@@ -526,8 +527,9 @@ def _author_scores(posts: pd.DataFrame, account_scores: pd.DataFrame | None) -> 
         return np.full(len(posts), np.nan)
     mine, theirs = _keys(posts, account_scores)
     first = ~theirs.duplicated().to_numpy()
-    by_id = pd.Series(account_scores["score"].to_numpy()[first], index=theirs.to_numpy()[first])
-    return mine.map(by_id).to_numpy(dtype=float)
+    score = np.asarray(account_scores["score"].to_numpy()[first], dtype=float)
+    at = _positions(mine, theirs[first])
+    return np.where(at >= 0, score[np.maximum(at, 0)], np.nan)
 
 
 def _post_coordination(posts: pd.DataFrame, coordination: Coordination | None) -> tuple[np.ndarray, pd.Series, np.ndarray]:
@@ -556,16 +558,16 @@ def _post_coordination(posts: pd.DataFrame, coordination: Coordination | None) -
         note = "in " + top["kind"].astype(str) + " cluster " + top["cluster_id"].astype(str) + " with " + top["n_accounts"].astype(str) + " accounts"
         note.index = key[~key.duplicated()].to_numpy()
         # Each post's place among the clustered posts, looked up once for its cluster ids and its note.
-        at = note.index.get_indexer(pid)
+        at = _positions(pid, note.index)
         in_cluster = at >= 0
-        ids = pd.Series(joined.reindex(note.index).to_numpy(dtype=object)[at], dtype="string", name=pid.name).where(in_cluster).reset_index(drop=True)
+        ids = pd.Series(joined.to_numpy(dtype=object)[_positions(note.index, joined.index)][at], dtype="string", name=pid.name).where(in_cluster).reset_index(drop=True)
         notes[in_cluster] = note.to_numpy(dtype=object)[at[in_cluster]]
     acc = coordination.account_scores
     if acc is not None and not acc.empty:
         author, acc_key = _keys(posts, acc)
         idx = acc.set_index(acc_key.to_numpy())
         # Each post's author among the scored accounts, looked up once for the score and its detail.
-        at = idx.index.get_indexer(author)
+        at = _positions(author, idx.index)
         known = at >= 0
         acc_score = idx["coordination_score"].astype(float)
         score = np.where(known, acc_score.to_numpy()[at], np.nan)
@@ -581,6 +583,13 @@ def _post_coordination(posts: pd.DataFrame, coordination: Coordination | None) -
             before = notes[pos]
             notes[pos] = np.where(before != "", before + "; " + d, "not in a cluster itself; " + d)
     return coord, ids, notes
+
+
+def _positions(values: pd.Series | pd.Index, keys: pd.Series | pd.Index) -> np.ndarray:
+    """The position of each value among the distinct ``keys`` (-1 where absent or missing): a hash
+    lookup in Arrow, as ``Index.get_indexer`` gives it, without Python strings."""
+    got = pc.index_in(pa.array(values, type=pa.large_string()), value_set=pa.array(keys, type=pa.large_string()), skip_nulls=True)
+    return np.asarray(pc.fill_null(got, -1).to_numpy(zero_copy_only=False), dtype=np.int64)
 
 
 def _reasons(
