@@ -1030,12 +1030,11 @@ def _csv_cells(s: pd.Series, kind: str, pa: Any, pc: Any) -> Any:
     elif kind == "float":
         # Python's repr (what the csv module writes), once per distinct value.
         codes, uniques = pd.factorize(s, use_na_sentinel=True)
-        text = np.array([repr(float(v)) for v in uniques] + ['""'], dtype=object)
-        return pa.array(text[codes], type=pa.large_string())
+        text = pa.array([repr(float(v)) for v in uniques] + ['""'], type=pa.large_string())
+        return text.take(pa.array(np.where(codes < 0, len(uniques), codes)))
     elif kind == "bool":
-        text = np.array(["False", "True", '""'], dtype=object)
-        codes = np.where(s.isna().to_numpy(), 2, s.fillna(False).astype(bool).to_numpy().astype(np.int64))
-        return pa.array(text[codes], type=pa.large_string())
+        text = pa.array(["False", "True", '""'], type=pa.large_string())
+        return text.take(pa.array(np.where(s.isna().to_numpy(), 2, s.fillna(False).astype(bool).to_numpy().astype(np.int64))))
     else:
         arr = pa.array(s, from_pandas=True).cast(pa.large_string())
     return pc.fill_null(arr.cast(pa.large_string()), missing)
@@ -1063,6 +1062,15 @@ def safe_for_spreadsheets(df: pd.DataFrame) -> pd.DataFrame:
             continue
         if out is None:
             out = df.copy()
+        if isinstance(s.dtype, pd.StringDtype) and s.dtype.storage == "pyarrow":
+            # The quote put in front by Arrow: no million-object column and back.
+            import pyarrow as pa
+            import pyarrow.compute as pc
+
+            arr = pa.array(s, type=pa.large_string())
+            quoted = pc.if_else(pa.array(risky), pc.binary_join_element_wise(pa.scalar("'", pa.large_string()), arr, pa.scalar("", pa.large_string())), arr)
+            out[col] = pd.Series(pd.array(quoted, dtype=s.dtype), index=s.index)
+            continue
         fixed = out[col].astype(object)
         fixed[risky] = "'" + text[risky].astype(str)
         out[col] = fixed.astype(s.dtype) if isinstance(s.dtype, pd.StringDtype) else fixed
