@@ -246,3 +246,17 @@ def test_letters_and_capitals_counted_from_bytes_equal_the_regex_counts() -> Non
     assert list(zip(letters[len(real) :].tolist(), capitals[len(real) :].tolist(), strict=True)) == [
         (0, 0), (6, 3), (14, 7), (4, 0), (3, 0), (16, 0), (0, 0), (4, 0), (1, 0), (0, 0)
     ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "norm",
+    ["", " ", "a b", "a  b", " a b ", "a <url> b", "<url>", "a@user b @user", "a_b c-d", "x , y", "a\u200bb", "протест ,  сутра!", "a <url><url> b", "a < url> b"],
+)
+def test_template_gaps_replaced_as_the_plain_pattern_would(norm: str) -> None:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from detector.posts.calls import _TEMPLATE_GAPS, TEMPLATE_GAP
+
+    arr = pa.array([norm], type=pa.large_string())
+    assert pc.replace_substring_regex(arr, _TEMPLATE_GAPS, " ").to_pylist() == pc.replace_substring_regex(arr, TEMPLATE_GAP, " ").to_pylist()
