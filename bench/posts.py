@@ -14,7 +14,13 @@ every 50 ms, plus ``ru_maxrss`` of the child at its end):
   table, and the four output CSVs, each stage timed by the command (``--timings-out``).
 
 Target (issue 10): the whole job at most 5x the I/O floor, and under 4 GB.
-Usage: ``python bench/posts.py [--rows N] [--workdir DIR] [--out BENCHMARKS.md]`` (``--out`` rewrites the
+
+With ``--shapes``, the same two phases also run on real posts of other shapes, each against its own
+floor (pandas reading that file and writing it as CSV): the IRA Parquet re-packaging (the same
+1,166,601 rows through the Parquet reader), the PHEME threads as one JSONL of v1.1 tweets (4,335)
+and the Serbian/Albanian/Bosnian/Croatian tweets of ``balkan-posts`` (a flat CSV, 18,274).
+
+Usage: ``python bench/posts.py [--rows N] [--workdir DIR] [--shapes] [--out BENCHMARKS.md]`` (``--out`` rewrites the
 measured part of its section and keeps the hand-kept table of runs and the notes below it).
 """
 
@@ -35,7 +41,8 @@ from typing import Any
 from score_accounts import machine  # bench/ is on the path when this file runs as a script
 
 ROOT = Path(__file__).resolve().parents[1]
-DATA = ROOT.parent / "shared" / "datasets" / "ira-2018" / "tweets.parquet"
+SHARED = ROOT.parent / "shared" / "datasets"
+DATA = SHARED / "ira-2018" / "tweets.parquet"
 HEADING = "## Posts job end to end (bench/posts.py)"
 
 
@@ -53,11 +60,30 @@ def make_input(rows: int | None, path: Path) -> int:
 # ---------------------------------------------------------------- phases (each in a subprocess)
 
 
+def make_shapes(work: Path) -> dict[str, Path]:
+    """The other real inputs of ``--shapes``, by name (written into ``work`` where they need writing)."""
+    pheme = work / "pheme_v1.jsonl"
+    if not pheme.exists():
+        with open(pheme, "w", encoding="utf-8") as out:
+            for p in sorted((SHARED / "pheme").glob("*.json")):
+                try:
+                    records = json.loads(p.read_text(encoding="utf-8"))
+                except ValueError:
+                    continue  # an empty file in this copy
+                for r in records if isinstance(records, list) else [records]:
+                    out.write(json.dumps(r) + "\n")
+    return {
+        "IRA Parquet (the same rows)": DATA,
+        "PHEME v1.1 tweets (JSONL)": pheme,
+        "balkan-posts tweets sr/sq/bs/hr (flat CSV)": SHARED / "balkan-posts" / "mozetic_tweets_sr_sq_bs_hr.csv",
+    }
+
+
 def phase_floor(inp: str, out: str) -> dict[str, Any]:
     import pandas as pd
 
     t = time.perf_counter()
-    df = pd.read_csv(inp)
+    df = pd.read_parquet(inp) if inp.endswith(".parquet") else pd.read_json(inp, lines=True) if inp.endswith(".jsonl") else pd.read_csv(inp)
     read = time.perf_counter() - t
     df.to_csv(out, index=False)
     return {"seconds": time.perf_counter() - t, "read_seconds": read, "rows": len(df)}
@@ -180,6 +206,21 @@ def render(r: dict[str, Any]) -> str:
         f"peak {job['peak_gb']:.2f} GB (target < 4 GB). "
         f"{job['calls']:,} calls to action, {job['campaigns']:,} campaigns.",
     ]
+    if r.get("shapes"):
+        lines += [
+            "",
+            "Other shapes of real posts, the same run (each against pandas reading that file and writing it as CSV;",
+            "a small input's job is mostly interpreter start and imports, about 2 s of CPU):",
+            "",
+            "| input | posts | job wall / CPU s | floor wall / CPU s | ratio wall / CPU | peak GB |",
+            "|---|---|---|---|---|---|",
+        ]
+        for sh in r["shapes"]:
+            j, f = sh["job"], sh["floor"]
+            lines.append(
+                f"| {sh['name']} | {j['rows']:,} | {j['seconds']:.1f} / {j['cpu_seconds']:.1f} | {f['seconds']:.1f} / {f['cpu_seconds']:.1f} | "
+                f"{j['seconds'] / f['seconds']:.1f}x / {j['cpu_seconds'] / f['cpu_seconds']:.1f}x | {j['peak_gb']:.2f} |"
+            )
     return "\n".join(lines) + "\n"
 
 
@@ -201,6 +242,7 @@ def main() -> int:
     ap.add_argument("--rows", type=int, default=None, help="Only the first N posts (default: all).")
     ap.add_argument("--workdir", help="Folder for the converted input and the outputs (default: a temporary one).")
     ap.add_argument("--out", help="Markdown file whose section to rewrite (e.g. BENCHMARKS.md).")
+    ap.add_argument("--shapes", action="store_true", help="Also time real posts of other shapes (Parquet, JSONL, flat CSV), each against its floor.")
     ap.add_argument("--phase", choices=sorted(PHASES), help=argparse.SUPPRESS)
     ap.add_argument("--input", help=argparse.SUPPRESS)
     ap.add_argument("--phase-out", help=argparse.SUPPRESS)
@@ -222,10 +264,16 @@ def main() -> int:
         load_before = " ".join(f"{x:.1f}" for x in os.getloadavg())
         floor = run_phase("floor", str(inp), str(work / "floor.csv"))
         job = run_phase("job", str(inp), str(work / "job"))
+        shapes = []
+        if args.shapes:
+            for k, (name, path) in enumerate(make_shapes(work).items()):
+                f = run_phase("floor", str(path), str(work / f"floor_{k}.csv"))
+                j = run_phase("job", str(path), str(work / f"job_{k}"))
+                shapes.append({"name": name, "floor": f, "job": j})
         load_after = " ".join(f"{x:.1f}" for x in os.getloadavg())
     result = {
         "machine": machine(), "date": time.strftime("%Y-%m-%d"), "rows": job["rows"], "input_mib": inp.stat().st_size / 2**20 if inp.exists() else 0.0,
-        "load_before": load_before, "load_after": load_after, "floor": floor, "job": job,
+        "load_before": load_before, "load_after": load_after, "floor": floor, "job": job, "shapes": shapes,
     }  # fmt: skip
     print(json.dumps(result, indent=1))
     if args.out:
