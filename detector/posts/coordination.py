@@ -929,12 +929,12 @@ def _cluster_ids(kinds: np.ndarray, evidence: np.ndarray, starts: pd.DatetimeInd
     """:func:`_cluster_id` of every cluster; whole-second UTC times written without a Timestamp each."""
     whole = np.asarray(starts.asi8 % 1_000_000_000 == 0)
     stamps = np.asarray(starts.strftime("%Y-%m-%dT%H:%M:%S+00:00"), dtype=object)
-    for i in np.flatnonzero(~whole):
-        stamps[i] = starts[i].isoformat()
+    for at in np.flatnonzero(~whole):
+        stamps[at] = starts[at].isoformat()
     sha1, sep = hashlib.sha1, "\x1f"
     out = np.empty(len(stamps), dtype=object)
-    for i, (k, e, t) in enumerate(zip(kinds.tolist(), evidence.tolist(), stamps.tolist(), strict=True)):
-        out[i] = k + "-" + sha1((k + sep + e + sep + t).encode()).hexdigest()[:12]
+    for n, (k, e, t) in enumerate(zip(kinds.tolist(), evidence.tolist(), stamps.tolist(), strict=True)):
+        out[n] = k + "-" + sha1((k + sep + e + sep + t).encode()).hexdigest()[:12]
     return out
 
 
