@@ -291,6 +291,7 @@ _LATIN_LETTER = np.zeros(256, dtype=np.uint8)
 _LATIN_LETTER[[*range(0x41, 0x5B), *range(0x61, 0x7B)]] = 1
 _LATIN_CAPITAL = np.zeros(256, dtype=np.uint8)
 _LATIN_CAPITAL[0x41:0x5B] = 1
+_LETTER_AND_CAPITAL = _LATIN_LETTER.astype(np.int64) + (_LATIN_CAPITAL.astype(np.int64) << 32)
 
 
 def _letters_and_capitals(text: pa.Array, chunk: int = 1 << 17) -> tuple[np.ndarray, np.ndarray]:
@@ -311,18 +312,20 @@ def _letters_and_capitals(text: pa.Array, chunk: int = 1 << 17) -> tuple[np.ndar
         offsets = np.frombuffer(part.buffers()[1], dtype=np.int64)[part.offset : part.offset + len(part) + 1]
         data = np.frombuffer(part.buffers()[2], dtype=np.uint8)[offsets[0] : offsets[-1]]
         offsets = offsets - offsets[0]
-        letter, capital = _LATIN_LETTER[data], _LATIN_CAPITAL[data]
+        # One number per byte: 1 for a letter, plus 2**32 for a capital; one sum per text gives both counts.
+        both = _LETTER_AND_CAPITAL[data]
         lead = np.flatnonzero((data[:-1] & 0xFE) == 0xD0)
         if len(lead):
             second, d0 = data[lead + 1], data[lead] == 0xD0
             upper = d0 & (second >= 0x90) & (second <= 0xAF)
-            letter[lead] = upper | (d0 & (second >= 0xB0)) | (~d0 & (second >= 0x80) & (second <= 0x8F))
-            capital[lead] = upper
+            letter = upper | (d0 & (second >= 0xB0)) | (~d0 & (second >= 0x80) & (second <= 0x8F))
+            both[lead] = letter.astype(np.int64) + (upper.astype(np.int64) << 32)
         # Sums over each non-empty text's bytes (reduceat runs from one start to the next).
         full = np.flatnonzero(offsets[1:] > offsets[:-1])
         if len(full):
-            letters[s + full] = np.add.reduceat(letter, offsets[full], dtype=np.int64)
-            capitals[s + full] = np.add.reduceat(capital, offsets[full], dtype=np.int64)
+            sums = np.add.reduceat(both, offsets[full])
+            letters[s + full] = sums & 0xFFFFFFFF
+            capitals[s + full] = sums >> 32
     return letters, capitals
 
 
