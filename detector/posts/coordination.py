@@ -493,10 +493,15 @@ def normalize_urls(urls: pd.Series) -> pd.Series:
 
 def own_items(cells: pd.Series, repost_of: pd.Series) -> pd.Series:
     """One row per space-separated item of ``cells`` (reposts left out), keeping the row index."""
-    own = cells.where(repost_of.isna()).dropna()
-    items = own.str.split().explode().dropna()
-    items = items[items != ""]
-    return items.astype("string")
+    own = cells.where(repost_of.isna()).dropna().astype("string")
+    if own.empty:
+        return pd.Series([], dtype="string", name=cells.name)
+    # Arrow's white-space split (what pandas' str.split() runs on Arrow text), flattened with each item's row.
+    words = pc.utf8_split_whitespace(pa.array(own, type=pa.large_string()))
+    flat = pc.list_flatten(words)
+    rows = own.index.to_numpy()[pc.list_parent_indices(words).to_numpy()]
+    keep = np.asarray(pc.greater(pc.binary_length(flat), 0).to_numpy(zero_copy_only=False), dtype=bool)
+    return pd.Series(pd.arrays.ArrowStringArray(flat.filter(pa.array(keep))), index=pd.Index(rows[keep]), name=cells.name)
 
 
 # ---------------------------------------------------------------- near-duplicate texts
