@@ -296,6 +296,13 @@ def drop_duplicate_posts(posts: pd.DataFrame, rejects: Rejects) -> pd.DataFrame:
     The same post read twice (two overlapping exports, a page collected again) would otherwise
     count twice in every cluster and rate.
     """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    # Arrow counts the distinct ids first (most inputs have none twice); only then are they compared.
+    ids = pa.array(posts["post_id"].astype("string"), type=pa.large_string())
+    if pc.count_distinct(ids, mode="all").as_py() == len(posts):
+        return posts
     dup = posts["post_id"].duplicated(keep="first")
     if not dup.any():
         return posts
@@ -391,7 +398,12 @@ def _ira_rows(df: pd.DataFrame, path: str, rejects: Rejects, rules: DateRules | 
 
 def _row_ids(index: pd.Index) -> pd.Series:
     """Ids for inputs without one: the record number, stable across reruns of the same file."""
-    return "r" + pd.Series(index.astype(str), index=index, dtype="string")
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    numbers = pa.array(np.asarray(index, dtype=np.int64)).cast(pa.large_string())
+    ids = pc.binary_join_element_wise(pa.scalar("r", pa.large_string()), numbers, pa.scalar("", pa.large_string()))
+    return pd.Series(pd.arrays.ArrowStringArray(ids), index=index)
 
 
 def _text_digests(content: pd.Series, is_repost: pd.Series) -> pd.Series:
