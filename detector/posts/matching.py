@@ -16,6 +16,11 @@ RE2 pattern, and Python ``regex`` confirms the texts it finds. RE2's ``\\w``, ``
 decides those (most normalised posts) and Python reads every other text. A pattern that RE2
 cannot read, or whose flags or syntax mean something else in RE2, is searched by Python alone.
 ``tests/test_matching.py`` checks both paths against Python on every pattern of the project.
+
+Where a pattern is rewritten for RE2 by hand (the URL, hashtag, retweet-marker and mention patterns
+of :mod:`detector.posts.read` and :mod:`detector.posts.text`), :func:`python_class` spells out
+Python's Unicode ``\\w`` and ``\\s`` as the code points they match in this Python, so that RE2
+decides texts in any script exactly as Python would.
 """
 
 from __future__ import annotations
