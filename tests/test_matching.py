@@ -78,3 +78,19 @@ def test_python_only_and_loose_patterns_still_agree(pattern: str) -> None:
     rx = regex.compile(pattern)
     texts = ["aab", "aa", "1x", "x", "co-op", "coop", "walking", "9ing", "RT hi", "rt", "Ärt", "sing"]
     assert matching.search(texts, rx).tolist() == [rx.search(t) is not None for t in texts]
+
+
+@pytest.mark.parametrize(("escape", "negate", "extra", "python"), [(r"\w", False, "", r"\w"), (r"\s", False, "", r"\s"), (r"\w", True, "@", r"[^\w@]"), (r"\s", True, "<>\"'", r"[^\s<>\"']")])
+def test_python_class_matches_what_pythons_re_matches_in_every_code_point(escape: str, negate: bool, extra: str, python: str) -> None:
+    import re
+
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from detector.posts.matching import python_class
+
+    every = [chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF]
+    by_re2 = pc.match_substring_regex(pa.array(every, type=pa.large_string()), "^" + python_class(escape, negate=negate, extra=extra) + "$").to_pylist()
+    rx = re.compile(python)
+    differ = [hex(ord(ch)) for ch, got in zip(every, by_re2, strict=True) if got != (rx.fullmatch(ch) is not None)]
+    assert differ == []
