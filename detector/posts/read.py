@@ -245,9 +245,10 @@ def _ira_observations(df: pd.DataFrame, posts: pd.DataFrame) -> pd.DataFrame | N
     rows = posts["source_row"].to_numpy()
     obs = pd.DataFrame(
         {
-            "screen_name": posts["author_id"].to_numpy(),
-            "followers_count": df["followers"].reindex(rows).to_numpy() if "followers" in df.columns else None,
-            "friends_count": df["following"].reindex(rows).to_numpy() if "following" in df.columns else None,
+            # Arrow text as read (to_numpy() would make a million Python strings of each column).
+            "screen_name": posts["author_id"].array,
+            "followers_count": df["followers"].reindex(rows).array if "followers" in df.columns else None,
+            "friends_count": df["following"].reindex(rows).array if "following" in df.columns else None,
             # The array keeps the zone-aware dtype (to_numpy() would box a million Timestamps).
             "_t": posts["created_at"].array,
         },
