@@ -510,10 +510,10 @@ def markdown(res: dict) -> str:
 # Read from the source hold-out figures above (written after the run that produced them; no
 # setting was chosen on them).
 CARRY_OVER: list[str] = [
-    "Trained without the Albanian corpus, the model finds 21 of its 57 calls at precision 0.62 (session 4: 5 at 0.42; the "
-    "lexicon 3 at 0.20). Two things changed since: the language-balanced training, and the feature set chosen there, "
-    "the one with the language-independent cues; this run does not separate them (the Albanian posts of the 2013-14 "
-    "tweets, with no calls, are still in its training). "
+    "Trained without the Albanian corpus, the model finds 14 of its 57 calls at precision 0.61 (session 4: 5 at 0.42; the "
+    "lexicon 3 at 0.20; 21 at 0.62 in this session's first run, whose gate differed by one labelled post: the figure "
+    "swings). Two things changed since session 4: the language-balanced training, and the feature set chosen there, "
+    "the one with the language-independent cues; these runs do not separate them. "
     "Trained without the student-protest site, its Serbian Cyrillic calls get a high precision and a low recall (1.00 / "
     "0.38; session 4: 0.24), still below the lexicon's 0.71: most of the site's calls are live-blog lines, titles and "
     "route notices, not the invitation-with-a-time-and-a-place of the tweets. Without the IRA tweets, English recall is "
@@ -523,81 +523,82 @@ CARRY_OVER: list[str] = [
 LOLO_NOTES: list[str] = [
     "Little carries over between languages, and the language-independent cues did not change that: the inner folds "
     "chose the n-grams with the lexicon's parts and the topic cues (not the language-independent cues) in all three "
-    "runs. A model that never saw an Albanian post finds 14 of the 57 Albanian calls (0.25, at precision 0.78), "
-    "against 34 found when Albanian posts are in training (nested CV above); one that never saw a Serbian post finds "
-    "8 of 25 Serbian calls, and one that never saw an English post 49 of 144 English calls, both below the lexicon "
-    "alone (0.68 and 0.54), whose word lists were written for each language. Why, read from how often each column "
-    "fires (counts only, no texts): the English and Serbian calls almost all name the action (82% and 90% of them "
-    "carry an event word), the Albanian calls of these corpora mostly do not (26%, and 22% of the Albanian non-calls "
-    "carry one, mostly news of protests); they carry a clock time (72% against 9% of non-calls) and an invitation with "
-    "a time and a place. What the other languages teach, \"an event word makes a call\", is the wrong lesson for them. "
-    "The one column with the same lift in all three languages is the shape of a call without a leisure subject (an "
-    "invitation or \"everyone\" with a time and a place: 37% of Albanian calls against 3% of non-calls, 19% against 3% "
-    "in English, 29% against 1% in Serbian Cyrillic), but one column does not outweigh the rest.",
+    "runs. A model that never saw an Albanian post finds 21 of the 57 Albanian calls (0.37, at precision 0.64; 14 in "
+    "this session's first run), against 28 found when Albanian posts are in training (nested CV above); one that never "
+    "saw a Serbian post finds 9 of 25 Serbian calls, and one that never saw an English post 49 of 144 English calls, "
+    "both below the lexicon alone (0.68 and 0.54), whose word lists were written for each language. Why, read from how "
+    "often each column fires (counts only, no texts): the English and Serbian calls almost all name the action (82% and "
+    "90% of them carry an event word), the Albanian calls of these corpora mostly do not (26%, and 22% of the Albanian "
+    "non-calls carry one, mostly news of protests); they carry a clock time (72% against 9% of non-calls) and an "
+    "invitation with a time and a place. What the other languages teach, \"an event word makes a call\", is the wrong "
+    "lesson for them. The one column with the same lift in all three languages is the shape of a call without a leisure "
+    "subject (an invitation or \"everyone\" with a time and a place: 37% of Albanian calls against 3% of non-calls, 19% "
+    "against 3% in English, 29% against 1% in Serbian Cyrillic), but one column does not outweigh the rest.",
 ]
 # Why the targets are not met, read from the figures of the same run.
 TARGET_NOTES: list[str] = [
-    "Session 5 traded English recall for Albanian recall. With the classes balanced within each language, the model no "
-    "longer learns that English-looking posts are often calls and Albanian-looking ones rarely (22% against 1% of the "
-    "labelled posts, an artefact of how they were drawn): Albanian recall rose from 0.37 to 0.60 (precision 0.72 to "
-    "0.60), Serbian Cyrillic from 0.67 to 0.71, and English recall fell from 0.79 to 0.69 (precision 0.80 to 0.89), on "
-    "the same outer folds as session 4; overall 0.78 / 0.66 became 0.78 / 0.67. The worst language's recall is now "
-    "0.60 instead of 0.37, and no language meets 0.75. One threshold serves all languages; the English calls now sit "
-    "lower than the others, so a threshold per language (chosen on inner folds; the posts job knows each post's "
-    "language) is the next thing to try, decided here after seeing these figures and not measured. "
+    "Session 5 traded some English recall for Albanian recall. With the classes balanced within each language, the "
+    "model no longer learns that English-looking posts are often calls and Albanian-looking ones rarely (22% against 1% "
+    "of the labelled posts, an artefact of how they were drawn). On the same outer folds as session 4: Albanian recall "
+    "0.37 to 0.49 (precision 0.72 to 0.67), Serbian Cyrillic 0.67 to 0.71 (0.82 to 0.88), English 0.79 to 0.69 (0.80 to "
+    "0.88), overall 0.78 / 0.66 to 0.81 / 0.64. No language meets 0.75. The figures are noisy: this session's first run, "
+    "identical but for one labelled non-call that its gate let through, had Albanian 0.60 / 0.60 and overall 0.78 / 0.67, "
+    "with thresholds 0.33-0.46 instead of 0.38-0.43; 4 copies of one Albanian call and two campaign openings sit at "
+    "0.39-0.42, just under this run's thresholds. One threshold serves all languages and the English calls now sit lower "
+    "than the others: a threshold per language (chosen on inner folds; the posts job knows each post's language) is "
+    "the next thing to try, decided after seeing these figures and not measured. "
     "Recall is still held down by Albanian calls that name a time and a square or the capital and ask everyone to come "
     "together without an event word, and by the student-protest site's live-blog lines; precision by invitations with "
     "a time and a place to concerts, festivals, fairs and commemorations, and by headlines that relay someone else's "
     "call (0 by the definition). The Albanian figure is close to a measure on new authors: the corpus's authors are "
     "joined through the texts they share, its 57 calls lie in 11 groups, and the largest group holds 41 of them, so one "
     "outer fold tests most Albanian calls with a model that saw about 16. No new labels this session: the Albanian and "
-    "Serbian sources in ../shared are read out for calls (sessions 3 and 4 found 1 call in 479 and 1 in 777 more posts). "
-    "The figures are noisy: in session 4's scratch runs, Albanian recall moved between 0.37 and 0.53 with the outer fold "
-    "assignment alone.",
+    "Serbian sources in ../shared are read out for calls (sessions 3 and 4 found 1 call in 479 and 1 in 777 more posts).",
 ]
 
 # About the final fit, read from the same run.
 SHIPPED_NOTES: list[str] = [
-    "How the shipped model was chosen, and what was seen first (disclosed). The procedure first fitted the final model "
-    "with its own inner choice on all posts; that choice (the language-independent cues, C=256, threshold 0.23) was "
-    "one no outer fold had made, and so had the run on the fixed held-out split, whose precision was 0.59 (Albanian "
-    "0.18). On all IRA posts that model marked 667 posts as calls (session 4's: 499). Read by hand (h23, the labelling "
+    "How the shipped model was chosen, and what was seen first (disclosed). In this session's first run the final model "
+    "was fitted with its own inner choice on all posts; that choice (the language-independent cues, C=256, threshold "
+    "0.23) was one no outer fold had made, and so had that run's fixed held-out split, whose precision was 0.59 "
+    "(Albanian 0.18). On all IRA posts that model marked 667 posts as calls (session 4's: 499). Read by hand (h23, the labelling "
     "definition), 20 of the 183 it added that session 4's model did not mark, none of them a labelled post: 1 was a "
     "call. So the rule for the final fit was changed after these readings: the shipped model takes the regularisation "
     "and feature set that most outer folds chose (4 of 5 here), with its calibration and threshold from inner folds of "
-    "all posts, so that it is the model the nested figures describe. On all IRA posts it marks 446 posts (445 of them "
-    "also marked by session 4's model); of 20 read among the 54 it no longer marks, about 7 are calls (an organiser's "
-    "rally with a day) and 13 are not (reports, enlistment links, a petition, a film screening): fewer false calls and "
-    "some real ones lost, as the English figures of the nested CV say (precision 0.80 to 0.89, recall 0.79 to 0.69). "
-    "Of the case study's samples of this model, 10 of 12 random calls and 4 of 8 calls the lexicon does not make are "
-    "calls by reading (case study above). The gate was narrowed after the nested run (the English invitation stems "
+    "all posts, so that it is the model the nested figures describe; the gate was also narrowed (the English invitation stems "
     "added this session were taken out again, being already covered, and a Serbian stem that caught Russian words was "
-    "made exact, for the posts job's speed): 4,400 labelled posts pass it instead of 4,401, all 226 calls still do.",
+    "made exact, for the posts job's speed), and the whole evaluation above was run again with both changes: its figures "
+    "and the shipped model come from that one run. The rerun produced the same weights as the first run's model under this rule (C=16, lexicon+cues, "
+    "threshold 0.356). It marks 446 IRA posts (445 of them also marked by session 4's model); of 20 read among the 54 it "
+    "no longer marks, about 7 are calls (an organiser's rally with a day) and 13 are not (reports, enlistment links, a "
+    "petition, a film screening): fewer false calls and some real ones lost, as the English figures of the nested CV "
+    "say. Of the case study's samples, 10 of 12 random calls and 4 of 8 calls the lexicon does not make are calls by reading.",
 ]
 
 # What the model gets wrong, read from the outer-fold errors of the run above. Kinds of posts only:
 # the texts of balkan-posts may not be quoted or paraphrased post by post in the project.
 MISSES = [
-    "False calls, Albanian (23; more than session 4's, the price of the recall): an art-festival final and a New "
+    "False calls, Albanian (14): an art-festival final and a New "
     "Year's Eve on the square with an hour, a children's play day in a park, a retro party, a museum visit on an "
     "anniversary, a diaspora summit, a party's \"join this energy\" post from its office, a market's opening hours, a where-to-find-us note, an office's opening hours for students, a clean-up "
     "with the municipality, an official commemoration with the army, a youth-centre talk; a headline relaying a party's "
     "call to gather in front of parliament and quotes of two party leaders' calls (0 by the definition); a report of a "
     "flag raised during a protest; a historical note on a protest of 1990.",
-    "Missed Albanian calls (23 of 57): campaign and opposition calls with a day, an hour and a square, a boulevard or the "
+    "Missed Albanian calls (29 of 57): a Saturday-at-11 \"everyone on your feet\" call (4 copies) and two campaign "
+    "openings just under the threshold; campaign and opposition calls with a day, an hour and a square, a boulevard or the "
     "capital, asking everyone to come, without an event word; \"join the citizens of <town> today at <hour> in front of "
     "<building>\"; a march for the climate and one for a cause written with the verb; one-line dialect questions and pleas "
     "from North Macedonia to hold a protest; a symbolic run; a Pride march; a first-time voters' meeting with the prime "
-    "minister. Issue 10's \"Shihemi neser ne proteste\" is now found by the shipped model (0.57, threshold 0.23).",
+    "minister. Issue 10's \"Shihemi neser ne proteste\" is now found by the shipped model (0.59, threshold 0.36).",
     "Missed Serbian Cyrillic calls (6 of 21): live-blog lines (where to head after a speech, a column gathering right now "
     "at a square, a column stopped by the police with a call to gather), a one-line note that a protest is announced in a "
     "town for a date, the students' letter to the people ending in a call to assemblies, a town's protest programme; "
-    "false calls (3): reports of the largest gathering, of a student column setting off, of a planned day-long action.",
+    "false calls (2): reports of the largest gathering and of a student column setting off.",
     "Serbian/Bosnian/Croatian Latin (4 calls): missed a forwarded invitation for a Sunday and a departure time to a "
     "commemoration; false calls: a car-rally road closure, a \"let's\" for an online vote, a job-seeker's joke.",
     "English (44 of 144 missed): bare rally links and \"join me\" campaign tweets with a town and a day, vigil retweets, "
     "a national day of disruption, striking workers' \"join us\", a march to the polls, a teach-in, a day of action, "
-    "the student site's long English articles that end in a call; false calls (13): reports of students marching today, "
+    "the student site's long English articles that end in a call; false calls (14): a teachers' rally report, a bare \"be there\" with an hour and a centre, reports of students marching today, "
     "\"join our army\" enlistment links, \"watch the rally tomorrow\", live pre-rally coverage, a billboard across from a "
     "rally, an activist group's open house, a comedy show's \"join us\", a quote urging others to join a march, a "
     "celebrity joining a march.",
