@@ -297,7 +297,7 @@ def train_command(tables: str | None, labels_path: str | None, output: str | Non
         hashes["analyst_labels"] = info["sha256"]
     table = model.shipped_training_rows(table, tuple(c.name for c in datasets.COLLECTIONS))
     # as in the evaluated procedure: a counts-only bot collection trains beside humans cut to its fields
-    m = model.train(datasets.with_masked_humans(table, random_state), random_state=random_state, data_hashes=hashes)
+    m = model.train(datasets.with_training_copies(table, random_state), random_state=random_state, data_hashes=hashes)
     packaged = model.card_path(model.PACKAGE_MODEL)
     if packaged.exists():  # the nested evaluation of this procedure, when this model is its product
         shipped_card = json.loads(packaged.read_text(encoding="utf-8"))

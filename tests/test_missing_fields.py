@@ -77,7 +77,7 @@ def test_masked_humans_by_hand(small_pool: pd.DataFrame) -> None:
     # cresci-2017's three humans are enough for two draws: no row twice
     assert copies.loc[copies[MASKED_FROM] == "cresci-2017", "account_id"].is_unique
     # the pool itself is left as it was, and copies are appended once
-    both = datasets.with_masked_humans(small_pool, random_state=0)
+    both = datasets.with_training_copies(small_pool, random_state=0)
     pd.testing.assert_frame_equal(both.iloc[: len(small_pool)].drop(columns=[MASKED_FROM]), small_pool)
     assert both[MASKED_FROM].notna().sum() == 7
     assert len(datasets.masked_humans(both)) == 0  # ira now has humans of its own fields
@@ -87,7 +87,7 @@ def test_no_copies_without_a_one_class_counts_only_collection(small_pool: pd.Dat
     no_ira = small_pool[small_pool["collection"] != "ira-2018"]
     # caverlee-2011 is counts only too, but has both classes: equal rows per class balance it
     assert len(datasets.masked_humans(no_ira)) == 0
-    assert datasets.with_masked_humans(no_ira) is no_ira
+    assert datasets.with_training_copies(no_ira) is no_ira
     only_bots = small_pool[small_pool["label"] == 1]
     assert len(datasets.masked_humans(only_bots)) == 0  # no human of the pool to copy
 
@@ -127,7 +127,7 @@ def _scores(model_table: pd.DataFrame, humans: pd.DataFrame, trolls: pd.DataFram
 
 def test_a_human_cut_to_the_trolls_fields_is_not_scored_a_bot_for_it(trolls_and_others: tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]) -> None:
     pool, humans, trolls = trolls_and_others
-    masked, unseen_trolls = _scores(datasets.with_masked_humans(pool), humans, trolls)
+    masked, unseen_trolls = _scores(datasets.with_training_copies(pool), humans, trolls)
     # Cutting fields removes evidence, so a human's score moves toward the balanced prior (0.5); it
     # must not move past it to "bot" for the missing fields alone (measured: mean 0.52, none suspicious).
     assert masked.mean() <= 0.6
@@ -141,7 +141,7 @@ def test_a_human_cut_to_the_trolls_fields_is_not_scored_a_bot_for_it(trolls_and_
 
 
 def test_the_calibration_holds_a_collections_copies_out_with_it(small_pool: pd.DataFrame) -> None:
-    table = datasets.with_masked_humans(small_pool, random_state=0)
+    table = datasets.with_training_copies(small_pool, random_state=0)
     tiny = Booster(min_samples_leaf=2, max_iter=5, learning_rate=0.3, l2_regularization=1.0)
     features = ("followers_count", "friends_count", "statuses_count")
     z = cross_collection_log_odds(table, features, tiny)

@@ -60,10 +60,21 @@ FEATURES_ALL: tuple[str, ...] = tuple(f for f in ALL_FEATURES if f != "verified"
 FEATURES_DATE_FREE: tuple[str, ...] = tuple(f for f in FEATURES_ALL if f not in DATE_DEPENDENT)
 # v3 plus what the profile says about itself (no ratios of counts, which carry each collection's habits).
 FEATURES_PROFILE: tuple[str, ...] = FEATURES_V3 + ("profile_completeness", "description_bot_words", "name_screen_name_similarity")
+#: Features that grow with the audience (followers, public lists) when everything else stays: the
+#: candidates' scores may only go down as they go up (:data:`MONOTONE_BOOSTER`), so that a bigger
+#: audience never raises the score. Every feature computed from followers or lists is here, or the
+#: prior would not hold for the account (a rate of followers rising could offset the count).
+AUDIENCE: tuple[str, ...] = (
+    "followers_count", "followers_growth_rate", "followers_friends_ratio", "followers_per_post", "listed_count", "listed_growth_rate",
+)  # fmt: skip
+# Lists per follower falls as followers rise and rises as lists rise: no prior holds for both, so the
+# candidates that keep the audience prior (every one since session 5, run 3) go without it.
+FEATURES_V4: tuple[str, ...] = tuple(f for f in FEATURES_ALL if f != "listed_per_1k_followers")
 # v4 without the counts of likes: what a collection recorded of likes differs (caverlee has none), and
 # news desks and parties like little, so a feature of likes can call them bots on that ground alone.
 LIKES = ("favourites_count", "favourites_growth_rate", "likes_per_post")
-FEATURES_NO_LIKES: tuple[str, ...] = tuple(f for f in FEATURES_ALL if f not in LIKES)
+FEATURES_NO_LIKES: tuple[str, ...] = tuple(f for f in FEATURES_V4 if f not in LIKES)
+FEATURES_V3_NO_LIKES: tuple[str, ...] = tuple(f for f in FEATURES_V3 if f not in LIKES)
 #: The shipped features: what the nested choice picked on all eleven collections (EVALUATION.md).
 MODEL_FEATURES: tuple[str, ...] = FEATURES_V3
 
@@ -88,8 +99,8 @@ SCORE_COLUMNS = ["account_id", "screen_name", "score", "label", "reasons", "mode
 # A calibrated probability never claims certainty: scores stay inside [SCORE_FLOOR, 1 - SCORE_FLOOR].
 SCORE_FLOOR = 0.001
 
-#: Column of training rows that are copies of another collection's rows cut to fewer fields
-#: (:func:`detector.training.datasets.masked_humans`): the collection they were copied from. When
+#: Column of training rows that are copies of rows cut to fewer fields
+#: (:func:`detector.training.datasets.training_copies`): the collection they were copied from. When
 #: that collection is held out (cross-collection calibration), its copies are held out too.
 MASKED_FROM = "masked_from"
 
@@ -128,9 +139,9 @@ class Booster:
 
 
 # Bigger audiences (followers, public lists) may only lower the score: news desks and parties that
-# like nothing and follow few are not bots on those grounds alone (a candidate of the nested choice
-# with trees: TREES_MONOTONE).
-MONOTONE_BOOSTER = Booster(decreasing=("followers_count", "listed_count", "listed_growth_rate", "listed_per_1k_followers"))
+# like nothing and follow few are not bots on those grounds alone. The additive model with this
+# prior, and the trees with it (TREES_MONOTONE), are the candidates of the nested choice.
+MONOTONE_BOOSTER = Booster(decreasing=AUDIENCE)
 
 DEFAULT_BOOSTER = Booster()
 
@@ -501,17 +512,27 @@ def _masked_counts(table: pd.DataFrame) -> dict[str, Any]:
     if MASKED_FROM not in table.columns or table[MASKED_FROM].isna().all():
         return {}
     copies = table[table[MASKED_FROM].notna()]
-    counts = copies.groupby(["collection", MASKED_FROM], sort=True).size()
-    out: dict[str, dict[str, int]] = {}
-    for (coll, origin), n in counts.items():
-        out.setdefault(str(coll), {})[str(origin)] = int(n)
-    return {
-        "masked_human_copies": out,
-        "masked_human_copies_rule": (
+    own = (copies["collection"] == copies[MASKED_FROM]).to_numpy()
+    out: dict[str, Any] = {}
+    counts = copies[~own].groupby(["collection", MASKED_FROM], sort=True).size()
+    if len(counts):
+        masked: dict[str, dict[str, int]] = {}
+        for (coll, origin), n in counts.items():
+            masked.setdefault(str(coll), {})[str(origin)] = int(n)
+        out["masked_human_copies"] = masked
+        out["masked_human_copies_rule"] = (
             "human rows of the other collections cut to the fields of a one-class counts-only collection, as many "
             "as it has bots, so that its pattern of missing fields is half bots and half humans"
-        ),
-    }
+        )
+    if own.any():
+        dropped = copies[own].groupby(["collection", "label"], sort=True).size()
+        out["field_dropout_copies"] = {f"{coll} label {int(label)}": int(n) for (coll, label), n in dropped.items()}
+        out["field_dropout_rule"] = (
+            "a share of every collection and class (bots and humans alike) copied with only the fields of one of the "
+            "field groups that go missing in real inputs (counts only as ira-2018; counts, dates and lengths as "
+            "caverlee-2011; no likes or lists as Bluesky and Mastodon), so that missing fields carry no label"
+        )
+    return out
 
 
 def shipped_training_rows(table: pd.DataFrame, public: tuple[str, ...]) -> pd.DataFrame:

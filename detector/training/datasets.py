@@ -46,6 +46,7 @@ import io
 import json
 import logging
 import tarfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -260,7 +261,7 @@ def _caverlee(path: Path) -> tuple[pd.DataFrame, Rejects]:
 #: The profile fields each counts-only collection has; the other canonical fields are unknown there.
 #: Missing fields must carry no label. Humans paired with such a collection in evaluation are cut
 #: to the same fields (:mod:`detector.training.evaluate`); in training, a one-class counts-only
-#: collection gets as many human rows of the pool cut to its fields (:func:`with_masked_humans`).
+#: collection gets as many human rows of the pool cut to its fields (:func:`with_training_copies`).
 #: caverlee-2011 has both classes with the same fields, so equal rows per class already balance it.
 KNOWN_FIELDS: dict[str, tuple[str, ...]] = {
     "ira-2018": ("account_id", "screen_name", "followers_count", "friends_count", "statuses_count", "collected_at"),
@@ -331,9 +332,77 @@ def masked_humans(table: pd.DataFrame, random_state: int = 0) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True) if parts else table.iloc[:0]
 
 
-def with_masked_humans(table: pd.DataFrame, random_state: int = 0) -> pd.DataFrame:
-    """``table`` and its :func:`masked_humans`: a training pool whose missing fields carry no label."""
-    extra = masked_humans(table, random_state)
+#: Field groups as they go missing in real inputs, each as the profile fields it keeps: the two
+#: counts-only collections, and profiles without likes or public lists (Bluesky, Mastodon:
+#: ``PLATFORM_GAPS`` in :mod:`detector.accounts.model`). :func:`dropped_fields` cuts training
+#: copies to them.
+DROPOUT_FIELDS: dict[str, tuple[str, ...]] = {
+    "ira-2018": KNOWN_FIELDS["ira-2018"],
+    "caverlee-2011": KNOWN_FIELDS["caverlee-2011"],
+    "no-likes-or-lists": tuple(f for f in PROFILE_FIELDS if f not in ("favourites_count", "listed_count")),
+}
+#: Share of every (collection, label) group copied with fields dropped (split equally among the
+#: :data:`DROPOUT_FIELDS` groups). Fixed on principle before session 5's third run, not on a figure.
+DROPOUT_SHARE = 0.3
+
+
+def dropped_fields(table: pd.DataFrame, random_state: int = 0) -> pd.DataFrame:
+    """Copies of a share of every (collection, label) group of ``table``, cut to a field group of
+    :data:`DROPOUT_FIELDS`: balanced random field dropout.
+
+    Every group (bots and humans of every collection alike) gives :data:`DROPOUT_SHARE` of its
+    rows, drawn without replacement, split equally among the field groups, so a pattern of missing
+    fields is as frequent among bots as among humans and carries no label. Where a field group
+    keeps the lengths of the screen name and description but not the texts (caverlee-2011), the
+    copies keep the lengths. The draw of a group depends on its rows and ``random_state`` only,
+    not on the rest of the pool. Copies keep their collection and label, with their collection in
+    :data:`~detector.accounts.model.MASKED_FROM` too (held out with it; never test rows).
+    """
+    if "collection" not in table.columns or len(table) == 0:
+        return table.iloc[:0]
+    original = table[MASKED_FROM].isna().to_numpy() if MASKED_FROM in table.columns else np.ones(len(table), dtype=bool)
+    names = list(DROPOUT_FIELDS)
+    parts = []
+    groups = table[original].groupby([table["collection"][original], table["label"][original]], sort=True).indices
+    base = np.flatnonzero(original)
+    for (coll, label), idx in groups.items():
+        k = int(round(DROPOUT_SHARE * len(idx)))
+        if k == 0:
+            continue
+        rng = np.random.default_rng([random_state, zlib.crc32(str(coll).encode()), int(label)])
+        picks = base[rng.choice(idx, k, replace=False)]
+        for j, name in enumerate(names):
+            rows = table.iloc[picks[j :: len(names)]]
+            if len(rows) == 0:
+                continue
+            known = DROPOUT_FIELDS[name]
+            rows = rows.copy()
+            for length, text in (("screen_name_length", "screen_name"), ("description_length", "description")):
+                if length in known and text not in known and text in rows.columns:
+                    given = rows[length] if length in rows.columns else pd.Series(np.nan, index=rows.index)
+                    rows[length] = given.astype("float64").fillna(rows[text].astype("string").str.len().astype("float64"))
+            cut = cut_to_fields(rows, np.ones(len(rows), dtype=bool), set(known))
+            cut[MASKED_FROM] = cut["collection"].to_numpy()
+            if "kind" in cut.columns:
+                cut["kind"] = cut["kind"].astype(str) + "-fields-" + name
+            parts.append(cut)
+    return pd.concat(parts, ignore_index=True) if parts else table.iloc[:0]
+
+
+def training_copies(table: pd.DataFrame, random_state: int = 0) -> pd.DataFrame:
+    """The rows a training pool adds to itself so that missing fields carry no label:
+    :func:`masked_humans` (for a one-class counts-only collection) and :func:`dropped_fields`."""
+    parts = [p for p in (masked_humans(table, random_state), dropped_fields(table, random_state)) if len(p)]
+    return pd.concat(parts, ignore_index=True) if parts else table.iloc[:0]
+
+
+def with_training_copies(table: pd.DataFrame, random_state: int = 0) -> pd.DataFrame:
+    """``table`` and its :func:`training_copies`: a training pool whose missing fields carry no label.
+
+    Every training pool goes through it: the inner choice, each outer fold, the peer, the shipped
+    model (``detector train``) and the analyst-label evaluation.
+    """
+    extra = training_copies(table, random_state)
     if len(extra) == 0:
         return table
     return pd.concat([table, extra], ignore_index=True)

@@ -229,10 +229,10 @@ class AnalystEvaluation:
 
 def _fit(table: pd.DataFrame, random_state: int, features: tuple[str, ...] | None = None) -> Any:
     from detector.accounts.model import MODEL_FEATURES, train
-    from detector.training.datasets import with_masked_humans
+    from detector.training.datasets import with_training_copies
 
     # as the shipped procedure: a counts-only bot collection (ira-2018) trains beside humans cut to its fields
-    return train(with_masked_humans(table, random_state), features=features or MODEL_FEATURES, random_state=random_state)
+    return train(with_training_copies(table, random_state), features=features or MODEL_FEATURES, random_state=random_state)
 
 
 def _verdicts(model: Any, accounts: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
