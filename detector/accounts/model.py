@@ -512,7 +512,7 @@ def _masked_counts(table: pd.DataFrame) -> dict[str, Any]:
     if MASKED_FROM not in table.columns or table[MASKED_FROM].isna().all():
         return {}
     copies = table[table[MASKED_FROM].notna()]
-    own = (copies["collection"] == copies[MASKED_FROM]).to_numpy()
+    own = copies["collection"].astype(str).str.startswith("dropout:").to_numpy()  # datasets.DROPOUT_PREFIX
     out: dict[str, Any] = {}
     counts = copies[~own].groupby(["collection", MASKED_FROM], sort=True).size()
     if len(counts):
@@ -528,9 +528,9 @@ def _masked_counts(table: pd.DataFrame) -> dict[str, Any]:
         dropped = copies[own].groupby(["collection", "label"], sort=True).size()
         out["field_dropout_copies"] = {f"{coll} label {int(label)}": int(n) for (coll, label), n in dropped.items()}
         out["field_dropout_rule"] = (
-            "a share of every collection and class (bots and humans alike) copied with only the fields of one of the "
-            "field groups that go missing in real inputs (counts only as ira-2018; counts, dates and lengths as "
-            "caverlee-2011; no likes or lists as Bluesky and Mastodon), so that missing fields carry no label"
+            "rows of the collections copied with only the fields of a field group that goes missing in real inputs "
+            "(counts only as ira-2018; counts, dates and lengths as caverlee-2011; no likes or lists as Bluesky and "
+            "Mastodon), one collection per field group with as many bots as humans, so that missing fields carry no label"
         )
     return out
 

@@ -46,7 +46,6 @@ import io
 import json
 import logging
 import tarfile
-import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -335,58 +334,58 @@ def masked_humans(table: pd.DataFrame, random_state: int = 0) -> pd.DataFrame:
 #: Field groups as they go missing in real inputs, each as the profile fields it keeps: the two
 #: counts-only collections, and profiles without likes or public lists (Bluesky, Mastodon:
 #: ``PLATFORM_GAPS`` in :mod:`detector.accounts.model`). :func:`dropped_fields` cuts training
-#: copies to them.
+#: copies to them. Fixed on principle before session 5's third run, not on a figure.
 DROPOUT_FIELDS: dict[str, tuple[str, ...]] = {
     "ira-2018": KNOWN_FIELDS["ira-2018"],
     "caverlee-2011": KNOWN_FIELDS["caverlee-2011"],
     "no-likes-or-lists": tuple(f for f in PROFILE_FIELDS if f not in ("favourites_count", "listed_count")),
 }
-#: Share of every (collection, label) group copied with fields dropped (split equally among the
-#: :data:`DROPOUT_FIELDS` groups). Fixed on principle before session 5's third run, not on a figure.
-DROPOUT_SHARE = 0.3
+#: Collection name of the copies cut to a field group of :data:`DROPOUT_FIELDS` (``dropout:<group>``).
+DROPOUT_PREFIX = "dropout:"
 
 
 def dropped_fields(table: pd.DataFrame, random_state: int = 0) -> pd.DataFrame:
-    """Copies of a share of every (collection, label) group of ``table``, cut to a field group of
-    :data:`DROPOUT_FIELDS`: balanced random field dropout.
+    """Copies of rows of ``table`` cut to each field group of :data:`DROPOUT_FIELDS`: balanced
+    random field dropout.
 
-    Every group (bots and humans of every collection alike) gives :data:`DROPOUT_SHARE` of its
-    rows, drawn without replacement, split equally among the field groups, so a pattern of missing
-    fields is as frequent among bots as among humans and carries no label. Where a field group
-    keeps the lengths of the screen name and description but not the texts (caverlee-2011), the
-    copies keep the lengths. The draw of a group depends on its rows and ``random_state`` only,
-    not on the rest of the pool. Copies keep their collection and label, with their collection in
-    :data:`~detector.accounts.model.MASKED_FROM` too (held out with it; never test rows).
+    Each field group becomes one more collection of the pool (``dropout:<group>``) with both
+    classes, as many rows of each as the pool's groups (collection and label) have on average,
+    bots drawn equally from every bot group and humans from every human group (without
+    replacement where a group has enough). So a pattern of missing fields is half bots and half
+    humans, and weighs as one collection: it carries no label, however bot-heavy the pool is (a
+    share of every group would not do: bot-only collections make a pool's groups mostly bots).
+    Where a field group keeps the lengths of the screen name and description but not the texts
+    (caverlee-2011), the copies keep the lengths. Copies name the collection they were copied
+    from in :data:`~detector.accounts.model.MASKED_FROM` (held out with it; never test rows).
     """
-    if "collection" not in table.columns or len(table) == 0:
+    if "collection" not in table.columns or len(table) == 0 or table["label"].nunique() < 2:
         return table.iloc[:0]
     original = table[MASKED_FROM].isna().to_numpy() if MASKED_FROM in table.columns else np.ones(len(table), dtype=bool)
-    names = list(DROPOUT_FIELDS)
-    parts = []
-    groups = table[original].groupby([table["collection"][original], table["label"][original]], sort=True).indices
+    rows_of = table[original]
+    groups = rows_of.groupby([rows_of["collection"], rows_of["label"]], sort=True).indices
+    n = int(round(np.mean([len(idx) for idx in groups.values()])))
     base = np.flatnonzero(original)
-    for (coll, label), idx in groups.items():
-        k = int(round(DROPOUT_SHARE * len(idx)))
-        if k == 0:
-            continue
-        rng = np.random.default_rng([random_state, zlib.crc32(str(coll).encode()), int(label)])
-        picks = base[rng.choice(idx, k, replace=False)]
-        for j, name in enumerate(names):
-            rows = table.iloc[picks[j :: len(names)]]
-            if len(rows) == 0:
-                continue
-            known = DROPOUT_FIELDS[name]
-            rows = rows.copy()
+    rng = np.random.default_rng(random_state)
+    parts = []
+    for name, known in DROPOUT_FIELDS.items():
+        for label in (0, 1):
+            own = [idx for (_, lab), idx in groups.items() if lab == label]
+            picks = []
+            for i, idx in enumerate(own):
+                k = n // len(own) + (i < n % len(own))
+                picks.append(base[rng.choice(idx, k, replace=len(idx) < k)])
+            rows = table.iloc[np.concatenate(picks)].copy()
             for length, text in (("screen_name_length", "screen_name"), ("description_length", "description")):
                 if length in known and text not in known and text in rows.columns:
                     given = rows[length] if length in rows.columns else pd.Series(np.nan, index=rows.index)
                     rows[length] = given.astype("float64").fillna(rows[text].astype("string").str.len().astype("float64"))
             cut = cut_to_fields(rows, np.ones(len(rows), dtype=bool), set(known))
             cut[MASKED_FROM] = cut["collection"].to_numpy()
+            cut["collection"] = DROPOUT_PREFIX + name
             if "kind" in cut.columns:
                 cut["kind"] = cut["kind"].astype(str) + "-fields-" + name
             parts.append(cut)
-    return pd.concat(parts, ignore_index=True) if parts else table.iloc[:0]
+    return pd.concat(parts, ignore_index=True)
 
 
 def training_copies(table: pd.DataFrame, random_state: int = 0) -> pd.DataFrame:
