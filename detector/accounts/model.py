@@ -79,11 +79,12 @@ FEATURES_V3_NO_LIKES: tuple[str, ...] = tuple(f for f in FEATURES_V3 if f not in
 MODEL_FEATURES: tuple[str, ...] = FEATURES_V3
 
 #: Public collections the shipped model is trained on: what the nested choice picked on all eleven
-#: (EVALUATION.md; cresci-2015 dropped). ``detector train`` trains on these, plus any analyst labels.
+#: (EVALUATION.md; none dropped). ``detector train`` trains on these, plus any analyst labels.
 TRAINING_COLLECTIONS: tuple[str, ...] = (
     "botometer-feedback-2019",
     "botwiki-2019",
     "caverlee-2011",
+    "cresci-2015",
     "cresci-2017",
     "cresci-stock-2018",
     "ira-2018",
@@ -164,8 +165,8 @@ EBM = Booster(kind="ebm", learning_rate=0.05, max_iter=1000, max_bins=64, min_sa
 
 
 #: The family and settings of the shipped model: what the nested choice picked on all eleven
-#: collections (EVALUATION.md): the additive model. ``detector train`` uses them.
-MODEL_BOOSTER = DEFAULT_BOOSTER
+#: collections (EVALUATION.md): the additive model with the audience prior. ``detector train`` uses them.
+MODEL_BOOSTER = MONOTONE_BOOSTER
 
 
 def family(booster: Booster) -> str:
