@@ -177,7 +177,7 @@ def family(booster: Booster) -> str:
     if booster.kind == "ebm":
         return "explainable boosting machine (interpret), no pairs: shape functions as lookup tables"
     if booster.max_depth is None:
-        return "additive gradient boosting, one feature per tree (shape functions as lookup tables)"
+        return f"additive gradient boosting, one feature per tree (shape functions as lookup tables{monotone})"
     return f"gradient-boosted trees of depth {booster.max_depth} ({booster.max_iter} trees, interactions allowed{monotone}; stored as complete binary trees)"
 
 
