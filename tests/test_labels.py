@@ -84,7 +84,12 @@ def test_evaluation_keeps_analyst_labels_apart(public_small: pd.DataFrame) -> No
     public = public_small[public_small["collection"].isin(["botometer-feedback-2019", "cresci-2015", "botwiki-2019"])]
     table, _ = labels.add_analyst_labels(public, labels.DEMO_LABELS)
     analyst = table[table["collection"] == "analyst"].sample(200, random_state=0)
-    result = labels.evaluate_analyst_labels(public, analyst)
+    # Five of the analyst's accounts also in a public collection (as ira-2018 holds the demonstration
+    # set): the public side must not train on them.
+    twins = analyst.head(5).assign(collection="ira-2018", kind="ira-twin")
+    result = labels.evaluate_analyst_labels(pd.concat([public, twins], ignore_index=True), analyst)
+    assert result.info["public_rows_left_out"] == 5
+    assert "5 public rows are accounts of the analyst set" in result.markdown
     assert result.loco["left out"].tolist() == ["botometer-feedback-2019", "cresci-2015"]
     assert list(result.loco.columns) == ["left out", "accounts", "ROC-AUC public", "ROC-AUC public + analyst"]
     assert result.held_out["model"].tolist() == ["public", "public + analyst"]
