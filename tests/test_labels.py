@@ -90,6 +90,7 @@ def test_evaluation_keeps_analyst_labels_apart(public_small: pd.DataFrame) -> No
     result = labels.evaluate_analyst_labels(pd.concat([public, twins], ignore_index=True), analyst)
     assert result.info["public_rows_left_out"] == 5
     assert "5 public rows are accounts of the analyst set" in result.markdown
+    assert "their mean score moves by" in result.markdown  # the control reports the mean, not only the 0.8 share
     assert result.loco["left out"].tolist() == ["botometer-feedback-2019", "cresci-2015"]
     assert list(result.loco.columns) == ["left out", "accounts", "ROC-AUC public", "ROC-AUC public + analyst"]
     assert result.held_out["model"].tolist() == ["public", "public + analyst"]
