@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 
 pytest.importorskip("distributed")
 
@@ -370,13 +370,21 @@ def test_posts_on_dask_stop_where_the_local_engine_stops_on_dates(tmp_path: Path
     runner = CliRunner()
     local = runner.invoke(cli, ["posts", str(whole), "-o", str(tmp_path / "l.csv"), "--no-account-model"])
     run = runner.invoke(cli, ["posts", str(parts), "--engine", "dask", "-o", str(tmp_path / "d.csv"), "--no-account-model"])
+    _assert_same_stop(local, run, whole, parts, words)
+    assert local.output.splitlines() == _errors(local.output)  # locally, the error is all it says
+    assert not (tmp_path / "d.csv").exists()
+
+
+def _errors(output: str) -> list[str]:
+    return [line for line in output.splitlines() if line.startswith("error:")]
+
+
+def _assert_same_stop(local: Result, run: Result, whole: Path, parts: Path, words: str) -> None:
+    """Both engines stop with exit code 2 and the same error, but for the name of the input (the
+    file locally, the folder of partitions on dask); a new LocalCluster may log a line of its own."""
     assert local.exit_code == run.exit_code == 2, (local.output, run.output)
     assert words in local.output and words in run.output
-    # The same message, but for the name of the input (the file locally, the folder of partitions on
-    # dask); a new LocalCluster may log a line of its own before it.
-    said = [line for line in run.output.splitlines() if line.startswith("error:")]
-    assert [line.replace(str(parts), str(whole)) for line in said] == local.output.splitlines()
-    assert not (tmp_path / "d.csv").exists()
+    assert [line.replace(str(parts), str(whole)) for line in _errors(run.output)] == _errors(local.output)
 
 
 def _dated_accounts(created: list[str], collected: list[str]) -> pd.DataFrame:
@@ -437,8 +445,5 @@ def test_score_on_dask_stops_where_the_local_engine_stops_on_dates(tmp_path: Pat
     runner = CliRunner()
     local = runner.invoke(cli, ["score", str(whole), "-o", str(tmp_path / "l.csv"), "--top", "0", *ACCOUNT_OPTIONS])
     run = runner.invoke(cli, ["score", str(parts), "--engine", "dask", "-o", str(tmp_path / "d.csv"), *ACCOUNT_OPTIONS])
-    assert local.exit_code == run.exit_code == 2, (local.output, run.output)
-    assert words in local.output and words in run.output
-    said = [line for line in run.output.splitlines() if line.startswith("error:")]
-    assert [line.replace(str(parts), str(whole)) for line in said] == [line for line in local.output.splitlines() if line.startswith("error:")]
+    _assert_same_stop(local, run, whole, parts, words)
     assert not (tmp_path / "d.csv").exists()
