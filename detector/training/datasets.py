@@ -288,6 +288,17 @@ def cut_to_fields(table: pd.DataFrame, rows: np.ndarray, known: set[str] | tuple
     return out
 
 
+def _as_copies(rows: pd.DataFrame, known: tuple[str, ...], collection: str, prefix: str = "", suffix: str = "") -> pd.DataFrame:
+    """``rows`` cut to the ``known`` fields, as training copies of ``collection``: the collection each
+    was copied from goes to :data:`~detector.accounts.model.MASKED_FROM`, its kind is marked."""
+    cut = cut_to_fields(rows, np.ones(len(rows), dtype=bool), set(known))
+    cut[MASKED_FROM] = cut["collection"].to_numpy()
+    cut["collection"] = collection
+    if "kind" in cut.columns:
+        cut["kind"] = prefix + cut["kind"].astype(str) + suffix
+    return cut
+
+
 def masked_humans(table: pd.DataFrame, random_state: int = 0) -> pd.DataFrame:
     """Human rows of ``table`` cut to the fields of each one-class counts-only collection in it.
 
@@ -321,13 +332,7 @@ def masked_humans(table: pd.DataFrame, random_state: int = 0) -> pd.DataFrame:
             idx = np.flatnonzero(humans & (coll == origin))
             k = n // len(origins) + (i < n % len(origins))
             picks.append(rng.choice(idx, k, replace=len(idx) < k))
-        rows = table.iloc[np.concatenate(picks)]
-        cut = cut_to_fields(rows, np.ones(len(rows), dtype=bool), set(known))
-        cut[MASKED_FROM] = cut["collection"].to_numpy()
-        cut["collection"] = name
-        if "kind" in cut.columns:
-            cut["kind"] = name + "-masked-" + cut["kind"].astype(str)
-        parts.append(cut)
+        parts.append(_as_copies(table.iloc[np.concatenate(picks)], known, name, prefix=name + "-masked-"))
     return pd.concat(parts, ignore_index=True) if parts else table.iloc[:0]
 
 
@@ -379,12 +384,7 @@ def dropped_fields(table: pd.DataFrame, random_state: int = 0) -> pd.DataFrame:
                 if length in known and text not in known and text in rows.columns:
                     given = rows[length] if length in rows.columns else pd.Series(np.nan, index=rows.index)
                     rows[length] = given.astype("float64").fillna(rows[text].astype("string").str.len().astype("float64"))
-            cut = cut_to_fields(rows, np.ones(len(rows), dtype=bool), set(known))
-            cut[MASKED_FROM] = cut["collection"].to_numpy()
-            cut["collection"] = DROPOUT_PREFIX + name
-            if "kind" in cut.columns:
-                cut["kind"] = cut["kind"].astype(str) + "-fields-" + name
-            parts.append(cut)
+            parts.append(_as_copies(rows, known, DROPOUT_PREFIX + name, suffix="-fields-" + name))
     return pd.concat(parts, ignore_index=True)
 
 
