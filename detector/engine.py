@@ -396,22 +396,30 @@ class _QuietThreads(logging.Filter):
 _QUIET = _QuietThreads()
 
 
-def _order_examples(path: str, fmt: str | None, columns: dict[str, str] | None) -> pd.Series | None:
-    """The few time values of one partition that decide the input's day/month order (None: its shape fixes it)."""
-    from detector.dates import order_examples
-    from detector.posts.read import created_at_text
-
-    # The reader's per-record and per-file warnings (detector.io) are said by the partition's real read.
+@contextlib.contextmanager
+def _quiet_io() -> Iterator[None]:
+    """Silence this thread's reader warnings (detector.io) for a first look at a partition: the
+    partition's real read says its per-record and per-file warnings."""
     io_log = logging.getLogger("detector.io")
     if _QUIET not in io_log.filters:
         io_log.addFilter(_QUIET)
     _QUIET.local.quiet = True
     try:
-        text = created_at_text(path, fmt, columns)
-    except NothingScoredError:
-        return None  # no usable record: the partition's read says so
+        yield
     finally:
         _QUIET.local.quiet = False
+
+
+def _order_examples(path: str, fmt: str | None, columns: dict[str, str] | None) -> pd.Series | None:
+    """The few time values of one partition that decide the input's day/month order (None: its shape fixes it)."""
+    from detector.dates import order_examples
+    from detector.posts.read import created_at_text
+
+    try:
+        with _quiet_io():
+            text = created_at_text(path, fmt, columns)
+    except NothingScoredError:
+        return None  # no usable record: the partition's read says so
     return None if text is None else order_examples(text)
 
 
@@ -448,16 +456,11 @@ def _account_order_examples(path: str, fmt: str | None, columns: dict[str, str] 
     from detector.accounts.read import date_columns_as_written
     from detector.dates import order_examples
 
-    io_log = logging.getLogger("detector.io")
-    if _QUIET not in io_log.filters:
-        io_log.addFilter(_QUIET)
-    _QUIET.local.quiet = True  # the partition's real read says its warnings
     try:
-        written = date_columns_as_written(path, fmt, columns)
+        with _quiet_io():
+            written = date_columns_as_written(path, fmt, columns)
     except (InputError, NothingScoredError):
         return {}  # the partition's read says what is wrong with it
-    finally:
-        _QUIET.local.quiet = False
     return {name: order_examples(values) for name, values in written.items()}
 
 
