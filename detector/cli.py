@@ -158,6 +158,19 @@ def _as_of(ctx: click.Context, param: click.Parameter, value: str | None) -> Any
     return ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
 
 
+def _workers(ctx: click.Context, param: click.Parameter, value: str) -> int | None:
+    """``--workers N|auto``: a positive count, or None for the library's choice by the input."""
+    if str(value).strip().lower() == "auto":
+        return None
+    try:
+        n = int(value)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise click.BadParameter(f"'{value}' is not a positive whole number or 'auto'")
+    return n
+
+
 LABELS = ("suspicious", "uncertain", "likely-genuine")
 
 
@@ -202,13 +215,16 @@ def engine_options(func: F) -> F:
 @click.option("--model", "model_path", type=click.Path(dir_okay=False), help="Model file (default: the registry's current model, else the shipped one).")
 @click.option("--top", type=click.IntRange(min=0), default=10, show_default=True, help="Print this many of the most suspicious accounts.")
 @click.option("--chunksize", type=click.IntRange(min=1), default=100_000, show_default=True, help="Records read per chunk.")
-@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True, help="Local processes that parse and score CSV chunks (same output for any number).")
+@click.option(
+    "--workers", callback=_workers, default="auto", show_default=True, metavar="N|auto",
+    help="Local processes that parse and score CSV chunks (same output for any number). auto: one per core for a CSV of 32 MB or more, else 1.",
+)
 @filter_options
 @input_options
 @engine_options
 @handle_errors
 def score_command(
-    input_path: str, output: str, fmt: str, as_of: Any, model_path: str | None, top: int, chunksize: int, workers: int,
+    input_path: str, output: str, fmt: str, as_of: Any, model_path: str | None, top: int, chunksize: int, workers: int | None,
     min_score: float | None, labels: tuple[str, ...], engine: str, scheduler: str | None,
     date_order: str | None = None, date_format: str | None = None, columns_spec: str | None = None, tz: str | None = None,
 ) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 from pathlib import Path
 
 import pandas as pd
@@ -532,3 +533,32 @@ def test_an_account_with_too_few_fields_is_uncertain_and_says_why(tmp_path: Path
         "lists it is on, verified badge, profile theme, profile image, background image setting, profile link, "
         "location; accounts were scored without them"
     ) == 1
+
+
+def test_workers_auto_follows_the_input(accounts_dir: Path, small_model_path: Path, tmp_path: Path) -> None:
+    # "auto" (the default) gives a CSV of at least min_bytes one worker per usable core (at most 4),
+    # and anything smaller, or not CSV, this process alone; the output is the same either way.
+    from detector.accounts.score import AUTO_MAX_WORKERS, auto_workers
+
+    src = accounts_dir / "cresci2017_genuine.csv"
+    size = src.stat().st_size
+    cores = len(os.sched_getaffinity(0))
+    assert auto_workers(src) == 1  # 3 rows: far below 32 MB
+    assert auto_workers(src, min_bytes=size) == min(cores, AUTO_MAX_WORKERS)
+    assert auto_workers(src, min_bytes=size + 1) == 1
+    assert auto_workers(tmp_path / "missing.csv", min_bytes=0) == 1
+    as_json = tmp_path / "accounts.jsonl"
+    as_json.write_text("\n".join(json.dumps(r) for r in pd.read_csv(src, dtype=str).to_dict("records")), encoding="utf-8")
+    assert auto_workers(as_json, min_bytes=0) == 1
+
+    outs = {}
+    for workers in ("auto", "1", "2", "AUTO"):
+        out = tmp_path / workers / "scores.csv"
+        result = score(src, out, small_model_path, "--workers", workers)
+        assert result.exit_code == 0, result.output
+        outs[workers] = out.read_bytes()
+    assert len(set(outs.values())) == 1
+    for bad in ("0", "-2", "two", "1.5"):
+        result = score(src, tmp_path / "bad.csv", small_model_path, "--workers", bad)
+        assert result.exit_code == 2
+        assert f"Invalid value for '--workers': '{bad}' is not a positive whole number or 'auto'" in result.output
