@@ -169,16 +169,108 @@ def pr(y: np.ndarray, pred: np.ndarray) -> dict[str, float]:
             "recall": round(tp / (tp + fn), 3) if tp + fn else float("nan")}  # fmt: skip
 
 
-def best_threshold(p: np.ndarray, y: np.ndarray) -> float:
-    """The threshold with the best F1 on out-of-fold probabilities (ties: the higher one)."""
-    best, best_f = 0.5, -1.0
-    for t in np.unique(np.round(p, 4)):
-        pred = p >= t
-        tp = (pred & (y == 1)).sum()
-        f = 2 * tp / (pred.sum() + y.sum()) if (pred.sum() + y.sum()) else 0
-        if f >= best_f:
-            best, best_f = float(t), f
-    return best
+def best_threshold(p: np.ndarray, y: np.ndarray, always: np.ndarray | None = None) -> float:
+    """The threshold with the best F1 on out-of-fold probabilities (ties: the higher one).
+
+    ``always``: posts that are calls whatever the threshold (the lexicon's verdict, when it is the
+    fallback); the threshold is chosen for the predictions ``(p >= t) | always``.
+    """
+    y = np.asarray(y) == 1
+    always = np.zeros(len(p), dtype=bool) if always is None else np.asarray(always, dtype=bool)
+    cand = np.unique(np.round(p, 4))
+    if not len(cand):
+        return 0.5
+    rest = ~always
+    pr_ = np.sort(p[rest])
+    pos = np.sort(p[rest & y])
+    # Posts at or above each candidate threshold, all and calls, among those the threshold decides.
+    n_pred = len(pr_) - np.searchsorted(pr_, cand, side="left") + always.sum()
+    tp = len(pos) - np.searchsorted(pos, cand, side="left") + (always & y).sum()
+    denom = n_pred + y.sum()
+    f = np.where(denom > 0, 2 * tp / np.maximum(denom, 1), 0.0)
+    # Ties go to the higher threshold, as the loop this replaces did.
+    return float(cand[len(f) - 1 - int(np.argmax(f[::-1]))])
+
+
+# Decision rules one language's posts may get, chosen on the inner folds (:func:`choose_rules`):
+# (own threshold?, lexicon as a fallback?). The first is the pooled threshold of session 5.
+RULE_CANDIDATES = ((False, False), (False, True), (True, False), (True, True))
+
+
+def f1(y: np.ndarray, pred: np.ndarray) -> float:
+    tp = int((pred & (y == 1)).sum())
+    d = int(pred.sum() + (y == 1).sum())
+    return 2 * tp / d if d else 0.0
+
+
+def _fit_rules(p: np.ndarray, lex: np.ndarray, y: np.ndarray, grp: np.ndarray, rows: np.ndarray) -> dict:
+    """Thresholds of every candidate rule fitted on ``rows``: pooled (model alone, model or lexicon), and per language."""
+    out: dict = {("", False): best_threshold(p[rows], y[rows]), ("", True): best_threshold(p[rows], y[rows], lex[rows])}
+    for g in np.unique(grp[rows]):
+        m = rows[grp[rows] == g]
+        if y[m].sum() >= MIN_LANG_CALLS:
+            out[(g, False)] = best_threshold(p[m], y[m])
+            out[(g, True)] = best_threshold(p[m], y[m], lex[m])
+    return out
+
+
+def _apply(th: dict, g: str, own: bool, fallback: bool, p: np.ndarray, lex: np.ndarray) -> np.ndarray | None:
+    key = (g, fallback) if own else ("", fallback)
+    if key not in th:
+        return None
+    return (p >= th[key]) | (fallback & lex)
+
+
+def choose_rules(p: np.ndarray, lex: np.ndarray, y: np.ndarray, grp: np.ndarray, folds: np.ndarray) -> tuple[float, dict[str, dict]]:
+    """Each language's decision rule, chosen on inner out-of-fold probabilities only.
+
+    The candidates (:data:`RULE_CANDIDATES`): the pooled threshold (best F1 over all languages) or a
+    threshold of the language's own (best F1 within it; only for a language with at least
+    MIN_LANG_CALLS calls), each with or without the lexicon's verdict as a fallback ("model or
+    lexicon"). Each is judged by cross-fitting over the inner folds (its thresholds chosen on two
+    folds' probabilities, applied to the third), by F1 within the language; a tie keeps the simpler
+    rule. The chosen rule's threshold is then fitted on all inner folds.
+
+    Returns ``(pooled threshold, {language: {"threshold", "or_lexicon", "own"}})``; languages not
+    in the dict use the pooled threshold, model alone.
+    """
+    y = np.asarray(y).astype(int)
+    cross = {c: np.zeros(len(y), dtype=bool) for c in RULE_CANDIDATES}
+    avail = {c: set() for c in RULE_CANDIDATES}
+    ks = np.unique(folds[folds >= 0])
+    groups_ = [g for g in np.unique(grp) if g != "other" and y[grp == g].sum() >= MIN_LANG_CALLS]
+    for k in ks:
+        th = _fit_rules(p, lex, y, grp, np.flatnonzero(folds != k))
+        te = folds == k
+        for g in groups_:
+            m = te & (grp == g)
+            for c in RULE_CANDIDATES:
+                pred = _apply(th, g, c[0], c[1], p[m], lex[m])
+                if pred is None:
+                    avail[c].add(g)  # unavailable in some fold: not a candidate for g
+                    continue
+                cross[c][m] = pred
+    full = _fit_rules(p, lex, y, grp, np.arange(len(y)))
+    rules: dict[str, dict] = {}
+    for g in groups_:
+        m = grp == g
+        scores = [(f1(y[m], cross[c][m]), -i, c) for i, c in enumerate(RULE_CANDIDATES) if g not in avail[c]]
+        _, _, (own, fallback) = max(scores)
+        if (own, fallback) == (False, False):
+            continue
+        key = (g, fallback) if own else ("", fallback)
+        rules[str(g)] = {"threshold": float(full[key]), "or_lexicon": bool(fallback), "own": bool(own),
+                    "inner_f1": {f"{'own' if c[0] else 'pooled'}{' or lexicon' if c[1] else ''}": round(f, 3) for f, _, c in scores}}  # fmt: skip
+    return float(full[("", False)]), rules
+
+
+def decide(p: np.ndarray, lex: np.ndarray, grp: np.ndarray, pooled: float, rules: dict[str, dict]) -> np.ndarray:
+    """The verdicts of :func:`choose_rules`' rules (as :meth:`detector.posts.call_model.CallModel.is_call` decides)."""
+    out = p >= pooled
+    for g, r in rules.items():
+        m = grp == g
+        out[m] = (p[m] >= r["threshold"]) | (r["or_lexicon"] & lex[m])
+    return out
 
 
 def weight_groups(lang: np.ndarray) -> np.ndarray:
@@ -187,15 +279,17 @@ def weight_groups(lang: np.ndarray) -> np.ndarray:
     return np.where(np.char.startswith(lang, "Serbian"), "Serbian", lang)
 
 
-def oof_decision(X: dict, y: np.ndarray, g: np.ndarray, gated: np.ndarray, C: float, fs: str, n_splits: int, seed: int, wg: np.ndarray) -> np.ndarray:
-    """Out-of-fold decision values (gated posts only; others -inf)."""
+def oof_decision(X: dict, y: np.ndarray, g: np.ndarray, gated: np.ndarray, C: float, fs: str, n_splits: int, seed: int, wg: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Out-of-fold decision values (gated posts only; others -inf) and each post's fold (-1 outside the gate)."""
     out = np.full(len(y), -np.inf)
+    fold = np.full(len(y), -1)
     idx = np.flatnonzero(gated)
     cv = StratifiedGroupKFold(n_splits=n_splits, shuffle=True, random_state=seed)
-    for tr, te in cv.split(idx, y[idx], g[idx]):
+    for k, (tr, te) in enumerate(cv.split(idx, y[idx], g[idx])):
         coef, b = cm.fit_linear(X[fs][idx[tr]], y[idx[tr]], C, groups=wg[idx[tr]])
         out[idx[te]] = X[fs][idx[te]] @ coef + b
-    return out
+        fold[idx[te]] = k
+    return out, fold
 
 
 def macro_ap(y: np.ndarray, d: np.ndarray, lang: np.ndarray) -> float:
@@ -215,17 +309,29 @@ def choose_and_fit(X: dict, y: np.ndarray, g: np.ndarray, gated: np.ndarray, lan
     """
     scores = {}
     for C, fs in grid if grid is not None else [(C, fs) for C in GRID_C for fs in FEATURE_SETS]:
-        d = oof_decision(X, y, g, gated, C, fs, 3, seed, weight_groups(lang))
-        scores[(C, fs)] = (macro_ap(y[gated], d[gated], lang[gated]), d)
-    (C, fs), (ap, d) = max(scores.items(), key=lambda kv: kv[1][0])
+        d, folds = oof_decision(X, y, g, gated, C, fs, 3, seed, weight_groups(lang))
+        scores[(C, fs)] = (macro_ap(y[gated], d[gated], lang[gated]), d, folds)
+    (C, fs), (ap, d, folds) = max(scores.items(), key=lambda kv: kv[1][0])
     a, b = cm.fit_platt(d[gated], y[gated])
     p = np.full(len(y), np.nan)
     p[gated] = 1 / (1 + np.exp(-(a * d[gated] + b)))
     base = (y[~gated].sum() + 1) / ((~gated).sum() + 2)
     p[~gated] = base
-    thr = best_threshold(p, y)
+    # Posts outside the gate are never calls: they sit in no inner fold and the lexicon is not asked.
+    lex = lexicon_of(X, fs, gated)
+    thr, rules = choose_rules(p, lex, y, weight_groups(lang), folds)
     coef, icpt = cm.fit_linear(X[fs][np.flatnonzero(gated)], y[gated], C, groups=weight_groups(lang)[gated])
-    return {"C": C, "features": fs, "inner_ap": ap, "platt": (a, b), "threshold": thr, "base_rate": float(base), "coef": coef, "intercept": icpt}
+    return {"C": C, "features": fs, "inner_ap": ap, "platt": (a, b), "threshold": thr, "rules": rules, "base_rate": float(base),
+            "coef": coef, "intercept": icpt}  # fmt: skip
+
+
+def lexicon_of(X: dict, fs: str, gated: np.ndarray) -> np.ndarray:
+    """The lexicon's verdict on the gated rows of ``X[fs]`` (False outside the gate), read from its feature column."""
+    out = np.zeros(X[fs].shape[0], dtype=bool)
+    idx = np.flatnonzero(gated)
+    if len(idx):
+        out[idx] = cm.lexicon_verdict(cm.CallFeatures(normalised=True, **FEATURE_SETS[fs]), X[fs][idx])
+    return out
 
 
 def predict(fit: dict, X: dict, rows: np.ndarray, gated: np.ndarray) -> np.ndarray:
@@ -238,15 +344,27 @@ def predict(fit: dict, X: dict, rows: np.ndarray, gated: np.ndarray) -> np.ndarr
     return p
 
 
-def report(d: pd.DataFrame, pred: np.ndarray, lex: np.ndarray) -> dict:
+def verdict(fit: dict, X: dict, rows: np.ndarray, gated: np.ndarray, lang: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Probabilities of ``rows``, the verdicts of the fit's per-language rules, and of its pooled threshold alone."""
+    p = predict(fit, X, rows, gated)
+    sub = {fit["features"]: X[fit["features"]][rows]}
+    lex = lexicon_of(sub, fit["features"], gated[rows])
+    return p, decide(p, lex, weight_groups(lang[rows]), fit["threshold"], fit["rules"]), p >= fit["threshold"]
+
+
+def report(d: pd.DataFrame, pred: np.ndarray, lex: np.ndarray, pooled: np.ndarray | None = None) -> dict:
+    """Precision and recall overall, per language and per source: the model's verdicts, the lexicon's, and (``pooled``) the model's at its pooled threshold alone."""
     y = d.is_call.to_numpy()
-    out = {"overall": {"model": pr(y, pred), "lexicon": pr(y, lex)}}
+
+    def block(m: np.ndarray) -> dict:
+        b = {"model": pr(y[m], pred[m]), "lexicon": pr(y[m], lex[m])}
+        return b | ({"pooled": pr(y[m], pooled[m])} if pooled is not None else {})
+
+    out = {"overall": block(np.arange(len(d)))}
     for lg, sub in d.groupby("lang_group"):
-        m = sub.index.to_numpy()
-        out[lg] = {"model": pr(y[m], pred[m]), "lexicon": pr(y[m], lex[m])}
+        out[lg] = block(sub.index.to_numpy())
     for src, sub in d.groupby("source"):
-        m = sub.index.to_numpy()
-        out["source:" + src] = {"model": pr(y[m], pred[m]), "lexicon": pr(y[m], lex[m])}
+        out["source:" + src] = block(sub.index.to_numpy())
     return out
 
 
@@ -256,6 +374,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", help="write the figures here")
     ap.add_argument("--misses", help="write the outer-fold misses (with texts: keep outside the repo)")
     ap.add_argument("--labels", default=str(LABELS))
+    ap.add_argument("--quick", action="store_true", help="development only: one C and one feature set in the inner choice (figures not to be reported)")
     ap.add_argument("--write", action="store_true", help=f"replace the section {HEADING!r} of EVALUATION.md")
     ap.add_argument("--from-json", help="with --write: write the section from the figures of an earlier run (no training); "
                     "with --save: fit and save the final model with that run's outer-fold choices (no evaluation)")
@@ -306,10 +425,12 @@ def main(argv: list[str] | None = None) -> int:
                        "weights": "classes balanced within each language (Albanian, Serbian in both scripts, English), each language the same total"},
             "metrics_nested_cv": res["nested_cv"]["overall"], "versions": _versions(),
         }  # fmt: skip
-        model = cm.CallModel(features_obj, fit["coef"], fit["intercept"], fit["platt"], fit["threshold"], fit["base_rate"], card)
+        card["choice"]["rules"] = {g: {k: v for k, v in r.items() if k != "threshold"} for g, r in fit["rules"].items()}
+        rules = {g: cm.Rule(r["threshold"], r["or_lexicon"]) for g, r in fit["rules"].items()}
+        model = cm.CallModel(features_obj, fit["coef"], fit["intercept"], fit["platt"], fit["threshold"], fit["base_rate"], card, rules)
         path = cm.save_model(model)
-        log.info("saved %s (C=%s, features %s, threshold %.3f)", path, fit["C"], fit["features"], fit["threshold"])
-        res["final"] = card["choice"] | {"threshold": fit["threshold"], "base_rate": fit["base_rate"]}
+        log.info("saved %s (C=%s, features %s, threshold %.3f, rules %s)", path, fit["C"], fit["features"], fit["threshold"], _rules_json(fit["rules"]))
+        res["final"] = card["choice"] | {"threshold": fit["threshold"], "base_rate": fit["base_rate"], "rules": _rules_json(fit["rules"])}
     res["seconds"] = round(time.time() - t0, 1)
     if args.write:
         from detector.io import replace_markdown_section
@@ -320,6 +441,14 @@ def main(argv: list[str] | None = None) -> int:
         Path(args.json).write_text(text + "\n")
     print(text)
     return 0
+
+
+def _rules_json(rules: dict) -> dict:
+    return {g: {"threshold": round(r["threshold"], 3), "or_lexicon": r["or_lexicon"], "own": r["own"]} for g, r in rules.items()}
+
+
+def _choice(fit: dict) -> dict:
+    return {"C": fit["C"], "features": fit["features"], "threshold": round(fit["threshold"], 3), "rules": _rules_json(fit["rules"])}
 
 
 def language_split(lang: np.ndarray, g: np.ndarray, members: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
@@ -335,20 +464,23 @@ def language_split(lang: np.ndarray, g: np.ndarray, members: tuple[str, ...]) ->
 
 def evaluate(res: dict, d: pd.DataFrame, X: dict, y: np.ndarray, g: np.ndarray, gated: np.ndarray, lang: np.ndarray, lex_pred: np.ndarray, args: argparse.Namespace) -> None:
     """The nested CV, the fixed split, the source and language hold-outs: their figures into ``res``."""
+    # --quick (development only, never reported): one C and one feature set.
+    grid = [(GRID_C[0], next(iter(FEATURE_SETS)))] if args.quick else None
     # Nested grouped CV.
     pred = np.zeros(len(d), dtype=bool)
+    pooled = np.zeros(len(d), dtype=bool)
     prob = np.zeros(len(d))
     chosen = []
     outer = StratifiedGroupKFold(n_splits=5, shuffle=True, random_state=SEED)
     for k, (tr, te) in enumerate(outer.split(d, y, g)):
         sub_gated = gated[tr]
         Xtr = {fs: X[fs][tr] for fs in FEATURE_SETS}
-        fit = choose_and_fit(Xtr, y[tr], g[tr], sub_gated, lang[tr])
-        p = predict(fit, X, te, gated)
-        prob[te], pred[te] = p, p >= fit["threshold"]
-        chosen.append({"fold": k, "C": fit["C"], "features": fit["features"], "threshold": round(fit["threshold"], 3), "inner_ap": round(fit["inner_ap"], 3)})
+        fit = choose_and_fit(Xtr, y[tr], g[tr], sub_gated, lang[tr], grid=grid)
+        prob[te], pred[te], pooled[te] = verdict(fit, X, te, gated, lang)
+        chosen.append({"fold": k, "C": fit["C"], "features": fit["features"], "threshold": round(fit["threshold"], 3), "inner_ap": round(fit["inner_ap"], 3),
+                       "rules": _rules_json(fit["rules"])})  # fmt: skip
         log.info("outer fold %d: %s", k, chosen[-1])
-    res["nested_cv"] = report(d, pred, lex_pred)
+    res["nested_cv"] = report(d, pred, lex_pred, pooled)
     res["nested_cv"]["choices"] = chosen
     res["nested_cv"]["average_precision"] = round(float(average_precision_score(y, prob)), 3)
     # Calibration of the outer probabilities.
@@ -359,10 +491,10 @@ def evaluate(res: dict, d: pd.DataFrame, X: dict, y: np.ndarray, g: np.ndarray, 
     # The fixed held-out split: all choices on the other 70% (inner folds), figures on these.
     te = np.flatnonzero(test_split(d))
     tr = np.setdiff1d(np.arange(len(d)), te)
-    fit = choose_and_fit({fs: X[fs][tr] for fs in FEATURE_SETS}, y[tr], g[tr], gated[tr], lang[tr])
-    p = predict(fit, X, te, gated)
-    res["test_split"] = report(d.iloc[te].reset_index(drop=True), p >= fit["threshold"], lex_pred[te])
-    res["test_split"]["choice"] = {"C": fit["C"], "features": fit["features"], "threshold": round(fit["threshold"], 3)}
+    fit = choose_and_fit({fs: X[fs][tr] for fs in FEATURE_SETS}, y[tr], g[tr], gated[tr], lang[tr], grid=grid)
+    _, v, v1 = verdict(fit, X, te, gated, lang)
+    res["test_split"] = report(d.iloc[te].reset_index(drop=True), v, lex_pred[te], v1)
+    res["test_split"]["choice"] = _choice(fit)
     log.info("fixed test split: model %s lexicon %s", res["test_split"]["overall"]["model"], res["test_split"]["overall"]["lexicon"])
 
     # Leave one source out.
@@ -370,11 +502,11 @@ def evaluate(res: dict, d: pd.DataFrame, X: dict, y: np.ndarray, g: np.ndarray, 
     for src in ("blokade", "albanian_dialect", "mozetic", "ira"):
         tr = np.flatnonzero(d.source.to_numpy() != src)
         te = np.flatnonzero(d.source.to_numpy() == src)
-        fit = choose_and_fit({fs: X[fs][tr] for fs in FEATURE_SETS}, y[tr], g[tr], gated[tr], lang[tr])
-        p = predict(fit, X, te, gated)
+        fit = choose_and_fit({fs: X[fs][tr] for fs in FEATURE_SETS}, y[tr], g[tr], gated[tr], lang[tr], grid=grid)
+        _, v, v1 = verdict(fit, X, te, gated, lang)
         sub = d.iloc[te].reset_index(drop=True)
-        r = report(sub, p >= fit["threshold"], lex_pred[te])
-        r["choice"] = {"C": fit["C"], "features": fit["features"], "threshold": round(fit["threshold"], 3)}
+        r = report(sub, v, lex_pred[te], v1)
+        r["choice"] = _choice(fit)
         res["source_holdout"][src] = r
         log.info("held out %s: model %s lexicon %s", src, r["overall"]["model"], r["overall"]["lexicon"])
 
@@ -383,10 +515,10 @@ def evaluate(res: dict, d: pd.DataFrame, X: dict, y: np.ndarray, g: np.ndarray, 
     res["language_holdout"] = {}
     for name, members in LOLO.items():
         tr, te = language_split(lang, g, members)
-        fit = choose_and_fit({fs: X[fs][tr] for fs in FEATURE_SETS}, y[tr], g[tr], gated[tr], lang[tr])
-        p = predict(fit, X, te, gated)
-        r = report(d.iloc[te].reset_index(drop=True), p >= fit["threshold"], lex_pred[te])
-        r["choice"] = {"C": fit["C"], "features": fit["features"], "threshold": round(fit["threshold"], 3)}
+        fit = choose_and_fit({fs: X[fs][tr] for fs in FEATURE_SETS}, y[tr], g[tr], gated[tr], lang[tr], grid=grid)
+        _, v, v1 = verdict(fit, X, te, gated, lang)
+        r = report(d.iloc[te].reset_index(drop=True), v, lex_pred[te], v1)
+        r["choice"] = _choice(fit)
         r["train"] = {"posts": int(len(tr)), "calls": int(y[tr].sum())}
         res["language_holdout"][name] = r
         log.info("language left out %s: model %s lexicon %s", name, r["overall"]["model"], r["overall"]["lexicon"])

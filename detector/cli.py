@@ -703,6 +703,7 @@ def posts_command(
         burst_window=burst_window,
         rejects=read.rejects,
         timings=timings,
+        tz=tz,
     )
     posts_out, authors = _name_platforms(result.posts, result.authors, read.posts)
     kept = keep_rows(posts_out, min_score, labels)
@@ -732,6 +733,10 @@ def posts_command(
         f"{0 if result.account_scores is None else len(result.account_scores)} author profiles scored",
         err=True,
     )
+    if result.posts["when"].astype("string").fillna("").ne("").any():
+        from detector.posts.extract import zone_note
+
+        click.echo(zone_note(tz), err=True)
     if min_score is not None or labels:
         click.echo(f"{len(kept)} of {len(result.posts)} post scores kept by {_filter_words(min_score, labels)} -> {output}", err=True)
     if rejected:

@@ -606,14 +606,15 @@ class _Coordination:
 
 
 def _score_post_part(
-    posts: pd.DataFrame, memberships: pd.DataFrame, coord_scores: pd.DataFrame, account_scores: pd.DataFrame | None, burst_window: pd.Timedelta, campaign_of: pd.Series | None = None
+    posts: pd.DataFrame, memberships: pd.DataFrame, coord_scores: pd.DataFrame, account_scores: pd.DataFrame | None, burst_window: pd.Timedelta, campaign_of: pd.Series | None = None,
+    tz: str | None = None,
 ) -> pd.DataFrame:
     """One partition's post scores and post output side by side (the output is written, the scores feed the author table)."""
     from detector.posts.calls import score_post_table
 
     authors = set(posts["author_id"].astype(str))
     coord = _Coordination(memberships[memberships["account_id"].astype(str).isin(authors)], coord_scores[coord_scores["account_id"].astype(str).isin(authors)])
-    posts, scores, table = score_post_table(posts, account_scores=account_scores, coordination=coord, burst_window=burst_window, campaign_of=campaign_of)
+    posts, scores, table = score_post_table(posts, account_scores=account_scores, coordination=coord, burst_window=burst_window, campaign_of=campaign_of, tz=tz)
     out = pd.concat([scores, table[[c for c in table.columns if c not in scores.columns]]], axis=1)
     # Written only when the whole input is not all X's (decided on the client, as cli._name_platforms does).
     out["platform"] = posts["platform"].astype("string").fillna("x").to_numpy()
@@ -808,7 +809,7 @@ def _analyse_partitioned(
     acc_d = dask.delayed(account_scores, pure=True)
     campaign_d = dask.delayed(campaigns.posts, pure=True)
     score_meta = _score_meta()
-    scored = by_author.map_partitions(_score_post_part, mem_d, coord_d, acc_d, burst, campaign_d, meta=score_meta, align_dataframes=False)
+    scored = by_author.map_partitions(_score_post_part, mem_d, coord_d, acc_d, burst, campaign_d, None if dates is None else dates.tz, meta=score_meta, align_dataframes=False)
     with stage(timings, "scores and writing"):
         scored = scored.persist() if client is not None else scored
         writes = [write_parts(scored[POST_OUTPUT_COLUMNS + (["platform"] if name_platforms else [])], output, compute=False)]

@@ -97,3 +97,15 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(socket.socket, "connect", refuse)
     monkeypatch.setattr(socket.socket, "connect_ex", refuse)
     monkeypatch.setattr(socket, "getaddrinfo", lambda *a, **k: refuse(None, a))  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="session")
+def calls_eval():  # type: ignore[no-untyped-def]
+    """bench/calls_eval.py as a module (its rule and split helpers are tested; change its settings with monkeypatch)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("calls_eval_for_tests", Path(__file__).resolve().parents[1] / "bench" / "calls_eval.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

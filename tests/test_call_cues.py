@@ -136,19 +136,8 @@ def test_language_balanced_weights() -> None:
     assert coef[0] > 0 > coef[1]
 
 
-def _calls_eval():  # type: ignore[no-untyped-def]
-    import importlib.util
-    from pathlib import Path
-
-    spec = importlib.util.spec_from_file_location("calls_eval", Path(__file__).resolve().parents[1] / "bench" / "calls_eval.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def test_leaving_a_language_out_leaves_out_its_groups_and_translations() -> None:
-    ce = _calls_eval()
+def test_leaving_a_language_out_leaves_out_its_groups_and_translations(calls_eval, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    ce = calls_eval
     lang = np.array(["Albanian", "Albanian", "English", "English", "Serbian Cyrillic", "English", "Serbian/Bosnian/Croatian Latin"])
     group = np.array([0, 1, 1, 2, 3, 3, 4])  # post 2 shares a group with an Albanian post; post 5 is post 4's translation
     train, test = ce.language_split(lang, group, ("Albanian",))
@@ -160,6 +149,6 @@ def test_leaving_a_language_out_leaves_out_its_groups_and_translations() -> None
     y = np.array([1, 0, 1, 0, 1, 0, 0] * 3)
     d = np.array([0.9, 0.1, 0.2, 0.8, 0.7, 0.3, 0.1] * 3)
     langs = np.tile(lang, 3)
-    ce.MIN_LANG_CALLS = 2
+    monkeypatch.setattr(ce, "MIN_LANG_CALLS", 2)
     # Albanian AP 1, English AP 1/3 (its calls rank under both its non-calls), Serbian Cyrillic AP 1; Latin has no calls.
     assert ce.macro_ap(y, d, langs) == pytest.approx((1.0 + 1 / 3 + 1.0) / 3)

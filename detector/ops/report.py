@@ -96,6 +96,8 @@ class ReportData:
     window_note : str
         How the window was chosen, when not by the user (e.g. "the span of the data"); shown
         beside it.
+    event_tz : str, optional
+        Zone of the times the calls write (the user's ``--tz``); else each post's language decides.
     names : DataFrame, optional
         ``account_id, screen_name`` from anywhere else (profiles, the posts' authors), used for
         accounts whose own row has no screen name.
@@ -116,6 +118,7 @@ class ReportData:
     window_note: str = ""
     names: pd.DataFrame | None = None
     campaigns: pd.DataFrame | None = None
+    event_tz: str | None = None
 
 
 @dataclass(frozen=True)
@@ -634,7 +637,7 @@ def build_content(data: ReportData, previous: dict[str, Any] | None = None) -> d
     accounts["flagged"] = _flags(accounts, data.account_threshold)
     posts["flagged"] = _flags(posts, data.post_threshold) if len(posts) else pd.Series(dtype=bool)
 
-    posts = with_calls(posts)
+    posts = with_calls(posts, data.event_tz)
     members = _cluster_members(clusters, data.memberships)
     name_of = _names(accounts, posts, data.memberships, data.names)
     campaign_table = _campaigns(data)
@@ -754,11 +757,12 @@ CALL_FIELDS = ("is_call", "call_score", "event", "when", "where")
 RESOLVED_FIELDS = ("when_ts", "when_status")
 
 
-def with_calls(posts: pd.DataFrame) -> pd.DataFrame:
+def with_calls(posts: pd.DataFrame, tz: str | None = None) -> pd.DataFrame:
     """``posts`` with the call columns (:data:`CALL_FIELDS`), found from the text when missing.
 
     Post scores written by ``detector posts`` carry them; posts read back from the history store
-    do not, so their texts go through the same call detector.
+    do not, so their texts go through the same call detector (``tz``: the zone of the times the
+    calls write, the user's ``--tz``).
     """
     if posts.empty or "text" not in posts.columns or all(c in posts.columns for c in CALL_FIELDS):
         return posts
@@ -766,7 +770,7 @@ def with_calls(posts: pd.DataFrame) -> pd.DataFrame:
 
     created = pd.to_datetime(posts["created_at"], utc=True, errors="coerce", format="mixed") if "created_at" in posts.columns else None
     lang = posts["lang"] if "lang" in posts.columns else None
-    found = score_calls(posts["text"].astype("string").fillna(""), created, lang)
+    found = score_calls(posts["text"].astype("string").fillna(""), created, lang, tz=tz)
     out = posts.copy()
     for col in CALL_FIELDS + RESOLVED_FIELDS:
         if col not in out.columns and col in found.columns:

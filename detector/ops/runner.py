@@ -318,7 +318,8 @@ def run_watch(
         _pause_point("report")
         with _stage(result, "report"):
             result.report = write_run_report(
-                store, watch, posts, started=started, lookback=lookback, out_dir=out_dir, top=top, offline=from_posts is not None
+                store, watch, posts, started=started, lookback=lookback, out_dir=out_dir, top=top, offline=from_posts is not None,
+                event_tz=None if dates is None else dates.tz,
             )
     except Exception as exc:
         # A failure (not a kill) ends the run: the next cron run starts afresh rather than
@@ -721,6 +722,7 @@ def write_run_report(
     out_dir: str | os.PathLike[str],
     top: int = 50,
     offline: bool = False,
+    event_tz: str | None = None,
 ) -> ReportPaths:
     """Write the run's report (HTML, CSV, JSON) from the store; return its :class:`ReportPaths`.
 
@@ -741,5 +743,6 @@ def write_run_report(
     else:
         data = load_report_store(store, since=since, until=until, watch=watch)
     data.top = top
+    data.event_tz = event_tz  # the user's --tz: the zone of the times the calls write
     return write_report(data, out_dir)
 

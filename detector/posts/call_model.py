@@ -80,6 +80,10 @@ GATE = (
     r"|setajmo|protestuj|blokira(?:jmo|mo|jte)|ocekujemo vas|cekamo vas|\bzbor|plenum|povork|bdenj|homazh|ngujim)"
 )
 LEXICON_COLUMNS = ["cta_event", "cta_invite", "cta_announce", "cta_time", "cta_place", "call_to_action"]
+# The languages that get their own decision rule (threshold, lexicon fallback) when the model has
+# one for them: a post's language code -> its group. Other codes use the pooled threshold.
+RULE_GROUPS = {"sq": "Albanian", "sr": "Serbian", "sr-Cyrl": "Serbian", "sr-Latn": "Serbian", "bs": "Serbian", "hr": "Serbian",
+               "en": "English"}  # fmt: skip
 PATTERN_COLUMNS = ["has_when", "has_clock", "has_where", "has_town"]
 
 # Subjects of a post, in normalised text (RE2 syntax, tested with Arrow on all texts at once). The
@@ -403,9 +407,43 @@ def cue_matrix(norm: pd.Series, lex: np.ndarray, gram: np.ndarray, pat: np.ndarr
     return np.hstack([top[:, :6], np.stack(combos + shapes, axis=1)]).astype(np.float32)
 
 
+def lexicon_column(features: CallFeatures) -> int | None:
+    """Index of the lexicon's ``call_to_action`` column in ``features``' output (None without the lexicon)."""
+    if not features.lexicon:
+        return None
+    return (features.n_features if features.ngrams else 0) + LEXICON_COLUMNS.index("call_to_action")
+
+
+def lexicon_verdict(features: CallFeatures, X: sp.csr_matrix) -> np.ndarray:
+    """The lexicon's verdict on each row of ``X`` (:meth:`CallFeatures.transform` output), read from its column."""
+    j = lexicon_column(features)
+    if j is None:
+        return np.zeros(X.shape[0], dtype=bool)
+    return np.asarray(X[:, j].toarray()).ravel() > 0
+
+
+def rule_groups(lang: pd.Series | np.ndarray) -> np.ndarray:
+    """The language group of each language code (:data:`RULE_GROUPS`; ``""`` for the others)."""
+    s = pd.Series(np.asarray(lang, dtype=object)).astype("string")
+    return s.map(RULE_GROUPS).fillna("").to_numpy(dtype=object)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """How one language's posts are decided: a call when the probability reaches ``threshold``, or
+    (``or_lexicon``) when the lexicon's rule (:mod:`detector.posts.calls`) says so."""
+
+    threshold: float
+    or_lexicon: bool = False
+
+
 @dataclass
 class CallModel:
-    """A fitted call classifier: features, linear weights, Platt calibration, threshold, gate base rate."""
+    """A fitted call classifier: features, linear weights, Platt calibration, threshold, gate base rate.
+
+    ``threshold`` is the pooled one; ``rules`` (language group of :data:`RULE_GROUPS` -> :class:`Rule`)
+    replace it for the languages the training folds chose a rule of their own for.
+    """
 
     features: CallFeatures
     coef: np.ndarray
@@ -414,11 +452,39 @@ class CallModel:
     threshold: float
     base_rate: float
     card: dict[str, Any] = field(default_factory=dict)
+    rules: dict[str, Rule] = field(default_factory=dict)
 
     def decision(self, norm: pd.Series) -> np.ndarray:
         """Linear decision values of normalised texts."""
+        return self.decision_and_lexicon(norm)[0]
+
+    def decision_and_lexicon(self, norm: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+        """Linear decision values of normalised texts, and the lexicon's verdict on each (from the same features)."""
         X = self.features.transform(norm)
-        return np.asarray(X @ self.coef, dtype=np.float64).ravel() + self.intercept
+        d = np.asarray(X @ self.coef, dtype=np.float64).ravel() + self.intercept
+        return d, lexicon_verdict(self.features, X)
+
+    def is_call(self, score: np.ndarray, lexicon: np.ndarray, group: np.ndarray | None) -> np.ndarray:
+        """The verdict: each post's language rule (``group``, as :data:`RULE_GROUPS` names them), else the pooled threshold.
+
+        ``lexicon`` is the lexicon's verdict (False outside the gate).
+        """
+        out = score >= self.threshold
+        if not self.rules or group is None:
+            return out
+        for name, rule in self.rules.items():
+            m = group == name
+            out[m] = (score[m] >= rule.threshold) | (rule.or_lexicon & lexicon[m])
+        return out
+
+    def undecided(self, score: np.ndarray, lexicon: np.ndarray) -> np.ndarray:
+        """Posts whose verdict depends on their language (the rest need no language to be decided)."""
+        if not self.rules:
+            return np.zeros(len(score), dtype=bool)
+        lo = min([self.threshold] + [r.threshold for r in self.rules.values()])
+        hi = max([self.threshold] + [r.threshold for r in self.rules.values()])
+        fallback = any(r.or_lexicon for r in self.rules.values())
+        return ((score >= lo) & (score < hi)) | (fallback & lexicon & (score < hi))
 
     def probability(self, decision: np.ndarray) -> np.ndarray:
         """Calibrated probabilities from decision values (Platt scaling)."""
@@ -501,6 +567,7 @@ def save_model(model: CallModel, path: str | Path | None = None) -> Path:
         },
         "platt": list(model.platt),
         "threshold": model.threshold,
+        "rules": {g: {"threshold": r.threshold, "or_lexicon": r.or_lexicon} for g, r in model.rules.items()},
         "base_rate": model.base_rate,
         "gate": GATE,
     }  # fmt: skip
@@ -556,7 +623,9 @@ def load_model(path: str | Path | None = None) -> CallModel:
         raise ModelError(f"call model {p} has {idf.shape[0]} idf weights, its card describes {features.n_features}")
     if coef.shape[0] != features.n_features_out_:
         raise ModelError(f"call model {p} has {coef.shape[0]} weights, its card describes {features.n_features_out_}")
-    model = CallModel(features, coef, intercept, tuple(card["platt"]), float(card["threshold"]), float(card["base_rate"]), card)
+    # Models saved before the per-language rules have no "rules": one threshold for every post.
+    rules = {str(g): Rule(float(r["threshold"]), bool(r.get("or_lexicon", False))) for g, r in card.get("rules", {}).items()}
+    model = CallModel(features, coef, intercept, tuple(card["platt"]), float(card["threshold"]), float(card["base_rate"]), card, rules)
     _CACHE[key] = model
     log.debug("loaded call model %s in %.3f s", p, time.perf_counter() - t0)
     return model
@@ -572,6 +641,7 @@ def score_calls(
     *,
     model: CallModel | str | Path | None = None,
     normalised: pd.Series | None = None,
+    tz: str | None = None,
 ) -> pd.DataFrame:
     """Score every post as a call to action and extract what, when and where of the calls.
 
@@ -584,13 +654,18 @@ def score_calls(
         relative times ("tomorrow at 18h") are resolved against them.
     lang : Series of str, optional
         Language codes (``sq``, ``sr``, ``sr-Cyrl``, ``bs``, ``hr``, ``en``…); detected with
-        :func:`detector.posts.lang.detect_lang` when not given. It sets the local time zone of
-        the times written.
+        :func:`detector.posts.lang.detect_lang` when not given. It chooses the decision rule of
+        the post (the model's per-language threshold) and, without ``tz``, the local time zone
+        of the times written.
     model : CallModel or path, optional
         The shipped model when not given.
     normalised : Series of str, optional
         :func:`detector.posts.text.normalize_series` of ``texts``, when the caller has it already
         (it is most of the cost of a batch of a million posts).
+    tz : str, optional
+        IANA zone of the times the calls write ("tomorrow at 18h"): the user's ``--tz``, the zone
+        of the posts' place. Without it, the zone of each post's language
+        (:func:`detector.posts.extract.event_zone`). The reasons name the zone used.
 
     Returns
     -------
@@ -607,13 +682,29 @@ def score_calls(
     score = np.full(n, m.base_rate, dtype=np.float64)
     keep = gate(norm)
     idx = np.flatnonzero(keep)
+    lexicon = np.zeros(n, dtype=bool)
     # Copies of one text are common (that is what coordination looks for): score each text once.
     codes, uniques = pd.factorize(norm[keep], use_na_sentinel=False)
     if len(uniques):
         u = pd.Series(np.asarray(uniques, dtype=object), dtype="string")
-        score[idx] = m.probability(m.decision(u))[codes]
+        d, lex_u = m.decision_and_lexicon(u)
+        score[idx] = m.probability(d)[codes]
+        lexicon[idx] = lex_u[codes]
     score = np.clip(score, 1e-6, 1 - 1e-6)
-    is_call = score >= m.threshold
+    group = None
+    if m.rules:
+        # Only the posts whose verdict turns on their language need one (detected when not given).
+        need = np.flatnonzero(m.undecided(score, lexicon))
+        group = np.full(n, "", dtype=object)
+        if len(need):
+            if lang is None:
+                from detector.posts.lang import detect_lang
+
+                need_lang = detect_lang(texts.iloc[need].fillna("").astype(str))
+            else:
+                need_lang = lang.iloc[need] if len(lang) == n else lang.reindex(texts.index[need])
+            group[need] = rule_groups(need_lang)
+    is_call = m.is_call(score, lexicon, group)
     out = pd.DataFrame(
         {"is_call": is_call, "call_score": score.round(4), "event": "", "when": "", "when_ts": pd.NaT, "when_status": "", "where": "", "call_reasons": ""},
         index=texts.index,
@@ -629,20 +720,28 @@ def score_calls(
         else:
             sub_lang = lang.iloc[calls] if len(lang) == n else lang.reindex(sub.index)
         ca = created_at.iloc[calls] if created_at is not None and len(created_at) == n else None
-        ex = extract_mod.extract(sub.reset_index(drop=True), None if ca is None else ca.reset_index(drop=True), pd.Series(list(sub_lang)))
+        langs = pd.Series(list(sub_lang), dtype=object)
+        ex = extract_mod.extract(sub.reset_index(drop=True), None if ca is None else ca.reset_index(drop=True), langs, tz)
+        ex["zone"] = [extract_mod.event_zone(lg if isinstance(lg, str) else None, tz) for lg in langs]
+        timed = int((ex["when"] != "").sum())
+        if timed:
+            zones = ", ".join(f"{z} ({k})" for z, k in ex.loc[ex["when"] != "", "zone"].value_counts().items())
+            how = "the zone given (--tz)" if tz else "the zone of each post's language (give --tz for the zone of the posts' place)"
+            log.info("the times written in %d call(s) are read in %s: %s", timed, how, zones)
         for col in ("event", "when", "when_status", "where"):
             out.iloc[calls, out.columns.get_loc(col)] = ex[col].to_numpy()
         out.iloc[calls, out.columns.get_loc("when_ts")] = ex["when_ts"].to_numpy()
-        out.iloc[calls, out.columns.get_loc("call_reasons")] = _reasons(norm.iloc[calls], ex, score[calls])
+        by_lexicon = ~m.is_call(score, np.zeros(n, dtype=bool), group)[calls]
+        out.iloc[calls, out.columns.get_loc("call_reasons")] = _reasons(norm.iloc[calls], ex, score[calls], by_lexicon)
     return out[CALL_COLUMNS]
 
 
-def _reasons(norm: pd.Series, ex: pd.DataFrame, score: np.ndarray) -> list[str]:
+def _reasons(norm: pd.Series, ex: pd.DataFrame, score: np.ndarray, by_lexicon: np.ndarray) -> list[str]:
     from detector.posts import calls
 
     out = []
-    for t, (_, e), s in zip(norm.astype(str).tolist(), ex.iterrows(), score, strict=True):
-        parts = [f"call score {s:.2f}"]
+    for t, (_, e), s, lx in zip(norm.astype(str).tolist(), ex.iterrows(), score, by_lexicon, strict=True):
+        parts = [f"call score {s:.2f}"] + (["the lexicon's rule (an event with an invitation, or with a time and a place)"] if lx else [])
         for name, rx in (("invitation", calls.INVITE), ("announcement", calls.ANNOUNCE)):
             hit = rx.search(t)
             if hit:
@@ -650,7 +749,7 @@ def _reasons(norm: pd.Series, ex: pd.DataFrame, score: np.ndarray) -> list[str]:
         if e["event"]:
             parts.append(f"event {e['event']}")
         if e["when"]:
-            parts.append(f'time "{e["when"]}"')
+            parts.append(f'time "{e["when"]}" (read in {e["zone"]})')
         if e["where"]:
             parts.append(f'place "{e["where"]}"')
         out.append("; ".join(parts))

@@ -364,16 +364,18 @@ def score_calls(
     *,
     model: Any = None,
     normalised: pd.Series | None = None,
+    tz: str | None = None,
 ) -> pd.DataFrame:
     """Score posts as calls to action with the trained classifier, with what, when and where.
 
     See :func:`detector.posts.call_model.score_calls` (this is the same function): one row per text,
     indexed like ``texts``, with ``is_call``, ``call_score``, ``event``, ``when``, ``when_ts`` (UTC),
-    ``when_status``, ``where`` and ``call_reasons``.
+    ``when_status``, ``where`` and ``call_reasons``; ``tz`` is the zone of the times the calls
+    write (the user's ``--tz``; else each post's language decides).
     """
     from detector.posts.call_model import score_calls as _score_calls
 
-    return _score_calls(texts, created_at, lang, model=model, normalised=normalised)
+    return _score_calls(texts, created_at, lang, model=model, normalised=normalised, tz=tz)
 
 
 def detect_lang(texts: pd.Series, given: pd.Series | None = None) -> pd.Series:
@@ -839,6 +841,7 @@ def analyse_posts(
     burst_window: pd.Timedelta = DEFAULT_BURST_WINDOW,
     rejects: Any = None,
     timings: dict[str, float] | None = None,
+    tz: str | None = None,
 ) -> PostAnalysis:
     """Score posts end to end: author profiles, coordination, campaigns, message features, the rule.
 
@@ -869,6 +872,9 @@ def analyse_posts(
         Where rejected profiles go.
     timings : dict, optional
         Filled with the seconds each stage took.
+    tz : str, optional
+        Zone of the times the calls write (the user's ``--tz``); else each post's language decides
+        (:func:`detector.posts.extract.event_zone`).
     """
     from detector.posts import coordination as coord_mod
     from detector.posts.campaigns import build_campaigns
@@ -892,7 +898,8 @@ def analyse_posts(
         memberships["campaign_id"] = memberships["cluster_id"].astype("string").map(campaigns.clusters).astype("string")
     posts = posts.reset_index(drop=True)
     posts, scores, table = score_post_table(
-        posts, norm, account_scores=account_scores, coordination=coordination, burst_window=burst_window, campaign_of=campaigns.posts, timings=timings
+        posts, norm, account_scores=account_scores, coordination=coordination, burst_window=burst_window, campaign_of=campaigns.posts, timings=timings,
+        tz=tz,
     )
     with stage(timings, "authors", len(posts)):
         authors = author_table(posts.reset_index(drop=True), scores, account_scores=account_scores, coordination=coordination)
@@ -918,6 +925,7 @@ def score_post_table(
     burst_window: pd.Timedelta = DEFAULT_BURST_WINDOW,
     campaign_of: pd.Series | None = None,
     timings: dict[str, float] | None = None,
+    tz: str | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """The message side of the posts job: language, calls, message features, post scores, the output.
 
@@ -937,6 +945,8 @@ def score_post_table(
         Campaign id by post id (:attr:`detector.posts.campaigns.Campaigns.posts`).
     timings : dict, optional
         Filled with the seconds each stage took.
+    tz : str, optional
+        Zone of the times the calls write (the user's ``--tz``; :func:`score_calls`).
 
     Returns
     -------
@@ -950,7 +960,7 @@ def score_post_table(
     with stage(timings, "language", len(posts)):
         posts = with_lang(posts)
     with stage(timings, "calls", len(posts)):
-        calls = score_calls(texts, posts["created_at"], posts["lang"], normalised=norm).reset_index(drop=True)
+        calls = score_calls(texts, posts["created_at"], posts["lang"], normalised=norm, tz=tz).reset_index(drop=True)
     with stage(timings, "message features", len(posts)):
         features = message_features(posts, burst_window=burst_window, calls=calls, normalised=norm)
     with stage(timings, "post scores", len(posts)):

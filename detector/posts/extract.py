@@ -19,8 +19,10 @@ written after it); "tomorrow"/"sutra"/"nesër" add a day; a weekday is its next 
 without a year is its next occurrence on or after the post's day, unless a weekday is written with it:
 then the year must make them agree (a quoted past call names a past date), and a weekday that no
 nearby year agrees with leaves the time unresolved. Local times are read in the
-time zone of the language (Central European for Albanian, Serbian, Bosnian and Croatian; the post's
-own UTC clock otherwise, since an English post says nothing about where it is). ``when_status`` is:
+zone the user gives (``detector posts --tz``, ``detector run --tz``: the zone of the posts' place),
+else in the time zone of the language (Central European for Albanian, Serbian, Bosnian and
+Croatian; the post's own UTC clock otherwise, since an English post says nothing about where it
+is); :func:`event_zone` says which. ``when_status`` is:
 
 - ``resolved``: a day and a clock time, converted to UTC;
 - ``date``: a day without a clock time (``when_ts`` is local midnight of that day, in UTC);
@@ -263,14 +265,30 @@ def _best_where(f: Folded, when: regex.Match[str] | None = None, original: str =
     return None
 
 
-def resolve_when(expr: str, posted: pd.Timestamp | None, lang: str | None) -> tuple[pd.Timestamp | None, str]:
+def zone_note(tz: str | None) -> str:
+    """One line for the user: the zone the times written in calls were read in."""
+    if tz:
+        return f"times written in calls (\"tomorrow at 18h\") read in {tz} (--tz)"
+    local = ", ".join(sorted(LOCAL_TZ))
+    zones = ", ".join(sorted(set(LOCAL_TZ.values())))
+    return f"times written in calls (\"tomorrow at 18h\") read in the zone of the post's language ({local}: {zones}; others: UTC); give --tz for the zone of the posts' place"
+
+
+def event_zone(lang: str | None, tz: str | None = None) -> str:
+    """The zone an event time written in a post of language ``lang`` is read in: ``tz`` when given, else the language's."""
+    return tz if tz else LOCAL_TZ.get(lang or "", "UTC")
+
+
+def resolve_when(expr: str, posted: pd.Timestamp | None, lang: str | None, tz: str | None = None) -> tuple[pd.Timestamp | None, str]:
     """Turn a folded time expression into a UTC timestamp against the post's time.
 
-    Returns ``(timestamp or None, status)``; see the module docstring for the statuses.
+    ``tz`` (an IANA zone, the user's ``--tz``) is the zone of the time written; without it, the
+    zone of the post's language (:func:`event_zone`). Returns ``(timestamp or None, status)``;
+    see the module docstring for the statuses.
     """
     if not expr:
         return None, ""
-    tz = LOCAL_TZ.get(lang or "", "UTC")
+    tz = event_zone(lang, tz)
     s = expr.lower()
     # Clock time.
     hour = minute = None
@@ -374,8 +392,8 @@ def _to_utc(day: pd.Timestamp, hour: int | None, minute: int | None, tz: str) ->
     return local.tz_localize(tz, nonexistent="shift_forward", ambiguous=False).tz_convert("UTC"), "resolved"
 
 
-def extract_one(text: str, posted: pd.Timestamp | None = None, lang: str | None = None) -> dict[str, object]:
-    """``event``, ``when``, ``when_ts``, ``when_status`` and ``where`` of one text (see the module docstring)."""
+def extract_one(text: str, posted: pd.Timestamp | None = None, lang: str | None = None, tz: str | None = None) -> dict[str, object]:
+    """``event``, ``when``, ``when_ts``, ``when_status`` and ``where`` of one text (see the module docstring; ``tz``: :func:`resolve_when`)."""
     if not isinstance(text, str) or not text:
         return {"event": "", "when": "", "when_ts": pd.NaT, "when_status": "", "where": ""}
     f = fold(text)
@@ -393,21 +411,22 @@ def extract_one(text: str, posted: pd.Timestamp | None = None, lang: str | None 
         if _EVERY.search(before):
             ts, status = None, "unresolved"
         else:
-            ts, status = resolve_when(expr, posted, lang)
+            ts, status = resolve_when(expr, posted, lang, tz)
     span = _best_where(f, m, text)
     where = f.original(text, *span) if span else ""
     return {"event": kind, "when": when, "when_ts": ts if ts is not None else pd.NaT, "when_status": status, "where": where}
 
 
-def extract(texts: pd.Series, created_at: pd.Series | None = None, lang: pd.Series | None = None) -> pd.DataFrame:
+def extract(texts: pd.Series, created_at: pd.Series | None = None, lang: pd.Series | None = None, tz: str | None = None) -> pd.DataFrame:
     """:func:`extract_one` over a Series (meant for the posts that are calls: it is per text, not vectorised).
 
-    Returns a frame indexed like ``texts`` with ``event``, ``when``, ``when_ts`` (UTC), ``when_status``
-    and ``where``.
+    ``tz``: the zone of every time written (the user's ``--tz``); without it, each post's
+    language decides (:func:`event_zone`). Returns a frame indexed like ``texts`` with ``event``,
+    ``when``, ``when_ts`` (UTC), ``when_status`` and ``where``.
     """
     posted = _utc(created_at, texts.index)
     langs = lang.reindex(texts.index) if lang is not None else pd.Series(None, index=texts.index, dtype="object")
-    rows = [extract_one(t, p, lg) for t, p, lg in zip(texts.tolist(), posted.tolist(), langs.tolist(), strict=True)]
+    rows = [extract_one(t, p, lg, tz) for t, p, lg in zip(texts.tolist(), posted.tolist(), langs.tolist(), strict=True)]
     out = pd.DataFrame(rows, index=texts.index, columns=["event", "when", "when_ts", "when_status", "where"])
     out["when_ts"] = pd.to_datetime(out["when_ts"], utc=True).astype("datetime64[ns, UTC]")
     return out

@@ -1,0 +1,73 @@
+"""The zone of the times a call writes: the user's --tz when given, else the post's language.
+
+The posts are written for these tests (not from ../shared), in the shape of real calls: an English
+call from Kosovo posted half an hour after local midnight, and a Serbian diaspora call in Chicago.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from detector.cli import cli
+from detector.posts import extract
+
+KOSOVO_EN = "Students of Prishtina: protest tomorrow at 18:00 in front of the Assembly, everyone come!"
+CHICAGO_SR = "Protest ispred konzulata u subotu u 14h, dođite svi!"
+# 23:30 UTC on Thursday 3 December 2026 is 00:30 on Friday 4 December in Prishtina; 16:00 UTC is 10:00 in Chicago.
+POSTED = ["2026-12-03T23:30:00Z", "2026-12-03T16:00:00Z"]
+
+
+@pytest.mark.parametrize(
+    ("tz", "expected", "zones"),
+    [
+        # No --tz: English is read on the post's UTC clock (tomorrow = 4 December, 18:00 UTC);
+        # Serbian in Central European time (Saturday 5 December 14:00 = 13:00 UTC).
+        (None, ["2026-12-04 18:00:00+00:00", "2026-12-05 13:00:00+00:00"], ["UTC", "Europe/Belgrade"]),
+        # --tz Europe/Belgrade: the Kosovo post was written on 4 December, local: tomorrow is the 5th, 18:00 CET.
+        ("Europe/Belgrade", ["2026-12-05 17:00:00+00:00", "2026-12-05 13:00:00+00:00"], ["Europe/Belgrade"] * 2),
+        # --tz America/Chicago: Saturday 14:00 CST is 20:00 UTC; the Kosovo post's tomorrow (4 Dec, posted 17:30 local) at 18:00 CST.
+        ("America/Chicago", ["2026-12-05 00:00:00+00:00", "2026-12-05 20:00:00+00:00"], ["America/Chicago"] * 2),
+    ],
+)
+def test_an_explicit_zone_wins_over_the_language(tz: str | None, expected: list[str], zones: list[str]) -> None:
+    out = extract.extract(pd.Series([KOSOVO_EN, CHICAGO_SR]), pd.Series(POSTED), pd.Series(["en", "sr"]), tz=tz)
+    assert out["when"].tolist() == ["tomorrow at 18:00", "u subotu u 14h"]
+    assert [str(t) for t in out["when_ts"]] == expected
+    assert out["when_status"].tolist() == ["resolved", "resolved"]
+    assert [extract.event_zone(lg, tz) for lg in ("en", "sr")] == zones
+
+
+def test_posts_tz_decides_the_event_times_and_the_reasons_name_it(tmp_path: Path) -> None:
+    src = tmp_path / "calls.csv"
+    src.write_text("post_id,author_id,text,created_at,lang\n"
+                   f'1,a,"{KOSOVO_EN}",{POSTED[0]},en\n2,b,"{CHICAGO_SR}",{POSTED[1]},sr\n', encoding="utf-8")  # fmt: skip
+    got, err = {}, {}
+    for tz in (None, "America/Chicago"):
+        out = tmp_path / f"p-{tz is None}.csv"
+        args = ["posts", str(src), "-o", str(out), "--no-account-model"] + (["--tz", tz] if tz else [])
+        res = CliRunner().invoke(cli, args)
+        assert res.exit_code == 0, res.output
+        got[tz] = pd.read_csv(out, dtype=str, keep_default_na=False)
+        err[tz] = res.stderr
+    # The times of the posts carry their zone: --tz does not move them.
+    assert got[None]["created_at"].tolist() == got["America/Chicago"]["created_at"].tolist() == ["2026-12-03 23:30:00+00:00", "2026-12-03 16:00:00+00:00"]
+    assert got[None]["is_call"].tolist() == ["True", "True"]
+    assert got[None]["when_ts"].tolist() == ["2026-12-04 18:00:00+00:00", "2026-12-05 13:00:00+00:00"]
+    assert got["America/Chicago"]["when_ts"].tolist() == ["2026-12-05 00:00:00+00:00", "2026-12-05 20:00:00+00:00"]
+    assert "read in the zone of the post's language (bs, hr, mk, sq, sr, sr-Cyrl: Europe/Belgrade; others: UTC)" in err[None]
+    assert 'times written in calls ("tomorrow at 18h") read in America/Chicago (--tz)' in err["America/Chicago"]
+
+
+def test_the_reasons_of_a_call_name_the_zone_of_its_time() -> None:
+    from detector.posts.calls import score_calls
+
+    texts = pd.Series([KOSOVO_EN, CHICAGO_SR])
+    for tz, zones in ((None, ["UTC", "Europe/Belgrade"]), ("Europe/Tirane", ["Europe/Tirane"] * 2)):
+        out = score_calls(texts, pd.Series(POSTED), pd.Series(["en", "sr"]), tz=tz)
+        assert out["is_call"].tolist() == [True, True]
+        assert [r.split("; time ")[1].split(";")[0] for r in out["call_reasons"]] == [
+            f'"tomorrow at 18:00" (read in {zones[0]})', f'"u subotu u 14h" (read in {zones[-1]})']
