@@ -358,6 +358,15 @@ def _prepare(posts: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+def _take_text(col: pd.Series, rows: np.ndarray) -> pd.Series:
+    """The text column ``col`` at positions ``rows`` (from 0), taken by Arrow: no Python string per value."""
+    arr = pa.array(col.astype("string").array, type=pa.large_string())
+    taken = arr.take(pa.array(np.asarray(rows, dtype=np.int64)))
+    if isinstance(taken, pa.ChunkedArray):
+        taken = taken.combine_chunks() if taken.num_chunks else pa.array([], type=pa.large_string())
+    return pd.Series(pd.arrays.ArrowStringArray(taken), name=col.name)
+
+
 def _empty(columns: list[str]) -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype="object") for c in columns})
 
@@ -625,7 +634,7 @@ def _text_groups(
         # the texts in the order they first appear, so a first post is one with a new highest code.
         seen = np.maximum.accumulate(text_codes)
         first = np.flatnonzero(np.r_[True, seen[1:] > seen[:-1]])
-        normalized = pd.Series(frame["text_norm"].to_numpy(dtype=object)[own.index.to_numpy()[first]], dtype="string")
+        normalized = _take_text(frame["text_norm"], own.index.to_numpy()[first])
     else:
         normalized = _normalize_parallel(pd.Series(raw_uniques), workers)
     doc, hashes, sizes, set_keys = token_sets(normalized)
@@ -682,7 +691,7 @@ def _text_groups(
     differ = post_set != rep
     if differ.any():
         sim[differ] = _jaccard(post_set[differ], rep[differ], srank, starts, ends)
-    evidence = normalized.to_numpy(dtype=object)[set_text[rep_of_comp]]
+    evidence = _take_text(normalized, set_text[rep_of_comp]).to_numpy(dtype=object)
     return rows, post_comp.astype(np.int64), sim, evidence
 
 
@@ -722,11 +731,15 @@ def band_keys(doc: np.ndarray, hashes: np.ndarray, n_docs: int) -> np.ndarray:
     seg = starts[nonempty]
     out = np.zeros((n_docs, BANDS), dtype=np.uint64)
     band = np.zeros(n_docs, dtype=np.uint64)
+    # One buffer for every permutation's values (a new 8-byte array per token and permutation costs more than the arithmetic).
+    values = np.empty(len(hashes), dtype=np.uint64)
     with np.errstate(over="ignore"):
         for p in range(n_perm):
             mins = np.full(n_docs, np.iinfo(np.uint64).max, dtype=np.uint64)
             if len(seg):
-                mins[nonempty] = np.minimum.reduceat(hashes * a[p] + b[p], seg)
+                np.multiply(hashes, a[p], out=values)
+                np.add(values, b[p], out=values)
+                mins[nonempty] = np.minimum.reduceat(values, seg)
             band = _mix(band ^ mins) if p % ROWS else mins.copy()
             if p % ROWS == ROWS - 1:
                 out[:, p // ROWS] = band
@@ -904,10 +917,10 @@ def _assemble(
         {
             "cluster_id": ids[cc],
             "kind": kinds[cc],
-            "account_id": frame["author_id"].to_numpy()[r],
-            "post_id": frame["post_id"].to_numpy()[r],
+            "account_id": _take_text(frame["author_id"], r),
+            "post_id": _take_text(frame["post_id"], r),
             "created_at": pd.to_datetime(frame["t"].to_numpy()[r], utc=True),
-            "text": frame["text"].to_numpy()[r],
+            "text": _take_text(frame["text"], r),
             "similarity": sim[order],
             "span_start": span_start[cc],
             "span_end": span_end[cc],
