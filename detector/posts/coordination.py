@@ -627,18 +627,17 @@ def _text_groups(
     own = frame.loc[frame["repost_of"].isna() & frame["text"].notna(), "text"]
     if own.empty:
         return np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0), np.empty(0, dtype=object)
-    # Distinct raw texts first: copies are what we look for, so there are many.
-    text_codes, raw_uniques = pd.factorize(own)
+    # Distinct texts first: copies are what we look for, so there are many.
     if "text_norm" in frame.columns:
-        # Normalised already: each distinct text's form is that of its first post. Codes number
-        # the texts in the order they first appear, so a first post is one with a new highest code.
-        seen = np.maximum.accumulate(text_codes)
-        first = np.flatnonzero(np.r_[True, seen[1:] > seen[:-1]])
-        normalized = _take_text(frame["text_norm"], own.index.to_numpy()[first])
+        # Normalised already: the distinct forms (texts that differ only in a link or a mention are one),
+        # in the order they first appear. A set's first form is that of its first post either way.
+        text_codes, forms = pd.factorize(frame["text_norm"].array[own.index.to_numpy()], use_na_sentinel=False)
+        normalized = pd.Series(forms)
     else:
+        text_codes, raw_uniques = pd.factorize(own)
         normalized = _normalize_parallel(pd.Series(raw_uniques), workers)
     doc, hashes, sizes, set_keys = token_sets(normalized)
-    n_texts = len(raw_uniques)
+    n_texts = len(normalized)
     big = sizes >= MIN_TOKENS
     set_code = np.full(n_texts, -1, dtype=np.int64)
     set_code[big] = pd.factorize(set_keys[big])[0]
@@ -958,9 +957,9 @@ def _cluster_ids(kinds: np.ndarray, evidence: np.ndarray, starts: pd.DatetimeInd
 
 def _sorted_ids(frame: pd.DataFrame) -> np.ndarray:
     """The distinct author ids in the order of ``frame["acct"]`` codes."""
-    ids = np.empty(int(frame["acct"].max()) + 1, dtype=object)
-    ids[frame["acct"].to_numpy()] = frame["author_id"].to_numpy(dtype=object)
-    return ids
+    # Codes number the sorted distinct ids from 0: the first post of each code gives its id.
+    _, first = np.unique(frame["acct"].to_numpy(), return_index=True)
+    return _take_text(frame["author_id"], first).to_numpy(dtype=object)
 
 
 def _events(c: np.ndarray, rows: np.ndarray, n_c: int) -> np.ndarray:
