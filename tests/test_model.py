@@ -28,6 +28,7 @@ from detector.accounts.model import (
     Booster,
     balanced_sample,
     balanced_weights,
+    broadcaster_prior,
     calibrated,
     card_path,
     fit_calibration,
@@ -159,10 +160,14 @@ def test_lookup_tables_equal_the_trees(which: str, request: pytest.FixtureReques
     ex = model.explainer
     reference = ex.intercept + (ex.baseline.sum() if isinstance(ex, AdditiveExplainer) else ex.expected)
     np.testing.assert_allclose(reference + contrib.sum(axis=1), log_odds, atol=1e-9)
-    # the scores are the calibration of those log-odds
-    _, scores, _ = predict(model, accounts)
+    # the scores are the calibration of those log-odds, less what the broadcaster prior takes away
+    # from the own activity of accounts with an audience (a model trained before it has none)
+    prior_odds, prior_contrib = broadcaster_prior(log_odds, contrib, X, model.feature_names, model.broadcaster)
+    np.testing.assert_allclose(reference + prior_contrib.sum(axis=1), prior_odds, atol=1e-9)
+    _, scores, shown = predict(model, accounts)
     a, b = model.calibration
-    np.testing.assert_allclose(scores, np.clip(1 / (1 + np.exp(-(a * log_odds + b))), SCORE_FLOOR, 1 - SCORE_FLOOR), rtol=0, atol=1e-12)
+    np.testing.assert_allclose(scores, np.clip(1 / (1 + np.exp(-(a * prior_odds + b))), SCORE_FLOOR, 1 - SCORE_FLOOR), rtol=0, atol=1e-12)
+    np.testing.assert_allclose(shown, prior_contrib * a, atol=1e-12)
 
 
 def test_no_score_is_certain(small_model: AccountModel) -> None:

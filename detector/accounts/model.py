@@ -73,6 +73,28 @@ FEATURES_V4: tuple[str, ...] = tuple(f for f in FEATURES_ALL if f != "listed_per
 # v4 without the counts of likes: what a collection recorded of likes differs (caverlee has none), and
 # news desks and parties like little, so a feature of likes can call them bots on that ground alone.
 LIKES = ("favourites_count", "favourites_growth_rate", "likes_per_post")
+#: What an account does itself besides posting: the likes it gives and the accounts it follows.
+#: Liking nothing and following few is how both automated accounts and broadcasters (news desks,
+#: parties, public figures) look; an audience is what tells them apart. The public collections
+#: cannot teach that: their accounts with 10,000 followers or more that gave 100 likes or fewer are
+#: 107 bots and 54 humans (vendor-purchased-2019, botwiki-2019 and cresci-2017 bots among them), so
+#: it is a prior (:data:`BROADCASTER_RAMP`), not something learned.
+#: Each feature of own activity, by the count it is made of.
+OWN_ACTIVITY: dict[str, str] = {
+    "favourites_count": "favourites_count", "favourites_growth_rate": "favourites_count", "likes_per_post": "favourites_count",
+    "friends_count": "friends_count", "friends_growth_rate": "friends_count", "friends_per_post": "friends_count",
+}  # fmt: skip
+#: The broadcaster prior: followers at which the suspicion that :data:`OWN_ACTIVITY` adds starts to
+#: be taken away (100: an ordinary account's audience) and at which it is all taken away (10,000:
+#: the audience of an organisation or public figure, EVALUATION.md's definition). In between, the
+#: share taken away grows with the logarithm of the followers. Own activity can still lower a score
+#: at any audience, and every other feature (names, images, age, posting rate...) still counts.
+#: It applies only where the own activity is little beside the audience: at least
+#: :data:`BROADCASTER_RATIO` followers per like given (for the features of likes) or per account
+#: followed (for those of follows), so an account that follows back thousands keeps that suspicion.
+#: Fixed before session 6's run from those conventions, not tuned on any figure.
+BROADCASTER_RAMP: tuple[float, float] = (100.0, 10_000.0)
+BROADCASTER_RATIO = 10.0
 FEATURES_NO_LIKES: tuple[str, ...] = tuple(f for f in FEATURES_V4 if f not in LIKES)
 FEATURES_V3_NO_LIKES: tuple[str, ...] = tuple(f for f in FEATURES_V3 if f not in LIKES)
 #: The shipped features: what the nested choice picked on all eleven collections (EVALUATION.md).
@@ -137,26 +159,31 @@ class Booster:
     #: Forest: features tried at each split (a share of them, or "sqrt"). EBM: bagged fits.
     max_features: float | str = "sqrt"
     outer_bags: int = 2
+    #: The broadcaster prior (:data:`BROADCASTER_RAMP`: followers where it starts and where it is
+    #: complete), applied to the fitted model's output (:func:`broadcaster_prior`); None: none.
+    broadcaster: tuple[float, float] | None = None
 
 
 # Bigger audiences (followers, public lists) may only lower the score: news desks and parties that
 # like nothing and follow few are not bots on those grounds alone. The additive model with this
 # prior, and the trees with it (TREES_MONOTONE), are the candidates of the nested choice.
-MONOTONE_BOOSTER = Booster(decreasing=AUDIENCE)
+# Since session 6 they also carry the broadcaster prior (:data:`BROADCASTER_RAMP`): a big audience
+# takes away the suspicion that liking nothing and following few would add.
+MONOTONE_BOOSTER = Booster(decreasing=AUDIENCE, broadcaster=BROADCASTER_RAMP)
 
 DEFAULT_BOOSTER = Booster()
 
 # Shallow trees with interactions. 100 trees of depth 3 keep scoring within the throughput target
 # (BENCHMARKS.md); the learning rate and leaf sizes are the usual ones for this depth, not tuned.
 TREES = Booster(learning_rate=0.1, max_iter=100, max_leaf_nodes=8, min_samples_leaf=50, l2_regularization=1.0, max_bins=64, max_depth=3)
-TREES_MONOTONE = Booster(**{**asdict(TREES), "decreasing": MONOTONE_BOOSTER.decreasing})
+TREES_MONOTONE = Booster(**{**asdict(TREES), "decreasing": MONOTONE_BOOSTER.decreasing, "broadcaster": MONOTONE_BOOSTER.broadcaster})
 
 
 # A random forest of shallow trees: many de-correlated trees, averaged. Depth 4 and 64 trees keep
 # the scoring step near 3-4 microseconds a row (BENCHMARKS.md); 20 rows a leaf and sqrt(features)
 # per split are the usual settings, not tuned.
 FOREST = Booster(kind="forest", max_iter=64, max_depth=4, min_samples_leaf=20, max_features="sqrt")
-FOREST_MONOTONE = Booster(**{**asdict(FOREST), "decreasing": MONOTONE_BOOSTER.decreasing})
+FOREST_MONOTONE = Booster(**{**asdict(FOREST), "decreasing": AUDIENCE})
 
 # interpret's EBM without pairs (an additive model, like DEFAULT_BOOSTER), with settings that keep
 # one fit to seconds on this 2-core machine: 2 outer bags (default 14), learning rate 0.05 (0.015),
@@ -172,6 +199,9 @@ MODEL_BOOSTER = MONOTONE_BOOSTER
 def family(booster: Booster) -> str:
     """How the card names the model family of ``booster``."""
     monotone = f", never rising with {', '.join(booster.decreasing)}" if booster.decreasing else ""
+    if booster.broadcaster:
+        start, full = booster.broadcaster
+        monotone += f"; broadcaster prior: liking and following little adds no suspicion from {full:,.0f} followers, less from {start:,.0f}"
     if booster.kind == "forest":
         return f"random forest of {booster.max_iter} trees of depth {booster.max_depth} (averaged probabilities{monotone}; stored as complete binary trees)"
     if booster.kind == "ebm":
@@ -204,6 +234,12 @@ class AccountModel:
     @property
     def feature_names(self) -> list[str]:
         return list(self.card["features"])
+
+    @property
+    def broadcaster(self) -> tuple[float, float] | None:
+        """The broadcaster prior of the model (:data:`BROADCASTER_RAMP`), None for a model without it."""
+        ramp = (self.card.get("booster") or {}).get("broadcaster")
+        return None if ramp is None else (float(ramp[0]), float(ramp[1]))
 
 
 # Thresholds on the calibrated score. Scores are calibrated on a balanced mix (every collection
@@ -282,25 +318,79 @@ def fit_additive(
         bigrams = fit_bigrams(table["screen_name"] if "screen_name" in table.columns else [])
     X = compute_features(table, bigrams, features).to_numpy(dtype="float64")
     clf = fit_booster(X, y, weight, booster, random_state, features)
+    return explainer_of(clf, booster, X), bigrams
+
+
+def explainer_of(clf: Any, booster: Booster, X_background: np.ndarray) -> AdditiveExplainer | TreeExplainer:
+    """The plain arrays of a fitted estimator of ``booster``'s family (``X_background``: its
+    training features, the reference of an additive model's contributions)."""
     explainer: AdditiveExplainer | TreeExplainer
     if booster.kind == "forest":
         explainer = TreeExplainer.from_forest(clf, missing_as=FOREST_MISSING)
     elif booster.kind == "ebm":
-        explainer = AdditiveExplainer.from_ebm(clf, X_background=X)
+        explainer = AdditiveExplainer.from_ebm(clf, X_background=X_background)
     elif booster.max_depth is None:
-        explainer = AdditiveExplainer(clf, X_background=X)
+        explainer = AdditiveExplainer(clf, X_background=X_background)
     else:
         explainer = TreeExplainer(clf)
     explainer.booster = clf
-    return explainer, bigrams
+    return explainer
+
+
+def broadcaster_prior(
+    z: np.ndarray, contrib: np.ndarray, X: np.ndarray, features: tuple[str, ...] | list[str], ramp: tuple[float, float] | None
+) -> tuple[np.ndarray, np.ndarray]:
+    """The model's output and contributions with the broadcaster prior (:data:`BROADCASTER_RAMP`).
+
+    Each :data:`OWN_ACTIVITY` feature that raises a row's output (a positive contribution, against
+    the training mean) raises it by ``1 - w`` of that, where ``w`` is 0 up to ``ramp[0]`` followers,
+    1 from ``ramp[1]``, and grows with the logarithm of the followers in between; ``w`` is 0 when
+    the followers are not known, or when the feature's count (likes given, accounts followed) is not
+    a model feature, is not known, or is more than one per :data:`BROADCASTER_RATIO` followers.
+    Lowering contributions are kept. The contributions still add up to the output, so the reasons
+    stay exact. ``w`` only grows with followers and the additive model's contributions of own
+    activity do not depend on them, so its score still never rises with the audience. Vectorised: a
+    few operations on the own-activity columns.
+    """
+    names = list(features)
+    own = [j for j, f in enumerate(names) if f in OWN_ACTIVITY and OWN_ACTIVITY[f] in names]
+    if ramp is None or not own or "followers_count" not in names:
+        return z, contrib
+    followers = X[:, names.index("followers_count")]
+    start, full = np.log10(ramp[0]), np.log10(ramp[1])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        w = np.clip((np.log10(followers) - start) / (full - start), 0.0, 1.0)
+    w = np.where(np.isnan(w), 0.0, w)
+    if not w.any():
+        return z, contrib
+    count = X[:, [names.index(OWN_ACTIVITY[names[j]]) for j in own]]
+    with np.errstate(invalid="ignore"):
+        little = count * BROADCASTER_RATIO <= followers[:, None]  # False where either is not known
+    cut = np.maximum(contrib[:, own], 0.0) * np.where(little, w[:, None], 0.0)
+    contrib = contrib.copy()
+    contrib[:, own] -= cut
+    return z - cut.sum(axis=1), contrib
 
 
 # A forest sees missing values as this number, below every feature's range (all are >= 0).
 FOREST_MISSING = -1.0
 
 
-def booster_scores(clf: Any, X: np.ndarray, booster: Booster) -> np.ndarray:
-    """The fitted estimator's raw score of ``X`` (log-odds; a forest's mean probability), for ranking."""
+def booster_scores(
+    clf: Any, X: np.ndarray, booster: Booster, features: tuple[str, ...] | list[str] | None = None, X_background: np.ndarray | None = None
+) -> np.ndarray:
+    """The fitted estimator's raw score of ``X`` (log-odds; a forest's mean probability), for ranking.
+
+    With ``booster.broadcaster``, the score with the broadcaster prior (:func:`broadcaster_prior`),
+    as the model saved from the same fit scores: that needs the ``features`` and, for an additive
+    model, its training features ``X_background`` (the reference of its contributions).
+    """
+    if booster.broadcaster is not None:
+        if features is None or (X_background is None and booster.max_depth is None and booster.kind != "forest"):
+            raise ModelError("the broadcaster prior needs the feature names and the training features")
+        explainer = explainer_of(clf, booster, X if X_background is None else X_background)
+        z, contrib = explainer.contributions(X)
+        return broadcaster_prior(z, contrib, X, features, booster.broadcaster)[0]
     if booster.kind == "forest":
         return clf.predict_proba(np.where(np.isnan(X), FOREST_MISSING, X))[:, 1]
     return clf.decision_function(X)
@@ -373,9 +463,13 @@ def fit_booster(
     return clf.fit(X, y, sample_weight=weight)
 
 
-def log_odds(explainer: AdditiveExplainer | TreeExplainer, bigrams: np.ndarray, features: tuple[str, ...] | list[str], accounts: pd.DataFrame) -> np.ndarray:
+def log_odds(
+    explainer: AdditiveExplainer | TreeExplainer, bigrams: np.ndarray, features: tuple[str, ...] | list[str], accounts: pd.DataFrame, booster: Booster | None = None
+) -> np.ndarray:
+    """The model's output for ``accounts`` (with ``booster``'s broadcaster prior, when it has one)."""
     X = compute_features(accounts, bigrams, features).to_numpy(dtype="float64")
-    return explainer.contributions(X)[0]
+    z, contrib = explainer.contributions(X)
+    return broadcaster_prior(z, contrib, X, features, None if booster is None else booster.broadcaster)[0]
 
 
 def fit_calibration(z: np.ndarray, y: np.ndarray, weight: np.ndarray | None = None) -> np.ndarray:
@@ -412,7 +506,7 @@ def cross_collection_log_odds(
         if train["label"].nunique() < 2:
             continue
         explainer, bigrams = fit_additive(train, features, booster, random_state)
-        out[colls == coll] = log_odds(explainer, bigrams, features, table[colls == coll])
+        out[colls == coll] = log_odds(explainer, bigrams, features, table[colls == coll], booster or MODEL_BOOSTER)
     return out
 
 
@@ -579,7 +673,7 @@ def _fold_log_odds(table: pd.DataFrame, features: tuple[str, ...], booster: Boos
         if train["label"].nunique() < 2 or len(test) == 0:
             continue
         explainer, bigrams = fit_additive(train, features, booster, random_state)
-        out[fold == k] = log_odds(explainer, bigrams, features, test)
+        out[fold == k] = log_odds(explainer, bigrams, features, test, booster or MODEL_BOOSTER)
     return out
 
 
@@ -665,7 +759,7 @@ def label_scores(scores: np.ndarray, thresholds: dict[str, float]) -> np.ndarray
 def predict(model: AccountModel, accounts: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Return ``(X, calibrated scores, centred contributions)`` for canonical accounts."""
     X = compute_features(accounts, model.bigrams, model.feature_names).to_numpy(dtype="float64")
-    z, contrib = model.explainer.contributions(X)
+    z, contrib = broadcaster_prior(*model.explainer.contributions(X), X, model.feature_names, model.broadcaster)
     # In the calibrated score's log-odds (slope x the model's own units: a forest's are probabilities).
     return X, calibrated(z, model.calibration), contrib * model.calibration[0]
 
