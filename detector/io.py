@@ -984,8 +984,14 @@ def _write_csv_arrow(df: pd.DataFrame, fh: IO[str]) -> bool:
     for start in range(0, len(df), CSV_CHUNK_ROWS):
         part = df.iloc[start : start + CSV_CHUNK_ROWS]
         cells = [_csv_cells(part.iloc[:, i], kind, pa, pc) for i, kind in enumerate(kinds)]
-        lines = pc.binary_join_element_wise(*cells, pa.scalar(",", pa.large_string()))
-        lines = pc.binary_join_element_wise(lines, pa.scalar("", pa.large_string()), pa.scalar(newline, pa.large_string()))
+        # One join makes each whole line: a quoted cell's quotes go into the separators around it.
+        pieces: list[Any] = []
+        after = ""
+        for quoted, cell in cells:
+            pieces += [pa.scalar(after + ("," if pieces else "") + ('"' if quoted else ""), pa.large_string()), cell]
+            after = '"' if quoted else ""
+        pieces.append(pa.scalar(after + newline, pa.large_string()))
+        lines = pc.binary_join_element_wise(*pieces, pa.scalar("", pa.large_string()))
         lines = lines.combine_chunks() if isinstance(lines, pa.ChunkedArray) else lines
         offsets = np.frombuffer(lines.buffers()[1], dtype=np.int64)[lines.offset : lines.offset + len(lines) + 1]
         emit(memoryview(lines.buffers()[2])[offsets[0] : offsets[-1]])
@@ -1016,28 +1022,30 @@ def _csv_kind(s: pd.Series) -> str | None:
     return None
 
 
-def _csv_cells(s: pd.Series, kind: str, pa: Any, pc: Any) -> Any:
-    """The CSV text of each cell of ``s`` (no nulls): text quoted, numbers bare, missing as ``""``."""
-    quote = pa.scalar('"', pa.large_string())
-    missing = pa.scalar('""', pa.large_string())
+def _csv_cells(s: pd.Series, kind: str, pa: Any, pc: Any) -> tuple[bool, Any]:
+    """The CSV text of each cell of ``s`` (no nulls), and whether the cells go between quotes.
+
+    Text (quotes doubled, missing as an empty text) and times go between quotes; numbers bare,
+    missing as ``""``.
+    """
     if kind == "text":
         arr = pa.array(s, from_pandas=True) if isinstance(s.dtype, pd.StringDtype) else pa.array(s.astype(object).where(s.notna(), None), from_pandas=True)
-        arr = arr.cast(pa.large_string())
-        arr = pc.binary_join_element_wise(quote, pc.replace_substring(arr, '"', '""'), quote, pa.scalar("", pa.large_string()))
-    elif kind == "utc":
+        arr = pc.replace_substring(pc.fill_null(arr.cast(pa.large_string()), ""), '"', '""')
+        return True, arr
+    if kind == "utc":
         arr = pa.array(s.dt.tz_localize(None), from_pandas=True).cast(pa.timestamp("s"))
-        arr = pc.binary_join_element_wise(quote, arr.cast(pa.large_string()), pa.scalar('+00:00"', pa.large_string()), pa.scalar("", pa.large_string()))
-    elif kind == "float":
+        arr = pc.binary_join_element_wise(arr.cast(pa.large_string()), pa.scalar("+00:00", pa.large_string()), pa.scalar("", pa.large_string()))
+        return True, pc.fill_null(arr, "")
+    if kind == "float":
         # Python's repr (what the csv module writes), once per distinct value.
         codes, uniques = pd.factorize(s, use_na_sentinel=True)
         text = pa.array([repr(float(v)) for v in uniques] + ['""'], type=pa.large_string())
-        return text.take(pa.array(np.where(codes < 0, len(uniques), codes)))
-    elif kind == "bool":
+        return False, text.take(pa.array(np.where(codes < 0, len(uniques), codes)))
+    if kind == "bool":
         text = pa.array(["False", "True", '""'], type=pa.large_string())
-        return text.take(pa.array(np.where(s.isna().to_numpy(), 2, s.fillna(False).astype(bool).to_numpy().astype(np.int64))))
-    else:
-        arr = pa.array(s, from_pandas=True).cast(pa.large_string())
-    return pc.fill_null(arr.cast(pa.large_string()), missing)
+        return False, text.take(pa.array(np.where(s.isna().to_numpy(), 2, s.fillna(False).astype(bool).to_numpy().astype(np.int64))))
+    arr = pa.array(s, from_pandas=True).cast(pa.large_string())
+    return False, pc.fill_null(arr, pa.scalar('""', pa.large_string()))
 
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
