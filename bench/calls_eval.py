@@ -531,15 +531,26 @@ def evaluate(res: dict, d: pd.DataFrame, X: dict, y: np.ndarray, g: np.ndarray, 
 
 def _row(name: str, r: dict) -> str:
     m, lx = r["model"], r["lexicon"]
-    return (f"| {name} | {m['n']:,} | {m['calls']} | **{m['precision']:.2f}** | **{m['recall']:.2f}** | {m['tp']}/{m['fp']}/{m['fn']} "
-            f"| {lx['precision']:.2f} | {lx['recall']:.2f} | {lx['tp']}/{lx['fp']}/{lx['fn']} |")  # fmt: skip
+    one = f" {r['pooled']['precision']:.2f} / {r['pooled']['recall']:.2f} |" if "pooled" in r else ""
+    return (f"| {name} | {m['n']:,} | {m['calls']} | **{m['precision']:.2f}** | **{m['recall']:.2f}** | {m['tp']}/{m['fp']}/{m['fn']} |{one} "
+            f"{lx['precision']:.2f} | {lx['recall']:.2f} | {lx['tp']}/{lx['fp']}/{lx['fn']} |")  # fmt: skip
 
 
 def _table(block: dict) -> list[str]:
-    lines = ["| posts | n | calls | precision | recall | tp/fp/fn | lexicon precision | lexicon recall | lexicon tp/fp/fn |",
-             "|---|---|---|---|---|---|---|---|---|"]  # fmt: skip
+    one = "pooled" in block.get("overall", {})
+    lines = ["| posts | n | calls | precision | recall | tp/fp/fn |" + (" one threshold P / R |" if one else "")
+             + " lexicon precision | lexicon recall | lexicon tp/fp/fn |", "|---|---|---|---|---|---|" + ("---|" if one else "") + "---|---|---|"]  # fmt: skip
     keys = ["overall"] + sorted(k for k in block if k not in ("overall", "choice", "choices", "average_precision", "calibration"))
     return lines + [_row(k, block[k]) for k in keys if isinstance(block.get(k), dict) and "model" in block[k]]
+
+
+def _rules_md(choice: dict) -> str:
+    """The per-language rules of one choice, in words ("" when every language keeps the pooled threshold)."""
+    parts = []
+    for g, r in sorted(choice.get("rules", {}).items()):
+        how = f"its own threshold {r['threshold']:.2f}" if r["own"] else f"the pooled threshold {r['threshold']:.2f}"
+        parts.append(f"{g} {how}" + (" or the lexicon" if r["or_lexicon"] else ""))
+    return (" (" + "; ".join(parts) + ")") if parts else ""
 
 
 def _cg(res: dict, lang: str) -> str:
@@ -569,8 +580,17 @@ def markdown(res: dict) -> str:
             "Outer: 5 grouped folds. Inner: 3 grouped folds of each outer training part choose the regularisation and the "
             "feature set (n-grams with the lexicon's parts and the topic cues; the same with the language-independent cues of "
             "`detector/posts/call_cues.py`; or those cues alone, without n-grams) by the mean over the languages of the average "
-            "precision within each language (the targets are per language), and fit the Platt calibration and the threshold "
-            "(best F1 over all posts). Every fit balances the classes within each language and gives each language the same "
+            "precision within each language (the targets are per language), and fit the Platt calibration and the pooled threshold "
+            "(best F1 over all posts). Session 6: they also choose each language's decision rule (Albanian, Serbian in both "
+            "scripts, English; a language with fewer than 5 calls in the training part keeps the pooled rule) among four: the "
+            "pooled threshold or a threshold of the language's own (best F1 within it), each with or without the lexicon's "
+            "verdict as a fallback (a post is a call when the model's probability reaches the threshold *or* the lexicon's "
+            "rule says so: \"model or lexicon\"). Each rule is judged by cross-fitting over the three inner folds (its thresholds "
+            "chosen on the out-of-fold probabilities of two folds, applied to the third) by F1 within the language; a tie keeps "
+            "the simpler rule, and the chosen rule's threshold is then fitted on all inner folds. The lexicon's parts are "
+            "features of the model already (since session 3), so \"lexicon as a feature\" is in every candidate. The column "
+            "\"one threshold\" gives the same outer models with the pooled threshold alone (session 5's rule), for comparison: "
+            "it was not a candidate of any choice. Every fit balances the classes within each language and gives each language the same "
             "total weight: the labelled sample was drawn in strata, so a language's share of calls in it (22% of the English "
             "posts, 1% of the Albanian ones) is not evidence. The outer predictions are never "
             f"seen by any choice. Average precision of the outer scores: {n['average_precision']:.3f}.", "",
@@ -584,7 +604,7 @@ def markdown(res: dict) -> str:
             "lexicon, the grammar cues and the gate in session 4 (\"we meet\", \"we await you\", \"don't miss\", \"everyone in\", "
             "\"let us rise\", \"the march\", \"we protest\"), so these figures may flatter them a little.", ""]  # fmt: skip
     out += _table(n)
-    out += ["", "Choices per outer fold: " + "; ".join(f"C={c['C']:g}, {c['features']}, threshold {c['threshold']:.2f}" for c in n["choices"]) + ".", "",
+    out += ["", "Choices per outer fold: " + "; ".join(f"C={c['C']:g}, {c['features']}, threshold {c['threshold']:.2f}{_rules_md(c)}" for c in n["choices"]) + ".", "",
             "Calibration of the outer probabilities:", "", "| probability | posts | calls | mean predicted |", "|---|---|---|---|"]  # fmt: skip
     out += [f"| {c['bin']} | {c['n']} | {c['calls']} | {c['mean_p']:.2f} |" for c in n["calibration"]]
     ts = res["test_split"]
@@ -595,12 +615,12 @@ def markdown(res: dict) -> str:
             "by cross-validation on all labelled posts, these included, and session 2 had read the misses among them: the split is "
             "no longer unseen, and is kept for comparison with session 2 only. "
             "Trained on the rest (choices on its inner folds: "
-            f"C={ts['choice']['C']:g}, {ts['choice']['features']}, threshold {ts['choice']['threshold']:.2f}).", ""]  # fmt: skip
+            f"C={ts['choice']['C']:g}, {ts['choice']['features']}, threshold {ts['choice']['threshold']:.2f}{_rules_md(ts['choice'])}).", ""]  # fmt: skip
     out += _table(ts)
     out += ["", "### Held out by source (trained without it, choices on inner folds of the rest)", ""]
     for src, r in res["source_holdout"].items():
         c = r["choice"]
-        out += [f"**Without `{src}`** (C={c['C']:g}, {c['features']}, threshold {c['threshold']:.2f}):", ""]
+        out += [f"**Without `{src}`** (C={c['C']:g}, {c['features']}, threshold {c['threshold']:.2f}{_rules_md(c)}):", ""]
         out += _table({k: v for k, v in r.items() if not k.startswith("source:")})
         out += [""]
     out += ["What carries over: recall (precision) of the model trained without each source, on that source's posts, per "
@@ -625,7 +645,7 @@ def markdown(res: dict) -> str:
         for name, r in res["language_holdout"].items():
             m, lx, c = r["overall"]["model"], r["overall"]["lexicon"], r["choice"]
             out.append(f"| {name} | {r['train']['posts']:,} ({r['train']['calls']}) | C={c['C']:g}, {c['features']}, threshold "
-                       f"{c['threshold']:.2f} | {m['calls']} | **{m['precision']:.2f}** | **{m['recall']:.2f}** | "
+                       f"{c['threshold']:.2f}{_rules_md(c)} | {m['calls']} | **{m['precision']:.2f}** | **{m['recall']:.2f}** | "
                        f"{lx['precision']:.2f} | {lx['recall']:.2f} |")  # fmt: skip
         out += [""] + LOLO_NOTES + [""]
     out += _targets(res)
