@@ -9,7 +9,8 @@ seconds and load in a fraction of a second:
    join, dođite, ejani, shihemi, …). A post outside the gate gets the calibrated base rate of calls
    outside the gate in the training data as its score, and is never a call. The gate's recall on
    the labelled calls is measured in EVALUATION.md.
-2. **Features** (:class:`CallFeatures`, an sklearn transformer): character 2–5-grams within word
+2. **Features** (:class:`CallFeatures`, an sklearn transformer; :class:`CallFeaturiser`, the same
+   without scikit-learn, scores): character 2–5-grams within word
    boundaries and word 1–2-grams of the first 600 characters of the normalised text (Serbian
    Cyrillic and Latin share one form, diacritics folded), hashed into a fixed space so the
    vocabulary needs no storage, weighted by ``sqrt(tf) * idf`` with the idf learnt from unlabelled
@@ -44,19 +45,18 @@ import logging
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Self
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import scipy.sparse as sp
-from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.feature_extraction.text import HashingVectorizer
 
 from detector.errors import ModelError
 from detector.posts import call_cues
 from detector.posts import extract as extract_mod
+from detector.posts import ngrams as ngrams_mod
 from detector.posts.call_cues import TRANSFER_COLUMNS
 from detector.posts.matching import Texts
 from detector.posts.text import normalize_series
@@ -127,8 +127,11 @@ def gate(norm: pd.Series) -> np.ndarray:
     return pc.match_substring_regex(arr, GATE).to_numpy(zero_copy_only=False).astype(bool)
 
 
-class CallFeatures(TransformerMixin, BaseEstimator):
+class CallFeaturiser:
     """Message features of a call to action: weighted hashed n-grams, lexicon parts, grammar, time and place.
+
+    Scoring uses this class as it is; training uses :class:`CallFeatures`, the same class as a
+    scikit-learn transformer, built when first named (so that scoring never imports scikit-learn).
 
     ``fit`` learns one thing, the inverse document frequency of every hashed n-gram, from the
     texts it is given (meant to be a large unlabelled sample of posts; labels are not used). The
@@ -209,7 +212,7 @@ class CallFeatures(TransformerMixin, BaseEstimator):
         self.transfer = transfer
         self.transfer_weight = transfer_weight
 
-    def fit(self, X: Any, y: Any = None) -> CallFeatures:
+    def fit(self, X: Any, y: Any = None) -> Self:
         """Learn the n-grams' inverse document frequencies from the texts ``X`` (``y`` is ignored)."""
         if self.n_features < 16:
             raise ValueError("n_features must be at least 16")
@@ -246,25 +249,24 @@ class CallFeatures(TransformerMixin, BaseEstimator):
         docs = norm.astype(str).tolist()
         X = _char_wb_grams(docs, (int(self.char_ngram[0]), int(self.char_ngram[1])), self.n_features)
         if self.word_ngram[1] > 0:
-            words = HashingVectorizer(
-                analyzer="word", ngram_range=tuple(self.word_ngram), n_features=self.n_features,
-                alternate_sign=False, norm="l2", lowercase=False, dtype=np.float32, token_pattern=r"(?u)\b\w+\b",
-            ).transform(docs)  # fmt: skip
+            # sklearn's HashingVectorizer(analyzer="word", token_pattern=r"(?u)\b\w+\b", norm="l2", alternate_sign=False), bit for bit
+            words = ngrams_mod.l2_rows(ngrams_mod.word_counts(docs, (int(self.word_ngram[0]), int(self.word_ngram[1])), self.n_features))
             X = (X + words) * np.float32(0.7071)
         return X.tocsr()
 
+    def _not_fitted(self) -> Exception:
+        return ValueError(f"This {type(self).__name__} instance is not fitted yet: call fit first")
+
     def transform(self, X: Any) -> sp.csr_matrix:
         """Sparse feature matrix, one row per text."""
-        from sklearn.preprocessing import normalize as l2_rows
-        from sklearn.utils.validation import check_is_fitted
-
-        check_is_fitted(self, "idf_")
+        if not hasattr(self, "idf_"):
+            raise self._not_fitted()
         norm = self._norm(X)
         blocks = []
         if self.ngrams:
             grams = self._ngrams(norm)
             grams.data = np.sqrt(grams.data)
-            blocks.append(l2_rows(grams @ sp.diags(self.idf_), copy=False).astype(np.float32))
+            blocks.append(ngrams_mod.l2_rows(sp.csr_matrix(grams @ sp.diags(self.idf_), dtype=np.float32)))
         # One searchable copy of the texts for every cue column (RE2 through Arrow).
         texts = Texts(norm)
         extra = []
@@ -297,17 +299,44 @@ class CallFeatures(TransformerMixin, BaseEstimator):
         return sp.hstack(blocks, format="csr", dtype=np.float32)
 
 
+def _build_transformer() -> type:
+    """:class:`CallFeaturiser` as a scikit-learn transformer (estimator contract, ``clone``, ``NotFittedError``)."""
+    from sklearn.base import BaseEstimator, TransformerMixin
+    from sklearn.exceptions import NotFittedError
+
+    class CallFeatures(TransformerMixin, BaseEstimator, CallFeaturiser):
+        __doc__ = CallFeaturiser.__doc__
+
+        def _not_fitted(self) -> Exception:
+            return NotFittedError(f"This {type(self).__name__} instance is not fitted yet. Call 'fit' with appropriate arguments before using this estimator.")
+
+    CallFeatures.__module__ = __name__
+    CallFeatures.__qualname__ = CallFeatures.__name__
+    return CallFeatures
+
+
+if TYPE_CHECKING:
+    CallFeatures = CallFeaturiser
+
+
+def __getattr__(name: str) -> Any:
+    # PEP 562: the sklearn transformer is built on first use, so that scoring never imports scikit-learn.
+    if name == "CallFeatures":
+        cls = _build_transformer()
+        globals()["CallFeatures"] = cls
+        return cls
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 def _char_wb_grams(docs: list[str], ngram_range: tuple[int, int], n_features: int) -> sp.csr_matrix:
-    """``HashingVectorizer(analyzer="char_wb", norm="l2", dtype=float32).transform(docs)``, bit for bit, hashing each distinct word once.
+    """sklearn's ``HashingVectorizer(analyzer="char_wb", norm="l2", dtype=float32).transform(docs)``, bit for bit, hashing each distinct word once.
 
     ``char_wb`` n-grams never cross white space: a text's counts are the sum of its words' counts
     (each word padded with a space on both sides, as sklearn does). So each distinct word is
     analysed and hashed once, and a sparse (text x word) count matrix adds them up; the sums are
-    small integers, exact in float32, and the l2 step is sklearn's own. Most of the words of a
+    small integers, exact in float32, and the l2 step is sklearn's (:mod:`detector.posts.ngrams`). Most of the words of a
     batch of posts repeat, which makes this several times faster than analysing every text.
     """
-    from sklearn.preprocessing import normalize as l2_rows
-
     words = [d.split() for d in docs]
     flat = [w for ws in words for w in ws]
     if not flat:
@@ -315,13 +344,10 @@ def _char_wb_grams(docs: list[str], ngram_range: tuple[int, int], n_features: in
     codes, vocab = pd.factorize(pd.Series(flat, dtype=object))
     rows = np.repeat(np.arange(len(docs)), [len(ws) for ws in words])
     counts = sp.csr_matrix((np.ones(len(codes), dtype=np.float32), (rows, codes)), shape=(len(docs), len(vocab)))
-    per_word = HashingVectorizer(
-        analyzer="char_wb", ngram_range=ngram_range, n_features=n_features,
-        alternate_sign=False, norm=None, lowercase=False, dtype=np.float32,
-    ).transform(list(vocab))  # fmt: skip
+    per_word = ngrams_mod.char_wb_counts(list(vocab), ngram_range, n_features)
     X = (counts @ per_word).tocsr()
     X.sum_duplicates()
-    return l2_rows(X, norm="l2", copy=False)
+    return ngrams_mod.l2_rows(X)
 
 
 # Grammar of an invitation or of a report, in normalised text (one column each). They generalise
@@ -407,15 +433,15 @@ def cue_matrix(norm: pd.Series, lex: np.ndarray, gram: np.ndarray, pat: np.ndarr
     return np.hstack([top[:, :6], np.stack(combos + shapes, axis=1)]).astype(np.float32)
 
 
-def lexicon_column(features: CallFeatures) -> int | None:
+def lexicon_column(features: CallFeaturiser) -> int | None:
     """Index of the lexicon's ``call_to_action`` column in ``features``' output (None without the lexicon)."""
     if not features.lexicon:
         return None
     return (features.n_features if features.ngrams else 0) + LEXICON_COLUMNS.index("call_to_action")
 
 
-def lexicon_verdict(features: CallFeatures, X: sp.csr_matrix) -> np.ndarray:
-    """The lexicon's verdict on each row of ``X`` (:meth:`CallFeatures.transform` output), read from its column."""
+def lexicon_verdict(features: CallFeaturiser, X: sp.csr_matrix) -> np.ndarray:
+    """The lexicon's verdict on each row of ``X`` (:meth:`CallFeaturiser.transform` output), read from its column."""
     j = lexicon_column(features)
     if j is None:
         return np.zeros(X.shape[0], dtype=bool)
@@ -445,7 +471,7 @@ class CallModel:
     replace it for the languages the training folds chose a rule of their own for.
     """
 
-    features: CallFeatures
+    features: CallFeaturiser
     coef: np.ndarray
     intercept: float
     platt: tuple[float, float]
@@ -608,7 +634,7 @@ def load_model(path: str | Path | None = None) -> CallModel:
     if card.get("format_version") != FORMAT_VERSION:
         raise ModelError(f"call model {p} has format version {card.get('format_version')}, expected {FORMAT_VERSION}")
     fs = card["features"]
-    features = CallFeatures(
+    features = CallFeaturiser(
         n_features=int(fs["n_features"]), char_ngram=tuple(fs["char_ngram"]), word_ngram=tuple(fs["word_ngram"]),
         lexicon=bool(fs["lexicon"]), grammar=bool(fs["grammar"]), patterns=bool(fs["patterns"]),
         # Models saved before the topic cues have no "cues" key: they load as they were.
