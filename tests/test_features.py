@@ -17,6 +17,7 @@ from detector.accounts.features import (
     BOTOMETER_LITE,
     DATE_DEPENDENT,
     DATE_FREE,
+    HANDLE_AND_COUNTS,
     AccountFeatures,
     ScreenNameLikelihood,
     compute_features,
@@ -38,11 +39,13 @@ def test_botometer_lite_has_its_twenty_features() -> None:
     assert ALL_FEATURES[:20] == BOTOMETER_LITE
     assert ALL_FEATURES[20:24] == ("account_age_days", "default_profile_image", "has_url", "has_location")
     # version 4: features that need no collection time
-    assert ALL_FEATURES[24:] == DATE_FREE == (
+    assert ALL_FEATURES[24:31] == DATE_FREE == (
         "likes_per_post", "listed_per_1k_followers", "followers_per_post", "profile_completeness",
         "description_words", "description_bot_words", "name_screen_name_similarity",
     )  # fmt: skip
-    assert not set(DATE_FREE) & set(DATE_DEPENDENT)
+    # feature set v5: what a handle and three counts say
+    assert ALL_FEATURES[31:] == HANDLE_AND_COUNTS == ("friends_per_post", "screen_name_entropy", "screen_name_trailing_digits")
+    assert not set(DATE_FREE + HANDLE_AND_COUNTS) & set(DATE_DEPENDENT)
 
 
 # 0918Bask, cresci-2017 genuine row 1: created Tue Jun 11 11:20:35 2013, crawled 2015-05-02 06:41:46.
@@ -78,6 +81,9 @@ HAND = {
         "description_bot_words": 0,
         # letter pairs of "0918bask" (09 91 18 8b ba as sk) found in "tasukuhayakawa": "as" only
         "name_screen_name_similarity": 1 / 7,
+        "friends_per_post": 332 / 2177,
+        "screen_name_entropy": 3.0,  # 0918bask: eight different symbols, log2(8)
+        "screen_name_trailing_digits": 0,
     },
     "davideb66": {
         "account_age_days": AGE_DAVIDEB66,
@@ -98,6 +104,10 @@ HAND = {
         "description_bot_words": 0,
         # "davideb66": da av vi id de eb b6 66; in "davidebertoli": da av vi id de eb = 6 of 8
         "name_screen_name_similarity": 6 / 8,
+        "friends_per_post": 40 / 1299,
+        # davideb66: d and 6 twice, a v i e b once: log2(9) - (2 log2 2 + 2 log2 2) / 9
+        "screen_name_entropy": math.log2(9) - 4 / 9,
+        "screen_name_trailing_digits": 2,
     },
 }
 
@@ -163,6 +173,42 @@ def test_date_free_features_by_hand() -> None:
         assert math.isnan(f.loc[2, name]), name
     assert f.loc[2, "name_screen_name_similarity"] == 1.0  # "y" and "y"
     assert math.isnan(f.loc[1, "name_screen_name_similarity"])  # no display name
+
+
+def test_handle_and_counts_features_by_hand() -> None:
+    accounts = frame(
+        screen_name=["aaaa", "AbAb", "Richard37226643", "12ab34", "Ünï_1", "x", "", None],
+        friends_count=[10.0, 0.0, 5.0, np.nan, 3.0, 2.0, 2.0, 1.0],
+        statuses_count=[0.0, 5.0, 2.0, 4.0, 3.0, np.nan, 2.0, 1.0],
+    )
+    f = compute_features(accounts, fit_bigrams(["ab"]), HANDLE_AND_COUNTS)
+    # posts floored at one; missing friends or posts: missing
+    assert [f.loc[i, "friends_per_post"] for i in (0, 1, 2, 4, 6)] == [10.0, 0.0, 2.5, 1.0, 1.0]
+    assert math.isnan(f.loc[3, "friends_per_post"]) and math.isnan(f.loc[5, "friends_per_post"])
+    # letters fold case ("AbAb" is a b a b: one bit); non-ASCII letters are one symbol ("Ünï_1": other
+    # twice, n, _, 1); "Richard37226643": r twice, 3 2 6 twice each, i c h a d 7 4 once
+    entropy = f["screen_name_entropy"].tolist()
+    assert entropy[:2] == [0.0, 1.0]
+    assert entropy[2] == pytest.approx(math.log2(15) - 4 * 2 / 15, rel=1e-12)
+    assert entropy[3] == pytest.approx(math.log2(6), rel=1e-12)  # 1 2 a b 3 4: six different symbols
+    assert entropy[4] == pytest.approx(math.log2(5) - 2 / 5, rel=1e-12)
+    assert entropy[5] == 0.0
+    assert math.isnan(entropy[6]) and math.isnan(entropy[7])  # empty or missing: not known
+    assert f["screen_name_trailing_digits"].tolist()[:7] == [0.0, 0.0, 8.0, 2.0, 1.0, 0.0, 0.0]
+    assert math.isnan(f.loc[7, "screen_name_trailing_digits"])
+
+
+def test_screen_name_entropy_is_the_same_in_any_block(monkeypatch: pytest.MonkeyPatch) -> None:
+    import detector.accounts.features as features
+
+    names = [f"user{i}_{'x' * (i % 7)}ü{i * 7919}" for i in range(500)] + [None, ""]
+    accounts = frame(screen_name=names)
+    whole = compute_features(accounts, fit_bigrams(["ab"]), ("screen_name_entropy",))["screen_name_entropy"].to_numpy()
+    monkeypatch.setattr(features, "_CELLS_AT_ONCE", 3 * features._SIZE)  # three rows per block
+    blocks = compute_features(accounts, fit_bigrams(["ab"]), ("screen_name_entropy",))["screen_name_entropy"].to_numpy()
+    np.testing.assert_array_equal(whole, blocks)
+    one = [compute_features(accounts.iloc[[i]], fit_bigrams(["ab"]), ("screen_name_entropy",)).iloc[0, 0] for i in (0, 77, 499)]
+    assert one == [whole[0], whole[77], whole[499]]
 
 
 # Texts where Arrow's (RE2's) idea of a digit, a word or a letter is not Python's: the features

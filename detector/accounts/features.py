@@ -72,7 +72,20 @@ DATE_FREE = (
     "name_screen_name_similarity",
 )
 
-ALL_FEATURES = BOTOMETER_LITE + EXTRA + DATE_FREE
+#: Features added in the feature set "v5" (session 6, issue 9): what a counts-only profile (a
+#: handle and three counts, as ira-2018 has) still says, with no collection time. Follows per
+#: post (friends / posts: accounts built to be followed back follow many and post little); the
+#: Shannon entropy of the screen name's symbols (as the bigram model codes them: letters
+#: case-folded, digits, "_", anything else one symbol); and the run of digits that ends the
+#: screen name (generated handles such as ``Richard37226643``). None is made of followers or
+#: lists, so the audience prior (``detector.accounts.model.AUDIENCE``) needs none of them.
+HANDLE_AND_COUNTS = (
+    "friends_per_post",
+    "screen_name_entropy",
+    "screen_name_trailing_digits",
+)
+
+ALL_FEATURES = BOTOMETER_LITE + EXTRA + DATE_FREE + HANDLE_AND_COUNTS
 
 #: Features that need the time the profile was collected (unknown for some collections).
 DATE_DEPENDENT = (
@@ -290,6 +303,41 @@ def _bot_words(text: Any) -> np.ndarray:
     return out
 
 
+def _entropy(text: Any) -> np.ndarray:
+    """Shannon entropy (bits) of each value's symbols as the bigram model codes them (:data:`_SYMBOL`:
+    letters case-folded, digits, "_", anything else one symbol); NaN for a missing or empty value.
+
+    Counted in bulk, per block of rows, from the UTF-8 bytes: a character beyond ASCII is one
+    symbol (its lead byte counts, its continuation bytes do not).
+    """
+    out = np.full(len(text), np.nan)
+    data, offsets = _bytes(text)
+    lead = (data & 0xC0) != 0x80
+    symbol = np.where(data < 128, _SYMBOL[data], _OTHER)
+    row = np.repeat(np.arange(len(text), dtype=np.int64), np.diff(offsets))
+    symbol, row = symbol[lead], row[lead]
+    size = np.bincount(row, minlength=len(text)).astype("float64")
+    step = max(1, _CELLS_AT_ONCE // _SIZE)  # bounded temporaries: rows x symbols per block
+    bounds = np.searchsorted(row, np.arange(0, len(text) + step, step))
+    for b, start in enumerate(range(0, len(text), step)):
+        lo, hi = bounds[b], bounds[b + 1]
+        n = min(step, len(text) - start)
+        counts = np.bincount((row[lo:hi] - start) * _SIZE + symbol[lo:hi], minlength=n * _SIZE).reshape(n, _SIZE).astype("float64")
+        total = size[start : start + n]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            plogp = np.where(counts > 0, counts * np.log2(np.where(counts > 0, counts, 1.0)), 0.0).sum(axis=1)
+            out[start : start + n] = np.where(total > 0, np.log2(np.maximum(total, 1.0)) - plogp / np.maximum(total, 1.0), np.nan)
+    return out + 0.0  # no -0.0 for one-symbol names
+
+
+def _trailing_digits(text: Any) -> np.ndarray:
+    """How many ASCII digits (0-9) end each value; NaN for a missing value."""
+    import pyarrow.compute as pc
+
+    tail = pc.extract_regex(text, r"(?P<d>[0-9]*)$")
+    return _lengths(pc.struct_field(tail, [0]))
+
+
 def _as_names(X: Any) -> list[str]:
     if isinstance(X, pd.DataFrame):
         X = X.iloc[:, 0]
@@ -419,6 +467,10 @@ def compute_features(X: pd.DataFrame, log_prob: np.ndarray, names: Sequence[str]
         f[f"has_{field}"] = np.sign(_lengths(_arrow_text(col(field, "string"))))
 
     want = set(names)
+    if want & set(HANDLE_AND_COUNTS):
+        f["friends_per_post"] = counts["friends_count"] / np.maximum(counts["statuses_count"], 1.0)
+        f["screen_name_entropy"] = _entropy(screen) if "screen_name_entropy" in want else np.full(len(X), np.nan)
+        f["screen_name_trailing_digits"] = _trailing_digits(screen) if "screen_name_trailing_digits" in want else np.full(len(X), np.nan)
     if not want & set(DATE_FREE):  # the v4 features cost per-row work: only when asked for
         return pd.DataFrame({k: f[k] for k in names}, index=X.index)
     f["likes_per_post"] = counts["favourites_count"] / np.maximum(counts["statuses_count"], 1.0)

@@ -43,6 +43,7 @@ from detector.accounts.features import (
     ALL_FEATURES,
     DATE_DEPENDENT,
     FEATURE_VERSION,
+    HANDLE_AND_COUNTS,
     compute_features,
     fit_bigrams,
 )
@@ -56,7 +57,8 @@ PACKAGE_MODEL = Path(__file__).resolve().parents[1] / "data" / "account-model.np
 # `verified` is never an input: in botwiki + verified-2019 it is a label leak, and many inputs lack
 # it. The shipped features are the ones the nested choice in EVALUATION.md picked (see CANDIDATES).
 FEATURES_V3: tuple[str, ...] = tuple(f for f in ALL_FEATURES[:24] if f != "verified")
-FEATURES_ALL: tuple[str, ...] = tuple(f for f in ALL_FEATURES if f != "verified")
+# (v5's HANDLE_AND_COUNTS are not in the v4 sets: they are a candidate of their own)
+FEATURES_ALL: tuple[str, ...] = tuple(f for f in ALL_FEATURES if f != "verified" and f not in HANDLE_AND_COUNTS)
 FEATURES_DATE_FREE: tuple[str, ...] = tuple(f for f in FEATURES_ALL if f not in DATE_DEPENDENT)
 # v3 plus what the profile says about itself (no ratios of counts, which carry each collection's habits).
 FEATURES_PROFILE: tuple[str, ...] = FEATURES_V3 + ("profile_completeness", "description_bot_words", "name_screen_name_similarity")
