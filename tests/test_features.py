@@ -44,7 +44,7 @@ def test_botometer_lite_has_its_twenty_features() -> None:
         "description_words", "description_bot_words", "name_screen_name_similarity",
     )  # fmt: skip
     # feature set v5: what a handle and three counts say
-    assert ALL_FEATURES[31:] == HANDLE_AND_COUNTS == ("friends_per_post", "screen_name_entropy", "screen_name_trailing_digits")
+    assert ALL_FEATURES[31:] == HANDLE_AND_COUNTS == ("screen_name_entropy", "screen_name_trailing_digits")
     assert not set(DATE_FREE + HANDLE_AND_COUNTS) & set(DATE_DEPENDENT)
 
 
@@ -81,7 +81,6 @@ HAND = {
         "description_bot_words": 0,
         # letter pairs of "0918bask" (09 91 18 8b ba as sk) found in "tasukuhayakawa": "as" only
         "name_screen_name_similarity": 1 / 7,
-        "friends_per_post": 332 / 2177,
         "screen_name_entropy": 3.0,  # 0918bask: eight different symbols, log2(8)
         "screen_name_trailing_digits": 0,
     },
@@ -104,7 +103,6 @@ HAND = {
         "description_bot_words": 0,
         # "davideb66": da av vi id de eb b6 66; in "davidebertoli": da av vi id de eb = 6 of 8
         "name_screen_name_similarity": 6 / 8,
-        "friends_per_post": 40 / 1299,
         # davideb66: d and 6 twice, a v i e b once: log2(9) - (2 log2 2 + 2 log2 2) / 9
         "screen_name_entropy": math.log2(9) - 4 / 9,
         "screen_name_trailing_digits": 2,
@@ -175,16 +173,11 @@ def test_date_free_features_by_hand() -> None:
     assert math.isnan(f.loc[1, "name_screen_name_similarity"])  # no display name
 
 
-def test_handle_and_counts_features_by_hand() -> None:
+def test_handle_features_by_hand() -> None:
     accounts = frame(
         screen_name=["aaaa", "AbAb", "Richard37226643", "12ab34", "Ünï_1", "x", "", None],
-        friends_count=[10.0, 0.0, 5.0, np.nan, 3.0, 2.0, 2.0, 1.0],
-        statuses_count=[0.0, 5.0, 2.0, 4.0, 3.0, np.nan, 2.0, 1.0],
     )
     f = compute_features(accounts, fit_bigrams(["ab"]), HANDLE_AND_COUNTS)
-    # posts floored at one; missing friends or posts: missing
-    assert [f.loc[i, "friends_per_post"] for i in (0, 1, 2, 4, 6)] == [10.0, 0.0, 2.5, 1.0, 1.0]
-    assert math.isnan(f.loc[3, "friends_per_post"]) and math.isnan(f.loc[5, "friends_per_post"])
     # letters fold case ("AbAb" is a b a b: one bit); non-ASCII letters are one symbol ("Ünï_1": other
     # twice, n, _, 1); "Richard37226643": r twice, 3 2 6 twice each, i c h a d 7 4 once
     entropy = f["screen_name_entropy"].tolist()

@@ -641,7 +641,6 @@ TEMPLATES: dict[str, _Template] = {
     "description_words": _num("{:,.0f} word{s} in the profile description"),
     "description_bot_words": _choice("description says it is automated (bot, automated, generator...)", "description does not say it is automated"),
     "name_screen_name_similarity": _num("display name and screen name {:.0%} alike"),
-    "friends_per_post": _num("follows {:,.2f} accounts per post"),
     "screen_name_entropy": _num("screen name of {:,.1f} bits of letter variety"),
     "screen_name_trailing_digits": _num("screen name ends in {:,.0f} digit{s}"),
 }
@@ -679,7 +678,6 @@ INPUTS: dict[str, tuple[str, ...]] = {
     "description_words": ("description",),
     "description_bot_words": ("description",),
     "name_screen_name_similarity": ("name", "screen_name"),
-    "friends_per_post": ("friends_count", "statuses_count"),
     "screen_name_entropy": ("screen_name",),
     "screen_name_trailing_digits": ("screen_name",),
 }

@@ -72,15 +72,14 @@ DATE_FREE = (
     "name_screen_name_similarity",
 )
 
-#: Features added in the feature set "v5" (session 6, issue 9): what a counts-only profile (a
-#: handle and three counts, as ira-2018 has) still says, with no collection time. Follows per
-#: post (friends / posts: accounts built to be followed back follow many and post little); the
-#: Shannon entropy of the screen name's symbols (as the bigram model codes them: letters
-#: case-folded, digits, "_", anything else one symbol); and the run of digits that ends the
-#: screen name (generated handles such as ``Richard37226643``). None is made of followers or
-#: lists, so the audience prior (``detector.accounts.model.AUDIENCE``) needs none of them.
+#: Features added in the feature set "v5" (session 6, issue 9): what a bare handle says (ira-2018
+#: has a handle and three counts), with no collection time. The Shannon entropy of the screen
+#: name's symbols (as the bigram model codes them: letters case-folded, digits, "_", anything else
+#: one symbol) and the run of digits that ends it (generated handles such as ``Richard37226643``).
+#: Neither is made of followers or lists (``detector.accounts.model.AUDIENCE``). Follows per post
+#: (friends / posts) was tried and left out: its direction flips between collections, and it cut
+#: the unseen IRA trolls' ROC-AUC (notes/h28.md).
 HANDLE_AND_COUNTS = (
-    "friends_per_post",
     "screen_name_entropy",
     "screen_name_trailing_digits",
 )
@@ -468,7 +467,6 @@ def compute_features(X: pd.DataFrame, log_prob: np.ndarray, names: Sequence[str]
 
     want = set(names)
     if want & set(HANDLE_AND_COUNTS):
-        f["friends_per_post"] = counts["friends_count"] / np.maximum(counts["statuses_count"], 1.0)
         f["screen_name_entropy"] = _entropy(screen) if "screen_name_entropy" in want else np.full(len(X), np.nan)
         f["screen_name_trailing_digits"] = _trailing_digits(screen) if "screen_name_trailing_digits" in want else np.full(len(X), np.nan)
     if not want & set(DATE_FREE):  # the v4 features cost per-row work: only when asked for
