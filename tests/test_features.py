@@ -46,6 +46,11 @@ def test_botometer_lite_has_its_twenty_features() -> None:
     # feature set v5: what a handle and three counts say
     assert ALL_FEATURES[31:] == HANDLE_AND_COUNTS == ("screen_name_entropy", "screen_name_trailing_digits")
     assert not set(DATE_FREE + HANDLE_AND_COUNTS) & set(DATE_DEPENDENT)
+    # v5 is a feature set of its own: the v3 and v4 sets the candidates use stay as they were
+    from detector.accounts.model import FEATURES_ALL, FEATURES_V3, FEATURES_V4
+
+    assert not set(HANDLE_AND_COUNTS) & set(FEATURES_ALL + FEATURES_V3 + FEATURES_V4)
+    assert len(FEATURES_ALL) == 30 and len(FEATURES_V4) == 29
 
 
 # 0918Bask, cresci-2017 genuine row 1: created Tue Jun 11 11:20:35 2013, crawled 2015-05-02 06:41:46.
