@@ -100,7 +100,7 @@ def run_stages(inp: str, q: mp.Queue, rows: int = 100_000) -> None:
     what is done once per process (imports, compiled patterns) and is not counted."""
     from detector.accounts.explain import reasons
     from detector.accounts.features import compute_features
-    from detector.accounts.model import calibrated, label_scores
+    from detector.accounts.model import broadcaster_prior, calibrated, label_scores
     from detector.accounts.read import as_utc, canonical_from_frame, decide_csv_dates
     from detector.accounts.registry import load_current_model as load_model
     from detector.accounts.wording import plain_reasons
@@ -134,7 +134,7 @@ def run_stages(inp: str, q: mp.Queue, rows: int = 100_000) -> None:
         X = compute_features(accounts, model.bigrams, model.feature_names).to_numpy(dtype="float64")
         done("features")
         # as detector.accounts.model.predict: the model on the features, then calibrated
-        z, contrib = model.explainer.contributions(X)
+        z, contrib = broadcaster_prior(*model.explainer.contributions(X), X, model.feature_names, model.broadcaster, copy=False)
         scores, contrib = calibrated(z, model.calibration), contrib * model.calibration[0]
         labels = label_scores(scores, model.thresholds)
         done("model")

@@ -340,7 +340,7 @@ def explainer_of(clf: Any, booster: Booster, X_background: np.ndarray) -> Additi
 
 
 def broadcaster_prior(
-    z: np.ndarray, contrib: np.ndarray, X: np.ndarray, features: tuple[str, ...] | list[str], ramp: tuple[float, float] | None
+    z: np.ndarray, contrib: np.ndarray, X: np.ndarray, features: tuple[str, ...] | list[str], ramp: tuple[float, float] | None, copy: bool = True
 ) -> tuple[np.ndarray, np.ndarray]:
     """The model's output and contributions with the broadcaster prior (:data:`BROADCASTER_RAMP`).
 
@@ -352,7 +352,8 @@ def broadcaster_prior(
     Lowering contributions are kept. The contributions still add up to the output, so the reasons
     stay exact. ``w`` only grows with followers and the additive model's contributions of own
     activity do not depend on them, so its score still never rises with the audience. Vectorised: a
-    few operations on the own-activity columns.
+    few operations on the own-activity columns of the rows with more than ``ramp[0]`` followers.
+    ``copy=False`` changes ``z`` and ``contrib`` in place (arrays the caller has just made).
     """
     names = list(features)
     own = [j for j, f in enumerate(names) if f in OWN_ACTIVITY and OWN_ACTIVITY[f] in names]
@@ -362,16 +363,20 @@ def broadcaster_prior(
     start, full = np.log10(ramp[0]), np.log10(ramp[1])
     with np.errstate(divide="ignore", invalid="ignore"):
         w = np.clip((np.log10(followers) - start) / (full - start), 0.0, 1.0)
-    w = np.where(np.isnan(w), 0.0, w)
-    if not w.any():
+    rows = np.flatnonzero(w > 0)  # NaN (followers not known) is not > 0
+    if not len(rows):
         return z, contrib
-    count = X[:, [names.index(OWN_ACTIVITY[names[j]]) for j in own]]
+    w, followers = w[rows], followers[rows]
+    count = X[np.ix_(rows, [names.index(OWN_ACTIVITY[names[j]]) for j in own])]
     with np.errstate(invalid="ignore"):
         little = count * BROADCASTER_RATIO <= followers[:, None]  # False where either is not known
-    cut = np.maximum(contrib[:, own], 0.0) * np.where(little, w[:, None], 0.0)
-    contrib = contrib.copy()
-    contrib[:, own] -= cut
-    return z - cut.sum(axis=1), contrib
+    at = np.ix_(rows, own)
+    cut = np.maximum(contrib[at], 0.0) * np.where(little, w[:, None], 0.0)
+    if copy:
+        z, contrib = z.copy(), contrib.copy()
+    contrib[at] -= cut
+    z[rows] -= cut.sum(axis=1)
+    return z, contrib
 
 
 # A forest sees missing values as this number, below every feature's range (all are >= 0).
@@ -392,7 +397,7 @@ def booster_scores(
             raise ModelError("the broadcaster prior needs the feature names and the training features")
         explainer = explainer_of(clf, booster, X if X_background is None else X_background)
         z, contrib = explainer.contributions(X)
-        return broadcaster_prior(z, contrib, X, features, booster.broadcaster)[0]
+        return broadcaster_prior(z, contrib, X, features, booster.broadcaster, copy=False)[0]
     if booster.kind == "forest":
         return clf.predict_proba(np.where(np.isnan(X), FOREST_MISSING, X))[:, 1]
     return clf.decision_function(X)
@@ -471,7 +476,7 @@ def log_odds(
     """The model's output for ``accounts`` (with ``booster``'s broadcaster prior, when it has one)."""
     X = compute_features(accounts, bigrams, features).to_numpy(dtype="float64")
     z, contrib = explainer.contributions(X)
-    return broadcaster_prior(z, contrib, X, features, None if booster is None else booster.broadcaster)[0]
+    return broadcaster_prior(z, contrib, X, features, None if booster is None else booster.broadcaster, copy=False)[0]
 
 
 def fit_calibration(z: np.ndarray, y: np.ndarray, weight: np.ndarray | None = None) -> np.ndarray:
@@ -761,7 +766,7 @@ def label_scores(scores: np.ndarray, thresholds: dict[str, float]) -> np.ndarray
 def predict(model: AccountModel, accounts: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Return ``(X, calibrated scores, centred contributions)`` for canonical accounts."""
     X = compute_features(accounts, model.bigrams, model.feature_names).to_numpy(dtype="float64")
-    z, contrib = broadcaster_prior(*model.explainer.contributions(X), X, model.feature_names, model.broadcaster)
+    z, contrib = broadcaster_prior(*model.explainer.contributions(X), X, model.feature_names, model.broadcaster, copy=False)
     # In the calibrated score's log-odds (slope x the model's own units: a forest's are probabilities).
     return X, calibrated(z, model.calibration), contrib * model.calibration[0]
 
