@@ -367,10 +367,11 @@ def broadcaster_prior(
     if not len(rows):
         return z, contrib
     w, followers = w[rows], followers[rows]
-    count = X[np.ix_(rows, [names.index(OWN_ACTIVITY[names[j]]) for j in own])]
+    counts = np.array([names.index(OWN_ACTIVITY[names[j]]) for j in own], dtype=np.intp)
+    count = X[np.ix_(rows, counts)]
     with np.errstate(invalid="ignore"):
         little = count * BROADCASTER_RATIO <= followers[:, None]  # False where either is not known
-    at = np.ix_(rows, own)
+    at = np.ix_(rows, np.array(own, dtype=np.intp))
     cut = np.maximum(contrib[at], 0.0) * np.where(little, w[:, None], 0.0)
     if copy:
         z, contrib = z.copy(), contrib.copy()
