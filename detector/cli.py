@@ -368,6 +368,12 @@ def info_command(model_path: str | None, as_json: bool) -> None:
             f"over {unseen['collections']} collections it never saw (nested leave-one-collection-out; RF-300 peer mean "
             f"{unseen.get('peer_roc_auc_mean', 'n/a')}, worst {unseen.get('peer_roc_auc_worst', 'n/a')})"
         )
+        if "organisational_humans_suspicious" in unseen:
+            click.echo(
+                f"org. shape   suspicious: {unseen['organisational_humans_suspicious']:.1%} of {unseen['organisational_humans_accounts']:,} humans and "
+                f"{unseen.get('organisational_bots_suspicious', 0):.1%} of {unseen.get('organisational_bots_accounts', 0):,} bots with "
+                f"{unseen['organisational_shape']} (held out, every fold pooled)"
+            )
     else:
         click.echo("unseen       not measured for this model (see EVALUATION.md for the shipped procedure)")
     click.echo(f"{'cross-coll.' if c.get('metrics_scope', '').startswith('cross') else 'out-of-fold'}  {c['metrics_out_of_fold']}")
