@@ -64,6 +64,12 @@ READ_BY_HAND = {
     # 436274 (a protest the writer forms in front of a hotel)
     937333: 0, 1013408: 0, 625796: 1, 672002: 1, 541172: 0, 563755: 1, 488891: 1, 281724: 0,
     917229: 1, 488982: 1, 575927: 1, 553519: 0, 436274: 1, 625286: 1, 974651: 1, 578399: 1,
+    # the samples of session 6's model (per-language thresholds), read by h29 (2026-11-30) with the same
+    # definition; "unsure" for 1160313 (a nationwide reading for those who cannot attend a sit-in: 0) and
+    # 322033 (the writer will join a vigil tonight, no invitation: 0)
+    1160313: 0, 959432: 1, 481656: 1, 892798: 1, 488976: 1, 369755: 1, 926228: 0, 934171: 1,
+    488906: 1, 322033: 0, 488828: 1, 121010: 1, 662996: 0, 488911: 1, 578271: 1, 974646: 1,
+    1137453: 1, 247943: 1, 488980: 1, 970701: 0,
 }  # fmt: skip
 
 
@@ -73,7 +79,7 @@ def _by_reading(rows: pd.Series) -> str:
     if not seen:
         return "Not read by hand."
     unread = f" ({len(rows) - len(seen)} not read)" if len(seen) < len(rows) else ""
-    return f"Read by hand (h15, h23, with the call definition of `balkan-posts/README.md`): {sum(seen)} of {len(seen)} are calls{unread}."
+    return f"Read by hand (h15, h23, h29, with the call definition of `balkan-posts/README.md`): {sum(seen)} of {len(seen)} are calls{unread}."
 
 
 def _md_table(df: pd.DataFrame) -> str:

@@ -602,7 +602,12 @@ def markdown(res: dict) -> str:
             "the folds either: the topic cues (session 3) were written after reading grouped "
             "cross-validation errors on these same posts, and so were the Albanian invitation and event words added to the "
             "lexicon, the grammar cues and the gate in session 4 (\"we meet\", \"we await you\", \"don't miss\", \"everyone in\", "
-            "\"let us rise\", \"the march\", \"we protest\"), so these figures may flatter them a little.", ""]  # fmt: skip
+            "\"let us rise\", \"the march\", \"we protest\"), so these figures may flatter them a little.", "",
+            "What was seen before deciding (session 6, disclosed): the per-language rules, their four candidates, the "
+            "cross-fitted F1 that judges them and the minimum of 5 calls were fixed before any run. A development run with one C "
+            "and one feature set (its figures are not reported) printed its fixed-split and student-site hold-out figures while "
+            "it ran; its nested table was read after the run reported here had started, and nothing was changed after either. "
+            "Which model ships is the procedure's result (below), not a choice made on these figures.", ""]  # fmt: skip
     out += _table(n)
     out += ["", "Choices per outer fold: " + "; ".join(f"C={c['C']:g}, {c['features']}, threshold {c['threshold']:.2f}{_rules_md(c)}" for c in n["choices"]) + ".", "",
             "Calibration of the outer probabilities:", "", "| probability | posts | calls | mean predicted |", "|---|---|---|---|"]  # fmt: skip
@@ -662,98 +667,122 @@ def markdown(res: dict) -> str:
 # Read from the source hold-out figures above (written after the run that produced them; no
 # setting was chosen on them).
 CARRY_OVER: list[str] = [
-    "Trained without the Albanian corpus, the model finds 14 of its 57 calls at precision 0.61 (session 4: 5 at 0.42; the "
-    "lexicon 3 at 0.20; 21 at 0.62 in this session's first run, whose gate differed by one labelled post: the figure "
-    "swings). Two things changed since session 4: the language-balanced training, and the feature set chosen there, "
-    "the one with the language-independent cues; these runs do not separate them. "
-    "Trained without the student-protest site, its Serbian Cyrillic calls get a high precision and a low recall (1.00 / "
-    "0.38; session 4: 0.24), still below the lexicon's 0.71: most of the site's calls are live-blog lines, titles and "
-    "route notices, not the invitation-with-a-time-and-a-place of the tweets. Without the IRA tweets, English recall is "
-    "0.58 at precision 0.82 (session 4: 0.60 / 0.83). The 2013-14 tweets' 4 calls: 2 found, at precision 0.40.",
+    "At the pooled threshold alone these models give exactly session 5's figures (the training and the choices of C and "
+    "features are unchanged). The per-language rules changed two of the four: trained without the 2013-14 tweets, the "
+    "inner folds gave Serbian a threshold of its own (0.18 against 0.33), which finds 3 of their 4 calls at precision "
+    "0.18 (one threshold: 2 at 0.40); trained without the IRA tweets, they gave English the lexicon as a fallback, which "
+    "finds 85 of the 130 English calls at precision 0.70 (one threshold: 75 at 0.82; the lexicon alone 69 at 0.76). "
+    "Without the student-protest site (the rule it chose is for Albanian) and without the Albanian corpus (no rule) the "
+    "figures are session 5's: the site's Serbian Cyrillic calls at 1.00 / 0.38, below the lexicon's recall of 0.71 (most "
+    "of its calls are live-blog lines, titles and route notices, not the invitation-with-a-time-and-a-place of the "
+    "tweets), and the Albanian corpus's at 0.61 / 0.25 (14 of 57; the lexicon 3 at 0.20).",
 ]
 # Read from the leave-one-language-out figures (written after the run; no setting was chosen on them).
 LOLO_NOTES: list[str] = [
-    "Little carries over between languages, and the language-independent cues did not change that: the inner folds "
-    "chose the n-grams with the lexicon's parts and the topic cues (not the language-independent cues) in all three "
-    "runs. A model that never saw an Albanian post finds 21 of the 57 Albanian calls (0.37, at precision 0.64; 14 in "
-    "this session's first run), against 28 found when Albanian posts are in training (nested CV above); one that never "
-    "saw a Serbian post finds 9 of 25 Serbian calls, and one that never saw an English post 49 of 144 English calls, "
-    "both below the lexicon alone (0.68 and 0.54), whose word lists were written for each language. Why, read from how "
-    "often each column fires (counts only, no texts): the English and Serbian calls almost all name the action (82% and "
-    "90% of them carry an event word), the Albanian calls of these corpora mostly do not (26%, and 22% of the Albanian "
-    "non-calls carry one, mostly news of protests); they carry a clock time (72% against 9% of non-calls) and an "
-    "invitation with a time and a place. What the other languages teach, \"an event word makes a call\", is the wrong "
-    "lesson for them. The one column with the same lift in all three languages is the shape of a call without a leisure "
-    "subject (an invitation or \"everyone\" with a time and a place: 37% of Albanian calls against 3% of non-calls, 19% "
-    "against 3% in English, 29% against 1% in Serbian Cyrillic), but one column does not outweigh the rest.",
+    "The per-language rules cannot act here (the language left out has no labelled post in training, so it keeps the "
+    "pooled threshold); the figures are session 5's. Little carries over between languages: a model that never saw an "
+    "Albanian post finds 21 of the 57 Albanian calls (0.37, at precision 0.64), against 28 to 35 found when Albanian "
+    "posts are in training (nested CV above); one that never saw a Serbian post finds 9 of 25 Serbian calls, and one "
+    "that never saw an English post 49 of 144 English calls, both below the lexicon alone (0.68 and 0.54), whose word "
+    "lists were written for each language. Why, read in session 5 from how often each column fires (counts only, no "
+    "texts): the English and Serbian calls almost all name the action (82% and 90% of them carry an event word), the "
+    "Albanian calls of these corpora mostly do not (26%, and 22% of the Albanian non-calls carry one, mostly news of "
+    "protests); they carry a clock time (72% against 9% of non-calls) and an invitation with a time and a place. What "
+    "the other languages teach, \"an event word makes a call\", is the wrong lesson for them.",
 ]
 # Why the targets are not met, read from the figures of the same run.
 TARGET_NOTES: list[str] = [
-    "Session 5 traded some English recall for Albanian recall. With the classes balanced within each language, the "
-    "model no longer learns that English-looking posts are often calls and Albanian-looking ones rarely (22% against 1% "
-    "of the labelled posts, an artefact of how they were drawn). On the same outer folds as session 4: Albanian recall "
-    "0.37 to 0.49 (precision 0.72 to 0.67), Serbian Cyrillic 0.67 to 0.71 (0.82 to 0.88), English 0.79 to 0.69 (0.80 to "
-    "0.88), overall 0.78 / 0.66 to 0.81 / 0.64. No language meets 0.75. The figures are noisy: this session's first run, "
-    "identical but for one labelled non-call that its gate let through, had Albanian 0.60 / 0.60 and overall 0.78 / 0.67, "
-    "with thresholds 0.33-0.46 instead of 0.38-0.43; 4 copies of one Albanian call and two campaign openings sit at "
-    "0.39-0.42, just under this run's thresholds. One threshold serves all languages and the English calls now sit lower "
-    "than the others: a threshold per language (chosen on inner folds; the posts job knows each post's language) is "
-    "the next thing to try, decided after seeing these figures and not measured. "
+    "Session 6 tried a decision rule per language, chosen in the inner folds (a threshold of the language's own, and "
+    "the lexicon as a fallback), and it does not help: on the same outer models, overall precision falls from 0.81 to "
+    "0.73 for 5 more calls found (recall 0.64 to 0.66). The outer folds chose: an Albanian threshold of its own in "
+    "folds 0 and 2 (0.19 and 0.21, against pooled thresholds of 0.43 and 0.42), once with the lexicon; an English one "
+    "in folds 1 and 2 (0.43 and 0.47); for Serbian, its own threshold with the lexicon in folds 1 and 2 (0.68 and 0.98: "
+    "in fold 2 that is the lexicon alone); folds 3 and 4 kept the pooled rule for every language. Per language, against "
+    "one threshold: Albanian recall 0.49 to 0.61 (7 more calls: the Saturday-at-11 \"everyone on your feet\" call in 4 "
+    "copies, two campaign openings, a \"tomorrow at 18:30 all united\" call) and precision 0.67 to 0.47 (26 more false "
+    "calls, the evenings out the low threshold lets in: an art-festival final in 4 copies, a retro parade, a book club, "
+    "a bookshop's magazine launch, a puppet theatre, a party's diaspora summit); Serbian Cyrillic 0.88 / 0.71 to "
+    "0.77 / 0.62 (the lexicon as the rule lost 2 calls and added 2 false ones); English 0.88 / 0.69 to 0.89 / 0.69 (2 "
+    "false calls fewer); Serbian/Bosnian/Croatian Latin 0.40 / 0.50 to 1.00 / 0.50. Why: a threshold of the language's "
+    "own rests on few calls in few groups, so best F1 within the language is noisy. The outer fold that tests 41 of the "
+    "57 Albanian calls (one group) trains on the other 16, and its inner folds, about 11 calls each, set the Albanian "
+    "threshold at 0.19; judging each rule by cross-fitting over the three inner folds did not stop that threshold from "
+    "winning there and letting in the evenings out on the outer fold. The lexicon as a fallback was chosen in 3 of the "
+    "15 (fold, language) choices of the outer folds, and in the IRA hold-out, where it raised English recall from 0.58 "
+    "to 0.65 and lowered precision from 0.82 to 0.70; as features it is in every model (since session 3). "
+    "No language meets recall 0.75 at a precision near 0.85: Albanian reaches 0.61 only at precision 0.47. "
     "Recall is still held down by Albanian calls that name a time and a square or the capital and ask everyone to come "
-    "together without an event word, and by the student-protest site's live-blog lines; precision by invitations with "
-    "a time and a place to concerts, festivals, fairs and commemorations, and by headlines that relay someone else's "
-    "call (0 by the definition). The Albanian figure is close to a measure on new authors: the corpus's authors are "
-    "joined through the texts they share, its 57 calls lie in 11 groups, and the largest group holds 41 of them, so one "
-    "outer fold tests most Albanian calls with a model that saw about 16. No new labels this session: the Albanian and "
-    "Serbian sources in ../shared are read out for calls (sessions 3 and 4 found 1 call in 479 and 1 in 777 more posts).",
+    "together without an event word, by the student-protest site's live-blog lines, and by English campaign tweets "
+    "that are a link, a town and a day; precision by invitations with a time and a place to concerts, festivals, fairs "
+    "and commemorations, and by headlines that relay someone else's call (0 by the definition). The Albanian figure is "
+    "close to a measure on new authors: the corpus's authors are joined through the texts they share, its 57 calls "
+    "lie in 11 groups, and the largest group holds 41 of them. No new labels this session: the Albanian and Serbian "
+    "sources in ../shared are read out for calls (sessions 3 and 4 found 1 call in 479 and 1 in 777 more posts).",
 ]
 
 # About the final fit, read from the same run.
 SHIPPED_NOTES: list[str] = [
-    "How the shipped model was chosen, and what was seen first (disclosed). In this session's first run the final model "
-    "was fitted with its own inner choice on all posts; that choice (the language-independent cues, C=256, threshold "
-    "0.23) was one no outer fold had made, and so had that run's fixed held-out split, whose precision was 0.59 "
-    "(Albanian 0.18). On all IRA posts that model marked 667 posts as calls (session 4's: 499). Read by hand (h23, the labelling "
-    "definition), 20 of the 183 it added that session 4's model did not mark, none of them a labelled post: 1 was a "
-    "call. So the rule for the final fit was changed after these readings: the shipped model takes the regularisation "
-    "and feature set that most outer folds chose (4 of 5 here), with its calibration and threshold from inner folds of "
-    "all posts, so that it is the model the nested figures describe; the gate was also narrowed (the English invitation stems "
-    "added this session were taken out again, being already covered, and a Serbian stem that caught Russian words was "
-    "made exact, for the posts job's speed), and the whole evaluation above was run again with both changes: its figures "
-    "and the shipped model come from that one run. The rerun produced the same weights as the first run's model under this rule (C=16, lexicon+cues, "
-    "threshold 0.356). It marks 446 IRA posts (445 of them also marked by session 4's model); of 20 read among the 54 it "
-    "no longer marks, about 7 are calls (an organiser's rally with a day) and 13 are not (reports, enlistment links, a "
-    "petition, a film screening): fewer false calls and some real ones lost, as the English figures of the nested CV "
-    "say. Of the case study's samples, 10 of 12 random calls and 4 of 8 calls the lexicon does not make are calls by reading.",
+    "Session 6: the rule for the final fit is unchanged (the regularisation and feature set most outer folds chose, with "
+    "calibration, threshold and per-language rules from inner folds of all posts), so the weights are session 5's, byte "
+    "for byte (`call-model.npz` is unchanged), with the pooled threshold 0.356. The inner folds of all posts gave one "
+    "language a rule: English posts have a threshold of their own, 0.405 (cross-fitted F1 within English 0.763 against "
+    "0.746 for the pooled threshold; with the lexicon as a fallback 0.735 and 0.719); Albanian and Serbian posts keep "
+    "the pooled threshold, and no language takes the lexicon as a fallback. This came out of the procedure fixed before "
+    "the run, not from the outer figures; on the outer folds an English threshold of its own removed 2 false calls "
+    "and lost none. The posts job knows each post's language (given, or detected where it is missing); a post whose "
+    "verdict does not depend on it needs none. On all 1,166,601 IRA posts the shipped model marks 421 posts as calls "
+    "with the languages the IRA release gives (\"Calls to protest: IRA case study\"), 423 with the languages detected "
+    "(session 5's model: 446, all 423 among them). Of those 23 it no longer marks (scores 0.357 to 0.404), read by hand "
+    "(h29, the labelling definition): 7 are calls (an invitation to a #texit rally, a memorial rally, a Citizenship Day "
+    "rally, two copies of a rally in memory of the Charleston victims, a gathering at an airport terminal, and, "
+    "unsure, monks forming a protest in front of a hotel) and 16 are not (a call-your-senators campaign in 2 copies, "
+    "online discussions, news of marches, a class, a public forum, a mocking tweet): on unseen posts the English "
+    "threshold trades about 7 real calls for 16 false ones. The one post of the shipped example that is no longer a "
+    "call is that #texit invitation (0.38). Of the case study's samples of this model, read by h29: 9 of 12 random "
+    "calls and 6 of 8 calls the lexicon does not make are calls.",
+    "",
+    "Session 5's choice of the final model, and what was seen first (disclosed then): the first run's final model was "
+    "fitted with its own inner choice on all posts (the language-independent cues, C=256, threshold 0.23), which no "
+    "outer fold had made; it marked 667 IRA posts, of which h23 read 20 of the 183 new ones and found 1 call, and the "
+    "final-fit rule was changed to the one above after those readings. Of the case study's samples, 10 of 12 random "
+    "calls and 4 of 8 calls the lexicon does not make were calls by reading (session 5's model).",
 ]
 
 # What the model gets wrong, read from the outer-fold errors of the run above. Kinds of posts only:
 # the texts of balkan-posts may not be quoted or paraphrased post by post in the project.
 MISSES = [
-    "False calls, Albanian (14): an art-festival final and a New "
-    "Year's Eve on the square with an hour, a children's play day in a park, a retro party, a museum visit on an "
-    "anniversary, a diaspora summit, a party's \"join this energy\" post from its office, a market's opening hours, a where-to-find-us note, an office's opening hours for students, a clean-up "
-    "with the municipality, an official commemoration with the army, a youth-centre talk; a headline relaying a party's "
-    "call to gather in front of parliament and quotes of two party leaders' calls (0 by the definition); a report of a "
-    "flag raised during a protest; a historical note on a protest of 1990.",
-    "Missed Albanian calls (29 of 57): a Saturday-at-11 \"everyone on your feet\" call (4 copies) and two campaign "
-    "openings just under the threshold; campaign and opposition calls with a day, an hour and a square, a boulevard or the "
-    "capital, asking everyone to come, without an event word; \"join the citizens of <town> today at <hour> in front of "
-    "<building>\"; a march for the climate and one for a cause written with the verb; one-line dialect questions and pleas "
-    "from North Macedonia to hold a protest; a symbolic run; a Pride march; a first-time voters' meeting with the prime "
-    "minister. Issue 10's \"Shihemi neser ne proteste\" is now found by the shipped model (0.59, threshold 0.36).",
-    "Missed Serbian Cyrillic calls (6 of 21): live-blog lines (where to head after a speech, a column gathering right now "
-    "at a square, a column stopped by the police with a call to gather), a one-line note that a protest is announced in a "
-    "town for a date, the students' letter to the people ending in a call to assemblies, a town's protest programme; "
-    "false calls (2): reports of the largest gathering and of a student column setting off.",
+    "False calls, Albanian (40): an art-festival final in 4 copies and a New Year's Eve on the square with an hour, a "
+    "retro parade and a retro car gathering, a book club and a bookshop's magazine launch, a puppet theatre, a "
+    "children's play day in a park, a museum visit on an anniversary, a diaspora summit, a party's \"join this "
+    "energy\" post from its office, a market's opening hours, a where-to-find-us note, a clean-up with the "
+    "municipality, an official commemoration with the army, a youth-centre talk, a car rally's finish; a headline "
+    "relaying a party's call to gather in front of parliament and quotes of party leaders' calls (0 by the "
+    "definition); a report of a flag raised during a protest; historical notes on the protests of 1990. Most of the "
+    "26 more than with one threshold come from the low Albanian thresholds of folds 0 and 2.",
+    "Missed Albanian calls (22 of 57): campaign and opposition calls with a day, an hour and a square, a boulevard or "
+    "the capital, asking everyone to come, without an event word; \"join the citizens of <town> today at <hour> in "
+    "front of <building>\"; a march for the climate and one for a cause written with the verb; one-line dialect "
+    "questions and pleas from North Macedonia to hold a protest; a symbolic run; a Pride march; a first-time voters' "
+    "meeting with the prime minister. Issue 10's \"Shihemi neser ne proteste\" is found by the shipped model (0.59, "
+    "threshold 0.36).",
+    "Missed Serbian Cyrillic calls (8 of 21): live-blog lines (where to head after a speech, a column gathering right "
+    "now at a square, a column stopped by the police with a call to gather), a one-line note that a protest is "
+    "announced in a town for a date, the students' letter to the people ending in a call to assemblies, a town's "
+    "protest programme, and two calls the fold whose Serbian rule was in effect the lexicon alone missed (a protest in "
+    "Kraljevo today, 0.89; \"let us meet on Sretenje\", 0.56); false calls (4): reports of the largest gathering and of "
+    "a student column setting off, and articles about a rally of support in front of a faculty after an attack and "
+    "about a women's walk to the prosecutor's office (0 in the labels).",
     "Serbian/Bosnian/Croatian Latin (4 calls): missed a forwarded invitation for a Sunday and a departure time to a "
-    "commemoration; false calls: a car-rally road closure, a \"let's\" for an online vote, a job-seeker's joke.",
-    "English (44 of 144 missed): bare rally links and \"join me\" campaign tweets with a town and a day, vigil retweets, "
-    "a national day of disruption, striking workers' \"join us\", a march to the polls, a teach-in, a day of action, "
-    "the student site's long English articles that end in a call; false calls (14): a teachers' rally report, a bare \"be there\" with an hour and a centre, reports of students marching today, "
-    "\"join our army\" enlistment links, \"watch the rally tomorrow\", live pre-rally coverage, a billboard across from a "
-    "rally, an activist group's open house, a comedy show's \"join us\", a quote urging others to join a march, a "
-    "celebrity joining a march.",
+    "commemoration; no false calls (one threshold: a car-rally road closure, a \"let's\" for an online vote, a "
+    "job-seeker's joke).",
+    "English (44 of 144 missed): bare rally links and \"join me\" campaign tweets with a town and a day, vigil "
+    "retweets, a national day of disruption, striking workers' \"join us\", a march to the polls, a teach-in, a day of "
+    "action, the student site's long English articles that end in a call; false calls (12): a bare \"Saturday at 2pm, "
+    "join us\" without an action, reports of students marching today, \"join our army\" enlistment links, \"watch "
+    "the rally tomorrow\", live pre-rally coverage, a billboard across from a rally, an activist group's open house, a "
+    "comedy show's \"join us\", a celebrity joining a march, the student site's English report of an attack, and the "
+    "English version of its \"let us meet on Sretenje\" article (0.93: labelled 0, while its Serbian version is "
+    "labelled a call; the two labels disagree).",
 ]
 
 

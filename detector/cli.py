@@ -86,7 +86,7 @@ def input_options(func: F) -> F:
         click.option("--dayfirst", "date_order", flag_value="dayfirst", help="Read dates such as 10/05/2024 day first (10 May). Default: the values decide, and a file they cannot settle stops with an error."),
         click.option("--monthfirst", "date_order", flag_value="monthfirst", help="Read dates such as 10/05/2024 month first (October 5)."),
         click.option("--date-format", help="strptime format of the input's dates, e.g. '%d.%m.%Y. %H:%M' (tried before the other forms)."),
-        click.option("--tz", metavar="ZONE", help="Time zone of times written without one, e.g. Europe/Belgrade. Default: UTC, and the summary says which columns were read so."),
+        click.option("--tz", metavar="ZONE", help="Time zone of times written without one, e.g. Europe/Belgrade; for posts also of the times calls name (\"tomorrow at 18h\"). Default: UTC (calls: the zone of their language), and the summary says so."),
         click.option("--columns", "columns_spec", help="Map other headers: name=header,… e.g. screen_name=Nalog,followers_count='Broj pratilaca'."),
     ]):
         func = option(func)

@@ -77,12 +77,14 @@ def test_shipped_example_runs(tmp_path: Path) -> None:
     code, _, err = _run(str(EXAMPLE), "-o", str(tmp_path / "s.csv"), "--accounts-out", str(tmp_path / "a.csv"))
     assert code == 0, err
     authors = pd.read_csv(tmp_path / "a.csv").set_index("author_id")
-    # The call classifier (retrained in session 5): 109 (sessions 3 and 4: 110). Real invitations stay
-    # under its threshold: a reply "gathering on Saturday at 1 PM outside local City Halls", a four-word
-    # "meet ya there at 1 PM today", "DM us as we're organizing a statewide #texit rally", and since
-    # session 5 "we're organizing a #texit rally. DM us for more details if you're interested" (0.29
-    # against 0.36; EVALUATION.md lists such misses).
-    assert authors.loc["ITSTIMETOSECEDE", "n_calls"] == 109
+    # The call classifier (retrained in session 5): 109 (sessions 3 and 4: 110); 108 since session 6,
+    # whose English posts have a threshold of their own (0.40 against the pooled 0.36, chosen on inner
+    # folds): "we're organizing a #texit rally. Would y'all come participate? DM for details" (0.38) is
+    # no longer a call. Real invitations stay under the threshold: a reply "gathering on Saturday at 1 PM
+    # outside local City Halls", a four-word "meet ya there at 1 PM today", "DM us as we're organizing a
+    # statewide #texit rally", and since session 5 "we're organizing a #texit rally. DM us for more
+    # details if you're interested" (0.29; EVALUATION.md lists such misses).
+    assert authors.loc["ITSTIMETOSECEDE", "n_calls"] == 108
     # Templated invitations in bursts put the account first, though it has no profile or partner.
     assert authors.index[0] == "ITSTIMETOSECEDE"
 
