@@ -71,3 +71,18 @@ def test_the_reasons_of_a_call_name_the_zone_of_its_time() -> None:
         assert out["is_call"].tolist() == [True, True]
         assert [r.split("; time ")[1].split(";")[0] for r in out["call_reasons"]] == [
             f'"tomorrow at 18:00" (read in {zones[0]})', f'"u subotu u 14h" (read in {zones[-1]})']
+
+
+def test_dask_engine_reads_event_times_in_the_given_zone_as_locally(tmp_path: Path) -> None:
+    pytest.importorskip("distributed")
+    from detector import engine
+    from detector.dates import DateRules
+
+    parts = tmp_path / "parts"
+    parts.mkdir()
+    pd.DataFrame({"post_id": ["1"], "author_id": ["a"], "text": [KOSOVO_EN], "created_at": [POSTED[0]], "lang": ["en"]}).to_csv(parts / "a.csv", index=False)
+    pd.DataFrame({"post_id": ["2"], "author_id": ["b"], "text": [CHICAGO_SR], "created_at": [POSTED[1]], "lang": ["sr"]}).to_csv(parts / "b.csv", index=False)
+    with engine.dask_client(n_workers=1, processes=False) as client:
+        engine.analyse_partitioned(parts, str(tmp_path / "d.csv"), dates=DateRules(tz="America/Chicago"), client=client, use_model=False)
+    got = engine.read_parts(str(tmp_path / "d.csv")).sort_values("post_id", ignore_index=True)
+    assert got["when_ts"].astype(str).tolist() == ["2026-12-05 00:00:00+00:00", "2026-12-05 20:00:00+00:00"]
