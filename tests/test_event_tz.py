@@ -6,6 +6,7 @@ call from Kosovo posted half an hour after local midnight, and a Serbian diaspor
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pandas as pd
@@ -86,3 +87,23 @@ def test_dask_engine_reads_event_times_in_the_given_zone_as_locally(tmp_path: Pa
         engine.analyse_partitioned(parts, str(tmp_path / "d.csv"), dates=DateRules(tz="America/Chicago"), client=client, use_model=False)
     got = engine.read_parts(str(tmp_path / "d.csv")).sort_values("post_id", ignore_index=True)
     assert got["when_ts"].astype(str).tolist() == ["2026-12-05 00:00:00+00:00", "2026-12-05 20:00:00+00:00"]
+
+
+def test_run_reads_the_times_calls_name_in_its_tz(tmp_path: Path) -> None:
+    """`detector run --tz` on the shipped IRA example (real posts): the report's call times follow the zone given."""
+    root = Path(__file__).resolve().parents[1]
+    got = {}
+    for tz in (None, "America/New_York"):
+        base = tmp_path / str(tz).replace("/", "-")
+        args = ["run", "--watch", "texit-rally", "--config", str(root / "datasets" / "examples" / "watches.toml"),
+                "--from", str(root / "datasets" / "examples" / "posts" / "ira_texit_calls.csv"), "--db", str(base / "d.sqlite"),
+                "--data-dir", str(base), "-o", str(base / "reports")] + (["--tz", tz] if tz else [])  # fmt: skip
+        res = CliRunner().invoke(cli, args)
+        assert res.exit_code == 0, res.output
+        calls = json.loads((base / "reports" / "report-texit-rally-latest.json").read_text(encoding="utf-8"))["calls"]
+        got[tz] = {c["when"]: c["when_ts"] for c in calls if "Black Unity March" in c["text"]}
+    # "Come and join our Black Unity March in Cleveland ... September 17, at 1 PM": 13:00 on the post's UTC
+    # clock without --tz (an English post), 13:00 New York summer time (17:00 UTC) with it; the day alone
+    # is local midnight.
+    assert got[None] == {"September 17, at 1 PM": "2016-09-17T13:00:00Z", "September 17": "2016-09-17T00:00:00Z"}
+    assert got["America/New_York"] == {"September 17, at 1 PM": "2016-09-17T17:00:00Z", "September 17": "2016-09-17T04:00:00Z"}
