@@ -150,6 +150,9 @@ def test_shipped_model_loads_fast_and_has_its_card() -> None:
     assert time.perf_counter() - t0 < 0.3
     card = json.loads(cm.card_path(cm.default_model_path()).read_text())
     assert card["threshold"] == m.threshold and 0 < m.threshold < 1
+    # Session 6: the per-language rules the inner folds of all posts chose (English: a threshold of its own).
+    assert {g: (r.threshold, r.or_lexicon) for g, r in m.rules.items()} == {"English": (0.4047, False)}
+    assert set(m.rules) <= set(cm.RULE_GROUPS.values())
     assert card["training_data"]["calls"] >= 150
     assert 0 < m.base_rate < 0.05
 
