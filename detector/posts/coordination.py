@@ -478,7 +478,7 @@ def _value_groups(values: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray
     """
     present = values.dropna()
     present = present[present != ""]
-    codes, uniques = pd.factorize(present, sort=True)
+    codes, uniques = pd.factorize(present)
     return (
         present.index.to_numpy(np.int64),
         codes.astype(np.int64),
