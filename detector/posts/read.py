@@ -412,27 +412,30 @@ def _text_digests(content: pd.Series, is_repost: pd.Series) -> pd.Series:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    def digests(texts: list[str]) -> list[str]:
-        # str.strip() by Arrow (Python's white space, spelled out), UTF-8 bytes straight from Arrow.
-        raw = pc.utf8_trim(pa.array(texts, type=pa.large_string()), python_space()).cast(pa.large_binary()).to_pylist()
-        sha1 = hashlib.sha1
-        return ["text:" + sha1(b).hexdigest()[:16] for b in raw]
+    codes, uniques = pd.factorize(content.fillna("").where(is_repost), use_na_sentinel=True)
+    # str.strip() by Arrow (Python's white space, spelled out), UTF-8 bytes straight from Arrow;
+    # the prefix and the cut of each digest by Arrow too.
+    raw = pc.utf8_trim(pa.array(uniques, type=pa.large_string()), python_space()).cast(pa.large_binary()).to_pylist()
+    sha1 = hashlib.sha1
+    hexes = pa.array([sha1(b).hexdigest() for b in raw], type=pa.large_string())
+    digests = pc.binary_join_element_wise(pa.scalar("text:", pa.large_string()), pc.utf8_slice_codeunits(hexes, 0, 16), pa.scalar("", pa.large_string()))
+    return _spread(digests, codes, content.index)
 
-    return _each_distinct(content.fillna("").where(is_repost), digests, batch=True)
 
-
-def _each_distinct(values: pd.Series, fn: Any, batch: bool = False) -> pd.Series:
-    """``fn`` of each non-missing value, computed once per distinct value (missing stays missing).
-
-    With ``batch``, ``fn`` takes the list of distinct values and returns theirs.
-    """
+def _each_distinct(values: pd.Series, fn: Any) -> pd.Series:
+    """``fn`` of each non-missing value, computed once per distinct value (missing stays missing)."""
     import pyarrow as pa
 
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    distinct = uniques.tolist()
-    mapped = pa.array(fn(distinct) if batch else [fn(u) for u in distinct], type=pa.large_string())
-    out = mapped.take(pa.array(np.maximum(codes, 0), mask=codes < 0)) if len(mapped) else pa.nulls(len(codes), pa.large_string())
-    return pd.Series(pd.arrays.ArrowStringArray(out), index=values.index)
+    return _spread(pa.array([fn(u) for u in uniques.tolist()], type=pa.large_string()), codes, values.index)
+
+
+def _spread(distinct: Any, codes: np.ndarray, index: pd.Index) -> pd.Series:
+    """The text of each row from its distinct value's (``codes`` from :func:`pandas.factorize`; -1 stays missing)."""
+    import pyarrow as pa
+
+    out = distinct.take(pa.array(np.maximum(codes, 0), mask=codes < 0)) if len(distinct) else pa.nulls(len(codes), pa.large_string())
+    return pd.Series(pd.arrays.ArrowStringArray(out), index=index)
 
 
 def _finish_table(
