@@ -102,7 +102,7 @@ def build_campaigns(memberships: pd.DataFrame, *, window: str | pd.Timedelta | N
         return empty_campaigns()
     cluster_ids = m["cluster_id"].astype(str).to_numpy()
     c_code, c_names = pd.factorize(cluster_ids, sort=True)
-    p_code, _ = pd.factorize(m["post_id"].astype(str).to_numpy(), sort=True)
+    p_code, _ = pd.factorize(m["post_id"].astype("string").array)
     n_c, n_p = len(c_names), int(p_code.max()) + 1
     # Clusters that share a post are one event (as in coordination's pair counts).
     graph = sparse.coo_matrix((np.ones(len(c_code), dtype=np.int8), (c_code, n_c + p_code)), shape=(n_c + n_p, n_c + n_p))
@@ -123,15 +123,19 @@ def build_campaigns(memberships: pd.DataFrame, *, window: str | pd.Timedelta | N
 
     frame = pd.DataFrame({"e": row_event, "cluster": cluster_ids, "kind": m["kind"].astype(str).to_numpy(), "acct": acct, "post": m["post_id"].astype(str).to_numpy(), "t": times})
     g = frame.groupby("e", sort=True)
-    accounts = _joined(frame.loc[frame["acct"] != "", ["e", "acct"]].drop_duplicates().sort_values(["e", "acct"]), "acct", n_e)
+    # Accounts as numbers in the order of their ids: distinct (campaign, account) pairs come out sorted.
+    a_code, a_names = pd.factorize(acct, sort=True)
+    e_acct, a_of = _distinct_pairs(row_event, a_code)
+    named = np.asarray(a_names, dtype=object)[a_of] != ""
+    accounts = _joined(pd.DataFrame({"e": e_acct[named], "acct": np.asarray(a_names, dtype=object)[a_of[named]]}), "acct", n_e)
     kind_rank = frame[["e", "kind"]].drop_duplicates().assign(r=lambda f: f["kind"].map({k: i for i, k in enumerate(KINDS)}))
     kinds_present = _joined(kind_rank.sort_values(["e", "r"]), "kind", n_e)
     out = pd.DataFrame(
         {
             "campaign_id": campaign_ids,
-            "n_accounts": g["acct"].nunique().to_numpy(),
-            "n_posts": g["post"].nunique().to_numpy(),
-            "n_clusters": g["cluster"].nunique().to_numpy(),
+            "n_accounts": np.bincount(e_acct, minlength=n_e),
+            "n_posts": np.bincount(_distinct_pairs(row_event, p_code)[0], minlength=n_e),
+            "n_clusters": np.bincount(_distinct_pairs(row_event, c_code)[0], minlength=n_e),
             "span_start": pd.to_datetime(g["t"].min().to_numpy(), utc=True),
             "span_end": pd.to_datetime(g["t"].max().to_numpy(), utc=True),
             "kinds": kinds_present,
@@ -151,10 +155,18 @@ def build_campaigns(memberships: pd.DataFrame, *, window: str | pd.Timedelta | N
     for col in ("campaign_id", "kinds", "cluster_ids", "accounts", "linked_campaigns", *(f"evidence_{k}" for k in KINDS)):
         out[col] = out[col].astype("string")
     by_cluster = pd.Series(campaign_ids[ev_code], index=pd.Index(c_names, name="cluster_id"), dtype="string")
-    by_post = pd.Series(campaign_ids[row_event], index=pd.Index(frame["post"].to_numpy(), name="post_id"), dtype="string")
-    by_post = by_post[~by_post.index.duplicated()]
+    # Each post once, at its first row (the post codes say where, without hashing the ids again).
+    first = np.sort(np.unique(p_code, return_index=True)[1])
+    by_post = pd.Series(campaign_ids[row_event[first]], index=pd.Index(frame["post"].to_numpy()[first], name="post_id"), dtype="string")
     log.info("%d clusters make %d campaigns; %d campaigns linked to another by repeat pairs", n_c, n_e, int((out["n_linked"] > 0).sum()))
     return Campaigns(out[CAMPAIGN_COLUMNS], by_cluster, by_post)
+
+
+def _distinct_pairs(e: np.ndarray, code: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct (campaign, code) pairs of the rows, sorted by campaign, then code."""
+    width = int(code.max()) + 1 if len(code) else 1
+    key = np.unique(np.asarray(e, dtype=np.int64) * width + code)
+    return key // width, key % width
 
 
 def _campaign_id(cluster_ids: list[str]) -> str:
