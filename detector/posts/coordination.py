@@ -756,18 +756,24 @@ def _lsh_candidates(sdoc: np.ndarray, shash: np.ndarray, n_sets: int) -> np.ndar
     found = [_star_pairs(keys[:, band]) for band in range(BANDS)]
     pairs = np.concatenate(found) if found else np.empty((0, 2), dtype=np.int64)
     if len(pairs):
-        pairs = np.unique(pairs, axis=0)
+        # Sorted distinct pairs: one int64 per pair sorts much faster than rows of two.
+        flat = np.unique(pairs[:, 0] * n_sets + pairs[:, 1])
+        pairs = np.stack([flat // n_sets, flat % n_sets], axis=1)
     return pairs
 
 
 def _star_pairs(keys: np.ndarray) -> np.ndarray:
-    order = np.argsort(keys, kind="stable")
-    k = keys[order]
-    new = np.ones(len(k), dtype=bool)
-    new[1:] = k[1:] != k[:-1]
-    head = order[np.maximum.accumulate(np.where(new, np.arange(len(k)), 0))]
-    linked = ~new
-    return np.stack([head[linked], order[linked]], axis=1).astype(np.int64)
+    """(first set of the bucket, set) for every other set of each bucket of equal keys."""
+    # A hash table, not a sort: codes number the buckets as they first appear.
+    codes = pd.factorize(keys)[0]
+    if not len(codes):
+        return np.empty((0, 2), dtype=np.int64)
+    # Codes number the buckets as they first appear: a bucket's first set is where a new highest code shows.
+    seen = np.maximum.accumulate(codes)
+    head = np.flatnonzero(np.r_[True, seen[1:] > seen[:-1]])[codes]
+    at = np.arange(len(codes), dtype=np.int64)
+    linked = head != at
+    return np.stack([head[linked], at[linked]], axis=1)
 
 
 def _jaccard(
