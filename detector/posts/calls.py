@@ -219,7 +219,7 @@ def message_features(
     """
     text = pa.array(posts["text"].astype("string").fillna(""), type=pa.large_string())
     raw = posts["text"].astype("string").fillna("")
-    norm = normalize_series(raw) if normalised is None else pd.Series(normalised.to_numpy(), index=posts.index, dtype="string")
+    norm = normalize_series(raw) if normalised is None else pd.Series(normalised.array, index=posts.index, dtype="string")
     if calls is None:
         calls = score_calls(raw, posts["created_at"], posts["lang"], normalised=norm)
     out = _call_parts(norm, calls)
@@ -819,7 +819,10 @@ def post_output(posts: pd.DataFrame, scores: pd.DataFrame, calls: pd.DataFrame, 
     cols["cluster_ids"] = scores["cluster_ids"]
     campaign = pd.Series(pd.NA, index=range(n), dtype="string")
     if campaign_of is not None and len(campaign_of):
-        campaign = scores["post_id"].astype("string").map(campaign_of).astype("string")
+        # Arrow's hash lookup, not Series.map over a million Python strings.
+        at = _positions(scores["post_id"].astype("string"), campaign_of.index)
+        found = pa.array(campaign_of.astype("string").array, type=pa.large_string()).take(pa.array(at, mask=at < 0))
+        campaign = pd.Series(pd.arrays.ArrowStringArray(found), index=scores.index)
     cols["campaign_id"] = campaign
     cols["reasons"] = scores["reasons"]
     return pd.DataFrame({k: v.reset_index(drop=True) for k, v in cols.items()})[POST_OUTPUT_COLUMNS]
@@ -956,7 +959,7 @@ def score_post_table(
     """
     posts = posts.reset_index(drop=True)
     texts = posts["text"].astype("string").fillna("")
-    norm = normalize_series(texts) if normalised is None else pd.Series(normalised.to_numpy(), dtype="string")
+    norm = normalize_series(texts) if normalised is None else pd.Series(normalised.array, dtype="string")
     with stage(timings, "language", len(posts)):
         posts = with_lang(posts)
     with stage(timings, "calls", len(posts)):
