@@ -1121,6 +1121,8 @@ def run_command(
         if h.level == logging.NOTSET:
             h.setLevel(root.level)
     root.addHandler(handler)
+    # Restored after the run: a process that runs more commands (tests, a notebook) keeps its own levels.
+    level_before = log.level
     log.setLevel(min(root.level, logging.INFO))
     try:
         result = runner.run(
@@ -1132,6 +1134,7 @@ def run_command(
     finally:
         root.removeHandler(handler)
         handler.close()
+        log.setLevel(level_before)
     click.echo(result.summary())
     if result.report is not None:
         click.echo(str(result.report.html))
