@@ -35,6 +35,11 @@ CASES = [
     # Real IRA posts (public): a name before the kind of place; "officers" is not an office.
     ("'@UGANAACP and @UBSLA_UGA hosting vigil TONIGHT at 8 PM. Tate Plaza.", "en", "vigil", "TONIGHT at 8 PM", "2025-05-14 20:00", "resolved", "Tate Plaza"),
     ("Come support our peace officers. Our choice is law & order. #BlueLivesMatter  Rally link:", "en", "rally", "", None, "", ""),
+    # Buildings the place patterns did not know (session 6): found before the town the post also names.
+    ("Students of Prishtina: protest tomorrow at 18:00 in front of the Assembly, everyone come!", "en", "protest", "tomorrow at 18:00",
+     "2025-05-15 18:00", "resolved", "in front of the Assembly"),
+    ("Protestë para Konsullatës serbe nesër në orën 12", "sq", "protest", "nesër në orën 12", "2025-05-15 10:00", "resolved", "para Konsullatës"),
+    ("Rally outside the Parliament at noon", "en", "rally", "", None, "", "outside the Parliament"),
 ]
 
 

@@ -157,6 +157,15 @@ _TOWNS = (
     "washington|new york|nyc|chicago|dallas|austin|houston|baltimore|philly|philadelphia|atlanta|los angeles|san francisco|"
     "charlottesville|ferguson|st\\.? louis|columbia|cleveland|buffalo|minneapolis|phoenix"
 )
+# Buildings a call names in front of which people gather, that PLACE_RX does not know: tried after it,
+# before the towns, for ``where`` only (PLACE_RX is also a feature of the trained call model, which a
+# change there would alter).
+_BUILDING_RX = regex.compile(
+    r"(?<!\w)(?:in front of|outside(?: of)?|at|near|ispred|pred|kod|para|perpara|te|tek) (?:the )?"
+    r"(?:assembly|parliament|ministry|consulate|senate|legislature|konzulat\w*|konsullat\w*|kuvendit|skupstin\w*)(?!\w)"
+    r"(?: of(?: the)? [^\W\d]+)?",
+    flags=regex.IGNORECASE,
+)
 TOWN_RX = regex.compile(rf"(?<!\w)(?:{_TOWNS})(?!\w)(?:/\w+)*", flags=regex.IGNORECASE)
 
 
@@ -259,6 +268,9 @@ def _best_where(f: Folded, when: regex.Match[str] | None = None, original: str =
                 break
             end = cut
         return start, end
+    b = _BUILDING_RX.search(f.text)
+    if b:
+        return b.start(), b.end()
     t = TOWN_RX.search(f.text)
     if t:
         return t.start(), t.end()
