@@ -8,9 +8,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 import pytest
 
-from detector.posts.text import normalize, normalize_series
+from detector.posts.text import _fold_batch, _list_table, normalize, normalize_series
 
 
 @pytest.mark.parametrize(
@@ -142,6 +143,9 @@ UNICODE_CASES = [
     "straße ǆ ﬁ ① ²",
     "nul\x00inside @x\x00@y http://a\x00b",
     "tab\there\x1c\x1d and\u2028line\u0085next",
+    "ΐ ΰ İstanbul ŉ ẞ",  # case folding to two and three characters
+    "\U00010400\U00010428 Deseret capitals fold beyond the BMP; \U0001F600 stays",
+    "soft\u00adhyphen zero\u200bwidth \u2014 dash \u2026",
     "",
 ]
 
@@ -150,6 +154,14 @@ UNICODE_CASES = [
 def test_vectorised_paths_match_normalize(raw: str) -> None:
     # Plain ASCII texts take the Arrow path, the others the batch path (the padding row is one of those).
     assert normalize_series(pd.Series([raw, "Ž padding"])).iloc[0] == normalize(raw)
+
+
+def test_batch_folding_leaves_to_python_only_what_it_cannot_decide() -> None:
+    texts = ["Сви на протест ΐ straße\u2003 ", "\U00010400 capital beyond the BMP", "\U0001F600  emoji\u00a0only", ""]
+    folded, left = _fold_batch(pa.array(texts, type=pa.large_string()))
+    assert left.tolist() == [False, True, False, False]
+    assert [folded[i].as_py() for i in (0, 2, 3)] == ["svi na protest ι strasse", "\U0001F600 emoji only", ""]
+    assert [folded[i].as_py() for i in (0, 2, 3)] == [" ".join(texts[i].casefold().translate(_list_table()).split()) for i in (0, 2, 3)]
 
 
 def test_both_paths_agree_on_real_posts() -> None:

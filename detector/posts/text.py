@@ -187,7 +187,7 @@ def normalize_series(s: pd.Series) -> pd.Series:
     parts = [_normalize_ascii(arr.filter(pa.array(fast))) if len(plain) else pa.array([], pa.large_string())]
     for at in range(0, len(rest), _BATCH):
         rows = rest[at : at + _BATCH]
-        parts.append(pa.array(_normalize_many(arr.take(pa.array(rows)).to_pylist()), type=pa.large_string()))
+        parts.append(_normalize_many(arr.take(pa.array(rows)).to_pylist()))
     parts.append(pa.array([""], type=pa.large_string()))  # the form of a missing text (code -1)
     where = np.empty(len(arr) + 1, dtype=np.int64)
     where[plain], where[rest], where[-1] = np.arange(len(plain)), len(plain) + np.arange(len(rest)), len(arr)
@@ -199,12 +199,13 @@ def normalize_series(s: pd.Series) -> pd.Series:
 _BATCH = 50_000
 
 
-def _normalize_many(texts: list[str]) -> list[str]:
+def _normalize_many(texts: list[str]) -> pa.Array:
     """:func:`normalize` of each text, its regular expressions run over the whole batch by RE2.
 
     Entities and NFKC text by text; then the retweet marker, URLs and mentions by RE2 through
     Arrow, with Python's ``\\s`` and ``\\w`` spelled out (:func:`_unicode_re2`); then case folding,
-    the table (read from a list, faster than from a dict) and white space, text by text.
+    the table and white space over the whole batch (:func:`_fold_batch`), text by text only for the
+    few texts that it leaves to Python.
     """
     nfkc = unicodedata.normalize
     arr = pa.array([nfkc("NFKC", html.unescape(t) if "&" in t else t) for t in texts], type=pa.large_string())
@@ -212,9 +213,94 @@ def _normalize_many(texts: list[str]) -> list[str]:
     arr = pc.replace_substring_regex(arr, rt, "", max_replacements=1)
     arr = pc.replace_substring_regex(arr, url, f"\\1 {URL_TOKEN} ")
     arr = pc.replace_substring_regex(arr, mention, f"\\1{MENTION_TOKEN}")
+    folded, left = _fold_batch(arr)
+    if not left.any():
+        return folded
     # The table maps non-ASCII characters only: on an ASCII text this is normalize()'s lower().
     table = _list_table()
-    return [" ".join(t.casefold().translate(table).split()) for t in arr.to_pylist()]
+    again = pa.array([" ".join(t.casefold().translate(table).split()) for t in arr.filter(pa.array(left)).to_pylist()], type=pa.large_string())
+    return pc.replace_with_mask(folded, pa.array(left), again)
+
+
+def _fold_batch(arr: pa.Array) -> tuple[pa.Array, np.ndarray]:
+    """``" ".join(t.casefold().translate(table).split())`` of every text, on their code points by numpy.
+
+    Case folding and the table act on each character alone (no context), so each character's result
+    is looked up (:func:`_fold_tables`), white space of any kind becomes one space, and runs of
+    spaces are then cut by Arrow. Returns the results and which texts hold a character this cannot
+    decide (beyond the BMP and changed by the steps, or giving white space); their results are
+    left to the caller. ``tests/test_text.py`` checks it against the Python steps.
+    """
+    lengths, replace, unsure = _fold_tables()
+    n = len(arr)
+    offsets = np.frombuffer(arr.buffers()[1], dtype=np.int64)[arr.offset : arr.offset + n + 1]
+    data = arr.buffers()[2]
+    raw = b"" if data is None or not n else data.to_pybytes()[int(offsets[0]) : int(offsets[-1])]
+    points = np.frombuffer(raw.decode("utf-8").encode("utf-32-le"), dtype="<u4")
+    chars = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.asarray(pc.utf8_length(arr).to_numpy(zero_copy_only=False), dtype=np.int64), out=chars[1:])
+    wide = points >= 0x10000
+    bmp = np.where(wide, 0, points)
+    hard = unsure[bmp] & ~wide
+    if wide.any():
+        table = _list_table()
+        for cp in np.unique(points[wide]).tolist():
+            ch = chr(cp)
+            if ch.isspace() or ch.casefold().translate(table) != ch:
+                hard |= points == cp
+    size = np.where(wide, 1, lengths[bmp])
+    ends = np.cumsum(size)
+    at = ends - size
+    out = np.empty(int(ends[-1]) if len(ends) else 0, dtype=np.uint32)
+    some = size > 0
+    out[at[some]] = np.where(wide, points, replace[0][bmp])[some]
+    for k in range(1, replace.shape[0]):
+        more = size > k
+        out[at[more] + k] = replace[k][bmp[more]]
+    # Back to UTF-8, with each text's byte offsets from its characters' UTF-8 lengths.
+    utf8 = out.tobytes().decode("utf-32-le").encode("utf-8")
+    nbytes = np.zeros(len(out) + 1, dtype=np.int64)
+    np.cumsum(1 + (out >= 0x80).astype(np.int64) + (out >= 0x800) + (out >= 0x10000), out=nbytes[1:])
+    text_ends = np.r_[0, ends][chars]
+    folded = pa.LargeStringArray.from_buffers(n, pa.py_buffer(nbytes[text_ends]), pa.py_buffer(utf8))
+    folded = pc.utf8_trim(pc.replace_substring_regex(folded, " {2,}", " "), " ")
+    left = np.zeros(n, dtype=bool)
+    if hard.any():
+        left[np.searchsorted(chars, np.flatnonzero(hard), side="right") - 1] = True
+    return folded, left
+
+
+@lru_cache(maxsize=1)
+def _fold_tables() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """What case folding and the table make of each BMP character: ``(length, code points, unsure)``.
+
+    ``code points[k, c]`` is the k-th character of the result for ``c`` (white space gives one
+    space); ``unsure`` marks characters whose result holds white space (none in this Python's
+    tables; such a text is left to Python).
+    """
+    table = _list_table()
+    results: dict[int, str] = {}
+    unsure = np.zeros(0x10000, dtype=bool)
+    for cp in (*range(0xD800), *range(0xE000, 0x10000)):
+        ch = chr(cp)
+        if ch.isspace():
+            results[cp] = " "
+            continue
+        got = ch.casefold().translate(table)
+        if any(c.isspace() for c in got):
+            unsure[cp] = True
+        elif got != ch:
+            results[cp] = got
+    width = max((len(r) for r in results.values()), default=1)
+    lengths = np.ones(0x10000, dtype=np.int64)
+    replace = np.zeros((max(width, 1), 0x10000), dtype=np.uint32)
+    replace[0] = np.arange(0x10000, dtype=np.uint32)
+    for cp, got in results.items():
+        lengths[cp] = len(got)
+        replace[:, cp] = 0
+        for k, c in enumerate(got):
+            replace[k, cp] = ord(c)
+    return lengths, replace, unsure
 
 
 @lru_cache(maxsize=1)
