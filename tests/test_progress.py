@@ -74,10 +74,13 @@ def test_posts_shows_each_stage_on_a_terminal(tmp_path: Path) -> None:
 def test_nothing_but_the_summary_without_a_terminal(tmp_path: Path) -> None:
     res = subprocess.run([*DETECTOR, "posts", str(TEXIT), "-o", str(tmp_path / "p.csv")], cwd=tmp_path, capture_output=True, text=True, timeout=300)
     assert res.returncode == 0, res.stderr
-    # The summary, and the one plain note that the example's times carry no zone; no bar.
+    # The summary and two plain notes, each once: the example's times carry no zone, and the zone that
+    # times written in calls are read in (no --tz given); no bar.
     lines = res.stderr.splitlines()
     assert [line for line in lines if "posts scored" in line], res.stderr
-    assert [line for line in lines if "posts scored" not in line and "carry no time zone" not in line] == []
+    notes = ("carry no time zone", "read in the zone of the post's language")
+    assert [sum(note in line for line in lines) for note in notes] == [1, 1], res.stderr
+    assert [line for line in lines if "posts scored" not in line and not any(note in line for note in notes)] == []
     assert "\r" not in res.stderr and "/s]" not in res.stderr
 
 
