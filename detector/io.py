@@ -1049,6 +1049,7 @@ def _csv_cells(s: pd.Series, kind: str, pa: Any, pc: Any) -> tuple[bool, Any]:
 
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_RE2 = "^[" + "".join("\\" + c if c in "-]\\^" else c for c in FORMULA_START) + "]"
 
 
 def safe_for_spreadsheets(df: pd.DataFrame) -> pd.DataFrame:
@@ -1065,7 +1066,15 @@ def safe_for_spreadsheets(df: pd.DataFrame) -> pd.DataFrame:
         if s.dtype.kind not in "OSU" and not isinstance(s.dtype, pd.StringDtype):
             continue
         text = s if isinstance(s.dtype, pd.StringDtype) else s.map(lambda v: v if isinstance(v, str) else None).astype("string")
-        risky = text.str.startswith(FORMULA_START).fillna(False).to_numpy(dtype=bool)
+        if isinstance(text.dtype, pd.StringDtype) and text.dtype.storage == "pyarrow":
+            import pyarrow as pa
+            import pyarrow.compute as pc
+
+            # One anchored RE2 pass instead of one prefix test per formula character.
+            starts = pc.match_substring_regex(pa.array(text, type=pa.large_string()), _FORMULA_RE2)
+            risky = np.asarray(pc.fill_null(starts, False).to_numpy(zero_copy_only=False), dtype=bool)
+        else:
+            risky = text.str.startswith(FORMULA_START).fillna(False).to_numpy(dtype=bool)
         if not risky.any():
             continue
         if out is None:
