@@ -346,7 +346,9 @@ def _prepare(posts: pd.DataFrame) -> pd.DataFrame:
     # sorting strings, and just as independent of the input's order).
     t = frame["created_at"].astype("int64").to_numpy()
     pid = pd.util.hash_array(frame["post_id"].to_numpy(dtype=object), categorize=False)
-    aid = pd.util.hash_array(frame["author_id"].to_numpy(dtype=object), categorize=False)
+    # Authors are few: each distinct id hashed once (the same digest per value).
+    a_codes, a_ids = pd.factorize(frame["author_id"], use_na_sentinel=False)
+    aid = pd.util.hash_array(np.asarray(a_ids, dtype=object), categorize=False)[a_codes]
     frame = frame.iloc[np.lexsort((aid, pid, t))]
     # Distinct digests mean distinct ids: the string comparison is needed only when two digests meet.
     sorted_pid = np.sort(pid)
