@@ -483,3 +483,13 @@ def test_synthetic_words_of_a_text(text: str, words: set[str]) -> None:
     assert {int(h) for h in hashes[doc == 1]} == expected
     assert len(hashes[doc == 1]) == len(words)
     assert [len(hashes[doc == 0]), len(hashes[doc == 2])] == [1, 1]
+
+
+def test_cluster_ids_of_many_are_those_of_one() -> None:
+    from detector.posts.coordination import _cluster_id, _cluster_ids
+
+    # Whole seconds (written by numpy), a fraction and the edges of nanosecond time (written by isoformat).
+    starts = pd.DatetimeIndex(["2017-09-07 19:52:00", "2017-09-07 19:52:00.5", "1970-01-01", "2262-01-01 00:00:01", "1677-09-22", "1969-12-31 23:59:59"], tz="UTC")
+    kinds = np.array(["text", "url", "repost", "hashtags", "text", "text"], dtype=object)
+    evidence = np.array(["a", "b", "c", "d", "Ђ", ""], dtype=object)
+    assert _cluster_ids(kinds, evidence, starts).tolist() == [_cluster_id(k, e, t) for k, e, t in zip(kinds, evidence, starts, strict=True)]

@@ -888,7 +888,9 @@ def _assemble(
     span_end = pd.to_datetime(end, utc=True)
     ids = _cluster_ids(kinds, evidence, span_start)
     # Accounts of each cluster, sorted (acct codes follow the sorted account ids).
-    ca = np.unique(np.stack([c, acct], axis=1), axis=0)
+    width = int(acct.max()) + 1
+    flat = np.unique(c * width + acct)  # one int64 per (cluster, account) sorts faster than rows of two
+    ca = np.stack([flat // width, flat % width], axis=1)
     author_ids = _sorted_ids(frame)
     bounds = np.searchsorted(ca[:, 0], np.arange(n_c + 1))
     names = author_ids[ca[:, 1]]
@@ -952,8 +954,9 @@ def _cluster_id(kind: str, evidence: str, start: pd.Timestamp) -> str:
 
 def _cluster_ids(kinds: np.ndarray, evidence: np.ndarray, starts: pd.DatetimeIndex) -> np.ndarray:
     """:func:`_cluster_id` of every cluster; whole-second UTC times written without a Timestamp each."""
-    whole = np.asarray(starts.asi8 % 1_000_000_000 == 0)
-    stamps = np.asarray(starts.strftime("%Y-%m-%dT%H:%M:%S+00:00"), dtype=object)
+    ns = starts.asi8  # nanoseconds reach the years 1677-2262 only: four digits, as strftime writes them
+    whole = np.asarray(ns % 1_000_000_000 == 0)
+    stamps = np.char.add(np.datetime_as_string(ns.astype("datetime64[ns]"), unit="s"), "+00:00").astype(object)
     for at in np.flatnonzero(~whole):
         stamps[at] = starts[at].isoformat()
     sha1, sep = hashlib.sha1, "\x1f"
