@@ -241,3 +241,18 @@ def test_times_without_a_zone_are_said_once_per_file(tmp_path: Path, caplog: pyt
         local = read_posts(src, dates=DateRules(tz="Europe/Belgrade"))
     assert not [r for r in caplog.records if "no time zone" in r.getMessage()]
     assert local.posts["created_at"].iloc[0] == pd.Timestamp("2024-05-10 18:00", tz="UTC")  # CEST is UTC+2
+
+
+def test_a_post_read_twice_is_rejected_and_record_numbers_never_clash(tmp_path: Path) -> None:
+    lines = (FIX / "flat_ferguson.csv").read_text(encoding="utf-8").splitlines()
+    twice = tmp_path / "twice.csv"
+    twice.write_text("\n".join([*lines[:4], lines[1]]) + "\n", encoding="utf-8")  # record 4 repeats record 1
+    got = read_posts(twice)
+    assert len(got.posts) == 3
+    assert [(r["row"], r["reason"]) for r in got.rejects.rows] == [(4, "duplicate of record 1 (post 499705746377150464)")]
+    # Without a post_id column each post is named by its record number: the same rows are all kept.
+    header, *rows = [line.split(",", 1)[1] for line in [*lines[:4], lines[1]]]
+    numbered = tmp_path / "numbered.csv"
+    numbered.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    got = read_posts(numbered)
+    assert got.posts["post_id"].tolist() == ["r1", "r2", "r3", "r4"] and not got.rejects.rows

@@ -139,6 +139,8 @@ def read_posts(
     rules = dates if dates is not None else DateRules()
     if fmt in ("csv", "parquet"):
         frames, shape = _table_frames(p, fmt, rejects, columns)
+        # Without an id column every post is named by its record number: no id can come twice.
+        numbered = ("tweet_id" if shape == "ira" else "post_id") not in frames[0].columns
         if shape == "ira":
             rules = rules.with_default("created_at", "monthfirst")
         time_col = "publish_date" if shape == "ira" else "created_at"
@@ -160,7 +162,9 @@ def read_posts(
     else:
         posts, users, shape = _read_json_posts(p, fmt, rejects, rules)
         profiles = None
-    posts = drop_duplicate_posts(posts, rejects)
+        numbered = False
+    if not numbered:
+        posts = drop_duplicate_posts(posts, rejects)
     if rules.unzoned:
         # Times of day written without a zone were read as UTC: said once per file (the rules are shared by its chunks).
         log.warning("%s", unzoned_notice(p, rules.unzoned))
