@@ -182,7 +182,7 @@ def normalize_series(s: pd.Series) -> pd.Series:
     if isinstance(arr, pa.ChunkedArray):
         arr = arr.combine_chunks()
     # The forms of the distinct texts, assembled in Arrow: the plain ones, then the others, put back in place.
-    fast = np.asarray(pc.and_(pc.string_is_ascii(arr), pc.invert(pc.match_substring(arr, "&"))).to_numpy(zero_copy_only=False), dtype=bool)
+    fast = np.asarray(pc.and_(pc.string_is_ascii(arr), pc.invert(pc.match_substring_regex(arr, "&"))).to_numpy(zero_copy_only=False), dtype=bool)
     plain, rest = np.flatnonzero(fast), np.flatnonzero(~fast)
     parts = [_normalize_ascii(arr.filter(pa.array(fast))) if len(plain) else pa.array([], pa.large_string())]
     for at in range(0, len(rest), _BATCH):
