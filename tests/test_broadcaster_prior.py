@@ -20,10 +20,13 @@ from detector.accounts.model import (
     BROADCASTER_RAMP,
     FEATURES_V4,
     OWN_ACTIVITY,
+    PACKAGE_MODEL,
     AccountModel,
     Booster,
     broadcaster_prior,
+    load_model,
     predict,
+    score_accounts,
     train,
 )
 from detector.accounts.read import read_accounts
@@ -170,3 +173,41 @@ def test_organisational_accounts_in_the_report_by_hand() -> None:
     unseen = unseen_summary(loco, scores)
     assert (unseen["organisational_humans_suspicious"], unseen["organisational_humans_accounts"]) == (0.5, 2)
     assert (unseen["organisational_bots_suspicious"], unseen["organisational_bots_accounts"]) == (0.5, 2)
+
+
+# The shipped model (acct-20261130T144619Z, session 6) on the real rows above. Session 5's model
+# (acct-20261130T124523Z, without the prior) labelled four of them `suspicious`: ysjagan 0.847,
+# LynneVCheney 0.849, TomCottonAR 0.806 and APCUKingdom 0.804, each for liking nothing or following few.
+SHIPPED_SCORES = {
+    "ysjagan": 0.5636, "LynneVCheney": 0.7852, "BBCBreaking": 0.3606, "BJP4India": 0.3543,
+    "TomCottonAR": 0.4719, "APCUKingdom": 0.4889, "Breaking911": 0.5972, "BBCNews": 0.2475, "StephenAtHome": 0.3381,
+    "PatriciaMazzei": 0.2346, "richardbranson": 0.3771, "benshapiro": 0.2158, "SethAbramson": 0.4165,
+}  # fmt: skip
+
+
+def test_the_shipped_model_on_organisational_accounts(twibot: pd.DataFrame, organisational: pd.DataFrame) -> None:
+    if not PACKAGE_MODEL.exists():
+        pytest.skip("no shipped model")
+    public = twibot[twibot["screen_name"].isin(["ysjagan", "LynneVCheney", "BBCBreaking", "BJP4India"])]
+    scored = score_accounts(pd.concat([public, organisational], ignore_index=True), load_model(PACKAGE_MODEL))
+    assert dict(zip(scored["screen_name"], scored["score"], strict=True)) == pytest.approx(SHIPPED_SCORES, abs=1e-4)
+    assert (scored["label"] != "suspicious").all()
+    # with 10,000 followers or more (all but LynneVCheney's 1,468), no reason says that liking
+    # nothing or following few raised the score
+    raised = scored["reasons"].str.contains("↑ [0-9,]+ likes? given|↑ follows|↑ followed", regex=True)
+    assert scored.loc[raised.to_numpy(), "screen_name"].tolist() == ["LynneVCheney"]
+
+
+def test_detector_info_gives_the_organisational_figures() -> None:
+    if not PACKAGE_MODEL.exists():
+        pytest.skip("no shipped model")
+    from click.testing import CliRunner
+
+    from detector.cli import cli
+
+    result = CliRunner().invoke(cli, ["info", "--model", str(PACKAGE_MODEL)])
+    assert result.exit_code == 0, result.output
+    assert (
+        "org. shape   suspicious: 2.1% of 192 humans and 5.6% of 107 bots with 10,000+ followers, <= 100 likes given "
+        "(held out, every fold pooled)"
+    ) in result.output.splitlines()
