@@ -58,8 +58,10 @@ LIMITATIONS = (
 )
 FALSE_POSITIVE_RISK = (
     "A 'suspicious' label can land on a real person. Known patterns that score high although "
-    "genuine: news, organisational and broadcast accounts that post a lot, like nothing (0 likes) "
-    "and follow few; new accounts; accounts with default profiles or digit-heavy handles. Scores "
+    "genuine: news, organisational and broadcast accounts that like nothing (0 likes) and follow "
+    "few while their audience is small (the broadcaster prior takes that suspicion away in full only "
+    "from 10,000 followers, in part from 100), or that follow back thousands; new accounts; "
+    "accounts with default profiles or digit-heavy handles. Scores "
     "are calibrated on a balanced 50% prior: where inauthentic accounts are rarer than half of a "
     "list, the share of 'suspicious' accounts that are actually genuine is higher than the "
     "card's out-of-fold precision. Never act on the score alone: read the reasons and the "
