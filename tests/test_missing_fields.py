@@ -140,10 +140,12 @@ def test_a_human_cut_to_the_trolls_fields_is_not_scored_a_bot_for_it(trolls_and_
     assert (masked >= 0.8).mean() <= 0.1
     # with the same fields, what is left is the counts: humans no higher than trolls (0.52 vs 0.55)
     assert masked.mean() <= unseen_trolls.mean()
-    # the test can fail: trained on the trolls alone (the old way), missing fields are bot evidence
-    # (measured: mean 0.999, all suspicious)
+    # the test can fail: trained on the trolls alone (the old way), missing fields are bot evidence:
+    # the cut humans score as the trolls do (measured: mean 0.77, trolls 0.78; with the copies 0.57).
+    # (Session 5 measured 0.999, all suspicious: that was a calibration that ran away, fixed in
+    # session 6; the ranking was the same.)
     old_masked, _ = _scores(pool, humans, trolls)
-    assert old_masked.mean() >= 0.9 and (old_masked >= 0.8).mean() >= 0.5
+    assert old_masked.mean() >= 0.7 and old_masked.mean() >= masked.mean() + 0.15
 
 
 def test_the_calibration_holds_a_collections_copies_out_with_it(small_pool: pd.DataFrame) -> None:

@@ -188,6 +188,18 @@ def test_calibration_fit_by_hand() -> None:
     assert slope == pytest.approx(1.0, abs=1e-6) and intercept == pytest.approx(0.0, abs=1e-6)
 
 
+def test_calibration_of_log_odds_that_barely_rank_does_not_run_away() -> None:
+    """Synthetic: 26,000 log-odds over [-5.4, 7] whose true slope is 0.1 (as cross-collection scores
+    of a weak model, h28's case). Plain Newton from (1, 0) ran away to a slope of 9.3e9 (every score
+    0.001 or 0.999); with the halved steps it finds the maximum-likelihood fit (scikit-learn's
+    LogisticRegression without penalty: 0.0996, 0.4235)."""
+    rng = np.random.default_rng(0)
+    z = rng.uniform(-5.4, 7.0, 26_000)
+    y = (rng.random(26_000) < 1 / (1 + np.exp(-(0.1 * z + 0.43)))).astype(int)
+    slope, intercept = fit_calibration(z, y)
+    assert slope == pytest.approx(0.0996, abs=1e-3) and intercept == pytest.approx(0.4235, abs=1e-3)
+
+
 def test_balanced_sample_gives_each_group_the_same_rows() -> None:
     table = pd.DataFrame({"collection": ["a"] * 5 + ["b"] * 2, "label": [0, 0, 0, 1, 1, 0, 1]})
     got = balanced_sample(table, 2, random_state=0)
