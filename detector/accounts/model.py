@@ -84,7 +84,7 @@ LIKES = ("favourites_count", "favourites_growth_rate", "likes_per_post")
 #: Each feature of own activity, by the count it is made of.
 OWN_ACTIVITY: dict[str, str] = {
     "favourites_count": "favourites_count", "favourites_growth_rate": "favourites_count", "likes_per_post": "favourites_count",
-    "friends_count": "friends_count", "friends_growth_rate": "friends_count", "friends_per_post": "friends_count",
+    "friends_count": "friends_count", "friends_growth_rate": "friends_count",
 }  # fmt: skip
 #: The broadcaster prior: followers at which the suspicion that :data:`OWN_ACTIVITY` adds starts to
 #: be taken away (100: an ordinary account's audience) and at which it is all taken away (10,000:
