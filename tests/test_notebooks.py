@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -23,6 +24,9 @@ def test_committed_notebook_has_no_outputs(path: Path) -> None:
             assert cell.outputs == [] and cell.execution_count is None, f"{path.name}: run nbstripout"
     tagged = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
     assert len(tagged) == 1 and "SMALL = False" in tagged[0].source
+    # nbformat 4.5 cells carry a unique id (nbformat only warns now; a later version refuses the file)
+    ids = [cell.get("id") for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]]
+    assert None not in ids and len(set(ids)) == len(ids), f"{path.name}: cells without an id or with a repeated one"
 
 
 @pytest.mark.slow
