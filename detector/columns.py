@@ -137,6 +137,10 @@ def header_key(header: object) -> str:
 def parse_column_map(spec: str | None) -> dict[str, str]:
     """``"screen_name=Nalog,followers_count=Broj pratilaca"`` → ``{"screen_name": "Nalog", …}``.
 
+    A header may be written in quotes, as the help shows (``followers_count='Broj pratilaca'``):
+    inside a shell's double quotes the single quotes reach us, and one matching pair around a
+    header is not part of it.
+
     Raises
     ------
     InputError
@@ -151,7 +155,10 @@ def parse_column_map(spec: str | None) -> dict[str, str]:
         name, sep, header = part.partition("=")
         if not sep or not name.strip() or not header.strip():
             raise InputError(f"--columns takes name=header pairs separated by commas, not '{part.strip()}'", field="columns")
-        out[name.strip()] = header.strip()
+        header = header.strip()
+        if len(header) > 2 and header[0] == header[-1] and header[0] in "'\"":
+            header = header[1:-1]
+        out[name.strip()] = header
     return out
 
 

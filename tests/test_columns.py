@@ -73,6 +73,12 @@ def test_user_columns_come_first_and_must_exist() -> None:
         "screen_name": "Nalog",
         "followers_count": "Broj pratilaca",
     }
+    # the help's quoted form, as it arrives from inside a shell's double quotes
+    assert parse_column_map("""screen_name="Nalog", followers_count='Broj pratilaca',lang=''""") == {
+        "screen_name": "Nalog",
+        "followers_count": "Broj pratilaca",
+        "lang": "''",
+    }
     with pytest.raises(InputError, match=r"--columns: no column 'Nalog' in this file \(columns found: 'a', 'b'\)"):
         rename_map(["a", "b"], ACCOUNT_HEADERS, {"screen_name": "Nalog"})
     with pytest.raises(InputError, match="--columns takes name=header pairs separated by commas, not 'oops'"):
