@@ -627,7 +627,8 @@ def posts_command(
 ) -> None:
     """Score posts: calls to action, coordination and author suspicion.
 
-    Reads a flat post CSV, the IRA CSV, v1.1 tweets, X API v2 pages or twarc2 JSONL. Rejected
+    Reads a flat post CSV, the IRA CSV, v1.1 tweets, X API v2 pages, twarc2 JSONL, a Telegram
+    Desktop export (result.json), and Bluesky, Mastodon or TikTok records. Rejected
     records go to OUTPUT's ``.rejects.csv``; the others are still scored. OUTPUT holds each post's
     author, time, text, language, score, label, call to action (what, when, where), clusters,
     campaign and reasons. Posts without an author are scored for their text only.
