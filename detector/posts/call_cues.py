@@ -25,6 +25,18 @@ languages); these columns do. The ideas:
 and their crossings with each other and with the time and place patterns of
 :mod:`detector.posts.extract` (:data:`TRANSFER_COLUMNS`).
 
+Two of those crossings are also offered on their own (:data:`UNIT_COLUMNS`, :func:`unit_matrix`,
+session 7), so that the n-gram model can take them without the other transfer columns: an
+invitation with a time and a place counts as one unit in any language,
+
+- ``u_time_place_address``: a time (written, or a near-time or day word) AND a place AND an
+  invitation or a call on everyone ("sutra u 18h svi ispred Skupštine", "nesër në orën 18 të
+  gjithë para Komunës", "tomorrow at 6pm everyone in front of City Hall");
+- ``u_action_time_address``: the name of an action AND a time AND an invitation or a call on
+  everyone ("ejani të gjithë në protestë të hënën", "join the march on Saturday").
+
+They use only the word lists below; no word was added for them.
+
 Where the words come from. Written by the helper h23 from knowledge of the languages, following
 these descriptions, never from the labelled posts or their errors:
 
@@ -163,12 +175,33 @@ COMBO_COLUMNS = [
 TRANSFER_COLUMNS = list(CONCEPTS) + COMBO_COLUMNS
 
 
-def concept_matrix(texts: Texts) -> np.ndarray:
-    """0/1 matrix of the :data:`CONCEPTS`, one column each, for every (normalised) text."""
-    out = np.zeros((len(texts), len(CONCEPTS)), dtype=np.float32)
-    for j, rx in enumerate(CONCEPTS.values()):
-        out[:, j] = texts.search(rx)
+UNIT_COLUMNS = ["u_time_place_address", "u_action_time_address"]
+
+
+def concept_matrix(texts: Texts, names: list[str] | None = None) -> np.ndarray:
+    """0/1 matrix of the :data:`CONCEPTS` (or those in ``names``, in that order), one column each, for every (normalised) text."""
+    names = list(CONCEPTS) if names is None else names
+    out = np.zeros((len(texts), len(names)), dtype=np.float32)
+    for j, name in enumerate(names):
+        out[:, j] = texts.search(CONCEPTS[name])
     return out
+
+
+def unit_matrix(texts: Texts, time: np.ndarray, place: np.ndarray) -> np.ndarray:
+    """The :data:`UNIT_COLUMNS` of normalised texts: an invitation with a time and a place, or with an action and a time.
+
+    Parameters
+    ----------
+    texts : Texts
+        The normalised texts, ready to be searched.
+    time, place : ndarray
+        0/1 per text: a time, a place is written (the time and place patterns and the lexicon's).
+        A near-time or day word (``x_soon``) counts as a time too.
+    """
+    inv, ev, every, soon = concept_matrix(texts, ["x_invite", "x_event", "x_everyone", "x_soon"]).T
+    when = np.maximum(time, soon)
+    address = np.maximum(inv, every)
+    return np.stack([when * place * address, ev * when * address], axis=1).astype(np.float32)
 
 
 def transfer_matrix(texts: Texts, time: np.ndarray, place: np.ndarray, leisure: np.ndarray, report: np.ndarray) -> np.ndarray:

@@ -26,6 +26,9 @@ seconds and load in a fraction of a second:
    invitation verb, an event noun, "everyone", a near time, a collective addressee, "you", and
    their crossings with time and place) are appended: one column per idea in all three languages,
    so that what the English and Serbian calls teach applies to an Albanian call. With
+   ``units=True`` (session 7), two of those crossings alone (:data:`~detector.posts.call_cues.UNIT_COLUMNS`:
+   an invitation or "everyone" with a time and a place; with an action and a time), weighted like the
+   shape crossings, so that an invitation with a time and a place is one unit in any language. With
    ``ngrams=False`` the model reads only these 0/1 columns.
 3. **Linear model**: L2 logistic regression on those features, its decision value mapped to a
    probability by Platt scaling fitted on out-of-fold decision values (grouped by source and
@@ -57,7 +60,7 @@ from detector.errors import ModelError
 from detector.posts import call_cues
 from detector.posts import extract as extract_mod
 from detector.posts import ngrams as ngrams_mod
-from detector.posts.call_cues import TRANSFER_COLUMNS
+from detector.posts.call_cues import TRANSFER_COLUMNS, UNIT_COLUMNS
 from detector.posts.matching import Texts
 from detector.posts.text import normalize_series
 
@@ -168,6 +171,10 @@ class CallFeaturiser:
         (:data:`~detector.posts.call_cues.TRANSFER_COLUMNS`); needs ``cues``.
     transfer_weight : float
         Value of a present language-independent cue.
+    units : bool
+        Append the two unit columns of :mod:`detector.posts.call_cues`
+        (:data:`~detector.posts.call_cues.UNIT_COLUMNS`), each worth ``cue_weight`` when present;
+        needs ``cues``.
     max_chars : int
         Only the first ``max_chars`` characters of each normalised text are read.
     normalised : bool
@@ -196,6 +203,7 @@ class CallFeaturiser:
         ngrams: bool = True,
         transfer: bool = False,
         transfer_weight: float = 1.0,
+        units: bool = False,
     ) -> None:
         self.n_features = n_features
         self.char_ngram = char_ngram
@@ -211,6 +219,7 @@ class CallFeaturiser:
         self.ngrams = ngrams
         self.transfer = transfer
         self.transfer_weight = transfer_weight
+        self.units = units
 
     def fit(self, X: Any, y: Any = None) -> Self:
         """Learn the n-grams' inverse document frequencies from the texts ``X`` (``y`` is ignored)."""
@@ -220,6 +229,8 @@ class CallFeaturiser:
             raise ValueError("cues=True needs lexicon, grammar and patterns")
         if self.transfer and not self.cues:
             raise ValueError("transfer=True needs cues")
+        if self.units and not self.cues:
+            raise ValueError("units=True needs cues")
         if not self.ngrams and not (self.lexicon or self.grammar or self.patterns):
             raise ValueError("ngrams=False needs some cue columns")
         counts = self._ngrams(self._norm(X))
@@ -236,6 +247,7 @@ class CallFeaturiser:
             + (len(PATTERN_COLUMNS) if self.patterns else 0)
             + (len(CUE_COLUMNS) if self.cues else 0)
             + (len(TRANSFER_COLUMNS) if self.transfer else 0)
+            + (len(UNIT_COLUMNS) if self.units else 0)
         )
 
     def _norm(self, X: Any) -> pd.Series:
@@ -285,14 +297,16 @@ class CallFeaturiser:
                 dense = np.hstack([dense, cue[:, :-n_shape]])
                 weight = np.r_[np.full(dense.shape[1], self.extra_weight), np.full(n_shape, self.cue_weight)].astype(np.float32)
                 dense = np.hstack([dense, cue[:, -n_shape:]]) * weight
+                lex, gram, pat = extra
+                time_ = np.maximum.reduce([lex[:, 3], pat[:, 0], pat[:, 1]])
+                place = np.maximum.reduce([lex[:, 4], pat[:, 2], pat[:, 3]])
                 if self.transfer:
-                    lex, gram, pat = extra
-                    time_ = np.maximum.reduce([lex[:, 3], pat[:, 0], pat[:, 1]])
-                    place = np.maximum.reduce([lex[:, 4], pat[:, 2], pat[:, 3]])
                     leisure = np.maximum(top[:, 0], top[:, 1])
                     report = np.maximum(gram[:, 0], gram[:, 1])
                     tr = call_cues.transfer_matrix(texts, time_, place, leisure, report)
                     dense = np.hstack([dense, tr * np.float32(self.transfer_weight)])
+                if self.units:
+                    dense = np.hstack([dense, call_cues.unit_matrix(texts, time_, place) * np.float32(self.cue_weight)])
             else:
                 dense = dense * np.float32(self.extra_weight)
             blocks.append(sp.csr_matrix(dense.astype(np.float32)))
@@ -589,7 +603,7 @@ def save_model(model: CallModel, path: str | Path | None = None) -> Path:
             "n_features": f.n_features, "char_ngram": list(f.char_ngram), "word_ngram": list(f.word_ngram),
             "lexicon": f.lexicon, "grammar": f.grammar, "patterns": f.patterns, "cues": f.cues,
             "extra_weight": f.extra_weight, "cue_weight": f.cue_weight, "max_chars": f.max_chars,
-            "ngrams": f.ngrams, "transfer": f.transfer, "transfer_weight": f.transfer_weight,
+            "ngrams": f.ngrams, "transfer": f.transfer, "transfer_weight": f.transfer_weight, "units": f.units,
         },
         "platt": list(model.platt),
         "threshold": model.threshold,
@@ -642,6 +656,8 @@ def load_model(path: str | Path | None = None) -> CallModel:
         max_chars=int(fs["max_chars"]), normalised=True,
         # Models saved before the language-independent cues have none of these keys.
         ngrams=bool(fs.get("ngrams", True)), transfer=bool(fs.get("transfer", False)), transfer_weight=float(fs.get("transfer_weight", 1.0)),
+        # Models saved before the unit columns (session 7) have no "units".
+        units=bool(fs.get("units", False)),
     )  # fmt: skip
     features.idf_ = idf
     features.n_features_out_ = features._n_out()
