@@ -138,9 +138,10 @@ def test_the_calls_columns(tmp_path: Path) -> None:
     calls = calls[calls["is_call"] == "True"].set_index("post_id")
     # what and when as written, for real IRA calls (the extraction itself is tested in test_extract.py).
     laquan = calls[calls["text"].str.startswith("Reminder, all out for Laquan")].iloc[0]
-    assert (laquan["event"].lower(), laquan["when"].lower()) == ("rally", "tomorrow")
-    # ... and resolved against the post's time (posted 2017-08-10 23:33 UTC; English: the UTC day).
-    assert (laquan["when_ts"], laquan["when_status"]) == ("2017-08-11 00:00:00+00:00", "date")
+    # "tomorrow! ... 8am - Rally": the day and the clock time written apart are one time.
+    assert (laquan["event"].lower(), laquan["when"].lower()) == ("rally", "tomorrow … 8am")
+    # ... and resolved against the post's time (posted 2017-08-10 23:33 UTC; English: the UTC clock).
+    assert (laquan["when_ts"], laquan["when_status"]) == ("2017-08-11 08:00:00+00:00", "resolved")
     texit = calls[calls["text"].str.contains("statewide rally scheduled for Nov. 5")]
     assert len(texit) == 8 and set(texit["when"].str.lower()) == {"nov. 5"}
     assert set(texit["when_ts"]) == {"2016-11-05 00:00:00+00:00"} and set(texit["when_status"]) == {"date"}

@@ -15,19 +15,22 @@ removed: :mod:`detector.posts.text`) that keeps, for every folded character, the
 original character it came from, so the spans returned are cut from the original text.
 
 Time resolution. A clock time alone is taken on the post's day (the next day when the post was
-written after it); "tomorrow"/"sutra"/"nesër" add a day; a weekday is its next occurrence; a date
+written after it); noon ("at noon", "u podne", "në mesditë") is 12:00 and midnight 24:00 of the
+day named; a day and a clock time written apart ("Nesër ... në orën 18") are one time;
+"tomorrow"/"sutra"/"nesër" add a day; a weekday is its next occurrence; a date
 without a year is its next occurrence on or after the post's day, unless a weekday is written with it:
 then the year must make them agree (a quoted past call names a past date), and a weekday that no
 nearby year agrees with leaves the time unresolved. Local times are read in the
 zone the user gives (``detector posts --tz``, ``detector run --tz``: the zone of the posts' place),
 else in the time zone of the language (Central European for Albanian, Serbian, Bosnian and
-Croatian; the post's own UTC clock otherwise, since an English post says nothing about where it
-is); :func:`event_zone` says which. ``when_status`` is:
+Croatian, whatever the code's script or region: ``sr-Latn``, ``sq-AL``; the post's own UTC clock
+otherwise, since an English post says nothing about where it is); :func:`event_zone` says which. ``when_status`` is:
 
 - ``resolved``: a day and a clock time, converted to UTC;
 - ``date``: a day without a clock time (``when_ts`` is local midnight of that day, in UTC);
 - ``no post time``: a relative expression ("tomorrow", "Saturday", "18h") but the post has no time;
-- ``unresolved``: a time was written but could not be turned into a day ("every Friday", "soon");
+- ``unresolved``: a time was written but could not be turned into a day ("every Friday", a
+  weekday that disagrees with the date written, a year before 1900 or after 2100);
 - ``""``: no time was written.
 
 It never decides whether a post is a call (:mod:`detector.posts.call_model` does) and never reads
@@ -108,13 +111,21 @@ _REL_RX = "(?:" + "|".join(sorted(_RELATIVE, key=len, reverse=True)) + ")"
 
 # One time expression: an optional relative day or weekday or date, then an optional clock time,
 # with the little words around them that people write ("në orën", "u", "at", "od").
-_CLOCK = (
-    r"(?:(?:ne |prej |nga |nga ora |ne oren |ne ora |oren |ora |u |od |at |from |around |by |@ ?)?"
-    r"(?:\d{1,2}[:.]\d{2}(?: ?(?:h|am|pm|a\.m\.|p\.m\.|casova|sati|sat|e mbremjes|e mengjesit))?"
+_CLOCK_LEAD = r"(?:ne |prej |nga |nga ora |ne oren |ne ora |oren |ora |u |od |at |from |around |by |@ ?)?"
+_CLOCK_TIMES = (
+    r"\d{1,2}[:.]\d{2}(?: ?(?:h|am|pm|a\.m\.|p\.m\.|casova|sati|sat|e mbremjes|e mengjesit))?"
     r"|\d{1,2} ?(?:h|am|pm|a\.m\.|p\.m\.|casova|sati|sat)(?!\w)"
-    r"|(?<=(?:ne oren|ne ora|oren|ora|u|at|od|ne) )\d{1,2}(?![\d.:/]))"
-    r"(?: ?(?:-|do|deri|to|until) ?\d{1,2}(?:[:.]\d{2})?(?: ?(?:h|am|pm|casova|sati))?)?)"
+    r"|(?<=(?:ne oren|ne ora|oren|ora|u|at|od|ne) )\d{1,2}(?![\d.:/])"
 )
+_CLOCK_RANGE = r"(?: ?(?:-|do|deri|to|until) ?\d{1,2}(?:[:.]\d{2})?(?: ?(?:h|am|pm|casova|sati))?)?"
+_CLOCK = rf"(?:{_CLOCK_LEAD}(?:{_CLOCK_TIMES}){_CLOCK_RANGE})"
+# Noon and midnight ("at noon", "u podne", "në mesditë", "u ponoć"), and the Serbian "у 18ч" (časova;
+# only after "u"/"od"/"oko": "12C" alone is a temperature):
+# clock times for the extraction only (:data:`WHEN_RX` is a feature of the trained call model and
+# keeps what it matched when the model was trained).
+_NOON = r"(?:12 ?)?(?:noon|midday|podne|mesdite)"
+_MIDNIGHT = r"(?:12 ?)?(?:midnight|ponoc|mesnate)"
+_CLOCK_EXTRACT = rf"(?:{_CLOCK_LEAD}(?:{_NOON}|{_MIDNIGHT}|(?<=(?:u|od|oko) )\d{{1,2}}c(?!\w)|{_CLOCK_TIMES}){_CLOCK_RANGE})"
 _DATE = (
     rf"(?:(?:me |more |on |dana |date |daten |datë |na )?"
     rf"(?:\d{{1,2}}(?:st|nd|rd|th)?\.? ?(?:of )?{_MONTH_RX}(?: \d{{4}})?"
@@ -123,10 +134,16 @@ _DATE = (
 )
 _WEEKDAY = rf"(?:(?:this |next |on |this coming |u |ove |ovog |ovu |ovaj |sledece |sledeci |iduce |iduci |te |kete |ete |të )?{_DAY_RX})"
 _TIME_PART = rf"(?:{_REL_RX}|{_WEEKDAY}|{_DATE})"
-WHEN_RX = regex.compile(
-    rf"(?<!\w)(?:{_TIME_PART}(?:,? ?(?:{_TIME_PART}))*(?:,? ?(?:ne |ne oren |ne ora |at |u |od |from |ora |@ ?)?{_CLOCK})?|{_CLOCK})(?!\w)",
-    flags=regex.IGNORECASE,
-)
+
+
+def _when_pattern(clock: str) -> str:
+    return rf"(?<!\w)(?:{_TIME_PART}(?:,? ?(?:{_TIME_PART}))*(?:,? ?(?:ne |ne oren |ne ora |at |u |od |from |ora |@ ?)?{clock})?|{clock})(?!\w)"
+
+
+# A time expression as the trained call model sees it (``pattern_matrix``): unchanged since training.
+WHEN_RX = regex.compile(_when_pattern(_CLOCK), flags=regex.IGNORECASE)
+# The same with noon and midnight: what ``when`` is cut from.
+_WHEN_EXTRACT_RX = regex.compile(_when_pattern(_CLOCK_EXTRACT), flags=regex.IGNORECASE)
 _EVERY = regex.compile(r"(?<!\w)(?:every|svakog|svake|svaki|cdo)\s*$")
 
 # Places: a preposition of place and the words after it, or a kind of place with its name.
@@ -146,6 +163,46 @@ PLACE_RX = regex.compile(
     rf"(?<!\w)(?:{_PLACE_HEAD} (?:the )?(?:[^\W\d]+ ){{0,3}}?{_PLACE_NOUN}(?!\w)(?: [\"“„]?[^\W\d]+[\"”]?){{0,2}}|{_PLACE_NOUN}(?!\w)(?: [\"“„]?[^\W\d]+[\"”]?)?)",
     flags=regex.IGNORECASE,
 )
+# The place as ``where`` cuts it. PLACE_RX above is a feature of the trained call model and keeps
+# what it matched when the model was trained; this one differs from it:
+# - the words between a preposition and the kind of place, and the name words after it, are never
+#   a time ("të hënën", "at noon"), another preposition, or a call on everyone ("të gjithë",
+#   "svi", "together"): "Nesër ... të gjithë para Komunës" is "para Komunës", not "të gjithë para Komunës";
+# - Serbian nouns that are also English words count only in their Serbian forms: "vlada" never
+#   "Vladimir", "plato" never "platoon", "monument" never "monumental"; and "most" (bridge), in
+#   posts not known to be Serbian, Bosnian, Croatian or Macedonian, only after a Serbian preposition
+#   or inflected ("na most", "mostu", "mosta"), never "most people", "mostly" or "at most";
+# - a name in quotes after the kind of place is taken whole (sheshi "Nënë Tereza").
+# In ``_best_where``, an Albanian "të" (the particle, written with its ë) is never the preposition "te".
+_STOP_WORDS = (
+    r"ispred|pred|kod|kraj|pored|ispod|para|perpara|tek|prane|near|outside|at|in|on|to|from|dhe|and"
+    r"|gjithe|gjitha|gjithve|svi|sve|svih|svima|everyone|everybody|all|us|you|we|together|zajedno|bashke|bashkarisht"
+    r"|masovno|masivisht|ju|vi|ejani|eja|dilni|vini|dodjite|dodite|izadjite|come|join"
+    r"|noon|midday|midnight|podne|ponoc|mesdite|mesnate|"
+    + "|".join(sorted({*_RELATIVE, *_DAYS, *(m for m in _MONTHS if not m.endswith("_"))}, key=len, reverse=True))
+)
+_NOT_STOP = rf"(?!(?:{_STOP_WORDS})(?!\w))"
+_NAME = rf"(?:[\"“„«][^\"“”„«»]{{1,40}}[\"”»]|{_NOT_STOP}[\"“„]?[^\W\d]+[\"”]?)"
+_SERBIAN_PREP = r"(?<=(?:na|kod|preko|do|ispod|pored|iznad|sa|ka|prema|ispred|pred|kraj|niz|uz) )"
+_MOST_FORMS = r"most(?:a|u|om|ovi|ove|ova|ovima)"
+_BRIDGE_LANGS = frozenset({"sr", "bs", "hr", "cnr", "mk"})
+
+
+def _where_rx(most: str) -> regex.Pattern[str]:
+    noun = _PLACE_NOUN
+    for old, new in ((r"most\w*", most), (r"vlad[aeiu]\w*", r"vlad(?:a|e|i|u|om)"), (r"plato\w*", r"plato(?:a|u|om)?"),
+                     (r"monument\w*", r"monument(?:s|i|in|it|et|eve)?")):  # fmt: skip
+        assert old in noun, old
+        noun = noun.replace(old, new, 1)
+    return regex.compile(
+        rf"(?<!\w)(?:{_PLACE_HEAD} (?:the )?(?:{_NOT_STOP}[^\W\d]+ ){{0,3}}?{noun}(?!\w)(?: {_NAME}){{0,2}}|{noun}(?!\w)(?: {_NAME})?)",
+        flags=regex.IGNORECASE,
+    )
+
+
+# Posts in a language where "most" is the bridge, and all others.
+_WHERE_RX_BRIDGE = _where_rx(rf"{_MOST_FORMS}?")
+_WHERE_RX = _where_rx(rf"(?:{_SERBIAN_PREP}most|{_MOST_FORMS})")
 # Known cities and towns of the region (folded; both Albanian and Serbian spellings) for posts that
 # name only a town.
 _TOWNS = (
@@ -204,7 +261,7 @@ def fold(text: str) -> Folded:
 def event_kind(folded: str, lang: str | None = None) -> str:
     """The kind of the first event word in a folded text, or ``""`` (``lang``: the post's language, when known)."""
     best = ("", len(folded) + 1)
-    for kind, rx in _EVENT_SQ if (lang or "").startswith("sq") else _EVENT:
+    for kind, rx in _EVENT_SQ if _primary(lang) == "sq" else _EVENT:
         m = rx.search(folded)
         if m and m.start() < best[1]:
             best = (kind, m.start())
@@ -215,23 +272,33 @@ def _best_when(f: Folded) -> tuple[regex.Match[str] | None, regex.Match[str] | N
     """The richest time expression: the one with the most parts (a day and a clock beat either alone).
 
     Returns it, and, when it is a clock time without a day, the first day written elsewhere in the
-    text ("nesër ... në orën 18"), which the clock time belongs to; else ``None``.
+    text ("nesër ... në orën 18"), which the clock time belongs to; else ``None``. When the richest
+    is a day without a clock time and a clock time is written elsewhere ("Danas ... u 18h"), that
+    clock time is returned first, with the day.
     """
     best = None
     best_key = (-1, 0)
     day_alone = None
+    first_clock_alone = None
     clock_alone = False
-    for m in WHEN_RX.finditer(f.text):
+    for m in _WHEN_EXTRACT_RX.finditer(f.text):
         s = m.group(0).strip()
         if len(s) < 2 or s.isdigit():
             continue
         has_day = bool(regex.search(rf"{_REL_RX}|{_DAY_RX}|{_MONTH_RX}|\d[./]\d", s))
-        has_clock = bool(regex.search(r"\d[:.]\d\d|\d ?(?:h|am|pm|casova|sati|sat)\b|(?:ora|oren|u|at|od) \d", s))
+        has_clock = bool(regex.search(rf"\d[:.]\d\d|\d ?(?:h|am|pm|casova|sati|sat)\b|\dc\b|(?:ora|oren|u|at|od) \d|{_NOON}|{_MIDNIGHT}", s))
+        hours = regex.findall(r"\d+", s)
+        if has_clock and not has_day and hours and int(hours[0]) > 24:
+            continue  # "od 60": a number, not a clock time
         if has_day and not has_clock and day_alone is None:
             day_alone = m
+        if has_clock and not has_day and first_clock_alone is None:
+            first_clock_alone = m
         key = (int(has_day) + int(has_clock), len(s))
         if key > best_key:
             best, best_key, clock_alone = m, key, has_clock and not has_day
+    if best is not None and best is day_alone and first_clock_alone is not None:
+        return first_clock_alone, best
     return best, (day_alone if best is not None and clock_alone else None)
 
 
@@ -243,8 +310,11 @@ _TRAILING = frozenset(
 _HEAD_AT = regex.compile(rf"{_PLACE_HEAD} ")
 
 
-def _best_where(f: Folded, when: regex.Match[str] | None = None, original: str = "") -> tuple[int, int] | None:
-    m = PLACE_RX.search(f.text)
+def _best_where(f: Folded, when: regex.Match[str] | None = None, original: str = "", lang: str | None = None) -> tuple[int, int] | None:
+    rx = _WHERE_RX_BRIDGE if _primary(lang) in _BRIDGE_LANGS else _WHERE_RX
+    m = rx.search(f.text)
+    while m and original and f.text.startswith("te ", m.start()) and original[int(f.source[m.start() + 1])] in "ëË":
+        m = rx.search(f.text, m.start() + 1)
     if m:
         start, end = m.start(), m.end()
         if original and not _HEAD_AT.match(f.text, start):
@@ -257,8 +327,13 @@ def _best_where(f: Folded, when: regex.Match[str] | None = None, original: str =
                 if not original[int(f.source[word_start])].isupper() or not f.text[start - 2].isalnum():
                     break
                 start = word_start
-        if when is not None and start < when.start() < end:
-            end = when.start()
+        # A time written inside the place's name words is not the place ("outside City Hall at noon").
+        times = [t.start() for t in _WHEN_EXTRACT_RX.finditer(f.text, start, end) if len(t.group(0).strip()) > 1 and not t.group(0).strip().isdigit()]
+        if when is not None:
+            times.append(when.start())
+        for t in times:
+            if start < t < end:
+                end = t
         while end > start and f.text[end - 1] == " ":
             end -= 1
         # Trim trailing little words ("Пијаца у", "para Komunës ne") that the optional name took.
@@ -286,9 +361,22 @@ def zone_note(tz: str | None) -> str:
     return f"times written in calls (\"tomorrow at 18h\") read in the zone of the post's language ({local}: {zones}; others: UTC); give --tz for the zone of the posts' place"
 
 
+def _primary(lang: str | None) -> str:
+    """The language of a code without its script or region: ``sr-Latn``, ``sr_RS``, ``SQ-al`` -> ``sr``, ``sr``, ``sq``."""
+    return lang.replace("_", "-").split("-")[0].strip().lower() if isinstance(lang, str) else ""
+
+
 def event_zone(lang: str | None, tz: str | None = None) -> str:
-    """The zone an event time written in a post of language ``lang`` is read in: ``tz`` when given, else the language's."""
-    return tz if tz else LOCAL_TZ.get(lang or "", "UTC")
+    """The zone an event time written in a post of language ``lang`` is read in: ``tz`` when given, else the language's.
+
+    The language is read without its script or region, so ``sr-Latn`` and ``sq-AL`` are Serbian
+    and Albanian like ``sr`` and ``sq``.
+    """
+    return tz if tz else LOCAL_TZ.get(_primary(lang), "UTC")
+
+
+_A_DAY = regex.compile(rf"(?<!\w)(?:{_REL_RX}|{_DAY_RX}|{_MONTH_RX})(?!\w)")
+_NE_HOUR = regex.compile(rf"(?<!\w)ne (\d{{1,2}})(?![\d.:/]| ?{_MONTH_RX}(?!\w))")
 
 
 def resolve_when(expr: str, posted: pd.Timestamp | None, lang: str | None, tz: str | None = None) -> tuple[pd.Timestamp | None, str]:
@@ -304,16 +392,23 @@ def resolve_when(expr: str, posted: pd.Timestamp | None, lang: str | None, tz: s
     s = expr.lower()
     # Clock time.
     hour = minute = None
+    noon = regex.search(rf"(?<!\w)(?:{_NOON}|{_MIDNIGHT})(?!\w)", s)
     m = regex.search(r"(\d{1,2})[:.](\d{2})(?!\d)(?:[./]\d)?", s)
-    if m and not regex.search(r"\d{1,2}[./]\d{1,2}[./]", m.group(0) + s[m.end():m.end() + 1]):
+    if noon:
+        # Midnight is the end of the day named ("tonight at midnight", "Saturday at midnight"): 24:00.
+        hour, minute = (12 if regex.search(_NOON, noon.group(0)) else 24), 0
+    elif m and not regex.search(r"\d{1,2}[./]\d{1,2}[./]", m.group(0) + s[m.end():m.end() + 1]):
         hour, minute = int(m.group(1)), int(m.group(2))
     else:
-        m = regex.search(r"(?<![\d.])(\d{1,2}) ?(?:h|am|pm|a\.m\.|p\.m\.|casova|sati|sat)(?!\w)", s) or regex.search(
-            r"(?:ora|oren|u|at|od) (\d{1,2})(?![\d.:/])", s
+        m = (
+            regex.search(r"(?<![\d.])(\d{1,2}) ?(?:h|am|pm|a\.m\.|p\.m\.|casova|sati|sat)(?!\w)|(?<=(?:u|od|oko) )(\d{1,2})c(?!\w)", s)
+            or regex.search(r"(?:ora|oren|u|at|od) (\d{1,2})(?![\d.:/])", s)
+            # "të shtunën në 12": "në" before a bare number is a clock time only after a day ("në 2 qytete" is "in 2 towns").
+            or (_A_DAY.search(s) and _NE_HOUR.search(s))
         )
         if m:
-            hour, minute = int(m.group(1)), 0
-    if hour is not None:
+            hour, minute = int(next(g for g in m.groups() if g)), 0
+    if hour is not None and not noon:
         tail = s[m.end() if m else 0 :]
         if regex.match(r"\s*(?:pm|p\.m\.)", tail) or (regex.search(r"pm|p\.m\.|e mbremjes", s) and hour < 12):
             hour = hour + 12 if hour < 12 else hour
@@ -384,7 +479,8 @@ def _date_day(date: tuple[int, int, int | None], weekday: int | None, base: pd.T
             return None
 
     if year is not None:
-        day = on(year)
+        # A year far from today is history or a typo, not an event time (and out of pandas' range).
+        day = on(year) if 1900 <= year <= 2100 else None
         return day if day is not None and (weekday is None or day.weekday() == weekday) else None
     candidates = [d for d in (on(base.year - 1), on(base.year), on(base.year + 1)) if d is not None]
     if weekday is not None:
@@ -424,7 +520,7 @@ def extract_one(text: str, posted: pd.Timestamp | None = None, lang: str | None 
             ts, status = None, "unresolved"
         else:
             ts, status = resolve_when(expr, posted, lang, tz)
-    span = _best_where(f, m, text)
+    span = _best_where(f, m, text, lang)
     where = f.original(text, *span) if span else ""
     return {"event": kind, "when": when, "when_ts": ts if ts is not None else pd.NaT, "when_status": status, "where": where}
 
