@@ -1030,7 +1030,10 @@ def _csv_cells(s: pd.Series, kind: str, pa: Any, pc: Any) -> tuple[bool, Any]:
     """
     if kind == "text":
         arr = pa.array(s, from_pandas=True) if isinstance(s.dtype, pd.StringDtype) else pa.array(s.astype(object).where(s.notna(), None), from_pandas=True)
-        arr = pc.replace_substring(pc.fill_null(arr.cast(pa.large_string()), ""), '"', '""')
+        arr = pc.fill_null(arr.cast(pa.large_string()), "")
+        # Most columns hold no quote at all: their bytes are looked at, not replaced.
+        if _holds_byte(arr, ord('"')):
+            arr = pc.replace_substring(arr, '"', '""')
         return True, arr
     if kind == "utc":
         arr = pa.array(s.dt.tz_localize(None), from_pandas=True).cast(pa.timestamp("s"))
@@ -1048,8 +1051,45 @@ def _csv_cells(s: pd.Series, kind: str, pa: Any, pc: Any) -> tuple[bool, Any]:
     return False, pc.fill_null(arr, pa.scalar('""', pa.large_string()))
 
 
+def _holds_byte(arr: Any, byte: int) -> bool:
+    """Whether the UTF-8 bytes of a (chunked) string array hold ``byte`` anywhere."""
+    import pyarrow as pa
+
+    for chunk in arr.chunks if isinstance(arr, pa.ChunkedArray) else [arr]:
+        if not len(chunk) or chunk.buffers()[2] is None:
+            continue
+        offsets = np.frombuffer(chunk.buffers()[1], dtype=np.int64 if pa.types.is_large_string(chunk.type) else np.int32)
+        start, end = int(offsets[chunk.offset]), int(offsets[chunk.offset + len(chunk)])
+        if (np.frombuffer(chunk.buffers()[2], dtype=np.uint8)[start:end] == byte).any():
+            return True
+    return False
+
+
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_FORMULA_RE2 = "^[" + "".join("\\" + c if c in "-]\\^" else c for c in FORMULA_START) + "]"
+_FORMULA_BYTES = np.frombuffer("".join(FORMULA_START).encode("ascii"), dtype=np.uint8)
+
+
+def _starts_with_byte(arr: Any, first: np.ndarray) -> np.ndarray:
+    """Which cells of a (chunked) large_string array start with one of the bytes ``first`` (missing:
+    False): each non-empty cell's first byte read from Arrow's buffers, no pass over the texts."""
+    import pyarrow as pa
+
+    chunks = arr.chunks if isinstance(arr, pa.ChunkedArray) else [arr]
+    parts = []
+    for chunk in chunks:
+        n = len(chunk)
+        if not n:
+            continue
+        offsets = np.frombuffer(chunk.buffers()[1], dtype=np.int64)[chunk.offset : chunk.offset + n + 1]
+        data = chunk.buffers()[2]
+        bytes_ = np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(0, np.uint8)
+        hit = np.zeros(n, dtype=bool)
+        full = offsets[1:] > offsets[:-1]
+        hit[full] = np.isin(bytes_[offsets[:-1][full]], first)
+        if chunk.null_count:
+            hit &= np.asarray(chunk.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
+        parts.append(hit)
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=bool)
 
 
 def safe_for_spreadsheets(df: pd.DataFrame) -> pd.DataFrame:
@@ -1068,11 +1108,9 @@ def safe_for_spreadsheets(df: pd.DataFrame) -> pd.DataFrame:
         text = s if isinstance(s.dtype, pd.StringDtype) else s.map(lambda v: v if isinstance(v, str) else None).astype("string")
         if isinstance(text.dtype, pd.StringDtype) and text.dtype.storage == "pyarrow":
             import pyarrow as pa
-            import pyarrow.compute as pc
 
-            # One anchored RE2 pass instead of one prefix test per formula character.
-            starts = pc.match_substring_regex(pa.array(text, type=pa.large_string()), _FORMULA_RE2)
-            risky = np.asarray(pc.fill_null(starts, False).to_numpy(zero_copy_only=False), dtype=bool)
+            # Every formula character is ASCII, so the first byte of a cell tells: read from Arrow's buffers.
+            risky = _starts_with_byte(pa.array(text, type=pa.large_string()), _FORMULA_BYTES)
         else:
             risky = text.str.startswith(FORMULA_START).fillna(False).to_numpy(dtype=bool)
         if not risky.any():

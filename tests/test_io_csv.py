@@ -103,3 +103,20 @@ def test_real_posts_output_gives_the_bytes_pandas_gives(tmp_path: Path) -> None:
         assert out.read_bytes() == _pandas_csv(frame), name
     # (The number of calls is the call model's, retrained now and then: only that there are some.)
     assert (len(result.posts), len(result.memberships), len(result.campaigns.campaigns)) == (181, 11, 3) and result.posts["is_call"].sum() > 50
+
+
+def test_formula_cells_and_quotes_found_on_arrow_slices() -> None:
+    """The first-byte test and the quote test read Arrow's buffers: chunks, slices, nulls and empty cells."""
+    import pyarrow as pa
+
+    whole = pa.array(['"no"', "=1", "", None, "+2", "ok", "-3", "@x", "\tt", "\rr", "a=b", "＝4"], type=pa.large_string())
+    chunked = pa.chunked_array([whole.slice(1, 5), whole.slice(6, 6)])  # the first cell, with its quotes, left out
+    assert dio._starts_with_byte(chunked, dio._FORMULA_BYTES).tolist() == [True, False, False, True, False, True, True, True, True, False, False]
+    assert not dio._holds_byte(chunked, ord('"'))
+    assert dio._holds_byte(whole, ord('"')) and dio._holds_byte(pa.chunked_array([whole.slice(6, 2), whole.slice(0, 1)]), ord('"'))
+    assert dio._starts_with_byte(pa.chunked_array([], type=pa.large_string()), dio._FORMULA_BYTES).tolist() == []
+    # A column of the "str" dtype, and one whose only quote sits in a later chunk.
+    df = pd.DataFrame({"a": pd.Series(["-x", "y", None], dtype="str"), "b": pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array([pa.array(["p"]), pa.array(['q"r', None])])))})
+    buf = io.StringIO()
+    assert dio._write_csv_arrow(dio.safe_for_spreadsheets(df), buf)
+    assert buf.getvalue().splitlines() == ['"a","b"', '"\'-x","p"', '"y","q""r"', '"",""']
