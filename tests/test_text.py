@@ -11,7 +11,13 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
-from detector.posts.text import _fold_batch, _list_table, normalize, normalize_series
+from detector.posts.text import (
+    _fold_batch,
+    _fold_utf8_lengths,
+    _list_table,
+    normalize,
+    normalize_series,
+)
 
 
 @pytest.mark.parametrize(
@@ -162,6 +168,18 @@ def test_batch_folding_leaves_to_python_only_what_it_cannot_decide() -> None:
     assert left.tolist() == [False, True, False, False]
     assert [folded[i].as_py() for i in (0, 2, 3)] == ["svi na protest ι strasse", "\U0001F600 emoji only", ""]
     assert [folded[i].as_py() for i in (0, 2, 3)] == [" ".join(texts[i].casefold().translate(_list_table()).split()) for i in (0, 2, 3)]
+
+
+def test_folded_characters_utf8_lengths() -> None:
+    """The UTF-8 bytes of each character's result, which give the folded texts' offsets."""
+    lengths = _fold_utf8_lengths()
+    # a; ж -> z (ž folded); ß -> ss; a zero-width space goes; ΐ -> ι (its marks go, 2 bytes); € stays
+    # (3 bytes); an ideographic space -> one space; щ -> sc (šč folded); ǆ stays here (NFKC splits it
+    # before); Ж -> z
+    chars = ["a", "ж", "ß", "\u200b", "ΐ", "€", "\u3000", "щ", "ǆ", "Ж"]
+    assert [int(lengths[ord(c)]) for c in chars] == [1, 1, 2, 0, 2, 3, 1, 2, 2, 1]
+    table = _list_table()
+    assert [int(lengths[ord(c)]) for c in chars] == [len((" " if c.isspace() else c.casefold().translate(table)).encode("utf-8")) for c in chars]
 
 
 def test_both_paths_agree_on_real_posts() -> None:

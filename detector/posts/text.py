@@ -239,35 +239,57 @@ def _fold_batch(arr: pa.Array) -> tuple[pa.Array, np.ndarray]:
     points = np.frombuffer(raw.decode("utf-8").encode("utf-32-le"), dtype="<u4")
     chars = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(np.asarray(pc.utf8_length(arr).to_numpy(zero_copy_only=False), dtype=np.int64), out=chars[1:])
-    wide = points >= 0x10000
-    bmp = np.where(wide, 0, points)
-    hard = unsure[bmp] & ~wide
-    if wide.any():
+    # Each character's row in the tables; a character beyond the BMP takes U+FFFF's (itself, one
+    # character) and gets its own code point back below. Index arrays of the platform's integer,
+    # made once: numpy would convert a uint32 index for every lookup.
+    at_table = np.minimum(points, 0xFFFF).astype(np.intp)
+    wide_at = np.flatnonzero(points >= 0x10000)
+    hard_at = [np.flatnonzero(unsure.take(at_table))] if unsure.any() else []
+    if len(wide_at):
         table = _list_table()
-        for cp in np.unique(points[wide]).tolist():
+        wide = points[wide_at]
+        for cp in np.unique(wide).tolist():
             ch = chr(cp)
             if ch.isspace() or ch.casefold().translate(table) != ch:
-                hard |= points == cp
-    size = np.where(wide, 1, lengths[bmp])
+                hard_at.append(wide_at[wide == cp])
+    size = lengths.take(at_table)
     ends = np.cumsum(size)
-    at = ends - size
-    out = np.empty(int(ends[-1]) if len(ends) else 0, dtype=np.uint32)
-    some = size > 0
-    out[at[some]] = np.where(wide, points, replace[0][bmp])[some]
-    for k in range(1, replace.shape[0]):
-        more = size > k
-        out[at[more] + k] = replace[k][bmp[more]]
-    # Back to UTF-8, with each text's byte offsets from its characters' UTF-8 lengths.
+    # Each output character's source character (a character the table deletes gives none), and
+    # which character of its result it is (0 but for the few results longer than one).
+    source = np.repeat(at_table, size)
+    if replace.shape[0] > 1 and len(source):
+        longer = np.flatnonzero(size > 1)
+        part = np.zeros(len(source), dtype=np.intp)
+        for k in range(1, replace.shape[0]):
+            hit = longer[size[longer] > k]
+            part[ends[hit] - size[hit] + k] = k
+        out = replace.ravel().take(part * 0x10000 + source)
+    else:
+        out = replace[0].take(source)
+    out[ends[wide_at] - 1] = points[wide_at]
+    # Back to UTF-8, with each text's byte offsets from its characters' results' UTF-8 lengths.
     utf8 = out.tobytes().decode("utf-32-le").encode("utf-8")
-    nbytes = np.zeros(len(out) + 1, dtype=np.int64)
-    np.cumsum(1 + (out >= 0x80).astype(np.int64) + (out >= 0x800) + (out >= 0x10000), out=nbytes[1:])
-    text_ends = np.r_[0, ends][chars]
-    folded = pa.LargeStringArray.from_buffers(n, pa.py_buffer(nbytes[text_ends]), pa.py_buffer(utf8))
+    nbytes = _fold_utf8_lengths().take(at_table)
+    nbytes[wide_at] = 4
+    byte_ends = np.zeros(len(points) + 1, dtype=np.int64)
+    np.cumsum(nbytes, out=byte_ends[1:])
+    folded = pa.LargeStringArray.from_buffers(n, pa.py_buffer(byte_ends[chars]), pa.py_buffer(utf8))
     folded = pc.utf8_trim(pc.replace_substring_regex(folded, " {2,}", " "), " ")
     left = np.zeros(n, dtype=bool)
-    if hard.any():
-        left[np.searchsorted(chars, np.flatnonzero(hard), side="right") - 1] = True
+    if hard_at:
+        hard = np.concatenate(hard_at)
+        if len(hard):
+            left[np.searchsorted(chars, hard, side="right") - 1] = True
     return folded, left
+
+
+@lru_cache(maxsize=1)
+def _fold_utf8_lengths() -> np.ndarray:
+    """How many UTF-8 bytes the result of each BMP character takes (:func:`_fold_tables`)."""
+    lengths, replace, _ = _fold_tables()
+    width = 1 + (replace >= 0x80).astype(np.int64) + (replace >= 0x800) + (replace >= 0x10000)
+    width[np.arange(replace.shape[0])[:, None] >= lengths[None, :]] = 0
+    return width.sum(axis=0).astype(np.int64)
 
 
 @lru_cache(maxsize=1)
