@@ -9,7 +9,10 @@ Day-first or month-first is decided per file and column, from the values that on
 allows (``24/06/2012`` is day-first, ``06/24/2012`` month-first). The dotted form ``10.05.2024`` is
 day-first by convention wherever it is written (Serbian, Croatian, Albanian, German, Scandinavian
 exports), so it is read day-first; a dotted value that cannot be day-first (``05.24.2024``) stops
-the column instead. A column of other forms whose values every reading allows (``10/05/2024``) is
+the column instead. When that convention alone decided a column that holds dotted values reading
+both ways (``03.04.2024``: 3 April or 4 March), and no value in it can only be day-first
+(``24.06.2012``), the column goes into ``DateRules.by_convention`` and the reader says so once
+(:func:`convention_notice`). A column of other forms whose values every reading allows (``10/05/2024``) is
 never guessed: :class:`AmbiguousDatesError` names the column and an example, and the caller asks
 the user for ``--dayfirst``, ``--monthfirst`` or ``--date-format`` (with a format that matches the
 example).
@@ -77,6 +80,13 @@ class DateRules:
         (``tz`` not given): the reader says so once.
     unplaceable : set
         Values that fall in the hour ``tz`` skips or repeats when the clocks change.
+    by_convention : dict
+        Column to an example, for columns whose dotted values read both ways (``03.04.2024``)
+        and were read day-first by the dotted convention, the order not given by the user.
+    dayfirst_shown : set
+        Columns holding a value that can only be day-first (``24.06.2012``): the values
+        themselves settle the order there, so :attr:`by_convention` is not said for them.
+        Both are kept per chunk and joined per file by :func:`convention_columns`.
 
     Raises
     ------
@@ -91,12 +101,19 @@ class DateRules:
     tz: str | None = None
     unzoned: dict[str, str] = field(default_factory=dict)
     unplaceable: set[str] = field(default_factory=set)
+    by_convention: dict[str, str] = field(default_factory=dict)
+    dayfirst_shown: set[str] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         if self.order is not None and self.order not in ORDERS:
             raise ValueError(f"order must be one of {ORDERS}, not {self.order!r}")
         if self.tz is not None:
             check_zone(self.tz)
+
+    def convention_note(self, path: str) -> str | None:
+        """:func:`convention_notice` for the columns these rules read day-first by the dotted convention alone, else None."""
+        columns = convention_columns(self.by_convention, self.dayfirst_shown)
+        return convention_notice(path, columns) if columns else None
 
     def for_file(self) -> DateRules:
         """The user's rules for another file: nothing decided for this one carries over."""
@@ -132,6 +149,38 @@ def unzoned_notice(path: str, unzoned: dict[str, str] | set[str]) -> str:
     return escape_controls(
         f"times in {columns} of {path}{example} carry no time zone and were read as UTC; "
         "if they are local times, give --tz ZONE (e.g. --tz Europe/Belgrade)"
+    )
+
+
+def convention_columns(by_convention: dict[str, str] | set[tuple[str, str]], dayfirst_shown: set[str]) -> dict[str, str]:
+    """The columns (to an example) read day-first by the dotted convention alone, in the whole file.
+
+    ``by_convention`` and ``dayfirst_shown`` are joined over the file's chunks (a dict, or the set of
+    its items as in a reader's notes): a column that one chunk shows to be day-first (``24.06.2012``)
+    was settled by its values, not by the convention.
+    """
+    items = sorted(by_convention.items() if isinstance(by_convention, dict) else by_convention)
+    out: dict[str, str] = {}
+    for column, example in items:
+        if column not in dayfirst_shown:
+            out.setdefault(column, example)
+    return out
+
+
+def convention_notice(path: str, columns: dict[str, str]) -> str:
+    """The one sentence that says dotted dates reading both ways were read day-first, and how to change that."""
+    names = sorted(columns)
+    example = columns[names[0]]
+    m = _LOCAL.match(example.strip())
+    read_as = ""
+    if m is not None:
+        day, month = int(m.group("a")), int(m.group("b"))
+        months = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December")
+        read_as = f" ({day} {months[month - 1]} {m.group('y')}, not {month} {months[day - 1]})"
+    where = f"column{'s' if len(names) > 1 else ''} " + ", ".join(f"'{c}'" for c in names)
+    return escape_controls(
+        f"dates in {where} of {path} such as '{_show(example)}' read both ways: they were read day-first{read_as}, "
+        "as dotted dates are written in the region's exports; if they are month-first, give --monthfirst"
     )
 
 
@@ -351,11 +400,14 @@ def _local(text: pd.Series, column: str, rules: DateRules, path: str | None) -> 
     out = pd.Series(pd.NaT, index=text.index, dtype=NS)
     if not found.any():
         return out
+    given = rules.order or _format_order(rules.fmt) or rules.defaults.get(column)
     order = rules.order or _format_order(rules.fmt) or rules.decided.get(column) or rules.defaults.get(column)
     if order is None:
         order = decide_order(text[found], column, path) or "dayfirst"  # None: both readings agree
         rules.decided[column] = order
     p = parts[found]
+    if order == "dayfirst" and not given:
+        _note_convention(p, text[found], column, rules)
     day, month = (p["a"], p["b"]) if order == "dayfirst" else (p["b"], p["a"])
     iso = (
         p["y"] + "-" + month.str.zfill(2) + "-" + day.str.zfill(2) + " "
@@ -363,6 +415,17 @@ def _local(text: pd.Series, column: str, rules: DateRules, path: str | None) -> 
     )
     out[found] = _to_utc(pd.to_datetime(iso, format="%Y-%m-%d %H:%M:%S", errors="coerce", utc=True))
     return out
+
+
+def _note_convention(parts: pd.DataFrame, text: pd.Series, column: str, rules: DateRules) -> None:
+    """Keep in ``rules`` whether these values, read day-first and not by the user's choice, show it or rest on the convention."""
+    a = parts["a"].astype(int).to_numpy()
+    b = parts["b"].astype(int).to_numpy()
+    if ((a > 12) & (b <= 12)).any():
+        rules.dayfirst_shown.add(column)
+    both = (parts["sep"] == ".").to_numpy(dtype=bool) & (a != b) & (a <= 12) & (b <= 12)
+    if both.any() and column not in rules.by_convention:
+        rules.by_convention[column] = str(text.iloc[int(np.argmax(both))])
 
 
 def _twitter(text: pd.Series) -> pd.Series:

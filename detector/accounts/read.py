@@ -347,7 +347,9 @@ def canonical_from_frame(
     ``--columns``); dates are read with :mod:`detector.dates` under ``dates``. For a table
     (``tabular``: CSV, Parquet), the headers read as no field are noted once in
     ``rejects.notes["unknown_columns"]``, and times read as UTC for want of a zone in
-    ``rejects.notes["unzoned_times"]``.
+    ``rejects.notes["unzoned_times"]``; dotted dates read day-first by the regional convention
+    alone in ``rejects.notes["dotted_dayfirst"]`` (with ``"dayfirst_shown"``: see
+    :func:`detector.dates.convention_columns`).
 
     Raises
     ------
@@ -401,6 +403,10 @@ def canonical_from_frame(
     out["collected_at"] = collected.fillna(as_of)
     if dates.unzoned:  # said once for the file, in the summary
         rejects.notes.setdefault("unzoned_times", set()).update(dates.unzoned.items())
+    if dates.by_convention:  # dotted dates read day-first by convention: said once for the file, in the summary
+        rejects.notes.setdefault("dotted_dayfirst", set()).update(dates.by_convention.items())
+    if dates.dayfirst_shown:
+        rejects.notes.setdefault("dayfirst_shown", set()).update(dates.dayfirst_shown)
     future = (out["created_at"] > out["collected_at"]).fillna(False).to_numpy(dtype=bool)
     for i in np.flatnonzero(future):
         created, seen = out["created_at"].iat[i], out["collected_at"].iat[i]

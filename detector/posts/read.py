@@ -168,6 +168,8 @@ def read_posts(
     if rules.unzoned:
         # Times of day written without a zone were read as UTC: said once per file (the rules are shared by its chunks).
         log.warning("%s", unzoned_notice(p, rules.unzoned))
+    if note := rules.convention_note(p):  # dotted dates that read both ways were read day-first: said once per file, like the zone
+        log.warning("%s", note)
     if posts.empty:
         raise NothingScoredError(f"{p}: every record was rejected ({len(rejects)} rejects)")
     no_author = int(posts["author_id"].isna().sum())
