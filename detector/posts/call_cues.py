@@ -68,6 +68,7 @@ model (:mod:`detector.posts.call_model`) weighs these columns.
 from __future__ import annotations
 
 import numpy as np
+import pyarrow as pa
 import regex
 
 from detector.posts.matching import Texts
@@ -198,10 +199,25 @@ def unit_matrix(texts: Texts, time: np.ndarray, place: np.ndarray) -> np.ndarray
         0/1 per text: a time, a place is written (the time and place patterns and the lexicon's).
         A near-time or day word (``x_soon``) counts as a time too.
     """
-    inv, ev, every, soon = concept_matrix(texts, ["x_invite", "x_event", "x_everyone", "x_soon"]).T
-    when = np.maximum(time, soon)
-    address = np.maximum(inv, every)
-    return np.stack([when * place * address, ev * when * address], axis=1).astype(np.float32)
+    # Each word list is searched only where the unit still depends on it (the posts job scores a
+    # million posts): the near-time words where no time is written, the invitation and "everyone"
+    # where there is a time, the action where there is also an invitation.
+    when = np.asarray(time, dtype=bool) | _search_rows(texts, np.flatnonzero(~np.asarray(time, dtype=bool)), ["x_soon"])[:, 0]
+    timed = np.flatnonzero(when)
+    inv_every = _search_rows(texts, timed, ["x_invite", "x_everyone"])
+    address = inv_every[:, 0] | inv_every[:, 1]
+    ev = _search_rows(texts, np.flatnonzero(address), ["x_event"])[:, 0]
+    return np.stack([address & (np.asarray(place) > 0), ev], axis=1).astype(np.float32)
+
+
+def _search_rows(texts: Texts, rows: np.ndarray, names: list[str]) -> np.ndarray:
+    """:func:`concept_matrix` of ``names`` on the texts of ``rows`` only (False elsewhere), as a bool matrix."""
+    out = np.zeros((len(texts), len(names)), dtype=bool)
+    if len(rows) == len(texts):
+        return concept_matrix(texts, names).astype(bool)
+    if len(rows):
+        out[rows] = concept_matrix(Texts(texts.arr.take(pa.array(rows, type=pa.int64()))), names).astype(bool)
+    return out
 
 
 def transfer_matrix(texts: Texts, time: np.ndarray, place: np.ndarray, leisure: np.ndarray, report: np.ndarray) -> np.ndarray:
