@@ -22,6 +22,8 @@ pytestmark = pytest.mark.usefixtures("no_network")
 
 def _small(booster: Booster) -> Booster:
     """The candidate's family, prior and features, with fewer rounds and smaller leaves."""
+    if booster.kind == "blend":  # each part smaller, as it would be on its own
+        return replace(booster, parts=tuple(_small(p) for p in booster.parts))
     if booster.max_depth is None:
         return Booster(**{**asdict(booster), "min_samples_leaf": 10, "max_iter": 30, "learning_rate": 0.3, "l2_regularization": 1.0})
     return Booster(**{**asdict(booster), "max_iter": 40, "min_samples_leaf": 20})

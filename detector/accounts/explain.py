@@ -9,6 +9,8 @@ The account model is gradient-boosted trees read into plain arrays, in one of tw
 * :class:`TreeExplainer`: shallow trees over any features, kept as complete binary trees. A
   feature's contribution is the sum of the moves its splits make along each row's paths (Saabas
   path contributions), which add up exactly to the log-odds minus the ensemble's mean.
+* :class:`BlendExplainer`: the mean of such models, each on its own features; a feature's
+  contribution is the mean of its contributions in the parts, so they still add up exactly.
 
 Either gives the log-odds without scikit-learn.
 
@@ -430,6 +432,81 @@ class TreeExplainer:
             for f, moves in zip(tree[0], tree[3], strict=True):
                 contrib[f] += moves[leaf]
         return total, contrib.T
+
+
+class BlendExplainer:
+    """The mean of several models, each on its own columns of the blend's features.
+
+    The output is the weighted mean of the parts' outputs (log-odds); a feature's contribution is
+    the weighted mean of its contributions in the parts that use it (0 in a part without it). Each
+    part's contributions add up exactly to its output minus its reference, so the blend's add up
+    exactly to its output minus the weighted mean of the references: the reasons stay exact.
+
+    Parameters
+    ----------
+    parts : list of AdditiveExplainer or TreeExplainer
+        The fitted parts (boosted, so that their outputs are all log-odds).
+    columns : list of ndarray
+        For each part, the indices of its features among the blend's features.
+    n_features : int
+        Number of the blend's features.
+    weights : ndarray, optional
+        Weight of each part; equal weights by default.
+    """
+
+    #: The fitted estimators the parts were read from, when there are some (not saved).
+    booster: object = None
+
+    def __init__(self, parts: Sequence[AdditiveExplainer | TreeExplainer | BlendExplainer], columns: Sequence[np.ndarray], n_features: int, weights: np.ndarray | None = None) -> None:
+        if len(parts) != len(columns) or not parts:
+            raise ValueError("a blend needs one column list per part, and at least one part")
+        self.parts = list(parts)
+        self.columns = [np.asarray(c, dtype=np.intp) for c in columns]
+        self.n_features = int(n_features)
+        self.weights = np.full(len(parts), 1.0 / len(parts)) if weights is None else np.asarray(weights, dtype="float64")
+        if self.weights.shape != (len(parts),):
+            raise ValueError("one weight per part")
+        for part, cols in zip(self.parts, self.columns, strict=True):
+            if part.n_features != len(cols) or (len(cols) and (cols.min() < 0 or cols.max() >= self.n_features)):
+                raise ValueError("a part's columns do not match its features")
+
+    def contributions(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Return ``(log_odds, contributions)``: the weighted means of the parts'."""
+        X = np.asarray(X, dtype="float64")
+        z = np.zeros(len(X))
+        contrib = np.zeros((len(X), self.n_features))
+        for part, cols, w in zip(self.parts, self.columns, self.weights, strict=True):
+            zp, cp = part.contributions(X[:, cols])
+            z += w * zp
+            contrib[:, cols] += w * cp
+        return z, contrib
+
+    def to_arrays(self) -> dict[str, np.ndarray]:
+        """The parts' arrays, each name prefixed ``part<i>_``, and the columns and weights."""
+        out: dict[str, np.ndarray] = {}
+        for i, part in enumerate(self.parts):
+            out.update({f"part{i}_{k}": v for k, v in part.to_arrays().items()})
+        out["blend_columns"] = np.concatenate([*self.columns, np.zeros(0, dtype=np.intp)]).astype("int64")
+        out["blend_column_offsets"] = np.cumsum([0, *(len(c) for c in self.columns)]).astype("int64")
+        out["blend_weights"] = self.weights.astype("float64")
+        out["blend_n_features"] = np.array([self.n_features], dtype="int64")
+        return out
+
+    @classmethod
+    def from_arrays(cls, arrays: dict[str, np.ndarray]) -> BlendExplainer:
+        """Rebuild from :meth:`to_arrays` (a saved model): no scikit-learn."""
+        weights = np.asarray(arrays["blend_weights"], dtype="float64")
+        offsets = np.asarray(arrays["blend_column_offsets"], dtype="int64")
+        cols = np.asarray(arrays["blend_columns"], dtype="int64")
+        if len(offsets) != len(weights) + 1 or offsets[0] != 0 or offsets[-1] != len(cols) or (np.diff(offsets) < 0).any():
+            raise ValueError("blend column offsets do not match its parts")
+        parts: list[AdditiveExplainer | TreeExplainer | BlendExplainer] = []
+        for i in range(len(weights)):
+            prefix = f"part{i}_"
+            own = {k[len(prefix) :]: v for k, v in arrays.items() if k.startswith(prefix)}
+            parts.append(TreeExplainer.from_arrays(own) if "tree_feature" in own else AdditiveExplainer.from_arrays(own))
+        n = int(np.asarray(arrays["blend_n_features"]).ravel()[0])
+        return cls(parts, [cols[offsets[i] : offsets[i + 1]] for i in range(len(weights))], n, weights)
 
 
 # Rows scored at once by TreeExplainer (its temporary arrays are a few numbers per row).

@@ -1,0 +1,156 @@
+"""The blend: the mean of an additive model and trees, each on its own features, with exact reasons.
+
+A table worked out by hand, then the real :data:`~detector.accounts.model.BLEND_MONOTONE` (smaller
+and faster) fitted on real accounts of the shipped training tables, saved and loaded.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, replace
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from detector.accounts.explain import AdditiveExplainer, BlendExplainer, TreeExplainer
+from detector.accounts.features import compute_features
+from detector.accounts.model import (
+    BLEND_MONOTONE,
+    FEATURES_V3,
+    FEATURES_V4,
+    FOREST,
+    MONOTONE_BOOSTER,
+    TREES4_MONOTONE,
+    Booster,
+    family,
+    fit_booster,
+    load_model,
+    predict,
+    save_model,
+    train,
+)
+from detector.errors import ModelError
+from detector.training.evaluate import CANDIDATES, one_thread
+
+pytestmark = pytest.mark.usefixtures("no_network")
+
+NAN = float("nan")
+
+# Part 0 on features (a, b); part 1 on (b, c). Bins are closed on the right: value <= edge.
+PART0 = {
+    "thresholds": np.array([1.0]), "threshold_offsets": np.array([0, 1, 1]),  # a: one edge; b: none
+    "values": np.array([0.0, 2.0, 0.5]), "value_offsets": np.array([0, 2, 3]),  # a: 0 | 2; b: 0.5 always
+    "nan_values": np.array([1.0, 0.0]), "intercept": np.array([-1.0]), "baseline": np.array([1.0, 0.5]),
+}  # fmt: skip
+PART1 = {
+    "thresholds": np.array([10.0, 0.5]), "threshold_offsets": np.array([0, 1, 2]),
+    "values": np.array([-1.0, 1.0, 0.0, 3.0]), "value_offsets": np.array([0, 2, 4]),  # b: -1 | 1; c: 0 | 3
+    "nan_values": np.array([0.0, 0.0]), "intercept": np.array([0.5]), "baseline": np.array([0.0, 1.5]),
+}  # fmt: skip
+ROWS = np.array([[0.0, 5.0, 1.0], [2.0, 20.0, 0.0], [NAN, 20.0, NAN]])
+# by hand: part 0 gives -0.5, 1.5, 0.5 (contributions a, b: -1 0 | 1 0 | 0 0); part 1 gives 2.5, 1.5,
+# 1.5 (b, c: -1 1.5 | 1 -1.5 | 1 -1.5); the blend is their mean, a feature's contribution the mean
+# of its contributions in the parts (0 in a part without it)
+BLEND_LOG_ODDS = [1.0, 1.5, 1.0]
+BLEND_CONTRIBUTIONS = [[-0.5, -0.5, 0.75], [0.5, 0.5, -0.75], [0.0, 0.5, -0.75]]
+# what the contributions add up to it from: the mean of the parts' references (intercept + baseline)
+REFERENCE = 0.5 * (-1.0 + 1.5) + 0.5 * (0.5 + 1.5)
+
+
+def _hand() -> BlendExplainer:
+    parts = [AdditiveExplainer.from_arrays(PART0), AdditiveExplainer.from_arrays(PART1)]
+    return BlendExplainer(parts, [np.array([0, 1]), np.array([1, 2])], 3)
+
+
+def test_a_blend_by_hand() -> None:
+    z, contrib = _hand().contributions(ROWS)
+    np.testing.assert_allclose(z, BLEND_LOG_ODDS, atol=1e-12)
+    np.testing.assert_allclose(contrib, BLEND_CONTRIBUTIONS, atol=1e-12)
+    np.testing.assert_allclose(contrib.sum(axis=1), z - REFERENCE, atol=1e-12)
+    assert REFERENCE == 1.25
+
+
+def test_a_blend_round_trips_through_plain_arrays() -> None:
+    arrays = _hand().to_arrays()
+    assert all(isinstance(v, np.ndarray) and v.dtype.kind in "fi" for v in arrays.values())
+    assert {"blend_columns", "blend_column_offsets", "blend_weights", "part0_thresholds", "part1_baseline"} <= set(arrays)
+    z, contrib = BlendExplainer.from_arrays(arrays).contributions(ROWS)
+    np.testing.assert_allclose(z, BLEND_LOG_ODDS, atol=1e-12)
+    np.testing.assert_allclose(contrib, BLEND_CONTRIBUTIONS, atol=1e-12)
+    with pytest.raises(ValueError, match="column offsets"):
+        BlendExplainer.from_arrays({**arrays, "blend_column_offsets": np.array([0, 2, 5])})
+    with pytest.raises(ValueError, match="columns do not match"):
+        BlendExplainer([AdditiveExplainer.from_arrays(PART0)], [np.array([0, 1, 2])], 3)
+
+
+def test_the_blend_settings_survive_the_cards_json() -> None:
+    assert Booster(**asdict(BLEND_MONOTONE)) == BLEND_MONOTONE
+    assert BLEND_MONOTONE.part_features == (FEATURES_V3, FEATURES_V4)
+    assert [p.max_depth for p in BLEND_MONOTONE.parts] == [None, 3]
+    # the prior is the blend's, applied once to the averaged contributions, not the parts'
+    assert [p.broadcaster for p in BLEND_MONOTONE.parts] == [None, None] and BLEND_MONOTONE.broadcaster is not None
+    assert family(BLEND_MONOTONE).startswith("mean of the log-odds of 2 models (additive gradient boosting")
+    assert (TREES4_MONOTONE.max_depth, TREES4_MONOTONE.max_leaf_nodes) == (4, 16)
+    names = [c.name for c in CANDIDATES]
+    assert len(names) == 6 and names[4].startswith("trees of depth 4") and names[5].startswith("mean of c1 and c3")
+    with pytest.raises(ValueError, match="needs its parts"):
+        Booster(kind="blend")
+
+
+def _small(booster: Booster) -> Booster:
+    if booster.kind == "blend":
+        return replace(booster, parts=tuple(_small(p) for p in booster.parts))
+    if booster.max_depth is None:
+        return replace(booster, min_samples_leaf=10, max_iter=30, learning_rate=0.3, l2_regularization=1.0)
+    return replace(booster, max_iter=40, min_samples_leaf=20)
+
+
+def test_a_fitted_blend_is_the_mean_of_its_parts(training_sample: pd.DataFrame, tmp_path: Path) -> None:
+    blend = _small(BLEND_MONOTONE)
+    with one_thread():
+        m = train(training_sample, features=FEATURES_V4, booster=blend, random_state=0)
+    X = compute_features(training_sample, m.bigrams, FEATURES_V4).to_numpy(dtype="float64")
+    assert isinstance(m.explainer, BlendExplainer)
+    additive, trees = m.explainer.parts
+    assert isinstance(additive, AdditiveExplainer) and isinstance(trees, TreeExplainer) and trees.depth == 3
+    z, contrib = m.explainer.contributions(X)
+    # the same settings fitted on their own give the same parts: the blend is their mean
+    v3 = [FEATURES_V4.index(f) for f in FEATURES_V3]
+    y = m.booster.fits[0][0].classes_  # fitted on labels 0 and 1
+    assert list(y) == [0, 1]
+    np.testing.assert_allclose(z, 0.5 * (m.booster.fits[0][0].decision_function(X[:, v3]) + m.booster.fits[1][0].decision_function(X)), atol=1e-9)
+    # exact reasons: every row's contributions add up to its log-odds less one reference
+    reference = z - contrib.sum(axis=1)
+    np.testing.assert_allclose(reference, reference[0], atol=1e-9)
+    # saved as plain arrays and loaded without scikit-learn: the same scores and reasons
+    back = load_model(save_model(m, tmp_path / "blend.npz"))
+    assert isinstance(back.explainer, BlendExplainer)
+    _, s0, c0 = predict(m, training_sample)
+    _, s1, c1 = predict(back, training_sample)
+    np.testing.assert_array_equal(s0, s1)
+    np.testing.assert_array_equal(c0, c1)
+    assert 0.001 <= s0.min() and s0.max() <= 0.999
+
+
+def test_a_damaged_blend_file_is_refused(training_sample: pd.DataFrame, tmp_path: Path) -> None:
+    with one_thread():
+        m = train(training_sample.head(400), features=FEATURES_V4, booster=_small(BLEND_MONOTONE), random_state=0, per_group=20)
+    path = save_model(m, tmp_path / "blend.npz")
+    with np.load(path) as npz:
+        arrays = dict(npz)
+    np.savez(path, **{**arrays, "blend_column_offsets": np.array([0, 23, 60])})
+    with pytest.raises(ModelError, match="damaged: blend column offsets"):
+        load_model(path)
+    np.savez(path, **{k: v for k, v in arrays.items() if k != "blend_weights" and not k.startswith("part1_")})
+    with pytest.raises(ModelError, match="lacks"):  # without its weights it is no model file at all
+        load_model(path)
+
+
+def test_a_blend_takes_only_boosted_parts(training_sample: pd.DataFrame) -> None:
+    X = np.zeros((4, len(FEATURES_V4)))
+    y = np.array([0, 1, 0, 1])
+    with pytest.raises(ModelError, match="boosted models on some of its features"):
+        fit_booster(X, y, None, replace(BLEND_MONOTONE, parts=(MONOTONE_BOOSTER, FOREST)), 0, FEATURES_V4)
+    with pytest.raises(ModelError, match="feature names"):
+        fit_booster(X, y, None, BLEND_MONOTONE, 0, None)
