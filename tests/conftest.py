@@ -51,12 +51,17 @@ SMALL_BOOSTER = {"min_samples_leaf": 10, "max_iter": 30, "learning_rate": 0.3, "
 
 
 def _use_small_booster(mp: pytest.MonkeyPatch) -> None:
-    from dataclasses import asdict
+    from dataclasses import asdict, replace
 
     from detector.accounts import model
 
-    # the shipped family (additive or trees of a given depth), only smaller and faster
-    mp.setattr(model, "MODEL_BOOSTER", model.Booster(**{**asdict(model.MODEL_BOOSTER), **SMALL_BOOSTER}))
+    def small(b: model.Booster) -> model.Booster:
+        if b.kind == "blend":  # a blend's parts, each smaller
+            return replace(b, parts=tuple(small(p) for p in b.parts))
+        return model.Booster(**{**asdict(b), **SMALL_BOOSTER})
+
+    # the shipped family (additive, trees of a given depth or their blend), only smaller and faster
+    mp.setattr(model, "MODEL_BOOSTER", small(model.MODEL_BOOSTER))
 
 
 @pytest.fixture
