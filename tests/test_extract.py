@@ -218,17 +218,18 @@ def test_where_fixes_leave_the_call_models_place_feature_as_trained() -> None:
 # text, when as written, when_ts (UTC) or None, status: a day and a clock time written apart in
 # either order are one time; numbers that are not clock times stay out of it.
 APART_CASES = [
-    ("Danas 12C, protest u 18h", "Danas … u 18h", "2024-11-24 17:00", "resolved"),  # 12C is the weather
-    ("Tomorrow we march! Meet 5pm at City Hall", "Tomorrow … 5pm", "2024-11-25 17:00", "resolved"),
-    ("Protest u utorak, okupljanje od 60 studenata", "u utorak", "2024-11-25 23:00", "date"),
+    ("Danas 12C, protest u 18h", "sr", "Danas … u 18h", "2024-11-24 17:00", "resolved"),  # 12C is the weather
+    ("Tomorrow we march! Meet 5pm at City Hall", "en", "Tomorrow … 5pm", "2024-11-25 17:00", "resolved"),
+    # Written together, clock first: one span, not two.
+    ("Rally outside City Hall at noon tomorrow, everyone come!", "en", "at noon tomorrow", "2024-11-25 12:00", "resolved"),
+    ("Protest u utorak, okupljanje od 60 studenata", "sr", "u utorak", "2024-11-25 23:00", "date"),
     # A year no event is held in: not resolved (and no crash: pandas cannot hold year 1555).
-    ("Protest sot, më 5 janar 1555", "sot, më 5 janar 1555", None, "unresolved"),
+    ("Protest sot, më 5 janar 1555", "sq", "sot, më 5 janar 1555", None, "unresolved"),
 ]
 
 
-@pytest.mark.parametrize(("text", "when", "ts", "status"), APART_CASES)
-def test_day_and_clock_written_apart(text: str, when: str, ts: str | None, status: str) -> None:
-    lang = "en" if text.startswith("Tomorrow") else "sr"
+@pytest.mark.parametrize(("text", "lang", "when", "ts", "status"), APART_CASES)
+def test_day_and_clock_written_apart(text: str, lang: str, when: str, ts: str | None, status: str) -> None:
     got = extract_one(text, SUNDAY_EVENING, lang)
     assert (got["when"], got["when_status"]) == (when, status)
     assert (pd.isna(got["when_ts"]) if ts is None else got["when_ts"] == pd.Timestamp(ts, tz="UTC"))

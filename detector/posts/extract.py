@@ -511,7 +511,10 @@ def extract_one(text: str, posted: pd.Timestamp | None = None, lang: str | None 
     expr = m.group(0).strip() if m else ""
     if m and day:  # the day and the clock time written apart: both are the time, in the text's order
         first, second = sorted((day, m), key=lambda x: x.start())
-        when = f"{f.original(text, first.start(), first.end()).strip()} … {f.original(text, second.start(), second.end()).strip()}"
+        if not f.text[first.end() : second.start()].strip(" ,"):  # written together ("at noon tomorrow"): one span
+            when = f.original(text, first.start(), second.end())
+        else:
+            when = f"{f.original(text, first.start(), first.end()).strip()} … {f.original(text, second.start(), second.end()).strip()}"
         expr = f"{day.group(0).strip()} {expr}"
     ts, status = (None, "")
     if m:
