@@ -730,23 +730,44 @@ def band_keys(doc: np.ndarray, hashes: np.ndarray, n_docs: int) -> np.ndarray:
     a = rng.integers(1, 2**63, size=n_perm, dtype=np.uint64) | np.uint64(1)
     b = rng.integers(0, 2**63, size=n_perm, dtype=np.uint64)
     starts = np.searchsorted(doc, np.arange(n_docs))
-    nonempty = starts < np.searchsorted(doc, np.arange(n_docs), side="right")
-    seg = starts[nonempty]
-    out = np.zeros((n_docs, BANDS), dtype=np.uint64)
-    band = np.zeros(n_docs, dtype=np.uint64)
-    # One buffer for every permutation's values (a new 8-byte array per token and permutation costs more than the arithmetic).
-    values = np.empty(len(hashes), dtype=np.uint64)
+    size = np.searchsorted(doc, np.arange(n_docs), side="right") - starts
+    out = np.empty((n_docs, BANDS), dtype=np.uint64)
+    # Sets of about one length (rounded up to a multiple of _PAD) side by side, a few thousand at a
+    # time: a (length, sets) matrix of their hashes, a shorter set padded with its own first hash (a
+    # repeat changes no minimum), so each minimum is a few element-wise passes that stay in the
+    # cache, not one reduceat segment per set over all the tokens for every permutation.
+    width = -(-size // _PAD) * _PAD
+    order = np.argsort(width, kind="stable")
+    sorted_width = width[order]
+    groups = np.flatnonzero(np.r_[True, sorted_width[1:] != sorted_width[:-1], True]) if n_docs else np.zeros(1, np.int64)
     with np.errstate(over="ignore"):
-        for p in range(n_perm):
-            mins = np.full(n_docs, np.iinfo(np.uint64).max, dtype=np.uint64)
-            if len(seg):
-                np.multiply(hashes, a[p], out=values)
-                np.add(values, b[p], out=values)
-                mins[nonempty] = np.minimum.reduceat(values, seg)
-            band = _mix(band ^ mins) if p % ROWS else mins.copy()
-            if p % ROWS == ROWS - 1:
-                out[:, p // ROWS] = band
+        for g0, g1 in zip(groups[:-1].tolist(), groups[1:].tolist(), strict=True):
+            w = int(sorted_width[g0])
+            for c0 in range(g0, g1, _SETS_AT_ONCE):
+                sets = order[c0 : min(c0 + _SETS_AT_ONCE, g1)]
+                # A set without tokens: every minimum is the largest value.
+                empty = np.full(len(sets), np.iinfo(np.uint64).max, dtype=np.uint64)
+                matrix = hashes[starts[sets][None, :] + np.minimum(np.arange(w)[:, None], size[sets][None, :] - 1)] if w else None
+                values = np.empty_like(matrix) if matrix is not None else None
+                keys = np.empty((len(sets), BANDS), dtype=np.uint64)
+                band = empty
+                for p in range(n_perm):
+                    if matrix is None or values is None:
+                        mins = empty
+                    else:
+                        np.multiply(matrix, a[p], out=values)
+                        np.add(values, b[p], out=values)
+                        mins = np.minimum.reduce(values, axis=0)
+                    band = _mix(band ^ mins) if p % ROWS else mins
+                    if p % ROWS == ROWS - 1:
+                        keys[:, p // ROWS] = band
+                out[sets] = keys
     return out
+
+
+# band_keys: set lengths rounded up to a multiple of this, and at most this many sets at a time.
+_PAD = 4
+_SETS_AT_ONCE = 1 << 14
 
 
 def _lsh_candidates(sdoc: np.ndarray, shash: np.ndarray, n_sets: int) -> np.ndarray:
