@@ -75,3 +75,31 @@ def test_no_memberships_no_campaigns() -> None:
     assert empty.campaigns.empty and list(empty.campaigns.columns) == CAMPAIGN_COLUMNS
     with pytest.raises(InputError, match="post_id"):
         build_campaigns(pd.DataFrame({"cluster_id": ["a"], "kind": ["text"], "account_id": ["x"], "created_at": ["2020-01-01"]}))
+
+
+def test_evidence_from_the_clusters_table_and_a_member_without_account() -> None:
+    """Memberships without an evidence column take it from the clusters table; a member without an
+    account id is a post of the campaign, not a named account (written out by hand)."""
+    m = pd.DataFrame(
+        {
+            "cluster_id": ["text-1", "text-1", "url-2", "url-2", "hashtags-3", "hashtags-3"],
+            "kind": ["text", "text", "url", "url", "hashtags", "hashtags"],
+            "account_id": pd.array(["ana", "boris", "boris", None, "ana", "cvijeta"], dtype="string"),
+            "post_id": ["p1", "p2", "p2", "p3", "p4", "p5"],
+            "created_at": pd.to_datetime(["2024-03-01 10:00", "2024-03-01 10:02", "2024-03-01 10:02", "2024-03-01 10:05", "2024-03-02 09:00", "2024-03-02 09:01"], utc=True),
+        }
+    )
+    evidence = pd.DataFrame({"cluster_id": ["text-1", "url-2", "hashtags-3"], "evidence": ["same words", "example.com/x", "protest sutra"]})
+    got = build_campaigns(m, window="10min", evidence=evidence)
+    c = got.campaigns
+    # text-1 and url-2 share p2: one campaign. Its three members count three accounts (the missing one
+    # too, as before), and the accounts column names the two it has.
+    assert c["campaign_id"].tolist() == ["campaign-79c94c51d11e", "campaign-5558a6945885"]
+    assert c["n_accounts"].tolist() == [3, 2] and c["n_posts"].tolist() == [3, 2] and c["n_clusters"].tolist() == [2, 1]
+    assert c["accounts"].tolist() == ["ana boris", "ana cvijeta"]
+    assert c["kinds"].tolist() == ["text url", "hashtags"] and c["cluster_ids"].tolist() == ["text-1 url-2", "hashtags-3"]
+    assert c["evidence_text"].fillna("-").tolist() == ["same words", "-"] and c["evidence_url"].fillna("-").tolist() == ["example.com/x", "-"]
+    assert c["evidence_hashtags"].fillna("-").tolist() == ["-", "protest sutra"] and c["evidence_repost"].isna().all()
+    assert str(c["span_end"].iloc[0]) == "2024-03-01 10:05:00+00:00"
+    assert got.posts.to_dict() == {"p1": "campaign-79c94c51d11e", "p2": "campaign-79c94c51d11e", "p3": "campaign-79c94c51d11e", "p4": "campaign-5558a6945885", "p5": "campaign-5558a6945885"}
+    assert got.clusters.to_dict() == {"hashtags-3": "campaign-5558a6945885", "text-1": "campaign-79c94c51d11e", "url-2": "campaign-79c94c51d11e"}

@@ -100,17 +100,17 @@ def build_campaigns(memberships: pd.DataFrame, *, window: str | pd.Timedelta | N
     m = memberships.dropna(subset=["cluster_id", "post_id"])
     if m.empty:
         return empty_campaigns()
-    cluster_ids = m["cluster_id"].astype(str).to_numpy()
-    c_code, c_names = pd.factorize(cluster_ids, sort=True)
+    # Ids as codes of their Arrow text (no Python string per row); sorted, as Python sorts them (UTF-8
+    # byte order is code point order).
+    c_code, c_names = pd.factorize(m["cluster_id"].astype("string").array, sort=True)
+    c_names = np.asarray(c_names, dtype=object)
     p_code, _ = pd.factorize(m["post_id"].astype("string").array)
     n_c, n_p = len(c_names), int(p_code.max()) + 1
     # Clusters that share a post are one event (as in coordination's pair counts).
     graph = sparse.coo_matrix((np.ones(len(c_code), dtype=np.int8), (c_code, n_c + p_code)), shape=(n_c + n_p, n_c + n_p))
     _, label = connected_components(graph, directed=False)
     event_of_cluster = label[:n_c]
-    ev = event_of_cluster[c_code]
     times = pd.to_datetime(m["created_at"], utc=True, errors="coerce", format="mixed").to_numpy(dtype="datetime64[ns]").astype("int64")
-    acct = m["account_id"].astype("string").fillna("").to_numpy(dtype=object)
 
     # Campaign ids: a digest of the sorted cluster ids (stable across reruns and row orders).
     ev_code, ev_names = pd.factorize(event_of_cluster, sort=True)
@@ -119,16 +119,19 @@ def build_campaigns(memberships: pd.DataFrame, *, window: str | pd.Timedelta | N
     bounds = np.searchsorted(ev_code[order], np.arange(n_e + 1))
     members_of = [c_names[order[bounds[e] : bounds[e + 1]]].tolist() for e in range(n_e)]
     campaign_ids = np.array([_campaign_id(cs) for cs in members_of], dtype=object)
-    row_event = pd.Series(ev).map(pd.Series(np.arange(n_e), index=ev_names)).to_numpy()
+    row_event = ev_code[c_code]  # each row's campaign number
 
-    frame = pd.DataFrame({"e": row_event, "cluster": cluster_ids, "kind": m["kind"].astype(str).to_numpy(), "acct": acct, "post": m["post_id"].astype(str).to_numpy(), "t": times})
-    g = frame.groupby("e", sort=True)
     # Accounts as numbers in the order of their ids: distinct (campaign, account) pairs come out sorted.
-    a_code, a_names = pd.factorize(acct, sort=True)
+    a_code, a_names = pd.factorize(m["account_id"].astype("string").fillna("").array, sort=True)
+    a_names = np.asarray(a_names, dtype=object)
+    k_code, k_names = pd.factorize(m["kind"].astype("string").array)
+    frame = pd.DataFrame({"e": row_event, "c": c_code, "k": k_code, "a": a_code, "t": times})
+    g = frame.groupby("e", sort=True)
     e_acct, a_of = _distinct_pairs(row_event, a_code)
-    named = np.asarray(a_names, dtype=object)[a_of] != ""
-    accounts = _joined(pd.DataFrame({"e": e_acct[named], "acct": np.asarray(a_names, dtype=object)[a_of[named]]}), "acct", n_e)
-    kind_rank = frame[["e", "kind"]].drop_duplicates().assign(r=lambda f: f["kind"].map({k: i for i, k in enumerate(KINDS)}))
+    named = a_names[a_of] != ""
+    accounts = _joined(pd.DataFrame({"e": e_acct[named], "acct": a_names[a_of[named]]}), "acct", n_e)
+    e_kind, k_of = _distinct_pairs(row_event, k_code)
+    kind_rank = pd.DataFrame({"e": e_kind, "kind": np.asarray(k_names, dtype=object)[k_of]}).assign(r=lambda f: f["kind"].map({k: i for i, k in enumerate(KINDS)}))
     kinds_present = _joined(kind_rank.sort_values(["e", "r"]), "kind", n_e)
     out = pd.DataFrame(
         {
@@ -143,11 +146,13 @@ def build_campaigns(memberships: pd.DataFrame, *, window: str | pd.Timedelta | N
             "accounts": accounts,
         }
     )
-    ev_text = _evidence(m, evidence)
+    ev_text = _evidence(m, evidence, np.unique(c_code, return_index=True)[1])
+    ev_of_cluster = None if ev_text.empty else ev_text.reindex(pd.Index(c_names)).fillna("").to_numpy(dtype=object)
+    kind_of = {k: i for i, k in enumerate(np.asarray(k_names, dtype=object).tolist())}
     for kind in KINDS:
         col = f"evidence_{kind}"
-        out[col] = _evidence_by_event(frame, ev_text, kind, n_e)
-    pairs, linked, n_linked = _links(frame, m, window, g["t"].min().to_numpy(np.int64), campaign_ids)
+        out[col] = _evidence_by_event(frame, ev_of_cluster, kind_of.get(kind, -2), n_e)
+    pairs, linked, n_linked = _links(frame, m, window, g["t"].min().to_numpy(np.int64), campaign_ids, a_names != "")
     out["repeat_pairs"] = pairs
     out["n_linked"] = n_linked
     out["linked_campaigns"] = linked
@@ -157,7 +162,7 @@ def build_campaigns(memberships: pd.DataFrame, *, window: str | pd.Timedelta | N
     by_cluster = pd.Series(campaign_ids[ev_code], index=pd.Index(c_names, name="cluster_id"), dtype="string")
     # Each post once, at its first row (the post codes say where, without hashing the ids again).
     first = np.sort(np.unique(p_code, return_index=True)[1])
-    by_post = pd.Series(campaign_ids[row_event[first]], index=pd.Index(frame["post"].to_numpy()[first], name="post_id"), dtype="string")
+    by_post = pd.Series(campaign_ids[row_event[first]], index=pd.Index(m["post_id"].iloc[first].astype(str).to_numpy(), name="post_id"), dtype="string")
     log.info("%d clusters make %d campaigns; %d campaigns linked to another by repeat pairs", n_c, n_e, int((out["n_linked"] > 0).sum()))
     return Campaigns(out[CAMPAIGN_COLUMNS], by_cluster, by_post)
 
@@ -173,27 +178,28 @@ def _campaign_id(cluster_ids: list[str]) -> str:
     return "campaign-" + hashlib.sha1("\x1f".join(cluster_ids).encode()).hexdigest()[:12]
 
 
-def _evidence(m: pd.DataFrame, clusters: pd.DataFrame | None) -> pd.Series:
-    """``cluster_id`` -> its evidence as text (the most posted text, the URL, the hashtag sequence)."""
-    if "evidence" in m.columns:
-        ev = m.drop_duplicates("cluster_id").set_index(m.drop_duplicates("cluster_id")["cluster_id"].astype(str))["evidence"]
+def _evidence(m: pd.DataFrame, clusters: pd.DataFrame | None, first: np.ndarray) -> pd.Series:
+    """``cluster_id`` -> its evidence as text (the most posted text, the URL, the hashtag sequence);
+    ``first``: the position of each cluster's first row in ``m``."""
+    if "evidence" in m.columns or ("text" in m.columns and not (clusters is not None and "evidence" in clusters.columns)):
+        rows = m.iloc[np.sort(first)]
+        ev = rows.set_index(rows["cluster_id"].astype(str))["evidence" if "evidence" in m.columns else "text"]
     elif clusters is not None and "evidence" in clusters.columns:
         ev = clusters.set_index(clusters["cluster_id"].astype(str))["evidence"]
-    elif "text" in m.columns:
-        ev = m.drop_duplicates("cluster_id").set_index(m.drop_duplicates("cluster_id")["cluster_id"].astype(str))["text"]
     else:
         return pd.Series(dtype="string")
     return ev.map(lambda v: "" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v)).astype(str)
 
 
-def _evidence_by_event(frame: pd.DataFrame, ev_text: pd.Series, kind: str, n_e: int) -> list[str | None]:
-    """Per campaign, the distinct evidence of its clusters of ``kind``, most posts first, `` | ``-joined."""
+def _evidence_by_event(frame: pd.DataFrame, ev_of_cluster: np.ndarray | None, kind: int, n_e: int) -> list[str | None]:
+    """Per campaign, the distinct evidence of its clusters of kind code ``kind``, most posts first,
+    `` | ``-joined; ``ev_of_cluster``: each cluster code's evidence ("" for none)."""
     out: list[str | None] = [None] * n_e
-    mine = frame[frame["kind"] == kind]
-    if mine.empty or ev_text.empty:
+    mine = frame[frame["k"].to_numpy() == kind]
+    if mine.empty or ev_of_cluster is None:
         return out
-    sizes = mine.groupby(["e", "cluster"], sort=False).size().reset_index(name="n")
-    sizes["ev"] = sizes["cluster"].map(ev_text).fillna("")
+    sizes = mine.groupby(["e", "c"], sort=False).size().reset_index(name="n")
+    sizes["ev"] = ev_of_cluster[sizes["c"].to_numpy()]
     sizes = sizes[sizes["ev"] != ""]
     per = sizes.groupby(["e", "ev"], sort=False)["n"].sum().reset_index().sort_values(["e", "n", "ev"], ascending=[True, False, True])
     rank = per.groupby("e").cumcount().to_numpy()
@@ -217,8 +223,11 @@ def _joined(rows: pd.DataFrame, col: str, n_e: int, sep: str = " ") -> list[str 
     return out
 
 
-def _links(frame: pd.DataFrame, m: pd.DataFrame, window: str | pd.Timedelta | None, start: np.ndarray, ids: np.ndarray) -> tuple[np.ndarray, list[str | None], np.ndarray]:
-    """Repeat pairs per campaign, and each campaign's linked campaigns (see the module docstring)."""
+def _links(
+    frame: pd.DataFrame, m: pd.DataFrame, window: str | pd.Timedelta | None, start: np.ndarray, ids: np.ndarray, named: np.ndarray
+) -> tuple[np.ndarray, list[str | None], np.ndarray]:
+    """Repeat pairs per campaign, and each campaign's linked campaigns (see the module docstring);
+    ``named``: which account codes (``frame["a"]``) are an account, not a missing one."""
     n_e = len(ids)
     pairs_n = np.zeros(n_e, dtype=np.int64)
     n_linked = np.zeros(n_e, dtype=np.int64)
@@ -227,12 +236,13 @@ def _links(frame: pd.DataFrame, m: pd.DataFrame, window: str | pd.Timedelta | No
     if window is not None and {"span_start", "span_end"} <= set(m.columns):
         span = pd.to_datetime(m["span_end"], utc=True, format="mixed") - pd.to_datetime(m["span_start"], utc=True, format="mixed")
         burst = frame[(span <= LONG_SPAN * pd.Timedelta(window)).to_numpy()]
-    ea = burst.loc[burst["acct"] != "", ["e", "acct"]].drop_duplicates()
-    size = ea.groupby("e")["acct"].transform("size")
+    ea = burst.loc[named[burst["a"].to_numpy()], ["e", "a"]].drop_duplicates()
+    size = ea.groupby("e")["a"].transform("size")
     ea = ea[(size >= 2) & (size <= PAIR_CAP)]
     if ea.empty:
         return pairs_n, linked, n_linked
-    a_code = pd.factorize(ea["acct"], sort=True)[0].astype(np.int64)
+    # The accounts' codes follow the order of their ids: numbered again from 0, as their ids would be.
+    a_code = pd.factorize(ea["a"], sort=True)[0].astype(np.int64)
     ea = pd.DataFrame({"e": ea["e"].to_numpy(np.int64), "a": a_code})
     both = ea.merge(ea, on="e", suffixes=("", "_b"))
     both = both[both["a"] < both["a_b"]]
