@@ -223,6 +223,20 @@ APART_CASES = [
     # Written together, clock first: one span, not two.
     ("Rally outside City Hall at noon tomorrow, everyone come!", "en", "at noon tomorrow", "2024-11-25 12:00", "resolved"),
     ("Protest u utorak, okupljanje od 60 studenata", "sr", "u utorak", "2024-11-25 23:00", "date"),
+    # Ranges start at their first time; am/pm written once belongs to the end ("4-8 PM" starts at 16:00).
+    ("Protest: 11/28 Centennial Park, 4-8 PM.", "en", "11/28 … 4-8 PM", "2024-11-28 16:00", "resolved"),
+    ("Join us 12/1 from 12-4pm at the playground", "en", "12/1 from 12-4pm", "2024-12-01 12:00", "resolved"),
+    ("Rally 10-2pm Saturday", "en", "10-2pm Saturday", "2024-11-30 10:00", "resolved"),
+    ("Protest sutra od 18-20h ispred Skupštine", "sr", "sutra od 18-20h", "2024-11-25 17:00", "resolved"),
+    # An English post's slashes are month-first (9/11 is 11 September), a dotted date day-first;
+    # a value only one reading allows is read that way (24/11 in an English post).
+    ("March in memory of 9/11, join us", "en", "9/11", "2025-09-11 00:00", "date"),
+    ("Protest 9.11. ispred Skupštine", "sr", "9.11", "2025-11-08 23:00", "date"),  # past this year: the next 9 November
+    ("Protest 24/11 at 3pm", "en", "24/11 at 3pm", "2024-11-24 15:00", "resolved"),
+    # A bare English hour, or tonight's, is in the afternoon or evening; a 24-hour one is as written.
+    ("Rally today! It starts at 6 at the Capitol", "en", "today … at 6", "2024-11-24 18:00", "resolved"),
+    ("Vigil tonight, we begin at 8", "en", "tonight … at 8", "2024-11-24 20:00", "resolved"),
+    ("Protest sutra u 7 ispred Skupštine", "sr", "sutra u 7", "2024-11-25 06:00", "resolved"),
     # A year no event is held in: not resolved (and no crash: pandas cannot hold year 1555).
     ("Protest sot, më 5 janar 1555", "sq", "sot, më 5 janar 1555", None, "unresolved"),
 ]

@@ -16,7 +16,11 @@ original character it came from, so the spans returned are cut from the original
 
 Time resolution. A clock time alone is taken on the post's day (the next day when the post was
 written after it); noon ("at noon", "u podne", "në mesditë") is 12:00 and midnight 24:00 of the
-day named; a day and a clock time written apart ("Nesër ... në orën 18") are one time;
+day named; a day and a clock time written apart ("Nesër ... në orën 18") are one time; a range
+("4-8 PM", "od 18-20h") starts at its first time; a bare hour in English ("it starts at 6") or
+after "tonight" is in the afternoon or evening (1-7 -> 13-19); a date in slashes is month-first
+in an English post (9/11), day-first otherwise, like every dotted date (9.11.), unless only the
+other reading is a date;
 "tomorrow"/"sutra"/"nesër" add a day; a weekday is its next occurrence; a date
 without a year is its next occurrence on or after the post's day, unless a weekday is written with it:
 then the year must make them agree (a quoted past call names a past date), and a weekday that no
@@ -125,7 +129,9 @@ _CLOCK = rf"(?:{_CLOCK_LEAD}(?:{_CLOCK_TIMES}){_CLOCK_RANGE})"
 # keeps what it matched when the model was trained).
 _NOON = r"(?:12 ?)?(?:noon|midday|podne|mesdite)"
 _MIDNIGHT = r"(?:12 ?)?(?:midnight|ponoc|mesnate)"
-_CLOCK_EXTRACT = rf"(?:{_CLOCK_LEAD}(?:{_NOON}|{_MIDNIGHT}|(?<=(?:u|od|oko) )\d{{1,2}}c(?!\w)|{_CLOCK_TIMES}){_CLOCK_RANGE})"
+# A range whose unit is written once, at its end ("4-8 PM", "from 12-4pm", "18-20h"), is one clock time.
+_RANGE_ONE_UNIT = r"\d{1,2}(?:[:.]\d{2})? ?(?:-|–|to|until) ?\d{1,2}(?:[:.]\d{2})? ?(?:am|pm|a\.m\.|p\.m\.|h)(?!\w)"
+_CLOCK_EXTRACT = rf"(?:{_CLOCK_LEAD}(?:{_RANGE_ONE_UNIT}|{_NOON}|{_MIDNIGHT}|(?<=(?:u|od|oko) )\d{{1,2}}c(?!\w)|{_CLOCK_TIMES}){_CLOCK_RANGE})"
 _DATE = (
     rf"(?:(?:me |more |on |dana |date |daten |datë |na )?"
     rf"(?:\d{{1,2}}(?:st|nd|rd|th)?\.? ?(?:of )?{_MONTH_RX}(?: \d{{4}})?"
@@ -408,10 +414,23 @@ def resolve_when(expr: str, posted: pd.Timestamp | None, lang: str | None, tz: s
         )
         if m:
             hour, minute = int(next(g for g in m.groups() if g)), 0
-    if hour is not None and not noon:
-        tail = s[m.end() if m else 0 :]
-        if regex.match(r"\s*(?:pm|p\.m\.)", tail) or (regex.search(r"pm|p\.m\.|e mbremjes", s) and hour < 12):
-            hour = hour + 12 if hour < 12 else hour
+    if hour is not None and not noon and m is not None:
+        tail = s[m.end() :]
+        pm = bool(regex.match(r"\s*(?:pm|p\.m\.)", tail) or regex.search(r"pm|p\.m\.|e mbremjes", s))
+        # A range ("4-8 PM", "from 12-4pm", "10-2pm") starts at its first time; am/pm written once is the end's.
+        first = m.start(next(i for i in range(1, len(m.groups()) + 1) if m.group(i)))
+        rng = regex.search(r"(?<![\d:./])(\d{1,2})(?:[:.](\d{2}))? ?(?:-|–|to|until) ?$", s[:first])
+        if rng and int(rng.group(1)) <= 23:
+            start = int(rng.group(1))
+            hour, minute = (start + 12 if pm and start < hour < 12 else start), int(rng.group(2) or 0)
+        elif pm and hour < 12:
+            hour += 12
+        elif not regex.search(r"am|a\.m\.|\d ?h\b|\d[:.]\d\d|casova|sati|sat\b|\dc\b", s) and hour < 12 and (
+            _primary(lang) == "en" and 1 <= hour <= 7 or regex.search(r"(?<!\w)(?:tonight|this evening|veceras|sonte)(?!\w)", s)
+        ):
+            # A bare hour in English ("It starts at 6", "at 1 in LA") or tonight's ("tonight ... at 7") is
+            # in the afternoon or evening: no rally is called for 6 in the morning without saying so.
+            hour += 12
         if regex.search(r"(?<!\d)12 ?(?:am|a\.m\.)", s):
             hour = 0
         if hour > 23 or (minute or 0) > 59:
@@ -435,7 +454,14 @@ def resolve_when(expr: str, posted: pd.Timestamp | None, lang: str | None, tz: s
         date = (int(md.group(2)), _MONTHS[md.group(1).rstrip(".")], int(md.group(3)) if md.group(3) else None)
     elif nd and not (hour is not None and m is not None and nd.start() == m.start()):
         y = nd.group(3)
-        date = (int(nd.group(1)), int(nd.group(2)), (int(y) + 2000 if len(y) == 2 else int(y)) if y else None)
+        a, b = int(nd.group(1)), int(nd.group(2))
+        # Dotted dates are day-first (the region's way); an English post's slashes are month-first
+        # (10/8 is 8 October in the US posts the tool meets); either way, the reading a value allows.
+        month_first = _primary(lang) == "en" and "/" in nd.group(0)
+        if not (a <= 12 and b <= 31 if month_first else b <= 12 and a <= 31):
+            month_first = not month_first
+        day_of, month = (b, a) if month_first else (a, b)
+        date = (day_of, month, (int(y) + 2000 if len(y) == 2 else int(y)) if y else None)
     if date and not (1 <= date[0] <= 31 and 1 <= date[1] <= 12):
         date = None
     if day_offset is None and weekday is None and date is None and hour is None:
