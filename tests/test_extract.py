@@ -150,6 +150,14 @@ ANALYST_CASES = [
     ("Rally with Vladimir at Union Square", "en", "rally", "", None, "", "at Union Square"),
     ("Rally outside City Hall at noon", "en", "rally", "at noon", "2024-11-25 12:00", "resolved", "outside City Hall"),
     ("Join us at 12 noon at Union Square", "en", "", "at 12 noon", "2024-11-25 12:00", "resolved", "at Union Square"),
+    # A place's words stay on their line; function words, call verbs and event words are not names.
+    ("Protest sutra u 18h ispred Vlade\nBeograd, Novi Sad", "sr", "protest", "sutra u 18h", "2024-11-25 17:00", "resolved", "ispred Vlade"),
+    ("Okupljanje kod Trga republike kako bismo", "sr", "gathering", "", None, "", "kod Trga republike"),
+    ("Блокада суда у петак у 12 часова", "sr-Cyrl", "blockade", "у петак у 12 часова", "2024-11-29 11:00", "resolved", "суда"),
+    # Albanian offices, not office-holders or abstractions: the Prime Minister's office, not the Prime Minister.
+    ("Protestë nesër para Kryeministrisë", "sq", "protest", "nesër", "2024-11-24 23:00", "date", "para Kryeministrisë"),
+    ("Protestë nesër, takim me kryeministrin Edi Rama", "sq", "protest", "nesër", "2024-11-24 23:00", "date", ""),
+    ("Protestë e komunitetit nesër në Fier", "sq", "protest", "nesër", "2024-11-24 23:00", "date", "Fier"),
     # Midnight ends the day named: tonight at midnight is Monday 00:00 (English posts keep the post's UTC clock).
     ("Vigil tonight at midnight outside the embassy", "en", "vigil", "tonight at midnight", "2024-11-25 00:00", "resolved", "outside the embassy"),
 ]
