@@ -1,0 +1,54 @@
+"""What, when and where as an analyst reads them: in post_scores.csv and in the report's calls.
+
+Calls written for this test in the shapes of issue 10 (Albanian, Serbian Latin and English), no
+text of balkan-posts. The posts carry local times without a zone and no author, as a spreadsheet
+export does; ``--tz Europe/Belgrade`` is the zone of the posts' place. Only the strongest calls
+(call score 0.99-1.00 with the shipped model) are checked for their columns; the extraction itself
+is tested in test_extract.py.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from detector.cli import cli
+from detector.ops.report import build_content, load_report_files
+
+POSTS = (
+    "post_id;author;Tekst;Datum\n"
+    "p1;ana;Nesër në orën 18 protestë para Komunës në Mitrovicë, ejani të gjithë!;24.11.2024 20:15\n"
+    "p2;boki;Protest të hënën në orën 12 para Kuvendit, ejani të gjithë!;24.11.2024 20:18\n"
+    "p3;ceca;Most people will protest tomorrow at 5pm at City Hall, join us!;24.11.2024 20:20\n"
+)
+# post_id -> event, when as written, when_ts (UTC), when_status, where as written
+EXPECTED = {
+    "p1": ("protest", "Nesër në orën 18", "2024-11-25 17:00:00+00:00", "resolved", "para Komunës në Mitrovicë"),
+    "p2": ("protest", "të hënën në orën 12", "2024-11-25 11:00:00+00:00", "resolved", "para Kuvendit"),
+    # English too is read in the zone given: 17:00 in Belgrade.
+    "p3": ("protest", "tomorrow at 5pm", "2024-11-25 16:00:00+00:00", "resolved", "at City Hall"),
+}
+
+
+def test_post_scores_and_the_report_show_what_when_where(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("calls.csv").write_text(POSTS, encoding="utf-8")
+    args = ["posts", "calls.csv", "--columns", "text=Tekst,created_at=Datum,author_screen_name=author", "--tz", "Europe/Belgrade",
+            "-o", "post_scores.csv", "--accounts-out", "accounts.csv"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    got = pd.read_csv("post_scores.csv", dtype=str, keep_default_na=False).set_index("post_id")
+    assert got["is_call"].tolist() == ["True", "True", "True"]
+    columns = ["event", "when", "when_ts", "when_status", "where"]
+    assert {i: tuple(got.loc[i, columns]) for i in got.index} == EXPECTED
+    data, _ = load_report_files(Path("accounts.csv"), posts=Path("post_scores.csv"))  # no cluster: three authors, one post each
+    calls = {c["text"][:12]: c for c in build_content(data)["calls"]}
+    report = {k: (c["event"], c["when"], c["when_ts"], c["where"]) for k, c in calls.items()}
+    assert report == {
+        "Nesër në orë": ("protest", "Nesër në orën 18", "2024-11-25T17:00:00Z", "para Komunës në Mitrovicë"),
+        "Protest të h": ("protest", "të hënën në orën 12", "2024-11-25T11:00:00Z", "para Kuvendit"),
+        "Most people ": ("protest", "tomorrow at 5pm", "2024-11-25T16:00:00Z", "at City Hall"),
+    }
