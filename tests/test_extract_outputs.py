@@ -52,3 +52,23 @@ def test_post_scores_and_the_report_show_what_when_where(tmp_path: Path, monkeyp
         "Protest të h": ("protest", "të hënën në orën 12", "2024-11-25T11:00:00Z", "para Kuvendit"),
         "Most people ": ("protest", "tomorrow at 5pm", "2024-11-25T16:00:00Z", "at City Hall"),
     }
+
+
+def test_the_extraction_bench_counts_against_the_labels() -> None:
+    # bench/extract_eval.py on a synthetic labelled file (sentences written here): two calls, one not.
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("extract_eval_for_tests", Path(__file__).resolve().parents[1] / "bench" / "extract_eval.py")
+    assert spec is not None and spec.loader is not None
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    dev = pd.DataFrame({
+        "text": ["Protest sutra u 18h ispred Skupštine", "Ejani të gjithë nesër!", "Lep dan danas"],
+        "lang": ["sr", "sq", "sr"], "is_call": [1, 1, 0], "event_kind": ["protest", "gathering", "none"],
+        "has_time": [1, 1, 0], "has_place": [1, 1, 0],
+    })  # fmt: skip
+    got = bench.measure(dev).set_index("group")
+    # The Albanian call names no event word (none found, a gathering by the label) and no place the rules know.
+    assert got.loc["all"].tolist() == [2, "1/2", 2, "2/2", "2/2", 2, "1/1", "1/2"]
+    assert got.loc["Albanian"].tolist() == [1, "0/1", 1, "1/1", "1/1", 1, "0/0", "0/1"]
+    assert "| all | 2 | 1/2 |" in bench.section(bench.measure(dev))
