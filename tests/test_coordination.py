@@ -525,3 +525,16 @@ def test_band_keys_are_each_sets_minhash_bands() -> None:
         "0x6a4f23d31db0626a", "0x2d4023fd32507d4d", "0x6a4f23d31db0626a",
     ]  # fmt: skip
     assert co.band_keys(doc[:0], hashes[:0], 0).shape == (0, co.BANDS)
+
+
+def test_urls_compared_without_scheme_www_case_and_tracking() -> None:
+    """normalize_urls by hand, on the shapes its split at the first "/" must get right."""
+    from detector.posts.coordination import normalize_urls
+
+    raw = ["", "/", "a", "a/", "HTTP://WWW.X.COM/", "http://x.com/a/b?utm_source=1&b=2", "x.com?utm_a=1", "ёж.рф/путь/", "a//b", "https://t.co/AbC", "www.Example.com/B.", "?&/", "a/?utm_x=y"]
+    want = ["", "", "a", "a", "x.com", "x.com/a/b?b=2", "x.com?utm_a=1", "ёж.рф/путь", "a//b", "t.co/AbC", "example.com/B", "?&", "a"]
+    got = normalize_urls(pd.Series(raw, dtype="string", index=range(10, 23)))
+    assert got.tolist() == want and got.index.tolist() == list(range(10, 23))
+    # A missing value stays missing (pandas' partition then).
+    assert normalize_urls(pd.Series(["Www.A.org/x/", None], dtype="string")).tolist()[0] == "a.org/x"
+    assert normalize_urls(pd.Series(["Www.A.org/x/", None], dtype="string")).isna().tolist() == [False, True]

@@ -494,12 +494,35 @@ def normalize_urls(urls: pd.Series) -> pd.Series:
         return urls.astype("string")
     u = urls.astype("string[pyarrow]").str.strip().str.rstrip("/.,;:!?)]}…")
     u = u.str.replace(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", "", regex=True)
-    parts = u.str.partition("/")
-    host = parts[0].str.lower().str.replace(r"^www\.", "", regex=True)
-    rest = parts[2].str.replace(r"([?&])utm_[^=&#]*=[^&#]*", r"\1", regex=True)
+    before, sep, after = _partition_slash(u)
+    host = before.str.lower().str.replace(r"^www\.", "", regex=True)
+    rest = after.str.replace(r"([?&])utm_[^=&#]*=[^&#]*", r"\1", regex=True)
     rest = rest.str.replace("?&", "?", regex=False).str.rstrip("?&/")
-    out = host + parts[1].where(rest.str.len() > 0, "") + rest
+    out = host + sep.where(rest.str.len() > 0, "") + rest
     return out.astype("string")
+
+
+def _partition_slash(u: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """``u.str.partition("/")`` (before, "/" or "", after) by one Arrow split at the first "/"
+    (pandas' partition makes a Python tuple per value); left to pandas when a value is missing."""
+    if u.isna().any():
+        parts = u.str.partition("/")
+        return parts[0], parts[1], parts[2]
+    arr = pa.array(u, type=pa.large_string())
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks() if arr.num_chunks else pa.array([], type=pa.large_string())
+    split = pc.split_pattern(arr, "/", max_splits=1)
+    offsets = np.asarray(split.offsets.to_numpy(zero_copy_only=False), dtype=np.int64)
+    flat = split.values  # every value splits into one part, or two at its first "/"
+    has = np.diff(offsets) == 2
+    first = offsets[:-1] - offsets[0]
+    before = flat.take(pa.array(first))
+    after = pc.if_else(pa.array(has), flat.take(pa.array(np.where(has, first + 1, first))), pa.scalar("", pa.large_string()))
+
+    def series(a: pa.Array) -> pd.Series:
+        return pd.Series(pd.arrays.ArrowStringArray(a.cast(pa.large_string())), index=u.index)
+
+    return series(before), series(pa.array(np.where(has, "/", ""), type=pa.large_string())), series(after)
 
 
 def own_items(cells: pd.Series, repost_of: pd.Series) -> pd.Series:
