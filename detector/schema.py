@@ -73,7 +73,8 @@ def conform(df: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
     for col, dtype in columns.items():
         values = df[col] if col in df.columns else pd.Series(pd.NA, index=df.index)
         if col == "platform":
-            values = values.astype("string").fillna(DEFAULT_PLATFORM)
+            # Absent: one value repeated (not a million missing objects converted and filled).
+            values = values.astype("string").fillna(DEFAULT_PLATFORM) if col in df.columns else pd.Series(DEFAULT_PLATFORM, index=df.index, dtype="string")
         if dtype.startswith("datetime64"):
             out[col] = pd.to_datetime(values, utc=True).astype(dtype)
         elif dtype == "int64":

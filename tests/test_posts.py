@@ -38,6 +38,8 @@ def test_ira_csv_shape_rows_and_rejects() -> None:
     assert first["created_at"] == pd.Timestamp("2015-10-16 00:13", tz="UTC")
     assert first["urls"] == "http://t.co/LmLk0ITlPo"
     assert first["lang"] == "sr"
+    # The IRA release names no replied-to post and no platform: missing, and X's, as typed text.
+    assert read.posts["reply_to"].isna().all() and read.posts["platform"].tolist() == ["x"] * 26
     # The four retweets of one post share one repost key; original posts have none.
     keys = read.posts["repost_of"].iloc[:4]
     assert keys.nunique() == 1 and keys.iloc[0].startswith("text:")

@@ -393,7 +393,7 @@ def _ira_rows(df: pd.DataFrame, path: str, rejects: Rejects, rules: DateRules | 
     # The IRA release does not name the reposted post. A repost's content is the original's text, so
     # reposts of one original share a key derived from that text ("text:" + digest).
     out["repost_of"] = _text_digests(df["content"], is_repost)
-    out["reply_to"] = pd.NA
+    out["reply_to"] = _no_text(df.index)  # typed: conform() need not read a million missing objects
     out["urls"] = _urls_from_text(df["content"])
     out["hashtags"] = _hashtags_from_text(df["content"])
     lang = df["language"] if "language" in df.columns else pd.Series(pd.NA, index=df.index, dtype="string")
@@ -401,6 +401,13 @@ def _ira_rows(df: pd.DataFrame, path: str, rejects: Rejects, rules: DateRules | 
     out["post_id"] = df["tweet_id"] if "tweet_id" in df.columns else _row_ids(df.index)
     names = {"author_id": "author", "text": "content", "created_at": "publish_date"}
     return _finish_table(out, df, path, rejects, id_field="tweet_id", names=names, rules=rules)
+
+
+def _no_text(index: pd.Index) -> pd.Series:
+    """A text column missing everywhere, as Arrow nulls."""
+    import pyarrow as pa
+
+    return pd.Series(pd.arrays.ArrowStringArray(pa.nulls(len(index), pa.large_string())), index=index)
 
 
 def _row_ids(index: pd.Index) -> pd.Series:
