@@ -144,6 +144,19 @@ def test_posts_without_ids_get_ids_from_their_content(data_dir: Path, tmp_path: 
     assert ids.str.match(r"^c:[0-9a-f]{20}$").all()
 
 
+def test_posts_without_ids_or_authors_stay_apart(data_dir: Path, tmp_path: Path) -> None:
+    # A spreadsheet export of texts and times only (sentences written here): three posts, three rows,
+    # not one (a missing author made every content id the same).
+    sheet = tmp_path / "sheet.csv"
+    sheet.write_text(
+        "Tekst;Datum\nProtest sutra u 18h;24.11.2024 20:15\nProtestë nesër në orën 18;24.11.2024 20:16\nRally tomorrow;24.11.2024 20:17\n",
+        encoding="utf-8",
+    )
+    assert invoke("--watch", "protests", "--from", str(sheet), "--columns", "text=Tekst,created_at=Datum").exit_code == 0
+    c = counts(data_dir)
+    assert (c["posts"], c["post_scores"]) == (3, 3)
+
+
 def test_a_watch_selects_the_posts_it_covers(data_dir: Path) -> None:
     res = invoke("--watch", "ferguson", "--from", str(IRA))
     assert res.exit_code == 0

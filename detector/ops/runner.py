@@ -454,8 +454,10 @@ def content_ids(posts: pd.DataFrame) -> pd.DataFrame:
     if not ids.eq(rows).all():
         return posts
     out = posts.copy()
+    # A missing author or text is "" in the key: a missing value would make the whole key missing,
+    # and every post without an author one post (the ids of posts with one are as before).
     key = (
-        out["author_id"].astype(str) + "\x1f" + out["created_at"].astype(str) + "\x1f" + out["text"].astype(str)
+        out["author_id"].fillna("").astype(str) + "\x1f" + out["created_at"].astype(str) + "\x1f" + out["text"].fillna("").astype(str)
     )
     nth = key.groupby(key).cumcount().astype(str)
     out["post_id"] = pd.Series(
