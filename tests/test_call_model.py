@@ -150,8 +150,10 @@ def test_shipped_model_loads_fast_and_has_its_card() -> None:
     assert time.perf_counter() - t0 < 0.3
     card = json.loads(cm.card_path(cm.default_model_path()).read_text())
     assert card["threshold"] == m.threshold and 0 < m.threshold < 1
-    # Session 6: the per-language rules the inner folds of all posts chose (English: a threshold of its own).
-    assert {g: (r.threshold, r.or_lexicon) for g, r in m.rules.items()} == {"English": (0.4047, False)}
+    # The per-language rules the inner folds of all posts chose (English: a threshold of its own; session 6 0.4047,
+    # session 7, with h31's labels, 0.3544 below the pooled 0.416).
+    assert {g: (r.threshold, r.or_lexicon) for g, r in m.rules.items()} == {"English": (0.3544, False)}
+    assert m.threshold == 0.416 and m.features.units is False
     assert set(m.rules) <= set(cm.RULE_GROUPS.values())
     assert card["training_data"]["calls"] >= 150
     assert 0 < m.base_rate < 0.05
