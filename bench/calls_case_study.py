@@ -70,6 +70,11 @@ READ_BY_HAND = {
     1160313: 0, 959432: 1, 481656: 1, 892798: 1, 488976: 1, 369755: 1, 926228: 0, 934171: 1,
     488906: 1, 322033: 0, 488828: 1, 121010: 1, 662996: 0, 488911: 1, 578271: 1, 974646: 1,
     1137453: 1, 247943: 1, 488980: 1, 970701: 0,
+    # the samples of session 7's model (retrained with h31's labels), read by h33 (2026-11-30) with the same
+    # definition; "unsure" for 227774 (an inaugural welcome celebration with performers: 0) and 974638 (the
+    # organisers asking a group to help with the rally they hold on a date: 1)
+    227774: 0, 527844: 1, 20947: 0, 100679: 1, 607783: 1, 974638: 1, 563754: 1, 456069: 1, 1106615: 1,
+    1155526: 0, 707569: 1, 488916: 1, 583006: 1,
 }  # fmt: skip
 
 
@@ -79,7 +84,7 @@ def _by_reading(rows: pd.Series) -> str:
     if not seen:
         return "Not read by hand."
     unread = f" ({len(rows) - len(seen)} not read)" if len(seen) < len(rows) else ""
-    return f"Read by hand (h15, h23, h29, with the call definition of `balkan-posts/README.md`): {sum(seen)} of {len(seen)} are calls{unread}."
+    return f"Read by hand (h15, h23, h29, h33, with the call definition of `balkan-posts/README.md`): {sum(seen)} of {len(seen)} are calls{unread}."
 
 
 def _md_table(df: pd.DataFrame) -> str:
