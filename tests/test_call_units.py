@@ -104,3 +104,23 @@ def test_the_fixed_split_trains_only_on_groups_without_a_held_out_post(calls_eva
     group = np.array([0, 0, 1, 2, 3, 2])  # post 1 shares group 0 with held-out post 0
     train, test = calls_eval.heldout_split(held, group)
     assert test.tolist() == [0, 4] and train.tolist() == [2, 3, 5]
+
+
+def test_a_model_with_units_scores_without_importing_sklearn(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    norm = _norm([t for t, _ in UNIT_ROWS])
+    f = cm.CallFeatures(n_features=2**10, normalised=True, cues=True, units=True).fit(norm)
+    # Weight on the two unit columns only: a post is a call exactly when it holds a unit.
+    coef = np.zeros(f.n_features_out_, dtype=np.float32)
+    coef[-2:] = 1.0
+    path = cm.save_model(cm.CallModel(f, coef, -1.0, (1.0, 0.0), 0.5, 0.01, {}), tmp_path / "units.npz")
+    code = (
+        "import sys, pandas as pd\n"
+        "from detector.posts.calls import score_calls\n"
+        f"out = score_calls(pd.Series(['Sutra u 18h svi ispred Skupštine', 'Sutra u 18h ispred Skupštine']), model={str(path)!r})\n"
+        "print(out['is_call'].tolist(), 'sklearn' in sys.modules)\n"
+    )
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert res.stdout.strip() == "[True, False] False"
