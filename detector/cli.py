@@ -254,6 +254,8 @@ def score_command(
         click.echo(f"scored {drun.scored:,} accounts ({counts}) from {drun.partitions} partitions -> {output}/ (model {drun.model_version})")
         if drun.rejects_path:
             click.echo(f"{drun.rejected:,} records rejected, {drun.warnings:,} field warnings -> {drun.rejects_path}")
+        for notice in drun.notices:  # once for the input, as locally for a file
+            click.echo(f"note: {safe_message(notice)}")
         return
     from detector.io import readable_input
 
@@ -675,6 +677,10 @@ def posts_command(
             f"{drun.extra['author_profiles_scored']} author profiles scored; {drun.candidates} posts shared a coordination key",
             err=True,
         )
+        if drun.extra["times_named"]:
+            from detector.posts.extract import zone_note
+
+            click.echo(zone_note(tz), err=True)
         if drun.rejects_path:
             click.echo(f"{drun.rejected} records rejected: see {drun.rejects_path}", err=True)
         return
@@ -692,9 +698,9 @@ def posts_command(
         if profiles_path:
             import pandas as pd
 
-            from detector.accounts.read import read_accounts
+            from detector.accounts.read import read_profiles
 
-            given = read_accounts(profiles_path, dates=dates.for_file())
+            given = read_profiles(profiles_path, dates=dates.for_file())
             read.rejects.extend(given.rejects)
             profiles = match_profiles(given.accounts, read.posts) if profiles is None else pd.concat([profiles, match_profiles(given.accounts, read.posts)], ignore_index=True)
     result = analyse_posts(

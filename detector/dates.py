@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -120,8 +121,15 @@ class DateRules:
         return DateRules(self.order, self.fmt, dict(self.defaults), tz=self.tz)
 
     def with_default(self, column: str, order: str) -> DateRules:
-        """These rules, with ``order`` for ``column`` unless the user chose otherwise."""
-        return DateRules(self.order, self.fmt, {**self.defaults, column: order}, dict(self.decided), tz=self.tz)
+        """These rules, with ``order`` for ``column`` unless the user chose otherwise.
+
+        The file is the same: what the copy notes (:attr:`unzoned`, :attr:`by_convention`, …) is
+        noted in these rules too, for a caller that says a file's notes itself (the dask engine).
+        """
+        return DateRules(
+            self.order, self.fmt, {**self.defaults, column: order}, dict(self.decided), tz=self.tz,
+            unzoned=self.unzoned, unplaceable=self.unplaceable, by_convention=self.by_convention, dayfirst_shown=self.dayfirst_shown,
+        )  # fmt: skip
 
     def with_decided(self, decided: dict[str, str]) -> DateRules:
         """These rules for one chunk of a file whose orders were settled as ``decided``."""
@@ -150,6 +158,32 @@ def unzoned_notice(path: str, unzoned: dict[str, str] | set[str]) -> str:
         f"times in {columns} of {path}{example} carry no time zone and were read as UTC; "
         "if they are local times, give --tz ZONE (e.g. --tz Europe/Belgrade)"
     )
+
+
+def date_notices(path: str, notes: dict[str, Any]) -> list[str]:
+    """The sentences on a file's dates, each said once: times without a zone, dotted dates read day-first.
+
+    ``notes`` are a reader's notes joined over a file's chunks or an input's partitions
+    (``unzoned_times``, ``dotted_dayfirst``, ``dayfirst_shown``: sets, as :mod:`detector.accounts.read`
+    keeps them; :func:`rules_notes` gives them for a :class:`DateRules`).
+    """
+    out = []
+    unzoned = notes.get("unzoned_times")
+    if unzoned:
+        out.append(unzoned_notice(path, dict(sorted(unzoned, reverse=True))))
+    by_convention = convention_columns(notes.get("dotted_dayfirst") or set(), notes.get("dayfirst_shown") or set())
+    if by_convention:
+        out.append(convention_notice(path, by_convention))
+    return out
+
+
+def rules_notes(rules: DateRules) -> dict[str, Any]:
+    """What ``rules`` noted while reading one file, as the sets :func:`date_notices` and
+    :func:`detector.io.merge_notes` join (over partitions, in their order)."""
+    return {
+        "unzoned_times": set(rules.unzoned.items()), "dotted_dayfirst": set(rules.by_convention.items()),
+        "dayfirst_shown": set(rules.dayfirst_shown),
+    }  # fmt: skip
 
 
 def convention_columns(by_convention: dict[str, str] | set[tuple[str, str]], dayfirst_shown: set[str]) -> dict[str, str]:

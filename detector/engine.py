@@ -200,9 +200,10 @@ class EngineRun(ScoreRun):
 
 def _account_part(
     path: str, part: int, fmt: str | None, as_of: pd.Timestamp | None, dates: Any = None, columns: dict[str, str] | None = None, decided: dict[str, str] | None = None
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """One partition's canonical accounts and rejects. ``dates`` are the user's rules (a copy per
-    partition); ``decided``, the day/month orders settled for the whole input (:func:`decide_account_orders`)."""
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """One partition's canonical accounts, rejects and file notes (:func:`notes_frame`). ``dates`` are the user's rules (a copy per
+    partition); ``decided``, the day/month orders settled for the whole input (:func:`decide_account_orders`).
+    The notes (unknown columns, times without a zone, …) are joined on the client and said once for the input."""
     from detector.accounts.read import read_accounts
     from detector.dates import DateRules
 
@@ -215,7 +216,42 @@ def _account_part(
     accounts["_order"] = (np.int64(part) << _ORDER_SHIFT) + accounts["source_row"].to_numpy(dtype="int64")
     # the fields this file lacks, for reasons worded as the local engine words them
     accounts["_absent"] = pd.Series(",".join(sorted(batch.rejects.notes.get("absent_fields", ()))), index=accounts.index, dtype="string")
-    return accounts, _rejects_frame(batch.rejects.frame())
+    return accounts, _rejects_frame(batch.rejects.frame()), notes_frame(batch.rejects.notes)
+
+
+def notes_frame(notes: dict[str, Any]) -> pd.DataFrame:
+    """A reader's notes (``Rejects.notes``: sets of names or (column, example) pairs, and counts) as
+    rows ``note, item, count``, so that the partitions' notes travel as one dask frame to the client."""
+    import json
+
+    rows = [(k, "", int(v)) if isinstance(v, int) else (k, json.dumps(item), 0) for k, v in notes.items() for item in (v if isinstance(v, set) else [v])]
+    return pd.DataFrame(rows, columns=["note", "item", "count"]).astype({"note": "string", "item": "string", "count": "int64"})
+
+
+def joined_notes(frame: pd.DataFrame) -> dict[str, Any]:
+    """The partitions' notes of :func:`notes_frame` rows joined as :func:`detector.io.merge_notes` joins a file's chunks."""
+    import json
+
+    notes: dict[str, Any] = {}
+    for note, item, count in frame.itertuples(index=False):
+        if item == "":
+            notes[note] = notes.get(note, 0) + int(count)
+        else:
+            value = json.loads(item)
+            notes.setdefault(note, set()).add(tuple(value) if isinstance(value, list) else value)
+    return notes
+
+
+def input_notices(part_notes: pd.DataFrame, as_of: pd.Timestamp | None, input_path: str) -> list[str]:
+    """The local engine's file notes (:func:`detector.accounts.score.file_notices`) for a whole
+    partitioned input: each partition's notes joined, then each said once, naming the input."""
+    from detector.accounts.read import as_utc
+    from detector.accounts.score import file_notices
+
+    notices = file_notices(joined_notes(part_notes), as_of is None, as_utc(as_of), input_path)
+    for notice in notices:  # the CLI prints them in its summary, as for one file
+        log.info("%s: %s", input_path, notice)
+    return notices
 
 
 def _rejects_frame(frame: pd.DataFrame) -> pd.DataFrame:
@@ -341,7 +377,7 @@ def _score_partitioned(
         as_of_ts = as_of_ts.tz_localize("UTC")
     decided = decide_account_orders(files, str(input_path), fmt, dates, columns)
     # One read per file feeds both the accounts and the rejects.
-    reads = [dask.delayed(_account_part, nout=2)(f, i, fmt, as_of_ts, dates, columns, decided) for i, f in enumerate(files)]
+    reads = [dask.delayed(_account_part, nout=3)(f, i, fmt, as_of_ts, dates, columns, decided) for i, f in enumerate(files)]
     accounts = dd.from_delayed([r[0] for r in reads], meta=_account_meta(), verify_meta=False)
     read_rejects = dd.from_delayed([r[1] for r in reads], meta=_rejects_frame(pd.DataFrame()), verify_meta=False)
     accounts = accounts.persist() if client is not None else accounts
@@ -361,9 +397,11 @@ def _score_partitioned(
     target = Path(output)
     tmp = target.with_name(f".{target.name}.partial")
     dask.compute(write_parts(scores, output, compute=False))
-    label_counts, rej_a, rej_b = dask.compute(scores["label"].value_counts(), read_rejects, dup_rejects)
+    part_notes = dd.from_delayed([r[2] for r in reads], meta=notes_frame({}), verify_meta=False)
+    label_counts, rej_a, rej_b, notes = dask.compute(scores["label"].value_counts(), read_rejects, dup_rejects, part_notes)
     labels = {str(k): int(v) for k, v in label_counts.items()}
     run = EngineRun(str(input_path), output, partitions=len(files), model_version=model.version, labels=labels)
+    run.notices = input_notices(notes, as_of_ts, str(input_path))
     run.scored = sum(labels.values())
     rejects = Rejects(str(input_path))
     rejects.rows = pd.concat([rej_a, rej_b], ignore_index=True).astype(object).where(lambda d: d.notna(), None).to_dict("records")
@@ -491,25 +529,29 @@ def decide_account_orders(files: list[str], input_path: str, fmt: str | None, da
 
 def _post_part(
     path: str, part: int, fmt: str | None, dates: Any = None, columns: dict[str, str] | None = None, order: str | None = None
-) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Canonical posts (+ ``_part``), rejects, and the partition's author profiles as accounts.
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Canonical posts (+ ``_part``), rejects, the partition's author profiles as accounts, and its date notes (:func:`notes_frame`).
 
     The accounts are the profiles embedded in the posts (``_ira`` False) and the partial profiles
     of the IRA CSV, followers and following at each author's latest post (``_ira`` True).
     ``dates`` (:class:`detector.dates.DateRules`) are the user's rules, a copy per partition;
     ``order`` is the day/month order settled for the whole input (:func:`decide_input_order`).
+    The date notes (times without a zone, dotted dates read day-first) are not logged here, where
+    each partition, read maybe more than once, would say its own: the client joins them and says
+    each once for the input (:func:`_say_date_notes`).
     """
-    from detector.dates import DateRules
+    from detector.dates import DateRules, rules_notes
     from detector.errors import NothingScoredError as _Nothing
     from detector.io import Rejects
     from detector.posts.read import author_accounts, canonical_posts, read_posts
 
     rejects = Rejects(path)
-    rules = None if dates is None else dates.for_file()
+    rules = DateRules() if dates is None else dates.for_file()
     if order is not None:
-        rules = (rules or DateRules()).with_decided({"created_at": order})
+        rules = rules.with_decided({"created_at": order})
     try:
-        read = read_posts(path, fmt, dates=rules, columns=columns)
+        with _held_notes(rules, path):
+            read = read_posts(path, fmt, dates=rules, columns=columns)
         posts, users, rejects, partial = read.posts, read.users, read.rejects, read.profiles
     except _Nothing:
         # One partition with no usable post is not the end of the job; count its rejects instead.
@@ -524,7 +566,50 @@ def _post_part(
     if partial is not None and len(partial):
         partial = partial.reindex(columns=[c for c in accounts.columns if c not in ("_part", "_ira")])
         accounts = pd.concat([accounts, partial.assign(_part=np.int64(part), _ira=True)], ignore_index=True) if len(accounts) else partial.assign(_part=np.int64(part), _ira=True)
-    return posts, _rejects_frame(rejects.frame()), accounts
+    return posts, _rejects_frame(rejects.frame()), accounts, notes_frame(rules_notes(rules))
+
+
+class _HeldNotes(logging.Filter):
+    """Drops, on a thread reading a partition, the reader's date notes on that partition (exactly
+    the sentences its rules give): the client says them once for the whole input."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.local = threading.local()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        held = getattr(self.local, "held", None)
+        if held is None:
+            return True
+        from detector.dates import date_notices, rules_notes
+
+        rules, path = held
+        return record.getMessage() not in date_notices(path, rules_notes(rules))
+
+
+_HELD = _HeldNotes()
+
+
+@contextlib.contextmanager
+def _held_notes(rules: Any, path: str) -> Iterator[None]:
+    read_log = logging.getLogger("detector.posts.read")
+    if _HELD not in read_log.filters:
+        read_log.addFilter(_HELD)
+    _HELD.local.held = (rules, path)
+    try:
+        yield
+    finally:
+        _HELD.local.held = None
+
+
+def _say_date_notes(part_notes: pd.DataFrame, input_path: str) -> list[str]:
+    """Each partition's date notes joined, then each said once, naming the input."""
+    from detector.dates import date_notices
+
+    said = date_notices(input_path, joined_notes(part_notes))
+    for notice in said:
+        log.warning("%s", notice)
+    return said
 
 
 def _posts_meta() -> pd.DataFrame:
@@ -743,12 +828,13 @@ def _analyse_partitioned(
     files = [str(f) for f in list_partitions(input_path)]
     with stage(timings, "read and keys"):
         orders = decide_input_order(files, str(input_path), fmt, dates, columns)
-    reads = [dask.delayed(_post_part, nout=3)(f, i, fmt, dates, columns, o) for i, (f, o) in enumerate(zip(files, orders, strict=True))]
+    reads = [dask.delayed(_post_part, nout=4)(f, i, fmt, dates, columns, o) for i, (f, o) in enumerate(zip(files, orders, strict=True))]
     posts = dd.from_delayed([r[0] for r in reads], meta=_posts_meta(), verify_meta=False)
     profiles = dd.from_delayed(
         [r[2] for r in reads], meta=_account_meta().drop(columns=["_file", "_order"]).assign(_part=pd.Series(dtype="int64"), _ira=pd.Series(dtype=bool)), verify_meta=False
     )
     rejects_dd = dd.from_delayed([r[1] for r in reads], meta=_rejects_frame(pd.DataFrame()), verify_meta=False)
+    notes_dd = dd.from_delayed([r[3] for r in reads], meta=notes_frame({}), verify_meta=False)
     posts = posts.persist() if client is not None else posts
 
     # Steps 1-3: candidate keys, shuffled by key; only posts sharing a key reach the client.
@@ -759,10 +845,11 @@ def _analyse_partitioned(
         hits = keys.merge(kept, on="key", how="inner")
         # Each author's first (id, screen name) in partition order: what --profiles are matched to.
         names = posts[["author_id", "author_screen_name"]].map_partitions(lambda f: f.dropna(subset=["author_id"]).drop_duplicates("author_id"))
-        kept_ids, kept_sets, all_authors, read_rejects, profile_rows, n_posts, author_names, platforms = dask.compute(
+        kept_ids, kept_sets, all_authors, read_rejects, profile_rows, n_posts, author_names, platforms, part_notes = dask.compute(
             hits["post_id"].dropna().unique(), hits["setkey"].dropna().unique(), posts["author_id"].unique(), rejects_dd, profiles, posts.shape[0],
-            names, posts["platform"].dropna().unique(),
+            names, posts["platform"].dropna().unique(), notes_dd,
         )  # fmt: skip
+        _say_date_notes(part_notes, str(input_path))
         set_ids = keys[keys["setkey"].isin(list(kept_sets)) & keys["post_id"].notnull()]["post_id"].unique().compute() if len(kept_sets) else []
         wanted = set(kept_ids) | set(set_ids)
         candidates = posts[posts["post_id"].isin(sorted(wanted))].compute() if wanted else _posts_meta()
@@ -782,10 +869,10 @@ def _analyse_partitioned(
     with stage(timings, "author profiles"):
         given = None
         if profiles_path is not None:
-            from detector.accounts.read import read_accounts
+            from detector.accounts.read import read_profiles
             from detector.posts.read import match_profiles
 
-            got = read_accounts(profiles_path, dates=None if dates is None else dates.for_file())
+            got = read_profiles(profiles_path, dates=None if dates is None else dates.for_file())
             given_rejects = got.rejects.rows
             given = match_profiles(got.accounts, author_names.reset_index(drop=True))
         account_scores = None
@@ -820,7 +907,7 @@ def _analyse_partitioned(
             authors = scored.map_partitions(_author_part, coord_d, acc_d, name_platforms, version, meta=_author_meta(name_platforms, version), align_dataframes=False)
             writes.append(write_parts(authors, accounts_out, compute=False))
         dask.compute(*writes)
-        done = dask.compute(scored["label"].value_counts(), scored["call_to_action"].sum())
+        done = dask.compute(scored["label"].value_counts(), scored["call_to_action"].sum(), scored["when"].astype("string").fillna("").ne("").sum())
         publish(Path(output).with_name(f".{Path(output).name}.partial"), Path(output))
         if accounts_out:
             publish(Path(accounts_out).with_name(f".{Path(accounts_out).name}.partial"), Path(accounts_out))
@@ -837,6 +924,7 @@ def _analyse_partitioned(
     )  # fmt: skip
     run.extra = {
         "calls_to_action": int(done[1]),
+        "times_named": int(done[2]),  # calls that name a time: the CLI says the zone they were read in, as locally
         "clusters": int(memberships["cluster_id"].nunique()) if len(memberships) else 0,
         "author_profiles_scored": 0 if account_scores is None else len(account_scores),
     }

@@ -23,7 +23,14 @@ import numpy as np
 import pandas as pd
 
 from detector.columns import ACCOUNT_HEADERS, found_list, rename_map, unknown_headers
-from detector.dates import AmbiguousDatesError, DateRules, decide_order, has_dotted, parse_dates
+from detector.dates import (
+    AmbiguousDatesError,
+    DateRules,
+    date_notices,
+    decide_order,
+    has_dotted,
+    parse_dates,
+)
 from detector.errors import InputError, escape_controls
 from detector.io import (
     Rejects,
@@ -103,6 +110,19 @@ def read_accounts(
     accounts = pd.concat(frames, ignore_index=True) if frames else empty_accounts()
     accounts = drop_duplicates(accounts, rejects)
     return AccountBatch(accounts, rejects)
+
+
+def read_profiles(path: str | os.PathLike[str], dates: DateRules | None = None) -> AccountBatch:
+    """:func:`read_accounts` for author profiles given beside posts (``--profiles``).
+
+    The file's date notes (times without a zone, dotted dates read day-first) are logged once,
+    naming this file, as :func:`detector.posts.read.read_posts` says a post file's: the posts
+    command has no summary line for them, as ``detector score`` has.
+    """
+    batch = read_accounts(path, dates=dates)
+    for notice in date_notices(str(path), batch.rejects.notes):
+        log.warning("%s", notice)
+    return batch
 
 
 def iter_accounts(

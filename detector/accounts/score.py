@@ -41,7 +41,7 @@ from detector.accounts.read import (
 from detector.accounts.registry import load_current_model as load_model
 from detector.accounts.wording import field_words, plain_reasons
 from detector.columns import found_list
-from detector.dates import DateRules, convention_columns, convention_notice, unzoned_notice
+from detector.dates import DateRules, date_notices
 from detector.errors import NothingScoredError
 from detector.io import (
     ChunkWriter,
@@ -214,11 +214,7 @@ def file_notices(notes: dict[str, Any], as_of_missing: bool, as_of: pd.Timestamp
             f"column{'s' if len(unknown) > 1 else ''} not read: {found_list(unknown)} (no field this tool reads, or a "
             "second column for a field already read); map one with --columns name=header"
         )
-    if notes.get("unzoned_times"):
-        out.append(unzoned_notice(path, dict(sorted(notes["unzoned_times"], reverse=True))))
-    by_convention = convention_columns(notes.get("dotted_dayfirst") or set(), notes.get("dayfirst_shown") or set())
-    if by_convention:
-        out.append(convention_notice(path, by_convention))
+    out.extend(date_notices(path, notes))
     absent = notes.get("absent_fields") or set()
     if absent:
         out.append(f"not in this input: {field_words(absent)}; accounts were scored without them")
