@@ -693,20 +693,10 @@ def build_content(data: ReportData, previous: dict[str, Any] | None = None) -> d
     cluster_rows.sort(key=lambda c: (-(c["n_accounts"] or 0), -(c["n_posts"] or 0), c["cluster_id"]))
 
     flagged_posts = posts[posts["flagged"]].sort_values("created_at", na_position="last") if len(posts) else posts
-    post_rows = [
-        {
-            "post_id": _clean(r.post_id),
-            "author_id": _clean(r.author_id),
-            "author_screen_name": _clean(r.author_screen_name) or name_of.get(_clean(r.author_id), ""),
-            "created_at": _iso(r.created_at),
-            "text": _clean(r.text),
-            "score": _num(r.score),
-            "label": _clean(r.label),
-            "reasons": _as_reasons(r.reasons),
-            "cluster_ids": _as_list(r.cluster_ids),
-        }
-        for r in flagged_posts.itertuples(index=False)
-    ]
+    post_rows = [_post_row(r, name_of) for r in flagged_posts.to_dict("records")]
+    # The posts CSV: the flagged posts and the calls, each call with its what, when and where.
+    listed = posts[posts["flagged"].to_numpy(dtype=bool) | _calls_mask(posts)].sort_values("created_at", na_position="last") if len(posts) else posts
+    csv_rows = [_post_row(r, name_of) for r in listed.to_dict("records")]
 
     n_acc, n_flag = len(accounts), int(accounts["flagged"].sum())
     in_clusters = {a for ids in members.values() for a in ids}
@@ -744,8 +734,40 @@ def build_content(data: ReportData, previous: dict[str, Any] | None = None) -> d
         "campaigns": campaign_rows(campaign_table, name_of) if campaign_table is not None else [],
         "account_entries": _account_entries(account_rows, posts, cluster_rows, name_of),
         "changes": changes,
-        "_frames": (accounts, posts),
+        "_frames": (accounts, posts, csv_rows),
     }
+
+
+def _post_row(r: dict[str, Any], name_of: dict[str, str]) -> dict[str, Any]:
+    """One post as the JSON and the posts CSV give it: the post, its score, and the call columns of
+    ``post_scores.csv`` (:data:`CALL_FIELDS`, :data:`RESOLVED_FIELDS`; empty where it is no call)."""
+    call = _flag(r.get("is_call"))
+    when_ts = _clean(r.get("when_ts")) if call else ""
+    return {
+        "post_id": _clean(r["post_id"]),
+        "author_id": _clean(r["author_id"]),
+        "author_screen_name": _clean(r["author_screen_name"]) or name_of.get(_clean(r["author_id"]), ""),
+        "created_at": _iso(r["created_at"]),
+        "text": _clean(r["text"]),
+        "score": _num(r["score"]),
+        "label": _clean(r["label"]),
+        "reasons": _as_reasons(r["reasons"]),
+        "cluster_ids": _as_list(r["cluster_ids"]),
+        "flagged": bool(r["flagged"]),
+        "is_call": call,
+        "call_score": _num(r.get("call_score")),
+        "event": _clean(r.get("event")) if call else "",
+        "when": _clean(r.get("when")) if call else "",
+        "when_ts": _iso(pd.to_datetime(when_ts, utc=True, errors="coerce")) if when_ts else None,
+        "when_status": _clean(r.get("when_status")) if call else "",
+        "where": _clean(r.get("where")) if call else "",
+    }
+
+
+def _calls_mask(posts: pd.DataFrame) -> np.ndarray:
+    if "is_call" not in posts.columns:
+        return np.zeros(len(posts), dtype=bool)
+    return posts["is_call"].map(_flag).to_numpy(dtype=bool)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -940,7 +962,11 @@ def _json_default(v: Any) -> Any:
     return str(v)
 
 
-def _csv_tables(content: dict[str, Any]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+# The posts CSV's columns: the post, then whether it is flagged and its call columns, named as in post_scores.csv.
+POST_CSV_FIELDS = (*POST_FIELDS, "flagged", "is_call", "call_score", "event", "when", "when_ts", "when_status", "where")
+
+
+def _csv_tables(content: dict[str, Any], post_table: list[dict[str, Any]]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     changes = content["changes"]
     status: dict[str, str] = {}
     for key, word in (("score_moves", "score moved"), ("label_changed", "label changed"), ("no_longer_flagged", "no longer flagged"), ("new_flagged", "newly flagged")):
@@ -969,8 +995,8 @@ def _csv_tables(content: dict[str, Any]) -> tuple[pd.DataFrame, pd.DataFrame, pd
         columns=["account_id", "screen_name", "name", "score", "label", "flagged", "reasons", "cluster_ids", "flagged_posts", "change", "previous_score", "model_version", "scored_at"],
     )
     posts = pd.DataFrame(
-        [p | {"reasons": "; ".join(p["reasons"]), "cluster_ids": " ".join(p["cluster_ids"])} for p in content["posts_flagged"]],
-        columns=list(POST_FIELDS),
+        [p | {"reasons": "; ".join(p["reasons"]), "cluster_ids": " ".join(p["cluster_ids"])} for p in post_table],
+        columns=list(POST_CSV_FIELDS),
     )
     clusters = pd.DataFrame(
         [
@@ -1003,7 +1029,7 @@ def write_report(data: ReportData, out_dir: str | os.PathLike[str]) -> ReportPat
         if found:
             prev_path, previous = found
     content = build_content(data, previous)
-    accounts_frame, posts_frame = content.pop("_frames")
+    accounts_frame, posts_frame, post_table = content.pop("_frames")
     charts = {
         "scores": score_chart(accounts_frame, posts_frame, data.account_threshold),
         "timeline": timeline_chart(posts_frame) if len(posts_frame) else None,
@@ -1011,7 +1037,7 @@ def write_report(data: ReportData, out_dir: str | os.PathLike[str]) -> ReportPat
     html = render_html(content, charts, top=data.top)
     # No indent: only then does json use its C encoder (a 100,000-account report is 35 MB).
     doc = json.dumps(content, ensure_ascii=False, default=_json_default, allow_nan=False)
-    acc_csv, post_csv, clu_csv = (neutralise_formulas(t) for t in _csv_tables(content))
+    acc_csv, post_csv, clu_csv = (neutralise_formulas(t) for t in _csv_tables(content, post_table))
 
     base = folder / f"{report_stem(data.watch)}-{_stamp(data.until)}"
     paths = ReportPaths(
