@@ -17,8 +17,11 @@ Target (issue 10): the whole job at most 5x the I/O floor, and under 4 GB.
 
 With ``--shapes``, the same two phases also run on real posts of other shapes, each against its own
 floor (pandas reading that file and writing it as CSV): the IRA Parquet re-packaging (the same
-1,166,601 rows through the Parquet reader), the PHEME threads as one JSONL of v1.1 tweets (4,335)
-and the Serbian/Albanian/Bosnian/Croatian tweets of ``balkan-posts`` (a flat CSV, 18,274).
+1,166,601 rows through the Parquet reader); the first 200,000 IRA rows as the IRA CSV, the same
+rows with ``--tz Europe/Belgrade`` (times read as local ones), and the same rows with the author
+column blanked out (posts without author ids: scored for their text only, no coordination); the
+PHEME threads as one JSONL of v1.1 tweets (4,335) and the Serbian/Albanian/Bosnian/Croatian tweets
+of ``balkan-posts`` (a flat CSV, 18,274; read in place, nothing of it is written).
 
 Usage: ``python bench/posts.py [--rows N] [--workdir DIR] [--shapes] [--out BENCHMARKS.md]`` (``--out`` rewrites the
 measured part of its section and keeps the hand-kept table of runs and the notes below it).
@@ -60,8 +63,12 @@ def make_input(rows: int | None, path: Path) -> int:
 # ---------------------------------------------------------------- phases (each in a subprocess)
 
 
-def make_shapes(work: Path) -> dict[str, Path]:
-    """The other real inputs of ``--shapes``, by name (written into ``work`` where they need writing)."""
+SAMPLE_ROWS = 200_000  # the IRA rows of the shapes that change a column or an option
+
+
+def make_shapes(work: Path) -> dict[str, tuple[Path, list[str]]]:
+    """The other real inputs of ``--shapes``, by name: the file (written into ``work`` where it needs
+    writing) and the options the job gets beside it."""
     pheme = work / "pheme_v1.jsonl"
     if not pheme.exists():
         with open(pheme, "w", encoding="utf-8") as out:
@@ -72,10 +79,22 @@ def make_shapes(work: Path) -> dict[str, Path]:
                     continue  # an empty file in this copy
                 for r in records if isinstance(records, list) else [records]:
                     out.write(json.dumps(r) + "\n")
+    # The first IRA rows as the IRA CSV, and the same rows with the author column blanked out: posts
+    # without author ids are scored for their text only and join no coordination (issue 10 §6).
+    sample, anonymous = work / f"ira_{SAMPLE_ROWS}.csv", work / f"ira_{SAMPLE_ROWS}_no_authors.csv"
+    if not (sample.exists() and anonymous.exists()):
+        import pandas as pd
+
+        df = pd.read_parquet(DATA).head(SAMPLE_ROWS).rename(columns={"author_id": "author"})
+        df.to_csv(sample, index=False)
+        df.assign(author=None).to_csv(anonymous, index=False)
     return {
-        "IRA Parquet (the same rows)": DATA,
-        "PHEME v1.1 tweets (JSONL)": pheme,
-        "balkan-posts tweets sr/sq/bs/hr (flat CSV)": SHARED / "balkan-posts" / "mozetic_tweets_sr_sq_bs_hr.csv",
+        "IRA Parquet (the same rows)": (DATA, []),
+        f"IRA CSV, first {SAMPLE_ROWS:,} rows": (sample, []),
+        "the same rows, times read as local (--tz Europe/Belgrade)": (sample, ["--tz", "Europe/Belgrade"]),
+        "the same rows without author ids": (anonymous, []),
+        "PHEME v1.1 tweets (JSONL)": (pheme, []),
+        "balkan-posts tweets sr/sq/bs/hr (flat CSV)": (SHARED / "balkan-posts" / "mozetic_tweets_sr_sq_bs_hr.csv", []),
     }
 
 
@@ -89,12 +108,13 @@ def phase_floor(inp: str, out: str) -> dict[str, Any]:
     return {"seconds": time.perf_counter() - t, "read_seconds": read, "rows": len(df)}
 
 
-def job_command(inp: str, out: str) -> list[str]:
+def job_command(inp: str, out: str, extra: list[str] | None = None) -> list[str]:
     d = Path(out)
     d.mkdir(parents=True, exist_ok=True)
     return [
         sys.executable, "-m", "detector.cli", "posts", inp, "-o", str(d / "post_scores.csv"), "--clusters-out", str(d / "clusters.csv"),
         "--accounts-out", str(d / "accounts.csv"), "--campaigns-out", str(d / "campaigns.csv"), "--timings-out", str(d / "timings.json"),
+        *(extra or []),
     ]  # fmt: skip
 
 
@@ -137,8 +157,8 @@ class TreeMemory:
         return self.peak
 
 
-def run_phase(name: str, inp: str, out: str) -> dict[str, Any]:
-    cmd = job_command(inp, out) if name == "job" else [sys.executable, __file__, "--phase", name, "--input", inp, "--phase-out", out]
+def run_phase(name: str, inp: str, out: str, extra: list[str] | None = None) -> dict[str, Any]:
+    cmd = job_command(inp, out, extra) if name == "job" else [sys.executable, __file__, "--phase", name, "--input", inp, "--phase-out", out]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
@@ -210,7 +230,7 @@ def render(r: dict[str, Any]) -> str:
         lines += [
             "",
             "Other shapes of real posts, the same run (each against pandas reading that file and writing it as CSV;",
-            "a small input's job is mostly interpreter start and imports, about 2 s of CPU):",
+            "a small input's job is mostly interpreter start and imports, about 1.5-2 s of CPU):",
             "",
             "| input | posts | job wall / CPU s | floor wall / CPU s | ratio wall / CPU | peak GB |",
             "|---|---|---|---|---|---|",
@@ -266,9 +286,9 @@ def main() -> int:
         job = run_phase("job", str(inp), str(work / "job"))
         shapes = []
         if args.shapes:
-            for k, (name, path) in enumerate(make_shapes(work).items()):
+            for k, (name, (path, extra)) in enumerate(make_shapes(work).items()):
                 f = run_phase("floor", str(path), str(work / f"floor_{k}.csv"))
-                j = run_phase("job", str(path), str(work / f"job_{k}"))
+                j = run_phase("job", str(path), str(work / f"job_{k}"), extra)
                 shapes.append({"name": name, "floor": f, "job": j})
         load_after = " ".join(f"{x:.1f}" for x in os.getloadavg())
     result = {
