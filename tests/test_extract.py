@@ -123,25 +123,25 @@ SUNDAY_EVENING = pd.Timestamp("2024-11-24 20:15", tz="Europe/Belgrade")
 # text, lang, event, when as written, when_ts (UTC) or None, status, where as written
 ANALYST_CASES = [
     # "të gjithë" (everyone) before the place is not the place; the town after it is.
-    ("Nesër në orën 18 të gjithë para Komunës në Mitrovicë, ejani të gjithë!", "sq", "", "Nesër në orën 18", "2024-11-25 17:00", "resolved",
+    ("Nesër në orën 18 të gjithë para Komunës në Mitrovicë, ejani të gjithë!", "sq", "gathering", "Nesër në orën 18", "2024-11-25 17:00", "resolved",
      "para Komunës në Mitrovicë"),
     ("Protestë nesër në orën 18 para Komunës në Mitrovicë, ejani të gjithë!", "sq", "protest", "nesër në orën 18", "2024-11-25 17:00",
      "resolved", "para Komunës në Mitrovicë"),
-    ("Të hënën, të gjithë para Komunës!", "sq", "", "Të hënën", "2024-11-24 23:00", "date", "para Komunës"),
+    ("Të hënën, të gjithë para Komunës!", "sq", "gathering", "Të hënën", "2024-11-24 23:00", "date", "para Komunës"),
     # "të hënën" (on Monday) is the time, not the start of the place.
-    ("Dilni të hënën në Sheshi Skënderbej", "sq", "", "të hënën", "2024-11-24 23:00", "date", "Sheshi Skënderbej"),
+    ("Dilni të hënën në Sheshi Skënderbej", "sq", "gathering", "të hënën", "2024-11-24 23:00", "date", "Sheshi Skënderbej"),
     ("Protest të hënën në orën 12 para Kuvendit", "sq", "protest", "të hënën në orën 12", "2024-11-25 11:00", "resolved", "para Kuvendit"),
     # "në 12" after a day is a clock time; "në 2 qytete" (in 2 towns) is not.
-    ("Të shtunën në 12 para Bashkisë së Tiranës", "sq", "", "Të shtunën në 12", "2024-11-30 11:00", "resolved", "para Bashkisë së Tiranës"),
+    ("Të shtunën në 12 para Bashkisë së Tiranës", "sq", "gathering", "Të shtunën në 12", "2024-11-30 11:00", "resolved", "para Bashkisë së Tiranës"),
     ("Protestë në 2 qytete nesër", "sq", "protest", "nesër", "2024-11-24 23:00", "date", ""),
-    ("Ejani nesër në mesditë te Kryeministria", "sq", "", "nesër në mesditë", "2024-11-25 11:00", "resolved", "te Kryeministria"),
+    ("Ejani nesër në mesditë te Kryeministria", "sq", "gathering", "nesër në mesditë", "2024-11-25 11:00", "resolved", "te Kryeministria"),
     # Serbian Latin, with "svi" (everyone) between the time and the place.
-    ("Sutra u 18h svi ispred Skupštine", "sr", "", "Sutra u 18h", "2024-11-25 17:00", "resolved", "ispred Skupštine"),
-    ("Sutra u 18h svi ispred Skupštine", "sr-Latn", "", "Sutra u 18h", "2024-11-25 17:00", "resolved", "ispred Skupštine"),
+    ("Sutra u 18h svi ispred Skupštine", "sr", "gathering", "Sutra u 18h", "2024-11-25 17:00", "resolved", "ispred Skupštine"),
+    ("Sutra u 18h svi ispred Skupštine", "sr-Latn", "gathering", "Sutra u 18h", "2024-11-25 17:00", "resolved", "ispred Skupštine"),
     ("Protest ispred Skupštine svi zajedno", "sr", "protest", "", None, "", "ispred Skupštine"),
     # "u podne" (at noon) has passed on Sunday evening: Monday noon.
     ("Skup na trgu slobode u podne", "sr", "rally", "u podne", "2024-11-25 11:00", "resolved", "trgu slobode"),
-    ("Svi na most u 18h!", "sr", "", "u 18h", "2024-11-25 17:00", "resolved", "most"),
+    ("Svi na most u 18h!", "sr", "gathering", "u 18h", "2024-11-25 17:00", "resolved", "most"),
     ("Протест у понедељак у 18ч испред Скупштине", "sr-Cyrl", "protest", "у понедељак у 18ч", "2024-11-25 17:00", "resolved",
      "испред Скупштине"),
     # English: "most" is not the Serbian bridge, "Vladimir" not the government, "at noon" not a place.
@@ -149,7 +149,7 @@ ANALYST_CASES = [
     ("Most of them came to the rally, mostly students", "en", "rally", "", None, "", ""),
     ("Rally with Vladimir at Union Square", "en", "rally", "", None, "", "at Union Square"),
     ("Rally outside City Hall at noon", "en", "rally", "at noon", "2024-11-25 12:00", "resolved", "outside City Hall"),
-    ("Join us at 12 noon at Union Square", "en", "", "at 12 noon", "2024-11-25 12:00", "resolved", "at Union Square"),
+    ("Join us at 12 noon at Union Square", "en", "gathering", "at 12 noon", "2024-11-25 12:00", "resolved", "at Union Square"),
     # A place's words stay on their line; function words, call verbs and event words are not names.
     ("Protest sutra u 18h ispred Vlade\nBeograd, Novi Sad", "sr", "protest", "sutra u 18h", "2024-11-25 17:00", "resolved", "ispred Vlade"),
     ("Okupljanje kod Trga republike kako bismo", "sr", "gathering", "", None, "", "kod Trga republike"),
@@ -263,3 +263,36 @@ def test_extract_takes_missing_languages_and_far_years() -> None:
     out = extract(texts, pd.Series([SUNDAY_EVENING] * 3), pd.Series(["sr", float("nan"), "sq"], dtype=object))
     assert list(out["when_status"]) == ["resolved", "unresolved", "resolved"]
     assert list(out["when_ts"].dt.strftime("%Y-%m-%d %H:%M").fillna("")) == ["2024-11-25 17:00", "", "2024-11-25 17:00"]
+
+
+# The event kind is the action a call invites readers to join (the labelling definition of
+# balkan-posts: protest / march / rally / blockade / strike / gathering / other / none). Sentences
+# written for this test.
+KIND_CASES = [
+    # No event word: an invitation to come together at a time or a place is a gathering.
+    ("Sutra u 18h svi ispred Skupštine", "sr", "gathering"),
+    ("everyone in front of the Assembly at 6", "en", "gathering"),
+    ("Nesër të gjithë para Komunës", "sq", "gathering"),
+    ("Сви сутра у 18ч", "sr-Cyrl", "gathering"),
+    # The cause the action stands for is not the action.
+    ("Podržimo štrajk prosvetara: protest sutra u 12h ispred Vlade", "sr", "protest"),
+    ("In support of the strike, march to City Hall at 5pm", "en", "march"),
+    ("Në mbështetje të grevës, tubim para Kryeministrisë nesër në orën 12", "sq", "rally"),
+    ("Against the blockade of the university: rally on Saturday", "en", "rally"),
+    ("Support the strike!", "en", "strike"),  # only a cause: supporting it is joining it
+    ("Podržite štrajk sutra u 12h ispred Ministarstva", "sr", "strike"),
+    # "protest" as a modifier: the kind is the word it modifies.
+    ("Join the protest march on Saturday", "en", "march"),
+    ("Protestna šetnja sutra u 18h", "sr", "walk"),
+    ("Protestni skup ispred opštine u 19h", "sr", "rally"),
+    # Unchanged: the first event word that names the action.
+    ("Protest protiv blokade, sutra u 18h", "sr", "protest"),
+    ("Marshim proteste nesër", "sq", "march"),
+    ("Dođite na protest!", "sr", "protest"),
+    ("Svi zajedno!", "sr", ""),  # neither an event word nor a time or a place: no kind
+]
+
+
+@pytest.mark.parametrize(("text", "lang", "kind"), KIND_CASES)
+def test_event_kind_is_the_action_the_call_invites_to(text: str, lang: str, kind: str) -> None:
+    assert extract_one(text, POSTED, lang)["event"] == kind

@@ -2,8 +2,12 @@
 
 This module owns the extraction of three things from the text of a call:
 
-- ``event``: the kind of action (protest, march, rally, blockade, strike, gathering, vigil, walk,
-  boycott), from the first event word in the text;
+- ``event``: the kind of action the call invites readers to join (protest, march, rally, blockade,
+  strike, gathering, vigil, walk, boycott; the labelling definition of ``balkan-posts`` counts the
+  last three as "other"): the first event word that names the action, not the cause it stands for
+  ("podržimo štrajk: protest u 18h" is a protest), the head of "protest march" / "protestna šetnja"
+  (a march, a walk), and a gathering for a call that names no action but a time or a place ("Sutra
+  u 18h svi ispred Skupštine");
 - ``when``: the time expression exactly as the author wrote it ("nesër në orën 18", "sutra u 18h",
   "у 20.00", "17. маја", "this Saturday"), and ``when_ts``: that time as a UTC timestamp resolved
   against the post's own time, with ``when_status`` saying how far it could be resolved;
@@ -285,14 +289,43 @@ def fold(text: str) -> Folded:
     return Folded("".join(out), np.asarray(src, dtype=np.int64))
 
 
+# The kind is the collective physical action a call invites readers to join (the labelling definition,
+# balkan-posts README). An event word right after one of these words is the cause the action stands
+# for, not the action: "in support of the strike", "podržite štrajk", "në mbështetje të grevës",
+# "against the blockade", "kundër bllokimit", "stop the march".
+_CAUSE_BEFORE = regex.compile(
+    r"(?<!\w)(?:support(?:ing|s)?(?: (?:of|for))?|against|solidarity with|stop|podrsk\w*(?: za)?|podrz\w*|protiv|solidar\w* sa"
+    r"|mbeshtet\w*(?: (?:te|e))?|kunder|solidaritet\w* me|ndal\w*)(?: (?:the|a|an|this|our))? ?$"
+)
+# "protest" before another event word says what kind of march, walk or rally it is: the kind is the word after it.
+_MODIFIER = regex.compile(r"protest|protestn\w*")
+
+
+def event_words(folded: str, lang: str | None = None) -> list[tuple[int, int, str]]:
+    """The event words of a folded text as ``(start, end, kind)``, in the text's order (``lang``: the post's language, when known)."""
+    found = sorted((m.start(), m.end(), kind) for kind, rx in (_EVENT_SQ if _primary(lang) == "sq" else _EVENT) for m in rx.finditer(folded))
+    out: list[tuple[int, int, str]] = []
+    for word in found:
+        if not out or word[0] >= out[-1][1]:  # one kind for one span of text
+            out.append(word)
+    return out
+
+
 def event_kind(folded: str, lang: str | None = None) -> str:
-    """The kind of the first event word in a folded text, or ``""`` (``lang``: the post's language, when known)."""
-    best = ("", len(folded) + 1)
-    for kind, rx in _EVENT_SQ if _primary(lang) == "sq" else _EVENT:
-        m = rx.search(folded)
-        if m and m.start() < best[1]:
-            best = (kind, m.start())
-    return best[0]
+    """The kind of the action a folded text names, or ``""`` when it names none (or only causes: see :func:`extract_one`).
+
+    The first event word that is not a cause (:data:`_CAUSE_BEFORE`); after "protest" written as a
+    modifier ("protest march", "protestna šetnja"), the word it modifies.
+    """
+    words = event_words(folded, lang)
+    for i, (start, end, kind) in enumerate(words):
+        if _CAUSE_BEFORE.search(folded[max(0, start - 40) : start]):
+            continue
+        after = words[i + 1] if i + 1 < len(words) else None
+        if after is not None and _MODIFIER.fullmatch(folded[start:end]) and not folded[end : after[0]].strip(" -"):
+            return after[2]
+        return kind
+    return ""
 
 
 def _best_when(f: Folded) -> tuple[regex.Match[str] | None, regex.Match[str] | None]:
@@ -588,6 +621,12 @@ def extract_one(text: str, posted: pd.Timestamp | None = None, lang: str | None 
             ts, status = resolve_when(expr, posted, lang, tz)
     span = _best_where(f, m, text, lang)
     where = f.original(text, *span) if span else ""
+    if not kind:
+        # Only causes ("Support the strike tomorrow at 12!"): supporting it is joining it. No event word
+        # at all: a call that names a time or a place invites readers to come together there, a
+        # gathering by the labelling definition ("Sutra u 18h svi ispred Skupštine").
+        causes = event_words(f.text, lang)
+        kind = causes[0][2] if causes else "gathering" if when or where else ""
     return {"event": kind, "when": when, "when_ts": ts if ts is not None else pd.NaT, "when_status": status, "where": where}
 
 
