@@ -73,3 +73,18 @@ def test_the_extraction_bench_counts_against_the_labels() -> None:
     assert got.loc["all"].tolist() == [2, "2/2", 2, "2/2", "2/2", 2, "1/1", "1/2"]
     assert got.loc["Albanian"].tolist() == [1, "1/1", 1, "1/1", "1/1", 1, "0/0", "0/1"]
     assert "| all | 2 | 2/2 |" in bench.section(bench.measure(dev))
+
+
+def test_readme_names_every_event_kind_and_time_status() -> None:
+    # The user-facing docs of post_scores.csv's call columns name what the code writes.
+    import inspect
+
+    from detector.posts import extract as extract_module
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    assert [k for k in extract_module.EVENT_KINDS if f"`{k}`" not in readme] == []
+    statuses = ("resolved", "date", "no post time", "unresolved")
+    source = inspect.getsource(extract_module)
+    assert [s for s in statuses if f'"{s}"' not in source] == []  # the values the code writes
+    assert [s for s in statuses if f"`{s}`" not in readme] == []
+    assert "`when_ts` is that time in UTC" in readme and "--tz" in readme
