@@ -107,6 +107,21 @@ def test_the_posts_csv_holds_the_flagged_posts_and_the_calls_with_what_when_wher
     assert got["call_score"].tolist() == scores.loc[got["post_id"]].map(lambda v: str(float(v))).tolist()
 
 
+def test_a_posts_run_without_clusters_is_reported(tmp_path: Path) -> None:
+    """``detector posts`` on posts that form no cluster writes a clusters file of a header alone: the
+    report reads it as no clusters (it stopped with "the CSV has a header but no rows")."""
+    out = tmp_path / "out"
+    out.mkdir()
+    args = ["posts", str(CALLS), "-o", str(out / "post_scores.csv"), "--clusters-out", str(out / "clusters.csv"), "--accounts-out", str(out / "accounts.csv")]
+    assert CliRunner().invoke(cli, args).exit_code == 0
+    assert len(pd.read_csv(out / "clusters.csv")) == 0
+    res = CliRunner().invoke(cli, ["report", "--from-dir", str(out), "-o", str(tmp_path / "rep")])
+    assert res.exit_code == 0, res.output
+    doc = pd.read_json(tmp_path / "rep" / "report-latest.json", typ="series")
+    assert (doc["headline"]["posts"], doc["headline"]["clusters"], len(doc["calls"])) == (7, 0, 2)
+    assert len(pd.read_csv(tmp_path / "rep" / "report-latest.posts.csv")) == 7  # the seven calls
+
+
 @pytest.mark.browser
 def test_calls_and_campaigns_in_chromium(files: Path, browser: Any, tmp_path: Path) -> None:  # noqa: F811
     data, _ = load_report_files(files / "accounts.csv", posts=files / "post_scores.csv", clusters=files / "clusters.csv")

@@ -35,8 +35,15 @@ import numpy as np
 import pandas as pd
 
 from detector import __version__
-from detector.errors import InputError
-from detector.io import Rejects, atomic_path, read_csv_strings, resolve_format, write_table
+from detector.errors import EmptyInputError, InputError
+from detector.io import (
+    Rejects,
+    atomic_path,
+    csv_delimiter,
+    read_csv_strings,
+    resolve_format,
+    write_table,
+)
 
 log = logging.getLogger(__name__)
 
@@ -1155,7 +1162,11 @@ def _numeric(df: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
 def _read_any(p: str) -> pd.DataFrame:
     fmt = resolve_format(p, None)
     if fmt == "csv":
-        df = pd.concat(list(read_csv_strings(p)))
+        try:
+            df = pd.concat(list(read_csv_strings(p)))
+        except EmptyInputError:
+            # A header and no rows is an empty table (``detector posts`` finding no cluster writes one), not an error.
+            df = pd.read_csv(p, nrows=0, dtype=str, sep=csv_delimiter(p))
     elif fmt == "parquet":
         df = pd.read_parquet(p)
         df.index = pd.RangeIndex(1, len(df) + 1)
