@@ -124,7 +124,7 @@ def build_campaigns(memberships: pd.DataFrame, *, window: str | pd.Timedelta | N
     # Accounts as numbers in the order of their ids: distinct (campaign, account) pairs come out sorted.
     a_code, a_names = pd.factorize(m["account_id"].astype("string").fillna("").array, sort=True)
     a_names = np.asarray(a_names, dtype=object)
-    k_code, k_names = pd.factorize(m["kind"].astype("string").array)
+    k_code, k_names = pd.factorize(m["kind"].astype("string").fillna("").array)  # every row a code (no -1)
     frame = pd.DataFrame({"e": row_event, "c": c_code, "k": k_code, "a": a_code, "t": times})
     g = frame.groupby("e", sort=True)
     e_acct, a_of = _distinct_pairs(row_event, a_code)
