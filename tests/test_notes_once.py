@@ -94,6 +94,15 @@ def test_posts_say_each_note_once_in_both_engines_and_for_the_profiles_file(inpu
     assert _notes(quiet.stderr) == [CALLS], quiet.stderr
 
 
+def test_run_says_the_profiles_files_date_notes(inputs: Path) -> None:
+    watches = inputs / "watches.toml"
+    watches.write_text('[watches.w]\nqueries = ["protest"]\n', encoding="utf-8")
+    args = ["run", "--watch", "w", "--config", str(watches), "--from", "posts.csv", "--profiles", "profiles.csv", "--db", "d.sqlite", "--data-dir", ".", "-o", "rep"]
+    res = _run(args, inputs)
+    profiles = _posts_notes("profiles.csv", "03.04.2015 10:00", "3 April 2015, not 4 March")
+    assert _notes(res.stderr) == [*_posts_notes("posts.csv", "03.04.2026 10:00", "3 April 2026, not 4 March"), *profiles], res.stderr
+
+
 def test_score_on_dask_says_the_file_notes_once_as_locally(inputs: Path) -> None:
     local = _run(["score", "profiles.csv", "-o", "l.csv", "--top", "0", "--as-of", "2020-01-01"], inputs)
     assert _notes(local.stdout) == _posts_notes("profiles.csv", "03.04.2015 10:00", "3 April 2015, not 4 March"), local.stdout

@@ -430,9 +430,9 @@ def import_files(
             store.upsert_accounts(profiles.drop(columns=["source_row"]), source=watch.name, seen_at=seen)
             parts.append(f"{len(profiles)} author profiles")
     if accounts_path is not None:
-        from detector.accounts.read import read_accounts
+        from detector.accounts.read import read_profiles
 
-        batch = read_accounts(accounts_path, dates=dates.for_file() if dates else None)
+        batch = read_profiles(accounts_path, dates=dates.for_file() if dates else None)  # says the file's date notes, naming it
         rejects.extend(batch.rejects)
         store.upsert_accounts(batch.accounts.drop(columns=["source_row"]), source=watch.name, seen_at=seen)
         parts.append(f"{len(batch.accounts)} profiles from {accounts_path}")
