@@ -177,13 +177,15 @@ def test_organisational_accounts_in_the_report_by_hand() -> None:
     assert (unseen["organisational_bots_suspicious"], unseen["organisational_bots_accounts"]) == (0.5, 2)
 
 
-# The shipped model (acct-20261130T144619Z, session 6) on the real rows above. Session 5's model
-# (acct-20261130T124523Z, without the prior) labelled four of them `suspicious`: ysjagan 0.847,
-# LynneVCheney 0.849, TomCottonAR 0.806 and APCUKingdom 0.804, each for liking nothing or following few.
+# The shipped model (acct-20261130T162336Z, session 7: the mean of the additive model and the trees)
+# on the real rows above. Session 5's model (acct-20261130T124523Z, without the prior) labelled four of
+# them `suspicious`: ysjagan 0.847, LynneVCheney 0.849, TomCottonAR 0.806 and APCUKingdom 0.804, each
+# for liking nothing or following few; session 6's (additive, with the prior) put ysjagan at 0.5636,
+# LynneVCheney 0.7852, BBCBreaking 0.3606, BJP4India 0.3543.
 SHIPPED_SCORES = {
-    "ysjagan": 0.5636, "LynneVCheney": 0.7852, "BBCBreaking": 0.3606, "BJP4India": 0.3543,
-    "TomCottonAR": 0.4719, "APCUKingdom": 0.4889, "Breaking911": 0.5972, "BBCNews": 0.2475, "StephenAtHome": 0.3381,
-    "PatriciaMazzei": 0.2346, "richardbranson": 0.3771, "benshapiro": 0.2158, "SethAbramson": 0.4165,
+    "ysjagan": 0.397, "LynneVCheney": 0.7858, "BBCBreaking": 0.1491, "BJP4India": 0.1497,
+    "TomCottonAR": 0.3322, "APCUKingdom": 0.3632, "Breaking911": 0.4598, "BBCNews": 0.1305, "StephenAtHome": 0.1523,
+    "PatriciaMazzei": 0.0893, "richardbranson": 0.1329, "benshapiro": 0.0669, "SethAbramson": 0.361,
 }  # fmt: skip
 
 
@@ -195,9 +197,10 @@ def test_the_shipped_model_on_organisational_accounts(twibot: pd.DataFrame, orga
     assert dict(zip(scored["screen_name"], scored["score"], strict=True)) == pytest.approx(SHIPPED_SCORES, abs=1e-4)
     assert (scored["label"] != "suspicious").all()
     # with 10,000 followers or more (all but LynneVCheney's 1,468), no reason says that liking
-    # nothing or following few raised the score
+    # nothing or following few raised the score (session 6's model gave LynneVCheney such a reason;
+    # session 7's gives none of them one among the top three)
     raised = scored["reasons"].str.contains("↑ [0-9,]+ likes? given|↑ follows|↑ followed", regex=True)
-    assert scored.loc[raised.to_numpy(), "screen_name"].tolist() == ["LynneVCheney"]
+    assert set(scored.loc[raised.to_numpy(), "screen_name"]) <= {"LynneVCheney"}
 
 
 def test_detector_info_gives_the_organisational_figures() -> None:
@@ -210,6 +213,6 @@ def test_detector_info_gives_the_organisational_figures() -> None:
     result = CliRunner().invoke(cli, ["info", "--model", str(PACKAGE_MODEL)])
     assert result.exit_code == 0, result.output
     assert (
-        "org. shape   suspicious: 2.1% of 192 humans and 5.6% of 107 bots with 10,000+ followers, <= 100 likes given "
+        "org. shape   suspicious: 0.5% of 192 humans and 2.8% of 107 bots with 10,000+ followers, <= 100 likes given "
         "(held out, every fold pooled)"
     ) in result.output.splitlines()

@@ -10,13 +10,14 @@ import json
 import shutil
 from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import pytest
 from sklearn.ensemble import HistGradientBoostingClassifier
 
-from detector.accounts.explain import TEMPLATES, AdditiveExplainer, reasons
+from detector.accounts.explain import TEMPLATES, AdditiveExplainer, BlendExplainer, reasons
 from detector.accounts.features import FEATURE_VERSION, AccountFeatures, compute_features
 from detector.accounts.model import (
     LABELS,
@@ -25,6 +26,7 @@ from detector.accounts.model import (
     SCORE_COLUMNS,
     SCORE_FLOOR,
     AccountModel,
+    BlendFit,
     Booster,
     balanced_sample,
     balanced_weights,
@@ -155,10 +157,9 @@ def test_lookup_tables_equal_the_trees(which: str, request: pytest.FixtureReques
     assert np.isnan(X).any()  # missing inputs go down the trees' missing-value branches too
     log_odds, contrib = model.explainer.contributions(X)
     if which != "shipped_model":  # a model just trained still has the trees the arrays were read from
-        np.testing.assert_allclose(log_odds, model.booster.decision_function(X), rtol=0, atol=1e-9)
+        np.testing.assert_allclose(log_odds, _decision(model.booster, model.explainer, X), rtol=0, atol=1e-9)
     # the contributions add up to the log-odds: intercept + training-mean reference + contributions
-    ex = model.explainer
-    reference = ex.intercept + (ex.baseline.sum() if isinstance(ex, AdditiveExplainer) else ex.expected)
+    reference = _reference(model.explainer)
     np.testing.assert_allclose(reference + contrib.sum(axis=1), log_odds, atol=1e-9)
     # the scores are the calibration of those log-odds, less what the broadcaster prior takes away
     # from the own activity of accounts with an audience (a model trained before it has none)
@@ -168,6 +169,20 @@ def test_lookup_tables_equal_the_trees(which: str, request: pytest.FixtureReques
     a, b = model.calibration
     np.testing.assert_allclose(scores, np.clip(1 / (1 + np.exp(-(a * prior_odds + b))), SCORE_FLOOR, 1 - SCORE_FLOOR), rtol=0, atol=1e-12)
     np.testing.assert_allclose(shown, prior_contrib * a, atol=1e-12)
+
+
+def _reference(ex: Any) -> float:
+    """What a model's contributions add up to its log-odds from (a blend: its parts', averaged)."""
+    if isinstance(ex, BlendExplainer):
+        return float(sum(w * _reference(part) for part, w in zip(ex.parts, ex.weights, strict=True)))
+    return float(ex.intercept + (ex.baseline.sum() if isinstance(ex, AdditiveExplainer) else ex.expected))
+
+
+def _decision(fitted: Any, ex: Any, X: np.ndarray) -> np.ndarray:
+    """scikit-learn's log-odds of a fitted model (a blend: its parts', averaged)."""
+    if isinstance(fitted, BlendFit):
+        return sum(w * fit.decision_function(X[:, cols]) for (fit, cols), w in zip(fitted.fits, ex.weights, strict=True))
+    return fitted.decision_function(X)
 
 
 def test_no_score_is_certain(small_model: AccountModel) -> None:

@@ -473,8 +473,11 @@ def fit_booster(
             raise ModelError("a blend needs the feature names")
         names = list(features)
         fits = []
-        for part, own in zip(booster.parts, booster.part_features, strict=True):
-            if part.kind == "forest" or set(own) - set(names):
+        for part, wanted in zip(booster.parts, booster.part_features, strict=True):
+            # each part on those of its features the blend is given (e.g. only the fields an
+            # analyst's profiles have, training.labels)
+            own = tuple(f for f in wanted if f in names)
+            if part.kind == "forest" or not own:
                 raise ModelError("a blend's parts are boosted models on some of its features")
             cols = np.array([names.index(f) for f in own], dtype=np.intp)
             # the blend's audience prior holds for it only if it holds for every part
