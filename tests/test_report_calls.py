@@ -119,7 +119,11 @@ def test_a_posts_run_without_clusters_is_reported(tmp_path: Path) -> None:
     assert res.exit_code == 0, res.output
     doc = pd.read_json(tmp_path / "rep" / "report-latest.json", typ="series")
     assert (doc["headline"]["posts"], doc["headline"]["clusters"], len(doc["calls"])) == (7, 0, 2)
-    assert len(pd.read_csv(tmp_path / "rep" / "report-latest.posts.csv")) == 7  # the seven calls
+    # The posts CSV: the flagged posts and the calls (here the seven posts are the two calls' copies).
+    listed = set(pd.read_csv(tmp_path / "rep" / "report-latest.posts.csv", dtype=str)["post_id"])
+    scores = pd.read_csv(out / "post_scores.csv", dtype=str)
+    assert listed == {p["post_id"] for p in doc["posts_flagged"]} | set(scores.loc[scores["is_call"] == "True", "post_id"])
+    assert len(listed) == 7
 
 
 @pytest.mark.browser
