@@ -154,3 +154,16 @@ def test_a_blend_takes_only_boosted_parts(training_sample: pd.DataFrame) -> None
         fit_booster(X, y, None, replace(BLEND_MONOTONE, parts=(MONOTONE_BOOSTER, FOREST)), 0, FEATURES_V4)
     with pytest.raises(ModelError, match="feature names"):
         fit_booster(X, y, None, BLEND_MONOTONE, 0, None)
+
+
+def test_a_blend_given_fewer_features_fits_each_part_on_those_it_has(training_sample: pd.DataFrame) -> None:
+    """As the analyst-label evaluation asks (only the fields an analyst's profiles have): each part
+    on its own features among those given; a part left with none is refused."""
+    given = ("statuses_count", "followers_count", "friends_count", "followers_per_post")  # the last is v4 only
+    X = compute_features(training_sample, np.zeros((40, 40)), given).to_numpy(dtype="float64")
+    y = training_sample["label"].to_numpy(dtype=int)
+    with one_thread():
+        fit = fit_booster(X, y, None, _small(BLEND_MONOTONE), 0, given)
+    assert [cols.tolist() for _, cols in fit.fits] == [[0, 1, 2], [0, 1, 2, 3]]
+    with pytest.raises(ModelError, match="boosted models on some of its features"):
+        fit_booster(X[:, 3:], y, None, BLEND_MONOTONE, 0, ("followers_per_post",))

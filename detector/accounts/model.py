@@ -1,6 +1,6 @@
 """The account model: training, calibration, thresholds, persistence and scoring.
 
-Four families, chosen among by the nested evaluation (:mod:`detector.training.evaluate`), each
+Five families, chosen among by the nested evaluation (:mod:`detector.training.evaluate`), each
 read off the fitted estimator into plain arrays (:mod:`detector.accounts.explain`):
 
 * additive: scikit-learn's ``HistGradientBoostingClassifier`` with one feature per tree
