@@ -104,8 +104,30 @@ def dask_client(scheduler: str | None = None, *, n_workers: int = 2, processes: 
         finally:
             client.close()
         return
-    with LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=processes, dashboard_address=":0") as cluster, Client(cluster) as client:
+    debug = log.isEnabledFor(logging.DEBUG)
+    with (
+        _quiet_distributed(debug),
+        LocalCluster(
+            n_workers=n_workers, threads_per_worker=1, processes=processes, dashboard_address=":0", silence_logs=logging.DEBUG if debug else logging.ERROR
+        ) as cluster,
+        Client(cluster) as client,
+    ):
         yield client
+
+
+@contextlib.contextmanager
+def _quiet_distributed(debug: bool) -> Iterator[None]:
+    """Hold back Dask's own INFO and WARNING lines (a local scheduler starting and closing, its shuffle
+    plugin's bookkeeping): dozens per run, none of them about the analyst's input. Errors still show,
+    and with ``-vv`` (debug) everything does."""
+    dlog = logging.getLogger("distributed")
+    before = dlog.level
+    if not debug:
+        dlog.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        dlog.setLevel(before)
 
 
 def list_partitions(path: str | os.PathLike[str]) -> list[Path]:

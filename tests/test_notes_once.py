@@ -89,6 +89,8 @@ def test_posts_say_each_note_once_in_both_engines_and_for_the_profiles_file(inpu
     # Two partitions, each read in a worker process: one note for the input (the folder), not one per partition.
     dask = _run(["posts", "parts", "--engine", "dask", "-o", "d.csv", "--profiles", "profiles.csv"], inputs)
     assert _notes(dask.stderr) == [*_posts_notes("parts", "03.04.2026 10:00", "3 April 2026, not 4 March"), *profiles, CALLS], dask.stderr
+    # Dask's own scheduler, nanny and shuffle lines (dozens per run, none about the input) stay out.
+    assert not [line for line in dask.stderr.splitlines() if " distributed." in line], dask.stderr
     # -q: only errors, in the workers too (they used to print their notes whatever the options).
     quiet = _run(["-q", "posts", "parts", "--engine", "dask", "-o", "q.csv"], inputs)
     assert _notes(quiet.stderr) == [CALLS], quiet.stderr
