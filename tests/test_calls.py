@@ -260,3 +260,43 @@ def test_template_gaps_replaced_as_the_plain_pattern_would(norm: str) -> None:
 
     arr = pa.array([norm], type=pa.large_string())
     assert pc.replace_substring_regex(arr, _TEMPLATE_GAPS, " ").to_pylist() == pc.replace_substring_regex(arr, TEMPLATE_GAP, " ").to_pylist()
+
+
+def test_reasons_by_codes_written_out() -> None:
+    """Each post's reasons, strongest first (weights written in the comments), from parts given as codes."""
+    from detector.posts.calls import NO_AUTHOR, _reasons
+
+    nan = float("nan")
+    author = np.array([0.8, nan, nan, 0.1, 0.45, 0.8])
+    coord = np.array([0.5, 0.0, 0.0, 0.0, 0.2, 0.1])
+    notes = ["in text cluster text-abc with 3 accounts", "", "", "", "", "not in a cluster itself; author coordination 0.20"]
+    feats = pd.DataFrame(
+        {
+            "self_repeats": [2, 0, 0, 0, 0, 0],
+            "burst": [0, 0, 1, 0, 5, 0],
+            "call_to_action": [False, True, False, False, False, False],
+            "call_strength": [0.0, 0.75, 0.0, 0.0, 0.0, 0.0],
+            "urgency": [0.0, 0.6, 0.0, 0.0, 0.0, 0.0],
+            "cta_time": [False, True, False, False, False, False],
+            "cta_place": [False, False, False, False, False, False],
+        }
+    )
+    anonymous = np.array([False, True, False, False, False, False])
+    held = np.array([False, False, False, False, True, False])
+    want = [
+        # author 0.56, coordination 0.35, template 0.19
+        "author account score 0.80; in text cluster text-abc with 3 accounts; same message sent 2 more time(s) by the author within 24 h",
+        # call 0.09, urgency 0.045, the missing author 0
+        "call to action with time; urgent wording; " + NO_AUTHOR,
+        "author not scored (no profile)",
+        "no evidence found",  # an author score under 0.30 and nothing else
+        # a held verdict 0.315, a burst of 5 0.12; a coordination score without a note is not said
+        "author profile too sparse for a verdict (account score 0.45); author posted 5 other posts within ±10 min",
+        "author account score 0.80; not in a cluster itself; author coordination 0.20",
+    ]
+    window = pd.Timedelta("10min")
+    got = _reasons(author, coord, np.array(notes, dtype=object), feats, window, anonymous=anonymous, held=held)
+    assert list(got) == want
+    # The notes as codes (what _post_coordination gives) say the same.
+    coded = _reasons(author, coord, pd.Categorical(notes), feats, window, anonymous=anonymous, held=held)
+    assert list(coded) == want and str(pd.Series(coded).dtype) == "str"

@@ -544,7 +544,7 @@ def _author_scores(posts: pd.DataFrame, account_scores: pd.DataFrame | None) -> 
     return np.where(at >= 0, score[np.maximum(at, 0)], np.nan)
 
 
-def _post_coordination(posts: pd.DataFrame, coordination: Coordination | None) -> tuple[np.ndarray, pd.Series, np.ndarray]:
+def _post_coordination(posts: pd.DataFrame, coordination: Coordination | None) -> tuple[np.ndarray, pd.Series, pd.Categorical]:
     """Coordination evidence per post: the author's repetition score, halved outside any cluster.
 
     One cluster alone is weak evidence (a crowd retweets a viral post in the same minute), so the
@@ -554,10 +554,13 @@ def _post_coordination(posts: pd.DataFrame, coordination: Coordination | None) -
     n = len(posts)
     coord = np.zeros(n)
     ids = pd.Series(pd.NA, index=range(n), dtype="string")
-    notes = np.full(n, "", dtype=object)
     if coordination is None:
-        return coord, ids, notes
+        return coord, ids, pd.Categorical.from_codes(np.zeros(n, dtype=np.int64), [""])
     in_cluster = np.zeros(n, dtype=bool)
+    # Each post's note from its top cluster's note and its author's detail, as codes (joined below
+    # once per distinct pair, not once per post).
+    note_of, notes_text = np.full(n, -1, dtype=np.int64), np.zeros(0, dtype=object)
+    detail_of, details_text = np.full(n, -1, dtype=np.int64), np.zeros(0, dtype=object)
     m = coordination.memberships
     if m is not None and not m.empty:
         m = m.sort_values(["n_accounts", "cluster_id"], ascending=[False, True])
@@ -573,7 +576,7 @@ def _post_coordination(posts: pd.DataFrame, coordination: Coordination | None) -
         at = _positions(pid, note.index)
         in_cluster = at >= 0
         ids = pd.Series(joined.to_numpy(dtype=object)[_positions(note.index, joined.index)][at], dtype="string", name=pid.name).where(in_cluster).reset_index(drop=True)
-        notes[in_cluster] = note.to_numpy(dtype=object)[at[in_cluster]]
+        note_of, notes_text = np.where(in_cluster, at, -1), note.to_numpy(dtype=object)
     acc = coordination.account_scores
     if acc is not None and not acc.empty:
         author, acc_key = _keys(posts, acc)
@@ -591,10 +594,18 @@ def _post_coordination(posts: pd.DataFrame, coordination: Coordination | None) -
             if "reason" in idx.columns:
                 why = idx["reason"].astype("string").fillna("")
                 detail = detail + np.where(why != "", " (" + why + ")", "")
-            d = detail.to_numpy(dtype=object)[at[pos]]
-            before = notes[pos]
-            notes[pos] = np.where(before != "", before + "; " + d, "not in a cluster itself; " + d)
-    return coord, ids, notes
+            detail_of, details_text = np.where(pos, at, -1), detail.to_numpy(dtype=object)
+    width = len(details_text) + 1
+    pair, distinct = pd.factorize((note_of + 1) * width + detail_of + 1)
+    texts = []
+    for key in distinct.tolist():
+        c, d = key // width - 1, key % width - 1
+        if d < 0:
+            texts.append("" if c < 0 else notes_text[c])
+        else:
+            texts.append(("not in a cluster itself" if c < 0 else notes_text[c]) + "; " + details_text[d])
+    text_code, categories = pd.factorize(np.asarray(texts, dtype=object))
+    return coord, ids, pd.Categorical.from_codes(text_code[pair], categories)
 
 
 def _positions(values: pd.Series | pd.Index, keys: pd.Series | pd.Index) -> np.ndarray:
@@ -605,9 +616,9 @@ def _positions(values: pd.Series | pd.Index, keys: pd.Series | pd.Index) -> np.n
 
 
 def _reasons(
-    author: np.ndarray, coord: np.ndarray, coord_note: np.ndarray, f: pd.DataFrame, window: pd.Timedelta, *, anonymous: np.ndarray | None = None, held: np.ndarray | None = None
-) -> list[str]:
-    """Each post's reasons, strongest first, ``;``-separated (vectorised over the posts)."""
+    author: np.ndarray, coord: np.ndarray, coord_note: np.ndarray | pd.Categorical, f: pd.DataFrame, window: pd.Timedelta, *, anonymous: np.ndarray | None = None, held: np.ndarray | None = None
+) -> Any:
+    """Each post's reasons, strongest first, ``;``-separated (vectorised over the posts), as Arrow text."""
     n = len(author)
     a = np.nan_to_num(author, nan=0.0)
     repeats = f["self_repeats"].to_numpy(dtype="int64")
@@ -617,45 +628,70 @@ def _reasons(
     urgency = f["urgency"].to_numpy(dtype=float)
     minutes = int(window.total_seconds() // 60)
     no_author = np.isnan(author)
-    call_text = np.where(
-        f["cta_time"].to_numpy(dtype=bool),
-        np.where(f["cta_place"].to_numpy(dtype=bool), "call to action with time and place", "call to action with time"),
-        np.where(f["cta_place"].to_numpy(dtype=bool), "call to action with place", "call to action"),
-    )
+    # Each part's text as codes into a few distinct texts (a dictionary), never a Python string per post.
+    none_text = "author not scored (no profile)"
+    author_dict, author_code = _fmt_codes(a, "author account score {:.2f}")
+    if held is not None:
+        held_dict, held_code = _fmt_codes(a, "author profile too sparse for a verdict (account score {:.2f})")
+        author_code = np.where(held, held_code + len(author_dict), author_code)
+        author_dict = author_dict + held_dict
+    if anonymous is not None:
+        author_code = np.where(no_author, np.where(anonymous, len(author_dict), len(author_dict) + 1), author_code)
+        author_dict = [*author_dict, NO_AUTHOR, none_text]
+    else:
+        author_code = np.where(no_author, len(author_dict), author_code)
+        author_dict = [*author_dict, none_text]
+    notes = coord_note if isinstance(coord_note, pd.Categorical) else pd.Categorical(np.asarray(coord_note, dtype=object))
+    note_code, note_dict = notes.codes.astype(np.int64), notes.categories.astype(object).tolist()
+    has_note = np.asarray(note_dict + [""], dtype=object)[note_code] != ""
+    call_code = 2 * f["cta_time"].to_numpy(dtype=bool).astype(np.int64) + f["cta_place"].to_numpy(dtype=bool)
+    call_dict = ["call to action", "call to action with place", "call to action with time", "call to action with time and place"]
     parts = [
-        (np.where(no_author, 0.0, WEIGHTS["author"] * a), no_author | (a >= UNCERTAIN) | (held if held is not None else False),
-         np.where(no_author, np.where(anonymous, NO_AUTHOR, "author not scored (no profile)") if anonymous is not None else "author not scored (no profile)",
-                  np.where(held, _fmt(a, "author profile too sparse for a verdict (account score {:.2f})"), _fmt(a, "author account score {:.2f}")) if held is not None else _fmt(a, "author account score {:.2f}"))),
-        (WEIGHTS["coordination"] * coord, (coord > 0) & (coord_note != ""), coord_note),
-        (WEIGHTS["template"] * (1 - np.exp(-repeats / TEMPLATE_SCALE)), repeats >= 1,
-         _fmt(repeats, "same message sent {} more time(s) by the author within 24 h")),
-        (WEIGHTS["burst"] * (1 - np.exp(-bursts / BURST_SCALE)), bursts >= 3,
-         _fmt(bursts, "author posted {} other posts within ±" + str(minutes) + " min")),
-        (WEIGHTS["message"] * 0.5 * strength, call, call_text),
-        (WEIGHTS["message"] * 0.3 * urgency, urgency >= 0.5, np.full(n, "urgent wording", dtype=object)),
+        (np.where(no_author, 0.0, WEIGHTS["author"] * a), no_author | (a >= UNCERTAIN) | (held if held is not None else False), (author_dict, author_code)),
+        (WEIGHTS["coordination"] * coord, (coord > 0) & has_note, (note_dict, note_code)),
+        (WEIGHTS["template"] * (1 - np.exp(-repeats / TEMPLATE_SCALE)), repeats >= 1, _fmt_codes(repeats, "same message sent {} more time(s) by the author within 24 h")),
+        (WEIGHTS["burst"] * (1 - np.exp(-bursts / BURST_SCALE)), bursts >= 3, _fmt_codes(bursts, "author posted {} other posts within ±" + str(minutes) + " min")),
+        (WEIGHTS["message"] * 0.5 * strength, call, (call_dict, call_code)),
+        (WEIGHTS["message"] * 0.3 * urgency, urgency >= 0.5, (["urgent wording"], np.zeros(n, dtype=np.int64))),
     ]
     present = np.stack([np.broadcast_to(np.asarray(on, dtype=bool), (n,)) for _, on, _ in parts], axis=1)
     weights = np.where(present, np.stack([np.broadcast_to(w, (n,)) for w, _, _ in parts], axis=1), -np.inf)
     order = np.argsort(-weights, axis=1, kind="stable")
     # Each row's parts, strongest first: its "shape" (which parts, in which order) is one of a few
-    # dozen, and the rows of one shape are joined column by column rather than row by row.
+    # dozen, and the rows of one shape are joined column by column (by Arrow) rather than row by row.
     k = len(parts)
     ranked = np.where(np.take_along_axis(present, order, axis=1), order, k)
     shapes, shape_of = np.unique(ranked @ ((k + 1) ** np.arange(k)), return_inverse=True)
     by_shape = np.argsort(shape_of, kind="stable")
     bounds = np.searchsorted(shape_of[by_shape], np.arange(len(shapes) + 1))
-    texts = [np.asarray(np.broadcast_to(np.asarray(t, dtype=object), (n,))) for _, _, t in parts]
-    out = np.full(n, "no evidence found", dtype=object)
+    # A reason text is fixed by its shape and its parts' codes: each distinct one is joined once (in
+    # Python: a few hundred thousand at most), and the posts take theirs by code (one Arrow take).
+    dicts = [d for _, _, (d, _) in parts]
+    codes = [np.broadcast_to(np.asarray(c, dtype=np.int64), (n,)) for _, _, (_, c) in parts]
+    distinct: list[str] = ["no evidence found"]
+    reason_of = np.zeros(n, dtype=np.int64)
     for g in range(len(shapes)):
         rows = by_shape[bounds[g] : bounds[g + 1]]
         cols = [int(c) for c in ranked[rows[0]] if c < k]
         if not cols:
             continue
-        joined = texts[cols[0]][rows]
-        for c in cols[1:]:
-            joined = joined + "; " + texts[c][rows]
-        out[rows] = np.where(joined == "", "no evidence found", joined)
-    return out.tolist()
+        key = np.zeros(len(rows), dtype=np.int64)
+        for c in cols:
+            part = codes[c][rows]
+            key = pd.factorize(key * (int(part.max()) + 1) + part)[0].astype(np.int64)
+        first = np.unique(key, return_index=True)[1]
+        for r in rows[first].tolist():
+            text = "; ".join(dicts[c][codes[c][r]] for c in cols)
+            distinct.append(text or "no evidence found")
+        reason_of[rows] = len(distinct) - len(first) + key
+    out = pa.array(distinct, type=pa.large_string()).take(pa.array(reason_of))
+    return pd.Series(pd.arrays.ArrowStringArray(out)).astype("str").array
+
+
+def _fmt_codes(values: np.ndarray, template: str) -> tuple[list[str], np.ndarray]:
+    """``template.format(v)`` of each distinct value, and each value's code into them."""
+    uniq, inverse = np.unique(values, return_inverse=True)
+    return [template.format(v) for v in uniq.tolist()], inverse.ravel().astype(np.int64)
 
 
 def _fmt(values: np.ndarray, template: str) -> np.ndarray:
