@@ -122,3 +122,23 @@ def test_an_unknown_zone_stops_the_command(sheet: Path) -> None:
     assert result.exit_code == 2
     assert result.stderr == "error: unknown time zone 'Europe/Beograd': give an IANA name such as Europe/Belgrade, Europe/Tirane or UTC\n"
     assert not Path("out.csv").exists()
+
+
+def test_posts_in_the_hour_the_clocks_change_are_rejected_with_that_reason(tmp_path: Path) -> None:
+    """Real local times in the hour --tz's zone repeats (clocks back) or skips (clocks forward) are not
+    guessed; their reject says so (it said 'unreadable time'), and the other posts are scored."""
+    from detector.posts.read import read_posts
+
+    src = tmp_path / "p.csv"
+    src.write_text(
+        "post_id,author_id,text,created_at\n1,a,hello,2015-10-25 02:51:00\n2,b,hi,2017-03-26 02:28:00\n3,c,ok,2017-03-26 04:28:00\n",
+        encoding="utf-8",
+    )
+    got = read_posts(src, dates=DateRules(tz="Europe/Belgrade"))
+    assert got.posts["post_id"].tolist() == ["3"]
+    assert str(got.posts["created_at"].iat[0]) == "2017-03-26 02:28:00+00:00"
+    reasons = [(r["row"], r["reason"]) for r in got.rejects.rows]
+    assert reasons == [
+        (1, "time '2015-10-25 02:51:00' falls in the hour Europe/Belgrade skips or repeats when the clocks change; give times with their offset"),
+        (2, "time '2017-03-26 02:28:00' falls in the hour Europe/Belgrade skips or repeats when the clocks change; give times with their offset"),
+    ]
