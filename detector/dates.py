@@ -131,6 +131,14 @@ class DateRules:
             unzoned=self.unzoned, unplaceable=self.unplaceable, by_convention=self.by_convention, dayfirst_shown=self.dayfirst_shown,
         )  # fmt: skip
 
+    def clock_change(self, value: object) -> str | None:
+        """Why ``value`` was left unread when it is a real local time that :attr:`tz` cannot place
+        (the hour skipped or repeated when the clocks change), else None: both readers say it so."""
+        text = str(value).strip()
+        if text not in self.unplaceable:
+            return None
+        return f"'{escape_controls(text[:40])}' falls in the hour {self.tz} skips or repeats when the clocks change"
+
     def with_decided(self, decided: dict[str, str]) -> DateRules:
         """These rules for one chunk of a file whose orders were settled as ``decided``."""
         return DateRules(self.order, self.fmt, dict(self.defaults), dict(decided), tz=self.tz)

@@ -641,10 +641,7 @@ def _times(s: pd.Series, name: str, rejects: Rejects, dates: DateRules | None = 
         todo[todo] = (s[todo].astype("string").str.strip().str.len() > 0).fillna(False).to_numpy(dtype=bool)
     for i in np.flatnonzero(todo):
         v = str(s.iat[i]).strip()
-        problem = (
-            f"'{escape_controls(v[:40])}' falls in the hour {dates.tz} skips or repeats when the clocks change"
-            if v in dates.unplaceable else f"unparseable date '{escape_controls(v[:40])}'"
-        )
+        problem = dates.clock_change(v) or f"unparseable date '{escape_controls(v[:40])}'"
         rejects.add(int(s.index[i]), name, f"{problem}: field ignored, record kept", v[:80], action="field ignored")
     return out
 

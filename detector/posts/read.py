@@ -469,15 +469,14 @@ def _finish_table(
         (out["created_at"].notna() & times.isna(), name("created_at", "created_at"), "unreadable time"),
         (out["post_id"].isna(), id_field, "no post id"),
     ]
-    unplaceable = rules.unplaceable if rules is not None else set()
-    zone = rules.tz if rules is not None else None
     for mask, field_name, reason in checks:
         hit = mask & ~bad
         for row in out.index[hit]:
             detail = f"{reason} {out.at[row, 'created_at']!r}" if reason == "unreadable time" else reason
-            if reason == "unreadable time" and str(out.at[row, "created_at"]).strip() in unplaceable:
-                # a real local time, not a bad one: --tz's zone skips or repeats its hour (DST)
-                detail = f"time {out.at[row, 'created_at']!r} falls in the hour {zone} skips or repeats when the clocks change; give times with their offset"
+            # a real local time, not a bad one: --tz's zone skips or repeats its hour (DST)
+            clock = rules.clock_change(out.at[row, "created_at"]) if reason == "unreadable time" and rules is not None else None
+            if clock:
+                detail = f"time {clock}; give times with their offset"
             rejects.add(int(row), field_name, detail, raw.loc[row].dropna().to_dict())
         bad |= mask
     out["created_at"] = times
