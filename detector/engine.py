@@ -572,8 +572,7 @@ def _post_part(
     if order is not None:
         rules = rules.with_decided({"created_at": order})
     try:
-        with _held_notes(rules, path):
-            read = read_posts(path, fmt, dates=rules, columns=columns)
+        read = read_posts(path, fmt, dates=rules, columns=columns, say_date_notes=False)
         posts, users, rejects, partial = read.posts, read.users, read.rejects, read.profiles
     except _Nothing:
         # One partition with no usable post is not the end of the job; count its rejects instead.
@@ -589,39 +588,6 @@ def _post_part(
         partial = partial.reindex(columns=[c for c in accounts.columns if c not in ("_part", "_ira")])
         accounts = pd.concat([accounts, partial.assign(_part=np.int64(part), _ira=True)], ignore_index=True) if len(accounts) else partial.assign(_part=np.int64(part), _ira=True)
     return posts, _rejects_frame(rejects.frame()), accounts, notes_frame(rules_notes(rules))
-
-
-class _HeldNotes(logging.Filter):
-    """Drops, on a thread reading a partition, the reader's date notes on that partition (exactly
-    the sentences its rules give): the client says them once for the whole input."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.local = threading.local()
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        held = getattr(self.local, "held", None)
-        if held is None:
-            return True
-        from detector.dates import date_notices, rules_notes
-
-        rules, path = held
-        return record.getMessage() not in date_notices(path, rules_notes(rules))
-
-
-_HELD = _HeldNotes()
-
-
-@contextlib.contextmanager
-def _held_notes(rules: Any, path: str) -> Iterator[None]:
-    read_log = logging.getLogger("detector.posts.read")
-    if _HELD not in read_log.filters:
-        read_log.addFilter(_HELD)
-    _HELD.local.held = (rules, path)
-    try:
-        yield
-    finally:
-        _HELD.local.held = None
 
 
 def _say_date_notes(part_notes: pd.DataFrame, input_path: str) -> list[str]:

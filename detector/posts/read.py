@@ -102,6 +102,8 @@ def read_posts(
     fmt: str | None = None,
     dates: DateRules | None = None,
     columns: dict[str, str] | None = None,
+    *,
+    say_date_notes: bool = True,
 ) -> PostsRead:
     """Read posts from ``path`` in any supported shape.
 
@@ -116,6 +118,9 @@ def read_posts(
         (the IRA CSV is month-first, as FiveThirtyEight documents it).
     columns : dict, optional
         ``--columns``: canonical post field to the file's header (``text=Tekst``).
+    say_date_notes : bool
+        Log the file's date notes (times without a zone, dotted dates read day-first) once. False
+        where a caller joins the notes of many files and says them itself (``dates`` keeps them).
 
     Returns
     -------
@@ -165,10 +170,10 @@ def read_posts(
         numbered = False
     if not numbered:
         posts = drop_duplicate_posts(posts, rejects)
-    if rules.unzoned:
+    if rules.unzoned and say_date_notes:
         # Times of day written without a zone were read as UTC: said once per file (the rules are shared by its chunks).
         log.warning("%s", unzoned_notice(p, rules.unzoned))
-    if note := rules.convention_note(p):  # dotted dates that read both ways were read day-first: said once per file, like the zone
+    if say_date_notes and (note := rules.convention_note(p)):  # dotted dates that read both ways were read day-first: said once per file, like the zone
         log.warning("%s", note)
     if posts.empty:
         raise NothingScoredError(f"{p}: every record was rejected ({len(rejects)} rejects)")
