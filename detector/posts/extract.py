@@ -266,9 +266,23 @@ class Folded:
 
     def original(self, original: str, start: int, end: int) -> str:
         """The original text behind the folded span ``[start, end)``."""
+        i, j = self.span(original, start, end)
+        return original[i:j]
+
+    def span(self, original: str, start: int, end: int) -> tuple[int, int]:
+        """Where :meth:`original` is cut from: ``[i, j)`` in ``original`` (``i == j`` when empty)."""
         if end <= start:
-            return ""
-        return original[int(self.source[start]) : int(self.source[end - 1]) + 1].strip(" ,.;:!?-")
+            return 0, 0
+        return _trim(original, int(self.source[start]), int(self.source[end - 1]) + 1, " ,.;:!?-")
+
+
+def _trim(text: str, i: int, j: int, chars: str | None = None) -> tuple[int, int]:
+    """``[i, j)`` narrowed as ``text[i:j].strip(chars)`` would narrow it."""
+    part = text[i:j]
+    left = len(part) - len(part.lstrip(chars))
+    if left == len(part):
+        return i, i
+    return i + left, j - (len(part) - len(part.rstrip(chars)))
 
 
 def fold(text: str) -> Folded:
@@ -598,20 +612,33 @@ def _to_utc(day: pd.Timestamp, hour: int | None, minute: int | None, tz: str) ->
 
 def extract_one(text: str, posted: pd.Timestamp | None = None, lang: str | None = None, tz: str | None = None) -> dict[str, object]:
     """``event``, ``when``, ``when_ts``, ``when_status`` and ``where`` of one text (see the module docstring; ``tz``: :func:`resolve_when`)."""
+    found = extract_spans(text, posted, lang, tz)
+    return {key: found[key] for key in ("event", "when", "when_ts", "when_status", "where")}
+
+
+def extract_spans(text: str, posted: pd.Timestamp | None = None, lang: str | None = None, tz: str | None = None) -> dict[str, object]:
+    """:func:`extract_one`, and where in ``text`` its ``when`` and ``where`` were cut from.
+
+    Adds ``when_spans``: the ``(start, end)`` offsets of the time's parts in the text's order (one
+    part, or a day and a clock time written apart: ``when`` joins those two with " … "), and
+    ``where_span``: the place's ``(start, end)`` or ``None``. ``text[start:end]`` is the part as
+    ``when``/``where`` give it (``bench/extract_eval.py`` compares them with labelled spans).
+    """
     if not isinstance(text, str) or not text:
-        return {"event": "", "when": "", "when_ts": pd.NaT, "when_status": "", "where": ""}
+        return {"event": "", "when": "", "when_ts": pd.NaT, "when_status": "", "where": "", "when_spans": [], "where_span": None}
     f = fold(text)
     kind = event_kind(f.text, lang)
     m, day = _best_when(f)
-    when = f.original(text, m.start(), m.end()) if m else ""
+    parts = [f.span(text, m.start(), m.end())] if m else []
     expr = m.group(0).strip() if m else ""
     if m and day:  # the day and the clock time written apart: both are the time, in the text's order
         first, second = sorted((day, m), key=lambda x: x.start())
         if not f.text[first.end() : second.start()].strip(" ,"):  # written together ("at noon tomorrow"): one span
-            when = f.original(text, first.start(), second.end())
+            parts = [f.span(text, first.start(), second.end())]
         else:
-            when = f"{f.original(text, first.start(), first.end()).strip()} … {f.original(text, second.start(), second.end()).strip()}"
+            parts = [_trim(text, *f.span(text, x.start(), x.end())) for x in (first, second)]
         expr = f"{day.group(0).strip()} {expr}"
+    when = " … ".join(text[i:j] for i, j in parts)
     ts, status = (None, "")
     if m:
         before = f.text[max(0, m.start() - 12) : m.start()]
@@ -620,14 +647,18 @@ def extract_one(text: str, posted: pd.Timestamp | None = None, lang: str | None 
         else:
             ts, status = resolve_when(expr, posted, lang, tz)
     span = _best_where(f, m, text, lang)
-    where = f.original(text, *span) if span else ""
+    place = f.span(text, *span) if span else None
+    where = text[place[0] : place[1]] if place else ""
     if not kind:
         # Only causes ("Support the strike tomorrow at 12!"): supporting it is joining it. No event word
         # at all: a call that names a time or a place invites readers to come together there, a
         # gathering by the labelling definition ("Sutra u 18h svi ispred Skupštine").
         causes = event_words(f.text, lang)
         kind = causes[0][2] if causes else "gathering" if when or where else ""
-    return {"event": kind, "when": when, "when_ts": ts if ts is not None else pd.NaT, "when_status": status, "where": where}
+    return {
+        "event": kind, "when": when, "when_ts": ts if ts is not None else pd.NaT, "when_status": status, "where": where,
+        "when_spans": [p for p in parts if p[0] < p[1]], "where_span": place if place and place[0] < place[1] else None,
+    }  # fmt: skip
 
 
 def extract(texts: pd.Series, created_at: pd.Series | None = None, lang: pd.Series | None = None, tz: str | None = None) -> pd.DataFrame:

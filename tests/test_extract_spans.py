@@ -1,0 +1,113 @@
+"""Where in the text the extraction cut its time and place, and the held-out span measure of bench/extract_eval.py.
+
+Sentences written for these tests (no text of balkan-posts). The spans below are counted by hand.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+from types import ModuleType
+
+import pandas as pd
+import pytest
+
+from detector.posts.extract import extract_one, extract_spans
+
+POSTED = pd.Timestamp("2025-05-14 09:00", tz="UTC")  # a Wednesday, 11:00 in Belgrade
+
+
+def _bench() -> ModuleType:
+    path = Path(__file__).resolve().parents[1] / "bench" / "extract_eval.py"
+    spec = importlib.util.spec_from_file_location("extract_eval_for_span_tests", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "when_spans", "where_span"),
+    [
+        # "Protest sutra u 18h ispred Skupštine": sutra u 18h = 8..19, ispred Skupštine = 20..36
+        ("Protest sutra u 18h ispred Skupštine", "sr", [(8, 19)], (20, 36)),
+        # a day and a clock time written apart are two parts: Nesër = 0..5, në orën 18 = 29..39
+        ("Nesër protestë para Komunës, në orën 18!", "sq", [(0, 5), (29, 39)], (15, 27)),
+        # nothing written: no spans
+        ("Dođite na protest!", "sr", [], None),
+    ],
+)
+def test_extract_spans_gives_the_offsets_of_what_it_cut(
+    text: str, lang: str, when_spans: list[tuple[int, int]], where_span: tuple[int, int] | None
+) -> None:
+    got = extract_spans(text, POSTED, lang)
+    assert got["when_spans"] == when_spans
+    assert got["where_span"] == where_span
+    # the strings are cut from those offsets, and extract_one gives the same five columns
+    assert got["when"] == " … ".join(text[a:b] for a, b in when_spans)
+    assert got["where"] == (text[where_span[0] : where_span[1]] if where_span else "")
+    one = extract_one(text, POSTED, lang)
+    assert {k: got[k] for k in one} == one
+
+
+def test_the_span_measure_counts_overlap_exact_and_timestamps() -> None:
+    bench = _bench()
+    texts = {
+        # labelled: time "Nesër në orën 18" (0..16), place "para Komunës" (17..29); found: the same time,
+        # and "para Komunës protestë" (17..38) for the place: overlap, not exact
+        "a": ("Nesër në orën 18 para Komunës protestë", "sq"),
+        # labelled: time "Tomorrow" (0..8) and "at 5pm" (24..30), place "in front of City Hall" (31..52);
+        # found: the same (the time's two parts, each exact)
+        "b": ("Tomorrow we rally. Come at 5pm in front of City Hall", "en"),
+        # labelled: no time, place "na Slaviji" (12..22); found nothing
+        "c": ("Svi zajedno na Slaviji, dođite!", "sr"),
+    }
+    posts = pd.DataFrame(
+        {"text": [t for t, _ in texts.values()], "lang": [lg for _, lg in texts.values()],
+         "created_at": ["2025-05-14 09:00:00+00:00", "2025-05-14 09:00:00+00:00", None],
+         "source": ["ira", "ira", "mozetic"]},
+        index=list(texts),
+    )  # fmt: skip
+    rows = [
+        ("a", "when", 0, 16, "protest", "2025-05-15 18:00"), ("a", "where", 17, 29, "protest", None),
+        ("b", "when", 0, 8, "rally", "2025-05-15 17:00"), ("b", "when", 24, 30, "rally", "2025-05-15 17:00"),
+        ("b", "where", 31, 52, "rally", None),
+        ("c", "when", None, None, "gathering", None), ("c", "where", 12, 22, "gathering", None),
+    ]  # fmt: skip
+    spans = pd.DataFrame(rows, columns=["post_id", "field", "start", "end", "event_kind", "when_local"])
+    spans[["start", "end"]] = spans[["start", "end"]].astype("Int64")
+    # the hand-counted offsets are the words meant
+    assert [texts[p][0][s:e] for p, _, s, e, *_ in rows if s is not None] == [
+        "Nesër në orën 18", "para Komunës", "Tomorrow", "at 5pm", "in front of City Hall", "na Slaviji",
+    ]  # fmt: skip
+    per_call = bench.measure_spans(spans, posts).set_index("post_id")
+    assert per_call[["when_overlap", "when_exact", "where_overlap", "where_exact", "ts_label", "ts_ok"]].to_dict("index") == {
+        "a": {"when_overlap": True, "when_exact": True, "where_overlap": True, "where_exact": False, "ts_label": True, "ts_ok": True},
+        "b": {"when_overlap": True, "when_exact": True, "where_overlap": True, "where_exact": True, "ts_label": True, "ts_ok": True},
+        "c": {"when_overlap": False, "when_exact": False, "where_overlap": False, "where_exact": False, "ts_label": False, "ts_ok": False},
+    }  # fmt: skip
+    assert per_call["event_ok"].tolist() == [True, True, False]  # "c" names no time or place the rules know: no kind
+    table = bench.held_out_table(per_call.reset_index()).set_index("group")
+    assert table.loc["all", ["calls", "time P overlap", "time R overlap", "place P exact", "place R exact", "timestamp right"]].tolist() == [
+        3, "2/2", "2/2", "1/2", "1/3", "2/2",
+    ]  # fmt: skip
+    assert "| all | 3 | 2/3 |" in bench.held_section(table.reset_index())
+
+
+def test_a_changed_text_is_not_measured(tmp_path: Path) -> None:
+    # The offsets are only meaningful on the text labelled: its SHA-256 prefix is checked.
+    import hashlib
+
+    bench = _bench()
+    (tmp_path / "balkan-posts").mkdir()
+    (tmp_path / "balkan-posts" / "mozetic_tweets_sr_sq_bs_hr.csv").write_text(
+        "post_id,author_id,text,created_at,lang\n1,,Protest sutra u 18h,2014-02-20T12:03:28Z,sr\n", encoding="utf-8"
+    )
+    sha = hashlib.sha256(b"Protest sutra u 18h").hexdigest()[:16]
+    spans = pd.DataFrame({"post_id": ["1"], "source": ["mozetic"], "text_sha256": [sha]})
+    posts = bench.held_out_posts(spans, tmp_path)
+    assert posts.loc["1", ["text", "lang", "source"]].tolist() == ["Protest sutra u 18h", "sr", "mozetic"]
+    with pytest.raises(ValueError, match="1 labelled texts differ"):
+        bench.held_out_posts(spans.assign(text_sha256="0" * 16), tmp_path)
+    with pytest.raises(ValueError, match="not found"):
+        bench.held_out_posts(spans.assign(post_id="2"), tmp_path)
