@@ -214,6 +214,12 @@ def rename_map(
     return out
 
 
+def as_written(mapping: Mapping[object, str]) -> dict[str, str]:
+    """Field to the header the file writes for it, for the fields whose header differs
+    (``{"followers_count": "Followers"}``), from :func:`rename_map`'s answer: what messages name."""
+    return {name: str(h) for h, name in mapping.items() if str(h) != name and not name.endswith(" (not used)")}
+
+
 def found_list(headers: Iterable[object], limit: int = 20) -> str:
     """The headers of a file, for a message: quoted, the first ``limit`` of them."""
     hs = [str(h) for h in headers]

@@ -357,9 +357,13 @@ def _format_order(fmt: str | None) -> str | None:
 
 
 def parse_dates(
-    values: pd.Series, column: str, rules: DateRules | None = None, path: str | None = None
+    values: pd.Series, column: str, rules: DateRules | None = None, path: str | None = None, shown: str | None = None
 ) -> pd.Series:
     """Parse a column of date text (or numbers) to UTC; unreadable values become ``NaT``.
+
+    ``column`` is the field (``created_at``: the key of ``rules.decided`` and ``rules.defaults``);
+    ``shown`` the column as the file writes it (``publish_date``, ``Datum``), which every note and
+    message names, since that is the column the user can find and fix (default: ``column``).
 
     A time without a zone is taken in ``rules.tz``, else as UTC: then the column goes into
     ``rules.unzoned`` (when the values hold a time of day), for the reader to say once. A value
@@ -403,11 +407,11 @@ def parse_dates(
         parsed[todo] = _to_utc(pd.to_datetime(seconds, unit="s", errors="coerce", utc=True))
     todo = parsed.isna()
     if todo.any():
-        parsed[todo] = _local(text[todo], column, rules, path)
+        parsed[todo] = _local(text[todo], column, rules, path, shown or column)
         naive |= (todo & parsed.notna()).to_numpy(dtype=bool)
     naive &= parsed.notna().to_numpy(dtype=bool)
     if naive.any():
-        parsed = _zone_naive(parsed, text, naive, column, rules)
+        parsed = _zone_naive(parsed, text, naive, shown or column, rules)
     # Positions, not labels: the records of one API page share a record number.
     naive = np.full(len(values), np.datetime64("NaT"), dtype="datetime64[ns]")
     naive[present] = parsed.dt.tz_convert(None).to_numpy(dtype="datetime64[ns]")
@@ -436,7 +440,7 @@ def _zone_naive(parsed: pd.Series, text: pd.Series, naive: np.ndarray, column: s
     return out
 
 
-def _local(text: pd.Series, column: str, rules: DateRules, path: str | None) -> pd.Series:
+def _local(text: pd.Series, column: str, rules: DateRules, path: str | None, shown: str) -> pd.Series:
     parts = local_parts(text)
     found = parts["a"].notna()
     out = pd.Series(pd.NaT, index=text.index, dtype=NS)
@@ -445,11 +449,11 @@ def _local(text: pd.Series, column: str, rules: DateRules, path: str | None) -> 
     given = rules.order or _format_order(rules.fmt) or rules.defaults.get(column)
     order = rules.order or _format_order(rules.fmt) or rules.decided.get(column) or rules.defaults.get(column)
     if order is None:
-        order = decide_order(text[found], column, path) or "dayfirst"  # None: both readings agree
+        order = decide_order(text[found], shown, path) or "dayfirst"  # None: both readings agree
         rules.decided[column] = order
     p = parts[found]
     if order == "dayfirst" and not given:
-        _note_convention(p, text[found], column, rules)
+        _note_convention(p, text[found], shown, rules)
     day, month = (p["a"], p["b"]) if order == "dayfirst" else (p["b"], p["a"])
     iso = (
         p["y"] + "-" + month.str.zfill(2) + "-" + day.str.zfill(2) + " "

@@ -505,7 +505,7 @@ def decide_input_order(files: list[str], input_path: str, fmt: str | None, dates
     if not given:
         return [None] * len(files)
     # The error names the input, of which no one partition is at fault.
-    order = decide_order(pd.concat(given), "created_at", str(input_path))
+    order = decide_order(pd.concat(given), str(given[0].name or "created_at"), str(input_path))
     if order is not None:
         log.info("dask posts: dates such as 03/04/2019 read %s in every partition of %s", "day first" if order == "dayfirst" else "month first", input_path)
     return [None if e is None else order for e in examples]
@@ -542,7 +542,7 @@ def decide_account_orders(files: list[str], input_path: str, fmt: str | None, da
     decided: dict[str, str] = {}
     for name in ("created_at", "collected_at"):
         given = [e[name] for e in examples if name in e]
-        order = decide_order(pd.concat(given), name, str(input_path)) if given else None
+        order = decide_order(pd.concat(given), str(given[0].name or name), str(input_path)) if given else None
         if order is not None:
             decided[name] = order
             log.info("dask score: dates of %s such as 03/04/2019 read %s in every partition of %s", name, "day first" if order == "dayfirst" else "month first", input_path)

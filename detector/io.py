@@ -164,6 +164,10 @@ class Rejects:
     rows: list[dict[str, Any]] = field(default_factory=list)
     # Once-per-file facts the readers note for the summary (fields absent, ages measured to --as-of).
     notes: dict[str, Any] = field(default_factory=dict)
+    # Field to the column as this file writes it (followers_count -> Followers, created_at ->
+    # publish_date): a reader that renamed the file's headers fills it, and every reject names the
+    # column the user can find in the file, not the canonical field.
+    headers: dict[str, str] = field(default_factory=dict)
 
     def add(
         self,
@@ -180,6 +184,7 @@ class Rejects:
         ``field ignored`` (the field is treated as missing and the record is still scored).
         ``quiet`` skips the per-row warning, for problems the caller sums up in one.
         """
+        field_name = self.headers.get(field_name, field_name) if field_name else field_name
         raw_text = raw if isinstance(raw, str) else _compact(raw)
         if len(raw_text) > 2000:
             raw_text = raw_text[:2000] + f"… [{len(raw_text)} characters]"

@@ -96,7 +96,7 @@ def test_posts_says_once_that_dotted_dates_were_read_day_first(tmp_path: Path) -
     said = [line for line in res.stderr.splitlines() if "read both ways" in line]
     assert len(said) == 1, res.stderr
     assert said[0].endswith(
-        "dates in column 'created_at' of posts.csv such as '03.04.2024 20:15' read both ways: they were read day-first "
+        "dates in column 'Datum' of posts.csv such as '03.04.2024 20:15' read both ways: they were read day-first "
         "(3 April 2024, not 4 March), as dotted dates are written in the region's exports; if they are month-first, give --monthfirst"
     )
     # The zone note is still said, once.
@@ -132,6 +132,6 @@ def test_score_says_it_once_in_its_summary_whatever_the_chunks(
     assert result.exit_code == 0, result.output
     notes = [line for line in result.stdout.splitlines() if "read both ways" in line]
     assert notes == [
-        "note: dates in column 'created_at' of acc.csv such as '03.04.2019' read both ways: they were read day-first "
+        "note: dates in column 'Joined' of acc.csv such as '03.04.2019' read both ways: they were read day-first "
         "(3 April 2019, not 4 March), as dotted dates are written in the region's exports; if they are month-first, give --monthfirst"
     ][:said]

@@ -96,7 +96,7 @@ def test_score_says_once_that_local_times_were_read_as_utc(sheet: Path, small_mo
     assert result.exit_code == 0, result.output
     notes = [line for line in result.stdout.splitlines() if "time zone" in line]
     assert notes == [
-        "note: times in column 'created_at' of sheet.csv (such as '10.05.2019. 20:01') carry no time zone and were read "
+        "note: times in column 'Joined' of sheet.csv (such as '10.05.2019. 20:01') carry no time zone and were read "
         "as UTC; if they are local times, give --tz ZONE (e.g. --tz Europe/Belgrade)"
     ]
     result = CliRunner().invoke(cli, ["score", "sheet.csv", "-o", "out.csv", "--as-of", "2025-01-01", "--tz", "Europe/Belgrade", "--model", str(small_model_path)])
@@ -104,7 +104,7 @@ def test_score_says_once_that_local_times_were_read_as_utc(sheet: Path, small_mo
     assert "time zone" not in result.stdout
     rejects = pd.read_csv("out.rejects.csv")
     assert rejects[["row", "field", "reason"]].values.tolist() == [
-        [3, "created_at", "'31.03.2024. 02:30' falls in the hour Europe/Belgrade skips or repeats when the clocks change: field ignored, record kept"]
+        [3, "Joined", "'31.03.2024. 02:30' falls in the hour Europe/Belgrade skips or repeats when the clocks change: field ignored, record kept"]
     ]
 
 
@@ -114,7 +114,7 @@ def test_read_accounts_in_a_zone(sheet: Path) -> None:
     assert "unzoned_times" not in got.rejects.notes
     got = read_accounts(sheet, as_of=AS_OF)
     assert utc(got.accounts["created_at"]) == ["2019-05-10 20:01", "2016-02-24 08:15", "2024-03-31 02:30"]
-    assert got.rejects.notes["unzoned_times"] == {("created_at", "10.05.2019. 20:01")}
+    assert got.rejects.notes["unzoned_times"] == {("Joined", "10.05.2019. 20:01")}
 
 
 def test_an_unknown_zone_stops_the_command(sheet: Path) -> None:

@@ -265,7 +265,7 @@ def test_stdin_is_read_once(genuine: Path, small_model_path: Path, name: str) ->
     # cresci's crawl times carry no zone: said of the input as the user named it
     shown = "standard input" if name == "-" else name
     assert [n.replace(shown, str(genuine)) for n in notes] == named_notes
-    assert notes[0].startswith(f"note: times in column 'collected_at' of {shown} (such as '2015-05-02 06:41:46')")
+    assert notes[0].startswith(f"note: times in column 'crawled_at' of {shown} (such as '2015-05-02 06:41:46')")
     assert pd.read_csv("out.csv").equals(pd.read_csv("named.csv"))
 
 

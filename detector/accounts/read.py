@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from detector.columns import ACCOUNT_HEADERS, found_list, rename_map, unknown_headers
+from detector.columns import ACCOUNT_HEADERS, as_written, found_list, rename_map, unknown_headers
 from detector.dates import (
     AmbiguousDatesError,
     DateRules,
@@ -253,14 +253,15 @@ def decide_csv_dates(
         if name not in ("created_at", "collected_at") or name in dates.decided:
             continue
         values = first[header].astype("string")
+        shown = str(header)  # messages name the column as the file writes it
         try:
-            order = decide_order(values, name, str(path))
+            order = decide_order(values, shown, str(path))
             if order == "dayfirst" and has_dotted(values):
                 # Day-first by the dotted convention: a value later in the file that cannot be
                 # day-first (05.24.2024) must stop the column, not be dropped as unreadable.
-                order = decide_order(_whole_column(path, header), name, str(path))
+                order = decide_order(_whole_column(path, header), shown, str(path))
         except AmbiguousDatesError:
-            order = decide_order(_whole_column(path, header), name, str(path))
+            order = decide_order(_whole_column(path, header), shown, str(path))
         if order:
             dates.decided[name] = order
 
@@ -296,8 +297,11 @@ def date_columns_as_written(path: str | os.PathLike[str], fmt: str | None = None
             raw = pd.read_parquet(path)
         except (OSError, ValueError) as exc:
             raise InputError(f"unreadable Parquet: {exc}", path=p) from exc
-    raw = raw.rename(columns=rename_map(raw.columns, ACCOUNT_HEADERS, columns, path=p))
-    return {name: _pick(raw, name).astype("string") for name in DATE_FIELDS if name in raw.columns}
+    mapping = rename_map(raw.columns, ACCOUNT_HEADERS, columns, path=p)
+    shown = as_written(mapping)
+    raw = raw.rename(columns=mapping)
+    # Each named as the file writes the column: what a message about its dates names.
+    return {name: _pick(raw, name).astype("string").rename(shown.get(name, name)) for name in DATE_FIELDS if name in raw.columns}
 
 
 def _whole_column(path: str | os.PathLike[str], header: str) -> pd.Series:
@@ -386,6 +390,7 @@ def canonical_from_frame(
         unknown = unknown_headers(raw.columns, mapping)
         if unknown:
             rejects.notes.setdefault("unknown_columns", set()).update(unknown)
+    rejects.headers.update(as_written(mapping))
     raw = raw.rename(columns=mapping)
     present = [f for f in USABLE_FIELDS if f in raw.columns]
     if not present:
@@ -635,7 +640,7 @@ def _numbers(s: pd.Series) -> pd.Series:
 
 def _times(s: pd.Series, name: str, rejects: Rejects, dates: DateRules | None = None, path: str | None = None) -> pd.Series:
     dates = dates if dates is not None else DateRules()
-    out = parse_dates(s, name, dates, path)
+    out = parse_dates(s, name, dates, path, rejects.headers.get(name))
     todo = (out.isna() & s.notna()).to_numpy(dtype=bool, copy=True)
     if todo.any():  # of the values left unread, the blank ones are no date at all
         todo[todo] = (s[todo].astype("string").str.strip().str.len() > 0).fillna(False).to_numpy(dtype=bool)

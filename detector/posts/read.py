@@ -41,7 +41,7 @@ import numpy as np
 import pandas as pd
 
 from detector import progress
-from detector.columns import POST_HEADERS, found_list, rename_map
+from detector.columns import POST_HEADERS, as_written, found_list, rename_map
 from detector.dates import DateRules, decide_order, parse_dates, unzoned_notice
 from detector.errors import EmptyInputError, InputError, NothingScoredError
 from detector.io import Rejects, iter_json_records, read_csv_strings, resolve_format
@@ -65,6 +65,8 @@ LANGUAGE_CODES = {
 }
 REQUIRED_FLAT = ("text", "created_at")
 IRA_MARKERS = ("content", "publish_date")
+# The post fields read from the IRA CSV's columns of other names: what its messages name.
+IRA_HEADERS = {"author_id": "author", "text": "content", "created_at": "publish_date"}
 
 
 @dataclass
@@ -152,7 +154,7 @@ def read_posts(
         if not (rules.order or rules.fmt or time_col == "publish_date" or "created_at" in rules.decided):
             # One day/month order for the whole file, settled by all its values, not chunk by chunk
             # (unless settled already for an input this file is one part of: the dask engine).
-            order = decide_order(pd.concat([f[time_col] for f in frames]), time_col, p)
+            order = decide_order(pd.concat([f[time_col] for f in frames]), rejects.headers.get(time_col, time_col), p)
             if order:
                 rules.decided["created_at"] = order
         reader = _ira_rows if shape == "ira" else _flat_rows
@@ -189,7 +191,7 @@ def created_at_text(path: str | os.PathLike[str], fmt: str | None = None, column
     """The post times of a file as written, in record order: what its day/month order is decided from.
 
     For an input split into several files (the dask engine), whose order is decided once from all
-    of them. None when the file's shape fixes its order (the IRA CSV is month-first) or a platform
+    of them; the Series is named as the file writes the column. None when the file's shape fixes its order (the IRA CSV is month-first) or a platform
     reader reads it.
 
     Raises
@@ -206,7 +208,8 @@ def created_at_text(path: str | os.PathLike[str], fmt: str | None = None, column
     rejects = Rejects(p)
     if fmt in ("csv", "parquet"):
         frames, shape = _table_frames(p, fmt, rejects, columns)
-        return None if shape == "ira" else pd.concat([f["created_at"] for f in frames])
+        # Named as the file writes the column: what a message about its dates names.
+        return None if shape == "ira" else pd.concat([f["created_at"] for f in frames]).rename(rejects.headers.get("created_at", "created_at"))
     return _json_rows(p, fmt, rejects)[0]["created_at"].astype("string")
 
 
@@ -214,8 +217,11 @@ def _table_frames(p: str, fmt: str, rejects: Rejects, columns: dict[str, str] | 
     """A CSV or Parquet file's chunks and shape; a flat table's headers mapped to the canonical names."""
     frames = list(_iter_frames(p, fmt, rejects))
     shape = _table_shape(frames[0], p, columns)
-    if shape != "ira":
+    if shape == "ira":
+        rejects.headers.update(IRA_HEADERS)
+    else:
         mapping = rename_map(frames[0].columns, POST_HEADERS, columns, path=p)
+        rejects.headers.update(as_written(mapping))
         frames = [f.rename(columns=mapping) for f in frames]
     return frames, shape
 
@@ -404,8 +410,7 @@ def _ira_rows(df: pd.DataFrame, path: str, rejects: Rejects, rules: DateRules | 
     lang = df["language"] if "language" in df.columns else pd.Series(pd.NA, index=df.index, dtype="string")
     out["lang"] = _each_distinct(lang, lambda v: LANGUAGE_CODES.get(v.lower(), v.lower()))
     out["post_id"] = df["tweet_id"] if "tweet_id" in df.columns else _row_ids(df.index)
-    names = {"author_id": "author", "text": "content", "created_at": "publish_date"}
-    return _finish_table(out, df, path, rejects, id_field="tweet_id", names=names, rules=rules)
+    return _finish_table(out, df, path, rejects, id_field="tweet_id", rules=rules)
 
 
 def _no_text(index: pd.Index) -> pd.Series:
@@ -457,21 +462,19 @@ def _spread(distinct: Any, codes: np.ndarray, index: pd.Index) -> pd.Series:
 
 
 def _finish_table(
-    out: pd.DataFrame, raw: pd.DataFrame, path: str, rejects: Rejects, id_field: str,
-    names: dict[str, str] | None = None, rules: DateRules | None = None,
+    out: pd.DataFrame, raw: pd.DataFrame, path: str, rejects: Rejects, id_field: str, rules: DateRules | None = None,
 ) -> pd.DataFrame:
-    """Reject rows without text, readable time or id; ``names`` gives the input's column names.
+    """Reject rows without text, readable time or id (``rejects.headers`` names them as the file does).
 
     A row without an author is kept: it is scored for its text, and cannot join coordination.
     """
-    name = (names or {}).get
     out["source_row"] = out.index.astype("int64")
-    times = parse_times(out["created_at"], rules, path)
+    times = parse_times(out["created_at"], rules, path, shown=rejects.headers.get("created_at"))
     bad = pd.Series(False, index=out.index)
     checks = [
-        (out["text"].isna(), name("text", "text"), "no text"),
-        (out["created_at"].isna(), name("created_at", "created_at"), "no time"),
-        (out["created_at"].notna() & times.isna(), name("created_at", "created_at"), "unreadable time"),
+        (out["text"].isna(), "text", "no text"),
+        (out["created_at"].isna(), "created_at", "no time"),
+        (out["created_at"].notna() & times.isna(), "created_at", "unreadable time"),
         (out["post_id"].isna(), id_field, "no post id"),
     ]
     for mask, field_name, reason in checks:
@@ -482,13 +485,13 @@ def _finish_table(
             clock = rules.clock_change(out.at[row, "created_at"]) if reason == "unreadable time" and rules is not None else None
             if clock:
                 detail = f"time {clock}; give times with their offset"
-            rejects.add(int(row), field_name, detail, raw.loc[row].dropna().to_dict())
+            rejects.add(int(row), field_name, detail, {rejects.headers.get(k, k): v for k, v in raw.loc[row].dropna().items()})
         bad |= mask
     out["created_at"] = times
     return canonical_posts(out[~bad])
 
 
-def parse_times(values: pd.Series, rules: DateRules | None = None, path: str | None = None) -> pd.Series:
+def parse_times(values: pd.Series, rules: DateRules | None = None, path: str | None = None, shown: str | None = None) -> pd.Series:
     """Parse post times to UTC by the rules of :mod:`detector.dates` (the same as for accounts).
 
     Twitter's format, ISO 8601, Unix seconds or milliseconds, and ``DD.MM.YYYY.``-style local
@@ -500,7 +503,7 @@ def parse_times(values: pd.Series, rules: DateRules | None = None, path: str | N
     AmbiguousDatesError
         Local-form dates that read both ways, with nothing in the file to settle it.
     """
-    return parse_dates(values, "created_at", rules, path)
+    return parse_dates(values, "created_at", rules, path, shown)
 
 
 def _urls_from_text(text: pd.Series) -> pd.Series:

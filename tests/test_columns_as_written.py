@@ -1,0 +1,86 @@
+"""Messages about a file's values name its columns as the file writes them.
+
+The readers rename headers to canonical fields (``publish_date`` -> ``created_at``, ``Followers`` ->
+``followers_count``) before reading a value; the user can only find and fix a column by its own
+name, so every note, error and reject names that one (closing note of session 7: the IRA zone note
+said ``created_at``, a column the IRA CSV does not have).
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from detector.accounts.read import read_accounts
+from detector.dates import AmbiguousDatesError
+from detector.engine import decide_account_orders, decide_input_order
+from detector.posts.read import read_posts
+
+AS_OF = pd.Timestamp("2025-01-01", tz="UTC")
+
+# The IRA release's header (FiveThirtyEight) and three rows of its shape; row 3's date is bad.
+IRA = (
+    "external_author_id,author,content,region,language,publish_date,harvested_date,following,followers,updates,post_type,account_type\n"
+    "1,AAA,Rally tomorrow at noon,United States,English,10/16/2015 0:13,10/16/2015 0:13,10,20,5,,Right\n"
+    "2,BBB,Join us,United States,English,10/17/2015 14:02,10/17/2015 14:02,11,21,6,,Right\n"
+    "3,CCC,hello,United States,English,yesterday,10/17/2015 14:02,11,21,6,,Right\n"
+)
+
+
+def test_ira_zone_note_and_rejects_name_publish_date(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    src = tmp_path / "ira.csv"
+    src.write_text(IRA, encoding="utf-8")
+    with caplog.at_level(logging.WARNING):
+        got = read_posts(src)
+    notes = [r.getMessage() for r in caplog.records if "carry no time zone" in r.getMessage()]
+    assert notes == [
+        f"times in column 'publish_date' of {src} (such as '10/16/2015 0:13') carry no time zone and were read as UTC; "
+        "if they are local times, give --tz ZONE (e.g. --tz Europe/Belgrade)"
+    ]
+    assert got.posts["post_id"].tolist() == ["r1", "r2"]
+    assert [(r["row"], r["field"], r["reason"]) for r in got.rejects.rows] == [(3, "publish_date", "unreadable time 'yesterday'")]
+
+
+def test_a_flat_tables_headers_are_named_in_its_rejects_and_errors(tmp_path: Path) -> None:
+    src = tmp_path / "p.csv"
+    src.write_text("ID,Autor,Tekst,Datum\n1,a,Protest sutra,2024-05-10 20:01\n2,b,hello,zzz\n", encoding="utf-8")
+    got = read_posts(src)
+    assert [(r["row"], r["field"], r["reason"], r["raw"]) for r in got.rejects.rows] == [
+        (2, "Datum", "unreadable time 'zzz'", '{"ID": "2", "Autor": "b", "Tekst": "hello", "Datum": "zzz"}')
+    ]
+    src.write_text("ID,Autor,Tekst,Datum\n1,a,Protest sutra,10/05/2024 20:01\n2,b,hello,03/04/2024\n", encoding="utf-8")
+    with pytest.raises(AmbiguousDatesError) as err:
+        read_posts(src)
+    assert str(err.value).startswith(f"{src}, field 'Datum': dates such as '10/05/2024 20:01' read both day-first")
+
+
+def test_an_account_tables_headers_are_named_in_its_rejects_notes_and_errors(tmp_path: Path) -> None:
+    src = tmp_path / "a.csv"
+    src.write_text("Username,Followers,Joined\nana,lots,10.05.2024. 20:01\nbob,5,zzz\n", encoding="utf-8")
+    got = read_accounts(src, as_of=AS_OF)
+    assert [(r["row"], r["field"], r["action"]) for r in got.rejects.rows] == [(1, "Followers", "field ignored"), (2, "Joined", "field ignored")]
+    assert got.rejects.notes["unzoned_times"] == {("Joined", "10.05.2024. 20:01")}
+    # The canonical table keeps its canonical names.
+    assert got.accounts["followers_count"].isna().tolist() == [True, False]
+    src.write_text("Username,Followers,Joined\nana,1,10/05/2024\nbob,5,03/04/2024\n", encoding="utf-8")
+    with pytest.raises(AmbiguousDatesError) as err:
+        read_accounts(src, as_of=AS_OF)
+    assert str(err.value).startswith(f"{src}, field 'Joined': dates such as '10/05/2024' read both day-first")
+
+
+def test_the_dask_engines_first_pass_names_the_columns_as_written(tmp_path: Path) -> None:
+    """An input of several files settles its order on the client (threads here, no cluster): the
+    error names the partitions' own header."""
+    posts = [tmp_path / "p1.csv", tmp_path / "p2.csv"]
+    posts[0].write_text("ID,Autor,Tekst,Datum\n1,a,x,10/05/2024\n", encoding="utf-8")
+    posts[1].write_text("ID,Autor,Tekst,Datum\n2,b,y,03/04/2024\n", encoding="utf-8")
+    with pytest.raises(AmbiguousDatesError, match="field 'Datum': dates such as '10/05/2024'"):
+        decide_input_order([str(p) for p in posts], str(tmp_path), None, None, None)
+    accounts = [tmp_path / "a1.csv", tmp_path / "a2.csv"]
+    accounts[0].write_text("Username,Joined\nana,10/05/2024\n", encoding="utf-8")
+    accounts[1].write_text("Username,Joined\nbob,03/04/2024\n", encoding="utf-8")
+    with pytest.raises(AmbiguousDatesError, match="field 'Joined': dates such as '10/05/2024'"):
+        decide_account_orders([str(p) for p in accounts], str(tmp_path), None, None, None)
