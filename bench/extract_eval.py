@@ -219,7 +219,12 @@ def section(table: pd.DataFrame, held: pd.DataFrame | None = None) -> str:
         "extraction's output on these calls (and on the labelled calls of `datasets/calls/labels.csv`\n"
         "and 421 IRA calls), before and after each change, and some rules came from what was read\n"
         "(e.g. a place's words stay on their line; \"Блокада суда\" is a blockade of the court).\n"
-        "No figure of this table was computed before the rules were fixed.\n"
+        "No figure of this table was computed before the rules were fixed.\n\n"
+        "Session 8 (h39) changed the extraction for what the held-out spans below showed missed. On these\n"
+        "52 calls that moved 4 answers (counted in a scratch script, old code against new): one more place\n"
+        "found (an English \"in\" and a town, labelled a place), one time longer by the little word before\n"
+        "its date, and two kinds: a Bosnian \"protestni marš\" is now a march (labelled march), and an\n"
+        "Albanian protest call that names a meeting is now a rally (labelled protest).\n"
         + ("" if held is None else held_section(held))
     )
 
@@ -244,6 +249,11 @@ def held_section(held: pd.DataFrame) -> str:
         "definition's `other`, no kind found as `none`. Timestamp: `when_ts` in the zone the extraction read\n"
         "the post in (CET for Albanian and Serbian, the post's UTC clock for English) against the labelled day\n"
         "and clock time, over the calls whose post has a time (the Albanian corpus has none).\n\n"
+        "**Held out**: measured once, on main 4b0fc27, before any session-8 change of the extraction (the\n"
+        "table as this script printed it then, kept here as text):\n\n"
+        + FIRST_RUN
+        + "\n**After session 8's changes: not held out.** The changes below were written after reading the\n"
+        "misses of the table above, so these figures are development figures (computed by this script):\n\n"
         + _markdown(held)
         + "\nHow held out these are. The English IRA calls are: no extraction rule was written or checked on\n"
         "them. Their selection leaves out the 421 IRA posts session 7's call model marked (h34 read the\n"
@@ -254,6 +264,17 @@ def held_section(held: pd.DataFrame) -> str:
         + READ_AFTER
     )
 
+
+# The held-out table as this script printed it at main 4b0fc27 (session 8, before any change of the
+# extraction): the only held-out figures of these spans; every later run measures changed rules.
+FIRST_RUN = """\
+| group | calls | event agrees | time: labelled | time P overlap | time R overlap | time P exact | time R exact | place: labelled | place P overlap | place R overlap | place P exact | place R exact | timestamp right |
+|---|---|---|---|---|---|---|---|---|---|---|---|---|---|
+| Albanian (labels.csv calls) | 37 | 4/37 | 34 | 33/33 | 33/34 | 26/33 | 26/34 | 30 | 18/18 | 18/30 | 5/18 | 5/30 | 1/3 |
+| English, IRA (new calls) | 29 | 26/29 | 18 | 17/17 | 17/18 | 12/17 | 12/18 | 15 | 5/6 | 5/15 | 0/6 | 0/15 | 14/18 |
+| Bosnian, Croatian, student-protest site (labels.csv calls) | 4 | 0/4 | 3 | 3/3 | 3/3 | 3/3 | 3/3 | 2 | 1/1 | 1/2 | 0/1 | 0/2 | 3/3 |
+| all | 70 | 30/70 | 55 | 53/53 | 53/55 | 41/53 | 41/55 | 47 | 24/25 | 24/47 | 5/25 | 5/47 | 18/24 |
+"""
 
 # Typed by h39 from the per-call output of the first run of this table (session 8, before any change
 # of the extraction), not computed by this script: what the held-out figures are made of.
@@ -275,6 +296,30 @@ Pride parade, a march written as a verb); a gathering is what the rule gives a c
 word. **Timestamp** (6 of 24 wrong): a range "9am-1pm" read as 21:00; "march 4:30" read as 4 March;
 "Mon 3/27 12p" without its hour; an Albanian "today at 5:30" posted in the afternoon read as 05:30,
 and a bare "at 5" left unresolved (both campaign tweets); "101015" (10/10/15) not found.
+
+What session 8 changed for these misses (h39; patterns of the grammar, not lists of the texts missed;
+checked against sentences written for `tests/test_extract.py` and, for new false places, on 1,500
+unlabelled Albanian and 1,500 Serbian/Bosnian/Croatian tweets and session 7's 421 IRA calls, read as
+old-against-new differences). PLACE_RX, WHEN_RX and TOWN_RX, which the call model reads, are unchanged.
+Time: a day of the month before a month name is a date, not an hour; "këtë" stays with its weekday;
+an English weekday abbreviated before a date, and "7p"/"9a", are times; an hour written with its own
+"am" stays in the morning when its range ends "pm"; a month followed by a clock time ("march 4:30")
+is no date (and "march" there is the march); a one-digit English "H:MM" from 1 to 7 is afternoon like
+a bare hour; "today" with an hour from 1 to 7 already past when posted, and 12 hours later still to
+come, is that afternoon hour; zero-width characters of emoji no longer glue to an hour. Place, tried
+only when no kind of place is named: a preposition and a capitalised name: Albanian "te/tek/pranë/
+para/përpara", Serbian "ispred/pred/kod/kraj/pored/ka/do/pravac/prema" and "na" with a locative
+(never a network or a channel), English "in front of/outside/near"; then the US "Town, ST"; then,
+after the known towns, "në/u/in" and a name (after "në" an indefinite one without a genitive, so
+"në Ditën e …" is no town; never "in Memory of"/"in Solidarity with"); the Albanian park forms, a
+hotel, an amphitheatre, a state capitol. Event: "protestni marš" is a march (the month rule read its
+"i" as a word); the Albanian "manifestim" (a demonstration) is a protest, "takim" (a meeting) a rally,
+a parade a march. Still missed: the reader's protest or rally where a call names no action (a
+gathering), towns written without a preposition and outside the list, a lowercase second word of a
+Serbian name ("kod Doma omladine" gives "kod Doma"), and the little words the labels include.
+New false places seen in that reading: the United States named after "në" in a held-out call (not
+the event's place), and on unlabelled posts a capitalised common noun after "te/tek/në" (the party,
+in office).
 """
 
 

@@ -163,8 +163,46 @@ ANALYST_CASES = [
 ]
 
 
+# Session 8 (h39): what the held-out span measure (bench/extract_eval.py) found missed, in sentences
+# written for this test (none from balkan-posts). Posted Wednesday 14 May 2025, 11:00 in Belgrade.
+# text, lang, event, when as written, when_ts (UTC) or None, status, where as written
+SESSION8_CASES = [
+    # A day of the month after "në" is a date, not an hour; "këtë" stays with its weekday.
+    ("Ejani në 25 maj, ora 19:00 për liri!", "sq", "gathering", "në 25 maj, ora 19:00", "2025-05-25 17:00", "resolved", ""),
+    ("Protestë në 21 qershor para Kuvendit", "sq", "protest", "në 21 qershor", "2025-06-20 22:00", "date", "para Kuvendit"),
+    ("Këtë të shtunë në orën 11 të gjithë në Prizren", "sq", "gathering", "Këtë të shtunë në orën 11", "2025-05-17 09:00", "resolved", "Prizren"),
+    # English: an abbreviated weekday before a date, "7p", an "am" range, "march 4:30", a one-digit H:MM.
+    ("Join the march Sat. May 17th at the park", "en", "march", "Sat. May 17th", "2025-05-17 00:00", "date", "at the park"),
+    ("Vigil Mon 5/19 7p outside City Hall", "en", "vigil", "Mon 5/19 7p", "2025-05-19 19:00", "resolved", "outside City Hall"),
+    ("Today we march 4:30 from the park", "en", "march", "Today … 4:30", "2025-05-14 16:30", "resolved", "park"),
+    ("Protest 5/17 9am-1pm in Boston, MA", "en", "protest", "5/17 9am-1pm", "2025-05-17 09:00", "resolved", "Boston, MA"),
+    ("Rally tonight at 6:30 in front of the courthouse", "en", "rally", "tonight at 6:30", "2025-05-14 18:30", "resolved",
+     "in front of the courthouse"),
+    # "today at 5:30" posted at 11:00 is the 5:30 still to come; an emoji glued to the hour.
+    ("Sot në 5:30 të gjithë te Kulla e Sahatit", "sq", "gathering", "Sot në 5:30", "2025-05-14 15:30", "resolved", "te Kulla e Sahatit"),
+    ("Nesër bashkë \u270c\ufe0f19:00", "sq", "gathering", "Nesër … 19:00", "2025-05-15 17:00", "resolved", ""),
+    # Places named by a preposition and a proper name: Serbian locatives, Albanian te/tek/në, US "Town, ST".
+    ("Svi sutra u 18h na Slaviji!", "sr", "gathering", "sutra u 18h", "2025-05-15 16:00", "resolved", "na Slaviji"),
+    ("Сви сутра у 18 часова на Теразијама", "sr-Cyrl", "gathering", "сутра у 18 часова", "2025-05-15 16:00", "resolved", "на Теразијама"),
+    ("Okupljanje kod Doma omladine u 19h", "sr", "gathering", "u 19h", "2025-05-14 17:00", "resolved", "kod Doma"),
+    ("Vidimo se na Instagramu sutra u 18h", "sr", "gathering", "sutra u 18h", "2025-05-15 16:00", "resolved", ""),
+    ("Dilni nesër në Përmet, ora 17", "sq", "gathering", "nesër … ora 17", "2025-05-15 15:00", "resolved", "në Përmet"),
+    ("Takohemi tek Hotel Grand", "sq", "gathering", "", None, "", "tek Hotel Grand"),
+    ("Ditën e nesërme në Ditën e Pavarësisë", "sq", "", "", None, "", ""),
+    ("Join the Pride parade on Saturday in San Jose", "en", "march", "on Saturday", "2025-05-17 00:00", "date", "in San Jose"),
+    ("Rally in West Virginia tomorrow", "en", "rally", "tomorrow", "2025-05-15 00:00", "date", "in West Virginia"),
+    ("Stand in Solidarity with the strikers tomorrow", "en", "gathering", "tomorrow", "2025-05-15 00:00", "date", ""),
+    ("Rally in Memory of the victims tonight", "en", "rally", "tonight", "2025-05-14 00:00", "date", ""),
+    ("Join us Wednesday 4PM, Anti-Trump Protest Austin, TX", "en", "protest", "Wednesday 4PM", "2025-05-14 16:00", "resolved", "Austin, TX"),
+    # Event words: "protestni marš" is a march; the Albanian meeting, demonstration.
+    ("Pozivamo vas na protestni marš u subotu", "bs", "march", "u subotu", "2025-05-16 22:00", "date", ""),
+    ("Mos mungoni në takimin e madh nesër në orën 18", "sq", "rally", "nesër në orën 18", "2025-05-15 16:00", "resolved", ""),
+    ("Manifestim sot ora 16 te Kryeministria", "sq", "protest", "sot ora 16", "2025-05-14 14:00", "resolved", "te Kryeministria"),
+]
+
 @pytest.mark.parametrize(
-    ("posted", "text", "lang", "event", "when", "ts", "status", "where"), [(POSTED, *c) for c in CASES] + [(SUNDAY_EVENING, *c) for c in ANALYST_CASES]
+    ("posted", "text", "lang", "event", "when", "ts", "status", "where"),
+    [(POSTED, *c) for c in CASES] + [(SUNDAY_EVENING, *c) for c in ANALYST_CASES] + [(POSTED, *c) for c in SESSION8_CASES],
 )
 def test_what_when_where(posted: pd.Timestamp, text: str, lang: str, event: str, when: str, ts: str | None, status: str, where: str) -> None:
     got = extract_one(text, posted, lang)
@@ -296,3 +334,4 @@ KIND_CASES = [
 @pytest.mark.parametrize(("text", "lang", "kind"), KIND_CASES)
 def test_event_kind_is_the_action_the_call_invites_to(text: str, lang: str, kind: str) -> None:
     assert extract_one(text, POSTED, lang)["event"] == kind
+

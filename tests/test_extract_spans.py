@@ -59,8 +59,8 @@ def test_the_span_measure_counts_overlap_exact_and_timestamps() -> None:
         # labelled: time "Tomorrow" (0..8) and "at 5pm" (24..30), place "in front of City Hall" (31..52);
         # found: the same (the time's two parts, each exact)
         "b": ("Tomorrow we rally. Come at 5pm in front of City Hall", "en"),
-        # labelled: no time, place "na Slaviji" (12..22); found nothing
-        "c": ("Svi zajedno na Slaviji, dođite!", "sr"),
+        # labelled: no time, place "na uglu kod pekare" (12..30); found nothing (no name, no kind of place)
+        "c": ("Svi zajedno na uglu kod pekare, dođite!", "sr"),
     }
     posts = pd.DataFrame(
         {"text": [t for t, _ in texts.values()], "lang": [lg for _, lg in texts.values()],
@@ -72,13 +72,13 @@ def test_the_span_measure_counts_overlap_exact_and_timestamps() -> None:
         ("a", "when", 0, 16, "protest", "2025-05-15 18:00"), ("a", "where", 17, 29, "protest", None),
         ("b", "when", 0, 8, "rally", "2025-05-15 17:00"), ("b", "when", 24, 30, "rally", "2025-05-15 17:00"),
         ("b", "where", 31, 52, "rally", None),
-        ("c", "when", None, None, "gathering", None), ("c", "where", 12, 22, "gathering", None),
+        ("c", "when", None, None, "gathering", None), ("c", "where", 12, 30, "gathering", None),
     ]  # fmt: skip
     spans = pd.DataFrame(rows, columns=["post_id", "field", "start", "end", "event_kind", "when_local"])
     spans[["start", "end"]] = spans[["start", "end"]].astype("Int64")
     # the hand-counted offsets are the words meant
     assert [texts[p][0][s:e] for p, _, s, e, *_ in rows if s is not None] == [
-        "Nesër në orën 18", "para Komunës", "Tomorrow", "at 5pm", "in front of City Hall", "na Slaviji",
+        "Nesër në orën 18", "para Komunës", "Tomorrow", "at 5pm", "in front of City Hall", "na uglu kod pekare",
     ]  # fmt: skip
     per_call = bench.measure_spans(spans, posts).set_index("post_id")
     assert per_call[["when_overlap", "when_exact", "where_overlap", "where_exact", "ts_label", "ts_ok"]].to_dict("index") == {

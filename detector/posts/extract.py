@@ -67,11 +67,16 @@ def _rx(*alternatives: str) -> regex.Pattern[str]:
     return regex.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)", flags=regex.IGNORECASE)
 
 
-# Event words by kind, in folded form (lower case, Latin, no diacritics).
+# The Serbian "marš" of :mod:`detector.posts.call_cues`, whose words that make "mars" the month are
+# whole words here ("protestni marš" is a march: "protestni" ends in "i" but is no "i"). Session 8.
+_SERBIAN_MARCH = SERBIAN_MARCH.replace("(?<!(?:", "(?<!(?<!\\w)(?:", 1)
+assert _SERBIAN_MARCH != SERBIAN_MARCH
+# Event words by kind, in folded form (lower case, Latin, no diacritics). Session 8: the Albanian
+# "manifestim" (a demonstration), "takim" (a meeting: in a call, a rally) and a parade (a march).
 _EVENT_WORDS = {
-    "protest": [r"protest\w*", r"demonstr\w*", r"miting\w*", r"kontra-?protest\w*", r"sit-?ins?", r"picket\w*"],
-    "march": [SERBIAN_MARCH, r"marsh\w*", r"march(?:es|ing)?(?!\s\d)", r"povork\w*", r"kolon[aeu]"],
-    "rally": [r"rall(?:y|ies)", r"skup(?:a|u|om|ovi|ove|ova)?", r"tubim\w*"],
+    "protest": [r"protest\w*", r"demonstr\w*", r"manifestim\w*", r"miting\w*", r"kontra-?protest\w*", r"sit-?ins?", r"picket\w*"],
+    "march": [_SERBIAN_MARCH, r"marsh\w*", r"parad(?:a|e|en|es|i|u|om|ama)?", r"march(?:es|ing)?(?!\s\d(?!\d?[:.]\d))", r"povork\w*", r"kolon[aeu]"],
+    "rally": [r"rall(?:y|ies)", r"skup(?:a|u|om|ovi|ove|ova)?", r"tubim\w*", r"takim(?:i|in|e|et|eve)?"],
     "blockade": [r"blokad\w*", r"blockades?", r"bllokad\w*", r"bllokim\w*", r"blokir\w*", r"blocking"],
     "strike": [r"strajk\w*", r"strikes?", r"grev\w*", r"walk-?outs?"],
     "gathering": [r"okuplj\w*", r"okupimo", r"okupite", r"gathering\w*", r"gather", r"mblidh\w*", r"okupim\w*", r"tribin\w*", r"teach-?in"],
@@ -81,7 +86,7 @@ _EVENT_WORDS = {
 }
 _EVENT = [(kind, _rx(*words)) for kind, words in _EVENT_WORDS.items()]
 # In a post known to be Albanian, "mars" is the month, never the Serbian "marš".
-_EVENT_SQ = [(kind, _rx(*(w for w in words if w != SERBIAN_MARCH))) for kind, words in _EVENT_WORDS.items()]
+_EVENT_SQ = [(kind, _rx(*(w for w in words if w != _SERBIAN_MARCH))) for kind, words in _EVENT_WORDS.items()]
 
 _DAYS = {
     # English, Serbian/Bosnian/Croatian (folded), Albanian (folded): weekday number, Monday = 0
@@ -136,7 +141,12 @@ _NOON = r"(?:12 ?)?(?:noon|midday|podne|mesdite)"
 _MIDNIGHT = r"(?:12 ?)?(?:midnight|ponoc|mesnate)"
 # A range whose unit is written once, at its end ("4-8 PM", "from 12-4pm", "18-20h"), is one clock time.
 _RANGE_ONE_UNIT = r"\d{1,2}(?:[:.]\d{2})? ?(?:-|–|to|until) ?\d{1,2}(?:[:.]\d{2})? ?(?:am|pm|a\.m\.|p\.m\.|h)(?!\w)"
-_CLOCK_EXTRACT = rf"(?:{_CLOCK_LEAD}(?:{_RANGE_ONE_UNIT}|{_NOON}|{_MIDNIGHT}|(?<=(?:u|od|oko) )\d{{1,2}}c(?!\w)|{_CLOCK_TIMES}){_CLOCK_RANGE})"
+# Session 8, for the extraction only: a number after a little word and before a month is the day of
+# a date ("në 25 maj"), not an hour; an English hour glued to "a"/"p" ("12p") is a clock time.
+_BARE_HOUR = r"(?<=(?:ne oren|ne ora|oren|ora|u|at|od|ne) )\d{1,2}(?![\d.:/])"
+assert _BARE_HOUR in _CLOCK_TIMES
+_CLOCK_TIMES_EXTRACT = _CLOCK_TIMES.replace(_BARE_HOUR, "(?<=(?<!\\w)" + _BARE_HOUR[4:] + rf"(?! ?{_MONTH_RX}(?!\w))") + r"|\d{1,2}(?:[:.]\d{2})?[ap](?!\w)"
+_CLOCK_EXTRACT = rf"(?:{_CLOCK_LEAD}(?:{_RANGE_ONE_UNIT}|{_NOON}|{_MIDNIGHT}|(?<=(?:u|od|oko) )\d{{1,2}}c(?!\w)|{_CLOCK_TIMES_EXTRACT}){_CLOCK_RANGE})"
 _DATE = (
     rf"(?:(?:me |more |on |dana |date |daten |datë |na )?"
     rf"(?:\d{{1,2}}(?:st|nd|rd|th)?\.? ?(?:of )?{_MONTH_RX}(?: \d{{4}})?"
@@ -145,10 +155,22 @@ _DATE = (
 )
 _WEEKDAY = rf"(?:(?:this |next |on |this coming |u |ove |ovog |ovu |ovaj |sledece |sledeci |iduce |iduci |te |kete |ete |të )?{_DAY_RX})"
 _TIME_PART = rf"(?:{_REL_RX}|{_WEEKDAY}|{_DATE})"
+# Session 8, for the extraction only (WHEN_RX keeps what it matched when the model was trained):
+# - "në 25 maj" and "në datën 25 maj" are the date with its little word;
+# - a month and a clock time ("March 4:30": the march at 4:30) are not a date;
+# - "këtë të shtunë" (this Saturday) keeps its "këtë";
+# - an English weekday abbreviated before a date ("Sat. March 25th", "Mon 3/27") is part of it.
+_DATE_EXTRACT = _DATE.replace("(?:me |more |on |dana |date |daten |datë |na )?", "(?:me |more |on |dana |date |daten |datë |na |ne |ne daten |me date )?").replace(
+    rf"|{_MONTH_RX} \d{{1,2}}(?:st|nd|rd|th)?", rf"|{_MONTH_RX} \d{{1,2}}(?:st|nd|rd|th)?(?![:.]\d)"
+)
+assert _DATE_EXTRACT.count("ne daten") == 1 and _DATE_EXTRACT.count(r"(?![:.]\d)") == 1
+_WEEKDAY_EXTRACT = _WEEKDAY.replace("(?:this |", "(?:kete te |this |", 1)
+_DAY_ABBREVIATED = rf"(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)\.?,?(?= (?:\d{{1,2}}[/.]\d|{_MONTH_RX}(?!\w)))"
+_TIME_PART_EXTRACT = rf"(?:{_REL_RX}|{_WEEKDAY_EXTRACT}|{_DAY_ABBREVIATED}|{_DATE_EXTRACT})"
 
 
-def _when_pattern(clock: str) -> str:
-    return rf"(?<!\w)(?:{_TIME_PART}(?:,? ?(?:{_TIME_PART}))*(?:,? ?(?:ne |ne oren |ne ora |at |u |od |from |ora |@ ?)?{clock})?|{clock})(?!\w)"
+def _when_pattern(clock: str, part: str = _TIME_PART) -> str:
+    return rf"(?<!\w)(?:{part}(?:,? ?(?:{part}))*(?:,? ?(?:ne |ne oren |ne ora |at |u |od |from |ora |@ ?)?{clock})?|{clock})(?!\w)"
 
 
 # A time expression as the trained call model sees it (``pattern_matrix``): unchanged since training.
@@ -158,7 +180,7 @@ WHEN_RX = regex.compile(_when_pattern(_CLOCK), flags=regex.IGNORECASE)
 @functools.cache
 def _when_extract_rx() -> regex.Pattern[str]:
     """:data:`WHEN_RX` with noon, midnight and ranges: what ``when`` is cut from (compiled on first use)."""
-    return regex.compile(_when_pattern(_CLOCK_EXTRACT), flags=regex.IGNORECASE)
+    return regex.compile(_when_pattern(_CLOCK_EXTRACT, _TIME_PART_EXTRACT), flags=regex.IGNORECASE)
 _EVERY = regex.compile(r"(?<!\w)(?:every|svakog|svake|svaki|cdo)\s*$")
 
 # Places: a preposition of place and the words after it, or a kind of place with its name.
@@ -195,7 +217,7 @@ _STOP_WORDS = sorted({
     masovno masivisht ju vi ejani eja dilni vini dodjite dodite izadjite come join
     kako gde gdje kada koji koja koje sto jer ali ili zbog posle nakon sirom pozivaju pozivamo pozivam dolazite
     ku kur qe sepse por ose pas asnje ftojme ftojne where when which because but or after before invite invites
-    noon midday midnight podne ponoc mesdite mesnate""".split(),
+    noon midday midnight podne ponoc mesdite mesnate http https www amp""".split(),
     *_RELATIVE, *_DAYS, *(m for m in _MONTHS if not m.endswith("_")),
 })
 # A named list (the regex module's \L<stop>): one set lookup, where an alternation of these 200
@@ -220,6 +242,9 @@ def _where_rx(most: str) -> regex.Pattern[str]:
                      (r"zyr\w*", r"zyr(?:a|es|en|e|at|ave)")):  # fmt: skip
         assert old in noun, old
         noun = noun.replace(old, new, 1)
+    # Session 8: the Albanian park ("parku", "parkun", "parkut"), a hotel, an amphitheatre, a state capitol.
+    assert r"parku?" in noun and noun.endswith(")")
+    noun = noun.replace(r"parku?", r"park(?:u|un|ut)?", 1)[:-1] + r"|hotel\w*|amfiteat\w*|state capit(?:ol|al)s?)"
     return regex.compile(
         rf"(?<!\w)(?:{_PLACE_HEAD} (?:the )?(?:{_NOT_STOP}[^\W\d]+ ){{0,3}}?{noun}(?!\w)(?: {_NAME}){{0,2}}|{noun}(?!\w)(?: {_NAME})?)",
         flags=regex.IGNORECASE,
@@ -285,16 +310,23 @@ def _trim(text: str, i: int, j: int, chars: str | None = None) -> tuple[int, int
     return i + left, j - (len(part) - len(part.rstrip(chars)))
 
 
+# Zero-width characters that join or vary an emoji: folded as a space (session 8).
+_INVISIBLE = frozenset("\u200b\u200c\u200d\u2060\ufeff" + "".join(chr(c) for c in range(0xFE00, 0xFE10)))
+
+
 def fold(text: str) -> Folded:
     """Fold ``text`` as :func:`detector.posts.text.normalize` does (case, script, diacritics), char by char.
 
     URLs and mentions are not replaced and white space is not collapsed, so that every folded
-    character keeps the position of the original character it came from.
+    character keeps the position of the original character it came from. The zero-width
+    characters of emoji are spaces.
     """
     table = _table()
     out: list[str] = []
     src: list[int] = []
     for i, ch in enumerate(text):
+        if ch in _INVISIBLE:  # "✌️19:00": the emoji's variation selector is no letter glued to the time
+            ch = " "
         t = unicodedata.normalize("NFKC", ch).casefold().translate(table)
         if t in ("\n", "\t", "\r"):
             t = " "
@@ -436,10 +468,81 @@ def _best_where(f: Folded, when: regex.Match[str] | None = None, original: str =
     b = _BUILDING_RX.search(f.text)
     if b:
         return b.start(), b.end()
+    if original:
+        named = _named_place(f, original, _venue_rxs()[0]) or _us_place(f, original)
+        if named:
+            return named
     t = TOWN_RX.search(f.text)
     if t:
         return t.start(), t.end()
+    return _named_place(f, original, _venue_rxs()[1]) if original else None
+
+
+# Session 8, for ``where`` only: a place named by a preposition and a proper name that no kind of
+# place above announces. The name is capitalised as written, never a stop word, and its further words
+# are capitalised too (a connector between them may not be: "Parku i Qytetit", "Bank of America").
+# First, where people meet: "te/tek Lollipop", "pranë Kullës", "ispred Doma", "kod Doma omladine",
+# "ka/do Ušća", "pravac Ušće", "na Slaviji" (after "na", only a name in the locative, -i/-u/-ama/-ima,
+# and never a network or a channel: "na Instagramu", "na N1"), "in front of/outside/near Macy's".
+# Then, after the known towns: the town after "në", "u", "in" ("në Përmet", "u Vršcu", "in San Jose").
+_MEDIA = (r"(?:instagram|twitter|tviter|facebook|fejsbuk|fejs|fb|youtube|jutjub|tiktok|telegram|whatsapp|viber|tv|"
+          r"televizij|internet|linkedin|snapchat|google|zoom|skype|n1|rts|pink|klan|top channel|news)\w*")  # fmt: skip
+_NAME_WORD = rf"{_NOT_STOP}(?!{_MEDIA}(?!\w))[^\W\d][\w'’\-]*"
+_CONNECTORS = "e|i|te|of|the|de|del|la"
+_LOCATIVE = regex.compile(r"(?:i|u|ama|ima|ma)$")
+_DEFINITE = regex.compile(r"(?:in|en|un|it|ut|es)$")
+
+
+@functools.cache
+def _venue_rxs() -> tuple[regex.Pattern[str], regex.Pattern[str]]:
+    """The preposition-and-name patterns of :func:`_named_place`: where people meet, and a town."""
+    venue = (r"(?P<na>na)|te|tek|prane|perpara|para|afer|perballe|ispred|pred|kod|kraj|pored|ispod|ka|do|pravac|prema"
+             r"|in front of|outside(?: of)?|near")  # fmt: skip
+    return tuple(
+        regex.compile(rf"(?<!\w)(?:{heads}) (?P<name>{_NAME_WORD})", flags=regex.IGNORECASE, stop=_STOP_WORDS)
+        for heads in (venue, r"ne|u|in")
+    )
+
+
+def _named_place(f: Folded, original: str, rx: regex.Pattern[str]) -> tuple[int, int] | None:
+    text = _lined(f, original)
+    for m in rx.finditer(text):
+        at = m.start("name")
+        if not _is_upper(f, original, at):
+            continue
+        if m.group("na" if "na" in rx.groupindex else 0) == "na" and not _LOCATIVE.search(m.group("name")):
+            continue
+        if text.startswith("te ", m.start()) and original[int(f.source[m.start() + 1])] in "ëË":
+            continue  # the Albanian particle "të", not the preposition "te"
+        if regex.match(r" (?:of|with)(?!\w)", text[m.end() :]):
+            continue  # "in Memory of", "in Solidarity with": an idiom, not a place
+        if text.startswith("ne ", m.start()) and (_DEFINITE.search(m.group("name")) or regex.match(r" (?:e|te|i) ", text[m.end() :])):
+            continue  # after "në", a town is indefinite ("në Përmet"); "në Ditën e …", "në Komisionin" are no towns
+        end = m.end()
+        for _ in range(1):  # a further word of the name: capitalised, or a connector before one
+            nxt = regex.match(rf" (?:(?:{_CONNECTORS}) )?({_NAME_WORD})", text[end:], stop=_STOP_WORDS)
+            if not nxt or not _is_upper(f, original, end + nxt.start(1)):
+                break
+            end += nxt.end()
+        return m.start(), end
     return None
+
+
+_US_STATES = ("AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH OK OR PA "
+              "RI SC SD TN TX UT VT VA WA WV WI WY").split()  # fmt: skip
+# "Boston, MA", "Tempe,AZ": a town and a US state's postal code, as written (capitals matter).
+_US_PLACE = regex.compile(rf"(?<![\w,])(?:(\p{{Lu}}[\p{{L}}'’.\-]*) )?\p{{Lu}}[\p{{L}}'’.\-]*, ?(?:{'|'.join(_US_STATES)})(?!\w)")
+
+
+def _us_place(f: Folded, original: str) -> tuple[int, int] | None:
+    m = _US_PLACE.search(original)
+    if not m:
+        return None
+    begin = m.start()
+    if m.group(1) and event_kind(fold(m.group(1)).text):  # "Protest Austin, TX": the place is "Austin, TX"
+        begin = m.end(1) + 1
+    start, end = np.searchsorted(f.source, [begin, m.end() - 1])
+    return int(start), int(end) + 1
 
 
 def zone_note(tz: str | None) -> str:
@@ -491,8 +594,8 @@ def resolve_when(expr: str, posted: pd.Timestamp | None, lang: str | None, tz: s
         hour, minute = int(m.group(1)), int(m.group(2))
     else:
         m = (
-            regex.search(r"(?<![\d.])(\d{1,2}) ?(?:h|am|pm|a\.m\.|p\.m\.|casova|sati|sat)(?!\w)|(?<=(?:u|od|oko) )(\d{1,2})c(?!\w)", s)
-            or regex.search(r"(?:ora|oren|u|at|od) (\d{1,2})(?![\d.:/])", s)
+            regex.search(r"(?<![\d.])(\d{1,2}) ?(?:h|am|pm|a\.m\.|p\.m\.|casova|sati|sat)(?!\w)|(?<=(?:u|od|oko) )(\d{1,2})c(?!\w)|(?<![\d.:/])(\d{1,2})[ap](?!\w)", s)
+            or regex.search(r"(?<!\w)(?:ora|oren|u|at|od) (\d{1,2})(?![\d.:/])", s)
             # "të shtunën në 12": "në" before a bare number is a clock time only after a day ("në 2 qytete" is "in 2 towns").
             or (_A_DAY.search(s) and _NE_HOUR.search(s))
         )
@@ -500,7 +603,9 @@ def resolve_when(expr: str, posted: pd.Timestamp | None, lang: str | None, tz: s
             hour, minute = int(next(g for g in m.groups() if g)), 0
     if hour is not None and not noon and m is not None:
         tail = s[m.end() :]
-        pm = bool(regex.match(r"\s*(?:pm|p\.m\.)", tail) or regex.search(r"pm|p\.m\.|e mbremjes", s))
+        pm = bool(regex.match(r"\s*(?:pm|p\.m\.)", tail) or regex.search(r"pm|p\.m\.|e mbremjes|\dp(?!\w)", s))
+        # An hour written with its own "am" is in the morning, whatever the end of its range says ("9am-1pm").
+        pm = pm and not regex.search(r"am|a\.m\.|\da(?!\w)", m.group(0) + regex.match(r"\s*(?:a\.m\.|am)?", tail).group(0))
         # A range ("4-8 PM", "from 12-4pm", "10-2pm") starts at its first time; am/pm written once is the end's.
         first = m.start(next(i for i in range(1, len(m.groups()) + 1) if m.group(i)))
         rng = regex.search(r"(?<![\d:./])(\d{1,2})(?:[:.](\d{2}))? ?(?:-|–|to|until) ?$", s[:first])
@@ -509,7 +614,7 @@ def resolve_when(expr: str, posted: pd.Timestamp | None, lang: str | None, tz: s
             hour, minute = (start + 12 if pm and start < hour < 12 else start), int(rng.group(2) or 0)
         elif pm and hour < 12:
             hour += 12
-        elif not regex.search(r"am|a\.m\.|\d ?h\b|\d[:.]\d\d|casova|sati|sat\b|\dc\b", s) and hour < 12 and (
+        elif not regex.search(r"am|a\.m\.|\da(?!\w)|\d ?h\b|\d\d[:.]\d\d|casova|sati|sat\b|\dc\b", s) and hour < 12 and (
             _primary(lang) == "en" and 1 <= hour <= 7 or regex.search(r"(?<!\w)(?:tonight|this evening|veceras|sonte)(?!\w)", s)
         ):
             # A bare hour in English ("It starts at 6", "at 1 in LA") or tonight's ("tonight ... at 7") is
@@ -530,7 +635,7 @@ def resolve_when(expr: str, posted: pd.Timestamp | None, lang: str | None, tz: s
     if wd and day_offset is None:
         weekday = _DAYS[wd.group(0)]
     dm = regex.search(rf"(\d{{1,2}})(?:st|nd|rd|th)?\.? ?(?:of )?({_MONTH_RX})(?: (\d{{4}}))?", s)
-    md = regex.search(rf"({_MONTH_RX}) (\d{{1,2}})(?:st|nd|rd|th)?(?:,? (\d{{4}}))?", s)
+    md = regex.search(rf"({_MONTH_RX}) (\d{{1,2}})(?:st|nd|rd|th)?(?![:.]\d)(?:,? (\d{{4}}))?", s)
     nd = regex.search(r"(?<![\d:])(\d{1,2})[./](\d{1,2})(?:[./](\d{4}|\d{2}))?\.?(?![\d])", s)
     if dm:
         date = (int(dm.group(1)), _MONTHS[dm.group(2).rstrip(".")], int(dm.group(3)) if dm.group(3) else None)
@@ -563,6 +668,11 @@ def resolve_when(expr: str, posted: pd.Timestamp | None, lang: str | None, tz: s
             return None, "unresolved"
     elif day_offset is not None:
         day = base + pd.Timedelta(days=day_offset)
+        if day_offset == 0 and hour is not None and 1 <= hour <= 7 and not regex.search(r"am|a\.m\.|\d ?h\b|(?<!\d)0\d[:.]", s):
+            # "today at 5:30" posted at 15:41: the 5:30 still to come, not the one gone (session 8).
+            now = (local_post.hour, local_post.minute)
+            if (hour, minute or 0) < now < (hour + 12, minute or 0):
+                hour += 12
     elif weekday is not None:
         day = base + pd.Timedelta(days=(weekday - base.weekday()) % 7)
     else:
