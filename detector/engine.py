@@ -402,7 +402,10 @@ def _score_partitioned(
     reads = [dask.delayed(_account_part, nout=3)(f, i, fmt, as_of_ts, dates, columns, decided) for i, f in enumerate(files)]
     accounts = dd.from_delayed([r[0] for r in reads], meta=_account_meta(), verify_meta=False)
     read_rejects = dd.from_delayed([r[1] for r in reads], meta=_rejects_frame(pd.DataFrame()), verify_meta=False)
-    accounts = accounts.persist() if client is not None else accounts
+    part_notes = dd.from_delayed([r[2] for r in reads], meta=notes_frame({}), verify_meta=False)
+    # The three come from one read per file: kept together, so that no later compute reads a file again
+    # (persisting the accounts alone released the reads, and the rejects and notes read every file twice).
+    accounts, read_rejects, part_notes = dask.persist(accounts, read_rejects, part_notes)
     # Duplicates across partitions: only the duplicated ids (and their first copy) reach the client.
     g = accounts.groupby("account_id")
     counts = g["_order"].agg(["min", "count"]).compute()
@@ -419,7 +422,6 @@ def _score_partitioned(
     target = Path(output)
     tmp = target.with_name(f".{target.name}.partial")
     dask.compute(write_parts(scores, output, compute=False))
-    part_notes = dd.from_delayed([r[2] for r in reads], meta=notes_frame({}), verify_meta=False)
     label_counts, rej_a, rej_b, notes = dask.compute(scores["label"].value_counts(), read_rejects, dup_rejects, part_notes)
     labels = {str(k): int(v) for k, v in label_counts.items()}
     run = EngineRun(str(input_path), output, partitions=len(files), model_version=model.version, labels=labels)
@@ -823,7 +825,10 @@ def _analyse_partitioned(
     )
     rejects_dd = dd.from_delayed([r[1] for r in reads], meta=_rejects_frame(pd.DataFrame()), verify_meta=False)
     notes_dd = dd.from_delayed([r[3] for r in reads], meta=notes_frame({}), verify_meta=False)
-    posts = posts.persist() if client is not None else posts
+    # All four come from one read per file: kept together, so that no later compute reads a file again
+    # (persisting the posts alone released the reads: the rejects, profiles and notes read files twice,
+    # and without a client every compute read every file).
+    posts, profiles, rejects_dd, notes_dd = dask.persist(posts, profiles, rejects_dd, notes_dd)
 
     # Steps 1-3: candidate keys, shuffled by key; only posts sharing a key reach the client.
     with stage(timings, "read and keys"):

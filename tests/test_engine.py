@@ -447,3 +447,40 @@ def test_score_on_dask_stops_where_the_local_engine_stops_on_dates(tmp_path: Pat
     run = runner.invoke(cli, ["score", str(parts), "--engine", "dask", "-o", str(tmp_path / "d.csv"), *ACCOUNT_OPTIONS])
     _assert_same_stop(local, run, whole, parts, words)
     assert not (tmp_path / "d.csv").exists()
+
+
+@pytest.mark.parametrize("on_client", [True, False])
+def test_each_partition_is_read_once(tmp_path: Path, client, model, monkeypatch: pytest.MonkeyPatch, on_client: bool) -> None:
+    """The posts, their rejects, profiles and notes (and the accounts, their rejects and notes) come from one
+    read per file. Persisting the posts alone released the reads: with a client a later compute read files
+    again (accounts: every file twice), and without one every compute read every file (posts: 5 times).
+    The real readers are wrapped to count their calls (the client's workers are threads of this process)."""
+    import detector.accounts.read as account_read
+    import detector.posts.read as post_read
+
+    reads: dict[tuple[str, str], int] = {}
+
+    def counted(kind: str, reader):  # type: ignore[no-untyped-def]
+        def read(path, *args, **kwargs):  # type: ignore[no-untyped-def]
+            reads[(kind, Path(path).name)] = reads.get((kind, Path(path).name), 0) + 1
+            return reader(path, *args, **kwargs)
+
+        return read
+
+    monkeypatch.setattr(post_read, "read_posts", counted("posts", post_read.read_posts))
+    monkeypatch.setattr(account_read, "read_accounts", counted("accounts", account_read.read_accounts))
+    posts = pd.read_csv(FIX / "ira_calls.csv", dtype=str)
+    (tmp_path / "posts").mkdir()
+    for k in range(3):
+        posts.iloc[k::3].to_csv(tmp_path / "posts" / f"p{k}.csv", index=False)
+    records = json.loads(TWIBOT.read_text(encoding="utf-8"))
+    (tmp_path / "accounts").mkdir()
+    for k in range(3):
+        (tmp_path / "accounts" / f"a{k}.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records[k::3]), encoding="utf-8")
+    use = client if on_client else None
+    run = engine.analyse_partitioned(tmp_path / "posts", str(tmp_path / "s.csv"), window="10min", client=use)
+    scored = engine.score_partitioned(tmp_path / "accounts", str(tmp_path / "a.csv"), as_of=AS_OF, model=model, client=use)
+    assert reads == {("posts", "p0.csv"): 1, ("posts", "p1.csv"): 1, ("posts", "p2.csv"): 1,
+                     ("accounts", "a0.jsonl"): 1, ("accounts", "a1.jsonl"): 1, ("accounts", "a2.jsonl"): 1}  # fmt: skip
+    # What the reads gave is all there: every post and account, and the fixture's two bad posts.
+    assert (run.posts, run.rejected, scored.scored) == (len(posts) - 2, 2, len(records))
