@@ -76,6 +76,7 @@ def test_the_span_measure_counts_overlap_exact_and_timestamps() -> None:
     ]  # fmt: skip
     spans = pd.DataFrame(rows, columns=["post_id", "field", "start", "end", "event_kind", "when_local"])
     spans[["start", "end"]] = spans[["start", "end"]].astype("Int64")
+    spans["method"] = spans["post_id"].map({"a": "read", "b": "read; second batch: after the changes", "c": "read"})
     # the hand-counted offsets are the words meant
     assert [texts[p][0][s:e] for p, _, s, e, *_ in rows if s is not None] == [
         "Nesër në orën 18", "para Komunës", "Tomorrow", "at 5pm", "in front of City Hall", "na uglu kod pekare",
@@ -86,6 +87,9 @@ def test_the_span_measure_counts_overlap_exact_and_timestamps() -> None:
         "b": {"when_overlap": True, "when_exact": True, "where_overlap": True, "where_exact": True, "ts_label": True, "ts_ok": True},
         "c": {"when_overlap": False, "when_exact": False, "where_overlap": False, "where_exact": False, "ts_label": False, "ts_ok": False},
     }  # fmt: skip
+    # groups: an IRA post, an IRA post of the second batch, a Serbian post of the 2013-14 tweets
+    assert per_call["group"].tolist() == ["English, IRA (new calls)", "English, IRA (2nd batch)",
+                                          "Bosnian, Croatian, student-protest site (labels.csv calls)"]  # fmt: skip
     assert per_call["event_ok"].tolist() == [True, True, False]  # "c" names no time or place the rules know: no kind
     table = bench.held_out_table(per_call.reset_index()).set_index("group")
     assert table.loc["all", ["calls", "time P overlap", "time R overlap", "place P exact", "place R exact", "timestamp right"]].tolist() == [
