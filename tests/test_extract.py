@@ -184,7 +184,13 @@ SESSION8_CASES = [
     # Places named by a preposition and a proper name: Serbian locatives, Albanian te/tek/në, US "Town, ST".
     ("Svi sutra u 18h na Slaviji!", "sr", "gathering", "sutra u 18h", "2025-05-15 16:00", "resolved", "na Slaviji"),
     ("Сви сутра у 18 часова на Теразијама", "sr-Cyrl", "gathering", "сутра у 18 часова", "2025-05-15 16:00", "resolved", "на Теразијама"),
-    ("Okupljanje kod Doma omladine u 19h", "sr", "gathering", "u 19h", "2025-05-14 17:00", "resolved", "kod Doma"),
+    ("Okupljanje kod Doma omladine u 19h", "sr", "gathering", "u 19h", "2025-05-14 17:00", "resolved", "kod Doma omladine"),
+    ("Dođite kod Nemca se ne ide sutra u 19h", "sr", "gathering", "sutra u 19h", "2025-05-15 17:00", "resolved", "kod Nemca"),
+    # A time range after "from"; a museum; a call that stands against something is a protest.
+    ("Tonight from 7 to 11 everyone come out", "en", "gathering", "Tonight from 7 to 11", "2025-05-14 19:00", "resolved", ""),
+    ("Join us 7/23 11am Art Museum", "en", "gathering", "7/23 11am", "2025-07-23 11:00", "resolved", "Art Museum"),
+    ("Të hënën të gjithë në Tiranë kundër korrupsionit", "sq", "protest", "Të hënën", "2025-05-18 22:00", "date", "Tiranë"),
+    ("Sutra u 18h ispred Vlade, protiv nasilja", "sr", "protest", "Sutra u 18h", "2025-05-15 16:00", "resolved", "ispred Vlade"),
     ("Vidimo se na Instagramu sutra u 18h", "sr", "gathering", "sutra u 18h", "2025-05-15 16:00", "resolved", ""),
     ("Dilni nesër në Përmet, ora 17", "sq", "gathering", "nesër … ora 17", "2025-05-15 15:00", "resolved", "në Përmet"),
     ("Takohemi tek Hotel Grand", "sq", "gathering", "", None, "", "tek Hotel Grand"),

@@ -145,7 +145,9 @@ _RANGE_ONE_UNIT = r"\d{1,2}(?:[:.]\d{2})? ?(?:-|–|to|until) ?\d{1,2}(?:[:.]\d{
 # a date ("në 25 maj"), not an hour; an English hour glued to "a"/"p" ("12p") is a clock time.
 _BARE_HOUR = r"(?<=(?:ne oren|ne ora|oren|ora|u|at|od|ne) )\d{1,2}(?![\d.:/])"
 assert _BARE_HOUR in _CLOCK_TIMES
-_CLOCK_TIMES_EXTRACT = _CLOCK_TIMES.replace(_BARE_HOUR, "(?<=(?<!\\w)" + _BARE_HOUR[4:] + rf"(?! ?{_MONTH_RX}(?!\w))") + r"|\d{1,2}(?:[:.]\d{2})?[ap](?!\w)"
+_CLOCK_TIMES_EXTRACT = _CLOCK_TIMES.replace(
+    _BARE_HOUR, "(?<=(?<!\\w)(?:ne oren|ne ora|oren|ora|u|at|od|ne|from) )" + _BARE_HOUR[_BARE_HOUR.index(")") + 3 :] + rf"(?! ?{_MONTH_RX}(?!\w))"
+) + r"|\d{1,2}(?:[:.]\d{2})?[ap](?!\w)"
 _CLOCK_EXTRACT = rf"(?:{_CLOCK_LEAD}(?:{_RANGE_ONE_UNIT}|{_NOON}|{_MIDNIGHT}|(?<=(?:u|od|oko) )\d{{1,2}}c(?!\w)|{_CLOCK_TIMES_EXTRACT}){_CLOCK_RANGE})"
 _DATE = (
     rf"(?:(?:me |more |on |dana |date |daten |datë |na )?"
@@ -242,9 +244,10 @@ def _where_rx(most: str) -> regex.Pattern[str]:
                      (r"zyr\w*", r"zyr(?:a|es|en|e|at|ave)")):  # fmt: skip
         assert old in noun, old
         noun = noun.replace(old, new, 1)
-    # Session 8: the Albanian park ("parku", "parkun", "parkut"), a hotel, an amphitheatre, a state capitol.
+    # Session 8: the Albanian park ("parku", "parkun", "parkut"), a hotel, an amphitheatre, a state capitol,
+    # a museum, a library, a stadium, an arena, a cemetery.
     assert r"parku?" in noun and noun.endswith(")")
-    noun = noun.replace(r"parku?", r"park(?:u|un|ut)?", 1)[:-1] + r"|hotel\w*|amfiteat\w*|state capit(?:ol|al)s?)"
+    noun = noun.replace(r"parku?", r"park(?:u|un|ut)?", 1)[:-1] + r"|hotel\w*|amfiteat\w*|state capit(?:ol|al)s?|museum|muze(?:u|un|ut|j|ja|ju|jem|ji)?|library|bibliotek\w*|stadium\w*|stadion\w*|arena|cemetery|groblj\w*|varreza\w*)"
     return regex.compile(
         rf"(?<!\w)(?:{_PLACE_HEAD} (?:the )?(?:{_NOT_STOP}[^\W\d]+ ){{0,3}}?{noun}(?!\w)(?: {_NAME}){{0,2}}|{noun}(?!\w)(?: {_NAME})?)",
         flags=regex.IGNORECASE,
@@ -343,6 +346,9 @@ _CAUSE_BEFORE = regex.compile(
     r"(?<!\w)(?:support(?:ing|s)?(?: (?:of|for))?|against|solidarity with|stop|podrsk\w*(?: za)?|podrz\w*|protiv|solidar\w* sa"
     r"|mbeshtet\w*(?: (?:te|e))?|kunder|solidaritet\w* me|ndal\w*)(?: (?:the|a|an|this|our))? ?$"
 )
+# A call without an event word that stands against something is a protest, not a gathering: "Të hënën
+# të gjithë në Tiranë kundër …", "Sutra u 18h ispred Vlade, protiv …", "tonight at 6, against …" (session 8).
+_AGAINST = regex.compile(r"(?<!\w)(?:against|protiv|kunder|resist\w*|justice for|pravda za|drejtesi per)(?!\w)")
 # "protest" before another event word says what kind of march, walk or rally it is: the kind is the word after it.
 _MODIFIER = regex.compile(r"protest|protestn\w*")
 
@@ -491,6 +497,8 @@ _NAME_WORD = rf"{_NOT_STOP}(?!{_MEDIA}(?!\w))[^\W\d][\w'’\-]*"
 _CONNECTORS = "e|i|te|of|the|de|del|la"
 _LOCATIVE = regex.compile(r"(?:i|u|ama|ima|ma)$")
 _DEFINITE = regex.compile(r"(?:in|en|un|it|ut|es)$")
+_GENITIVE_HEAD = regex.compile(r"(?:kod|ispred|pred|kraj|pored|ispod|do|preko puta) ")
+_GENITIVE = regex.compile(r"^\w{2,}(?:[^aeiou]e|[^aeiou]a)$")
 
 
 @functools.cache
@@ -521,9 +529,8 @@ def _named_place(f: Folded, original: str, rx: regex.Pattern[str]) -> tuple[int,
         end = m.end()
         for _ in range(1):  # a further word of the name: capitalised, or a connector before one
             nxt = regex.match(rf" (?:(?:{_CONNECTORS}) )?({_NAME_WORD})", text[end:], stop=_STOP_WORDS)
-            if not nxt or not _is_upper(f, original, end + nxt.start(1)):
-                break
-            end += nxt.end()
+            if nxt and (_is_upper(f, original, end + nxt.start(1)) or _GENITIVE_HEAD.match(text, m.start()) and _GENITIVE.search(nxt.group(1))):
+                end += nxt.end()  # "kod Doma omladine": a Serbian name's second word in the genitive is lower case
         return m.start(), end
     return None
 
@@ -595,7 +602,7 @@ def resolve_when(expr: str, posted: pd.Timestamp | None, lang: str | None, tz: s
     else:
         m = (
             regex.search(r"(?<![\d.])(\d{1,2}) ?(?:h|am|pm|a\.m\.|p\.m\.|casova|sati|sat)(?!\w)|(?<=(?:u|od|oko) )(\d{1,2})c(?!\w)|(?<![\d.:/])(\d{1,2})[ap](?!\w)", s)
-            or regex.search(r"(?<!\w)(?:ora|oren|u|at|od) (\d{1,2})(?![\d.:/])", s)
+            or regex.search(r"(?<!\w)(?:ora|oren|u|at|od|from) (\d{1,2})(?![\d.:/])", s)
             # "të shtunën në 12": "në" before a bare number is a clock time only after a day ("në 2 qytete" is "in 2 towns").
             or (_A_DAY.search(s) and _NE_HOUR.search(s))
         )
@@ -764,7 +771,7 @@ def extract_spans(text: str, posted: pd.Timestamp | None = None, lang: str | Non
         # at all: a call that names a time or a place invites readers to come together there, a
         # gathering by the labelling definition ("Sutra u 18h svi ispred Skupštine").
         causes = event_words(f.text, lang)
-        kind = causes[0][2] if causes else "gathering" if when or where else ""
+        kind = causes[0][2] if causes else "" if not (when or where) else "protest" if _AGAINST.search(f.text) else "gathering"
     return {
         "event": kind, "when": when, "when_ts": ts if ts is not None else pd.NaT, "when_status": status, "where": where,
         "when_spans": [p for p in parts if p[0] < p[1]], "where_span": place if place and place[0] < place[1] else None,
