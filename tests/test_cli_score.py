@@ -354,7 +354,8 @@ def test_info(small_model: model.AccountModel, small_model_path: Path) -> None:
     )
     # a model trained in a notebook carries no nested evaluation: said so, not left out
     assert lines[5] == "unseen       not measured for this model (see EVALUATION.md for the shipped procedure)"
-    assert lines[6].startswith("cross-coll.  {'n': 900, ")
+    # the calibrations' rows: the 900 as they are and cut to each field group (test_model)
+    assert lines[6].startswith("cross-coll.  {'n': 3360, ")
     as_json = run("info", "--model", str(small_model_path), "--json")
     assert as_json.exit_code == 0
     assert json.loads(as_json.stdout) == json.loads(json.dumps(small_model.card, default=str))

@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 
 from detector.accounts.model import (
+    FIELD_GROUPS,
     MASKED_FROM,
     TREES_MONOTONE,
     Booster,
@@ -120,12 +121,14 @@ def trolls_and_others() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     return pool, humans, trolls
 
 
-def _scores(model_table: pd.DataFrame, humans: pd.DataFrame, trolls: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+def _scores(
+    model_table: pd.DataFrame, humans: pd.DataFrame, trolls: pd.DataFrame, field_groups: dict[str, tuple[str, ...]] | None = FIELD_GROUPS
+) -> tuple[np.ndarray, np.ndarray]:
     """Scores of ``humans`` cut to ira's fields and of unseen ``trolls``, by a model of ``model_table``."""
     from detector.training.evaluate import one_thread
 
     with one_thread():
-        m = train(model_table, booster=SMALL_TREES, per_group=150, random_state=0)
+        m = train(model_table, booster=SMALL_TREES, per_group=150, random_state=0, field_groups=field_groups)
     _, masked, _ = predict(m, datasets.cut_to_fields(humans, np.ones(len(humans), dtype=bool), IRA_FIELDS))
     _, unseen_trolls, _ = predict(m, trolls)
     return masked, unseen_trolls
@@ -135,17 +138,31 @@ def test_a_human_cut_to_the_trolls_fields_is_not_scored_a_bot_for_it(trolls_and_
     pool, humans, trolls = trolls_and_others
     masked, unseen_trolls = _scores(datasets.with_training_copies(pool), humans, trolls)
     # Cutting fields removes evidence, so a human's score moves toward the balanced prior (0.5); it
-    # must not move past it to "bot" for the missing fields alone (measured: mean 0.52, none suspicious).
+    # must not move past it to "bot" for the missing fields alone (measured: mean 0.46, none suspicious).
     assert masked.mean() <= 0.6
     assert (masked >= 0.8).mean() <= 0.1
-    # with the same fields, what is left is the counts: humans no higher than trolls (0.52 vs 0.55)
+    # with the same fields, what is left is the counts: humans no higher than trolls (0.46 vs 0.47)
     assert masked.mean() <= unseen_trolls.mean()
-    # the test can fail: trained on the trolls alone (the old way), missing fields are bot evidence:
-    # the cut humans score as the trolls do (measured: mean 0.77, trolls 0.78; with the copies 0.57).
-    # (Session 5 measured 0.999, all suspicious: that was a calibration that ran away, fixed in
-    # session 6; the ranking was the same.)
-    old_masked, _ = _scores(pool, humans, trolls)
-    assert old_masked.mean() >= 0.7 and old_masked.mean() >= masked.mean() + 0.15
+    # the test can fail: trained on the trolls alone (the old way) with one calibration for every row,
+    # missing fields are bot evidence: the cut humans score as the trolls do (measured: mean 0.68,
+    # trolls 0.69; session 6, before the classes weighed the same in the calibration: 0.77).
+    old_masked, _ = _scores(pool, humans, trolls, field_groups=None)
+    assert old_masked.mean() >= 0.62 and old_masked.mean() >= masked.mean() + 0.15
+
+
+def test_a_calibration_by_field_group_keeps_missing_fields_from_calling_a_human_a_bot(
+    trolls_and_others: tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame],
+) -> None:
+    """Trained on the trolls alone (no copies), the counts-only rows get a calibration of their own,
+    fitted on training rows cut to those fields and scored by models that never saw their collection:
+    those models rank such rows no better than chance, so the cut humans score 0.5 ("do not know"),
+    not as bots."""
+    pool, humans, trolls = trolls_and_others
+    masked, unseen_trolls = _scores(pool, humans, trolls)
+    assert masked.mean() <= 0.55 and (masked >= 0.8).mean() == 0  # measured: every one 0.5
+    # the test can fail: one calibration for every row scores them as bots (measured: mean 0.68)
+    single, _ = _scores(pool, humans, trolls, field_groups=None)
+    assert single.mean() >= masked.mean() + 0.1
 
 
 def test_the_calibration_holds_a_collections_copies_out_with_it(small_pool: pd.DataFrame) -> None:
@@ -245,19 +262,23 @@ def test_field_dropout_keeps_a_bot_heavy_pool_from_calling_humans_bots_for_missi
     cut = datasets.cut_to_fields(fb, np.ones(len(fb), dtype=bool), IRA_FIELDS)
     humans, bots = cut[cut["label"] == 0], cut[cut["label"] == 1]
 
-    def scores(table: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    def scores(table: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Calibrated scores (one calibration for every row: the copies alone are tested here) and
+        the model's own log-odds, of the cut humans and bots."""
         with one_thread():
-            m = train(table, booster=SMALL_TREES, per_group=150, random_state=0)
-        return predict(m, humans)[1], predict(m, bots)[1]
+            m = train(table, booster=SMALL_TREES, per_group=150, random_state=0, field_groups=None)
+        z = [log_odds(m.explainer, m.bigrams, m.feature_names, rows, SMALL_TREES) for rows in (humans, bots)]
+        return predict(m, humans)[1], predict(m, bots)[1], z[0], z[1]
 
     copies = datasets.dropped_fields(pool)
-    h, b = scores(pd.concat([pool, copies], ignore_index=True))
+    h, b, zh, zb = scores(pd.concat([pool, copies], ignore_index=True))
     assert h.mean() <= 0.6 and (h >= 0.8).mean() <= 0.1
-    assert h.mean() <= b.mean()
+    assert h.mean() <= b.mean() and zh.mean() <= zb.mean()
     # the test can fail: the same copies put back into the collections they came from (a share of
-    # every group, as the pool is: five bot groups to three human ones) call humans bots for the
-    # missing fields more (measured when written: mean 0.49 with the dropout collections, 0.59 so;
-    # 0.86 with 30% of every group copied, as first drafted)
+    # every group, as the pool is: five bot groups to three human ones) make the model itself read
+    # the missing fields as more bot-like (measured: log-odds of the cut humans -0.42 with the dropout
+    # collections, -0.15 so). Since session 8 the calibration weighs the classes the same, which
+    # hides most of that in the scores (0.47 against 0.46; when written, before that: 0.49 and 0.59).
     shares = copies.assign(collection=copies[MASKED_FROM])
-    h_shares, _ = scores(pd.concat([pool, shares], ignore_index=True))
-    assert h_shares.mean() >= h.mean() + 0.05
+    _, _, zh_shares, _ = scores(pd.concat([pool, shares], ignore_index=True))
+    assert zh_shares.mean() >= zh.mean() + 0.15

@@ -135,7 +135,16 @@ def test_save_writes_the_model_and_its_card(small_model_path: Path) -> None:
     assert card["training"]["data_sha256"] == {"test": "sample"}
     # metrics of scores of collections each model did not see
     assert card["metrics_scope"].startswith("cross-collection scores")
-    assert card["metrics_out_of_fold"]["n"] == 900
+    # every calibration's rows: the 900 as they are and cut to each of the three field groups, each row
+    # once per calibration (the 120 caverlee-2011 rows lack its fields already: cut to its group or to
+    # no likes or lists they are the same rows again), 900 * 4 - 2 * 120
+    assert card["metrics_out_of_fold"]["n"] == 3360
+    groups = card["calibration_by_field_group"]
+    assert list(groups) == ["ira-2018", "caverlee-2011", "no-likes-or-lists"]
+    assert groups["no-likes-or-lists"]["features_missing"] == ["favourites_count", "listed_count", "favourites_growth_rate", "listed_growth_rate", "likes_per_post"]
+    assert all(g["slope"] >= 0 for g in groups.values())
+    with np.load(small_model_path, allow_pickle=False) as npz:
+        assert npz["group_missing"].shape == (3, len(MODEL_FEATURES)) and npz["group_calibration"].shape == (3, 2)
     assert 0.5 < card["metrics_out_of_fold"]["roc_auc"] <= 1.0
     assert {"python", "scikit-learn", "numpy", "pandas"} <= set(card["versions"])
     assert card["model_version"].startswith("acct-")
@@ -166,9 +175,12 @@ def test_lookup_tables_equal_the_trees(which: str, request: pytest.FixtureReques
     prior_odds, prior_contrib = broadcaster_prior(log_odds, contrib, X, model.feature_names, model.broadcaster)
     np.testing.assert_allclose(reference + prior_contrib.sum(axis=1), prior_odds, atol=1e-9)
     _, scores, shown = predict(model, accounts)
-    a, b = model.calibration
+    a, b = model.row_calibration(X)  # a row lacking a field group's fields: that group's calibration
+    if which != "shipped_model":  # the fixtures hold such rows
+        assert isinstance(a, np.ndarray) and len(np.unique(a)) >= 2
+    shown_a = a[:, None] if isinstance(a, np.ndarray) else a
     np.testing.assert_allclose(scores, np.clip(1 / (1 + np.exp(-(a * prior_odds + b))), SCORE_FLOOR, 1 - SCORE_FLOOR), rtol=0, atol=1e-12)
-    np.testing.assert_allclose(shown, prior_contrib * a, atol=1e-12)
+    np.testing.assert_allclose(shown, prior_contrib * shown_a, atol=1e-12)
 
 
 def _reference(ex: Any) -> float:
@@ -587,3 +599,35 @@ def test_unseen_figures_go_only_into_the_card_of_the_model_they_describe() -> No
     assert "unseen_collections" not in record_unseen({**analyst, "unseen_collections": {}}, unseen)
     assert "unseen_collections" not in record_unseen({**card, "features": ["followers_count"]}, unseen)
     assert "unseen_collections" not in record_unseen(dict(card), {k: v for k, v in unseen.items() if k != "choice"})
+
+
+def test_a_row_takes_the_calibration_of_the_field_group_it_lacks() -> None:
+    from detector.accounts.model import FieldGroupCalibration
+
+    groups = FieldGroupCalibration(
+        ("counts only", "no likes"),
+        np.array([[True, True, False], [True, False, False]]),  # features 0 and 1 missing; feature 0 missing
+        np.array([[0.2, 0.0], [0.5, 0.1]]),
+    )
+    nan = np.nan
+    X = np.array([[1.0, 2.0, 3.0], [nan, 2.0, 3.0], [nan, nan, 3.0], [nan, nan, nan], [1.0, nan, 3.0]])
+    # the group with the most missing features among those whose features all are missing; else none
+    assert groups.group_of(np.isnan(X)).tolist() == [-1, 1, 0, 0, -1]
+    model = AccountModel(None, np.zeros((1, 1)), np.array([1.0, -0.3]), {}, groups=groups)  # type: ignore[arg-type]
+    slope, intercept = model.row_calibration(X)
+    assert slope.tolist() == [1.0, 0.5, 0.2, 0.2, 1.0] and intercept.tolist() == [-0.3, 0.1, 0.0, 0.0, -0.3]
+    assert model.row_calibration(X[[0, 4]]) == (1.0, -0.3)  # no row lacks a group: the main numbers
+    with pytest.raises(ValueError):
+        FieldGroupCalibration(("one",), np.array([[True]]), np.array([1.0]))
+
+
+def test_a_model_whose_field_group_calibrations_do_not_match_its_card_is_refused(small_model_path: Path, tmp_path: Path) -> None:
+    shutil.copy(small_model_path.with_name("small.card.json"), tmp_path / "bad.card.json")
+    with np.load(small_model_path, allow_pickle=False) as npz:
+        arrays = {k: npz[k] for k in npz.files}
+    np.savez(tmp_path / "ok.npz", **arrays)
+    shutil.copy(small_model_path.with_name("small.card.json"), tmp_path / "ok.card.json")
+    assert load_model(tmp_path / "ok.npz").groups is not None  # the same arrays load
+    np.savez(tmp_path / "bad.npz", **{**arrays, "group_calibration": arrays["group_calibration"][:2]})
+    with pytest.raises(ModelError, match="field group"):
+        load_model(tmp_path / "bad.npz")

@@ -131,7 +131,10 @@ def test_a_tree_model_saves_loads_and_scores_the_same(training_sample: pd.DataFr
     assert model.card["family"] == "gradient-boosted trees of depth 3 (30 trees, interactions allowed; stored as complete binary trees)"
     path = save_model(model, tmp_path / "trees.npz")
     with np.load(path, allow_pickle=False) as npz:
-        assert sorted(npz.files) == ["bigrams", "calibration", "intercept", "n_features", "tree_feature", "tree_missing_right", "tree_node_value", "tree_threshold"]
+        assert sorted(npz.files) == [
+            "bigrams", "calibration", "group_calibration", "group_missing", "intercept", "n_features", "tree_feature", "tree_missing_right",
+            "tree_node_value", "tree_threshold",
+        ]  # fmt: skip
         assert npz["tree_feature"].shape == (30, 7) and npz["tree_node_value"].shape == (30, 15)
     loaded = load_model(path)
     assert isinstance(loaded.explainer, TreeExplainer)
@@ -236,7 +239,7 @@ def test_a_forest_model_saves_loads_and_scores_the_same(training_sample: pd.Data
     X, scores, contrib = predict(loaded, training_sample)
     assert 0 < scores.min() and scores.max() < 1
     # contributions are in the calibrated score's log-odds: they add up to it, less the mean's
-    slope, intercept = loaded.calibration
+    slope, intercept = loaded.row_calibration(X)  # rows lacking a field group's fields: that group's
     logit = np.log(scores / (1 - scores))
     inside = (scores > 0.001) & (scores < 0.999)
     np.testing.assert_allclose((contrib.sum(axis=1) + slope * loaded.explainer.expected + intercept)[inside], logit[inside], atol=1e-3)

@@ -136,6 +136,90 @@ MASKED_FROM = "masked_from"
 # as with balanced weights, and training and evaluation take minutes.
 MAX_PER_GROUP = 2000
 
+#: The profile fields of the canonical account table that an input may lack (labels and provenance
+#: columns are not among them).
+PROFILE_FIELDS = (
+    "screen_name", "name", "description", "followers_count", "friends_count", "listed_count", "favourites_count",
+    "statuses_count", "created_at", "collected_at", "verified", "default_profile", "default_profile_image",
+    "profile_use_background_image", "url", "location", "lang", "bot_declared", "screen_name_length", "description_length",
+)  # fmt: skip
+_COUNTS_ONLY = ("account_id", "screen_name", "followers_count", "friends_count", "statuses_count", "collected_at")
+_COUNTS_DATES_LENGTHS = (
+    "account_id", "created_at", "collected_at", "followers_count", "friends_count", "statuses_count",
+    "screen_name_length", "description_length",
+)  # fmt: skip
+#: Field groups as they go missing in real inputs, each as the profile fields it keeps: counts only
+#: (the IRA release, ira-2018), counts, dates and two lengths (caverlee-2011), and profiles without
+#: likes or public lists (Bluesky, Mastodon: :data:`PLATFORM_GAPS`). Training copies are cut to them
+#: (``training.datasets.dropped_fields``), and each has its own calibration (:func:`train`,
+#: :class:`FieldGroupCalibration`). Fixed on principle before session 5's third run, not on a figure.
+FIELD_GROUPS: dict[str, tuple[str, ...]] = {
+    "ira-2018": _COUNTS_ONLY,
+    "caverlee-2011": _COUNTS_DATES_LENGTHS,
+    "no-likes-or-lists": tuple(f for f in PROFILE_FIELDS if f not in ("favourites_count", "listed_count")),
+}
+#: Rows of one class (bots, humans) a field group's calibration needs at least; with fewer its rows
+#: take the model's main calibration.
+MIN_CALIBRATION_ROWS = 50
+
+
+def cut_to_fields(table: pd.DataFrame, rows: np.ndarray, known: set[str] | tuple[str, ...]) -> pd.DataFrame:
+    """A copy of ``table`` whose ``rows`` (a boolean mask) keep only the ``known`` profile fields."""
+    out = table.copy()
+    for col in PROFILE_FIELDS:
+        if col in out.columns and col not in known:
+            out.loc[rows, col] = None
+    return out
+
+
+def cut_to_group(rows: pd.DataFrame, known: tuple[str, ...]) -> pd.DataFrame:
+    """Every row of ``rows`` cut to the ``known`` fields of a field group; where the group keeps the
+    lengths of the screen name and description but not the texts (caverlee-2011), the lengths are
+    kept (taken from the texts where the row has no length column of its own)."""
+    rows = rows.copy()
+    for length, text in (("screen_name_length", "screen_name"), ("description_length", "description")):
+        if length in known and text not in known and text in rows.columns:
+            given = rows[length] if length in rows.columns else pd.Series(np.nan, index=rows.index)
+            rows[length] = given.astype("float64").fillna(rows[text].astype("string").str.len().astype("float64"))
+    return cut_to_fields(rows, np.ones(len(rows), dtype=bool), set(known))
+
+
+@dataclass
+class FieldGroupCalibration:
+    """A calibration of its own for rows that lack a field group's fields (:data:`FIELD_GROUPS`).
+
+    ``missing[k]``: the model features that group ``k`` leaves missing (a boolean row per group);
+    ``calibration[k]``: its (slope, intercept). A row whose missing features include a group's takes
+    that group's calibration, the group with the most missing features when several fit; any other
+    row takes the model's main calibration. Each was fitted on the training rows cut to the group and
+    scored by models that never saw their collection, so a pattern of missing fields the models rank
+    poorly gets scores near 0.5 instead of the confident ones that suit complete profiles.
+    """
+
+    names: tuple[str, ...]
+    missing: np.ndarray
+    calibration: np.ndarray
+
+    def __post_init__(self) -> None:
+        self.missing = np.asarray(self.missing, dtype=bool)
+        self.calibration = np.asarray(self.calibration, dtype="float64")
+        if self.missing.ndim != 2 or len(self.missing) != len(self.names) or self.calibration.shape != (len(self.names), 2):
+            raise ValueError("a calibration by field group needs a row of missing features and two numbers per group")
+
+    def group_of(self, missing: np.ndarray) -> np.ndarray:
+        """Index of each row's field group (-1: none) from its missing features (``isnan(X)``)."""
+        out = np.full(len(missing), -1, dtype=np.intp)
+        for k in np.argsort(-self.missing.sum(axis=1), kind="stable"):  # most missing features first
+            cols = np.flatnonzero(self.missing[k])
+            if len(cols):
+                out[(out < 0) & missing[:, cols].all(axis=1)] = k
+        return out
+
+    def to_arrays(self) -> dict[str, np.ndarray]:
+        return {"group_missing": self.missing.astype("int8"), "group_calibration": self.calibration}
+
+
+
 
 @dataclass(frozen=True)
 class Booster:
@@ -265,6 +349,21 @@ class AccountModel:
     #: The fitted scikit-learn booster the tables were read from, on a freshly trained model only
     #: (never saved): tests check the tables against it.
     booster: Any = field(default=None, repr=False, compare=False)
+    #: The calibrations of rows that lack a field group (:class:`FieldGroupCalibration`); None: the
+    #: main calibration for every row (models saved before session 8).
+    groups: FieldGroupCalibration | None = None
+
+    def row_calibration(self, X: np.ndarray) -> tuple[Any, Any]:
+        """Slope and intercept of each row of features ``X``: its field group's, or the main ones
+        (two numbers when every row takes the main calibration)."""
+        slope, intercept = float(self.calibration[0]), float(self.calibration[1])
+        if self.groups is None or len(X) == 0:
+            return slope, intercept
+        k = self.groups.group_of(np.isnan(X))
+        if (k < 0).all():
+            return slope, intercept
+        cal = np.vstack([self.groups.calibration, [[slope, intercept]]])[k]  # -1: the main row
+        return cal[:, 0], cal[:, 1]
 
     @property
     def version(self) -> str:
@@ -578,8 +677,9 @@ def fit_calibration(z: np.ndarray, y: np.ndarray, weight: np.ndarray | None = No
     return beta
 
 
-def calibrated(z: np.ndarray, calibration: np.ndarray) -> np.ndarray:
-    """Scores from log-odds: the logistic calibration, kept inside ``[SCORE_FLOOR, 1 - SCORE_FLOOR]``."""
+def calibrated(z: np.ndarray, calibration: Any) -> np.ndarray:
+    """Scores from log-odds: the logistic calibration (slope, intercept: two numbers, or one of each
+    per row), kept inside ``[SCORE_FLOOR, 1 - SCORE_FLOOR]``."""
     s = 1.0 / (1.0 + np.exp(-np.clip(calibration[0] * np.asarray(z, dtype="float64") + calibration[1], -35, 35)))
     return np.clip(s, SCORE_FLOOR, 1.0 - SCORE_FLOOR)
 
@@ -588,16 +688,105 @@ def cross_collection_log_odds(
     table: pd.DataFrame, features: tuple[str, ...], booster: Booster | None = None, random_state: int = 0
 ) -> np.ndarray:
     """Log-odds of every row from a model fitted without the row's collection (NaN if it cannot be)."""
-    out = np.full(len(table), np.nan)
+    return cross_collection_scores(table, features, booster, random_state).z
+
+
+@dataclass
+class CrossCollection:
+    """What :func:`cross_collection_scores` measured, row by row of its table."""
+
+    #: log-odds of each row by a model fitted without its collection (NaN: none could be fitted)
+    z: np.ndarray
+    #: which model features each row lacks (``isnan`` of its features)
+    missing: np.ndarray
+    #: for each field group: the same for every original row (not a copy) cut to the group's fields,
+    #: scored by the same model (NaN and False for copies)
+    cut: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
+
+
+def _scored(explainer: Any, bigrams: np.ndarray, features: tuple[str, ...], rows: pd.DataFrame, booster: Booster) -> tuple[np.ndarray, np.ndarray]:
+    X = compute_features(rows, bigrams, features).to_numpy(dtype="float64")
+    z, contrib = explainer.contributions(X)
+    return broadcaster_prior(z, contrib, X, features, booster.broadcaster, copy=False)[0], np.isnan(X)
+
+
+def cross_collection_scores(
+    table: pd.DataFrame,
+    features: tuple[str, ...],
+    booster: Booster | None = None,
+    random_state: int = 0,
+    groups: dict[str, tuple[str, ...]] | None = None,
+) -> CrossCollection:
+    """Every row scored by a model fitted without its collection (nor the copies made of it,
+    :data:`MASKED_FROM`), and, with ``groups`` (name: the fields a field group keeps), every original
+    row cut to each group too, by the same model: cross-fitted scores of rows lacking those fields."""
+    booster = booster or MODEL_BOOSTER
+    n, d = len(table), len(features)
+    out = CrossCollection(np.full(n, np.nan), np.zeros((n, d), dtype=bool))
+    for name in groups or {}:
+        out.cut[name] = (np.full(n, np.nan), np.zeros((n, d), dtype=bool))
     colls = table["collection"].fillna("unknown").to_numpy()
-    copied = table[MASKED_FROM].fillna("").to_numpy() if MASKED_FROM in table.columns else np.full(len(table), "")
+    copied = table[MASKED_FROM].fillna("").to_numpy() if MASKED_FROM in table.columns else np.full(n, "")
     for coll in pd.unique(colls):
-        train = table[(colls != coll) & (copied != coll)]
+        here = colls == coll
+        train = table[~here & (copied != coll)]
         if train["label"].nunique() < 2:
             continue
         explainer, bigrams = fit_additive(train, features, booster, random_state)
-        out[colls == coll] = log_odds(explainer, bigrams, features, table[colls == coll], booster or MODEL_BOOSTER)
+        out.z[here], out.missing[here] = _scored(explainer, bigrams, features, table[here], booster)
+        rows = here & (copied == "")
+        if not rows.any():
+            continue
+        for name, known in (groups or {}).items():
+            z, miss = _scored(explainer, bigrams, features, cut_to_group(table[rows], known), booster)
+            out.cut[name][0][rows], out.cut[name][1][rows] = z, miss
     return out
+
+
+def fit_balanced_calibration(z: np.ndarray, y: np.ndarray, weight: np.ndarray | None = None) -> np.ndarray:
+    """:func:`fit_calibration` with the two classes weighing the same in all (a 50% prior, whatever
+    the share of bot rows: bot-only collections and copies make a training pool's rows mostly bots),
+    so that a score's odds are the likelihood ratio the profile gives. A slope below 0 (the model
+    ranks these rows backwards) becomes 0: every such row scores 0.5, the model does not know."""
+    w = np.ones(len(y)) if weight is None else np.asarray(weight, dtype="float64")
+    pos, neg = float(w[y == 1].sum()), float(w[y == 0].sum())
+    if pos <= 0 or neg <= 0:
+        raise ModelError("a calibration needs rows of both classes")
+    w = w * np.where(y == 1, 0.5 * (pos + neg) / pos, 0.5 * (pos + neg) / neg)
+    beta = fit_calibration(z, y, w)
+    return beta if beta[0] >= 0 else np.zeros(2)
+
+
+def calibration_samples(
+    cc: CrossCollection, original: np.ndarray, groups: dict[str, tuple[str, ...]]
+) -> tuple[FieldGroupCalibration, list[np.ndarray]]:
+    """The field groups whose cut rows lack features the original rows have, and the rows each
+    calibration is fitted on: every original row as it is and cut to each group, sent where the
+    scoring rule sends it (:meth:`FieldGroupCalibration.group_of`), each row at most once per place.
+
+    Returns the groups (calibrations still zero) and, per group and then the main calibration (last),
+    ``(row, version)`` index pairs into ``cc``: version 0 is the row as it is, ``1 + k`` cut to group ``k``.
+    """
+    names = list(groups)
+    always = cc.missing[original].all(axis=0) if original.any() else np.zeros(cc.missing.shape[1], dtype=bool)
+    masks = []
+    for name in names:
+        zc, miss = cc.cut[name]
+        scored = original & ~np.isnan(zc)
+        masks.append(miss[scored].all(axis=0) & ~always if scored.any() else np.zeros_like(always))
+    keep = [k for k, m in enumerate(masks) if m.any()]
+    found = FieldGroupCalibration(tuple(names[k] for k in keep), np.array([masks[k] for k in keep]).reshape(len(keep), cc.missing.shape[1]), np.zeros((len(keep), 2)))
+    versions = [(cc.z, cc.missing)] + [cc.cut[names[k]] for k in keep]
+    taken = np.zeros((len(cc.z), len(keep) + 1), dtype=bool)  # column -1: the main calibration
+    picks: list[list[np.ndarray]] = [[] for _ in range(len(keep) + 1)]
+    for v, (z, miss) in enumerate(versions):
+        valid = original & ~np.isnan(z)
+        group = found.group_of(miss)
+        for k in range(-1, len(keep)):
+            new = np.flatnonzero(valid & (group == k) & ~taken[:, k])
+            taken[new, k] = True
+            picks[k].append(np.column_stack([new, np.full(len(new), v)]))
+    return found, [np.concatenate(p) for p in picks[:-1]] + [np.concatenate(picks[-1])]
 
 
 def train(
@@ -609,6 +798,7 @@ def train(
     per_group: int | None = -1,
     data_hashes: dict[str, str] | None = None,
     extra: dict[str, Any] | None = None,
+    field_groups: dict[str, tuple[str, ...]] | None = FIELD_GROUPS,
 ) -> AccountModel:
     """Fit the account model on a canonical table with a ``label`` column (1 = inauthentic).
 
@@ -617,7 +807,11 @@ def train(
     weights instead, which is slower). The calibration is fitted on cross-collection scores (each collection scored by a model that
     did not see it) when the table holds three or more collections, so that scores are honest on
     collections the model never saw; otherwise on 5-fold out-of-fold scores. The card's metrics
-    are of those same scores.
+    are of those same scores. The two classes weigh the same in the calibration (a 50% prior, so
+    that 0.8 means a likelihood ratio of 4). With ``field_groups`` (and three collections or more),
+    rows lacking a group's fields get a calibration of their own (:class:`FieldGroupCalibration`),
+    fitted on the original rows cut to the group and scored by models that never saw their
+    collection: a score stays near 0.5 where the model cannot rank rows with those fields missing.
     """
     features = MODEL_FEATURES if features is None else tuple(features)
     booster = MODEL_BOOSTER if booster is None else booster
@@ -631,21 +825,58 @@ def train(
     if per_group is not None:  # what balanced_sample will draw: never more than the biggest group
         keys = [table[c].fillna("unknown") for c in ("collection",) if c in table.columns] + [table["label"]]
         per_group = int(min(per_group, table.groupby(keys).size().max()))
+    from detector.metrics import summary
+
     table = balanced_sample(table, per_group, random_state).reset_index(drop=True)
     y = table["label"].to_numpy(dtype=int)
     weight = np.ones(len(y)) if per_group is not None else balanced_weights(table)
     n_colls = table["collection"].nunique() if "collection" in table.columns else 1
-    if n_colls >= 3:
-        z = cross_collection_log_odds(table, features, booster, random_state)
+    original = table[MASKED_FROM].isna().to_numpy() if MASKED_FROM in table.columns else np.ones(len(y), dtype=bool)
+    groups: FieldGroupCalibration | None = None
+    group_card: dict[str, Any] = {}
+    cc = cross_collection_scores(table, features, booster, random_state, field_groups) if n_colls >= 3 else None
+    if cc is not None and len(np.unique(y[original & ~np.isnan(cc.z)])) < 2:
+        cc = None  # e.g. one collection holds every human: without it no model can be fitted to score it
+    if cc is not None:
         how = "cross-collection scores (each collection scored by a model fitted without it)"
+        # Each calibration on the original rows the scoring rule sends to it (copies, scored by models
+        # that saw the rows they were copied from, are left out): field groups on rows cut to them.
+        groups, samples = calibration_samples(cc, original, field_groups or {})
+        versions = np.column_stack([cc.z] + [cc.cut[name][0] for name in groups.names])
+        if len(np.unique(y[samples[-1][:, 0]])) < 2:  # every row lacks a field group: the main one on them all
+            valid = np.flatnonzero(original & ~np.isnan(cc.z))
+            samples[-1] = np.column_stack([valid, np.zeros(len(valid), dtype=np.intp)])
+        fitted = []
+        for k, idx in enumerate(samples):
+            zk, yk, wk = versions[idx[:, 0], idx[:, 1]], y[idx[:, 0]], weight[idx[:, 0]]
+            if k < len(groups.names) and min((yk == 1).sum(), (yk == 0).sum()) < MIN_CALIBRATION_ROWS:
+                continue  # too few rows: its rows take the main calibration
+            fitted.append((k, zk, yk, wk, fit_balanced_calibration(zk, yk, wk)))
+        *by_group, (*_, calibration) = fitted
+        for k, zk, yk, _, cal in by_group:
+            groups.calibration[k] = cal
+            name = groups.names[k]
+            group_card[name] = {
+                "fields_kept": list((field_groups or {})[name]),
+                "features_missing": [f for f, m in zip(features, groups.missing[k], strict=True) if m],
+                "slope": round(float(cal[0]), 4),
+                "intercept": round(float(cal[1]), 4),
+                **summary(yk, calibrated(zk, cal)),
+            }
+        kept = [k for k, *_ in by_group]
+        groups = FieldGroupCalibration(tuple(groups.names[k] for k in kept), groups.missing[kept], groups.calibration[kept]) if kept else None
+        y_all = np.concatenate([yk for _, _, yk, *_ in fitted])
+        p_all = np.concatenate([calibrated(zk, cal) for _, zk, _, _, cal in fitted])
+        w_all = np.concatenate([wk for *_, wk, _ in fitted])
     else:
         z = _fold_log_odds(table, features, booster, random_state)
         how = "5-fold out-of-fold scores"
-    from detector.metrics import summary
-
-    ok = ~np.isnan(z)
-    calibration = fit_calibration(z[ok], y[ok], weight[ok])
-    oof = calibrated(z[ok], calibration)
+        ok = ~np.isnan(z)
+        y_all, w_all = y[ok], weight[ok]
+        calibration = fit_balanced_calibration(z[ok], y_all, w_all)
+        p_all = calibrated(z[ok], calibration)
+    pos, neg = float(w_all[y_all == 1].sum()), float(w_all[y_all == 0].sum())
+    w_bal = w_all * np.where(y_all == 1, 0.5 * (pos + neg) / pos, 0.5 * (pos + neg) / neg)
     explainer, bigrams = fit_additive(table, features, booster, random_state, weight=None if per_group is not None else weight)
 
     originals = given[given[MASKED_FROM].isna().to_numpy()] if MASKED_FROM in given.columns else given
@@ -663,11 +894,18 @@ def train(
             "score < 0.2 (likelihood ratio >= 4 for genuine); uncertain in between or when half "
             "or more of the features are missing"
         ),
-        "thresholds_out_of_fold_balanced": threshold_report(y[ok], oof, THRESHOLDS, weight[ok]),
+        "thresholds_out_of_fold_balanced": threshold_report(y_all, p_all, THRESHOLDS, w_bal),
         "calibration": (
-            f"logistic (slope {calibration[0]:.4f}, intercept {calibration[1]:.4f}) on {how}, balanced "
-            f"classes (every collection and class the same number of rows: a 50% prior); scores kept within [{SCORE_FLOOR}, {1 - SCORE_FLOOR}]"
+            f"logistic (slope {calibration[0]:.4f}, intercept {calibration[1]:.4f}) on {how}, every collection and class "
+            f"the same number of rows and the two classes the same weight (a 50% prior); scores kept within [{SCORE_FLOOR}, {1 - SCORE_FLOOR}]"
+            + (
+                f"; rows lacking a field group's fields ({', '.join(groups.names)}) take that group's own calibration, fitted "
+                "the same way on the original rows cut to the group"
+                if groups is not None
+                else ""
+            )
         ),
+        **({"calibration_by_field_group": group_card} if groups is not None else {}),
         "training": {
             "accounts": int(len(originals)),
             "inauthentic": int(originals["label"].sum()),
@@ -677,7 +915,7 @@ def train(
             **_masked_counts(given),
             "data_sha256": data_hashes or {},
         },
-        "metrics_out_of_fold": summary(y[ok], oof),
+        "metrics_out_of_fold": summary(y_all, p_all),
         "metrics_scope": how,
         "intended_use": (
             "Rank and triage public social-media accounts for human review. Not for automated "
@@ -689,7 +927,7 @@ def train(
     }
     if extra:
         card.update(extra)
-    return AccountModel(explainer, bigrams, calibration, card, booster=getattr(explainer, "booster", None))
+    return AccountModel(explainer, bigrams, calibration, card, booster=getattr(explainer, "booster", None), groups=groups)
 
 
 def _masked_counts(table: pd.DataFrame) -> dict[str, Any]:
@@ -775,6 +1013,8 @@ def save_model(model: AccountModel, path: str | Path) -> Path:
     """Write ``<path>`` (``.npz`` of plain arrays) and ``<stem>.card.json``, each atomically."""
     path = Path(path)
     arrays: dict[str, Any] = {**model.explainer.to_arrays(), "bigrams": model.bigrams, "calibration": np.asarray(model.calibration, dtype="float64")}
+    if model.groups is not None:
+        arrays.update(model.groups.to_arrays())
     with atomic_path(path) as tmp, open(tmp, "wb") as fh:
         np.savez_compressed(fh, **arrays)
     with atomic_path(card_path(path)) as tmp:
@@ -794,6 +1034,8 @@ def card_path(path: str | Path) -> Path:
 _ARRAYS = ("thresholds", "threshold_offsets", "values", "value_offsets", "nan_values", "intercept", "baseline", "bigrams", "calibration")
 _TREE_ARRAYS = ("tree_feature", "tree_threshold", "tree_missing_right", "tree_node_value", "intercept", "n_features", "bigrams", "calibration")
 _OPTIONAL_ARRAYS = ("tree_missing_as", "tree_float32")
+#: A model's calibrations by field group (:class:`FieldGroupCalibration`), both or neither.
+_GROUP_ARRAYS = ("group_missing", "group_calibration")
 _BLEND_ARRAYS = ("blend_columns", "blend_column_offsets", "blend_weights", "blend_n_features", "bigrams", "calibration")
 
 
@@ -827,6 +1069,7 @@ def load_model(path: str | Path) -> AccountModel:
                 raise ModelError(f"{path} is not a detector model file: it lacks {', '.join(missing)}")
             wanted = [k for k in npz.files if k in names or k.startswith("part")] if blend else [k for k in (*names, *_OPTIONAL_ARRAYS) if k in npz.files]
             arrays = {k: npz[k] for k in wanted}
+            group_arrays = {k: npz[k] for k in _GROUP_ARRAYS if k in npz.files}
     except ModelError:
         raise
     except Exception as exc:  # not a zip, a pickled object array, a truncated file...
@@ -844,7 +1087,17 @@ def load_model(path: str | Path) -> AccountModel:
         raise ModelError(f"{path} is damaged: {exc}") from exc
     if explainer.n_features != len(card.get("features", [])):
         raise ModelError(f"{path} has {explainer.n_features} model features but its card lists {len(card.get('features', []))} features")
-    return AccountModel(explainer, arrays["bigrams"].astype("float64"), arrays["calibration"].astype("float64"), card)
+    groups = None
+    if group_arrays:
+        group_names = tuple(card.get("calibration_by_field_group", {}))
+        group_missing, cal = group_arrays.get("group_missing"), group_arrays.get("group_calibration")
+        if (
+            group_missing is None or cal is None or any(a.dtype.kind not in "fi" for a in (group_missing, cal))
+            or group_missing.shape != (len(group_names), explainer.n_features) or cal.shape != (len(group_names), 2) or not np.isfinite(cal).all()
+        ):
+            raise ModelError(f"{path} is damaged: its calibrations by field group do not match its card ({len(group_names)} groups of {explainer.n_features} features)")
+        groups = FieldGroupCalibration(group_names, group_missing.astype(bool), cal.astype("float64"))
+    return AccountModel(explainer, arrays["bigrams"].astype("float64"), arrays["calibration"].astype("float64"), card, groups=groups)
 
 
 def label_scores(scores: np.ndarray, thresholds: dict[str, float]) -> np.ndarray:
@@ -857,8 +1110,9 @@ def predict(model: AccountModel, accounts: pd.DataFrame) -> tuple[np.ndarray, np
     """Return ``(X, calibrated scores, centred contributions)`` for canonical accounts."""
     X = compute_features(accounts, model.bigrams, model.feature_names).to_numpy(dtype="float64")
     z, contrib = broadcaster_prior(*model.explainer.contributions(X), X, model.feature_names, model.broadcaster, copy=False)
+    slope, intercept = model.row_calibration(X)  # a row lacking a field group: that group's calibration
     # In the calibrated score's log-odds (slope x the model's own units: a forest's are probabilities).
-    return X, calibrated(z, model.calibration), contrib * model.calibration[0]
+    return X, calibrated(z, (slope, intercept)), contrib * (slope[:, None] if isinstance(slope, np.ndarray) else slope)
 
 
 # Accounts missing this many of their inputs are never called suspicious or likely genuine:

@@ -195,7 +195,7 @@ def register(
     card = enrich_card(model.card, notes=notes)
     card["model_version"] = version
     card["registered_at"] = datetime.now(UTC).replace(microsecond=0).isoformat()
-    stored = AccountModel(model.explainer, model.bigrams, model.calibration, card)
+    stored = AccountModel(model.explainer, model.bigrams, model.calibration, card, groups=model.groups)
     # Write into a hidden folder first, then rename: a half-written version is never listed.
     tmp = root / f".{version}.partial"
     shutil.rmtree(tmp, ignore_errors=True)

@@ -52,7 +52,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from detector.accounts.model import MASKED_FROM
+from detector.accounts.model import FIELD_GROUPS, MASKED_FROM, cut_to_fields, cut_to_group
+
+# re-exported: the profile fields a collection may lack (labels and provenance columns are not among them)
+from detector.accounts.model import PROFILE_FIELDS as PROFILE_FIELDS
 from detector.accounts.read import accounts_from_records, canonical_from_frame
 from detector.errors import InputError
 from detector.io import Rejects, atomic_path, read_csv_strings
@@ -262,31 +265,7 @@ def _caverlee(path: Path) -> tuple[pd.DataFrame, Rejects]:
 #: to the same fields (:mod:`detector.training.evaluate`); in training, a one-class counts-only
 #: collection gets as many human rows of the pool cut to its fields (:func:`with_training_copies`).
 #: caverlee-2011 has both classes with the same fields, so equal rows per class already balance it.
-KNOWN_FIELDS: dict[str, tuple[str, ...]] = {
-    "ira-2018": ("account_id", "screen_name", "followers_count", "friends_count", "statuses_count", "collected_at"),
-    "caverlee-2011": (
-        "account_id", "created_at", "collected_at", "followers_count", "friends_count", "statuses_count",
-        "screen_name_length", "description_length",
-    ),
-}  # fmt: skip
-
-#: The profile fields of the training tables that a counts-only collection may lack; labels and
-#: provenance columns are not among them.
-PROFILE_FIELDS = (
-    "screen_name", "name", "description", "followers_count", "friends_count", "listed_count", "favourites_count",
-    "statuses_count", "created_at", "collected_at", "verified", "default_profile", "default_profile_image",
-    "profile_use_background_image", "url", "location", "lang", "bot_declared", "screen_name_length", "description_length",
-)  # fmt: skip
-
-
-def cut_to_fields(table: pd.DataFrame, rows: np.ndarray, known: set[str] | tuple[str, ...]) -> pd.DataFrame:
-    """A copy of ``table`` whose ``rows`` (a boolean mask) keep only the ``known`` profile fields."""
-    out = table.copy()
-    for col in PROFILE_FIELDS:
-        if col in out.columns and col not in known:
-            out.loc[rows, col] = None
-    return out
-
+KNOWN_FIELDS: dict[str, tuple[str, ...]] = {name: FIELD_GROUPS[name] for name in ("ira-2018", "caverlee-2011")}
 
 def _as_copies(rows: pd.DataFrame, known: tuple[str, ...], collection: str, prefix: str = "", suffix: str = "") -> pd.DataFrame:
     """``rows`` cut to the ``known`` fields, as training copies of ``collection``: the collection each
@@ -337,14 +316,10 @@ def masked_humans(table: pd.DataFrame, random_state: int = 0) -> pd.DataFrame:
 
 
 #: Field groups as they go missing in real inputs, each as the profile fields it keeps: the two
-#: counts-only collections, and profiles without likes or public lists (Bluesky, Mastodon:
-#: ``PLATFORM_GAPS`` in :mod:`detector.accounts.model`). :func:`dropped_fields` cuts training
-#: copies to them. Fixed on principle before session 5's third run, not on a figure.
-DROPOUT_FIELDS: dict[str, tuple[str, ...]] = {
-    "ira-2018": KNOWN_FIELDS["ira-2018"],
-    "caverlee-2011": KNOWN_FIELDS["caverlee-2011"],
-    "no-likes-or-lists": tuple(f for f in PROFILE_FIELDS if f not in ("favourites_count", "listed_count")),
-}
+#: counts-only collections, and profiles without likes or public lists (Bluesky, Mastodon):
+#: :data:`detector.accounts.model.FIELD_GROUPS`, which also gives each its own calibration.
+#: :func:`dropped_fields` cuts training copies to them. Fixed on principle before session 5's third run.
+DROPOUT_FIELDS: dict[str, tuple[str, ...]] = FIELD_GROUPS
 #: Collection name of the copies cut to a field group of :data:`DROPOUT_FIELDS` (``dropout:<group>``).
 DROPOUT_PREFIX = "dropout:"
 
@@ -379,11 +354,7 @@ def dropped_fields(table: pd.DataFrame, random_state: int = 0) -> pd.DataFrame:
             for i, idx in enumerate(own):
                 k = n // len(own) + (i < n % len(own))
                 picks.append(base[rng.choice(idx, k, replace=len(idx) < k)])
-            rows = table.iloc[np.concatenate(picks)].copy()
-            for length, text in (("screen_name_length", "screen_name"), ("description_length", "description")):
-                if length in known and text not in known and text in rows.columns:
-                    given = rows[length] if length in rows.columns else pd.Series(np.nan, index=rows.index)
-                    rows[length] = given.astype("float64").fillna(rows[text].astype("string").str.len().astype("float64"))
+            rows = cut_to_group(table.iloc[np.concatenate(picks)], known)
             parts.append(_as_copies(rows, known, DROPOUT_PREFIX + name, suffix="-fields-" + name))
     return pd.concat(parts, ignore_index=True)
 
