@@ -192,6 +192,9 @@ SESSION8_CASES = [
     ("Të hënën të gjithë në Tiranë kundër korrupsionit", "sq", "protest", "Të hënën", "2025-05-18 22:00", "date", "Tiranë"),
     ("Sutra u 18h ispred Vlade, protiv nasilja", "sr", "protest", "Sutra u 18h", "2025-05-15 16:00", "resolved", "ispred Vlade"),
     ("Vidimo se na Instagramu sutra u 18h", "sr", "gathering", "sutra u 18h", "2025-05-15 16:00", "resolved", ""),
+    # The Serbian and Albanian prepositions are English words in an English post ("DO NOT ...", "Te Deum").
+    ("Protest na Aerodromu sutra", "sr", "protest", "sutra", "2025-05-14 22:00", "date", "na Aerodromu"),
+    ("Rally tomorrow, DO NOT MISS IT", "en", "rally", "tomorrow", "2025-05-15 00:00", "date", ""),
     ("Dilni nesër në Përmet, ora 17", "sq", "gathering", "nesër … ora 17", "2025-05-15 15:00", "resolved", "në Përmet"),
     ("Takohemi tek Hotel Grand", "sq", "gathering", "", None, "", "tek Hotel Grand"),
     ("Ditën e nesërme në Ditën e Pavarësisë", "sq", "", "", None, "", ""),

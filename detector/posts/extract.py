@@ -475,13 +475,14 @@ def _best_where(f: Folded, when: regex.Match[str] | None = None, original: str =
     if b:
         return b.start(), b.end()
     if original:
-        named = _named_place(f, original, _venue_rxs()[0]) or _us_place(f, original)
+        english = _primary(lang) == "en"
+        named = _named_place(f, original, _venue_rxs(english)[0]) or _us_place(f, original)
         if named:
             return named
     t = TOWN_RX.search(f.text)
     if t:
         return t.start(), t.end()
-    return _named_place(f, original, _venue_rxs()[1]) if original else None
+    return _named_place(f, original, _venue_rxs(_primary(lang) == "en")[1]) if original else None
 
 
 # Session 8, for ``where`` only: a place named by a preposition and a proper name that no kind of
@@ -502,13 +503,18 @@ _GENITIVE = regex.compile(r"^\w{2,}(?:[^aeiou]e|[^aeiou]a)$")
 
 
 @functools.cache
-def _venue_rxs() -> tuple[regex.Pattern[str], regex.Pattern[str]]:
-    """The preposition-and-name patterns of :func:`_named_place`: where people meet, and a town."""
-    venue = (r"(?P<na>na)|te|tek|prane|perpara|para|afer|perballe|ispred|pred|kod|kraj|pored|ispod|ka|do|pravac|prema"
-             r"|in front of|outside(?: of)?|near")  # fmt: skip
+def _venue_rxs(english: bool) -> tuple[regex.Pattern[str], regex.Pattern[str]]:
+    """The preposition-and-name patterns of :func:`_named_place`: where people meet, and a town.
+
+    In a post known to be English, only the English prepositions ("do", "te", "para", "pred" are
+    English words or parts of them there: "DO NOT let ...").
+    """
+    venue = r"in front of|outside(?: of)?|near"
+    if not english:
+        venue = r"(?P<na>na)|te|tek|prane|perpara|para|afer|perballe|ispred|pred|kod|kraj|pored|ispod|ka|do|pravac|prema|" + venue
     return tuple(
         regex.compile(rf"(?<!\w)(?:{heads}) (?P<name>{_NAME_WORD})", flags=regex.IGNORECASE, stop=_STOP_WORDS)
-        for heads in (venue, r"ne|u|in")
+        for heads in (venue, "in" if english else r"ne|u|in")
     )
 
 
