@@ -115,3 +115,31 @@ def test_a_changed_text_is_not_measured(tmp_path: Path) -> None:
         bench.held_out_posts(spans.assign(text_sha256="0" * 16), tmp_path)
     with pytest.raises(ValueError, match="not found"):
         bench.held_out_posts(spans.assign(post_id="2"), tmp_path)
+
+
+SPANS = Path(__file__).resolve().parents[1] / "datasets" / "calls" / "extract_spans.csv"
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "datasets"
+
+
+def test_the_span_file_holds_offsets_and_labels_only() -> None:
+    spans = pd.read_csv(SPANS, dtype={"start": "Int64", "end": "Int64"}, keep_default_na=False, na_values={"start": [""], "end": [""]})
+    assert list(spans.columns) == ["post_id", "source", "field", "start", "end", "event_kind", "when_local", "text_sha256", "labeller", "method"]
+    assert set(spans["field"]) == {"when", "where"} and set(spans["labeller"]) == {"h39"}
+    assert set(spans["source"]) <= {"albanian_dialect", "mozetic", "blokade", "ira"}
+    assert set(spans["event_kind"]) <= {"protest", "march", "rally", "blockade", "strike", "gathering", "other", "none"}
+    marked = spans.dropna(subset=["start"])
+    assert (marked["start"] < marked["end"]).all() and (marked["start"] >= 0).all()
+    # every call has a when row and a where row (an empty span when it names none)
+    assert (spans.groupby("post_id")["field"].agg(lambda f: set(f) == {"when", "where"})).all()
+    # a meant time is a day or a day and a clock time, on when rows only
+    meant = spans.loc[spans["when_local"] != "", ["field", "when_local"]]
+    assert set(meant["field"]) == {"when"} and meant["when_local"].str.fullmatch(r"\d{4}-\d\d-\d\d(?: \d\d:\d\d)?").all()
+    assert spans["post_id"].nunique() == 99
+
+
+@pytest.mark.skipif(not (SHARED / "ira-2018" / "tweets.parquet").exists(), reason="../shared/datasets is not here")
+def test_the_labelled_texts_are_the_ones_in_shared() -> None:
+    spans = pd.read_csv(SPANS, dtype={"start": "Int64", "end": "Int64"})
+    posts = _bench().held_out_posts(spans, SHARED)  # raises when a text changed or is missing
+    ends = spans.dropna(subset=["end"]).groupby("post_id")["end"].max()
+    assert (posts.loc[ends.index, "text"].str.len() >= ends).all()
