@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 
 from detector.accounts.read import AccountBatch, read_accounts
+from detector.accounts.score import file_notices
 from detector.errors import EmptyInputError, InputError, UnknownFormatError
 from detector.io import BOM
 from detector.schema import ACCOUNT_COLUMNS
@@ -411,6 +412,44 @@ def test_non_numeric_counts_are_ignored_and_the_record_kept(accounts_dir: Path, 
     assert f"{path}, record 1, field 'followers_count': 'lots' is not a non-negative number" in caplog.text
 
 
+def test_counts_grouped_by_dots_are_thousands_and_fractions_are_not_counts(tmp_path: Path) -> None:
+    """A Serbian or Albanian export writes 1.234 for a thousand and more (it was read as 1.234, and 5.000
+    as 5: silently a thousand times too few); a count with a fraction (1.5) is no count (it was kept)."""
+    path = tmp_path / "sr.csv"
+    path.write_text(
+        "Korisničko ime,Pratioci,Prati,Objave\n"
+        'ana,1.234,"1,5",5.000\n'
+        "bob,1.5,12.500.000,2.0\n"
+        "ceca,1 234,7.00,0.000\n",
+        encoding="utf-8",
+    )
+    batch = read_accounts(path, as_of=AS_OF)
+    check_rows(
+        batch.accounts,
+        [
+            {"account_id": "ana", "followers_count": 1234.0, "friends_count": NA, "statuses_count": 5000.0},
+            {"account_id": "bob", "followers_count": NA, "friends_count": 12_500_000.0, "statuses_count": 2.0},
+            {"account_id": "ceca", "followers_count": 1234.0, "friends_count": 7.0, "statuses_count": 0.0},
+        ],
+    )
+    assert notes(batch) == [
+        (2, "Pratioci", "field ignored", "'1.5' is not a whole number: field ignored, record kept"),
+        (1, "Prati", "field ignored", "'1,5' is not a non-negative number: field ignored, record kept"),
+    ]
+    # said once per column, with the first such value, for the summary
+    assert batch.rejects.notes["dotted_thousands"] == {("Pratioci", "1.234"), ("Prati", "12.500.000"), ("Objave", "5.000")}
+    assert file_notices(batch.rejects.notes, False, AS_OF, "sr.csv")[0] == (
+        "counts in columns 'Objave', 'Prati', 'Pratioci' of sr.csv such as '5.000' were read with the dot separating "
+        "thousands (5000), as the region's exports write them; a count has no decimals"
+    )
+    # JSON numbers: a fraction is no count either
+    path = tmp_path / "users.json"
+    path.write_text(json.dumps([{"id_str": "1", "screen_name": "a", "followers_count": 1.5, "friends_count": 3.0}]))
+    batch = read_accounts(path, as_of=AS_OF)
+    assert pd.isna(batch.accounts["followers_count"].iat[0]) and batch.accounts["friends_count"].iat[0] == 3.0
+    assert notes(batch) == [(1, "followers_count", "field ignored", "'1.5' is not a whole number: field ignored, record kept")]
+
+
 def test_unparseable_dates_are_ignored_and_the_record_kept(tmp_path: Path) -> None:
     path = tmp_path / "dates.csv"
     path.write_text(
@@ -603,3 +642,14 @@ def test_a_one_column_list_of_screen_names(tmp_path: Path) -> None:
             {"account_id": "davideb66", "screen_name": "davideb66", "source_row": 2},
         ],
     )
+
+
+def test_one_of_a_kind_is_said_in_the_singular() -> None:
+    from detector.accounts.read import duplicates_warning
+
+    assert duplicates_warning("a.csv", 1, "account_id") == "a.csv: 1 record repeats an account_id read earlier: kept the first of each, the others are rejected"
+    said = file_notices({"measured_to_as_of": 1}, True, pd.Timestamp(AS_OF), "a.csv")
+    assert said == [
+        "1 account carries no observation time: account ages are measured to now (2024-01-01 00:00 UTC); give --as-of DATE, "
+        "the day the list was collected, to measure them to then"
+    ]

@@ -346,7 +346,7 @@ def drop_duplicates(accounts: pd.DataFrame, rejects: Rejects) -> pd.DataFrame:
 def duplicates_warning(path: str, n: int, key: str) -> str:
     """The one warning for every record that repeats a key (account_id, post_id) read earlier."""
     return (
-        f"{escape_controls(path)}: {n:,} record{'' if n == 1 else 's'} repeat {'an' if key[0] in 'aeiou' else 'a'} {key} "
+        f"{escape_controls(path)}: {n:,} record{' repeats' if n == 1 else 's repeat'} {'an' if key[0] in 'aeiou' else 'a'} {key} "
         "read earlier: kept the first of each, the others are rejected"
     )
 
@@ -593,49 +593,71 @@ def _id_text(v: Any) -> str:
     return str(v).strip()
 
 
+# A count written for people: digits grouped in threes by commas (1,234), spaces or underscores,
+# or, as the region's exports write them, by dots (1.234, 12.500.000); or digits with spaces around.
+_GROUPED = re.compile(r"\s*(?:\d{1,3}(?P<sep>[,._ \u00a0\u202f'])\d{3}(?:(?P=sep)\d{3})*|\d+)\s*")
+
+
 def _counts(raw: pd.DataFrame, name: str, rejects: Rejects) -> pd.Series:
     s = _pick(raw, name)
     if s.isna().all():
         return pd.Series(np.nan, index=raw.index, dtype="float64")
     if s.dtype.kind in "iuf":
-        values = s.astype("float64")
+        values = s.astype("float64").to_numpy(copy=True)
     else:
-        values = _numbers(s)
-        bad = values.isna() & s.notna()
-        if bad.any():
-            # "1,234" and " 12 " are numbers written for people, not bad data.
-            repaired = pd.to_numeric(
-                s[bad].astype(str).str.replace(r"[,\s_]", "", regex=True), errors="coerce"
-            )
-            values[bad] = repaired
-    # One rule for every count: NaN, inf and -5 are none of them a number of followers.
-    invalid = (values.isna() & s.notna()) | (values < 0) | np.isinf(values)
-    for i in np.flatnonzero(invalid.to_numpy(dtype=bool)):
+        values, written = _numbers(s)
+        # The values that are not plain whole numbers, read one by one (few in any real file).
+        texts = s.to_numpy(dtype=object)
+        for i in np.flatnonzero(written):
+            text = str(texts[i])
+            m = _GROUPED.fullmatch(text)
+            if m is None:
+                continue  # what pandas read (1.5, 1e3) or nothing (lots): judged below
+            values[i] = float(re.sub(r"\D", "", text))
+            if m.group("sep") == ".":
+                # 1.234 is a thousand and more where dots group digits, and a count has no decimals:
+                # read so, and said once for the file (the summary names the column and a value).
+                shown = rejects.headers.get(name, name)
+                found = rejects.notes.setdefault("dotted_thousands", set())
+                if not any(column == shown for column, _ in found):
+                    found.add((shown, text.strip()))
+    # One rule for every count: NaN, inf, -5 and 1.5 are none of them a number of followers.
+    with np.errstate(invalid="ignore"):
+        invalid = (np.isnan(values) & s.notna().to_numpy(dtype=bool)) | (values < 0) | np.isinf(values)
+        fraction = ~invalid & (np.mod(values, 1) != 0) & np.isfinite(values)
+    for i in np.flatnonzero(invalid | fraction):
         v = str(s.iat[i])
-        rejects.add(int(s.index[i]), name, f"'{escape_controls(v[:40])}' is not a non-negative number: field ignored, record kept", v[:80], action="field ignored")
-    values[invalid] = np.nan
-    return values
+        problem = "is not a whole number" if fraction[i] else "is not a non-negative number"
+        rejects.add(int(s.index[i]), name, f"'{escape_controls(v[:40])}' {problem}: field ignored, record kept", v[:80], action="field ignored")
+    values[invalid | fraction] = np.nan
+    return pd.Series(values, index=s.index, dtype="float64")
 
 
-def _numbers(s: pd.Series) -> pd.Series:
-    """``pd.to_numeric(s, errors="coerce")`` as float64. Counts written as plain whole numbers (up to
-    15 digits, ``.0`` or not: exact in a float either way) are read by Arrow in bulk; only the others
-    go through pandas."""
+def _numbers(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """The values of a text column as float64, and which of them are not plain whole numbers.
+
+    Plain whole numbers (up to 15 digits, with ``.0`` or ``.00`` or not: exact in a float either
+    way) are read by Arrow in bulk; the others by pandas (``NaN`` where it reads none), and marked,
+    for :func:`_counts` to judge each as written. ``5.000`` is not plain: where dots group digits it
+    is five thousand."""
+    present = s.notna().to_numpy(dtype=bool)
     if not isinstance(s.dtype, pd.StringDtype) or s.dtype.storage != "pyarrow":
-        return pd.to_numeric(s, errors="coerce").astype("float64")
+        text = s.astype("string")
+        plain = text.str.fullmatch(r"[0-9]{1,15}(?:\.0{1,2})?").fillna(False).to_numpy(dtype=bool)
+        return pd.to_numeric(s, errors="coerce").astype("float64").to_numpy(copy=True), present & ~plain
     import pyarrow as pa
     import pyarrow.compute as pc
 
     text = pa.array(s.array)
     text = text.combine_chunks() if isinstance(text, pa.ChunkedArray) else text
-    plain = pc.fill_null(pc.match_substring_regex(text, r"^[0-9]{1,15}(?:\.0{1,15})?$"), False).to_numpy(zero_copy_only=False)
+    plain = pc.fill_null(pc.match_substring_regex(text, r"^[0-9]{1,15}(?:\.0{1,2})?$"), False).to_numpy(zero_copy_only=False)
     values = np.full(len(s), np.nan)
     if plain.any():
         values[plain] = pc.cast(text.filter(plain), pa.float64()).to_numpy()
-    rest = ~plain & s.notna().to_numpy(dtype=bool)
+    rest = ~plain & present
     if rest.any():
         values[rest] = pd.to_numeric(s[rest], errors="coerce").astype("float64").to_numpy()
-    return pd.Series(values, index=s.index)
+    return values, rest
 
 
 def _times(s: pd.Series, name: str, rejects: Rejects, dates: DateRules | None = None, path: str | None = None) -> pd.Series:

@@ -42,7 +42,7 @@ from detector.accounts.registry import load_current_model as load_model
 from detector.accounts.wording import field_words, plain_reasons
 from detector.columns import found_list
 from detector.dates import DateRules, date_notices
-from detector.errors import NothingScoredError
+from detector.errors import NothingScoredError, escape_controls
 from detector.io import (
     ChunkWriter,
     Rejects,
@@ -215,13 +215,23 @@ def file_notices(notes: dict[str, Any], as_of_missing: bool, as_of: pd.Timestamp
             "second column for a field already read); map one with --columns name=header"
         )
     out.extend(date_notices(path, notes))
+    dotted = dict(sorted(notes.get("dotted_thousands") or (), reverse=True))  # column -> its smallest example
+    if dotted:
+        names = sorted(dotted)
+        example = dotted[names[0]]
+        shown = ", ".join(f"'{n}'" for n in names)
+        out.append(escape_controls(
+            f"counts in column{'s' if len(names) > 1 else ''} {shown} of {path} such as '{example}' "
+            f"were read with the dot separating thousands ({example.replace('.', '')}), as the region's exports write them; "
+            "a count has no decimals"
+        ))
     absent = notes.get("absent_fields") or set()
     if absent:
         out.append(f"not in this input: {field_words(absent)}; accounts were scored without them")
     unobserved = notes.get("measured_to_as_of", 0)
     if unobserved and as_of_missing:
         out.append(
-            f"{unobserved:,} account{'' if unobserved == 1 else 's'} carry no observation time: account ages are "
+            f"{unobserved:,} account{' carries' if unobserved == 1 else 's carry'} no observation time: account ages are "
             f"measured to now ({as_of:%Y-%m-%d %H:%M} UTC); give --as-of DATE, the day the list was collected, "
             "to measure them to then"
         )

@@ -181,7 +181,10 @@ def read_posts(
         raise NothingScoredError(f"{p}: every record was rejected ({len(rejects)} rejects)")
     no_author = int(posts["author_id"].isna().sum())
     if no_author:
-        log.warning("%s: %d posts have no author id: they are scored for their text only and cannot join coordination", p, no_author)
+        log.warning(
+            "%s: %d %s no author id: %s scored for %s text only and cannot join coordination", p, no_author,
+            *(("post has", "it is", "its") if no_author == 1 else ("posts have", "they are", "their")),
+        )  # fmt: skip
     n_profiles = len(users) + (0 if profiles is None else len(profiles))
     log.info("%s: %d posts read as %s (%d rejected, %d author profiles)", p, len(posts), shape, len(rejects), n_profiles)
     return PostsRead(posts, users, rejects, shape, profiles)
