@@ -558,6 +558,116 @@ def fit_linear(X: sp.csr_matrix, y: np.ndarray, C: float, random_state: int = 0,
     return clf.coef_.ravel().astype(np.float32), float(clf.intercept_[0])
 
 
+def fit_two_part(
+    X: sp.csr_matrix,
+    y: np.ndarray,
+    C: float,
+    n_ngram: int,
+    *,
+    cv_groups: np.ndarray,
+    groups: np.ndarray | None = None,
+    structure_C: float | None = None,
+    n_splits: int = 3,
+    random_state: int = 0,
+) -> tuple[np.ndarray, float]:
+    """A linear model fitted in two parts, the structure first, so that the n-grams cannot drown it.
+
+    The columns of ``X`` are :meth:`CallFeaturiser.transform` output: the hashed n-grams first
+    (``n_ngram`` columns), then the 0/1 cue columns (the lexicon's parts, grammar, time and place
+    patterns, topics and their crossings, the language-independent cues and units), which say the
+    same thing in every language.
+
+    1. **Structure part**: L2 logistic regression on the cue columns alone, at ``structure_C``
+       (default: ``C``, so that it is the model without n-grams at the same regularisation).
+    2. **N-gram part**: L2 logistic regression at ``C`` on the n-grams alone, with the structure
+       part's decision value as a fixed offset (cross-fitted over ``n_splits`` folds grouped by
+       ``cv_groups``, so that it is as good on a training post as on a new one). The n-grams learn
+       only what the structure leaves unexplained: they may add to it or take from it post by
+       post, but they cannot take its weight over, as they do in a joint fit when a language's
+       calls all name the event.
+
+    Both parts weigh the posts as :func:`fit_linear` does (``groups``). The result is one linear
+    model over the same columns, ``coef = [n-gram weights, structure weights]`` and ``intercept =
+    n-gram intercept + structure intercept``, so it is saved, loaded and scored like any other.
+
+    Returns ``(coef, intercept)``.
+    """
+    from sklearn.model_selection import StratifiedGroupKFold
+
+    X = sp.csr_matrix(X)
+    y = np.asarray(y).astype(int)
+    if not 0 < n_ngram < X.shape[1]:
+        raise ValueError(f"n_ngram must leave columns on both sides: {n_ngram} of {X.shape[1]}")
+    Xn, Xs = X[:, :n_ngram], X[:, n_ngram:]
+    structure_C = C if structure_C is None else structure_C
+    ws, bs = fit_linear(Xs, y, structure_C, random_state, groups)
+    z = np.asarray(Xs @ ws, dtype=np.float64).ravel() + bs
+    if min(int(y.sum()), int(len(y) - y.sum())) >= n_splits and len(np.unique(cv_groups)) >= n_splits:
+        cv = StratifiedGroupKFold(n_splits=n_splits, shuffle=True, random_state=random_state)
+        for tr, te in cv.split(Xs, y, cv_groups):
+            if len(np.unique(y[tr])) < 2:
+                continue  # a part with one class cannot be fitted: its posts keep the in-sample value
+            w_k, b_k = fit_linear(Xs[tr], y[tr], structure_C, random_state, None if groups is None else np.asarray(groups)[tr])
+            z[te] = np.asarray(Xs[te] @ w_k, dtype=np.float64).ravel() + b_k
+    w = balanced_weights(y, groups) if groups is not None else _class_balanced(y)
+    wn, bn = fit_with_offset(Xn, y, z, C, w)
+    return np.r_[wn, ws].astype(np.float32), float(bn + bs)
+
+
+def _class_balanced(y: np.ndarray) -> np.ndarray:
+    """scikit-learn's ``class_weight="balanced"`` as sample weights."""
+    y = np.asarray(y)
+    classes, counts = np.unique(y, return_counts=True)
+    per = {c: len(y) / (len(classes) * k) for c, k in zip(classes, counts, strict=True)}
+    return np.array([per[v] for v in y], dtype=np.float64)
+
+
+def fit_with_offset(X: sp.csr_matrix, y: np.ndarray, offset: np.ndarray, C: float, sample_weight: np.ndarray, max_iter: int = 3000) -> tuple[np.ndarray, float]:
+    """L2 logistic regression with a fixed offset per row: ``P(y=1) = sigmoid(X w + b + offset)``.
+
+    Minimises ``C * sum_i s_i log(1 + exp(-t_i (x_i w + b + o_i))) + |w|^2 / 2`` (scikit-learn's
+    objective; the intercept is not penalised, as in its L-BFGS solver) by a trust-region Newton method
+    (scipy's ``trust-ncg``; Hessian-vector products only). Returns ``(w, b)``;
+    a fit that stops before converging is logged as a warning.
+    """
+    from scipy.optimize import minimize
+    from scipy.special import expit
+
+    X = sp.csr_matrix(X, dtype=np.float64)
+    # A column that is zero in every row gets weight 0 (only the penalty acts on it): fit the others.
+    used = np.flatnonzero(np.diff(X.tocsc().indptr))
+    Xu = X[:, used]
+    XuT = Xu.T.tocsr()
+    t = np.where(np.asarray(y) == 1, 1.0, -1.0)
+    o = np.asarray(offset, dtype=np.float64)
+    sw = np.asarray(sample_weight, dtype=np.float64)
+    n = len(used)
+    # The objective divided by C times the total weight: the same minimum, a better-scaled problem.
+    total = float(sw.sum())
+    lam = 1.0 / (C * total)
+
+    def f(theta: np.ndarray) -> tuple[float, np.ndarray]:
+        w, b = theta[:n], theta[n]
+        m = t * (Xu @ w + b + o)
+        g = -t * sw * expit(-m) / total  # d loss / d (x w + b)
+        value = float((sw * np.logaddexp(0.0, -m)).sum() / total + lam * (w @ w) / 2)
+        return value, np.r_[XuT @ g + lam * w, g.sum()]
+
+    def hessp(theta: np.ndarray, v: np.ndarray) -> np.ndarray:
+        p = expit(Xu @ theta[:n] + theta[n] + o)
+        h = sw * p * (1 - p) / total
+        xv = h * (Xu @ v[:n] + v[n])
+        return np.r_[XuT @ xv + lam * v[:n], xv.sum()]
+
+    # A trust-region Newton method with conjugate gradients (as liblinear's): a few Hessian products per step.
+    res = minimize(f, np.zeros(n + 1), jac=True, hessp=hessp, method="trust-ncg", options={"maxiter": max_iter, "gtol": 1e-9})
+    if not res.success:
+        log.warning("the offset fit stopped before converging (%s): the weights are those of its last step", res.message)
+    coef = np.zeros(X.shape[1], dtype=np.float32)
+    coef[used] = res.x[:n]
+    return coef, float(res.x[n])
+
+
 def balanced_weights(y: np.ndarray, groups: np.ndarray) -> np.ndarray:
     """Sample weights that balance the classes within each group and give each group the same total (mean weight 1).
 
