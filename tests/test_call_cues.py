@@ -52,8 +52,6 @@ def test_each_idea_is_one_column_in_every_language() -> None:
     [
         ("Marš na Drinu!", True),  # Serbian: a march
         ("protestni marš sutra u 18h", True),
-        ("veliki marš na Beograd", True),  # a word ending like "i" or "e" before it does not make it the month
-        ("studentske marš u nedelju", True),
         ("Марш до Новог Сада", True),  # Cyrillic folds to "mars" too
         ("Më 8 mars u mbajt tubimi", True),  # the event word is "tubimi"; "8 mars" is the month
         ("ne mars 2019 ishim ne Tirane", False),  # Albanian month after "në"

@@ -81,10 +81,9 @@ def _rx(*alternatives: str) -> regex.Pattern[str]:
 # The Serbian "marš" (a march), folded to "mars", is also the Albanian month: not after a day number,
 # a year or a word that Albanian puts before a month ("në mars", "më 8 mars", "muajin mars", "deri
 # në mars"), nor before a number ("mars 2019"). In posts known to be Albanian, "mars" is never a
-# march (:func:`detector.posts.extract.event_kind`). Those words are whole words (session 8, found by h39): a
-# word that only ends like one ("protestni marš", "veliki marš") no longer blocks the march.
+# march (:func:`detector.posts.extract.event_kind`).
 SERBIAN_MARCH = (
-    r"(?<![\d.]\s?)(?<!(?<!\w)(?:ne|me|nga|prej|deri|muaji|muajin|muajit|date|daten|te|i|e|in|of|since|until|through) )mars(?:a|u|om|evi)?(?! ?\d)"
+    r"(?<![\d.]\s?)(?<!(?:ne|me|nga|prej|deri|muaji|muajin|muajit|date|daten|te|i|e|in|of|since|until|through) )mars(?:a|u|om|evi)?(?! ?\d)"
 )
 
 # Imperative plurals, hortatives and the organiser's "we invite you / we await you".
