@@ -46,6 +46,16 @@ def handle_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def _with_rejects_written(exc: Any, output: str) -> Any:
+    """A :class:`NothingScoredError` whose rejects are written beside ``output`` (nothing else is written),
+    its message naming that file, as ``detector score`` says it."""
+    from detector.errors import NothingScoredError
+    from detector.io import write_rejects
+
+    path = write_rejects(exc.rejects, output) if exc.rejects is not None else None
+    return NothingScoredError(f"{exc}, see {path}" if path else str(exc), rejects=exc.rejects)
+
+
 def setup_logging(verbose: int, quiet: bool, log_file: str | None = None) -> None:
     level = logging.WARNING
     if verbose == 1:
@@ -642,6 +652,7 @@ def posts_command(
     """
     from detector import progress
     from detector.accounts.score import keep_rows
+    from detector.errors import NothingScoredError
     from detector.io import write_rejects, write_table
     from detector.posts.calls import StageTimes, analyse_posts, stage
     from detector.posts.read import match_profiles, read_posts
@@ -693,7 +704,10 @@ def posts_command(
     timings = StageTimes()
     with stage(timings, "read"):
         with readable_input(input_path) as path:
-            read = read_posts(path, None if fmt == "auto" else fmt, dates=dates, columns=columns)
+            try:
+                read = read_posts(path, None if fmt == "auto" else fmt, dates=dates, columns=columns)
+            except NothingScoredError as exc:
+                raise _with_rejects_written(exc, output) from exc
         profiles = read.profiles
         if profiles_path:
             import pandas as pd

@@ -67,9 +67,17 @@ class EmptyInputError(InputError):
 
 
 class NothingScoredError(DetectorError):
-    """Every record of an input was rejected, so nothing could be scored."""
+    """Every record of an input was rejected, so nothing could be scored.
+
+    ``rejects`` (a :class:`detector.io.Rejects`), when the raiser holds them, are those records:
+    the caller writes them beside its output, as it would have beside the scores.
+    """
 
     exit_code = 3
+
+    def __init__(self, message: str, rejects: object = None) -> None:
+        self.rejects = rejects
+        super().__init__(message)
 
 
 class ModelError(DetectorError):

@@ -40,7 +40,20 @@ def test_posts_writes_three_outputs_and_rejects(tmp_path: Path) -> None:
     assert {"author_id", "n_posts", "coordination_score", "account_score", "combined_score"} <= set(table.columns)
     assert len(table) == 17
     rejects = pd.read_csv(tmp_path / "post_scores.rejects.csv")
-    assert rejects[["row", "field"]].values.tolist() == [[28, "content"], [27, "publish_date"]]
+    assert rejects[["row", "field"]].values.tolist() == [[27, "publish_date"], [28, "content"]]  # in record order
+
+
+def test_every_record_rejected_writes_the_rejects_and_nothing_else(tmp_path: Path) -> None:
+    """README: "every record rejected: nothing is written but the rejects", exit 3 (the rejects were lost)."""
+    src = tmp_path / "bad.csv"
+    src.write_text("post_id,author_id,text,created_at\n1,a,x,zzz\n2,b,,2024-01-01\n", encoding="utf-8")
+    out = tmp_path / "s.csv"
+    code, _, err = _run(str(src), "-o", str(out), "--clusters-out", str(tmp_path / "c.csv"))
+    assert code == 3
+    assert err.endswith(f"error: {src}: every record was rejected (2 rejects), see {tmp_path / 's.rejects.csv'}\n")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.csv", "s.rejects.csv"]
+    rejects = pd.read_csv(tmp_path / "s.rejects.csv")
+    assert rejects[["row", "field", "reason"]].values.tolist() == [[1, "created_at", "unreadable time 'zzz'"], [2, "text", "no text"]]
 
 
 def test_rerun_gives_identical_files(tmp_path: Path) -> None:

@@ -217,6 +217,10 @@ def test_exit_codes_of_bad_configuration_and_input(data_dir: Path, tmp_path: Pat
     junk.write_text("content,publish_date,author\n,not a date,\n", encoding="utf-8")
     res = CliRunner().invoke(cli, ["run", "--watch", "ferguson", "--from", str(junk)])
     assert res.exit_code == 3 and "every record was rejected" in res.output
+    # the rejected records are kept aside as when some are scored (they were lost), and named
+    written = list((data_dir / "reports" / "ferguson").glob("import-*.rejects.csv"))
+    assert len(written) == 1 and f"see {written[0]}" in res.output
+    assert pd.read_csv(written[0])[["row", "field", "reason"]].values.tolist() == [[1, "content", "no text"]]
 
 
 def test_an_online_run_without_a_token_says_so_and_exits_2(data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

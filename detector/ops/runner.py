@@ -55,7 +55,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from detector import progress
-from detector.errors import ConfigError, DetectorError, LockedError, ModelError
+from detector.errors import ConfigError, DetectorError, LockedError, ModelError, NothingScoredError
 from detector.io import Rejects, write_rejects
 from detector.ops.store import Store, default_data_dir, open_store, utcnow
 from detector.ops.watch import Watch, get_watch
@@ -301,7 +301,13 @@ def run_watch(
     try:
         with _stage(result, "collect"):
             if from_posts is not None or from_accounts is not None:
-                result.collected, rejects = import_files(store, watch, from_posts, from_accounts, dates=dates, columns=columns)
+                try:
+                    result.collected, rejects = import_files(store, watch, from_posts, from_accounts, dates=dates, columns=columns)
+                except NothingScoredError as exc:  # every record rejected: they are still written, and named
+                    if not exc.rejects:
+                        raise
+                    result.rejects_path = write_rejects(exc.rejects, str(Path(out_dir) / f"import-{run_id}.csv"))  # type: ignore[arg-type]
+                    raise NothingScoredError(f"{exc}, see {result.rejects_path}", rejects=exc.rejects) from exc
                 if len(rejects):
                     result.rejects_path = write_rejects(rejects, str(Path(out_dir) / f"import-{run_id}.csv"))
             else:

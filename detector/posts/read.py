@@ -178,7 +178,7 @@ def read_posts(
     if say_date_notes and (note := rules.convention_note(p)):  # dotted dates that read both ways were read day-first: said once per file, like the zone
         log.warning("%s", note)
     if posts.empty:
-        raise NothingScoredError(f"{p}: every record was rejected ({len(rejects)} rejects)")
+        raise NothingScoredError(f"{p}: every record was rejected ({len(rejects)} rejects)", rejects=rejects)
     no_author = int(posts["author_id"].isna().sum())
     if no_author:
         log.warning(
@@ -302,7 +302,7 @@ def _read_platform(source: Any, path: str) -> PostsRead:
     rejects = Rejects(path)
     got = source.read(Path(path), rejects)
     if got.posts.empty:
-        raise NothingScoredError(f"{path}: no usable {source.platform} post ({len(rejects)} rejects)")
+        raise NothingScoredError(f"{path}: no usable {source.platform} post ({len(rejects)} rejects)", rejects=rejects)
     skipped = ", ".join(f"{n} {why}" for why, n in sorted(got.skipped.items()))
     log.info("%s: %d posts read as %s (%d rejected%s)", path, len(got.posts), got.shape, len(rejects), f"; skipped {skipped}" if skipped else "")
     return PostsRead(got.posts, got.users, rejects, got.shape)
@@ -480,16 +480,19 @@ def _finish_table(
         (out["created_at"].notna() & times.isna(), "created_at", "unreadable time"),
         (out["post_id"].isna(), id_field, "no post id"),
     ]
+    found: dict[Any, tuple[str, str]] = {}  # each rejected row's first problem, reported in record order
     for mask, field_name, reason in checks:
-        hit = mask & ~bad
-        for row in out.index[hit]:
-            detail = f"{reason} {out.at[row, 'created_at']!r}" if reason == "unreadable time" else reason
-            # a real local time, not a bad one: --tz's zone skips or repeats its hour (DST)
-            clock = rules.clock_change(out.at[row, "created_at"]) if reason == "unreadable time" and rules is not None else None
-            if clock:
-                detail = f"time {clock}; give times with their offset"
-            rejects.add(int(row), field_name, detail, {rejects.headers.get(k, k): v for k, v in raw.loc[row].dropna().items()})
+        for row in out.index[mask & ~bad]:
+            found[row] = (field_name, reason)
         bad |= mask
+    for row in sorted(found):
+        field_name, reason = found[row]
+        detail = f"{reason} {out.at[row, 'created_at']!r}" if reason == "unreadable time" else reason
+        # a real local time, not a bad one: --tz's zone skips or repeats its hour (DST)
+        clock = rules.clock_change(out.at[row, "created_at"]) if reason == "unreadable time" and rules is not None else None
+        if clock:
+            detail = f"time {clock}; give times with their offset"
+        rejects.add(int(row), field_name, detail, {rejects.headers.get(k, k): v for k, v in raw.loc[row].dropna().items()})
     out["created_at"] = times
     return canonical_posts(out[~bad])
 
@@ -707,7 +710,7 @@ def _json_rows(path: str, fmt: str, rejects: Rejects) -> tuple[pd.DataFrame, dic
         else:
             rejects.add(n, None, "no known post shape (v1.1 tweet with 'user', X API v2 page with 'data', twarc2 tweet with 'author_id')", rec)
     if not shapes:
-        raise NothingScoredError(f"{path}: every record was rejected ({len(rejects)} rejects)")
+        raise NothingScoredError(f"{path}: every record was rejected ({len(rejects)} rejects)", rejects=rejects)
     return pd.DataFrame(rows, columns=[c for c in POST_COLUMNS]), users, shapes
 
 
