@@ -13,6 +13,7 @@ Usage::
 
     .venv/bin/python bench/label_agreement.py            # print the section
     .venv/bin/python bench/label_agreement.py --write    # also replace it in EVALUATION.md
+    .venv/bin/python bench/label_agreement.py --draw /work/scratch/me   # the sample again (texts: outside the repo)
 
 Needs ``../shared`` (the dev set's labels and languages); without it, it says so and exits 0.
 """
@@ -109,6 +110,7 @@ def first_labels(shared: Path = SHARED) -> pd.DataFrame:
         [dev.assign(origin="dev"), lab.assign(origin="labels.csv")], ignore_index=True
     ).drop_duplicates("post_id")
     d["first_unsure"] = d.notes.fillna("").str.lower().str.startswith("unsure")
+    d["first_campaign"] = d.notes.fillna("").str.lower().str.contains("campaign")
     d["heldout"] = d.post_id.isin(set(pd.read_csv(HELDOUT, dtype={"post_id": str}).post_id))
     d["group"] = [SOURCE_GROUP[(s, lg)] for s, lg in zip(d.source, d.lang, strict=True)]
     d["language"] = d.lang.map(LANGUAGE)
@@ -209,6 +211,11 @@ def markdown(j: pd.DataFrame, pool: pd.DataFrame) -> str:
         f"{g}: {n}"
         for g, n in j[stratum.str.startswith("non-call")].groupby("group").size().items()
     )
+    n_campaign_second = int(((j.second == 1) & j.notes.fillna("").str.contains("campaign")).sum())
+    n_campaign_first = int((pool.first_campaign & (pool["first"] == 1)).sum())
+    n_campaign_silent = int(
+        ((j.second == 1) & j.notes.fillna("").str.contains("campaign") & ~j.first_campaign).sum()
+    )
     calls = j[j["first"] == 1]
     k_c, n_c = int((calls.second == 0).sum()), len(calls)
     clo, chi = wilson(k_c, n_c)
@@ -241,8 +248,11 @@ def markdown(j: pd.DataFrame, pool: pd.DataFrame) -> str:
            "slips: a question or a wish to protest with no action set, live-blog lines of the student-protest site, forwarded "
            "invitations, a teach-in, a walk to the polls, campaign meetings whose kind is unsaid. h41 found no clear error in "
            "the first labels (and made one: an appeal to vote read as a call). Campaign rallies announced by the party or the "
-           "candidate were labelled calls by both readers, as the earlier sessions did (`unsure: campaign`); a different "
-           "convention there would move many more labels than any disagreement here. Each disagreement, in h41's words:",
+           "candidate were labelled calls by both readers, as the earlier sessions did (`unsure: campaign`; h41 so marked "
+           f"{n_campaign_second} of its {int(j.second.sum())} calls, and the first readers' notes name a campaign on "
+           f"{n_campaign_first} of the {int(pool['first'].sum())} labelled calls, more where the note is silent (the first "
+           f"reader named no campaign on {n_campaign_silent} of h41's {n_campaign_second}): a different convention there would move more labels than all the disagreements "
+           "here. Each disagreement, in h41's words:",
            "",
            "| post | first | h41 | why |", "|---|---|---|---|"]  # fmt: skip
     for pid, f, s in zip(dis.post_id, dis["first"], dis.second, strict=True):
@@ -264,14 +274,119 @@ def markdown(j: pd.DataFrame, pool: pd.DataFrame) -> str:
     return "\n".join(out)
 
 
+# How the sample was drawn (h41, session 8): strata of the first labels, one post per distinct text. The texts are
+# read from ../shared only to fold copies together and to write the blind file; nothing with a text enters the repo.
+NON_CALL_STRATA = (
+    ("albanian_dialect", 80),
+    ("mozetic sq", 35),
+    ("mozetic sr/bs/hr", 40),
+    ("blokade", 30),
+    ("ira", 65),
+)
+TRAINING_CALLS = 100
+BLIND_CUT, BLIND_HEAD, BLIND_TAIL = 1500, 1100, 400
+
+
+def labelled_texts(shared: Path = SHARED) -> pd.DataFrame:
+    """The dev set and labels.csv with their texts (in memory only) and whether the post is held out."""
+    b = shared / "balkan-posts"
+    dev = pd.read_csv(b / "calls_labelled_dev.csv", dtype={"post_id": str})
+    dev = dev[["post_id", "source", "lang", "text", "is_call"]].assign(origin="dev")
+    lab = pd.read_csv(LABELS, dtype={"post_id": str})
+    files = (("albanian_dialect_tweets.csv", "albanian_dialect"), ("mozetic_tweets_sr_sq_bs_hr.csv", "mozetic"),
+             ("blokade_org_student_protest_posts.csv", "blokade"))  # fmt: skip
+    pool = pd.concat(
+        [pd.read_csv(b / n, dtype={"post_id": str}).assign(source=s) for n, s in files],
+        ignore_index=True,
+    )
+    bal = lab[lab.source != "ira"].merge(pool[["post_id", "text", "lang"]], on="post_id")
+    ira = lab[lab.source == "ira"].copy()
+    content = pd.read_parquet(
+        shared / "ira-2018" / "tweets.parquet", columns=["content"]
+    ).content.to_numpy()
+    ira["text"] = content[ira.post_id.str.removeprefix("ira-").astype(int).to_numpy()]
+    ira["lang"] = "en"
+    ours = pd.concat([bal, ira], ignore_index=True)[
+        ["post_id", "source", "lang", "text", "is_call"]
+    ]
+    d = (
+        pd.concat([dev, ours.assign(origin="labels")], ignore_index=True)
+        .drop_duplicates("post_id")
+        .reset_index(drop=True)
+    )
+    d["heldout"] = d.post_id.isin(set(pd.read_csv(HELDOUT, dtype={"post_id": str}).post_id))
+    t = d.text.astype(str).str.lower().str.replace(r"^rt @\w+:\s*", "", regex=True)
+    d["key_text"] = t.str.replace(r"\s+", " ", regex=True).str.strip()
+    return d
+
+
+def draw(d: pd.DataFrame, seed: int = SEED) -> pd.DataFrame:
+    """The shuffled sample (key = reading order), with its stratum; ``is_call`` is the first label (not to be shown)."""
+    rng = np.random.default_rng(seed)
+    taken: set[str] = set()
+
+    def pick(frame: pd.DataFrame, n: int | None, stratum: str) -> pd.DataFrame:
+        f = frame[~frame.key_text.isin(taken)]
+        f = f.sample(frac=1.0, random_state=int(rng.integers(1 << 31))).drop_duplicates("key_text")
+        f = f if n is None else f.head(n)
+        taken.update(f.key_text)
+        return f.assign(stratum=stratum)
+
+    parts = [pick(d[d.heldout & (d.is_call == 1)], None, "heldout call"),
+             pick(d[(d.origin == "dev") & (d.is_call == 1)], None, "dev call")]  # fmt: skip
+    train = d[(d.origin == "labels") & ~d.heldout & (d.is_call == 1)]
+    other = pick(train[train.source != "ira"], None, "training call")
+    parts += [
+        other,
+        pick(train[train.source == "ira"], TRAINING_CALLS - len(other), "training call"),
+    ]
+    non = d[d.is_call == 0]
+    masks = {"albanian_dialect": non.source == "albanian_dialect",
+             "mozetic sq": (non.source == "mozetic") & (non.lang == "sq"),
+             "mozetic sr/bs/hr": (non.source == "mozetic") & (non.lang != "sq"),
+             "blokade": non.source == "blokade", "ira": non.source == "ira"}  # fmt: skip
+    parts += [pick(non[masks[name]], n, "non-call " + name) for name, n in NON_CALL_STRATA]
+    s = (
+        pd.concat(parts, ignore_index=True)
+        .sample(frac=1.0, random_state=seed)
+        .reset_index(drop=True)
+    )
+    return s.assign(key=np.arange(1, len(s) + 1))
+
+
+def write_blind(s: pd.DataFrame, out_dir: Path) -> None:
+    """blind.txt (number, source, language, text) and key.csv (the first labels) in ``out_dir``, never in the repo."""
+    out_dir = out_dir.resolve()
+    if out_dir == ROOT or ROOT in out_dir.parents:
+        raise ValueError(f"{out_dir} is inside the repository: the texts must stay out of it")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    cols = ["key", "post_id", "source", "lang", "origin", "heldout", "stratum", "is_call"]
+    s[cols].to_csv(out_dir / "key.csv", index=False)
+    with open(out_dir / "blind.txt", "w", encoding="utf-8") as out:
+        for k, src, lang, t in zip(s.key, s.source, s.lang, s.text.astype(str), strict=True):
+            t = " ".join(t.split())
+            if len(t) > BLIND_CUT:
+                t = t[:BLIND_HEAD] + " [... cut ...] " + t[-BLIND_TAIL:]
+            out.write(f"#{k} [{src} {lang}] {t}\n")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument(
         "--write", action="store_true", help=f"replace the section {HEADING!r} of EVALUATION.md"
     )
+    ap.add_argument("--draw", type=Path, metavar="DIR",
+                    help="draw the sample again and write blind.txt (with texts) and key.csv to DIR, outside the repo")  # fmt: skip
     args = ap.parse_args(argv)
     if not DEV.exists():
         print(f"{DEV} is not here: the agreement needs the dev set's labels; nothing done.")
+        return 0
+    if args.draw:
+        s = draw(labelled_texts())
+        write_blind(s, args.draw)
+        print(
+            f"{len(s)} posts: {args.draw / 'blind.txt'} (read this), {args.draw / 'key.csv'} (first labels: open after)"
+        )
         return 0
     j, pool = joined()
     missing = set(j.post_id[j["first"] != j["second"]]) ^ set(DISAGREEMENTS)

@@ -124,3 +124,23 @@ def test_evaluation_section_is_the_script_output():
     start = text.index(b.HEADING)
     end = text.find("\n## ", start + 1)
     assert text[start : end if end > 0 else None].strip() == md.strip()
+
+
+@pytest.mark.skipif(
+    not (SHARED / "ira-2018" / "tweets.parquet").exists(), reason="../shared/datasets is not here"
+)
+def test_the_draw_gives_the_sample_that_was_read(tmp_path):
+    b = _bench()
+    s = b.draw(b.labelled_texts())
+    second = pd.read_csv(SECOND, dtype={"post_id": str})
+    stratum = dict(
+        zip(second.post_id, second.method.str.extract(r"stratum: (.*)$")[0], strict=True)
+    )
+    assert len(s) == 454 and set(s.post_id) == set(stratum)
+    assert all(stratum[p] == st for p, st in zip(s.post_id, s.stratum, strict=True))
+    assert s.key_text.is_unique  # one post per distinct text
+    with pytest.raises(ValueError, match="inside the repository"):
+        b.write_blind(s, ROOT / "scratch")
+    b.write_blind(s.head(3), tmp_path)
+    assert len((tmp_path / "blind.txt").read_text(encoding="utf-8").splitlines()) == 3
+    assert "is_call" in (tmp_path / "key.csv").read_text().splitlines()[0]
