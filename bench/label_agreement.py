@@ -270,6 +270,13 @@ def markdown(j: pd.DataFrame, pool: pd.DataFrame) -> str:
             "precision when the model marks it and is missing from recall's denominator when it does not, so the direction is "
             "not known, and the sample is too small to bound it tightly. The figures of a language with few calls on the "
             f"held-out split ({few_txt}) turn on a single label, more than on anything measured here.",
+            "",
+            "Limits of this measure: h41 and the readers of `labels.csv` are AI agents of the team (the dev set's readers are the "
+            "dataset's authors), reading one written definition, and may share blind spots that other readers would not; this is an agreement between readers of the definition, not a "
+            "check against the police's or the client's own reading. h41 knew, before reading, how the sample was drawn (so "
+            "that about half of it would be calls, but not which) and the earlier readers' conventions written in "
+            "`datasets/README.md` (campaign rallies as calls); it saw the source and the language of each post. Long articles "
+            "were read cut (their first 1,100 and last 400 characters), and tweets cut short by the corpus are read as they are.",
             ""]  # fmt: skip
     return "\n".join(out)
 
