@@ -102,18 +102,24 @@ KNOWN_UNREAD_ACCOUNT_FIELDS = frozenset({
     "platform", "bot_declared", "source_row", "label", "kind", "source", "collection", "collected_at_exact",
     "screen_name_length", "description_length", "score", "reasons", "model_version",
 })
+# This tool's own post tables (post_scores.csv, a report's .posts.csv): read back, they are not news.
+KNOWN_UNREAD_POST_FIELDS = frozenset({
+    "source_row", "score", "label", "reasons", "is_call", "call_score", "event", "when", "when_ts", "when_status",
+    "where", "cluster_ids", "campaign_id", "flagged",
+})
 # v1.1's many profile_* colour and image fields (profile_text_color, profile_banner_url, …).
 _KNOWN_UNREAD_PREFIXES = ("profile ",)
 
 
-def unknown_headers(headers: Iterable[object], mapping: Mapping[object, str]) -> list[str]:
-    """The account headers no field is read from and no platform knows: said once, never guessed at.
+def unknown_headers(headers: Iterable[object], mapping: Mapping[object, str], known_fields: Iterable[str] = KNOWN_UNREAD_ACCOUNT_FIELDS) -> list[str]:
+    """The headers no field is read from and no platform knows (``known_fields``: the account
+    vocabulary's by default): said once, never guessed at.
 
     A second header for a field already read (``Followers`` beside ``followers_count``) is among them.
 
     ``mapping`` is :func:`rename_map`'s answer for ``headers``.
     """
-    known = {header_key(f) for f in KNOWN_UNREAD_ACCOUNT_FIELDS}
+    known = {header_key(f) for f in known_fields}
     out = []
     for h in headers:
         target = mapping.get(h)
@@ -123,6 +129,15 @@ def unknown_headers(headers: Iterable[object], mapping: Mapping[object, str]) ->
         if key and key not in known and not key.startswith(_KNOWN_UNREAD_PREFIXES):
             out.append(str(h))
     return out
+
+
+def unread_notice(unknown: Iterable[str]) -> str:
+    """The one sentence that names a table's columns no field is read from (:func:`unknown_headers`)."""
+    names = sorted(unknown)
+    return (
+        f"column{'s' if len(names) > 1 else ''} not read: {found_list(names)} (no field this tool reads, or a "
+        "second column for a field already read); map one with --columns name=header"
+    )
 
 
 def header_key(header: object) -> str:

@@ -589,14 +589,21 @@ def _post_part(
     if partial is not None and len(partial):
         partial = partial.reindex(columns=[c for c in accounts.columns if c not in ("_part", "_ira")])
         accounts = pd.concat([accounts, partial.assign(_part=np.int64(part), _ira=True)], ignore_index=True) if len(accounts) else partial.assign(_part=np.int64(part), _ira=True)
-    return posts, _rejects_frame(rejects.frame()), accounts, notes_frame(rules_notes(rules))
+    notes = rules_notes(rules)
+    if rejects.notes.get("unknown_columns"):
+        notes["unknown_columns"] = set(rejects.notes["unknown_columns"])
+    return posts, _rejects_frame(rejects.frame()), accounts, notes_frame(notes)
 
 
 def _say_date_notes(part_notes: pd.DataFrame, input_path: str) -> list[str]:
     """Each partition's date notes joined, then each said once, naming the input."""
+    from detector.columns import unread_notice
     from detector.dates import date_notices
 
-    said = date_notices(input_path, joined_notes(part_notes))
+    notes = joined_notes(part_notes)
+    said = date_notices(input_path, notes)
+    if notes.get("unknown_columns"):
+        said.insert(0, f"{input_path}: {unread_notice(notes['unknown_columns'])}")
     for notice in said:
         log.warning("%s", notice)
     return said

@@ -243,3 +243,20 @@ def test_post_output_as_parquet_and_jsonl(tmp_path: Path) -> None:
     vigil = pq[pq["post_id"] == "ira2018-row-100679"].iloc[0]
     assert vigil["lang"] == "en" and vigil["text"].startswith("Vigil tonight for #MarioWoods")
     assert js.loc[js["post_id"] == "ira2018-row-100679", "event"].iloc[0] == vigil["event"]
+
+
+def test_a_column_no_field_is_read_from_is_said_once(tmp_path: Path) -> None:
+    """As `detector score` says it: an unknown header (a note column, profile counts a posts table
+    does not read) is told once, not guessed at; this tool's own post output read back is not news."""
+    src = tmp_path / "p.csv"
+    rows = "".join(f"{i},a{i},hello {i},2024-05-10T1{i}:00:00Z,x,{i}\n" for i in range(3))
+    src.write_text("ID,Korisnik,Tekst,Datum,Beleška,followers\n" + rows, encoding="utf-8")
+    code, _, err = _run(str(src), "-o", str(tmp_path / "s.csv"), "--no-account-model")
+    assert code == 0, err
+    said = [line for line in err.splitlines() if "not read" in line]
+    assert len(said) == 1 and said[0].endswith(
+        f"{src}: columns not read: 'Beleška', 'followers' (no field this tool reads, or a second column for a field already read); "
+        "map one with --columns name=header"
+    )
+    code, _, err = _run(str(tmp_path / "s.csv"), "-o", str(tmp_path / "again.csv"), "--no-account-model")
+    assert code == 0 and "not read" not in err

@@ -40,7 +40,7 @@ from detector.accounts.read import (
 )
 from detector.accounts.registry import load_current_model as load_model
 from detector.accounts.wording import field_words, plain_reasons
-from detector.columns import found_list
+from detector.columns import unread_notice
 from detector.dates import DateRules, date_notices
 from detector.errors import NothingScoredError, escape_controls
 from detector.io import (
@@ -208,12 +208,9 @@ def keep_rows(scores: pd.DataFrame, min_score: float | None, labels: Sequence[st
 def file_notices(notes: dict[str, Any], as_of_missing: bool, as_of: pd.Timestamp, path: str = "the input") -> list[str]:
     """What one input lacked, said once for the file (not on every row)."""
     out = []
-    unknown = sorted(notes.get("unknown_columns") or ())
+    unknown = notes.get("unknown_columns")
     if unknown:
-        out.append(
-            f"column{'s' if len(unknown) > 1 else ''} not read: {found_list(unknown)} (no field this tool reads, or a "
-            "second column for a field already read); map one with --columns name=header"
-        )
+        out.append(unread_notice(unknown))
     out.extend(date_notices(path, notes))
     dotted = dict(sorted(notes.get("dotted_thousands") or (), reverse=True))  # column -> its smallest example
     if dotted:

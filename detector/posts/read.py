@@ -41,7 +41,15 @@ import numpy as np
 import pandas as pd
 
 from detector import progress
-from detector.columns import POST_HEADERS, as_written, found_list, rename_map
+from detector.columns import (
+    KNOWN_UNREAD_POST_FIELDS,
+    POST_HEADERS,
+    as_written,
+    found_list,
+    rename_map,
+    unknown_headers,
+    unread_notice,
+)
 from detector.dates import DateRules, decide_order, parse_dates, unzoned_notice
 from detector.errors import EmptyInputError, InputError, NothingScoredError
 from detector.io import Rejects, iter_json_records, read_csv_strings, resolve_format
@@ -175,6 +183,8 @@ def read_posts(
     if rules.unzoned and say_date_notes:
         # Times of day written without a zone were read as UTC: said once per file (the rules are shared by its chunks).
         log.warning("%s", unzoned_notice(p, rules.unzoned))
+    if say_date_notes and rejects.notes.get("unknown_columns"):
+        log.warning("%s: %s", p, unread_notice(rejects.notes["unknown_columns"]))
     if say_date_notes and (note := rules.convention_note(p)):  # dotted dates that read both ways were read day-first: said once per file, like the zone
         log.warning("%s", note)
     if posts.empty:
@@ -225,6 +235,9 @@ def _table_frames(p: str, fmt: str, rejects: Rejects, columns: dict[str, str] | 
     else:
         mapping = rename_map(frames[0].columns, POST_HEADERS, columns, path=p)
         rejects.headers.update(as_written(mapping))
+        unknown = unknown_headers(frames[0].columns, mapping, KNOWN_UNREAD_POST_FIELDS)
+        if unknown:  # said once for the file (a profile column here is not read either: --profiles is)
+            rejects.notes.setdefault("unknown_columns", set()).update(unknown)
         frames = [f.rename(columns=mapping) for f in frames]
     return frames, shape
 
