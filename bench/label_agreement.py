@@ -3,8 +3,9 @@
 The call labels (``datasets/calls/labels.csv`` and ``../shared/datasets/balkan-posts/calls_labelled_dev.csv``,
 whose posts ``datasets/calls/heldout.csv`` splits) were each read by one reader. ``datasets/calls/second_reading.csv``
 holds a second reading (h41, session 8) of a seeded sample of them, made with the first label hidden, against the
-written definition of ``../shared/datasets/balkan-posts/README.md``. The sample is enriched for calls (every call
-of the held-out split and of the dev set, 100 training calls, 250 non-calls across the sources; one post per distinct
+written definition of ``../shared/datasets/balkan-posts/README.md``. The sample is enriched for calls (batch 1: every
+call of the held-out split and of the dev set, 100 training calls, 250 non-calls across the sources; batch 2, drawn
+after batch 1 was joined: 270 more non-calls with the 14 training calls not yet read mixed in; one post per distinct
 text), so Cohen's kappa is reported on it and, beside it, the agreement on the first reader's calls and non-calls
 separately, and a kappa reweighted to the labelled posts (each sampled post stands for the posts of its source and
 first label). Only labels are read here: no text.
@@ -23,6 +24,7 @@ from __future__ import annotations
 import argparse
 import math
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -51,6 +53,8 @@ DISAGREEMENTS = {
     "ira-354950": "\"I just signed up for ... rallies across the country! Join me!\" with a sign-up link; h41: no specific rally",
     "ira-101738": "\"as we March to the polls & vote\": a walk to vote; h41: voting is not a gathering",
     "adc-al-453-15": "asks readers to come to two more meetings, their kind unsaid; h41 read a campaign meeting",
+    "adc-al-369-219": "a political group's meeting with the young, with a day, an hour, a place and a welcome; h41 read a campaign-like meeting (h14 labelled an open meeting of the same author 1, unsure)",
+    "adc-al-458-30": "a politician's talk meeting with a date and an hour, on building the future of a place; h41 read a campaign-like meeting",
     "adc-al-431-6": "asks readers to come out en masse tomorrow, cut off; the first reader's note knows it as an appeal to vote (2022 by-elections): h41's error",
     "ira-733872": "announces a speaker at a women's march on a Tuesday; h41 read an invitation in it",
 }  # fmt: skip
@@ -177,6 +181,8 @@ def markdown(j: pd.DataFrame, pool: pd.DataFrame) -> str:
     rows = [_row("all", agreement(j))]
     rows += [_row(g, agreement(f)) for g, f in j.groupby("language", sort=True)]
     rows += [_row(g, agreement(f)) for g, f in j.groupby("group", sort=True)]
+    rows += [_row("batch 1", agreement(j[~j.method.str.contains("batch 2,", regex=False)])),
+             _row("batch 2", agreement(j[j.method.str.contains("batch 2,", regex=False)]))]  # fmt: skip
     rows += [_row("held-out split's posts", agreement(j[j.heldout])), _row("dev set's posts", agreement(j[j.origin == "dev"])),
              _row("labels.csv's posts", agreement(j[j.origin == "labels.csv"]))]  # fmt: skip
     o = agreement(j)
@@ -204,13 +210,18 @@ def markdown(j: pd.DataFrame, pool: pd.DataFrame) -> str:
     few = pool_held[pool_held["first"] == 1].groupby("language").size()
     few_txt = ", ".join(f"{lg} {n}" for lg, n in few.items() if n < 10)
     stratum = j.method.str.extract(r"stratum: (.*)$")[0]
-    n_train = int((stratum == "training call").sum())
-    n_train_ira = int(((stratum == "training call") & (j.source == "ira")).sum())
-    n_non_drawn = int(stratum.str.startswith("non-call").sum())
-    non_txt = "; ".join(
-        f"{g}: {n}"
-        for g, n in j[stratum.str.startswith("non-call")].groupby("group").size().items()
-    )
+    batch2 = j.method.str.contains("batch 2,", regex=False)
+
+    def drawn(mask: pd.Series) -> str:
+        st = stratum[mask]
+        n_train, n_train_ira = (
+            int((st == "training call").sum()),
+            int(((st == "training call") & (j.source[mask] == "ira")).sum()),
+        )
+        non = j[mask & stratum.str.startswith("non-call")]
+        non_txt = "; ".join(f"{g}: {n}" for g, n in non.groupby("group").size().items())
+        return f"{n_train} training calls of `labels.csv` ({n_train_ira} of them IRA tweets) and {len(non)} non-calls drawn at random ({non_txt})"
+
     n_campaign_second = int(((j.second == 1) & j.notes.fillna("").str.contains("campaign")).sum())
     n_campaign_first = int((pool.first_campaign & (pool["first"] == 1)).sum())
     n_campaign_silent = int(
@@ -225,12 +236,14 @@ def markdown(j: pd.DataFrame, pool: pd.DataFrame) -> str:
            "Every label behind the figures of the calls sections was written by one reader (the dataset's authors for the dev set; "
            "h10a, h14, h19, h31 for `labels.csv`). To see how noisy they are, h41 (session 8, an AI agent of the team) read a sample "
            "of them again, blind, against the same written definition (`../shared/datasets/balkan-posts/README.md`): "
-           f"{len(j)} posts, one per distinct text, drawn with seed {SEED} before any first label was looked at, shuffled, and shown "
-           "as an id and a text only (the source and the language were shown; long articles cut to their first 1,100 and last 400 "
-           "characters). The labels were joined only after all were written (`datasets/calls/second_reading.csv`; how it was drawn: "
-           "`datasets/README.md`). The sample holds every call of the held-out split and of the dev set, "
-           f"{n_train} training calls of `labels.csv` ({n_train_ira} of them IRA tweets, the others every distinct text of a training call "
-           f"of the other sources) and {n_non_drawn} non-calls drawn at random ({non_txt}): it is enriched for calls "
+           f"{len(j)} posts, one per distinct text, in two batches, each drawn before any of its first labels was looked at, "
+           "shuffled, and shown as a number and a text only (the source and the language were shown; long articles cut to their "
+           "first 1,100 and last 400 characters); each batch's labels were joined only after all of them were written "
+           "(`datasets/calls/second_reading.csv`; how it was drawn: `datasets/README.md`). Batch 1 (seed "
+           f"{SEED}, {int((~batch2).sum())} posts): every call of the held-out split and of the dev set, {drawn(~batch2)}. Batch 2 "
+           f"(seed {SEED2}, {int(batch2.sum())} posts, drawn after batch 1 was joined, to narrow the non-call side, where the labelled "
+           f"posts are most numerous): {drawn(batch2)}, the calls being every training call not read in batch 1, mixed in so that "
+           "no post could be told apart; h41 knew that this batch was mostly non-calls. Together they are enriched for calls "
            f"({int(j['first'].sum())} of {len(j)} by the first labels, against {int(pool['first'].sum())} of {len(pool):,} labelled posts), "
            "so kappa on it is not kappa on the labelled posts; the agreement on the first reader's calls and on its non-calls "
            "is given separately, and a kappa reweighted to the labelled posts below the table.",
@@ -246,12 +259,13 @@ def markdown(j: pd.DataFrame, pool: pd.DataFrame) -> str:
            f"reader, {second_u} from h41); where neither reader was unsure ({len(both_sure)} posts), they disagree on "
            f"{int((both_sure['first'] != both_sure.second).sum())}. The disagreements are boundary cases of the definition, not "
            "slips: a question or a wish to protest with no action set, live-blog lines of the student-protest site, forwarded "
-           "invitations, a teach-in, a walk to the polls, campaign meetings whose kind is unsaid. h41 found no clear error in "
+           "invitations, a teach-in, a walk to the polls, and political meetings and talks whose kind is unsaid (where h41 "
+           "read campaign meetings, as the first readers did for some and not for others). h41 found no clear error in "
            "the first labels (and made one: an appeal to vote read as a call). Campaign rallies announced by the party or the "
            "candidate were labelled calls by both readers, as the earlier sessions did (`unsure: campaign`; h41 so marked "
            f"{n_campaign_second} of its {int(j.second.sum())} calls, and the first readers' notes name a campaign on "
            f"{n_campaign_first} of the {int(pool['first'].sum())} labelled calls, more where the note is silent (the first "
-           f"reader named no campaign on {n_campaign_silent} of h41's {n_campaign_second}): a different convention there would move more labels than all the disagreements "
+           f"reader named no campaign on {n_campaign_silent} of h41's {n_campaign_second})): a different convention there would move more labels than all the disagreements "
            "here. Each disagreement, in h41's words:",
            "",
            "| post | first | h41 | why |", "|---|---|---|---|"]  # fmt: skip
@@ -273,8 +287,8 @@ def markdown(j: pd.DataFrame, pool: pd.DataFrame) -> str:
             "",
             "Limits of this measure: h41 and the readers of `labels.csv` are AI agents of the team (the dev set's readers are the "
             "dataset's authors), reading one written definition, and may share blind spots that other readers would not; this is an agreement between readers of the definition, not a "
-            "check against the police's or the client's own reading. h41 knew, before reading, how the sample was drawn (so "
-            "that about half of it would be calls, but not which) and the earlier readers' conventions written in "
+            "check against the police's or the client's own reading. h41 knew, before reading, how each batch was drawn (that "
+            "about half of batch 1 would be calls and most of batch 2 non-calls, but not which) and the earlier readers' conventions written in "
             "`datasets/README.md` (campaign rallies as calls); it saw the source and the language of each post. Long articles "
             "were read cut (their first 1,100 and last 400 characters), and tweets cut short by the corpus are read as they are.",
             ""]  # fmt: skip
@@ -291,6 +305,15 @@ NON_CALL_STRATA = (
     ("ira", 65),
 )
 TRAINING_CALLS = 100
+# Second batch (drawn after the first was joined; see draw_batch2).
+SEED2 = 4141
+NON_CALL_STRATA_2 = (
+    ("albanian_dialect", 120),
+    ("mozetic sq", 40),
+    ("mozetic sr/bs/hr", 40),
+    ("blokade", 20),
+    ("ira", 50),
+)
 BLIND_CUT, BLIND_HEAD, BLIND_TAIL = 1500, 1100, 400
 
 
@@ -327,10 +350,10 @@ def labelled_texts(shared: Path = SHARED) -> pd.DataFrame:
     return d
 
 
-def draw(d: pd.DataFrame, seed: int = SEED) -> pd.DataFrame:
-    """The shuffled sample (key = reading order), with its stratum; ``is_call`` is the first label (not to be shown)."""
-    rng = np.random.default_rng(seed)
-    taken: set[str] = set()
+def _picker(
+    rng: np.random.Generator, taken: set[str]
+) -> Callable[[pd.DataFrame, int | None, str], pd.DataFrame]:
+    """Draws from a frame one post per distinct text not yet taken, in a seeded order."""
 
     def pick(frame: pd.DataFrame, n: int | None, stratum: str) -> pd.DataFrame:
         f = frame[~frame.key_text.isin(taken)]
@@ -339,6 +362,19 @@ def draw(d: pd.DataFrame, seed: int = SEED) -> pd.DataFrame:
         taken.update(f.key_text)
         return f.assign(stratum=stratum)
 
+    return pick
+
+
+def _non_call_masks(non: pd.DataFrame) -> dict[str, pd.Series]:
+    return {"albanian_dialect": non.source == "albanian_dialect",
+            "mozetic sq": (non.source == "mozetic") & (non.lang == "sq"),
+            "mozetic sr/bs/hr": (non.source == "mozetic") & (non.lang != "sq"),
+            "blokade": non.source == "blokade", "ira": non.source == "ira"}  # fmt: skip
+
+
+def draw(d: pd.DataFrame, seed: int = SEED) -> pd.DataFrame:
+    """The shuffled sample (key = reading order), with its stratum; ``is_call`` is the first label (not to be shown)."""
+    pick = _picker(np.random.default_rng(seed), set())
     parts = [pick(d[d.heldout & (d.is_call == 1)], None, "heldout call"),
              pick(d[(d.origin == "dev") & (d.is_call == 1)], None, "dev call")]  # fmt: skip
     train = d[(d.origin == "labels") & ~d.heldout & (d.is_call == 1)]
@@ -348,10 +384,7 @@ def draw(d: pd.DataFrame, seed: int = SEED) -> pd.DataFrame:
         pick(train[train.source == "ira"], TRAINING_CALLS - len(other), "training call"),
     ]
     non = d[d.is_call == 0]
-    masks = {"albanian_dialect": non.source == "albanian_dialect",
-             "mozetic sq": (non.source == "mozetic") & (non.lang == "sq"),
-             "mozetic sr/bs/hr": (non.source == "mozetic") & (non.lang != "sq"),
-             "blokade": non.source == "blokade", "ira": non.source == "ira"}  # fmt: skip
+    masks = _non_call_masks(non)
     parts += [pick(non[masks[name]], n, "non-call " + name) for name, n in NON_CALL_STRATA]
     s = (
         pd.concat(parts, ignore_index=True)
@@ -359,6 +392,25 @@ def draw(d: pd.DataFrame, seed: int = SEED) -> pd.DataFrame:
         .reset_index(drop=True)
     )
     return s.assign(key=np.arange(1, len(s) + 1))
+
+
+def draw_batch2(d: pd.DataFrame, first: pd.DataFrame, seed: int = SEED2) -> pd.DataFrame:
+    """A second batch, drawn after the first was read and joined, to narrow the non-call side: more non-calls, with
+    every training call not read yet mixed in (so the reader still cannot tell which post is which); numbered from 1001."""
+    pick = _picker(np.random.default_rng(seed), set(first.key_text))
+    train = d[(d.origin == "labels") & ~d.heldout & (d.is_call == 1)]
+    parts = [pick(train, None, "training call (batch 2)")]
+    non = d[d.is_call == 0]
+    masks = _non_call_masks(non)
+    parts += [
+        pick(non[masks[name]], n, f"non-call {name} (batch 2)") for name, n in NON_CALL_STRATA_2
+    ]
+    s = (
+        pd.concat(parts, ignore_index=True)
+        .sample(frac=1.0, random_state=seed)
+        .reset_index(drop=True)
+    )
+    return s.assign(key=np.arange(1001, 1001 + len(s)))
 
 
 def write_blind(s: pd.DataFrame, out_dir: Path) -> None:
@@ -389,8 +441,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{DEV} is not here: the agreement needs the dev set's labels; nothing done.")
         return 0
     if args.draw:
-        s = draw(labelled_texts())
+        d = labelled_texts()
+        s = draw(d)
         write_blind(s, args.draw)
+        write_blind(draw_batch2(d, s), args.draw / "batch2")
         print(
             f"{len(s)} posts: {args.draw / 'blind.txt'} (read this), {args.draw / 'key.csv'} (first labels: open after)"
         )

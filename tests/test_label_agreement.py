@@ -11,6 +11,9 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "datasets"
 SECOND = ROOT / "datasets" / "calls" / "second_reading.csv"
+# Cohen's kappa of the two readings over all 738 posts (both batches): 210 / 8 / 5 / 515.
+_PE = (218 / 738) * (215 / 738) + (520 / 738) * (523 / 738)
+KAPPA = (725 / 738 - _PE) / (1 - _PE)
 needs_shared = pytest.mark.skipif(
     not (SHARED / "balkan-posts" / "calls_labelled_dev.csv").exists(),
     reason="../shared/datasets is not here",
@@ -48,8 +51,8 @@ def test_wilson_interval():
 def test_second_reading_holds_ids_and_labels_only():
     s = pd.read_csv(SECOND, dtype={"post_id": str})
     assert list(s.columns) == ["post_id", "source", "is_call", "labeller", "method", "notes"]
-    assert len(s) == 454 and s.post_id.is_unique
-    assert set(s.is_call) == {0, 1} and int(s.is_call.sum()) == 199
+    assert len(s) == 738 and s.post_id.is_unique
+    assert set(s.is_call) == {0, 1} and int(s.is_call.sum()) == 215
     assert set(s.labeller) == {"h41"}
     assert set(s.source) == {"albanian_dialect", "mozetic", "blokade", "ira"}
     assert s.method.str.startswith("second reading, blind").all()
@@ -62,7 +65,8 @@ def test_second_reading_holds_ids_and_labels_only():
         .str.contains(r"[\"\u201c\u201d\u2018]|(?:^|\s)'")
         .any()
     )
-    assert notes.str.startswith("unsure:").sum() == 84
+    assert notes.str.startswith("unsure:").sum() == 98
+    assert s.method.str.contains("batch 2,", regex=False).sum() == 284
 
 
 def test_every_second_reading_post_is_a_labelled_post():
@@ -71,7 +75,7 @@ def test_every_second_reading_post_is_a_labelled_post():
         pd.read_csv(ROOT / "datasets" / "calls" / "labels.csv", dtype={"post_id": str}).post_id
     )
     in_labels = s.post_id.isin(labels)
-    assert in_labels.sum() == 373
+    assert in_labels.sum() == 626
     # the others are dev-set posts: ids of the three balkan-posts files, never IRA rows
     assert not s.post_id[~in_labels].str.startswith("ira-").any()
 
@@ -82,8 +86,8 @@ def test_agreement_figures_from_the_files():
     j, pool = b.joined()
     assert len(pool) == 9588 and int(pool["first"].sum()) == 232
     r = b.agreement(j, n_boot=0)
-    assert (r["both1"], r["f1s0"], r["f0s1"], r["both0"]) == (196, 8, 3, 247)
-    assert r["kappa"] == pytest.approx(0.9509, abs=1e-4)
+    assert (r["both1"], r["f1s0"], r["f0s1"], r["both0"]) == (210, 8, 5, 515)
+    assert r["kappa"] == pytest.approx(KAPPA, abs=1e-4)
     assert set(j.post_id[j["first"] != j["second"]]) == set(b.DISAGREEMENTS)
     assert set(b.OWN_ERRORS) <= set(b.DISAGREEMENTS)
     held = j[j.heldout]
@@ -131,14 +135,22 @@ def test_evaluation_section_is_the_script_output():
 )
 def test_the_draw_gives_the_sample_that_was_read(tmp_path):
     b = _bench()
-    s = b.draw(b.labelled_texts())
+    d = b.labelled_texts()
+    s = b.draw(d)
+    s2 = b.draw_batch2(d, s)
     second = pd.read_csv(SECOND, dtype={"post_id": str})
     stratum = dict(
         zip(second.post_id, second.method.str.extract(r"stratum: (.*)$")[0], strict=True)
     )
-    assert len(s) == 454 and set(s.post_id) == set(stratum)
+    in_2 = set(second.post_id[second.method.str.contains("batch 2,", regex=False)])
+    assert len(s) == 454 and len(s2) == 284 and set(s.post_id) | set(s2.post_id) == set(stratum)
+    assert set(s2.post_id) == in_2
     assert all(stratum[p] == st for p, st in zip(s.post_id, s.stratum, strict=True))
-    assert s.key_text.is_unique  # one post per distinct text
+    assert all(
+        stratum[p] + " (batch 2)" == st for p, st in zip(s2.post_id, s2.stratum, strict=True)
+    )
+    assert pd.concat([s, s2]).key_text.is_unique  # one post per distinct text, across the batches
+    assert s2.key.min() == 1001
     with pytest.raises(ValueError, match="inside the repository"):
         b.write_blind(s, ROOT / "scratch")
     b.write_blind(s.head(3), tmp_path)
