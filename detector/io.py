@@ -177,12 +177,14 @@ class Rejects:
         raw: Any = None,
         action: str = "rejected",
         quiet: bool = False,
+        file: str | None = None,
     ) -> None:
         """Note one problem record and log a per-row warning.
 
         ``action`` says what became of it: ``rejected`` (the record is kept aside, not scored) or
         ``field ignored`` (the field is treated as missing and the record is still scored).
-        ``quiet`` skips the per-row warning, for problems the caller sums up in one.
+        ``quiet`` skips the per-row warning, for problems the caller sums up in one. ``file``: the
+        file the record is in, when :attr:`path` is a folder of them (``row`` then counts in that file).
         """
         field_name = self.headers.get(field_name, field_name) if field_name else field_name
         raw_text = raw if isinstance(raw, str) else _compact(raw)
@@ -190,7 +192,7 @@ class Rejects:
             raw_text = raw_text[:2000] + f"… [{len(raw_text)} characters]"
         self.rows.append(
             {
-                "file": self.path,
+                "file": file or self.path,
                 "row": row,
                 "field": field_name or "",
                 "action": action,
@@ -200,7 +202,7 @@ class Rejects:
         )
         if quiet:
             return
-        where = f"{self.path}, record {row}" + (f", field '{field_name}'" if field_name else "")
+        where = f"{file or self.path}, record {row}" + (f", field '{field_name}'" if field_name else "")
         log.warning("%s: %s", escape_controls(where), escape_controls(reason))
 
     def extend(self, other: Rejects) -> None:

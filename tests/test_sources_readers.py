@@ -48,14 +48,38 @@ def test_telegram_folder_of_exports():
         ("1811223344/3", "channel1811223344", "Marcha Plaza", T("2024-05-14T09:05:00Z"), forward, None, None, None, "telegram"),
         ("1799887766/11", "user5550002", "Luis", T("2024-05-14T09:06:00Z"), forward, None, None, None, "telegram"),
         ("1811223344/4", "channel1811223344", "Marcha Plaza", T("2024-05-14T09:10:00Z"), None, "1811223344/2", "https://example.org/comunicado", None, "telegram"),
+        # a deleted account's message in a group (no from_id): kept for its text, without an author
+        # (README: a post without an author is kept, for its text only; it was rejected)
+        ("1799887766/12", None, None, T("2024-05-14T09:20:00Z"), None, None, None, None, "telegram"),
     ]
     # text given as a list of entities is joined; a text_link keeps its words, the link goes to urls
     assert posts["text"].tolist()[0] == "Todos a la plaza mañana a las 18h #marcha #17M https://example.org/convocatoria"
     assert posts["text"].tolist()[5] == "Lee el comunicado y compártelo"
     assert posts["text"].tolist()[2] == "@marchaplaza difunde: #Marcha"
-    # the message without from_id (a deleted account) is rejected with its record number
-    assert [(r.row, r.field, r.reason) for r in got.rejects.frame().itertuples()] == [(9, "from_id", "missing")]
+    assert posts["text"].tolist()[6] == "nos vemos allí"
+    assert len(got.rejects) == 0
     assert got.users == []  # Telegram exports carry no profiles
+
+
+def test_telegram_rejects_name_the_export_and_the_message_number_in_it(tmp_path):
+    """In a folder of exports, a reject names its result.json and the message's number there (it
+    named the folder and a count over every file)."""
+    import shutil
+
+    shutil.copytree(FIX / "telegram" / "ChatExport_2024-05-14", tmp_path / "a")
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b" / "result.json").write_text(json.dumps({
+        "name": "Grupa", "type": "public_supergroup", "id": 42,
+        "messages": [
+            {"id": 1, "type": "message", "date_unixtime": "1715678400", "from": "A", "from_id": "user1", "text": "protest"},
+            {"id": 2, "type": "message", "from": "B", "from_id": "user2", "text": "no time"},
+        ],
+    }), encoding="utf-8")  # fmt: skip
+    got = read_posts(tmp_path)
+    assert [(r.file, r.row, r.field, r.reason) for r in got.rejects.frame().itertuples()] == [
+        (str(tmp_path / "b" / "result.json"), 2, "date_unixtime", "missing or unreadable")
+    ]
+    assert "42/1" in set(got.posts["post_id"])
 
 
 def test_telegram_skipped_messages_are_counted(caplog):
@@ -278,9 +302,9 @@ def test_posts_command_names_the_platform_of_each_row(tmp_path):
     out = tmp_path / "scores.csv"
     result = CliRunner().invoke(cli, ["posts", str(FIX / "telegram"), "-o", str(out), "--accounts", str(tmp_path / "authors.csv"), "--no-account-model"])
     assert result.exit_code == 0, result.output
-    assert "6 posts scored (telegram)" in result.output
+    assert "7 posts scored (telegram)" in result.output
     scores = pd.read_csv(out, dtype=str)
-    assert scores["platform"].tolist() == ["telegram"] * 6
+    assert scores["platform"].tolist() == ["telegram"] * 7
     assert set(pd.read_csv(tmp_path / "authors.csv", dtype=str)["platform"]) == {"telegram"}
 
 

@@ -7,7 +7,8 @@ account export; several exports in one folder (each ``result.json`` below it). P
   chat is part of the key;
 * ``author_id`` is ``from_id`` (``channel…`` or ``user…``), ``author_screen_name`` is ``from``
   (the display name: the export carries no @username); a message without ``from_id`` is the
-  chat's own post (``channel<chat id>``);
+  chat's own post (``channel<chat id>``) in a channel, and a deleted account's in a group: kept
+  for its text without an author, as any post without one;
 * ``text`` as a string or as a list of entities, joined;
 * links (``link``, ``text_link``) and hashtags from ``text_entities`` (or from the entities in
   ``text`` in older exports);
@@ -18,6 +19,7 @@ account export; several exports in one folder (each ``result.json`` below it). P
   (``date`` is the exporting machine's local time without a zone, used only when
   ``date_unixtime`` is absent and then taken as UTC).
 
+A rejected message is named by its ``result.json`` and its number there (in a folder of exports).
 Skipped and counted, not rejected: service messages (joins, pins, calls) and personal chats
 (the export of a private conversation is not public activity). Telegram exports carry no
 profiles: no follower counts, no creation dates, so no accounts come out of this reader.
@@ -31,6 +33,7 @@ import json
 import logging
 import re
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -75,6 +78,9 @@ class Telegram(Source):
         skipped: Counter[str] = Counter()
         n = 0
         for f in files:
+            # A reject names its result.json and the message's number in it (n counts over all files,
+            # for the posts' source_row).
+            where = _Where(str(f) if path.is_dir() else None)
             for chat in _chats(f):
                 kind = str(chat.get("type", ""))
                 messages = chat.get("messages")
@@ -82,15 +88,18 @@ class Telegram(Source):
                     continue
                 if kind not in PUBLIC_TYPES:
                     skipped[f"messages of a {kind or 'untyped'} chat"] += len(messages)
+                    where.k += len(messages)
                     continue
                 chat_id = chat.get("id")
                 if chat_id is None:
-                    rejects.add(n + 1, "id", "a chat without its id", {"name": chat.get("name")})
+                    rejects.add(where.k + 1, "id", "a chat without its id", {"name": chat.get("name")}, file=where.file)
                     n += len(messages)
+                    where.k += len(messages)
                     continue
                 for msg in messages:
                     n += 1
-                    row = _message(n, msg, chat, rejects, skipped)
+                    where.k += 1
+                    row = _message(n, msg, chat, rejects, skipped, where)
                     if row is not None:
                         rows.append(row)
         if n == 0 and not skipped:
@@ -119,9 +128,17 @@ def _chats(path: Path) -> list[dict[str, Any]]:
     return found
 
 
-def _message(n: int, msg: Any, chat: dict[str, Any], rejects: Rejects, skipped: Counter[str]) -> dict[str, Any] | None:
+@dataclass
+class _Where:
+    """Where a message is, for its reject: its file (None: the file given) and its number in it."""
+
+    file: str | None
+    k: int = 0
+
+
+def _message(n: int, msg: Any, chat: dict[str, Any], rejects: Rejects, skipped: Counter[str], where: _Where) -> dict[str, Any] | None:
     if not isinstance(msg, dict):
-        rejects.add(n, None, "a message must be a JSON object", msg)
+        rejects.add(where.k, None, "a message must be a JSON object", msg, file=where.file)
         return None
     if msg.get("type") == "service":
         skipped["service messages"] += 1
@@ -129,11 +146,11 @@ def _message(n: int, msg: Any, chat: dict[str, Any], rejects: Rejects, skipped: 
     chat_id = str(chat["id"])
     mid = msg.get("id")
     if mid is None:
-        rejects.add(n, "id", "missing", msg)
+        rejects.add(where.k, "id", "missing", msg, file=where.file)
         return None
     when = unix_time(msg["date_unixtime"]) if msg.get("date_unixtime") is not None else iso_time(msg.get("date"))
     if when is None:
-        rejects.add(n, "date_unixtime", "missing or unreadable", msg)
+        rejects.add(where.k, "date_unixtime", "missing or unreadable", msg, file=where.file)
         return None
     text, entities = _text(msg)
     if not text.strip():
@@ -143,16 +160,15 @@ def _message(n: int, msg: Any, chat: dict[str, Any], rejects: Rejects, skipped: 
     urls += [e.get("text") for e in entities if e.get("type") == "link"]
     links = [u for u in urls if isinstance(u, str) and u.startswith(("http://", "https://"))] or urls_in(text)
     tags = [str(e.get("text", "")).lstrip("#＃").lower() for e in entities if e.get("type") == "hashtag"] or hashtags_in(text)
+    # A group message without from_id is a deleted account's: kept for its text, as a post without an
+    # author is (it joins no coordination); its "from" ("Deleted Account") names no one.
     author = msg.get("from_id") or (f"channel{chat_id}" if "channel" in str(chat.get("type")) else None)
-    if author is None:
-        rejects.add(n, "from_id", "missing", msg)
-        return None
     source = msg.get("forwarded_from")
     reply = msg.get("reply_to_message_id")
     return {
         "post_id": f"{chat_id}/{mid}",
-        "author_id": str(author),
-        "author_screen_name": msg.get("from") or chat.get("name"),
+        "author_id": None if author is None else str(author),
+        "author_screen_name": None if author is None else msg.get("from") or chat.get("name"),
         "text": text,
         "created_at": when,
         "repost_of": text_key("forward", str(source), text) if source else None,
