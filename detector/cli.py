@@ -641,12 +641,13 @@ def posts_command(
 
     Reads a flat post CSV, the IRA CSV, v1.1 tweets, X API v2 pages, twarc2 JSONL, a Telegram
     Desktop export (result.json), and Bluesky, Mastodon or TikTok records. Rejected
-    records go to OUTPUT's ``.rejects.csv``; the others are still scored. OUTPUT holds each post's
+    records go to OUTPUT.rejects.csv beside it; the others are still scored. OUTPUT holds each post's
     author, time, text, language, score, label, call to action (what, when, where), clusters,
     campaign and reasons. Posts without an author are scored for their text only.
 
     Example:
 
+    \b
         detector posts datasets/examples/posts/ira_texit_calls.csv -o out/post_scores.csv \\
             --clusters-out out/clusters.csv --accounts-out out/accounts.csv
     """

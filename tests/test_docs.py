@@ -33,8 +33,8 @@ def all_commands(group: click.Group = cli, prefix: str = "detector") -> list[tup
     return out
 
 
-def help_text(path: str, cmd: click.Command) -> str:
-    settings = {"terminal_width": WIDTH, "max_content_width": WIDTH, "help_option_names": ["-h", "--help"], "show_default": True}
+def help_text(path: str, cmd: click.Command, width: int = WIDTH) -> str:
+    settings = {"terminal_width": width, "max_content_width": width, "help_option_names": ["-h", "--help"], "show_default": True}
     parent = click.Context(cli, info_name="detector", **settings)  # type: ignore[arg-type]
     ctx = click.Context(cmd, info_name=path.split(" ", 1)[1], parent=parent, **settings)  # type: ignore[arg-type]
     return cmd.get_help(ctx)
@@ -89,6 +89,15 @@ def test_commands_have_help(path: str, cmd: click.Command) -> None:
     assert cmd.help, f"{path} has no help"
     if not isinstance(cmd, click.Group) or path == "detector collect":
         assert "Example" in cmd.help, f"{path}'s help has no Example: block"
+
+
+def test_examples_keep_their_lines_and_no_markup_shows() -> None:
+    """An example that click re-wraps (no \\b before it) runs its continuation backslash into the
+    middle of a line (`posts --help` did: "-o\n out/post_scores.csv \\         --clusters-out"); RST
+    double backquotes show as such in a terminal."""
+    for line in "\n".join(help_text(path, cmd, 80) for path, cmd in all_commands()).splitlines():  # a terminal's width
+        assert not re.search(r"\\\s+\S", line), f"a re-wrapped example: {line!r}"
+        assert not re.search(r"(?<!`)``(?!`)", line), f"markup in --help: {line!r}"  # the reference's ``` fences are its own
 
 
 def test_reference_is_current(documented: str) -> None:
