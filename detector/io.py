@@ -417,9 +417,14 @@ def read_csv_strings(
     p = str(path)
     sep = csv_delimiter(path)
     with open(path, "rb") as fh:
-        head = fh.readline().decode("utf-8-sig", errors="replace")
+        first = fh.readline()
+    head = first.decode("utf-8-sig", errors="replace")
     if head.lstrip().startswith(("{", "[")):
         raise InputError("malformed CSV: the header line is JSON (give --format json or jsonl)", path=p)
+    try:
+        first.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:  # headers matched wrongly and every text garbled: stop, not guess
+        raise InputError(NOT_UTF8.format(where="the header line", byte=first[exc.start]), path=p) from exc
     names = next(_csv_module_rows(head, sep), [])
     seen: dict[str, int] = {}
     for i, name in enumerate(names, start=1):
@@ -711,7 +716,9 @@ def _tolerant_csv(
 
     csv.field_size_limit(2**31 - 1)
     raw: IO[bytes] = io.BufferedReader(_LoneCrStream(path, standin), 1 << 20) if standin else open(path, "rb")  # noqa: SIM115
-    with io.TextIOWrapper(raw, encoding="utf-8-sig", errors="replace", newline="") as fh:
+    # Bytes that are not UTF-8 become lone surrogates (never in decoded text): such a row is set
+    # aside, not read with its letters replaced (a Windows-1250 'Skupštine' was read as 'Skup?tine').
+    with io.TextIOWrapper(raw, encoding="utf-8-sig", errors="surrogateescape", newline="") as fh:
         reader = csv.reader(fh, delimiter=sep)
         header = next(reader)
         width = len(header)
@@ -725,6 +732,11 @@ def _tolerant_csv(
                 continue
             n += 1
             if n < first_row:
+                continue
+            if (bad := _NOT_UTF8.search(joined := sep.join(fields))) is not None:
+                lines = f"line {first_line}" if first_line == last_line else f"lines {first_line}-{last_line}"
+                where = f"this row ({lines} of the file)"
+                rejects.add(n, None, NOT_UTF8.format(where=where, byte=ord(bad.group()) - 0xDC00), _restore_cr(_as_text(joined), standin))
                 continue
             if len(fields) != width:
                 lines = f"line {first_line}" if first_line == last_line else f"lines {first_line}-{last_line}"
@@ -743,6 +755,19 @@ def _tolerant_csv(
                 rows, numbers = [], []
         if rows:
             yield _string_frame(rows, numbers, header, standin)
+
+
+# Bytes a UTF-8 decoder could not read, as ``surrogateescape`` keeps them.
+_NOT_UTF8 = re.compile("[\udc80-\udcff]")
+NOT_UTF8 = (
+    "{where} holds bytes that are not UTF-8 text (0x{byte:02x}): the file was saved in another encoding "
+    "(Windows-1250 or -1252, say); save it as 'CSV UTF-8' and give it again"
+)
+
+
+def _as_text(text: str) -> str:
+    """``text`` with the bytes that were not UTF-8 shown as the replacement character."""
+    return _NOT_UTF8.sub("\ufffd", text)
 
 
 def _restore_cr(text: str, standin: str | None) -> str:

@@ -164,3 +164,47 @@ def test_twitter_times_counts_and_flags_read_in_bulk_as_one_by_one(tmp_path: Pat
         (4, "created_at", "unparseable date 'Sun Mar 01 24:00:00 +0000 2015': field ignored, record kept"),
         (4, "verified", "'maybe' is not a boolean: field ignored, record kept"),
     ]
+
+
+# ----------------------------------------------------------------------------- files not in UTF-8
+
+def test_a_csv_saved_in_another_encoding_is_not_read_with_its_letters_replaced(tmp_path: Path) -> None:
+    """Excel in Serbian or Croatian saves CSV as Windows-1250. Its 'š' (0x9a) was read as U+FFFD:
+    'Skupštine' became 'Skup?tine', silently, and a header 'Korisničko ime' matched no field."""
+    from detector.errors import InputError
+
+    path = tmp_path / "cp1250.csv"
+    path.write_bytes("Korisničko ime,Pratioci\nana,10\n".encode("cp1250"))
+    with pytest.raises(InputError) as err:
+        read_accounts(path, as_of=AS_OF)
+    assert str(err.value) == (
+        f"{path}: the header line holds bytes that are not UTF-8 text (0xe8): the file was saved in another encoding "
+        "(Windows-1250 or -1252, say); save it as 'CSV UTF-8' and give it again"
+    )
+    # One row of another encoding in a UTF-8 file: that row is set aside, saying so; the others are read whole.
+    path = tmp_path / "mixed.csv"
+    path.write_bytes(
+        "screen_name,description\nana,ispred Skupštine\n".encode()
+        + "bob,ispred Skupštine\n".encode("cp1250")
+        + "ceca,Сви на протест\n".encode()
+    )
+    batch = read_accounts(path, as_of=AS_OF)
+    assert batch.accounts[["screen_name", "description"]].values.tolist() == [["ana", "ispred Skupštine"], ["ceca", "Сви на протест"]]
+    assert [(r["row"], r["field"], r["reason"], r["raw"]) for r in batch.rejects.rows] == [(
+        2, "", "this row (line 3 of the file) holds bytes that are not UTF-8 text (0x9a): the file was saved in another "
+        "encoding (Windows-1250 or -1252, say); save it as 'CSV UTF-8' and give it again", "bob,ispred Skup\ufffdtine",
+    )]  # fmt: skip
+
+
+def test_posts_whose_every_row_is_set_aside_by_the_csv_reader_stop_with_exit_3(tmp_path: Path) -> None:
+    """Every row of the wrong width (or not UTF-8): a traceback (IndexError) before; now exit 3 and the rejects."""
+    from click.testing import CliRunner
+
+    from detector.cli import cli
+
+    src = tmp_path / "w.csv"
+    src.write_text("post_id,text,created_at\n1,a,b,c,d\n2,a,b,c,d\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["posts", str(src), "-o", str(tmp_path / "s.csv")])
+    assert result.exit_code == 3, result.output
+    assert result.stderr.endswith(f"error: {src}: every record was rejected (2 rejects), see {tmp_path / 's.rejects.csv'}\n")
+    assert pd.read_csv(tmp_path / "s.rejects.csv")["row"].tolist() == [1, 2]

@@ -229,6 +229,8 @@ def created_at_text(path: str | os.PathLike[str], fmt: str | None = None, column
 def _table_frames(p: str, fmt: str, rejects: Rejects, columns: dict[str, str] | None) -> tuple[list[pd.DataFrame], str]:
     """A CSV or Parquet file's chunks and shape; a flat table's headers mapped to the canonical names."""
     frames = list(_iter_frames(p, fmt, rejects))
+    if not frames:  # every row set aside by the CSV reader (wrong width, not UTF-8)
+        raise NothingScoredError(f"{p}: every record was rejected ({len(rejects)} rejects)", rejects=rejects)
     shape = _table_shape(frames[0], p, columns)
     if shape == "ira":
         rejects.headers.update(IRA_HEADERS)
