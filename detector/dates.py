@@ -265,8 +265,9 @@ def decide_order(text: pd.Series, column: str, path: str | None = None) -> str |
     a = parts["a"].astype(int).to_numpy()
     b = parts["b"].astype(int).to_numpy()
     dotted = (parts["sep"] == ".").to_numpy(dtype=bool)
-    day_only = (a > 12) & (b <= 12)
-    month_only = (b > 12) & (a <= 12)
+    # Only a real day settles the order: 32/05/2024 is no date at all, not day-first.
+    day_only = (a > 12) & (a <= 31) & (b >= 1) & (b <= 12)
+    month_only = (b > 12) & (b <= 31) & (a >= 1) & (a <= 12)
     if (dotted & month_only).any():
         v = values[dotted & month_only].iat[0]
         raise AmbiguousDatesError(
@@ -288,7 +289,7 @@ def decide_order(text: pd.Series, column: str, path: str | None = None) -> str |
         return "dayfirst"
     if month_only.any():
         return "monthfirst"
-    differ = a != b
+    differ = (a != b) & (a >= 1) & (a <= 12) & (b >= 1) & (b <= 12)  # read both ways, each a real date
     if not differ.any():
         return None
     example = values[differ].iat[0]
@@ -319,9 +320,9 @@ def order_examples(text: pd.Series) -> pd.Series:
     a = pd.to_numeric(parts["a"], errors="coerce").fillna(0).to_numpy(dtype=int)
     b = pd.to_numeric(parts["b"], errors="coerce").fillna(0).to_numpy(dtype=int)
     dotted = (parts["sep"] == ".").fillna(False).to_numpy(dtype=bool)
-    day_only = found & (a > 12) & (b <= 12)
-    month_only = found & (b > 12) & (a <= 12)
-    kinds = (dotted & month_only, day_only | dotted, month_only, found & (a != b))
+    day_only = found & (a > 12) & (a <= 31) & (b >= 1) & (b <= 12)
+    month_only = found & (b > 12) & (b <= 31) & (a >= 1) & (a <= 12)
+    kinds = (dotted & month_only, day_only | dotted, month_only, found & (a != b) & (a >= 1) & (a <= 12) & (b >= 1) & (b <= 12))
     firsts = sorted({int(np.argmax(kind)) for kind in kinds if kind.any()})
     return text.iloc[firsts]
 
@@ -467,7 +468,7 @@ def _note_convention(parts: pd.DataFrame, text: pd.Series, column: str, rules: D
     """Keep in ``rules`` whether these values, read day-first and not by the user's choice, show it or rest on the convention."""
     a = parts["a"].astype(int).to_numpy()
     b = parts["b"].astype(int).to_numpy()
-    if ((a > 12) & (b <= 12)).any():
+    if ((a > 12) & (a <= 31) & (b >= 1) & (b <= 12)).any():
         rules.dayfirst_shown.add(column)
     both = (parts["sep"] == ".").to_numpy(dtype=bool) & (a != b) & (a <= 12) & (b <= 12)
     if both.any() and column not in rules.by_convention:

@@ -135,3 +135,18 @@ def test_score_says_it_once_in_its_summary_whatever_the_chunks(
         "note: dates in column 'Joined' of acc.csv such as '03.04.2019' read both ways: they were read day-first "
         "(3 April 2019, not 4 March), as dotted dates are written in the region's exports; if they are month-first, give --monthfirst"
     ][:said]
+
+
+def test_a_value_that_is_no_date_settles_nothing() -> None:
+    """'32.05.2024' has no day 32: it is unreadable, and showed nothing about the order. It counted as
+    day-first, so a column of dotted dates that read both ways went without its note, and an undotted
+    column was read day-first on its word."""
+    from detector.dates import AmbiguousDatesError, decide_order
+
+    rules = DateRules()
+    got = parse_dates(pd.Series(["32.05.2024.", "03.04.2024."], dtype="string"), "created_at", rules, "x.csv")
+    assert got.isna().tolist() == [True, False]
+    assert convention_columns(rules.by_convention, rules.dayfirst_shown) == {"created_at": "03.04.2024."}
+    with pytest.raises(AmbiguousDatesError, match="dates such as '03/04/2024' read both day-first"):
+        decide_order(pd.Series(["32/05/2024", "03/04/2024"], dtype="string"), "Datum", "x.csv")
+    assert decide_order(pd.Series(["31/05/2024", "03/04/2024"], dtype="string"), "Datum", "x.csv") == "dayfirst"
