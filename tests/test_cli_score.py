@@ -563,3 +563,32 @@ def test_workers_auto_follows_the_input(accounts_dir: Path, small_model_path: Pa
         result = score(src, tmp_path / "bad.csv", small_model_path, "--workers", bad)
         assert result.exit_code == 2
         assert f"Invalid value for '--workers': '{bad}' is not a positive whole number or 'auto'" in result.output
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_a_field_set_aside_is_said_unusable_not_blank(tmp_path: Path, workers: str) -> None:
+    """'lots' followers were said to be 'blank: follower count' (lead's note to h18, session 4): the row
+    gave a value, unreadable; an empty cell is blank. With the shipped model, which names missing inputs."""
+    src = tmp_path / "a.csv"
+    src.write_text(
+        "Username,Followers,Following,Tweets,Joined\n"
+        "ana,lots,10,5,2020-01-01\n"
+        "bob,,10,5,2020-01-01\n"
+        "ceca,7,10,5,zzz\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(cli, ["score", str(src), "-o", str(tmp_path / "s.csv"), "--as-of", AS_OF, "--workers", workers])
+    assert result.exit_code == 0, result.output
+    reasons = pd.read_csv(tmp_path / "s.csv").set_index("account_id")["reasons"]
+    tails = {k: v.rsplit("; ", 1)[-1] for k, v in reasons.items()}
+    assert tails == {"ana": "unusable: follower count", "bob": "blank: follower count", "ceca": "unusable: creation date"}
+
+
+def test_say_unusable_keeps_the_blank_fields_blank() -> None:
+    from detector.accounts.wording import say_unusable
+
+    reason = "↑ 1 post in total; blank: follower count, creation date"
+    assert say_unusable(reason, {"followers_count"}) == "↑ 1 post in total; unusable: follower count; blank: creation date"
+    assert say_unusable(reason, {"followers_count", "created_at"}) == "↑ 1 post in total; unusable: follower count, creation date"
+    assert say_unusable(reason, {"listed_count"}) == reason
+    assert say_unusable("↑ 1 post in total", {"followers_count"}) == "↑ 1 post in total"

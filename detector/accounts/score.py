@@ -39,7 +39,7 @@ from detector.accounts.read import (
     iter_accounts,
 )
 from detector.accounts.registry import load_current_model as load_model
-from detector.accounts.wording import field_words, plain_reasons
+from detector.accounts.wording import field_words, plain_reasons, say_unusable
 from detector.columns import unread_notice
 from detector.dates import DateRules, date_notices
 from detector.errors import NothingScoredError, escape_controls
@@ -319,9 +319,27 @@ def _score_chunk(
     scores = score_accounts(accounts, model)
     if "reasons" in scores.columns:
         scores["reasons"] = plain_reasons(scores["reasons"], problems.notes.get("absent_fields", ()))
+        _say_unusable(scores, accounts, problems)
     rows = accounts["source_row"].to_numpy()
     keys = _id_keys(scores["account_id"])
     return (_SharedFrame.put(scores, handoff) if handoff else scores), rows, problems.rows, problems.notes, keys
+
+
+def _say_unusable(scores: pd.DataFrame, accounts: pd.DataFrame, problems: Rejects) -> None:
+    """A field the row gave but that was set aside ('lots' followers) is said ``unusable``, not ``blank``
+    (:func:`detector.accounts.wording.say_unusable`); the few such rows one by one."""
+    canonical = {written: name for name, written in problems.headers.items()}
+    ignored: dict[int, set[str]] = {}
+    for r in problems.rows:
+        if r["action"] == "field ignored" and r["field"]:
+            ignored.setdefault(int(r["row"]), set()).add(canonical.get(r["field"], r["field"]))
+    if not ignored:
+        return
+    at = scores.columns.get_loc("reasons")
+    for i, row in enumerate(accounts["source_row"].to_numpy()):
+        fields = ignored.get(int(row))
+        if fields and isinstance(reason := scores.iat[i, at], str):
+            scores.iat[i, at] = say_unusable(reason, fields)
 
 
 @dataclass(frozen=True)

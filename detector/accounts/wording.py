@@ -78,6 +78,26 @@ def plain_reasons(reasons: pd.Series, absent: Iterable[str] = ()) -> pd.Series:
     return pd.Series(out, index=reasons.index, dtype=object)
 
 
+def say_unusable(reason: str, fields: Iterable[str]) -> str:
+    """``reason`` with ``fields`` (given, but set aside as unreadable: a count of 'lots') moved from its
+    ``blank: …`` part to an ``unusable: …`` one: the row's field was not blank, and the rejects file says why.
+
+    ``…; blank: follower count, creation date`` with ``{"followers_count"}`` becomes
+    ``…; unusable: follower count; blank: creation date``.
+    """
+    head, mark, tail = reason.partition(_BLANK_MARK)
+    if not mark:
+        return reason
+    words = {FIELD_WORDS.get(f, f.replace("_", " ")) for f in fields}
+    listed = [w.strip() for w in tail.split(",")]
+    unusable = [w for w in listed if w in words]
+    if not unusable:
+        return reason
+    blank = [w for w in listed if w not in words]
+    return head + f"unusable: {', '.join(unusable)}" + (f"; {_BLANK_MARK}{', '.join(blank)}" if blank else "")
+
+
+_BLANK_MARK = "blank: "
 _MISSING_MARK = "missing: "
 # A rate that rounds to nothing ("followed 0.0 new accounts a day") says what it means.
 _ZERO_RATES = ((" 0.00 ", " fewer than 0.01 "), (" 0.0 ", " fewer than 0.1 "))
@@ -85,4 +105,4 @@ _ZERO_RATES = ((" 0.00 ", " fewer than 0.01 "), (" 0.0 ", " fewer than 0.1 "))
 
 def _blank_words(fields: str, gone: set[str]) -> str:
     kept = [f.strip() for f in fields.split(",") if f.strip() and f.strip() not in gone]
-    return f"blank: {field_words(kept)}" if kept else ""
+    return f"{_BLANK_MARK}{field_words(kept)}" if kept else ""
