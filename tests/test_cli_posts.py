@@ -260,3 +260,30 @@ def test_a_column_no_field_is_read_from_is_said_once(tmp_path: Path) -> None:
     )
     code, _, err = _run(str(tmp_path / "s.csv"), "-o", str(tmp_path / "again.csv"), "--no-account-model")
     assert code == 0 and "not read" not in err
+
+
+def test_the_flat_table_as_jsonl_or_json_reads_as_its_csv(tmp_path: Path) -> None:
+    """post_id/author_id/text/created_at records as JSON (a spreadsheet or pandas saved as JSON lines)
+    were taken for twarc2 tweets and every one rejected ("field 'id': missing")."""
+    import json
+
+    records = [
+        {"post_id": "1", "author_id": "u1", "text": "Protest sutra u 18h ispred Skupštine", "created_at": "2024-05-10T17:00:00Z", "hashtags": ["protest"]},
+        {"post_id": "2", "author_id": "u2", "text": "Protest sutra u 18h ispred Skupštine", "created_at": "2024-05-10T17:03:00Z", "hashtags": ["protest"]},
+        {"post_id": 3, "text": "no author here", "created_at": "2024-05-10T17:05:00Z"},
+        {"post_id": "4", "author_id": "u3", "text": "bad", "created_at": "yesterday"},
+    ]
+    (tmp_path / "p.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    (tmp_path / "p.json").write_text(json.dumps(records, ensure_ascii=False), encoding="utf-8")
+    pd.DataFrame(records).assign(hashtags=lambda d: d["hashtags"].map(lambda v: " ".join(v) if isinstance(v, list) else None)).to_csv(tmp_path / "p.csv", index=False)
+    outs = {}
+    for name in ("p.csv", "p.jsonl", "p.json"):
+        code, _, err = _run(str(tmp_path / name), "-o", str(tmp_path / f"{name}.out.csv"), "--no-account-model")
+        assert code == 0, err
+        assert "3 posts scored (flat)" in err
+        outs[name] = pd.read_csv(tmp_path / f"{name}.out.csv", dtype=str, keep_default_na=False)
+        rejects = pd.read_csv(tmp_path / f"{name}.out.rejects.csv")
+        assert rejects[["row", "field", "reason"]].values.tolist() == [[4, "created_at", "unreadable time 'yesterday'"]]
+    pd.testing.assert_frame_equal(outs["p.jsonl"], outs["p.csv"])
+    pd.testing.assert_frame_equal(outs["p.json"], outs["p.csv"])
+    assert outs["p.csv"]["author_id"].tolist() == ["u1", "u2", ""] and outs["p.csv"]["cluster_ids"].iat[0] != ""

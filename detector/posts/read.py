@@ -28,6 +28,7 @@ whole message; ``repost_of`` says it is a repost.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import os
 import re
@@ -223,7 +224,8 @@ def created_at_text(path: str | os.PathLike[str], fmt: str | None = None, column
         frames, shape = _table_frames(p, fmt, rejects, columns)
         # Named as the file writes the column: what a message about its dates names.
         return None if shape == "ira" else pd.concat([f["created_at"] for f in frames]).rename(rejects.headers.get("created_at", "created_at"))
-    return _json_rows(p, fmt, rejects)[0]["created_at"].astype("string")
+    df, _, _, flat = _json_rows(p, fmt, rejects)
+    return pd.concat([df["created_at"].astype("string"), *([] if flat is None else [flat["created_at"]])], ignore_index=True)
 
 
 def _table_frames(p: str, fmt: str, rejects: Rejects, columns: dict[str, str] | None) -> tuple[list[pd.DataFrame], str]:
@@ -688,7 +690,7 @@ def canonical_posts(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def _read_json_posts(path: str, fmt: str, rejects: Rejects, rules: DateRules | None = None) -> tuple[pd.DataFrame, list[tuple[int, dict[str, Any]]], str]:
-    df, users, shapes = _json_rows(path, fmt, rejects)
+    df, users, shapes, flat = _json_rows(path, fmt, rejects)
     if not df.empty:
         times = parse_times(df["created_at"].astype("string"), rules, path)
         bad = times.isna().to_numpy(dtype=bool)
@@ -696,14 +698,48 @@ def _read_json_posts(path: str, fmt: str, rejects: Rejects, rules: DateRules | N
             rejects.add(int(df["source_row"].iat[i]), "created_at", f"unreadable time {df['created_at'].iat[i]!r}", df["created_at"].iat[i])
         df["created_at"] = times
         df = df.loc[~bad]
+    if flat is not None:  # the flat table's records: read as its CSV rows are
+        df = pd.concat([canonical_posts(df), _flat_rows(flat, path, rejects, rules)], ignore_index=True) if len(df) else _flat_rows(flat, path, rejects, rules)
     return canonical_posts(df), list(users.values()), "+".join(sorted(shapes))
 
 
-def _json_rows(path: str, fmt: str, rejects: Rejects) -> tuple[pd.DataFrame, dict[str, tuple[int, dict[str, Any]]], set[str]]:
-    """The posts of a JSON file as rows, times as written; the authors embedded; the shapes seen."""
+def _flat_records(records: list[tuple[int, dict[str, Any]]], path: str) -> pd.DataFrame:
+    """Flat-table records (``post_id``, ``author_id``, ``text``, ``created_at``, … as JSON) as the
+    flat CSV reader's frame: text values, headers mapped, the record numbers as index."""
+
+
+    def cell(v: Any) -> str | None:  # a list (hashtags, urls) as the CSV writes it; a number as text
+        if v is None or isinstance(v, str):
+            return v
+        if isinstance(v, list):
+            return " ".join(str(x) for x in v if x is not None)
+        return json.dumps(v, ensure_ascii=False) if isinstance(v, dict) else str(v)
+
+    frame = pd.DataFrame(
+        [{k: cell(v) for k, v in r.items()} for _, r in records], index=pd.Index([n for n, _ in records], dtype="int64"), dtype="string"
+    )
+    frame = frame.rename(columns=rename_map(frame.columns, POST_HEADERS, path=path))
+    for name in REQUIRED_FLAT:
+        if name not in frame.columns:
+            frame[name] = pd.Series(pd.NA, index=frame.index, dtype="string")
+    return frame
+
+
+def _is_flat_record(rec: dict[str, Any]) -> bool:
+    """A record of the flat table's columns (a CSV saved as JSON): named by ``post_id`` or
+    ``author_screen_name``, which no platform's post object uses."""
+    return ("post_id" in rec or "author_screen_name" in rec) and "user" not in rec and "data" not in rec
+
+
+def _json_rows(
+    path: str, fmt: str, rejects: Rejects
+) -> tuple[pd.DataFrame, dict[str, tuple[int, dict[str, Any]]], set[str], pd.DataFrame | None]:
+    """The posts of a JSON file as rows, times as written; the authors embedded; the shapes seen;
+    the flat table's records (:func:`_flat_records`), if any."""
     rows: list[dict[str, Any]] = []
     users: dict[str, tuple[int, dict[str, Any]]] = {}
     shapes: set[str] = set()
+    flat: list[tuple[int, dict[str, Any]]] = []
     for n, rec in progress.track(_unwrap(iter_json_records(path, fmt, rejects)), "reading posts", unit="records"):
         if not isinstance(rec, dict):
             rejects.add(n, None, f"a record must be a JSON object, not {type(rec).__name__}", rec)
@@ -711,7 +747,10 @@ def _json_rows(path: str, fmt: str, rejects: Rejects) -> tuple[pd.DataFrame, dic
         if "data" not in rec and isinstance(rec.get("meta"), dict):
             log.debug("%s, record %d: a v2 page without data (result_count 0)", path, n)
             continue
-        if isinstance(rec.get("data"), list | dict):
+        if _is_flat_record(rec):
+            shapes.add("flat")
+            flat.append((n, rec))
+        elif isinstance(rec.get("data"), list | dict):
             shapes.add("v2")
             _v2_page(n, rec, rows, users, rejects)
         elif isinstance(rec.get("user"), dict):
@@ -723,10 +762,14 @@ def _json_rows(path: str, fmt: str, rejects: Rejects) -> tuple[pd.DataFrame, dic
         elif "text" in rec or "full_text" in rec:
             rejects.add(n, "user", "a v1.1 tweet without its embedded 'user' object", rec)
         else:
-            rejects.add(n, None, "no known post shape (v1.1 tweet with 'user', X API v2 page with 'data', twarc2 tweet with 'author_id')", rec)
+            rejects.add(
+                n, None,
+                "no known post shape (v1.1 tweet with 'user', X API v2 page with 'data', twarc2 tweet with 'author_id', "
+                "the flat table's post_id or author_screen_name, text and created_at)", rec,
+            )  # fmt: skip
     if not shapes:
         raise NothingScoredError(f"{path}: every record was rejected ({len(rejects)} rejects)", rejects=rejects)
-    return pd.DataFrame(rows, columns=[c for c in POST_COLUMNS]), users, shapes
+    return pd.DataFrame(rows, columns=[c for c in POST_COLUMNS]), users, shapes, _flat_records(flat, path) if flat else None
 
 
 def _unwrap(records: Iterable[tuple[int, Any]]) -> Iterator[tuple[int, Any]]:
