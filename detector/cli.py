@@ -56,6 +56,16 @@ def _with_rejects_written(exc: Any, output: str) -> Any:
     return NothingScoredError(f"{exc}, see {path}" if path else str(exc), rejects=exc.rejects)
 
 
+def _write_json(path: str, doc: dict[str, Any]) -> None:
+    """``doc`` as JSON at ``path``, atomically as every output (a killed run leaves the old file whole)."""
+    import json
+
+    from detector.io import atomic_path
+
+    with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8") as fh:
+        json.dump(doc, fh, indent=1)
+
+
 def setup_logging(verbose: int, quiet: bool, log_file: str | None = None) -> None:
     level = logging.WARNING
     if verbose == 1:
@@ -675,12 +685,9 @@ def posts_command(
                 profiles=profiles_path, dates=dask_dates, columns=dask_columns, timings=dask_timings,
             )  # fmt: skip
         if timings_out:
-            import json
-
             # Phases as the client sees them; the workers' CPU is not in the client's CPU seconds.
-            with open(timings_out, "w", encoding="utf-8") as fh:
-                json.dump({"engine": "dask", "seconds": {k: round(v, 3) for k, v in dask_timings.items()},
-                           "client_cpu_seconds": {k: round(v, 3) for k, v in dask_timings.cpu.items()}}, fh, indent=1)  # fmt: skip
+            _write_json(timings_out, {"engine": "dask", "seconds": {k: round(v, 3) for k, v in dask_timings.items()},
+                                      "client_cpu_seconds": {k: round(v, 3) for k, v in dask_timings.cpu.items()}})  # fmt: skip
         counted = drun.labels
         click.echo(
             f"{drun.scored} posts scored from {drun.partitions} partitions: {counted.get('suspicious', 0)} suspicious, "
@@ -750,10 +757,7 @@ def posts_command(
             write_table(result.campaigns.campaigns, campaigns_out)
         rejected = write_rejects(read.rejects, output)
     if timings_out:
-        import json
-
-        with open(timings_out, "w", encoding="utf-8") as fh:
-            json.dump({"seconds": {k: round(v, 3) for k, v in timings.items()}, "cpu_seconds": {k: round(v, 3) for k, v in timings.cpu.items()}}, fh, indent=1)
+        _write_json(timings_out, {"seconds": {k: round(v, 3) for k, v in timings.items()}, "cpu_seconds": {k: round(v, 3) for k, v in timings.cpu.items()}})
     counts = result.scores["label"].value_counts()
     n_clusters = result.memberships["cluster_id"].nunique() if len(result.memberships) else 0
     click.echo(

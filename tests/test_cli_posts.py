@@ -287,3 +287,17 @@ def test_the_flat_table_as_jsonl_or_json_reads_as_its_csv(tmp_path: Path) -> Non
     pd.testing.assert_frame_equal(outs["p.jsonl"], outs["p.csv"])
     pd.testing.assert_frame_equal(outs["p.json"], outs["p.csv"])
     assert outs["p.csv"]["author_id"].tolist() == ["u1", "u2", ""] and outs["p.csv"]["cluster_ids"].iat[0] != ""
+
+
+def test_timings_are_written_atomically_as_every_output(tmp_path: Path) -> None:
+    """--timings-out was opened and written in place: a killed run left half a file, and a temporary
+    file a killed writer left beside it was never cleaned up (atomic_path removes such)."""
+    import json
+
+    timings = tmp_path / "t.json"
+    stale = tmp_path / ".t.json.abcd1234.tmp"  # as a writer killed with -9 leaves it (mkstemp's 8 characters)
+    stale.write_text("{", encoding="utf-8")
+    code, _, err = _run(str(FIX / "pheme_ferguson.jsonl"), "-o", str(tmp_path / "s.csv"), "--no-account-model", "--timings-out", str(timings))
+    assert code == 0, err
+    assert not stale.exists()
+    assert {"read", "write"} <= set(json.loads(timings.read_text(encoding="utf-8"))["seconds"])
