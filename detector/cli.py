@@ -56,14 +56,14 @@ def _with_rejects_written(exc: Any, output: str) -> Any:
     return NothingScoredError(f"{exc}, see {path}" if path else str(exc), rejects=exc.rejects)
 
 
-def _write_json(path: str, doc: dict[str, Any]) -> None:
+def _write_json(path: str, doc: dict[str, Any], indent: int = 1) -> None:
     """``doc`` as JSON at ``path``, atomically as every output (a killed run leaves the old file whole)."""
     import json
 
     from detector.io import atomic_path
 
     with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8") as fh:
-        json.dump(doc, fh, indent=1)
+        fh.write(json.dumps(doc, indent=indent, default=str) + "\n")
 
 
 def setup_logging(verbose: int, quiet: bool, log_file: str | None = None) -> None:
@@ -530,7 +530,7 @@ def evaluate_command(out_path: str, labels_path: str | None, card_path: str | No
         record_unseen(card, result.unseen)
         if "unseen_collections" not in card:  # kept for `detector train`, which builds the model they describe
             card["evaluated_procedure"] = result.unseen
-        Path(card_path).write_text(json.dumps(card, indent=2, default=str) + "\n", encoding="utf-8")
+        _write_json(card_path, card, indent=2)  # atomically: a killed write must not leave the model's card half written
         click.echo(
             f"{card_path}: "
             + ("unseen-collection figures recorded" if "unseen_collections" in card else "not the model the evaluated procedure builds; figures kept under 'evaluated_procedure' for `detector train`")
