@@ -153,6 +153,11 @@ def resolve_format(path: str | os.PathLike[str], fmt: str | None) -> str:
     return fmt
 
 
+# Per-row warnings of one field in one read stop after this many: a whole column in a form the
+# readers do not know would print a line per row. The rejects file keeps every one.
+SHOWN_PER_FIELD = 10
+
+
 @dataclass
 class Rejects:
     """Records that could not be used, with where they came from and why.
@@ -168,6 +173,8 @@ class Rejects:
     # publish_date): a reader that renamed the file's headers fills it, and every reject names the
     # column the user can find in the file, not the canonical field.
     headers: dict[str, str] = field(default_factory=dict)
+    # Per-row warnings logged so far, by field (see SHOWN_PER_FIELD).
+    shown: dict[str, int] = field(default_factory=dict)
 
     def add(
         self,
@@ -201,6 +208,16 @@ class Rejects:
             }
         )
         if quiet:
+            return
+        said = self.shown[field_name or ""] = self.shown.get(field_name or "", 0) + 1
+        if said > SHOWN_PER_FIELD + 1:
+            return
+        if said > SHOWN_PER_FIELD:
+            what = f"field '{field_name}'" if field_name else "whole records"
+            log.warning(
+                "%s: more problems with %s than are shown here one by one: every one is in the rejects file",
+                escape_controls(file or self.path), escape_controls(what),
+            )
             return
         where = f"{file or self.path}, record {row}" + (f", field '{field_name}'" if field_name else "")
         log.warning("%s: %s", escape_controls(where), escape_controls(reason))

@@ -653,3 +653,17 @@ def test_one_of_a_kind_is_said_in_the_singular() -> None:
         "1 account carries no observation time: account ages are measured to now (2024-01-01 00:00 UTC); give --as-of DATE, "
         "the day the list was collected, to measure them to then"
     ]
+
+
+def test_a_column_in_a_form_not_read_warns_ten_times_then_once(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """'Joined: March 2012' (a month only) on 2,000 rows printed 2,000 warning lines; the rejects file
+    still holds every one."""
+    path = tmp_path / "joined.csv"
+    path.write_text("Username,Followers,Joined\n" + "".join(f"u{i},{i},March 2012\n" for i in range(1, 2001)), encoding="utf-8")
+    with caplog.at_level("WARNING", logger="detector.io"):
+        batch = read_accounts(path, as_of=AS_OF)
+    said = [r.getMessage() for r in caplog.records if r.name == "detector.io"]
+    assert len(said) == 11
+    assert said[9] == f"{path}, record 10, field 'Joined': unparseable date 'March 2012': field ignored, record kept"
+    assert said[10] == f"{path}: more problems with field 'Joined' than are shown here one by one: every one is in the rejects file"
+    assert len(batch.rejects) == 2000 and len(batch.accounts) == 2000
