@@ -155,11 +155,12 @@ def test_a_calibration_by_field_group_keeps_missing_fields_from_calling_a_human_
 ) -> None:
     """Trained on the trolls alone (no copies), the counts-only rows get a calibration of their own,
     fitted on training rows cut to those fields and scored by models that never saw their collection:
-    those models rank such rows no better than chance, so the cut humans score 0.5 ("do not know"),
-    not as bots."""
+    those models rank such rows no better than chance, so the cut humans score near 0.5 ("do not
+    know"), not as bots."""
     pool, humans, trolls = trolls_and_others
     masked, unseen_trolls = _scores(pool, humans, trolls)
-    assert masked.mean() <= 0.55 and (masked >= 0.8).mean() == 0  # measured: every one 0.5
+    assert masked.mean() <= 0.55 and (masked >= 0.8).mean() == 0  # measured: 0.4991-0.5005
+    assert (np.abs(masked - 0.5) < 0.01).all()
     # the test can fail: one calibration for every row scores them as bots (measured: mean 0.68)
     single, _ = _scores(pool, humans, trolls, field_groups=None)
     assert single.mean() >= masked.mean() + 0.1

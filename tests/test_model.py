@@ -631,3 +631,22 @@ def test_a_model_whose_field_group_calibrations_do_not_match_its_card_is_refused
     np.savez(tmp_path / "bad.npz", **{**arrays, "group_calibration": arrays["group_calibration"][:2]})
     with pytest.raises(ModelError, match="field group"):
         load_model(tmp_path / "bad.npz")
+
+
+def test_a_calibration_of_rows_the_model_cannot_rank_keeps_their_order_near_one_half() -> None:
+    from detector.accounts.model import MIN_SLOPE, calibrated, fit_balanced_calibration
+
+    rng = np.random.default_rng(0)
+    z = rng.normal(size=400)
+    y = (z < 0).astype(int)  # ranked backwards: the fitted slope is negative
+    y[:300] = (rng.random(300) < 0.75).astype(int)  # and three bots for each human: the weights balance them
+    slope, intercept = fit_balanced_calibration(z, y)
+    assert slope == MIN_SLOPE
+    p = calibrated(np.sort(z), np.array([slope, intercept]))
+    assert (np.diff(p) > 0).all() and np.abs(p - 0.5).max() < 0.005  # the order kept, every score about 0.5
+    # the classes weigh the same: the mean score of the bots' and the humans' rows is one half
+    q = calibrated(z, np.array([slope, intercept]))
+    assert 0.5 * (q[y == 1].mean() + q[y == 0].mean()) == pytest.approx(0.5, abs=1e-4)
+    # a calibration the rows do support is fitted as it was
+    good = (z + rng.normal(scale=0.5, size=400) > 0).astype(int)
+    assert fit_balanced_calibration(z, good)[0] > 1
