@@ -56,6 +56,11 @@ def _with_rejects_written(exc: Any, output: str) -> Any:
     return NothingScoredError(f"{exc}, see {path}" if path else str(exc), rejects=exc.rejects)
 
 
+def _n(count: int, word: str) -> str:
+    """``1 record``, ``2 records``: a count and its noun, agreeing."""
+    return f"{count:,} {word}{'' if count == 1 else 's'}"
+
+
 def _write_json(path: str, doc: dict[str, Any], indent: int = 1) -> None:
     """``doc`` as JSON at ``path``, atomically as every output (a killed run leaves the old file whole)."""
     import json
@@ -273,7 +278,7 @@ def score_command(
         counts = ", ".join(f"{v:,} {k}" for k, v in sorted(drun.labels.items()))
         click.echo(f"scored {drun.scored:,} accounts ({counts}) from {drun.partitions} partitions -> {output}/ (model {drun.model_version})")
         if drun.rejects_path:
-            click.echo(f"{drun.rejected:,} records rejected, {drun.warnings:,} field warnings -> {drun.rejects_path}")
+            click.echo(f"{_n(drun.rejected, 'record')} rejected, {_n(drun.warnings, 'field warning')} -> {drun.rejects_path}")
         for notice in drun.notices:  # once for the input, as locally for a file
             click.echo(f"note: {safe_message(notice)}")
         return
@@ -295,7 +300,7 @@ def score_command(
     kept = f"; {run.written:,} kept by {_filter_words(min_score, labels)}" if min_score is not None or labels else ""
     click.echo(f"scored {run.scored:,} account{'' if run.scored == 1 else 's'} ({counts}){kept} -> {output}", file=out)
     if run.rejects_path:
-        click.echo(f"{run.rejected:,} records rejected, {run.warnings:,} field warnings -> {run.rejects_path}", file=out)
+        click.echo(f"{_n(run.rejected, 'record')} rejected, {_n(run.warnings, 'field warning')} -> {run.rejects_path}", file=out)
     shown = "standard input" if input_path == "-" else input_path
     for notice in run.notices:  # a pipe was read from a private copy: name what the user gave
         click.echo(f"note: {safe_message(notice.replace(run.input, shown))}", file=out)
@@ -701,7 +706,7 @@ def posts_command(
 
             click.echo(zone_note(tz), err=True)
         if drun.rejects_path:
-            click.echo(f"{drun.rejected} records rejected: see {drun.rejects_path}", err=True)
+            click.echo(f"{_n(drun.rejected, 'record')} rejected, {_n(drun.warnings, 'field warning')}: see {drun.rejects_path}", err=True)
         return
     from detector.io import readable_input, refuse_overwrite
     from detector.memory import reuse_freed_memory
@@ -763,7 +768,7 @@ def posts_command(
     click.echo(
         f"{len(result.scores)} posts scored ({read.shape}): {counts.get('suspicious', 0)} suspicious, "
         f"{counts.get('uncertain', 0)} uncertain, {counts.get('likely-genuine', 0)} likely-genuine; "
-        f"{int(result.posts['is_call'].sum())} calls to action; {n_clusters} clusters in {len(result.campaigns.campaigns)} campaigns; "
+        f"{_n(int(result.posts['is_call'].sum()), 'call')} to action; {_n(n_clusters, 'cluster')} in {_n(len(result.campaigns.campaigns), 'campaign')}; "
         f"{0 if result.account_scores is None else len(result.account_scores)} author profiles scored",
         err=True,
     )
@@ -774,7 +779,7 @@ def posts_command(
     if min_score is not None or labels:
         click.echo(f"{len(kept)} of {len(result.posts)} post scores kept by {_filter_words(min_score, labels)} -> {output}", err=True)
     if rejected:
-        click.echo(f"{len(read.rejects)} records rejected: see {rejected}", err=True)
+        click.echo(f"{_n(read.rejects.n_rejected, 'record')} rejected, {_n(read.rejects.n_field_warnings, 'field warning')}: see {rejected}", err=True)
 
 
 def _with_model_version(authors: Any, account_scores: Any) -> Any:

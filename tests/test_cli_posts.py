@@ -281,6 +281,8 @@ def test_the_flat_table_as_jsonl_or_json_reads_as_its_csv(tmp_path: Path) -> Non
         code, _, err = _run(str(tmp_path / name), "-o", str(tmp_path / f"{name}.out.csv"), "--no-account-model")
         assert code == 0, err
         assert "3 posts scored (flat)" in err
+        # one of a kind said in the singular ("1 clusters in 1 campaigns", "1 records rejected" before)
+        assert "; 1 cluster in 1 campaign;" in err and f"1 record rejected, 0 field warnings: see {tmp_path / name}.out.rejects.csv" in err
         outs[name] = pd.read_csv(tmp_path / f"{name}.out.csv", dtype=str, keep_default_na=False)
         rejects = pd.read_csv(tmp_path / f"{name}.out.rejects.csv")
         assert rejects[["row", "field", "reason"]].values.tolist() == [[4, "created_at", "unreadable time 'yesterday'"]]

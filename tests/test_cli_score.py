@@ -127,7 +127,7 @@ def test_bad_rows_go_to_rejects_and_good_rows_are_scored(accounts_dir: Path, sma
     assert result.exit_code == 0, result.output
     assert pd.read_csv(out, dtype={"account_id": str})["account_id"].tolist() == ["1502026416", "2492782375"]
     rejects_file = tmp_path / "out" / "scores.rejects.csv"
-    assert f"2 records rejected, 1 field warnings -> {rejects_file}" in result.stdout
+    assert f"2 records rejected, 1 field warning -> {rejects_file}" in result.stdout
     rejects = pd.read_csv(rejects_file, dtype=str, keep_default_na=False)
     assert list(rejects.columns) == REJECT_COLUMNS
     assert set(rejects["file"]) == {str(src)}
@@ -488,7 +488,7 @@ def test_rejects_of_stdout_output_go_to_the_working_folder(accounts_dir: Path, s
     result = score(src, "-", small_model_path)
     assert result.exit_code == 0, result.output
     assert pd.read_csv(io.StringIO(result.stdout), dtype=str)["account_id"].tolist() == ["1502026416", "2492782375"]
-    assert "2 records rejected, 1 field warnings -> rejects.csv" in result.stderr
+    assert "2 records rejected, 1 field warning -> rejects.csv" in result.stderr
     assert len(pd.read_csv(cwd / "rejects.csv")) == 3
 
 
