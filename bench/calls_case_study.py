@@ -75,6 +75,13 @@ READ_BY_HAND = {
     # organisers asking a group to help with the rally they hold on a date: 1)
     227774: 0, 527844: 1, 20947: 0, 100679: 1, 607783: 1, 974638: 1, 563754: 1, 456069: 1, 1106615: 1,
     1155526: 0, 707569: 1, 488916: 1, 583006: 1,
+    # the samples of session 8's model (one threshold for every language), read by h38 (2026-11-30) with the same
+    # definition; "unsure" for 415803 and 958451 (a vigil tonight that two other groups host, relayed with its hour and
+    # place, no invitation: 0), 72642 (a retweeted "rally time tonight" for a campaign rally, no invitation: 0), 626547
+    # (the organisers asking a group how to reach it about the memorial rally they plan: 1, as 974638) and 553933 ("today
+    # we stand ... join us", a stand whose place is in the link: 1)
+    1144068: 1, 578513: 1, 415803: 0, 583140: 1, 626547: 1, 553933: 1, 488908: 1, 72642: 0, 958451: 0, 488905: 1,
+    489025: 1, 488927: 1, 1156419: 1,
 }  # fmt: skip
 
 
@@ -84,7 +91,7 @@ def _by_reading(rows: pd.Series) -> str:
     if not seen:
         return "Not read by hand."
     unread = f" ({len(rows) - len(seen)} not read)" if len(seen) < len(rows) else ""
-    return f"Read by hand (h15, h23, h29, h33, with the call definition of `balkan-posts/README.md`): {sum(seen)} of {len(seen)} are calls{unread}."
+    return f"Read by hand (h15, h23, h29, h33, h38, with the call definition of `balkan-posts/README.md`): {sum(seen)} of {len(seen)} are calls{unread}."
 
 
 def _md_table(df: pd.DataFrame) -> str:

@@ -487,7 +487,9 @@ SESSION8_DISCLOSURE = [
     "data, its solver timed on the labelled posts' matrix (time only, no model's figure computed), and the code paths "
     "were run once on 1,500 labelled posts with shuffled labels (figures meaningless, read only to see the run end). The lead's two missed sentences were scored with session 7's shipped model "
     "to see which columns fire (the first has no invitation word, so the lexicon's invitation crossing does not fire). "
-    "Nothing was changed after the run started.",
+    "The run (18:57-19:19 UTC) printed each outer fold's choice and the fixed-split and hold-out figures while it ran, "
+    "and they were read then; its misses were read after it ended, to write the paragraphs below. Nothing in the "
+    "procedure, the candidates or the shipped model was changed after the run started.",
 ]
 
 
@@ -658,81 +660,82 @@ def markdown(res: dict) -> str:
 # Read from the source hold-out figures above (written after the run that produced them; no
 # setting was chosen on them).
 CARRY_OVER: list[str] = [
-    "Session 7 (with the 3,021 posts labelled in session 6): trained without the student-protest site, the model finds "
-    "8 of its 21 Serbian Cyrillic calls (1.00 / 0.38, as in session 6) against the lexicon's 15 (0.68 / 0.71): most of "
-    "the site's calls are live-blog lines, titles and route notices, not the invitation with a time and a place of the "
-    "tweets. Trained without the Albanian corpus, it finds 25 of its 57 calls at precision 0.47 (session 6: 14 at "
-    "0.61; the lexicon 3 at 0.20): the other sources now hold 1,206 Albanian 2013-14 tweets with 6 campaign calls. "
-    "Trained without the 2013-14 tweets, it finds 2 of their 10 calls (the lexicon also 2, at precision 1.00): the 6 "
-    "Albanian campaign calls labelled in session 6 are all missed, by both. Trained without the IRA tweets, it finds 46 "
-    "of the 130 English calls at precision 0.68, below the lexicon (69 at 0.76) and below session 6's hold-out (75 at "
-    "0.82 at one threshold): the inner folds chose the language-independent cues at C=64 this time, and English was "
-    "learnt from the 14 English calls of the student-protest site only. The inner folds gave languages rules of their own "
-    "only without the Albanian corpus and without the 2013-14 tweets, and there they changed no verdict on the source left out.",
+    "Session 8 (the same labels as session 7, one threshold for every language): no source hold-out chose the two-part "
+    "model. Trained without the student-protest site, the model finds 8 of its 21 Serbian Cyrillic calls (1.00 / 0.38, "
+    "as in sessions 6 and 7) against the lexicon's 15 (0.68 / 0.71), and 8 of its 14 English calls (0.89 / 0.57): most "
+    "of the site's calls are live-blog lines, titles and route notices, not the invitation with a time and a place of "
+    "the tweets. Trained without the Albanian corpus, it finds 25 of its 57 calls at precision 0.47 (the lexicon 3 at "
+    "0.20). Trained without the 2013-14 tweets, it finds 2 of their 10 calls (the lexicon also 2, at precision 1.00); "
+    "the 6 Albanian campaign calls labelled in session 6 are missed by both. Trained without the IRA tweets, it finds 46 "
+    "of the 130 English calls at precision 0.68, below the lexicon (69 at 0.76): English is then learnt from the 14 "
+    "English calls of the student-protest site only. These are the same figures as session 7's at one threshold: the "
+    "inner folds made the same choices.",
 ]
 # Read from the leave-one-language-out figures (written after the run; no setting was chosen on them).
 LOLO_NOTES: list[str] = [
-    "The per-language rules cannot act here (the language left out has no labelled post in training, so it keeps the "
-    "pooled threshold). Little carries over between languages, as in sessions 5 and 6: a model that never saw an "
-    "Albanian post finds 21 of the 63 Albanian calls (0.33, at precision 0.66; none of the 6 campaign calls of the "
-    "2013-14 tweets), against 34 found when Albanian posts are in training (nested CV above); one that never saw a "
-    "Serbian post finds 11 of 25 Serbian calls, and one that never saw an English post 48 of 144 English calls, both "
-    "below the lexicon alone (0.68 and 0.54), whose word lists were written for each language. Why, read in session 5 "
-    "from how often each column fires (counts only, no texts): the English and Serbian calls almost all name the action "
-    "(82% and 90% of them carry an event word), the Albanian calls of these corpora mostly do not (26%, and 22% of the "
-    "Albanian non-calls carry one, mostly news of protests); they carry a clock time (72% against 9% of non-calls) and "
-    "an invitation with a time and a place. What the other languages teach, \"an event word makes a call\", is the "
-    "wrong lesson for them. The unit columns offered this session for that reason were not chosen here either.",
+    "Little carries over between languages, as in sessions 5 to 7, and the two-part model, offered this session for "
+    "that reason, was chosen by none of these hold-outs either: a model that never saw an Albanian post finds 21 of the "
+    "63 Albanian calls (0.33, at precision 0.66; none of the 6 campaign calls of the 2013-14 tweets), against 34 found "
+    "when Albanian posts are in training (nested CV above); one that never saw a Serbian post finds 11 of 25 Serbian "
+    "calls, and one that never saw an English post 48 of 144 English calls, both below the lexicon alone (0.68 and "
+    "0.54), whose word lists were written for each language. Why, read in session 5 from how often each column fires "
+    "(counts only, no texts): the English and Serbian calls almost all name the action (82% and 90% of them carry an "
+    "event word), the Albanian calls of these corpora mostly do not (26%, and 22% of the Albanian non-calls carry one, "
+    "mostly news of protests); they carry a clock time (72% against 9% of non-calls) and an invitation with a time and "
+    "a place. What the other languages teach, \"an event word makes a call\", is the wrong lesson for them.",
 ]
 # Why the targets are not met, read from the figures of the same run.
 TARGET_NOTES: list[str] = [
-    "Session 7 added the 3,021 posts labelled in session 6 (4 calls, 6 with copies, and many municipal and party "
-    "invitations with a date, a time and a place labelled 0) and one new candidate, the unit columns. Against session "
-    "6's figures at one threshold (the same rule as this run's \"one threshold\" column), overall precision fell from "
-    "0.81 to 0.72 and recall rose from 0.64 to 0.68; Albanian 0.67 / 0.49 to 0.52 / 0.54 (34 of 63 calls found, 32 "
-    "false calls against 14); English 0.88 / 0.69 to 0.83 / 0.74; Serbian Cyrillic 0.88 / 0.71 to 0.84 / 0.76. The "
-    "outer folds are not the same folds as in session 6 (the new posts change the grouped split), and the pooled "
-    "thresholds the inner folds chose are lower (0.27 to 0.36, against 0.38 to 0.43). The unit columns were chosen by "
-    "no outer fold (three chose session 5's set, two the language-independent cues) and by none of the source or "
-    "language hold-outs; only the fixed split's inner folds chose them (C=256), with an Albanian threshold of its own "
-    "(0.68) that found 1 of its 7 Albanian calls where the pooled threshold would have found 5. So they do not carry "
-    "the invitation-with-a-time-and-a-place into the shipped model, and the two sentences the lead tried in session 6 "
-    "are still missed by it (0.23 and 0.25 against a threshold of 0.42). The per-language rules again did not help: "
-    "they found as many calls as one threshold (158) with 6 more false ones (fold 4's English threshold of 0.17, "
-    "against a pooled 0.27, let in a tennis practice, a charity auction, a television trailer, a politician's statement on protests and a live chat). No language meets recall "
-    "0.75 at a precision near 0.85: English reaches 0.74 at 0.80, Serbian Cyrillic 0.71 at 0.79, Albanian 0.54 at "
-    "0.52. Recall is still held down by Albanian calls that give a day, an hour and a square or a boulevard and ask "
-    "everyone to come without naming an action, by the June 2013 campaign rallies the candidate announced himself "
-    "(all 6 missed; 5 of them carry the word \"live\", which the media topic column reads as a broadcast), by the student-protest site's live-blog "
-    "lines, and by English campaign tweets that are a link, a town and a day; precision by invitations with a time "
-    "and a place to festivals, fairs, parades, clean-ups and commemorations, and by headlines that relay someone "
-    "else's call (0 by the definition). The Albanian figure is close to a measure on new authors: the corpus's authors "
-    "are joined through the texts they share, its calls lie in 14 groups, and the largest holds 41 of them.",
+    "Session 8 changed the procedure only: one threshold for every language (the per-language rules removed by the "
+    "lead's decision) and one new candidate, the two-part model. No outer fold, no source and no language hold-out "
+    "chose the two-part model; the inner folds made the same (C, feature set) choices as in session 7, so the outer "
+    "models are session 7's, and the figures are session 7's \"one threshold\" column: overall 0.72 / 0.68, Albanian "
+    "0.52 / 0.54, English 0.83 / 0.74, Serbian Cyrillic 0.84 / 0.76. Against session 7's per-language rules, English "
+    "loses the 5 false calls fold 4's own English threshold let in (a tennis practice, a charity auction, a television "
+    "trailer, a politician's statement on protests, a live chat) and 1 call (a reply inviting to a rally the writer "
+    "organises); Serbian Cyrillic finds 1 more call and makes 1 false call fewer. The fixed held-out split fell (0.68 / 0.57 "
+    "against session 7's 0.78 / 0.84): its inner folds had chosen session 7's unit set (C=256), which is no longer a "
+    "candidate, and chose the language-independent cues at C=256 this time, which find 29 of its 52 English calls "
+    "where the lexicon finds 45; the split is not unseen (above) and was not used for any choice. No language meets recall 0.75 at a "
+    "precision near 0.85: English reaches 0.74 at 0.83, Serbian Cyrillic 0.76 at 0.84, Albanian 0.54 at 0.52. The "
+    "two sentences the lead tried in session 6 are still missed (\"Sutra u 18h svi ispred Skupštine\" 0.23 and "
+    "\"Ejani të gjithë në protestë të hënën\" 0.25, against 0.416): the shipped model does not read the unit or "
+    "language-independent columns; the first sentence fires no invitation column (\"svi\" is only an addressee), so "
+    "the crossing of an invitation with a time and a place stays off, and the second invites and names the action but "
+    "gives no place, and its day (\"të hënën\") is not among the grammar's near-time words. The same gap shows in "
+    "English, on IRA tweets (released under the MIT licence, so they may be quoted): the outer folds missed \"Join Us "
+    "Wednesday 5pm TribuneTower Bring Yur Family &Friends\" (0.06), \"Join me in Wisconsin tomorrow or Colorado on "
+    "Tuesday! Green Bay- 6pm\" (0.04) and \"11 am. Malcolm X Park. Join us in DC for #sacredresistance actions\" "
+    "(0.31): an invitation, a time and a place, and no event word. Recall is still held down by Albanian calls that give a day, an "
+    "hour and a square or a boulevard and ask everyone to come without naming an action, by the June 2013 campaign "
+    "rallies the candidate announced himself (all 6 missed; 5 of them carry the word \"live\", which the media topic "
+    "column reads as a broadcast), by the student-protest site's live-blog lines, and by English campaign tweets that "
+    "are a link, a town and a day; precision by invitations with a time and a place to festivals, fairs, parades, "
+    "clean-ups and commemorations, and by headlines that relay someone else's call (0 by the definition). The Albanian "
+    "figure is close to a measure on new authors: the corpus's authors are joined through the texts they share, its "
+    "calls lie in 14 groups, and the largest holds 41 of them.",
 ]
 
 # About the final fit, read from the same run.
 SHIPPED_NOTES: list[str] = [
-    "Session 7: the rule for the final fit is unchanged (the regularisation and feature set most outer folds chose, "
-    "with calibration, threshold and per-language rules from inner folds of all posts). The outer folds split their "
-    "votes (C=16 with session 5's set twice; C=64 with it once; the language-independent cues at C=64 and C=16 once "
-    "each), so the pair chosen twice ships: C=16, session 5's set, now trained on all 9,588 posts. The inner folds of "
-    "all posts gave English a threshold of its own, 0.354 below the pooled 0.416 (cross-fitted F1 within English 0.776 "
-    "against 0.735 for the pooled threshold; with the lexicon as a fallback 0.744 and 0.704); Albanian and Serbian "
-    "posts keep the pooled threshold, and no language takes the lexicon as a fallback. The model does not read the "
-    "unit columns. On all 1,166,601 IRA posts the shipped model marks 410 posts as calls, with the languages the IRA "
-    "release gives (\"Calls to protest: IRA case study\") and with the languages detected alike (session 6's model: "
-    "421). It no longer marks 12 of session 6's and marks 1 new one; read by hand (h33, the labelling definition), the "
-    "new one is a call (a gathering at an airport terminal tomorrow at an hour) and 3 of the 12 are (a meet-up for a "
-    "science march, a call to shut down a campus walkway with a meeting time, a rally starting in an hour at a police "
-    "station); the other 9 are not (6 copies of a nationwide reading for those who cannot attend a sit-in, a relayed "
-    "campaign-rally start time, a radio station's street team, a public discussion). Of the case study's samples of "
-    "this model (13 of them read by h33): 11 of 12 random calls and 5 of 8 calls the lexicon does not make are calls. "
-    "The shipped example (`datasets/examples/posts/ira_texit_calls.csv`) keeps its 108 calls by ItsTimeToSecede.",
+    "Session 8: the rule for the final fit is unchanged (the regularisation and feature set most outer folds chose, with "
+    "calibration and threshold from inner folds of all posts), without per-language rules. The outer folds chose C=16 "
+    "with session 5's set twice, C=64 with it once, and the language-independent cues at C=64 and C=16 once each (as in "
+    "session 7), so C=16 with session 5's set ships, trained on all 9,588 posts. Its weights, calibration and pooled "
+    "threshold (0.416) are bit for bit session 7's (same posts, same setting, same seeded folds); the one change is that "
+    "English posts no longer have a threshold of their own (session 7: 0.354). On all 1,166,601 IRA posts it marks "
+    "385 posts as calls (\"Calls to protest: IRA case study\"; session 7's model: 410). The 25 it no longer marks are "
+    "the English posts that scored between 0.354 and 0.416; read by hand (h38, the labelling definition), 7 of them are "
+    "calls (two #texit rally invitations, a support rally today in a city at an hour, actions in a park at an hour on a "
+    "date, a gathering at an airport terminal tomorrow at an hour, a commemoration on Capitol Hill, a protest at a city "
+    "hall today) and 18 are not (reports and news of rallies, a "
+    "community event in a playground, an inaugural welcome celebration, a talk, a campaign stop at barbershops, "
+    "boycotts of a broadcast, thanks after rallies). Of the case study's samples of this model (18 read by h38, the "
+    "others earlier): 8 of 11 read random calls and 6 of 8 calls the lexicon does not make are calls.",
     "",
-    "Session 6's and session 5's final models, and what was seen first, are described in those sessions' notes "
-    "(session 5: the first run's final model, fitted with its own inner choice on all posts, marked 667 IRA posts, of "
-    "which h23 read 20 of the 183 new ones and found 1 call; the final-fit rule was changed to the one above after "
-    "those readings).",
+    "Earlier sessions' final models, and what was seen first, are described in those sessions' notes (session 5: the "
+    "first run's final model, fitted with its own inner choice on all posts, marked 667 IRA posts, of which h23 read 20 "
+    "of the 183 new ones and found 1 call; the final-fit rule was changed to the one above after those readings).",
 ]
 
 # What the model gets wrong, read from the outer-fold errors of the run above. Kinds of posts only:
@@ -755,25 +758,25 @@ MISSES = [
     "Macedonia to hold a protest; a symbolic run; a Pride parade; two invitations to first-time voters from the prime "
     "minister's campaign; a campaign opening with the prime minister; a call to rise against violence tomorrow; a "
     "party's \"we protest on <date>\".",
-    "Missed Serbian Cyrillic calls (6 of 21): live-blog lines (where to head after a speech, a column gathering right "
+    "Missed Serbian Cyrillic calls (5 of 21): live-blog lines (where to head after a speech, a column gathering right "
     "now at a square with a call to join it, a column stopped by the police), a one-line note that a protest is "
-    "announced in a town for a date, the students' letter to the people ending in a call to assemblies, and a town's "
-    "protest organised by pupils and students; false calls (4): reports of a day-long blockade, of a student column "
-    "setting off, of workers reading their demands, and of the largest gathering (0 in the labels).",
+    "announced in a town for a date, and the students' letter to the people ending in a call to assemblies; false calls "
+    "(3): reports of a student column setting off, of workers reading their demands, and of the largest gathering (0 in "
+    "the labels).",
     "Serbian/Bosnian/Croatian Latin (4 calls): missed a forwarded invitation for a Sunday and a departure time to a "
     "commemoration; false calls (4): a human-rights march's date with a link and no invitation, a job-seeker's joke, "
     "a car-rally road closure, an appeal for votes for an internet list.",
-    "English (37 of 144 missed): bare rally links and \"join me\" campaign tweets with a town and a day, vigil "
+    "English (38 of 144 missed): bare rally links and \"join me\" campaign tweets with a town and a day, vigil "
     "retweets in 3 copies, a national day of disruption, a day of action, striking workers' \"join us\", a march to "
     "the polls, a teach-in, a faith protest today, an emergency protest at a street corner, an evening of actions in "
-    "a park, the student site's long English articles that end in a call (3); false calls (27): a bare \"Saturday at "
-    "2pm, join us\" and a bare \"be there, 7 pm\" without an action, a tennis practice, a charity auction, online "
-    "talks and chats, a television trailer, a politician's statement on protests, a Sunday sermon, a consumer boycott, reports of protests today and abroad, \"watch the rally "
-    "tomorrow\", live pre-rally coverage, a mayor announcing a vigil, a speaker at a rally tonight, a teachers' rally "
-    "at the Capitol reported, a billboard across from a rally, an activist group's open house, a celebrity joining a "
-    "march, a talk-show host's quip, a mocking tweet about buses to rallies, the student site's English report of an "
-    "attack, and the English version of its \"let us meet on Sretenje\" article (0.97: labelled 0, while its Serbian "
-    "version is labelled a call; the two labels disagree).",
+    "a park, a reply inviting to a rally the writer organises, the student site's long English articles that end in a "
+    "call (3); false calls (22): a bare \"Saturday at 2pm, join us\" and a bare \"be there, 7 pm\" without an action, "
+    "online talks and chats, a Sunday sermon, a consumer boycott, reports of protests today and abroad, \"watch the "
+    "rally tomorrow\", live pre-rally coverage, a mayor announcing a vigil, a speaker at a rally tonight, a teachers' "
+    "rally at the Capitol reported, a billboard across from a rally, an activist group's open house, a celebrity "
+    "joining a march, a talk-show host's quip, a mocking tweet about buses to rallies, the student site's English "
+    "report of an attack, and the English version of its \"let us meet on Sretenje\" article (labelled 0, while its "
+    "Serbian version is labelled a call; the two labels disagree).",
 ]
 
 

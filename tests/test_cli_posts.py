@@ -96,8 +96,11 @@ def test_shipped_example_runs(tmp_path: Path) -> None:
     # no longer a call. Real invitations stay under the threshold: a reply "gathering on Saturday at 1 PM
     # outside local City Halls", a four-word "meet ya there at 1 PM today", "DM us as we're organizing a
     # statewide #texit rally", and since session 5 "we're organizing a #texit rally. DM us for more
-    # details if you're interested" (0.29; EVALUATION.md lists such misses).
-    assert authors.loc["ITSTIMETOSECEDE", "n_calls"] == 108
+    # details if you're interested" (0.29; EVALUATION.md lists such misses). 106 since session 8 (one threshold,
+    # 0.416, for every language: English's own 0.354 of session 7 is gone): "we're organizing a #texit rally, could
+    # you please follow us back so we can DM you more details?" (0.38) and "would you be interested in participating
+    # in a #texit rally? DM for more details if you are" (0.40) are no longer calls.
+    assert authors.loc["ITSTIMETOSECEDE", "n_calls"] == 106
     # Templated invitations in bursts put the account first, though it has no profile or partner.
     assert authors.index[0] == "ITSTIMETOSECEDE"
 
