@@ -81,7 +81,7 @@ READ_BY_HAND = {
     # (the organisers asking a group how to reach it about the memorial rally they plan: 1, as 974638) and 553933 ("today
     # we stand ... join us", a stand whose place is in the link: 1)
     1144068: 1, 578513: 1, 415803: 0, 583140: 1, 626547: 1, 553933: 1, 488908: 1, 72642: 0, 958451: 0, 488905: 1,
-    489025: 1, 488927: 1, 1156419: 1,
+    489025: 1, 488927: 1, 1156419: 1, 563756: 1,
 }  # fmt: skip
 
 

@@ -730,8 +730,8 @@ SHIPPED_NOTES: list[str] = [
     "date, a gathering at an airport terminal tomorrow at an hour, a commemoration on Capitol Hill, a protest at a city "
     "hall today) and 18 are not (reports and news of rallies, a "
     "community event in a playground, an inaugural welcome celebration, a talk, a campaign stop at barbershops, "
-    "boycotts of a broadcast, thanks after rallies). Of the case study's samples of this model (18 read by h38, the "
-    "others earlier): 8 of 11 read random calls and 6 of 8 calls the lexicon does not make are calls.",
+    "boycotts of a broadcast, thanks after rallies). Of the case study's samples of this model (19 read by h38, the "
+    "others earlier): 9 of 12 random calls and 6 of 8 calls the lexicon does not make are calls.",
     "",
     "Earlier sessions' final models, and what was seen first, are described in those sessions' notes (session 5: the "
     "first run's final model, fitted with its own inner choice on all posts, marked 667 IRA posts, of which h23 read 20 "
