@@ -130,7 +130,7 @@ def _input_rules(date_order: str | None, date_format: str | None, columns_spec: 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "show_default": True})
 @click.version_option(__version__, prog_name="detector")
 @click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
-@click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr (and no progress bars).")
+@click.option("-q", "--quiet", is_flag=True, help="Log errors only (no warnings or notes) and draw no progress bars; a command's own summary still shows.")
 @click.option("--log-file", type=click.Path(dir_okay=False), help="Also write the log to this file.")
 def cli(verbose: int, quiet: bool, log_file: str | None) -> None:
     """Find inauthentic accounts, posts and coordinated networks behind calls to action."""
