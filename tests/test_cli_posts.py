@@ -273,7 +273,7 @@ def test_the_flat_table_as_jsonl_or_json_reads_as_its_csv(tmp_path: Path) -> Non
     records = [
         {"post_id": "1", "author_id": "u1", "text": "Protest sutra u 18h ispred Skupštine", "created_at": "2024-05-10T17:00:00Z", "hashtags": ["protest"]},
         {"post_id": "2", "author_id": "u2", "text": "Protest sutra u 18h ispred Skupštine", "created_at": "2024-05-10T17:03:00Z", "hashtags": ["protest"]},
-        {"post_id": 3, "text": "no author here", "created_at": "2024-05-10T17:05:00Z"},
+        {"post_id": 3, "text": "no author here", "created_at": "2024-05-10T17:05:00Z", "Mood": "angry"},
         {"post_id": "4", "author_id": "u3", "text": "bad", "created_at": "yesterday"},
     ]
     (tmp_path / "p.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
@@ -284,6 +284,7 @@ def test_the_flat_table_as_jsonl_or_json_reads_as_its_csv(tmp_path: Path) -> Non
         code, _, err = _run(str(tmp_path / name), "-o", str(tmp_path / f"{name}.out.csv"), "--no-account-model")
         assert code == 0, err
         assert "3 posts scored (flat)" in err
+        assert "column not read: 'Mood'" in err  # a key no field is read from, said once as a CSV's column
         # one of a kind said in the singular ("1 clusters in 1 campaigns", "1 records rejected" before)
         assert "; 1 cluster in 1 campaign;" in err and f"1 record rejected, 0 field warnings: see {tmp_path / name}.out.rejects.csv" in err
         outs[name] = pd.read_csv(tmp_path / f"{name}.out.csv", dtype=str, keep_default_na=False)

@@ -703,9 +703,10 @@ def _read_json_posts(path: str, fmt: str, rejects: Rejects, rules: DateRules | N
     return canonical_posts(df), list(users.values()), "+".join(sorted(shapes))
 
 
-def _flat_records(records: list[tuple[int, dict[str, Any]]], path: str) -> pd.DataFrame:
+def _flat_records(records: list[tuple[int, dict[str, Any]]], path: str, rejects: Rejects) -> pd.DataFrame:
     """Flat-table records (``post_id``, ``author_id``, ``text``, ``created_at``, … as JSON) as the
-    flat CSV reader's frame: text values, headers mapped, the record numbers as index."""
+    flat CSV reader's frame: text values, headers mapped, the record numbers as index; the keys
+    no field is read from noted once, as a CSV's columns are."""
 
 
     def cell(v: Any) -> str | None:  # a list (hashtags, urls) as the CSV writes it; a number as text
@@ -718,7 +719,10 @@ def _flat_records(records: list[tuple[int, dict[str, Any]]], path: str) -> pd.Da
     frame = pd.DataFrame(
         [{k: cell(v) for k, v in r.items()} for _, r in records], index=pd.Index([n for n, _ in records], dtype="int64"), dtype="string"
     )
-    frame = frame.rename(columns=rename_map(frame.columns, POST_HEADERS, path=path))
+    mapping = rename_map(frame.columns, POST_HEADERS, path=path)
+    if unknown := unknown_headers(frame.columns, mapping, KNOWN_UNREAD_POST_FIELDS):
+        rejects.notes.setdefault("unknown_columns", set()).update(unknown)
+    frame = frame.rename(columns=mapping)
     for name in REQUIRED_FLAT:
         if name not in frame.columns:
             frame[name] = pd.Series(pd.NA, index=frame.index, dtype="string")
@@ -769,7 +773,7 @@ def _json_rows(
             )  # fmt: skip
     if not shapes:
         raise NothingScoredError(f"{path}: every record was rejected ({len(rejects)} rejects)", rejects=rejects)
-    return pd.DataFrame(rows, columns=[c for c in POST_COLUMNS]), users, shapes, _flat_records(flat, path) if flat else None
+    return pd.DataFrame(rows, columns=[c for c in POST_COLUMNS]), users, shapes, _flat_records(flat, path, rejects) if flat else None
 
 
 def _unwrap(records: Iterable[tuple[int, Any]]) -> Iterator[tuple[int, Any]]:
