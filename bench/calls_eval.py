@@ -777,8 +777,8 @@ MISSES = [
     "rally tomorrow\", live pre-rally coverage, a mayor announcing a vigil, a speaker at a rally tonight, a teachers' "
     "rally at the Capitol reported, a billboard across from a rally, an activist group's open house, a celebrity "
     "joining a march, a talk-show host's quip, a mocking tweet about buses to rallies, the student site's English "
-    "report of an attack, and the English version of its \"let us meet on Sretenje\" article (labelled 0, while its "
-    "Serbian version is labelled a call; the two labels disagree).",
+    "report of an attack, and the English \"let us meet on Sretenje\" page of its actions (labelled 0 as a report of "
+    "a past protest, as its Serbian version is; the news article of the same name is labelled a call in both languages).",
 ]
 
 
