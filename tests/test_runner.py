@@ -130,6 +130,28 @@ def test_rerunning_over_the_same_data_adds_a_run_and_no_score(data_dir: Path) ->
         assert list(s.runs("ferguson")["status"]) == ["ok", "ok"]
 
 
+def test_reruns_keep_one_rejects_file_per_input_content(data_dir: Path, tmp_path: Path) -> None:
+    # Under cron the same export is read again and again: its rejects must not pile up one file
+    # per run, and an export whose content changed must not overwrite the earlier rejects.
+    reports = data_dir / "reports" / "ferguson"
+    assert invoke("--watch", "ferguson", "--from", str(PHEME)).exit_code == 0
+    first = sorted(reports.glob("import-*.rejects.csv"))
+    assert [p.name[:-len("-0123456789ab.rejects.csv")] for p in first] == ["import-pheme_ferguson"]
+    body = first[0].read_bytes()
+    res = invoke("--watch", "ferguson", "--from", str(PHEME))
+    assert res.exit_code == 0 and f"see {first[0]}" in res.output
+    assert sorted(reports.glob("import-*.rejects.csv")) == first and first[0].read_bytes() == body
+    # the same name with other content (the next day's export): a file of its own, the first kept
+    changed = tmp_path / "pheme_ferguson.jsonl"
+    changed.write_text(PHEME.read_text(encoding="utf-8") + "{not json\n", encoding="utf-8")
+    assert invoke("--watch", "ferguson", "--from", str(changed)).exit_code == 0
+    both = sorted(reports.glob("import-*.rejects.csv"))
+    assert len(both) == 2 and first[0] in both and first[0].read_bytes() == body
+    (second,) = set(both) - set(first)
+    assert sorted(pd.read_csv(second)["row"]) == [38, 39, 40]
+    assert [p.name for p in reports.iterdir() if p.name.startswith("import-") and not p.name.endswith(".rejects.csv")] == []
+
+
 def test_posts_without_ids_get_ids_from_their_content(data_dir: Path, tmp_path: Path) -> None:
     # The IRA release has no tweet ids; record numbers would collide across files. The same
     # posts in another order (another export) must land on the same rows.

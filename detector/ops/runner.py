@@ -29,6 +29,8 @@ Safe under cron
   the run id; scores and clusters carry the run's start time, so redoing a stage writes the same
   rows again; the report of a run has a name fixed by the run's data, so it is overwritten, not
   doubled.
+* Import rejects (``--from``) go to one file per input content (:func:`import_rejects_stem`), not
+  one per run, so reruns over the same file rewrite it instead of piling up files.
 * Running again over the same data writes no score rows: a score (or cluster) is stored only
   when it is new or differs from the latest one stored for the watch within the lookback.
 
@@ -306,10 +308,10 @@ def run_watch(
                 except NothingScoredError as exc:  # every record rejected: they are still written, and named
                     if not exc.rejects:
                         raise
-                    result.rejects_path = write_rejects(exc.rejects, str(Path(out_dir) / f"import-{run_id}.csv"))  # type: ignore[arg-type]
+                    result.rejects_path = write_rejects(exc.rejects, import_rejects_stem(out_dir, from_posts, from_accounts))  # type: ignore[arg-type]
                     raise NothingScoredError(f"{exc}, see {result.rejects_path}", rejects=exc.rejects) from exc
                 if len(rejects):
-                    result.rejects_path = write_rejects(rejects, str(Path(out_dir) / f"import-{run_id}.csv"))
+                    result.rejects_path = write_rejects(rejects, import_rejects_stem(out_dir, from_posts, from_accounts))
             else:
                 result.collected = collect_watch(store, watch, collector=collector, env_file=env_file, since=collect_since, max_pages=max_pages)
         _pause_point("collect")
@@ -395,6 +397,30 @@ def collect_watch(
             stats = collect_platform(store, other, what, target, source=watch.name, max_pages=max_pages)
             parts.append(f"collected {src.platform} {what} {target}: {stats.summary()}")
     return "; ".join(parts)
+
+
+def import_rejects_stem(
+    out_dir: str | os.PathLike[str], posts_path: str | os.PathLike[str] | None, accounts_path: str | os.PathLike[str] | None = None
+) -> str:
+    """The output name whose rejects file holds the import rejects of these inputs.
+
+    Named for the input and a hash of its content (``import-<name>-<sha256[:12]>.csv``, whose
+    rejects go to ``….rejects.csv``), not for the run: cron reruns over the same file rewrite one
+    file (atomically) instead of adding one per run, and a changed file keeps the rejects of its
+    earlier content under their own name.
+    """
+    inputs = [(role, Path(p)) for role, p in (("posts", posts_path), ("profiles", accounts_path)) if p is not None]
+    h = hashlib.sha256()
+    for role, p in inputs:
+        files = sorted(f for f in p.rglob("*") if f.is_file()) if p.is_dir() else [p]
+        for f in files:
+            h.update(f"\x1f{role}\x1f{f.relative_to(p) if p.is_dir() else ''}\x1f".encode())
+            with open(f, "rb") as fh:
+                while block := fh.read(1 << 20):
+                    h.update(block)
+    first = inputs[0][1] if inputs else Path("none")
+    name = "".join(c if c.isalnum() or c in "-_" else "_" for c in (first.stem or first.name))[:60]
+    return str(Path(out_dir) / f"import-{name}-{h.hexdigest()[:12]}.csv")
 
 
 def import_files(
