@@ -525,11 +525,13 @@ def _read_csv_chunks(
         reader = pd.read_csv(
             path,
             sep=sep,
-            dtype=str,
+            # object, not str: a pyarrow string cannot hold the lone surrogates that mark bytes that
+            # are not UTF-8, and such rows are set aside below, never read with letters replaced.
+            dtype=object,
             keep_default_na=False,
             na_values=[""],
             encoding="utf-8-sig",
-            encoding_errors="replace",
+            encoding_errors="surrogateescape",
             chunksize=chunksize or 200_000,
             engine="c",
             on_bad_lines="error",
@@ -545,6 +547,7 @@ def _read_csv_chunks(
                 )
             chunk.index = pd.RangeIndex(start, start + len(chunk))
             start += len(chunk)
+            chunk = _not_utf8_aside(chunk, sep, p, names, rejects).astype(str)
             got_any = got_any or len(chunk) > 0
             yield chunk
     except pd.errors.EmptyDataError as exc:
@@ -560,6 +563,35 @@ def _read_csv_chunks(
             yield chunk
     if not got_any and not (rejects is not None and len(rejects)):
         raise EmptyInputError("the CSV has a header but no rows", path=p)
+
+
+def _not_utf8_aside(chunk: pd.DataFrame, sep: str, path: str, names: list[str], rejects: Rejects | None) -> pd.DataFrame:
+    """``chunk`` without its rows holding bytes that are not UTF-8 (read as lone surrogates).
+
+    Each such row goes to ``rejects`` naming its first such field; with no ``rejects`` the first
+    one stops the file. Columns are taken by position: this reader serves headers that repeat a name.
+    """
+    bad = np.zeros(len(chunk), dtype=bool)
+    first_bad: dict[int, int] = {}
+    for i in range(chunk.shape[1]):
+        col = chunk.iloc[:, i]
+        hit = col.map(lambda v: isinstance(v, str) and _NOT_UTF8.search(v) is not None).to_numpy(dtype=bool)
+        for k in np.flatnonzero(hit & ~bad).tolist():
+            first_bad[k] = i
+        bad |= hit
+    if not bad.any():
+        return chunk
+    for k in sorted(first_bad):
+        i = first_bad[k]
+        name = names[i].strip() if i < len(names) and names[i].strip() else f"column {i + 1} (no name in the header)"
+        value = chunk.iat[k, i]
+        reason = NOT_UTF8.format(where="this field", byte=ord(_NOT_UTF8.search(value).group()) - 0xDC00)  # type: ignore[union-attr]
+        row = int(chunk.index[k])
+        if rejects is None:
+            raise InputError(reason, path=path, row=row, field=name)
+        joined = sep.join("" if not isinstance(v, str) else v for v in chunk.iloc[k].tolist())
+        rejects.add(row, name, reason, _as_text(joined))
+    return chunk.loc[~bad]
 
 
 def _arrow_csv(
@@ -753,7 +785,9 @@ def _tolerant_csv(
             if (bad := _NOT_UTF8.search(joined := sep.join(fields))) is not None:
                 lines = f"line {first_line}" if first_line == last_line else f"lines {first_line}-{last_line}"
                 where = f"this row ({lines} of the file)"
-                rejects.add(n, None, NOT_UTF8.format(where=where, byte=ord(bad.group()) - 0xDC00), _restore_cr(_as_text(joined), standin))
+                at = next(i for i, f in enumerate(fields) if _NOT_UTF8.search(f))
+                name = (header[at].strip() if at < len(header) else "") or f"column {at + 1} (no name in the header)"
+                rejects.add(n, name, NOT_UTF8.format(where=where, byte=ord(bad.group()) - 0xDC00), _restore_cr(_as_text(joined), standin))
                 continue
             if len(fields) != width:
                 lines = f"line {first_line}" if first_line == last_line else f"lines {first_line}-{last_line}"

@@ -191,9 +191,37 @@ def test_a_csv_saved_in_another_encoding_is_not_read_with_its_letters_replaced(t
     batch = read_accounts(path, as_of=AS_OF)
     assert batch.accounts[["screen_name", "description"]].values.tolist() == [["ana", "ispred Skupštine"], ["ceca", "Сви на протест"]]
     assert [(r["row"], r["field"], r["reason"], r["raw"]) for r in batch.rejects.rows] == [(
-        2, "", "this row (line 3 of the file) holds bytes that are not UTF-8 text (0x9a): the file was saved in another "
+        2, "description", "this row (line 3 of the file) holds bytes that are not UTF-8 text (0x9a): the file was saved in another "
         "encoding (Windows-1250 or -1252, say); save it as 'CSV UTF-8' and give it again", "bob,ispred Skup\ufffdtine",
     )]  # fmt: skip
+
+
+def test_a_header_with_blank_names_is_read_by_pandas_and_still_sets_other_encodings_aside(tmp_path: Path) -> None:
+    """Two blank header names (an exported index, say) send the file to pandas' reader, which read
+    Windows-1250 bytes with encoding_errors="replace": 'Skupštine' became 'Skup\ufffdtine' silently."""
+    from detector.errors import InputError
+
+    path = tmp_path / "blank-names.csv"
+    path.write_bytes(
+        ",,screen_name,description\n0,0,ana,ispred Skupštine\n".encode()
+        + "1,1,bob,ispred Skupštine\n".encode("cp1250")
+        + "2,2,ceca,Сви на протест\n".encode()
+        + b"3,3\xe8,dan,x\n"
+    )
+    batch = read_accounts(path, as_of=AS_OF)
+    assert batch.accounts[["screen_name", "description"]].values.tolist() == [["ana", "ispred Skupštine"], ["ceca", "Сви на протест"]]
+    reason = (
+        "this field holds bytes that are not UTF-8 text ({}): the file was saved in another encoding "
+        "(Windows-1250 or -1252, say); save it as 'CSV UTF-8' and give it again"
+    )
+    assert [(r["row"], r["field"], r["action"], r["reason"], r["raw"]) for r in batch.rejects.rows] == [
+        (2, "description", "rejected", reason.format("0x9a"), "1,1,bob,ispred Skup\ufffdtine"),
+        (4, "column 2 (no name in the header)", "rejected", reason.format("0xe8"), "3,3\ufffd,dan,x"),
+    ]  # fmt: skip
+    with pytest.raises(InputError) as err:  # with nowhere to set it aside, the file stops at that row and field
+        list(read_csv_strings(path))
+    assert (err.value.row, err.value.field) == (2, "description")
+    assert str(err.value).startswith(f"{path}, record 2, field 'description': this field holds bytes that are not UTF-8")
 
 
 def test_posts_whose_every_row_is_set_aside_by_the_csv_reader_stop_with_exit_3(tmp_path: Path) -> None:
