@@ -6,13 +6,15 @@ This module owns the extraction of three things from the text of a call:
   strike, gathering, vigil, walk, boycott; the labelling definition of ``balkan-posts`` counts the
   last three as "other"): the first event word that names the action, not the cause it stands for
   ("podržimo štrajk: protest u 18h" is a protest), the head of "protest march" / "protestna šetnja"
-  (a march, a walk), and a gathering for a call that names no action but a time or a place ("Sutra
-  u 18h svi ispred Skupštine");
+  (a march, a walk), an event word inside a hashtag ("#MAGAMarch"), a gathering word only when no
+  other action is named; for a call that names no action or only a gathering, a march, a rally or a
+  protest by its route, campaign or protest words (:data:`_CUES`), else a gathering when it names a
+  time or a place ("Sutra u 18h svi ispred Skupštine");
 - ``when``: the time expression exactly as the author wrote it ("nesër në orën 18", "sutra u 18h",
   "у 20.00", "17. маја", "this Saturday"), and ``when_ts``: that time as a UTC timestamp resolved
   against the post's own time, with ``when_status`` saying how far it could be resolved;
-- ``where``: the place as written ("para Komunës", "Sheshi Skënderbej", "ispred Skupštine",
-  "Пијаца", "Mitrovica/Mitrovicë/Митровица").
+- ``where``: the place as written, with the preposition that places the event there ("para Komunës",
+  "Sheshi Skënderbej", "ispred Skupštine", "në Tiranë", "Пијаца", "Mitrovica/Mitrovicë/Митровица").
 
 Matching runs on a folded copy of the text (lower case, Serbian Cyrillic in Latin, diacritics
 removed: :mod:`detector.posts.text`) that keeps, for every folded character, the position of the
@@ -73,17 +75,24 @@ _SERBIAN_MARCH = SERBIAN_MARCH.replace("(?<!(?:", "(?<!(?<!\\w)(?:", 1)
 assert _SERBIAN_MARCH != SERBIAN_MARCH
 # Event words by kind, in folded form (lower case, Latin, no diacritics). Session 8: the Albanian
 # "manifestim" (a demonstration), "takim" (a meeting: in a call, a rally) and a parade (a march).
+# Session 9 (dictionary words): the English "demo", "die-in" and "candlelight" (vigil); the Albanian
+# "mbledhje" (an assembly; the noun only: "mbledhim firma" is collecting signatures), "grumbullohemi"
+# (we gather), "takohemi" (we meet), "homazh" (homage: a vigil), "vrapim" (a run: like a walk or a marathon); the Serbian
+# "obustava rada/nastave" (a work or teaching stoppage: a strike).
 _EVENT_WORDS = {
-    "protest": [r"protest\w*", r"demonstr\w*", r"manifestim\w*", r"miting\w*", r"kontra-?protest\w*", r"sit-?ins?", r"picket\w*"],
+    "protest": [r"protest\w*", r"demonstr\w*", r"manifestim\w*", r"miting\w*", r"kontra-?protest\w*", r"sit-?ins?", r"picket\w*",
+                r"demos?", r"die-?ins?"],
     "march": [_SERBIAN_MARCH, r"marsh\w*", r"parad(?:a|e|en|es|i|u|om|ama)?", r"march(?:es|ing)?(?!\s\d(?!\d?[:.]\d))", r"povork\w*", r"kolon[aeu]"],
     "rally": [r"rall(?:y|ies)", r"skup(?:a|u|om|ovi|ove|ova)?", r"tubim\w*", r"takim(?:i|in|e|et|eve)?"],
     "blockade": [r"blokad\w*", r"blockades?", r"bllokad\w*", r"bllokim\w*", r"blokir\w*", r"blocking"],
-    "strike": [r"strajk\w*", r"strikes?", r"grev\w*", r"walk-?outs?"],
-    "gathering": [r"okuplj\w*", r"okupimo", r"okupite", r"gathering\w*", r"gather", r"mblidh\w*", r"okupim\w*", r"tribin\w*", r"teach-?in"],
-    "vigil": [r"vigils?", r"bdenj\w*", r"komemoracij\w*", r"pomen\w*", r"perkujtim\w*", r"tisin\w*", r"ćutanj\w*", r"cutanj\w*"],
-    "walk": [r"setnj\w*", r"walks?", r"shetitj\w*", r"marathon\w*"],
+    "strike": [r"strajk\w*", r"strikes?", r"grev\w*", r"walk-?outs?", r"obustav\w* (?:rada|nastave)"],
+    "gathering": [r"okuplj\w*", r"okupimo", r"okupite", r"gathering\w*", r"gather", r"mblidh\w*", r"okupim\w*", r"tribin\w*", r"teach-?in",
+                  r"mbledhj\w*", r"grumbullo\w*", r"takoh(?:emi|en|uni)"],
+    "vigil": [r"vigils?", r"bdenj\w*", r"komemoracij\w*", r"pomen\w*", r"perkujtim\w*", r"tisin\w*", r"ćutanj\w*", r"cutanj\w*",
+              r"candlelight", r"homazh\w*"],
+    "walk": [r"setnj\w*", r"walks?", r"shetitj\w*", r"marathon\w*", r"vrapim\w*"],
     "boycott": [r"boycott\w*", r"bojkot\w*"],
-}
+}  # fmt: skip
 _EVENT = [(kind, _rx(*words)) for kind, words in _EVENT_WORDS.items()]
 # In a post known to be Albanian, "mars" is the month, never the Serbian "marš".
 _EVENT_SQ = [(kind, _rx(*(w for w in words if w != _SERBIAN_MARCH))) for kind, words in _EVENT_WORDS.items()]
@@ -166,8 +175,26 @@ _DATE_EXTRACT = _DATE.replace("(?:me |more |on |dana |date |daten |datë |na )?"
     rf"|{_MONTH_RX} \d{{1,2}}(?:st|nd|rd|th)?", rf"|{_MONTH_RX} \d{{1,2}}(?:st|nd|rd|th)?(?![:.]\d)"
 )
 assert _DATE_EXTRACT.count("ne daten") == 1 and _DATE_EXTRACT.count(r"(?![:.]\d)") == 1
-_WEEKDAY_EXTRACT = _WEEKDAY.replace("(?:this |", "(?:kete te |this |", 1)
-_DAY_ABBREVIATED = rf"(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)\.?,?(?= (?:\d{{1,2}}[/.]\d|{_MONTH_RX}(?!\w)))"
+# Session 9, for the extraction only (WHEN_RX keeps its days):
+# - more forms of the weekdays: the Croatian genitive "srijede" ("ove srijede"), the Albanian "të diel",
+#   the Albanian genitive and definite forms ("të hënës", "e shtuna"), "ditën e shtunë" (on the day of Saturday);
+# - an English weekday abbreviated before a clock time ("Sat 2pm", "Thurs. at 6", "Weds @ 5pm") as before a date.
+_DAYS_MORE = {
+    "srijede": 2, "diel": 6, "henes": 0, "martes": 1, "merkures": 2, "enjtes": 3, "premtes": 4, "shtunes": 5, "dieles": 6,
+    "hena": 0, "merkura": 2, "enjtja": 3, "premtja": 4, "shtuna": 5, "diela": 6,
+}  # fmt: skip
+_DAY_ABBREVIATIONS = {"mon": 0, "tue": 1, "tues": 1, "wed": 2, "weds": 2, "thu": 3, "thur": 3, "thurs": 3, "fri": 4, "sat": 5, "sun": 6}
+_DAYS_EXTRACT = {**_DAYS, **_DAYS_MORE}
+_DAY_RX_EXTRACT = "(?:" + "|".join(sorted(_DAYS_EXTRACT, key=len, reverse=True)) + ")"
+assert _WEEKDAY.count(_DAY_RX) == 1
+_WEEKDAY_EXTRACT = _WEEKDAY.replace(_DAY_RX, _DAY_RX_EXTRACT).replace("(?:this |", "(?:kete te |this |diten e |ne diten e |", 1)
+_ABBREVIATION_RX = "(?:" + "|".join(sorted(_DAY_ABBREVIATIONS, key=len, reverse=True)) + ")"
+_DAY_ABBREVIATED = (
+    rf"(?:{_ABBREVIATION_RX})\.?,?(?= (?:\d{{1,2}}[/.]\d|{_MONTH_RX}(?!\w)"
+    r"|(?:at |@ ?)\d{1,2}(?:[:.]\d\d)?(?![\d/])|\d{1,2}(?:[:.]\d\d)? ?(?:am|pm|a\.m\.|p\.m\.|[ap](?!\w))))"
+)
+# An abbreviated weekday that begins a time expression (only there: "u 5 sat" is five o'clock).
+_ABBREVIATED_FIRST = regex.compile(rf"^(?:on )?({_ABBREVIATION_RX})\.?,?(?= )")
 _TIME_PART_EXTRACT = rf"(?:{_REL_RX}|{_WEEKDAY_EXTRACT}|{_DAY_ABBREVIATED}|{_DATE_EXTRACT})"
 
 
@@ -220,7 +247,7 @@ _STOP_WORDS = sorted({
     kako gde gdje kada koji koja koje sto jer ali ili zbog posle nakon sirom pozivaju pozivamo pozivam dolazite
     ku kur qe sepse por ose pas asnje ftojme ftojne where when which because but or after before invite invites
     noon midday midnight podne ponoc mesdite mesnate http https www amp""".split(),
-    *_RELATIVE, *_DAYS, *(m for m in _MONTHS if not m.endswith("_")),
+    *_RELATIVE, *_DAYS, *_DAYS_MORE, *(m for m in _MONTHS if not m.endswith("_")),
 })
 # A named list (the regex module's \L<stop>): one set lookup, where an alternation of these 200
 # words, written four times over, took 0.1 s to compile at every import.
@@ -346,11 +373,21 @@ _CAUSE_BEFORE = regex.compile(
     r"(?<!\w)(?:support(?:ing|s)?(?: (?:of|for))?|against|solidarity with|stop|podrsk\w*(?: za)?|podrz\w*|protiv|solidar\w* sa"
     r"|mbeshtet\w*(?: (?:te|e))?|kunder|solidaritet\w* me|ndal\w*)(?: (?:the|a|an|this|our))? ?$"
 )
-# A call without an event word that stands against something is a protest, not a gathering: "Të hënën
-# të gjithë në Tiranë kundër …", "Sutra u 18h ispred Vlade, protiv …", "tonight at 6, against …" (session 8).
-_AGAINST = regex.compile(r"(?<!\w)(?:against|protiv|kunder|resist\w*|justice for|pravda za|drejtesi per)(?!\w)")
 # "protest" before another event word says what kind of march, walk or rally it is: the kind is the word after it.
 _MODIFIER = regex.compile(r"protest|protestn\w*")
+
+
+# Session 9. "15 minuta tišine", "minut ćutanja": minutes of silence are an item of a protest's
+# programme, not a vigil.
+_MINUTES_BEFORE = regex.compile(r"(?<!\w)(?:minut\w*|min\.?)(?: of)? ?$")
+# An event word inside a hashtag ("#MAGAMarch", "#MLKSitIn", "#StopIranRally", "#trumpprotest"): the
+# hashtag names the action, after the words written out.
+_HASHTAG = regex.compile(r"#\w+")
+_HASHTAG_WORDS = [
+    ("protest", regex.compile(r"protest|sitin|diein|demonstration")), ("march", regex.compile(r"march|marsh")),
+    ("rally", regex.compile(r"rall(?:y|ies)")), ("blockade", regex.compile(r"blockade|blokad|bllokad")),
+    ("strike", regex.compile(r"strike|strajk|walkout|greve")), ("vigil", regex.compile(r"vigil")), ("boycott", regex.compile(r"boycott|bojkot")),
+]  # fmt: skip
 
 
 def event_words(folded: str, lang: str | None = None) -> list[tuple[int, int, str]]:
@@ -358,26 +395,73 @@ def event_words(folded: str, lang: str | None = None) -> list[tuple[int, int, st
     found = sorted((m.start(), m.end(), kind) for kind, rx in (_EVENT_SQ if _primary(lang) == "sq" else _EVENT) for m in rx.finditer(folded))
     out: list[tuple[int, int, str]] = []
     for word in found:
+        if word[2] == "vigil" and _MINUTES_BEFORE.search(folded[max(0, word[0] - 16) : word[0]]):
+            continue
         if not out or word[0] >= out[-1][1]:  # one kind for one span of text
             out.append(word)
     return out
+
+
+def _hashtag_kind(folded: str) -> str:
+    """The kind of the first event word written inside a hashtag (not a whole hashtag word: :func:`event_words` has those)."""
+    for tag in _HASHTAG.finditer(folded):
+        hits = [(m.start(), kind) for kind, rx in _HASHTAG_WORDS for m in [rx.search(tag.group(0))] if m]
+        if hits:
+            return min(hits)[1]
+    return ""
 
 
 def event_kind(folded: str, lang: str | None = None) -> str:
     """The kind of the action a folded text names, or ``""`` when it names none (or only causes: see :func:`extract_one`).
 
     The first event word that is not a cause (:data:`_CAUSE_BEFORE`); after "protest" written as a
-    modifier ("protest march", "protestna šetnja"), the word it modifies.
+    modifier ("protest march", "protestna šetnja"), the word it modifies. A gathering word
+    ("okupljanje", "mblidhemi", "gathering") is where another action starts ("Okupljanje u 18h, pa
+    protest ispred Vlade" is a protest): the kind is a gathering only when no other action is named,
+    in words or inside a hashtag (session 9).
     """
     words = event_words(folded, lang)
+    kinds = []
     for i, (start, end, kind) in enumerate(words):
         if _CAUSE_BEFORE.search(folded[max(0, start - 40) : start]):
             continue
         after = words[i + 1] if i + 1 < len(words) else None
         if after is not None and _MODIFIER.fullmatch(folded[start:end]) and not folded[end : after[0]].strip(" -"):
-            return after[2]
-        return kind
-    return ""
+            kind = after[2]
+        kinds.append(kind)
+    main = [k for k in kinds if k != "gathering"]
+    return main[0] if main else _hashtag_kind(folded) or ("gathering" if kinds else "")
+
+
+# Session 9: what a call that names no action, or only a gathering, is by its other words (never
+# inside a mention), in this order. Grammar and dictionary words of the three languages, not names of
+# parties or people.
+# - Where it goes: a route, a direction, setting off towards a place: a march ("pravac Ušće",
+#   "upućujemo se ka", "krećemo do", "the route to", "heading to").
+_MOVING = regex.compile(
+    r"(?<![@\w])(?:pravac|rut(?:a|e|i|u|om)|route|krec\w* (?:ka|do|prema)|kren\w* (?:ka|do|prema)|uputi\w* se|upucuj\w* se"
+    r"|idemo (?:ka|do|prema)|head(?:ing|s)? (?:to|towards|for)|nisemi|nisja)(?!\w)"
+)
+# - An election campaign: a rally ("hapja e fushatës", "votuesit", "predizborni", "campaign event").
+_CAMPAIGN = regex.compile(r"(?<![@\w])(?:fushat\w*|votues\w*|vot(?:on|oni|ojme)|predizborn\w*|campaign (?:event|stop|kickoff))(?!\w)")
+# - What protests say: against, demands, resignation, rising up, justice, rights, freedom, dignity,
+#   stop, enough, down with, corruption, thieves, shame, dictatorship, fascism, resistance: a protest.
+#   Session 8 had "against/protiv/kundër", "resist" and "justice for" ("Të hënën të gjithë në Tiranë
+#   kundër …", "Sutra u 18h ispred Vlade, protiv …").
+_AGAINST = regex.compile(
+    r"(?<![@\w])(?:against|resist\w*|justice\w*|demand\w*|denounc\w*|resign\w*|rise up|stand up (?:for|to|against)|enough is enough"
+    r"|no more|shame on|corrupt\w*|freedom|dignity|dictator\w*|fascis\w*|(?:our|your|human|civil|voting) rights"
+    r"|kunder|rezist\w*|drejtesi\w*|te drejtat|kerkoj\w*|kerkesa\w*|doreheq\w*|ngrihu\w*|ngrihemi|ngrihen|ne kembe|liri\w*"
+    r"|te lire|dinjitet\w*|stop|mjaft|poshte|korrupsion\w*|hajdut\w*|turp\w*|diktatur\w*|fashiz\w*|sovran\w*"
+    r"|protiv|otpor\w*|pravd\w*|zahtev\w*|zahtjev\w*|ostavk\w*|ustan(?:i|ite|imo|emo|ak)|ustajte|dosta|dole|sloboda|slobodu|slobode"
+    r"|dostojanstv\w*|korupcij\w*|lopov\w*|sramot\w*|diktatur\w*|fasiz\w*|(?:ljudska|nasa|vasa) prava)(?!\w)"
+)
+_CUES = (("march", _MOVING), ("rally", _CAMPAIGN), ("protest", _AGAINST))
+
+
+def _kind_by_cues(folded: str, gathering: bool = True) -> str:
+    """The kind of a call that names no action (or only a gathering) by :data:`_CUES`; else a gathering, or ``""`` when not ``gathering``."""
+    return next((kind for kind, rx in _CUES if rx.search(folded)), "gathering" if gathering else "")
 
 
 def _best_when(f: Folded) -> tuple[regex.Match[str] | None, regex.Match[str] | None]:
@@ -397,7 +481,7 @@ def _best_when(f: Folded) -> tuple[regex.Match[str] | None, regex.Match[str] | N
         s = m.group(0).strip()
         if len(s) < 2 or s.isdigit():
             continue
-        has_day = bool(regex.search(rf"{_REL_RX}|{_DAY_RX}|{_MONTH_RX}|\d[./]\d", s))
+        has_day = bool(regex.search(rf"{_REL_RX}|{_DAY_RX_EXTRACT}|{_MONTH_RX}|\d[./]\d", s) or _ABBREVIATED_FIRST.match(s.lower()))
         has_clock = bool(regex.search(rf"\d[:.]\d\d|\d ?(?:h|am|pm|casova|sati|sat)\b|\dc\b|(?:ora|oren|u|at|od) \d|{_NOON}|{_MIDNIGHT}", s))
         hours = regex.findall(r"\d+", s)
         if has_clock and not has_day and hours and int(hours[0]) > 24:
@@ -547,6 +631,23 @@ _US_STATES = ("AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA
 _US_PLACE = regex.compile(rf"(?<![\w,])(?:(\p{{Lu}}[\p{{L}}'’.\-]*) )?\p{{Lu}}[\p{{L}}'’.\-]*, ?(?:{'|'.join(_US_STATES)})(?!\w)")
 
 
+# Session 9: the preposition right before a place found is part of it, as in issue 10's "para Komunës"
+# and "ispred Skupštine": "në Tiranë", "në sheshin …", "na Trgu Republike", "u Beogradu", "in Times Square",
+# "on the capitol", "@ the Capitol", "to City Hall", "the courthouse".
+_PREPOSITION_BEFORE = regex.compile(r"(?<!\w)(?:(?:ne|in|on|at|to|u|na|@) (?:the )?|the )$")
+
+
+def _with_preposition(f: Folded, original: str, span: tuple[int, int], when: regex.Match[str] | None) -> tuple[int, int]:
+    """``span`` with the preposition written right before it (an article alone only before a common noun: "the courthouse", not "the Los Angeles")."""
+    start, end = span
+    before = _PREPOSITION_BEFORE.search(f.text, max(0, start - 8), start)
+    if before is None or (when is not None and when.start() < start and when.end() > before.start()):
+        return span
+    if before.group(0) == "the " and _is_upper(f, original, start):
+        return span
+    return before.start(), end
+
+
 def _us_place(f: Folded, original: str) -> tuple[int, int] | None:
     m = _US_PLACE.search(original)
     if not m:
@@ -581,7 +682,7 @@ def event_zone(lang: str | None, tz: str | None = None) -> str:
     return tz if tz else LOCAL_TZ.get(_primary(lang), "UTC")
 
 
-_A_DAY = regex.compile(rf"(?<!\w)(?:{_REL_RX}|{_DAY_RX}|{_MONTH_RX})(?!\w)")
+_A_DAY = regex.compile(rf"(?<!\w)(?:{_REL_RX}|{_DAY_RX_EXTRACT}|{_MONTH_RX})(?!\w)")
 _NE_HOUR = regex.compile(rf"(?<!\w)ne (\d{{1,2}})(?![\d.:/]| ?{_MONTH_RX}(?!\w))")
 
 
@@ -644,9 +745,9 @@ def resolve_when(expr: str, posted: pd.Timestamp | None, lang: str | None, tz: s
     rel = regex.search(rf"(?<!\w){_REL_RX}(?!\w)", s)
     if rel:
         day_offset = _RELATIVE[rel.group(0)]
-    wd = regex.search(rf"(?<!\w){_DAY_RX}(?!\w)", s)
+    wd = regex.search(rf"(?<!\w){_DAY_RX_EXTRACT}(?!\w)", s)
     if wd and day_offset is None:
-        weekday = _DAYS[wd.group(0)]
+        weekday = _DAYS_EXTRACT[wd.group(0)]
     dm = regex.search(rf"(\d{{1,2}})(?:st|nd|rd|th)?\.? ?(?:of )?({_MONTH_RX})(?: (\d{{4}}))?", s)
     md = regex.search(rf"({_MONTH_RX}) (\d{{1,2}})(?:st|nd|rd|th)?(?![:.]\d)(?:,? (\d{{4}}))?", s)
     nd = regex.search(r"(?<![\d:])(\d{1,2})[./](\d{1,2})(?:[./](\d{4}|\d{2}))?\.?(?![\d])", s)
@@ -666,6 +767,10 @@ def resolve_when(expr: str, posted: pd.Timestamp | None, lang: str | None, tz: s
         date = (day_of, month, (int(y) + 2000 if len(y) == 2 else int(y)) if y else None)
     if date and not (1 <= date[0] <= 31 and 1 <= date[1] <= 12):
         date = None
+    abbreviated = _ABBREVIATED_FIRST.match(s)
+    if abbreviated and date is None and day_offset is None and weekday is None:
+        # "Sat 2pm" is Saturday; before a date ("Sat. March 25th") the date alone says the day, as before.
+        weekday = _DAY_ABBREVIATIONS[abbreviated.group(1)]
     if day_offset is None and weekday is None and date is None and hour is None:
         return None, "unresolved"
     if posted is None or pd.isna(posted):
@@ -770,14 +875,19 @@ def extract_spans(text: str, posted: pd.Timestamp | None = None, lang: str | Non
         else:
             ts, status = resolve_when(expr, posted, lang, tz)
     span = _best_where(f, m, text, lang)
+    if span:
+        span = _with_preposition(f, text, span, m)
     place = f.span(text, *span) if span else None
     where = text[place[0] : place[1]] if place else ""
     if not kind:
         # Only causes ("Support the strike tomorrow at 12!"): supporting it is joining it. No event word
         # at all: a call that names a time or a place invites readers to come together there, a
-        # gathering by the labelling definition ("Sutra u 18h svi ispred Skupštine").
+        # gathering by the labelling definition ("Sutra u 18h svi ispred Skupštine"), unless its other
+        # words say more (:func:`_kind_by_cues`).
         causes = event_words(f.text, lang)
-        kind = causes[0][2] if causes else "" if not (when or where) else "protest" if _AGAINST.search(f.text) else "gathering"
+        kind = causes[0][2] if causes else _kind_by_cues(f.text, bool(when or where))
+    elif kind == "gathering":
+        kind = _kind_by_cues(f.text)
     return {
         "event": kind, "when": when, "when_ts": ts if ts is not None else pd.NaT, "when_status": status, "where": where,
         "when_spans": [p for p in parts if p[0] < p[1]], "where_span": place if place and place[0] < place[1] else None,
