@@ -16,6 +16,8 @@ both ways (``03.04.2024``: 3 April or 4 March), and no value in it can only be d
 never guessed: :class:`AmbiguousDatesError` names the column and an example, and the caller asks
 the user for ``--dayfirst``, ``--monthfirst`` or ``--date-format`` (with a format that matches the
 example).
+A month or a year alone (``2024-05``, ``May 2024``, ``2024``) is a period, not a time: it is left
+unread, never taken as its first day, and :func:`period_only` gives the readers the reason to say.
 It never reads a file and never warns per value: callers decide what an unreadable value costs.
 """
 
@@ -142,6 +144,45 @@ class DateRules:
     def with_decided(self, decided: dict[str, str]) -> DateRules:
         """These rules for one chunk of a file whose orders were settled as ``decided``."""
         return DateRules(self.order, self.fmt, dict(self.defaults), dict(decided), tz=self.tz)
+
+
+# A month or a year alone: 2024-05, 2024/5, 05.2024, May 2024, Joined May 2024, maj 2024., 2024.
+_MONTH_STEMS = (
+    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",  # English
+    "maj", "avg", "okt",  # Serbian, Croatian, Bosnian (Latin)
+    "јан", "феб", "мар", "апр", "мај", "јун", "јул", "авг", "сеп", "окт", "нов", "дец",  # Serbian Cyrillic
+    "shk", "pri", "qer", "kor", "gus", "sht", "tet", "nën", "dhj",  # Albanian
+)  # fmt: skip
+_PERIOD = re.compile(
+    r"^(?:(?P<y>\d{4})(?:[-/.](?P<m>\d{1,2}))?|(?P<m2>\d{1,2})[-/.](?P<y2>\d{4})"
+    r"|(?i:joined\s+|kreiran\s+|krijuar\s+)?(?P<word>[^\W\d_]{3,12})\.?,?\s+(?P<y3>\d{4}))\.?$"
+)
+
+
+def period_only(value: object) -> str | None:
+    """Why ``value`` was left unread when it names a month or a year and no day, else None.
+
+    ``2024-05`` or ``May 2024`` (Twitter's profile page: "Joined May 2024") is a period, not a
+    time. Reading it as the period's first day would be a silent guess, off by up to a month (a
+    year): such a field is left unread, and the readers say so with this reason.
+    """
+    text = str(value).strip()
+    found = _PERIOD.match(text)
+    if found is None:
+        return None
+    year = found["y"] or found["y2"] or found["y3"]
+    if not FIRST_YEAR <= int(year) <= LAST_YEAR:
+        return None
+    month = found["m"] or found["m2"]
+    if found["word"] is not None and not found["word"].lower().startswith(_MONTH_STEMS):
+        return None
+    if month is not None and not 1 <= int(month) <= 12:
+        return None
+    what = "a year" if found["y"] and month is None else "a month"
+    return (
+        f"'{escape_controls(text[:40])}' gives {what}, not a day: it is not read as the first day; "
+        "write the date in full if that day will do"
+    )
 
 
 def check_zone(name: str) -> str:
@@ -392,8 +433,10 @@ def parse_dates(
     todo = parsed.isna()
     if todo.any():
         parsed[todo] = _twitter(text[todo])
-    todo = parsed.isna()  # ISO 8601, or a bare year (looked for among the values still unread only)
-    todo[todo] = text[todo].str.match(r"^\d{4}(?:-|$)").fillna(False).to_numpy(dtype=bool)
+    # ISO 8601 (looked for among the values still unread only); a year or a year and month alone
+    # is a period, not a time: left unread, and :func:`period_only` says why (never its first day).
+    todo = parsed.isna()
+    todo[todo] = text[todo].str.match(r"^\d{4}-(?!\d{1,2}$)").fillna(False).to_numpy(dtype=bool)
     if todo.any():
         parsed[todo] = _to_utc(pd.to_datetime(text[todo], format="ISO8601", errors="coerce", utc=True))
         # Only the end of a value can hold its zone: look there (a search of the whole is slow).

@@ -291,14 +291,14 @@ BAD_WIDTH = "malformed CSV row ({lines} of the file): {n} fields where the heade
     ("body", "kept", "rejected"),
     [
         # an unclosed quote swallows the rest of the file into one bad row
-        ('1,"a,2020\n2,b,2021\n', [], [(1, BAD_WIDTH.format(lines="lines 2-3", n=2))]),
+        ('1,"a,2020-01-01\n2,b,2021-01-01\n', [], [(1, BAD_WIDTH.format(lines="lines 2-3", n=2))]),
         # a stray delimiter inside an unquoted field, in a later row: one field too many
-        ("1,a,2020\n2,b,c,2020\n", [("1", "a")], [(2, BAD_WIDTH.format(lines="line 3", n=4))]),
+        ("1,a,2020-01-01\n2,b,c,2020-01-01\n", [("1", "a")], [(2, BAD_WIDTH.format(lines="line 3", n=4))]),
         # the same in the first row: pandas would take the ids as row names and shift every
         # value one column left (id 'a', screen_name 'b') if the reader did not catch it
-        ("1,a,b,2020\n2,b,2021\n", [("2", "b")], [(1, BAD_WIDTH.format(lines="line 2", n=4))]),
+        ("1,a,b,2020-01-01\n2,b,2021-01-01\n", [("2", "b")], [(1, BAD_WIDTH.format(lines="line 2", n=4))]),
         # a bad row in the middle: the rows on both sides are kept, in order
-        ("1,a,2020\n2,b,c,2020\n3,c,2021\n", [("1", "a"), ("3", "c")], [(2, BAD_WIDTH.format(lines="line 3", n=4))]),
+        ("1,a,2020-01-01\n2,b,c,2020-01-01\n3,c,2021-01-01\n", [("1", "a"), ("3", "c")], [(2, BAD_WIDTH.format(lines="line 3", n=4))]),
     ],
 )
 def test_csv_rows_of_the_wrong_width_are_rejected_and_the_rest_read(
@@ -664,6 +664,9 @@ def test_a_column_in_a_form_not_read_warns_ten_times_then_once(tmp_path: Path, c
         batch = read_accounts(path, as_of=AS_OF)
     said = [r.getMessage() for r in caplog.records if r.name == "detector.io"]
     assert len(said) == 11
-    assert said[9] == f"{path}, record 10, field 'Joined': unparseable date 'March 2012': field ignored, record kept"
+    assert said[9] == (
+        f"{path}, record 10, field 'Joined': 'March 2012' gives a month, not a day: it is not read as the first day; write the date in full if that day will do: "
+        "field ignored, record kept"
+    )  # a month is a period, not a day: never read as its first day
     assert said[10] == f"{path}: more problems with field 'Joined' than are shown here one by one: every one is in the rejects file"
     assert len(batch.rejects) == 2000 and len(batch.accounts) == 2000

@@ -222,3 +222,29 @@ def test_local_parts_of_a_column_with_and_without_local_forms() -> None:
     pd.testing.assert_frame_equal(none_local, some_local.loc[[7, 8, 9]])
     assert none_local.isna().all().all() and none_local.index.tolist() == [7, 8, 9]
     assert some_local.loc[10, ["a", "sep", "b", "y"]].tolist() == ["24", ".", "06", "2012"]
+
+
+@pytest.mark.parametrize(
+    ("value", "what"),
+    [("2024-05", "a month"), ("May 2024", "a month"), ("Joined May 2024", "a month"), ("05/2024", "a month"), ("2024", "a year")],
+)
+def test_a_month_or_a_year_alone_is_never_read_as_its_first_day(tmp_path: Path, value: str, what: str) -> None:
+    """'2024-05' and '2024' were read silently as 1 May and 1 January (a guess off by up to a
+    month or a year); 'May 2024' (Twitter's profile page: 'Joined May 2024') was 'unparseable'.
+    Each is now left unread, with a reason that says what it lacks, naming file, record and field."""
+    from detector.posts.read import read_posts
+
+    assert parse_dates(pd.Series([value, "2024-05-10"]), "created_at").isna().tolist() == [True, False]
+    reason = f"'{value}' gives {what}, not a day: it is not read as the first day; write the date in full if that day will do"
+    src = tmp_path / "p.csv"
+    src.write_text(f"post_id,author_id,text,created_at\n1,a,hello,{value}\n2,b,hi,2024-05-10 18:00\n", encoding="utf-8")
+    got = read_posts(src)
+    assert got.posts["post_id"].tolist() == ["2"]  # a post's time is needed to the minute: the post is set aside
+    assert [(r["row"], r["field"], r["action"], r["reason"]) for r in got.rejects.rows] == [(1, "created_at", "rejected", f"time {reason}")]
+    src = tmp_path / "a.csv"
+    src.write_text(f"Username,Followers,Joined\nana,10,{value}\n", encoding="utf-8")
+    batch = read_accounts(src, as_of=pd.Timestamp("2025-01-01", tz="UTC"))
+    assert batch.accounts["created_at"].isna().tolist() == [True]  # the account is kept, without its age
+    assert [(r["row"], r["field"], r["action"], r["reason"]) for r in batch.rejects.rows] == [
+        (1, "Joined", "field ignored", f"{reason}: field ignored, record kept")
+    ]

@@ -30,6 +30,7 @@ from detector.dates import (
     decide_order,
     has_dotted,
     parse_dates,
+    period_only,
 )
 from detector.errors import InputError, escape_controls
 from detector.io import (
@@ -668,7 +669,7 @@ def _times(s: pd.Series, name: str, rejects: Rejects, dates: DateRules | None = 
         todo[todo] = (s[todo].astype("string").str.strip().str.len() > 0).fillna(False).to_numpy(dtype=bool)
     for i in np.flatnonzero(todo):
         v = str(s.iat[i]).strip()
-        problem = dates.clock_change(v) or f"unparseable date '{escape_controls(v[:40])}'"
+        problem = dates.clock_change(v) or period_only(v) or f"unparseable date '{escape_controls(v[:40])}'"
         rejects.add(int(s.index[i]), name, f"{problem}: field ignored, record kept", v[:80], action="field ignored")
     return out
 

@@ -51,7 +51,7 @@ from detector.columns import (
     unknown_headers,
     unread_notice,
 )
-from detector.dates import DateRules, decide_order, parse_dates, unzoned_notice
+from detector.dates import DateRules, decide_order, parse_dates, period_only, unzoned_notice
 from detector.errors import EmptyInputError, InputError, NothingScoredError
 from detector.io import Rejects, iter_json_records, read_csv_strings, resolve_format
 from detector.posts.matching import python_class, python_space
@@ -509,6 +509,8 @@ def _finish_table(
         clock = rules.clock_change(out.at[row, "created_at"]) if reason == "unreadable time" and rules is not None else None
         if clock:
             detail = f"time {clock}; give times with their offset"
+        elif reason == "unreadable time" and (period := period_only(out.at[row, "created_at"])):
+            detail = f"time {period}"  # a post's time is needed to the minute (bursts, coordination)
         rejects.add(int(row), field_name, detail, {rejects.headers.get(k, k): v for k, v in raw.loc[row].dropna().items()})
     out["created_at"] = times
     return canonical_posts(out[~bad])
