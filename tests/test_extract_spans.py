@@ -145,3 +145,25 @@ def test_the_labelled_texts_are_the_ones_in_shared() -> None:
     posts = _bench().held_out_posts(spans, SHARED)  # raises when a text changed or is missing
     ends = spans.dropna(subset=["end"]).groupby("post_id")["end"].max()
     assert (posts.loc[ends.index, "text"].str.len() >= ends).all()
+
+
+def test_the_fourth_batch_is_grouped_by_language_and_copies_of_older_texts_are_left_out() -> None:
+    # Synthetic posts: "old" of an older batch; "rt" of the fourth batch is its retweet (a copy: no
+    # held-out call); "new" of the fourth batch, an IRA post.
+    bench = _bench()
+    posts = pd.DataFrame(
+        {"text": ["Protest sutra u 18h", "RT @x: protest  sutra u 18h", "Rally tomorrow at 5pm"], "lang": ["sr", "sr", "en"],
+         "created_at": [None, None, "2025-05-14 09:00:00+00:00"], "source": ["mozetic", "mozetic", "ira"]},
+        index=["old", "rt", "new"],
+    )  # fmt: skip
+    spans = pd.DataFrame(
+        [("old", "when", 8, 19, "protest", None), ("rt", "when", 16, 27, "protest", None), ("new", "when", 6, 21, "rally", "2025-05-15 17:00")],
+        columns=["post_id", "field", "start", "end", "event_kind", "when_local"],
+    )  # fmt: skip
+    spans[["start", "end"]] = spans[["start", "end"]].astype("Int64")
+    spans["method"] = ["read", "read; fourth batch (h43)", "read; fourth batch (h43)"]
+    per_call = bench.measure_spans(spans, posts).set_index("post_id")
+    assert per_call["group"].to_dict() == {"old": "Bosnian, Croatian, student-protest site (labels.csv calls)",
+                                           "rt": "4th: text also in an older batch", "new": "4th: English, IRA"}  # fmt: skip
+    fourth = bench.held_out_table(per_call[per_call["group"].str.startswith("4th")].reset_index(), "4th batch, held out").set_index("group")
+    assert fourth["calls"].to_dict() == {"4th: English, IRA": 1, "4th: text also in an older batch": 1, "4th batch, held out": 1}
