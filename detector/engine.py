@@ -100,6 +100,7 @@ def dask_client(scheduler: str | None = None, *, n_workers: int = 2, processes: 
         except (OSError, TimeoutError) as exc:
             raise ConfigError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from exc
         try:
+            _forward_worker_logs(client)
             yield client
         finally:
             client.close()
@@ -112,7 +113,29 @@ def dask_client(scheduler: str | None = None, *, n_workers: int = 2, processes: 
         ) as cluster,
         Client(cluster) as client,
     ):
+        if processes:  # threads log through this process's handlers already (forwarding them would loop)
+            _forward_worker_logs(client)
         yield client
+
+
+def _forward_worker_logs(client: Any) -> None:
+    """Hand the workers' ``detector`` log records to this process's loggers, at this process's level.
+
+    A worker process has no logging handlers of its own, so a reader's warning there went to
+    Python's last-resort handler: printed bare to the worker's stderr, once per partition, in no
+    log file, deaf to ``-q``. Forwarded, the records meet the client's handlers (the CLI's), which
+    format, filter and file them like its own.
+    """
+    from distributed import WorkerPlugin
+
+    level = logging.getLogger("detector").getEffectiveLevel()
+
+    class DetectorLogLevel(WorkerPlugin):  # defined here: distributed is an optional extra (cloudpickle ships it)
+        def setup(self, worker: Any) -> None:
+            logging.getLogger("detector").setLevel(level)
+
+    client.register_plugin(DetectorLogLevel(), name="detector-log-level")
+    client.forward_logging("detector", level=level)
 
 
 @contextlib.contextmanager

@@ -484,3 +484,32 @@ def test_each_partition_is_read_once(tmp_path: Path, client, model, monkeypatch:
                      ("accounts", "a0.jsonl"): 1, ("accounts", "a1.jsonl"): 1, ("accounts", "a2.jsonl"): 1}  # fmt: skip
     # What the reads gave is all there: every post and account, and the fixture's two bad posts.
     assert (run.posts, run.rejected, scored.scored) == (len(posts) - 2, 2, len(records))
+
+
+@pytest.mark.slow
+def test_worker_warnings_are_logged_by_the_cli_not_printed_bare(tmp_path: Path) -> None:
+    """A reader's warning in a worker process (one per partition) went to Python's last-resort
+    handler: printed bare on stderr, missing from --log-file, shown under -q. A real process,
+    since the workers' stderr is the process's own, which CliRunner does not capture."""
+    import subprocess
+    import sys
+
+    parts = tmp_path / "parts"
+    parts.mkdir()
+    posts = _flat_posts(FIX / "ira_calls.csv", tmp_path)
+    posts.iloc[:13].to_csv(parts / "p0.csv", index=False)
+    posts.iloc[13:].to_csv(parts / "p1.csv", index=False)
+    with open(parts / "p1.csv", "a", encoding="utf-8") as fh:
+        fh.write("x,y\n")
+    said = "p1.csv, record 14: malformed CSV row (line 15 of the file)"
+
+    def detector(*args: str) -> subprocess.CompletedProcess[str]:
+        cmd = [sys.executable, "-c", "from detector.cli import main; main()", *args, "posts", str(parts), "--engine", "dask", "-o", str(tmp_path / "out")]
+        return subprocess.run(cmd, capture_output=True, text=True, timeout=600, check=True)
+
+    log_file = tmp_path / "d.log"
+    run = detector("--log-file", str(log_file))  # one run: a LocalCluster of processes takes seconds to start
+    lines = [line for line in run.stderr.splitlines() if said in line]
+    assert len(lines) == 1 and " WARNING detector.io: " in lines[0], run.stderr  # formatted by the CLI's handler
+    assert said in log_file.read_text(encoding="utf-8")
+    assert "26 posts scored from 2 partitions" in run.stderr
