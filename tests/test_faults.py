@@ -578,3 +578,34 @@ def test_a_token_echoed_by_the_api_never_reaches_stderr_or_the_log(here: Path, m
     assert token not in result.stderr and token not in result.stdout
     assert "Bearer [redacted]" in result.stderr
     assert token not in Path("run.log").read_text(encoding="utf-8")
+
+
+def test_the_evaluations_raw_outputs_are_replaced_whole_or_not_at_all(tmp_path: Path) -> None:
+    """save_raw wrote its four files in place, one after another: a failure (or a kill) part way
+    left one run's loco.csv beside another's scores. Now the earlier run stays whole until all
+    four are written."""
+    import gzip
+
+    from detector.training.evaluate import Evaluation, save_raw
+
+    class Unwritable(pd.DataFrame):
+        def to_csv(self, *args: object, **kwargs: object) -> None:  # type: ignore[override]
+            raise OSError("the disk went away")
+
+    def evaluation(n: int, groups: pd.DataFrame) -> Evaluation:
+        return Evaluation(
+            loco=pd.DataFrame({"held_out": ["a"], "roc_auc": [n / 10]}), choices={}, groups=groups, shipped={"run": n},
+            markdown="", summary=f"run {n}", scores=pd.DataFrame({"score": [n / 10]}),
+        )  # fmt: skip
+
+    folder = tmp_path / "raw"
+    save_raw(evaluation(1, pd.DataFrame({"g": [1]})), folder)
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    assert sorted(before) == ["groups.csv", "loco.csv", "run.json", "scores.csv.gz"]
+    assert gzip.decompress(before["scores.csv.gz"]).decode() == "score\n0.1\n"
+    with pytest.raises(OSError, match="the disk went away"):
+        save_raw(evaluation(2, Unwritable({"g": [2]})), folder)  # groups.csv, the third file, fails
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before  # no temporary left, nothing replaced
+    save_raw(evaluation(3, pd.DataFrame({"g": [3]})), folder)
+    assert json.loads((folder / "run.json").read_text(encoding="utf-8"))["summary"] == "run 3"
+    assert (folder / "loco.csv").read_text(encoding="utf-8") == "held_out,roc_auc\na,0.3\n"

@@ -55,7 +55,7 @@ from detector.accounts.model import (
     predict,
     train,
 )
-from detector.io import markdown_section_tail, replace_markdown_section
+from detector.io import atomic_path, markdown_section_tail, replace_markdown_section
 from detector.training import datasets
 
 log = logging.getLogger(__name__)
@@ -584,16 +584,24 @@ def operation_halves(table: pd.DataFrame, choice: Choice, random_state: int = 0)
 def save_raw(result: Evaluation, folder: str | Path) -> Path:
     """Keep a run's raw outputs in ``folder``: ``loco.csv``, ``scores.csv.gz`` (every held-out
     score, the peer's beside it), ``groups.csv`` and ``run.json`` (choices, shipped choice, unseen
-    figures), so the section can be re-read or re-rendered without running again."""
+    figures), so the section can be re-read or re-rendered without running again.
+
+    Like every output, each file is written to a temporary file beside it and moved over the old
+    one only when all four are written: a failure or a kill before then leaves the folder's
+    previous run whole, never one run's ``loco.csv`` beside another's ``scores.csv.gz``.
+    """
+    import contextlib
     import json
 
     out = Path(folder)
     out.mkdir(parents=True, exist_ok=True)
-    result.loco.to_csv(out / "loco.csv", index=False)
-    result.scores.to_csv(out / "scores.csv.gz", index=False)
-    result.groups.to_csv(out / "groups.csv", index=False)
     run = {"choices": result.choices, "shipped": result.shipped, "unseen": result.unseen, "summary": result.summary, "halves": result.halves.to_dict("records")}
-    (out / "run.json").write_text(json.dumps(run, indent=2, default=str) + "\n", encoding="utf-8")
+    with contextlib.ExitStack() as stack:  # on leaving, each temporary replaces its file; on an error, none does
+        tmp = {name: stack.enter_context(atomic_path(out / name)) for name in ("loco.csv", "scores.csv.gz", "groups.csv", "run.json")}
+        result.loco.to_csv(tmp["loco.csv"], index=False)
+        result.scores.to_csv(tmp["scores.csv.gz"], index=False, compression="gzip")  # the temporary's name says no .gz
+        result.groups.to_csv(tmp["groups.csv"], index=False)
+        tmp["run.json"].write_text(json.dumps(run, indent=2, default=str) + "\n", encoding="utf-8")
     return out
 
 
