@@ -299,6 +299,8 @@ def score_command(
     counts = ", ".join(f"{v:,} {k}" for k, v in sorted(run.labels.items()))
     kept = f"; {run.written:,} kept by {_filter_words(min_score, labels)}" if min_score is not None or labels else ""
     click.echo(f"scored {run.scored:,} account{'' if run.scored == 1 else 's'} ({counts}){kept} -> {output}", file=out)
+    if run.lookalike_groups:
+        click.echo(f"{_n(run.lookalike_groups, 'look-alike group')} of {_n(run.lookalike_accounts, 'account')} in this list: see column lookalike_evidence", file=out)
     if run.rejects_path:
         click.echo(f"{_n(run.rejected, 'record')} rejected, {_n(run.warnings, 'field warning')} -> {run.rejects_path}", file=out)
     shown = "standard input" if input_path == "-" else input_path

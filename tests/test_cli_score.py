@@ -18,6 +18,7 @@ from click.testing import CliRunner, Result
 from threadpoolctl import threadpool_limits
 
 from detector.accounts import model
+from detector.accounts.lookalike import LOOKALIKE_COLUMNS
 from detector.accounts.model import SCORE_COLUMNS, load_model, score_accounts
 from detector.accounts.read import read_accounts
 from detector.cli import cli
@@ -26,6 +27,8 @@ from detector.training import datasets
 pytestmark = pytest.mark.usefixtures("no_network")
 
 AS_OF = "2024-01-01"
+# `detector score` writes each account's scores, then the look-alike evidence across the list.
+OUTPUT_COLUMNS = SCORE_COLUMNS + list(LOOKALIKE_COLUMNS)
 REJECT_COLUMNS = ["file", "row", "field", "action", "reason", "raw"]
 
 
@@ -50,7 +53,7 @@ def test_score_writes_a_csv_matching_the_library(accounts_dir: Path, small_model
     [summary] = [line for line in result.stdout.splitlines() if line.startswith("scored ")]
     assert summary.startswith("scored 3 accounts (") and summary.endswith(f") -> {out}")
     got = pd.read_csv(out, dtype={"account_id": str})
-    assert list(got.columns) == SCORE_COLUMNS
+    assert list(got.columns) == OUTPUT_COLUMNS
     assert got["account_id"].tolist() == ["1502026416", "2492782375", "1733095801"]
     want = score_accounts(read_accounts(src, as_of=AS_OF).accounts, load_model(small_model_path))
     assert got["score"].tolist() == want["score"].tolist()
@@ -73,7 +76,7 @@ def test_output_to_stdout(accounts_dir: Path, small_model_path: Path, tmp_path: 
     result = score(accounts_dir / "cresci2017_spambots.csv", "-", small_model_path)
     assert result.exit_code == 0, result.output
     table = pd.read_csv(io.StringIO(result.stdout), dtype={"account_id": str})
-    assert list(table.columns) == SCORE_COLUMNS
+    assert list(table.columns) == OUTPUT_COLUMNS
     assert table["account_id"].tolist() == ["24858289", "237177357"]
     # the summary goes to stderr so that stdout stays a clean table
     assert "scored 2 accounts (" in result.stderr
@@ -89,7 +92,7 @@ def test_output_format_follows_the_extension(accounts_dir: Path, small_model_pat
     lines = (tmp_path / "s.jsonl").read_text(encoding="utf-8").splitlines()
     assert len(lines) == 3
     records = [json.loads(line) for line in lines]
-    assert [list(r) for r in records] == [SCORE_COLUMNS] * 3
+    assert [list(r) for r in records] == [OUTPUT_COLUMNS] * 3
     assert [r["account_id"] for r in records] == ["969398693249126400", "2402022649", "31098240"]
     as_parquet = pd.read_parquet(tmp_path / "s.parquet")
     assert (tmp_path / "s.parquet").read_bytes()[:4] == b"PAR1"

@@ -28,6 +28,8 @@ import numpy as np
 import pandas as pd
 
 from detector import progress
+from detector.accounts.lookalike import KEY_COLUMNS as LOOKALIKE_KEYS
+from detector.accounts.lookalike import find_lookalikes, lookalike_keys
 from detector.accounts.model import AccountModel, score_accounts
 from detector.accounts.read import (
     AccountBatch,
@@ -93,6 +95,8 @@ class ScoreRun:
     labels: dict[str, int] = field(default_factory=dict)
     top: pd.DataFrame | None = None
     notices: list[str] = field(default_factory=list)
+    lookalike_groups: int = 0  # look-alike groups found across the list (detector.accounts.lookalike)
+    lookalike_accounts: int = 0  # accounts in them
 
 
 def score_file(
@@ -158,30 +162,49 @@ def score_file(
     scored = repeats = 0
     dates = dates if dates is not None else DateRules()
     notes: dict[str, Any] = {}
-    with ChunkWriter(output) as writer, _Scorer(model, workers, dates, columns) as scorer, progress.bar("scoring accounts", unit="accounts") as bar:
-        for scores, rows, problems, chunk_notes, keys in scorer.map(_chunks(input_path, fmt, as_of_ts, chunksize, dates, columns), str(input_path), as_of_ts):
+    spool = _Spool()
+    keys: list[pd.DataFrame] = []
+    with ChunkWriter(output) as writer, spool, _Scorer(model, workers, dates, columns) as scorer, progress.bar("scoring accounts", unit="accounts") as bar:
+        for scores, rows, problems, chunk_notes, ids in scorer.map(_chunks(input_path, fmt, as_of_ts, chunksize, dates, columns), str(input_path), as_of_ts):
             rejects.rows.extend(problems)
             merge_notes(notes, chunk_notes)
             bar.update(len(scores))
             before = len(scores)
-            scores = _drop_seen(scores, rows, seen, rejects, keys)
+            scores = _drop_seen(scores, rows, seen, rejects, ids)
             repeats += before - len(scores)
             if len(scores) == 0:
                 continue
+            keys.append(scores[list(_KEY_NAMES)].set_axis(list(_KEY_NAMES.values()), axis=1))
+            scores = scores.drop(columns=list(_KEY_NAMES)).reset_index(drop=True)
+            if keep_top:  # with each row's place in the list, to give it its group at the end
+                best = scores.nlargest(keep_top, "score")
+                best = best.assign(_row=best.index.to_numpy() + scored)
+                top = best if top is None else pd.concat([top, best]).nlargest(keep_top, "score")
             scored += len(scores)
-            writer.write(keep_rows(scores, min_score, only_labels))
+            spool.add(scores)
             for k, v in scores["label"].value_counts().items():
                 labels[str(k)] = labels.get(str(k), 0) + int(v)
-            if keep_top:
-                best = scores.nlargest(keep_top, "score")
-                top = best if top is None else pd.concat([top, best]).nlargest(keep_top, "score")
-        run.scored, run.written = scored, writer.rows
+        run.scored = scored
         if run.scored == 0:
             run.rejects_path = write_rejects(rejects, output)
             raise NothingScoredError(
                 f"{input_path}: no account could be scored ({rejects.n_rejected} record{'' if rejects.n_rejected == 1 else 's'} rejected"
                 + (f", see {run.rejects_path})" if run.rejects_path else ")")
             )
+        # The groups need the whole list: the scored chunks wait in the spool until they are found.
+        found = find_lookalikes(pd.concat(keys, ignore_index=True))
+        del keys
+        for start, part in spool.parts():
+            part = pd.concat([part, found.iloc[start : start + len(part)].set_axis(part.index)], axis=1)
+            writer.write(keep_rows(part, min_score, only_labels))
+        run.written = writer.rows
+        in_group = found["lookalike_size"].to_numpy() > 0
+        run.lookalike_accounts = int(in_group.sum())
+        run.lookalike_groups = int(found.loc[in_group, "lookalike_group"].nunique())
+        if run.lookalike_groups:
+            log.info("%s: %d look-alike groups of %d accounts", input_path, run.lookalike_groups, run.lookalike_accounts)
+        if top is not None:
+            top = pd.concat([top.drop(columns="_row"), found.iloc[top["_row"].to_numpy()].set_axis(top.index)], axis=1)
     if repeats:  # one warning for them all, as for repeated post ids
         log.warning(duplicates_warning(str(input_path), repeats, "account_id"))
     run.rejected = rejects.n_rejected
@@ -320,6 +343,9 @@ def _score_chunk(
     if "reasons" in scores.columns:
         scores["reasons"] = plain_reasons(scores["reasons"], problems.notes.get("absent_fields", ()))
         _say_unusable(scores, accounts, problems)
+    found = lookalike_keys(accounts)  # what the look-alike groups of the whole list need
+    for name, key in _KEY_NAMES.items():
+        scores[name] = found[key].array
     rows = accounts["source_row"].to_numpy()
     keys = _id_keys(scores["account_id"])
     return (_SharedFrame.put(scores, handoff) if handoff else scores), rows, problems.rows, problems.notes, keys
@@ -340,6 +366,52 @@ def _say_unusable(scores: pd.DataFrame, accounts: pd.DataFrame, problems: Reject
         fields = ignored.get(int(row))
         if fields and isinstance(reason := scores.iat[i, at], str):
             scores.iat[i, at] = say_unusable(reason, fields)
+
+
+# The look-alike keys ride along with each chunk's scores (under these names, so no score column is
+# hidden by them) until the parent process takes them off.
+_KEY_NAMES = {f"_lookalike_{k}": k for k in LOOKALIKE_KEYS}
+
+
+class _Spool:
+    """The scored chunks of a run, kept in order until the look-alike groups of the whole list are known.
+
+    The first :data:`SPOOL_IN_MEMORY` rows stay in memory; later chunks go to Arrow files in a
+    temporary folder (on disk, not in RAM), so a list of millions keeps memory flat. Reading them
+    back costs about what writing the output does.
+    """
+
+    def __init__(self, in_memory: int | None = None) -> None:
+        self.in_memory = SPOOL_IN_MEMORY if in_memory is None else in_memory
+        self.items: list[tuple[int, pd.DataFrame | _SharedFrame]] = []
+        self.rows = 0
+        self.folder: str | None = None
+
+    def __enter__(self) -> _Spool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.folder is not None:
+            shutil.rmtree(self.folder, ignore_errors=True)
+
+    def add(self, frame: pd.DataFrame) -> None:
+        item: pd.DataFrame | _SharedFrame = frame
+        if self.rows + len(frame) > self.in_memory:
+            if self.folder is None:
+                self.folder = tempfile.mkdtemp(prefix="detector-spool-")
+            item = _SharedFrame.put(frame, self.folder)
+        self.items.append((self.rows, item))
+        self.rows += len(frame)
+
+    def parts(self) -> Iterator[tuple[int, pd.DataFrame]]:
+        """Each chunk with its first row's position in the list, in order (each is handed out once)."""
+        while self.items:
+            start, item = self.items.pop(0)
+            yield start, _SharedFrame.take(item).reset_index(drop=True)
+
+
+#: Scored rows a run keeps in memory before it spools the rest to disk.
+SPOOL_IN_MEMORY = 200_000
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,186 @@
+"""Look-alike groups across a scored list (detector.accounts.lookalike) and in `detector score`'s output.
+
+The lists here are synthetic, shaped as real exports are: the screen names of the three generated
+handles are those of the shipped TwiBot-20 example (Richard37226643, Jasmine82765052,
+Mahendr43681266); the others, the times and the texts are made up. Expected groups and evidence are
+written out in full.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from detector.accounts import lookalike
+from detector.accounts import score as scoring
+from detector.accounts.lookalike import (
+    LOOKALIKE_COLUMNS,
+    find_lookalikes,
+    lookalike_keys,
+    screen_name_template,
+)
+from detector.accounts.model import load_model, score_accounts
+from detector.accounts.read import read_accounts
+from detector.cli import cli
+
+pytestmark = pytest.mark.usefixtures("no_network")
+
+AS_OF = "2024-01-01"
+LONG_BIO = "Proud patriot. Family first. Retweets are not endorsements! https://t.co/abc"  # 59 characters once the link goes
+
+# A synthetic list: (screen_name, name, description, created_at)
+SYNTHETIC = [
+    ("Richard37226643", "Richard Aldrich", "", "2020-08-23 19:00:42"),   # 0  burst + template
+    ("Jasmine82765052", "Jasmine Cole", "", "2020-08-23 19:01:40"),      # 1  burst + template
+    ("Mahendr43681266", "Mahendra V", "", "2020-08-23 19:02:05"),        # 2  burst + template
+    ("Rebecca11112222", "Rebecca", "", "2020-08-23 19:04:59"),           # 3  burst + template
+    ("Michael33334444", "Michael", "", "2020-08-23 19:06:30"),           # 4  burst + template
+    ("news_desk", "News Desk", "", "2020-08-23 19:03:00"),               # 5  burst only: one kind
+    ("Anna90000001", "Ana", "", "2011-02-01 10:00:00"),                  # 6  name only (another template)
+    ("ana_b", "Ana", "", "2013-05-09 08:00:00"),                         # 7  name only
+    ("ana_c", "ANA ", "", "2016-11-30 21:00:00"),                        # 8  name only (normalised)
+    ("patriot_1", "P1", LONG_BIO, "2012-01-01 09:00:00"),                # 9  long bio x3: strong
+    ("patriot_2", "P2", LONG_BIO.upper(), "2014-03-03 09:00:00"),        # 10 long bio x3: strong
+    ("patriot_3", "P3", LONG_BIO.replace("abc", "xyz"), "2017-07-07 09:00:00"),  # 11
+    ("twin_a", "Twin", "Same short-ish bio of 31 chars.", "2015-01-01 12:00:00"),  # 12 pair: too few
+    ("twin_b", "Twin", "Same short-ish bio of 31 chars.", "2019-01-01 12:00:00"),  # 13
+    ("Sarah20240101", "Sarah", "", None),                                # 14 no creation time
+]
+
+BURST = "created within {m} minutes of 4 other accounts of its group; 4 others share its screen-name template Name+8 digits, 15 characters"
+EXPECTED = [
+    ("L1", 5, BURST.format(m=6)),
+    ("L1", 5, BURST.format(m=6)),
+    ("L1", 5, BURST.format(m=6)),
+    ("L1", 5, BURST.format(m=6)),
+    ("L1", 5, BURST.format(m=6)),
+    ("", 0, ""),
+    ("", 0, ""),
+    ("", 0, ""),
+    ("", 0, ""),
+    ("L2", 3, "2 others share its description (59 characters)"),
+    ("L2", 3, "2 others share its description (59 characters)"),
+    ("L2", 3, "2 others share its description (59 characters)"),
+    ("", 0, ""),
+    ("", 0, ""),
+    ("", 0, ""),
+]
+
+
+def synthetic_accounts(rows: list[tuple[str, str, str, str | None]] = SYNTHETIC) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "account_id": [str(1000 + i) for i in range(len(rows))],
+            "screen_name": pd.array([r[0] for r in rows], dtype="string"),
+            "name": pd.array([r[1] for r in rows], dtype="string"),
+            "description": pd.array([r[2] for r in rows], dtype="string"),
+            "created_at": pd.to_datetime([r[3] for r in rows], utc=True),
+        }
+    )
+
+
+def groups_of(accounts: pd.DataFrame) -> list[tuple[str, int, str]]:
+    found = find_lookalikes(lookalike_keys(accounts))
+    assert list(found.columns) == list(LOOKALIKE_COLUMNS)
+    return list(zip(found["lookalike_group"], found["lookalike_size"].tolist(), found["lookalike_evidence"], strict=True))
+
+
+def test_groups_and_evidence_of_a_synthetic_list() -> None:
+    assert groups_of(synthetic_accounts()) == EXPECTED
+
+
+def test_groups_do_not_depend_on_the_order_of_the_list() -> None:
+    accounts = synthetic_accounts()
+    order = np.random.default_rng(5).permutation(len(accounts))
+    got = groups_of(accounts.iloc[order].reset_index(drop=True))
+    want = [EXPECTED[i] for i in order]
+    # Group names follow the list's order among groups of one size; here the sizes differ.
+    assert got == want
+
+
+@pytest.mark.parametrize(
+    ("name", "template"),
+    [
+        ("Richard37226643", "Name+8 digits, 15 characters"),
+        ("JohnSmith", "Name+Name, 9 characters"),
+        ("jsmith_1984", "name+_+4 digits, 11 characters"),
+        ("JSMITH2020", "NAME+4 digits, 10 characters"),
+        ("Đorđe2024", "Name+4 digits, 9 characters"),
+        ("eBay", "name+Name, 4 characters"),
+    ],
+)
+def test_screen_name_template(name: str, template: str) -> None:
+    assert screen_name_template(name) == template
+
+
+def test_ascii_and_unicode_names_get_the_same_template_as_one_by_one() -> None:
+    names = pd.Series(["Richard37226643", "Đorđe2024", "ab12", "x_9999", None, "ŽŽ1234"], dtype="string")
+    keys = lookalike_keys(pd.DataFrame({"screen_name": names}))
+    assert keys["template"].tolist() == [
+        "Name+8 digits, 15 characters", "Name+4 digits, 9 characters", pd.NA, "name+_+4 digits, 6 characters", pd.NA, "NAME+4 digits, 6 characters",
+    ]
+
+
+def test_a_day_only_list_has_no_bursts() -> None:
+    rows = [(f"Name{i:08d}", f"N{i}", "", "2020-08-23") for i in range(6)]  # six on one day, no time of day
+    accounts = synthetic_accounts(rows)
+    keys = lookalike_keys(accounts)
+    assert (lookalike._bursts(keys["created_s"].to_numpy()) == -1).all()
+    assert groups_of(accounts) == [("", 0, "")] * 6  # the template alone is one kind
+
+
+def test_missing_fields_give_no_evidence() -> None:
+    counts_only = pd.DataFrame({"account_id": ["1", "2", "3"], "followers_count": [1.0, 2.0, 3.0]})
+    assert groups_of(counts_only) == [("", 0, "")] * 3
+    assert groups_of(counts_only.iloc[:0]) == []
+
+
+def test_a_burst_needs_more_than_the_lists_own_rate() -> None:
+    # Synthetic: six accounts a minute apart, alone in their year; then a dense stretch of 3,000
+    # accounts in 30 days: against the 60 days around them, ten minutes expect 0.35, so a burst there
+    # needs 7 (20 x 0.35), and five extra accounts in ten minutes are not one.
+    base = pd.Timestamp("2020-01-01 09:00", tz="UTC")  # not midnight: a time of exactly 00:00:00 is a day only
+    quiet = [base + pd.Timedelta(minutes=i) for i in range(6)]
+    dense_base = pd.Timestamp("2021-01-01 00:00:07", tz="UTC")
+    dense = [dense_base + pd.Timedelta(seconds=int(s)) for s in np.linspace(0, 30 * 86400, 3000)]
+    extra = [dense_base + pd.Timedelta(days=15, seconds=s) for s in range(0, 500, 100)]
+    created = pd.Series(quiet + dense + extra)
+    ids = lookalike._bursts(lookalike_keys(pd.DataFrame({"created_at": created}))["created_s"].to_numpy())
+    assert (ids[:6] == 0).all()  # six in five minutes where nothing else was created: a burst
+    assert (ids[6:] == -1).all()
+
+
+def test_score_writes_the_groups_without_changing_scores(small_model_path: Path, tmp_path: Path) -> None:
+    accounts = synthetic_accounts()
+    src = tmp_path / "accounts.csv"
+    accounts.assign(created_at=accounts["created_at"].dt.strftime("%Y-%m-%dT%H:%M:%SZ")).rename(columns={"account_id": "id"}).to_csv(src, index=False)
+    out = tmp_path / "scores.csv"
+    result = CliRunner().invoke(cli, ["score", str(src), "-o", str(out), "--model", str(small_model_path), "--as-of", AS_OF])
+    assert result.exit_code == 0, result.output
+    assert "2 look-alike groups of 8 accounts in this list: see column lookalike_evidence" in result.stdout
+    got = pd.read_csv(out, dtype={"account_id": str}, keep_default_na=False)
+    assert list(zip(got["lookalike_group"], got["lookalike_size"].tolist(), got["lookalike_evidence"], strict=True)) == EXPECTED
+    want = score_accounts(read_accounts(src, as_of=AS_OF).accounts, load_model(small_model_path))
+    assert got["score"].tolist() == want["score"].tolist()
+    assert got["label"].tolist() == want["label"].tolist()
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_groups_span_chunks_and_the_spool(small_model_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workers: int) -> None:
+    accounts = synthetic_accounts()
+    src = tmp_path / "accounts.csv"
+    accounts.assign(created_at=accounts["created_at"].dt.strftime("%Y-%m-%dT%H:%M:%SZ")).rename(columns={"account_id": "id"}).to_csv(src, index=False)
+    monkeypatch.setattr(scoring, "SPOOL_IN_MEMORY", 4)  # all but the first chunk go to disk
+    out = tmp_path / "scores.parquet"
+    run = scoring.score_file(src, str(out), model=load_model(small_model_path), as_of=AS_OF, chunksize=4, workers=workers, min_score=0.0)
+    got = pd.read_parquet(out)
+    assert list(zip(got["lookalike_group"], got["lookalike_size"].tolist(), got["lookalike_evidence"], strict=True)) == EXPECTED
+    assert (run.lookalike_groups, run.lookalike_accounts) == (2, 8)
+    assert run.top is not None and set(LOOKALIKE_COLUMNS) <= set(run.top.columns)
+    top = run.top.set_index("account_id")
+    assert top.loc["1009", "lookalike_group"] == "L2"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["accounts.csv", "scores.parquet"]
