@@ -428,3 +428,31 @@ def test_watch_name_cannot_leave_the_folder_and_naive_times_are_utc(tmp_path: Pa
     paths = write_report(report_data(watch="../../etc/x", until=datetime(2015, 8, 10, 6, 0)), tmp_path / "out")
     assert paths.html == tmp_path / "out" / "report-_.._etc_x-20150810T060000Z.html"
     assert json.loads(paths.json.read_text(encoding="utf-8"))["until"] == "2015-08-10T06:00:00Z"
+
+
+def test_the_json_is_written_in_pieces_and_reads_as_one_dump(tmp_path: Path) -> None:
+    """The report's JSON is json.dumps's text byte for byte, but never held whole: for 100,000 posts
+    the one string (and its copy with a newline, and its UTF-8) was the peak of `detector run`."""
+    import tracemalloc
+
+    from detector.ops.report import _json_default, _write_json, build_content, json_pieces
+
+    content = build_content(report_data(), None)
+    content.pop("_frames")
+    whole = json.dumps(content, ensure_ascii=False, default=_json_default, allow_nan=False)
+    assert "".join(json_pieces(content, batch=2)) == whole  # lists of more than two items cut into pieces
+    paths = [tmp_path / "a.json", tmp_path / "b.json"]
+    _write_json(paths, content)
+    assert [p.read_text(encoding="utf-8") for p in paths] == [whole + "\n"] * 2
+    # Synthetic posts (Cyrillic text, as in the IRA release): the writer's own peak stays a small
+    # part of the file, where one dump held it whole at least twice over (string, then its UTF-8).
+    big = {"headline": {"posts": 40_000}, "posts_flagged": [{"post_id": str(i), "text": "протест у 18h " * 12, "score": 0.5} for i in range(40_000)]}
+    tracemalloc.start()
+    try:
+        _write_json([tmp_path / "big.json"], big)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    size = (tmp_path / "big.json").stat().st_size
+    assert size > 8_000_000 and peak < size / 3, (size, peak)
+    assert json.loads((tmp_path / "big.json").read_text(encoding="utf-8")) == big

@@ -323,6 +323,9 @@ def run_watch(
                 log.info("run %s: the watch saw no post within %s of the run's start: nothing to score", run_id, lookback)
             else:
                 store_analysis(store, watch, analysis, run_id=run_id, at=started, lookback=lookback, result=result)
+        # The report reads what was stored; the analysis (every post's scores, the clusters' members)
+        # would otherwise stay alive beside the report's content, at the run's peak of memory.
+        del analysis
         _pause_point("report")
         with _stage(result, "report"):
             result.report = write_run_report(
