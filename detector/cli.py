@@ -731,7 +731,11 @@ def posts_command(
 
             given = read_profiles(profiles_path, dates=dates.for_file())
             read.rejects.extend(given.rejects)
-            profiles = match_profiles(given.accounts, read.posts) if profiles is None else pd.concat([profiles, match_profiles(given.accounts, read.posts)], ignore_index=True)
+            matched = match_profiles(given.accounts, read.posts)
+            # Profiles of other people change nothing: say so, or the summary looks the same as without them.
+            note = f"{len(matched)} of {_n(len(given.accounts), 'profile')} in {profiles_path} match an author of the posts (by author id or screen name)"
+            click.echo(f"{'warning: ' if len(matched) == 0 else ''}{note}", err=True)
+            profiles = matched if profiles is None else pd.concat([profiles, matched], ignore_index=True)
     result = analyse_posts(
         read.posts,
         users=read.users,

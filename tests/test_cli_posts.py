@@ -307,3 +307,25 @@ def test_timings_are_written_atomically_as_every_output(tmp_path: Path) -> None:
     assert code == 0, err
     assert not stale.exists()
     assert {"read", "write"} <= set(json.loads(timings.read_text(encoding="utf-8"))["seconds"])
+
+
+def test_profiles_say_how_many_match_an_author(tmp_path: Path) -> None:
+    """``--profiles`` with a file of other people's profiles changed nothing and said nothing: the
+    summary counted the IRA partial profiles as before. It now says how many of the given profiles
+    matched an author, and warns when none did."""
+    import json
+
+    from detector.posts.read import read_posts
+
+    read = read_posts(FIX / "pheme_ferguson.jsonl")
+    profiles = tmp_path / "profiles.json"  # 30 Ferguson authors, none of them an IRA account
+    profiles.write_text(json.dumps([rec for _, rec in read.users]))
+    code, _, err = _run(str(FIX / "ira_calls.csv"), "-o", str(tmp_path / "a.csv"), "--profiles", str(profiles))
+    assert code == 0, err
+    assert f"0 of 30 profiles in {profiles} match an author of the posts (by author id or screen name)" in err
+    assert "17 author profiles scored" in err  # the IRA CSV's own partial profiles
+    flat = tmp_path / "posts.csv"
+    read.posts.drop(columns=["source_row"]).to_csv(flat, index=False)
+    code, _, err = _run(str(flat), "-o", str(tmp_path / "b.csv"), "--profiles", str(profiles))
+    assert code == 0, err
+    assert f"30 of 30 profiles in {profiles} match an author of the posts" in err
