@@ -844,10 +844,11 @@ def watch_list(config_path: str | None, as_json: bool) -> None:
 @click.option("--watch", "watch_name", help="Report on one watch: its posts and its thresholds.")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Watch file (default: watches.toml in the data folder).")
 @click.option("-o", "--output", "out_dir", default="reports", type=click.Path(file_okay=False), help="Folder for the HTML, CSV and JSON files.")
-@click.option("--from-dir", "from_dir", type=click.Path(file_okay=False, exists=True), help="Read the files `detector score` and `detector posts` write (scores.*, accounts.*, authors.*; post_scores.* or posts.*; clusters.*) from this folder instead of the store.")
+@click.option("--from-dir", "from_dir", type=click.Path(file_okay=False, exists=True), help="Read the files `detector score` and `detector posts` write (scores.*, accounts.*, authors.*; post_scores.* or posts.*; clusters.*; campaigns.*) from this folder instead of the store; post scores alone will do.")
 @click.option("--scores", "accounts_path", type=click.Path(dir_okay=False, exists=True), help="Account scores file (`detector score` output, or `detector posts --accounts-out`) instead of the store.")
 @click.option("--posts", "posts_path", type=click.Path(dir_okay=False, exists=True), help="Post scores file (detector posts output).")
 @click.option("--clusters", "clusters_path", type=click.Path(dir_okay=False, exists=True), help="Clusters or cluster memberships file.")
+@click.option("--campaigns", "campaigns_path", type=click.Path(dir_okay=False, exists=True), help="Campaigns file (`detector posts --campaigns-out`); without it they are built from the memberships.")
 @click.option("--post-texts", "post_texts", type=click.Path(exists=True), help="The posts themselves (any input format), to give post scores their text and time.")
 @click.option("--db", help="Store: postgresql:// URL or SQLite file (default: the data folder's).")
 @click.option("--data-dir", type=click.Path(file_okay=False), help="Data folder of the default SQLite store.")
@@ -863,6 +864,7 @@ def report_command(
     accounts_path: str | None,
     posts_path: str | None,
     clusters_path: str | None,
+    campaigns_path: str | None,
     post_texts: str | None,
     db: str | None,
     data_dir: str | None,
@@ -887,7 +889,7 @@ def report_command(
     from detector.ops import report as rep
 
     # From files, an end not given is the data's own (found when they are read); from the store, now.
-    from_files = bool(from_dir or accounts_path)
+    from_files = bool(from_dir or accounts_path or posts_path)
     now = rep.now_utc()
     until = rep.parse_time(until_text) if until_text is not None else None
     start: Any
@@ -903,20 +905,20 @@ def report_command(
 
         watch = get_watch(watch_name, config_path)
     rejects = None
-    if from_dir or accounts_path:
+    if from_files:
         files = rep.find_inputs(from_dir) if from_dir else {}
-        accounts_file = accounts_path or files["accounts"]
         data, rejects = rep.load_report_files(
-            accounts_file,
+            accounts_path or files.get("accounts"),
             posts=posts_path or files.get("posts"),
             clusters=clusters_path or files.get("clusters"),
+            campaigns=campaigns_path or files.get("campaigns"),
             post_texts=post_texts,
             since=start,
             until=until,
             watch=watch,
         )
-    elif posts_path or clusters_path or post_texts:
-        raise InputError("--posts, --clusters and --post-texts go with --scores or --from-dir", field="scores")
+    elif clusters_path or campaigns_path or post_texts:
+        raise InputError("--clusters, --campaigns and --post-texts go with --scores, --posts or --from-dir", field="scores")
     else:
         from detector.ops.store import open_store
 

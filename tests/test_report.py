@@ -406,9 +406,9 @@ def test_cli_report_from_dir(tmp_path: Path) -> None:
     assert res.exit_code == 2
     assert "no watch named 'nope'" in res.output
 
-    res = runner.invoke(cli, ["report", "--posts", str(tmp_path / "in" / "posts.csv"), "-o", str(out)])
+    res = runner.invoke(cli, ["report", "--clusters", str(tmp_path / "in" / "clusters.csv"), "-o", str(out)])
     assert res.exit_code == 2
-    assert "--posts, --clusters and --post-texts go with --scores or --from-dir" in res.output
+    assert "--clusters, --campaigns and --post-texts go with --scores, --posts or --from-dir" in res.output
 
     res = runner.invoke(cli, ["report", "--from-dir", str(tmp_path / "in"), "--since", "yesterday", "-o", str(out)])
     assert res.exit_code == 2 and "field 'since'" in res.output

@@ -8,6 +8,7 @@ as ``detector report --from-dir`` does, and the page is opened in headless Chrom
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -143,8 +144,102 @@ def test_calls_and_campaigns_in_chromium(files: Path, browser: Any, tmp_path: Pa
         assert campaigns.count() == 3
         koch = page.locator("#campaign-dc4ae0f971b7").inner_text()
         assert "campaign-ade9106db2b2" in koch and "walmart kochfarms" in koch
-        assert page.evaluate("document.querySelectorAll('svg, iframe, object, embed, a').length") == 0
+        # The only links are jumps inside the page (a linked campaign); nothing leaves it.
+        assert page.evaluate("document.querySelectorAll('svg, iframe, object, embed, a:not([href^=\"#\"])').length") == 0
+        assert page.locator("#campaign-dc4ae0f971b7 a[href='#campaign-ade9106db2b2']").count() == 1
         assert page.evaluate("window.__csp") == []
         assert requests == [paths.html.as_uri()]
     finally:
         context.close()
+
+
+LONGSPAN = FIX / "posts" / "ira_gopdebate_longspan.csv"
+
+
+def _posts_run(src: Path, out: Path, *outputs: str) -> None:
+    """``detector posts SRC`` writing post_scores.csv and the named other outputs into ``out``."""
+    out.mkdir(exist_ok=True)
+    args = ["posts", str(src), "-o", str(out / "post_scores.csv")]
+    for name in outputs:
+        args += [f"--{name}-out", str(out / f"{name}.csv")]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+
+
+def test_from_dir_shows_the_campaigns_the_posts_job_wrote(tmp_path: Path) -> None:
+    """The campaigns of ``--campaigns-out`` are the report's: rebuilt from the memberships alone, the
+    33-minute #VegasGOPDebate hashtag cluster (more than three windows: a stream, no partners)
+    linked to the other pushes of its accounts (h46 found 85 of 7,618 campaigns so on 200,000 IRA posts)."""
+    out = tmp_path / "out"
+    _posts_run(LONGSPAN, out, "clusters", "accounts", "campaigns")
+    res = CliRunner().invoke(cli, ["report", "--from-dir", str(out), "-o", str(tmp_path / "rep")])
+    assert res.exit_code == 0, res.output
+    doc = json.loads((tmp_path / "rep" / "report-latest.json").read_text(encoding="utf-8"))
+    got = [(c["campaign_id"], c["kinds"], c["n_posts"], c["span_start"], c["span_end"], c["n_linked"], c["linked_campaigns"]) for c in doc["campaigns"]]
+    assert got == [
+        ("campaign-dcd38e811869", ["hashtags"], 11, "2015-12-16T01:04:00Z", "2015-12-16T01:37:00Z", 0, []),
+        ("campaign-8030e8ae95cf", ["text", "hashtags"], 5, "2015-12-16T01:51:00Z", "2015-12-16T02:09:00Z", 1, ["campaign-312a322d1df1"]),
+        ("campaign-6f8b0961475c", ["hashtags"], 3, "2015-12-16T01:07:00Z", "2015-12-16T01:16:00Z", 1, ["campaign-0dd0b20cf745"]),
+        ("campaign-0dd0b20cf745", ["hashtags"], 3, "2015-12-16T01:18:00Z", "2015-12-16T01:24:00Z", 2, ["campaign-6f8b0961475c", "campaign-312a322d1df1"]),
+        ("campaign-312a322d1df1", ["hashtags"], 2, "2015-12-16T01:46:00Z", "2015-12-16T01:51:00Z", 2, ["campaign-0dd0b20cf745", "campaign-8030e8ae95cf"]),
+        ("campaign-966d2aee44ce", ["hashtags"], 2, "2015-12-16T03:17:00Z", "2015-12-16T03:22:00Z", 0, []),
+    ]  # fmt: skip
+    written = pd.read_csv(out / "campaigns.csv", dtype=str, keep_default_na=False)
+    assert [c[0] for c in got] == written["campaign_id"].tolist()
+    assert [c[5] for c in got] == written["n_linked"].astype(int).tolist()
+
+
+def test_calls_without_author_ids_are_reported_from_the_post_scores_alone(tmp_path: Path) -> None:
+    """Posts without author ids (the Mario Woods calls with the author column emptied) are scored for
+    their text; a report from their post_scores.csv alone (no author table) shows each call with its
+    posts counted, and says they have no author rather than "0 accounts"."""
+    src = pd.read_csv(CALLS, dtype=str, keep_default_na=False).assign(author="")
+    src.to_csv(tmp_path / "anonymous.csv", index=False)
+    out = tmp_path / "out"
+    _posts_run(tmp_path / "anonymous.csv", out)
+    for args in (["--from-dir", str(out)], ["--posts", str(out / "post_scores.csv")]):
+        rep = tmp_path / ("rep" + args[0])
+        res = CliRunner().invoke(cli, ["report", *args, "-o", str(rep)])
+        assert res.exit_code == 0, res.output
+        doc = json.loads((rep / "report-latest.json").read_text(encoding="utf-8"))
+        calls = [(c["text"][:30], c["n_authors"], c["n_posts"], c["n_unattributed"]) for c in doc["calls"]]
+        assert calls == [("RT @nysrene: Vigil tonight for", 0, 4, 4), ("This: #JusticeForMarioWoods Ra", 0, 3, 3)]
+        assert doc["headline"]["accounts_scored"] == 0 and doc["headline"]["posts"] == 7
+        html = (rep / "report-latest.html").read_text(encoding="utf-8")
+        assert "4 posts without an author id" in html and "3 posts without an author id" in html
+        assert "0 accounts" not in html
+
+
+def test_linked_campaigns_and_a_call_s_campaign_are_links_in_the_page(files: Path, tmp_path: Path) -> None:
+    """A campaign's linked campaigns, and the campaign of a call, jump to that campaign's row when
+    the page shows it."""
+    data, _ = load_report_files(files / "accounts.csv", posts=files / "post_scores.csv", clusters=files / "clusters.csv")
+    html = write_report(data, tmp_path).html.read_text(encoding="utf-8")
+    koch = html[html.index('id="campaign-dc4ae0f971b7"') :]
+    koch = koch[: koch.index("</dl>")]
+    assert '<a href="#campaign-ade9106db2b2"><bdi>campaign-ade9106db2b2</bdi></a>' in koch
+    data.top = 1  # only the first campaign is on the page: its link to the second is text, not a dead link
+    html = write_report(data, tmp_path / "top1").html.read_text(encoding="utf-8")
+    first = html[html.index('id="campaign-ade9106db2b2"') :]
+    first = first[: first.index("</dl>")]
+    assert "campaign-dc4ae0f971b7" in first and 'href="#campaign-dc4ae0f971b7"' not in first
+
+
+def test_a_repost_campaign_shows_the_reposted_text(tmp_path: Path) -> None:
+    """IRA retweets carry no id of the original: coordination keys them by a digest of its text, and
+    the campaign's evidence was that digest alone ("repost: text:a660615e8dec215c"). The report now
+    also shows the text that was reposted."""
+    example = Path(__file__).resolve().parents[1] / "datasets" / "examples" / "posts" / "ira_texit_calls.csv"
+    out = tmp_path / "out"
+    _posts_run(example, out, "clusters", "accounts", "campaigns")
+    res = CliRunner().invoke(cli, ["report", "--from-dir", str(out), "-o", str(tmp_path / "rep")])
+    assert res.exit_code == 0, res.output
+    doc = json.loads((tmp_path / "rep" / "report-latest.json").read_text(encoding="utf-8"))
+    got = {c["campaign_id"]: (c["evidence"], [t[:40] for t in c["reposted"]]) for c in doc["campaigns"]}
+    assert got["campaign-dd5821a166af"] == ({"repost": "text:a660615e8dec215c"}, ["В Аргентине во время разгона акции проте"])
+    assert all(len(r) == 1 for _, r in got.values())
+    clusters = {c["cluster_id"]: [t[:40] for t in c["reposted"]] for c in doc["clusters"]}
+    assert clusters["repost-cd15260cdcf8"] == ["В Аргентине во время разгона акции проте"]
+    html = (tmp_path / "rep" / "report-latest.html").read_text(encoding="utf-8")
+    row = html[html.index('id="campaign-dd5821a166af"') :]
+    assert "reposted" in row[: row.index("</dl>")] and "В Аргентине во время разгона" in row[: row.index("</dl>")]

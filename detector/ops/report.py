@@ -63,7 +63,7 @@ POST_FIELDS = ("post_id", "author_id", "author_screen_name", "text", "created_at
 CLUSTER_FIELDS = ("cluster_id", "kind", "n_accounts", "n_posts", "span_start", "span_end", "similarity", "evidence", "accounts")
 _TIME_FIELDS = frozenset({"scored_at", "created_at", "span_start", "span_end"})
 _NUMBER_FIELDS = frozenset({"score", "n_accounts", "n_posts", "similarity"})
-_REQUIRED = {"accounts": ("account_id", "score"), "posts": ("post_id",), "clusters": ("cluster_id",)}
+_REQUIRED = {"accounts": ("account_id", "score"), "posts": ("post_id",), "clusters": ("cluster_id",), "campaigns": ("campaign_id",)}
 
 # OWASP CSV injection: these leading characters make a spreadsheet evaluate the cell. The
 # full-width forms are included because some spreadsheets fold them to the ASCII ones.
@@ -651,6 +651,7 @@ def build_content(data: ReportData, previous: dict[str, Any] | None = None) -> d
     name_of = _names(accounts, posts, data.memberships, data.names)
     campaign_table = _campaigns(data)
     campaign_of = _campaign_of_posts(data, campaign_table)
+    reposted = _reposted_texts(data.memberships)
     accounts["screen_name"] = accounts["account_id"].map(lambda a: name_of.get(a, ""))
     clusters_of: dict[str, list[str]] = {}
     for cid, ids in members.items():
@@ -693,6 +694,7 @@ def build_content(data: ReportData, previous: dict[str, Any] | None = None) -> d
                 "similarity": _num(row.similarity),
                 "evidence": _as_evidence(row.evidence),
                 "accounts": ids,
+                "reposted": [reposted[cid]] if cid in reposted else [],
                 "members": [{"account_id": a, "screen_name": name_of.get(a, "")} for a in ids],
                 # Pushes across platforms: which ones, and where the push appeared first.
                 "platforms": _clean(getattr(row, "platforms", None)),
@@ -740,7 +742,7 @@ def build_content(data: ReportData, previous: dict[str, Any] | None = None) -> d
         "posts_flagged": post_rows,
         "clusters": cluster_rows,
         "calls": call_groups(posts, name_of, campaign_of),
-        "campaigns": campaign_rows(campaign_table, name_of) if campaign_table is not None else [],
+        "campaigns": campaign_rows(campaign_table, name_of, reposted) if campaign_table is not None else [],
         "account_entries": _account_entries(account_rows, posts, cluster_rows, name_of),
         "changes": changes,
         "_frames": (accounts, posts, csv_rows),
@@ -849,6 +851,8 @@ def call_groups(posts: pd.DataFrame, name_of: dict[str, str], campaign_of: dict[
                 "text": _clean(first["text"]),
                 "n_posts": len(g),
                 "n_authors": len(authors),
+                # Posts without an author id (scored for their text only) are nobody's: counted, not named.
+                "n_unattributed": int((g["author_id"].map(_clean) == "").sum()),
                 "authors": [{"account_id": a, "screen_name": screen.get(a) or name_of.get(a, "")} for a in authors],
                 "first_at": _iso(g["_t"].min()),
                 "last_at": _iso(g["_t"].max()),
@@ -874,12 +878,16 @@ def _call_order(row: dict[str, Any]) -> tuple[int, float, str]:
     return (-len(row["authors"]), -(row["call_score"] or 0.0), row["first_at"] or "")
 
 
-def campaign_rows(campaigns: pd.DataFrame, name_of: dict[str, str]) -> list[dict[str, Any]]:
-    """Campaigns (:func:`detector.posts.campaigns.build_campaigns`) as plain JSON-ready rows."""
+def campaign_rows(campaigns: pd.DataFrame, name_of: dict[str, str], reposted: dict[str, str] | None = None) -> list[dict[str, Any]]:
+    """Campaigns (:func:`detector.posts.campaigns.build_campaigns`) as plain JSON-ready rows;
+    ``reposted``: the text each repost cluster reposted (:func:`_reposted_texts`)."""
+    from detector.posts.campaigns import MAX_EVIDENCE
+
     rows = []
     for c in campaigns.itertuples(index=False):
         accounts = _as_list(c.accounts)
         evidence = {kind: _clean(getattr(c, f"evidence_{kind}")) for kind in ("text", "url", "hashtags", "repost") if _clean(getattr(c, f"evidence_{kind}"))}
+        texts = list(dict.fromkeys(reposted[x] for x in _as_list(c.cluster_ids) if reposted and x in reposted))[:MAX_EVIDENCE]
         rows.append(
             {
                 "campaign_id": _clean(c.campaign_id),
@@ -889,6 +897,7 @@ def campaign_rows(campaigns: pd.DataFrame, name_of: dict[str, str]) -> list[dict
                 "span_end": _iso(c.span_end),
                 "kinds": _as_list(c.kinds),
                 "evidence": evidence,
+                "reposted": texts,
                 "cluster_ids": _as_list(c.cluster_ids),
                 "members": [{"account_id": a, "screen_name": name_of.get(a, "")} for a in accounts],
                 "repeat_pairs": _int(c.repeat_pairs),
@@ -897,6 +906,25 @@ def campaign_rows(campaigns: pd.DataFrame, name_of: dict[str, str]) -> list[dict
             }
         )
     return rows
+
+
+def _reposted_texts(memberships: pd.DataFrame | None) -> dict[str, str]:
+    """``cluster_id`` -> the text its posts reposted (the most posted of them), for repost clusters.
+
+    A repost's evidence is the original's id, or for reposts without one (the IRA CSV's retweets) a
+    digest of its text: neither tells the reader what was pushed.
+    """
+    m = memberships
+    if m is None or m.empty or not {"cluster_id", "kind", "text"} <= set(m.columns):
+        return {}
+    rows = m.loc[m["kind"].astype(str).eq("repost").to_numpy(), ["cluster_id", "text"]]
+    rows = rows.assign(cluster_id=rows["cluster_id"].astype(str), text=rows["text"].map(_clean))
+    rows = rows[rows["text"] != ""]
+    if rows.empty:
+        return {}
+    counts = rows.groupby(["cluster_id", "text"], sort=False).size().reset_index(name="n")
+    top = counts.sort_values(["cluster_id", "n", "text"], ascending=[True, False, True]).drop_duplicates("cluster_id")
+    return dict(zip(top["cluster_id"], top["text"], strict=True))
 
 
 def _campaign_of_posts(data: ReportData, campaigns: pd.DataFrame | None) -> dict[str, str]:
@@ -1244,35 +1272,36 @@ INPUT_STEMS = {
     "accounts": ("accounts", "scores", "authors", "account_scores"),
     "posts": ("posts", "post_scores"),
     "clusters": ("clusters",),
+    "campaigns": ("campaigns",),
 }
 
 
 def find_inputs(folder: str | os.PathLike[str]) -> dict[str, Path]:
-    """In ``folder``, the account scores, post scores and clusters files (see :data:`INPUT_STEMS`).
+    """In ``folder``, the account scores, post scores, clusters and campaigns files (see :data:`INPUT_STEMS`).
 
     Raises
     ------
     InputError
-        There is no accounts/scores file, or two candidates for one table.
+        There is neither an accounts/scores file nor a post scores file, or two candidates for one table.
     """
     d = Path(folder)
     if not d.is_dir():
         raise InputError("not a folder", path=str(d))
-    names = {"accounts": INPUT_STEMS["accounts"], "posts": INPUT_STEMS["posts"], "clusters": INPUT_STEMS["clusters"]}
     found: dict[str, Path] = {}
-    for table, stems in names.items():
+    for table, stems in INPUT_STEMS.items():
         hits = sorted(
             p
             for p in d.iterdir()
             if p.is_file() and p.name.split(".")[0] in stems and ".rejects." not in p.name and p.suffix.lower() in (".csv", ".json", ".jsonl", ".parquet")
         )
         if len(hits) > 1:
-            flag = {"accounts": "--scores", "posts": "--posts", "clusters": "--clusters"}[table]
+            flag = {"accounts": "--scores", "posts": "--posts", "clusters": "--clusters", "campaigns": "--campaigns"}[table]
             raise InputError(f"two {table} files: {', '.join(h.name for h in hits)}; keep one or name it with {flag}", path=str(d))
         if hits:
             found[table] = hits[0]
-    if "accounts" not in found:
-        raise InputError(f"no {', '.join(INPUT_STEMS['accounts'])} file (.csv/.json/.jsonl/.parquet)", path=str(d))
+    # Post scores alone make a report too (posts without author ids have no author table).
+    if "accounts" not in found and "posts" not in found:
+        raise InputError(f"no {', '.join(INPUT_STEMS['accounts'])} file nor {' / '.join(INPUT_STEMS['posts'])} file (.csv/.json/.jsonl/.parquet)", path=str(d))
     return found
 
 
@@ -1324,10 +1353,11 @@ def _spread(members: pd.DataFrame) -> dict[str, Any]:
 
 
 def load_report_files(
-    accounts: str | os.PathLike[str],
+    accounts: str | os.PathLike[str] | None,
     *,
     posts: str | os.PathLike[str] | None = None,
     clusters: str | os.PathLike[str] | None = None,
+    campaigns: str | os.PathLike[str] | None = None,
     post_texts: str | os.PathLike[str] | None = None,
     since: datetime | timedelta | None = None,
     until: datetime | None = None,
@@ -1341,12 +1371,17 @@ def load_report_files(
         Account scores (``detector score`` output: ``account_id, score`` and optionally
         ``screen_name, name, label, reasons, model_version, scored_at``), or the author table of
         ``detector posts --accounts`` (``author_id`` and ``combined_score`` stand in for them).
+        None with post scores alone: no account is listed (posts without author ids have none).
     posts
         Post scores (``detector posts`` output: ``post_id`` and optionally ``author_id, score,
         label, reasons, cluster_ids``, and the post's own ``text, created_at``).
     clusters
         One row per cluster, or one row per membership (``detector posts --clusters``), which is
         grouped into clusters.
+    campaigns
+        The campaigns ``detector posts --campaigns-out`` wrote. Without them the campaigns are
+        built again from the memberships, which do not know the coordination window: a cluster
+        that ran for longer than three windows (a stream) would then link campaigns it did not.
     post_texts
         The posts themselves, in any format :func:`detector.posts.read.read_posts` reads, joined on
         ``post_id`` to give the post scores their text, author and time.
@@ -1360,8 +1395,13 @@ def load_report_files(
         A :class:`detector.ops.watch.Watch`: only the posts it covers are kept (when the posts carry
         text), and its thresholds decide what is flagged.
     """
-    rejects = Rejects(str(accounts))
-    acc = read_table(accounts, "accounts", rejects)
+    if accounts is None and posts is None and post_texts is None:
+        raise InputError("a report from files needs account scores or post scores", field="scores")
+    rejects = Rejects(str(accounts if accounts is not None else posts if posts is not None else post_texts))
+    if accounts is not None:
+        acc = read_table(accounts, "accounts", rejects)
+    else:
+        acc = pd.DataFrame({"account_id": pd.Series(dtype="string"), "score": pd.Series(dtype="float64")})
     post_df = pd.DataFrame(columns=list(POST_FIELDS))
     clu_df = pd.DataFrame(columns=list(CLUSTER_FIELDS))
     memberships = None
@@ -1407,6 +1447,14 @@ def load_report_files(
         clu_df = clu_df[(~((c_end < lo) | (c_start > hi)).fillna(False)).to_numpy()]
     if memberships is not None:
         memberships = memberships[memberships["cluster_id"].astype(str).isin(set(clu_df["cluster_id"].astype(str)))]
+    camp_df = None
+    if campaigns is not None:
+        r = Rejects(str(campaigns))
+        camp_df = read_table(campaigns, "campaigns", r)
+        rejects.extend(r)
+        if {"span_start", "span_end"} <= set(camp_df.columns) and len(camp_df):
+            outside = (camp_df["span_end"] < lo) | (camp_df["span_start"] > hi)
+            camp_df = camp_df[(~outside.fillna(False)).to_numpy()].reset_index(drop=True)
     thresholds = getattr(watch, "thresholds", None)
     data = ReportData(
         accounts=acc,
@@ -1420,6 +1468,7 @@ def load_report_files(
         account_threshold=getattr(thresholds, "account", None),
         post_threshold=getattr(thresholds, "post", None),
         window_note=note,
+        campaigns=camp_df,
     )
     return data, rejects
 
