@@ -8,6 +8,7 @@ written out in full.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -184,3 +185,31 @@ def test_groups_span_chunks_and_the_spool(small_model_path: Path, tmp_path: Path
     top = run.top.set_index("account_id")
     assert top.loc["1009", "lookalike_group"] == "L2"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["accounts.csv", "scores.parquet"]
+
+
+def test_report_from_scores_shows_the_groups(small_model_path: Path, tmp_path: Path) -> None:
+    accounts = synthetic_accounts()
+    src = tmp_path / "accounts.csv"
+    accounts.assign(created_at=accounts["created_at"].dt.strftime("%Y-%m-%dT%H:%M:%SZ")).rename(columns={"account_id": "id"}).to_csv(src, index=False)
+    scores = tmp_path / "scores.csv"
+    runner = CliRunner()
+    assert runner.invoke(cli, ["score", str(src), "-o", str(scores), "--model", str(small_model_path), "--as-of", AS_OF]).exit_code == 0
+    out = tmp_path / "report"
+    res = runner.invoke(cli, ["report", "--scores", str(scores), "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    groups = json.loads((out / "report-latest.json").read_text(encoding="utf-8"))["lookalike_groups"]
+    assert [(g["group"], g["size"], len(g["members"])) for g in groups] == [("L1", 5, 5), ("L2", 3, 3)]
+    assert {m["screen_name"] for m in groups[1]["members"]} == {"patriot_1", "patriot_2", "patriot_3"}
+    assert groups[1]["members"][0]["evidence"] == "2 others share its description (59 characters)"
+    html = (out / "report-latest.html").read_text(encoding="utf-8")
+    assert "Look-alike groups in the scored list" in html
+    assert BURST.format(m=6) in html
+
+
+def test_report_without_lookalike_columns_has_no_such_section(tmp_path: Path) -> None:
+    scores = tmp_path / "scores.csv"
+    pd.DataFrame({"account_id": ["1", "2"], "screen_name": ["a", "b"], "score": [0.9, 0.1], "label": ["suspicious", "likely-genuine"]}).to_csv(scores, index=False)
+    out = tmp_path / "report"
+    assert CliRunner().invoke(cli, ["report", "--scores", str(scores), "-o", str(out)]).exit_code == 0
+    assert json.loads((out / "report-latest.json").read_text(encoding="utf-8"))["lookalike_groups"] == []
+    assert "Look-alike groups" not in (out / "report-latest.html").read_text(encoding="utf-8")

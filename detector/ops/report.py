@@ -58,7 +58,11 @@ SCORE_MOVE = 0.1
 # Two clusters with at least this Jaccard overlap of accounts are taken to be the same cluster.
 SAME_CLUSTER_JACCARD = 0.5
 
-ACCOUNT_FIELDS = ("account_id", "screen_name", "name", "score", "label", "reasons", "model_version", "scored_at")
+ACCOUNT_FIELDS = (
+    "account_id", "screen_name", "name", "score", "label", "reasons", "model_version", "scored_at",
+    # `detector score`'s look-alike groups of the list it scored (empty when the scores come from elsewhere)
+    "lookalike_group", "lookalike_size", "lookalike_evidence",
+)  # fmt: skip
 POST_FIELDS = ("post_id", "author_id", "author_screen_name", "text", "created_at", "score", "label", "reasons", "cluster_ids")
 CLUSTER_FIELDS = ("cluster_id", "kind", "n_accounts", "n_posts", "span_start", "span_end", "similarity", "evidence", "accounts")
 _TIME_FIELDS = frozenset({"scored_at", "created_at", "span_start", "span_end"})
@@ -611,6 +615,28 @@ def _account_entries(account_rows: list[dict[str, Any]], posts: pd.DataFrame, cl
     return entries
 
 
+def _lookalike_groups(accounts: pd.DataFrame) -> list[dict[str, Any]]:
+    """The look-alike groups of the scored list (``detector score``'s ``lookalike_*`` columns), largest
+    first, each with its accounts (highest score first) and what links each to the others."""
+    group = accounts["lookalike_group"].map(_clean)
+    if not group.ne("").any():
+        return []
+    rows = accounts.assign(_g=group)[group.ne("")]
+    out = []
+    for gid, g in rows.groupby("_g", sort=False):
+        g = g.sort_values("score", ascending=False, na_position="last")
+        out.append({
+            "group": gid,
+            "size": _int(g["lookalike_size"].iloc[0]) or len(g),
+            "members": [
+                {"account_id": r.account_id, "screen_name": _clean(r.screen_name), "score": _num(r.score), "label": _clean(r.label), "evidence": _clean(r.lookalike_evidence)}
+                for r in g.itertuples(index=False)
+            ],
+        })
+    out.sort(key=lambda x: (-x["size"], int(x["group"][1:]) if x["group"][1:].isdigit() else 0, x["group"]))
+    return out
+
+
 def _iso(t: Any) -> str | None:
     if t is None or t is pd.NaT or (isinstance(t, float) and math.isnan(t)):
         return None
@@ -744,6 +770,7 @@ def build_content(data: ReportData, previous: dict[str, Any] | None = None) -> d
         "calls": call_groups(posts, name_of, campaign_of),
         "campaigns": campaign_rows(campaign_table, name_of, reposted) if campaign_table is not None else [],
         "account_entries": _account_entries(account_rows, posts, cluster_rows, name_of),
+        "lookalike_groups": _lookalike_groups(accounts),
         "changes": changes,
         "_frames": (accounts, posts, csv_rows),
     }
