@@ -86,6 +86,9 @@ class DateRules:
     by_convention : dict
         Column to an example, for columns whose dotted values read both ways (``03.04.2024``)
         and were read day-first by the dotted convention, the order not given by the user.
+    utc_documented : dict
+        Column to where its source states that its zoneless times are UTC (a reader that knows the
+        source sets it: :data:`IRA_UTC`); the zone note then says so instead of a bare "read as UTC".
     dayfirst_shown : set
         Columns holding a value that can only be day-first (``24.06.2012``): the values
         themselves settle the order there, so :attr:`by_convention` is not said for them.
@@ -106,6 +109,7 @@ class DateRules:
     unplaceable: set[str] = field(default_factory=set)
     by_convention: dict[str, str] = field(default_factory=dict)
     dayfirst_shown: set[str] = field(default_factory=set)
+    utc_documented: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.order is not None and self.order not in ORDERS:
@@ -131,6 +135,7 @@ class DateRules:
         return DateRules(
             self.order, self.fmt, {**self.defaults, column: order}, dict(self.decided), tz=self.tz,
             unzoned=self.unzoned, unplaceable=self.unplaceable, by_convention=self.by_convention, dayfirst_shown=self.dayfirst_shown,
+            utc_documented=self.utc_documented,
         )  # fmt: skip
 
     def clock_change(self, value: object) -> str | None:
@@ -198,11 +203,26 @@ def check_zone(name: str) -> str:
     return name
 
 
-def unzoned_notice(path: str, unzoned: dict[str, str] | set[str]) -> str:
-    """The one sentence that says times without a zone were read as UTC, and how to change that."""
+# What the FiveThirtyEight IRA release's own people say of its times: its README names no zone, and
+# Patrick Warren, one of the two researchers who collected it, answered "The times are in UTC."
+IRA_UTC = "which the IRA release's authors give as its zone (github.com/fivethirtyeight/russian-troll-tweets/issues/9)"
+
+
+def unzoned_notice(path: str, unzoned: dict[str, str] | set[str], documented: dict[str, str] | None = None) -> str:
+    """The one sentence that says times without a zone were read as UTC, and how to change that.
+
+    ``documented``: column to where the source states its times are UTC (:data:`IRA_UTC`), said
+    in place of the bare "read as UTC" when it covers every column named.
+    """
     names = sorted(unzoned)
     columns = f"column{'s' if len(names) > 1 else ''} " + ", ".join(f"'{c}'" for c in names)
     example = f" (such as '{_show(unzoned[names[0]])}')" if isinstance(unzoned, dict) else ""
+    sources = {documented.get(c) for c in names} if documented else {None}
+    if len(sources) == 1 and (source := sources.pop()) is not None:
+        return escape_controls(
+            f"times in {columns} of {path}{example} carry no time zone and were read as UTC, {source}; "
+            "if this file's times are local, give --tz ZONE"
+        )
     return escape_controls(
         f"times in {columns} of {path}{example} carry no time zone and were read as UTC; "
         "if they are local times, give --tz ZONE (e.g. --tz Europe/Belgrade)"
@@ -219,7 +239,7 @@ def date_notices(path: str, notes: dict[str, Any]) -> list[str]:
     out = []
     unzoned = notes.get("unzoned_times")
     if unzoned:
-        out.append(unzoned_notice(path, dict(sorted(unzoned, reverse=True))))
+        out.append(unzoned_notice(path, dict(sorted(unzoned, reverse=True)), dict(notes.get("utc_documented") or ())))
     by_convention = convention_columns(notes.get("dotted_dayfirst") or set(), notes.get("dayfirst_shown") or set())
     if by_convention:
         out.append(convention_notice(path, by_convention))
@@ -231,7 +251,7 @@ def rules_notes(rules: DateRules) -> dict[str, Any]:
     :func:`detector.io.merge_notes` join (over partitions, in their order)."""
     return {
         "unzoned_times": set(rules.unzoned.items()), "dotted_dayfirst": set(rules.by_convention.items()),
-        "dayfirst_shown": set(rules.dayfirst_shown),
+        "dayfirst_shown": set(rules.dayfirst_shown), "utc_documented": set(rules.utc_documented.items()),
     }  # fmt: skip
 
 

@@ -51,7 +51,14 @@ from detector.columns import (
     unknown_headers,
     unread_notice,
 )
-from detector.dates import DateRules, decide_order, parse_dates, period_only, unzoned_notice
+from detector.dates import (
+    IRA_UTC,
+    DateRules,
+    decide_order,
+    parse_dates,
+    period_only,
+    unzoned_notice,
+)
 from detector.errors import EmptyInputError, InputError, NothingScoredError
 from detector.io import Rejects, iter_json_records, read_csv_strings, resolve_format
 from detector.posts.matching import python_class, python_space
@@ -159,6 +166,7 @@ def read_posts(
         numbered = ("tweet_id" if shape == "ira" else "post_id") not in frames[0].columns
         if shape == "ira":
             rules = rules.with_default("created_at", "monthfirst")
+            rules.utc_documented[rejects.headers.get("created_at", "publish_date")] = IRA_UTC
         time_col = "publish_date" if shape == "ira" else "created_at"
         if not (rules.order or rules.fmt or time_col == "publish_date" or "created_at" in rules.decided):
             # One day/month order for the whole file, settled by all its values, not chunk by chunk
@@ -183,7 +191,7 @@ def read_posts(
         posts = drop_duplicate_posts(posts, rejects)
     if rules.unzoned and say_date_notes:
         # Times of day written without a zone were read as UTC: said once per file (the rules are shared by its chunks).
-        log.warning("%s", unzoned_notice(p, rules.unzoned))
+        log.warning("%s", unzoned_notice(p, rules.unzoned, rules.utc_documented))
     if say_date_notes and rejects.notes.get("unknown_columns"):
         log.warning("%s: %s", p, unread_notice(rejects.notes["unknown_columns"]))
     if say_date_notes and (note := rules.convention_note(p)):  # dotted dates that read both ways were read day-first: said once per file, like the zone
