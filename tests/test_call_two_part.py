@@ -102,7 +102,7 @@ def test_the_split_must_leave_columns_on_both_sides(n_ngram: int) -> None:
 
 def test_the_evaluation_fits_the_two_part_candidate_with_it(calls_eval) -> None:  # type: ignore[no-untyped-def]
     ce = calls_eval
-    assert ce.TWO_PART in ce.FEATURE_SETS and len(ce.FEATURE_SETS) == 4
+    assert ce.TWO_PART in ce.FEATURE_SETS and len(ce.FEATURE_SETS) == 4 + len(ce.BLENDS)  # session 9: the blends
     # Its columns: the n-grams, then every cue column with the units.
     f = cm.CallFeaturiser(**ce.FEATURE_SETS[ce.TWO_PART])
     assert f.units and f.transfer and f.ngrams

@@ -373,7 +373,13 @@ GRAMMAR = {
     "hortative": r"\b(?:let'?s|let us|hajde(?:mo)?|ajmo|idemo|krenimo|izadjimo|okupimo|le te|te dalim|te mblidhemi|te bashkohemi|bashkohemi|mblidhemi|protestojme|marshojme|shihemi|takohemi|te ngrihemi|ngrihemi|te jemi|vidimo se|we will|we'?ll|we are going|do te \w+me|\w+cemo)\b",
     "imperative": r"\b(?:join|come|bring|meet|show up|stand|march|rally|be there|please|dodj?ite|izadj?ite|pridruzite|okupite|budite|krenite|dolazite|podrzite|ejani|eja|dilni|bashkohuni|bashkojuni|bashkohu|mblidhuni|ngrihuni|hajdeni|merrni|mos mungoni|mos mungo|na u bashko\w*|ju presim|ju mirepresim|jeni|vini|ju ftojme|pozivamo|pozivaju|poziva|invite[sd]?|ftojme|fton)\b",
     "addressee": r"\b(?:you|your|y'all|vi|vas|vam|ju|juve|te gjithe|svi|svima|gradjani|qytetare|everyone|all)\b",
-    "soon": r"\b(?:sutra|neser|tomorrow|tonight|veceras|sonte|this (?:weekend|saturday|sunday|friday)|u (?:subotu|nedelju|petak)|te (?:shtunen|dielen|premten)|next week)\b",
+    # Session 9: every weekday as a time adverbial (the day words of :mod:`detector.posts.call_cues`, from the
+    # grammars: Albanian "të hënën", Serbian "u ponedeljak" / "ove subote", English "on Monday"), not three of them.
+    "soon": (
+        r"\b(?:sutra|neser|tomorrow|tonight|veceras|sonte|next week"
+        rf"|(?:this|next|on|this coming) {call_cues.EN_DAYS}|(?:u|ove|ovog|ovu|ovaj|sledece|sledeci|iduce|iduci|narednog|naredne) {call_cues.SR_DAYS}"
+        rf"|(?:te|kete|ket|ete) {call_cues.SQ_DAYS})\b"
+    ),
     "question": r"\?",
     "chatter": r"\b(?:i think|mislim|mendoj|lol|haha\w*|:\)|:d|xd)\b",
 }
@@ -612,6 +618,49 @@ def fit_two_part(
     w = balanced_weights(y, groups) if groups is not None else _class_balanced(y)
     wn, bn = fit_with_offset(Xn, y, z, C, w)
     return np.r_[wn, ws].astype(np.float32), float(bn + bs)
+
+
+def fit_blend(
+    X: sp.csr_matrix,
+    y: np.ndarray,
+    C: float,
+    n_ngram: int,
+    n_first: int,
+    weight: float,
+    *,
+    groups: np.ndarray | None = None,
+    random_state: int = 0,
+) -> tuple[np.ndarray, float]:
+    """A blend of two linear models over parts of ``X``: the n-gram model and the structure-only model (session 9).
+
+    The columns of ``X`` are :meth:`CallFeaturiser.transform` output: the hashed n-grams first
+    (``n_ngram`` columns), then the 0/1 cue columns.
+
+    - the **n-gram model** reads the first ``n_first`` columns (the n-grams and the cue columns that
+      come first: the lexicon's parts, grammar, patterns, topic cues);
+    - the **structure model** reads every cue column (all columns after the n-grams: with the
+      language-independent cues and the units when ``X`` has them), no n-gram.
+
+    Both are :func:`fit_linear` at ``C`` with the same weights (``groups``). The blend's decision value is
+    ``weight * structure + (1 - weight) * n-gram``: a weighted mean of the two models' log-odds, so that
+    the structure, which says the same thing in every language, keeps its share of every verdict
+    whatever the n-grams learnt. It is one linear model over the columns of ``X``, saved, loaded and
+    scored like any other.
+
+    Returns ``(coef, intercept)``.
+    """
+    X = sp.csr_matrix(X)
+    y = np.asarray(y).astype(int)
+    if not 0 < n_ngram < n_first <= X.shape[1] or n_ngram >= X.shape[1]:
+        raise ValueError(f"need 0 < n_ngram < n_first <= columns: {n_ngram}, {n_first}, {X.shape[1]}")
+    if not 0.0 <= weight <= 1.0:
+        raise ValueError(f"weight must be in [0, 1]: {weight}")
+    wn, bn = fit_linear(X[:, :n_first], y, C, random_state, groups)
+    ws, bs = fit_linear(X[:, n_ngram:], y, C, random_state, groups)
+    coef = np.zeros(X.shape[1], dtype=np.float64)
+    coef[:n_first] += (1.0 - weight) * wn
+    coef[n_ngram:] += weight * ws
+    return coef.astype(np.float32), float((1.0 - weight) * bn + weight * bs)
 
 
 def _class_balanced(y: np.ndarray) -> np.ndarray:

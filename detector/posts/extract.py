@@ -69,10 +69,6 @@ def _rx(*alternatives: str) -> regex.Pattern[str]:
     return regex.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)", flags=regex.IGNORECASE)
 
 
-# The Serbian "marš" of :mod:`detector.posts.call_cues`, whose words that make "mars" the month are
-# whole words here ("protestni marš" is a march: "protestni" ends in "i" but is no "i"). Session 8.
-_SERBIAN_MARCH = SERBIAN_MARCH.replace("(?<!(?:", "(?<!(?<!\\w)(?:", 1)
-assert _SERBIAN_MARCH != SERBIAN_MARCH
 # Event words by kind, in folded form (lower case, Latin, no diacritics). Session 8: the Albanian
 # "manifestim" (a demonstration), "takim" (a meeting: in a call, a rally) and a parade (a march).
 # Session 9 (dictionary words): the English "demo", "die-in" and "candlelight" (vigil); the Albanian
@@ -82,7 +78,7 @@ assert _SERBIAN_MARCH != SERBIAN_MARCH
 _EVENT_WORDS = {
     "protest": [r"protest\w*", r"demonstr\w*", r"manifestim\w*", r"miting\w*", r"kontra-?protest\w*", r"sit-?ins?", r"picket\w*",
                 r"demos?", r"die-?ins?"],
-    "march": [_SERBIAN_MARCH, r"marsh\w*", r"parad(?:a|e|en|es|i|u|om|ama)?", r"march(?:es|ing)?(?!\s\d(?!\d?[:.]\d))", r"povork\w*", r"kolon[aeu]"],
+    "march": [SERBIAN_MARCH, r"marsh\w*", r"parad(?:a|e|en|es|i|u|om|ama)?", r"march(?:es|ing)?(?!\s\d(?!\d?[:.]\d))", r"povork\w*", r"kolon[aeu]"],
     "rally": [r"rall(?:y|ies)", r"skup(?:a|u|om|ovi|ove|ova)?", r"tubim\w*", r"takim(?:i|in|e|et|eve)?"],
     "blockade": [r"blokad\w*", r"blockades?", r"bllokad\w*", r"bllokim\w*", r"blokir\w*", r"blocking"],
     "strike": [r"strajk\w*", r"strikes?", r"grev\w*", r"walk-?outs?", r"obustav\w* (?:rada|nastave)"],
@@ -95,7 +91,7 @@ _EVENT_WORDS = {
 }  # fmt: skip
 _EVENT = [(kind, _rx(*words)) for kind, words in _EVENT_WORDS.items()]
 # In a post known to be Albanian, "mars" is the month, never the Serbian "marš".
-_EVENT_SQ = [(kind, _rx(*(w for w in words if w != _SERBIAN_MARCH))) for kind, words in _EVENT_WORDS.items()]
+_EVENT_SQ = [(kind, _rx(*(w for w in words if w != SERBIAN_MARCH))) for kind, words in _EVENT_WORDS.items()]
 
 _DAYS = {
     # English, Serbian/Bosnian/Croatian (folded), Albanian (folded): weekday number, Monday = 0
