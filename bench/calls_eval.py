@@ -546,8 +546,8 @@ SESSION8_DISCLOSURE = [
     "procedure, the candidates or the shipped model was changed after the run started.",
 ]
 
-# Written from 20:47 UTC on 2026-11-30, before the one run whose figures are reported here (h42); the run's times are
-# filled in after it.
+# Written from 20:47 UTC on 2026-11-30, before the one run whose figures are reported here (h42); the run's times and
+# what was read after it were added after it ended.
 SESSION9_DISCLOSURE = [
     "What was seen before deciding (session 9, disclosed): the candidate list and the design changes were fixed in writing at "
     "20:47 UTC (notes of h42), before the one run reported here and before any model of this session was scored on a labelled "
@@ -563,7 +563,11 @@ SESSION9_DISCLOSURE = [
     "\"i\"); the copy is gone. The unit column \"an invitation or everyone, with a time and a place\" (session 7) already "
     "existed and fires on \"Sutra u 18h svi ispred Skupštine\"; the blend's structure part reads it. Before the run, "
     "the new code was tested on synthetic data and on sentences written for the tests (never a corpus post), and session 8's "
-    "shipped model was scored on the lead's two sentences and the issue's three, to see which columns fire.",
+    "shipped model was scored on the lead's two sentences and the issue's three, to see which columns fire. The run "
+    "(20:49-21:21 UTC, `--save --write`) printed each outer fold's choice and the fixed-split and hold-out figures while it "
+    "ran, and they were read then; its misses were read after it ended, to write the paragraphs below, and the shipped "
+    "model (and, to see what the refit changed, session 8's weights on session 9's columns) was scored on the five "
+    "sentences again. Nothing in the procedure, the candidates or the shipped model was changed after the run started.",
 ]
 
 
@@ -739,123 +743,116 @@ def markdown(res: dict) -> str:
 # Read from the source hold-out figures above (written after the run that produced them; no
 # setting was chosen on them).
 CARRY_OVER: list[str] = [
-    "Session 8 (the same labels as session 7, one threshold for every language): no source hold-out chose the two-part "
-    "model. Trained without the student-protest site, the model finds 8 of its 21 Serbian Cyrillic calls (1.00 / 0.38, "
-    "as in sessions 6 and 7) against the lexicon's 15 (0.68 / 0.71), and 8 of its 14 English calls (0.89 / 0.57): most "
-    "of the site's calls are live-blog lines, titles and route notices, not the invitation with a time and a place of "
-    "the tweets. Trained without the Albanian corpus, it finds 25 of its 57 calls at precision 0.47 (the lexicon 3 at "
-    "0.20). Trained without the 2013-14 tweets, it finds 2 of their 10 calls (the lexicon also 2, at precision 1.00); "
-    "the 6 Albanian campaign calls labelled in session 6 are missed by both. Trained without the IRA tweets, it finds 46 "
-    "of the 130 English calls at precision 0.68, below the lexicon (69 at 0.76): English is then learnt from the 14 "
-    "English calls of the student-protest site only. These are the same figures as session 7's at one threshold: the "
-    "inner folds made the same choices.",
+    "Session 9 (session 9's columns, one threshold for every language): one source hold-out chose the new blend, the one "
+    "without the IRA tweets (C=256, w=0.25: a quarter of the log-odds from the structure model); it finds 48 of the 130 "
+    "English calls at precision 0.67 (session 8's choice, the language-independent cues at C=64: 46 at 0.68), still below "
+    "the lexicon (69 at 0.76): English is then learnt from the 14 English calls of the student-protest site only. Trained "
+    "without the student-protest site, the model finds 8 of its 21 Serbian Cyrillic calls (1.00 / 0.38, as in sessions 6 "
+    "to 8) against the lexicon's 15 (0.68 / 0.71), and 8 of its 14 English calls (0.80 / 0.57): most of the site's calls "
+    "are live-blog lines, titles and route notices, not the invitation with a time and a place of the tweets. Trained "
+    "without the Albanian corpus, it finds 24 of its 57 calls at precision 0.49 (session 8: 25 at 0.47; the lexicon 3 at "
+    "0.20). Trained without the 2013-14 tweets, it finds 2 of their 10 calls (the lexicon also 2, at precision 1.00); the "
+    "6 Albanian campaign calls labelled in session 6 are missed by both.",
 ]
 # Read from the leave-one-language-out figures (written after the run; no setting was chosen on them).
 LOLO_NOTES: list[str] = [
-    "Little carries over between languages, as in sessions 5 to 7, and the two-part model, offered this session for "
-    "that reason, was chosen by none of these hold-outs either: a model that never saw an Albanian post finds 21 of the "
-    "63 Albanian calls (0.33, at precision 0.66; none of the 6 campaign calls of the 2013-14 tweets), against 34 found "
-    "when Albanian posts are in training (nested CV above); one that never saw a Serbian post finds 11 of 25 Serbian "
-    "calls, and one that never saw an English post 48 of 144 English calls, both below the lexicon alone (0.68 and "
-    "0.54), whose word lists were written for each language. Why, read in session 5 from how often each column fires "
-    "(counts only, no texts): the English and Serbian calls almost all name the action (82% and 90% of them carry an "
-    "event word), the Albanian calls of these corpora mostly do not (26%, and 22% of the Albanian non-calls carry one, "
-    "mostly news of protests); they carry a clock time (72% against 9% of non-calls) and an invitation with a time and "
-    "a place. What the other languages teach, \"an event word makes a call\", is the wrong lesson for them.",
+    "Little carries over between languages, as in sessions 5 to 8, and the blend, offered this session for that reason, was "
+    "chosen by none of these hold-outs (all three chose session 5's set): a model that never saw an Albanian post finds 15 "
+    "of the 63 Albanian calls (0.24, at precision 0.83; session 8: 21 at 0.66), against 35 found when Albanian posts are in "
+    "training (nested CV above); one that never saw a Serbian post finds 11 of 25 Serbian calls, and one that never saw an "
+    "English post 49 of 144 English calls, both below the lexicon alone (0.68 and 0.54), whose word lists were written for "
+    "each language. Why, read in session 5 from how often each column fires (counts only, no texts): the English and "
+    "Serbian calls almost all name the action (82% and 90% of them carry an event word), the Albanian calls of these "
+    "corpora mostly do not (26%, and 22% of the Albanian non-calls carry one, mostly news of protests); they carry a clock "
+    "time (72% against 9% of non-calls) and an invitation with a time and a place. What the other languages teach, \"an "
+    "event word makes a call\", is the wrong lesson for them.",
 ]
 # Why the targets are not met, read from the figures of the same run.
 TARGET_NOTES: list[str] = [
-    "Session 8 changed the procedure only: one threshold for every language (the per-language rules removed by the "
-    "lead's decision) and one new candidate, the two-part model. No outer fold, no source and no language hold-out "
-    "chose the two-part model; the inner folds made the same (C, feature set) choices as in session 7, so the outer "
-    "models are session 7's, and the figures are session 7's \"one threshold\" column: overall 0.72 / 0.68, Albanian "
-    "0.52 / 0.54, English 0.83 / 0.74, Serbian Cyrillic 0.84 / 0.76. Against session 7's per-language rules, English "
-    "loses the 5 false calls fold 4's own English threshold let in (a tennis practice, a charity auction, a television "
-    "trailer, a politician's statement on protests, a live chat) and 1 call (a reply inviting to a rally the writer "
-    "organises); Serbian Cyrillic finds 1 more call and makes 1 false call fewer. The fixed held-out split fell (0.68 / 0.57 "
-    "against session 7's 0.78 / 0.84): its inner folds had chosen session 7's unit set (C=256), which is no longer a "
-    "candidate, and chose the language-independent cues at C=256 this time, which find 29 of its 52 English calls "
-    "where the lexicon finds 45; the split is not unseen (above) and was not used for any choice. No language meets recall 0.75 at a "
-    "precision near 0.85: English reaches 0.74 at 0.83, Serbian Cyrillic 0.76 at 0.84, Albanian 0.54 at 0.52. The "
-    "two sentences the lead tried in session 6 are still missed (\"Sutra u 18h svi ispred Skupštine\" 0.23 and "
-    "\"Ejani të gjithë në protestë të hënën\" 0.25, against 0.416): the shipped model does not read the unit or "
-    "language-independent columns; the first sentence fires no invitation column (\"svi\" is only an addressee), so "
-    "the crossing of an invitation with a time and a place stays off, and the second invites and names the action but "
-    "gives no place, and its day (\"të hënën\") is not among the grammar's near-time words. The same gap shows in "
-    "English, on IRA tweets (released under the MIT licence, so they may be quoted): the outer folds missed \"Join Us "
-    "Wednesday 5pm TribuneTower Bring Yur Family &Friends\" (0.06), \"Join me in Wisconsin tomorrow or Colorado on "
-    "Tuesday! Green Bay- 6pm\" (0.04) and \"11 am. Malcolm X Park. Join us in DC for #sacredresistance actions\" "
-    "(0.31): an invitation, a time and a place, and no event word. Recall is still held down by Albanian calls that give a day, an "
-    "hour and a square or a boulevard and ask everyone to come without naming an action, by the June 2013 campaign "
-    "rallies the candidate announced himself (all 6 missed; 5 of them carry the word \"live\", which the media topic "
-    "column reads as a broadcast), by the student-protest site's live-blog lines, and by English campaign tweets that "
-    "are a link, a town and a day; precision by invitations with a time and a place to festivals, fairs, parades, "
-    "clean-ups and commemorations, and by headlines that relay someone else's call (0 by the definition). The Albanian "
-    "figure is close to a measure on new authors: the corpus's authors are joined through the texts they share, its "
-    "calls lie in 14 groups, and the largest holds 41 of them.",
+    "Session 9 offered one new candidate, the blend of the structure model and the n-gram model, and changed two groups of "
+    "columns of every candidate (every weekday in the grammar's near-time column; the whole-word Serbian march). No outer "
+    "fold chose the blend or the two-part model (only the source hold-out without the IRA tweets chose the blend); the "
+    "outer folds chose session 5's set three times and the language-independent cues twice, as in session 8, at other C in "
+    "three folds. The figures fell a little against session 8's (0.72 / 0.68): overall 0.70 / 0.66, Albanian 0.48 / 0.56 "
+    "(0.52 / 0.54), English 0.83 / 0.70 (0.83 / 0.74), Serbian Cyrillic 0.83 / 0.71 (0.84 / 0.76: one call fewer, 15 of "
+    "21). This run does not say which change moved them (the columns or the folds' other choices of C); the lexicon's "
+    "figures on the same posts are unchanged, so the whole-word march changed no lexicon verdict on these labels. No "
+    "language meets recall 0.75 at a precision near 0.85. The lead's two sentences are still missed by the shipped model "
+    "(\"Sutra u 18h svi ispred Skupštine\" 0.23 and \"Ejani të gjithë në protestë të hënën\" 0.34, against 0.424): the shipped "
+    "model is session 5's set, which does not read the unit columns that fire on both; the second now fires the grammar's "
+    "near-time column (session 8's weights on session 9's columns give it 0.46, above session 8's 0.416), but the refit "
+    "gives that column less weight. The same gap shows in English, on IRA tweets (released under the MIT licence, so they "
+    "may be quoted): the outer folds missed \"Join Us Wednesday 5pm TribuneTower Bring Yur Family &Friends\" (0.05), "
+    "\"Join me in Wisconsin tomorrow or Colorado on Tuesday! Green Bay- 6pm\" (0.04) and \"11 am. Malcolm X Park. Join us "
+    "in DC for #sacredresistance actions\" (0.30): an invitation, a time and a place, and no event word. Recall is still "
+    "held down by Albanian calls that give a day, an hour and a square or a boulevard and ask everyone to come without "
+    "naming an action, by the June 2013 campaign rallies the candidate announced himself (all 6 missed; 5 of them carry "
+    "the word \"live\", which the media topic column reads as a broadcast), by the student-protest site's live-blog lines, "
+    "and by English campaign tweets that are a link, a town and a day; precision by invitations with a time and a place to "
+    "festivals, fairs, parades, clean-ups and commemorations, and by headlines that relay someone else's call (0 by the "
+    "definition). The Albanian figure is close to a measure on new authors: the corpus's authors are joined through the "
+    "texts they share, its calls lie in 14 groups, and the largest holds 41 of them.",
 ]
 
 # About the final fit, read from the same run.
 SHIPPED_NOTES: list[str] = [
-    "Session 8: the rule for the final fit is unchanged (the regularisation and feature set most outer folds chose, with "
-    "calibration and threshold from inner folds of all posts), without per-language rules. The outer folds chose C=16 "
-    "with session 5's set twice, C=64 with it once, and the language-independent cues at C=64 and C=16 once each (as in "
-    "session 7), so C=16 with session 5's set ships, trained on all 9,588 posts. Its weights, calibration and pooled "
-    "threshold (0.416) are bit for bit session 7's (same posts, same setting, same seeded folds); the one change is that "
-    "English posts no longer have a threshold of their own (session 7: 0.354). On all 1,166,601 IRA posts it marks "
-    "385 posts as calls (\"Calls to protest: IRA case study\"; session 7's model: 410). The 25 it no longer marks are "
-    "the English posts that scored between 0.354 and 0.416; read by hand (h38, the labelling definition), 7 of them are "
-    "calls (two #texit rally invitations, a support rally today in a city at an hour, actions in a park at an hour on a "
-    "date, a gathering at an airport terminal tomorrow at an hour, a commemoration on Capitol Hill, a protest at a city "
-    "hall today) and 18 are not (reports and news of rallies, a "
-    "community event in a playground, an inaugural welcome celebration, a talk, a campaign stop at barbershops, "
-    "boycotts of a broadcast, thanks after rallies). Of the case study's samples of this model (19 read by h38, the "
-    "others earlier): 9 of 12 random calls and 6 of 8 calls the lexicon does not make are calls.",
+    "Session 9: the rule for the final fit is unchanged (the regularisation and feature set most outer folds chose, with "
+    "calibration and threshold from inner folds of all posts, one threshold for every language). The outer folds chose C=16 "
+    "with session 5's set twice, C=64 with it once, and the language-independent cues at C=256 and C=16 once each, so C=16 "
+    "with session 5's set ships again, trained on all 9,588 posts with session 9's columns: threshold 0.424 (session 8: "
+    "0.416). The blend is not shipped. On all 1,166,601 IRA posts it marks 383 posts as calls (\"Calls to protest: IRA case "
+    "study\"; session 8's model: 385). The case study's seeded samples are drawn anew from the new set of calls, so most of "
+    "them have not been read by hand (it says how many); two of the new samples are financial news that name the month "
+    "March (\"GDP growth for the year ending March\", \"bond market rises ... San Francisco, March\"), false calls that "
+    "session 8's model made too (0.421 and 0.726 with its weights).",
     "",
-    "Earlier sessions' final models, and what was seen first, are described in those sessions' notes (session 5: the "
-    "first run's final model, fitted with its own inner choice on all posts, marked 667 IRA posts, of which h23 read 20 "
-    "of the 183 new ones and found 1 call; the final-fit rule was changed to the one above after those readings).",
+    "Session 8's model (the same setting, columns of session 8, threshold 0.416) marked 385 IRA posts; session 7's, 410 "
+    "(h38 read the 25 between them: 7 calls). Earlier sessions' final models, and what was seen first, are described in "
+    "those sessions' notes (session 5: the first run's final model, fitted with its own inner choice on all posts, marked "
+    "667 IRA posts, of which h23 read 20 of the 183 new ones and found 1 call; the final-fit rule was changed to the one "
+    "above after those readings).",
 ]
 
 # What the model gets wrong, read from the outer-fold errors of the run above. Kinds of posts only:
 # the texts of balkan-posts may not be quoted or paraphrased post by post in the project.
 MISSES = [
-    "False calls, Albanian (32): an art-festival final in 5 copies, a New Year's Eve on the square, a retro parade in 2 "
-    "copies and a retro gathering, a puppet theatre, a children's play day in a park, a cultural evening at a castle, "
-    "an evening of city music, a car rally's finish in 2 copies, a market's opening hours, a where-to-find-us note, "
-    "an office's summer hours, a clean-up with the municipality in 3 copies, an official commemoration with the army, "
-    "a youth-centre talk, a party's \"join this energy\" post from its office, a meeting with the young at an "
-    "office, a diaspora summit, a march held online; a headline relaying a party's call to gather in front of "
-    "parliament and two quotes of party leaders' calls (0 by the definition); a report of a flag raised during a "
-    "protest; a historical note on the protests of 1990.",
-    "Missed Albanian calls (29 of 63): the 6 campaign-rally calls of the June 2013 election labelled in session 6 (a "
-    "grand finale announced with a \"live\" television word, in 4 copies; an evening stop announced the same way; a youth meeting by the lake); "
-    "campaign and opposition calls with a day, an hour and a square or a boulevard, asking everyone to come, "
-    "without an event word; \"join the citizens of <town> today at <hour> in front of <building>\" in 2 versions; a "
-    "party joining another group's protest today at an hour; a march for the climate, one for autism awareness and a "
-    "peace march in 2 copies, written with the verb or the noun; one-line dialect questions and pleas from North "
-    "Macedonia to hold a protest; a symbolic run; a Pride parade; two invitations to first-time voters from the prime "
-    "minister's campaign; a campaign opening with the prime minister; a call to rise against violence tomorrow; a "
-    "party's \"we protest on <date>\".",
-    "Missed Serbian Cyrillic calls (5 of 21): live-blog lines (where to head after a speech, a column gathering right "
-    "now at a square with a call to join it, a column stopped by the police), a one-line note that a protest is "
-    "announced in a town for a date, and the students' letter to the people ending in a call to assemblies; false calls "
-    "(3): reports of a student column setting off, of workers reading their demands, and of the largest gathering (0 in "
-    "the labels).",
+    "False calls, Albanian (38): an art-festival final in 5 copies, a New Year's Eve on the square, a retro parade in 2 "
+    "copies and a retro gathering, a puppet theatre, a children's play day in a park, a cultural evening at a castle, an "
+    "evening of city music, a concert, a car rally's finish in 2 copies, a market's opening hours, a where-to-find-us note, "
+    "a when-and-where note of a community centre, an office's summer hours, a weekend show at an arena, a clean-up with the "
+    "municipality in 3 copies, an official commemoration with the army, a youth-centre talk, a party's \"join this energy\" "
+    "post from its office, a meeting with the young at an office, a city's solidarity message, a diaspora summit, a march "
+    "held online; a headline relaying a party's call to gather in front of parliament, a headline quoting a party leader's "
+    "call to protest on a date, and a politician's invitation to come out tomorrow (0 in the labels); a report of a flag "
+    "raised during a protest; a historical note on the protests of 1990 in 2 copies.",
+    "Missed Albanian calls (28 of 63): the 6 campaign-rally calls of the June 2013 election labelled in session 6 (a grand "
+    "finale announced with a \"live\" television word, in 4 copies; an evening stop announced the same way); campaign and "
+    "opposition calls with a day, an hour and a square or a boulevard, asking everyone to come, without an event word; "
+    "\"join the citizens of <town> today at <hour> in front of <building>\" in 2 versions; a party joining another group's "
+    "protest today at an hour; a march for the climate, one for autism awareness and a peace march in 2 copies, written "
+    "with the verb or the noun; one-line dialect questions and pleas from North Macedonia to hold a protest; a symbolic "
+    "run; a Pride parade; two invitations to first-time voters from the prime minister's campaign; a youth meeting by the "
+    "lake; a call to rise against violence tomorrow; a party's \"we protest on <date>\".",
+    "Missed Serbian Cyrillic calls (6 of 21): live-blog lines (where to head after a speech, a column gathering right now "
+    "at a square with a call to join it, a column stopped by the police), a one-line note that a protest is announced in a "
+    "town for a date, a protest that graduates and students of a small town organise on a date, and the students' letter "
+    "to the people ending in a call to assemblies; false calls (3): reports of a student column setting off, of workers "
+    "reading their demands, and of the largest gathering (0 in the labels).",
     "Serbian/Bosnian/Croatian Latin (4 calls): missed a forwarded invitation for a Sunday and a departure time to a "
-    "commemoration; false calls (4): a human-rights march's date with a link and no invitation, a job-seeker's joke, "
-    "a car-rally road closure, an appeal for votes for an internet list.",
-    "English (38 of 144 missed): bare rally links and \"join me\" campaign tweets with a town and a day, vigil "
-    "retweets in 3 copies, a national day of disruption, a day of action, striking workers' \"join us\", a march to "
-    "the polls, a teach-in, a faith protest today, an emergency protest at a street corner, an evening of actions in "
-    "a park, a reply inviting to a rally the writer organises, the student site's long English articles that end in a "
-    "call (3); false calls (22): a bare \"Saturday at 2pm, join us\" and a bare \"be there, 7 pm\" without an action, "
-    "online talks and chats, a Sunday sermon, a consumer boycott, reports of protests today and abroad, \"watch the "
-    "rally tomorrow\", live pre-rally coverage, a mayor announcing a vigil, a speaker at a rally tonight, a teachers' "
-    "rally at the Capitol reported, a billboard across from a rally, an activist group's open house, a celebrity "
-    "joining a march, a talk-show host's quip, a mocking tweet about buses to rallies, the student site's English "
-    "report of an attack, and the English \"let us meet on Sretenje\" page of its actions (labelled 0 as a report of "
-    "a past protest, as its Serbian version is; the news article of the same name is labelled a call in both languages).",
+    "commemoration; false calls (3): a job-seeker's joke, a car-rally road closure, an appeal for votes for an internet "
+    "list.",
+    "English (43 of 144 missed): bare rally links and \"join me\" campaign tweets with a town and a day, vigil retweets in "
+    "3 copies, a national day of disruption, a day of action, striking workers' \"join us\", a march to the polls, a "
+    "teach-in, a faith protest today, an emergency protest at a street corner, an evening of actions in a park, a speak-out "
+    "today, a protest tomorrow at a county office, a hoodie march in 2 copies, a reply inviting to a rally the writer organises, \"see you in the streets\" for May Day, the "
+    "student site's long English articles that end in a call (4); false calls (21): a bare \"Saturday at 2pm, join us\" "
+    "and a bare \"be there, 7 pm\" without an action, online talks and chats, a Sunday sermon, a day party, reports of "
+    "protests today and abroad, live pre-rally coverage, a mayor announcing a vigil, a speaker at a rally tonight, a "
+    "teachers' rally at the Capitol reported, a billboard across from a rally, an activist group's open house, a celebrity "
+    "joining a march, a talk-show host's quip, a mocking tweet about buses to rallies, an online \"army\" recruiting, the "
+    "student site's English report of an attack, and the English \"let us meet on Sretenje\" page of its actions (labelled "
+    "0 as a report of a past protest, as its Serbian version is; the news article of the same name is labelled a call in "
+    "both languages).",
 ]
 
 
