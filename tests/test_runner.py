@@ -405,3 +405,14 @@ def test_online_run_collects_the_watch_then_only_what_is_new(data_dir: Path) -> 
         assert (second.posts_analysed, second.post_scores_written, second.account_scores_written, second.clusters_written) == (5, 0, 0, 0)
         assert list(store.runs("marcha")["status"]) == ["ok", "ok"]
         assert store.counts()["post_scores"] == 5
+
+
+def test_a_cron_report_shows_what_a_repost_campaign_reposted(data_dir: Path) -> None:
+    """The IRA fixture's Russian retweet groups are repost clusters keyed by a digest of the retweeted
+    text: the cron report (built from the store) shows that text beside the key, as a report from files does."""
+    assert invoke("--watch", "protests", "--from", str(IRA)).exit_code == 0
+    doc = json.loads((data_dir / "reports" / "protests" / "report-protests-latest.json").read_text(encoding="utf-8"))
+    reposts = [c for c in doc["campaigns"] if c["kinds"] == ["repost"]]
+    assert len(reposts) == 3
+    assert all(c["evidence"]["repost"].startswith("text:") and len(c["reposted"]) == 1 for c in reposts)
+    assert any(c["reposted"][0].startswith("В Аргентине во время разгона акции протеста") for c in reposts)

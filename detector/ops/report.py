@@ -1616,7 +1616,7 @@ def load_report_store(
             "detected_at": c.detected_at,
         }
     all_post_ids = [p for r in records.values() for p in r["post_ids"]]
-    times = _by_ids(lambda ids: store.posts(ids), all_post_ids)[["post_id", "author_id", "author_screen_name", "created_at", "platform"]] if all_post_ids else None
+    times = _by_ids(lambda ids: store.posts(ids), all_post_ids)[["post_id", "author_id", "author_screen_name", "created_at", "platform", "text"]] if all_post_ids else None
     for r in records.values():
         for pid in r["post_ids"]:
             post_clusters.setdefault(pid, []).append(r["cluster_id"])
@@ -1665,11 +1665,20 @@ def load_report_store(
 
 def _store_memberships(records: Iterable[dict[str, Any]], times: pd.DataFrame | None) -> pd.DataFrame | None:
     """One row per stored cluster's post, with its author and time (what campaigns are built from)."""
-    rows = [{"cluster_id": r["cluster_id"], "kind": r["kind"], "post_id": p, "evidence": r["evidence"]} for r in records for p in r["post_ids"]]
+    rows = [{"cluster_id": r["cluster_id"], "kind": r["kind"], "post_id": p, "evidence": _shared_key(r["evidence"])} for r in records for p in r["post_ids"]]
     if not rows or times is None or times.empty:
         return None
-    m = pd.DataFrame(rows).merge(times[["post_id", "author_id", "created_at"]].drop_duplicates("post_id"), on="post_id", how="inner")
+    # The text too: a repost cluster's key says nothing of what was reposted (:func:`_reposted_texts`).
+    m = pd.DataFrame(rows).merge(times[["post_id", "author_id", "created_at", "text"]].drop_duplicates("post_id"), on="post_id", how="inner")
     return m.rename(columns={"author_id": "account_id"})
+
+
+def _shared_key(evidence: Any) -> Any:
+    """What a stored cluster's posts shared (its ``shared`` entry: the text, the link, the hashtags,
+    the reposted post), as ``detector posts --clusters-out`` gives a cluster's evidence; the stored
+    evidence also holds an example post and counts, which a campaign shows as a JSON text otherwise."""
+    ev = _as_evidence(evidence)
+    return ev.get("shared", evidence) if isinstance(ev, dict) else evidence
 
 
 def window_text(data: ReportData) -> str:
