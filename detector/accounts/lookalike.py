@@ -360,11 +360,16 @@ def _components(n: int, u: np.ndarray, v: np.ndarray) -> np.ndarray:
 
 def _describe(keys: pd.DataFrame, ids: dict[str, np.ndarray], group: np.ndarray) -> pd.DataFrame:
     n = len(keys)
-    label, size, evidence = np.full(n, "", dtype=object), np.zeros(n, dtype=np.int64), np.full(n, "", dtype=object)
+    label_at = np.zeros(n, dtype=np.int64)  # 0: no group; i: the i-th group's name
+    words_at = np.zeros(n, dtype=np.int64)  # 0: no evidence; i: the i-th wording
+    size = np.zeros(n, dtype=np.int64)
+    labels: list[str] = []
+    words: list[str] = []
 
     def table() -> pd.DataFrame:
+        # The texts are taken from their few distinct values by Arrow: no Python string per row.
         return pd.DataFrame(
-            {"lookalike_group": pd.Series(label, dtype="str"), "lookalike_size": size, "lookalike_evidence": pd.Series(evidence, dtype="str")}
+            {"lookalike_group": _texts(["", *labels], label_at), "lookalike_size": size, "lookalike_evidence": _texts(["", *words], words_at)}
         ).set_axis(keys.index)
 
     members = np.flatnonzero(group >= 0)
@@ -374,32 +379,48 @@ def _describe(keys: pd.DataFrame, ids: dict[str, np.ndarray], group: np.ndarray)
         return table()
     # Largest first; among equals, the group whose first account comes first in the list.
     ranked = pd.DataFrame({"root": sizes.index.to_numpy(), "size": sizes.to_numpy()}).sort_values(["size", "root"], ascending=[False, True])
-    names = pd.Series([f"L{i + 1}" for i in range(len(ranked))], index=ranked["root"].to_numpy())
+    labels = [f"L{i + 1}" for i in range(len(ranked))]
+    rank = pd.Series(np.arange(1, len(ranked) + 1), index=ranked["root"].to_numpy())
     rows = members[np.isin(group[members], ranked["root"].to_numpy())]
     g = group[rows]
     # For each kind, how many others of the account's group share it (and, for a burst, over how long).
-    facts = pd.DataFrame({"template_id": ids["template"][rows], "chars": keys["description_chars"].to_numpy()[rows]})
+    facts = {"template_id": ids["template"][rows], "chars": keys["description_chars"].to_numpy()[rows]}
     created = keys["created_s"].to_numpy()[rows]
     for kind in _KINDS:
         k = ids[kind][rows]
-        has = k >= 0
-        by = pd.DataFrame({"g": g[has], "k": k[has], "t": created[has]}).groupby(["g", "k"])["t"]
+        has = np.flatnonzero(k >= 0)
+        pair = np.asarray(pd.factorize(g[has] * (int(k.max(initial=0)) + 1) + k[has])[0], dtype=np.int64)
+        count = np.bincount(pair) if len(pair) else np.zeros(0, dtype=np.int64)
         others = np.zeros(len(rows), dtype=np.int64)
-        others[has] = by.transform("size").to_numpy() - 1
+        others[has] = count[pair] - 1
         facts[kind] = others
         if kind == "burst":
+            first_t = np.full(len(count), np.iinfo(np.int64).max)
+            last_t = np.full(len(count), np.iinfo(np.int64).min)
+            np.minimum.at(first_t, pair, created[has])
+            np.maximum.at(last_t, pair, created[has])
             span = np.zeros(len(rows), dtype=np.int64)
-            span[has] = by.transform("max").to_numpy() - by.transform("min").to_numpy()
+            span[has] = last_t[pair] - first_t[pair]
             facts["minutes"] = np.maximum(1, -(-span // 60))
     # Accounts of one group mostly say the same: word each distinct set of facts once.
-    combo = facts.groupby(list(facts.columns), sort=False).ngroup().to_numpy()
+    combo = np.zeros(len(rows), dtype=np.int64)
+    for values in facts.values():
+        combo = np.asarray(pd.factorize(combo * (int(values.max(initial=0)) + 2) + (values + 1))[0], dtype=np.int64)
     first = np.unique(combo, return_index=True)[1]
     templates = keys["template"].to_numpy(dtype=object)[rows]
-    words = np.array([_evidence(f, t) for f, t in zip(facts.iloc[first].to_dict("records"), templates[first].tolist(), strict=True)], dtype=object)
-    label[rows] = names.loc[g].to_numpy()
+    words = [_evidence({name: v[i] for name, v in facts.items()}, templates[i]) for i in first.tolist()]
+    label_at[rows] = rank.loc[g].to_numpy()
     size[rows] = sizes.loc[g].to_numpy()
-    evidence[rows] = words[combo]
+    words_at[rows] = combo + 1
     return table()
+
+
+def _texts(values: list[str], at: np.ndarray) -> pd.Series:
+    """``values[at]`` as a text column, built by Arrow from the few distinct values."""
+    import pyarrow as pa
+
+    taken = pa.DictionaryArray.from_arrays(pa.array(at.astype(np.int32)), pa.array(values, type=pa.large_string())).cast(pa.large_string())
+    return _as_series(taken, pd.RangeIndex(len(at))).astype("str")
 
 
 def _evidence(facts: dict[str, Any], template: object) -> str:
