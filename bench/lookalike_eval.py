@@ -105,6 +105,18 @@ def tables() -> tuple[str, str, str, str, str]:
     if pooled:
         org = pd.concat(pooled)
         org_rows.append(f"| **pooled** | {len(org):,} | {int(org['in_group'].sum()):,} | {share(org['in_group'])} |")
+    # Added after the first run (disclosed in the text): every collection as one list of ~94,000, where
+    # accounts of unrelated collections could be linked by chance.
+    everything = grouped(pd.concat([pd.read_parquet(p) for p in sorted(TABLES.glob("*.parquet"))], ignore_index=True))
+    by_group = everything[everything["in_group"]].groupby("lookalike_group").agg(n=("label", "size"), bots=("label", "sum"), collections=("collection", "nunique"))
+    all_bots, all_humans = everything[everything["label"] == 1], everything[everything["label"] == 0]
+    pooled_line = (
+        f"All collections as one list ({len(everything):,} accounts; added after the first run, to see whether accounts of "
+        f"unrelated collections are linked by chance): {100 * all_humans['in_group'].mean():.2f}% of {len(all_humans):,} humans "
+        f"and {100 * all_bots['in_group'].mean():.1f}% of {len(all_bots):,} bots in a group; {len(by_group):,} groups, "
+        f"{int((by_group['collections'] > 1).sum()):,} of them across collections, "
+        f"{int(((by_group['bots'] > 0) & (by_group['bots'] < by_group['n'])).sum()):,} holding both humans and bots."
+    )
     twibot = grouped(read_accounts(TWIBOT, as_of="2020-09-01").accounts)
     tw_groups = twibot.loc[twibot["in_group"]]
     tw = (
@@ -119,6 +131,7 @@ def tables() -> tuple[str, str, str, str, str]:
         f"{sum(1 for v in bot_shares.values() if v == 0)} of {len(bot_shares)} collections with bots show none."
     )
     summary += "\n\nThe humans found in a group, collection by collection:\n\n" + ("\n".join(human_notes) or "- none")
+    summary += "\n\n" + pooled_line
     return "\n".join(per_collection), "\n".join(per_kind), "\n".join(org_rows), tw, summary
 
 
