@@ -187,6 +187,23 @@ def test_groups_span_chunks_and_the_spool(small_model_path: Path, tmp_path: Path
     assert sorted(p.name for p in tmp_path.iterdir()) == ["accounts.csv", "scores.parquet"]
 
 
+def test_without_a_temporary_folder_the_chunks_wait_in_memory(small_model_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    accounts = synthetic_accounts()
+    src = tmp_path / "accounts.csv"
+    accounts.assign(created_at=accounts["created_at"].dt.strftime("%Y-%m-%dT%H:%M:%SZ")).rename(columns={"account_id": "id"}).to_csv(src, index=False)
+
+    def no_folder(*args: object, **kwargs: object) -> str:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(scoring, "SPOOL_IN_MEMORY", 4)
+    monkeypatch.setattr(scoring.tempfile, "mkdtemp", no_folder)
+    out = tmp_path / "scores.csv"
+    scoring.score_file(src, str(out), model=load_model(small_model_path), as_of=AS_OF, chunksize=4)
+    got = pd.read_csv(out, dtype={"account_id": str}, keep_default_na=False)
+    assert list(zip(got["lookalike_group"], got["lookalike_size"].tolist(), got["lookalike_evidence"], strict=True)) == EXPECTED
+    assert "cannot keep scored chunks in a temporary folder" in caplog.text
+
+
 def test_report_from_scores_shows_the_groups(small_model_path: Path, tmp_path: Path) -> None:
     accounts = synthetic_accounts()
     src = tmp_path / "accounts.csv"

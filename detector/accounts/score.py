@@ -1,8 +1,11 @@
 """The account-scoring job: an input file of accounts in, one scored row per account out.
 
-Streams the input in chunks, so memory stays flat however long the list is. Keeps every record it
-could not use in a rejects file beside the output, scores the rest, and writes the output
-atomically. It raises :class:`~detector.errors.NothingScoredError` only when no record at all
+Streams the input in chunks. The look-alike groups (:mod:`detector.accounts.lookalike`) need the whole
+list, so the scored chunks wait, beyond the first :data:`SPOOL_IN_MEMORY` rows in a temporary folder on
+disk, until the list's groups are known; memory grows with the list only by each account's keys
+(creation time, screen-name template, normalised description and display name).
+Keeps every record it could not use in a rejects file beside the output, scores the rest, and writes
+the output atomically. It raises :class:`~detector.errors.NothingScoredError` only when no record at all
 could be scored.
 
 This module owns the job's flow. Parsing lives in :mod:`detector.accounts.read`, the model in
@@ -17,6 +20,7 @@ import multiprocessing as mp
 import os
 import platform
 import shutil
+import sys
 import tempfile
 from collections import deque
 from collections.abc import Iterator, Sequence
@@ -398,8 +402,13 @@ class _Spool:
         item: pd.DataFrame | _SharedFrame = frame
         if self.rows + len(frame) > self.in_memory:
             if self.folder is None:
-                self.folder = tempfile.mkdtemp(prefix="detector-spool-")
-            item = _SharedFrame.put(frame, self.folder)
+                try:
+                    self.folder = tempfile.mkdtemp(prefix="detector-spool-")
+                except OSError as exc:  # no temporary folder to write to: keep the chunks in memory
+                    log.warning("cannot keep scored chunks in a temporary folder (%s): holding them in memory", exc)
+                    self.in_memory = sys.maxsize
+            if self.folder is not None:
+                item = _SharedFrame.put(frame, self.folder)
         self.items.append((self.rows, item))
         self.rows += len(frame)
 
