@@ -258,3 +258,29 @@ def test_a_post_read_twice_is_rejected_and_record_numbers_never_clash(tmp_path: 
     numbered.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
     got = read_posts(numbered)
     assert got.posts["post_id"].tolist() == ["r1", "r2", "r3", "r4"] and not got.rejects.rows
+
+
+def test_posts_without_a_time_are_kept_for_their_text_and_calls(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """A post with no time was rejected, so a file of posts without times (balkan-posts' Albanian
+    tweets) was rejected whole. Synthetic rows: kept, scored for text and calls, out of coordination,
+    said once; an unreadable time is still a reject."""
+    from detector.posts.calls import analyse_posts
+
+    src = tmp_path / "p.csv"
+    src.write_text(
+        "post_id,author_id,text,created_at\n"
+        "1,a,Sutra u 18h svi na protest ispred Skupstine,\n2,b,hello there,\n3,c,hi,not a time\n4,d,ok,2024-05-10 18:00Z\n",
+        encoding="utf-8",
+    )
+    with caplog.at_level("WARNING"):
+        got = read_posts(src)
+    assert got.posts["post_id"].tolist() == ["1", "2", "4"] and got.posts["created_at"].isna().tolist() == [True, True, False]
+    assert [(r["row"], r["field"], r["reason"]) for r in got.rejects.rows] == [(3, "created_at", "unreadable time 'not a time'")]
+    said = [r.getMessage() for r in caplog.records if "no time:" in r.getMessage()]
+    assert said == [
+        f"{src}: 2 posts have no time: they are scored for their text and calls only, out of coordination and bursts; "
+        "a relative time in them ('sutra u 18h') stays unresolved (when_status 'no post time')"
+    ]
+    scored = analyse_posts(got.posts).posts.set_index("post_id")
+    assert scored.loc["1", "is_call"] and scored.loc["1", "when_status"] == "no post time"
+    assert scored["cluster_ids"].fillna("").eq("").all()  # no time: no post joins a cluster

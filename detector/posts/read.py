@@ -204,6 +204,15 @@ def read_posts(
             "%s: %d %s no author id: %s scored for %s text only and cannot join coordination", p, no_author,
             *(("post has", "it is", "its") if no_author == 1 else ("posts have", "they are", "their")),
         )  # fmt: skip
+    no_time = int(posts["created_at"].isna().sum())
+    if no_time:
+        # Kept, like a post without an author (balkan-posts' Albanian tweets carry no times at all):
+        # its text and its call are scored; a time it writes ("sutra u 18h") stays relative.
+        log.warning(
+            "%s: %d %s no time: %s scored for %s text and calls only, out of coordination and bursts; "
+            "a relative time in %s ('sutra u 18h') stays unresolved (when_status 'no post time')", p, no_time,
+            *(("post has", "it is", "its", "it") if no_time == 1 else ("posts have", "they are", "their", "them")),
+        )  # fmt: skip
     n_profiles = len(users) + (0 if profiles is None else len(profiles))
     log.info("%s: %d posts read as %s (%d rejected, %d author profiles)", p, len(posts), shape, len(rejects), n_profiles)
     return PostsRead(posts, users, rejects, shape, profiles)
@@ -492,16 +501,17 @@ def _spread(distinct: Any, codes: np.ndarray, index: pd.Index) -> pd.Series:
 def _finish_table(
     out: pd.DataFrame, raw: pd.DataFrame, path: str, rejects: Rejects, id_field: str, rules: DateRules | None = None,
 ) -> pd.DataFrame:
-    """Reject rows without text, readable time or id (``rejects.headers`` names them as the file does).
+    """Reject rows without text or id, or with a time that cannot be read (``rejects.headers`` names
+    them as the file does).
 
-    A row without an author is kept: it is scored for its text, and cannot join coordination.
+    A row without an author, or without a time, is kept: it is scored for its text (and calls), and
+    cannot join coordination.
     """
     out["source_row"] = out.index.astype("int64")
     times = parse_times(out["created_at"], rules, path, shown=rejects.headers.get("created_at"))
     bad = pd.Series(False, index=out.index)
     checks = [
         (out["text"].isna(), "text", "no text"),
-        (out["created_at"].isna(), "created_at", "no time"),
         (out["created_at"].notna() & times.isna(), "created_at", "unreadable time"),
         (out["post_id"].isna(), id_field, "no post id"),
     ]
@@ -703,7 +713,7 @@ def _read_json_posts(path: str, fmt: str, rejects: Rejects, rules: DateRules | N
     df, users, shapes, flat = _json_rows(path, fmt, rejects)
     if not df.empty:
         times = parse_times(df["created_at"].astype("string"), rules, path)
-        bad = times.isna().to_numpy(dtype=bool)
+        bad = (times.isna() & df["created_at"].notna()).to_numpy(dtype=bool)  # a post with no time is kept (as in CSV)
         for i in bad.nonzero()[0]:
             rejects.add(int(df["source_row"].iat[i]), "created_at", f"unreadable time {df['created_at'].iat[i]!r}", df["created_at"].iat[i])
         df["created_at"] = times
