@@ -300,3 +300,30 @@ def test_reasons_by_codes_written_out() -> None:
     # The notes as codes (what _post_coordination gives) say the same.
     coded = _reasons(author, coord, pd.Categorical(notes), feats, window, anonymous=anonymous, held=held)
     assert list(coded) == want and str(pd.Series(coded).dtype) == "str"
+
+
+def test_posts_without_a_time_make_no_burst_and_no_template(tmp_path: Path) -> None:
+    """The IRA fixture with its times emptied (posts without a time are read since 9ef0601): the eight
+    #texit invitations of ITSTIMETOSECEDE were counted as "7 other posts within ±60 min" and as a
+    template "within 24 h" (every missing time read as the same instant), and made the posts suspicious.
+    Without a time there is no burst and no template; the calls stay calls."""
+    src = pd.read_csv(FIX / "ira_calls.csv", dtype=str, keep_default_na=False)
+    src.assign(publish_date="").to_csv(tmp_path / "no_times.csv", index=False)
+    posts = read_posts(tmp_path / "no_times.csv").posts
+    assert posts["created_at"].isna().all() and len(posts) == 27
+    feats = message_features(posts)
+    assert feats["burst"].tolist() == [0] * 27
+    assert feats["self_repeats"].tolist() == [0] * 27
+    texit = feats[(posts["author_id"] == "ITSTIMETOSECEDE").to_numpy()]
+    assert len(texit) == 8 and texit["call_to_action"].all()
+    scores = score_posts(posts, features=feats)
+    assert not scores["reasons"].str.contains("other posts within|same message sent").any()
+    # With times, the same rows: a burst of eight and a template, as test_ira_fixture_clusters_and_scores says.
+    timed = read_posts(FIX / "ira_calls.csv").posts
+    assert message_features(timed)["burst"].max() == 7
+    # Some posts with a time and some without: the timed ones keep their neighbours among themselves.
+    mixed = timed.copy()
+    texit_rows = np.flatnonzero((mixed["author_id"] == "ITSTIMETOSECEDE").to_numpy())
+    mixed.loc[texit_rows[:4], "created_at"] = pd.NaT
+    got = message_features(mixed)["burst"].to_numpy()
+    assert got[texit_rows].tolist() == [0, 0, 0, 0, 3, 3, 3, 3]

@@ -410,17 +410,23 @@ def _neighbours(keys: np.ndarray, created_at: pd.Series, window: pd.Timedelta) -
     Vectorised: each row becomes ``key code * 2**40 + milliseconds since the earliest row``, so one
     sorted array and two binary searches answer every row at once (times span < 34 years).
     """
-    if len(keys) == 0:
-        return np.zeros(0, dtype="int64")
-    ms = created_at.astype("datetime64[ns, UTC]").astype("int64").to_numpy() // 1_000_000
+    out = np.zeros(len(keys), dtype="int64")
+    times = pd.Series(created_at).astype("datetime64[ns, UTC]")
+    # A post without a time is near no other post (read as one instant, every such post of an
+    # author was a burst and a template).
+    timed = times.notna().to_numpy()
+    if not timed.any():
+        return out
+    ms = times.astype("int64").to_numpy()[timed] // 1_000_000
     ms = ms - ms.min()
-    codes = pd.factorize(pd.Series(keys), sort=False)[0].astype("int64")
+    codes = pd.factorize(pd.Series(np.asarray(keys)[timed]), sort=False)[0].astype("int64")
     composite = codes * (1 << 40) + ms
     ordered = np.sort(composite)
     w = int(window.value // 1_000_000)
     lo = np.searchsorted(ordered, composite - w, side="left")
     hi = np.searchsorted(ordered, composite + w, side="right")
-    return (hi - lo - 1).astype("int64")
+    out[timed] = hi - lo - 1
+    return out
 
 
 class Coordination(Protocol):
