@@ -340,14 +340,14 @@ def _prepare(posts: pd.DataFrame) -> pd.DataFrame:
         ) from exc
     usable = frame["author_id"].notna() & frame["created_at"].notna() & frame["post_id"].notna()
     if not usable.all():
-        # A post without an author is read and scored for its text, and the reader says it cannot
-        # join coordination: noted here, not warned of twice. A missing id or time is a surprise.
-        broken = frame["created_at"].isna() | frame["post_id"].isna()
-        anonymous = ~broken & frame["author_id"].isna()
-        if anonymous.any():
-            log.info("posts without an author id take no part in coordination: %d", int(anonymous.sum()))
+        # A post without an author or a time is read and scored for its text, and the reader says it
+        # cannot join coordination: noted here, not warned of twice. A missing post id is a surprise.
+        broken = frame["post_id"].isna()
+        aside = ~broken & (frame["author_id"].isna() | frame["created_at"].isna())
+        if aside.any():
+            log.info("posts without an author id or a time take no part in coordination: %d", int(aside.sum()))
         if broken.any():
-            log.warning("posts without a post id or a time are ignored: %d", int(broken.sum()))
+            log.warning("posts without a post id are ignored: %d", int(broken.sum()))
     frame = frame[usable]
     # Canonical order: time, then digests of the ids (sorting 64-bit digests is much faster than
     # sorting strings, and just as independent of the input's order).
