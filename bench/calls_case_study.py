@@ -82,6 +82,13 @@ READ_BY_HAND = {
     # we stand ... join us", a stand whose place is in the link: 1)
     1144068: 1, 578513: 1, 415803: 0, 583140: 1, 626547: 1, 553933: 1, 488908: 1, 72642: 0, 958451: 0, 488905: 1,
     489025: 1, 488927: 1, 1156419: 1, 563756: 1,
+    # the samples of session 9's model (session 9's columns), read by h42 (2026-11-30) with the same definition; "unsure"
+    # for 933562 (a bare "today, a rally, an hour, a park" with no invitation and nothing saying it is relayed: 1, as an
+    # announcement readers can join) and 79733 (a retweeted "join me at <hour> on <day> in <city>" of a campaign: 1, the
+    # invitation is there, unlike 72642); 1145365 and 460620 are financial news that name the month March; 563743-5 are
+    # one text (the memorial rally invitation, read as one)
+    135734: 0, 1145365: 0, 460620: 0, 379949: 0, 731131: 1, 79733: 1, 933562: 1, 435969: 1, 563743: 1, 563744: 1, 563745: 1, 578511: 1,
+    488992: 1, 488936: 1,
 }  # fmt: skip
 
 
@@ -91,7 +98,7 @@ def _by_reading(rows: pd.Series) -> str:
     if not seen:
         return "Not read by hand."
     unread = f" ({len(rows) - len(seen)} not read)" if len(seen) < len(rows) else ""
-    return f"Read by hand (h15, h23, h29, h33, h38, with the call definition of `balkan-posts/README.md`): {sum(seen)} of {len(seen)} are calls{unread}."
+    return f"Read by hand (h15, h23, h29, h33, h38, h42, with the call definition of `balkan-posts/README.md`): {sum(seen)} of {len(seen)} are calls{unread}."
 
 
 def _md_table(df: pd.DataFrame) -> str:

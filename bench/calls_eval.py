@@ -801,10 +801,11 @@ SHIPPED_NOTES: list[str] = [
     "with session 5's set twice, C=64 with it once, and the language-independent cues at C=256 and C=16 once each, so C=16 "
     "with session 5's set ships again, trained on all 9,588 posts with session 9's columns: threshold 0.424 (session 8: "
     "0.416). The blend is not shipped. On all 1,166,601 IRA posts it marks 383 posts as calls (\"Calls to protest: IRA case "
-    "study\"; session 8's model: 385). The case study's seeded samples are drawn anew from the new set of calls, so most of "
-    "them have not been read by hand (it says how many); two of the new samples are financial news that name the month "
-    "March (\"GDP growth for the year ending March\", \"bond market rises ... San Francisco, March\"), false calls that "
-    "session 8's model made too (0.421 and 0.726 with its weights).",
+    "study\"; session 8's model: 385). The case study's seeded samples are drawn anew from the new set of calls; h42 read "
+    "the 12 that nobody had read (the labelling definition): of the 8 calls the lexicon does not make, 4 are calls (the "
+    "others: a report of a past rally, a report of a march's turnout, and two financial news items that name the month "
+    "March, \"GDP growth for the year ending March\" and \"bond market rises ... San Francisco, March\", false calls that "
+    "session 8's model made too: 0.421 and 0.726 with its weights); of the 12 random calls, 11 are calls.",
     "",
     "Session 8's model (the same setting, columns of session 8, threshold 0.416) marked 385 IRA posts; session 7's, 410 "
     "(h38 read the 25 between them: 7 calls). Earlier sessions' final models, and what was seen first, are described in "
