@@ -695,6 +695,8 @@ def posts_command(
             # Phases as the client sees them; the workers' CPU is not in the client's CPU seconds.
             _write_json(timings_out, {"engine": "dask", "seconds": {k: round(v, 3) for k, v in dask_timings.items()},
                                       "client_cpu_seconds": {k: round(v, 3) for k, v in dask_timings.cpu.items()}})  # fmt: skip
+        if drun.extra.get("profiles_given") is not None:
+            _profiles_note(*drun.extra["profiles_given"], profiles_path)
         counted = drun.labels
         click.echo(
             f"{drun.scored} posts scored from {drun.partitions} partitions: {counted.get('suspicious', 0)} suspicious, "
@@ -732,9 +734,7 @@ def posts_command(
             given = read_profiles(profiles_path, dates=dates.for_file())
             read.rejects.extend(given.rejects)
             matched = match_profiles(given.accounts, read.posts)
-            # Profiles of other people change nothing: say so, or the summary looks the same as without them.
-            note = f"{len(matched)} of {_n(len(given.accounts), 'profile')} in {profiles_path} match an author of the posts (by author id or screen name)"
-            click.echo(f"{'warning: ' if len(matched) == 0 else ''}{note}", err=True)
+            _profiles_note(len(matched), len(given.accounts), profiles_path)
             profiles = matched if profiles is None else pd.concat([profiles, matched], ignore_index=True)
     result = analyse_posts(
         read.posts,
@@ -786,6 +786,13 @@ def posts_command(
         click.echo(f"{len(kept)} of {len(result.posts)} post scores kept by {_filter_words(min_score, labels)} -> {output}", err=True)
     if rejected:
         click.echo(f"{_n(read.rejects.n_rejected, 'record')} rejected, {_n(read.rejects.n_field_warnings, 'field warning')}: see {rejected}", err=True)
+
+
+def _profiles_note(matched: int, given: int, path: str | None) -> None:
+    """How many ``--profiles`` matched an author: profiles of other people change nothing, and the
+    summary would look the same as without them."""
+    note = f"{matched} of {_n(given, 'profile')} in {path} match an author of the posts (by author id or screen name)"
+    click.echo(f"{'warning: ' if matched == 0 else ''}{note}", err=True)
 
 
 def _with_model_version(authors: Any, account_scores: Any) -> Any:

@@ -889,6 +889,7 @@ def _analyse_partitioned(
     # Author profiles that came with the posts: the latest observation of each author, as locally;
     # then the ones given beside them (--profiles), which win.
     given_rejects: list[dict[str, Any]] = []
+    profiles_given: tuple[int, int] | None = None  # (matched, read) of --profiles
     with stage(timings, "author profiles"):
         given = None
         if profiles_path is not None:
@@ -898,6 +899,7 @@ def _analyse_partitioned(
             got = read_profiles(profiles_path, dates=None if dates is None else dates.for_file())
             given_rejects = got.rejects.rows
             given = match_profiles(got.accounts, author_names.reset_index(drop=True))
+            profiles_given = (len(given), len(got.accounts))
         account_scores = None
         if use_model and (len(profile_rows) or (given is not None and len(given))):
             account_scores = _score_profiles(profile_rows, model, client, given=given, path=str(input_path))
@@ -950,6 +952,7 @@ def _analyse_partitioned(
         "times_named": int(done[2]),  # calls that name a time: the CLI says the zone they were read in, as locally
         "clusters": int(memberships["cluster_id"].nunique()) if len(memberships) else 0,
         "author_profiles_scored": 0 if account_scores is None else len(account_scores),
+        "profiles_given": profiles_given,
     }
     return run
 

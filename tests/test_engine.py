@@ -230,6 +230,8 @@ def test_cli_posts_on_dask_takes_profiles_and_timings_as_locally(tmp_path: Path)
     assert run.exit_code == 0, run.output
     n = len(read.users)
     assert f"{n} author profiles scored" in local.stderr and f"{n} author profiles scored" in run.stderr
+    matched = f"{n} of {n} profiles in {profiles} match an author of the posts (by author id or screen name)"
+    assert matched in local.stderr and matched in run.stderr
     cols = ["post_id", "score", "label", "reasons"]
     got = engine.read_parts(str(tmp_path / "dask.csv")).astype({"post_id": str}).sort_values("post_id", ignore_index=True)
     want = pd.read_csv(tmp_path / "local.csv", dtype={"post_id": str}).sort_values("post_id", ignore_index=True)
