@@ -696,7 +696,8 @@ def posts_command(
             _write_json(timings_out, {"engine": "dask", "seconds": {k: round(v, 3) for k, v in dask_timings.items()},
                                       "client_cpu_seconds": {k: round(v, 3) for k, v in dask_timings.cpu.items()}})  # fmt: skip
         if drun.extra.get("profiles_given") is not None:
-            _profiles_note(*drun.extra["profiles_given"], profiles_path)
+            n_matched, n_given = drun.extra["profiles_given"]
+            _profiles_note(n_matched, n_given, profiles_path)
         counted = drun.labels
         click.echo(
             f"{drun.scored} posts scored from {drun.partitions} partitions: {counted.get('suspicious', 0)} suspicious, "
