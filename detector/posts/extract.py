@@ -90,8 +90,13 @@ _EVENT_WORDS = {
     "boycott": [r"boycott\w*", r"bojkot\w*"],
 }  # fmt: skip
 _EVENT = [(kind, _rx(*words)) for kind, words in _EVENT_WORDS.items()]
-# In a post known to be Albanian, "mars" is the month, never the Serbian "marš".
-_EVENT_SQ = [(kind, _rx(*(w for w in words if w != SERBIAN_MARCH))) for kind, words in _EVENT_WORDS.items()]
+# In a post known to be Albanian, "mars" is the month, never the Serbian "marš". Session 9 (h47): there
+# the spoken "n'"/"t'" (në, të) glued to the event word without its apostrophe ("nprotestë", "tprotestav",
+# "nmarsh") is that word: the kind is the word's, the span starts at the glued letter.
+_EVENT_SQ = [
+    (kind, regex.compile(r"(?<!\w)(?:[nt](?=\w))?(?:" + "|".join(w for w in words if w != SERBIAN_MARCH) + r")(?!\w)", flags=regex.IGNORECASE))
+    for kind, words in _EVENT_WORDS.items()
+]
 
 _DAYS = {
     # English, Serbian/Bosnian/Croatian (folded), Albanian (folded): weekday number, Monday = 0
@@ -191,7 +196,16 @@ _DAY_ABBREVIATED = (
 )
 # An abbreviated weekday that begins a time expression (only there: "u 5 sat" is five o'clock).
 _ABBREVIATED_FIRST = regex.compile(rf"^(?:on )?({_ABBREVIATION_RX})\.?,?(?= )")
-_TIME_PART_EXTRACT = rf"(?:{_REL_RX}|{_WEEKDAY_EXTRACT}|{_DAY_ABBREVIATED}|{_DATE_EXTRACT})"
+# Session 9 (h47), for the extraction only:
+# - the Albanian adjective forms of today ("dita e sotme", "protesta e së sotme") are today, with their
+#   "e"/"së" (not "e nesërme": told of the past it is "the next day", not tomorrow);
+# - a date written day, dot, space, month, dot ("31. 5.", "1. 6. 2025."), the region's way, is a date
+#   (the second dot is required: "u 5. 6 ljudi" is no date).
+_RELATIVE_MORE = {"sotme": 0, "sotmen": 0, "sotmja": 0, "sotem": 0}
+_RELATIVE_EXTRACT = {**_RELATIVE, **_RELATIVE_MORE}
+_REL_RX_EXTRACT = "(?:(?:(?:e |se )?(?:" + "|".join(sorted(_RELATIVE_MORE, key=len, reverse=True)) + r")(?!\w))|" + _REL_RX + ")"
+_SPACED_DATE = r"\d{1,2}\. \d{1,2}\.(?: \d{4}\.?)?(?!\d)"
+_TIME_PART_EXTRACT = rf"(?:{_REL_RX_EXTRACT}|{_WEEKDAY_EXTRACT}|{_DAY_ABBREVIATED}|{_SPACED_DATE}|{_DATE_EXTRACT})"
 
 
 def _when_pattern(clock: str, part: str = _TIME_PART) -> str:
@@ -205,7 +219,21 @@ WHEN_RX = regex.compile(_when_pattern(_CLOCK), flags=regex.IGNORECASE)
 @functools.cache
 def _when_extract_rx() -> regex.Pattern[str]:
     """:data:`WHEN_RX` with noon, midnight and ranges: what ``when`` is cut from (compiled on first use)."""
-    return regex.compile(_when_pattern(_CLOCK_EXTRACT, _TIME_PART_EXTRACT), flags=regex.IGNORECASE)
+    return regex.compile(_spaced(_when_pattern(_CLOCK_EXTRACT, _TIME_PART_EXTRACT)), flags=regex.IGNORECASE)
+
+
+def _spaced(pattern: str) -> str:
+    """``pattern`` with each space of its words allowed doubled ("në  orën 18", "sot  në ora 18": session 9, h47).
+
+    A line break folds to a space (:func:`fold`), so one blank line between a day and its hour joins them too.
+    """
+    return pattern.replace(" ?", "\x00").replace(" ", " {1,2}").replace("\x00", " {0,2}")
+
+
+def _one_space(s: str) -> str:
+    return " ".join(s.split())
+
+
 _EVERY = regex.compile(r"(?<!\w)(?:every|svakog|svake|svaki|cdo)\s*$")
 
 # Places: a preposition of place and the words after it, or a kind of place with its name.
@@ -460,6 +488,13 @@ def _kind_by_cues(folded: str, gathering: bool = True) -> str:
     return next((kind for kind, rx in _CUES if rx.search(folded)), "gathering" if gathering else "")
 
 
+def _day_and_clock(s: str) -> tuple[bool, bool]:
+    """Whether a time expression (folded, one space between words) names a day, and a clock time."""
+    has_day = _names_a_day(s)
+    has_clock = bool(regex.search(rf"\d[:.]\d\d|\d ?(?:h|am|pm|casova|sati|sat)\b|\dc\b|(?:ora|oren|u|at|od) \d|{_NOON}|{_MIDNIGHT}", s))
+    return has_day, has_clock
+
+
 def _best_when(f: Folded) -> tuple[regex.Match[str] | None, regex.Match[str] | None]:
     """The richest time expression: the one with the most parts (a day and a clock beat either alone).
 
@@ -474,11 +509,10 @@ def _best_when(f: Folded) -> tuple[regex.Match[str] | None, regex.Match[str] | N
     first_clock_alone = None
     clock_alone = False
     for m in _when_extract_rx().finditer(f.text):
-        s = m.group(0).strip()
+        s = _one_space(m.group(0))
         if len(s) < 2 or s.isdigit():
             continue
-        has_day = bool(regex.search(rf"{_REL_RX}|{_DAY_RX_EXTRACT}|{_MONTH_RX}|\d[./]\d", s) or _ABBREVIATED_FIRST.match(s.lower()))
-        has_clock = bool(regex.search(rf"\d[:.]\d\d|\d ?(?:h|am|pm|casova|sati|sat)\b|\dc\b|(?:ora|oren|u|at|od) \d|{_NOON}|{_MIDNIGHT}", s))
+        has_day, has_clock = _day_and_clock(s)
         hours = regex.findall(r"\d+", s)
         if has_clock and not has_day and hours and int(hours[0]) > 24:
             continue  # "od 60": a number, not a clock time
@@ -678,7 +712,7 @@ def event_zone(lang: str | None, tz: str | None = None) -> str:
     return tz if tz else LOCAL_TZ.get(_primary(lang), "UTC")
 
 
-_A_DAY = regex.compile(rf"(?<!\w)(?:{_REL_RX}|{_DAY_RX_EXTRACT}|{_MONTH_RX})(?!\w)")
+_A_DAY = regex.compile(rf"(?<!\w)(?:{_REL_RX_EXTRACT}|{_DAY_RX_EXTRACT}|{_MONTH_RX})(?!\w)")
 _NE_HOUR = regex.compile(rf"(?<!\w)ne (\d{{1,2}})(?![\d.:/]| ?{_MONTH_RX}(?!\w))")
 
 
@@ -718,7 +752,7 @@ def resolve_when(expr: str, posted: pd.Timestamp | None, lang: str | None, tz: s
         pm = pm and not regex.search(r"am|a\.m\.|\da(?!\w)", m.group(0) + regex.match(r"\s*(?:a\.m\.|am)?", tail).group(0))
         # A range ("4-8 PM", "from 12-4pm", "10-2pm") starts at its first time; am/pm written once is the end's.
         first = m.start(next(i for i in range(1, len(m.groups()) + 1) if m.group(i)))
-        rng = regex.search(r"(?<![\d:./])(\d{1,2})(?:[:.](\d{2}))? ?(?:-|–|to|until) ?$", s[:first])
+        rng = regex.search(r"(?<![\d:./])(\d{1,2})(?:[:.](\d{2}))? ?(?:-|–|to|until|do|deri) ?$", s[:first])
         if rng and int(rng.group(1)) <= 23:
             start = int(rng.group(1))
             hour, minute = (start + 12 if pm and start < hour < 12 else start), int(rng.group(2) or 0)
@@ -738,15 +772,18 @@ def resolve_when(expr: str, posted: pd.Timestamp | None, lang: str | None, tz: s
     day_offset = None
     weekday = None
     date = None
-    rel = regex.search(rf"(?<!\w){_REL_RX}(?!\w)", s)
+    rel = regex.search(rf"(?<!\w){_REL_RX_EXTRACT}(?!\w)", s)
     if rel:
-        day_offset = _RELATIVE[rel.group(0)]
+        said = _one_space(rel.group(0))  # "e sotme" is "sotme"; "this evening" is itself
+        day_offset = _RELATIVE_EXTRACT[said if said in _RELATIVE_EXTRACT else said.split()[-1]]
     wd = regex.search(rf"(?<!\w){_DAY_RX_EXTRACT}(?!\w)", s)
     if wd and day_offset is None:
         weekday = _DAYS_EXTRACT[wd.group(0)]
     dm = regex.search(rf"(\d{{1,2}})(?:st|nd|rd|th)?\.? ?(?:of )?({_MONTH_RX})(?: (\d{{4}}))?", s)
     md = regex.search(rf"({_MONTH_RX}) (\d{{1,2}})(?:st|nd|rd|th)?(?![:.]\d)(?:,? (\d{{4}}))?", s)
-    nd = regex.search(r"(?<![\d:])(\d{1,2})[./](\d{1,2})(?:[./](\d{4}|\d{2}))?\.?(?![\d])", s)
+    nd = regex.search(r"(?<![\d:])(\d{1,2})[./](\d{1,2})(?:[./](\d{4}|\d{2}))?\.?(?![\d])", s) or regex.search(
+        r"(?<![\d:])(\d{1,2})\. (\d{1,2})\.(?: (\d{4})\.?)?(?!\d)", s
+    )
     if dm:
         date = (int(dm.group(1)), _MONTHS[dm.group(2).rstrip(".")], int(dm.group(3)) if dm.group(3) else None)
     elif md:
@@ -794,6 +831,46 @@ def resolve_when(expr: str, posted: pd.Timestamp | None, lang: str | None, tz: s
         if hour is not None and (hour, minute or 0) < (local_post.hour, local_post.minute):
             day = base + pd.Timedelta(days=1)
     return _to_utc(day, hour, minute, tz)
+
+
+_NAMED_DAY = regex.compile(rf"(?<!\w)(?:{_REL_RX_EXTRACT}|{_DAY_RX_EXTRACT}|{_MONTH_RX})(?!\w)|\d(?:/\d|\.\d(?!\d)|\.\d{{1,2}}\.|\. \d{{1,2}}\.)")
+
+
+def _names_a_day(s: str) -> bool:
+    """Whether a time expression names a day (a clock time "15.00" names none; "31.5", "5/31", "31. 5." do)."""
+    return bool(_NAMED_DAY.search(s) or _ABBREVIATED_FIRST.match(s.lower()))
+
+
+_RANGE_END = regex.compile(r"(?:-|–|do|deri|to|until) ?(\d{1,2}(?:[:.]\d{2})?(?: ?(?:h|am|pm|a\.m\.|p\.m\.|casova|sati))?)$")
+
+
+def _programme_today(f: Folded, m: regex.Match[str], expr: str, ts: pd.Timestamp, posted: pd.Timestamp | None, lang: str | None, tz: str | None) -> pd.Timestamp:
+    """Session 9 (h47): a clock time without a day that the post was written after (so read as the next day) is today's
+    when the post writes a later clock time still ahead that day and names no day anywhere: the end of its range
+    ("od 12 do 20h" posted at 14:00) or a later item of a programme ("11.00 okupljanje … 15.00 marš"
+    posted at 13:00). The post was written while the event was on.
+    """
+    if posted is None or pd.isna(posted):
+        return ts
+    zone = event_zone(lang, tz)
+    today = (posted.tz_convert(zone) if posted.tzinfo else posted.tz_localize("UTC").tz_convert(zone)).normalize().tz_localize(None)
+    local = ts.tz_convert(zone).tz_localize(None)
+    if local.normalize() != today + pd.Timedelta(days=1):
+        return ts
+    end = _RANGE_END.search(expr)
+    later = [f"at {end.group(1)}"] if end else []
+    for x in _when_extract_rx().finditer(f.text):
+        other = _one_space(x.group(0))
+        if _names_a_day(other):
+            return ts  # a day written anywhere ("24. maja", then its programme): not guessed from the clock
+        if x.start() != m.start() and _day_and_clock(other)[1]:
+            later.append(other)
+    for other in later:
+        t, status = resolve_when(other, posted, lang, tz)
+        if status == "resolved" and t is not None and t.tz_convert(zone).tz_localize(None).normalize() == today:
+            back = local - pd.Timedelta(days=1)
+            return back.tz_localize(zone, nonexistent="shift_forward", ambiguous=False).tz_convert("UTC")
+    return ts
 
 
 def _date_day(date: tuple[int, int, int | None], weekday: int | None, base: pd.Timestamp) -> pd.Timestamp | None:
@@ -854,14 +931,14 @@ def extract_spans(text: str, posted: pd.Timestamp | None = None, lang: str | Non
     kind = event_kind(f.text, lang)
     m, day = _best_when(f)
     parts = [f.span(text, m.start(), m.end())] if m else []
-    expr = m.group(0).strip() if m else ""
+    expr = _one_space(m.group(0)) if m else ""
     if m and day:  # the day and the clock time written apart: both are the time, in the text's order
         first, second = sorted((day, m), key=lambda x: x.start())
         if not f.text[first.end() : second.start()].strip(" ,"):  # written together ("at noon tomorrow"): one span
             parts = [f.span(text, first.start(), second.end())]
         else:
             parts = [_trim(text, *f.span(text, x.start(), x.end())) for x in (first, second)]
-        expr = f"{day.group(0).strip()} {expr}"
+        expr = f"{_one_space(day.group(0))} {expr}"
     when = " … ".join(text[i:j] for i, j in parts)
     ts, status = (None, "")
     if m:
@@ -870,6 +947,8 @@ def extract_spans(text: str, posted: pd.Timestamp | None = None, lang: str | Non
             ts, status = None, "unresolved"
         else:
             ts, status = resolve_when(expr, posted, lang, tz)
+            if status == "resolved" and day is None and not _names_a_day(expr):
+                ts = _programme_today(f, m, expr, ts, posted, lang, tz)
     span = _best_where(f, m, text, lang)
     if span:
         span = _with_preposition(f, text, span, m)
