@@ -169,3 +169,24 @@ def test_the_fourth_batch_is_grouped_by_language_and_copies_of_older_texts_are_l
                                            "rt": "4th: text also in an older batch", "new": "4th: English, IRA"}  # fmt: skip
     fourth = bench.held_out_table(per_call[per_call["group"].str.startswith("4th")].reset_index(), "4th batch, held out").set_index("group")
     assert fourth["calls"].to_dict() == {"4th: English, IRA": 1, "4th: text also in an older batch": 1, "4th batch, held out": 1}
+
+
+def test_the_fifth_batch_has_its_own_groups_and_leaves_copies_out() -> None:
+    # Synthetic posts: "old" of an older batch; "copy" of the fifth batch has its text; "new" of the fifth batch, an IRA post.
+    bench = _bench()
+    posts = pd.DataFrame(
+        {"text": ["Protest sutra u 18h", "protest sutra  u 18h", "Rally tomorrow at 5pm"], "lang": ["sq", "sq", "en"],
+         "created_at": [None, None, "2025-05-14 09:00:00+00:00"], "source": ["albanian_dialect", "albanian_dialect", "ira"]},
+        index=["old", "copy", "new"],
+    )  # fmt: skip
+    spans = pd.DataFrame(
+        [("old", "when", 8, 19, "protest", None), ("copy", "when", 8, 20, "protest", None), ("new", "when", 6, 21, "rally", "2025-05-15 17:00")],
+        columns=["post_id", "field", "start", "end", "event_kind", "when_local"],
+    )  # fmt: skip
+    spans[["start", "end"]] = spans[["start", "end"]].astype("Int64")
+    spans["method"] = ["read", "read; fifth batch (h47)", "read; fifth batch (h47)"]
+    per_call = bench.measure_spans(spans, posts).set_index("post_id")
+    assert per_call["group"].to_dict() == {"old": "Albanian (labels.csv calls)", "copy": "5th: text also in an older batch", "new": "5th: English, IRA"}
+    fifth = bench.held_out_table(per_call[per_call["group"].str.startswith("5th")].reset_index(), "5th batch, held out").set_index("group")
+    assert fifth["calls"].to_dict() == {"5th: English, IRA": 1, "5th: text also in an older batch": 1, "5th batch, held out": 1}
+    assert fifth.loc["5th batch, held out", "timestamp right"] == "1/1"
