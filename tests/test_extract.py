@@ -265,6 +265,8 @@ H47_CASES = [
     # Nothing ahead: the next day, as before; a day named elsewhere is the programme's day ("10.00" names none).
     ("Protest u 10h", "sr", "protest", "u 10h", "2025-05-15 08:00", "resolved", ""),
     ("Subota: 10.00 okupljanje, 12.30 protest", "sr", "protest", "Subota … 10.00", "2025-05-17 08:00", "resolved", ""),
+    # A dotted day and month that cannot be a clock time (no 26th hour) is still a date.
+    ("Protest 26.03 ispred Skupštine", "sr", "protest", "26.03", "2026-03-25 23:00", "date", "ispred Skupštine"),
 ]
 
 

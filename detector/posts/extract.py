@@ -833,11 +833,14 @@ def resolve_when(expr: str, posted: pd.Timestamp | None, lang: str | None, tz: s
     return _to_utc(day, hour, minute, tz)
 
 
-_NAMED_DAY = regex.compile(rf"(?<!\w)(?:{_REL_RX_EXTRACT}|{_DAY_RX_EXTRACT}|{_MONTH_RX})(?!\w)|\d(?:/\d|\.\d(?!\d)|\.\d{{1,2}}\.|\. \d{{1,2}}\.)")
+_NAMED_DAY = regex.compile(
+    rf"(?<!\w)(?:{_REL_RX_EXTRACT}|{_DAY_RX_EXTRACT}|{_MONTH_RX})(?!\w)|\d(?:/\d|\.\d(?!\d)|\.\d{{1,2}}\.|\. \d{{1,2}}\.)"
+    r"|(?<![\d.])(?:2[4-9]|3[01])\.(?:0[1-9]|1[0-2])(?!\d)"
+)
 
 
 def _names_a_day(s: str) -> bool:
-    """Whether a time expression names a day (a clock time "15.00" names none; "31.5", "5/31", "31. 5." do)."""
+    """Whether a time expression names a day (a clock time "15.00" names none; "31.5", "5/31", "31. 5.", "26.03" do)."""
     return bool(_NAMED_DAY.search(s) or _ABBREVIATED_FIRST.match(s.lower()))
 
 
