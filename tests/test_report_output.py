@@ -50,6 +50,8 @@ def test_reasons_are_split_only_outside_parentheses() -> None:
     ]
     assert split_reasons("one reason") == ["one reason"]
     assert split_reasons(" ; a;; b (c; d ;") == ["a", "b (c; d ;"]  # an unclosed '(' keeps the rest whole
+    # a stray ')' opens nothing; brackets and braces keep their part whole as parentheses do
+    assert split_reasons("a) ; b [c; d]; {e; f}; g") == ["a)", "b [c; d]", "{e; f}", "g"]
 
 
 def test_reasons_stay_whole_in_the_page_and_the_csv(tmp_path: Path) -> None:

@@ -214,17 +214,23 @@ def _as_reasons(value: Any) -> list[str]:
     return _as_list(value)
 
 
+# The only characters split_reasons looks at: visiting them alone, not every character, made it
+# 10x faster (it ran for each of a 100,000-post report's 170,000 post rows).
+_REASON_MARKS = re.compile(r"[()\[\]{};]")
+
+
 def split_reasons(text: str) -> list[str]:
     """Reasons joined by ``;`` back into a list, keeping each parenthesised part whole."""
     parts, depth, start = [], 0, 0
-    for i, ch in enumerate(text):
+    for mark in _REASON_MARKS.finditer(text):
+        ch = mark.group()
         if ch in "([{":
             depth += 1
         elif ch in ")]}":
             depth = max(depth - 1, 0)
-        elif ch == ";" and depth == 0:
-            parts.append(text[start:i])
-            start = i + 1
+        elif depth == 0:  # a ';' outside parentheses
+            parts.append(text[start : mark.start()])
+            start = mark.end()
     parts.append(text[start:])
     return [p.strip() for p in parts if p.strip()]
 
@@ -1617,12 +1623,18 @@ def load_report_store(
         }
     all_post_ids = [p for r in records.values() for p in r["post_ids"]]
     times = _by_ids(lambda ids: store.posts(ids), all_post_ids)[["post_id", "author_id", "author_screen_name", "created_at", "platform", "text"]] if all_post_ids else None
+    # The rows of each (platform, post id), found once: a MultiIndex built and searched per cluster
+    # took 11 of a 100,000-post report's 72 s (1,605 clusters).
+    rows_of: dict[tuple[str, str], list[int]] = {}
+    if times is not None:
+        for i, key in enumerate(zip(times["platform"].astype(str), times["post_id"].astype(str), strict=True)):
+            rows_of.setdefault(key, []).append(i)
     for r in records.values():
         for pid in r["post_ids"]:
             post_clusters.setdefault(pid, []).append(r["cluster_id"])
         if times is not None and r["post_ids"]:
-            keys = pd.MultiIndex.from_frame(times[["platform", "post_id"]].astype(str))
-            mine = times[keys.isin(r["post_keys"])].sort_values("created_at", kind="stable")
+            at = sorted({i for plat, pid in r["post_keys"] for i in rows_of.get((str(plat), str(pid)), ())})
+            mine = times.iloc[at].sort_values("created_at", kind="stable")
             r["span_start"], r["span_end"] = mine["created_at"].min(), mine["created_at"].max()
             if len(mine):
                 r["platforms"] = " ".join(sorted(set(mine["platform"].astype(str))))
