@@ -134,6 +134,30 @@ def test_parquet_ira_repackaging(tmp_path: Path) -> None:
     assert read.posts["repost_of"].notna().all()
 
 
+def test_ira_language_names_become_codes_or_missing(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    # Names the IRA release writes (all posts: Portuguese 243, Tagalog (Filipino) 100, Simplified
+    # Chinese 4), one it does not (Armenian, synthetic) and one the table always knew (Serbian).
+    raw = pd.read_csv(FIX / "ira_calls.csv", dtype=str).iloc[:6]
+    raw["language"] = ["Portuguese", "Tagalog (Filipino)", "Simplified Chinese", "Armenian", "Serbian", "ARMENIAN"]
+    path = tmp_path / "ira_langs.csv"
+    raw.to_csv(path, index=False)
+    with caplog.at_level("WARNING", logger="detector.posts.read"):
+        read = read_posts(path)
+    expected = [
+        # row  lang
+        ("r1", "pt"),
+        ("r2", "tl"),
+        ("r3", "zh"),
+        ("r4", None),  # unknown: missing, never the name; detected later from the text
+        ("r5", "sr"),
+        ("r6", None),
+    ]
+    got = [(pid, None if pd.isna(lang) else lang) for pid, lang in read.posts[["post_id", "lang"]].itertuples(index=False)]
+    assert got == expected
+    said = [r.getMessage() for r in caplog.records if "language name" in r.getMessage()]
+    assert len(said) == 1 and "2 language names not known" in said[0] and "'ARMENIAN', 'Armenian'" in said[0]
+
+
 def test_format_override_and_unknown_shapes(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="malformed CSV"):
         read_posts(FIX / "pheme_ferguson.jsonl", "csv")

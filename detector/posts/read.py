@@ -77,7 +77,12 @@ LANGUAGE_CODES = {
     "albanian": "sq", "arabic": "ar", "french": "fr", "spanish": "es", "norwegian": "no",
     "romanian": "ro", "dutch": "nl", "swedish": "sv", "estonian": "et", "uzbek": "uz",
     "farsi (persian)": "fa", "vietnamese": "vi", "slovenian": "sl", "polish": "pl",
-    "turkish": "tr", "language undefined": None, "": None,
+    "turkish": "tr", "portuguese": "pt", "catalan": "ca", "pushto": "ps", "icelandic": "is",
+    "finnish": "fi", "japanese": "ja", "lithuanian": "lt", "tagalog (filipino)": "tl", "latvian": "lv",
+    "somali": "so", "kurdish": "ku", "czech": "cs", "slovak": "sk", "hungarian": "hu", "malay": "ms",
+    "indonesian": "id", "danish": "da", "hebrew": "he", "urdu": "ur", "hindi": "hi", "korean": "ko",
+    "thai": "th", "gujarati": "gu", "greek": "el", "simplified chinese": "zh", "traditional chinese": "zh",
+    "bengali": "bn", "language undefined": None, "": None,
 }
 REQUIRED_FLAT = ("text", "created_at")
 IRA_MARKERS = ("content", "publish_date")
@@ -196,6 +201,12 @@ def read_posts(
         log.warning("%s: %s", p, unread_notice(rejects.notes["unknown_columns"]))
     if say_date_notes and (note := rules.convention_note(p)):  # dotted dates that read both ways were read day-first: said once per file, like the zone
         log.warning("%s", note)
+    if unknown_langs := rejects.notes.get("unknown_languages"):
+        names = sorted(unknown_langs)
+        log.warning(
+            "%s: %d language %s not known to the IRA table (%s): left missing, then detected from the text",
+            p, len(names), "name" if len(names) == 1 else "names", ", ".join(repr(n) for n in names[:10]) + (", ..." if len(names) > 10 else ""),
+        )  # fmt: skip
     if posts.empty:
         raise NothingScoredError(f"{p}: every record was rejected ({len(rejects)} rejects)", rejects=rejects)
     no_author = int(posts["author_id"].isna().sum())
@@ -445,9 +456,21 @@ def _ira_rows(df: pd.DataFrame, path: str, rejects: Rejects, rules: DateRules | 
     out["urls"] = _urls_from_text(df["content"])
     out["hashtags"] = _hashtags_from_text(df["content"])
     lang = df["language"] if "language" in df.columns else pd.Series(pd.NA, index=df.index, dtype="string")
-    out["lang"] = _each_distinct(lang, lambda v: LANGUAGE_CODES.get(v.lower(), v.lower()))
+    out["lang"] = _each_distinct(lang, lambda v: _language_code(v, rejects))
     out["post_id"] = df["tweet_id"] if "tweet_id" in df.columns else _row_ids(df.index)
     return _finish_table(out, df, path, rejects, id_field="tweet_id", rules=rules)
+
+
+def _language_code(name: str, rejects: Rejects) -> str | None:
+    """The ISO 639-1 code of an IRA language name; a name not in the table is noted and left missing.
+
+    Missing, not the name: ``lang`` holds codes only, and a missing language is detected from the text.
+    """
+    key = name.strip().lower()
+    if key in LANGUAGE_CODES:
+        return LANGUAGE_CODES[key]
+    rejects.notes.setdefault("unknown_languages", set()).add(name.strip())
+    return None
 
 
 def _no_text(index: pd.Index) -> pd.Series:
