@@ -614,6 +614,7 @@ def _timedelta(ctx: click.Context, param: click.Parameter, value: str | None) ->
 @click.option("--accounts-out", "accounts_out", type=click.Path(dir_okay=False), show_default="not written", help="Also write one row per author: posts, coordination, account and combined scores.")
 @click.option("--campaigns-out", "campaigns_out", type=click.Path(dir_okay=False), show_default="not written", help="Also write one row per campaign: the clusters that share posts, their accounts, span, evidence and linked campaigns.")
 @click.option("--profiles", "profiles_path", type=click.Path(dir_okay=False, exists=True), help="Author profiles in any shape `detector score` reads, scored with the account model and joined on author id or screen name.")
+@click.option("--as-of", callback=_as_of, help="Collection time for --profiles records that carry none (default: the latest post's time; now with --engine dask).")
 @click.option("--timings-out", "timings_out", type=click.Path(dir_okay=False), show_default="not written", help="Also write the seconds each stage took, wall clock and CPU (JSON).")
 @click.option("--format", "fmt", type=click.Choice(["auto", "csv", "json", "jsonl", "parquet"]), default="auto", show_default=True, help="Input format (detected from content by default).")
 @click.option("--window", callback=_timedelta, default="10min", help="Coordination window: the largest gap between consecutive posts of one cluster.")
@@ -635,6 +636,7 @@ def posts_command(
     accounts_out: str | None,
     campaigns_out: str | None,
     profiles_path: str | None,
+    as_of: Any,
     timings_out: str | None,
     fmt: str,
     window: Any,
@@ -689,7 +691,7 @@ def posts_command(
                 input_path, output, clusters_out=clusters_out, accounts_out=accounts_out, campaigns_out=campaigns_out, fmt=None if fmt == "auto" else fmt,
                 model=model_path, use_model=not no_account_model, window=window, threshold=threshold,
                 min_accounts=min_accounts, kinds=kind_tuple, burst_window=burst_window, client=client,
-                profiles=profiles_path, dates=dask_dates, columns=dask_columns, timings=dask_timings,
+                profiles=profiles_path, dates=dask_dates, columns=dask_columns, timings=dask_timings, as_of=as_of,
             )  # fmt: skip
         if timings_out:
             # Phases as the client sees them; the workers' CPU is not in the client's CPU seconds.
@@ -732,7 +734,7 @@ def posts_command(
 
             from detector.accounts.read import read_profiles
 
-            given = read_profiles(profiles_path, dates=dates.for_file())
+            given = read_profiles(profiles_path, dates=dates.for_file(), as_of=as_of, latest_post=read.posts["created_at"].max())
             read.rejects.extend(given.rejects)
             matched = match_profiles(given.accounts, read.posts)
             _profiles_note(len(matched), len(given.accounts), profiles_path)

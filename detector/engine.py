@@ -775,6 +775,7 @@ def analyse_partitioned(
     dates: Any = None,
     timings: dict[str, float] | None = None,
     columns: dict[str, str] | None = None,
+    as_of: pd.Timestamp | None = None,
 ) -> PostsEngineRun:
     """The ``detector posts`` job over partitions on Dask (same results as the local engine).
 
@@ -805,6 +806,9 @@ def analyse_partitioned(
         engine settles one for a file.
     columns : dict, optional
         ``--columns``: canonical post field to the files' header, for every partition.
+    as_of : Timestamp, optional
+        ``--as-of``: collection time of the ``profiles`` that carry none (else now: the partitions'
+        latest post time is not gathered on the client).
     timings : dict, optional
         Filled with the wall-clock seconds of each phase seen from the client (``read and keys``,
         ``coordination``, ``author profiles``, ``campaigns``, ``scores and writing``); a
@@ -814,7 +818,7 @@ def analyse_partitioned(
     with _keep_dtypes():
         run = _analyse_partitioned(
             input_path, output, clusters_out, accounts_out, fmt, model, use_model, window, threshold, min_accounts, kinds, burst_window, client,
-            profiles, dates, timings, columns,
+            profiles, dates, timings, columns, as_of,
         )  # fmt: skip
     if campaigns_out:
         from detector.io import write_table
@@ -827,6 +831,7 @@ def _analyse_partitioned(
     input_path: str | os.PathLike[str], output: str, clusters_out: str | None, accounts_out: str | None, fmt: str | None, model: Any, use_model: bool,
     window: Any, threshold: float | None, min_accounts: int | None, kinds: tuple[str, ...] | None, burst_window: Any, client: Any,
     profiles_path: str | os.PathLike[str] | None = None, dates: Any = None, timings: dict[str, float] | None = None, columns: dict[str, str] | None = None,
+    as_of: pd.Timestamp | None = None,
 ) -> PostsEngineRun:
     import dask
     import dask.dataframe as dd
@@ -896,7 +901,7 @@ def _analyse_partitioned(
             from detector.accounts.read import read_profiles
             from detector.posts.read import match_profiles
 
-            got = read_profiles(profiles_path, dates=None if dates is None else dates.for_file())
+            got = read_profiles(profiles_path, dates=None if dates is None else dates.for_file(), as_of=as_of)
             given_rejects = got.rejects.rows
             given = match_profiles(got.accounts, author_names.reset_index(drop=True))
             profiles_given = (len(given), len(got.accounts))

@@ -329,3 +329,40 @@ def test_profiles_say_how_many_match_an_author(tmp_path: Path) -> None:
     code, _, err = _run(str(flat), "-o", str(tmp_path / "b.csv"), "--profiles", str(profiles))
     assert code == 0, err
     assert f"30 of 30 profiles in {profiles} match an author of the posts" in err
+
+
+# Two profiles of IRA authors in ira_calls.csv, in the columns `detector score` reads, with no
+# collection time (synthetic values; the handles are the fixture's). The fixture's latest post is
+# 2017-09-16 03:31 UTC (10_GOP).
+_NO_COLLECTION_TIME = (
+    "screen_name,name,created_at,followers_count,friends_count,statuses_count\n"
+    "ITSTIMETOSECEDE,Texas Secede,2015-03-02T03:31:00Z,1200,800,3000\n"
+    "10_GOP,Tennessee GOP,2015-08-01T03:31:00Z,136000,1100,10800\n"
+)
+
+
+def test_profiles_without_a_collection_time_are_measured_to_the_latest_post(tmp_path: Path) -> None:
+    """Measured to now, a 2015 profile beside 2015-2017 posts was years older than when it posted:
+    a confident wrong account age. Now: to --as-of, else to the latest post, said once."""
+    from detector.accounts.read import read_profiles
+
+    profiles = tmp_path / "profiles.csv"
+    profiles.write_text(_NO_COLLECTION_TIME)
+    latest = pd.Timestamp("2017-09-16 03:31", tz="UTC")
+    expected = {
+        # as_of given       account: (collected_at, age in days)
+        None: {"ITSTIMETOSECEDE": (latest, 929), "10_GOP": (latest, 777)},
+        "2016-11-01T03:31Z": {"ITSTIMETOSECEDE": (pd.Timestamp("2016-11-01 03:31", tz="UTC"), 610), "10_GOP": (pd.Timestamp("2016-11-01 03:31", tz="UTC"), 458)},
+    }
+    for as_of, want in expected.items():
+        got = read_profiles(profiles, as_of=None if as_of is None else pd.Timestamp(as_of), latest_post=latest).accounts
+        ages = {a: (c, (c - m).days) for a, c, m in got[["account_id", "collected_at", "created_at"]].itertuples(index=False)}
+        assert ages == want, as_of
+
+    notice = f"{profiles}: 2 profiles carry no collection time; ages measured to the latest post, 2017-09-16 03:31 UTC; pass --as-of to change it"
+    code, _, err = _run(str(FIX / "ira_calls.csv"), "-o", str(tmp_path / "a.csv"), "--profiles", str(profiles))
+    assert code == 0, err
+    assert err.count(notice) == 1
+    code, _, err = _run(str(FIX / "ira_calls.csv"), "-o", str(tmp_path / "b.csv"), "--profiles", str(profiles), "--as-of", "2016-11-01")
+    assert code == 0, err
+    assert "no collection time" not in err

@@ -113,16 +113,41 @@ def read_accounts(
     return AccountBatch(accounts, rejects)
 
 
-def read_profiles(path: str | os.PathLike[str], dates: DateRules | None = None) -> AccountBatch:
+def read_profiles(
+    path: str | os.PathLike[str],
+    dates: DateRules | None = None,
+    as_of: pd.Timestamp | None = None,
+    latest_post: pd.Timestamp | None = None,
+    *,
+    as_of_option: bool = True,
+) -> AccountBatch:
     """:func:`read_accounts` for author profiles given beside posts (``--profiles``).
 
     The file's date notes (times without a zone, dotted dates read day-first) are logged once,
     naming this file, as :func:`detector.posts.read.read_posts` says a post file's: the posts
     command has no summary line for them, as ``detector score`` has.
+
+    A profile without a collection time is measured to ``as_of`` (``--as-of``), else to
+    ``latest_post``, the latest time of the posts it came with, else to now. The posts were seen
+    then at the earliest: measured to now, a 2015 profile beside 2016 posts would be years older
+    than it was when it wrote them. Which one was used is said once, with ``--as-of`` named
+    when the command has it (``as_of_option``).
     """
-    batch = read_accounts(path, dates=dates)
+    given = as_of is not None
+    if as_of is None and latest_post is not None and not pd.isna(latest_post):
+        as_of, measured_to = as_utc(latest_post), "the latest post"
+    else:
+        as_of, measured_to = as_utc(as_of), "now"
+    batch = read_accounts(path, dates=dates, as_of=as_of)
     for notice in date_notices(str(path), batch.rejects.notes):
         log.warning("%s", notice)
+    unobserved = batch.rejects.notes.get("measured_to_as_of", 0)
+    if unobserved and not given:
+        log.warning(
+            "%s: %s %s no collection time; ages measured to %s, %s UTC%s", path,
+            f"{unobserved:,}", "profile carries" if unobserved == 1 else "profiles carry", measured_to, f"{as_of:%Y-%m-%d %H:%M}",
+            "; pass --as-of to change it" if as_of_option else "",
+        )  # fmt: skip
     return batch
 
 

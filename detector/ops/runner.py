@@ -449,11 +449,13 @@ def import_files(
     rejects = Rejects(str(posts_path or accounts_path))
     parts = []
     seen = utcnow()
+    latest_post = None  # profiles without a collection time are measured to it (read_profiles)
     if posts_path is not None:
         from detector.posts.read import author_accounts, read_posts
 
         read = read_posts(posts_path, dates=dates.for_file() if dates else None, columns=columns)
         rejects.extend(read.rejects)
+        latest_post = read.posts["created_at"].max()
         covered = content_ids(read.posts[watch.matches(read.posts)])
         if covered.empty:
             log.warning("%s: none of its %d posts is covered by watch '%s'", posts_path, len(read.posts), watch.name)
@@ -467,7 +469,7 @@ def import_files(
     if accounts_path is not None:
         from detector.accounts.read import read_profiles
 
-        batch = read_profiles(accounts_path, dates=dates.for_file() if dates else None)  # says the file's date notes, naming it
+        batch = read_profiles(accounts_path, dates=dates.for_file() if dates else None, latest_post=latest_post, as_of_option=False)  # says the file's date notes, naming it
         rejects.extend(batch.rejects)
         store.upsert_accounts(batch.accounts.drop(columns=["source_row"]), source=watch.name, seen_at=seen)
         parts.append(f"{len(batch.accounts)} profiles from {accounts_path}")
