@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pandas as pd
@@ -85,6 +86,32 @@ def test_v1_profiles_become_canonical_accounts_observed_at_post_time() -> None:
     assert umair["screen_name"] == "umairh"
     newest = v1.posts.loc[v1.posts["author_id"] == "14321959", "created_at"].max()
     assert umair["collected_at"] == newest
+
+
+def test_v1_tweets_without_their_user_are_kept_without_an_author(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """A v1.1 tweet without its embedded ``user`` was rejected, while a v2 tweet without author_id is
+    kept. The first five PHEME lines, ``user`` dropped from the 2nd and 4th and emptied in the 5th:
+    all five kept, three without an author, said once; only the two real users become profiles."""
+    lines = (FIX / "pheme_ferguson.jsonl").read_text(encoding="utf-8").splitlines()[:5]
+    tweets = [json.loads(line) for line in lines]
+    del tweets[1]["user"], tweets[3]["user"]
+    tweets[4]["user"] = {}
+    src = tmp_path / "no_user.jsonl"
+    src.write_text("".join(json.dumps(t) + "\n" for t in tweets), encoding="utf-8")
+    with caplog.at_level("WARNING", logger="detector.posts.read"):
+        got = read_posts(src)
+    assert got.shape == "v1" and len(got.rejects) == 0
+    _check_schema(got.posts)
+    posts = got.posts.set_index("post_id")
+    assert posts.index.tolist() == ["499705746377150464", "499703794805276672", "499705269434085376", "499706211093471232", "499705042178691072"]
+    assert posts["author_id"].fillna("-").tolist() == ["1398275840", "-", "22903265", "-", "-"]
+    assert posts["author_screen_name"].fillna("-").tolist() == ["Anon2earth", "-", "Joe_Schmucc", "-", "-"]
+    assert posts.loc["499706211093471232", "text"] == "This. Breaks. My. Heart. http://t.co/YNJTtCXhfJ #Ferguson"
+    assert posts.loc["499703794805276672", "hashtags"] == "ferguson"
+    assert posts.loc["499703794805276672", "created_at"] == pd.Timestamp("2014-08-13 23:47:23", tz="UTC")
+    assert sorted(rec["user"]["screen_name"] for _, rec in got.users) == ["Anon2earth", "Joe_Schmucc"]
+    said = [r.getMessage() for r in caplog.records if "no author id" in r.getMessage()]
+    assert said == [f"{src}: 3 posts have no author id: they are scored for their text only and cannot join coordination"]
 
 
 def test_v2_page_users_retweet_and_media_links() -> None:

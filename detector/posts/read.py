@@ -807,7 +807,9 @@ def _json_rows(
             shapes.add("twarc2")
             _keep(rows, _v2_tweet(n, rec, {}, {}, users, rejects, observed=_twarc_time(rec)))
         elif "text" in rec or "full_text" in rec:
-            rejects.add(n, "user", "a v1.1 tweet without its embedded 'user' object", rec)
+            # A v1.1 tweet without its embedded user: kept without an author, as a v2 tweet without author_id is.
+            shapes.add("v1")
+            _keep(rows, _v1_tweet(n, rec, users, rejects))
         else:
             rejects.add(
                 n, None,
@@ -851,7 +853,7 @@ def _entities_v1(tweet: dict[str, Any]) -> dict[str, Any]:
 
 
 def _v1_tweet(n: int, tweet: dict[str, Any], users: dict[str, tuple[int, dict[str, Any]]], rejects: Rejects) -> dict[str, Any] | None:
-    user = tweet["user"]
+    user: dict[str, Any] = tweet["user"] if isinstance(tweet.get("user"), dict) else {}
     post_id = tweet.get("id_str") or _str_or_none(tweet.get("id"))
     author_id = user.get("id_str") or _str_or_none(user.get("id")) or user.get("screen_name")
     created = tweet.get("created_at")
@@ -860,17 +862,20 @@ def _v1_tweet(n: int, tweet: dict[str, Any], users: dict[str, tuple[int, dict[st
     text = _text_of_v1(shown)
     if shown is not tweet and text is None:
         text = _text_of_v1(tweet)
-    problem = _first_missing(n, tweet, rejects, [("id_str", post_id), ("user.id_str", author_id), ("text", text), ("created_at", created)])
+    # No author (no user, or a user without id or screen_name) is no reason to drop a tweet: it is
+    # scored for its text (and calls) and joins no coordination, as in the v2 reader.
+    problem = _first_missing(n, tweet, rejects, [("id_str", post_id), ("text", text), ("created_at", created)])
     if problem:
         return None
     ent = _entities_v1(shown)
     urls = [u.get("expanded_url") or u.get("url") for u in ent.get("urls") or [] if isinstance(u, dict)]
     tags = [str(h.get("text", "")).lower() for h in ent.get("hashtags") or [] if isinstance(h, dict)]
     repost = tweet.get("retweeted_status")
-    _remember_user(users, str(author_id), n, user, created)
+    if author_id is not None:
+        _remember_user(users, str(author_id), n, user, created)
     return {
         "post_id": str(post_id),
-        "author_id": str(author_id),
+        "author_id": None if author_id is None else str(author_id),
         "author_screen_name": user.get("screen_name"),
         "text": text,
         "created_at": created,
