@@ -114,6 +114,23 @@ def test_v1_tweets_without_their_user_are_kept_without_an_author(tmp_path: Path,
     assert said == [f"{src}: 3 posts have no author id: they are scored for their text only and cannot join coordination"]
 
 
+def test_flat_json_records_with_other_author_headers_keep_their_author(tmp_path: Path) -> None:
+    """A flat record whose author column goes by another name the flat table reads ('user_id',
+    'screen_name') is a flat record, not a v1.1 tweet without its user: read that way, its author
+    was dropped and the post said to have none (synthetic records)."""
+    src = tmp_path / "flat_other_names.jsonl"
+    recs = [
+        {"id": "11", "user_id": "501", "text": "Protest sutra u 18h", "created_at": "2024-05-01T10:00:00Z"},
+        {"id": "12", "screen_name": "drita_k", "text": "Nesër në orën 18", "created_at": "2024-05-01T11:00:00Z"},
+    ]
+    src.write_text("".join(json.dumps(r) + "\n" for r in recs), encoding="utf-8")
+    got = read_posts(src)
+    assert got.shape == "flat" and len(got.rejects) == 0
+    posts = got.posts.set_index("post_id")
+    assert posts.loc["11", "author_id"] == "501"
+    assert posts.loc["12", "author_screen_name"] == "drita_k"
+
+
 def test_v2_page_users_retweet_and_media_links() -> None:
     read = read_posts(FIX / "v2_texit_page.json")
     assert read.shape == "v2"

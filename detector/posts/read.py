@@ -772,6 +772,13 @@ def _flat_records(records: list[tuple[int, dict[str, Any]]], path: str, rejects:
     return frame
 
 
+#: Headers of the flat table that name a post's author, other than those a platform's post object
+#: uses itself (v2's ``author_id``, twarc2's ``author`` object, v1.1's ``user`` object).
+_FLAT_AUTHOR_KEYS = tuple(
+    h for h in POST_HEADERS["author_id"] + POST_HEADERS["author_screen_name"] if h not in ("author_id", "author", "user")
+)
+
+
 def _is_flat_record(rec: dict[str, Any]) -> bool:
     """A record of the flat table's columns (a CSV saved as JSON): named by ``post_id`` or
     ``author_screen_name``, which no platform's post object uses."""
@@ -806,6 +813,11 @@ def _json_rows(
         elif "author_id" in rec or isinstance(rec.get("author"), dict):
             shapes.add("twarc2")
             _keep(rows, _v2_tweet(n, rec, {}, {}, users, rejects, observed=_twarc_time(rec)))
+        elif ("text" in rec or "full_text" in rec) and any(k in rec for k in _FLAT_AUTHOR_KEYS):
+            # Flat columns under other names ('user_id', 'screen_name', ...): the flat table's reader
+            # maps them (POST_HEADERS); read as a v1.1 tweet, the author would be lost without a word.
+            shapes.add("flat")
+            flat.append((n, rec))
         elif "text" in rec or "full_text" in rec:
             # A v1.1 tweet without its embedded user: kept without an author, as a v2 tweet without author_id is.
             shapes.add("v1")
