@@ -780,9 +780,12 @@ _FLAT_AUTHOR_KEYS = tuple(
 
 
 def _is_flat_record(rec: dict[str, Any]) -> bool:
-    """A record of the flat table's columns (a CSV saved as JSON): named by ``post_id`` or
-    ``author_screen_name``, which no platform's post object uses."""
-    return ("post_id" in rec or "author_screen_name" in rec) and "user" not in rec and "data" not in rec
+    """A record of the flat table's columns (a CSV saved as JSON): named by ``post_id``,
+    ``author_screen_name`` or another name of the author that no platform's post object uses
+    (``user_id``, ``screen_name``, ...: :data:`_FLAT_AUTHOR_KEYS`). Read as a v1.1 tweet without
+    its ``user``, such a record would lose its author without a word."""
+    named = "post_id" in rec or "author_screen_name" in rec or any(k in rec for k in _FLAT_AUTHOR_KEYS)
+    return named and "user" not in rec and "data" not in rec
 
 
 def _json_rows(
@@ -813,11 +816,6 @@ def _json_rows(
         elif "author_id" in rec or isinstance(rec.get("author"), dict):
             shapes.add("twarc2")
             _keep(rows, _v2_tweet(n, rec, {}, {}, users, rejects, observed=_twarc_time(rec)))
-        elif ("text" in rec or "full_text" in rec) and any(k in rec for k in _FLAT_AUTHOR_KEYS):
-            # Flat columns under other names ('user_id', 'screen_name', ...): the flat table's reader
-            # maps them (POST_HEADERS); read as a v1.1 tweet, the author would be lost without a word.
-            shapes.add("flat")
-            flat.append((n, rec))
         elif "text" in rec or "full_text" in rec:
             # A v1.1 tweet without its embedded user: kept without an author, as a v2 tweet without author_id is.
             shapes.add("v1")
