@@ -1119,6 +1119,7 @@ def collect_search_command(query: str, since: str | None, until_text: str | None
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Watch file (default: watches.toml in the data folder).")
 @click.option("--from", "from_posts", type=click.Path(dir_okay=False, exists=True), help="Run offline on exported posts (any format `detector posts` reads) instead of collecting.")
 @click.option("--profiles", "from_accounts", type=click.Path(dir_okay=False, exists=True), help="Offline: also import these author profiles (any format `detector score` reads).")
+@click.option("--as-of", callback=_as_of, help="Collection time for --profiles records that carry none (default: the latest post's time of --from, else now).")
 @click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False), show_default="<data dir>/reports/WATCH", help="Report folder.")
 @click.option("--db", help="Store: postgresql:// URL or SQLite file (default: the data folder's).")
 @click.option("--data-dir", type=click.Path(file_okay=False), help="Data folder: store, lock, logs, reports (default: $DETECTOR_DATA_DIR).")
@@ -1135,7 +1136,7 @@ def collect_search_command(query: str, since: str | None, until_text: str | None
 def run_command(
     watch_name: str, config_path: str | None, from_posts: str | None, from_accounts: str | None, out_dir: str | None,
     db: str | None, data_dir: str | None, run_log: str | None, lookback: Any, collect_since: str | None,
-    max_pages: int | None, model_path: str | None, env_file: str | None, workers: int, top: int,
+    max_pages: int | None, model_path: str | None, env_file: str | None, workers: int, top: int, as_of: Any = None,
     date_order: str | None = None, date_format: str | None = None, columns_spec: str | None = None, tz: str | None = None,
 ) -> None:
     """Collect, score, store and report one watch: the job to put in cron.
@@ -1178,7 +1179,7 @@ def run_command(
             watch_name, config=config_path, db=db, data_dir=base, out_dir=out_dir, from_posts=from_posts,
             from_accounts=from_accounts, env_file=env_file, collect_since=collect_since, max_pages=max_pages,
             lookback=lookback, model=model_path, workers=workers, top=top,
-            dates=dates, columns=columns,
+            dates=dates, columns=columns, as_of=as_of,
         )
     finally:
         root.removeHandler(handler)

@@ -416,3 +416,38 @@ def test_a_cron_report_shows_what_a_repost_campaign_reposted(data_dir: Path) -> 
     assert len(reposts) == 3
     assert all(c["evidence"]["repost"].startswith("text:") and len(c["reposted"]) == 1 for c in reposts)
     assert any(c["reposted"][0].startswith("В Аргентине во время разгона акции протеста") for c in reposts)
+
+
+# Two profiles of IRA authors in ira_calls.csv, in the columns `detector score` reads, with no
+# collection time (synthetic values; the handles are the fixture's). The fixture's latest post is
+# 2017-09-16 03:31 UTC (10_GOP). The same profiles as test_cli_posts' --as-of test.
+_NO_COLLECTION_TIME = (
+    "screen_name,name,created_at,followers_count,friends_count,statuses_count\n"
+    "ITSTIMETOSECEDE,Texas Secede,2015-03-02T03:31:00Z,1200,800,3000\n"
+    "10_GOP,Tennessee GOP,2015-08-01T03:31:00Z,136000,1100,10800\n"
+)
+
+
+def test_run_profiles_without_a_collection_time_are_measured_to_as_of_else_the_latest_post(data_dir: Path, tmp_path: Path) -> None:
+    """`run --as-of` means what `posts --as-of` means: --profiles records without a collection time
+    are aged to it, else to the latest post of --from (said once, naming --as-of)."""
+    profiles = tmp_path / "profiles.csv"
+    profiles.write_text(_NO_COLLECTION_TIME)
+    expected = {
+        # --as-of given       account: (collected_at, age in days)
+        None: {"ITSTIMETOSECEDE": ("2017-09-16 03:31", 929), "10_GOP": ("2017-09-16 03:31", 777)},
+        "2016-11-01T03:31Z": {"ITSTIMETOSECEDE": ("2016-11-01 03:31", 610), "10_GOP": ("2016-11-01 03:31", 458)},
+    }
+    notice = f"{profiles}: 2 profiles carry no collection time; ages measured to the latest post, 2017-09-16 03:31 UTC; pass --as-of to change it"
+    logged = data_dir / "logs" / "detector.log"
+    for i, (as_of, want) in enumerate(expected.items()):
+        before = logged.read_text(encoding="utf-8") if logged.exists() else ""
+        db = str(tmp_path / f"run{i}.sqlite")  # a store each: the store keeps the latest observation of a profile
+        res = invoke("--watch", "protests", "--from", str(IRA), "--profiles", str(profiles), "--db", db, *(["--as-of", as_of] if as_of else []))
+        assert res.exit_code == 0, res.output
+        with open_store(db) as s:
+            got = s.accounts(["ITSTIMETOSECEDE", "10_GOP"])
+        ages = {a: (f"{c:%Y-%m-%d %H:%M}", (c - m).days) for a, c, m in got[["account_id", "collected_at", "created_at"]].itertuples(index=False)}
+        assert ages == want, as_of
+        said = logged.read_text(encoding="utf-8")[len(before) :].count(notice)  # the run's log, as cron keeps it
+        assert said == (1 if as_of is None else 0), as_of

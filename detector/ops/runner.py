@@ -261,6 +261,7 @@ def run_watch(
     top: int = 50,
     dates: Any = None,
     columns: dict[str, str] | None = None,
+    as_of: pd.Timestamp | None = None,
 ) -> RunResult:
     """Run every stage for ``watch`` against an open store (the caller holds the lock).
 
@@ -291,6 +292,9 @@ def run_watch(
         Processes for coordination.
     top : int
         Rows listed in the HTML report.
+    as_of : Timestamp, optional
+        ``--as-of``: collection time of the ``from_accounts`` profiles that carry none (else the
+        latest time of the ``from_posts`` posts, else now), as ``detector posts --as-of``.
     """
     if lookback <= timedelta(0):
         raise ConfigError(f"lookback must be positive, got {lookback}")
@@ -304,7 +308,7 @@ def run_watch(
         with _stage(result, "collect"):
             if from_posts is not None or from_accounts is not None:
                 try:
-                    result.collected, rejects = import_files(store, watch, from_posts, from_accounts, dates=dates, columns=columns)
+                    result.collected, rejects = import_files(store, watch, from_posts, from_accounts, dates=dates, columns=columns, as_of=as_of)
                 except NothingScoredError as exc:  # every record rejected: they are still written, and named
                     if not exc.rejects:
                         raise
@@ -434,11 +438,13 @@ def import_files(
     *,
     dates: Any = None,
     columns: dict[str, str] | None = None,
+    as_of: pd.Timestamp | None = None,
 ) -> tuple[str, Rejects]:
     """Offline collection: upsert the posts of ``posts_path`` that the watch covers, and profiles.
 
     Profiles embedded in the posts are kept for the authors of those posts; ``accounts_path``
-    profiles are all kept. Everything is recorded as seen by the watch now, so a rerun over the
+    profiles are all kept. An ``accounts_path`` profile without a collection time is measured to
+    ``as_of``, else to the latest post of ``posts_path``, else to now (said once). Everything is recorded as seen by the watch now, so a rerun over the
     same file changes no row but the sightings' ``last_seen``.
 
     Returns
@@ -469,7 +475,7 @@ def import_files(
     if accounts_path is not None:
         from detector.accounts.read import read_profiles
 
-        batch = read_profiles(accounts_path, dates=dates.for_file() if dates else None, latest_post=latest_post, as_of_option=False)  # says the file's date notes, naming it
+        batch = read_profiles(accounts_path, dates=dates.for_file() if dates else None, as_of=as_of, latest_post=latest_post)  # says the file's date notes, naming it
         rejects.extend(batch.rejects)
         store.upsert_accounts(batch.accounts.drop(columns=["source_row"]), source=watch.name, seen_at=seen)
         parts.append(f"{len(batch.accounts)} profiles from {accounts_path}")
