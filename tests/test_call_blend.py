@@ -133,7 +133,9 @@ def test_the_evaluation_chooses_a_blend_by_the_blended_models_own_out_of_fold_va
     ce = calls_eval
     assert len(ce.BLENDS) == 3 and ce.NGRAM_PART in ce.FEATURE_SETS and ce.STRUCTURE_PART not in ce.FEATURE_SETS
     full = cm.CallFeaturiser(**ce.FEATURE_SETS[next(iter(ce.BLENDS))])
-    n_first = cm.CallFeaturiser(**ce.FEATURE_SETS[ce.NGRAM_PART])._n_out()
+    # Session 10: "lexicon+cues" reads the exclusion columns too; the blend's n-gram part stays session 9's columns.
+    n_first = ce.blend_ngram_columns()
+    assert n_first == cm.CallFeaturiser(lexicon=True, cues=True)._n_out()
     assert full.units and full.transfer and full.ngrams and cm.CallFeaturiser(**ce.COMPONENTS[ce.STRUCTURE_PART]).units
     rng = np.random.default_rng(3)
     n = 600

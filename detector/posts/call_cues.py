@@ -37,6 +37,13 @@ invitation with a time and a place counts as one unit in any language,
 
 They use only the word lists below; no word was added for them.
 
+What a call is NOT, by the labelling definition (session 10, :data:`EXCLUSION_COLUMNS`,
+:func:`exclusion_matrix`): a non-political event (a concert, fair, match, parade, clean-up, a
+motorsport rally), figures and markets, the month March (with figures: finance news), a TV
+broadcast, a third person's call relayed to third parties, and an invitation's shape with any of
+them. The call model appends them with ``exclusions=True`` and then zeroes the unit columns where a
+non-political event, a broadcast or March with figures is named.
+
 Where the words come from. Written by the helper h23 from knowledge of the languages, following
 these descriptions, never from the labelled posts or their errors:
 
@@ -179,6 +186,54 @@ TRANSFER_COLUMNS = list(CONCEPTS) + COMBO_COLUMNS
 
 UNIT_COLUMNS = ["u_time_place_address", "u_action_time_address"]
 
+# Session 10 (h50): what the labelling definition says a call is NOT, one 0/1 column per kind
+# (:func:`exclusion_matrix`). Written from the written definition of ``../shared/datasets/balkan-posts``
+# (its exclusions: invitations to non-political events such as a concert, fair, match, parade or
+# clean-up; news that relays someone else's call; and its "keyword traps": a motorsport rally, a
+# blocked bank account, the month March), the grammars named above and general knowledge; never
+# from labelled posts or their errors.
+NONPOLITICAL_WORDS = {
+    "sq": [r"koncert\w*", r"festival\w*", r"panair\w*", r"ndeshj\w*", r"parad(?:e|a|en|es|at|ave)", r"karnaval\w*",
+           r"pastrim\w*", r"aksion pastrimi", r"rali", r"ekspozit\w*", r"turne(?:u|ut|ne)?"],
+    "sr": [r"koncert\w*", r"festival\w*", r"sajam", r"sajm\w*", r"utakmic\w*", r"parad(?:a|e|i|u|om|ama)", r"karneval\w*",
+           r"ciscenj\w*", r"akcij[aeu] ciscenja", r"reli", r"izlozb\w*", r"turnir\w*"],
+    "en": [r"concerts?", r"festivals?", r"fairs?", r"matchday", r"match day", r"football match", r"(?:the|a) match", r"parades?",
+           r"carnivals?", r"clean ?-?ups?", r"car rally", r"rally car", r"motorsport", r"tournaments?", r"exhibitions?", r"expo"],
+}  # fmt: skip
+FINANCE_WORDS = {
+    "sq": [r"tremujor\w*", r"pbb", r"inflacion\w*", r"bursa\w*", r"fitim\w*", r"aksione", r"dividend\w*", r"miliard\w*", r"milion\w*",
+           r"kurs\w* i kembimit", r"perqind\w*"],
+    "sr": [r"kvartal\w*", r"bdp", r"inflacij\w*", r"berz\w*", r"prihod\w*", r"dobit\w*", r"deonic\w*", r"dionic\w*", r"dividend\w*",
+           r"milijard\w*", r"milion\w*", r"devizn\w* kurs\w*", r"odsto", r"posto",
+           r"(?:blokad\w*|blokiran\w*) (?:\w+ ){0,2}racun\w*", r"racun\w* (?:\w+ ){0,2}(?:blokad\w*|blokiran\w*)"],
+    "en": [r"quarter(?:ly)?", r"q[1-4]", r"fiscal", r"year ending", r"year-end", r"gdp", r"inflation", r"percent", r"per cent",
+           r"bonds?", r"stocks?", r"shares", r"earnings", r"revenues?", r"profits?", r"dividends?", r"billions?", r"millions?",
+           r"exchange rate", r"\d+(?:[.,]\d+)? ?%"],
+}  # fmt: skip
+_MONTH_BEFORE_EN = r"(?:in|since|until|till|by|of|from|through|early|mid|late|end of|ending|last|this|next)"
+MARCH_MONTH_WORDS = {
+    "sq": [r"(?:\d{1,2}\.? ?|(?:ne|me|nga|prej|deri|muaji|muajin|muajit|date|daten) )mars", r"mars ?\d{2,4}"],
+    "sr": [r"mart(?:a|u|om)?"],
+    "en": [rf"{_MONTH_BEFORE_EN} march", r"march \d{1,4}(?:st|nd|rd|th)?", r"\d{1,2}(?:st|nd|rd|th)? (?:of )?march"],
+}  # fmt: skip
+LIVE_WORDS = [r"live", r"uzivo", r"drejtperdrejt", r"direkt", r"ne direkt", r"prenos\w*", r"transmet\w*", r"broadcast\w*", r"on air"]
+TV_WORDS = [r"tv", r"televizij\w*", r"televizion\w*", r"television", r"kanal\w*", r"channels?", r"rtsh", r"rts", r"emision\w*",
+            r"emisij\w*", r"program\w*", r"ekran\w*"]  # fmt: skip
+RELAYED_WORDS = {
+    "sq": [r"(?:fton|ftoi|ftojne|ben thirrje|beri thirrje|bejne thirrje) (?:\w+ )?(?:qytetaret|mbeshtetesit|simpatizantet|popullin|shqiptaret|studentet)"],
+    "sr": [r"(?:poziva|pozvao|pozvala|pozvali|pozivaju|pozivao|pozivala) (?:\w+ )?(?:gradjane|pristalice|ljude|narod|studente|birace)"],
+    "en": [r"(?:calls|called|urges|urged) (?:on )?(?:\w+ )?(?:citizens|people|supporters|residents|the public|voters)"],
+}  # fmt: skip
+EXCLUSIONS = {
+    "x_nonpolitical": _rx(*(w for lang in ("sq", "sr", "en") for w in NONPOLITICAL_WORDS[lang])),
+    "x_finance": _rx(*(w for lang in ("sq", "sr", "en") for w in FINANCE_WORDS[lang])),
+    "x_march_month": _rx(*(w for lang in ("sq", "sr", "en") for w in MARCH_MONTH_WORDS[lang])),
+    "x_live": _rx(*LIVE_WORDS),
+    "x_tv": _rx(*TV_WORDS),
+    "x_relayed": _rx(*(w for lang in ("sq", "sr", "en") for w in RELAYED_WORDS[lang])),
+}
+EXCLUSION_COLUMNS = ["x_nonpolitical", "x_finance", "x_march_month", "x_march_month_finance", "x_broadcast", "x_relayed", "x_shape_excluded"]
+
 
 def concept_matrix(texts: Texts, names: list[str] | None = None) -> np.ndarray:
     """0/1 matrix of the :data:`CONCEPTS` (or those in ``names``, in that order), one column each, for every (normalised) text."""
@@ -244,3 +299,33 @@ def transfer_matrix(texts: Texts, time: np.ndarray, place: np.ndarray, leisure: 
         ev * np.maximum.reduce([inv, every, soon]) * (1 - report), ev * people,
     ]  # fmt: skip
     return np.hstack([c, np.stack(combos, axis=1)]).astype(np.float32)
+
+
+def exclusion_matrix(texts: Texts, shape: np.ndarray) -> np.ndarray:
+    """The :data:`EXCLUSION_COLUMNS` of normalised texts (0/1), and the mask of the unit columns as the last column.
+
+    Parameters
+    ----------
+    texts : Texts
+        The normalised texts, ready to be searched.
+    shape : ndarray
+        0/1 per text: an invitation's shape (an invitation with a time or a place, or a time with a place),
+        as :func:`detector.posts.call_model.cue_matrix` computes it.
+
+    Returns
+    -------
+    ndarray of shape (n, len(EXCLUSION_COLUMNS) + 1)
+        The columns, then 1 where the unit columns may fire (no listed non-political event, no TV broadcast,
+        no month March with figures) and 0 where they are masked.
+    """
+    n = len(texts)
+    hit = {name: np.asarray(texts.search(rx), dtype=bool) for name, rx in EXCLUSIONS.items()}
+    you = np.asarray(texts.search(CONCEPTS["x_you"]), dtype=bool) if n else np.zeros(0, dtype=bool)
+    nonpol, fin, march = hit["x_nonpolitical"], hit["x_finance"], hit["x_march_month"]
+    march_fin = march & fin
+    broadcast = hit["x_live"] & hit["x_tv"]
+    relayed = hit["x_relayed"] & ~you
+    excluded = nonpol | broadcast | march_fin
+    shape_ex = (np.asarray(shape) > 0) & (excluded | relayed)
+    cols = [nonpol, fin, march, march_fin, broadcast, relayed, shape_ex, ~excluded]
+    return np.stack(cols, axis=1).astype(np.float32) if n else np.zeros((0, len(cols)), dtype=np.float32)

@@ -29,6 +29,11 @@ seconds and load in a fraction of a second:
    ``units=True`` (session 7), two of those crossings alone (:data:`~detector.posts.call_cues.UNIT_COLUMNS`:
    an invitation or "everyone" with a time and a place; with an action and a time), weighted like the
    shape crossings, so that an invitation with a time and a place is one unit in any language. With
+   ``exclusions=True`` (session 10), the kinds the labelling definition says are not calls
+   (:data:`~detector.posts.call_cues.EXCLUSION_COLUMNS`: a concert, fair, match, parade or clean-up;
+   figures and markets, the month March with them; a TV broadcast; a third person's call relayed; an
+   invitation's shape with any of them), appended last; the unit columns, if any, are then zero where
+   the post names a non-political event, a broadcast or March with figures. With
    ``ngrams=False`` the model reads only these 0/1 columns.
 3. **Linear model**: L2 logistic regression on those features, its decision value mapped to a
    probability by Platt scaling fitted on out-of-fold decision values (grouped by source and
@@ -60,7 +65,7 @@ from detector.errors import ModelError
 from detector.posts import call_cues
 from detector.posts import extract as extract_mod
 from detector.posts import ngrams as ngrams_mod
-from detector.posts.call_cues import TRANSFER_COLUMNS, UNIT_COLUMNS
+from detector.posts.call_cues import EXCLUSION_COLUMNS, TRANSFER_COLUMNS, UNIT_COLUMNS
 from detector.posts.matching import Texts
 from detector.posts.text import normalize_series
 
@@ -175,6 +180,12 @@ class CallFeaturiser:
         Append the two unit columns of :mod:`detector.posts.call_cues`
         (:data:`~detector.posts.call_cues.UNIT_COLUMNS`), each worth ``cue_weight`` when present;
         needs ``cues``.
+    exclusions : bool
+        Append the exclusion columns of :mod:`detector.posts.call_cues`
+        (:data:`~detector.posts.call_cues.EXCLUSION_COLUMNS`, session 10), each worth ``extra_weight``
+        (the shape crossing ``cue_weight``), after every other column; with ``units``, the unit
+        columns are zero where the post names a non-political event, a broadcast or March with
+        figures. Needs ``cues``.
     max_chars : int
         Only the first ``max_chars`` characters of each normalised text are read.
     normalised : bool
@@ -204,6 +215,7 @@ class CallFeaturiser:
         transfer: bool = False,
         transfer_weight: float = 1.0,
         units: bool = False,
+        exclusions: bool = False,
     ) -> None:
         self.n_features = n_features
         self.char_ngram = char_ngram
@@ -220,6 +232,7 @@ class CallFeaturiser:
         self.transfer = transfer
         self.transfer_weight = transfer_weight
         self.units = units
+        self.exclusions = exclusions
 
     def fit(self, X: Any, y: Any = None) -> Self:
         """Learn the n-grams' inverse document frequencies from the texts ``X`` (``y`` is ignored)."""
@@ -231,6 +244,8 @@ class CallFeaturiser:
             raise ValueError("transfer=True needs cues")
         if self.units and not self.cues:
             raise ValueError("units=True needs cues")
+        if self.exclusions and not self.cues:
+            raise ValueError("exclusions=True needs cues")
         if not self.ngrams and not (self.lexicon or self.grammar or self.patterns):
             raise ValueError("ngrams=False needs some cue columns")
         counts = self._ngrams(self._norm(X))
@@ -248,6 +263,7 @@ class CallFeaturiser:
             + (len(CUE_COLUMNS) if self.cues else 0)
             + (len(TRANSFER_COLUMNS) if self.transfer else 0)
             + (len(UNIT_COLUMNS) if self.units else 0)
+            + (len(EXCLUSION_COLUMNS) if self.exclusions else 0)
         )
 
     def _norm(self, X: Any) -> pd.Series:
@@ -305,8 +321,20 @@ class CallFeaturiser:
                     report = np.maximum(gram[:, 0], gram[:, 1])
                     tr = call_cues.transfer_matrix(texts, time_, place, leisure, report)
                     dense = np.hstack([dense, tr * np.float32(self.transfer_weight)])
+                ex = None
+                if self.exclusions:
+                    inv = np.maximum.reduce([lex[:, 1], gram[:, 2], gram[:, 3]])
+                    shape = np.maximum(inv * np.maximum(time_, place), time_ * place)
+                    ex = call_cues.exclusion_matrix(texts, shape)
                 if self.units:
-                    dense = np.hstack([dense, call_cues.unit_matrix(texts, time_, place) * np.float32(self.cue_weight)])
+                    units = call_cues.unit_matrix(texts, time_, place)
+                    if ex is not None:
+                        units = units * ex[:, -1:]
+                    dense = np.hstack([dense, units * np.float32(self.cue_weight)])
+                if ex is not None:
+                    n_ex = len(EXCLUSION_COLUMNS)
+                    weight = np.r_[np.full(n_ex - 1, self.extra_weight), self.cue_weight].astype(np.float32)
+                    dense = np.hstack([dense, ex[:, :n_ex] * weight])
             else:
                 dense = dense * np.float32(self.extra_weight)
             blocks.append(sp.csr_matrix(dense.astype(np.float32)))
@@ -763,6 +791,7 @@ def save_model(model: CallModel, path: str | Path | None = None) -> Path:
             "lexicon": f.lexicon, "grammar": f.grammar, "patterns": f.patterns, "cues": f.cues,
             "extra_weight": f.extra_weight, "cue_weight": f.cue_weight, "max_chars": f.max_chars,
             "ngrams": f.ngrams, "transfer": f.transfer, "transfer_weight": f.transfer_weight, "units": f.units,
+            "exclusions": f.exclusions,
         },
         "platt": list(model.platt),
         "threshold": model.threshold,
@@ -817,6 +846,8 @@ def load_model(path: str | Path | None = None) -> CallModel:
         ngrams=bool(fs.get("ngrams", True)), transfer=bool(fs.get("transfer", False)), transfer_weight=float(fs.get("transfer_weight", 1.0)),
         # Models saved before the unit columns (session 7) have no "units".
         units=bool(fs.get("units", False)),
+        # Models saved before the exclusion columns (session 10) have no "exclusions".
+        exclusions=bool(fs.get("exclusions", False)),
     )  # fmt: skip
     features.idf_ = idf
     features.n_features_out_ = features._n_out()
