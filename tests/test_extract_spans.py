@@ -124,7 +124,7 @@ SHARED = Path(__file__).resolve().parents[2] / "shared" / "datasets"
 def test_the_span_file_holds_offsets_and_labels_only() -> None:
     spans = pd.read_csv(SPANS, dtype={"start": "Int64", "end": "Int64"}, keep_default_na=False, na_values={"start": [""], "end": [""]})
     assert list(spans.columns) == ["post_id", "source", "field", "start", "end", "event_kind", "when_local", "text_sha256", "labeller", "method"]
-    assert set(spans["field"]) == {"when", "where"} and set(spans["labeller"]) == {"h39", "h43", "h47"}
+    assert set(spans["field"]) == {"when", "where"} and set(spans["labeller"]) == {"h39", "h43", "h47", "h51"}
     assert set(spans["source"]) <= {"albanian_dialect", "mozetic", "blokade", "ira"}
     assert set(spans["event_kind"]) <= {"protest", "march", "rally", "blockade", "strike", "gathering", "other", "none"}
     marked = spans.dropna(subset=["start"])
@@ -134,11 +134,13 @@ def test_the_span_file_holds_offsets_and_labels_only() -> None:
     # a meant time is a day or a day and a clock time, on when rows only
     meant = spans.loc[spans["when_local"] != "", ["field", "when_local"]]
     assert set(meant["field"]) == {"when"} and meant["when_local"].str.fullmatch(r"\d{4}-\d\d-\d\d(?: \d\d:\d\d)?").all()
-    assert spans["post_id"].nunique() == 208
+    assert spans["post_id"].nunique() == 248
     # session 9's fourth batch (h43): 72 calls, labelled before that session's changes to the extraction
     assert spans.loc[spans["labeller"] == "h43", "post_id"].nunique() == 72
     # session 9's fifth batch (h47): 37 calls, labelled before h47's changes to the extraction
     assert spans.loc[spans["labeller"] == "h47", "post_id"].nunique() == 37
+    # session 10's sixth batch (h51): 40 IRA calls, labelled before h51's changes to the extraction
+    assert spans.loc[spans["labeller"] == "h51", "post_id"].nunique() == 40
 
 
 @pytest.mark.skipif(not (SHARED / "ira-2018" / "tweets.parquet").exists(), reason="../shared/datasets is not here")
