@@ -68,7 +68,11 @@ FOURTH_NOW = "4th batch (not held out now)"
 FIFTH_GROUPS = {"sq": "5th: Albanian corpus", "ira": "5th: English, IRA"}
 FIFTH_COPY = "5th: text also in an older batch"
 FIFTH_ALL = "5th batch, held out"
-COPIES = (FOURTH_COPY, FIFTH_COPY)
+# Session 10's sixth batch (h51): 40 IRA calls (no other call with a new text was left).
+SIXTH_GROUPS = {"ira": "6th: English, IRA"}
+SIXTH_COPY = "6th: text also in an older batch"
+SIXTH_ALL = "6th batch, held out"
+COPIES = (FOURTH_COPY, FIFTH_COPY, SIXTH_COPY)
 TRIM = " ,.;:!?-"
 HEADING = "## What, when and where of a call"
 GROUPS = {"sq": "Albanian", "sr": "Serbian (Latin), Bosnian, Croatian", "bs": "Serbian (Latin), Bosnian, Croatian",
@@ -147,13 +151,18 @@ def _kind(found: str) -> str:
 
 
 def _copies(spans: pd.DataFrame, posts: pd.DataFrame) -> set[str]:
-    """The fourth and fifth batches' posts whose text (case, spaces and a leading ``RT @user:`` folded) is an older batch's."""
+    """The fourth, fifth and sixth batches' posts whose text (case, spaces and a leading ``RT @user:`` folded) is an older batch's."""
     method = spans.drop_duplicates("post_id").set_index("post_id")["method"].reindex(posts.index).fillna("").astype(str)
     norm = posts["text"].str.lower().str.replace(r"^rt @\w+:\s*", "", regex=True).str.split().str.join(" ")
+    sixth = method.str.contains("sixth batch")
     fifth = method.str.contains("fifth batch")
     fourth = method.str.contains("fourth batch")
-    older = ~fourth & ~fifth
-    return set(norm.index[fourth & norm.isin(set(norm[older]))]) | set(norm.index[fifth & norm.isin(set(norm[~fifth]))])
+    older = ~fourth & ~fifth & ~sixth
+    return (
+        set(norm.index[fourth & norm.isin(set(norm[older]))])
+        | set(norm.index[fifth & norm.isin(set(norm[~fifth & ~sixth]))])
+        | set(norm.index[sixth & norm.isin(set(norm[~sixth]))])
+    )
 
 
 def measure_spans(spans: pd.DataFrame, posts: pd.DataFrame) -> pd.DataFrame:
@@ -165,9 +174,10 @@ def measure_spans(spans: pd.DataFrame, posts: pd.DataFrame) -> pd.DataFrame:
         text, lang = post["text"], post["lang"] if isinstance(post["lang"], str) else None
         posted = pd.to_datetime(post["created_at"], utc=True, format="mixed") if isinstance(post["created_at"], str) else None
         got = extract_spans(text, posted, lang)
+        method = str(lab.get("method", pd.Series([""])).iloc[0])
         row: dict[str, object] = {
             "post_id": post_id,
-            "group": (FIFTH_COPY if "fifth batch" in str(lab.get("method", pd.Series([""])).iloc[0]) else FOURTH_COPY) if post_id in copies else _group(str(lab.get("method", pd.Series([""])).iloc[0]), post["source"], lang),
+            "group": _copy_group(method) if post_id in copies else _group(method, post["source"], lang),
             "event_ok": _kind(str(got["event"])) == lab["event_kind"].iloc[0],
         }
         for field, found in (("when", list(got["when_spans"])), ("where", [got["where_span"]] if got["where_span"] else [])):
@@ -191,7 +201,13 @@ def measure_spans(spans: pd.DataFrame, posts: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def _copy_group(method: str) -> str:
+    return SIXTH_COPY if "sixth batch" in method else FIFTH_COPY if "fifth batch" in method else FOURTH_COPY
+
+
 def _group(method: str, source: str, lang: str | None) -> str:
+    if "sixth batch" in method:
+        return SIXTH_GROUPS.get("ira" if source == "ira" else str(lang), SIXTH_COPY)
     if "second batch" in method:
         return SECOND_GROUP
     if "third batch" in method:
@@ -205,7 +221,7 @@ def _group(method: str, source: str, lang: str | None) -> str:
 
 def held_out_table(per_call: pd.DataFrame, total: str = "all") -> pd.DataFrame:
     """One row per group of :func:`measure_spans`'s calls and one (``total``) for all but copies of an older batch's text."""
-    order = [*HELD_GROUPS.values(), OTHER_GROUP, SECOND_GROUP, THIRD_GROUP, *FOURTH_GROUPS.values(), FOURTH_COPY, *FIFTH_GROUPS.values(), FIFTH_COPY]
+    order = [*HELD_GROUPS.values(), OTHER_GROUP, SECOND_GROUP, THIRD_GROUP, *FOURTH_GROUPS.values(), FOURTH_COPY, *FIFTH_GROUPS.values(), FIFTH_COPY, *SIXTH_GROUPS.values(), SIXTH_COPY]
     groups = [(g, per_call[per_call["group"] == g]) for g in sorted(per_call["group"].unique(), key=order.index)]
     rows = []
     for name, g in [*groups, (total, per_call[~per_call["group"].isin(COPIES)])]:
@@ -246,7 +262,12 @@ def agreement(spans: pd.DataFrame, dev: pd.DataFrame) -> str:
 
 
 def section(
-    table: pd.DataFrame, held: pd.DataFrame | None = None, fourth: pd.DataFrame | None = None, agree: str = "", fifth: pd.DataFrame | None = None
+    table: pd.DataFrame,
+    held: pd.DataFrame | None = None,
+    fourth: pd.DataFrame | None = None,
+    agree: str = "",
+    fifth: pd.DataFrame | None = None,
+    sixth: pd.DataFrame | None = None,
 ) -> str:
     return (
         f"{HEADING}\n\n"
@@ -292,6 +313,7 @@ def section(
         "(all: time P 43/45, R 43/43, where h43's rules gave 41/43 and 41/43); typed from the\n"
         "diff of this section, written after the fifth batch's run; the rules were not designed on this table.\n"
         + ("" if held is None else held_section(held, fourth, agree, fifth))
+        + ("" if sixth is None else sixth_section(sixth))
     )
 
 
@@ -417,6 +439,11 @@ def fifth_section(fifth: pd.DataFrame) -> str:
         + _markdown(fifth)
         + FIFTH_READ
     )
+
+
+def sixth_section(sixth: pd.DataFrame) -> str:
+    """Session 10's sixth batch (h51): its table and how it was made."""
+    return "\n### Session 10: a sixth batch held out\n\n" + _markdown(sixth)
 
 
 # Typed by h47 after the fifth batch's one run (session 9), from the per-call output and a scratch run of
@@ -600,7 +627,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.dev.exists():
         print(f"{args.dev} is not here: nothing to measure", file=sys.stderr)
         return 1
-    held = fourth = fifth = None
+    held = fourth = fifth = sixth = None
     agree = ""
     dev = pd.read_csv(args.dev)
     if args.spans.exists() and (SHARED / "ira-2018" / "tweets.parquet").exists():
@@ -608,13 +635,15 @@ def main(argv: list[str] | None = None) -> int:
         per_call = measure_spans(spans, held_out_posts(spans))
         later = per_call["group"].str.startswith("4th")
         last = per_call["group"].str.startswith("5th")
-        held = held_out_table(per_call[~later & ~last])
+        six = per_call["group"].str.startswith("6th")
+        held = held_out_table(per_call[~later & ~last & ~six])
         fourth = held_out_table(per_call[later], FOURTH_NOW) if later.any() else None
         fifth = held_out_table(per_call[last], FIFTH_ALL) if last.any() else None
+        sixth = held_out_table(per_call[six], SIXTH_ALL) if six.any() else None
         agree = agreement(spans, dev)
     else:
         print(f"{args.spans} or the IRA tweets are not here: no held-out table", file=sys.stderr)
-    text = section(measure(dev), held, fourth, agree, fifth)
+    text = section(measure(dev), held, fourth, agree, fifth, sixth)
     print(text)
     if args.write:
         replace_markdown_section(ROOT / "EVALUATION.md", text)

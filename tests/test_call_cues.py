@@ -72,7 +72,7 @@ def test_a_post_known_to_be_albanian_never_reads_mars_as_a_march() -> None:
     assert event_kind(fold("Mars për paqen").text, "sq") == ""
     assert event_kind(fold("Marshi për paqen në mars").text, "sq") == "march"  # "marshi" is the Albanian march
     assert extract_one("Marš do Skupštine sutra u 18h", lang="sr")["event"] == "march"
-    assert extract_one("Tubim sot, jo si ne mars", lang="sq")["event"] == "rally"
+    assert extract_one("Tubim sot, jo si ne mars", lang="sq")["event"] == "gathering"  # session 10: "tubim" is a gathering
 
 
 def test_crossings_with_time_place_leisure_and_reports() -> None:

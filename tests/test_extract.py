@@ -29,7 +29,7 @@ CASES = [
     ("Студенти из Лазаревца вас позивају на протест 10.06.", "sr-Cyrl", "protest", "10.06", "2025-06-09 22:00", "date", ""),
     ("Protest nesër në orën 18 para Komunës", "sq", "protest", "nesër në orën 18", "2025-05-15 16:00", "resolved", "para Komunës"),
     ("Protest sutra u 18h ispred Skupštine", "sr", "protest", "sutra u 18h", "2025-05-15 16:00", "resolved", "ispred Skupštine"),
-    ("Tubim në Sheshi Skënderbej të premten, në ora 17:00", "sq", "rally", "të premten, në ora 17:00", "2025-05-16 15:00", "resolved", "në Sheshi Skënderbej"),
+    ("Tubim në Sheshi Skënderbej të premten, në ora 17:00", "sq", "gathering", "të premten, në ora 17:00", "2025-05-16 15:00", "resolved", "në Sheshi Skënderbej"),
     ("Protest 17. маја у Митровица", "sr-Cyrl", "protest", "17. маја", "2025-05-16 22:00", "date", "у Митровица"),
     ("Join the rally this Saturday at 2pm outside City Hall", "en", "rally", "this Saturday at 2pm", "2025-05-17 14:00", "resolved", "outside City Hall"),
     ("March with us to Mitrovica/Mitrovicë tomorrow", "en", "march", "tomorrow", "2025-05-15 00:00", "date", "to Mitrovica/Mitrovicë"),
@@ -140,7 +140,7 @@ ANALYST_CASES = [
     ("Sutra u 18h svi ispred Skupštine", "sr-Latn", "gathering", "Sutra u 18h", "2024-11-25 17:00", "resolved", "ispred Skupštine"),
     ("Protest ispred Skupštine svi zajedno", "sr", "protest", "", None, "", "ispred Skupštine"),
     # "u podne" (at noon) has passed on Sunday evening: Monday noon.
-    ("Skup na trgu slobode u podne", "sr", "rally", "u podne", "2024-11-25 11:00", "resolved", "na trgu slobode"),
+    ("Skup na trgu slobode u podne", "sr", "gathering", "u podne", "2024-11-25 11:00", "resolved", "na trgu slobode"),
     ("Svi na most u 18h!", "sr", "gathering", "u 18h", "2024-11-25 17:00", "resolved", "na most"),
     ("Протест у понедељак у 18ч испред Скупштине", "sr-Cyrl", "protest", "у понедељак у 18ч", "2024-11-25 17:00", "resolved",
      "испред Скупштине"),
@@ -386,14 +386,14 @@ KIND_CASES = [
     # The cause the action stands for is not the action.
     ("Podržimo štrajk prosvetara: protest sutra u 12h ispred Vlade", "sr", "protest"),
     ("In support of the strike, march to City Hall at 5pm", "en", "march"),
-    ("Në mbështetje të grevës, tubim para Kryeministrisë nesër në orën 12", "sq", "rally"),
+    ("Në mbështetje të grevës, tubim para Kryeministrisë nesër në orën 12", "sq", "gathering"),
     ("Against the blockade of the university: rally on Saturday", "en", "rally"),
     ("Support the strike!", "en", "strike"),  # only a cause: supporting it is joining it
     ("Podržite štrajk sutra u 12h ispred Ministarstva", "sr", "strike"),
     # "protest" as a modifier: the kind is the word it modifies.
     ("Join the protest march on Saturday", "en", "march"),
     ("Protestna šetnja sutra u 18h", "sr", "walk"),
-    ("Protestni skup ispred opštine u 19h", "sr", "rally"),
+    ("Protestni skup ispred opštine u 19h", "sr", "protest"),
     # Unchanged: the first event word that names the action.
     ("Protest protiv blokade, sutra u 18h", "sr", "protest"),
     ("Marshim proteste nesër", "sq", "march"),

@@ -75,16 +75,21 @@ def _rx(*alternatives: str) -> regex.Pattern[str]:
 # "mbledhje" (an assembly; the noun only: "mbledhim firma" is collecting signatures), "grumbullohemi"
 # (we gather), "takohemi" (we meet), "homazh" (homage: a vigil), "vrapim" (a run: like a walk or a marathon); the Serbian
 # "obustava rada/nastave" (a work or teaching stoppage: a strike).
+# Session 10 (h51): the Serbian "skup" and the Albanian "tubim" are a gathering (an assembly of people), not a rally:
+# what kind of action it is, the call's other words say ("protestni skup" is a protest, a campaign "skup" a rally:
+# :func:`event_kind`, :data:`_CUES`), as the span labels' conventions have it since the fourth batch. Also: the month
+# after a day ("the 8th of March", "8 March") is no march; "pomen" (a memorial service) in its own forms, never
+# "pomenut" (mentioned).
 _EVENT_WORDS = {
     "protest": [r"protest\w*", r"demonstr\w*", r"manifestim\w*", r"miting\w*", r"kontra-?protest\w*", r"sit-?ins?", r"picket\w*",
                 r"demos?", r"die-?ins?"],
-    "march": [SERBIAN_MARCH, r"marsh\w*", r"parad(?:a|e|en|es|i|u|om|ama)?", r"march(?:es|ing)?(?!\s\d(?!\d?[:.]\d))", r"povork\w*", r"kolon[aeu]"],
-    "rally": [r"rall(?:y|ies)", r"skup(?:a|u|om|ovi|ove|ova)?", r"tubim\w*", r"takim(?:i|in|e|et|eve)?"],
+    "march": [SERBIAN_MARCH, r"marsh\w*", r"parad(?:a|e|en|es|i|u|om|ama)?", r"(?<!\d(?:st|nd|rd|th)?\.? (?:of )?)march(?:es|ing)?(?!\s\d(?!\d?[:.]\d))", r"povork\w*", r"kolon[aeu]"],
+    "rally": [r"rall(?:y|ies)", r"takim(?:i|in|e|et|eve)?"],
     "blockade": [r"blokad\w*", r"blockades?", r"bllokad\w*", r"bllokim\w*", r"blokir\w*", r"blocking"],
     "strike": [r"strajk\w*", r"strikes?", r"grev\w*", r"walk-?outs?", r"obustav\w* (?:rada|nastave)"],
     "gathering": [r"okuplj\w*", r"okupimo", r"okupite", r"gathering\w*", r"gather", r"mblidh\w*", r"okupim\w*", r"tribin\w*", r"teach-?in",
-                  r"mbledhj\w*", r"grumbullo\w*", r"takoh(?:emi|en|uni)"],
-    "vigil": [r"vigils?", r"bdenj\w*", r"komemoracij\w*", r"pomen\w*", r"perkujtim\w*", r"tisin\w*", r"ćutanj\w*", r"cutanj\w*",
+                  r"mbledhj\w*", r"grumbullo\w*", r"takoh(?:emi|en|uni)", r"skup(?:a|u|om|ovi|ove|ova)?", r"tubim\w*"],
+    "vigil": [r"vigils?", r"bdenj\w*", r"komemoracij\w*", r"pomen(?:a|u|om)?", r"perkujtim\w*", r"tisin\w*", r"ćutanj\w*", r"cutanj\w*",
               r"candlelight", r"homazh\w*"],
     "walk": [r"setnj\w*", r"walks?", r"shetitj\w*", r"marathon\w*", r"vrapim\w*"],
     "boycott": [r"boycott\w*", r"bojkot\w*"],
@@ -451,10 +456,41 @@ def event_kind(folded: str, lang: str | None = None) -> str:
             continue
         after = words[i + 1] if i + 1 < len(words) else None
         if after is not None and _MODIFIER.fullmatch(folded[start:end]) and not folded[end : after[0]].strip(" -"):
-            kind = after[2]
-        kinds.append(kind)
-    main = [k for k in kinds if k != "gathering"]
-    return main[0] if main else _hashtag_kind(folded) or ("gathering" if kinds else "")
+            # "protest march" is a march; "protestni skup", "protest gathering" a protest (session 10)
+            kind = after[2] if after[2] != "gathering" else "protest"
+        kinds.append((kind, _reported(folded, start, end)))
+    # Session 10: an action word the post reports rather than calls to ("students in blockade", "after the protest",
+    # "the rally was held") names the call's kind only when no other word does.
+    called = [k for k, reported in kinds if not reported] or [k for k, _ in kinds]
+    main = [k for k in called if k != "gathering"]
+    return main[0] if main else _hashtag_kind(folded) or ("gathering" if called else "")
+
+
+# Session 10 (h51): what marks an event word as reported, not called to (grammar of the three languages):
+# - a state its people are in: "studenti u blokadi", "in university blockades", "në grevë" (on strike as they write);
+# - a time reference to a past action: "after the protest", "posle/nakon protesta", "pas protestës", "since the march";
+# - a report of it having taken place, ended or been stopped, within a few words after it: "the rally was held",
+#   "skup je završen", "protesta përfundoi", "protest je održan", "took place".
+_REPORTED_BEFORE = regex.compile(
+    r"(?<!\w)(?:(?:u|in|ne)(?: (?:univerzitetskoj|university|universitetit|studentskoj|student))?|after(?: the| a| our| last)?|since(?: the)?"
+    r"|posle|nakon|pas|od|(?:yesterday|last (?:week|night|year|month))'?s?|jucerasnj\w*|prosl\w*|dje(?:shme\w*)?)\s*$"
+)
+_REPORTED_AFTER = regex.compile(
+    r"^(?:\W+\w+){0,3}?\W+(?:je |su |ka |u |was |were |has |have )?(?:zavrsen\w*|odrzan\w*|held|took place|ended|ends|is over|perfundo\w*|mbajt\w*|zhvillua)(?!\w)"
+)
+# The blockade as a state (not an action started by the call): "u blokadi", "in blockade(s)", "në bllokadë".
+_STATE_WORDS = regex.compile(r"blokad[ie]|blokadama|blockades?|bllokad\w*|strajku|grev\w*|on strike")
+
+
+def _reported(folded: str, start: int, end: int) -> bool:
+    """Whether the event word ``folded[start:end]`` is reported (a state, a past event referred to, an event said to have taken place)."""
+    before = _REPORTED_BEFORE.search(folded[max(0, start - 30) : start])
+    if before:
+        word = before.group(0).split()[0]
+        # "u/in/në" marks a state only before a blockade or a strike ("u blokadi"), not "in a march", "u protestu" we call to
+        if word not in ("u", "in", "ne") or _STATE_WORDS.fullmatch(folded[start:end]):
+            return True
+    return bool(_REPORTED_AFTER.match(folded[end : end + 40]))
 
 
 # Session 9: what a call that names no action, or only a gathering, is by its other words (never
@@ -481,6 +517,11 @@ _AGAINST = regex.compile(
     r"|dostojanstv\w*|korupcij\w*|lopov\w*|sramot\w*|diktatur\w*|fasiz\w*|(?:ljudska|nasa|vasa) prava)(?!\w)"
 )
 _CUES = (("march", _MOVING), ("rally", _CAMPAIGN), ("protest", _AGAINST))
+
+
+def _without(folded: str, span: tuple[int, int] | None) -> str:
+    """``folded`` with the place found blanked: a cue word inside a place's name ("na Trgu slobode") says nothing of the action (session 10)."""
+    return folded if span is None else folded[: span[0]] + " " * (span[1] - span[0]) + folded[span[1] :]
 
 
 def _kind_by_cues(folded: str, gathering: bool = True) -> str:
@@ -963,9 +1004,9 @@ def extract_spans(text: str, posted: pd.Timestamp | None = None, lang: str | Non
         # gathering by the labelling definition ("Sutra u 18h svi ispred Skupštine"), unless its other
         # words say more (:func:`_kind_by_cues`).
         causes = event_words(f.text, lang)
-        kind = causes[0][2] if causes else _kind_by_cues(f.text, bool(when or where))
+        kind = causes[0][2] if causes else _kind_by_cues(_without(f.text, span), bool(when or where))
     elif kind == "gathering":
-        kind = _kind_by_cues(f.text)
+        kind = _kind_by_cues(_without(f.text, span))
     return {
         "event": kind, "when": when, "when_ts": ts if ts is not None else pd.NaT, "when_status": status, "where": where,
         "when_spans": [p for p in parts if p[0] < p[1]], "where_span": place if place and place[0] < place[1] else None,
