@@ -199,7 +199,7 @@ SESSION8_CASES = [
     ("Dilni nesër në Përmet, ora 17", "sq", "gathering", "nesër … ora 17", "2025-05-15 15:00", "resolved", "në Përmet"),
     ("Takohemi tek Hotel Grand", "sq", "gathering", "", None, "", "tek Hotel Grand"),
     ("Ditën e nesërme në Ditën e Pavarësisë", "sq", "", "", None, "", ""),
-    ("Join the Pride parade on Saturday in San Jose", "en", "march", "on Saturday", "2025-05-17 00:00", "date", "in San Jose"),
+    ("Join the Pride parade on Saturday in San Jose", "en", "march", "Saturday", "2025-05-17 00:00", "date", "in San Jose"),
     ("Rally in West Virginia tomorrow", "en", "rally", "tomorrow", "2025-05-15 00:00", "date", "in West Virginia"),
     ("Stand in Solidarity with the strikers tomorrow", "en", "gathering", "tomorrow", "2025-05-15 00:00", "date", ""),
     ("Rally in Memory of the victims tonight", "en", "rally", "tonight", "2025-05-14 00:00", "date", ""),
@@ -238,7 +238,7 @@ SESSION9_CASES = [
     ("Protest u ponedeljak u 18h ispred Vlade", "sr", "protest", "u ponedeljak u 18h", "2025-05-19 16:00", "resolved", "ispred Vlade"),
     ("Протест у среду у 19 часова", "sr-Cyrl", "protest", "у среду у 19 часова", "2025-05-14 17:00", "resolved", ""),
     ("Protest ove srijede u 12", "hr", "protest", "ove srijede u 12", "2025-05-14 10:00", "resolved", ""),
-    ("Join us on Monday at 5pm", "en", "gathering", "on Monday at 5pm", "2025-05-19 17:00", "resolved", ""),
+    ("Join us on Monday at 5pm", "en", "gathering", "Monday at 5pm", "2025-05-19 17:00", "resolved", ""),
     ("Rally Sat 2pm at the capitol", "en", "rally", "Sat 2pm", "2025-05-17 14:00", "resolved", "at the capitol"),
     ("Protest Thurs. at 6", "en", "protest", "Thurs. at 6", "2025-05-15 18:00", "resolved", ""),
     ("Protest u 5 sati", "sr", "protest", "u 5 sati", "2025-05-15 03:00", "resolved", ""),  # "sat" here is the hour, no Saturday

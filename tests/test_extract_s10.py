@@ -51,3 +51,25 @@ def test_the_call_models_patterns_are_as_trained() -> None:
     # changed the extraction around them, never them.
     got = {n: hashlib.sha256(getattr(extract, n).pattern.encode()).hexdigest()[:16] for n in ("WHEN_RX", "PLACE_RX", "TOWN_RX")}
     assert got == {"WHEN_RX": "1344ba1b898434e0", "PLACE_RX": "b34577d3eaf887aa", "TOWN_RX": "5f9572af1b21f96c"}
+
+
+WHEN_CASES = [
+    # A zone in capitals after a clock time is part of the time as written; the time read is unchanged.
+    ("Rally TODAY in Springfield, 6 PM ET", "en", "TODAY … 6 PM ET", "2025-05-14 18:00"),
+    ("Town hall protest Friday 7:30 PM EST", "en", "Friday 7:30 PM EST", "2025-05-16 19:30"),
+    ("Vigil today 4-9pm EDT at the park", "en", "today 4-9pm EDT", "2025-05-14 16:00"),
+    ("Protest sutra u 18h CET ispred Vlade", "sr", "sutra u 18h CET", "2025-05-15 18:00"),
+    ("Join the sit-in today at 5 et cetera", "en", "today at 5", "2025-05-14 17:00"),  # lower case: no zone
+    # An English "on" before a day is left out of the span.
+    ("Join the rally on Saturday, June 7th!", "en", "Saturday, June 7th", "2025-06-07 00:00"),
+    ("March on Sat. May 17th at the park", "en", "Sat. May 17th", "2025-05-17 00:00"),
+    ("Join me at 7:00 P.M. on Tuesday, May 20th in Mesa", "en", "at 7:00 P.M. … Tuesday, May 20th", "2025-05-20 19:00"),
+]
+
+
+@pytest.mark.parametrize(("text", "lang", "when", "local"), WHEN_CASES)
+def test_when_as_labelled_session_10(text: str, lang: str, when: str, local: str) -> None:
+    got = extract.extract_spans(text, POSTED, lang)
+    assert got["when"] == when
+    assert all(text[i:j] in when for i, j in got["when_spans"])
+    assert got["when_ts"].tz_convert(extract.event_zone(lang)).tz_localize(None) == pd.Timestamp(local)

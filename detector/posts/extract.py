@@ -955,6 +955,38 @@ def _to_utc(day: pd.Timestamp, hour: int | None, minute: int | None, tz: str) ->
     return local.tz_localize(tz, nonexistent="shift_forward", ambiguous=False).tz_convert("UTC"), "resolved"
 
 
+# Session 10 (h51), for the spans only (the time read is the same): a time zone written in capitals right after a
+# clock time ("6 PM ET", "7:30 PM EST", "4-9pm EDT", "u 18h CET") is part of the time as written; an English "on"
+# before a day is not ("on Saturday" is "Saturday"; "at 7:00 P.M. on Tuesday" is "at 7:00 P.M." and "Tuesday"), as
+# the span labels' conventions have it. The zone is not used to resolve the time: a post's times are read in the zone
+# of its language or the user's --tz (:func:`event_zone`), and the zone column says which.
+_ZONE_AFTER = regex.compile(r"[ \t]?(?:[ECMP][SD]?T|CES?T|EES?T|GMT|UTC|BST)(?!\w)")
+_CLOCK_END = regex.compile(r"(?:\d|[aApP]\.?[mM]\.?|\d[hH])$")
+_ON_FIRST = regex.compile(r"on\s+(?=\S)", flags=regex.IGNORECASE)
+_ON_INSIDE = regex.compile(r"(?<=\S)\s+on\s+(?=\S)", flags=regex.IGNORECASE)
+
+
+def _as_labelled(text: str, parts: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The time's parts with a zone written after a clock time kept, and an English "on" before a day left out (see above)."""
+    out: list[tuple[int, int]] = []
+    for i, j in parts:
+        if j <= i:
+            out.append((i, j))
+            continue
+        lead = _ON_FIRST.match(text, i, j)
+        if lead:
+            i = lead.end()
+        zone = _ZONE_AFTER.match(text, j)
+        if zone and _CLOCK_END.search(text, i, j):
+            j = zone.end()
+        inside = _ON_INSIDE.search(text, i, j)
+        if inside:
+            out.extend([(i, inside.start()), (inside.end(), j)])
+        else:
+            out.append((i, j))
+    return out
+
+
 def extract_one(text: str, posted: pd.Timestamp | None = None, lang: str | None = None, tz: str | None = None) -> dict[str, object]:
     """``event``, ``when``, ``when_ts``, ``when_status`` and ``where`` of one text (see the module docstring; ``tz``: :func:`resolve_when`)."""
     found = extract_spans(text, posted, lang, tz)
@@ -983,6 +1015,7 @@ def extract_spans(text: str, posted: pd.Timestamp | None = None, lang: str | Non
         else:
             parts = [_trim(text, *f.span(text, x.start(), x.end())) for x in (first, second)]
         expr = f"{_one_space(day.group(0))} {expr}"
+    parts = _as_labelled(text, parts)
     when = " … ".join(text[i:j] for i, j in parts)
     ts, status = (None, "")
     if m:
