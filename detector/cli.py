@@ -223,6 +223,21 @@ def _no_filters_on_dask(min_score: float | None, labels: tuple[str, ...]) -> Non
         raise ConfigError("--min-score and --label work with --engine local only (filter the Dask output's parts afterwards)")
 
 
+def lookalike_option(func: F) -> F:
+    """``--no-lookalike``, shared by ``score``, ``posts`` and ``run``: leave the look-alike groups out."""
+    return click.option(
+        "--no-lookalike", "lookalike", is_flag=True, flag_value=False, default=True, show_default=False,
+        help="Do not look for look-alike groups across the list (accounts created in one burst, one screen-name template, "
+        "the same description or name); the lookalike_* columns are left out, and the summary says so.",
+    )(func)
+
+
+def _say_lookalikes(run: Any, out: Any = None) -> None:
+    """The summary line of a scored list's look-alike groups (none: nothing; turned off: its notice does)."""
+    if run.lookalike_groups:
+        click.echo(f"{_n(run.lookalike_groups, 'look-alike group')} of {_n(run.lookalike_accounts, 'account')} in this list: see column lookalike_evidence", file=out)
+
+
 def engine_options(func: F) -> F:
     """``--engine local|dask`` and ``--scheduler``, shared by ``score`` and ``posts``."""
     func = click.option("--scheduler", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (default: a 2-worker LocalCluster here).")(func)
@@ -244,13 +259,14 @@ def engine_options(func: F) -> F:
     "--workers", callback=_workers, default="auto", show_default=True, metavar="N|auto",
     help="Local processes that parse and score CSV chunks (same output for any number). auto: one per core for a CSV of 32 MB or more, else 1.",
 )
+@lookalike_option
 @filter_options
 @input_options
 @engine_options
 @handle_errors
 def score_command(
     input_path: str, output: str, fmt: str, as_of: Any, model_path: str | None, top: int, chunksize: int, workers: int | None,
-    min_score: float | None, labels: tuple[str, ...], engine: str, scheduler: str | None,
+    min_score: float | None, labels: tuple[str, ...], engine: str, scheduler: str | None, lookalike: bool = True,
     date_order: str | None = None, date_format: str | None = None, columns_spec: str | None = None, tz: str | None = None,
 ) -> None:
     """Score a list of accounts: a calibrated score, a label and reasons for each.
@@ -273,10 +289,12 @@ def score_command(
         dask_dates, dask_columns = _input_rules(date_order, date_format, columns_spec, tz)
         with dask_client(scheduler) as client:
             drun = score_partitioned(
-                input_path, output, model=model, fmt=None if fmt == "auto" else fmt, as_of=as_of, client=client, dates=dask_dates, columns=dask_columns
+                input_path, output, model=model, fmt=None if fmt == "auto" else fmt, as_of=as_of, client=client, dates=dask_dates, columns=dask_columns,
+                lookalike=lookalike,
             )
         counts = ", ".join(f"{v:,} {k}" for k, v in sorted(drun.labels.items()))
         click.echo(f"scored {drun.scored:,} accounts ({counts}) from {drun.partitions} partitions -> {output}/ (model {drun.model_version})")
+        _say_lookalikes(drun)
         if drun.rejects_path:
             click.echo(f"{_n(drun.rejected, 'record')} rejected, {_n(drun.warnings, 'field warning')} -> {drun.rejects_path}")
         for notice in drun.notices:  # once for the input, as locally for a file
@@ -288,19 +306,21 @@ def score_command(
     with readable_input(input_path) as path:
         run = score_file(
             path, output, fmt=None if fmt == "auto" else fmt, as_of=as_of, model=model, chunksize=chunksize, keep_top=top,
-            workers=workers, min_score=min_score, only_labels=labels or None, dates=dates, columns=columns,
+            workers=workers, min_score=min_score, only_labels=labels or None, dates=dates, columns=columns, lookalike=lookalike,
         )
     out = sys.stderr if output == "-" else sys.stdout
     if top and run.top is not None and len(run.top):
         table = run.top[["account_id", "screen_name", "score", "label", "reasons"]].copy()
         table["reasons"] = table["reasons"].str.slice(0, 110)
+        grouped = run.top["lookalike_size"].to_numpy() > 0 if "lookalike_size" in run.top.columns else None
+        if grouped is not None and grouped.any():  # the group where there is one, with its size
+            table.insert(4, "look-alike", [f"{g} of {n}" if x else "" for g, n, x in zip(run.top["lookalike_group"], run.top["lookalike_size"], grouped, strict=True)])
         click.echo(f"Most suspicious of {run.scored:,} account{'' if run.scored == 1 else 's'} (model {run.model_version}):", file=out)
         click.echo(table.to_string(index=False), file=out)
     counts = ", ".join(f"{v:,} {k}" for k, v in sorted(run.labels.items()))
     kept = f"; {run.written:,} kept by {_filter_words(min_score, labels)}" if min_score is not None or labels else ""
     click.echo(f"scored {run.scored:,} account{'' if run.scored == 1 else 's'} ({counts}){kept} -> {output}", file=out)
-    if run.lookalike_groups:
-        click.echo(f"{_n(run.lookalike_groups, 'look-alike group')} of {_n(run.lookalike_accounts, 'account')} in this list: see column lookalike_evidence", file=out)
+    _say_lookalikes(run, out)
     if run.rejects_path:
         click.echo(f"{_n(run.rejected, 'record')} rejected, {_n(run.warnings, 'field warning')} -> {run.rejects_path}", file=out)
     shown = "standard input" if input_path == "-" else input_path

@@ -312,7 +312,9 @@ def _account_meta() -> pd.DataFrame:
     return empty_accounts().assign(_file=pd.Series(dtype="string"), _order=pd.Series(dtype="int64"), _absent=pd.Series(dtype="string"))
 
 
-def _score_account_part(accounts: pd.DataFrame, model: Any, first: pd.DataFrame) -> pd.DataFrame:
+def _score_account_part(accounts: pd.DataFrame, model: Any, first: pd.DataFrame, grouped: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One partition's scores; with ``grouped`` (the look-alike columns of the accounts in a group,
+    indexed by ``_order``, found over the whole input), each account's look-alike columns too."""
     from detector.accounts.model import score_accounts
     from detector.accounts.wording import plain_reasons
 
@@ -323,7 +325,44 @@ def _score_account_part(accounts: pd.DataFrame, model: Any, first: pd.DataFrame)
         for key in np.unique(absent):
             rows = absent == key
             scores.loc[rows, "reasons"] = plain_reasons(scores.loc[rows, "reasons"], key.split(",") if key else ()).to_numpy()
+    if grouped is not None:
+        from detector.accounts.lookalike import LOOKALIKE_COLUMNS, blank_lookalikes
+
+        found = blank_lookalikes(len(scores), scores.index)
+        at = grouped.index.get_indexer(accounts["_order"].to_numpy())
+        hit = np.flatnonzero(at >= 0)
+        if len(hit):
+            for col in LOOKALIKE_COLUMNS:
+                found.iloc[hit, found.columns.get_loc(col)] = grouped[col].to_numpy()[at[hit]]
+        scores = pd.concat([scores, found], axis=1)
     return scores
+
+
+def _lookalike_key_part(accounts: pd.DataFrame, first: pd.DataFrame) -> pd.DataFrame:
+    """One partition's look-alike keys (:func:`detector.accounts.lookalike.lookalike_keys`) with each
+    account's ``_order``, for the accounts that are scored (later copies left out)."""
+    from detector.accounts.lookalike import lookalike_keys
+
+    accounts = _drop_later_copies(accounts, first).reset_index(drop=True)
+    return lookalike_keys(accounts).assign(_order=accounts["_order"].to_numpy(dtype="int64"))
+
+
+def _grouped_accounts(accounts: Any, first: pd.DataFrame) -> pd.DataFrame:
+    """The look-alike columns of the input's accounts that are in a group, indexed by ``_order``.
+
+    The groups need the whole list, as locally: each partition's keys (a few numbers and short
+    texts per account, not the profiles) are gathered on the client in input order (partition,
+    then record), where :func:`detector.accounts.lookalike.find_lookalikes` finds them as the local
+    engine does over one file of the same rows; only the accounts in a group go back to the workers.
+    """
+    from detector.accounts.lookalike import find_lookalikes
+
+    meta = _lookalike_key_part(_account_meta(), first)
+    keys = accounts.map_partitions(_lookalike_key_part, first, meta=meta, align_dataframes=False).compute()
+    keys = keys.sort_values("_order", kind="stable", ignore_index=True)
+    found = find_lookalikes(keys.drop(columns="_order"))
+    grouped = found["lookalike_size"].to_numpy() > 0
+    return found[grouped].set_axis(pd.Index(keys["_order"].to_numpy()[grouped], name="_order"))
 
 
 def _drop_later_copies(accounts: pd.DataFrame, first: pd.DataFrame) -> pd.DataFrame:
@@ -368,6 +407,7 @@ def score_partitioned(
     client: Any = None,
     dates: Any = None,
     columns: dict[str, str] | None = None,
+    lookalike: bool = True,
 ) -> EngineRun:
     """Score the accounts of every partition of ``input_path`` on Dask; write the scores as parts.
 
@@ -392,6 +432,10 @@ def score_partitioned(
         (:func:`decide_account_orders`), as the local engine settles one for a file.
     columns : dict, optional
         ``--columns``: canonical field name to the partitions' header.
+    lookalike : bool
+        The look-alike columns, as the local engine writes them: found over the whole input after
+        the partitions are read (:func:`_grouped_accounts`; the client holds every account's keys,
+        as the local engine's process does). False leaves them out, said once in ``notices``.
 
     Raises
     ------
@@ -404,11 +448,12 @@ def score_partitioned(
 
     model = model or load_model()
     with _keep_dtypes():
-        return _score_partitioned(input_path, output, model, fmt, as_of, client, dates, columns)
+        return _score_partitioned(input_path, output, model, fmt, as_of, client, dates, columns, lookalike)
 
 
 def _score_partitioned(
-    input_path: str | os.PathLike[str], output: str, model: Any, fmt: str | None, as_of: Any, client: Any, dates: Any = None, columns: dict[str, str] | None = None
+    input_path: str | os.PathLike[str], output: str, model: Any, fmt: str | None, as_of: Any, client: Any, dates: Any = None, columns: dict[str, str] | None = None,
+    lookalike: bool = True,
 ) -> EngineRun:
     import dask
     import dask.dataframe as dd
@@ -439,7 +484,13 @@ def _score_partitioned(
         first = firsts.set_index(firsts["account_id"].astype(str))[["_order", "source_row", "_file"]]
     model_d = dask.delayed(model, pure=True)
     meta = pd.DataFrame({c: pd.Series(dtype="float64" if c == "score" else "object") for c in SCORE_COLUMNS})
-    scores = accounts.map_partitions(_score_account_part, model_d, first, meta=meta, align_dataframes=False)
+    grouped = None
+    if lookalike:
+        from detector.accounts.lookalike import blank_lookalikes
+
+        grouped = _grouped_accounts(accounts, first)
+        meta = pd.concat([meta, blank_lookalikes(0)], axis=1)
+    scores = accounts.map_partitions(_score_account_part, model_d, first, dask.delayed(grouped, pure=True), meta=meta, align_dataframes=False)
     dup_rejects = accounts.map_partitions(_duplicate_rejects, first, meta=_rejects_frame(pd.DataFrame()), align_dataframes=False)
     scores = scores.persist() if client is not None else scores
     target = Path(output)
@@ -449,6 +500,16 @@ def _score_partitioned(
     labels = {str(k): int(v) for k, v in label_counts.items()}
     run = EngineRun(str(input_path), output, partitions=len(files), model_version=model.version, labels=labels)
     run.notices = input_notices(notes, as_of_ts, str(input_path))
+    if grouped is not None:
+        run.lookalike_accounts = len(grouped)
+        run.lookalike_groups = int(grouped["lookalike_group"].nunique())
+        if run.lookalike_groups:
+            log.info("%s: %d look-alike groups of %d accounts", input_path, run.lookalike_groups, run.lookalike_accounts)
+    else:
+        from detector.accounts.lookalike import OFF_NOTICE
+
+        run.notices.append(OFF_NOTICE)
+        log.info("%s: %s", input_path, OFF_NOTICE)
     run.scored = sum(labels.values())
     rejects = Rejects(str(input_path))
     rejects.rows = pd.concat([rej_a, rej_b], ignore_index=True).astype(object).where(lambda d: d.notna(), None).to_dict("records")

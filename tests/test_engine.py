@@ -7,6 +7,7 @@ import logging
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from click.testing import CliRunner, Result
@@ -14,7 +15,7 @@ from click.testing import CliRunner, Result
 pytest.importorskip("distributed")
 
 from detector import engine  # noqa: E402
-from detector.accounts.lookalike import LOOKALIKE_COLUMNS  # noqa: E402
+from detector.accounts.lookalike import LOOKALIKE_COLUMNS, OFF_NOTICE  # noqa: E402
 from detector.accounts.model import PACKAGE_MODEL, load_model  # noqa: E402
 from detector.accounts.score import score_file  # noqa: E402
 from detector.cli import cli  # noqa: E402
@@ -85,11 +86,47 @@ def test_accounts_on_dask_equal_local_with_a_duplicate_across_partitions(tmp_pat
     assert sorted(p.name for p in (tmp_path / "dask.csv").iterdir()) == ["part-00000.csv", "part-00001.csv", "part-00002.csv"]
     got = engine.read_parts(str(tmp_path / "dask.csv")).sort_values("account_id", ignore_index=True)
     want = pd.read_csv(tmp_path / "local.csv", dtype={"account_id": str}).sort_values("account_id", ignore_index=True)
-    want = want.drop(columns=list(LOOKALIKE_COLUMNS))  # the look-alike evidence is the local engine's only
-    pd.testing.assert_frame_equal(got, want)
+    pd.testing.assert_frame_equal(got, want, check_dtype=False)  # the look-alike columns too (empty text reads back as NaN in both)
     rejects = pd.read_csv(run.rejects_path)
     assert rejects[["row", "field"]].values.tolist() == [[21, "account_id"]]
     assert "duplicate of record 6 in" in rejects["reason"].iloc[0] and "accounts-0.jsonl" in rejects["reason"].iloc[0]
+
+
+POLITICAL_BOTS = ROOT / "datasets" / "accounts" / "political-bots-2019.parquet"
+# The look-alike groups of political-bots-2019 (62 real bots, each group sharing one description of
+# 144 characters), as the local engine finds them over the whole list: group -> size.
+POLITICAL_GROUPS = {"L1": 10, "L2": 9, "L3": 8, "L4": 8, "L5": 7, "L6": 5, "L7": 4, "L8": 3}
+
+
+def test_accounts_on_dask_have_the_local_engines_lookalike_groups(tmp_path: Path, client, model) -> None:
+    """The groups need the whole list: on Dask they are found over every partition's keys, so a group
+    cut by the partitions is the group the local engine finds in one file, with the same names."""
+    fields = ["account_id", "screen_name", "name", "description", "followers_count", "friends_count", "listed_count", "favourites_count",
+              "statuses_count", "created_at", "collected_at", "verified", "default_profile", "default_profile_image"]  # fmt: skip
+    table = pd.read_parquet(POLITICAL_BOTS)[fields]
+    whole, parts = tmp_path / "all.csv", tmp_path / "parts"
+    table.to_csv(whole, index=False)
+    parts.mkdir()
+    for i, (a, b) in enumerate(((0, 20), (20, 41), (41, 62))):
+        table.iloc[a:b].to_csv(parts / f"bots-{i}.csv", index=False)
+
+    local = score_file(whole, str(tmp_path / "local.csv"), model=model)
+    run = engine.score_partitioned(parts, str(tmp_path / "dask.csv"), model=model, client=client)
+
+    want = pd.read_csv(tmp_path / "local.csv", dtype={"account_id": str}, keep_default_na=False)
+    got = engine.read_parts(str(tmp_path / "dask.csv")).fillna({"lookalike_group": "", "lookalike_evidence": ""})
+    assert want.groupby("lookalike_group")["account_id"].count().drop("").to_dict() == POLITICAL_GROUPS
+    assert (run.lookalike_groups, run.lookalike_accounts) == (local.lookalike_groups, local.lookalike_accounts) == (8, 54)
+    cols = ["account_id", "score", "label", *LOOKALIKE_COLUMNS]
+    pd.testing.assert_frame_equal(got[cols].sort_values("account_id", ignore_index=True), want[cols].sort_values("account_id", ignore_index=True), check_dtype=False)
+    # the partitions cut groups: every group but L8 has accounts in two or three of them
+    part_of = pd.Series(np.repeat([0, 1, 2], [20, 21, 21]), index=table["account_id"].astype(str))
+    spans = want[want["lookalike_group"] != ""].groupby("lookalike_group")["account_id"].agg(lambda ids: part_of[ids].nunique())
+    assert (spans > 1).sum() >= 5
+
+    off = engine.score_partitioned(parts, str(tmp_path / "off.csv"), model=model, client=client, lookalike=False)
+    assert not set(LOOKALIKE_COLUMNS) & set(engine.read_parts(str(tmp_path / "off.csv")).columns)
+    assert (off.lookalike_groups, off.notices[-1]) == (0, OFF_NOTICE)
 
 
 def test_posts_on_dask_equal_local_and_find_clusters_spanning_partitions(tmp_path: Path, client) -> None:
@@ -417,7 +454,7 @@ def test_cli_score_on_dask_takes_date_options_as_locally(tmp_path: Path) -> None
         run = runner.invoke(cli, ["score", str(parts), "--engine", "dask", "-o", str(out_d), *ACCOUNT_OPTIONS, *extra])
         assert run.exit_code == 0, run.output
         got = engine.read_parts(str(out_d)).sort_values("account_id", ignore_index=True)
-        want = pd.read_csv(out_l).sort_values("account_id", ignore_index=True).drop(columns=list(LOOKALIKE_COLUMNS))
+        want = pd.read_csv(out_l).sort_values("account_id", ignore_index=True)
         pd.testing.assert_frame_equal(got, want, check_dtype=False)
     # Dates no value settles: an explicit order applies to every partition, as locally.
     amb = tmp_path / "amb"
@@ -429,7 +466,7 @@ def test_cli_score_on_dask_takes_date_options_as_locally(tmp_path: Path) -> None
         assert local.exit_code == run.exit_code == 0, (local.output, run.output)
         pd.testing.assert_frame_equal(
             engine.read_parts(str(tmp_path / f"d{order}.csv")).sort_values("account_id", ignore_index=True),
-            pd.read_csv(tmp_path / f"l{order}.csv").sort_values("account_id", ignore_index=True).drop(columns=list(LOOKALIKE_COLUMNS)),
+            pd.read_csv(tmp_path / f"l{order}.csv").sort_values("account_id", ignore_index=True),
             check_dtype=False,
         )
     # The order reaches the scores: six weeks old (day first) or about two years old (month first).

@@ -9,6 +9,7 @@ written out in full.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -230,3 +231,51 @@ def test_report_without_lookalike_columns_has_no_such_section(tmp_path: Path) ->
     assert CliRunner().invoke(cli, ["report", "--scores", str(scores), "-o", str(out)]).exit_code == 0
     assert json.loads((out / "report-latest.json").read_text(encoding="utf-8"))["lookalike_groups"] == []
     assert "Look-alike groups" not in (out / "report-latest.html").read_text(encoding="utf-8")
+
+
+def _synthetic_file(tmp_path: Path) -> Path:
+    accounts = synthetic_accounts()
+    src = tmp_path / "accounts.csv"
+    accounts.assign(created_at=accounts["created_at"].dt.strftime("%Y-%m-%dT%H:%M:%SZ")).rename(columns={"account_id": "id"}).to_csv(src, index=False)
+    return src
+
+
+def test_the_top_table_shows_the_group_and_no_lookalike_turns_it_off(small_model_path: Path, tmp_path: Path) -> None:
+    src = _synthetic_file(tmp_path)
+    out = tmp_path / "scores.csv"
+    base = ["score", str(src), "-o", str(out), "--model", str(small_model_path), "--as-of", AS_OF, "--top", "15"]
+    result = CliRunner().invoke(cli, base)
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    header = lines[1]
+    assert header.split()[:5] == ["account_id", "screen_name", "score", "label", "look-alike"]
+    rows = {line.split()[0]: line for line in lines[2:17]}
+    shown = {ident: m.group(0) if (m := re.search(r"\bL\d+ of \d+\b", row)) else "" for ident, row in rows.items()}
+    assert shown == {str(1000 + i): {"L1": "L1 of 5", "L2": "L2 of 3", "": ""}[g] for i, (g, _, _) in enumerate(EXPECTED)}
+
+    result = CliRunner().invoke(cli, [*base, "--no-lookalike"])
+    assert result.exit_code == 0, result.output
+    assert "look-alike" not in result.stdout.splitlines()[1]
+    assert "look-alike group" not in result.stdout.replace(lookalike.OFF_NOTICE, "")
+    assert result.stdout.count(f"note: {lookalike.OFF_NOTICE}") == 1
+    got = pd.read_csv(out, dtype={"account_id": str}, keep_default_na=False)
+    assert not set(LOOKALIKE_COLUMNS) & set(got.columns)
+    want = score_accounts(read_accounts(src, as_of=AS_OF).accounts, load_model(small_model_path))
+    assert got["score"].tolist() == want["score"].tolist()
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_no_lookalike_writes_the_same_scores_without_the_spool(small_model_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workers: int) -> None:
+    src = _synthetic_file(tmp_path)
+    monkeypatch.setattr(scoring, "SPOOL_IN_MEMORY", 4)
+
+    def no_spool(*args: object, **kwargs: object) -> None:
+        raise AssertionError("nothing waits for the whole list")
+
+    monkeypatch.setattr(scoring._Spool, "add", no_spool)
+    model = load_model(small_model_path)
+    run = scoring.score_file(src, str(tmp_path / "off.csv"), model=model, as_of=AS_OF, chunksize=4, workers=workers, lookalike=False)
+    assert (run.scored, run.lookalike_groups, run.notices[-1]) == (15, 0, lookalike.OFF_NOTICE)
+    assert run.top is not None and not set(LOOKALIKE_COLUMNS) & set(run.top.columns)
+    got = pd.read_csv(tmp_path / "off.csv", dtype={"account_id": str})
+    assert got["score"].tolist() == score_accounts(read_accounts(src, as_of=AS_OF).accounts, model)["score"].tolist()

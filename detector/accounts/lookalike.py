@@ -60,6 +60,8 @@ GROUP_MIN = 3
 KEY_COLUMNS = ("created_s", "template", "description", "description_chars", "name")
 #: The columns :func:`find_lookalikes` returns, in order (what ``detector score`` adds to its output).
 LOOKALIKE_COLUMNS = ("lookalike_group", "lookalike_size", "lookalike_evidence")
+#: What a job says once when it was asked not to look for groups (``--no-lookalike``).
+OFF_NOTICE = "look-alike groups across the list were not looked for (--no-lookalike): no lookalike_* columns"
 
 _NO_TIME = np.iinfo(np.int64).min
 _KINDS = ("burst", "template", "description", "name")
@@ -120,6 +122,21 @@ def find_lookalikes(keys: pd.DataFrame) -> pd.DataFrame:
     v = np.concatenate([e[1] for e in edges])
     group = _components(n, u, v)
     return _describe(keys, ids, group)
+
+
+def lookalikes_of(accounts: pd.DataFrame) -> pd.DataFrame:
+    """The look-alike columns of a whole list of canonical accounts held in memory, on its index
+    (:func:`find_lookalikes` of :func:`lookalike_keys`): for lists that are not streamed, such as
+    the author profiles of a posts job."""
+    return find_lookalikes(lookalike_keys(accounts)).set_axis(accounts.index)
+
+
+def blank_lookalikes(n: int, index: pd.Index | None = None) -> pd.DataFrame:
+    """The look-alike columns of ``n`` accounts in no group (empty group, size 0, no evidence)."""
+    return pd.DataFrame(
+        {"lookalike_group": np.full(n, "", dtype=object), "lookalike_size": np.zeros(n, dtype=np.int64), "lookalike_evidence": np.full(n, "", dtype=object)},
+        index=index if index is not None else pd.RangeIndex(n),
+    )
 
 
 # ------------------------------------------------------------------------------------------------

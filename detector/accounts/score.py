@@ -1,6 +1,6 @@
 """The account-scoring job: an input file of accounts in, one scored row per account out.
 
-Streams the input in chunks. The look-alike groups (:mod:`detector.accounts.lookalike`) need the whole
+Streams the input in chunks. The look-alike groups (:mod:`detector.accounts.lookalike`; unless turned off) need the whole
 list, so the scored chunks wait, beyond the first :data:`SPOOL_IN_MEMORY` rows in a temporary folder on
 disk, until the list's groups are known; memory grows with the list only by each account's keys
 (creation time, screen-name template, normalised description and display name).
@@ -33,7 +33,7 @@ import pandas as pd
 
 from detector import progress
 from detector.accounts.lookalike import KEY_COLUMNS as LOOKALIKE_KEYS
-from detector.accounts.lookalike import find_lookalikes, lookalike_keys
+from detector.accounts.lookalike import OFF_NOTICE, find_lookalikes, lookalike_keys
 from detector.accounts.model import AccountModel, score_accounts
 from detector.accounts.read import (
     AccountBatch,
@@ -117,6 +117,7 @@ def score_file(
     only_labels: Sequence[str] | None = None,
     dates: DateRules | None = None,
     columns: dict[str, str] | None = None,
+    lookalike: bool = True,
 ) -> ScoreRun:
     """Score every account of ``input_path`` and write the scores to ``output``.
 
@@ -146,6 +147,10 @@ def score_file(
         How to read local date forms (``--dayfirst``, ``--monthfirst``, ``--date-format``).
     columns : dict, optional
         ``--columns``: canonical field name to the input's header.
+    lookalike : bool
+        Find the look-alike groups across the list (:mod:`detector.accounts.lookalike`: the
+        ``lookalike_*`` columns). False (``--no-lookalike``) leaves the columns out, writes each
+        chunk as soon as it is scored (no spool) and says so once in ``notices``.
 
     Raises
     ------
@@ -168,7 +173,7 @@ def score_file(
     notes: dict[str, Any] = {}
     spool = _Spool()
     keys: list[pd.DataFrame] = []
-    with ChunkWriter(output) as writer, spool, _Scorer(model, workers, dates, columns) as scorer, progress.bar("scoring accounts", unit="accounts") as bar:
+    with ChunkWriter(output) as writer, spool, _Scorer(model, workers, dates, columns, lookalike) as scorer, progress.bar("scoring accounts", unit="accounts") as bar:
         for scores, rows, problems, chunk_notes, ids in scorer.map(_chunks(input_path, fmt, as_of_ts, chunksize, dates, columns), str(input_path), as_of_ts):
             rejects.rows.extend(problems)
             merge_notes(notes, chunk_notes)
@@ -178,14 +183,19 @@ def score_file(
             repeats += before - len(scores)
             if len(scores) == 0:
                 continue
-            keys.append(scores[list(_KEY_NAMES)].set_axis(list(_KEY_NAMES.values()), axis=1))
-            scores = scores.drop(columns=list(_KEY_NAMES)).reset_index(drop=True)
+            if lookalike:
+                keys.append(scores[list(_KEY_NAMES)].set_axis(list(_KEY_NAMES.values()), axis=1))
+                scores = scores.drop(columns=list(_KEY_NAMES))
+            scores = scores.reset_index(drop=True)
             if keep_top:  # with each row's place in the list, to give it its group at the end
                 best = scores.nlargest(keep_top, "score")
                 best = best.assign(_row=best.index.to_numpy() + scored)
                 top = best if top is None else pd.concat([top, best]).nlargest(keep_top, "score")
             scored += len(scores)
-            spool.add(scores)
+            if lookalike:
+                spool.add(scores)
+            else:  # nothing waits for the whole list
+                writer.write(keep_rows(scores, min_score, only_labels))
             for k, v in scores["label"].value_counts().items():
                 labels[str(k)] = labels.get(str(k), 0) + int(v)
         run.scored = scored
@@ -195,25 +205,30 @@ def score_file(
                 f"{input_path}: no account could be scored ({rejects.n_rejected} record{'' if rejects.n_rejected == 1 else 's'} rejected"
                 + (f", see {run.rejects_path})" if run.rejects_path else ")")
             )
-        # The groups need the whole list: the scored chunks wait in the spool until they are found.
-        found = find_lookalikes(pd.concat(keys, ignore_index=True))
-        del keys
-        for start, part in spool.parts():
-            part = pd.concat([part, found.iloc[start : start + len(part)].set_axis(part.index)], axis=1)
-            writer.write(keep_rows(part, min_score, only_labels))
+        if lookalike:
+            # The groups need the whole list: the scored chunks wait in the spool until they are found.
+            found = find_lookalikes(pd.concat(keys, ignore_index=True))
+            del keys
+            for start, part in spool.parts():
+                part = pd.concat([part, found.iloc[start : start + len(part)].set_axis(part.index)], axis=1)
+                writer.write(keep_rows(part, min_score, only_labels))
+            in_group = found["lookalike_size"].to_numpy() > 0
+            run.lookalike_accounts = int(in_group.sum())
+            run.lookalike_groups = int(found.loc[in_group, "lookalike_group"].nunique())
+            if run.lookalike_groups:
+                log.info("%s: %d look-alike groups of %d accounts", input_path, run.lookalike_groups, run.lookalike_accounts)
+            if top is not None:
+                top = pd.concat([top.drop(columns="_row"), found.iloc[top["_row"].to_numpy()].set_axis(top.index)], axis=1)
+        elif top is not None:
+            top = top.drop(columns="_row")
         run.written = writer.rows
-        in_group = found["lookalike_size"].to_numpy() > 0
-        run.lookalike_accounts = int(in_group.sum())
-        run.lookalike_groups = int(found.loc[in_group, "lookalike_group"].nunique())
-        if run.lookalike_groups:
-            log.info("%s: %d look-alike groups of %d accounts", input_path, run.lookalike_groups, run.lookalike_accounts)
-        if top is not None:
-            top = pd.concat([top.drop(columns="_row"), found.iloc[top["_row"].to_numpy()].set_axis(top.index)], axis=1)
     if repeats:  # one warning for them all, as for repeated post ids
         log.warning(duplicates_warning(str(input_path), repeats, "account_id"))
     run.rejected = rejects.n_rejected
     run.warnings = rejects.n_field_warnings
     run.notices = file_notices(notes, as_of is None, as_of_ts, str(input_path))
+    if not lookalike:
+        run.notices.append(OFF_NOTICE)
     for notice in run.notices:  # the CLI prints them in its summary
         log.info("%s: %s", input_path, notice)
     run.rejects_path = write_rejects(rejects, output)
@@ -292,8 +307,8 @@ def _chunks(
 _WORKER: dict[str, Any] = {}
 
 
-def _init_worker(model: AccountModel, dates: DateRules, columns: dict[str, str] | None) -> None:
-    _WORKER.update(model=model, dates=dates, columns=columns)
+def _init_worker(model: AccountModel, dates: DateRules, columns: dict[str, str] | None, lookalike: bool = True) -> None:
+    _WORKER.update(model=model, dates=dates, columns=columns, lookalike=lookalike)
     _keep_freed_memory()
 
 
@@ -323,13 +338,14 @@ _M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3  # glibc's malloc.h
 
 def _score_chunk(
     chunk: Chunk, path: str, as_of: pd.Timestamp | None, model: AccountModel | None = None,
-    dates: DateRules | None = None, columns: dict[str, str] | None = None, handoff: str | None = None,
+    dates: DateRules | None = None, columns: dict[str, str] | None = None, handoff: str | None = None, lookalike: bool | None = None,
 ) -> Sent:
     """Canonicalise (when raw) and score one chunk; return scores, their record numbers, problems,
     notes and the keys of their ids (:func:`_id_keys`: worked out here, in a worker, not by the
     process that writes).
 
     With ``handoff`` (a folder), the scores come back as a :class:`_SharedFrame` written there.
+    ``lookalike`` False: no look-alike keys (in a worker, as the pool was told).
     """
     model = model or _WORKER["model"]
     assert model is not None
@@ -347,9 +363,10 @@ def _score_chunk(
     if "reasons" in scores.columns:
         scores["reasons"] = plain_reasons(scores["reasons"], problems.notes.get("absent_fields", ()))
         _say_unusable(scores, accounts, problems)
-    found = lookalike_keys(accounts)  # what the look-alike groups of the whole list need
-    for name, key in _KEY_NAMES.items():
-        scores[name] = found[key].array
+    if lookalike if lookalike is not None else _WORKER.get("lookalike", True):
+        found = lookalike_keys(accounts)  # what the look-alike groups of the whole list need
+        for name, key in _KEY_NAMES.items():
+            scores[name] = found[key].array
     rows = accounts["source_row"].to_numpy()
     keys = _id_keys(scores["account_id"])
     return (_SharedFrame.put(scores, handoff) if handoff else scores), rows, problems.rows, problems.notes, keys
@@ -497,11 +514,12 @@ def _handoff_folder() -> str:
 class _Scorer:
     """Score chunks in this process, or in a pool of processes, always in input order."""
 
-    def __init__(self, model: AccountModel, workers: int, dates: DateRules, columns: dict[str, str] | None) -> None:
+    def __init__(self, model: AccountModel, workers: int, dates: DateRules, columns: dict[str, str] | None, lookalike: bool = True) -> None:
         self.model = model
         self.workers = workers
         self.dates = dates
         self.columns = columns
+        self.lookalike = lookalike
         self.pool: ProcessPoolExecutor | None = None
         self.handoff: str | None = None
 
@@ -509,7 +527,7 @@ class _Scorer:
         if self.workers > 1:
             self.handoff = _handoff_folder()
             self.pool = ProcessPoolExecutor(
-                self.workers, mp_context=mp.get_context("fork"), initializer=_init_worker, initargs=(self.model, self.dates, self.columns)
+                self.workers, mp_context=mp.get_context("fork"), initializer=_init_worker, initargs=(self.model, self.dates, self.columns, self.lookalike)
             )
             # Start the workers now (the pool starts them at its first task): they set themselves
             # up while this process reads the first chunk, instead of after it.
@@ -525,7 +543,7 @@ class _Scorer:
     def map(self, chunks: Iterator[Chunk], path: str, as_of: pd.Timestamp | None) -> Iterator[Scored]:
         if self.pool is None:
             for chunk in chunks:
-                scores, rows, problems, notes, keys = _score_chunk(chunk, path, as_of, self.model, self.dates, self.columns)
+                scores, rows, problems, notes, keys = _score_chunk(chunk, path, as_of, self.model, self.dates, self.columns, lookalike=self.lookalike)
                 yield _SharedFrame.take(scores), rows, problems, notes, keys
             return
         assert self.handoff is not None
