@@ -17,6 +17,7 @@ import pytest
 from detector.accounts.read import read_accounts
 from detector.dates import AmbiguousDatesError
 from detector.engine import decide_account_orders, decide_input_order
+from detector.errors import InputError
 from detector.posts.read import read_posts
 
 AS_OF = pd.Timestamp("2025-01-01", tz="UTC")
@@ -110,4 +111,28 @@ def test_the_ira_zone_note_is_the_same_when_partitions_say_it(tmp_path: Path) ->
     assert date_notices("flat", joined_notes(notes_frame(rules_notes(rules)))) == [
         "times in column 'created_at' of flat (such as '2024-05-10 20:01') carry no time zone and were read as UTC; "
         "if they are local times, give --tz ZONE (e.g. --tz Europe/Belgrade)"
+    ]
+
+
+def test_the_no_usable_column_error_lists_the_headers_as_written(tmp_path: Path) -> None:
+    # The IRA release's authors.csv (header and first row of its shape): ids and categories, nothing to score.
+    src = tmp_path / "authors.csv"
+    src.write_text("author_id,author,external_author_id,account_type,account_category\n10_gop,10_gop,906000000000000000,Right,RightTroll\n", encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        read_accounts(src, as_of=AS_OF)
+    assert "columns found: 'author_id', 'author', 'external_author_id', 'account_type', 'account_category';" in str(err.value)
+
+
+def test_ira_partial_profile_warnings_name_followers_and_following(tmp_path: Path) -> None:
+    # The IRA CSV's counts are partial profiles: a bad count is dropped, naming the column as the file writes it.
+    src = tmp_path / "ira.csv"
+    src.write_text(
+        "external_author_id,author,content,region,language,publish_date,harvested_date,following,followers,updates,post_type,account_type\n"
+        "1,AAA,Rally tomorrow at noon,United States,English,10/16/2015 0:13,10/16/2015 0:13,lots,-5,5,,Right\n",
+        encoding="utf-8",
+    )
+    got = read_posts(src)
+    assert sorted((r["row"], r["field"], r["action"]) for r in got.rejects.rows) == [
+        (1, "followers", "field ignored"),
+        (1, "following", "field ignored"),
     ]

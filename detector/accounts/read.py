@@ -417,12 +417,13 @@ def canonical_from_frame(
         if unknown:
             rejects.notes.setdefault("unknown_columns", set()).update(unknown)
     rejects.headers.update(as_written(mapping))
+    written = list(raw.columns)  # the headers as the file writes them, for the message below
     raw = raw.rename(columns=mapping)
     present = [f for f in USABLE_FIELDS if f in raw.columns]
     if not present:
         expected = "; ".join(f"{f} ({', '.join(ACCOUNT_HEADERS[f][1:4])}…)" for f in USABLE_FIELDS)
         raise InputError(
-            f"no column this tool can score: columns found: {found_list(raw.columns)}; "
+            f"no column this tool can score: columns found: {found_list(written)}; "
             f"expected one or more of: {expected}; map other headers with --columns name=header",
             path=path,
         )

@@ -337,6 +337,9 @@ def _ira_profiles(seen: list[pd.DataFrame | None], path: str, rejects: Rejects) 
     obs = pd.concat(parts).sort_values("_t", kind="stable").drop_duplicates("screen_name", keep="last").sort_index()
     # The time as parsed for the posts (the account reader does not know every post time shape).
     raw = obs.drop(columns=["_t"]).assign(collected_at=obs["_t"].dt.strftime("%Y-%m-%dT%H:%M:%SZ"))
+    # A count dropped here is named as the file writes it (``followers``), not as it is read.
+    for name, header in (("followers_count", "followers"), ("friends_count", "following")):
+        rejects.headers.setdefault(name, header)
     return canonical_from_frame(raw, path, rejects, as_utc(None))
 
 
