@@ -48,7 +48,8 @@ _LOCAL = re.compile(
     r"(?:(?:[ T,]+|,?\s+(?i:u|um|në orën|në|ne|kl\.?|at)\s+)"
     rf"(?P<H>\d{{1,2}})(?:[:.](?P<M>\d{{2}})(?:[:.](?P<S>\d{{2}}))?(?:\s*{_HOUR_UNIT})?|\s*{_HOUR_UNIT}))?$"
 )
-_UNIX = re.compile(r"^\d{9,13}(?:\.\d+)?$")
+# Unix seconds or milliseconds; a Java long literal keeps its "L" (cresci-2017 writes "1183552203000L").
+_UNIX = re.compile(r"^\d{9,13}(?:\.\d+|L)?$")
 # The end of an ISO time that carries its zone: Z, +02:00, +0200, +02, or UTC/GMT.
 _ISO_ZONE = r"(?:[zZ]|\d[+-]\d{2}(?::?\d{2})?|UTC|GMT)$"
 _TIME_OF_DAY = r"\d:\d{2}|\d{1,2}\.\d{2}$|\d\s*(?i:h|uhr|č|sati|časova)\.?$"
@@ -465,7 +466,7 @@ def parse_dates(
     todo = parsed.isna()
     todo[todo] = text[todo].str.fullmatch(_UNIX.pattern).fillna(False).to_numpy(dtype=bool)
     if todo.any():
-        number = pd.to_numeric(text[todo], errors="coerce")
+        number = pd.to_numeric(text[todo].str.removesuffix("L"), errors="coerce")
         millis = number >= 1e11
         seconds = number.where(~millis, number / 1000)
         parsed[todo] = _to_utc(pd.to_datetime(seconds, unit="s", errors="coerce", utc=True))
