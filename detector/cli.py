@@ -346,7 +346,6 @@ def train_command(tables: str | None, labels_path: str | None, output: str | Non
 
         detector train --labels my_labels.csv --notes "with the March review" --use
     """
-    import json
     from pathlib import Path
 
     from detector.accounts import model
@@ -363,10 +362,7 @@ def train_command(tables: str | None, labels_path: str | None, output: str | Non
     table = model.shipped_training_rows(table, tuple(c.name for c in datasets.COLLECTIONS))
     # as in the evaluated procedure: a counts-only bot collection trains beside humans cut to its fields
     m = model.train(datasets.with_training_copies(table, random_state), random_state=random_state, data_hashes=hashes)
-    packaged = model.card_path(model.PACKAGE_MODEL)
-    if packaged.exists():  # the nested evaluation of this procedure, when this model is its product
-        shipped_card = json.loads(packaged.read_text(encoding="utf-8"))
-        model.record_unseen(m.card, shipped_card.get("unseen_collections") or shipped_card.get("evaluated_procedure"))
+    model.record_shipped_unseen(m.card)  # the nested evaluation of this procedure, when this model is its product
     oof = m.card["metrics_out_of_fold"]
     summary = (
         f"trained {m.version} on {len(table):,} accounts: cross-collection ROC-AUC {oof['roc_auc']}, F1 {oof['f1_bot']}"

@@ -650,3 +650,17 @@ def test_a_calibration_of_rows_the_model_cannot_rank_keeps_their_order_near_one_
     # a calibration the rows do support is fitted as it was
     good = (z + rng.normal(scale=0.5, size=400) > 0).astype(int)
     assert fit_balanced_calibration(z, good)[0] > 1
+
+
+def test_a_retrain_by_the_shipped_procedure_carries_the_shipped_figures(tmp_path: Path) -> None:
+    # `detector train` and notebook 02 both call this: the same procedure's model shows the nested
+    # figures in `detector info`; a model trained on anything else says they were not measured.
+    from detector.accounts.model import PACKAGE_MODEL, card_path, record_shipped_unseen
+
+    shipped = json.loads(card_path(PACKAGE_MODEL).read_text(encoding="utf-8"))
+    retrained = {k: v for k, v in shipped.items() if k != "unseen_collections"}
+    assert record_shipped_unseen(json.loads(json.dumps(retrained)))["unseen_collections"] == shipped["unseen_collections"]
+    analyst = json.loads(json.dumps(retrained))
+    analyst["training"]["collections"]["analyst"] = 200
+    assert "unseen_collections" not in record_shipped_unseen(analyst)
+    assert "unseen_collections" not in record_shipped_unseen(json.loads(json.dumps(shipped)), shipped=tmp_path / "none.npz")

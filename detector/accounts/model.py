@@ -1011,6 +1011,17 @@ def record_unseen(card: dict[str, Any], unseen: dict[str, Any] | None) -> dict[s
     return card
 
 
+def record_shipped_unseen(card: dict[str, Any], shipped: str | Path | None = None) -> dict[str, Any]:
+    """:func:`record_unseen` with the figures of the shipped model's card (``shipped``: its model file).
+
+    A model retrained by the shipped procedure (``detector train``, notebook 02) is the model those
+    figures describe and gets them; any other gets "not measured". No packaged card: not measured.
+    """
+    cpath = card_path(shipped if shipped is not None else PACKAGE_MODEL)
+    shipped_card = json.loads(cpath.read_text(encoding="utf-8")) if cpath.exists() else {}
+    return record_unseen(card, shipped_card.get("unseen_collections") or shipped_card.get("evaluated_procedure"))
+
+
 def _fold_log_odds(table: pd.DataFrame, features: tuple[str, ...], booster: Booster | None, random_state: int) -> np.ndarray:
     y = table["label"].to_numpy(dtype=int)
     rng = np.random.default_rng(random_state)
