@@ -243,3 +243,33 @@ def test_a_repost_campaign_shows_the_reposted_text(tmp_path: Path) -> None:
     html = (tmp_path / "rep" / "report-latest.html").read_text(encoding="utf-8")
     row = html[html.index('id="campaign-dd5821a166af"') :]
     assert "reposted" in row[: row.index("</dl>")] and "В Аргентине во время разгона" in row[: row.index("</dl>")]
+
+
+def test_a_call_with_its_link_and_one_without_group_when_the_export_quotes_the_text() -> None:
+    # Two real IRA posts of ItsTimeToSecede (datasets/examples/posts/ira_texit_calls.csv): the release
+    # wraps some texts in quotes, and the link then swallowed the closing one, so the copy with a link
+    # and the copy without it were two rows of "Calls to action" instead of one.
+    from detector.ops.report import call_groups
+
+    posts = pd.DataFrame(
+        {
+            "post_id": ["r1", "r2"],
+            "author_id": ["ITSTIMETOSECEDE"] * 2,
+            "author_screen_name": ["ITSTIMETOSECEDE"] * 2,
+            "text": [
+                "'@LibertarianTex Howdy, hope you're doing fine. Would you like to participate in our #texit statewide rally scheduled for Nov. 5? https://t.co/Csr4rfQYxI'",
+                "'@JTS_1957 Howdy, hope you're doing fine. Would you like to participate in our #texit statewide rally scheduled for Nov. 5?'",
+            ],
+            "created_at": ["2016-10-26T23:15:00Z", "2016-10-27T14:30:00Z"],
+            "is_call": [True, True],
+            "call_score": [0.99, 0.99],
+            "score": [0.5, 0.5],
+            "event": ["rally"] * 2,
+            "when": ["Nov. 5"] * 2,
+            "where": ["", ""],
+            "cluster_ids": ["", ""],
+            "reasons": ["", ""],
+        }
+    )
+    rows = call_groups(posts, {})
+    assert [(r["n_posts"], r["n_authors"], r["post_ids"]) for r in rows] == [(2, 1, ["r1", "r2"])]

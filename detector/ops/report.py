@@ -856,8 +856,8 @@ def call_groups(posts: pd.DataFrame, name_of: dict[str, str], campaign_of: dict[
     """The calls among ``posts``, identical ones grouped: one text pushed by twenty accounts is one row.
 
     Texts are identical when they are the same after normalisation with links and addressees left
-    out (:func:`detector.posts.text.normalize_series`), so copies with different ``t.co`` links,
-    retweets and "@someone" prefixes group together. Rows are ordered by authors, then call score.
+    out (:func:`detector.posts.text.normalize_series`) and the quotes around the whole text dropped, so
+    copies with different ``t.co`` links, retweets and "@someone" prefixes group together. Rows are ordered by authors, then call score.
     """
     if posts.empty or "is_call" not in posts.columns or "text" not in posts.columns:
         return []
@@ -867,7 +867,9 @@ def call_groups(posts: pd.DataFrame, name_of: dict[str, str], campaign_of: dict[
     from detector.posts.text import MENTION_TOKEN, URL_TOKEN, normalize_series
 
     norm = normalize_series(calls["text"].astype("string").fillna(""))
-    calls["_key"] = norm.str.replace(URL_TOKEN, " ", regex=False).str.replace(MENTION_TOKEN, " ", regex=False).str.split().str.join(" ").to_numpy()
+    # The quotes some exports wrap a text in go too: a link at the end takes the closing one with it.
+    key = norm.str.replace(URL_TOKEN, " ", regex=False).str.replace(MENTION_TOKEN, " ", regex=False).str.split().str.join(" ")
+    calls["_key"] = key.str.strip(" '\"").to_numpy()
     calls["_t"] = pd.to_datetime(calls["created_at"], utc=True, errors="coerce", format="mixed")
     calls["_call_score"] = pd.to_numeric(calls["call_score"], errors="coerce")
     campaign_of = campaign_of or {}
