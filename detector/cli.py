@@ -641,6 +641,7 @@ def _timedelta(ctx: click.Context, param: click.Parameter, value: str | None) ->
 @click.option("--model", "model_path", type=click.Path(dir_okay=False), help="Account model for the authors' profiles (default: the registry's or the shipped one).")
 @click.option("--no-account-model", is_flag=True, help="Do not score the authors' profiles even when they come with the posts.")
 @click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True, help="Processes for coordination.")
+@lookalike_option
 @filter_options
 @input_options
 @engine_options
@@ -667,6 +668,7 @@ def posts_command(
     labels: tuple[str, ...],
     engine: str,
     scheduler: str | None,
+    lookalike: bool = True,
     date_order: str | None = None,
     date_format: str | None = None,
     columns_spec: str | None = None,
@@ -707,7 +709,7 @@ def posts_command(
                 input_path, output, clusters_out=clusters_out, accounts_out=accounts_out, campaigns_out=campaigns_out, fmt=None if fmt == "auto" else fmt,
                 model=model_path, use_model=not no_account_model, window=window, threshold=threshold,
                 min_accounts=min_accounts, kinds=kind_tuple, burst_window=burst_window, client=client,
-                profiles=profiles_path, dates=dask_dates, columns=dask_columns, timings=dask_timings, as_of=as_of,
+                profiles=profiles_path, dates=dask_dates, columns=dask_columns, timings=dask_timings, as_of=as_of, lookalike=lookalike,
             )  # fmt: skip
         if timings_out:
             # Phases as the client sees them; the workers' CPU is not in the client's CPU seconds.
@@ -724,6 +726,7 @@ def posts_command(
             f"{drun.extra['author_profiles_scored']} author profiles scored; {drun.candidates} posts shared a coordination key",
             err=True,
         )
+        _say_author_lookalikes(drun.extra["lookalike"], accounts_out, lookalike)
         if drun.extra["times_named"]:
             from detector.posts.extract import zone_note
 
@@ -771,6 +774,7 @@ def posts_command(
         rejects=read.rejects,
         timings=timings,
         tz=tz,
+        lookalike=lookalike,
     )
     posts_out, authors = _name_platforms(result.posts, result.authors, read.posts)
     kept = keep_rows(posts_out, min_score, labels)
@@ -797,6 +801,9 @@ def posts_command(
         f"{0 if result.account_scores is None else len(result.account_scores)} author profiles scored",
         err=True,
     )
+    from detector.accounts.lookalike import group_counts
+
+    _say_author_lookalikes(group_counts(result.account_scores), accounts_out, lookalike)
     if result.posts["when"].astype("string").fillna("").ne("").any():
         from detector.posts.extract import zone_note
 
@@ -805,6 +812,18 @@ def posts_command(
         click.echo(f"{len(kept)} of {len(result.posts)} post scores kept by {_filter_words(min_score, labels)} -> {output}", err=True)
     if rejected:
         click.echo(f"{_n(read.rejects.n_rejected, 'record')} rejected, {_n(read.rejects.n_field_warnings, 'field warning')}: see {rejected}", err=True)
+
+
+def _say_author_lookalikes(counts: tuple[int, int], accounts_out: str | None, lookalike: bool) -> None:
+    """The look-alike groups across the authors' profiles, once (and once that they were not looked for)."""
+    from detector.accounts.lookalike import OFF_NOTICE
+
+    groups, accounts = counts
+    if groups:
+        where = f"column lookalike_evidence of {accounts_out}" if accounts_out else "--accounts-out writes them"
+        click.echo(f"{_n(groups, 'look-alike group')} of {_n(accounts, 'author profile')}: see {where}", err=True)
+    elif not lookalike:
+        click.echo(f"note: {OFF_NOTICE}", err=True)
 
 
 def _profiles_note(matched: int, given: int, path: str | None) -> None:

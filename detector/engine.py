@@ -837,6 +837,7 @@ def analyse_partitioned(
     timings: dict[str, float] | None = None,
     columns: dict[str, str] | None = None,
     as_of: pd.Timestamp | None = None,
+    lookalike: bool = True,
 ) -> PostsEngineRun:
     """The ``detector posts`` job over partitions on Dask (same results as the local engine).
 
@@ -870,6 +871,9 @@ def analyse_partitioned(
     as_of : Timestamp, optional
         ``--as-of``: collection time of the ``profiles`` that carry none (else now: the partitions'
         latest post time is not gathered on the client).
+    lookalike : bool
+        Look-alike groups across the author profiles (the author parts' ``lookalike_*`` columns),
+        found on the client over every profile, as locally; False leaves them out.
     timings : dict, optional
         Filled with the wall-clock seconds of each phase seen from the client (``read and keys``,
         ``coordination``, ``author profiles``, ``campaigns``, ``scores and writing``); a
@@ -879,7 +883,7 @@ def analyse_partitioned(
     with _keep_dtypes():
         run = _analyse_partitioned(
             input_path, output, clusters_out, accounts_out, fmt, model, use_model, window, threshold, min_accounts, kinds, burst_window, client,
-            profiles, dates, timings, columns, as_of,
+            profiles, dates, timings, columns, as_of, lookalike,
         )  # fmt: skip
     if campaigns_out:
         from detector.io import write_table
@@ -892,11 +896,12 @@ def _analyse_partitioned(
     input_path: str | os.PathLike[str], output: str, clusters_out: str | None, accounts_out: str | None, fmt: str | None, model: Any, use_model: bool,
     window: Any, threshold: float | None, min_accounts: int | None, kinds: tuple[str, ...] | None, burst_window: Any, client: Any,
     profiles_path: str | os.PathLike[str] | None = None, dates: Any = None, timings: dict[str, float] | None = None, columns: dict[str, str] | None = None,
-    as_of: pd.Timestamp | None = None,
+    as_of: pd.Timestamp | None = None, lookalike: bool = True,
 ) -> PostsEngineRun:
     import dask
     import dask.dataframe as dd
 
+    from detector.accounts.lookalike import group_counts
     from detector.io import Rejects, write_rejects, write_table
     from detector.posts import coordination as co
     from detector.posts.calls import (
@@ -968,7 +973,7 @@ def _analyse_partitioned(
             profiles_given = (len(given), len(got.accounts))
         account_scores = None
         if use_model and (len(profile_rows) or (given is not None and len(given))):
-            account_scores = _score_profiles(profile_rows, model, client, given=given, path=str(input_path))
+            account_scores = _score_profiles(profile_rows, model, client, given=given, path=str(input_path), lookalike=lookalike)
 
     # The campaigns the clusters add up to, as the local engine names them (posts carry their campaign).
     from detector.posts.campaigns import build_campaigns
@@ -995,7 +1000,7 @@ def _analyse_partitioned(
             from detector.ops.runner import author_model_version
 
             version = author_model_version(account_scores)
-            authors = scored.map_partitions(_author_part, coord_d, acc_d, name_platforms, version, meta=_author_meta(name_platforms, version), align_dataframes=False)
+            authors = scored.map_partitions(_author_part, coord_d, acc_d, name_platforms, version, meta=_author_meta(name_platforms, version, account_scores), align_dataframes=False)
             writes.append(write_parts(authors, accounts_out, compute=False))
         dask.compute(*writes)
         done = dask.compute(scored["label"].value_counts(), scored["call_to_action"].sum(), scored["when"].astype("string").fillna("").ne("").sum())
@@ -1018,6 +1023,7 @@ def _analyse_partitioned(
         "times_named": int(done[2]),  # calls that name a time: the CLI says the zone they were read in, as locally
         "clusters": int(memberships["cluster_id"].nunique()) if len(memberships) else 0,
         "author_profiles_scored": 0 if account_scores is None else len(account_scores),
+        "lookalike": group_counts(account_scores),  # (groups, author profiles in them)
         "profiles_given": profiles_given,
     }
     return run
@@ -1034,7 +1040,7 @@ def _all_author_scores(scores: pd.DataFrame, authors: pd.Series) -> pd.DataFrame
     return out.sort_values("account_id", ignore_index=True)[co.SCORE_COLUMNS]
 
 
-def _score_profiles(profiles: pd.DataFrame, model: Any, client: Any, given: pd.DataFrame | None = None, path: str = "") -> pd.DataFrame | None:
+def _score_profiles(profiles: pd.DataFrame, model: Any, client: Any, given: pd.DataFrame | None = None, path: str = "", lookalike: bool = True) -> pd.DataFrame | None:
     """The authors' profiles scored as the local engine scores them: embedded ones, then the IRA
     CSV's partial ones, then given ones (``--profiles``); a later kind wins for one author."""
     from detector.posts.calls import score_author_profiles
@@ -1053,7 +1059,7 @@ def _score_profiles(profiles: pd.DataFrame, model: Any, client: Any, given: pd.D
     if not parts:
         return None
     accounts = pd.concat(parts, ignore_index=True).drop_duplicates("account_id", keep="last").reset_index(drop=True)
-    return score_author_profiles(accounts, model, path)
+    return score_author_profiles(accounts, model, path, lookalike=lookalike)  # the groups over every author profile, on the client
 
 
 def _placeholder_scored() -> pd.DataFrame:
@@ -1076,5 +1082,7 @@ def _score_meta() -> pd.DataFrame:
     return _placeholder_scored().iloc[:0]
 
 
-def _author_meta(platforms: bool = False, model_version: str | None = None) -> pd.DataFrame:
-    return _author_part(_placeholder_scored(), _no_coordination(), None, platforms, model_version).iloc[:0]
+def _author_meta(platforms: bool = False, model_version: str | None = None, account_scores: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The author parts' columns: with ``account_scores``' columns (the look-alike ones when they carry them)."""
+    none = None if account_scores is None else account_scores.iloc[:0]
+    return _author_part(_placeholder_scored(), _no_coordination(), none, platforms, model_version).iloc[:0]

@@ -366,3 +366,27 @@ def test_profiles_without_a_collection_time_are_measured_to_the_latest_post(tmp_
     code, _, err = _run(str(FIX / "ira_calls.csv"), "-o", str(tmp_path / "b.csv"), "--profiles", str(profiles), "--as-of", "2016-11-01")
     assert code == 0, err
     assert "no collection time" not in err
+
+
+def test_author_table_carries_the_lookalike_groups_of_the_authors_profiles(tmp_path: Path) -> None:
+    """The groups across the authors' profiles (real political-bots-2019 profiles, synthetic posts):
+    in the author table, said once; --no-lookalike leaves them out and says so once."""
+    from _magop import EXPECTED, magop_inputs
+
+    from detector.accounts.lookalike import LOOKALIKE_COLUMNS, OFF_NOTICE
+
+    posts, profiles = magop_inputs(tmp_path)
+    authors = tmp_path / "authors.csv"
+    code, _, err = _run(str(posts), "-o", str(tmp_path / "p.csv"), "--profiles", str(profiles), "--accounts-out", str(authors))
+    assert code == 0, err
+    assert err.count(f"2 look-alike groups of 7 author profiles: see column lookalike_evidence of {authors}") == 1
+    got = pd.read_csv(authors, dtype={"author_id": str}, keep_default_na=False)
+    assert {r.screen_name: (r.lookalike_group, r.lookalike_size, r.lookalike_evidence) for r in got.itertuples()} == EXPECTED
+    assert list(got.columns[-4:]) == [*LOOKALIKE_COLUMNS, "model_version"]
+
+    code, _, err = _run(str(posts), "-o", str(tmp_path / "q.csv"), "--profiles", str(profiles), "--accounts-out", str(tmp_path / "b.csv"), "--no-lookalike")
+    assert code == 0, err
+    assert err.count(f"note: {OFF_NOTICE}") == 1 and "look-alike groups of" not in err
+    off = pd.read_csv(tmp_path / "b.csv", dtype={"author_id": str})
+    assert not set(LOOKALIKE_COLUMNS) & set(off.columns)
+    assert off.set_index("author_id")["combined_score"].equals(got.set_index("author_id")["combined_score"])

@@ -555,3 +555,26 @@ def test_worker_warnings_are_logged_by_the_cli_not_printed_bare(tmp_path: Path) 
     assert len(lines) == 1 and " WARNING detector.io: " in lines[0], run.stderr  # formatted by the CLI's handler
     assert said in log_file.read_text(encoding="utf-8")
     assert "26 posts scored from 2 partitions" in run.stderr
+
+
+def test_posts_on_dask_give_the_authors_the_local_lookalike_groups(tmp_path: Path) -> None:
+    """The groups across the authors' profiles (real political-bots-2019 profiles, synthetic posts; see
+    tests/_magop.py) are found on the client over every profile: the author parts carry the local values."""
+    from _magop import EXPECTED, magop_inputs
+
+    posts, profiles = magop_inputs(tmp_path)
+    frame = pd.read_csv(posts, dtype=str)
+    parts = tmp_path / "parts"
+    parts.mkdir()
+    frame.iloc[::2].to_csv(parts / "a.csv", index=False)  # each group's authors in both partitions
+    frame.iloc[1::2].to_csv(parts / "b.csv", index=False)
+    runner = CliRunner()
+    local = runner.invoke(cli, ["posts", str(posts), "-o", str(tmp_path / "l.csv"), "--profiles", str(profiles), "--accounts-out", str(tmp_path / "la.csv")])
+    assert local.exit_code == 0, local.output
+    run = runner.invoke(cli, ["posts", str(parts), "--engine", "dask", "-o", str(tmp_path / "d.csv"), "--profiles", str(profiles), "--accounts-out", str(tmp_path / "da.csv")])
+    assert run.exit_code == 0, run.output
+    assert f"2 look-alike groups of 7 author profiles: see column lookalike_evidence of {tmp_path / 'da.csv'}" in run.stderr
+    got = engine.read_parts(str(tmp_path / "da.csv")).fillna({"lookalike_group": "", "lookalike_evidence": ""})
+    assert {r.screen_name: (r.lookalike_group, r.lookalike_size, r.lookalike_evidence) for r in got.itertuples()} == EXPECTED
+    want = pd.read_csv(tmp_path / "la.csv", dtype={"author_id": str}, keep_default_na=False)
+    assert list(got.columns) == list(want.columns)

@@ -131,6 +131,14 @@ def lookalikes_of(accounts: pd.DataFrame) -> pd.DataFrame:
     return find_lookalikes(lookalike_keys(accounts)).set_axis(accounts.index)
 
 
+def group_counts(found: pd.DataFrame | None) -> tuple[int, int]:
+    """(groups, accounts in them) of a frame with the look-alike columns; (0, 0) without them."""
+    if found is None or "lookalike_size" not in found.columns:
+        return 0, 0
+    grouped = found["lookalike_size"].to_numpy() > 0
+    return int(found.loc[grouped, "lookalike_group"].nunique()), int(grouped.sum())
+
+
 def blank_lookalikes(n: int, index: pd.Index | None = None) -> pd.DataFrame:
     """The look-alike columns of ``n`` accounts in no group (empty group, size 0, no evidence)."""
     return pd.DataFrame(

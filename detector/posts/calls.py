@@ -719,6 +719,10 @@ def author_table(
     noisy-OR of the account score (weight 0.70), the coordination score (0.70), the author's
     strongest templating (0.40) and strongest burst (0.30). Calls to action are counted
     (``n_calls``) but, as for posts, do not by themselves make an author suspicious.
+
+    When ``account_scores`` carry the look-alike columns (:func:`score_author_profiles`: groups
+    across the authors' profiles), each author gets them too (empty group, size 0 for an author
+    without a profile or outside a group); they change no score.
     """
     frame = scored.reset_index(drop=True).assign(author_screen_name=posts["author_screen_name"].to_numpy())
     # One id on two platforms is two authors: keyed by (platform, id) when the posts name platforms.
@@ -772,9 +776,27 @@ def author_table(
     )
     out["combined_score"] = combined.round(4).to_numpy()
     out["label"] = [label_for(x, author_known=not math.isnan(au)) for x, au in zip(combined, account, strict=True)]
+    if account_scores is not None and "lookalike_group" in account_scores.columns:
+        out = pd.concat([out, _author_lookalikes(out, account_scores)], axis=1)
     if platforms:
         out = out[[c for c in out.columns if c != "platform"] + ["platform"]]
     return out.sort_values(["combined_score", "n_posts"], ascending=[False, False]).reset_index(drop=True)
+
+
+def _author_lookalikes(authors: pd.DataFrame, account_scores: pd.DataFrame) -> pd.DataFrame:
+    """The look-alike columns of each author of ``authors`` from its profile's row of ``account_scores``."""
+    from detector.accounts.lookalike import LOOKALIKE_COLUMNS, blank_lookalikes
+
+    found = blank_lookalikes(len(authors), authors.index)
+    if account_scores.empty:
+        return found
+    mine, theirs = _keys(authors, account_scores)
+    first = ~theirs.duplicated().to_numpy()
+    idx = account_scores.loc[first].set_index(theirs.to_numpy()[first])
+    for col in LOOKALIKE_COLUMNS:
+        got = mine.map(idx[col])
+        found[col] = got.fillna(0).astype("int64").to_numpy() if col == "lookalike_size" else got.fillna("").astype(str).to_numpy(dtype=object)
+    return found
 
 
 @dataclass
@@ -887,6 +909,7 @@ def analyse_posts(
     rejects: Any = None,
     timings: dict[str, float] | None = None,
     tz: str | None = None,
+    lookalike: bool = True,
 ) -> PostAnalysis:
     """Score posts end to end: author profiles, coordination, campaigns, message features, the rule.
 
@@ -920,12 +943,15 @@ def analyse_posts(
     tz : str, optional
         Zone of the times the calls write (the user's ``--tz``); else each post's language decides
         (:func:`detector.posts.extract.event_zone`).
+    lookalike : bool
+        Look for look-alike groups across the scored author profiles (the author table's
+        ``lookalike_*`` columns); False (``--no-lookalike``) leaves them out.
     """
     from detector.posts import coordination as coord_mod
     from detector.posts.campaigns import build_campaigns
 
     with stage(timings, "author profiles"):
-        account_scores = _score_profiles(users, profiles, path, model, use_model, rejects)
+        account_scores = _score_profiles(users, profiles, path, model, use_model, rejects, lookalike)
     opts: dict[str, Any] = {"workers": workers}
     for name, value in (("window", window), ("threshold", threshold), ("min_accounts", min_accounts), ("kinds", kinds)):
         if value is not None:
@@ -1033,7 +1059,9 @@ def account_model(model: Any) -> Any:
     return model
 
 
-def _score_profiles(users: list[tuple[int, dict[str, Any]]] | None, profiles: pd.DataFrame | None, path: str, model: Any, use_model: bool, rejects: Any) -> pd.DataFrame | None:
+def _score_profiles(
+    users: list[tuple[int, dict[str, Any]]] | None, profiles: pd.DataFrame | None, path: str, model: Any, use_model: bool, rejects: Any, lookalike: bool = True
+) -> pd.DataFrame | None:
     """The account model's scores of the authors' profiles (embedded ones, then given ones)."""
     if not use_model or not (users or (profiles is not None and len(profiles))):
         return None
@@ -1049,12 +1077,15 @@ def _score_profiles(users: list[tuple[int, dict[str, Any]]] | None, profiles: pd
         return None
     # A profile given beside the posts wins over one embedded in them (it comes last).
     accounts = accounts.drop_duplicates("account_id", keep="last").reset_index(drop=True)
-    return score_author_profiles(accounts, model, path)
+    return score_author_profiles(accounts, model, path, lookalike=lookalike)
 
 
-def score_author_profiles(accounts: pd.DataFrame, model: Any, path: str = "") -> pd.DataFrame | None:
+def score_author_profiles(accounts: pd.DataFrame, model: Any, path: str = "", *, lookalike: bool = True) -> pd.DataFrame | None:
     """The account model's scores of the authors' canonical profiles, worded for the posts job (both engines).
 
+    With ``lookalike``, also the look-alike groups across these profiles (one list: every author
+    profile of the job, :func:`detector.accounts.lookalike.lookalikes_of`), as ``detector score``
+    finds them in a list of accounts; they change no score.
     None when no model is given and none can be loaded (:func:`account_model`).
     """
     from detector.accounts.model import score_accounts
@@ -1072,6 +1103,14 @@ def score_author_profiles(accounts: pd.DataFrame, model: Any, path: str = "") ->
     if absent:
         log.info("%s: author profiles: not in this input: %s", path, field_words(absent))
     log.info("scored %d author profiles with the account model", len(account_scores))
+    if lookalike:
+        from detector.accounts.lookalike import group_counts, lookalikes_of
+
+        found = lookalikes_of(accounts.reset_index(drop=True)).set_axis(account_scores.index)
+        account_scores = pd.concat([account_scores, found], axis=1)
+        groups, grouped = group_counts(found)
+        if groups:
+            log.info("%s: %d look-alike groups of %d author profiles", path, groups, grouped)
     return account_scores
 
 
