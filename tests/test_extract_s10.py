@@ -73,3 +73,54 @@ def test_when_as_labelled_session_10(text: str, lang: str, when: str, local: str
     assert got["when"] == when
     assert all(text[i:j] in when for i, j in got["when_spans"])
     assert got["when_ts"].tz_convert(extract.event_zone(lang)).tz_localize(None) == pd.Timestamp(local)
+
+
+WHERE_CASES = [
+    # A town after a building or a square is part of the place.
+    ("Rally tomorrow at the Texas State Capitol, Austin", "en", "at the Texas State Capitol, Austin"),
+    ("March to the Grand Hotel in Washington DC on Friday", "en", "to the Grand Hotel in Washington DC"),
+    ("Protest at the court building in Main Street at 6pm", "en", "at the court building in Main Street"),
+    ("Join us outside City Hall in Solidarity with the strikers", "en", "outside City Hall"),  # an idiom, no town
+    # Towns of the region from the GeoNames table, in their case forms and both scripts.
+    ("Protestë nesër në orën 18 në Ferizaj", "sq", "në Ferizaj"),
+    ("Të gjithë në Podujevë të shtunën", "sq", "në Podujevë"),
+    ("Nesër protestojmë në Gjakovë, ora 12", "sq", "në Gjakovë"),
+    ("Protest sutra u 18h u Zrenjaninu", "sr", "u Zrenjaninu"),
+    ("Протест сутра у 18 у Јагодини", "sr-Cyrl", "у Јагодини"),
+    ("Blokada sutra u 12h u Leskovcu", "sr", "u Leskovcu"),
+    ("Marshim paqësor drejt Gjirokastrës, nesër", "sq", "Gjirokastrës"),
+    # A list of towns with their gathering points (first on its line, or before a dash).
+    ("Blokade sutra:\nKikinda - 18h\nPančevo - 19h", "sr", "Kikinda"),
+    # No town: the Albanian "year" (Vitina), a surname after a first name, "të" (of) before a town, English lower case.
+    ("Protestë në vitin 2025, nesër", "sq", ""),
+    ("Bashkohuni me Edmond Zogajn, nesër ora 12", "sq", ""),
+    ("Join us in the kitchen for the vigil tonight", "en", ""),
+]
+
+
+@pytest.mark.parametrize(("text", "lang", "where"), WHERE_CASES)
+def test_where_session_10(text: str, lang: str, where: str) -> None:
+    assert extract_one(text, POSTED, lang)["where"] == where
+
+
+def test_the_towns_table_is_geonames_folded_and_small() -> None:
+    path = extract._TOWNS_FILE
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert any("GeoNames" in x and "CC BY 4.0" in x for x in lines if x.startswith("#"))
+    rows = [x.split("\t") for x in lines if x and not x.startswith("#")]
+    assert {r[1] for r in rows} == {"XK", "RS", "AL", "MK", "BA", "ME", "HR"} and all(int(r[2]) >= 5000 for r in rows)
+    spellings = [s for r in rows for s in r[4].split("|")]
+    assert all(s == extract.fold(s).text and len(s.replace(" ", "")) >= 4 for s in spellings)
+    assert path.stat().st_size < 100_000
+
+
+def test_a_missing_towns_table_is_a_typed_error(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from detector.errors import ModelError
+
+    monkeypatch.setattr(extract, "_TOWNS_FILE", tmp_path / "missing.tsv")
+    extract._gazetteer.cache_clear()
+    try:
+        with pytest.raises(ModelError, match="towns table"):
+            extract._gazetteer()
+    finally:
+        extract._gazetteer.cache_clear()

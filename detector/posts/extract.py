@@ -50,13 +50,16 @@ files.
 from __future__ import annotations
 
 import functools
+import logging
 import unicodedata
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import regex
 
+from detector.errors import ModelError
 from detector.posts.call_cues import SERBIAN_MARCH
 from detector.posts.text import _table
 
@@ -625,19 +628,179 @@ def _best_where(f: Folded, when: regex.Match[str] | None = None, original: str =
             if cut <= start or text[cut + 1 : end].strip(" \"”") not in _TRAILING:
                 break
             end = cut
-        return start, end
+        return start, _town_after(f, original, lang, end)
     b = _BUILDING_RX.search(f.text)
     if b:
-        return b.start(), b.end()
+        return b.start(), _town_after(f, original, lang, b.end()) if original else b.end()
     if original:
         english = _primary(lang) == "en"
         named = _named_place(f, original, _venue_rxs(english)[0]) or _us_place(f, original)
         if named:
             return named
     t = TOWN_RX.search(f.text)
-    if t:
+    g = _gazetteer_town(f, original, lang) if original else None
+    if t and (g is None or t.start() <= g[0]):
         return t.start(), t.end()
+    if g:
+        return g
     return _named_place(f, original, _venue_rxs(_primary(lang) == "en")[1]) if original else None
+
+
+# Session 10 (h51): the towns of Kosovo, Serbia, Albania, North Macedonia, Bosnia and Herzegovina, Montenegro and
+# Croatia of 5,000 people or more, with their Albanian, Serbian (both scripts), Croatian, Bosnian and other spellings
+# from GeoNames (CC BY 4.0), folded: ``detector/data/towns-balkans.tsv``, built by ``bench/build_towns.py`` (provenance
+# in ``datasets/README.md``). For ``where`` only: :data:`TOWN_RX`, a feature of the trained call model, is unchanged.
+# A town is read with the case endings of the region's inflection ("u Kragujevcu", "në Prishtinë", "Prishtinës",
+# "nga Shkodra", "u Novom Sadu": :func:`_word_specs`). It is a place after a preposition of place ("u", "na", "në", "te", "ka", "do", "in",
+# "at", "to", ...), or, in a post not known to be English, when written with a capital.
+_TOWNS_FILE = Path(__file__).resolve().parents[1] / "data" / "towns-balkans.tsv"
+_TOWN_PREPOSITIONS = frozenset("u na ne in at to te tek ka do drejt prane para perpara kod ispred pred kraj pored".split())
+# The case endings of Serbian, Bosnian, Croatian and Albanian town names (folded): "Beogradu", "Beogradom", "Niksicima",
+# "Prishtinës", "Prizrenit", "Tiranën", "Vushtrrisë", "Durrësit", "Ferizajt". A demonym or an adjective ("Zeničani",
+# "Banjalučki", "Lushnjari") is no ending: the people or a thing of the town, not the town.
+_CASE_ENDINGS = frozenset("a e i o u om em it in es en ut un s n t ja je ju jom ima ama ve ave eve se ise ese".split())
+_VOWELS = "aeiou"
+_log = logging.getLogger(__name__)
+
+
+def _word_specs(word: str) -> list[tuple[str, bool]]:
+    """How one word of a town's spelling may be written: ``(stem, ending required)``, the ending one of :data:`_CASE_ENDINGS`.
+
+    A stem that dropped the word's final vowel needs an ending ("Vitina" is never "vitin", the Albanian "year";
+    "Zara" never "zar"); so does the stem without the Serbian fleeting "a" or the Albanian "ë" (Kragujevac ->
+    Kragujevcu, Leskovac -> Leskovcu, Shkodër -> Shkodra, Gjirokastër -> Gjirokastrës).
+    """
+    dropped = word[-1] in _VOWELS and len(word) > 2
+    specs = [(word[:-1] if dropped else word, dropped)]
+    if len(word) >= 5 and regex.search(r"[^aeiou]a[ckn]$|[^aeiou]e[rl]$", word):
+        specs.append((word[:-2] + word[-1], True))
+    return specs
+
+
+@functools.cache
+def _gazetteer() -> dict[str, list[tuple[tuple[tuple[str, bool], ...], ...]]]:
+    """The towns' spellings, indexed by the stem of their first word: for each, the specs of its words (see above)."""
+    try:
+        lines = _TOWNS_FILE.read_text(encoding="utf-8").splitlines()
+    except OSError as e:
+        raise ModelError(f"the towns table {_TOWNS_FILE} cannot be read ({e}); reinstall the detector") from e
+    index: dict[str, list[tuple[tuple[tuple[str, bool], ...], ...]]] = {}
+    for line in lines:
+        if not line or line.startswith("#"):
+            continue
+        for spelling in line.split("\t")[4].split("|"):
+            words = spelling.split()
+            specs = tuple(tuple(_word_specs(w)) for w in words)
+            for stem, _ in specs[0]:
+                index.setdefault(stem, []).append(specs)
+    _log.debug("towns table: %d stems from %s", len(index), _TOWNS_FILE.name)
+    return index
+
+
+def _fits(token: str, specs: tuple[tuple[str, bool], ...]) -> bool:
+    for stem, ending in specs:
+        if token.startswith(stem):
+            rest = token[len(stem) :]
+            if rest in _CASE_ENDINGS or rest == "" and not ending:
+                return True
+    return False
+
+
+_TOKEN = regex.compile(r"[^\W\d_]+")
+
+
+def _gazetteer_at(folded: str, tokens: list[regex.Match[str]], i: int) -> int | None:
+    """The end (in ``folded``) of the longest town spelling starting at token ``i``, or ``None``."""
+    index = _gazetteer()
+    word = tokens[i].group(0)
+    best = None
+    for k in range(0, 4):  # the longest ending is three letters
+        if len(word) - k < 3:
+            break
+        for specs in index.get(word[: len(word) - k], ()):
+            if len(specs) > len(tokens) - i:
+                continue
+            ok = all(
+                _fits(tokens[i + n].group(0), specs[n]) and (n == 0 or folded[tokens[i + n - 1].end() : tokens[i + n].start()] in (" ", "-"))
+                for n in range(len(specs))
+            )
+            if ok:
+                end = tokens[i + len(specs) - 1].end()
+                best = end if best is None or end > best else best
+    return best
+
+
+def _gazetteer_town(f: Folded, original: str, lang: str | None, at: int | None = None) -> tuple[int, int] | None:
+    """The first town of :func:`_gazetteer` written as a place (see above); with ``at``, only one starting there, after a building."""
+    folded = f.text
+    tokens = list(_TOKEN.finditer(folded))
+    english = _primary(lang) == "en"
+    for i, tok in enumerate(tokens):
+        if at is not None and tok.start() != at:
+            continue
+        if tok.start() > 0 and (folded[tok.start() - 1] in "@/._#" or folded[tok.start() - 1].isalnum()):
+            continue  # a mention, a link, a hashtag, letters glued to digits
+        end = _gazetteer_at(folded, tokens, i)
+        if end is None or (end < len(folded) and folded[end].isalnum()):
+            continue
+        before = folded[tokens[i - 1].start() : tokens[i - 1].end()] if i > 0 and folded[tokens[i - 1].end() : tok.start()] == " " else ""
+        if before == "te" and original[int(f.source[tokens[i - 1].start() + 1])] in "ëË":
+            before = ""  # the Albanian particle "të" ("të Kukësit", of Kukës), not the preposition "te"
+        capital = _is_upper(f, original, tok.start())
+        named_before = i > 0 and folded[tokens[i - 1].end() : tok.start()] == " " and _is_upper(f, original, tokens[i - 1].start())
+        listed = capital and not english and not named_before and _listed(f, original, tok.start(), end)  # "Edmond Cokun": a surname
+        if at is not None or (before in _TOWN_PREPOSITIONS and (capital or not english)) or listed:
+            return tok.start(), end
+    return None
+
+
+_LIST_BEFORE = regex.compile(r"(?:^|[,;:|•(–\-/\n])[ \t]*$")
+_LIST_AFTER = regex.compile(r"[ \t]*(?:[,;:–\-]|$)", flags=regex.MULTILINE)
+
+
+def _listed(f: Folded, original: str, start: int, end: int) -> bool:
+    """Whether a town written without a preposition stands as a place: first on its line or after a comma or dash,
+    or before a colon, comma or dash ("Београд - Бранков мост", "Kruševac: …", "Durrës, Tiranë"), not inside a sentence."""
+    i, j = int(f.source[start]), int(f.source[end - 1]) + 1
+    return bool(_LIST_BEFORE.search(original[max(0, i - 3) : i] if i else "") or i == 0 or _LIST_AFTER.match(original, j))
+
+
+# Session 10 (h51): a town written after a building or a square is part of the place ("at the Texas State Capitol,
+# Austin", "to Trump Hotel in Washington DC", "in front of the RTS building in Takovska Street"): after a comma, a town
+# known (:data:`TOWN_RX`, the towns table) or "DC"; after "in"/"u"/"në", a town known; after the English "in", also a
+# capitalised name ("in Takovska Street"; never "in Solidarity with", "in Memory of").
+_AFTER_PLACE = regex.compile(r"(?:, ?| (?:in|u|ne) )")
+_DC = regex.compile(r",? ?d\.? ?c\.?(?!\w)")
+
+
+def _town_after(f: Folded, original: str, lang: str | None, end: int) -> int:
+    """``end`` moved past a town written right after the place ending there (see above), else ``end``."""
+    text = _lined(f, original)
+    sep = _AFTER_PLACE.match(text, end)
+    if sep is None or not original:
+        return end
+    at = sep.end()
+    if sep.group(0).startswith(",") and not _is_upper(f, original, at):
+        return end
+    town = TOWN_RX.match(text, at)
+    new = town.end() if town else None
+    if new is None:
+        g = _gazetteer_town(f, original, lang, at)
+        new = g[1] if g else None
+    if new is None and sep.group(0) == " in ":
+        named = regex.match(rf"(?:{_NAME_WORD})(?: (?:{_NAME_WORD})){{0,2}}", text[at:], stop=_STOP_WORDS)
+        if named and _is_upper(f, original, at):
+            words = named.group(0).split()
+            keep = 1 + next((n for n, _ in enumerate(words[1:]) if not _is_upper(f, original, at + len(" ".join(words[: n + 1])) + 1)), len(words) - 1)
+            stop = at + len(" ".join(words[:keep]))
+            if not regex.match(r" (?:of|with|for)(?!\w)", text[stop:]):  # "in Solidarity with", "in Memory of": an idiom
+                new = stop
+    if new is None:
+        return end
+    dc = _DC.match(text, new)
+    if dc:
+        new = dc.end()
+    return new
 
 
 # Session 8, for ``where`` only: a place named by a preposition and a proper name that no kind of
