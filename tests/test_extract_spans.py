@@ -192,3 +192,25 @@ def test_the_fifth_batch_has_its_own_groups_and_leaves_copies_out() -> None:
     fifth = bench.held_out_table(per_call[per_call["group"].str.startswith("5th")].reset_index(), "5th batch, held out").set_index("group")
     assert fifth["calls"].to_dict() == {"5th: English, IRA": 1, "5th: text also in an older batch": 1, "5th batch, held out": 1}
     assert fifth.loc["5th batch, held out", "timestamp right"] == "1/1"
+
+
+def test_the_sixth_batch_has_its_own_groups_and_leaves_copies_out() -> None:
+    # Synthetic posts: "old" of the fifth batch; "copy" of the sixth batch has its text; "new" of the sixth batch, an IRA post.
+    bench = _bench()
+    posts = pd.DataFrame(
+        {"text": ["Rally on Saturday at 5pm", "RT @x: rally on  Saturday at 5pm", "Vigil tonight at 8 PM ET"], "lang": ["en", "en", "en"],
+         "created_at": [None, None, "2025-05-14 09:00:00+00:00"], "source": ["ira", "ira", "ira"]},
+        index=["old", "copy", "new"],
+    )  # fmt: skip
+    spans = pd.DataFrame(
+        [("old", "when", 9, 24, "rally", None), ("copy", "when", 16, 32, "rally", None), ("new", "when", 6, 24, "other", "2025-05-14 20:00")],
+        columns=["post_id", "field", "start", "end", "event_kind", "when_local"],
+    )  # fmt: skip
+    spans[["start", "end"]] = spans[["start", "end"]].astype("Int64")
+    spans["method"] = ["read; fifth batch (h47)", "read; sixth batch (h51)", "read; sixth batch (h51)"]
+    per_call = bench.measure_spans(spans, posts).set_index("post_id")
+    assert per_call["group"].to_dict() == {"old": "5th: English, IRA", "copy": "6th: text also in an older batch", "new": "6th: English, IRA"}
+    sixth = bench.held_out_table(per_call[per_call["group"].str.startswith("6th")].reset_index(), bench.SIXTH_ALL).set_index("group")
+    assert sixth["calls"].to_dict() == {"6th: English, IRA": 1, "6th: text also in an older batch": 1, "6th batch, held out": 1}
+    # "Vigil tonight at 8 PM ET": the zone is in the span, which is exactly the labelled one, and the time is right
+    assert sixth.loc["6th batch, held out", ["time R exact", "timestamp right"]].tolist() == ["1/1", "1/1"]
