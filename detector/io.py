@@ -64,6 +64,11 @@ def detect_format(path: str | os.PathLike[str]) -> str:
         head = fh.read(65536)
     if head.startswith(b"PAR1"):
         return "parquet"
+    # Two shapes users have that are no format of their own: said plainly, not "binary content".
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise UnknownFormatError("a text file saved as UTF-16 (Excel's 'Unicode Text'): save it as 'CSV UTF-8' and give that file", path=str(p))
+    if head.startswith(b"\x1f\x8b"):
+        raise UnknownFormatError("a gzip-compressed file (.gz, .tar.gz): extract it first and give the CSV or JSON inside", path=str(p))
     if head.startswith(BOM):
         head = head[len(BOM) :]
     text = head.lstrip()

@@ -312,10 +312,18 @@ def test_csv_rows_of_the_wrong_width_are_rejected_and_the_rest_read(
     assert all(action == "rejected" for _, _, action, _ in notes(batch))
 
 
+UTF16 = "a text file saved as UTF-16 (Excel's 'Unicode Text'): save it as 'CSV UTF-8' and give that file"
+
+
 @pytest.mark.parametrize(
     ("content", "fmt", "message"),
     [
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", None, "binary content of an unknown format (a spreadsheet? save it as CSV)"),
+        # Excel's "Unicode Text" (UTF-16 with its byte-order mark, tab-separated), either byte order
+        ("Username\tFollowers\r\nana\t10\r\n".encode("utf-16"), None, UTF16),
+        (b"\xfe\xff" + "Username\tFollowers\r\nana\t10\r\n".encode("utf-16-be"), None, UTF16),
+        # a Bot Repository archive given as it was downloaded (botrepo-2019/*.tar.gz)
+        (b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03", None, "a gzip-compressed file (.gz, .tar.gz): extract it first and give the CSV or JSON inside"),
         (b"just some words\nand more words\n", None, "not CSV (no delimiter in the header line), JSON, JSONL or Parquet"),
         (b"id,screen_name\n1,a\n", "xml", "unknown format 'xml' (choose one of csv, json, jsonl, parquet)"),
     ],
