@@ -214,3 +214,26 @@ def test_the_sixth_batch_has_its_own_groups_and_leaves_copies_out() -> None:
     assert sixth["calls"].to_dict() == {"6th: English, IRA": 1, "6th: text also in an older batch": 1, "6th batch, held out": 1}
     # "Vigil tonight at 8 PM ET": the zone is in the span, which is exactly the labelled one, and the time is right
     assert sixth.loc["6th batch, held out", ["time R exact", "timestamp right"]].tolist() == ["1/1", "1/1"]
+
+
+def test_a_second_reading_is_compared_span_for_span() -> None:
+    # Synthetic: two calls read twice; the readers agree on the first, and differ on the second's place and hour.
+    bench = _bench()
+    posts = pd.DataFrame({"text": ["Rally tomorrow in Dallas", "Protest at 5pm at City Hall"]}, index=["a", "b"])
+    rows = [("a", "when", 6, 14, "rally", "2025-05-15"), ("a", "where", 15, 24, "rally", None),
+            ("b", "when", 8, 14, "protest", "2025-05-14 17:00"), ("b", "where", 15, 27, "protest", None)]  # fmt: skip
+    cols = ["post_id", "field", "start", "end", "event_kind", "when_local"]
+    first = pd.DataFrame(rows, columns=cols)
+    second = pd.DataFrame([*rows[:3], ("b", "where", 18, 27, "protest", None)], columns=cols)
+    second.loc[2, "when_local"] = "2025-05-14 05:00"
+    for df in (first, second):
+        df[["start", "end"]] = df[["start", "end"]].astype("Int64")
+    got = bench.second_reading(first, second, posts)
+    assert got == "on the 2 calls read twice, the kind agrees on 2/2, the time spans on 2/2, the place spans on 1/2 and the meant day and hour on 1/2"
+
+
+def test_the_second_reading_file_holds_offsets_of_spanned_calls_only() -> None:
+    second = pd.read_csv(SPANS.with_name("extract_spans_second.csv"), dtype={"start": "Int64", "end": "Int64"})
+    first = pd.read_csv(SPANS, dtype=str)
+    assert list(second.columns) == list(first.columns) and set(second["labeller"]) == {"h51"}
+    assert set(second["post_id"]) <= set(first.loc[first["labeller"] == "h43", "post_id"]) and second["post_id"].nunique() == 24
