@@ -86,3 +86,22 @@ def test_cli_from_a_file_and_from_the_store(clusters_file: Path, tmp_path: Path)
 
     res = runner.invoke(cli, ["explain", "nobody", "--clusters", str(clusters_file)])
     assert res.exit_code == 2 and "account 'nobody' is in no coordination cluster" in res.output
+
+
+def test_a_screen_name_asked_of_a_file_that_names_accounts_by_id_says_so(tmp_path: Path) -> None:
+    # Real PHEME tweets (tests/fixtures/posts/pheme_ferguson.jsonl): ids are numbers, and the clusters
+    # file of `detector posts` names members by id only. "@YourAnonNews" (id 279390084) is in a cluster:
+    # the message said it was in none.
+    res = CliRunner().invoke(
+        cli,
+        ["posts", str(ROOT / "tests" / "fixtures" / "posts" / "pheme_ferguson.jsonl"), "-o", str(tmp_path / "p.csv"), "--clusters-out", str(tmp_path / "c.csv")],
+    )
+    assert res.exit_code == 0, res.output
+    m = read_memberships(tmp_path / "c.csv")
+    assert explain_link(m, "279390084", source="c.csv").events  # by its id it is found
+    with pytest.raises(InputError) as err:
+        explain_link(m, "@YourAnonNews", source="c.csv")
+    assert str(err.value) == (
+        "field 'account': account '@YourAnonNews' is in no coordination cluster of c.csv by that name: the file names accounts by id "
+        "only; give its id (author_id beside author_screen_name in the post scores)"
+    )

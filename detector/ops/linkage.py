@@ -209,6 +209,14 @@ def resolve_account(memberships: pd.DataFrame, who: str, source: str) -> tuple[s
         hit = memberships[names.eq(name.casefold())]
     if hit.empty:  # inputs without ids use the screen name as the id
         hit = memberships[ids.str.casefold().eq(name.casefold())]
+    named = memberships["screen_name"].fillna("").astype(str).str.len().gt(0).any()
+    if hit.empty and text.startswith("@") and not named and ids.astype(str).str.fullmatch(r"\d+").all():
+        # A clusters file of `detector posts` names its members by id only (numbers): a name cannot be found there.
+        raise InputError(
+            f"account '{who}' is in no coordination cluster of {source} by that name: the file names accounts by id only; "
+            "give its id (author_id beside author_screen_name in the post scores)",
+            field="account",
+        )
     if hit.empty:
         raise InputError(f"account '{who}' is in no coordination cluster of {source}", field="account")
     account = str(hit["account_id"].iloc[0])
