@@ -1166,12 +1166,13 @@ def collect_search_command(query: str, since: str | None, until_text: str | None
 @click.option("--env-file", type=click.Path(dir_okay=False), help="A .env file holding X_BEARER_TOKEN (default: ./.env).")
 @click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True, help="Processes for coordination.")
 @click.option("--top", type=click.IntRange(min=1), default=50, show_default=True, help="Accounts, posts and clusters listed in the HTML report.")
+@lookalike_option
 @input_options
 @handle_errors
 def run_command(
     watch_name: str, config_path: str | None, from_posts: str | None, from_accounts: str | None, out_dir: str | None,
     db: str | None, data_dir: str | None, run_log: str | None, lookback: Any, collect_since: str | None,
-    max_pages: int | None, model_path: str | None, env_file: str | None, workers: int, top: int, as_of: Any = None,
+    max_pages: int | None, model_path: str | None, env_file: str | None, workers: int, top: int, as_of: Any = None, lookalike: bool = True,
     date_order: str | None = None, date_format: str | None = None, columns_spec: str | None = None, tz: str | None = None,
 ) -> None:
     """Collect, score, store and report one watch: the job to put in cron.
@@ -1214,13 +1215,17 @@ def run_command(
             watch_name, config=config_path, db=db, data_dir=base, out_dir=out_dir, from_posts=from_posts,
             from_accounts=from_accounts, env_file=env_file, collect_since=collect_since, max_pages=max_pages,
             lookback=lookback, model=model_path, workers=workers, top=top,
-            dates=dates, columns=columns, as_of=as_of,
+            dates=dates, columns=columns, as_of=as_of, lookalike=lookalike,
         )
     finally:
         root.removeHandler(handler)
         handler.close()
         log.setLevel(level_before)
     click.echo(result.summary())
+    if not lookalike:
+        from detector.accounts.lookalike import OFF_NOTICE
+
+        click.echo(f"note: {OFF_NOTICE}", err=True)
     if result.report is not None:
         click.echo(str(result.report.html))
     if result.rejects_path:

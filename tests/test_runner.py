@@ -451,3 +451,37 @@ def test_run_profiles_without_a_collection_time_are_measured_to_as_of_else_the_l
         assert ages == want, as_of
         said = logged.read_text(encoding="utf-8")[len(before) :].count(notice)  # the run's log, as cron keeps it
         assert said == (1 if as_of is None else 0), as_of
+
+
+def test_a_run_stores_the_authors_lookalike_groups_and_reports_them(data_dir: Path, tmp_path: Path) -> None:
+    """The groups across the run's author profiles (real political-bots-2019 profiles, synthetic posts;
+    see tests/_magop.py) go with the author scores into the store and into the cron report; a rerun
+    stores nothing new; --no-lookalike stores none and says so."""
+    from _magop import EXPECTED, magop_inputs
+
+    posts, profiles = magop_inputs(tmp_path)
+    config = tmp_path / "watches.toml"
+    config.write_text('[watches.towns]\nqueries = ["committee"]\n', encoding="utf-8")
+    args = ["--watch", "towns", "--config", str(config), "--from", str(posts), "--profiles", str(profiles)]
+    res = invoke(*args)
+    assert res.exit_code == 0, res.output
+    assert "2 look-alike group(s) of authors" in res.output
+    with open_store(None, data_dir) as s:
+        stored = s.account_scores(watch="towns", latest=True)
+    names = dict(zip(stored["account_id"], stored["screen_name"], strict=True))
+    assert {names[r.account_id]: (r.lookalike_group, r.lookalike_size, r.lookalike_evidence) for r in stored.itertuples()} == EXPECTED
+    doc = json.loads((data_dir / "reports" / "towns" / "report-towns-latest.json").read_text(encoding="utf-8"))
+    assert [(g["group"], g["size"], sorted(m["screen_name"] for m in g["members"])) for g in doc["lookalike_groups"]] == [
+        ("L1", 4, sorted(n for n, v in EXPECTED.items() if v[0] == "L1")),
+        ("L2", 3, sorted(n for n, v in EXPECTED.items() if v[0] == "L2")),
+    ]
+    assert invoke(*args).output.count("0 post and 0 author score(s)") == 1  # same groups: nothing new to store
+
+    other = tmp_path / "off.sqlite"
+    res = CliRunner().invoke(cli, ["run", *args, "--db", str(other), "--no-lookalike"], catch_exceptions=False)
+    assert res.exit_code == 0, res.output
+    assert res.output.count("look-alike groups across the list were not looked for") == 1
+    with open_store(str(other)) as s:
+        off = s.account_scores(watch="towns", latest=True)
+    assert len(off) == 9 and (off["lookalike_group"] == "").all()
+    assert off.set_index("account_id")["score"].sort_index().tolist() == stored.set_index("account_id")["score"].sort_index().tolist()

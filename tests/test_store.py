@@ -52,6 +52,34 @@ def test_schema_version_is_recorded_and_another_is_refused(target):
         open_store(target)
 
 
+def test_a_version_2_store_gains_the_lookalike_columns_and_keeps_its_scores(target):
+    """Version 3 adds the look-alike evidence to account scores. A version-2 store (made here as
+    version 2 made it: the same tables without the three columns) is migrated in place on opening;
+    its scores read back with no group, and new scores keep their group."""
+    with open_store(target) as s:
+        s.upsert_accounts(accounts(account_id=["1", "2"], screen_name=["a", "b"]))
+        s.add_account_scores(_scores([("1", 0.10, "human"), ("2", 0.92, "bot")]), run_id="old", scored_at=T0)
+        for col in ("lookalike_group", "lookalike_size", "lookalike_evidence"):
+            s.execute(f"ALTER TABLE account_scores DROP COLUMN {col}")
+        s.execute("UPDATE metadata SET value = '2' WHERE key = 'schema_version'")
+    with open_store(target) as s:
+        assert s.schema_version == SCHEMA_VERSION == 3
+        old = s.account_scores(run_id="old")
+        assert old[["account_id", "score", "lookalike_group", "lookalike_size", "lookalike_evidence"]].values.tolist() == [
+            ["1", 0.10, "", 0, ""], ["2", 0.92, "", 0, ""],
+        ]  # fmt: skip
+        new = _scores([("1", 0.20, "human"), ("2", 0.90, "bot")]).assign(
+            lookalike_group=["", "L1"], lookalike_size=[0, 4], lookalike_evidence=["", "3 others share its description (144 characters)"]
+        )
+        s.add_account_scores(new, run_id="new", scored_at=T0 + timedelta(hours=1))
+        got = s.account_scores(run_id="new")
+        assert got[["account_id", "lookalike_group", "lookalike_size", "lookalike_evidence"]].values.tolist() == [
+            ["1", "", 0, ""], ["2", "L1", 4, "3 others share its description (144 characters)"],
+        ]  # fmt: skip
+    with open_store(target) as s:  # opened again: nothing to migrate
+        assert s.counts()["account_scores"] == 4
+
+
 def test_opening_twice_is_harmless(target):
     with open_store(target) as s:
         s.upsert_accounts(accounts(account_id=["1"], screen_name=["a"]))

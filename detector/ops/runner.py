@@ -103,6 +103,8 @@ class RunResult:
     clusters_found: int = 0
     suspicious_posts: int = 0
     suspicious_accounts: int = 0
+    lookalike_groups: int = 0  # look-alike groups across the analysed authors' profiles
+    lookalike: bool = True  # whether they were looked for (--no-lookalike: not)
     report: ReportPaths | None = None
     rejects_path: str | None = None
     stage_seconds: dict[str, float] = field(default_factory=dict)
@@ -115,6 +117,7 @@ class RunResult:
             f"{self.posts_analysed} post(s) analysed, {self.suspicious_posts} suspicious",
             f"{self.suspicious_accounts} suspicious author(s)",
             f"{self.clusters_found} cluster(s)",
+            f"{self.lookalike_groups} look-alike group(s) of authors" if self.lookalike_groups else "",
             f"{self.post_scores_written} post and {self.account_scores_written} author score(s) "
             f"and {self.clusters_written} cluster(s) stored (new or changed)",
         ]
@@ -262,6 +265,7 @@ def run_watch(
     dates: Any = None,
     columns: dict[str, str] | None = None,
     as_of: pd.Timestamp | None = None,
+    lookalike: bool = True,
 ) -> RunResult:
     """Run every stage for ``watch`` against an open store (the caller holds the lock).
 
@@ -295,12 +299,15 @@ def run_watch(
     as_of : Timestamp, optional
         ``--as-of``: collection time of the ``from_accounts`` profiles that carry none (else the
         latest time of the ``from_posts`` posts, else now), as ``detector posts --as-of``.
+    lookalike : bool
+        Look-alike groups across the analysed authors' profiles, stored with their scores and shown
+        in the report; False (``--no-lookalike``) leaves them out, said once in the log.
     """
     if lookback <= timedelta(0):
         raise ConfigError(f"lookback must be positive, got {lookback}")
     resumed_id = store.unfinished_run(watch.name)
     run_id = store.start_run(watch.name, run_id=resumed_id)
-    result = RunResult(run_id, watch.name, resumed=resumed_id is not None)
+    result = RunResult(run_id, watch.name, resumed=resumed_id is not None, lookalike=lookalike)
     runs = store.runs(watch.name)
     started = runs.loc[runs["run_id"] == run_id, "started_at"].iloc[0].to_pydatetime()
     log.info("run %s of watch '%s' %s (started %s)", run_id, watch.name, "resumed" if result.resumed else "begins", started.isoformat())
@@ -321,7 +328,7 @@ def run_watch(
         _pause_point("collect")
         with _stage(result, "score"):
             posts = store.posts(source=watch.name, since=started - lookback).drop(columns=["raw", "first_seen", "last_seen"])
-            analysis = analyse(store, watch, posts, model=model, workers=workers) if len(posts) else None
+            analysis = analyse(store, watch, posts, model=model, workers=workers, lookalike=lookalike) if len(posts) else None
         with _stage(result, "store"):
             if analysis is None:
                 log.info("run %s: the watch saw no post within %s of the run's start: nothing to score", run_id, lookback)
@@ -528,10 +535,12 @@ class Analysis:
     model_version: str
 
 
-def analyse(store: Store, watch: Watch, posts: pd.DataFrame, *, model: Any = None, workers: int = 1) -> Analysis:
+def analyse(store: Store, watch: Watch, posts: pd.DataFrame, *, model: Any = None, workers: int = 1, lookalike: bool = True) -> Analysis:
     """Score ``posts`` (canonical) and their authors, with the watch's coordination thresholds.
 
-    The account model scores the authors whose profiles are in the store. Without a model given,
+    The account model scores the authors whose profiles are in the store; with ``lookalike``, the
+    look-alike groups across those profiles (one list: the authors of the analysed posts) go
+    with their scores (:func:`detector.accounts.lookalike.lookalikes_of`; they change no score). Without a model given,
     the default one is loaded; if it cannot be, the authors are left unscored with a warning (the
     post rule then never calls a post ``likely-genuine``). A model that is given must load.
     """
@@ -550,6 +559,17 @@ def analyse(store: Store, watch: Watch, posts: pd.DataFrame, *, model: Any = Non
             account_scores = score_accounts(profiles, loaded)
             version = loaded.version
             log.info("scored %d author profiles with account model %s", len(account_scores), version)
+            if lookalike:
+                from detector.accounts.lookalike import group_counts, lookalikes_of
+
+                account_scores = pd.concat([account_scores, lookalikes_of(profiles).set_axis(account_scores.index)], axis=1)
+                groups, grouped = group_counts(account_scores)
+                if groups:
+                    log.info("%d look-alike groups of %d author profiles", groups, grouped)
+    if not lookalike:
+        from detector.accounts.lookalike import OFF_NOTICE
+
+        log.info("%s", OFF_NOTICE)
     t = watch.thresholds
     opts: dict[str, Any] = {"workers": workers}
     if t.cluster_window_minutes is not None:
@@ -603,13 +623,19 @@ def author_scores(analysis: Analysis) -> pd.DataFrame:
         s = analysis.account_scores
         model_reasons = dict(zip(s["account_id"].astype(str), s["reasons"].fillna("").astype(str), strict=True))
     reasons = author_reasons(a, model_reasons)
-    return pd.DataFrame({
+    out = pd.DataFrame({
         "account_id": a["author_id"].astype(str),
         "score": a["combined_score"].astype(float),
         "label": a["label"].astype(str),
         "reasons": reasons,
         "model_version": f"{AUTHOR_RULE}+{analysis.model_version}",
     })
+    from detector.accounts.lookalike import LOOKALIKE_COLUMNS
+
+    for col in LOOKALIKE_COLUMNS:  # the author table carries them when they were looked for
+        if col in a.columns:
+            out[col] = a[col].to_numpy()
+    return out
 
 
 def author_reasons(authors: pd.DataFrame, model_reasons: dict[str, str] | None = None) -> list[str]:
@@ -695,6 +721,9 @@ def store_analysis(
     result.posts_analysed = len(posts)
     result.suspicious_posts = int((posts["label"] == "suspicious").sum())
     result.suspicious_accounts = int((accounts["label"] == "suspicious").sum())
+    from detector.accounts.lookalike import group_counts
+
+    result.lookalike_groups = group_counts(accounts)[0]
     result.clusters_found = len(clusters)
     with store.transaction():
         posts = _changed(posts, store.post_scores(watch=watch.name, since=since, latest=True), "post_id")
@@ -723,7 +752,8 @@ def store_analysis(
 
 
 def _changed(new: pd.DataFrame, stored: pd.DataFrame, key: str) -> pd.DataFrame:
-    """The rows of ``new`` that differ from the latest stored point of the same item."""
+    """The rows of ``new`` that differ from the latest stored point of the same item (its look-alike
+    group and evidence too, when ``new`` has them)."""
     if stored.empty or new.empty:
         return new
     prev = stored.set_index(stored[key].astype(str))
@@ -735,6 +765,9 @@ def _changed(new: pd.DataFrame, stored: pd.DataFrame, key: str) -> pd.DataFrame:
         & ids.map(prev["reasons"].fillna("").astype(str)).eq(new["reasons"].fillna("").astype(str))
         & ids.map(prev["model_version"].astype(str)).eq(new["model_version"].astype(str))
     )
+    for col in ("lookalike_group", "lookalike_size", "lookalike_evidence"):
+        if col in new.columns and col in prev.columns:
+            same &= ids.map(prev[col].fillna("").astype(str)).eq(new[col].fillna("").astype(str))
     return new[~same.to_numpy()]
 
 

@@ -25,7 +25,10 @@ sightings(kind, platform, item_id, source, …)
 account_status(platform, account_id, status, …)
                                             ok / suspended / not_found / forbidden / protected, with
                                             first and last time observed: a vanished account is data
-account_scores(platform, account_id, model_version, run_id, scored_at, score, label, reasons)
+account_scores(platform, account_id, model_version, run_id, scored_at, score, label, reasons,
+               lookalike_group, lookalike_size, lookalike_evidence)
+                                            the look-alike group of the run's authors the account was
+                                            in, if any (evidence; version 3)
 post_scores(platform, post_id, model_version, run_id, scored_at, score, label, reasons)
 clusters(run_id, cluster_id, kind, detected_at, size, score, evidence)
 cluster_members(run_id, cluster_id, member_kind, platform, member_id)
@@ -59,7 +62,7 @@ from detector.schema import ACCOUNT_COLUMNS, POST_COLUMNS
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 DEFAULT_PLATFORM = "x"
 DB_FILENAME = "detector.sqlite"
 
@@ -93,6 +96,8 @@ def _canonical(fields: list[str], dtypes: dict[str, str]) -> list[tuple[str, str
 
 _SEEN = [("raw", "text"), ("first_seen", "ts"), ("last_seen", "ts")]
 _SCORE = [("model_version", "text"), ("run_id", "text"), ("scored_at", "ts"), ("score", "float"), ("label", "text"), ("reasons", "text")]
+# The look-alike evidence of an account score (detector.accounts.lookalike), added in version 3.
+_LOOKALIKE = [("lookalike_group", "text"), ("lookalike_size", "int"), ("lookalike_evidence", "text")]
 
 _DDL = [
     _table("metadata", [("key", "text"), ("value", "text")], "key"),
@@ -116,7 +121,7 @@ _DDL = [
         ],
         "platform, account_id, status",
     ),
-    _table("account_scores", [("account_id", "text")] + _SCORE + [("platform", "text")], "platform, account_id, model_version, run_id"),
+    _table("account_scores", [("account_id", "text")] + _SCORE + [("platform", "text")] + _LOOKALIKE, "platform, account_id, model_version, run_id"),
     _table("post_scores", [("post_id", "text")] + _SCORE + [("platform", "text")], "platform, post_id, model_version, run_id"),
     _table(
         "clusters",
@@ -423,7 +428,9 @@ class Store:
         types = _SQL_TYPES[self.dialect]
         found = self._schema_version()
         if found == "1":
-            self._migrate_from_1()
+            self._migrate_from_1()  # straight to the current version: the tables are rebuilt as they are now
+        elif found == "2":
+            self._migrate_from_2()
         elif found is not None and found != str(SCHEMA_VERSION):
             raise SchemaVersionError(
                 f"{self.location} was created by schema version {found}; this detector uses "
@@ -469,6 +476,22 @@ class Store:
                 self.execute(f"ALTER TABLE {staged} RENAME TO {table}")
             self.execute("UPDATE metadata SET value = ? WHERE key = 'schema_version'", [str(SCHEMA_VERSION)])
         log.warning("%s: migrated the store from schema version 1 to %d (rows kept, platform 'x')", self.location, SCHEMA_VERSION)
+
+    def _migrate_from_2(self) -> None:
+        """Version 2 to 3, in place and in one transaction: account scores gain their look-alike
+        columns (empty for the scores stored before: no group was looked for then)."""
+        types = _SQL_TYPES[self.dialect]
+        with self.transaction():
+            if self.dialect == "postgresql":
+                self.execute("SELECT pg_advisory_xact_lock(4242001)")
+            if self._schema_version() != "2":
+                return  # another process migrated it while this one waited for the lock
+            have = self._columns("account_scores")
+            for col, kind in _LOOKALIKE:
+                if have and col not in have:
+                    self.execute(f"ALTER TABLE account_scores ADD COLUMN {col} {types[kind]}")
+            self.execute("UPDATE metadata SET value = ? WHERE key = 'schema_version'", [str(SCHEMA_VERSION)])
+        log.warning("%s: migrated the store from schema version 2 to %d (account scores gain look-alike columns; rows kept)", self.location, SCHEMA_VERSION)
 
     def _columns(self, table: str) -> list[str]:
         """The columns of ``table`` in order; empty when there is no such table."""
@@ -702,7 +725,8 @@ class Store:
 
         The key is (account_id, model_version, run_id): scoring again within the same run (e.g. a
         run resumed after a crash) replaces the point instead of adding a second one. Without a
-        run id the scoring time names the point. ``reasons`` may be text or a list.
+        run id the scoring time names the point. ``reasons`` may be text or a list. The look-alike
+        columns (``lookalike_group``, ``lookalike_size``, ``lookalike_evidence``) are kept when given.
         """
         return self._add_scores("account_scores", "account_id", scores, run_id, scored_at, model_version)
 
@@ -729,6 +753,7 @@ class Store:
                 raise StoreError(f"cannot store {table}: no '{col}' column")
         when = to_utc(scored_at) or utcnow()
         run = run_id or f"adhoc-{when.strftime('%Y%m%dT%H%M%S.%fZ')}"
+        extra = [c for c, _ in _LOOKALIKE if c in scores.columns] if table == "account_scores" else []
         rows = []
         for rec in scores.astype(object).where(scores.notna(), None).to_dict("records"):
             version = rec.get("model_version") or model_version
@@ -738,13 +763,15 @@ class Store:
             if isinstance(reasons, (list, tuple)):
                 reasons = "; ".join(map(str, reasons))
             platform = rec.get("platform") or DEFAULT_PLATFORM
-            rows.append((platform, str(rec[key]), str(version), run, when, rec["score"], rec.get("label"), reasons))
+            more = [None if rec[c] is None else int(rec[c]) if c == "lookalike_size" else str(rec[c]) for c in extra]
+            rows.append((platform, str(rec[key]), str(version), run, when, rec["score"], rec.get("label"), reasons, *more))
+        names = "".join(f", {c}" for c in extra)
         with self.transaction():
             return self.executemany(
-                f"INSERT INTO {table} (platform, {key}, model_version, run_id, scored_at, score, label, reasons) "
-                f"VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (platform, {key}, model_version, run_id) DO UPDATE SET "
+                f"INSERT INTO {table} (platform, {key}, model_version, run_id, scored_at, score, label, reasons{names}) "
+                f"VALUES (?, ?, ?, ?, ?, ?, ?, ?{', ?' * len(extra)}) ON CONFLICT (platform, {key}, model_version, run_id) DO UPDATE SET "
                 "scored_at = excluded.scored_at, score = excluded.score, label = excluded.label, "
-                "reasons = excluded.reasons",
+                "reasons = excluded.reasons" + "".join(f", {c} = excluded.{c}" for c in extra),
                 rows,
             )
 
@@ -760,7 +787,8 @@ class Store:
         """Account score history joined with the account's name and the run's watch.
 
         Columns: account_id, screen_name, score, label, reasons, model_version, run_id, watch,
-        scored_at. ``latest=True`` keeps only each account's most recent point.
+        scored_at, platform, lookalike_group, lookalike_size, lookalike_evidence (empty, 0, empty when
+        the point has none). ``latest=True`` keeps only each account's most recent point.
         """
         return self._scores("account_scores", "account_id", "accounts", "screen_name", since, watch, run_id, model_version, latest)
 
@@ -791,9 +819,10 @@ class Store:
         cond, params = _where(
             ("s.scored_at >= ?", since), ("r.watch = ?", watch), ("s.run_id = ?", run_id), ("s.model_version = ?", model_version)
         )
+        more = "".join(f", s.{c}" for c, _ in _LOOKALIKE) if table == "account_scores" else ""
         base = (
             f"SELECT s.{key}, i.{extra}, s.score, s.label, s.reasons, s.model_version, s.run_id, "
-            f"r.watch, s.scored_at, s.platform FROM {table} s LEFT JOIN {items} i ON i.platform = s.platform AND i.{key} = s.{key} "
+            f"r.watch, s.scored_at, s.platform{more} FROM {table} s LEFT JOIN {items} i ON i.platform = s.platform AND i.{key} = s.{key} "
             f"LEFT JOIN runs r ON r.run_id = s.run_id{cond}"
         )
         if latest:
@@ -804,6 +833,9 @@ class Store:
         else:
             base = f"SELECT * FROM ({base}) x"
         df = self.frame(base + f" ORDER BY x.scored_at, x.platform, x.{key}", params)
+        if more:
+            df = df.fillna({"lookalike_group": "", "lookalike_evidence": ""}).astype({"lookalike_size": "float64"}).fillna({"lookalike_size": 0})
+            df["lookalike_size"] = df["lookalike_size"].astype("int64")
         return df.drop(columns=["rn"], errors="ignore").reset_index(drop=True)
 
     def score_changes(self, run_id: str, previous_run_id: str | None = None) -> pd.DataFrame:
