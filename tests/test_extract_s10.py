@@ -124,3 +124,12 @@ def test_a_missing_towns_table_is_a_typed_error(monkeypatch: pytest.MonkeyPatch,
             extract._gazetteer()
     finally:
         extract._gazetteer.cache_clear()
+
+
+def test_a_year_before_march_is_no_date_and_a_route_word_before_the_place_still_counts() -> None:
+    # Found on IRA tweets outside the span batches after the sixth batch's run (session 10): "1965 march" is a march
+    # (only a day of one or two digits makes "March" the month), and "heading to <place>" keeps its route cue when the
+    # place found starts with "to".
+    assert extract_one("Remember the 1965 march, join us on Sunday", POSTED, "en")["event"] == "march"
+    assert extract_one("Join us on the 8th of March at City Hall, 5pm", POSTED, "en")["event"] == "gathering"
+    assert extract_one("Join us tomorrow, heading to Central Station at noon", POSTED, "en")["event"] == "march"

@@ -86,7 +86,7 @@ def _rx(*alternatives: str) -> regex.Pattern[str]:
 _EVENT_WORDS = {
     "protest": [r"protest\w*", r"demonstr\w*", r"manifestim\w*", r"miting\w*", r"kontra-?protest\w*", r"sit-?ins?", r"picket\w*",
                 r"demos?", r"die-?ins?"],
-    "march": [SERBIAN_MARCH, r"marsh\w*", r"parad(?:a|e|en|es|i|u|om|ama)?", r"(?<!\d(?:st|nd|rd|th)?\.? (?:of )?)march(?:es|ing)?(?!\s\d(?!\d?[:.]\d))", r"povork\w*", r"kolon[aeu]"],
+    "march": [SERBIAN_MARCH, r"marsh\w*", r"parad(?:a|e|en|es|i|u|om|ama)?", r"(?<!(?<!\d)\d{1,2}(?:st|nd|rd|th)?\.? (?:of )?)march(?:es|ing)?(?!\s\d(?!\d?[:.]\d))", r"povork\w*", r"kolon[aeu]"],
     "rally": [r"rall(?:y|ies)", r"takim(?:i|in|e|et|eve)?"],
     "blockade": [r"blokad\w*", r"blockades?", r"bllokad\w*", r"bllokim\w*", r"blokir\w*", r"blocking"],
     "strike": [r"strajk\w*", r"strikes?", r"grev\w*", r"walk-?outs?", r"obustav\w* (?:rada|nastave)"],
@@ -523,13 +523,17 @@ _CUES = (("march", _MOVING), ("rally", _CAMPAIGN), ("protest", _AGAINST))
 
 
 def _without(folded: str, span: tuple[int, int] | None) -> str:
-    """``folded`` with the place found blanked: a cue word inside a place's name ("na Trgu slobode") says nothing of the action (session 10)."""
+    """``folded`` with the place found blanked: a protest word inside a place's name ("na Trgu slobode") says nothing of the action (session 10)."""
     return folded if span is None else folded[: span[0]] + " " * (span[1] - span[0]) + folded[span[1] :]
 
 
-def _kind_by_cues(folded: str, gathering: bool = True) -> str:
-    """The kind of a call that names no action (or only a gathering) by :data:`_CUES`; else a gathering, or ``""`` when not ``gathering``."""
-    return next((kind for kind, rx in _CUES if rx.search(folded)), "gathering" if gathering else "")
+def _kind_by_cues(folded: str, gathering: bool = True, place: tuple[int, int] | None = None) -> str:
+    """The kind of a call that names no action (or only a gathering) by :data:`_CUES`; else a gathering, or ``""`` when not ``gathering``.
+
+    A protest word inside the place found (``place``, folded offsets: "na Trgu slobode") does not count (session 10).
+    """
+    blanked = _without(folded, place)
+    return next((kind for kind, rx in _CUES if rx.search(blanked if kind == "protest" else folded)), "gathering" if gathering else "")
 
 
 def _day_and_clock(s: str) -> tuple[bool, bool]:
@@ -1189,7 +1193,7 @@ def extract_spans(text: str, posted: pd.Timestamp | None = None, lang: str | Non
             ts, status = resolve_when(expr, posted, lang, tz)
             if status == "resolved" and day is None and not _names_a_day(expr):
                 ts = _programme_today(f, m, expr, ts, posted, lang, tz)
-    span = _best_where(f, m, text, lang)
+    span = named = _best_where(f, m, text, lang)
     if span:
         span = _with_preposition(f, text, span, m)
     place = f.span(text, *span) if span else None
@@ -1200,9 +1204,9 @@ def extract_spans(text: str, posted: pd.Timestamp | None = None, lang: str | Non
         # gathering by the labelling definition ("Sutra u 18h svi ispred Skupštine"), unless its other
         # words say more (:func:`_kind_by_cues`).
         causes = event_words(f.text, lang)
-        kind = causes[0][2] if causes else _kind_by_cues(_without(f.text, span), bool(when or where))
+        kind = causes[0][2] if causes else _kind_by_cues(f.text, bool(when or where), named)
     elif kind == "gathering":
-        kind = _kind_by_cues(_without(f.text, span))
+        kind = _kind_by_cues(f.text, place=named)
     return {
         "event": kind, "when": when, "when_ts": ts if ts is not None else pd.NaT, "when_status": status, "where": where,
         "when_spans": [p for p in parts if p[0] < p[1]], "where_span": place if place and place[0] < place[1] else None,
