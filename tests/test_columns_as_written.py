@@ -136,3 +136,20 @@ def test_ira_partial_profile_warnings_name_followers_and_following(tmp_path: Pat
         (1, "followers", "field ignored"),
         (1, "following", "field ignored"),
     ]
+
+
+def test_a_table_without_a_header_line_is_said_to_lack_one(tmp_path: Path) -> None:
+    # caverlee-2011's legitimate_users.txt, its first two lines as published: tab-separated values, no header line.
+    src = tmp_path / "legitimate_users.txt"
+    src.write_text(
+        "614\t2006-07-13 15:30:05\t2009-11-20 23:56:21\t510\t350\t3265\t10\t34\n"
+        "1038\t2006-07-15 16:12:15\t2009-11-16 05:12:11\t304\t443\t4405\t7\t156\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError) as err:
+        read_accounts(src, as_of=AS_OF)
+    assert str(err.value) == (
+        f"{src}: the first line holds values, not column names ('614', '2006-07-13 15:30:05', '2009-11-20 23:56:21', "
+        "'510' and 4 more): the file has no header line; add one naming its columns (e.g. id,created_at,followers_count,...) "
+        "and give it again"
+    )

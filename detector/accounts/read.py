@@ -421,6 +421,13 @@ def canonical_from_frame(
     raw = raw.rename(columns=mapping)
     present = [f for f in USABLE_FIELDS if f in raw.columns]
     if not present:
+        if tabular and written and all(re.fullmatch(r"[\d\s.:/+TZ-]+", str(h)) for h in written):
+            # Numbers and dates where the names should be: a table without a header line (caverlee-2011's).
+            raise InputError(
+                f"the first line holds values, not column names ({found_list(written, limit=4)}): the file has no "
+                "header line; add one naming its columns (e.g. id,created_at,followers_count,...) and give it again",
+                path=path,
+            )
         expected = "; ".join(f"{f} ({', '.join(ACCOUNT_HEADERS[f][1:4])}…)" for f in USABLE_FIELDS)
         raise InputError(
             f"no column this tool can score: columns found: {found_list(written)}; "
