@@ -443,7 +443,8 @@ def test_run_profiles_without_a_collection_time_are_measured_to_as_of_else_the_l
     for i, (as_of, want) in enumerate(expected.items()):
         before = logged.read_text(encoding="utf-8") if logged.exists() else ""
         db = str(tmp_path / f"run{i}.sqlite")  # a store each: the store keeps the latest observation of a profile
-        res = invoke("--watch", "protests", "--from", str(IRA), "--profiles", str(profiles), "--db", db, *(["--as-of", as_of] if as_of else []))
+        # watch ferguson covers none of the IRA posts: only the --profiles are stored (the posts' latest time still counts)
+        res = invoke("--watch", "ferguson", "--from", str(IRA), "--profiles", str(profiles), "--db", db, *(["--as-of", as_of] if as_of else []))
         assert res.exit_code == 0, res.output
         with open_store(db) as s:
             got = s.accounts(["ITSTIMETOSECEDE", "10_GOP"])
@@ -485,3 +486,18 @@ def test_a_run_stores_the_authors_lookalike_groups_and_reports_them(data_dir: Pa
         off = s.account_scores(watch="towns", latest=True)
     assert len(off) == 9 and (off["lookalike_group"] == "").all()
     assert off.set_index("account_id")["score"].sort_index().tolist() == stored.set_index("account_id")["score"].sort_index().tolist()
+
+
+def test_a_run_from_the_ira_csv_stores_its_partial_profiles_and_scores_the_authors(data_dir: Path) -> None:
+    """The IRA CSV's followers and following (each author's latest) are partial profiles `detector posts`
+    scores; `run --from` dropped them, so every author was 'not scored (no profile)'."""
+    res = invoke("--watch", "protests", "--from", str(IRA))
+    assert res.exit_code == 0, res.output
+    assert "17 partial author profiles (followers and following)" in res.output
+    with open_store(None, data_dir) as s:
+        stored = s.accounts()
+        scores = s.account_scores(watch="protests", latest=True)
+    assert len(stored) == 17
+    assert stored.set_index("account_id").loc["10_GOP", ["followers_count", "friends_count"]].tolist() == [4667.0, 1018.0]  # its latest row
+    assert len(scores) == 17 and scores["reasons"].str.startswith("account model ").all()
+    assert not scores["model_version"].str.endswith("no-account-model").any()

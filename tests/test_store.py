@@ -139,6 +139,21 @@ def test_account_upserts_keep_the_newest_profile_and_never_duplicate(store):
     assert str(got["collected_at"].dtype) == "datetime64[ns, UTC]"
 
 
+def test_an_older_profile_gives_what_the_newer_one_lacks(store):
+    """A counts-only observation (the IRA CSV's followers and following at a later post) stored
+    first, then a full profile collected before it: the counts stay the newer ones, the creation
+    time and name come from the older one (they were lost: an older observation changed nothing)."""
+    partial = accounts(account_id=["10_GOP"], screen_name=["10_GOP"], followers_count=[4667.0], friends_count=[1018.0],
+                       collected_at=pd.to_datetime(["2017-09-16 03:31"], utc=True))  # fmt: skip
+    full = accounts(account_id=["10_GOP"], screen_name=["10_GOP"], name=["Tennessee GOP"], followers_count=[136000.0],
+                    created_at=pd.to_datetime(["2015-08-01 03:31"], utc=True), collected_at=pd.to_datetime(["2016-11-01 03:31"], utc=True))  # fmt: skip
+    store.upsert_accounts(partial, seen_at=T0)
+    store.upsert_accounts(full, seen_at=T0 + timedelta(hours=1))
+    got = store.accounts().set_index("account_id").loc["10_GOP"]
+    assert (got["followers_count"], got["friends_count"], got["name"]) == (4667.0, 1018.0, "Tennessee GOP")
+    assert (got["created_at"], got["collected_at"]) == (pd.Timestamp("2015-08-01 03:31", tz="UTC"), pd.Timestamp("2017-09-16 03:31", tz="UTC"))
+
+
 def test_posts_and_sightings_per_source(store):
     posts = pd.DataFrame(
         {

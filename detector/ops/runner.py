@@ -474,11 +474,18 @@ def import_files(
             log.warning("%s: none of its %d posts is covered by watch '%s'", posts_path, len(read.posts), watch.name)
         store.upsert_posts(covered.drop(columns=["source_row"]), source=watch.name, seen_at=seen)
         parts.append(f"{len(covered)} of {len(read.posts)} posts in {posts_path} covered by the watch")
+        authors = set(covered["author_id"].dropna().astype(str))
         if read.users:
             profiles = author_accounts(read.users, str(posts_path), rejects=rejects)
-            profiles = profiles[profiles["account_id"].isin(set(covered["author_id"].dropna().astype(str)))]
+            profiles = profiles[profiles["account_id"].isin(authors)]
             store.upsert_accounts(profiles.drop(columns=["source_row"]), source=watch.name, seen_at=seen)
             parts.append(f"{len(profiles)} author profiles")
+        if read.profiles is not None and len(read.profiles):
+            # The partial profiles table rows carry (the IRA CSV's followers and following at each
+            # author's latest post), which `detector posts` scores too: stored, the run scores them.
+            partial = read.profiles[read.profiles["account_id"].astype(str).isin(authors)]
+            store.upsert_accounts(partial.drop(columns=["source_row"]), source=watch.name, seen_at=seen)
+            parts.append(f"{len(partial)} partial author profiles (followers and following)")
     if accounts_path is not None:
         from detector.accounts.read import read_profiles
 

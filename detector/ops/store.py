@@ -530,7 +530,7 @@ class Store:
         """Insert or update canonical accounts; return how many rows were written.
 
         The newest profile (by ``collected_at``) wins; a field the newer profile lacks keeps its
-        older value. ``first_seen`` never changes after the first write. A ``raw`` column (the API
+        older value, whichever came first. ``first_seen`` never changes after the first write. A ``raw`` column (the API
         object, dict or JSON text) is kept when present. ``source`` (e.g. ``search:#march``) is
         recorded as a sighting.
         """
@@ -560,11 +560,13 @@ class Store:
             df = df.assign(platform=df["platform"].fillna(DEFAULT_PLATFORM) if "platform" in df.columns else DEFAULT_PLATFORM)
         seen = to_utc(seen_at) or utcnow()
         cols = fields + ["raw", "first_seen", "last_seen"]
-        # A newer observation replaces the profile; a field it lacks keeps the older value.
+        # A newer observation replaces the profile; a field it lacks keeps the older value. An older
+        # observation changes nothing the stored one has, and gives what it lacks (a counts-only
+        # partial profile seen later, then a full one collected before it: the creation time stays).
         time_col = "collected_at" if table == "accounts" else "last_seen"
         newer = f"({table}.{time_col} IS NULL OR excluded.{time_col} >= {table}.{time_col})"
         updates = [
-            f"{c} = CASE WHEN {newer} THEN COALESCE(excluded.{c}, {table}.{c}) ELSE {table}.{c} END"
+            f"{c} = CASE WHEN {newer} THEN COALESCE(excluded.{c}, {table}.{c}) ELSE COALESCE({table}.{c}, excluded.{c}) END"
             for c in fields + ["raw"]
             if c not in (key, "platform")
         ]
