@@ -352,3 +352,17 @@ def test_posts_without_a_time_are_kept_for_their_text_and_calls(tmp_path: Path, 
     scored = analyse_posts(got.posts).posts.set_index("post_id")
     assert scored.loc["1", "is_call"] and scored.loc["1", "when_status"] == "no post time"
     assert scored["cluster_ids"].fillna("").eq("").all()  # no time: no post joins a cluster
+
+
+def test_a_table_without_a_time_column_is_read_like_one_whose_times_are_blank(tmp_path: Path) -> None:
+    """A post without a time is kept, and a JSON record without created_at was; a CSV without the
+    column was refused whole ('a flat post table needs text and created_at'), e.g. balkan-posts'
+    calls_labelled_dev.csv (post_id, source, lang, text, ...). Synthetic rows of that shape."""
+    src = tmp_path / "p.csv"
+    src.write_text("post_id,source,lang,text\n1,x,sr,Sutra u 18h svi na protest ispred Skupstine\n2,x,en,hello there\n", encoding="utf-8")
+    got = read_posts(src)
+    assert got.posts["post_id"].tolist() == ["1", "2"] and got.posts["created_at"].isna().all()
+    assert got.posts["lang"].tolist() == ["sr", "en"] and not got.rejects.rows
+    src.write_text("post_id,source,lang\n1,x,sr\n", encoding="utf-8")
+    with pytest.raises(InputError, match="no known post shape"):  # no text: still no post table
+        read_posts(src)

@@ -271,6 +271,9 @@ def _table_frames(p: str, fmt: str, rejects: Rejects, columns: dict[str, str] | 
         if unknown:  # said once for the file (a profile column here is not read either: --profiles is)
             rejects.notes.setdefault("unknown_columns", set()).update(unknown)
         frames = [f.rename(columns=mapping) for f in frames]
+        # No time column is a file of posts without times: read as if its times were blank (as a
+        # JSON record without created_at is), each post kept for its text and calls.
+        frames = [f if "created_at" in f.columns else f.assign(created_at=pd.Series(pd.NA, index=f.index, dtype="string")) for f in frames]
     return frames, shape
 
 
@@ -405,13 +408,13 @@ def _table_shape(df: pd.DataFrame, path: str, columns: dict[str, str] | None = N
     if not columns and all(c in cols for c in IRA_MARKERS):
         return "ira"
     mapped = set(rename_map(df.columns, POST_HEADERS, columns, path=path).values())
-    missing = [c for c in REQUIRED_FLAT if c not in mapped]
-    if not missing:
-        # Without author_id or author_screen_name the posts are still read, each without an author.
+    if "text" in mapped:
+        # Without author_id or author_screen_name the posts are still read, each without an author;
+        # without created_at, each without a time (:func:`_table_frames` gives it a blank column).
         return "flat"
     raise InputError(
-        "no known post shape: a flat post table needs text and created_at (and author_id or "
-        "author_screen_name to join coordination; headers such as Tweet, Date, Username are read too, "
+        "no known post shape: a flat post table needs text (and created_at, and author_id or "
+        "author_screen_name, to join coordination; headers such as Tweet, Date, Username are read too, "
         "map others with --columns name=header); the IRA shape needs content and publish_date "
         f"(columns found: {found_list(df.columns)})",
         path=path,
