@@ -979,7 +979,8 @@ def same_file(a: str | os.PathLike[str], b: str | os.PathLike[str]) -> bool:
 
 
 def refuse_overwrite(inputs: Iterable[str | os.PathLike[str] | None], outputs: Iterable[str | os.PathLike[str] | None]) -> None:
-    """Stop before any work when an output (or its rejects file) would replace an input.
+    """Stop before any work when an output (or its rejects file) would replace an input, or two
+    outputs (the first one's rejects file among them) would be one file.
 
     Raises
     ------
@@ -987,9 +988,19 @@ def refuse_overwrite(inputs: Iterable[str | os.PathLike[str] | None], outputs: I
         Naming the output and the input it would destroy.
     """
     ins = [i for i in inputs if i is not None and str(i) != "-"]
-    for out in outputs:
-        if out is None or str(out) == "-":
-            continue
+    outs = [o for o in outputs if o is not None and str(o) != "-"]
+    # Two outputs on one file: the one written last would replace the other without a word; and the
+    # first output's rejects file is written (or, with no rejects, a stale one removed) after them all.
+    for k, path in enumerate(outs):
+        for other in outs[:k]:
+            if same_file(path, other):
+                raise OutputError(f"two outputs name one file, {escape_controls(path)}: one would replace the other; give each its own file")
+        if k and same_file(path, rejects_path(str(outs[0]))):
+            raise OutputError(
+                f"the output {escape_controls(path)} is the rejects file of {escape_controls(outs[0])}: one would replace the other; "
+                "give each its own file"
+            )
+    for out in outs:
         for candidate, what in ((out, "the output"), (rejects_path(str(out)), "the rejects file")):
             for i in ins:
                 if same_file(candidate, i):

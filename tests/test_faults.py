@@ -109,6 +109,21 @@ def test_posts_outputs_never_replace_the_input(posts_dir: Path, here: Path) -> N
     assert Path("posts.csv").read_bytes() == before
 
 
+def test_two_outputs_of_one_file_are_refused(posts_dir: Path, here: Path) -> None:
+    # -o and --clusters-out on one file wrote the clusters over the post scores (exit 0); an output
+    # named like -o's rejects file was written, then removed as a stale rejects file (no rejects).
+    Path("posts.csv").write_bytes((posts_dir / "flat_ferguson.csv").read_bytes())
+    result = run("posts", "posts.csv", "-o", "scores.csv", "--clusters-out", "./scores.csv", "--no-account-model")
+    assert result.exit_code == 2
+    assert result.stderr == "error: two outputs name one file, ./scores.csv: one would replace the other; give each its own file\n"
+    result = run("posts", "posts.csv", "-o", "scores.csv", "--accounts-out", "scores.rejects.csv", "--no-account-model")
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "error: the output scores.rejects.csv is the rejects file of scores.csv: one would replace the other; give each its own file\n"
+    )
+    assert not Path("scores.csv").exists()
+
+
 # ----------------------------------------------------------------------------- 2. formula injection
 
 HOSTILE = ['=HYPERLINK("http://evil.example/x","click")', "+cmd|' /C calc'!A0", "@SUM(1+1)*cmd|' /C calc'!A0", "-2+3+cmd|' /C calc'!A0"]
