@@ -91,7 +91,7 @@ def run_real(folder: str, q: mp.Queue) -> None:
     q.put({"real": rows})
 
 
-STAGES = ("read CSV", "canonical table", "features", "model", "reasons", "plain wording", "CSV out")
+STAGES = ("read CSV", "canonical table", "features", "model", "reasons", "plain wording", "look-alike keys", "look-alike groups", "CSV out")
 
 
 def run_stages(inp: str, q: mp.Queue, rows: int = 100_000) -> None:
@@ -100,6 +100,7 @@ def run_stages(inp: str, q: mp.Queue, rows: int = 100_000) -> None:
     what is done once per process (imports, compiled patterns) and is not counted."""
     from detector.accounts.explain import reasons
     from detector.accounts.features import compute_features
+    from detector.accounts.lookalike import find_lookalikes, lookalike_keys
     from detector.accounts.model import broadcaster_prior, calibrated, label_scores
     from detector.accounts.read import as_utc, canonical_from_frame, decide_csv_dates
     from detector.accounts.registry import load_current_model as load_model
@@ -142,8 +143,14 @@ def run_stages(inp: str, q: mp.Queue, rows: int = 100_000) -> None:
         done("reasons")
         why = plain_reasons(why)
         done("plain wording")
+        # as score_file: each chunk's look-alike keys (in the workers), then the groups of the whole list
+        keys = lookalike_keys(accounts)
+        done("look-alike keys")
+        found = find_lookalikes(keys)
+        done("look-alike groups")
         with ChunkWriter(str(Path(inp).with_suffix(".stages.csv"))) as out:
-            out.write(pd.DataFrame({"account_id": accounts["account_id"].array, "score": scores.round(4), "label": labels, "reasons": why.array}))
+            scored = pd.DataFrame({"account_id": accounts["account_id"].array, "score": scores.round(4), "label": labels, "reasons": why.array})
+            out.write(pd.concat([scored, found.set_axis(scored.index)], axis=1))
         done("CSV out")
         return spent
 
