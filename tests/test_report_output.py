@@ -207,4 +207,8 @@ def test_run_from_files_reports_the_span_of_its_posts(tmp_path: Path) -> None:
     assert (h["accounts_scored"], h["posts"], h["clusters"], h["accounts_in_clusters"]) == (17, 181, 3, 11)
     members = {c["cluster_id"]: [m["screen_name"] for m in c["members"]] for c in doc["clusters"]}
     assert members["repost-cd15260cdcf8"] == ["BADAEVVIKTOR", "GUBATOVOFFICIAL", "IGORBEREJNEV", "SHERRRRLEY"]
-    assert doc["models"] == ["no account model (the authors came without profiles)", "author rule authors-1, post rule posts-1"]
+    # the IRA CSV's partial profiles (followers and following) are stored and scored, as `detector posts` scores them
+    from detector.accounts.registry import load_current_model
+
+    assert doc["models"] == [f"account model {load_current_model().version}", "author rule authors-1, post rule posts-1"]
+    assert h["posts_flagged"] == 57  # as `detector posts` on the same file
