@@ -34,9 +34,18 @@ nearby year agrees with leaves the time unresolved. Local times are read in the
 zone the user gives (``detector posts --tz``, ``detector run --tz``: the zone of the posts' place),
 else in the time zone of the language (Central European for Albanian, Serbian, Bosnian and
 Croatian, whatever the code's script or region: ``sr-Latn``, ``sq-AL``; the post's own UTC clock
-otherwise, since an English post says nothing about where it is); :func:`event_zone` says which. ``when_status`` is:
+otherwise, since an English post says nothing about where it is); :func:`event_zone` says which. A zone the call
+writes after its clock time ("Rally Saturday 6 PM ET") wins over both: "ET", "CT", "MT" and "PT" are their IANA
+zones, which follow the date (America/New_York: 6 PM ET is 22:00 UTC in July, 23:00 UTC in January); "EST", "EDT",
+"CST", "CDT", "MST", "MDT", "PST", "PDT", "CET", "CEST", "EET", "EEST", "BST", "GMT" and "UTC" are the one offset each
+names, as written (EST is UTC-05:00 in July too, and ``when_status`` then says New York was on UTC-04:00 that day);
+"IST", and "CST" outside an English post, name several zones and are not guessed: the time stays in the default zone,
+and ``when_status`` says so. ``when_status`` is:
 
-- ``resolved``: a day and a clock time, converted to UTC;
+- ``resolved``: a day and a clock time, converted to UTC; followed, when the call writes a zone after its clock
+  time, by how it was read: ``resolved (zone as written: ET, America/New_York)``, ``resolved (zone as written: EST,
+  UTC-05:00; New York was on UTC-04:00 that day)``, ``resolved (zone written: IST, ambiguous (India, Israel or
+  Ireland): read in UTC, the zone of the post's language)``;
 - ``date``: a day without a clock time (``when_ts`` is local midnight of that day, in UTC);
 - ``no post time``: a relative expression ("tomorrow", "Saturday", "18h") but the post has no time;
 - ``unresolved``: a time was written but could not be turned into a day ("every Friday", a
@@ -899,11 +908,15 @@ def _us_place(f: Folded, original: str) -> tuple[int, int] | None:
 
 def zone_note(tz: str | None) -> str:
     """One line for the user: the zone the times written in calls were read in."""
+    written = "; a zone a call writes after its clock time (\"6 PM ET\") is read as written, and its when_status says so"
     if tz:
-        return f"times written in calls (\"tomorrow at 18h\") read in {tz} (--tz)"
+        return f"times written in calls (\"tomorrow at 18h\") read in {tz} (--tz){written}"
     local = ", ".join(sorted(LOCAL_TZ))
     zones = ", ".join(sorted(set(LOCAL_TZ.values())))
-    return f"times written in calls (\"tomorrow at 18h\") read in the zone of the post's language ({local}: {zones}; others: UTC); give --tz for the zone of the posts' place"
+    return (
+        f"times written in calls (\"tomorrow at 18h\") read in the zone of the post's language ({local}: {zones}; others: UTC);"
+        f" give --tz for the zone of the posts' place{written}"
+    )
 
 
 def _primary(lang: str | None) -> str:
@@ -929,7 +942,8 @@ def resolve_when(expr: str, posted: pd.Timestamp | None, lang: str | None, tz: s
 
     ``tz`` (an IANA zone, the user's ``--tz``) is the zone of the time written; without it, the
     zone of the post's language (:func:`event_zone`). Returns ``(timestamp or None, status)``;
-    see the module docstring for the statuses.
+    see the module docstring for the statuses. A zone written in the call is not read here:
+    :func:`extract_spans` finds it and passes it as ``tz``.
     """
     if not expr:
         return None, ""
@@ -1122,15 +1136,88 @@ def _to_utc(day: pd.Timestamp, hour: int | None, minute: int | None, tz: str) ->
     return local.tz_localize(tz, nonexistent="shift_forward", ambiguous=False).tz_convert("UTC"), "resolved"
 
 
-# Session 10 (h51), for the spans only (the time read is the same): a time zone written in capitals right after a
-# clock time ("6 PM ET", "7:30 PM EST", "4-9pm EDT", "u 18h CET") is part of the time as written; an English "on"
-# before a day is not ("on Saturday" is "Saturday"; "at 7:00 P.M. on Tuesday" is "at 7:00 P.M." and "Tuesday"), as
-# the span labels' conventions have it. The zone is not used to resolve the time: a post's times are read in the zone
-# of its language or the user's --tz (:func:`event_zone`), and the zone column says which.
-_ZONE_AFTER = regex.compile(r"[ \t]?(?:[ECMP][SD]?T|CES?T|EES?T|GMT|UTC|BST)(?!\w)")
+# Session 10 (h51), for the spans: a time zone written in capitals right after a clock time ("6 PM ET", "7:30 PM EST",
+# "4-9pm EDT", "u 18h CET") is part of the time as written; an English "on" before a day is not ("on Saturday" is
+# "Saturday"; "at 7:00 P.M. on Tuesday" is "at 7:00 P.M." and "Tuesday"), as the span labels' conventions have it.
+# Session 10 (h55): that zone also decides the zone the time is read in (:func:`_written_zone`); "IST" is kept in the
+# span too, to say that it was not used (it names three zones).
+_ZONE_AFTER = regex.compile(r"[ \t]?(?:[ECMP][SD]?T|CES?T|EES?T|GMT|UTC|BST|IST)(?!\w)")
 _CLOCK_END = regex.compile(r"(?:\d|[aApP]\.?[mM]\.?|\d[hH])$")
 _ON_FIRST = regex.compile(r"on\s+(?=\S)", flags=regex.IGNORECASE)
 _ON_INSIDE = regex.compile(r"(?<=\S)\s+on\s+(?=\S)", flags=regex.IGNORECASE)
+
+
+# Session 10 (h55): a zone written after the clock time ("Rally Saturday 6 PM ET") is the zone of that time; it wins
+# over the language's zone and over --tz (the zone of the posts' place: a call may name another's). A zone that
+# follows the season ("ET", "CT", "MT", "PT") is its IANA zone, so 6 PM ET is 22:00 UTC in July and 23:00 UTC in
+# January. An abbreviation that names one offset is that offset, as written, whatever the date: "EST" is UTC-05:00
+# even in July (the time-zone database's and RFC 5322's reading; many posts write "EST" for Eastern time all year, so
+# when the region was on another offset that day ``when_status`` says so and the analyst can judge). "CST" outside
+# an English post (China's standard time, Cuba's, or a Central European "CEST" misspelt) and "IST" (India, Israel,
+# Ireland) are not guessed: the time stays in the default zone and ``when_status`` says why.
+_SEASONAL_ZONES = {"ET": "America/New_York", "CT": "America/Chicago", "MT": "America/Denver", "PT": "America/Los_Angeles"}
+# abbreviation: (hours from UTC, the region whose clock it names, that region's zone) for the season check
+_FIXED_ZONES = {
+    "EST": (-5, "New York", "America/New_York"), "EDT": (-4, "New York", "America/New_York"),
+    "CST": (-6, "Chicago", "America/Chicago"), "CDT": (-5, "Chicago", "America/Chicago"),
+    "MST": (-7, "Denver", "America/Denver"), "MDT": (-6, "Denver", "America/Denver"),
+    "PST": (-8, "Los Angeles", "America/Los_Angeles"), "PDT": (-7, "Los Angeles", "America/Los_Angeles"),
+    "CET": (1, "Central Europe", "Europe/Berlin"), "CEST": (2, "Central Europe", "Europe/Berlin"),
+    "EET": (2, "Eastern Europe", "Europe/Athens"), "EEST": (3, "Eastern Europe", "Europe/Athens"),
+    "BST": (1, "London", "Europe/London"), "GMT": (0, "", ""), "UTC": (0, "", ""),
+}  # fmt: skip
+_AMBIGUOUS_ZONES = {"IST": "India, Israel or Ireland", "CST": "US Central, China or Cuba"}
+
+
+@dataclass(frozen=True)
+class WrittenZone:
+    """A zone written after a call's clock time: ``abbreviation`` as written, ``zone`` to read the time in (``""``: not used)."""
+
+    abbreviation: str
+    zone: str
+    ambiguous: str = ""
+
+
+def _written_zone(text: str, parts: list[tuple[int, int]], lang: str | None) -> WrittenZone | None:
+    """The zone written at the end of a part of the time (:func:`_as_labelled` kept it there), or ``None``.
+
+    "CST" is the US Central zone in an English post only; elsewhere, and "IST" always, it is ambiguous (``zone`` empty).
+    """
+    for i, j in parts:
+        hit = regex.search(r"(?<!\w)(\p{Lu}{2,4})$", text[i:j])
+        if not hit or not _ZONE_AFTER.fullmatch(text, i + hit.start(1), j):
+            continue
+        abbreviation = hit.group(1)
+        if abbreviation in _AMBIGUOUS_ZONES and not (abbreviation == "CST" and _primary(lang) == "en"):
+            return WrittenZone(abbreviation, "", _AMBIGUOUS_ZONES[abbreviation])
+        if abbreviation in _SEASONAL_ZONES:
+            return WrittenZone(abbreviation, _SEASONAL_ZONES[abbreviation])
+        hours = _FIXED_ZONES[abbreviation][0]
+        # The time-zone database's fixed zones count the other way: Etc/GMT+5 is UTC-05:00.
+        return WrittenZone(abbreviation, "UTC" if hours == 0 else f"Etc/GMT{-hours:+d}")
+    return None
+
+
+def _offset(hours: float) -> str:
+    sign = "-" if hours < 0 else "+"
+    h, m = divmod(round(abs(hours) * 60), 60)
+    return f"UTC{sign}{h:02d}:{m:02d}"
+
+
+def _zone_said(written: WrittenZone, ts: pd.Timestamp, default: str, tz: str | None) -> str:
+    """What ``when_status`` adds, in parentheses, for a time resolved with a zone written after it."""
+    if not written.zone:
+        why = "the zone given (--tz)" if tz else "the zone of the post's language"
+        return f"zone written: {written.abbreviation}, ambiguous ({written.ambiguous}): read in {default}, {why}"
+    if written.abbreviation in _SEASONAL_ZONES:
+        return f"zone as written: {written.abbreviation}, {written.zone}"
+    hours, region, zone = _FIXED_ZONES[written.abbreviation]
+    said = f"zone as written: {written.abbreviation}, {_offset(hours)}"
+    if zone:
+        there = ts.tz_convert(zone).utcoffset()
+        if there is not None and there != pd.Timedelta(hours=hours):
+            said += f"; {region} was on {_offset(there / pd.Timedelta(hours=1))} that day"
+    return said
 
 
 def _as_labelled(text: str, parts: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -1166,10 +1253,12 @@ def extract_spans(text: str, posted: pd.Timestamp | None = None, lang: str | Non
     Adds ``when_spans``: the ``(start, end)`` offsets of the time's parts in the text's order (one
     part, or a day and a clock time written apart: ``when`` joins those two with " … "), and
     ``where_span``: the place's ``(start, end)`` or ``None``. ``text[start:end]`` is the part as
-    ``when``/``where`` give it (``bench/extract_eval.py`` compares them with labelled spans).
+    ``when``/``where`` give it (``bench/extract_eval.py`` compares them with labelled spans); and
+    ``when_zone``: the zone ``when_ts`` was read in (the zone written in the call, else :func:`event_zone`'s;
+    ``""`` without a timestamp).
     """
     if not isinstance(text, str) or not text:
-        return {"event": "", "when": "", "when_ts": pd.NaT, "when_status": "", "where": "", "when_spans": [], "where_span": None}
+        return {"event": "", "when": "", "when_ts": pd.NaT, "when_status": "", "where": "", "when_spans": [], "where_span": None, "when_zone": ""}
     f = fold(text)
     kind = event_kind(f.text, lang)
     m, day = _best_when(f)
@@ -1185,14 +1274,21 @@ def extract_spans(text: str, posted: pd.Timestamp | None = None, lang: str | Non
     parts = _as_labelled(text, parts)
     when = " … ".join(text[i:j] for i, j in parts)
     ts, status = (None, "")
+    zone = event_zone(lang, tz)
     if m:
         before = f.text[max(0, m.start() - 12) : m.start()]
         if _EVERY.search(before):
             ts, status = None, "unresolved"
         else:
-            ts, status = resolve_when(expr, posted, lang, tz)
-            if status == "resolved" and day is None and not _names_a_day(expr):
-                ts = _programme_today(f, m, expr, ts, posted, lang, tz)
+            ts, status = _resolve(f, m, expr, day, posted, lang, tz)
+            written = _written_zone(text, parts, lang) if status == "resolved" else None
+            if written is not None and written.zone:
+                # Read again in the zone written: it decides a clock time (a day alone stays in the default zone).
+                ts_w, status_w = _resolve(f, m, expr, day, posted, lang, written.zone)
+                if status_w == "resolved" and ts_w is not None:
+                    ts, zone = ts_w, written.zone
+            if written is not None and ts is not None and status == "resolved":
+                status = f"resolved ({_zone_said(written, ts, event_zone(lang, tz), tz)})"
     span = named = _best_where(f, m, text, lang)
     if span:
         span = _with_preposition(f, text, span, m)
@@ -1210,14 +1306,25 @@ def extract_spans(text: str, posted: pd.Timestamp | None = None, lang: str | Non
     return {
         "event": kind, "when": when, "when_ts": ts if ts is not None else pd.NaT, "when_status": status, "where": where,
         "when_spans": [p for p in parts if p[0] < p[1]], "where_span": place if place and place[0] < place[1] else None,
+        "when_zone": zone if ts is not None else "",
     }  # fmt: skip
+
+
+def _resolve(
+    f: Folded, m: regex.Match[str], expr: str, day: regex.Match[str] | None, posted: pd.Timestamp | None, lang: str | None, tz: str | None
+) -> tuple[pd.Timestamp | None, str]:
+    """:func:`resolve_when` of the time found, with a programme's clock time kept on the post's day (:func:`_programme_today`)."""
+    ts, status = resolve_when(expr, posted, lang, tz)
+    if status == "resolved" and ts is not None and day is None and not _names_a_day(expr):
+        ts = _programme_today(f, m, expr, ts, posted, lang, tz)
+    return ts, status
 
 
 def extract(texts: pd.Series, created_at: pd.Series | None = None, lang: pd.Series | None = None, tz: str | None = None) -> pd.DataFrame:
     """:func:`extract_one` over a Series (meant for the posts that are calls: it is per text, not vectorised).
 
-    ``tz``: the zone of every time written (the user's ``--tz``); without it, each post's
-    language decides (:func:`event_zone`). Returns a frame indexed like ``texts`` with ``event``,
+    ``tz``: the zone of every time written without a zone of its own (the user's ``--tz``); without
+    it, each post's language decides (:func:`event_zone`). Returns a frame indexed like ``texts`` with ``event``,
     ``when``, ``when_ts`` (UTC), ``when_status`` and ``where``.
     """
     posted = _utc(created_at, texts.index)
