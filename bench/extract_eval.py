@@ -24,10 +24,14 @@ written apart) matches a labelled span:
   spaces and punctuation (`` ,.;:!?-``) are trimmed from both.
 
 P is over the calls where the extraction found the field, R over the calls with a labelled span.
-``timestamp`` compares ``when_ts``, read in the zone the extraction used for the post
-(:func:`detector.posts.extract.event_zone`), with the labelled day and clock time: right when both
-agree (a day without a clock time must come out as a day, status ``date``). Every number in the
-section is computed here.
+``timestamp`` compares ``when_ts``, shown in the zone the extraction read the time in (the zone the
+call writes after its clock time, "6 PM ET", since session 10's h55 change; else the zone of the post's
+language, :func:`detector.posts.extract.event_zone`), with the labelled day and clock time: right when both
+agree (a day without a clock time must come out as a day, status ``date``). The labels' convention
+(``datasets/README.md``) reads a written zone "as written, in the post's UTC clock": the day and clock time
+as written, which is what this compares; for the calls that write a zone, the figure in the post's UTC clock
+(what the labels' words say literally, and what this script measured before h55) is printed too. Every
+number in the section is computed here.
 
 Usage::
 
@@ -189,16 +193,18 @@ def measure_spans(spans: pd.DataFrame, posts: pd.DataFrame) -> pd.DataFrame:
             row[f"{field}_overlap"], row[f"{field}_exact"] = _score(text, found, labelled)
         expected = lab.loc[(lab["field"] == "when") & lab["when_local"].notna(), "when_local"]
         row["ts_label"] = len(expected) > 0 and posted is not None
-        row["ts_ok"] = False
+        # The status's first words; a zone written in the call adds how it was read: "resolved (zone as written: ET, …)".
+        status = str(got["when_status"]).split(" (", 1)[0]
+        row["zone_written"] = str(got["when_status"]).startswith("resolved (zone as written")
+        row["ts_ok"] = row["ts_ok_post_clock"] = False
         if row["ts_label"]:
             want = str(expected.iloc[0])
             ts = got["when_ts"]
             if not pd.isna(ts):
-                local = ts.tz_convert(event_zone(lang)).tz_localize(None)
-                if ":" in want:
-                    row["ts_ok"] = got["when_status"] == "resolved" and local == pd.Timestamp(want)
-                else:
-                    row["ts_ok"] = got["when_status"] == "date" and local == pd.Timestamp(want)
+                # The zone the time was read in (the one written in the call, else the language's), and the post's own clock.
+                for key, zone in (("ts_ok", str(got["when_zone"]) or event_zone(lang)), ("ts_ok_post_clock", event_zone(lang))):
+                    local = ts.tz_convert(zone).tz_localize(None)
+                    row[key] = status == ("resolved" if ":" in want else "date") and local == pd.Timestamp(want)
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -300,6 +306,7 @@ def section(
     fifth: pd.DataFrame | None = None,
     sixth: pd.DataFrame | None = None,
     again: str = "",
+    zones: str = "",
 ) -> str:
     return (
         f"{HEADING}\n\n"
@@ -350,6 +357,30 @@ def section(
         "run (the rules were designed on the span labels of these calls, the fourth batch, not on this table).\n"
         + ("" if held is None else held_section(held, fourth, agree, fifth))
         + ("" if sixth is None else sixth_section(sixth, again))
+        + zones
+    )
+
+
+def zone_section(per_call: pd.DataFrame) -> str:
+    """Session 10 (h55): the calls whose time writes a zone, and which convention "timestamp right" measures for them."""
+    timed = per_call[per_call["ts_label"]]
+    written = timed[timed["zone_written"]]
+    n = len(written)
+    return (
+        "\n### Session 10: a zone written in the call\n\n"
+        "Since h55 (session 10), a zone the call writes after its clock time decides the zone the time is read in\n"
+        "(\"Rally Saturday 6 PM ET\" is 18:00 in New York, 22:00 UTC in summer; before, 18:00 UTC), and `when_status`\n"
+        "says so (`resolved (zone as written: ET, America/New_York)`). The span labels' convention (`datasets/README.md`,\n"
+        "fourth batch) reads such a time \"as written, in the post's UTC clock\": 18:00. **Which convention the\n"
+        "timestamp figures measure**: the labelled day and clock time against `when_ts` shown in the zone the time was\n"
+        "read in, i.e. the day and clock time as written; neither the labels nor the rule were changed to agree.\n"
+        f"Computed here: {n} labelled call(s) with a post time write a zone the extraction used"
+        + (" (" + "; ".join(f"{g} {k}" for g, k in written["group"].value_counts().sort_index().items()) + ")" if n else "")
+        + f";\nright as written (the tables above count this): {int(written['ts_ok'].sum())}/{n}; right in the post's UTC clock (the labels' words taken\n"
+        f"literally, and how this script compared until h55): {int(written['ts_ok_post_clock'].sum())}/{n}. Before h55, the extraction read these times in UTC\n"
+        "and both comparisons were one: 6 of 6 right (h55's scratch run, typed). A call right as written has the same\n"
+        "day both ways (the labels count a relative day from the post's UTC day, the extraction from its day in the zone\n"
+        "written); a \"tonight\" posted after midnight UTC, in the US evening, would differ.\n"
     )
 
 
@@ -374,7 +405,8 @@ def held_section(held: pd.DataFrame, fourth: pd.DataFrame | None = None, agreeme
         "as two spans are not matched exactly by one span covering both). P: of the calls where the field was\n"
         "found; R: of the calls with a labelled span. Event kinds: vigil, walk and boycott count as the\n"
         "definition's `other`, no kind found as `none`. Timestamp: `when_ts` in the zone the extraction read\n"
-        "the post in (CET for Albanian and Serbian, the post's UTC clock for English) against the labelled day\n"
+        "the time in (CET for Albanian and Serbian, the post's UTC clock for English; since session 10, a zone\n"
+        "the call writes after its clock time, \"6 PM ET\": see the last subsection) against the labelled day\n"
         "and clock time, over the calls whose post has a time (the Albanian corpus has none).\n\n"
         "**Held out**: measured once, on main 4b0fc27, before any session-8 change of the extraction (the\n"
         "table as this script printed it then, kept here as text):\n\n"
@@ -781,7 +813,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{args.dev} is not here: nothing to measure", file=sys.stderr)
         return 1
     held = fourth = fifth = sixth = None
-    agree = again = ""
+    agree = again = zones = ""
     dev = pd.read_csv(args.dev)
     if args.spans.exists() and (SHARED / "ira-2018" / "tweets.parquet").exists():
         spans = pd.read_csv(args.spans, dtype={"start": "Int64", "end": "Int64"})
@@ -798,9 +830,10 @@ def main(argv: list[str] | None = None) -> int:
             twice = spans[spans["post_id"].isin(set(second["post_id"]))]
             again = second_reading(spans, second, held_out_posts(twice))
         agree = agreement(spans, dev)
+        zones = zone_section(per_call[~per_call["group"].isin(COPIES)])
     else:
         print(f"{args.spans} or the IRA tweets are not here: no held-out table", file=sys.stderr)
-    text = section(measure(dev), held, fourth, agree, fifth, sixth, again)
+    text = section(measure(dev), held, fourth, agree, fifth, sixth, again, zones)
     print(text)
     if args.write:
         replace_markdown_section(ROOT / "EVALUATION.md", text)
