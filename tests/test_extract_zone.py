@@ -45,6 +45,8 @@ CASES = [
     ("Protest sutra u 18h CET ispred Vlade", "sr", None, WINTER, "2025-01-10 17:00", "resolved (zone as written: CET, UTC+01:00)"),
     ("Protest sutra u 18h CEST ispred Vlade", "sr", None, SUMMER, "2025-07-11 16:00", "resolved (zone as written: CEST, UTC+02:00)"),
     ("Vigil tomorrow at 7 PM BST outside the embassy", "en", None, SUMMER, "2025-07-11 18:00", "resolved (zone as written: BST, UTC+01:00)"),
+    # After "p.m." the zone follows the dot the span leaves out.
+    ("Vigil tonight at 7 p.m. CT by the river", "en", None, SUMMER, "2025-07-11 00:00", "resolved (zone as written: CT, America/Chicago)"),
     # A written zone wins over --tz (the zone of the posts' place) and over the language's zone.
     ("Rally Saturday 6 PM PT", "en", "Europe/Belgrade", SUMMER, "2025-07-13 01:00", "resolved (zone as written: PT, America/Los_Angeles)"),
     ("Protest tomorrow at 18:00 GMT", "sr", "Europe/Belgrade", SUMMER, "2025-07-11 18:00", "resolved (zone as written: GMT, UTC+00:00)"),
@@ -77,6 +79,8 @@ def test_the_zone_is_in_when_and_when_zone_says_what_it_was_read_in() -> None:
     assert (got["when"], got["when_zone"]) == ("Saturday 6 PM ET", "America/New_York")
     got = extract_spans("Rally Saturday 6 PM EST at City Hall", SUMMER, "en")
     assert (got["when"], got["when_zone"]) == ("Saturday 6 PM EST", "Etc/GMT+5")  # the database's name for UTC-05:00
+    got = extract_spans("Rally at 7 p.m. ET on Saturday", SUMMER, "en")
+    assert (got["when"], got["when_zone"]) == ("at 7 p.m. ET … Saturday", "America/New_York")
     got = extract_spans("Rally tomorrow at 7 PM IST", SUMMER, "en")
     assert (got["when"], got["when_zone"]) == ("tomorrow at 7 PM IST", "UTC")
 

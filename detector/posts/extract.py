@@ -1143,6 +1143,7 @@ def _to_utc(day: pd.Timestamp, hour: int | None, minute: int | None, tz: str) ->
 # span too, to say that it was not used (it names three zones).
 _ZONE_AFTER = regex.compile(r"[ \t]?(?:[ECMP][SD]?T|CES?T|EES?T|GMT|UTC|BST|IST)(?!\w)")
 _CLOCK_END = regex.compile(r"(?:\d|[aApP]\.?[mM]\.?|\d[hH])$")
+_DOTTED_END = regex.compile(r"[aApP]\.[mM]$")
 _ON_FIRST = regex.compile(r"on\s+(?=\S)", flags=regex.IGNORECASE)
 _ON_INSIDE = regex.compile(r"(?<=\S)\s+on\s+(?=\S)", flags=regex.IGNORECASE)
 
@@ -1231,6 +1232,8 @@ def _as_labelled(text: str, parts: list[tuple[int, int]]) -> list[tuple[int, int
         if lead:
             i = lead.end()
         zone = _ZONE_AFTER.match(text, j)
+        if zone is None and text.startswith(".", j) and _DOTTED_END.search(text, i, j):
+            zone = _ZONE_AFTER.match(text, j + 1)  # "at 7 p.m. CST": the span ends before the last dot (h55)
         if zone and _CLOCK_END.search(text, i, j):
             j = zone.end()
         inside = _ON_INSIDE.search(text, i, j)
