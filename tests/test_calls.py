@@ -290,8 +290,9 @@ def test_reasons_by_codes_written_out() -> None:
         "call to action with time; urgent wording; " + NO_AUTHOR,
         "author not scored (no profile)",
         "no evidence found",  # an author score under 0.30 and nothing else
-        # a held verdict 0.315, a burst of 5 0.12; a coordination score without a note is not said
-        "author profile too sparse for a verdict (account score 0.45); author posted 5 other posts within ±10 min",
+        # a burst of 5 0.12, then a held verdict, said but counted as nothing (no verdict, no evidence);
+        # a coordination score without a note is not said
+        "author posted 5 other posts within ±10 min; author profile too sparse for a verdict (account score 0.45, not counted)",
         "author account score 0.80; not in a cluster itself; author coordination 0.20",
     ]
     window = pd.Timedelta("10min")

@@ -232,6 +232,16 @@ def test_ira_followers_and_following_are_partial_profiles(tmp_path: Path) -> Non
     posts = pd.read_csv(tmp_path / "p.csv")
     assert "likely-genuine" not in set(posts["label"])
     assert posts["reasons"].str.contains("author profile too sparse for a verdict").all()
+    # A held score (about 0.5: the model cannot rank two counts) is no evidence: posts and authors
+    # score as without a profile. It counted as 0.7 x score, and made 7 of these 26 posts suspicious.
+    assert posts["reasons"].str.contains(r"\(account score 0\.\d\d, not counted\)").all()
+    assert posts["label"].value_counts().to_dict() == {"uncertain": 26}
+    code, _, err = _run(str(FIX / "ira_calls.csv"), "-o", str(tmp_path / "q.csv"), "--accounts", str(tmp_path / "b.csv"), "--no-account-model")
+    assert code == 0, err
+    assert pd.read_csv(tmp_path / "q.csv")["score"].tolist() == posts["score"].tolist()
+    without = pd.read_csv(tmp_path / "b.csv").set_index("author_id")
+    assert authors.loc["ITSTIMETOSECEDE", ["account_score", "combined_score", "label"]].tolist() == [0.5338, 0.3657, "uncertain"]
+    assert authors["combined_score"].sort_index().tolist() == without["combined_score"].sort_index().tolist()
 
 
 def test_post_output_as_parquet_and_jsonl(tmp_path: Path) -> None:

@@ -38,8 +38,8 @@ def test_notebook_02_cards_its_model_as_detector_train_does() -> None:
 
 
 def test_notebook_04_scores_the_posts_as_detector_posts_does() -> None:
-    # The IRA CSV's followers/following are partial author profiles that `detector posts` scores (57 of
-    # the 181 example posts suspicious); the notebook analysed the posts without them (none suspicious).
+    # The IRA CSV's followers/following are partial author profiles that `detector posts` scores (their
+    # label held at uncertain); the notebook analysed the posts without them and said none came.
     nb = nbformat.read(NOTEBOOKS[3], as_version=4)
     calls = [c.source for c in nb.cells if c.cell_type == "code" and "analyse_posts(" in c.source and "import" not in c.source]
     assert len(calls) == 1 and "users=read.users, profiles=read.profiles" in calls[0]

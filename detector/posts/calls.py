@@ -24,7 +24,9 @@ This module owns two things.
 
        score = 1 - (1 - 0.70 A) (1 - 0.70 C) (1 - 0.40 T) (1 - 0.30 B) (1 - 0.25 M)
 
-   A = the author's account score from the account model (left out when no profile is known);
+   A = the author's account score from the account model (left out when no profile is known, and
+   when the profile is too sparse for a verdict, the IRA CSV's two counts say: the model keeps such
+   a score near 0.5 *because* it cannot rank the profile, so it is no evidence either way);
    C = coordination: the author's ``coordination_score`` from :mod:`detector.posts.coordination` (which
    grows only when the same accounts act together repeatedly) when the post is in a cluster, half
    of it when the post itself is in none;
@@ -38,8 +40,9 @@ This module owns two things.
    a protest is legitimate speech, so it makes a post *matter*, never makes it *suspicious* by itself.
    No single source other than a very high account or coordination score (>= 0.86) reaches
    "suspicious" alone. Labels: ``suspicious`` when score >= 0.60, ``uncertain`` when >= 0.30, else
-   ``likely-genuine`` — but only when the account model scored the author: without a profile, a
-   low score means "no evidence found", and the label stays ``uncertain``.
+   ``likely-genuine`` — but only when the account model scored the author with a verdict: without a
+   profile, or with one too sparse for a verdict, a low score means "no evidence found", and the label
+   stays ``uncertain``.
 
 It never reads files and never trains anything.
 """
@@ -493,7 +496,9 @@ def score_posts(
     burst = 1 - np.exp(-feats["burst"].to_numpy(dtype=float) / BURST_SCALE)
     message = 0.5 * feats["call_strength"].to_numpy(dtype=float) + 0.3 * feats["urgency"].to_numpy(dtype=float) + 0.2 * (feats["n_urls"].to_numpy() > 0)
     template = 1 - np.exp(-feats["self_repeats"].to_numpy(dtype=float) / TEMPLATE_SCALE)
-    a = np.nan_to_num(author, nan=0.0)
+    # A score from a profile too sparse for a verdict is no evidence: no author term, and no "likely-genuine".
+    held = _held_verdicts(posts, account_scores)
+    a = np.where(held, 0.0, np.nan_to_num(author, nan=0.0))
     score = 1 - (
         (1 - WEIGHTS["author"] * a)
         * (1 - WEIGHTS["coordination"] * coord)
@@ -502,8 +507,6 @@ def score_posts(
         * (1 - WEIGHTS["message"] * message)
     )
     out["score"] = np.round(score, 4)
-    # A score from a profile too sparse for a verdict is evidence, not a verdict: no "likely-genuine".
-    held = _held_verdicts(posts, account_scores)
     out["label"] = labels_for(score, author_known=~np.isnan(author) & ~held)
     out["cluster_ids"] = pd.Series(cluster_ids, dtype="string")
     out["reasons"] = _reasons(author, coord, coord_note, feats, burst_window, anonymous=posts["author_id"].isna().to_numpy(), held=held)
@@ -638,7 +641,7 @@ def _reasons(
     none_text = "author not scored (no profile)"
     author_dict, author_code = _fmt_codes(a, "author account score {:.2f}")
     if held is not None:
-        held_dict, held_code = _fmt_codes(a, "author profile too sparse for a verdict (account score {:.2f})")
+        held_dict, held_code = _fmt_codes(a, "author profile too sparse for a verdict (account score {:.2f}, not counted)")
         author_code = np.where(held, held_code + len(author_dict), author_code)
         author_dict = author_dict + held_dict
     if anonymous is not None:
@@ -653,7 +656,8 @@ def _reasons(
     call_code = 2 * f["cta_time"].to_numpy(dtype=bool).astype(np.int64) + f["cta_place"].to_numpy(dtype=bool)
     call_dict = ["call to action", "call to action with place", "call to action with time", "call to action with time and place"]
     parts = [
-        (np.where(no_author, 0.0, WEIGHTS["author"] * a), no_author | (a >= UNCERTAIN) | (held if held is not None else False), (author_dict, author_code)),
+        # a held score is said, after the evidence that counted (it weighs nothing, as no profile)
+        (np.where(no_author | (held if held is not None else False), 0.0, WEIGHTS["author"] * a), no_author | (a >= UNCERTAIN) | (held if held is not None else False), (author_dict, author_code)),
         (WEIGHTS["coordination"] * coord, (coord > 0) & has_note, (note_dict, note_code)),
         (WEIGHTS["template"] * (1 - np.exp(-repeats / TEMPLATE_SCALE)), repeats >= 1, _fmt_codes(repeats, "same message sent {} more time(s) by the author within 24 h")),
         (WEIGHTS["burst"] * (1 - np.exp(-bursts / BURST_SCALE)), bursts >= 3, _fmt_codes(bursts, "author posted {} other posts within ±" + str(minutes) + " min")),
@@ -716,7 +720,7 @@ def author_table(
     """One row per author: posts, calls, coordination score, account score and a combined score.
 
     The combined score is the post rule without its message term, at the author level: the
-    noisy-OR of the account score (weight 0.70), the coordination score (0.70), the author's
+    noisy-OR of the account score (weight 0.70; none from a profile too sparse for a verdict), the coordination score (0.70), the author's
     strongest templating (0.40) and strongest burst (0.30). Calls to action are counted
     (``n_calls``) but, as for posts, do not by themselves make an author suspicious.
 
@@ -758,24 +762,29 @@ def author_table(
     out["n_clusters"] = n_clusters.to_numpy()
     account = pd.Series(np.nan, index=out.index)
     account_label = pd.Series(pd.NA, index=out.index, dtype="string")
+    held = pd.Series(False, index=out.index)
     if account_scores is not None and not account_scores.empty:
         mine, theirs = _keys(out, account_scores)
         first = ~theirs.duplicated().to_numpy()
         idx = account_scores.loc[first].set_index(theirs.to_numpy()[first])
         account = mine.map(idx["score"]).astype(float)
         account_label = mine.map(idx["label"]).astype("string")
+        if "reasons" in idx.columns:
+            held = mine.map(idx["reasons"]).astype("string").fillna("").str.startswith(_HELD).astype(bool)
     out["account_score"] = account.round(4).to_numpy()
     out["account_label"] = account_label.to_numpy()
     template = 1 - np.exp(-g["self_repeats"].max().to_numpy(dtype=float) / TEMPLATE_SCALE)
     burst = 1 - np.exp(-g["burst"].max().to_numpy(dtype=float) / BURST_SCALE)
+    # as for posts: a profile too sparse for a verdict adds nothing and allows no "likely-genuine"
+    counted = account.where(~held.to_numpy(), np.nan)
     combined = 1 - (
-        (1 - WEIGHTS["author"] * account.fillna(0.0))
+        (1 - WEIGHTS["author"] * counted.fillna(0.0))
         * (1 - WEIGHTS["coordination"] * coord)
         * (1 - WEIGHTS["template"] * template)
         * (1 - WEIGHTS["burst"] * burst)
     )
     out["combined_score"] = combined.round(4).to_numpy()
-    out["label"] = [label_for(x, author_known=not math.isnan(au)) for x, au in zip(combined, account, strict=True)]
+    out["label"] = [label_for(x, author_known=not math.isnan(au)) for x, au in zip(combined, counted, strict=True)]
     if account_scores is not None and "lookalike_group" in account_scores.columns:
         out = pd.concat([out, _author_lookalikes(out, account_scores)], axis=1)
     if platforms:
