@@ -405,7 +405,7 @@ def info_command(model_path: str | None, as_json: bool) -> None:
     click.echo(f"features     v{c['feature_version']}: {', '.join(c['features'])}")
     click.echo(f"family       {c.get('family', 'not recorded')}")
     click.echo(f"thresholds   suspicious >= {c['thresholds']['suspicious']}, likely-genuine < {c['thresholds']['likely_genuine']}")
-    click.echo(f"trained on   {c['training']['accounts']:,} accounts {c['training']['collections']}")
+    click.echo(f"trained on   {c['training']['accounts']:,} accounts: {_pairs(c['training']['collections'])}")
     unseen = c.get("unseen_collections")
     if unseen:
         click.echo(
@@ -421,8 +421,24 @@ def info_command(model_path: str | None, as_json: bool) -> None:
             )
     else:
         click.echo("unseen       not measured for this model (see EVALUATION.md for the shipped procedure)")
-    click.echo(f"{'cross-coll.' if c.get('metrics_scope', '').startswith('cross') else 'out-of-fold'}  {c['metrics_out_of_fold']}")
-    click.echo(f"versions     {c['versions']}")
+    click.echo(f"{'cross-coll.' if c.get('metrics_scope', '').startswith('cross') else 'out-of-fold'}  {_metrics(c['metrics_out_of_fold'], c.get('metrics_scope', ''))}")
+    click.echo(f"versions     {_pairs(c['versions'])}")
+
+
+def _pairs(d: dict[str, Any]) -> str:
+    """``{'python': '3.11.7', 'numpy': '2.4.6'}`` → ``python 3.11.7, numpy 2.4.6`` (counts with thousands)."""
+    return ", ".join(f"{k} {v:,}" if isinstance(v, int) else f"{k} {v}" for k, v in d.items())
+
+
+_METRIC_NAMES = {"roc_auc": "ROC-AUC", "pr_auc": "PR-AUC", "f1_bot": "bot F1", "brier": "Brier", "ece": "ECE"}
+
+
+def _metrics(m: dict[str, Any], scope: str) -> str:
+    """A card's metrics in words: ``ROC-AUC 0.6874, PR-AUC 0.7554, ... on 98,000 scores (62,000 inauthentic)``."""
+    named = ", ".join(f"{_METRIC_NAMES.get(k, k)} {v}" for k, v in m.items() if k not in ("n", "positives"))
+    counted = f" on {m['n']:,} {scope or 'scores'}" if isinstance(m.get("n"), int) else ""
+    positives = f", {m['positives']:,} of them inauthentic" if isinstance(m.get("positives"), int) else ""
+    return named + counted + positives
 
 
 @cli.group("models")

@@ -350,15 +350,19 @@ def test_info(small_model: model.AccountModel, small_model_path: Path) -> None:
     assert lines[1].startswith("features     v4: statuses_count, followers_count, friends_count")
     assert lines[2] == f"family       {small_model.card['family']}"
     assert lines[3] == "thresholds   suspicious >= 0.8, likely-genuine < 0.2"
+    # in words, not as Python dicts (an analyst reads this)
     assert lines[4] == (
-        "trained on   900 accounts {'botometer-feedback-2019': 120, 'botwiki-2019': 60, 'caverlee-2011': 120, "
-        "'cresci-2015': 120, 'cresci-2017': 120, 'cresci-stock-2018': 120, 'political-bots-2019': 60, "
-        "'pronbots-2019': 60, 'vendor-purchased-2019': 60, 'verified-2019': 60}"
+        "trained on   900 accounts: botometer-feedback-2019 120, botwiki-2019 60, caverlee-2011 120, "
+        "cresci-2015 120, cresci-2017 120, cresci-stock-2018 120, political-bots-2019 60, "
+        "pronbots-2019 60, vendor-purchased-2019 60, verified-2019 60"
     )
     # a model trained in a notebook carries no nested evaluation: said so, not left out
     assert lines[5] == "unseen       not measured for this model (see EVALUATION.md for the shipped procedure)"
     # the calibrations' rows: the 900 as they are and cut to each field group (test_model)
-    assert lines[6].startswith("cross-coll.  {'n': 3360, ")
+    assert lines[6].startswith("cross-coll.  ROC-AUC ") and lines[6].endswith(
+        " on 3,360 cross-collection scores (each collection scored by a model fitted without it), 2,040 of them inauthentic"
+    )
+    assert lines[7].startswith("versions     python 3.")
     as_json = run("info", "--model", str(small_model_path), "--json")
     assert as_json.exit_code == 0
     assert json.loads(as_json.stdout) == json.loads(json.dumps(small_model.card, default=str))
