@@ -501,3 +501,38 @@ def test_a_run_from_the_ira_csv_stores_its_partial_profiles_and_scores_the_autho
     assert stored.set_index("account_id").loc["10_GOP", ["followers_count", "friends_count"]].tolist() == [4667.0, 1018.0]  # its latest row
     assert len(scores) == 17 and scores["reasons"].str.startswith("account model ").all()
     assert not scores["model_version"].str.endswith("no-account-model").any()
+
+
+EXAMPLE_ROOT = Path(__file__).resolve().parents[1] / "datasets" / "examples"
+
+
+def test_a_runs_author_reasons_are_worded_as_the_posts_job_words_them(data_dir: Path, tmp_path: Path) -> None:
+    """`run` scored the authors itself and stored the model's raw reasons ('missing: statuses_count, ...',
+    internal field names) where `detector posts` words them (calls.score_author_profiles). The same
+    real IRA example through both: the stored author row says what the posts job says of that author."""
+    from detector.posts.calls import analyse_posts
+    from detector.posts.read import read_posts
+
+    texit = EXAMPLE_ROOT / "posts" / "ira_texit_calls.csv"
+    res = invoke("--watch", "texit-rally", "--config", str(EXAMPLE_ROOT / "watches.toml"), "--from", str(texit), "-o", str(tmp_path / "r"))
+    assert res.exit_code == 0, res.output
+    with open_store(None, data_dir) as s:
+        stored = s.account_scores(watch="texit-rally", latest=True).set_index("account_id")
+    reason = stored.loc["ITSTIMETOSECEDE", "reasons"]
+    assert "_count" not in reason and "missing:" not in reason, reason
+
+    out = tmp_path / "posts"
+    out.mkdir()
+    res = CliRunner().invoke(cli, ["posts", str(texit), "-o", str(out / "p.csv"), "--accounts-out", str(out / "a.csv")], catch_exceptions=False)
+    assert res.exit_code == 0, res.output
+    author = pd.read_csv(out / "a.csv", dtype={"author_id": str}).set_index("author_id").loc["ITSTIMETOSECEDE"]
+    read = read_posts(texit)
+    model = analyse_posts(read.posts, users=read.users, profiles=read.profiles, path=str(texit)).account_scores
+    assert model is not None
+    why = model.set_index("account_id").loc["ITSTIMETOSECEDE", "reasons"]
+    assert why == "too few profile fields for a verdict: label held at uncertain; ↑ follows 6,292 accounts"
+    assert reason.startswith(f"account model {author['account_score']:.2f} ({why}); ")
+    assert (round(float(stored.loc["ITSTIMETOSECEDE", "score"]), 4), stored.loc["ITSTIMETOSECEDE", "label"]) == (author["combined_score"], author["label"])
+    report = json.loads((tmp_path / "r" / "report-texit-rally-latest.json").read_text(encoding="utf-8"))
+    shown = next(a for a in report["accounts"] if a["account_id"] == "ITSTIMETOSECEDE")
+    assert shown["reasons"][0] == f"account model {author['account_score']:.2f} ({why})"

@@ -57,7 +57,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from detector import progress
-from detector.errors import ConfigError, DetectorError, LockedError, ModelError, NothingScoredError
+from detector.errors import ConfigError, DetectorError, LockedError, NothingScoredError
 from detector.io import Rejects, write_rejects
 from detector.ops.store import Store, default_data_dir, open_store, utcnow
 from detector.ops.watch import Watch, get_watch
@@ -545,13 +545,21 @@ class Analysis:
 def analyse(store: Store, watch: Watch, posts: pd.DataFrame, *, model: Any = None, workers: int = 1, lookalike: bool = True) -> Analysis:
     """Score ``posts`` (canonical) and their authors, with the watch's coordination thresholds.
 
-    The account model scores the authors whose profiles are in the store; with ``lookalike``, the
+    The account model scores the authors whose profiles are in the store, as both posts engines score
+    theirs (:func:`detector.posts.calls.score_author_profiles`: the model's reasons in plain words,
+    a field none of these profiles has said once in the log); with ``lookalike``, the
     look-alike groups across those profiles (one list: the authors of the analysed posts) go
     with their scores (:func:`detector.accounts.lookalike.lookalikes_of`; they change no score). Without a model given,
     the default one is loaded; if it cannot be, the authors are left unscored with a warning (the
     post rule then never calls a post ``likely-genuine``). A model that is given must load.
     """
-    from detector.posts.calls import author_table, membership_table, score_posts
+    from detector.posts.calls import (
+        account_model,
+        author_table,
+        membership_table,
+        score_author_profiles,
+        score_posts,
+    )
     from detector.posts.coordination import find_clusters
 
     account_scores = None
@@ -559,20 +567,13 @@ def analyse(store: Store, watch: Watch, posts: pd.DataFrame, *, model: Any = Non
     authors = posts["author_id"].dropna().astype(str).unique().tolist()
     profiles = _accounts_by_ids(store, authors)
     if len(profiles):
-        loaded = _load_model(model)
+        loaded = account_model(model)
         if loaded is not None:
-            from detector.accounts.model import score_accounts
-
-            account_scores = score_accounts(profiles, loaded)
+            # As both posts engines score their authors: the model, its reasons in plain words (no
+            # internal field name; a field none of these profiles has is said once in the log, not
+            # on each author) and, with ``lookalike``, the look-alike groups across the profiles.
+            account_scores = score_author_profiles(profiles, loaded, f"watch '{watch.name}'", lookalike=lookalike)
             version = loaded.version
-            log.info("scored %d author profiles with account model %s", len(account_scores), version)
-            if lookalike:
-                from detector.accounts.lookalike import group_counts, lookalikes_of
-
-                account_scores = pd.concat([account_scores, lookalikes_of(profiles).set_axis(account_scores.index)], axis=1)
-                groups, grouped = group_counts(account_scores)
-                if groups:
-                    log.info("%d look-alike groups of %d author profiles", groups, grouped)
     if not lookalike:
         from detector.accounts.lookalike import OFF_NOTICE
 
@@ -590,20 +591,6 @@ def analyse(store: Store, watch: Watch, posts: pd.DataFrame, *, model: Any = Non
         scores = score_posts(posts, account_scores=account_scores, coordination=coordination)
         table = author_table(posts.reset_index(drop=True), scores, account_scores=account_scores, coordination=coordination)
     return Analysis(scores, table, account_scores, coordination.clusters, membership_table(coordination), version)
-
-
-def _load_model(model: Any) -> Any:
-    from detector.accounts.registry import load_current_model as load_model
-
-    if model is not None and not isinstance(model, str | os.PathLike):
-        return model
-    if model is not None:
-        return load_model(Path(model))
-    try:
-        return load_model()
-    except ModelError as exc:
-        log.warning("author profiles not scored, the account model is unavailable: %s", exc)
-        return None
 
 
 def _accounts_by_ids(store: Store, ids: list[str]) -> pd.DataFrame:
