@@ -193,16 +193,15 @@ def measure_spans(spans: pd.DataFrame, posts: pd.DataFrame) -> pd.DataFrame:
             row[f"{field}_overlap"], row[f"{field}_exact"] = _score(text, found, labelled)
         expected = lab.loc[(lab["field"] == "when") & lab["when_local"].notna(), "when_local"]
         row["ts_label"] = len(expected) > 0 and posted is not None
-        # The status's first words; a zone written in the call adds how it was read: "resolved (zone as written: ET, …)".
-        status = str(got["when_status"]).split(" (", 1)[0]
-        row["zone_written"] = str(got["when_status"]).startswith("resolved (zone as written")
+        status = str(got["when_status"])
+        row["zone_written"] = got["zone_source"] == "written"  # a zone written in the call decided the time (when_zone says it)
         row["ts_ok"] = row["ts_ok_post_clock"] = False
         if row["ts_label"]:
             want = str(expected.iloc[0])
             ts = got["when_ts"]
             if not pd.isna(ts):
                 # The zone the time was read in (the one written in the call, else the language's), and the post's own clock.
-                for key, zone in (("ts_ok", str(got["when_zone"]) or event_zone(lang)), ("ts_ok_post_clock", event_zone(lang))):
+                for key, zone in (("ts_ok", str(got["when_tz"]) or event_zone(lang)), ("ts_ok_post_clock", event_zone(lang))):
                     local = ts.tz_convert(zone).tz_localize(None)
                     row[key] = status == ("resolved" if ":" in want else "date") and local == pd.Timestamp(want)
         rows.append(row)
@@ -369,8 +368,8 @@ def zone_section(per_call: pd.DataFrame) -> str:
     return (
         "\n### Session 10: a zone written in the call\n\n"
         "Since h55 (session 10), a zone the call writes after its clock time decides the zone the time is read in\n"
-        "(\"Rally Saturday 6 PM ET\" is 18:00 in New York, 22:00 UTC in summer; before, 18:00 UTC), and `when_status`\n"
-        "says so (`resolved (zone as written: ET, America/New_York)`). The span labels' convention (`datasets/README.md`,\n"
+        "(\"Rally Saturday 6 PM ET\" is 18:00 in New York, 22:00 UTC in summer; before, 18:00 UTC), and `when_zone`\n"
+        "says so (`America/New_York (written: ET)`; h56). The span labels' convention (`datasets/README.md`,\n"
         "fourth batch) reads such a time \"as written, in the post's UTC clock\": 18:00. **Which convention the\n"
         "timestamp figures measure**: the labelled day and clock time against `when_ts` shown in the zone the time was\n"
         "read in, i.e. the day and clock time as written; neither the labels nor the rule were changed to agree.\n"

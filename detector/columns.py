@@ -104,7 +104,7 @@ KNOWN_UNREAD_ACCOUNT_FIELDS = frozenset({
 })
 # This tool's own post tables (post_scores.csv, a report's .posts.csv): read back, they are not news.
 KNOWN_UNREAD_POST_FIELDS = frozenset({
-    "source_row", "score", "label", "reasons", "is_call", "call_score", "event", "when", "when_ts", "when_status",
+    "source_row", "score", "label", "reasons", "is_call", "call_score", "event", "when", "when_ts", "when_zone", "when_status",
     "where", "cluster_ids", "campaign_id", "flagged",
 })
 # v1.1's many profile_* colour and image fields (profile_text_color, profile_banner_url, …).

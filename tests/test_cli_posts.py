@@ -28,7 +28,7 @@ def test_posts_writes_three_outputs_and_rejects(tmp_path: Path) -> None:
     scores = pd.read_csv(out, dtype=str)
     assert list(scores.columns) == [
         "post_id", "author_id", "author_screen_name", "created_at", "text", "lang", "score", "label",
-        "is_call", "call_score", "event", "when", "when_ts", "when_status", "where", "cluster_ids", "campaign_id",
+        "is_call", "call_score", "event", "when", "when_ts", "when_zone", "when_status", "where", "cluster_ids", "campaign_id",
         "reasons",
     ]  # fmt: skip
     assert len(scores) == 26

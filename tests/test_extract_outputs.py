@@ -44,6 +44,7 @@ def test_post_scores_and_the_report_show_what_when_where(tmp_path: Path, monkeyp
     assert got["is_call"].tolist() == ["True", "True", "True"]
     columns = ["event", "when", "when_ts", "when_status", "where"]
     assert {i: tuple(got.loc[i, columns]) for i in got.index} == EXPECTED
+    assert got["when_zone"].tolist() == ["Europe/Belgrade (--tz)"] * 3  # the zone every time was read in, and why (h56)
     data, _ = load_report_files(Path("accounts.csv"), posts=Path("post_scores.csv"))  # no cluster: three authors, one post each
     calls = {c["text"][:12]: c for c in build_content(data)["calls"]}
     report = {k: (c["event"], c["when"], c["when_ts"], c["where"]) for k, c in calls.items()}

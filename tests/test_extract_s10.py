@@ -73,7 +73,7 @@ def test_when_as_labelled_session_10(text: str, lang: str, when: str, local: str
     got = extract.extract_spans(text, POSTED, lang)
     assert got["when"] == when
     assert all(text[i:j] in when for i, j in got["when_spans"])
-    assert got["when_ts"].tz_convert(got["when_zone"]).tz_localize(None) == pd.Timestamp(local)
+    assert got["when_ts"].tz_convert(got["when_tz"]).tz_localize(None) == pd.Timestamp(local)
 
 
 WHERE_CASES = [

@@ -22,86 +22,93 @@ SUMMER = pd.Timestamp("2025-07-10 12:00", tz="UTC")  # Saturday is 12 July, tomo
 WINTER = pd.Timestamp("2025-01-09 12:00", tz="UTC")  # Saturday is 11 January, tomorrow 10 January
 
 CASES = [
-    # text, lang, --tz, posted, when_ts (UTC), when_status
+    # text, lang, --tz, posted, when_ts (UTC), when_zone (when_status is "resolved" for all: h56)
     # A zone that follows the season: ET is New York's clock, EDT in July (DST) and EST in January (no DST).
-    ("Rally Saturday 6 PM ET", "en", None, SUMMER, "2025-07-12 22:00", "resolved (zone as written: ET, America/New_York)"),
-    ("Rally Saturday 6 PM ET", "en", None, WINTER, "2025-01-11 23:00", "resolved (zone as written: ET, America/New_York)"),
-    ("Rally Saturday 6 PM CT", "en", None, SUMMER, "2025-07-12 23:00", "resolved (zone as written: CT, America/Chicago)"),
-    ("Rally Saturday 6 PM MT", "en", None, WINTER, "2025-01-12 01:00", "resolved (zone as written: MT, America/Denver)"),
-    ("March Sunday at 1pm PT", "en", None, SUMMER, "2025-07-13 20:00", "resolved (zone as written: PT, America/Los_Angeles)"),
+    ("Rally Saturday 6 PM ET", "en", None, SUMMER, "2025-07-12 22:00", "America/New_York (written: ET)"),
+    ("Rally Saturday 6 PM ET", "en", None, WINTER, "2025-01-11 23:00", "America/New_York (written: ET)"),
+    ("Rally Saturday 6 PM CT", "en", None, SUMMER, "2025-07-12 23:00", "America/Chicago (written: CT)"),
+    ("Rally Saturday 6 PM MT", "en", None, WINTER, "2025-01-12 01:00", "America/Denver (written: MT)"),
+    ("March Sunday at 1pm PT", "en", None, SUMMER, "2025-07-13 20:00", "America/Los_Angeles (written: PT)"),
     # The event's date decides the season, not the post's: posted on Friday 7 March 2025 (EST), the rally is on Sunday
     # 9 March, the day the US clocks go forward: 18:00 EDT.
     ("Rally Sunday 6 PM ET", "en", None, pd.Timestamp("2025-03-07 12:00", tz="UTC"), "2025-03-09 22:00",
-     "resolved (zone as written: ET, America/New_York)"),
+     "America/New_York (written: ET)"),
     # An abbreviation that names one offset is that offset, as written; when the region's clock was on another that
-    # day, the status says so (many posts write "EST" for Eastern time all year).
-    ("Rally Saturday 6 PM EST", "en", None, WINTER, "2025-01-11 23:00", "resolved (zone as written: EST, UTC-05:00)"),
+    # day, when_zone says so (many posts write "EST" for Eastern time all year).
+    ("Rally Saturday 6 PM EST", "en", None, WINTER, "2025-01-11 23:00", "UTC-05:00 (written: EST)"),
     ("Rally Saturday 6 PM EST", "en", None, SUMMER, "2025-07-12 23:00",
-     "resolved (zone as written: EST, UTC-05:00; New York was on UTC-04:00 that day)"),
-    ("Rally Saturday 6 PM EDT", "en", None, SUMMER, "2025-07-12 22:00", "resolved (zone as written: EDT, UTC-04:00)"),
+     "UTC-05:00 (written: EST; New York was on UTC-04:00 that day)"),
+    ("Rally Saturday 6 PM EDT", "en", None, SUMMER, "2025-07-12 22:00", "UTC-04:00 (written: EDT)"),
     ("Rally Saturday 6 PM CST", "en", None, SUMMER, "2025-07-13 00:00",
-     "resolved (zone as written: CST, UTC-06:00; Chicago was on UTC-05:00 that day)"),
-    ("Rally Saturday 6 PM PDT", "en", None, SUMMER, "2025-07-13 01:00", "resolved (zone as written: PDT, UTC-07:00)"),
-    ("Protest sutra u 18h CET ispred Vlade", "sr", None, WINTER, "2025-01-10 17:00", "resolved (zone as written: CET, UTC+01:00)"),
-    ("Protest sutra u 18h CEST ispred Vlade", "sr", None, SUMMER, "2025-07-11 16:00", "resolved (zone as written: CEST, UTC+02:00)"),
-    ("Vigil tomorrow at 7 PM BST outside the embassy", "en", None, SUMMER, "2025-07-11 18:00", "resolved (zone as written: BST, UTC+01:00)"),
+     "UTC-06:00 (written: CST; Chicago was on UTC-05:00 that day)"),
+    ("Rally Saturday 6 PM PDT", "en", None, SUMMER, "2025-07-13 01:00", "UTC-07:00 (written: PDT)"),
+    ("Protest sutra u 18h CET ispred Vlade", "sr", None, WINTER, "2025-01-10 17:00", "UTC+01:00 (written: CET)"),
+    ("Protest sutra u 18h CEST ispred Vlade", "sr", None, SUMMER, "2025-07-11 16:00", "UTC+02:00 (written: CEST)"),
+    ("Vigil tomorrow at 7 PM BST outside the embassy", "en", None, SUMMER, "2025-07-11 18:00", "UTC+01:00 (written: BST)"),
     # After "p.m." the zone follows the dot the span leaves out.
-    ("Vigil tonight at 7 p.m. CT by the river", "en", None, SUMMER, "2025-07-11 00:00", "resolved (zone as written: CT, America/Chicago)"),
+    ("Vigil tonight at 7 p.m. CT by the river", "en", None, SUMMER, "2025-07-11 00:00", "America/Chicago (written: CT)"),
     # A written zone wins over --tz (the zone of the posts' place) and over the language's zone.
-    ("Rally Saturday 6 PM PT", "en", "Europe/Belgrade", SUMMER, "2025-07-13 01:00", "resolved (zone as written: PT, America/Los_Angeles)"),
-    ("Protest tomorrow at 18:00 GMT", "sr", "Europe/Belgrade", SUMMER, "2025-07-11 18:00", "resolved (zone as written: GMT, UTC+00:00)"),
+    ("Rally Saturday 6 PM PT", "en", "Europe/Belgrade", SUMMER, "2025-07-13 01:00", "America/Los_Angeles (written: PT)"),
+    ("Protest tomorrow at 18:00 GMT", "sr", "Europe/Belgrade", SUMMER, "2025-07-11 18:00", "UTC (written: GMT)"),
     # The day too is the written zone's: posted at 02:00 UTC on 11 July, 22:00 on 10 July in New York, "tonight" is
     # 10 July there (read on the UTC clock it was 11 July 23:30 UTC, a day late).
     ("Vigil tonight 11:30 PM ET", "en", None, pd.Timestamp("2025-07-11 02:00", tz="UTC"), "2025-07-11 03:30",
-     "resolved (zone as written: ET, America/New_York)"),
-    # Ambiguous abbreviations are not guessed: the default zone, and the status says why.
+     "America/New_York (written: ET)"),
+    # Ambiguous abbreviations are not guessed: the default zone, and when_zone says why.
     ("Rally tomorrow at 7 PM IST", "en", None, SUMMER, "2025-07-11 19:00",
-     "resolved (zone written: IST, ambiguous (India, Israel or Ireland): read in UTC, the zone of the post's language)"),
+     "UTC (written: IST, ambiguous (India, Israel or Ireland): not used; language: en)"),
     ("Protest sutra u 18h CST", "sr", None, SUMMER, "2025-07-11 16:00",
-     "resolved (zone written: CST, ambiguous (US Central, China or Cuba): read in Europe/Belgrade, the zone of the post's language)"),
+     "Europe/Belgrade (written: CST, ambiguous (US Central, China or Cuba): not used; language: sr)"),
     ("Protest sutra u 18h IST", "sr", "Europe/Tirane", WINTER, "2025-01-10 17:00",
-     "resolved (zone written: IST, ambiguous (India, Israel or Ireland): read in Europe/Tirane, the zone given (--tz))"),
+     "Europe/Tirane (written: IST, ambiguous (India, Israel or Ireland): not used; --tz)"),
     # Nothing written: as before (English on the post's UTC clock; a lower-case "et" is no zone).
-    ("Rally Saturday 6 PM", "en", None, SUMMER, "2025-07-12 18:00", "resolved"),
-    ("Join the sit-in today at 5 et cetera", "en", None, SUMMER, "2025-07-10 17:00", "resolved"),
-    ("Protest sutra u 18h ispred Vlade", "sr", None, SUMMER, "2025-07-11 16:00", "resolved"),
+    ("Rally Saturday 6 PM", "en", None, SUMMER, "2025-07-12 18:00", "UTC (language: en)"),
+    ("Join the sit-in today at 5 et cetera", "en", None, SUMMER, "2025-07-10 17:00", "UTC (language: en)"),
+    ("Protest sutra u 18h ispred Vlade", "sr", None, SUMMER, "2025-07-11 16:00", "Europe/Belgrade (language: sr)"),
+    ("Protest sutra u 18h ispred Vlade", "sr", "Europe/Tirane", SUMMER, "2025-07-11 16:00", "Europe/Tirane (--tz)"),
+    ("Rally Saturday 6 PM", None, None, SUMMER, "2025-07-12 18:00", "UTC (no language)"),
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize(("text", "lang", "tz", "posted", "utc", "status"), CASES)
-def test_a_written_zone_decides_the_time(text: str, lang: str, tz: str | None, posted: pd.Timestamp, utc: str, status: str) -> None:
+@pytest.mark.parametrize(("text", "lang", "tz", "posted", "utc", "zone"), CASES)
+def test_a_written_zone_decides_the_time(text: str, lang: str | None, tz: str | None, posted: pd.Timestamp, utc: str, zone: str) -> None:
     got = extract_one(text, posted, lang, tz)
-    assert (got["when_ts"], got["when_status"]) == (pd.Timestamp(utc, tz="UTC"), status)
+    assert (got["when_ts"], got["when_zone"], got["when_status"]) == (pd.Timestamp(utc, tz="UTC"), zone, "resolved")
 
 
-def test_the_zone_is_in_when_and_when_zone_says_what_it_was_read_in() -> None:
+def test_the_zone_is_in_when_and_when_tz_says_what_it_was_read_in() -> None:
     got = extract_spans("Rally Saturday 6 PM ET at City Hall", SUMMER, "en")
-    assert (got["when"], got["when_zone"]) == ("Saturday 6 PM ET", "America/New_York")
+    assert (got["when"], got["when_tz"], got["zone_source"]) == ("Saturday 6 PM ET", "America/New_York", "written")
     got = extract_spans("Rally Saturday 6 PM EST at City Hall", SUMMER, "en")
-    assert (got["when"], got["when_zone"]) == ("Saturday 6 PM EST", "Etc/GMT+5")  # the database's name for UTC-05:00
+    assert (got["when"], got["when_tz"], got["zone_source"]) == ("Saturday 6 PM EST", "Etc/GMT+5", "written")  # UTC-05:00 in the database
     got = extract_spans("Rally at 7 p.m. ET on Saturday", SUMMER, "en")
-    assert (got["when"], got["when_zone"]) == ("at 7 p.m. ET … Saturday", "America/New_York")
+    assert (got["when"], got["when_tz"], got["zone_source"]) == ("at 7 p.m. ET … Saturday", "America/New_York", "written")
     got = extract_spans("Rally tomorrow at 7 PM IST", SUMMER, "en")
-    assert (got["when"], got["when_zone"]) == ("tomorrow at 7 PM IST", "UTC")
+    assert (got["when"], got["when_tz"], got["zone_source"]) == ("tomorrow at 7 PM IST", "UTC", "language")
 
 
 def test_a_day_alone_or_no_post_time_keeps_its_status() -> None:
     # Without the post's time a relative day stays unresolved, zone or not; a zone after a year is no clock's zone.
-    assert extract_one("Rally tomorrow 6 PM ET", None, "en")["when_status"] == "no post time"
+    got = extract_one("Rally tomorrow 6 PM ET", None, "en")
+    assert (got["when_status"], got["when_zone"]) == ("no post time", "")  # no time resolved: no zone
     got = extract_one("Rally on December 5, 2015 EST", SUMMER, "en")
-    assert (got["when_ts"], got["when_status"]) == (pd.Timestamp("2015-12-05", tz="UTC"), "date")
+    assert (got["when_ts"], got["when_status"], got["when_zone"]) == (pd.Timestamp("2015-12-05", tz="UTC"), "date", "UTC (language: en)")
+    got = extract_one("Protest every Friday at 6 PM ET", SUMMER, "en")
+    assert (got["when_status"], got["when_zone"]) == ("unresolved", "")
 
 
 def test_extract_over_a_series_gives_the_same_columns() -> None:
     texts = pd.Series(["Rally Saturday 6 PM ET", "Rally Saturday 6 PM"], index=["a", "b"])
     out = extract.extract(texts, pd.Series([str(SUMMER)] * 2, index=texts.index), pd.Series(["en", "en"], index=texts.index))
-    assert list(out.columns) == ["event", "when", "when_ts", "when_status", "where"]
+    assert list(out.columns) == ["event", "when", "when_ts", "when_zone", "when_status", "where"]
     assert [str(t) for t in out["when_ts"]] == ["2025-07-12 22:00:00+00:00", "2025-07-12 18:00:00+00:00"]
-    assert out["when_status"].tolist() == ["resolved (zone as written: ET, America/New_York)", "resolved"]
+    assert out["when_zone"].tolist() == ["America/New_York (written: ET)", "UTC (language: en)"]
+    assert out["when_status"].tolist() == ["resolved", "resolved"]
 
 
 def test_posts_output_carries_the_written_zone(tmp_path: Path) -> None:
-    # The call model copies when_ts and when_status from the extraction: `detector posts` writes them as computed here.
+    # The call model copies when_ts, when_zone and when_status from the extraction: `detector posts` writes them as
+    # computed here.
     src = tmp_path / "calls.csv"
     text = "Join us! Protest rally in front of City Hall this Saturday 6 PM ET, everyone come!"
     src.write_text(f'post_id,author_id,text,created_at,lang\n1,a,"{text}",2025-07-10T12:00:00Z,en\n', encoding="utf-8")
@@ -109,9 +116,11 @@ def test_posts_output_carries_the_written_zone(tmp_path: Path) -> None:
     res = CliRunner().invoke(cli, ["posts", str(src), "-o", str(out), "--no-account-model"])
     assert res.exit_code == 0, res.output
     got = pd.read_csv(out, dtype=str, keep_default_na=False)
-    assert got[["is_call", "when", "when_ts", "when_status"]].values.tolist() == [
-        ["True", "this Saturday 6 PM ET", "2025-07-12 22:00:00+00:00", "resolved (zone as written: ET, America/New_York)"]
+    assert got[["is_call", "when", "when_ts", "when_zone", "when_status"]].values.tolist() == [
+        ["True", "this Saturday 6 PM ET", "2025-07-12 22:00:00+00:00", "America/New_York (written: ET)", "resolved"]
     ]
+    at = list(got.columns).index("when_ts")
+    assert list(got.columns[at : at + 3]) == ["when_ts", "when_zone", "when_status"]
 
 
 def _bench():  # type: ignore[no-untyped-def]
@@ -138,3 +147,17 @@ def test_the_bench_compares_the_time_as_written_and_says_the_utc_clock_figure() 
     assert "1 labelled call(s) with a post time write a zone the extraction used (6th: English, IRA 1)" in said
     assert "right as written (the tables above count this): 1/1; right in the post's UTC clock" in said
     assert "how this script compared until h55): 0/1" in said
+
+
+def test_the_reasons_name_the_zone_the_time_was_read_in() -> None:
+    # h56: the reasons said "(read in UTC)", the language's zone, while when_ts was read in New York.
+    from detector.posts.calls import score_calls
+
+    texts = pd.Series(["Join us! Protest rally in front of City Hall this Saturday 6 PM ET, everyone come!",
+                       "Join us! Protest rally in front of City Hall this Saturday 6 PM, everyone come!"])  # fmt: skip
+    out = score_calls(texts, pd.Series([str(SUMMER)] * 2), pd.Series(["en", "en"]))
+    assert out["is_call"].tolist() == [True, True]
+    assert [r.split("; time ")[1].split(";")[0] for r in out["call_reasons"]] == [
+        '"this Saturday 6 PM ET" (read in America/New_York)', '"this Saturday 6 PM" (read in UTC)']
+    assert out["when_zone"].tolist() == ["America/New_York (written: ET)", "UTC (language: en)"]
+    assert list(out.columns[out.columns.get_loc("when_ts") :][:3]) == ["when_ts", "when_zone", "when_status"]

@@ -58,8 +58,9 @@ def test_identical_calls_are_one_row_with_every_author(files: Path) -> None:
     assert (rally["n_authors"], rally["n_posts"]) == (3, 3)  # three quotes, three different t.co links
     assert rally["event"].lower() == "rally"
     # "Saturday, December 5th", quoted in 2016: the Saturday was 5 December 2015. English times are
-    # read on the post's UTC clock; a day without a clock time says so.
-    assert (rally["when"], rally["when_ts"], rally["when_status"]) == ("Saturday, December 5th", "2015-12-05T00:00:00Z", "date")
+    # read on the post's UTC clock (when_zone says so); a day without a clock time says so.
+    assert (rally["when"], rally["when_ts"], rally["when_zone"], rally["when_status"]) == (
+        "Saturday, December 5th", "2015-12-05T00:00:00Z", "UTC (language: en)", "date")
     assert calls.index(vigil) < 2 and calls.index(rally) < 2  # most authors first
     assert all(c["call_score"] is not None and c["reasons"] for c in (vigil, rally))
 
@@ -84,19 +85,20 @@ def test_the_posts_csv_holds_the_flagged_posts_and_the_calls_with_what_when_wher
     got = pd.read_csv(write_report(data, tmp_path).posts_csv, dtype=str, keep_default_na=False)
     assert list(got.columns) == [
         "post_id", "author_id", "author_screen_name", "text", "created_at", "score", "label", "reasons", "cluster_ids",
-        "flagged", "is_call", "call_score", "event", "when", "when_ts", "when_status", "where",
+        "flagged", "is_call", "call_score", "event", "when", "when_ts", "when_zone", "when_status", "where",
     ]  # fmt: skip
-    table = [tuple(r) for r in got[["post_id", "is_call", "event", "when", "when_ts", "when_status", "where"]].itertuples(index=False)]
-    rally = ("rally", "Saturday, December 5th", "2015-12-05T00:00:00Z", "date", "")
-    koch = ("False", "", "", "", "", "")
+    table = [tuple(r) for r in got[["post_id", "is_call", "event", "when", "when_ts", "when_zone", "when_status", "where"]].itertuples(index=False)]
+    utc = "UTC (language: en)"
+    rally = ("rally", "Saturday, December 5th", "2015-12-05T00:00:00Z", utc, "date", "")
+    koch = ("False", "", "", "", "", "", "")
     assert table == [
         ("ira-r708770", *koch), ("ira-r599479", *koch), ("ira-r1010445", *koch),
         ("ira-r708788", *koch), ("ira-r599495", *koch), ("ira-r1010459", *koch),
-        ("ira2018-row-247630", "True", "vigil", "tonight", "2016-02-09T00:00:00Z", "date", ""),
+        ("ira2018-row-247630", "True", "vigil", "tonight", "2016-02-09T00:00:00Z", utc, "date", ""),
         ("ira2018-row-147606", "True", *rally),
-        ("ira2018-row-251145", "True", "vigil", "tonight", "2016-02-11T00:00:00Z", "date", ""),
-        ("ira2018-row-100679", "True", "vigil", "tonight", "2016-05-15T00:00:00Z", "date", ""),
-        ("ira2018-row-251344", "True", "vigil", "tonight", "2016-05-16T00:00:00Z", "date", ""),
+        ("ira2018-row-251145", "True", "vigil", "tonight", "2016-02-11T00:00:00Z", utc, "date", ""),
+        ("ira2018-row-100679", "True", "vigil", "tonight", "2016-05-15T00:00:00Z", utc, "date", ""),
+        ("ira2018-row-251344", "True", "vigil", "tonight", "2016-05-16T00:00:00Z", utc, "date", ""),
         ("ira2018-row-11439", "True", *rally),
         ("ira2018-row-49007", "True", *rally),
     ]  # fmt: skip
@@ -139,7 +141,7 @@ def test_calls_and_campaigns_in_chromium(files: Path, browser: Any, tmp_path: Pa
         assert "3 accounts" in first and "CornellBurchet" in first and "BLMSoldier" in first
         assert "4 posts" in page.locator("tr.call", has_text="Vigil tonight").inner_text()
         rally = page.locator("tr.call", has_text="JusticeForMarioWoods Ra").inner_text()
-        assert "Saturday, December 5th → the day starting 2015-12-05 00:00:00 UTC" in rally
+        assert "Saturday, December 5th → the day starting 2015-12-05 00:00:00 UTC, read in UTC (language: en)" in rally
         campaigns = page.locator("div.campaign")
         assert campaigns.count() == 3
         koch = page.locator("#campaign-dc4ae0f971b7").inner_text()
@@ -273,3 +275,22 @@ def test_a_call_with_its_link_and_one_without_group_when_the_export_quotes_the_t
     )
     rows = call_groups(posts, {})
     assert [(r["n_posts"], r["n_authors"], r["post_ids"]) for r in rows] == [(2, 1, ["r1", "r2"])]
+
+
+def test_the_calls_section_shows_the_zone_next_to_the_resolved_time(tmp_path: Path) -> None:
+    """h56: the zone a call's time was read in (post_scores.csv's when_zone) is next to the time in the page and the
+    JSON. Invented call (none from ../shared), posted Thursday 10 July 2025 12:00 UTC: "this Saturday 6 PM ET" is
+    12 July 18:00 in New York (EDT), 22:00 UTC."""
+    src = tmp_path / "calls.csv"
+    text = "Join us! Protest rally in front of City Hall this Saturday 6 PM ET, everyone come!"
+    src.write_text(f'post_id,author_id,text,created_at,lang\n1,a,"{text}",2025-07-10T12:00:00Z,en\n', encoding="utf-8")
+    out = tmp_path / "out"
+    _posts_run(src, out, "clusters", "accounts")
+    res = CliRunner().invoke(cli, ["report", "--from-dir", str(out), "-o", str(tmp_path / "rep")])
+    assert res.exit_code == 0, res.output
+    doc = json.loads((tmp_path / "rep" / "report-latest.json").read_text(encoding="utf-8"))
+    [call] = doc["calls"]
+    assert (call["when"], call["when_ts"], call["when_zone"], call["when_status"]) == (
+        "this Saturday 6 PM ET", "2025-07-12T22:00:00Z", "America/New_York (written: ET)", "resolved")
+    html = (tmp_path / "rep" / "report-latest.html").read_text(encoding="utf-8")
+    assert "→ 2025-07-12 22:00:00 UTC, read in <bdi>America/New_York (written: ET)</bdi></span>" in html

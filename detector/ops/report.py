@@ -803,6 +803,7 @@ def _post_row(r: dict[str, Any], name_of: dict[str, str]) -> dict[str, Any]:
         "event": _clean(r.get("event")) if call else "",
         "when": _clean(r.get("when")) if call else "",
         "when_ts": _iso(pd.to_datetime(when_ts, utc=True, errors="coerce")) if when_ts else None,
+        "when_zone": _clean(r.get("when_zone")) if call else "",
         "when_status": _clean(r.get("when_status")) if call else "",
         "where": _clean(r.get("where")) if call else "",
     }
@@ -818,9 +819,9 @@ def _calls_mask(posts: pd.DataFrame) -> np.ndarray:
 # Calls to action and campaigns
 
 CALL_FIELDS = ("is_call", "call_score", "event", "when", "where")
-# The call's time resolved against the post's time (UTC) and how far it could be resolved. Post
+# The call's time resolved against the post's time (UTC), the zone it was read in and how far it could be resolved. Post
 # scores of older versions lack them; the report then shows the time as written only.
-RESOLVED_FIELDS = ("when_ts", "when_status")
+RESOLVED_FIELDS = ("when_ts", "when_zone", "when_status")
 
 
 def with_calls(posts: pd.DataFrame, tz: str | None = None) -> pd.DataFrame:
@@ -894,6 +895,7 @@ def call_groups(posts: pd.DataFrame, name_of: dict[str, str], campaign_of: dict[
                 "event": _clean(best["event"]),
                 "when": _clean(best["when"]),
                 "when_ts": _iso(pd.to_datetime(_clean(best["when_ts"]), utc=True, errors="coerce")) if "when_ts" in g.columns and _clean(best["when_ts"]) else None,
+                "when_zone": _clean(best["when_zone"]) if "when_zone" in g.columns else "",
                 "when_status": _clean(best["when_status"]) if "when_status" in g.columns else "",
                 "where": _clean(best["where"]),
                 "call_score": _num(best["_call_score"]),
@@ -1035,7 +1037,7 @@ def _json_default(v: Any) -> Any:
 
 
 # The posts CSV's columns: the post, then whether it is flagged and its call columns, named as in post_scores.csv.
-POST_CSV_FIELDS = (*POST_FIELDS, "flagged", "is_call", "call_score", "event", "when", "when_ts", "when_status", "where")
+POST_CSV_FIELDS = (*POST_FIELDS, "flagged", "is_call", "call_score", "event", "when", "when_ts", "when_zone", "when_status", "where")
 
 
 def _csv_tables(content: dict[str, Any], post_table: list[dict[str, Any]]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:

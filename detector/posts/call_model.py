@@ -863,7 +863,7 @@ def load_model(path: str | Path | None = None) -> CallModel:
     return model
 
 
-CALL_COLUMNS = ["is_call", "call_score", "event", "when", "when_ts", "when_status", "where", "call_reasons"]
+CALL_COLUMNS = ["is_call", "call_score", "event", "when", "when_ts", "when_zone", "when_status", "where", "call_reasons"]
 
 
 def score_calls(
@@ -904,7 +904,7 @@ def score_calls(
     DataFrame
         Indexed like ``texts``: ``is_call`` (bool), ``call_score`` (calibrated probability in
         (0, 1)), ``event``, ``when`` (as written), ``when_ts`` (UTC, NaT when not resolved),
-        ``when_status``, ``where`` (as written), ``call_reasons`` (the features behind the verdict,
+        ``when_zone`` (the zone it was read in and why), ``when_status``, ``where`` (as written), ``call_reasons`` (the features behind the verdict,
         ``"; "``-separated). What/when/where are filled for calls only.
     """
     m = model if isinstance(model, CallModel) else load_model(model)
@@ -938,7 +938,7 @@ def score_calls(
             group[need] = rule_groups(need_lang)
     is_call = m.is_call(score, lexicon, group)
     out = pd.DataFrame(
-        {"is_call": is_call, "call_score": score.round(4), "event": "", "when": "", "when_ts": pd.NaT, "when_status": "", "where": "", "call_reasons": ""},
+        {"is_call": is_call, "call_score": score.round(4), "event": "", "when": "", "when_ts": pd.NaT, "when_zone": "", "when_status": "", "where": "", "call_reasons": ""},
         index=texts.index,
     )
     out["when_ts"] = pd.Series(pd.NaT, index=texts.index, dtype="datetime64[ns, UTC]")
@@ -954,13 +954,15 @@ def score_calls(
         ca = created_at.iloc[calls] if created_at is not None and len(created_at) == n else None
         langs = pd.Series(list(sub_lang), dtype=object)
         ex = extract_mod.extract(sub.reset_index(drop=True), None if ca is None else ca.reset_index(drop=True), langs, tz)
-        ex["zone"] = [extract_mod.event_zone(lg if isinstance(lg, str) else None, tz) for lg in langs]
+        # The zone each time was read in (extract's when_zone, without its why), else the one it would be read in.
+        said = ex["when_zone"].str.split(" (", n=1, regex=False).str[0]
+        ex["zone"] = said.where(said != "", pd.Series([extract_mod.event_zone(lg if isinstance(lg, str) else None, tz) for lg in langs], dtype=object))
         timed = int((ex["when"] != "").sum())
         if timed:
             zones = ", ".join(f"{z} ({k})" for z, k in ex.loc[ex["when"] != "", "zone"].value_counts().items())
             how = "the zone given (--tz)" if tz else "the zone of each post's language (give --tz for the zone of the posts' place)"
-            log.info("the times written in %d call(s) are read in %s: %s", timed, how, zones)
-        for col in ("event", "when", "when_status", "where"):
+            log.info("the times written in %d call(s) are read in a zone written in the call, else in %s: %s", timed, how, zones)
+        for col in ("event", "when", "when_zone", "when_status", "where"):
             out.iloc[calls, out.columns.get_loc(col)] = ex[col].to_numpy()
         out.iloc[calls, out.columns.get_loc("when_ts")] = ex["when_ts"].to_numpy()
         by_lexicon = ~m.is_call(score, np.zeros(n, dtype=bool), group)[calls]

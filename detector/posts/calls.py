@@ -373,7 +373,7 @@ def score_calls(
 
     See :func:`detector.posts.call_model.score_calls` (this is the same function): one row per text,
     indexed like ``texts``, with ``is_call``, ``call_score``, ``event``, ``when``, ``when_ts`` (UTC),
-    ``when_status``, ``where`` and ``call_reasons``; ``tz`` is the zone of the times the calls
+    ``when_zone``, ``when_status``, ``where`` and ``call_reasons``; ``tz`` is the zone of the times the calls
     write (the user's ``--tz``; else each post's language decides).
     """
     from detector.posts.call_model import score_calls as _score_calls
@@ -842,7 +842,7 @@ class PostAnalysis:
 # The post output: who, when, what was said, the verdict, the call and where the evidence is.
 POST_OUTPUT_COLUMNS = [
     "post_id", "author_id", "author_screen_name", "created_at", "text", "lang", "score", "label",
-    "is_call", "call_score", "event", "when", "when_ts", "when_status", "where", "cluster_ids", "campaign_id",
+    "is_call", "call_score", "event", "when", "when_ts", "when_zone", "when_status", "where", "cluster_ids", "campaign_id",
     "reasons",
 ]  # fmt: skip
 
@@ -887,7 +887,7 @@ def post_output(posts: pd.DataFrame, scores: pd.DataFrame, calls: pd.DataFrame, 
     for col in ("author_screen_name", "created_at", "text", "lang"):
         cols[col] = posts[col] if col in posts.columns else pd.Series(pd.NA, index=range(n), dtype="string")
     cols["score"], cols["label"] = scores["score"], scores["label"]
-    for col in ("is_call", "call_score", "event", "when", "when_ts", "when_status", "where"):
+    for col in ("is_call", "call_score", "event", "when", "when_ts", "when_zone", "when_status", "where"):
         cols[col] = calls[col]
     cols["cluster_ids"] = scores["cluster_ids"]
     campaign = pd.Series(pd.NA, index=range(n), dtype="string")

@@ -12,7 +12,8 @@ This module owns the extraction of three things from the text of a call:
   time or a place ("Sutra u 18h svi ispred Skupštine");
 - ``when``: the time expression exactly as the author wrote it ("nesër në orën 18", "sutra u 18h",
   "у 20.00", "17. маја", "this Saturday"), and ``when_ts``: that time as a UTC timestamp resolved
-  against the post's own time, with ``when_status`` saying how far it could be resolved;
+  against the post's own time, with ``when_zone`` saying the zone it was read in and
+  ``when_status`` how far it could be resolved;
 - ``where``: the place as written, with the preposition that places the event there ("para Komunës",
   "Sheshi Skënderbej", "ispred Skupštine", "në Tiranë", "Пијаца", "Mitrovica/Mitrovicë/Митровица").
 
@@ -38,14 +39,14 @@ otherwise, since an English post says nothing about where it is); :func:`event_z
 writes after its clock time ("Rally Saturday 6 PM ET") wins over both: "ET", "CT", "MT" and "PT" are their IANA
 zones, which follow the date (America/New_York: 6 PM ET is 22:00 UTC in July, 23:00 UTC in January); "EST", "EDT",
 "CST", "CDT", "MST", "MDT", "PST", "PDT", "CET", "CEST", "EET", "EEST", "BST", "GMT" and "UTC" are the one offset each
-names, as written (EST is UTC-05:00 in July too, and ``when_status`` then says New York was on UTC-04:00 that day);
+names, as written (EST is UTC-05:00 in July too, and ``when_zone`` then says New York was on UTC-04:00 that day);
 "IST", and "CST" outside an English post, name several zones and are not guessed: the time stays in the default zone,
-and ``when_status`` says so. ``when_status`` is:
+and ``when_zone`` says so. ``when_zone`` says, for a time resolved (``when_ts`` given), the zone it was read in and
+why: ``America/New_York (written: ET)``, ``UTC-05:00 (written: EST; New York was on UTC-04:00 that day)``,
+``UTC (written: IST, ambiguous (India, Israel or Ireland): not used; language: en)``, ``Europe/Belgrade (--tz)``,
+``Europe/Belgrade (language: sr)``, ``UTC (language: en)``. ``when_status`` is one of:
 
-- ``resolved``: a day and a clock time, converted to UTC; followed, when the call writes a zone after its clock
-  time, by how it was read: ``resolved (zone as written: ET, America/New_York)``, ``resolved (zone as written: EST,
-  UTC-05:00; New York was on UTC-04:00 that day)``, ``resolved (zone written: IST, ambiguous (India, Israel or
-  Ireland): read in UTC, the zone of the post's language)``;
+- ``resolved``: a day and a clock time, converted to UTC;
 - ``date``: a day without a clock time (``when_ts`` is local midnight of that day, in UTC);
 - ``no post time``: a relative expression ("tomorrow", "Saturday", "18h") but the post has no time;
 - ``unresolved``: a time was written but could not be turned into a day ("every Friday", a
@@ -908,7 +909,7 @@ def _us_place(f: Folded, original: str) -> tuple[int, int] | None:
 
 def zone_note(tz: str | None) -> str:
     """One line for the user: the zone the times written in calls were read in."""
-    written = "; a zone a call writes after its clock time (\"6 PM ET\") is read as written, and its when_status says so"
+    written = "; a zone a call writes after its clock time (\"6 PM ET\") is read as written, and its when_zone says so"
     if tz:
         return f"times written in calls (\"tomorrow at 18h\") read in {tz} (--tz){written}"
     local = ", ".join(sorted(LOCAL_TZ))
@@ -1153,9 +1154,9 @@ _ON_INSIDE = regex.compile(r"(?<=\S)\s+on\s+(?=\S)", flags=regex.IGNORECASE)
 # follows the season ("ET", "CT", "MT", "PT") is its IANA zone, so 6 PM ET is 22:00 UTC in July and 23:00 UTC in
 # January. An abbreviation that names one offset is that offset, as written, whatever the date: "EST" is UTC-05:00
 # even in July (the time-zone database's and RFC 5322's reading; many posts write "EST" for Eastern time all year, so
-# when the region was on another offset that day ``when_status`` says so and the analyst can judge). "CST" outside
+# when the region was on another offset that day ``when_zone`` says so and the analyst can judge). "CST" outside
 # an English post (China's standard time, Cuba's, or a Central European "CEST" misspelt) and "IST" (India, Israel,
-# Ireland) are not guessed: the time stays in the default zone and ``when_status`` says why.
+# Ireland) are not guessed: the time stays in the default zone and ``when_zone`` says why.
 _SEASONAL_ZONES = {"ET": "America/New_York", "CT": "America/Chicago", "MT": "America/Denver", "PT": "America/Los_Angeles"}
 # abbreviation: (hours from UTC, the region whose clock it names, that region's zone) for the season check
 _FIXED_ZONES = {
@@ -1205,20 +1206,33 @@ def _offset(hours: float) -> str:
     return f"UTC{sign}{h:02d}:{m:02d}"
 
 
-def _zone_said(written: WrittenZone, ts: pd.Timestamp, default: str, tz: str | None) -> str:
-    """What ``when_status`` adds, in parentheses, for a time resolved with a zone written after it."""
+def _zone_said(written: WrittenZone | None, ts: pd.Timestamp, default: str, why: str) -> str:
+    """``when_zone``: the zone a time was read in and why (``default``, ``why``: the zone used when none is written, and why).
+
+    "America/New_York (written: ET)", "UTC-05:00 (written: EST; New York was on UTC-04:00 that day)", "Europe/Belgrade
+    (language: sr)", "Europe/Belgrade (--tz)", "UTC (written: IST, ambiguous (India, Israel or Ireland): not used; language: en)".
+    """
+    if written is None:
+        return f"{default} ({why})"
     if not written.zone:
-        why = "the zone given (--tz)" if tz else "the zone of the post's language"
-        return f"zone written: {written.abbreviation}, ambiguous ({written.ambiguous}): read in {default}, {why}"
+        return f"{default} (written: {written.abbreviation}, ambiguous ({written.ambiguous}): not used; {why})"
     if written.abbreviation in _SEASONAL_ZONES:
-        return f"zone as written: {written.abbreviation}, {written.zone}"
+        return f"{written.zone} (written: {written.abbreviation})"
     hours, region, zone = _FIXED_ZONES[written.abbreviation]
-    said = f"zone as written: {written.abbreviation}, {_offset(hours)}"
+    said = f"{'UTC' if hours == 0 else _offset(hours)} (written: {written.abbreviation}"
     if zone:
         there = ts.tz_convert(zone).utcoffset()
         if there is not None and there != pd.Timedelta(hours=hours):
             said += f"; {region} was on {_offset(there / pd.Timedelta(hours=1))} that day"
-    return said
+    return said + ")"
+
+
+def _default_zone(lang: str | None, tz: str | None) -> tuple[str, str]:
+    """The zone a time is read in when the call writes none, and why: ``--tz``, else the language's (:func:`event_zone`)."""
+    if tz:
+        return tz, "--tz"
+    primary = _primary(lang)
+    return event_zone(lang), f"language: {primary}" if primary else "no language"
 
 
 def _as_labelled(text: str, parts: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -1244,10 +1258,13 @@ def _as_labelled(text: str, parts: list[tuple[int, int]]) -> list[tuple[int, int
     return out
 
 
+EXTRACT_COLUMNS = ["event", "when", "when_ts", "when_zone", "when_status", "where"]
+
+
 def extract_one(text: str, posted: pd.Timestamp | None = None, lang: str | None = None, tz: str | None = None) -> dict[str, object]:
-    """``event``, ``when``, ``when_ts``, ``when_status`` and ``where`` of one text (see the module docstring; ``tz``: :func:`resolve_when`)."""
+    """:data:`EXTRACT_COLUMNS` of one text (see the module docstring; ``tz``: :func:`resolve_when`)."""
     found = extract_spans(text, posted, lang, tz)
-    return {key: found[key] for key in ("event", "when", "when_ts", "when_status", "where")}
+    return {key: found[key] for key in EXTRACT_COLUMNS}
 
 
 def extract_spans(text: str, posted: pd.Timestamp | None = None, lang: str | None = None, tz: str | None = None) -> dict[str, object]:
@@ -1256,12 +1273,14 @@ def extract_spans(text: str, posted: pd.Timestamp | None = None, lang: str | Non
     Adds ``when_spans``: the ``(start, end)`` offsets of the time's parts in the text's order (one
     part, or a day and a clock time written apart: ``when`` joins those two with " … "), and
     ``where_span``: the place's ``(start, end)`` or ``None``. ``text[start:end]`` is the part as
-    ``when``/``where`` give it (``bench/extract_eval.py`` compares them with labelled spans); and
-    ``when_zone``: the zone ``when_ts`` was read in (the zone written in the call, else :func:`event_zone`'s;
-    ``""`` without a timestamp).
+    ``when``/``where`` give it (``bench/extract_eval.py`` compares them with labelled spans);
+    ``when_tz``: the zone ``when_ts`` was read in, as the time-zone database names it (the zone written in the
+    call, else the default one: ``"America/New_York"``, ``"Etc/GMT+5"`` for a written "EST", ``"Europe/Belgrade"``),
+    and ``zone_source``: where it came from (``written``, ``tz``, ``language``); both ``""`` without a timestamp.
     """
     if not isinstance(text, str) or not text:
-        return {"event": "", "when": "", "when_ts": pd.NaT, "when_status": "", "where": "", "when_spans": [], "where_span": None, "when_zone": ""}
+        return {"event": "", "when": "", "when_ts": pd.NaT, "when_status": "", "where": "", "when_spans": [], "where_span": None, "when_zone": "",
+                "when_tz": "", "zone_source": ""}  # fmt: skip
     f = fold(text)
     kind = event_kind(f.text, lang)
     m, day = _best_when(f)
@@ -1277,21 +1296,24 @@ def extract_spans(text: str, posted: pd.Timestamp | None = None, lang: str | Non
     parts = _as_labelled(text, parts)
     when = " … ".join(text[i:j] for i, j in parts)
     ts, status = (None, "")
-    zone = event_zone(lang, tz)
+    default, why = _default_zone(lang, tz)
+    zone, source, said = default, "tz" if tz else "language", ""
     if m:
         before = f.text[max(0, m.start() - 12) : m.start()]
         if _EVERY.search(before):
             ts, status = None, "unresolved"
         else:
-            ts, status = _resolve(f, m, expr, day, posted, lang, tz)
+            ts, status = _resolve(f, m, expr, day, posted, lang, default)
             written = _written_zone(text, parts, lang) if status == "resolved" else None
             if written is not None and written.zone:
                 # Read again in the zone written: it decides a clock time (a day alone stays in the default zone).
                 ts_w, status_w = _resolve(f, m, expr, day, posted, lang, written.zone)
                 if status_w == "resolved" and ts_w is not None:
-                    ts, zone = ts_w, written.zone
-            if written is not None and ts is not None and status == "resolved":
-                status = f"resolved ({_zone_said(written, ts, event_zone(lang, tz), tz)})"
+                    ts, zone, source = ts_w, written.zone, "written"
+                else:
+                    written = None
+            if ts is not None:
+                said = _zone_said(written, ts, default, why)
     span = named = _best_where(f, m, text, lang)
     if span:
         span = _with_preposition(f, text, span, m)
@@ -1309,7 +1331,7 @@ def extract_spans(text: str, posted: pd.Timestamp | None = None, lang: str | Non
     return {
         "event": kind, "when": when, "when_ts": ts if ts is not None else pd.NaT, "when_status": status, "where": where,
         "when_spans": [p for p in parts if p[0] < p[1]], "where_span": place if place and place[0] < place[1] else None,
-        "when_zone": zone if ts is not None else "",
+        "when_zone": said, "when_tz": zone if ts is not None else "", "zone_source": source if ts is not None else "",
     }  # fmt: skip
 
 
@@ -1328,12 +1350,12 @@ def extract(texts: pd.Series, created_at: pd.Series | None = None, lang: pd.Seri
 
     ``tz``: the zone of every time written without a zone of its own (the user's ``--tz``); without
     it, each post's language decides (:func:`event_zone`). Returns a frame indexed like ``texts`` with ``event``,
-    ``when``, ``when_ts`` (UTC), ``when_status`` and ``where``.
+    ``when``, ``when_ts`` (UTC), ``when_zone``, ``when_status`` and ``where`` (:data:`EXTRACT_COLUMNS`).
     """
     posted = _utc(created_at, texts.index)
     langs = lang.reindex(texts.index) if lang is not None else pd.Series(None, index=texts.index, dtype="object")
     rows = [extract_one(t, p, lg, tz) for t, p, lg in zip(texts.tolist(), posted.tolist(), langs.tolist(), strict=True)]
-    out = pd.DataFrame(rows, index=texts.index, columns=["event", "when", "when_ts", "when_status", "where"])
+    out = pd.DataFrame(rows, index=texts.index, columns=EXTRACT_COLUMNS)
     out["when_ts"] = pd.to_datetime(out["when_ts"], utc=True).astype("datetime64[ns, UTC]")
     return out
 
