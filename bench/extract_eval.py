@@ -27,10 +27,10 @@ P is over the calls where the extraction found the field, R over the calls with 
 ``timestamp`` compares ``when_ts``, shown in the zone the extraction read the time in (the zone the
 call writes after its clock time, "6 PM ET", since session 10's h55 change; else the zone of the post's
 language, :func:`detector.posts.extract.event_zone`), with the labelled day and clock time: right when both
-agree (a day without a clock time must come out as a day, status ``date``). The labels' convention
-(``datasets/README.md``) reads a written zone "as written, in the post's UTC clock": the day and clock time
-as written, which is what this compares; for the calls that write a zone, the figure in the post's UTC clock
-(what the labels' words say literally, and what this script measured before h55) is printed too. Every
+agree (a day without a clock time must come out as a day, status ``date``). The labels hold, for a clock
+time written with its zone, the day and clock time as written (``datasets/README.md``, reworded in session 10
+by h56; it said "as written, in the post's UTC clock"), which is what this compares; for the calls that write
+a zone, the figure in the post's UTC clock (what this script measured before h55) is printed too. Every
 number in the section is computed here.
 
 Usage::
@@ -369,13 +369,13 @@ def zone_section(per_call: pd.DataFrame) -> str:
         "\n### Session 10: a zone written in the call\n\n"
         "Since h55 (session 10), a zone the call writes after its clock time decides the zone the time is read in\n"
         "(\"Rally Saturday 6 PM ET\" is 18:00 in New York, 22:00 UTC in summer; before, 18:00 UTC), and `when_zone`\n"
-        "says so (`America/New_York (written: ET)`; h56). The span labels' convention (`datasets/README.md`,\n"
-        "fourth batch) reads such a time \"as written, in the post's UTC clock\": 18:00. **Which convention the\n"
-        "timestamp figures measure**: the labelled day and clock time against `when_ts` shown in the zone the time was\n"
-        "read in, i.e. the day and clock time as written; neither the labels nor the rule were changed to agree.\n"
+        "says so (`America/New_York (written: ET)`; h56). The span labels (`datasets/README.md`, fourth batch) hold\n"
+        "the day and clock time as written: 18:00 (the README said \"as written, in the post's UTC clock\" until h56).\n"
+        "**Which convention the timestamp figures measure**: the labelled day and clock time against `when_ts` shown in\n"
+        "the zone the time was read in, i.e. the day and clock time as written (the labels were not changed).\n"
         f"Computed here: {n} labelled call(s) with a post time write a zone the extraction used"
         + (" (" + "; ".join(f"{g} {k}" for g, k in written["group"].value_counts().sort_index().items()) + ")" if n else "")
-        + f";\nright as written (the tables above count this): {int(written['ts_ok'].sum())}/{n}; right in the post's UTC clock (the labels' words taken\n"
+        + f";\nright as written (the tables above count this): {int(written['ts_ok'].sum())}/{n}; right in the post's UTC clock (the labels' old words taken\n"
         f"literally, and how this script compared until h55): {int(written['ts_ok_post_clock'].sum())}/{n}. Before h55, the extraction read these times in UTC\n"
         "and both comparisons were one: 6 of 6 right (h55's scratch run, typed). A call right as written has the same\n"
         "day both ways (the labels count a relative day from the post's UTC day, the extraction from its day in the zone\n"
