@@ -6,6 +6,7 @@ The HTML is also opened in real headless Chromium by ``test_report_browser.py``.
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -224,6 +225,39 @@ def test_what_changed_and_reruns_are_idempotent(tmp_path: Path) -> None:
     assert again.previous == first.json  # never compared with itself
     assert again.html.read_bytes() == html_before
     assert "Newly flagged accounts (2)" in html_before.decode("utf-8")
+
+
+def test_a_report_of_the_same_window_from_other_data_says_which_it_replaces(tmp_path: Path) -> None:
+    """Two offline runs whose data end at the same time write one report name: the second replaces the
+    first. With no report of an earlier window in the folder it said 'the first report ... nothing to
+    compare with'; it now compares with the report it replaces and says so, with that one's file time."""
+    first = write_report(report_data(), tmp_path)
+    os.utime(first.json, (1796083200, 1796083200))  # 2026-12-01 00:00:00 UTC
+    acc = accounts()
+    acc.loc[acc["account_id"] == "douggiemaestas", ["score", "label"]] = [0.84, "suspicious"]
+    second = write_report(report_data(accounts=acc), tmp_path)
+    assert second.json == first.json and second.previous == first.json
+    changes = json.loads(second.json.read_text(encoding="utf-8"))["changes"]
+    assert changes["previous"] == {"until": "2015-08-10T06:00:00Z", "generated_at": None, "same_window": True, "written_at": "2026-12-01T00:00:00Z"}
+    assert [e["account_id"] for e in changes["new_flagged"]] == ["douggiemaestas"]
+    html = second.html.read_text(encoding="utf-8")
+    assert "This is the first report" not in html
+    assert (
+        "This report replaces the report of the same window (ending 2015-08-10 06:00:00 UTC) written in this folder at\n"
+        "2026-12-01 00:00:00 UTC from other data, and is compared with it" in html
+    )
+    assert "Newly flagged accounts (1)" in html
+
+    # The same report written again keeps the comparison it was written with: the same files.
+    html_bytes, json_bytes = second.html.read_bytes(), second.json.read_bytes()
+    again = write_report(report_data(accounts=acc), tmp_path)
+    assert again.previous is None and again.html.read_bytes() == html_bytes and again.json.read_bytes() == json_bytes
+
+    # A report of an earlier window in the folder is the one compared with, as before.
+    earlier = write_report(report_data(until=datetime(2015, 8, 9, 18, 0, tzinfo=UTC)), tmp_path)
+    third = write_report(report_data(), tmp_path)
+    assert third.previous == earlier.json
+    assert json.loads(third.json.read_text(encoding="utf-8"))["changes"]["previous"] == {"until": "2015-08-09T18:00:00Z", "generated_at": None}
 
 
 def test_damaged_previous_report_is_skipped(tmp_path: Path) -> None:

@@ -374,6 +374,45 @@ def find_previous(out_dir: str | os.PathLike[str], watch: str | None, until: dat
     return None
 
 
+def find_same_window(out_dir: str | os.PathLike[str], watch: str | None, until: datetime) -> tuple[Path, dict[str, Any]] | None:
+    """The report JSON in ``out_dir`` for ``watch`` whose window ends at ``until``: the one a new report
+    of that window replaces (None when there is none, or it is unreadable)."""
+    path = Path(out_dir) / f"{report_stem(watch)}-{_stamp(until)}.json"
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError) as exc:
+        log.warning("%s: report of the same window unreadable, not compared with: %s", path, exc)
+        return None
+    if not (isinstance(doc, dict) and isinstance(doc.get("accounts"), list)):
+        log.warning("%s: not a detector report JSON, not compared with", path)
+        return None
+    return path, doc
+
+
+def _replacing(content: dict[str, Any], path: Path, old: dict[str, Any]) -> tuple[dict[str, Any], Path | None]:
+    """What changed, for a report that replaces ``old`` (at ``path``), the report of the same window,
+    when no report of an earlier window is in the folder (offline runs whose data end at the same time).
+
+    The same report written again (same data) keeps the comparison it was written with, so rewriting
+    a report gives the same files. A report of other data is compared with the one it replaces, and
+    says so, with the time that one was written (its file's time).
+    """
+    mine = {k: v for k, v in content.items() if k not in ("changes", "_frames")}
+    theirs = {k: v for k, v in old.items() if k != "changes"}
+    if json.loads("".join(json_pieces(mine))) == theirs:
+        kept = old.get("changes")
+        return (kept if isinstance(kept, dict) else {"previous": None}), None
+    try:
+        written = pd.Timestamp(path.stat().st_mtime, unit="s", tz="UTC").floor("s")
+    except OSError:
+        written = None
+    changes = dict(content["changes"])
+    changes["previous"] = dict(changes["previous"] or {}, same_window=True, written_at=_iso(written) if written is not None else None)
+    return changes, path
+
+
 def compare(accounts: pd.DataFrame, clusters: list[dict[str, Any]], previous: dict[str, Any] | None) -> dict[str, Any]:
     """What changed since ``previous``: new and cleared flags, label changes, score moves, clusters.
 
@@ -1093,16 +1132,21 @@ def write_report(data: ReportData, out_dir: str | os.PathLike[str]) -> ReportPat
     Files are ``<stem>-<until>.{html,json,csv}``, ``<stem>-<until>.posts.csv`` and
     ``<stem>-<until>.clusters.csv``, plus ``<stem>-latest.*`` copies, where ``<stem>`` is
     ``report`` or ``report-<watch>``. Each file is written atomically. Writing the same report again
-    gives the same files (it compares with the report before it, never with itself).
+    gives the same files (it compares with the report before it, never with itself). With no report
+    of an earlier window in the folder, a report of other data for the same window is compared with
+    the one it replaces, and says so (:func:`find_same_window`).
     """
     folder = Path(out_dir)
     prev_path: Path | None = None
     previous = data.previous
+    replaced = None
     if previous is None:
-        found = find_previous(folder, data.watch, data.until)
+        found = find_previous(folder, data.watch, data.until) or (replaced := find_same_window(folder, data.watch, data.until))
         if found:
             prev_path, previous = found
     content = build_content(data, previous)
+    if replaced is not None:
+        content["changes"], prev_path = _replacing(content, *replaced)
     accounts_frame, posts_frame, post_table = content.pop("_frames")
     charts = {
         "scores": score_chart(accounts_frame, posts_frame, data.account_threshold),
