@@ -70,8 +70,39 @@ CASES = [
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize(("text", "lang", "tz", "posted", "utc", "zone"), CASES)
-def test_a_written_zone_decides_the_time(text: str, lang: str | None, tz: str | None, posted: pd.Timestamp, utc: str, zone: str) -> None:
+# h56: with no zone written and no --tz, a town of the towns table (detector/data/towns-balkans.tsv) that is the call's
+# place gives its country's zone (all on CET/CEST: 19:00 is 17:00 UTC in July, 18:00 UTC in January). Invented sentences.
+PLACE_CASES = [
+    # An English post about a Serbian event was read on the UTC clock (19:30 UTC); the town says Belgrade's clock.
+    ("Students call everyone to the protest tomorrow at 7:30 p.m. in Kragujevac", "en", None, SUMMER, "2025-07-11 17:30",
+     "Europe/Belgrade (place: Kragujevac)"),
+    ("Protest tomorrow at 7 PM in Tirana", "en", None, WINTER, "2025-01-10 18:00", "Europe/Tirane (place: Tirana)"),
+    ("Protest tomorrow at 7 PM in Skopje", "en", None, SUMMER, "2025-07-11 17:00", "Europe/Skopje (place: Skopje)"),
+    ("Protest tomorrow at 7 PM in Mostar", "en", None, SUMMER, "2025-07-11 17:00", "Europe/Sarajevo (place: Mostar)"),
+    ("Protest tomorrow at 7 PM in Podgorica", "en", None, SUMMER, "2025-07-11 17:00", "Europe/Podgorica (place: Podgorica)"),
+    ("Protest tomorrow at 7 PM in Split", "en", None, WINTER, "2025-01-10 18:00", "Europe/Zagreb (place: Split)"),
+    # Kosovo's clocks are Belgrade's; the town after a building counts (the place is "in front of the Assembly in ...").
+    ("Protest tomorrow at 18:00 in front of the Assembly in Prishtina", "en", None, SUMMER, "2025-07-11 16:00",
+     "Europe/Belgrade (place: Pristina)"),
+    # In a Serbian or Albanian post the town names the zone too (the same clock as the language's).
+    ("Protest sutra u 18h ispred Skupštine u Beogradu", "sr", None, SUMMER, "2025-07-11 16:00", "Europe/Belgrade (place: Belgrade)"),
+    ("Protestë nesër në orën 18 në Tiranë", "sq", None, WINTER, "2025-01-10 17:00", "Europe/Tirane (place: Tirana)"),
+    # "Belgrad" is also an old name of Berat (Albania): the most populous town of a spelling is the one.
+    ("Protest tomorrow at 7 PM in Belgrade", "en", None, SUMMER, "2025-07-11 17:00", "Europe/Belgrade (place: Belgrade)"),
+    # Precedence: --tz, then a zone written, beat the town; an ambiguous zone written is not used, the town's is.
+    ("Protest tomorrow at 7 PM in Kragujevac", "en", "America/Chicago", SUMMER, "2025-07-12 00:00", "America/Chicago (--tz)"),
+    ("Rally Saturday 6 PM ET in Kragujevac", "en", None, SUMMER, "2025-07-12 22:00", "America/New_York (written: ET)"),
+    ("Protest tomorrow at 7 PM IST in Split", "en", None, SUMMER, "2025-07-11 17:00",
+     "Europe/Zagreb (written: IST, ambiguous (India, Israel or Ireland): not used; place: Split)"),
+    # No town of the table as the place: the language's zone (no US city gives a zone; a town outside the place neither).
+    ("Rally Saturday 6 PM in Chicago", "en", None, SUMMER, "2025-07-12 18:00", "UTC (language: en)"),
+    ("Students of Prishtina: protest tomorrow at 18:00 in front of the Assembly", "en", None, SUMMER, "2025-07-11 18:00",
+     "UTC (language: en)"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "lang", "tz", "posted", "utc", "zone"), [*CASES, *PLACE_CASES])
+def test_a_written_zone_or_a_known_town_decides_the_time(text: str, lang: str | None, tz: str | None, posted: pd.Timestamp, utc: str, zone: str) -> None:
     got = extract_one(text, posted, lang, tz)
     assert (got["when_ts"], got["when_zone"], got["when_status"]) == (pd.Timestamp(utc, tz="UTC"), zone, "resolved")
 
@@ -85,6 +116,8 @@ def test_the_zone_is_in_when_and_when_tz_says_what_it_was_read_in() -> None:
     assert (got["when"], got["when_tz"], got["zone_source"]) == ("at 7 p.m. ET … Saturday", "America/New_York", "written")
     got = extract_spans("Rally tomorrow at 7 PM IST", SUMMER, "en")
     assert (got["when"], got["when_tz"], got["zone_source"]) == ("tomorrow at 7 PM IST", "UTC", "language")
+    got = extract_spans("Protest tomorrow at 7 PM in Skopje", SUMMER, "en")
+    assert (got["where"], got["when_tz"], got["zone_source"]) == ("in Skopje", "Europe/Skopje", "place")
 
 
 def test_a_day_alone_or_no_post_time_keeps_its_status() -> None:

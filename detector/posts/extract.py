@@ -35,8 +35,10 @@ nearby year agrees with leaves the time unresolved. Local times are read in the
 zone the user gives (``detector posts --tz``, ``detector run --tz``: the zone of the posts' place),
 else in the time zone of the language (Central European for Albanian, Serbian, Bosnian and
 Croatian, whatever the code's script or region: ``sr-Latn``, ``sq-AL``; the post's own UTC clock
-otherwise, since an English post says nothing about where it is); :func:`event_zone` says which. A zone the call
-writes after its clock time ("Rally Saturday 6 PM ET") wins over both: "ET", "CT", "MT" and "PT" are their IANA
+otherwise, since an English post says nothing about where it is); :func:`event_zone` says which. Without ``--tz``,
+a town of the towns table that is the call's place (``where``: "in Kragujevac", "ispred Skupštine u Beogradu") gives
+its country's zone before the language's (:func:`_place_zone`; a US city gives none). A zone the call
+writes after its clock time ("Rally Saturday 6 PM ET") wins over all three: "ET", "CT", "MT" and "PT" are their IANA
 zones, which follow the date (America/New_York: 6 PM ET is 22:00 UTC in July, 23:00 UTC in January); "EST", "EDT",
 "CST", "CDT", "MST", "MDT", "PST", "PDT", "CET", "CEST", "EET", "EEST", "BST", "GMT" and "UTC" are the one offset each
 names, as written (EST is UTC-05:00 in July too, and ``when_zone`` then says New York was on UTC-04:00 that day);
@@ -44,7 +46,7 @@ names, as written (EST is UTC-05:00 in July too, and ``when_zone`` then says New
 and ``when_zone`` says so. ``when_zone`` says, for a time resolved (``when_ts`` given), the zone it was read in and
 why: ``America/New_York (written: ET)``, ``UTC-05:00 (written: EST; New York was on UTC-04:00 that day)``,
 ``UTC (written: IST, ambiguous (India, Israel or Ireland): not used; language: en)``, ``Europe/Belgrade (--tz)``,
-``Europe/Belgrade (language: sr)``, ``UTC (language: en)``. ``when_status`` is one of:
+``Europe/Belgrade (place: Kragujevac)``, ``Europe/Belgrade (language: sr)``, ``UTC (language: en)``. ``when_status`` is one of:
 
 - ``resolved``: a day and a clock time, converted to UTC;
 - ``date``: a day without a clock time (``when_ts`` is local midnight of that day, in UTC);
@@ -691,22 +693,28 @@ def _word_specs(word: str) -> list[tuple[str, bool]]:
     return specs
 
 
+_Specs = tuple[tuple[tuple[str, bool], ...], ...]  # per word of a spelling: its (stem, ending required) forms
+_Town = tuple[str, str]  # (country code, GeoNames name): "RS", "Kragujevac"
+
+
 @functools.cache
-def _gazetteer() -> dict[str, list[tuple[tuple[tuple[str, bool], ...], ...]]]:
-    """The towns' spellings, indexed by the stem of their first word: for each, the specs of its words (see above)."""
+def _gazetteer() -> dict[str, list[tuple[_Specs, _Town, int]]]:
+    """The towns' spellings, indexed by the stem of their first word: for each, the specs of its words (see above),
+    the town and its population."""
     try:
         lines = _TOWNS_FILE.read_text(encoding="utf-8").splitlines()
     except OSError as e:
         raise ModelError(f"the towns table {_TOWNS_FILE} cannot be read ({e}); reinstall the detector") from e
-    index: dict[str, list[tuple[tuple[tuple[str, bool], ...], ...]]] = {}
+    index: dict[str, list[tuple[_Specs, _Town, int]]] = {}
     for line in lines:
         if not line or line.startswith("#"):
             continue
-        for spelling in line.split("\t")[4].split("|"):
+        fields = line.split("\t")
+        for spelling in fields[4].split("|"):
             words = spelling.split()
             specs = tuple(tuple(_word_specs(w)) for w in words)
             for stem, _ in specs[0]:
-                index.setdefault(stem, []).append(specs)
+                index.setdefault(stem, []).append((specs, (fields[1], fields[3]), int(fields[2])))
     _log.debug("towns table: %d stems from %s", len(index), _TOWNS_FILE.name)
     return index
 
@@ -723,15 +731,16 @@ def _fits(token: str, specs: tuple[tuple[str, bool], ...]) -> bool:
 _TOKEN = regex.compile(r"[^\W\d_]+")
 
 
-def _gazetteer_at(folded: str, tokens: list[regex.Match[str]], i: int) -> int | None:
-    """The end (in ``folded``) of the longest town spelling starting at token ``i``, or ``None``."""
+def _gazetteer_hit(folded: str, tokens: list[regex.Match[str]], i: int) -> tuple[int, _Town] | None:
+    """The end (in ``folded``) of the longest town spelling starting at token ``i`` and its town, or ``None``; of towns
+    that share the spelling, the most populous ("Belgrad" is also an old name of Berat)."""
     index = _gazetteer()
     word = tokens[i].group(0)
-    best = None
+    best: tuple[int, int, _Town] | None = None
     for k in range(0, 4):  # the longest ending is three letters
         if len(word) - k < 3:
             break
-        for specs in index.get(word[: len(word) - k], ()):
+        for specs, town, people in index.get(word[: len(word) - k], ()):
             if len(specs) > len(tokens) - i:
                 continue
             ok = all(
@@ -740,8 +749,38 @@ def _gazetteer_at(folded: str, tokens: list[regex.Match[str]], i: int) -> int | 
             )
             if ok:
                 end = tokens[i + len(specs) - 1].end()
-                best = end if best is None or end > best else best
-    return best
+                best = max(best, (end, people, town)) if best else (end, people, town)
+    return (best[0], best[2]) if best else None
+
+
+def _gazetteer_at(folded: str, tokens: list[regex.Match[str]], i: int) -> int | None:
+    """The end (in ``folded``) of the longest town spelling starting at token ``i``, or ``None``."""
+    hit = _gazetteer_hit(folded, tokens, i)
+    return hit[0] if hit else None
+
+
+# Session 10 (h56): the zone of the countries of the towns table, for a time written in a call whose place is one of
+# its towns (:func:`_place_zone`). Kosovo's clocks are Belgrade's (the time-zone database has no zone of its own).
+_COUNTRY_ZONES = {"RS": "Europe/Belgrade", "XK": "Europe/Belgrade", "AL": "Europe/Tirane", "MK": "Europe/Skopje",
+                  "BA": "Europe/Sarajevo", "ME": "Europe/Podgorica", "HR": "Europe/Zagreb"}  # fmt: skip
+
+
+def _place_zone(f: Folded, original: str, place: tuple[int, int] | None) -> tuple[str, str] | None:
+    """``(zone, town)`` of the first town of the towns table written with a capital inside the call's place
+    (``place``: its span in ``original``), or ``None``: "ispred Skupštine u Kragujevcu", "in Kragujevac" ->
+    ``("Europe/Belgrade", "Kragujevac")``. A town of another country (a US city) gives no zone."""
+    if place is None:
+        return None
+    i, j = np.searchsorted(f.source, [place[0], place[1]])
+    tokens = list(_TOKEN.finditer(f.text))
+    for n, tok in enumerate(tokens):
+        if tok.start() < i or tok.end() > j or not _is_upper(f, original, tok.start()):
+            continue
+        hit = _gazetteer_hit(f.text, tokens, n)
+        if hit and hit[0] <= j:
+            country, name = hit[1]
+            return _COUNTRY_ZONES[country], name
+    return None
 
 
 def _gazetteer_town(f: Folded, original: str, lang: str | None, at: int | None = None) -> tuple[int, int] | None:
@@ -915,7 +954,8 @@ def zone_note(tz: str | None) -> str:
     local = ", ".join(sorted(LOCAL_TZ))
     zones = ", ".join(sorted(set(LOCAL_TZ.values())))
     return (
-        f"times written in calls (\"tomorrow at 18h\") read in the zone of the post's language ({local}: {zones}; others: UTC);"
+        f"times written in calls (\"tomorrow at 18h\") read in the zone of the post's language ({local}: {zones}; others: UTC),"
+        " or of the call's place when it is a town of the Balkans' towns table;"
         f" give --tz for the zone of the posts' place{written}"
     )
 
@@ -1227,12 +1267,15 @@ def _zone_said(written: WrittenZone | None, ts: pd.Timestamp, default: str, why:
     return said + ")"
 
 
-def _default_zone(lang: str | None, tz: str | None) -> tuple[str, str]:
-    """The zone a time is read in when the call writes none, and why: ``--tz``, else the language's (:func:`event_zone`)."""
+def _default_zone(lang: str | None, tz: str | None, town: tuple[str, str] | None = None) -> tuple[str, str, str]:
+    """The zone a time is read in when the call writes none, why, and its ``zone_source``: ``--tz``, else the zone of the
+    town that is the call's place (:func:`_place_zone`), else the language's (:func:`event_zone`)."""
     if tz:
-        return tz, "--tz"
+        return tz, "--tz", "tz"
+    if town:
+        return town[0], f"place: {town[1]}", "place"
     primary = _primary(lang)
-    return event_zone(lang), f"language: {primary}" if primary else "no language"
+    return event_zone(lang), f"language: {primary}" if primary else "no language", "language"
 
 
 def _as_labelled(text: str, parts: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -1276,7 +1319,8 @@ def extract_spans(text: str, posted: pd.Timestamp | None = None, lang: str | Non
     ``when``/``where`` give it (``bench/extract_eval.py`` compares them with labelled spans);
     ``when_tz``: the zone ``when_ts`` was read in, as the time-zone database names it (the zone written in the
     call, else the default one: ``"America/New_York"``, ``"Etc/GMT+5"`` for a written "EST", ``"Europe/Belgrade"``),
-    and ``zone_source``: where it came from (``written``, ``tz``, ``language``); both ``""`` without a timestamp.
+    and ``zone_source``: where it came from (``written``, ``tz``, ``place``, ``language``); both ``""`` without a
+    timestamp.
     """
     if not isinstance(text, str) or not text:
         return {"event": "", "when": "", "when_ts": pd.NaT, "when_status": "", "where": "", "when_spans": [], "where_span": None, "when_zone": "",
@@ -1295,9 +1339,14 @@ def extract_spans(text: str, posted: pd.Timestamp | None = None, lang: str | Non
         expr = f"{_one_space(day.group(0))} {expr}"
     parts = _as_labelled(text, parts)
     when = " … ".join(text[i:j] for i, j in parts)
+    span = named = _best_where(f, m, text, lang)
+    if span:
+        span = _with_preposition(f, text, span, m)
+    place = f.span(text, *span) if span else None
+    where = text[place[0] : place[1]] if place else ""
     ts, status = (None, "")
-    default, why = _default_zone(lang, tz)
-    zone, source, said = default, "tz" if tz else "language", ""
+    default, why, source = _default_zone(lang, tz, None if tz else _place_zone(f, text, place))
+    zone, said = default, ""
     if m:
         before = f.text[max(0, m.start() - 12) : m.start()]
         if _EVERY.search(before):
@@ -1314,11 +1363,6 @@ def extract_spans(text: str, posted: pd.Timestamp | None = None, lang: str | Non
                     written = None
             if ts is not None:
                 said = _zone_said(written, ts, default, why)
-    span = named = _best_where(f, m, text, lang)
-    if span:
-        span = _with_preposition(f, text, span, m)
-    place = f.span(text, *span) if span else None
-    where = text[place[0] : place[1]] if place else ""
     if not kind:
         # Only causes ("Support the strike tomorrow at 12!"): supporting it is joining it. No event word
         # at all: a call that names a time or a place invites readers to come together there, a
