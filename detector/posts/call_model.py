@@ -896,8 +896,9 @@ def score_calls(
         (it is most of the cost of a batch of a million posts).
     tz : str, optional
         IANA zone of the times the calls write ("tomorrow at 18h"): the user's ``--tz``, the zone
-        of the posts' place. Without it, the zone of each post's language
-        (:func:`detector.posts.extract.event_zone`). The reasons name the zone used.
+        of the posts' place. Without it, the zone of the call's place when it is a known town, else of
+        each post's language (:func:`detector.posts.extract.event_zone`); a zone written in the call wins
+        over all. ``when_zone`` says which and why; the reasons name the zone used.
 
     Returns
     -------
@@ -960,7 +961,7 @@ def score_calls(
         timed = int((ex["when"] != "").sum())
         if timed:
             zones = ", ".join(f"{z} ({k})" for z, k in ex.loc[ex["when"] != "", "zone"].value_counts().items())
-            how = "the zone given (--tz)" if tz else "the zone of each post's language (give --tz for the zone of the posts' place)"
+            how = "the zone given (--tz)" if tz else "the zone of the call's place when it is a known town, else of each post's language (give --tz for the zone of the posts' place)"
             log.info("the times written in %d call(s) are read in a zone written in the call, else in %s: %s", timed, how, zones)
         for col in ("event", "when", "when_zone", "when_status", "where"):
             out.iloc[calls, out.columns.get_loc(col)] = ex[col].to_numpy()
