@@ -23,6 +23,7 @@ This module owns analyst label files and their evaluation. It never saves a mode
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 from dataclasses import dataclass, field
@@ -499,6 +500,14 @@ def write_evaluation(
     with one_thread():  # dozens of small fits: threads only wait for busy cores
         result = evaluate_analyst_labels(public, table[table["collection"] == ANALYST], random_state=random_state)
     source = DEMO_SOURCE if Path(labels_path).resolve() == DEMO_LABELS.resolve() else f"Labels: `{labels_path}` (sha256 `{info['sha256']}`)."
+    from detector.accounts.model import PACKAGE_MODEL, card_path
+
+    shipped = json.loads(card_path(PACKAGE_MODEL).read_text(encoding="utf-8")) if card_path(PACKAGE_MODEL).exists() else {}
+    if shipped:  # which model family these figures are for: a later model needs them computed again
+        source += (
+            f" Every model below is trained by `detector.accounts.model.train`, the procedure of the shipped model "
+            f"{shipped.get('model_version', '?')} ({shipped.get('family', 'family not recorded')})."
+        )
     verdict = "passes" if passes_control(result) else "fails"
     source += (
         f" Verdict of `detector.training.labels.passes_control`: the set **{verdict}** the missing-fields control"
