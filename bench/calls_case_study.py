@@ -89,6 +89,10 @@ READ_BY_HAND = {
     # one text (the memorial rally invitation, read as one)
     135734: 0, 1145365: 0, 460620: 0, 379949: 0, 731131: 1, 79733: 1, 933562: 1, 435969: 1, 563743: 1, 563744: 1, 563745: 1, 578511: 1,
     488992: 1, 488936: 1,
+    # the samples of session 10's model (the exclusion columns), read by h50 (2026-12-01) with the same definition; "unsure"
+    # for 356563 (a retweeted "just arrived for a campaign rally in <town> at 7pm, massive crowd expected", no invitation: 0,
+    # as 72642) and 713271 (a bare "<name> rally is today, <date>": 1, as 933562)
+    356563: 0, 713271: 1, 974659: 1, 753451: 1, 543143: 1, 933490: 1, 563747: 1, 488996: 1, 488941: 1,
 }  # fmt: skip
 
 
@@ -98,7 +102,7 @@ def _by_reading(rows: pd.Series) -> str:
     if not seen:
         return "Not read by hand."
     unread = f" ({len(rows) - len(seen)} not read)" if len(seen) < len(rows) else ""
-    return f"Read by hand (h15, h23, h29, h33, h38, h42, with the call definition of `balkan-posts/README.md`): {sum(seen)} of {len(seen)} are calls{unread}."
+    return f"Read by hand (h15, h23, h29, h33, h38, h42, h50, with the call definition of `balkan-posts/README.md`): {sum(seen)} of {len(seen)} are calls{unread}."
 
 
 def _md_table(df: pd.DataFrame) -> str:

@@ -631,7 +631,12 @@ SESSION10_DISCLOSURE: list[str] = [
     "naming March), so the choice of kinds is not independent of session 9's errors. One pattern was corrected before the "
     "run on a sentence written for the tests (a blocked bank account with two words between). Before the run the new "
     "code was tested on synthetic data and sentences written for the tests, and session 9's shipped model was scored on "
-    "the five sentences. RUN_TIMES",
+    "the five sentences. The run (23:46-00:13 UTC, `--save --write`, at commit 08894bc, under the shared CPU lock; other "
+    "helpers' tests ran beside it) printed each outer fold's choice and the fixed-split and hold-out figures while it ran, "
+    "and they were read then. After it ended, the shipped model was scored on the five sentences, its weights on the "
+    "exclusion columns and on the lead's two sentences' columns were read, and its outer errors were compared with session "
+    "9's by post id and language (counts only; they were not re-read by kind, below). Nothing in the procedure, the "
+    "candidates or the shipped model was changed after the run started.",
 ]
 
 
@@ -814,80 +819,83 @@ def markdown(res: dict) -> str:
 # Read from the source hold-out figures above (written after the run that produced them; no
 # setting was chosen on them).
 CARRY_OVER: list[str] = [
-    "Session 9 (session 9's columns, one threshold for every language): one source hold-out chose the new blend, the one "
-    "without the IRA tweets (C=256, w=0.25: a quarter of the log-odds from the structure model); it finds 48 of the 130 "
-    "English calls at precision 0.67 (session 8's choice, the language-independent cues at C=64: 46 at 0.68), still below "
-    "the lexicon (69 at 0.76): English is then learnt from the 14 English calls of the student-protest site only. Trained "
-    "without the student-protest site, the model finds 8 of its 21 Serbian Cyrillic calls (1.00 / 0.38, as in sessions 6 "
-    "to 8) against the lexicon's 15 (0.68 / 0.71), and 8 of its 14 English calls (0.80 / 0.57): most of the site's calls "
-    "are live-blog lines, titles and route notices, not the invitation with a time and a place of the tweets. Trained "
-    "without the Albanian corpus, it finds 24 of its 57 calls at precision 0.49 (session 8: 25 at 0.47; the lexicon 3 at "
-    "0.20). Trained without the 2013-14 tweets, it finds 2 of their 10 calls (the lexicon also 2, at precision 1.00); the "
-    "6 Albanian campaign calls labelled in session 6 are missed by both.",
+    "Session 10 (every candidate with the exclusion columns): trained without the student-protest site, the model finds 8 "
+    "of its 21 Serbian Cyrillic calls (1.00 / 0.38, as in sessions 6 to 9) against the lexicon's 15 (0.68 / 0.71), and 9 "
+    "of its 14 English calls (0.82 / 0.64; session 9: 8). Trained without the Albanian corpus (the inner folds chose the "
+    "new units set there, C=16), it finds 27 of its 57 calls at precision 0.40 (session 9: 24 at 0.49; the lexicon 3 at "
+    "0.20). Trained without the IRA tweets, 40 of their 130 calls at precision 0.78 (session 9's blend: 48 at 0.67; the "
+    "lexicon 69 at 0.76): English is then learnt from the 14 English calls of the student-protest site only. Trained "
+    "without the 2013-14 tweets, 2 of their 10 calls (the lexicon also 2, at precision 1.00); the 6 Albanian campaign "
+    "calls labelled in session 6 are missed by both.",
 ]
 # Read from the leave-one-language-out figures (written after the run; no setting was chosen on them).
 LOLO_NOTES: list[str] = [
-    "Little carries over between languages, as in sessions 5 to 8, and the blend, offered this session for that reason, was "
-    "chosen by none of these hold-outs (all three chose session 5's set): a model that never saw an Albanian post finds 15 "
-    "of the 63 Albanian calls (0.24, at precision 0.83; session 8: 21 at 0.66), against 35 found when Albanian posts are in "
-    "training (nested CV above); one that never saw a Serbian post finds 11 of 25 Serbian calls, and one that never saw an "
-    "English post 49 of 144 English calls, both below the lexicon alone (0.68 and 0.54), whose word lists were written for "
-    "each language. Why, read in session 5 from how often each column fires (counts only, no texts): the English and "
-    "Serbian calls almost all name the action (82% and 90% of them carry an event word), the Albanian calls of these "
-    "corpora mostly do not (26%, and 22% of the Albanian non-calls carry one, mostly news of protests); they carry a clock "
-    "time (72% against 9% of non-calls) and an invitation with a time and a place. What the other languages teach, \"an "
-    "event word makes a call\", is the wrong lesson for them.",
+    "Little carries over between languages, as in sessions 5 to 9: a model that never saw an Albanian post finds 26 of "
+    "the 63 Albanian calls (0.41, at precision 0.57; session 9: 15 at 0.83), against 33 found when Albanian posts are in "
+    "training (nested CV above); one that never saw a Serbian post finds 10 of 25 Serbian calls (session 9: 11), and one "
+    "that never saw an English post 49 of 144 English calls (session 9: 49), both below the lexicon alone (0.68 and "
+    "0.54), whose word lists were written for each language. Why, read in session 5 from how often each column fires "
+    "(counts only, no texts): the English and Serbian calls almost all name the action (82% and 90% of them carry an "
+    "event word), the Albanian calls of these corpora mostly do not (26%, and 22% of the Albanian non-calls carry one, "
+    "mostly news of protests); they carry a clock time (72% against 9% of non-calls) and an invitation with a time and a "
+    "place. What the other languages teach, \"an event word makes a call\", is the wrong lesson for them.",
 ]
 # Why the targets are not met, read from the figures of the same run.
 TARGET_NOTES: list[str] = [
-    "Session 9 offered one new candidate, the blend of the structure model and the n-gram model, and changed two groups of "
-    "columns of every candidate (every weekday in the grammar's near-time column; the whole-word Serbian march). No outer "
-    "fold chose the blend or the two-part model (only the source hold-out without the IRA tweets chose the blend); the "
-    "outer folds chose session 5's set three times and the language-independent cues twice, as in session 8, at other C in "
-    "three folds. The figures fell a little against session 8's (0.72 / 0.68): overall 0.70 / 0.66, Albanian 0.48 / 0.56 "
-    "(0.52 / 0.54), English 0.83 / 0.70 (0.83 / 0.74), Serbian Cyrillic 0.83 / 0.71 (0.84 / 0.76: one call fewer, 15 of "
-    "21). This run does not say which change moved them (the columns or the folds' other choices of C); the lexicon's "
-    "figures on the same posts are unchanged, so the whole-word march changed no lexicon verdict on these labels. No "
-    "language meets recall 0.75 at a precision near 0.85. The lead's two sentences are still missed by the shipped model "
-    "(\"Sutra u 18h svi ispred Skupštine\" 0.23 and \"Ejani të gjithë në protestë të hënën\" 0.34, against 0.424): the shipped "
-    "model is session 5's set, which does not read the unit columns that fire on both; the second now fires the grammar's "
-    "near-time column (session 8's weights on session 9's columns give it 0.46, above session 8's 0.416), but the refit "
-    "gives that column less weight. The same gap shows in English, on IRA tweets (released under the MIT licence, so they "
-    "may be quoted): the outer folds missed \"Join Us Wednesday 5pm TribuneTower Bring Yur Family &Friends\" (0.05), "
-    "\"Join me in Wisconsin tomorrow or Colorado on Tuesday! Green Bay- 6pm\" (0.04) and \"11 am. Malcolm X Park. Join us "
-    "in DC for #sacredresistance actions\" (0.30): an invitation, a time and a place, and no event word. Recall is still "
-    "held down by Albanian calls that give a day, an hour and a square or a boulevard and ask everyone to come without "
-    "naming an action, by the June 2013 campaign rallies the candidate announced himself (all 6 missed; 5 of them carry "
-    "the word \"live\", which the media topic column reads as a broadcast), by the student-protest site's live-blog lines, "
-    "and by English campaign tweets that are a link, a town and a day; precision by invitations with a time and a place to "
-    "festivals, fairs, parades, clean-ups and commemorations, and by headlines that relay someone else's call (0 by the "
-    "definition). The Albanian figure is close to a measure on new authors: the corpus's authors are joined through the "
-    "texts they share, its calls lie in 14 groups, and the largest holds 41 of them.",
+    "Session 10 put the exclusion columns (what the definition says is not a call) in every candidate and offered one new "
+    "candidate, session 5's set with the unit columns. No outer fold chose the units set (only the fixed split's inner folds "
+    "and the source hold-out without the Albanian corpus did); the outer folds chose session 5's set four times (C=16 "
+    "twice, 64, 256) and the language-independent cues once. Overall the figures did not move: 0.70 / 0.66 (154 of 232 "
+    "calls found, 66 false calls) against session 9's 0.70 / 0.66 (153, 65); the average precision of the outer scores fell "
+    "from 0.705 to 0.689. Within languages they moved apart: English 0.85 / 0.73 (session 9: 0.83 / 0.70), Serbian "
+    "Cyrillic 0.93 / 0.67 (0.83 / 0.71: one call fewer, two false calls fewer), Albanian 0.42 / 0.52 (0.48 / 0.56: two "
+    "calls fewer, seven false calls more). By post id against session 9's outer errors, 22 errors are gone (9 Albanian, 6 "
+    "English, 2 Serbian Cyrillic and 1 Croatian false calls; 4 English calls now found) and 22 are new (16 Albanian and 3 "
+    "English false calls; 2 Albanian and 1 Serbian Cyrillic calls now missed). This run does not separate the columns' "
+    "effect from the folds' other choices of C. The weights the shipped model learnt for the exclusion columns say why "
+    "they did not help more: only the non-political event (concert, fair, match, parade, clean-up ...; -1.2 in log-odds) "
+    "and, weakly, figures (-0.2) count against a call; the month March (+1.1: calls name their date), a live word with a "
+    "TV word (+0.7), a third person calling on citizens (+0.5) and an invitation's shape with any exclusion (+2.6) count "
+    "for one in these labels, against the definition's reading of them. No language meets recall 0.75 at a precision "
+    "near 0.85 (English comes closest: 0.73 at 0.85). The lead's two sentences are still missed by the shipped model "
+    "(\"Sutra u 18h svi ispred Skupštine\" 0.216 and \"Ejani të gjithë në protestë të hënën\" 0.301, against 0.409): "
+    "the shipped set does not read the unit columns, and the columns it reads for them (a clock time, \"soon\", a "
+    "political subject, the addressee) are outweighed by the intercept and the n-grams. The same gap shows in English, "
+    "on IRA tweets (released under the MIT licence, so they may be quoted): this run's outer folds still miss \"Join Us "
+    "Wednesday 5pm TribuneTower Bring Yur Family &Friends\" (0.06), \"Join me in Wisconsin tomorrow or Colorado on Tuesday! "
+    "Green Bay- 6pm\" (0.05) and \"11 am. Malcolm X Park. Join us in DC for #sacredresistance actions\" (0.30): an "
+    "invitation, a time and a place, and no event word. The Albanian figure is close to a measure on new authors: the corpus's authors are joined "
+    "through the texts they share, its calls lie in 14 groups, and the largest holds 41 of them.",
 ]
 
 # About the final fit, read from the same run.
 SHIPPED_NOTES: list[str] = [
-    "Session 9: the rule for the final fit is unchanged (the regularisation and feature set most outer folds chose, with "
-    "calibration and threshold from inner folds of all posts, one threshold for every language). The outer folds chose C=16 "
-    "with session 5's set twice, C=64 with it once, and the language-independent cues at C=256 and C=16 once each, so C=16 "
-    "with session 5's set ships again, trained on all 9,588 posts with session 9's columns: threshold 0.424 (session 8: "
-    "0.416). The blend is not shipped. On all 1,166,601 IRA posts it marks 383 posts as calls (\"Calls to protest: IRA case "
-    "study\"; session 8's model: 385). The case study's seeded samples are drawn anew from the new set of calls; h42 read "
-    "the 12 that nobody had read (the labelling definition): of the 8 calls the lexicon does not make, 4 are calls (the "
-    "others: a report of a past rally, a report of a march's turnout, and two financial news items that name the month "
-    "March, \"GDP growth for the year ending March\" and \"bond market rises ... San Francisco, March\", false calls that "
-    "session 8's model made too: 0.421 and 0.726 with its weights); of the 12 random calls, 11 are calls.",
+    "Session 10: the rule for the final fit is unchanged (the regularisation and feature set most outer folds chose, with "
+    "calibration and threshold from inner folds of all posts, one threshold for every language). The outer folds chose "
+    "session 5's set at C=16 twice, at C=64 and C=256 once each, and the language-independent cues at C=16 once, so C=16 "
+    "with session 5's set ships again, now with the exclusion columns, trained on all 9,588 posts: threshold 0.409 "
+    "(session 9: 0.424). On all 1,166,601 IRA posts it marks 382 posts as calls (\"Calls to protest: IRA case study\"; "
+    "session 9's model: 383). The two financial news items that name the month March and that session 9's model marked "
+    "(\"GDP growth ... for Year Ending March\", \"bond market rises ... SAN FRANCISCO, March\") are still marked: 0.88 and "
+    "0.63 on their texts up to the link (session 9's model: 0.43 and 0.74): the month-March column learnt a positive weight "
+    "(calls name their dates) that outweighs the figures column. The case study's seeded samples are "
+    "drawn anew from the new set of calls; h50 read the 9 that nobody had read (the labelling definition; "
+    "`bench/calls_case_study.py`, `READ_BY_HAND`).",
     "",
-    "Session 8's model (the same setting, columns of session 8, threshold 0.416) marked 385 IRA posts; session 7's, 410 "
-    "(h38 read the 25 between them: 7 calls). Earlier sessions' final models, and what was seen first, are described in "
-    "those sessions' notes (session 5: the first run's final model, fitted with its own inner choice on all posts, marked "
-    "667 IRA posts, of which h23 read 20 of the 183 new ones and found 1 call; the final-fit rule was changed to the one "
-    "above after those readings).",
+    "Session 9's model (C=16, session 5's set with session 9's columns, threshold 0.424) marked 383 IRA posts; session 8's "
+    "385; session 7's, 410 (h38 read the 25 between them: 7 calls). Earlier sessions' final models, and what was seen "
+    "first, are described in those sessions' notes (session 5: the first run's final model, fitted with its own inner "
+    "choice on all posts, marked 667 IRA posts, of which h23 read 20 of the 183 new ones and found 1 call; the final-fit "
+    "rule was changed to the one above after those readings).",
 ]
 
 # What the model gets wrong, read from the outer-fold errors of the run above. Kinds of posts only:
 # the texts of balkan-posts may not be quoted or paraphrased post by post in the project.
 MISSES = [
+    "Session 10: this run's outer errors were not re-read by kind. 122 of its 144 errors are session 9's (compared by post "
+    "id); the 22 that are new are 16 Albanian and 3 English false calls and 3 missed calls (2 Albanian, 1 Serbian "
+    "Cyrillic), and the 22 that are gone are 18 false calls (9 Albanian, 6 English, 2 Serbian Cyrillic, 1 Croatian) and 4 "
+    "English calls now found. The kinds below are session 9's reading of its own errors:",
     "False calls, Albanian (38): an art-festival final in 5 copies, a New Year's Eve on the square, a retro parade in 2 "
     "copies and a retro gathering, a puppet theatre, a children's play day in a park, a cultural evening at a castle, an "
     "evening of city music, a concert, a car rally's finish in 2 copies, a market's opening hours, a where-to-find-us note, "
