@@ -99,8 +99,10 @@ def test_shipped_example_runs(tmp_path: Path) -> None:
     # details if you're interested" (0.29; EVALUATION.md lists such misses). 106 since session 8 (one threshold,
     # 0.416, for every language: English's own 0.354 of session 7 is gone): "we're organizing a #texit rally, could
     # you please follow us back so we can DM you more details?" (0.38) and "would you be interested in participating
-    # in a #texit rally? DM for more details if you are" (0.40) are no longer calls.
-    assert authors.loc["ITSTIMETOSECEDE", "n_calls"] == 106
+    # in a #texit rally? DM for more details if you are" (0.40) are no longer calls. 105 since session 10 (the exclusion
+    # columns, threshold 0.409): "we're organizing a rally, follow us back and we'll DM you more info" (0.427 with session
+    # 9's model, 0.396 now) is no longer a call.
+    assert authors.loc["ITSTIMETOSECEDE", "n_calls"] == 105
     # Templated invitations in bursts put the account first, though it has no profile or partner.
     assert authors.index[0] == "ITSTIMETOSECEDE"
 
