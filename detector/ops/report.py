@@ -364,14 +364,25 @@ def find_previous(out_dir: str | os.PathLike[str], watch: str | None, until: dat
         (m.group(1), p) for p in folder.iterdir() if (m := pattern.match(p.name)) and m.group(1) < current
     )
     for _, path in reversed(candidates):
-        try:
-            doc = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            log.warning("%s: previous report unreadable, skipped: %s", path, exc)
-            continue
-        if isinstance(doc, dict) and isinstance(doc.get("accounts"), list):
+        doc = _report_json(path, "previous report", "skipped")
+        if doc is not None:
             return path, doc
-        log.warning("%s: not a detector report JSON, skipped", path)
+    return None
+
+
+def _report_json(path: Path, what: str, then: str) -> dict[str, Any] | None:
+    """The report JSON at ``path``, or None (a missing file silently; an unreadable one, or one that is
+    no detector report, with a warning naming it: ``<path>: <what> unreadable, <then>``)."""
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError) as exc:
+        log.warning("%s: %s unreadable, %s: %s", path, what, then, exc)
+        return None
+    if isinstance(doc, dict) and isinstance(doc.get("accounts"), list):
+        return doc
+    log.warning("%s: not a detector report JSON, %s", path, then)
     return None
 
 
@@ -379,17 +390,8 @@ def find_same_window(out_dir: str | os.PathLike[str], watch: str | None, until: 
     """The report JSON in ``out_dir`` for ``watch`` whose window ends at ``until``: the one a new report
     of that window replaces (None when there is none, or it is unreadable)."""
     path = Path(out_dir) / f"{report_stem(watch)}-{_stamp(until)}.json"
-    try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return None
-    except (OSError, ValueError) as exc:
-        log.warning("%s: report of the same window unreadable, not compared with: %s", path, exc)
-        return None
-    if not (isinstance(doc, dict) and isinstance(doc.get("accounts"), list)):
-        log.warning("%s: not a detector report JSON, not compared with", path)
-        return None
-    return path, doc
+    doc = _report_json(path, "report of the same window", "not compared with")
+    return (path, doc) if doc is not None else None
 
 
 def _text_digest(content: dict[str, Any]) -> str:

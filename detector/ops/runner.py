@@ -759,7 +759,9 @@ def _changed(new: pd.DataFrame, stored: pd.DataFrame, key: str) -> pd.DataFrame:
         & ids.map(prev["reasons"].fillna("").astype(str)).eq(new["reasons"].fillna("").astype(str))
         & ids.map(prev["model_version"].astype(str)).eq(new["model_version"].astype(str))
     )
-    for col in ("lookalike_group", "lookalike_size", "lookalike_evidence"):
+    from detector.accounts.lookalike import LOOKALIKE_COLUMNS
+
+    for col in LOOKALIKE_COLUMNS:
         if col in new.columns and col in prev.columns:
             same &= ids.map(prev[col].fillna("").astype(str)).eq(new[col].fillna("").astype(str))
     return new[~same.to_numpy()]

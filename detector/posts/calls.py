@@ -763,10 +763,12 @@ def author_table(
     account = pd.Series(np.nan, index=out.index)
     account_label = pd.Series(pd.NA, index=out.index, dtype="string")
     held = pd.Series(False, index=out.index)
+    matched = None  # each author's key, and the rows of account_scores by key
     if account_scores is not None and not account_scores.empty:
         mine, theirs = _keys(out, account_scores)
         first = ~theirs.duplicated().to_numpy()
         idx = account_scores.loc[first].set_index(theirs.to_numpy()[first])
+        matched = (mine, idx)
         account = mine.map(idx["score"]).astype(float)
         account_label = mine.map(idx["label"]).astype("string")
         if "reasons" in idx.columns:
@@ -786,22 +788,21 @@ def author_table(
     out["combined_score"] = combined.round(4).to_numpy()
     out["label"] = [label_for(x, author_known=not math.isnan(au)) for x, au in zip(combined, counted, strict=True)]
     if account_scores is not None and "lookalike_group" in account_scores.columns:
-        out = pd.concat([out, _author_lookalikes(out, account_scores)], axis=1)
+        out = pd.concat([out, _author_lookalikes(out.index, matched)], axis=1)
     if platforms:
         out = out[[c for c in out.columns if c != "platform"] + ["platform"]]
     return out.sort_values(["combined_score", "n_posts"], ascending=[False, False]).reset_index(drop=True)
 
 
-def _author_lookalikes(authors: pd.DataFrame, account_scores: pd.DataFrame) -> pd.DataFrame:
-    """The look-alike columns of each author of ``authors`` from its profile's row of ``account_scores``."""
+def _author_lookalikes(index: pd.Index, rows: tuple[pd.Series, pd.DataFrame] | None) -> pd.DataFrame:
+    """The look-alike columns of the authors (``index``) from their profiles' rows (``rows``: each author's
+    key and the account scores by key, as :func:`author_table` matched them; None when there are none)."""
     from detector.accounts.lookalike import LOOKALIKE_COLUMNS, blank_lookalikes
 
-    found = blank_lookalikes(len(authors), authors.index)
-    if account_scores.empty:
+    found = blank_lookalikes(len(index), index)
+    if rows is None:
         return found
-    mine, theirs = _keys(authors, account_scores)
-    first = ~theirs.duplicated().to_numpy()
-    idx = account_scores.loc[first].set_index(theirs.to_numpy()[first])
+    mine, idx = rows
     for col in LOOKALIKE_COLUMNS:
         got = mine.map(idx[col])
         found[col] = got.fillna(0).astype("int64").to_numpy() if col == "lookalike_size" else got.fillna("").astype(str).to_numpy(dtype=object)

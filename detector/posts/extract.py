@@ -753,12 +753,6 @@ def _gazetteer_hit(folded: str, tokens: list[regex.Match[str]], i: int) -> tuple
     return (best[0], best[2]) if best else None
 
 
-def _gazetteer_at(folded: str, tokens: list[regex.Match[str]], i: int) -> int | None:
-    """The end (in ``folded``) of the longest town spelling starting at token ``i``, or ``None``."""
-    hit = _gazetteer_hit(folded, tokens, i)
-    return hit[0] if hit else None
-
-
 # Session 10 (h56): the zone of the countries of the towns table, for a time written in a call whose place is one of
 # its towns (:func:`_place_zone`). Kosovo's clocks are Belgrade's (the time-zone database has no zone of its own).
 _COUNTRY_ZONES = {"RS": "Europe/Belgrade", "XK": "Europe/Belgrade", "AL": "Europe/Tirane", "MK": "Europe/Skopje",
@@ -793,7 +787,8 @@ def _gazetteer_town(f: Folded, original: str, lang: str | None, at: int | None =
             continue
         if tok.start() > 0 and (folded[tok.start() - 1] in "@/._#" or folded[tok.start() - 1].isalnum()):
             continue  # a mention, a link, a hashtag, letters glued to digits
-        end = _gazetteer_at(folded, tokens, i)
+        hit = _gazetteer_hit(folded, tokens, i)
+        end = hit[0] if hit else None
         if end is None or (end < len(folded) and folded[end].isalnum()):
             continue
         before = folded[tokens[i - 1].start() : tokens[i - 1].end()] if i > 0 and folded[tokens[i - 1].end() : tok.start()] == " " else ""
