@@ -646,7 +646,7 @@ def _timedelta(ctx: click.Context, param: click.Parameter, value: str | None) ->
 @click.option("--accounts-out", "accounts_out", type=click.Path(dir_okay=False), show_default="not written", help="Also write one row per author: posts, coordination, account and combined scores.")
 @click.option("--campaigns-out", "campaigns_out", type=click.Path(dir_okay=False), show_default="not written", help="Also write one row per campaign: the clusters that share posts, their accounts, span, evidence and linked campaigns.")
 @click.option("--profiles", "profiles_path", type=click.Path(dir_okay=False, exists=True), help="Author profiles in any shape `detector score` reads, scored with the account model and joined on author id or screen name.")
-@click.option("--as-of", callback=_as_of, help="Collection time for --profiles records that carry none (default: the latest post's time; now with --engine dask).")
+@click.option("--as-of", callback=_as_of, help="Collection time for profiles that carry none (--profiles records, TwiBot-20 users; default: the latest post's time, else now; now with --engine dask).")
 @click.option("--timings-out", "timings_out", type=click.Path(dir_okay=False), show_default="not written", help="Also write the seconds each stage took, wall clock and CPU (JSON).")
 @click.option("--format", "fmt", type=click.Choice(["auto", "csv", "json", "jsonl", "parquet"]), default="auto", show_default=True, help="Input format (detected from content by default).")
 @click.option("--window", callback=_timedelta, default="10min", help="Coordination window: the largest gap between consecutive posts of one cluster.")
@@ -692,8 +692,8 @@ def posts_command(
 ) -> None:
     """Score posts: calls to action, coordination and author suspicion.
 
-    Reads a flat post CSV, the IRA CSV, v1.1 tweets, X API v2 pages, twarc2 JSONL, a Telegram
-    Desktop export (result.json), and Bluesky, Mastodon or TikTok records. Rejected
+    Reads a flat post CSV, the IRA CSV, v1.1 tweets, X API v2 pages, twarc2 JSONL, TwiBot-20
+    user records, a Telegram Desktop export (result.json), and Bluesky, Mastodon or TikTok records. Rejected
     records go to OUTPUT.rejects.csv beside it; the others are still scored. OUTPUT holds each post's
     author, time, text, language, score, label, call to action (what, when, where), clusters,
     campaign and reasons. Posts without an author are scored for their text only.
@@ -760,7 +760,7 @@ def posts_command(
     with stage(timings, "read"):
         with readable_input(input_path) as path:
             try:
-                read = read_posts(path, None if fmt == "auto" else fmt, dates=dates, columns=columns)
+                read = read_posts(path, None if fmt == "auto" else fmt, dates=dates, columns=columns, as_of=as_of)
             except NothingScoredError as exc:
                 raise _with_rejects_written(exc, output) from exc
         profiles = read.profiles

@@ -10,6 +10,7 @@ This module owns the shapes posts arrive in and turns each into
 * v1.1 tweet objects with an embedded ``user`` (JSON list or JSONL);
 * X API v2 response pages (``data`` + ``includes.users``), one page per JSON file or per JSONL line;
 * twarc2-style flattened v2 tweets (``author`` inline, ``__twarc`` metadata);
+* TwiBot-20 user records (``ID``, ``profile``, ``tweet``: a list of texts without ids or times);
 * the other platforms' exports (Telegram, Bluesky, Mastodon, TikTok): handed to their readers in
   :mod:`detector.sources`, which recognise their files (or, for Telegram, folders) by content.
 
@@ -106,7 +107,7 @@ class PostsRead:
     rejects : Rejects
         Records that could not be used.
     shape : str
-        Which reader was used: ``flat``, ``ira``, ``v1``, ``v2`` or ``twarc2``, or the platform
+        Which reader was used: ``flat``, ``ira``, ``v1``, ``v2``, ``twarc2`` or ``twibot20``, or the platform
         (``telegram``, ``bluesky``, ``mastodon``, ``tiktok``).
     profiles : DataFrame or None
         Partial author profiles carried by table rows (the IRA CSV's ``followers`` and
@@ -127,6 +128,7 @@ def read_posts(
     columns: dict[str, str] | None = None,
     *,
     say_date_notes: bool = True,
+    as_of: pd.Timestamp | None = None,
 ) -> PostsRead:
     """Read posts from ``path`` in any supported shape.
 
@@ -144,6 +146,9 @@ def read_posts(
     say_date_notes : bool
         Log the file's date notes (times without a zone, dotted dates read day-first) once. False
         where a caller joins the notes of many files and says them itself (``dates`` keeps them).
+    as_of : Timestamp, optional
+        ``--as-of``: when embedded profiles that carry no observation time (TwiBot-20's) were
+        collected; without it their ages are measured to now, and that is said once.
 
     Returns
     -------
@@ -189,7 +194,7 @@ def read_posts(
         users: list[tuple[int, dict[str, Any]]] = []
         profiles = _ira_profiles(seen, p, rejects) if shape == "ira" else None
     else:
-        posts, users, shape = _read_json_posts(p, fmt, rejects, rules)
+        posts, users, shape = _read_json_posts(p, fmt, rejects, rules, as_of)
         profiles = None
         numbered = False
     if not numbered:
@@ -738,8 +743,10 @@ def canonical_posts(df: pd.DataFrame) -> pd.DataFrame:
 # ---------------------------------------------------------------- JSON shapes
 
 
-def _read_json_posts(path: str, fmt: str, rejects: Rejects, rules: DateRules | None = None) -> tuple[pd.DataFrame, list[tuple[int, dict[str, Any]]], str]:
-    df, users, shapes, flat = _json_rows(path, fmt, rejects)
+def _read_json_posts(
+    path: str, fmt: str, rejects: Rejects, rules: DateRules | None = None, as_of: pd.Timestamp | None = None
+) -> tuple[pd.DataFrame, list[tuple[int, dict[str, Any]]], str]:
+    df, users, shapes, flat = _json_rows(path, fmt, rejects, as_of)
     if not df.empty:
         times = parse_times(df["created_at"].astype("string"), rules, path)
         bad = (times.isna() & df["created_at"].notna()).to_numpy(dtype=bool)  # a post with no time is kept (as in CSV)
@@ -795,7 +802,7 @@ def _is_flat_record(rec: dict[str, Any]) -> bool:
 
 
 def _json_rows(
-    path: str, fmt: str, rejects: Rejects
+    path: str, fmt: str, rejects: Rejects, as_of: pd.Timestamp | None = None
 ) -> tuple[pd.DataFrame, dict[str, tuple[int, dict[str, Any]]], set[str], pd.DataFrame | None]:
     """The posts of a JSON file as rows, times as written; the authors embedded; the shapes seen;
     the flat table's records (:func:`_flat_records`), if any."""
@@ -816,6 +823,9 @@ def _json_rows(
         elif isinstance(rec.get("data"), list | dict):
             shapes.add("v2")
             _v2_page(n, rec, rows, users, rejects)
+        elif isinstance(rec.get("profile"), dict) and "tweet" in rec:
+            shapes.add("twibot20")
+            _twibot_user(n, rec, rows, users, rejects, as_of)
         elif isinstance(rec.get("user"), dict):
             shapes.add("v1")
             _keep(rows, _v1_tweet(n, rec, users, rejects))
@@ -829,12 +839,74 @@ def _json_rows(
         else:
             rejects.add(
                 n, None,
-                "no known post shape (v1.1 tweet with 'user', X API v2 page with 'data', twarc2 tweet with 'author_id', "
+                "no known post shape (v1.1 tweet with 'user', X API v2 page with 'data', twarc2 tweet with 'author_id', TwiBot-20 user with 'profile' and 'tweet', "
                 "the flat table's post_id or author_screen_name, text and created_at)", rec,
             )  # fmt: skip
     if not shapes:
         raise NothingScoredError(f"{path}: every record was rejected ({len(rejects)} rejects)", rejects=rejects)
+    if "twibot20" in shapes and as_of is None and users:
+        log.warning(
+            "%s: the TwiBot-20 profiles carry no observation time and the tweets no times: account ages are measured "
+            "to now; give --as-of DATE, the day the benchmark was collected, to measure them to then", path,
+        )  # fmt: skip
     return pd.DataFrame(rows, columns=[c for c in POST_COLUMNS]), users, shapes, _flat_records(flat, path, rejects) if flat else None
+
+
+#: A TwiBot-20 tweet is the text as the crawl saw it: a repost starts ``RT @name:``.
+_TWIBOT_RT = re.compile(r"^RT @\w{1,15}: ?")
+
+
+def _twibot_user(
+    n: int, rec: dict[str, Any], rows: list[dict[str, Any]], users: dict[str, tuple[int, dict[str, Any]]], rejects: Rejects,
+    as_of: pd.Timestamp | None = None,
+) -> None:
+    """The tweets of one TwiBot-20 user record (``ID``, ``profile``, ``tweet``: a list of texts).
+
+    The benchmark keeps each tweet as text only: no id, no time, no entities. A post is named by
+    the user's ID and its place in the list (``"<ID>:<i>"``, stable across reruns), has no time (said
+    once per file, so it joins no coordination), and a text that starts ``RT @name:`` is a repost,
+    keyed by a digest of the reposted text as the IRA reader does. The profile is the author's,
+    observed at ``as_of`` when given (the record carries no observation time).
+    """
+    profile = rec["profile"]
+    author_id = _str_or_none(rec.get("ID")) or _str_or_none(profile.get("id_str")) or _str_or_none(profile.get("id"))
+    author_id = author_id.strip() if author_id else None
+    screen = profile.get("screen_name")
+    screen = screen.strip() if isinstance(screen, str) and screen.strip() else None
+    tweets = rec.get("tweet")
+    if tweets is None:
+        tweets = []  # a user whose tweets the crawl did not get: a profile, no posts
+    if not isinstance(tweets, list):
+        rejects.add(n, "tweet", f"must be a list of texts, not {type(tweets).__name__}", tweets)
+        return
+    if author_id is None:
+        rejects.add(n, "ID", "a TwiBot-20 user record needs its ID to name its tweets", rec.get("ID"))
+        return
+    kept = 0
+    for i, text in enumerate(tweets):
+        if not isinstance(text, str) or not text.strip():
+            rejects.add(n, f"tweet[{i}]", "a tweet must be a non-empty text", text)
+            continue
+        text = text.rstrip("\n")
+        rt = _TWIBOT_RT.match(text)
+        shown = text[rt.end():] if rt else text
+        rows.append({
+            "post_id": f"{author_id}:{i}",
+            "author_id": author_id,
+            "author_screen_name": screen,
+            "text": text,
+            "created_at": None,
+            "repost_of": "text:" + hashlib.sha1(shown.strip().encode()).hexdigest()[:16] if rt else None,
+            "reply_to": None,
+            "urls": " ".join(u.rstrip(URL_TRAIL) for u in URL_RE.findall(text)) or None,
+            "hashtags": _tags_in(text),
+            "lang": None,
+            "source_row": n,
+        })  # fmt: skip
+        kept += 1
+    if kept:
+        seen = profile if as_of is None else {**profile, "collected_at": as_of.isoformat()}
+        users[author_id] = (n, {"ID": rec.get("ID"), "profile": seen})
 
 
 def _unwrap(records: Iterable[tuple[int, Any]]) -> Iterator[tuple[int, Any]]:
