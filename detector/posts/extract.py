@@ -42,6 +42,8 @@ writes after its clock time ("Rally Saturday 6 PM ET") wins over all three: "ET"
 zones, which follow the date (America/New_York: 6 PM ET is 22:00 UTC in July, 23:00 UTC in January); "EST", "EDT",
 "CST", "CDT", "MST", "MDT", "PST", "PDT", "CET", "CEST", "EET", "EEST", "BST", "GMT" and "UTC" are the one offset each
 names, as written (EST is UTC-05:00 in July too, and ``when_zone`` then says New York was on UTC-04:00 that day);
+the same in brackets ("6pm (ET)"), a US region's name ("6 PM Eastern", "pacific time": its IANA zone; "Eastern Standard
+Time": the one offset) and a region's pair ("CST/CDT": its IANA zone) (session 11);
 "IST", and "CST" outside an English post, name several zones and are not guessed: the time stays in the default zone,
 and ``when_zone`` says so. ``when_zone`` says, for a time resolved (``when_ts`` given), the zone it was read in and
 why: ``America/New_York (written: ET)``, ``UTC-05:00 (written: EST; New York was on UTC-04:00 that day)``,
@@ -95,10 +97,13 @@ def _rx(*alternatives: str) -> regex.Pattern[str]:
 # :func:`event_kind`, :data:`_CUES`), as the span labels' conventions have it since the fourth batch. Also: the month
 # after a day ("the 8th of March", "8 March") is no march; "pomen" (a memorial service) in its own forms, never
 # "pomenut" (mentioned).
+# Session 11 (h62): a number followed by "+" or a unit of distance ("we march 17+ miles", "march 5 km") is a distance,
+# never the day of a month: after "march" it leaves the word an event and the pair no date (:data:`_DATE_EXTRACT`).
+_DISTANCE = r"(?:\+|\s?(?:miles?|mi|kms?|kilomet(?:er|re)s?|k)(?!\w))"
 _EVENT_WORDS = {
     "protest": [r"protest\w*", r"demonstr\w*", r"manifestim\w*", r"miting\w*", r"kontra-?protest\w*", r"sit-?ins?", r"picket\w*",
                 r"demos?", r"die-?ins?"],
-    "march": [SERBIAN_MARCH, r"marsh\w*", r"parad(?:a|e|en|es|i|u|om|ama)?", r"(?<!(?<!\d)\d{1,2}(?:st|nd|rd|th)?\.? (?:of )?)march(?:es|ing)?(?!\s\d(?!\d?[:.]\d))", r"povork\w*", r"kolon[aeu]"],
+    "march": [SERBIAN_MARCH, r"marsh\w*", r"parad(?:a|e|en|es|i|u|om|ama)?", r"(?<!(?<!\d)\d{1,2}(?:st|nd|rd|th)?\.? (?:of )?)march(?:es|ing)?(?!\s\d(?!\d?[:.]\d)(?!\d*" + _DISTANCE + "))", r"povork\w*", r"kolon[aeu]"],
     "rally": [r"rall(?:y|ies)", r"takim(?:i|in|e|et|eve)?"],
     "blockade": [r"blokad\w*", r"blockades?", r"bllokad\w*", r"bllokim\w*", r"blokir\w*", r"blocking"],
     "strike": [r"strajk\w*", r"strikes?", r"grev\w*", r"walk-?outs?", r"obustav\w* (?:rada|nastave)"],
@@ -193,7 +198,7 @@ _TIME_PART = rf"(?:{_REL_RX}|{_WEEKDAY}|{_DATE})"
 # - "këtë të shtunë" (this Saturday) keeps its "këtë";
 # - an English weekday abbreviated before a date ("Sat. March 25th", "Mon 3/27") is part of it.
 _DATE_EXTRACT = _DATE.replace("(?:me |more |on |dana |date |daten |datë |na )?", "(?:me |more |on |dana |date |daten |datë |na |ne |ne daten |me date )?").replace(
-    rf"|{_MONTH_RX} \d{{1,2}}(?:st|nd|rd|th)?", rf"|{_MONTH_RX} \d{{1,2}}(?:st|nd|rd|th)?(?![:.]\d)"
+    rf"|{_MONTH_RX} \d{{1,2}}(?:st|nd|rd|th)?", rf"|{_MONTH_RX} \d{{1,2}}(?:st|nd|rd|th)?(?![:.]\d)(?!\d*{_DISTANCE})"
 )
 assert _DATE_EXTRACT.count("ne daten") == 1 and _DATE_EXTRACT.count(r"(?![:.]\d)") == 1
 # Session 9, for the extraction only (WHEN_RX keeps its days):
@@ -653,13 +658,35 @@ def _best_where(f: Folded, when: regex.Match[str] | None = None, original: str =
         named = _named_place(f, original, _venue_rxs(english)[0]) or _us_place(f, original)
         if named:
             return named
-    t = TOWN_RX.search(f.text)
+    t = next((t for t in TOWN_RX.finditer(f.text) if _town_word(f, original, t.start(), t.end())), None)
     g = _gazetteer_town(f, original, lang) if original else None
     if t and (g is None or t.start() <= g[0]):
         return t.start(), t.end()
     if g:
         return g
     return _named_place(f, original, _venue_rxs(_primary(lang) == "en")[1]) if original else None
+
+
+# Session 11 (h62): words that :data:`TOWN_RX` (a feature of the trained call model, unchanged) reads as a town but are
+# common words: the English "split", "buffalo", "phoenix", the longer English words its open stems let in ("fierce" and
+# "fiery" for Fier, "berate" for Berat, "pejorative" for Peja, "splitting"), and the Serbian "nisu" (they are not; also
+# Niš in the locative). For ``where`` (and so the town's zone), a word of the first kind is a town only when written
+# with a capital right after a preposition of place ("in Split", "u Splitu", "u Nišu"), never "Split the bill" or "we
+# split up"; a word of the second kind never (the towns table still reads "Split, Zagreb: …" as a list of towns).
+# Listed by reading the alternatives of TOWN_RX against English and Serbian words, not from any batch.
+_WORD_TOWNS = frozenset("split splitu splitom splita nisu buffalo phoenix".split())
+_NOT_TOWNS = regex.compile(r"fier(?:c|y|i)\w*|berat(?:e|ed|es|ing)|pej(?:or)\w*|split(?:s|ting|ter|ters)")
+
+
+def _town_word(f: Folded, original: str, start: int, end: int) -> bool:
+    """Whether a :data:`TOWN_RX` hit ``f.text[start:end]`` is a town in ``where`` (see above: not a common word)."""
+    word = f.text[start:end]
+    if _NOT_TOWNS.fullmatch(word):
+        return False
+    if word not in _WORD_TOWNS:
+        return True
+    before = f.text[max(0, start - 12) : start].split()
+    return bool(original) and _is_upper(f, original, start) and bool(before) and before[-1] in _TOWN_PREPOSITIONS
 
 
 # Session 10 (h51): the towns of Kosovo, Serbia, Albania, North Macedonia, Bosnia and Herzegovina, Montenegro and
@@ -831,7 +858,7 @@ def _town_after(f: Folded, original: str, lang: str | None, end: int) -> int:
     if sep.group(0).startswith(",") and not _is_upper(f, original, at):
         return end
     town = TOWN_RX.match(text, at)
-    new = town.end() if town else None
+    new = town.end() if town and _town_word(f, original, town.start(), town.end()) else None
     if new is None:
         g = _gazetteer_town(f, original, lang, at)
         new = g[1] if g else None
@@ -1177,7 +1204,18 @@ def _to_utc(day: pd.Timestamp, hour: int | None, minute: int | None, tz: str) ->
 # "Saturday"; "at 7:00 P.M. on Tuesday" is "at 7:00 P.M." and "Tuesday"), as the span labels' conventions have it.
 # Session 10 (h55): that zone also decides the zone the time is read in (:func:`_written_zone`); "IST" is kept in the
 # span too, to say that it was not used (it names three zones).
-_ZONE_AFTER = regex.compile(r"[ \t]?(?:[ECMP][SD]?T|CES?T|EES?T|GMT|UTC|BST|IST)(?!\w)")
+# Session 11 (h62): also a zone in brackets ("6pm (ET)", "6 PM (EST)"), a US region's name ("6 PM Eastern", "7pm
+# pacific time", "noon Central Standard Time": never before a capitalised name or any other word than a little one,
+# "6 PM Central Park" is a place), and a region's standard and daylight abbreviations written together ("6pm CST/CDT",
+# "EDT/EST"): whichever of the two is in force, the region's zone (:func:`_zone_key`).
+_ZONE_ABBREVIATION = r"(?:(?P<pair>[ECMP])[SD]T ?/ ?(?P=pair)[SD]T|[ECMP][SD]?T|CES?T|EES?T|GMT|UTC|BST|IST)(?!\w)"
+_ZONE_REGION = r"(?i:eastern|central|mountain|pacific)(?: (?i:standard|daylight(?: saving)?))?"
+_ZONE_WORDS = (
+    rf"{_ZONE_REGION} (?i:time)(?!\w)"
+    rf"|{_ZONE_REGION}(?=[ \t]*$|[ \t]*[^\w\s(]|\s+(?i:at|in|on|to|for|near|outside|until|till|and|sharp|@)(?!\w))"
+)
+_ZONE_WRITTEN = rf"(?:\((?:{_ZONE_ABBREVIATION}|{_ZONE_REGION}(?: (?i:time))?)\)|{_ZONE_ABBREVIATION}|{_ZONE_WORDS})"
+_ZONE_AFTER = regex.compile(rf"[ \t]?{_ZONE_WRITTEN}", flags=regex.MULTILINE)
 _CLOCK_END = regex.compile(r"(?:\d|[aApP]\.?[mM]\.?|\d[hH])$")
 _DOTTED_END = regex.compile(r"[aApP]\.[mM]$")
 _ON_FIRST = regex.compile(r"on\s+(?=\S)", flags=regex.IGNORECASE)
@@ -1213,6 +1251,7 @@ class WrittenZone:
     abbreviation: str
     zone: str
     ambiguous: str = ""
+    key: str = ""  # the abbreviation it stands for (:func:`_zone_key`): "ET" for "Eastern" or "EST/EDT"
 
 
 def _written_zone(text: str, parts: list[tuple[int, int]], lang: str | None) -> WrittenZone | None:
@@ -1221,18 +1260,34 @@ def _written_zone(text: str, parts: list[tuple[int, int]], lang: str | None) -> 
     "CST" is the US Central zone in an English post only; elsewhere, and "IST" always, it is ambiguous (``zone`` empty).
     """
     for i, j in parts:
-        hit = regex.search(r"(?<!\w)(\p{Lu}{2,4})$", text[i:j])
-        if not hit or not _ZONE_AFTER.fullmatch(text, i + hit.start(1), j):
+        hit = next((z for z in _ZONE_AFTER.finditer(text, i, j, overlapped=True) if z.end() == j and _zone_key(z.group(0))), None)
+        if hit is None:
             continue
-        abbreviation = hit.group(1)
-        if abbreviation in _AMBIGUOUS_ZONES and not (abbreviation == "CST" and _primary(lang) == "en"):
-            return WrittenZone(abbreviation, "", _AMBIGUOUS_ZONES[abbreviation])
-        if abbreviation in _SEASONAL_ZONES:
-            return WrittenZone(abbreviation, _SEASONAL_ZONES[abbreviation])
-        hours = _FIXED_ZONES[abbreviation][0]
+        written = " ".join(hit.group(0).strip(" \t()").split())  # "(ET)" is said "ET"
+        key = _zone_key(written)
+        if key in _AMBIGUOUS_ZONES and not (key == "CST" and _primary(lang) == "en"):
+            return WrittenZone(written, "", _AMBIGUOUS_ZONES[key])
+        if key in _SEASONAL_ZONES:
+            return WrittenZone(written, _SEASONAL_ZONES[key], key=key)
+        hours = _FIXED_ZONES[key][0]
         # The time-zone database's fixed zones count the other way: Etc/GMT+5 is UTC-05:00.
-        return WrittenZone(abbreviation, "UTC" if hours == 0 else f"Etc/GMT{-hours:+d}")
+        return WrittenZone(written, "UTC" if hours == 0 else f"Etc/GMT{-hours:+d}", key=key)
     return None
+
+
+def _zone_key(written: str) -> str:
+    """The abbreviation a zone as written stands for (a key of :data:`_SEASONAL_ZONES`, :data:`_FIXED_ZONES` or
+    :data:`_AMBIGUOUS_ZONES`), or ``""``: "(ET)" -> "ET", "Eastern" / "EST/EDT" -> "ET", "Pacific Standard Time" -> "PST"."""
+    z = " ".join(written.strip(" \t()").split())
+    words = z.lower().split()
+    if words and words[0] in ("eastern", "central", "mountain", "pacific"):
+        region = words[0][0].upper()
+        kind = "S" if "standard" in words else "D" if "daylight" in words else ""
+        return f"{region}{kind}T"
+    pair = regex.fullmatch(r"([ECMP])[SD]T ?/ ?([ECMP])[SD]T", z)
+    if pair:
+        return f"{pair.group(1)}T" if pair.group(1) == pair.group(2) else ""
+    return z if z in _SEASONAL_ZONES or z in _FIXED_ZONES or z in _AMBIGUOUS_ZONES else ""
 
 
 def _offset(hours: float) -> str:
@@ -1251,9 +1306,9 @@ def _zone_said(written: WrittenZone | None, ts: pd.Timestamp, default: str, why:
         return f"{default} ({why})"
     if not written.zone:
         return f"{default} (written: {written.abbreviation}, ambiguous ({written.ambiguous}): not used; {why})"
-    if written.abbreviation in _SEASONAL_ZONES:
+    if written.key in _SEASONAL_ZONES:
         return f"{written.zone} (written: {written.abbreviation})"
-    hours, region, zone = _FIXED_ZONES[written.abbreviation]
+    hours, region, zone = _FIXED_ZONES[written.key]
     said = f"{'UTC' if hours == 0 else _offset(hours)} (written: {written.abbreviation}"
     if zone:
         there = ts.tz_convert(zone).utcoffset()

@@ -1,0 +1,102 @@
+"""Session 11 (h62): the known misses of the what/when/where extraction (session 10's list), on sentences written here.
+
+No text of balkan-posts: every sentence is invented. Posts: Thursday 10 July 2025 12:00 UTC (New York on EDT, UTC-04:00;
+Chicago CDT, UTC-05:00; Los Angeles PDT, UTC-07:00; Central Europe CEST) and Thursday 9 January 2025 12:00 UTC (EST, CST, PST).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from detector.posts.extract import extract_one, extract_spans
+
+SUMMER = pd.Timestamp("2025-07-10 12:00", tz="UTC")
+WINTER = pd.Timestamp("2025-01-09 12:00", tz="UTC")
+
+# "march" with a number that is a distance is the verb, and the pair no date ("March 17"); the month stays the month.
+MARCH_CASES = [
+    # text, event, when, when_ts (UTC), when_status
+    ("Tomorrow we march 17+ miles from the bridge to the capitol", "march", "Tomorrow", "2025-07-11 00:00", "date"),
+    ("We march 17 miles tomorrow, join us", "march", "tomorrow", "2025-07-11 00:00", "date"),
+    ("We will march 5 km to the capitol at 3pm", "march", "at 3pm", "2025-07-10 15:00", "resolved"),
+    ("We march 5k for justice on Saturday", "march", "Saturday", "2025-07-12 00:00", "date"),
+    # The month, as before: a day after it, a clock time, a year.
+    ("March 17 rally at noon", "rally", "March 17 … at noon", "2026-03-17 12:00", "resolved"),
+    ("Join the march on March 5 at 3pm", "march", "March 5 at 3pm", "2026-03-05 15:00", "resolved"),
+    ("Rally March 17, 2026 in Austin", "rally", "March 17, 2026", "2026-03-17 00:00", "date"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "event", "when", "utc", "status"), MARCH_CASES)
+def test_march_with_a_distance_is_the_verb_not_the_month(text: str, event: str, when: str, utc: str, status: str) -> None:
+    got = extract_one(text, SUMMER, "en")
+    assert (got["event"], got["when"], got["when_ts"], got["when_status"]) == (event, when, pd.Timestamp(utc, tz="UTC"), status)
+
+
+# Zones written in brackets, as a US region's name, or as a region's standard and daylight pair: the time is read in them.
+ZONE_CASES = [
+    # text, posted, when (as written, zone kept), when_ts (UTC), when_zone
+    ("Rally Saturday 6pm (ET) at City Hall", SUMMER, "Saturday 6pm (ET)", "2025-07-12 22:00", "America/New_York (written: ET)"),
+    ("Rally Saturday 6 PM (EST) at City Hall", WINTER, "Saturday 6 PM (EST)", "2025-01-11 23:00", "UTC-05:00 (written: EST)"),
+    ("Vigil tonight at 7 p.m. (CT) by the river", SUMMER, "tonight at 7 p.m. (CT)", "2025-07-11 00:00", "America/Chicago (written: CT)"),
+    ("Rally Saturday 6 PM Eastern at City Hall", SUMMER, "Saturday 6 PM Eastern", "2025-07-12 22:00", "America/New_York (written: Eastern)"),
+    ("Rally Saturday 6 PM Eastern at City Hall", WINTER, "Saturday 6 PM Eastern", "2025-01-11 23:00", "America/New_York (written: Eastern)"),
+    ("Rally Saturday at 6 PM Pacific", SUMMER, "Saturday at 6 PM Pacific", "2025-07-13 01:00", "America/Los_Angeles (written: Pacific)"),
+    ("Rally Saturday at 6 pm pacific time, bring signs", SUMMER, "Saturday at 6 pm pacific time", "2025-07-13 01:00",
+     "America/Los_Angeles (written: pacific time)"),
+    ("Rally Saturday 2pm Mountain, state capitol steps", WINTER, "Saturday 2pm Mountain", "2025-01-11 21:00", "America/Denver (written: Mountain)"),
+    ("Rally Saturday 6 PM (Central Time)", SUMMER, "Saturday 6 PM (Central Time)", "2025-07-12 23:00", "America/Chicago (written: Central Time)"),
+    # "Standard" and "Daylight" name one offset each, as the abbreviations do.
+    ("Rally Saturday 6 PM Eastern Standard Time", SUMMER, "Saturday 6 PM Eastern Standard Time", "2025-07-12 23:00",
+     "UTC-05:00 (written: Eastern Standard Time; New York was on UTC-04:00 that day)"),
+    ("Rally Saturday 6 PM Pacific Daylight Time", SUMMER, "Saturday 6 PM Pacific Daylight Time", "2025-07-13 01:00",
+     "UTC-07:00 (written: Pacific Daylight Time)"),
+    # A region's standard and daylight abbreviations together: whichever is in force, the region's zone (CDT in July, CST in January).
+    ("Rally Saturday 6pm CST/CDT", SUMMER, "Saturday 6pm CST/CDT", "2025-07-12 23:00", "America/Chicago (written: CST/CDT)"),
+    ("Rally Saturday 6pm CST/CDT", WINTER, "Saturday 6pm CST/CDT", "2025-01-12 00:00", "America/Chicago (written: CST/CDT)"),
+    ("Rally Saturday 6pm EDT / EST!", SUMMER, "Saturday 6pm EDT / EST", "2025-07-12 22:00", "America/New_York (written: EDT / EST)"),
+    ("Rally Saturday 6pm PST/PDT", WINTER, "Saturday 6pm PST/PDT", "2025-01-12 02:00", "America/Los_Angeles (written: PST/PDT)"),
+    ("Rally Saturday 6pm MST/MDT", SUMMER, "Saturday 6pm MST/MDT", "2025-07-13 00:00", "America/Denver (written: MST/MDT)"),
+    # Two regions' abbreviations are no pair: the first is read, as written.
+    ("Rally Saturday 6pm EST/PDT", WINTER, "Saturday 6pm EST", "2025-01-11 23:00", "UTC-05:00 (written: EST)"),
+    # A region's name before a capitalised name is a place, not a zone.
+    ("Rally Saturday at 6 PM Central Park", SUMMER, "Saturday at 6 PM", "2025-07-12 18:00", "UTC (language: en)"),
+    ("Rally Saturday 6pm Pacific Beach pier", SUMMER, "Saturday 6pm", "2025-07-12 18:00", "UTC (language: en)"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "posted", "when", "utc", "zone"), ZONE_CASES)
+def test_zones_written_in_brackets_as_a_region_or_as_a_pair_are_read(text: str, posted: pd.Timestamp, when: str, utc: str, zone: str) -> None:
+    got = extract_one(text, posted, "en")
+    assert (got["when"], got["when_ts"], got["when_zone"], got["when_status"]) == (when, pd.Timestamp(utc, tz="UTC"), zone, "resolved")
+
+
+def test_a_zone_read_from_words_says_its_database_zone() -> None:
+    got = extract_spans("Rally Saturday 6 PM Eastern at City Hall", SUMMER, "en")
+    assert (got["when_tz"], got["zone_source"], got["where"]) == ("America/New_York", "written", "at City Hall")
+    got = extract_spans("Rally Saturday 6 PM Pacific Daylight Time", SUMMER, "en")
+    assert (got["when_tz"], got["zone_source"]) == ("Etc/GMT+7", "written")
+
+
+# English (and Serbian) words that TOWN_RX reads as towns: a town in `where` only with a capital after a preposition of place.
+TOWN_CASES = [
+    # text, lang, where, when_zone
+    ("Split the bill, rally tomorrow at 5", "en", "", "UTC (language: en)"),
+    ("Don't split up, rally tomorrow at noon", "en", "", "UTC (language: en)"),
+    ("A fierce rally tomorrow at noon", "en", "", "UTC (language: en)"),
+    ("Stop the buffalo hunt, protest tomorrow at noon", "en", "", "UTC (language: en)"),
+    ("Studenti nisu odustali, protest sutra u 18h", "sr", "", "Europe/Belgrade (language: sr)"),
+    # The towns, as before.
+    ("Protest in Split tomorrow at 18h", "en", "in Split", "Europe/Zagreb (place: Split)"),
+    ("Prosvjed sutra u 18h u Splitu", "hr", "u Splitu", "Europe/Zagreb (place: Split)"),
+    ("Split, Zagreb, Rijeka: prosvjed sutra u 18h", "hr", "Split", "Europe/Zagreb (place: Split)"),
+    ("Protest sutra u 18h u Nišu", "sr", "u Nišu", "Europe/Belgrade (language: sr)"),
+    ("Rally in Buffalo tomorrow at noon", "en", "in Buffalo", "UTC (language: en)"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "lang", "where", "zone"), TOWN_CASES)
+def test_common_words_are_no_towns(text: str, lang: str, where: str, zone: str) -> None:
+    got = extract_one(text, SUMMER, lang)
+    assert (got["where"], got["when_zone"]) == (where, zone)
