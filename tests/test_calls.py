@@ -137,8 +137,11 @@ def test_rule_with_author_score_matches_the_formula() -> None:
     post = _one_post("Dodjite svi na protest sutra u 18h")
     accounts = pd.DataFrame({"account_id": ["a"], "score": [0.9]})
     row = score_posts(post, account_scores=accounts).iloc[0]
-    message = 0.5 * 0.75 + 0.3 * row["urgency"]
-    expected = 1 - (1 - 0.7 * 0.9) * (1 - 0.25 * message)
+    assert row["urgency"] == 0.5
+    message = 0.5 * 0.75 + 0.3 * 0.5
+    # the author term is the account score's excess over even odds: 2 * 0.9 - 1 = 0.8
+    expected = 1 - (1 - 0.7 * 0.8) * (1 - 0.25 * message)
+    assert expected == pytest.approx(0.6178, abs=1e-4)
     assert row["score"] == pytest.approx(expected, abs=1e-4)
     assert row["label"] == "suspicious"
     assert row["reasons"].startswith("author account score 0.90")
@@ -146,11 +149,40 @@ def test_rule_with_author_score_matches_the_formula() -> None:
     assert genuine["label"] == "likely-genuine"
 
 
+@pytest.mark.parametrize(
+    ("account", "score", "label", "reasons"),
+    [
+        # the account model's likely-genuine side: nothing added, and the post may be likely-genuine
+        (0.05, 0.0, "likely-genuine", "no evidence found"),
+        (0.19, 0.0, "likely-genuine", "no evidence found"),
+        # uncertain accounts at or below even odds add nothing, and the post cannot be likely-genuine
+        (0.2, 0.0, "uncertain", "author account score 0.20 (not above even odds, not counted)"),
+        (0.5, 0.0, "uncertain", "author account score 0.50 (not above even odds, not counted)"),
+        # above even odds: 0.7 * (2a - 1)
+        (0.7, 0.28, "uncertain", "author account score 0.70"),
+        (0.8, 0.42, "uncertain", "author account score 0.80"),
+        (0.95, 0.63, "suspicious", "author account score 0.95"),
+    ],
+)
+def test_author_term_is_the_excess_over_even_odds(account: float, score: float, label: str, reasons: str) -> None:
+    """A complete profile at 0.50 (the model cannot tell) adds nothing; the term grows only above it."""
+    accounts = pd.DataFrame({"account_id": ["a"], "score": [account]})
+    row = score_posts(_one_post("lunch"), account_scores=accounts).iloc[0]
+    assert (row["score"], row["label"], row["reasons"]) == (pytest.approx(score, abs=1e-4), label, reasons)
+
+
+def test_genuine_author_threshold_is_the_account_models() -> None:
+    from detector.accounts.model import THRESHOLDS
+    from detector.posts.calls import GENUINE_AUTHOR
+
+    assert GENUINE_AUTHOR == THRESHOLDS["likely_genuine"]
+
+
 def test_labels_thresholds() -> None:
     assert label_for(SUSPICIOUS) == "suspicious"
     assert label_for(UNCERTAIN) == "uncertain"
     assert label_for(0.29) == "likely-genuine"
-    assert label_for(0.29, author_known=False) == "uncertain"
+    assert label_for(0.29, author_genuine=False) == "uncertain"
 
 
 def test_ira_fixture_clusters_and_scores() -> None:

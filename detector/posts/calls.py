@@ -24,9 +24,11 @@ This module owns two things.
 
        score = 1 - (1 - 0.70 A) (1 - 0.70 C) (1 - 0.40 T) (1 - 0.30 B) (1 - 0.25 M)
 
-   A = the author's account score from the account model (left out when no profile is known, and
-   when the profile is too sparse for a verdict, the IRA CSV's two counts say: the model keeps such
-   a score near 0.5 *because* it cannot rank the profile, so it is no evidence either way);
+   A = the author's account score a from the account model, as its excess over even odds,
+   ``max(0, 2a - 1)``: a calibrated 0.5 means the model cannot tell, so it adds nothing, and a
+   score below 0.5 adds no suspicion (:func:`author_evidence`). A is 0 when no profile is known, and
+   when the profile is too sparse for a verdict (the IRA CSV's two counts, say: the model keeps such
+   a score near 0.5 *because* it cannot rank the profile);
    C = coordination: the author's ``coordination_score`` from :mod:`detector.posts.coordination` (which
    grows only when the same accounts act together repeatedly) when the post is in a cluster, half
    of it when the post itself is in none;
@@ -38,11 +40,12 @@ This module owns two things.
 
    The message term alone reaches at most 0.25, under the "uncertain" threshold: calling people to
    a protest is legitimate speech, so it makes a post *matter*, never makes it *suspicious* by itself.
-   No single source other than a very high account or coordination score (>= 0.86) reaches
-   "suspicious" alone. Labels: ``suspicious`` when score >= 0.60, ``uncertain`` when >= 0.30, else
-   ``likely-genuine`` — but only when the account model scored the author with a verdict: without a
-   profile, or with one too sparse for a verdict, a low score means "no evidence found", and the label
-   stays ``uncertain``.
+   No single source other than a very high account score (>= 0.93) or coordination score (>= 0.86)
+   reaches "suspicious" alone. Labels: ``suspicious`` when score >= 0.60, ``uncertain`` when >= 0.30,
+   else ``likely-genuine`` — but only when the account model calls the author likely-genuine (account
+   score below 0.2, its own threshold): without a profile, with one too sparse for a verdict, or with
+   an uncertain account score, a low score means "no evidence found", and the label stays
+   ``uncertain``. A post is never more genuine than its author.
 
 It never reads files and never trains anything.
 """
@@ -51,7 +54,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import math
 import os
 import time
 from collections.abc import Iterable, Iterator
@@ -73,6 +75,9 @@ log = logging.getLogger(__name__)
 
 SUSPICIOUS = 0.60
 UNCERTAIN = 0.30
+# The account model's likely-genuine threshold (accounts.model.THRESHOLDS; a test keeps them equal):
+# a post is likely-genuine only when its author is.
+GENUINE_AUTHOR = 0.20
 WEIGHTS = {"author": 0.70, "coordination": 0.70, "template": 0.40, "burst": 0.30, "message": 0.25}
 BURST_SCALE = 10.0
 TEMPLATE_SCALE = 3.0
@@ -439,23 +444,45 @@ class Coordination(Protocol):
     account_scores: pd.DataFrame
 
 
-def label_for(score: float, *, author_known: bool = True) -> str:
+def author_evidence(account_score: np.ndarray) -> np.ndarray:
+    """The author term of the post rule: the account score's excess over even odds, ``max(0, 2a - 1)``.
+
+    A calibrated account score of 0.5 says the model cannot tell (no information), so it adds
+    nothing; the term grows to 1 only as the score nears 1. A score below 0.5 leans genuine and adds
+    no suspicion either. Missing scores (no profile) give 0.
+    """
+    a = np.asarray(account_score, dtype=float)
+    return np.clip(2 * np.nan_to_num(a, nan=0.0) - 1, 0.0, 1.0)
+
+
+def genuine_author(account_score: np.ndarray) -> np.ndarray:
+    """Whether the account model calls each author ``likely-genuine`` (score below its threshold, 0.2).
+
+    Only then can a post or an author row be ``likely-genuine``: nothing else in the rule is evidence
+    of a genuine author, and a post is never more genuine than its author. Missing scores give False.
+    """
+    a = np.asarray(account_score, dtype=float)
+    return ~np.isnan(a) & (np.nan_to_num(a, nan=1.0) < GENUINE_AUTHOR)
+
+
+def label_for(score: float, *, author_genuine: bool = True) -> str:
     """The label of a post or author score by the documented thresholds.
 
-    Without an account-model score for the author, absence of evidence is not evidence of a
-    genuine author: such a post is ``suspicious`` or ``uncertain``, never ``likely-genuine``.
+    ``likely-genuine`` needs evidence of a genuine author (``author_genuine``: the account model
+    calls the author likely-genuine, :func:`genuine_author`); without it, absence of evidence is not
+    evidence of a genuine author, and the post is ``suspicious`` or ``uncertain``.
     """
     if score >= SUSPICIOUS:
         return "suspicious"
-    if score >= UNCERTAIN or not author_known:
+    if score >= UNCERTAIN or not author_genuine:
         return "uncertain"
     return "likely-genuine"
 
 
-def labels_for(scores: np.ndarray, *, author_known: np.ndarray) -> np.ndarray:
+def labels_for(scores: np.ndarray, *, author_genuine: np.ndarray) -> np.ndarray:
     """:func:`label_for` of many scores at once."""
     scores = np.asarray(scores, dtype=float)
-    return np.where(scores >= SUSPICIOUS, "suspicious", np.where((scores >= UNCERTAIN) | ~np.asarray(author_known, dtype=bool), "uncertain", "likely-genuine")).astype(object)
+    return np.where(scores >= SUSPICIOUS, "suspicious", np.where((scores >= UNCERTAIN) | ~np.asarray(author_genuine, dtype=bool), "uncertain", "likely-genuine")).astype(object)
 
 
 def score_posts(
@@ -498,7 +525,7 @@ def score_posts(
     template = 1 - np.exp(-feats["self_repeats"].to_numpy(dtype=float) / TEMPLATE_SCALE)
     # A score from a profile too sparse for a verdict is no evidence: no author term, and no "likely-genuine".
     held = _held_verdicts(posts, account_scores)
-    a = np.where(held, 0.0, np.nan_to_num(author, nan=0.0))
+    a = np.where(held, 0.0, author_evidence(author))
     score = 1 - (
         (1 - WEIGHTS["author"] * a)
         * (1 - WEIGHTS["coordination"] * coord)
@@ -507,7 +534,7 @@ def score_posts(
         * (1 - WEIGHTS["message"] * message)
     )
     out["score"] = np.round(score, 4)
-    out["label"] = labels_for(score, author_known=~np.isnan(author) & ~held)
+    out["label"] = labels_for(score, author_genuine=genuine_author(author) & ~held)
     out["cluster_ids"] = pd.Series(cluster_ids, dtype="string")
     out["reasons"] = _reasons(author, coord, coord_note, feats, burst_window, anonymous=posts["author_id"].isna().to_numpy(), held=held)
     out["author_score"] = author
@@ -640,6 +667,10 @@ def _reasons(
     # Each part's text as codes into a few distinct texts (a dictionary), never a Python string per post.
     none_text = "author not scored (no profile)"
     author_dict, author_code = _fmt_codes(a, "author account score {:.2f}")
+    # At or below even odds the score adds nothing; it is said when it is why a post cannot be likely-genuine.
+    even_dict, even_code = _fmt_codes(a, "author account score {:.2f} (not above even odds, not counted)")
+    author_code = np.where(a <= 0.5, even_code + len(author_dict), author_code)
+    author_dict = author_dict + even_dict
     if held is not None:
         held_dict, held_code = _fmt_codes(a, "author profile too sparse for a verdict (account score {:.2f}, not counted)")
         author_code = np.where(held, held_code + len(author_dict), author_code)
@@ -655,9 +686,10 @@ def _reasons(
     has_note = np.asarray(note_dict + [""], dtype=object)[note_code] != ""
     call_code = 2 * f["cta_time"].to_numpy(dtype=bool).astype(np.int64) + f["cta_place"].to_numpy(dtype=bool)
     call_dict = ["call to action", "call to action with place", "call to action with time", "call to action with time and place"]
+    not_counted = held if held is not None else np.zeros(n, dtype=bool)
     parts = [
-        # a held score is said, after the evidence that counted (it weighs nothing, as no profile)
-        (np.where(no_author | (held if held is not None else False), 0.0, WEIGHTS["author"] * a), no_author | (a >= UNCERTAIN) | (held if held is not None else False), (author_dict, author_code)),
+        # a held score, or one not above even odds, is said after the evidence that counted (it weighs nothing, as no profile)
+        (np.where(no_author | not_counted, 0.0, WEIGHTS["author"] * author_evidence(a)), no_author | (a >= GENUINE_AUTHOR) | not_counted, (author_dict, author_code)),
         (WEIGHTS["coordination"] * coord, (coord > 0) & has_note, (note_dict, note_code)),
         (WEIGHTS["template"] * (1 - np.exp(-repeats / TEMPLATE_SCALE)), repeats >= 1, _fmt_codes(repeats, "same message sent {} more time(s) by the author within 24 h")),
         (WEIGHTS["burst"] * (1 - np.exp(-bursts / BURST_SCALE)), bursts >= 3, _fmt_codes(bursts, "author posted {} other posts within ±" + str(minutes) + " min")),
@@ -720,7 +752,8 @@ def author_table(
     """One row per author: posts, calls, coordination score, account score and a combined score.
 
     The combined score is the post rule without its message term, at the author level: the
-    noisy-OR of the account score (weight 0.70; none from a profile too sparse for a verdict), the coordination score (0.70), the author's
+    noisy-OR of the account score's excess over even odds (weight 0.70, :func:`author_evidence`;
+    none from a profile too sparse for a verdict), the coordination score (0.70), the author's
     strongest templating (0.40) and strongest burst (0.30). Calls to action are counted
     (``n_calls``) but, as for posts, do not by themselves make an author suspicious.
 
@@ -778,15 +811,15 @@ def author_table(
     template = 1 - np.exp(-g["self_repeats"].max().to_numpy(dtype=float) / TEMPLATE_SCALE)
     burst = 1 - np.exp(-g["burst"].max().to_numpy(dtype=float) / BURST_SCALE)
     # as for posts: a profile too sparse for a verdict adds nothing and allows no "likely-genuine"
-    counted = account.where(~held.to_numpy(), np.nan)
+    counted = account.where(~held.to_numpy(), np.nan).to_numpy(dtype=float)
     combined = 1 - (
-        (1 - WEIGHTS["author"] * counted.fillna(0.0))
+        (1 - WEIGHTS["author"] * author_evidence(counted))
         * (1 - WEIGHTS["coordination"] * coord)
         * (1 - WEIGHTS["template"] * template)
         * (1 - WEIGHTS["burst"] * burst)
     )
     out["combined_score"] = combined.round(4).to_numpy()
-    out["label"] = [label_for(x, author_known=not math.isnan(au)) for x, au in zip(combined, counted, strict=True)]
+    out["label"] = labels_for(np.asarray(combined, dtype=float), author_genuine=genuine_author(counted))
     if account_scores is not None and "lookalike_group" in account_scores.columns:
         out = pd.concat([out, _author_lookalikes(out.index, matched)], axis=1)
     if platforms:
