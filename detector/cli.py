@@ -4,7 +4,8 @@ No logic lives here that a notebook or cron job would need: every command calls 
 
 Exit codes
 ----------
-0  success (some records may have been rejected: see the rejects file)
+0  success (some records may have been rejected: see the rejects file); also when the reader of stdout
+   stops early (``-o - | head``): the job ends quietly there
 1  unexpected detector error
 2  bad input or usage: unreadable file, unknown format, invalid configuration
 3  nothing could be scored: every record was rejected
@@ -42,8 +43,39 @@ def handle_errors(func: F) -> F:
         except DetectorError as exc:
             click.echo(f"error: {safe_message(exc)}", err=True)
             sys.exit(exc.exit_code)
+        except BrokenPipeError:
+            if not _stdout_closed():
+                raise
+            # The reader of our stdout has gone (``detector score -o - | head``): end quietly with
+            # success, as Unix tools do, without a traceback or a second error when Python flushes stdout at exit.
+            _detach_stdout()
+            sys.exit(0)
 
     return wrapper  # type: ignore[return-value]
+
+
+def _stdout_closed() -> bool:
+    """Whether standard output is a pipe whose reading end has closed (poll reports an error on it)."""
+    import select
+
+    try:
+        fd = sys.stdout.fileno()
+        poller = select.poll()
+        poller.register(fd, 0)  # POLLERR and POLLHUP are always reported
+        return any(event & (select.POLLERR | select.POLLHUP) for _, event in poller.poll(0))
+    except (AttributeError, OSError, ValueError):
+        return False
+
+
+def _detach_stdout() -> None:
+    """Point standard output at the null device, so the buffered bytes nobody will read are dropped quietly."""
+    import os
+
+    null = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(null, sys.stdout.fileno())
+    finally:
+        os.close(null)
 
 
 def _with_rejects_written(exc: Any, output: str) -> Any:
