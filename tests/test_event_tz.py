@@ -59,7 +59,7 @@ def test_posts_tz_decides_the_event_times_and_the_reasons_name_it(tmp_path: Path
     assert got[None]["is_call"].tolist() == ["True", "True"]
     assert got[None]["when_ts"].tolist() == ["2026-12-04 18:00:00+00:00", "2026-12-05 13:00:00+00:00"]
     assert got["America/Chicago"]["when_ts"].tolist() == ["2026-12-05 00:00:00+00:00", "2026-12-05 20:00:00+00:00"]
-    assert "read in the zone of the post's language (bs, hr, mk, sq, sr, sr-Cyrl: Europe/Belgrade; others: UTC)" in err[None]
+    assert "read in the zone of the post's language (bs, hr, mk, sq, sr, sr-Cyrl: Europe/Belgrade; others: UTC, their day only where" in err[None]
     assert 'times written in calls ("tomorrow at 18h") read in America/Chicago (--tz)' in err["America/Chicago"]
 
 

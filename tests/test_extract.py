@@ -149,8 +149,11 @@ ANALYST_CASES = [
     ("Most people will protest tomorrow at 5pm at City Hall", "en", "protest", "tomorrow at 5pm", "2024-11-25 17:00", "resolved", "at City Hall"),
     ("Most of them came to the rally, mostly students", "en", "rally", "", None, "", ""),
     ("Rally with Vladimir at Union Square", "en", "rally", "", None, "", "at Union Square"),
-    ("Rally outside City Hall at noon", "en", "rally", "at noon", "2024-11-25 12:00", "resolved", "outside City Hall"),
-    ("Join us at 12 noon at Union Square", "en", "gathering", "at 12 noon", "2024-11-25 12:00", "resolved", "at Union Square"),
+    # Posted at 19:15 UTC: 11:15 in Los Angeles (noon still to come: the 24th) but 14:15 in New York (noon gone: the
+    # 25th). The English post's zone is not known, so its day is not guessed (session 11, h62; it was the 25th, read on
+    # the UTC clock).
+    ("Rally outside City Hall at noon", "en", "rally", "at noon", None, "no post zone", "outside City Hall"),
+    ("Join us at 12 noon at Union Square", "en", "gathering", "at 12 noon", None, "no post zone", "at Union Square"),
     # A place's words stay on their line; function words, call verbs and event words are not names.
     ("Protest sutra u 18h ispred Vlade\nBeograd, Novi Sad", "sr", "protest", "sutra u 18h", "2024-11-25 17:00", "resolved", "ispred Vlade"),
     ("Okupljanje kod Trga republike kako bismo", "sr", "gathering", "", None, "", "kod Trga republike"),

@@ -48,11 +48,23 @@ Time": the one offset) and a region's pair ("CST/CDT": its IANA zone) (session 1
 and ``when_zone`` says so. ``when_zone`` says, for a time resolved (``when_ts`` given), the zone it was read in and
 why: ``America/New_York (written: ET)``, ``UTC-05:00 (written: EST; New York was on UTC-04:00 that day)``,
 ``UTC (written: IST, ambiguous (India, Israel or Ireland): not used; language: en)``, ``Europe/Belgrade (--tz)``,
-``Europe/Belgrade (place: Kragujevac)``, ``Europe/Belgrade (language: sr)``, ``UTC (language: en)``. ``when_status`` is one of:
+``Europe/Belgrade (place: Kragujevac)``, ``Europe/Belgrade (language: sr)``, ``UTC (language: en)``.
+
+When no zone is known (none written, no ``--tz``, no town of the table, and a language that is not one zone: English,
+another, or none), the post's own day is not known either, and "tomorrow", a weekday or a clock time alone count from
+it. Since session 11 the time is then read in every zone the post may plausibly have been written in (English: the US
+mainland's four, America/New_York to America/Los_Angeles, where the English posts the tool is made for come from;
+another language or none: every whole-hour offset, UTC-12:00 to UTC+14:00). The same day and clock time in all: it is
+kept, read in the default zone as before, and when that day is not the default zone's own ``when_zone`` says so
+(``UTC (language: en; the day of the US zones)``: "tomorrow" posted at 02:00 UTC, the US evening, is the UTC day, not
+the next). They differ: no timestamp, and ``when_status`` says ``no post zone`` ("tomorrow" posted at 05:00 UTC is
+the 11th in New York and the 10th in Los Angeles). ``when_status`` is one of:
 
 - ``resolved``: a day and a clock time, converted to UTC;
 - ``date``: a day without a clock time (``when_ts`` is local midnight of that day, in UTC);
 - ``no post time``: a relative expression ("tomorrow", "Saturday", "18h") but the post has no time;
+- ``no post zone``: a relative expression whose day the post's zone decides, in a post whose zone is not known, when
+  the zones it may have been written in disagree on that day (above);
 - ``unresolved``: a time was written but could not be turned into a day ("every Friday", a
   weekday that disagrees with the date written, a year before 1900 or after 2100);
 - ``""``: no time was written.
@@ -671,8 +683,9 @@ def _best_where(f: Folded, when: regex.Match[str] | None = None, original: str =
 # common words: the English "split", "buffalo", "phoenix", the longer English words its open stems let in ("fierce" and
 # "fiery" for Fier, "berate" for Berat, "pejorative" for Peja, "splitting"), and the Serbian "nisu" (they are not; also
 # Niš in the locative). For ``where`` (and so the town's zone), a word of the first kind is a town only when written
-# with a capital right after a preposition of place ("in Split", "u Splitu", "u Nišu"), never "Split the bill" or "we
-# split up"; a word of the second kind never (the towns table still reads "Split, Zagreb: …" as a list of towns).
+# with a capital right after a preposition of place ("in Split", "u Splitu", "u Nišu") or before a comma, colon or dash
+# as a place stands in a list or a dateline ("Buffalo, tomorrow, 5PM", "Split: …"), never "Split the bill" or "we
+# split up"; a word of the second kind never.
 # Listed by reading the alternatives of TOWN_RX against English and Serbian words, not from any batch.
 _WORD_TOWNS = frozenset("split splitu splitom splita nisu buffalo phoenix".split())
 _NOT_TOWNS = regex.compile(r"fier(?:c|y|i)\w*|berat(?:e|ed|es|ing)|pej(?:or)\w*|split(?:s|ting|ter|ters)")
@@ -685,8 +698,11 @@ def _town_word(f: Folded, original: str, start: int, end: int) -> bool:
         return False
     if word not in _WORD_TOWNS:
         return True
+    if not original or not _is_upper(f, original, start):
+        return False
     before = f.text[max(0, start - 12) : start].split()
-    return bool(original) and _is_upper(f, original, start) and bool(before) and before[-1] in _TOWN_PREPOSITIONS
+    # After a preposition of place, or standing as a place before a comma, colon or dash ("Buffalo, tomorrow, 5PM").
+    return bool(before) and before[-1] in _TOWN_PREPOSITIONS or bool(_LIST_AFTER.match(original, int(f.source[end - 1]) + 1))
 
 
 # Session 10 (h51): the towns of Kosovo, Serbia, Albania, North Macedonia, Bosnia and Herzegovina, Montenegro and
@@ -976,7 +992,8 @@ def zone_note(tz: str | None) -> str:
     local = ", ".join(sorted(LOCAL_TZ))
     zones = ", ".join(sorted(set(LOCAL_TZ.values())))
     return (
-        f"times written in calls (\"tomorrow at 18h\") read in the zone of the post's language ({local}: {zones}; others: UTC),"
+        f"times written in calls (\"tomorrow at 18h\") read in the zone of the post's language ({local}: {zones}; others: UTC,"
+        " their day only where every zone the post may be in agrees, for English the US zones, else when_status 'no post zone'),"
         " or of the call's place when it is a town of the Balkans' towns table;"
         f" give --tz for the zone of the posts' place{written}"
     )
@@ -1216,7 +1233,7 @@ _ZONE_WORDS = (
 )
 _ZONE_WRITTEN = rf"(?:\((?:{_ZONE_ABBREVIATION}|{_ZONE_REGION}(?: (?i:time))?)\)|{_ZONE_ABBREVIATION}|{_ZONE_WORDS})"
 _ZONE_AFTER = regex.compile(rf"[ \t]?{_ZONE_WRITTEN}", flags=regex.MULTILINE)
-_CLOCK_END = regex.compile(r"(?:\d|[aApP]\.?[mM]\.?|\d[hH])$")
+_CLOCK_END = regex.compile(r"(?:\d|[aApP]\.?[mM]\.?|\d[hH]|(?i:noon|midday|midnight))$")  # "at noon ET" too (session 11)
 _DOTTED_END = regex.compile(r"[aApP]\.[mM]$")
 _ON_FIRST = regex.compile(r"on\s+(?=\S)", flags=regex.IGNORECASE)
 _ON_INSIDE = regex.compile(r"(?<=\S)\s+on\s+(?=\S)", flags=regex.IGNORECASE)
@@ -1411,8 +1428,11 @@ def extract_spans(text: str, posted: pd.Timestamp | None = None, lang: str | Non
                     ts, zone, source = ts_w, written.zone, "written"
                 else:
                     written = None
+            moved = False
+            if source == "language" and zone == default and ts is not None and _primary(lang) not in LOCAL_TZ:
+                ts, status, moved = _same_in_plausible_zones(f, m, expr, day, posted, lang, default, ts, status)
             if ts is not None:
-                said = _zone_said(written, ts, default, why)
+                said = _zone_said(written, ts, default, why + (f"; the day of {_plausible(lang)[0]}" if moved else ""))
     if not kind:
         # Only causes ("Support the strike tomorrow at 12!"): supporting it is joining it. No event word
         # at all: a call that names a time or a place invites readers to come together there, a
@@ -1427,6 +1447,48 @@ def extract_spans(text: str, posted: pd.Timestamp | None = None, lang: str | Non
         "when_spans": [p for p in parts if p[0] < p[1]], "where_span": place if place and place[0] < place[1] else None,
         "when_zone": said, "when_tz": zone if ts is not None else "", "zone_source": source if ts is not None else "",
     }  # fmt: skip
+
+
+# Session 11 (h62): where a post's zone is not known (no zone written, no --tz, no town of the towns table, and a language
+# that is not one zone: :data:`LOCAL_TZ`), the zones it may plausibly have been written in. English: the US mainland's
+# four, where the English posts this tool is made for come from (the IRA's, US rallies); a British, Irish, Australian
+# or Indian reader gives --tz. Any other language, or none: every whole-hour offset on Earth (UTC-12:00 to UTC+14:00;
+# a half-hour zone's day lies between its neighbours'). A relative time is read in each: the same day and clock time in
+# all, it is kept (in the default zone, as before, and ``when_zone`` says when the day is not the default zone's);
+# else it is not guessed: no ``when_ts``, ``when_status`` ``no post zone``.
+# The two ends first: most relative times they disagree on are told after two readings.
+_PLAUSIBLE_ZONES = {"en": ("the US zones", ("America/Los_Angeles", "America/New_York", "America/Chicago", "America/Denver"))}
+_EVERY_OFFSET = ("every zone", ("Etc/GMT+12", "Etc/GMT-14", *(f"Etc/GMT{h:+d}" if h else "Etc/GMT" for h in range(11, -14, -1))))
+
+
+def _plausible(lang: str | None) -> tuple[str, tuple[str, ...]]:
+    """The zones a post of language ``lang`` whose zone is not known may have been written in, and what to call them."""
+    return _PLAUSIBLE_ZONES.get(_primary(lang), _EVERY_OFFSET)
+
+
+def _same_in_plausible_zones(
+    f: Folded, m: regex.Match[str], expr: str, day: regex.Match[str] | None, posted: pd.Timestamp | None, lang: str | None,
+    default: str, ts: pd.Timestamp, status: str,
+) -> tuple[pd.Timestamp | None, str, bool]:
+    """The time read in ``default`` (``ts``, ``status``) checked against the post's plausible zones (see above).
+
+    Returns ``(ts, status, moved)``: the day and clock time every plausible zone agrees on, read in ``default`` (``moved``:
+    not the day ``default``'s clock gave), or ``(None, "no post zone", False)`` when they disagree.
+    """
+    if posted is None or pd.isna(posted) or _resolve(f, m, expr, day, None, lang, default)[0] is not None:
+        return ts, status, False  # a date with its year does not depend on the post's day
+    walls = set()
+    for z in _plausible(lang)[1]:
+        ts_z, status_z = _resolve(f, m, expr, day, posted, lang, z)
+        if ts_z is None or status_z != status:
+            return None, "no post zone", False
+        walls.add(ts_z.tz_convert(z).tz_localize(None))
+        if len(walls) > 1:
+            return None, "no post zone", False
+    wall = walls.pop()
+    if wall == ts.tz_convert(default).tz_localize(None):
+        return ts, status, False
+    return wall.tz_localize(default, nonexistent="shift_forward", ambiguous=False).tz_convert("UTC"), status, True
 
 
 def _resolve(
