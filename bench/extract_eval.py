@@ -195,6 +195,9 @@ def measure_spans(spans: pd.DataFrame, posts: pd.DataFrame) -> pd.DataFrame:
         row["ts_label"] = len(expected) > 0 and posted is not None
         status = str(got["when_status"])
         row["zone_written"] = got["zone_source"] == "written"  # a zone written in the call decided the time (when_zone says it)
+        # Session 11 (h62): a post whose zone is not known: its day not guessed, or taken from the zones it may be in.
+        row["no_post_zone"] = status == "no post zone"
+        row["day_moved"] = "; the day of " in str(got["when_zone"])
         row["ts_ok"] = row["ts_ok_post_clock"] = False
         if row["ts_label"]:
             want = str(expected.iloc[0])
@@ -380,6 +383,57 @@ def zone_section(per_call: pd.DataFrame) -> str:
         "and both comparisons were one: 6 of 6 right (h55's scratch run, typed). A call right as written has the same\n"
         "day both ways (the labels count a relative day from the post's UTC day, the extraction from its day in the zone\n"
         "written); a \"tonight\" posted after midnight UTC, in the US evening, would differ.\n"
+    )
+
+
+def session11_section(per_call: pd.DataFrame) -> str:
+    """Session 11 (h62): the known misses fixed, and the calls whose day the post's unknown zone decides (computed here)."""
+    timed = per_call[per_call["ts_label"]]
+    unsure, moved = timed[timed["no_post_zone"]], timed[timed["day_moved"]]
+
+    def by_group(df: pd.DataFrame) -> str:
+        return " (" + "; ".join(f"{g} {k}" for g, k in df["group"].value_counts().sort_index().items()) + ")" if len(df) else ""
+
+    return (
+        "\n### Session 11: session 10's known misses, and a post's day where its zone is not known\n\n"
+        "h62 (session 11) fixed four misses of session 10's list (the lead's context note and h51's, h55's and h56's\n"
+        "reports), designed on the forms' grammar and on sentences of its own (`tests/test_extract_s11.py`, values written\n"
+        "out), written down (01:28 UTC, h62's notes) before any change and before this script ran on the new rules. No figure\n"
+        "of these batches was read to design them; but **none of the batches is held out for these rules**: earlier sessions\n"
+        "read every batch's per-call output (h51 the sixth's, after its run), and the misses themselves were found there.\n\n"
+        "- *The post's day*: where no zone is known (none written, no `--tz`, no town of the towns table, and a language that\n"
+        "  is not one zone), a relative time (\"tomorrow\", a weekday, a clock time alone) is read in every zone the post may\n"
+        "  have been written in: for English the US mainland's four (the posts the tool is made for), for another language or\n"
+        "  none every whole-hour offset. The same day and clock time in all: kept, read in UTC as before (`when_zone` adds\n"
+        "  \"the day of the US zones\" when that day is not the UTC clock's); else no `when_ts` and `when_status` `no post\n"
+        "  zone`. Before, the post's UTC day counted: an English \"tomorrow\" posted in the US evening (after midnight UTC)\n"
+        "  came out a day late.\n"
+        "- *\"we march 17+ miles\"*: a number followed by \"+\" or a unit of distance is no day of March, and \"march\" stays\n"
+        "  the event word.\n"
+        "- *Zones*: in brackets (\"6pm (ET)\"), a US region's name (\"6 PM Eastern\", \"pacific time\"; \"Eastern Standard Time\"\n"
+        "  the one offset; never before a capitalised name, \"6 PM Central Park\"), a region's pair (\"CST/CDT\": the region's\n"
+        "  zone), and after \"noon\" (\"at noon ET\").\n"
+        "- *Towns that are words*: TOWN_RX (a call-model feature, unchanged) reads \"split\", \"buffalo\", \"phoenix\" and the\n"
+        "  Serbian \"nisu\" (they are not) as towns, and its open stems let in \"fierce\", \"berate\", \"pejorative\",\n"
+        "  \"splitting\": in `where` the first are towns only with a capital after a preposition of place or before a comma,\n"
+        "  colon or dash (\"in Split\", \"Buffalo, tomorrow, 5PM\"), the others never. The comma clause was added after this\n"
+        "  script's first run on the new rules (01:44 UTC), for a fourth-batch call (\"Buffalo, tomorrow, 5PM\") whose place\n"
+        "  the first version lost; the figures below are after it.\n\n"
+        "**Before and after** (typed from two runs of this script: session 10's rules, main 08538cc, 01:27 UTC, and the rules\n"
+        "above): the sixth batch's event 34 to 35/40 (\"we march 17+ miles\" is a march, and no date); its time, place and\n"
+        "the first table unchanged; timestamp right, sixth batch 37 to 36/39, fifth 30 to 26/32, fourth 33 to 31/45, the\n"
+        "older 99 calls 47 to 45/52; every other figure of this section unchanged.\n\n"
+        "**Why timestamps count fewer**: the labels count a relative day from the post's UTC day in an English post\n"
+        "(`datasets/README.md`, `when_local`), the convention the extraction has now left. Computed here: of "
+        f"{len(timed)} labelled calls with a post time,\n{len(moved)} now take their day from the US zones{by_group(moved)}, "
+        f"and the labels agree with {int(moved['ts_ok'].sum())} of them;\n{len(unsure)} are `no post zone`{by_group(unsure)} "
+        "(counted wrong). Read in a scratch run (typed): of the moved calls the labels disagree with,\n"
+        "7 are #texit invitations posted 02:44-02:59 UTC on 5 November 2016 (the evening of the 4th in Texas) saying\n"
+        "\"tomorrow\": the labels say 6 November by their convention, the extraction now 5 November, the day of the rally\n"
+        "(`datasets/examples/watches.toml`); the others are a \"tomorrow\" or \"today\" posted between 01:16 and 02:40 UTC.\n"
+        "The moved calls the labels agree with are clock times posted in the US morning or afternoon after the hour had\n"
+        "passed on the UTC clock (\"at 1 PM\" posted 16:44 UTC, \"9am\" posted 09:41 UTC): labelled that day, read before as\n"
+        "the next. The labels were not changed; their convention for these calls is the lead's to decide.\n"
     )
 
 
@@ -829,7 +883,7 @@ def main(argv: list[str] | None = None) -> int:
             twice = spans[spans["post_id"].isin(set(second["post_id"]))]
             again = second_reading(spans, second, held_out_posts(twice))
         agree = agreement(spans, dev)
-        zones = zone_section(per_call[~per_call["group"].isin(COPIES)])
+        zones = zone_section(per_call[~per_call["group"].isin(COPIES)]) + session11_section(per_call[~per_call["group"].isin(COPIES)])
     else:
         print(f"{args.spans} or the IRA tweets are not here: no held-out table", file=sys.stderr)
     text = section(measure(dev), held, fourth, agree, fifth, sixth, again, zones)

@@ -114,3 +114,17 @@ def calls_eval():  # type: ignore[no-untyped-def]
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+@pytest.fixture(scope="session")
+def extract_eval():  # type: ignore[no-untyped-def]
+    """bench/extract_eval.py as a module (its per-call measure and its generated text are tested)."""
+    import importlib.util
+    import sys
+
+    spec = importlib.util.spec_from_file_location("extract_eval_fixture", Path(__file__).resolve().parents[1] / "bench" / "extract_eval.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module

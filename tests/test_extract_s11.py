@@ -184,3 +184,20 @@ def test_a_common_word_town_standing_as_a_place_before_a_comma_is_the_town() -> 
     assert extract_one("PROTEST AGAINST INJUSTICE! Buffalo, tomorrow, 5PM", SUMMER, "en")["where"] == "Buffalo"
     assert extract_one("Split: prosvjed sutra u 18h", SUMMER, "hr")["where"] == "Split"
     assert extract_one("Split the bill, rally tomorrow at 5", SUMMER, "en")["where"] == ""
+
+
+def test_the_bench_counts_the_calls_whose_day_the_us_zones_decide(extract_eval) -> None:  # type: ignore[no-untyped-def]
+    # Synthetic: two calls labelled by the labels' convention (an English post's UTC day): "tomorrow" posted in the US
+    # evening (02:43 UTC, labelled the next UTC day) and at 05:00 UTC (New York and Los Angeles disagree).
+    bench = extract_eval
+    posts = pd.DataFrame({"text": ["Rally tomorrow!", "Rally tomorrow!"], "lang": ["en", "en"], "source": ["ira", "ira"],
+                          "created_at": ["2016-11-05 02:43:00+00:00", "2016-11-05 05:00:00+00:00"]}, index=["a", "b"])  # fmt: skip
+    spans = pd.DataFrame([("a", "when", 6, 14, "rally", "2016-11-06"), ("b", "when", 6, 14, "rally", "2016-11-06")],
+                         columns=["post_id", "field", "start", "end", "event_kind", "when_local"])  # fmt: skip
+    spans[["start", "end"]] = spans[["start", "end"]].astype("Int64")
+    spans["method"] = ["read; sixth batch (h51)"] * 2
+    per_call = bench.measure_spans(spans, posts).set_index("post_id")
+    assert per_call[["day_moved", "no_post_zone", "ts_ok"]].values.tolist() == [[True, False, False], [False, True, False]]
+    said = " ".join(bench.session11_section(per_call.reset_index()).split())
+    assert "of 2 labelled calls with a post time, 1 now take their day from the US zones (6th: English, IRA 1)" in said
+    assert "the labels agree with 0 of them; 1 are `no post zone` (6th: English, IRA 1)" in said
