@@ -294,3 +294,47 @@ def test_the_calls_section_shows_the_zone_next_to_the_resolved_time(tmp_path: Pa
         "this Saturday 6 PM ET", "2025-07-12T22:00:00Z", "America/New_York (written: ET)", "resolved")
     html = (tmp_path / "rep" / "report-latest.html").read_text(encoding="utf-8")
     assert "→ 2025-07-12 22:00:00 UTC, read in <bdi>America/New_York (written: ET)</bdi></span>" in html
+
+
+# A synthetic article-length call (the blokade site posts such articles; their texts cannot be
+# committed): a call in its first sentence, then numbered paragraphs, and a last sentence to look for.
+LONG_CALL = (
+    "Join us at the protest tomorrow at 18h in front of the City Hall! Everyone is welcome. "
+    + " ".join(f"Paragraph {i} of the organisers' statement explains the demands of the students and the route of the march." for i in range(1, 21))
+    + " THE LAST SENTENCE of this synthetic article."
+)
+
+
+def test_a_long_call_is_an_excerpt_with_the_whole_text_one_click_away(tmp_path: Path, browser: Any) -> None:  # noqa: F811
+    from detector.ops.report import EXCERPT, _excerpt
+
+    assert len(LONG_CALL) == 2_262
+    short = _excerpt(LONG_CALL)
+    # cut at the last space before 400 characters; a text of at most 500 characters is shown whole
+    assert short == LONG_CALL[:397] and LONG_CALL[397] == " " and len(short) <= EXCERPT
+    assert short.endswith("Paragraph 3 of the organisers' statement explains the demands of the students and the route of the")
+    assert _excerpt("x" * 500) == "" and _excerpt("x" * 501) == "x" * 400  # no space to cut at: cut at 400
+    src = pd.DataFrame({"post_id": ["long-1"], "author_id": ["a1"], "text": [LONG_CALL], "created_at": ["2025-03-14T10:00:00Z"], "lang": ["en"]})
+    src.to_csv(tmp_path / "long.csv", index=False)
+    out = tmp_path / "out"
+    _posts_run(tmp_path / "long.csv", out, "clusters", "accounts")
+    assert pd.read_csv(out / "post_scores.csv")["is_call"].tolist() == [True]
+    res = CliRunner().invoke(cli, ["report", "--from-dir", str(out), "-o", str(tmp_path / "rep")])
+    assert res.exit_code == 0, res.output
+    doc = json.loads((tmp_path / "rep" / "report-latest.json").read_text(encoding="utf-8"))
+    assert [c["text"] for c in doc["calls"]] == [LONG_CALL]  # the JSON keeps it whole
+    context, page, requests = open_report(browser, tmp_path / "rep" / "report-latest.html", bypass_csp=False)
+    try:
+        row = page.locator("tr.call")
+        assert row.count() == 1
+        shown = row.inner_text()
+        assert "Join us at the protest tomorrow" in shown and "Paragraph 3 of" in shown
+        assert "Paragraph 4 of" not in shown and "THE LAST SENTENCE" not in shown
+        assert "the whole text (2,262 characters)" in shown
+        row.locator("details.long > summary").click()
+        opened = row.inner_text()
+        assert "THE LAST SENTENCE of this synthetic article." in opened and "Paragraph 20 of" in opened
+        assert opened.count("Join us at the protest tomorrow") == 1  # the excerpt gives way to the whole text
+        assert page.evaluate("window.__csp") == [] and len(requests) == 1
+    finally:
+        context.close()

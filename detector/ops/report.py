@@ -1060,6 +1060,8 @@ def _template() -> Any:
     env.filters["signed"] = lambda v: f"{v:+.2f}"
     env.filters["when"] = lambda v: "–" if not v else v.replace("T", " ").replace("Z", " UTC")
     env.filters["clip"] = _clip
+    env.filters["excerpt"] = _excerpt
+    env.filters["whole"] = lambda v: _clip(v, CLIP_ARTICLE)
     return env.get_template("report.html.j2")
 
 
@@ -1068,9 +1070,32 @@ def _template() -> Any:
 CLIP = 2000
 
 
-def _clip(value: Any) -> str:
+# The whole text of a long call, behind its excerpt: an article of a protest site runs to about
+# 21,000 characters (blokade.org's longest); beyond this, the JSON and the posts CSV hold it.
+CLIP_ARTICLE = 50_000
+
+
+def _clip(value: Any, limit: int = CLIP) -> str:
     text = "" if value is None else str(value)
-    return text if len(text) <= CLIP else f"{text[:CLIP]}… [{len(text):,} characters]"
+    return text if len(text) <= limit else f"{text[:limit]}… [{len(text):,} characters]"
+
+
+# A call longer than a long post (an article of a protest site) is shown as its first EXCERPT
+# characters, cut at a space, with the whole text one click away (a <details> element): a post of
+# up to EXCERPT_OVER characters, any tweet among them, is shown whole.
+EXCERPT = 400
+EXCERPT_OVER = 500
+
+
+def _excerpt(value: Any) -> str:
+    """The beginning of a long text, cut at the last space before :data:`EXCERPT` characters; empty
+    when the text is short enough to show whole."""
+    text = "" if value is None else str(value)
+    if len(text) <= EXCERPT_OVER:
+        return ""
+    head = text[:EXCERPT]
+    space = max(head.rfind(" "), head.rfind("\n"))
+    return (head[:space] if space >= EXCERPT // 2 else head).rstrip()
 
 
 def render_html(content: dict[str, Any], charts: dict[str, str | None], top: int = 50) -> str:
