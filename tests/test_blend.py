@@ -84,6 +84,32 @@ def test_a_blend_round_trips_through_plain_arrays() -> None:
         BlendExplainer([AdditiveExplainer.from_arrays(PART0)], [np.array([0, 1, 2])], 3)
 
 
+def test_a_blend_takes_runs_of_columns_and_others_alike(training_sample: pd.DataFrame) -> None:
+    # The shipped model's parts take runs of the blend's columns (0..22 and 0..28), read without a
+    # copy; the same parts given their columns in another order must give the same numbers, bit
+    # for bit, as the mean of the parts computed here the plain way.
+    from detector.accounts.registry import load_current_model
+
+    shipped = load_current_model()
+    blend = shipped.explainer
+    assert isinstance(blend, BlendExplainer)
+    X = compute_features(training_sample, shipped.bigrams, shipped.feature_names).to_numpy(dtype="float64")
+    n, p = X.shape
+    flip = np.arange(p)[::-1].copy()  # the blend's features in reverse order: no part's columns a run
+    shuffled = BlendExplainer(blend.parts, [p - 1 - c for c in blend.columns], p, blend.weights)
+    for explainer, Xs in ((blend, X), (shuffled, X[:, flip])):
+        z, contrib = explainer.contributions(Xs)
+        want_z, want_c = np.zeros(n), np.zeros((n, p))
+        for part, cols, w in zip(explainer.parts, explainer.columns, explainer.weights, strict=True):
+            zp, cp = part.contributions(Xs[:, cols])
+            want_z += w * zp
+            want_c[:, cols] += w * cp
+        assert np.array_equal(z, want_z) and np.array_equal(contrib, want_c)
+        if explainer is shuffled:
+            z0, c0 = blend.contributions(X)
+            assert np.array_equal(z, z0) and np.array_equal(contrib[:, flip], c0)
+
+
 def test_the_blend_settings_survive_the_cards_json() -> None:
     assert Booster(**asdict(BLEND_MONOTONE)) == BLEND_MONOTONE
     assert BLEND_MONOTONE.part_features == (FEATURES_V3, FEATURES_V4)

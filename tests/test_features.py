@@ -430,3 +430,23 @@ def test_account_features_refuses_unknown_features(accounts_dir: Path) -> None:
     accounts = read_accounts(accounts_dir / "cresci2017_genuine.csv", as_of=AS_OF).accounts
     with pytest.raises(ValueError, match="unknown features: followers_per_hour"):
         AccountFeatures(features=("tweet_freq", "followers_per_hour")).fit(accounts)
+
+
+def test_name_similarity_in_bulk_is_the_one_by_one_definition_on_real_rows() -> None:
+    # Every account of datasets/accounts: the ASCII pairs are compared in bulk as letter-pair codes,
+    # the rest one by one; both must give the share of the screen name's letter pairs found in the
+    # display name as _bigram_set defines it.
+    from detector.accounts.features import _arrow_text, _bigram_set, _similarity
+
+    root = Path(__file__).resolve().parents[1] / "datasets" / "accounts"
+    accounts = pd.concat([pd.read_parquet(p, columns=["name", "screen_name"]) for p in sorted(root.glob("*.parquet"))], ignore_index=True)
+    got = _similarity(_arrow_text(accounts["name"].astype("string")), _arrow_text(accounts["screen_name"].astype("string")))
+    want = []
+    for name, screen in zip(accounts["name"].tolist(), accounts["screen_name"].tolist(), strict=True):
+        if not isinstance(name, str) or not isinstance(screen, str):
+            want.append(math.nan)
+            continue
+        a, b = _bigram_set(name), _bigram_set(screen)
+        want.append(len(a & b) / len(b) if a and b else 0.0)
+    assert np.array_equal(got, np.array(want), equal_nan=True)
+    assert (got > 0).sum() > 10_000  # names that share pairs with their handles, not only zeros

@@ -279,3 +279,48 @@ def test_no_lookalike_writes_the_same_scores_without_the_spool(small_model_path:
     assert run.top is not None and not set(LOOKALIKE_COLUMNS) & set(run.top.columns)
     got = pd.read_csv(tmp_path / "off.csv", dtype={"account_id": str})
     assert got["score"].tolist() == score_accounts(read_accounts(src, as_of=AS_OF).accounts, model)["score"].tolist()
+
+
+def test_components_are_labelled_by_their_smallest_row() -> None:
+    # rows 3-5-8 (a chain given out of order), 7-9, 2 linked to itself only; the rest unlinked
+    u = np.array([5, 9, 8, 2], dtype=np.int64)
+    v = np.array([3, 7, 5, 2], dtype=np.int64)
+    assert lookalike._components(10, u, v).tolist() == [-1, -1, 2, 3, -1, 3, -1, 7, 3, 7]
+    assert lookalike._components(4, np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)).tolist() == [-1] * 4
+
+
+def _union_find(n: int, u: np.ndarray, v: np.ndarray) -> list[int]:
+    """Connected components the plain way, one edge at a time: each linked row's smallest row."""
+    parent = list(range(n))
+
+    def root(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b in zip(u.tolist(), v.tolist(), strict=True):
+        ra, rb = root(a), root(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    linked = set(u.tolist()) | set(v.tolist())
+    return [root(i) if i in linked else -1 for i in range(n)]
+
+
+def test_components_of_the_real_links_of_the_shipped_tables_match_union_find() -> None:
+    # Every account of datasets/accounts as one list: the links find_lookalikes makes between them
+    # (real screen-name templates, descriptions, names, creation times), grouped both ways.
+    root = Path(__file__).resolve().parents[1] / "datasets" / "accounts"
+    accounts = pd.concat([pd.read_parquet(p) for p in sorted(root.glob("*.parquet"))], ignore_index=True)
+    keys = lookalike_keys(accounts)
+    ids = {
+        "burst": lookalike._bursts(keys["created_s"].to_numpy(dtype=np.int64)),
+        "template": lookalike._group_ids(keys["template"], lookalike.TEMPLATE_MIN),
+        "description": lookalike._group_ids(keys["description"], 2),
+        "name": lookalike._group_ids(keys["name"], 2),
+    }
+    edges = [lookalike._star_edges(np.where(ids[a] >= 0, ids[a], -1), 2) for a in ids]
+    u = np.concatenate([e[0] for e in edges])
+    v = np.concatenate([e[1] for e in edges])
+    assert len(u) > 1000
+    assert lookalike._components(len(keys), u, v).tolist() == _union_find(len(keys), u, v)

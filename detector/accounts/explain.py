@@ -476,9 +476,10 @@ class BlendExplainer:
         z = np.zeros(len(X))
         contrib = np.zeros((len(X), self.n_features))
         for part, cols, w in zip(self.parts, self.columns, self.weights, strict=True):
-            zp, cp = part.contributions(X[:, cols])
+            at = _as_slice(cols)  # a run of columns (as the shipped blend's parts are) is taken without a copy
+            zp, cp = part.contributions(X[:, at])
             z += w * zp
-            contrib[:, cols] += w * cp
+            contrib[:, at] += w * cp
         return z, contrib
 
     def to_arrays(self) -> dict[str, np.ndarray]:
@@ -507,6 +508,13 @@ class BlendExplainer:
             parts.append(TreeExplainer.from_arrays(own) if "tree_feature" in own else AdditiveExplainer.from_arrays(own))
         n = int(np.asarray(arrays["blend_n_features"]).ravel()[0])
         return cls(parts, [cols[offsets[i] : offsets[i + 1]] for i in range(len(weights))], n, weights)
+
+
+def _as_slice(cols: np.ndarray) -> slice | np.ndarray:
+    """``cols`` as a slice when they are consecutive columns in order (the same columns, no copy)."""
+    if len(cols) and np.array_equal(cols, np.arange(cols[0], cols[0] + len(cols))):
+        return slice(int(cols[0]), int(cols[0]) + len(cols))
+    return cols
 
 
 # Rows scored at once by TreeExplainer (its temporary arrays are a few numbers per row).

@@ -363,19 +363,21 @@ def _components(n: int, u: np.ndarray, v: np.ndarray) -> np.ndarray:
     out = np.full(n, -1, dtype=np.int64)
     if not len(u):
         return out
-    nodes, inverse = np.unique(np.concatenate([u, v]), return_inverse=True)
-    a, b = inverse[: len(u)], inverse[len(u) :]
-    label = np.arange(len(nodes))
+    # Rows are labelled by their own numbers (no sort to renumber the linked ones): the roots are
+    # the smallest rows of their components either way.
+    label = np.arange(n)
     while True:
         before = label.copy()
-        low = np.minimum(label[a], label[b])
-        np.minimum.at(label, label[a], low)  # hook each root onto the smaller one
-        np.minimum.at(label, label[b], low)
+        low = np.minimum(label[u], label[v])
+        np.minimum.at(label, label[u], low)  # hook each root onto the smaller one
+        np.minimum.at(label, label[v], low)
         while not np.array_equal(nxt := label[label], label):  # point every row at its root
             label = nxt
         if np.array_equal(label, before):
             break
-    out[nodes] = nodes[label]
+    linked = np.zeros(n, dtype=bool)
+    linked[u] = linked[v] = True
+    out[linked] = label[linked]
     return out
 
 
@@ -432,8 +434,10 @@ def _describe(keys: pd.DataFrame, ids: dict[str, np.ndarray], group: np.ndarray)
     for values in facts.values():
         combo = np.asarray(pd.factorize(combo * (int(values.max(initial=0)) + 2) + (values + 1))[0], dtype=np.int64)
     first = np.unique(combo, return_index=True)[1]
-    templates = keys["template"].to_numpy(dtype=object)[rows]
-    words = [_evidence({name: v[i] for name, v in facts.items()}, templates[i]) for i in first.tolist()]
+    # Each wording's facts as Python numbers, taken once (not one numpy scalar at a time).
+    picked = {name: v[first].tolist() for name, v in facts.items()}
+    templates = keys["template"].to_numpy(dtype=object)[rows[first]].tolist()
+    words = [_evidence({name: v[j] for name, v in picked.items()}, templates[j]) for j in range(len(first))]
     label_at[rows] = rank.loc[g].to_numpy()
     size[rows] = sizes.loc[g].to_numpy()
     words_at[rows] = combo + 1
