@@ -6,6 +6,7 @@ and faster) fitted on real accounts of the shipped training tables, saved and lo
 
 from __future__ import annotations
 
+import json
 from dataclasses import asdict, replace
 from pathlib import Path
 
@@ -16,6 +17,7 @@ import pytest
 from detector.accounts.explain import AdditiveExplainer, BlendExplainer, TreeExplainer
 from detector.accounts.features import compute_features
 from detector.accounts.model import (
+    BLEND_HALF_MONOTONE,
     BLEND_MONOTONE,
     FEATURES_V3,
     FEATURES_V4,
@@ -118,8 +120,10 @@ def test_the_blend_settings_survive_the_cards_json() -> None:
     assert [p.broadcaster for p in BLEND_MONOTONE.parts] == [None, None] and BLEND_MONOTONE.broadcaster is not None
     assert family(BLEND_MONOTONE).startswith("mean of the log-odds of 2 models (additive gradient boosting")
     assert (TREES4_MONOTONE.max_depth, TREES4_MONOTONE.max_leaf_nodes) == (4, 16)
-    names = [c.name for c in CANDIDATES]
-    assert len(names) == 6 and names[4].startswith("trees of depth 4") and names[5].startswith("mean of c1 and c3")
+    # session 11: c4 out, c7 in; each keeps its number in the tables
+    assert [c.key for c in CANDIDATES] == ["c1", "c2", "c3", "c5", "c6", "c7"]
+    assert CANDIDATES[3].name.startswith("trees of depth 4") and CANDIDATES[4].name.startswith("mean of c1 and c3")
+    assert CANDIDATES[5].booster == BLEND_HALF_MONOTONE and CANDIDATES[5].features == FEATURES_V4
     with pytest.raises(ValueError, match="needs its parts"):
         Booster(kind="blend")
 
@@ -193,3 +197,42 @@ def test_a_blend_given_fewer_features_fits_each_part_on_those_it_has(training_sa
     assert [cols.tolist() for _, cols in fit.fits] == [[0, 1, 2], [0, 1, 2, 3]]
     with pytest.raises(ModelError, match="boosted models on some of its features"):
         fit_booster(X[:, 3:], y, None, BLEND_MONOTONE, 0, ("followers_per_post",))
+
+
+def test_c7_is_c6_with_each_split_chosen_among_half_the_features(training_sample: pd.DataFrame, tmp_path: Path) -> None:
+    """Session 11's c7: the trees part of the blend chooses each split among a random half of its
+    features (scikit-learn's ``max_features``); everything else is c6's, and so are the arrays, the
+    exact reasons and the file."""
+    assert BLEND_HALF_MONOTONE == replace(BLEND_MONOTONE, parts=(BLEND_MONOTONE.parts[0], replace(BLEND_MONOTONE.parts[1], split_share=0.5)))
+    assert [p.split_share for p in BLEND_HALF_MONOTONE.parts] == [1.0, 0.5] and BLEND_MONOTONE.parts[1].split_share == 1.0
+    assert [p.split_share for p in Booster(**json.loads(json.dumps(asdict(BLEND_HALF_MONOTONE)))).parts] == [1.0, 0.5]  # the card's JSON
+    assert "each split chosen among a random 50% of the features" in family(BLEND_HALF_MONOTONE)
+    assert "random" not in family(BLEND_MONOTONE)
+    for share in (0.0, 1.5):
+        with pytest.raises(ValueError, match="share of the features"):
+            Booster(split_share=share)
+    with one_thread():
+        half = train(training_sample, features=FEATURES_V4, booster=_small(BLEND_HALF_MONOTONE), random_state=0)
+        again = train(training_sample, features=FEATURES_V4, booster=_small(BLEND_HALF_MONOTONE), random_state=0)
+        full = train(training_sample, features=FEATURES_V4, booster=_small(BLEND_MONOTONE), random_state=0)
+    (additive, _), (trees, _) = half.booster.fits
+    assert trees.max_features == 0.5 and full.booster.fits[1][0].max_features == 1.0 and additive.max_features == 1.0
+    X = compute_features(training_sample, half.bigrams, FEATURES_V4).to_numpy(dtype="float64")
+    v3 = [FEATURES_V4.index(f) for f in FEATURES_V3]
+    # the additive part is c6's; the trees are other trees (they could not always take the best split) ...
+    np.testing.assert_array_equal(additive.decision_function(X[:, v3]), full.booster.fits[0][0].decision_function(X[:, v3]))
+    assert not np.array_equal(half.explainer.parts[1].feature, full.explainer.parts[1].feature)
+    # ... drawn from the seed: the same fit twice gives the same arrays
+    np.testing.assert_array_equal(half.explainer.parts[1].threshold, again.explainer.parts[1].threshold)
+    # read into the same plain arrays, of the same depth, scoring as scikit-learn does, reasons exact
+    assert isinstance(half.explainer.parts[1], TreeExplainer) and half.explainer.parts[1].depth == 3
+    z, contrib = half.explainer.contributions(X)
+    np.testing.assert_allclose(z, 0.5 * (additive.decision_function(X[:, v3]) + trees.decision_function(X)), atol=1e-9)
+    reference = z - contrib.sum(axis=1)
+    np.testing.assert_allclose(reference, reference[0], atol=1e-9)
+    back = load_model(save_model(half, tmp_path / "c7.npz"))
+    _, s0, c0 = predict(half, training_sample)
+    _, s1, c1 = predict(back, training_sample)
+    np.testing.assert_array_equal(s0, s1)
+    np.testing.assert_array_equal(c0, c1)
+    assert back.card["booster"]["parts"][1]["split_share"] == 0.5

@@ -601,6 +601,23 @@ def test_unseen_figures_go_only_into_the_card_of_the_model_they_describe() -> No
     assert "unseen_collections" not in record_unseen(dict(card), {k: v for k, v in unseen.items() if k != "choice"})
 
 
+def test_a_card_written_before_a_setting_existed_means_its_default() -> None:
+    """Session 8's card has no ``split_share`` (session 11's setting): it means 1.0, all features."""
+    from detector.accounts.model import BLEND_HALF_MONOTONE, BLEND_MONOTONE, record_unseen
+
+    def without_share(booster: dict) -> dict:
+        return {**{k: v for k, v in booster.items() if k != "split_share"}, "parts": [without_share(p) for p in booster["parts"]]}
+
+    old = json.loads(json.dumps(without_share(asdict(BLEND_MONOTONE))))
+    assert "split_share" not in old and "split_share" not in old["parts"][1]
+    card = {"features": ["followers_count"], "booster": old, "training": {"collections": {"cresci-2017": 9}}}
+    for booster, kept in ((BLEND_MONOTONE, True), (BLEND_HALF_MONOTONE, False)):
+        choice = {"features": ["followers_count"], "booster": json.loads(json.dumps(asdict(booster))), "trained_on": ["cresci-2017"]}
+        assert ("unseen_collections" in record_unseen(dict(card), {"roc_auc_mean": 0.8, "choice": choice})) is kept
+    # settings that are no booster's describe no model
+    assert "unseen_collections" not in record_unseen({**card, "booster": {"no_such_setting": 1}}, {"roc_auc_mean": 0.8, "choice": {**choice, "booster": {"no_such_setting": 1}}})
+
+
 def test_a_row_takes_the_calibration_of_the_field_group_it_lacks() -> None:
     from detector.accounts.model import FieldGroupCalibration
 
