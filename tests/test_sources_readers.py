@@ -100,6 +100,36 @@ def test_telegram_single_result_json(tmp_path):
     assert read_posts(tmp_path / "export").posts["post_id"].tolist() == ["1811223344/2", "1811223344/3", "1811223344/4"]
 
 
+def test_telegram_null_names_and_unsupported_messages_as_tdesktop_writes_them(tmp_path, caplog):
+    """Telegram Desktop's JSON writer (export_output_json.cpp) writes a peer whose name is empty
+    as null: a deleted account's message keeps its ``from_id`` with ``"from": null``, and a forward
+    from such a peer has ``"forwarded_from": null``. Media it cannot write is a bare
+    ``{"id", "type": "unsupported"}``. The deleted account was named after the group, the null
+    forward was read as the forwarder's own text, and the unsupported message was rejected for a
+    missing date."""
+    (tmp_path / "result.json").write_text(json.dumps({
+        "name": "Vecinos Centro", "type": "public_supergroup", "id": 1799887766,
+        "messages": [
+            {"id": 20, "type": "message", "date": "2024-05-14T11:20:00", "date_unixtime": "1715678400",
+             "from": None, "from_id": "user5550009", "text": "nos vemos allí",
+             "text_entities": [{"type": "plain", "text": "nos vemos allí"}]},
+            {"id": 21, "type": "message", "date": "2024-05-14T11:21:00", "date_unixtime": "1715678460",
+             "from": "Luis", "from_id": "user5550002", "forwarded_from": None,
+             "text": "Mañana cortan el centro desde las 17h",
+             "text_entities": [{"type": "plain", "text": "Mañana cortan el centro desde las 17h"}]},
+            {"id": 22, "type": "unsupported"},
+        ],
+    }), encoding="utf-8")  # fmt: skip
+    caplog.set_level("INFO", logger="detector.sources.telegram")
+    got = read_posts(tmp_path / "result.json")
+    assert rows(got.posts, ["post_id", "author_id", "author_screen_name", "repost_of"]) == [
+        ("1799887766/20", "user5550009", None, None),  # was "Vecinos Centro", the group's name
+        ("1799887766/21", "user5550002", "Luis", "forward:53b428b489390ad0"),  # a forward of an unnamed source (was None)
+    ]
+    assert len(got.rejects) == 0  # the unsupported message was rejected: "date_unixtime: missing or unreadable"
+    assert "1 unsupported messages (media the export could not write) skipped" in caplog.text
+
+
 # ---------------------------------------------------------------- Bluesky
 
 

@@ -20,8 +20,11 @@ account export; several exports in one folder (each ``result.json`` below it). P
   ``date_unixtime`` is absent and then taken as UTC).
 
 A rejected message is named by its ``result.json`` and its number there (in a folder of exports).
-Skipped and counted, not rejected: service messages (joins, pins, calls) and personal chats
-(the export of a private conversation is not public activity). Telegram exports carry no
+Skipped and counted, not rejected: service messages (joins, pins, calls), ``"type":
+"unsupported"`` messages (media the export could not write: only their id is there) and personal
+chats (the export of a private conversation is not public activity). A name the export writes as
+null (``"from": null`` of a deleted account that keeps its ``from_id``; ``"forwarded_from": null``)
+stays missing: the message keeps its author id, and a forward stays a forward, of an unnamed source. Telegram exports carry no
 profiles: no follower counts, no creation dates, so no accounts come out of this reader.
 
 Telegram collection (Telethon, MTProto) is not implemented.
@@ -143,6 +146,9 @@ def _message(n: int, msg: Any, chat: dict[str, Any], rejects: Rejects, skipped: 
     if msg.get("type") == "service":
         skipped["service messages"] += 1
         return None
+    if msg.get("type") == "unsupported":  # tdesktop writes only {"id", "type"} for media it cannot export
+        skipped["unsupported messages (media the export could not write)"] += 1
+        return None
     chat_id = str(chat["id"])
     mid = msg.get("id")
     if mid is None:
@@ -162,16 +168,22 @@ def _message(n: int, msg: Any, chat: dict[str, Any], rejects: Rejects, skipped: 
     tags = [str(e.get("text", "")).lstrip("#＃").lower() for e in entities if e.get("type") == "hashtag"] or hashtags_in(text)
     # A group message without from_id is a deleted account's: kept for its text, as a post without an
     # author is (it joins no coordination); its "from" ("Deleted Account") names no one.
-    author = msg.get("from_id") or (f"channel{chat_id}" if "channel" in str(chat.get("type")) else None)
-    source = msg.get("forwarded_from")
+    # tdesktop writes an empty name as null: a deleted account's message keeps its from_id with
+    # "from": null (no name, not the chat's), and a forward from such a peer "forwarded_from": null
+    # (still a forward, of an unnamed source). Only the channel's own post is named after the chat.
+    own = msg.get("from_id")
+    author = own or (f"channel{chat_id}" if "channel" in str(chat.get("type")) else None)
+    name = msg.get("from") if own else msg.get("from") or chat.get("name")
+    forwarded = "forwarded_from" in msg
+    source = msg.get("forwarded_from") or ""
     reply = msg.get("reply_to_message_id")
     return {
         "post_id": f"{chat_id}/{mid}",
         "author_id": None if author is None else str(author),
-        "author_screen_name": None if author is None else msg.get("from") or chat.get("name"),
+        "author_screen_name": None if author is None else name,
         "text": text,
         "created_at": when,
-        "repost_of": text_key("forward", str(source), text) if source else None,
+        "repost_of": text_key("forward", str(source), text) if forwarded else None,
         "reply_to": f"{chat_id}/{reply}" if reply is not None else None,
         "urls": joined(links),
         "hashtags": joined(tags),
