@@ -168,6 +168,36 @@ def test_bluesky_profiles_map_to_the_fields_bluesky_has():
         assert accounts[col].isna().all(), col
 
 
+def test_bluesky_handle_invalid_is_no_handle(tmp_path):
+    """The AppView writes ``"handle": "handle.invalid"`` for every account whose handle fails
+    verification. It is no name: three such accounts were all shown as @handle.invalid, and the
+    account model read the placeholder's length and letters as each one's screen name."""
+    from detector.accounts.read import read_accounts
+
+    def view(did: str, text: str, at: str) -> dict:
+        return {
+            "uri": f"at://{did}/app.bsky.feed.post/3kaaa", "cid": "bafy",
+            "author": {"did": did, "handle": "handle.invalid", "displayName": "Ana", "labels": []},
+            "record": {"$type": "app.bsky.feed.post", "createdAt": at, "text": text}, "indexedAt": at,
+        }
+
+    (tmp_path / "search.json").write_text(json.dumps({"posts": [
+        view("did:plc:aaa1", "Subota u 18h ispred Skupštine", "2024-05-10T09:20:00.000Z"),
+        view("did:plc:bbb2", "lepo vreme danas", "2024-05-11T09:20:00.000Z"),
+    ]}), encoding="utf-8")  # fmt: skip
+    got = read_posts(tmp_path / "search.json")
+    assert rows(got.posts, ["author_id", "author_screen_name"]) == [("did:plc:aaa1", None), ("did:plc:bbb2", None)]
+    assert rows(author_accounts(got.users, "search.json"), ["account_id", "screen_name", "name"]) == [
+        ("did:plc:aaa1", None, "Ana"), ("did:plc:bbb2", None, "Ana"),
+    ]
+    (tmp_path / "profiles.json").write_text(json.dumps({"profiles": [
+        {"did": "did:plc:ccc3", "handle": "handle.invalid", "displayName": "", "followersCount": 3, "followsCount": 40,
+         "postsCount": 2, "createdAt": "2024-05-01T08:00:00.000Z"},
+    ]}), encoding="utf-8")  # fmt: skip
+    accounts = read_accounts(tmp_path / "profiles.json", as_of=T("2024-05-14T12:00:00Z")).accounts
+    assert rows(accounts, ["account_id", "screen_name", "followers_count"]) == [("did:plc:ccc3", None, 3.0)]
+
+
 # ---------------------------------------------------------------- Mastodon
 
 

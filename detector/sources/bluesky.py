@@ -9,7 +9,9 @@ the first of ``record.langs``, links, tags and mentions from ``record.facets`` (
 
 Profiles (``getProfiles``; the basic profile inside each post otherwise): ``did``, ``handle``,
 ``displayName``, ``description``, ``followersCount``, ``followsCount``, ``postsCount``,
-``createdAt``, and whether an avatar is set. Bluesky shows no likes count, no lists count, no
+``createdAt``, and whether an avatar is set. The handle ``handle.invalid`` (the AppView's
+placeholder for a handle that fails verification) is no handle: the account keeps its DID, without a
+screen name. Bluesky shows no likes count, no lists count, no
 verified flag in the X sense, no location and no profile background: those fields stay missing,
 and the account model treats them as missing, not as zero.
 
@@ -120,6 +122,16 @@ def read_document(
         rejects.add(n, None, "no known Bluesky shape (posts, feed, profiles, a post view or a profile)", doc)
 
 
+# The AppView's placeholder for a handle that fails verification: shared by every such account, so
+# it names none of them (read as a screen name, it would give them all one name and one shape).
+INVALID_HANDLE = "handle.invalid"
+
+
+def _handle(actor: dict[str, Any]) -> str | None:
+    handle = actor.get("handle")
+    return None if handle is None or str(handle).strip().lower() == INVALID_HANDLE else str(handle)
+
+
 def _keep(rows: list[dict[str, Any]], row: dict[str, Any] | None) -> None:
     if row is not None:
         rows.append(row)
@@ -164,7 +176,7 @@ def _post(
     row = {
         "post_id": str(uri),
         "author_id": str(did),
-        "author_screen_name": author.get("handle"),
+        "author_screen_name": _handle(author),
         "text": str(text),
         "created_at": when,
         "repost_of": None,
@@ -183,7 +195,7 @@ def _post(
         row.update(
             post_id=str(reason.get("uri") or f"{by['did']}/repost/{uri}"),
             author_id=str(by["did"]),
-            author_screen_name=by.get("handle"),
+            author_screen_name=_handle(by),
             created_at=iso_time(reason.get("indexedAt")) or when,
             repost_of=str(uri),
             reply_to=None,
@@ -201,7 +213,7 @@ def _profile(n: int, p: Any, users: dict[str, tuple[int, dict[str, Any]]], obser
         return
     flat: dict[str, Any] = {
         "id": did,
-        "screen_name": p.get("handle"),
+        "screen_name": _handle(p),
         "name": p.get("displayName"),
         "created_at": p.get("createdAt"),
         "collected_at": observed,
