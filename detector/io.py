@@ -341,7 +341,7 @@ def lone_cr_standin(path: str | os.PathLike[str]) -> str | None:
     and for the (absurd) file that holds every stand-in already. Most files have no lone CR: for
     them this is one fast scan; the stand-ins are looked for only in a file that needs one.
     """
-    if not _blocks_match(path, _LONE_CR, first_line_check=True):
+    if not _blocks_match(path, _LONE_CR, first_line_check=True, needle=b"\r"):
         return None
     for standin in _CR_STANDINS:
         if not _blocks_match(path, re.compile(re.escape(standin.encode()))):
@@ -349,10 +349,12 @@ def lone_cr_standin(path: str | os.PathLike[str]) -> str | None:
     return None
 
 
-def _blocks_match(path: str | os.PathLike[str], pattern: re.Pattern[bytes], first_line_check: bool = False) -> bool:
+def _blocks_match(path: str | os.PathLike[str], pattern: re.Pattern[bytes], first_line_check: bool = False, needle: bytes | None = None) -> bool:
     """Whether ``pattern`` (a byte or two long) occurs in the file, read in blocks.
 
-    With ``first_line_check``, a file whose first line ends with a lone CR never matches.
+    With ``first_line_check``, a file whose first line ends with a lone CR never matches. A block
+    without ``needle`` (bytes every match holds) is not searched: finding a byte is a memchr,
+    several times faster than the pattern's search.
     """
     first = first_line_check
     with open(path, "rb") as fh:
@@ -364,7 +366,7 @@ def _blocks_match(path: str | os.PathLike[str], pattern: re.Pattern[bytes], firs
                 i = min((j for j in (block.find(b"\r"), block.find(b"\n")) if j != -1), default=-1)
                 if i != -1 and block[i : i + 2] != b"\r\n" and block[i : i + 1] == b"\r":
                     return False  # the header line ends with a lone CR: that is this file's line end
-            if pattern.search(block):
+            if (needle is None or needle in block) and pattern.search(block):
                 return True
     return False
 
