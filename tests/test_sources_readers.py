@@ -130,6 +130,47 @@ def test_telegram_null_names_and_unsupported_messages_as_tdesktop_writes_them(tm
     assert "1 unsupported messages (media the export could not write) skipped" in caplog.text
 
 
+def test_a_channel_exported_twice_counts_each_message_once(tmp_path):
+    """Telegram Desktop saves a second export of one chat beside the first ("ChatExport_… (1)"); an
+    analyst who exports a channel again the next day has every earlier message twice in the folder.
+    Each was read twice (two rows of one post_id): "same message sent 1 more time by the author"
+    and every cluster and rate counted it double. The later copy is set aside, named by its file and
+    its number there."""
+    one = FIX / "telegram" / "ChatExport_2024-05-14"
+    shutil.copytree(one, tmp_path / "ChatExport_2024-05-14")
+    shutil.copytree(one, tmp_path / "ChatExport_2024-05-15")
+    got = read_posts(tmp_path)
+    assert got.posts["post_id"].tolist() == ["1811223344/2", "1811223344/3", "1811223344/4"]
+    second = str(tmp_path / "ChatExport_2024-05-15" / "result.json")
+    first = tmp_path / "ChatExport_2024-05-14" / "result.json"
+    assert [(r.file, r.row, r.field, r.action, r.reason) for r in got.rejects.frame().itertuples()] == [
+        (second, 2, "id", "rejected", f"duplicate of message 2 of {first} (post 1811223344/2)"),
+        (second, 3, "id", "rejected", f"duplicate of message 3 of {first} (post 1811223344/3)"),
+        (second, 4, "id", "rejected", f"duplicate of message 4 of {first} (post 1811223344/4)"),
+    ]
+
+
+def test_a_pinned_post_in_an_author_feed_is_one_post(tmp_path):
+    """getAuthorFeed lists a pinned post first (``reason`` ``#reasonPin``) and again in its place; two
+    overlapping pages saved into one JSONL repeat posts too. The copy was a second row of the same
+    post_id; the first is kept, the copy set aside naming its record."""
+    feed = json.loads((FIX / "bluesky" / "getAuthorFeed.json").read_text(encoding="utf-8"))
+    own = next(item for item in feed["feed"] if not item.get("reason"))
+    pinned = {**own, "reason": {"$type": "app.bsky.feed.defs#reasonPin"}}
+    (tmp_path / "feed.jsonl").write_text(
+        json.dumps({**feed, "feed": [pinned, *feed["feed"]]}) + "\n" + json.dumps(feed) + "\n", encoding="utf-8"
+    )
+    got = read_posts(tmp_path / "feed.jsonl")
+    post = "at://did:plc:marcha7abc2def3ghi4jkl/app.bsky.feed.post/3ksz2abcd2x2a"
+    repost = "at://did:plc:marcha7abc2def3ghi4jkl/app.bsky.feed.repost/3ksz2mnop2d2d"
+    assert got.posts["post_id"].tolist() == [post, repost]
+    assert [(r.row, r.field, r.reason) for r in got.rejects.frame().itertuples()] == [
+        (1, "post_id", f"duplicate of record 1 (post {post})"),
+        (2, "post_id", f"duplicate of record 1 (post {repost})"),
+        (2, "post_id", f"duplicate of record 1 (post {post})"),
+    ]
+
+
 # ---------------------------------------------------------------- Bluesky
 
 

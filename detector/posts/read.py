@@ -357,6 +357,9 @@ def _read_platform(source: Any, path: str) -> PostsRead:
 
     rejects = Rejects(path)
     got = source.read(Path(path), rejects)
+    # A post read twice (a pinned post listed again in its feed, overlapping pages saved together)
+    # would count twice in every cluster and rate, as in a table.
+    got.posts = drop_duplicate_posts(got.posts, rejects)
     if got.posts.empty:
         raise NothingScoredError(f"{path}: no usable {source.platform} post ({len(rejects)} rejects)", rejects=rejects)
     skipped = ", ".join(f"{n} {why}" for why, n in sorted(got.skipped.items()))

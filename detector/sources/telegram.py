@@ -20,6 +20,7 @@ account export; several exports in one folder (each ``result.json`` below it). P
   ``date_unixtime`` is absent and then taken as UTC).
 
 A rejected message is named by its ``result.json`` and its number there (in a folder of exports).
+A chat exported twice repeats its messages: the later copies are rejected as duplicates of the first.
 Skipped and counted, not rejected: service messages (joins, pins, calls), ``"type":
 "unsupported"`` messages (media the export could not write: only their id is there) and personal
 chats (the export of a private conversation is not public activity). A name the export writes as
@@ -80,6 +81,7 @@ class Telegram(Source):
         rows: list[dict[str, Any]] = []
         skipped: Counter[str] = Counter()
         n = 0
+        first: dict[str, tuple[str, int]] = {}  # post_id -> (file, number there) of its first copy
         for f in files:
             # A reject names its result.json and the message's number in it (n counts over all files,
             # for the posts' source_row).
@@ -103,10 +105,20 @@ class Telegram(Source):
                     n += 1
                     where.k += 1
                     row = _message(n, msg, chat, rejects, skipped, where)
-                    if row is not None:
-                        rows.append(row)
+                    if row is None:
+                        continue
+                    # A chat exported twice (a later export saved beside the first) repeats its
+                    # messages: the later copy is set aside, named by its file and number there.
+                    if (seen := first.get(row["post_id"])) is not None:
+                        why = f"duplicate of message {seen[1]} of {seen[0]} (post {row['post_id']})"
+                        rejects.add(where.k, "id", why, msg, file=where.file, quiet=True)
+                        continue
+                    first[row["post_id"]] = (str(f), where.k)
+                    rows.append(row)
         if n == 0 and not skipped:
             raise EmptyInputError("no Telegram messages found", path=str(path))
+        if repeats := sum(1 for r in rejects.rows if str(r["reason"]).startswith("duplicate of message")):
+            log.warning("%s: %d messages repeat a message (chat and id) read earlier, from a chat exported twice: kept the first of each, the others are rejected", path, repeats)
         for reason, count in sorted(skipped.items()):
             log.info("%s: %d %s skipped", path, count, reason)
         return SourceRead(posts_table(rows, self.platform), [], self.platform, skipped)
