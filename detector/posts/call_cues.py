@@ -44,6 +44,10 @@ broadcast, a third person's call relayed to third parties, and an invitation's s
 them. The call model appends them with ``exclusions=True`` and then zeroes the unit columns where a
 non-political event, a broadcast or March with figures is named.
 
+Session 11 (:data:`KOSOVO_ADDITIONS`): Kosovo's Gheg Albanian forms (``t'dalim``, ``t'u dalim``, ``me u bashkue``,
+``hajt``, ``krejt``, ``nesre``, ``t'shtunën``) and its Serbian and Albanian places of protest (the Ibar bridge, Gazimestan,
+Jarinje, the municipalities of North Kosovo), added to these lists, the lexicon, the grammar, the topics and the gate.
+
 Where the words come from. Written by the helper h23 from knowledge of the languages, following
 these descriptions, never from the labelled posts or their errors:
 
@@ -105,6 +109,9 @@ INVITE_WORDS = {
         r"marshojme", r"te marshojme", r"protestojme", r"te protestojme", r"bojkotojme", r"bllokojme",
         r"merrni pjese", r"mos mungoni", r"mos mungo", r"mos heshtni", r"mos rrini", r"te jemi", r"te jeni",
         r"ju presim", r"ju mirepresim", r"ju ftojme", r"ju ftoj", r"ftojme", r"ftoj", r"fton", r"ftese", r"te ftuar",
+        # Session 11, Gheg (Kosovo, North Macedonia): "t'" for "të", the infinitive "me" + participle, "hajt", "ju pritim"
+        r"t'u dalim", r"t'dalim", r"t'bashkohemi", r"t'mblidhemi", r"t'shkojme", r"t'protestojme", r"ju pritim",
+        r"me u bashku(?:e|ar|em)", r"me dal(?:e)? (?:ne|n'\w+)",
     ],
     "sr": [
         r"dodj?ite", r"dodj?i", r"dodj?imo", r"dolazite", r"izadj?ite", r"izadj?imo", r"izidj?ite", r"izlazite", r"izlazimo",
@@ -128,11 +135,12 @@ EVENT_WORDS = {
     "sq": [
         r"protest\w*", r"tubim\w*", r"marsh\w*", r"grev\w*", r"bllokad\w*", r"bllokim\w*", r"bojkot\w*", r"demonstrat\w*",
         r"manifestim\w*", r"miting\w*", r"kundermiting\w*", r"ngujim\w*", r"homazh\w*", r"perkujtim\w*", r"okupim\w*",
+        r"barrikad\w*",  # session 11, Kosovo
     ],
     "sr": [
         r"skupu", r"skupom", r"skupovi", r"skupova", r"zbor(?:a|u|ovi|ova)?", r"plenum\w*", r"blokad\w*", r"blokir\w*",
         r"setnj\w*", r"demonstracij\w*", r"okupljanj\w*", r"strajk\w*", r"kontramiting\w*", r"bdenj\w*", r"komemoracij\w*",
-        r"cutanj\w*", r"povork\w*", r"kolon[aeu]",
+        r"cutanj\w*", r"povork\w*", r"kolon[aeu]", r"barikad\w*",  # session 11: the barricades of North Kosovo
         SERBIAN_MARCH,
     ],
     "en": [
@@ -142,7 +150,8 @@ EVENT_WORDS = {
     ],
 }  # fmt: skip
 EVERYONE_WORDS = {
-    "sq": [r"te gjithe", r"te gjitha", r"t'? ?gjithe", r"gjithkush", r"kushdo", r"mbare", r"bashke", r"te bashkuar", r"sa me shume", r"ne mase", r"masivisht"],
+    "sq": [r"te gjithe", r"te gjitha", r"t'? ?gjithe", r"gjithkush", r"kushdo", r"mbare", r"bashke", r"te bashkuar", r"sa me shume", r"ne mase", r"masivisht",
+           r"t'? ?gjith", r"krejt", r"krejt bashke"],  # session 11, Gheg
     "sr": [r"svi", r"svih", r"svima", r"svako", r"svakog", r"zajedno", r"masovno", r"u sto vecem broju", r"sto vise nas", r"svi mi"],
     "en": [r"everyone", r"everybody", r"all of you", r"y'?all", r"all together", r"together", r"en masse", r"as many as", r"in numbers", r"bring (?:a )?friends?"],
 }  # fmt: skip
@@ -150,15 +159,17 @@ SQ_DAYS = r"(?:hene|marte|merkure|enjte|premte|shtune|diele|fundjave)n?"
 SR_DAYS = r"(?:ponedeljak|ponedjeljak|utorak|sred[ua]|srijed[ua]|cetvrtak|petak|subot[ue]|nedel?j[ue]|nedjelj[ue]|vikend)"
 EN_DAYS = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|weekend)"
 SOON_WORDS = {
-    "sq": [r"sot", r"sonte", r"neser", r"nesre", r"nesr", r"pasneser", rf"(?:te|kete|ket|ete) {SQ_DAYS}", r"do te", r"do t'\w+", r"se shpejti", r"javen e ardhshme"],
+    "sq": [r"sot", r"sonte", r"neser", r"nesre", r"nesr", r"pasneser", rf"(?:te|kete|ket|ete) {SQ_DAYS}", r"do te", r"do t'\w+", r"se shpejti", r"javen e ardhshme",
+           r"pasnesre", rf"t'{SQ_DAYS}"],  # session 11, Gheg
     "sr": [r"danas", r"veceras", r"sutra", r"prekosutra", rf"(?:u|ove|ovog|ovu|ovaj|sledece|sledeci|iduce|iduci|narednog|naredne) {SR_DAYS}", r"ce se", r"cemo", r"bice", r"uskoro"],
     "en": [r"today", r"tonight", r"tomorrow", rf"(?:this|next|on|this coming) {EN_DAYS}", r"this (?:week|evening|afternoon|morning)", r"next week", r"will", r"\w+'ll", r"upcoming", r"soon"],
 }  # fmt: skip
 PEOPLE_WORDS = {
     "sq": [r"qytetar\w*", r"bashkeqytetar\w*", r"popull\w*", r"banor\w*", r"student\w*", r"te rinj\w*", r"rinia", r"rinise", r"shqiptar\w*",
-           r"vellezer", r"motra", r"prinder\w*", r"pensionist\w*", r"punetor\w*", r"minator\w*", r"mesues\w*", r"fermer\w*"],
+           r"vellezer", r"motra", r"prinder\w*", r"pensionist\w*", r"punetor\w*", r"minator\w*", r"mesues\w*", r"fermer\w*",
+           r"kosovar\w*", r"bashkatdhetar\w*"],  # session 11, Kosovo
     "sr": [r"gradjan\w*", r"sugradjan\w*", r"narod\w*", r"student\w*", r"srednjoskol\w*", r"radnici", r"radnike", r"radnika", r"prosvetar\w*",
-           r"penzioner\w*", r"poljoprivrednic\w*", r"komsij\w*", r"ljudi", r"prijatelji", r"drugari"],
+           r"penzioner\w*", r"poljoprivrednic\w*", r"komsij\w*", r"ljudi", r"prijatelji", r"drugari", r"sunarodnic\w*"],
     "en": [r"citizens?", r"people", r"students?", r"workers?", r"neighbou?rs?", r"patriots?", r"folks", r"americans?", r"voters", r"parents", r"veterans", r"friends"],
 }  # fmt: skip
 YOU_WORDS = {"sq": [r"ju", r"juve", r"ju lutem"], "sr": [r"vi", r"vas", r"vam", r"molimo"], "en": [r"you", r"your", r"y'?all"]}
@@ -185,6 +196,24 @@ TRANSFER_COLUMNS = list(CONCEPTS) + COMBO_COLUMNS
 
 
 UNIT_COLUMNS = ["u_time_place_address", "u_action_time_address"]
+
+# Session 11 (h61): every word that session added for Kosovo's Gheg Albanian and Serbian, to this module's lists, the
+# lexicon of :mod:`detector.posts.calls` and the grammar, topics and gate of :mod:`detector.posts.call_model`, in one
+# pattern, so that an evaluation can count the posts on which they fire (it decides nothing). Written from knowledge of
+# the languages and the region (the Gheg "t'" for "të" and "n'" for "në", the infinitive "me" + participle in -ue,
+# "hajt", "krejt"; the Ibar bridge of Mitrovica, Gazimestan, the Jarinje crossing, the municipalities of North Kosovo,
+# the squares of Prishtina; the barricades of 2011 and 2022; Kosovo's parties and the international missions), never
+# from labelled posts.
+KOSOVO_ADDITIONS = _rx(
+    r"barr?ikad\w*", r"t'u dalim", r"t'dalim", r"t'bashkohemi", r"t'mblidhemi", r"t'shkojme", r"t'protestojme", r"hajt",
+    r"ju pritim", r"me u bashku(?:e|ar|em)", r"me dal(?:e)? (?:ne|n'\w+)", r"svi na (?:most|barikade|jarinj\w*|gazimestan|blokad\w*)",
+    r"nesre", r"pasnesre", r"(?:ne |n')oren \d{1,2}", r"n'ora \d{1,2}", rf"t'{SQ_DAYS}", r"t'? ?gjith", r"krejt", r"kosovar\w*",
+    r"bashkatdhetar\w*", r"sunarodnic\w*", r"n'(?:bashki\w*|kuvend\w*|qeveri\w*|shesh\w*|ur[ae]\w*|komun\w*|qender|rrug\w*)",
+    r"ur(?:a|en|es) e ibrit", r"most(?:u|a)? na ibru", r"ibarsk\w* most\w*", r"ibr(?:it|u)", r"gazimestan\w*", r"jarinj\w*",
+    r"zvecan\w*", r"leposaviq\w*", r"leposavic\w*", r"zubin potok\w*", r"gracanic\w*", r"zahir pajaziti", r"nena tereze",
+    r"adem jashari", r"spomenik\w* knezu lazaru", r"ldk", r"pdk", r"aak", r"nisma", r"lista serbe", r"srpska lista", r"kfor",
+    r"eulex", r"unmik", r"asociacion\w*", r"zajednic\w* srpskih opstina",
+)
 
 # Session 10 (h50): what the labelling definition says a call is NOT, one 0/1 column per kind
 # (:func:`exclusion_matrix`). Written from the written definition of ``../shared/datasets/balkan-posts``

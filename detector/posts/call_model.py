@@ -37,7 +37,10 @@ seconds and load in a fraction of a second:
    ``ngrams=False`` the model reads only these 0/1 columns.
 3. **Linear model**: L2 logistic regression on those features, its decision value mapped to a
    probability by Platt scaling fitted on out-of-fold decision values (grouped by source and
-   author), and a threshold on that probability chosen on the same out-of-fold values.
+   author), and a threshold on that probability chosen on the same out-of-fold values. Since
+   session 11 the weights of the exclusion columns are bounded above by 0 in the fit
+   (:func:`fit_linear`'s ``nonpositive``, :func:`constrain_nonpositive`): they name what the
+   labelling definition says is not a call, so they may only lower a score.
 
 The fitted model is two files: ``call-model.npz`` (the weight vector, intercept and idf, loaded
 with ``allow_pickle=False``) and ``call-model.card.json`` (feature settings, calibration, threshold,
@@ -85,7 +88,10 @@ GATE = (
     # invitation verbs of :mod:`detector.posts.call_cues` that none of the stems above catches
     # (Albanian and Serbian: the English ones were all inside already, 144 of 144 labelled calls)
     r"|\ble te\b|\ble t'|shifemi|shkojme|nisemi|zgjohu|ftoj|fton|ftes|\bvini\b|\bbudite|\bbudimo|\bidemo\b|ponesite|povedite|ustani|stanimo"
-    r"|setajmo|protestuj|blokira(?:jmo|mo|jte)|ocekujemo vas|cekamo vas|\bzbor|plenum|povork|bdenj|homazh|ngujim)"
+    r"|setajmo|protestuj|blokira(?:jmo|mo|jte)|ocekujemo vas|cekamo vas|\bzbor|plenum|povork|bdenj|homazh|ngujim"
+    # Session 11, Kosovo: Gheg forms (the infinitive "me u bashkue", "hajt", "nesre", "ju pritim"), the barricades, the
+    # gathering places of North Kosovo (the Ibar bridge, Gazimestan, Jarinje) and its municipalities
+    r"|bashku(?:e|ar|em)\b|\bhajt\b|barr?ikad|\bnesre|\bpritim|\bibr(?:it|u)\b|gazimestan|jarinj|zvecan|leposav|gracanic)"
 )
 LEXICON_COLUMNS = ["cta_event", "cta_invite", "cta_announce", "cta_time", "cta_place", "call_to_action"]
 # The languages that get their own decision rule (threshold, lexicon fallback) when the model has
@@ -110,7 +116,9 @@ TOPICS = {
         r"|qeveri\w*|kryeminist\w*|ministr\w*|parlament\w*|kuvend\w*|bashki\w*|komun\w*|president\w*|predsedn\w*|predsjedn\w*|vlad[aeiu]\b|vlasti?\b|skupstin\w*|opstin\w*|government|congress|senat\w*|mayor|city hall|white house|capitol"
         r"|diktatur\w*|dictator\w*|liri\w*|lirise|demokraci\w*|demokratij\w*|democra\w*|drejtesi\w*|pravd\w*|justice|injustice|sloboda?\w*|freedom|liberty|rights|te drejta\w*|prava\b|korrupsion\w*|korupcij\w*|corrupt\w*|krim\w*|kriminal\w*|hajdut\w*|lopov\w*|mafi\w*|sovran\w*|kushtetut\w*|ustav\w*|constitution\w*"
         r"|zgjedhj\w*|izbor\w*|election\w*|fushat\w*|kampanj\w*|campaign\w*|kandidat\w*|candidat\w*|opozit\w*|opozicij\w*|oppos\w*|partia|partij\w*|party leader|\bpd\b|\bps\b|\blsi\b|\bvv\b|vetevendosje|sfida|sns\b|\bds\b|studen\w*|policij\w*|polici\w*|police|dhun\w*|nasilj\w*|violence"
-        r"|kunder|protiv|against|solidar\w*|mbeshtetje|podrsk\w*|support|vendosmeri\w*|dinjitet\w*|dostojanstv\w*|dignity|referendum\w*|plenum\w*|zbor\w*|racism|racist|black lives|blm|police brutality|trump|obama|hillary|clinton|nato|kosov\w*|serbi\w*|srbij\w*)\b"
+        r"|kunder|protiv|against|solidar\w*|mbeshtetje|podrsk\w*|support|vendosmeri\w*|dinjitet\w*|dostojanstv\w*|dignity|referendum\w*|plenum\w*|zbor\w*|racism|racist|black lives|blm|police brutality|trump|obama|hillary|clinton|nato|kosov\w*|serbi\w*|srbij\w*"
+        # session 11, Kosovo: its parties, the international missions, the association of Serb municipalities
+        r"|ldk|pdk|aak|nisma|lista serbe|srpska lista|kfor|eulex|unmik|asociacion\w*|zajednic\w* srpskih opstina)\b"
     ),
 }  # fmt: skip
 # Crossings of the lexicon, grammar and pattern cues with the topics (:func:`cue_matrix`).
@@ -398,15 +406,18 @@ def _char_wb_grams(docs: list[str], ngram_range: tuple[int, int], n_features: in
 GRAMMAR = {
     "past": r"\b(?:\w+(?:li|le|la|lo) (?:su|je|smo)|(?:je|su) \w+(?:li|le|la|lo|an|ana|ani|eni|en)|odrzan\w*|juce|sinoc|u mbajt|u mblodh\w*|\w+uan\b|\w+oi\b|kane \w+uar|kishin|dje\b|mbreme|protested|marched|gathered|rallied|held|yesterday|last night|were|was)\b",
     "news": r"(?:via @user|#politics|#news|#topnews|breaking|\bvideo\b|\bfoto\b|lajm|vesti|: |\|)",
-    "hortative": r"\b(?:let'?s|let us|hajde(?:mo)?|ajmo|idemo|krenimo|izadjimo|okupimo|le te|te dalim|te mblidhemi|te bashkohemi|bashkohemi|mblidhemi|protestojme|marshojme|shihemi|takohemi|te ngrihemi|ngrihemi|te jemi|vidimo se|we will|we'?ll|we are going|do te \w+me|\w+cemo)\b",
-    "imperative": r"\b(?:join|come|bring|meet|show up|stand|march|rally|be there|please|dodj?ite|izadj?ite|pridruzite|okupite|budite|krenite|dolazite|podrzite|ejani|eja|dilni|bashkohuni|bashkojuni|bashkohu|mblidhuni|ngrihuni|hajdeni|merrni|mos mungoni|mos mungo|na u bashko\w*|ju presim|ju mirepresim|jeni|vini|ju ftojme|pozivamo|pozivaju|poziva|invite[sd]?|ftojme|fton)\b",
+    "hortative": r"\b(?:let'?s|let us|hajde(?:mo)?|ajmo|idemo|krenimo|izadjimo|okupimo|le te|te dalim|te mblidhemi|te bashkohemi|bashkohemi|mblidhemi|protestojme|marshojme|shihemi|takohemi|te ngrihemi|ngrihemi|te jemi|vidimo se|we will|we'?ll|we are going|do te \w+me|\w+cemo"
+    # session 11, Gheg: "t'" for "të", the infinitive "me u bashkue"
+    r"|t'u dalim|t'dalim|t'bashkohemi|t'mblidhemi|t'shkojme|me u bashku(?:e|ar|em))\b",
+    "imperative": r"\b(?:join|come|bring|meet|show up|stand|march|rally|be there|please|dodj?ite|izadj?ite|pridruzite|okupite|budite|krenite|dolazite|podrzite|ejani|eja|dilni|bashkohuni|bashkojuni|bashkohu|mblidhuni|ngrihuni|hajdeni|merrni|mos mungoni|mos mungo|na u bashko\w*|ju presim|ju mirepresim|jeni|vini|ju ftojme|pozivamo|pozivaju|poziva|invite[sd]?|ftojme|fton"
+                  r"|hajt|ju pritim)\b",  # session 11, Gheg
     "addressee": r"\b(?:you|your|y'all|vi|vas|vam|ju|juve|te gjithe|svi|svima|gradjani|qytetare|everyone|all)\b",
     # Session 9: every weekday as a time adverbial (the day words of :mod:`detector.posts.call_cues`, from the
     # grammars: Albanian "të hënën", Serbian "u ponedeljak" / "ove subote", English "on Monday"), not three of them.
     "soon": (
-        r"\b(?:sutra|neser|tomorrow|tonight|veceras|sonte|next week"
+        r"\b(?:sutra|neser|nesre|tomorrow|tonight|veceras|sonte|next week"
         rf"|(?:this|next|on|this coming) {call_cues.EN_DAYS}|(?:u|ove|ovog|ovu|ovaj|sledece|sledeci|iduce|iduci|narednog|naredne) {call_cues.SR_DAYS}"
-        rf"|(?:te|kete|ket|ete) {call_cues.SQ_DAYS})\b"
+        rf"|(?:te|kete|ket|ete) {call_cues.SQ_DAYS}|t'{call_cues.SQ_DAYS})\b"
     ),
     "question": r"\?",
     "chatter": r"\b(?:i think|mislim|mendoj|lol|haha\w*|:\)|:d|xd)\b",
@@ -574,22 +585,134 @@ class CallModel:
         return p
 
 
-def fit_linear(X: sp.csr_matrix, y: np.ndarray, C: float, random_state: int = 0, groups: np.ndarray | None = None) -> tuple[np.ndarray, float]:
+def fit_linear(
+    X: sp.csr_matrix, y: np.ndarray, C: float, random_state: int = 0, groups: np.ndarray | None = None, nonpositive: np.ndarray | None = None
+) -> tuple[np.ndarray, float]:
     """L2 logistic regression with balanced class weights; returns ``(coef, intercept)``.
 
     With ``groups`` (say, the language of each post), the classes are balanced within each group
     and every group weighs the same in total, so that a group's share of calls in the labelled
     sample (an artefact of how the posts were drawn) is not learnt as evidence.
+
+    With ``nonpositive`` (column indices; session 11), those columns' weights are constrained to be
+    at most 0: they are cues of what the labelling definition says is *not* a call
+    (:func:`exclusion_columns`), so they may only lower a score. When liblinear's fit already gives
+    them no positive weight it is the result; otherwise :func:`constrain_nonpositive` finds the
+    minimum of the same objective under the bounds.
     """
     from sklearn.linear_model import LogisticRegression
 
     if groups is None:
         clf = LogisticRegression(C=C, class_weight="balanced", max_iter=2000, solver="liblinear", random_state=random_state)
         clf.fit(X, y)
+        sw = _class_balanced(y)
     else:
+        sw = balanced_weights(y, groups)
         clf = LogisticRegression(C=C, max_iter=2000, solver="liblinear", random_state=random_state)
-        clf.fit(X, y, sample_weight=balanced_weights(y, groups))
-    return clf.coef_.ravel().astype(np.float32), float(clf.intercept_[0])
+        clf.fit(X, y, sample_weight=sw)
+    coef, icpt = clf.coef_.ravel().astype(np.float64), float(clf.intercept_[0])
+    if nonpositive is not None and len(nonpositive) and (coef[np.asarray(nonpositive)] > 0).any():
+        coef, icpt = constrain_nonpositive(X, y, C, sw, coef, icpt, np.asarray(nonpositive))
+    return coef.astype(np.float32), float(icpt)
+
+
+# A held weight is freed when the scaled objective's slope below 0 exceeds this many times the solver's tolerance.
+RELEASE_GRADIENT = 10.0
+
+
+def constrain_nonpositive(
+    X: sp.csr_matrix, y: np.ndarray, C: float, sample_weight: np.ndarray, coef: np.ndarray, intercept: float, nonpositive: np.ndarray, max_iter: int = 3000
+) -> tuple[np.ndarray, float]:
+    """The minimum of liblinear's L2 logistic objective with the weights of ``nonpositive`` columns bounded above by 0.
+
+    The objective is the one :func:`fit_linear`'s liblinear fit minimises: ``(|w|^2 + b^2) / 2 + C sum_i
+    s_i log(1 + exp(-t_i (x_i w + b)))``, the intercept ``b`` penalised as liblinear penalises its appended
+    bias column (``intercept_scaling=1``). It is convex, so the bounded minimum is unique and is found
+    by an active set over the few bounded columns: the bounded weights that came out positive are held at
+    0 and the rest is minimised again (a trust-region Newton method, scipy's ``trust-ncg``, as liblinear's,
+    started from the previous solution); a bounded weight that turns positive joins the held ones, and a
+    held one whose gradient says the objective would fall if it went below 0 is freed, until neither
+    happens (the Karush-Kuhn-Tucker conditions of the bounded problem). Deterministic. A minimisation
+    that stops before converging is logged as a warning.
+
+    Returns ``(coef, intercept)``, ``coef`` as float64.
+    """
+    from scipy.optimize import minimize
+    from scipy.special import expit
+
+    X = sp.csr_matrix(X, dtype=np.float64)
+    # A column that is zero in every row has weight 0 (only the penalty acts on it): optimise the others.
+    used = np.flatnonzero(np.diff(X.tocsc().indptr))
+    Xu = X[:, used].tocsc()
+    t = np.where(np.asarray(y) == 1, 1.0, -1.0)
+    sw = np.asarray(sample_weight, dtype=np.float64)
+    # The objective divided by C times the total weight: the same minimum, a better-scaled problem.
+    total = float(sw.sum())
+    lam = 1.0 / (C * total)
+    # liblinear's stopping rule (tol 1e-4, sklearn's default): |grad f(w)| <= tol * min(#pos, #neg) / n * |grad f(0)|.
+    y01 = np.asarray(y) == 1
+    g0 = np.r_[Xu.T @ (-t * sw * 0.5 / total), float((-t * sw * 0.5 / total).sum())]
+    gtol = 1e-4 * max(min(int(y01.sum()), int((~y01).sum())), 1) / len(t) * float(np.linalg.norm(g0))
+    bounded = np.flatnonzero(np.isin(used, nonpositive))
+    theta = np.r_[np.asarray(coef, dtype=np.float64)[used], intercept]
+    held = {int(j) for j in bounded if theta[j] > 0}
+
+    def solve(free: np.ndarray, start: np.ndarray) -> np.ndarray:
+        A = Xu[:, free].tocsr()
+        AT = A.T.tocsr()
+        n = len(free)
+
+        def f(th: np.ndarray) -> tuple[float, np.ndarray]:
+            w, b = th[:n], th[n]
+            m = t * (A @ w + b)
+            g = -t * sw * expit(-m) / total
+            value = float((sw * np.logaddexp(0.0, -m)).sum() / total + lam * (w @ w + b * b) / 2)
+            return value, np.r_[AT @ g + lam * w, g.sum() + lam * b]
+
+        def hessp(th: np.ndarray, v: np.ndarray) -> np.ndarray:
+            p = expit(A @ th[:n] + th[n])
+            h = sw * p * (1 - p) / total
+            xv = h * (A @ v[:n] + v[n])
+            return np.r_[AT @ xv + lam * v[:n], xv.sum() + lam * v[n]]
+
+        res = minimize(f, np.r_[start[free], start[-1]], jac=True, hessp=hessp, method="trust-ncg", options={"maxiter": max_iter, "gtol": gtol})
+        if not res.success:
+            log.warning("the sign-constrained fit stopped before converging (%s): the weights are those of its last step", res.message)
+        out = np.zeros_like(start)
+        out[free], out[-1] = res.x[:n], res.x[n]
+        return out
+
+    for _ in range(2 * len(bounded) + 1):
+        theta[sorted(held)] = 0.0
+        free = np.setdiff1d(np.arange(len(used)), sorted(held))
+        theta = solve(free, theta)
+        turned = [int(j) for j in bounded if int(j) not in held and theta[j] > 0]
+        if turned:
+            held.update(turned)
+            continue
+        if held:
+            # d objective / d w_j at w_j = 0, for the held columns: positive means it would fall if w_j went below 0.
+            hs = sorted(held)
+            m = t * (Xu @ theta[:-1] + theta[-1])
+            g = np.asarray(Xu[:, hs].T @ (-t * sw * expit(-m) / total)).ravel()
+            if g.max() > RELEASE_GRADIENT * gtol:
+                held.discard(hs[int(np.argmax(g))])
+                continue
+        break
+    else:
+        log.warning("the sign-constrained fit's active set did not settle: the weights are those of its last step")
+    log.debug("sign-constrained fit: %d of %d bounded columns held at 0", len(held), len(bounded))
+    out = np.zeros(X.shape[1], dtype=np.float64)
+    out[used] = theta[:-1]
+    return out, float(theta[-1])
+
+
+def exclusion_columns(features: CallFeaturiser) -> np.ndarray:
+    """Indices of the exclusion columns (:data:`~detector.posts.call_cues.EXCLUSION_COLUMNS`) in ``features``' output (empty without them)."""
+    if not features.exclusions:
+        return np.zeros(0, dtype=np.int64)
+    n_out = features._n_out()
+    return np.arange(n_out - len(EXCLUSION_COLUMNS), n_out, dtype=np.int64)
 
 
 def fit_two_part(

@@ -111,6 +111,8 @@ EVENT = _rx(
     r"bojkot\w*", r"okupim\w*",
     # "we protest / we march" and "the march (of)"; not "mars", the month
     r"protestoj(?:me|m|ne|ni)", r"marsh(?:i|in|it|ojme|ojm)", r"manifestim(?:i|in|it)?",
+    # Session 11, Kosovo: the barricades of North Kosovo (Albanian "barrikadë", Serbian "barikada")
+    r"barrikad\w*", r"barikad\w*",
     # Russian, for the IRA data (митинг)
     r"miting\w*",
 )
@@ -134,6 +136,11 @@ INVITE = _rx(
     # "everyone in/to …", "join (the citizens)", "we await you", "don't miss", "let us rise", "we meet"
     r"te gjithe (?:ne|n|bashke|te bashkuar)", r"bashkojuni", r"na u bashko\w*", r"ju (?:mire)?presim", r"mos mungo",
     r"te ngrihemi", r"ngrihemi", r"takohemi", r"te jeni prezent\w*", r"eja dhe ti",
+    # Session 11, Gheg (Kosovo, North Macedonia): "t'" for "të", the infinitive "me" + participle, "hajt"
+    r"t'u dalim", r"t'dalim", r"t'bashkohemi", r"t'mblidhemi", r"t'shkojme", r"hajt", r"ju pritim", r"ju ftoj",
+    r"me u bashku(?:e|ar|em)", r"me dal(?:e)? (?:ne|n'\w+)",
+    # Session 11, Kosovo Serbian: everyone to the bridge, the barricades, a crossing
+    r"svi na (?:most|barikade|jarinj\w*|gazimestan|blokad\w*)",
     # Russian
     r"prihodite", r"prisoedinjajtes\w*", r"vyhodite",
 )
@@ -161,6 +168,8 @@ TIME = _rx(
     # Albanian
     r"sot", r"sonte", r"neser", r"pasneser", r"(?:ne )?ora \d{1,2}",
     r"(?:te|kete|ete) (?:hene|marte|merkure|enjte|premte|shtune|diele|fundjave)n?",
+    # Session 11, Gheg: "nesre", "n'orën 18", "t'shtunën"
+    r"nesre", r"pasnesre", r"(?:ne |n')or[ae]n? \d{1,2}", r"t'(?:hene|marte|merkure|enjte|premte|shtune|diele|fundjave)n?",
     rf"\d{{1,2}} {_MONTHS_SQ}",
     # Russian dates in the IRA data ("12 dekabrja")
     r"zavtra", r"segodnja", r"\d{1,2} (?:janvarja|fevralja|marta|aprelja|maja|ijunja|ijulja|avgusta|sentjabrja|oktjabrja|nojabrja|dekabrja)",
@@ -177,6 +186,12 @@ PLACE = _rx(
     # Albanian
     r"(?:para|perpara|te|tek|ne) (?:bashki\w*|kuvend\w*|qeveri\w*|shesh\w*|ur[aeë]\w*|godin\w*|ministri\w*|parlament\w*|prefektur\w*|komun\w*)",
     r"sheshi?\w*", r"ne qender", r"qendra e qytetit",
+    # Session 11, Gheg "n'" (in/to) before the same nouns; Kosovo's gathering places and the North Kosovo
+    # municipalities that extract.TOWN_RX does not know (it knows Prishtina, Mitrovica, Prizren, Peja ...)
+    r"n'(?:bashki\w*|kuvend\w*|qeveri\w*|shesh\w*|ur[ae]\w*|komun\w*|qender|rrug\w*)",
+    r"ur(?:a|en|es) e ibrit", r"most(?:u|a)? na ibru", r"ibarsk\w* most\w*", r"gazimestan\w*", r"jarinj\w*",
+    r"zvecan\w*", r"leposaviq\w*", r"leposavic\w*", r"zubin potok\w*", r"gracanic\w*",
+    r"(?:sheshi?\w*|bulevard\w*) (?:zahir pajaziti|nena tereze|adem jashari)", r"spomenik\w* knezu lazaru",
     # Russian
     r"na ploscadi",
 )
