@@ -101,12 +101,10 @@ for _name in ("lexicon+cues", "lexicon+cues+transfer"):
     FEATURE_SETS[_name] = FEATURE_SETS[_name] | {"exclusions": True}
 FEATURE_SETS[UNITS_SET] = {"lexicon": True, "cues": True, "units": True, "exclusions": True}
 CANDIDATES = ["lexicon+cues", "lexicon+cues+transfer", UNITS_SET]
-# Session 11 (written 01:25 and 01:52 UTC, before the one run; notes of h61): every fit of a set with the exclusion columns
-# constrains their weights to be at most 0 (call_model.fit_linear's nonpositive: they transcribe what the definition says is
-# not a call), and the lexicon, the cues, the grammar and the gate read Kosovo's Gheg Albanian and Serbian words and places.
-# The units set is no longer a candidate: chosen by no outer fold in session 7 or 10, and the constrained fits cost about one
-# more fit each (the run must fit the shared machine's slot); its code stays.
-CANDIDATES = ["lexicon+cues", "lexicon+cues+transfer"]
+# Session 11 (written 01:25, 01:52 and 01:55 UTC, before the one run; notes of h61): every fit of a set with the exclusion
+# columns constrains their weights to be at most 0 (call_model.fit_linear's nonpositive: they transcribe what the definition
+# says is not a call), and the lexicon, the cues, the grammar and the gate read Kosovo's Gheg Albanian and Serbian words and
+# places. The candidates are session 10's three.
 # Not a candidate: the blends' structure model alone (its inner out-of-fold values are combined with NGRAM_PART's).
 COMPONENTS: dict[str, dict[str, Any]] = {STRUCTURE_PART: {"lexicon": True, "cues": True, "transfer": True, "units": True, "ngrams": False}}
 # Languages left out one at a time (their posts and every group that holds one of them), trained on the rest.

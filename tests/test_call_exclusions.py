@@ -87,10 +87,9 @@ def test_a_model_with_exclusions_saves_and_loads(tmp_path: Path) -> None:
     np.testing.assert_allclose(m.decision(normalize_series(texts)), cm.CallModel(f, coef, 0.1, (1.0, 0.0), 0.5, 0.001).decision(normalize_series(texts)))
 
 
-def test_the_evaluation_offers_two_candidates_all_with_exclusions(calls_eval) -> None:  # type: ignore[no-untyped-def]
+def test_the_evaluation_offers_three_candidates_all_with_exclusions(calls_eval) -> None:  # type: ignore[no-untyped-def]
     ce = calls_eval
-    # Session 11: the units set is no longer a candidate (chosen by no outer fold in sessions 7 and 10); its code stays.
-    assert ce.CANDIDATES == ["lexicon+cues", "lexicon+cues+transfer"]
+    assert ce.CANDIDATES == ["lexicon+cues", "lexicon+cues+transfer", "lexicon+cues+units"]
     for name in ce.CANDIDATES:
         assert ce.FEATURE_SETS[name].get("exclusions") is True
     assert cm.CallFeaturiser(**ce.FEATURE_SETS["lexicon+cues+units"]).units
