@@ -93,6 +93,11 @@ READ_BY_HAND = {
     # for 356563 (a retweeted "just arrived for a campaign rally in <town> at 7pm, massive crowd expected", no invitation: 0,
     # as 72642) and 713271 (a bare "<name> rally is today, <date>": 1, as 933562)
     356563: 0, 713271: 1, 974659: 1, 753451: 1, 543143: 1, 933490: 1, 563747: 1, 488996: 1, 488941: 1,
+    # the samples of session 11's model (exclusion weights bounded at 0, Kosovo words), read by h61 (2026-12-01) with the
+    # same definition; "unsure" for 1106623 (a retweeted "heading to <state> for a big rally tonight", no invitation: 0, as
+    # 356563), 958385 (a march with its day, hour and corner relayed "via" its organisers: 1, an announcement readers can
+    # join, as 933562) and 121319 (a vigil "we might be doing tonight", with "if we do please join us" and a corner: 1)
+    1106623: 0, 751760: 1, 687877: 0, 958385: 1, 851996: 1, 563752: 1, 121319: 1, 717865: 1,
 }  # fmt: skip
 
 
@@ -102,7 +107,7 @@ def _by_reading(rows: pd.Series) -> str:
     if not seen:
         return "Not read by hand."
     unread = f" ({len(rows) - len(seen)} not read)" if len(seen) < len(rows) else ""
-    return f"Read by hand (h15, h23, h29, h33, h38, h42, h50, with the call definition of `balkan-posts/README.md`): {sum(seen)} of {len(seen)} are calls{unread}."
+    return f"Read by hand (h15, h23, h29, h33, h38, h42, h50, h61, with the call definition of `balkan-posts/README.md`): {sum(seen)} of {len(seen)} are calls{unread}."
 
 
 def _md_table(df: pd.DataFrame) -> str:

@@ -639,6 +639,28 @@ SESSION10_DESIGN = [
     "with no second person; and an invitation's shape with any of them (weighted like the topic crossings).",
 ]
 
+# Session 11's design (h61; written before the run, fixed at 01:25 UTC with amendments at 01:52 and 01:55).
+SESSION11_DESIGN = [
+    "Session 11: the same three candidates, with two changes to every one of them. (1) The weights of the seven exclusion "
+    "columns are **bounded above by 0** in every fit (inner folds, outer fits, hold-outs and the final fit): they name what "
+    "the labelling definition says is not a call, so they may only lower a score (session 10's fit gave the month March "
+    "+1.1 and an invitation's shape with an excluded kind +2.6 in log-odds). The fit is liblinear's as before; where a "
+    "bounded weight comes out positive, the minimum of the same objective under the bounds is found by an active set over "
+    "the bounded columns (the positive ones held at 0, the rest minimised again by a trust-region Newton method from the "
+    "previous solution with liblinear's stopping rule; a held column freed when the objective would fall below 0; until "
+    "neither happens: `detector.posts.call_model.constrain_nonpositive`). (2) Kosovo's Gheg Albanian and Serbian in the "
+    "word lists of the lexicon, the language-independent cues, the grammar cues, the political topic and the gate "
+    "(`call_cues.KOSOVO_ADDITIONS`), written from knowledge of the languages and the region, not from labelled posts: the "
+    "Gheg \"t'\" and \"n'\" for \"të\" and \"në\" (\"t'u dalim\", \"t'mblidhemi\", \"n'orën 18\", \"n'sheshin\", "
+    "\"t'shtunën\"), the infinitive \"me u bashkue\", \"hajt\", \"krejt\", \"ju pritim\", \"nesre\"; the Ibar bridge of "
+    "Mitrovica (\"ura e Ibrit\", \"most na Ibru\"), Gazimestan, the Jarinje crossing, Zvečan, Leposavić, Zubin Potok, "
+    "Gračanica, the squares of Prishtina (Zahir Pajaziti, Nëna Terezë, Adem Jashari), the barricades of North Kosovo, "
+    "Kosovo's parties and the international missions. Prishtina, Mitrovica, Prizren, Peja, Gjakova, Ferizaj and Gjilan "
+    "were in the towns pattern already; the extraction is not changed. The labelled posts hold no tweet from Kosovo (the "
+    "Albanian corpus's authors are from Albania and North Macedonia), so the run can only show these words inert or "
+    "helpful on the posts there are; how many of them the words fire on is given below the table.",
+]
+
 # Written from 22:59 UTC on 2026-11-30, before the one run whose figures are reported here (h50); the run's times and
 # what was read after it were added after it ended.
 SESSION10_DISCLOSURE: list[str] = [
@@ -661,6 +683,30 @@ SESSION10_DISCLOSURE: list[str] = [
     "exclusion columns and on the lead's two sentences' columns were read, and its outer errors were compared with session "
     "9's by post id and language (counts only; they were not re-read by kind, below). Nothing in the procedure, the "
     "candidates or the shipped model was changed after the run started.",
+]
+
+
+# Written after the run (h61): its times and what was read after it.
+SESSION11_DISCLOSURE: list[str] = [
+    "What was seen before deciding (session 11, disclosed): the design was fixed in writing at 01:25 UTC (notes of h61), "
+    "before any model of this session was scored on a labelled post, and amended twice before the run: at 01:52 the bounded "
+    "fit's solver (an active set with liblinear's Newton method, after L-BFGS-B was timed at 4 to 10 times a liblinear "
+    "fit on 5,300 unlabelled posts with synthetic labels, no labelled post) and the units set dropped to fit the CPU slot; "
+    "at 01:55 the units set restored, the slot being free (the account model's run had ended). The lead proposed both "
+    "changes (the bounds, after session 10's wrong-sign weights; the Kosovo words, because the hidden test holds Kosovo "
+    "tweets that `../shared` does not); h61 chose the bounded solver and every word. h61 had read, before choosing, the "
+    "whole of this section as session 10 left it (its figures, its weights on the exclusion columns and its paragraphs on "
+    "what the model gets wrong, among them \"dialect pleas from North Macedonia\" and campaign calls with a day, an hour "
+    "and a square), so the choice to add Gheg forms is not independent of them; the words come from knowledge of Gheg "
+    "and of Kosovo's places and politics, none from a labelled post. Before the run the new code was tested on "
+    "synthetic data and sentences written for the tests, and session 10's shipped model was scored with the new word "
+    "lists on the five sentences of the issue and the lead (unchanged: 0.216, 0.301, 0.703, 0.540, 0.909). The run "
+    "(01:55-02:04 UTC, `--save`, at commit d1c4d54, under the shared CPU lock, other helpers' tests beside it; this section "
+    "rendered afterwards with `--write --from-json`) printed each outer fold's choice and the fixed-split and hold-out "
+    "figures while it ran, and they were read then. After it ended, the shipped model was scored on the five sentences and "
+    "on the two finance items below, its weights on the exclusion columns were read, its outer errors were compared with "
+    "session 10's by post id, and the 22 errors that are new were read, to write the paragraph below on them. Nothing in "
+    "the procedure, the candidates or the shipped model was changed after the run started.",
 ]
 
 
@@ -749,7 +795,7 @@ def markdown(res: dict) -> str:
             "total weight: the labelled sample was drawn in strata, so a language's share of calls in it (22% of the English "
             "posts, 1% of the Albanian ones) is not evidence. The outer predictions are never "
             f"seen by any choice. Average precision of the outer scores: {n['average_precision']:.3f}.", "",
-            *SESSION10_DESIGN, "",
+            *SESSION10_DESIGN, "", *SESSION11_DESIGN, "",
             "What was seen before deciding (session 5, disclosed): the language-balanced weights were fixed after an exploratory "
             "run on these same outer folds with C and the feature set fixed, where they moved Albanian recall from 0.39 to 0.60 "
             "(precision 0.79 to 0.61) at the best-F1 threshold; the same run showed the language-independent cues not helping "
@@ -777,8 +823,12 @@ def markdown(res: dict) -> str:
             "read after it ended, to write the paragraphs below. The 3,021 posts labelled in session 6 (h31: 4 calls, many municipal invitations with a date, a "
             "time and a place) enter training and evaluation for the first time; the group check that came with them changed "
             "the fixed split (below). No per-language choice, candidate or threshold was changed after the run.", "",
-            *SESSION8_DISCLOSURE, "", *SESSION9_DISCLOSURE, "", *SESSION10_DISCLOSURE, ""]  # fmt: skip
+            *SESSION8_DISCLOSURE, "", *SESSION9_DISCLOSURE, "", *SESSION10_DISCLOSURE, "", *SESSION11_DISCLOSURE, ""]  # fmt: skip
     out += _table(n)
+    if "kosovo_additions" in res["data"]:
+        k = res["data"]["kosovo_additions"]
+        out += ["", "Session 11's Kosovo and Gheg words fire on " + "; ".join(f"{v['posts']:,} {lg} posts ({v['calls']} calls)" for lg, v in k.items())
+                + " of the labelled posts."]  # fmt: skip
     out += ["", "Choices per outer fold: " + "; ".join(f"C={c['C']:g}, {c['features']}, threshold {c['threshold']:.2f}{_rules_md(c)}" for c in n["choices"]) + ".", "",
             "Calibration of the outer probabilities:", "", "| probability | posts | calls | mean predicted |", "|---|---|---|---|"]  # fmt: skip
     out += [f"| {c['bin']} | {c['n']} | {c['calls']} | {c['mean_p']:.2f} |" for c in n["calibration"]]
@@ -843,21 +893,23 @@ def markdown(res: dict) -> str:
 # Read from the source hold-out figures above (written after the run that produced them; no
 # setting was chosen on them).
 CARRY_OVER: list[str] = [
-    "Session 10 (every candidate with the exclusion columns): trained without the student-protest site, the model finds 8 "
-    "of its 21 Serbian Cyrillic calls (1.00 / 0.38, as in sessions 6 to 9) against the lexicon's 15 (0.68 / 0.71), and 9 "
-    "of its 14 English calls (0.82 / 0.64; session 9: 8). Trained without the Albanian corpus (the inner folds chose the "
-    "new units set there, C=16), it finds 27 of its 57 calls at precision 0.40 (session 9: 24 at 0.49; the lexicon 3 at "
-    "0.20). Trained without the IRA tweets, 40 of their 130 calls at precision 0.78 (session 9's blend: 48 at 0.67; the "
-    "lexicon 69 at 0.76): English is then learnt from the 14 English calls of the student-protest site only. Trained "
-    "without the 2013-14 tweets, 2 of their 10 calls (the lexicon also 2, at precision 1.00); the 6 Albanian campaign "
-    "calls labelled in session 6 are missed by both.",
+    "Session 11 (the exclusion weights bounded at 0, the Kosovo words): across sources the model is more precise and finds "
+    "fewer calls than session 10's. Trained without the student-protest site, it finds 5 of its 21 Serbian Cyrillic calls "
+    "(1.00 / 0.24; session 10: 8) against the lexicon's 15 (0.65 / 0.71), and 7 of its 14 English calls (0.88 / 0.50; "
+    "session 10: 9). Trained without the Albanian corpus (C=256, the language-independent cues, threshold 0.47), 19 of its "
+    "57 calls at precision 0.61 (session 10: 27 at 0.40; the lexicon 3 at 0.19). Trained without the IRA tweets, 42 of "
+    "their 130 calls at precision 0.68 (session 10: 40 at 0.78; the lexicon 69 at 0.76). Trained without the 2013-14 "
+    "tweets, 3 of their 10 calls (session 10: 2; the lexicon 2 at precision 1.00); the 6 Albanian campaign calls labelled in "
+    "session 6 are missed by all. Kosovo's tweets, in the hidden test, are a source no model here was trained on: these "
+    "hold-outs, not the nested figures, are the closer guide to what the model finds there, and the two of the region's "
+    "sources (the student site, the Albanian corpus) say fewer calls than session 10's model found, at a higher precision.",
 ]
 # Read from the leave-one-language-out figures (written after the run; no setting was chosen on them).
 LOLO_NOTES: list[str] = [
-    "Little carries over between languages, as in sessions 5 to 9: a model that never saw an Albanian post finds 26 of "
-    "the 63 Albanian calls (0.41, at precision 0.57; session 9: 15 at 0.83), against 33 found when Albanian posts are in "
-    "training (nested CV above); one that never saw a Serbian post finds 10 of 25 Serbian calls (session 9: 11), and one "
-    "that never saw an English post 49 of 144 English calls (session 9: 49), both below the lexicon alone (0.68 and "
+    "Little carries over between languages, as in sessions 5 to 10: a model that never saw an Albanian post finds 16 of "
+    "the 63 Albanian calls (0.25, at precision 0.73; session 10: 26 at 0.57), against 32 found when Albanian posts are in "
+    "training (nested CV above); one that never saw a Serbian post finds 9 of 25 Serbian calls (session 10: 10), and one "
+    "that never saw an English post 50 of 144 English calls (session 10: 49), both below the lexicon alone (0.68 and "
     "0.54), whose word lists were written for each language. Why, read in session 5 from how often each column fires "
     "(counts only, no texts): the English and Serbian calls almost all name the action (82% and 90% of them carry an "
     "event word), the Albanian calls of these corpora mostly do not (26%, and 22% of the Albanian non-calls carry one, "
@@ -866,63 +918,80 @@ LOLO_NOTES: list[str] = [
 ]
 # Why the targets are not met, read from the figures of the same run.
 TARGET_NOTES: list[str] = [
-    "Session 10 put the exclusion columns (what the definition says is not a call) in every candidate and offered one new "
-    "candidate, session 5's set with the unit columns. No outer fold chose the units set (only the fixed split's inner folds "
-    "and the source hold-out without the Albanian corpus did); the outer folds chose session 5's set four times (C=16 "
-    "twice, 64, 256) and the language-independent cues once. Overall the figures did not move: 0.70 / 0.66 (154 of 232 "
-    "calls found, 66 false calls) against session 9's 0.70 / 0.66 (153, 65); the average precision of the outer scores fell "
-    "from 0.705 to 0.689. Within languages they moved apart: English 0.85 / 0.73 (session 9: 0.83 / 0.70), Serbian "
-    "Cyrillic 0.93 / 0.67 (0.83 / 0.71: one call fewer, two false calls fewer), Albanian 0.42 / 0.52 (0.48 / 0.56: two "
-    "calls fewer, seven false calls more). By post id against session 9's outer errors, 22 errors are gone (9 Albanian, 6 "
-    "English, 2 Serbian Cyrillic and 1 Croatian false calls; 4 English calls now found) and 22 are new (16 Albanian and 3 "
-    "English false calls; 2 Albanian and 1 Serbian Cyrillic calls now missed). This run does not separate the columns' "
-    "effect from the folds' other choices of C. The weights the shipped model learnt for the exclusion columns say why "
-    "they did not help more: only the non-political event (concert, fair, match, parade, clean-up ...; -1.2 in log-odds) "
-    "and, weakly, figures (-0.2) count against a call; the month March (+1.1: calls name their date), a live word with a "
-    "TV word (+0.7), a third person calling on citizens (+0.5) and an invitation's shape with any exclusion (+2.6) count "
-    "for one in these labels, against the definition's reading of them. On the fixed held-out split (not unseen: above) "
-    "the inner folds chose the new units set at C=256, which finds 54 of its 63 calls at precision 0.73 (session 9: 32 at "
-    "0.68; the lexicon 47 at 0.81), 49 of them among its 52 English calls; one split, and the procedure ships what the "
-    "outer folds chose. No language meets recall 0.75 at a precision "
-    "near 0.85 (English comes closest: 0.73 at 0.85). The lead's two sentences are still missed by the shipped model "
-    "(\"Sutra u 18h svi ispred Skupštine\" 0.216 and \"Ejani të gjithë në protestë të hënën\" 0.301, against 0.409): "
-    "the shipped set does not read the unit columns, and the columns it reads for them (a clock time, \"soon\", a "
-    "political subject, the addressee) are outweighed by the intercept and the n-grams. The same gap shows in English, "
-    "on IRA tweets (released under the MIT licence, so they may be quoted): this run's outer folds still miss \"Join Us "
-    "Wednesday 5pm TribuneTower Bring Yur Family &Friends\" (0.06), \"Join me in Wisconsin tomorrow or Colorado on Tuesday! "
-    "Green Bay- 6pm\" (0.05) and \"11 am. Malcolm X Park. Join us in DC for #sacredresistance actions\" (0.30): an "
-    "invitation, a time and a place, and no event word. The Albanian figure is close to a measure on new authors: the corpus's authors are joined "
-    "through the texts they share, its calls lie in 14 groups, and the largest holds 41 of them.",
+    "Session 11 bounded the exclusion weights at 0 and added Kosovo's Gheg Albanian and Serbian words, with session 10's "
+    "three candidates. The outer folds chose the language-independent cues three times (C=256 once, C=16 twice) and session "
+    "5's set twice (C=16); the units set, once more, by none (the fixed split's inner folds and the Albanian leave-out "
+    "chose it). Overall precision rose and recall fell a little: 0.76 / 0.64 (148 of 232 calls found, 47 false calls) "
+    "against session 10's 0.70 / 0.66 (154, 66) and the lexicon's 0.67 / 0.42; the average precision of the outer scores "
+    "0.695 (session 10: 0.689). Per language, against session 10 and the lexicon alone on the same posts: Albanian 0.53 / "
+    "0.51 (session 10: 0.42 / 0.52; 45 false calls down to 29, one call fewer; lexicon 0.19 / 0.05), English 0.88 / 0.69 "
+    "(0.85 / 0.73; 6 calls fewer, 4 false calls fewer; lexicon 0.75 / 0.54), Serbian Cyrillic 0.94 / 0.71 (0.93 / 0.67; "
+    "lexicon 0.65 / 0.71), Serbian/Bosnian/Croatian Latin 0.40 / 0.50 (0.50 / 0.50, 4 calls). On the 1,190 rows of "
+    "`calls_labelled_dev.csv`, drawn as the hidden test is: 0.78 / 0.67 (35 of 52 calls, 10 false; session 10: 0.73 / "
+    "0.67, 13 false; lexicon 0.51 / 0.50), Albanian 0.62 / 0.59 (10 of 17; session 10 0.53 / 0.59), English 0.82 / 0.69 "
+    "(9 of 13; 0.83 / 0.77), Serbian Cyrillic 0.94 / 0.75 (15 of 20; 0.93 / 0.70). This run does not separate the bounds "
+    "from the new words nor from the folds' other choices; the new words fire on 197 labelled Albanian posts (13 calls) and "
+    "3 Serbian Cyrillic ones (0 calls), most of them through the standard \"në orën\" with an hour, which the lexicon's "
+    "time words lacked and which came with the Gheg \"n'orën\", then the Gheg \"krejt\" and \"hajt\"; none of these "
+    "posts is from Kosovo, and the run cannot tell the words' effect from the bounds'. In the shipped model the bounds hold all but two exclusion weights at 0: figures "
+    "-0.28 and March with figures -0.04 in log-odds; the month March, the shape with an excluded kind, a broadcast and a "
+    "relayed call (+1.1, +2.6, +0.7, +0.5 in session 10) are at 0, and so is the non-political event (-1.2 in session 10, "
+    "when the shape crossing's +2.6 offset it; alone, the labels give it no negative weight). No target is met, and no "
+    "language reaches recall 0.75 at a precision near 0.85 (English comes closest: 0.69 at 0.88). Of the five sentences "
+    "of the issue and the lead, the shipped model finds the issue's three (\"Блокада Вршац - Пијаца у 20.00\" 0.68, "
+    "\"Shihemi neser ne proteste\" 0.51, \"Студенти из Лазаревца вас позивају на протест 10.06.\" 0.91) and still "
+    "misses the lead's two (\"Sutra u 18h svi ispred Skupštine\" 0.21, \"Ejani të gjithë në protestë të hënën\" 0.33, "
+    "against 0.336). The same gap shows on IRA tweets (released under the MIT licence, so they may be quoted): this run's "
+    "outer folds miss \"Come join us today! At Atlanta City Hall with @ItsOnUs as we Take a Stand against sexual "
+    "assault\" (0.32) and \"There will be a National Day of Action for Trans Women and Femmes of Color on March 15. Join us "
+    "in resistance and liberation!\" (0.32), both just under their fold's threshold. The Albanian figure is close to a "
+    "measure on new authors: the corpus's authors are joined through the texts they share, its calls lie in 14 groups, and "
+    "the largest holds 41 of them.",
 ]
 
 # About the final fit, read from the same run.
 SHIPPED_NOTES: list[str] = [
-    "Session 10: the rule for the final fit is unchanged (the regularisation and feature set most outer folds chose, with "
+    "Session 11: the rule for the final fit is unchanged (the regularisation and feature set most outer folds chose, with "
     "calibration and threshold from inner folds of all posts, one threshold for every language). The outer folds chose "
-    "session 5's set at C=16 twice, at C=64 and C=256 once each, and the language-independent cues at C=16 once, so C=16 "
-    "with session 5's set ships again, now with the exclusion columns, trained on all 9,588 posts: threshold 0.409 "
-    "(session 9: 0.424). On all 1,166,601 IRA posts it marks 382 posts as calls (\"Calls to protest: IRA case study\"; "
-    "session 9's model: 383). The two financial news items that name the month March and that session 9's model marked "
-    "(\"GDP growth ... for Year Ending March\", \"bond market rises ... SAN FRANCISCO, March\") are still marked: 0.88 and "
-    "0.63 on their texts up to the link (session 9's model: 0.43 and 0.74): the month-March column learnt a positive weight "
-    "(calls name their dates) that outweighs the figures column. The case study's seeded samples are "
-    "drawn anew from the new set of calls; h50 read the 9 that nobody had read (the labelling definition; "
-    "`bench/calls_case_study.py`, `READ_BY_HAND`).",
+    "session 5's set at C=16 twice and the language-independent cues at C=16 twice (and at C=256 once): a tie, which the "
+    "rule breaks by the order in which the folds voted, so C=16 with session 5's set ships again, now with the exclusion "
+    "weights bounded at 0 and the Kosovo words, trained on all 9,588 posts: threshold 0.336 (session 10: 0.409). On all "
+    "1,166,601 IRA posts it marks 409 posts as calls (\"Calls to protest: IRA case study\"; session 10's model: 382); h61 "
+    "read the 8 sampled there that nobody had read (6 calls; `bench/calls_case_study.py`, `READ_BY_HAND`). The two "
+    "financial news items that name the month March are still marked: \"India Sees GDP Growth at 7.1% for Year Ending "
+    "March\" 0.35 (session 10: 0.88) and \"U.S. municipal bond market rises ... SAN FRANCISCO, March\" 0.65 (0.63): the "
+    "month column no longer adds (+1.1 in session 10), but the n-grams of \"march\" still do, and the threshold is lower. "
+    "The synthetic New Year's concert sentence of the tests is still a false call, barely (0.35; session 10: 0.54).",
     "",
-    "Session 9's model (C=16, session 5's set with session 9's columns, threshold 0.424) marked 383 IRA posts; session 8's "
-    "385; session 7's, 410 (h38 read the 25 between them: 7 calls). Earlier sessions' final models, and what was seen "
-    "first, are described in those sessions' notes (session 5: the first run's final model, fitted with its own inner "
-    "choice on all posts, marked 667 IRA posts, of which h23 read 20 of the 183 new ones and found 1 call; the final-fit "
-    "rule was changed to the one above after those readings).",
+    "Session 10's model (C=16, session 5's set with the exclusion columns unbounded, threshold 0.409) marked 382 IRA posts; "
+    "session 9's 383; session 8's 385; session 7's, 410 (h38 read the 25 between them: 7 calls). Earlier sessions' final "
+    "models, and what was seen first, are described in those sessions' notes (session 5: the first run's final model, "
+    "fitted with its own inner choice on all posts, marked 667 IRA posts, of which h23 read 20 of the 183 new ones and "
+    "found 1 call; the final-fit rule was changed to the one above after those readings).",
 ]
 
 # What the model gets wrong, read from the outer-fold errors of the run above. Kinds of posts only:
 # the texts of balkan-posts may not be quoted or paraphrased post by post in the project.
 MISSES = [
-    "Session 10: this run's outer errors were not re-read by kind. 122 of its 144 errors are session 9's (compared by post "
-    "id); the 22 that are new are 16 Albanian and 3 English false calls and 3 missed calls (2 Albanian, 1 Serbian "
-    "Cyrillic), and the 22 that are gone are 18 false calls (9 Albanian, 6 English, 2 Serbian Cyrillic, 1 Croatian) and 4 "
-    "English calls now found. The kinds below are session 9's reading of its own errors:",
+    "Session 11: 131 outer errors (session 10: 144), 109 of them session 10's (compared by post id). Gone: 23 Albanian false "
+    "calls (a national broadcaster's school-lesson schedule in 11 copies, a river clean-up the municipality invites to in 3 "
+    "copies, a charity concert in 2, a car rally's finish in 2, a cultural evening at a castle, an evening of city music, the "
+    "history note on the protests of 1990, a headline relaying a party's invitation to a rally) and 8 English ones (an "
+    "online \"army\", a talk on legal strategies, a Sunday sermon, a morning show, a bare \"be there, 7 pm\", reports of "
+    "protests); 4 calls now found (a one-line North Macedonian plea to be at tomorrow's protest at an hour, and three of the "
+    "student site's articles, one of them in both languages). New: 7 Albanian false calls (a report of young people protesting on a symbolic day, a "
+    "politician's invitation to come out tomorrow en masse (`adc-al-431-6`, a label the second reading disputes), an "
+    "invitation to a museum for an anniversary, a note that the campaign starts tomorrow, two reports of students invited to "
+    "a talk with an artist, a TV interview announced for tonight), a Croatian job-seeker's joke, and 4 English false calls "
+    "(a talk-show host's \"If you want to encourage people to join the amazing students at Parkland for their march on the "
+    "24th, do that\", a mocking tweet about buses to rallies, \"did you guys see the overflow for #Trump's rally today?\", a "
+    "speaker at a rally tonight); and 10 calls now missed, most just under their fold's threshold: the student site's call "
+    "to join the public broadcaster's workers' protest (in both languages) and its English invitation to a protest on a date "
+    "in the north, two Albanian calls (a campaign's closing meeting tonight at an hour and a landmark, `adc-al-622-63`; a "
+    "call to resist tonight, `adc-al-77-35`) and 5 IRA calls: \"See you in the streets! #MayDay march\" (0.36), \"Our "
+    "community ... is holding a rally in memory of Sandra Bland this Saturday\" (0.28), the National Day of Action and the "
+    "Atlanta City Hall stand quoted above, and \"join us as we march 17+ miles from #NRA2DOJ on Friday\" (0.31). The kinds "
+    "below are session 9's reading of its own errors:",
     "False calls, Albanian (38): an art-festival final in 5 copies, a New Year's Eve on the square, a retro parade in 2 "
     "copies and a retro gathering, a puppet theatre, a children's play day in a park, a cultural evening at a castle, an "
     "evening of city music, a concert, a car rally's finish in 2 copies, a market's opening hours, a where-to-find-us note, "

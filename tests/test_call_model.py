@@ -154,9 +154,11 @@ def test_shipped_model_loads_fast_and_has_its_card() -> None:
     # the procedure chose session 5's feature set at C=16 again (2 of 5 outer folds; the blend was chosen by none), refitted
     # with session 9's columns (every weekday in the grammar's "soon", the whole-word Serbian march): threshold 0.4241.
     # Session 10: the same setting (2 of 5 outer folds; the new units set was chosen by none), with the exclusion columns:
-    # threshold 0.409.
+    # threshold 0.409. Session 11: the same setting again (2 of 5 outer folds; a tie with the language-independent cues at
+    # C=16, broken by the order of the votes), with the exclusion weights bounded at 0: threshold 0.3355.
     assert m.rules == {} and card["rules"] == {}
-    assert m.threshold == 0.409 and m.features.units is False and m.features.transfer is False and m.features.exclusions is True
+    assert "at most 0" in card["choice"]["fit"]
+    assert m.threshold == 0.3355 and m.features.units is False and m.features.transfer is False and m.features.exclusions is True
     assert card["choice"]["C"] == 16.0 and card["choice"]["features"] == "lexicon+cues"
     assert card["training_data"]["calls"] >= 150
     assert 0 < m.base_rate < 0.05
@@ -193,13 +195,15 @@ def test_calls_are_found(text: str, model: cm.CallModel) -> None:
 
 # A known false call of session 10's model (0.54 against 0.409; session 9's: 0.37): the exclusion column "an invitation's
 # shape with a non-political event" learnt a positive weight on the labels, larger than the negative one of the
-# non-political event itself. Kept, failing, so that a later model that fixes it is seen.
+# non-political event itself. Kept, failing, so that a later model that fixes it is seen. Session 11's model bounds those
+# weights at 0 (both are at 0 now: the labels give the non-political event no negative weight either) and still marks it,
+# barely: 0.35 against 0.336.
 KNOWN_FALSE_CALLS = {"Ejani nesër në Sheshin Skënderbej nga ora 22:30 për të pritur Vitin e Ri me koncert"}
 
 
 @pytest.mark.parametrize(
     "text",
-    [pytest.param(t, marks=pytest.mark.xfail(strict=True, reason="session 10's model marks it a call")) if t in KNOWN_FALSE_CALLS else t for t in NOT_CALLS],
+    [pytest.param(t, marks=pytest.mark.xfail(strict=True, reason="sessions 10 and 11's models mark it a call")) if t in KNOWN_FALSE_CALLS else t for t in NOT_CALLS],
 )
 def test_reports_and_chatter_are_not_calls(text: str, model: cm.CallModel) -> None:
     out = score_calls(pd.Series([text]), model=model)
