@@ -701,7 +701,7 @@ SESSION11_DISCLOSURE: list[str] = [
     "and of Kosovo's places and politics, none from a labelled post. Before the run the new code was tested on "
     "synthetic data and sentences written for the tests, and session 10's shipped model was scored with the new word "
     "lists on the five sentences of the issue and the lead (unchanged: 0.216, 0.301, 0.703, 0.540, 0.909). The run "
-    "(01:55-02:04 UTC, `--save`, at commit d1c4d54, under the shared CPU lock, other helpers' tests beside it; this section "
+    "(01:55-02:04 UTC, `--save`, at commit d1c4d54 of h61's branch, c32ffd0 on main after rebasing, under the shared CPU lock, other helpers' tests beside it; this section "
     "rendered afterwards with `--write --from-json`) printed each outer fold's choice and the fixed-split and hold-out "
     "figures while it ran, and they were read then. After it ended, the shipped model was scored on the five sentences and "
     "on the two finance items below, its weights on the exclusion columns were read, its outer errors were compared with "
