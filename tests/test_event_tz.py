@@ -93,7 +93,7 @@ def test_run_reads_the_times_calls_name_in_its_tz(tmp_path: Path) -> None:
     """`detector run --tz` on the shipped IRA example (real posts): the report's call times follow the zone given."""
     root = Path(__file__).resolve().parents[1]
     got = {}
-    for tz in (None, "America/New_York"):
+    for tz in (None, "America/Chicago"):
         base = tmp_path / str(tz).replace("/", "-")
         args = ["run", "--watch", "texit-rally", "--config", str(root / "datasets" / "examples" / "watches.toml"),
                 "--from", str(root / "datasets" / "examples" / "posts" / "ira_texit_calls.csv"), "--db", str(base / "d.sqlite"),
@@ -102,8 +102,8 @@ def test_run_reads_the_times_calls_name_in_its_tz(tmp_path: Path) -> None:
         assert res.exit_code == 0, res.output
         calls = json.loads((base / "reports" / "report-texit-rally-latest.json").read_text(encoding="utf-8"))["calls"]
         got[tz] = {c["when"]: c["when_ts"] for c in calls if "Black Unity March" in c["text"]}
-    # "Come and join our Black Unity March in Cleveland ... September 17, at 1 PM": 13:00 on the post's UTC
-    # clock without --tz (an English post), 13:00 New York summer time (17:00 UTC) with it; the day alone
-    # is local midnight.
-    assert got[None] == {"September 17, at 1 PM": "2016-09-17T13:00:00Z", "September 17": "2016-09-17T00:00:00Z"}
-    assert got["America/New_York"] == {"September 17, at 1 PM": "2016-09-17T17:00:00Z", "September 17": "2016-09-17T04:00:00Z"}
+    # "Come and join our Black Unity March in Cleveland ... September 17, at 1 PM": without --tz the place's zone
+    # (a US city's since session 11, h62; it was the post's UTC clock): 13:00 New York summer time, 17:00 UTC; with
+    # --tz the zone given, which wins over the town: 13:00 Chicago summer time. The day alone is local midnight.
+    assert got[None] == {"September 17, at 1 PM": "2016-09-17T17:00:00Z", "September 17": "2016-09-17T04:00:00Z"}
+    assert got["America/Chicago"] == {"September 17, at 1 PM": "2016-09-17T18:00:00Z", "September 17": "2016-09-17T05:00:00Z"}

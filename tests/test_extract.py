@@ -180,7 +180,8 @@ SESSION8_CASES = [
     ("Join the march Sat. May 17th at the park", "en", "march", "Sat. May 17th", "2025-05-17 00:00", "date", "at the park"),
     ("Vigil Mon 5/19 7p outside City Hall", "en", "vigil", "Mon 5/19 7p", "2025-05-19 19:00", "resolved", "outside City Hall"),
     ("Today we march 4:30 from the park", "en", "march", "Today … 4:30", "2025-05-14 16:30", "resolved", "the park"),
-    ("Protest 5/17 9am-1pm in Boston, MA", "en", "protest", "5/17 9am-1pm", "2025-05-17 09:00", "resolved", "in Boston, MA"),
+    # Boston's zone since session 11 (h62): 9 am EDT.
+    ("Protest 5/17 9am-1pm in Boston, MA", "en", "protest", "5/17 9am-1pm", "2025-05-17 13:00", "resolved", "in Boston, MA"),
     ("Rally tonight at 6:30 in front of the courthouse", "en", "rally", "tonight at 6:30", "2025-05-14 18:30", "resolved",
      "in front of the courthouse"),
     # "today at 5:30" posted at 11:00 is the 5:30 still to come; an emoji glued to the hour.
@@ -207,7 +208,8 @@ SESSION8_CASES = [
     ("Rally in West Virginia tomorrow", "en", "rally", "tomorrow", "2025-05-15 00:00", "date", "in West Virginia"),
     ("Stand in Solidarity with the strikers tomorrow", "en", "gathering", "tomorrow", "2025-05-15 00:00", "date", ""),
     ("Rally in Memory of the victims tonight", "en", "rally", "tonight", "2025-05-14 00:00", "date", ""),
-    ("Join us Wednesday 4PM, Anti-Trump Protest Austin, TX", "en", "protest", "Wednesday 4PM", "2025-05-14 16:00", "resolved", "Austin, TX"),
+    # Austin's zone since session 11 (h62): posted 04:00 CDT on Wednesday, 4 PM CDT that day.
+    ("Join us Wednesday 4PM, Anti-Trump Protest Austin, TX", "en", "protest", "Wednesday 4PM", "2025-05-14 21:00", "resolved", "Austin, TX"),
     # Event words: "protestni marš" is a march; the Albanian meeting, demonstration.
     ("Pozivamo vas na protestni marš u subotu", "bs", "march", "u subotu", "2025-05-16 22:00", "date", ""),
     ("Mos mungoni në takimin e madh nesër në orën 18", "sq", "rally", "nesër në orën 18", "2025-05-15 16:00", "resolved", ""),

@@ -28,7 +28,7 @@ MARCH_CASES = [
     # The month, as before: a day after it, a clock time, a year.
     ("March 17 rally at noon", "rally", "March 17 … at noon", "2026-03-17 12:00", "resolved"),
     ("Join the march on March 5 at 3pm", "march", "March 5 at 3pm", "2026-03-05 15:00", "resolved"),
-    ("Rally March 17, 2026 in Austin", "rally", "March 17, 2026", "2026-03-17 00:00", "date"),
+    ("Rally March 17, 2026 in Austin", "rally", "March 17, 2026", "2026-03-17 05:00", "date"),  # Austin's midnight (CDT)
 ]  # fmt: skip
 
 
@@ -96,7 +96,7 @@ TOWN_CASES = [
     ("Prosvjed sutra u 18h u Splitu", "hr", "u Splitu", "Europe/Zagreb (place: Split)"),
     ("Split, Zagreb, Rijeka: prosvjed sutra u 18h", "hr", "Split", "Europe/Zagreb (place: Split)"),
     ("Protest sutra u 18h u Nišu", "sr", "u Nišu", "Europe/Belgrade (language: sr)"),
-    ("Rally in Buffalo tomorrow at noon", "en", "in Buffalo", "UTC (language: en)"),
+    ("Rally in Buffalo tomorrow at noon", "en", "in Buffalo", "America/New_York (place: Buffalo)"),
 ]  # fmt: skip
 
 
@@ -201,3 +201,29 @@ def test_the_bench_counts_the_calls_whose_day_the_us_zones_decide(extract_eval) 
     said = " ".join(bench.session11_section(per_call.reset_index()).split())
     assert "of 2 labelled calls with a post time, 1 now take their day from the US zones (6th: English, IRA 1)" in said
     assert "the labels agree with 0 of them; 1 are `no post zone` (6th: English, IRA 1)" in said
+
+
+# A US city as the call's place gives its zone, as a town of the Balkans' towns table does (session 11, h62).
+US_PLACE_CASES = [
+    # text, posted (UTC), where, when_ts (UTC), when_zone, when_status
+    # 05:52 UTC on 22 July 2015 is 01:52 in New York: "today" is the 22nd there (the US zones alone disagree).
+    ("Unite today in Times Square, NYC for the rally", "2015-07-22 05:52", "in Times Square, NYC", "2015-07-22 04:00",
+     "America/New_York (place: NYC)", "date"),
+    ("Rally tomorrow at noon in Chicago", "2015-07-22 05:52", "in Chicago", "2015-07-23 17:00", "America/Chicago (place: Chicago)", "resolved"),
+    ("Protest in St. Louis tomorrow at 5pm", "2015-07-22 05:52", "in St. Louis", "2015-07-23 22:00", "America/Chicago (place: St. Louis)", "resolved"),
+    # Phoenix keeps standard time all year (UTC-07:00); posted 22:52 on the 21st there.
+    ("Rally tomorrow at noon at the capitol in Phoenix", "2015-07-22 05:52", "at the capitol in Phoenix", "2015-07-22 19:00",
+     "America/Phoenix (place: Phoenix)", "resolved"),
+    # A town with its state's postal code: the zone of most of the state's people.
+    ("Rally in Boston, MA tomorrow at noon", "2015-07-22 05:52", "in Boston, MA", "2015-07-23 16:00", "America/New_York (place: Boston, MA)", "resolved"),
+    ("Rally in Tyler, TX on Friday at 6pm", "2015-07-22 05:52", "in Tyler, TX", "2015-07-24 23:00", "America/Chicago (place: Tyler, TX)", "resolved"),
+    # "Washington" (the capital or the state) gives none: the US zones decide the day, or disagree.
+    ("Rally tomorrow at noon in Washington", "2015-07-22 05:52", "in Washington", None, "", "no post zone"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "posted", "where", "utc", "zone", "status"), US_PLACE_CASES)
+def test_a_us_city_as_the_place_gives_its_zone(text: str, posted: str, where: str, utc: str | None, zone: str, status: str) -> None:
+    got = extract_one(text, pd.Timestamp(posted, tz="UTC"), "en")
+    assert (got["where"], got["when_zone"], got["when_status"]) == (where, zone, status)
+    assert pd.isna(got["when_ts"]) if utc is None else got["when_ts"] == pd.Timestamp(utc, tz="UTC")

@@ -94,8 +94,8 @@ PLACE_CASES = [
     ("Rally Saturday 6 PM ET in Kragujevac", "en", None, SUMMER, "2025-07-12 22:00", "America/New_York (written: ET)"),
     ("Protest tomorrow at 7 PM IST in Split", "en", None, SUMMER, "2025-07-11 17:00",
      "Europe/Zagreb (written: IST, ambiguous (India, Israel or Ireland): not used; place: Split)"),
-    # No town of the table as the place: the language's zone (no US city gives a zone; a town outside the place neither).
-    ("Rally Saturday 6 PM in Chicago", "en", None, SUMMER, "2025-07-12 18:00", "UTC (language: en)"),
+    # A US city as the place gives its zone too (session 11, h62); a town outside the place none.
+    ("Rally Saturday 6 PM in Chicago", "en", None, SUMMER, "2025-07-12 23:00", "America/Chicago (place: Chicago)"),
     ("Students of Prishtina: protest tomorrow at 18:00 in front of the Assembly", "en", None, SUMMER, "2025-07-11 18:00",
      "UTC (language: en)"),
 ]  # fmt: skip

@@ -79,7 +79,7 @@ def _posts_notes(name: str, example: str, read_as: str) -> list[str]:
 CALLS = (
     'times written in calls ("tomorrow at 18h") read in the zone of the post\'s language (bs, hr, mk, sq, sr, sr-Cyrl: Europe/Belgrade; others: UTC, '
     "their day only where every zone the post may be in agrees, for English the US zones, else when_status 'no post zone'), "
-    "or of the call's place when it is a town of the Balkans' towns table; "
+    "or of the call's place when it is a town of the Balkans' towns table or a US city; "
     "give --tz for the zone of the posts' place; a zone a call writes after its clock time (\"6 PM ET\") is read as written, "
     "and its when_zone says so"
 )

@@ -37,7 +37,8 @@ else in the time zone of the language (Central European for Albanian, Serbian, B
 Croatian, whatever the code's script or region: ``sr-Latn``, ``sq-AL``; the post's own UTC clock
 otherwise, since an English post says nothing about where it is); :func:`event_zone` says which. Without ``--tz``,
 a town of the towns table that is the call's place (``where``: "in Kragujevac", "ispred Skupštine u Beogradu") gives
-its country's zone before the language's (:func:`_place_zone`; a US city gives none). A zone the call
+its country's zone before the language's (:func:`_place_zone`; since session 11 a US city, "in Chicago", or a town with
+its state, "Boston, MA", gives its zone too). A zone the call
 writes after its clock time ("Rally Saturday 6 PM ET") wins over all three: "ET", "CT", "MT" and "PT" are their IANA
 zones, which follow the date (America/New_York: 6 PM ET is 22:00 UTC in July, 23:00 UTC in January); "EST", "EDT",
 "CST", "CDT", "MST", "MDT", "PST", "PDT", "CET", "CEST", "EET", "EEST", "BST", "GMT" and "UTC" are the one offset each
@@ -805,7 +806,7 @@ _COUNTRY_ZONES = {"RS": "Europe/Belgrade", "XK": "Europe/Belgrade", "AL": "Europ
 def _place_zone(f: Folded, original: str, place: tuple[int, int] | None) -> tuple[str, str] | None:
     """``(zone, town)`` of the first town of the towns table written with a capital inside the call's place
     (``place``: its span in ``original``), or ``None``: "ispred Skupštine u Kragujevcu", "in Kragujevac" ->
-    ``("Europe/Belgrade", "Kragujevac")``. A town of another country (a US city) gives no zone."""
+    ``("Europe/Belgrade", "Kragujevac")``; else a US city or a town and its state (:func:`_us_place_zone`, session 11)."""
     if place is None:
         return None
     i, j = np.searchsorted(f.source, [place[0], place[1]])
@@ -817,6 +818,38 @@ def _place_zone(f: Folded, original: str, place: tuple[int, int] | None) -> tupl
         if hit and hit[0] <= j:
             country, name = hit[1]
             return _COUNTRY_ZONES[country], name
+    return _us_place_zone(f, original, place, i, j)
+
+
+# Session 11 (h62): a US city as the call's place gives its zone too, as a town of the towns table does: the cities
+# :data:`TOWN_RX` lists (not "washington", the capital or the state, nor "columbia", South Carolina's or Missouri's),
+# and a town written with a state's postal code ("Boston, MA", :data:`_US_PLACE`): the zone of most of the state's
+# people (Texas Central, Florida and Kentucky Eastern, Tennessee Central, Arizona its own).
+_EASTERN, _CENTRAL, _MOUNTAIN, _PACIFIC = "America/New_York", "America/Chicago", "America/Denver", "America/Los_Angeles"
+_US_CITY_ZONES = {
+    "new york": _EASTERN, "nyc": _EASTERN, "baltimore": _EASTERN, "philly": _EASTERN, "philadelphia": _EASTERN, "atlanta": _EASTERN,
+    "charlottesville": _EASTERN, "cleveland": _EASTERN, "buffalo": _EASTERN, "chicago": _CENTRAL, "dallas": _CENTRAL,
+    "austin": _CENTRAL, "houston": _CENTRAL, "ferguson": _CENTRAL, "st louis": _CENTRAL, "minneapolis": _CENTRAL,
+    "phoenix": "America/Phoenix", "los angeles": _PACIFIC, "san francisco": _PACIFIC,
+}  # fmt: skip
+_STATE_ZONES = {
+    **dict.fromkeys("CT DE DC FL GA IN KY ME MD MA MI NH NJ NY NC OH PA RI SC VT VA WV".split(), _EASTERN),
+    **dict.fromkeys("AL AR IL IA KS LA MN MS MO NE ND OK SD TN TX WI".split(), _CENTRAL),
+    **dict.fromkeys("CO ID MT NM UT WY".split(), _MOUNTAIN), **dict.fromkeys("CA NV OR WA".split(), _PACIFIC),
+    "AZ": "America/Phoenix", "AK": "America/Anchorage", "HI": "Pacific/Honolulu",
+}  # fmt: skip
+
+
+def _us_place_zone(f: Folded, original: str, place: tuple[int, int], i: int, j: int) -> tuple[str, str] | None:
+    """``(zone, town as written)`` of a US city or a town and state inside the call's place (see above), or ``None``."""
+    for t in TOWN_RX.finditer(f.text, i, j):
+        zone = _US_CITY_ZONES.get(" ".join(t.group(0).split("/")[0].replace(".", "").split()))
+        if zone and _town_word(f, original, t.start(), t.end()):
+            return zone, original[int(f.source[t.start()]) : int(f.source[t.end() - 1]) + 1]
+    us = _US_PLACE.search(original, place[0], place[1])
+    if us:
+        state = us.group(0).rsplit(",", 1)[1].strip()
+        return _STATE_ZONES[state], us.group(0)
     return None
 
 
@@ -994,7 +1027,7 @@ def zone_note(tz: str | None) -> str:
     return (
         f"times written in calls (\"tomorrow at 18h\") read in the zone of the post's language ({local}: {zones}; others: UTC,"
         " their day only where every zone the post may be in agrees, for English the US zones, else when_status 'no post zone'),"
-        " or of the call's place when it is a town of the Balkans' towns table;"
+        " or of the call's place when it is a town of the Balkans' towns table or a US city;"
         f" give --tz for the zone of the posts' place{written}"
     )
 
