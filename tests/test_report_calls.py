@@ -281,19 +281,31 @@ def test_the_calls_section_shows_the_zone_next_to_the_resolved_time(tmp_path: Pa
     """h56: the zone a call's time was read in (post_scores.csv's when_zone) is next to the time in the page and the
     JSON. Invented call (none from ../shared), posted Thursday 10 July 2025 12:00 UTC: "this Saturday 6 PM ET" is
     12 July 18:00 in New York (EDT), 22:00 UTC."""
+    call, html = _report_of_one_call(tmp_path, "Join us! Protest rally in front of City Hall this Saturday 6 PM ET, everyone come!", "2025-07-10T12:00:00Z")
+    assert (call["when"], call["when_ts"], call["when_zone"], call["when_status"]) == (
+        "this Saturday 6 PM ET", "2025-07-12T22:00:00Z", "America/New_York (written: ET)", "resolved")
+    assert "→ 2025-07-12 22:00:00 UTC, read in <bdi>America/New_York (written: ET)</bdi></span>" in html
+
+
+def test_the_calls_section_says_why_a_time_has_no_timestamp(tmp_path: Path) -> None:
+    """h62 (session 11): an English "tomorrow at noon" posted at 05:00 UTC is the 11th in New York and the 10th in Los
+    Angeles; the post's zone is not known, so the page says `no post zone` after the time instead of a timestamp.
+    Invented call (none from ../shared)."""
+    call, html = _report_of_one_call(tmp_path, "Join us! Protest rally in front of City Hall tomorrow at noon, everyone come!", "2025-07-11T05:00:00Z")
+    assert (call["when"], call["when_ts"], call["when_zone"], call["when_status"]) == ("tomorrow at noon", None, "", "no post zone")
+    assert '<bdi>tomorrow at noon</bdi> <span class="note when-ts">(<bdi>no post zone</bdi>)</span>' in html
+
+
+def _report_of_one_call(tmp_path: Path, text: str, created_at: str) -> tuple[dict[str, Any], str]:
+    """`detector posts` then `report --from-dir` on one English post: its call in the report's JSON, and the page."""
     src = tmp_path / "calls.csv"
-    text = "Join us! Protest rally in front of City Hall this Saturday 6 PM ET, everyone come!"
-    src.write_text(f'post_id,author_id,text,created_at,lang\n1,a,"{text}",2025-07-10T12:00:00Z,en\n', encoding="utf-8")
+    src.write_text(f'post_id,author_id,text,created_at,lang\n1,a,"{text}",{created_at},en\n', encoding="utf-8")
     out = tmp_path / "out"
     _posts_run(src, out, "clusters", "accounts")
     res = CliRunner().invoke(cli, ["report", "--from-dir", str(out), "-o", str(tmp_path / "rep")])
     assert res.exit_code == 0, res.output
-    doc = json.loads((tmp_path / "rep" / "report-latest.json").read_text(encoding="utf-8"))
-    [call] = doc["calls"]
-    assert (call["when"], call["when_ts"], call["when_zone"], call["when_status"]) == (
-        "this Saturday 6 PM ET", "2025-07-12T22:00:00Z", "America/New_York (written: ET)", "resolved")
-    html = (tmp_path / "rep" / "report-latest.html").read_text(encoding="utf-8")
-    assert "→ 2025-07-12 22:00:00 UTC, read in <bdi>America/New_York (written: ET)</bdi></span>" in html
+    [call] = json.loads((tmp_path / "rep" / "report-latest.json").read_text(encoding="utf-8"))["calls"]
+    return call, (tmp_path / "rep" / "report-latest.html").read_text(encoding="utf-8")
 
 
 # A synthetic article-length call (the blokade site posts such articles; their texts cannot be
