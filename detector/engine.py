@@ -17,6 +17,11 @@ Accounts
     client; every copy after the first (in partition, then record order) is rejected, as the local
     engine rejects later copies.
 
+Posts: a post id found in two partitions (exports that overlap) is kept in the first, in partition
+    order, and its later copies are rejected, as the local engine keeps the first in a file; ids
+    made from record numbers are qualified with the partition's name (:func:`partition_names`), so
+    that they never meet. Only the repeated ids reach the client.
+
 Posts: how clusters that span partitions are still found
     Coordination needs every post of one cluster together, and a cluster may span partitions.
     1. On the workers, each partition emits compact *candidate keys* per post: the reposted id,
@@ -636,14 +641,15 @@ def decide_account_orders(files: list[str], input_path: str, fmt: str | None, da
 
 
 def _post_part(
-    path: str, part: int, fmt: str | None, dates: Any = None, columns: dict[str, str] | None = None, order: str | None = None
+    path: str, part: int, fmt: str | None, dates: Any = None, columns: dict[str, str] | None = None, order: str | None = None, name: str | None = None
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Canonical posts (+ ``_part``), rejects, the partition's author profiles as accounts, and its date notes (:func:`notes_frame`).
 
     The accounts are the profiles embedded in the posts (``_ira`` False) and the partial profiles
     of the IRA CSV, followers and following at each author's latest post (``_ira`` True).
     ``dates`` (:class:`detector.dates.DateRules`) are the user's rules, a copy per partition;
-    ``order`` is the day/month order settled for the whole input (:func:`decide_input_order`).
+    ``order`` is the day/month order settled for the whole input (:func:`decide_input_order`);
+    ``name`` qualifies ids made from record numbers (default the file's stem; :func:`partition_names`).
     The date notes (times without a zone, dotted dates read day-first) are not logged here, where
     each partition, read maybe more than once, would say its own: the client joins them and says
     each once for the input (:func:`_say_date_notes`).
@@ -666,7 +672,7 @@ def _post_part(
     posts = posts.copy()
     if len(posts) and (posts["post_id"] == "r" + posts["source_row"].astype(str)).all():
         # Ids made from record numbers repeat across files: qualify them with the file's name.
-        posts["post_id"] = (Path(path).stem + ":" + posts["post_id"]).astype("string")
+        posts["post_id"] = ((name or Path(path).stem) + ":" + posts["post_id"]).astype("string")
     posts["_part"] = np.int64(part)
     accounts = author_accounts(users, path, rejects=rejects) if users else _account_meta().drop(columns=["_file", "_order"])
     accounts = accounts.assign(_part=np.int64(part), _ira=False)
@@ -677,6 +683,43 @@ def _post_part(
     if rejects.notes.get("unknown_columns"):
         notes["unknown_columns"] = set(rejects.notes["unknown_columns"])
     return posts, _rejects_frame(rejects.frame()), accounts, notes_frame(notes)
+
+
+def partition_names(files: list[str]) -> list[str]:
+    """A name per partition for the ids made from record numbers: the file's stem, unless two
+    files share one (``day-1/posts.csv``, ``day-2/posts.csv``): then the path from the folder they
+    have in common, so that no two partitions make the same ids."""
+    stems = [Path(f).stem for f in files]
+    if len(set(stems)) == len(stems):
+        return stems
+    root = os.path.commonpath([str(Path(f).parent) for f in files])
+    return [str(Path(f).relative_to(root).with_suffix("")).replace(os.sep, "/") for f in files]
+
+
+def _later_copies(posts: pd.DataFrame, first: pd.Series) -> pd.Series:
+    """True for a post whose id an earlier partition holds too (``first``: post_id to its partition)."""
+    if first.empty:
+        return pd.Series(False, index=posts.index)
+    kept_in = posts["post_id"].astype(str).map(first)
+    return (kept_in.notna() & (kept_in != posts["_part"])).astype(bool)
+
+
+def _drop_later_posts(posts: pd.DataFrame, first: pd.Series) -> pd.DataFrame:
+    return posts[~_later_copies(posts, first).to_numpy()]
+
+
+def _later_post_rejects(posts: pd.DataFrame, first: pd.DataFrame, files: list[str]) -> pd.DataFrame:
+    if first.empty:
+        return _rejects_frame(pd.DataFrame(columns=REJECT_COLUMNS))
+    later = posts[_later_copies(posts, first["_part"]).to_numpy()]
+    rows = []
+    for pid, part, row in later[["post_id", "_part", "source_row"]].itertuples(index=False):
+        f = first.loc[str(pid)]
+        rows.append({
+            "file": files[int(part)], "row": int(row), "field": "post_id", "action": "rejected",
+            "reason": f"duplicate of record {int(f['source_row'])} in {files[int(f['_part'])]} (post {pid})", "raw": str(pid),
+        })  # fmt: skip
+    return _rejects_frame(pd.DataFrame(rows, columns=REJECT_COLUMNS))
 
 
 def _say_date_notes(part_notes: pd.DataFrame, input_path: str) -> list[str]:
@@ -919,7 +962,8 @@ def _analyse_partitioned(
     files = [str(f) for f in list_partitions(input_path)]
     with stage(timings, "read and keys"):
         orders = decide_input_order(files, str(input_path), fmt, dates, columns)
-    reads = [dask.delayed(_post_part, nout=4)(f, i, fmt, dates, columns, o) for i, (f, o) in enumerate(zip(files, orders, strict=True))]
+    names = partition_names(files)
+    reads = [dask.delayed(_post_part, nout=4)(f, i, fmt, dates, columns, o, n) for i, (f, o, n) in enumerate(zip(files, orders, names, strict=True))]
     posts = dd.from_delayed([r[0] for r in reads], meta=_posts_meta(), verify_meta=False)
     profiles = dd.from_delayed(
         [r[2] for r in reads], meta=_account_meta().drop(columns=["_file", "_order"]).assign(_part=pd.Series(dtype="int64"), _ira=pd.Series(dtype=bool)), verify_meta=False
@@ -930,6 +974,21 @@ def _analyse_partitioned(
     # (persisting the posts alone released the reads: the rejects, profiles and notes read files twice,
     # and without a client every compute read every file).
     posts, profiles, rejects_dd, notes_dd = dask.persist(posts, profiles, rejects_dd, notes_dd)
+    # A post id in two partitions (exports that overlap): the first copy in partition order is kept
+    # and the later ones rejected, as the local engine keeps the first in a file. Only the repeated
+    # ids (and where their first copy is) reach the client.
+    counts = posts.groupby("post_id")["_part"].agg(["min", "count"]).compute()
+    repeated = counts[counts["count"] > 1]
+    repeated.index = repeated.index.astype(str)
+    if len(repeated):
+        firsts = posts[posts["post_id"].isin(repeated.index.astype(str).tolist())][["post_id", "_part", "source_row"]].compute()
+        firsts = firsts[firsts["_part"].to_numpy() == firsts["post_id"].astype(str).map(repeated["min"]).to_numpy()]
+        first = firsts.set_index(firsts["post_id"].astype(str))[["_part", "source_row"]]
+        dup_rejects = posts.map_partitions(_later_post_rejects, first, files, meta=_rejects_frame(pd.DataFrame()), align_dataframes=False)
+        rejects_dd = dd.concat([rejects_dd, dup_rejects])
+        posts = posts.map_partitions(_drop_later_posts, first["_part"], meta=posts._meta, align_dataframes=False)
+        posts, rejects_dd = dask.persist(posts, rejects_dd)
+        log.warning("%s: %d records repeat a post_id of an earlier partition: kept the first of each, the others are rejected", input_path, int((repeated["count"] - 1).sum()))
 
     # Steps 1-3: candidate keys, shuffled by key; only posts sharing a key reach the client.
     with stage(timings, "read and keys"):
