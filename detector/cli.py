@@ -367,12 +367,22 @@ def score_command(
 @click.option("--use", "make_current", is_flag=True, help="Make the registered model the one score, posts and run use.")
 @click.option("--notes", help="A note kept in the registered model's card.")
 @click.option("--random-state", type=int, default=0, show_default=True)
+@click.option(
+    "--skip-control", is_flag=True,
+    help="With --labels: train without the missing-fields control (it takes minutes: two fits per public collection); the card says it was not run.",
+)
 @handle_errors
-def train_command(tables: str | None, labels_path: str | None, output: str | None, make_current: bool, notes: str | None, random_state: int) -> None:
+def train_command(
+    tables: str | None, labels_path: str | None, output: str | None, make_current: bool, notes: str | None, random_state: int, skip_control: bool = False
+) -> None:
     """Train the account model and register it (or write it to -o) with its card.
 
     A new model is added to the registry as a new version; it is used only after
     `detector models use VERSION` (or with --use), so a retrain never silently changes scores.
+
+    With --labels, the missing-fields control runs first (EVALUATION.md, "Analyst labels"): if the
+    labels would make the model call real people suspicious for the profile fields the labelled
+    accounts lack, nothing is trained and the exit code is 2. The card records the control.
 
     Example:
 
@@ -392,8 +402,19 @@ def train_command(tables: str | None, labels_path: str | None, output: str | Non
         table, info = add_analyst_labels(table, labels_path)
         hashes["analyst_labels"] = info["sha256"]
     table = model.shipped_training_rows(table, tuple(c.name for c in datasets.COLLECTIONS))
+    control = None
+    if labels_path:
+        from detector.training import labels
+
+        control = "not run (--skip-control)"
+        if not skip_control:
+            analyst = table["collection"].eq(labels.ANALYST).to_numpy()
+            click.echo("missing-fields control of the labels: two fits per public collection (minutes; --skip-control skips it)", err=True)
+            control = labels.require_control(table[~analyst], table[analyst], random_state=random_state, path=labels_path)
     # as in the evaluated procedure: a counts-only bot collection trains beside humans cut to its fields
     m = model.train(datasets.with_training_copies(table, random_state), random_state=random_state, data_hashes=hashes)
+    if control is not None:
+        m.card["analyst_labels_control"] = control
     model.record_shipped_unseen(m.card)  # the nested evaluation of this procedure, when this model is its product
     oof = m.card["metrics_out_of_fold"]
     summary = (

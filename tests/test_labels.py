@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -127,7 +128,8 @@ def test_cli_train_with_labels_then_register(tmp_path: Path, public_small: pd.Da
     mine.write_text(IRA_HEAD, encoding="utf-8")
     runner = CliRunner()
     out = tmp_path / "m.npz"
-    trained = runner.invoke(cli, ["train", "--tables", str(tables), "--labels", str(mine), "-o", str(out)])
+    # the control is tested below on two collections; here it would take two fits per collection
+    trained = runner.invoke(cli, ["train", "--tables", str(tables), "--labels", str(mine), "-o", str(out), "--skip-control"])
     assert trained.exit_code == 0, trained.output
     # the shipped procedure's public collections, plus the three usable analyst labels
     kept = int(public_small["collection"].isin(model.TRAINING_COLLECTIONS).sum()) + 3
@@ -136,3 +138,56 @@ def test_cli_train_with_labels_then_register(tmp_path: Path, public_small: pd.Da
     assert added.exit_code == 0, added.output
     card = runner.invoke(cli, ["models", "show", "--json"])
     assert '"analyst": 3' in card.output and '"analyst_labels": "' + datasets.sha256(mine) in card.output
+    assert '"analyst_labels_control": "not run (--skip-control)"' in card.output
+
+
+def _synthetic_wrong_labels() -> pd.DataFrame:
+    """Synthetic labels, wrong on purpose: 250 real verified-2019 humans cut to three counts and labelled
+    bot, as analyst rows. A model trained with them can learn "these fields missing" = bot."""
+    verified = datasets.load_training_table(collections=("verified-2019",)).sample(250, random_state=2)
+    kept = ["account_id", "screen_name", "followers_count", "friends_count", "statuses_count", "collected_at"]
+    rows = verified.copy()
+    for c in rows.columns.difference([*kept, "collection", "label", "kind", "source"]):
+        rows[c] = rows[c].where(pd.Series(False, index=rows.index))
+    return rows.assign(label=1, collection=labels.ANALYST, kind="analyst_inauthentic")
+
+
+@pytest.mark.slow
+@pytest.mark.usefixtures("small_booster")
+def test_cli_train_refuses_labels_that_fail_the_missing_fields_control(tmp_path: Path, public_small: pd.DataFrame) -> None:
+    """``train --labels`` runs the control before training: labels that teach "fields missing" train
+    nothing (exit 2, no file), and the message gives the figure."""
+    tables = tmp_path / "tables"
+    tables.mkdir()
+    # Two public collections with both classes (two fits each); the other tables present but empty.
+    two = public_small["collection"].isin(["botometer-feedback-2019", "cresci-2017"])
+    for name, part in public_small.groupby("collection"):
+        (part if two[part.index].all() else part.iloc[:0]).to_parquet(tables / f"{name}.parquet", index=False)
+    # Synthetic labels, wrong on purpose: 250 real verified-2019 humans (not in the tables), cut to
+    # three counts and labelled bot. A model trained with them learns "these fields missing" = bot.
+    verified = datasets.load_training_table(collections=("verified-2019",)).sample(250, random_state=2)
+    wrong = tmp_path / "wrong.csv"
+    verified[["account_id", "screen_name", "followers_count", "friends_count", "statuses_count", "collected_at"]].assign(label="bot").to_csv(wrong, index=False)
+    refused = CliRunner().invoke(cli, ["train", "--tables", str(tables), "--labels", str(wrong), "-o", str(tmp_path / "wrong.npz")])
+    assert refused.exit_code == 2, refused.output
+    # a quarter of real people pushed over 0.8 (+0.40 when written): refused, with the figure
+    assert re.search(r"the labels fail the missing-fields control \(with the labels, the largest change .* is \+0\.[3-9]\d+ \(.*; limit \+0\.05\)\)", refused.output), refused.output
+    assert "--skip-control" in refused.output
+    assert not (tmp_path / "wrong.npz").exists()
+
+
+def test_control_verdict_in_words() -> None:
+    control = pd.DataFrame({
+        "left out": ["botometer-feedback-2019", "cresci-2017"], "genuine accounts": [250, 250],
+        "mean score public": [0.22, 0.15], "score >= 0.8 public": [0.12, 0.008],
+        "mean score public + analyst": [0.25, 0.16], "score >= 0.8 public + analyst": [0.15, 0.02],
+    })  # fmt: skip
+    assert labels.passes_control(control)
+    assert labels.control_verdict(control) == (
+        "passed: with the labels, the largest change in the share of a left-out collection's genuine accounts "
+        "(fields the labelled profiles lack blanked) scoring 0.8 or more is +0.030 (botometer-feedback-2019; limit +0.05)"
+    )
+    worse = control.assign(**{"score >= 0.8 public + analyst": [0.15, 0.412]})
+    assert not labels.passes_control(worse)
+    assert labels.control_verdict(worse).startswith("failed: ") and labels.control_verdict(worse).endswith("is +0.404 (cresci-2017; limit +0.05)")
+    assert labels.control_verdict(control.iloc[:0]) == "not measured: no public collection with both classes to leave out"

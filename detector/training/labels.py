@@ -319,7 +319,7 @@ def evaluate_analyst_labels(
         pick = rng.choice(idx, size=max(1, int(round(held_out_share * len(idx)))), replace=False)
         test_mask[pick] = True
     a_train, a_test = analyst[~test_mask], analyst[test_mask]
-    blank = [c for c in ("name", "description", "followers_count", "friends_count", "listed_count", "favourites_count", "statuses_count", "created_at", "default_profile", "default_profile_image", "profile_use_background_image", "url", "location", "lang") if c in analyst.columns and analyst[c].isna().all()]
+    blank = _blank_columns(analyst)
     loco_rows, control_rows, equal_rows = [], [], []
     # Features the analyst profiles give at all: the only ones an equal-fields model may use.
     from detector.accounts.features import compute_features, fit_bigrams
@@ -372,18 +372,91 @@ def evaluate_analyst_labels(
     return result
 
 
-def passes_control(result: AnalystEvaluation, *, max_rise: float = 0.05) -> bool:
+def _blank_columns(analyst: pd.DataFrame) -> list[str]:
+    """The profile fields no analyst-labelled account has: blanked in the control's genuine accounts."""
+    fields = (
+        "name", "description", "followers_count", "friends_count", "listed_count", "favourites_count", "statuses_count", "created_at",
+        "default_profile", "default_profile_image", "profile_use_background_image", "url", "location", "lang",
+    )  # fmt: skip
+    return [c for c in fields if c in analyst.columns and analyst[c].isna().all()]
+
+
+def passes_control(result: AnalystEvaluation | pd.DataFrame, *, max_rise: float = 0.05) -> bool:
     """Whether the analyst's labels may go into a production model, by the missing-fields control.
 
     False when adding them raises, in any left-out collection, the share of genuine accounts
     (with the analyst profiles' missing fields blanked) scoring 0.8 or more by more than
     ``max_rise``: the model would then call real people suspicious for lacking fields.
+    ``result`` is an evaluation or its control table (:func:`missing_fields_control`).
     """
-    c = result.control
+    c = result.control if isinstance(result, AnalystEvaluation) else result
     if c.empty:
         return True
     rise = c["score >= 0.8 public + analyst"] - c["score >= 0.8 public"]
     return bool((rise <= max_rise).all())
+
+
+def missing_fields_control(public: pd.DataFrame, analyst: pd.DataFrame, *, random_state: int = 0) -> pd.DataFrame:
+    """The missing-fields control of training on all of ``analyst``'s rows (what ``detector train --labels`` does).
+
+    For each public collection with both classes, left out in turn: its genuine accounts, with the
+    fields no analyst profile has blanked, scored by a model trained on the other public collections
+    without and with the analyst rows (two fits per collection). One row per collection, with the
+    columns of :attr:`AnalystEvaluation.control`; :func:`passes_control` reads it.
+    """
+    shared = public["account_id"].astype(str).isin(set(analyst["account_id"].astype(str)))
+    public = public[~shared]  # as in evaluate_analyst_labels: the public side never holds the analyst's accounts
+    blank = _blank_columns(analyst)
+    rows = []
+    two_class = [c for c, n in public.groupby("collection")["label"].nunique().items() if n == 2]
+    for coll in sorted(two_class):
+        train = public[public["collection"] != coll]
+        test = public[public["collection"] == coll]
+        genuine = _blanked(test[test["label"] == 0], blank)
+        row: dict[str, Any] = {"left out": coll, "genuine accounts": len(genuine)}
+        for name, tab in (("public", train), ("public + analyst", pd.concat([train, analyst], ignore_index=True))):
+            score, _ = _verdicts(_fit(tab, random_state), genuine)
+            row[f"mean score {name}"] = round(float(score.mean()), 4)
+            row[f"score >= 0.8 {name}"] = round(float((score >= 0.8).mean()), 4)
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def require_control(public: pd.DataFrame, analyst: pd.DataFrame, *, random_state: int = 0, path: str = "", max_rise: float = 0.05) -> str:
+    """Run :func:`missing_fields_control` and return its verdict in words; raise when the labels fail it.
+
+    Raises
+    ------
+    InputError
+        The labels fail the control: a model trained with them would call real people suspicious
+        for lacking the fields the labelled profiles lack.
+    """
+    control = missing_fields_control(public, analyst, random_state=random_state)
+    verdict = control_verdict(control, max_rise=max_rise)
+    log.info("%s: missing-fields control %s", path, verdict)
+    if not passes_control(control, max_rise=max_rise):
+        raise InputError(
+            f"the labels fail the missing-fields control ({verdict.removeprefix('failed: ')}): a model trained with them "
+            "would call real people suspicious for the profile fields the labelled accounts lack, so none was trained. "
+            "Give the labelled accounts fuller profiles, or train with --skip-control at your own risk "
+            "(EVALUATION.md, 'Analyst labels')",
+            path=path,
+        )
+    return verdict
+
+
+def control_verdict(control: pd.DataFrame, *, max_rise: float = 0.05) -> str:
+    """The control in words, for a model card and for the analyst: passed or failed, and the largest rise."""
+    if control.empty:
+        return "not measured: no public collection with both classes to leave out"
+    rise = control["score >= 0.8 public + analyst"] - control["score >= 0.8 public"]
+    worst = int(rise.to_numpy().argmax())
+    words = "passed" if passes_control(control, max_rise=max_rise) else "failed"
+    return (
+        f"{words}: with the labels, the largest change in the share of a left-out collection's genuine accounts (fields the "
+        f"labelled profiles lack blanked) scoring 0.8 or more is {rise.iloc[worst]:+.3f} ({control['left out'].iloc[worst]}; "
+        f"limit +{max_rise:.2f})"
+    )
 
 
 def analyst_section(result: AnalystEvaluation, *, source: str = "") -> str:
