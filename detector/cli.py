@@ -360,10 +360,19 @@ def score_command(
         click.echo(f"note: {safe_message(notice.replace(run.input, shown))}", file=out)
 
 
+def _npz_name(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """A model file name ends in .npz: refused before training, not after (the file is .npz whatever its name)."""
+    if value is not None and not value.lower().endswith(".npz"):
+        from pathlib import Path
+
+        raise click.BadParameter(f"a model is written as .npz (plain arrays, no pickle): name it {Path(value).with_suffix('.npz').name}, not {Path(value).name}")
+    return value
+
+
 @cli.command("train")
 @click.option("--tables", type=click.Path(file_okay=False, exists=True), help="Folder of canonical training tables (default: datasets/accounts).")
 @click.option("--labels", "labels_path", type=click.Path(dir_okay=False, exists=True), help="Analyst labels: CSV of account_id,label plus the accounts' profiles (see README).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the model to this file instead of registering it.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), callback=_npz_name, help="Write the model to this .npz file (and its card, NAME.card.json) instead of registering it.")
 @click.option("--use", "make_current", is_flag=True, help="Make the registered model the one score, posts and run use.")
 @click.option("--notes", help="A note kept in the registered model's card.")
 @click.option("--random-state", type=int, default=0, show_default=True)

@@ -599,3 +599,11 @@ def test_say_unusable_keeps_the_blank_fields_blank() -> None:
     assert say_unusable(reason, {"followers_count", "created_at"}) == "↑ 1 post in total; unusable: follower count, creation date"
     assert say_unusable(reason, {"listed_count"}) == reason
     assert say_unusable("↑ 1 post in total", {"followers_count"}) == "↑ 1 post in total"
+
+
+def test_train_refuses_a_model_file_not_named_npz_before_training(tmp_path: Path) -> None:
+    # the file would be .npz whatever its name (and m.npz and m.skops shared one card before session 11)
+    result = run("train", "--tables", str(tmp_path), "-o", str(tmp_path / "m.skops"))
+    assert result.exit_code == 2
+    assert "a model is written as .npz (plain arrays, no pickle): name it m.npz, not m.skops" in result.stderr
+    assert list(tmp_path.iterdir()) == []

@@ -681,3 +681,36 @@ def test_a_retrain_by_the_shipped_procedure_carries_the_shipped_figures(tmp_path
     analyst["training"]["collections"]["analyst"] = 200
     assert "unseen_collections" not in record_shipped_unseen(analyst)
     assert "unseen_collections" not in record_shipped_unseen(json.loads(json.dumps(shipped)), shipped=tmp_path / "none.npz")
+
+
+@pytest.mark.parametrize(
+    ("model_file", "card"),
+    [
+        ("m.npz", "m.card.json"),
+        ("M.NPZ", "M.card.json"),
+        ("m.skops", "m.skops.card.json"),  # it was m.card.json too: m.npz and m.skops shared one card
+        ("m", "m.card.json"),
+        ("account-model.npz", "account-model.card.json"),  # the shipped and registry files keep their names
+    ],
+)
+def test_each_model_file_has_its_own_card(model_file: str, card: str, tmp_path: Path) -> None:
+    assert card_path(tmp_path / model_file) == tmp_path / card
+
+
+def test_a_model_is_saved_under_an_npz_name_only(additive_model: AccountModel, tmp_path: Path) -> None:
+    with pytest.raises(InputError, match=r"a model is written as \.npz \(plain arrays, no pickle\): name the file m\.npz, not m\.skops"):
+        save_model(additive_model, tmp_path / "m.skops")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_model_whose_card_sits_under_the_old_shared_name_says_so(additive_model_path: Path, tmp_path: Path) -> None:
+    # A model written as m.skops before session 11 kept its card as m.card.json (the name m.npz's card has).
+    shutil.copy(additive_model_path, tmp_path / "m.skops")
+    shutil.copy(card_path(additive_model_path), tmp_path / "m.card.json")
+    with pytest.raises(ModelError) as err:
+        load_model(tmp_path / "m.skops")
+    assert str(err.value) == (
+        f"model card missing beside the model: {tmp_path / 'm.skops.card.json'} (m.card.json is the card of m.npz; if it belongs to m.skops, rename it)"
+    )
+    (tmp_path / "m.card.json").rename(tmp_path / "m.skops.card.json")
+    assert load_model(tmp_path / "m.skops").version == load_model(additive_model_path).version

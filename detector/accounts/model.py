@@ -49,7 +49,7 @@ from detector.accounts.features import (
     compute_features,
     fit_bigrams,
 )
-from detector.errors import ModelError
+from detector.errors import InputError, ModelError
 from detector.io import atomic_path
 
 log = logging.getLogger(__name__)
@@ -1071,8 +1071,17 @@ def _fold_log_odds(table: pd.DataFrame, features: tuple[str, ...], booster: Boos
 
 
 def save_model(model: AccountModel, path: str | Path) -> Path:
-    """Write ``<path>`` (``.npz`` of plain arrays) and ``<stem>.card.json``, each atomically."""
+    """Write ``<path>`` (``.npz`` of plain arrays) and its card (:func:`card_path`), each atomically.
+
+    Raises
+    ------
+    InputError
+        ``path`` does not end in ``.npz``: the file is an ``.npz`` archive whatever its name, and a
+        name such as ``model.skops`` would tell a reader (and skops) it is something else.
+    """
     path = Path(path)
+    if path.suffix.lower() != ".npz":
+        raise InputError(f"a model is written as .npz (plain arrays, no pickle): name the file {path.with_suffix('.npz').name}, not {path.name}", path=str(path))
     arrays: dict[str, Any] = {**model.explainer.to_arrays(), "bigrams": model.bigrams, "calibration": np.asarray(model.calibration, dtype="float64")}
     if model.groups is not None:
         arrays.update(model.groups.to_arrays())
@@ -1085,11 +1094,12 @@ def save_model(model: AccountModel, path: str | Path) -> Path:
 
 
 def card_path(path: str | Path) -> Path:
+    """The card beside a model file: ``m.npz`` -> ``m.card.json``; any other name its own, ``m.skops`` ->
+    ``m.skops.card.json`` (it was ``m.card.json`` too, so two model files shared one card)."""
     p = Path(path)
-    stem = p.name
-    for suffix in (".npz", ".skops"):
-        stem = stem.removesuffix(suffix)
-    return p.with_name(stem + ".card.json")
+    if p.suffix.lower() == ".npz":
+        return p.with_name(p.name[: -len(".npz")] + ".card.json")
+    return p.with_name(p.name + ".card.json")
 
 
 _ARRAYS = ("thresholds", "threshold_offsets", "values", "value_offsets", "nan_values", "intercept", "baseline", "bigrams", "calibration")
@@ -1111,7 +1121,9 @@ def load_model(path: str | Path) -> AccountModel:
         raise ModelError(f"no model at {path}: run `detector train` (or `make run`, which trains when it is missing)")
     cpath = card_path(path)
     if not cpath.exists():
-        raise ModelError(f"model card missing beside the model: {cpath}")
+        older = path.with_name(path.stem + ".card.json")  # where a card of a non-.npz name was before session 11
+        hint = f" ({older.name} is the card of {path.stem}.npz; if it belongs to {path.name}, rename it)" if older != cpath and older.exists() else ""
+        raise ModelError(f"model card missing beside the model: {cpath}{hint}")
     try:
         card = json.loads(cpath.read_text(encoding="utf-8"))
     except ValueError as exc:
