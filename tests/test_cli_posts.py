@@ -86,6 +86,16 @@ def test_bad_input_exit_codes(tmp_path: Path) -> None:
     assert code == 4 and "none.skops" in err
 
 
+def test_a_search_page_without_results_is_an_empty_input_not_a_rejection(tmp_path: Path) -> None:
+    """An X API v2 search with no result answers {"meta": {"result_count": 0}}, and `detector collect
+    --jsonl-out` saves it so. It said "every record was rejected (0 rejects)" (exit 3): none was."""
+    page = tmp_path / "quiet.jsonl"
+    page.write_text('{"meta": {"result_count": 0}}\n{"meta": {"result_count": 0, "newest_id": null}}\n', encoding="utf-8")
+    code, _, err = _run(str(page), "-o", str(tmp_path / "s.csv"))
+    assert code == 2 and "quiet.jsonl: no posts: 2 X API responses with no data (result_count 0)" in err
+    assert not (tmp_path / "s.csv").exists()
+
+
 def test_shipped_example_runs(tmp_path: Path) -> None:
     code, _, err = _run(str(EXAMPLE), "-o", str(tmp_path / "s.csv"), "--accounts-out", str(tmp_path / "a.csv"))
     assert code == 0, err

@@ -245,6 +245,31 @@ def test_exit_codes_of_bad_configuration_and_input(data_dir: Path, tmp_path: Pat
     assert pd.read_csv(written[0])[["row", "field", "reason"]].values.tolist() == [[1, "content", "no text"]]
 
 
+def test_a_day_with_no_new_posts_is_a_run_that_says_so(data_dir: Path, tmp_path: Path) -> None:
+    """Cron over daily exports: a quiet day's file holds no post, as a CSV with its header only, an
+    empty file, or the JSONL `detector collect --jsonl-out` writes from a search without results.
+    The run failed (exit 2 "the CSV has a header but no rows", or exit 3 "every record was rejected
+    (0 rejects)"), and that day had no report. It is a run that imports nothing, says so, and
+    reports the posts of the lookback."""
+    assert invoke("--watch", "ferguson", "--from", str(PHEME)).exit_code == 0
+    header, empty, page = tmp_path / "day-2.csv", tmp_path / "day-3.jsonl", tmp_path / "day-4.jsonl"
+    header.write_text("post_id,author_id,text,created_at\n", encoding="utf-8")
+    empty.write_text("", encoding="utf-8")
+    page.write_text('{"meta": {"result_count": 0}}\n', encoding="utf-8")
+    for quiet, why in (
+        (header, "the CSV has a header but no rows"),
+        (empty, "the file is empty"),
+        (page, "no posts: 1 X API response with no data (result_count 0)"),
+    ):
+        res = invoke("--watch", "ferguson", "--from", str(quiet))
+        assert res.exit_code == 0, res.output
+        assert f"imported no post ({quiet}: {why}); 37 post(s) analysed" in res.output
+    with open_store(None, data_dir) as s:
+        assert list(s.runs("ferguson")["status"]) == ["ok", "ok", "ok", "ok"]
+    assert counts(data_dir)["posts"] == 37
+    assert (data_dir / "reports" / "ferguson" / "report-ferguson-latest.html").exists()
+
+
 def test_an_online_run_without_a_token_says_so_and_exits_2(data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("X_BEARER_TOKEN", raising=False)
     monkeypatch.chdir(tmp_path)  # no .env here

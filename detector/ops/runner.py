@@ -57,7 +57,13 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from detector import progress
-from detector.errors import ConfigError, DetectorError, LockedError, NothingScoredError
+from detector.errors import (
+    ConfigError,
+    DetectorError,
+    EmptyInputError,
+    LockedError,
+    NothingScoredError,
+)
 from detector.io import Rejects, write_rejects
 from detector.ops.store import Store, default_data_dir, open_store, utcnow
 from detector.ops.watch import Watch, get_watch
@@ -463,10 +469,18 @@ def import_files(
     parts = []
     seen = utcnow()
     latest_post = None  # profiles without a collection time are measured to it (read_profiles)
+    read = None
     if posts_path is not None:
         from detector.posts.read import author_accounts, read_posts
 
-        read = read_posts(posts_path, dates=dates.for_file() if dates else None, columns=columns)
+        try:
+            read = read_posts(posts_path, dates=dates.for_file() if dates else None, columns=columns)
+        except EmptyInputError as exc:
+            # A quiet day: the export holds no post (a CSV with its header only, an empty file, a
+            # search page without results). Nothing to import; the lookback's posts are reported.
+            log.warning("%s: nothing imported", exc)
+            parts.append(f"no post ({exc})")
+    if read is not None:
         rejects.extend(read.rejects)
         latest_post = read.posts["created_at"].max()
         covered = content_ids(read.posts[watch.matches(read.posts)])

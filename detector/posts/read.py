@@ -813,12 +813,14 @@ def _json_rows(
     users: dict[str, tuple[int, dict[str, Any]]] = {}
     shapes: set[str] = set()
     flat: list[tuple[int, dict[str, Any]]] = []
+    no_data = 0  # v2 responses without data: a search or timeline page with no result
     for n, rec in progress.track(_unwrap(iter_json_records(path, fmt, rejects)), "reading posts", unit="records"):
         if not isinstance(rec, dict):
             rejects.add(n, None, f"a record must be a JSON object, not {type(rec).__name__}", rec)
             continue
         if "data" not in rec and isinstance(rec.get("meta"), dict):
             log.debug("%s, record %d: a v2 page without data (result_count 0)", path, n)
+            no_data += 1
             continue
         if _is_flat_record(rec):
             shapes.add("flat")
@@ -845,6 +847,9 @@ def _json_rows(
                 "no known post shape (v1.1 tweet with 'user', X API v2 page with 'data', twarc2 tweet with 'author_id', TwiBot-20 user with 'profile' and 'tweet', "
                 "the flat table's post_id or author_screen_name, text and created_at)", rec,
             )  # fmt: skip
+    if not shapes and no_data and not len(rejects):
+        # Nothing was rejected: the responses hold no post (what collect --jsonl-out saves of a search without results).
+        raise EmptyInputError(f"no posts: {no_data} X API response{'' if no_data == 1 else 's'} with no data (result_count 0)", path=path)
     if not shapes:
         raise NothingScoredError(f"{path}: every record was rejected ({len(rejects)} rejects)", rejects=rejects)
     if "twibot20" in shapes and as_of is None and users:
