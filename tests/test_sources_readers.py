@@ -286,6 +286,24 @@ def test_tiktok_video_query():
     ]
 
 
+def test_tiktok_error_responses_say_the_apis_error(tmp_path):
+    """A researcher's script saves every page, the throttled ones too: HTTP 429 answers
+    {"data": {}, "error": {"code": "rate_limit_exceeded", ...}} (TikTok API v2 error struct: code,
+    message, log_id). It was rejected as "field 'id': missing or unreadable", naming no cause; the
+    analyst must know a page of videos is missing. A last page with no videos is no reject."""
+    page = json.loads((FIX / "tiktok" / "video_query.json").read_text(encoding="utf-8"))
+    throttled = {"data": {}, "error": {"code": "rate_limit_exceeded", "message": "The API rate limit was exceeded. Please try again later.",
+                                        "log_id": "20240515123500ABCDEF"}}  # fmt: skip
+    last = {"data": {"videos": [], "cursor": 4, "has_more": False, "search_id": "7201388525814961198"}, "error": {"code": "ok", "message": "", "log_id": "x"}}
+    (tmp_path / "pages.jsonl").write_text("".join(json.dumps(d) + "\n" for d in (page, throttled, last)), encoding="utf-8")
+    got = read_posts(tmp_path / "pages.jsonl")
+    assert got.posts["post_id"].tolist() == ["7369123456789012345", "7369123456789099999"]
+    assert [(r.row, r.field, r.reason) for r in got.rejects.frame().itertuples()] == [
+        (2, "error.code", "the API answered an error, not videos: rate_limit_exceeded: The API rate limit was exceeded. "
+                          "Please try again later. (log_id 20240515123500ABCDEF); the videos of this request are missing"),
+    ]  # fmt: skip
+
+
 # ---------------------------------------------------------------- generic CSV, and no platform at all
 
 

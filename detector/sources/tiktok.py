@@ -8,6 +8,9 @@ author: the Research API names creators by username only), ``video_description``
 ``view_count`` are engagement of the video, which the canonical posts table does not hold: they
 stay in the raw record.
 
+A saved response whose ``error.code`` is not ``ok`` (a throttled page) is set aside naming the
+API's error: the videos of that request are missing.
+
 Missing: the video's language, replies and reposts (the API has no such link), and profiles (the
 user-info endpoint is a separate query this reader does not take). No collector: the Research
 API is open to approved researchers only.
@@ -46,11 +49,28 @@ class TikTok(JSONSource):
     def read(self, path: Path, rejects: Rejects) -> SourceRead:
         rows = []
         for n, doc in self.documents(path, rejects):
+            if _api_error(n, doc, rejects):
+                continue
             for video in _videos(doc):
                 row = _video(n, video, rejects)
                 if row is not None:
                     rows.append(row)
         return SourceRead(posts_table(rows, self.platform), [], self.platform)
+
+
+def _api_error(n: int, doc: Any, rejects: Rejects) -> bool:
+    """A saved response whose ``error`` is not ``ok`` (a throttled page: ``rate_limit_exceeded``):
+    set aside naming the API's error, since the videos of that request are missing."""
+    error = doc.get("error") if isinstance(doc, dict) else None
+    if not isinstance(error, dict) or str(error.get("code", "ok")) == "ok":
+        return False
+    data = doc.get("data")
+    if isinstance(data, dict) and data.get("videos"):
+        return False  # videos came with it: read them
+    log_id = f" (log_id {error['log_id']})" if error.get("log_id") else ""
+    why = f"the API answered an error, not videos: {error.get('code')}: {error.get('message') or ''}".rstrip(": ")
+    rejects.add(n, "error.code", f"{why}{log_id}; the videos of this request are missing", doc)
+    return True
 
 
 def _videos(doc: Any) -> list[Any]:
