@@ -117,6 +117,25 @@ def test_offline_run_stores_scores_clusters_and_writes_the_report(data_dir: Path
     assert "\r" not in logged and "\r" not in res.output
 
 
+def test_records_set_aside_on_import_are_said_in_the_run_record_and_the_report(data_dir: Path) -> None:
+    """Cron sends the output to /dev/null: "records rejected on import: see ..." on stderr reached no
+    one, the run's record in the store and its summary line said nothing of them, and the report
+    read as if the whole export had been analysed. PHEME's two broken records (38, 39) are now
+    counted in the summary and named in the report's header."""
+    res = invoke("--watch", "ferguson", "--from", str(PHEME))
+    assert res.exit_code == 0, res.output
+    reports = data_dir / "reports" / "ferguson"
+    rejects = next(reports.glob("import-*.rejects.csv"))
+    said = f"2 records rejected and 0 fields ignored on import: see {rejects}"
+    assert said in res.output
+    with open_store(None, data_dir) as s:
+        assert said in s.runs("ferguson").iloc[0]["detail"]
+    note = f"2 records of {PHEME.name} were set aside, not analysed: see {rejects.name} beside this report"
+    doc = json.loads((reports / "report-ferguson-latest.json").read_text(encoding="utf-8"))
+    assert doc["input_note"] == note
+    assert note in (reports / "report-ferguson-latest.html").read_text(encoding="utf-8")
+
+
 def test_rerunning_over_the_same_data_adds_a_run_and_no_score(data_dir: Path) -> None:
     assert invoke("--watch", "ferguson", "--from", str(PHEME)).exit_code == 0
     first = counts(data_dir)

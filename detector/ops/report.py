@@ -110,6 +110,9 @@ class ReportData:
     window_note : str
         How the window was chosen, when not by the user (e.g. "the span of the data"); shown
         beside it.
+    input_note : str
+        What of the input was not analysed (a run's records set aside on import, and where they
+        are); shown under the window.
     event_tz : str, optional
         Zone of the times the calls write (the user's ``--tz``); else each post's language decides.
     names : DataFrame, optional
@@ -130,6 +133,7 @@ class ReportData:
     previous: dict[str, Any] | None = None
     top: int = 50
     window_note: str = ""
+    input_note: str = ""
     names: pd.DataFrame | None = None
     campaigns: pd.DataFrame | None = None
     event_tz: str | None = None
@@ -815,6 +819,7 @@ def build_content(data: ReportData, previous: dict[str, Any] | None = None) -> d
         "since": _iso(data.since),
         "until": _iso(data.until),
         "window_note": data.window_note,
+        "input_note": data.input_note,
         "model_versions": versions,
         "models": describe_models([*versions, *post_versions]) or [_no_model(accounts)],
         "flag_rule": {

@@ -94,6 +94,10 @@ PAUSE_POINTS = ("collect", "store", "report")
 _ID_CHUNK = 500
 
 
+def _n(k: int, noun: str) -> str:
+    return f"{k} {noun}{'' if k == 1 else 's'}"
+
+
 @dataclass
 class RunResult:
     """What one run did."""
@@ -113,6 +117,8 @@ class RunResult:
     lookalike: bool = True  # whether they were looked for (--no-lookalike: not)
     report: ReportPaths | None = None
     rejects_path: str | None = None
+    rejected: int = 0  # records of the import set aside (rejected), in rejects_path
+    fields_ignored: int = 0  # fields of kept records read as missing, in rejects_path
     stage_seconds: dict[str, float] = field(default_factory=dict)
 
     def summary(self) -> str:
@@ -120,6 +126,10 @@ class RunResult:
         parts = [
             f"run {self.run_id} of watch '{self.watch}'" + (" (resumed)" if self.resumed else ""),
             self.collected,
+            # Said here, in the run's record and the log, not only on stderr (which cron discards).
+            f"{_n(self.rejected, 'record')} rejected and {_n(self.fields_ignored, 'field')} ignored on import: see {self.rejects_path}"
+            if self.rejects_path
+            else "",
             f"{self.posts_analysed} post(s) analysed, {self.suspicious_posts} suspicious",
             f"{self.suspicious_accounts} suspicious author(s)",
             f"{self.clusters_found} cluster(s)",
@@ -329,6 +339,7 @@ def run_watch(
                     raise NothingScoredError(f"{exc}, see {result.rejects_path}", rejects=exc.rejects) from exc
                 if len(rejects):
                     result.rejects_path = write_rejects(rejects, import_rejects_stem(out_dir, from_posts, from_accounts))
+                    result.rejected, result.fields_ignored = rejects.n_rejected, len(rejects) - rejects.n_rejected
             else:
                 result.collected = collect_watch(store, watch, collector=collector, env_file=env_file, since=collect_since, max_pages=max_pages)
         _pause_point("collect")
@@ -347,7 +358,7 @@ def run_watch(
         with _stage(result, "report"):
             result.report = write_run_report(
                 store, watch, posts, started=started, lookback=lookback, out_dir=out_dir, top=top, offline=from_posts is not None,
-                event_tz=None if dates is None else dates.tz,
+                event_tz=None if dates is None else dates.tz, input_note=import_note(result, from_posts or from_accounts),
             )
     except Exception as exc:
         # A failure (not a kill) ends the run: the next cron run starts afresh rather than
@@ -800,6 +811,17 @@ def report_window(posts: pd.DataFrame, started: datetime, lookback: timedelta) -
     return since.floor("s").to_pydatetime(), until.ceil("s").to_pydatetime()
 
 
+def import_note(result: RunResult, source: str | os.PathLike[str] | None) -> str:
+    """The report's word on the records of this run's import that were set aside ("" if none)."""
+    if not result.rejects_path or source is None:
+        return ""
+    ignored = f" ({_n(result.fields_ignored, 'field')} of kept records ignored)" if result.fields_ignored else ""
+    if not result.rejected:
+        return f"{_n(result.fields_ignored, 'field')} of {Path(source).name} ignored as unreadable: see {Path(result.rejects_path).name} beside this report"
+    verb = "was" if result.rejected == 1 else "were"
+    return f"{_n(result.rejected, 'record')} of {Path(source).name} {verb} set aside, not analysed{ignored}: see {Path(result.rejects_path).name} beside this report"
+
+
 def write_run_report(
     store: Store,
     watch: Watch,
@@ -811,6 +833,7 @@ def write_run_report(
     top: int = 50,
     offline: bool = False,
     event_tz: str | None = None,
+    input_note: str = "",
 ) -> ReportPaths:
     """Write the run's report (HTML, CSV, JSON) from the store; return its :class:`ReportPaths`.
 
@@ -832,5 +855,6 @@ def write_run_report(
         data = load_report_store(store, since=since, until=until, watch=watch)
     data.top = top
     data.event_tz = event_tz  # the user's --tz: the zone of the times the calls write
+    data.input_note = input_note  # records of the import set aside: the report must not read as if all were analysed
     return write_report(data, out_dir)
 
