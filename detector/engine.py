@@ -488,7 +488,7 @@ def _score_partitioned(
         firsts = accounts[accounts["_order"].isin(dup["min"].to_numpy().tolist())][["account_id", "_order", "source_row", "_file"]].compute()
         first = firsts.set_index(firsts["account_id"].astype(str))[["_order", "source_row", "_file"]]
     model_d = dask.delayed(model, pure=True)
-    meta = pd.DataFrame({c: pd.Series(dtype="float64" if c == "score" else "object") for c in SCORE_COLUMNS})
+    meta = pd.DataFrame({c: pd.Series(dtype={"score": "float64", "verdict_held": "bool"}.get(c, "object")) for c in SCORE_COLUMNS})
     grouped = None
     if lookalike:
         from detector.accounts.lookalike import blank_lookalikes

@@ -18,6 +18,7 @@ from detector.posts.calls import (
     UNCERTAIN,
     analyse_posts,
     author_burst,
+    author_table,
     call_features,
     explain_call,
     label_for,
@@ -360,3 +361,32 @@ def test_posts_without_a_time_make_no_burst_and_no_template(tmp_path: Path) -> N
     mixed.loc[texit_rows[:4], "created_at"] = pd.NaT
     got = message_features(mixed)["burst"].to_numpy()
     assert got[texit_rows].tolist() == [0, 0, 0, 0, 3, 3, 3, 3]
+
+
+def test_a_held_verdict_is_read_from_its_column_on_every_platform(tmp_path: Path) -> None:
+    """The account model says a profile was too sparse for a verdict in ``verdict_held``. The posts job
+    read it from the reasons' first words, which a Mastodon or Bluesky profile's platform note comes
+    before: such a held score was counted as a verdict."""
+    from detector.accounts.model import PACKAGE_MODEL, load_model
+    from detector.accounts.read import read_accounts
+    from detector.posts.calls import score_author_profiles
+
+    # Synthetic profiles: two counts each, as the IRA CSV gives (too few fields for a verdict).
+    f = tmp_path / "profiles.csv"
+    f.write_text("account_id,screen_name,followers_count,friends_count,platform\nm1,m1,120,340,mastodon\nx1,x1,120,340,x\n", encoding="utf-8")
+    profiles = read_accounts(f, as_of=pd.Timestamp("2024-05-01", tz="UTC")).accounts
+    scores = score_author_profiles(profiles, load_model(PACKAGE_MODEL), lookalike=False)
+    assert scores is not None
+    assert scores["verdict_held"].tolist() == [True, True]
+    assert scores["reasons"].iloc[0].startswith("mastodon profile scored by a model trained on X")
+    assert scores["reasons"].iloc[1].startswith("too few profile fields for a verdict")
+    posts = pd.concat([_one_post("lunch"), _one_post("lunch")], ignore_index=True).assign(
+        post_id=["p1", "p2"], author_id=["m1", "x1"], platform=["mastodon", "x"]
+    )
+    scored = score_posts(posts, account_scores=scores)
+    assert scored["score"].tolist() == [0.0, 0.0] and scored["label"].tolist() == ["uncertain", "uncertain"]
+    a = scores["score"].map("{:.2f}".format).tolist()
+    assert scored["reasons"].tolist() == [f"author profile too sparse for a verdict (account score {v}, not counted)" for v in a]
+    # the author table carries the column too
+    table = author_table(posts, scored, account_scores=scores)
+    assert table.set_index("author_id")["account_verdict_held"].to_dict() == {"m1": True, "x1": True}

@@ -242,6 +242,7 @@ def test_ira_followers_and_following_are_partial_profiles(tmp_path: Path) -> Non
     authors = pd.read_csv(tmp_path / "a.csv").set_index("author_id")
     assert authors["account_score"].notna().all()
     assert (authors["account_label"] == "uncertain").all()  # two counts are too few fields for a verdict
+    assert authors["account_verdict_held"].all()  # and the author table says so in its own column
     posts = pd.read_csv(tmp_path / "p.csv")
     assert "likely-genuine" not in set(posts["label"])
     assert posts["reasons"].str.contains("author profile too sparse for a verdict").all()

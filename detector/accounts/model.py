@@ -122,7 +122,7 @@ TRAINING_COLLECTIONS: tuple[str, ...] = (
 )
 
 LABELS = ("likely-genuine", "uncertain", "suspicious")
-SCORE_COLUMNS = ["account_id", "screen_name", "score", "label", "reasons", "model_version", "platform"]
+SCORE_COLUMNS = ["account_id", "screen_name", "score", "label", "verdict_held", "reasons", "model_version", "platform"]
 
 # A calibrated probability never claims certainty: scores stay inside [SCORE_FLOOR, 1 - SCORE_FLOOR].
 SCORE_FLOOR = 0.001
@@ -1196,7 +1196,7 @@ MAX_MISSING_FOR_VERDICT = 0.5
 def score_accounts(accounts: pd.DataFrame, model: AccountModel, top_reasons: int = 3) -> pd.DataFrame:
     """Score canonical accounts: one row each, in order, with the :data:`SCORE_COLUMNS`."""
     if len(accounts) == 0:
-        return pd.DataFrame({c: pd.Series(dtype=object) for c in SCORE_COLUMNS}).astype({"score": "float64"})
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in SCORE_COLUMNS}).astype({"score": "float64", "verdict_held": "bool"})
     X, scores, contrib = predict(model, accounts)
     labels = label_scores(scores, model.thresholds)
     too_sparse = np.isnan(X).mean(axis=1) >= MAX_MISSING_FOR_VERDICT
@@ -1216,6 +1216,9 @@ def score_accounts(accounts: pd.DataFrame, model: AccountModel, top_reasons: int
             "screen_name": accounts["screen_name"].astype("str").array,
             "score": np.round(scores, 4),
             "label": labels,
+            # the label is held at uncertain for too few profile fields: the score is no verdict either
+            # way (the posts job leaves it out of a post's score); the reasons start by saying so
+            "verdict_held": too_sparse,
             "reasons": why.astype("str").array,
             "model_version": model.version,
             "platform": platform.astype("str").array,

@@ -559,8 +559,8 @@ def score_posts(
     return out
 
 
-# The account model holds the label of a profile with too few fields and starts its reasons so.
-_HELD = "too few profile fields"
+# The account model's column that says a profile was too sparse for a verdict (accounts.model.score_accounts).
+HELD = "verdict_held"
 
 
 def _keys(posts: pd.DataFrame, other: pd.DataFrame, id_col: str = "account_id", post_col: str = "author_id") -> tuple[pd.Series, pd.Series]:
@@ -575,12 +575,13 @@ def _keys(posts: pd.DataFrame, other: pd.DataFrame, id_col: str = "account_id", 
 
 
 def _held_verdicts(posts: pd.DataFrame, account_scores: pd.DataFrame | None) -> np.ndarray:
-    """Posts whose author has a profile too sparse for a verdict (the IRA CSV's two counts, say)."""
-    if account_scores is None or account_scores.empty or "reasons" not in account_scores.columns:
+    """Posts whose author has a profile too sparse for a verdict (the IRA CSV's two counts, say): the
+    account model's ``verdict_held`` column (scores without it, from elsewhere, hold none)."""
+    if account_scores is None or account_scores.empty or HELD not in account_scores.columns:
         return np.zeros(len(posts), dtype=bool)
     mine, theirs = _keys(posts, account_scores)
     first = ~theirs.duplicated().to_numpy()
-    held = np.asarray(account_scores["reasons"].astype("string").fillna("").str.startswith(_HELD).to_numpy()[first], dtype=bool)
+    held = np.asarray(account_scores[HELD].fillna(False).to_numpy(dtype=bool)[first], dtype=bool)
     at = _positions(mine, theirs[first])
     return np.where(at >= 0, held[np.maximum(at, 0)], False) if len(held) else np.zeros(len(mine), dtype=bool)
 
@@ -819,10 +820,11 @@ def author_table(
         matched = (mine, idx)
         account = mine.map(idx["score"]).astype(float)
         account_label = mine.map(idx["label"]).astype("string")
-        if "reasons" in idx.columns:
-            held = mine.map(idx["reasons"]).astype("string").fillna("").str.startswith(_HELD).astype(bool)
+        if HELD in idx.columns:
+            held = mine.map(idx[HELD]).fillna(False).astype(bool)
     out["account_score"] = account.round(4).to_numpy()
     out["account_label"] = account_label.to_numpy()
+    out["account_verdict_held"] = held.to_numpy(dtype=bool)
     template = 1 - np.exp(-g["self_repeats"].max().to_numpy(dtype=float) / TEMPLATE_SCALE)
     burst = 1 - np.exp(-g["burst"].max().to_numpy(dtype=float) / BURST_SCALE)
     # as for posts: a profile too sparse for a verdict adds nothing and allows no "likely-genuine"
