@@ -130,6 +130,31 @@ def test_telegram_null_names_and_unsupported_messages_as_tdesktop_writes_them(tm
     assert "1 unsupported messages (media the export could not write) skipped" in caplog.text
 
 
+def test_telegram_exports_without_unix_times_are_said_and_take_tz(tmp_path, caplog):
+    """Exports of older Telegram Desktop versions carry only ``date``: the exporting computer's local
+    time, without a zone. It was read as UTC without a word (a Madrid export's 11:00 became 11:00
+    UTC, two hours late). Now the reader says so, as the other readers do, and --tz places them."""
+    from detector.dates import DateRules
+
+    doc = json.loads((FIX / "telegram" / "ChatExport_2024-05-14" / "result.json").read_text(encoding="utf-8"))
+    for m in doc["messages"]:
+        m.pop("date_unixtime", None)
+    (tmp_path / "result.json").write_text(json.dumps(doc), encoding="utf-8")
+    caplog.set_level("WARNING")
+    got = read_posts(tmp_path / "result.json")
+    assert got.posts["created_at"].tolist() == [T("2024-05-14T11:00:00Z"), T("2024-05-14T11:05:00Z"), T("2024-05-14T11:10:00Z")]
+    assert (
+        f"times in column 'date' of {tmp_path / 'result.json'} (such as '2024-05-14T11:00:00') carry no time zone and were read as UTC; "
+        "if they are local times, give --tz ZONE (e.g. --tz Europe/Belgrade)"
+    ) in caplog.text
+    caplog.clear()
+    got = read_posts(tmp_path / "result.json", dates=DateRules(tz="Europe/Madrid"))
+    assert got.posts["created_at"].tolist() == [T("2024-05-14T09:00:00Z"), T("2024-05-14T09:05:00Z"), T("2024-05-14T09:10:00Z")]
+    assert "carry no time zone" not in caplog.text
+    read_posts(FIX / "telegram" / "ChatExport_2024-05-14" / "result.json")  # date_unixtime: nothing to say
+    assert "carry no time zone" not in caplog.text
+
+
 def test_a_channel_exported_twice_counts_each_message_once(tmp_path):
     """Telegram Desktop saves a second export of one chat beside the first ("ChatExport_… (1)"); an
     analyst who exports a channel again the next day has every earlier message twice in the folder.

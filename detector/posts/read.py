@@ -166,7 +166,7 @@ def read_posts(
         raise InputError("no such file", path=p)
     source = find_source(p) if fmt in (None, "json", "jsonl") else None
     if source is not None:
-        return _read_platform(source, p)
+        return _read_platform(source, p, dates, say_date_notes=say_date_notes)
     fmt = resolve_format(p, fmt)
     rejects = Rejects(p)
     rules = dates if dates is not None else DateRules()
@@ -351,12 +351,29 @@ def _ira_profiles(seen: list[pd.DataFrame | None], path: str, rejects: Rejects) 
     return canonical_from_frame(raw, path, rejects, as_utc(None))
 
 
-def _read_platform(source: Any, path: str) -> PostsRead:
-    """Read another platform's export with its own reader (:mod:`detector.sources`)."""
+def _read_platform(source: Any, path: str, dates: DateRules | None = None, *, say_date_notes: bool = True) -> PostsRead:
+    """Read another platform's export with its own reader (:mod:`detector.sources`).
+
+    Times the platform wrote without a zone (older Telegram exports' ``date``) are placed in
+    ``dates.tz`` (``--tz``) when given; else they stay read as UTC and that is said once.
+    """
     from pathlib import Path
 
     rejects = Rejects(path)
     got = source.read(Path(path), rejects)
+    if got.zoneless:
+        tz = dates.tz if dates is not None else None
+        if tz is not None:
+            rows = pd.Series(got.zoneless_rows, index=got.posts.index, dtype=bool)
+            local = got.posts.loc[rows, "created_at"].dt.tz_localize(None).dt.tz_localize(tz, ambiguous="NaT", nonexistent="NaT")
+            if n_unplaced := int(local.isna().sum()):
+                log.warning("%s: %d times fall in the hour %s skips or repeats when the clocks change: kept without a time", path, n_unplaced, tz)
+            got.posts.loc[rows, "created_at"] = local.dt.tz_convert("UTC")
+        else:
+            if dates is not None:  # the dask engine joins its partitions' notes and says them once
+                dates.unzoned.update(got.zoneless)
+            if say_date_notes:
+                log.warning("%s", unzoned_notice(path, got.zoneless))
     # A post read twice (a pinned post listed again in its feed, overlapping pages saved together)
     # would count twice in every cluster and rate, as in a table.
     got.posts = drop_duplicate_posts(got.posts, rejects)

@@ -63,12 +63,18 @@ class SourceRead:
         The platform's name, as the ``shape`` of :class:`detector.posts.read.PostsRead`.
     skipped : Counter
         Records left out on purpose, by reason (e.g. Telegram service messages); not rejects.
+    zoneless : dict
+        Field name to an example, for times the platform wrote without a zone (read as UTC);
+        ``zoneless_rows`` marks those posts (True), in the order of ``posts``. The caller says so
+        once, or places them in the user's ``--tz``.
     """
 
     posts: pd.DataFrame
     users: list[tuple[int, dict[str, Any]]]
     shape: str
     skipped: Counter[str] = field(default_factory=Counter)
+    zoneless: dict[str, str] = field(default_factory=dict)
+    zoneless_rows: list[bool] = field(default_factory=list)
 
 
 class Source:

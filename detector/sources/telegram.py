@@ -17,7 +17,8 @@ account export; several exports in one folder (each ``result.json`` below it). P
   and the text, as the IRA reader does;
 * ``reply_to_message_id`` becomes ``reply_to`` in the same chat; ``date_unixtime`` is the time
   (``date`` is the exporting machine's local time without a zone, used only when
-  ``date_unixtime`` is absent and then taken as UTC).
+  ``date_unixtime`` is absent, in older exports: read in the user's ``--tz``, else as UTC, and
+  said once).
 
 A rejected message is named by its ``result.json`` and its number there (in a folder of exports).
 A chat exported twice repeats its messages: the later copies are rejected as duplicates of the first.
@@ -121,7 +122,10 @@ class Telegram(Source):
             log.warning("%s: %d messages repeat a message (chat and id) read earlier, from a chat exported twice: kept the first of each, the others are rejected", path, repeats)
         for reason, count in sorted(skipped.items()):
             log.info("%s: %d %s skipped", path, count, reason)
-        return SourceRead(posts_table(rows, self.platform), [], self.platform, skipped)
+        marks = [r.pop("_zoneless") for r in rows]
+        example = next((m for m in marks if m is not None), None)
+        zoneless = {"date": example} if example is not None else {}
+        return SourceRead(posts_table(rows, self.platform), [], self.platform, skipped, zoneless, [m is not None for m in marks])
 
 
 def _chats(path: Path) -> list[dict[str, Any]]:
@@ -166,7 +170,10 @@ def _message(n: int, msg: Any, chat: dict[str, Any], rejects: Rejects, skipped: 
     if mid is None:
         rejects.add(where.k, "id", "missing", msg, file=where.file)
         return None
-    when = unix_time(msg["date_unixtime"]) if msg.get("date_unixtime") is not None else iso_time(msg.get("date"))
+    # Older exports carry only "date", the exporting computer's local time without a zone: read as
+    # UTC here, marked (row["_zoneless"]) so that the caller says so once or places it in --tz.
+    zoneless = msg.get("date_unixtime") is None
+    when = iso_time(msg.get("date")) if zoneless else unix_time(msg["date_unixtime"])
     if when is None:
         rejects.add(where.k, "date_unixtime", "missing or unreadable", msg, file=where.file)
         return None
@@ -201,6 +208,7 @@ def _message(n: int, msg: Any, chat: dict[str, Any], rejects: Rejects, skipped: 
         "hashtags": joined(tags),
         "lang": None,
         "source_row": n,
+        "_zoneless": str(msg.get("date")) if zoneless else None,
     }
 
 
