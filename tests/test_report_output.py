@@ -202,7 +202,9 @@ def test_run_from_files_reports_the_span_of_its_posts(tmp_path: Path) -> None:
     assert res.exit_code == 0, res.output
     doc = json.loads((tmp_path / "reports" / "report-texit-rally-latest.json").read_text(encoding="utf-8"))
     assert (doc["since"], doc["until"]) == ("2015-10-16T00:13:00Z", "2017-09-16T03:31:00Z")
-    assert doc["window_note"] == "the span of the posts imported with --from"
+    # the posts analysed are the watch's of the lookback, not only this import's (it said "the span of
+    # the posts imported with --from", and a second day's report began with the first day's posts)
+    assert doc["window_note"] == "the span of the posts analysed: imported with --from by this run and the watch's runs of the 24 h before it"
     h = doc["headline"]
     assert (h["accounts_scored"], h["posts"], h["clusters"], h["accounts_in_clusters"]) == (17, 181, 3, 11)
     members = {c["cluster_id"]: [m["screen_name"] for m in c["members"]] for c in doc["clusters"]}

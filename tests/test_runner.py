@@ -287,6 +287,8 @@ def test_a_day_with_no_new_posts_is_a_run_that_says_so(data_dir: Path, tmp_path:
         assert list(s.runs("ferguson")["status"]) == ["ok", "ok", "ok", "ok"]
     assert counts(data_dir)["posts"] == 37
     assert (data_dir / "reports" / "ferguson" / "report-ferguson-latest.html").exists()
+    doc = json.loads((data_dir / "reports" / "ferguson" / "report-ferguson-latest.json").read_text(encoding="utf-8"))
+    assert doc["window_note"] == "the span of the posts analysed: imported with --from by this run and the watch's runs of the 24 h before it"
 
 
 def test_an_online_run_without_a_token_says_so_and_exits_2(data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

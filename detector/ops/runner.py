@@ -94,6 +94,12 @@ PAUSE_POINTS = ("collect", "store", "report")
 _ID_CHUNK = 500
 
 
+def _duration(td: timedelta) -> str:
+    """A lookback as the operator writes it: 24 h, 90 min, 45 s."""
+    s = int(td.total_seconds())
+    return f"{s // 3600} h" if s % 3600 == 0 else f"{s // 60} min" if s % 60 == 0 else f"{s} s"
+
+
 def _n(k: int, noun: str) -> str:
     return f"{k} {noun}{'' if k == 1 else 's'}"
 
@@ -849,7 +855,7 @@ def write_run_report(
         span = created.min().floor("s").to_pydatetime(), created.max().ceil("s").to_pydatetime()
         data = load_report_store(
             store, since=span[0], until=span[1], watch=watch, scored_since=since, scored_until=until,
-            window_note="the span of the posts imported with --from",
+            window_note=f"the span of the posts analysed: imported with --from by this run and the watch's runs of the {_duration(lookback)} before it",
         )
     else:
         data = load_report_store(store, since=since, until=until, watch=watch)
