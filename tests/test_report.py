@@ -213,6 +213,8 @@ def test_what_changed_and_reruns_are_idempotent(tmp_path: Path) -> None:
     assert sorted(e["account_id"] for e in changes["label_changed"]) == ["Freida_Hw", "douggiemaestas"]
     moves = {e["account_id"]: round(e["delta"], 2) for e in changes["score_moves"]}
     assert moves == {"Freida_Hw": -0.33, "douggiemaestas": 0.12}
+    # written to the scores' four places (the JSON said -0.32999999999999996; a cron report 0.16509999999999997)
+    assert [e["delta"] for e in changes["score_moves"]] == [-0.33, 0.12]
     assert [c["cluster_id"] for c in changes["new_clusters"]] == ["c9"]
     assert [c["cluster_id"] for c in changes["clusters_gone"]] == ["c3"]
     acc_csv = pd.read_csv(second.csv, dtype=str, keep_default_na=False).set_index("account_id")

@@ -457,7 +457,7 @@ def compare(accounts: pd.DataFrame, clusters: list[dict[str, Any]], previous: di
             label_changed.append(entry)
         old_num = _num(old_score)
         if old_num is not None and score is not None and abs(score - old_num) >= SCORE_MOVE:
-            moves.append(entry | {"delta": score - old_num})
+            moves.append(entry | {"delta": round(score - old_num, 4)})  # to the scores' places, not a float's noise
     moves.sort(key=lambda e: -abs(e["delta"]))
 
     old_clusters = [c for c in previous.get("clusters", []) if isinstance(c, dict)]
