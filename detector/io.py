@@ -43,6 +43,10 @@ _UMASK = os.umask(0)
 os.umask(_UMASK)
 
 
+# Files a folder of Parquet parts never holds alone: a folder of them is not a Parquet dataset.
+TEXT_SUFFIXES = {".csv", ".tsv", ".txt", ".json", ".jsonl", ".ndjson"}
+
+
 def detect_format(path: str | os.PathLike[str]) -> str:
     """Tell the format of ``path`` from its content, not its name.
 
@@ -57,8 +61,19 @@ def detect_format(path: str | os.PathLike[str]) -> str:
     """
     p = Path(path)
     if p.is_dir():
-        if not any(f.is_file() and not f.name.startswith(".") for f in p.rglob("*")):
+        files = sorted(f for f in p.rglob("*") if f.is_file() and not f.name.startswith("."))
+        if not files:
             raise EmptyInputError("the folder holds no files", path=str(p))
+        # A folder is read as Parquet parts; a folder of text files (daily CSV exports) is not one,
+        # and "unreadable Parquet" would send the user looking for a Parquet file they never had.
+        kinds = {f.suffix.lower() for f in files}
+        if kinds <= TEXT_SUFFIXES:
+            shown = ", ".join(f.name for f in files[:3]) + (", ..." if len(files) > 3 else "")
+            raise UnknownFormatError(
+                f"a folder of {len(files)} {'/'.join(sorted(kinds))} files ({shown}): give one file, "
+                "or the folder with --engine dask, which reads a folder of partition files",
+                path=str(p),
+            )
         return "parquet"
     with open(p, "rb") as fh:
         head = fh.read(65536)

@@ -96,6 +96,22 @@ def test_a_search_page_without_results_is_an_empty_input_not_a_rejection(tmp_pat
     assert not (tmp_path / "s.csv").exists()
 
 
+def test_a_folder_of_csv_files_is_named_as_such(tmp_path: Path) -> None:
+    """An analyst gives the folder of daily CSV exports to the local engine. It answered "unreadable
+    Parquet: Error creating dataset. Could not read schema from 'a.csv'. Is this a 'parquet' file?"
+    (the local engine reads a folder as Parquet parts); it names what the folder holds and the two ways on."""
+    parts = tmp_path / "daily"
+    parts.mkdir()
+    for name in ("2016-10-26.csv", "2016-10-27.csv"):
+        (parts / name).write_text((FIX / "ira_calls.csv").read_text(encoding="utf-8"), encoding="utf-8")
+    code, _, err = _run(str(parts), "-o", str(tmp_path / "s.csv"))
+    assert code == 2
+    assert err.strip().splitlines()[-1] == (
+        f"error: {parts}: a folder of 2 .csv files (2016-10-26.csv, 2016-10-27.csv): give one file, "
+        "or the folder with --engine dask, which reads a folder of partition files"
+    )
+
+
 def test_shipped_example_runs(tmp_path: Path) -> None:
     code, _, err = _run(str(EXAMPLE), "-o", str(tmp_path / "s.csv"), "--accounts-out", str(tmp_path / "a.csv"))
     assert code == 0, err
