@@ -40,7 +40,7 @@ def test_score_to_a_closed_pipe_ends_quietly_with_success(tmp_path: Path) -> Non
     # 3 rows x 2,000 copies: about 1.5 MB of CSV, far over a pipe's 64 KiB buffer.
     accounts = _many_accounts(tmp_path, 2_000)
     got, code, err = _head(["score", str(accounts), "-o", "-", "--as-of", "2016-03-15", "--top", "0"], tmp_path)
-    assert got[0].startswith('"account_id","screen_name","score","label","reasons"')
+    assert got[0].startswith('"account_id","screen_name","score","label","verdict_held","reasons"')
     assert code == 0, err
     assert "Traceback" not in err and "Broken pipe" not in err and "error" not in err.lower()
 
