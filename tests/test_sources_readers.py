@@ -130,6 +130,23 @@ def test_telegram_null_names_and_unsupported_messages_as_tdesktop_writes_them(tm
     assert "1 unsupported messages (media the export could not write) skipped" in caplog.text
 
 
+def test_telegram_a_reply_to_another_chat_points_there(tmp_path):
+    """tdesktop writes "reply_to_peer_id" ("channel…", "chat…", "user…") beside "reply_to_message_id"
+    when the replied message is in another chat (a discussion group answering its channel's post).
+    The reply pointed at the message of that number in this chat: another message altogether."""
+    (tmp_path / "result.json").write_text(json.dumps({
+        "name": "Vecinos Centro", "type": "public_supergroup", "id": 1799887766,
+        "messages": [
+            {"id": 30, "type": "message", "date_unixtime": "1715678400", "from": "Ana", "from_id": "user5550001",
+             "reply_to_message_id": 2, "reply_to_peer_id": "channel1811223344", "text": "¿a qué hora?"},
+            {"id": 31, "type": "message", "date_unixtime": "1715678460", "from": "Luis", "from_id": "user5550002",
+             "reply_to_message_id": 30, "text": "a las 18h"},
+        ],
+    }), encoding="utf-8")  # fmt: skip
+    got = read_posts(tmp_path / "result.json")
+    assert rows(got.posts, ["post_id", "reply_to"]) == [("1799887766/30", "1811223344/2"), ("1799887766/31", "1799887766/30")]
+
+
 def test_telegram_exports_without_unix_times_are_said_and_take_tz(tmp_path, caplog):
     """Exports of older Telegram Desktop versions carry only ``date``: the exporting computer's local
     time, without a zone. It was read as UTC without a word (a Madrid export's 11:00 became 11:00

@@ -15,7 +15,8 @@ account export; several exports in one folder (each ``result.json`` below it). P
 * ``forwarded_from`` makes the message a repost of an outside source. The export names the source
   but not the original message, so forwards of one original share a key derived from the source
   and the text, as the IRA reader does;
-* ``reply_to_message_id`` becomes ``reply_to`` in the same chat; ``date_unixtime`` is the time
+* ``reply_to_message_id`` becomes ``reply_to`` in the same chat, or in the chat
+  ``reply_to_peer_id`` names; ``date_unixtime`` is the time
   (``date`` is the exporting machine's local time without a zone, used only when
   ``date_unixtime`` is absent, in older exports: read in the user's ``--tz``, else as UTC, and
   said once).
@@ -196,6 +197,9 @@ def _message(n: int, msg: Any, chat: dict[str, Any], rejects: Rejects, skipped: 
     forwarded = "forwarded_from" in msg
     source = msg.get("forwarded_from") or ""
     reply = msg.get("reply_to_message_id")
+    # A reply to a message of another chat names that chat ("channel123", "chat…", "user…"); post ids
+    # carry the chat's bare number.
+    peer = re.sub(r"^(channel|chat|user)", "", str(msg.get("reply_to_peer_id") or "")) or chat_id
     return {
         "post_id": f"{chat_id}/{mid}",
         "author_id": None if author is None else str(author),
@@ -203,7 +207,7 @@ def _message(n: int, msg: Any, chat: dict[str, Any], rejects: Rejects, skipped: 
         "text": text,
         "created_at": when,
         "repost_of": text_key("forward", str(source), text) if forwarded else None,
-        "reply_to": f"{chat_id}/{reply}" if reply is not None else None,
+        "reply_to": f"{peer}/{reply}" if reply is not None else None,
         "urls": joined(links),
         "hashtags": joined(tags),
         "lang": None,
