@@ -397,7 +397,9 @@ def scoring_section(ira: pd.DataFrame, ira_feats: pd.DataFrame, datasets: Path) 
         "0.5 because it cannot rank such profiles. Since session 11 the account term is the excess over even odds: a "
         "calibrated 0.5 means the model cannot tell, and counted as the raw score it added 0.35 to every post of a complete "
         "profile scored 0.5; and a post is `likely-genuine` only when its author is (before: any author with a score below "
-        "about 0.43 and nothing else against the post). Of the sets below only the PHEME row with the account model has "
+        "about 0.43 and nothing else against the post); its weight is 1 (it was 0.7), so that the account term alone makes a "
+        "post `suspicious` exactly where the account model labels its author `suspicious` (2 x 0.8 - 1 = 0.6; with 0.7 it "
+        "took a score of 0.93, and the PHEME row below read 0.9% suspicious, 37 posts). Of the sets below only the PHEME row with the account model has "
         "profiles, so it is the one row that changes (session 10: 1.8% suspicious, 48.1% uncertain, 50.1% likely-genuine, "
         "median score 0.300).",
         "",

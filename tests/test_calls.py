@@ -140,9 +140,9 @@ def test_rule_with_author_score_matches_the_formula() -> None:
     row = score_posts(post, account_scores=accounts).iloc[0]
     assert row["urgency"] == 0.5
     message = 0.5 * 0.75 + 0.3 * 0.5
-    # the author term is the account score's excess over even odds: 2 * 0.9 - 1 = 0.8
-    expected = 1 - (1 - 0.7 * 0.8) * (1 - 0.25 * message)
-    assert expected == pytest.approx(0.6178, abs=1e-4)
+    # the author term is the account score's excess over even odds, weight 1: 2 * 0.9 - 1 = 0.8
+    expected = 1 - (1 - 0.8) * (1 - 0.25 * message)
+    assert expected == pytest.approx(0.8262, abs=1e-4)
     assert row["score"] == pytest.approx(expected, abs=1e-4)
     assert row["label"] == "suspicious"
     assert row["reasons"].startswith("author account score 0.90")
@@ -159,10 +159,11 @@ def test_rule_with_author_score_matches_the_formula() -> None:
         # uncertain accounts at or below even odds add nothing, and the post cannot be likely-genuine
         (0.2, 0.0, "uncertain", "author account score 0.20 (not above even odds, not counted)"),
         (0.5, 0.0, "uncertain", "author account score 0.50 (not above even odds, not counted)"),
-        # above even odds: 0.7 * (2a - 1)
-        (0.7, 0.28, "uncertain", "author account score 0.70"),
-        (0.8, 0.42, "uncertain", "author account score 0.80"),
-        (0.95, 0.63, "suspicious", "author account score 0.95"),
+        # above even odds: 2a - 1, so the term alone is suspicious (0.6) where the account model's label is (0.8)
+        (0.7, 0.4, "uncertain", "author account score 0.70"),
+        (0.79, 0.58, "uncertain", "author account score 0.79"),
+        (0.8, 0.6, "suspicious", "author account score 0.80"),
+        (0.95, 0.9, "suspicious", "author account score 0.95"),
     ],
 )
 def test_author_term_is_the_excess_over_even_odds(account: float, score: float, label: str, reasons: str) -> None:
@@ -170,6 +171,14 @@ def test_author_term_is_the_excess_over_even_odds(account: float, score: float, 
     accounts = pd.DataFrame({"account_id": ["a"], "score": [account]})
     row = score_posts(_one_post("lunch"), account_scores=accounts).iloc[0]
     assert (row["score"], row["label"], row["reasons"]) == (pytest.approx(score, abs=1e-4), label, reasons)
+
+
+def test_suspicious_author_threshold_is_the_account_models() -> None:
+    """The author term alone reaches the post's suspicious threshold exactly at the account model's."""
+    from detector.accounts.model import THRESHOLDS
+    from detector.posts.calls import SUSPICIOUS, WEIGHTS, author_evidence
+
+    assert WEIGHTS["author"] * author_evidence(np.array([THRESHOLDS["suspicious"]]))[0] == pytest.approx(SUSPICIOUS)
 
 
 def test_genuine_author_threshold_is_the_account_models() -> None:

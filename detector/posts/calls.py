@@ -22,13 +22,15 @@ This module owns two things.
    a model trained on IRA-versus-PHEME posts learns the collections, not inauthenticity). Each post
    gets evidence in [0, 1] from independent sources, combined by a weighted noisy-OR::
 
-       score = 1 - (1 - 0.70 A) (1 - 0.70 C) (1 - 0.40 T) (1 - 0.30 B) (1 - 0.25 M)
+       score = 1 - (1 - A) (1 - 0.70 C) (1 - 0.40 T) (1 - 0.30 B) (1 - 0.25 M)
 
    A = the author's account score a from the account model, as its excess over even odds,
    ``max(0, 2a - 1)``: a calibrated 0.5 means the model cannot tell, so it adds nothing, and a
    score below 0.5 adds no suspicion (:func:`author_evidence`). A is 0 when no profile is known, and
    when the profile is too sparse for a verdict (the IRA CSV's two counts, say: the model keeps such
-   a score near 0.5 *because* it cannot rank the profile);
+   a score near 0.5 *because* it cannot rank the profile). Its weight is 1, so that A alone reaches
+   "suspicious" (0.6) exactly where the account model labels the author ``suspicious`` (a >= 0.8:
+   2 x 0.8 - 1 = 0.6): a post by an account the model calls suspicious is a suspicious post;
    C = coordination: the author's ``coordination_score`` from :mod:`detector.posts.coordination` (which
    grows only when the same accounts act together repeatedly) when the post is in a cluster, half
    of it when the post itself is in none;
@@ -40,8 +42,8 @@ This module owns two things.
 
    The message term alone reaches at most 0.25, under the "uncertain" threshold: calling people to
    a protest is legitimate speech, so it makes a post *matter*, never makes it *suspicious* by itself.
-   No single source other than a very high account score (>= 0.93) or coordination score (>= 0.86)
-   reaches "suspicious" alone. Labels: ``suspicious`` when score >= 0.60, ``uncertain`` when >= 0.30,
+   No single source other than an account score the account model labels ``suspicious`` (>= 0.8) or a
+   very high coordination score (>= 0.86) reaches "suspicious" alone. Labels: ``suspicious`` when score >= 0.60, ``uncertain`` when >= 0.30,
    else ``likely-genuine`` — but only when the account model calls the author likely-genuine (account
    score below 0.2, its own threshold): without a profile, with one too sparse for a verdict, or with
    an uncertain account score, a low score means "no evidence found", and the label stays
@@ -78,7 +80,7 @@ UNCERTAIN = 0.30
 # The account model's likely-genuine threshold (accounts.model.THRESHOLDS; a test keeps them equal):
 # a post is likely-genuine only when its author is.
 GENUINE_AUTHOR = 0.20
-WEIGHTS = {"author": 0.70, "coordination": 0.70, "template": 0.40, "burst": 0.30, "message": 0.25}
+WEIGHTS = {"author": 1.0, "coordination": 0.70, "template": 0.40, "burst": 0.30, "message": 0.25}
 BURST_SCALE = 10.0
 TEMPLATE_SCALE = 3.0
 TEMPLATE_WINDOW = pd.Timedelta("24h")
@@ -768,7 +770,7 @@ def author_table(
     """One row per author: posts, calls, coordination score, account score and a combined score.
 
     The combined score is the post rule without its message term, at the author level: the
-    noisy-OR of the account score's excess over even odds (weight 0.70, :func:`author_evidence`;
+    noisy-OR of the account score's excess over even odds (weight 1, :func:`author_evidence`;
     none from a profile too sparse for a verdict), the coordination score (0.70), the author's
     strongest templating (0.40) and strongest burst (0.30). Calls to action are counted
     (``n_calls``) but, as for posts, do not by themselves make an author suspicious.
