@@ -150,3 +150,27 @@ def test_each_flagged_account_is_one_click_from_the_table(browser: Any, reports:
         assert [u for u in requests if not u.startswith("data:")] == [reports[0].html.as_uri()]  # in-page moves only
     finally:
         context.close()
+
+
+def test_what_changed_shows_the_new_calls(browser: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Day 2's cron report of the real IRA example (tests/test_runner.py's texit_two_days) shows its six
+    new calls in "What changed", each with what/when/where, its scores and its author."""
+    from test_runner import texit_two_days
+
+    monkeypatch.setenv("DETECTOR_HOME", str(tmp_path / "data"))
+    _, second = texit_two_days(tmp_path)
+    html = second.with_suffix(".html")
+    context, page, requests = open_report(browser, html, bypass_csp=False)
+    try:
+        new = page.locator("#new-calls")
+        assert "New calls to action (6)" in new.inner_text()
+        assert "Every call of the previous report is still in this window." in new.inner_text()
+        rows = new.locator("tr.new-call")
+        assert rows.count() == 6
+        first = rows.nth(0).inner_text()
+        assert "@TexasGovernor1 Hey! Hope you're doing fine!" in first and "5 posts" in first
+        assert "what: rally" in first and "when: Nov. 5 → the day starting 2016-11-05 00:00:00 UTC" in first
+        assert "0.98" in first and "0.55" in first and "@ITSTIMETOSECEDE" in first
+        assert page.evaluate("window.__csp") == [] and requests == [html.as_uri()]
+    finally:
+        context.close()

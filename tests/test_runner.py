@@ -27,7 +27,7 @@ from click.testing import CliRunner
 
 from detector.cli import cli
 from detector.errors import LockedError
-from detector.ops import runner
+from detector.ops import report, runner
 from detector.ops.store import open_store
 from detector.ops.watch import parse_watch
 
@@ -582,3 +582,61 @@ def test_a_runs_author_reasons_are_worded_as_the_posts_job_words_them(data_dir: 
     report = json.loads((tmp_path / "r" / "report-texit-rally-latest.json").read_text(encoding="utf-8"))
     shown = next(a for a in report["accounts"] if a["account_id"] == "ITSTIMETOSECEDE")
     assert shown["reasons"][0] == f"account model {author['account_score']:.2f} ({why})"
+
+
+def texit_two_days(folder: Path) -> tuple[Path, Path]:
+    """Cron over daily exports of the real IRA example: day 1 is its posts up to 2016-10-26 (66), day 2
+    those of 2016-10-27 (27), each run with `run --from` into one data folder; the two reports' JSONs.
+    The caller sets DETECTOR_HOME (no registry model of the user's may score them)."""
+    import csv
+
+    src = EXAMPLE_ROOT / "posts" / "ira_texit_calls.csv"
+    with open(src, encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+
+    def day(row: dict[str, str]) -> str:
+        return datetime.strptime(row["publish_date"], "%m/%d/%Y %H:%M").strftime("%Y-%m-%d")
+
+    reports = folder / "reports"
+    for name, keep in (("day-1.csv", lambda d: d <= "2016-10-26"), ("day-2.csv", lambda d: d == "2016-10-27")):
+        with open(folder / name, "w", encoding="utf-8", newline="") as fh:
+            w = csv.DictWriter(fh, fieldnames=list(rows[0]))
+            w.writeheader()
+            w.writerows(r for r in rows if keep(day(r)))
+        args = ["--watch", "texit-rally", "--config", str(EXAMPLE_ROOT / "watches.toml"), "--data-dir", str(folder / "data")]
+        res = invoke(*args, "--from", str(folder / name), "-o", str(reports))
+        assert res.exit_code == 0, res.output
+    first, second = sorted(reports.glob("report-texit-rally-2*.json"))  # named for their windows' ends
+    return first, second
+
+
+def test_what_changed_lists_the_calls_new_since_the_previous_report(data_dir: Path, tmp_path: Path) -> None:
+    """The cron analyst's first question, "what changed since yesterday", is first the new calls: day 2's
+    report lists the calls whose text (as the Calls to action section groups them) day 1's did not have,
+    with their what/when/where and scores, and counts day 1's calls that are gone."""
+    first, second = (json.loads(p.read_text(encoding="utf-8")) for p in texit_two_days(tmp_path))
+    assert first["changes"] == {"previous": None}  # the first report: nothing to compare with
+    changes = second["changes"]
+    assert changes["previous"] == {"until": "2016-10-26T23:20:00Z", "generated_at": None}
+    rows = [
+        (c["text"][:40], c["n_posts"], [a["account_id"] for a in c["authors"]], c["first_at"], c["event"], c["when"], c["when_ts"], c["where"], round(c["call_score"], 2), round(c["score"], 2))
+        for c in changes["new_calls"]
+    ]
+    assert rows == [
+        ("'@TexasGovernor1 Hey! Hope you're doing ", 5, ["ITSTIMETOSECEDE"], "2016-10-27T00:51:00Z", "rally", "Nov. 5", "2016-11-05T00:00:00Z", "", 0.98, 0.55),
+        ("'@carolcentral65 Hey, Carol! Hope you're", 1, ["ITSTIMETOSECEDE"], "2016-10-27T00:56:00Z", "rally", "Nov. 5", "2016-11-05T00:00:00Z", "", 0.98, 0.36),
+        ("'@PinksMachines Hey, Mike! Hope you're d", 1, ["ITSTIMETOSECEDE"], "2016-10-27T00:57:00Z", "rally", "Nov. 5", "2016-11-05T00:00:00Z", "", 0.98, 0.36),
+        ("'@Ixthos Hey, Daniel! Hope you're doing ", 1, ["ITSTIMETOSECEDE"], "2016-10-27T00:58:00Z", "rally", "Nov. 5", "2016-11-05T00:00:00Z", "", 0.98, 0.36),
+        ("'@Capt1214 Howdy Don, hope you're doing ", 1, ["ITSTIMETOSECEDE"], "2016-10-27T19:03:00Z", "rally", "Nov. 5", "2016-11-05T00:00:00Z", "", 0.97, 0.09),
+        ("'@NomadicTexan Hey! Would you like to pa", 4, ["ITSTIMETOSECEDE"], "2016-10-27T00:18:00Z", "rally", "Nov. 5", "2016-11-05T00:00:00Z", "", 0.97, 0.52),
+    ]
+    # Day 2's report still holds day 1's posts (the lookback): none of day 1's calls is gone, and the
+    # new ones are exactly the call rows with no post of day 1.
+    assert changes["calls_gone"] == 0
+    assert len(second["calls"]) == 38 and len(first["calls"]) == 32
+    day1_posts = {p for c in first["calls"] for p in c["post_ids"]}
+    assert [c["post_ids"] for c in changes["new_calls"]] == [c["post_ids"] for c in second["calls"] if not set(c["post_ids"]) & day1_posts]
+    # Compared the other way round, day 1's report has no call day 2's lacks, and 6 of day 2's are gone.
+    assert report._new_calls(first["calls"], second) == {"new_calls": [], "calls_gone": 6}
+    # A previous report written before reports had calls is not compared (not "every call is new").
+    assert report._new_calls(second["calls"], {"accounts": []}) == {"new_calls": None, "calls_gone": None}

@@ -430,8 +430,11 @@ def _replacing(content: dict[str, Any], path: Path, old: dict[str, Any]) -> tupl
     return changes, path
 
 
-def compare(accounts: pd.DataFrame, clusters: list[dict[str, Any]], previous: dict[str, Any] | None) -> dict[str, Any]:
-    """What changed since ``previous``: new and cleared flags, label changes, score moves, clusters.
+def compare(
+    accounts: pd.DataFrame, clusters: list[dict[str, Any]], previous: dict[str, Any] | None, calls: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    """What changed since ``previous``: new and cleared flags, label changes, score moves, clusters,
+    and the calls to action (``calls``, as :func:`call_groups` gives them) that are new.
 
     Accounts absent from this window are not counted as cleared: they were simply not seen.
     """
@@ -486,7 +489,30 @@ def compare(accounts: pd.DataFrame, clusters: list[dict[str, Any]], previous: di
         "score_moves": moves,
         "new_clusters": new_clusters,
         "clusters_gone": gone,
+        **_new_calls(calls or [], previous),
     }
+
+
+# What the "What changed" section shows of a new call (the Calls to action row keeps the rest).
+NEW_CALL_FIELDS = ("text", "n_posts", "n_authors", "n_unattributed", "authors", "first_at", "last_at", "event", "when", "when_ts", "when_zone", "when_status", "where", "call_score", "score", "post_ids")
+
+
+def _new_calls(calls: list[dict[str, Any]], previous: dict[str, Any]) -> dict[str, Any]:
+    """The calls of this report whose text (its grouping key, :func:`call_keys`) the previous report's
+    calls do not have, in the Calls to action order, and how many of the previous report's texts are
+    gone. A call posted again today by new accounts is not new: its text was there.
+
+    A previous report without a ``calls`` list (written before reports had one) is not compared:
+    ``new_calls`` and ``calls_gone`` are None, not "every call is new".
+    """
+    old = previous.get("calls")
+    if not isinstance(old, list):
+        return {"new_calls": None, "calls_gone": None}
+    texts = pd.Series([_clean(c.get("text")) for c in old if isinstance(c, dict)], dtype="string")
+    old_keys = set(call_keys(texts)) if len(texts) else set()
+    mine = call_keys(pd.Series([c["text"] for c in calls], dtype="string")) if calls else pd.Series(dtype="string")
+    new = [{f: c[f] for f in NEW_CALL_FIELDS} for c, k in zip(calls, mine, strict=True) if k not in old_keys]
+    return {"new_calls": new, "calls_gone": len(old_keys - set(mine))}
 
 
 def _jaccard(a: set[str], b: set[str]) -> float:
@@ -811,7 +837,8 @@ def build_content(data: ReportData, previous: dict[str, Any] | None = None) -> d
     }
     versions = sorted({v for v in accounts["model_version"].map(_clean) if v})
     post_versions = sorted({v for v in posts["model_version"].map(_clean) if v}) if "model_version" in posts.columns else []
-    changes = compare(accounts.assign(screen_name=accounts["screen_name"].map(_clean), label=accounts["label"].map(_clean)), cluster_rows, previous)
+    calls = call_groups(posts, name_of, campaign_of)
+    changes = compare(accounts.assign(screen_name=accounts["screen_name"].map(_clean), label=accounts["label"].map(_clean)), cluster_rows, previous, calls)
     return {
         "detector_version": __version__,
         "watch": data.watch,
@@ -830,7 +857,7 @@ def build_content(data: ReportData, previous: dict[str, Any] | None = None) -> d
         "accounts": account_rows,
         "posts_flagged": post_rows,
         "clusters": cluster_rows,
-        "calls": call_groups(posts, name_of, campaign_of),
+        "calls": calls,
         "campaigns": campaign_rows(campaign_table, name_of, reposted) if campaign_table is not None else [],
         "account_entries": _account_entries(account_rows, posts, cluster_rows, name_of),
         "lookalike_groups": _lookalike_groups(accounts),
@@ -922,12 +949,7 @@ def call_groups(posts: pd.DataFrame, name_of: dict[str, str], campaign_of: dict[
     calls = posts[posts["is_call"].map(_flag).to_numpy(dtype=bool)].copy()
     if calls.empty:
         return []
-    from detector.posts.text import MENTION_TOKEN, URL_TOKEN, normalize_series
-
-    norm = normalize_series(calls["text"].astype("string").fillna(""))
-    # The quotes some exports wrap a text in go too: a link at the end takes the closing one with it.
-    key = norm.str.replace(URL_TOKEN, " ", regex=False).str.replace(MENTION_TOKEN, " ", regex=False).str.split().str.join(" ")
-    calls["_key"] = key.str.strip(" '\"").to_numpy()
+    calls["_key"] = call_keys(calls["text"]).to_numpy()
     calls["_t"] = pd.to_datetime(calls["created_at"], utc=True, errors="coerce", format="mixed")
     calls["_call_score"] = pd.to_numeric(calls["call_score"], errors="coerce")
     campaign_of = campaign_of or {}
@@ -965,6 +987,18 @@ def call_groups(posts: pd.DataFrame, name_of: dict[str, str], campaign_of: dict[
         )
     rows.sort(key=_call_order)
     return rows
+
+
+def call_keys(texts: pd.Series) -> pd.Series:
+    """The key identical calls are grouped by: the text normalised
+    (:func:`detector.posts.text.normalize_series`) with links and addressees left out and the quotes
+    around the whole text dropped. "What changed" compares calls across reports by it."""
+    from detector.posts.text import MENTION_TOKEN, URL_TOKEN, normalize_series
+
+    norm = normalize_series(texts.astype("string").fillna(""))
+    # The quotes some exports wrap a text in go too: a link at the end takes the closing one with it.
+    key = norm.str.replace(URL_TOKEN, " ", regex=False).str.replace(MENTION_TOKEN, " ", regex=False).str.split().str.join(" ")
+    return key.str.strip(" '\"")
 
 
 def _call_order(row: dict[str, Any]) -> tuple[int, float, str]:
