@@ -166,7 +166,7 @@ def test_posts_on_dask_equal_local_and_find_clusters_spanning_partitions(tmp_pat
     pd.testing.assert_frame_equal(run.coordination.account_scores, local.coordination.account_scores)
     authors = engine.read_parts(str(tmp_path / "authors.parquet")).sort_values("author_id", ignore_index=True)
     # The dask command writes the author rule and model version, as the local command's accounts file does.
-    assert authors.pop("model_version").unique().tolist() == ["authors-1+no-account-model"]
+    assert authors.pop("model_version").unique().tolist() == ["authors-2+no-account-model"]
     pd.testing.assert_frame_equal(authors, local.authors.sort_values("author_id", ignore_index=True), check_dtype=False)
     # Posts that share nothing with another account never leave the workers.
     assert run.candidates < run.posts
@@ -355,7 +355,7 @@ def test_posts_on_dask_read_times_by_tz_and_name_platforms_as_locally(tmp_path: 
     assert authors[["author_id", "platform"]].values.tolist() == [["anna", "bluesky"], ["anna", "x"], ["boris", "bluesky"]]
     want_authors = pd.read_csv(tmp_path / "la.csv").sort_values(["author_id", "platform"], ignore_index=True)
     # With the account model's version, as the local command writes it.
-    assert authors["model_version"].unique().tolist() == ["authors-1+no-account-model"]
+    assert authors["model_version"].unique().tolist() == ["authors-2+no-account-model"]
     pd.testing.assert_frame_equal(authors, want_authors, check_dtype=False)
 
 

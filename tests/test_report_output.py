@@ -192,7 +192,7 @@ def test_report_reads_what_detector_posts_wrote(posts_run: Path, tmp_path: Path)
     assert reasons["GUBATOVOFFICIAL"][0].startswith("account model 0.")
     assert reasons["GUBATOVOFFICIAL"][1:] == ["coordination 0.25 in 1 cluster(s)"]
     # IRA rows carry followers/following, scored as partial profiles by the model in use.
-    assert doc["models"] == [f"account model {load_current_model().version}", "author rule authors-1"]
+    assert doc["models"] == [f"account model {load_current_model().version}", "author rule authors-2"]
     assert "unknown" not in (tmp_path / "report-latest.html").read_text(encoding="utf-8").split("<header>")[1].split("</header>")[0]
 
 
@@ -212,7 +212,7 @@ def test_run_from_files_reports_the_span_of_its_posts(tmp_path: Path) -> None:
     # the IRA CSV's partial profiles (followers and following) are stored and scored, as `detector posts` scores them
     from detector.accounts.registry import load_current_model
 
-    assert doc["models"] == [f"account model {load_current_model().version}", "author rule authors-1, post rule posts-1"]
+    assert doc["models"] == [f"account model {load_current_model().version}", "author rule authors-2, post rule posts-2"]
     # as `detector posts` on the same file: two counts are too few fields for a verdict, and such a
     # held account score counts for nothing in the post rule (it was 57 while it counted as 0.7 x 0.53)
     assert h["posts_flagged"] == 0

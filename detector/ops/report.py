@@ -633,7 +633,7 @@ NO_ACCOUNT_MODEL = "no account model (the authors came without profiles)"
 def describe_models(versions: Sequence[str]) -> list[str]:
     """Stored model versions in words, the account models first, then the rules.
 
-    ``detector run`` stores ``authors-1+<account model>`` and ``posts-1+<account model>``;
+    ``detector run`` stores ``authors-N+<account model>`` and ``posts-N+<account model>`` (``runner.AUTHOR_RULE``, ``runner.POST_RULE``);
     ``detector score`` the account model's own version.
     """
     rules = {"authors": "author rule", "posts": "post rule"}

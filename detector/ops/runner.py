@@ -77,9 +77,13 @@ DEFAULT_LOOKBACK = timedelta(hours=24)
 LOCK_DIR = "locks"
 LOG_FILE = Path("logs") / "detector.log"
 REPORT_DIR = "reports"
-# Versions of the two rules a run stores scores of (the account model's version is appended).
-POST_RULE = "posts-1"
-AUTHOR_RULE = "authors-1"
+# Versions of the two rules a run stores scores of (the account model's version is appended), raised whenever
+# detector.posts.calls changes what a score means, so that stored scores of two rules are told apart.
+# 2 (session 11): an account score held for too few fields counts for nothing (session 10); the account term is
+# max(0, 2a - 1) with weight 1 (was the raw score, weight 0.7); likely-genuine only for an author the account
+# model calls likely-genuine.
+POST_RULE = "posts-2"
+AUTHOR_RULE = "authors-2"
 
 
 def author_model_version(account_scores: Any) -> str:
