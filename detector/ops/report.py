@@ -482,7 +482,9 @@ def compare(
         if i not in matched
     ]
     return {
-        "previous": {"until": previous.get("until"), "generated_at": previous.get("generated_at")},
+        # A report carries no time of writing (rewriting one from the same data gives the same files), so the
+        # previous one is named by the end of its window.
+        "previous": {"until": previous.get("until")},
         "new_flagged": new_flagged,
         "no_longer_flagged": cleared,
         "label_changed": label_changed,
