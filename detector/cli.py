@@ -1306,8 +1306,6 @@ def run_command(
         click.echo(f"note: {OFF_NOTICE}", err=True)
     if result.report is not None:
         click.echo(str(result.report.html))
-    if result.rejects_path:
-        click.echo(f"records rejected on import: see {result.rejects_path}", err=True)
 
 
 def main() -> None:

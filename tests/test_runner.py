@@ -128,6 +128,7 @@ def test_records_set_aside_on_import_are_said_in_the_run_record_and_the_report(d
     rejects = next(reports.glob("import-*.rejects.csv"))
     said = f"2 records rejected and 0 fields ignored on import: see {rejects}"
     assert said in res.output
+    assert res.output.count(str(rejects)) == 1  # said once, in the summary (not again on stderr)
     with open_store(None, data_dir) as s:
         assert said in s.runs("ferguson").iloc[0]["detail"]
     note = f"2 records of {PHEME.name} were set aside, not analysed: see {rejects.name} beside this report"
