@@ -70,3 +70,12 @@ def test_cli_scores_twibot_posts_and_says_what_is_missing(tmp_path: Path) -> Non
     rerun = CliRunner().invoke(cli, ["posts", str(FIX), "-o", str(tmp_path / "again.csv"), "--as-of", "2020-09-01"])
     assert rerun.exit_code == 0, rerun.stderr
     assert "observation time" not in rerun.stderr
+
+
+def test_a_twibot_repost_key_is_the_ira_readers() -> None:
+    """The TwiBot-20 reader keys one repost at a time by the rule the IRA reader applies to many."""
+    from detector.posts.read import _text_digests, _text_key
+
+    texts = pd.Series(["La prima foto di un buco nero.", "  Блокада Вршац\u00a0", "x\u2003", "same text\n"])
+    many = _text_digests(texts, pd.Series(True, index=texts.index))
+    assert [_text_key(t) for t in texts] == list(many)

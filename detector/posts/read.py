@@ -536,6 +536,11 @@ def _text_digests(content: pd.Series, is_repost: pd.Series) -> pd.Series:
     return _spread(digests, codes, content.index)
 
 
+def _text_key(text: str) -> str:
+    """One repost's key, the same as :func:`_text_digests` gives many (a test keeps the two equal)."""
+    return "text:" + hashlib.sha1(text.strip().encode("utf-8")).hexdigest()[:16]
+
+
 def _each_distinct(values: pd.Series, fn: Any) -> pd.Series:
     """``fn`` of each non-missing value, computed once per distinct value (missing stays missing)."""
     import pyarrow as pa
@@ -921,7 +926,7 @@ def _twibot_user(
             "author_screen_name": screen,
             "text": text,
             "created_at": None,
-            "repost_of": "text:" + hashlib.sha1(shown.strip().encode()).hexdigest()[:16] if rt else None,
+            "repost_of": _text_key(shown) if rt else None,
             "reply_to": None,
             "urls": " ".join(u.rstrip(URL_TRAIL) for u in URL_RE.findall(text)) or None,
             "hashtags": _tags_in(text),
