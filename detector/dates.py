@@ -457,7 +457,7 @@ def parse_dates(
     # ISO 8601 (looked for among the values still unread only); a year or a year and month alone
     # is a period, not a time: left unread, and :func:`period_only` says why (never its first day).
     todo = parsed.isna()
-    todo[todo] = text[todo].str.match(r"^\d{4}-(?!\d{1,2}$)").fillna(False).to_numpy(dtype=bool)
+    todo[todo] = _iso_start(text[todo])
     if todo.any():
         parsed[todo] = _to_utc(pd.to_datetime(text[todo], format="ISO8601", errors="coerce", utc=True))
         # Only the end of a value can hold its zone: look there (a search of the whole is slow).
@@ -631,6 +631,32 @@ def _as_text(v: object) -> str:
     if isinstance(v, pd.Timestamp):
         return v.isoformat()
     return str(v)
+
+
+# A value that starts like ISO 8601 and is more than a year and month.
+_ISO_START = re.compile(r"^\d{4}-(?!\d{1,2}$)")
+
+
+def _iso_start(text: pd.Series) -> np.ndarray:
+    """``_ISO_START.match`` of each value (missing: False), without a Python call per value.
+
+    pandas runs a pattern with a look-ahead through Python's ``re`` value by value (RE2 has none).
+    On ASCII text RE2 says the same in two passes: ``\\d`` is ``[0-9]`` there, and Python's ``$``
+    also matches before a last line break (``\\n?$``). Values beyond ASCII, where Python's ``\\d``
+    takes other scripts' digits, are asked of Python.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    arr = pa.array(text.array, from_pandas=True)
+    arr = arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
+    start = pc.match_substring_regex(arr, r"^[0-9]{4}-")
+    month = pc.match_substring_regex(arr, r"^[0-9]{4}-[0-9]{1,2}\n?$")
+    out = np.asarray(pc.fill_null(pc.and_(start, pc.invert(month)), False).to_numpy(zero_copy_only=False), dtype=bool)
+    other = np.flatnonzero(~np.asarray(pc.fill_null(pc.string_is_ascii(arr), True).to_numpy(zero_copy_only=False), dtype=bool))
+    if len(other):
+        out[other] = [_ISO_START.match(v) is not None for v in arr.take(pa.array(other)).to_pylist()]
+    return out
 
 
 def _strip(text: pd.Series) -> pd.Series:

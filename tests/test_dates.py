@@ -249,3 +249,32 @@ def test_a_month_or_a_year_alone_is_never_read_as_its_first_day(tmp_path: Path, 
     assert [(r["row"], r["field"], r["action"], r["reason"]) for r in batch.rejects.rows] == [
         (1, "Joined", "field ignored", f"{reason}: field ignored, record kept")
     ]
+
+
+# value -> whether it starts like ISO 8601 and is more than a year and a month (Python's re, its
+# \d and its $, which also matches before a last line break): what parse_dates tries as ISO.
+ISO_STARTS = [
+    ("2017-09-07 19:52:00", True),
+    ("2017-05-01T10:00Z", True),
+    ("2017-05", False),
+    ("2017-5", False),
+    ("2017-05\n", False),
+    ("2017-05\n\n", True),
+    ("2017-12\r\n", True),
+    ("2017-123", True),
+    ("2017-", True),
+    ("20170-01-01", False),
+    ("x2017-05-01", False),
+    ("٢٠١٧-05-01", True),  # Arabic-Indic digits are \d to Python
+    ("2017-0５", False),  # a fullwidth digit too: "0５" is a month alone
+    ("", False),
+    (None, False),
+]
+
+
+@pytest.mark.parametrize("storage", ["pyarrow", "python"])
+def test_iso_start_is_pythons_match_without_a_call_per_value(storage: str) -> None:
+    from detector.dates import _iso_start
+
+    values = pd.Series([v for v, _ in ISO_STARTS], dtype=pd.StringDtype(storage))
+    assert _iso_start(values).tolist() == [want for _, want in ISO_STARTS]
