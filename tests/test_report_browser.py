@@ -174,3 +174,29 @@ def test_what_changed_shows_the_new_calls(browser: Any, tmp_path: Path, monkeypa
         assert page.evaluate("window.__csp") == [] and requests == [html.as_uri()]
     finally:
         context.close()
+
+
+def test_what_changed_shows_the_calls_pushed_by_new_accounts(browser: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Day 2's cron report of the real Mario Woods calls (tests/test_runner.py's mariowoods_two_days) shows both
+    calls as pushed by new accounts: accounts then and now, and the new ones by name."""
+    from test_runner import mariowoods_two_days
+
+    monkeypatch.setenv("DETECTOR_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("DETECTOR_HOME", str(tmp_path / "data"))
+    _, second = mariowoods_two_days(tmp_path)
+    html = second.with_suffix(".html")
+    context, page, requests = open_report(browser, html, bypass_csp=False)
+    try:
+        section = page.locator("#new-calls")
+        assert "New calls to action (0)" in section.inner_text()
+        assert "Calls pushed by new accounts (2)" in section.inner_text()
+        rows = section.locator("tr.spreading-call")
+        assert rows.count() == 2
+        vigil = rows.nth(0).inner_text()
+        assert "Vigil tonight for #MarioWoods" in vigil and "4 posts" in vigil and "what: vigil" in vigil
+        assert "1 → 3 (+2)" in vigil and "@CoryNaeNae, @BLMSoldier" in vigil
+        rally = rows.nth(1).inner_text()
+        assert "#JusticeForMarioWoods Rally" in rally and "1 → 3 (+2)" in rally and "@AdamChapmanJR, @AntonHayHay" in rally
+        assert page.evaluate("window.__csp") == [] and requests == [html.as_uri()]
+    finally:
+        context.close()

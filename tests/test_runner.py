@@ -78,8 +78,10 @@ def counts(d: Path | str) -> dict[str, int]:
 
 
 def table(d: Path | str, name: str, order: str) -> pd.DataFrame:
+    """The rows of a table as stored; booleans as 0/1, as SQLite gives them (PostgreSQL gives bool)."""
     with open_store(None, d) if isinstance(d, Path) else open_store(d) as s:
-        return s.frame(f"SELECT * FROM {name} ORDER BY {order}")
+        got = s.frame(f"SELECT * FROM {name} ORDER BY {order}")
+    return got.astype({c: "int64" for c in got.columns if got[c].dtype == bool})
 
 
 # ---------------------------------------------------------------------------------------------
@@ -548,6 +550,11 @@ def test_a_run_from_the_ira_csv_stores_its_partial_profiles_and_scores_the_autho
     assert stored.set_index("account_id").loc["10_GOP", ["followers_count", "friends_count"]].tolist() == [4667.0, 1018.0]  # its latest row
     assert len(scores) == 17 and scores["reasons"].str.startswith("account model ").all()
     assert not scores["model_version"].str.endswith("no-account-model").any()
+    # Two counts are too few fields for the account model's verdict: the store keeps that it was held
+    # (schema 4), and the report reads it from there, so no held author is flagged on its profile.
+    assert scores["verdict_held"].all()
+    shown = json.loads((data_dir / "reports" / "protests" / "report-protests-latest.json").read_text(encoding="utf-8"))["accounts"]
+    assert len(shown) == 17 and all(a["verdict_held"] for a in shown)
 
 
 EXAMPLE_ROOT = Path(__file__).resolve().parents[1] / "datasets" / "examples"
@@ -638,6 +645,57 @@ def test_what_changed_lists_the_calls_new_since_the_previous_report(data_dir: Pa
     day1_posts = {p for c in first["calls"] for p in c["post_ids"]}
     assert [c["post_ids"] for c in changes["new_calls"]] == [c["post_ids"] for c in second["calls"] if not set(c["post_ids"]) & day1_posts]
     # Compared the other way round, day 1's report has no call day 2's lacks, and 6 of day 2's are gone.
-    assert report._new_calls(first["calls"], second) == {"new_calls": [], "calls_gone": 6}
+    assert report._new_calls(first["calls"], second) == {"new_calls": [], "calls_gone": 6, "calls_spreading": []}
     # A previous report written before reports had calls is not compared (not "every call is new").
-    assert report._new_calls(second["calls"], {"accounts": []}) == {"new_calls": None, "calls_gone": None}
+    assert report._new_calls(second["calls"], {"accounts": []}) == {"new_calls": None, "calls_gone": None, "calls_spreading": None}
+
+
+def mariowoods_two_days(folder: Path) -> tuple[Path, Path]:
+    """Cron over two exports of the real fixtures/posts/ira_mariowoods_calls.csv (two calls, each pushed by three
+    IRA accounts): day 1 holds its posts up to 2016-02-10 (a retweet of the vigil, the first rally post), day 2
+    the rest, each run with `run --from` (watch: #MarioWoods) into $DETECTOR_DATA_DIR; the two reports' JSONs."""
+    import csv
+
+    with open(FIX / "posts" / "ira_mariowoods_calls.csv", encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    config = folder / "watches.toml"
+    config.write_text('[watches.mariowoods]\nhashtags = ["MarioWoods"]\n', encoding="utf-8")
+    reports = folder / "reports"
+    for name, keep in (("day-1.csv", lambda d: d <= "2016-02-10 23:59"), ("day-2.csv", lambda d: d > "2016-02-10 23:59")):
+        with open(folder / name, "w", encoding="utf-8", newline="") as fh:
+            w = csv.DictWriter(fh, fieldnames=list(rows[0]))
+            w.writeheader()
+            w.writerows(r for r in rows if keep(r["publish_date"]))
+        res = invoke("--watch", "mariowoods", "--config", str(config), "--from", str(folder / name), "-o", str(reports))
+        assert res.exit_code == 0, res.output
+    first, second = sorted(reports.glob("report-mariowoods-2*.json"))
+    return first, second
+
+
+def test_what_changed_lists_the_calls_pushed_by_new_accounts(data_dir: Path, tmp_path: Path) -> None:
+    """"The same call, now pushed by more accounts": a call whose text the previous report had is not new,
+    but the accounts that push it now and did not then are listed (changes.calls_spreading), on
+    mariowoods_two_days."""
+    first, second = (json.loads(p.read_text(encoding="utf-8")) for p in mariowoods_two_days(tmp_path))
+    assert [(c["text"][:24], [a["account_id"] for a in c["authors"]]) for c in first["calls"]] == [
+        ("RT @nysrene: Vigil tonig", ["CornellBurchet"]), ("This: #JusticeForMarioWo", ["BrianTheLifter"]),
+    ]  # fmt: skip
+    changes = second["changes"]
+    assert changes["new_calls"] == [] and changes["calls_gone"] == 0  # both texts were there yesterday
+    got = [
+        (c["text"][:24], c["n_posts"], c["n_authors_before"], c["n_authors"], c["n_new_authors"], [a["account_id"] for a in c["new_authors"]], c["event"], c["when"], c["first_at"], c["last_at"])
+        for c in changes["calls_spreading"]
+    ]
+    assert got == [
+        # the retweet and the copies (the link and the addressee aside) are one text, as Calls to action groups them
+        ("RT @nysrene: Vigil tonig", 4, 1, 3, 2, ["CoryNaeNae", "BLMSoldier"], "vigil", "tonight", "2016-02-09T14:47:00Z", "2016-05-16T16:59:00Z"),
+        # quoted with three different links
+        ("This: #JusticeForMarioWo", 3, 1, 3, 2, ["AdamChapmanJR", "AntonHayHay"], "rally", "Saturday, December 5th", "2016-02-10T08:33:00Z", "2016-06-20T17:11:00Z"),
+    ]
+    # Compared the other way round nothing spreads (day 2's report already lists every account), and a
+    # previous report whose call lists no authors counts every account as new.
+    assert report._new_calls(first["calls"], second)["calls_spreading"] == []
+    bare = {"calls": [{k: v for k, v in c.items() if k != "authors"} for c in first["calls"]]}
+    assert [c["n_new_authors"] for c in report._new_calls(second["calls"], bare)["calls_spreading"]] == [3, 3]
+    html = (tmp_path / "reports" / "report-mariowoods-latest.html").read_text(encoding="utf-8")
+    assert "Calls pushed by new accounts (2)" in html and html.count('<tr class="spreading-call">') == 2

@@ -75,7 +75,7 @@ def _version(target: str) -> str:
 def test_a_version_1_store_is_migrated_in_place_and_keeps_its_history(v1_target):
     assert _version(v1_target) == "1"
     with open_store(v1_target) as s:
-        assert s.schema_version == SCHEMA_VERSION == 3
+        assert s.schema_version == SCHEMA_VERSION == 4
         assert s.counts() == V1_COUNTS
         accounts = s.accounts()
         assert accounts[["platform", "account_id", "screen_name", "followers_count", "friends_count"]].values.tolist() == [
@@ -94,10 +94,10 @@ def test_a_version_1_store_is_migrated_in_place_and_keeps_its_history(v1_target)
         assert s.get_cursor("marcha|search:#marcha").since_id == "1790327100000000002"
         status = s.account_status()
         assert sorted(zip(status["platform"], status["account_id"], status["status"], strict=True)) == [("x", BOT, "ok"), ("x", "999", "suspended")]
-    # opening again finds version 3 (the current one: version 1 goes straight to it) and changes nothing
+    # opening again finds version 4 (the current one: version 1 goes straight to it) and changes nothing
     with open_store(v1_target) as s:
         assert s.counts() == V1_COUNTS
-    assert _version(v1_target) == "3"
+    assert _version(v1_target) == "4"
 
 
 def test_after_migration_the_same_id_on_another_platform_is_another_row(v1_target):

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import signal
+import sqlite3
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -59,11 +61,11 @@ def test_a_version_2_store_gains_the_lookalike_columns_and_keeps_its_scores(targ
     with open_store(target) as s:
         s.upsert_accounts(accounts(account_id=["1", "2"], screen_name=["a", "b"]))
         s.add_account_scores(_scores([("1", 0.10, "human"), ("2", 0.92, "bot")]), run_id="old", scored_at=T0)
-        for col in ("lookalike_group", "lookalike_size", "lookalike_evidence"):
+        for col in ("lookalike_group", "lookalike_size", "lookalike_evidence", "verdict_held"):
             s.execute(f"ALTER TABLE account_scores DROP COLUMN {col}")
         s.execute("UPDATE metadata SET value = '2' WHERE key = 'schema_version'")
     with open_store(target) as s:
-        assert s.schema_version == SCHEMA_VERSION == 3
+        assert s.schema_version == SCHEMA_VERSION == 4
         old = s.account_scores(run_id="old")
         assert old[["account_id", "score", "lookalike_group", "lookalike_size", "lookalike_evidence"]].values.tolist() == [
             ["1", 0.10, "", 0, ""], ["2", 0.92, "", 0, ""],
@@ -78,6 +80,73 @@ def test_a_version_2_store_gains_the_lookalike_columns_and_keeps_its_scores(targ
         ]  # fmt: skip
     with open_store(target) as s:  # opened again: nothing to migrate
         assert s.counts()["account_scores"] == 4
+
+
+def _version_3_store(target: str) -> None:
+    """A store as version 3 made it: its DDL as that code rendered it (fixtures/store/v3_<dialect>.sql), and
+    author scores of a run as it stored them: an IRA-CSV author whose profile verdict the account model held
+    (its reasons carry the model's note) and one scored on a full profile."""
+    fix = Path(__file__).parent / "fixtures" / "store"
+    rows = [
+        ("ITSTIMETOSECEDE", "authors-2+acct-1", "run-3", "2026-11-30T04:00:00.000000Z", 0.5465, "uncertain",
+         "account model 0.53 (too few profile fields for a verdict: label held at uncertain; ↑ follows 6,292 accounts); 108 call(s) to action",
+         "x", None, None, None),
+        ("2244668800", "authors-2+acct-1", "run-3", "2026-11-30T04:00:00.000000Z", 0.81, "suspicious",
+         "account model 0.91 (young account); coordination 0.40 in 2 cluster(s)", "x", "", 0, ""),
+    ]
+    cols = "account_id, model_version, run_id, scored_at, score, label, reasons, platform, lookalike_group, lookalike_size, lookalike_evidence"
+    if target.startswith("postgresql"):
+        import psycopg
+
+        with psycopg.connect(target, autocommit=True) as conn:
+            conn.execute((fix / "v3_postgresql.sql").read_text(encoding="utf-8"))
+            conn.execute("INSERT INTO runs (run_id, watch, started_at, status) VALUES ('run-3', 'mitrovica', '2026-11-30T04:00:00Z', 'ok')")
+            for r in rows:
+                conn.execute(f"INSERT INTO account_scores ({cols}) VALUES ({', '.join(['%s'] * len(r))})", r)
+        return
+    conn = sqlite3.connect(target)
+    conn.executescript((fix / "v3_sqlite.sql").read_text(encoding="utf-8"))
+    conn.execute("INSERT INTO runs (run_id, watch, started_at, status) VALUES ('run-3', 'mitrovica', '2026-11-30T04:00:00.000000Z', 'ok')")
+    conn.executemany(f"INSERT INTO account_scores ({cols}) VALUES ({', '.join(['?'] * len(rows[0]))})", rows)
+    conn.commit()
+    conn.close()
+
+
+def test_a_version_3_store_gains_verdict_held_filled_from_the_model_note(target):
+    """Version 4 keeps whether the account model held its verdict on a profile. A store written by version 3's
+    DDL opens, is migrated in place, and its scores read back held exactly where their reasons carry the
+    model's note; new scores keep the flag as given."""
+    _version_3_store(target)
+    with open_store(target) as s:
+        assert s.schema_version == SCHEMA_VERSION == 4
+        old = s.account_scores(run_id="run-3")
+        assert old[["account_id", "score", "label", "verdict_held", "lookalike_group", "watch"]].values.tolist() == [
+            ["2244668800", 0.81, "suspicious", False, "", "mitrovica"],
+            ["ITSTIMETOSECEDE", 0.5465, "uncertain", True, "", "mitrovica"],
+        ]  # fmt: skip
+        new = _scores([("a1", 0.30, "uncertain"), ("a2", 0.70, "suspicious")]).assign(verdict_held=[True, False])
+        s.add_account_scores(new, run_id="run-4", scored_at=T0)
+        assert s.account_scores(run_id="run-4")["verdict_held"].tolist() == [True, False]
+        s.add_account_scores(_scores([("a3", 0.2, "uncertain")]), run_id="run-5", scored_at=T0)  # no flag given: not held
+        assert s.account_scores(run_id="run-5")["verdict_held"].tolist() == [False]
+    with open_store(target) as s:  # opened again: nothing to migrate
+        assert s.counts()["account_scores"] == 5
+        latest = s.account_scores(latest=True)
+        assert dict(zip(latest["account_id"], latest["verdict_held"], strict=True)) == {
+            "a1": True, "a2": False, "a3": False, "2244668800": False, "ITSTIMETOSECEDE": True,
+        }  # fmt: skip
+
+
+def test_the_held_note_is_the_one_the_account_model_writes():
+    """The migration reads a held verdict from the reasons' note: the model must still write it, exactly."""
+    import detector
+    from detector.accounts.model import load_model, score_accounts
+    from detector.ops.store import HELD_NOTE
+
+    partial = pd.DataFrame({"account_id": ["1"], "screen_name": ["ITSTIMETOSECEDE"], "followers_count": [1200.0], "friends_count": [6292.0]})
+    got = score_accounts(partial, load_model(Path(detector.__file__).parent / "data" / "account-model.npz"))
+    assert got["verdict_held"].tolist() == [True]
+    assert HELD_NOTE in got["reasons"].iloc[0]
 
 
 def test_opening_twice_is_harmless(target):

@@ -63,7 +63,13 @@ ACCOUNT_FIELDS = (
     "account_id", "screen_name", "name", "score", "label", "reasons", "model_version", "scored_at",
     # `detector score`'s look-alike groups of the list it scored (empty when the scores come from elsewhere)
     "lookalike_group", "lookalike_size", "lookalike_evidence",
+    # the account model held its verdict on the profile (too few fields); `detector posts --accounts-out` calls it
+    # account_verdict_held, and the history store keeps it with each score (schema 4)
+    "verdict_held",
 )  # fmt: skip
+# Rows of an author table (`detector run`'s stored scores, `detector posts --accounts-out`) carry this rule's version:
+# their score is the combined one, which leaves a held profile out.
+AUTHOR_RULE_PREFIX = "authors-"
 POST_FIELDS = ("post_id", "author_id", "author_screen_name", "text", "created_at", "score", "label", "reasons", "cluster_ids")
 CLUSTER_FIELDS = ("cluster_id", "kind", "n_accounts", "n_posts", "span_start", "span_end", "similarity", "evidence", "accounts")
 _TIME_FIELDS = frozenset({"scored_at", "created_at", "span_start", "span_end"})
@@ -297,11 +303,17 @@ def _labels(df: pd.DataFrame) -> pd.Series:
 
 def _flags(df: pd.DataFrame, threshold: float | None) -> pd.Series:
     if threshold is not None:
-        return (df["score"] >= threshold).fillna(False).astype(bool)
-    labels = _labels(df)
-    if not (labels != "").any():
-        return (df["score"] >= DEFAULT_THRESHOLD).fillna(False).astype(bool)
-    return labels.isin(SUSPICIOUS_LABELS).astype(bool)
+        flags = (df["score"] >= threshold).fillna(False).astype(bool)
+    elif not (_labels(df) != "").any():
+        flags = (df["score"] >= DEFAULT_THRESHOLD).fillna(False).astype(bool)
+    else:
+        flags = _labels(df).isin(SUSPICIOUS_LABELS).astype(bool)
+    if "verdict_held" in df.columns:
+        # A score the account model held (too few profile fields) is no verdict: whatever the threshold, it never
+        # flags. An author row's combined score already leaves a held profile out: its other evidence may flag it.
+        author = df["model_version"].map(_clean).str.startswith(AUTHOR_RULE_PREFIX) if "model_version" in df.columns else False
+        flags &= ~(df["verdict_held"].map(_flag).astype(bool) & ~author)
+    return flags
 
 
 def _flag_rule(df: pd.DataFrame, threshold: float | None, source: str) -> str:
@@ -434,24 +446,33 @@ def compare(
     accounts: pd.DataFrame, clusters: list[dict[str, Any]], previous: dict[str, Any] | None, calls: list[dict[str, Any]] | None = None
 ) -> dict[str, Any]:
     """What changed since ``previous``: new and cleared flags, label changes, score moves, clusters,
-    and the calls to action (``calls``, as :func:`call_groups` gives them) that are new.
+    and the calls to action (``calls``, as :func:`call_groups` gives them) that are new or pushed by
+    new authors.
 
-    Accounts absent from this window are not counted as cleared: they were simply not seen.
+    Accounts absent from this window are not counted as cleared: they were simply not seen. Nor is an
+    account whose verdict the account model holds now and did not before (too few profile fields): it is
+    listed in ``now_held``, not as cleared, relabelled or moved, since its score no longer judges the profile.
     """
     if not previous:
         return {"previous": None}
     before = {str(a.get("account_id")): a for a in previous.get("accounts", []) if isinstance(a, dict)}
-    new_flagged, cleared, label_changed, moves = [], [], [], []
+    new_flagged, cleared, label_changed, moves, now_held = [], [], [], [], []
     for row in accounts.itertuples(index=False):
         aid, score = str(row.account_id), _num(row.score)
         old = before.get(aid)
-        entry: dict[str, Any] = {"account_id": aid, "screen_name": _clean(row.screen_name), "score": score, "label": _clean(row.label)}
+        held = bool(row.verdict_held)
+        entry: dict[str, Any] = {"account_id": aid, "screen_name": _clean(row.screen_name), "score": score, "label": _clean(row.label), "verdict_held": held}
         if old is None:
             if row.flagged:
                 new_flagged.append(entry | {"previous_score": None})
             continue
         old_score = old.get("score")
         entry |= {"previous_score": old_score, "previous_label": old.get("label")}
+        if held and not _flag(old.get("verdict_held")):
+            now_held.append(entry)
+            if row.flagged and not old.get("flagged"):
+                new_flagged.append(entry)  # on evidence besides the profile (an author's posts and clusters)
+            continue
         if row.flagged and not old.get("flagged"):
             new_flagged.append(entry)
         elif old.get("flagged") and not row.flagged:
@@ -489,6 +510,7 @@ def compare(
         "no_longer_flagged": cleared,
         "label_changed": label_changed,
         "score_moves": moves,
+        "now_held": now_held,
         "new_clusters": new_clusters,
         "clusters_gone": gone,
         **_new_calls(calls or [], previous),
@@ -501,20 +523,35 @@ NEW_CALL_FIELDS = ("text", "n_posts", "n_authors", "n_unattributed", "authors", 
 
 def _new_calls(calls: list[dict[str, Any]], previous: dict[str, Any]) -> dict[str, Any]:
     """The calls of this report whose text (its grouping key, :func:`call_keys`) the previous report's
-    calls do not have, in the Calls to action order, and how many of the previous report's texts are
-    gone. A call posted again today by new accounts is not new: its text was there.
+    calls do not have, in the Calls to action order; how many of the previous report's texts are gone;
+    and the calls whose text was there but which accounts it did not list push now (``calls_spreading``:
+    "the same call, now pushed by 12 more accounts"), most new accounts first.
 
     A previous report without a ``calls`` list (written before reports had one) is not compared:
-    ``new_calls`` and ``calls_gone`` are None, not "every call is new".
+    ``new_calls``, ``calls_gone`` and ``calls_spreading`` are None, not "every call is new".
     """
     old = previous.get("calls")
     if not isinstance(old, list):
-        return {"new_calls": None, "calls_gone": None}
-    texts = pd.Series([_clean(c.get("text")) for c in old if isinstance(c, dict)], dtype="string")
-    old_keys = set(call_keys(texts)) if len(texts) else set()
+        return {"new_calls": None, "calls_gone": None, "calls_spreading": None}
+    old = [c for c in old if isinstance(c, dict)]
+    texts = pd.Series([_clean(c.get("text")) for c in old], dtype="string")
+    old_keys = call_keys(texts).tolist() if len(texts) else []
+    # The accounts that pushed each text then (one key may gather several rows of an older grouping).
+    pushed: dict[str, set[str]] = {}
+    for c, k in zip(old, old_keys, strict=True):
+        mine_then = pushed.setdefault(k, set())
+        mine_then.update(_clean(a.get("account_id")) for a in c.get("authors") or [] if isinstance(a, dict))
     mine = call_keys(pd.Series([c["text"] for c in calls], dtype="string")) if calls else pd.Series(dtype="string")
-    new = [{f: c[f] for f in NEW_CALL_FIELDS} for c, k in zip(calls, mine, strict=True) if k not in old_keys]
-    return {"new_calls": new, "calls_gone": len(old_keys - set(mine))}
+    new, spreading = [], []
+    for c, k in zip(calls, mine, strict=True):
+        if k not in pushed:
+            new.append({f: c[f] for f in NEW_CALL_FIELDS})
+            continue
+        joined = [a for a in c["authors"] if a["account_id"] not in pushed[k]]
+        if joined:
+            spreading.append({f: c[f] for f in NEW_CALL_FIELDS} | {"n_authors_before": len(pushed[k] - {""}), "new_authors": joined, "n_new_authors": len(joined)})
+    spreading.sort(key=lambda c: -c["n_new_authors"])  # stable: then the Calls to action order
+    return {"new_calls": new, "calls_gone": len(set(pushed) - set(mine)), "calls_spreading": spreading}
 
 
 def _jaccard(a: set[str], b: set[str]) -> float:
@@ -699,7 +736,7 @@ def _account_entries(account_rows: list[dict[str, Any]], posts: pd.DataFrame, cl
         ]
         entries.append({
             "account_id": a["account_id"], "screen_name": a["screen_name"] or name_of.get(a["account_id"], ""),
-            "name": a["name"], "score": a["score"], "label": a["label"], "reasons": a["reasons"],
+            "name": a["name"], "score": a["score"], "label": a["label"], "verdict_held": a["verdict_held"], "reasons": a["reasons"],
             "clusters": entry_clusters, "posts": entry_posts, "n_posts": 0 if mine is None else len(mine),
         })
     return entries
@@ -787,6 +824,7 @@ def build_content(data: ReportData, previous: dict[str, Any] | None = None) -> d
                 "score": _num(row.score),
                 "label": _clean(row.label),
                 "flagged": bool(row.flagged),
+                "verdict_held": _flag(row.verdict_held),
                 "reasons": _as_reasons(row.reasons),
                 "model_version": _clean(row.model_version),
                 "scored_at": _iso(row.scored_at),
@@ -840,7 +878,10 @@ def build_content(data: ReportData, previous: dict[str, Any] | None = None) -> d
     versions = sorted({v for v in accounts["model_version"].map(_clean) if v})
     post_versions = sorted({v for v in posts["model_version"].map(_clean) if v}) if "model_version" in posts.columns else []
     calls = call_groups(posts, name_of, campaign_of)
-    changes = compare(accounts.assign(screen_name=accounts["screen_name"].map(_clean), label=accounts["label"].map(_clean)), cluster_rows, previous, calls)
+    changes = compare(
+        accounts.assign(screen_name=accounts["screen_name"].map(_clean), label=accounts["label"].map(_clean), verdict_held=accounts["verdict_held"].map(_flag)),
+        cluster_rows, previous, calls,
+    )
     return {
         "detector_version": __version__,
         "watch": data.watch,
@@ -1161,10 +1202,13 @@ POST_CSV_FIELDS = (*POST_FIELDS, "flagged", "is_call", "call_score", "event", "w
 def _csv_tables(content: dict[str, Any], post_table: list[dict[str, Any]]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     changes = content["changes"]
     status: dict[str, str] = {}
-    for key, word in (("score_moves", "score moved"), ("label_changed", "label changed"), ("no_longer_flagged", "no longer flagged"), ("new_flagged", "newly flagged")):
+    for key, word in (
+        ("score_moves", "score moved"), ("label_changed", "label changed"), ("no_longer_flagged", "no longer flagged"),
+        ("now_held", "verdict held now"), ("new_flagged", "newly flagged"),
+    ):  # fmt: skip
         for e in changes.get(key, []):
             status[e["account_id"]] = word
-    prev_score = {e["account_id"]: e.get("previous_score") for k in ("new_flagged", "no_longer_flagged", "label_changed", "score_moves") for e in changes.get(k, [])}
+    prev_score = {e["account_id"]: e.get("previous_score") for k in ("new_flagged", "no_longer_flagged", "label_changed", "score_moves", "now_held") for e in changes.get(k, [])}
     accounts = pd.DataFrame(
         [
             {
@@ -1174,6 +1218,7 @@ def _csv_tables(content: dict[str, Any], post_table: list[dict[str, Any]]) -> tu
                 "score": a["score"],
                 "label": a["label"],
                 "flagged": a["flagged"],
+                "verdict_held": a["verdict_held"],
                 "reasons": "; ".join(a["reasons"]),
                 "cluster_ids": " ".join(a["cluster_ids"]),
                 "flagged_posts": a["flagged_posts"],
@@ -1184,7 +1229,10 @@ def _csv_tables(content: dict[str, Any], post_table: list[dict[str, Any]]) -> tu
             }
             for a in content["accounts"]
         ],
-        columns=["account_id", "screen_name", "name", "score", "label", "flagged", "reasons", "cluster_ids", "flagged_posts", "change", "previous_score", "model_version", "scored_at"],
+        columns=[
+            "account_id", "screen_name", "name", "score", "label", "flagged", "verdict_held", "reasons", "cluster_ids", "flagged_posts",
+            "change", "previous_score", "model_version", "scored_at",
+        ],  # fmt: skip
     )
     posts = pd.DataFrame(
         [p | {"reasons": "; ".join(p["reasons"]), "cluster_ids": " ".join(p["cluster_ids"])} for p in post_table],
@@ -1365,7 +1413,7 @@ def read_table(path: str | os.PathLike[str], table: str, rejects: Rejects) -> pd
             from detector.ops.runner import author_reasons
 
             df["reasons"] = author_reasons(_numeric(df, ("account_score", "coordination_score", "n_clusters", "n_suspicious_posts", "n_posts", "n_calls")))
-        for alias, col in (("author_id", "account_id"), ("combined_score", "score")):
+        for alias, col in (("author_id", "account_id"), ("combined_score", "score"), ("account_verdict_held", "verdict_held")):
             if col not in df.columns and alias in df.columns:
                 df = df.rename(columns={alias: col})
     for col in _REQUIRED[table]:
@@ -1712,14 +1760,13 @@ def load_report_store(
     s_lo = pd.Timestamp(scored_since) if scored_since is not None else lo
     s_hi = pd.Timestamp(scored_until) if scored_until is not None else hi
 
-    acc = store.account_scores(since=s_lo.to_pydatetime(), watch=name, latest=True)
-    acc = acc[acc["scored_at"] <= s_hi].reset_index(drop=True)
+    # The latest score of each at the window's end: a report of a past window made after later runs shows then's scores.
+    acc = store.account_scores(since=s_lo.to_pydatetime(), until=s_hi.to_pydatetime(), watch=name, latest=True).reset_index(drop=True)
     if len(acc):
         profiles = _by_ids(lambda ids: store.accounts(ids), acc["account_id"])[["account_id", "name"]]
         acc = acc.merge(profiles, on="account_id", how="left")
 
-    ps = store.post_scores(since=s_lo.to_pydatetime(), watch=name, latest=True)
-    ps = ps[ps["scored_at"] <= s_hi].drop(columns=["author_id"], errors="ignore")
+    ps = store.post_scores(since=s_lo.to_pydatetime(), until=s_hi.to_pydatetime(), watch=name, latest=True).drop(columns=["author_id"], errors="ignore")
     post_cols = ["post_id", "author_id", "author_screen_name", "text", "created_at", "lang", "hashtags"]
     rows = _by_ids(lambda ids: store.posts(ids), ps["post_id"])[post_cols] if len(ps) else pd.DataFrame(columns=post_cols)
     posts = rows.merge(ps[["post_id", "score", "label", "reasons", "model_version"]], on="post_id", how="inner")

@@ -658,6 +658,9 @@ def author_scores(analysis: Analysis) -> pd.DataFrame:
         "label": a["label"].astype(str),
         "reasons": reasons,
         "model_version": f"{AUTHOR_RULE}+{analysis.model_version}",
+        # The account model held its verdict on the author's profile (too few fields): the combined score
+        # leaves the profile out, and the report says so instead of reading the label as a verdict on it.
+        "verdict_held": a["account_verdict_held"].astype(bool).to_numpy() if "account_verdict_held" in a.columns else False,
     })
     from detector.accounts.lookalike import LOOKALIKE_COLUMNS
 
@@ -782,7 +785,7 @@ def store_analysis(
 
 def _changed(new: pd.DataFrame, stored: pd.DataFrame, key: str) -> pd.DataFrame:
     """The rows of ``new`` that differ from the latest stored point of the same item (its look-alike
-    group and evidence too, when ``new`` has them)."""
+    group and evidence, and whether its verdict was held, too, when ``new`` has them)."""
     if stored.empty or new.empty:
         return new
     prev = stored.set_index(stored[key].astype(str))
@@ -796,7 +799,7 @@ def _changed(new: pd.DataFrame, stored: pd.DataFrame, key: str) -> pd.DataFrame:
     )
     from detector.accounts.lookalike import LOOKALIKE_COLUMNS
 
-    for col in LOOKALIKE_COLUMNS:
+    for col in (*LOOKALIKE_COLUMNS, "verdict_held"):
         if col in new.columns and col in prev.columns:
             same &= ids.map(prev[col].fillna("").astype(str)).eq(new[col].fillna("").astype(str))
     return new[~same.to_numpy()]

@@ -26,9 +26,11 @@ account_status(platform, account_id, status, …)
                                             ok / suspended / not_found / forbidden / protected, with
                                             first and last time observed: a vanished account is data
 account_scores(platform, account_id, model_version, run_id, scored_at, score, label, reasons,
-               lookalike_group, lookalike_size, lookalike_evidence)
+               lookalike_group, lookalike_size, lookalike_evidence, verdict_held)
                                             the look-alike group of the run's authors the account was
-                                            in, if any (evidence; version 3)
+                                            in, if any (evidence; version 3); whether the account
+                                            model's verdict on the profile was held for too few
+                                            fields (version 4)
 post_scores(platform, post_id, model_version, run_id, scored_at, score, label, reasons)
 clusters(run_id, cluster_id, kind, detected_at, size, score, evidence)
 cluster_members(run_id, cluster_id, member_kind, platform, member_id)
@@ -62,7 +64,7 @@ from detector.schema import ACCOUNT_COLUMNS, POST_COLUMNS
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 DEFAULT_PLATFORM = "x"
 DB_FILENAME = "detector.sqlite"
 
@@ -98,6 +100,12 @@ _SEEN = [("raw", "text"), ("first_seen", "ts"), ("last_seen", "ts")]
 _SCORE = [("model_version", "text"), ("run_id", "text"), ("scored_at", "ts"), ("score", "float"), ("label", "text"), ("reasons", "text")]
 # The look-alike evidence of an account score (detector.accounts.lookalike), added in version 3.
 _LOOKALIKE = [("lookalike_group", "text"), ("lookalike_size", "int"), ("lookalike_evidence", "text")]
+# Version 4: the account model held its verdict on the profile (too few fields: its score is no evidence either
+# way; detector.accounts.model.score_accounts' ``verdict_held``, the author table's ``account_verdict_held``).
+_HELD = [("verdict_held", "bool")]
+# The note the account model's reasons start with exactly when it holds a verdict (detector.accounts.model): a
+# version-3 score was held when its reasons carry it, which is how the migration fills the new column.
+HELD_NOTE = "too few profile fields for a verdict"
 
 _DDL = [
     _table("metadata", [("key", "text"), ("value", "text")], "key"),
@@ -121,7 +129,7 @@ _DDL = [
         ],
         "platform, account_id, status",
     ),
-    _table("account_scores", [("account_id", "text")] + _SCORE + [("platform", "text")] + _LOOKALIKE, "platform, account_id, model_version, run_id"),
+    _table("account_scores", [("account_id", "text")] + _SCORE + [("platform", "text")] + _LOOKALIKE + _HELD, "platform, account_id, model_version, run_id"),
     _table("post_scores", [("post_id", "text")] + _SCORE + [("platform", "text")], "platform, post_id, model_version, run_id"),
     _table(
         "clusters",
@@ -429,8 +437,8 @@ class Store:
         found = self._schema_version()
         if found == "1":
             self._migrate_from_1()  # straight to the current version: the tables are rebuilt as they are now
-        elif found == "2":
-            self._migrate_from_2()
+        elif found in ("2", "3"):
+            self._migrate_columns(found)
         elif found is not None and found != str(SCHEMA_VERSION):
             raise SchemaVersionError(
                 f"{self.location} was created by schema version {found}; this detector uses "
@@ -474,24 +482,41 @@ class Store:
                 self.execute(f"INSERT INTO {staged} ({cols}, platform) SELECT {cols}, '{DEFAULT_PLATFORM}' FROM {table}")
                 self.execute(f"DROP TABLE {table}")
                 self.execute(f"ALTER TABLE {staged} RENAME TO {table}")
+            if self._columns("account_scores"):
+                self._fill_held()
             self.execute("UPDATE metadata SET value = ? WHERE key = 'schema_version'", [str(SCHEMA_VERSION)])
         log.warning("%s: migrated the store from schema version 1 to %d (rows kept, platform 'x')", self.location, SCHEMA_VERSION)
 
-    def _migrate_from_2(self) -> None:
-        """Version 2 to 3, in place and in one transaction: account scores gain their look-alike
-        columns (empty for the scores stored before: no group was looked for then)."""
+    def _migrate_columns(self, found: str) -> None:
+        """Version 2 or 3 to the current one, in place and in one transaction: account scores gain the
+        columns added since (version 3: the look-alike evidence, empty for older scores, since no group was
+        looked for then; version 4: ``verdict_held``, filled by :meth:`_fill_held`)."""
         types = _SQL_TYPES[self.dialect]
+        added = {"2": _LOOKALIKE + _HELD, "3": _HELD}[found]
         with self.transaction():
             if self.dialect == "postgresql":
                 self.execute("SELECT pg_advisory_xact_lock(4242001)")
-            if self._schema_version() != "2":
+            if self._schema_version() != found:
                 return  # another process migrated it while this one waited for the lock
             have = self._columns("account_scores")
-            for col, kind in _LOOKALIKE:
+            for col, kind in added:
                 if have and col not in have:
                     self.execute(f"ALTER TABLE account_scores ADD COLUMN {col} {types[kind]}")
+            if have:
+                self._fill_held()
             self.execute("UPDATE metadata SET value = ? WHERE key = 'schema_version'", [str(SCHEMA_VERSION)])
-        log.warning("%s: migrated the store from schema version 2 to %d (account scores gain look-alike columns; rows kept)", self.location, SCHEMA_VERSION)
+        log.warning(
+            "%s: migrated the store from schema version %s to %d (account scores gain %s; rows kept)",
+            self.location, found, SCHEMA_VERSION, ", ".join(c for c, _ in added),
+        )
+
+    def _fill_held(self) -> None:
+        """``verdict_held`` of the scores stored before the store kept it: held when the reasons carry the
+        note the account model writes exactly when it holds a verdict (:data:`HELD_NOTE`), else not."""
+        self.execute(
+            "UPDATE account_scores SET verdict_held = (COALESCE(reasons, '') LIKE ?) WHERE verdict_held IS NULL",
+            [f"%{HELD_NOTE}%"],
+        )
 
     def _columns(self, table: str) -> list[str]:
         """The columns of ``table`` in order; empty when there is no such table."""
@@ -728,7 +753,9 @@ class Store:
         The key is (account_id, model_version, run_id): scoring again within the same run (e.g. a
         run resumed after a crash) replaces the point instead of adding a second one. Without a
         run id the scoring time names the point. ``reasons`` may be text or a list. The look-alike
-        columns (``lookalike_group``, ``lookalike_size``, ``lookalike_evidence``) are kept when given.
+        columns (``lookalike_group``, ``lookalike_size``, ``lookalike_evidence``) and ``verdict_held`` (the
+        account model held its verdict on the profile) are kept when given; a score without ``verdict_held``
+        reads back as not held.
         """
         return self._add_scores("account_scores", "account_id", scores, run_id, scored_at, model_version)
 
@@ -755,7 +782,7 @@ class Store:
                 raise StoreError(f"cannot store {table}: no '{col}' column")
         when = to_utc(scored_at) or utcnow()
         run = run_id or f"adhoc-{when.strftime('%Y%m%dT%H%M%S.%fZ')}"
-        extra = [c for c, _ in _LOOKALIKE if c in scores.columns] if table == "account_scores" else []
+        extra = [c for c, _ in _LOOKALIKE + _HELD if c in scores.columns] if table == "account_scores" else []
         rows = []
         for rec in scores.astype(object).where(scores.notna(), None).to_dict("records"):
             version = rec.get("model_version") or model_version
@@ -765,7 +792,7 @@ class Store:
             if isinstance(reasons, (list, tuple)):
                 reasons = "; ".join(map(str, reasons))
             platform = rec.get("platform") or DEFAULT_PLATFORM
-            more = [None if rec[c] is None else int(rec[c]) if c == "lookalike_size" else str(rec[c]) for c in extra]
+            more = [None if rec[c] is None else int(rec[c]) if c == "lookalike_size" else bool(rec[c]) if c == "verdict_held" else str(rec[c]) for c in extra]
             rows.append((platform, str(rec[key]), str(version), run, when, rec["score"], rec.get("label"), reasons, *more))
         names = "".join(f", {c}" for c in extra)
         with self.transaction():
@@ -785,14 +812,16 @@ class Store:
         run_id: str | None = None,
         model_version: str | None = None,
         latest: bool = False,
+        until: datetime | None = None,
     ) -> pd.DataFrame:
         """Account score history joined with the account's name and the run's watch.
 
         Columns: account_id, screen_name, score, label, reasons, model_version, run_id, watch,
         scored_at, platform, lookalike_group, lookalike_size, lookalike_evidence (empty, 0, empty when
-        the point has none). ``latest=True`` keeps only each account's most recent point.
+        the point has none), verdict_held (bool). ``latest=True`` keeps only each account's most recent point
+        scored at or before ``until`` (a report of a past window shows the scores of then, not later ones).
         """
-        return self._scores("account_scores", "account_id", "accounts", "screen_name", since, watch, run_id, model_version, latest)
+        return self._scores("account_scores", "account_id", "accounts", "screen_name", since, watch, run_id, model_version, latest, until)
 
     def post_scores(
         self,
@@ -802,9 +831,10 @@ class Store:
         run_id: str | None = None,
         model_version: str | None = None,
         latest: bool = False,
+        until: datetime | None = None,
     ) -> pd.DataFrame:
         """Post score history with the post's author; same filters as :meth:`account_scores`."""
-        return self._scores("post_scores", "post_id", "posts", "author_id", since, watch, run_id, model_version, latest)
+        return self._scores("post_scores", "post_id", "posts", "author_id", since, watch, run_id, model_version, latest, until)
 
     def _scores(
         self,
@@ -817,11 +847,13 @@ class Store:
         run_id: str | None,
         model_version: str | None,
         latest: bool,
+        until: datetime | None = None,
     ) -> pd.DataFrame:
         cond, params = _where(
-            ("s.scored_at >= ?", since), ("r.watch = ?", watch), ("s.run_id = ?", run_id), ("s.model_version = ?", model_version)
+            ("s.scored_at >= ?", since), ("s.scored_at <= ?", until), ("r.watch = ?", watch), ("s.run_id = ?", run_id),
+            ("s.model_version = ?", model_version),
         )
-        more = "".join(f", s.{c}" for c, _ in _LOOKALIKE) if table == "account_scores" else ""
+        more = "".join(f", s.{c}" for c, _ in _LOOKALIKE + _HELD) if table == "account_scores" else ""
         base = (
             f"SELECT s.{key}, i.{extra}, s.score, s.label, s.reasons, s.model_version, s.run_id, "
             f"r.watch, s.scored_at, s.platform{more} FROM {table} s LEFT JOIN {items} i ON i.platform = s.platform AND i.{key} = s.{key} "
@@ -838,6 +870,7 @@ class Store:
         if more:
             df = df.fillna({"lookalike_group": "", "lookalike_evidence": ""}).astype({"lookalike_size": "float64"}).fillna({"lookalike_size": 0})
             df["lookalike_size"] = df["lookalike_size"].astype("int64")
+            df["verdict_held"] = df["verdict_held"].map(lambda v: v is not None and v == v and bool(v)).astype(bool)
         return df.drop(columns=["rn"], errors="ignore").reset_index(drop=True)
 
     def score_changes(self, run_id: str, previous_run_id: str | None = None) -> pd.DataFrame:
