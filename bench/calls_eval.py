@@ -105,6 +105,13 @@ CANDIDATES = ["lexicon+cues", "lexicon+cues+transfer", UNITS_SET]
 # columns constrains their weights to be at most 0 (call_model.fit_linear's nonpositive: they transcribe what the definition
 # says is not a call), and the lexicon, the cues, the grammar and the gate read Kosovo's Gheg Albanian and Serbian words and
 # places. The candidates are session 10's three.
+# Session 12 (written 04:05 UTC, before the one run; notes of h71): ONE new candidate, session 5's set (with the exclusion
+# columns, bounded) with per-language cue weights (call_model.CallFeaturiser per_language: every 0/1 column but the exclusions
+# copied into a block of the post's language group, Albanian / Serbian / English, each with a constant column; the fit's L2
+# keeps a language's deviation from the shared weight small unless its labels ask for it). Session 11's three stay.
+PER_LANGUAGE_SET = "lexicon+cues+per-language"
+FEATURE_SETS[PER_LANGUAGE_SET] = {"lexicon": True, "cues": True, "exclusions": True, "per_language": True}
+CANDIDATES = CANDIDATES + [PER_LANGUAGE_SET]
 # Not a candidate: the blends' structure model alone (its inner out-of-fold values are combined with NGRAM_PART's).
 COMPONENTS: dict[str, dict[str, Any]] = {STRUCTURE_PART: {"lexicon": True, "cues": True, "transfer": True, "units": True, "ngrams": False}}
 # Languages left out one at a time (their posts and every group that holds one of them), trained on the rest.
@@ -192,14 +199,17 @@ def fitted_features() -> dict[str, cm.CallFeatures]:
     return out
 
 
-def transform_all(feats: dict[str, cm.CallFeatures], norm: pd.Series) -> dict[str, sp.csr_matrix]:
-    """Every feature set's matrix of ``norm``; sets with the same settings share one matrix (the blends and the two-part model)."""
+def transform_all(feats: dict[str, cm.CallFeatures], norm: pd.Series, lang: np.ndarray | None = None) -> dict[str, sp.csr_matrix]:
+    """Every feature set's matrix of ``norm``; sets with the same settings share one matrix (the blends and the two-part model).
+
+    ``lang``: the posts' language codes (the corpus's own), read by the per-language set (session 12).
+    """
     out: dict[str, sp.csr_matrix] = {}
     done: dict[str, sp.csr_matrix] = {}
     for fs, kw in _used_sets().items():
         key = json.dumps(kw, sort_keys=True)
         if key not in done:
-            done[key] = feats[fs].transform(norm)
+            done[key] = feats[fs].transform(norm, lang)
         out[fs] = done[key]
     return out
 
@@ -408,7 +418,7 @@ def main(argv: list[str] | None = None) -> int:
     gated = cm.gate(norm)
     lang = d["lang_group"].to_numpy()
     feats = fitted_features()
-    X = transform_all(feats, norm)
+    X = transform_all(feats, norm, d["lang"].to_numpy(dtype=object))
     lex_pred = call_features(norm, normalised=True)["call_to_action"].to_numpy()
     res: dict = {"data": {"posts": int(len(d)), "calls": int(y.sum()), "groups": int(len(np.unique(g))),
                           "by_source": d.groupby("source").is_call.agg(["size", "sum"]).astype(int).to_dict("index")}}  # fmt: skip
@@ -454,6 +464,10 @@ def main(argv: list[str] | None = None) -> int:
         if len(nonpositive_columns(fit["features"])) and fit["features"] not in BLENDS and fit["features"] != TWO_PART:
             card["choice"]["fit"] = (f"L2 logistic regression at C={fit['C']:g} with the weights of the exclusion columns "
                                      f"({', '.join(cm.EXCLUSION_COLUMNS)}) constrained to be at most 0 (call_model.fit_linear, nonpositive)")  # fmt: skip
+        if FEATURE_SETS[fit["features"]].get("per_language"):
+            card["choice"]["fit"] += (f"; every 0/1 column but the exclusions also copied into a block of the post's language group "
+                                      f"({', '.join(cm.LANGUAGE_BLOCKS)}), each with a constant column: a cue's weight in a language is the "
+                                      "shared weight plus the language's own deviation (session 12)")  # fmt: skip
         if fit["features"] == TWO_PART:
             card["choice"]["fit"] = (f"two parts (call_model.fit_two_part), both at C={fit['C']:g}: the cue columns first; then the n-grams "
                                      "with the structure part's decision value (cross-fitted over 3 grouped folds) as a fixed offset")  # fmt: skip

@@ -34,7 +34,15 @@ seconds and load in a fraction of a second:
    figures and markets, the month March with them; a TV broadcast; a third person's call relayed; an
    invitation's shape with any of them), appended last; the unit columns, if any, are then zero where
    the post names a non-political event, a broadcast or March with figures. With
-   ``ngrams=False`` the model reads only these 0/1 columns.
+   ``ngrams=False`` the model reads only these 0/1 columns. With ``per_language=True`` (session 12),
+   every 0/1 column but the exclusions is copied once more into a block of the post's language
+   (Albanian, Serbian in both scripts, English: :data:`LANGUAGE_BLOCKS`), each block with a constant
+   column of its own: a cue's weight in a language is its shared weight plus that language's
+   deviation, which the L2 penalty keeps small unless the language's labels ask for it (feature
+   augmentation, Daumé III 2007). The languages write calls differently (an event word in most
+   English and Serbian calls, a clock time in most Albanian ones), and one shared weight per cue is
+   a compromise none of them asked for. A post of another or unknown language reads the shared
+   columns only.
 3. **Linear model**: L2 logistic regression on those features, its decision value mapped to a
    probability by Platt scaling fitted on out-of-fold decision values (grouped by source and
    author), and a threshold on that probability chosen on the same out-of-fold values. Since
@@ -98,6 +106,9 @@ LEXICON_COLUMNS = ["cta_event", "cta_invite", "cta_announce", "cta_time", "cta_p
 # one for them: a post's language code -> its group. Other codes use the pooled threshold.
 RULE_GROUPS = {"sq": "Albanian", "sr": "Serbian", "sr-Cyrl": "Serbian", "sr-Latn": "Serbian", "bs": "Serbian", "hr": "Serbian",
                "en": "English"}  # fmt: skip
+# The language blocks of a model with per-language cue weights (``per_language=True``, session 12), in column order;
+# a post's block is its language group (:data:`RULE_GROUPS`).
+LANGUAGE_BLOCKS = ("Albanian", "Serbian", "English")
 PATTERN_COLUMNS = ["has_when", "has_clock", "has_where", "has_town"]
 
 # Subjects of a post, in normalised text (RE2 syntax, tested with Arrow on all texts at once). The
@@ -194,6 +205,11 @@ class CallFeaturiser:
         (the shape crossing ``cue_weight``), after every other column; with ``units``, the unit
         columns are zero where the post names a non-political event, a broadcast or March with
         figures. Needs ``cues``.
+    per_language : bool
+        Copy every 0/1 column but the exclusions into a block of the post's language group
+        (:data:`LANGUAGE_BLOCKS`), after all other columns, each block with a constant column
+        (session 12): the language given to :meth:`transform` fills its block, the other blocks are 0;
+        a post without a known language reads the shared columns only. Needs ``cues``.
     max_chars : int
         Only the first ``max_chars`` characters of each normalised text are read.
     normalised : bool
@@ -224,6 +240,7 @@ class CallFeaturiser:
         transfer_weight: float = 1.0,
         units: bool = False,
         exclusions: bool = False,
+        per_language: bool = False,
     ) -> None:
         self.n_features = n_features
         self.char_ngram = char_ngram
@@ -241,6 +258,7 @@ class CallFeaturiser:
         self.transfer_weight = transfer_weight
         self.units = units
         self.exclusions = exclusions
+        self.per_language = per_language
 
     def fit(self, X: Any, y: Any = None) -> Self:
         """Learn the n-grams' inverse document frequencies from the texts ``X`` (``y`` is ignored)."""
@@ -254,6 +272,8 @@ class CallFeaturiser:
             raise ValueError("units=True needs cues")
         if self.exclusions and not self.cues:
             raise ValueError("exclusions=True needs cues")
+        if self.per_language and not self.cues:
+            raise ValueError("per_language=True needs cues")
         if not self.ngrams and not (self.lexicon or self.grammar or self.patterns):
             raise ValueError("ngrams=False needs some cue columns")
         counts = self._ngrams(self._norm(X))
@@ -262,16 +282,27 @@ class CallFeaturiser:
         self.n_features_out_ = self._n_out()
         return self
 
-    def _n_out(self) -> int:
+    def _n_shared_cues(self) -> int:
+        """How many 0/1 columns a language block copies: every cue column but the exclusions."""
         return (
-            (self.n_features if self.ngrams else 0)
-            + (len(LEXICON_COLUMNS) if self.lexicon else 0)
+            (len(LEXICON_COLUMNS) if self.lexicon else 0)
             + (len(GRAMMAR) if self.grammar else 0)
             + (len(PATTERN_COLUMNS) if self.patterns else 0)
             + (len(CUE_COLUMNS) if self.cues else 0)
             + (len(TRANSFER_COLUMNS) if self.transfer else 0)
             + (len(UNIT_COLUMNS) if self.units else 0)
+        )
+
+    def _n_language(self) -> int:
+        """Columns of the language blocks (each: the copied cue columns and a constant), 0 without ``per_language``."""
+        return len(LANGUAGE_BLOCKS) * (self._n_shared_cues() + 1) if self.per_language else 0
+
+    def _n_out(self) -> int:
+        return (
+            (self.n_features if self.ngrams else 0)
+            + self._n_shared_cues()
             + (len(EXCLUSION_COLUMNS) if self.exclusions else 0)
+            + self._n_language()
         )
 
     def _norm(self, X: Any) -> pd.Series:
@@ -293,8 +324,13 @@ class CallFeaturiser:
     def _not_fitted(self) -> Exception:
         return ValueError(f"This {type(self).__name__} instance is not fitted yet: call fit first")
 
-    def transform(self, X: Any) -> sp.csr_matrix:
-        """Sparse feature matrix, one row per text."""
+    def transform(self, X: Any, lang: Any = None) -> sp.csr_matrix:
+        """Sparse feature matrix, one row per text.
+
+        ``lang`` (language codes aligned with ``X``: ``sq``, ``sr-Cyrl``, ``en``...) chooses each post's
+        language block when ``per_language`` is set; without it, or for a code outside
+        :data:`RULE_GROUPS`, the blocks are 0. Ignored otherwise.
+        """
         if not hasattr(self, "idf_"):
             raise self._not_fitted()
         norm = self._norm(X)
@@ -339,14 +375,35 @@ class CallFeaturiser:
                     if ex is not None:
                         units = units * ex[:, -1:]
                     dense = np.hstack([dense, units * np.float32(self.cue_weight)])
+                shared = dense
                 if ex is not None:
                     n_ex = len(EXCLUSION_COLUMNS)
                     weight = np.r_[np.full(n_ex - 1, self.extra_weight), self.cue_weight].astype(np.float32)
                     dense = np.hstack([dense, ex[:, :n_ex] * weight])
+                if self.per_language:
+                    dense = np.hstack([dense, language_blocks(shared, lang)])
             else:
                 dense = dense * np.float32(self.extra_weight)
             blocks.append(sp.csr_matrix(dense.astype(np.float32)))
         return sp.hstack(blocks, format="csr", dtype=np.float32)
+
+
+def language_blocks(shared: np.ndarray, lang: Any) -> np.ndarray:
+    """The language blocks of ``shared`` (the weighted 0/1 cue columns): for each of :data:`LANGUAGE_BLOCKS`, a constant
+    column and a copy of ``shared``, filled on the rows of that language group and 0 elsewhere (all 0 without ``lang``)."""
+    n, k = shared.shape
+    out = np.zeros((n, len(LANGUAGE_BLOCKS) * (k + 1)), dtype=np.float32)
+    if lang is None or n == 0:
+        return out
+    group = rule_groups(lang)
+    if len(group) != n:
+        raise ValueError(f"lang has {len(group)} values for {n} texts")
+    for b, name in enumerate(LANGUAGE_BLOCKS):
+        rows = group == name
+        start = b * (k + 1)
+        out[rows, start] = 1.0
+        out[rows, start + 1 : start + 1 + k] = shared[rows]
+    return out
 
 
 def _build_transformer() -> type:
@@ -539,13 +596,13 @@ class CallModel:
     card: dict[str, Any] = field(default_factory=dict)
     rules: dict[str, Rule] = field(default_factory=dict)
 
-    def decision(self, norm: pd.Series) -> np.ndarray:
-        """Linear decision values of normalised texts."""
-        return self.decision_and_lexicon(norm)[0]
+    def decision(self, norm: pd.Series, lang: Any = None) -> np.ndarray:
+        """Linear decision values of normalised texts (``lang``: their language codes, read by a per-language model)."""
+        return self.decision_and_lexicon(norm, lang)[0]
 
-    def decision_and_lexicon(self, norm: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    def decision_and_lexicon(self, norm: pd.Series, lang: Any = None) -> tuple[np.ndarray, np.ndarray]:
         """Linear decision values of normalised texts, and the lexicon's verdict on each (from the same features)."""
-        X = self.features.transform(norm)
+        X = self.features.transform(norm, lang)
         d = np.asarray(X @ self.coef, dtype=np.float64).ravel() + self.intercept
         return d, lexicon_verdict(self.features, X)
 
@@ -576,12 +633,13 @@ class CallModel:
         a, b = self.platt
         return 1.0 / (1.0 + np.exp(-(a * decision + b)))
 
-    def predict_proba_normalised(self, norm: pd.Series) -> np.ndarray:
-        """Calibrated probability of being a call for each normalised text (gate included)."""
+    def predict_proba_normalised(self, norm: pd.Series, lang: Any = None) -> np.ndarray:
+        """Calibrated probability of being a call for each normalised text (gate included; ``lang`` as :meth:`decision`)."""
         p = np.full(len(norm), self.base_rate, dtype=np.float64)
         keep = gate(norm)
         if keep.any():
-            p[keep] = self.probability(self.decision(norm[keep]))
+            sub_lang = None if lang is None else np.asarray(lang, dtype=object)[keep]
+            p[keep] = self.probability(self.decision(norm[keep], sub_lang))
         return p
 
 
@@ -711,8 +769,8 @@ def exclusion_columns(features: CallFeaturiser) -> np.ndarray:
     """Indices of the exclusion columns (:data:`~detector.posts.call_cues.EXCLUSION_COLUMNS`) in ``features``' output (empty without them)."""
     if not features.exclusions:
         return np.zeros(0, dtype=np.int64)
-    n_out = features._n_out()
-    return np.arange(n_out - len(EXCLUSION_COLUMNS), n_out, dtype=np.int64)
+    end = features._n_out() - features._n_language()
+    return np.arange(end - len(EXCLUSION_COLUMNS), end, dtype=np.int64)
 
 
 def fit_two_part(
@@ -914,7 +972,7 @@ def save_model(model: CallModel, path: str | Path | None = None) -> Path:
             "lexicon": f.lexicon, "grammar": f.grammar, "patterns": f.patterns, "cues": f.cues,
             "extra_weight": f.extra_weight, "cue_weight": f.cue_weight, "max_chars": f.max_chars,
             "ngrams": f.ngrams, "transfer": f.transfer, "transfer_weight": f.transfer_weight, "units": f.units,
-            "exclusions": f.exclusions,
+            "exclusions": f.exclusions, "per_language": f.per_language,
         },
         "platt": list(model.platt),
         "threshold": model.threshold,
@@ -971,6 +1029,8 @@ def load_model(path: str | Path | None = None) -> CallModel:
         units=bool(fs.get("units", False)),
         # Models saved before the exclusion columns (session 10) have no "exclusions".
         exclusions=bool(fs.get("exclusions", False)),
+        # Models saved before the per-language blocks (session 12) have no "per_language".
+        per_language=bool(fs.get("per_language", False)),
     )  # fmt: skip
     features.idf_ = idf
     features.n_features_out_ = features._n_out()
@@ -1009,9 +1069,9 @@ def score_calls(
         relative times ("tomorrow at 18h") are resolved against them.
     lang : Series of str, optional
         Language codes (``sq``, ``sr``, ``sr-Cyrl``, ``bs``, ``hr``, ``en``…); detected with
-        :func:`detector.posts.lang.detect_lang` when not given. It chooses the decision rule of
-        the post (the model's per-language threshold) and, without ``tz``, the local time zone
-        of the times written.
+        :func:`detector.posts.lang.detect_lang` when not given (or blank). It chooses the language
+        block of a model with per-language cue weights, the decision rule of the post (the model's
+        per-language threshold) and, without ``tz``, the local time zone of the times written.
     model : CallModel or path, optional
         The shipped model when not given.
     normalised : Series of str, optional
@@ -1039,11 +1099,16 @@ def score_calls(
     keep = gate(norm)
     idx = np.flatnonzero(keep)
     lexicon = np.zeros(n, dtype=bool)
-    # Copies of one text are common (that is what coordination looks for): score each text once.
-    codes, uniques = pd.factorize(norm[keep], use_na_sentinel=False)
+    # Copies of one text are common (that is what coordination looks for): score each text once (once per language
+    # group when the model weighs its cues per language).
+    kept = norm[keep]
+    kept_lang = _languages(texts, lang, idx) if m.features.per_language and len(idx) else None
+    key = kept if kept_lang is None else kept.astype(str) + "\x1f" + pd.Series(rule_groups(kept_lang), index=kept.index)
+    codes, uniques = pd.factorize(key, use_na_sentinel=False)
     if len(uniques):
-        u = pd.Series(np.asarray(uniques, dtype=object), dtype="string")
-        d, lex_u = m.decision_and_lexicon(u)
+        first = np.unique(codes, return_index=True)[1]
+        u = pd.Series(kept.to_numpy(dtype=object)[first], dtype="string")
+        d, lex_u = m.decision_and_lexicon(u, None if kept_lang is None else kept_lang[first])
         score[idx] = m.probability(d)[codes]
         lexicon[idx] = lex_u[codes]
     score = np.clip(score, 1e-6, 1 - 1e-6)
@@ -1092,6 +1157,21 @@ def score_calls(
         by_lexicon = ~m.is_call(score, np.zeros(n, dtype=bool), group)[calls]
         out.iloc[calls, out.columns.get_loc("call_reasons")] = _reasons(norm.iloc[calls], ex, score[calls], by_lexicon)
     return out[CALL_COLUMNS]
+
+
+def _languages(texts: pd.Series, lang: pd.Series | None, rows: np.ndarray) -> np.ndarray:
+    """Language codes of the posts at positions ``rows``: the given ones, detected where missing or blank."""
+    from detector.posts.lang import detect_lang
+
+    sub = texts.iloc[rows].fillna("").astype(str)
+    if lang is None:
+        return detect_lang(sub).to_numpy(dtype=object)
+    given = lang.iloc[rows] if len(lang) == len(texts) else lang.reindex(texts.index[rows])
+    out = pd.Series(given.to_numpy(dtype=object), index=sub.index, dtype=object)
+    missing = (out.isna() | (out.astype(str).str.strip() == "")).to_numpy()
+    if missing.any():
+        out[missing] = detect_lang(sub[missing]).to_numpy(dtype=object)
+    return out.to_numpy(dtype=object)
 
 
 def _reasons(norm: pd.Series, ex: pd.DataFrame, score: np.ndarray, by_lexicon: np.ndarray) -> list[str]:
