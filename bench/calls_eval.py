@@ -356,8 +356,10 @@ def choose_and_fit(X: dict, y: np.ndarray, g: np.ndarray, gated: np.ndarray, lan
     # Posts outside the gate are never calls (their probability is the base rate, below any threshold chosen).
     thr = best_threshold(p, y)
     coef, icpt = fit_model(X[fs][np.flatnonzero(gated)], y[gated], C, fs, weight_groups(lang)[gated], g[gated], seed)
+    # Session 12, reporting only: every (C, set)'s inner score, so that a run shows how close the candidates came.
+    inner = {f"C={c:g}, {name}": round(v[0], 4) for (c, name), v in scores.items()}
     return {"C": C, "features": fs, "inner_ap": ap, "platt": (a, b), "threshold": thr, "base_rate": float(base),
-            "coef": coef, "intercept": icpt}  # fmt: skip
+            "coef": coef, "intercept": icpt, "inner_scores": inner}  # fmt: skip
 
 
 def predict(fit: dict, X: dict, rows: np.ndarray, gated: np.ndarray) -> np.ndarray:
@@ -530,7 +532,8 @@ def evaluate(res: dict, d: pd.DataFrame, X: dict, y: np.ndarray, g: np.ndarray, 
         Xtr = rows_of(X, tr)
         fit = choose_and_fit(Xtr, y[tr], g[tr], sub_gated, lang[tr], grid=grid)
         prob[te], pred[te] = verdict(fit, X, te, gated)
-        chosen.append({"fold": k, "C": fit["C"], "features": fit["features"], "threshold": round(fit["threshold"], 3), "inner_ap": round(fit["inner_ap"], 3)})
+        chosen.append({"fold": k, "C": fit["C"], "features": fit["features"], "threshold": round(fit["threshold"], 3), "inner_ap": round(fit["inner_ap"], 3),
+                       "inner_scores": fit["inner_scores"]})  # fmt: skip
         log.info("outer fold %d: %s", k, chosen[-1])
     res["nested_cv"] = report(d, pred, lex_pred)
     res["nested_cv"]["choices"] = chosen
@@ -636,6 +639,30 @@ SESSION9_DISCLOSURE = [
 ]
 
 
+# Written from 04:05 UTC on 2026-12-01, before the one run whose figures are reported here (h71); the run's times and
+# what was read after it were added after it ended.
+SESSION12_DISCLOSURE: list[str] = [
+    "What was seen before deciding (session 12, disclosed): the design was fixed in writing at 04:05 UTC (notes of h71), "
+    "before any model of this session was scored on a labelled post. The lead proposed three ideas to weigh: language-balanced "
+    "fitting (in every fit since session 5 already: `calls_eval.weight_groups`, `call_model.balanced_weights`), a column for "
+    "the organiser's announcement \"a time, a place and everyone, an invitation or an event word\" (the two unit columns of "
+    "session 7 and crossings of the cues already; the units set has been a candidate since session 10 and no outer fold chose "
+    "it), and a threshold per language (removed in session 8; not repeated without a new reason); h71 chose the per-language "
+    "cue weights instead. h71 had read, before choosing, the whole of this section as session 11 left it (its figures, weights "
+    "and paragraphs on what the model gets wrong), sessions 10 and 11's notes and the composition of `calls_labelled_dev.csv` "
+    "by source and language (counts only), and had scored the shipped model on the five sentences of the issue and the lead "
+    "with each firing column's weight (the first has no invitation word; the second loses 0.45 in log-odds to the shared "
+    "weight of \"an event word with a near time\"), so the idea is not independent of them; no outer error of an earlier run "
+    "was opened. Before the run the new code was tested on synthetic data and sentences written for the tests, and its code "
+    "paths were run once on made-up sentences with made-up labels. The run (04:09-04:25 UTC, `--save`, at commit a28eb6a of "
+    "h71's branch, under the shared CPU lock, other helpers' tests beside it; this section rendered afterwards with `--write "
+    "--from-json`) printed each outer fold's choice and the fixed-split and hold-out figures while it ran, and they were read "
+    "then. After it ended, its outer errors were compared with session 11's by post id, and, for the paragraph below only "
+    "(nothing was chosen on it), the inner folds' score of every candidate on all labelled posts was computed. Nothing in the "
+    "procedure, the candidates or the shipped model was changed after the run started.",
+]
+
+
 # Session 10's candidates and columns (h50; written before the run, fixed at 22:59 UTC).
 SESSION10_DESIGN = [
     "Session 10: the candidates are three, each at C = 16, 64 or 256: session 5's set (\"lexicon+cues\"), the same with the "
@@ -699,6 +726,24 @@ SESSION10_DISCLOSURE: list[str] = [
     "candidates or the shipped model was changed after the run started.",
 ]
 
+
+# Session 12's design (h71; written before the run, fixed at 04:05 UTC).
+SESSION12_DESIGN = [
+    "Session 12: one more candidate, session 5's set (with the exclusion columns, bounded as in session 11) with **per-language "
+    "cue weights** (\"lexicon+cues+per-language\"; `detector.posts.call_model.CallFeaturiser(per_language=True)`): every 0/1 "
+    "column but the exclusions (the lexicon's parts, grammar, time and place patterns, topics, their crossings and shapes) is "
+    "kept as it is and copied once more into a block of the post's language group (Albanian; Serbian in both scripts, with "
+    "Bosnian and Croatian; English), each block with a constant column of its own; the other blocks are 0, and a post of "
+    "another language reads the shared columns only. A cue's weight in a language is then its shared weight plus that "
+    "language's deviation, and the L2 penalty keeps a deviation small unless the language's labels ask for it (feature "
+    "augmentation, Daumé III 2007, \"Frustratingly easy domain adaptation\"): the languages pool their evidence where they "
+    "agree and part where they do not. Why: every cue column had one weight for all three languages, which session 5's "
+    "counts (\"Leave one language out\", below) say they do not share: an event word is in most English and Serbian calls "
+    "and in a quarter of the Albanian ones, a clock time in most Albanian calls. The n-grams and the exclusion columns are "
+    "not copied. Session 11's three candidates are unchanged, so that the comparison with session 11 is this candidate "
+    "alone (and the folds' choices). A post's language is the corpus's own here; the posts job takes the input's language "
+    "or detects it.",
+]
 
 # Written after the run (h61): its times and what was read after it.
 SESSION11_DISCLOSURE: list[str] = [
@@ -809,7 +854,7 @@ def markdown(res: dict) -> str:
             "total weight: the labelled sample was drawn in strata, so a language's share of calls in it (22% of the English "
             "posts, 1% of the Albanian ones) is not evidence. The outer predictions are never "
             f"seen by any choice. Average precision of the outer scores: {n['average_precision']:.3f}.", "",
-            *SESSION10_DESIGN, "", *SESSION11_DESIGN, "",
+            *SESSION10_DESIGN, "", *SESSION11_DESIGN, "", *SESSION12_DESIGN, "",
             "What was seen before deciding (session 5, disclosed): the language-balanced weights were fixed after an exploratory "
             "run on these same outer folds with C and the feature set fixed, where they moved Albanian recall from 0.39 to 0.60 "
             "(precision 0.79 to 0.61) at the best-F1 threshold; the same run showed the language-independent cues not helping "
@@ -837,7 +882,7 @@ def markdown(res: dict) -> str:
             "read after it ended, to write the paragraphs below. The 3,021 posts labelled in session 6 (h31: 4 calls, many municipal invitations with a date, a "
             "time and a place) enter training and evaluation for the first time; the group check that came with them changed "
             "the fixed split (below). No per-language choice, candidate or threshold was changed after the run.", "",
-            *SESSION8_DISCLOSURE, "", *SESSION9_DISCLOSURE, "", *SESSION10_DISCLOSURE, "", *SESSION11_DISCLOSURE, ""]  # fmt: skip
+            *SESSION8_DISCLOSURE, "", *SESSION9_DISCLOSURE, "", *SESSION10_DISCLOSURE, "", *SESSION11_DISCLOSURE, "", *SESSION12_DISCLOSURE, ""]  # fmt: skip
     out += _table(n)
     if "kosovo_additions" in res["data"]:
         k = res["data"]["kosovo_additions"]
@@ -932,6 +977,16 @@ LOLO_NOTES: list[str] = [
 ]
 # Why the targets are not met, read from the figures of the same run.
 TARGET_NOTES: list[str] = [
+    "Session 12 added one candidate, per-language cue weights, to session 11's three. No outer fold chose it, nor did the "
+    "inner folds of the fixed split, the source hold-outs or the language hold-outs: every choice is session 11's, and so is "
+    "every figure of this section, post for post (the same 131 outer errors at the same probabilities). Computed after the "
+    "run on all labelled posts with the inner folds' procedure (3 grouped folds; reporting only, nothing chosen on it), the "
+    "per-language set's mean per-language average precision is 0.58 to 0.59 at each C, against 0.62 to 0.63 for the other "
+    "three: a little higher in English (0.73 against 0.70 to 0.72), lower in Albanian (0.34 to 0.35 against 0.39 to 0.43) and "
+    "Serbian Cyrillic (0.68 against 0.72 to 0.80). A language's own deviations are learnt from its own calls only, few in "
+    "Albanian and Serbian and, in Albanian, gathered in few groups (14, the largest holding 41): a likely reason why they "
+    "carry less to new authors than the shared weights do. On these labels separate cue weights per language cost more "
+    "than they gain. What follows is session 11's text; its figures are this run's too.",
     "Session 11 bounded the exclusion weights at 0 and added Kosovo's Gheg Albanian and Serbian words, with session 10's "
     "three candidates. The outer folds chose the language-independent cues three times (C=256 once, C=16 twice) and session "
     "5's set twice (C=16); the units set, once more, by none (the fixed split's inner folds and the Albanian leave-out "
@@ -965,6 +1020,11 @@ TARGET_NOTES: list[str] = [
 
 # About the final fit, read from the same run.
 SHIPPED_NOTES: list[str] = [
+    "Session 12: the outer folds chose as in session 11, and the final fit, by the same rule, is session 11's model bit for "
+    "bit (the same weights, intercept, idf, calibration and threshold 0.336; its card now says `per_language: false`). The "
+    "IRA case study and notebook 04 are unchanged (409 calls). Of the five sentences of the issue and the lead, the same "
+    "three are found and the lead's two are still missed (0.21 and 0.33).",
+    "",
     "Session 11: the rule for the final fit is unchanged (the regularisation and feature set most outer folds chose, with "
     "calibration and threshold from inner folds of all posts, one threshold for every language). The outer folds chose "
     "session 5's set at C=16 twice and the language-independent cues at C=16 twice (and at C=256 once): a tie, which the "
@@ -987,6 +1047,8 @@ SHIPPED_NOTES: list[str] = [
 # What the model gets wrong, read from the outer-fold errors of the run above. Kinds of posts only:
 # the texts of balkan-posts may not be quoted or paraphrased post by post in the project.
 MISSES = [
+    "Session 12: the outer errors are session 11's, post for post (131, compared by post id, at the same probabilities); "
+    "what follows is session 11's reading.",
     "Session 11: 131 outer errors (session 10: 144), 109 of them session 10's (compared by post id). Gone: 23 Albanian false "
     "calls (a national broadcaster's school-lesson schedule in 11 copies, a river clean-up the municipality invites to in 3 "
     "copies, a charity concert in 2, a car rally's finish in 2, a cultural evening at a castle, an evening of city music, the "

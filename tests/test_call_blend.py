@@ -151,5 +151,7 @@ def test_the_evaluation_chooses_a_blend_by_the_blended_models_own_out_of_fold_va
         fit = ce.choose_and_fit(X, y, g, gated, lang, grid=[(16.0, name)])
         direct, _ = ce.oof_decision(X, y, g, gated, 16.0, name, 3, ce.SEED, ce.weight_groups(lang))
         assert fit["inner_ap"] == pytest.approx(ce.macro_ap(y[gated], direct[gated], lang[gated]), abs=1e-9)
+        # Session 12: every (C, set) of the grid's inner score is returned with the choice (reporting only).
+        assert fit["inner_scores"] == {f"C=16, {name}": round(fit["inner_ap"], 4)}
         coef, b = cm.fit_blend(wide[np.flatnonzero(gated)], y[gated], 16.0, full.n_features, n_first, ce.BLENDS[name], groups=ce.weight_groups(lang)[gated])
         np.testing.assert_array_equal(fit["coef"], coef)

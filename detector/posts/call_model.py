@@ -1106,9 +1106,12 @@ def score_calls(
     key = kept if kept_lang is None else kept.astype(str) + "\x1f" + pd.Series(rule_groups(kept_lang), index=kept.index)
     codes, uniques = pd.factorize(key, use_na_sentinel=False)
     if len(uniques):
-        first = np.unique(codes, return_index=True)[1]
-        u = pd.Series(kept.to_numpy(dtype=object)[first], dtype="string")
-        d, lex_u = m.decision_and_lexicon(u, None if kept_lang is None else kept_lang[first])
+        if kept_lang is None:
+            u, u_lang = pd.Series(np.asarray(uniques, dtype=object), dtype="string"), None
+        else:
+            first = np.unique(codes, return_index=True)[1]
+            u, u_lang = pd.Series(kept.to_numpy(dtype=object)[first], dtype="string"), kept_lang[first]
+        d, lex_u = m.decision_and_lexicon(u, u_lang)
         score[idx] = m.probability(d)[codes]
         lexicon[idx] = lex_u[codes]
     score = np.clip(score, 1e-6, 1 - 1e-6)
