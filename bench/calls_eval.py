@@ -655,7 +655,7 @@ SESSION12_DISCLOSURE: list[str] = [
     "weight of \"an event word with a near time\"), so the idea is not independent of them; no outer error of an earlier run "
     "was opened. Before the run the new code was tested on synthetic data and sentences written for the tests, and its code "
     "paths were run once on made-up sentences with made-up labels. The run (04:09-04:25 UTC, `--save`, at commit a28eb6a of "
-    "h71's branch, under the shared CPU lock, other helpers' tests beside it; this section rendered afterwards with `--write "
+    "h71's branch, e4b2b05 on main after rebasing, under the shared CPU lock, other helpers' tests beside it; this section rendered afterwards with `--write "
     "--from-json`) printed each outer fold's choice and the fixed-split and hold-out figures while it ran, and they were read "
     "then. After it ended, its outer errors were compared with session 11's by post id, and, for the paragraph below only "
     "(nothing was chosen on it), the inner folds' score of every candidate on all labelled posts was computed. Nothing in the "
