@@ -1230,7 +1230,7 @@ def collect_search_command(query: str, since: str | None, until_text: str | None
 @deprecated_alias("--out", "-o/--output", "out_dir", click.Path(file_okay=False))
 @click.option("--watch", "watch_name", required=True, help="The watch to run (see `detector watch list`).")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Watch file (default: watches.toml in the data folder).")
-@click.option("--from", "from_posts", type=click.Path(dir_okay=False, exists=True), help="Run offline on exported posts (any format `detector posts` reads) instead of collecting.")
+@click.option("--from", "from_posts", type=click.Path(exists=True), multiple=True, help="Run offline on exported posts (any format `detector posts` reads; a folder of Telegram exports) instead of collecting; repeat it for a day's exports of several platforms: one run, one report.")
 @click.option("--profiles", "from_accounts", type=click.Path(dir_okay=False, exists=True), help="Offline: also import these author profiles (any format `detector score` reads).")
 @click.option("--as-of", callback=_as_of, help="Collection time for --profiles records that carry none (default: the latest post's time of --from, else now).")
 @click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False), show_default="<data dir>/reports/WATCH", help="Report folder.")
@@ -1248,7 +1248,7 @@ def collect_search_command(query: str, since: str | None, until_text: str | None
 @input_options
 @handle_errors
 def run_command(
-    watch_name: str, config_path: str | None, from_posts: str | None, from_accounts: str | None, out_dir: str | None,
+    watch_name: str, config_path: str | None, from_posts: tuple[str, ...], from_accounts: str | None, out_dir: str | None,
     db: str | None, data_dir: str | None, run_log: str | None, lookback: Any, collect_since: str | None,
     max_pages: int | None, model_path: str | None, env_file: str | None, workers: int, top: int, as_of: Any = None, lookalike: bool = True,
     date_order: str | None = None, date_format: str | None = None, columns_spec: str | None = None, tz: str | None = None,
@@ -1269,6 +1269,8 @@ def run_command(
         */30 * * * * cd /srv/detector && .venv/bin/detector run --watch paris-march >/dev/null 2>&1
         detector run --watch texit-rally --config datasets/examples/watches.toml \\
             --from datasets/examples/posts/ira_texit_calls.csv --db out/detector.sqlite -o out/reports
+        detector run --watch mitrovica --tz Europe/Belgrade --from exports/telegram/ \\
+            --from exports/tiktok.json --from exports/x.csv --from exports/facebook.csv
     """
     from pathlib import Path
 
@@ -1290,7 +1292,7 @@ def run_command(
     log.setLevel(min(root.level, logging.INFO))
     try:
         result = runner.run(
-            watch_name, config=config_path, db=db, data_dir=base, out_dir=out_dir, from_posts=from_posts,
+            watch_name, config=config_path, db=db, data_dir=base, out_dir=out_dir, from_posts=list(from_posts) or None,
             from_accounts=from_accounts, env_file=env_file, collect_since=collect_since, max_pages=max_pages,
             lookback=lookback, model=model_path, workers=workers, top=top,
             dates=dates, columns=columns, as_of=as_of, lookalike=lookalike,

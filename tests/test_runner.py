@@ -699,3 +699,76 @@ def test_what_changed_lists_the_calls_pushed_by_new_accounts(data_dir: Path, tmp
     assert [c["n_new_authors"] for c in report._new_calls(second["calls"], bare)["calls_spreading"]] == [3, 3]
     html = (tmp_path / "reports" / "report-mariowoods-latest.html").read_text(encoding="utf-8")
     assert "Calls pushed by new accounts (2)" in html and html.count('<tr class="spreading-call">') == 2
+
+
+MITROVICA = FIX / "mitrovica"  # synthetic: sentences written for these tests (fixtures/mitrovica/make_fixtures.py)
+
+
+def _mitrovica_run(day: str, tmp_path: Path) -> object:
+    d = MITROVICA / day
+    config = tmp_path / "watches.toml"
+    config.write_text('[watches.mitrovica]\nqueries = ["mitrovic", "митровиц"]\nhashtags = ["mitrovica"]\n', encoding="utf-8")
+    return invoke(
+        "--watch", "mitrovica", "--config", str(config), "--tz", "Europe/Belgrade", "-o", str(tmp_path / "reports"),
+        "--from", str(d / "telegram"), "--from", str(d / "tiktok.json"), "--from", str(d / "x_ira.csv"), "--from", str(d / "facebook.csv"),
+    )  # fmt: skip
+
+
+def test_a_days_exports_of_four_platforms_are_one_run_and_a_rerun_stores_nothing(data_dir: Path, tmp_path: Path) -> None:
+    """The Mitrovica walkthrough as cron runs it: each day one `run` over that day's exports (a folder of Telegram
+    exports, a TikTok response, an IRA-shaped CSV in local time, a Facebook flat CSV), in Albanian and Serbian.
+    `--from` took one file, not a folder; a rerun stored every Telegram/TikTok/Facebook cluster again (their
+    members were compared without their platform); the report named every input, not the one holding rejects."""
+    res = _mitrovica_run("day1", tmp_path)
+    assert res.exit_code == 0, res.output
+    assert "6 of 6 posts in" in res.output and "3 of 3 posts in" in res.output and "2 of 2 posts in" in res.output
+    res = _mitrovica_run("day2", tmp_path)
+    assert res.exit_code == 0, res.output
+    assert "2 records rejected and 0 fields ignored on import" in res.output
+    reports = tmp_path / "reports"
+    (rejects,) = reports.glob("import-telegram-and-3-more-*.rejects.csv")
+    got = pd.read_csv(rejects, dtype=str)
+    assert [(Path(f).name, r, fld, why) for f, r, fld, why in got[["file", "row", "field", "reason"]].itertuples(index=False)] == [
+        ("facebook.csv", "5", "created_at", "unreadable time '30.11.2026 kl 18'"), ("facebook.csv", "6", "text", "no text"),
+    ]  # fmt: skip
+    with open_store(None, data_dir) as s:
+        posts = s.posts()
+        held = s.account_scores(latest=True).set_index("account_id")["verdict_held"]
+    assert posts.groupby("platform").size().to_dict() == {"facebook": 6, "telegram": 24, "tiktok": 7, "x": 7}
+    # The IRA-shaped CSV's local 17:00 is 16:00 UTC in Belgrade's winter (--tz); Telegram and TikTok carry UTC.
+    x = posts[posts["platform"] == "x"].set_index("author_id")["created_at"]
+    assert x.loc["Zeri_Veriut"].tolist() == [pd.Timestamp("2026-11-29T16:00Z"), pd.Timestamp("2026-11-30T16:00Z")]
+    assert held[["Zeri_Veriut", "SeverJeNas", "MitroNews", "Ura_e_Ibrit"]].all() and not held.drop(["Zeri_Veriut", "SeverJeNas", "MitroNews", "Ura_e_Ibrit"]).any()
+    doc = json.loads((reports / "report-mitrovica-latest.json").read_text(encoding="utf-8"))
+    assert doc["input_note"] == f"2 records of facebook.csv were set aside, not analysed: see {rejects.name} beside this report"
+    changes = doc["changes"]
+    assert [(c["text"][:20], c["n_authors_before"], c["n_authors"], c["n_new_authors"]) for c in changes["calls_spreading"]] == [
+        ("Nesër në orën 18 të ", 6, 20, 14), ("Thirrje për protestë", 2, 5, 3),
+    ]  # fmt: skip
+    assert [(c["text"][:20], c["where"]) for c in changes["new_calls"]] == [("Позивамо грађане на ", "код моста у Митровици")]
+
+    before = {p.name: p.read_bytes() for p in reports.iterdir()}
+    res = _mitrovica_run("day2", tmp_path)  # the next day's cron reruns over the same files
+    assert res.exit_code == 0, res.output
+    assert "0 post and 0 author score(s) and 0 cluster(s) stored" in res.output
+    assert {p.name: p.read_bytes() for p in reports.iterdir()} == before
+
+
+def test_one_unusable_file_of_a_days_exports_does_not_keep_the_others_out(data_dir: Path, tmp_path: Path) -> None:
+    """Of a day's exports, a file whose every record is rejected (here: each date unreadable) is set aside with
+    its records, named in the rejects file; the other files are imported and analysed. Alone, it fails as
+    before (exit 3, every record of --from rejected)."""
+    bad = tmp_path / "facebook-bad.csv"
+    bad.write_text("post_id,author_id,text,created_at,platform\nfb-9,fb109,Takim te ura e Mitrovicës,e hënë mbrëma,facebook\n", encoding="utf-8")
+    config = tmp_path / "watches.toml"
+    config.write_text('[watches.mitrovica]\nqueries = ["mitrovic"]\n', encoding="utf-8")
+    args = ["--watch", "mitrovica", "--config", str(config), "-o", str(tmp_path / "reports")]
+    res = invoke(*args, "--from", str(MITROVICA / "day1" / "tiktok.json"), "--from", str(bad))
+    assert res.exit_code == 0, res.output
+    assert "3 of 3 posts in" in res.output and f"no usable post in {bad} (1 rejects)" in res.output
+    (rejects,) = (tmp_path / "reports").glob("import-tiktok-and-1-more-*.rejects.csv")
+    got = pd.read_csv(rejects, dtype=str)
+    assert got[["row", "field", "reason"]].values.tolist() == [["1", "created_at", "unreadable time 'e hënë mbrëma'"]]
+    assert Path(got["file"].iloc[0]).name == "facebook-bad.csv"
+    res = invoke(*args, "--from", str(bad))
+    assert res.exit_code == 3

@@ -65,7 +65,7 @@ from detector.errors import (
     NothingScoredError,
 )
 from detector.io import Rejects, write_rejects
-from detector.ops.store import Store, default_data_dir, open_store, utcnow
+from detector.ops.store import DEFAULT_PLATFORM, Store, default_data_dir, open_store, utcnow
 from detector.ops.watch import Watch, get_watch
 
 if TYPE_CHECKING:
@@ -127,6 +127,7 @@ class RunResult:
     lookalike: bool = True  # whether they were looked for (--no-lookalike: not)
     report: ReportPaths | None = None
     rejects_path: str | None = None
+    rejects_files: list[str] = field(default_factory=list)  # the inputs whose records are in rejects_path
     rejected: int = 0  # records of the import set aside (rejected), in rejects_path
     fields_ignored: int = 0  # fields of kept records read as missing, in rejects_path
     stage_seconds: dict[str, float] = field(default_factory=dict)
@@ -278,7 +279,7 @@ def run_watch(
     watch: Watch,
     *,
     out_dir: str | os.PathLike[str],
-    from_posts: str | os.PathLike[str] | None = None,
+    from_posts: PathOrPaths = None,
     from_accounts: str | os.PathLike[str] | None = None,
     collector: Any = None,
     env_file: str | os.PathLike[str] | None = None,
@@ -301,9 +302,10 @@ def run_watch(
     watch : Watch
     out_dir : path
         Report folder.
-    from_posts : path, optional
-        Run offline: import the posts of this file (any shape :func:`detector.posts.read.read_posts`
-        reads) that the watch covers, instead of collecting.
+    from_posts : path or paths, optional
+        Run offline: import the posts of these files (each of any shape :func:`detector.posts.read.read_posts`
+        reads: a day's exports of several platforms, a folder of Telegram exports) that the watch covers,
+        instead of collecting; one run, one report.
     from_accounts : path, optional
         Offline: also import these author profiles (any shape :func:`detector.accounts.read.read_accounts`
         reads).
@@ -339,17 +341,19 @@ def run_watch(
     log.info("run %s of watch '%s' %s (started %s)", run_id, watch.name, "resumed" if result.resumed else "begins", started.isoformat())
     try:
         with _stage(result, "collect"):
-            if from_posts is not None or from_accounts is not None:
+            posts_paths = as_paths(from_posts)
+            if posts_paths or from_accounts is not None:
                 try:
-                    result.collected, rejects = import_files(store, watch, from_posts, from_accounts, dates=dates, columns=columns, as_of=as_of)
+                    result.collected, rejects = import_files(store, watch, posts_paths, from_accounts, dates=dates, columns=columns, as_of=as_of)
                 except NothingScoredError as exc:  # every record rejected: they are still written, and named
                     if not exc.rejects:
                         raise
-                    result.rejects_path = write_rejects(exc.rejects, import_rejects_stem(out_dir, from_posts, from_accounts))  # type: ignore[arg-type]
+                    result.rejects_path = write_rejects(exc.rejects, import_rejects_stem(out_dir, posts_paths, from_accounts))  # type: ignore[arg-type]
                     raise NothingScoredError(f"{exc}, see {result.rejects_path}", rejects=exc.rejects) from exc
                 if len(rejects):
-                    result.rejects_path = write_rejects(rejects, import_rejects_stem(out_dir, from_posts, from_accounts))
+                    result.rejects_path = write_rejects(rejects, import_rejects_stem(out_dir, posts_paths, from_accounts))
                     result.rejected, result.fields_ignored = rejects.n_rejected, len(rejects) - rejects.n_rejected
+                    result.rejects_files = list(dict.fromkeys(str(r["file"]) for r in rejects.rows))
             else:
                 result.collected = collect_watch(store, watch, collector=collector, env_file=env_file, since=collect_since, max_pages=max_pages)
         _pause_point("collect")
@@ -367,8 +371,8 @@ def run_watch(
         _pause_point("report")
         with _stage(result, "report"):
             result.report = write_run_report(
-                store, watch, posts, started=started, lookback=lookback, out_dir=out_dir, top=top, offline=from_posts is not None,
-                event_tz=None if dates is None else dates.tz, input_note=import_note(result, from_posts or from_accounts),
+                store, watch, posts, started=started, lookback=lookback, out_dir=out_dir, top=top, offline=bool(as_paths(from_posts)),
+                event_tz=None if dates is None else dates.tz, input_note=import_note(result, as_paths(from_posts) or as_paths(from_accounts)),
             )
     except Exception as exc:
         # A failure (not a kill) ends the run: the next cron run starts afresh rather than
@@ -441,16 +445,16 @@ def collect_watch(
 
 
 def import_rejects_stem(
-    out_dir: str | os.PathLike[str], posts_path: str | os.PathLike[str] | None, accounts_path: str | os.PathLike[str] | None = None
+    out_dir: str | os.PathLike[str], posts_path: PathOrPaths, accounts_path: str | os.PathLike[str] | None = None
 ) -> str:
     """The output name whose rejects file holds the import rejects of these inputs.
 
-    Named for the input and a hash of its content (``import-<name>-<sha256[:12]>.csv``, whose
-    rejects go to ``….rejects.csv``), not for the run: cron reruns over the same file rewrite one
+    Named for the (first) input and a hash of the inputs' content (``import-<name>-<sha256[:12]>.csv``, whose
+    rejects go to ``….rejects.csv``), not for the run: cron reruns over the same files rewrite one
     file (atomically) instead of adding one per run, and a changed file keeps the rejects of its
     earlier content under their own name.
     """
-    inputs = [(role, Path(p)) for role, p in (("posts", posts_path), ("profiles", accounts_path)) if p is not None]
+    inputs = [("posts", Path(p)) for p in as_paths(posts_path)] + [("profiles", Path(p)) for p in as_paths(accounts_path)]
     h = hashlib.sha256()
     for role, p in inputs:
         files = sorted(f for f in p.rglob("*") if f.is_file()) if p.is_dir() else [p]
@@ -461,20 +465,35 @@ def import_rejects_stem(
                     h.update(block)
     first = inputs[0][1] if inputs else Path("none")
     name = "".join(c if c.isalnum() or c in "-_" else "_" for c in (first.stem or first.name))[:60]
-    return str(Path(out_dir) / f"import-{name}-{h.hexdigest()[:12]}.csv")
+    n_posts = len(as_paths(posts_path))
+    more = f"-and-{n_posts - 1}-more" if n_posts > 1 else ""  # a day's exports: each reject names its own file
+    return str(Path(out_dir) / f"import-{name}{more}-{h.hexdigest()[:12]}.csv")
+
+
+PathOrPaths = str | os.PathLike[str] | list[str | os.PathLike[str]] | tuple[str | os.PathLike[str], ...] | None
+
+
+def as_paths(paths: PathOrPaths) -> list[str | os.PathLike[str]]:
+    """One path, several, or none (``None``) as a list."""
+    if paths is None:
+        return []
+    if isinstance(paths, (str, os.PathLike)):
+        return [paths]
+    return list(paths)
 
 
 def import_files(
     store: Store,
     watch: Watch,
-    posts_path: str | os.PathLike[str] | None,
+    posts_path: PathOrPaths,
     accounts_path: str | os.PathLike[str] | None = None,
     *,
     dates: Any = None,
     columns: dict[str, str] | None = None,
     as_of: pd.Timestamp | None = None,
 ) -> tuple[str, Rejects]:
-    """Offline collection: upsert the posts of ``posts_path`` that the watch covers, and profiles.
+    """Offline collection: upsert the posts of ``posts_path`` (one file or folder, or several) that the watch
+    covers, and profiles.
 
     Profiles embedded in the posts are kept for the authors of those posts; ``accounts_path``
     profiles are all kept. An ``accounts_path`` profile without a collection time is measured to
@@ -486,41 +505,29 @@ def import_files(
     (str, Rejects)
         A summary line and the records that could not be used.
     """
-    rejects = Rejects(str(posts_path or accounts_path))
-    parts = []
+    files = as_paths(posts_path)
+    rejects = Rejects(str(files[0] if files else accounts_path))
+    parts: list[str] = []
     seen = utcnow()
     latest_post = None  # profiles without a collection time are measured to it (read_profiles)
-    read = None
-    if posts_path is not None:
-        from detector.posts.read import author_accounts, read_posts
-
+    unusable = 0
+    for path in files:
         try:
-            read = read_posts(posts_path, dates=dates.for_file() if dates else None, columns=columns)
-        except EmptyInputError as exc:
-            # A quiet day: the export holds no post (a CSV with its header only, an empty file, a
-            # search page without results). Nothing to import; the lookback's posts are reported.
-            log.warning("%s: nothing imported", exc)
-            parts.append(f"no post ({exc})")
-    if read is not None:
-        rejects.extend(read.rejects)
-        latest_post = read.posts["created_at"].max()
-        covered = content_ids(read.posts[watch.matches(read.posts)])
-        if covered.empty:
-            log.warning("%s: none of its %d posts is covered by watch '%s'", posts_path, len(read.posts), watch.name)
-        store.upsert_posts(covered.drop(columns=["source_row"]), source=watch.name, seen_at=seen)
-        parts.append(f"{len(covered)} of {len(read.posts)} posts in {posts_path} covered by the watch")
-        authors = set(covered["author_id"].dropna().astype(str))
-        if read.users:
-            profiles = author_accounts(read.users, str(posts_path), rejects=rejects)
-            profiles = profiles[profiles["account_id"].isin(authors)]
-            store.upsert_accounts(profiles.drop(columns=["source_row"]), source=watch.name, seen_at=seen)
-            parts.append(f"{len(profiles)} author profiles")
-        if read.profiles is not None and len(read.profiles):
-            # The partial profiles table rows carry (the IRA CSV's followers and following at each
-            # author's latest post), which `detector posts` scores too: stored, the run scores them.
-            partial = read.profiles[read.profiles["account_id"].astype(str).isin(authors)]
-            store.upsert_accounts(partial.drop(columns=["source_row"]), source=watch.name, seen_at=seen)
-            parts.append(f"{len(partial)} partial author profiles (followers and following)")
+            latest = _import_posts(store, watch, path, rejects, parts, seen, dates=dates, columns=columns)
+        except NothingScoredError as exc:
+            if len(files) == 1 or not isinstance(exc.rejects, Rejects):
+                raise
+            # One of a day's exports with no usable record must not keep the others out: its records go to
+            # the rejects file with the others', and the run goes on.
+            rejects.extend(exc.rejects)
+            parts.append(f"no usable post in {path} ({len(exc.rejects)} rejects)")
+            log.warning("%s", exc)
+            unusable += 1
+            continue
+        if latest is not None and not pd.isna(latest):
+            latest_post = latest if latest_post is None else max(latest_post, latest)
+    if files and unusable == len(files) and accounts_path is None:
+        raise NothingScoredError(f"no usable post in any of the {len(files)} files ({len(rejects)} rejects)", rejects=rejects)
     if accounts_path is not None:
         from detector.accounts.read import read_profiles
 
@@ -529,6 +536,43 @@ def import_files(
         store.upsert_accounts(batch.accounts.drop(columns=["source_row"]), source=watch.name, seen_at=seen)
         parts.append(f"{len(batch.accounts)} profiles from {accounts_path}")
     return "imported " + ", ".join(parts), rejects
+
+
+def _import_posts(
+    store: Store, watch: Watch, posts_path: str | os.PathLike[str], rejects: Rejects, parts: list[str], seen: datetime, *,
+    dates: Any = None, columns: dict[str, str] | None = None,
+) -> Any:
+    """Import one posts file (or folder) for :func:`import_files`: its summary goes to ``parts``, its rejects to
+    ``rejects`` (each naming its file); returns the time of its latest post (None when it holds none)."""
+    from detector.posts.read import author_accounts, read_posts
+
+    try:
+        read = read_posts(posts_path, dates=dates.for_file() if dates else None, columns=columns)
+    except EmptyInputError as exc:
+        # A quiet day: the export holds no post (a CSV with its header only, an empty file, a
+        # search page without results). Nothing to import; the lookback's posts are reported.
+        log.warning("%s: nothing imported", exc)
+        parts.append(f"no post ({exc})")
+        return None
+    rejects.extend(read.rejects)
+    covered = content_ids(read.posts[watch.matches(read.posts)])
+    if covered.empty:
+        log.warning("%s: none of its %d posts is covered by watch '%s'", posts_path, len(read.posts), watch.name)
+    store.upsert_posts(covered.drop(columns=["source_row"]), source=watch.name, seen_at=seen)
+    parts.append(f"{len(covered)} of {len(read.posts)} posts in {posts_path} covered by the watch")
+    authors = set(covered["author_id"].dropna().astype(str))
+    if read.users:
+        profiles = author_accounts(read.users, str(posts_path), rejects=rejects)
+        profiles = profiles[profiles["account_id"].isin(authors)]
+        store.upsert_accounts(profiles.drop(columns=["source_row"]), source=watch.name, seen_at=seen)
+        parts.append(f"{len(profiles)} author profiles")
+    if read.profiles is not None and len(read.profiles):
+        # The partial profiles table rows carry (the IRA CSV's followers and following at each
+        # author's latest post), which `detector posts` scores too: stored, the run scores them.
+        partial = read.profiles[read.profiles["account_id"].astype(str).isin(authors)]
+        store.upsert_accounts(partial.drop(columns=["source_row"]), source=watch.name, seen_at=seen)
+        parts.append(f"{len(partial)} partial author profiles (followers and following)")
+    return read.posts["created_at"].max()
 
 
 def content_ids(posts: pd.DataFrame) -> pd.DataFrame:
@@ -770,8 +814,10 @@ def store_analysis(
             if rid != run_id
         }
         mine: dict[str, set[str]] = {}
-        for cid, kind, ident in zip(members["cluster_id"], members["member_kind"], members["member_id"], strict=True):
-            mine.setdefault(str(cid), set()).add(f"{kind}:{ident}")
+        # Written as Store.clusters writes a member ("kind:id" on X, "kind:platform:id" elsewhere): a Telegram or
+        # TikTok cluster compared as "kind:id" never matched its stored self, and every rerun stored it again.
+        for cid, kind, plat, ident in zip(members["cluster_id"], members["member_kind"], members["platform"], members["member_id"], strict=True):
+            mine.setdefault(str(cid), set()).add(f"{kind}:{'' if plat == DEFAULT_PLATFORM else plat + ':'}{ident}")
         keep = pd.Series([(cid, frozenset(mine.get(cid, ()))) not in stored for cid in clusters["cluster_id"]], index=clusters.index, dtype=bool)
         clusters = clusters[keep]
         members = members[members["cluster_id"].isin(set(clusters["cluster_id"]))]
@@ -824,15 +870,17 @@ def report_window(posts: pd.DataFrame, started: datetime, lookback: timedelta) -
     return since.floor("s").to_pydatetime(), until.ceil("s").to_pydatetime()
 
 
-def import_note(result: RunResult, source: str | os.PathLike[str] | None) -> str:
+def import_note(result: RunResult, source: PathOrPaths) -> str:
     """The report's word on the records of this run's import that were set aside ("" if none)."""
-    if not result.rejects_path or source is None:
+    # The files the set-aside records are in, when known (of a day's several exports, only those); else the inputs.
+    names = ", ".join(dict.fromkeys(Path(p).name for p in (result.rejects_files or as_paths(source))))
+    if not result.rejects_path or not names:
         return ""
     ignored = f" ({_n(result.fields_ignored, 'field')} of kept records ignored)" if result.fields_ignored else ""
     if not result.rejected:
-        return f"{_n(result.fields_ignored, 'field')} of {Path(source).name} ignored as unreadable: see {Path(result.rejects_path).name} beside this report"
+        return f"{_n(result.fields_ignored, 'field')} of {names} ignored as unreadable: see {Path(result.rejects_path).name} beside this report"
     verb = "was" if result.rejected == 1 else "were"
-    return f"{_n(result.rejected, 'record')} of {Path(source).name} {verb} set aside, not analysed{ignored}: see {Path(result.rejects_path).name} beside this report"
+    return f"{_n(result.rejected, 'record')} of {names} {verb} set aside, not analysed{ignored}: see {Path(result.rejects_path).name} beside this report"
 
 
 def write_run_report(
