@@ -116,3 +116,20 @@ def test_a_held_account_model_score_never_flags_whatever_the_threshold() -> None
     assert not flagged & {"ITSTIMETOSECEDE", "ALTMANCOON"}
     held = {a["account_id"]: a["verdict_held"] for a in content["accounts"]}
     assert held == {"ITSTIMETOSECEDE": True, "ALTMANCOON": True, "full": False}
+
+
+def test_a_previous_report_written_before_rows_said_held_is_read_by_the_models_note() -> None:
+    """A report written before account rows carried ``verdict_held`` (session 11's, on a store migrated since):
+    every held IRA author of the rerun was listed as 'verdict held now'. The previous row's reasons carry the
+    model's note exactly when it held: read so, only an account held now and judged then is listed."""
+    rows = [("ITSTIMETOSECEDE", 0.5465, "uncertain", True, HELD_WHY), ("kosova_zeri", 0.30, "uncertain", True, HELD_WHY)]
+    now = build_content(ReportData(accounts=_author_rows(rows), since=DAY1, until=DAY2))
+    then = build_content(ReportData(accounts=_author_rows(rows).assign(reasons=[HELD_WHY, "account model 0.91 (young account)"], score=[0.5465, 0.81], label=["uncertain", "suspicious"]), since=DAY1, until=DAY1))
+    previous = {k: v for k, v in then.items() if k != "_frames"}
+    previous["accounts"] = [{k: v for k, v in a.items() if k != "verdict_held"} for a in previous["accounts"]]
+    from detector.ops.report import compare
+
+    accounts = now["_frames"][0]
+    got = compare(accounts.assign(verdict_held=accounts["verdict_held"].map(bool)), [], previous)
+    assert [e["account_id"] for e in got["now_held"]] == ["kosova_zeri"]
+    assert got["no_longer_flagged"] == [] and got["score_moves"] == []

@@ -468,7 +468,7 @@ def compare(
             continue
         old_score = old.get("score")
         entry |= {"previous_score": old_score, "previous_label": old.get("label")}
-        if held and not _flag(old.get("verdict_held")):
+        if held and not _held_before(old):
             now_held.append(entry)
             if row.flagged and not old.get("flagged"):
                 new_flagged.append(entry)  # on evidence besides the profile (an author's posts and clusters)
@@ -552,6 +552,16 @@ def _new_calls(calls: list[dict[str, Any]], previous: dict[str, Any]) -> dict[st
             spreading.append({f: c[f] for f in NEW_CALL_FIELDS} | {"n_authors_before": len(pushed[k] - {""}), "new_authors": joined, "n_new_authors": len(joined)})
     spreading.sort(key=lambda c: -c["n_new_authors"])  # stable: then the Calls to action order
     return {"new_calls": new, "calls_gone": len(set(pushed) - set(mine)), "calls_spreading": spreading}
+
+
+def _held_before(row: dict[str, Any]) -> bool:
+    """Whether a previous report's account row had its verdict held. A report written before rows said so
+    tells it by the note the account model's reasons carry exactly then (as the store's migration does)."""
+    if "verdict_held" in row:
+        return _flag(row["verdict_held"])
+    from detector.ops.store import HELD_NOTE
+
+    return any(HELD_NOTE in str(r) for r in row.get("reasons") or [])
 
 
 def _jaccard(a: set[str], b: set[str]) -> float:
