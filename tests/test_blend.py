@@ -121,7 +121,7 @@ def test_the_blend_settings_survive_the_cards_json() -> None:
     assert family(BLEND_MONOTONE).startswith("mean of the log-odds of 2 models (additive gradient boosting")
     assert (TREES4_MONOTONE.max_depth, TREES4_MONOTONE.max_leaf_nodes) == (4, 16)
     # session 11: c4 out, c7 in; each keeps its number in the tables
-    assert [c.key for c in CANDIDATES] == ["c1", "c2", "c3", "c5", "c6", "c7"]
+    assert [c.key for c in CANDIDATES][:6] == ["c1", "c2", "c3", "c5", "c6", "c7"]  # session 12 adds c8 (test_invariance)
     assert CANDIDATES[3].name.startswith("trees of depth 4") and CANDIDATES[4].name.startswith("mean of c1 and c3")
     assert CANDIDATES[5].booster == BLEND_HALF_MONOTONE and CANDIDATES[5].features == FEATURES_V4
     with pytest.raises(ValueError, match="needs its parts"):

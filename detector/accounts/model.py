@@ -262,10 +262,16 @@ class Booster:
     #: split (scikit-learn's ``max_features``, seeded by the fit's ``random_state``); 1.0: all of them.
     #: A random forest's decorrelation, for trees too shallow to be a forest (:data:`TREES_HALF_MONOTONE`).
     split_share: float = 1.0
+    #: A blend: keep only the features whose direction of effect agrees across the training
+    #: collections at least this much (:func:`detector.accounts.invariance.agreement`), each part
+    #: taking its own among them; decided inside every fit, on its own training rows. None: all of them.
+    invariance: float | None = None
 
     def __post_init__(self) -> None:
         if not 0.0 < self.split_share <= 1.0:
             raise ValueError(f"split_share is a share of the features, in (0, 1], not {self.split_share}")
+        if self.invariance is not None and (self.kind != "blend" or not 0.5 <= self.invariance <= 1.0):
+            raise ValueError(f"invariance screening is for blends, an agreement in [0.5, 1], not {self.invariance} on {self.kind!r}")
         # Booster(**asdict(b)) (tests, the card's JSON) gives the parts back as dicts and lists
         if any(isinstance(p, dict) for p in self.parts):
             object.__setattr__(self, "parts", tuple(p if isinstance(p, Booster) else Booster(**p) for p in self.parts))
@@ -327,6 +333,15 @@ EBM = Booster(kind="ebm", learning_rate=0.05, max_iter=1000, max_bins=64, min_sa
 # Same trees, depth and count as the blend's: the same arrays, reasons and scoring speed.
 TREES_HALF_MONOTONE = replace(TREES_MONOTONE, split_share=0.5)
 BLEND_HALF_MONOTONE = replace(BLEND_MONOTONE, parts=(BLEND_MONOTONE.parts[0], replace(TREES_HALF_MONOTONE, broadcaster=None)))
+
+# The same blend keeping only the features whose direction of effect holds across the training
+# collections (issue 9, session 12, fixed before its one run, h70's notes): a feature whose meaning
+# flips between collections moves whole collections up or down in the cross-collection scores the
+# calibration is fitted on, and can carry an unseen collection's humans above its bots. Screened
+# inside every fit on its own training rows (:mod:`detector.accounts.invariance`); 0.8 (four to
+# one) is a convention, not tuned.
+INVARIANCE_AGREEMENT = 0.8
+BLEND_INVARIANT_MONOTONE = replace(BLEND_MONOTONE, invariance=INVARIANCE_AGREEMENT)
 
 
 #: The family and settings of the shipped model: what the nested choice picked on all eleven
@@ -476,7 +491,7 @@ def fit_additive(
     if bigrams is None:
         bigrams = fit_bigrams(table["screen_name"] if "screen_name" in table.columns else [])
     X = compute_features(table, bigrams, features).to_numpy(dtype="float64")
-    clf = fit_booster(X, y, weight, booster, random_state, features)
+    clf = fit_booster(X, y, weight, booster, random_state, features, vote_collections(table))
     return explainer_of(clf, booster, X), bigrams
 
 
@@ -485,6 +500,44 @@ class BlendFit:
     """The fitted estimators of a blend's parts, and each part's columns among its features."""
 
     fits: list[tuple[Any, np.ndarray]]
+    #: With invariance screening: each of the blend's features' agreement across the training
+    #: collections (NaN: no collection showed an effect), and the features kept.
+    agreement: dict[str, float] = field(default_factory=dict)
+    kept: tuple[str, ...] = ()
+
+
+def vote_collections(table: pd.DataFrame) -> np.ndarray:
+    """Each row's collection as the invariance screening counts it (:mod:`detector.accounts.invariance`):
+    empty for copies made for training (:data:`MASKED_FROM`), which repeat other rows; one collection
+    for a table without the column."""
+    if "collection" not in table.columns:
+        return np.full(len(table), "all", dtype=object)
+    out = table["collection"].fillna("unknown").astype(str).to_numpy(dtype=object)
+    if MASKED_FROM in table.columns:
+        out[table[MASKED_FROM].notna().to_numpy()] = ""
+    return out
+
+
+def _screened(
+    X: np.ndarray, y: np.ndarray, collections: np.ndarray | None, booster: Booster, names: list[str]
+) -> tuple[list[tuple[str, ...]], dict[str, float], tuple[str, ...]]:
+    """Each part's features after invariance screening, every feature's agreement, and the kept ones."""
+    from detector.accounts import invariance
+
+    if collections is None or len(collections) != len(y):
+        raise ModelError("invariance screening needs each training row's collection")
+    agree = invariance.agreement(invariance.effects(X, y, collections))
+    threshold = float(booster.invariance or 0.0)
+    kept = tuple(f for f, a in zip(names, agree, strict=True) if a >= threshold)  # NaN: no effect anywhere, dropped
+    rank = {f: (-1.0 if np.isnan(a) else float(a)) for f, a in zip(names, agree, strict=True)}
+    parts = []
+    for wanted in booster.part_features:
+        own = tuple(f for f in wanted if f in kept)
+        if not own:  # a part keeps its most consistent feature, so the blend keeps its parts
+            present = [f for f in wanted if f in rank]
+            own = (max(present, key=lambda f: rank[f]),) if present else ()
+        parts.append(own)
+    return parts, {f: round(float(a), 4) for f, a in zip(names, agree, strict=True)}, kept
 
 
 def explainer_of(clf: Any, booster: Booster, X_background: np.ndarray) -> AdditiveExplainer | TreeExplainer | BlendExplainer:
@@ -578,18 +631,25 @@ def fit_booster(
     booster: Booster | None = None,
     random_state: int = 0,
     features: tuple[str, ...] | list[str] | None = None,
+    collections: np.ndarray | None = None,
 ) -> Any:
     """The fitted estimator of ``booster``'s family: ``HistGradientBoostingClassifier`` (one
     feature per tree, or trees of ``booster.max_depth``), ``RandomForestClassifier`` or
     interpret's ``ExplainableBoostingClassifier`` (imported here only: training needs them,
-    scoring never does)."""
+    scoring never does). ``collections``: each row's collection (:func:`vote_collections`), which
+    a blend's invariance screening (``booster.invariance``) needs."""
     booster = DEFAULT_BOOSTER if booster is None else booster
     if booster.kind == "blend":
         if features is None:
             raise ModelError("a blend needs the feature names")
         names = list(features)
         fits = []
-        for part, wanted in zip(booster.parts, booster.part_features, strict=True):
+        wanted_by_part = list(booster.part_features)
+        agree: dict[str, float] = {}
+        kept: tuple[str, ...] = ()
+        if booster.invariance is not None:
+            wanted_by_part, agree, kept = _screened(X, y, collections, booster, names)
+        for part, wanted in zip(booster.parts, wanted_by_part, strict=True):
             # each part on those of its features the blend is given (e.g. only the fields an
             # analyst's profiles have, training.labels)
             own = tuple(f for f in wanted if f in names)
@@ -599,7 +659,7 @@ def fit_booster(
             # the blend's audience prior holds for it only if it holds for every part
             part = replace(part, decreasing=booster.decreasing)
             fits.append((fit_booster(X[:, cols], y, weight, part, random_state, own), cols))
-        return BlendFit(fits)
+        return BlendFit(fits, agree, kept)
     monotonic = None
     if booster.decreasing:
         if features is None:
@@ -965,9 +1025,20 @@ def train(
         "code_version": _git_revision(),
         "random_state": random_state,
     }
+    fit = getattr(explainer, "booster", None)
+    if booster.invariance is not None and isinstance(fit, BlendFit):
+        card["invariance"] = {
+            "rule": (
+                f"features kept when their direction of effect agrees across the training collections at least {booster.invariance} "
+                "(each collection with bots one vote: its ROC-AUC alone minus 0.5, against its own humans or, bot-only, every "
+                "human row; agreement = the share of the summed effects pointing its way; detector.accounts.invariance)"
+            ),
+            "kept": list(fit.kept),
+            "dropped": {f: (None if np.isnan(a) else a) for f, a in fit.agreement.items() if f not in fit.kept},
+        }
     if extra:
         card.update(extra)
-    return AccountModel(explainer, bigrams, calibration, card, booster=getattr(explainer, "booster", None), groups=groups)
+    return AccountModel(explainer, bigrams, calibration, card, booster=fit, groups=groups)
 
 
 def _masked_counts(table: pd.DataFrame) -> dict[str, Any]:
