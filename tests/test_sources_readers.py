@@ -29,7 +29,7 @@ def rows(df: pd.DataFrame, cols: list[str]) -> list[tuple]:
 
 
 def test_every_platform_registers_itself():
-    assert sorted(sources()) == ["bluesky", "mastodon", "telegram", "tiktok"]
+    assert sorted(sources()) == ["bluesky", "facebook", "instagram", "mastodon", "telegram", "tiktok"]
 
 
 # ---------------------------------------------------------------- Telegram

@@ -11,8 +11,9 @@ This module owns the shapes posts arrive in and turns each into
 * X API v2 response pages (``data`` + ``includes.users``), one page per JSON file or per JSONL line;
 * twarc2-style flattened v2 tweets (``author`` inline, ``__twarc`` metadata);
 * TwiBot-20 user records (``ID``, ``profile``, ``tweet``: a list of texts without ids or times);
-* the other platforms' exports (Telegram, Bluesky, Mastodon, TikTok): handed to their readers in
-  :mod:`detector.sources`, which recognise their files (or, for Telegram, folders) by content.
+* the other platforms' exports (Telegram, Bluesky, Mastodon, TikTok; Facebook and Instagram's
+  Meta Content Library and CrowdTangle files): handed to their readers in :mod:`detector.sources`,
+  which recognise their files (or, for Telegram, folders) by content, a CSV by its header.
 
 A flat CSV may name each row's ``platform`` (``facebook``, ``telegram``…); without it rows are X's.
 
@@ -164,7 +165,7 @@ def read_posts(
     p = str(path)
     if not os.path.exists(p):
         raise InputError("no such file", path=p)
-    source = find_source(p) if fmt in (None, "json", "jsonl") else None
+    source = find_source(p) if fmt in (None, "json", "jsonl", "csv") else None
     if source is not None:
         return _read_platform(source, p, dates, say_date_notes=say_date_notes)
     fmt = resolve_format(p, fmt)
@@ -249,7 +250,7 @@ def created_at_text(path: str | os.PathLike[str], fmt: str | None = None, column
     p = str(path)
     if not os.path.exists(p):
         raise InputError("no such file", path=p)
-    if (find_source(p) if fmt in (None, "json", "jsonl") else None) is not None:
+    if (find_source(p) if fmt in (None, "json", "jsonl", "csv") else None) is not None:
         return None
     fmt = resolve_format(p, fmt)
     rejects = Rejects(p)

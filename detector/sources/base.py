@@ -1,6 +1,6 @@
 """The contract every platform module follows, and the registry that finds them.
 
-A platform module (``telegram``, ``bluesky``, ``mastodon``, ``tiktok``) subclasses :class:`Source`
+A platform module (``telegram``, ``bluesky``, ``mastodon``, ``tiktok``, ``facebook``) subclasses :class:`Source`
 and registers itself with :func:`register` when imported. Its reader turns what an analyst can
 export or collect into the canonical posts table (:data:`detector.schema.POST_COLUMNS`), with a
 ``platform`` column, plus author profiles where the platform publishes them, as flat records in
@@ -96,6 +96,33 @@ class Source:
         raise NotImplementedError
 
 
+class TableSource(Source):
+    """A platform whose exports are CSV tables, recognised by their header line (never by guessing
+    at the rows)."""
+
+    def claims(self, head: str, path: Path) -> bool:
+        if path.is_dir() or head.lstrip().startswith(("{", "[")):
+            return False
+        return self.sniff_header(header_fields(head))
+
+    def sniff_header(self, fields: list[str]) -> bool:
+        """Whether a CSV's header fields are this platform's."""
+        raise NotImplementedError
+
+
+def header_fields(head: str) -> list[str]:
+    """The fields of a CSV's header line (its first line in ``head``), delimiter as :func:`detector.io.csv_delimiter` picks it."""
+    import csv
+
+    line = head.lstrip("\ufeff").splitlines()[0] if head.strip() else ""
+    counts = {d: line.count(d) for d in (",", ";", "\t")}
+    sep = max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
+    try:
+        return [f.strip() for f in next(csv.reader([line], delimiter=sep), [])]
+    except csv.Error:
+        return []
+
+
 class JSONSource(Source):
     """A platform whose files are JSON or JSONL: one response, a list, or one record a line."""
 
@@ -150,13 +177,14 @@ def find_source(path: str | Path) -> Source | None:
     except OSError:
         return None
     if not head.lstrip().startswith(("{", "[")):
-        return None
+        # A table: only the platforms whose exports are tables look at its header line.
+        return next((s for s in _SOURCES.values() if isinstance(s, TableSource) and s.claims(head, p)), None)
     return next((s for s in _SOURCES.values() if s.claims(head, p)), None)
 
 
 def _load_all() -> None:
     # Importing a module registers its source; the list is the package's own modules.
-    from detector.sources import bluesky, mastodon, telegram, tiktok  # noqa: F401
+    from detector.sources import bluesky, facebook, mastodon, telegram, tiktok  # noqa: F401
 
 
 # ---------------------------------------------------------------- helpers for the readers
