@@ -134,11 +134,26 @@ def test_message_alone_never_makes_a_post_suspicious() -> None:
     assert "author not scored (no profile)" in row["reasons"]
 
 
+@pytest.mark.parametrize(
+    ("text", "urgency"),
+    [
+        # Addressing everyone is no urgency (session 12): a greeting, an invitation to all.
+        ("Dobar dan svima", 0.0), ("Hello everyone, thanks to all of you", 0.0), ("Ejani të gjithë", 0.0), ("Svi na protest", 0.0),
+        # Time pressure is: now, urgently, must, last chance.
+        ("Dođite odmah", 0.5), ("We must act now", 1.0), ("Hitno: poslednja šansa", 1.0), ("Duhet të dalim tani", 1.0),
+    ],
+)
+def test_urgency_is_time_pressure_not_addressing_everyone(text: str, urgency: float) -> None:
+    row = score_posts(_one_post(text)).iloc[0]
+    assert row["urgency"] == urgency
+    assert ("urgent wording" in row["reasons"]) == (urgency >= 0.5)
+
+
 def test_rule_with_author_score_matches_the_formula() -> None:
-    post = _one_post("Dodjite svi na protest sutra u 18h")
+    post = _one_post("Dodjite svi odmah na protest sutra u 18h")
     accounts = pd.DataFrame({"account_id": ["a"], "score": [0.9]})
     row = score_posts(post, account_scores=accounts).iloc[0]
-    assert row["urgency"] == 0.5
+    assert row["urgency"] == 0.5  # "odmah" (right away); "svi" (everyone) is no urgency since session 12
     message = 0.5 * 0.75 + 0.3 * 0.5
     # the author term is the account score's excess over even odds, weight 1: 2 * 0.9 - 1 = 0.8
     expected = 1 - (1 - 0.8) * (1 - 0.25 * message)

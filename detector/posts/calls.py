@@ -197,12 +197,14 @@ PLACE = _rx(
     # Russian
     r"na ploscadi",
 )
+# Urgency is time pressure (now, urgently, immediately, must, last chance, don't wait). Addressing everyone ("everyone",
+# "svi", "svima", "të gjithë", "vse") is not: "Dobar dan svima" is a greeting (session 12, h72, dropped them).
 _URGENCY_WORDS = (
-    r"now", r"right now", r"urgent\w*", r"breaking", r"asap", r"immediately", r"everyone", r"all of you",
+    r"now", r"right now", r"urgent\w*", r"breaking", r"asap", r"immediately",
     r"must", r"last chance", r"before it'?s too late", r"don'?t wait", r"act now",
-    r"hitno", r"odmah", r"sada", r"svi", r"svima", r"moramo", r"morate", r"poslednja sansa",
-    r"urgjent\w*", r"menjehere", r"tani", r"te gjithe", r"duhet", r"e fundit",
-    r"srocno", r"vse",
+    r"hitno", r"odmah", r"sada", r"moramo", r"morate", r"poslednja sansa",
+    r"urgjent\w*", r"menjehere", r"tani", r"duhet", r"e fundit",
+    r"srocno",
 )
 URGENCY = _rx(*_URGENCY_WORDS)
 # The same words for pyarrow's RE2 (vectorised counting): every alternative starts and ends with a
