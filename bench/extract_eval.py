@@ -199,6 +199,8 @@ def measure_spans(spans: pd.DataFrame, posts: pd.DataFrame) -> pd.DataFrame:
         row["no_post_zone"] = status == "no post zone"
         row["day_moved"] = "; the day of " in str(got["when_zone"])
         row["ts_ok"] = row["ts_ok_post_clock"] = False
+        # Session 12 (h72): a timestamp given at all (right or wrong); given and wrong is a confident wrong answer.
+        row["ts_given"] = bool(row["ts_label"]) and not pd.isna(got["when_ts"])
         if row["ts_label"]:
             want = str(expected.iloc[0])
             ts = got["when_ts"]
@@ -441,6 +443,32 @@ def session11_section(per_call: pd.DataFrame) -> str:
         "hour had passed on the UTC clock (\"at 1 PM\" posted 16:44 UTC, \"9am\" posted 09:41 UTC): labelled that day, read\n"
         "before as the next. The labels were not changed; their convention for these calls is the lead's to decide.\n"
     )
+
+
+def _batch(group: str) -> str:
+    return next((f"{n} batch" for n in ("4th", "5th", "6th") if group.startswith(n)), "1st-3rd batches (99 calls)")
+
+
+def timestamp_table(per_call: pd.DataFrame) -> pd.DataFrame:
+    """Session 12 (h72): per batch and language, of the calls with a labelled day and a post time: the timestamps right,
+    not given (no ``when_ts``: ``no post zone`` and the other statuses without one), and given but wrong (a confident
+    wrong answer). Copies of an older batch's text are left out, as in the other totals."""
+    timed = per_call[per_call["ts_label"] & ~per_call["group"].isin(COPIES)].copy()
+    timed["batch"] = timed["group"].map(_batch)
+    timed["english"] = timed["group"].str.contains("English")
+    order = ["1st-3rd batches (99 calls)", "4th batch", "5th batch", "6th batch"]
+    rows = []
+    for (batch, english), g in sorted(timed.groupby(["batch", "english"]), key=lambda x: (order.index(x[0][0]), not x[0][1])):
+        rows.append((f"{batch}: {'English' if english else 'other languages'}", g))
+    rows.append(("all", timed))
+    out = []
+    for name, g in rows:
+        n = len(g)
+        given, ok = int(g["ts_given"].sum()), int(g["ts_ok"].sum())
+        unsure = int(g["no_post_zone"].sum())
+        out.append({"group": name, "calls with a labelled day": n, "right": f"{ok}/{n}", "not given": f"{n - given}/{n}",
+                    "of which no post zone": unsure, "given but wrong": f"{given - ok}/{n}"})  # fmt: skip
+    return pd.DataFrame(out)
 
 
 def held_section(held: pd.DataFrame, fourth: pd.DataFrame | None = None, agreement: str = "", fifth: pd.DataFrame | None = None) -> str:

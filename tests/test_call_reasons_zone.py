@@ -17,7 +17,7 @@ def test_no_post_zone_is_said_in_the_reasons_not_read_in_utc() -> None:
     assert out.loc[0, "when_status"] == "no post zone"
     assert pd.isna(out.loc[0, "when_ts"])
     reasons = out.loc[0, "call_reasons"]
-    assert "time \"at noon tomorrow\" (its day depends on the post's zone, which is not known: give --tz)" in reasons
+    assert "time \"at noon tomorrow\" (it depends on the post's zone, which is not known: give --tz)" in reasons
     assert "read in UTC" not in reasons
 
 

@@ -22,6 +22,19 @@ from detector.posts.extract import (
 
 POSTED = pd.Timestamp("2025-05-14 09:00", tz="UTC")  # a Wednesday, 11:00 in Belgrade
 
+
+def _tz(lang: str | None, text: str) -> str | None:
+    """The zone these tables read an English post in: UTC, as ``--tz UTC`` gives it. They test how a time is read; an
+    English post's own zone is not known, and since session 12 its clock times are then not resolved
+    (``tests/test_extract_s12.py``). Not for the rows that test the zone itself: a place that gives one, or none known."""
+    return "UTC" if lang == "en" and text not in _ZONE_ROWS else None
+
+
+_ZONE_ROWS = frozenset({
+    "March with us to Mitrovica/Mitrovicë tomorrow", "Protest 5/17 9am-1pm in Boston, MA", "Rally outside City Hall at noon",
+    "Join us at 12 noon at Union Square", "Join us Wednesday 4PM, Anti-Trump Protest Austin, TX",
+})  # fmt: skip
+
 # text, lang, event, when as written, when_ts (UTC) or None, status, where as written
 CASES = [
     ("Блокада Вршац - Пијаца у 20.00", "sr-Cyrl", "blockade", "у 20.00", "2025-05-14 18:00", "resolved", "Пијаца"),
@@ -282,7 +295,7 @@ H47_CASES = [
     + [(POSTED, *c) for c in SESSION9_CASES] + [(POSTED, *c) for c in H47_CASES],
 )
 def test_what_when_where(posted: pd.Timestamp, text: str, lang: str, event: str, when: str, ts: str | None, status: str, where: str) -> None:
-    got = extract_one(text, posted, lang)
+    got = extract_one(text, posted, lang, _tz(lang, text))
     assert (got["event"], got["when"], got["when_status"], got["where"]) == (event, when, status, where)
     if ts is None:
         assert pd.isna(got["when_ts"])
@@ -367,7 +380,7 @@ APART_CASES = [
 
 @pytest.mark.parametrize(("text", "lang", "when", "ts", "status"), APART_CASES)
 def test_day_and_clock_written_apart(text: str, lang: str, when: str, ts: str | None, status: str) -> None:
-    got = extract_one(text, SUNDAY_EVENING, lang)
+    got = extract_one(text, SUNDAY_EVENING, lang, _tz(lang, text))
     assert (got["when"], got["when_status"]) == (when, status)
     assert (pd.isna(got["when_ts"]) if ts is None else got["when_ts"] == pd.Timestamp(ts, tz="UTC"))
 

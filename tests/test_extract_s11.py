@@ -28,13 +28,15 @@ MARCH_CASES = [
     # The month, as before: a day after it, a clock time, a year.
     ("March 17 rally at noon", "rally", "March 17 … at noon", "2026-03-17 12:00", "resolved"),
     ("Join the march on March 5 at 3pm", "march", "March 5 at 3pm", "2026-03-05 15:00", "resolved"),
-    ("Rally March 17, 2026 in Austin", "rally", "March 17, 2026", "2026-03-17 05:00", "date"),  # Austin's midnight (CDT)
+    ("Rally March 17, 2026 in Austin", "rally", "March 17, 2026", "2026-03-17 00:00", "date"),  # --tz UTC wins over Austin's zone
 ]  # fmt: skip
 
 
 @pytest.mark.parametrize(("text", "event", "when", "utc", "status"), MARCH_CASES)
 def test_march_with_a_distance_is_the_verb_not_the_month(text: str, event: str, when: str, utc: str, status: str) -> None:
-    got = extract_one(text, SUMMER, "en")
+    # Read as with --tz UTC: these test the words; an English post's own zone is not known (session 12: a clock time then
+    # stays unresolved, tests/test_extract_s12.py).
+    got = extract_one(text, SUMMER, "en", "UTC")
     assert (got["event"], got["when"], got["when_ts"], got["when_status"]) == (event, when, pd.Timestamp(utc, tz="UTC"), status)
 
 
@@ -64,9 +66,6 @@ ZONE_CASES = [
     ("Rally Saturday 6pm MST/MDT", SUMMER, "Saturday 6pm MST/MDT", "2025-07-13 00:00", "America/Denver (written: MST/MDT)"),
     # Two regions' abbreviations are no pair: the first is read, as written.
     ("Rally Saturday 6pm EST/PDT", WINTER, "Saturday 6pm EST", "2025-01-11 23:00", "UTC-05:00 (written: EST)"),
-    # A region's name before a capitalised name is a place, not a zone.
-    ("Rally Saturday at 6 PM Central Park", SUMMER, "Saturday at 6 PM", "2025-07-12 18:00", "UTC (language: en)"),
-    ("Rally Saturday 6pm Pacific Beach pier", SUMMER, "Saturday 6pm", "2025-07-12 18:00", "UTC (language: en)"),
 ]  # fmt: skip
 
 
@@ -74,6 +73,15 @@ ZONE_CASES = [
 def test_zones_written_in_brackets_as_a_region_or_as_a_pair_are_read(text: str, posted: pd.Timestamp, when: str, utc: str, zone: str) -> None:
     got = extract_one(text, posted, "en")
     assert (got["when"], got["when_ts"], got["when_zone"], got["when_status"]) == (when, pd.Timestamp(utc, tz="UTC"), zone, "resolved")
+
+
+@pytest.mark.parametrize(("text", "when"), [("Rally Saturday at 6 PM Central Park", "Saturday at 6 PM"), ("Rally Saturday 6pm Pacific Beach pier", "Saturday 6pm")])
+def test_a_region_before_a_capitalised_name_is_a_place_not_a_zone(text: str, when: str) -> None:
+    # No zone is then written, and none is known: the clock time is not resolved (session 12; it was read in UTC).
+    got = extract_one(text, SUMMER, "en")
+    assert (got["when"], pd.isna(got["when_ts"]), got["when_zone"], got["when_status"]) == (when, True, "", "no post zone")
+    got = extract_one(text, SUMMER, "en", "UTC")
+    assert (got["when_ts"], got["when_zone"]) == (pd.Timestamp("2025-07-12 18:00", tz="UTC"), "UTC (--tz)")
 
 
 def test_a_zone_read_from_words_says_its_database_zone() -> None:
@@ -86,10 +94,11 @@ def test_a_zone_read_from_words_says_its_database_zone() -> None:
 # English (and Serbian) words that TOWN_RX reads as towns: a town in `where` only with a capital after a preposition of place.
 TOWN_CASES = [
     # text, lang, where, when_zone
-    ("Split the bill, rally tomorrow at 5", "en", "", "UTC (language: en)"),
-    ("Don't split up, rally tomorrow at noon", "en", "", "UTC (language: en)"),
-    ("A fierce rally tomorrow at noon", "en", "", "UTC (language: en)"),
-    ("Stop the buffalo hunt, protest tomorrow at noon", "en", "", "UTC (language: en)"),
+    # (no zone known: the clock time is not resolved, so no when_zone: session 12)
+    ("Split the bill, rally tomorrow at 5", "en", "", ""),
+    ("Don't split up, rally tomorrow at noon", "en", "", ""),
+    ("A fierce rally tomorrow at noon", "en", "", ""),
+    ("Stop the buffalo hunt, protest tomorrow at noon", "en", "", ""),
     ("Studenti nisu odustali, protest sutra u 18h", "sr", "", "Europe/Belgrade (language: sr)"),
     # The towns, as before.
     ("Protest in Split tomorrow at 18h", "en", "in Split", "Europe/Zagreb (place: Split)"),
@@ -106,42 +115,48 @@ def test_common_words_are_no_towns(text: str, lang: str, where: str, zone: str) 
     assert (got["where"], got["when_zone"]) == (where, zone)
 
 
-# A post whose zone is not known (no zone written, no --tz, no town of the table, a language that is not one zone): the
-# time is read in each zone the post may have been written in (English: the US mainland's four; another language or
-# none: every whole-hour offset). The same day and clock time in all: kept (read in UTC as before, when_zone says when
-# the day is the US zones' and not the UTC clock's); else no when_ts and the status `no post zone`.
+# A post whose zone is not known (no zone written, no --tz, no town of the table, a language that is not one zone): a day
+# is read in each zone the post may have been written in (an English post that names a US place: the US mainland's four;
+# other English posts (session 12), another language or none: every whole-hour offset). The same day in all: kept (read
+# in UTC as before, when_zone says when the day is not the UTC clock's); else no when_ts and the status `no post zone`.
+# Session 12 (h72): a clock time written without its zone is never resolved in such a post (it was read on the UTC clock).
 JUL11 = "2025-07-11 {}"  # a Friday; Saturday is 12 July
 UNKNOWN_ZONE_CASES = [
     # text, lang, --tz, posted (UTC), when_ts (UTC) or None, when_zone, when_status
-    # 02:00 UTC is 22:00 (New York) to 19:00 (Los Angeles) on the 10th: tomorrow is the 11th everywhere in the US (the
-    # UTC clock said the 12th: a day late).
-    ("Rally tomorrow at noon", "en", None, JUL11.format("02:00"), "2025-07-11 12:00", "UTC (language: en; the day of the US zones)", "resolved"),
-    # 05:00 UTC is 01:00 on the 11th in New York and 22:00 on the 10th in Los Angeles: the day is not guessed.
+    # A clock time: not resolved, whatever the day (session 12; before, 12:00 UTC, or 13:00 UTC for "at 1 PM" posted at
+    # 16:44 UTC, before the post).
+    ("Rally tomorrow at noon", "en", None, JUL11.format("02:00"), None, "", "no post zone"),
     ("Rally tomorrow at noon", "en", None, JUL11.format("05:00"), None, "", "no post zone"),
-    # 12:00 UTC: every US zone is on the 11th, as the UTC clock: nothing to say.
-    ("Rally tomorrow at noon", "en", None, JUL11.format("12:00"), "2025-07-12 12:00", "UTC (language: en)", "resolved"),
-    # A clock time alone: posted 16:44 UTC (11:44 in Chicago), "at 1 PM" is still to come that day in every US zone.
-    ("Rally at 1 PM at the capitol", "en", None, JUL11.format("16:44"), "2025-07-11 13:00", "UTC (language: en; the day of the US zones)", "resolved"),
-    # A day alone; a weekday on which the zones agree (Friday evening or Saturday night: "Saturday" is the 12th) or not
+    ("Rally tomorrow at noon", "en", None, JUL11.format("12:00"), None, "", "no post zone"),
+    ("Rally at 1 PM at the capitol", "en", None, JUL11.format("16:44"), None, "", "no post zone"),
+    ("Rally Saturday at noon", "en", None, "2025-07-12 05:00", None, "", "no post zone"),
+    ("Rally on July 19 at noon", "en", None, JUL11.format("05:00"), None, "", "no post zone"),
+    ("Rally tomorrow at 7 PM IST", "en", None, JUL11.format("05:00"), None, "", "no post zone"),  # ambiguous: no zone
+    # A day alone in an English post that names a US place: the US zones. 02:00 UTC is 22:00 (New York) to 19:00 (Los
+    # Angeles) on the 10th: tomorrow is the 11th everywhere in the US (the UTC clock said the 12th: a day late).
+    ("Rally in Texas tomorrow!", "en", None, JUL11.format("02:00"), "2025-07-11 00:00",
+     "UTC (language: en; the day of the US zones: the post names Texas)", "date"),
+    # Without one, every offset (session 12): "tomorrow" straddles two days.
+    ("Rally tomorrow!", "en", None, JUL11.format("02:00"), None, "", "no post zone"),
+    # A weekday on which the zones agree (Friday evening or Saturday night in the US: "Saturday" is the 12th) or not
     # (posted 05:00 UTC on Sunday the 13th: Saturday night in Los Angeles, today; Sunday in New York, next week).
-    ("Rally tomorrow!", "en", None, JUL11.format("02:00"), "2025-07-11 00:00", "UTC (language: en; the day of the US zones)", "date"),
-    ("Rally Saturday at noon", "en", None, "2025-07-12 05:00", "2025-07-12 12:00", "UTC (language: en)", "resolved"),
-    ("Rally Saturday at noon", "en", None, "2025-07-13 05:00", None, "", "no post zone"),
+    ("Rally Saturday in Dallas, TX", "en", None, "2025-07-12 05:00", "2025-07-12 05:00", "America/Chicago (place: Dallas)", "date"),
+    ("Rally Saturday! #Texas", "en", None, "2025-07-12 05:00", "2025-07-12 00:00", "UTC (language: en)", "date"),
+    ("Rally Saturday! #Texas", "en", None, "2025-07-13 05:00", None, "", "no post zone"),
     # A date needs no zone for its day.
-    ("Rally on July 19 at noon", "en", None, JUL11.format("05:00"), "2025-07-19 12:00", "UTC (language: en)", "resolved"),
-    # An ambiguous zone written (IST) is no zone known.
-    ("Rally tomorrow at 7 PM IST", "en", None, JUL11.format("05:00"), None, "", "no post zone"),
+    ("Rally on July 19", "en", None, JUL11.format("05:00"), "2025-07-19 00:00", "UTC (language: en)", "date"),
     # A zone known decides, as before: --tz, a zone written, a town of the table, a language of one zone.
     ("Rally tomorrow at noon", "en", "America/Chicago", JUL11.format("05:00"), "2025-07-12 17:00", "America/Chicago (--tz)", "resolved"),
     ("Rally tomorrow at noon ET", "en", None, JUL11.format("05:00"), "2025-07-12 16:00", "America/New_York (written: ET)", "resolved"),
     ("Protest tomorrow at noon in Kragujevac", "en", None, "2025-07-10 23:30", "2025-07-12 10:00", "Europe/Belgrade (place: Kragujevac)", "resolved"),
     ("Protest sutra u 12h ispred Skupštine", "sr", None, "2025-07-10 23:30", "2025-07-12 10:00", "Europe/Belgrade (language: sr)", "resolved"),
     # Another language, or none: every offset on Earth. "Tomorrow" always straddles two days; "Saturday" posted on
-    # Thursday at noon UTC is the 12th from UTC-12:00 to UTC+14:00 alike.
+    # Thursday at noon UTC is the 12th from UTC-12:00 to UTC+14:00 alike; with a clock time, not resolved.
     ("Rally tomorrow at noon", None, None, JUL11.format("12:00"), None, "", "no post zone"),
-    ("Rally tomorrow at noon", "de", None, JUL11.format("12:00"), None, "", "no post zone"),
-    ("Rally Saturday 6 PM", None, None, "2025-07-10 12:00", "2025-07-12 18:00", "UTC (no language)", "resolved"),
-    ("Rally Saturday 6 PM", "de", None, "2025-07-10 12:00", "2025-07-12 18:00", "UTC (language: de)", "resolved"),
+    ("Rally tomorrow", "de", None, JUL11.format("12:00"), None, "", "no post zone"),
+    ("Rally Saturday", None, None, "2025-07-10 12:00", "2025-07-12 00:00", "UTC (no language)", "date"),
+    ("Rally Saturday", "de", None, "2025-07-10 12:00", "2025-07-12 00:00", "UTC (language: de)", "date"),
+    ("Rally Saturday 6 PM", "de", None, "2025-07-10 12:00", None, "", "no post zone"),
 ]  # fmt: skip
 
 
@@ -157,16 +172,23 @@ def test_a_day_the_plausible_zones_disagree_on_is_not_guessed(
 
 def test_the_texit_tomorrow_posted_in_the_us_evening_is_the_rally_day() -> None:
     # The shape of `make run`'s IRA example (the #texit rally of Saturday 5 November 2016): posted 02:43 UTC on the 5th,
-    # 21:43 on the 4th in Texas. It was read as the 6th on the UTC clock. Invented wording.
-    got = extract_spans("Join the rally tomorrow! #texit", pd.Timestamp("2016-11-05 02:43", tz="UTC"), "en")
+    # 21:43 on the 4th in Texas. It was read as the 6th on the UTC clock. Invented wording. Since session 12 the US zones
+    # are read only when the post names a US place: a hashtag that is no place's name is not one (every offset: no day).
+    posted = pd.Timestamp("2016-11-05 02:43", tz="UTC")
+    got = extract_spans("Join the rally tomorrow! #texit #Texas", posted, "en")
     assert (got["when"], got["when_ts"], got["when_status"]) == ("tomorrow", pd.Timestamp("2016-11-05", tz="UTC"), "date")
     assert (got["when_tz"], got["zone_source"]) == ("UTC", "language")
+    got = extract_spans("Join the rally in Dallas tomorrow! #texit", posted, "en")  # Central midnight, CDT that day
+    assert (got["when_ts"], got["when_status"], got["when_zone"]) == (pd.Timestamp("2016-11-05 05:00", tz="UTC"), "date", "America/Chicago (place: Dallas)")
+    got = extract_spans("Join the rally tomorrow! #texit", posted, "en")
+    assert (pd.isna(got["when_ts"]), got["when_status"], got["when_tz"]) == (True, "no post zone", "")
 
 
 def test_posts_output_says_no_post_zone(tmp_path: Path) -> None:
     src = tmp_path / "calls.csv"
     text = "Join us! Protest rally in front of City Hall tomorrow at noon, everyone come!"
-    rows = [f'1,a,"{text}",2025-07-11T05:00:00Z,en', f'2,b,"{text}",2025-07-11T02:00:00Z,en']
+    day = "Join us! Protest rally in front of City Hall tomorrow, everyone come! #Ohio"
+    rows = [f'1,a,"{text}",2025-07-11T05:00:00Z,en', f'2,b,"{text}",2025-07-11T02:00:00Z,en', f'3,c,"{day}",2025-07-11T02:00:00Z,en']
     src.write_text("post_id,author_id,text,created_at,lang\n" + "\n".join(rows) + "\n", encoding="utf-8")
     out = tmp_path / "p.csv"
     res = CliRunner().invoke(cli, ["posts", str(src), "-o", str(out), "--no-account-model"])
@@ -174,7 +196,8 @@ def test_posts_output_says_no_post_zone(tmp_path: Path) -> None:
     got = pd.read_csv(out, dtype=str, keep_default_na=False).sort_values("post_id")
     assert got[["is_call", "when", "when_ts", "when_zone", "when_status"]].values.tolist() == [
         ["True", "tomorrow at noon", "", "", "no post zone"],
-        ["True", "tomorrow at noon", "2025-07-11 12:00:00+00:00", "UTC (language: en; the day of the US zones)", "resolved"],
+        ["True", "tomorrow at noon", "", "", "no post zone"],  # session 12: a clock time of an unknown zone
+        ["True", "tomorrow", "2025-07-11 00:00:00+00:00", "UTC (language: en; the day of the US zones: the post names #Ohio)", "date"],
     ]
 
 
@@ -190,7 +213,7 @@ def test_the_bench_counts_the_calls_whose_day_the_us_zones_decide(extract_eval) 
     # Synthetic: two calls labelled by the labels' convention (an English post's UTC day): "tomorrow" posted in the US
     # evening (02:43 UTC, labelled the next UTC day) and at 05:00 UTC (New York and Los Angeles disagree).
     bench = extract_eval
-    posts = pd.DataFrame({"text": ["Rally tomorrow!", "Rally tomorrow!"], "lang": ["en", "en"], "source": ["ira", "ira"],
+    posts = pd.DataFrame({"text": ["Rally tomorrow! #Texas", "Rally tomorrow! #Texas"], "lang": ["en", "en"], "source": ["ira", "ira"],
                           "created_at": ["2016-11-05 02:43:00+00:00", "2016-11-05 05:00:00+00:00"]}, index=["a", "b"])  # fmt: skip
     spans = pd.DataFrame([("a", "when", 6, 14, "rally", "2016-11-06"), ("b", "when", 6, 14, "rally", "2016-11-06")],
                          columns=["post_id", "field", "start", "end", "event_kind", "when_local"])  # fmt: skip

@@ -30,7 +30,7 @@ ACCOUNTS_B = [("3", "cid", 100, 80, 3000, "07.08.2014 08:00")]
 
 ZONE = "carry no time zone and were read as UTC"
 DOTTED = "read both ways: they were read day-first"
-CALL_ZONE = "read in the zone of the post's language"
+CALL_ZONE = "times written in calls (\"tomorrow at 18h\") read in"
 
 
 def _csv(path: Path, header: str, rows: list[tuple[object, ...]]) -> Path:
@@ -77,9 +77,10 @@ def _posts_notes(name: str, example: str, read_as: str) -> list[str]:
 
 
 CALLS = (
-    'times written in calls ("tomorrow at 18h") read in the zone of the post\'s language (bs, hr, mk, sq, sr, sr-Cyrl: Europe/Belgrade; others: UTC, '
-    "their day only where every zone the post may be in agrees, for English the US zones, else when_status 'no post zone'), "
-    "or of the call's place when it is a town of the Balkans' towns table or a US city; "
+    'times written in calls ("tomorrow at 18h") read in the zone of the call\'s place when it is a town of the Balkans\' towns table '
+    "or a US city, else of the post's language (bs, hr, mk, sq, sr, sr-Cyrl: Europe/Belgrade); in other posts no zone is known: "
+    "a clock time is not resolved, and a day only where every zone the post may be in agrees (an English post naming a US place: "
+    "the US zones; others: every offset), else when_status 'no post zone'; "
     "give --tz for the zone of the posts' place; a zone a call writes after its clock time (\"6 PM ET\") is read as written, "
     "and its when_zone says so"
 )

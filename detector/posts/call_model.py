@@ -1190,7 +1190,7 @@ def _reasons(norm: pd.Series, ex: pd.DataFrame, score: np.ndarray, by_lexicon: n
         if e["event"]:
             parts.append(f"event {e['event']}")
         if e["when"] and e["when_status"] == "no post zone":
-            parts.append(f'time "{e["when"]}" (its day depends on the post\'s zone, which is not known: give --tz)')
+            parts.append(f'time "{e["when"]}" (it depends on the post\'s zone, which is not known: give --tz)')
         elif e["when"]:
             parts.append(f'time "{e["when"]}" (read in {e["zone"]})')
         if e["where"]:

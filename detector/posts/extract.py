@@ -34,38 +34,41 @@ then the year must make them agree (a quoted past call names a past date), and a
 nearby year agrees with leaves the time unresolved. Local times are read in the
 zone the user gives (``detector posts --tz``, ``detector run --tz``: the zone of the posts' place),
 else in the time zone of the language (Central European for Albanian, Serbian, Bosnian and
-Croatian, whatever the code's script or region: ``sr-Latn``, ``sq-AL``; the post's own UTC clock
-otherwise, since an English post says nothing about where it is); :func:`event_zone` says which. Without ``--tz``,
+Croatian, whatever the code's script or region: ``sr-Latn``, ``sq-AL``; otherwise no zone is known: see
+below); :func:`event_zone` says which. Without ``--tz``,
 a town of the towns table that is the call's place (``where``: "in Kragujevac", "ispred Skupštine u Beogradu") gives
 its country's zone before the language's (:func:`_place_zone`; since session 11 a US city, "in Chicago", or a town with
-its state, "Boston, MA", gives its zone too). A zone the call
+its state, "Boston, MA", gives its zone too, and since session 12 "DC"). A zone the call
 writes after its clock time ("Rally Saturday 6 PM ET") wins over all three: "ET", "CT", "MT" and "PT" are their IANA
 zones, which follow the date (America/New_York: 6 PM ET is 22:00 UTC in July, 23:00 UTC in January); "EST", "EDT",
 "CST", "CDT", "MST", "MDT", "PST", "PDT", "CET", "CEST", "EET", "EEST", "BST", "GMT" and "UTC" are the one offset each
 names, as written (EST is UTC-05:00 in July too, and ``when_zone`` then says New York was on UTC-04:00 that day);
 the same in brackets ("6pm (ET)"), a US region's name ("6 PM Eastern", "pacific time": its IANA zone; "Eastern Standard
 Time": the one offset) and a region's pair ("CST/CDT": its IANA zone) (session 11);
-"IST", and "CST" outside an English post, name several zones and are not guessed: the time stays in the default zone,
-and ``when_zone`` says so. ``when_zone`` says, for a time resolved (``when_ts`` given), the zone it was read in and
-why: ``America/New_York (written: ET)``, ``UTC-05:00 (written: EST; New York was on UTC-04:00 that day)``,
-``UTC (written: IST, ambiguous (India, Israel or Ireland): not used; language: en)``, ``Europe/Belgrade (--tz)``,
-``Europe/Belgrade (place: Kragujevac)``, ``Europe/Belgrade (language: sr)``, ``UTC (language: en)``.
+"IST", and "CST" outside an English post, name several zones and are not guessed: the time stays in the default zone
+(where that is no zone known, it is not resolved: below), and ``when_zone`` says so. ``when_zone`` says, for a time
+resolved (``when_ts`` given), the zone it was read in and why: ``America/New_York (written: ET)``, ``UTC-05:00
+(written: EST; New York was on UTC-04:00 that day)``, ``Asia/Kolkata (written: IST, ambiguous (India, Israel or
+Ireland): not used; --tz)``, ``Europe/Belgrade (--tz)``, ``Europe/Belgrade (place: Kragujevac)``, ``Europe/Belgrade
+(language: sr)``, and for a day alone in a post whose zone is not known ``UTC (language: en)``.
 
 When no zone is known (none written, no ``--tz``, no town of the table, and a language that is not one zone: English,
 another, or none), the post's own day is not known either, and "tomorrow", a weekday or a clock time alone count from
-it. Since session 11 the time is then read in every zone the post may plausibly have been written in (English: the US
-mainland's four, America/New_York to America/Los_Angeles, where the English posts the tool is made for come from;
-another language or none: every whole-hour offset, UTC-12:00 to UTC+14:00). The same day and clock time in all: it is
+it. Since session 11 a day is then read in every zone the post may plausibly have been written in; since session 12
+(h72) those are, for an English post, the US mainland's four (America/New_York to America/Los_Angeles) only when the
+post names a US place (a US city, "Boston, MA", a state, DC), and otherwise, as for another language or none, every
+whole-hour offset, UTC-12:00 to UTC+14:00 (English is written from Hawaii to New Zealand). The same day in all: it is
 kept, read in the default zone as before, and when that day is not the default zone's own ``when_zone`` says so
-(``UTC (language: en; the day of the US zones)``: "tomorrow" posted at 02:00 UTC, the US evening, is the UTC day, not
-the next). They differ: no timestamp, and ``when_status`` says ``no post zone`` ("tomorrow" posted at 05:00 UTC is
-the 11th in New York and the 10th in Los Angeles). ``when_status`` is one of:
+(``UTC (language: en; the day of the US zones: the post names Dallas)``: "tomorrow" posted at 02:00 UTC, the US
+evening, is the UTC day, not the next). They differ: no timestamp, and ``when_status`` says ``no post zone``. A clock
+time written without its zone is, in such a post, never resolved (session 12): 13:00 is another instant in every zone,
+and reading it on the UTC clock made "at 1 PM" posted at 16:44 UTC come before the post. ``when_status`` is one of:
 
 - ``resolved``: a day and a clock time, converted to UTC;
 - ``date``: a day without a clock time (``when_ts`` is local midnight of that day, in UTC);
 - ``no post time``: a relative expression ("tomorrow", "Saturday", "18h") but the post has no time;
-- ``no post zone``: a relative expression whose day the post's zone decides, in a post whose zone is not known, when
-  the zones it may have been written in disagree on that day (above);
+- ``no post zone``: the time depends on the post's zone, which is not known (above): a day the zones the post may have
+  been written in disagree on, or a clock time written without its zone;
 - ``unresolved``: a time was written but could not be turned into a day ("every Friday", a
   weekday that disagrees with the date written, a year before 1900 or after 2100);
 - ``""``: no time was written.
@@ -824,7 +827,8 @@ def _place_zone(f: Folded, original: str, place: tuple[int, int] | None) -> tupl
 # Session 11 (h62): a US city as the call's place gives its zone too, as a town of the towns table does: the cities
 # :data:`TOWN_RX` lists (not "washington", the capital or the state, nor "columbia", South Carolina's or Missouri's),
 # and a town written with a state's postal code ("Boston, MA", :data:`_US_PLACE`): the zone of most of the state's
-# people (Texas Central, Florida and Kentucky Eastern, Tennessee Central, Arizona its own).
+# people (Texas Central, Florida and Kentucky Eastern, Tennessee Central, Arizona its own). Session 12 (h72): "DC" or
+# "D.C." in capitals inside the place ("in DC", "Washington, D.C.") is the capital, on New York's clock.
 _EASTERN, _CENTRAL, _MOUNTAIN, _PACIFIC = "America/New_York", "America/Chicago", "America/Denver", "America/Los_Angeles"
 _US_CITY_ZONES = {
     "new york": _EASTERN, "nyc": _EASTERN, "baltimore": _EASTERN, "philly": _EASTERN, "philadelphia": _EASTERN, "atlanta": _EASTERN,
@@ -850,7 +854,10 @@ def _us_place_zone(f: Folded, original: str, place: tuple[int, int], i: int, j: 
     if us:
         state = us.group(0).rsplit(",", 1)[1].strip()
         return _STATE_ZONES[state], us.group(0)
-    return None
+    dc = _US_DC.search(original, place[0], place[1])  # "in DC", "Washington, D.C." (session 12)
+    if dc is None:
+        return None
+    return _EASTERN, dc.group(0) + ("." if "." in dc.group(0) and original.startswith(".", dc.end()) else "")  # the span left out the last dot
 
 
 def _gazetteer_town(f: Folded, original: str, lang: str | None, at: int | None = None) -> tuple[int, int] | None:
@@ -1025,9 +1032,10 @@ def zone_note(tz: str | None) -> str:
     local = ", ".join(sorted(LOCAL_TZ))
     zones = ", ".join(sorted(set(LOCAL_TZ.values())))
     return (
-        f"times written in calls (\"tomorrow at 18h\") read in the zone of the post's language ({local}: {zones}; others: UTC,"
-        " their day only where every zone the post may be in agrees, for English the US zones, else when_status 'no post zone'),"
-        " or of the call's place when it is a town of the Balkans' towns table or a US city;"
+        f"times written in calls (\"tomorrow at 18h\") read in the zone of the call's place when it is a town of the Balkans'"
+        f" towns table or a US city, else of the post's language ({local}: {zones}); in other posts no zone is known:"
+        " a clock time is not resolved, and a day only where every zone the post may be in agrees (an English post naming a"
+        " US place: the US zones; others: every offset), else when_status 'no post zone';"
         f" give --tz for the zone of the posts' place{written}"
     )
 
@@ -1463,9 +1471,16 @@ def extract_spans(text: str, posted: pd.Timestamp | None = None, lang: str | Non
                     written = None
             moved = False
             if source == "language" and zone == default and ts is not None and _primary(lang) not in LOCAL_TZ:
-                ts, status, moved = _same_in_plausible_zones(f, m, expr, day, posted, lang, default, ts, status)
+                if status == "resolved":
+                    # Session 12 (h72): a clock time written without its zone, in a post whose zone is not known, is
+                    # an hour of a clock nobody can tell: never read on the UTC clock (see :data:`_US_ZONES`).
+                    ts, status = None, "no post zone"
+                else:
+                    plausible = _plausible(lang, _us_named(f, text))
+                    ts, status, moved = _same_in_plausible_zones(f, m, expr, day, posted, lang, default, ts, status, plausible[1])
+                    why += f"; the day of {plausible[0]}" if moved else ""
             if ts is not None:
-                said = _zone_said(written, ts, default, why + (f"; the day of {_plausible(lang)[0]}" if moved else ""))
+                said = _zone_said(written, ts, default, why)
     if not kind:
         # Only causes ("Support the strike tomorrow at 12!"): supporting it is joining it. No event word
         # at all: a call that names a time or a place invites readers to come together there, a
@@ -1483,27 +1498,61 @@ def extract_spans(text: str, posted: pd.Timestamp | None = None, lang: str | Non
 
 
 # Session 11 (h62): where a post's zone is not known (no zone written, no --tz, no town of the towns table, and a language
-# that is not one zone: :data:`LOCAL_TZ`), the zones it may plausibly have been written in. English: the US mainland's
-# four, where the English posts this tool is made for come from (the IRA's, US rallies); a British, Irish, Australian
-# or Indian reader gives --tz. Any other language, or none: every whole-hour offset on Earth (UTC-12:00 to UTC+14:00;
-# a half-hour zone's day lies between its neighbours'). A relative time is read in each: the same day and clock time in
-# all, it is kept (in the default zone, as before, and ``when_zone`` says when the day is not the default zone's);
-# else it is not guessed: no ``when_ts``, ``when_status`` ``no post zone``.
+# that is not one zone: :data:`LOCAL_TZ`), the zones it may plausibly have been written in. A relative day is read in
+# each: the same day in all, it is kept (in the default zone, as before, and ``when_zone`` says when the day is not the
+# default zone's); else it is not guessed: no ``when_ts``, ``when_status`` ``no post zone``.
+# Session 12 (h72):
+# - English is written on every offset from UTC-10:00 to UTC+13:00 (London, Lagos, Delhi, Sydney), so an English post
+#   is read in the US mainland's four zones only when the post itself names the US (:func:`_us_named`: a US city, a
+#   town with its state's code, a state, DC); else, like any other language or none, on every whole-hour offset
+#   (UTC-12:00 to UTC+14:00; a half-hour zone's day lies between its neighbours'). Words about US politics say what a
+#   post is about, not where its writer's clock is, and are not read; the author's profile is not passed here.
+# - A clock time written without its zone is never resolved in such a post, whatever the day (:func:`extract_spans`):
+#   13:00 is a different instant in every zone, and the UTC clock's was a guess ("at 1 PM" posted at 16:44 UTC came
+#   out before the post).
 # The two ends first: most relative times they disagree on are told after two readings.
-_PLAUSIBLE_ZONES = {"en": ("the US zones", ("America/Los_Angeles", "America/New_York", "America/Chicago", "America/Denver"))}
+_US_ZONES = ("the US zones", ("America/Los_Angeles", "America/New_York", "America/Chicago", "America/Denver"))
 _EVERY_OFFSET = ("every zone", ("Etc/GMT+12", "Etc/GMT-14", *(f"Etc/GMT{h:+d}" if h else "Etc/GMT" for h in range(11, -14, -1))))
+# US states by their full names, as written (a capital) or in a hashtag; not Georgia (also a country) nor Washington
+# (a surname as often as the state or the capital). "DC"/"D.C." in capitals. A US city of several words as a hashtag
+# ("#SanFrancisco"; one-word cities, "#Chicago", TOWN_RX reads).
+_US_STATE_NAMES = (
+    "Alabama|Alaska|Arizona|Arkansas|California|Colorado|Connecticut|Delaware|Florida|Hawaii|Idaho|Illinois|Indiana|Iowa|"
+    "Kansas|Kentucky|Louisiana|Maine|Maryland|Massachusetts|Michigan|Minnesota|Mississippi|Missouri|Montana|Nebraska|Nevada|"
+    "New Hampshire|New Jersey|New Mexico|New York|North Carolina|North Dakota|Ohio|Oklahoma|Oregon|Pennsylvania|Rhode Island|"
+    "South Carolina|South Dakota|Tennessee|Texas|Utah|Vermont|Virginia|West Virginia|Wisconsin|Wyoming"
+)
+_US_STATE = regex.compile(rf"(?<![\w#])(?:{_US_STATE_NAMES})(?!\w)|(?<!\w)#(?i:{_US_STATE_NAMES.replace(' ', '')})(?!\w)")
+_US_DC = regex.compile(r"(?<!\w)D\.?C\.?(?!\w)")
+_US_CITY_TAGS = frozenset(c.replace(" ", "") for c in _US_CITY_ZONES if " " in c)
 
 
-def _plausible(lang: str | None) -> tuple[str, tuple[str, ...]]:
-    """The zones a post of language ``lang`` whose zone is not known may have been written in, and what to call them."""
-    return _PLAUSIBLE_ZONES.get(_primary(lang), _EVERY_OFFSET)
+def _us_named(f: Folded, original: str) -> str:
+    """The first US place the post names, as written (a US city :data:`TOWN_RX` lists, a town with its state's code, a
+    state, DC: see above), or ``""``."""
+    for t in TOWN_RX.finditer(f.text):
+        if " ".join(t.group(0).split("/")[0].replace(".", "").split()) in _US_CITY_ZONES and _town_word(f, original, t.start(), t.end()):
+            return original[int(f.source[t.start()]) : int(f.source[t.end() - 1]) + 1]
+    for tag in _HASHTAG.finditer(f.text):  # "#SanFrancisco", "#StLouis": a city of several words in a hashtag
+        if tag.group(0)[1:] in _US_CITY_TAGS:
+            return original[int(f.source[tag.start()]) : int(f.source[tag.end() - 1]) + 1]
+    hit = _US_PLACE.search(original) or _US_STATE.search(original) or _US_DC.search(original)
+    return hit.group(0) if hit else ""
+
+
+def _plausible(lang: str | None, us_named: str = "") -> tuple[str, tuple[str, ...]]:
+    """The zones a post of language ``lang`` whose zone is not known may have been written in, and what to call them:
+    the US zones for an English post that names a US place (``us_named``), else every offset (see above)."""
+    if _primary(lang) == "en" and us_named:
+        return f"{_US_ZONES[0]}: the post names {us_named}", _US_ZONES[1]
+    return _EVERY_OFFSET
 
 
 def _same_in_plausible_zones(
     f: Folded, m: regex.Match[str], expr: str, day: regex.Match[str] | None, posted: pd.Timestamp | None, lang: str | None,
-    default: str, ts: pd.Timestamp, status: str,
+    default: str, ts: pd.Timestamp, status: str, zones: tuple[str, ...],
 ) -> tuple[pd.Timestamp | None, str, bool]:
-    """The time read in ``default`` (``ts``, ``status``) checked against the post's plausible zones (see above).
+    """The time read in ``default`` (``ts``, ``status``) checked against the post's plausible ``zones`` (see above).
 
     Returns ``(ts, status, moved)``: the day and clock time every plausible zone agrees on, read in ``default`` (``moved``:
     not the day ``default``'s clock gave), or ``(None, "no post zone", False)`` when they disagree.
@@ -1511,7 +1560,7 @@ def _same_in_plausible_zones(
     if posted is None or pd.isna(posted) or _resolve(f, m, expr, day, None, lang, default)[0] is not None:
         return ts, status, False  # a date with its year does not depend on the post's day
     walls = set()
-    for z in _plausible(lang)[1]:
+    for z in zones:
         ts_z, status_z = _resolve(f, m, expr, day, posted, lang, z)
         if ts_z is None or status_z != status:
             return None, "no post zone", False
