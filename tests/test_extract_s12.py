@@ -133,3 +133,29 @@ def test_posts_with_and_without_tz(tmp_path: Path) -> None:
         assert ("a clock time is not resolved" in " ".join(res.stderr.split())) == (tz is None)
     assert got[None] == ["True", "at 1 PM", "", "", "no post zone"]
     assert got["America/Chicago"] == ["True", "at 1 PM", "2025-07-11 18:00:00+00:00", "America/Chicago (--tz)", "resolved"]
+
+
+def test_the_bench_counts_timestamps_right_not_given_and_given_but_wrong(extract_eval) -> None:  # type: ignore[no-untyped-def]
+    # Synthetic calls of the sixth batch, labelled by the labels' convention: "in Dallas tomorrow" posted on the evening
+    # before in Dallas (labelled the day after, right), "at 1 PM" with no zone (not given), "Saturday in Dallas" labelled
+    # a day that is not the one read (given but wrong), and a Serbian call (right).
+    bench = extract_eval
+    posts = pd.DataFrame(
+        {"text": ["Rally in Dallas tomorrow", "Rally at 1 PM", "Rally in Dallas Saturday", "Protest sutra u 18h"], "lang": ["en", "en", "en", "sr"],
+         "source": ["ira", "ira", "ira", "mozetic"], "created_at": ["2016-11-05 02:43:00+00:00", "2016-11-05 16:44:00+00:00", "2016-11-03 12:00:00+00:00", "2016-11-05 12:00:00+00:00"]},
+        index=["a", "b", "c", "d"],
+    )  # fmt: skip
+    spans = pd.DataFrame(
+        [("a", "when", 16, 24, "rally", "2016-11-05"), ("b", "when", 6, 13, "rally", "2016-11-05 13:00"), ("c", "when", 16, 24, "rally", "2016-11-12"),
+         ("d", "when", 8, 18, "protest", "2016-11-06 18:00")],
+        columns=["post_id", "field", "start", "end", "event_kind", "when_local"],
+    )  # fmt: skip
+    spans[["start", "end"]] = spans[["start", "end"]].astype("Int64")
+    spans["method"] = ["read; sixth batch (h51)"] * 3 + ["read"]
+    per_call = bench.measure_spans(spans, posts)
+    assert per_call[["ts_ok", "ts_given", "no_post_zone"]].values.tolist() == [[True, True, False], [False, False, True], [False, True, False], [True, True, False]]
+    table = bench.timestamp_table(per_call).set_index("group")
+    assert table.loc["6th batch: English"].tolist() == [3, "1/3", "1/3", 1, "1/3"]
+    assert table.loc["1st-3rd batches (99 calls): other languages"].tolist() == [1, "1/1", "0/1", 0, "0/1"]
+    assert table.loc["all"].tolist() == [4, "2/4", "1/4", 1, "1/4"]
+    assert "| all | 4 | 2/4 | 1/4 | 1 | 1/4 |" in bench.session12_section(per_call)
