@@ -171,7 +171,9 @@ def _peak_mb(workers: int = 0) -> float:
 def run_detector(inp: str, out: str, q: mp.Queue) -> None:
     from detector.accounts.registry import load_current_model as load_model
     from detector.accounts.score import score_file
+    from detector.memory import reuse_freed_memory
 
+    reuse_freed_memory()  # as `detector score` does before it scores a file
     model = load_model()
     own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
@@ -350,7 +352,8 @@ def write_section(path: Path, r: dict) -> None:
             f"Input: {r['rows']:,} accounts, real rows of the shipped training tables resampled with",
             "replacement (ids made unique), as a flat v1.1-style CSV. End to end: read the CSV in",
             f"{CHUNK:,}-row chunks, features, calibrated scores, three reasons per account, CSV written atomically;",
-            f"{WORKERS} worker processes parse and score while the main process reads and writes (`--workers {WORKERS}`).",
+            f"{WORKERS} worker processes parse and score while the main process reads and writes (`--workers {WORKERS}`);",
+            "the main process keeps the memory it frees for reuse, as `detector score` sets it (`detector.memory`).",
             "Peak memory: sampled every 20 ms as the summed PSS of the process tree (shared pages counted once);",
             "the RSS bound adds the main process's peak RSS and twice the largest worker's (pages a forked worker",
             "shares with its parent are counted in both, so it overstates).",
