@@ -559,3 +559,15 @@ def test_posts_without_an_author_or_a_time_are_not_warned_of_again(tmp_path: Pat
     caplog.clear()
     find_clusters(posts)
     assert [r.getMessage() for r in caplog.records if r.levelname == "WARNING" and r.name == "detector.posts.coordination"] == ["posts without a post id are ignored: 1"]
+
+
+def test_distinct_codes_is_numpys_unique() -> None:
+    """The stable-sort distinct values give exactly np.unique's array: runs in order, repeats, an empty array."""
+    from detector.posts.coordination import distinct_codes
+
+    keys = np.array([7, 3, 3, 9, 0, 0, 12, 5, 5, 5, -4, 2**40], dtype=np.int64)
+    assert distinct_codes(keys).tolist() == [-4, 0, 3, 5, 7, 9, 12, 2**40]
+    assert distinct_codes(keys).dtype == np.int64
+    assert distinct_codes(np.zeros(0, dtype=np.int64)).tolist() == []
+    runs = np.concatenate([np.sort(np.random.default_rng(0).integers(0, 50, 40)) + 100 * k for k in range(30)])
+    assert np.array_equal(distinct_codes(runs), np.unique(runs))

@@ -31,7 +31,7 @@ import pandas as pd
 from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 
-from detector.posts.coordination import KINDS, LONG_SPAN, PAIR_CAP
+from detector.posts.coordination import KINDS, LONG_SPAN, PAIR_CAP, distinct_codes
 
 log = logging.getLogger(__name__)
 
@@ -170,7 +170,7 @@ def build_campaigns(memberships: pd.DataFrame, *, window: str | pd.Timedelta | N
 def _distinct_pairs(e: np.ndarray, code: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The distinct (campaign, code) pairs of the rows, sorted by campaign, then code."""
     width = int(code.max()) + 1 if len(code) else 1
-    key = np.unique(np.asarray(e, dtype=np.int64) * width + code)
+    key = distinct_codes(np.asarray(e, dtype=np.int64) * width + code)
     return key // width, key % width
 
 
