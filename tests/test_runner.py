@@ -753,6 +753,30 @@ def test_a_days_exports_of_four_platforms_are_one_run_and_a_rerun_stores_nothing
     assert "0 post and 0 author score(s) and 0 cluster(s) stored" in res.output
     assert {p.name: p.read_bytes() for p in reports.iterdir()} == before
 
+    # Each score is filed under its post's (its author's) platform: runs stored them all as X's, so that a score
+    # found no post of its own key.
+    with open_store(None, data_dir) as s:
+        scores = s.post_scores(latest=True)
+        authors = s.account_scores(latest=True)
+    assert scores.groupby("platform").size().to_dict() == {"facebook": 6, "telegram": 24, "tiktok": 7, "x": 7}
+    assert scores["author_id"].notna().all()
+    assert authors.groupby("platform").size().to_dict() == {"facebook": 4, "telegram": 17, "tiktok": 5, "x": 4}  # fb104, fb105 rejected
+    # The analyst's report of day 1 from the store, the next day: its posts were scored after it (imported by
+    # run --from), so no score was made within it, and the report was empty. It shows them now, and says so.
+    res = CliRunner().invoke(cli, [
+        "report", "--watch", "mitrovica", "--config", str(tmp_path / "watches.toml"), "--since", "2026-11-29T00:00Z",
+        "--until", "2026-11-29T23:59Z", "-o", str(tmp_path / "day1-report"),
+    ], catch_exceptions=False)  # fmt: skip
+    assert res.exit_code == 0, res.output
+    day1 = json.loads((tmp_path / "day1-report" / "report-mitrovica-latest.json").read_text(encoding="utf-8"))
+    assert day1["window_note"].startswith("its posts were scored after it (imported later, as by run --from): their latest scores, made up to ")
+    assert (day1["headline"]["posts"], day1["headline"]["accounts_scored"], day1["headline"]["clusters"]) == (14, 13, 3)
+    # day 1's three copy clusters (Telegram, TikTok, Facebook), as its own run found them; none of day 2's
+    assert [(c["span_start"], c["n_accounts"]) for c in day1["clusters"]] == [("2026-11-29T14:10:00Z", 3), ("2026-11-29T15:00:00Z", 2), ("2026-11-29T17:00:00Z", 2)]
+    assert [(c["text"][:20], c["n_authors"]) for c in day1["calls"]] == [
+        ("Nesër në orën 18 të ", 6), ("Thirrje për protestë", 2), ("Sutra u 18h svi ispr", 2),
+    ]  # fmt: skip
+
 
 def test_one_unusable_file_of_a_days_exports_does_not_keep_the_others_out(data_dir: Path, tmp_path: Path) -> None:
     """Of a day's exports, a file whose every record is rejected (here: each date unreadable) is set aside with

@@ -1771,27 +1771,39 @@ def load_report_store(
     s_hi = pd.Timestamp(scored_until) if scored_until is not None else hi
 
     # The latest score of each at the window's end: a report of a past window made after later runs shows then's scores.
+    posts = _scored_posts(store, name, s_lo, s_hi, lo, hi)
+    scored_later = posts.empty and scored_since is None and scored_until is None
+    if scored_later:
+        # Posts imported after their time (`run --from` scores yesterday's exports today) have no score made within
+        # their window: a report of that window from the store showed nothing. Their latest scores, made since the
+        # window began, are shown instead, with the accounts and clusters of the runs that made them, and said so.
+        posts = _scored_posts(store, name, s_lo, None, lo, hi)
+        scored_later = not posts.empty
+        if scored_later:
+            s_hi = pd.Timestamp(posts.pop("scored_at").max())
+            window_note = "; ".join(w for w in (window_note, f"its posts were scored after it (imported later, as by run --from): their latest scores, made up to {_utc(s_hi).strftime('%Y-%m-%d %H:%M:%S UTC')}") if w)
+    posts = posts.drop(columns=["scored_at"], errors="ignore")
+
     acc = store.account_scores(since=s_lo.to_pydatetime(), until=s_hi.to_pydatetime(), watch=name, latest=True).reset_index(drop=True)
+    if scored_later:
+        acc = acc[acc["account_id"].isin(set(posts["author_id"].dropna().astype(str)))].reset_index(drop=True)
     if len(acc):
         profiles = _by_ids(lambda ids: store.accounts(ids), acc["account_id"])[["account_id", "name"]]
         acc = acc.merge(profiles, on="account_id", how="left")
-
-    ps = store.post_scores(since=s_lo.to_pydatetime(), until=s_hi.to_pydatetime(), watch=name, latest=True).drop(columns=["author_id"], errors="ignore")
-    post_cols = ["post_id", "author_id", "author_screen_name", "text", "created_at", "lang", "hashtags"]
-    rows = _by_ids(lambda ids: store.posts(ids), ps["post_id"])[post_cols] if len(ps) else pd.DataFrame(columns=post_cols)
-    posts = rows.merge(ps[["post_id", "score", "label", "reasons", "model_version"]], on="post_id", how="inner")
-    posts = posts[posts["created_at"].isna() | ((posts["created_at"] >= lo) & (posts["created_at"] <= hi))]
 
     clusters = store.clusters(since=s_lo.to_pydatetime(), watch=name)
     clusters = clusters[clusters["detected_at"] <= s_hi]
     records: dict[tuple[str, frozenset[str]], dict[str, Any]] = {}
     post_clusters: dict[str, list[str]] = {}
+    shown = set(posts["post_id"].astype(str))
     for c in clusters.itertuples(index=False):
         members = [str(m) for m in c.members]
         accounts = [m.split(":", 1)[1] for m in members if m.startswith("account:")]
         # "post:123" is an X post; "post:telegram:1811223344/2" names its platform.
         post_keys = [_post_member(m) for m in members if m.startswith("post:")]
         post_ids = [i for _, i in post_keys]
+        if scored_later and not shown.intersection(post_ids):
+            continue  # a later run's cluster of later posts
         # The same group found again by a later run replaces the earlier sighting of it.
         records[(str(c.kind), frozenset(members))] = {
             "cluster_id": str(c.cluster_id),
@@ -1857,6 +1869,19 @@ def load_report_store(
         names=names,
         memberships=_store_memberships(records.values(), times),
     )
+
+
+def _scored_posts(store: Any, watch: str | None, s_lo: pd.Timestamp, s_hi: pd.Timestamp | None, lo: pd.Timestamp, hi: pd.Timestamp) -> pd.DataFrame:
+    """The posts created in ``lo`` .. ``hi`` (or without a time) with their latest score made in ``s_lo`` .. ``s_hi``
+    (no end: up to now), by the watch's runs. Matched on the post id alone: runs before session 12 filed every
+    platform's post scores as X's."""
+    ps = store.post_scores(since=s_lo.to_pydatetime(), until=None if s_hi is None else s_hi.to_pydatetime(), watch=watch, latest=True)
+    ps = ps.drop(columns=["author_id"], errors="ignore")
+    post_cols = ["post_id", "author_id", "author_screen_name", "text", "created_at", "lang", "hashtags"]
+    rows = _by_ids(lambda ids: store.posts(ids), ps["post_id"])[post_cols] if len(ps) else pd.DataFrame(columns=post_cols)
+    posts = rows.merge(ps[["post_id", "score", "label", "reasons", "model_version", "scored_at"]], on="post_id", how="inner")
+    posts = posts[posts["created_at"].isna() | ((posts["created_at"] >= lo) & (posts["created_at"] <= hi))]
+    return posts.reset_index(drop=True)
 
 
 def _store_memberships(records: Iterable[dict[str, Any]], times: pd.DataFrame | None) -> pd.DataFrame | None:

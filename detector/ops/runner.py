@@ -669,6 +669,10 @@ def analyse(store: Store, watch: Watch, posts: pd.DataFrame, *, model: Any = Non
     with progress.step("post scores", total=len(posts), unit="posts"):
         scores = score_posts(posts, account_scores=account_scores, coordination=coordination)
         table = author_table(posts.reset_index(drop=True), scores, account_scores=account_scores, coordination=coordination)
+    if "platform" in posts.columns:
+        # One row per post, in order: each score is filed under its post's platform (ids collide across platforms;
+        # Telegram, TikTok and Facebook post scores were all stored as X's).
+        scores = scores.assign(platform=posts["platform"].fillna(DEFAULT_PLATFORM).astype(str).to_numpy())
     return Analysis(scores, table, account_scores, coordination.clusters, membership_table(coordination), version)
 
 
@@ -711,6 +715,8 @@ def author_scores(analysis: Analysis) -> pd.DataFrame:
     for col in LOOKALIKE_COLUMNS:  # the author table carries them when they were looked for
         if col in a.columns:
             out[col] = a[col].to_numpy()
+    if "platform" in a.columns:  # the author table names platforms when its posts are not all X's
+        out["platform"] = a["platform"].fillna(DEFAULT_PLATFORM).astype(str).to_numpy()
     return out
 
 
@@ -789,7 +795,7 @@ def store_analysis(
     """
     result = result or RunResult(run_id, watch.name)
     since = at - lookback
-    posts = analysis.post_scores[["post_id", "score", "label", "reasons"]].assign(
+    posts = analysis.post_scores[["post_id", "score", "label", "reasons", *(["platform"] if "platform" in analysis.post_scores.columns else [])]].assign(
         model_version=f"{POST_RULE}+{analysis.model_version}"
     )
     accounts = author_scores(analysis)
@@ -834,8 +840,11 @@ def _changed(new: pd.DataFrame, stored: pd.DataFrame, key: str) -> pd.DataFrame:
     group and evidence, and whether its verdict was held, too, when ``new`` has them)."""
     if stored.empty or new.empty:
         return new
-    prev = stored.set_index(stored[key].astype(str))
-    ids = new[key].astype(str)
+    # keyed by (platform, id): one id on two platforms is two items
+    plat = new["platform"].astype(str) if "platform" in new.columns else pd.Series(DEFAULT_PLATFORM, index=new.index)
+    prev = stored.set_index(stored["platform"].astype(str) + "\x1f" + stored[key].astype(str))
+    prev = prev[~prev.index.duplicated(keep="last")]
+    ids = plat + "\x1f" + new[key].astype(str)
     same = (
         ids.isin(prev.index)
         & (ids.map(prev["score"].astype(float)) - new["score"].astype(float)).abs().lt(1e-9)
