@@ -752,8 +752,10 @@ def _reasons(
 
 def _fmt_codes(values: np.ndarray, template: str) -> tuple[list[str], np.ndarray]:
     """``template.format(v)`` of each distinct value, and each value's code into them."""
-    uniq, inverse = np.unique(values, return_inverse=True)
-    return [template.format(v) for v in uniq.tolist()], inverse.ravel().astype(np.int64)
+    # pandas' hash table, not np.unique's sort of a million values: the codes number the values in
+    # another order, but each value still gets its own text (missing ones one "nan", as before)
+    inverse, uniq = pd.factorize(np.ravel(values), use_na_sentinel=False)
+    return [template.format(v) for v in np.asarray(uniq).tolist()], np.asarray(inverse, dtype=np.int64)
 
 
 def _fmt(values: np.ndarray, template: str) -> np.ndarray:
