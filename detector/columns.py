@@ -81,6 +81,9 @@ POST_HEADERS: dict[str, tuple[str, ...]] = {
     "urls": ("urls", "links", "linkovi", "lidhjet"),
     "hashtags": ("hashtags", "hashtagovi", "heshtegovi", "hashtag"),
     "lang": ("lang", "language", "jezik", "језик", "gjuha"),
+    # The flat table's optional platform of each row (README, "the flat CSV"): a field read, so never
+    # named as a column not read.
+    "platform": ("platform",),
 }
 
 

@@ -430,3 +430,23 @@ def test_author_table_carries_the_lookalike_groups_of_the_authors_profiles(tmp_p
     off = pd.read_csv(tmp_path / "b.csv", dtype={"author_id": str})
     assert not set(LOOKALIKE_COLUMNS) & set(off.columns)
     assert off.set_index("author_id")["combined_score"].equals(got.set_index("author_id")["combined_score"])
+
+
+def test_a_flat_csv_platform_column_is_read_and_not_said_unread(tmp_path: Path) -> None:
+    """The README's flat CSV takes an optional `platform` column. It was read (rows stored as
+    Facebook's), yet every run warned "column not read: 'platform'". Only the really unread column
+    is named now; a header written `Platform` is read too."""
+    for header in ("platform", "Platform"):
+        src = tmp_path / f"{header}.csv"
+        rows = "".join(f"p{i},u{i},meet at the square {i},2024-05-10T1{i}:00:00Z,facebook,kept aside\n" for i in range(3))
+        src.write_text(f"post_id,author_id,text,created_at,{header},Notes\n" + rows, encoding="utf-8")
+        out = tmp_path / f"{header}.out.csv"
+        code, _, err = _run(str(src), "-o", str(out), "--no-account-model")
+        assert code == 0, err
+        said = [line for line in err.splitlines() if "not read" in line]
+        assert len(said) == 1 and said[0].endswith(
+            f"{src}: column not read: 'Notes' (no field this tool reads, or a second column for a field already read); "
+            "map one with --columns name=header"
+        )
+        scores = pd.read_csv(out, dtype=str)
+        assert list(scores["platform"]) == ["facebook", "facebook", "facebook"]
