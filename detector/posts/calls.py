@@ -723,7 +723,7 @@ def _reasons(
     # dozen, and the rows of one shape are joined column by column (by Arrow) rather than row by row.
     k = len(parts)
     ranked = np.where(np.take_along_axis(present, order, axis=1), order, k)
-    shapes, shape_of = np.unique(ranked @ ((k + 1) ** np.arange(k)), return_inverse=True)
+    shape_of, shapes = pd.factorize(ranked @ ((k + 1) ** np.arange(k)))  # numbered as they come: the texts do not depend on it
     by_shape = np.argsort(shape_of, kind="stable")
     bounds = np.searchsorted(shape_of[by_shape], np.arange(len(shapes) + 1))
     # A reason text is fixed by its shape and its parts' codes: each distinct one is joined once (in
