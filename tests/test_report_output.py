@@ -212,7 +212,7 @@ def test_run_from_files_reports_the_span_of_its_posts(tmp_path: Path) -> None:
     # the IRA CSV's partial profiles (followers and following) are stored and scored, as `detector posts` scores them
     from detector.accounts.registry import load_current_model
 
-    assert doc["models"] == [f"account model {load_current_model().version}", "author rule authors-2, post rule posts-2"]
+    assert doc["models"] == [f"account model {load_current_model().version}", "author rule authors-2, post rule posts-3"]
     # as `detector posts` on the same file: two counts are too few fields for a verdict, and such a
     # held account score counts for nothing in the post rule (it was 57 while it counted as 0.7 x 0.53)
     assert h["posts_flagged"] == 0

@@ -82,7 +82,10 @@ REPORT_DIR = "reports"
 # 2 (session 11): an account score held for too few fields counts for nothing (session 10); the account term is
 # max(0, 2a - 1) with weight 1 (was the raw score, weight 0.7); likely-genuine only for an author the account
 # model calls likely-genuine.
-POST_RULE = "posts-2"
+# posts-3 (session 12): urgency is time pressure only; words that address everyone ("everyone", "svi", "svima",
+# "te gjithe", "vse") no longer count as urgent wording (9a4b2c3), which lowers the message term of posts whose only
+# urgency word was one of them. The author rule has no message term, so authors-2 stands.
+POST_RULE = "posts-3"
 AUTHOR_RULE = "authors-2"
 
 
