@@ -231,3 +231,129 @@ def test_posts_command_on_each_export(tmp_path, name, summary, ids, platforms):
     assert scores["post_id"].tolist() == ids
     assert scores["platform"].tolist() == platforms
     assert (tmp_path / "scores.rejects.csv").exists()
+
+
+# ---------------------------------------------------------------- the authors' partial profiles (CrowdTangle)
+
+
+def test_crowdtangle_rows_carry_each_pages_partial_profile_at_its_latest_post():
+    """Each page as its latest post in the file saw it: followers at posting (row 5's, 17:00 UTC,
+    a photo without text: skipped as a post, still an observation of the page), its creation date
+    and names. Not Likes at Posting (people who like the page, not likes it gave); not the group of
+    row 2 (where a member posted, not who); not row 3 (its time is refused) nor row 7 (no URL)."""
+    got = read_posts(FIX / "crowdtangle_facebook.csv")
+    assert got.users == [
+        (5, {"id": "100000000000001", "screen_name": "zeriiveriut", "name": "Zëri i Veriut", "followers_count": "15020",
+             "created_at": "2015-03-02T10:00:00Z", "collected_at": "2024-05-14T17:00:00Z", "platform": "facebook"}),
+        (6, {"id": "100000000000003", "screen_name": "glassaibra", "name": "Glas sa Ibra", "followers_count": "4180",
+             "created_at": "2019-09-20T08:30:00Z", "collected_at": "2024-05-14T16:20:00Z", "platform": "facebook"}),
+    ]  # fmt: skip
+
+
+def test_crowdtangle_instagram_profile_has_no_creation_date(tmp_path):
+    ig = tmp_path / "instagram.csv"
+    ig.write_text(
+        "Account,User Name,Followers at Posting,Post Created,Post Created Date,Post Created Time,Type,Likes,Comments,Views,URL,Link,Photo,Title,Description\n"
+        "Ura e Ibrit,ura.ibrit,5100,2024-05-14 18:30:00 CEST,2024-05-14,18:30:00,Photo,40,2,,https://www.instagram.com/p/C7abcDEF123/,,,,"
+        "Shihemi nesër te ura #mitrovica\n"
+        "Ura e Ibrit,ura.ibrit,5090,2024-05-13 09:00:00 CEST,2024-05-13,09:00:00,Photo,12,0,,https://www.instagram.com/p/C7abcDEF100/,,,,"
+        "Mëngjes i qetë te ura\n",
+        encoding="utf-8",
+    )  # fmt: skip
+    assert read_posts(ig).users == [
+        (1, {"id": "ura.ibrit", "screen_name": "ura.ibrit", "name": "Ura e Ibrit", "followers_count": "5100",
+             "created_at": None, "collected_at": "2024-05-14T16:30:00Z", "platform": "instagram"}),
+    ]  # fmt: skip
+
+
+def test_account_reader_reads_the_partial_profiles_and_refuses_an_export_without_them(tmp_path):
+    """`detector score` on a CrowdTangle CSV took it for a flat account table: a post's Likes as
+    likes given, User Name as the account, platform x. Now the account reader reads the pages'
+    partial profiles; a Meta Content Library export, which carries none, is refused naming it."""
+    from detector.accounts.read import read_accounts
+    from detector.errors import InputError
+
+    got = read_accounts(FIX / "crowdtangle_facebook.csv")
+    cols = ["account_id", "screen_name", "name", "followers_count", "friends_count", "favourites_count", "created_at", "collected_at", "platform"]
+    assert rows(got.accounts, cols) == [
+        ("100000000000001", "zeriiveriut", "Zëri i Veriut", 15020.0, None, None, T("2015-03-02T10:00:00Z"), T("2024-05-14T17:00:00Z"), "facebook"),
+        ("100000000000003", "glassaibra", "Glas sa Ibra", 4180.0, None, None, T("2019-09-20T08:30:00Z"), T("2024-05-14T16:20:00Z"), "facebook"),
+    ]  # fmt: skip
+    assert got.accounts["description"].isna().all()  # not read: missing, never empty
+    for name in ("mcl_facebook_posts.csv", "mcl_instagram_posts.jsonl"):
+        with pytest.raises(InputError, match="a Meta Content Library posts export carries no profiles: `detector posts` scores its posts") as exc:
+            read_accounts(FIX / name)
+        assert exc.value.path == str(FIX / name)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("path", "message"),
+    [
+        (FIX / "crowdtangle_facebook.csv", "a CrowdTangle posts export (Facebook): its rows are posts, not accounts; `detector posts` scores them"),
+        (FIX / "mcl_facebook_posts.csv", "a Meta Content Library posts export: its rows are posts, not accounts"),
+        (FIX / "mcl_instagram_posts.jsonl", "a Meta Content Library posts export carries no profiles"),
+        (FIX.parents[1] / "posts" / "ira_calls.csv", "an IRA tweets table (content, publish_date): its rows are posts, not accounts"),
+        (FIX.parents[1] / "posts" / "flat_ferguson.csv", "a table of posts (column 'text' holds a post's text): its rows are posts, not accounts"),
+    ],
+)  # fmt: skip
+def test_score_command_refuses_a_posts_export(tmp_path, path, message):
+    """`detector score` reads CSVs in chunks of its own (accounts/score.py), not through the
+    platform readers: a posts table is refused there, by name, before any row is taken for an
+    account (the flat posts table gave each author its post's time as its creation date)."""
+    from click.testing import CliRunner
+
+    from detector.cli import cli
+
+    result = CliRunner().invoke(cli, ["score", str(path), "-o", str(tmp_path / "s.csv")])
+    assert result.exit_code == 2, result.output
+    assert f"error: {path}: {message}" in " ".join(result.output.split())
+    assert not (tmp_path / "s.csv").exists()
+
+
+def test_a_text_column_mapped_to_an_account_field_is_not_a_posts_table(tmp_path):
+    from detector.accounts.read import read_accounts, refuse_posts_table
+    from detector.errors import InputError
+
+    table = tmp_path / "accounts.csv"
+    table.write_text("id,screen_name,text,followers_count\n1,ura_ibrit,Lajme nga ura,12\n", encoding="utf-8")
+    with pytest.raises(InputError, match="column 'text' holds a post's text"):
+        read_accounts(table)
+    got = read_accounts(table, columns={"description": "text"})
+    assert rows(got.accounts, ["account_id", "description", "followers_count"]) == [("1", "Lajme nga ura", 12.0)]
+    refuse_posts_table(table, ["id", "screen_name", "description"])  # an account table: nothing said
+    posts = tmp_path / "posts.parquet"
+    pd.DataFrame({"post_id": ["1"], "author_id": ["2"], "content": ["Nesër në shesh"]}).to_parquet(posts)
+    with pytest.raises(InputError, match="column 'content' holds a post's text"):
+        read_accounts(posts)
+
+
+@pytest.mark.slow
+def test_posts_command_holds_the_verdict_on_a_crowdtangle_pages_partial_profile(tmp_path):
+    """The pages' profiles (followers at posting, creation date, names: 20 of the model's 29 inputs
+    missing) are scored, and the account model holds its verdict, as for the IRA CSV's two counts:
+    the score counts for nothing in a post's score. The group's post has no author profile."""
+    from click.testing import CliRunner
+
+    from detector.cli import cli
+
+    out, authors_out = tmp_path / "scores.csv", tmp_path / "authors.csv"
+    result = CliRunner().invoke(cli, ["posts", str(FIX / "crowdtangle_facebook.csv"), "-o", str(out), "--accounts-out", str(authors_out)])
+    assert result.exit_code == 0, result.output
+    assert "3 posts scored (crowdtangle-facebook)" in result.output and "2 author profiles scored" in result.output
+    authors = pd.read_csv(authors_out, dtype=str, keep_default_na=False)
+    cols = ["author_id", "account_score", "account_label", "account_verdict_held", "combined_score", "label", "platform"]
+    assert rows(authors, cols) == [
+        ("100000000000001", "0.3889", "uncertain", "True", "0.0", "uncertain", "facebook"),
+        ("100000000000002", "", "", "False", "0.0", "uncertain", "facebook"),
+        ("100000000000003", "0.5279", "uncertain", "True", "0.0", "uncertain", "facebook"),
+    ]
+    posts = pd.read_csv(out, dtype=str)
+    assert rows(posts, ["post_id", "score", "label"]) == [
+        ("7000000000000001", "0.225", "uncertain"), ("7000000000000002", "0.175", "uncertain"), ("7000000000000006", "0.2125", "uncertain"),
+    ]  # fmt: skip
+    assert [r.rsplit("; ", 1)[-1] for r in posts["reasons"]] == [
+        "author profile too sparse for a verdict (account score 0.39, not counted)",
+        "author not scored (no profile)",
+        "author profile too sparse for a verdict (account score 0.53, not counted)",
+    ]

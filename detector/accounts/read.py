@@ -22,7 +22,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from detector.columns import ACCOUNT_HEADERS, as_written, found_list, rename_map, unknown_headers
+from detector.columns import (
+    ACCOUNT_HEADERS,
+    as_written,
+    found_list,
+    header_key,
+    rename_map,
+    unknown_headers,
+)
 from detector.dates import (
     AmbiguousDatesError,
     DateRules,
@@ -164,7 +171,18 @@ def iter_accounts(
     fmt = resolve_format(path, fmt)
     as_of = as_utc(as_of)
     dates = dates if dates is not None else DateRules()
-    if fmt == "csv":
+    source = find_source(p) if fmt in ("csv", "json", "jsonl") else None
+    if source is not None:
+        # Another platform's export (Bluesky getProfiles, Mastodon statuses, a CrowdTangle CSV):
+        # its reader maps the profiles it carries to the account fields that platform has. A posts
+        # export read as a flat table would take a post's columns for the author's (a post's Likes
+        # as likes given, its time as the account's creation).
+        rejects = Rejects(p)
+        got = source.read(Path(p), rejects)
+        if not got.users:
+            raise InputError(f"{_export_name(source.platform, got.shape)} carries no profiles: `detector posts` scores its posts and their coordination", path=p)
+        yield AccountBatch(accounts_from_records(got.users, p, as_of, rejects, dates), rejects)
+    elif fmt == "csv":
         bad_rows = Rejects(p)
         first = True
         for chunk in read_csv_strings(path, chunksize=chunksize, rejects=bad_rows):
@@ -176,14 +194,6 @@ def iter_accounts(
             yield AccountBatch(canonical_from_frame(chunk, p, rejects, as_of, dates, columns), rejects)
         if bad_rows.rows:  # rows rejected after the last good chunk
             yield AccountBatch(empty_accounts(), bad_rows)
-    elif fmt in ("json", "jsonl") and (source := find_source(p)) is not None:
-        # Another platform's profiles (Bluesky getProfiles, Mastodon statuses): its reader maps
-        # them to the account fields that platform has.
-        rejects = Rejects(p)
-        got = source.read(Path(p), rejects)
-        if not got.users:
-            raise InputError(f"this {source.platform} file carries no profiles: `detector posts` scores its posts and their coordination", path=p)
-        yield AccountBatch(accounts_from_records(got.users, p, as_of, rejects, dates), rejects)
     elif fmt in ("json", "jsonl"):
         rejects = Rejects(p)
         records = _unwrap(iter_json_records(path, fmt, rejects), p, rejects)
@@ -193,12 +203,25 @@ def iter_accounts(
             frame = pd.read_parquet(path)
         except (OSError, ValueError) as exc:  # pyarrow's ArrowInvalid is a ValueError
             raise InputError(f"unreadable Parquet: {exc}", path=p) from exc
+        refuse_posts_table(p, frame.columns, columns)
         frame = frame.astype(object).where(frame.notna(), None)
         frame.index = pd.RangeIndex(1, len(frame) + 1)
         rejects = Rejects(p)
         yield AccountBatch(canonical_from_frame(frame, p, rejects, as_of, dates, columns), rejects)
     else:  # pragma: no cover - resolve_format only returns known formats
         raise InputError(f"unsupported format '{fmt}'", path=p)
+
+
+# What a platform reader's shape is, in words, for a message about the file.
+_EXPORT_NAMES = {
+    "mcl": "a Meta Content Library posts export",
+    "crowdtangle-facebook": "a CrowdTangle posts export (Facebook)",
+    "crowdtangle-instagram": "a CrowdTangle posts export (Instagram)",
+}
+
+
+def _export_name(platform: str, shape: str, *, posts: bool = False) -> str:
+    return _EXPORT_NAMES.get(shape, f"a {platform} posts export" if posts else f"this {platform} file")
 
 
 def accounts_from_records(
@@ -266,11 +289,16 @@ def decide_csv_dates(
 ) -> None:
     """Settle each date column's day/month order for the whole CSV before its chunks are read.
 
+    It is the first thing every CSV account read does with the file (here and in
+    :mod:`detector.accounts.score`), so a table of posts is refused here first
+    (:func:`refuse_posts_table`), before any of its rows is taken for an account.
+
     When the first chunk's local-form dates (``10/05/2024``) do not settle the order, or settle it
     only by the dotted convention (``10.05.2024``), the whole column is read (that column only) so
     that a ``24/06/2012`` (or a ``05.24.2024``) on row 900,000 still counts; the
     decision goes into ``dates.decided`` for every chunk (and every worker process) to share.
     """
+    refuse_posts_table(path, first.columns, columns)
     if dates.order or dates.fmt:
         return
     mapping = rename_map(first.columns, ACCOUNT_HEADERS, columns, path=str(path))
@@ -292,6 +320,54 @@ def decide_csv_dates(
             dates.decided[name] = order
 
 
+# Headers of a post's text (compared by header_key): no account table has one. A table with one
+# holds posts, whose times, ids and counts are not an account's.
+_POST_TEXT_HEADERS = ("text", "full text", "content", "tweet", "message")
+# FiveThirtyEight's IRA tweets table (its followers/following are the author's at each post).
+_IRA_MARKERS = ("content", "publish date")
+
+
+def refuse_posts_table(path: str | os.PathLike[str], headers: Iterable[object], columns: dict[str, str] | None = None) -> None:
+    """Raise :class:`InputError` naming what the table is when its rows are posts, not accounts.
+
+    A posts table read as accounts gives confident wrong answers: a post's time becomes the
+    account's creation, a post's ``Likes`` the likes the account gave. Recognised: the platform
+    exports :func:`detector.sources.base.find_source` claims by their header (CrowdTangle, Meta
+    Content Library), the IRA table (``content``, ``publish_date``) and any table with a post's
+    text column (``text``, ``content``, ``tweet``, ``message``) that ``--columns`` does not map to
+    an account field. Every one of them is what ``detector posts`` reads.
+    """
+    p = str(path)
+    names = [str(h) for h in headers]
+    keys = {header_key(h): h for h in names}
+    if (source := find_source(p)) is not None:
+        shape = source.platform
+        if shape == "facebook":
+            from detector.sources.facebook import crowdtangle_kind
+
+            kind = crowdtangle_kind(names)
+            shape = f"crowdtangle-{kind}" if kind else "mcl"
+        raise InputError(
+            f"{_export_name(source.platform, shape, posts=True)}: its rows are posts, not accounts; "
+            "`detector posts` scores them (and their authors, where the export carries profile fields)",
+            path=p,
+        )
+    mapped = set((columns or {}).values())
+    if all(k in keys for k in _IRA_MARKERS) and not mapped & {keys[k] for k in _IRA_MARKERS}:
+        raise InputError(
+            "an IRA tweets table (content, publish_date): its rows are posts, not accounts; "
+            "`detector posts` scores them and each author's followers and following at their latest post",
+            path=p,
+        )
+    text = next((keys[k] for k in _POST_TEXT_HEADERS if k in keys and keys[k] not in mapped), None)
+    if text is not None:
+        raise InputError(
+            f"a table of posts (column {text!r} holds a post's text): its rows are posts, not accounts, and their times are not "
+            "an account's creation; `detector posts` scores them (or map the columns with --columns name=header)",
+            path=p,
+        )
+
+
 DATE_FIELDS = ("created_at", "collected_at")
 
 
@@ -310,12 +386,12 @@ def date_columns_as_written(path: str | os.PathLike[str], fmt: str | None = None
     p = str(path)
     fmt = resolve_format(path, fmt)
     rejects = Rejects(p)
+    if fmt in ("csv", "json", "jsonl") and find_source(p) is not None:
+        return {}
     if fmt == "csv":
         frames = list(read_csv_strings(path, rejects=rejects))
         raw = pd.concat(frames) if len(frames) > 1 else frames[0]
     elif fmt in ("json", "jsonl"):
-        if find_source(p) is not None:
-            return {}
         flat = [f for f in (flatten_user_record(rec) for _, rec in _unwrap(iter_json_records(path, fmt, rejects), p, rejects)) if f is not None]
         raw = pd.DataFrame(flat)
     else:

@@ -32,8 +32,12 @@ Instagram ``User Name``), ``author_screen_name`` (username, else name), ``text``
 ``urls`` (the attached link and the text's), ``hashtags``, ``lang`` (MCL only), ``repost_of`` (MCL
 ``shared_post_id``, Facebook only), ``platform``.
 
-Missing, said here and in the README: profiles (MCL keeps them behind other endpoints; CrowdTangle
-rows carry the page's followers at posting and its creation date, which are not read as profiles),
+Author profiles: CrowdTangle's are partial, each author's page as its latest post in the file saw
+it (``Followers at Posting``, ``Page Created``, names; see
+:func:`_observe_profile`); a group's posts give none. MCL's are none (Meta keeps them behind other
+endpoints).
+
+Missing, said here and in the README:
 replies (no post in either export is a reply: comments are another dataset), CrowdTangle's
 languages (detected from the text) and reposts (a CrowdTangle share names no original post).
 Engagement counts (reactions, shares, views) are not part of the posts table.
@@ -142,6 +146,7 @@ class Facebook(TableSource):
     def read(self, path: Path, rejects: Rejects) -> SourceRead:
         fmt = resolve_format(path, None)
         skipped: Counter[str] = Counter()
+        profiles: dict[str, tuple[pd.Timestamp, int, dict[str, Any]]] = {}
         if fmt in ("json", "jsonl"):
             rows = [r for n, rec in _mcl_records(path, fmt, rejects) if (r := _mcl_row(n, rec, rejects, skipped, _file_platform(set(rec)))) is not None]
             shape = "mcl"
@@ -158,7 +163,7 @@ class Facebook(TableSource):
                 # A file that writes PDT anywhere is on US Pacific time: its PST is then UTC-8, not Manila's.
                 times = frame[next(c for c in _TIMES if c in frame.columns)].dropna().astype(str).str.strip()
                 pdt = bool(times.str.upper().str.endswith(" PDT").any())
-                rows = [r for n, rec in records if (r := _crowdtangle_row(n, rec, rejects, skipped, kind, pdt)) is not None]
+                rows = [r for n, rec in records if (r := _crowdtangle_row(n, rec, rejects, skipped, kind, pdt, profiles)) is not None]
         else:
             raise InputError(f"{self.title}: a CSV, JSON or JSONL file was expected", path=str(path))
         _say_zones(path, rejects)
@@ -168,7 +173,8 @@ class Facebook(TableSource):
         posts["platform"] = pd.Series(platforms, index=posts.index, dtype="string")
         example = next((m for m in marks if m is not None), None)
         zoneless = {_time_field(shape): example} if example is not None else {}
-        return SourceRead(posts, [], shape, skipped, zoneless, [m is not None for m in marks])
+        users = [(n, profile) for _, n, profile in profiles.values()]
+        return SourceRead(posts, users, shape, skipped, zoneless, [m is not None for m in marks])
 
 
 @register
@@ -359,7 +365,10 @@ AMBIGUOUS_ZONES: dict[str, str] = {
 _CT_TIME = re.compile(r"(\d{4}-\d{2}-\d{2}[ T]\d{1,2}:\d{2}(?::\d{2})?)(?:\s*([A-Za-z]{1,5}|[+-]\d{2}(?::?\d{2})?))?")
 
 
-def _crowdtangle_row(n: int, rec: dict[str, str], rejects: Rejects, skipped: Counter[str], kind: str, pdt_seen: bool = False) -> dict[str, Any] | None:
+def _crowdtangle_row(
+    n: int, rec: dict[str, str], rejects: Rejects, skipped: Counter[str], kind: str, pdt_seen: bool = False,
+    profiles: dict[str, tuple[pd.Timestamp, int, dict[str, Any]]] | None = None,
+) -> dict[str, Any] | None:  # fmt: skip
     url = _first(rec, "URL")
     if url is None:
         rejects.add(n, "URL", "missing: the post's address names it", rec)
@@ -372,6 +381,8 @@ def _crowdtangle_row(n: int, rec: dict[str, str], rejects: Rejects, skipped: Cou
         if problem and "names more than one offset" in problem:
             rejects.notes.setdefault("ambiguous_zones", set()).add(raw.rsplit(" ", 1)[-1] if raw else "")
         return None
+    if profiles is not None:
+        _observe_profile(n, rec, kind, when, url, profiles)
     text = _first(rec, "Message" if kind == "facebook" else "Description")
     if text is None:
         skipped["posts without text (photos, videos, links without a message)"] += 1
@@ -400,6 +411,44 @@ def _crowdtangle_row(n: int, rec: dict[str, str], rejects: Rejects, skipped: Cou
         "_platform": kind,
         "_zoneless": raw if zoneless else None,
     }
+
+
+def _observe_profile(n: int, rec: dict[str, str], kind: str, when: pd.Timestamp, url: str, profiles: dict[str, tuple[pd.Timestamp, int, dict[str, Any]]]) -> None:
+    """Keep the author's partial profile as this row saw it, when it is the author's latest post so far.
+
+    A CrowdTangle row carries the page as it was when the post was published: ``Followers at
+    Posting`` (followers_count, observed then), ``Page Created``, ``Page Name``, ``User Name``.
+    Nothing else of a profile is there, and nothing else is filled in: the account model holds its
+    verdict when too few fields are known. Not read: ``Likes at Posting`` (the people who like the
+    page, not the likes the page gave: not favourites_count) and ``Page Description`` (an empty
+    cell does not say the page has none, and the account reader would read a record without it
+    beside one with it as an empty description). A group's post gives no profile: the group is
+    where it was posted, not who posted it (CrowdTangle does not name the member).
+    """
+    if kind == "facebook":
+        author = _first(rec, "Facebook Id")
+        if author is None or _first(rec, "Group Name") is not None or "/groups/" in url:
+            return
+        name = _first(rec, "Page Name")
+        created = iso_time(_first(rec, "Page Created"))  # written without a zone: hours do not matter to an age in days
+    else:
+        author = _first(rec, "User Name")
+        if author is None:
+            return
+        name, created = _first(rec, "Account"), None
+    seen = profiles.get(author)
+    if seen is not None and seen[0] > when:
+        return
+    profile: dict[str, Any] = {
+        "id": author,
+        "screen_name": _first(rec, "User Name"),
+        "name": name,
+        "followers_count": _first(rec, "Followers at Posting"),
+        "created_at": None if created is None else f"{created:%Y-%m-%dT%H:%M:%SZ}",
+        "collected_at": f"{when:%Y-%m-%dT%H:%M:%SZ}",
+        "platform": kind,
+    }
+    profiles[author] = (when, n, profile)
 
 
 def _post_id_of(url: str) -> str:
