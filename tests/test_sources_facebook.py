@@ -349,9 +349,8 @@ def test_posts_command_holds_the_verdict_on_a_crowdtangle_pages_partial_profile(
         ("100000000000003", "0.5279", "uncertain", "True", "0.0", "uncertain", "facebook"),
     ]
     posts = pd.read_csv(out, dtype=str)
-    assert rows(posts, ["post_id", "score", "label"]) == [
-        ("7000000000000001", "0.225", "uncertain"), ("7000000000000002", "0.175", "uncertain"), ("7000000000000006", "0.2125", "uncertain"),
-    ]  # fmt: skip
+    # (the posts' own scores are the message model's: not this test's)
+    assert rows(posts, ["post_id", "label"]) == [("7000000000000001", "uncertain"), ("7000000000000002", "uncertain"), ("7000000000000006", "uncertain")]
     assert [r.rsplit("; ", 1)[-1] for r in posts["reasons"]] == [
         "author profile too sparse for a verdict (account score 0.39, not counted)",
         "author not scored (no profile)",
