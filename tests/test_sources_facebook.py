@@ -356,3 +356,17 @@ def test_posts_command_holds_the_verdict_on_a_crowdtangle_pages_partial_profile(
         "author not scored (no profile)",
         "author profile too sparse for a verdict (account score 0.53, not counted)",
     ]
+
+
+def test_a_facebook_pages_reasons_say_what_the_export_leaves_out():
+    """A page's profile from a CrowdTangle export has followers, names and a creation date only:
+    its reasons say which of the model's inputs such an export never gives (missing, not zero)."""
+    from detector.accounts.model import score_accounts
+    from detector.accounts.read import read_accounts
+    from detector.accounts.registry import load_current_model
+
+    scores = score_accounts(read_accounts(FIX / "crowdtangle_facebook.csv").accounts, load_current_model())
+    assert scores["reasons"].str.startswith(
+        "facebook profile scored by a model trained on X (no follows, likes given, lists or posts count from a Facebook export: missing, not zero); "
+    ).all()
+    assert len(scores) == 2

@@ -1302,6 +1302,10 @@ def score_accounts(accounts: pd.DataFrame, model: AccountModel, top_reasons: int
 PLATFORM_GAPS = {
     "bluesky": "no likes, lists or verified flag on Bluesky",
     "mastodon": "no likes or lists count on Mastodon",
+    # What a CrowdTangle export gives of a page or account (detector.sources.facebook): followers at posting,
+    # name, user name, creation date; the Meta Content Library gives less.
+    "facebook": "no follows, likes given, lists or posts count from a Facebook export",
+    "instagram": "no follows, likes given, lists or posts count from an Instagram export",
 }
 
 
