@@ -350,3 +350,43 @@ def test_a_long_call_is_an_excerpt_with_the_whole_text_one_click_away(tmp_path: 
         assert page.evaluate("window.__csp") == [] and len(requests) == 1
     finally:
         context.close()
+
+
+def test_a_call_posted_on_two_days_lists_each_resolved_time(tmp_path: Path) -> None:
+    """h74's walkthrough: one text "tomorrow at 18h" posted on 29 and 30 November is two different days, yet the
+    grouped call showed one resolved time, its best-scored post's. The row stays one (one text, its authors), its
+    own when_ts says the posts differ, and `whens` lists each resolved time with its posts, in the JSON and the page.
+    Synthetic posts (my own sentence, none from ../shared), read in Belgrade's zone (CET, UTC+1)."""
+    text = "Sutra u 18h svi na trg ispred opštine, dođite sa porodicom!"
+    src = tmp_path / "two_days.csv"
+    src.write_text(
+        "post_id,author_id,text,created_at\n"
+        f'1,vesna_k,"{text}",2026-11-29T09:00:00Z\n2,marko_p,"{text}",2026-11-29T09:30:00Z\n3,ilir_b,"{text}",2026-11-30T09:00:00Z\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    out.mkdir()
+    args = ["posts", str(src), "-o", str(out / "post_scores.csv"), "--clusters-out", str(out / "clusters.csv"), "--accounts-out", str(out / "accounts.csv"), "--tz", "Europe/Belgrade"]
+    assert CliRunner().invoke(cli, args).exit_code == 0
+    res = CliRunner().invoke(cli, ["report", "--from-dir", str(out), "-o", str(tmp_path / "rep")])
+    assert res.exit_code == 0, res.output
+    [call] = json.loads((tmp_path / "rep" / "report-latest.json").read_text(encoding="utf-8"))["calls"]
+    assert (call["n_posts"], call["n_authors"], call["when"], call["when_ts"], call["when_zone"], call["when_status"]) == (
+        3, 3, "Sutra u 18h", None, "", "differs by post")
+    assert call["whens"] == [
+        {"when": "Sutra u 18h", "when_ts": "2026-11-30T17:00:00Z", "when_zone": "Europe/Belgrade (--tz)", "when_status": "resolved", "n_posts": 2},
+        {"when": "Sutra u 18h", "when_ts": "2026-12-01T17:00:00Z", "when_zone": "Europe/Belgrade (--tz)", "when_status": "resolved", "n_posts": 1},
+    ]  # fmt: skip
+    html = (tmp_path / "rep" / "report-latest.html").read_text(encoding="utf-8")
+    assert (
+        '<span class="note">when:</span> <bdi>Sutra u 18h</bdi><ul class="whens">'
+        '<li class="note when-ts">→ 2026-11-30 17:00:00 UTC, read in <bdi>Europe/Belgrade (--tz)</bdi> (2 posts)</li>'
+        '<li class="note when-ts">→ 2026-12-01 17:00:00 UTC, read in <bdi>Europe/Belgrade (--tz)</bdi> (1 post)</li></ul>'
+    ) in html
+    # The posts of one day agree: one resolved time, as before, and its one entry in whens.
+    src.write_text("post_id,author_id,text,created_at\n" + "".join(src.read_text(encoding="utf-8").splitlines(keepends=True)[1:3]), encoding="utf-8")
+    assert CliRunner().invoke(cli, args).exit_code == 0
+    assert CliRunner().invoke(cli, ["report", "--from-dir", str(out), "-o", str(tmp_path / "rep1")]).exit_code == 0
+    [call] = json.loads((tmp_path / "rep1" / "report-latest.json").read_text(encoding="utf-8"))["calls"]
+    assert (call["n_posts"], call["when_ts"], call["when_zone"], call["when_status"], [w["n_posts"] for w in call["whens"]]) == (
+        2, "2026-11-30T17:00:00Z", "Europe/Belgrade (--tz)", "resolved", [2])

@@ -518,7 +518,7 @@ def compare(
 
 
 # What the "What changed" section shows of a new call (the Calls to action row keeps the rest).
-NEW_CALL_FIELDS = ("text", "n_posts", "n_authors", "n_unattributed", "authors", "first_at", "last_at", "event", "when", "when_ts", "when_zone", "when_status", "where", "call_score", "score", "post_ids")
+NEW_CALL_FIELDS = ("text", "n_posts", "n_authors", "n_unattributed", "authors", "first_at", "last_at", "event", "when", "when_ts", "when_zone", "when_status", "whens", "where", "call_score", "score", "post_ids")
 
 
 def _new_calls(calls: list[dict[str, Any]], previous: dict[str, Any]) -> dict[str, Any]:
@@ -1026,9 +1026,7 @@ def call_groups(posts: pd.DataFrame, name_of: dict[str, str], campaign_of: dict[
                 "last_at": _iso(g["_t"].max()),
                 "event": _clean(best["event"]),
                 "when": _clean(best["when"]),
-                "when_ts": _iso(pd.to_datetime(_clean(best["when_ts"]), utc=True, errors="coerce")) if "when_ts" in g.columns and _clean(best["when_ts"]) else None,
-                "when_zone": _clean(best["when_zone"]) if "when_zone" in g.columns else "",
-                "when_status": _clean(best["when_status"]) if "when_status" in g.columns else "",
+                **_group_when(g, best),
                 "where": _clean(best["where"]),
                 "call_score": _num(best["_call_score"]),
                 "score": _num(pd.to_numeric(g["score"], errors="coerce").max()),
@@ -1040,6 +1038,31 @@ def call_groups(posts: pd.DataFrame, name_of: dict[str, str], campaign_of: dict[
         )
     rows.sort(key=_call_order)
     return rows
+
+
+# A grouped call whose posts resolve its time to different moments ("tomorrow" posted on two days).
+WHEN_DIFFERS = "differs by post"
+
+
+def _group_when(g: pd.DataFrame, best: pd.Series) -> dict[str, Any]:
+    """The resolved time of one grouped call: every distinct one among its posts (``whens``: when as
+    written, when_ts, when_zone, when_status and how many posts, earliest first, unresolved last), and
+    the call's own when_ts/when_zone/when_status, which are the posts' when they all agree. When they do
+    not, when_ts is None and when_status :data:`WHEN_DIFFERS`: no one post's reading stands for the others'."""
+    if "when_ts" not in g.columns:
+        return {"when_ts": None, "when_zone": "", "when_status": "", "whens": []}
+    zone = g["when_zone"].map(_clean) if "when_zone" in g.columns else pd.Series("", index=g.index)
+    status = g["when_status"].map(_clean) if "when_status" in g.columns else pd.Series("", index=g.index)
+    ts = [_iso(pd.to_datetime(v, utc=True, errors="coerce")) if v else None for v in g["when_ts"].map(_clean)]
+    seen: dict[tuple[str | None, str, str], dict[str, Any]] = {}
+    for written, t, z, st in zip(g["when"].map(_clean), ts, zone, status, strict=True):
+        entry = seen.setdefault((t, z, st), {"when": written, "when_ts": t, "when_zone": z, "when_status": st, "n_posts": 0})
+        entry["n_posts"] += 1
+    whens = sorted(seen.values(), key=lambda e: (e["when_ts"] is None, e["when_ts"] or "", e["when_status"], e["when_zone"]))
+    if len(whens) > 1:
+        return {"when_ts": None, "when_zone": "", "when_status": WHEN_DIFFERS, "whens": whens}
+    one = whens[0]
+    return {"when_ts": one["when_ts"], "when_zone": one["when_zone"], "when_status": one["when_status"], "whens": whens}
 
 
 def call_keys(texts: pd.Series) -> pd.Series:
