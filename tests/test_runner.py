@@ -796,3 +796,21 @@ def test_one_unusable_file_of_a_days_exports_does_not_keep_the_others_out(data_d
     assert Path(got["file"].iloc[0]).name == "facebook-bad.csv"
     res = invoke(*args, "--from", str(bad))
     assert res.exit_code == 3
+
+
+def test_display_names_are_shown_without_the_handle_mark(data_dir: Path, tmp_path: Path) -> None:
+    """h74's walkthrough: a Telegram sender's `from` ("Mitrovicasi 0", a channel's own name "Glas Severa") is a display
+    name, and the page showed it as a handle, "@Mitrovicasi 0". "@" is for handles now (X, TikTok); a Telegram
+    name and a name with a space (the Facebook CSV's "Arta K.") are shown as written. Synthetic Mitrovica day 1."""
+    import re
+
+    res = _mitrovica_run("day1", tmp_path)
+    assert res.exit_code == 0, res.output
+    html = (tmp_path / "reports" / "report-mitrovica-latest.html").read_text(encoding="utf-8")
+    shown = set(re.findall(r'<bdi class="handle">([^<]*)</bdi>', html))
+    assert {s for s in shown if ":" not in s} == {  # ids such as "telegram:user1900000" are cluster members without a name
+        "Mitrovicasi 0", "Mitrovicasi 1", "Mitrovicasi 2", "Glas Severa", "Komuna Jonë", "Arta K.",
+        "@SeverJeNas", "@Zeri_Veriut", "@kosova.sot", "@mitrovica.live",
+    }  # fmt: skip
+    doc = json.loads((tmp_path / "reports" / "report-mitrovica-latest.json").read_text(encoding="utf-8"))
+    assert doc["display_names"] == ["channel1900000001", "fb100", "fb101", "user1900000", "user1900001", "user1900002", "user1900019"]

@@ -676,6 +676,28 @@ def _names(accounts: pd.DataFrame, posts: pd.DataFrame, memberships: pd.DataFram
     return out
 
 
+# Platforms whose posts name their author by a display name, never a handle: a Telegram export's ``from``
+# ("Mitrovicasi 3", a channel's own name) carries no @username.
+DISPLAY_NAME_PLATFORMS = frozenset({"telegram"})
+
+
+def _display_names(name_of: dict[str, str], tables: Sequence[tuple[pd.DataFrame | None, str]]) -> list[str]:
+    """The account ids whose screen name is a display name, not a handle: the page shows it without "@".
+
+    A name is a display name when its account is on a platform of :data:`DISPLAY_NAME_PLATFORMS` (by the
+    ``platform`` column of any of ``tables``, ``(frame, id column)``), or when it holds a space, which no
+    platform's handle does (a Facebook page's name, "Arta K." of a flat CSV's author column).
+    """
+    ids: set[str] = set()
+    for df, key in tables:
+        if df is None or not len(df) or key not in df.columns or "platform" not in df.columns:
+            continue
+        on = df["platform"].map(_clean).str.casefold().isin(DISPLAY_NAME_PLATFORMS).to_numpy(dtype=bool)
+        ids.update(df.loc[on, key].map(_clean))
+    ids.update(a for a, n in name_of.items() if any(c.isspace() for c in n))
+    return sorted(a for a in ids if a and name_of.get(a))
+
+
 NO_ACCOUNT_MODEL = "no account model (the authors came without profiles)"
 
 
@@ -914,6 +936,8 @@ def build_content(data: ReportData, previous: dict[str, Any] | None = None) -> d
         "campaigns": campaign_rows(campaign_table, name_of, reposted) if campaign_table is not None else [],
         "account_entries": _account_entries(account_rows, posts, cluster_rows, name_of),
         "lookalike_groups": _lookalike_groups(accounts),
+        # Shown without "@": a screen name that is no handle (a Telegram sender's display name).
+        "display_names": _display_names(name_of, [(accounts, "account_id"), (posts, "author_id"), (data.memberships, "account_id"), (data.names, "account_id")]),
         "changes": changes,
         "_frames": (accounts, posts, csv_rows),
     }
