@@ -28,6 +28,36 @@ def test_best_threshold(calls_eval) -> None:  # type: ignore[no-untyped-def]
     assert ce.best_threshold(np.array([0.8, 0.4]), np.array([1, 0])) == pytest.approx(0.8)
 
 
+def test_best_threshold_by_mean_language_f1(calls_eval) -> None:  # type: ignore[no-untyped-def]
+    """Session 12 (h75): with languages, one threshold by the best mean of the per-language F1s (synthetic probabilities)."""
+    ce = calls_eval
+    en, sq, cy, la = "English", "Albanian", "Serbian Cyrillic", "Serbian/Bosnian/Croatian Latin"
+    # English: 10 calls at 0.9, 10 non-calls at 0.5. Albanian: 5 calls at 0.6, 5 non-calls at 0.3.
+    # Serbian (both scripts one language): 3 calls at 0.8 (Cyrillic), 2 at 0.35 (Latin), 4 non-calls at 0.2.
+    p = np.array([0.9] * 10 + [0.5] * 10 + [0.6] * 5 + [0.3] * 5 + [0.8] * 3 + [0.35] * 2 + [0.2] * 4)
+    y = np.array([1] * 10 + [0] * 10 + [1] * 5 + [0] * 5 + [1] * 3 + [1] * 2 + [0] * 4)
+    lang = np.array([en] * 20 + [sq] * 10 + [cy] * 3 + [la] * 2 + [cy] * 4)
+    # Pooled F1: at 0.6 (18 of 20 calls, 18 marked) 36/38 = 0.947; at 0.35 (20, 30 marked) 40/50 = 0.8 -> 0.6.
+    assert ce.best_threshold(p, y) == pytest.approx(0.6)
+    # Per language at 0.6: English 1, Albanian 1, Serbian 6/8 = 0.75 -> mean 0.917; at 0.35: English 20/30, Albanian 1,
+    # Serbian 1 -> 0.889 -> 0.6.
+    assert ce.best_threshold(p, y, lang) == pytest.approx(0.6)
+    # Serbian with 1 call at 0.8 and 4 at 0.35 (1 Cyrillic, 3 Latin: only together 5 calls): at 0.6 Serbian
+    # 2/6 = 0.333 (mean 0.778), at 0.35 mean 0.889 -> 0.35; the pooled F1 keeps 0.6 (32/36 against 40/50).
+    p2 = p.copy()
+    p2[[31, 32]] = 0.35
+    lang2 = lang.copy()
+    lang2[32] = la
+    assert ce.best_threshold(p2, y) == pytest.approx(0.6)
+    assert ce.best_threshold(p2, y, lang2) == pytest.approx(0.35)
+    # A language with fewer than MIN_LANG_CALLS (5) calls is left out of the mean: without one Serbian call (4 left),
+    # English and Albanian alone decide: at 0.6 both 1 -> 0.6.
+    keep = np.arange(len(p)) != 34
+    assert ce.best_threshold(p2[keep], y[keep], lang2[keep]) == pytest.approx(0.6)
+    # No language with enough calls (or only other languages): the pooled F1.
+    assert ce.best_threshold(np.array([0.9, 0.4, 0.3]), np.array([1, 1, 0]), np.array([en, en, "other"])) == pytest.approx(0.4)
+
+
 def test_the_evaluation_chooses_no_rule_per_language(calls_eval) -> None:  # type: ignore[no-untyped-def]
     # Session 8 (the lead's decision): one threshold for every language; the rules stay readable in old cards.
     assert not hasattr(calls_eval, "choose_rules") and not hasattr(calls_eval, "RULE_CANDIDATES")
