@@ -98,6 +98,13 @@ READ_BY_HAND = {
     # 356563), 958385 (a march with its day, hour and corner relayed "via" its organisers: 1, an announcement readers can
     # join, as 933562) and 121319 (a vigil "we might be doing tonight", with "if we do please join us" and a corner: 1)
     1106623: 0, 751760: 1, 687877: 0, 958385: 1, 851996: 1, 563752: 1, 121319: 1, 717865: 1,
+    # the samples of session 12's model (the same weights, the threshold by the mean of the per-language F1s: 0.295), read
+    # by h75 (2026-12-01) with the same definition; "unsure" for 663833 (a retweeted "tonight, what: a campaign rally,
+    # where: <state>, when: <hour>": 1, an announcement readers can join relayed, as 958385) and 305524 ("join us next
+    # Thursday <date> in <town> at <library> <hours> as we get out the vote for <candidate>": 1, an invitation to a
+    # gathering, not an online-only action); 969146 and 147587 are reports of marches and rallies
+    893351: 1, 969146: 0, 940529: 1, 537878: 1, 663833: 1, 147587: 0, 488939: 1, 120891: 1, 488895: 1, 1102987: 1,
+    488988: 1, 272000: 1, 305524: 1, 563750: 1,
 }  # fmt: skip
 
 
@@ -107,7 +114,7 @@ def _by_reading(rows: pd.Series) -> str:
     if not seen:
         return "Not read by hand."
     unread = f" ({len(rows) - len(seen)} not read)" if len(seen) < len(rows) else ""
-    return f"Read by hand (h15, h23, h29, h33, h38, h42, h50, h61, with the call definition of `balkan-posts/README.md`): {sum(seen)} of {len(seen)} are calls{unread}."
+    return f"Read by hand (h15, h23, h29, h33, h38, h42, h50, h61, h75, with the call definition of `balkan-posts/README.md`): {sum(seen)} of {len(seen)} are calls{unread}."
 
 
 def _md_table(df: pd.DataFrame) -> str:

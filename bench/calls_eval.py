@@ -681,6 +681,21 @@ SESSION12_DISCLOSURE: list[str] = [
     "then. After it ended, its outer errors were compared with session 11's by post id, and, for the paragraph below only "
     "(nothing was chosen on it), the inner folds' score of every candidate on all labelled posts was computed. Nothing in the "
     "procedure, the candidates or the shipped model was changed after the run started.",
+    "",
+    "What was seen before deciding (session 12, second run, disclosed): the lead asked for one principled change of how the "
+    "threshold is chosen, suggesting the mean of the per-language F1s or a pooled F1 with each language weighted alike. h75 "
+    "fixed the rule in writing at 04:41 UTC (notes of h75), before any labelled post was scored with it, having read h71's "
+    "and h61's notes (so every figure of the first run above: the nested, dev-row, fixed-split and hold-out figures, and the "
+    "threshold 0.336), this section's text as the first run left it, and the balkan-posts README; no run JSON or outer "
+    "error file of an earlier run was opened before the run, and no threshold rule was tried on a labelled post. The rule is "
+    "the lead's first suggestion and h71's, so it is not independent of the first run's per-language figures (Albanian "
+    "precision 0.53 against English 0.88). Before the run it was tested on synthetic probabilities only. The run "
+    "(04:42-05:09 UTC, `--save`, at commit 9850b20 of h75's branch, under the shared CPU lock, other helpers' jobs beside "
+    "it; this section rendered afterwards with `--write --from-json`) printed each outer fold's choice and threshold and "
+    "the fixed-split and hold-out figures while it ran, and they were read then; after it ended, its outer errors were "
+    "compared with the first run's by post id and the changed ones read, to write the paragraphs below, and the 14 "
+    "unread IRA posts of the case study's samples were read. Nothing in the procedure or the shipped model was changed "
+    "after the run started.",
 ]
 
 
@@ -764,6 +779,20 @@ SESSION12_DESIGN = [
     "not copied. Session 11's three candidates are unchanged, so that the comparison with session 11 is this candidate "
     "alone (and the folds' choices). A post's language is the corpus's own here; the posts job takes the input's language "
     "or detects it.",
+    "",
+    "Session 12, second run (h75): **the one threshold** for every language is chosen by the best **mean of the per-language "
+    "F1s** on the inner out-of-fold probabilities, instead of the best F1 over all of them (`calls_eval.best_threshold`). The "
+    "languages are the fit's: Albanian, Serbian in both scripts (with Bosnian and Croatian), English; a language enters the "
+    "mean when the posts it is chosen on hold at least 5 of its calls (the rule of the (C, set) choice), and with none the "
+    "pooled F1 decides; ties go to the higher threshold. It is made wherever a threshold is (every outer fold's inner folds, "
+    "the fixed split, the hold-outs, the final fit), so nothing leaks and the shipped threshold comes from the same rule. "
+    "Why: the hidden test's calls are about a third each Albanian, Serbian Cyrillic and English (the strata of "
+    "`calls_labelled_dev.csv`) and the targets are per language, and the (C, set) is already chosen by the mean "
+    "per-language average precision and every fit gives each language the same weight; the pooled threshold was the one "
+    "choice still set by a pool whose calls are 62% English (144 of 232, most of them IRA tweets, a source the test does not "
+    "hold). The Platt calibration is unchanged (pooled): it is monotone, so with one threshold chosen on its output it decides "
+    "no verdict. The candidates, the grid, the folds and the seed are the first run's, so the outer choices and scores are "
+    "its own, and the comparison is the threshold rule alone.",
 ]
 
 # Written after the run (h61): its times and what was read after it.
@@ -854,7 +883,8 @@ def markdown(res: dict) -> str:
             "Outer: 5 grouped folds. Inner: 3 grouped folds of each outer training part choose the regularisation C "
             f"({', '.join(f'{c:g}' for c in GRID_C)}) and the feature set by the mean over the languages of the average precision "
             "within each language (the targets are per language), and fit the Platt calibration and one threshold for every "
-            "language (best F1 over all posts). The feature sets of sessions 8 and 9: n-grams with the lexicon's parts and the topic "
+            "language (since session 12 the best mean of the F1s within Albanian, Serbian in both scripts and English; before, the "
+            "best F1 over all posts). The feature sets of sessions 8 and 9: n-grams with the lexicon's parts and the topic "
             "cues (\"lexicon+cues\"); the same with the language-independent cues of `detector/posts/call_cues.py` "
             "(\"lexicon+cues+transfer\"); those cues alone, without n-grams; and the **two-part** model (new in session 8): every "
             "0/1 cue column (the lexicon's parts, grammar, time and place patterns, topics and their crossings, the "
@@ -973,6 +1003,15 @@ def markdown(res: dict) -> str:
 # Read from the source hold-out figures above (written after the run that produced them; no
 # setting was chosen on them).
 CARRY_OVER: list[str] = [
+    "Session 12, second run (the threshold by the mean of the per-language F1s; the same weights as session 11): the region's "
+    "hold-outs find more calls. Without the student site, 8 of its 21 Serbian Cyrillic calls (1.00 / 0.38; session 11: 5) "
+    "and 8 of its 14 English ones (0.80 / 0.57; 7). Without the Albanian corpus, the Albanian calls left in training are the "
+    "2013-14 tweets' 6, and their F1 is a third of the threshold's choice: it fell to 0.11, and the model finds 45 of the "
+    "corpus's 57 calls at precision 0.25 (session 11: 19 at 0.61), the lexicon 3 at 0.19. Without the IRA tweets, 53 of 130 "
+    "at 0.67 (42 at 0.68). A language with few calls in training sets the threshold as much as one with many: where the "
+    "hidden test's Kosovo tweets are a new source, the threshold of the shipped model (chosen with 63 Albanian calls) is the "
+    "guide, not this hold-out's.",
+    "",
     "Session 11 (the exclusion weights bounded at 0, the Kosovo words): across sources the model is more precise and finds "
     "fewer calls than session 10's. Trained without the student-protest site, it finds 5 of its 21 Serbian Cyrillic calls "
     "(1.00 / 0.24; session 10: 8) against the lexicon's 15 (0.65 / 0.71), and 7 of its 14 English calls (0.88 / 0.50; "
@@ -986,6 +1025,8 @@ CARRY_OVER: list[str] = [
 ]
 # Read from the leave-one-language-out figures (written after the run; no setting was chosen on them).
 LOLO_NOTES: list[str] = [
+    "Session 12, second run: the same, with the threshold by the mean of the per-language F1s over the two languages left "
+    "in training: Albanian 14 of 63 at 0.70 (first run 16 at 0.73), Serbian and English unchanged. Session 11's reading:",
     "Little carries over between languages, as in sessions 5 to 10: a model that never saw an Albanian post finds 16 of "
     "the 63 Albanian calls (0.25, at precision 0.73; session 10: 26 at 0.57), against 32 found when Albanian posts are in "
     "training (nested CV above); one that never saw a Serbian post finds 9 of 25 Serbian calls (session 10: 10), and one "
@@ -998,6 +1039,23 @@ LOLO_NOTES: list[str] = [
 ]
 # Why the targets are not met, read from the figures of the same run.
 TARGET_NOTES: list[str] = [
+    "Session 12, second run (h75): the threshold by the mean of the per-language F1s. The outer folds chose the same "
+    "(C, set) as in the first run, at the same scores; only one fold's threshold moved (0.36 to 0.45), the other four are "
+    "the first run's. Overall 0.79 / 0.63 (146 of 232 calls found, 38 false calls) against the first run's (= session 11's) "
+    "0.76 / 0.64 (148, 47) and the lexicon's 0.67 / 0.42; Albanian 0.60 / 0.48 (30 found, 20 false) against 0.53 / 0.51 "
+    "(32, 29); English 0.88 / 0.69, Serbian Cyrillic 0.94 / 0.71 and Latin 0.40 / 0.50 unchanged; average precision 0.695 "
+    "(unchanged: the same scores). On the 1,190 rows of `calls_labelled_dev.csv`: 0.81 / 0.65 (34 of 52, 8 false) against "
+    "0.78 / 0.67 (35, 10); Albanian 0.69 / 0.53 (9 of 17, 4 false) against 0.62 / 0.59 (10, 6); English 0.82 / 0.69 and "
+    "Serbian Cyrillic 0.94 / 0.75 unchanged. The fixed split is unchanged (0.79 / 0.86). The hold-outs move more: where a "
+    "language has few calls in training, its F1 weighs a third of the choice and pulls the threshold to find them. Trained "
+    "without the Albanian corpus (whose Albanian calls in training are then the 6 of the 2013-14 tweets) the threshold fell "
+    "to 0.11 (first run: 0.47), and the model finds 45 of the corpus's 57 calls at precision 0.25 (first run 19 at 0.61); "
+    "without the student site, 16 of its 35 calls at 0.89 (first run 12 at 0.92); without the IRA tweets, 53 of 130 at 0.67 "
+    "(42 at 0.68). The final fit's threshold, from the inner folds of all posts, is 0.295 (first run 0.336), with the same "
+    "weights: lower, where the outer folds' were the same or higher, so the shipped model marks more posts than the nested "
+    "figures' thresholds did (436 IRA posts against 409). No target is met. Of the five sentences, the shipped model now "
+    "finds the lead's \"Ejani të gjithë në protestë të hënën\" (0.33, against 0.295) besides the issue's three; \"Sutra u "
+    "18h svi ispred Skupštine\" (0.21) is still missed. The first run's paragraph follows; its figures are the first run's.",
     "Session 12 added one candidate, per-language cue weights, to session 11's three. No outer fold chose it, nor did the "
     "inner folds of the fixed split, the source hold-outs or the language hold-outs: every choice is session 11's, and so is "
     "every figure of this section, post for post (the same 131 outer errors at the same probabilities). Computed after the "
@@ -1007,7 +1065,7 @@ TARGET_NOTES: list[str] = [
     "Serbian Cyrillic (0.68 against 0.72 to 0.80). A language's own deviations are learnt from its own calls only, few in "
     "Albanian and Serbian and, in Albanian, gathered in few groups (14, the largest holding 41): a likely reason why they "
     "carry less to new authors than the shared weights do. On these labels separate cue weights per language cost more "
-    "than they gain. What follows is session 11's text; its figures are this run's too.",
+    "than they gain. What follows is session 11's text; its figures are the first run's too.",
     "Session 11 bounded the exclusion weights at 0 and added Kosovo's Gheg Albanian and Serbian words, with session 10's "
     "three candidates. The outer folds chose the language-independent cues three times (C=256 once, C=16 twice) and session "
     "5's set twice (C=16); the units set, once more, by none (the fixed split's inner folds and the Albanian leave-out "
@@ -1041,6 +1099,14 @@ TARGET_NOTES: list[str] = [
 
 # About the final fit, read from the same run.
 SHIPPED_NOTES: list[str] = [
+    "Session 12, second run (h75): the same (C, set) by the same rule and the same weights, intercept, idf and calibration "
+    "bit for bit; the threshold, now the best mean of the per-language F1s on inner folds of all posts, is 0.295 (0.336 "
+    "before). On all 1,166,601 IRA posts it marks 436 posts as calls (409 before); h75 read the 14 posts sampled there that "
+    "nobody had read (12 calls; 2 reports of marches; `bench/calls_case_study.py`, `READ_BY_HAND`). In the shipped example "
+    "of #texit invitations one more organising reply is a call (0.32). Of the five sentences of the issue and the lead, four "
+    "are found (\"Ejani të gjithë në protestë të hënën\" 0.33); \"Sutra u 18h svi ispred Skupštine\" (0.21) is not. The "
+    "synthetic New Year's concert sentence of the tests stays a false call (0.35).",
+    "",
     "Session 12: the outer folds chose as in session 11, and the final fit, by the same rule, is session 11's model bit for "
     "bit (the same weights, intercept, idf, calibration and threshold 0.336; its card now says `per_language: false`). The "
     "IRA case study and notebook 04 are unchanged (409 calls). Of the five sentences of the issue and the lead, the same "
@@ -1068,6 +1134,13 @@ SHIPPED_NOTES: list[str] = [
 # What the model gets wrong, read from the outer-fold errors of the run above. Kinds of posts only:
 # the texts of balkan-posts may not be quoted or paraphrased post by post in the project.
 MISSES = [
+    "Session 12, second run: 124 outer errors, all but 2 of them the first run's (compared by post id); all changes in one "
+    "fold, whose threshold rose, and all Albanian. Gone: 9 false calls (a report of young people protesting on a symbolic day, "
+    "an invitation to a diaspora summit, an invitation to a museum for an anniversary, a children's play day in a park, a "
+    "city's invitation to a solidarity event, two reports of students invited to a talk with an artist, a retro gathering, a "
+    "puppet theatre). New: 2 calls missed (a campaign's \"tomorrow at an hour, everyone together\" call, and an invitation "
+    "to the opening of an election campaign with a date, an hour and a place). The two IRA calls quoted above are still "
+    "missed at 0.32. What follows is the first run's reading.",
     "Session 12: the outer errors are session 11's, post for post (131, compared by post id, at the same probabilities); "
     "what follows is session 11's reading.",
     "Session 11: 131 outer errors (session 10: 144), 109 of them session 10's (compared by post id). Gone: 23 Albanian false "

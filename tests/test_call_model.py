@@ -156,10 +156,11 @@ def test_shipped_model_loads_fast_and_has_its_card() -> None:
     # Session 10: the same setting (2 of 5 outer folds; the new units set was chosen by none), with the exclusion columns:
     # threshold 0.409. Session 11: the same setting again (2 of 5 outer folds; a tie with the language-independent cues at
     # C=16, broken by the order of the votes), with the exclusion weights bounded at 0: threshold 0.3355. Session 12: the same
-    # choices and the same model bit for bit (the new per-language candidate was chosen by no outer fold).
+    # choices and the same model bit for bit (the new per-language candidate was chosen by no outer fold); then (h75) the
+    # threshold by the best mean of the per-language F1s: the same weights, threshold 0.2949.
     assert m.rules == {} and card["rules"] == {}
     assert "at most 0" in card["choice"]["fit"]
-    assert m.threshold == 0.3355 and m.features.units is False and m.features.transfer is False and m.features.exclusions is True
+    assert m.threshold == 0.2949 and m.features.units is False and m.features.transfer is False and m.features.exclusions is True
     assert m.features.per_language is False and card["features"]["per_language"] is False
     assert card["choice"]["C"] == 16.0 and card["choice"]["features"] == "lexicon+cues"
     assert card["training_data"]["calls"] >= 150
@@ -199,7 +200,7 @@ def test_calls_are_found(text: str, model: cm.CallModel) -> None:
 # shape with a non-political event" learnt a positive weight on the labels, larger than the negative one of the
 # non-political event itself. Kept, failing, so that a later model that fixes it is seen. Session 11's model bounds those
 # weights at 0 (both are at 0 now: the labels give the non-political event no negative weight either) and still marks it,
-# barely: 0.35 against 0.336.
+# barely: 0.35 against 0.336; against session 12's 0.295 (the same weights), more clearly.
 KNOWN_FALSE_CALLS = {"Ejani nesër në Sheshin Skënderbej nga ora 22:30 për të pritur Vitin e Ri me koncert"}
 
 
