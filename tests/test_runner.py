@@ -641,7 +641,9 @@ def test_what_changed_lists_the_calls_new_since_the_previous_report(data_dir: Pa
     # Day 2's report still holds day 1's posts (the lookback): none of day 1's calls is gone, and the
     # new ones are exactly the call rows with no post of day 1.
     assert changes["calls_gone"] == 0
-    assert len(second["calls"]) == 38 and len(first["calls"]) == 32
+    # 39 and 33 since session 12's threshold 0.295 (h75): the day-1 reply "we're organizing a #texit rally. Would y'all come
+    # participate? DM for details" (0.32) is a call again (38 and 32 at 0.336).
+    assert len(second["calls"]) == 39 and len(first["calls"]) == 33
     day1_posts = {p for c in first["calls"] for p in c["post_ids"]}
     assert [c["post_ids"] for c in changes["new_calls"]] == [c["post_ids"] for c in second["calls"] if not set(c["post_ids"]) & day1_posts]
     # Compared the other way round, day 1's report has no call day 2's lacks, and 6 of day 2's are gone.
