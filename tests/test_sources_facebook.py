@@ -290,17 +290,16 @@ def test_account_reader_reads_the_partial_profiles_and_refuses_an_export_without
 @pytest.mark.parametrize(
     ("path", "message"),
     [
-        (FIX / "crowdtangle_facebook.csv", "a CrowdTangle posts export (Facebook): its rows are posts, not accounts; `detector posts` scores them"),
-        (FIX / "mcl_facebook_posts.csv", "a Meta Content Library posts export: its rows are posts, not accounts"),
+        (FIX / "mcl_facebook_posts.csv", "a Meta Content Library posts export carries no profiles"),
         (FIX / "mcl_instagram_posts.jsonl", "a Meta Content Library posts export carries no profiles"),
         (FIX.parents[1] / "posts" / "ira_calls.csv", "an IRA tweets table (content, publish_date): its rows are posts, not accounts"),
         (FIX.parents[1] / "posts" / "flat_ferguson.csv", "a table of posts (column 'text' holds a post's text): its rows are posts, not accounts"),
     ],
 )  # fmt: skip
 def test_score_command_refuses_a_posts_export(tmp_path, path, message):
-    """`detector score` reads CSVs in chunks of its own (accounts/score.py), not through the
-    platform readers: a posts table is refused there, by name, before any row is taken for an
-    account (the flat posts table gave each author its post's time as its creation date)."""
+    """`detector score` reads CSVs in chunks of its own (accounts/score.py) unless a platform's
+    reader claims them by their header: a posts table is refused, by name, before any row is taken
+    for an account (the flat posts table gave each author its post's time as its creation date)."""
     from click.testing import CliRunner
 
     from detector.cli import cli
@@ -309,6 +308,24 @@ def test_score_command_refuses_a_posts_export(tmp_path, path, message):
     assert result.exit_code == 2, result.output
     assert f"error: {path}: {message}" in " ".join(result.output.split())
     assert not (tmp_path / "s.csv").exists()
+
+
+@pytest.mark.slow
+def test_score_command_scores_a_crowdtangle_exports_pages(tmp_path):
+    """`detector score` on a CrowdTangle CSV scores its pages' partial profiles, as the account reader
+    reads them (it took the file for a flat account table before: a post's Likes as likes given)."""
+    from click.testing import CliRunner
+
+    from detector.cli import cli
+
+    out = tmp_path / "s.csv"
+    result = CliRunner().invoke(cli, ["score", str(FIX / "crowdtangle_facebook.csv"), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    got = pd.read_csv(out, dtype=str, keep_default_na=False)
+    assert rows(got, ["account_id", "score", "label", "verdict_held", "platform"]) == [
+        ("100000000000001", "0.3889", "uncertain", "true", "facebook"),
+        ("100000000000003", "0.5279", "uncertain", "true", "facebook"),
+    ]
 
 
 def test_a_text_column_mapped_to_an_account_field_is_not_a_posts_table(tmp_path):

@@ -58,6 +58,7 @@ from detector.io import (
     resolve_format,
     write_rejects,
 )
+from detector.sources.base import find_source
 
 log = logging.getLogger(__name__)
 
@@ -288,7 +289,9 @@ def _chunks(
     dates: DateRules, columns: dict[str, str] | None,
 ) -> Iterator[Chunk]:
     fmt = resolve_format(path, fmt)
-    if fmt == "csv":
+    # A CSV that a platform's reader claims by its header (a CrowdTangle export: its pages' partial
+    # profiles) is read by that reader, as iter_accounts reads it; other CSVs are read raw, in chunks.
+    if fmt == "csv" and find_source(path) is None:
         bad_rows = Rejects(str(path))
         first = True
         for raw in read_csv_strings(path, chunksize=chunksize, rejects=bad_rows):
