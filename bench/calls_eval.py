@@ -690,7 +690,7 @@ SESSION12_DISCLOSURE: list[str] = [
     "error file of an earlier run was opened before the run, and no threshold rule was tried on a labelled post. The rule is "
     "the lead's first suggestion and h71's, so it is not independent of the first run's per-language figures (Albanian "
     "precision 0.53 against English 0.88). Before the run it was tested on synthetic probabilities only. The run "
-    "(04:42-05:09 UTC, `--save`, at commit 9850b20 of h75's branch, under the shared CPU lock, other helpers' jobs beside "
+    "(04:42-05:09 UTC, `--save`, at commit 9850b20 of h75's branch, f390432 on main after rebasing, under the shared CPU lock, other helpers' jobs beside "
     "it; this section rendered afterwards with `--write --from-json`) printed each outer fold's choice and threshold and "
     "the fixed-split and hold-out figures while it ran, and they were read then; after it ended, its outer errors were "
     "compared with the first run's by post id and the changed ones read, to write the paragraphs below, and the 14 "
