@@ -26,6 +26,7 @@ from collections import deque
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -291,7 +292,7 @@ def _chunks(
     fmt = resolve_format(path, fmt)
     # A CSV that a platform's reader claims by its header (a CrowdTangle export: its pages' partial
     # profiles) is read by that reader, as iter_accounts reads it; other CSVs are read raw, in chunks.
-    if fmt == "csv" and find_source(path) is None:
+    if fmt == "csv" and find_source(Path(path)) is None:
         bad_rows = Rejects(str(path))
         first = True
         for raw in read_csv_strings(path, chunksize=chunksize, rejects=bad_rows):
