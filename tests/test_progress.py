@@ -78,7 +78,7 @@ def test_nothing_but_the_summary_without_a_terminal(tmp_path: Path) -> None:
     # times written in calls are read in (no --tz given); no bar.
     lines = res.stderr.splitlines()
     assert [line for line in lines if "posts scored" in line], res.stderr
-    notes = ("carry no time zone", "read in the zone of the post's language")
+    notes = ("carry no time zone", "times written in calls (")
     assert [sum(note in line for line in lines) for note in notes] == [1, 1], res.stderr
     assert [line for line in lines if "posts scored" not in line and not any(note in line for note in notes)] == []
     assert "\r" not in res.stderr and "/s]" not in res.stderr
