@@ -518,7 +518,12 @@ def session12_section(per_call: pd.DataFrame) -> str:
         "session 11's \"Computed here\" sentence count under these rules and labels (the #texit relabelling is why session 11's\n"
         "typed account of its 12 \"wrong\" timestamps no longer matches them). Not done: a US city named outside the call's\n"
         "place (\"Join us in Dallas, Houston … at the city hall at 1 PM\") could give its zone to the clock time; it is not the\n"
-        "event's place for certain (\"Remember Ferguson! Rally at 1 PM\"), so it gives only the US zones' day.\n"
+        "event's place for certain (\"Remember Ferguson! Rally at 1 PM\"), so it gives only the US zones' day.\n\n"
+        "h79 (session 12, later) made a place written with dots keep them (\"in D.C.\" was cut to \"in D\", \"in St. Paul\" to\n"
+        "\"in St\"; \"Washington, D.C.\" after a name now stays with it), from h72's note and sentences of its own\n"
+        "(`tests/test_extract_s12.py`), checked for harm on 214 IRA tweets naming a dotted name (ira-2018, read by h79), before\n"
+        "this script ran on it; it then moved one place of the second batch from in part to exact (place exact 6/8 to 7/8;\n"
+        "all 45 to 46), nothing else.\n"
     )
 
 

@@ -159,3 +159,33 @@ def test_the_bench_counts_timestamps_right_not_given_and_given_but_wrong(extract
     assert table.loc["1st-3rd batches (99 calls): other languages"].tolist() == [1, "1/1", "0/1", 0, "0/1"]
     assert table.loc["all"].tolist() == [4, "2/4", "1/4", 1, "1/4"]
     assert "| all | 4 | 2/4 | 1/4 | 1 | 1/4 |" in bench.session12_section(per_call)
+
+
+# 2. (h79) A place written with dots keeps them: the name words stopped at the first dot, and "in D.C." was "in D".
+DOTTED_PLACE_CASES = [
+    # text, posted (UTC), where, when_ts (UTC) or None, when_zone
+    ("Rally tomorrow at 5pm in D.C. Be there!", "2025-07-11 02:00", "in D.C.", "2025-07-11 21:00", "America/New_York (place: D.C.)"),
+    ("Rally in D.C.", "2025-07-11 02:00", "in D.C.", None, ""),
+    ("Join us in Washington, D.C. on Saturday at noon", "2025-07-10 12:00", "in Washington, D.C.", "2025-07-12 16:00", "America/New_York (place: D.C.)"),
+    ("Rally in Washington, D.C., Saturday 1pm", "2025-07-10 12:00", "in Washington, D.C.", "2025-07-12 17:00", "America/New_York (place: D.C.)"),
+    ("Protest in Washington DC on Saturday at 2pm", "2025-07-10 12:00", "in Washington DC", "2025-07-12 18:00", "America/New_York (place: DC)"),
+    ("Protest at the White House in Washington, D.C. Saturday at noon", "2025-07-10 12:00", "at the White House in Washington, D.C.",
+     "2025-07-12 16:00", "America/New_York (place: D.C.)"),
+    ("Join us at Union Station in St. Paul tomorrow", "2025-07-10 12:00", "at Union Station in St. Paul", None, ""),
+    ("March in Ft. Lauderdale for the victims", "2025-07-10 12:00", "in Ft. Lauderdale", None, ""),
+    ("Vigil in Mt. Vernon for the victims", "2025-07-10 12:00", "in Mt. Vernon", None, ""),
+    ("Protest at City Hall in St. Louis on Saturday at 2pm", "2025-07-10 12:00", "at City Hall in St. Louis", "2025-07-12 19:00",
+     "America/Chicago (place: St. Louis)"),
+    # unchanged: a sentence's own dot is still no part of the place
+    ("Protest tomorrow at 6 PM in Kragujevac.", "2025-07-10 12:00", "in Kragujevac", "2025-07-11 16:00", "Europe/Belgrade (place: Kragujevac)"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "posted", "where", "utc", "zone"), DOTTED_PLACE_CASES)
+def test_a_place_written_with_dots_keeps_them(text: str, posted: str, where: str, utc: str | None, zone: str) -> None:
+    got = extract_spans(text, _at(posted), "en")
+    assert got["where"] == where
+    start, end = got["where_span"]
+    assert text[start:end] == where
+    assert (got["when_ts"] if utc else None) == (_at(utc) if utc else None)
+    assert got["when_zone"] == zone

@@ -904,6 +904,29 @@ _AFTER_PLACE = regex.compile(r"(?:, ?| (?:in|u|ne) )")
 _DC = regex.compile(r",? ?d\.? ?c\.?(?!\w)")
 
 
+def _with_dc(f: Folded, original: str, span: tuple[int, int]) -> tuple[int, int]:
+    """``span`` with a "DC"/"D.C." written right after it, in capitals ("in Washington, D.C.", "in Washington DC")."""
+    text = _lined(f, original)
+    dc = _DC.match(text, span[1])
+    if dc is None:
+        return span
+    letters = [i for i in range(dc.start(), dc.end()) if text[i] in "dc"]
+    if not all(original[int(f.source[i])].isupper() for i in letters):
+        return span
+    return span[0], dc.end()
+
+
+# A place ending in initials ("in D.C.", "Washington, D.C."): their last dot is theirs, not the sentence's.
+_INITIALS_END = regex.compile(r"(?<![\w.])\p{L}(?:\.\p{L})+$")
+
+
+def _dotted_end(original: str, place: tuple[int, int]) -> tuple[int, int]:
+    i, j = place
+    if i < j < len(original) and original[j] == "." and _INITIALS_END.search(original, i, j):
+        return i, j + 1
+    return place
+
+
 def _town_after(f: Folded, original: str, lang: str | None, end: int) -> int:
     """``end`` moved past a town written right after the place ending there (see above), else ``end``."""
     text = _lined(f, original)
@@ -922,7 +945,11 @@ def _town_after(f: Folded, original: str, lang: str | None, end: int) -> int:
         named = regex.match(rf"(?:{_NAME_WORD})(?: (?:{_NAME_WORD})){{0,2}}", text[at:], stop=_STOP_WORDS)
         if named and _is_upper(f, original, at):
             words = named.group(0).split()
-            keep = 1 + next((n for n, _ in enumerate(words[1:]) if not _is_upper(f, original, at + len(" ".join(words[: n + 1])) + 1)), len(words) - 1)
+            keep = 1 + next(
+                (n for n, _ in enumerate(words[1:]) if words[n].endswith(".") and not _DOTTED_HEAD.fullmatch(words[n])
+                 or not _is_upper(f, original, at + len(" ".join(words[: n + 1])) + 1)),
+                len(words) - 1,
+            )  # fmt: skip
             stop = at + len(" ".join(words[:keep]))
             if not regex.match(r" (?:of|with|for)(?!\w)", text[stop:]):  # "in Solidarity with", "in Memory of": an idiom
                 new = stop
@@ -943,7 +970,12 @@ def _town_after(f: Folded, original: str, lang: str | None, end: int) -> int:
 # Then, after the known towns: the town after "në", "u", "in" ("në Përmet", "u Vršcu", "in San Jose").
 _MEDIA = (r"(?:instagram|twitter|tviter|facebook|fejsbuk|fejs|fb|youtube|jutjub|tiktok|telegram|whatsapp|viber|tv|"
           r"televizij|internet|linkedin|snapchat|google|zoom|skype|n1|rts|pink|klan|top channel|news)\w*")  # fmt: skip
-_NAME_WORD = rf"{_NOT_STOP}(?!{_MEDIA}(?!\w))[^\W\d][\w'’\-]*"
+# Session 12 (h79): a name word may be written with dots: initials ("D.C.", "U.S."), or "St."/"Ste."/"Ft."/"Mt."/"Pt."
+# with the word it abbreviates the first of ("St. Louis", "Ft. Lauderdale"). A word stopped at the first dot, and
+# "in D.C." was the place "in D", "in St. Paul" the place "in St".
+_DOTTED_NAME = r"[^\W\d](?:\.[^\W\d]){1,3}\.?(?!\w)|(?:st|ste|ft|mt|pt)\. [^\W\d][\w'’\-]*"
+_DOTTED_HEAD = regex.compile(r"(?:st|ste|ft|mt|pt)\.", flags=regex.IGNORECASE)
+_NAME_WORD = rf"{_NOT_STOP}(?!{_MEDIA}(?!\w))(?:{_DOTTED_NAME}|[^\W\d][\w'’\-]*)"
 _CONNECTORS = "e|i|te|of|the|de|del|la"
 _LOCATIVE = regex.compile(r"(?:i|u|ama|ima|ma)$")
 _DEFINITE = regex.compile(r"(?:in|en|un|it|ut|es)$")
@@ -982,7 +1014,9 @@ def _named_place(f: Folded, original: str, rx: regex.Pattern[str]) -> tuple[int,
         if text.startswith("ne ", m.start()) and (_DEFINITE.search(m.group("name")) or regex.match(r" (?:e|te|i) ", text[m.end() :])):
             continue  # after "në", a town is indefinite ("në Përmet"); "në Ditën e …", "në Komisionin" are no towns
         end = m.end()
-        for _ in range(1):  # a further word of the name: capitalised, or a connector before one
+        # A further word of the name: capitalised, or a connector before one; none after a word ending in its dot
+        # ("in D.C. Be there": the next word starts a sentence).
+        for _ in range(0 if text[end - 1] == "." else 1):
             nxt = regex.match(rf" (?:(?:{_CONNECTORS}) )?({_NAME_WORD})", text[end:], stop=_STOP_WORDS)
             if nxt and (_is_upper(f, original, end + nxt.start(1)) or _GENITIVE_HEAD.match(text, m.start()) and _GENITIVE.search(nxt.group(1))):
                 end += nxt.end()  # "kod Doma omladine": a Serbian name's second word in the genitive is lower case
@@ -1450,7 +1484,7 @@ def extract_spans(text: str, posted: pd.Timestamp | None = None, lang: str | Non
     span = named = _best_where(f, m, text, lang)
     if span:
         span = _with_preposition(f, text, span, m)
-    place = f.span(text, *span) if span else None
+    place = _dotted_end(text, f.span(text, *_with_dc(f, text, span))) if span else None
     where = text[place[0] : place[1]] if place else ""
     ts, status = (None, "")
     default, why, source = _default_zone(lang, tz, None if tz else _place_zone(f, text, place))
