@@ -220,8 +220,8 @@ _EXPORT_NAMES = {
 }
 
 
-def _export_name(platform: str, shape: str, *, posts: bool = False) -> str:
-    return _EXPORT_NAMES.get(shape, f"a {platform} posts export" if posts else f"this {platform} file")
+def _export_name(platform: str, shape: str) -> str:
+    return _EXPORT_NAMES.get(shape, f"this {platform} file")
 
 
 def accounts_from_records(
@@ -331,27 +331,16 @@ def refuse_posts_table(path: str | os.PathLike[str], headers: Iterable[object], 
     """Raise :class:`InputError` naming what the table is when its rows are posts, not accounts.
 
     A posts table read as accounts gives confident wrong answers: a post's time becomes the
-    account's creation, a post's ``Likes`` the likes the account gave. Recognised: the platform
-    exports :func:`detector.sources.base.find_source` claims by their header (CrowdTangle, Meta
-    Content Library), the IRA table (``content``, ``publish_date``) and any table with a post's
-    text column (``text``, ``content``, ``tweet``, ``message``) that ``--columns`` does not map to
-    an account field. Every one of them is what ``detector posts`` reads.
+    account's creation, a post's ``Likes`` the likes the account gave. Recognised: the IRA table
+    (``content``, ``publish_date``) and any table with a post's text column (``text``, ``content``,
+    ``tweet``, ``message``) that ``--columns`` does not map to an account field. Every one of them
+    is what ``detector posts`` reads. The platform exports that
+    :func:`detector.sources.base.find_source` claims by their header (CrowdTangle, Meta Content
+    Library) never come here: both CSV account paths hand them to their reader first, which reads
+    the profiles they carry or refuses the file naming it (:func:`iter_accounts`).
     """
     p = str(path)
-    names = [str(h) for h in headers]
-    keys = {header_key(h): h for h in names}
-    if (source := find_source(p)) is not None:
-        shape = source.platform
-        if shape == "facebook":
-            from detector.sources.facebook import crowdtangle_kind
-
-            kind = crowdtangle_kind(names)
-            shape = f"crowdtangle-{kind}" if kind else "mcl"
-        raise InputError(
-            f"{_export_name(source.platform, shape, posts=True)}: its rows are posts, not accounts; "
-            "`detector posts` scores them (and their authors, where the export carries profile fields)",
-            path=p,
-        )
+    keys = {header_key(h): h for h in (str(h) for h in headers)}
     mapped = set((columns or {}).values())
     if all(k in keys for k in _IRA_MARKERS) and not mapped & {keys[k] for k in _IRA_MARKERS}:
         raise InputError(
