@@ -286,6 +286,21 @@ def test_account_reader_reads_the_partial_profiles_and_refuses_an_export_without
         assert exc.value.path == str(FIX / name)
 
 
+def test_an_empty_page_name_is_no_name(tmp_path):
+    """An empty ``Page Name`` cell does not say the page has no name: the profile's name stays
+    missing, not empty, beside pages whose names are written (as ``Page Description`` is not read)."""
+    from detector.accounts.read import read_accounts
+
+    lines = (FIX / "crowdtangle_facebook.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    blanked = [lines[0], *(line.replace("Glas sa Ibra,", ",", 1) for line in lines[1:])]
+    (tmp_path / "ct.csv").write_text("".join(blanked), encoding="utf-8")
+    got = read_accounts(tmp_path / "ct.csv")
+    assert rows(got.accounts, ["account_id", "screen_name", "name", "followers_count"]) == [
+        ("100000000000001", "zeriiveriut", "Zëri i Veriut", 15020.0),
+        ("100000000000003", "glassaibra", None, 4180.0),
+    ]
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize(
     ("path", "message"),

@@ -251,6 +251,33 @@ def test_bluesky_profiles_map_to_the_fields_bluesky_has():
         assert accounts[col].isna().all(), col
 
 
+def test_bluesky_author_views_leave_the_description_missing(tmp_path):
+    """A post's author view (profileViewBasic) carries no description. Read beside full profiles
+    (getProfiles), the account reader took its absence for an empty description (session 12, h79):
+    an account known only from its posts looked like one that wrote nothing about itself. Missing
+    stays missing; a full profile without the key has none (getProfiles omits an empty one)."""
+    pages = [json.loads((FIX / "bluesky" / name).read_text(encoding="utf-8")) for name in ("searchPosts.json", "getProfiles.json")]
+    (tmp_path / "both.jsonl").write_text("".join(json.dumps(p) + "\n" for p in pages), encoding="utf-8")
+    got = read_posts(tmp_path / "both.jsonl")
+    accounts = author_accounts(got.users, "both.jsonl", as_of=T("2024-05-14T12:00:00Z"))
+    assert rows(accounts, ["account_id", "name", "description", "followers_count"]) == [
+        ("did:plc:marcha7abc2def3ghi4jkl", "Marcha Plaza", "Convocatorias. Difunde.", 12.0),
+        ("did:plc:vecina2zzz3yyy4xxx5www", "", "", 340.0),
+        ("did:plc:noticias4aaa5bbb6ccc7d", "Noticias Ya", None, None),
+    ]
+    # the posts alone: every description unknown
+    alone = author_accounts(read_posts(FIX / "bluesky" / "searchPosts.json").users, "searchPosts.json", as_of=T("2024-05-14T12:00:00Z"))
+    assert alone["description"].isna().all()
+    # a full profile whose description key is left out: empty, as the service means it
+    profiles = pages[1]
+    del profiles["profiles"][0]["description"]
+    (tmp_path / "profiles.json").write_text(json.dumps(profiles), encoding="utf-8")
+    from detector.accounts.read import read_accounts
+
+    full = read_accounts(tmp_path / "profiles.json", as_of=T("2024-05-14T12:00:00Z")).accounts
+    assert full["description"].tolist() == ["", ""]
+
+
 def test_bluesky_handle_invalid_is_no_handle(tmp_path):
     """The AppView writes ``"handle": "handle.invalid"`` for every account whose handle fails
     verification. It is no name: three such accounts were all shown as @handle.invalid, and the
@@ -308,6 +335,22 @@ def test_mastodon_accounts_and_the_declared_bot():
         ("vecina@mastodon.social", "Vecina del centro", "Vivo en el centro & opino.", 340.0, 280.0, 900.0, T("2022-11-05T00:00:00Z"), False, False, "mastodon"),
     ]
     assert accounts["favourites_count"].isna().all() and accounts["listed_count"].isna().all()
+
+
+def test_mastodon_note_and_display_name_left_out_stay_missing(tmp_path):
+    """The API writes ``note`` and ``display_name`` on every Account (``""`` when unset); an export
+    that drops them says nothing about the account. Missing stays missing, beside accounts that have them."""
+    statuses = json.loads((FIX / "mastodon" / "tag_timeline.json").read_text(encoding="utf-8"))
+    del statuses[0]["account"]["note"]  # vecina
+    statuses[1]["reblog"]["account"]["display_name"] = None  # marchabot
+    (tmp_path / "timeline.json").write_text(json.dumps(statuses), encoding="utf-8")
+    got = read_posts(tmp_path / "timeline.json")
+    accounts = author_accounts(got.users, "timeline.json", as_of=T("2024-05-14T12:00:00Z")).sort_values("account_id", ignore_index=True)
+    assert rows(accounts, ["account_id", "name", "description"]) == [
+        ("eco@social.example.net", "Eco", ""),
+        ("marchabot@mastodon.social", None, "Automated reposts of calls to march."),
+        ("vecina@mastodon.social", "Vecina del centro", None),
+    ]
 
 
 def test_html_text_keeps_paragraphs_and_shared_links_only():

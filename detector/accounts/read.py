@@ -47,7 +47,7 @@ from detector.io import (
     resolve_format,
 )
 from detector.schema import ACCOUNT_COLUMNS, BOOL_FIELDS, COUNT_FIELDS, DEFAULT_PLATFORM
-from detector.sources.base import find_source
+from detector.sources.base import ABSENT, find_source
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +65,8 @@ _FALSE = {"0", "false", "f", "no", "n", "0.0"}
 ALIASES: dict[str, tuple[str, ...]] = {"account_id": ("id_str", "id", "user_id", "account_id", "author_id")}
 # Fields the model can use; a file with none of them gives it nothing to score.
 USABLE_FIELDS = ("screen_name", "name", "description", *COUNT_FIELDS, "created_at")
+# Free-text profile fields (:func:`_bounded_text`).
+TEXT_FIELDS = ("name", "description", "url", "location", "lang")
 
 
 @dataclass
@@ -513,8 +515,9 @@ def canonical_from_frame(
     out["account_id"] = ident.where(ident.notna(), screen).astype("string")
     out["screen_name"] = screen.astype("string")
 
-    for name in ("name", "description", "url", "location", "lang"):
+    for name in TEXT_FIELDS:
         out[name] = _bounded_text(raw, name, path, rejects)
+    _restore_absent(out, raw)
 
     for name in COUNT_FIELDS:
         out[name] = _counts(raw, name, rejects)
@@ -647,6 +650,26 @@ def _bounded_text(raw: pd.DataFrame, name: str, path: str, rejects: Rejects) -> 
         return s.where(s.str.len() > 0)
     s = s.fillna("").str.strip()
     return s.where(~pd.Series(too_long, index=s.index)) if too_long.any() else s
+
+
+def _restore_absent(out: pd.DataFrame, raw: pd.DataFrame) -> None:
+    """Set back to missing the text fields a platform reader named absent in a record.
+
+    A platform's record lists them under :data:`detector.sources.base.ABSENT` (a Bluesky post's
+    author view carries no description). Once one record of the frame has the field, the others'
+    absent values read as empty (:func:`_bounded_text`): empty says the account wrote nothing,
+    missing that nobody looked. Positions, not labels: the users of one page share a record number.
+    """
+    if ABSENT not in raw.columns:
+        return
+    marks = raw[ABSENT]
+    if isinstance(marks, pd.DataFrame):
+        marks = marks.iloc[:, 0]
+    named = [set(m) if isinstance(m, (list, tuple, set, frozenset)) else set() for m in marks.to_numpy(dtype=object)]
+    for name in TEXT_FIELDS:
+        absent = np.fromiter((name in m for m in named), dtype=bool, count=len(named))
+        if absent.any():
+            out[name] = out[name].where(~absent)
 
 
 def _has_column(raw: pd.DataFrame, name: str) -> bool:

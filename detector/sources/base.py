@@ -45,6 +45,11 @@ HASHTAG_RE = re.compile(r"(?<![\w&])[#＃](\w+)", re.UNICODE)
 URL_RE = re.compile(r"https?://[^\s<>\"']+", re.IGNORECASE)
 # How many bytes of a file are looked at to tell which platform wrote it.
 SNIFF_BYTES = 65536
+#: Key of a flat profile record naming the text fields (``name``, ``description``, ``url``,
+#: ``location``) that the platform's view of the account does not carry or left unreadable (a
+#: Bluesky post's author view has no description). The account reader keeps them missing: read
+#: beside records that have the field, an absent value would otherwise be taken as an empty one.
+ABSENT = "_absent"
 
 
 @dataclass
@@ -58,7 +63,8 @@ class SourceRead:
     users : list of (int, dict)
         Author profiles as ``(record number, flat record)`` in v1.1 field names
         (``id``, ``screen_name``, ``followers_count``…, ``platform``), only the fields the
-        platform has. Empty when the platform exports no profiles.
+        platform has. Empty when the platform exports no profiles. A text field a record
+        lacks while others may have it is named in the record's :data:`ABSENT` key.
     shape : str
         The platform's name, as the ``shape`` of :class:`detector.posts.read.PostsRead`.
     skipped : Counter

@@ -13,7 +13,9 @@ Profiles (``getProfiles``; the basic profile inside each post otherwise): ``did`
 placeholder for a handle that fails verification) is no handle: the account keeps its DID, without a
 screen name. Bluesky shows no likes count, no lists count, no
 verified flag in the X sense, no location and no profile background: those fields stay missing,
-and the account model treats them as missing, not as zero.
+and the account model treats them as missing, not as zero. A post's author view
+(``profileViewBasic``) has no description: an account known only from its posts has its
+description missing, not empty (:data:`~detector.sources.base.ABSENT`).
 
 The collector logs in with an app password (``BLUESKY_HANDLE`` and ``BLUESKY_APP_PASSWORD``,
 from the environment or a ``.env`` file); the password is never logged or stored.
@@ -33,6 +35,7 @@ from typing import Any
 from detector.errors import CollectError, ConfigError, register_secret
 from detector.io import Rejects
 from detector.sources.base import (
+    ABSENT,
     JSONSource,
     Page,
     Pager,
@@ -221,6 +224,7 @@ def _profile(n: int, p: Any, users: dict[str, tuple[int, dict[str, Any]]], obser
         "platform": "bluesky",
     }
     if full:
+        # getProfiles leaves the key out of a profile without a description: that one is empty.
         flat.update(
             description=p.get("description") or "",
             followers_count=p.get("followersCount"),
@@ -228,6 +232,9 @@ def _profile(n: int, p: Any, users: dict[str, tuple[int, dict[str, Any]]], obser
             statuses_count=p.get("postsCount"),
             _full=True,
         )
+    else:
+        # A post's author view (profileViewBasic) never carries the description: unknown, not empty.
+        flat[ABSENT] = ("description",)
     users[did] = (n, flat)
 
 

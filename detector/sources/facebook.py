@@ -61,6 +61,7 @@ import pandas as pd
 from detector.errors import InputError
 from detector.io import Rejects, iter_json_records, read_csv_strings, resolve_format
 from detector.sources.base import (
+    ABSENT,
     Source,
     SourceRead,
     TableSource,
@@ -448,6 +449,8 @@ def _observe_profile(n: int, rec: dict[str, str], kind: str, when: pd.Timestamp,
         "collected_at": f"{when:%Y-%m-%dT%H:%M:%SZ}",
         "platform": kind,
     }
+    if name is None:  # an empty name cell is no name the page chose: unknown, as its description
+        profile[ABSENT] = ("name",)
     profiles[author] = (when, n, profile)
 
 

@@ -14,7 +14,8 @@ because account ids too are per server. ``followers_count``, ``following_count``
 turned into text), whether the avatar is the server's default, and ``bot``: the owner's own
 statement that the account is automated. That flag is evidence of automation, not of deception:
 a declared bot is honest about what it is. Mastodon shows no likes count and no lists count;
-those stay missing.
+those stay missing, and so do a display name or note that an export left out (the API writes
+both, ``""`` when unset: only that is an empty field).
 
 Public timelines need no token. The collector never logs a token if one is given.
 """
@@ -33,6 +34,7 @@ from urllib.parse import urlparse
 from detector.errors import CollectError, ConfigError, register_secret
 from detector.io import Rejects
 from detector.sources.base import (
+    ABSENT,
     JSONSource,
     Page,
     Pager,
@@ -164,23 +166,26 @@ def _remember(n: int, account: dict[str, Any], users: dict[str, tuple[int, dict[
         return
     note, _ = html_text(account.get("note"))
     avatar = str(account.get("avatar") or "")
-    users[key] = (
-        n,
-        {
-            "id": key,
-            "screen_name": key,
-            "name": account.get("display_name"),
-            "description": note,
-            "followers_count": account.get("followers_count"),
-            "friends_count": account.get("following_count"),
-            "statuses_count": account.get("statuses_count"),
-            "created_at": account.get("created_at"),
-            "collected_at": observed,
-            "default_profile_image": avatar.endswith("/missing.png") if avatar else None,
-            "bot_declared": account.get("bot"),
-            "platform": "mastodon",
-        },
-    )
+    flat: dict[str, Any] = {
+        "id": key,
+        "screen_name": key,
+        "name": account.get("display_name"),
+        "description": note,
+        "followers_count": account.get("followers_count"),
+        "friends_count": account.get("following_count"),
+        "statuses_count": account.get("statuses_count"),
+        "created_at": account.get("created_at"),
+        "collected_at": observed,
+        "default_profile_image": avatar.endswith("/missing.png") if avatar else None,
+        "bot_declared": account.get("bot"),
+        "platform": "mastodon",
+    }
+    # The API's Account always writes both ("" when unset); an export that dropped one does not
+    # say the account left it empty.
+    absent = tuple(field for api, field in (("display_name", "name"), ("note", "description")) if account.get(api) is None)
+    if absent:
+        flat[ABSENT] = absent
+    users[key] = (n, flat)
 
 
 # ---------------------------------------------------------------- the collector
