@@ -204,15 +204,16 @@ def deprecated_alias(old: str, new: str, dest: str, type_: Any = None) -> Callab
 
 
 def _as_of(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
+    """``--as-of`` in UTC, read as the input's dates are (dotted day-first, never an ambiguous guess)."""
     if value is None:
         return None
-    import pandas as pd
+    from detector.dates import read_instant
+    from detector.errors import InputError
 
     try:
-        ts = pd.Timestamp(value)
-    except ValueError as exc:
-        raise click.BadParameter(f"'{value}' is not a date or time (use ISO 8601, e.g. 2020-09-01)") from exc
-    return ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
+        return read_instant(value)
+    except InputError as exc:
+        raise click.BadParameter(exc.message) from exc
 
 
 def _workers(ctx: click.Context, param: click.Parameter, value: str) -> int | None:

@@ -191,6 +191,61 @@ def period_only(value: object) -> str | None:
     )
 
 
+def read_instant(value: str) -> pd.Timestamp:
+    """One time the user gives on the command line (``--as-of``), in UTC, read as a file's dates are.
+
+    ISO 8601, Unix seconds or milliseconds, Twitter's form and the local forms: a dotted date
+    (``10.05.2024``) is day-first, as in every file, and ``24/06/2012`` is settled by its value. A
+    time without a zone is UTC. Never a guess: a value that reads both day-first and month-first
+    (``10/05/2024``), a dotted value that cannot be day-first (``05.24.2024``) and a month or a
+    year alone (``2024-05``) are refused, as is anything unreadable.
+
+    Raises
+    ------
+    InputError
+        The value is none of these, or not one time; the message shows the ISO 8601 form to write.
+    """
+    text = str(value).strip()
+    shown = escape_controls(text[:40])
+    if text.lower() == "now":
+        return pd.Timestamp.now(tz="UTC")
+    if (period := period_only(text)) is not None:
+        raise InputError(period)
+    one = pd.Series([text], dtype="string")
+    try:
+        got = parse_dates(one, "as_of", DateRules()).iat[0]
+    except AmbiguousDatesError as exc:
+        readings = []
+        for order, words in (("dayfirst", "day first"), ("monthfirst", "month first")):
+            t = parse_dates(one, "as_of", DateRules(order=order)).iat[0]
+            if pd.notna(t):
+                readings.append(f"{_iso_day(t)} ({words})")
+        if len(readings) == 2:
+            raise InputError(f"'{shown}' reads both {readings[0]} and {readings[1]}: write the one you mean as ISO 8601") from exc
+        said = f": write it as ISO 8601, {readings[0].split(' ')[0]} if that is the day" if readings else ""
+        raise InputError(f"'{shown}' cannot be day-first, as dotted dates are written{said}") from exc
+    if pd.isna(got) and _SPELLED.search(text):
+        # Forms no export column is read in, but that say their day plainly: 2024/05/10, 20240510,
+        # "10 May 2024", "May 10, 2024" (a full year and the month in words).
+        try:
+            t = pd.Timestamp(text)
+            got = t.tz_localize("UTC") if t.tzinfo is None else t.tz_convert("UTC")
+        except (ValueError, OverflowError):
+            pass
+    if pd.isna(got):
+        raise InputError(f"'{shown}' is not a date or time (use ISO 8601, e.g. 2020-09-01)")
+    return pd.Timestamp(got)
+
+
+# Year first with / or . (2024/05/10), ISO's basic form (20240510), or a full year beside a word.
+_SPELLED = re.compile(r"^\d{4}[/.]\d{1,2}[/.]\d{1,2}(?!\d)|^\d{8}$|^(?=.*\d{4})(?=.*[^\W\d_]{3})")
+
+
+def _iso_day(t: pd.Timestamp) -> str:
+    """``2024-05-10``, or ``2024-05-10T20:01`` when the time has a time of day."""
+    return t.strftime("%Y-%m-%d") if t == t.normalize() else t.strftime("%Y-%m-%dT%H:%M")
+
+
 def check_zone(name: str) -> str:
     """``name`` when it is an IANA time zone (``Europe/Belgrade``); else a ConfigError."""
     import zoneinfo

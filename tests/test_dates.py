@@ -278,3 +278,65 @@ def test_iso_start_is_pythons_match_without_a_call_per_value(storage: str) -> No
 
     values = pd.Series([v for v, _ in ISO_STARTS], dtype=pd.StringDtype(storage))
     assert _iso_start(values).tolist() == [want for _, want in ISO_STARTS]
+
+
+# ----------------------------------------------------------------------------- --as-of, as the files' dates
+
+# --as-of value -> the UTC time it means. Until session 13 --as-of went to pd.Timestamp, which read
+# '10.05.2024' as 5 October (month first, the opposite of the dotted convention every file gets).
+AS_OF_READ = [
+    ("10.05.2024", "2024-05-10 00:00"),
+    ("10.05.2024. 20:01", "2024-05-10 20:01"),
+    ("24/06/2012", "2012-06-24 00:00"),  # only day-first is a date
+    ("2024-05-10", "2024-05-10 00:00"),
+    ("2024-05-10T22:01+02:00", "2024-05-10 20:01"),
+    ("1715371260", "2024-05-10 20:01"),
+    ("2024/05/10", "2024-05-10 00:00"),
+    ("20240510", "2024-05-10 00:00"),
+    ("May 10, 2024", "2024-05-10 00:00"),
+]
+AS_OF_REFUSED = [
+    ("10/05/2024", "'10/05/2024' reads both 2024-05-10 (day first) and 2024-10-05 (month first): write the one you mean as ISO 8601"),
+    ("10/05/2024 20:01", "'10/05/2024 20:01' reads both 2024-05-10T20:01 (day first) and 2024-10-05T20:01 (month first): write the one you mean as ISO 8601"),
+    ("05.24.2024", "'05.24.2024' cannot be day-first, as dotted dates are written: write it as ISO 8601, 2024-05-24 if that is the day"),
+    ("2024-05", "'2024-05' gives a month, not a day: it is not read as the first day; write the date in full if that day will do"),
+    ("12 May", "'12 May' is not a date or time (use ISO 8601, e.g. 2020-09-01)"),  # no year: not this year by guess
+    ("last tuesday", "'last tuesday' is not a date or time (use ISO 8601, e.g. 2020-09-01)"),
+]
+
+
+@pytest.mark.parametrize(("value", "expected"), AS_OF_READ)
+def test_as_of_is_read_as_the_files_dates_are(value: str, expected: str) -> None:
+    from detector.dates import read_instant
+
+    assert read_instant(value) == pd.Timestamp(expected, tz="UTC")
+
+
+@pytest.mark.parametrize(("value", "message"), AS_OF_REFUSED)
+def test_an_as_of_that_is_not_one_time_is_refused_saying_why(value: str, message: str) -> None:
+    from detector.dates import read_instant
+    from detector.errors import InputError
+
+    with pytest.raises(InputError) as err:
+        read_instant(value)
+    assert str(err.value) == message
+
+
+def test_score_measures_ages_to_the_dotted_as_of_day_first(accounts_dir: Path, small_model_path: Path, tmp_path: Path) -> None:
+    # The three real cresci-2017 rows without their crawled_at: their ages are measured to --as-of.
+    rows = pd.read_csv(accounts_dir / "cresci2017_genuine.csv", dtype=str)[["id", "screen_name", "followers_count", "friends_count", "statuses_count", "created_at"]]
+    rows.to_csv(tmp_path / "a.csv", index=False)
+
+    def score(as_of: str, out: str) -> tuple[int, str]:
+        result = CliRunner().invoke(cli, ["score", str(tmp_path / "a.csv"), "-o", str(tmp_path / out), "--top", "0", "--model", str(small_model_path), "--as-of", as_of])
+        return result.exit_code, result.output
+
+    assert score("10.05.2024", "dotted.csv")[0] == 0
+    assert score("2024-05-10", "iso.csv")[0] == 0
+    assert score("2024-10-05", "october.csv")[0] == 0
+    assert (tmp_path / "dotted.csv").read_bytes() == (tmp_path / "iso.csv").read_bytes()
+    assert (tmp_path / "dotted.csv").read_bytes() != (tmp_path / "october.csv").read_bytes()
+    code, said = score("10/05/2024", "ambiguous.csv")
+    assert code == 2
+    assert "Invalid value for '--as-of': '10/05/2024' reads both 2024-05-10 (day first) and 2024-10-05 (month first)" in said
+    assert not (tmp_path / "ambiguous.csv").exists()
