@@ -1057,6 +1057,7 @@ def score_calls(
     model: CallModel | str | Path | None = None,
     normalised: pd.Series | None = None,
     tz: str | None = None,
+    author_location: pd.Series | None = None,
 ) -> pd.DataFrame:
     """Score every post as a call to action and extract what, when and where of the calls.
 
@@ -1082,6 +1083,10 @@ def score_calls(
         of the posts' place. Without it, the zone of the call's place when it is a known town, else of
         each post's language (:func:`detector.posts.extract.event_zone`); a zone written in the call wins
         over all. ``when_zone`` says which and why; the reasons name the zone used.
+    author_location : Series of str, optional
+        Each post's author's profile location (missing where unknown), aligned with ``texts``: for the
+        extraction only (:func:`detector.posts.extract.extract`: it gives the zone of a call that names
+        no place and no zone, when it names one). The classifier never reads it.
 
     Returns
     -------
@@ -1145,14 +1150,20 @@ def score_calls(
             sub_lang = lang.iloc[calls] if len(lang) == n else lang.reindex(sub.index)
         ca = created_at.iloc[calls] if created_at is not None and len(created_at) == n else None
         langs = pd.Series(list(sub_lang), dtype=object)
-        ex = extract_mod.extract(sub.reset_index(drop=True), None if ca is None else ca.reset_index(drop=True), langs, tz)
+        where = None
+        if author_location is not None:
+            where = (author_location.iloc[calls] if len(author_location) == n else author_location.reindex(sub.index)).reset_index(drop=True)
+        ex = extract_mod.extract(sub.reset_index(drop=True), None if ca is None else ca.reset_index(drop=True), langs, tz, where)
         # The zone each time was read in (extract's when_zone, without its why), else the one it would be read in.
         said = ex["when_zone"].str.split(" (", n=1, regex=False).str[0]
         ex["zone"] = said.where(said != "", pd.Series([extract_mod.event_zone(lg if isinstance(lg, str) else None, tz) for lg in langs], dtype=object))
         timed = int((ex["when"] != "").sum())
         if timed:
             zones = ", ".join(f"{z} ({k})" for z, k in ex.loc[ex["when"] != "", "zone"].value_counts().items())
-            how = "the zone given (--tz)" if tz else "the zone of the call's place when it is a known town, else of each post's language (give --tz for the zone of the posts' place)"
+            how = "the zone given (--tz)" if tz else (
+                "the zone of the call's place when it is a known town, else of its author's profile location when that names one zone, "
+                "else of each post's language (give --tz for the zone of the posts' place)"
+            )
             log.info("the times written in %d call(s) are read in a zone written in the call, else in %s: %s", timed, how, zones)
         for col in ("event", "when", "when_zone", "when_status", "where"):
             out.iloc[calls, out.columns.get_loc(col)] = ex[col].to_numpy()
