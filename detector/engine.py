@@ -844,14 +844,16 @@ class _Coordination:
 
 def _score_post_part(
     posts: pd.DataFrame, memberships: pd.DataFrame, coord_scores: pd.DataFrame, account_scores: pd.DataFrame | None, burst_window: pd.Timedelta, campaign_of: pd.Series | None = None,
-    tz: str | None = None,
+    tz: str | None = None, author_locations: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """One partition's post scores and post output side by side (the output is written, the scores feed the author table)."""
     from detector.posts.calls import score_post_table
 
     authors = set(posts["author_id"].astype(str))
     coord = _Coordination(memberships[memberships["account_id"].astype(str).isin(authors)], coord_scores[coord_scores["account_id"].astype(str).isin(authors)])
-    posts, scores, table = score_post_table(posts, account_scores=account_scores, coordination=coord, burst_window=burst_window, campaign_of=campaign_of, tz=tz)
+    posts, scores, table = score_post_table(
+        posts, account_scores=account_scores, coordination=coord, burst_window=burst_window, campaign_of=campaign_of, tz=tz, author_locations=author_locations
+    )
     out = pd.concat([scores, table[[c for c in table.columns if c not in scores.columns]]], axis=1)
     # Written only when the whole input is not all X's (decided on the client, as cli._name_platforms does).
     out["platform"] = posts["platform"].astype("string").fillna("x").to_numpy()
@@ -1058,9 +1060,9 @@ def _analyse_partitioned(
             given_rejects = got.rejects.rows
             given = match_profiles(got.accounts, author_names.reset_index(drop=True))
             profiles_given = (len(given), len(got.accounts))
-        account_scores = None
+        account_scores = locations = None
         if use_model and (len(profile_rows) or (given is not None and len(given))):
-            account_scores = _score_profiles(profile_rows, model, client, given=given, path=str(input_path), lookalike=lookalike)
+            account_scores, locations = _score_profiles(profile_rows, model, client, given=given, path=str(input_path), lookalike=lookalike)
 
     # The campaigns the clusters add up to, as the local engine names them (posts carry their campaign).
     from detector.posts.campaigns import build_campaigns
@@ -1078,8 +1080,11 @@ def _analyse_partitioned(
     coord_d = dask.delayed(coordination.account_scores, pure=True)
     acc_d = dask.delayed(account_scores, pure=True)
     campaign_d = dask.delayed(campaigns.posts, pure=True)
+    loc_d = dask.delayed(locations, pure=True)
     score_meta = _score_meta()
-    scored = by_author.map_partitions(_score_post_part, mem_d, coord_d, acc_d, burst, campaign_d, None if dates is None else dates.tz, meta=score_meta, align_dataframes=False)
+    scored = by_author.map_partitions(
+        _score_post_part, mem_d, coord_d, acc_d, burst, campaign_d, None if dates is None else dates.tz, loc_d, meta=score_meta, align_dataframes=False
+    )
     with stage(timings, "scores and writing"):
         scored = scored.persist() if client is not None else scored
         writes = [write_parts(scored[POST_OUTPUT_COLUMNS + (["platform"] if name_platforms else [])], output, compute=False)]
@@ -1127,10 +1132,13 @@ def _all_author_scores(scores: pd.DataFrame, authors: pd.Series) -> pd.DataFrame
     return out.sort_values("account_id", ignore_index=True)[co.SCORE_COLUMNS]
 
 
-def _score_profiles(profiles: pd.DataFrame, model: Any, client: Any, given: pd.DataFrame | None = None, path: str = "", lookalike: bool = True) -> pd.DataFrame | None:
+def _score_profiles(
+    profiles: pd.DataFrame, model: Any, client: Any, given: pd.DataFrame | None = None, path: str = "", lookalike: bool = True
+) -> tuple[pd.DataFrame | None, pd.DataFrame | None]:
     """The authors' profiles scored as the local engine scores them: embedded ones, then the IRA
-    CSV's partial ones, then given ones (``--profiles``); a later kind wins for one author."""
-    from detector.posts.calls import score_author_profiles
+    CSV's partial ones, then given ones (``--profiles``); a later kind wins for one author. Also the
+    locations those profiles write (:func:`detector.posts.calls.profile_locations`)."""
+    from detector.posts.calls import profile_locations, score_author_profiles
 
     ira = profiles["_ira"].fillna(False).to_numpy(dtype=bool) if "_ira" in profiles.columns else np.zeros(len(profiles), dtype=bool)
     embedded, partial = profiles[~ira].drop(columns=["_ira"], errors="ignore"), profiles[ira].drop(columns=["_ira"])
@@ -1144,9 +1152,10 @@ def _score_profiles(profiles: pd.DataFrame, model: Any, client: Any, given: pd.D
         partial = partial.sort_values(["_part", "source_row"]).drop(columns=["_part"]).reset_index(drop=True)
     parts = [p for p in (chosen, partial, given) if p is not None and len(p)]
     if not parts:
-        return None
+        return None, None
     accounts = pd.concat(parts, ignore_index=True).drop_duplicates("account_id", keep="last").reset_index(drop=True)
-    return score_author_profiles(accounts, model, path, lookalike=lookalike)  # the groups over every author profile, on the client
+    # The look-alike groups over every author profile, on the client.
+    return score_author_profiles(accounts, model, path, lookalike=lookalike), profile_locations(accounts)
 
 
 def _placeholder_scored() -> pd.DataFrame:

@@ -62,6 +62,7 @@ def test_posts_tz_decides_the_event_times_and_the_reasons_name_it(tmp_path: Path
     assert got[None]["when_status"].tolist() == ["no post zone", "resolved"]
     assert got["America/Chicago"]["when_ts"].tolist() == ["2026-12-05 00:00:00+00:00", "2026-12-05 20:00:00+00:00"]
     assert "else of the post's language (bs, hr, mk, sq, sr, sr-Cyrl: Europe/Belgrade); in other posts no zone is known: a clock time is not resolved" in " ".join(err[None].split())
+    assert "else (a call naming no place) of its author's profile location when that names one zone" in " ".join(err[None].split())
     assert 'times written in calls ("tomorrow at 18h") read in America/Chicago (--tz)' in err["America/Chicago"]
 
 

@@ -78,7 +78,8 @@ def _posts_notes(name: str, example: str, read_as: str) -> list[str]:
 
 CALLS = (
     'times written in calls ("tomorrow at 18h") read in the zone of the call\'s place when it is a town of the Balkans\' towns table '
-    "or a US city, else of the post's language (bs, hr, mk, sq, sr, sr-Cyrl: Europe/Belgrade); in other posts no zone is known: "
+    "or a US city, else (a call naming no place) of its author's profile location when that names one zone (\"Austin, TX\"), "
+    "else of the post's language (bs, hr, mk, sq, sr, sr-Cyrl: Europe/Belgrade); in other posts no zone is known: "
     "a clock time is not resolved, and a day only where every zone the post may be in agrees (an English post naming a US place: "
     "the US zones; others: every offset), else when_status 'no post zone'; "
     "give --tz for the zone of the posts' place; a zone a call writes after its clock time (\"6 PM ET\") is read as written, "

@@ -392,17 +392,19 @@ def score_calls(
     model: Any = None,
     normalised: pd.Series | None = None,
     tz: str | None = None,
+    author_location: pd.Series | None = None,
 ) -> pd.DataFrame:
     """Score posts as calls to action with the trained classifier, with what, when and where.
 
     See :func:`detector.posts.call_model.score_calls` (this is the same function): one row per text,
     indexed like ``texts``, with ``is_call``, ``call_score``, ``event``, ``when``, ``when_ts`` (UTC),
     ``when_zone``, ``when_status``, ``where`` and ``call_reasons``; ``tz`` is the zone of the times the calls
-    write (the user's ``--tz``; else each post's language decides).
+    write (the user's ``--tz``; else the call's place, its author's location (``author_location``, aligned with
+    ``texts``) or each post's language decides).
     """
     from detector.posts.call_model import score_calls as _score_calls
 
-    return _score_calls(texts, created_at, lang, model=model, normalised=normalised, tz=tz)
+    return _score_calls(texts, created_at, lang, model=model, normalised=normalised, tz=tz, author_location=author_location)
 
 
 def detect_lang(texts: pd.Series, given: pd.Series | None = None) -> pd.Series:
@@ -1017,7 +1019,8 @@ def analyse_posts(
     from detector.posts.campaigns import build_campaigns
 
     with stage(timings, "author profiles"):
-        account_scores = _score_profiles(users, profiles, path, model, use_model, rejects, lookalike)
+        accounts = _author_profiles(users, profiles, path, use_model, rejects)
+        account_scores = None if accounts is None else score_author_profiles(accounts, model, path, lookalike=lookalike)
     opts: dict[str, Any] = {"workers": workers}
     for name, value in (("window", window), ("threshold", threshold), ("min_accounts", min_accounts), ("kinds", kinds)):
         if value is not None:
@@ -1036,7 +1039,7 @@ def analyse_posts(
     posts = posts.reset_index(drop=True)
     posts, scores, table = score_post_table(
         posts, norm, account_scores=account_scores, coordination=coordination, burst_window=burst_window, campaign_of=campaigns.posts, timings=timings,
-        tz=tz,
+        tz=tz, author_locations=profile_locations(accounts),
     )
     with stage(timings, "authors", len(posts)):
         authors = author_table(posts.reset_index(drop=True), scores, account_scores=account_scores, coordination=coordination)
@@ -1063,6 +1066,7 @@ def score_post_table(
     campaign_of: pd.Series | None = None,
     timings: dict[str, float] | None = None,
     tz: str | None = None,
+    author_locations: pd.DataFrame | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """The message side of the posts job: language, calls, message features, post scores, the output.
 
@@ -1084,6 +1088,9 @@ def score_post_table(
         Filled with the seconds each stage took.
     tz : str, optional
         Zone of the times the calls write (the user's ``--tz``; :func:`score_calls`).
+    author_locations : DataFrame, optional
+        The authors' profile locations (:func:`profile_locations`): the zone of a call that names no place
+        and no zone, where its author's location names one (:func:`detector.posts.extract.location_zone`).
 
     Returns
     -------
@@ -1097,7 +1104,8 @@ def score_post_table(
     with stage(timings, "language", len(posts)):
         posts = with_lang(posts)
     with stage(timings, "calls", len(posts)):
-        calls = score_calls(texts, posts["created_at"], posts["lang"], normalised=norm, tz=tz).reset_index(drop=True)
+        where = _post_locations(posts, author_locations)
+        calls = score_calls(texts, posts["created_at"], posts["lang"], normalised=norm, tz=tz, author_location=where).reset_index(drop=True)
     with stage(timings, "message features", len(posts)):
         features = message_features(posts, burst_window=burst_window, calls=calls, normalised=norm)
     with stage(timings, "post scores", len(posts)):
@@ -1125,10 +1133,32 @@ def account_model(model: Any) -> Any:
     return model
 
 
-def _score_profiles(
-    users: list[tuple[int, dict[str, Any]]] | None, profiles: pd.DataFrame | None, path: str, model: Any, use_model: bool, rejects: Any, lookalike: bool = True
+def profile_locations(accounts: pd.DataFrame | None) -> pd.DataFrame | None:
+    """``account_id``, ``platform`` and ``location`` of the author profiles that write a location; ``None`` when none does."""
+    if accounts is None or "location" not in accounts.columns:
+        return None
+    written = accounts["location"].astype("string").str.strip().fillna("").str.len().gt(0).to_numpy(dtype=bool)
+    if not written.any():
+        return None
+    cols = [c for c in ("account_id", "platform", "location") if c in accounts.columns]
+    return accounts.loc[written, cols].reset_index(drop=True)
+
+
+def _post_locations(posts: pd.DataFrame, locations: pd.DataFrame | None) -> pd.Series | None:
+    """Each post's author's profile location (missing where the author has none), in the order of ``posts``."""
+    if locations is None or locations.empty:
+        return None
+    mine, theirs = _keys(posts, locations)
+    first = ~theirs.duplicated().to_numpy()
+    at = _positions(mine.astype("string"), pd.Index(theirs[first]))
+    written = locations["location"].astype(object).to_numpy()[first]
+    return pd.Series(np.where(at >= 0, written[np.maximum(at, 0)], None), index=posts.index, dtype=object)
+
+
+def _author_profiles(
+    users: list[tuple[int, dict[str, Any]]] | None, profiles: pd.DataFrame | None, path: str, use_model: bool, rejects: Any
 ) -> pd.DataFrame | None:
-    """The account model's scores of the authors' profiles (embedded ones, then given ones)."""
+    """The authors' canonical profiles (embedded ones, then given ones, which win), read when the account model scores them."""
     if not use_model or not (users or (profiles is not None and len(profiles))):
         return None
     from detector.posts.read import author_accounts
@@ -1142,8 +1172,7 @@ def _score_profiles(
     if accounts is None:
         return None
     # A profile given beside the posts wins over one embedded in them (it comes last).
-    accounts = accounts.drop_duplicates("account_id", keep="last").reset_index(drop=True)
-    return score_author_profiles(accounts, model, path, lookalike=lookalike)
+    return accounts.drop_duplicates("account_id", keep="last").reset_index(drop=True)
 
 
 def score_author_profiles(accounts: pd.DataFrame, model: Any, path: str = "", *, lookalike: bool = True) -> pd.DataFrame | None:

@@ -38,7 +38,10 @@ Croatian, whatever the code's script or region: ``sr-Latn``, ``sq-AL``; otherwis
 below); :func:`event_zone` says which. Without ``--tz``,
 a town of the towns table that is the call's place (``where``: "in Kragujevac", "ispred Skupštine u Beogradu") gives
 its country's zone before the language's (:func:`_place_zone`; since session 11 a US city, "in Chicago", or a town with
-its state, "Boston, MA", gives its zone too, and since session 12 "DC"). A zone the call
+its state, "Boston, MA", gives its zone too, and since session 12 "DC"). Since session 13, a call that names no place
+at all takes the zone its author's profile location names, when it names one unambiguously (a town of the towns table,
+a US city, a town with the code of a state of one zone, such a state, DC: "Austin, TX"; never "Texas", "NYC & LA" or a
+country: :func:`location_zone`), before the language's. A zone the call
 writes after its clock time ("Rally Saturday 6 PM ET") wins over all three: "ET", "CT", "MT" and "PT" are their IANA
 zones, which follow the date (America/New_York: 6 PM ET is 22:00 UTC in July, 23:00 UTC in January); "EST", "EDT",
 "CST", "CDT", "MST", "MDT", "PST", "PDT", "CET", "CEST", "EET", "EEST", "BST", "GMT" and "UTC" are the one offset each
@@ -49,10 +52,11 @@ Time": the one offset) and a region's pair ("CST/CDT": its IANA zone) (session 1
 (where that is no zone known, it is not resolved: below), and ``when_zone`` says so. ``when_zone`` says, for a time
 resolved (``when_ts`` given), the zone it was read in and why: ``America/New_York (written: ET)``, ``UTC-05:00
 (written: EST; New York was on UTC-04:00 that day)``, ``Asia/Kolkata (written: IST, ambiguous (India, Israel or
-Ireland): not used; --tz)``, ``Europe/Belgrade (--tz)``, ``Europe/Belgrade (place: Kragujevac)``, ``Europe/Belgrade
-(language: sr)``, and for a day alone in a post whose zone is not known ``UTC (language: en)``.
+Ireland): not used; --tz)``, ``Europe/Belgrade (--tz)``, ``Europe/Belgrade (place: Kragujevac)``, ``America/Chicago
+(author location: Austin, TX)``, ``Europe/Belgrade (language: sr)``, and for a day alone in a post whose zone is not known ``UTC (language: en)``.
 
-When no zone is known (none written, no ``--tz``, no town of the table, and a language that is not one zone: English,
+When no zone is known (none written, no ``--tz``, no town of the table, no author location that names one, and a
+language that is not one zone: English,
 another, or none), the post's own day is not known either, and "tomorrow", a weekday or a clock time alone count from
 it. Since session 11 a day is then read in every zone the post may plausibly have been written in; since session 12
 (h72) those are, for an English post, the US mainland's four (America/New_York to America/Los_Angeles) only when the
@@ -1067,7 +1071,8 @@ def zone_note(tz: str | None) -> str:
     zones = ", ".join(sorted(set(LOCAL_TZ.values())))
     return (
         f"times written in calls (\"tomorrow at 18h\") read in the zone of the call's place when it is a town of the Balkans'"
-        f" towns table or a US city, else of the post's language ({local}: {zones}); in other posts no zone is known:"
+        f" towns table or a US city, else (a call naming no place) of its author's profile location when that names one zone"
+        f" (\"Austin, TX\"), else of the post's language ({local}: {zones}); in other posts no zone is known:"
         " a clock time is not resolved, and a day only where every zone the post may be in agrees (an English post naming a"
         " US place: the US zones; others: every offset), else when_status 'no post zone';"
         f" give --tz for the zone of the posts' place{written}"
@@ -1409,13 +1414,18 @@ def _zone_said(written: WrittenZone | None, ts: pd.Timestamp, default: str, why:
     return said + ")"
 
 
-def _default_zone(lang: str | None, tz: str | None, town: tuple[str, str] | None = None) -> tuple[str, str, str]:
+def _default_zone(
+    lang: str | None, tz: str | None, town: tuple[str, str] | None = None, author: tuple[str, str] | None = None
+) -> tuple[str, str, str]:
     """The zone a time is read in when the call writes none, why, and its ``zone_source``: ``--tz``, else the zone of the
-    town that is the call's place (:func:`_place_zone`), else the language's (:func:`event_zone`)."""
+    town that is the call's place (:func:`_place_zone`), else of the author's location when the call names no place
+    (``author``: :func:`location_zone`, session 13), else the language's (:func:`event_zone`)."""
     if tz:
         return tz, "--tz", "tz"
     if town:
         return town[0], f"place: {town[1]}", "place"
+    if author:
+        return author[0], f"author location: {author[1]}", "author"
     primary = _primary(lang)
     return event_zone(lang), f"language: {primary}" if primary else "no language", "language"
 
@@ -1446,14 +1456,22 @@ def _as_labelled(text: str, parts: list[tuple[int, int]]) -> list[tuple[int, int
 EXTRACT_COLUMNS = ["event", "when", "when_ts", "when_zone", "when_status", "where"]
 
 
-def extract_one(text: str, posted: pd.Timestamp | None = None, lang: str | None = None, tz: str | None = None) -> dict[str, object]:
-    """:data:`EXTRACT_COLUMNS` of one text (see the module docstring; ``tz``: :func:`resolve_when`)."""
-    found = extract_spans(text, posted, lang, tz)
+def extract_one(
+    text: str, posted: pd.Timestamp | None = None, lang: str | None = None, tz: str | None = None, author_location: str | None = None
+) -> dict[str, object]:
+    """:data:`EXTRACT_COLUMNS` of one text (see the module docstring; ``tz``: :func:`resolve_when`; ``author_location``:
+    the author's profile location, :func:`extract_spans`)."""
+    found = extract_spans(text, posted, lang, tz, author_location)
     return {key: found[key] for key in EXTRACT_COLUMNS}
 
 
-def extract_spans(text: str, posted: pd.Timestamp | None = None, lang: str | None = None, tz: str | None = None) -> dict[str, object]:
+def extract_spans(
+    text: str, posted: pd.Timestamp | None = None, lang: str | None = None, tz: str | None = None, author_location: str | None = None
+) -> dict[str, object]:
     """:func:`extract_one`, and where in ``text`` its ``when`` and ``where`` were cut from.
+
+    ``author_location``: the author's profile location as written; where the call writes no zone, no ``tz`` is given and
+    the call names no place, a location that names one zone (:func:`location_zone`) gives it (session 13).
 
     Adds ``when_spans``: the ``(start, end)`` offsets of the time's parts in the text's order (one
     part, or a day and a clock time written apart: ``when`` joins those two with " … "), and
@@ -1461,8 +1479,8 @@ def extract_spans(text: str, posted: pd.Timestamp | None = None, lang: str | Non
     ``when``/``where`` give it (``bench/extract_eval.py`` compares them with labelled spans);
     ``when_tz``: the zone ``when_ts`` was read in, as the time-zone database names it (the zone written in the
     call, else the default one: ``"America/New_York"``, ``"Etc/GMT+5"`` for a written "EST", ``"Europe/Belgrade"``),
-    and ``zone_source``: where it came from (``written``, ``tz``, ``place``, ``language``); both ``""`` without a
-    timestamp.
+    and ``zone_source``: where it came from (``written``, ``tz``, ``place``, ``author``, ``language``); both ``""``
+    without a timestamp.
     """
     if not isinstance(text, str) or not text:
         return {"event": "", "when": "", "when_ts": pd.NaT, "when_status": "", "where": "", "when_spans": [], "where_span": None, "when_zone": "",
@@ -1487,7 +1505,9 @@ def extract_spans(text: str, posted: pd.Timestamp | None = None, lang: str | Non
     place = _dotted_end(text, f.span(text, *_with_dc(f, text, span))) if span else None
     where = text[place[0] : place[1]] if place else ""
     ts, status = (None, "")
-    default, why, source = _default_zone(lang, tz, None if tz else _place_zone(f, text, place))
+    town = None if tz else _place_zone(f, text, place)
+    author = location_zone(author_location) if not tz and place is None and author_location else None
+    default, why, source = _default_zone(lang, tz, town, author)
     zone, said = default, ""
     if m:
         before = f.text[max(0, m.start() - 12) : m.start()]
@@ -1574,6 +1594,121 @@ def _us_named(f: Folded, original: str) -> str:
     return hit.group(0) if hit else ""
 
 
+# Session 13 (h83): the author's profile location as evidence of a call's zone, where the call itself gives none (no zone
+# written, no --tz, and no place at all: a call that names a place may be about an event elsewhere, "Rally at Times
+# Square" by an author in Austin). A location gives a zone only when it names one: a town of the towns table, a US city
+# :data:`_US_CITY_ZONES` knows, a town with its state's code or a state by its name where the state lies in one zone,
+# or DC, each written with a capital. A state that spans zones (Texas: Central and, at El Paso, Mountain) names none by
+# itself; beside a city of it ("Austin, TX", "Houston, Texas") it agrees with the city and the city decides. Places of two
+# zones ("NYC / LA"), a country ("United States", "Srbija") or lower-case words give nothing: never a guess.
+_MULTI_ZONE_STATES = {
+    "TX": (_CENTRAL, _MOUNTAIN), "KS": (_CENTRAL, _MOUNTAIN), "NE": (_CENTRAL, _MOUNTAIN), "ND": (_CENTRAL, _MOUNTAIN),
+    "SD": (_CENTRAL, _MOUNTAIN), "FL": (_EASTERN, _CENTRAL), "KY": (_EASTERN, _CENTRAL), "TN": (_EASTERN, _CENTRAL),
+    "IN": (_EASTERN, _CENTRAL), "MI": (_EASTERN, _CENTRAL), "ID": (_MOUNTAIN, _PACIFIC), "OR": (_PACIFIC, _MOUNTAIN),
+    "NV": (_PACIFIC, _MOUNTAIN), "AZ": ("America/Phoenix", _MOUNTAIN), "AK": ("America/Anchorage", "America/Adak"),
+}  # fmt: skip
+_STATE_CODES = dict(zip(_US_STATE_NAMES.split("|"), (
+    "AL AK AZ AR CA CO CT DE FL HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH OK OR PA RI SC SD "
+    "TN TX UT VT VA WV WI WY"
+).split(), strict=True))  # fmt: skip
+# A state's code standing alone, in capitals ("LA" is Louisiana's and Los Angeles'): never a zone by itself, but a
+# location naming it beside a place of another zone names two.
+_STATE_CODE_ALONE = regex.compile(rf"(?<![\w.,] ?)(?:{'|'.join(_US_STATES)})(?![\w.])")
+# A profile's location is short (X caps it at 30 characters); a longer text is read up to here.
+_LOCATION_CHARS = 200
+
+
+# The parts of a location ("Toronto & New York", "New York/Sydney", "NYC via Boston", "STL  DC", "Kabul-Los Angeles",
+# "New York, LA, London"): each part written with a capital must be a place that gives a zone, a state, or the country
+# ("Atlanta, Georgia, USA"; Georgia and Washington only beside a place); a part naming something else may be a place of
+# another zone, and the location then names none for certain.
+_LOCATION_PARTS = regex.compile(r"[/&|;+•·,\n]|\s{2,}|(?<=\S)\s+(?:and|via|by way(?: of)?|x|-|–|—)\s+|(?<=\p{L})-(?=\p{Lu})", flags=regex.IGNORECASE)
+_NEUTRAL_WORDS = regex.compile(
+    r"(?:the\s+)?(?:usa|u\.s\.a\.?|us|u\.s\.?|united\s+states(?:\s+of\s+america)?|america|georgia|washington|europe|evropa|europa"
+    # the countries of the towns table, folded (Serbian Cyrillic as Latin): "Novi Sad, Srbija", "Prishtinë, Kosovë"
+    r"|srbija|srbije|serbia|kosovo|kosova|kosove|kosovë|shqiperi|shqiperia|albania|bosna|bosnia|bih|hercegovina|herzegovina"
+    r"|crna\s+gora|montenegro|hrvatska|croatia|(?:north\s+|severna\s+|sjeverna\s+)?ma[ck]edonija|(?:north\s+)?macedonia"
+    r"|maqedoni(?:a|a\s+e\s+veriut)?|republika\s+srpska)",
+    flags=regex.IGNORECASE,
+)
+
+
+@functools.lru_cache(maxsize=65536)
+def location_zone(location: str | None) -> tuple[str, str] | None:
+    """``(zone, place as written)`` that an author's profile location names unambiguously (see above), else ``None``.
+
+    ``"Austin, TX"`` -> ``("America/Chicago", "Austin, TX")``; ``"Novi Sad, Srbija"`` -> ``("Europe/Belgrade", "Novi
+    Sad")``; ``"Texas"``, ``"El Paso, TX"``, ``"NYC & LA"``, ``"Toronto & New York"``, ``"United States"`` -> ``None``.
+    """
+    if not isinstance(location, str) or not location.strip():
+        return None
+    text = location.strip()[:_LOCATION_CHARS]
+    found, spans = _location_places(text)
+    at = 0
+    for part in _LOCATION_PARTS.split(text):
+        start = text.index(part, at)
+        at = start + len(part)
+        words = part.strip(" .!?:()\"'")
+        if not any(c.isupper() for c in words) or _NEUTRAL_WORDS.fullmatch(fold(words).text):
+            continue
+        if not any(a < at and start < b for a, b, _ in (*found, *spans)):
+            return None  # a part naming something else, maybe a place of another zone
+    zones = {zone for _, _, zone in found}
+    if len(zones) != 1 or any(zone not in z for _, _, z in spans for zone in zones):
+        return None
+    start, end, zone = min(found, key=lambda x: (x[0], -x[1]))
+    return zone, text[start:end]
+
+
+def _location_places(text: str) -> tuple[list[tuple[int, int, str]], list[tuple[int, int, tuple[str, ...]]]]:
+    """The places a location names that give a zone (``(start, end, zone)``), and the states it names that span several
+    zones, or states' codes alone (``(start, end, zones)``). A hashtag is a topic, not where the author is."""
+    f = fold(text)
+    found: list[tuple[int, int, str]] = []
+    spans: list[tuple[int, int, tuple[str, ...]]] = []
+
+    def tagged(start: int) -> bool:
+        return text[:start].endswith("#")
+
+    tokens = list(_TOKEN.finditer(f.text))
+    for n, tok in enumerate(tokens):
+        if _is_upper(f, text, tok.start()) and not tagged(int(f.source[tok.start()])):
+            hit = _gazetteer_hit(f.text, tokens, n)
+            if hit:
+                found.append((int(f.source[tok.start()]), int(f.source[hit[0] - 1]) + 1, _COUNTRY_ZONES[hit[1][0]]))
+    for t in TOWN_RX.finditer(f.text):
+        name = t.group(0).split("/")[0]  # TOWN_RX runs on over "/": "New York/Sydney" names New York, then Sydney
+        zone = _US_CITY_ZONES.get(" ".join(name.replace(".", "").split()))
+        start, end = t.start(), t.start() + len(name)
+        if zone and _is_upper(f, text, start) and not tagged(int(f.source[start])) and _town_word(f, text, start, end):
+            found.append((int(f.source[start]), int(f.source[end - 1]) + 1, zone))
+    for m in _US_PLACE.finditer(text):
+        town, code = (part.strip() for part in m.group(0).rsplit(",", 1))
+        city = _US_CITY_ZONES.get(" ".join(fold(town).text.replace(".", "").split()))
+        if city:
+            found.append((m.start(), m.end(), city))  # "Austin, TX": the city's zone, shown with its state
+        elif code in _MULTI_ZONE_STATES:
+            spans.append((m.start(), m.end(), _MULTI_ZONE_STATES[code]))
+        else:
+            found.append((m.start(), m.end(), _STATE_ZONES[code]))
+    for m in _US_STATE.finditer(text):
+        if m.group(0).startswith("#"):
+            continue
+        code = _STATE_CODES[" ".join(m.group(0).split())]
+        if code in _MULTI_ZONE_STATES:
+            spans.append((m.start(), m.end(), _MULTI_ZONE_STATES[code]))
+        else:
+            found.append((m.start(), m.end(), _STATE_ZONES[code]))
+    for m in _US_DC.finditer(text):
+        found.append((m.start(), m.end(), _EASTERN))
+    for m in _STATE_CODE_ALONE.finditer(text):  # "NY/CA", "Chicago IL": a state's code alone never names a zone by itself
+        code = m.group(0)
+        if code != "DC" and not any(a <= m.start() < b for a, b, _ in found):
+            # "LA" alone is Los Angeles far more often than Louisiana: read as either, it could never disagree with Chicago
+            spans.append((m.start(), m.end(), (_PACIFIC,) if code == "LA" else _MULTI_ZONE_STATES.get(code, (_STATE_ZONES[code],))))
+    return found, spans
+
+
 def _plausible(lang: str | None, us_named: str = "") -> tuple[str, tuple[str, ...]]:
     """The zones a post of language ``lang`` whose zone is not known may have been written in, and what to call them:
     the US zones for an English post that names a US place (``us_named``), else every offset (see above)."""
@@ -1617,16 +1752,26 @@ def _resolve(
     return ts, status
 
 
-def extract(texts: pd.Series, created_at: pd.Series | None = None, lang: pd.Series | None = None, tz: str | None = None) -> pd.DataFrame:
+def extract(
+    texts: pd.Series,
+    created_at: pd.Series | None = None,
+    lang: pd.Series | None = None,
+    tz: str | None = None,
+    author_location: pd.Series | None = None,
+) -> pd.DataFrame:
     """:func:`extract_one` over a Series (meant for the posts that are calls: it is per text, not vectorised).
 
     ``tz``: the zone of every time written without a zone of its own (the user's ``--tz``); without
-    it, each post's language decides (:func:`event_zone`). Returns a frame indexed like ``texts`` with ``event``,
-    ``when``, ``when_ts`` (UTC), ``when_zone``, ``when_status`` and ``where`` (:data:`EXTRACT_COLUMNS`).
+    it, the call's place, else its author's location (``author_location``, aligned with ``texts``: the author's profile
+    location, missing where unknown), else each post's language decides (:func:`event_zone`). Returns a frame indexed
+    like ``texts`` with ``event``, ``when``, ``when_ts`` (UTC), ``when_zone``, ``when_status`` and ``where``
+    (:data:`EXTRACT_COLUMNS`).
     """
     posted = _utc(created_at, texts.index)
     langs = lang.reindex(texts.index) if lang is not None else pd.Series(None, index=texts.index, dtype="object")
-    rows = [extract_one(t, p, lg, tz) for t, p, lg in zip(texts.tolist(), posted.tolist(), langs.tolist(), strict=True)]
+    where = author_location.reindex(texts.index) if author_location is not None else pd.Series(None, index=texts.index, dtype="object")
+    places = [w if isinstance(w, str) else None for w in where.tolist()]
+    rows = [extract_one(t, p, lg, tz, a) for t, p, lg, a in zip(texts.tolist(), posted.tolist(), langs.tolist(), places, strict=True)]
     out = pd.DataFrame(rows, index=texts.index, columns=EXTRACT_COLUMNS)
     out["when_ts"] = pd.to_datetime(out["when_ts"], utc=True).astype("datetime64[ns, UTC]")
     return out
