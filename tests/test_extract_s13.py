@@ -163,3 +163,21 @@ def test_posts_job_reads_the_authors_locations_in_both_engines(tmp_path) -> None
     assert got["when_zone"].tolist() == [z for _, _, z, _ in EXPECTED]
     assert [str(ts) if pd.notna(ts) else "" for ts in got["when_ts"]] == [ts for _, ts, _, _ in EXPECTED]
 
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        # A name followed by "history" is what the event is measured against, not its place (was "in U.S.").
+        ("The biggest rally in U.S. history is tomorrow at noon!", ""),
+        ("The greatest protest in American history tomorrow", ""),
+        # A name ending in "Day" is a day, a time (was "in St. Patrick's Day").
+        ("Join us in St. Patrick's Day parade tomorrow", ""),
+        # Places with dots, and a day's name before a place, stay as they were.
+        ("Rally in D.C. tomorrow", "in D.C."),
+        ("March in St. Paul tomorrow", "in St. Paul"),
+        ("Protest on Labor Day in Chicago", "in Chicago"),
+        ("Rally in U.S. Capitol tomorrow", "Capitol"),
+    ],
+)
+def test_a_phrase_that_names_no_place_is_no_place(text: str, where: str) -> None:
+    assert extract_one(text)["where"] == where

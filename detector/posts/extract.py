@@ -1051,6 +1051,18 @@ def _with_preposition(f: Folded, original: str, span: tuple[int, int], when: reg
     return before.start(), end
 
 
+# Session 13 (h83): a name followed by "history" is what an event is measured against, not where it is ("the biggest
+# march in U.S. history", "in American history"); a name ending in "Day" is a day, a time ("in St. Patrick's Day").
+# Either leaves the call without a place (the search does not go on: a later place of the call is not found).
+_HISTORY_AFTER = regex.compile(r"(?:'s|’s)?\s+histor(?:y|ies)(?!\w)", flags=regex.IGNORECASE)
+_DAY_END = regex.compile(r"(?<!\w)day(?:'s|’s)?$", flags=regex.IGNORECASE)
+
+
+def _no_place(original: str, place: tuple[int, int]) -> bool:
+    """Whether the place found (``original[place[0]:place[1]]``) is a phrase that names no place (see above)."""
+    return bool(_HISTORY_AFTER.match(original, place[1]) or _DAY_END.search(original, place[0], place[1]))
+
+
 def _us_place(f: Folded, original: str) -> tuple[int, int] | None:
     m = _US_PLACE.search(original)
     if not m:
@@ -1503,6 +1515,8 @@ def extract_spans(
     if span:
         span = _with_preposition(f, text, span, m)
     place = _dotted_end(text, f.span(text, *_with_dc(f, text, span))) if span else None
+    if place and _no_place(text, place):
+        span = named = place = None
     where = text[place[0] : place[1]] if place else ""
     ts, status = (None, "")
     town = None if tz else _place_zone(f, text, place)
