@@ -124,6 +124,10 @@ class ReportData:
     names : DataFrame, optional
         ``account_id, screen_name`` from anywhere else (profiles, the posts' authors), used for
         accounts whose own row has no screen name.
+    author_locations : DataFrame, optional
+        ``account_id, platform, location`` of the authors' stored profiles
+        (:func:`detector.posts.calls.profile_locations`): the zone of a call that names no place and no
+        zone when its author's location names one, for posts whose calls are found here (:func:`with_calls`).
     """
 
     accounts: pd.DataFrame
@@ -143,6 +147,7 @@ class ReportData:
     names: pd.DataFrame | None = None
     campaigns: pd.DataFrame | None = None
     event_tz: str | None = None
+    author_locations: pd.DataFrame | None = None
 
 
 @dataclass(frozen=True)
@@ -698,6 +703,29 @@ def _display_names(name_of: dict[str, str], tables: Sequence[tuple[pd.DataFrame 
     return sorted(a for a in ids if a and name_of.get(a))
 
 
+# Platforms whose readers name a post's author by a display name where it has no username (CrowdTangle's Page Name,
+# the Meta Content Library's post_owner.name).
+NAME_FALLBACK_PLATFORMS = frozenset({"facebook", "instagram"})
+
+
+def _named_without_handle(accounts: pd.DataFrame | None, name_of: dict[str, str]) -> list[str]:
+    """The account ids shown by their profile's display name: on a platform of :data:`NAME_FALLBACK_PLATFORMS`, a
+    profile with a ``name`` and no ``screen_name`` (a CrowdTangle page without a User Name, whose posts carry the
+    page's name as their author's), shown as that name.
+
+    Session 13 (h83): a one-word page name ("Mitrovica") has no space to tell it from a handle, but its own profile
+    says it has no handle.
+    """
+    cols = ("account_id", "screen_name", "name", "platform")
+    if accounts is None or not len(accounts) or any(c not in accounts.columns for c in cols):
+        return []
+    out = []
+    for a, handle, name, platform in zip(*(accounts[c].map(_clean) for c in cols), strict=True):
+        if a and name and not handle and platform.casefold() in NAME_FALLBACK_PLATFORMS and name_of.get(a) == name.removeprefix("@"):
+            out.append(a)
+    return out
+
+
 NO_ACCOUNT_MODEL = "no account model (the authors came without profiles)"
 
 
@@ -831,9 +859,10 @@ def build_content(data: ReportData, previous: dict[str, Any] | None = None) -> d
     accounts["flagged"] = _flags(accounts, data.account_threshold)
     posts["flagged"] = _flags(posts, data.post_threshold) if len(posts) else pd.Series(dtype=bool)
 
-    posts = with_calls(posts, data.event_tz)
+    posts = with_calls(posts, data.event_tz, data.author_locations)
     members = _cluster_members(clusters, data.memberships)
     name_of = _names(accounts, posts, data.memberships, data.names)
+    named_only = _named_without_handle(data.accounts, name_of)
     campaign_table = _campaigns(data)
     campaign_of = _campaign_of_posts(data, campaign_table)
     reposted = _reposted_texts(data.memberships)
@@ -937,7 +966,9 @@ def build_content(data: ReportData, previous: dict[str, Any] | None = None) -> d
         "account_entries": _account_entries(account_rows, posts, cluster_rows, name_of),
         "lookalike_groups": _lookalike_groups(accounts),
         # Shown without "@": a screen name that is no handle (a Telegram sender's display name).
-        "display_names": _display_names(name_of, [(accounts, "account_id"), (posts, "author_id"), (data.memberships, "account_id"), (data.names, "account_id")]),
+        "display_names": sorted(
+            {*_display_names(name_of, [(accounts, "account_id"), (posts, "author_id"), (data.memberships, "account_id"), (data.names, "account_id")]), *named_only}
+        ),
         "changes": changes,
         "_frames": (accounts, posts, csv_rows),
     }
@@ -985,20 +1016,22 @@ CALL_FIELDS = ("is_call", "call_score", "event", "when", "where")
 RESOLVED_FIELDS = ("when_ts", "when_zone", "when_status")
 
 
-def with_calls(posts: pd.DataFrame, tz: str | None = None) -> pd.DataFrame:
+def with_calls(posts: pd.DataFrame, tz: str | None = None, author_locations: pd.DataFrame | None = None) -> pd.DataFrame:
     """``posts`` with the call columns (:data:`CALL_FIELDS`), found from the text when missing.
 
     Post scores written by ``detector posts`` carry them; posts read back from the history store
     do not, so their texts go through the same call detector (``tz``: the zone of the times the
-    calls write, the user's ``--tz``).
+    calls write, the user's ``--tz``; ``author_locations``: the authors' profile locations,
+    :attr:`ReportData.author_locations`).
     """
     if posts.empty or "text" not in posts.columns or all(c in posts.columns for c in CALL_FIELDS):
         return posts
-    from detector.posts.calls import score_calls
+    from detector.posts.calls import post_locations, score_calls
 
     created = pd.to_datetime(posts["created_at"], utc=True, errors="coerce", format="mixed") if "created_at" in posts.columns else None
     lang = posts["lang"] if "lang" in posts.columns else None
-    found = score_calls(posts["text"].astype("string").fillna(""), created, lang, tz=tz)
+    where = post_locations(posts, author_locations) if "author_id" in posts.columns else None
+    found = score_calls(posts["text"].astype("string").fillna(""), created, lang, tz=tz, author_location=where)
     out = posts.copy()
     for col in CALL_FIELDS + RESOLVED_FIELDS:
         if col not in out.columns and col in found.columns:
@@ -1834,9 +1867,13 @@ def load_report_store(
     acc = store.account_scores(since=s_lo.to_pydatetime(), until=s_hi.to_pydatetime(), watch=name, latest=True).reset_index(drop=True)
     if scored_later:
         acc = acc[acc["account_id"].isin(set(posts["author_id"].dropna().astype(str)))].reset_index(drop=True)
+    locations = None
     if len(acc):
-        profiles = _by_ids(lambda ids: store.accounts(ids), acc["account_id"])[["account_id", "name"]]
-        acc = acc.merge(profiles, on="account_id", how="left")
+        stored = _by_ids(lambda ids: store.accounts(ids), acc["account_id"])
+        acc = acc.merge(stored[["account_id", "name"]], on="account_id", how="left")
+        from detector.posts.calls import profile_locations
+
+        locations = profile_locations(stored)
 
     clusters = store.clusters(since=s_lo.to_pydatetime(), watch=name)
     clusters = clusters[clusters["detected_at"] <= s_hi]
@@ -1915,6 +1952,7 @@ def load_report_store(
         window_note=window_note,
         names=names,
         memberships=_store_memberships(records.values(), times),
+        author_locations=locations,
     )
 
 

@@ -1104,7 +1104,7 @@ def score_post_table(
     with stage(timings, "language", len(posts)):
         posts = with_lang(posts)
     with stage(timings, "calls", len(posts)):
-        where = _post_locations(posts, author_locations)
+        where = post_locations(posts, author_locations)
         calls = score_calls(texts, posts["created_at"], posts["lang"], normalised=norm, tz=tz, author_location=where).reset_index(drop=True)
     with stage(timings, "message features", len(posts)):
         features = message_features(posts, burst_window=burst_window, calls=calls, normalised=norm)
@@ -1144,7 +1144,7 @@ def profile_locations(accounts: pd.DataFrame | None) -> pd.DataFrame | None:
     return accounts.loc[written, cols].reset_index(drop=True)
 
 
-def _post_locations(posts: pd.DataFrame, locations: pd.DataFrame | None) -> pd.Series | None:
+def post_locations(posts: pd.DataFrame, locations: pd.DataFrame | None) -> pd.Series | None:
     """Each post's author's profile location (missing where the author has none), in the order of ``posts``."""
     if locations is None or locations.empty:
         return None
