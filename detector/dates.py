@@ -3,7 +3,9 @@
 This module owns turning date text into UTC timestamps for every reader (accounts and posts). It
 reads Twitter's ``Tue Jun 11 11:20:35 +0000 2013``, ISO 8601, Unix seconds and milliseconds, and
 the local forms ``DD.MM.YYYY.`` (the trailing dot too), ``DD.MM.YYYY HH:MM``, ``15.3.2024 u 18h``,
-``15. 3. 2024.``, ``DD/MM/YYYY``, ``DD-MM-YYYY HH.MM`` and their month-first twins.
+``15. 3. 2024.``, ``DD/MM/YYYY``, ``DD-MM-YYYY HH.MM`` and their month-first twins; with ``/`` or ``.``
+also a two-digit year (``6/11/13``, ``24.06.12``) where Excel and ``strptime`` agree on its century
+(00-29 is 20xx, 69-99 is 19xx; 30-68 is left unread).
 
 Day-first or month-first is decided per file and column, from the values that only one reading
 allows (``24/06/2012`` is day-first, ``06/24/2012`` month-first). The dotted form ``10.05.2024`` is
@@ -43,8 +45,10 @@ FIRST_YEAR, LAST_YEAR = 1970, 2200
 # "kl." Scandinavian).
 _HOUR_UNIT = r"(?i:h|uhr|č|sati|časova)\.?"
 _LOCAL_START = r"\d{1,2}[./-]"
+# The year is written in full, or (with "/" or ".": "6/11/13", "01.02.24") in two digits; "24-05-10"
+# is ISO's short year-first form, not a day-first date, so a two-digit year after "-" is no local form.
 _LOCAL = re.compile(
-    r"^(?P<a>\d{1,2})(?P<sep>[./-]) ?(?P<b>\d{1,2})(?P=sep) ?(?P<y>\d{4})\.?"
+    r"^(?P<a>\d{1,2})(?P<sep>[./-]) ?(?P<b>\d{1,2})(?P=sep) ?(?P<y>\d{4}|(?<![-\d])\d{2}(?!\d))\.?"
     r"(?:(?:[ T,]+|,?\s+(?i:u|um|në orën|në|ne|kl\.?|at)\s+)"
     rf"(?P<H>\d{{1,2}})(?:[:.](?P<M>\d{{2}})(?:[:.](?P<S>\d{{2}}))?(?:\s*{_HOUR_UNIT})?|\s*{_HOUR_UNIT}))?$"
 )
@@ -335,7 +339,8 @@ def convention_notice(path: str, columns: dict[str, str]) -> str:
     if m is not None:
         day, month = int(m.group("a")), int(m.group("b"))
         months = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December")
-        read_as = f" ({day} {months[month - 1]} {m.group('y')}, not {month} {months[day - 1]})"
+        year = _full_year(pd.Series([m.group("y")], dtype="string")).iat[0]
+        read_as = f" ({day} {months[month - 1]} {year}, not {month} {months[day - 1]})" if pd.notna(year) else ""
     where = f"column{'s' if len(names) > 1 else ''} " + ", ".join(f"'{c}'" for c in names)
     return escape_controls(
         f"dates in {where} of {path} such as '{_show(example)}' read both ways: they were read day-first{read_as}, "
@@ -459,7 +464,7 @@ def example_format(value: object, order: str) -> str:
     if m is None:
         return "%d.%m.%Y"
     directives = {"a": "%d" if order == "dayfirst" else "%m", "b": "%m" if order == "dayfirst" else "%d",
-                  "y": "%Y", "H": "%H", "M": "%M", "S": "%S"}
+                  "y": "%Y" if len(m.group("y")) == 4 else "%y", "H": "%H", "M": "%M", "S": "%S"}
     out, at = [], 0
     for name in sorted((g for g in directives if m.group(g) is not None), key=m.start):
         out += [text[at : m.start(name)].replace("%", "%%"), directives[name]]
@@ -576,11 +581,25 @@ def _local(text: pd.Series, column: str, rules: DateRules, path: str | None, sho
         _note_convention(p, text[found], shown, rules)
     day, month = (p["a"], p["b"]) if order == "dayfirst" else (p["b"], p["a"])
     iso = (
-        p["y"] + "-" + month.str.zfill(2) + "-" + day.str.zfill(2) + " "
+        _full_year(p["y"]) + "-" + month.str.zfill(2) + "-" + day.str.zfill(2) + " "
         + p["H"].fillna("0").str.zfill(2) + ":" + p["M"].fillna("00") + ":" + p["S"].fillna("00")
     )
     out[found] = _to_utc(pd.to_datetime(iso, format="%Y-%m-%d %H:%M:%S", errors="coerce", utc=True))
     return out
+
+
+def _full_year(year: pd.Series) -> pd.Series:
+    """Years as written, in four digits: a two-digit year is 2000-2029 for 00-29 and 1969-1999 for
+    69-99, where Excel (which reads 00-29 as 20xx) and strptime's ``%y`` (00-68 as 20xx) agree; for
+    30-68, which one reads as 19xx and the other as 20xx, missing (the value is left unread)."""
+    short = year.str.len() == 2
+    if not short.fillna(False).any():
+        return year
+    n = pd.to_numeric(year.where(short), errors="coerce").astype("Int64")
+    full = pd.Series(pd.NA, index=year.index, dtype="Int64")
+    full[n <= 29] = n + 2000
+    full[n >= 69] = n + 1900
+    return year.where(~short, full.astype("string"))
 
 
 def _note_convention(parts: pd.DataFrame, text: pd.Series, column: str, rules: DateRules) -> None:

@@ -33,6 +33,14 @@ FORMS = [
     ("15. 3. 2024. u 18.30 h", "2024-03-15 18:30:00"),
     ("15.03.2024 um 18:30 Uhr", "2024-03-15 18:30:00"),
     ("15.3.2024, 18:30:05", "2024-03-15 18:30:05"),
+    # Two-digit years, as spreadsheets save dates ("6/11/13", German "24.06.12"): 00-29 and 69-99,
+    # where Excel and strptime's %y agree; 30-68, where they do not, left unread. With "-" the short
+    # form is ISO's year-first 12-06-24, never read as a day-first date.
+    ("24.06.12.", "2012-06-24 00:00:00"),
+    ("24/06/12 5:35", "2012-06-24 05:35:00"),
+    ("24/06/99", "1999-06-24 00:00:00"),
+    ("24/06/45", None),
+    ("24-06-12", None),
     ("-1", None),  # a sentinel, not 1969
     ("0001-01-01", None),  # out of range
     ("32/13/2016 25:61", None),
@@ -173,6 +181,7 @@ def test_the_deciding_values_of_parts_decide_as_all_their_values(parts: list[lis
         ("10-05-2024 20.01", "%d-%m-%Y %H.%M", "2024-05-10 20:01"),
         ("10/05/2024", "%d/%m/%Y", "2024-05-10 00:00"),
         ("3/4/2024, 18:30:05", "%d/%m/%Y, %H:%M:%S", "2024-04-03 18:30:05"),
+        ("11/5/16 2:55", "%d/%m/%y %H:%M", "2016-05-11 02:55"),
     ],
 )
 def test_the_format_offered_reads_the_values_it_is_shown_for(value: str, fmt: str, day_first: str) -> None:
@@ -340,3 +349,56 @@ def test_score_measures_ages_to_the_dotted_as_of_day_first(accounts_dir: Path, s
     assert code == 2
     assert "Invalid value for '--as-of': '10/05/2024' reads both 2024-05-10 (day first) and 2024-10-05 (month first)" in said
     assert not (tmp_path / "ambiguous.csv").exists()
+
+
+# ----------------------------------------------------------------------------- two-digit years
+
+EXAMPLE_POSTS = Path(__file__).parents[1] / "datasets" / "examples" / "posts" / "ira_texit_calls.csv"
+
+
+def test_a_short_year_column_is_read_by_the_order_rule_not_dropped_row_by_row(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The last 10 real IRA posts of the shipped example, as a US spreadsheet saves them ('11/5/16 2:55').
+    Until session 13 a two-digit year was no date: 10 records rejected as 'unreadable time', exit 3,
+    and the day/month question never asked. Now the column stops once as ambiguous, and
+    --monthfirst reads it as the four-digit file is read."""
+    monkeypatch.chdir(tmp_path)
+    rows = pd.read_csv(EXAMPLE_POSTS, dtype=str).tail(10)
+    flat = pd.DataFrame({"author_screen_name": rows["author"], "text": rows["content"]})
+    flat.assign(created_at=rows["publish_date"].str.replace("/2016 ", "/16 ", regex=False)).to_csv("short.csv", index=False)
+    flat.assign(created_at=rows["publish_date"]).to_csv("full.csv", index=False)
+    runner = CliRunner()
+    stopped = runner.invoke(cli, ["posts", "short.csv", "-o", "s.csv", "--no-account-model"])
+    assert stopped.exit_code == 2
+    assert stopped.output.splitlines()[-1] == (
+        "error: short.csv, field 'created_at': dates such as '11/5/16 2:55' read both day-first (day 11, month 5) and "
+        "month-first (month 11, day 5), and no value in the file settles which: give --dayfirst, --monthfirst or "
+        "--date-format (e.g. --date-format '%d/%m/%y %H:%M' reads them day-first)"
+    )
+    assert not Path("s.csv").exists() and not Path("s.rejects.csv").exists()
+    assert runner.invoke(cli, ["posts", "short.csv", "-o", "s.csv", "--no-account-model", "--monthfirst"]).exit_code == 0
+    assert runner.invoke(cli, ["posts", "full.csv", "-o", "f.csv", "--no-account-model", "--monthfirst"]).exit_code == 0
+    short = pd.read_csv("s.csv", dtype=str)["created_at"].tolist()
+    assert short == pd.read_csv("f.csv", dtype=str)["created_at"].tolist()
+    assert short == [
+        "2016-11-05 02:55:00+00:00", "2016-11-05 02:56:00+00:00", "2016-11-05 02:57:00+00:00", "2016-11-05 02:59:00+00:00",
+        "2016-11-05 03:00:00+00:00", "2016-11-05 03:01:00+00:00", "2016-11-05 03:04:00+00:00", "2016-11-05 16:41:00+00:00",
+        "2016-11-05 16:44:00+00:00", "2016-11-05 19:18:00+00:00",
+    ]
+
+
+def test_an_account_list_with_short_years_is_settled_per_column_by_a_value_only_one_order_allows(accounts_dir: Path, tmp_path: Path) -> None:
+    # The three real cresci-2017 rows, their dates as Excel's US locale shows them ('6/11/13 11:20').
+    real = read_accounts(accounts_dir / "cresci2017_genuine.csv").accounts
+    rows = pd.read_csv(accounts_dir / "cresci2017_genuine.csv", dtype=str)[["id", "screen_name", "followers_count"]]
+    rows["created_at"] = real["created_at"].dt.strftime("%-m/%-d/%y %H:%M").tolist()
+    assert rows["created_at"].tolist() == ["6/11/13 11:20", "5/13/14 10:37", "9/5/13 20:52"]
+    rows.to_csv(tmp_path / "short.csv", index=False)
+    got = read_accounts(tmp_path / "short.csv", as_of="2016-01-01")
+    assert got.rejects.rows == []  # '5/13/14' settles month-first: the dates of the Twitter-format file
+    assert got.accounts["created_at"].tolist() == real["created_at"].dt.floor("min").tolist()
+    # Their crawl times read both ways, every one ('5/2/15'): that column stops, whatever the other says.
+    rows["crawled_at"] = real["collected_at"].dt.strftime("%-m/%-d/%y %H:%M").tolist()
+    rows.to_csv(tmp_path / "short.csv", index=False)
+    with pytest.raises(AmbiguousDatesError) as err:
+        read_accounts(tmp_path / "short.csv")
+    assert str(err.value).startswith(f"{tmp_path / 'short.csv'}, field 'crawled_at': dates such as '5/2/15 06:41' read both day-first")
