@@ -112,6 +112,13 @@ CANDIDATES = ["lexicon+cues", "lexicon+cues+transfer", UNITS_SET]
 PER_LANGUAGE_SET = "lexicon+cues+per-language"
 FEATURE_SETS[PER_LANGUAGE_SET] = {"lexicon": True, "cues": True, "exclusions": True, "per_language": True}
 CANDIDATES = CANDIDATES + [PER_LANGUAGE_SET]
+# Session 13 (written 07:04 UTC, before the one run; notes of h81): ONE new candidate, session 5's set (with the exclusion
+# columns, bounded) with a bag of word clusters learnt WITHOUT labels from the unlabelled posts (call_model.CallFeaturiser
+# clusters, detector/posts/word_clusters.py, detector/data/word-clusters.npz built by bench/word_clusters.py): words used
+# alike share a cluster, so a weight learnt for one word applies to its synonyms and inflections. Session 12's four stay.
+CLUSTERS_SET = "lexicon+cues+clusters"
+FEATURE_SETS[CLUSTERS_SET] = {"lexicon": True, "cues": True, "exclusions": True, "clusters": True}
+CANDIDATES = CANDIDATES + [CLUSTERS_SET]
 # Not a candidate: the blends' structure model alone (its inner out-of-fold values are combined with NGRAM_PART's).
 COMPONENTS: dict[str, dict[str, Any]] = {STRUCTURE_PART: {"lexicon": True, "cues": True, "transfer": True, "units": True, "ngrams": False}}
 # Languages left out one at a time (their posts and every group that holds one of them), trained on the rest.
@@ -452,6 +459,12 @@ def main(argv: list[str] | None = None) -> int:
     kos = np.asarray(Texts(norm).search(KOSOVO_ADDITIONS), dtype=bool)
     res["data"]["kosovo_additions"] = {lg: {"posts": int(kos[m].sum()), "calls": int(kos[m & (y == 1)].sum())}
                                        for lg in ("Albanian", "Serbian Cyrillic", "Serbian/Bosnian/Croatian Latin", "English") if (m := lang == lg).any()}  # fmt: skip
+    if any(FEATURE_SETS[fs].get("clusters") for fs in CANDIDATES):
+        # Session 13, reporting only: the word-cluster table the candidate reads.
+        from detector.posts import word_clusters
+
+        wct = word_clusters.load()
+        res["data"]["word_clusters"] = {"words": int(len(wct.words)), "sizes": list(wct.sizes), "sha256": word_clusters.file_sha256()}
     log.info("%d posts, %d calls, %d groups; gate keeps %d of %d calls", len(d), y.sum(), len(np.unique(g)), res["gate"]["calls_in_gate"], y.sum())
 
     if args.from_json:
@@ -491,6 +504,9 @@ def main(argv: list[str] | None = None) -> int:
             card["choice"]["fit"] += (f"; every 0/1 column but the exclusions also copied into a block of the post's language group "
                                       f"({', '.join(cm.LANGUAGE_BLOCKS)}), each with a constant column: a cue's weight in a language is the "
                                       "shared weight plus the language's own deviation (session 12)")  # fmt: skip
+        if FEATURE_SETS[fit["features"]].get("clusters"):
+            card["choice"]["fit"] += ("; a bag of word clusters learnt without labels from the unlabelled posts (detector/data/word-clusters.npz, "
+                                      "two granularities) after every other column (session 13)")  # fmt: skip
         if fit["features"] == TWO_PART:
             card["choice"]["fit"] = (f"two parts (call_model.fit_two_part), both at C={fit['C']:g}: the cue columns first; then the n-grams "
                                      "with the structure part's decision value (cross-fitted over 3 grouped folds) as a fixed offset")  # fmt: skip
@@ -795,6 +811,31 @@ SESSION12_DESIGN = [
     "its own, and the comparison is the threshold rule alone.",
 ]
 
+# Session 13's design (h81; written before the run, fixed at 07:04 UTC).
+SESSION13_DESIGN = [
+    "Session 13: one more candidate, session 5's set (with the exclusion columns, bounded as in session 11) with a **bag of word "
+    "clusters learnt without labels** (\"lexicon+cues+clusters\"; `detector.posts.call_model.CallFeaturiser(clusters=True)`, "
+    "`detector/posts/word_clusters.py`). Every other candidate learns the weight of a word only from the labelled posts (63 "
+    "Albanian calls), so a call written with a synonym, another inflection or a place the labels never showed gets no n-gram "
+    "weight. Words used in the same contexts are grouped from the ~240,000 unlabelled posts the n-grams' idf is learnt from "
+    "(every post of the three balkan-posts files and the same seeded 100,000 IRA tweets), and the model reads, for each post, "
+    "how often each group occurs in it, so that a weight learnt for one word applies to every word of its group (Brown-cluster "
+    "features, Turian, Ratinov and Bengio 2010, \"Word representations: a simple and general method for semi-supervised "
+    "learning\"). How, every setting fixed before any labelled post was scored: the word tokens of the normalised texts (both "
+    "scripts and diacritics folded; URLs and user names are placeholders), each distinct text once; the words in at least 5 "
+    "distinct texts by at least 3 authors; their co-occurrences within 5 tokens; positive PMI with the context distribution "
+    "raised to 0.75, a truncated SVD of 100 dimensions scaled by the square root of the singular values (Levy, Goldberg and "
+    "Dagan 2015); k-means of the unit-length word vectors into 64 and into 1,024 clusters (the 6- and 10-bit prefixes of "
+    "Brown clusters that Ratinov and Roth 2009 use). A post's block, after every other column: per granularity, its clusters' "
+    "counts over the first 600 characters, sqrt(tf) times the cluster's idf, unit length, each granularity times 1/sqrt(2), so "
+    "that the block weighs like the n-gram block; the n-grams stay (Turian et al. add cluster features to the word features). "
+    "The representations read no label, so they are learnt once on all unlabelled text, and the labelled posts' own texts are "
+    "among it (the dev set and `labels.csv` are drawn from these files), as for the idf: no label leaks, the texts do. What "
+    "ships is `detector/data/word-clusters.npz` (built by `bench/word_clusters.py`; words, cluster ids and the clusters' idf, "
+    "never a text); a model that reads it records its content's SHA-256 in its card. Session 12's four candidates are "
+    "unchanged, so that the comparison is this candidate alone (and the folds' choices).",
+]
+
 # Written after the run (h61): its times and what was read after it.
 SESSION11_DISCLOSURE: list[str] = [
     "What was seen before deciding (session 11, disclosed): the design was fixed in writing at 01:25 UTC (notes of h61), "
@@ -905,7 +946,7 @@ def markdown(res: dict) -> str:
             "total weight: the labelled sample was drawn in strata, so a language's share of calls in it (22% of the English "
             "posts, 1% of the Albanian ones) is not evidence. The outer predictions are never "
             f"seen by any choice. Average precision of the outer scores: {n['average_precision']:.3f}.", "",
-            *SESSION10_DESIGN, "", *SESSION11_DESIGN, "", *SESSION12_DESIGN, "",
+            *SESSION10_DESIGN, "", *SESSION11_DESIGN, "", *SESSION12_DESIGN, "", *SESSION13_DESIGN, "",
             "What was seen before deciding (session 5, disclosed): the language-balanced weights were fixed after an exploratory "
             "run on these same outer folds with C and the feature set fixed, where they moved Albanian recall from 0.39 to 0.60 "
             "(precision 0.79 to 0.61) at the best-F1 threshold; the same run showed the language-independent cues not helping "

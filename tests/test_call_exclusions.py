@@ -87,10 +87,10 @@ def test_a_model_with_exclusions_saves_and_loads(tmp_path: Path) -> None:
     np.testing.assert_allclose(m.decision(normalize_series(texts)), cm.CallModel(f, coef, 0.1, (1.0, 0.0), 0.5, 0.001).decision(normalize_series(texts)))
 
 
-def test_the_evaluation_offers_four_candidates_all_with_exclusions(calls_eval) -> None:  # type: ignore[no-untyped-def]
+def test_the_evaluation_offers_five_candidates_all_with_exclusions(calls_eval) -> None:  # type: ignore[no-untyped-def]
     ce = calls_eval
-    # Session 10's three, and session 12's per-language set.
-    assert ce.CANDIDATES == ["lexicon+cues", "lexicon+cues+transfer", "lexicon+cues+units", "lexicon+cues+per-language"]
+    # Session 10's three, session 12's per-language set and session 13's word clusters.
+    assert ce.CANDIDATES == ["lexicon+cues", "lexicon+cues+transfer", "lexicon+cues+units", "lexicon+cues+per-language", "lexicon+cues+clusters"]
     for name in ce.CANDIDATES:
         assert ce.FEATURE_SETS[name].get("exclusions") is True
     assert cm.CallFeaturiser(**ce.FEATURE_SETS["lexicon+cues+units"]).units
@@ -98,7 +98,7 @@ def test_the_evaluation_offers_four_candidates_all_with_exclusions(calls_eval) -
     # Every candidate's fit bounds its exclusion columns, the last columns of its matrix.
     for name in ce.CANDIDATES:
         f = cm.CallFeaturiser(**ce.FEATURE_SETS[name])
-        end = f._n_out() - f._n_language()  # the language blocks (session 12) come after them
+        end = f._n_out() - f._n_language() - f._n_clusters()  # the language blocks (session 12) and the clusters (13) come after them
         assert ce.nonpositive_columns(name).tolist() == list(range(end - len(cc.EXCLUSION_COLUMNS), end))
 
 

@@ -42,7 +42,9 @@ seconds and load in a fraction of a second:
    augmentation, Daumé III 2007). The languages write calls differently (an event word in most
    English and Serbian calls, a clock time in most Albanian ones), and one shared weight per cue is
    a compromise none of them asked for. A post of another or unknown language reads the shared
-   columns only.
+   columns only. With ``clusters=True`` (session 13), a bag of word clusters learnt from unlabelled
+   posts (:mod:`detector.posts.word_clusters`) is appended after every other column: words used alike
+   share a cluster, so a weight learnt for one word of a call applies to its synonyms and inflections.
 3. **Linear model**: L2 logistic regression on those features, its decision value mapped to a
    probability by Platt scaling fitted on out-of-fold decision values (grouped by source and
    author), and a threshold on that probability chosen on the same out-of-fold values. Since
@@ -59,6 +61,7 @@ It never reads post files and never labels data.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import time
@@ -73,7 +76,7 @@ import pyarrow.compute as pc
 import scipy.sparse as sp
 
 from detector.errors import ModelError
-from detector.posts import call_cues
+from detector.posts import call_cues, word_clusters
 from detector.posts import extract as extract_mod
 from detector.posts import ngrams as ngrams_mod
 from detector.posts.call_cues import EXCLUSION_COLUMNS, TRANSFER_COLUMNS, UNIT_COLUMNS
@@ -210,6 +213,10 @@ class CallFeaturiser:
         (:data:`LANGUAGE_BLOCKS`), after all other columns, each block with a constant column
         (session 12): the language given to :meth:`transform` fills its block, the other blocks are 0;
         a post without a known language reads the shared columns only. Needs ``cues``.
+    clusters : bool
+        Append a bag of word clusters (session 13: :meth:`detector.posts.word_clusters.WordClusters.matrix`,
+        unit length, two granularities), after every other column. The table is ``clusters_`` when set, else the
+        shipped one (:func:`detector.posts.word_clusters.load`).
     max_chars : int
         Only the first ``max_chars`` characters of each normalised text are read.
     normalised : bool
@@ -241,6 +248,7 @@ class CallFeaturiser:
         units: bool = False,
         exclusions: bool = False,
         per_language: bool = False,
+        clusters: bool = False,
     ) -> None:
         self.n_features = n_features
         self.char_ngram = char_ngram
@@ -259,6 +267,7 @@ class CallFeaturiser:
         self.units = units
         self.exclusions = exclusions
         self.per_language = per_language
+        self.clusters = clusters
 
     def fit(self, X: Any, y: Any = None) -> Self:
         """Learn the n-grams' inverse document frequencies from the texts ``X`` (``y`` is ignored)."""
@@ -276,7 +285,9 @@ class CallFeaturiser:
             raise ValueError("per_language=True needs cues")
         if not self.ngrams and not (self.lexicon or self.grammar or self.patterns):
             raise ValueError("ngrams=False needs some cue columns")
-        counts = self._ngrams(self._norm(X))
+        if self.clusters:
+            self._cluster_table()
+        counts = self._ngrams(self._norm(X))[0]
         df = np.bincount(counts.indices, minlength=self.n_features)
         self.idf_ = (np.log((counts.shape[0] + 1) / (df + 1)) + 1).astype(np.float32)
         self.n_features_out_ = self._n_out()
@@ -297,12 +308,23 @@ class CallFeaturiser:
         """Columns of the language blocks (each: the copied cue columns and a constant), 0 without ``per_language``."""
         return len(LANGUAGE_BLOCKS) * (self._n_shared_cues() + 1) if self.per_language else 0
 
+    def _cluster_table(self) -> word_clusters.WordClusters:
+        """The word -> cluster table of ``clusters=True``: ``clusters_``, set to the shipped one on first use."""
+        if getattr(self, "clusters_", None) is None:
+            self.clusters_ = word_clusters.load()
+        return self.clusters_
+
+    def _n_clusters(self) -> int:
+        """Columns of the word-cluster block, 0 without ``clusters``."""
+        return self._cluster_table().n_columns if self.clusters else 0
+
     def _n_out(self) -> int:
         return (
             (self.n_features if self.ngrams else 0)
             + self._n_shared_cues()
             + (len(EXCLUSION_COLUMNS) if self.exclusions else 0)
             + self._n_language()
+            + self._n_clusters()
         )
 
     def _norm(self, X: Any) -> pd.Series:
@@ -312,14 +334,16 @@ class CallFeaturiser:
         # which bounds the cost of one post.
         return norm.str.slice(0, self.max_chars)
 
-    def _ngrams(self, norm: pd.Series) -> sp.csr_matrix:
+    def _ngrams(self, norm: pd.Series, toks: tuple[list[str], np.ndarray] | None = None) -> tuple[sp.csr_matrix, tuple[list[str], np.ndarray] | None]:
+        """The hashed n-gram counts, and the word tokens when they were needed (``toks``: given, to be reused)."""
         docs = norm.astype(str).tolist()
         X = _char_wb_grams(docs, (int(self.char_ngram[0]), int(self.char_ngram[1])), self.n_features)
         if self.word_ngram[1] > 0:
+            toks = ngrams_mod.tokens(docs) if toks is None else toks
             # sklearn's HashingVectorizer(analyzer="word", token_pattern=r"(?u)\b\w+\b", norm="l2", alternate_sign=False), bit for bit
-            words = ngrams_mod.l2_rows(ngrams_mod.word_counts(docs, (int(self.word_ngram[0]), int(self.word_ngram[1])), self.n_features))
+            words = ngrams_mod.l2_rows(ngrams_mod.word_counts(docs, (int(self.word_ngram[0]), int(self.word_ngram[1])), self.n_features, toks))
             X = (X + words) * np.float32(0.7071)
-        return X.tocsr()
+        return X.tocsr(), toks
 
     def _not_fitted(self) -> Exception:
         return ValueError(f"This {type(self).__name__} instance is not fitted yet: call fit first")
@@ -335,8 +359,9 @@ class CallFeaturiser:
             raise self._not_fitted()
         norm = self._norm(X)
         blocks = []
+        toks = None
         if self.ngrams:
-            grams = self._ngrams(norm)
+            grams, toks = self._ngrams(norm)
             grams.data = np.sqrt(grams.data)
             blocks.append(ngrams_mod.l2_rows(sp.csr_matrix(grams @ sp.diags(self.idf_), dtype=np.float32)))
         # One searchable copy of the texts for every cue column (RE2 through Arrow).
@@ -385,6 +410,9 @@ class CallFeaturiser:
             else:
                 dense = dense * np.float32(self.extra_weight)
             blocks.append(sp.csr_matrix(dense.astype(np.float32)))
+        if self.clusters:
+            # The word tokens of the n-grams, read once (the clusters' words are the word n-grams' tokens).
+            blocks.append(self._cluster_table().matrix(norm.astype(str).tolist(), toks))
         return sp.hstack(blocks, format="csr", dtype=np.float32)
 
 
@@ -769,7 +797,7 @@ def exclusion_columns(features: CallFeaturiser) -> np.ndarray:
     """Indices of the exclusion columns (:data:`~detector.posts.call_cues.EXCLUSION_COLUMNS`) in ``features``' output (empty without them)."""
     if not features.exclusions:
         return np.zeros(0, dtype=np.int64)
-    end = features._n_out() - features._n_language()
+    end = features._n_out() - features._n_language() - features._n_clusters()
     return np.arange(end - len(EXCLUSION_COLUMNS), end, dtype=np.int64)
 
 
@@ -972,7 +1000,7 @@ def save_model(model: CallModel, path: str | Path | None = None) -> Path:
             "lexicon": f.lexicon, "grammar": f.grammar, "patterns": f.patterns, "cues": f.cues,
             "extra_weight": f.extra_weight, "cue_weight": f.cue_weight, "max_chars": f.max_chars,
             "ngrams": f.ngrams, "transfer": f.transfer, "transfer_weight": f.transfer_weight, "units": f.units,
-            "exclusions": f.exclusions, "per_language": f.per_language,
+            "exclusions": f.exclusions, "per_language": f.per_language, "clusters": f.clusters,
         },
         "platt": list(model.platt),
         "threshold": model.threshold,
@@ -980,6 +1008,9 @@ def save_model(model: CallModel, path: str | Path | None = None) -> Path:
         "base_rate": model.base_rate,
         "gate": GATE,
     }  # fmt: skip
+    if f.clusters:
+        # The table the weights were learnt with: load_model refuses another.
+        card["word_clusters"] = {"file": word_clusters.default_path().name, "sha256": _table_sha256(f._cluster_table())}
     card_path(path).write_text(json.dumps(card, indent=2, ensure_ascii=False, default=str) + "\n", encoding="utf-8")
     return path
 
@@ -1031,7 +1062,11 @@ def load_model(path: str | Path | None = None) -> CallModel:
         exclusions=bool(fs.get("exclusions", False)),
         # Models saved before the per-language blocks (session 12) have no "per_language".
         per_language=bool(fs.get("per_language", False)),
+        # Models saved before the word clusters (session 13) have no "clusters".
+        clusters=bool(fs.get("clusters", False)),
     )  # fmt: skip
+    if features.clusters:
+        features.clusters_ = _model_clusters(p, card)
     features.idf_ = idf
     features.n_features_out_ = features._n_out()
     if idf.shape[0] != features.n_features:
@@ -1044,6 +1079,25 @@ def load_model(path: str | Path | None = None) -> CallModel:
     _CACHE[key] = model
     log.debug("loaded call model %s in %.3f s", p, time.perf_counter() - t0)
     return model
+
+
+def _table_sha256(table: word_clusters.WordClusters) -> str:
+    """SHA-256 of a word-cluster table's content (words, ids, sizes, idf), whatever file it came from."""
+    h = hashlib.sha256("\n".join(map(str, table.words)).encode("utf-8"))
+    for a in (table.ids.astype(np.int64), np.asarray(table.sizes, dtype=np.int64), *[x.astype(np.float32) for x in table.idf]):
+        h.update(np.ascontiguousarray(a).tobytes())
+    return h.hexdigest()
+
+
+def _model_clusters(path: Path, card: dict[str, Any]) -> word_clusters.WordClusters:
+    """The word-cluster table of a model that reads clusters: the file of the card's name beside the model, else the shipped one;
+    its content must be the one the model was trained with (the card's ``sha256``)."""
+    info = card.get("word_clusters") or {}
+    beside = path.with_name(str(info.get("file", word_clusters.default_path().name)))
+    table = word_clusters.load(beside if beside.exists() else None)
+    if info.get("sha256") != _table_sha256(table):
+        raise ModelError(f"call model {path} was trained with other word clusters than {beside if beside.exists() else word_clusters.default_path()}")
+    return table
 
 
 CALL_COLUMNS = ["is_call", "call_score", "event", "when", "when_ts", "when_zone", "when_status", "where", "call_reasons"]

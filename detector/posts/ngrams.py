@@ -23,7 +23,7 @@ import scipy.sparse as sp
 _C1, _C2 = np.uint32(0xCC9E2D51), np.uint32(0x1B873593)
 _TAIL_MASK = np.array([0, 0xFF, 0xFFFF, 0xFFFFFF], dtype=np.uint32)
 # sklearn's default token pattern for words, with Python's (Unicode) \w.
-_TOKEN = re.compile(r"(?u)\b\w+\b")
+TOKEN = re.compile(r"(?u)\b\w+\b")
 
 
 def _rotl(x: np.ndarray, r: int) -> np.ndarray:
@@ -118,19 +118,25 @@ def char_wb_counts(words: list[str], ngram_range: tuple[int, int], n_features: i
     return _counts(r, data, off[cs], off[cs + cl], len(words), n_features)
 
 
-def word_counts(docs: list[str], ngram_range: tuple[int, int], n_features: int) -> sp.csr_matrix:
+def tokens(docs: list[str]) -> tuple[list[str], np.ndarray]:
+    """The word tokens (:data:`TOKEN`) of all texts in one flat list, and how many each text has."""
+    toks = [TOKEN.findall(d) for d in docs]
+    ntok = np.fromiter(map(len, toks), dtype=np.int64, count=len(toks))
+    return list(itertools.chain.from_iterable(toks)), ntok
+
+
+def word_counts(docs: list[str], ngram_range: tuple[int, int], n_features: int, toks: tuple[list[str], np.ndarray] | None = None) -> sp.csr_matrix:
     """Counts (one row per text, float32) of ``HashingVectorizer(analyzer="word", token_pattern=r"(?u)\\b\\w+\\b", lowercase=False, norm=None, alternate_sign=False)``.
 
-    An n-gram of words is the words joined by one space.
+    An n-gram of words is the words joined by one space. ``toks``: :func:`tokens` of ``docs``, when the caller has them.
     """
     lo, hi = ngram_range
-    toks = [_TOKEN.findall(d) for d in docs]
-    ntok = np.fromiter(map(len, toks), dtype=np.int64, count=len(toks))
+    flat, ntok = tokens(docs) if toks is None else toks
     n_all = int(ntok.sum())
     if n_all == 0:
         return sp.csr_matrix((len(docs), n_features), dtype=np.float32)
     # All tokens joined by one space (a token holds none): an n-gram of words is one span of it.
-    joined = " ".join(itertools.chain.from_iterable(toks))
+    joined = " ".join(flat)
     data, off = utf8(joined)
     spaces = np.flatnonzero(np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32) == 32)
     tstart = np.r_[0, spaces + 1]
