@@ -219,14 +219,16 @@ def learn(
     toks = [ngrams_mod.TOKEN.findall(t) for t in norm]
     words = vocabulary(toks, text_id, auth.to_numpy(dtype=object), min_texts, min_authors)
     index = pd.Index(words.astype(object))
+    log.info("word clusters: %d posts, %d distinct texts, vocabulary %d (%.0f s)", len(norm), len(distinct), len(words), time.perf_counter() - t0)
     first = np.unique(text_id, return_index=True)[1]
-    # Each distinct text once: a copy is no new evidence of how words are used.
-    docs_ids = []
-    for i in first:
-        j = index.get_indexer(pd.Index(toks[i], dtype=object)) if toks[i] else np.zeros(0, dtype=np.int64)
-        docs_ids.append(j[j >= 0].astype(np.int64))
+    # Each distinct text once: a copy is no new evidence of how words are used. One lookup of all their tokens at once.
+    ntok = np.fromiter((len(toks[i]) for i in first), dtype=np.int64, count=len(first))
+    flat = pd.Index([t for i in first for t in toks[i]], dtype=object)
+    j = index.get_indexer(flat) if len(flat) else np.zeros(0, dtype=np.int64)
+    docs_ids = [a[a >= 0].astype(np.int64) for a in np.split(j, np.cumsum(ntok)[:-1])]
     M = cooccurrence(docs_ids, len(words))
     P = ppmi(M)
+    log.info("word clusters: %d co-occurring pairs, %d positive PMI (%.0f s)", M.nnz, P.nnz, time.perf_counter() - t0)
     # A word that never shares a window with another has no vector: it leaves the table.
     used = np.diff(P.indptr) > 0
     U, S, _ = randomized_svd(P, dimensions, random_state=SEED)
@@ -240,6 +242,7 @@ def learn(
     ids = np.zeros((len(kept), len(granularities)), dtype=np.int64)
     for lv, k in enumerate(granularities):
         ids[:, lv] = KMeans(n_clusters=k, n_init=KMEANS_INIT, random_state=SEED).fit(vec).labels_
+        log.info("word clusters: k-means of %d words into %d (%.0f s)", len(kept), k, time.perf_counter() - t0)
     # Each cluster's idf over the distinct texts, as the n-grams' idf.
     idf = []
     n = len(docs_ids)
