@@ -157,11 +157,13 @@ def test_shipped_model_loads_fast_and_has_its_card() -> None:
     # threshold 0.409. Session 11: the same setting again (2 of 5 outer folds; a tie with the language-independent cues at
     # C=16, broken by the order of the votes), with the exclusion weights bounded at 0: threshold 0.3355. Session 12: the same
     # choices and the same model bit for bit (the new per-language candidate was chosen by no outer fold); then (h75) the
-    # threshold by the best mean of the per-language F1s: the same weights, threshold 0.2949.
+    # threshold by the best mean of the per-language F1s: the same weights, threshold 0.2949. Session 13: the same choices
+    # and the same model bit for bit (the new word-cluster candidate was chosen by no outer fold).
     assert m.rules == {} and card["rules"] == {}
     assert "at most 0" in card["choice"]["fit"]
     assert m.threshold == 0.2949 and m.features.units is False and m.features.transfer is False and m.features.exclusions is True
     assert m.features.per_language is False and card["features"]["per_language"] is False
+    assert m.features.clusters is False and card["features"]["clusters"] is False and "word_clusters" not in card
     assert card["choice"]["C"] == 16.0 and card["choice"]["features"] == "lexicon+cues"
     assert card["training_data"]["calls"] >= 150
     assert 0 < m.base_rate < 0.05

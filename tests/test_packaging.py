@@ -22,6 +22,7 @@ DATA = {
     "detector/data/account-model.card.json",
     "detector/data/call-model.npz",
     "detector/data/call-model.card.json",
+    "detector/data/word-clusters.npz",
     "detector/ops/templates/report.html.j2",
 }
 
