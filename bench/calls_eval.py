@@ -850,7 +850,7 @@ SESSION13_DISCLOSURE: list[str] = [
     "the Serbian word for protest shares its cluster with the words of the student site's announcements, the Albanian "
     "\"come\" with words of festivals and evenings out); nothing was changed after it. The code was tested on synthetic text, "
     "and its paths were run once on 1,500 labelled posts with shuffled labels (figures not printed). The run (07:35-07:53 UTC, "
-    "`--save`, at commit b41ab92 of h81's branch, under the shared CPU lock, other helpers' tests beside it; this section "
+    "`--save`, at commit b41ab92 of h81's branch, 0e1ec1f on main after rebasing, under the shared CPU lock, other helpers' tests beside it; this section "
     "rendered afterwards with `--write --from-json`) printed each outer fold's choice with every candidate's inner score and "
     "the fixed-split and hold-out figures while it ran, and they were read then. After it ended, its outer errors were "
     "compared with session 12's by post id, and, for the paragraph below only (declared in writing before the run ended; "
