@@ -5,7 +5,7 @@ reads Twitter's ``Tue Jun 11 11:20:35 +0000 2013``, ISO 8601, Unix seconds and m
 the local forms ``DD.MM.YYYY.`` (the trailing dot too), ``DD.MM.YYYY HH:MM``, ``15.3.2024 u 18h``,
 ``15. 3. 2024.``, ``DD/MM/YYYY``, ``DD-MM-YYYY HH.MM`` and their month-first twins; with ``/`` or ``.``
 also a two-digit year (``6/11/13``, ``24.06.12``) where Excel and ``strptime`` agree on its century
-(00-29 is 20xx, 69-99 is 19xx; 30-68 is left unread).
+(00-29 is 20xx, 69-99 is 19xx; 30-68 is left unread), and a 12-hour clock after them (``2:55 PM``).
 
 Day-first or month-first is decided per file and column, from the values that only one reading
 allows (``24/06/2012`` is day-first, ``06/24/2012`` month-first). The dotted form ``10.05.2024`` is
@@ -44,13 +44,15 @@ FIRST_YEAR, LAST_YEAR = 1970, 2200
 # a space or after the word for "at" ("u 18h" Serbian/Croatian/Bosnian, "um" German, "në" Albanian,
 # "kl." Scandinavian).
 _HOUR_UNIT = r"(?i:h|uhr|č|sati|časova)\.?"
+# A 12-hour clock, as US spreadsheets save times ("11/5/2016 2:55 PM"): 12 AM is midnight, 12 PM noon.
+_AM_PM = r"(?P<p>(?i:[ap])\.?\s?(?i:m)\.?)"
 _LOCAL_START = r"\d{1,2}[./-]"
 # The year is written in full, or (with "/" or ".": "6/11/13", "01.02.24") in two digits; "24-05-10"
 # is ISO's short year-first form, not a day-first date, so a two-digit year after "-" is no local form.
 _LOCAL = re.compile(
     r"^(?P<a>\d{1,2})(?P<sep>[./-]) ?(?P<b>\d{1,2})(?P=sep) ?(?P<y>\d{4}|(?<![-\d])\d{2}(?!\d))\.?"
     r"(?:(?:[ T,]+|,?\s+(?i:u|um|në orën|në|ne|kl\.?|at)\s+)"
-    rf"(?P<H>\d{{1,2}})(?:[:.](?P<M>\d{{2}})(?:[:.](?P<S>\d{{2}}))?(?:\s*{_HOUR_UNIT})?|\s*{_HOUR_UNIT}))?$"
+    rf"(?P<H>\d{{1,2}})(?:[:.](?P<M>\d{{2}})(?:[:.](?P<S>\d{{2}}))?(?:\s*{_HOUR_UNIT}|\s*{_AM_PM})?|\s*{_HOUR_UNIT}))?$"
 )
 # Unix seconds or milliseconds; a Java long literal keeps its "L" (cresci-2017 writes "1183552203000L").
 _UNIX = re.compile(r"^\d{9,13}(?:\.\d+|L)?$")
@@ -464,7 +466,7 @@ def example_format(value: object, order: str) -> str:
     if m is None:
         return "%d.%m.%Y"
     directives = {"a": "%d" if order == "dayfirst" else "%m", "b": "%m" if order == "dayfirst" else "%d",
-                  "y": "%Y" if len(m.group("y")) == 4 else "%y", "H": "%H", "M": "%M", "S": "%S"}
+                  "y": "%Y" if len(m.group("y")) == 4 else "%y", "H": "%I" if m.group("p") else "%H", "M": "%M", "S": "%S", "p": "%p"}
     out, at = [], 0
     for name in sorted((g for g in directives if m.group(g) is not None), key=m.start):
         out += [text[at : m.start(name)].replace("%", "%%"), directives[name]]
@@ -520,6 +522,13 @@ def parse_dates(
     todo[todo] = _iso_start(text[todo])
     if todo.any():
         parsed[todo] = _to_utc(pd.to_datetime(text[todo], format="ISO8601", errors="coerce", utc=True))
+        # A zone written as a word after the time ("2024-05-10 22:01:00 UTC", BigQuery's CSV export):
+        # pandas reads only "Z" there. Only the values left unread pay for the look.
+        named = todo & parsed.isna()
+        if named.any():
+            named[named] = text[named].str.slice(-4).str.fullmatch(r"\s(?:UTC|GMT)").fillna(False).to_numpy(dtype=bool)
+        if named.any():
+            parsed[named] = _to_utc(pd.to_datetime(text[named].str.slice(0, -4).str.rstrip() + "Z", format="ISO8601", errors="coerce", utc=True))
         # Only the end of a value can hold its zone: look there (a search of the whole is slow).
         zoned = text.str.contains(":", regex=False) & text.str.slice(-8).str.contains(_ISO_ZONE)
         naive |= (todo & ~zoned.fillna(False)).to_numpy(dtype=bool)
@@ -582,9 +591,24 @@ def _local(text: pd.Series, column: str, rules: DateRules, path: str | None, sho
     day, month = (p["a"], p["b"]) if order == "dayfirst" else (p["b"], p["a"])
     iso = (
         _full_year(p["y"]) + "-" + month.str.zfill(2) + "-" + day.str.zfill(2) + " "
-        + p["H"].fillna("0").str.zfill(2) + ":" + p["M"].fillna("00") + ":" + p["S"].fillna("00")
+        + _hours(p["H"], p["p"]).fillna("0").str.zfill(2) + ":" + p["M"].fillna("00") + ":" + p["S"].fillna("00")
     )
     out[found] = _to_utc(pd.to_datetime(iso, format="%Y-%m-%d %H:%M:%S", errors="coerce", utc=True))
+    return out
+
+
+def _hours(hour: pd.Series, am_pm: pd.Series) -> pd.Series:
+    """The hours of a 24-hour clock: ``hour`` as written, or on a 12-hour clock where ``am_pm`` says
+    so (12 AM is 0, 12 PM is 12, 1 PM is 13); an hour 0 or over 12 beside AM/PM is no time (``99``,
+    which no date parser reads)."""
+    twelve = am_pm.notna().to_numpy(dtype=bool)
+    if not twelve.any():
+        return hour
+    h = pd.to_numeric(hour[twelve], errors="coerce").astype("Int64")
+    pm = am_pm[twelve].str.lower().str.startswith("p").astype(bool).to_numpy()
+    h24 = (h % 12 + np.where(pm, 12, 0)).where((h >= 1) & (h <= 12), 99)  # 99: no hour, the value is left unread
+    out = hour.copy()
+    out[twelve] = h24.astype("string")
     return out
 
 

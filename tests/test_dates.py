@@ -182,6 +182,7 @@ def test_the_deciding_values_of_parts_decide_as_all_their_values(parts: list[lis
         ("10/05/2024", "%d/%m/%Y", "2024-05-10 00:00"),
         ("3/4/2024, 18:30:05", "%d/%m/%Y, %H:%M:%S", "2024-04-03 18:30:05"),
         ("11/5/16 2:55", "%d/%m/%y %H:%M", "2016-05-11 02:55"),
+        ("11/5/2016 2:55 PM", "%d/%m/%Y %I:%M %p", "2016-05-11 14:55"),
     ],
 )
 def test_the_format_offered_reads_the_values_it_is_shown_for(value: str, fmt: str, day_first: str) -> None:
@@ -402,3 +403,57 @@ def test_an_account_list_with_short_years_is_settled_per_column_by_a_value_only_
     with pytest.raises(AmbiguousDatesError) as err:
         read_accounts(tmp_path / "short.csv")
     assert str(err.value).startswith(f"{tmp_path / 'short.csv'}, field 'crawled_at': dates such as '5/2/15 06:41' read both day-first")
+
+
+# ----------------------------------------------------------------------------- a 12-hour clock, a zone's name after ISO
+
+# value -> the UTC time (None: unreadable), in a month-first column ('12/25/2020' settles it).
+CLOCKS = [
+    ("11/25/2016 2:55 PM", "2016-11-25 14:55:00"),
+    ("11/25/2016 2:55pm", "2016-11-25 14:55:00"),
+    ("11/25/2016 12:05 AM", "2016-11-25 00:05:00"),  # 12 AM is midnight
+    ("11/25/2016 12:05 PM", "2016-11-25 12:05:00"),  # 12 PM is noon
+    ("11/25/2016 2:55:10 a.m.", "2016-11-25 02:55:10"),
+    ("11/25/16 9:05 PM", "2016-11-25 21:05:00"),
+    ("11/25/2016 13:05 PM", None),  # no hour of a 12-hour clock
+    ("11/25/2016 0:05 AM", None),
+    ("2024-05-10 22:01:00 UTC", "2024-05-10 22:01:00"),  # BigQuery's CSV export
+    ("2024-05-10T22:01:00 GMT", "2024-05-10 22:01:00"),
+]
+
+
+@pytest.mark.parametrize(("value", "expected"), CLOCKS)
+def test_a_twelve_hour_clock_and_a_zone_named_after_iso_are_read(value: str, expected: str | None) -> None:
+    rules = DateRules()
+    got = parse_dates(pd.Series([value, "12/25/2020"]), "created_at", rules).iloc[0]
+    if expected is None:
+        assert pd.isna(got)
+    else:
+        assert got == pd.Timestamp(expected, tz="UTC")
+    assert "UTC" not in value and "GMT" not in value or rules.unzoned == {}  # a written zone is no zoneless time
+
+
+def test_posts_saved_with_a_twelve_hour_clock_or_bigquerys_utc_keep_their_times(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The 26 real IRA posts of tests/fixtures/posts/ira_calls.csv (its two broken rows left out) as a flat
+    table, their times as US Excel saves them ('10/16/2015 12:13 AM') and as BigQuery exports them
+    ('2015-10-16 00:13:00 UTC'). Until session 13 both were 'unreadable time': every post rejected."""
+    monkeypatch.chdir(tmp_path)
+    rows = pd.read_csv(Path(__file__).parent / "fixtures" / "posts" / "ira_calls.csv", dtype=str).iloc[:26]
+    times = pd.to_datetime(rows["publish_date"], format="%m/%d/%Y %H:%M")
+    flat = pd.DataFrame({"author_screen_name": rows["author"], "text": rows["content"]})
+    flat.assign(created_at=times.dt.strftime("%-m/%-d/%Y %-I:%M %p")).to_csv("excel.csv", index=False)
+    flat.assign(created_at=times.dt.strftime("%Y-%m-%d %H:%M:%S UTC")).to_csv("bigquery.csv", index=False)
+    assert pd.read_csv("excel.csv")["created_at"].tolist()[:2] == ["10/16/2015 12:13 AM", "10/16/2015 12:13 AM"]
+    runner = CliRunner()
+    for name in ("excel", "bigquery"):
+        result = runner.invoke(cli, ["posts", f"{name}.csv", "-o", f"{name}.out.csv", "--no-account-model"])
+        assert result.exit_code == 0, result.output
+        assert not Path(f"{name}.out.rejects.csv").exists()
+        got = pd.to_datetime(pd.read_csv(f"{name}.out.csv")["created_at"], utc=True)
+        assert got.tolist() == times.dt.tz_localize("UTC").tolist()
+        assert got.dt.strftime("%Y-%m-%d %H:%M").iloc[[0, 4, 11, 25]].tolist() == [
+            "2015-10-16 00:13", "2015-11-23 19:17", "2016-10-27 00:18", "2017-02-13 08:40",
+        ]
+    # Only the Excel file's times carry no zone, and only it is told so.
+    said = runner.invoke(cli, ["posts", "bigquery.csv", "-o", "b2.csv", "--no-account-model"]).output
+    assert "carry no time zone" not in said
