@@ -275,9 +275,20 @@ def engine_options(func: F) -> F:
     """``--engine local|dask`` and ``--scheduler``, shared by ``score`` and ``posts``."""
     func = click.option("--scheduler", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (default: a 2-worker LocalCluster here).")(func)
     return click.option(
-        "--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+        "--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True, is_eager=True, callback=_engine,
         help="dask: INPUT is a folder (or glob) of partition files and OUTPUT a folder of parts (see docs/dask.md).",
     )(func)
+
+
+def _engine(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    # Eager, so that it runs before any other option's callback imports numpy: the local posts job
+    # runs its message side in a second thread, which must share the main thread's malloc arena
+    # (detector.memory.one_arena).
+    if value == "local" and ctx.command.name == "posts":
+        from detector.memory import one_arena
+
+        one_arena()
+    return value
 
 
 @cli.command("score")
@@ -774,7 +785,7 @@ def posts_command(
     from detector import progress
     from detector.accounts.score import keep_rows
     from detector.errors import NothingScoredError
-    from detector.io import write_rejects, write_table
+    from detector.io import write_rejects, write_tables
     from detector.posts.calls import StageTimes, analyse_posts, stage
     from detector.posts.read import match_profiles, read_posts
 
@@ -861,20 +872,19 @@ def posts_command(
     )
     posts_out, authors = _name_platforms(result.posts, result.authors, read.posts)
     kept = keep_rows(posts_out, min_score, labels)
-    with stage(timings, "write"), progress.bar("writing", total=len(kept) + (len(result.memberships) if clusters_out else 0) + (len(authors) if accounts_out else 0), unit="rows") as bar:
-        write_table(kept, output)
-        bar.update(len(kept))
-        if clusters_out:
-            write_table(result.memberships, clusters_out)
-            bar.update(len(result.memberships))
-        if accounts_out:
-            write_table(_with_model_version(authors, result.account_scores), accounts_out)
-            bar.update(len(authors))
-        if campaigns_out:
-            write_table(result.campaigns.campaigns, campaigns_out)
+    tables = [(kept, output)]
+    if clusters_out:
+        tables.append((result.memberships, clusters_out))
+    if accounts_out:
+        tables.append((_with_model_version(authors, result.account_scores), accounts_out))
+    if campaigns_out:
+        tables.append((result.campaigns.campaigns, campaigns_out))
+    with stage(timings, "write"), progress.bar("writing", total=sum(len(df) for df, _ in tables), unit="rows") as bar:
+        write_tables(tables, bar.update)
         rejected = write_rejects(read.rejects, output)
     if timings_out:
-        _write_json(timings_out, {"seconds": {k: round(v, 3) for k, v in timings.items()}, "cpu_seconds": {k: round(v, 3) for k, v in timings.cpu.items()}})
+        _write_json(timings_out, {"seconds": {k: round(v, 3) for k, v in timings.items()}, "cpu_seconds": {k: round(v, 3) for k, v in timings.cpu.items()},
+                                  "overlapped": timings.overlapped})  # fmt: skip
     counts = result.scores["label"].value_counts()
     n_clusters = result.memberships["cluster_id"].nunique() if len(result.memberships) else 0
     click.echo(

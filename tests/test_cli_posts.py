@@ -173,9 +173,15 @@ def test_posts_output_has_text_calls_and_campaigns(tmp_path: Path) -> None:
 
     timings = json.loads((tmp_path / "t.json").read_text())
     stages = ["read", "author profiles", "normalise", "coordination", "campaigns", "language", "calls", "message features", "post scores", "authors", "write"]
-    assert list(timings) == ["seconds", "cpu_seconds"]
+    assert list(timings) == ["seconds", "cpu_seconds", "overlapped"]
     assert list(timings["seconds"]) == stages and list(timings["cpu_seconds"]) == stages
     assert all(v >= 0 for v in timings["cpu_seconds"].values()) and timings["cpu_seconds"]["calls"] > 0
+    # Coordination and campaigns ran in one thread while the message side ran in another; the span's wall
+    # time is at least each side's.
+    (span,) = timings["overlapped"]
+    assert span["threads"] == [["coordination", "campaigns"], ["language", "calls", "message features"]]
+    wall = timings["seconds"]
+    assert span["seconds"] >= max(wall["coordination"] + wall["campaigns"], wall["language"] + wall["calls"] + wall["message features"]) - 0.002
 
 
 def test_the_calls_columns(tmp_path: Path) -> None:

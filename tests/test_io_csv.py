@@ -120,3 +120,33 @@ def test_formula_cells_and_quotes_found_on_arrow_slices() -> None:
     buf = io.StringIO()
     assert dio._write_csv_arrow(dio.safe_for_spreadsheets(df), buf)
     assert buf.getvalue().splitlines() == ['"a","b"', '"\'-x","p"', '"y","q""r"', '"",""']
+
+
+def test_tables_written_side_by_side_are_the_tables_written_in_turn(tmp_path: Path) -> None:
+    """``write_tables`` (the posts job's four outputs: the first in this thread, the others in a second
+    one) writes each file as ``write_table`` does, and says the rows of each as it is done."""
+    big = pd.concat([_every_kind()] * 7, ignore_index=True)
+    tables = [(big, str(tmp_path / "a.csv")), (_every_kind(), str(tmp_path / "b.jsonl")), (big.head(3), str(tmp_path / "c.parquet"))]
+    done: list[int] = []
+    dio.write_tables(tables, done.append)
+    assert sorted(done) == [3, 6, 42]
+    for df, path in tables:
+        one = tmp_path / ("one" + Path(path).suffix)
+        write_table(df, str(one))
+        assert Path(path).read_bytes() == one.read_bytes(), path
+    assert (tmp_path / "a.csv").read_bytes() == _pandas_csv(big)
+
+
+def test_a_table_that_cannot_be_written_beside_others_is_an_error_and_the_rest_is_written(tmp_path: Path) -> None:
+    from detector.errors import InputError
+
+    (tmp_path / "folder.csv").mkdir()
+    first, last = tmp_path / "first.csv", tmp_path / "last.csv"
+    with pytest.raises(InputError, match="the output is a folder"):
+        dio.write_tables([(_every_kind(), str(first)), (_every_kind(), str(tmp_path / "folder.csv")), (_every_kind(), str(last))])
+    # The second thread stopped at the folder; the first table, written in this thread, is whole.
+    assert first.read_bytes() == _pandas_csv(_every_kind()) and not last.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["first.csv", "folder.csv"]
+    with pytest.raises(InputError, match="the output is a folder"):
+        dio.write_tables([(_every_kind(), str(tmp_path / "folder.csv")), (_every_kind(), str(last))])
+    assert last.read_bytes() == _pandas_csv(_every_kind())  # the other thread's table was still written

@@ -54,6 +54,7 @@ It never reads files and never trains anything.
 
 from __future__ import annotations
 
+import concurrent.futures
 import contextlib
 import logging
 import os
@@ -910,27 +911,33 @@ class StageTimes(dict[str, float]):
     """Wall-clock seconds per stage of the posts job, with this process's CPU seconds in ``cpu``.
 
     CPU time is what a shared, loaded machine moves least; wall time is what a user waits.
+    Stages that ran at the same time as others, each in its own thread, are listed in
+    ``overlapped``: the groups of stages of each thread, and the wall seconds of the span they shared
+    (their CPU seconds are each thread's own).
     """
 
     def __init__(self) -> None:
         super().__init__()
         self.cpu: dict[str, float] = {}
+        self.overlapped: list[dict[str, Any]] = []
 
 
 @contextlib.contextmanager
-def stage(timings: dict[str, float] | None, name: str, posts: int | None = None) -> Iterator[None]:
+def stage(timings: dict[str, float] | None, name: str, posts: int | None = None, *, own_thread: bool = False) -> Iterator[None]:
     """Time one stage of the posts job into ``timings`` (seconds, added up) and the log.
 
     With ``posts`` (how many it handles), a terminal also shows the stage running and its rate.
-    A :class:`StageTimes` also gets the stage's CPU seconds.
+    A :class:`StageTimes` also gets the stage's CPU seconds: the process's, or with ``own_thread``
+    (a stage that runs while another thread works) the calling thread's alone.
     """
-    t0, c0 = time.perf_counter(), time.process_time()
+    clock = time.thread_time if own_thread else time.process_time
+    t0, c0 = time.perf_counter(), clock()
     if posts is None:
         yield
     else:
         with progress.step(name, total=posts, unit="posts"):
             yield
-    took, cpu = time.perf_counter() - t0, time.process_time() - c0
+    took, cpu = time.perf_counter() - t0, clock() - c0
     if timings is not None:
         timings[name] = timings.get(name, 0.0) + took
     if isinstance(timings, StageTimes):
@@ -1030,17 +1037,28 @@ def analyse_posts(
         # Once for coordination, the call classifier and the message features.
         texts = posts["text"].astype("string").fillna("")
         norm = normalize_series(texts)
-    with stage(timings, "coordination"):
-        coordination = coord_mod.find_clusters(posts, normalised=norm, **opts)
-    with stage(timings, "campaigns", len(posts)):
-        memberships = membership_table(coordination)
-        campaigns = build_campaigns(memberships, window=coordination.params.get("window"))
-        memberships["campaign_id"] = memberships["cluster_id"].astype("string").map(campaigns.clusters).astype("string")
-    posts = posts.reset_index(drop=True)
-    posts, scores, table = score_post_table(
-        posts, norm, account_scores=account_scores, coordination=coordination, burst_window=burst_window, campaign_of=campaigns.posts, timings=timings,
-        tz=tz, author_locations=profile_locations(accounts),
-    )
+    # The message side (language, calls, message features) needs the posts and their normalised texts,
+    # not coordination: it runs in a second thread while this one finds the clusters and campaigns.
+    # Most of both is numpy, Arrow and RE2 work that releases the GIL, so on two cores the two
+    # overlap (BENCHMARKS.md, "Posts job end to end"); each computes what it computed in turn before.
+    t0 = time.perf_counter()
+    side = StageTimes()  # the other thread's stages, added to ``timings`` after this thread's
+    with concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="posts-message") as pool:
+        message = pool.submit(_message_side, posts, norm, burst_window=burst_window, timings=side, tz=tz, author_locations=profile_locations(accounts), own_thread=True)
+        with stage(timings, "coordination", own_thread=True):
+            coordination = coord_mod.find_clusters(posts, normalised=norm, **opts)
+        with stage(timings, "campaigns", len(posts), own_thread=True):
+            memberships = membership_table(coordination)
+            campaigns = build_campaigns(memberships, window=coordination.params.get("window"))
+            memberships["campaign_id"] = memberships["cluster_id"].astype("string").map(campaigns.clusters).astype("string")
+        posts, calls, features = message.result()
+    if timings is not None:
+        timings.update(side)
+    if isinstance(timings, StageTimes):
+        timings.cpu.update(side.cpu)
+        timings.overlapped.append({"threads": [["coordination", "campaigns"], list(side)], "seconds": round(time.perf_counter() - t0, 3)})
+    scores, table = _scored_table(posts, calls, features, account_scores=account_scores, coordination=coordination, burst_window=burst_window,
+                                  campaign_of=campaigns.posts, timings=timings)  # fmt: skip
     with stage(timings, "authors", len(posts)):
         authors = author_table(posts.reset_index(drop=True), scores, account_scores=account_scores, coordination=coordination)
     return PostAnalysis(scores, authors, memberships, account_scores, coordination, campaigns, table)
@@ -1098,20 +1116,54 @@ def score_post_table(
         The posts (reindexed from 0, languages filled), :func:`score_posts` of them and the post
         output (:data:`POST_OUTPUT_COLUMNS`), in the same order.
     """
+    posts, calls, features = _message_side(posts, normalised, burst_window=burst_window, timings=timings, tz=tz, author_locations=author_locations)
+    scores, table = _scored_table(posts, calls, features, account_scores=account_scores, coordination=coordination, burst_window=burst_window,
+                                  campaign_of=campaign_of, timings=timings)  # fmt: skip
+    return posts, scores, table
+
+
+def _message_side(
+    posts: pd.DataFrame,
+    normalised: pd.Series | None,
+    *,
+    burst_window: pd.Timedelta,
+    timings: dict[str, float] | None,
+    tz: str | None,
+    author_locations: pd.DataFrame | None,
+    own_thread: bool = False,
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The message side of the posts: their language, calls and message features (stages of those
+    names), with the posts reindexed from 0 and their languages filled (``author_locations`` as for
+    :func:`score_post_table`)."""
     posts = posts.reset_index(drop=True)
     texts = posts["text"].astype("string").fillna("")
     norm = normalize_series(texts) if normalised is None else pd.Series(normalised.array, dtype="string")
-    with stage(timings, "language", len(posts)):
+    with stage(timings, "language", len(posts), own_thread=own_thread):
         posts = with_lang(posts)
-    with stage(timings, "calls", len(posts)):
+    with stage(timings, "calls", len(posts), own_thread=own_thread):
         where = post_locations(posts, author_locations)
         calls = score_calls(texts, posts["created_at"], posts["lang"], normalised=norm, tz=tz, author_location=where).reset_index(drop=True)
-    with stage(timings, "message features", len(posts)):
+    with stage(timings, "message features", len(posts), own_thread=own_thread):
         features = message_features(posts, burst_window=burst_window, calls=calls, normalised=norm)
+    return posts, calls, features
+
+
+def _scored_table(
+    posts: pd.DataFrame,
+    calls: pd.DataFrame,
+    features: pd.DataFrame,
+    *,
+    account_scores: pd.DataFrame | None,
+    coordination: Coordination | None,
+    burst_window: pd.Timedelta,
+    campaign_of: pd.Series | None,
+    timings: dict[str, float] | None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """:func:`score_posts` of the posts and the post output (:data:`POST_OUTPUT_COLUMNS`)."""
     with stage(timings, "post scores", len(posts)):
         scores = score_posts(posts, account_scores=account_scores, coordination=coordination, burst_window=burst_window, features=features)
         table = post_output(posts, scores, calls, campaign_of)
-    return posts, scores, table
+    return scores, table
 
 
 def account_model(model: Any) -> Any:
