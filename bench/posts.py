@@ -187,10 +187,16 @@ def run_phase(name: str, inp: str, out: str, extra: list[str] | None = None) -> 
 
 
 def _stages(timings: dict[str, Any]) -> dict[str, Any]:
-    """Wall and CPU seconds per stage (``--timings-out``; older versions wrote wall seconds only)."""
+    """Wall and CPU seconds per stage (``--timings-out``; older versions wrote wall seconds only), and
+    the spans in which stages ran side by side in two threads (none before session 13)."""
     if "seconds" in timings:
-        return {"stages": timings["seconds"], "stages_cpu": timings["cpu_seconds"]}
-    return {"stages": timings, "stages_cpu": {}}
+        return {"stages": timings["seconds"], "stages_cpu": timings["cpu_seconds"], "overlapped": timings.get("overlapped", [])}
+    return {"stages": timings, "stages_cpu": {}, "overlapped": []}
+
+
+def _overlap_saved(job: dict[str, Any]) -> float:
+    """Wall seconds the overlapped stages' rows add up to beyond the spans they shared."""
+    return sum(sum(job["stages"][k] for group in span["threads"] for k in group) - span["seconds"] for span in job.get("overlapped", []))
 
 
 def render(r: dict[str, Any]) -> str:
@@ -205,13 +211,18 @@ def render(r: dict[str, Any]) -> str:
         "I/O floor: pandas `read_csv` of that file and `to_csv` of the frame. Job: the command",
         "`detector posts INPUT -o post_scores.csv --clusters-out --accounts-out --campaigns-out --timings-out` (post scores with",
         "text, lang and the call columns; four output CSVs), start to exit. Peak memory: the process tree's RSS, sampled every 50 ms.",
+        "Stages that ran side by side in two threads each show their own wall time and their thread's CPU; the span they shared",
+        "is the row after them, and the rest row counts the span once.",
         "",
         "| stage | wall seconds | CPU seconds |",
         "|---|---|---|",
     ]
     cpu = job.get("stages_cpu", {})
     lines += [f"| {k} | {v:.1f} | {cpu[k]:.1f} |" if k in cpu else f"| {k} | {v:.1f} | – |" for k, v in job["stages"].items()]
-    other = job["seconds"] - sum(job["stages"].values())
+    for span in job.get("overlapped", []):
+        sides = " while ".join(" + ".join(group) for group in span["threads"])
+        lines.append(f"| (side by side in two threads: {sides}; the span) | {span['seconds']:.1f} | – |")
+    other = job["seconds"] - sum(job["stages"].values()) + _overlap_saved(job)
     other_cpu = job["cpu_seconds"] - sum(cpu.values()) if cpu else None
     lines += [
         f"| start, imports, the rest | {other:.1f} | {'–' if other_cpu is None else f'{other_cpu:.1f}'} |",
