@@ -123,9 +123,12 @@ def held_out_posts(spans: pd.DataFrame, shared: Path = SHARED) -> pd.DataFrame:
             frames.append(x[x["post_id"].isin(want)][["post_id", "text", "created_at", "lang"]])
     ira = ids.index[ids["source"] == "ira"]
     if len(ira):
-        t = pd.read_parquet(shared / "ira-2018" / "tweets.parquet", columns=["content", "publish_date"])
+        t = pd.read_parquet(shared / "ira-2018" / "tweets.parquet", columns=["content", "publish_date", "region"])
         rows = t.iloc[[int(i.removeprefix("ira-")) for i in ira]]
-        frames.append(pd.DataFrame({"post_id": ira, "text": rows["content"].to_numpy(), "created_at": rows["publish_date"].to_numpy(), "lang": "en"}))
+        # Session 13 (h83): the IRA table's region (a country, or "Unknown") is the only author location the held-out
+        # posts have (the balkan-posts files have none): passed as the author's location.
+        frames.append(pd.DataFrame({"post_id": ira, "text": rows["content"].to_numpy(), "created_at": rows["publish_date"].to_numpy(), "lang": "en",
+                                    "author_location": rows["region"].to_numpy()}))  # fmt: skip
     posts = pd.concat(frames, ignore_index=True).drop_duplicates("post_id").set_index("post_id").reindex(ids.index)
     if posts["text"].isna().any():
         raise ValueError(f"labelled posts not found in {shared}: {sorted(posts.index[posts['text'].isna()])[:5]}")
@@ -179,7 +182,8 @@ def measure_spans(spans: pd.DataFrame, posts: pd.DataFrame) -> pd.DataFrame:
         post = posts.loc[post_id]
         text, lang = post["text"], post["lang"] if isinstance(post["lang"], str) else None
         posted = pd.to_datetime(post["created_at"], utc=True, format="mixed") if isinstance(post["created_at"], str) else None
-        got = extract_spans(text, posted, lang)
+        location = post.get("author_location")
+        got = extract_spans(text, posted, lang, None, location if isinstance(location, str) else None)
         method = str(lab.get("method", pd.Series([""])).iloc[0])
         row: dict[str, object] = {
             "post_id": post_id,
@@ -195,6 +199,8 @@ def measure_spans(spans: pd.DataFrame, posts: pd.DataFrame) -> pd.DataFrame:
         row["ts_label"] = len(expected) > 0 and posted is not None
         status = str(got["when_status"])
         row["zone_written"] = got["zone_source"] == "written"  # a zone written in the call decided the time (when_zone says it)
+        row["zone_author"] = got["zone_source"] == "author"  # session 13: the author's location did
+        row["has_location"] = isinstance(location, str) and bool(location.strip())
         # Session 11 (h62): a post whose zone is not known: its day not guessed, or taken from the zones it may be in.
         row["no_post_zone"] = status == "no post zone"
         row["day_moved"] = "; the day of " in str(got["when_zone"])
@@ -524,6 +530,43 @@ def session12_section(per_call: pd.DataFrame) -> str:
         "(`tests/test_extract_s12.py`), checked for harm on 214 IRA tweets naming a dotted name (ira-2018, read by h79), before\n"
         "this script ran on it; it then moved one place of the second batch from in part to exact (place exact 6/8 to 7/8;\n"
         "all 45 to 46), nothing else.\n"
+    )
+
+
+def session13_section(per_call: pd.DataFrame) -> str:
+    """Session 13 (h83): the author's profile location as evidence of a call's zone; what the held-out posts carry of it."""
+    timed = per_call[per_call["ts_label"] & ~per_call["group"].isin(COPIES)]
+    located = per_call[per_call["has_location"] & ~per_call["group"].isin(COPIES)]
+    return (
+        "\n### Session 13 (1 December 2026): the author's location as the zone of a call that names none\n\n"
+        "h83 (session 13) added one rule, designed on the forms of profile locations and on locations and sentences of its\n"
+        "own (`tests/test_extract_s13.py`, values written out), written down (07:11 UTC, h83's notes) before any code of it\n"
+        "and before this script ran on it. Where a call writes no zone, no `--tz` is given and the call names no place at\n"
+        "all, its author's profile location gives the zone when it names one unambiguously: a town of the towns table, a US\n"
+        "city the place rule knows, a town with the code of a state of one zone (\"Takoma Park, MD\"), such a state by its\n"
+        "name, or DC, written with a capital; a state of two zones alone (\"Texas\", \"El Paso, TX\"), two zones (\"NYC & LA\"),\n"
+        "a part naming a place the tables do not know (\"Toronto & New York\"), a country or a hashtag give nothing.\n"
+        "`when_zone` then says `America/Chicago (author location: Austin, TX)`. It comes after the call's own place and\n"
+        "before the language; a call that names a place never takes its author's (the event may be elsewhere). The posts\n"
+        "job reads the locations of the profiles it scores (embedded ones, `--profiles`), in both engines.\n\n"
+        "**What the held-out calls carry of it**: the balkan-posts files have no author location; the IRA table's\n"
+        "`region` (a country, or \"Unknown\": FiveThirtyEight's classification, not the profile's words) is passed as the\n"
+        f"IRA posts' author location. Computed here: {len(located)} held-out calls have one, "
+        f"{int(located['zone_author'].sum())} of them took its zone; of the {len(timed)} calls with a labelled day and a post\n"
+        f"time, {int(timed['zone_author'].sum())} are read in their author's zone. A country names no zone by the rule (\"United States\" spans\n"
+        "six), so none was expected to move, and none did: this section's output is the same as main's before the change\n"
+        "but for this subsection (runs of this script at 08:06-08:07 UTC: main 407859b, then the rule at d978627; typed:\n"
+        "timestamps over all 168 calls, right / not given / given but wrong, 103 / 56 / 9 both). This measures no gain: no\n"
+        "labelled call comes with a profile location. Before the first run, the rule was checked for false readings on the\n"
+        "1,001 distinct profile locations of the PHEME threads in `../shared` (no labels; the locations alone): the first\n"
+        "version read \"New York/Sydney\", \"Toronto & New York\" and \"New York, LA, London\" as New York, so a location's\n"
+        "parts must all be explained (the rule above); then 131 name one zone, all US places read in their zone except\n"
+        "\"Perth, WA\" (Western Australia, read as Washington State's Pacific time): a town with a state's code is taken as\n"
+        "written.\n\n"
+        "h83 also made a name followed by \"history\" (\"the biggest march in U.S. history\" gave the place \"in U.S.\") or\n"
+        "ending in \"Day\" (\"in St. Patrick's Day\") no place, the call then having none (written down about 07:29 UTC before\n"
+        "the change; sentences of its own in `tests/test_extract_s13.py`). Its run of this script (08:07 UTC, main 4a0f13f's\n"
+        "extraction) printed the same section as the run at d978627, before it: no figure changed.\n"
     )
 
 
@@ -974,7 +1017,7 @@ def main(argv: list[str] | None = None) -> int:
             again = second_reading(spans, second, held_out_posts(twice))
         agree = agreement(spans, dev)
         zones = zone_section(per_call[~per_call["group"].isin(COPIES)]) + session11_section(per_call[~per_call["group"].isin(COPIES)])
-        zones += session12_section(per_call)
+        zones += session12_section(per_call) + session13_section(per_call)
     else:
         print(f"{args.spans} or the IRA tweets are not here: no held-out table", file=sys.stderr)
     text = section(measure(dev), held, fourth, agree, fifth, sixth, again, zones)
