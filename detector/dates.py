@@ -123,6 +123,8 @@ class DateRules:
             raise ValueError(f"order must be one of {ORDERS}, not {self.order!r}")
         if self.tz is not None:
             check_zone(self.tz)
+        if self.fmt is not None:
+            check_date_format(self.fmt)
 
     def convention_note(self, path: str) -> str | None:
         """:func:`convention_notice` for the columns these rules read day-first by the dotted convention alone, else None."""
@@ -250,6 +252,25 @@ _SPELLED = re.compile(r"^\d{4}[/.]\d{1,2}[/.]\d{1,2}(?!\d)|^\d{8}$|^(?=.*\d{4})(
 def _iso_day(t: pd.Timestamp) -> str:
     """``2024-05-10``, or ``2024-05-10T20:01`` when the time has a time of day."""
     return t.strftime("%Y-%m-%d") if t == t.normalize() else t.strftime("%Y-%m-%dT%H:%M")
+
+
+_DIRECTIVES = "%d day, %m month, %Y year, %y two-digit year, %H hour, %I hour of a 12-hour clock with %p AM/PM, %M minute, %S second"
+
+
+def check_date_format(fmt: str) -> str:
+    """``fmt`` when it is a ``strptime`` format (``--date-format``); else a ConfigError saying why.
+
+    A bad directive (``%Q``) would otherwise end the run with a traceback at the first date read, and
+    a format without any directive would match no value, silently.
+    """
+    shown = escape_controls(fmt)
+    if not re.search(r"%[A-Za-z]", fmt):
+        raise ConfigError(f"--date-format '{shown}' holds no strptime directive: write the form of the dates with them ({_DIRECTIVES})")
+    try:
+        pd.to_datetime(pd.Series(["2024"], dtype=object), format=fmt, errors="coerce", utc=True)
+    except ValueError as exc:
+        raise ConfigError(f"--date-format '{shown}': {escape_controls(str(exc))} (directives: {_DIRECTIVES})") from exc
+    return fmt
 
 
 def check_zone(name: str) -> str:

@@ -457,3 +457,33 @@ def test_posts_saved_with_a_twelve_hour_clock_or_bigquerys_utc_keep_their_times(
     # Only the Excel file's times carry no zone, and only it is told so.
     said = runner.invoke(cli, ["posts", "bigquery.csv", "-o", "b2.csv", "--no-account-model"]).output
     assert "carry no time zone" not in said
+
+
+# ----------------------------------------------------------------------------- --date-format checked before any date is read
+
+DIRECTIVES = "%d day, %m month, %Y year, %y two-digit year, %H hour, %I hour of a 12-hour clock with %p AM/PM, %M minute, %S second"
+
+
+@pytest.mark.parametrize(
+    ("fmt", "message"),
+    [
+        ("%Q", f"--date-format '%Q': 'Q' is a bad directive in format '%Q' (directives: {DIRECTIVES})"),
+        ("%d.%m.%Y %", f"--date-format '%d.%m.%Y %': stray % in format '%d.%m.%Y %' (directives: {DIRECTIVES})"),
+        ("dd.mm.yyyy", f"--date-format 'dd.mm.yyyy' holds no strptime directive: write the form of the dates with them ({DIRECTIVES})"),
+    ],
+)
+def test_a_date_format_that_is_no_strptime_format_is_refused_at_once(fmt: str, message: str) -> None:
+    from detector.errors import ConfigError
+
+    with pytest.raises(ConfigError) as err:
+        DateRules(fmt=fmt)
+    assert str(err.value) == message
+
+
+def test_posts_with_a_bad_date_format_exit_2_with_the_message_not_a_traceback(tmp_path: Path) -> None:
+    # Until session 13, '%Q' went to pandas at the first date read: a ValueError traceback, exit 1.
+    src = Path(__file__).parent / "fixtures" / "posts" / "ira_calls.csv"
+    result = CliRunner().invoke(cli, ["posts", str(src), "-o", str(tmp_path / "p.csv"), "--no-account-model", "--date-format", "%Q"])
+    assert result.exit_code == 2
+    assert result.output.splitlines()[-1] == f"error: --date-format '%Q': 'Q' is a bad directive in format '%Q' (directives: {DIRECTIVES})"
+    assert list(tmp_path.iterdir()) == []
