@@ -2,7 +2,7 @@
 
 This module owns the header vocabulary: the API's field names (``followers_count``), the headers
 spreadsheets and export tools write in English (``Followers``, ``Joined``), Serbian (``Pratioci``,
-``Пратиоци``) and Albanian (``Ndjekës``), and the user's own ``--columns name=header,…``. Both the
+``Пратиоци``), Albanian (``Ndjekës``) and German (``Follower``, ``Folgt``, ``Beiträge``), and the user's own ``--columns name=header,…``. Both the
 account and the post readers rename their input's headers with it before they read any value.
 It never reads a value and never decides whether a file is usable: the readers do.
 """
@@ -24,26 +24,27 @@ ACCOUNT_HEADERS: dict[str, tuple[str, ...]] = {
     "screen_name": (
         "screen_name", "username", "user name", "handle", "user", "account", "screen name",
         "twitter handle", "korisnicko ime", "korisnik", "nalog", "корисничко име", "корисник",
-        "налог", "perdoruesi", "emri i perdoruesit", "llogaria",
+        "налог", "perdoruesi", "emri i perdoruesit", "llogaria", "benutzername", "nutzername",
     ),
-    "name": ("name", "display name", "full name", "ime", "ime i prezime", "име", "emri", "emri i plote"),
+    "name": ("name", "display name", "full name", "ime", "ime i prezime", "име", "emri", "emri i plote", "anzeigename"),
     "description": (
         "description", "bio", "biography", "about", "profile description", "opis", "biografija",
-        "опис", "биографија", "pershkrimi", "pershkrim", "biografia",
+        "опис", "биографија", "pershkrimi", "pershkrim", "biografia", "beschreibung", "biografie",
     ),
     "followers_count": (
         "followers_count", "followers", "follower count", "followers count", "pratioci",
         "pratilaca", "broj pratilaca", "пратиоци", "пратилаца", "ndjekes", "ndjekesit",
-        "numri i ndjekesve",
+        "numri i ndjekesve", "follower", "anzahl follower",
     ),
     "friends_count": (
         "friends_count", "following_count", "following", "friends", "following count",
         "prati", "praceni", "pracenja", "прати", "праћени", "ndjek", "duke ndjekur", "ndiqen",
+        "folgt", "folge ich", "gefolgt",
     ),
     "statuses_count": (
         "statuses_count", "tweet_count", "tweets", "posts", "tweet count", "post count",
         "statuses", "objave", "tvitovi", "broj objava", "објаве", "твитови", "postime",
-        "postimet", "cicerima", "tweete",
+        "postimet", "cicerima", "tweete", "beitrage", "anzahl beitrage",
     ),
     "favourites_count": ("favourites_count", "favorites_count", "like_count", "likes", "favourites", "favorites", "lajkovi", "свиђања", "pelqime"),
     "listed_count": ("listed_count", "listed", "lists", "liste", "листе", "lista"),
@@ -51,13 +52,16 @@ ACCOUNT_HEADERS: dict[str, tuple[str, ...]] = {
         "created_at", "created", "joined", "join date", "joined date", "account created",
         "creation date", "date joined", "kreiran", "napravljen", "pridruzio se", "datum kreiranja",
         "датум креирања", "креиран", "придружио се", "krijuar", "u bashkua", "data e krijimit",
-        "anetaresuar",
+        "anetaresuar", "erstellt", "erstellt am", "beigetreten", "registriert",
     ),
-    "collected_at": ("collected_at", "crawled_at", "updated", "observed", "retrieved", "collected", "prikupljeno", "mbledhur"),
+    "collected_at": (
+        "collected_at", "crawled_at", "updated", "observed", "retrieved", "collected", "prikupljeno", "mbledhur",
+        "abgerufen", "abgerufen am", "erfasst", "erfasst am",
+    ),
     "url": ("url", "website", "link", "veb sajt", "sajt", "faqja"),
-    "location": ("location", "place", "lokacija", "mesto", "локација", "место", "vendndodhja", "vendi"),
-    "lang": ("lang", "language", "jezik", "језик", "gjuha"),
-    "verified": ("verified", "verifikovan", "верификован", "i verifikuar"),
+    "location": ("location", "place", "lokacija", "mesto", "локација", "место", "vendndodhja", "vendi", "standort"),
+    "lang": ("lang", "language", "jezik", "језик", "gjuha", "sprache"),
+    "verified": ("verified", "verifikovan", "верификован", "i verifikuar", "verifiziert"),
     "default_profile": ("default_profile",),
     "default_profile_image": ("default_profile_image",),
     "profile_use_background_image": ("profile_use_background_image",),
@@ -65,22 +69,27 @@ ACCOUNT_HEADERS: dict[str, tuple[str, ...]] = {
 
 # Canonical post field -> headers that mean it.
 POST_HEADERS: dict[str, tuple[str, ...]] = {
-    "post_id": ("post_id", "tweet_id", "id", "status id", "tweet id", "post id", "id objave", "id e postimit"),
+    "post_id": ("post_id", "tweet_id", "id", "status id", "tweet id", "post id", "id objave", "id e postimit", "beitrag id", "beitrags id"),
     "author_id": ("author_id", "user_id", "author id", "user id"),
     "author_screen_name": (
         "author_screen_name", "screen_name", "username", "handle", "author", "user", "account",
-        "autor", "korisnik", "korisnicko ime", "аутор", "корисник", "autori", "perdoruesi",
+        "autor", "korisnik", "korisnicko ime", "аутор", "корисник", "autori", "perdoruesi", "benutzer",
+        "benutzername", "verfasser",
     ),
-    "text": ("text", "tweet", "content", "post", "message", "full_text", "tekst", "sadrzaj", "objava", "текст", "садржај", "teksti", "permbajtja", "postimi"),
+    "text": (
+        "text", "tweet", "content", "post", "message", "full_text", "tekst", "sadrzaj", "objava", "текст", "садржај", "teksti",
+        "permbajtja", "postimi", "inhalt", "beitrag", "beitragstext",
+    ),
     "created_at": (
         "created_at", "date", "time", "datetime", "timestamp", "posted", "published", "created",
-        "datum", "vreme", "vrijeme", "датум", "време", "data", "koha", "publikuar",
+        "datum", "vreme", "vrijeme", "датум", "време", "data", "koha", "publikuar", "zeit", "zeitpunkt",
+        "veroffentlicht",
     ),
     "repost_of": ("repost_of", "retweet_of", "retweeted_id"),
     "reply_to": ("reply_to", "in_reply_to", "in_reply_to_status_id"),
     "urls": ("urls", "links", "linkovi", "lidhjet"),
     "hashtags": ("hashtags", "hashtagovi", "heshtegovi", "hashtag"),
-    "lang": ("lang", "language", "jezik", "језик", "gjuha"),
+    "lang": ("lang", "language", "jezik", "језик", "gjuha", "sprache"),
     # The flat table's optional platform of each row (README, "the flat CSV"): a field read, so never
     # named as a column not read.
     "platform": ("platform",),

@@ -132,6 +132,24 @@ def test_serbian_and_albanian_headers(tmp_path: Path) -> None:
     assert acc.loc[0, ["screen_name", "followers_count", "friends_count", "statuses_count"]].tolist() == ["1120Roll", 330.0, 485.0, 2660.0]
 
 
+def test_german_headers(tmp_path: Path) -> None:
+    # The real cresci-2017 rows (0918Bask, 1120Roll) as a German export writes them: ';', thousands with a dot.
+    de = tmp_path / "de.csv"
+    de.write_text(
+        "Benutzername;Follower;Folgt;Beiträge;Erstellt am;Abgerufen am\n"
+        "0918Bask;208;332;2.177;11.06.2013;02.05.2015\n1120Roll;330;485;2.660;13.05.2014;01.05.2015\n",
+        encoding="utf-8",
+    )
+    acc = read_accounts(de).accounts
+    assert acc[["screen_name", "followers_count", "friends_count", "statuses_count"]].values.tolist() == [
+        ["0918Bask", 208.0, 332.0, 2177.0], ["1120Roll", 330.0, 485.0, 2660.0],
+    ]
+    assert acc["created_at"].dt.strftime("%Y-%m-%d").tolist() == ["2013-06-11", "2014-05-13"]
+    assert acc["collected_at"].dt.strftime("%Y-%m-%d").tolist() == ["2015-05-02", "2015-05-01"]
+    mapping = rename_map(["Beitrag-ID", "Benutzer", "Inhalt", "Veröffentlicht", "Sprache"], POST_HEADERS)
+    assert mapping == {"Beitrag-ID": "post_id", "Benutzer": "author_screen_name", "Inhalt": "text", "Veröffentlicht": "created_at", "Sprache": "lang"}
+
+
 def test_columns_option_maps_any_header(tmp_path: Path, small_model_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     Path("odd.csv").write_text("Nalog,Broj pratilaca\n0918Bask,208\n", encoding="utf-8")
