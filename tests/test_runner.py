@@ -139,6 +139,28 @@ def test_records_set_aside_on_import_are_said_in_the_run_record_and_the_report(d
     assert note in (reports / "report-ferguson-latest.html").read_text(encoding="utf-8")
 
 
+def test_the_summary_counts_what_the_report_flags(data_dir: Path) -> None:
+    """The run's line (stdout, log, the run's record) counted the model's label alone: '0 suspicious' beside a report
+    that flagged 21 of the 26 IRA posts and one author by the watch's thresholds."""
+    (data_dir / "watches.toml").write_text(WATCHES + LOW_THRESHOLDS, encoding="utf-8")
+    for watch, posts, authors in [("protests", 0, 0), ("protests-low", 21, 1)]:
+        res = invoke("--watch", watch, "--from", str(IRA))
+        assert res.exit_code == 0, res.output
+        assert f"; 26 post(s) analysed, {posts} flagged; {authors} flagged author(s); 3 cluster(s);" in res.output
+        headline = json.loads((data_dir / "reports" / watch / f"report-{watch}-latest.json").read_text(encoding="utf-8"))["headline"]
+        assert (headline["posts"], headline["posts_flagged"], headline["accounts_flagged"]) == (26, posts, authors)
+
+
+LOW_THRESHOLDS = """
+[watches.protests-low]
+queries = ["protest", "rally", "march", "протест"]
+
+[watches.protests-low.thresholds]
+post = 0.2
+account = 0.2
+"""
+
+
 def test_rerunning_over_the_same_data_adds_a_run_and_no_score(data_dir: Path) -> None:
     assert invoke("--watch", "ferguson", "--from", str(PHEME)).exit_code == 0
     first = counts(data_dir)

@@ -321,6 +321,13 @@ def _flags(df: pd.DataFrame, threshold: float | None) -> pd.Series:
     return flags
 
 
+def flagged(scores: pd.DataFrame, threshold: float | None) -> pd.Series:
+    """Which rows of ``scores`` (``score``, ``label``; ``verdict_held`` and ``model_version`` when known) a report
+    flags: ``score >= threshold`` when the watch sets one, else the model's label; a held verdict never flags.
+    `detector run` counts its summary's flagged posts and authors with it, so that its line agrees with its report."""
+    return _flags(scores, threshold)
+
+
 def _flag_rule(df: pd.DataFrame, threshold: float | None, source: str) -> str:
     if threshold is not None:
         return f"score ≥ {threshold:.2f} ({source})"

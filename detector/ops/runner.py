@@ -124,8 +124,11 @@ class RunResult:
     account_scores_written: int = 0
     clusters_written: int = 0
     clusters_found: int = 0
-    suspicious_posts: int = 0
-    suspicious_accounts: int = 0
+    # Flagged as the report flags them (the watch's thresholds, else the model's label; a held verdict never):
+    # the summary (stdout, the log, the run's record) counted the label alone and said "0 suspicious" beside a
+    # report that flagged posts and authors by the watch's thresholds.
+    flagged_posts: int = 0
+    flagged_accounts: int = 0
     lookalike_groups: int = 0  # look-alike groups across the analysed authors' profiles
     lookalike: bool = True  # whether they were looked for (--no-lookalike: not)
     report: ReportPaths | None = None
@@ -144,8 +147,8 @@ class RunResult:
             f"{_n(self.rejected, 'record')} rejected and {_n(self.fields_ignored, 'field')} ignored on import: see {self.rejects_path}"
             if self.rejects_path
             else "",
-            f"{self.posts_analysed} post(s) analysed, {self.suspicious_posts} suspicious",
-            f"{self.suspicious_accounts} suspicious author(s)",
+            f"{self.posts_analysed} post(s) analysed, {self.flagged_posts} flagged",
+            f"{self.flagged_accounts} flagged author(s)",
             f"{self.clusters_found} cluster(s)",
             f"{self.lookalike_groups} look-alike group(s) of authors" if self.lookalike_groups else "",
             f"{self.post_scores_written} post and {self.account_scores_written} author score(s) "
@@ -804,9 +807,11 @@ def store_analysis(
     accounts = author_scores(analysis)
     clusters, members = cluster_rows(analysis)
     result.posts_analysed = len(posts)
-    result.suspicious_posts = int((posts["label"] == "suspicious").sum())
-    result.suspicious_accounts = int((accounts["label"] == "suspicious").sum())
     from detector.accounts.lookalike import group_counts
+    from detector.ops.report import flagged
+
+    result.flagged_posts = int(flagged(posts, watch.thresholds.post).sum())
+    result.flagged_accounts = int(flagged(accounts, watch.thresholds.account).sum())
 
     result.lookalike_groups = group_counts(accounts)[0]
     result.clusters_found = len(clusters)
