@@ -1298,9 +1298,12 @@ def run_command(
     handler.setLevel(logging.INFO)
     handler.addFilter(SafeRecords())
     root = logging.getLogger()
-    for h in root.handlers:  # the terminal keeps the level of -v/-q; the file gets INFO
+    terminal = list(root.handlers)
+    said_by_error = runner.RaisedToo()  # a failure or the lock: the log file gets its record, stderr its "error:" line only
+    for h in terminal:  # the terminal keeps the level of -v/-q; the file gets INFO
         if h.level == logging.NOTSET:
             h.setLevel(root.level)
+        h.addFilter(said_by_error)
     root.addHandler(handler)
     # Restored after the run: a process that runs more commands (tests, a notebook) keeps its own levels.
     level_before = log.level
@@ -1315,6 +1318,8 @@ def run_command(
     finally:
         root.removeHandler(handler)
         handler.close()
+        for h in terminal:
+            h.removeFilter(said_by_error)
         log.setLevel(level_before)
     click.echo(result.summary())
     if not lookalike:

@@ -266,6 +266,19 @@ def test_a_locked_run_exits_75_and_leaves_the_store_alone(data_dir: Path) -> Non
     assert "another run holds the lock" in (data_dir / "logs" / "detector.log").read_text(encoding="utf-8")
 
 
+def test_stderr_says_a_refusal_or_a_failure_once_and_the_log_keeps_it(data_dir: Path) -> None:
+    """The runner logs what it raises (the log file is all cron keeps); the terminal printed that record and then
+    the CLI's "error:" line, the same words twice."""
+    with runner.run_lock(runner.lock_path("ferguson", data_dir)):
+        locked = CliRunner().invoke(cli, ["run", "--watch", "ferguson", "--from", str(PHEME)])
+    unknown = CliRunner().invoke(cli, ["run", "--watch", "nowhere", "--from", str(PHEME)])
+    for res, code, said in [(locked, 75, "another run holds the lock"), (unknown, 2, "no watch named 'nowhere'")]:
+        assert res.exit_code == code, res.output
+        assert res.output.count(said) == 1, res.output
+        assert res.output.startswith("error: "), res.output
+        assert said in (data_dir / "logs" / "detector.log").read_text(encoding="utf-8")
+
+
 def test_locks_are_per_watch(data_dir: Path) -> None:
     with runner.run_lock(runner.lock_path("ferguson", data_dir)):
         assert invoke("--watch", "protests", "--from", str(IRA)).exit_code == 0

@@ -99,6 +99,17 @@ def author_model_version(account_scores: Any) -> str:
 PAUSE_ENV = "DETECTOR_RUN_PAUSE_AT"
 PAUSE_POINTS = ("collect", "store", "report")
 _ID_CHUNK = 500
+# ``extra`` of a log record whose message is also the error raised right after it: the log file (all the operator
+# reads under cron) keeps it, and the CLI, which prints the raised error as "error: …", leaves the record off the
+# terminal (:class:`RaisedToo`), so that stderr says it once.
+RAISED = {"raised": True}
+
+
+class RaisedToo(logging.Filter):
+    """Drops the records logged with :data:`RAISED`: for a terminal handler whose program prints the raised error."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not getattr(record, "raised", False)
 
 
 def _duration(td: timedelta) -> str:
@@ -202,7 +213,7 @@ def run_lock(path: str | os.PathLike[str]) -> Iterator[Path]:
         except BlockingIOError:
             holder = os.pread(fd, 200, 0).decode("utf-8", "replace").strip() or "unknown process"
             message = f"another run holds the lock {p} ({holder}); exiting without doing anything"
-            log.warning("%s", message)
+            log.warning("%s", message, extra=RAISED)
             raise LockedError(message) from None
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"pid {os.getpid()} since {utcnow().strftime('%Y-%m-%dT%H:%M:%SZ')}\n".encode(), 0)
@@ -267,14 +278,14 @@ def run(
         # Logged as well as raised: under cron the log file is all the operator reads.
         watch = get_watch(watch_name, config)
     except DetectorError as exc:
-        log.error("detector run --watch %s: %s", watch_name, exc)
+        log.error("detector run --watch %s: %s", watch_name, exc, extra=RAISED)
         raise
     out = Path(out_dir) if out_dir is not None else base / REPORT_DIR / watch.name
     with run_lock(lock_path(watch.name, base)):
         try:
             store = open_store(db, base)
         except DetectorError as exc:
-            log.error("detector run --watch %s: %s", watch_name, exc)
+            log.error("detector run --watch %s: %s", watch_name, exc, extra=RAISED)
             raise
         with store:
             return run_watch(store, watch, out_dir=out, **options)
@@ -385,7 +396,7 @@ def run_watch(
         # repeating the same failure under the same id. Stored rows stay; they are consistent.
         with contextlib.suppress(DetectorError):  # a broken store must not hide the first error
             store.finish_run(run_id, "failed", str(exc)[:2000])
-        log.error("run %s of watch '%s' failed: %s", run_id, watch.name, exc)
+        log.error("run %s of watch '%s' failed: %s", run_id, watch.name, exc, extra=RAISED)
         raise
     store.finish_run(run_id, "ok", result.summary())
     log.info("%s; stages %s", result.summary(), ", ".join(f"{k} {v:.1f} s" for k, v in result.stage_seconds.items()))
