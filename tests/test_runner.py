@@ -432,6 +432,8 @@ def test_a_run_killed_mid_way_is_completed_by_the_next_without_loss_or_duplicate
     out, err = again.communicate(timeout=300)
     assert again.returncode == 0, err
     assert "(resumed)" in out
+    # It says what the run stored, as the same run uninterrupted says it (not 0, 0 and 5 after the store stage).
+    assert "; 37 post and 30 author score(s) and 5 cluster(s) stored (new or changed)" in out, out
     want_counts, want_rows, want_reports = clean_run
     assert counts(target) == want_counts
     with open_store(target) as s:

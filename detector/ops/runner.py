@@ -847,6 +847,13 @@ def store_analysis(
         clusters = clusters[keep]
         members = members[members["cluster_id"].isin(set(clusters["cluster_id"]))]
         result.clusters_written = store.add_clusters(clusters, members, run_id=run_id, detected_at=at) if len(clusters) else 0
+        # What the run has stored, whichever attempt stored it: a run resumed after its store stage had committed
+        # said "0 post and 0 author score(s) and 5 cluster(s) stored" (its clusters rewritten, its scores equal to its
+        # own), where the same run uninterrupted says 37, 30 and 5.
+        stored_by_run = store.run_counts(run_id)
+        result.post_scores_written = stored_by_run["post_scores"]
+        result.account_scores_written = stored_by_run["account_scores"]
+        result.clusters_written = stored_by_run["clusters"]
     log.info(
         "run %s: stored %d post score(s), %d author score(s), %d cluster(s) (new or changed)",
         run_id, result.post_scores_written, result.account_scores_written, result.clusters_written,

@@ -1053,6 +1053,10 @@ class Store:
             return self.frame("SELECT * FROM runs ORDER BY started_at")
         return self.frame("SELECT * FROM runs WHERE watch = ? ORDER BY started_at", [watch])
 
+    def run_counts(self, run_id: str) -> dict[str, int]:
+        """Rows stored under ``run_id``: its post scores, account scores and clusters."""
+        return {t: int(self.execute(f"SELECT COUNT(*) FROM {t} WHERE run_id = ?", [run_id])[0][0]) for t in ("post_scores", "account_scores", "clusters")}
+
     def counts(self) -> dict[str, int]:
         """Rows per table, for logs and tests."""
         tables = ["accounts", "posts", "sightings", "account_status", "account_scores", "post_scores",
