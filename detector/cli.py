@@ -973,6 +973,40 @@ def watch_list(config_path: str | None, as_json: bool) -> None:
         click.echo("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(r)).rstrip())
 
 
+@watch_group.command("runs")
+@click.option("--watch", "watch_name", help="Only this watch's runs.")
+@click.option("--db", help="Store: postgresql:// URL or SQLite file (default: the data folder's).")
+@click.option("--data-dir", type=click.Path(file_okay=False), help="Data folder of the default SQLite store.")
+@click.option("--last", type=click.IntRange(min=1), default=10, show_default=True, help="The latest runs shown.")
+@handle_errors
+def watch_runs(watch_name: str | None, db: str | None, data_dir: str | None, last: int) -> None:
+    """Show the latest runs of the watches from the store.
+
+    Each run's status (ok; failed; running: under way, or killed and resumed by the next run), its start
+    and end, then its error or its summary (which names the rejects file of its import).
+
+    Example:
+
+        detector watch runs --watch paris-march --last 3
+    """
+    import pandas as pd
+
+    from detector.ops.store import open_store
+
+    def utc(value: object) -> str:
+        return "…" if value is None or pd.isna(value) else pd.Timestamp(value).strftime("%Y-%m-%d %H:%M:%SZ")
+
+    with open_store(db, data_dir) as store:
+        runs = store.runs(watch_name).tail(last)
+    if runs.empty:
+        click.echo(f"no run of watch '{watch_name}' in the store" if watch_name else "no run in the store")
+        return
+    for r in runs.itertuples(index=False):
+        click.echo(f"{r.run_id}  {r.watch}  {r.status}  {utc(r.started_at)} - {utc(r.finished_at)}")
+        if isinstance(r.detail, str) and r.detail:
+            click.echo(f"  {r.detail}")
+
+
 @cli.command("report")
 @deprecated_alias("--accounts", "--scores", "accounts_path", click.Path(dir_okay=False, exists=True))
 @deprecated_alias("--profiles", "--scores", "accounts_path", click.Path(dir_okay=False, exists=True))

@@ -350,6 +350,16 @@ def test_a_failed_run_is_marked_failed_and_not_resumed(data_dir: Path, tmp_path:
     with open_store(None, data_dir) as s:
         assert list(s.runs("ferguson")["status"]) == ["failed", "ok"]
         assert s.counts()["post_scores"] == 37
+        ids = list(s.runs("ferguson")["run_id"])
+    # The operator reads them without SQL: each run's status and times, then its error or its summary.
+    shown = CliRunner().invoke(cli, ["watch", "runs", "--watch", "ferguson"])
+    assert shown.exit_code == 0, shown.output
+    lines = shown.output.splitlines()
+    assert len(lines) == 4 and [line.split("  ")[:3] for line in lines[::2]] == [[ids[0], "ferguson", "failed"], [ids[1], "ferguson", "ok"]]
+    assert lines[1].startswith("  no model at ") and lines[3].startswith(f"  run {ids[1]} of watch 'ferguson'; imported 37 of 37 posts")
+    last = CliRunner().invoke(cli, ["watch", "runs", "--last", "1"])
+    assert last.output.splitlines()[0].split("  ")[:3] == [ids[1], "ferguson", "ok"] and len(last.output.splitlines()) == 2
+    assert CliRunner().invoke(cli, ["watch", "runs", "--watch", "protests"]).output == "no run of watch 'protests' in the store\n"
 
 
 # ---------------------------------------------------------------------------------------------
