@@ -140,7 +140,10 @@ def load_labelled(labels: Path = LABELS) -> pd.DataFrame:
     """Dev set plus our labels, with texts joined from ../shared (kept in memory only)."""
     dev = pd.read_csv(BALKAN / "calls_labelled_dev.csv", dtype={"post_id": str})
     dev = dev[["post_id", "source", "lang", "text", "is_call"]].assign(origin="dev")
-    ours = pd.read_csv(labels, dtype={"post_id": str})
+    from detector.errors import InputError
+    from detector.training.labels import read_call_labels
+
+    ours = read_call_labels(labels)  # checked: 0/1 labels, known sources, no post labelled both ways
     frames = []
     for name, src in (("albanian_dialect_tweets.csv", "albanian_dialect"), ("mozetic_tweets_sr_sq_bs_hr.csv", "mozetic"),
                       ("blokade_org_student_protest_posts.csv", "blokade")):  # fmt: skip
@@ -151,6 +154,18 @@ def load_labelled(labels: Path = LABELS) -> pd.DataFrame:
     ira_ids = ours[ours.source == "ira"]
     t = pd.read_parquet(SHARED / "ira-2018" / "tweets.parquet", columns=["author_id", "content", "publish_date"])
     rows = ira_ids.post_id.str.removeprefix("ira-").astype(int).to_numpy()
+    # a label whose post is not in ../shared would be dropped unseen by the join: said, with its row
+    lost = ours[(ours.source != "ira") & ~ours.post_id.isin(pool.post_id)].index.tolist() + ira_ids.index[rows >= len(t)].tolist()
+    if lost:
+        shown = ", ".join(f"row {n} ({ours.at[n, 'post_id']})" for n in sorted(lost)[:5])
+        raise InputError(f"{len(lost)} labelled posts are not in ../shared/datasets: {shown}{' …' if len(lost) > 5 else ''}", path=str(labels))
+    clash = ours.merge(dev[["post_id", "is_call"]], on="post_id", suffixes=("", "_dev"))
+    clash = clash[clash.is_call != clash.is_call_dev]
+    if len(clash):
+        raise InputError(
+            f"{len(clash)} posts are labelled otherwise in calls_labelled_dev.csv (which would win unseen): {', '.join(clash.post_id[:5])}",
+            path=str(labels),
+        )
     i = ira_ids.assign(text=t.content.to_numpy()[rows], author_id=t.author_id.to_numpy()[rows], created_at=t.publish_date.to_numpy()[rows], lang="en")
     ours = pd.concat([b, i], ignore_index=True).assign(origin="h10a")
     dev = dev.merge(pool[["post_id", "author_id", "created_at"]], on="post_id", how="left")

@@ -387,7 +387,12 @@ def _npz_name(ctx: click.Context, param: click.Parameter, value: str | None) -> 
 
 @cli.command("train")
 @click.option("--tables", type=click.Path(file_okay=False, exists=True), help="Folder of canonical training tables (default: datasets/accounts).")
-@click.option("--labels", "labels_path", type=click.Path(dir_okay=False, exists=True), help="Analyst labels: CSV of account_id,label plus the accounts' profiles (see README).")
+@click.option("--labels", "labels_path", type=click.Path(dir_okay=False, exists=True), help="Analyst labels: CSV of account_id (or screen_name),label, plus the accounts' profiles or --profiles (see README).")
+@click.option(
+    "--profiles", "profiles_path", type=click.Path(exists=True),
+    help="With --labels: the labelled accounts' profiles, in any shape `detector score` reads, joined on account_id or screen name.",
+)
+@click.option("--as-of", callback=_as_of, help="With --labels: collection time for labelled profiles that carry none (default: now; account ages are measured to it).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), callback=_npz_name, help="Write the model to this .npz file (and its card, NAME.card.json) instead of registering it.")
 @click.option("--use", "make_current", is_flag=True, help="Make the registered model the one score, posts and run use.")
 @click.option("--notes", help="A note kept in the registered model's card.")
@@ -398,7 +403,8 @@ def _npz_name(ctx: click.Context, param: click.Parameter, value: str | None) -> 
 )
 @handle_errors
 def train_command(
-    tables: str | None, labels_path: str | None, output: str | None, make_current: bool, notes: str | None, random_state: int, skip_control: bool = False
+    tables: str | None, labels_path: str | None, output: str | None, make_current: bool, notes: str | None, random_state: int,
+    skip_control: bool = False, profiles_path: str | None = None, as_of: Any = None,
 ) -> None:
     """Train the account model and register it (or write it to -o) with its card.
 
@@ -411,7 +417,9 @@ def train_command(
 
     Example:
 
+    \b
         detector train --labels my_labels.csv --notes "with the March review" --use
+        detector train --labels ids_and_labels.csv --profiles profiles.jsonl -o /tmp/m.npz
     """
     from pathlib import Path
 
@@ -421,11 +429,16 @@ def train_command(
     # only the collections the shipped procedure trains on: a folder of tables need not hold the others
     table = datasets.load_training_table(Path(tables) if tables else datasets.DEFAULT_TABLES, collections=model.TRAINING_COLLECTIONS)
     hashes = datasets.table_hashes(Path(tables) if tables else datasets.DEFAULT_TABLES)
+    if profiles_path and not labels_path:
+        raise click.UsageError("--profiles gives the profiles of the --labels accounts: give --labels too")
     if labels_path:
         from detector.training.labels import add_analyst_labels
 
-        table, info = add_analyst_labels(table, labels_path)
+        table, info = add_analyst_labels(table, labels_path, profiles=profiles_path, as_of=as_of)
         hashes["analyst_labels"] = info["sha256"]
+        if profiles_path:
+            hashes["analyst_profiles"] = datasets.sha256(Path(profiles_path)) if Path(profiles_path).is_file() else "folder"
+        _echo_label_rejects(labels_path, info)
     table = model.shipped_training_rows(table, tuple(c.name for c in datasets.COLLECTIONS))
     control = None
     if labels_path:
@@ -455,6 +468,20 @@ def train_command(
     version = registry.register(m, notes=notes, make_current=make_current)
     where = "now in use" if make_current else f"use it with `detector models use {version}`"
     click.echo(f"{summary} -> registered as {version} ({where})")
+
+
+def _echo_label_rejects(labels_path: str, info: dict[str, Any], shown: int = 20) -> None:
+    """What became of the label file's rows: used, and each row kept aside with its field and reason."""
+    from pathlib import Path
+
+    rejects = info["rejects"]
+    click.echo(f"{labels_path}: {info['accounts']:,} labelled accounts used ({info['inauthentic']:,} inauthentic), {rejects.n_rejected:,} rows kept aside", err=True)
+    aside = [r for r in rejects.rows if r["action"] == "rejected"]
+    for r in aside[:shown]:
+        where = f"{Path(r['file']).name}, row {r['row']}" + (f", field {r['field']}" if r["field"] else "")
+        click.echo(f"  {where}: {r['reason']}", err=True)
+    if len(aside) > shown:
+        click.echo(f"  ... and {len(aside) - shown:,} more", err=True)
 
 
 @cli.command("info")

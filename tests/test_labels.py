@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -38,15 +39,20 @@ def test_label_file_with_profiles(tmp_path: Path) -> None:
     f.write_text(IRA_HEAD, encoding="utf-8")
     table, info = labels.add_analyst_labels(pd.DataFrame(columns=["account_id", "label", "collection"]), f, as_of="2019-01-01")
     added = table[table["collection"] == "analyst"]
+    # 10_gop is labelled 1 in row 1 and 0 in row 5: both rows kept aside, no label guessed
     assert added[["account_id", "label", "statuses_count"]].values.tolist() == [
-        ["10_gop", 1, 352.0], ["1488reasons", 1, 1945.0], ["5emen5emenich", 1, 11702.0],
+        ["1488reasons", 1, 1945.0], ["5emen5emenich", 1, 11702.0],
     ]  # fmt: skip
     assert set(added["kind"]) == {"analyst_inauthentic"} and set(added["source"]) == {"mine.csv"}
-    assert str(added["collected_at"].iloc[0]) == "2017-10-15 23:34:00+00:00"
-    assert info["accounts"] == 3 and info["inauthentic"] == 3 and info["rejected"] == 2
-    assert info["sha256"] == datasets.sha256(f)
-    rows = info["rejects"].frame()[["row", "field"]].values.tolist()
-    assert rows == [[3, "label"], [5, "account_id"]]
+    assert str(added["collected_at"].iloc[0]) == "2017-09-26 14:51:00+00:00"
+    assert info["accounts"] == 2 and info["inauthentic"] == 2 and info["rejected"] == 3
+    assert info["sha256"] == datasets.sha256(f) and info["measured_to_as_of"] == 0
+    rows = sorted(info["rejects"].frame()[["row", "field", "reason"]].values.tolist())
+    assert rows == [
+        [1, "label", "account '10_gop' is labelled both inauthentic and genuine (rows 1, 5): kept aside, no label is guessed"],
+        [3, "label", "label 'maybe' is not one of 1/0, bot/human, inauthentic/genuine"],
+        [5, "label", "account '10_gop' is labelled both inauthentic and genuine (rows 1, 5): kept aside, no label is guessed"],
+    ]  # fmt: skip
 
 
 def test_label_file_with_a_separate_profiles_file(tmp_path: Path) -> None:
@@ -58,7 +64,7 @@ def test_label_file_with_a_separate_profiles_file(tmp_path: Path) -> None:
     # By id, and by screen name case-insensitively (the same account: kept once).
     assert added["account_id"].tolist() == ["17461978"] and added["label"].tolist() == [0]
     assert sorted(info["rejects"].frame()[["row", "field", "reason"]].values.tolist()) == [
-        [2, "account_id", "the same account is labelled again; the first label is kept"],
+        [2, "account_id", "the same account is labelled again, with the same label: counted once"],
         [3, "account_id", "no profile for account '999' in the profiles file"],
     ]  # fmt: skip
 
@@ -74,6 +80,78 @@ def test_bad_label_files_are_clear_errors(tmp_path: Path) -> None:
         labels.add_analyst_labels(pd.DataFrame(), f)
     with pytest.raises(InputError, match="no such file"):
         labels.add_analyst_labels(pd.DataFrame(), tmp_path / "missing.csv")
+
+
+def test_ids_and_labels_without_profiles_are_refused_not_trained_as_empty_profiles(tmp_path: Path) -> None:
+    # As an analyst exports them: screen name, numeric id and label. The id column is no profile;
+    # until session 13 it made the file count as "with profiles" and trained three empty profiles.
+    f = tmp_path / "ids.csv"
+    f.write_text("screen_name,user_id,label\nDJGruuvan,2718436417,human\nKeep2020Alive,755808822506041344,bot\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"columns \(screen_name, user_id\) hold no profile field .* --profiles FILE") as e:
+        labels.add_analyst_labels(pd.DataFrame(), f)
+    assert "ids.csv" in str(e.value)
+
+
+def test_blank_label_and_profiles_without_collection_time(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    f = tmp_path / "mine.csv"
+    f.write_text("account_id,label\n17461978,human\n1297437077403885568,\n", encoding="utf-8")
+    # the TwiBot-20 sample carries no collection time: ages are measured to as_of, and the log says so
+    table, info = labels.add_analyst_labels(pd.DataFrame(columns=["account_id", "label", "collection"]), f, profiles=TWIBOT, as_of="2020-09-01")
+    assert info["rejects"].frame()[["row", "field", "reason"]].values.tolist() == [[2, "label", "the label is blank"]]
+    assert info["accounts"] == 1 and info["measured_to_as_of"] == 100
+    assert "100 labelled profiles carry no collection time (collected_at)" in caplog.text
+    assert "measured to 2020-09-01T00:00:00+00:00:" in caplog.text
+
+
+# Real rows of datasets/calls/labels.csv (post ids and labels only; no text).
+CALL_ROWS = """post_id,source,is_call,labeller,method,notes
+adc-al-1-58,albanian_dialect,0,h10a,read; sampled by keyword,
+adc-al-1-64,albanian_dialect,0,h10a,read; sampled by keyword,
+"""
+
+
+def test_call_labels_read_and_repeats_counted_once(tmp_path: Path) -> None:
+    f = tmp_path / "calls.csv"
+    f.write_text(CALL_ROWS + "adc-al-1-58,albanian_dialect,0,me,second look,\n", encoding="utf-8")
+    got = labels.read_call_labels(f)
+    assert got[["post_id", "source", "is_call"]].values.tolist() == [["adc-al-1-58", "albanian_dialect", 0], ["adc-al-1-64", "albanian_dialect", 0]]
+    assert got.index.tolist() == [1, 2]
+
+
+def _call_label_error(f: Path, more_rows: str) -> InputError:
+    f.write_text(CALL_ROWS + more_rows, encoding="utf-8")
+    with pytest.raises(InputError) as e:
+        labels.read_call_labels(f)
+    return e.value
+
+
+def test_bad_call_labels_name_file_row_and_field(tmp_path: Path) -> None:
+    f = tmp_path / "calls.csv"
+    assert str(_call_label_error(f, "adc-al-1-64,albanian_dialect,1,me,second look,\n")) == (
+        f"{f}: 2 bad call-label rows: row 2, field is_call: post 'adc-al-1-64' is labelled both 0 and 1 (rows 2, 3): settle it, "
+        "no label is guessed; row 3, field is_call: post 'adc-al-1-64' is labelled both 0 and 1 (rows 2, 3): settle it, no label is guessed"
+    )
+    assert str(_call_label_error(f, "ira-12,ira,yes,me,,\nira-13,ira,2,me,,\nira-14,ira,,me,,\n15,ira,0,me,,\nx-1,twitter,0,me,,\n")) == (
+        f"{f}: 5 bad call-label rows: row 3, field is_call: is_call 'yes' is not 0 or 1; row 4, field is_call: is_call '2' is not 0 or 1; "
+        "row 5, field is_call: is_call is blank; row 6, field post_id: an ira post id is ira-<row of tweets.parquet>, not '15'; "
+        "row 7, field source: source 'twitter' is not one of albanian_dialect, mozetic, blokade, ira"
+    )
+    one = _call_label_error(f, "ira-12,ira,yes,me,,\n")
+    assert (one.row, one.field) == (3, "is_call") and "is_call 'yes' is not 0 or 1" in str(one)
+    f.write_text("post_id,label\nira-1,1\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"needs the columns post_id,source,is_call \(missing: source, is_call\)"):
+        labels.read_call_labels(f)
+
+
+def test_cli_train_profiles_needs_labels_and_ids_only_labels_exit_2(tmp_path: Path) -> None:
+    runner = CliRunner()
+    alone = runner.invoke(cli, ["train", "--profiles", str(TWIBOT), "-o", str(tmp_path / "m.npz")])
+    assert alone.exit_code == 2 and "--profiles gives the profiles of the --labels accounts" in alone.output
+    ids = tmp_path / "ids.csv"
+    ids.write_text("screen_name,user_id,label\nDJGruuvan,2718436417,human\n", encoding="utf-8")
+    refused = runner.invoke(cli, ["train", "--labels", str(ids), "-o", str(tmp_path / "m.npz")])
+    assert refused.exit_code == 2 and "hold no profile field the model reads" in refused.output
+    assert not (tmp_path / "m.npz").exists()
 
 
 @pytest.mark.slow
@@ -131,14 +209,36 @@ def test_cli_train_with_labels_then_register(tmp_path: Path, public_small: pd.Da
     # the control is tested below on two collections; here it would take two fits per collection
     trained = runner.invoke(cli, ["train", "--tables", str(tables), "--labels", str(mine), "-o", str(out), "--skip-control"])
     assert trained.exit_code == 0, trained.output
-    # the shipped procedure's public collections, plus the three usable analyst labels
-    kept = int(public_small["collection"].isin(model.TRAINING_COLLECTIONS).sum()) + 3
+    # the shipped procedure's public collections, plus the two usable analyst labels (10_gop is labelled both ways)
+    kept = int(public_small["collection"].isin(model.TRAINING_COLLECTIONS).sum()) + 2
     assert f"on {kept:,} accounts" in trained.output
     added = runner.invoke(cli, ["models", "add", str(out), "--use", "--notes", "IRA demo labels"])
     assert added.exit_code == 0, added.output
     card = runner.invoke(cli, ["models", "show", "--json"])
-    assert '"analyst": 3' in card.output and '"analyst_labels": "' + datasets.sha256(mine) in card.output
+    assert '"analyst": 2' in card.output and '"analyst_labels": "' + datasets.sha256(mine) in card.output
     assert '"analyst_labels_control": "not run (--skip-control)"' in card.output
+
+
+@pytest.mark.slow
+@pytest.mark.usefixtures("small_booster")
+def test_cli_train_with_labels_and_a_profiles_file_lists_the_rows_kept_aside(tmp_path: Path, public_small: pd.DataFrame) -> None:
+    tables = tmp_path / "tables"
+    tables.mkdir()
+    for name, part in public_small.groupby("collection"):
+        part.to_parquet(tables / f"{name}.parquet", index=False)
+    mine = tmp_path / "mine.csv"
+    # Real TwiBot-20 accounts; labels typed here only to test the flow (not an evaluation).
+    mine.write_text("account_id,label\n17461978,human\nshaq,genuine\n999,bot\n1297437077403885568,yes\n", encoding="utf-8")
+    out = tmp_path / "m.npz"
+    trained = CliRunner().invoke(cli, ["train", "--tables", str(tables), "--labels", str(mine), "--profiles", str(TWIBOT), "--as-of", "2020-09-01", "-o", str(out), "--skip-control"])
+    assert trained.exit_code == 0, trained.output
+    assert "mine.csv: 1 labelled accounts used (0 inauthentic), 3 rows kept aside" in trained.output
+    assert "  mine.csv, row 2, field account_id: the same account is labelled again, with the same label: counted once" in trained.output
+    assert "  mine.csv, row 3, field account_id: no profile for account '999' in the profiles file" in trained.output
+    assert "  mine.csv, row 4, field label: label 'yes' is not one of 1/0, bot/human, inauthentic/genuine" in trained.output
+    card = json.loads(model.card_path(out).read_text(encoding="utf-8"))
+    hashes = card["training"]["data_sha256"]
+    assert hashes["analyst_labels"] == datasets.sha256(mine) and hashes["analyst_profiles"] == datasets.sha256(TWIBOT)
 
 
 def _synthetic_wrong_labels() -> pd.DataFrame:

@@ -5,9 +5,14 @@ An analyst labels accounts in a CSV of ``account_id,label`` (label ``1``/``0``, 
 give profile columns in the same file (any columns :func:`detector.accounts.read.canonical_from_frame`
 reads: ``screen_name``, ``followers_count``, ``created_at``, ``collected_at``…), or a separate file
 of accounts in any shape :func:`detector.accounts.read.read_accounts` reads (``profiles=``), joined on
-``account_id`` (or the screen name, case-insensitively). A labelled account with no profile, or
-a label that is not one of those words, is kept aside in the rejects with its row and field;
-the others are used.
+``account_id`` (or the screen name, case-insensitively). A labelled account with no profile, a
+label that is not one of those words (or blank), and every row of an account labelled both ways
+(no label is guessed) are kept aside in the rejects with their row and field; an account labelled
+twice the same way counts once; the others are used. A label file whose only extra columns are ids
+is refused: it holds no profile to train on.
+
+:func:`read_call_labels` checks a call-label file (post ids and 0/1 labels, no texts) the same way,
+before ``bench/calls_eval.py`` joins the texts.
 
 Rows added to training carry ``collection = "analyst"``, so that the balanced weights give the
 analyst's set the weight of one collection and :func:`evaluate_analyst_labels` can measure their
@@ -18,7 +23,7 @@ without them, a held-out part of the analyst's labels, and a control for the mos
 :func:`ira_analyst_labels` builds a real demonstration set from the IRA release: every account
 in it is a confirmed state-backed troll (label 1), with the partial profile the release carries.
 
-This module owns analyst label files and their evaluation. It never saves a model.
+This module owns analyst label files (accounts, and call labels' checks) and their evaluation. It never saves a model.
 """
 
 from __future__ import annotations
@@ -40,6 +45,8 @@ from detector.schema import ACCOUNT_COLUMNS
 log = logging.getLogger(__name__)
 
 ANALYST = "analyst"
+#: Canonical fields that make a profile (an id or a screen name alone is none).
+PROFILE_FIELDS = tuple(c for c in ACCOUNT_COLUMNS if c not in ("account_id", "screen_name", "collected_at", "platform", "source_row"))
 LABEL_WORDS = {
     "1": 1, "bot": 1, "inauthentic": 1, "fake": 1, "troll": 1, "suspicious": 1, "true": 1,
     "0": 0, "human": 0, "genuine": 0, "real": 0, "authentic": 0, "false": 0,
@@ -53,11 +60,7 @@ def read_labels(path: str | os.PathLike[str], rejects: Rejects | None = None) ->
     The index holds the record numbers (1-based, header excluded).
     """
     p = str(path)
-    if not os.path.exists(p):
-        raise InputError("no such file", path=p)
-    frames = list(read_csv_strings(p))
-    raw = pd.concat(frames) if frames else pd.DataFrame()
-    raw = raw.rename(columns=lambda c: str(c).strip().lstrip("\ufeff").lower())
+    raw = _label_rows(p)
     missing = [c for c in ("account_id", "label") if c not in raw.columns]
     if "account_id" in missing and "screen_name" in raw.columns:
         missing.remove("account_id")
@@ -67,10 +70,21 @@ def read_labels(path: str | os.PathLike[str], rejects: Rejects | None = None) ->
     words = raw["label"].fillna("").astype(str).str.strip().str.lower()
     value = words.map(LABEL_WORDS)
     for n in raw.index[value.isna()]:
-        rejects.add(int(n), "label", f"label {raw.at[n, 'label']!r} is not one of 1/0, bot/human, inauthentic/genuine", raw.loc[n].dropna().to_dict())
+        given = raw.at[n, "label"]
+        what = "the label is blank" if words.at[n] == "" else f"label {given!r} is not one of 1/0, bot/human, inauthentic/genuine"
+        rejects.add(int(n), "label", what, raw.loc[n].dropna().to_dict())
     out = raw[value.notna()].copy()
     out["label"] = value[value.notna()].astype("int64")
     return out
+
+
+def _label_rows(p: str) -> pd.DataFrame:
+    """A label CSV's rows as strings, indexed by record number, with lower-case column names."""
+    if not os.path.exists(p):
+        raise InputError("no such file", path=p)
+    frames = list(read_csv_strings(p))
+    raw = pd.concat(frames) if frames else pd.DataFrame()
+    return raw.rename(columns=lambda c: str(c).strip().lstrip("\ufeff").lower())
 
 
 def add_analyst_labels(
@@ -122,6 +136,15 @@ def add_analyst_labels(
     elif profile_cols - {"screen_name"}:
         accounts = canonical_from_frame(raw.drop(columns=["label"]), p, rejects, as_of_ts)
         accounts["label"] = raw.loc[accounts["source_row"].to_numpy(), "label"].to_numpy()
+        if len(accounts) and not accounts[list(PROFILE_FIELDS)].notna().any().any():
+            # e.g. screen_name,user_id,label: the extra column is an id, not a profile; training on
+            # empty profiles would teach the model "fields missing" and say nothing
+            raise InputError(
+                f"the label file's columns ({', '.join(sorted(profile_cols))}) hold no profile field the model reads "
+                "(followers_count, created_at, description, …): give the profiles as a separate accounts file "
+                "(detector train --profiles FILE)",
+                path=p,
+            )
     else:
         raise InputError(
             "the label file has no profile columns (screen_name, followers_count, created_at, …): "
@@ -130,10 +153,16 @@ def add_analyst_labels(
         )
     if accounts.empty:
         raise InputError(f"no labelled account with a usable profile ({rejects.n_rejected} rejected)", path=p)
-    dup = accounts["account_id"].duplicated(keep="first")
-    for n in accounts.loc[dup, "source_row"]:
-        rejects.add(int(n), "account_id", "the same account is labelled again; the first label is kept")
-    accounts = accounts[~dup]
+    accounts = _settle_repeats(accounts, rejects)
+    if accounts.empty:
+        raise InputError(f"no labelled account left: every one was labelled both ways ({rejects.n_rejected} rejected)", path=p)
+    undated = int(rejects.notes.get("measured_to_as_of", 0))
+    if undated:
+        log.warning(
+            "%s: %d labelled profiles carry no collection time (collected_at); their account ages and daily rates are "
+            "measured to %s%s: give collected_at, or the time the profiles were collected (as_of, --as-of)",
+            p, undated, as_of_ts.isoformat(), " (now)" if as_of is None else "",
+        )
     accounts = accounts.assign(
         kind=np.where(accounts["label"] == 1, "analyst_inauthentic", "analyst_genuine"),
         source=Path(p).name,
@@ -160,9 +189,28 @@ def add_analyst_labels(
         "rejected": rejects.n_rejected,
         "rejects": rejects,
         "fields_missing_in_all": lacking,
+        "measured_to_as_of": undated,
     }
     log.info("%s: %d analyst-labelled accounts added (%d inauthentic), %d rejected", p, info["accounts"], info["inauthentic"], info["rejected"])
     return out, info
+
+
+def _settle_repeats(accounts: pd.DataFrame, rejects: Rejects) -> pd.DataFrame:
+    """An account labelled more than once counts once when its labels agree; when they disagree,
+    every row of it is kept aside: no label is guessed."""
+    ids = accounts["account_id"].astype(str)
+    repeated = ids.duplicated(keep=False).to_numpy()
+    if not repeated.any():
+        return accounts
+    both_ways = repeated & (accounts.groupby(ids)["label"].transform("nunique") > 1).to_numpy()
+    for ident, rows in accounts[both_ways].groupby(ids[both_ways], sort=False):
+        listed = ", ".join(str(int(n)) for n in rows["source_row"])
+        for n in rows["source_row"]:
+            rejects.add(int(n), "label", f"account {ident!r} is labelled both inauthentic and genuine (rows {listed}): kept aside, no label is guessed")
+    again = repeated & ~both_ways & ids.duplicated(keep="first").to_numpy()
+    for n in accounts.loc[again, "source_row"]:
+        rejects.add(int(n), "account_id", "the same account is labelled again, with the same label: counted once")
+    return accounts[~both_ways & ~again]
 
 
 def _join_profiles(raw: pd.DataFrame, accounts: pd.DataFrame, path: str, rejects: Rejects) -> pd.DataFrame:
@@ -597,3 +645,60 @@ def write_section(path: str | os.PathLike[str], section: str) -> None:
     from detector.io import replace_markdown_section
 
     replace_markdown_section(path, section)
+
+
+# ---------------------------------------------------------------- call labels (post ids only)
+
+CALL_LABEL_COLUMNS = ("post_id", "source", "is_call")
+CALL_SOURCES = ("albanian_dialect", "mozetic", "blokade", "ira")
+
+
+def read_call_labels(path: str | os.PathLike[str]) -> pd.DataFrame:
+    """A call-label file (``datasets/calls/labels.csv`` and its extensions), checked before any text is joined.
+
+    Columns ``post_id, source, is_call`` (``labeller, method, notes`` are kept as they are).
+    ``is_call`` must be ``0`` or ``1``; ``source`` one of :data:`CALL_SOURCES`; an ``ira`` post id
+    is ``ira-<row>``. A post labelled twice with the same label counts once; labelled both ways, it
+    is an error: no label is guessed. Every check names the file, the row (1-based, header excluded)
+    and the field.
+
+    Raises
+    ------
+    InputError
+        A column is missing, or a row breaks a check (the first few such rows are listed).
+    """
+    p = str(path)
+    raw = _label_rows(p)
+    missing = [c for c in CALL_LABEL_COLUMNS if c not in raw.columns]
+    if missing:
+        raise InputError(f"a call-label file needs the columns post_id,source,is_call (missing: {', '.join(missing)})", path=p)
+    post = raw["post_id"].fillna("").astype(str).str.strip()
+    source = raw["source"].fillna("").astype(str).str.strip()
+    flag = raw["is_call"].fillna("").astype(str).str.strip()
+    problems: list[tuple[int, str, str]] = []
+    for n in raw.index[post.eq("")]:
+        problems.append((int(n), "post_id", "the post id is blank"))
+    for n in raw.index[~flag.isin(["0", "1"])]:
+        problems.append((int(n), "is_call", "is_call is blank" if flag.at[n] == "" else f"is_call {raw.at[n, 'is_call']!r} is not 0 or 1"))
+    for n in raw.index[~source.isin(CALL_SOURCES)]:
+        problems.append((int(n), "source", f"source {raw.at[n, 'source']!r} is not one of {', '.join(CALL_SOURCES)}"))
+    for n in raw.index[source.eq("ira") & ~post.str.fullmatch(r"ira-\d+")]:
+        problems.append((int(n), "post_id", f"an ira post id is ira-<row of tweets.parquet>, not {raw.at[n, 'post_id']!r}"))
+    ok = flag.isin(["0", "1"]) & post.ne("")
+    both = ok & post.duplicated(keep=False) & (flag.where(ok).groupby(post).transform("nunique") > 1)
+    for pid, rows in raw[both].groupby(post[both], sort=False):
+        listed = ", ".join(str(int(n)) for n in rows.index)
+        problems.extend((int(n), "is_call", f"post {pid!r} is labelled both 0 and 1 (rows {listed}): settle it, no label is guessed") for n in rows.index)
+    if problems:
+        problems.sort()
+        shown = "; ".join(f"row {n}, field {f}: {why}" for n, f, why in problems[:5])
+        more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
+        if len(problems) == 1:
+            n0, f0, why = problems[0]
+            raise InputError(why, path=p, row=n0, field=f0)
+        raise InputError(f"{len(problems)} bad call-label rows: {shown}{more}", path=p)
+    out = raw.assign(post_id=post, source=source, is_call=flag.astype("int64"))
+    again = out["post_id"].duplicated(keep="first")
+    if again.any():
+        log.info("%s: %d posts labelled again with the same label, counted once", p, int(again.sum()))
+    return out[~again]
