@@ -453,6 +453,11 @@ def train_command(
     m = model.train(datasets.with_training_copies(table, random_state), random_state=random_state, data_hashes=hashes)
     if control is not None:
         m.card["analyst_labels_control"] = control
+    if labels_path:  # which labels trained it, by name as well as by hash: `detector info` shows it
+        m.card["analyst_labels"] = {
+            "file": Path(labels_path).name, "sha256": info["sha256"], "profiles": Path(profiles_path).name if profiles_path else None,
+            "accounts": info["accounts"], "inauthentic": info["inauthentic"], "rows_kept_aside": info["rejects"].n_rejected,
+        }  # fmt: skip
     model.record_shipped_unseen(m.card)  # the nested evaluation of this procedure, when this model is its product
     oof = m.card["metrics_out_of_fold"]
     summary = (
@@ -511,6 +516,15 @@ def info_command(model_path: str | None, as_json: bool) -> None:
     click.echo(f"family       {c.get('family', 'not recorded')}")
     click.echo(f"thresholds   suspicious >= {c['thresholds']['suspicious']}, likely-genuine < {c['thresholds']['likely_genuine']}")
     click.echo(f"trained on   {c['training']['accounts']:,} accounts: {_pairs(c['training']['collections'])}")
+    mine = c.get("analyst_labels")
+    if mine:
+        profiles = f", profiles from {mine['profiles']}" if mine.get("profiles") else ""
+        click.echo(
+            f"labels       analyst: {mine['file']} (sha256 {mine['sha256'][:12]}…{profiles}): {mine['accounts']:,} accounts, "
+            f"{mine['inauthentic']:,} inauthentic, {mine['rows_kept_aside']:,} rows kept aside; control: {c.get('analyst_labels_control', 'not recorded')}"
+        )
+    elif "analyst_labels" in c["training"].get("data_sha256", {}):
+        click.echo(f"labels       analyst: sha256 {c['training']['data_sha256']['analyst_labels'][:12]}…; control: {c.get('analyst_labels_control', 'not recorded')}")
     unseen = c.get("unseen_collections")
     if unseen:
         click.echo(

@@ -237,6 +237,11 @@ def test_cli_train_with_labels_and_a_profiles_file_lists_the_rows_kept_aside(tmp
     assert "  mine.csv, row 3, field account_id: no profile for account '999' in the profiles file" in trained.output
     assert "  mine.csv, row 4, field label: label 'yes' is not one of 1/0, bot/human, inauthentic/genuine" in trained.output
     card = json.loads(model.card_path(out).read_text(encoding="utf-8"))
+    assert card["analyst_labels"] == {
+        "file": "mine.csv", "sha256": datasets.sha256(mine), "profiles": TWIBOT.name, "accounts": 1, "inauthentic": 0, "rows_kept_aside": 3,
+    }  # fmt: skip
+    info = CliRunner().invoke(cli, ["info", "--model", str(out)])
+    assert f"labels       analyst: mine.csv (sha256 {datasets.sha256(mine)[:12]}…, profiles from {TWIBOT.name}): 1 accounts, 0 inauthentic, 3 rows kept aside; control: not run (--skip-control)" in info.output
     hashes = card["training"]["data_sha256"]
     assert hashes["analyst_labels"] == datasets.sha256(mine) and hashes["analyst_profiles"] == datasets.sha256(TWIBOT)
 
@@ -291,3 +296,22 @@ def test_control_verdict_in_words() -> None:
     assert not labels.passes_control(worse)
     assert labels.control_verdict(worse).startswith("failed: ") and labels.control_verdict(worse).endswith("is +0.404 (cresci-2017; limit +0.05)")
     assert labels.control_verdict(control.iloc[:0]) == "not measured: no public collection with both classes to leave out"
+
+
+def test_a_bot_repository_id_labelled_both_ways_is_said(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    # Synthetic archive in the Bot Repository's shape: botometer-feedback-2019 labels one id both human and
+    # bot (755808822506041344). The shipped table keeps the first label, as built; the build now says so.
+    import io
+    import tarfile
+
+    path = tmp_path / "mini-2019.tar.gz"
+    users = json.dumps([{"created_at": "Mon Apr 16 10:00:00 +0000 2018", "user": {"id": i, "id_str": str(i), "screen_name": f"u{i}", "created_at": "Tue Jun 11 11:20:35 +0000 2013"}} for i in (1, 2)])
+    with tarfile.open(path, "w:gz") as tf:
+        for name, text in (("mini-2019.tsv", "1\thuman\n1\tbot\n2\tbot\n"), ("mini-2019_tweets.json", users)):
+            data = text.encode()
+            member = tarfile.TarInfo(name)
+            member.size = len(data)
+            tf.addfile(member, io.BytesIO(data))
+    accounts, _ = datasets._botrepo(path)
+    assert accounts[["account_id", "label"]].values.tolist() == [["1", 0.0], ["2", 1.0]]
+    assert f"{path}: 1 ids labelled both bot and human; the first label is kept: 1" in caplog.text

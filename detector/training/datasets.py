@@ -239,6 +239,11 @@ def _botrepo(path: Path) -> tuple[pd.DataFrame, Rejects]:
         labels = pd.read_csv(io.BytesIO(tsv.read()), sep="\t", header=None, names=["id", "label"], dtype=str)
         data = json.load(records)
     accounts = accounts_from_records(enumerate(data, 1), str(path), _FAR_PAST, rejects)
+    both = labels.assign(label=labels["label"].str.strip().str.lower()).groupby("id")["label"].nunique()
+    if (both > 1).any():
+        # botometer-feedback-2019 labels 755808822506041344 both human and bot; the shipped table keeps the
+        # first label, as it was built (changing it would change the shipped model's data): said, not silent
+        log.warning("%s: %d ids labelled both bot and human; the first label is kept: %s", path, int((both > 1).sum()), ", ".join(both.index[both > 1][:5]))
     words = labels.drop_duplicates("id").set_index("id")["label"].str.strip().str.lower()
     accounts["label"] = accounts["account_id"].astype(str).map(words.map({"bot": 1.0, "human": 0.0})).astype("float64")
     return accounts, rejects
