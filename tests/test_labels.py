@@ -82,6 +82,15 @@ def test_bad_label_files_are_clear_errors(tmp_path: Path) -> None:
         labels.add_analyst_labels(pd.DataFrame(), tmp_path / "missing.csv")
 
 
+def test_an_account_labelled_otherwise_in_a_public_set_is_said(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    f = tmp_path / "mine.csv"
+    f.write_text(IRA_HEAD, encoding="utf-8")
+    public = pd.DataFrame({"account_id": ["1488reasons", "5emen5emenich"], "label": [0, 1], "collection": ["x", "x"]})
+    _, info = labels.add_analyst_labels(public, f, as_of="2019-01-01")
+    assert info["public_label_differs"] == ["1488reasons"]
+    assert f"{f}: 1 labelled accounts carry the other label in a public set (both rows train): 1488reasons" in caplog.text
+
+
 def test_ids_and_labels_without_profiles_are_refused_not_trained_as_empty_profiles(tmp_path: Path) -> None:
     # As an analyst exports them: screen name, numeric id and label. The id column is no profile;
     # until session 13 it made the file count as "with profiles" and trained three empty profiles.

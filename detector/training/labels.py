@@ -177,8 +177,18 @@ def add_analyst_labels(
             p, ", ".join(lacking),
         )
     overlap = set(accounts["account_id"]) & set(table.get("account_id", pd.Series(dtype=str)).astype(str))
+    differs: list[str] = []
     if overlap:
         log.warning("%d analyst-labelled accounts are also in the public sets; both rows are kept", len(overlap))
+        public = table[table["account_id"].astype(str).isin(overlap)].groupby(table["account_id"].astype(str))["label"].agg(set)
+        mine = accounts.set_index(accounts["account_id"].astype(str))["label"]
+        differs = sorted(a for a in overlap if int(mine[a]) not in public[a])
+        if differs:
+            # both rows train, with opposite labels: said with the ids, so the analyst can settle them
+            log.warning(
+                "%s: %d labelled accounts carry the other label in a public set (both rows train): %s%s",
+                p, len(differs), ", ".join(differs[:10]), " …" if len(differs) > 10 else "",
+            )
     keep = [*ACCOUNT_COLUMNS, "label", "kind", "source", "collection"]
     out = pd.concat([table, accounts[keep]], ignore_index=True) if len(table) else accounts[keep].reset_index(drop=True)
     info: dict[str, Any] = {
@@ -190,6 +200,7 @@ def add_analyst_labels(
         "rejects": rejects,
         "fields_missing_in_all": lacking,
         "measured_to_as_of": undated,
+        "public_label_differs": differs,
     }
     log.info("%s: %d analyst-labelled accounts added (%d inauthentic), %d rejected", p, info["accounts"], info["inauthentic"], info["rejected"])
     return out, info
