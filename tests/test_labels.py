@@ -108,6 +108,10 @@ def test_blank_label_and_profiles_without_collection_time(tmp_path: Path, caplog
     table, info = labels.add_analyst_labels(pd.DataFrame(columns=["account_id", "label", "collection"]), f, profiles=TWIBOT, as_of="2020-09-01")
     assert info["rejects"].frame()[["row", "field", "reason"]].values.tolist() == [[2, "label", "the label is blank"]]
     assert info["accounts"] == 1 and info["measured_to_as_of"] == 100
+    # joined by screen name: a label with no profile names the screen_name column, the one in the file
+    f.write_text("screen_name,label\nshaq,human\nno_such_name,bot\n", encoding="utf-8")
+    _, info = labels.add_analyst_labels(pd.DataFrame(columns=["account_id", "label", "collection"]), f, profiles=TWIBOT, as_of="2020-09-01")
+    assert info["rejects"].frame()[["row", "field", "reason"]].values.tolist() == [[2, "screen_name", "no profile for account 'no_such_name' in the profiles file"]]
     assert "100 labelled profiles carry no collection time (collected_at)" in caplog.text
     assert "measured to 2020-09-01T00:00:00+00:00:" in caplog.text
 

@@ -229,12 +229,13 @@ def _join_profiles(raw: pd.DataFrame, accounts: pd.DataFrame, path: str, rejects
     by_name = accounts.dropna(subset=["screen_name"]).drop_duplicates("screen_name")
     by_name = by_name.set_index(by_name["screen_name"].astype(str).str.lower())
     rows = []
-    key = raw["account_id"] if "account_id" in raw.columns else raw["screen_name"]
+    key_field = "account_id" if "account_id" in raw.columns else "screen_name"
+    key = raw[key_field]
     for n, ident, label in zip(raw.index.to_numpy(dtype="int64"), key.tolist(), raw["label"].tolist(), strict=True):
         k = str(ident).strip().lower()
         hit = by_id.loc[k] if k in by_id.index else by_name.loc[k] if k in by_name.index else None
         if hit is None:
-            rejects.add(int(n), "account_id", f"no profile for account {ident!r} in the profiles file")
+            rejects.add(int(n), key_field, f"no profile for account {ident!r} in the profiles file")
             continue
         row = hit.to_dict()
         row.update(label=int(label), source_row=int(n))
