@@ -72,8 +72,9 @@ def detect_format(path: str | os.PathLike[str]) -> str:
         if kinds <= TEXT_SUFFIXES:
             shown = ", ".join(f.name for f in files[:3]) + (", ..." if len(files) > 3 else "")
             raise UnknownFormatError(
-                f"a folder of {len(files)} {'/'.join(sorted(kinds))} files ({shown}): give one file, "
-                "or the folder with --engine dask, which reads a folder of partition files",
+                f"a folder of {len(files)} {'/'.join(sorted(kinds))} files ({shown}): give each file on its own "
+                "(detector run: --from once per file), or the folder to detector posts --engine dask, "
+                "which reads a folder of partition files",
                 path=str(p),
             )
         return "parquet"

@@ -107,8 +107,31 @@ def test_a_folder_of_csv_files_is_named_as_such(tmp_path: Path) -> None:
     code, _, err = _run(str(parts), "-o", str(tmp_path / "s.csv"))
     assert code == 2
     assert err.strip().splitlines()[-1] == (
-        f"error: {parts}: a folder of 2 .csv files (2016-10-26.csv, 2016-10-27.csv): give one file, "
-        "or the folder with --engine dask, which reads a folder of partition files"
+        f"error: {parts}: a folder of 2 .csv files (2016-10-26.csv, 2016-10-27.csv): give each file on its own "
+        "(detector run: --from once per file), or the folder to detector posts --engine dask, "
+        "which reads a folder of partition files"
+    )
+
+
+def test_run_from_a_folder_of_csv_files_says_from_once_per_file(tmp_path: Path) -> None:
+    """`detector run --from FOLDER_OF_CSVS` advised "--engine dask", which run has not (h85's trial):
+    the advice names run's own way, --from once per file, as README says."""
+    from click.testing import CliRunner
+
+    from detector.cli import cli
+
+    parts = tmp_path / "daily"
+    parts.mkdir()
+    for name in ("a.csv", "b.csv"):
+        (parts / name).write_text((FIX / "ira_calls.csv").read_text(encoding="utf-8"), encoding="utf-8")
+    watches = Path(__file__).resolve().parents[1] / "datasets" / "examples" / "watches.toml"
+    res = CliRunner().invoke(cli, ["run", "--watch", "texit-rally", "--config", str(watches), "--from", str(parts),
+                                   "--db", str(tmp_path / "d.sqlite"), "--data-dir", str(tmp_path), "-o", str(tmp_path / "r")])
+    assert res.exit_code == 2, res.output
+    assert res.stderr.strip().splitlines()[-1] == (
+        f"error: {parts}: a folder of 2 .csv files (a.csv, b.csv): give each file on its own "
+        "(detector run: --from once per file), or the folder to detector posts --engine dask, "
+        "which reads a folder of partition files"
     )
 
 
