@@ -530,9 +530,10 @@ def _read_csv_chunks(
         aside = _BadRowsAside(path, standin, rejects)
         try:
             # pyarrow again, on one thread (so that it numbers the rows it skips), from the start
-            for chunk in _arrow_csv(path, sep, names, size, standin, aside=aside, first_record=start):
-                got_any = True
-                yield chunk
+            with _quiet_handler_faults(aside, p):
+                for chunk in _arrow_csv(path, sep, names, size, standin, aside=aside, first_record=start):
+                    got_any = True
+                    yield chunk
             aside.report_rest()
             if not got_any and not len(rejects):
                 raise EmptyInputError("the CSV has a header but no rows", path=p)
@@ -687,6 +688,30 @@ def _arrow_csv(
             pending, buffered = rest.to_batches(), rest.num_rows
     if buffered and len(chunk := emit(pa.Table.from_batches(pending, schema=reader.schema))):
         yield chunk
+
+
+@contextlib.contextmanager
+def _quiet_handler_faults(aside: _BadRowsAside, path: str) -> Iterator[None]:
+    """Keep a fault in pyarrow's call of ``aside.handler`` off stderr.
+
+    pyarrow decodes a bad row's text before it calls the handler; a row holding bytes that are not
+    UTF-8 fails there, and Python writes the error as "Exception ignored in ..." with a traceback to
+    stderr. pyarrow then stops with ``ArrowInvalid`` and the row-by-row reader sets the row aside with
+    its reason (the bytes, the line); the fault itself goes to the log at DEBUG.
+    """
+    previous = sys.unraisablehook
+
+    def hook(unraisable: Any) -> None:
+        if getattr(unraisable.object, "__self__", None) is aside:
+            log.debug("%s: pyarrow could not hand a bad row over: %r", path, unraisable.exc_value)
+        else:
+            previous(unraisable)
+
+    sys.unraisablehook = hook
+    try:
+        yield
+    finally:
+        sys.unraisablehook = previous
 
 
 class _Unplaceable(Exception):

@@ -150,3 +150,26 @@ def test_a_table_that_cannot_be_written_beside_others_is_an_error_and_the_rest_i
     with pytest.raises(InputError, match="the output is a folder"):
         dio.write_tables([(_every_kind(), str(tmp_path / "folder.csv")), (_every_kind(), str(last))])
     assert last.read_bytes() == _pandas_csv(_every_kind())  # the other thread's table was still written
+
+
+def test_a_malformed_row_of_bytes_not_utf8_is_set_aside_without_a_traceback(tmp_path: Path) -> None:
+    """h85's trial: a CSV whose malformed row holds byte 0xff printed "Exception ignored in: <bound method
+    _BadRowsAside.handler ...> UnicodeDecodeError" with a traceback (pyarrow decodes the row before it calls
+    the handler). The row is kept aside with its reason; stderr carries no traceback."""
+    import subprocess
+    import sys
+
+    fixture = Path(__file__).resolve().parent / "fixtures" / "posts" / "ira_calls.csv"
+    lines = fixture.read_bytes().split(b"\n")
+    (tmp_path / "y.csv").write_bytes(b"\n".join(lines[:11]) + b"\nr99,\x00\x01garbage,\xff\xfe\n")
+    done = subprocess.run(
+        [sys.executable, "-c", "from detector.cli import main; main()", "posts", "y.csv", "-o", "out.csv"], cwd=tmp_path, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr and "Exception ignored" not in done.stderr
+    rejects = pd.read_csv(tmp_path / "out.rejects.csv")
+    assert rejects[["file", "row", "field", "action"]].values.tolist() == [["y.csv", 11, "content", "rejected"]]
+    assert rejects["reason"][0] == (
+        "this row (line 12 of the file) holds bytes that are not UTF-8 text (0xff): the file was saved in another "
+        "encoding (Windows-1250 or -1252, say); save it as 'CSV UTF-8' and give it again"
+    )
