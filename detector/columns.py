@@ -73,8 +73,8 @@ POST_HEADERS: dict[str, tuple[str, ...]] = {
     "author_id": ("author_id", "user_id", "author id", "user id"),
     "author_screen_name": (
         "author_screen_name", "screen_name", "username", "handle", "author", "user", "account",
-        "autor", "korisnik", "korisnicko ime", "аутор", "корисник", "autori", "perdoruesi", "benutzer",
-        "benutzername", "verfasser",
+        "autor", "korisnik", "korisnicko ime", "nalog", "аутор", "корисник", "корисничко име", "налог", "autori", "perdoruesi",
+        "emri i perdoruesit", "llogaria", "benutzer", "benutzername", "verfasser",
     ),
     "text": (
         "text", "tweet", "content", "post", "message", "full_text", "tekst", "sadrzaj", "objava", "текст", "садржај", "teksti",

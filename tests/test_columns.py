@@ -84,6 +84,10 @@ def test_user_columns_come_first_and_must_exist() -> None:
     with pytest.raises(InputError, match="--columns takes name=header pairs separated by commas, not 'oops'"):
         parse_column_map("oops")
     assert rename_map(["Tekst", "Datum", "Autor"], POST_HEADERS) == {"Tekst": "text", "Datum": "created_at", "Autor": "author_screen_name"}
+    # An account's name as the account lists' headers say it ("Nalog", "Llogaria") names a post's author too.
+    assert rename_map(["Nalog", "Tekst"], POST_HEADERS) == {"Nalog": "author_screen_name", "Tekst": "text"}
+    assert rename_map(["Налог", "Текст"], POST_HEADERS) == {"Налог": "author_screen_name", "Текст": "text"}
+    assert rename_map(["Llogaria", "Teksti"], POST_HEADERS) == {"Llogaria": "author_screen_name", "Teksti": "text"}
 
 
 SHEET = (
