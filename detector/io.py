@@ -1077,12 +1077,6 @@ def write_tables(tables: list[tuple[pd.DataFrame, str]], written: Callable[[int]
     Each file is written atomically; ``written(rows)`` is called as each one is done. An error of
     either thread is raised once both have stopped, and a file the other thread finished stays.
     """
-    if len(tables) < 2:
-        for df, path in tables:
-            write_table(df, path)
-            if written is not None:
-                written(len(df))
-        return
 
     def write_one(df: pd.DataFrame, path: str) -> None:
         write_table(df, path)
@@ -1093,6 +1087,10 @@ def write_tables(tables: list[tuple[pd.DataFrame, str]], written: Callable[[int]
         for df, path in tables[1:]:
             write_one(df, path)
 
+    if len(tables) < 2:
+        for df, path in tables:
+            write_one(df, path)
+        return
     with concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="write") as pool:
         rest = pool.submit(write_rest)
         write_one(*tables[0])
