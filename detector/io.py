@@ -77,6 +77,13 @@ def detect_format(path: str | os.PathLike[str]) -> str:
                 "which reads a folder of partition files",
                 path=str(p),
             )
+        # Any other file among the parts (a spreadsheet saved into the day's folder) would be read as
+        # Parquet too, and fail as "unreadable Parquet: magic bytes not found": name it instead.
+        # Names starting with "_" (_SUCCESS, _metadata) are skipped by the Parquet reader itself.
+        foreign = [f for f in files if not f.name.startswith("_") and not _parquet_part(f)]
+        if foreign:
+            raise UnknownFormatError(_not_parts_message(foreign, p), path=str(p))
+        return "parquet"
         return "parquet"
     with open(p, "rb") as fh:
         head = fh.read(65536)
@@ -124,6 +131,35 @@ def detect_format(path: str | os.PathLike[str]) -> str:
     raise UnknownFormatError(
         "not CSV (no delimiter in the header line), JSON, JSONL or Parquet", path=str(p)
     )
+
+
+PARQUET_PART_SUFFIXES = (".parquet", ".pq")
+SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".numbers"}
+
+
+def _parquet_part(path: Path) -> bool:
+    """Whether a file of a folder is a Parquet part: its content, not its name, says so."""
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(4) == b"PAR1"
+    except OSError:
+        return False
+
+
+def _not_parts_message(foreign: list[Path], folder: Path) -> str:
+    """What a folder read as Parquet parts holds besides them, and what to do with each kind."""
+    names = [str(f.relative_to(folder)) for f in foreign]
+    shown = ", ".join(names[:3]) + (", ..." if len(names) > 3 else "")
+    what = "a file" if len(foreign) == 1 else f"{len(foreign)} files"
+    advice = [
+        f"the folder holds {what} that {'is' if len(foreign) == 1 else 'are'} not Parquet ({shown}): "
+        f"a folder is read as Parquet parts ({', '.join(PARQUET_PART_SUFFIXES)}) and nothing else"
+    ]
+    if any(f.suffix.lower() in SPREADSHEET_SUFFIXES for f in foreign):
+        advice.append("a spreadsheet is not read: save it as 'CSV UTF-8' (Excel: File > Save As) and give that file")
+    if any(f.suffix.lower() in TEXT_SUFFIXES for f in foreign):
+        advice.append("give a CSV or JSON file on its own (detector run: --from once per file), or a folder of them to detector posts --engine dask")
+    return "; ".join(advice)
 
 
 def _binary(head: bytes) -> bool:
