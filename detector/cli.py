@@ -324,7 +324,9 @@ def score_command(
     """
     from detector.accounts.registry import load_current_model as load_model
     from detector.accounts.score import score_file
+    from detector.io import check_outputs
 
+    check_outputs([] if engine == "dask" else [output], parts=[output] if engine == "dask" else [])
     model = load_model(model_path)
     if engine == "dask":
         from detector.engine import dask_client, score_partitioned
@@ -826,10 +828,12 @@ def posts_command(
     from detector import progress
     from detector.accounts.score import keep_rows
     from detector.errors import NothingScoredError
-    from detector.io import write_rejects, write_tables
+    from detector.io import check_outputs, write_rejects, write_tables
     from detector.posts.calls import StageTimes, analyse_posts, stage
     from detector.posts.read import match_profiles, read_posts
 
+    dask = engine == "dask"  # the dask engine writes the post scores and the authors as folders of parts
+    check_outputs([clusters_out, campaigns_out] + ([] if dask else [output, accounts_out]), parts=[output, accounts_out] if dask else [])
     kind_tuple = tuple(k.strip() for k in kinds.split(",") if k.strip()) if kinds else None
     if engine == "dask":
         from detector.engine import analyse_partitioned, dask_client

@@ -954,16 +954,61 @@ def readable_input(path: str | os.PathLike[str]) -> Iterator[str]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
+# The outputs written, by the suffix that names each; any other suffix that names a format is refused.
+OUTPUT_SUFFIXES = {".csv": "csv", ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl", ".parquet": "parquet", ".pq": "parquet"}
+OUTPUTS_WRITTEN = ".csv, .json, .jsonl (or .ndjson) and .parquet (or .pq)"
+COMPRESSED_SUFFIXES = {".gz", ".bz2", ".xz", ".zst", ".zip", ".7z", ".tgz"}
+
+
 def output_format(path: str) -> str:
-    """Choose the output format from a file name: ``.jsonl``/``.ndjson``, ``.parquet``, else CSV."""
-    name = path.lower()
-    if name.endswith((".jsonl", ".ndjson")):
-        return "jsonl"
-    if name.endswith(".json"):
-        return "json"
-    if name.endswith((".parquet", ".pq")):
-        return "parquet"
-    return "csv"
+    """Choose the output format from a file name: ``.csv``, ``.json``, ``.jsonl``/``.ndjson``, ``.parquet``/``.pq``.
+
+    A name with no suffix, or a suffix that names no format (``day.05-01``, ``week.2024``), and
+    ``-`` (stdout) are written as CSV.
+
+    Raises
+    ------
+    UnknownFormatError
+        The suffix names a format that is not written (``scores.xlsx``, ``x.parquet.gz``): one format
+        is never written under another's name.
+    """
+    if path == "-":
+        return "csv"
+    suffix = Path(path).suffix.lower()
+    if suffix in OUTPUT_SUFFIXES:
+        return OUTPUT_SUFFIXES[suffix]
+    if not re.fullmatch(r"\.[a-z][a-z0-9]*", suffix):
+        return "csv"
+    message = f"no {suffix} output: the outputs written are {OUTPUTS_WRITTEN}"
+    if suffix in COMPRESSED_SUFFIXES:
+        message += "; a compressed output is not written: give .parquet (compressed inside), or .csv and compress it afterwards"
+    elif suffix in SPREADSHEET_SUFFIXES:
+        message += "; a spreadsheet opens the .csv"
+    raise UnknownFormatError(message, path=path)
+
+
+def check_outputs(files: Iterable[str | None], parts: Iterable[str | None] = ()) -> None:
+    """Refuse, before any work, an output whose name asks for a format that is not written.
+
+    ``files`` are written as one file each (:func:`output_format`); ``parts`` as a folder of parts
+    by the dask engine, which writes CSV parts for a name ending ``.csv`` and Parquet parts for any
+    other (``-`` and ``None`` are skipped in both).
+
+    Raises
+    ------
+    UnknownFormatError
+        Naming the output and the suffixes that are written.
+    """
+    for path in files:
+        if path is not None:
+            output_format(path)
+    for path in parts:
+        if path is not None and path != "-" and output_format(path) not in ("csv", "parquet"):
+            raise UnknownFormatError(
+                "the dask engine writes a folder of parts, CSV (a name ending .csv) or Parquet (.parquet, .pq, or no suffix): "
+                f"name it so, or write {Path(path).suffix} with the local engine",
+                path=path,
+            )
 
 
 # errno values that mean "no room": the disk, the user's quota, or the file-size limit (ulimit -f).

@@ -11,9 +11,12 @@ import zipfile
 from pathlib import Path
 
 import pandas as pd
+import pytest
 from click.testing import CliRunner
 
 from detector.cli import cli
+from detector.errors import UnknownFormatError
+from detector.io import output_format
 
 FIX = Path(__file__).parent / "fixtures" / "posts"
 WATCHES = Path(__file__).resolve().parents[1] / "datasets" / "examples" / "watches.toml"
@@ -120,3 +123,75 @@ def test_run_from_a_folder_holding_a_spreadsheet(tmp_path: Path) -> None:
         f"error: {day}: the folder holds a file that is not Parquet (posts.xlsx): a folder is read as Parquet parts "
         f"(.parquet, .pq) and nothing else; {XLSX_ADVICE}"
     )
+
+
+# ---------------------------------------------------------------- an output named for a format not written
+
+WRITTEN = "the outputs written are .csv, .json, .jsonl (or .ndjson) and .parquet (or .pq)"
+EXAMPLE = Path(__file__).resolve().parents[1] / "datasets" / "examples" / "posts" / "ira_texit_calls.csv"
+
+
+@pytest.mark.parametrize(
+    ("name", "fmt"),
+    [
+        ("scores.csv", "csv"), ("scores.JSON", "json"), ("scores.jsonl", "jsonl"), ("scores.ndjson", "jsonl"),
+        ("scores.parquet", "parquet"), ("scores.pq", "parquet"),
+        # no suffix, or one that names no format: CSV, as before
+        ("scores", "csv"), ("day.05-01", "csv"), ("week.2024", "csv"), ("-", "csv"),
+    ],
+)  # fmt: skip
+def test_output_format_by_name(name: str, fmt: str) -> None:
+    assert output_format(name) == fmt
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("scores.xlsx", f"no .xlsx output: {WRITTEN}; a spreadsheet opens the .csv"),
+        ("x.parquet.gz", f"no .gz output: {WRITTEN}; a compressed output is not written: give .parquet (compressed inside), or .csv and compress it afterwards"),
+        ("scores.csv.gz", f"no .gz output: {WRITTEN}; a compressed output is not written: give .parquet (compressed inside), or .csv and compress it afterwards"),
+        ("scores.tsv", f"no .tsv output: {WRITTEN}"),
+    ],
+)
+def test_output_format_refuses_a_format_not_written(name: str, message: str) -> None:
+    with pytest.raises(UnknownFormatError) as err:
+        output_format(name)
+    assert str(err.value) == f"{name}: {message}"
+
+
+def test_posts_to_xlsx_stops_before_any_work(tmp_path: Path) -> None:
+    """It wrote CSV bytes under out.xlsx (and x.parquet.gz) and exited 0."""
+    for name, said in (("out.xlsx", "; a spreadsheet opens the .csv"), ("out.parquet.gz", "; a compressed output is not written: give .parquet (compressed inside), or .csv and compress it afterwards")):
+        out = tmp_path / name
+        code, err = _posts(str(EXAMPLE), "-o", str(out))
+        assert code == 2
+        assert err.strip().splitlines() == [f"error: {out}: no {out.suffix} output: {WRITTEN}{said}"]  # nothing read, nothing scored
+        assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+def test_posts_with_one_side_output_of_a_format_not_written_writes_none(tmp_path: Path) -> None:
+    code, err = _posts(str(EXAMPLE), "-o", str(tmp_path / "s.csv"), "--clusters-out", str(tmp_path / "c.tsv"))
+    assert code == 2
+    assert err.strip().splitlines() == [f"error: {tmp_path / 'c.tsv'}: no .tsv output: {WRITTEN}"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+def test_posts_on_dask_refuses_a_folder_of_parts_named_jsonl(tmp_path: Path) -> None:
+    """The dask engine writes Parquet parts into a folder named anything but *.csv: parts.jsonl would hold Parquet."""
+    code, err = _posts(str(EXAMPLE), "--engine", "dask", "-o", str(tmp_path / "parts.jsonl"))
+    assert code == 2
+    assert err.strip().splitlines() == [
+        f"error: {tmp_path / 'parts.jsonl'}: the dask engine writes a folder of parts, CSV (a name ending .csv) or Parquet "
+        "(.parquet, .pq, or no suffix): name it so, or write .jsonl with the local engine"
+    ]
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+def test_score_to_xlsx_stops_before_the_model_is_loaded(tmp_path: Path) -> None:
+    """The model named does not exist: the output's name is refused first (exit 2, not the model's 4)."""
+    out = tmp_path / "scores.xlsx"
+    accounts = Path(__file__).parent / "fixtures" / "accounts" / "cresci2017_genuine.csv"
+    res = CliRunner().invoke(cli, ["score", str(accounts), "-o", str(out), "--model", str(tmp_path / "absent.npz")])
+    assert res.exit_code == 2, res.output
+    assert res.stderr.strip().splitlines() == [f"error: {out}: no .xlsx output: {WRITTEN}; a spreadsheet opens the .csv"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
