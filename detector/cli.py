@@ -216,6 +216,21 @@ def _as_of(ctx: click.Context, param: click.Parameter, value: str | None) -> Any
         raise click.BadParameter(exc.message) from exc
 
 
+def _since(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """A collection's ``--since``/``--until``, checked before any work: one time (read as ``--as-of``
+    is: never an ambiguous guess) or a span back from now. The collector reads it again."""
+    if value is None:
+        return None
+    from detector.errors import ConfigError
+    from detector.ops.collect import parse_since
+
+    try:
+        parse_since(value)
+    except ConfigError as exc:
+        raise click.BadParameter(str(exc)) from exc
+    return value
+
+
 def _workers(ctx: click.Context, param: click.Parameter, value: str) -> int | None:
     """``--workers N|auto``: a positive count, or None for the library's choice by the input."""
     if str(value).strip().lower() == "auto":
@@ -1300,8 +1315,8 @@ def collect_timeline_command(user: str, max_pages: int | None, db: str | None, d
 
 @collect_group.command("search")
 @click.argument("query")
-@click.option("--since", help="Oldest post time for the first pass: a date/time (UTC if no zone) or a span back from now (90m, 24h, 6d). Recent search covers 7 days.")
-@click.option("--until", "until_text", help="Newest post time (same forms as --since).")
+@click.option("--since", callback=_since, help="Oldest post time for the first pass: a date/time (UTC if no zone) or a span back from now (90m, 24h, 6d). Recent search covers 7 days.")
+@click.option("--until", "until_text", callback=_since, help="Newest post time (same forms as --since).")
 @click.option("--max-pages", type=click.IntRange(min=1), help="Stop after this many pages (run again to continue).")
 @collect_options
 @handle_errors
@@ -1332,7 +1347,7 @@ def collect_search_command(query: str, since: str | None, until_text: str | None
 @click.option("--data-dir", type=click.Path(file_okay=False), help="Data folder: store, lock, logs, reports (default: $DETECTOR_DATA_DIR).")
 @click.option("--log-file", "run_log", type=click.Path(dir_okay=False), help="Log file, at INFO level (default: <data dir>/logs/detector.log).")
 @click.option("--lookback", callback=_timedelta, default="24h", show_default=True, help="Posts the watch saw this long before the run are analysed with the new ones.")
-@click.option("--since", "collect_since", help="Oldest post of the watch's first collection (a date or 24h, 6d); later runs fetch only newer posts.")
+@click.option("--since", "collect_since", callback=_since, help="Oldest post of the watch's first collection (a date or 24h, 6d); later runs fetch only newer posts.")
 @click.option("--max-pages", type=click.IntRange(min=1), help="Collect at most this many pages per run (the next run continues).")
 @click.option("--model", "model_path", type=click.Path(dir_okay=False), help="Account model (default: the registry's or the shipped one).")
 @click.option("--env-file", type=click.Path(dir_okay=False), help="A .env file holding X_BEARER_TOKEN (default: ./.env).")

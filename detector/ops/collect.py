@@ -42,10 +42,12 @@ import tweepy
 from requests.adapters import HTTPAdapter
 
 from detector import __version__
+from detector.dates import read_instant
 from detector.errors import (
     CollectError,
     ConfigError,
     DetectorError,
+    InputError,
     NothingScoredError,
     register_secret,
 )
@@ -236,10 +238,17 @@ def user_statuses(problems: Iterable[dict[str, Any]]) -> list[AccountStatus]:
     return out
 
 
-def parse_since(value: str | datetime | None, now: datetime | None = None) -> datetime | None:
+def parse_since(value: str | datetime | None, now: datetime | None = None, option: str | None = None) -> datetime | None:
     """``2024-05-01``, ``2024-05-01T12:00Z``, or a span back from now: ``90m``, ``24h``, ``6d``.
 
-    A time without a zone is taken as UTC.
+    A time is read as ``--as-of`` is (:func:`detector.dates.read_instant`): a time without a zone is
+    UTC, a dotted date (``10.05.2024``) is day-first, and a date that reads both ways
+    (``10/05/2024``) is refused, not guessed month-first.
+
+    Raises
+    ------
+    ConfigError
+        The value is neither one time nor a span, or reads as two days; the message names ``option``.
     """
     if value is None:
         return None
@@ -249,11 +258,10 @@ def parse_since(value: str | datetime | None, now: datetime | None = None) -> da
             unit = {"m": "minutes", "h": "hours", "d": "days"}[m.group(2)]
             return (now or utcnow()) - timedelta(**{unit: int(m.group(1))})
         try:
-            when: datetime = pd.Timestamp(value.strip()).to_pydatetime()
-        except ValueError as exc:
-            raise ConfigError(
-                f"'{value}' is neither a time (2024-05-01T12:00Z) nor a span back from now (24h, 6d)"
-            ) from exc
+            when: datetime = read_instant(value).to_pydatetime()
+        except InputError as exc:
+            said = f"{exc.message}; or give a span back from now (24h, 6d)"
+            raise ConfigError(f"{option}: {said}" if option else said) from exc
     else:
         when = value
     return when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
@@ -536,8 +544,8 @@ class Collector:
         # One cursor per (source, query): two watches sharing a query each see every post.
         key = f"search:{query}" if source is None else f"{source}|search:{query}"
         stats = CollectStats(source=source or key)
-        start = parse_since(since)
-        end = parse_since(until)
+        start = parse_since(since, option="--since")
+        end = parse_since(until, option="--until")
 
         def fetch(token: str | None, params: dict[str, Any], st: CollectStats) -> dict[str, Any]:
             return self._request(
