@@ -24,6 +24,7 @@ import pandas as pd
 
 from detector.columns import (
     ACCOUNT_HEADERS,
+    POST_HEADERS,
     as_written,
     found_list,
     header_key,
@@ -46,6 +47,7 @@ from detector.io import (
     read_csv_strings,
     resolve_format,
 )
+from detector.kinds import keep_kind, record_kind
 from detector.schema import ACCOUNT_COLUMNS, BOOL_FIELDS, COUNT_FIELDS, DEFAULT_PLATFORM
 from detector.sources.base import ABSENT, find_source
 
@@ -198,17 +200,18 @@ def iter_accounts(
             yield AccountBatch(empty_accounts(), bad_rows)
     elif fmt in ("json", "jsonl"):
         rejects = Rejects(p)
-        records = _unwrap(iter_json_records(path, fmt, rejects), p, rejects)
+        # Tweets read as accounts would be accounts without names, a tweet's time their creation.
+        records = _unwrap(keep_kind(list(iter_json_records(path, fmt, rejects)), "account", p, rejects), p, rejects)
         yield AccountBatch(accounts_from_records(records, p, as_of, rejects, dates, columns), rejects)
     elif fmt == "parquet":
-        try:
-            frame = pd.read_parquet(path)
-        except (OSError, ValueError) as exc:  # pyarrow's ArrowInvalid is a ValueError
-            raise InputError(f"unreadable Parquet: {exc}", path=p) from exc
-        refuse_posts_table(p, frame.columns, columns)
+        frame = _read_parquet(p, columns)
+        rejects = Rejects(p)
+        if _nested(frame):
+            # X API v2 users saved as Parquet keep public_metrics as a struct: read as the JSON is.
+            yield AccountBatch(accounts_from_records(_frame_records(frame), p, as_of, rejects, dates, columns), rejects)
+            return
         frame = frame.astype(object).where(frame.notna(), None)
         frame.index = pd.RangeIndex(1, len(frame) + 1)
-        rejects = Rejects(p)
         yield AccountBatch(canonical_from_frame(frame, p, rejects, as_of, dates, columns), rejects)
     else:  # pragma: no cover - resolve_format only returns known formats
         raise InputError(f"unsupported format '{fmt}'", path=p)
@@ -224,6 +227,37 @@ _EXPORT_NAMES = {
 
 def _export_name(platform: str, shape: str) -> str:
     return _EXPORT_NAMES.get(shape, f"this {platform} file")
+
+
+# Struct columns of the user shapes the JSON reader knows (v2's public_metrics; a Bot Repository or
+# TwiBot-20 record's user or profile): a Parquet file holding one is read record by record, as JSON.
+_NESTED_COLUMNS = ("public_metrics", "user", "profile")
+
+
+def _read_parquet(path: str, columns: dict[str, str] | None = None) -> pd.DataFrame:
+    """A Parquet account file as pandas reads it; a table of posts is refused (:func:`refuse_posts_table`)."""
+    try:
+        frame = pd.read_parquet(path)
+    except (OSError, ValueError) as exc:  # pyarrow's ArrowInvalid is a ValueError
+        raise InputError(f"unreadable Parquet: {exc}", path=path) from exc
+    refuse_posts_table(path, frame.columns, columns)
+    return frame
+
+
+def _nested(frame: pd.DataFrame) -> bool:
+    """Whether a column of :data:`_NESTED_COLUMNS` holds structs (dicts) rather than flat values."""
+    for name in _NESTED_COLUMNS:
+        if name in frame.columns and frame[name].dtype == object:
+            present = frame[name].dropna()
+            if len(present) and isinstance(present.iloc[0], dict):
+                return True
+    return False
+
+
+def _frame_records(frame: pd.DataFrame) -> list[tuple[int, dict[str, Any]]]:
+    """The rows of a Parquet table as JSON-like records numbered from 1, missing values left out."""
+    rows = frame.astype(object).where(frame.notna(), None).to_dict("records")
+    return [(i, {k: v for k, v in row.items() if v is not None}) for i, row in enumerate(rows, start=1)]
 
 
 def accounts_from_records(
@@ -322,9 +356,10 @@ def decide_csv_dates(
             dates.decided[name] = order
 
 
-# Headers of a post's text (compared by header_key): no account table has one. A table with one
-# holds posts, whose times, ids and counts are not an account's.
-_POST_TEXT_HEADERS = ("text", "full text", "content", "tweet", "message")
+# Headers of a post's text (compared by header_key), in every language the post reader knows
+# (Tekst, Teksti, Inhalt, Sadržaj, ...): no account table has one. A table with one holds posts,
+# whose times, ids and counts are not an account's.
+_POST_TEXT_HEADERS = tuple(dict.fromkeys(header_key(h) for h in POST_HEADERS["text"]))
 # FiveThirtyEight's IRA tweets table (its followers/following are the author's at each post).
 _IRA_MARKERS = ("content", "publish date")
 
@@ -335,7 +370,8 @@ def refuse_posts_table(path: str | os.PathLike[str], headers: Iterable[object], 
     A posts table read as accounts gives confident wrong answers: a post's time becomes the
     account's creation, a post's ``Likes`` the likes the account gave. Recognised: the IRA table
     (``content``, ``publish_date``) and any table with a post's text column (``text``, ``content``,
-    ``tweet``, ``message``) that ``--columns`` does not map to an account field. Every one of them
+    ``tweet``, ``message``, and the Serbian, Albanian and German headers the post reader knows:
+    ``Tekst``, ``Teksti``, ``Inhalt``, …) that ``--columns`` does not map to an account field. Every one of them
     is what ``detector posts`` reads. The platform exports that
     :func:`detector.sources.base.find_source` claims by their header (CrowdTangle, Meta Content
     Library) never come here: both CSV account paths hand them to their reader first, which reads
@@ -383,13 +419,13 @@ def date_columns_as_written(path: str | os.PathLike[str], fmt: str | None = None
         frames = list(read_csv_strings(path, rejects=rejects))
         raw = pd.concat(frames) if len(frames) > 1 else frames[0]
     elif fmt in ("json", "jsonl"):
-        flat = [f for f in (flatten_user_record(rec) for _, rec in _unwrap(iter_json_records(path, fmt, rejects), p, rejects)) if f is not None]
-        raw = pd.DataFrame(flat)
+        # Posts are left out here without a word: reading the file says what they are (:func:`keep_kind`).
+        records = _unwrap(((n, rec) for n, rec in iter_json_records(path, fmt, rejects) if record_kind(rec) != "post"), p, rejects)
+        raw = pd.DataFrame([f for f in (flatten_user_record(rec) for _, rec in records) if f is not None])
     else:
-        try:
-            raw = pd.read_parquet(path)
-        except (OSError, ValueError) as exc:
-            raise InputError(f"unreadable Parquet: {exc}", path=p) from exc
+        raw = _read_parquet(p, columns)
+        if _nested(raw):
+            raw = pd.DataFrame([f for f in (flatten_user_record(rec) for _, rec in _frame_records(raw)) if f is not None])
     mapping = rename_map(raw.columns, ACCOUNT_HEADERS, columns, path=p)
     shown = as_written(mapping)
     raw = raw.rename(columns=mapping)

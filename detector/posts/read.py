@@ -63,6 +63,7 @@ from detector.dates import (
 )
 from detector.errors import EmptyInputError, InputError, NothingScoredError
 from detector.io import Rejects, iter_json_records, read_csv_strings, resolve_format
+from detector.kinds import KindSorter
 from detector.posts.matching import python_class, python_space
 from detector.schema import POST_COLUMNS, conform
 from detector.sources.base import find_source
@@ -438,11 +439,38 @@ def _table_shape(df: pd.DataFrame, path: str, columns: dict[str, str] | None = N
         # Without author_id or author_screen_name the posts are still read, each without an author;
         # without created_at, each without a time (:func:`_table_frames` gives it a blank column).
         return "flat"
+    refuse_accounts_table(path, df.columns)
     raise InputError(
         "no known post shape: a flat post table needs text (and created_at, and author_id or "
         "author_screen_name, to join coordination; headers such as Tweet, Date, Username are read too, "
         "map others with --columns name=header); the IRA shape needs content and publish_date "
         f"(columns found: {found_list(df.columns)})",
+        path=path,
+    )
+
+
+# Account fields no post table has a column for: a table with one and no post text is a list of accounts.
+_ACCOUNT_ONLY_FIELDS = ("followers_count", "friends_count", "statuses_count", "listed_count", "description")
+
+
+def refuse_accounts_table(path: str, headers: Iterable[object]) -> None:
+    """Raise :class:`InputError` naming the table a list of accounts, when it has no post text
+    and an account's columns (``followers_count``, ``Pratioci``, ``Bio``, …): `detector score` reads it.
+
+    Called only once the table is known to hold no post text: the IRA table's ``followers`` beside
+    each post are its author's, and that table is a posts table.
+    """
+    from detector.columns import ACCOUNT_HEADERS
+
+    headers = list(headers)
+    mapping = rename_map(headers, ACCOUNT_HEADERS, path=path)
+    shown = [str(h) for h in headers if mapping.get(h) in _ACCOUNT_ONLY_FIELDS]
+    if not shown:
+        return
+    raise InputError(
+        f"a table of accounts (columns {found_list(shown, limit=4)}), with no column of a post's text: its rows are accounts, "
+        "not posts; `detector score` scores them (give it to `detector posts --profiles` as the profiles of posts' authors; "
+        "or map a post's text with --columns text=header)",
         path=path,
     )
 
@@ -837,7 +865,11 @@ def _json_rows(
     shapes: set[str] = set()
     flat: list[tuple[int, dict[str, Any]]] = []
     no_data = 0  # v2 responses without data: a search or timeline page with no result
+    # User objects read as posts would each be a post without text: set apart and said once.
+    sorter = KindSorter("post", path, rejects)
     for n, rec in progress.track(_unwrap(iter_json_records(path, fmt, rejects)), "reading posts", unit="records"):
+        if not sorter.keep(n, rec):
+            continue
         if not isinstance(rec, dict):
             rejects.add(n, None, f"a record must be a JSON object, not {type(rec).__name__}", rec)
             continue
@@ -870,6 +902,7 @@ def _json_rows(
                 "no known post shape (v1.1 tweet with 'user', X API v2 page with 'data', twarc2 tweet with 'author_id', TwiBot-20 user with 'profile' and 'tweet', "
                 "the flat table's post_id or author_screen_name, text and created_at)", rec,
             )  # fmt: skip
+    sorter.finish()
     if not shapes and no_data and not len(rejects):
         # Nothing was rejected: the responses hold no post (what collect --jsonl-out saves of a search without results).
         raise EmptyInputError(f"no posts: {no_data} X API response{'' if no_data == 1 else 's'} with no data (result_count 0)", path=path)
