@@ -243,3 +243,20 @@ def test_public_metrics_in_parquet_are_read_as_in_json(tmp_path: Path) -> None:
     want = read_accounts(ACCOUNTS / "xapi_v2_users.json", as_of=as_of).accounts
     pd.testing.assert_frame_equal(got.accounts, want)
     assert not got.rejects.rows
+
+
+def test_profiles_beside_posts_still_read_the_users_v11_tweets_embed() -> None:
+    """`detector posts --profiles tweets.jsonl` (and `run --accounts`) read each tweet's ``user``,
+    observed at the tweet's time, as before: only `detector score` refuses a file of posts."""
+    from detector.accounts.read import read_profiles
+
+    got = read_profiles(POSTS / "pheme_ferguson.jsonl", as_of=pd.Timestamp(AS_OF, tz="UTC"))
+    assert len(got.accounts) == 30  # the 38 records that parse: 8 repeat an author
+    first = got.accounts.iloc[0]
+    assert (first["account_id"], first["screen_name"], first["followers_count"]) == ("1398275840", "Anon2earth", 5826)
+    assert first["collected_at"] == pd.Timestamp("2014-08-13 23:55:08", tz="UTC")  # the tweet's created_at
+    with pytest.raises(InputError, match="holds posts, not accounts"):
+        read_accounts(POSTS / "pheme_ferguson.jsonl")
+    # v2 tweets carry no profile of their own: refused here too, naming `detector posts`.
+    with pytest.raises(InputError, match=r"holds posts, not accounts: record 1 has 'text', 'created_at', 'author_id'"):
+        read_profiles(POSTS / "twarc2_texit.jsonl")

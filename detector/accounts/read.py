@@ -90,6 +90,8 @@ def read_accounts(
     chunksize: int | None = None,
     dates: DateRules | None = None,
     columns: dict[str, str] | None = None,
+    *,
+    authors_of_posts: bool = False,
 ) -> AccountBatch:
     """Read an account file of any supported shape into the canonical table.
 
@@ -107,13 +109,16 @@ def read_accounts(
         ``--dayfirst``/``--monthfirst``/``--date-format``; by default each date column's values decide.
     columns : dict, optional
         ``--columns``: canonical field name to the file's header.
+    authors_of_posts : bool
+        Read v1.1 tweets for the ``user`` each embeds, observed at the tweet's time (profiles given
+        beside posts). Otherwise a JSON file of posts is refused (:func:`detector.kinds.keep_kind`).
 
     Returns
     -------
     AccountBatch
         Accounts in input order, duplicates removed (later copies are rejected), and the rejects.
     """
-    batches = list(iter_accounts(path, fmt=fmt, as_of=as_of, chunksize=chunksize, dates=dates, columns=columns))
+    batches = list(iter_accounts(path, fmt=fmt, as_of=as_of, chunksize=chunksize, dates=dates, columns=columns, authors_of_posts=authors_of_posts))
     rejects = Rejects(str(path))
     frames = []
     for b in batches:
@@ -149,7 +154,7 @@ def read_profiles(
         as_of, measured_to = as_utc(latest_post), "the latest post"
     else:
         as_of, measured_to = as_utc(as_of), "now"
-    batch = read_accounts(path, dates=dates, as_of=as_of)
+    batch = read_accounts(path, dates=dates, as_of=as_of, authors_of_posts=True)
     for notice in date_notices(str(path), batch.rejects.notes):
         log.warning("%s", notice)
     unobserved = batch.rejects.notes.get("measured_to_as_of", 0)
@@ -169,8 +174,11 @@ def iter_accounts(
     chunksize: int | None = None,
     dates: DateRules | None = None,
     columns: dict[str, str] | None = None,
+    *,
+    authors_of_posts: bool = False,
 ) -> Iterator[AccountBatch]:
-    """Stream an account file as canonical chunks (duplicates are not removed across chunks)."""
+    """Stream an account file as canonical chunks (duplicates are not removed across chunks;
+    ``authors_of_posts`` as :func:`read_accounts`)."""
     p = str(path)
     fmt = resolve_format(path, fmt)
     as_of = as_utc(as_of)
@@ -201,8 +209,11 @@ def iter_accounts(
     elif fmt in ("json", "jsonl"):
         rejects = Rejects(p)
         # Tweets read as accounts would be accounts without names, a tweet's time their creation.
-        records = _unwrap(keep_kind(list(iter_json_records(path, fmt, rejects)), "account", p, rejects), p, rejects)
-        yield AccountBatch(accounts_from_records(records, p, as_of, rejects, dates, columns), rejects)
+        records = list(iter_json_records(path, fmt, rejects))
+        if authors_of_posts:  # a v1.1 tweet carries its author as a Bot Repository record does: user, and when it was seen
+            records = [(n, _author_of(rec)) for n, rec in records]
+        users = _unwrap(keep_kind(records, "account", p, rejects), p, rejects)
+        yield AccountBatch(accounts_from_records(users, p, as_of, rejects, dates, columns), rejects)
     elif fmt == "parquet":
         frame = _read_parquet(p, columns)
         rejects = Rejects(p)
@@ -623,6 +634,13 @@ def _unwrap(records: Iterable[tuple[int, Any]], path: str, rejects: Rejects) -> 
                 log.info("%s, record %d: API reported %s", path, n, err.get("detail") or err)
         else:
             yield n, rec
+
+
+def _author_of(rec: Any) -> Any:
+    """A v1.1 tweet as its author's Bot Repository record (``created_at``: the tweet's time); any other record as it is."""
+    if record_kind(rec) == "post" and isinstance(rec.get("user"), dict):
+        return {"created_at": rec.get("created_at"), "user": rec["user"]}
+    return rec
 
 
 def _twibot_value(v: Any) -> Any:
