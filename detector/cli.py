@@ -670,12 +670,19 @@ def models_add(model_file: str, notes: str | None, make_current: bool) -> None:
 @cli.command("evaluate")
 @deprecated_alias("--out", "-o/--output", "out_path", click.Path(dir_okay=False))
 @click.option("-o", "--output", "out_path", default="EVALUATION.md", show_default=True, type=click.Path(dir_okay=False), help="Markdown file whose account section is rewritten.")
-@click.option("--labels", "labels_path", type=click.Path(dir_okay=False, exists=True), help="Also evaluate the effect of analyst labels (account_id,label plus profiles).")
+@click.option("--labels", "labels_path", type=click.Path(dir_okay=False, exists=True), help="Also evaluate the effect of analyst labels (account_id,label plus profiles, or --profiles).")
+@click.option(
+    "--profiles", "profiles_path", type=click.Path(exists=True),
+    help="With --labels: the labelled accounts' profiles, in any shape `detector score` reads, joined on account_id or screen name.",
+)
+@click.option("--as-of", callback=_as_of, help="With --labels: collection time for labelled profiles that carry none (default: now; account ages are measured to it).")
 @click.option("--card", "card_path", type=click.Path(dir_okay=False, exists=True), help="Model card to record the unseen-collection figures in.")
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(min=1), help="Processes for the held-out collections (the figures do not depend on it).")
 @click.option("--raw-out", type=click.Path(file_okay=False), help="Also keep the run's raw outputs (every score, the choices) in this folder.")
 @handle_errors
-def evaluate_command(out_path: str, labels_path: str | None, card_path: str | None, workers: int, raw_out: str | None) -> None:
+def evaluate_command(
+    out_path: str, labels_path: str | None, card_path: str | None, workers: int, raw_out: str | None, profiles_path: str | None = None, as_of: Any = None
+) -> None:
     """Evaluate the account model by nested leave-one-collection-out (takes minutes).
 
     Every collection is held out in turn; on the others the whole procedure that builds the shipped
@@ -685,7 +692,9 @@ def evaluate_command(out_path: str, labels_path: str | None, card_path: str | No
 
     Example:
 
+    \b
         detector evaluate -o EVALUATION.md --card detector/data/account-model.card.json
+        detector evaluate --labels ids_and_labels.csv --profiles profiles.jsonl
     """
     import json
     from pathlib import Path
@@ -693,6 +702,16 @@ def evaluate_command(out_path: str, labels_path: str | None, card_path: str | No
     from detector.accounts.model import record_unseen
     from detector.training.evaluate import evaluate_accounts, write_section
 
+    if profiles_path and not labels_path:
+        raise click.UsageError("--profiles gives the profiles of the --labels accounts: give --labels too")
+    if labels_path:
+        # The labels and their profiles are joined before the nested run (minutes), so a file that
+        # cannot be used stops at once, and what became of each row is said first.
+        from detector.training.datasets import load_training_table
+        from detector.training.labels import add_analyst_labels
+
+        _, info = add_analyst_labels(load_training_table(), labels_path, profiles=profiles_path, as_of=as_of)
+        _echo_label_rejects(labels_path, info)
     result = evaluate_accounts(labels_path=labels_path, workers=workers)
     write_section(out_path, result.markdown)
     if raw_out:
@@ -713,7 +732,7 @@ def evaluate_command(out_path: str, labels_path: str | None, card_path: str | No
     if labels_path:
         from detector.training.labels import passes_control, write_evaluation
 
-        analyst = write_evaluation(out_path, labels_path)
+        analyst = write_evaluation(out_path, labels_path, profiles=profiles_path, as_of=as_of)
         click.echo(f"analyst labels: 'Analyst labels' section written; missing-fields control {'passed' if passes_control(analyst) else 'FAILED'}")
 
 

@@ -623,16 +623,22 @@ def write_evaluation(
     labels_path: str | os.PathLike[str] = DEMO_LABELS,
     *,
     random_state: int = 0,
+    profiles: str | os.PathLike[str] | None = None,
+    as_of: pd.Timestamp | None = None,
 ) -> AnalystEvaluation:
-    """Evaluate ``labels_path`` against the shipped public tables and rewrite the section in ``out``."""
+    """Evaluate ``labels_path`` against the shipped public tables and rewrite the section in ``out``.
+
+    ``profiles`` and ``as_of`` are :func:`add_analyst_labels`'s: the labelled accounts' profiles in a
+    file of their own (``detector evaluate --labels L --profiles P``), as ``detector train`` takes them.
+    """
     from detector.training.datasets import load_training_table
     from detector.training.evaluate import one_thread
 
     public = load_training_table()
-    table, info = add_analyst_labels(public, labels_path)
+    table, info = add_analyst_labels(public, labels_path, profiles=profiles, as_of=as_of)
     with one_thread():  # dozens of small fits: threads only wait for busy cores
         result = evaluate_analyst_labels(public, table[table["collection"] == ANALYST], random_state=random_state)
-    source = DEMO_SOURCE if Path(labels_path).resolve() == DEMO_LABELS.resolve() else f"Labels: `{labels_path}` (sha256 `{info['sha256']}`)."
+    source = DEMO_SOURCE if Path(labels_path).resolve() == DEMO_LABELS.resolve() else f"Labels: `{labels_path}` (sha256 `{info['sha256']}`)" + (f", profiles from `{profiles}`." if profiles is not None else ".")
     from detector.accounts.model import PACKAGE_MODEL, card_path
 
     shipped = json.loads(card_path(PACKAGE_MODEL).read_text(encoding="utf-8")) if card_path(PACKAGE_MODEL).exists() else {}
