@@ -224,10 +224,13 @@ class TreeExplainer:
         self._prepare()
 
     @classmethod
-    def from_forest(cls, forest: Any, missing_as: float = -1.0) -> TreeExplainer:
+    def from_forest(cls, forest: Any, missing_as: float = -1.0, leaf_log_odds: float | None = None) -> TreeExplainer:
         """An averaged forest (scikit-learn ``RandomForestClassifier`` or ``ExtraTreesClassifier``
         with ``max_depth`` set, binary target) fitted on features whose missing values were
-        replaced by ``missing_as``. The output is the forest's ``predict_proba[:, 1]``."""
+        replaced by ``missing_as`` (NaN: left missing, each split sends them where the tree learnt).
+        The output is the forest's ``predict_proba[:, 1]``; with ``leaf_log_odds`` (a share ``eps``),
+        the mean of the trees' log-odds instead: each node's share of class 1 clipped to
+        ``[eps, 1 - eps]`` (one clip for every node: each tree keeps its order) and read as log-odds."""
         if forest.max_depth is None:
             raise ValueError("forests need a bounded max_depth to be stored as complete trees")
         if list(forest.classes_) != [0, 1]:
@@ -239,7 +242,12 @@ class TreeExplainer:
             value = tr.value[:, 0, :].astype("float64")
             # a node's share of class 1 is the training-weighted mean of its leaves' shares
             p1 = value[:, 1] / value.sum(axis=1)
-            trees.append((tr.children_left < 0, tr.children_left, tr.children_right, tr.feature, tr.threshold, np.ones(tr.node_count, dtype=bool), p1 / n_trees))
+            if leaf_log_odds is not None:
+                q = np.clip(p1, leaf_log_odds, 1.0 - leaf_log_odds)
+                p1 = np.log(q) - np.log1p(-q)
+            # with missing values left missing, each split's route for them as the tree learnt it
+            missing_left = tr.missing_go_to_left.astype(bool) if np.isnan(missing_as) else np.ones(tr.node_count, dtype=bool)
+            trees.append((tr.children_left < 0, tr.children_left, tr.children_right, tr.feature, tr.threshold, missing_left, p1 / n_trees))
         self = cls.__new__(cls)
         self.n_features = int(forest.n_features_in_)
         self.intercept = 0.0
