@@ -758,7 +758,7 @@ def fit_booster(
             # analyst's profiles have, training.labels)
             own = tuple(f for f in wanted if f in names)
             if part.kind not in ("boosting", "bagged") or not own:
-                raise ModelError("a blend's parts are models in log-odds (boosted, or bagged trees) on some of its features")
+                raise ModelError("a blend's parts are models in log-odds: boosted models on some of its features, or bagged trees")
             cols = np.array([names.index(f) for f in own], dtype=np.intp)
             # the blend's audience prior holds for it only if it holds for every part
             fits.append((replace(part, decreasing=booster.decreasing), own, cols))
