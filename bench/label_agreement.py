@@ -38,6 +38,7 @@ BALKAN = SHARED / "balkan-posts"
 DEV = BALKAN / "calls_labelled_dev.csv"
 LABELS = ROOT / "datasets" / "calls" / "labels.csv"
 HELDOUT = ROOT / "datasets" / "calls" / "heldout.csv"
+LATER_LABELLERS = ("h92",)  # labelled after the second reading was drawn
 SECOND = ROOT / "datasets" / "calls" / "second_reading.csv"
 HEADING = "## Calls to protest: label agreement (a second reading)"
 SEED = 41
@@ -230,11 +231,15 @@ def markdown(j: pd.DataFrame, pool: pd.DataFrame) -> str:
     calls = j[j["first"] == 1]
     k_c, n_c = int((calls.second == 0).sum()), len(calls)
     clo, chi = wilson(k_c, n_c)
+    # Session 14: h92's labels came after the second reading (none is in its sample); they count in the reweighting.
+    n_h92 = int(pd.read_csv(LABELS, usecols=["labeller"]).labeller.eq("h92").sum())
     out = [HEADING, "",
            "Produced by `bench/label_agreement.py --write` (every figure below is computed there from the label files; none typed by hand).",
            "",
            "Every label behind the figures of the calls sections was written by one reader (the dataset's authors for the dev set; "
-           "h10a, h14, h19, h31 for `labels.csv`). To see how noisy they are, h41 (session 8, an AI agent of the team) read a sample "
+           "h10a, h14, h19, h31 and, since session 14, h92 for `labels.csv`; "
+           f"h92's {n_h92:,} rows came after the second reading and "
+           "none of them is in its sample, though they count in the reweighting below). To see how noisy they are, h41 (session 8, an AI agent of the team) read a sample "
            "of them again, blind, against the same written definition (`../shared/datasets/balkan-posts/README.md`): "
            f"{len(j)} posts, one per distinct text, in two batches, each drawn before any of its first labels was looked at, "
            "shuffled, and shown as a number and a text only (the source and the language were shown; long articles cut to their "
@@ -323,6 +328,8 @@ def labelled_texts(shared: Path = SHARED) -> pd.DataFrame:
     dev = pd.read_csv(b / "calls_labelled_dev.csv", dtype={"post_id": str})
     dev = dev[["post_id", "source", "lang", "text", "is_call"]].assign(origin="dev")
     lab = pd.read_csv(LABELS, dtype={"post_id": str})
+    # The sample was drawn in session 8 from the labels of then: later labellers' rows (h92, session 14) are not its pool.
+    lab = lab[~lab.labeller.isin(LATER_LABELLERS)]
     files = (("albanian_dialect_tweets.csv", "albanian_dialect"), ("mozetic_tweets_sr_sq_bs_hr.csv", "mozetic"),
              ("blokade_org_student_protest_posts.csv", "blokade"))  # fmt: skip
     pool = pd.concat(
