@@ -105,6 +105,12 @@ READ_BY_HAND = {
     # gathering, not an online-only action); 969146 and 147587 are reports of marches and rallies
     893351: 1, 969146: 0, 940529: 1, 537878: 1, 663833: 1, 147587: 0, 488939: 1, 120891: 1, 488895: 1, 1102987: 1,
     488988: 1, 272000: 1, 305524: 1, 563750: 1,
+    # the samples of session 14's model (h92's labels; C=256, the language-independent cues, threshold 0.245), read by h92
+    # (2026-12-01) with the same definition; 560355 and 560356 are one text ("... rally on the steps of City Hall ... band
+    # together": unsure, read as an announcement); 707468 and 871669 are news headlines, 898936 a comment on a sign, 533764
+    # a reply about gathering members (no invitation to the reader), 149824 a football match at a pub
+    974634: 1, 560355: 1, 560356: 1, 898936: 0, 707468: 0, 871669: 0, 197037: 1, 533764: 0, 149824: 0, 488630: 1,
+    937570: 1, 540770: 1,
 }  # fmt: skip
 
 
@@ -114,7 +120,7 @@ def _by_reading(rows: pd.Series) -> str:
     if not seen:
         return "Not read by hand."
     unread = f" ({len(rows) - len(seen)} not read)" if len(seen) < len(rows) else ""
-    return f"Read by hand (h15, h23, h29, h33, h38, h42, h50, h61, h75, with the call definition of `balkan-posts/README.md`): {sum(seen)} of {len(seen)} are calls{unread}."
+    return f"Read by hand (h15, h23, h29, h33, h38, h42, h50, h61, h75, h92, with the call definition of `balkan-posts/README.md`): {sum(seen)} of {len(seen)} are calls{unread}."
 
 
 def _md_table(df: pd.DataFrame) -> str:

@@ -641,6 +641,20 @@ def evaluate(res: dict, d: pd.DataFrame, X: dict, y: np.ndarray, g: np.ndarray, 
 
 
 
+# Written at 11:33 UTC on 2026-12-01, before the one run whose figures are reported here (h92); the run's times and what
+# was read after it were added after it ended.
+SESSION14_DESIGN: list[str] = [
+    "Session 14 (h92): no new candidate and no code change. The procedure is session 13's (the same five candidates, grid, "
+    "folds, seed, threshold rule and final-fit rule); the only change is 7,318 more labelled posts in `datasets/calls/labels.csv` "
+    "(4,209 read, 3,109 exact copies of them; 5 calls, all `unsure`), chosen by author, not by keyword list: every unlabelled "
+    "post of the Albanian corpus's authors who have a labelled call, and a random control (`datasets/README.md`). Through "
+    "shared authors and texts they enlarge the Albanian corpus's largest group of labelled posts from 3,962 posts to 10,824, "
+    "and that group is one outer fold on its own: it tests 51 of the 68 Albanian calls with 17 Albanian calls in training "
+    "(session 13: that fold tested 42 of 63 with 21 in training). So the nested Albanian figures below are not comparable "
+    "with session 13's: the labels changed, and so did how much Albanian the largest fold learns from. 6,768 of the new rows "
+    "share a group with a held-out post and are left out of the fixed split's training; it gains 435 posts and no call.",
+]
+
 # Written at 18:43 UTC on 2026-11-30, before the one run whose figures are reported here (h38).
 SESSION8_DISCLOSURE = [
     "What was seen before deciding (session 8, disclosed): the lead decided at 18:25 UTC, before any run of this session, "
@@ -853,6 +867,19 @@ SESSION13_DESIGN = [
 
 # Written from 07:04 UTC on 2026-12-01, before the one run whose figures are reported here (h81); the run's times and what
 # was read after it were added after it ended.
+SESSION14_DISCLOSURE: list[str] = [
+    "What was seen before deciding (session 14, disclosed): the draw was fixed in writing at 11:27 UTC and extended at "
+    "11:30 UTC, after the first 1,320 posts were read (0 calls among them), to the rest of the same pool (notes of h92). "
+    "The 4,209 posts were read in one pass by h92, an AI agent of the team, in batches of 100, between 11:27 and 11:31 UTC: "
+    "about 90 seconds of reading for 4,209 texts, in bulk, not a slow careful reading, and no second reader. The lead's "
+    "keyword audit afterwards (reporting only, no label changed) found one post, a party youth meeting with the candidates' "
+    "team and \"we await you\", labelled 0 where the earlier passes' convention (campaign events announced by the party: 1, "
+    "`unsure: campaign`) might give 1: a possible inconsistency, not corrected. The group and fold structure above was "
+    "computed before the run, without any model. The run (11:32-11:56 UTC, `--save`, the machine shared) printed each outer "
+    "fold's choice and the hold-out figures as it ran; they were read after it ended, to write the paragraphs below. Nothing "
+    "was changed after the run started.",
+]
+
 SESSION13_DISCLOSURE: list[str] = [
     "What was seen before deciding (session 13, disclosed): the design was fixed in writing at 07:04 UTC (notes of h81), before "
     "any code of it existed and before any labelled post was scored with it. The lead proposed the idea (word representations "
@@ -983,7 +1010,7 @@ def markdown(res: dict) -> str:
             "total weight: the labelled sample was drawn in strata, so a language's share of calls in it (22% of the English "
             "posts, 1% of the Albanian ones) is not evidence. The outer predictions are never "
             f"seen by any choice. Average precision of the outer scores: {n['average_precision']:.3f}.", "",
-            *SESSION10_DESIGN, "", *SESSION11_DESIGN, "", *SESSION12_DESIGN, "", *SESSION13_DESIGN, "",
+            *SESSION10_DESIGN, "", *SESSION11_DESIGN, "", *SESSION12_DESIGN, "", *SESSION13_DESIGN, "", *SESSION14_DESIGN, "",
             "What was seen before deciding (session 5, disclosed): the language-balanced weights were fixed after an exploratory "
             "run on these same outer folds with C and the feature set fixed, where they moved Albanian recall from 0.39 to 0.60 "
             "(precision 0.79 to 0.61) at the best-F1 threshold; the same run showed the language-independent cues not helping "
@@ -1011,7 +1038,7 @@ def markdown(res: dict) -> str:
             "read after it ended, to write the paragraphs below. The 3,021 posts labelled in session 6 (h31: 4 calls, many municipal invitations with a date, a "
             "time and a place) enter training and evaluation for the first time; the group check that came with them changed "
             "the fixed split (below). No per-language choice, candidate or threshold was changed after the run.", "",
-            *SESSION8_DISCLOSURE, "", *SESSION9_DISCLOSURE, "", *SESSION10_DISCLOSURE, "", *SESSION11_DISCLOSURE, "", *SESSION12_DISCLOSURE, "", *SESSION13_DISCLOSURE, ""]  # fmt: skip
+            *SESSION8_DISCLOSURE, "", *SESSION9_DISCLOSURE, "", *SESSION10_DISCLOSURE, "", *SESSION11_DISCLOSURE, "", *SESSION12_DISCLOSURE, "", *SESSION13_DISCLOSURE, "", *SESSION14_DISCLOSURE, ""]  # fmt: skip
     out += _table(n)
     if "kosovo_additions" in res["data"]:
         k = res["data"]["kosovo_additions"]
@@ -1081,6 +1108,11 @@ def markdown(res: dict) -> str:
 # Read from the source hold-out figures above (written after the run that produced them; no
 # setting was chosen on them).
 CARRY_OVER: list[str] = [
+    "Session 14 (h92): trained without the Albanian corpus, the model finds 40 of its 62 calls at precision 0.36 (threshold "
+    "0.19; session 12's and 13's model 45 of 57 at 0.25): the 7,191 new non-calls of the corpus are out of that training too, "
+    "so this hold-out moves with the choice and the threshold, not with them. The student site 16 of 35 at 0.89, the IRA "
+    "tweets 64 of 130 at 0.65, the 2013-14 tweets 3 of 10 at 0.50 (table above).",
+    "",
     "Session 13 (h81): every source hold-out made session 12's choices (no hold-out chose the word clusters), so its figures "
     "are session 12's, below.",
     "",
@@ -1106,6 +1138,9 @@ CARRY_OVER: list[str] = [
 ]
 # Read from the leave-one-language-out figures (written after the run; no setting was chosen on them).
 LOLO_NOTES: list[str] = [
+    "Session 14 (h92): left out Albanian, 18 of the 68 Albanian calls at precision 0.72 (session 13: 25 of 63 at 0.56, with "
+    "the word clusters; session 12: 14 of 63 at 0.70). Serbian 11 of 25 at 0.73, English 45 of 144 at 0.76 (table above).",
+    "",
     "Session 13 (h81): left out Albanian, the inner folds of the other languages chose the word clusters (C=256, threshold "
     "0.29), and the model finds 25 of the 63 Albanian calls at precision 0.56 (session 12: 14 at 0.70, with the "
     "units set at C=64; the lexicon 3 at 0.19): the one choice of this run that the clusters won, and the only figure they moved. "
@@ -1126,6 +1161,19 @@ LOLO_NOTES: list[str] = [
 ]
 # Why the targets are not met, read from the figures of the same run.
 TARGET_NOTES: list[str] = [
+    "Session 14 (h92): the same procedure with 7,318 more labels (above). The outer folds chose the language-independent cues "
+    "at C=256 three times, session 5's set at C=16 once and the units set at C=16 once (session 13: session 5's set twice, the "
+    "cues three times). Overall 0.76 / 0.67 (158 of 237 calls found, 49 false calls) against session 13's 0.79 / 0.63 (146 of "
+    "232, 38); average precision 0.694 (0.695). Albanian 0.64 / 0.47 (32 of 68 found, 18 false) against 0.60 / 0.48 (30 of "
+    "63, 20): the many new Albanian non-calls did not cost Albanian precision, and the 5 new calls did not raise its recall, "
+    "with the largest fold now learning from fewer Albanian calls (above), so this is not a measure of the labels alone. "
+    "English 0.80 / 0.76 (109 of 144, 27 false; 0.88 / 0.69), Serbian Cyrillic 0.88 / 0.71 (0.94 / 0.71), Serbian/Bosnian/"
+    "Croatian Latin 0.50 / 0.50 on 4 calls (0.40 / 0.50). On the 1,190 dev rows 0.79 / 0.71 (37 of 52, 10 false; 0.81 / 0.65). "
+    "The fixed split 0.78 / 0.87 (55 of 63, 16 false; 0.79 / 0.86). No target is met. The author-of-a-call pass found 4 calls "
+    "in 3,969 texts of the 37 authors who had written one: in this corpus the calls that no keyword list matched are few, and "
+    "what these authors write otherwise is publicity, appeals to vote and greetings. The Serbian Latin weakness (4 calls) is "
+    "not touched: the 2013-14 tweets carry no author, and 120 random ones held no call. What follows is session 13's text; "
+    "its figures are session 13's.",
     "Session 13 (h81): one more candidate, session 5's set with a bag of word clusters learnt without labels from the "
     "unlabelled posts (above). No outer fold chose it, nor did the fixed split or any source hold-out: every outer fold made "
     "session 12's choice at session 12's threshold, so the nested figures, the dev rows and the fixed split are session 12's "
@@ -1202,6 +1250,19 @@ TARGET_NOTES: list[str] = [
 
 # About the final fit, read from the same run.
 SHIPPED_NOTES: list[str] = [
+    "Session 14 (h92): by the same rule the final fit is the language-independent cues at C=256 (3 of 5 outer folds), trained "
+    "on all 16,906 posts: threshold 0.245 (session 13: session 5's set at C=16, 0.295). "
+    "On all 1,166,601 IRA posts it marks 569 as calls (session 13: 436), 243 of them also the lexicon's (222); by eye, "
+    "h92 read the case study's new samples with the definition: 7 of its 12 randomly sampled calls are calls (session 12's "
+    "samples: 12 of 14), and 4 of the 8 calls only the classifier finds (news headlines of marches, a comment on a protest "
+    "sign, a football match at a pub are among the false ones): the lower threshold marks more IRA posts, and more of them "
+    "are not calls. Of the five "
+    "sentences of the issue and the lead, the issue's three are found (\"Блокада Вршац - Пијаца у 20.00\" 0.80, \"Shihemi "
+    "neser ne proteste\" 0.54, \"Студенти из Лазаревца вас позивају на протест 10.06.\" 0.96); the lead's two are missed: "
+    "\"Sutra u 18h svi ispred Skupštine\" 0.20 and \"Ejani të gjithë në protestë të hënën\" 0.19 (found by session 12's and "
+    "13's model at 0.33). The synthetic New Year's concert sentence of the tests, a false call of sessions 10 to 13, is no "
+    "longer marked. What follows is session 13's text.",
+    "",
     "Session 13 (h81): the outer folds chose as in session 12, and the final fit, by the same rule, is session 12's model bit "
     "for bit (the same weights, intercept, idf, calibration and threshold 0.295; its card now says `clusters: false`). The "
     "IRA case study and notebook 04 are unchanged (436 calls). Of the five sentences of the issue and the lead, the same four "

@@ -158,13 +158,14 @@ def test_shipped_model_loads_fast_and_has_its_card() -> None:
     # C=16, broken by the order of the votes), with the exclusion weights bounded at 0: threshold 0.3355. Session 12: the same
     # choices and the same model bit for bit (the new per-language candidate was chosen by no outer fold); then (h75) the
     # threshold by the best mean of the per-language F1s: the same weights, threshold 0.2949. Session 13: the same choices
-    # and the same model bit for bit (the new word-cluster candidate was chosen by no outer fold).
+    # and the same model bit for bit (the new word-cluster candidate was chosen by no outer fold). Session 14 (h92): the same
+    # procedure on 7,318 more labels: 3 of 5 outer folds chose the language-independent cues at C=256, threshold 0.2452.
     assert m.rules == {} and card["rules"] == {}
     assert "at most 0" in card["choice"]["fit"]
-    assert m.threshold == 0.2949 and m.features.units is False and m.features.transfer is False and m.features.exclusions is True
+    assert m.threshold == 0.2452 and m.features.units is False and m.features.transfer is True and m.features.exclusions is True
     assert m.features.per_language is False and card["features"]["per_language"] is False
     assert m.features.clusters is False and card["features"]["clusters"] is False and "word_clusters" not in card
-    assert card["choice"]["C"] == 16.0 and card["choice"]["features"] == "lexicon+cues"
+    assert card["choice"]["C"] == 256.0 and card["choice"]["features"] == "lexicon+cues+transfer"
     assert card["training_data"]["calls"] >= 150
     assert 0 < m.base_rate < 0.05
 
@@ -203,7 +204,8 @@ def test_calls_are_found(text: str, model: cm.CallModel) -> None:
 # non-political event itself. Kept, failing, so that a later model that fixes it is seen. Session 11's model bounds those
 # weights at 0 (both are at 0 now: the labels give the non-political event no negative weight either) and still marks it,
 # barely: 0.35 against 0.336; against session 12's 0.295 (the same weights), more clearly.
-KNOWN_FALSE_CALLS = {"Ejani nesër në Sheshin Skënderbej nga ora 22:30 për të pritur Vitin e Ri me koncert"}
+# Session 14's model (h92: 7,318 more labels, most of them hard non-calls of the call authors) no longer marks it.
+KNOWN_FALSE_CALLS: set[str] = set()
 
 
 @pytest.mark.parametrize(
