@@ -78,9 +78,10 @@ def test_only_blends_take_dro_and_the_setting_survives_the_cards_json() -> None:
         replace(MONOTONE_BOOSTER, dro_rounds=2)
     with pytest.raises(ValueError, match="group DRO is for blends"):
         replace(BLEND_MONOTONE, dro_rounds=1, dro_eta=0.0)
-    # session 13: c9 after the seven of session 12
-    assert [c.key for c in CANDIDATES] == ["c1", "c2", "c3", "c5", "c6", "c7", "c8", "c9"]
-    assert CANDIDATES[-1].booster == BLEND_DRO_MONOTONE and CANDIDATES[-1].features == FEATURES_V4
+    # session 13: c9 after the seven of session 12; session 14: c10 (the bagged trees) after it
+    assert [c.key for c in CANDIDATES] == ["c1", "c2", "c3", "c5", "c6", "c7", "c8", "c9", "c10"]
+    c9 = next(c for c in CANDIDATES if c.key == "c9")
+    assert c9.booster == BLEND_DRO_MONOTONE and c9.features == FEATURES_V4
     X = np.array([[1.0, 2.0, 3.0], [2.0, 3.0, 4.0]])
     with pytest.raises(ModelError, match="each training row's collection"):
         fit_booster(X, np.array([0, 1]), None, BLEND_DRO_MONOTONE, 0, ("statuses_count", "followers_count", "friends_count"))
