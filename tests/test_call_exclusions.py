@@ -87,10 +87,11 @@ def test_a_model_with_exclusions_saves_and_loads(tmp_path: Path) -> None:
     np.testing.assert_allclose(m.decision(normalize_series(texts)), cm.CallModel(f, coef, 0.1, (1.0, 0.0), 0.5, 0.001).decision(normalize_series(texts)))
 
 
-def test_the_evaluation_offers_five_candidates_all_with_exclusions(calls_eval) -> None:  # type: ignore[no-untyped-def]
+def test_the_evaluation_offers_six_candidates_all_with_exclusions(calls_eval) -> None:  # type: ignore[no-untyped-def]
     ce = calls_eval
-    # Session 10's three, session 12's per-language set and session 13's word clusters.
-    assert ce.CANDIDATES == ["lexicon+cues", "lexicon+cues+transfer", "lexicon+cues+units", "lexicon+cues+per-language", "lexicon+cues+clusters"]
+    # Session 10's three, session 12's per-language set, session 13's word clusters and session 15's sign-bounded cues.
+    assert ce.CANDIDATES == ["lexicon+cues", "lexicon+cues+transfer", "lexicon+cues+units", "lexicon+cues+per-language", "lexicon+cues+clusters",
+                             "lexicon+cues+transfer+signs"]
     for name in ce.CANDIDATES:
         assert ce.FEATURE_SETS[name].get("exclusions") is True
     assert cm.CallFeaturiser(**ce.FEATURE_SETS["lexicon+cues+units"]).units

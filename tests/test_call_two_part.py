@@ -102,9 +102,9 @@ def test_the_split_must_leave_columns_on_both_sides(n_ngram: int) -> None:
 
 def test_the_evaluation_fits_the_two_part_candidate_with_it(calls_eval) -> None:  # type: ignore[no-untyped-def]
     ce = calls_eval
-    # Session 9: the blends; session 10: the units set; session 12: the per-language set; session 13: the word clusters
-    # (the two-part model is no candidate).
-    assert ce.TWO_PART in ce.FEATURE_SETS and len(ce.FEATURE_SETS) == 7 + len(ce.BLENDS) and ce.TWO_PART not in ce.CANDIDATES
+    # Session 9: the blends; session 10: the units set; session 12: the per-language set; session 13: the word clusters;
+    # session 15: the sign-bounded cues (the two-part model is no candidate).
+    assert ce.TWO_PART in ce.FEATURE_SETS and len(ce.FEATURE_SETS) == 8 + len(ce.BLENDS) and ce.TWO_PART not in ce.CANDIDATES
     # Its columns: the n-grams, then every cue column with the units.
     f = cm.CallFeaturiser(**ce.FEATURE_SETS[ce.TWO_PART])
     assert f.units and f.transfer and f.ngrams

@@ -264,6 +264,25 @@ EXCLUSIONS = {
 EXCLUSION_COLUMNS = ["x_nonpolitical", "x_finance", "x_march_month", "x_march_month_finance", "x_broadcast", "x_relayed", "x_shape_excluded"]
 
 
+# Session 15 (h97): the cue columns that name a PART of a call as the labelling definition states it ("urges or invites
+# readers to take part in a specific collective physical action (a protest, march, rally, gathering, blockade, strike,
+# walk, vigil)", its example naming a time and a place), by part. Where the definition says a post with the part is
+# more of a call, a fit may bound the column's weight below by 0 (:func:`detector.posts.call_model.part_columns`), as
+# :data:`EXCLUSION_COLUMNS` are bounded above. Names of the call model's columns: the lexicon's parts (``cta_*``), the
+# grammar cues and time/place patterns of :mod:`detector.posts.call_model`, and this module's transfer and unit columns.
+# Not parts: the announcement words (the definition counts an announcement only in the organiser's voice, which they
+# do not tell from a reporter's), the crossings of parts (in a linear model with the parts, a correction to their sum),
+# the collective nouns ``x_people`` (third person as often as vocative), the topic and report cues.
+PART_GROUPS = {
+    "an urge or invitation to readers": ("cta_invite", "hortative", "imperative", "x_invite"),
+    "the second person plural or everyone": ("addressee", "x_everyone", "x_you"),
+    "a collective physical action": ("cta_event", "x_event"),
+    "a time": ("cta_time", "has_when", "has_clock", "soon", "x_soon"),
+    "a place": ("cta_place", "has_where", "has_town"),
+    "an invitation or everyone with a time and a place; an action with a time and an invitation or everyone": tuple(UNIT_COLUMNS),
+}
+PART_COLUMNS = [name for names in PART_GROUPS.values() for name in names]
+
 def concept_matrix(texts: Texts, names: list[str] | None = None) -> np.ndarray:
     """0/1 matrix of the :data:`CONCEPTS` (or those in ``names``, in that order), one column each, for every (normalised) text."""
     names = list(CONCEPTS) if names is None else names

@@ -50,7 +50,10 @@ seconds and load in a fraction of a second:
    author), and a threshold on that probability chosen on the same out-of-fold values. Since
    session 11 the weights of the exclusion columns are bounded above by 0 in the fit
    (:func:`fit_linear`'s ``nonpositive``, :func:`constrain_nonpositive`): they name what the
-   labelling definition says is not a call, so they may only lower a score.
+   labelling definition says is not a call, so they may only lower a score. Session 15 adds the symmetric bound as an
+   option of the fit (``nonnegative``, :func:`constrain_signs`, :func:`part_columns`): the columns that name a part of a call
+   (:data:`~detector.posts.call_cues.PART_COLUMNS`: an invitation, the second person plural or everyone, an action word, a
+   time, a place) bounded below by 0, so that they may only raise a score.
 
 The fitted model is two files: ``call-model.npz`` (the weight vector, intercept and idf, loaded
 with ``allow_pickle=False``) and ``call-model.card.json`` (feature settings, calibration, threshold,
@@ -79,7 +82,7 @@ from detector.errors import ModelError
 from detector.posts import call_cues, word_clusters
 from detector.posts import extract as extract_mod
 from detector.posts import ngrams as ngrams_mod
-from detector.posts.call_cues import EXCLUSION_COLUMNS, TRANSFER_COLUMNS, UNIT_COLUMNS
+from detector.posts.call_cues import EXCLUSION_COLUMNS, PART_COLUMNS, TRANSFER_COLUMNS, UNIT_COLUMNS
 from detector.posts.matching import Texts
 from detector.posts.text import normalize_series
 
@@ -672,7 +675,13 @@ class CallModel:
 
 
 def fit_linear(
-    X: sp.csr_matrix, y: np.ndarray, C: float, random_state: int = 0, groups: np.ndarray | None = None, nonpositive: np.ndarray | None = None
+    X: sp.csr_matrix,
+    y: np.ndarray,
+    C: float,
+    random_state: int = 0,
+    groups: np.ndarray | None = None,
+    nonpositive: np.ndarray | None = None,
+    nonnegative: np.ndarray | None = None,
 ) -> tuple[np.ndarray, float]:
     """L2 logistic regression with balanced class weights; returns ``(coef, intercept)``.
 
@@ -682,8 +691,10 @@ def fit_linear(
 
     With ``nonpositive`` (column indices; session 11), those columns' weights are constrained to be
     at most 0: they are cues of what the labelling definition says is *not* a call
-    (:func:`exclusion_columns`), so they may only lower a score. When liblinear's fit already gives
-    them no positive weight it is the result; otherwise :func:`constrain_nonpositive` finds the
+    (:func:`exclusion_columns`), so they may only lower a score. With ``nonnegative`` (session 15),
+    those columns' weights are constrained to be at least 0: they name a part of a call as the
+    definition states it (:func:`part_columns`), so they may only raise a score. When liblinear's fit
+    already respects every bound it is the result; otherwise :func:`constrain_signs` finds the
     minimum of the same objective under the bounds.
     """
     from sklearn.linear_model import LogisticRegression
@@ -697,8 +708,10 @@ def fit_linear(
         clf = LogisticRegression(C=C, max_iter=2000, solver="liblinear", random_state=random_state)
         clf.fit(X, y, sample_weight=sw)
     coef, icpt = clf.coef_.ravel().astype(np.float64), float(clf.intercept_[0])
-    if nonpositive is not None and len(nonpositive) and (coef[np.asarray(nonpositive)] > 0).any():
-        coef, icpt = constrain_nonpositive(X, y, C, sw, coef, icpt, np.asarray(nonpositive))
+    up = np.zeros(0, dtype=np.int64) if nonpositive is None else np.asarray(nonpositive, dtype=np.int64)
+    down = np.zeros(0, dtype=np.int64) if nonnegative is None else np.asarray(nonnegative, dtype=np.int64)
+    if (len(up) and (coef[up] > 0).any()) or (len(down) and (coef[down] < 0).any()):
+        coef, icpt = constrain_signs(X, y, C, sw, coef, icpt, up, down)
     return coef.astype(np.float32), float(icpt)
 
 
@@ -709,23 +722,50 @@ RELEASE_GRADIENT = 10.0
 def constrain_nonpositive(
     X: sp.csr_matrix, y: np.ndarray, C: float, sample_weight: np.ndarray, coef: np.ndarray, intercept: float, nonpositive: np.ndarray, max_iter: int = 3000
 ) -> tuple[np.ndarray, float]:
-    """The minimum of liblinear's L2 logistic objective with the weights of ``nonpositive`` columns bounded above by 0.
+    """:func:`constrain_signs` with upper bounds only (session 11): the weights of ``nonpositive`` columns at most 0."""
+    return constrain_signs(X, y, C, sample_weight, coef, intercept, nonpositive, np.zeros(0, dtype=np.int64), max_iter)
+
+
+def constrain_signs(
+    X: sp.csr_matrix,
+    y: np.ndarray,
+    C: float,
+    sample_weight: np.ndarray,
+    coef: np.ndarray,
+    intercept: float,
+    nonpositive: np.ndarray,
+    nonnegative: np.ndarray,
+    max_iter: int = 3000,
+) -> tuple[np.ndarray, float]:
+    """The minimum of liblinear's L2 logistic objective with the weights of ``nonpositive`` columns bounded above by 0
+    and those of ``nonnegative`` columns bounded below by 0.
 
     The objective is the one :func:`fit_linear`'s liblinear fit minimises: ``(|w|^2 + b^2) / 2 + C sum_i
     s_i log(1 + exp(-t_i (x_i w + b)))``, the intercept ``b`` penalised as liblinear penalises its appended
     bias column (``intercept_scaling=1``). It is convex, so the bounded minimum is unique and is found
-    by an active set over the few bounded columns: the bounded weights that came out positive are held at
-    0 and the rest is minimised again (a trust-region Newton method, scipy's ``trust-ncg``, as liblinear's,
-    started from the previous solution); a bounded weight that turns positive joins the held ones, and a
-    held one whose gradient says the objective would fall if it went below 0 is freed, until neither
+    by an active set over the few bounded columns: the bounded weights that came out with the forbidden sign are
+    held at 0 and the rest is minimised again (a trust-region Newton method, scipy's ``trust-ncg``, as liblinear's,
+    started from the previous solution); a bounded weight that turns to its forbidden sign joins the held ones, and a
+    held one whose gradient says the objective would fall if it left 0 on its allowed side is freed, until neither
     happens (the Karush-Kuhn-Tucker conditions of the bounded problem). Deterministic. A minimisation
-    that stops before converging is logged as a warning.
+    that stops before converging is logged as a warning. With ``nonnegative`` empty it is session 11's
+    :func:`constrain_nonpositive`, step for step.
 
     Returns ``(coef, intercept)``, ``coef`` as float64.
+
+    Raises
+    ------
+    ValueError
+        When a column is in both lists.
     """
     from scipy.optimize import minimize
     from scipy.special import expit
 
+    nonpositive = np.asarray(nonpositive, dtype=np.int64)
+    nonnegative = np.asarray(nonnegative, dtype=np.int64)
+    both = np.intersect1d(nonpositive, nonnegative)
+    if len(both):
+        raise ValueError(f"columns bounded both above and below by 0: {both.tolist()}")
     X = sp.csr_matrix(X, dtype=np.float64)
     # A column that is zero in every row has weight 0 (only the penalty acts on it): optimise the others.
     used = np.flatnonzero(np.diff(X.tocsc().indptr))
@@ -739,9 +779,15 @@ def constrain_nonpositive(
     y01 = np.asarray(y) == 1
     g0 = np.r_[Xu.T @ (-t * sw * 0.5 / total), float((-t * sw * 0.5 / total).sum())]
     gtol = 1e-4 * max(min(int(y01.sum()), int((~y01).sum())), 1) / len(t) * float(np.linalg.norm(g0))
-    bounded = np.flatnonzero(np.isin(used, nonpositive))
+    bounded = np.flatnonzero(np.isin(used, np.concatenate([nonpositive, nonnegative])))
+    # Which way each bounded column may not go: True above 0 (nonpositive), False below 0 (nonnegative).
+    above = {int(j): bool(np.isin(used[j], nonpositive)) for j in bounded}
+
+    def forbidden(j: int, v: float) -> bool:
+        return v > 0 if above[j] else v < 0
+
     theta = np.r_[np.asarray(coef, dtype=np.float64)[used], intercept]
-    held = {int(j) for j in bounded if theta[j] > 0}
+    held = {int(j) for j in bounded if forbidden(int(j), theta[j])}
 
     def solve(free: np.ndarray, start: np.ndarray) -> np.ndarray:
         A = Xu[:, free].tocsr()
@@ -768,26 +814,30 @@ def constrain_nonpositive(
         out[free], out[-1] = res.x[:n], res.x[n]
         return out
 
+    solves = 0
     for _ in range(2 * len(bounded) + 1):
+        solves += 1
         theta[sorted(held)] = 0.0
         free = np.setdiff1d(np.arange(len(used)), sorted(held))
         theta = solve(free, theta)
-        turned = [int(j) for j in bounded if int(j) not in held and theta[j] > 0]
+        turned = [int(j) for j in bounded if int(j) not in held and forbidden(int(j), theta[j])]
         if turned:
             held.update(turned)
             continue
         if held:
-            # d objective / d w_j at w_j = 0, for the held columns: positive means it would fall if w_j went below 0.
+            # d objective / d w_j at w_j = 0, for the held columns: the objective would fall if w_j left 0 on its allowed
+            # side when the slope is positive for a column bounded above (it may go below 0) and negative for one bounded below.
             hs = sorted(held)
             m = t * (Xu @ theta[:-1] + theta[-1])
             g = np.asarray(Xu[:, hs].T @ (-t * sw * expit(-m) / total)).ravel()
+            g = np.where([above[j] for j in hs], g, -g)
             if g.max() > RELEASE_GRADIENT * gtol:
                 held.discard(hs[int(np.argmax(g))])
                 continue
         break
     else:
         log.warning("the sign-constrained fit's active set did not settle: the weights are those of its last step")
-    log.debug("sign-constrained fit: %d of %d bounded columns held at 0", len(held), len(bounded))
+    log.debug("sign-constrained fit: %d of %d bounded columns held at 0 after %d solves", len(held), len(bounded), solves)
     out = np.zeros(X.shape[1], dtype=np.float64)
     out[used] = theta[:-1]
     return out, float(theta[-1])
@@ -800,6 +850,30 @@ def exclusion_columns(features: CallFeaturiser) -> np.ndarray:
     end = features._n_out() - features._n_language() - features._n_clusters()
     return np.arange(end - len(EXCLUSION_COLUMNS), end, dtype=np.int64)
 
+
+def cue_column_names(features: CallFeaturiser) -> list[str]:
+    """Names of ``features``' 0/1 cue columns, in output order: the columns after the n-grams up to the exclusions
+    (the language blocks and the word clusters that follow them are not named)."""
+    names: list[str] = []
+    if features.lexicon:
+        names += LEXICON_COLUMNS
+    if features.grammar:
+        names += list(GRAMMAR)
+    if features.patterns:
+        names += PATTERN_COLUMNS
+    if features.cues:
+        names += CUE_COLUMNS + (TRANSFER_COLUMNS if features.transfer else []) + (UNIT_COLUMNS if features.units else [])
+        names += EXCLUSION_COLUMNS if features.exclusions else []
+    return names
+
+
+def part_columns(features: CallFeaturiser) -> np.ndarray:
+    """Indices of the columns that name a part of a call (:data:`~detector.posts.call_cues.PART_COLUMNS`) in ``features``'
+    output, those it has (session 15: a fit may bound their weights below by 0). The shared columns only: a language
+    block's copy (``per_language``) is a language's deviation from the shared weight, and stays free."""
+    start = features.n_features if features.ngrams else 0
+    names = cue_column_names(features)
+    return np.array([start + names.index(c) for c in PART_COLUMNS if c in names], dtype=np.int64)
 
 def fit_two_part(
     X: sp.csr_matrix,
