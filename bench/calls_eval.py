@@ -471,7 +471,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--write", action="store_true", help=f"replace the section {HEADING!r} of EVALUATION.md")
     ap.add_argument("--from-json", help="with --write: write the section from the figures of an earlier run (no training); "
                     "with --save: fit and save the final model with that run's outer-fold choices (no evaluation)")
+    ap.add_argument("--jobs", type=int, default=1, help="run the outer folds of the nested CV in this many processes (the same figures)")
+    ap.add_argument("--nested-only", action="store_true", help="the nested CV alone (with --save, the final fit): no fixed split, no hold-outs")
     args = ap.parse_args(argv)
+    if args.nested_only and args.write:
+        ap.error("--nested-only leaves out figures the section reports: --write needs a full run")
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     if args.from_json and not args.save:
         from detector.io import replace_markdown_section
@@ -608,11 +612,17 @@ def evaluate(res: dict, d: pd.DataFrame, X: dict, y: np.ndarray, g: np.ndarray, 
     prob = np.zeros(len(d))
     chosen = []
     outer = StratifiedGroupKFold(n_splits=5, shuffle=True, random_state=SEED)
-    for k, (tr, te) in enumerate(outer.split(d, y, g)):
-        sub_gated = gated[tr]
-        Xtr = rows_of(X, tr)
-        fit = choose_and_fit(Xtr, y[tr], g[tr], sub_gated, lang[tr], grid=grid)
-        prob[te], pred[te] = verdict(fit, X, te, gated)
+    splits = list(outer.split(d, y, g))
+    # Session 15: the outer folds in ``--jobs`` processes (each fold's choice and fit depend on its own rows only, and are
+    # deterministic, so the figures are those of one process).
+    if args.jobs > 1:
+        from joblib import Parallel, delayed
+
+        folds = Parallel(n_jobs=args.jobs, return_as="generator")(delayed(_outer_fold)(X, y, g, gated, lang, tr, te, grid) for tr, te in splits)
+    else:
+        folds = (_outer_fold(X, y, g, gated, lang, tr, te, grid) for tr, te in splits)
+    for k, ((_, te), (p_te, v_te, fit)) in enumerate(zip(splits, folds, strict=True)):
+        prob[te], pred[te] = p_te, v_te
         chosen.append({"fold": k, "C": fit["C"], "features": fit["features"], "threshold": round(fit["threshold"], 3), "inner_ap": round(fit["inner_ap"], 3),
                        "inner_scores": fit["inner_scores"]})  # fmt: skip
         log.info("outer fold %d: %s", k, chosen[-1])
@@ -627,6 +637,11 @@ def evaluate(res: dict, d: pd.DataFrame, X: dict, y: np.ndarray, g: np.ndarray, 
     bins = pd.cut(prob, [0, 0.1, 0.3, 0.5, 0.7, 0.9, 1.0], include_lowest=True)
     cal = pd.DataFrame({"bin": bins, "y": y, "p": prob}).groupby("bin", observed=True).agg(n=("y", "size"), calls=("y", "sum"), mean_p=("p", "mean"))
     res["nested_cv"]["calibration"] = [{"bin": str(i), "n": int(r.n), "calls": int(r.calls), "mean_p": round(float(r.mean_p), 3)} for i, r in cal.iterrows()]
+    if args.nested_only:
+        # Session 15 (for time): the nested CV alone; no fixed split, no hold-outs.
+        if args.misses:
+            _write_misses(args.misses, d, prob, pred, y)
+        return
 
     # The fixed held-out split: all choices on inner folds of the rest, figures on these.
     tr, te = heldout_split(test_split(d), g)
@@ -665,8 +680,21 @@ def evaluate(res: dict, d: pd.DataFrame, X: dict, y: np.ndarray, g: np.ndarray, 
         log.info("language left out %s: model %s lexicon %s", name, r["overall"]["model"], r["overall"]["lexicon"])
 
     if args.misses:
-        miss = d.assign(prob=prob.round(3), pred=pred)[(pred != (y == 1))]
-        miss[["post_id", "source", "lang", "is_call", "prob", "text"]].to_csv(args.misses, index=False)
+        _write_misses(args.misses, d, prob, pred, y)
+
+
+def _write_misses(path: str, d: pd.DataFrame, prob: np.ndarray, pred: np.ndarray, y: np.ndarray) -> None:
+    """The outer-fold errors, with their texts (write outside the repository)."""
+    miss = d.assign(prob=prob.round(3), pred=pred)[(pred != (y == 1))]
+    miss[["post_id", "source", "lang", "is_call", "prob", "text"]].to_csv(path, index=False)
+
+
+def _outer_fold(X: dict, y: np.ndarray, g: np.ndarray, gated: np.ndarray, lang: np.ndarray, tr: np.ndarray, te: np.ndarray,
+                grid: list | None) -> tuple[np.ndarray, np.ndarray, dict]:
+    """One outer fold of the nested CV: every choice on inner folds of ``tr``, then the probabilities and verdicts of ``te``."""
+    fit = choose_and_fit(rows_of(X, tr), y[tr], g[tr], gated[tr], lang[tr], grid=grid)
+    p, v = verdict(fit, X, te, gated)
+    return p, v, fit
 
 
 
