@@ -473,9 +473,12 @@ def main(argv: list[str] | None = None) -> int:
                     "with --save: fit and save the final model with that run's outer-fold choices (no evaluation)")
     ap.add_argument("--jobs", type=int, default=1, help="run the outer folds of the nested CV in this many processes (the same figures)")
     ap.add_argument("--nested-only", action="store_true", help="the nested CV alone (with --save, the final fit): no fixed split, no hold-outs")
+    ap.add_argument("--holdouts-only", action="store_true", help="the fixed split and the source and language hold-outs alone (no nested CV)")
     args = ap.parse_args(argv)
-    if args.nested_only and args.write:
-        ap.error("--nested-only leaves out figures the section reports: --write needs a full run")
+    if (args.nested_only or args.holdouts_only) and args.write:
+        ap.error("--nested-only and --holdouts-only leave out figures the section reports: --write needs a full run (or --from-json of one)")
+    if args.holdouts_only and (args.save or args.nested_only):
+        ap.error("--holdouts-only makes no nested CV, which --save and --nested-only need")
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     if args.from_json and not args.save:
         from detector.io import replace_markdown_section
@@ -604,24 +607,56 @@ def language_split(lang: np.ndarray, g: np.ndarray, members: tuple[str, ...]) ->
 
 
 def evaluate(res: dict, d: pd.DataFrame, X: dict, y: np.ndarray, g: np.ndarray, gated: np.ndarray, lang: np.ndarray, lex_pred: np.ndarray, args: argparse.Namespace) -> None:
-    """The nested CV, the fixed split, the source and language hold-outs: their figures into ``res``."""
+    """The nested CV, the fixed split, the source and language hold-outs: their figures into ``res``.
+
+    Session 15 (for time): ``args.nested_only`` stops after the nested CV, ``args.holdouts_only`` makes the fixed split and
+    the hold-outs alone; two runs of the same code, one of each, make the figures of one run. ``args.jobs`` processes
+    share the independent fits (the outer folds; the split and the hold-outs), with the figures of one process.
+    """
     # --quick (development only, never reported): one C and one feature set.
     grid = [(GRID_C[0], CANDIDATES[0])] if args.quick else None
-    # Nested grouped CV.
+    if not getattr(args, "holdouts_only", False):
+        prob, pred = _nested(res, d, X, y, g, gated, lang, lex_pred, args.jobs, grid)
+        if args.misses:
+            _write_misses(args.misses, d, prob, pred, y)
+        if args.nested_only:
+            return
+
+    # The fixed held-out split, the sources and the languages left out: every choice on inner folds of the training rows.
+    tests = test_split(d)
+    units = [("test_split", "", *heldout_split(tests, g))]
+    units += [("source", src, np.flatnonzero(d.source.to_numpy() != src), np.flatnonzero(d.source.to_numpy() == src))
+              for src in ("blokade", "albanian_dialect", "mozetic", "ira")]  # fmt: skip
+    # Leave one language out: trained on the other languages only (no group that holds a post of the
+    # language left out, so no translation of a test article either), choices on inner folds of those.
+    units += [("language", name, *language_split(lang, g, members)) for name, members in LOLO.items()]
+    res["source_holdout"], res["language_holdout"] = {}, {}
+    for (kind, name, tr, te), (_, v, fit) in zip(units, _map_folds(X, y, g, gated, lang, [(tr, te) for _, _, tr, te in units], grid, args.jobs), strict=True):
+        r = report(d.iloc[te].reset_index(drop=True), v, lex_pred[te])
+        r["choice"] = _choice(fit)
+        if kind == "test_split":
+            left = np.setdiff1d(np.flatnonzero(~tests), tr)
+            r["train"] = {"posts": int(len(tr)), "calls": int(y[tr].sum()), "left_out_posts": int(len(left)), "left_out_calls": int(y[left].sum())}
+            res["test_split"] = r
+            log.info("fixed test split: model %s lexicon %s", r["overall"]["model"], r["overall"]["lexicon"])
+        elif kind == "source":
+            res["source_holdout"][name] = r
+            log.info("held out %s: model %s lexicon %s", name, r["overall"]["model"], r["overall"]["lexicon"])
+        else:
+            r["train"] = {"posts": int(len(tr)), "calls": int(y[tr].sum())}
+            res["language_holdout"][name] = r
+            log.info("language left out %s: model %s lexicon %s", name, r["overall"]["model"], r["overall"]["lexicon"])
+
+
+def _nested(res: dict, d: pd.DataFrame, X: dict, y: np.ndarray, g: np.ndarray, gated: np.ndarray, lang: np.ndarray, lex_pred: np.ndarray,
+            jobs: int, grid: list | None) -> tuple[np.ndarray, np.ndarray]:
+    """The nested grouped CV: its figures into ``res["nested_cv"]``; returns the outer probabilities and verdicts."""
     pred = np.zeros(len(d), dtype=bool)
     prob = np.zeros(len(d))
     chosen = []
     outer = StratifiedGroupKFold(n_splits=5, shuffle=True, random_state=SEED)
     splits = list(outer.split(d, y, g))
-    # Session 15: the outer folds in ``--jobs`` processes (each fold's choice and fit depend on its own rows only, and are
-    # deterministic, so the figures are those of one process).
-    if args.jobs > 1:
-        from joblib import Parallel, delayed
-
-        folds = Parallel(n_jobs=args.jobs, return_as="generator")(delayed(_outer_fold)(X, y, g, gated, lang, tr, te, grid) for tr, te in splits)
-    else:
-        folds = (_outer_fold(X, y, g, gated, lang, tr, te, grid) for tr, te in splits)
-    for k, ((_, te), (p_te, v_te, fit)) in enumerate(zip(splits, folds, strict=True)):
+    for k, ((_, te), (p_te, v_te, fit)) in enumerate(zip(splits, _map_folds(X, y, g, gated, lang, splits, grid, jobs), strict=True)):
         prob[te], pred[te] = p_te, v_te
         chosen.append({"fold": k, "C": fit["C"], "features": fit["features"], "threshold": round(fit["threshold"], 3), "inner_ap": round(fit["inner_ap"], 3),
                        "inner_scores": fit["inner_scores"]})  # fmt: skip
@@ -637,50 +672,17 @@ def evaluate(res: dict, d: pd.DataFrame, X: dict, y: np.ndarray, g: np.ndarray, 
     bins = pd.cut(prob, [0, 0.1, 0.3, 0.5, 0.7, 0.9, 1.0], include_lowest=True)
     cal = pd.DataFrame({"bin": bins, "y": y, "p": prob}).groupby("bin", observed=True).agg(n=("y", "size"), calls=("y", "sum"), mean_p=("p", "mean"))
     res["nested_cv"]["calibration"] = [{"bin": str(i), "n": int(r.n), "calls": int(r.calls), "mean_p": round(float(r.mean_p), 3)} for i, r in cal.iterrows()]
-    if args.nested_only:
-        # Session 15 (for time): the nested CV alone; no fixed split, no hold-outs.
-        if args.misses:
-            _write_misses(args.misses, d, prob, pred, y)
-        return
+    return prob, pred
 
-    # The fixed held-out split: all choices on inner folds of the rest, figures on these.
-    tr, te = heldout_split(test_split(d), g)
-    fit = choose_and_fit(rows_of(X, tr), y[tr], g[tr], gated[tr], lang[tr], grid=grid)
-    _, v = verdict(fit, X, te, gated)
-    res["test_split"] = report(d.iloc[te].reset_index(drop=True), v, lex_pred[te])
-    res["test_split"]["choice"] = _choice(fit)
-    left = np.setdiff1d(np.flatnonzero(~test_split(d)), tr)
-    res["test_split"]["train"] = {"posts": int(len(tr)), "calls": int(y[tr].sum()), "left_out_posts": int(len(left)), "left_out_calls": int(y[left].sum())}
-    log.info("fixed test split: model %s lexicon %s", res["test_split"]["overall"]["model"], res["test_split"]["overall"]["lexicon"])
 
-    # Leave one source out.
-    res["source_holdout"] = {}
-    for src in ("blokade", "albanian_dialect", "mozetic", "ira"):
-        tr = np.flatnonzero(d.source.to_numpy() != src)
-        te = np.flatnonzero(d.source.to_numpy() == src)
-        fit = choose_and_fit(rows_of(X, tr), y[tr], g[tr], gated[tr], lang[tr], grid=grid)
-        _, v = verdict(fit, X, te, gated)
-        sub = d.iloc[te].reset_index(drop=True)
-        r = report(sub, v, lex_pred[te])
-        r["choice"] = _choice(fit)
-        res["source_holdout"][src] = r
-        log.info("held out %s: model %s lexicon %s", src, r["overall"]["model"], r["overall"]["lexicon"])
+def _map_folds(X: dict, y: np.ndarray, g: np.ndarray, gated: np.ndarray, lang: np.ndarray, splits: list, grid: list | None, jobs: int) -> Any:
+    """:func:`_outer_fold` of every ``(train, test)`` of ``splits``, in order: in ``jobs`` processes (session 15; each fit is its
+    own and deterministic, so the results are those of one process), lazily."""
+    if jobs > 1:
+        from joblib import Parallel, delayed
 
-    # Leave one language out: trained on the other languages only (no group that holds a post of the
-    # language left out, so no translation of a test article either), choices on inner folds of those.
-    res["language_holdout"] = {}
-    for name, members in LOLO.items():
-        tr, te = language_split(lang, g, members)
-        fit = choose_and_fit(rows_of(X, tr), y[tr], g[tr], gated[tr], lang[tr], grid=grid)
-        _, v = verdict(fit, X, te, gated)
-        r = report(d.iloc[te].reset_index(drop=True), v, lex_pred[te])
-        r["choice"] = _choice(fit)
-        r["train"] = {"posts": int(len(tr)), "calls": int(y[tr].sum())}
-        res["language_holdout"][name] = r
-        log.info("language left out %s: model %s lexicon %s", name, r["overall"]["model"], r["overall"]["lexicon"])
-
-    if args.misses:
-        _write_misses(args.misses, d, prob, pred, y)
+        return Parallel(n_jobs=jobs, return_as="generator")(delayed(_outer_fold)(X, y, g, gated, lang, tr, te, grid) for tr, te in splits)
+    return (_outer_fold(X, y, g, gated, lang, tr, te, grid) for tr, te in splits)
 
 
 def _write_misses(path: str, d: pd.DataFrame, prob: np.ndarray, pred: np.ndarray, y: np.ndarray) -> None:

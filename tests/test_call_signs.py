@@ -10,22 +10,12 @@ import pandas as pd
 import pytest
 import scipy.sparse as sp
 
+# session 11's generator: columns 0-3 carry the class, 4 is more common among the calls, 5 less common
+from test_call_exclusions import _synthetic
+
 from detector.posts import call_cues as cc
 from detector.posts import call_model as cm
 from detector.posts.text import normalize_series
-
-
-def _synthetic(seed: int = 0, n: int = 600) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Synthetic 0/1 columns: 0-3 carry the class; 4 is more common among the calls, 5 less common (session 11's generator)."""
-    rng = np.random.default_rng(seed)
-    y = (rng.random(n) < 0.3).astype(int)
-    X = (rng.random((n, 6)) < 0.2).astype(float)
-    X[:, 0] = np.where(y == 1, rng.random(n) < 0.7, rng.random(n) < 0.1)
-    X[:, 1] = np.where(y == 1, rng.random(n) < 0.5, rng.random(n) < 0.2)
-    X[:, 4] = np.where(y == 1, rng.random(n) < 0.6, rng.random(n) < 0.1)
-    X[:, 5] = np.where(y == 1, rng.random(n) < 0.05, rng.random(n) < 0.4)
-    lang = np.where(rng.random(n) < 0.5, "a", "b")
-    return X, y, lang
 
 
 def _grad(X: np.ndarray, y: np.ndarray, lang: np.ndarray, coef: np.ndarray, icpt: float, C: float) -> np.ndarray:
