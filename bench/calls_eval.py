@@ -751,7 +751,17 @@ SESSION15_DISCLOSURE: list[str] = [
     "the balkan-posts README's definition, so the idea is not independent of session 14's figures; no run JSON or outer error "
     "file of an earlier run was opened. Before the run the new code was tested on synthetic data and sentences written for the "
     "tests, its solver timed on unlabelled posts with synthetic labels (time only), and its code path run once on made-up "
-    "sentences with made-up labels.",
+    "sentences with made-up labels. A first run of the whole procedure (01:37 UTC, under the shared CPU "
+    "lock; commit 50a2635 of h97's branch, 46d160a on main after rebasing) was stopped by h97 at 02:05 because, on the shared machine, it would have ended after the session's landing "
+    "time; it had printed one line, outer fold 0's choice (the new candidate at C=256) with every candidate's inner score, "
+    "which was read. The procedure was then run again unchanged, in two parts (`--jobs 2`: the independent fits shared by two "
+    "processes, which give the figures of one, checked on made-up sentences): the nested CV and the final fit "
+    "(`--nested-only --save`, 02:06-02:35 UTC, commit bdded7f of h97's branch, 3c99146 on main after rebasing) and the fixed split with the source and language hold-outs "
+    "(`--holdouts-only`, 02:16-02:38 UTC, commit 4221d8a, fa18407 on main, which adds that option and lets the hold-outs share the processes: the same JSON as bdded7f's code on made-up sentences), both under the lock, other helpers' tests beside them; their two JSON "
+    "files were joined into one and this section rendered from it with `--write --from-json`. Each outer fold's choice and "
+    "each hold-out's figures were printed as they ended and read then. After the runs the final fit's weights on the part "
+    "columns were compared with the shipped model's and it was scored on the five sentences. Nothing in the procedure, the "
+    "candidates or the shipped model was changed after the first run started.",
 ]
 
 
@@ -1197,10 +1207,17 @@ def markdown(res: dict) -> str:
     out += _targets(res)
     if "final" in res:
         f = res["final"]
-        out += ["### The shipped model", "",
-                f"Trained on all {res['data']['posts']:,} labelled posts with the setting most outer folds chose ({f.get('chosen by', 'n/a')}): C={f['C']:g}, features "
-                f"{f['features']}; calibration and threshold by grouped CV on all of them: threshold {f['threshold']:.3f}, score outside the gate {f['base_rate']:.4f}. "
-                "`detector/data/call-model.npz` (weights, idf) and `call-model.card.json` (settings, data hashes, figures).", ""]  # fmt: skip
+        fitted = (f"with the setting most outer folds chose ({f.get('chosen by', 'n/a')}): C={f['C']:g}, features {f['features']}; calibration and "
+                  f"threshold by grouped CV on all of them: threshold {f['threshold']:.3f}, score outside the gate {f['base_rate']:.4f}")  # fmt: skip
+        if f.get("shipped", True):
+            out += ["### The shipped model", "",
+                    f"Trained on all {res['data']['posts']:,} labelled posts {fitted}. "
+                    "`detector/data/call-model.npz` (weights, idf) and `call-model.card.json` (settings, data hashes, figures).", ""]  # fmt: skip
+        else:
+            # Session 15: a run whose final fit was made but not shipped (the paragraph below says why and what ships).
+            out += ["### The shipped model", "",
+                    f"**Not changed by this run.** By the rule the final fit is trained on all {res['data']['posts']:,} labelled posts {fitted}; "
+                    f"it is not shipped ({f.get('not_shipped', 'below')}).", ""]  # fmt: skip
         out += SHIPPED_NOTES + [""]
     return "\n".join(out).rstrip() + "\n"
 
@@ -1208,6 +1225,11 @@ def markdown(res: dict) -> str:
 # Read from the source hold-out figures above (written after the run that produced them; no
 # setting was chosen on them).
 CARRY_OVER: list[str] = [
+    "Session 15 (h97): the new candidate was chosen where the Albanian corpus is left out (C=256, threshold 0.24): 36 of its "
+    "62 calls at precision 0.41 (session 14, the same cues unbounded at C=64, threshold 0.19: 40 at 0.36), and where the "
+    "IRA tweets are left out (C=16, threshold 0.14): 65 of 130 at 0.64 (64 at 0.65). The student site and the 2013-14 "
+    "tweets left out chose as in session 14, with session 14's figures.",
+    "",
     "Session 14 (h92): trained without the Albanian corpus, the model finds 40 of its 62 calls at precision 0.36 (threshold "
     "0.19; session 12's and 13's model 45 of 57 at 0.25): the 7,191 new non-calls of the corpus are out of that training too, "
     "so this hold-out moves with the choice and the threshold, not with them. The student site 16 of 35 at 0.89, the IRA "
@@ -1238,6 +1260,11 @@ CARRY_OVER: list[str] = [
 ]
 # Read from the leave-one-language-out figures (written after the run; no setting was chosen on them).
 LOLO_NOTES: list[str] = [
+    "Session 15 (h97): no language hold-out chose the new candidate; the three choices and counts are session 14's. Left out "
+    "Albanian, the threshold reads 0.42 where session 14's read 0.41, with the same choice and the same 18 calls found: a "
+    "difference this run does not explain (the same code path; the fits now ran in worker processes, whose numerical "
+    "libraries may sum in another order, is a candidate, not tested).",
+    "",
     "Session 14 (h92): left out Albanian, 18 of the 68 Albanian calls at precision 0.72 (session 13: 25 of 63 at 0.56, with "
     "the word clusters; session 12: 14 of 63 at 0.70). Serbian 11 of 25 at 0.73, English 45 of 144 at 0.76 (table above).",
     "",
@@ -1261,6 +1288,22 @@ LOLO_NOTES: list[str] = [
 ]
 # Why the targets are not met, read from the figures of the same run.
 TARGET_NOTES: list[str] = [
+    "Session 15 (h97): one more candidate, the language-independent cues with the parts of a call bounded below by 0 "
+    "(above). It won three outer folds, the three that chose the same cues unbounded in session 14 (twice at C=256, once at "
+    "C=16), each by 0.002 to 0.005 of inner mean per-language average precision over the unbounded set (fold by fold at its "
+    "C: 0.683 against 0.680, 0.685 against 0.680, 0.666 against 0.664): selection noise rather than a signal. The other two "
+    "folds chose as in session 14. Overall 0.76 / 0.66 (156 of 237 calls found, 49 false calls) against session 14's 0.76 / "
+    "0.67 (158, 49); average precision 0.694 (0.694). Albanian 0.62 / 0.44 (30 of 68 found, 18 false) against 0.64 / 0.47 "
+    "(32, 18): two Albanian calls fewer, the language the bounds were aimed at; Serbian Cyrillic 0.88 / 0.71, Serbian/"
+    "Bosnian/Croatian Latin 0.50 / 0.50 and English 0.80 / 0.76, the same counts as in session 14. On the 1,190 dev rows "
+    "0.78 / 0.69 (36 of 52, 10 false; session 14: 0.79 / 0.71), Albanian 0.64 / 0.53 (9 of 17; 0.67 / 0.59). The fixed split "
+    "chose as in session 14, with session 14's figures (0.78 / 0.87). No target is met. Why the bounds do not move "
+    "recall, read from the final fit (below) against the shipped model: on all posts only two of the 17 part columns had a "
+    "negative weight to forbid (the grammar's imperative, -0.15, and the language-independent near time, -0.79, in the "
+    "shipped model's scale), and with them held at 0 the correlated columns take the difference back (the grammar's near "
+    "time falls from +4.39 to +3.59, the lexicon's time words from +1.62 to +1.36): \"Sutra u 18h svi ispred Skupštine\", "
+    "which fires both, scores 0.199 against 0.200. A sign prior on single columns does not stop a fit from spreading a "
+    "negative lesson over columns that fire together. What follows is session 14's text; its figures are session 14's.",
     "Session 14 (h92): the same procedure with 7,318 more labels (above). The outer folds chose the language-independent cues "
     "at C=256 three times, session 5's set at C=16 once and the units set at C=16 once (session 13: session 5's set twice, the "
     "cues three times). Overall 0.76 / 0.67 (158 of 237 calls found, 49 false calls) against session 13's 0.79 / 0.63 (146 of "
@@ -1350,6 +1393,16 @@ TARGET_NOTES: list[str] = [
 
 # About the final fit, read from the same run.
 SHIPPED_NOTES: list[str] = [
+    "Session 15 (h97): by the rule, the (C, set) most outer folds chose is the new candidate at C=256, chosen by 2 of 5 folds "
+    "(the third fold that chose it did so at C=16; in session 14 the unbounded cues at C=256 had 3 of 5). Its final fit on all "
+    "16,906 posts holds two part columns at 0 (the grammar's imperative, the language-independent near time), threshold "
+    "0.281. **It is not shipped in session 15**: its IRA case study, the tests pinned to the shipped model, the notebook and "
+    "a full test run did not fit in the session's time once the runs had ended, and a model that the nested figures say "
+    "finds two Albanian calls fewer than the shipped one was not shipped without them. The shipped model is still session "
+    "14's (C=256, the language-independent cues, threshold 0.245, below), and the IRA case study is its. The final fit "
+    "repeats from this run's choices (`--save --from-json`). Of the five sentences of the issue and the lead it would find "
+    "the same three as the shipped model (0.80, 0.55, 0.96) and miss the lead's two (0.199 and 0.185 against 0.281).",
+    "",
     "Session 14 (h92): by the same rule the final fit is the language-independent cues at C=256 (3 of 5 outer folds), trained "
     "on all 16,906 posts: threshold 0.245 (session 13: session 5's set at C=16, 0.295). "
     "On all 1,166,601 IRA posts it marks 569 as calls (session 13: 436), 243 of them also the lexicon's (222); by eye, "
@@ -1404,6 +1457,9 @@ SHIPPED_NOTES: list[str] = [
 # What the model gets wrong, read from the outer-fold errors of the run above. Kinds of posts only:
 # the texts of balkan-posts may not be quoted or paraphrased post by post in the project.
 MISSES = [
+    "Session 15: 130 outer errors (49 false calls, 81 missed) against session 14's 128: the same counts in every language "
+    "but Albanian, where two more calls are missed (counts only: not compared by post id, not read). What follows is "
+    "earlier sessions' reading.",
     "Session 13: the outer errors are session 12's second run's, post for post (124, compared by post id, at the same "
     "probabilities); what follows is that run's reading.",
     "Session 12, second run: 124 outer errors, all but 2 of them the first run's (compared by post id); all changes in one "
