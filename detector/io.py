@@ -39,6 +39,14 @@ log = logging.getLogger(__name__)
 
 FORMATS = ("csv", "json", "jsonl", "parquet")
 BOM = b"\xef\xbb\xbf"
+# Byte-order marks of the wide encodings (Excel's "Unicode Text" is UTF-16 LE): such a file is read as
+# its mark says, decoded to UTF-8 on the fly. UTF-32 LE's mark starts with UTF-16 LE's: looked for first.
+WIDE_BOMS = (
+    (b"\xff\xfe\x00\x00", "utf-32-le", "UTF-32 LE"),
+    (b"\x00\x00\xfe\xff", "utf-32-be", "UTF-32 BE"),
+    (b"\xff\xfe", "utf-16-le", "UTF-16 LE"),
+    (b"\xfe\xff", "utf-16-be", "UTF-16 BE"),
+)
 # A record whose raw text is larger than this is rejected before it is parsed into memory twice.
 MAX_RECORD_BYTES = 10 * 1024 * 1024
 _UMASK = os.umask(0)
@@ -47,6 +55,102 @@ os.umask(_UMASK)
 
 # Files a folder of Parquet parts never holds alone: a folder of them is not a Parquet dataset.
 TEXT_SUFFIXES = {".csv", ".tsv", ".txt", ".json", ".jsonl", ".ndjson"}
+
+
+def open_input(path: str | os.PathLike[str]) -> IO[bytes]:
+    """Open an input file to read its bytes as UTF-8, whatever byte-order mark it starts with.
+
+    A file that starts with a UTF-16 or UTF-32 byte-order mark (Excel's "Unicode Text" export) is
+    decoded as the mark says and handed over as UTF-8, mark removed; any other file is handed over
+    as it is (a UTF-8 mark is left for the readers, which remove it). Lines stay lines, so record and
+    line numbers are those of the file. Code units that do not decode are handed over as the bytes
+    they were, which are not UTF-8: the readers set their rows aside as they do any such row.
+    """
+    fh = open(path, "rb")  # noqa: SIM115 - the caller closes it
+    head = fh.peek(4)[:4]
+    for mark, codec, _ in WIDE_BOMS:
+        if head.startswith(mark):
+            fh.read(len(mark))
+            return io.BufferedReader(_Utf8Stream(fh, codec), 1 << 20)
+    return fh
+
+
+def wide_encoding(path: str | os.PathLike[str]) -> str | None:
+    """The encoding a file's UTF-16 or UTF-32 byte-order mark names ("UTF-16 LE"), else None."""
+    with open(path, "rb") as fh:
+        head = fh.read(4)
+    return next((name for mark, _, name in WIDE_BOMS if head.startswith(mark)), None)
+
+
+# Code units that do not decode (half of a surrogate pair, as a text cut inside an emoji leaves it; a
+# damaged file) are handed over as 0xff bytes, never UTF-8: their rows are kept aside (see _not_text).
+_NOT_WIDE = "detector.not-wide"
+
+
+def _as_not_utf8(exc: UnicodeError) -> tuple[str, int]:
+    if not isinstance(exc, UnicodeDecodeError):  # registered for decoding only
+        raise exc
+    return "\udcff" * (exc.end - exc.start), exc.end
+
+
+class _Utf8Stream(io.RawIOBase):
+    """The text of a UTF-16 or UTF-32 file (its mark already read) as UTF-8 bytes."""
+
+    def __init__(self, raw: IO[bytes], codec: str) -> None:
+        import codecs
+
+        super().__init__()
+        self._raw = raw
+        codecs.register_error(_NOT_WIDE, _as_not_utf8)
+        self._decoder = codecs.getincrementaldecoder(codec)(errors=_NOT_WIDE)
+        self._buf = b""
+        self._done = False
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b: Any) -> int:
+        n = len(b)
+        while len(self._buf) < n and not self._done:
+            block = self._raw.read(1 << 20)
+            self._done = not block
+            self._buf += self._decoder.decode(block, final=self._done).encode("utf-8", "surrogateescape")
+        got = min(n, len(self._buf))
+        b[:got] = self._buf[:got]
+        self._buf = self._buf[got:]
+        return got
+
+    def close(self) -> None:
+        self._raw.close()
+        super().close()
+
+
+# The first characters of a text in a wide encoding without its byte-order mark: ASCII letters (a
+# header, a JSON key) each beside NUL bytes. Never read as a guess: the user is told what it looks like.
+_WIDE_WITHOUT_BOM = (
+    (re.compile(rb"(?:[\x01-\x7f]\x00\x00\x00){3}"), "UTF-32 LE"),
+    (re.compile(rb"(?:\x00\x00\x00[\x01-\x7f]){3}"), "UTF-32 BE"),
+    (re.compile(rb"(?:[\x01-\x7f]\x00){4}"), "UTF-16 LE"),
+    (re.compile(rb"(?:\x00[\x01-\x7f]){4}"), "UTF-16 BE"),
+)
+
+
+def refuse_wide_without_bom(head: bytes, path: str) -> None:
+    """Stop on text that looks UTF-16 or UTF-32 but has no byte-order mark to say so.
+
+    Raises
+    ------
+    UnknownFormatError
+        Naming the file, the encoding it looks like and what to do.
+    """
+    name = next((name for pattern, name in _WIDE_WITHOUT_BOM if pattern.match(head)), None)
+    if name is not None:
+        raise UnknownFormatError(
+            f"the file looks like {name} text without a byte-order mark (a NUL byte beside each letter of its "
+            f"first line), and is not read on a guess: save it as UTF-8 (Excel: 'CSV UTF-8'; or iconv -f "
+            f"{name.replace(' ', '')} -t UTF-8) and give it again",
+            path=path,
+        )
 
 
 def detect_format(path: str | os.PathLike[str]) -> str:
@@ -84,14 +188,12 @@ def detect_format(path: str | os.PathLike[str]) -> str:
         if foreign:
             raise UnknownFormatError(_not_parts_message(foreign, p), path=str(p))
         return "parquet"
-        return "parquet"
-    with open(p, "rb") as fh:
+    with open_input(p) as fh:
         head = fh.read(65536)
     if head.startswith(b"PAR1"):
         return "parquet"
-    # Two shapes users have that are no format of their own: said plainly, not "binary content".
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise UnknownFormatError("a text file saved as UTF-16 (Excel's 'Unicode Text'): save it as 'CSV UTF-8' and give that file", path=str(p))
+    # Shapes users have that are no format of their own: said plainly, not "binary content".
+    refuse_wide_without_bom(head, str(p))
     if head.startswith(b"\x1f\x8b"):
         raise UnknownFormatError("a gzip-compressed file (.gz, .tar.gz): extract it first and give the CSV or JSON inside", path=str(p))
     if head.startswith(BOM):
@@ -184,7 +286,7 @@ NUL_REASON = "the record holds a NUL byte (binary data in a text file)"
 
 def has_nul(path: str | os.PathLike[str]) -> bool:
     """Whether the file holds a NUL byte anywhere (a fast scan, done before reading records)."""
-    with open(path, "rb") as fh:
+    with open_input(path) as fh:
         while block := fh.read(1 << 22):
             if b"\x00" in block:
                 return True
@@ -193,7 +295,7 @@ def has_nul(path: str | os.PathLike[str]) -> bool:
 
 def _after_first_line(path: Path) -> bytes:
     """The bytes after the file's first newline, blank space removed (b"" when there is none)."""
-    with open(path, "rb") as fh:
+    with open_input(path) as fh:
         while block := fh.read(1 << 20):
             i = block.find(b"\n")
             if i != -1:
@@ -333,11 +435,13 @@ def iter_json_records(path: str | os.PathLike[str], fmt: str, rejects: Rejects) 
     """
     p = str(path)
     if fmt == "jsonl":
-        with open(path, "rb") as fh:
+        with open_input(path) as fh:
             n = 0
             for raw in fh:
                 if n == 0 and raw.startswith(BOM):
                     raw = raw[len(BOM) :]
+                if n == 0:
+                    refuse_wide_without_bom(raw, p)
                 if not raw.strip():
                     continue
                 n += 1
@@ -356,7 +460,7 @@ def iter_json_records(path: str | os.PathLike[str], fmt: str, rejects: Rejects) 
         if n == 0:
             raise EmptyInputError("the file holds no records", path=p)
         return
-    with open(path, "rb") as fh:
+    with open_input(path) as fh:
         data = fh.read()
     if data.startswith(BOM):
         data = data[len(BOM) :]
@@ -411,7 +515,7 @@ def _blocks_match(path: str | os.PathLike[str], pattern: re.Pattern[bytes], firs
     several times faster than the pattern's search.
     """
     first = first_line_check
-    with open(path, "rb") as fh:
+    with open_input(path) as fh:
         while block := fh.read(1 << 23):
             while block.endswith((b"\r", b"\xef", b"\xef\xb7")) and (more := fh.read(1)):
                 block += more  # a CR (or a stand-in) cut at the block's end: read on a byte
@@ -430,7 +534,7 @@ class _LoneCrStream(io.RawIOBase):
 
     def __init__(self, path: str | os.PathLike[str], standin: str) -> None:
         super().__init__()
-        self._fh = open(path, "rb")  # noqa: SIM115 - closed with this stream
+        self._fh = open_input(path)
         self._standin = standin.encode()
         self._buf = b""
 
@@ -457,13 +561,16 @@ class _LoneCrStream(io.RawIOBase):
 
 
 def arrow_csv_source(path: str | os.PathLike[str], standin: str | None) -> Any:
-    """What pyarrow's CSV reader should open: the path, or its bytes with lone CRs swapped for ``standin``."""
-    return _LoneCrStream(path, standin) if standin else path
+    """What pyarrow's CSV reader should open: the path, or its bytes as UTF-8 (:func:`open_input`) with
+    any lone CRs swapped for ``standin``."""
+    if standin:
+        return _LoneCrStream(path, standin)
+    return open_input(path) if wide_encoding(path) else path
 
 
 def csv_delimiter(path: str | os.PathLike[str]) -> str:
     """The header line's most frequent of ``,`` ``;`` and tab (comma on a tie or when none)."""
-    with open(path, "rb") as fh:
+    with open_input(path) as fh:
         header = fh.readline(65536).decode("utf-8", "replace")
     counts = {d: header.count(d) for d in (",", ";", "\t")}
     return max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
@@ -494,15 +601,16 @@ def read_csv_strings(
     """
     p = str(path)
     sep = csv_delimiter(path)
-    with open(path, "rb") as fh:
+    with open_input(path) as fh:
         first = fh.readline()
+    refuse_wide_without_bom(first, p)
     head = first.decode("utf-8-sig", errors="replace")
     if head.lstrip().startswith(("{", "[")):
         raise InputError("malformed CSV: the header line is JSON (give --format json or jsonl)", path=p)
     try:
         first.decode("utf-8-sig")
     except UnicodeDecodeError as exc:  # headers matched wrongly and every text garbled: stop, not guess
-        raise InputError(NOT_UTF8.format(where="the header line", byte=first[exc.start]), path=p) from exc
+        raise InputError(_not_text(p, "the header line", first[exc.start]), path=p) from exc
     names = next(_csv_module_rows(head, sep), [])
     seen: dict[str, int] = {}
     for i, name in enumerate(names, start=1):
@@ -585,7 +693,7 @@ def _read_csv_chunks(
         return
     try:
         reader = pd.read_csv(
-            path,
+            open_input(path) if wide_encoding(path) else path,
             sep=sep,
             # object, not str: a pyarrow string cannot hold the lone surrogates that mark bytes that
             # are not UTF-8, and such rows are set aside below, never read with letters replaced.
@@ -647,7 +755,7 @@ def _not_utf8_aside(chunk: pd.DataFrame, sep: str, path: str, names: list[str], 
         i = first_bad[k]
         name = names[i].strip() if i < len(names) and names[i].strip() else f"column {i + 1} (no name in the header)"
         value = chunk.iat[k, i]
-        reason = NOT_UTF8.format(where="this field", byte=ord(_NOT_UTF8.search(value).group()) - 0xDC00)  # type: ignore[union-attr]
+        reason = _not_text(path, "this field", ord(_NOT_UTF8.search(value).group()) - 0xDC00)  # type: ignore[union-attr]
         row = int(chunk.index[k])
         if rejects is None:
             raise InputError(reason, path=path, row=row, field=name)
@@ -769,6 +877,7 @@ class _BadRowsAside:
         self.done = 0  # the last record numbered or reported
         self._cursor = 0  # where the next bad row is looked for in the file
         self._line = 1  # the line of the file at _cursor
+        self._decoded: bytes | None = None  # a UTF-16 or UTF-32 file's text as UTF-8, once a row is looked for
 
     def handler(self, row: Any) -> str:
         if row.number is None:
@@ -811,13 +920,21 @@ class _BadRowsAside:
         import mmap
 
         needle = b"\n" + text.encode("utf-8")
+        if wide_encoding(self.path):  # rows are found in the text as read, UTF-8 (no file to map)
+            if self._decoded is None:
+                with open_input(self.path) as fh:
+                    self._decoded = fh.read()
+            return self._find(self._decoded, needle, text)
         with open(self.path, "rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
-            at = mm.find(needle, self._cursor)
-            if at == -1:
-                raise _Unplaceable(f"a bad row was not found in the file: {text[:40]!r}")
-            first = self._line + mm[self._cursor : at + 1].count(b"\n")
-            self._cursor = at + 1
-            self._line = first
+            return self._find(mm, needle, text)
+
+    def _find(self, data: Any, needle: bytes, text: str) -> tuple[int, int]:
+        at = data.find(needle, self._cursor)
+        if at == -1:
+            raise _Unplaceable(f"a bad row was not found in the file: {text[:40]!r}")
+        first = self._line + data[self._cursor : at + 1].count(b"\n")
+        self._cursor = at + 1
+        self._line = first
         return first, first + text.count("\n")
 
 
@@ -850,7 +967,7 @@ def _tolerant_csv(
     import csv
 
     csv.field_size_limit(2**31 - 1)
-    raw: IO[bytes] = io.BufferedReader(_LoneCrStream(path, standin), 1 << 20) if standin else open(path, "rb")  # noqa: SIM115
+    raw: IO[bytes] = io.BufferedReader(_LoneCrStream(path, standin), 1 << 20) if standin else open_input(path)
     # Bytes that are not UTF-8 become lone surrogates (never in decoded text): such a row is set
     # aside, not read with its letters replaced (a Windows-1250 'Skupštine' was read as 'Skup?tine').
     with io.TextIOWrapper(raw, encoding="utf-8-sig", errors="surrogateescape", newline="") as fh:
@@ -873,7 +990,7 @@ def _tolerant_csv(
                 where = f"this row ({lines} of the file)"
                 at = next(i for i, f in enumerate(fields) if _NOT_UTF8.search(f))
                 name = (header[at].strip() if at < len(header) else "") or f"column {at + 1} (no name in the header)"
-                rejects.add(n, name, NOT_UTF8.format(where=where, byte=ord(bad.group()) - 0xDC00), _restore_cr(_as_text(joined), standin))
+                rejects.add(n, name, _not_text(path, where, ord(bad.group()) - 0xDC00), _restore_cr(_as_text(joined), standin))
                 continue
             if len(fields) != width:
                 lines = f"line {first_line}" if first_line == last_line else f"lines {first_line}-{last_line}"
@@ -900,6 +1017,18 @@ NOT_UTF8 = (
     "{where} holds bytes that are not UTF-8 text (0x{byte:02x}): the file was saved in another encoding "
     "(Windows-1250 or -1252, say); save it as 'CSV UTF-8' and give it again"
 )
+
+
+NOT_WIDE = (
+    "{where} holds a code unit that is not {encoding} text (half of a surrogate pair, as a text cut inside an "
+    "emoji leaves it, or a damaged file): kept aside, not read with a letter replaced"
+)
+
+
+def _not_text(path: str | os.PathLike[str], where: str, byte: int) -> str:
+    """Why text is not read: bytes that are not UTF-8, or, in a UTF-16/UTF-32 file, a code unit that does not decode."""
+    encoding = wide_encoding(path)
+    return NOT_WIDE.format(where=where, encoding=encoding) if encoding else NOT_UTF8.format(where=where, byte=byte)
 
 
 def _as_text(text: str) -> str:

@@ -312,16 +312,34 @@ def test_csv_rows_of_the_wrong_width_are_rejected_and_the_rest_read(
     assert all(action == "rejected" for _, _, action, _ in notes(batch))
 
 
-UTF16 = "a text file saved as UTF-16 (Excel's 'Unicode Text'): save it as 'CSV UTF-8' and give that file"
+# UTF-16 without its byte-order mark: never read on a guess (with the mark it is read: tests/test_io_encodings.py)
+UTF16 = (
+    "the file looks like UTF-16 LE text without a byte-order mark (a NUL byte beside each letter of its first line), "
+    "and is not read on a guess: save it as UTF-8 (Excel: 'CSV UTF-8'; or iconv -f UTF-16LE -t UTF-8) and give it again"
+)
+
+
+@pytest.mark.parametrize(
+    "content",
+    [  # Excel's "Unicode Text" (UTF-16 with its byte-order mark, tab-separated), either byte order
+        "Username\tFollowers\r\nana\t10\r\n".encode("utf-16"),
+        b"\xfe\xff" + "Username\tFollowers\r\nana\t10\r\n".encode("utf-16-be"),
+    ],
+)
+def test_excel_unicode_text_is_read(tmp_path: Path, content: bytes) -> None:
+    """It was refused ("a text file saved as UTF-16 ... save it as 'CSV UTF-8'") before session 15."""
+    path = tmp_path / "input.dat"
+    path.write_bytes(content)
+    batch = read_accounts(path, as_of=AS_OF)
+    assert batch.accounts[["screen_name", "followers_count"]].values.tolist() == [["ana", 10.0]]
 
 
 @pytest.mark.parametrize(
     ("content", "fmt", "message"),
     [
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", None, "binary content of an unknown format (a spreadsheet? save it as CSV)"),
-        # Excel's "Unicode Text" (UTF-16 with its byte-order mark, tab-separated), either byte order
-        ("Username\tFollowers\r\nana\t10\r\n".encode("utf-16"), None, UTF16),
-        (b"\xfe\xff" + "Username\tFollowers\r\nana\t10\r\n".encode("utf-16-be"), None, UTF16),
+        ("Username\tFollowers\r\nana\t10\r\n".encode("utf-16-le"), None, UTF16),
+        ("Username\tFollowers\r\nana\t10\r\n".encode("utf-16-le"), "csv", UTF16),
         # a Bot Repository archive given as it was downloaded (botrepo-2019/*.tar.gz)
         (b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03", None, "a gzip-compressed file (.gz, .tar.gz): extract it first and give the CSV or JSON inside"),
         (b"just some words\nand more words\n", None, "not CSV (no delimiter in the header line), JSON, JSONL or Parquet"),

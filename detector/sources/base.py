@@ -36,7 +36,7 @@ from typing import Any, ClassVar
 import pandas as pd
 
 from detector.errors import CollectError, InputError
-from detector.io import Rejects, iter_json_records, resolve_format
+from detector.io import Rejects, iter_json_records, open_input, resolve_format
 from detector.schema import POST_COLUMNS, conform
 
 log = logging.getLogger(__name__)
@@ -178,7 +178,7 @@ def find_source(path: str | Path) -> Source | None:
     if p.is_dir():
         return next((s for s in _SOURCES.values() if s.claims("", p)), None)
     try:
-        with open(p, "rb") as fh:
+        with open_input(p) as fh:  # a UTF-16 export (Excel's "Unicode Text") is sniffed as its text
             head = fh.read(SNIFF_BYTES).decode("utf-8", "replace").lstrip("\ufeff")
     except OSError:
         return None

@@ -44,7 +44,7 @@ from pathlib import Path
 from typing import Any
 
 from detector.errors import EmptyInputError, InputError
-from detector.io import Rejects
+from detector.io import Rejects, open_input
 from detector.sources.base import (
     Source,
     SourceRead,
@@ -131,8 +131,8 @@ class Telegram(Source):
 
 def _chats(path: Path) -> list[dict[str, Any]]:
     try:
-        with open(path, encoding="utf-8-sig") as fh:
-            doc = json.load(fh)
+        with open_input(path) as fh:  # UTF-8 (with or without its mark), or UTF-16/32 with theirs
+            doc = json.loads(fh.read())
     except ValueError as exc:
         raise InputError(f"malformed JSON: {exc}", path=str(path)) from exc
     if not isinstance(doc, dict):
