@@ -69,7 +69,7 @@ import numpy as np
 import pandas as pd
 
 from detector.accounts.score import ScoreRun
-from detector.errors import ConfigError, InputError, NothingScoredError
+from detector.errors import ConfigError, InputError, NothingScoredError, UnknownFormatError
 from detector.schema import POST_COLUMNS
 
 log = logging.getLogger(__name__)
@@ -190,23 +190,33 @@ def list_partitions(path: str | os.PathLike[str]) -> list[Path]:
     """The partition files of ``path``: a folder's data files (sorted), a glob's matches, or one file.
 
     Hidden files, ``_SUCCESS``-style markers and ``*.rejects.csv`` are skipped.
+
+    Raises
+    ------
+    UnknownFormatError
+        The folder (or the glob) holds a file that is no partition (a spreadsheet saved beside the
+        day's exports): named, with what to do, as the local engine names it in a folder of Parquet
+        parts. It was skipped without a word.
     """
+    from detector.io import not_parts_message
+
     p = str(path)
+    folder: Path | None = None
     if os.path.isdir(p):
-        files = [Path(p) / name for name in sorted(os.listdir(p))]
+        folder = Path(p)
+        files = [folder / name for name in sorted(os.listdir(p))]
     elif any(ch in p for ch in "*?["):
         files = [Path(f) for f in sorted(glob.glob(p))]
     elif os.path.exists(p):
         return [Path(p)]
     else:
         raise InputError("no such file or folder", path=p)
-    parts = [
-        f for f in files
-        if f.is_file() and not f.name.startswith((".", "_")) and f.suffix.lower() in PART_SUFFIXES and ".rejects." not in f.name
-    ]  # fmt: skip
-    if not parts:
+    data = [f for f in files if f.is_file() and not f.name.startswith((".", "_")) and ".rejects." not in f.name]
+    if foreign := [f for f in data if f.suffix.lower() not in PART_SUFFIXES]:
+        raise UnknownFormatError(not_parts_message(foreign, folder, PART_SUFFIXES), path=p)
+    if not data:
         raise InputError(f"no partition files ({', '.join(PART_SUFFIXES)}) found", path=p)
-    return parts
+    return data
 
 
 def output_kind(output: str) -> str:

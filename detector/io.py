@@ -186,7 +186,7 @@ def detect_format(path: str | os.PathLike[str]) -> str:
         # Names starting with "_" (_SUCCESS, _metadata) are skipped by the Parquet reader itself.
         foreign = [f for f in files if not f.name.startswith("_") and not _parquet_part(f)]
         if foreign:
-            raise UnknownFormatError(_not_parts_message(foreign, p), path=str(p))
+            raise UnknownFormatError(not_parts_message(foreign, p), path=str(p))
         return "parquet"
     with open_input(p) as fh:
         head = fh.read(65536)
@@ -248,19 +248,30 @@ def _parquet_part(path: Path) -> bool:
         return False
 
 
-def _not_parts_message(foreign: list[Path], folder: Path) -> str:
-    """What a folder read as Parquet parts holds besides them, and what to do with each kind."""
-    names = [str(f.relative_to(folder)) for f in foreign]
+def not_parts_message(foreign: list[Path], folder: Path | None, parts: tuple[str, ...] = PARQUET_PART_SUFFIXES) -> str:
+    """What a folder read as parts holds besides them, and what to do with each kind.
+
+    ``parts`` are the suffixes of the parts: Parquet's for a folder given as one input, every
+    format's for the dask engine's partitions (:func:`detector.engine.list_partitions`). ``folder``
+    None (a glob's matches): the files are named as matched.
+    """
+    names = [str(f.relative_to(folder)) if folder is not None else str(f) for f in foreign]
     shown = ", ".join(names[:3]) + (", ..." if len(names) > 3 else "")
     what = "a file" if len(foreign) == 1 else f"{len(foreign)} files"
+    parquet = set(parts) <= set(PARQUET_PART_SUFFIXES)
+    kind, read_as = ("Parquet", "Parquet parts") if parquet else ("a part" if len(foreign) == 1 else "parts", "partition files")
+    where = "the folder holds" if folder is not None else "the files matched hold"
     advice = [
-        f"the folder holds {what} that {'is' if len(foreign) == 1 else 'are'} not Parquet ({shown}): "
-        f"a folder is read as Parquet parts ({', '.join(PARQUET_PART_SUFFIXES)}) and nothing else"
+        f"{where} {what} that {'is' if len(foreign) == 1 else 'are'} not {kind} ({shown}): "
+        f"a folder is read as {read_as} ({', '.join(parts)}) and nothing else"
     ]
     if any(f.suffix.lower() in SPREADSHEET_SUFFIXES for f in foreign):
         advice.append("a spreadsheet is not read: save it as 'CSV UTF-8' (Excel: File > Save As) and give that file")
-    if any(f.suffix.lower() in TEXT_SUFFIXES for f in foreign):
-        advice.append("give a CSV or JSON file on its own (detector run: --from once per file), or a folder of them to detector posts --engine dask")
+    if any(f.suffix.lower() in TEXT_SUFFIXES and f.suffix.lower() not in parts for f in foreign):
+        if parquet:
+            advice.append("give a CSV or JSON file on its own (detector run: --from once per file), or a folder of them to detector posts --engine dask")
+        else:
+            advice.append("a table saved as .txt or .tsv is not taken for a part: name it .csv (its delimiter is read from its header line)")
     return "; ".join(advice)
 
 

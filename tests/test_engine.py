@@ -254,8 +254,13 @@ def test_partition_listing(tmp_path: Path) -> None:
     (tmp_path / "a.parquet").write_bytes(b"")
     (tmp_path / ".hidden.csv").write_text("x\n")
     (tmp_path / "out.rejects.csv").write_text("x\n")
-    (tmp_path / "notes.txt").write_text("x\n")
+    (tmp_path / "_SUCCESS").write_text("")
     assert [p.name for p in engine.list_partitions(tmp_path)] == ["a.parquet", "b.csv"]
+    # Any other file is named, not skipped without a word (tests/test_io_wrong_kind.py: the message)
+    (tmp_path / "notes.txt").write_text("x\n")
+    with pytest.raises(InputError, match=r"the folder holds a file that is not a part \(notes.txt\)"):
+        engine.list_partitions(tmp_path)
+    (tmp_path / "notes.txt").unlink()
     with pytest.raises(InputError, match="no such file or folder"):
         engine.list_partitions(tmp_path / "missing")
     (tmp_path / "empty").mkdir()

@@ -125,6 +125,53 @@ def test_run_from_a_folder_holding_a_spreadsheet(tmp_path: Path) -> None:
     )
 
 
+# ---------------------------------------------------------------- the dask engine's partitions (session 15)
+
+PARTS = "a folder is read as partition files (.csv, .json, .jsonl, .ndjson, .parquet, .pq) and nothing else"
+
+
+def test_dask_names_a_spreadsheet_beside_the_parts(tmp_path: Path) -> None:
+    """posts --engine dask read the CSV part and skipped the spreadsheet without a word (exit 0)."""
+    day = tmp_path / "day"
+    day.mkdir()
+    (day / "part-0.csv").write_text((FIX / "ira_calls.csv").read_text(encoding="utf-8"), encoding="utf-8")
+    _xlsx(day / "posts.xlsx")
+    code, err = _posts(str(day), "--engine", "dask", "-o", str(tmp_path / "s.csv"))
+    assert code == 2
+    assert err.strip().splitlines()[-1] == f"error: {day}: the folder holds a file that is not a part (posts.xlsx): {PARTS}; {XLSX_ADVICE}"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["day"]
+
+
+def test_dask_names_every_file_that_is_no_part(tmp_path: Path) -> None:
+    """score --engine dask too; a tab-separated table saved as .txt is told how to be taken for a part."""
+    day = tmp_path / "day"
+    day.mkdir()
+    accounts = Path(__file__).parent / "fixtures" / "accounts" / "cresci2017_genuine.csv"
+    (day / "a.csv").write_text(accounts.read_text(encoding="utf-8"), encoding="utf-8")
+    _xlsx(day / "b.xlsx")
+    (day / "c.txt").write_text("id\tscreen_name\n1\tana\n", encoding="utf-8")
+    (day / "d.docx").write_bytes(b"PK\x03\x04")
+    (day / "e.ods").write_bytes(b"PK\x03\x04")
+    res = CliRunner().invoke(cli, ["score", str(day), "--engine", "dask", "-o", str(tmp_path / "s")])
+    assert res.exit_code == 2, res.output
+    assert res.stderr.strip().splitlines()[-1] == (
+        f"error: {day}: the folder holds 4 files that are not parts (b.xlsx, c.txt, d.docx, ...): {PARTS}; {XLSX_ADVICE}; "
+        "a table saved as .txt or .tsv is not taken for a part: name it .csv (its delimiter is read from its header line)"
+    )
+
+
+def test_dask_names_a_glob_match_that_is_no_part(tmp_path: Path) -> None:
+    day = tmp_path / "day"
+    day.mkdir()
+    (day / "posts-1.csv").write_text((FIX / "ira_calls.csv").read_text(encoding="utf-8"), encoding="utf-8")
+    _xlsx(day / "posts-2.xlsx")
+    code, err = _posts(str(day / "posts-*"), "--engine", "dask", "-o", str(tmp_path / "s.csv"))
+    assert code == 2
+    assert err.strip().splitlines()[-1] == (
+        f"error: {day / 'posts-*'}: the files matched hold a file that is not a part ({day / 'posts-2.xlsx'}): {PARTS}; {XLSX_ADVICE}"
+    )
+
+
 # ---------------------------------------------------------------- an output named for a format not written
 
 WRITTEN = "the outputs written are .csv, .json, .jsonl (or .ndjson) and .parquet (or .pq)"
