@@ -847,6 +847,30 @@ _STATE_ZONES = {
     "AZ": "America/Phoenix", "AK": "America/Anchorage", "HI": "Pacific/Honolulu",
 }  # fmt: skip
 
+# Session 15 (h96): "WA" is also Western Australia's abbreviation ("Perth, WA", "Bunbury, WA"): a town written with it
+# is Washington State's only when it is one of the state's towns below (its larger cities; none a town of Western
+# Australia), or when the location also names the US ("Aberdeen, WA, USA"). Any other town with "WA" names no zone.
+_WASHINGTON_TOWNS = frozenset(
+    "seattle|spokane|spokane valley|tacoma|vancouver|bellevue|kent|everett|renton|federal way|yakima|kirkland|bellingham|"
+    "auburn|kennewick|pasco|marysville|redmond|sammamish|lakewood|richland|shoreline|olympia|lacey|burien|bothell|edmonds|"
+    "puyallup|bremerton|lynnwood|issaquah|longview|wenatchee|walla walla|pullman|mount vernon|mt vernon|tukwila".split("|")
+)
+_NAMES_THE_US = regex.compile(r"(?<![\w.])(?:USA|U\.S\.A\.?|US|U\.S\.|United States(?: of America)?)(?![\w])")
+
+
+def _town_and_code(written: str) -> tuple[str, str]:
+    """``("Boston", "MA")`` of ``"Boston, MA"`` (a :data:`_US_PLACE` match)."""
+    town, code = written.rsplit(",", 1)
+    return town.strip(), code.strip()
+
+
+def _state_of_town(town: str, code: str, text: str = "") -> bool:
+    """Whether ``town, code`` is a town of that US state: always, but for "WA" (see above; ``text``: the whole location)."""
+    if code != "WA":
+        return True
+    words = fold(town).text.replace(".", "").split()
+    return any(" ".join(words[k:]) in _WASHINGTON_TOWNS for k in range(len(words))) or _NAMES_THE_US.search(text) is not None
+
 
 def _us_place_zone(f: Folded, original: str, place: tuple[int, int], i: int, j: int) -> tuple[str, str] | None:
     """``(zone, town as written)`` of a US city or a town and state inside the call's place (see above), or ``None``."""
@@ -856,7 +880,9 @@ def _us_place_zone(f: Folded, original: str, place: tuple[int, int], i: int, j: 
             return zone, original[int(f.source[t.start()]) : int(f.source[t.end() - 1]) + 1]
     us = _US_PLACE.search(original, place[0], place[1])
     if us:
-        state = us.group(0).rsplit(",", 1)[1].strip()
+        town, state = _town_and_code(us.group(0))
+        if not _state_of_town(town, state, original[place[0] : place[1]]):
+            return None  # "in Perth, WA": Western Australia's, maybe; no zone, not Washington's
         return _STATE_ZONES[state], us.group(0)
     dc = _US_DC.search(original, place[0], place[1])  # "in DC", "Washington, D.C." (session 12)
     if dc is None:
@@ -1604,7 +1630,8 @@ def _us_named(f: Folded, original: str) -> str:
     for tag in _HASHTAG.finditer(f.text):  # "#SanFrancisco", "#StLouis": a city of several words in a hashtag
         if tag.group(0)[1:] in _US_CITY_TAGS:
             return original[int(f.source[tag.start()]) : int(f.source[tag.end() - 1]) + 1]
-    hit = _US_PLACE.search(original) or _US_STATE.search(original) or _US_DC.search(original)
+    us = next((m for m in _US_PLACE.finditer(original) if _state_of_town(*_town_and_code(m.group(0)), original)), None)
+    hit = us or _US_STATE.search(original) or _US_DC.search(original)
     return hit.group(0) if hit else ""
 
 
@@ -1697,10 +1724,12 @@ def _location_places(text: str) -> tuple[list[tuple[int, int, str]], list[tuple[
         if zone and _is_upper(f, text, start) and not tagged(int(f.source[start])) and _town_word(f, text, start, end):
             found.append((int(f.source[start]), int(f.source[end - 1]) + 1, zone))
     for m in _US_PLACE.finditer(text):
-        town, code = (part.strip() for part in m.group(0).rsplit(",", 1))
+        town, code = _town_and_code(m.group(0))
         city = _US_CITY_ZONES.get(" ".join(fold(town).text.replace(".", "").split()))
         if city:
             found.append((m.start(), m.end(), city))  # "Austin, TX": the city's zone, shown with its state
+        elif not _state_of_town(town, code, text):
+            continue  # "Perth, WA": Western Australia's, maybe; the part is then a place the rule does not know
         elif code in _MULTI_ZONE_STATES:
             spans.append((m.start(), m.end(), _MULTI_ZONE_STATES[code]))
         else:
