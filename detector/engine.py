@@ -294,17 +294,19 @@ def _account_part(
     The notes (unknown columns, times without a zone, …) are joined on the client and said once for the input."""
     from detector.accounts.read import read_accounts
     from detector.dates import DateRules
+    from detector.io import rows_held
 
     rules = None if dates is None else dates.for_file()
     if decided:
         rules = (rules or DateRules()).with_decided(decided)
-    batch = read_accounts(path, fmt=fmt, as_of=as_of, dates=rules, columns=columns)
+    with rows_held():  # said once for the input, on the client (say_held_rows)
+        batch = read_accounts(path, fmt=fmt, as_of=as_of, dates=rules, columns=columns)
     accounts = batch.accounts.copy()
     accounts["_file"] = path
     accounts["_order"] = (np.int64(part) << _ORDER_SHIFT) + accounts["source_row"].to_numpy(dtype="int64")
     # the fields this file lacks, for reasons worded as the local engine words them
     accounts["_absent"] = pd.Series(",".join(sorted(batch.rejects.notes.get("absent_fields", ()))), index=accounts.index, dtype="string")
-    return accounts, _rejects_frame(batch.rejects.frame()), notes_frame(batch.rejects.notes)
+    return accounts, _rejects_frame(batch.rejects.frame(), _held(batch.rejects)), notes_frame(batch.rejects.notes)
 
 
 def notes_frame(notes: dict[str, Any]) -> pd.DataFrame:
@@ -342,11 +344,17 @@ def input_notices(part_notes: pd.DataFrame, as_of: pd.Timestamp | None, input_pa
     return notices
 
 
-def _rejects_frame(frame: pd.DataFrame) -> pd.DataFrame:
+def _rejects_frame(frame: pd.DataFrame, held: list[bool] | None = None) -> pd.DataFrame:
+    """The rejects of a partition; ``held``: which rows' warnings the client says (:func:`detector.io.say_held_rows`)."""
     out = frame.reindex(columns=REJECT_COLUMNS)
     for col in REJECT_COLUMNS:
         out[col] = out[col].astype("int64" if col == "row" else "string")
+    out["held"] = np.array(held if held is not None else [False] * len(out), dtype=bool)
     return out
+
+
+def _held(rejects: Any) -> list[bool]:
+    return [bool(r.get("held")) for r in rejects.rows]
 
 
 def _account_meta() -> pd.DataFrame:
@@ -502,7 +510,7 @@ def _score_partitioned(
     import dask.dataframe as dd
 
     from detector.accounts.model import SCORE_COLUMNS
-    from detector.io import Rejects, write_rejects
+    from detector.io import Rejects, say_held_rows, write_rejects
 
     files = [str(f) for f in list_partitions(input_path)]
     as_of_ts = None if as_of is None else pd.Timestamp(as_of)
@@ -540,6 +548,7 @@ def _score_partitioned(
     tmp = target.with_name(f".{target.name}.partial")
     dask.compute(write_parts(scores, output, compute=False))
     label_counts, rej_a, rej_b, notes = dask.compute(scores["label"].value_counts(), read_rejects, dup_rejects, part_notes)
+    say_held_rows(rej_a, str(input_path))
     labels = {str(k): int(v) for k, v in label_counts.items()}
     run = EngineRun(str(input_path), output, partitions=len(files), model_version=model.version, labels=labels)
     run.notices = input_notices(notes, as_of_ts, str(input_path))
@@ -694,7 +703,7 @@ def _post_part(
     """
     from detector.dates import DateRules, rules_notes
     from detector.errors import NothingScoredError as _Nothing
-    from detector.io import Rejects
+    from detector.io import Rejects, rows_held
     from detector.posts.read import author_accounts, canonical_posts, read_posts
 
     rejects = Rejects(path)
@@ -702,7 +711,8 @@ def _post_part(
     if order is not None:
         rules = rules.with_decided({"created_at": order})
     try:
-        read = read_posts(path, fmt, dates=rules, columns=columns, say_date_notes=False)
+        with rows_held():  # said once for the input, on the client (say_held_rows)
+            read = read_posts(path, fmt, dates=rules, columns=columns, say_date_notes=False)
         posts, users, rejects, partial = read.posts, read.users, read.rejects, read.profiles
     except _Nothing:
         # One partition with no usable post is not the end of the job; count its rejects instead.
@@ -712,7 +722,8 @@ def _post_part(
         # Ids made from record numbers repeat across files: qualify them with the file's name.
         posts["post_id"] = ((name or Path(path).stem) + ":" + posts["post_id"]).astype("string")
     posts["_part"] = np.int64(part)
-    accounts = author_accounts(users, path, rejects=rejects) if users else _account_meta().drop(columns=["_file", "_order"])
+    with rows_held():
+        accounts = author_accounts(users, path, rejects=rejects) if users else _account_meta().drop(columns=["_file", "_order"])
     accounts = accounts.assign(_part=np.int64(part), _ira=False)
     if partial is not None and len(partial):
         partial = partial.reindex(columns=[c for c in accounts.columns if c not in ("_part", "_ira")])
@@ -720,7 +731,7 @@ def _post_part(
     notes = rules_notes(rules)
     if rejects.notes.get("unknown_columns"):
         notes["unknown_columns"] = set(rejects.notes["unknown_columns"])
-    return posts, _rejects_frame(rejects.frame()), accounts, notes_frame(notes)
+    return posts, _rejects_frame(rejects.frame(), _held(rejects)), accounts, notes_frame(notes)
 
 
 def partition_names(files: list[str]) -> list[str]:
@@ -985,7 +996,7 @@ def _analyse_partitioned(
     import dask.dataframe as dd
 
     from detector.accounts.lookalike import group_counts
-    from detector.io import Rejects, write_rejects, write_table
+    from detector.io import Rejects, say_held_rows, write_rejects, write_table
     from detector.posts import coordination as co
     from detector.posts.calls import (
         DEFAULT_BURST_WINDOW,
@@ -1043,6 +1054,7 @@ def _analyse_partitioned(
             names, posts["platform"].dropna().unique(), notes_dd,
         )  # fmt: skip
         _say_date_notes(part_notes, str(input_path))
+        say_held_rows(read_rejects, str(input_path))
         set_ids = keys[keys["setkey"].isin(list(kept_sets)) & keys["post_id"].notnull()]["post_id"].unique().compute() if len(kept_sets) else []
         wanted = set(kept_ids) | set(set_ids)
         candidates = posts[posts["post_id"].isin(sorted(wanted))].compute() if wanted else _posts_meta()

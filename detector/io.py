@@ -11,6 +11,7 @@ from __future__ import annotations
 import collections
 import concurrent.futures
 import contextlib
+import contextvars
 import errno
 import io
 import json
@@ -381,18 +382,10 @@ class Rejects:
         )
         if quiet:
             return
-        said = self.shown[field_name or ""] = self.shown.get(field_name or "", 0) + 1
-        if said > SHOWN_PER_FIELD + 1:
+        if _ROWS_HELD.get():
+            self.rows[-1]["held"] = True  # said by the caller, over every partition (see rows_held)
             return
-        if said > SHOWN_PER_FIELD:
-            what = f"field '{field_name}'" if field_name else "whole records"
-            log.warning(
-                "%s: more problems with %s than are shown here one by one: every one is in the rejects file",
-                escape_controls(file or self.path), escape_controls(what),
-            )
-            return
-        where = f"{file or self.path}, record {row}" + (f", field '{field_name}'" if field_name else "")
-        log.warning("%s: %s", escape_controls(where), escape_controls(reason))
+        _say_row(self.shown, file or self.path, row, field_name, reason, file or self.path)
 
     def extend(self, other: Rejects) -> None:
         self.rows.extend(other.rows)
@@ -414,6 +407,50 @@ class Rejects:
 
     def frame(self) -> pd.DataFrame:
         return pd.DataFrame(self.rows, columns=["file", "row", "field", "action", "reason", "raw"])
+
+
+def _say_row(shown: dict[str, int], file: str, row: int, field_name: str | None, reason: str, more_in: str) -> None:
+    """Log one per-row warning, the first :data:`SHOWN_PER_FIELD` of a field; then one line saying there are more."""
+    said = shown[field_name or ""] = shown.get(field_name or "", 0) + 1
+    if said > SHOWN_PER_FIELD + 1:
+        return
+    if said > SHOWN_PER_FIELD:
+        what = f"field '{field_name}'" if field_name else "whole records"
+        log.warning(
+            "%s: more problems with %s than are shown here one by one: every one is in the rejects file",
+            escape_controls(more_in), escape_controls(what),
+        )
+        return
+    where = f"{file}, record {row}" + (f", field '{field_name}'" if field_name else "")
+    log.warning("%s: %s", escape_controls(where), escape_controls(reason))
+
+
+# Set while the dask engine reads one partition: its per-row warnings are held (noted in the row as "held"),
+# and the client says the first ten of each field over every partition, once (see say_held_rows). Said by each
+# partition, ten per field became ten per field and partition: a column in a form no reader knows, in a folder of
+# 200 parts, made 2,200 lines.
+_ROWS_HELD: contextvars.ContextVar[bool] = contextvars.ContextVar("detector_rows_held", default=False)
+
+
+@contextlib.contextmanager
+def rows_held() -> Iterator[None]:
+    """Hold the per-row warnings of :meth:`Rejects.add` made in this context (see :data:`_ROWS_HELD`)."""
+    token = _ROWS_HELD.set(True)
+    try:
+        yield
+    finally:
+        _ROWS_HELD.reset(token)
+
+
+def say_held_rows(rows: pd.DataFrame, input_path: str) -> None:
+    """Say the held per-row warnings of a partitioned input (``rows``: its rejects in partition order, with a
+    boolean ``held`` column), as :meth:`Rejects.add` says those of one file: the first ten of each field, then one
+    line per field naming the input."""
+    if "held" not in rows.columns or not len(rows):
+        return
+    shown: dict[str, int] = {}
+    for r in rows.loc[rows["held"].fillna(False).astype(bool), ["file", "row", "field", "reason"]].itertuples(index=False):
+        _say_row(shown, str(r.file), int(r.row), str(r.field) if isinstance(r.field, str) and r.field else None, str(r.reason), input_path)
 
 
 def merge_notes(into: dict[str, Any], other: dict[str, Any]) -> None:

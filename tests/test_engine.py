@@ -629,3 +629,27 @@ def test_posts_on_dask_give_the_authors_the_local_lookalike_groups(tmp_path: Pat
     assert {r.screen_name: (r.lookalike_group, r.lookalike_size, r.lookalike_evidence) for r in got.itertuples()} == EXPECTED
     want = pd.read_csv(tmp_path / "la.csv", dtype={"author_id": str}, keep_default_na=False)
     assert list(got.columns) == list(want.columns)
+
+
+def test_dask_says_ten_row_warnings_of_a_field_for_the_whole_input(tmp_path: Path, client, caplog: pytest.LogCaptureFixture) -> None:
+    """Each partition said its own first ten per field: ten per field and partition (3 parts: 30 lines, 200: 2,000).
+
+    The rows are the shipped IRA example's, their publish_date replaced by a value no reader knows (synthetic).
+    """
+    rows = pd.read_csv(ROOT / "datasets" / "examples" / "posts" / "ira_texit_calls.csv", dtype=str).iloc[:36]
+    rows["publish_date"] = rows["publish_date"].where(rows.index % 3 == 0, "sometime")  # 8 of each part's 12 rows
+    parts = tmp_path / "parts"
+    parts.mkdir()
+    for i in range(3):
+        rows.iloc[i * 12 : (i + 1) * 12].to_csv(parts / f"p{i}.csv", index=False)
+    with caplog.at_level(logging.WARNING, logger="detector"):
+        run = engine.analyse_partitioned(parts, str(tmp_path / "d.csv"), use_model=False, client=client)
+    assert (run.scored, run.rejected) == (12, 24)
+    said = [r.getMessage() for r in caplog.records if r.name == "detector.io"]
+    first = [(0, 2), (0, 3), (0, 5), (0, 6), (0, 8), (0, 9), (0, 11), (0, 12), (1, 2), (1, 3)]  # (part, record)
+    assert said == [f"{parts / f'p{p}.csv'}, record {n}, field 'publish_date': unreadable time 'sometime'" for p, n in first] + [
+        f"{parts}: more problems with field 'publish_date' than are shown here one by one: every one is in the rejects file"
+    ]
+    rejects = pd.read_csv(tmp_path / "d.rejects.csv", dtype=str)
+    assert list(rejects.columns) == ["file", "row", "field", "action", "reason", "raw"]  # the held mark is not written
+    assert len(rejects) == 24 and set(rejects["field"]) == {"publish_date"}
