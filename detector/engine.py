@@ -714,9 +714,11 @@ def _post_part(
         with rows_held():  # said once for the input, on the client (say_held_rows)
             read = read_posts(path, fmt, dates=rules, columns=columns, say_date_notes=False)
         posts, users, rejects, partial = read.posts, read.users, read.rejects, read.profiles
-    except _Nothing:
-        # One partition with no usable post is not the end of the job; count its rejects instead.
+    except _Nothing as exc:
+        # One partition with no usable post is not the end of the job; count its rejects instead (they were
+        # dropped here: a part whose every post was rejected wrote none, while its warnings sent the user to them).
         posts, users, partial = canonical_posts(pd.DataFrame(columns=list(POST_COLUMNS))), [], None
+        rejects = exc.rejects if isinstance(exc.rejects, Rejects) else rejects
     posts = posts.copy()
     if len(posts) and (posts["post_id"] == "r" + posts["source_row"].astype(str)).all():
         # Ids made from record numbers repeat across files: qualify them with the file's name.

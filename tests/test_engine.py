@@ -653,3 +653,19 @@ def test_dask_says_ten_row_warnings_of_a_field_for_the_whole_input(tmp_path: Pat
     rejects = pd.read_csv(tmp_path / "d.rejects.csv", dtype=str)
     assert list(rejects.columns) == ["file", "row", "field", "action", "reason", "raw"]  # the held mark is not written
     assert len(rejects) == 24 and set(rejects["field"]) == {"publish_date"}
+
+
+def test_dask_keeps_the_rejects_of_a_partition_whose_every_post_is_rejected(tmp_path: Path, client) -> None:
+    """They were dropped: 24 posts without a readable time in two parts, beside one good part, gave 0 rejected and no
+    rejects file, while the warnings said "every one is in the rejects file" (the IRA example's rows; times synthetic)."""
+    rows = pd.read_csv(ROOT / "datasets" / "examples" / "posts" / "ira_texit_calls.csv", dtype=str).iloc[:36]
+    rows.loc[:23, "publish_date"] = "sometime"
+    parts = tmp_path / "parts"
+    parts.mkdir()
+    for i in range(3):
+        rows.iloc[i * 12 : (i + 1) * 12].to_csv(parts / f"p{i}.csv", index=False)
+    run = engine.analyse_partitioned(parts, str(tmp_path / "d.csv"), use_model=False, client=client)
+    assert (run.scored, run.rejected) == (12, 24)
+    rejects = pd.read_csv(tmp_path / "d.rejects.csv", dtype=str)
+    assert rejects[["file", "row"]].values.tolist() == [[str(parts / f"p{p}.csv"), str(n)] for p in (0, 1) for n in range(1, 13)]
+    assert set(rejects["reason"]) == {"unreadable time 'sometime'"}
