@@ -94,18 +94,18 @@ def _as_not_utf8(exc: UnicodeError) -> tuple[str, int]:
     return "\udcff" * (exc.end - exc.start), exc.end
 
 
-class _Utf8Stream(io.RawIOBase):
-    """The text of a UTF-16 or UTF-32 file (its mark already read) as UTF-8 bytes."""
+class _Rewritten(io.RawIOBase):
+    """The bytes of a file as :meth:`_more` rewrites them, block by block (a raw stream to buffer or hand to pyarrow)."""
 
-    def __init__(self, raw: IO[bytes], codec: str) -> None:
-        import codecs
-
+    def __init__(self, raw: IO[bytes]) -> None:
         super().__init__()
         self._raw = raw
-        codecs.register_error(_NOT_WIDE, _as_not_utf8)
-        self._decoder = codecs.getincrementaldecoder(codec)(errors=_NOT_WIDE)
         self._buf = b""
         self._done = False
+
+    def _more(self) -> bytes | None:
+        """The next rewritten bytes, None at the end."""
+        raise NotImplementedError
 
     def readable(self) -> bool:
         return True
@@ -113,9 +113,11 @@ class _Utf8Stream(io.RawIOBase):
     def readinto(self, b: Any) -> int:
         n = len(b)
         while len(self._buf) < n and not self._done:
-            block = self._raw.read(1 << 20)
-            self._done = not block
-            self._buf += self._decoder.decode(block, final=self._done).encode("utf-8", "surrogateescape")
+            more = self._more()
+            if more is None:
+                self._done = True
+            else:
+                self._buf += more
         got = min(n, len(self._buf))
         b[:got] = self._buf[:got]
         self._buf = self._buf[got:]
@@ -124,6 +126,25 @@ class _Utf8Stream(io.RawIOBase):
     def close(self) -> None:
         self._raw.close()
         super().close()
+
+
+class _Utf8Stream(_Rewritten):
+    """The text of a UTF-16 or UTF-32 file (its mark already read) as UTF-8 bytes."""
+
+    def __init__(self, raw: IO[bytes], codec: str) -> None:
+        import codecs
+
+        super().__init__(raw)
+        codecs.register_error(_NOT_WIDE, _as_not_utf8)
+        self._decoder = codecs.getincrementaldecoder(codec)(errors=_NOT_WIDE)
+        self._ended = False
+
+    def _more(self) -> bytes | None:
+        if self._ended:
+            return None
+        block = self._raw.read(1 << 20)
+        self._ended = not block  # the decoder's last call (final) hands over what it holds
+        return self._decoder.decode(block, final=self._ended).encode("utf-8", "surrogateescape")
 
 
 # The first characters of a text in a wide encoding without its byte-order mark: ASCII letters (a
@@ -577,35 +598,20 @@ def _blocks_match(path: str | os.PathLike[str], pattern: re.Pattern[bytes], firs
     return False
 
 
-class _LoneCrStream(io.RawIOBase):
+class _LoneCrStream(_Rewritten):
     """The bytes of a CSV with each lone CR swapped for ``standin`` (see :func:`lone_cr_standin`)."""
 
     def __init__(self, path: str | os.PathLike[str], standin: str) -> None:
-        super().__init__()
-        self._fh = open_input(path)
+        super().__init__(open_input(path))
         self._standin = standin.encode()
-        self._buf = b""
 
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, b: Any) -> int:
-        n = len(b)
-        while len(self._buf) < n:
-            block = self._fh.read(max(n, 1 << 20))
-            if not block:
-                break
-            while block.endswith(b"\r") and (more := self._fh.read(1)):
-                block += more
-            self._buf += _LONE_CR.sub(self._standin, block)
-        got = min(n, len(self._buf))
-        b[:got] = self._buf[:got]
-        self._buf = self._buf[got:]
-        return got
-
-    def close(self) -> None:
-        self._fh.close()
-        super().close()
+    def _more(self) -> bytes | None:
+        block = self._raw.read(1 << 20)
+        if not block:
+            return None
+        while block.endswith(b"\r") and (more := self._raw.read(1)):
+            block += more
+        return _LONE_CR.sub(self._standin, block)
 
 
 def arrow_csv_source(path: str | os.PathLike[str], standin: str | None) -> Any:

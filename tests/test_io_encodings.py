@@ -229,3 +229,11 @@ def test_a_telegram_export_saved_again_in_utf16(tmp_path: Path) -> None:
     got, want = read_posts(tmp_path), read_posts(shipped)
     assert got.shape == "telegram" and len(got.posts) == 7
     pd.testing.assert_frame_equal(got.posts.drop(columns="source_row", errors="ignore"), want.posts.drop(columns="source_row", errors="ignore"))
+
+
+def test_a_lone_cr_in_a_field_of_a_utf16_file(tmp_path: Path) -> None:
+    """A CR that is data (a description written on an old Mac, unquoted) is kept, as in UTF-8: both rewritings at once."""
+    path = tmp_path / "accounts.csv"
+    path.write_bytes(_encoded("id,screen_name,description\n1,ana,line one\rline two\n2,bob,plain\n", "utf-16-be"))
+    rows = pd.concat(list(read_csv_strings(path)))
+    assert rows.values.tolist() == [["1", "ana", "line one\rline two"], ["2", "bob", "plain"]]
