@@ -136,14 +136,39 @@ def not_heartbeat_loss(record: logging.LogRecord) -> bool:
     return not record.getMessage().startswith(_HEARTBEAT_LOSS)
 
 
+def _detector_errors() -> set[str]:
+    """The names of :class:`detector.errors.DetectorError` and every subclass of it imported so far."""
+    from detector.errors import DetectorError
+
+    names, todo = set(), [DetectorError]
+    while todo:
+        cls = todo.pop()
+        names.add(cls.__name__)
+        todo.extend(cls.__subclasses__())
+    return names
+
+
+def not_a_detector_failure(record: logging.LogRecord) -> bool:
+    """Logging filter: False for a worker's "Compute Failed" of a task that raised a detector error (bad input, say).
+
+    The client raises that error and the CLI says it in one line; the worker's record, the task, its repr and a
+    traceback, printed a dozen lines before it. Any other failure of a task still shows.
+    """
+    if not str(record.msg).startswith("Compute Failed") or not isinstance(record.args, tuple) or len(record.args) < 4:
+        return True
+    return str(record.args[3]).split("(", 1)[0] not in _detector_errors()
+
+
 def _drop_heartbeat_loss_in_workers(client: Any) -> None:
-    """Keep a local cluster's shutdown race (:data:`_HEARTBEAT_LOSS`) out of the analyst's terminal; every
-    other worker error still shows. Only for clusters a run starts itself, not for a ``--scheduler``."""
+    """Keep a local cluster's shutdown race (:data:`_HEARTBEAT_LOSS`) and the workers' records of detector errors
+    (:func:`not_a_detector_failure`) out of the analyst's terminal; every other worker error still shows. Only for
+    clusters a run starts itself, not for a ``--scheduler``."""
     from distributed import WorkerPlugin
 
     class DropHeartbeatLoss(WorkerPlugin):
         def setup(self, worker: Any) -> None:
             logging.getLogger("distributed.worker").addFilter(not_heartbeat_loss)
+            logging.getLogger("distributed.worker").addFilter(not_a_detector_failure)
 
     client.register_plugin(DropHeartbeatLoss(), name="detector-drop-heartbeat-loss")
 
@@ -179,11 +204,13 @@ def _quiet_distributed(debug: bool) -> Iterator[None]:
     if not debug:
         dlog.setLevel(logging.ERROR)
         wlog.addFilter(not_heartbeat_loss)
+        wlog.addFilter(not_a_detector_failure)
     try:
         yield
     finally:
         dlog.setLevel(before)
         wlog.removeFilter(not_heartbeat_loss)
+        wlog.removeFilter(not_a_detector_failure)
 
 
 def list_partitions(path: str | os.PathLike[str]) -> list[Path]:

@@ -669,3 +669,25 @@ def test_dask_keeps_the_rejects_of_a_partition_whose_every_post_is_rejected(tmp_
     rejects = pd.read_csv(tmp_path / "d.rejects.csv", dtype=str)
     assert rejects[["file", "row"]].values.tolist() == [[str(parts / f"p{p}.csv"), str(n)] for p in (0, 1) for n in range(1, 13)]
     assert set(rejects["reason"]) == {"unreadable time 'sometime'"}
+
+
+def test_a_workers_record_of_a_detector_error_is_not_printed_beside_the_cli_line() -> None:
+    """score --engine dask on a folder of posts printed the worker's "Compute Failed" record (task, repr, traceback: a
+    dozen lines) before the CLI's one "error:" line. Any other failure of a task still shows."""
+    def failed(exception_text: str) -> logging.LogRecord:
+        return logging.LogRecord(
+            "distributed.worker", logging.ERROR, __file__, 1, "Compute Failed\nKey: %s\nState: %s\nTask: %s\nException: %r\nTraceback: %r\n",
+            ("k", "executing", "<Task '_account_part'>", exception_text, "  File ..."), None,
+        )
+
+    assert not engine.not_a_detector_failure(failed("InputError(\"dd3/p.csv: an IRA tweets table (content, publish_date): ...\")"))
+    assert not engine.not_a_detector_failure(failed("UnknownFormatError('x.csv: ...')"))  # a subclass
+    assert engine.not_a_detector_failure(failed("ValueError('something else')"))
+    assert engine.not_a_detector_failure(logging.LogRecord("distributed.worker", logging.ERROR, __file__, 1, "other", None, None))
+
+    def installed() -> bool:
+        return engine.not_a_detector_failure in logging.getLogger("distributed.worker").filters
+
+    with engine.dask_client(n_workers=1, processes=True) as c:
+        assert list(c.run(installed).values()) == [True]
+    assert not installed()
