@@ -47,6 +47,7 @@ from detector.io import (
     resolve_format,
     write_table,
 )
+from detector.probability import probability_text
 
 log = logging.getLogger(__name__)
 
@@ -1235,7 +1236,7 @@ def _template() -> Any:
         lstrip_blocks=True,
     )
     env.filters["pct"] = lambda v: "–" if v is None else f"{100 * v:.1f} %"
-    env.filters["score"] = lambda v: "–" if v is None else f"{v:.2f}"
+    env.filters["score"] = lambda v: "–" if v is None else probability_text(v)
     env.filters["signed"] = lambda v: f"{v:+.2f}"
     env.filters["when"] = lambda v: "–" if not v else v.replace("T", " ").replace("Z", " UTC")
     env.filters["clip"] = _clip

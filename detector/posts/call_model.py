@@ -85,6 +85,7 @@ from detector.posts import ngrams as ngrams_mod
 from detector.posts.call_cues import EXCLUSION_COLUMNS, PART_COLUMNS, TRANSFER_COLUMNS, UNIT_COLUMNS
 from detector.posts.matching import Texts
 from detector.posts.text import normalize_series
+from detector.probability import probability_text
 
 log = logging.getLogger(__name__)
 
@@ -1321,7 +1322,7 @@ def _reasons(norm: pd.Series, ex: pd.DataFrame, score: np.ndarray, by_lexicon: n
 
     out = []
     for t, (_, e), s, lx in zip(norm.astype(str).tolist(), ex.iterrows(), score, by_lexicon, strict=True):
-        parts = [f"call score {s:.2f}"] + (["the lexicon's rule (an event with an invitation, or with a time and a place)"] if lx else [])
+        parts = [f"call score {probability_text(s)}"] + (["the lexicon's rule (an event with an invitation, or with a time and a place)"] if lx else [])
         for name, rx in (("invitation", calls.INVITE), ("announcement", calls.ANNOUNCE)):
             hit = rx.search(t)
             if hit:
