@@ -850,12 +850,67 @@ _STATE_ZONES = {
 # Session 15 (h96): "WA" is also Western Australia's abbreviation ("Perth, WA", "Bunbury, WA"): a town written with it
 # is Washington State's only when it is one of the state's towns below (its larger cities; none a town of Western
 # Australia), or when the location also names the US ("Aberdeen, WA, USA"). Any other town with "WA" names no zone.
-_WASHINGTON_TOWNS = frozenset(
-    "seattle|spokane|spokane valley|tacoma|vancouver|bellevue|kent|everett|renton|federal way|yakima|kirkland|bellingham|"
-    "auburn|kennewick|pasco|marysville|redmond|sammamish|lakewood|richland|shoreline|olympia|lacey|burien|bothell|edmonds|"
-    "puyallup|bremerton|lynnwood|issaquah|longview|wenatchee|walla walla|pullman|mount vernon|mt vernon|tukwila".split("|")
-)
-_NAMES_THE_US = regex.compile(r"(?<![\w.])(?:USA|U\.S\.A\.?|US|U\.S\.|United States(?: of America)?)(?![\w])")
+# Session 16 (h98): the same for every US code that is also the code of a region people write after their town the
+# same way: Brazil's states (AL Alagoas, MA Maranhão, MS Mato Grosso do Sul, MT Mato Grosso, PA Pará, SC Santa
+# Catarina: "Belém, PA", "Florianópolis, SC") and India's (TN Tamil Nadu, GA Goa, MN Manipur, AR Arunachal Pradesh:
+# "Chennai, TN"); Italy's provinces of the same letters ("Palermo, PA", "Trento, TN") fall under it too. Each code lists
+# its state's larger towns, none a town of the other region; a town written with the code is the state's only when its
+# last words are one of them, a county, another state's code, or the location names the US.
+# Not here (left as written): codes that collide only with countries' codes ("Toronto, CA", "Berlin, DE"), Italy's
+# other provinces (written "Milano (MI)") and India's rarer codes (CT, OR, UT, LA: Chhattisgarh writes CG, Odisha OD).
+_SHARED_CODE_TOWNS = {
+    "WA": "seattle|spokane|spokane valley|tacoma|vancouver|bellevue|kent|everett|renton|federal way|yakima|kirkland|"
+    "bellingham|auburn|kennewick|pasco|marysville|redmond|sammamish|lakewood|richland|shoreline|olympia|lacey|burien|"
+    "bothell|edmonds|puyallup|bremerton|lynnwood|issaquah|longview|wenatchee|walla walla|pullman|mount vernon|"
+    "mt vernon|tukwila",
+    "AL": "birmingham|montgomery|huntsville|mobile|tuscaloosa|hoover|dothan|auburn|decatur|madison|florence|gadsden|"
+    "vestavia hills|prattville|phenix city|alabaster|opelika|northport|enterprise|daphne|homewood|bessemer|athens|"
+    "pelham|fairhope|anniston|oxford|troy|selma|cullman|trussville|gulf shores|orange beach|foley|jasper|albertville|"
+    "scottsboro|talladega|muscle shoals|tuskegee",
+    "MA": "boston|worcester|springfield|cambridge|lowell|brockton|new bedford|quincy|lynn|fall river|newton|lawrence|"
+    "somerville|framingham|haverhill|waltham|malden|brookline|plymouth|medford|taunton|chicopee|weymouth|revere|"
+    "peabody|methuen|barnstable|pittsfield|attleboro|arlington|everett|salem|westfield|leominster|fitchburg|beverly|"
+    "holyoke|marlborough|woburn|chelsea|amherst|northampton|andover|natick|needham|wellesley|lexington|concord|"
+    "gloucester|nantucket|hyannis|dorchester|roxbury|jamaica plain|allston|charlestown|south boston|cape cod",
+    "MS": "jackson|gulfport|southaven|biloxi|hattiesburg|olive branch|tupelo|meridian|greenville|horn lake|pearl|"
+    "madison|clinton|starkville|oxford|brandon|ridgeland|columbus|vicksburg|pascagoula|ocean springs|gautier|laurel|"
+    "natchez|greenwood|clarksdale|cleveland|long beach|picayune|corinth",
+    "MT": "billings|missoula|great falls|bozeman|butte|helena|kalispell|havre|anaconda|miles city|livingston|"
+    "whitefish|laurel|lewistown|sidney|glendive|dillon|hamilton|polson|columbia falls",
+    "PA": "philadelphia|philly|pittsburgh|allentown|erie|reading|scranton|bethlehem|lancaster|harrisburg|altoona|york|"
+    "state college|wilkes-barre|wilkes barre|chester|west chester|easton|lebanon|hazleton|williamsport|johnstown|"
+    "norristown|doylestown|media|levittown|pottstown|carlisle|gettysburg|hershey|stroudsburg|east stroudsburg|"
+    "bensalem|upper darby|bristol|new castle|butler|greensburg|washington|meadville|chambersburg|hanover|"
+    "mechanicsburg|camp hill|pottsville|phoenixville|monroeville|mckeesport|bethel park|king of prussia",
+    "SC": "charleston|north charleston|columbia|west columbia|mount pleasant|mt pleasant|rock hill|greenville|"
+    "summerville|goose creek|sumter|hilton head|hilton head island|florence|spartanburg|aiken|anderson|myrtle beach|"
+    "north myrtle beach|greer|mauldin|conway|simpsonville|clemson|beaufort|bluffton|lexington|orangeburg|easley|"
+    "fort mill|irmo|cayce|seneca|gaffney|lancaster|hartsville|georgetown",
+    "TN": "nashville|memphis|knoxville|chattanooga|clarksville|murfreesboro|franklin|jackson|johnson city|bartlett|"
+    "hendersonville|kingsport|collierville|smyrna|cleveland|brentwood|germantown|columbia|la vergne|spring hill|"
+    "gallatin|cookeville|mount juliet|mt juliet|lebanon|morristown|oak ridge|maryville|bristol|farragut|shelbyville|"
+    "tullahoma|sevierville|gatlinburg|pigeon forge|dickson|athens|dyersburg|greeneville",
+    "GA": "atlanta|savannah|augusta|columbus|macon|athens|sandy springs|roswell|johns creek|albany|warner robins|"
+    "alpharetta|marietta|valdosta|smyrna|dunwoody|brookhaven|peachtree city|peachtree corners|gainesville|newnan|"
+    "rome|kennesaw|duluth|lawrenceville|decatur|stockbridge|woodstock|canton|carrollton|statesboro|dalton|"
+    "douglasville|lagrange|la grange|tucker|snellville|acworth|cartersville|hinesville|brunswick|griffin|conyers|"
+    "covington|mcdonough|buford|suwanee|norcross|cumming|chamblee|east point|college park|fayetteville|"
+    "thomasville|tifton|dublin|waycross|americus|milledgeville",
+    "MN": "minneapolis|st paul|saint paul|rochester|duluth|bloomington|brooklyn park|plymouth|woodbury|maple grove|"
+    "st cloud|saint cloud|eagan|eden prairie|coon rapids|burnsville|blaine|lakeville|minnetonka|apple valley|edina|"
+    "st louis park|saint louis park|mankato|moorhead|maplewood|shakopee|richfield|cottage grove|roseville|andover|"
+    "brooklyn center|fridley|chaska|prior lake|shoreview|winona|chanhassen|elk river|faribault|rosemount|hastings|"
+    "golden valley|northfield|owatonna|austin|albert lea|willmar|red wing|bemidji|hibbing|brainerd|fergus falls|"
+    "stillwater|hopkins|anoka|marshall|alexandria",
+    "AR": "little rock|north little rock|fort smith|fayetteville|springdale|jonesboro|rogers|conway|bentonville|"
+    "pine bluff|hot springs|benton|sherwood|texarkana|russellville|bella vista|jacksonville|paragould|cabot|"
+    "west memphis|searcy|van buren|el dorado|maumelle|bryant|siloam springs|harrison|mountain home|batesville|"
+    "arkadelphia|magnolia|camden|blytheville|eureka springs",
+}
+_SHARED_CODES = {code: frozenset(towns.split("|")) for code, towns in _SHARED_CODE_TOWNS.items()}
+_THE_US = r"(?:USA|U\.S\.A\.?|US|U\.S\.|United States(?: of America)?)(?![\w])"
+_NAMES_THE_US = regex.compile(rf"(?<![\w.]){_THE_US}")
+_US_AFTER = regex.compile(rf",? ?{_THE_US}")  # "in Portland, TN, USA": the country after the call's place
 
 
 def _town_and_code(written: str) -> tuple[str, str]:
@@ -864,12 +919,23 @@ def _town_and_code(written: str) -> tuple[str, str]:
     return town.strip(), code.strip()
 
 
-def _state_of_town(town: str, code: str, text: str = "") -> bool:
-    """Whether ``town, code`` is a town of that US state: always, but for "WA" (see above; ``text``: the whole location)."""
-    if code != "WA":
+_TOWN_WORD = regex.compile(r"\w(?:[\w'’\-]*\w)?")  # quotes and dashes inside a word only
+
+
+def _state_of_town(m: regex.Match[str], text: str) -> bool:
+    """Whether the town of ``m`` (a :data:`_US_PLACE` match) is a town of that US state: always, but for a code of
+    :data:`_SHARED_CODES` (see above). The town's words are read back from the code up to four (:data:`_US_PLACE`
+    takes two: "Hilton Head Island, SC"); ``text``: the whole location or call's place, read for a mention of the US
+    ("" for a whole post), as is the text right after the code ("in Portland, TN, USA"). A county ("Luzerne County,
+    PA") and another state's code ("FL, GA, SC": a list of states) are the US's too."""
+    town, code = _town_and_code(m.group(0))
+    towns = _SHARED_CODES.get(code)
+    if towns is None or town in _US_STATES:
         return True
-    words = fold(town).text.replace(".", "").split()
-    return any(" ".join(words[k:]) in _WASHINGTON_TOWNS for k in range(len(words))) or _NAMES_THE_US.search(text) is not None
+    words = _TOWN_WORD.findall(fold(m.string[: m.end()].rsplit(",", 1)[0]).text)[-4:]
+    if words[-1:] == ["county"] or any(" ".join(words[k:]) in towns for k in range(len(words))):
+        return True
+    return _NAMES_THE_US.search(text) is not None or _US_AFTER.match(m.string, m.end()) is not None
 
 
 def _us_place_zone(f: Folded, original: str, place: tuple[int, int], i: int, j: int) -> tuple[str, str] | None:
@@ -880,10 +946,9 @@ def _us_place_zone(f: Folded, original: str, place: tuple[int, int], i: int, j: 
             return zone, original[int(f.source[t.start()]) : int(f.source[t.end() - 1]) + 1]
     us = _US_PLACE.search(original, place[0], place[1])
     if us:
-        town, state = _town_and_code(us.group(0))
-        if not _state_of_town(town, state, original[place[0] : place[1]]):
-            return None  # "in Perth, WA": Western Australia's, maybe; no zone, not Washington's
-        return _STATE_ZONES[state], us.group(0)
+        if not _state_of_town(us, original[place[0] : place[1]]):
+            return None  # "in Perth, WA", "in Belém, PA": another region's, maybe; no zone, not the US state's
+        return _STATE_ZONES[_town_and_code(us.group(0))[1]], us.group(0)
     dc = _US_DC.search(original, place[0], place[1])  # "in DC", "Washington, D.C." (session 12)
     if dc is None:
         return None
@@ -1630,7 +1695,8 @@ def _us_named(f: Folded, original: str) -> str:
     for tag in _HASHTAG.finditer(f.text):  # "#SanFrancisco", "#StLouis": a city of several words in a hashtag
         if tag.group(0)[1:] in _US_CITY_TAGS:
             return original[int(f.source[tag.start()]) : int(f.source[tag.end() - 1]) + 1]
-    us = next((m for m in _US_PLACE.finditer(original) if _state_of_town(*_town_and_code(m.group(0)), original)), None)
+    # Only the US written right after the code counts here: a post's "JOIN US!" names no country (session 16)
+    us = next((m for m in _US_PLACE.finditer(original) if _state_of_town(m, "")), None)
     hit = us or _US_STATE.search(original) or _US_DC.search(original)
     return hit.group(0) if hit else ""
 
@@ -1728,8 +1794,8 @@ def _location_places(text: str) -> tuple[list[tuple[int, int, str]], list[tuple[
         city = _US_CITY_ZONES.get(" ".join(fold(town).text.replace(".", "").split()))
         if city:
             found.append((m.start(), m.end(), city))  # "Austin, TX": the city's zone, shown with its state
-        elif not _state_of_town(town, code, text):
-            continue  # "Perth, WA": Western Australia's, maybe; the part is then a place the rule does not know
+        elif not _state_of_town(m, text):
+            continue  # "Perth, WA", "Chennai, TN": another region's, maybe; the part is then a place the rule does not know
         elif code in _MULTI_ZONE_STATES:
             spans.append((m.start(), m.end(), _MULTI_ZONE_STATES[code]))
         else:
