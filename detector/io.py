@@ -552,6 +552,41 @@ def iter_json_records(path: str | os.PathLike[str], fmt: str, rejects: Rejects) 
 TOO_DEEP = "JSON nested too deep to read (thousands of levels: not a post or account record)"
 
 
+def read_json_frame(path: str | os.PathLike[str], fmt: str) -> pd.DataFrame:
+    """A JSON or JSONL table of flat records (a table this tool wrote) as pandas reads it.
+
+    Read through :func:`open_input`, as every input is: a UTF-16 or UTF-32 file is read as its mark
+    says, a UTF-8 mark is removed.
+
+    Raises
+    ------
+    InputError
+        The JSON does not parse, or its text is not in its encoding (naming the file).
+    """
+    p = str(path)
+    try:
+        with open_input(path) as fh:
+            return pd.read_json(fh, lines=fmt == "jsonl", dtype=False, encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(_undecodable(p, exc), path=p) from exc
+    except ValueError as exc:
+        raise InputError(f"malformed JSON: {exc}", path=p) from exc
+
+
+def _undecodable(path: str, exc: UnicodeDecodeError) -> str:
+    """Why a whole file is not read: bytes that are not UTF-8, or a UTF-16/32 code unit that does not decode."""
+    encoding = wide_encoding(path)
+    if encoding:
+        return (
+            f"the file holds a code unit that is not {encoding} text (half of a surrogate pair, as a text cut "
+            "inside an emoji leaves it, or a damaged file): not read with a letter replaced"
+        )
+    return (
+        f"the file holds bytes that are not UTF-8 text (0x{exc.object[exc.start]:02x}): it was saved in another "
+        "encoding (Windows-1250 or -1252, say); save it as UTF-8 and give it again"
+    )
+
+
 # pandas (and Python's csv writer) leave a field unquoted when its only line break is a lone CR
 # and the line end is LF: RFC 4180 forbids it, but such files are common (profile descriptions
 # written on old Macs). In a file whose lines end with LF, a CR not followed by LF is data; parsers

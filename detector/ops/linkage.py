@@ -104,7 +104,7 @@ def read_memberships(path: str | os.PathLike[str]) -> pd.DataFrame:
         The file lacks ``cluster_id`` or ``account_id`` (for example a one-row-per-cluster
         table from a report, which does not say which post is whose).
     """
-    from detector.io import read_csv_strings, resolve_format
+    from detector.io import read_csv_strings, read_json_frame, resolve_format
 
     p = str(path)
     fmt = resolve_format(p, None)
@@ -114,10 +114,7 @@ def read_memberships(path: str | os.PathLike[str]) -> pd.DataFrame:
     elif fmt == "parquet":
         df = pd.read_parquet(p)
     else:
-        try:
-            df = pd.read_json(p, lines=fmt == "jsonl", dtype=False)
-        except ValueError as exc:
-            raise InputError(f"malformed JSON: {exc}", path=p) from exc
+        df = read_json_frame(p, fmt)
     missing = [c for c in ("cluster_id", "account_id") if c not in df.columns]
     if missing:
         raise InputError(

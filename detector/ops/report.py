@@ -43,7 +43,9 @@ from detector.io import (
     Rejects,
     atomic_path,
     csv_delimiter,
+    open_input,
     read_csv_strings,
+    read_json_frame,
     resolve_format,
     write_table,
 )
@@ -1535,15 +1537,13 @@ def _read_any(p: str) -> pd.DataFrame:
             df = pd.concat(list(read_csv_strings(p)))
         except EmptyInputError:
             # A header and no rows is an empty table (``detector posts`` finding no cluster writes one), not an error.
-            df = pd.read_csv(p, nrows=0, dtype=str, sep=csv_delimiter(p))
+            with open_input(p) as fh:
+                df = pd.read_csv(fh, nrows=0, dtype=str, sep=csv_delimiter(p), encoding="utf-8-sig")
     elif fmt == "parquet":
         df = pd.read_parquet(p)
         df.index = pd.RangeIndex(1, len(df) + 1)
     else:
-        try:
-            df = pd.read_json(p, lines=fmt == "jsonl", dtype=False)
-        except ValueError as exc:
-            raise InputError(f"malformed JSON: {exc}", path=p) from exc
+        df = read_json_frame(p, fmt)
         df.index = pd.RangeIndex(1, len(df) + 1)
     return df
 
