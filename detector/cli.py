@@ -1289,11 +1289,11 @@ def _run_collection(db: str | None, data_dir: str | None, env_file: str | None, 
 
 @collect_group.command("users")
 @click.argument("users", nargs=-1)
-@click.option("--file", "users_file", type=click.File("r", encoding="utf-8"), help="Read ids or usernames from this file, one a line (# starts a comment).")
+@click.option("--file", "users_file", type=click.Path(dir_okay=False, exists=True, allow_dash=True), metavar="FILENAME", help="Read ids or usernames from this file, one a line (# starts a comment).")
 @click.option("--by", type=click.Choice(["auto", "ids", "usernames"]), default="auto", show_default=True, help="Whether the values are numeric ids or usernames (auto: ids when all are numeric).")
 @collect_options
 @handle_errors
-def collect_users_command(users: tuple[str, ...], users_file: Any, by: str, db: str | None, data_dir: str | None, env_file: str | None, jsonl_out: str | None) -> None:
+def collect_users_command(users: tuple[str, ...], users_file: str | None, by: str, db: str | None, data_dir: str | None, env_file: str | None, jsonl_out: str | None) -> None:
     """Look up accounts (100 per request); record suspended and unknown ones as statuses.
 
     Example:
@@ -1304,10 +1304,13 @@ def collect_users_command(users: tuple[str, ...], users_file: Any, by: str, db: 
         detector collect users --file ids.txt --by ids
     """
     from detector.errors import ConfigError
+    from detector.io import read_text_input
 
     values = list(users)
     if users_file is not None:
-        values += [line.split("#", 1)[0].strip() for line in users_file]
+        # A file through the input layer (a UTF-16 list from Notepad, a UTF-8 mark that would stick to the first id).
+        text = sys.stdin.read() if users_file == "-" else read_text_input(users_file)
+        values += [line.split("#", 1)[0].strip() for line in text.splitlines()]
     values = [v for v in values if v]
     if not values:
         raise ConfigError("no users given: name them as arguments or with --file")

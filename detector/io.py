@@ -573,6 +573,27 @@ def read_json_frame(path: str | os.PathLike[str], fmt: str) -> pd.DataFrame:
         raise InputError(f"malformed JSON: {exc}", path=p) from exc
 
 
+def read_text_input(path: str | os.PathLike[str]) -> str:
+    """A small text file given by the user (a watch file, a list of names) whole, as text.
+
+    Read through :func:`open_input`: a UTF-16 or UTF-32 file is read as its mark says, a UTF-8 mark
+    is removed; one that looks UTF-16 or UTF-32 without its mark is refused, as any input is.
+
+    Raises
+    ------
+    InputError
+        The text is not in its encoding, or looks wide without a mark (naming the file).
+    """
+    p = str(path)
+    with open_input(path) as fh:
+        data = fh.read()
+    refuse_wide_without_bom(data[:64], p)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(_undecodable(p, exc), path=p) from exc
+
+
 def _undecodable(path: str, exc: UnicodeDecodeError) -> str:
     """Why a whole file is not read: bytes that are not UTF-8, or a UTF-16/32 code unit that does not decode."""
     encoding = wide_encoding(path)

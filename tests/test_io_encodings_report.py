@@ -1,14 +1,18 @@
-"""Every input file of every command goes through the input layer (io.open_input): `detector report` and `explain`
-read UTF-16/UTF-32 with a byte-order mark as the mark says, a UTF-8 mark is removed, and a wide text without its
-mark is refused naming the file and the encoding.
+"""Every input file of every command goes through the input layer (io.open_input): `detector report`, `explain`,
+the watch file and `collect users --file` read UTF-16/UTF-32 with a byte-order mark as the mark says, a UTF-8 mark
+is removed, and a wide text without its mark is refused naming the file and the encoding.
 
 Session 16 (h99). On main eda6bc9, `detector report` read a JSON/JSONL output in UTF-16 or UTF-32 as
 "malformed JSON: 'utf-8' codec can't decode byte 0xff", one with a UTF-8 mark as "malformed JSON: Expected
 object or value", and a header-only CSV in UTF-16 (what `detector posts` writes when it finds no cluster)
-crashed with a traceback (exit 1); `detector explain --clusters` read the same JSON the same way.
+crashed with a traceback (exit 1); `detector explain --clusters` read the same JSON the same way; a watch file
+in UTF-16 crashed (exit 1) and one with a UTF-8 mark was "not valid TOML: Invalid statement (at line 1,
+column 1)"; `collect users --file` crashed on UTF-16 and kept a UTF-8 mark on the first id (the ids were then
+taken for usernames, the first skipped as "not a valid X username").
 
 The inputs are real outputs of `detector posts` on the shipped IRA example (datasets/examples/posts/
-ira_texit_calls.csv), re-encoded here.
+ira_texit_calls.csv), the shipped watches.example.toml and the ids of the recorded users lookup
+(tests/fixtures/xapi/users_lookup.yaml), re-encoded here.
 """
 
 from __future__ import annotations
@@ -19,13 +23,16 @@ import json
 from pathlib import Path
 
 import pytest
+from _cassettes import replayer
 from click.testing import CliRunner
 
 from detector.cli import cli
-from detector.errors import InputError
+from detector.errors import ConfigError, InputError
+from detector.ops.watch import load_watches
 
 ROOT = Path(__file__).resolve().parents[1]
 IRA = ROOT / "datasets" / "examples" / "posts" / "ira_texit_calls.csv"
+WATCHES = ROOT / "watches.example.toml"
 BOMS = {
     "utf-8": b"\xef\xbb\xbf",
     "utf-16-le": b"\xff\xfe",
@@ -253,3 +260,82 @@ def test_explain_reads_a_clusters_json_as_its_mark_says(
         ["2015-10-16", "00:13:00", "UTC", "BADAEVVIKTOR", "post", "r1"],
         ["2015-10-16", "00:13:00", "UTC", "GUBATOVOFFICIAL", "post", "r2"],
     ]
+
+
+# ---------------------------------------------------------------------------- the watch file
+
+EXAMPLE_WATCHES = ["paris-march", "climate-strike"]
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be", "utf-8"])
+def test_a_watch_file_is_read_as_its_mark_says(tmp_path: Path, encoding: str) -> None:
+    watches = load_watches(_encoded(WATCHES, encoding, tmp_path / "watches.toml"))
+    assert list(watches) == EXAMPLE_WATCHES
+    assert watches == load_watches(WATCHES)
+    result = CliRunner().invoke(cli, ["watch", "list", "--config", str(tmp_path / "watches.toml")])
+    assert result.exit_code == 0, result.output
+    assert [line.split()[0] for line in result.output.splitlines()[1:]] == EXAMPLE_WATCHES
+
+
+def test_a_watch_file_without_its_mark_or_not_utf8_is_refused(tmp_path: Path) -> None:
+    wide = _encoded(WATCHES, "utf-16-le", tmp_path / "wide.toml", mark=False)
+    with pytest.raises(
+        ConfigError,
+        match=r"wide\.toml: the file looks like UTF-16 LE text without a byte-order mark",
+    ):
+        load_watches(wide)
+    latin = tmp_path / "latin.toml"
+    latin.write_bytes('[watches.cafe]\nquery = "café"\n'.encode("cp1252"))
+    result = CliRunner().invoke(cli, ["watch", "list", "--config", str(latin)])
+    assert result.exit_code == 2
+    assert result.output.strip() == (
+        f"error: {latin}: the file holds bytes that are not UTF-8 text (0xe9): it was saved in another encoding "
+        "(Windows-1250 or -1252, say); save it as UTF-8 and give it again"
+    )
+
+
+# ---------------------------------------------------------------------------- collect users --file
+
+IDS = "2244994945\n783214  # X\n481186914\n11111111111\n"  # the ids of the recorded lookup
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-8"])
+def test_collect_users_reads_an_ids_file_as_its_mark_says(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, encoding: str
+) -> None:
+    monkeypatch.setenv("X_BEARER_TOKEN", "AAAAtest-bearer-token-0123456789")
+    ids = tmp_path / "ids.txt"
+    ids.write_bytes(BOMS[encoding] + IDS.encode(encoding))
+    with replayer(ROOT / "tests" / "fixtures" / "xapi")("users_lookup.yaml"):
+        result = CliRunner().invoke(
+            cli, ["collect", "users", "--file", str(ids), "--db", str(tmp_path / "s.sqlite")]
+        )
+    assert result.exit_code == 0, result.output
+    assert "unavailable accounts: 1 not_found, 1 suspended" in result.output
+
+
+def test_collect_users_refuses_an_ids_file_without_its_mark(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("X_BEARER_TOKEN", "AAAAtest-bearer-token-0123456789")
+    ids = tmp_path / "ids.txt"
+    ids.write_bytes(IDS.encode("utf-16-le"))
+    result = CliRunner().invoke(
+        cli, ["collect", "users", "--file", str(ids), "--db", str(tmp_path / "s.sqlite")]
+    )
+    assert result.exit_code == 2
+    assert f"{ids}: the file looks like UTF-16 LE text without a byte-order mark" in result.output
+    assert not (tmp_path / "s.sqlite").exists()
+
+
+def test_collect_users_still_reads_ids_from_stdin(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A guard: `--file -` read standard input before this change (click.File) and still does.
+    monkeypatch.setenv("X_BEARER_TOKEN", "AAAAtest-bearer-token-0123456789")
+    with replayer(ROOT / "tests" / "fixtures" / "xapi")("users_lookup.yaml"):
+        result = CliRunner().invoke(
+            cli, ["collect", "users", "--file", "-", "--db", str(tmp_path / "s.sqlite")], input=IDS
+        )
+    assert result.exit_code == 0, result.output
+    assert "unavailable accounts: 1 not_found, 1 suspended" in result.output

@@ -45,7 +45,8 @@ from typing import Any
 
 import pandas as pd
 
-from detector.errors import ConfigError
+from detector.errors import ConfigError, InputError
+from detector.io import read_text_input
 
 log = logging.getLogger(__name__)
 
@@ -295,8 +296,11 @@ def load_watches(path: str | os.PathLike[str] | None = None) -> dict[str, Watch]
     """
     p = Path(path) if path is not None else default_watches_path()
     try:
-        with open(p, "rb") as fh:
-            doc = tomllib.load(fh)
+        # Through the input layer: a watch file saved by Notepad as UTF-16 ("Unicode") or with a UTF-8 mark
+        # reads as its mark says.
+        doc = tomllib.loads(read_text_input(p))
+    except InputError as exc:
+        raise ConfigError(str(exc)) from exc
     except FileNotFoundError as exc:
         hint = (
             ""
