@@ -111,6 +111,13 @@ READ_BY_HAND = {
     # a reply about gathering members (no invitation to the reader), 149824 a football match at a pub
     974634: 1, 560355: 1, 560356: 1, 898936: 0, 707468: 0, 871669: 0, 197037: 1, 533764: 0, 149824: 0, 488630: 1,
     937570: 1, 540770: 1,
+    # the samples of session 15's final fit, shipped in session 16 (the parts of a call bounded at 0; C=256, threshold 0.281),
+    # read by the lead of session 16 (2026-12-02) with the same definition; "unsure" for 851163 ("Enlist ... March with us" with
+    # a link: no specific action, time or place: 0); 893564 is a campaign rally with its day, hour and town (1, as 578513);
+    # 416681 and 730323 are the nationwide reading for those who cannot attend a sit-in (0, as 1160313); 247630 a retweeted
+    # "vigil tonight" with no invitation (0, as 415803); 528126, 575513 and 972037 are reports and a news headline
+    528126: 0, 748957: 0, 575513: 0, 893564: 1, 972037: 0, 416681: 0, 851163: 0, 1149680: 1, 488935: 1, 382094: 1,
+    730323: 0, 488878: 1, 461816: 1, 247630: 0,
 }  # fmt: skip
 
 
@@ -120,7 +127,7 @@ def _by_reading(rows: pd.Series) -> str:
     if not seen:
         return "Not read by hand."
     unread = f" ({len(rows) - len(seen)} not read)" if len(seen) < len(rows) else ""
-    return f"Read by hand (h15, h23, h29, h33, h38, h42, h50, h61, h75, h92, with the call definition of `balkan-posts/README.md`): {sum(seen)} of {len(seen)} are calls{unread}."
+    return f"Read by hand (h15, h23, h29, h33, h38, h42, h50, h61, h75, h92, the lead of session 16, with the call definition of `balkan-posts/README.md`): {sum(seen)} of {len(seen)} are calls{unread}."
 
 
 def _md_table(df: pd.DataFrame) -> str:

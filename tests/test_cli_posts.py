@@ -154,8 +154,9 @@ def test_shipped_example_runs(tmp_path: Path) -> None:
     # the three organising replies above are calls again (0.36, 0.41, 0.37). 109 since session 12 (the same weights, the
     # threshold by the mean of the per-language F1s: 0.295): "we're organizing a #texit rally. Would y'all come
     # participate? DM for details" (0.32) is a call again. 110 since session 14 (h92's labels; C=256, the language-independent
-    # cues, threshold 0.245).
-    assert authors.loc["ITSTIMETOSECEDE", "n_calls"] == 110
+    # cues, threshold 0.245). 109 since session 16 (session 15's fit: the parts of a call bounded at 0, threshold 0.281):
+    # "would you be interested in participating in a #texit rally? DM for more details if you are" (0.278) is no longer a call.
+    assert authors.loc["ITSTIMETOSECEDE", "n_calls"] == 109
     # Templated invitations in bursts put the account first, though it has no profile or partner.
     assert authors.index[0] == "ITSTIMETOSECEDE"
 

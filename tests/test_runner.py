@@ -678,12 +678,13 @@ def test_what_changed_lists_the_calls_new_since_the_previous_report(data_dir: Pa
         for c in changes["new_calls"]
     ]
     assert rows == [
-        # Session 14's model (h92) scores them 0.98-0.99 (0.97-0.98 before), so the order of the ties moved.
+        # Session 14's model (h92) scores them 0.98-0.99 (0.97-0.98 before), so the order of the ties moved. Session 15's
+        # fit (shipped in session 16) scores the Capt1214 reply 0.99 (0.98); the order is unchanged.
         ("'@carolcentral65 Hey, Carol! Hope you're", 1, ["ITSTIMETOSECEDE"], "2016-10-27T00:56:00Z", "rally", "Nov. 5", "2016-11-05T00:00:00Z", "", 0.99, 0.36),
         ("'@TexasGovernor1 Hey! Hope you're doing ", 5, ["ITSTIMETOSECEDE"], "2016-10-27T00:51:00Z", "rally", "Nov. 5", "2016-11-05T00:00:00Z", "", 0.99, 0.55),
         ("'@PinksMachines Hey, Mike! Hope you're d", 1, ["ITSTIMETOSECEDE"], "2016-10-27T00:57:00Z", "rally", "Nov. 5", "2016-11-05T00:00:00Z", "", 0.99, 0.36),
         ("'@Ixthos Hey, Daniel! Hope you're doing ", 1, ["ITSTIMETOSECEDE"], "2016-10-27T00:58:00Z", "rally", "Nov. 5", "2016-11-05T00:00:00Z", "", 0.99, 0.36),
-        ("'@Capt1214 Howdy Don, hope you're doing ", 1, ["ITSTIMETOSECEDE"], "2016-10-27T19:03:00Z", "rally", "Nov. 5", "2016-11-05T00:00:00Z", "", 0.98, 0.09),
+        ("'@Capt1214 Howdy Don, hope you're doing ", 1, ["ITSTIMETOSECEDE"], "2016-10-27T19:03:00Z", "rally", "Nov. 5", "2016-11-05T00:00:00Z", "", 0.99, 0.09),
         ("'@NomadicTexan Hey! Would you like to pa", 4, ["ITSTIMETOSECEDE"], "2016-10-27T00:18:00Z", "rally", "Nov. 5", "2016-11-05T00:00:00Z", "", 0.98, 0.52),
     ]
     # Day 2's report still holds day 1's posts (the lookback): none of day 1's calls is gone, and the
@@ -691,7 +692,9 @@ def test_what_changed_lists_the_calls_new_since_the_previous_report(data_dir: Pa
     assert changes["calls_gone"] == 0
     # 39 and 33 since session 12's threshold 0.295 (h75): the day-1 reply "we're organizing a #texit rally. Would y'all come
     # participate? DM for details" (0.32) is a call again (38 and 32 at 0.336).
-    assert len(second["calls"]) == 39 and len(first["calls"]) == 33
+    # 38 and 32 since session 16 (session 15's fit, threshold 0.281): the day-1 reply "would you be interested in participating
+    # in a #texit rally? DM for more details if you are" (0.278) is no longer a call.
+    assert len(second["calls"]) == 38 and len(first["calls"]) == 32
     day1_posts = {p for c in first["calls"] for p in c["post_ids"]}
     assert [c["post_ids"] for c in changes["new_calls"]] == [c["post_ids"] for c in second["calls"] if not set(c["post_ids"]) & day1_posts]
     # Compared the other way round, day 1's report has no call day 2's lacks, and 6 of day 2's are gone.
