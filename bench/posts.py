@@ -302,8 +302,10 @@ def main() -> int:
                 j = run_phase("job", str(path), str(work / f"job_{k}"), extra)
                 shapes.append({"name": name, "floor": f, "job": j})
         load_after = " ".join(f"{x:.1f}" for x in os.getloadavg())
+        # Inside the block: the temporary folder, and the input with it, is gone after it (session 16: "0 MiB").
+        input_mib = inp.stat().st_size / 2**20
     result = {
-        "machine": machine(), "date": time.strftime("%Y-%m-%d"), "rows": job["rows"], "input_mib": inp.stat().st_size / 2**20 if inp.exists() else 0.0,
+        "machine": machine(), "date": time.strftime("%Y-%m-%d"), "rows": job["rows"], "input_mib": input_mib,
         "load_before": load_before, "load_after": load_after, "floor": floor, "job": job, "shapes": shapes,
     }  # fmt: skip
     print(json.dumps(result, indent=1))
