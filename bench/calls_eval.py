@@ -438,6 +438,9 @@ def predict(fit: dict, X: dict, rows: np.ndarray, gated: np.ndarray) -> np.ndarr
     return p
 
 
+# The language groups every per-language figure is reported for, in this order.
+LANGUAGE_GROUPS = ("Albanian", "Serbian Cyrillic", "Serbian/Bosnian/Croatian Latin", "English")
+
 def verdict(fit: dict, X: dict, rows: np.ndarray, gated: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Probabilities of ``rows`` and the verdicts of the fit's threshold."""
     p = predict(fit, X, rows, gated)
@@ -503,7 +506,7 @@ def main(argv: list[str] | None = None) -> int:
     # Session 11, reporting only (chooses nothing): the labelled posts on which a Kosovo or Gheg word added in session 11 fires.
     kos = np.asarray(Texts(norm).search(KOSOVO_ADDITIONS), dtype=bool)
     res["data"]["kosovo_additions"] = {lg: {"posts": int(kos[m].sum()), "calls": int(kos[m & (y == 1)].sum())}
-                                       for lg in ("Albanian", "Serbian Cyrillic", "Serbian/Bosnian/Croatian Latin", "English") if (m := lang == lg).any()}  # fmt: skip
+                                       for lg in LANGUAGE_GROUPS if (m := lang == lg).any()}  # fmt: skip
     if any(FEATURE_SETS[fs].get("clusters") for fs in CANDIDATES):
         # Session 13, reporting only: the word-cluster table the candidate reads.
         from detector.posts import word_clusters
@@ -536,7 +539,10 @@ def main(argv: list[str] | None = None) -> int:
             "choice": {"C": fit["C"], "features": fit["features"], "chosen by": f"{votes[pick]} of {sum(votes.values())} outer folds",
                        "inner_mean_language_average_precision": round(fit["inner_ap"], 3),
                        "weights": "classes balanced within each language (Albanian, Serbian in both scripts, English), each language the same total"},
-            "metrics_nested_cv": res["nested_cv"]["overall"], "versions": _versions(),
+            "metrics_nested_cv": res["nested_cv"]["overall"],
+            # Session 16: the same outer predictions per language (the issue's targets are per language; `detector info` shows them).
+            "metrics_nested_cv_by_language": {lg: res["nested_cv"][lg] for lg in LANGUAGE_GROUPS if lg in res["nested_cv"]},
+            "versions": _versions(),
         }  # fmt: skip
         if fit["features"] in BLENDS:
             card["choice"]["fit"] = (f"blend (call_model.fit_blend) at C={fit['C']:g}: {BLENDS[fit['features']]:g} x the structure model (every 0/1 cue "
@@ -1197,7 +1203,7 @@ def markdown(res: dict) -> str:
             "language, against the lexicon alone on the same posts:", ""]
     for src, r in res["source_holdout"].items():
         parts = []
-        for k in ("Albanian", "Serbian Cyrillic", "Serbian/Bosnian/Croatian Latin", "English"):
+        for k in LANGUAGE_GROUPS:
             if k in r and r[k]["model"]["calls"]:
                 m, lx = r[k]["model"], r[k]["lexicon"]
                 parts.append(f"{k} {m['recall']:.2f} ({m['precision']:.2f}) against {lx['recall']:.2f} ({lx['precision']:.2f}), "

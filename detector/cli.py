@@ -26,7 +26,7 @@ from typing import Any, TypeVar
 import click
 
 from detector import __version__
-from detector.errors import DetectorError, safe_message
+from detector.errors import DetectorError, ModelError, safe_message
 
 log = logging.getLogger("detector")
 
@@ -511,7 +511,8 @@ def _echo_label_rejects(labels_path: str, info: dict[str, Any], shown: int = 20)
 @click.option("--json", "as_json", is_flag=True, help="Print the whole model card as JSON.")
 @handle_errors
 def info_command(model_path: str | None, as_json: bool) -> None:
-    """Show the model in use: version, features, thresholds, data and metrics.
+    """Show the models in use: the account model's version, features, thresholds, data and metrics,
+    and the call model's setting and held-out figures per language.
 
     Example:
 
@@ -559,6 +560,34 @@ def info_command(model_path: str | None, as_json: bool) -> None:
         click.echo("unseen       not measured for this model (see EVALUATION.md for the shipped procedure)")
     click.echo(f"{'cross-coll.' if c.get('metrics_scope', '').startswith('cross') else 'out-of-fold'}  {_metrics(c['metrics_out_of_fold'], c.get('metrics_scope', ''))}")
     click.echo(f"versions     {_pairs(c['versions'])}")
+    _call_model_lines()
+
+
+def _call_model_lines() -> None:
+    """The call model `detector posts` uses: its setting, threshold and held-out figures per language (from its card)."""
+    from detector.posts import call_model
+
+    try:
+        cm = call_model.load_model()
+    except ModelError as exc:
+        click.echo(f"call model   not loaded: {exc}")
+        return
+    c = cm.card
+    choice = c.get("choice", {})
+    click.echo(f"call model   {c.get('name', 'call-model')} trained {str(c.get('trained', '?'))[:10]}: C={choice.get('C', '?'):g}, "
+               f"{choice.get('features', '?')}, threshold {cm.threshold} ({call_model.default_model_path()})")
+    m = c.get("metrics_nested_cv")
+    if not m:
+        click.echo("calls CV     not recorded in the card (see EVALUATION.md)")
+        return
+    pr = m["model"]
+    line = (f"calls CV     nested grouped CV on {pr['n']:,} labelled posts ({pr['calls']} calls): precision {pr['precision']:.2f}, "
+            f"recall {pr['recall']:.2f}; lexicon alone {m['lexicon']['precision']:.2f}, {m['lexicon']['recall']:.2f}")
+    by = c.get("metrics_nested_cv_by_language") or {}
+    if by:
+        line += "; precision/recall by language: " + ", ".join(
+            f"{lg} {v['model']['precision']:.2f}/{v['model']['recall']:.2f} ({v['model']['calls']} calls)" for lg, v in by.items())
+    click.echo(line)
 
 
 def _pairs(d: dict[str, Any]) -> str:
