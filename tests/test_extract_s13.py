@@ -34,8 +34,9 @@ LOCATIONS = [
     ("Sarajevo, Bosnia and Herzegovina", ("Europe/Sarajevo", "Sarajevo")),
     # never a guess:
     ("Texas", None),  # Central, and Mountain at El Paso
-    ("El Paso, TX", None),  # a town the tables do not know, in a state of two zones
-    ("Portland, OR", None),
+    ("El Paso, TX", ("America/Denver", "El Paso, TX")),  # a state of two zones: its listed towns name theirs (session 16)
+    ("Portland, OR", (_PACIFIC, "Portland, OR")),
+    ("Van Horn, TX", None),  # a town the tables do not know, in a state of two zones
     ("United States", None),  # a country of several zones
     ("Srbija", None),  # a country alone is not in the rule
     ("Georgia", None),  # the state or the country

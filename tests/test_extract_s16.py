@@ -60,9 +60,10 @@ LOCATIONS = [
     ("Luzerne County, PA", (_EASTERN, "Luzerne County, PA")),
     ("King County, WA", (_PACIFIC, "King County, WA")),  # was none (h96's rule knew no county)
     ("FL, GA", (_EASTERN, "FL, GA")),
-    # Tennessee spans two zones: a town with "TN" named none before and names none now
+    # Tennessee spans two zones: a town with "TN" named none; a listed town names its own since h100 (session 16)
     ("Chennai, TN", None),
-    ("Nashville, TN", None),
+    ("Nashville, TN", (_CENTRAL, "Nashville, TN")),
+    ("Tazewell, TN", None),
     # "WA" as session 15 left it
     ("Perth, WA", None),
     ("Seattle, WA", (_PACIFIC, "Seattle, WA")),
@@ -91,7 +92,9 @@ CASES = [
     # The call's place: "in Chennai, TN" was read as 18:00 in Chicago, "in Belém, PA" as 18:00 in New York.
     ("Protest tomorrow at 6pm in Chennai, TN", THURSDAY, None, None, "", "no post zone", "in Chennai, TN"),
     ("Protest tomorrow at 6pm in Belém, PA", THURSDAY, None, None, "", "no post zone", "in Belém, PA"),
-    ("Protest tomorrow at 6pm in Portland, TN", THURSDAY, None, None, "", "no post zone", "in Portland, TN"),
+    ("Protest tomorrow at 6pm in Tazewell, TN", THURSDAY, None, None, "", "no post zone", "in Tazewell, TN"),
+    # Portland, TN is one of Tennessee's towns listed since h100 (session 16): Central
+    ("Protest tomorrow at 6pm in Portland, TN", THURSDAY, None, "2025-07-11 23:00", f"{_CENTRAL} (place: Portland, TN)", "resolved", "in Portland, TN"),
     ("Protest tomorrow at 6pm in Nashville, TN", THURSDAY, None, "2025-07-11 23:00", f"{_CENTRAL} (place: Nashville, TN)", "resolved", "in Nashville, TN"),
     ("Protest tomorrow at 6pm in Pittsburgh, PA", THURSDAY, None, "2025-07-11 22:00", f"{_EASTERN} (place: Pittsburgh, PA)", "resolved", "in Pittsburgh, PA"),
     # the country right after the call's place

