@@ -494,13 +494,18 @@ def train_command(
 
 def _echo_label_rejects(labels_path: str, info: dict[str, Any], shown: int = 20) -> None:
     """What became of the label file's rows: used, and each row kept aside with its field and reason."""
-    from pathlib import Path
-
     rejects = info["rejects"]
     click.echo(f"{labels_path}: {info['accounts']:,} labelled accounts used ({info['inauthentic']:,} inauthentic), {rejects.n_rejected:,} rows kept aside", err=True)
+    _echo_aside(rejects, "row", shown)
+
+
+def _echo_aside(rejects: Any, unit: str, shown: int = 20) -> None:
+    """Each record kept aside (the first ``shown``), with its field and reason, for a command that writes no rejects file."""
+    from pathlib import Path
+
     aside = [r for r in rejects.rows if r["action"] == "rejected"]
     for r in aside[:shown]:
-        where = f"{Path(r['file']).name}, row {r['row']}" + (f", field {r['field']}" if r["field"] else "")
+        where = f"{Path(r['file']).name}, {unit} {r['row']}" + (f", field {r['field']}" if r["field"] else "")
         click.echo(f"  {where}: {r['reason']}", err=True)
     if len(aside) > shown:
         click.echo(f"  ... and {len(aside) - shown:,} more", err=True)
@@ -1244,7 +1249,17 @@ def explain_command(account: str, other: str | None, clusters_path: str | None, 
     from detector.ops import linkage
 
     if clusters_path is not None:
-        memberships = linkage.read_memberships(clusters_path)
+        from detector.io import Rejects, rows_held
+
+        # Records that cannot be read are kept aside and listed here (explain writes no rejects file); the rest are used.
+        rejects = Rejects(clusters_path)
+        try:
+            with rows_held():
+                memberships = linkage.read_memberships(clusters_path, rejects)
+        finally:
+            if rejects.n_rejected:
+                click.echo(f"{clusters_path}: {_n(rejects.n_rejected, 'record')} kept aside, not read:", err=True)
+                _echo_aside(rejects, "record")
         source = clusters_path
     else:
         from detector.ops.store import open_store

@@ -232,11 +232,14 @@ def detect_format(path: str | os.PathLike[str]) -> str:
         if line_end == -1:
             # A first line longer than the sniffed head: JSONL when another object follows it.
             return "jsonl" if _after_first_line(p).startswith(b"{") else "json"
+        rest = text[line_end:].lstrip()
         try:
             json.loads(text[:line_end])
         except ValueError:
-            return "json"
-        rest = text[line_end:].lstrip()
+            # JSONL whose first record is broken (a truncated line, a stray comma), when the next line is an object
+            # on its own: no serializer writes a JSON document so (its second line is a key, or '{' ends the first).
+            following = rest.split(b"\n", 1)[0]
+            return "jsonl" if following.startswith(b"{") and _whole_object(following) else "json"
         return "jsonl" if rest.startswith(b"{") else "json"
     if _binary(text[:4096]):
         raise UnknownFormatError("binary content of an unknown format (a spreadsheet? save it as CSV)", path=str(p))
@@ -255,6 +258,13 @@ def detect_format(path: str | os.PathLike[str]) -> str:
     raise UnknownFormatError(
         "not CSV (no delimiter in the header line), JSON, JSONL or Parquet", path=str(p)
     )
+
+
+def _whole_object(line: bytes) -> bool:
+    try:
+        return isinstance(json.loads(line), dict)
+    except (ValueError, RecursionError):
+        return False
 
 
 PARQUET_PART_SUFFIXES = (".parquet", ".pq")
@@ -522,6 +532,8 @@ def iter_json_records(path: str | os.PathLike[str], fmt: str, rejects: Rejects) 
                     continue
                 try:
                     yield n, json.loads(raw)
+                except UnicodeDecodeError as exc:  # named as a CSV row's is, not as the codec's position
+                    rejects.add(n, None, _not_text(p, "the record", exc.object[exc.start]), raw.decode("utf-8", "replace"))
                 except ValueError as exc:
                     rejects.add(n, None, f"malformed JSON: {exc}", raw.decode("utf-8", "replace"))
                 except RecursionError:
@@ -537,6 +549,8 @@ def iter_json_records(path: str | os.PathLike[str], fmt: str, rejects: Rejects) 
         raise EmptyInputError("the file is empty", path=p)
     try:
         doc = json.loads(data)
+    except UnicodeDecodeError as exc:
+        raise InputError(_undecodable(p, exc), path=p) from exc
     except ValueError as exc:
         raise InputError(f"malformed JSON: {exc}", path=p) from exc
     except RecursionError as exc:
@@ -552,25 +566,48 @@ def iter_json_records(path: str | os.PathLike[str], fmt: str, rejects: Rejects) 
 TOO_DEEP = "JSON nested too deep to read (thousands of levels: not a post or account record)"
 
 
-def read_json_frame(path: str | os.PathLike[str], fmt: str) -> pd.DataFrame:
-    """A JSON or JSONL table of flat records (a table this tool wrote) as pandas reads it.
+def read_json_frame(path: str | os.PathLike[str], fmt: str, rejects: Rejects) -> pd.DataFrame:
+    """A JSON or JSONL table of flat records (a table this tool wrote), read record by record.
 
-    Read through :func:`open_input`, as every input is: a UTF-16 or UTF-32 file is read as its mark
-    says, a UTF-8 mark is removed.
+    Read with :func:`iter_json_records`, as every JSON input is (a UTF-16 or UTF-32 file is read as
+    its mark says, a UTF-8 mark is removed). A record that cannot be used is kept aside in
+    ``rejects`` with its record number, and the others are read: a JSONL line that does not parse or
+    holds text not in its encoding, and a record that is not a JSON object (a string, a number, a
+    list). The frame's index holds the record numbers of the records read; it is empty when every
+    one was kept aside (the caller says so). A JSON object of objects is a table by columns (what
+    pandas' ``to_json`` writes by default) and is read as pandas reads it.
 
     Raises
     ------
     InputError
-        The JSON does not parse, or its text is not in its encoding (naming the file).
+        The whole JSON does not parse, or its text is not in its encoding (naming the file).
+    EmptyInputError
+        The file holds no record at all.
     """
-    p = str(path)
-    try:
-        with open_input(path) as fh:
-            return pd.read_json(fh, lines=fmt == "jsonl", dtype=False, encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(_undecodable(p, exc), path=p) from exc
-    except ValueError as exc:
-        raise InputError(f"malformed JSON: {exc}", path=p) from exc
+    records: list[dict[str, Any]] = []
+    numbers: list[int] = []
+    for n, rec in iter_json_records(path, fmt, rejects):
+        if isinstance(rec, dict):
+            records.append(rec)
+            numbers.append(n)
+        else:
+            rejects.add(n, None, f"a record must be a JSON object, not {_json_kind(rec)}", rec)
+    if fmt == "json" and numbers == [1] and records[0] and all(isinstance(v, dict) for v in records[0].values()):
+        by_columns = pd.DataFrame(records[0])
+        by_columns.index = pd.RangeIndex(1, len(by_columns) + 1)
+        return by_columns
+    return pd.DataFrame(records, index=pd.Index(numbers, dtype="int64"))
+
+
+def _json_kind(value: Any) -> str:
+    """What a JSON value is, in JSON's words ("a string", "null")."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return "a string"
+    return "a list" if isinstance(value, list) else "a number"
 
 
 def read_text_input(path: str | os.PathLike[str]) -> str:

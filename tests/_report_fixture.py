@@ -13,10 +13,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
+from click.testing import CliRunner
 
+from detector.cli import cli
 from detector.ops.report import ReportData
 
 FIXTURES = Path(__file__).parent / "fixtures"
+# The shipped IRA example (#texit calls): `detector posts` on it makes real outputs for report and explain to read.
+IRA_TEXIT = Path(__file__).resolve().parents[1] / "datasets" / "examples" / "posts" / "ira_texit_calls.csv"
 SCRIPT = "<script>window.__pwned=1</script>"
 IMG = '<img src=x onerror="window.__pwned=1">'
 FORMULA = '=HYPERLINK("http://evil.example/","click")'
@@ -24,6 +28,12 @@ RTL = "\u202eevil\u202c"
 
 IRA = ["Ann1eMcconnell", "assuncaowallas", "Barry_mill", "bobbychandlerr", "CuneoDolores", "douggiemaestas", "Freida_Hw", "Greg_GreGG_"]
 IRA_SCORES = [0.93, 0.97, 0.91, 0.89, 0.95, 0.72, 0.88, 0.90]
+
+
+def posts_of_ira_texit(*args: str) -> None:
+    """Run `detector posts` on :data:`IRA_TEXIT` with ``args`` (its outputs), and check it succeeded."""
+    result = CliRunner().invoke(cli, ["posts", str(IRA_TEXIT), *args])
+    assert result.exit_code == 0, result.output
 
 
 def ira_posts() -> pd.DataFrame:

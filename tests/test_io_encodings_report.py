@@ -24,6 +24,7 @@ from pathlib import Path
 
 import pytest
 from _cassettes import replayer
+from _report_fixture import posts_of_ira_texit
 from click.testing import CliRunner
 
 from detector.cli import cli
@@ -31,7 +32,6 @@ from detector.errors import ConfigError, InputError
 from detector.ops.watch import load_watches
 
 ROOT = Path(__file__).resolve().parents[1]
-IRA = ROOT / "datasets" / "examples" / "posts" / "ira_texit_calls.csv"
 WATCHES = ROOT / "watches.example.toml"
 BOMS = {
     "utf-8": b"\xef\xbb\xbf",
@@ -62,16 +62,11 @@ def _excel_unicode_text(path: Path, out: Path) -> Path:
     return out
 
 
-def _posts(*args: str) -> None:
-    result = CliRunner().invoke(cli, ["posts", str(IRA), *args])
-    assert result.exit_code == 0, result.output
-
-
 @pytest.fixture(scope="module")
 def outputs(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """`detector posts` outputs of the IRA example: CSV, JSON/JSONL, and a header-only clusters CSV."""
     d = tmp_path_factory.mktemp("outputs")
-    _posts(
+    posts_of_ira_texit(
         "-o",
         str(d / "post_scores.csv"),
         "--clusters-out",
@@ -79,7 +74,7 @@ def outputs(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "--accounts-out",
         str(d / "accounts.csv"),
     )
-    _posts(
+    posts_of_ira_texit(
         "-o",
         str(d / "post_scores.jsonl"),
         "--clusters-out",
@@ -88,7 +83,7 @@ def outputs(tmp_path_factory: pytest.TempPathFactory) -> Path:
         str(d / "accounts.json"),
     )
     # No cluster of 50 accounts: the clusters file is its header alone.
-    _posts(
+    posts_of_ira_texit(
         "-o",
         str(d / "few.csv"),
         "--clusters-out",
@@ -219,15 +214,20 @@ def test_report_names_a_broken_code_unit_of_a_utf16_jsonl(outputs: Path, tmp_pat
     code, output = _report(
         tmp_path / "report", outputs / "accounts.csv", bad, outputs / "clusters.csv"
     )
-    assert code == 2
-    assert output.strip().endswith(
-        f"{bad}: the file holds a code unit that is not UTF-16 LE text (half of a surrogate pair, as a text cut "
-        "inside an emoji leaves it, or a damaged file): not read with a letter replaced"
+    # Its record is kept aside, naming the encoding, and the others are read (h101: the whole file stopped before).
+    assert code == 0, output
+    reason = (
+        "the record holds a code unit that is not UTF-16 LE text (half of a surrogate pair, as a text cut "
+        "inside an emoji leaves it, or a damaged file): kept aside, not read with a letter replaced"
     )
+    assert f"{bad}, record 3: {reason}" in output
+    with open(tmp_path / "report" / f"{REPORT}.rejects.csv", encoding="utf-8", newline="") as fh:
+        assert [(r["row"], r["reason"]) for r in csv.DictReader(fh)] == [("3", reason)]
+    assert _read_report(tmp_path / "report")[0] == {**HEADLINE, "posts": 180}
 
 
 def test_read_json_frame_names_bytes_that_are_not_utf8(outputs: Path, tmp_path: Path) -> None:
-    from detector.io import read_json_frame
+    from detector.io import Rejects, read_json_frame
 
     bad = tmp_path / "clusters.json"
     bad.write_bytes(
@@ -237,7 +237,7 @@ def test_read_json_frame_names_bytes_that_are_not_utf8(outputs: Path, tmp_path: 
         .replace("В Аргентине".encode(), "Bu\xe9nos".encode("cp1252"), 1)
     )
     with pytest.raises(InputError) as err:
-        read_json_frame(bad, "json")
+        read_json_frame(bad, "json", Rejects(str(bad)))
     assert str(err.value) == (
         f"{bad}: the file holds bytes that are not UTF-8 text (0xe9): it was saved in another encoding "
         "(Windows-1250 or -1252, say); save it as UTF-8 and give it again"

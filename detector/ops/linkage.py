@@ -13,11 +13,14 @@ import json
 import math
 import os
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from detector.errors import InputError
+
+if TYPE_CHECKING:
+    from detector.io import Rejects
 
 MEMBERSHIP_COLUMNS = ("cluster_id", "kind", "account_id", "screen_name", "post_id", "created_at", "text", "evidence")
 
@@ -95,26 +98,25 @@ def _iso(t: Any) -> str | None:
 # Inputs
 
 
-def read_memberships(path: str | os.PathLike[str]) -> pd.DataFrame:
+def read_memberships(path: str | os.PathLike[str], rejects: Rejects | None = None) -> pd.DataFrame:
     """A clusters file (``detector posts --clusters-out``, any format) as membership rows.
+
+    A record that cannot be read (a malformed JSONL line or CSV row, a JSON record that is not an
+    object) is kept aside in ``rejects`` (with its record number) and the others are read, as
+    :func:`detector.ops.report.read_any` reads a report's files.
 
     Raises
     ------
     InputError
         The file lacks ``cluster_id`` or ``account_id`` (for example a one-row-per-cluster
-        table from a report, which does not say which post is whose).
+        table from a report, which does not say which post is whose), or none of its records
+        could be read.
     """
-    from detector.io import read_csv_strings, read_json_frame, resolve_format
+    from detector.io import Rejects
+    from detector.ops.report import read_any
 
     p = str(path)
-    fmt = resolve_format(p, None)
-    if fmt == "csv":
-        parts = list(read_csv_strings(p))
-        df = pd.concat(parts) if parts else pd.DataFrame()
-    elif fmt == "parquet":
-        df = pd.read_parquet(p)
-    else:
-        df = read_json_frame(p, fmt)
+    df = read_any(p, rejects if rejects is not None else Rejects(p))
     missing = [c for c in ("cluster_id", "account_id") if c not in df.columns]
     if missing:
         raise InputError(

@@ -1497,16 +1497,18 @@ def parse_since(text: str, until: datetime) -> datetime:
 def read_table(path: str | os.PathLike[str], table: str, rejects: Rejects) -> pd.DataFrame:
     """Read a scores/posts/clusters file of any supported format for a report.
 
-    Rows whose required fields are empty, or whose score is not a number, go to ``rejects``.
+    Records that cannot be read (see :func:`read_any`), and rows whose required fields are empty or
+    whose score is not a number, go to ``rejects``; the others are read.
 
     Raises
     ------
     InputError
-        The file lacks a required column (naming the file and the column).
+        The file lacks a required column (naming the file and the column), or none of its records
+        could be read.
     """
     p = str(path)
     mine = Rejects(p)
-    df = _read_any(p)
+    df = read_any(p, mine)
     if table == "accounts":
         # ``detector posts --accounts`` writes one row per author with a combined score.
         if "reasons" not in df.columns and {"author_id", "combined_score"} <= set(df.columns):
@@ -1530,21 +1532,43 @@ def _numeric(df: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
     return df.assign(**{c: pd.to_numeric(df[c], errors="coerce") for c in columns if c in df.columns})
 
 
-def _read_any(p: str) -> pd.DataFrame:
+def read_any(path: str | os.PathLike[str], rejects: Rejects) -> pd.DataFrame:
+    """A table ``detector score`` or ``detector posts`` wrote (CSV, JSON, JSONL or Parquet), read record by record.
+
+    A record that cannot be read (a CSV row of the wrong width, a JSONL line that does not parse, a
+    JSON record that is not an object, a NUL byte) is kept aside in ``rejects`` with its record
+    number, and the others are read: the frame's index holds their record numbers. A header and no
+    rows is an empty table (``detector posts`` finding no cluster writes one), not an error.
+
+    Raises
+    ------
+    InputError
+        The file holds records and none could be read (naming the file and the first one's problem),
+        or the whole file cannot be: a JSON document that does not parse, text not in its encoding.
+    """
+    p = str(path)
+    before = len(rejects)
     fmt = resolve_format(p, None)
     if fmt == "csv":
         try:
-            df = pd.concat(list(read_csv_strings(p)))
+            chunks = list(read_csv_strings(p, rejects=rejects))
+            df = pd.concat(chunks) if chunks else pd.DataFrame()  # no chunk: every row was kept aside
         except EmptyInputError:
-            # A header and no rows is an empty table (``detector posts`` finding no cluster writes one), not an error.
             with open_input(p) as fh:
                 df = pd.read_csv(fh, nrows=0, dtype=str, sep=csv_delimiter(p), encoding="utf-8-sig")
     elif fmt == "parquet":
         df = pd.read_parquet(p)
         df.index = pd.RangeIndex(1, len(df) + 1)
     else:
-        df = read_json_frame(p, fmt)
-        df.index = pd.RangeIndex(1, len(df) + 1)
+        df = read_json_frame(p, fmt, rejects)
+    aside = [r for r in rejects.rows[before:] if r["action"] == "rejected"]
+    if not len(df) and aside:
+        n = len({r["row"] for r in aside})
+        raise InputError(
+            f"no record could be read: {'the only one was' if n == 1 else f'all {n:,} were'} kept aside "
+            f"(record {aside[0]['row']}: {aside[0]['reason']})",
+            path=p,
+        )
     return df
 
 
