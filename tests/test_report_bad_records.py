@@ -6,7 +6,8 @@ one truncated JSONL line, one stray comma or one line of text stopped the comman
 position 3118", exit 2); a JSON list with one element that is not an object crashed with a traceback (exit 1) or
 stopped ("dictionary update sequence element #0 has length 1"); a CSV row of the wrong width stopped it too; and a
 JSONL of one record ("If using all scalar values, you must pass an index"). pandas' JSON parser also read 0.175 as
-0.17500000000000002, so the report of a JSON output was not the report of the same CSV output.
+0.17500000000000002, so the report of a JSON output was not the report of the same CSV output. And a JSON or
+JSONL table with no row (`detector posts` finding no cluster) stopped the report; a CSV header alone did not.
 
 The inputs are real outputs of `detector posts` on the shipped IRA example (datasets/examples/posts/
 ira_texit_calls.csv), broken here as a user's editor or a cut-off copy breaks them.
@@ -352,3 +353,67 @@ def test_a_jsonl_whose_first_line_is_broken_is_read_as_jsonl(tmp_path: Path) -> 
             (38, "", "malformed JSON: Invalid control character at: line 1 column 39 (char 38)"),
             (39, "created_at", "missing"),
         ]
+
+
+# ------------------------------------------------------------------------------------------ a table with no row
+
+
+@pytest.fixture(scope="module")
+def no_clusters(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """`detector posts` outputs of the IRA example finding no cluster (none of 50 accounts): the clusters and
+    campaigns are a CSV header alone, a JSON `[]` and an empty JSONL file."""
+    d = tmp_path_factory.mktemp("no_clusters")
+    for ext in ("csv", "jsonl", "json"):
+        (d / ext).mkdir()
+        posts_of_ira_texit(
+            "-o",
+            str(d / ext / f"posts.{ext}"),
+            "--clusters-out",
+            str(d / ext / f"clusters.{ext}"),
+            "--accounts-out",
+            str(d / ext / f"accounts.{ext}"),
+            "--campaigns-out",
+            str(d / ext / f"campaigns.{ext}"),
+            "--min-accounts",
+            "50",
+        )
+    assert (d / "jsonl" / "clusters.jsonl").read_bytes() == b""
+    assert json.loads((d / "json" / "clusters.json").read_text(encoding="utf-8")) == []
+    return d
+
+
+@pytest.mark.parametrize("ext", ["jsonl", "json"])
+def test_a_json_table_with_no_row_is_an_empty_table(
+    no_clusters: Path, tmp_path: Path, ext: str
+) -> None:
+    """As the CSV header alone is: before, "the file is empty" (JSONL) or "no 'cluster_id' column" (JSON), exit 2."""
+    reports = {}
+    for fmt in ("csv", ext):
+        result = CliRunner().invoke(
+            cli, ["report", "--from-dir", str(no_clusters / fmt), "-o", str(tmp_path / fmt)]
+        )
+        assert result.exit_code == 0, result.output
+        reports[fmt] = {
+            kind: (tmp_path / fmt / f"{REPORT}.{kind}").read_bytes()
+            for kind in ("html", "csv", "json", "clusters.csv")
+        }
+    assert _headline(tmp_path / ext) == ({**WHOLE, "clusters": 0, "accounts_in_clusters": 0}, [])
+    assert reports[ext] == reports["csv"]
+    result = CliRunner().invoke(
+        cli, ["explain", "ALTMANCOON", "--clusters", str(no_clusters / ext / f"clusters.{ext}")]
+    )
+    assert result.exit_code == 2
+    assert result.output.strip() == (
+        f"error: field 'account': account 'ALTMANCOON' is in no coordination cluster of "
+        f"{no_clusters / ext / f'clusters.{ext}'}"
+    )
+
+
+@pytest.mark.parametrize("name", ["posts.json", "posts.csv"])
+def test_an_empty_file_of_another_format_still_stops(tmp_path: Path, name: str) -> None:
+    """A guard: only JSONL writes a table with no row as an empty file."""
+    empty = tmp_path / name
+    empty.write_bytes(b"")
+    result = CliRunner().invoke(cli, ["report", "--posts", str(empty), "-o", str(tmp_path / "r")])
+    assert result.exit_code == 2
+    assert result.output.strip() == f"error: {empty}: the file is empty"

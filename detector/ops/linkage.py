@@ -116,7 +116,7 @@ def read_memberships(path: str | os.PathLike[str], rejects: Rejects | None = Non
     from detector.ops.report import read_any
 
     p = str(path)
-    df = read_any(p, rejects if rejects is not None else Rejects(p))
+    df = read_any(p, rejects if rejects is not None else Rejects(p), ("cluster_id", "account_id"))
     missing = [c for c in ("cluster_id", "account_id") if c not in df.columns]
     if missing:
         raise InputError(

@@ -1508,7 +1508,7 @@ def read_table(path: str | os.PathLike[str], table: str, rejects: Rejects) -> pd
     """
     p = str(path)
     mine = Rejects(p)
-    df = read_any(p, mine)
+    df = read_any(p, mine, _REQUIRED[table])
     if table == "accounts":
         # ``detector posts --accounts`` writes one row per author with a combined score.
         if "reasons" not in df.columns and {"author_id", "combined_score"} <= set(df.columns):
@@ -1532,13 +1532,14 @@ def _numeric(df: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
     return df.assign(**{c: pd.to_numeric(df[c], errors="coerce") for c in columns if c in df.columns})
 
 
-def read_any(path: str | os.PathLike[str], rejects: Rejects) -> pd.DataFrame:
+def read_any(path: str | os.PathLike[str], rejects: Rejects, columns: Sequence[str] = ()) -> pd.DataFrame:
     """A table ``detector score`` or ``detector posts`` wrote (CSV, JSON, JSONL or Parquet), read record by record.
 
     A record that cannot be read (a CSV row of the wrong width, a JSONL line that does not parse, a
     JSON record that is not an object, a NUL byte) is kept aside in ``rejects`` with its record
-    number, and the others are read: the frame's index holds their record numbers. A header and no
-    rows is an empty table (``detector posts`` finding no cluster writes one), not an error.
+    number, and the others are read: the frame's index holds their record numbers. A table with no
+    row is an empty table, not an error: ``detector posts`` finding no cluster writes a CSV header
+    alone, a JSON ``[]`` or an empty JSONL file. One that names no column (JSON, JSONL) has ``columns``.
 
     Raises
     ------
@@ -1548,7 +1549,12 @@ def read_any(path: str | os.PathLike[str], rejects: Rejects) -> pd.DataFrame:
     """
     p = str(path)
     before = len(rejects)
-    fmt = resolve_format(p, None)
+    try:
+        fmt = resolve_format(p, None)
+    except EmptyInputError:
+        if Path(p).suffix.lower() not in (".jsonl", ".ndjson"):  # only JSONL writes an empty table as an empty file
+            raise
+        return pd.DataFrame(columns=list(columns))
     if fmt == "csv":
         try:
             chunks = list(read_csv_strings(p, rejects=rejects))
@@ -1560,7 +1566,10 @@ def read_any(path: str | os.PathLike[str], rejects: Rejects) -> pd.DataFrame:
         df = pd.read_parquet(p)
         df.index = pd.RangeIndex(1, len(df) + 1)
     else:
-        df = read_json_frame(p, fmt, rejects)
+        try:
+            df = read_json_frame(p, fmt, rejects)
+        except EmptyInputError:
+            df = pd.DataFrame(columns=list(columns))
     aside = [r for r in rejects.rows[before:] if r["action"] == "rejected"]
     if not len(df) and aside:
         n = len({r["row"] for r in aside})
