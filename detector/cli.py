@@ -1215,7 +1215,7 @@ def report_command(
     paths = rep.write_report(data, out_dir)
     if rejects is not None and len(rejects):
         target = write_rejects(rejects, str(paths.csv))
-        click.echo(f"{len(rejects)} records rejected: see {target}", err=True)
+        click.echo(f"{_n(len(rejects), 'record')} rejected: see {target}", err=True)
     click.echo(str(paths.html))
     click.echo(str(paths.csv))
     click.echo(str(paths.json))

@@ -181,6 +181,9 @@ def test_report_keeps_a_bad_record_aside_and_uses_the_others(
     # The per-record warning names the file and the record.
     assert f"{files[table]}, record {row}: {reason}" in output
     assert _rejects(tmp_path / "report") == rejected
+    # The count agrees with its noun (session 16: "1 records rejected" before).
+    n = len(rejected)
+    assert f"{n} record{'' if n == 1 else 's'} rejected: see " in output and "1 records" not in output
     got, clusters = _headline(tmp_path / "report")
     assert got == headline
     assert clusters == CLUSTERS
