@@ -169,7 +169,7 @@ def refuse_wide_without_bom(head: bytes, path: str) -> None:
     if name is not None:
         raise UnknownFormatError(
             f"the file looks like {name} text without a byte-order mark (a NUL byte beside each letter of its "
-            f"first line), and is not read on a guess: save it as UTF-8 (Excel: 'CSV UTF-8'; or iconv -f "
+            f"first line), and is not read on a guess: save it as UTF-8 ({_excel_hint(path)}iconv -f "
             f"{name.replace(' ', '')} -t UTF-8) and give it again",
             path=path,
         )
@@ -1162,8 +1162,21 @@ def _tolerant_csv(
 _NOT_UTF8 = re.compile("[\udc80-\udcff]")
 NOT_UTF8 = (
     "{where} holds bytes that are not UTF-8 text (0x{byte:02x}): the file was saved in another encoding "
-    "(Windows-1250 or -1252, say); save it as 'CSV UTF-8' and give it again"
+    "(Windows-1250 or -1252, say); save it as {utf8} and give it again"
 )
+
+# Files no spreadsheet saves: their advice is plain UTF-8, not Excel's 'CSV UTF-8' (session 16: a TOML or JSONL file was told
+# to save itself as 'CSV UTF-8'). Any other name (.csv, .txt, .dat, none) may be a spreadsheet's export and keeps the hint.
+_NOT_TABLE_SUFFIXES = (".json", ".jsonl", ".ndjson", ".toml", ".env", ".yaml", ".yml")
+
+
+def _is_table_name(path: str | os.PathLike[str]) -> bool:
+    return not str(path).lower().endswith(_NOT_TABLE_SUFFIXES)
+
+
+def _excel_hint(path: str | os.PathLike[str]) -> str:
+    """``"Excel: 'CSV UTF-8'; or "`` for a file a spreadsheet may have saved, else nothing."""
+    return "Excel: 'CSV UTF-8'; or " if _is_table_name(path) else ""
 
 
 NOT_WIDE = (
@@ -1175,7 +1188,10 @@ NOT_WIDE = (
 def _not_text(path: str | os.PathLike[str], where: str, byte: int) -> str:
     """Why text is not read: bytes that are not UTF-8, or, in a UTF-16/UTF-32 file, a code unit that does not decode."""
     encoding = wide_encoding(path)
-    return NOT_WIDE.format(where=where, encoding=encoding) if encoding else NOT_UTF8.format(where=where, byte=byte)
+    if encoding:
+        return NOT_WIDE.format(where=where, encoding=encoding)
+    utf8 = "'CSV UTF-8'" if _is_table_name(path) else "UTF-8"
+    return NOT_UTF8.format(where=where, byte=byte, utf8=utf8)
 
 
 def _as_text(text: str) -> str:

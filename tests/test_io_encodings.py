@@ -160,10 +160,12 @@ def test_a_wrong_width_row_found_by_pyarrow_in_utf16(tmp_path: Path) -> None:
 # ---------------------------------------------------------------- no byte-order mark: refused, not guessed
 
 
-def _no_mark(encoding: str) -> str:
+def _no_mark(encoding: str, excel: bool = True) -> str:
+    # Session 16: a JSON/JSONL/TOML file is not told Excel's 'CSV UTF-8' (no spreadsheet saves one).
+    hint = "Excel: 'CSV UTF-8'; or " if excel else ""
     return (
         f"the file looks like {encoding} text without a byte-order mark (a NUL byte beside each letter of its first line), "
-        f"and is not read on a guess: save it as UTF-8 (Excel: 'CSV UTF-8'; or iconv -f {encoding.replace(' ', '')} -t UTF-8) "
+        f"and is not read on a guess: save it as UTF-8 ({hint}iconv -f {encoding.replace(' ', '')} -t UTF-8) "
         "and give it again"
     )
 
@@ -187,7 +189,24 @@ def test_a_utf16_jsonl_without_its_mark_is_refused(tmp_path: Path) -> None:
     path.write_bytes("\n".join(PHEME.read_text(encoding="utf-8").splitlines()[:3]).encode("utf-16-le"))
     with pytest.raises(UnknownFormatError) as err:
         list(iter_json_records(path, "jsonl", Rejects(str(path))))
-    assert str(err.value) == f"{path}: {_no_mark('UTF-16 LE')}"
+    assert str(err.value) == f"{path}: {_no_mark('UTF-16 LE', excel=False)}"
+
+
+def test_a_jsonl_record_in_another_encoding_is_told_to_be_saved_as_utf8_not_csv(tmp_path: Path) -> None:
+    """A JSONL record with a Windows-1250 byte was told "save it as 'CSV UTF-8'" until session 16 (h101's note)."""
+    path = tmp_path / "pheme.jsonl"
+    lines = PHEME.read_text(encoding="utf-8").splitlines()[:3]
+    lines[1] = lines[1].replace('"text": "', '"text": "ispred Skup\u0161tine ', 1)
+    data = "\n".join(lines).encode("utf-8").replace("\u0161".encode(), b"\x9a")  # the letter as Windows-1250 writes it
+    assert b"\x9a" in data
+    path.write_bytes(data)
+    rejects = Rejects(str(path))
+    got = list(iter_json_records(path, "jsonl", rejects))
+    assert [n for n, _ in got] == [1, 3]
+    assert rejects.frame()["reason"].tolist() == [
+        "the record holds bytes that are not UTF-8 text (0x9a): the file was saved in another encoding "
+        "(Windows-1250 or -1252, say); save it as UTF-8 and give it again"
+    ]
 
 
 # ---------------------------------------------------------------- the commands
