@@ -420,3 +420,41 @@ def test_an_empty_file_of_another_format_still_stops(tmp_path: Path, name: str) 
     result = CliRunner().invoke(cli, ["report", "--posts", str(empty), "-o", str(tmp_path / "r")])
     assert result.exit_code == 2
     assert result.output.strip() == f"error: {empty}: the file is empty"
+
+
+@pytest.mark.parametrize("ext", ["csv", "json"])
+def test_an_author_row_missing_a_count_is_reported_without_it(outputs: Path, tmp_path: Path, ext: str) -> None:
+    """A blank count in the accounts table (a hand-edited CSV) or a record without the key (a hand-edited JSON) crashed
+    the report with a traceback ("cannot convert float NaN to integer", exit 1) until session 16. The count is left out
+    of that author's reasons, never read as 0: ITSTIMETOSECEDE without n_suspicious_posts, BADAEVVIKTOR without
+    n_clusters (its coordination stays, without "in N cluster(s)")."""
+    files = _files(outputs, ext, tmp_path)
+    path = files["accounts"]
+    if ext == "csv":
+        with open(path, encoding="utf-8", newline="") as fh:
+            rows = list(csv.DictReader(fh))
+        fields = list(rows[0])
+        for r in rows:
+            if r["author_id"] == "ITSTIMETOSECEDE":
+                r["n_suspicious_posts"] = ""
+            if r["author_id"] == "BADAEVVIKTOR":
+                r["n_clusters"] = ""
+        with open(path, "w", encoding="utf-8", newline="") as fh:
+            w = csv.DictWriter(fh, fieldnames=fields)
+            w.writeheader()
+            w.writerows(rows)
+    else:
+        records = json.loads(path.read_text(encoding="utf-8"))
+        for r in records:
+            if r["author_id"] == "ITSTIMETOSECEDE":
+                del r["n_suspicious_posts"]
+            if r["author_id"] == "BADAEVVIKTOR":
+                del r["n_clusters"]
+        path.write_text(json.dumps(records), encoding="utf-8")
+    code, output = _report(files, tmp_path / "report")
+    assert code == 0, output
+    got, _ = _headline(tmp_path / "report")
+    assert got == WHOLE
+    reasons = {a["account_id"]: a["reasons"] for a in json.loads((tmp_path / "report" / f"{REPORT}.json").read_text(encoding="utf-8"))["accounts"]}
+    assert reasons["ITSTIMETOSECEDE"] == ["account model 0.53", "109 call(s) to action"]
+    assert reasons["BADAEVVIKTOR"] == ["account model 0.53", "coordination 0.25"]

@@ -752,14 +752,28 @@ def author_reasons(authors: pd.DataFrame, model_reasons: dict[str, str] | None =
             parts.append(f"account model {float(r['account_score']):.2f}" + (f" ({why})" if why else ""))
         else:
             parts.append("no profile scored")
-        if float(r.get("coordination_score") or 0) > 0:
-            parts.append(f"coordination {float(r['coordination_score']):.2f} in {int(r['n_clusters'])} cluster(s)")
-        if int(r.get("n_suspicious_posts") or 0):
-            parts.append(f"{int(r['n_suspicious_posts'])} of {int(r['n_posts'])} post(s) suspicious")
-        if int(r.get("n_calls") or 0):
-            parts.append(f"{int(r['n_calls'])} call(s) to action")
+        # A count the table lacks (a blank cell or a record without the key in a hand-edited file) is left out of
+        # the reasons, never read as 0 or guessed; it crashed the report before session 16.
+        coordination, clusters = _given(r.get("coordination_score")), _given(r.get("n_clusters"))
+        if coordination is not None and coordination > 0:
+            parts.append(f"coordination {coordination:.2f}" + (f" in {int(clusters)} cluster(s)" if clusters is not None else ""))
+        suspicious, posts = _given(r.get("n_suspicious_posts")), _given(r.get("n_posts"))
+        if suspicious:
+            parts.append(f"{int(suspicious)}" + (f" of {int(posts)}" if posts is not None else "") + " post(s) suspicious")
+        calls = _given(r.get("n_calls"))
+        if calls:
+            parts.append(f"{int(calls)} call(s) to action")
         reasons.append("; ".join(parts))
     return reasons
+
+
+def _given(value: object) -> float | None:
+    """A number of the author table, or None where it is missing or not a number."""
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return None if number != number else number
 
 
 def cluster_rows(analysis: Analysis) -> tuple[pd.DataFrame, pd.DataFrame]:
