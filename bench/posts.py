@@ -122,11 +122,14 @@ PHASES = {"floor": phase_floor}
 
 
 class TreeMemory:
-    """Peak resident memory of a process and its children, sampled every 50 ms."""
+    """Peak resident memory of a process and its children, sampled every 50 ms: the sum of their RSS
+    (``peak``) and of their PSS (``peak_pss``: a page shared by forked processes counted once, split
+    between them: a forked worker's RSS counts the pages it shares with the job again)."""
 
     def __init__(self, pid: int) -> None:
         self.pid = pid
         self.peak = 0
+        self.peak_pss = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
@@ -139,22 +142,25 @@ class TreeMemory:
         except psutil.Error:
             return
         while not self._stop.is_set():
-            total = 0
+            total = pss = 0
             try:
                 for p in [root, *root.children(recursive=True)]:
                     try:
-                        total += p.memory_info().rss
+                        full = p.memory_full_info()
+                        total += full.rss
+                        pss += full.pss
                     except psutil.Error:
                         pass
             except psutil.Error:
                 break
             self.peak = max(self.peak, total)
+            self.peak_pss = max(self.peak_pss, pss)
             self._stop.wait(0.05)
 
-    def stop(self) -> int:
+    def stop(self) -> tuple[int, int]:
         self._stop.set()
         self._thread.join()
-        return self.peak
+        return self.peak, self.peak_pss
 
 
 def run_phase(name: str, inp: str, out: str, extra: list[str] | None = None) -> dict[str, Any]:
@@ -164,7 +170,7 @@ def run_phase(name: str, inp: str, out: str, extra: list[str] | None = None) -> 
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
     mem = TreeMemory(proc.pid)
     stdout, _ = proc.communicate()
-    peak = mem.stop()
+    peak, peak_pss = mem.stop()
     wall = time.perf_counter() - t
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
@@ -182,7 +188,7 @@ def run_phase(name: str, inp: str, out: str, extra: list[str] | None = None) -> 
     else:
         result = json.loads(stdout.strip().splitlines()[-1])
     child_max = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
-    result.update({"process_seconds": wall, "cpu_seconds": cpu, "peak_gb": max(peak, 0) / 1e9, "children_maxrss_gb": child_max / 1e9})
+    result.update({"process_seconds": wall, "cpu_seconds": cpu, "peak_gb": max(peak, 0) / 1e9, "peak_pss_gb": max(peak_pss, 0) / 1e9, "children_maxrss_gb": child_max / 1e9})
     return result
 
 
@@ -199,6 +205,11 @@ def _overlap_saved(job: dict[str, Any]) -> float:
     return sum(sum(job["stages"][k] for group in span["threads"] for k in group) - span["seconds"] for span in job.get("overlapped", []))
 
 
+def _peak(phase: dict[str, Any]) -> str:
+    """Peak PSS / RSS sum in GB (runs before session 16 measured the RSS sum alone)."""
+    return f"{phase['peak_pss_gb']:.2f} / {phase['peak_gb']:.2f}" if "peak_pss_gb" in phase else f"{phase['peak_gb']:.2f}"
+
+
 def render(r: dict[str, Any]) -> str:
     floor, job = r["floor"], r["job"]
     ratio = job["seconds"] / floor["seconds"]
@@ -210,7 +221,8 @@ def render(r: dict[str, Any]) -> str:
         f"Input: {r['rows']:,} real IRA posts (`ira-2018/tweets.parquet`) written as the IRA CSV ({r['input_mib']:.0f} MiB).",
         "I/O floor: pandas `read_csv` of that file and `to_csv` of the frame. Job: the command",
         "`detector posts INPUT -o post_scores.csv --clusters-out --accounts-out --campaigns-out --timings-out` (post scores with",
-        "text, lang and the call columns; four output CSVs), start to exit. Peak memory: the process tree's RSS, sampled every 50 ms.",
+        "text, lang and the call columns; four output CSVs), start to exit. Peak memory: the process tree's PSS (and the sum of its RSS,",
+        "which counts twice the pages a forked worker shares with the job), sampled every 50 ms.",
         "Stages that ran side by side in two threads each show their own wall time and their thread's CPU; the span they shared",
         "is the row after them, and the rest row counts the span once.",
         "",
@@ -228,13 +240,13 @@ def render(r: dict[str, Any]) -> str:
         f"| start, imports, the rest | {other:.1f} | {'–' if other_cpu is None else f'{other_cpu:.1f}'} |",
         f"| **whole job** | **{job['seconds']:.1f}** | **{job['cpu_seconds']:.1f}** |",
         "",
-        "| | wall seconds | CPU seconds (user + system) | peak memory (GB) |",
+        "| | wall seconds | CPU seconds (user + system) | peak memory (GB): PSS / RSS sum |",
         "|---|---|---|---|",
-        f"| I/O floor (read {floor['read_seconds']:.1f} s + write) | {floor['seconds']:.1f} | {floor['cpu_seconds']:.1f} | {floor['peak_gb']:.2f} |",
-        f"| detector posts | {job['seconds']:.1f} | {job['cpu_seconds']:.1f} | {job['peak_gb']:.2f} |",
+        f"| I/O floor (read {floor['read_seconds']:.1f} s + write) | {floor['seconds']:.1f} | {floor['cpu_seconds']:.1f} | {_peak(floor)} |",
+        f"| detector posts | {job['seconds']:.1f} | {job['cpu_seconds']:.1f} | {_peak(job)} |",
         "",
         f"Whole job / I/O floor: **{ratio:.1f}x** wall, **{job['cpu_seconds'] / floor['cpu_seconds']:.1f}x** CPU (target <= 5x); "
-        f"peak {job['peak_gb']:.2f} GB (target < 4 GB). "
+        f"peak {job.get('peak_pss_gb', job['peak_gb']):.2f} GB (target < 4 GB). "
         f"{job['calls']:,} calls to action, {job['campaigns']:,} campaigns.",
     ]
     if r.get("shapes"):
@@ -243,14 +255,14 @@ def render(r: dict[str, Any]) -> str:
             "Other shapes of real posts, the same run (each against pandas reading that file and writing it as CSV;",
             "a small input's job is mostly interpreter start and imports, about 1.5-2 s of CPU):",
             "",
-            "| input | posts | job wall / CPU s | floor wall / CPU s | ratio wall / CPU | peak GB |",
+            "| input | posts | job wall / CPU s | floor wall / CPU s | ratio wall / CPU | peak GB: PSS / RSS sum |",
             "|---|---|---|---|---|---|",
         ]
         for sh in r["shapes"]:
             j, f = sh["job"], sh["floor"]
             lines.append(
                 f"| {sh['name']} | {j['rows']:,} | {j['seconds']:.1f} / {j['cpu_seconds']:.1f} | {f['seconds']:.1f} / {f['cpu_seconds']:.1f} | "
-                f"{j['seconds'] / f['seconds']:.1f}x / {j['cpu_seconds'] / f['cpu_seconds']:.1f}x | {j['peak_gb']:.2f} |"
+                f"{j['seconds'] / f['seconds']:.1f}x / {j['cpu_seconds'] / f['cpu_seconds']:.1f}x | {_peak(j)} |"
             )
     return "\n".join(lines) + "\n"
 
