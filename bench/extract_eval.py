@@ -575,7 +575,11 @@ def session13_section(per_call: pd.DataFrame) -> str:
         "country's code names its zone (\"Tirana, AL\", \"Novi Sad, RS\"); a state of two zones gives the towns it lists\n"
         "their own (\"Knoxville, TN\" Eastern, \"El Paso, TX\" Mountain). Of the PHEME locations, 7 now name a zone (137,\n"
         "was 130: Portland, OR, Tucson, AZ, Columbus, IN, Port Arthur, TX, three in Florida), none lost or changed one;\n"
-        "no figure of this section moved (`tests/test_extract_s16b.py`).\n\n"
+        'no figure of this section moved (`tests/test_extract_s16b.py`). Session 16 (h103): "NE" and "MI" are shared\n'
+        "the same way (words of the region's posts in capitals, read as Nebraska and Michigan); a town of a state of two\n"
+        "zones that its list does not hold, or a county of it, names no zone as a call's place either (it was the zone of\n"
+        "most of the state's people, unsaid); a US city written with another state's code is that state's town (\"Dallas,\n"
+        'OR" Pacific, was Central). No PHEME location changed (137 name a zone), nor any figure of this section.\n\n'
         "h83 also made a name followed by \"history\" (\"the biggest march in U.S. history\" gave the place \"in U.S.\") or\n"
         "ending in \"Day\" (\"in St. Patrick's Day\") no place, the call then having none (written down about 07:29 UTC before\n"
         "the change; sentences of its own in `tests/test_extract_s13.py`). Its run of this script (08:07 UTC, main 4a0f13f's\n"

@@ -9,6 +9,13 @@ RS") names its own zone, where the code made the location name none. A state of 
 ("Nashville, TN") and, as a call's place, the zone of most of its people ("in Knoxville, TN" on Central time, though
 Knoxville is Eastern); its listed towns now give their own zone. Every location and sentence is invented, as profiles
 and posts write them. Posts of July 2025 (US daylight time): Thursday 10 July.
+
+h103 (below): a town of a state of two zones that its list does not hold, or a county of it, named the zone of most
+of the state's people as a call's place ("in Knox County, TN" on Central time, though Knox County is Eastern), a
+guess the call did not say: now no zone, as in a location. "NE" and "MI" in capitals after a word are words of the
+region's posts (Albanian "ne", we; Serbian "ne", not; "mi", we), read as Nebraska and Michigan: now the state's only
+for a town of its list. A US city written with another state's code was the city ("Dallas, OR" on Dallas, Texas'
+Central time): now a town of that state, by that state's list.
 """
 
 from __future__ import annotations
@@ -125,9 +132,10 @@ CASES = [
     ("Protest tomorrow at 6pm in Pensacola, FL", THURSDAY, None, "2025-07-11 23:00", f"{_CENTRAL} (place: Pensacola, FL)", "resolved", "in Pensacola, FL"),
     ("Protest tomorrow at 6pm in Gary, IN", THURSDAY, None, "2025-07-11 23:00", f"{_CENTRAL} (place: Gary, IN)", "resolved", "in Gary, IN"),
     ("Protest tomorrow at 6pm in Rapid City, SD", THURSDAY, None, "2025-07-12 00:00", f"{_MOUNTAIN} (place: Rapid City, SD)", "resolved", "in Rapid City, SD"),
-    # as before: a listed town of the zone of most of the state, and a town not listed (that zone, session 11's rule)
+    # as before: a listed town of the zone of most of the state; a town not listed named that zone (session 11's
+    # rule), since h103 none (see below)
     ("Protest tomorrow at 6pm in Nashville, TN", THURSDAY, None, "2025-07-11 23:00", f"{_CENTRAL} (place: Nashville, TN)", "resolved", "in Nashville, TN"),
-    ("Protest tomorrow at 6pm in Van Horn, TX", THURSDAY, None, "2025-07-11 23:00", f"{_CENTRAL} (place: Van Horn, TX)", "resolved", "in Van Horn, TX"),
+    ("Protest tomorrow at 6pm in Van Horn, TX", THURSDAY, None, None, "", "no post zone", "in Van Horn, TX"),
     # another country's town: was the US state's zone (Toronto 18:00 in Los Angeles, 01:00 UTC), now none
     ("Protest tomorrow at 6pm in Toronto, CA", THURSDAY, None, None, "", "no post zone", "in Toronto, CA"),
     ("Protest tomorrow at 6pm in Berlin, DE", THURSDAY, None, None, "", "no post zone", "in Berlin, DE"),
@@ -153,6 +161,79 @@ CASES = [
 
 @pytest.mark.parametrize(("text", "posted", "location", "ts", "zone", "status", "where"), CASES)
 def test_a_call_is_read_on_its_towns_clock_or_none(
+    text: str, posted: str, location: str | None, ts: str | None, zone: str, status: str, where: str
+) -> None:
+    check_call(text, posted, location, ts, zone, status, where)
+
+
+# h103 (session 16). Locations: a US city with another state's code is a town of that state, by that state's list.
+LOCATIONS_H103 = [
+    ("Dallas, OR", (_PACIFIC, "Dallas, OR")),  # was Central: Dallas, Texas
+    ("Cleveland, MS", (_CENTRAL, "Cleveland, MS")),  # was Eastern: Cleveland, Ohio
+    ("Phoenix, OR", None),  # was America/Phoenix; Oregon's list does not hold it
+    ("Buffalo, WY", None),  # was Eastern: Buffalo, New York; Wyoming has no list
+    ("NYC, LA", None),  # was Eastern: two places, or a town of Louisiana the rule does not know
+    ("Chicago, IL & Gothenburg, NE", None),  # was Central: Gothenburg, NE is not listed, so the part is not explained
+    # as before: the city with its own state's code, a town the state lists, a state of two zones alone
+    ("Dallas, TX", (_CENTRAL, "Dallas, TX")),
+    ("Downtown Dallas, TX", (_CENTRAL, "Downtown Dallas, TX")),  # the same zone, shown whole (was "Dallas")
+    ("New York, NY", (_EASTERN, "New York, NY")),
+    ("Cleveland, TN", (_EASTERN, "Cleveland, TN")),  # Tennessee's list: Eastern (Ohio's Cleveland too)
+    ("East St. Louis, IL", (_CENTRAL, "St. Louis, IL")),  # Illinois' list, read back past the words shown
+    ("Lincoln, NE", (_CENTRAL, "Lincoln, NE")),
+    ("Ogallala, NE", (_MOUNTAIN, "Ogallala, NE")),
+    ("Traverse City, MI", (_EASTERN, "Traverse City, MI")),
+    ("Omaha, NE & Kearney, NE", (_CENTRAL, "Omaha, NE")),
+    ("Knox County, TN", None),
+    ("Sierra Blanca, TX", None),
+    # Lake County, Indiana: Central (both were on Indiana's Eastern list)
+    ("E. Chicago, IN", (_CENTRAL, "E. Chicago, IN")),  # was Eastern
+    ("St. John, IN", (_CENTRAL, "St. John, IN")),  # was Eastern
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("location", "expected"), LOCATIONS_H103)
+def test_a_city_with_another_states_code_is_that_states_town(
+    location: str, expected: tuple[str, str] | None
+) -> None:
+    assert location_zone(location) == expected
+
+
+CASES_H103 = [
+    # text, posted (UTC), author location, when_ts (UTC) or None, when_zone, when_status, where
+    # The call's place, a town of a state of two zones not listed, or a county: was 18:00 in the zone of most of the
+    # state (Chicago: 23:00 UTC; Phoenix, New York), said as "place: Knox County, TN" and nothing more; now none.
+    ("Protest tomorrow at 6pm in Knox County, TN", THURSDAY, None, None, "", "no post zone", "in Knox County, TN"),
+    ("Protest tomorrow at 6pm in Sierra Blanca, TX", THURSDAY, None, None, "", "no post zone", "in Sierra Blanca, TX"),
+    ("Protest tomorrow at 6pm in Apalachicola, FL", THURSDAY, None, None, "", "no post zone", "in Apalachicola, FL"),
+    ("Protest tomorrow at 6pm in Ajo, AZ", THURSDAY, None, None, "", "no post zone", "in Ajo, AZ"),
+    ("Protest tomorrow at 6pm in Valparaiso, NE", THURSDAY, None, None, "", "no post zone", "in Valparaiso, NE"),
+    # a day alone: the same in every zone, so it stays a date (it was Central's midnight, 05:00 UTC)
+    ("Protest on Saturday in Sierra Blanca, TX", THURSDAY, None, "2025-07-12 00:00", "UTC (language: en)", "date", "in Sierra Blanca, TX"),
+    # a listed town: its own zone, as before
+    ("Protest tomorrow at 6pm in Ogallala, NE", THURSDAY, None, "2025-07-12 00:00", f"{_MOUNTAIN} (place: Ogallala, NE)", "resolved", "in Ogallala, NE"),
+    # a US city with another state's code: was the city's zone (Dallas, Texas: 23:00 UTC; Cleveland, Ohio: 22:00)
+    ("Protest tomorrow at 6pm in Dallas, OR", THURSDAY, None, "2025-07-12 01:00", f"{_PACIFIC} (place: Dallas, OR)", "resolved", "in Dallas, OR"),
+    ("Protest tomorrow at 6pm in Cleveland, MS", THURSDAY, None, "2025-07-11 23:00", f"{_CENTRAL} (place: Cleveland, MS)", "resolved", "in Cleveland, MS"),
+    ("Protest tomorrow at 6pm in E.Chicago, IN", THURSDAY, None, "2025-07-11 23:00", f"{_CENTRAL} (place: E.Chicago, IN)", "resolved", "in E.Chicago, IN"),
+    ("Protest tomorrow at 6pm in Phoenix, OR", THURSDAY, None, None, "", "no post zone", "in Phoenix, OR"),
+    ("Protest tomorrow at 6pm in Dallas, TX", THURSDAY, None, "2025-07-11 23:00", f"{_CENTRAL} (place: Dallas)", "resolved", "in Dallas, TX"),
+    # "NE" and "MI" in capitals after a word (an English post quoting the region's words: "ne", not; "mi", we) named
+    # Nebraska and Michigan, and so the US zones' day (Friday); now no US place, and the zones disagree on the day
+    ("Rally tomorrow at the Capitol! STUDENTI, NE ODUSTAJEMO", LATE_THURSDAY, None, None, "", "no post zone", "at the Capitol"),
+    ("Rally tomorrow at the Capitol! BRAĆO, MI SMO UZ VAS", LATE_THURSDAY, None, None, "", "no post zone", "at the Capitol"),
+    ("Rally tomorrow at the Capitol! Love from Omaha, NE", LATE_THURSDAY, None, "2025-07-11 00:00", "UTC (language: en; the day of the US zones: the post names Omaha, NE)", "date", "at the Capitol"),
+    ("Rally tomorrow at the Capitol! Love from Lansing, MI", LATE_THURSDAY, None, "2025-07-11 00:00", "UTC (language: en; the day of the US zones: the post names Lansing, MI)", "date", "at the Capitol"),
+    ("Rally tomorrow at the Capitol! Love from Valparaiso, NE, USA", LATE_THURSDAY, None, "2025-07-11 00:00", "UTC (language: en; the day of the US zones: the post names Valparaiso, NE)", "date", "at the Capitol"),
+    # the author's location, for a call naming no place: a county of a state of two zones names none, as before
+    ("Rally tomorrow at 6 PM! Be there!", THURSDAY, "Knox County, TN", None, "", "no post zone", ""),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("text", "posted", "location", "ts", "zone", "status", "where"), CASES_H103
+)
+def test_a_town_a_list_does_not_hold_gives_a_call_no_zone(
     text: str, posted: str, location: str | None, ts: str | None, zone: str, status: str, where: str
 ) -> None:
     check_call(text, posted, location, ts, zone, status, where)

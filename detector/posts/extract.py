@@ -38,7 +38,8 @@ Croatian, whatever the code's script or region: ``sr-Latn``, ``sq-AL``; otherwis
 below); :func:`event_zone` says which. Without ``--tz``,
 a town of the towns table that is the call's place (``where``: "in Kragujevac", "ispred Skupštine u Beogradu") gives
 its country's zone before the language's (:func:`_place_zone`; since session 11 a US city, "in Chicago", or a town with
-its state, "Boston, MA", gives its zone too, and since session 12 "DC"). Since session 13, a call that names no place
+its state, "Boston, MA", gives its zone too, and since session 12 "DC"; since session 16 a town of a state of two zones
+only when it is listed, "Knoxville, TN"). Since session 13, a call that names no place
 at all takes the zone its author's profile location names, when it names one unambiguously (a town of the towns table,
 a US city, a town with the code of a state of one zone, such a state, DC: "Austin, TX"; never "Texas", "NYC & LA" or a
 country: :func:`location_zone`), before the language's. A zone the call
@@ -832,13 +833,26 @@ def _place_zone(f: Folded, original: str, place: tuple[int, int] | None) -> tupl
 # :data:`TOWN_RX` lists (not "washington", the capital or the state, nor "columbia", South Carolina's or Missouri's),
 # and a town written with a state's postal code ("Boston, MA", :data:`_US_PLACE`): the zone of most of the state's
 # people (Texas Central, Florida and Kentucky Eastern, Tennessee Central, Arizona its own). Session 12 (h72): "DC" or
-# "D.C." in capitals inside the place ("in DC", "Washington, D.C.") is the capital, on New York's clock.
+# "D.C." in capitals inside the place ("in DC", "Washington, D.C.") is the capital, on New York's clock. Session 16
+# (h103): no longer the zone of most of the people of a state of two zones: a town of such a state gives a zone only
+# when the state's list holds it (:data:`_SPLIT_STATE_TOWNS`), a county of it none: "Knox County, TN" (Eastern) and
+# "Sierra Blanca, TX" (Mountain) were read on Central time, the zone of most of their states, and nothing said it was
+# a guess. A city below written with another state's code is a town of that state, read by that state's list
+# ("Dallas, OR" is Oregon's, Pacific; it was read as Dallas, Texas), else none ("NYC, LA": two places, or a town the
+# lists do not hold).
 _EASTERN, _CENTRAL, _MOUNTAIN, _PACIFIC = "America/New_York", "America/Chicago", "America/Denver", "America/Los_Angeles"
 _US_CITY_ZONES = {
     "new york": _EASTERN, "nyc": _EASTERN, "baltimore": _EASTERN, "philly": _EASTERN, "philadelphia": _EASTERN, "atlanta": _EASTERN,
     "charlottesville": _EASTERN, "cleveland": _EASTERN, "buffalo": _EASTERN, "chicago": _CENTRAL, "dallas": _CENTRAL,
     "austin": _CENTRAL, "houston": _CENTRAL, "ferguson": _CENTRAL, "st louis": _CENTRAL, "minneapolis": _CENTRAL,
     "phoenix": "America/Phoenix", "los angeles": _PACIFIC, "san francisco": _PACIFIC,
+}  # fmt: skip
+# The state of each city above: written with another state's code, the city is not meant ("Dallas, OR").
+_US_CITY_STATES = {
+    "new york": "NY", "nyc": "NY", "baltimore": "MD", "philly": "PA", "philadelphia": "PA", "atlanta": "GA",
+    "charlottesville": "VA", "cleveland": "OH", "buffalo": "NY", "chicago": "IL", "dallas": "TX", "austin": "TX",
+    "houston": "TX", "ferguson": "MO", "st louis": "MO", "minneapolis": "MN", "phoenix": "AZ", "los angeles": "CA",
+    "san francisco": "CA",
 }  # fmt: skip
 _STATE_ZONES = {
     **dict.fromkeys("CT DE DC FL GA IN KY ME MD MA MI NH NJ NY NC OH PA RI SC VT VA WV".split(), _EASTERN),
@@ -960,9 +974,11 @@ _SHARED_CODE_TOWNS = {
 # naming it named no zone, Tennessee spanning two). The state's larger towns of each zone, drawn from GeoNames as above
 # (its zone there, checked by hand at the lines between zones: Vincennes, IN is Eastern where GeoNames says Central;
 # Rockwood, TN, which GeoNames puts on Central time, and towns whose name is a town of both zones, Mount Vernon, IN,
-# left out). A town not listed keeps the rule it had: in a location no zone (the state spans two), as a call's place
-# the zone of most of the state's people. TN, IN, ID and KS are also codes of other regions (see above): a town
-# written with them must be listed to be the state's.
+# left out; St. John and "E. Chicago", Lake County's, were on the Eastern list until h103). A town not listed names
+# no zone, in a location (the state spans two) and, since h103 (session 16), as a call's place too (it was the zone
+# of most of the state's people, a guess the call did not say). TN, IN, ID and KS are also codes of other regions
+# (see above), and NE and MI words of the region's languages written in capitals (Albanian "ne", we; Serbian,
+# Bosnian and Croatian "ne", not, and "mi", we): a town written with them must be listed to be the state's.
 _SPLIT_STATE_TOWNS: dict[str, dict[str, str]] = {
     "IN": {
         _EASTERN: "indianapolis|fort wayne|south bend|carmel|bloomington|fishers|lafayette|muncie|terre haute|noblesville|"
@@ -971,10 +987,10 @@ _SPLIT_STATE_TOWNS: dict[str, dict[str, str]] = {
         "seymour|shelbyville|vincennes|logansport|new castle|huntington|avon|frankfort|crawfordsville|lebanon|"
         "new haven|jasper|beech grove|warsaw|bedford|connersville|auburn|speedway|washington|madison|greensburg|"
         "martinsville|yorktown|peru|greencastle|wabash|plymouth|bluffton|kendallville|mooresville|danville|decatur|"
-        "columbia city|sellersburg|ft wayne|st john|e chicago|notre dame|nashville|french lick",
+        "columbia city|sellersburg|ft wayne|notre dame|nashville|french lick",
         _CENTRAL: "evansville|hammond|gary|portage|merrillville|valparaiso|michigan city|crown point|schererville|"
         "east chicago|hobart|munster|highland|la porte|griffith|dyer|saint john|chesterton|lake station|cedar lake|"
-        "lowell|princeton|tell city|boonville|rensselaer|westville|winfield|south haven",
+        "lowell|princeton|tell city|boonville|rensselaer|westville|winfield|south haven|st john|e chicago",
     },
     "ID": {
         _MOUNTAIN: "boise|meridian|nampa|idaho falls|pocatello|caldwell|twin falls|rexburg|eagle|kuna|ammon|chubbuck|"
@@ -1078,7 +1094,7 @@ _SPLIT_STATE_TOWNS: dict[str, dict[str, str]] = {
         "newberg|wilsonville|roseburg|klamath falls|ashland|milwaukie|sherwood|happy valley|central point|canby|"
         "hermiston|pendleton|troutdale|oak grove|lebanon|coos bay|the dalles|la grande|saint helens|cornelius|"
         "gladstone|oak hills|damascus|sandy|newport|monmouth|cottage grove|silverton|baker city|north bend|astoria|"
-        "prineville|rockcreek|cannon beach|seaside|hood river|sisters|lincoln city|tillamook|florence",
+        "prineville|rockcreek|cannon beach|seaside|hood river|sisters|lincoln city|tillamook|florence|dallas",
         _MOUNTAIN: "ontario|nyssa|vale|jordan valley",
     },
     "NV": {
@@ -1103,8 +1119,9 @@ _SPLIT_STATE_TOWNS: dict[str, dict[str, str]] = {
         "America/Adak": "adak|atka",
     },
 }
-# The zone of each listed town, by its state's code. Shared: the codes of _SHARED_CODE_TOWNS, and four of two zones:
-# TN, IN, ID (see above) and KS, Kosovo's as often as Kansas' in the region's posts ("Prishtinë, KS").
+# The zone of each listed town, by its state's code. Shared: the codes of _SHARED_CODE_TOWNS, and six of two zones:
+# TN, IN, ID (see above), KS, Kosovo's as often as Kansas' in the region's posts ("Prishtinë, KS"), and NE and MI,
+# words of the region's posts in capitals after a word and a comma (session 16, h103: read as Nebraska and Michigan).
 _TOWN_ZONES = {
     **{
         code: dict.fromkeys(towns.split("|"), _STATE_ZONES[code])
@@ -1115,7 +1132,7 @@ _TOWN_ZONES = {
         for code, zones in _SPLIT_STATE_TOWNS.items()
     },
 }
-_SHARED_CODES = frozenset([*_SHARED_CODE_TOWNS, "TN", "IN", "ID", "KS"])
+_SHARED_CODES = frozenset([*_SHARED_CODE_TOWNS, "TN", "IN", "ID", "KS", "NE", "MI"])
 _THE_US = r"(?:USA|U\.S\.A\.?|US|U\.S\.|United States(?: of America)?)(?![\w])"
 _NAMES_THE_US = regex.compile(rf"(?<![\w.]){_THE_US}")
 _US_AFTER = regex.compile(rf",? ?{_THE_US}")  # "in Portland, TN, USA": the country after the call's place
@@ -1155,17 +1172,61 @@ def _state_of_town(m: regex.Match[str], text: str) -> bool:
     return _NAMES_THE_US.search(text) is not None or _US_AFTER.match(m.string, m.end()) is not None
 
 
+_CODE_AFTER = regex.compile(r", ?(\p{Lu}{2})(?!\w)")
+
+
+def _us_city(name: str) -> str | None:
+    """The key of :data:`_US_CITY_ZONES` that the town ``name`` (as written) ends with ("Downtown Dallas"), else ``None``."""
+    words = fold(name).text.replace(".", "").split()
+    ends = (" ".join(words[-2:]), " ".join(words[-1:]))
+    return next((c for c in ends if c in _US_CITY_ZONES), None)
+
+
+def _city_of_another_state(city: str, original: str, end: int) -> bool:
+    """Whether the US city ``city`` (a key of :data:`_US_CITY_ZONES`), written up to ``end`` of ``original``, has another
+    state's code after it ("Dallas, OR", "NYC, LA"): then it is not that city (see above)."""
+    code = _CODE_AFTER.match(original, end)
+    state = code.group(1) if code else None
+    return state in _STATE_ZONES and state != _US_CITY_STATES[city]
+
+
+def _written_town_zone(m: regex.Match[str], text: str) -> str | tuple[str, ...] | None:
+    """The zone of a town written with a state's code (``m``, a :data:`_US_PLACE` match; ``text``, the whole location
+    or call's place, for :func:`_state_of_town`): a US city of that state, the city's ("Austin, TX"); a town of that
+    state's list, its own ("Knoxville, TN"); a town of a state of one zone, the state's ("Boston, MA"). The zones of a
+    state of two for a town it does not list ("Tazewell, TN"; a county, "Knox County, TN"), and ``None`` where the town
+    may be another region's ("Perth, WA", "Chennai, TN") or is a US city written with another state's code that the
+    state does not list ("NYC, LA", "Phoenix, OR"): a location reading them names no zone, nor does a call's place."""
+    town, code = _town_and_code(m.group(0))
+    city = _us_city(town)
+    if city and _US_CITY_STATES[city] == code:
+        return _US_CITY_ZONES[city]
+    if not _state_of_town(m, text):
+        return None
+    zone = _listed_zone(m)
+    if zone or city:
+        return zone
+    return _MULTI_ZONE_STATES.get(code) or _STATE_ZONES[code]
+
+
 def _us_place_zone(f: Folded, original: str, place: tuple[int, int], i: int, j: int) -> tuple[str, str] | None:
     """``(zone, town as written)`` of a US city or a town and state inside the call's place (see above), or ``None``."""
     for t in TOWN_RX.finditer(f.text, i, j):
-        zone = _US_CITY_ZONES.get(" ".join(t.group(0).split("/")[0].replace(".", "").split()))
-        if zone and _town_word(f, original, t.start(), t.end()):
-            return zone, original[int(f.source[t.start()]) : int(f.source[t.end() - 1]) + 1]
+        name = t.group(0).split("/")[0]
+        city = " ".join(name.replace(".", "").split())
+        start, end = int(f.source[t.start()]), int(f.source[t.end() - 1]) + 1
+        name_end = int(f.source[t.start() + len(name) - 1]) + 1
+        if (
+            city in _US_CITY_ZONES
+            and _town_word(f, original, t.start(), t.end())
+            and not _city_of_another_state(city, original, name_end)  # "in Dallas, OR"
+        ):
+            return _US_CITY_ZONES[city], original[start:end]
     us = _US_PLACE.search(original, place[0], place[1])
     if us:
-        if not _state_of_town(us, original[place[0] : place[1]]):
-            return None  # "in Perth, WA", "in Belém, PA": another region's, maybe; no zone, not the US state's
-        return _listed_zone(us) or _STATE_ZONES[_town_and_code(us.group(0))[1]], us.group(0)
+        # "in Perth, WA", "in Belém, PA" (another region's, maybe), "in Tazewell, TN" (a state of two zones): no zone
+        zone = _written_town_zone(us, original[place[0] : place[1]])
+        return (zone, us.group(0)) if isinstance(zone, str) else None
     dc = _US_DC.search(original, place[0], place[1])  # "in DC", "Washington, D.C." (session 12)
     if dc is None:
         return None
@@ -1965,7 +2026,7 @@ def location_zone(location: str | None) -> tuple[str, str] | None:
     """``(zone, place as written)`` that an author's profile location names unambiguously (see above), else ``None``.
 
     ``"Austin, TX"`` -> ``("America/Chicago", "Austin, TX")``; ``"Novi Sad, Srbija"`` -> ``("Europe/Belgrade", "Novi
-    Sad")``; ``"Texas"``, ``"El Paso, TX"``, ``"NYC & LA"``, ``"Toronto & New York"``, ``"United States"`` -> ``None``.
+    Sad")``; ``"Texas"``, ``"Tazewell, TN"``, ``"NYC & LA"``, ``"Toronto & New York"``, ``"United States"`` -> ``None``.
     """
     if not isinstance(location, str) or not location.strip():
         return None
@@ -2009,24 +2070,24 @@ def _location_places(text: str) -> tuple[list[tuple[int, int, str]], list[tuple[
                 found.append((start, end, _COUNTRY_ZONES[hit[1][0]]))
     for t in TOWN_RX.finditer(f.text):
         name = t.group(0).split("/")[0]  # TOWN_RX runs on over "/": "New York/Sydney" names New York, then Sydney
-        zone = _US_CITY_ZONES.get(" ".join(name.replace(".", "").split()))
+        city = " ".join(name.replace(".", "").split())
         start, end = t.start(), t.start() + len(name)
-        if zone and _is_upper(f, text, start) and not tagged(int(f.source[start])) and _town_word(f, text, start, end):
-            found.append((int(f.source[start]), int(f.source[end - 1]) + 1, zone))
+        if (
+            city in _US_CITY_ZONES
+            and _is_upper(f, text, start)
+            and not tagged(int(f.source[start]))
+            and _town_word(f, text, start, end)
+            and not _city_of_another_state(city, text, int(f.source[end - 1]) + 1)
+        ):  # "Dallas, OR" is Oregon's
+            found.append((int(f.source[start]), int(f.source[end - 1]) + 1, _US_CITY_ZONES[city]))
     for m in _US_PLACE.finditer(text):
-        town, code = _town_and_code(m.group(0))
-        city = _US_CITY_ZONES.get(" ".join(fold(town).text.replace(".", "").split()))
-        if city:
-            found.append((m.start(), m.end(), city))  # "Austin, TX": the city's zone, shown with its state
-        elif not _state_of_town(m, text):
-            continue  # "Perth, WA", "Chennai, TN": another region's, maybe; the part is then a place the rule does not know
-        elif zone := _listed_zone(m):
-            # "Nashville, TN", "El Paso, TX": a listed town of a state of two zones
+        # "Austin, TX", "Nashville, TN", "Boston, MA": one zone; a state of two, a town it does not list: its zones.
+        # "Perth, WA", "Chennai, TN", "NYC, LA": none, and the part is then a place the rule does not know.
+        zone = _written_town_zone(m, text)
+        if isinstance(zone, str):
             found.append((m.start(), m.end(), zone))
-        elif code in _MULTI_ZONE_STATES:
-            spans.append((m.start(), m.end(), _MULTI_ZONE_STATES[code]))
-        else:
-            found.append((m.start(), m.end(), _STATE_ZONES[code]))
+        elif zone:
+            spans.append((m.start(), m.end(), zone))
     for m in _US_STATE.finditer(text):
         if m.group(0).startswith("#"):
             continue
