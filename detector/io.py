@@ -20,7 +20,7 @@ import os
 import re
 import sys
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -597,6 +597,55 @@ def read_json_frame(path: str | os.PathLike[str], fmt: str, rejects: Rejects) ->
         by_columns.index = pd.RangeIndex(1, len(by_columns) + 1)
         return by_columns
     return pd.DataFrame(records, index=pd.Index(numbers, dtype="int64"))
+
+
+def read_output_table(path: str | os.PathLike[str], rejects: Rejects, columns: Sequence[str] = ()) -> pd.DataFrame:
+    """A table ``detector score`` or ``detector posts`` wrote (CSV, JSON, JSONL or Parquet), read record by record.
+
+    A record that cannot be read (a CSV row of the wrong width, a JSONL line that does not parse, a
+    JSON record that is not an object, a NUL byte) is kept aside in ``rejects`` with its record
+    number, and the others are read: the frame's index holds their record numbers. A table with no
+    row is an empty table, not an error: ``detector posts`` finding no cluster writes a CSV header
+    alone, a JSON ``[]`` or an empty JSONL file. One that names no column (JSON, JSONL) has ``columns``.
+
+    Raises
+    ------
+    InputError
+        The file holds records and none could be read (naming the file and the first one's problem),
+        or the whole file cannot be: a JSON document that does not parse, text not in its encoding.
+    """
+    p = str(path)
+    before = len(rejects)
+    try:
+        fmt = resolve_format(p, None)
+    except EmptyInputError:
+        if Path(p).suffix.lower() not in (".jsonl", ".ndjson"):  # only JSONL writes an empty table as an empty file
+            raise
+        return pd.DataFrame(columns=list(columns))
+    if fmt == "csv":
+        try:
+            chunks = list(read_csv_strings(p, rejects=rejects))
+            df = pd.concat(chunks) if chunks else pd.DataFrame()  # no chunk: every row was kept aside
+        except EmptyInputError:
+            with open_input(p) as fh:
+                df = pd.read_csv(fh, nrows=0, dtype=str, sep=csv_delimiter(p), encoding="utf-8-sig")
+    elif fmt == "parquet":
+        df = pd.read_parquet(p)
+        df.index = pd.RangeIndex(1, len(df) + 1)
+    else:
+        try:
+            df = read_json_frame(p, fmt, rejects)
+        except EmptyInputError:
+            df = pd.DataFrame(columns=list(columns))
+    aside = [r for r in rejects.rows[before:] if r["action"] == "rejected"]
+    if not len(df) and aside:
+        n = len({r["row"] for r in aside})
+        raise InputError(
+            f"no record could be read: {'the only one was' if n == 1 else f'all {n:,} were'} kept aside "
+            f"(record {aside[0]['row']}: {aside[0]['reason']})",
+            path=p,
+        )
+    return df
 
 
 def _json_kind(value: Any) -> str:

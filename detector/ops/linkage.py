@@ -103,7 +103,7 @@ def read_memberships(path: str | os.PathLike[str], rejects: Rejects | None = Non
 
     A record that cannot be read (a malformed JSONL line or CSV row, a JSON record that is not an
     object) is kept aside in ``rejects`` (with its record number) and the others are read, as
-    :func:`detector.ops.report.read_any` reads a report's files.
+    :func:`detector.io.read_output_table` reads a report's files.
 
     Raises
     ------
@@ -112,11 +112,10 @@ def read_memberships(path: str | os.PathLike[str], rejects: Rejects | None = Non
         table from a report, which does not say which post is whose), or none of its records
         could be read.
     """
-    from detector.io import Rejects
-    from detector.ops.report import read_any
+    from detector.io import Rejects, read_output_table
 
     p = str(path)
-    df = read_any(p, rejects if rejects is not None else Rejects(p), ("cluster_id", "account_id"))
+    df = read_output_table(p, rejects if rejects is not None else Rejects(p), ("cluster_id", "account_id"))
     missing = [c for c in ("cluster_id", "account_id") if c not in df.columns]
     if missing:
         raise InputError(

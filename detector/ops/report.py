@@ -38,15 +38,11 @@ import numpy as np
 import pandas as pd
 
 from detector import __version__
-from detector.errors import EmptyInputError, InputError
+from detector.errors import InputError
 from detector.io import (
     Rejects,
     atomic_path,
-    csv_delimiter,
-    open_input,
-    read_csv_strings,
-    read_json_frame,
-    resolve_format,
+    read_output_table,
     write_table,
 )
 from detector.probability import probability_text
@@ -1497,7 +1493,7 @@ def parse_since(text: str, until: datetime) -> datetime:
 def read_table(path: str | os.PathLike[str], table: str, rejects: Rejects) -> pd.DataFrame:
     """Read a scores/posts/clusters file of any supported format for a report.
 
-    Records that cannot be read (see :func:`read_any`), and rows whose required fields are empty or
+    Records that cannot be read (see :func:`detector.io.read_output_table`), and rows whose required fields are empty or
     whose score is not a number, go to ``rejects``; the others are read.
 
     Raises
@@ -1508,7 +1504,7 @@ def read_table(path: str | os.PathLike[str], table: str, rejects: Rejects) -> pd
     """
     p = str(path)
     mine = Rejects(p)
-    df = read_any(p, mine, _REQUIRED[table])
+    df = read_output_table(p, mine, _REQUIRED[table])
     if table == "accounts":
         # ``detector posts --accounts`` writes one row per author with a combined score.
         if "reasons" not in df.columns and {"author_id", "combined_score"} <= set(df.columns):
@@ -1530,55 +1526,6 @@ def read_table(path: str | os.PathLike[str], table: str, rejects: Rejects) -> pd
 def _numeric(df: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
     # CSVs are read as text: the author table's counts and scores as numbers (blank: missing).
     return df.assign(**{c: pd.to_numeric(df[c], errors="coerce") for c in columns if c in df.columns})
-
-
-def read_any(path: str | os.PathLike[str], rejects: Rejects, columns: Sequence[str] = ()) -> pd.DataFrame:
-    """A table ``detector score`` or ``detector posts`` wrote (CSV, JSON, JSONL or Parquet), read record by record.
-
-    A record that cannot be read (a CSV row of the wrong width, a JSONL line that does not parse, a
-    JSON record that is not an object, a NUL byte) is kept aside in ``rejects`` with its record
-    number, and the others are read: the frame's index holds their record numbers. A table with no
-    row is an empty table, not an error: ``detector posts`` finding no cluster writes a CSV header
-    alone, a JSON ``[]`` or an empty JSONL file. One that names no column (JSON, JSONL) has ``columns``.
-
-    Raises
-    ------
-    InputError
-        The file holds records and none could be read (naming the file and the first one's problem),
-        or the whole file cannot be: a JSON document that does not parse, text not in its encoding.
-    """
-    p = str(path)
-    before = len(rejects)
-    try:
-        fmt = resolve_format(p, None)
-    except EmptyInputError:
-        if Path(p).suffix.lower() not in (".jsonl", ".ndjson"):  # only JSONL writes an empty table as an empty file
-            raise
-        return pd.DataFrame(columns=list(columns))
-    if fmt == "csv":
-        try:
-            chunks = list(read_csv_strings(p, rejects=rejects))
-            df = pd.concat(chunks) if chunks else pd.DataFrame()  # no chunk: every row was kept aside
-        except EmptyInputError:
-            with open_input(p) as fh:
-                df = pd.read_csv(fh, nrows=0, dtype=str, sep=csv_delimiter(p), encoding="utf-8-sig")
-    elif fmt == "parquet":
-        df = pd.read_parquet(p)
-        df.index = pd.RangeIndex(1, len(df) + 1)
-    else:
-        try:
-            df = read_json_frame(p, fmt, rejects)
-        except EmptyInputError:
-            df = pd.DataFrame(columns=list(columns))
-    aside = [r for r in rejects.rows[before:] if r["action"] == "rejected"]
-    if not len(df) and aside:
-        n = len({r["row"] for r in aside})
-        raise InputError(
-            f"no record could be read: {'the only one was' if n == 1 else f'all {n:,} were'} kept aside "
-            f"(record {aside[0]['row']}: {aside[0]['reason']})",
-            path=p,
-        )
-    return df
 
 
 def _check_rows(df: pd.DataFrame, table: str, rejects: Rejects) -> pd.DataFrame:

@@ -1172,6 +1172,7 @@ def _state_of_town(m: regex.Match[str], text: str) -> bool:
     return _NAMES_THE_US.search(text) is not None or _US_AFTER.match(m.string, m.end()) is not None
 
 
+# Two capitals after a town (", TN", ",XK"): a state's code, or a country's (also read by _location_places).
 _CODE_AFTER = regex.compile(r", ?(\p{Lu}{2})(?!\w)")
 
 
@@ -2000,7 +2001,6 @@ _STATE_CODES = dict(zip(_US_STATE_NAMES.split("|"), (
 # location naming it beside a place of another zone names two.
 _STATE_CODE_ALONE = regex.compile(rf"(?<![\w.,] ?)(?:{'|'.join(_US_STATES)})(?![\w.])")
 # A town of the towns table with its country's two-letter code (session 16): the code is part of the town's place.
-_COUNTRY_CODE_AFTER = regex.compile(r", ?(\p{Lu}{2})(?!\w)")
 _COUNTRY_CODES = {"KS": "XK"}  # Kosovo's code as written as often as XK
 # A profile's location is short (X caps it at 30 characters); a longer text is read up to here.
 _LOCATION_CHARS = 200
@@ -2064,7 +2064,7 @@ def _location_places(text: str) -> tuple[list[tuple[int, int, str]], list[tuple[
             hit = _gazetteer_hit(f.text, tokens, n)
             if hit:
                 start, end = int(f.source[tok.start()]), int(f.source[hit[0] - 1]) + 1
-                code = _COUNTRY_CODE_AFTER.match(text, end)
+                code = _CODE_AFTER.match(text, end)
                 if code and _COUNTRY_CODES.get(code.group(1), code.group(1)) == hit[1][0]:
                     end = code.end()  # "Tirana, AL", "Podgorica, ME", "Prishtina, XK": the town's own country's code
                 found.append((start, end, _COUNTRY_ZONES[hit[1][0]]))
